@@ -1,0 +1,145 @@
+"""The `dixagen` command line.
+
+Exit status: 0 success, 1 an invalid spec or a stale `generated/` (`--check`),
+2 a usage error. Problems are printed one per line with file, line and JSON
+pointer; never a traceback (set DIXAGEN_DEBUG=1 to see one for a generator bug).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from . import __version__
+from .diagnostics import Diagnostic, SpecError
+from .format import format_files
+from .ir_json import ir_to_json
+from .package import single_package
+from .pipeline import read_api
+from .project import load_config, project_files
+from .write import diff_tree, write_tree
+
+DIALECTS = click.Choice(["auto", "tapir", "plain"])
+
+
+def _fail(diagnostics: list[Diagnostic], code: int = 1) -> NoReturn:
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+    sys.exit(code)
+
+
+def _warn(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        click.echo(str(diagnostic), err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="dixagen")
+def main() -> None:
+    """Generate a typed Python SDK from OpenAPI documents."""
+
+
+@main.command()
+@click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
+def validate(specs: tuple[Path, ...]) -> None:
+    """Load and validate SPECS; exit 0 when all are valid."""
+    failed = False
+    for spec in specs:
+        try:
+            read_api(spec, strict=True)
+        except SpecError as exc:
+            _warn(exc.diagnostics)
+            failed = True
+        else:
+            click.echo(f"{spec}: valid")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("spec", type=click.Path(path_type=Path))
+@click.option("--strict/--no-strict", default=False, help="Refuse a spec with validation problems.")
+@click.option("--dialect", type=DIALECTS, default="auto", help="How unions and enums are spelled.")
+def ir(spec: Path, strict: bool, dialect: str) -> None:
+    """Print the normalized intermediate representation of SPEC as JSON."""
+    try:
+        loaded = read_api(spec, strict=strict, dialect=dialect)  # type: ignore[arg-type]
+    except SpecError as exc:
+        _fail(exc.diagnostics)
+    _warn(loaded.warnings)
+    click.echo(ir_to_json(loaded.api), nl=False)
+
+
+@main.command()
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 with a diff when the output is stale.")
+@click.option("--spec", type=click.Path(path_type=Path), help="Generate this one spec (with --out).")
+@click.option("--out", type=click.Path(path_type=Path), help="Folder to write the package into (with --spec).")
+@click.option("--package", "package_name", default=None, help="Import name of the package (with --spec).")
+@click.option("--strict/--no-strict", default=None, help="Refuse specs with validation problems.")
+@click.option("--dialect", type=DIALECTS, default="auto", help="How unions and enums are spelled.")
+@click.option("--project", type=click.Path(path_type=Path, file_okay=False), default=".", help="Project folder.")
+def generate(
+    check: bool,
+    spec: Path | None,
+    out: Path | None,
+    package_name: str | None,
+    strict: bool | None,
+    dialect: str,
+    project: Path,
+) -> None:
+    """Regenerate every package of the project, or one spec with --spec/--out."""
+    if (spec is None) != (out is None):
+        raise click.UsageError("--spec and --out go together")
+    if package_name is not None and spec is None:
+        raise click.UsageError("--package needs --spec and --out")
+    try:
+        if spec is not None and out is not None:
+            name = package_name or _package_name(spec)
+            if not name.isidentifier():
+                raise click.UsageError(f"--package {name!r} is not a valid Python package name")
+            loaded = read_api(spec, strict=bool(strict), dialect=dialect)  # type: ignore[arg-type]
+            _warn(loaded.warnings)
+            files = format_files(single_package(name, loaded.api))
+            target, files = out / name, {k.split("/", 1)[1]: v for k, v in files.items()}
+        else:
+            config = load_config(project.resolve())
+            target, files = project_files(config, strict=strict, dialect=dialect, warn=_warn)
+    except SpecError as exc:
+        _fail(exc.diagnostics)
+    if check:
+        difference = diff_tree(target, files, target.name)
+        if difference:
+            click.echo(difference, nl=False)
+            click.echo(f"{target} is stale: run `make generate` and commit the result", err=True)
+            sys.exit(1)
+        click.echo(f"{target} is up to date")
+        return
+    write_tree(target, files)
+    click.echo(f"wrote {len(files)} files to {target}")
+
+
+def _package_name(spec: Path) -> str:
+    stem = "".join(c if c.isalnum() else "_" for c in spec.stem.lower()).strip("_")
+    return stem if stem.isidentifier() else f"api_{stem}"
+
+
+def run() -> None:
+    """Entry point that turns an unexpected failure into one line, not a traceback."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as exc:  # a generator bug: say so plainly
+        if os.environ.get("DIXAGEN_DEBUG"):
+            raise
+        click.echo(f"dixagen: internal error: {type(exc).__name__}: {exc} (DIXAGEN_DEBUG=1 shows details)", err=True)
+        sys.exit(70)
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,49 @@
+"""Located problems.
+
+Every problem the generator finds is a value that knows where it is (file, JSON
+pointer, line) so the command line can print one readable line per problem and
+exit cleanly instead of showing a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+def escape_pointer_token(token: object) -> str:
+    """One JSON-pointer reference token (RFC 6901)."""
+    return str(token).replace("~", "~0").replace("/", "~1")
+
+
+def join_pointer(*tokens: object) -> str:
+    return "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    message: str
+    file: str = ""
+    pointer: str = ""
+    line: int | None = None
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.pointer:
+            where += f": #{self.pointer}"
+        return f"{where}: {self.severity}: {self.message}"
+
+
+@dataclass
+class SpecError(Exception):
+    """Raised when a document cannot be turned into an API description."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(d) for d in self.diagnostics)

@@ -1,0 +1,244 @@
+"""The intermediate representation: an API as the generator understands it.
+
+`build` fills it straight from the document; the passes in `generator.passes`
+then make Dixa's implicit conventions explicit (unions tagged on `_type`, enums
+written in descriptions, Python names). Templates only read it: every decision
+is taken here, once, so the models, the client, the stub server and the diff
+agree.
+
+Types form a small tree of dataclasses; each has a `kind` so that the JSON
+dump (`dixagen ir`) and the templates can tell them apart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Union
+
+JsonValue = Any
+
+
+@dataclass(kw_only=True)
+class Primitive:
+    """A scalar: `name` is the JSON type, `format` the OpenAPI format."""
+
+    kind: Literal["primitive"] = "primitive"
+    name: Literal["string", "integer", "number", "boolean", "any"]
+    format: str | None = None
+    nullable: bool = False
+
+
+@dataclass(kw_only=True)
+class Ref:
+    """A use of a named type (a component schema or a hoisted inline one)."""
+
+    kind: Literal["ref"] = "ref"
+    target: str
+    nullable: bool = False
+
+
+@dataclass(kw_only=True)
+class ArrayType:
+    kind: Literal["array"] = "array"
+    items: Type
+    unique: bool = False
+    nullable: bool = False
+
+
+@dataclass(kw_only=True)
+class MapType:
+    """An object used as a dictionary (`additionalProperties`)."""
+
+    kind: Literal["map"] = "map"
+    values: Type
+    key_values: list[str] | None = None
+    nullable: bool = False
+
+
+@dataclass(kw_only=True)
+class EnumMember:
+    value: JsonValue
+    py_name: str = ""
+
+
+@dataclass(kw_only=True)
+class EnumType:
+    """A closed set of values; `source` tells where the values were found."""
+
+    kind: Literal["enum"] = "enum"
+    members: list[EnumMember]
+    base: Literal["string", "integer", "number", "boolean", "mixed"] = "string"
+    source: Literal["enum", "description", "union", "const"] = "enum"
+    nullable: bool = False
+
+
+@dataclass(kw_only=True)
+class Property:
+    wire_name: str
+    type: Type
+    required: bool = False
+    description: str | None = None
+    default: JsonValue = None
+    has_default: bool = False
+    read_only: bool = False
+    write_only: bool = False
+    deprecated: bool = False
+    py_name: str = ""
+
+
+@dataclass(kw_only=True)
+class Tag:
+    """The tag a union variant carries on the wire, e.g. `{"_type": "Email"}`."""
+
+    property: str
+    value: str
+    py_name: str = ""
+
+
+@dataclass(kw_only=True)
+class ObjectType:
+    kind: Literal["object"] = "object"
+    properties: list[Property] = field(default_factory=list)
+    additional: Type | None = None
+    tag: Tag | None = None
+    nullable: bool = False
+
+
+UnionStyle = Literal["unclassified", "tagged", "plain"]
+
+
+@dataclass(kw_only=True)
+class UnionType:
+    """`oneOf`/`anyOf`. Once classified, `tagged` unions dispatch on
+    `tag_property` (one lookup in `tags`), `plain` ones by shape. `bare` lists
+    the value types of variants that wrap a single `value` (circe's value
+    classes), which may also come unwrapped."""
+
+    kind: Literal["union"] = "union"
+    variants: list[Type]
+    style: UnionStyle = "unclassified"
+    tag_property: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)  # tag value -> variant target
+    explicit_discriminator: bool = False
+    bare: list[Type] = field(default_factory=list)  # wrapped values also accepted unwrapped
+    nullable: bool = False
+
+
+Type = Union[Primitive, Ref, ArrayType, MapType, EnumType, ObjectType, UnionType]
+
+
+@dataclass(kw_only=True)
+class NamedType:
+    """A type with a name of its own: a component schema or a hoisted inline schema."""
+
+    name: str  # key in the document (or a stable name derived from its position)
+    type: Type
+    title: str | None = None
+    description: str | None = None
+    pointer: str = ""
+    file: str = ""
+    line: int | None = None
+    wire_name: str = ""
+    py_name: str = ""
+    component: bool = True
+    deprecated: bool = False
+    examples: list[JsonValue] = field(default_factory=list)
+    extensions: dict[str, JsonValue] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class Parameter:
+    name: str
+    location: Literal["path", "query", "header", "cookie"]
+    type: Type
+    required: bool = False
+    description: str | None = None
+    deprecated: bool = False
+    style: str | None = None
+    explode: bool | None = None
+    py_name: str = ""
+
+
+@dataclass(kw_only=True)
+class Body:
+    content_type: str
+    type: Type
+    required: bool = False
+    description: str | None = None
+    examples: list[JsonValue] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Response:
+    status: str  # "200", "4XX", "default"
+    description: str | None = None
+    content_type: str | None = None
+    type: Type | None = None
+    examples: dict[str, JsonValue] = field(default_factory=dict)
+    envelope: str | None = None  # property that wraps the payload, e.g. "data"
+
+
+@dataclass(kw_only=True)
+class Paging:
+    """How a list operation pages: the query parameter that takes the cursor and
+    where the next cursor is found in the response."""
+
+    style: Literal["page_key", "next_page_url"]
+    cursor_parameter: str
+    next_path: list[str]
+    items_path: list[str]
+
+
+@dataclass(kw_only=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    tags: list[str] = field(default_factory=list)
+    summary: str | None = None
+    description: str | None = None
+    parameters: list[Parameter] = field(default_factory=list)
+    body: Body | None = None
+    bodies: list[Body] = field(default_factory=list)
+    responses: list[Response] = field(default_factory=list)
+    deprecated: bool = False
+    security: list[dict[str, list[str]]] | None = None
+    pointer: str = ""
+    paging: Paging | None = None
+    resource: str = ""  # Python attribute of the client, e.g. "end_users"
+    py_name: str = ""  # method name, e.g. "list_conversations"
+    extensions: dict[str, JsonValue] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class SecurityScheme:
+    name: str
+    type: str
+    location: str | None = None  # apiKey: header/query/cookie
+    parameter_name: str | None = None
+    scheme: str | None = None  # http: basic/bearer
+
+
+@dataclass(kw_only=True)
+class Api:
+    title: str
+    version: str
+    openapi: str
+    source: str
+    spec_sha256: str
+    servers: list[str] = field(default_factory=list)
+    description: str | None = None
+    dialect: Literal["auto", "tapir", "plain"] = "auto"
+    types: dict[str, NamedType] = field(default_factory=dict)
+    operations: list[Operation] = field(default_factory=list)
+    security_schemes: list[SecurityScheme] = field(default_factory=list)
+    security: list[dict[str, list[str]]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def resolve(self, type_: Type) -> Type:
+        """Follow references to the underlying type."""
+        seen: set[str] = set()
+        while isinstance(type_, Ref) and type_.target not in seen:
+            seen.add(type_.target)
+            type_ = self.types[type_.target].type
+        return type_

@@ -1,0 +1,92 @@
+"""Which files a generated package consists of.
+
+Two shapes:
+- a *distribution*: one publishable project (pyproject, README, manifest) whose
+  import package holds one subpackage per API and a shared runtime
+  (`dixa.v1.models`, `dixa.beta.models`, `dixa._runtime`);
+- a *single package* `NAME` for one spec (`NAME.models`, `NAME._runtime`),
+  which is how users generate their own or a newer document.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from . import __version__
+from .ir import Api
+from .render import ENV, RUNTIME_FILES, TEMPLATES, header, render_models
+
+RUNTIME_DOC = '"""Support code shared by the generated modules; written once, not per spec."""\n'
+
+
+@dataclass
+class ApiPackage:
+    name: str  # subpackage, e.g. "v1"
+    api: Api
+    spec_path: str  # as given in the configuration, for headers and the manifest
+
+
+def runtime_files(prefix: str) -> dict[str, str]:
+    files = {f"{prefix}/_runtime/__init__.py": header("dixagen's runtime") + "\n" + RUNTIME_DOC}
+    for name in RUNTIME_FILES:
+        text = (TEMPLATES / "runtime" / name).read_text(encoding="utf-8")
+        files[f"{prefix}/_runtime/{name}"] = header("dixagen's runtime") + "\n" + text
+    return files
+
+
+def api_files(prefix: str, api: Api, runtime_import: str) -> dict[str, str]:
+    return {
+        f"{prefix}/__init__.py": ENV.get_template("package/api_init.py.jinja").render(
+            header=header(api.source), api=api, extras=[]
+        ),
+        f"{prefix}/models.py": render_models(api, runtime_import),
+    }
+
+
+def single_package(package: str, api: Api) -> dict[str, str]:
+    files = runtime_files(package)
+    files.update(api_files(package, api, f"{package}._runtime.models"))
+    files[f"{package}/py.typed"] = ""
+    return files
+
+
+def distribution(
+    *, distribution: str, package: str, version: str, description: str, apis: list[ApiPackage]
+) -> dict[str, str]:
+    files = runtime_files(package)
+    named = [(a.name, a.api) for a in apis]
+    for entry in apis:
+        files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime.models"))
+    files[f"{package}/__init__.py"] = ENV.get_template("package/root_init.py.jinja").render(
+        header=header("the specs in specs/"), description=description, apis=named, package=package, version=version
+    )
+    files[f"{package}/py.typed"] = ""
+    common = dict(
+        distribution=distribution, package=package, version=version, description=description, apis=named
+    )
+    files["pyproject.toml"] = ENV.get_template("package/pyproject.toml.jinja").render(
+        header=header("the specs in specs/"), **common
+    )
+    files["README.md"] = ENV.get_template("package/README.md.jinja").render(
+        header_text=header("the specs in specs/").lstrip("# "), **common
+    )
+    manifest = {
+        "generator": "dixagen",
+        "generator_version": __version__,
+        "distribution": distribution,
+        "version": version,
+        "apis": {
+            a.name: {
+                "spec": a.spec_path,
+                "sha256": a.api.spec_sha256,
+                "title": a.api.title,
+                "version": a.api.version,
+                "operations": len(a.api.operations),
+                "schemas": sum(1 for t in a.api.types.values() if t.component),
+            }
+            for a in apis
+        },
+    }
+    files["MANIFEST.json"] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    return files

@@ -1,0 +1,27 @@
+"""Normalization passes, run in this order by `normalize`.
+
+Each pass is a small IR → IR function in a module of its own, so that every
+convention the generator makes explicit can be read and tested on its own.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from ..ir import Api
+from . import dialect, enums, hoist, naming, operations, unions
+
+PASSES: list[tuple[str, Callable[[Api], None]]] = [
+    ("dialect", dialect.run),
+    ("enums", enums.run),
+    ("unions", unions.run),
+    ("operations", operations.run),
+    ("hoist", hoist.run),
+    ("naming", naming.run),
+]
+
+
+def normalize(api: Api) -> Api:
+    for _, run in PASSES:
+        run(api)
+    return api

@@ -1,0 +1,95 @@
+"""Give inline schemas a name of their own.
+
+Python needs a class for every object, enum and union; inline ones are named
+from their position (`CustomAttribute.value` → `CustomAttributeValue`,
+the body of `postEndusers` → `PostEndusersBody`), so names stay stable when
+unrelated parts of the document change. Enums that several objects declare
+identically under the same property name share one class named after the
+property (`direction` → `Direction`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..ir import Api, EnumType, NamedType, ObjectType, Ref, Type, UnionType
+from .walk import Context, transform
+
+
+def pascal(text: str) -> str:
+    words = [w for w in re.split(r"[^0-9A-Za-z]+", text) if w]
+    return "".join(w[:1].upper() + w[1:] for w in words)
+
+
+def _hint_name(hint: tuple[str, ...]) -> str:
+    return "".join(pascal(h) for h in hint) or "Schema"
+
+
+def _property_token(hint: tuple[str, ...]) -> str:
+    """The property an inline type belongs to, looking through array items and map values."""
+    for token in reversed(hint[1:]):
+        if token not in ("Item", "Value") and not re.fullmatch(r"Option\d+", token):
+            return pascal(token)
+    return ""
+
+
+def _members(type_: EnumType) -> tuple[object, ...]:
+    return tuple((type(m.value).__name__, m.value) for m in type_.members)
+
+
+def run(api: Api) -> None:
+    shared_enum_names = _shared_enum_names(api)
+    created: dict[tuple[object, ...], str] = {}
+
+    def visit(type_: Type, ctx: Context) -> Type:
+        if ctx.top or not isinstance(type_, (ObjectType, EnumType, UnionType)):
+            return type_
+        if isinstance(type_, EnumType) and type_.source == "const":
+            return type_
+        nullable = type_.nullable
+        type_.nullable = False
+        if isinstance(type_, EnumType):
+            key = (_property_token(ctx.hint), _members(type_))
+            name = shared_enum_names.get(key)
+            if name is not None:
+                if key not in created:
+                    created[key] = name
+                    _add(api, name, type_, ctx)
+                return Ref(target=name, nullable=nullable)
+        name = _unique(api, _hint_name(ctx.hint))
+        _add(api, name, type_, ctx)
+        return Ref(target=name, nullable=nullable)
+
+    transform(api, visit)
+    api.types = dict(sorted(api.types.items()))
+
+
+def _add(api: Api, name: str, type_: Type, ctx: Context) -> None:
+    api.types[name] = NamedType(name=name, type=type_, description=ctx.description, component=False, wire_name=name)
+
+
+def _unique(api: Api, base: str) -> str:
+    name, index = base, 2
+    lowered = {n.lower() for n in api.types}
+    while name.lower() in lowered:
+        name, index = f"{base}{index}", index + 1
+    return name
+
+
+def _shared_enum_names(api: Api) -> dict[tuple[object, ...], str]:
+    """(property name, members) → shared class name, where that is unambiguous."""
+    sets: dict[str, set[tuple[object, ...]]] = defaultdict(set)
+
+    def collect(type_: Type, ctx: Context) -> Type:
+        if isinstance(type_, EnumType) and not ctx.top and type_.source != "const":
+            sets[_property_token(ctx.hint)].add(_members(type_))
+        return type_
+
+    transform(api, collect)
+    taken = {n.lower() for n in api.types}
+    return {
+        (prop, next(iter(member_sets))): prop
+        for prop, member_sets in sets.items()
+        if len(member_sets) == 1 and prop and prop.lower() not in taken and not prop[0].isdigit()
+    }

@@ -1,0 +1,74 @@
+"""The project's own generation: `[tool.dixagen]` in pyproject.toml says which
+specs become which subpackages of one distribution under `generated/`."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+from .diagnostics import Diagnostic
+from .format import format_files
+from .package import ApiPackage, distribution
+from .pipeline import read_api
+
+
+@dataclass
+class ProjectConfig:
+    root: Path
+    out: Path
+    distribution: str
+    package: str
+    version: str
+    description: str
+    apis: dict[str, Path]
+
+
+def load_config(root: Path) -> ProjectConfig:
+    """`[tool.dixagen]` of the project's pyproject.toml."""
+    path = root / "pyproject.toml"
+    try:
+        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise click.UsageError(f"{path}: not found; run in the project folder or pass --spec and --out") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise click.UsageError(f"{path}: {exc}") from None
+    section = data.get("tool", {}).get("dixagen")
+    if not isinstance(section, dict) or not isinstance(section.get("apis"), dict):
+        raise click.UsageError(f"{path}: no [tool.dixagen] section with an [tool.dixagen.apis] table")
+    return ProjectConfig(
+        root=root,
+        out=root / str(section.get("out", "generated")),
+        distribution=str(section.get("distribution", "dixa-sdk")),
+        package=str(section.get("package", "dixa")),
+        version=str(section.get("version", "0.1.0")),
+        description=str(section.get("description", "Typed Python SDK for the Dixa APIs.")),
+        apis={str(k): root / str(v) for k, v in section["apis"].items()},
+    )
+
+
+
+def project_files(
+    config: ProjectConfig,
+    *,
+    strict: bool | None = None,
+    dialect: str = "auto",
+    warn: Callable[[list[Diagnostic]], None] = lambda _: None,
+) -> tuple[Path, dict[str, str]]:
+    """Render (and format) every file of the project's distribution, in memory."""
+    entries = []
+    for api_name, spec_path in config.apis.items():
+        loaded = read_api(spec_path, strict=True if strict is None else strict, dialect=dialect)  # type: ignore[arg-type]
+        warn(loaded.warnings)
+        entries.append(ApiPackage(api_name, loaded.api, spec_path.relative_to(config.root).as_posix()))
+    files = distribution(
+        distribution=config.distribution,
+        package=config.package,
+        version=config.version,
+        description=config.description,
+        apis=entries,
+    )
+    return config.out, format_files(files)

@@ -1,0 +1,67 @@
+"""IR types as Python annotations, shared by every template that writes code.
+
+All text that comes from a spec and ends up in code goes through `repr` (string
+literals) or through the names the naming pass made safe; nothing from a spec
+is pasted into code as it is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .ir import Api, ArrayType, EnumType, MapType, ObjectType, Primitive, Ref, Type, UnionType
+
+_STRING_FORMATS = {"date-time": "DateTime", "date": "date", "uuid": "UUID", "binary": "bytes"}
+
+
+@dataclass
+class Annotator:
+    """Writes annotations for one API and remembers which names they need."""
+
+    api: Api
+    needs: set[str] = field(default_factory=set)
+
+    def annotation(self, type_: Type, *, quoted_refs: bool = False) -> str:
+        text = self._bare(type_, quoted_refs)
+        if type_.nullable and text != "Any":
+            text += " | None"
+        return text
+
+    def _bare(self, type_: Type, quoted_refs: bool) -> str:
+        if isinstance(type_, Primitive):
+            if type_.name == "string":
+                name = _STRING_FORMATS.get(type_.format or "", "str")
+                self.needs.add(name)
+                return name
+            name = {"integer": "int", "number": "float", "boolean": "bool"}.get(type_.name, "Any")
+            self.needs.add(name)
+            return name
+        if isinstance(type_, Ref):
+            target = self.api.types[type_.target].py_name
+            return repr(target) if quoted_refs else target
+        if isinstance(type_, ArrayType):
+            return f"list[{self.annotation(type_.items, quoted_refs=quoted_refs)}]"
+        if isinstance(type_, MapType):
+            return f"dict[str, {self.annotation(type_.values, quoted_refs=quoted_refs)}]"
+        if isinstance(type_, EnumType):
+            self.needs.add("Literal")
+            return "Literal[" + ", ".join(repr(m.value) for m in type_.members) + "]"
+        if isinstance(type_, UnionType):
+            return " | ".join(self.annotation(v, quoted_refs=quoted_refs) for v in type_.variants)
+        if isinstance(type_, ObjectType):
+            self.needs.add("Any")
+            return "dict[str, Any]"
+        self.needs.add("Any")
+        return "Any"
+
+
+def literal(value: Any) -> str:
+    """A JSON value as Python source (safe for any string)."""
+    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(literal(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
+    return repr(str(value))

@@ -1,0 +1,257 @@
+"""What every generated models module builds on.
+
+- `DixaModel`: the base of every object. Unknown fields are kept (`extra="allow"`),
+  so data from a newer API round-trips unchanged; fields are set by their
+  Python names or their wire names; building is deferred to first use, which
+  keeps `import` fast for hundreds of models.
+- `TaggedModel`: a variant of a union tagged on the wire (`{"_type": "Email"}`).
+  Built in code it sends its tag; parsed from a payload that lacked the tag it
+  does not add one, so what comes in goes out unchanged.
+- `UnknownVariant`: what a union variant this SDK does not know yet parses to.
+- `OpenEnum`/`OpenIntEnum`: enums that accept values the spec did not list and
+  give them back unchanged.
+- `DateTime`: Dixa's date-times as they really come, including the zoned
+  `2021-12-01T12:46:36.581Z[GMT]` and the zone-less `2021-12-01T12:46:35.935`.
+- `tag_discriminator`: one dictionary lookup on the tag, falling back to the
+  shape of the payload when the tag is missing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import Enum, IntEnum
+from functools import lru_cache
+from typing import Annotated, Any, ClassVar, Mapping, TypeAlias
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    GetCoreSchemaHandler,
+    SerializerFunctionWrapHandler,
+    TypeAdapter,
+)
+from pydantic_core import CoreSchema, core_schema
+
+__all__ = [
+    "BARE_TAG",
+    "UNKNOWN_TAG",
+    "DateTime",
+    "DixaModel",
+    "OpenEnum",
+    "OpenIntEnum",
+    "SchemaRegistry",
+    "TaggedModel",
+    "UnknownVariant",
+    "tag_discriminator",
+    "to_wire",
+]
+
+UNKNOWN_TAG = "__unknown__"
+BARE_TAG = "__bare__"
+
+
+class DixaModel(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        coerce_numbers_to_str=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        defer_build=True,
+        use_attribute_docstrings=True,
+        protected_namespaces=(),
+    )
+
+    def to_wire(self) -> dict[str, Any]:
+        """The JSON-ready payload: wire names, only the fields that were set."""
+        return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+class TaggedModel(DixaModel):
+    __wire_tag__: ClassVar[str]
+    __tag_field__: ClassVar[str]
+
+    def __init__(self, **data: Any) -> None:
+        super().__init__(**data)
+        # Built in code: the real API rejects union members without their
+        # tag, so send it. (Validation from a payload does not come here, see
+        # below, so a payload without a tag gets none added.)
+        self.model_fields_set.add(self.__tag_field__)
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # Tell pydantic this __init__ is not part of validation.
+        cls.__pydantic_custom_init__ = False
+
+
+class UnknownVariant(DixaModel):
+    """A variant added to the API after this SDK was generated; keeps every field."""
+
+
+class OpenEnum(str, Enum):
+    """A string enum that also holds values it does not list.
+
+    tapir writes some enumerations as objects (`{"_type": "PreviousWeek"}`)
+    where the spec says string: those parse to an equal member that is
+    written back as the same object.
+    """
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, str):
+            return None
+        return cls._pseudo_member(value, value)
+
+    @classmethod
+    def _pseudo_member(cls, value: str, name: str) -> Any:
+        member = str.__new__(cls, value)
+        member._name_ = name
+        member._value_ = value
+        return member
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        schema = handler(source)
+        return core_schema.no_info_before_validator_function(
+            cls._from_object_form,
+            schema,
+            serialization=core_schema.wrap_serializer_function_ser_schema(_enum_wire_form, schema=schema),
+        )
+
+    @classmethod
+    def _from_object_form(cls, value: Any) -> Any:
+        if isinstance(value, dict) and len(value) == 1 and isinstance(value.get("_type"), str):
+            tag = value["_type"]
+            member = cls._pseudo_member(tag, cls(tag).name)
+            member._object_form = True
+            return member
+        return value
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+def _enum_wire_form(value: Any, serialize: SerializerFunctionWrapHandler) -> Any:
+    if getattr(value, "_object_form", False):
+        return {"_type": value.value}
+    return serialize(value)
+
+
+class OpenIntEnum(IntEnum):
+    """An integer enum that also holds values it does not list."""
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if not isinstance(value, int) or isinstance(value, bool):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = f"VALUE_{value}"
+        member._value_ = value
+        return member
+
+
+_ZONE_ID = re.compile(r"\[[^\[\]]*\]$")
+
+
+def _strip_zone_id(value: Any) -> Any:
+    if isinstance(value, str) and value.endswith("]"):
+        return _ZONE_ID.sub("", value)
+    return value
+
+
+DateTime: TypeAlias = Annotated[datetime, BeforeValidator(_strip_zone_id)]
+
+
+def _wire_keys(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
+    required: set[str] = set()
+    every: set[str] = set()
+    for name, info in model.model_fields.items():
+        wire = info.alias or name
+        every.add(wire)
+        if info.is_required():
+            required.add(wire)
+    return frozenset(required), frozenset(every)
+
+
+def tag_discriminator(
+    tag_property: str, variants: Mapping[str, type[BaseModel]], *, bare: bool = False
+) -> Discriminator:
+    """Dispatch on `tag_property`; unknown tags go to `UnknownVariant`, missing
+    tags to the variant whose fields best match the payload, and (with `bare`)
+    values that are not objects to the union's `BARE_TAG` member."""
+    known = frozenset(variants)
+
+    @lru_cache(maxsize=None)
+    def shapes() -> list[tuple[str, frozenset[str], frozenset[str]]]:
+        table = [(tag, *_wire_keys(model)) for tag, model in variants.items()]
+        return sorted(table, key=lambda row: (-len(row[1]), -len(row[2])))
+
+    def by_shape(payload: Mapping[str, Any]) -> str:
+        keys = payload.keys()
+        best, best_score = UNKNOWN_TAG, (-1, -1)
+        for tag, required, every in shapes():
+            if not required <= keys:
+                continue
+            score = (len(keys & every), -len(keys - every))
+            if score > best_score:
+                best, best_score = tag, score
+        return best
+
+    def pick(value: Any) -> str:
+        if isinstance(value, dict):
+            tag = value.get(tag_property)
+            if tag is None:
+                return by_shape(value)
+            return tag if isinstance(tag, str) and tag in known else UNKNOWN_TAG
+        if not isinstance(value, BaseModel):
+            return BARE_TAG if bare else UNKNOWN_TAG
+        tag = getattr(type(value), "__wire_tag__", None)
+        return tag if tag in known else UNKNOWN_TAG
+
+    return Discriminator(pick)
+
+
+def to_wire(value: Any) -> Any:
+    """JSON-ready data for any parsed value: models, lists, dicts, enums, scalars."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(value, (list, tuple)):
+        return [to_wire(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_wire(item) for key, item in value.items()}
+    return _ANY.dump_python(value, mode="json")
+
+
+_ANY: TypeAdapter[Any] = TypeAdapter(Any)
+
+
+class SchemaRegistry:
+    """Every component schema by its spec name, validated on demand."""
+
+    def __init__(self, schemas: Mapping[str, Any]) -> None:
+        self._schemas = schemas
+        self._adapters: dict[str, TypeAdapter[Any]] = {}
+
+    def names(self) -> list[str]:
+        return sorted(self._schemas)
+
+    def adapter(self, name: str) -> TypeAdapter[Any]:
+        adapter = self._adapters.get(name)
+        if adapter is None:
+            try:
+                schema = self._schemas[name]
+            except KeyError:
+                raise KeyError(f"no schema named {name!r}") from None
+            adapter = self._adapters[name] = TypeAdapter(schema)
+        return adapter
+
+    def validate(self, name: str, data: Any) -> Any:
+        """Parse wire data as the schema called `name` in the spec."""
+        return self.adapter(name).validate_python(data)
+
+    def validate_json(self, name: str, data: str | bytes) -> Any:
+        return self.adapter(name).validate_json(data)

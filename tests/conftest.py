@@ -1,0 +1,34 @@
+"""Shared fixtures: the repository, the shared reference data, and generated packages."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+UPSTREAM_BETA = SHARED / "upstream" / "dixa-api-beta.yaml"
+SPECS = {
+    "v1": ROOT / "specs" / "dixa-v1.yaml",
+    "beta": ROOT / "specs" / "dixa-beta.yaml",
+    "integrations": ROOT / "specs" / "integrations-v1.yaml",
+}
+
+
+def need_shared(path: Path) -> Path:
+    """Skip (with the reason) where the shared reference data is absent, as in a user's own clone."""
+    if not path.exists():
+        pytest.skip(f"{path} is not present (reference data that lives beside the repository)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def generated_package() -> object:
+    """The committed `generated/` tree, importable as `dixa`."""
+    path = str(ROOT / "generated")
+    if path not in sys.path:
+        sys.path.insert(0, path)
+    return importlib.import_module("dixa")
