@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from . import __version__
 from .ir import Api
-from .render import ENV, RUNTIME_FILES, TEMPLATES, header, render_models
+from typing import Callable
+
+from .render import ENV, TEMPLATES, header, render_models
 
 RUNTIME_DOC = '"""Support code shared by the generated modules; written once, not per spec."""\n'
 
@@ -28,25 +30,37 @@ class ApiPackage:
 
 
 def runtime_files(prefix: str) -> dict[str, str]:
+    """The static runtime (`templates/runtime/*.py`), copied with the header."""
     files = {f"{prefix}/_runtime/__init__.py": header("dixagen's runtime") + "\n" + RUNTIME_DOC}
-    for name in RUNTIME_FILES:
-        text = (TEMPLATES / "runtime" / name).read_text(encoding="utf-8")
-        files[f"{prefix}/_runtime/{name}"] = header("dixagen's runtime") + "\n" + text
+    for path in sorted((TEMPLATES / "runtime").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        files[f"{prefix}/_runtime/{path.name}"] = header("dixagen's runtime") + "\n" + text
     return files
 
 
-def api_files(prefix: str, api: Api, runtime_import: str) -> dict[str, str]:
-    return {
+def models_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
+    return {f"{prefix}/models.py": render_models(api, f"{runtime}.models")}
+
+
+# Each renderer writes its part of one API's subpackage: (prefix, api, runtime
+# package) -> {path: text}. `runtime` is the import path of `_runtime`.
+API_RENDERERS: list[Callable[[str, Api, str], dict[str, str]]] = [models_files]
+
+
+def api_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
+    files = {
         f"{prefix}/__init__.py": ENV.get_template("package/api_init.py.jinja").render(
             header=header(api.source), api=api, extras=[]
         ),
-        f"{prefix}/models.py": render_models(api, runtime_import),
     }
+    for renderer in API_RENDERERS:
+        files.update(renderer(prefix, api, runtime))
+    return files
 
 
 def single_package(package: str, api: Api) -> dict[str, str]:
     files = runtime_files(package)
-    files.update(api_files(package, api, f"{package}._runtime.models"))
+    files.update(api_files(package, api, f"{package}._runtime"))
     files[f"{package}/py.typed"] = ""
     return files
 
@@ -57,7 +71,7 @@ def distribution(
     files = runtime_files(package)
     named = [(a.name, a.api) for a in apis]
     for entry in apis:
-        files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime.models"))
+        files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime"))
     files[f"{package}/__init__.py"] = ENV.get_template("package/root_init.py.jinja").render(
         header=header("the specs in specs/"), description=description, apis=named, package=package, version=version
     )

@@ -23,7 +23,6 @@ from .ir import Api, EnumType, NamedType, ObjectType, Property, Ref, Type, Union
 from .pytypes import Annotator, literal
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-RUNTIME_FILES = ("models.py",)
 
 
 def _escape_text(text: str) -> str:
