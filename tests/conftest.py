@@ -32,3 +32,14 @@ def generated_package() -> object:
     if path not in sys.path:
         sys.path.insert(0, path)
     return importlib.import_module("dixa")
+
+
+# Figures tests want shown at the end of the run (counts of examples checked, ...).
+REPORT: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter: object) -> None:  # pragma: no cover - output only
+    if REPORT:
+        terminalreporter.write_sep("-", "figures")  # type: ignore[attr-defined]
+        for line in sorted(REPORT):
+            terminalreporter.write_line(line)  # type: ignore[attr-defined]

@@ -62,7 +62,6 @@ class DixaModel(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         defer_build=True,
-        use_attribute_docstrings=True,
         protected_namespaces=(),
     )
 
