@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install generate check test bench clean
+.PHONY: install generate check test bench clean update-cases
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,3 +30,6 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache
+
+update-cases: $(STAMP)
+	DIXAGEN_UPDATE_CASES=1 $(BIN)/python -m pytest -q tests/test_cases.py -k golden

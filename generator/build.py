@@ -356,6 +356,11 @@ class _Builder:
             parameter = self._parameter(entry, doc, f"{pointer}/parameters/{index}")
             if parameter is not None:
                 by_key[(parameter.location, parameter.name)] = parameter
+        for variable in re.findall(r"{([^{}/]+)}", path):
+            if ("path", variable) not in by_key:  # undeclared (a warning from validation): still usable
+                by_key[("path", variable)] = Parameter(
+                    name=variable, location="path", type=Primitive(name="string"), required=True
+                )
         operation.parameters = list(by_key.values())
         if "requestBody" in raw:
             operation.bodies = self._bodies(raw["requestBody"], doc, pointer + "/requestBody")

@@ -169,6 +169,7 @@ class RefResolver:
     def __init__(self, root: Document) -> None:
         self.root = root
         self.documents: dict[str, Document] = {root.uri: root}
+        self.failures: dict[str, SpecError] = {}
         registry: referencing.Registry[Any] = referencing.Registry(retrieve=self._retrieve)
         registry = registry.with_resource(root.uri, referencing.Resource.opaque(root.data))
         self._resolver = registry.resolver(base_uri=root.uri)
@@ -177,7 +178,11 @@ class RefResolver:
         parsed = urlparse(uri)
         if parsed.scheme != "file":
             raise referencing.exceptions.NoSuchResource(ref=uri)
-        document = load_document(Path(unquote(parsed.path)))
+        try:
+            document = load_document(Path(unquote(parsed.path)))
+        except SpecError as exc:
+            self.failures[uri] = exc
+            raise referencing.exceptions.NoSuchResource(ref=uri) from None
         self.documents[uri] = document
         return referencing.Resource.opaque(document.data)
 
@@ -190,10 +195,9 @@ class RefResolver:
         uri, fragment = urldefrag(target)
         try:
             resolved = self._resolver.lookup(target)
-        except referencing.exceptions.Unresolvable as exc:
-            cause = exc.__cause__ or exc.__context__
-            if isinstance(cause, SpecError):
-                raise cause from None
+        except referencing.exceptions.Unresolvable:
+            if uri in self.failures:
+                raise self.failures[uri] from None
             raise LookupError(f"$ref {ref!r} does not resolve") from None
         return resolved.contents, uri, unquote(fragment)
 

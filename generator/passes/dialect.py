@@ -3,13 +3,15 @@
 Dixa's v1 and beta documents are written by tapir (Scala), which titles every
 component schema, writes enumerations as `values: [A, B]` in descriptions and
 tags every `oneOf` variant on the wire with `"_type": "<title>"` without saying
-so. Other documents mean what they say. A caller may decide instead of us by
+so. We recognise it by titles on (nearly) every component, no discriminator
+objects, and either `values: [..]` enums or `oneOf` lists of references.
+Other documents mean what they say. A caller may decide instead of us by
 setting `api.dialect` before the passes run.
 """
 
 from __future__ import annotations
 
-from ..ir import Api, UnionType
+from ..ir import Api, Ref, UnionType
 from .enums import VALUES_PATTERN
 
 
@@ -23,7 +25,11 @@ def run(api: Api) -> None:
     titled = sum(1 for t in components if t.title)
     explicit = any(isinstance(t.type, UnionType) and t.type.explicit_discriminator for t in components)
     values_enums = any(VALUES_PATTERN.search(t.description or "") for t in components) or _any_property_values(api)
-    api.dialect = "tapir" if titled >= 0.9 * len(components) and values_enums and not explicit else "plain"
+    ref_unions = any(
+        isinstance(t.type, UnionType) and all(isinstance(v, Ref) for v in t.type.variants) for t in components
+    )
+    tapir_like = titled >= 0.9 * len(components) and not explicit and (values_enums or ref_unions)
+    api.dialect = "tapir" if tapir_like else "plain"
 
 
 def _any_property_values(api: Api) -> bool:

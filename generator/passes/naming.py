@@ -70,20 +70,21 @@ def member_name(value: object, index: int) -> str:
     return text
 
 
-def _dedupe(names: list[str]) -> list[str]:
+def _dedupe(names: list[str], joiner: str = "_") -> list[str]:
+    """Number repeated names (compared without case): `Foo`, `Foo2` or `foo`, `foo_2`."""
     seen: dict[str, int] = {}
     out: list[str] = []
     for name in names:
         candidate, index = name, 2
         while candidate.lower() in seen:
-            candidate, index = f"{name}_{index}" if not name[:1].isupper() else f"{name}{index}", index + 1
+            candidate, index = f"{name}{joiner}{index}", index + 1
         seen[candidate.lower()] = 1
         out.append(candidate)
     return out
 
 
 def run(api: Api) -> None:
-    names = _dedupe([class_name(n) for n in api.types])
+    names = _dedupe([class_name(n) for n in api.types], joiner="")
     for named, py_name in zip(api.types.values(), names):
         named.py_name = py_name
     for named in api.types.values():

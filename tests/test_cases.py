@@ -1,0 +1,151 @@
+"""Small one-feature specs under tests/cases/: each pins a normalization by its
+generated models (golden files) and by what those models do.
+
+Update the golden files after an intended change with `make update-cases`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Iterator
+
+import pytest
+
+from generator.format import format_files
+from generator.package import single_package
+from generator.pipeline import read_api
+
+CASES = Path(__file__).resolve().parent / "cases"
+GOLDEN = ("models.py", "__init__.py")
+UPDATE = os.environ.get("DIXAGEN_UPDATE_CASES") == "1"
+
+
+def render_case(case: str) -> dict[str, str]:
+    api = read_api(CASES / case / "spec.yaml", strict=False).api
+    files = format_files(single_package("pkg", api))
+    return {path.split("/", 1)[1]: text for path, text in files.items()}
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if (p / "spec.yaml").exists()))
+def test_case_matches_golden(case: str) -> None:
+    files = render_case(case)
+    for name in GOLDEN:
+        expected = CASES / case / "expected" / name
+        if UPDATE:
+            expected.parent.mkdir(exist_ok=True)
+            expected.write_text(files[name])
+        assert expected.exists(), f"{expected} missing: run `make update-cases`"
+        assert files[name] == expected.read_text(), f"{case}/{name} changed: run `make update-cases` if intended"
+
+
+@pytest.fixture
+def load_case(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Generate a case into a temporary folder and import its models."""
+    loaded: list[str] = []
+
+    def load(case: str) -> ModuleType:
+        root = tmp_path / case
+        for relative, text in render_case(case).items():
+            path = root / "pkg" / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+        for name in [m for m in sys.modules if m == "pkg" or m.startswith("pkg.")]:
+            del sys.modules[name]
+        monkeypatch.syspath_prepend(str(root))
+        monkeypatch.chdir(root)
+        loaded.append(case)
+        return importlib.import_module("pkg.models")
+
+    yield load
+    for name in [m for m in sys.modules if m == "pkg" or m.startswith("pkg.")]:
+        del sys.modules[name]
+
+
+def test_tapir_union_dispatches_on_type_and_emits_it(load_case: Any) -> None:
+    m = load_case("tapir_union")
+    html = m.validate("Content", {"value": "<b>hi</b>", "_type": "Html"})
+    assert type(html) is m.Html
+    text = m.validate("Content", {"value": "hi", "_type": "Text"})
+    assert type(text) is m.Text  # same shape as Html: the tag decides
+    assert m.to_wire(text) == {"value": "hi", "_type": "Text"}
+    # Built in code, the variant sends its tag without being told.
+    assert m.Text(value="hi").to_wire() == {"_type": "Text", "value": "hi"}
+    assert m.Message(content=m.Html(value="x")).to_wire() == {"content": {"_type": "Html", "value": "x"}}
+    # No tag on the wire: matched by shape, and no tag is added on the way back.
+    untagged = m.validate("Content", {"value": "hi"})
+    assert m.to_wire(untagged) == {"value": "hi"}
+    # A tag this SDK does not know: kept whole.
+    future = m.validate("Content", {"_type": "Markdown", "value": "*hi*", "extra": 1})
+    assert type(future).__name__ == "UnknownVariant"
+    assert m.to_wire(future) == {"_type": "Markdown", "value": "*hi*", "extra": 1}
+
+
+def test_empty_variant_union_is_a_string_enum(load_case: Any) -> None:
+    m = load_case("tapir_union")
+    message = m.validate("Message", {"content": {"_type": "Text", "value": "a"}, "status": "Open"})
+    assert message.status == "Open" and message.status is m.Status.OPEN
+    assert m.to_wire(message)["status"] == "Open"
+    # tapir sometimes writes the same value as a tagged object: kept as it came.
+    tagged = m.validate("Message", {"content": {"_type": "Text", "value": "a"}, "status": {"_type": "Closed"}})
+    assert tagged.status == "Closed"
+    assert m.to_wire(tagged)["status"] == {"_type": "Closed"}
+    # An unknown value is kept and written back unchanged.
+    later = m.validate("Message", {"content": {"_type": "Text", "value": "a"}, "direction": "Sideways"})
+    assert later.direction == "Sideways"
+    assert m.to_wire(later)["direction"] == "Sideways"
+
+
+def test_numbered_names_use_the_wire_name_as_tag(load_case: Any) -> None:
+    m = load_case("numbered_names")
+    error = m.validate("BulkError", {"_type": "NotFound", "id": "1", "message": "gone"})
+    assert type(error) is m.NotFound1
+    outcome = m.validate("BulkActionOutcome_BulkError_UUID", {"_type": "BulkActionSuccess", "data": "0b8f6c3e-6f0e-4f7e-9a59-2c1f1b0e6b1a"})
+    assert type(outcome) is m.BulkActionSuccessBulkErrorUUID
+    assert m.BulkActionFailureBulkErrorUUID(error=m.Validation(message="x")).to_wire() == {
+        "_type": "BulkActionFailure",
+        "error": {"_type": "Validation", "message": "x"},
+    }
+
+
+def test_values_enums_become_enums(load_case: Any) -> None:
+    m = load_case("values_enums")
+    assert [e.value for e in m.Channel] == ["Email", "WidgetChat", "1stParty"]
+    assert m.Channel.VALUE_1ST_PARTY.value == "1stParty"
+    assert m.validate("Conversation", {"channel": "Email", "tags": ["vip"]}).tags == [m.Tags.VIP]
+    assert m.validate("Priority", 2) is m.Priority.VALUE_2
+    assert m.validate("Priority", 7) == 7  # an unknown integer value is kept
+    assert {k.name for k in m.Kind} == {"USER", "USER_2", "CONVERSATION"}
+
+
+def test_recursive_schemas(load_case: Any) -> None:
+    m = load_case("recursion")
+    tree = {"name": "a", "children": [{"name": "b", "children": [{"name": "c"}]}], "parent": {"name": "root"}}
+    assert m.to_wire(m.validate("Category", tree)) == tree
+    expression = {"_type": "And", "operands": [{"_type": "Leaf", "value": "x"}, {"_type": "And", "operands": []}]}
+    assert m.to_wire(m.validate("Expression", expression)) == expression
+
+
+def test_keyword_names_are_safe(load_case: Any) -> None:
+    m = load_case("keyword_names")
+    payload = {"from": "a", "import": 1, "_type": "t", "type": "u", "model_config": "c", "json": True,
+               "date": "2024-01-02", "2fa": False, "fooBar": "x", "foo_bar": "y"}
+    value = m.validate("class", payload)
+    assert (value.from_, value.import_, value.type, value.type_2, value.field_2fa) == ("a", 1, "t", "u", False)
+    assert m.to_wire(value) == payload
+    assert m.validate("None", "None") is m.NoneModel.NONE
+
+
+def test_hostile_strings_never_become_code(load_case: Any, tmp_path: Path) -> None:
+    m = load_case("hostile_strings")
+    assert not list(tmp_path.rglob("PWNED"))
+    payload = {'na"me': "n", "'''": "q", "{{ x }}": "j", "line\nbreak": 3, "def": '{{ x }}'}
+    value = m.validate("Thing", payload)
+    assert value.na_me == "n" and value.line_break == 3
+    assert m.to_wire(value) == payload
+    assert [e.value for e in m.Tricky] == ['"""', "'''", "\\", "{{ x }}", "\n", "import os", "lambda"]
+    assert m.Thing(na_me="z").field == '"""\\\''
+    assert '"""' in (m.Thing.__doc__ or "")

@@ -1,0 +1,140 @@
+"""Bad input gets one clear, located line per problem, a non-zero exit and no traceback,
+and a failed generation leaves the previous output untouched."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+MINIMAL = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+REF_200 = """paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: 'REF'}
+"""
+
+CASES: dict[str, tuple[bytes, str]] = {
+    "empty": (b"", "empty file"),
+    "binary": (b"openapi: 3.0.3\x00\x01\x02", "binary file"),
+    "syntax": (b"openapi: 3.0.3\ninfo: [\n", ":3: error: YAML syntax error"),
+    "not-a-mapping": (b"- a\n- b\n", "the document root must be a mapping, found list"),
+    "dangling-local": (
+        (MINIMAL + REF_200.replace("REF", "#/components/schemas/Missing")).encode(),
+        ":11: #/paths/~1a/get/responses/200/content/application~1json/schema/$ref: error: $ref '#/components/schemas/Missing' does not resolve",
+    ),
+    "missing-file": (
+        (MINIMAL + REF_200.replace("REF", "nothere.yaml#/Thing")).encode(),
+        "nothere.yaml: error: file not found",
+    ),
+    "invalid": (
+        (MINIMAL + "paths:\n  /a:\n    get:\n      responses:\n        '200': {description: 5}\n").encode(),
+        ":7: #/paths/~1a/get/responses/200: error:",
+    ),
+    "duplicate-operation-id": (
+        (
+            MINIMAL
+            + "paths:\n  /a:\n    get: {operationId: same, responses: {'200': {description: ok}}}\n"
+            + "  /b:\n    get: {operationId: same, responses: {'200': {description: ok}}}\n"
+        ).encode(),
+        "#/paths/~1b/get/operationId: error: duplicate operationId 'same' (first used at #/paths/~1a/get)",
+    ),
+    "undeclared-path-parameter": (
+        (MINIMAL + "paths:\n  /a/{id}:\n    get: {operationId: x, responses: {'200': {description: ok}}}\n").encode(),
+        "#/paths/~1a~1{id}/get: error: path parameter 'id' of GET /a/{id} is not declared in parameters",
+    ),
+    "swagger-2": (
+        b'swagger: "2.0"\ninfo: {title: t, version: "1"}\npaths: {}\n',
+        "#/swagger: error: Swagger 2.0 documents are not supported",
+    ),
+}
+
+
+def dixagen(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+# Problems that do not stop generation: `generate` warns (and `--strict` refuses).
+NOT_FATAL = {"invalid", "duplicate-operation-id", "undeclared-path-parameter"}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_spec_is_reported_with_its_location(case: str, tmp_path: Path) -> None:
+    content, expected = CASES[case]
+    spec = tmp_path / "spec.yaml"
+    spec.write_bytes(content)
+    out = str(tmp_path / "out")
+    for args in (["validate", str(spec)], ["generate", "--strict", "--spec", str(spec), "--out", out]):
+        result = dixagen(*args)
+        assert result.returncode == 1, (case, args, result)
+        assert "Traceback" not in result.stderr
+        assert expected in result.stderr, result.stderr
+        assert str(spec) in result.stderr or "nothere.yaml" in result.stderr
+    assert not (tmp_path / "out").exists()
+    lenient = dixagen("generate", "--spec", str(spec), "--out", out)
+    assert "Traceback" not in lenient.stderr
+    if case in NOT_FATAL:
+        assert lenient.returncode == 0, lenient.stderr
+        assert expected.replace("error:", "warning:") in lenient.stderr
+    else:
+        assert lenient.returncode == 1
+        assert expected in lenient.stderr
+
+
+def test_valid_spec_validates() -> None:
+    result = dixagen("validate", str(ROOT / "specs" / "dixa-v1.yaml"), str(ROOT / "specs" / "integrations-v1.yaml"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(": valid") == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["generate", "--spec", "x.yaml"], ["generate", "--package", "p"], ["nonsense"], ["validate"]],
+)
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    result = dixagen(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_failed_generation_leaves_previous_output_untouched(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(MINIMAL + "paths:\n  /a:\n    get: {operationId: getA, responses: {'200': {description: ok}}}\n")
+    out = tmp_path / "out"
+    assert dixagen("generate", "--spec", str(good), "--out", str(out), "--package", "pkg").returncode == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(MINIMAL + REF_200.replace("REF", "#/components/schemas/Missing"))
+    result = dixagen("generate", "--spec", str(bad), "--out", str(out), "--package", "pkg")
+    assert result.returncode == 1
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in out.iterdir()) == ["pkg"]  # no staging folders left behind
+
+
+def test_check_reports_a_stale_tree_with_a_diff(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    (project / "specs").mkdir(parents=True)
+    (project / "specs" / "api.yaml").write_text(
+        MINIMAL + "paths:\n  /a:\n    get: {operationId: getA, responses: {'200': {description: ok}}}\n"
+    )
+    (project / "pyproject.toml").write_text(
+        '[tool.dixagen]\nout = "generated"\ndistribution = "demo"\npackage = "demo"\n\n[tool.dixagen.apis]\nv1 = "specs/api.yaml"\n'
+    )
+    assert dixagen("generate", "--project", str(project)).returncode == 0
+    assert dixagen("generate", "--check", "--project", str(project)).returncode == 0
+    (project / "generated" / "demo" / "v1" / "models.py").write_text("# edited by hand\n")
+    result = dixagen("generate", "--check", "--project", str(project))
+    assert result.returncode == 1
+    assert "-# edited by hand" in result.stdout
+    assert "make generate" in result.stderr
