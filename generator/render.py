@@ -41,7 +41,8 @@ def docstring(text: str | None, indent: int = 0) -> str:
     if not text or not text.strip():
         return ""
     pad = " " * indent
-    body = _escape_text(text.strip())
+    # Two blank lines in a row only ever separate top-level statements.
+    body = re.sub(r"\n\s*\n(\s*\n)+", "\n\n", _escape_text(text.strip()))
     if body.endswith('"'):
         body = body[:-1] + '\\"'
     lines = [line.rstrip() for line in body.split("\n")]

@@ -1,0 +1,84 @@
+"""Generation speed against datamodel-code-generator, and import time of the models.
+
+- generate: `dixagen generate` of the three specs (validation included, output
+  formatted with black, written to a temporary folder) against running
+  datamodel-code-generator directly on the same three specs; target: faster.
+- import: `import dixa.v1.models` against a bare `import pydantic` (with
+  `BaseModel`), each in a fresh interpreter, median of several runs; target:
+  under 0.3 s over the baseline.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+SPECS = ["dixa-v1", "dixa-beta", "integrations-v1"]
+
+
+def _timed(command: list[str], cwd: Path | None = None) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, cwd=cwd, capture_output=True)
+    return time.perf_counter() - started
+
+
+def _generate_ours(out: Path) -> float:
+    return _timed([sys.executable, "-c", _OURS.format(root=str(ROOT), out=str(out))])
+
+
+# The project generation, written to a temporary folder instead of generated/.
+_OURS = """
+from pathlib import Path
+from generator.project import load_config, project_files
+from generator.write import write_tree
+config = load_config(Path({root!r}))
+target, files = project_files(config)
+write_tree(Path({out!r}), files)
+"""
+
+
+def _generate_dcg(out: Path) -> float:
+    total = 0.0
+    for name in SPECS:
+        total += _timed(
+            [str(BIN / "datamodel-codegen"), "--input", str(ROOT / "specs" / f"{name}.yaml"), "--input-file-type",
+             "openapi", "--output-model-type", "pydantic_v2.BaseModel", "--output", str(out / f"{name}.py")]
+        )
+    return total
+
+
+def _import_time(statement: str, runs: int = 7) -> float:
+    code = f"import time; t = time.perf_counter(); {statement}; print(time.perf_counter() - t)"
+    samples = []
+    for _ in range(runs):
+        result = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                                cwd=ROOT / "generated")
+        samples.append(float(result.stdout))
+    return statistics.median(samples)
+
+
+def main() -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        ours = min(_generate_ours(Path(tmp) / f"ours{i}") for i in range(2))
+        dcg = min(_generate_dcg(Path(tmp)) for _ in range(2))
+    baseline = _import_time("import pydantic; from pydantic import BaseModel")
+    models = _import_time("import pydantic; from pydantic import BaseModel; import dixa.v1.models")
+    return {
+        "generate three specs (dixagen)": f"{ours:.2f} s",
+        "generate three specs (datamodel-code-generator)": f"{dcg:.2f} s",
+        "generate ratio dixagen / datamodel-code-generator": f"{ours / dcg:.2f} (target < 1)",
+        "import pydantic (baseline)": f"{baseline:.3f} s",
+        "import pydantic + dixa.v1.models": f"{models:.3f} s",
+        "import dixa.v1.models over baseline": f"{models - baseline:.3f} s (target < 0.3 s)",
+    }
+
+
+if __name__ == "__main__":
+    for key, value in main().items():
+        print(f"{key}: {value}")
