@@ -17,7 +17,8 @@ from . import __version__
 from .ir import Api
 from typing import Callable
 
-from .render import ENV, TEMPLATES, header, render_models
+from .render import ENV, TEMPLATES, header
+from .render_models import render_models
 
 RUNTIME_DOC = '"""Support code shared by the generated modules; written once, not per spec."""\n'
 
@@ -39,7 +40,7 @@ def runtime_files(prefix: str) -> dict[str, str]:
 
 
 def models_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
-    return {f"{prefix}/models.py": render_models(api, f"{runtime}.models")}
+    return render_models(api, prefix, runtime)
 
 
 # Each renderer writes its part of one API's subpackage: (prefix, api, runtime

@@ -20,7 +20,8 @@ class Annotator:
     """Writes annotations for one API and remembers which names they need."""
 
     api: Api
-    needs: set[str] = field(default_factory=set)
+    needs: set[str] = field(default_factory=set)  # runtime/typing names the annotations use
+    refs: set[str] = field(default_factory=set)  # generated classes and aliases they use
 
     def annotation(self, type_: Type, *, quoted_refs: bool = False) -> str:
         text = self._bare(type_, quoted_refs)
@@ -39,6 +40,7 @@ class Annotator:
             return name
         if isinstance(type_, Ref):
             target = self.api.types[type_.target].py_name
+            self.refs.add(target)
             return repr(target) if quoted_refs else target
         if isinstance(type_, ArrayType):
             return f"list[{self.annotation(type_.items, quoted_refs=quoted_refs)}]"

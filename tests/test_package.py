@@ -30,8 +30,8 @@ def test_wheel_builds_with_every_api(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     (wheel,) = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
-    for expected in ("dixa/py.typed", "dixa/v1/models.py", "dixa/beta/models.py", "dixa/integrations/models.py",
-                     "dixa/_runtime/models.py"):
+    for expected in ("dixa/py.typed", "dixa/v1/models/__init__.py", "dixa/beta/models/conversations.py",
+                     "dixa/integrations/models/__init__.py", "dixa/_runtime/models.py"):
         assert expected in names
 
 

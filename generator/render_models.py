@@ -1,0 +1,331 @@
+"""The models package of one API: `<api>/models/`.
+
+Classes and enums are grouped by the tag of the operations that use them
+(`models/end_users.py`); those used by several tags, or by none, go to
+`models/shared.py`. Type aliases (unions, lists, maps) are evaluated when the
+module loads and need their members first, so they all live in
+`models/aliases.py`, which imports the class modules. `models/__init__.py`
+gathers every name, the schema registry and `validate`/`to_wire`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Property, Ref, Type, UnionType
+from .pytypes import Annotator, literal
+from .render import ENV, header
+
+SHARED = "shared"
+ALIASES = "aliases"
+
+
+@dataclass
+class _Field:
+    py_name: str
+    annotation: str
+    assignment: str
+    doc: str | None
+
+
+@dataclass
+class _Class:
+    py_name: str
+    base: str
+    doc: str
+    tag: Any = None
+    fields: list[_Field] = field(default_factory=list)
+
+
+@dataclass
+class _Enum:
+    py_name: str
+    base: str
+    doc: str
+    members: list[Any]
+
+
+@dataclass
+class _Alias:
+    py_name: str
+    expression: str
+    doc: str
+    depends: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Module:
+    name: str
+    annotator: Annotator
+    enums: list[_Enum] = field(default_factory=list)
+    classes: list[_Class] = field(default_factory=list)
+    aliases: list[_Alias] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [e.py_name for e in self.enums] + [c.py_name for c in self.classes] + [a.py_name for a in self.aliases]
+
+
+def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
+    """`{path: text}` of the models package of `api` under `prefix`."""
+    placement = _placement(api)
+    modules: dict[str, _Module] = {}
+
+    def module(name: str) -> _Module:
+        if name not in modules:
+            modules[name] = _Module(name, Annotator(api))
+        return modules[name]
+
+    for named in api.types.values():
+        type_ = named.type
+        if isinstance(type_, EnumType) and type_.base in ("string", "integer") and not type_.nullable:
+            base = "OpenEnum" if type_.base == "string" else "OpenIntEnum"
+            target = module(placement[named.name])
+            target.enums.append(_Enum(named.py_name, base, _doc_of(named), type_.members))
+            target.annotator.needs.add(base)
+        elif isinstance(type_, ObjectType) and not type_.nullable:
+            target = module(placement[named.name])
+            target.classes.append(_class(target.annotator, named, type_))
+        else:
+            target = module(ALIASES)
+            target.aliases.append(_alias(target.annotator, named, type_))
+    home = {name: m.name for m in modules.values() for name in m.names}
+    files: dict[str, str] = {}
+    for name in sorted(modules):
+        files[f"{prefix}/models/{name}.py"] = _render_module(api, modules[name], home, runtime)
+    exports = sorted(home)
+    files[f"{prefix}/models/__init__.py"] = ENV.get_template("models/__init__.py.jinja").render(
+        header=header(api.source),
+        api=api,
+        modules=[(m, sorted(modules[m].names)) for m in sorted(modules, key=lambda m: (m == ALIASES, m))],
+        class_modules=sorted(m for m in modules if m != ALIASES),
+        exports=exports + ["SCHEMAS", "to_wire", "validate"],
+        schemas=[(n.name, n.py_name) for n in api.types.values() if n.component],
+        runtime=runtime,
+    )
+    return files
+
+
+def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str) -> str:
+    annotator = module.annotator
+    own = set(module.names)
+    foreign: dict[str, list[str]] = defaultdict(list)
+    for ref in sorted(annotator.refs - own):
+        foreign[home[ref]].append(ref)
+    aliases = _topological(module.aliases)
+    return ENV.get_template("models/module.py.jinja").render(
+        header=header(api.source),
+        api=api,
+        module=module,
+        doc=_module_doc(api, module.name),
+        imports=_imports(annotator.needs, f"{runtime}.models", module),
+        foreign=sorted(foreign.items()),
+        runtime_imports=module.name == ALIASES,
+        exports=sorted(own),
+        aliases=aliases,
+    )
+
+
+def _module_doc(api: Api, name: str) -> str:
+    if name == ALIASES:
+        return "Type aliases: unions (tagged on the wire or told apart by shape), lists, maps and scalars."
+    if name == SHARED:
+        return "Models used by the operations of several tags, or by none."
+    tags = sorted({op.tags[0] for op in api.operations if op.tags and op.resource == name})
+    label = ", ".join(tags) if tags else "untagged"
+    return f"Models used only by the {label} operations."
+
+
+# -- where each type goes ------------------------------------------------------------
+
+
+def _placement(api: Api) -> dict[str, str]:
+    """Type name → module: the resource of the only tag that uses it, else `shared`."""
+    users: dict[str, set[str]] = defaultdict(set)
+    for operation in api.operations:
+        roots: list[Type] = [p.type for p in operation.parameters] + [b.type for b in operation.bodies]
+        roots += [r.type for r in operation.responses if r.type is not None]
+        for name in _reachable(api, roots):
+            users[name].add(operation.resource)
+    reserved = {SHARED, ALIASES, "__init__"}
+    return {
+        name: (next(iter(users[name])) if len(users[name]) == 1 else SHARED)
+        if not (len(users[name]) == 1 and next(iter(users[name])) in reserved)
+        else SHARED
+        for name in api.types
+    }
+
+
+def _reachable(api: Api, roots: list[Type]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(roots)
+    while stack:
+        type_ = stack.pop()
+        if isinstance(type_, Ref):
+            if type_.target not in seen:
+                seen.add(type_.target)
+                stack.append(api.types[type_.target].type)
+        elif isinstance(type_, ArrayType):
+            stack.append(type_.items)
+        elif isinstance(type_, MapType):
+            stack.append(type_.values)
+        elif isinstance(type_, ObjectType):
+            stack.extend(p.type for p in type_.properties)
+            if type_.additional is not None:
+                stack.append(type_.additional)
+        elif isinstance(type_, UnionType):
+            stack.extend(type_.variants)
+            stack.extend(type_.bare)
+    return seen
+
+
+# -- classes, fields, aliases ----------------------------------------------------------
+
+
+def _doc_of(named: NamedType) -> str:
+    text = named.description or ""
+    if named.title and named.title != named.name and named.title not in text:
+        text = f"{named.title}. {text}".strip()
+    if not text:
+        text = f"The `{named.name}` schema." if named.component else f"`{named.name}`, an inline schema of the spec."
+    if named.deprecated:
+        text = "Deprecated. " + text
+    return text
+
+
+def _class(annotator: Annotator, named: NamedType, obj: ObjectType) -> _Class:
+    result = _Class(
+        py_name=named.py_name,
+        base="TaggedModel" if obj.tag is not None else "DixaModel",
+        doc=_doc_of(named),
+        tag=obj.tag,
+    )
+    annotator.needs.add(result.base)
+    if obj.tag is not None:
+        alias = f", alias={obj.tag.property!r}" if obj.tag.property != obj.tag.py_name else ""
+        result.fields.append(
+            _Field(
+                py_name=obj.tag.py_name,
+                annotation=f"Literal[{obj.tag.value!r}]",
+                assignment=f" = Field(default={obj.tag.value!r}{alias})",
+                doc=None,
+            )
+        )
+        annotator.needs.update({"Literal", "Field", "ClassVar"})
+    for prop in obj.properties:
+        result.fields.append(_field(annotator, prop))
+    return result
+
+
+def _field(annotator: Annotator, prop: Property) -> _Field:
+    annotation = annotator.annotation(prop.type)
+    optional = not prop.required or prop.has_default
+    if optional and not prop.type.nullable and annotation != "Any":
+        annotation += " | None"
+    arguments: list[str] = []
+    if prop.has_default and prop.default is not None:
+        value = prop.default
+        if isinstance(value, float) and not math.isfinite(value):
+            value = None
+        arguments.append(f"default={literal(value)}")
+    elif optional:
+        arguments.append("default=None")
+    if prop.py_name != prop.wire_name:
+        arguments.append(f"alias={prop.wire_name!r}")
+    if arguments == ["default=None"]:
+        assignment = " = None"
+    elif arguments:
+        annotator.needs.add("Field")
+        assignment = f" = Field({', '.join(arguments)})"
+    else:
+        assignment = ""
+    doc = prop.description
+    if prop.deprecated:
+        doc = "Deprecated. " + (doc or "")
+    return _Field(py_name=prop.py_name, annotation=annotation, assignment=assignment, doc=doc)
+
+
+def _alias(annotator: Annotator, named: NamedType, type_: Type) -> _Alias:
+    if isinstance(type_, UnionType) and type_.style == "tagged":
+        parts = []
+        for value, target in type_.tags.items():
+            parts.append(f"Annotated[{annotator.annotation(Ref(target=target))}, Tag({value!r})]")
+        parts.append("Annotated[UnknownVariant, Tag(UNKNOWN_TAG)]")
+        bare = ""
+        if type_.bare:
+            plain = " | ".join(annotator.annotation(v) for v in type_.bare)
+            parts.append(f"Annotated[{plain}, Tag(BARE_TAG)]")
+            bare = ", bare=True"
+            annotator.needs.add("BARE_TAG")
+        table = ", ".join(f"{value!r}: {annotator.api.types[t].py_name}" for value, t in type_.tags.items())
+        expression = f"Annotated[{' | '.join(parts)}, tag_discriminator({type_.tag_property!r}, {{{table}}}{bare})]"
+        if type_.nullable:
+            expression = f"{expression} | None"
+        annotator.needs.update({"Annotated", "Tag", "UNKNOWN_TAG", "UnknownVariant", "tag_discriminator"})
+    else:
+        expression = annotator.annotation(type_)
+    depends = {annotator.api.types[ref].py_name for ref in _refs(type_)}
+    return _Alias(py_name=named.py_name, expression=expression, doc=_doc_of(named), depends=depends)
+
+
+def _refs(type_: Type) -> list[str]:
+    if isinstance(type_, Ref):
+        return [type_.target]
+    if isinstance(type_, ArrayType):
+        return _refs(type_.items)
+    if isinstance(type_, MapType):
+        return _refs(type_.values)
+    if isinstance(type_, UnionType):
+        return [r for v in [*type_.variants, *type_.bare] for r in _refs(v)]
+    return []
+
+
+def _topological(aliases: list[_Alias]) -> list[_Alias]:
+    """Aliases are evaluated at import, so each must follow the aliases it uses."""
+    by_name = {a.py_name: a for a in aliases}
+    done: set[str] = set()
+    out: list[_Alias] = []
+
+    def visit(alias: _Alias, stack: set[str]) -> None:
+        if alias.py_name in done or alias.py_name in stack:
+            return
+        for dep in sorted(alias.depends):
+            if dep in by_name:
+                visit(by_name[dep], stack | {alias.py_name})
+        done.add(alias.py_name)
+        out.append(alias)
+
+    for alias in aliases:
+        visit(alias, set())
+    return out
+
+
+_RUNTIME = (
+    "BARE_TAG", "DateTime", "DixaModel", "OpenEnum", "OpenIntEnum", "TaggedModel", "UNKNOWN_TAG",
+    "UnknownVariant", "tag_discriminator",
+)
+
+
+def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[str]:
+    lines: list[str] = []
+    if "date" in needs:
+        lines.append("from datetime import date")
+    typing_names = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
+    if module.aliases:
+        typing_names.add("TypeAlias")
+    if module.classes or module.aliases:
+        typing_names.add("TYPE_CHECKING") if module.name != ALIASES else None
+    if typing_names:
+        lines.append(f"from typing import {', '.join(sorted(typing_names))}")
+    if "UUID" in needs:
+        lines.append("from uuid import UUID")
+    pydantic_names = {n for n in ("Field", "Tag") if n in needs}
+    if pydantic_names:
+        lines.append(f"from pydantic import {', '.join(sorted(pydantic_names))}")
+    runtime_names = sorted(n for n in _RUNTIME if n in needs)
+    if runtime_names:
+        lines.append(f"from {runtime_models} import {', '.join(runtime_names)}")
+    return lines
