@@ -324,8 +324,10 @@ def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[str]
         lines.append("from uuid import UUID")
     pydantic_names = {n for n in ("Field", "Tag") if n in needs}
     if pydantic_names:
+        lines.append("")
         lines.append(f"from pydantic import {', '.join(sorted(pydantic_names))}")
     runtime_names = sorted(n for n in _RUNTIME if n in needs)
     if runtime_names:
+        lines.append("")
         lines.append(f"from {runtime_models} import {', '.join(runtime_names)}")
     return lines

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+
 from pkg._runtime.models import OpenEnum
 
 __all__ = ["Tricky"]

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
 from pydantic import Field
+
 from pkg._runtime.models import DixaModel, OpenEnum
 
 __all__ = ["Def", "Thing"]

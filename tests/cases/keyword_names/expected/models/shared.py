@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 from typing import TYPE_CHECKING
+
 from pydantic import Field
+
 from pkg._runtime.models import DixaModel, OpenEnum
 
 __all__ = ["Class", "FieldModel", "NoneModel"]

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal, TYPE_CHECKING
 from uuid import UUID
+
 from pydantic import Field
+
 from pkg._runtime.models import DixaModel, TaggedModel
 
 if TYPE_CHECKING:

@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import Annotated, TypeAlias
+
 from pydantic import Tag
+
 from pkg._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
 from .shared import And, Leaf

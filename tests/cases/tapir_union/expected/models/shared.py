@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from typing import ClassVar, Literal, TYPE_CHECKING
+
 from pydantic import Field
+
 from pkg._runtime.models import DixaModel, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
 from pkg._runtime.models import DixaModel, OpenEnum, OpenIntEnum
 
 __all__ = ["Channel", "Conversation", "Kind", "Priority", "Tags"]
