@@ -12,7 +12,7 @@ import keyword
 import re
 from collections import defaultdict
 
-from ..ir import Api, EnumType, ObjectType, Operation
+from ..ir import Api, ArrayType, EnumType, ObjectType, Operation, Ref
 from .hoist import pascal
 
 # Names the generated model modules import or define for themselves.
@@ -112,56 +112,171 @@ def _name_fields(obj: ObjectType) -> None:
 # -- operations ------------------------------------------------------------------
 
 _VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+# Attributes of the generated clients that a resource must not shadow.
+_CLIENT_ATTRIBUTES = frozenset({"close", "with_raw_response", "with_options", "base_url", "is_closed"})
+# Argument names every generated method has besides the operation's parameters.
+_METHOD_ARGUMENTS = frozenset({"self", "body", "extra_headers", "timeout", "max_retries", "models"})
+# Path segments that name an action on what precedes them (`/tags/{id}/activate`).
+_ACTIONS = frozenset(
+    {
+        "activate", "anonymize", "approve", "archive", "assign", "cancel", "claim", "close", "deactivate",
+        "disable", "enable", "export", "followup", "import", "link", "merge", "offer", "publish", "reject",
+        "reopen", "restore", "send", "start", "stop", "submit", "transfer", "unassign", "unlink", "unpublish",
+        "upload",
+    }
+)
+# Request bodies whose schema name says the POST reads rather than creates.
+_QUERY_BODY = re.compile(r"^(Get|Search|Query|Find|List)[A-Z]")
 
 
 def _name_operations(api: Api) -> None:
+    """`Operation.resource` from the first tag (or the first path segment),
+    `Operation.py_name` from method and path, `Parameter.py_name` from the wire
+    name; names are unique within a resource, including the `<name>_iter`
+    twins of list operations."""
     by_resource: dict[str, list[Operation]] = defaultdict(list)
     for operation in api.operations:
-        operation.resource = identifier(operation.tags[0], fallback="api") if operation.tags else "default"
-        if operation.resource in ("with_raw_response", "close"):
-            operation.resource += "_"
+        operation.resource = _resource_name(operation)
         by_resource[operation.resource].append(operation)
-        used = {"self"}
+        used = set(_METHOD_ARGUMENTS)
         for parameter in operation.parameters:
             name = identifier(parameter.name, fallback="param")
-            if name in ("body", "extra_headers", "timeout", "max_retries") or name in used:
-                name += "_" if name not in used else f"_{parameter.location}"
+            if name in used:
+                name = f"{name}_{parameter.location}" if f"{name}_{parameter.location}" not in used else f"{name}_"
+            while name in used:
+                name += "_"
             used.add(name)
             parameter.py_name = name
     for operations in by_resource.values():
-        wanted = [_method_name(op) for op in operations]
-        counts: dict[str, int] = defaultdict(int)
-        for name in wanted:
-            counts[name] += 1
-        for operation, name in zip(operations, wanted):
-            if counts[name] > 1:
-                name = identifier(operation.operation_id, fallback="call")
+        wanted = [_method_name(api, op) for op in operations]
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index, name in enumerate(wanted):
+            groups[name].append(index)
+        for name, indexes in groups.items():
+            if len(indexes) > 1:
+                ranked = sorted(indexes, key=lambda i: (_path_params(operations[i]), i))
+                for i in ranked[1:]:
+                    wanted[i] = f"{name}_by_{_qualifier(operations[i])}"
+        taken: set[str] = set()
+        for operation, name in zip(operations, _dedupe(wanted)):
+            if name in taken or (operation.paging is not None and f"{name}_iter" in taken):
+                name = _dedupe([*taken, name])[-1]
             operation.py_name = name
-        final = _dedupe([op.py_name for op in operations])
-        for operation, name in zip(operations, final):
-            operation.py_name = name
+            taken.add(name)
+            if operation.paging is not None:
+                taken.add(f"{name}_iter")
 
 
-def _method_name(operation: Operation) -> str:
-    """REST-style names from method and path: `GET /endusers` → `list`,
-    `GET /conversations/{id}/messages` → `list_messages`, `PATCH /tags/{id}/activate` → `activate`."""
-    segments = [s for s in operation.path.split("/") if s]
+def _resource_name(operation: Operation) -> str:
+    if operation.tags:
+        name = identifier(operation.tags[0], fallback="api")
+    else:
+        statics = [s for s in _segments(operation.path) if not s.startswith("{")]
+        name = identifier(statics[0], fallback="api") if statics else "api"
+    return name + "_" if name in _CLIENT_ATTRIBUTES else name
+
+
+def _segments(path: str) -> list[str]:
+    segments = [s for s in path.split("/") if s]
     if segments and re.fullmatch(r"v\d+|beta|api", segments[0]):
         segments = segments[1:]
-    statics = [s for s in segments if not s.startswith("{")]
-    ends_with_param = bool(segments) and segments[-1].startswith("{")
-    words = [snake(s) for s in statics[1:]]
-    verb = _VERBS.get(operation.method, operation.method.lower())
-    if operation.method == "GET" and not ends_with_param:
-        verb = "list"
-    if operation.method in ("PUT", "PATCH", "POST") and words and not ends_with_param and _is_action(statics[-1]):
+    return segments
+
+
+def _path_params(operation: Operation) -> int:
+    return sum(1 for p in operation.parameters if p.location == "path")
+
+
+def _qualifier(operation: Operation) -> str:
+    """`conversationId` → `conversation`: what a colliding name is narrowed by."""
+    params = [p for p in operation.parameters if p.location == "path"]
+    if not params:
+        return snake(operation.method.lower())
+    name = snake(params[-1].name)
+    return re.sub(r"_id$", "", name) or name
+
+
+def _method_name(api: Api, operation: Operation) -> str:
+    """REST-style names from method and path, relative to the resource:
+    `GET /endusers` → `list`, `GET /endusers/{id}` → `get`,
+    `GET /conversations/{id}/messages` → `list_messages`,
+    `POST /conversations/{id}/messages` → `create_message`,
+    `PATCH /tags/{id}/activate` → `activate`, `POST /agents/bulk` → `create_bulk`,
+    `PUT /agents` (many at once) → `update_bulk`. GET says `list` when the
+    answer is a list, `get` otherwise."""
+    segments = _segments(operation.path)
+    key = operation.resource.replace("_", "")
+    anchor = next(
+        (
+            i
+            for i, s in enumerate(segments)
+            if not s.startswith("{") and snake(s).replace("_", "") in (key, key + "s", key.removesuffix("s"))
+        ),
+        0 if segments and not segments[0].startswith("{") else -1,
+    )
+    rest = segments[anchor + 1 :]
+    ends_with_param = bool(rest) and rest[-1].startswith("{")
+    words: list[str] = []
+    for index, segment in enumerate(rest):
+        if segment.startswith("{"):
+            continue
+        word = snake(segment)
+        followed_by_param = index + 1 < len(rest) and rest[index + 1].startswith("{")
+        words.append(_singular(word) if followed_by_param else word)
+    bulk = "bulk" in words or _array_body(api, operation)
+    words = [w for w in words if w != "bulk"]
+    if operation.method in ("PUT", "PATCH", "DELETE") and not words and not ends_with_param and not rest:
+        bulk = bulk or operation.body is not None
+    if operation.method != "GET" and words and not ends_with_param and _is_action(words[-1]):
         action = words.pop()
-        return "_".join([action, *words]) if words else action
-    name = "_".join([verb, *words])
+        name = "_".join([action, *(_singular(w) for w in words)])
+    elif operation.method != "GET" and any(_is_action(w) for w in words):
+        name = "_".join(words)
+    else:
+        verb = _VERBS.get(operation.method, operation.method.lower())
+        if operation.method == "GET" and _returns_list(api, operation):
+            verb = "list"
+        elif operation.method == "POST" and _reads(operation):
+            verb = "query"
+        elif operation.method == "POST" and words and not bulk:
+            words[-1] = _singular(words[-1])
+        name = "_".join([verb, *words])
+    if bulk:
+        name += "_bulk"
     return identifier(name, fallback="call")
 
 
-def _is_action(segment: str) -> bool:
-    """Path segments that name an action rather than a collection."""
-    lowered = segment.lower()
-    return not lowered.endswith("s") or lowered in {"status", "process", "access", "address"}
+def _is_action(word: str) -> bool:
+    """Whether a path segment names an action rather than a collection or a property."""
+    return word in _ACTIONS
+
+
+def _singular(word: str) -> str:
+    for plural, single in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
+        if word.endswith(plural):
+            return word[: -len(plural)] + single
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _array_body(api: Api, operation: Operation) -> bool:
+    return operation.body is not None and isinstance(api.resolve(operation.body.type), ArrayType)
+
+
+def _reads(operation: Operation) -> bool:
+    body = operation.body
+    return body is not None and isinstance(body.type, Ref) and bool(_QUERY_BODY.match(body.type.target))
+
+
+def _returns_list(api: Api, operation: Operation) -> bool:
+    if operation.paging is not None:
+        return True
+    success = next((r for r in operation.responses if r.status.startswith("2") and r.type is not None), None)
+    if success is None:
+        return False
+    payload = api.resolve(success.type) if success.type is not None else None
+    if success.envelope and isinstance(payload, ObjectType):
+        inner = next((p for p in payload.properties if p.wire_name == success.envelope), None)
+        payload = api.resolve(inner.type) if inner is not None else None
+    return isinstance(payload, ArrayType)

@@ -7,8 +7,9 @@ Generated from `dixa-beta.yaml` (sha256 bfa0b71b75f7).
 from __future__ import annotations
 
 from . import models
+from .client import OPERATIONS, AsyncClient, Client
 
-__all__ = ["SPEC_SHA256", "SPEC_VERSION", "models"]
+__all__ = ["OPERATIONS", "SPEC_SHA256", "SPEC_VERSION", "AsyncClient", "Client", "models"]
 
 SPEC_VERSION = "beta"
 SPEC_SHA256 = "bfa0b71b75f7b1c8fe1431ebdf41420e1c630d6ccaaff4c3b61774d39e3aebb6"

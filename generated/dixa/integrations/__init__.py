@@ -7,8 +7,9 @@ Generated from `integrations-v1.yaml` (sha256 d96e3c789256).
 from __future__ import annotations
 
 from . import models
+from .client import OPERATIONS, AsyncClient, Client
 
-__all__ = ["SPEC_SHA256", "SPEC_VERSION", "models"]
+__all__ = ["OPERATIONS", "SPEC_SHA256", "SPEC_VERSION", "AsyncClient", "Client", "models"]
 
 SPEC_VERSION = "1.0.0"
 SPEC_SHA256 = "d96e3c789256595634f985a00952284ba1e858370751d44909ec8071547ec6af"

@@ -7,8 +7,9 @@ Generated from `dixa-v1.yaml` (sha256 676877978814).
 from __future__ import annotations
 
 from . import models
+from .client import OPERATIONS, AsyncClient, Client
 
-__all__ = ["SPEC_SHA256", "SPEC_VERSION", "models"]
+__all__ = ["OPERATIONS", "SPEC_SHA256", "SPEC_VERSION", "AsyncClient", "Client", "models"]
 
 SPEC_VERSION = "v1"
 SPEC_SHA256 = "676877978814abf47bb261b66c6908113e9b98e3c43e59ff204776cd97af0b5c"

@@ -1,0 +1,396 @@
+"""Render the typed clients: `<api>/client/__init__.py` (`Client`, `AsyncClient`,
+`OPERATIONS`) and one module per resource (`<api>/client/_end_users.py`).
+
+The generated layer only maps typed arguments to an `Endpoint` call; the
+runtime (`templates/runtime/client.py`) does the HTTP. Everything the templates
+print is decided here: signatures, annotations, docstrings, the path
+expression of each method, and which endpoints page.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .ir import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Parameter, Primitive, Ref, Type, UnionType
+from .passes.hoist import pascal
+from .pytypes import Annotator, literal
+from .render import ENV, header
+
+# Names a generated client module defines or imports, which a resource class must not take.
+_TAKEN_CLASS_NAMES = frozenset(
+    {"Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse", "Endpoint", "Paging"}
+)
+_INPUT_STRING_FORMATS = {"date-time": "datetime | str", "date": "date | str", "uuid": "UUID | str"}
+_OPTIONS = [
+    "extra_headers: Mapping[str, str] | None = None",
+    "timeout: TimeoutTypes | NotGiven = NOT_GIVEN",
+    "max_retries: int | NotGiven = NOT_GIVEN",
+]
+_OPTIONS_DOC = [
+    "extra_headers: headers to add to this request.",
+    "timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.",
+    "max_retries: retries for this call instead of the client's.",
+]
+
+
+class ModelsAnnotator(Annotator):
+    """Annotations of payloads as seen from a client module: models are `models.X`."""
+
+    def _bare(self, type_: Type, quoted_refs: bool) -> str:
+        if isinstance(type_, Ref):
+            return "models." + self.api.types[type_.target].py_name
+        if isinstance(type_, ArrayType):
+            # A resource may have a method called `list`, which shadows the builtin in the class body.
+            return f"builtins.list[{self.annotation(type_.items)}]"
+        return super()._bare(type_, quoted_refs)
+
+
+@dataclass
+class _Method:
+    name: str
+    const: str
+    doc: str
+    signature: list[str]
+    returns: str
+    path_expr: str
+    call_args: list[str]
+    endpoint: str
+    iter_signature: list[str] = field(default_factory=list)
+    iter_args: list[str] = field(default_factory=list)
+    iter_doc: str = ""
+    item: str = ""
+
+
+@dataclass
+class _Resource:
+    attribute: str
+    module: str
+    cls: str
+    doc: str
+    methods: list[_Method]
+
+
+def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
+    """The `client` subpackage of one API package."""
+    resources = _resources(api, runtime)
+    files = {}
+    for resource, imports in resources:
+        files[f"{prefix}/client/{resource.module}.py"] = ENV.get_template("client/resource.py.jinja").render(
+            header=header(api.source), runtime=runtime, resource=resource, imports=imports, names=_runtime_names(resource)
+        )
+    files[f"{prefix}/client/__init__.py"] = ENV.get_template("client/client_init.py.jinja").render(
+        header=header(api.source),
+        runtime=runtime,
+        api=api,
+        resources=[r for r, _ in resources],
+        operations={op.operation_id: f"{op.resource}.{op.py_name}" for op in api.operations},
+        auth=_auth(api),
+        base_url=api.servers[0] if api.servers else "",
+        doc=_client_doc(api),
+    )
+    return files
+
+
+def _runtime_names(resource: _Resource) -> list[str]:
+    """What a resource module imports from the runtime's client module: only what it uses."""
+    names = {"NOT_GIVEN", "NotGiven", "AsyncResource", "SyncResource", "Endpoint", "TimeoutTypes"}
+    names |= {"to_raw_response", "to_async_raw_response"}
+    for method in resource.methods:
+        text = " ".join([method.path_expr, method.endpoint, *method.signature])
+        names |= {n for n in ("path_param", "Paging", "FileInput") if n in text}
+    return sorted(names, key=lambda n: (not n.isupper(), n))
+
+
+def _client_doc(api: Api) -> str:
+    text = f"{api.title} ({api.version})."
+    if api.description:
+        text += "\n\n" + api.description.strip()
+    return text
+
+
+def _auth(api: Api) -> list[dict[str, str | None]]:
+    """The constructor arguments that carry credentials, one per header scheme."""
+    schemes: list[dict[str, str | None]] = []
+    for scheme in api.security_schemes:
+        if scheme.type == "apiKey" and scheme.location == "header" and scheme.parameter_name:
+            first = not any(s["prefix"] == "" for s in schemes)
+            param = "api_key" if first else f"api_key_{len(schemes) + 1}"
+            env = "DIXA_API_KEY" if first else None
+            schemes.append({"param": param, "header": scheme.parameter_name, "prefix": "", "env": env, "name": scheme.name})
+        elif scheme.type == "http" and (scheme.scheme or "").lower() == "bearer":
+            schemes.append(
+                {"param": "bearer_token", "header": "Authorization", "prefix": "Bearer ", "env": None, "name": scheme.name}
+            )
+    return schemes
+
+
+def _resources(api: Api, runtime: str) -> list[tuple[_Resource, list[str]]]:
+    grouped: dict[str, list[Operation]] = {}
+    for operation in api.operations:
+        grouped.setdefault(operation.resource, []).append(operation)
+    out = []
+    for attribute, operations in grouped.items():
+        cls = pascal(attribute) or "Api"
+        if cls in _TAKEN_CLASS_NAMES or cls[0].isdigit():
+            cls += "Resource"
+        annotator = ModelsAnnotator(api)
+        methods = [_method(api, annotator, op) for op in operations]
+        tags = sorted({op.tags[0] for op in operations if op.tags})
+        doc = f"The {', '.join(tags)} operations." if tags else "Operations without a tag."
+        resource = _Resource(attribute=attribute, module="_" + attribute, cls=cls, doc=doc, methods=methods)
+        out.append((resource, _imports(resource, runtime)))
+    return out
+
+
+def _imports(resource: _Resource, runtime: str) -> list[str]:
+    """The standard-library and runtime imports a resource module uses, found in its annotations."""
+    text = " ".join(
+        " ".join([m.returns, m.item, *m.signature, *m.iter_signature]) for m in resource.methods
+    )
+
+    def uses(name: str) -> bool:
+        return re.search(rf"\b{name}\b", text) is not None
+
+    lines = []
+    if uses("builtins"):
+        lines.append("import builtins")
+    lines.append("from collections.abc import " + ", ".join(n for n in ("Mapping", "Sequence") if n == "Mapping" or uses(n)))
+    dates = [n for n in ("date", "datetime") if uses(n)]
+    if dates:
+        lines.append(f"from datetime import {', '.join(dates)}")
+    typing = [n for n in ("Any", "Literal") if uses(n)]
+    if typing:
+        lines.append(f"from typing import {', '.join(typing)}")
+    if uses("UUID"):
+        lines.append("from uuid import UUID")
+    if uses("DateTime"):
+        lines.append(f"from {runtime}.models import DateTime")
+    return lines
+
+
+def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
+    const = "_" + op.py_name.upper().rstrip("_")
+    path_params = [p for p in op.parameters if p.location == "path"]
+    others = [p for p in op.parameters if p.location != "path"]
+    ordered = path_params + [p for p in others if p.required] + [p for p in others if not p.required]
+    signature: list[str] = []
+    docs: list[str] = []
+    body_doc = None
+    body_lines: list[str] = []
+    files: list[tuple[str, str]] = []
+    if op.body is not None and op.body.content_type.startswith("multipart/"):
+        for prop, annotation in _multipart_fields(api, op.body.type):
+            name = prop.py_name if prop.py_name not in {p.py_name for p in op.parameters} else prop.py_name + "_"
+            files.append((prop.wire_name, name))
+            body_lines.append(f"{name}: {annotation} | NotGiven = NOT_GIVEN")
+            docs.append(f"{name}: {prop.description or f'the `{prop.wire_name}` part of the form.'}")
+    elif op.body is not None:
+        annotation = _input(api, op.body.type)
+        if op.body.required:
+            signature.append(f"body: {annotation}")
+        else:
+            signature.append(f"body: {annotation} | NotGiven = NOT_GIVEN")
+        body_doc = op.body.description or "the request body: a model or a dict of the same shape (wire names)."
+    signature.append("*")
+    for parameter in ordered:
+        signature.append(_parameter(api, parameter))
+        docs.append(f"{parameter.py_name}: {_param_doc(parameter)}")
+    signature.extend(body_lines)
+    signature.extend(_OPTIONS)
+    success = next((r for r in op.responses if r.status.startswith("2") and r.type is not None), None)
+    payload = _payload(api, success.type, success.envelope) if success is not None and success.type else None
+    returns = annotator.annotation(payload) if payload is not None else "None"
+    endpoint = _endpoint(op, returns if payload is not None else None, success.envelope if success else None)
+    query = [p for p in others if p.location == "query"]
+    headers = [p for p in others if p.location == "header"]
+    call_args = []
+    if query:
+        call_args.append("query={" + ", ".join(f"{literal(p.name)}: {p.py_name}" for p in query) + "}")
+    if files:
+        call_args.append("files={" + ", ".join(f"{literal(wire)}: {name}" for wire, name in files) + "}")
+    elif op.body is not None:
+        call_args.append("body=body")
+    if headers:
+        call_args.append(
+            "extra_headers={**{"
+            + ", ".join(f"{literal(p.name)}: str({p.py_name})" for p in headers)
+            + "}, **(extra_headers or {})}"
+        )
+    else:
+        call_args.append("extra_headers=extra_headers")
+    call_args += ["timeout=timeout", "max_retries=max_retries"]
+    method = _Method(
+        name=op.py_name,
+        const=const,
+        doc=_method_doc(op, body_doc, docs, "None" if payload is None else "the payload, parsed into models."),
+        signature=signature,
+        returns=returns,
+        path_expr=_path_expression(op),
+        call_args=call_args,
+        endpoint=endpoint,
+    )
+    if op.paging is not None and isinstance(payload, ArrayType):
+        cursor = op.paging.cursor_parameter
+        kept = [p for p in ordered if p.name != cursor]
+        method.item = annotator.annotation(payload.items)
+        method.iter_signature = ["*", *(_parameter(api, p) for p in kept), *_OPTIONS]
+        kept_query = [p for p in kept if p.location == "query"]
+        method.iter_args = []
+        if kept_query:
+            method.iter_args.append("query={" + ", ".join(f"{literal(p.name)}: {p.py_name}" for p in kept_query) + "}")
+        method.iter_args += ["extra_headers=extra_headers", "timeout=timeout", "max_retries=max_retries"]
+        method.iter_doc = _method_doc(
+            op,
+            None,
+            [f"{p.py_name}: {_param_doc(p)}" for p in kept],
+            "an iterator over the items of every page, fetching each page when it is reached; "
+            "`.pages()` iterates over the pages themselves.",
+            lead=f"Every item of `{op.py_name}`, across pages.",
+        )
+    return method
+
+
+def _param_doc(parameter: Parameter) -> str:
+    text = " ".join((parameter.description or f"the `{parameter.name}` {parameter.location} parameter.").split())
+    return ("Deprecated. " + text) if parameter.deprecated else text
+
+
+def _method_doc(op: Operation, body_doc: str | None, args: list[str], returns: str, lead: str | None = None) -> str:
+    parts = []
+    if lead:
+        parts.append(lead)
+    if op.summary:
+        parts.append(op.summary.strip())
+    if op.description and op.description.strip() != (op.summary or "").strip():
+        parts.append(op.description.strip())
+    if op.deprecated:
+        parts.insert(0, "Deprecated.")
+    parts.append(f"`{op.method} {op.path}` ({op.operation_id}).")
+    lines = []
+    if body_doc:
+        lines.append(f"body: {' '.join(body_doc.split())}")
+    lines += args
+    lines += _OPTIONS_DOC
+    parts.append("Args:\n" + "\n".join("    " + line for line in lines))
+    parts.append("Returns:\n    " + returns)
+    return "\n\n".join(parts)
+
+
+def _endpoint(op: Operation, payload: str | None, envelope: str | None) -> str:
+    args = [literal(op.method), literal(op.path), literal(op.operation_id)]
+    if payload is not None:
+        args.append(f"response=lambda: {payload}")
+        if envelope:
+            args.append(f"envelope={literal(envelope)}")
+    if op.paging is not None and payload is not None and payload.startswith("builtins.list["):
+        paging = op.paging
+        args.append(
+            "paging=Paging("
+            + ", ".join(
+                [
+                    literal(paging.style),
+                    literal(paging.cursor_parameter),
+                    _tuple(paging.next_path),
+                    _tuple(paging.items_path),
+                ]
+            )
+            + ")"
+        )
+    return "Endpoint(" + ", ".join(args) + ")"
+
+
+def _tuple(items: list[str]) -> str:
+    return "(" + ", ".join(literal(k) for k in items) + ("," if len(items) == 1 else "") + ")"
+
+
+def _path_expression(op: Operation) -> str:
+    """The path as a concatenation of literals and encoded parameters: spec text
+    only ever appears as a string literal."""
+    by_name = {p.name: p.py_name for p in op.parameters if p.location == "path"}
+    parts: list[str] = []
+    rest = op.path
+    while "{" in rest:
+        before, _, after = rest.partition("{")
+        name, _, rest = after.partition("}")
+        if before:
+            parts.append(literal(before))
+        parts.append(f"path_param({by_name[name]})")
+    if rest:
+        parts.append(literal(rest))
+    return " + ".join(parts) if parts else literal("")
+
+
+def _payload(api: Api, type_: Type, envelope: str | None) -> Type | None:
+    """The type the method returns: what is inside the envelope, if there is one."""
+    if envelope is None:
+        return type_
+    resolved = api.resolve(type_)
+    assert isinstance(resolved, ObjectType)
+    inner = next(p for p in resolved.properties if p.wire_name == envelope)
+    return inner.type
+
+
+def _parameter(api: Api, parameter: Parameter) -> str:
+    annotation = _input(api, parameter.type)
+    if parameter.required:
+        return f"{parameter.py_name}: {annotation}"
+    return f"{parameter.py_name}: {annotation} | NotGiven = NOT_GIVEN"
+
+
+def _input(api: Api, type_: Type) -> str:
+    """What a caller may pass for a value of `type_`: models or dicts of the same
+    shape, enum members or their strings, date-times or ISO strings."""
+    text = _input_bare(api, type_)
+    return f"{text} | None" if type_.nullable and text != "Any" else text
+
+
+def _input_bare(api: Api, type_: Type) -> str:
+    if isinstance(type_, Primitive):
+        if type_.name == "string":
+            text = _INPUT_STRING_FORMATS.get(type_.format or "", "str")
+            return "bytes" if type_.format == "binary" else text
+        if type_.name == "any":
+            return "Any"
+        return {"integer": "int", "number": "float", "boolean": "bool"}[type_.name]
+    if isinstance(type_, Ref):
+        named = api.types[type_.target]
+        target = api.resolve(type_)
+        if isinstance(target, EnumType):
+            return f"models.{named.py_name} | {_enum_base(target)}"
+        if isinstance(target, (ObjectType, UnionType)):
+            return f"models.{named.py_name} | Mapping[str, Any]"
+        if isinstance(target, (ArrayType, MapType, Primitive)):
+            return _input_bare(api, target)
+        return f"models.{named.py_name}"
+    if isinstance(type_, ArrayType):
+        return f"Sequence[{_input(api, type_.items)}]"
+    if isinstance(type_, MapType):
+        return f"Mapping[str, {_input(api, type_.values)}]"
+    if isinstance(type_, EnumType):
+        return "Literal[" + ", ".join(literal(m.value) for m in type_.members) + "]"
+    if isinstance(type_, UnionType):
+        return " | ".join(_input(api, v) for v in type_.variants)
+    return "Mapping[str, Any]"
+
+
+def _enum_base(enum: EnumType) -> str:
+    return {"integer": "int", "number": "float", "boolean": "bool"}.get(enum.base, "str")
+
+
+def _multipart_fields(api: Api, type_: Type) -> list[tuple[Any, str]]:
+    """A multipart body's parts as keyword arguments: files take `FileInput`."""
+    resolved = api.resolve(type_)
+    assert isinstance(resolved, ObjectType), "a multipart body is an object"
+    fields = []
+    for prop in resolved.properties:
+        prop_type = api.resolve(prop.type)
+        if isinstance(prop_type, Primitive) and prop_type.format == "binary":
+            annotation = "FileInput"
+        elif isinstance(prop_type, ArrayType) and isinstance(api.resolve(prop_type.items), Primitive) and api.resolve(prop_type.items).format == "binary":  # type: ignore[union-attr]
+            annotation = "Sequence[FileInput]"
+        else:
+            annotation = _input(api, prop.type)
+        fields.append((prop, annotation))
+    return fields

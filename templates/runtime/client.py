@@ -1,0 +1,764 @@
+"""The HTTP machinery under every generated client, written once for all specs.
+
+A generated client is a thin layer: one method per operation that turns its
+typed arguments into an `Endpoint` call. Everything else lives here:
+
+- authentication (the key goes in a header, never in a `repr`, an exception
+  message or a log line);
+- retries with exponential backoff and jitter on connection errors, timeouts,
+  408, 409, 429 and 5xx, honouring `Retry-After` (seconds or an HTTP date) up
+  to `MAX_RETRY_AFTER`; a POST or PATCH is not retried once the server may
+  have acted on it unless the client was built with `retry_non_idempotent`;
+- error mapping to `errors.py`'s exception tree;
+- response parsing with one pydantic `TypeAdapter` per endpoint, built on
+  first use; Dixa's `{"data": ...}` envelope is parsed as a `TypedDict` so
+  only the payload becomes models;
+- `NOT_GIVEN`, which tells an omitted argument from an explicit `None`;
+- raw responses (`client.with_raw_response.<resource>.<method>(...)`) and
+  auto-paging (`paging.py`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import json
+import logging
+import os
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import Enum
+from typing import IO, Any, Generic, Literal, ParamSpec, TypeVar, Union, cast
+from urllib.parse import quote
+from uuid import UUID
+
+import httpx
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from typing_extensions import NotRequired, Self, TypedDict
+
+from .errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APITimeoutError,
+    DixaError,
+    status_error,
+)
+from .models import to_wire
+from .paging import AsyncPager, Page, Paging, SyncPager
+
+__all__ = [
+    "DEFAULT_MAX_RETRIES",
+    "DEFAULT_TIMEOUT",
+    "NOT_GIVEN",
+    "APIResponse",
+    "AsyncBaseClient",
+    "AsyncResource",
+    "AuthScheme",
+    "Endpoint",
+    "FileInput",
+    "NotGiven",
+    "Paging",
+    "SyncBaseClient",
+    "SyncResource",
+    "TimeoutTypes",
+    "path_param",
+    "to_async_raw_response",
+    "to_raw_response",
+]
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+TimeoutTypes = Union[float, httpx.Timeout, None]
+FileContent = Union[bytes, IO[bytes]]
+# A file to upload: its content, or (filename, content) or (filename, content, content type).
+FileInput = Union[FileContent, tuple[str, FileContent], tuple[str, FileContent, str]]
+
+DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_MAX_RETRIES = 2
+INITIAL_RETRY_DELAY = 0.5
+MAX_RETRY_DELAY = 8.0
+# A `Retry-After` longer than this is not waited for: the error is raised at once.
+MAX_RETRY_AFTER = 60.0
+_IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+_RETRY_STATUSES = frozenset({408, 409, 429})
+# Statuses that say the request was not acted on, so even a POST may be sent again.
+_NOT_ACTED_STATUSES = frozenset({408, 409, 429})
+
+log = logging.getLogger("dixa")
+
+
+class NotGiven:
+    """The default of every optional argument: the argument is not sent at all.
+
+    Distinct from `None`, which is sent (as JSON `null`) where the API accepts it.
+    """
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> Literal[False]:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+
+@dataclass(frozen=True)
+class AuthScheme:
+    """How one of the spec's security schemes puts a credential on a request.
+
+    `param` is the constructor argument that takes it, `env` the environment
+    variable it falls back to."""
+
+    param: str
+    header: str
+    prefix: str = ""
+    env: str | None = None
+
+
+def path_param(value: Any) -> str:
+    """A path parameter, percent-encoded so it stays one path segment."""
+    return quote(_scalar(value), safe="")
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    return str(value)
+
+
+def _query_value(value: Any) -> Any:
+    if isinstance(value, (str, int, float)) and not isinstance(value, (bool, Enum)):
+        return value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_scalar(item) for item in value]
+    return _scalar(value)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return to_wire(value)
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, UUID):
+        return str(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _encode_json(body: Any) -> bytes:
+    return json.dumps(body, default=_json_default, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _typed_dict(name: str, fields: Mapping[str, Any]) -> Any:
+    return TypedDict(name, dict(fields))  # type: ignore[operator]
+
+
+class Endpoint(Generic[T]):
+    """One operation: how to call it and how to read its success answer.
+
+    `response` returns the payload type (inside the envelope, if any); it is
+    called on first use so that importing a client does not build models.
+    """
+
+    __slots__ = ("method", "path", "operation_id", "idempotent", "envelope", "paging", "_response", "_adapter")
+
+    def __init__(
+        self,
+        method: str,
+        path: str,
+        operation_id: str,
+        *,
+        response: Callable[[], Any] | None = None,
+        envelope: str | None = None,
+        paging: Paging | None = None,
+    ) -> None:
+        self.method = method
+        self.path = path
+        self.operation_id = operation_id
+        self.idempotent = method in _IDEMPOTENT
+        self.envelope = envelope
+        self.paging = paging
+        self._response = response
+        self._adapter: TypeAdapter[Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"Endpoint({self.method} {self.path}, {self.operation_id})"
+
+    @property
+    def adapter(self) -> TypeAdapter[Any]:
+        adapter = self._adapter
+        if adapter is None:
+            assert self._response is not None
+            payload = self._response()
+            if self.paging is not None:
+                shape = _paging_shape(self.paging, payload)
+            elif self.envelope is not None:
+                shape = _typed_dict("Envelope", {self.envelope: payload})
+            else:
+                shape = payload
+            adapter = self._adapter = TypeAdapter(shape)
+        return adapter
+
+    def parse(self, response: httpx.Response) -> T:
+        """The answer's payload as models (None for an answer without a body)."""
+        if self._response is None or response.status_code == 204 or not response.content:
+            return None  # type: ignore[return-value]
+        value = self._validate(response)
+        if self.paging is not None:
+            return cast(T, value[self.paging.items_path[0]])
+        if self.envelope is not None:
+            return cast(T, value[self.envelope])
+        return cast(T, value)
+
+    def parse_page(self, response: httpx.Response) -> tuple[list[Any], str | None]:
+        """The items of one page and the raw next link or cursor, if any."""
+        assert self.paging is not None
+        value = self._validate(response)
+        items: Any = value
+        for key in self.paging.items_path:
+            items = items[key]
+        cursor: Any = value
+        for key in self.paging.next_path:
+            cursor = cursor.get(key) if isinstance(cursor, dict) else None
+        return list(items), cursor if isinstance(cursor, str) and cursor else None
+
+    def _validate(self, response: httpx.Response) -> Any:
+        try:
+            return self.adapter.validate_json(response.content)
+        except ValidationError as exc:
+            body = _body(response)
+            raise APIResponseValidationError(
+                f"the {self.operation_id} answer does not match the spec: {exc.error_count()} error(s), "
+                f"first at {'.'.join(str(p) for p in exc.errors()[0]['loc']) or 'the top'}: {exc.errors()[0]['msg']}",
+                response=response,
+                body=body,
+            ) from exc
+
+
+def _paging_shape(paging: Paging, items: Any) -> Any:
+    """A TypedDict that reads only the items (required) and the next cursor
+    (optional, may be null) of a page, wherever the paging says they are."""
+    tree: dict[str, Any] = {}
+    for path, leaf in ((paging.items_path, (True, items)), (paging.next_path, (False, Union[str, None]))):
+        node = tree
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = leaf
+    return _as_typed_dict(tree)[1]
+
+
+def _as_typed_dict(tree: Mapping[str, Any]) -> tuple[bool, Any]:
+    fields: dict[str, Any] = {}
+    required_any = False
+    for key, value in tree.items():
+        required, type_ = _as_typed_dict(value) if isinstance(value, dict) else value
+        if isinstance(value, dict) and not required:
+            type_ = Union[type_, None]
+        fields[key] = type_ if required else NotRequired[type_]
+        required_any = required_any or required
+    return required_any, _typed_dict("Page", fields)
+
+
+def _body(response: httpx.Response) -> Any:
+    """The parsed JSON of an answer, or its text when it is not JSON."""
+    try:
+        return response.json()
+    except ValueError:
+        return response.text
+
+
+class APIResponse(Generic[T]):
+    """A raw answer: the `httpx.Response` plus the parsing the method would do."""
+
+    def __init__(self, endpoint: Endpoint[T], response: httpx.Response) -> None:
+        self._endpoint = endpoint
+        self.http_response = response
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    def json(self) -> Any:
+        return self.http_response.json()
+
+    def parse(self) -> T:
+        """What the method itself returns: the payload as models."""
+        return self._endpoint.parse(self.http_response)
+
+    def __repr__(self) -> str:
+        return f"<APIResponse {self._endpoint.operation_id} [{self.status_code}]>"
+
+
+def to_raw_response(method: Callable[P, T]) -> Callable[P, APIResponse[T]]:
+    """Retypes a method of a raw-response client (one made by `_copy(raw=True)`)."""
+    return cast(Callable[P, APIResponse[T]], method)
+
+
+def to_async_raw_response(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[APIResponse[T]]]:
+    """The async twin of `to_raw_response`."""
+    return cast(Callable[P, Awaitable[APIResponse[T]]], method)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("retry-after-ms")
+    if value is not None:
+        try:
+            return float(value) / 1000
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _backoff(retries: int) -> float:
+    delay = min(INITIAL_RETRY_DELAY * 2.0**retries, MAX_RETRY_DELAY)
+    return delay * (1 - 0.25 * random.random())
+
+
+def _sleep(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+async def _async_sleep(seconds: float) -> None:
+    await asyncio.sleep(seconds)
+
+
+class _Base:
+    """What the sync and the async client share: configuration, request
+    building, the retry decisions and error mapping."""
+
+    _base_url: str
+    _headers: dict[str, str]
+    _secret: str | None
+    _timeout: TimeoutTypes
+    _max_retries: int
+    _retry_non_idempotent: bool
+    _raw: bool
+    _owns_http: bool
+
+    def _configure(
+        self,
+        *,
+        schemes: Sequence[AuthScheme],
+        credentials: Mapping[str, str | None],
+        base_url: str,
+        timeout: TimeoutTypes,
+        max_retries: int,
+        retry_non_idempotent: bool,
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._timeout = timeout
+        self._max_retries = max_retries
+        self._retry_non_idempotent = retry_non_idempotent
+        self._raw = False
+        self._headers = {"Accept": "application/json", "User-Agent": "dixa-sdk-python"}
+        self._secret = None
+        if schemes:
+            scheme, secret = _credential(schemes, credentials)
+            self._secret = secret
+            self._headers[scheme.header] = scheme.prefix + secret
+
+    def _copy(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
+        raw: bool = False,
+    ) -> Self:
+        """A client sharing this one's connection pool with some settings changed."""
+        new = object.__new__(type(self))
+        for name in ("_base_url", "_headers", "_secret", "_timeout", "_max_retries", "_retry_non_idempotent", "_raw", "_http"):
+            setattr(new, name, getattr(self, name))
+        new._owns_http = False
+        if not isinstance(timeout, NotGiven):
+            new._timeout = timeout
+        if not isinstance(max_retries, NotGiven):
+            new._max_retries = max_retries
+        if not isinstance(retry_non_idempotent, NotGiven):
+            new._retry_non_idempotent = retry_non_idempotent
+        new._raw = raw or self._raw
+        return new
+
+    def with_options(
+        self,
+        *,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
+    ) -> Self:
+        """This client with other defaults, sharing its connections:
+        `client.with_options(max_retries=5).end_users.list()`."""
+        return self._copy(timeout=timeout, max_retries=max_retries, retry_non_idempotent=retry_non_idempotent)
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self._base_url!r})"
+
+    def _url(self, path: str) -> str:
+        return self._base_url + path
+
+    def _next_url(self, link: str) -> str:
+        """A next-page link, which must stay on the API's host: the key is never sent elsewhere."""
+        if link.startswith("/"):
+            return self._base_url + link
+        target, base = httpx.URL(link), httpx.URL(self._base_url)
+        if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
+            raise DixaError(f"refusing to follow a next-page link to another host: {target.host}")
+        return link
+
+    def _build(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        method: str,
+        url: str,
+        query: Mapping[str, Any] | None,
+        body: Any,
+        files: Mapping[str, Any] | None,
+        extra_headers: Mapping[str, str] | None,
+        timeout: TimeoutTypes | NotGiven,
+    ) -> httpx.Request:
+        headers = self._headers
+        if extra_headers:
+            headers = {**headers, **extra_headers}
+        params = None
+        if query:
+            params = {k: _query_value(v) for k, v in query.items() if not isinstance(v, NotGiven) and v is not None}
+        content = None
+        multipart = None
+        data = None
+        if files is not None:
+            multipart, data = _multipart(files)
+        elif not isinstance(body, NotGiven):
+            content = _encode_json(body)
+            headers = {**headers, "Content-Type": "application/json"}
+        return http.build_request(
+            method,
+            url,
+            params=params,
+            content=content,
+            data=data,
+            files=multipart,
+            headers=headers,
+            timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
+        )
+
+    def _retries(self, max_retries: int | NotGiven) -> int:
+        return self._max_retries if isinstance(max_retries, NotGiven) else max_retries
+
+    def _status_delay(self, request: httpx.Request, response: httpx.Response, idempotent: bool, retries: int, allowed: int) -> float | None:
+        """How long to wait before sending again after an error status, or None to give up."""
+        status = response.status_code
+        if retries >= allowed or not (status in _RETRY_STATUSES or status >= 500):
+            return None
+        if not (idempotent or self._retry_non_idempotent or status in _NOT_ACTED_STATUSES):
+            return None
+        retry_after = _retry_after(response.headers)
+        if retry_after is None:
+            return _backoff(retries)
+        return retry_after if retry_after <= MAX_RETRY_AFTER else None
+
+    def _error_delay(self, error: httpx.TransportError, idempotent: bool, retries: int, allowed: int) -> float | None:
+        """How long to wait after a transport error, or None to give up.
+
+        A request that never reached the server (connect errors and timeouts,
+        pool timeouts) may always be sent again; any other may have been acted on."""
+        if retries >= allowed:
+            return None
+        reached = not isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+        if reached and not (idempotent or self._retry_non_idempotent):
+            return None
+        return _backoff(retries)
+
+    def _connection_error(self, error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+        what = f"{request.method} {request.url.copy_with(query=None)}"
+        if isinstance(error, httpx.TimeoutException):
+            return APITimeoutError(f"request timed out: {what}", request=request)
+        message = f"connection error: {what}: {type(error).__name__}: {error}"
+        if self._secret:
+            message = message.replace(self._secret, "***")
+        return APIConnectionError(message, request=request)
+
+    def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug("%s %s -> %s", response.request.method, response.request.url.copy_with(query=None), response.status_code)
+        if response.status_code >= 300:
+            raise status_error(response, _body(response), self._secret)
+        if self._raw:
+            return cast(T, APIResponse(endpoint, response))
+        return endpoint.parse(response)
+
+    def _page(self, endpoint: Endpoint[Any], response: httpx.Response) -> Page[Any]:
+        if response.status_code >= 300:
+            raise status_error(response, _body(response), self._secret)
+        items, link = endpoint.parse_page(response)
+        assert endpoint.paging is not None
+        return Page(items=items, next=endpoint.paging.next_from(link), response=response)
+
+
+def _credential(schemes: Sequence[AuthScheme], credentials: Mapping[str, str | None]) -> tuple[AuthScheme, str]:
+    given = [(scheme, credentials.get(scheme.param)) for scheme in schemes]
+    explicit = [(scheme, value) for scheme, value in given if value]
+    if len(explicit) > 1:
+        raise DixaError(f"pass only one of {', '.join(s.param for s, _ in explicit)}")
+    if explicit:
+        return explicit[0][0], explicit[0][1]
+    for scheme in schemes:
+        value = os.environ.get(scheme.env) if scheme.env else None
+        if value:
+            return scheme, value
+    names = " or ".join(s.param + (f" (or set {s.env})" if s.env else "") for s in schemes)
+    raise DixaError(f"no credentials: pass {names}")
+
+
+def _multipart(fields: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
+    files: list[tuple[str, Any]] = []
+    data: dict[str, Any] = {}
+    for name, value in fields.items():
+        if isinstance(value, NotGiven):
+            continue
+        if isinstance(value, (bytes, tuple)) or hasattr(value, "read"):
+            files.append((name, value))
+        elif isinstance(value, Iterable) and not isinstance(value, (str, Mapping)):
+            files.extend((name, item) for item in value)
+        else:
+            data[name] = _scalar(value)
+    return files, data
+
+
+class SyncBaseClient(_Base):
+    """The synchronous client: one `httpx.Client`, closed with the client unless it was passed in."""
+
+    _http: httpx.Client
+
+    def __init__(
+        self,
+        *,
+        schemes: Sequence[AuthScheme],
+        credentials: Mapping[str, str | None],
+        base_url: str,
+        timeout: TimeoutTypes,
+        max_retries: int,
+        http_client: httpx.Client | None,
+        retry_non_idempotent: bool,
+    ) -> None:
+        self._configure(
+            schemes=schemes,
+            credentials=credentials,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+
+    def close(self) -> None:
+        """Close the connections (a client passed as `http_client` is left to its owner)."""
+        if self._owns_http:
+            self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _call(
+        self,
+        endpoint: Endpoint[T],
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Any = NOT_GIVEN,
+        files: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> T:
+        request = self._build(self._http, endpoint.method, self._base_url + path, query, body, files, extra_headers, timeout)
+        return self._finish(endpoint, self._send(request, endpoint.idempotent, self._retries(max_retries)))
+
+    def _send(self, request: httpx.Request, idempotent: bool, allowed: int) -> httpx.Response:
+        retries = 0
+        while True:
+            try:
+                response = self._http.send(request)
+            except httpx.TransportError as exc:
+                delay = self._error_delay(exc, idempotent, retries, allowed)
+                if delay is None:
+                    raise self._connection_error(exc, request) from exc
+            else:
+                if response.status_code < 300:
+                    return response
+                delay = self._status_delay(request, response, idempotent, retries, allowed)
+                if delay is None:
+                    return response
+                response.close()
+            log.info("retrying %s %s in %.2fs", request.method, request.url.copy_with(query=None), delay)
+            retries += 1
+            _sleep(delay)
+
+    def _pager(
+        self,
+        endpoint: Endpoint[list[T]],
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> SyncPager[T]:
+        def fetch(cursor: str | None) -> Page[T]:
+            assert endpoint.paging is not None
+            url, params = endpoint.paging.request(self._base_url + path, query, cursor, self._next_url)
+            request = self._build(self._http, endpoint.method, url, params, NOT_GIVEN, None, extra_headers, timeout)
+            return self._page(endpoint, self._send(request, endpoint.idempotent, self._retries(max_retries)))
+
+        return SyncPager(fetch)
+
+
+class AsyncBaseClient(_Base):
+    """The asynchronous client: one `httpx.AsyncClient`, closed with the client unless it was passed in."""
+
+    _http: httpx.AsyncClient
+
+    def __init__(
+        self,
+        *,
+        schemes: Sequence[AuthScheme],
+        credentials: Mapping[str, str | None],
+        base_url: str,
+        timeout: TimeoutTypes,
+        max_retries: int,
+        http_client: httpx.AsyncClient | None,
+        retry_non_idempotent: bool,
+    ) -> None:
+        self._configure(
+            schemes=schemes,
+            credentials=credentials,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
+        )
+        self._owns_http = http_client is None
+        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+
+    async def close(self) -> None:
+        """Close the connections (a client passed as `http_client` is left to its owner)."""
+        if self._owns_http:
+            await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    async def _call(
+        self,
+        endpoint: Endpoint[T],
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        body: Any = NOT_GIVEN,
+        files: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> T:
+        request = self._build(self._http, endpoint.method, self._base_url + path, query, body, files, extra_headers, timeout)
+        return self._finish(endpoint, await self._send(request, endpoint.idempotent, self._retries(max_retries)))
+
+    async def _send(self, request: httpx.Request, idempotent: bool, allowed: int) -> httpx.Response:
+        retries = 0
+        while True:
+            try:
+                response = await self._http.send(request)
+            except httpx.TransportError as exc:
+                delay = self._error_delay(exc, idempotent, retries, allowed)
+                if delay is None:
+                    raise self._connection_error(exc, request) from exc
+            else:
+                if response.status_code < 300:
+                    return response
+                delay = self._status_delay(request, response, idempotent, retries, allowed)
+                if delay is None:
+                    return response
+                await response.aclose()
+            log.info("retrying %s %s in %.2fs", request.method, request.url.copy_with(query=None), delay)
+            retries += 1
+            await _async_sleep(delay)
+
+    def _pager(
+        self,
+        endpoint: Endpoint[list[T]],
+        path: str,
+        *,
+        query: Mapping[str, Any] | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+    ) -> AsyncPager[T]:
+        async def fetch(cursor: str | None) -> Page[T]:
+            assert endpoint.paging is not None
+            url, params = endpoint.paging.request(self._base_url + path, query, cursor, self._next_url)
+            request = self._build(self._http, endpoint.method, url, params, NOT_GIVEN, None, extra_headers, timeout)
+            return self._page(endpoint, await self._send(request, endpoint.idempotent, self._retries(max_retries)))
+
+        return AsyncPager(fetch)
+
+
+class SyncResource:
+    """The base of a generated resource (`client.end_users`): the operations of one tag."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: SyncBaseClient) -> None:
+        self._client = client
+
+
+class AsyncResource:
+    """The base of a generated async resource."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncBaseClient) -> None:
+        self._client = client
