@@ -33,3 +33,14 @@ clean:
 
 update-cases: $(STAMP)
 	DIXAGEN_UPDATE_CASES=1 $(BIN)/python -m pytest -q tests/test_cases.py -k golden
+
+# What beta adds to or changes from v1 (paths compared without their /v1, /beta
+# prefix), then what the working tree's edits to each spec do to its clients and
+# to the generated package's public API ("no changes" for an untouched spec).
+.PHONY: diff
+diff: $(STAMP)
+	$(BIN)/dixagen diff specs/dixa-v1.yaml specs/dixa-beta.yaml --strip-prefix /v1 --strip-prefix /beta
+	@for spec in specs/dixa-v1.yaml specs/dixa-beta.yaml specs/integrations-v1.yaml; do \
+		echo "$(BIN)/dixagen diff HEAD:$$spec $$spec"; \
+		$(BIN)/dixagen diff HEAD:$$spec $$spec || exit 1; \
+	done

@@ -121,6 +121,11 @@ def generate(
     click.echo(f"wrote {len(files)} files to {target}")
 
 
+from .diff.command import diff_command  # noqa: E402  (registered last: it reads this module's helpers)
+
+main.add_command(diff_command)
+
+
 def _package_name(spec: Path) -> str:
     stem = "".join(c if c.isalnum() else "_" for c in spec.stem.lower()).strip("_")
     return stem if stem.isidentifier() else f"api_{stem}"

@@ -1,0 +1,27 @@
+"""`dixagen diff`: what a change to a spec does to the clients of its API and to
+the generated Python package, compared on the normalized IR.
+
+`diff_apis` is the whole comparison; `report` formats its result and `command`
+is the command line.
+"""
+
+from __future__ import annotations
+
+from ..ir import Api
+from .compare import Differ
+from .model import KINDS, Change, Kind, Report, SpecInfo
+from .operations import diff_operations
+
+__all__ = ["KINDS", "Change", "Kind", "Report", "SpecInfo", "diff_apis"]
+
+
+def diff_apis(
+    old: Api, new: Api, *, old_package: str = "api", new_package: str = "api", strip: tuple[str, ...] = ()
+) -> list[Change]:
+    """Every change from `old` to `new`, most severe first. `strip` lists path
+    prefixes ignored when matching operations (`/v1`, `/beta`); the packages
+    name the generated modules in the Python consequences."""
+    differ = Differ(old, new, old_package=old_package, new_package=new_package, strip=strip)
+    tags = diff_operations(differ)
+    differ.unreached_components()
+    return differ.finish(tags)
