@@ -1,0 +1,185 @@
+"""Each normalization pass on its own, on small in-memory documents."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from generator.ir import Api, EnumType, MapType, ObjectType, Ref, UnionType
+from generator.passes import enums, naming
+from generator.passes.hoist import pascal
+from generator.pipeline import read_api
+
+from .conftest import SPECS
+
+
+def api_of(tmp_path: Path, schemas: dict[str, Any], paths: dict[str, Any] | None = None, **kw: Any) -> Api:
+    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths or {},
+           "components": {"schemas": schemas}}
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(doc, sort_keys=False))
+    return read_api(spec, strict=False, **kw).api
+
+
+def titled(schemas: dict[str, Any]) -> dict[str, Any]:
+    return {name: {"title": name, **schema} for name, schema in schemas.items()}
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("values: [A, B]", ["A", "B"]),
+        ("The state. Possible values: [Open, Closed]", ["Open", "Closed"]),
+        ("Allowed values: [x,y , z]", ["x", "y", "z"]),
+        ("values: [A, A, B]", ["A", "B"]),
+        ("no list here", None),
+        ("values: []", None),
+        (None, None),
+    ],
+)
+def test_values_in_descriptions(text: str | None, values: list[str] | None) -> None:
+    assert enums.parse_values(text) == values
+
+
+def test_tapir_dialect_is_recognised_and_plain_is_the_default(tmp_path: Path) -> None:
+    union = {"U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
+             "A": {"type": "object", "properties": {"a": {"type": "string"}}},
+             "B": {"type": "object", "properties": {"b": {"type": "string"}}}}
+    assert api_of(tmp_path, titled(union)).dialect == "tapir"
+    assert api_of(tmp_path, union).dialect == "plain"  # no titles: another tool wrote it
+    with_discriminator = titled(union)
+    with_discriminator["U"]["discriminator"] = {"propertyName": "kind"}
+    assert api_of(tmp_path, with_discriminator).dialect == "plain"
+    assert api_of(tmp_path, union, dialect="tapir").dialect == "tapir"
+
+
+def test_union_classification(tmp_path: Path) -> None:
+    schemas = titled({
+        "Tagged": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B1"}]},
+        "A": {"type": "object", "properties": {"a": {"type": "string"}}},
+        "B1": {"title": "B", "type": "object", "properties": {"b": {"type": "string"}}},
+        "Names": {"oneOf": [{"$ref": "#/components/schemas/Open"}, {"$ref": "#/components/schemas/Closed"}]},
+        "Open": {"type": "object"},
+        "Closed": {"type": "object"},
+        "Wrapped": {"oneOf": [{"$ref": "#/components/schemas/W1"}, {"$ref": "#/components/schemas/W2"}]},
+        "W1": {"type": "object", "properties": {"value": {"type": "string"}}},
+        "W2": {"type": "object", "properties": {"value": {"type": "array", "items": {"type": "string"}}}},
+        "Holder": {"type": "object", "properties": {
+            "value": {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}}},
+    })
+    schemas["B1"]["title"] = "B"
+    api = api_of(tmp_path, schemas)
+    tagged = api.types["Tagged"].type
+    assert isinstance(tagged, UnionType) and tagged.style == "tagged"
+    assert tagged.tag_property == "_type" and tagged.tags == {"A": "A", "B": "B1"}
+    assert isinstance(api.types["B1"].type, ObjectType) and api.types["B1"].type.tag.value == "B"
+    names = api.types["Names"].type
+    assert isinstance(names, EnumType) and [m.value for m in names.members] == ["Open", "Closed"]
+    wrapped = api.types["Wrapped"].type
+    assert isinstance(wrapped, UnionType) and wrapped.style == "tagged" and len(wrapped.bare) == 2
+    holder = api.types["Holder"].type
+    assert isinstance(holder, ObjectType)
+    inline = api.resolve(holder.properties[0].type)
+    assert isinstance(inline, UnionType) and inline.style == "plain"
+    assert inline.variants[0].kind == "array"  # most specific first
+
+
+def test_explicit_discriminator_wins(tmp_path: Path) -> None:
+    api = api_of(tmp_path, {
+        "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}}},
+        "Cat": {"type": "object", "properties": {"kind": {"type": "string"}}},
+        "Dog": {"type": "object", "properties": {"kind": {"type": "string"}}},
+    })
+    pet = api.types["Pet"].type
+    assert isinstance(pet, UnionType) and pet.style == "tagged"
+    assert pet.tag_property == "kind" and pet.tags == {"cat": "Cat", "Dog": "Dog"}
+
+
+def test_wire_names_drop_tapir_decorations(tmp_path: Path) -> None:
+    api = api_of(tmp_path, titled({
+        "U": {"oneOf": [{"$ref": "#/components/schemas/NotFound1"},
+                        {"$ref": "#/components/schemas/BulkActionSuccess_BulkError_UUID"}]},
+        "NotFound1": {"type": "object", "properties": {"m": {"type": "string"}}},
+        "BulkActionSuccess_BulkError_UUID": {"type": "object", "properties": {"data": {"type": "string"}}},
+    }) | {"NotFound1": {"title": "NotFound", "type": "object", "properties": {"m": {"type": "string"}}}})
+    assert api.types["NotFound1"].wire_name == "NotFound"
+    assert api.types["BulkActionSuccess_BulkError_UUID"].wire_name == "BulkActionSuccess"
+
+
+def test_map_keys_and_envelopes_and_paging(tmp_path: Path) -> None:
+    schemas = titled({
+        "Thresholds": {"type": "object", "description": "values: [Sla, Wait]",
+                       "additionalProperties": {"type": "integer"}},
+        "ListOut": {"type": "object", "properties": {
+            "data": {"type": "array", "items": {"type": "string"}},
+            "meta": {"$ref": "#/components/schemas/Links"}}},
+        "Links": {"type": "object", "properties": {"next": {"type": "string"}, "previous": {"type": "string"}}},
+    })
+    paths = {"/things": {"get": {"operationId": "getThings", "parameters": [
+        {"name": "pageKey", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "ok", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/ListOut"}}}}}}}}
+    api = api_of(tmp_path, schemas, paths)
+    thresholds = api.types["Thresholds"].type
+    assert isinstance(thresholds, MapType) and thresholds.key_values == ["Sla", "Wait"]
+    (operation,) = api.operations
+    assert operation.responses[0].envelope == "data"
+    assert operation.paging is not None
+    assert (operation.paging.cursor_parameter, operation.paging.next_path) == ("pageKey", ["meta", "next"])
+
+
+def test_inline_schemas_are_named_from_their_position(tmp_path: Path) -> None:
+    api = api_of(tmp_path, {
+        "Order": {"type": "object", "properties": {
+            "shipping": {"type": "object", "properties": {"city": {"type": "string"}}},
+            "lines": {"type": "array", "items": {"type": "object", "properties": {"sku": {"type": "string"}}}},
+            "state": {"type": "string", "enum": ["open", "done"]}}},
+        "Invoice": {"type": "object", "properties": {"state": {"type": "string", "enum": ["open", "done"]}}},
+    })
+    order = api.types["Order"].type
+    assert isinstance(order, ObjectType)
+    targets = {p.wire_name: p.type for p in order.properties}
+    assert isinstance(targets["shipping"], Ref) and targets["shipping"].target == "OrderShipping"
+    assert api.resolve(targets["lines"]).items.target == "OrderLinesItem"  # type: ignore[union-attr]
+    assert isinstance(targets["state"], Ref) and targets["state"].target == "State"  # shared: same values
+
+
+@pytest.mark.parametrize(
+    ("wire", "python"),
+    [("conversationId", "conversation_id"), ("URLPath", "url_path"), ("_type", "type"), ("class", "class_"),
+     ("2fa", "field_2fa"), ("model_config", "model_config_"), ("json", "json_"), ("a-b c", "a_b_c"), ("", "field")],
+)
+def test_field_names(wire: str, python: str) -> None:
+    assert naming.identifier(wire, reserved=naming.RESERVED_FIELD_NAMES) == python
+
+
+@pytest.mark.parametrize(
+    ("name", "python"),
+    [("BulkActionSuccess_BulkError_UUID", "BulkActionSuccessBulkErrorUUID"), ("end-user", "EndUser"),
+     ("Field", "FieldModel"), ("1thing", "Model1thing"), ("None", "NoneModel")],
+)
+def test_class_names(name: str, python: str) -> None:
+    assert naming.class_name(name) == python
+    assert pascal("end user") == "EndUser"
+
+
+def test_ir_command_prints_stable_json() -> None:
+    outputs = [
+        subprocess.run([sys.executable, "-m", "generator", "ir", str(SPECS["beta"])], capture_output=True, text=True,
+                       check=True).stdout
+        for _ in range(2)
+    ]
+    assert outputs[0] == outputs[1]
+    ir = json.loads(outputs[0])
+    assert ir["dialect"] == "tapir"
+    content = ir["types"]["Content"]["type"]
+    assert content["style"] == "tagged" and content["tag_property"] == "_type"
+    assert set(content["tags"]) == {"Html", "Markdown", "Text"}
+    assert list(ir) == sorted(ir)
