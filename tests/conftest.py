@@ -18,6 +18,11 @@ SPECS = {
 }
 
 
+# The committed generated/ tree is importable as `dixa` in every test.
+if str(ROOT / "generated") not in sys.path:
+    sys.path.insert(0, str(ROOT / "generated"))
+
+
 def need_shared(path: Path) -> Path:
     """Skip (with the reason) where the shared reference data is absent, as in a user's own clone."""
     if not path.exists():
