@@ -234,9 +234,11 @@ def test_cli_json_has_the_documented_structure(tmp_path: Path) -> None:
 def test_cli_markdown_groups_by_level_then_tag(tmp_path: Path) -> None:
     old, new = write_pair(tmp_path, "union variant removed (the union is sent and received)")
     text = cli(str(old), str(new), "--format", "markdown").output
-    assert text.index("#### Breaking (ERR): 2") < text.index("Informational (INFO): 1")
-    assert text.index("##### Conversations") < text.index("##### (not used by any operation)")
+    assert text.index("#### Breaking (ERR): 2") < text.index("##### Conversations") < text.index("(INFO): 1")
     assert "`request-union-variant-removed`" in text and "Generated Python API: 2 changes" in text
+    old, new = write_pair(tmp_path, "schema removed")
+    text = cli(str(old), str(new), "--format", "markdown").output
+    assert "##### (not used by any operation)\n\n- **schema `Team`**: schema `Team` removed" in text
     old, new = write_pair(tmp_path, "operation tag changed")
     text = cli(str(old), str(new), "--format", "markdown").output
     assert "##### People" in text and "`client.agents." in text

@@ -22,6 +22,6 @@ def diff_apis(
     prefixes ignored when matching operations (`/v1`, `/beta`); the packages
     name the generated modules in the Python consequences."""
     differ = Differ(old, new, old_package=old_package, new_package=new_package, strip=strip)
-    tags = diff_operations(differ)
+    diff_operations(differ)
     differ.unreached_components()
-    return differ.finish(tags)
+    return differ.finish()

@@ -19,6 +19,7 @@ from typing import Literal
 from ..diagnostics import escape_pointer_token
 from ..ir import Api, NamedType, ObjectType
 from .model import Change, Side
+from .reach import component_users
 
 Direction = Literal["request", "response"]
 PairKey = tuple[str, str]  # (old component, new component)
@@ -65,13 +66,17 @@ class Differ:
         self.edges: dict[str | PairKey, set[PairKey]] = defaultdict(set)
         self.compared: set[tuple[str, str, Direction]] = set()
         self.inline: set[tuple[str, str, Direction]] = set()
+        self.one_sided: dict[int, set[str]] = {}
+        self.labels: dict[int, str] = {}  # id(operation) -> "METHOD /path", set by `operations`
+        self.tags: dict[str, str | None] = {}  # operation label -> tag, for every operation of either side
 
     # -- recording -----------------------------------------------------------------
 
     def add(
         self, kind: str, message: str, spot: Spot | None, scope: Scope, *, side: Side = "new", python: str | None = None,
-        pointer: str | None = None,
+        pointer: str | None = None, users: set[str] | None = None,
     ) -> None:
+        """Record a change; `users` are the operations using a schema found on one side only."""
         if pointer is None:
             pointer = (spot.old if side == "old" else spot.new) if spot is not None else ""
         change = Change(
@@ -79,6 +84,8 @@ class Differ:
             schema=scope.schema, tag=scope.tag, python=python,
         )
         self.changes.append((change, scope.pair))
+        if users:
+            self.one_sided[id(change)] = users
 
     # -- python names ----------------------------------------------------------------
 
@@ -141,22 +148,24 @@ class Differ:
             pairs.append((old_left.pop(old_by_wire[wire].name), new_left.pop(new_by_wire[wire].name)))
         for old, new in pairs:
             self.component_pair(old, new, "response", Scope(operation=None))
+        old_users = component_users(self.old, self.labels) if old_left else {}
+        new_users = component_users(self.new, self.labels) if new_left else {}
         for old in old_left.values():
             spot = Spot(old.pointer, "", old.name)
             self.add("schema-removed", f"schema `{old.name}` removed", spot, Scope(schema=old.name), side="old",
-                     python=f"{self.model(old, 'old')} removed")
+                     python=f"{self.model(old, 'old')} removed", users=old_users.get(old.name, set()))
         for new in new_left.values():
             spot = Spot("", new.pointer, new.name)
             self.add("schema-added", f"schema `{new.name}` added", spot, Scope(schema=new.name),
-                     python=f"{self.model(new, 'new')} added")
+                     python=f"{self.model(new, 'new')} added", users=new_users.get(new.name, set()))
 
     # -- finishing ---------------------------------------------------------------------
 
-    def finish(self, tags: dict[str, str | None]) -> list[Change]:
+    def finish(self) -> list[Change]:
         """Attach to every schema change the operations that use the schema, drop
         duplicates, and sort: by level, then owner, then pointer."""
         users: dict[PairKey, set[str]] = defaultdict(set)
-        for operation in tags:
+        for operation in self.tags:
             stack, seen = list(self.edges.get(operation, ())), set()
             while stack:
                 reached = stack.pop()
@@ -169,9 +178,9 @@ class Differ:
         for change, pair in self.changes:
             unique.setdefault(change.key(), (change, pair))
         for change, pair in unique.values():
-            if change.operation is None and pair is not None:
-                change.operations = sorted(users.get(pair, ()))
-                owner_tags = {tags[o] for o in change.operations}
+            if change.operation is None and (pair is not None or id(change) in self.one_sided):
+                change.operations = sorted(users.get(pair, set()) if pair else self.one_sided[id(change)])
+                owner_tags = {self.tags[o] for o in change.operations}
                 change.tag = owner_tags.pop() if len(owner_tags) == 1 else None
         order = {"ERR": 0, "WARN": 1, "INFO": 2}
         return sorted(

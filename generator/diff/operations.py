@@ -55,26 +55,23 @@ def match_operations(d: Differ) -> tuple[list[tuple[Operation, Operation]], list
     return pairs, removed, added
 
 
-def diff_operations(d: Differ) -> dict[str, str | None]:
-    """Compare every operation; return each reported operation's tag (for grouping)."""
+def diff_operations(d: Differ) -> None:
+    """Compare every operation; note each one's label and tag (to attribute schema changes)."""
+    for api in (d.old, d.new):
+        for operation in api.operations:
+            scope = _scope(operation)
+            d.labels[id(operation)] = operation_label(operation)
+            d.tags[operation_label(operation)] = scope.tag  # the new side wins
     pairs, removed, added = match_operations(d)
-    tags: dict[str, str | None] = {}
     for operation in removed:
-        scope = _scope(operation)
-        tags[operation_label(operation)] = scope.tag
-        d.add("operation-removed", f"operation {operation.operation_id} removed", None, scope, side="old",
+        d.add("operation-removed", f"operation {operation.operation_id} removed", None, _scope(operation), side="old",
               pointer=operation.pointer, python=f"{_method(operation)} removed")
     for operation in added:
-        scope = _scope(operation)
-        tags[operation_label(operation)] = scope.tag
-        d.add("operation-added", f"operation {operation.operation_id} added", None, scope,
+        d.add("operation-added", f"operation {operation.operation_id} added", None, _scope(operation),
               pointer=operation.pointer, python=f"{_method(operation)} added")
     for old, new in pairs:
-        scope = _scope(new)
-        tags[operation_label(new)] = scope.tag
-        _operation(d, old, new, scope)
+        _operation(d, old, new, _scope(new))
     _security_schemes(d)
-    return tags
 
 
 def _scope(operation: Operation) -> Scope:
