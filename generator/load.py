@@ -7,6 +7,7 @@ where a problem is. `$ref` resolution, local and across files, is done by the
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +41,7 @@ class Document:
     data: Any
     lines: dict[int, int] = field(default_factory=dict)
 
-    @property
+    @functools.cached_property
     def uri(self) -> str:
         return self.path.resolve().as_uri()
 

@@ -13,11 +13,6 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.validation.exceptions import (
-    DuplicateOperationIDError,
-    UnresolvableParameterError,
-)
 
 from .diagnostics import Diagnostic, SpecError, escape_pointer_token, join_pointer
 from .load import Document, RefResolver
@@ -84,6 +79,11 @@ def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagno
 
 def validate_document(document: Document, resolver: RefResolver) -> list[Diagnostic]:
     """All problems of a document that passed `check_fatal`, in document order."""
+    # Imported here: the validator is slow to import and reading a spec without
+    # validating it (`dixagen diff`) does not need it.
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
+
     problems: list[Diagnostic] = []
     validator_class = (
         OpenAPIV31SpecValidator if str(document.data.get("openapi", "")).startswith("3.1") else OpenAPIV30SpecValidator
