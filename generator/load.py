@@ -171,6 +171,7 @@ class RefResolver:
         self.root = root
         self.documents: dict[str, Document] = {root.uri: root}
         self.failures: dict[str, SpecError] = {}
+        self._found: dict[tuple[str, str], tuple[Any, str, str]] = {}
         registry: referencing.Registry[Any] = referencing.Registry(retrieve=self._retrieve)
         registry = registry.with_resource(root.uri, referencing.Resource.opaque(root.data))
         self._resolver = registry.resolver(base_uri=root.uri)
@@ -192,6 +193,13 @@ class RefResolver:
 
     def lookup(self, ref: str, base_uri: str) -> tuple[Any, str, str]:
         """Return (contents, document uri, pointer) for `ref` seen in `base_uri`."""
+        key = (ref, base_uri)
+        found = self._found.get(key)
+        if found is None:
+            found = self._found[key] = self._lookup(ref, base_uri)
+        return found
+
+    def _lookup(self, ref: str, base_uri: str) -> tuple[Any, str, str]:
         target = urljoin(base_uri, ref)
         uri, fragment = urldefrag(target)
         try:
