@@ -33,6 +33,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 @dataclass
 class Document:
     """One parsed file: its data and where each mapping/list started."""
@@ -82,23 +86,21 @@ def _compose_yaml(text: str, path: Path) -> tuple[Any, dict[int, int], list[Diag
         return None, lines, problems
 
     def build(node: yaml.Node, pointer: str) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
             lines[id(result)] = node.start_mark.line + 1
-            loader.flatten_mapping(node)
+            if any(key.tag == _MERGE for key, _ in node.value):
+                loader.flatten_mapping(node)
             for key_node, value_node in node.value:
-                key = loader.construct_object(key_node, deep=True)
+                key = key_node.value if key_node.tag == _STR else loader.construct_object(key_node, deep=True)
                 if not isinstance(key, str):
                     key = json.dumps(key) if isinstance(key, bool) or key is None else str(key)
                 child = pointer + "/" + escape_pointer_token(key)
                 if key in result:
                     problems.append(
-                        Diagnostic(
-                            f"duplicate key {key!r}",
-                            str(path),
-                            child,
-                            key_node.start_mark.line + 1,
-                        )
+                        Diagnostic(f"duplicate key {key!r}", str(path), child, key_node.start_mark.line + 1)
                     )
                 result[key] = build(value_node, child)
             return result

@@ -47,15 +47,15 @@ def check_fatal(document: Document, resolver: RefResolver) -> None:
 
 
 def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagnostic]:
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     visited_documents = {document.uri}
     pending: list[tuple[Document, Any, str]] = [(document, document.data, "")]
     while pending:
         doc, node, pointer = pending.pop()
         if isinstance(node, dict):
             ref = node.get("$ref")
-            if isinstance(ref, str) and resolver.absolute(ref, doc.uri) not in seen:
-                seen.add(resolver.absolute(ref, doc.uri))
+            if isinstance(ref, str) and (ref, doc.uri) not in seen:
+                seen.add((ref, doc.uri))
                 try:
                     _, uri, _ = resolver.lookup(ref, doc.uri)
                 except LookupError:
