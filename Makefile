@@ -22,11 +22,16 @@ generate: $(STAMP)
 check: $(STAMP)
 	$(BIN)/dixagen generate --check
 
-test: $(STAMP)
+test: $(STAMP) tests/npm/node_modules
 	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Node tools the tests run: Stoplight Prism, pinned by tests/npm/package-lock.json.
+tests/npm/node_modules: tests/npm/package.json tests/npm/package-lock.json
+	SCARF_ANALYTICS=false npm ci --prefix tests/npm --ignore-scripts --no-audit --no-fund
+	touch $@
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache

@@ -15,6 +15,7 @@ from typing import Any
 
 from .ir import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Parameter, Primitive, Ref, Type, UnionType
 from .passes.hoist import pascal
+from .passes.naming import METHOD_ARGUMENTS
 from .pytypes import Annotator, literal
 from .render import ENV, header
 
@@ -181,8 +182,12 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
     body_lines: list[str] = []
     files: list[tuple[str, str]] = []
     if op.body is not None and op.body.content_type.startswith("multipart/"):
+        taken = {p.py_name for p in op.parameters} | METHOD_ARGUMENTS
         for prop, annotation in _multipart_fields(api, op.body.type):
-            name = prop.py_name if prop.py_name not in {p.py_name for p in op.parameters} else prop.py_name + "_"
+            name = prop.py_name
+            while name in taken:
+                name += "_"
+            taken.add(name)
             files.append((prop.wire_name, name))
             body_lines.append(f"{name}: {annotation} | NotGiven = NOT_GIVEN")
             docs.append(f"{name}: {prop.description or f'the `{prop.wire_name}` part of the form.'}")

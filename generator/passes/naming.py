@@ -115,7 +115,7 @@ _VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DE
 # Attributes of the generated clients that a resource must not shadow.
 _CLIENT_ATTRIBUTES = frozenset({"close", "with_raw_response", "with_options", "base_url", "is_closed"})
 # Argument names every generated method has besides the operation's parameters.
-_METHOD_ARGUMENTS = frozenset({"self", "body", "extra_headers", "timeout", "max_retries", "models"})
+METHOD_ARGUMENTS = frozenset({"self", "body", "extra_headers", "timeout", "max_retries", "models"})
 # Path segments that name an action on what precedes them (`/tags/{id}/activate`).
 _ACTIONS = frozenset(
     {
@@ -138,7 +138,7 @@ def _name_operations(api: Api) -> None:
     for operation in api.operations:
         operation.resource = _resource_name(operation)
         by_resource[operation.resource].append(operation)
-        used = set(_METHOD_ARGUMENTS)
+        used = set(METHOD_ARGUMENTS)
         for parameter in operation.parameters:
             name = identifier(parameter.name, fallback="param")
             if name in used:
