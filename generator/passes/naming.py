@@ -45,7 +45,9 @@ def identifier(text: str, *, reserved: frozenset[str] = frozenset(), fallback: s
     name = snake(text) or fallback
     if name[0].isdigit():
         name = f"{fallback}_{name}"
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or name in reserved or name.startswith("model_"):
+    # Soft keywords (`match`, `type`, ...) are valid names; checking them would
+    # make names depend on the Python version that runs the generator.
+    if keyword.iskeyword(name) or name in reserved or name.startswith("model_"):
         name += "_"
     return name
 
