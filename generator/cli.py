@@ -125,6 +125,10 @@ from .diff.command import diff_command  # noqa: E402  (registered last: it reads
 
 main.add_command(diff_command)
 
+from .serve import serve  # noqa: E402
+
+main.add_command(serve)
+
 
 def _package_name(spec: Path) -> str:
     stem = "".join(c if c.isalnum() else "_" for c in spec.stem.lower()).strip("_")

@@ -20,6 +20,7 @@ from typing import Callable
 from .render import ENV, TEMPLATES, header
 from .render_models import render_models
 from .render_client import client_files
+from .render_server import server_files
 
 RUNTIME_DOC = '"""Support code shared by the generated modules; written once, not per spec."""\n'
 
@@ -47,6 +48,7 @@ def models_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
 # Each renderer writes its part of one API's subpackage: (prefix, api, runtime
 # package) -> {path: text}. `runtime` is the import path of `_runtime`.
 API_RENDERERS: list[Callable[[str, Api, str], dict[str, str]]] = [models_files, client_files]
+API_RENDERERS.append(server_files)
 
 
 def api_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:

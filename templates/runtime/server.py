@@ -1,0 +1,583 @@
+"""The stub server: a FastAPI app built from an API's operation table.
+
+Each generated `server` module hands its table (`stub_table.Operation`s) to
+`StubApp`; nothing here is specific to one spec. Needs the `server` extra
+(FastAPI, uvicorn).
+
+What a request goes through, in order:
+1. routing on the spec's paths and methods: an unknown path is 404, a known
+   path with another method 405 (with `Allow`), both as Dixa's `{"message"}`;
+2. `Authorization`: missing or empty is 401 on every secured operation;
+3. validation of path, query and header parameters and of the body with the
+   generated models; the first problems become `400 {"message": ...}` naming
+   the parameter or the body field and what was wrong. Malformed JSON, a
+   wrong content type and a body over `max_body_bytes` are refused too;
+4. an answer: the user's override if there is one, else (stateful mode) the
+   store, else the documented example, or a value synthesized from the
+   models. `Prefer: code=404`, `Prefer: example=name` and `Prefer:
+   dynamic=true` pick another documented answer, as with Prism.
+
+Routes are plain Starlette routes with a handler per path, not FastAPI
+endpoints with declared parameters: the models do the validation, and
+answers that do not depend on the request are encoded once and reused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import typing
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable, Sequence
+
+from fastapi import FastAPI
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .models import to_wire
+from .stub_store import Store, decode_cursor, encode_cursor
+from .stub_synth import Synthesizer
+from .stub_table import Operation, Param, Reply, Resource
+
+__all__ = ["Handler", "StubApp", "StubRequest", "serve_main"]
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+JSON = "application/json"
+
+
+class StubError(Exception):
+    """Ends a request with `{"message": ...}` and `status`."""
+
+    def __init__(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = headers
+
+
+@dataclass
+class StubRequest:
+    """A request that passed routing, authentication and validation, as an
+    override handler gets it. `path`, `query` and `headers` hold the declared
+    parameters by wire name, parsed; `body` is the parsed body (a model)."""
+
+    operation: Operation
+    request: Request
+    app: StubApp
+    path: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, Any] = field(default_factory=dict)
+    body: Any = None
+    prefer: dict[str, str] = field(default_factory=dict)
+
+    async def default(self) -> Response:
+        """What the stub answers without the override (to wrap or adjust it)."""
+        return self.app._answer(self)
+
+
+# An override: takes the request, returns (or awaits to) a Response, a
+# `(status, payload)` pair or a payload sent as JSON with the success status.
+Handler = Callable[[StubRequest], Any]
+
+
+class _Compiled:
+    """An operation with what answering it needs, built on first use."""
+
+    def __init__(self, operation: Operation) -> None:
+        self.operation = operation
+        self.success = _success(operation.replies)
+        self.canned: dict[tuple[str, str | None, bool], tuple[bytes, str | None]] = {}
+        self._adapters: dict[int, TypeAdapter[Any]] = {}
+
+    def adapter(self, type_: Any) -> TypeAdapter[Any]:
+        adapter = self._adapters.get(id(type_))
+        if adapter is None:
+            adapter = self._adapters[id(type_)] = _adapter(type_)
+        return adapter
+
+
+_ADAPTERS: dict[Any, TypeAdapter[Any]] = {}
+
+
+def _adapter(type_: Any) -> TypeAdapter[Any]:
+    adapter = _ADAPTERS.get(type_)
+    if adapter is None:
+        adapter = _ADAPTERS[type_] = TypeAdapter(type_)
+    return adapter
+
+
+def _success(replies: Sequence[Reply]) -> Reply | None:
+    ok = [r for r in replies if r.status.startswith("2")]
+    return min(ok, key=lambda r: r.status) if ok else (replies[0] if replies else None)
+
+
+class StubApp(FastAPI):
+    """A FastAPI app answering every operation of `operations`.
+
+    `stateful` keeps created items in memory (see `Resource`); `seed` makes
+    synthesized values and ids repeatable; `page_limit` is the page size of
+    stateful lists when the request gives none.
+    """
+
+    def __init__(
+        self,
+        operations: Sequence[Operation],
+        *,
+        title: str,
+        stateful: bool = False,
+        seed: int = 0,
+        page_limit: int = 10,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("openapi_url", None)
+        kwargs.setdefault("docs_url", None)
+        kwargs.setdefault("redoc_url", None)
+        kwargs.setdefault("redirect_slashes", False)
+        super().__init__(title=title, **kwargs)
+        self.add_exception_handler(HTTPException, _http_error)
+        self.add_exception_handler(Exception, _internal_error)
+        self.stateful = stateful
+        self.seed = seed
+        self.page_limit = page_limit
+        self.max_body_bytes = max_body_bytes
+        self.store = Store()
+        self.operations = {op.operation_id: op for op in operations}
+        self._overrides: dict[str, Handler] = {}
+        self._ids = Synthesizer(f"{seed}:ids")
+        self._counter = 0
+        self._compiled = {op.operation_id: _Compiled(op) for op in operations}
+        by_path: dict[str, dict[str, _Compiled]] = {}
+        for compiled in self._compiled.values():
+            op = compiled.operation
+            by_path.setdefault(op.path, {})[op.method.upper()] = compiled
+        for path in sorted(by_path, key=_specificity):
+            template, names = _starlette_path(path)
+            self.router.routes.append(
+                Route(template, self._endpoint(by_path[path], names), methods=list(by_path[path]), include_in_schema=False)
+            )
+
+    # -- public ------------------------------------------------------------------
+
+    def override(self, operation_id: str, handler: Handler) -> Handler:
+        """Answer `operation_id` with `handler` from now on (the request is
+        still authenticated and validated first). Returns the handler."""
+        if operation_id not in self.operations:
+            raise KeyError(f"no operation {operation_id!r}; known: {', '.join(sorted(self.operations))}")
+        self._overrides[operation_id] = handler
+        return handler
+
+    def reset(self) -> None:
+        """Forget every stored item and override."""
+        self.store.clear()
+        self._overrides.clear()
+
+    # -- a request -----------------------------------------------------------------
+
+    def _endpoint(
+        self, methods: dict[str, _Compiled], names: dict[str, str]
+    ) -> Callable[[Request], Awaitable[Response]]:
+        if "GET" in methods:
+            methods = {**methods, "HEAD": methods["GET"]}
+
+        async def endpoint(request: Request) -> Response:
+            compiled = methods[request.method]
+            try:
+                call = await self._parse(compiled, request, names)
+                handler = self._overrides.get(compiled.operation.operation_id)
+                if handler is not None:
+                    return await self._overridden(compiled, call, handler)
+                return self._answer(call)
+            except StubError as exc:
+                return _message(exc.status, exc.message, exc.headers)
+
+        return endpoint
+
+    async def _parse(self, compiled: _Compiled, request: Request, names: dict[str, str]) -> StubRequest:
+        op = compiled.operation
+        if op.secured and not request.headers.get("authorization", "").strip():
+            raise StubError(401, "Unauthorized: the Authorization header is missing or empty")
+        call = StubRequest(operation=op, request=request, app=self)
+        path_values = {names.get(k, k): v for k, v in request.path_params.items()}
+        for param in op.params:
+            if param.location == "path":
+                raw: Any = path_values.get(param.name)
+                call.path[param.name] = self._param(compiled, param, raw)
+            elif param.location == "query":
+                raw = request.query_params.getlist(param.name) if param.array else request.query_params.get(param.name)
+                call.query[param.name] = self._param(compiled, param, raw)
+            elif param.location == "header":
+                raw = request.headers.get(param.name)
+                if param.array and raw is not None:
+                    raw = [part.strip() for part in raw.split(",")]
+                call.headers[param.name] = self._param(compiled, param, raw)
+            else:
+                call.headers[param.name] = self._param(compiled, param, request.cookies.get(param.name))
+        if op.body is not None:
+            call.body = await self._body(compiled, request)
+        call.prefer = _prefer(request.headers.get("prefer"))
+        return call
+
+    def _param(self, compiled: _Compiled, param: Param, raw: Any) -> Any:
+        where = f"{param.location} parameter {param.name}"
+        if raw is None or (param.array and not raw):
+            if param.required:
+                raise StubError(400, f"Invalid value for: {where} (missing)")
+            return None
+        if param.type is str:
+            return raw
+        adapter = compiled.adapter(param.type)
+        try:
+            if param.array:
+                return [adapter.validate_strings(item) for item in raw]
+            return adapter.validate_strings(raw)
+        except ValidationError as exc:
+            raise StubError(400, f"Invalid value for: {where} ({_problems(exc)})") from None
+
+    async def _body(self, compiled: _Compiled, request: Request) -> Any:
+        body = compiled.operation.body
+        assert body is not None
+        raw = await self._read(request)
+        if not raw.strip():
+            if body.required:
+                raise StubError(400, "Invalid value for: body (missing)")
+            return None
+        mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if not _same_media(mime, body.content_type):
+            got = mime or "none"
+            raise StubError(400, f"Invalid value for: body (expected Content-Type {body.content_type}, got {got})")
+        if not _is_json(body.content_type):
+            return raw  # multipart and other media are accepted as they come
+        try:
+            return compiled.adapter(body.type).validate_json(raw)
+        except ValidationError as exc:
+            raise StubError(400, f"Invalid value for: body ({_problems(exc)})") from None
+
+    async def _read(self, request: Request) -> bytes:
+        limit = self.max_body_bytes
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise StubError(413, f"Request body larger than {limit} bytes")
+        chunks, size = [], 0
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise StubError(413, f"Request body larger than {limit} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    async def _overridden(self, compiled: _Compiled, call: StubRequest, handler: Handler) -> Response:
+        result = handler(call)
+        if inspect.isawaitable(result):
+            result = await result
+        if isinstance(result, Response):
+            return result
+        status = int(compiled.success.status) if compiled.success and compiled.success.status.isdigit() else 200
+        if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], int):
+            status, result = result
+        if result is None:
+            return Response(status_code=status)
+        return Response(_dumps(to_wire(result)), status_code=status, media_type=JSON)
+
+    # -- answers -----------------------------------------------------------------
+
+    def _answer(self, call: StubRequest) -> Response:
+        compiled = self._compiled[call.operation.operation_id]
+        reply, status = self._chosen(compiled, call.prefer)
+        if self.stateful and "code" not in call.prefer:
+            stateful = self._stateful(compiled, call, reply, status)
+            if stateful is not None:
+                return stateful
+        return self._canned(compiled, reply, status, call.prefer.get("example"), call.prefer.get("dynamic") == "true")
+
+    def _chosen(self, compiled: _Compiled, prefer: dict[str, str]) -> tuple[Reply, int]:
+        replies = compiled.operation.replies
+        code = prefer.get("code")
+        if code is None:
+            if compiled.success is None:
+                raise StubError(500, f"{compiled.operation.operation_id} documents no response")
+            reply = compiled.success
+            return reply, int(reply.status) if reply.status.isdigit() else 200
+        wanted = [code, f"{code[:1]}XX", "default"]
+        for status in wanted:
+            for reply in replies:
+                if reply.status.upper() == status.upper() and code.isdigit():
+                    return reply, int(code)
+        documented = ", ".join(r.status for r in replies)
+        raise StubError(400, f"Prefer: code={code} is not a documented status of this operation ({documented})")
+
+    def _canned(
+        self, compiled: _Compiled, reply: Reply, status: int, example: str | None, dynamic: bool
+    ) -> Response:
+        key = (reply.status, example, dynamic)
+        canned = compiled.canned.get(key)
+        if canned is None:
+            canned = compiled.canned[key] = self._encode(compiled, reply, example, dynamic)
+        content, media = canned
+        return Response(content, status_code=status, media_type=media)
+
+    def _encode(self, compiled: _Compiled, reply: Reply, example: str | None, dynamic: bool) -> tuple[bytes, str | None]:
+        if example is not None and example not in reply.examples:
+            names = ", ".join(reply.examples) or "none"
+            raise StubError(400, f"Prefer: example={example} is not an example of response {reply.status} ({names})")
+        if reply.type is None and not reply.examples:
+            return b"", None
+        media = reply.content_type or JSON
+        paging = compiled.operation.paging
+        if reply.examples and not dynamic:
+            text = reply.examples[example or next(iter(reply.examples))]
+            if paging is None or not reply.status.startswith("2"):
+                return text.encode(), media
+            value = json.loads(text)
+        else:
+            seed = f"{self.seed}:{compiled.operation.operation_id}:{reply.status}"
+            value = Synthesizer(seed).value(reply.type)
+        if paging is not None and reply.status.startswith("2"):
+            # One canned page stands for the whole list: a next link would
+            # send a client round the same page for ever.
+            _drop(value, paging.next_path)
+        return _dumps(value), media
+
+    # -- stateful mode -----------------------------------------------------------
+
+    def _stateful(self, compiled: _Compiled, call: StubRequest, reply: Reply, status: int) -> Response | None:
+        op = compiled.operation
+        raw_path = {k: _key(v) for k, v in call.path.items()}
+        for parent in op.parents:
+            owner = _fill(parent.collection, raw_path)
+            if self.store.get(owner, raw_path[parent.param]) is None:
+                raise StubError(404, f"Not found: {parent.param} {raw_path[parent.param]}")
+        resource = op.resource
+        if resource is None:
+            return None
+        collection = _fill(resource.collection, raw_path)
+        if resource.role == "create":
+            item = self._create(resource, call.body)
+            self.store.put(collection, _key(item[resource.id_property]), item)
+            return _item_response(reply, status, item)
+        if resource.role == "list":
+            return self._list(compiled, call, collection, reply, status)
+        assert resource.id_param is not None
+        item_id = raw_path[resource.id_param]
+        stored = self.store.get(collection, item_id)
+        if stored is None:
+            raise StubError(404, f"Not found: {resource.id_param} {item_id}")
+        if resource.role == "delete":
+            self.store.delete(collection, item_id)
+        elif resource.role in ("replace", "update"):
+            stored = self._merged(resource.item, stored, _wire_object(call.body), keep={resource.id_property})
+            self.store.put(collection, item_id, stored)
+        return _item_response(reply, status, stored)
+
+    def _create(self, resource: Resource, body: Any) -> dict[str, Any]:
+        self._counter += 1
+        base = Synthesizer(f"{self.seed}:{resource.collection}:{self._counter}").value(resource.item)
+        base = base if isinstance(base, dict) else {}
+        base[resource.id_property] = self._new_id(resource)
+        return self._merged(resource.item, base, _wire_object(body), keep={resource.id_property})
+
+    def _new_id(self, resource: Resource) -> Any:
+        annotation = _field_annotation(resource.item, resource.id_property)
+        if annotation is int:
+            return self._counter
+        return str(self._ids.uuid())
+
+    def _merged(self, item_type: Any, base: dict[str, Any], changes: dict[str, Any], keep: set[str]) -> dict[str, Any]:
+        """`base` with the fields of `changes` the item type accepts; a field
+        the models refuse (an input shape that differs from the output's)
+        keeps its stored value."""
+        candidate = {**base, **{k: v for k, v in changes.items() if k not in keep}}
+        adapter = _adapter(item_type)
+        for _ in range(len(changes) + 1):
+            try:
+                adapter.validate_python(candidate)
+                return candidate
+            except ValidationError as exc:
+                bad = {e["loc"][0] for e in exc.errors() if e["loc"] and e["loc"][0] in changes}
+                if not bad:
+                    break
+                for name in bad:
+                    if name in base:
+                        candidate[str(name)] = base[str(name)]
+                    else:
+                        candidate.pop(str(name), None)
+        return base
+
+    def _list(self, compiled: _Compiled, call: StubRequest, collection: str, reply: Reply, status: int) -> Response:
+        op = compiled.operation
+        items = self.store.items(collection)
+        paging = op.paging
+        skip = {paging.cursor, paging.limit} if paging else set()
+        for name, value in call.query.items():
+            if value is not None and name not in skip and any(name in item for item in items):
+                items = [item for item in items if _key(item.get(name)) == _key(value)]
+        body: dict[str, Any] = {}
+        if paging is None:
+            _put(body, ("data",), items)
+            return Response(_dumps(body), status_code=status, media_type=reply.content_type or JSON)
+        offset = 0
+        cursor = call.request.query_params.get(paging.cursor)
+        if cursor:
+            decoded = decode_cursor(str(cursor))
+            if decoded is None:
+                raise StubError(400, f"Invalid value for: query parameter {paging.cursor} (not a cursor of this server)")
+            offset = decoded
+        limit = call.query.get(paging.limit) if paging.limit else None
+        size = max(1, int(limit)) if isinstance(limit, int) else self.page_limit
+        _put(body, paging.items_path, items[offset : offset + size])
+        if offset + size < len(items):
+            link = call.request.url.include_query_params(**{paging.cursor: encode_cursor(offset + size)})
+            _put(body, paging.next_path, str(link))
+        return Response(_dumps(body), status_code=status, media_type=reply.content_type or JSON)
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def _message(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    return Response(_dumps({"message": message}), status_code=status, media_type=JSON, headers=headers)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        text = f"Not found: no route for {request.method} {request.url.path}"
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        text = f"Method {request.method} not allowed on {request.url.path} (allowed: {allowed})"
+    else:
+        text = str(exc.detail)
+    return _message(exc.status_code, text, dict(exc.headers or {}))
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    return _message(500, f"Internal error in the stub: {type(exc).__name__}: {exc}")
+
+
+def _problems(exc: ValidationError, limit: int = 3) -> str:
+    parts = []
+    for error in exc.errors(include_url=False)[:limit]:
+        where = _where(error["loc"])
+        parts.append(f"{error['msg']} at '{where}'" if where else error["msg"])
+    more = exc.error_count() - limit
+    return "; ".join(parts) + (f"; and {more} more" if more > 0 else "")
+
+
+def _where(loc: Sequence[int | str]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _prefer(header: str | None) -> dict[str, str]:
+    """`Prefer: code=404, example=name` as a dictionary."""
+    if not header:
+        return {}
+    out = {}
+    for part in header.replace(";", ",").split(","):
+        name, sep, value = part.partition("=")
+        if sep:
+            out[name.strip().lower()] = value.strip().strip('"')
+    return out
+
+
+def _is_json(media: str) -> bool:
+    return media == JSON or media.endswith("+json")
+
+
+def _same_media(got: str, declared: str) -> bool:
+    return got == declared.lower() or (_is_json(got) and _is_json(declared))
+
+
+def _specificity(path: str) -> tuple[tuple[int, str], ...]:
+    """Static segments before parameters, so `/agents/presence` wins over `/agents/{id}`."""
+    return tuple((1, "") if s.startswith("{") else (0, s) for s in path.strip("/").split("/"))
+
+
+def _starlette_path(path: str) -> tuple[str, dict[str, str]]:
+    """The path with its parameters renamed `p0`, `p1`, ... (any spelling of a
+    parameter name is allowed in a spec, not in a Starlette route)."""
+    names: dict[str, str] = {}
+    segments = []
+    for segment in path.split("/"):
+        if segment.startswith("{") and segment.endswith("}"):
+            key = f"p{len(names)}"
+            names[key] = segment[1:-1]
+            segment = "{" + key + "}"
+        segments.append(segment)
+    return "/".join(segments), names
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", value)
+    return template
+
+
+def _key(value: Any) -> str:
+    return str(value).lower() if isinstance(value, uuid.UUID) else str(value)
+
+
+def _dumps(value: Any) -> bytes:
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def _wire_object(body: Any) -> dict[str, Any]:
+    wire = to_wire(body) if body is not None else {}
+    return wire if isinstance(wire, dict) else {}
+
+
+def _item_response(reply: Reply, status: int, item: dict[str, Any]) -> Response:
+    if reply.type is None:
+        return Response(status_code=status)
+    payload = {reply.envelope: item} if reply.envelope else item
+    return Response(_dumps(payload), status_code=status, media_type=reply.content_type or JSON)
+
+
+def _put(body: dict[str, Any], path: Sequence[str], value: Any) -> None:
+    for name in path[:-1]:
+        body = body.setdefault(name, {})
+    body[path[-1]] = value
+
+
+def _drop(body: Any, path: Sequence[str]) -> None:
+    for name in path[:-1]:
+        body = body.get(name) if isinstance(body, dict) else None
+    if isinstance(body, dict):
+        body.pop(path[-1], None)
+
+
+def _field_annotation(model: Any, wire_name: str) -> Any:
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        for name, info in model.model_fields.items():
+            if (info.alias or name) == wire_name:
+                options = [a for a in typing.get_args(info.annotation) if a is not type(None)]
+                return options[0] if len(options) == 1 else info.annotation
+    return None
+
+
+def serve_main(create_app: Callable[..., StubApp], argv: Sequence[str] | None = None, *, prog: str) -> None:
+    """`python -m <package>.server`: serve the stub with uvicorn."""
+    parser = argparse.ArgumentParser(prog=prog, description="Serve the stub of the API.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--stateful", action="store_true", help="keep created items in memory")
+    parser.add_argument("--seed", type=int, default=0, help="seed of synthesized values and ids")
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    args = parser.parse_args(argv)
+    app = create_app(stateful=args.stateful, seed=args.seed)
+    run(app, host=args.host, port=args.port, log_level=args.log_level)
+
+
+def run(app: StubApp, *, host: str, port: int, log_level: str = "info") -> None:
+    """Serve with uvicorn; requests are logged at the `info` level and below."""
+    import uvicorn
+
+    access_log = log_level in ("debug", "info")
+    uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=access_log)
