@@ -33,6 +33,13 @@ tests/npm/node_modules: tests/npm/package.json tests/npm/package-lock.json
 	SCARF_ANALYTICS=false npm ci --prefix tests/npm --ignore-scripts --no-audit --no-fund
 	touch $@
 
+# bench/bench_server.py measures the stub server against Prism, in the same run.
+bench: tests/npm/node_modules
+
+.PHONY: bench-server
+bench-server: $(STAMP) tests/npm/node_modules
+	$(BIN)/python bench/run.py server
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache
 
