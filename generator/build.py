@@ -85,6 +85,7 @@ class _Builder:
             self._drain()
         except RecursionError:
             raise SpecError([Diagnostic("schemas nest too deeply to be understood", str(self.document.path))]) from None
+        _break_empty_cycles(self.types)
         api.types = dict(sorted(self.types.items()))
         api.security_schemes = self._security_schemes(components.get("securitySchemes"))
         api.security = [s for s in data.get("security") or [] if isinstance(s, dict)]
@@ -462,6 +463,43 @@ class _Builder:
                 )
             )
         return schemes
+
+
+def _break_empty_cycles(types: dict[str, NamedType]) -> None:
+    """A schema that is only itself (`A: {$ref: B}`, `B: {allOf: [{$ref: A}]}`, or a
+    union listing itself) says nothing: such references become "any value" and
+    such union members are dropped, so no type is defined in terms of itself
+    alone."""
+
+    def bare_targets(type_: Type) -> list[str]:
+        if isinstance(type_, Ref):
+            return [type_.target]
+        if isinstance(type_, UnionType):
+            return [t for v in type_.variants for t in bare_targets(v)]
+        return []
+
+    def loops(start: str) -> bool:
+        seen: set[str] = set()
+        stack = bare_targets(types[start].type)
+        while stack:
+            name = stack.pop()
+            if name == start:
+                return True
+            if name in types and name not in seen:
+                seen.add(name)
+                stack.extend(bare_targets(types[name].type))
+        return False
+
+    for named in [n for n in types.values() if loops(n.name)]:
+        type_ = named.type
+        if isinstance(type_, UnionType):
+            type_.variants = [v for v in type_.variants if not (isinstance(v, Ref) and v.target == named.name)]
+            if len(type_.variants) == 1 and type_.style != "plain" or not type_.variants:
+                kept = type_.variants[0] if type_.variants else Primitive(name="any")
+                kept.nullable = kept.nullable or type_.nullable
+                named.type = kept
+        if loops(named.name):
+            named.type = Primitive(name="any", nullable=named.type.nullable)
 
 
 def _text(value: Any) -> str | None:

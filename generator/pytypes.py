@@ -47,8 +47,7 @@ class Annotator:
         if isinstance(type_, MapType):
             return f"dict[str, {self.annotation(type_.values, quoted_refs=quoted_refs)}]"
         if isinstance(type_, EnumType):
-            self.needs.add("Literal")
-            return "Literal[" + ", ".join(repr(m.value) for m in type_.members) + "]"
+            return self._enum(type_)
         if isinstance(type_, UnionType):
             return " | ".join(self.annotation(v, quoted_refs=quoted_refs) for v in type_.variants)
         if isinstance(type_, ObjectType):
@@ -56,6 +55,29 @@ class Annotator:
             return "dict[str, Any]"
         self.needs.add("Any")
         return "Any"
+
+
+    def _enum(self, type_: EnumType) -> str:
+        """`Literal[...]` of the values a Literal may hold (strings, integers,
+        booleans); other values (floats, objects) widen to their type."""
+        values = [m.value for m in type_.members if isinstance(m.value, (str, int, bool))]
+        parts = ["Literal[" + ", ".join(repr(v) for v in values) + "]"] if values else []
+        self.needs.update({"Literal"} if values else set())
+        others = [m.value for m in type_.members if not isinstance(m.value, (str, int, bool))]
+        for other in dict.fromkeys(_json_type(value) for value in others):
+            self.needs.add("float" if other == "float" else "Any")
+            parts.append(other)
+        return " | ".join(parts)
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, list):
+        return "list[Any]"
+    if isinstance(value, dict):
+        return "dict[str, Any]"
+    return "Any"
 
 
 def literal(value: Any) -> str:

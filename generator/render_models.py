@@ -150,7 +150,8 @@ def _placement(api: Api) -> dict[str, str]:
         roots += [r.type for r in operation.responses if r.type is not None]
         for name in _reachable(api, roots):
             users[name].add(operation.resource)
-    reserved = {SHARED, ALIASES, "__init__"}
+    # Module names that would shadow what models/__init__.py imports or defines.
+    reserved = {SHARED, ALIASES, "__init__", "annotations", "validate", "to_wire", "typing"}
     return {
         name: (next(iter(users[name])) if len(users[name]) == 1 else SHARED)
         if not (len(users[name]) == 1 and next(iter(users[name])) in reserved)
@@ -222,7 +223,9 @@ def _class(annotator: Annotator, named: NamedType, obj: ObjectType) -> _Class:
 
 def _field(annotator: Annotator, prop: Property) -> _Field:
     annotation = annotator.annotation(prop.type)
-    optional = not prop.required or prop.has_default
+    # A read-only field is only ever sent by the server and a write-only one
+    # only by the client: one model serves both directions, so neither is required.
+    optional = not prop.required or prop.has_default or prop.read_only or prop.write_only
     if optional and not prop.type.nullable and annotation != "Any":
         annotation += " | None"
     arguments: list[str] = []
@@ -243,6 +246,9 @@ def _field(annotator: Annotator, prop: Property) -> _Field:
     else:
         assignment = ""
     doc = prop.description
+    if prop.read_only or prop.write_only:
+        direction = "Read-only: set by the server." if prop.read_only else "Write-only: never sent back."
+        doc = f"{direction} {doc or ''}".strip()
     if prop.deprecated:
         doc = "Deprecated. " + (doc or "")
     return _Field(py_name=prop.py_name, annotation=annotation, assignment=assignment, doc=doc)

@@ -41,6 +41,7 @@ def _members(type_: EnumType) -> tuple[object, ...]:
 def run(api: Api) -> None:
     shared_enum_names = _shared_enum_names(api)
     created: dict[tuple[object, ...], str] = {}
+    taken = {name.lower() for name in [*api.types, *shared_enum_names.values()]}
 
     def visit(type_: Type, ctx: Context) -> Type:
         if ctx.top or not isinstance(type_, (ObjectType, EnumType, UnionType)):
@@ -57,7 +58,7 @@ def run(api: Api) -> None:
                     created[key] = name
                     _add(api, name, type_, ctx)
                 return Ref(target=name, nullable=nullable)
-        name = _unique(api, _hint_name(ctx.hint))
+        name = _unique(taken, _hint_name(ctx.hint))
         _add(api, name, type_, ctx)
         return Ref(target=name, nullable=nullable)
 
@@ -69,11 +70,12 @@ def _add(api: Api, name: str, type_: Type, ctx: Context) -> None:
     api.types[name] = NamedType(name=name, type=type_, description=ctx.description, component=False, wire_name=name)
 
 
-def _unique(api: Api, base: str) -> str:
+def _unique(taken: set[str], base: str) -> str:
+    """`base`, or `base2`, `base3`... : the first not taken (without case); marks it taken."""
     name, index = base, 2
-    lowered = {n.lower() for n in api.types}
-    while name.lower() in lowered:
+    while name.lower() in taken:
         name, index = f"{base}{index}", index + 1
+    taken.add(name.lower())
     return name
 
 

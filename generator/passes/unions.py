@@ -86,27 +86,22 @@ def _explicit(api: Api, type_: UnionType) -> Type:
     if not type_.tags or any(not isinstance(v, Ref) for v in type_.variants):
         return _plain(api, type_)
     for value, target in type_.tags.items():
-        _set_tag(api, target, value)
+        _set_tag(api, target, value, type_.tag_property or TAG_PROPERTY)
     return type_
 
 
-def _set_tag(api: Api, target: str, value: str) -> None:
+def _set_tag(api: Api, target: str, value: str, tag_property: str = TAG_PROPERTY) -> None:
+    """Give the object behind `target` its wire tag; a property the schema
+    declares under the tag's name becomes the tag (it holds the same value)."""
     obj = _object_of(api, Ref(target=target))
     if obj is None or obj.tag is not None:
         return
-    declared = next((p for p in obj.properties if p.wire_name == TAG_PROPERTY), None)
+    declared = next((p for p in obj.properties if p.wire_name == tag_property), None)
     if declared is not None and declared.required and not isinstance(declared.type, (EnumType, Primitive)):
         return
     if declared is not None:
         obj.properties.remove(declared)
-    obj.tag = Tag(property=TAG_PROPERTY if api.dialect == "tapir" else _tag_property_of(api, target), value=value)
-
-
-def _tag_property_of(api: Api, target: str) -> str:
-    for named in api.types.values():
-        if isinstance(named.type, UnionType) and target in named.type.tags.values() and named.type.tag_property:
-            return named.type.tag_property
-    return TAG_PROPERTY
+    obj.tag = Tag(property=tag_property, value=value)
 
 
 def _plain(api: Api, type_: UnionType) -> Type:

@@ -42,13 +42,13 @@ def _link_modules() -> None:
     pydantic, which resolves annotations in each class's own module when it
     first builds the class, finds them here.
     """
-    names = {name: globals()[name] for name in __all__}
-    for module in (
+    _names = {_name: globals()[_name] for _name in __all__}
+    for _module in (
         shared,
         things,
     ):
-        for name, value in names.items():
-            vars(module).setdefault(name, value)
+        for _name, _value in _names.items():
+            vars(_module).setdefault(_name, _value)
 
 
 _link_modules()
