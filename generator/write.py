@@ -35,12 +35,18 @@ def write_tree(target: Path, files: dict[str, str]) -> None:
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def _is_cache(part: str) -> bool:
+    """Tool caches and build leftovers (.mypy_cache, __pycache__, *.egg-info, ...) are not output."""
+    return part.startswith(".") or part == "__pycache__" or part.endswith((".pyc", ".egg-info")) or part == "build"
+
+
 def read_tree(target: Path) -> dict[str, str]:
     if not target.is_dir():
         return {}
     out: dict[str, str] = {}
     for path in sorted(target.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts and not path.name.endswith(".pyc"):
+        parts = path.relative_to(target).parts
+        if path.is_file() and not any(_is_cache(part) for part in parts):
             out[path.relative_to(target).as_posix()] = path.read_text(encoding="utf-8", errors="replace")
     return out
 
