@@ -103,7 +103,7 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
         modules=[(m, sorted(modules[m].names)) for m in sorted(modules, key=lambda m: (m == ALIASES, m))],
         class_modules=sorted(m for m in modules if m != ALIASES),
         exports=exports + ["SCHEMAS", "to_wire", "validate"],
-        schemas=[(n.name, n.py_name) for n in api.types.values() if n.component],
+        schemas=[(n.name, n.py_name) for n in api.types.values() if n.component or n.pointer],
         runtime=runtime,
     )
     return files
