@@ -36,7 +36,10 @@ from .ir import (
 from .load import Document, RefResolver
 from .validate import HTTP_METHODS
 
-__all__ = ["build_api"]
+__all__ = ["PATH_VARIABLE", "build_api"]
+
+# A variable of a path template; an empty one (`/{}/x`) is a variable too, named "".
+PATH_VARIABLE = re.compile(r"{([^{}/]*)}")
 
 _COMPONENT = re.compile(r"^/components/schemas/([^/]+)$")
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
@@ -357,7 +360,7 @@ class _Builder:
             parameter = self._parameter(entry, doc, f"{pointer}/parameters/{index}")
             if parameter is not None:
                 by_key[(parameter.location, parameter.name)] = parameter
-        for variable in re.findall(r"{([^{}/]+)}", path):
+        for variable in PATH_VARIABLE.findall(path):
             if ("path", variable) not in by_key:  # undeclared (a warning from validation): still usable
                 by_key[("path", variable)] = Parameter(
                     name=variable, location="path", type=Primitive(name="string"), required=True

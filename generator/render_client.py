@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
 
+from .build import PATH_VARIABLE
 from .ir import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Parameter, Primitive, Ref, Type, UnionType
 from .passes.hoist import pascal
 from .passes.naming import METHOD_ARGUMENTS
@@ -76,6 +76,7 @@ class _Resource:
 def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     """The `client` subpackage of one API package."""
     resources = _resources(api, runtime)
+    auth = _auth(api)
     files = {}
     for resource, imports in resources:
         files[f"{prefix}/client/{resource.module}.py"] = ENV.get_template("client/resource.py.jinja").render(
@@ -87,7 +88,8 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         api=api,
         resources=[r for r, _ in resources],
         operations={op.operation_id: f"{op.resource}.{op.py_name}" for op in api.operations},
-        auth=_auth(api),
+        auth=auth,
+        usage=_usage(auth, [r for r, _ in resources]),
         base_url=api.servers[0] if api.servers else "",
         doc=_client_doc(api),
     )
@@ -111,20 +113,55 @@ def _client_doc(api: Api) -> str:
     return text
 
 
-def _auth(api: Api) -> list[dict[str, str | None]]:
-    """The constructor arguments that carry credentials, one per header scheme."""
-    schemes: list[dict[str, str | None]] = []
+@dataclass
+class _Credential:
+    """A constructor argument that carries a credential: what it puts on the
+    wire (`prefix` + value in `header`) and the spec's schemes that do so."""
+
+    param: str
+    header: str
+    prefix: str
+    env: str | None
+    schemes: list[str]
+
+    @property
+    def doc(self) -> str:
+        names = " and ".join(f"`{name}`" for name in self.schemes)
+        return f"the credential for the spec's {names} scheme{'s' if len(self.schemes) > 1 else ''}"
+
+
+def _auth(api: Api) -> list[_Credential]:
+    """The constructor arguments that carry credentials, one per header and prefix:
+    schemes that send the same thing (two bearer schemes, say) share one argument.
+    The first API key is `api_key` (with the `DIXA_API_KEY` fallback), the next
+    ones `api_key_2`, `api_key_3`, ...; a bearer token is `bearer_token`."""
+    credentials: dict[tuple[str, str], _Credential] = {}
+    keys = 0
     for scheme in api.security_schemes:
         if scheme.type == "apiKey" and scheme.location == "header" and scheme.parameter_name:
-            first = not any(s["prefix"] == "" for s in schemes)
-            param = "api_key" if first else f"api_key_{len(schemes) + 1}"
-            env = "DIXA_API_KEY" if first else None
-            schemes.append({"param": param, "header": scheme.parameter_name, "prefix": "", "env": env, "name": scheme.name})
+            wire = (scheme.parameter_name, "")
         elif scheme.type == "http" and (scheme.scheme or "").lower() == "bearer":
-            schemes.append(
-                {"param": "bearer_token", "header": "Authorization", "prefix": "Bearer ", "env": None, "name": scheme.name}
-            )
-    return schemes
+            wire = ("Authorization", "Bearer ")
+        else:
+            continue
+        key = (wire[0].lower(), wire[1])
+        if key in credentials:
+            credentials[key].schemes.append(scheme.name)
+        elif wire[1]:
+            credentials[key] = _Credential("bearer_token", *wire, None, [scheme.name])
+        else:
+            keys += 1
+            param, env = ("api_key", "DIXA_API_KEY") if keys == 1 else (f"api_key_{keys}", None)
+            credentials[key] = _Credential(param, *wire, env, [scheme.name])
+    return list(credentials.values())
+
+
+def _usage(auth: list[_Credential], resources: list[_Resource]) -> list[str]:
+    """The example at the top of the client module."""
+    lines = ["client = Client()" + (f"  # {auth[0].param} from {auth[0].env}" if auth and auth[0].env else "")]
+    if resources:
+        lines.append(f"client.{resources[0].attribute}.{resources[0].methods[0].name}(...)")
+    return lines
 
 
 def _resources(api: Api, runtime: str) -> list[tuple[_Resource, list[str]]]:
@@ -176,33 +213,14 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
     path_params = [p for p in op.parameters if p.location == "path"]
     others = [p for p in op.parameters if p.location != "path"]
     ordered = path_params + [p for p in others if p.required] + [p for p in others if not p.required]
-    signature: list[str] = []
+    body = _body_arguments(api, op)
+    signature = [*body.leading, "*"]
     docs: list[str] = []
-    body_doc = None
-    body_lines: list[str] = []
-    files: list[tuple[str, str]] = []
-    if op.body is not None and op.body.content_type.startswith("multipart/"):
-        taken = {p.py_name for p in op.parameters} | METHOD_ARGUMENTS
-        for prop, annotation in _multipart_fields(api, op.body.type):
-            name = prop.py_name
-            while name in taken:
-                name += "_"
-            taken.add(name)
-            files.append((prop.wire_name, name))
-            body_lines.append(f"{name}: {annotation} | NotGiven = NOT_GIVEN")
-            docs.append(f"{name}: {prop.description or f'the `{prop.wire_name}` part of the form.'}")
-    elif op.body is not None:
-        annotation = _input(api, op.body.type)
-        if op.body.required:
-            signature.append(f"body: {annotation}")
-        else:
-            signature.append(f"body: {annotation} | NotGiven = NOT_GIVEN")
-        body_doc = op.body.description or "the request body: a model or a dict of the same shape (wire names)."
-    signature.append("*")
     for parameter in ordered:
         signature.append(_parameter(api, parameter))
         docs.append(f"{parameter.py_name}: {_param_doc(parameter)}")
-    signature.extend(body_lines)
+    signature.extend(body.trailing)
+    docs.extend(body.trailing_docs)
     signature.extend(_OPTIONS)
     success = next((r for r in op.responses if r.status.startswith("2") and r.type is not None), None)
     payload = _payload(api, success.type, success.envelope) if success is not None and success.type else None
@@ -213,10 +231,8 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
     call_args = []
     if query:
         call_args.append("query={" + ", ".join(f"{literal(p.name)}: {p.py_name}" for p in query) + "}")
-    if files:
-        call_args.append("files={" + ", ".join(f"{literal(wire)}: {name}" for wire, name in files) + "}")
-    elif op.body is not None:
-        call_args.append("body=body")
+    if body.call:
+        call_args.append(body.call)
     if headers:
         call_args.append(
             "extra_headers={**{"
@@ -229,7 +245,7 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
     method = _Method(
         name=op.py_name,
         const=const,
-        doc=_method_doc(op, body_doc, docs, "None" if payload is None else "the payload, parsed into models."),
+        doc=_method_doc(op, body.doc, docs, "None" if payload is None else "the payload, parsed into models."),
         signature=signature,
         returns=returns,
         path_expr=_path_expression(op),
@@ -258,7 +274,8 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
 
 
 def _param_doc(parameter: Parameter) -> str:
-    text = " ".join((parameter.description or f"the `{parameter.name}` {parameter.location} parameter.").split())
+    default = f"the `{parameter.name}` {parameter.location} parameter." if parameter.name else "the unnamed `{}` path variable."
+    text = " ".join((parameter.description or default).split())
     return ("Deprecated. " + text) if parameter.deprecated else text
 
 
@@ -312,18 +329,15 @@ def _tuple(items: list[str]) -> str:
 
 def _path_expression(op: Operation) -> str:
     """The path as a concatenation of literals and encoded parameters: spec text
-    only ever appears as a string literal."""
+    only ever appears as a string literal. Variables are found as the IR build
+    finds them, so each has its parameter (an empty `{}` one too)."""
     by_name = {p.name: p.py_name for p in op.parameters if p.location == "path"}
-    parts: list[str] = []
-    rest = op.path
-    while "{" in rest:
-        before, _, after = rest.partition("{")
-        name, _, rest = after.partition("}")
-        if before:
-            parts.append(literal(before))
-        parts.append(f"path_param({by_name[name]})")
-    if rest:
-        parts.append(literal(rest))
+    pieces = PATH_VARIABLE.split(op.path)  # literal, variable, literal, ...
+    parts = [
+        f"path_param({by_name[piece]})" if index % 2 else literal(piece)
+        for index, piece in enumerate(pieces)
+        if index % 2 or piece
+    ]
     return " + ".join(parts) if parts else literal("")
 
 
@@ -384,18 +398,75 @@ def _enum_base(enum: EnumType) -> str:
     return {"integer": "int", "number": "float", "boolean": "bool"}.get(enum.base, "str")
 
 
-def _multipart_fields(api: Api, type_: Type) -> list[tuple[Any, str]]:
-    """A multipart body's parts as keyword arguments: files take `FileInput`."""
+@dataclass
+class _BodyArguments:
+    """How a method takes its request body: `leading` arguments (before the
+    keyword-only ones, documented by `doc`), `trailing` keyword arguments with
+    their docs, and the argument of the runtime call that sends them."""
+
+    leading: list[str] = field(default_factory=list)
+    doc: str | None = None
+    trailing: list[str] = field(default_factory=list)
+    trailing_docs: list[str] = field(default_factory=list)
+    call: str | None = None
+
+
+def _body_arguments(api: Api, op: Operation) -> _BodyArguments:
+    """A JSON body is one `body` argument. A multipart body that is an object
+    with properties takes one keyword argument per part; any other multipart
+    body (a file, an array, a map: the spec does not name the parts) is a
+    `body` mapping of part names to values, sent as the form's parts."""
+    if op.body is None:
+        return _BodyArguments()
+    optional = "" if op.body.required else " | NotGiven = NOT_GIVEN"
+    resolved = api.resolve(op.body.type)
+    if not op.body.content_type.startswith("multipart/"):
+        return _BodyArguments(
+            leading=[f"body: {_input(api, op.body.type)}{optional}"],
+            doc=op.body.description or "the request body: a model or a dict of the same shape (wire names).",
+            call="body=body",
+        )
+    if isinstance(resolved, ObjectType) and resolved.properties:
+        out = _BodyArguments()
+        taken = {p.py_name for p in op.parameters} | METHOD_ARGUMENTS
+        parts = []
+        for prop in resolved.properties:
+            name = prop.py_name
+            while name in taken:
+                name += "_"
+            taken.add(name)
+            parts.append(f"{literal(prop.wire_name)}: {name}")
+            required = prop.required and op.body.required
+            out.trailing.append(f"{name}: {_form_part(api, prop.type)}{'' if required else ' | NotGiven = NOT_GIVEN'}")
+            out.trailing_docs.append(f"{name}: {prop.description or f'the `{prop.wire_name}` part of the form.'}")
+        out.call = "files={" + ", ".join(parts) + "}"
+        return out
+    return _BodyArguments(
+        leading=[f"body: Mapping[str, {_form_parts(api, resolved)}]{optional}"],
+        doc=op.body.description or "the parts of the form by name (the spec does not name them); "
+        "a sequence sends one part per item.",
+        call="files=body",
+    )
+
+
+def _form_parts(api: Api, resolved: Type) -> str:
+    """What a caller may pass for each named part of a form whose schema does
+    not name them: a map's values; an array's items, or a sequence of them; for
+    anything else the body's own type, or a sequence of it."""
+    if isinstance(resolved, MapType):
+        return _form_part(api, resolved.values)
+    if isinstance(resolved, ObjectType):
+        return _form_part(api, resolved.additional) if resolved.additional is not None else "Any"
+    part = _form_part(api, resolved.items if isinstance(resolved, ArrayType) else resolved)
+    return part if part == "Any" else f"{part} | Sequence[{part}]"
+
+
+def _form_part(api: Api, type_: Type) -> str:
+    """What a caller may pass for one part of a form: files take `FileInput`."""
     resolved = api.resolve(type_)
-    assert isinstance(resolved, ObjectType), "a multipart body is an object"
-    fields = []
-    for prop in resolved.properties:
-        prop_type = api.resolve(prop.type)
-        if isinstance(prop_type, Primitive) and prop_type.format == "binary":
-            annotation = "FileInput"
-        elif isinstance(prop_type, ArrayType) and isinstance(api.resolve(prop_type.items), Primitive) and api.resolve(prop_type.items).format == "binary":  # type: ignore[union-attr]
-            annotation = "Sequence[FileInput]"
-        else:
-            annotation = _input(api, prop.type)
-        fields.append((prop, annotation))
-    return fields
+    if isinstance(resolved, Primitive) and resolved.format == "binary":
+        return "FileInput"
+    if isinstance(resolved, ArrayType):
+        items = _form_part(api, resolved.items)
+        return f"Sequence[{items}]" if items == "FileInput" else _input(api, type_)
+    return _input(api, type_)

@@ -39,9 +39,7 @@ MAX_BYTES = 3_000_000
 
 # Sampled specs that fail in a renderer owned elsewhere, with the reason; the
 # minimal cases are in tests/test_features.py (`test_client_renders_...`).
-KNOWN_FAILURES = {
-    "atlassian.com/jira.json": "the client renderer asserts that a multipart body is an object; Jira's is a string",
-}
+KNOWN_FAILURES: dict[str, str] = {}
 
 
 def _directory() -> Path:

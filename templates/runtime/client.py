@@ -470,7 +470,7 @@ class _Base:
         url: str,
         query: Mapping[str, Any] | None,
         body: Any,
-        files: Mapping[str, Any] | None,
+        files: Mapping[str, Any] | NotGiven | None,
         extra_headers: Mapping[str, str] | None,
         timeout: TimeoutTypes | NotGiven,
     ) -> httpx.Request:
@@ -482,9 +482,8 @@ class _Base:
             params = {k: _query_value(v) for k, v in query.items() if not isinstance(v, NotGiven) and v is not None}
         content = None
         multipart = None
-        data = None
-        if files is not None:
-            multipart, data = _multipart(files)
+        if isinstance(files, Mapping):
+            multipart = _multipart(files)
         elif not isinstance(body, NotGiven):
             content = _encode_json(body)
             headers = {**headers, "Content-Type": "application/json"}
@@ -493,7 +492,6 @@ class _Base:
             url,
             params=params,
             content=content,
-            data=data,
             files=multipart,
             headers=headers,
             timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
@@ -567,19 +565,24 @@ def _credential(schemes: Sequence[AuthScheme], credentials: Mapping[str, str | N
     raise DixaError(f"no credentials: pass {names}")
 
 
-def _multipart(fields: Mapping[str, Any]) -> tuple[list[tuple[str, Any]], dict[str, Any]]:
-    files: list[tuple[str, Any]] = []
-    data: dict[str, Any] = {}
+def _multipart(fields: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The parts of a form, in order: a file (bytes, a file object or a tuple
+    with its name) is a file part, anything else a plain field; a sequence
+    gives one part per item, and `None` (a form has no null) none. Plain
+    fields go as parts without a filename, so the body is multipart even when
+    no file is in it."""
+    parts: list[tuple[str, Any]] = []
     for name, value in fields.items():
-        if isinstance(value, NotGiven):
+        if isinstance(value, NotGiven) or value is None:
             continue
-        if isinstance(value, (bytes, tuple)) or hasattr(value, "read"):
-            files.append((name, value))
-        elif isinstance(value, Iterable) and not isinstance(value, (str, Mapping)):
-            files.extend((name, item) for item in value)
-        else:
-            data[name] = _scalar(value)
-    return files, data
+        many = isinstance(value, Iterable) and not isinstance(value, (str, Mapping)) and not _is_file(value)
+        for item in value if many else [value]:
+            parts.append((name, item if _is_file(item) else (None, _scalar(item))))
+    return parts
+
+
+def _is_file(value: Any) -> bool:
+    return isinstance(value, (bytes, tuple)) or hasattr(value, "read")
 
 
 class SyncBaseClient(_Base):
@@ -627,7 +630,7 @@ class SyncBaseClient(_Base):
         *,
         query: Mapping[str, Any] | None = None,
         body: Any = NOT_GIVEN,
-        files: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | NotGiven | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
@@ -719,7 +722,7 @@ class AsyncBaseClient(_Base):
         *,
         query: Mapping[str, Any] | None = None,
         body: Any = NOT_GIVEN,
-        files: Mapping[str, Any] | None = None,
+        files: Mapping[str, Any] | NotGiven | None = None,
         extra_headers: Mapping[str, str] | None = None,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,

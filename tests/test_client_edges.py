@@ -1,0 +1,192 @@
+"""Client shapes that real specs have and Dixa's do not: no operations at
+all, multipart bodies that are not objects, several schemes that put the same
+credential on the wire, and an empty path variable. Each spec is generated
+into a temporary folder, imported, and driven over `httpx.MockTransport`."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.package import single_package
+from generator.pipeline import read_api
+
+EDGES = """
+openapi: 3.0.3
+info: {title: Edges, version: '1'}
+servers: [{url: 'https://edge.example.com/api'}]
+paths:
+  /{}/x:
+    get:
+      operationId: getX
+      responses: {'204': {description: ok}}
+  /files/{id}:
+    post:
+      operationId: upload
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      requestBody:
+        required: true
+        content: {multipart/form-data: {schema: {type: string, format: binary}}}
+      responses: {'204': {description: ok}}
+  /columns:
+    put:
+      operationId: setColumns
+      requestBody:
+        content: {multipart/form-data: {schema: {type: array, items: {type: string}}}}
+      responses: {'204': {description: ok}}
+  /form:
+    post:
+      operationId: postForm
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: {type: string}
+                tags: {type: array, items: {type: string}}
+                photo: {type: string, format: binary}
+      responses: {'204': {description: ok}}
+components:
+  securitySchemes:
+    one: {type: http, scheme: bearer}
+    two: {type: http, scheme: bearer}
+    key: {type: apiKey, in: header, name: X-Key}
+    sameKey: {type: apiKey, in: header, name: x-key}
+    other: {type: apiKey, in: header, name: X-Other}
+security: [{one: []}, {two: []}, {key: []}, {other: []}]
+"""
+
+NO_OPERATIONS = """
+openapi: 3.0.3
+info: {title: Empty, version: '1'}
+paths: {}
+"""
+
+
+@pytest.fixture(scope="module")
+def generate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """Generate a spec's package under a name of its own and import its client."""
+    root = tmp_path_factory.mktemp("edges")
+    sys.path.insert(0, str(root))
+
+    def load(name: str, text: str) -> Any:
+        spec = root / f"{name}.yaml"
+        spec.write_text(text)
+        for relative, source in single_package(name, read_api(spec, strict=False).api).items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(source)
+        return importlib.import_module(f"{name}.client")
+
+    yield load
+    sys.path.remove(str(root))
+    for module in [m for m in sys.modules if m.split(".")[0] in ("edges", "empty")]:
+        del sys.modules[module]
+
+
+@pytest.fixture(scope="module")
+def edges(generate: Any) -> Any:
+    return generate("edges", EDGES)
+
+
+def client_of(edges: Any, **credentials: str) -> tuple[Any, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        request.read()
+        seen.append(request)
+        return httpx.Response(204)
+
+    transport = httpx.Client(transport=httpx.MockTransport(handler))
+    return edges.Client(http_client=transport, **credentials), seen
+
+
+def method(client: Any, edges: Any, operation_id: str) -> Any:
+    resource, name = edges.OPERATIONS[operation_id].split(".")
+    return getattr(getattr(client, resource), name)
+
+
+def parts(request: httpx.Request) -> list[tuple[str, str | None, bytes]]:
+    """(name, filename, content) of each part of a multipart request."""
+    boundary = request.headers["content-type"].split("boundary=")[1].encode()
+    out = []
+    for chunk in request.content.split(b"--" + boundary)[1:-1]:
+        head, _, content = chunk.strip(b"\r\n").partition(b"\r\n\r\n")
+        disposition = head.decode().split("\r\n")[0]
+        fields = dict(f.strip().split("=", 1) for f in disposition.split(";")[1:])
+        out.append((fields["name"].strip('"'), fields["filename"].strip('"') if "filename" in fields else None, content))
+    return out
+
+
+def test_a_spec_without_operations_gives_a_working_client(generate: Any) -> None:
+    empty = generate("empty", NO_OPERATIONS)
+    assert empty.OPERATIONS == {}
+    client = empty.Client(base_url="https://example.com")  # no schemes: no credential asked for
+    assert client.base_url == "https://example.com"
+    assert type(client.with_raw_response).__name__ == "ClientWithRawResponse"
+    assert type(empty.AsyncClient().with_raw_response).__name__ == "AsyncClientWithRawResponse"
+
+
+def test_schemes_that_send_the_same_credential_share_one_argument(edges: Any) -> None:
+    arguments = [p for p in inspect.signature(edges.Client).parameters if p not in
+                 ("base_url", "timeout", "max_retries", "http_client", "retry_non_idempotent")]
+    assert arguments == ["bearer_token", "api_key", "api_key_2"]
+    doc = edges.Client.__init__.__doc__
+    assert "`one` and `two` schemes" in doc and "`key` and `sameKey` schemes" in doc and "`other` scheme" in doc
+    for credential, header, value in [("bearer_token", "authorization", "Bearer t"), ("api_key", "x-key", "t"),
+                                      ("api_key_2", "x-other", "t")]:
+        client, seen = client_of(edges, **{credential: "t"})
+        method(client, edges, "setColumns")()
+        assert seen[0].headers[header] == value
+
+
+def test_a_binary_multipart_body_is_sent_as_named_file_parts(edges: Any) -> None:
+    client, seen = client_of(edges, bearer_token="t")
+    upload = method(client, edges, "upload")
+    assert "FileInput" in str(inspect.signature(upload).parameters["body"].annotation)
+    upload({"file": ("a.txt", b"one", "text/plain"), "more": [b"two", ("b.txt", b"three")]}, id="x/y")
+    request = seen[0]
+    assert request.url.raw_path == b"/api/files/x%2Fy"
+    assert request.headers["content-type"].startswith("multipart/form-data; boundary=")
+    assert parts(request) == [("file", "a.txt", b"one"), ("more", "upload", b"two"), ("more", "b.txt", b"three")]
+
+
+def test_an_array_multipart_body_repeats_plain_fields_and_may_be_omitted(edges: Any) -> None:
+    client, seen = client_of(edges, bearer_token="t")
+    set_columns = method(client, edges, "setColumns")
+    set_columns({"columns": ["a", "b"], "single": "c"})
+    assert seen[0].headers["content-type"].startswith("multipart/form-data")  # no file, still a form
+    assert parts(seen[0]) == [("columns", None, b"a"), ("columns", None, b"b"), ("single", None, b"c")]
+    set_columns()
+    assert seen[1].content == b"" and "content-type" not in seen[1].headers
+
+
+def test_an_object_multipart_body_takes_one_argument_per_part(edges: Any) -> None:
+    client, seen = client_of(edges, bearer_token="t")
+    post_form = method(client, edges, "postForm")
+    signature = inspect.signature(post_form).parameters
+    assert signature["name"].default is inspect.Parameter.empty  # required by the schema and the body
+    assert signature["photo"].default is not inspect.Parameter.empty
+    post_form(name="n", tags=["x", "y"], photo=("p.png", b"png", "image/png"))
+    assert parts(seen[0]) == [("name", None, b"n"), ("tags", None, b"x"), ("tags", None, b"y"),
+                              ("photo", "p.png", b"png")]
+    post_form(name="only")
+    assert parts(seen[1]) == [("name", None, b"only")]
+
+
+def test_an_empty_path_variable_is_an_argument(edges: Any) -> None:
+    client, seen = client_of(edges, bearer_token="t")
+    get_x = method(client, edges, "getX")
+    assert list(inspect.signature(get_x).parameters)[0] == "param"
+    get_x(param="a b")
+    assert seen[0].url.raw_path == b"/api/a%20b/x"
