@@ -83,7 +83,7 @@ for relative, text in single_package("pkg", loaded.api).items():
     path.write_text(text, encoding="utf-8")
 operation_ids = {operation.operation_id for operation in loaded.api.operations}
 print(json.dumps({"warnings": [str(w) for w in loaded.warnings], "operations": len(operation_ids),
-                  "schemas": sum(1 for t in loaded.api.types.values() if t.component)}))
+                  "schemas": sum(1 for t in loaded.api.types.values() if t.component or t.pointer)}))
 """
 
 # Import what was generated and build every schema's validator.
