@@ -206,12 +206,14 @@ def _class(annotator: Annotator, named: NamedType, obj: ObjectType) -> _Class:
     )
     annotator.needs.add(result.base)
     if obj.tag is not None:
-        alias = f", alias={obj.tag.property!r}" if obj.tag.property != obj.tag.py_name else ""
+        # The class sets its tag: `init=False` keeps it out of the constructor
+        # that type checkers see.
+        arguments = [f"default={obj.tag.value!r}", "init=False", *_wire_name(obj.tag.py_name, obj.tag.property)]
         result.fields.append(
             _Field(
                 py_name=obj.tag.py_name,
                 annotation=f"Literal[{obj.tag.value!r}]",
-                assignment=f" = Field(default={obj.tag.value!r}{alias})",
+                assignment=f" = Field({', '.join(arguments)})",
                 doc=None,
             )
         )
@@ -236,8 +238,7 @@ def _field(annotator: Annotator, prop: Property) -> _Field:
         arguments.append(f"default={literal(value)}")
     elif optional:
         arguments.append("default=None")
-    if prop.py_name != prop.wire_name:
-        arguments.append(f"alias={prop.wire_name!r}")
+    arguments += _wire_name(prop.py_name, prop.wire_name)
     if arguments == ["default=None"]:
         assignment = " = None"
     elif arguments:
@@ -252,6 +253,18 @@ def _field(annotator: Annotator, prop: Property) -> _Field:
     if prop.deprecated:
         doc = "Deprecated. " + (doc or "")
     return _Field(py_name=prop.py_name, annotation=annotation, assignment=assignment, doc=doc)
+
+
+def _wire_name(py_name: str, wire_name: str) -> list[str]:
+    """`Field` arguments that put a field on the wire as `wire_name`.
+
+    Not `alias=`: `Field` is the field specifier of pydantic's
+    `dataclass_transform`, so type checkers would make the alias the
+    constructor keyword; with these two they offer the Python name.
+    """
+    if py_name == wire_name:
+        return []
+    return [f"validation_alias={wire_name!r}", f"serialization_alias={wire_name!r}"]
 
 
 def _alias(annotator: Annotator, named: NamedType, type_: Type) -> _Alias:

@@ -85,6 +85,10 @@ def test_tapir_union_dispatches_on_type_and_emits_it(load_case: Any) -> None:
     # No tag on the wire: matched by shape, and no tag is added on the way back.
     untagged = m.validate("Content", {"value": "hi"})
     assert m.to_wire(untagged) == {"value": "hi"}
+    # A `type` key is data, not the tag (whose Python name is `type`).
+    typed = m.validate("Content", {"value": "hi", "type": "Html"})
+    assert typed.type == type(typed).__wire_tag__ and typed.model_extra == {"type": "Html"}
+    assert m.to_wire(typed) == {"value": "hi", "type": "Html"}
     # A tag this SDK does not know: kept whole.
     future = m.validate("Content", {"_type": "Markdown", "value": "*hi*", "extra": 1})
     assert type(future).__name__ == "UnknownVariant"

@@ -91,7 +91,7 @@ class Synthesizer:
         out: dict[str, Any] = {}
         tag_field = getattr(model, "__tag_field__", None)
         for py_name, info in model.model_fields.items():
-            wire = info.alias or py_name
+            wire = info.serialization_alias or py_name
             if info.is_required() or depth < FULL_DEPTH or py_name == tag_field:
                 out[wire] = self._value(info.annotation, wire, depth + 1)
         return out

@@ -7,7 +7,8 @@
   keeps `import` fast for hundreds of models.
 - `TaggedModel`: a variant of a union tagged on the wire (`{"_type": "Email"}`).
   Built in code it sends its tag; parsed from a payload that lacked the tag it
-  does not add one, so what comes in goes out unchanged.
+  does not add one, so what comes in goes out unchanged. The tag is read from
+  its wire key only: a `type` key is data like any other.
 - `UnknownVariant`: what a union variant this SDK does not know yet parses to.
 - `OpenEnum`/`OpenIntEnum`: enums that accept values the spec did not list and
   give them back unchanged.
@@ -31,8 +32,10 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     GetCoreSchemaHandler,
+    ModelWrapValidatorHandler,
     SerializerFunctionWrapHandler,
     TypeAdapter,
+    model_validator,
 )
 from pydantic_core import CoreSchema, core_schema
 
@@ -86,6 +89,23 @@ class TaggedModel(DixaModel):
         super().__pydantic_init_subclass__(**kwargs)
         # Tell pydantic this __init__ is not part of validation.
         cls.__pydantic_custom_init__ = False
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _tag_from_its_wire_key_only(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        # Validation by name would read a `type` key as the tag field `type`
+        # (wire `_type`) and refuse the payload. When the tag is missing, fill
+        # it by its wire key so that `type` is left over as an extra key, then
+        # forget it was set: pydantic counts the extra `type` as set too.
+        name = cls.__tag_field__
+        if not isinstance(data, dict) or name not in data:
+            return handler(data)
+        key = cls.__pydantic_fields__[name].serialization_alias or name
+        if key in data:
+            return handler(data)
+        model = handler({**data, key: cls.__wire_tag__})
+        model.model_fields_set.discard(name)
+        return model
 
 
 class UnknownVariant(DixaModel):
@@ -172,7 +192,7 @@ def _wire_keys(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
     required: set[str] = set()
     every: set[str] = set()
     for name, info in model.model_fields.items():
-        wire = info.alias or name
+        wire = info.serialization_alias or name
         every.add(wire)
         if info.is_required():
             required.add(wire)

@@ -611,7 +611,7 @@ def _drop(body: Any, path: Sequence[str]) -> None:
 def _field_annotation(model: Any, wire_name: str) -> Any:
     if isinstance(model, type) and issubclass(model, BaseModel):
         for name, info in model.model_fields.items():
-            if (info.alias or name) == wire_name:
+            if (info.serialization_alias or name) == wire_name:
                 options = [a for a in typing.get_args(info.annotation) if a is not type(None)]
                 return options[0] if len(options) == 1 else info.annotation
     return None

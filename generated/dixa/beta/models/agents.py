@@ -49,16 +49,32 @@ class Agent(DixaModel):
     """The `Agent` schema."""
 
     id: UUID
-    created_at: DateTime = Field(alias="createdAt")
-    display_name: str = Field(alias="displayName")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     email: str
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
-    first_name: str | None = Field(default=None, alias="firstName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
     roles: list[str] | None = None
 
 
@@ -80,7 +96,12 @@ class BulkActionFailureBulkErrorAgent(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionFailure"] = Field(default="BulkActionFailure", alias="_type")
+    type: Literal["BulkActionFailure"] = Field(
+        default="BulkActionFailure",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     error: BulkError
 
 
@@ -90,7 +111,12 @@ class BulkActionSuccessBulkErrorAgent(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionSuccess"] = Field(default="BulkActionSuccess", alias="_type")
+    type: Literal["BulkActionSuccess"] = Field(
+        default="BulkActionSuccess",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     data: Agent
 
 
@@ -98,28 +124,62 @@ class BulkPatchAgentInput(DixaModel):
     """The `BulkPatchAgentInput` schema."""
 
     id: str
-    display_name: str | None = Field(default=None, alias="displayName")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
-    first_name: str | None = Field(default=None, alias="firstName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
 
 
 class BulkUpdateAgentInput(DixaModel):
     """The `BulkUpdateAgentInput` schema."""
 
     id: str
-    display_name: str = Field(alias="displayName")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
-    first_name: str | None = Field(default=None, alias="firstName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
 
 
 class BulkUpdateAgentOutput(DixaModel):
@@ -131,15 +191,31 @@ class BulkUpdateAgentOutput(DixaModel):
 class CreateAgentInput(DixaModel):
     """The `CreateAgentInput` schema."""
 
-    display_name: str = Field(alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     email: str
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
-    first_name: str | None = Field(default=None, alias="firstName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
 
 
 class CreateAgentsInput(DixaModel):
@@ -164,14 +240,32 @@ class ListAgentsOutput(DixaModel):
 class PatchAgentInput(DixaModel):
     """The `PatchAgentInput` schema."""
 
-    display_name: str | None = Field(default=None, alias="displayName")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
-    first_name: str | None = Field(default=None, alias="firstName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
 
 
 class Team(DixaModel):
@@ -183,14 +277,30 @@ class Team(DixaModel):
 class UpdateAgentInput(DixaModel):
     """The `UpdateAgentInput` schema."""
 
-    display_name: str = Field(alias="displayName")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
-    first_name: str | None = Field(default=None, alias="firstName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
 
 
 class UpdateAgentPresenceChannelInput(DixaModel):

@@ -111,7 +111,10 @@ class AgentPresenceDurationValue(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["AgentPresenceDurationValue"] = Field(
-        default="AgentPresenceDurationValue", alias="_type"
+        default="AgentPresenceDurationValue",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     value: list[PresenceDuration] | None = None
     description: str | None = None
@@ -131,7 +134,9 @@ class BooleanField(TaggedModel):
     __wire_tag__: ClassVar[str] = "BooleanField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BooleanField"] = Field(default="BooleanField", alias="_type")
+    type: Literal["BooleanField"] = Field(
+        default="BooleanField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: bool
 
 
@@ -141,7 +146,12 @@ class DoubleAggregateValue(TaggedModel):
     __wire_tag__: ClassVar[str] = "DoubleAggregateValue"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["DoubleAggregateValue"] = Field(default="DoubleAggregateValue", alias="_type")
+    type: Literal["DoubleAggregateValue"] = Field(
+        default="DoubleAggregateValue",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     value: float
     measure: DoubleAggregateValueMeasure
     """values: [Min, Max, Sum, Percentage, AgentPresenceDuration, StdDev, Average]"""
@@ -153,7 +163,9 @@ class DoubleField(TaggedModel):
     __wire_tag__: ClassVar[str] = "DoubleField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["DoubleField"] = Field(default="DoubleField", alias="_type")
+    type: Literal["DoubleField"] = Field(
+        default="DoubleField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: float
 
 
@@ -182,7 +194,9 @@ class Filter(DixaModel):
 class FilterMetadata(DixaModel):
     """The `FilterMetadata` schema."""
 
-    filter_attribute: str = Field(alias="filterAttribute")
+    filter_attribute: str = Field(
+        validation_alias="filterAttribute", serialization_alias="filterAttribute"
+    )
     description: str | None = None
 
 
@@ -207,10 +221,15 @@ class GetMetricDataInputCsidFilter(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["GetMetricDataInputCsidFilter"] = Field(
-        default="GetMetricDataInputCsidFilter", alias="_type"
+        default="GetMetricDataInputCsidFilter",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     id: str
-    csid_filter: list[int] | None = Field(default=None, alias="csidFilter")
+    csid_filter: list[int] | None = Field(
+        default=None, validation_alias="csidFilter", serialization_alias="csidFilter"
+    )
     filters: list[Filter] | None = None
     aggregations: list[str] | None = None
     timezone: str
@@ -223,10 +242,15 @@ class GetMetricDataInputPeriodFilter(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["GetMetricDataInputPeriodFilter"] = Field(
-        default="GetMetricDataInputPeriodFilter", alias="_type"
+        default="GetMetricDataInputPeriodFilter",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     id: str
-    period_filter: PeriodFilter = Field(alias="periodFilter")
+    period_filter: PeriodFilter = Field(
+        validation_alias="periodFilter", serialization_alias="periodFilter"
+    )
     filters: list[Filter] | None = None
     aggregations: list[str] | None = None
     timezone: str
@@ -257,10 +281,15 @@ class GetMetricRecordsDataInputCsidFilter(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["GetMetricRecordsDataInputCsidFilter"] = Field(
-        default="GetMetricRecordsDataInputCsidFilter", alias="_type"
+        default="GetMetricRecordsDataInputCsidFilter",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     id: str
-    csid_filter: list[int] | None = Field(default=None, alias="csidFilter")
+    csid_filter: list[int] | None = Field(
+        default=None, validation_alias="csidFilter", serialization_alias="csidFilter"
+    )
     filters: list[Filter] | None = None
     timezone: str
 
@@ -272,10 +301,15 @@ class GetMetricRecordsDataInputPeriodFilter(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["GetMetricRecordsDataInputPeriodFilter"] = Field(
-        default="GetMetricRecordsDataInputPeriodFilter", alias="_type"
+        default="GetMetricRecordsDataInputPeriodFilter",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     id: str
-    period_filter: PeriodFilter = Field(alias="periodFilter")
+    period_filter: PeriodFilter = Field(
+        validation_alias="periodFilter", serialization_alias="periodFilter"
+    )
     filters: list[Filter] | None = None
     timezone: str
 
@@ -307,7 +341,9 @@ class InstantField(TaggedModel):
     __wire_tag__: ClassVar[str] = "InstantField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["InstantField"] = Field(default="InstantField", alias="_type")
+    type: Literal["InstantField"] = Field(
+        default="InstantField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: DateTime
 
 
@@ -317,7 +353,9 @@ class IntField(TaggedModel):
     __wire_tag__: ClassVar[str] = "IntField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IntField"] = Field(default="IntField", alias="_type")
+    type: Literal["IntField"] = Field(
+        default="IntField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: int
 
 
@@ -327,7 +365,9 @@ class Interval(TaggedModel):
     __wire_tag__: ClassVar[str] = "Interval"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Interval"] = Field(default="Interval", alias="_type")
+    type: Literal["Interval"] = Field(
+        default="Interval", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     start: DateTime
     end: DateTime
 
@@ -338,7 +378,9 @@ class ListField(TaggedModel):
     __wire_tag__: ClassVar[str] = "ListField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ListField"] = Field(default="ListField", alias="_type")
+    type: Literal["ListField"] = Field(
+        default="ListField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[PrimitiveField] | None = None
 
 
@@ -348,7 +390,12 @@ class LongAggregateValue(TaggedModel):
     __wire_tag__: ClassVar[str] = "LongAggregateValue"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LongAggregateValue"] = Field(default="LongAggregateValue", alias="_type")
+    type: Literal["LongAggregateValue"] = Field(
+        default="LongAggregateValue",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     value: int
     measure: LongAggregateValueMeasure
     """values: [Count]"""
@@ -360,7 +407,9 @@ class LongField(TaggedModel):
     __wire_tag__: ClassVar[str] = "LongField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LongField"] = Field(default="LongField", alias="_type")
+    type: Literal["LongField"] = Field(
+        default="LongField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: int
 
 
@@ -378,15 +427,21 @@ class MetricMetadata(DixaModel):
     description: str | None = None
     filters: list[FilterMetadata] | None = None
     aggregations: list[AggregateMetadata] | None = None
-    related_record_ids: list[str] | None = Field(default=None, alias="relatedRecordIds")
+    related_record_ids: list[str] | None = Field(
+        default=None, validation_alias="relatedRecordIds", serialization_alias="relatedRecordIds"
+    )
 
 
 class MetricRecord(DixaModel):
     """The `MetricRecord` schema."""
 
-    primary_timestamp_field: TimestampField = Field(alias="primaryTimestampField")
+    primary_timestamp_field: TimestampField = Field(
+        validation_alias="primaryTimestampField", serialization_alias="primaryTimestampField"
+    )
     value: FieldType | None = None
-    fields_: list[FieldModel] | None = Field(default=None, alias="fields")
+    fields_: list[FieldModel] | None = Field(
+        default=None, validation_alias="fields", serialization_alias="fields"
+    )
 
 
 class MetricRecordMetadata(DixaModel):
@@ -395,8 +450,12 @@ class MetricRecordMetadata(DixaModel):
     id: str
     description: str
     filters: list[FilterMetadata] | None = None
-    related_metric_ids: list[str] | None = Field(default=None, alias="relatedMetricIds")
-    fields_metadata: list[FieldMetadata] | None = Field(default=None, alias="fieldsMetadata")
+    related_metric_ids: list[str] | None = Field(
+        default=None, validation_alias="relatedMetricIds", serialization_alias="relatedMetricIds"
+    )
+    fields_metadata: list[FieldMetadata] | None = Field(
+        default=None, validation_alias="fieldsMetadata", serialization_alias="fieldsMetadata"
+    )
 
 
 class PresenceDuration(DixaModel):
@@ -412,7 +471,9 @@ class Preset(TaggedModel):
     __wire_tag__: ClassVar[str] = "Preset"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Preset"] = Field(default="Preset", alias="_type")
+    type: Literal["Preset"] = Field(
+        default="Preset", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: Value
     """values: [PreviousQuarter, ThisWeek, PreviousWeek, Yesterday, Today, ThisMonth, PreviousMonth, ThisQuarter, ThisYear]"""
 
@@ -430,7 +491,9 @@ class StringField(TaggedModel):
     __wire_tag__: ClassVar[str] = "StringField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["StringField"] = Field(default="StringField", alias="_type")
+    type: Literal["StringField"] = Field(
+        default="StringField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
     label: str | None = None
 
@@ -441,7 +504,9 @@ class TimestampField(TaggedModel):
     __wire_tag__: ClassVar[str] = "TimestampField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TimestampField"] = Field(default="TimestampField", alias="_type")
+    type: Literal["TimestampField"] = Field(
+        default="TimestampField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     name: str
     timestamp: DateTime
 
@@ -452,6 +517,8 @@ class UUIDField(TaggedModel):
     __wire_tag__: ClassVar[str] = "UUIDField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["UUIDField"] = Field(default="UUIDField", alias="_type")
+    type: Literal["UUIDField"] = Field(
+        default="UUIDField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: UUID
     label: str | None = None

@@ -26,8 +26,16 @@ class AnonymizeEntityInputType(OpenEnum):
 class AnonymizeEntityInput(DixaModel):
     """The `AnonymizeEntityInput` schema."""
 
-    entity_id: str = Field(alias="entityId")
-    entity_type: DeprecatedAnonymizationType | None = Field(default=None, alias="entityType")
-    force_anonymization: bool | None = Field(default=None, alias="forceAnonymization")
-    type: AnonymizeEntityInputType | None = Field(default=None, alias="_type")
+    entity_id: str = Field(validation_alias="entityId", serialization_alias="entityId")
+    entity_type: DeprecatedAnonymizationType | None = Field(
+        default=None, validation_alias="entityType", serialization_alias="entityType"
+    )
+    force_anonymization: bool | None = Field(
+        default=None,
+        validation_alias="forceAnonymization",
+        serialization_alias="forceAnonymization",
+    )
+    type: AnonymizeEntityInputType | None = Field(
+        default=None, validation_alias="_type", serialization_alias="_type"
+    )
     """values: [Conversation, Message, User]"""

@@ -75,36 +75,50 @@ class BusinessHour(DixaModel):
     """The `BusinessHour` schema."""
 
     name: str
-    day_of_week: int | None = Field(default=None, alias="dayOfWeek")
-    business_hour_type: BusinessHourType = Field(alias="businessHourType")
+    day_of_week: int | None = Field(
+        default=None, validation_alias="dayOfWeek", serialization_alias="dayOfWeek"
+    )
+    business_hour_type: BusinessHourType = Field(
+        validation_alias="businessHourType", serialization_alias="businessHourType"
+    )
     status: BusinessHourStatus1
     intervals: list[TimeInterval1] | None = None
     recurring: Recurring1 | None = None
-    start_date: str = Field(alias="startDate")
-    next_date: str | None = Field(default=None, alias="nextDate")
+    start_date: str = Field(validation_alias="startDate", serialization_alias="startDate")
+    next_date: str | None = Field(
+        default=None, validation_alias="nextDate", serialization_alias="nextDate"
+    )
 
 
 class BusinessHourException(DixaModel):
     """The `BusinessHourException` schema."""
 
     name: str
-    business_hour_type: BusinessHourExceptionType = Field(alias="businessHourType")
+    business_hour_type: BusinessHourExceptionType = Field(
+        validation_alias="businessHourType", serialization_alias="businessHourType"
+    )
     status: BusinessHourStatus
     intervals: list[TimeInterval] | None = None
     recurring: Recurring | None = None
-    start_date: str = Field(alias="startDate")
-    next_date: str | None = Field(default=None, alias="nextDate")
+    start_date: str = Field(validation_alias="startDate", serialization_alias="startDate")
+    next_date: str | None = Field(
+        default=None, validation_alias="nextDate", serialization_alias="nextDate"
+    )
 
 
 class BusinessHourRegular(DixaModel):
     """The `BusinessHourRegular` schema."""
 
     name: str
-    day_of_week: int | None = Field(default=None, alias="dayOfWeek")
-    business_hour_type: BusinessHourRegularType = Field(alias="businessHourType")
+    day_of_week: int | None = Field(
+        default=None, validation_alias="dayOfWeek", serialization_alias="dayOfWeek"
+    )
+    business_hour_type: BusinessHourRegularType = Field(
+        validation_alias="businessHourType", serialization_alias="businessHourType"
+    )
     status: BusinessHourStatus
     intervals: list[TimeInterval] | None = None
-    start_date: str = Field(alias="startDate")
+    start_date: str = Field(validation_alias="startDate", serialization_alias="startDate")
 
 
 class BusinessHoursSchedule(DixaModel):
@@ -120,7 +134,9 @@ class BusinessHoursScheduleDefinition(DixaModel):
     id: str
     name: str
     timezone: str
-    business_hours: list[BusinessHourRegular] | None = Field(default=None, alias="businessHours")
+    business_hours: list[BusinessHourRegular] | None = Field(
+        default=None, validation_alias="businessHours", serialization_alias="businessHours"
+    )
     exceptions: list[BusinessHourException] | None = None
 
 
@@ -130,7 +146,9 @@ class BusinessHoursUpcomingSchedule(DixaModel):
     id: str
     name: str
     timezone: str
-    business_hours: list[BusinessHour] | None = Field(default=None, alias="businessHours")
+    business_hours: list[BusinessHour] | None = Field(
+        default=None, validation_alias="businessHours", serialization_alias="businessHours"
+    )
 
 
 class GetBusinessHoursScheduleDefinitionOutput(DixaModel):
@@ -154,10 +172,14 @@ class GetBusinessOpenStatusOutput(DixaModel):
 class GetBusinessOpenStatusResult(DixaModel):
     """The `GetBusinessOpenStatusResult` schema."""
 
-    is_open: bool = Field(alias="isOpen")
+    is_open: bool = Field(validation_alias="isOpen", serialization_alias="isOpen")
     timestamp: DateTime
-    opens_at: DateTime | None = Field(default=None, alias="opensAt")
-    closes_at: DateTime | None = Field(default=None, alias="closesAt")
+    opens_at: DateTime | None = Field(
+        default=None, validation_alias="opensAt", serialization_alias="opensAt"
+    )
+    closes_at: DateTime | None = Field(
+        default=None, validation_alias="closesAt", serialization_alias="closesAt"
+    )
 
 
 class GetUpcomingBusinessHoursScheduleOutput(DixaModel):
@@ -187,28 +209,36 @@ class ListBusinessHoursSchedulesResult(DixaModel):
 class Recurring(DixaModel):
     """The `Recurring` schema."""
 
-    day_of_month: int | None = Field(default=None, alias="dayOfMonth")
-    month_of_year: int | None = Field(default=None, alias="monthOfYear")
+    day_of_month: int | None = Field(
+        default=None, validation_alias="dayOfMonth", serialization_alias="dayOfMonth"
+    )
+    month_of_year: int | None = Field(
+        default=None, validation_alias="monthOfYear", serialization_alias="monthOfYear"
+    )
     holiday: str | None = None
 
 
 class Recurring1(DixaModel):
     """Recurring."""
 
-    day_of_month: int | None = Field(default=None, alias="dayOfMonth")
-    month_of_year: int | None = Field(default=None, alias="monthOfYear")
+    day_of_month: int | None = Field(
+        default=None, validation_alias="dayOfMonth", serialization_alias="dayOfMonth"
+    )
+    month_of_year: int | None = Field(
+        default=None, validation_alias="monthOfYear", serialization_alias="monthOfYear"
+    )
     holiday: str | None = None
 
 
 class TimeInterval(DixaModel):
     """The `TimeInterval` schema."""
 
-    start_time: str = Field(alias="startTime")
-    end_time: str = Field(alias="endTime")
+    start_time: str = Field(validation_alias="startTime", serialization_alias="startTime")
+    end_time: str = Field(validation_alias="endTime", serialization_alias="endTime")
 
 
 class TimeInterval1(DixaModel):
     """TimeInterval."""
 
-    start_time: str = Field(alias="startTime")
-    end_time: str = Field(alias="endTime")
+    start_time: str = Field(validation_alias="startTime", serialization_alias="startTime")
+    end_time: str = Field(validation_alias="endTime", serialization_alias="endTime")

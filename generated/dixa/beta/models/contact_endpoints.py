@@ -34,9 +34,13 @@ class EmailEndpoint(TaggedModel):
     __wire_tag__: ClassVar[str] = "EmailEndpoint"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmailEndpoint"] = Field(default="EmailEndpoint", alias="_type")
+    type: Literal["EmailEndpoint"] = Field(
+        default="EmailEndpoint", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     address: str
-    sender_override: str | None = Field(default=None, alias="senderOverride")
+    sender_override: str | None = Field(
+        default=None, validation_alias="senderOverride", serialization_alias="senderOverride"
+    )
     name: str | None = None
 
 
@@ -58,7 +62,12 @@ class TelephonyEndpoint(TaggedModel):
     __wire_tag__: ClassVar[str] = "TelephonyEndpoint"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TelephonyEndpoint"] = Field(default="TelephonyEndpoint", alias="_type")
+    type: Literal["TelephonyEndpoint"] = Field(
+        default="TelephonyEndpoint",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     number: str
     functionality: list[str] | None = None
     name: str | None = None

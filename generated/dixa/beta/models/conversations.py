@@ -452,10 +452,16 @@ class ActivityLogEntry(DixaModel):
     """The `ActivityLogEntry` schema."""
 
     id: UUID
-    conversation_id: int = Field(alias="conversationId")
-    activity_timestamp: DateTime = Field(alias="activityTimestamp")
-    activity_type: DeprecatedActivityLogType = Field(alias="activityType")
-    type: ActivityLogEntryType = Field(alias="_type")
+    conversation_id: int = Field(
+        validation_alias="conversationId", serialization_alias="conversationId"
+    )
+    activity_timestamp: DateTime = Field(
+        validation_alias="activityTimestamp", serialization_alias="activityTimestamp"
+    )
+    activity_type: DeprecatedActivityLogType = Field(
+        validation_alias="activityType", serialization_alias="activityType"
+    )
+    type: ActivityLogEntryType = Field(validation_alias="_type", serialization_alias="_type")
     """values: [ConversationRatingScheduled, ConversationPending, ConversationRatingUnscheduled, ConversationOfferRejected, ConversationEndUserReplaced, NoteAdded, FollowupExpired, ConversationRated, TagAdded, ConversationRatingNotOffered, ConversationOfferTimeout, ConversationChannelChanged, ConversationOfferAccepted, MessageAddedByCustomer, ConversationCreatedByCustomer, ConversationCreatedByAgent, ConversationUnlinkedToParent, TransferFailed, TransferSuccessful, ConversationTranscriptionEnded, ConversationOffered, ConversationUnassigned, ConversationMessageRedacted, TagRemoved, TransferInitiated, ConversationResolvedStateToggled, ConversationClaimed, ConversationReopened, ConversationClosed, ConversationLanguageUpdated, FollowupAdded, ConversationCustomAttributesUpdated, ConversationLinkedToParent, ConversationLinkedFromChild, ConversationAutoreplySent, ConversationReserved, ConversationAssigned, ConversationRatingOffered, ConversationUnlinkedFromChild, ConversationTranscriptionStarted, ConversationRatingCancelled, MessageAddedByAgent, FollowupRemoved]"""
     author: ActivityLogUser | None = None
     attributes: ActivityLogAttribute | None = None
@@ -467,7 +473,9 @@ class ActivityLogUser(DixaModel):
     id: str
     name: str | None = None
     email: str | None = None
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
 
 
 class Attachments(TaggedModel):
@@ -476,7 +484,9 @@ class Attachments(TaggedModel):
     __wire_tag__: ClassVar[str] = "Attachments"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Attachments"] = Field(default="Attachments", alias="_type")
+    type: Literal["Attachments"] = Field(
+        default="Attachments", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: list[FileMeta] | None = None
 
 
@@ -486,7 +496,12 @@ class BulkActionFailureErrorResponseInternalNoteData(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionFailure"] = Field(default="BulkActionFailure", alias="_type")
+    type: Literal["BulkActionFailure"] = Field(
+        default="BulkActionFailure",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     error: ErrorResponse
 
 
@@ -496,7 +511,12 @@ class BulkActionSuccessErrorResponseInternalNoteData(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionSuccess"] = Field(default="BulkActionSuccess", alias="_type")
+    type: Literal["BulkActionSuccess"] = Field(
+        default="BulkActionSuccess",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     data: InternalNoteData
 
 
@@ -525,7 +545,10 @@ class CallRecordingAttributes(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["CallRecordingAttributes"] = Field(
-        default="CallRecordingAttributes", alias="_type"
+        default="CallRecordingAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     duration: int | None = None
     recording: str
@@ -537,12 +560,16 @@ class Callback(TaggedModel):
     __wire_tag__: ClassVar[str] = "Callback"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Callback"] = Field(default="Callback", alias="_type")
-    requester_id: UUID = Field(alias="requesterId")
+    type: Literal["Callback"] = Field(
+        default="Callback", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     direction: CallbackDirection
     """values: [Inbound, Outbound]"""
-    contact_endpoint_id: str = Field(alias="contactEndpointId")
-    queue_id: UUID = Field(alias="queueId")
+    contact_endpoint_id: str = Field(
+        validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
+    )
+    queue_id: UUID = Field(validation_alias="queueId", serialization_alias="queueId")
 
 
 class Chat(TaggedModel):
@@ -551,11 +578,15 @@ class Chat(TaggedModel):
     __wire_tag__: ClassVar[str] = "Chat"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Chat"] = Field(default="Chat", alias="_type")
-    requester_id: UUID = Field(alias="requesterId")
-    widget_id: UUID = Field(alias="widgetId")
+    type: Literal["Chat"] = Field(
+        default="Chat", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    widget_id: UUID = Field(validation_alias="widgetId", serialization_alias="widgetId")
     message: CreateMessageInput
-    browser_info: BrowserInfo | None = Field(default=None, alias="browserInfo")
+    browser_info: BrowserInfo | None = Field(
+        default=None, validation_alias="browserInfo", serialization_alias="browserInfo"
+    )
     language: str | None = None
 
 
@@ -565,12 +596,14 @@ class ChatAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "ChatAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ChatAttributes"] = Field(default="ChatAttributes", alias="_type")
+    type: Literal["ChatAttributes"] = Field(
+        default="ChatAttributes", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content | None = None
     direction: ChatAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     attachments: list[File] | None = None
-    is_automated: bool = Field(alias="isAutomated")
+    is_automated: bool = Field(validation_alias="isAutomated", serialization_alias="isAutomated")
 
 
 class Checksum(DixaModel):
@@ -583,21 +616,23 @@ class Checksum(DixaModel):
 class ClaimConversationInput(DixaModel):
     """The `ClaimConversationInput` schema."""
 
-    agent_id: UUID = Field(alias="agentId")
+    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
     force: bool | None = None
 
 
 class CloseConversationInput(DixaModel):
     """The `CloseConversationInput` schema."""
 
-    user_id: UUID | None = Field(default=None, alias="userId")
+    user_id: UUID | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
 
 
 class Closing(DixaModel):
     """The `Closing` schema."""
 
-    closed_at: DateTime = Field(alias="closedAt")
-    closed_by: UUID = Field(alias="closedBy")
+    closed_at: DateTime = Field(validation_alias="closedAt", serialization_alias="closedAt")
+    closed_by: UUID = Field(validation_alias="closedBy", serialization_alias="closedBy")
 
 
 class ContactForm(TaggedModel):
@@ -606,9 +641,13 @@ class ContactForm(TaggedModel):
     __wire_tag__: ClassVar[str] = "ContactForm"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ContactForm"] = Field(default="ContactForm", alias="_type")
-    requester_id: UUID = Field(alias="requesterId")
-    email_integration_id: str = Field(alias="emailIntegrationId")
+    type: Literal["ContactForm"] = Field(
+        default="ContactForm", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    email_integration_id: str = Field(
+        validation_alias="emailIntegrationId", serialization_alias="emailIntegrationId"
+    )
     subject: str
     message: CreateMessageInput
     language: str | None = None
@@ -620,22 +659,43 @@ class ContactFormAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "ContactFormAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ContactFormAttributes"] = Field(default="ContactFormAttributes", alias="_type")
-    email_content: EmailContent | None = Field(default=None, alias="emailContent")
-    from_: EmailContact | None = Field(default=None, alias="from")
+    type: Literal["ContactFormAttributes"] = Field(
+        default="ContactFormAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
+    email_content: EmailContent | None = Field(
+        default=None, validation_alias="emailContent", serialization_alias="emailContent"
+    )
+    from_: EmailContact | None = Field(
+        default=None, validation_alias="from", serialization_alias="from"
+    )
     reply_default_to_emails: list[EmailContact] | None = Field(
-        default=None, alias="replyDefaultToEmails"
+        default=None,
+        validation_alias="replyDefaultToEmails",
+        serialization_alias="replyDefaultToEmails",
     )
     to: list[EmailContact] | None = None
     cc: list[EmailContact] | None = None
     bcc: list[EmailContact] | None = None
-    is_auto_reply: bool = Field(alias="isAutoReply")
-    inline_images: list[File] | None = Field(default=None, alias="inlineImages")
+    is_auto_reply: bool = Field(validation_alias="isAutoReply", serialization_alias="isAutoReply")
+    inline_images: list[File] | None = Field(
+        default=None, validation_alias="inlineImages", serialization_alias="inlineImages"
+    )
     attachments: list[File] | None = None
-    delivery_failure_reason: str | None = Field(default=None, alias="deliveryFailureReason")
+    delivery_failure_reason: str | None = Field(
+        default=None,
+        validation_alias="deliveryFailureReason",
+        serialization_alias="deliveryFailureReason",
+    )
     direction: ContactFormAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
-    original_content_url: File | None = Field(default=None, alias="originalContentUrl")
+    original_content_url: File | None = Field(
+        default=None,
+        validation_alias="originalContentUrl",
+        serialization_alias="originalContentUrl",
+    )
 
 
 class ConversationAssignedAttribute(TaggedModel):
@@ -645,10 +705,15 @@ class ConversationAssignedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationAssignedAttribute"] = Field(
-        default="ConversationAssignedAttribute", alias="_type"
+        default="ConversationAssignedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    agent_id: str = Field(alias="agentId")
-    agent_name: str | None = Field(default=None, alias="agentName")
+    agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
+    agent_name: str | None = Field(
+        default=None, validation_alias="agentName", serialization_alias="agentName"
+    )
 
 
 class ConversationAutoReplySentAttribute(TaggedModel):
@@ -658,9 +723,12 @@ class ConversationAutoReplySentAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationAutoReplySentAttribute"] = Field(
-        default="ConversationAutoReplySentAttribute", alias="_type"
+        default="ConversationAutoReplySentAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    template_name: str = Field(alias="templateName")
+    template_name: str = Field(validation_alias="templateName", serialization_alias="templateName")
 
 
 class ConversationChannelChangedAttribute(TaggedModel):
@@ -670,9 +738,14 @@ class ConversationChannelChangedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationChannelChangedAttribute"] = Field(
-        default="ConversationChannelChangedAttribute", alias="_type"
+        default="ConversationChannelChangedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    channel_reference: str = Field(alias="channelReference")
+    channel_reference: str = Field(
+        validation_alias="channelReference", serialization_alias="channelReference"
+    )
 
 
 class ConversationClaimedAttribute(TaggedModel):
@@ -682,10 +755,17 @@ class ConversationClaimedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationClaimedAttribute"] = Field(
-        default="ConversationClaimedAttribute", alias="_type"
+        default="ConversationClaimedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    claimed_from_label: str | None = Field(default=None, alias="claimedFromLabel")
-    claimed_from_type: str | None = Field(default=None, alias="claimedFromType")
+    claimed_from_label: str | None = Field(
+        default=None, validation_alias="claimedFromLabel", serialization_alias="claimedFromLabel"
+    )
+    claimed_from_type: str | None = Field(
+        default=None, validation_alias="claimedFromType", serialization_alias="claimedFromType"
+    )
 
 
 class ConversationCreatedAttribute(TaggedModel):
@@ -695,7 +775,10 @@ class ConversationCreatedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationCreatedAttribute"] = Field(
-        default="ConversationCreatedAttribute", alias="_type"
+        default="ConversationCreatedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     subject: str | None = None
 
@@ -707,10 +790,19 @@ class ConversationCustomAttributesUpdatedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationCustomAttributesUpdatedAttribute"] = Field(
-        default="ConversationCustomAttributesUpdatedAttribute", alias="_type"
+        default="ConversationCustomAttributesUpdatedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    updated_attribute_ids: list[str] | None = Field(default=None, alias="updatedAttributeIds")
-    updated_attribute_values: MapAttributeValue = Field(alias="updatedAttributeValues")
+    updated_attribute_ids: list[str] | None = Field(
+        default=None,
+        validation_alias="updatedAttributeIds",
+        serialization_alias="updatedAttributeIds",
+    )
+    updated_attribute_values: MapAttributeValue = Field(
+        validation_alias="updatedAttributeValues", serialization_alias="updatedAttributeValues"
+    )
 
 
 class ConversationEndUserReplacedAttribute(TaggedModel):
@@ -720,10 +812,13 @@ class ConversationEndUserReplacedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationEndUserReplacedAttribute"] = Field(
-        default="ConversationEndUserReplacedAttribute", alias="_type"
+        default="ConversationEndUserReplacedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    old_user: ActivityLogUser = Field(alias="oldUser")
-    new_user: ActivityLogUser = Field(alias="newUser")
+    old_user: ActivityLogUser = Field(validation_alias="oldUser", serialization_alias="oldUser")
+    new_user: ActivityLogUser = Field(validation_alias="newUser", serialization_alias="newUser")
 
 
 class ConversationFlow(DixaModel):
@@ -733,7 +828,9 @@ class ConversationFlow(DixaModel):
     name: str
     channel: ConversationFlowChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    contact_endpoint_id: str = Field(alias="contactEndpointId")
+    contact_endpoint_id: str = Field(
+        validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
+    )
 
 
 class ConversationLanguageUpdatedAttribute(TaggedModel):
@@ -743,7 +840,10 @@ class ConversationLanguageUpdatedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationLanguageUpdatedAttribute"] = Field(
-        default="ConversationLanguageUpdatedAttribute", alias="_type"
+        default="ConversationLanguageUpdatedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     language: str
 
@@ -755,11 +855,14 @@ class ConversationLinkedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationLinkedAttribute"] = Field(
-        default="ConversationLinkedAttribute", alias="_type"
+        default="ConversationLinkedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     child: int
     parent: int
-    link_type: str = Field(alias="linkType")
+    link_type: str = Field(validation_alias="linkType", serialization_alias="linkType")
 
 
 class ConversationOfferedAttribute(TaggedModel):
@@ -769,10 +872,17 @@ class ConversationOfferedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationOfferedAttribute"] = Field(
-        default="ConversationOfferedAttribute", alias="_type"
+        default="ConversationOfferedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    agent_names: list[str] | None = Field(default=None, alias="agentNames")
-    queue_label: str | None = Field(default=None, alias="queueLabel")
+    agent_names: list[str] | None = Field(
+        default=None, validation_alias="agentNames", serialization_alias="agentNames"
+    )
+    queue_label: str | None = Field(
+        default=None, validation_alias="queueLabel", serialization_alias="queueLabel"
+    )
 
 
 class ConversationRatedAttribute(TaggedModel):
@@ -782,7 +892,10 @@ class ConversationRatedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationRatedAttribute"] = Field(
-        default="ConversationRatedAttribute", alias="_type"
+        default="ConversationRatedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     agent: ActivityLogUser | None = None
     score: int | None = None
@@ -793,15 +906,25 @@ class ConversationRating(DixaModel):
     """The `ConversationRating` schema."""
 
     id: str
-    rating_score: int | None = Field(default=None, alias="ratingScore")
-    rating_type: RatingType = Field(alias="ratingType")
+    rating_score: int | None = Field(
+        default=None, validation_alias="ratingScore", serialization_alias="ratingScore"
+    )
+    rating_type: RatingType = Field(validation_alias="ratingType", serialization_alias="ratingType")
     """values: [Csat, Nps, ThumbsUpOrDown]"""
-    rating_comment: str | None = Field(default=None, alias="ratingComment")
-    conversation_channel: ConversationChannel = Field(alias="conversationChannel")
+    rating_comment: str | None = Field(
+        default=None, validation_alias="ratingComment", serialization_alias="ratingComment"
+    )
+    conversation_channel: ConversationChannel = Field(
+        validation_alias="conversationChannel", serialization_alias="conversationChannel"
+    )
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    agent_id: str | None = Field(default=None, alias="agentId")
-    user_id: str = Field(alias="userId")
-    rating_status: RatingStatus = Field(alias="ratingStatus")
+    agent_id: str | None = Field(
+        default=None, validation_alias="agentId", serialization_alias="agentId"
+    )
+    user_id: str = Field(validation_alias="userId", serialization_alias="userId")
+    rating_status: RatingStatus = Field(
+        validation_alias="ratingStatus", serialization_alias="ratingStatus"
+    )
     """values: [Unscheduled, Offered, Rated, Scheduled, Cancelled]"""
     language: str | None = None
     timestamps: MapString
@@ -814,9 +937,14 @@ class ConversationRatingNotOfferedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationRatingNotOfferedAttribute"] = Field(
-        default="ConversationRatingNotOfferedAttribute", alias="_type"
+        default="ConversationRatingNotOfferedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    evaluation_filters: str | None = Field(default=None, alias="evaluationFilters")
+    evaluation_filters: str | None = Field(
+        default=None, validation_alias="evaluationFilters", serialization_alias="evaluationFilters"
+    )
 
 
 class ConversationRatingOfferedAttribute(TaggedModel):
@@ -826,7 +954,10 @@ class ConversationRatingOfferedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationRatingOfferedAttribute"] = Field(
-        default="ConversationRatingOfferedAttribute", alias="_type"
+        default="ConversationRatingOfferedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     agent: ActivityLogUser
     user: ActivityLogUser
@@ -839,9 +970,14 @@ class ConversationRatingScheduledAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationRatingScheduledAttribute"] = Field(
-        default="ConversationRatingScheduledAttribute", alias="_type"
+        default="ConversationRatingScheduledAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    rating_scheduled_time: str = Field(alias="ratingScheduledTime")
+    rating_scheduled_time: str = Field(
+        validation_alias="ratingScheduledTime", serialization_alias="ratingScheduledTime"
+    )
 
 
 class ConversationReservedAttribute(TaggedModel):
@@ -851,13 +987,18 @@ class ConversationReservedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationReservedAttribute"] = Field(
-        default="ConversationReservedAttribute", alias="_type"
+        default="ConversationReservedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     agent: ActivityLogUser
-    queue_id: str = Field(alias="queueId")
-    queue_name: str = Field(alias="queueName")
-    reservation_type: str = Field(alias="reservationType")
-    valid_until: str = Field(alias="validUntil")
+    queue_id: str = Field(validation_alias="queueId", serialization_alias="queueId")
+    queue_name: str = Field(validation_alias="queueName", serialization_alias="queueName")
+    reservation_type: str = Field(
+        validation_alias="reservationType", serialization_alias="reservationType"
+    )
+    valid_until: str = Field(validation_alias="validUntil", serialization_alias="validUntil")
 
 
 class ConversationResolvedStateToggledAttribute(TaggedModel):
@@ -867,9 +1008,12 @@ class ConversationResolvedStateToggledAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationResolvedStateToggledAttribute"] = Field(
-        default="ConversationResolvedStateToggledAttribute", alias="_type"
+        default="ConversationResolvedStateToggledAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    is_resolved: bool = Field(alias="isResolved")
+    is_resolved: bool = Field(validation_alias="isResolved", serialization_alias="isResolved")
 
 
 class ConversationResponse(DixaModel):
@@ -885,10 +1029,13 @@ class ConversationSubjectUpdatedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationSubjectUpdatedAttribute"] = Field(
-        default="ConversationSubjectUpdatedAttribute", alias="_type"
+        default="ConversationSubjectUpdatedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    old_subject: str = Field(alias="oldSubject")
-    new_subject: str = Field(alias="newSubject")
+    old_subject: str = Field(validation_alias="oldSubject", serialization_alias="oldSubject")
+    new_subject: str = Field(validation_alias="newSubject", serialization_alias="newSubject")
 
 
 class ConversationTagsOutput(DixaModel):
@@ -904,10 +1051,15 @@ class ConversationTranscriptionEndedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationTranscriptionEndedAttribute"] = Field(
-        default="ConversationTranscriptionEndedAttribute", alias="_type"
+        default="ConversationTranscriptionEndedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    is_successful: bool = Field(alias="isSuccessful")
-    failure_reason: str | None = Field(default=None, alias="failureReason")
+    is_successful: bool = Field(validation_alias="isSuccessful", serialization_alias="isSuccessful")
+    failure_reason: str | None = Field(
+        default=None, validation_alias="failureReason", serialization_alias="failureReason"
+    )
 
 
 class ConversationTransferredAttribute(TaggedModel):
@@ -917,12 +1069,21 @@ class ConversationTransferredAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationTransferredAttribute"] = Field(
-        default="ConversationTransferredAttribute", alias="_type"
+        default="ConversationTransferredAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    transfer_type: str = Field(alias="transferType")
-    destination_type: str = Field(alias="destinationType")
-    destination_id: str = Field(alias="destinationId")
-    destination_label: str | None = Field(default=None, alias="destinationLabel")
+    transfer_type: str = Field(validation_alias="transferType", serialization_alias="transferType")
+    destination_type: str = Field(
+        validation_alias="destinationType", serialization_alias="destinationType"
+    )
+    destination_id: str = Field(
+        validation_alias="destinationId", serialization_alias="destinationId"
+    )
+    destination_label: str | None = Field(
+        default=None, validation_alias="destinationLabel", serialization_alias="destinationLabel"
+    )
     reason: str | None = None
 
 
@@ -933,7 +1094,10 @@ class ConversationUnassignedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationUnassignedAttribute"] = Field(
-        default="ConversationUnassignedAttribute", alias="_type"
+        default="ConversationUnassignedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     agent: ActivityLogUser
 
@@ -948,8 +1112,12 @@ class CreateInternalNoteInput(DixaModel):
     """The `CreateInternalNoteInput` schema."""
 
     message: str
-    agent_id: UUID | None = Field(default=None, alias="agentId")
-    created_at: DateTime | None = Field(default=None, alias="createdAt")
+    agent_id: UUID | None = Field(
+        default=None, validation_alias="agentId", serialization_alias="agentId"
+    )
+    created_at: DateTime | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
 
 class CreateMessageOutput(DixaModel):
@@ -964,10 +1132,16 @@ class CreateMessageOutputData(DixaModel):
     content: Content | None = None
     direction: CreateMessageOutputDataDirection
     """values: [Inbound, Internal, Outbound]"""
-    author_id: UUID = Field(alias="authorId")
-    external_id: str | None = Field(default=None, alias="externalId")
-    message_id: UUID | None = Field(default=None, alias="messageId")
-    created_at: str | None = Field(default=None, alias="createdAt")
+    author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    message_id: UUID | None = Field(
+        default=None, validation_alias="messageId", serialization_alias="messageId"
+    )
+    created_at: str | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
 
 class CreateNoteOutput(DixaModel):
@@ -979,10 +1153,16 @@ class CreateNoteOutput(DixaModel):
 class CreateRatingOfferInput(DixaModel):
     """The `CreateRatingOfferInput` schema."""
 
-    user_id: str | None = Field(default=None, alias="userId")
-    agent_id: str | None = Field(default=None, alias="agentId")
-    rating_type: str = Field(alias="ratingType")
-    offered_at: DateTime | None = Field(default=None, alias="offeredAt")
+    user_id: str | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
+    agent_id: str | None = Field(
+        default=None, validation_alias="agentId", serialization_alias="agentId"
+    )
+    rating_type: str = Field(validation_alias="ratingType", serialization_alias="ratingType")
+    offered_at: DateTime | None = Field(
+        default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
+    )
 
 
 class CreateRatingOfferOutput(DixaModel):
@@ -994,11 +1174,17 @@ class CreateRatingOfferOutput(DixaModel):
 class CreateRatingResultInput(DixaModel):
     """The `CreateRatingResultInput` schema."""
 
-    user_id: str | None = Field(default=None, alias="userId")
+    user_id: str | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
     """Deprecated."""
-    rating_result: SubmittedRatingResult = Field(alias="ratingResult")
+    rating_result: SubmittedRatingResult = Field(
+        validation_alias="ratingResult", serialization_alias="ratingResult"
+    )
     comment: str | None = None
-    submitted_at: DateTime | None = Field(default=None, alias="submittedAt")
+    submitted_at: DateTime | None = Field(
+        default=None, validation_alias="submittedAt", serialization_alias="submittedAt"
+    )
 
 
 class CreateRatingResultOutput(DixaModel):
@@ -1013,7 +1199,9 @@ class Csat(TaggedModel):
     __wire_tag__: ClassVar[str] = "Csat"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Csat"] = Field(default="Csat", alias="_type")
+    type: Literal["Csat"] = Field(
+        default="Csat", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: int
 
 
@@ -1023,9 +1211,13 @@ class Email(TaggedModel):
     __wire_tag__: ClassVar[str] = "Email"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Email"] = Field(default="Email", alias="_type")
-    requester_id: UUID = Field(alias="requesterId")
-    email_integration_id: str = Field(alias="emailIntegrationId")
+    type: Literal["Email"] = Field(
+        default="Email", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    email_integration_id: str = Field(
+        validation_alias="emailIntegrationId", serialization_alias="emailIntegrationId"
+    )
     subject: str
     message: CreateMessageInput
     language: str | None = None
@@ -1037,19 +1229,33 @@ class EmailAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "EmailAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmailAttributes"] = Field(default="EmailAttributes", alias="_type")
-    email_content: EmailContent | None = Field(default=None, alias="emailContent")
-    from_: EmailContact = Field(alias="from")
+    type: Literal["EmailAttributes"] = Field(
+        default="EmailAttributes", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    email_content: EmailContent | None = Field(
+        default=None, validation_alias="emailContent", serialization_alias="emailContent"
+    )
+    from_: EmailContact = Field(validation_alias="from", serialization_alias="from")
     to: list[EmailContact] | None = None
     cc: list[EmailContact] | None = None
     bcc: list[EmailContact] | None = None
-    is_auto_reply: bool = Field(alias="isAutoReply")
-    inline_images: list[File] | None = Field(default=None, alias="inlineImages")
+    is_auto_reply: bool = Field(validation_alias="isAutoReply", serialization_alias="isAutoReply")
+    inline_images: list[File] | None = Field(
+        default=None, validation_alias="inlineImages", serialization_alias="inlineImages"
+    )
     attachments: list[File] | None = None
-    delivery_failure_reason: str | None = Field(default=None, alias="deliveryFailureReason")
+    delivery_failure_reason: str | None = Field(
+        default=None,
+        validation_alias="deliveryFailureReason",
+        serialization_alias="deliveryFailureReason",
+    )
     direction: EmailAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
-    original_content_url: File | None = Field(default=None, alias="originalContentUrl")
+    original_content_url: File | None = Field(
+        default=None,
+        validation_alias="originalContentUrl",
+        serialization_alias="originalContentUrl",
+    )
 
 
 class EmailContact(DixaModel):
@@ -1066,7 +1272,10 @@ class FacebookMessengerAttributes(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["FacebookMessengerAttributes"] = Field(
-        default="FacebookMessengerAttributes", alias="_type"
+        default="FacebookMessengerAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     content: Content | None = None
     direction: FacebookMessengerAttributesDirection | None = None
@@ -1078,7 +1287,9 @@ class File(DixaModel):
     """The `File` schema."""
 
     url: str
-    pretty_name: str | None = Field(default=None, alias="prettyName")
+    pretty_name: str | None = Field(
+        default=None, validation_alias="prettyName", serialization_alias="prettyName"
+    )
 
 
 class FileMeta(DixaModel):
@@ -1086,8 +1297,8 @@ class FileMeta(DixaModel):
 
     url: str
     name: str
-    media_type: MimeType = Field(alias="mediaType")
-    bytes_length: int = Field(alias="bytesLength")
+    media_type: MimeType = Field(validation_alias="mediaType", serialization_alias="mediaType")
+    bytes_length: int = Field(validation_alias="bytesLength", serialization_alias="bytesLength")
     checksum: Checksum
 
 
@@ -1095,7 +1306,9 @@ class FollowupConversationInput(DixaModel):
     """The `FollowupConversationInput` schema."""
 
     timestamp: DateTime
-    user_id: UUID | None = Field(default=None, alias="userId")
+    user_id: UUID | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
 
 
 class FormSubmission(DixaModel):
@@ -1110,7 +1323,12 @@ class GenericAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "GenericAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GenericAttributes"] = Field(default="GenericAttributes", alias="_type")
+    type: Literal["GenericAttributes"] = Field(
+        default="GenericAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     content: Content | None = None
     direction: GenericAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
@@ -1124,20 +1342,29 @@ class GenericConversationImport(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["GenericConversationImport"] = Field(
-        default="GenericConversationImport", alias="_type"
+        default="GenericConversationImport",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    generic_channel_name: str = Field(alias="genericChannelName")
-    requester_id: UUID = Field(alias="requesterId")
+    generic_channel_name: str = Field(
+        validation_alias="genericChannelName", serialization_alias="genericChannelName"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     requester_connection_status: RequesterConnectionStatus | None = Field(
-        default=None, alias="requesterConnectionStatus"
+        default=None,
+        validation_alias="requesterConnectionStatus",
+        serialization_alias="requesterConnectionStatus",
     )
     """values: [Connected, Disconnected]"""
     direction: GenericConversationImportDirection
     """values: [Inbound, Outbound]"""
     messages: list[ImportMessageInput] | None = None
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     assignment: Assignment | None = None
-    external_id: str | None = Field(default=None, alias="externalId")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
     closing: Closing | None = None
     attributes: Any = None
 
@@ -1160,7 +1387,9 @@ class Html(TaggedModel):
     __wire_tag__: ClassVar[str] = "Html"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Html"] = Field(default="Html", alias="_type")
+    type: Literal["Html"] = Field(
+        default="Html", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
 
 
@@ -1174,7 +1403,9 @@ class ImportConversationResponse(DixaModel):
     """The `ImportConversationResponse` schema."""
 
     id: int
-    partial_errors: list[PartialError] | None = Field(default=None, alias="partialErrors")
+    partial_errors: list[PartialError] | None = Field(
+        default=None, validation_alias="partialErrors", serialization_alias="partialErrors"
+    )
 
 
 class Inbound(TaggedModel):
@@ -1183,11 +1414,17 @@ class Inbound(TaggedModel):
     __wire_tag__: ClassVar[str] = "Inbound"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Inbound"] = Field(default="Inbound", alias="_type")
+    type: Literal["Inbound"] = Field(
+        default="Inbound", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content
     attachments: list[File] | None = None
-    integration_email: str | None = Field(default=None, alias="integrationEmail")
-    external_id: str | None = Field(default=None, alias="externalId")
+    integration_email: str | None = Field(
+        default=None, validation_alias="integrationEmail", serialization_alias="integrationEmail"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
 
 
 class InboundImport(TaggedModel):
@@ -1196,11 +1433,15 @@ class InboundImport(TaggedModel):
     __wire_tag__: ClassVar[str] = "InboundImport"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["InboundImport"] = Field(default="InboundImport", alias="_type")
+    type: Literal["InboundImport"] = Field(
+        default="InboundImport", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content
     attachments: list[File] | None = None
-    external_id: str | None = Field(default=None, alias="externalId")
-    created_at: DateTime = Field(alias="createdAt")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     attributes: Any = None
 
 
@@ -1208,8 +1449,8 @@ class InternalNoteData(DixaModel):
     """The `InternalNoteData` schema."""
 
     id: UUID
-    author_id: UUID = Field(alias="authorId")
-    created_at: DateTime = Field(alias="createdAt")
+    author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     csid: int
     message: str
 
@@ -1217,8 +1458,8 @@ class InternalNoteData(DixaModel):
 class LinkConversationInput(DixaModel):
     """The `LinkConversationInput` schema."""
 
-    parent_id: int = Field(alias="parentId")
-    link_type: LinkType = Field(alias="linkType")
+    parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
+    link_type: LinkType = Field(validation_alias="linkType", serialization_alias="linkType")
     """values: [Related, SideConversation]"""
 
 
@@ -1265,7 +1506,9 @@ class Markdown(TaggedModel):
     __wire_tag__: ClassVar[str] = "Markdown"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Markdown"] = Field(default="Markdown", alias="_type")
+    type: Literal["Markdown"] = Field(
+        default="Markdown", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
 
 
@@ -1273,9 +1516,11 @@ class Message(DixaModel):
     """The `Message` schema."""
 
     id: UUID
-    author_id: UUID = Field(alias="authorId")
-    external_id: str | None = Field(default=None, alias="externalId")
-    created_at: DateTime = Field(alias="createdAt")
+    author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     attributes: Attributes
 
 
@@ -1285,10 +1530,19 @@ class MessageAddedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "MessageAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["MessageAddedAttribute"] = Field(default="MessageAddedAttribute", alias="_type")
-    message_id: str = Field(alias="messageId")
-    from_endpoint: str | None = Field(default=None, alias="fromEndpoint")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
+    type: Literal["MessageAddedAttribute"] = Field(
+        default="MessageAddedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
+    message_id: str = Field(validation_alias="messageId", serialization_alias="messageId")
+    from_endpoint: str | None = Field(
+        default=None, validation_alias="fromEndpoint", serialization_alias="fromEndpoint"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
 
 
 class MessageRedactedAttribute(TaggedModel):
@@ -1298,11 +1552,18 @@ class MessageRedactedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["MessageRedactedAttribute"] = Field(
-        default="MessageRedactedAttribute", alias="_type"
+        default="MessageRedactedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    message_id: str = Field(alias="messageId")
-    was_text_redacted: bool = Field(alias="wasTextRedacted")
-    number_of_deleted_files: int = Field(alias="numberOfDeletedFiles")
+    message_id: str = Field(validation_alias="messageId", serialization_alias="messageId")
+    was_text_redacted: bool = Field(
+        validation_alias="wasTextRedacted", serialization_alias="wasTextRedacted"
+    )
+    number_of_deleted_files: int = Field(
+        validation_alias="numberOfDeletedFiles", serialization_alias="numberOfDeletedFiles"
+    )
 
 
 class MessengerFormAttributes(TaggedModel):
@@ -1312,9 +1573,14 @@ class MessengerFormAttributes(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["MessengerFormAttributes"] = Field(
-        default="MessengerFormAttributes", alias="_type"
+        default="MessengerFormAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    form_submission: FormSubmission = Field(alias="formSubmission")
+    form_submission: FormSubmission = Field(
+        validation_alias="formSubmission", serialization_alias="formSubmission"
+    )
     direction: MessengerFormAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     content: Content | None = None
@@ -1326,7 +1592,9 @@ class MimeTypeImpl(TaggedModel):
     __wire_tag__: ClassVar[str] = "MimeTypeImpl"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["MimeTypeImpl"] = Field(default="MimeTypeImpl", alias="_type")
+    type: Literal["MimeTypeImpl"] = Field(
+        default="MimeTypeImpl", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     primary: str
     sub: str
 
@@ -1337,9 +1605,16 @@ class NoteAddedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "NoteAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["NoteAddedAttribute"] = Field(default="NoteAddedAttribute", alias="_type")
+    type: Literal["NoteAddedAttribute"] = Field(
+        default="NoteAddedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     message: str
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
 
 
 class Nps(TaggedModel):
@@ -1348,7 +1623,9 @@ class Nps(TaggedModel):
     __wire_tag__: ClassVar[str] = "Nps"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Nps"] = Field(default="Nps", alias="_type")
+    type: Literal["Nps"] = Field(
+        default="Nps", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: int
 
 
@@ -1358,12 +1635,18 @@ class Outbound(TaggedModel):
     __wire_tag__: ClassVar[str] = "Outbound"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Outbound"] = Field(default="Outbound", alias="_type")
+    type: Literal["Outbound"] = Field(
+        default="Outbound", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content | None = None
-    agent_id: UUID = Field(alias="agentId")
+    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
     attachments: list[File] | None = None
-    integration_email: str | None = Field(default=None, alias="integrationEmail")
-    external_id: str | None = Field(default=None, alias="externalId")
+    integration_email: str | None = Field(
+        default=None, validation_alias="integrationEmail", serialization_alias="integrationEmail"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
     cc: list[UUID] | None = None
     bcc: list[UUID] | None = None
 
@@ -1374,12 +1657,16 @@ class OutboundImport(TaggedModel):
     __wire_tag__: ClassVar[str] = "OutboundImport"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["OutboundImport"] = Field(default="OutboundImport", alias="_type")
+    type: Literal["OutboundImport"] = Field(
+        default="OutboundImport", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content
-    agent_id: UUID = Field(alias="agentId")
+    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
     attachments: list[File] | None = None
-    external_id: str | None = Field(default=None, alias="externalId")
-    created_at: DateTime = Field(alias="createdAt")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     attributes: Any = None
 
 
@@ -1401,8 +1688,10 @@ class PhoneAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "PhoneAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["PhoneAttributes"] = Field(default="PhoneAttributes", alias="_type")
-    from_: str = Field(alias="from")
+    type: Literal["PhoneAttributes"] = Field(
+        default="PhoneAttributes", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    from_: str = Field(validation_alias="from", serialization_alias="from")
     to: str
     direction: PhoneAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
@@ -1413,21 +1702,29 @@ class RatingOffer(DixaModel):
     """The `RatingOffer` schema."""
 
     id: str
-    user_id: str = Field(alias="userId")
-    agent_id: str = Field(alias="agentId")
-    rating_type: RatingType = Field(alias="ratingType")
+    user_id: str = Field(validation_alias="userId", serialization_alias="userId")
+    agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
+    rating_type: RatingType = Field(validation_alias="ratingType", serialization_alias="ratingType")
     """values: [Csat, Nps, ThumbsUpOrDown]"""
-    offered_at: DateTime | None = Field(default=None, alias="offeredAt")
+    offered_at: DateTime | None = Field(
+        default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
+    )
 
 
 class RatingResult(DixaModel):
     """The `RatingResult` schema."""
 
-    rating_id: str = Field(alias="ratingId")
-    user_id: str | None = Field(default=None, alias="userId")
-    rating_result: SubmittedRatingResult = Field(alias="ratingResult")
+    rating_id: str = Field(validation_alias="ratingId", serialization_alias="ratingId")
+    user_id: str | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
+    rating_result: SubmittedRatingResult = Field(
+        validation_alias="ratingResult", serialization_alias="ratingResult"
+    )
     comment: str | None = None
-    submitted_at: DateTime | None = Field(default=None, alias="submittedAt")
+    submitted_at: DateTime | None = Field(
+        default=None, validation_alias="submittedAt", serialization_alias="submittedAt"
+    )
 
 
 class Regular(TaggedModel):
@@ -1436,14 +1733,18 @@ class Regular(TaggedModel):
     __wire_tag__: ClassVar[str] = "Regular"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Regular"] = Field(default="Regular", alias="_type")
+    type: Literal["Regular"] = Field(
+        default="Regular", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content
 
 
 class ReopenConversationInput(DixaModel):
     """The `ReopenConversationInput` schema."""
 
-    user_id: UUID | None = Field(default=None, alias="userId")
+    user_id: UUID | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
 
 
 class Select(TaggedModel):
@@ -1452,7 +1753,9 @@ class Select(TaggedModel):
     __wire_tag__: ClassVar[str] = "Select"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Select"] = Field(default="Select", alias="_type")
+    type: Literal["Select"] = Field(
+        default="Select", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: list[str] | None = None
 
 
@@ -1462,9 +1765,13 @@ class Sms(TaggedModel):
     __wire_tag__: ClassVar[str] = "Sms"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Sms"] = Field(default="Sms", alias="_type")
-    requester_id: UUID = Field(alias="requesterId")
-    contact_endpoint_id: str = Field(alias="contactEndpointId")
+    type: Literal["Sms"] = Field(
+        default="Sms", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    contact_endpoint_id: str = Field(
+        validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
+    )
     message: CreateMessageInput
 
 
@@ -1474,7 +1781,9 @@ class SmsAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "SmsAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["SmsAttributes"] = Field(default="SmsAttributes", alias="_type")
+    type: Literal["SmsAttributes"] = Field(
+        default="SmsAttributes", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content | None = None
     direction: SmsAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
@@ -1487,7 +1796,12 @@ class TagAddedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "TagAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TagAddedAttribute"] = Field(default="TagAddedAttribute", alias="_type")
+    type: Literal["TagAddedAttribute"] = Field(
+        default="TagAddedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     tag: str
 
 
@@ -1503,7 +1817,12 @@ class TagRemovedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "TagRemovedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TagRemovedAttribute"] = Field(default="TagRemovedAttribute", alias="_type")
+    type: Literal["TagRemovedAttribute"] = Field(
+        default="TagRemovedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     tag: str
 
 
@@ -1513,7 +1832,9 @@ class Text(TaggedModel):
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Text"] = Field(default="Text", alias="_type")
+    type: Literal["Text"] = Field(
+        default="Text", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
 
 
@@ -1523,7 +1844,9 @@ class Text1(TaggedModel):
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Text"] = Field(default="Text", alias="_type")
+    type: Literal["Text"] = Field(
+        default="Text", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
 
 
@@ -1533,7 +1856,9 @@ class ThumbsUpOrDown(TaggedModel):
     __wire_tag__: ClassVar[str] = "ThumbsUpOrDown"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ThumbsUpOrDown"] = Field(default="ThumbsUpOrDown", alias="_type")
+    type: Literal["ThumbsUpOrDown"] = Field(
+        default="ThumbsUpOrDown", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: int
 
 
@@ -1543,7 +1868,9 @@ class TooLarge(TaggedModel):
     __wire_tag__: ClassVar[str] = "TooLarge"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TooLarge"] = Field(default="TooLarge", alias="_type")
+    type: Literal["TooLarge"] = Field(
+        default="TooLarge", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     file: File
 
 
@@ -1553,7 +1880,12 @@ class TranscriptAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "TranscriptAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TranscriptAttributes"] = Field(default="TranscriptAttributes", alias="_type")
+    type: Literal["TranscriptAttributes"] = Field(
+        default="TranscriptAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     content: Content | None = None
     utterance_start_ms: int | None = None
     utterance_end_ms: int | None = None
@@ -1564,8 +1896,10 @@ class TranscriptAttributes(TaggedModel):
 class TransferConversationInput(DixaModel):
     """The `TransferConversationInput` schema."""
 
-    queue_id: UUID = Field(alias="queueId")
-    user_id: UUID | None = Field(default=None, alias="userId")
+    queue_id: UUID = Field(validation_alias="queueId", serialization_alias="queueId")
+    user_id: UUID | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
 
 
 class TwitterAttributes(TaggedModel):
@@ -1574,7 +1908,12 @@ class TwitterAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "TwitterAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TwitterAttributes"] = Field(default="TwitterAttributes", alias="_type")
+    type: Literal["TwitterAttributes"] = Field(
+        default="TwitterAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     content: Content | None = None
     direction: TwitterAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
@@ -1587,7 +1926,12 @@ class WhatsAppAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "WhatsAppAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["WhatsAppAttributes"] = Field(default="WhatsAppAttributes", alias="_type")
+    type: Literal["WhatsAppAttributes"] = Field(
+        default="WhatsAppAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     content: Content | None = None
     direction: WhatsAppAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""

@@ -35,17 +35,23 @@ class CustomAttributeDefinition(DixaModel):
     """The `CustomAttributeDefinition` schema."""
 
     id: UUID
-    entity_type: EntityType = Field(alias="entityType")
+    entity_type: EntityType = Field(validation_alias="entityType", serialization_alias="entityType")
     """values: [Contact, Conversation]"""
     identifier: str
     label: str
-    input_definition: CustomAttributeInputDefinition = Field(alias="inputDefinition")
+    input_definition: CustomAttributeInputDefinition = Field(
+        validation_alias="inputDefinition", serialization_alias="inputDefinition"
+    )
     description: str | None = None
-    created_at: DateTime = Field(alias="createdAt")
-    updated_at: DateTime | None = Field(default=None, alias="updatedAt")
-    is_required: bool = Field(alias="isRequired")
-    is_archived: bool = Field(alias="isArchived")
-    is_deactivated: bool = Field(alias="isDeactivated")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    updated_at: DateTime | None = Field(
+        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
+    )
+    is_required: bool = Field(validation_alias="isRequired", serialization_alias="isRequired")
+    is_archived: bool = Field(validation_alias="isArchived", serialization_alias="isArchived")
+    is_deactivated: bool = Field(
+        validation_alias="isDeactivated", serialization_alias="isDeactivated"
+    )
 
 
 class GetCustomAttributesDefinitionsOutput(DixaModel):
@@ -66,7 +72,9 @@ class Select1(TaggedModel):
     __wire_tag__: ClassVar[str] = "Select"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Select"] = Field(default="Select", alias="_type")
+    type: Literal["Select"] = Field(
+        default="Select", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     options: list[SelectOption] | None = None
 
 
@@ -76,9 +84,13 @@ class SelectOption(DixaModel):
     id: UUID
     label: str
     value: str
-    nested_options: list[SelectOption] | None = Field(default=None, alias="nestedOptions")
-    is_deactivated: bool = Field(alias="isDeactivated")
-    order_index: int = Field(alias="orderIndex")
+    nested_options: list[SelectOption] | None = Field(
+        default=None, validation_alias="nestedOptions", serialization_alias="nestedOptions"
+    )
+    is_deactivated: bool = Field(
+        validation_alias="isDeactivated", serialization_alias="isDeactivated"
+    )
+    order_index: int = Field(validation_alias="orderIndex", serialization_alias="orderIndex")
 
 
 class Text2(TaggedModel):
@@ -87,5 +99,7 @@ class Text2(TaggedModel):
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Text"] = Field(default="Text", alias="_type")
+    type: Literal["Text"] = Field(
+        default="Text", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     placeholder: str | None = None

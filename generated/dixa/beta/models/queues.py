@@ -99,7 +99,12 @@ class BulkActionFailureBulkErrorUUID(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionFailure"] = Field(default="BulkActionFailure", alias="_type")
+    type: Literal["BulkActionFailure"] = Field(
+        default="BulkActionFailure",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     error: BulkError
 
 
@@ -109,14 +114,21 @@ class BulkActionSuccessBulkErrorUUID(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionSuccess"] = Field(default="BulkActionSuccess", alias="_type")
+    type: Literal["BulkActionSuccess"] = Field(
+        default="BulkActionSuccess",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     data: UUID
 
 
 class BulkQueueEndpointInput(DixaModel):
     """The `BulkQueueEndpointInput` schema."""
 
-    agent_ids: list[UUID] | None = Field(default=None, alias="agentIds")
+    agent_ids: list[UUID] | None = Field(
+        default=None, validation_alias="agentIds", serialization_alias="agentIds"
+    )
 
 
 class BulkQueueEndpointOutput(DixaModel):
@@ -129,32 +141,60 @@ class CreateOrUpdateQueueRequest(DixaModel):
     """The `CreateOrUpdateQueueRequest` schema."""
 
     name: str
-    call_functionality: bool = Field(alias="callFunctionality")
-    is_default: bool = Field(alias="isDefault")
-    queue_thresholds: MapQueueThresholdInt | None = Field(default=None, alias="queueThresholds")
-    offer_timeout: int | None = Field(default=None, alias="offerTimeout")
-    offer_algorithm: OfferAlgorithm | None = Field(default=None, alias="offerAlgorithm")
+    call_functionality: bool = Field(
+        validation_alias="callFunctionality", serialization_alias="callFunctionality"
+    )
+    is_default: bool = Field(validation_alias="isDefault", serialization_alias="isDefault")
+    queue_thresholds: MapQueueThresholdInt | None = Field(
+        default=None, validation_alias="queueThresholds", serialization_alias="queueThresholds"
+    )
+    offer_timeout: int | None = Field(
+        default=None, validation_alias="offerTimeout", serialization_alias="offerTimeout"
+    )
+    offer_algorithm: OfferAlgorithm | None = Field(
+        default=None, validation_alias="offerAlgorithm", serialization_alias="offerAlgorithm"
+    )
     """values: [AgentPriorityOneAtATimeRandom, AllAtOnce, AgentPriorityLongestIdle, AgentPriorityAllAtOnce, LongestIdle, OneAtATimeRandom]"""
-    wrapup_timeout: int | None = Field(default=None, alias="wrapupTimeout")
+    wrapup_timeout: int | None = Field(
+        default=None, validation_alias="wrapupTimeout", serialization_alias="wrapupTimeout"
+    )
     priority: int | None = None
     offer_abandoned_conversations: bool | None = Field(
-        default=None, alias="offerAbandonedConversations"
+        default=None,
+        validation_alias="offerAbandonedConversations",
+        serialization_alias="offerAbandonedConversations",
     )
     do_not_offer_timeouts: MapConversationChannelInt | None = Field(
-        default=None, alias="doNotOfferTimeouts"
+        default=None,
+        validation_alias="doNotOfferTimeouts",
+        serialization_alias="doNotOfferTimeouts",
     )
-    is_do_not_offer_enabled: bool = Field(alias="isDoNotOfferEnabled")
+    is_do_not_offer_enabled: bool = Field(
+        validation_alias="isDoNotOfferEnabled", serialization_alias="isDoNotOfferEnabled"
+    )
     preferred_agent_timeouts: MapConversationChannelInt | None = Field(
-        default=None, alias="preferredAgentTimeouts"
+        default=None,
+        validation_alias="preferredAgentTimeouts",
+        serialization_alias="preferredAgentTimeouts",
     )
-    is_preferred_agent_enabled: bool | None = Field(default=None, alias="isPreferredAgentEnabled")
+    is_preferred_agent_enabled: bool | None = Field(
+        default=None,
+        validation_alias="isPreferredAgentEnabled",
+        serialization_alias="isPreferredAgentEnabled",
+    )
     preferred_agent_offline_timeout: int | None = Field(
-        default=None, alias="preferredAgentOfflineTimeout"
+        default=None,
+        validation_alias="preferredAgentOfflineTimeout",
+        serialization_alias="preferredAgentOfflineTimeout",
     )
     personal_agent_offline_timeout: int | None = Field(
-        default=None, alias="personalAgentOfflineTimeout"
+        default=None,
+        validation_alias="personalAgentOfflineTimeout",
+        serialization_alias="personalAgentOfflineTimeout",
     )
-    is_restricted: bool | None = Field(default=None, alias="isRestricted")
+    is_restricted: bool | None = Field(
+        default=None, validation_alias="isRestricted", serialization_alias="isRestricted"
+    )
 
 
 class CreateQueueInput(DixaModel):
@@ -175,7 +215,9 @@ class Failure(TaggedModel):
     __wire_tag__: ClassVar[str] = "Failure"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Failure"] = Field(default="Failure", alias="_type")
+    type: Literal["Failure"] = Field(
+        default="Failure", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     error: ChannelAvailabilityError
 
 
@@ -185,11 +227,17 @@ class GenericChannel(TaggedModel):
     __wire_tag__: ClassVar[str] = "GenericChannel"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GenericChannel"] = Field(default="GenericChannel", alias="_type")
-    generic_channel_name: str = Field(alias="genericChannelName")
+    type: Literal["GenericChannel"] = Field(
+        default="GenericChannel", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    generic_channel_name: str = Field(
+        validation_alias="genericChannelName", serialization_alias="genericChannelName"
+    )
     availability: Availability
     """values: [Available, NotAvailable]"""
-    queue_size: int | None = Field(default=None, alias="queueSize")
+    queue_size: int | None = Field(
+        default=None, validation_alias="queueSize", serialization_alias="queueSize"
+    )
 
 
 class GetQueueByIdOutput(DixaModel):
@@ -215,35 +263,67 @@ class Queue1(DixaModel):
 
     id: str
     name: str
-    is_default: bool = Field(alias="isDefault")
-    organization_id: str = Field(alias="organizationId")
-    queue_thresholds: MapQueueThresholdInt = Field(alias="queueThresholds")
-    sla_calculation_method: SlaCalculationMethod = Field(alias="slaCalculationMethod")
+    is_default: bool = Field(validation_alias="isDefault", serialization_alias="isDefault")
+    organization_id: str = Field(
+        validation_alias="organizationId", serialization_alias="organizationId"
+    )
+    queue_thresholds: MapQueueThresholdInt = Field(
+        validation_alias="queueThresholds", serialization_alias="queueThresholds"
+    )
+    sla_calculation_method: SlaCalculationMethod = Field(
+        validation_alias="slaCalculationMethod", serialization_alias="slaCalculationMethod"
+    )
     """values: [AbandonedIgnored]"""
-    offer_timeout: int | None = Field(default=None, alias="offerTimeout")
-    offering_algorithm: OfferingAlgorithm | None = Field(default=None, alias="offeringAlgorithm")
+    offer_timeout: int | None = Field(
+        default=None, validation_alias="offerTimeout", serialization_alias="offerTimeout"
+    )
+    offering_algorithm: OfferingAlgorithm | None = Field(
+        default=None, validation_alias="offeringAlgorithm", serialization_alias="offeringAlgorithm"
+    )
     """values: [AgentPriorityOneAtATimeRandom, AllAtOnce, AgentPriorityLongestIdle, AgentPriorityAllAtOnce, LongestIdle, OneAtATimeRandom]"""
-    member_list_type: MemberListType | None = Field(default=None, alias="memberListType")
+    member_list_type: MemberListType | None = Field(
+        default=None, validation_alias="memberListType", serialization_alias="memberListType"
+    )
     """values: [Default, SkillBased]"""
     usages: QueueUsages | None = None
-    wrapup_timeout: int | None = Field(default=None, alias="wrapupTimeout")
+    wrapup_timeout: int | None = Field(
+        default=None, validation_alias="wrapupTimeout", serialization_alias="wrapupTimeout"
+    )
     priority: int | None = None
     offer_abandoned_conversations: bool | None = Field(
-        default=None, alias="offerAbandonedConversations"
+        default=None,
+        validation_alias="offerAbandonedConversations",
+        serialization_alias="offerAbandonedConversations",
     )
-    do_not_offer_timeouts: MapConversationChannelInt = Field(alias="doNotOfferTimeouts")
-    is_do_not_offer_enabled: bool = Field(alias="isDoNotOfferEnabled")
-    is_preferred_agent_enabled: bool | None = Field(default=None, alias="isPreferredAgentEnabled")
+    do_not_offer_timeouts: MapConversationChannelInt = Field(
+        validation_alias="doNotOfferTimeouts", serialization_alias="doNotOfferTimeouts"
+    )
+    is_do_not_offer_enabled: bool = Field(
+        validation_alias="isDoNotOfferEnabled", serialization_alias="isDoNotOfferEnabled"
+    )
+    is_preferred_agent_enabled: bool | None = Field(
+        default=None,
+        validation_alias="isPreferredAgentEnabled",
+        serialization_alias="isPreferredAgentEnabled",
+    )
     preferred_agent_timeouts: MapConversationChannelInt | None = Field(
-        default=None, alias="preferredAgentTimeouts"
+        default=None,
+        validation_alias="preferredAgentTimeouts",
+        serialization_alias="preferredAgentTimeouts",
     )
     preferred_agent_offline_timeout: int | None = Field(
-        default=None, alias="preferredAgentOfflineTimeout"
+        default=None,
+        validation_alias="preferredAgentOfflineTimeout",
+        serialization_alias="preferredAgentOfflineTimeout",
     )
     personal_agent_offline_timeout: int | None = Field(
-        default=None, alias="personalAgentOfflineTimeout"
+        default=None,
+        validation_alias="personalAgentOfflineTimeout",
+        serialization_alias="personalAgentOfflineTimeout",
     )
-    is_restricted: bool | None = Field(default=None, alias="isRestricted")
+    is_restricted: bool | None = Field(
+        default=None, validation_alias="isRestricted", serialization_alias="isRestricted"
+    )
 
 
 class QueueAvailabilityOutput(DixaModel):
@@ -255,7 +335,7 @@ class QueueAvailabilityOutput(DixaModel):
 class QueueMember(DixaModel):
     """The `QueueMember` schema."""
 
-    agent_id: str = Field(alias="agentId")
+    agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
     priority: int | None = None
 
 
@@ -268,7 +348,7 @@ class QueueMembersOutput(DixaModel):
 class QueueUsages(DixaModel):
     """The `QueueUsages` schema."""
 
-    queue_id: str = Field(alias="queueId")
+    queue_id: str = Field(validation_alias="queueId", serialization_alias="queueId")
     usages: MapConversationChannelSetString
 
 
@@ -276,7 +356,7 @@ class QueuedConversation(DixaModel):
     """The `QueuedConversation` schema."""
 
     position: int | None = None
-    queued_at: DateTime = Field(alias="queuedAt")
+    queued_at: DateTime = Field(validation_alias="queuedAt", serialization_alias="queuedAt")
 
 
 class Success(TaggedModel):
@@ -285,8 +365,12 @@ class Success(TaggedModel):
     __wire_tag__: ClassVar[str] = "Success"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Success"] = Field(default="Success", alias="_type")
-    channel_availability: ChannelAvailability = Field(alias="channelAvailability")
+    type: Literal["Success"] = Field(
+        default="Success", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    channel_availability: ChannelAvailability = Field(
+        validation_alias="channelAvailability", serialization_alias="channelAvailability"
+    )
 
 
 class UnexpectedError(TaggedModel):
@@ -295,6 +379,8 @@ class UnexpectedError(TaggedModel):
     __wire_tag__: ClassVar[str] = "UnexpectedError"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["UnexpectedError"] = Field(default="UnexpectedError", alias="_type")
+    type: Literal["UnexpectedError"] = Field(
+        default="UnexpectedError", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     channel: str
     message: str

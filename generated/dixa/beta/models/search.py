@@ -162,7 +162,9 @@ class AgentId(TaggedModel):
     __wire_tag__: ClassVar[str] = "AgentId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["AgentId"] = Field(default="AgentId", alias="_type")
+    type: Literal["AgentId"] = Field(
+        default="AgentId", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: FieldCanHaveSingleValueOrBeEmptyOperator
 
 
@@ -172,7 +174,9 @@ class AssignedDate(TaggedModel):
     __wire_tag__: ClassVar[str] = "AssignedDate"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["AssignedDate"] = Field(default="AssignedDate", alias="_type")
+    type: Literal["AssignedDate"] = Field(
+        default="AssignedDate", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: TimestampOperator
 
 
@@ -182,9 +186,15 @@ class Between(TaggedModel):
     __wire_tag__: ClassVar[str] = "Between"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Between"] = Field(default="Between", alias="_type")
-    timestamp_from: DateTime = Field(alias="timestampFrom")
-    timestamp_to: DateTime = Field(alias="timestampTo")
+    type: Literal["Between"] = Field(
+        default="Between", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    timestamp_from: DateTime = Field(
+        validation_alias="timestampFrom", serialization_alias="timestampFrom"
+    )
+    timestamp_to: DateTime = Field(
+        validation_alias="timestampTo", serialization_alias="timestampTo"
+    )
 
 
 class Between1(TaggedModel):
@@ -193,7 +203,9 @@ class Between1(TaggedModel):
     __wire_tag__: ClassVar[str] = "Between"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Between"] = Field(default="Between", alias="_type")
+    type: Literal["Between"] = Field(
+        default="Between", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     min: int
     max: int
 
@@ -204,7 +216,9 @@ class Channel(TaggedModel):
     __wire_tag__: ClassVar[str] = "Channel"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Channel"] = Field(default="Channel", alias="_type")
+    type: Literal["Channel"] = Field(
+        default="Channel", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: ChannelOperator
 
 
@@ -214,7 +228,9 @@ class ClosedDate(TaggedModel):
     __wire_tag__: ClassVar[str] = "ClosedDate"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ClosedDate"] = Field(default="ClosedDate", alias="_type")
+    type: Literal["ClosedDate"] = Field(
+        default="ClosedDate", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: TimestampOperator
 
 
@@ -230,7 +246,9 @@ class ContactId(TaggedModel):
     __wire_tag__: ClassVar[str] = "ContactId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ContactId"] = Field(default="ContactId", alias="_type")
+    type: Literal["ContactId"] = Field(
+        default="ContactId", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: FieldHasSingleValueOperator
 
 
@@ -240,7 +258,9 @@ class ConversationId(TaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ConversationId"] = Field(default="ConversationId", alias="_type")
+    type: Literal["ConversationId"] = Field(
+        default="ConversationId", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: FieldHasSingleValueOperator
 
 
@@ -249,7 +269,9 @@ class ConversationSearchHit(DixaModel):
 
     id: int
     highlights: MapVectorString
-    inner_hits: list[ConversationSearchInnerHit] | None = Field(default=None, alias="innerHits")
+    inner_hits: list[ConversationSearchInnerHit] | None = Field(
+        default=None, validation_alias="innerHits", serialization_alias="innerHits"
+    )
     """Deprecated."""
 
 
@@ -273,7 +295,9 @@ class CreationDate(TaggedModel):
     __wire_tag__: ClassVar[str] = "CreationDate"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["CreationDate"] = Field(default="CreationDate", alias="_type")
+    type: Literal["CreationDate"] = Field(
+        default="CreationDate", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: TimestampOperator
 
 
@@ -283,9 +307,11 @@ class CustomAttribute1(TaggedModel):
     __wire_tag__: ClassVar[str] = "CustomAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["CustomAttribute"] = Field(default="CustomAttribute", alias="_type")
+    type: Literal["CustomAttribute"] = Field(
+        default="CustomAttribute", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: CustomAttributeOperator
-    attribute_id: str = Field(alias="attributeId")
+    attribute_id: str = Field(validation_alias="attributeId", serialization_alias="attributeId")
 
 
 class Direction(TaggedModel):
@@ -294,7 +320,9 @@ class Direction(TaggedModel):
     __wire_tag__: ClassVar[str] = "Direction"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Direction"] = Field(default="Direction", alias="_type")
+    type: Literal["Direction"] = Field(
+        default="Direction", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: DirectionOperator
 
 
@@ -304,7 +332,9 @@ class Duration(TaggedModel):
     __wire_tag__: ClassVar[str] = "Duration"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Duration"] = Field(default="Duration", alias="_type")
+    type: Literal["Duration"] = Field(
+        default="Duration", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: DurationOperator
 
 
@@ -314,7 +344,9 @@ class ExcludesAll(TaggedModel):
     __wire_tag__: ClassVar[str] = "ExcludesAll"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ExcludesAll"] = Field(default="ExcludesAll", alias="_type")
+    type: Literal["ExcludesAll"] = Field(
+        default="ExcludesAll", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -324,7 +356,9 @@ class ExcludesOne(TaggedModel):
     __wire_tag__: ClassVar[str] = "ExcludesOne"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ExcludesOne"] = Field(default="ExcludesOne", alias="_type")
+    type: Literal["ExcludesOne"] = Field(
+        default="ExcludesOne", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -342,7 +376,9 @@ class IncludesAll(TaggedModel):
     __wire_tag__: ClassVar[str] = "IncludesAll"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IncludesAll"] = Field(default="IncludesAll", alias="_type")
+    type: Literal["IncludesAll"] = Field(
+        default="IncludesAll", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -352,7 +388,9 @@ class IncludesOne(TaggedModel):
     __wire_tag__: ClassVar[str] = "IncludesOne"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IncludesOne"] = Field(default="IncludesOne", alias="_type")
+    type: Literal["IncludesOne"] = Field(
+        default="IncludesOne", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -362,7 +400,9 @@ class IsEmpty(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsEmpty"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsEmpty"] = Field(default="IsEmpty", alias="_type")
+    type: Literal["IsEmpty"] = Field(
+        default="IsEmpty", init=False, validation_alias="_type", serialization_alias="_type"
+    )
 
 
 class IsNotEmpty(TaggedModel):
@@ -371,7 +411,9 @@ class IsNotEmpty(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotEmpty"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotEmpty"] = Field(default="IsNotEmpty", alias="_type")
+    type: Literal["IsNotEmpty"] = Field(
+        default="IsNotEmpty", init=False, validation_alias="_type", serialization_alias="_type"
+    )
 
 
 class IsNotOneOf(TaggedModel):
@@ -380,7 +422,9 @@ class IsNotOneOf(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -390,7 +434,9 @@ class IsNotOneOf1(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsNotOneOf1ValuesItem]
     """values: [email, contactform, chat, dixamessenger, phone, voicemail, callback, sms, facebookmessenger, whatsapp, adachat, digitalgeniuschat, kindlychat, genericapimessaging, trustpilot, yotpo]"""
 
@@ -401,7 +447,9 @@ class IsNotOneOf2(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[list[str]] | None = None
 
 
@@ -411,7 +459,9 @@ class IsNotOneOf3(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsNotOneOf3ValuesItem]
     """values: [inbound, outbound, internal]"""
 
@@ -422,7 +472,9 @@ class IsNotOneOf4(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsNotOneOf4ValuesItem]
     """values: [open, closed, pending]"""
 
@@ -433,7 +485,9 @@ class IsOneOf(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -443,7 +497,9 @@ class IsOneOf1(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsOneOf1ValuesItem]
     """values: [email, contactform, chat, dixamessenger, phone, voicemail, callback, sms, facebookmessenger, whatsapp, adachat, digitalgeniuschat, kindlychat, genericapimessaging, trustpilot, yotpo]"""
 
@@ -454,7 +510,9 @@ class IsOneOf2(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[list[str]] | None = None
 
 
@@ -464,7 +522,9 @@ class IsOneOf3(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsOneOf3ValuesItem]
     """values: [inbound, outbound, internal]"""
 
@@ -475,7 +535,9 @@ class IsOneOf4(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsOneOf4ValuesItem]
     """values: [open, closed, pending]"""
 
@@ -486,7 +548,9 @@ class LastActivity(TaggedModel):
     __wire_tag__: ClassVar[str] = "LastActivity"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LastActivity"] = Field(default="LastActivity", alias="_type")
+    type: Literal["LastActivity"] = Field(
+        default="LastActivity", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: TimestampOperator
 
 
@@ -496,7 +560,9 @@ class LastMessage(TaggedModel):
     __wire_tag__: ClassVar[str] = "LastMessage"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LastMessage"] = Field(default="LastMessage", alias="_type")
+    type: Literal["LastMessage"] = Field(
+        default="LastMessage", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: TimestampOperator
 
 
@@ -506,7 +572,12 @@ class LongerThanOrEqualTo(TaggedModel):
     __wire_tag__: ClassVar[str] = "LongerThanOrEqualTo"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LongerThanOrEqualTo"] = Field(default="LongerThanOrEqualTo", alias="_type")
+    type: Literal["LongerThanOrEqualTo"] = Field(
+        default="LongerThanOrEqualTo",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     duration: int
 
 
@@ -514,7 +585,9 @@ class Query(DixaModel):
     """The `Query` schema."""
 
     value: str
-    exact_match: bool | None = Field(default=None, alias="exactMatch")
+    exact_match: bool | None = Field(
+        default=None, validation_alias="exactMatch", serialization_alias="exactMatch"
+    )
 
 
 class QueueId(TaggedModel):
@@ -523,7 +596,9 @@ class QueueId(TaggedModel):
     __wire_tag__: ClassVar[str] = "QueueId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["QueueId"] = Field(default="QueueId", alias="_type")
+    type: Literal["QueueId"] = Field(
+        default="QueueId", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: FieldCanHaveSingleValueOrBeEmptyOperator
 
 
@@ -554,7 +629,12 @@ class ShorterThanOrEqualTo(TaggedModel):
     __wire_tag__: ClassVar[str] = "ShorterThanOrEqualTo"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ShorterThanOrEqualTo"] = Field(default="ShorterThanOrEqualTo", alias="_type")
+    type: Literal["ShorterThanOrEqualTo"] = Field(
+        default="ShorterThanOrEqualTo",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     duration: int
 
 
@@ -564,7 +644,9 @@ class Since(TaggedModel):
     __wire_tag__: ClassVar[str] = "Since"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Since"] = Field(default="Since", alias="_type")
+    type: Literal["Since"] = Field(
+        default="Since", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     timestamp: DateTime
 
 
@@ -574,7 +656,9 @@ class Status1(TaggedModel):
     __wire_tag__: ClassVar[str] = "Status"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Status"] = Field(default="Status", alias="_type")
+    type: Literal["Status"] = Field(
+        default="Status", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: StatusOperator
 
 
@@ -584,7 +668,9 @@ class TagId(TaggedModel):
     __wire_tag__: ClassVar[str] = "TagId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TagId"] = Field(default="TagId", alias="_type")
+    type: Literal["TagId"] = Field(
+        default="TagId", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: FieldCanHaveMultipleValuesOrBeEmptyOperator
 
 
@@ -594,5 +680,7 @@ class Until(TaggedModel):
     __wire_tag__: ClassVar[str] = "Until"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Until"] = Field(default="Until", alias="_type")
+    type: Literal["Until"] = Field(
+        default="Until", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     timestamp: DateTime

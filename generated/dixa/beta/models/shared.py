@@ -560,13 +560,23 @@ class AnonymizationRequestStatus(DixaModel):
     """The `AnonymizationRequestStatus` schema."""
 
     id: UUID
-    entity_type: DeprecatedAnonymizationType = Field(alias="entityType")
-    type: AnonymizationRequestStatusType = Field(alias="_type")
+    entity_type: DeprecatedAnonymizationType = Field(
+        validation_alias="entityType", serialization_alias="entityType"
+    )
+    type: AnonymizationRequestStatusType = Field(
+        validation_alias="_type", serialization_alias="_type"
+    )
     """values: [Conversation, Message, User]"""
-    initiated_at: DateTime = Field(alias="initiatedAt")
-    target_entity_id: str = Field(alias="targetEntityId")
-    requested_by: UUID = Field(alias="requestedBy")
-    processed_at: DateTime | None = Field(default=None, alias="processedAt")
+    initiated_at: DateTime = Field(
+        validation_alias="initiatedAt", serialization_alias="initiatedAt"
+    )
+    target_entity_id: str = Field(
+        validation_alias="targetEntityId", serialization_alias="targetEntityId"
+    )
+    requested_by: UUID = Field(validation_alias="requestedBy", serialization_alias="requestedBy")
+    processed_at: DateTime | None = Field(
+        default=None, validation_alias="processedAt", serialization_alias="processedAt"
+    )
 
 
 class AnonymizeEntityOutput(DixaModel):
@@ -581,28 +591,43 @@ class AnonymizedConversation(TaggedModel):
     __wire_tag__: ClassVar[str] = "AnonymizedConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["AnonymizedConversation"] = Field(default="AnonymizedConversation", alias="_type")
+    type: Literal["AnonymizedConversation"] = Field(
+        default="AnonymizedConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: AnonymizedConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: AnonymizedConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: AnonymizedConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
-    anonymized_at: DateTime = Field(alias="anonymizedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
+    anonymized_at: DateTime = Field(
+        validation_alias="anonymizedAt", serialization_alias="anonymizedAt"
+    )
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )
 
 
 class Assignment(DixaModel):
     """The `Assignment` schema."""
 
-    agent_id: UUID = Field(alias="agentId")
-    assigned_at: DateTime = Field(alias="assignedAt")
+    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
+    assigned_at: DateTime = Field(validation_alias="assignedAt", serialization_alias="assignedAt")
 
 
 class BadRequest(DixaModel):
@@ -616,8 +641,12 @@ class BrowserInfo(DixaModel):
 
     name: str
     version: str | None = None
-    ip_address: str | None = Field(default=None, alias="ipAddress")
-    originating_url: str | None = Field(default=None, alias="originatingUrl")
+    ip_address: str | None = Field(
+        default=None, validation_alias="ipAddress", serialization_alias="ipAddress"
+    )
+    originating_url: str | None = Field(
+        default=None, validation_alias="originatingUrl", serialization_alias="originatingUrl"
+    )
 
 
 class ChatConversation(TaggedModel):
@@ -626,24 +655,39 @@ class ChatConversation(TaggedModel):
     __wire_tag__: ClassVar[str] = "ChatConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ChatConversation"] = Field(default="ChatConversation", alias="_type")
+    type: Literal["ChatConversation"] = Field(
+        default="ChatConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: ChatConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: ChatConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: ChatConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
     assignment: Assignment | None = None
     queue: Queue | None = None
-    browser_info: BrowserInfo | None = Field(default=None, alias="browserInfo")
+    browser_info: BrowserInfo | None = Field(
+        default=None, validation_alias="browserInfo", serialization_alias="browserInfo"
+    )
     language: str | None = None
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )
 
 
 class Closed(DixaModel):
@@ -667,28 +711,43 @@ class ContactFormConversation(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ContactFormConversation"] = Field(
-        default="ContactFormConversation", alias="_type"
+        default="ContactFormConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: ContactFormConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: ContactFormConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: ContactFormConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
     assignment: Assignment | None = None
     queue: Queue | None = None
-    from_email: str = Field(alias="fromEmail")
-    to_email: str | None = Field(default=None, alias="toEmail")
-    integration_email: str | None = Field(default=None, alias="integrationEmail")
+    from_email: str = Field(validation_alias="fromEmail", serialization_alias="fromEmail")
+    to_email: str | None = Field(
+        default=None, validation_alias="toEmail", serialization_alias="toEmail"
+    )
+    integration_email: str | None = Field(
+        default=None, validation_alias="integrationEmail", serialization_alias="integrationEmail"
+    )
     language: str | None = None
     subject: str | None = None
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )
 
 
 class ConversationAnonymizationType(DixaModel):
@@ -802,27 +861,42 @@ class EmailConversation(TaggedModel):
     __wire_tag__: ClassVar[str] = "EmailConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmailConversation"] = Field(default="EmailConversation", alias="_type")
+    type: Literal["EmailConversation"] = Field(
+        default="EmailConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: EmailConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: EmailConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: EmailConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
     assignment: Assignment | None = None
     queue: Queue | None = None
-    to_email: str = Field(alias="toEmail")
-    from_email: str = Field(alias="fromEmail")
-    integration_email: str = Field(alias="integrationEmail")
+    to_email: str = Field(validation_alias="toEmail", serialization_alias="toEmail")
+    from_email: str = Field(validation_alias="fromEmail", serialization_alias="fromEmail")
+    integration_email: str = Field(
+        validation_alias="integrationEmail", serialization_alias="integrationEmail"
+    )
     language: str | None = None
     subject: str | None = None
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )
 
 
 class EmailForward(TaggedModel):
@@ -831,8 +905,10 @@ class EmailForward(TaggedModel):
     __wire_tag__: ClassVar[str] = "EmailForward"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmailForward"] = Field(default="EmailForward", alias="_type")
-    parent_id: int = Field(alias="parentId")
+    type: Literal["EmailForward"] = Field(
+        default="EmailForward", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
 
 
 class EmptyPatchSet(TaggedModel):
@@ -841,7 +917,9 @@ class EmptyPatchSet(TaggedModel):
     __wire_tag__: ClassVar[str] = "EmptyPatchSet"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmptyPatchSet"] = Field(default="EmptyPatchSet", alias="_type")
+    type: Literal["EmptyPatchSet"] = Field(
+        default="EmptyPatchSet", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     id: str
     message: str
 
@@ -852,7 +930,9 @@ class ErrorResponse(TaggedModel):
     __wire_tag__: ClassVar[str] = "ErrorResponse"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ErrorResponse"] = Field(default="ErrorResponse", alias="_type")
+    type: Literal["ErrorResponse"] = Field(
+        default="ErrorResponse", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     message: str
 
 
@@ -871,23 +951,34 @@ class FacebookMessengerConversation(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["FacebookMessengerConversation"] = Field(
-        default="FacebookMessengerConversation", alias="_type"
+        default="FacebookMessengerConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: FacebookMessengerConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: FacebookMessengerConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: FacebookMessengerConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
     assignment: Assignment | None = None
     queue: Queue | None = None
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )
 
 
 class FollowUp(TaggedModel):
@@ -896,8 +987,10 @@ class FollowUp(TaggedModel):
     __wire_tag__: ClassVar[str] = "FollowUp"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["FollowUp"] = Field(default="FollowUp", alias="_type")
-    parent_id: int = Field(alias="parentId")
+    type: Literal["FollowUp"] = Field(
+        default="FollowUp", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
 
 
 class FollowupAddedActivityType(DixaModel):
@@ -918,24 +1011,43 @@ class GenericConversation(TaggedModel):
     __wire_tag__: ClassVar[str] = "GenericConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GenericConversation"] = Field(default="GenericConversation", alias="_type")
+    type: Literal["GenericConversation"] = Field(
+        default="GenericConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: GenericConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
-    from_contact_point_id: str | None = Field(default=None, alias="fromContactPointId")
-    to_contact_point_id: str | None = Field(default=None, alias="toContactPointId")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    from_contact_point_id: str | None = Field(
+        default=None,
+        validation_alias="fromContactPointId",
+        serialization_alias="fromContactPointId",
+    )
+    to_contact_point_id: str | None = Field(
+        default=None, validation_alias="toContactPointId", serialization_alias="toContactPointId"
+    )
     direction: GenericConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: GenericConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
     assignment: Assignment | None = None
     queue: Queue | None = None
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )
 
 
 class Holiday(DixaModel):
@@ -952,7 +1064,9 @@ class Infrastructure(TaggedModel):
     __wire_tag__: ClassVar[str] = "Infrastructure"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Infrastructure"] = Field(default="Infrastructure", alias="_type")
+    type: Literal["Infrastructure"] = Field(
+        default="Infrastructure", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     id: str
     message: str
 
@@ -963,7 +1077,9 @@ class Integrity(TaggedModel):
     __wire_tag__: ClassVar[str] = "Integrity"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Integrity"] = Field(default="Integrity", alias="_type")
+    type: Literal["Integrity"] = Field(
+        default="Integrity", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     id: str
     message: str
 
@@ -974,7 +1090,9 @@ class InvalidArgument(TaggedModel):
     __wire_tag__: ClassVar[str] = "InvalidArgument"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["InvalidArgument"] = Field(default="InvalidArgument", alias="_type")
+    type: Literal["InvalidArgument"] = Field(
+        default="InvalidArgument", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     message: str
 
 
@@ -996,24 +1114,39 @@ class MessengerConversation(TaggedModel):
     __wire_tag__: ClassVar[str] = "MessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["MessengerConversation"] = Field(default="MessengerConversation", alias="_type")
+    type: Literal["MessengerConversation"] = Field(
+        default="MessengerConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: MessengerConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: MessengerConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: MessengerConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
     assignment: Assignment | None = None
     queue: Queue | None = None
-    browser_info: BrowserInfo | None = Field(default=None, alias="browserInfo")
+    browser_info: BrowserInfo | None = Field(
+        default=None, validation_alias="browserInfo", serialization_alias="browserInfo"
+    )
     language: str | None = None
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )
 
 
 class NotFound(DixaModel):
@@ -1028,7 +1161,9 @@ class NotFound1(TaggedModel):
     __wire_tag__: ClassVar[str] = "NotFound"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["NotFound"] = Field(default="NotFound", alias="_type")
+    type: Literal["NotFound"] = Field(
+        default="NotFound", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     id: str
     message: str
 
@@ -1058,29 +1193,44 @@ class PstnPhoneConversation(TaggedModel):
     __wire_tag__: ClassVar[str] = "PstnPhoneConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["PstnPhoneConversation"] = Field(default="PstnPhoneConversation", alias="_type")
+    type: Literal["PstnPhoneConversation"] = Field(
+        default="PstnPhoneConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: PstnPhoneConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: PstnPhoneConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: PstnPhoneConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
     assignment: Assignment | None = None
     queue: Queue | None = None
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )
 
 
 class Queue(DixaModel):
     """The `Queue` schema."""
 
     id: UUID
-    queued_at: DateTime | None = Field(default=None, alias="queuedAt")
+    queued_at: DateTime | None = Field(
+        default=None, validation_alias="queuedAt", serialization_alias="queuedAt"
+    )
 
 
 class Regular1(DixaModel):
@@ -1103,8 +1253,13 @@ class SideConversation(TaggedModel):
     __wire_tag__: ClassVar[str] = "SideConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["SideConversation"] = Field(default="SideConversation", alias="_type")
-    parent_id: int = Field(alias="parentId")
+    type: Literal["SideConversation"] = Field(
+        default="SideConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
+    parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
 
 
 class SmsConversation(TaggedModel):
@@ -1113,24 +1268,38 @@ class SmsConversation(TaggedModel):
     __wire_tag__: ClassVar[str] = "SmsConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["SmsConversation"] = Field(default="SmsConversation", alias="_type")
+    type: Literal["SmsConversation"] = Field(
+        default="SmsConversation", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: SmsConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: SmsConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: SmsConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
     assignment: Assignment | None = None
-    from_number: str | None = Field(default=None, alias="fromNumber")
-    to_number: str | None = Field(default=None, alias="toNumber")
+    from_number: str | None = Field(
+        default=None, validation_alias="fromNumber", serialization_alias="fromNumber"
+    )
+    to_number: str | None = Field(
+        default=None, validation_alias="toNumber", serialization_alias="toNumber"
+    )
     queue: Queue | None = None
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )
 
 
 class TagModel(DixaModel):
@@ -1169,26 +1338,47 @@ class TwitterConversation(TaggedModel):
     __wire_tag__: ClassVar[str] = "TwitterConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TwitterConversation"] = Field(default="TwitterConversation", alias="_type")
+    type: Literal["TwitterConversation"] = Field(
+        default="TwitterConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: TwitterConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
-    conversation_type: ConversationType = Field(alias="conversationType")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    conversation_type: ConversationType = Field(
+        validation_alias="conversationType", serialization_alias="conversationType"
+    )
     """values: [DirectMessage, Tweet]"""
-    contact_point_twitter_id: str | None = Field(default=None, alias="contactPointTwitterId")
-    end_user_twitter_id: str | None = Field(default=None, alias="endUserTwitterId")
+    contact_point_twitter_id: str | None = Field(
+        default=None,
+        validation_alias="contactPointTwitterId",
+        serialization_alias="contactPointTwitterId",
+    )
+    end_user_twitter_id: str | None = Field(
+        default=None, validation_alias="endUserTwitterId", serialization_alias="endUserTwitterId"
+    )
     direction: TwitterConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: TwitterConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
     assignment: Assignment | None = None
     queue: Queue | None = None
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )
 
 
 class Unauthorized(DixaModel):
@@ -1212,14 +1402,22 @@ class UserAnonymizationType(DixaModel):
 class UserPresence(DixaModel):
     """The `UserPresence` schema."""
 
-    user_id: str = Field(alias="userId")
-    request_time: str = Field(alias="requestTime")
-    last_seen: str | None = Field(default=None, alias="lastSeen")
-    presence_status: PresenceStatus | None = Field(default=None, alias="presenceStatus")
+    user_id: str = Field(validation_alias="userId", serialization_alias="userId")
+    request_time: str = Field(validation_alias="requestTime", serialization_alias="requestTime")
+    last_seen: str | None = Field(
+        default=None, validation_alias="lastSeen", serialization_alias="lastSeen"
+    )
+    presence_status: PresenceStatus | None = Field(
+        default=None, validation_alias="presenceStatus", serialization_alias="presenceStatus"
+    )
     """values: [Away, Working]"""
-    connection_status: ConnectionStatus = Field(alias="connectionStatus")
+    connection_status: ConnectionStatus = Field(
+        validation_alias="connectionStatus", serialization_alias="connectionStatus"
+    )
     """values: [Offline, Online]"""
-    active_channels: list[str] | None = Field(default=None, alias="activeChannels")
+    active_channels: list[str] | None = Field(
+        default=None, validation_alias="activeChannels", serialization_alias="activeChannels"
+    )
 
 
 class Validation(TaggedModel):
@@ -1228,7 +1426,9 @@ class Validation(TaggedModel):
     __wire_tag__: ClassVar[str] = "Validation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Validation"] = Field(default="Validation", alias="_type")
+    type: Literal["Validation"] = Field(
+        default="Validation", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     id: str | None = None
     message: str
 
@@ -1239,19 +1439,32 @@ class WhatsAppConversation(TaggedModel):
     __wire_tag__: ClassVar[str] = "WhatsAppConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["WhatsAppConversation"] = Field(default="WhatsAppConversation", alias="_type")
+    type: Literal["WhatsAppConversation"] = Field(
+        default="WhatsAppConversation",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     id: int
-    requester_id: UUID = Field(alias="requesterId")
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: WhatsAppConversationChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: WhatsAppConversationDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     state: WhatsAppConversationState | None = None
     """values: [AwaitingPending, Closed, Open, Pending]"""
-    state_updated_at: DateTime | None = Field(default=None, alias="stateUpdatedAt")
+    state_updated_at: DateTime | None = Field(
+        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
+    )
     assignment: Assignment | None = None
     queue: Queue | None = None
     link: ConversationLink | None = None
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
-    transport_expires_at: DateTime | None = Field(default=None, alias="transportExpiresAt")
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
+    transport_expires_at: DateTime | None = Field(
+        default=None,
+        validation_alias="transportExpiresAt",
+        serialization_alias="transportExpiresAt",
+    )

@@ -29,7 +29,9 @@ __all__ = [
 class AgentsToTeamInput(DixaModel):
     """The `AgentsToTeamInput` schema."""
 
-    agent_ids: list[UUID] | None = Field(default=None, alias="agentIds")
+    agent_ids: list[UUID] | None = Field(
+        default=None, validation_alias="agentIds", serialization_alias="agentIds"
+    )
 
 
 class CreateTeamInput(DixaModel):
@@ -47,7 +49,9 @@ class CreateTeamOutput(DixaModel):
 class DeleteAgentsFromTeamInput(DixaModel):
     """The `DeleteAgentsFromTeamInput` schema."""
 
-    agent_ids: list[UUID] | None = Field(default=None, alias="agentIds")
+    agent_ids: list[UUID] | None = Field(
+        default=None, validation_alias="agentIds", serialization_alias="agentIds"
+    )
 
 
 class ListPresenceOutput(DixaModel):
@@ -82,4 +86,6 @@ class TeamMember(DixaModel):
     id: str
     name: str | None = None
     email: str | None = None
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )

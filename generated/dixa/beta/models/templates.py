@@ -35,14 +35,20 @@ class EmailAutoReply(TaggedModel):
     __wire_tag__: ClassVar[str] = "EmailAutoReply"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmailAutoReply"] = Field(default="EmailAutoReply", alias="_type")
+    type: Literal["EmailAutoReply"] = Field(
+        default="EmailAutoReply", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     id: str
     name: str
     content: str
-    created_by: str = Field(alias="createdBy")
-    created_at: str = Field(alias="createdAt")
-    last_edited_by: str | None = Field(default=None, alias="lastEditedBy")
-    last_edited_at: str | None = Field(default=None, alias="lastEditedAt")
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    created_at: str = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    last_edited_by: str | None = Field(
+        default=None, validation_alias="lastEditedBy", serialization_alias="lastEditedBy"
+    )
+    last_edited_at: str | None = Field(
+        default=None, validation_alias="lastEditedAt", serialization_alias="lastEditedAt"
+    )
     translations: list[Translation] | None = None
     subject: str | None = None
 
@@ -60,14 +66,20 @@ class QuickResponse(TaggedModel):
     __wire_tag__: ClassVar[str] = "QuickResponse"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["QuickResponse"] = Field(default="QuickResponse", alias="_type")
+    type: Literal["QuickResponse"] = Field(
+        default="QuickResponse", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     id: str
     name: str
     content: str
-    created_by: str = Field(alias="createdBy")
-    created_at: str = Field(alias="createdAt")
-    last_edited_by: str | None = Field(default=None, alias="lastEditedBy")
-    last_edited_at: str | None = Field(default=None, alias="lastEditedAt")
+    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    created_at: str = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    last_edited_by: str | None = Field(
+        default=None, validation_alias="lastEditedBy", serialization_alias="lastEditedBy"
+    )
+    last_edited_at: str | None = Field(
+        default=None, validation_alias="lastEditedAt", serialization_alias="lastEditedAt"
+    )
     translations: list[Translation] | None = None
     subject: str | None = None
 
@@ -77,5 +89,7 @@ class Translation(DixaModel):
 
     locale: str
     content: str
-    is_deactivated: bool = Field(alias="isDeactivated")
+    is_deactivated: bool = Field(
+        validation_alias="isDeactivated", serialization_alias="isDeactivated"
+    )
     subject: str | None = None

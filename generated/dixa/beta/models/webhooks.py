@@ -144,7 +144,9 @@ class BasicAuth(TaggedModel):
     __wire_tag__: ClassVar[str] = "BasicAuth"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BasicAuth"] = Field(default="BasicAuth", alias="_type")
+    type: Literal["BasicAuth"] = Field(
+        default="BasicAuth", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     username: str
     password: str
 
@@ -155,7 +157,9 @@ class CombinedFilters(TaggedModel):
     __wire_tag__: ClassVar[str] = "CombinedFilters"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["CombinedFilters"] = Field(default="CombinedFilters", alias="_type")
+    type: Literal["CombinedFilters"] = Field(
+        default="CombinedFilters", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     strategy: Strategy
     """values: [All, Any]"""
     conditions: list[Condition1]
@@ -169,7 +173,9 @@ class CreateWebhookSubscriptionInput(DixaModel):
     """values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]"""
     url: str
     authorization: WebhookAuthorization
-    custom_headers: MapString = Field(alias="customHeaders")
+    custom_headers: MapString = Field(
+        validation_alias="customHeaders", serialization_alias="customHeaders"
+    )
     enabled: bool | None = None
     filters: MapWebhookEventTypeFilters | None = None
 
@@ -186,17 +192,23 @@ class DeliveryDetail(TaggedModel):
     __wire_tag__: ClassVar[str] = "DeliveryDetail"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["DeliveryDetail"] = Field(default="DeliveryDetail", alias="_type")
-    delivery_timestamp: str = Field(alias="deliveryTimestamp")
+    type: Literal["DeliveryDetail"] = Field(
+        default="DeliveryDetail", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    delivery_timestamp: str = Field(
+        validation_alias="deliveryTimestamp", serialization_alias="deliveryTimestamp"
+    )
     success: bool
-    response_code: int = Field(alias="responseCode")
-    response_text: str = Field(alias="responseText")
+    response_code: int = Field(validation_alias="responseCode", serialization_alias="responseCode")
+    response_text: str = Field(validation_alias="responseText", serialization_alias="responseText")
 
 
 class EventDeliveryLog(DixaModel):
     """The `EventDeliveryLog` schema."""
 
-    delivery_detail: DeliveryDetail = Field(alias="deliveryDetail")
+    delivery_detail: DeliveryDetail = Field(
+        validation_alias="deliveryDetail", serialization_alias="deliveryDetail"
+    )
     payload: str
 
 
@@ -205,7 +217,9 @@ class EventDeliveryStatus(DixaModel):
 
     event: Event
     """values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]"""
-    delivery_status: DeliveryStatus = Field(alias="deliveryStatus")
+    delivery_status: DeliveryStatus = Field(
+        validation_alias="deliveryStatus", serialization_alias="deliveryStatus"
+    )
 
 
 class GetWebhookEventDeliveryLogsOutput(DixaModel):
@@ -232,7 +246,9 @@ class IsNotOneOf5(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     field: IsNotOneOf5Field
     """values: [InitialChannel, OperationOrigin, QueueId]"""
     values: list[str]
@@ -244,7 +260,9 @@ class IsOneOf5(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     field: IsOneOf5Field
     """values: [InitialChannel, OperationOrigin, QueueId]"""
     values: list[str]
@@ -262,7 +280,9 @@ class NoAuth(TaggedModel):
     __wire_tag__: ClassVar[str] = "NoAuth"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["NoAuth"] = Field(default="NoAuth", alias="_type")
+    type: Literal["NoAuth"] = Field(
+        default="NoAuth", init=False, validation_alias="_type", serialization_alias="_type"
+    )
 
 
 class NoRecentDelivery(TaggedModel):
@@ -271,7 +291,12 @@ class NoRecentDelivery(TaggedModel):
     __wire_tag__: ClassVar[str] = "NoRecentDelivery"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["NoRecentDelivery"] = Field(default="NoRecentDelivery", alias="_type")
+    type: Literal["NoRecentDelivery"] = Field(
+        default="NoRecentDelivery",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
 
 
 class PatchWebhookSubscriptionInput(DixaModel):
@@ -282,7 +307,9 @@ class PatchWebhookSubscriptionInput(DixaModel):
     """values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]"""
     url: str | None = None
     authorization: WebhookAuthorization | None = None
-    custom_headers: MapString | None = Field(default=None, alias="customHeaders")
+    custom_headers: MapString | None = Field(
+        default=None, validation_alias="customHeaders", serialization_alias="customHeaders"
+    )
     enabled: bool | None = None
     filters: MapWebhookEventTypeFilters | None = None
 
@@ -299,7 +326,9 @@ class TokenAuth(TaggedModel):
     __wire_tag__: ClassVar[str] = "TokenAuth"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TokenAuth"] = Field(default="TokenAuth", alias="_type")
+    type: Literal["TokenAuth"] = Field(
+        default="TokenAuth", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
 
 
@@ -308,13 +337,15 @@ class WebhookSubscription(DixaModel):
 
     id: UUID
     name: str
-    subscribed_events: list[str] | None = Field(default=None, alias="subscribedEvents")
+    subscribed_events: list[str] | None = Field(
+        default=None, validation_alias="subscribedEvents", serialization_alias="subscribedEvents"
+    )
     url: str
     headers: WebhookHeadersMapStringString
-    secret_key: str = Field(alias="secretKey")
+    secret_key: str = Field(validation_alias="secretKey", serialization_alias="secretKey")
     enabled: bool
-    created_at: DateTime = Field(alias="createdAt")
-    created_by: UUID = Field(alias="createdBy")
-    updated_at: DateTime = Field(alias="updatedAt")
-    updated_by: UUID = Field(alias="updatedBy")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_by: UUID = Field(validation_alias="createdBy", serialization_alias="createdBy")
+    updated_at: DateTime = Field(validation_alias="updatedAt", serialization_alias="updatedAt")
+    updated_by: UUID = Field(validation_alias="updatedBy", serialization_alias="updatedBy")
     filters: MapWebhookEventTypeFilters | None = None

@@ -51,15 +51,31 @@ class Agent(DixaModel):
     id: UUID
     email: str
     roles: list[str] | None = None
-    last_name: str | None = Field(default=None, alias="lastName")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    created_at: DateTime = Field(alias="createdAt")
-    first_name: str | None = Field(default=None, alias="firstName")
-    display_name: str = Field(alias="displayName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
 
 
 class AgentOutput(DixaModel):
@@ -80,7 +96,12 @@ class BulkActionFailureBulkErrorAgent(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionFailure"] = Field(default="BulkActionFailure", alias="_type")
+    type: Literal["BulkActionFailure"] = Field(
+        default="BulkActionFailure",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     error: BulkError
 
 
@@ -90,7 +111,12 @@ class BulkActionSuccessBulkErrorAgent(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionSuccess"] = Field(default="BulkActionSuccess", alias="_type")
+    type: Literal["BulkActionSuccess"] = Field(
+        default="BulkActionSuccess",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     data: Agent
 
 
@@ -98,28 +124,62 @@ class BulkPatchAgentInput(DixaModel):
     """The `BulkPatchAgentInput` schema."""
 
     id: str
-    last_name: str | None = Field(default=None, alias="lastName")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    first_name: str | None = Field(default=None, alias="firstName")
-    display_name: str | None = Field(default=None, alias="displayName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
 
 
 class BulkUpdateAgentInput(DixaModel):
     """The `BulkUpdateAgentInput` schema."""
 
     id: str
-    last_name: str | None = Field(default=None, alias="lastName")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    first_name: str | None = Field(default=None, alias="firstName")
-    display_name: str = Field(alias="displayName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
 
 
 class BulkUpdateAgentOutput(DixaModel):
@@ -132,14 +192,30 @@ class CreateAgentInput(DixaModel):
     """The `CreateAgentInput` schema."""
 
     email: str
-    display_name: str = Field(alias="displayName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    first_name: str | None = Field(default=None, alias="firstName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
 
 
 class CreateAgentsInput(DixaModel):
@@ -164,14 +240,32 @@ class ListAgentsOutput(DixaModel):
 class PatchAgentInput(DixaModel):
     """The `PatchAgentInput` schema."""
 
-    display_name: str | None = Field(default=None, alias="displayName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    first_name: str | None = Field(default=None, alias="firstName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
 
 
 class Team(DixaModel):
@@ -183,14 +277,30 @@ class Team(DixaModel):
 class UpdateAgentInput(DixaModel):
     """The `UpdateAgentInput` schema."""
 
-    display_name: str = Field(alias="displayName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    first_name: str | None = Field(default=None, alias="firstName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
 
 
 class UpdateAgentPresenceChannelInput(DixaModel):

@@ -96,7 +96,9 @@ class BooleanField(TaggedModel):
     __wire_tag__: ClassVar[str] = "BooleanField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BooleanField"] = Field(default="BooleanField", alias="_type")
+    type: Literal["BooleanField"] = Field(
+        default="BooleanField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: bool
 
 
@@ -106,7 +108,12 @@ class DoubleAggregateValue(TaggedModel):
     __wire_tag__: ClassVar[str] = "DoubleAggregateValue"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["DoubleAggregateValue"] = Field(default="DoubleAggregateValue", alias="_type")
+    type: Literal["DoubleAggregateValue"] = Field(
+        default="DoubleAggregateValue",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     value: float
     measure: DoubleAggregateValueMeasure
     """values: [Min, Max, Sum, Percentage, AgentPresenceDuration, StdDev, Average]"""
@@ -118,7 +125,9 @@ class DoubleField(TaggedModel):
     __wire_tag__: ClassVar[str] = "DoubleField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["DoubleField"] = Field(default="DoubleField", alias="_type")
+    type: Literal["DoubleField"] = Field(
+        default="DoubleField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: float
 
 
@@ -140,7 +149,9 @@ class FieldMetadata(DixaModel):
 class FilterMetadata(DixaModel):
     """The `FilterMetadata` schema."""
 
-    filter_attribute: str = Field(alias="filterAttribute")
+    filter_attribute: str = Field(
+        validation_alias="filterAttribute", serialization_alias="filterAttribute"
+    )
     description: str | None = None
 
 
@@ -165,7 +176,9 @@ class GetMetricDataInput(DixaModel):
     filters: list[Any] | None = None
     timezone: str
     aggregations: list[Any] | None = None
-    period_filter: GetMetricDataInputPeriodFilter = Field(alias="periodFilter")
+    period_filter: GetMetricDataInputPeriodFilter = Field(
+        validation_alias="periodFilter", serialization_alias="periodFilter"
+    )
 
 
 class GetMetricDataInputPeriodFilter(DixaModel):
@@ -196,7 +209,9 @@ class GetMetricRecordsDataInput(DixaModel):
     id: str
     filters: list[Any] | None = None
     timezone: str
-    period_filter: GetMetricRecordsDataInputPeriodFilter = Field(alias="periodFilter")
+    period_filter: GetMetricRecordsDataInputPeriodFilter = Field(
+        validation_alias="periodFilter", serialization_alias="periodFilter"
+    )
 
 
 class GetMetricRecordsDataInputPeriodFilter(DixaModel):
@@ -230,7 +245,9 @@ class InstantField(TaggedModel):
     __wire_tag__: ClassVar[str] = "InstantField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["InstantField"] = Field(default="InstantField", alias="_type")
+    type: Literal["InstantField"] = Field(
+        default="InstantField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: DateTime
 
 
@@ -240,7 +257,9 @@ class IntField(TaggedModel):
     __wire_tag__: ClassVar[str] = "IntField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IntField"] = Field(default="IntField", alias="_type")
+    type: Literal["IntField"] = Field(
+        default="IntField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: int
 
 
@@ -250,7 +269,9 @@ class ListField(TaggedModel):
     __wire_tag__: ClassVar[str] = "ListField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ListField"] = Field(default="ListField", alias="_type")
+    type: Literal["ListField"] = Field(
+        default="ListField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[PrimitiveField] | None = None
 
 
@@ -260,7 +281,12 @@ class LongAggregateValue(TaggedModel):
     __wire_tag__: ClassVar[str] = "LongAggregateValue"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LongAggregateValue"] = Field(default="LongAggregateValue", alias="_type")
+    type: Literal["LongAggregateValue"] = Field(
+        default="LongAggregateValue",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     value: int
     measure: LongAggregateValueMeasure
     """values: [Count]"""
@@ -272,7 +298,9 @@ class LongField(TaggedModel):
     __wire_tag__: ClassVar[str] = "LongField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LongField"] = Field(default="LongField", alias="_type")
+    type: Literal["LongField"] = Field(
+        default="LongField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: int
 
 
@@ -290,15 +318,21 @@ class MetricMetadata(DixaModel):
     description: str | None = None
     filters: list[FilterMetadata] | None = None
     aggregations: list[AggregateMetadata] | None = None
-    related_record_ids: list[str] | None = Field(default=None, alias="relatedRecordIds")
+    related_record_ids: list[str] | None = Field(
+        default=None, validation_alias="relatedRecordIds", serialization_alias="relatedRecordIds"
+    )
 
 
 class MetricRecord(DixaModel):
     """The `MetricRecord` schema."""
 
-    primary_timestamp_field: TimestampField = Field(alias="primaryTimestampField")
+    primary_timestamp_field: TimestampField = Field(
+        validation_alias="primaryTimestampField", serialization_alias="primaryTimestampField"
+    )
     value: FieldType | None = None
-    fields_: list[FieldModel] | None = Field(default=None, alias="fields")
+    fields_: list[FieldModel] | None = Field(
+        default=None, validation_alias="fields", serialization_alias="fields"
+    )
 
 
 class MetricRecordMetadata(DixaModel):
@@ -307,8 +341,12 @@ class MetricRecordMetadata(DixaModel):
     id: str
     description: str
     filters: list[FilterMetadata] | None = None
-    related_metric_ids: list[str] | None = Field(default=None, alias="relatedMetricIds")
-    fields_metadata: list[FieldMetadata] | None = Field(default=None, alias="fieldsMetadata")
+    related_metric_ids: list[str] | None = Field(
+        default=None, validation_alias="relatedMetricIds", serialization_alias="relatedMetricIds"
+    )
+    fields_metadata: list[FieldMetadata] | None = Field(
+        default=None, validation_alias="fieldsMetadata", serialization_alias="fieldsMetadata"
+    )
 
 
 class StringField(TaggedModel):
@@ -317,7 +355,9 @@ class StringField(TaggedModel):
     __wire_tag__: ClassVar[str] = "StringField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["StringField"] = Field(default="StringField", alias="_type")
+    type: Literal["StringField"] = Field(
+        default="StringField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
     label: str | None = None
 
@@ -328,7 +368,9 @@ class TimestampField(TaggedModel):
     __wire_tag__: ClassVar[str] = "TimestampField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TimestampField"] = Field(default="TimestampField", alias="_type")
+    type: Literal["TimestampField"] = Field(
+        default="TimestampField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     name: str
     timestamp: DateTime
 
@@ -339,6 +381,8 @@ class UUIDField(TaggedModel):
     __wire_tag__: ClassVar[str] = "UUIDField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["UUIDField"] = Field(default="UUIDField", alias="_type")
+    type: Literal["UUIDField"] = Field(
+        default="UUIDField", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: UUID
     label: str | None = None

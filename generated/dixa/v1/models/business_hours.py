@@ -34,10 +34,14 @@ class GetBusinessOpenStatusOutput(DixaModel):
 class GetBusinessOpenStatusResult(DixaModel):
     """The `GetBusinessOpenStatusResult` schema."""
 
-    is_open: bool = Field(alias="isOpen")
+    is_open: bool = Field(validation_alias="isOpen", serialization_alias="isOpen")
     timestamp: DateTime
-    opens_at: DateTime | None = Field(default=None, alias="opensAt")
-    closes_at: DateTime | None = Field(default=None, alias="closesAt")
+    opens_at: DateTime | None = Field(
+        default=None, validation_alias="opensAt", serialization_alias="opensAt"
+    )
+    closes_at: DateTime | None = Field(
+        default=None, validation_alias="closesAt", serialization_alias="closesAt"
+    )
 
 
 class ListBusinessHoursSchedulesOutput(DixaModel):

@@ -332,13 +332,19 @@ class ActivityLogEntry(DixaModel):
     """The `ActivityLogEntry` schema."""
 
     id: UUID
-    type: ActivityLogEntryType = Field(alias="_type")
+    type: ActivityLogEntryType = Field(validation_alias="_type", serialization_alias="_type")
     """values: [ConversationRatingScheduled, ConversationOfferAccepted, ConversationPending, ConversationRatingUnscheduled, ConversationOfferRejected, ConversationEndUserReplaced, NoteAdded, FollowupExpired, ConversationRated, TagAdded, ConversationOfferTimeout, MessageAddedByCustomer, ConversationCreatedByCustomer, ConversationCreatedByAgent, TransferFailed, TransferSuccessful, ConversationOffered, ConversationUnassigned, TagRemoved, TransferInitiated, ConversationClaimed, ConversationReopened, ConversationClosed, ConversationLanguageUpdated, FollowupAdded, ConversationAutoreplySent, ConversationReserved, ConversationAssigned, ConversationRatingOffered, ConversationRatingCancelled, MessageAddedByAgent, FollowupRemoved]"""
     author: ActivityLogUser | None = None
     attributes: ActivityLogAttribute | None = None
-    activity_type: DeprecatedActivityLogType = Field(alias="activityType")
-    conversation_id: int = Field(alias="conversationId")
-    activity_timestamp: DateTime = Field(alias="activityTimestamp")
+    activity_type: DeprecatedActivityLogType = Field(
+        validation_alias="activityType", serialization_alias="activityType"
+    )
+    conversation_id: int = Field(
+        validation_alias="conversationId", serialization_alias="conversationId"
+    )
+    activity_timestamp: DateTime = Field(
+        validation_alias="activityTimestamp", serialization_alias="activityTimestamp"
+    )
 
 
 class ActivityLogUser(DixaModel):
@@ -347,7 +353,9 @@ class ActivityLogUser(DixaModel):
     id: str
     name: str | None = None
     email: str | None = None
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
 
 
 class BulkActionFailureErrorResponseInternalNoteData(TaggedModel):
@@ -356,7 +364,12 @@ class BulkActionFailureErrorResponseInternalNoteData(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionFailure"] = Field(default="BulkActionFailure", alias="_type")
+    type: Literal["BulkActionFailure"] = Field(
+        default="BulkActionFailure",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     error: ErrorResponse
 
 
@@ -366,7 +379,12 @@ class BulkActionSuccessErrorResponseInternalNoteData(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionSuccess"] = Field(default="BulkActionSuccess", alias="_type")
+    type: Literal["BulkActionSuccess"] = Field(
+        default="BulkActionSuccess",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     data: InternalNoteData
 
 
@@ -395,7 +413,10 @@ class CallRecordingAttributes(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["CallRecordingAttributes"] = Field(
-        default="CallRecordingAttributes", alias="_type"
+        default="CallRecordingAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     duration: int | None = None
     recording: str
@@ -407,32 +428,36 @@ class ChatAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "ChatAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ChatAttributes"] = Field(default="ChatAttributes", alias="_type")
+    type: Literal["ChatAttributes"] = Field(
+        default="ChatAttributes", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content | None = None
     direction: ChatAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
     attachments: list[File] | None = None
-    is_automated: bool = Field(alias="isAutomated")
+    is_automated: bool = Field(validation_alias="isAutomated", serialization_alias="isAutomated")
 
 
 class ClaimConversationInput(DixaModel):
     """The `ClaimConversationInput` schema."""
 
     force: bool | None = None
-    agent_id: UUID = Field(alias="agentId")
+    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
 
 
 class CloseConversationInput(DixaModel):
     """The `CloseConversationInput` schema."""
 
-    user_id: UUID | None = Field(default=None, alias="userId")
+    user_id: UUID | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
 
 
 class Closing(DixaModel):
     """The `Closing` schema."""
 
-    closed_at: DateTime = Field(alias="closedAt")
-    closed_by: UUID = Field(alias="closedBy")
+    closed_at: DateTime = Field(validation_alias="closedAt", serialization_alias="closedAt")
+    closed_by: UUID = Field(validation_alias="closedBy", serialization_alias="closedBy")
 
 
 class ContactFormAttributes(TaggedModel):
@@ -441,22 +466,43 @@ class ContactFormAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "ContactFormAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ContactFormAttributes"] = Field(default="ContactFormAttributes", alias="_type")
-    email_content: EmailContent | None = Field(default=None, alias="emailContent")
-    from_: EmailContact | None = Field(default=None, alias="from")
+    type: Literal["ContactFormAttributes"] = Field(
+        default="ContactFormAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
+    email_content: EmailContent | None = Field(
+        default=None, validation_alias="emailContent", serialization_alias="emailContent"
+    )
+    from_: EmailContact | None = Field(
+        default=None, validation_alias="from", serialization_alias="from"
+    )
     reply_default_to_emails: list[EmailContact] | None = Field(
-        default=None, alias="replyDefaultToEmails"
+        default=None,
+        validation_alias="replyDefaultToEmails",
+        serialization_alias="replyDefaultToEmails",
     )
     to: list[EmailContact] | None = None
     cc: list[EmailContact] | None = None
     bcc: list[EmailContact] | None = None
-    is_auto_reply: bool = Field(alias="isAutoReply")
-    inline_images: list[File] | None = Field(default=None, alias="inlineImages")
+    is_auto_reply: bool = Field(validation_alias="isAutoReply", serialization_alias="isAutoReply")
+    inline_images: list[File] | None = Field(
+        default=None, validation_alias="inlineImages", serialization_alias="inlineImages"
+    )
     attachments: list[File] | None = None
-    delivery_failure_reason: str | None = Field(default=None, alias="deliveryFailureReason")
+    delivery_failure_reason: str | None = Field(
+        default=None,
+        validation_alias="deliveryFailureReason",
+        serialization_alias="deliveryFailureReason",
+    )
     direction: ContactFormAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
-    original_content_url: File | None = Field(default=None, alias="originalContentUrl")
+    original_content_url: File | None = Field(
+        default=None,
+        validation_alias="originalContentUrl",
+        serialization_alias="originalContentUrl",
+    )
 
 
 class ConversationAssignedAttribute(TaggedModel):
@@ -466,10 +512,15 @@ class ConversationAssignedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationAssignedAttribute"] = Field(
-        default="ConversationAssignedAttribute", alias="_type"
+        default="ConversationAssignedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    agent_id: str = Field(alias="agentId")
-    agent_name: str | None = Field(default=None, alias="agentName")
+    agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
+    agent_name: str | None = Field(
+        default=None, validation_alias="agentName", serialization_alias="agentName"
+    )
 
 
 class ConversationAutoReplySentAttribute(TaggedModel):
@@ -479,9 +530,12 @@ class ConversationAutoReplySentAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationAutoReplySentAttribute"] = Field(
-        default="ConversationAutoReplySentAttribute", alias="_type"
+        default="ConversationAutoReplySentAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    template_name: str = Field(alias="templateName")
+    template_name: str = Field(validation_alias="templateName", serialization_alias="templateName")
 
 
 class ConversationClaimedAttribute(TaggedModel):
@@ -491,10 +545,17 @@ class ConversationClaimedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationClaimedAttribute"] = Field(
-        default="ConversationClaimedAttribute", alias="_type"
+        default="ConversationClaimedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    claimed_from_label: str | None = Field(default=None, alias="claimedFromLabel")
-    claimed_from_type: str | None = Field(default=None, alias="claimedFromType")
+    claimed_from_label: str | None = Field(
+        default=None, validation_alias="claimedFromLabel", serialization_alias="claimedFromLabel"
+    )
+    claimed_from_type: str | None = Field(
+        default=None, validation_alias="claimedFromType", serialization_alias="claimedFromType"
+    )
 
 
 class ConversationCreatedAttribute(TaggedModel):
@@ -504,7 +565,10 @@ class ConversationCreatedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationCreatedAttribute"] = Field(
-        default="ConversationCreatedAttribute", alias="_type"
+        default="ConversationCreatedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     subject: str | None = None
 
@@ -516,10 +580,13 @@ class ConversationEndUserReplacedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationEndUserReplacedAttribute"] = Field(
-        default="ConversationEndUserReplacedAttribute", alias="_type"
+        default="ConversationEndUserReplacedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    old_user: ActivityLogUser = Field(alias="oldUser")
-    new_user: ActivityLogUser = Field(alias="newUser")
+    old_user: ActivityLogUser = Field(validation_alias="oldUser", serialization_alias="oldUser")
+    new_user: ActivityLogUser = Field(validation_alias="newUser", serialization_alias="newUser")
 
 
 class ConversationFlow(DixaModel):
@@ -529,7 +596,9 @@ class ConversationFlow(DixaModel):
     name: str
     channel: ConversationFlowChannel
     """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-    contact_endpoint_id: str = Field(alias="contactEndpointId")
+    contact_endpoint_id: str = Field(
+        validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
+    )
 
 
 class ConversationLanguageUpdatedAttribute(TaggedModel):
@@ -539,7 +608,10 @@ class ConversationLanguageUpdatedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationLanguageUpdatedAttribute"] = Field(
-        default="ConversationLanguageUpdatedAttribute", alias="_type"
+        default="ConversationLanguageUpdatedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     language: str
 
@@ -551,10 +623,17 @@ class ConversationOfferedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationOfferedAttribute"] = Field(
-        default="ConversationOfferedAttribute", alias="_type"
+        default="ConversationOfferedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    agent_names: list[str] | None = Field(default=None, alias="agentNames")
-    queue_label: str | None = Field(default=None, alias="queueLabel")
+    agent_names: list[str] | None = Field(
+        default=None, validation_alias="agentNames", serialization_alias="agentNames"
+    )
+    queue_label: str | None = Field(
+        default=None, validation_alias="queueLabel", serialization_alias="queueLabel"
+    )
 
 
 class ConversationRatedAttribute(TaggedModel):
@@ -564,7 +643,10 @@ class ConversationRatedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationRatedAttribute"] = Field(
-        default="ConversationRatedAttribute", alias="_type"
+        default="ConversationRatedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     agent: ActivityLogUser | None = None
     score: int | None = None
@@ -578,7 +660,10 @@ class ConversationRatingOfferedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationRatingOfferedAttribute"] = Field(
-        default="ConversationRatingOfferedAttribute", alias="_type"
+        default="ConversationRatingOfferedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     agent: ActivityLogUser
     user: ActivityLogUser
@@ -591,9 +676,14 @@ class ConversationRatingScheduledAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationRatingScheduledAttribute"] = Field(
-        default="ConversationRatingScheduledAttribute", alias="_type"
+        default="ConversationRatingScheduledAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    rating_scheduled_time: str = Field(alias="ratingScheduledTime")
+    rating_scheduled_time: str = Field(
+        validation_alias="ratingScheduledTime", serialization_alias="ratingScheduledTime"
+    )
 
 
 class ConversationReservedAttribute(TaggedModel):
@@ -603,13 +693,18 @@ class ConversationReservedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationReservedAttribute"] = Field(
-        default="ConversationReservedAttribute", alias="_type"
+        default="ConversationReservedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     agent: ActivityLogUser
-    queue_id: str = Field(alias="queueId")
-    queue_name: str = Field(alias="queueName")
-    reservation_type: str = Field(alias="reservationType")
-    valid_until: str = Field(alias="validUntil")
+    queue_id: str = Field(validation_alias="queueId", serialization_alias="queueId")
+    queue_name: str = Field(validation_alias="queueName", serialization_alias="queueName")
+    reservation_type: str = Field(
+        validation_alias="reservationType", serialization_alias="reservationType"
+    )
+    valid_until: str = Field(validation_alias="validUntil", serialization_alias="validUntil")
 
 
 class ConversationResponse(DixaModel):
@@ -631,12 +726,21 @@ class ConversationTransferredAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationTransferredAttribute"] = Field(
-        default="ConversationTransferredAttribute", alias="_type"
+        default="ConversationTransferredAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    transfer_type: str = Field(alias="transferType")
-    destination_type: str = Field(alias="destinationType")
-    destination_id: str = Field(alias="destinationId")
-    destination_label: str | None = Field(default=None, alias="destinationLabel")
+    transfer_type: str = Field(validation_alias="transferType", serialization_alias="transferType")
+    destination_type: str = Field(
+        validation_alias="destinationType", serialization_alias="destinationType"
+    )
+    destination_id: str = Field(
+        validation_alias="destinationId", serialization_alias="destinationId"
+    )
+    destination_label: str | None = Field(
+        default=None, validation_alias="destinationLabel", serialization_alias="destinationLabel"
+    )
     reason: str | None = None
 
 
@@ -647,7 +751,10 @@ class ConversationUnassignedAttribute(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ConversationUnassignedAttribute"] = Field(
-        default="ConversationUnassignedAttribute", alias="_type"
+        default="ConversationUnassignedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     agent: ActivityLogUser
 
@@ -665,9 +772,13 @@ class CreateConversationOutput(DixaModel):
 class CreateInternalNoteInput(DixaModel):
     """The `CreateInternalNoteInput` schema."""
 
-    agent_id: UUID | None = Field(default=None, alias="agentId")
+    agent_id: UUID | None = Field(
+        default=None, validation_alias="agentId", serialization_alias="agentId"
+    )
     message: str
-    created_at: DateTime | None = Field(default=None, alias="createdAt")
+    created_at: DateTime | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
 
 class CreateMessageInput(DixaModel):
@@ -686,10 +797,16 @@ class CreateMessageOutputData(DixaModel):
     content: Content | None = None
     direction: CreateMessageOutputDataDirection
     """values: [Inbound, Internal, Outbound]"""
-    author_id: UUID = Field(alias="authorId")
-    external_id: str | None = Field(default=None, alias="externalId")
-    message_id: UUID | None = Field(default=None, alias="messageId")
-    created_at: str | None = Field(default=None, alias="createdAt")
+    author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    message_id: UUID | None = Field(
+        default=None, validation_alias="messageId", serialization_alias="messageId"
+    )
+    created_at: str | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
 
 
 class CreateNoteOutput(DixaModel):
@@ -704,19 +821,33 @@ class EmailAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "EmailAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmailAttributes"] = Field(default="EmailAttributes", alias="_type")
-    email_content: EmailContent | None = Field(default=None, alias="emailContent")
-    from_: EmailContact = Field(alias="from")
+    type: Literal["EmailAttributes"] = Field(
+        default="EmailAttributes", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    email_content: EmailContent | None = Field(
+        default=None, validation_alias="emailContent", serialization_alias="emailContent"
+    )
+    from_: EmailContact = Field(validation_alias="from", serialization_alias="from")
     to: list[EmailContact] | None = None
     cc: list[EmailContact] | None = None
     bcc: list[EmailContact] | None = None
-    is_auto_reply: bool = Field(alias="isAutoReply")
-    inline_images: list[File] | None = Field(default=None, alias="inlineImages")
+    is_auto_reply: bool = Field(validation_alias="isAutoReply", serialization_alias="isAutoReply")
+    inline_images: list[File] | None = Field(
+        default=None, validation_alias="inlineImages", serialization_alias="inlineImages"
+    )
     attachments: list[File] | None = None
-    delivery_failure_reason: str | None = Field(default=None, alias="deliveryFailureReason")
+    delivery_failure_reason: str | None = Field(
+        default=None,
+        validation_alias="deliveryFailureReason",
+        serialization_alias="deliveryFailureReason",
+    )
     direction: EmailAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
-    original_content_url: File | None = Field(default=None, alias="originalContentUrl")
+    original_content_url: File | None = Field(
+        default=None,
+        validation_alias="originalContentUrl",
+        serialization_alias="originalContentUrl",
+    )
 
 
 class EmailContact(DixaModel):
@@ -733,7 +864,10 @@ class FacebookMessengerAttributes(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["FacebookMessengerAttributes"] = Field(
-        default="FacebookMessengerAttributes", alias="_type"
+        default="FacebookMessengerAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
     content: Content | None = None
     direction: FacebookMessengerAttributesDirection | None = None
@@ -745,14 +879,18 @@ class File(DixaModel):
     """The `File` schema."""
 
     url: str
-    pretty_name: str | None = Field(default=None, alias="prettyName")
+    pretty_name: str | None = Field(
+        default=None, validation_alias="prettyName", serialization_alias="prettyName"
+    )
 
 
 class FollowupConversationInput(DixaModel):
     """The `FollowupConversationInput` schema."""
 
     timestamp: DateTime
-    user_id: UUID | None = Field(default=None, alias="userId")
+    user_id: UUID | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
 
 
 class GenericAttributes(TaggedModel):
@@ -761,7 +899,12 @@ class GenericAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "GenericAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GenericAttributes"] = Field(default="GenericAttributes", alias="_type")
+    type: Literal["GenericAttributes"] = Field(
+        default="GenericAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     content: Content | None = None
     direction: GenericAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
@@ -775,20 +918,29 @@ class GenericConversationImport(TaggedModel):
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["GenericConversationImport"] = Field(
-        default="GenericConversationImport", alias="_type"
+        default="GenericConversationImport",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
     )
-    generic_channel_name: str = Field(alias="genericChannelName")
-    requester_id: UUID = Field(alias="requesterId")
+    generic_channel_name: str = Field(
+        validation_alias="genericChannelName", serialization_alias="genericChannelName"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     requester_connection_status: RequesterConnectionStatus | None = Field(
-        default=None, alias="requesterConnectionStatus"
+        default=None,
+        validation_alias="requesterConnectionStatus",
+        serialization_alias="requesterConnectionStatus",
     )
     """values: [Connected, Disconnected]"""
     direction: GenericConversationImportDirection
     """values: [Inbound, Outbound]"""
     messages: list[ImportMessageInput] | None = None
-    created_at: DateTime = Field(alias="createdAt")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     assignment: Assignment | None = None
-    external_id: str | None = Field(default=None, alias="externalId")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
     closing: Closing | None = None
     attributes: Any = None
 
@@ -811,7 +963,9 @@ class Html(TaggedModel):
     __wire_tag__: ClassVar[str] = "Html"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Html"] = Field(default="Html", alias="_type")
+    type: Literal["Html"] = Field(
+        default="Html", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
 
 
@@ -825,7 +979,9 @@ class ImportConversationResponse(DixaModel):
     """The `ImportConversationResponse` schema."""
 
     id: int
-    partial_errors: list[PartialError] | None = Field(default=None, alias="partialErrors")
+    partial_errors: list[PartialError] | None = Field(
+        default=None, validation_alias="partialErrors", serialization_alias="partialErrors"
+    )
 
 
 class InboundImport(TaggedModel):
@@ -834,11 +990,15 @@ class InboundImport(TaggedModel):
     __wire_tag__: ClassVar[str] = "InboundImport"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["InboundImport"] = Field(default="InboundImport", alias="_type")
+    type: Literal["InboundImport"] = Field(
+        default="InboundImport", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content
     attachments: list[File] | None = None
-    external_id: str | None = Field(default=None, alias="externalId")
-    created_at: DateTime = Field(alias="createdAt")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     attributes: Any = None
 
 
@@ -846,8 +1006,12 @@ class InternalNoteData(DixaModel):
     """The `InternalNoteData` schema."""
 
     id: str | None = None
-    author_id: str | None = Field(default=None, alias="authorId")
-    created_at: str | None = Field(default=None, alias="createdAt")
+    author_id: str | None = Field(
+        default=None, validation_alias="authorId", serialization_alias="authorId"
+    )
+    created_at: str | None = Field(
+        default=None, validation_alias="createdAt", serialization_alias="createdAt"
+    )
     csid: int | None = None
     message: str | None = None
 
@@ -855,8 +1019,8 @@ class InternalNoteData(DixaModel):
 class LinkConversationInput(DixaModel):
     """The `LinkConversationInput` schema."""
 
-    parent_id: int = Field(alias="parentId")
-    link_type: LinkType = Field(alias="linkType")
+    parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
+    link_type: LinkType = Field(validation_alias="linkType", serialization_alias="linkType")
     """values: [Related, SideConversation]"""
 
 
@@ -897,7 +1061,9 @@ class Markdown(TaggedModel):
     __wire_tag__: ClassVar[str] = "Markdown"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Markdown"] = Field(default="Markdown", alias="_type")
+    type: Literal["Markdown"] = Field(
+        default="Markdown", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
 
 
@@ -905,9 +1071,11 @@ class Message(DixaModel):
     """The `Message` schema."""
 
     id: UUID
-    author_id: UUID = Field(alias="authorId")
-    external_id: str | None = Field(default=None, alias="externalId")
-    created_at: DateTime = Field(alias="createdAt")
+    author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     attributes: Attributes
 
 
@@ -917,10 +1085,19 @@ class MessageAddedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "MessageAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["MessageAddedAttribute"] = Field(default="MessageAddedAttribute", alias="_type")
-    message_id: str = Field(alias="messageId")
-    from_endpoint: str | None = Field(default=None, alias="fromEndpoint")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
+    type: Literal["MessageAddedAttribute"] = Field(
+        default="MessageAddedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
+    message_id: str = Field(validation_alias="messageId", serialization_alias="messageId")
+    from_endpoint: str | None = Field(
+        default=None, validation_alias="fromEndpoint", serialization_alias="fromEndpoint"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
 
 
 class NoteAddedAttribute(TaggedModel):
@@ -929,9 +1106,16 @@ class NoteAddedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "NoteAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["NoteAddedAttribute"] = Field(default="NoteAddedAttribute", alias="_type")
+    type: Literal["NoteAddedAttribute"] = Field(
+        default="NoteAddedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     message: str
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
 
 
 class OutboundImport(TaggedModel):
@@ -940,12 +1124,16 @@ class OutboundImport(TaggedModel):
     __wire_tag__: ClassVar[str] = "OutboundImport"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["OutboundImport"] = Field(default="OutboundImport", alias="_type")
+    type: Literal["OutboundImport"] = Field(
+        default="OutboundImport", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content
-    agent_id: UUID = Field(alias="agentId")
+    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
     attachments: list[File] | None = None
-    external_id: str | None = Field(default=None, alias="externalId")
-    created_at: DateTime = Field(alias="createdAt")
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     attributes: Any = None
 
 
@@ -967,8 +1155,10 @@ class PhoneAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "PhoneAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["PhoneAttributes"] = Field(default="PhoneAttributes", alias="_type")
-    from_: str = Field(alias="from")
+    type: Literal["PhoneAttributes"] = Field(
+        default="PhoneAttributes", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    from_: str = Field(validation_alias="from", serialization_alias="from")
     to: str
     direction: PhoneAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
@@ -981,14 +1171,18 @@ class Regular(TaggedModel):
     __wire_tag__: ClassVar[str] = "Regular"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Regular"] = Field(default="Regular", alias="_type")
+    type: Literal["Regular"] = Field(
+        default="Regular", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content
 
 
 class ReopenConversationInput(DixaModel):
     """The `ReopenConversationInput` schema."""
 
-    user_id: UUID | None = Field(default=None, alias="userId")
+    user_id: UUID | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
 
 
 class SmsAttributes(TaggedModel):
@@ -997,7 +1191,9 @@ class SmsAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "SmsAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["SmsAttributes"] = Field(default="SmsAttributes", alias="_type")
+    type: Literal["SmsAttributes"] = Field(
+        default="SmsAttributes", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     content: Content | None = None
     direction: SmsAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
@@ -1010,7 +1206,12 @@ class TagAddedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "TagAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TagAddedAttribute"] = Field(default="TagAddedAttribute", alias="_type")
+    type: Literal["TagAddedAttribute"] = Field(
+        default="TagAddedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     tag: str
 
 
@@ -1026,7 +1227,12 @@ class TagRemovedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "TagRemovedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TagRemovedAttribute"] = Field(default="TagRemovedAttribute", alias="_type")
+    type: Literal["TagRemovedAttribute"] = Field(
+        default="TagRemovedAttribute",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     tag: str
 
 
@@ -1036,7 +1242,9 @@ class Text(TaggedModel):
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Text"] = Field(default="Text", alias="_type")
+    type: Literal["Text"] = Field(
+        default="Text", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
 
 
@@ -1046,15 +1254,19 @@ class TooLarge(TaggedModel):
     __wire_tag__: ClassVar[str] = "TooLarge"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TooLarge"] = Field(default="TooLarge", alias="_type")
+    type: Literal["TooLarge"] = Field(
+        default="TooLarge", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     file: File
 
 
 class TransferConversationInput(DixaModel):
     """The `TransferConversationInput` schema."""
 
-    user_id: UUID | None = Field(default=None, alias="userId")
-    queue_id: UUID = Field(alias="queueId")
+    user_id: UUID | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
+    queue_id: UUID = Field(validation_alias="queueId", serialization_alias="queueId")
 
 
 class TwitterAttributes(TaggedModel):
@@ -1063,7 +1275,12 @@ class TwitterAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "TwitterAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TwitterAttributes"] = Field(default="TwitterAttributes", alias="_type")
+    type: Literal["TwitterAttributes"] = Field(
+        default="TwitterAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     content: Content | None = None
     direction: TwitterAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""
@@ -1076,7 +1293,12 @@ class WhatsAppAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "WhatsAppAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["WhatsAppAttributes"] = Field(default="WhatsAppAttributes", alias="_type")
+    type: Literal["WhatsAppAttributes"] = Field(
+        default="WhatsAppAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     content: Content | None = None
     direction: WhatsAppAttributesDirection | None = None
     """values: [Inbound, Internal, Outbound]"""

@@ -45,7 +45,12 @@ class BulkActionFailureBulkErrorEndUser(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionFailure"] = Field(default="BulkActionFailure", alias="_type")
+    type: Literal["BulkActionFailure"] = Field(
+        default="BulkActionFailure",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     error: BulkError
 
 
@@ -55,7 +60,12 @@ class BulkActionSuccessBulkErrorEndUser(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionSuccess"] = Field(default="BulkActionSuccess", alias="_type")
+    type: Literal["BulkActionSuccess"] = Field(
+        default="BulkActionSuccess",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     data: EndUser
 
 
@@ -64,15 +74,35 @@ class BulkPatchEndUserInput(DixaModel):
 
     id: UUID
     email: str | None = None
-    last_name: str | None = Field(default=None, alias="lastName")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    first_name: str | None = Field(default=None, alias="firstName")
-    external_id: str | None = Field(default=None, alias="externalId")
-    display_name: str | None = Field(default=None, alias="displayName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
 
 
 class BulkPatchEndUsersInput(DixaModel):
@@ -92,15 +122,33 @@ class BulkUpdateEndUserInput(DixaModel):
 
     id: UUID
     email: str | None = None
-    last_name: str | None = Field(default=None, alias="lastName")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    first_name: str | None = Field(default=None, alias="firstName")
-    external_id: str | None = Field(default=None, alias="externalId")
-    display_name: str = Field(alias="displayName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
 
 
 class BulkUpdateEndUsersInput(DixaModel):
@@ -118,16 +166,36 @@ class BulkUpdateEndUsersOutput(DixaModel):
 class CreateEndUserInput(DixaModel):
     """The `CreateEndUserInput` schema."""
 
-    display_name: str | None = Field(default=None, alias="displayName")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     email: str | None = None
-    last_name: str | None = Field(default=None, alias="lastName")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    first_name: str | None = Field(default=None, alias="firstName")
-    external_id: str | None = Field(default=None, alias="externalId")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
 
 
 class CreateEndUserOutput(DixaModel):
@@ -152,18 +220,40 @@ class EndUser(DixaModel):
     """The `EndUser` schema."""
 
     id: UUID
-    created_at: DateTime = Field(alias="createdAt")
-    display_name: str | None = Field(default=None, alias="displayName")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     email: str | None = None
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
-    first_name: str | None = Field(default=None, alias="firstName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    external_id: str | None = Field(default=None, alias="externalId")
-    custom_attributes: list[CustomAttribute] | None = Field(default=None, alias="customAttributes")
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    custom_attributes: list[CustomAttribute] | None = Field(
+        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
+    )
 
 
 class GetEndUserOutput(DixaModel):
@@ -195,16 +285,36 @@ class PatchEndUserCustomAttributesOutput(DixaModel):
 class PatchEndUserInput(DixaModel):
     """The `PatchEndUserInput` schema."""
 
-    display_name: str | None = Field(default=None, alias="displayName")
+    display_name: str | None = Field(
+        default=None, validation_alias="displayName", serialization_alias="displayName"
+    )
     email: str | None = None
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
-    first_name: str | None = Field(default=None, alias="firstName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    external_id: str | None = Field(default=None, alias="externalId")
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
 
 
 class PatchEndUserOutput(DixaModel):
@@ -216,16 +326,34 @@ class PatchEndUserOutput(DixaModel):
 class UpdateEndUserInput(DixaModel):
     """The `UpdateEndUserInput` schema."""
 
-    display_name: str = Field(alias="displayName")
+    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     email: str | None = None
-    phone_number: str | None = Field(default=None, alias="phoneNumber")
-    additional_emails: list[str] | None = Field(default=None, alias="additionalEmails")
-    additional_phone_numbers: list[str] | None = Field(default=None, alias="additionalPhoneNumbers")
-    first_name: str | None = Field(default=None, alias="firstName")
-    last_name: str | None = Field(default=None, alias="lastName")
-    middle_names: list[str] | None = Field(default=None, alias="middleNames")
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
-    external_id: str | None = Field(default=None, alias="externalId")
+    phone_number: str | None = Field(
+        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
+    )
+    additional_emails: list[str] | None = Field(
+        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
+    )
+    additional_phone_numbers: list[str] | None = Field(
+        default=None,
+        validation_alias="additionalPhoneNumbers",
+        serialization_alias="additionalPhoneNumbers",
+    )
+    first_name: str | None = Field(
+        default=None, validation_alias="firstName", serialization_alias="firstName"
+    )
+    last_name: str | None = Field(
+        default=None, validation_alias="lastName", serialization_alias="lastName"
+    )
+    middle_names: list[str] | None = Field(
+        default=None, validation_alias="middleNames", serialization_alias="middleNames"
+    )
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
 
 
 class UpdateEndUserOutput(DixaModel):

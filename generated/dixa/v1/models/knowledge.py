@@ -32,19 +32,35 @@ class Article(DixaModel):
     """The `Article` schema."""
 
     id: str
-    is_default_location: bool | None = Field(default=None, alias="isDefaultLocation")
+    is_default_location: bool | None = Field(
+        default=None, validation_alias="isDefaultLocation", serialization_alias="isDefaultLocation"
+    )
     translation: Translation1 | None = None
     tags: list[str] | None = None
-    created_at: DateTime = Field(alias="createdAt")
-    updated_at: DateTime = Field(alias="updatedAt")
-    indexed_at: DateTime | None = Field(default=None, alias="indexedAt")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
-    owned_by: str | None = Field(default=None, alias="ownedBy")
-    indexed_by: str | None = Field(default=None, alias="indexedBy")
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    updated_at: DateTime = Field(validation_alias="updatedAt", serialization_alias="updatedAt")
+    indexed_at: DateTime | None = Field(
+        default=None, validation_alias="indexedAt", serialization_alias="indexedAt"
+    )
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
+    owned_by: str | None = Field(
+        default=None, validation_alias="ownedBy", serialization_alias="ownedBy"
+    )
+    indexed_by: str | None = Field(
+        default=None, validation_alias="indexedBy", serialization_alias="indexedBy"
+    )
     restrictions: Restrictions
-    parent_category: str | None = Field(default=None, alias="parentCategory")
-    parent_collections: list[str] | None = Field(default=None, alias="parentCollections")
+    parent_category: str | None = Field(
+        default=None, validation_alias="parentCategory", serialization_alias="parentCategory"
+    )
+    parent_collections: list[str] | None = Field(
+        default=None, validation_alias="parentCollections", serialization_alias="parentCollections"
+    )
 
 
 class ArticleContent(DixaModel):
@@ -59,28 +75,42 @@ class ArticleTranslation(DixaModel):
 
     language: str
     title: str
-    is_indexed_version: bool = Field(alias="isIndexedVersion")
+    is_indexed_version: bool = Field(
+        validation_alias="isIndexedVersion", serialization_alias="isIndexedVersion"
+    )
     contents: ArticleContent
-    available_at: AvailableAt = Field(alias="availableAt")
-    created_at: DateTime = Field(alias="createdAt")
-    updated_at: DateTime = Field(alias="updatedAt")
-    created_by: str | None = Field(default=None, alias="createdBy")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    available_at: AvailableAt = Field(
+        validation_alias="availableAt", serialization_alias="availableAt"
+    )
+    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    updated_at: DateTime = Field(validation_alias="updatedAt", serialization_alias="updatedAt")
+    created_by: str | None = Field(
+        default=None, validation_alias="createdBy", serialization_alias="createdBy"
+    )
+    updated_by: str | None = Field(
+        default=None, validation_alias="updatedBy", serialization_alias="updatedBy"
+    )
 
 
 class AvailableAt(DixaModel):
     """The `AvailableAt` schema."""
 
-    help_center_links: list[HelpCenterLink] | None = Field(default=None, alias="helpCenterLinks")
+    help_center_links: list[HelpCenterLink] | None = Field(
+        default=None, validation_alias="helpCenterLinks", serialization_alias="helpCenterLinks"
+    )
 
 
 class CreateKnowledgeArticleInput(DixaModel):
     """The `CreateKnowledgeArticleInput` schema."""
 
     translations: list[TranslationInput] | None = None
-    parent_id: str | None = Field(default=None, alias="parentId")
+    parent_id: str | None = Field(
+        default=None, validation_alias="parentId", serialization_alias="parentId"
+    )
     tags: list[str] | None = None
-    pre_release: bool | None = Field(default=None, alias="preRelease")
+    pre_release: bool | None = Field(
+        default=None, validation_alias="preRelease", serialization_alias="preRelease"
+    )
 
 
 class CreateKnowledgeArticleOutput(DixaModel):
@@ -106,16 +136,22 @@ class HelpCenterLink(DixaModel):
 class InheritedRestriction(DixaModel):
     """The `InheritedRestriction` schema."""
 
-    from_collection: str | None = Field(default=None, alias="fromCollection")
-    from_category: str | None = Field(default=None, alias="fromCategory")
+    from_collection: str | None = Field(
+        default=None, validation_alias="fromCollection", serialization_alias="fromCollection"
+    )
+    from_category: str | None = Field(
+        default=None, validation_alias="fromCategory", serialization_alias="fromCategory"
+    )
 
 
 class Restrictions(DixaModel):
     """The `Restrictions` schema."""
 
-    is_restricted: bool = Field(alias="isRestricted")
+    is_restricted: bool = Field(validation_alias="isRestricted", serialization_alias="isRestricted")
     inherited_restrictions: list[InheritedRestriction] | None = Field(
-        default=None, alias="inheritedRestrictions"
+        default=None,
+        validation_alias="inheritedRestrictions",
+        serialization_alias="inheritedRestrictions",
     )
 
 
@@ -136,7 +172,7 @@ class Translation1(DixaModel):
 class TranslationInput(DixaModel):
     """The `TranslationInput` schema."""
 
-    language_id: str = Field(alias="languageId")
+    language_id: str = Field(validation_alias="languageId", serialization_alias="languageId")
     title: str
     content: str | None = None
 
@@ -144,9 +180,13 @@ class TranslationInput(DixaModel):
 class UpdateKnowledgeArticleInput(DixaModel):
     """The `UpdateKnowledgeArticleInput` schema."""
 
-    owned_by: str | None = Field(default=None, alias="ownedBy")
+    owned_by: str | None = Field(
+        default=None, validation_alias="ownedBy", serialization_alias="ownedBy"
+    )
     tags: TagsUpdateInput | None = None
-    pre_release: bool | None = Field(default=None, alias="preRelease")
+    pre_release: bool | None = Field(
+        default=None, validation_alias="preRelease", serialization_alias="preRelease"
+    )
 
 
 class UpdateKnowledgeArticleOutput(DixaModel):

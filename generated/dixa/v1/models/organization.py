@@ -33,4 +33,6 @@ class OrganizationDetails(DixaModel):
     subdomain: str
     status: Status
     """values: [Active, Suspended]"""
-    avatar_url: str | None = Field(default=None, alias="avatarUrl")
+    avatar_url: str | None = Field(
+        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
+    )

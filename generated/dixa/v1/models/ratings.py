@@ -37,10 +37,16 @@ class RatingType(OpenEnum):
 class CreateRatingOfferInput(DixaModel):
     """The `CreateRatingOfferInput` schema."""
 
-    user_id: str | None = Field(default=None, alias="userId")
-    agent_id: str | None = Field(default=None, alias="agentId")
-    rating_type: str = Field(alias="ratingType")
-    offered_at: DateTime | None = Field(default=None, alias="offeredAt")
+    user_id: str | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
+    agent_id: str | None = Field(
+        default=None, validation_alias="agentId", serialization_alias="agentId"
+    )
+    rating_type: str = Field(validation_alias="ratingType", serialization_alias="ratingType")
+    offered_at: DateTime | None = Field(
+        default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
+    )
 
 
 class CreateRatingOfferOutput(DixaModel):
@@ -52,11 +58,17 @@ class CreateRatingOfferOutput(DixaModel):
 class CreateRatingResultInput(DixaModel):
     """The `CreateRatingResultInput` schema."""
 
-    user_id: str | None = Field(default=None, alias="userId")
+    user_id: str | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
     """Deprecated."""
-    rating_result: SubmittedRatingResult = Field(alias="ratingResult")
+    rating_result: SubmittedRatingResult = Field(
+        validation_alias="ratingResult", serialization_alias="ratingResult"
+    )
     comment: str | None = None
-    submitted_at: DateTime | None = Field(default=None, alias="submittedAt")
+    submitted_at: DateTime | None = Field(
+        default=None, validation_alias="submittedAt", serialization_alias="submittedAt"
+    )
 
 
 class CreateRatingResultOutput(DixaModel):
@@ -71,7 +83,9 @@ class Csat(TaggedModel):
     __wire_tag__: ClassVar[str] = "Csat"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Csat"] = Field(default="Csat", alias="_type")
+    type: Literal["Csat"] = Field(
+        default="Csat", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: int
 
 
@@ -81,7 +95,9 @@ class Nps(TaggedModel):
     __wire_tag__: ClassVar[str] = "Nps"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Nps"] = Field(default="Nps", alias="_type")
+    type: Literal["Nps"] = Field(
+        default="Nps", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: int
 
 
@@ -89,21 +105,29 @@ class RatingOffer(DixaModel):
     """The `RatingOffer` schema."""
 
     id: str
-    user_id: str = Field(alias="userId")
-    agent_id: str = Field(alias="agentId")
-    rating_type: RatingType = Field(alias="ratingType")
+    user_id: str = Field(validation_alias="userId", serialization_alias="userId")
+    agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
+    rating_type: RatingType = Field(validation_alias="ratingType", serialization_alias="ratingType")
     """values: [Csat, Nps, ThumbsUpOrDown]"""
-    offered_at: DateTime | None = Field(default=None, alias="offeredAt")
+    offered_at: DateTime | None = Field(
+        default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
+    )
 
 
 class RatingResult(DixaModel):
     """The `RatingResult` schema."""
 
-    rating_id: str = Field(alias="ratingId")
-    user_id: str | None = Field(default=None, alias="userId")
-    rating_result: SubmittedRatingResult = Field(alias="ratingResult")
+    rating_id: str = Field(validation_alias="ratingId", serialization_alias="ratingId")
+    user_id: str | None = Field(
+        default=None, validation_alias="userId", serialization_alias="userId"
+    )
+    rating_result: SubmittedRatingResult = Field(
+        validation_alias="ratingResult", serialization_alias="ratingResult"
+    )
     comment: str | None = None
-    submitted_at: DateTime | None = Field(default=None, alias="submittedAt")
+    submitted_at: DateTime | None = Field(
+        default=None, validation_alias="submittedAt", serialization_alias="submittedAt"
+    )
 
 
 class ThumbsUpOrDown(TaggedModel):
@@ -112,5 +136,7 @@ class ThumbsUpOrDown(TaggedModel):
     __wire_tag__: ClassVar[str] = "ThumbsUpOrDown"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ThumbsUpOrDown"] = Field(default="ThumbsUpOrDown", alias="_type")
+    type: Literal["ThumbsUpOrDown"] = Field(
+        default="ThumbsUpOrDown", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: int

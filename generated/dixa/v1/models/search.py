@@ -166,7 +166,9 @@ class AgentId(TaggedModel):
     __wire_tag__: ClassVar[str] = "AgentId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["AgentId"] = Field(default="AgentId", alias="_type")
+    type: Literal["AgentId"] = Field(
+        default="AgentId", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: FieldCanHaveSingleValueOrBeEmptyOperator
 
 
@@ -176,7 +178,9 @@ class AssignedDate(TaggedModel):
     __wire_tag__: ClassVar[str] = "AssignedDate"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["AssignedDate"] = Field(default="AssignedDate", alias="_type")
+    type: Literal["AssignedDate"] = Field(
+        default="AssignedDate", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: TimestampOperator
 
 
@@ -186,9 +190,15 @@ class Between(TaggedModel):
     __wire_tag__: ClassVar[str] = "Between"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Between"] = Field(default="Between", alias="_type")
-    timestamp_from: DateTime = Field(alias="timestampFrom")
-    timestamp_to: DateTime = Field(alias="timestampTo")
+    type: Literal["Between"] = Field(
+        default="Between", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    timestamp_from: DateTime = Field(
+        validation_alias="timestampFrom", serialization_alias="timestampFrom"
+    )
+    timestamp_to: DateTime = Field(
+        validation_alias="timestampTo", serialization_alias="timestampTo"
+    )
 
 
 class Between1(TaggedModel):
@@ -197,7 +207,9 @@ class Between1(TaggedModel):
     __wire_tag__: ClassVar[str] = "Between"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Between"] = Field(default="Between", alias="_type")
+    type: Literal["Between"] = Field(
+        default="Between", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     min: int
     max: int
 
@@ -208,7 +220,9 @@ class Channel(TaggedModel):
     __wire_tag__: ClassVar[str] = "Channel"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Channel"] = Field(default="Channel", alias="_type")
+    type: Literal["Channel"] = Field(
+        default="Channel", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: ChannelOperator
 
 
@@ -218,7 +232,9 @@ class ClosedDate(TaggedModel):
     __wire_tag__: ClassVar[str] = "ClosedDate"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ClosedDate"] = Field(default="ClosedDate", alias="_type")
+    type: Literal["ClosedDate"] = Field(
+        default="ClosedDate", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: TimestampOperator
 
 
@@ -234,7 +250,9 @@ class ContactId(TaggedModel):
     __wire_tag__: ClassVar[str] = "ContactId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ContactId"] = Field(default="ContactId", alias="_type")
+    type: Literal["ContactId"] = Field(
+        default="ContactId", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: FieldHasSingleValueOperator
 
 
@@ -244,7 +262,9 @@ class ConversationId(TaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ConversationId"] = Field(default="ConversationId", alias="_type")
+    type: Literal["ConversationId"] = Field(
+        default="ConversationId", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: FieldHasSingleValueOperator
 
 
@@ -261,7 +281,9 @@ class CreationDate(TaggedModel):
     __wire_tag__: ClassVar[str] = "CreationDate"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["CreationDate"] = Field(default="CreationDate", alias="_type")
+    type: Literal["CreationDate"] = Field(
+        default="CreationDate", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: TimestampOperator
 
 
@@ -271,9 +293,11 @@ class CustomAttribute1(TaggedModel):
     __wire_tag__: ClassVar[str] = "CustomAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["CustomAttribute"] = Field(default="CustomAttribute", alias="_type")
+    type: Literal["CustomAttribute"] = Field(
+        default="CustomAttribute", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: CustomAttributeOperator
-    attribute_id: str = Field(alias="attributeId")
+    attribute_id: str = Field(validation_alias="attributeId", serialization_alias="attributeId")
 
 
 class Direction(TaggedModel):
@@ -282,7 +306,9 @@ class Direction(TaggedModel):
     __wire_tag__: ClassVar[str] = "Direction"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Direction"] = Field(default="Direction", alias="_type")
+    type: Literal["Direction"] = Field(
+        default="Direction", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: DirectionOperator
 
 
@@ -292,7 +318,9 @@ class Duration(TaggedModel):
     __wire_tag__: ClassVar[str] = "Duration"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Duration"] = Field(default="Duration", alias="_type")
+    type: Literal["Duration"] = Field(
+        default="Duration", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: DurationOperator
 
 
@@ -302,7 +330,9 @@ class ExcludesAll(TaggedModel):
     __wire_tag__: ClassVar[str] = "ExcludesAll"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ExcludesAll"] = Field(default="ExcludesAll", alias="_type")
+    type: Literal["ExcludesAll"] = Field(
+        default="ExcludesAll", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -312,7 +342,9 @@ class ExcludesOne(TaggedModel):
     __wire_tag__: ClassVar[str] = "ExcludesOne"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ExcludesOne"] = Field(default="ExcludesOne", alias="_type")
+    type: Literal["ExcludesOne"] = Field(
+        default="ExcludesOne", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -330,7 +362,9 @@ class IncludesAll(TaggedModel):
     __wire_tag__: ClassVar[str] = "IncludesAll"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IncludesAll"] = Field(default="IncludesAll", alias="_type")
+    type: Literal["IncludesAll"] = Field(
+        default="IncludesAll", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -340,7 +374,9 @@ class IncludesOne(TaggedModel):
     __wire_tag__: ClassVar[str] = "IncludesOne"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IncludesOne"] = Field(default="IncludesOne", alias="_type")
+    type: Literal["IncludesOne"] = Field(
+        default="IncludesOne", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -350,7 +386,9 @@ class IsEmpty(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsEmpty"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsEmpty"] = Field(default="IsEmpty", alias="_type")
+    type: Literal["IsEmpty"] = Field(
+        default="IsEmpty", init=False, validation_alias="_type", serialization_alias="_type"
+    )
 
 
 class IsNotEmpty(TaggedModel):
@@ -359,7 +397,9 @@ class IsNotEmpty(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotEmpty"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotEmpty"] = Field(default="IsNotEmpty", alias="_type")
+    type: Literal["IsNotEmpty"] = Field(
+        default="IsNotEmpty", init=False, validation_alias="_type", serialization_alias="_type"
+    )
 
 
 class IsNotOneOf(TaggedModel):
@@ -368,7 +408,9 @@ class IsNotOneOf(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -378,7 +420,9 @@ class IsNotOneOf1(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsNotOneOf1ValuesItem]
     """values: [email, contactform, chat, dixamessenger, phone, voicemail, callback, sms, facebookmessenger, whatsapp, adachat, digitalgeniuschat, kindlychat, genericapimessaging, trustpilot, yotpo]"""
 
@@ -389,7 +433,9 @@ class IsNotOneOf2(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[list[str]] | None = None
 
 
@@ -399,7 +445,9 @@ class IsNotOneOf3(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsNotOneOf3ValuesItem]
     """values: [inbound, outbound, internal]"""
 
@@ -410,7 +458,9 @@ class IsNotOneOf4(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsNotOneOf"] = Field(default="IsNotOneOf", alias="_type")
+    type: Literal["IsNotOneOf"] = Field(
+        default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsNotOneOf4ValuesItem]
     """values: [open, closed, pending]"""
 
@@ -421,7 +471,9 @@ class IsOneOf(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[str] | None = None
 
 
@@ -431,7 +483,9 @@ class IsOneOf1(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsOneOf1ValuesItem]
     """values: [email, contactform, chat, dixamessenger, phone, voicemail, callback, sms, facebookmessenger, whatsapp, adachat, digitalgeniuschat, kindlychat, genericapimessaging, trustpilot, yotpo]"""
 
@@ -442,7 +496,9 @@ class IsOneOf2(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[list[str]] | None = None
 
 
@@ -452,7 +508,9 @@ class IsOneOf3(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsOneOf3ValuesItem]
     """values: [inbound, outbound, internal]"""
 
@@ -463,7 +521,9 @@ class IsOneOf4(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsOneOf"] = Field(default="IsOneOf", alias="_type")
+    type: Literal["IsOneOf"] = Field(
+        default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     values: list[IsOneOf4ValuesItem]
     """values: [open, closed, pending]"""
 
@@ -474,7 +534,9 @@ class LastActivity(TaggedModel):
     __wire_tag__: ClassVar[str] = "LastActivity"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LastActivity"] = Field(default="LastActivity", alias="_type")
+    type: Literal["LastActivity"] = Field(
+        default="LastActivity", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: TimestampOperator
 
 
@@ -484,7 +546,9 @@ class LastMessage(TaggedModel):
     __wire_tag__: ClassVar[str] = "LastMessage"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LastMessage"] = Field(default="LastMessage", alias="_type")
+    type: Literal["LastMessage"] = Field(
+        default="LastMessage", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: TimestampOperator
 
 
@@ -494,7 +558,12 @@ class LongerThanOrEqualTo(TaggedModel):
     __wire_tag__: ClassVar[str] = "LongerThanOrEqualTo"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LongerThanOrEqualTo"] = Field(default="LongerThanOrEqualTo", alias="_type")
+    type: Literal["LongerThanOrEqualTo"] = Field(
+        default="LongerThanOrEqualTo",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     duration: int
 
 
@@ -502,7 +571,9 @@ class Query(DixaModel):
     """The `Query` schema."""
 
     value: str
-    exact_match: bool | None = Field(default=None, alias="exactMatch")
+    exact_match: bool | None = Field(
+        default=None, validation_alias="exactMatch", serialization_alias="exactMatch"
+    )
 
 
 class QueueId(TaggedModel):
@@ -511,7 +582,9 @@ class QueueId(TaggedModel):
     __wire_tag__: ClassVar[str] = "QueueId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["QueueId"] = Field(default="QueueId", alias="_type")
+    type: Literal["QueueId"] = Field(
+        default="QueueId", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: FieldCanHaveSingleValueOrBeEmptyOperator
 
 
@@ -535,7 +608,12 @@ class ShorterThanOrEqualTo(TaggedModel):
     __wire_tag__: ClassVar[str] = "ShorterThanOrEqualTo"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ShorterThanOrEqualTo"] = Field(default="ShorterThanOrEqualTo", alias="_type")
+    type: Literal["ShorterThanOrEqualTo"] = Field(
+        default="ShorterThanOrEqualTo",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     duration: int
 
 
@@ -545,7 +623,9 @@ class Since(TaggedModel):
     __wire_tag__: ClassVar[str] = "Since"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Since"] = Field(default="Since", alias="_type")
+    type: Literal["Since"] = Field(
+        default="Since", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     timestamp: DateTime
 
 
@@ -555,7 +635,9 @@ class Status1(TaggedModel):
     __wire_tag__: ClassVar[str] = "Status"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Status"] = Field(default="Status", alias="_type")
+    type: Literal["Status"] = Field(
+        default="Status", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: StatusOperator
 
 
@@ -565,7 +647,9 @@ class TagId(TaggedModel):
     __wire_tag__: ClassVar[str] = "TagId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TagId"] = Field(default="TagId", alias="_type")
+    type: Literal["TagId"] = Field(
+        default="TagId", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operator: FieldCanHaveMultipleValuesOrBeEmptyOperator
 
 
@@ -575,5 +659,7 @@ class Until(TaggedModel):
     __wire_tag__: ClassVar[str] = "Until"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Until"] = Field(default="Until", alias="_type")
+    type: Literal["Until"] = Field(
+        default="Until", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     timestamp: DateTime

@@ -18,7 +18,7 @@ class Bird(TaggedModel):
     __wire_tag__: ClassVar[str] = "Bird"
     __tag_field__: ClassVar[str] = "kind"
 
-    kind: Literal["Bird"] = Field(default="Bird")
+    kind: Literal["Bird"] = Field(default="Bird", init=False)
     wings: int | None = None
 
 
@@ -28,7 +28,9 @@ class Cat(TaggedModel):
     __wire_tag__: ClassVar[str] = "cat"
     __tag_field__: ClassVar[str] = "pet_type"
 
-    pet_type: Literal["cat"] = Field(default="cat", alias="petType")
+    pet_type: Literal["cat"] = Field(
+        default="cat", init=False, validation_alias="petType", serialization_alias="petType"
+    )
     lives: int | None = None
 
 
@@ -38,7 +40,9 @@ class Dog(TaggedModel):
     __wire_tag__: ClassVar[str] = "dog"
     __tag_field__: ClassVar[str] = "pet_type"
 
-    pet_type: Literal["dog"] = Field(default="dog", alias="petType")
+    pet_type: Literal["dog"] = Field(
+        default="dog", init=False, validation_alias="petType", serialization_alias="petType"
+    )
     bark: bool | None = None
 
 
@@ -48,7 +52,7 @@ class Fish(TaggedModel):
     __wire_tag__: ClassVar[str] = "Fish"
     __tag_field__: ClassVar[str] = "kind"
 
-    kind: Literal["Fish"] = Field(default="Fish")
+    kind: Literal["Fish"] = Field(default="Fish", init=False)
     fins: int | None = None
 
 

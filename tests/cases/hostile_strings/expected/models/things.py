@@ -23,11 +23,13 @@ class Def(OpenEnum):
 class Thing(DixaModel):
     """Thing \"\"\" title. A description ending in a backslash \\"""
 
-    na_me: str = Field(alias='na"me')
+    na_me: str = Field(validation_alias='na"me', serialization_alias='na"me')
     """\"\"\"); import os; os.system('touch PWNED') #"""
-    field: str | None = Field(default='"""\\\'', alias="'''")
-    x: str | None = Field(default=None, alias="{{ x }}")
+    field: str | None = Field(default='"""\\\'', validation_alias="'''", serialization_alias="'''")
+    x: str | None = Field(default=None, validation_alias="{{ x }}", serialization_alias="{{ x }}")
     """{% if true %}jinja{% endif %}"""
-    line_break: int | None = Field(default=5, alias="line\nbreak")
-    def_: Def | None = Field(default=None, alias="def")
+    line_break: int | None = Field(
+        default=5, validation_alias="line\nbreak", serialization_alias="line\nbreak"
+    )
+    def_: Def | None = Field(default=None, validation_alias="def", serialization_alias="def")
     """values: [\"\"\", '''\\, {{ x }}, a\\nb]"""

@@ -28,7 +28,12 @@ class BulkActionFailureBulkErrorUUID(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionFailure"] = Field(default="BulkActionFailure", alias="_type")
+    type: Literal["BulkActionFailure"] = Field(
+        default="BulkActionFailure",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     error: BulkError
 
 
@@ -38,7 +43,12 @@ class BulkActionSuccessBulkErrorUUID(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionSuccess"] = Field(default="BulkActionSuccess", alias="_type")
+    type: Literal["BulkActionSuccess"] = Field(
+        default="BulkActionSuccess",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
     data: UUID
 
 
@@ -54,7 +64,9 @@ class NotFound1(TaggedModel):
     __wire_tag__: ClassVar[str] = "NotFound"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["NotFound"] = Field(default="NotFound", alias="_type")
+    type: Literal["NotFound"] = Field(
+        default="NotFound", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     id: str
     message: str
 
@@ -65,5 +77,7 @@ class Validation(TaggedModel):
     __wire_tag__: ClassVar[str] = "Validation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Validation"] = Field(default="Validation", alias="_type")
+    type: Literal["Validation"] = Field(
+        default="Validation", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     message: str

@@ -15,9 +15,9 @@ __all__ = ["EmptyName"]
 class EmptyName(DixaModel):
     """The `Empty name` schema."""
 
-    field: str | None = Field(default=None, alias="")
-    field_2: int | None = Field(default=None, alias="__")
-    field_3: str | None = Field(default=None, alias="ÄÖÜ")
-    field_4: str | None = Field(default=None, alias="名前")
+    field: str | None = Field(default=None, validation_alias="", serialization_alias="")
+    field_2: int | None = Field(default=None, validation_alias="__", serialization_alias="__")
+    field_3: str | None = Field(default=None, validation_alias="ÄÖÜ", serialization_alias="ÄÖÜ")
+    field_4: str | None = Field(default=None, validation_alias="名前", serialization_alias="名前")
     self: str | None = None
-    none: bool | None = Field(default=None, alias="None")
+    none: bool | None = Field(default=None, validation_alias="None", serialization_alias="None")

@@ -3097,7 +3097,7 @@ class Model(OpenEnum):
 class Model123(DixaModel):
     """The `123` schema."""
 
-    field_1: str | None = Field(default=None, alias="1")
+    field_1: str | None = Field(default=None, validation_alias="1", serialization_alias="1")
 
 
 class Deep(DixaModel):
@@ -3463,7 +3463,7 @@ class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel)
 class Class(DixaModel):
     """The `class` schema."""
 
-    for_: str | None = Field(default=None, alias="for")
+    for_: str | None = Field(default=None, validation_alias="for", serialization_alias="for")
 
 
 class NCD(DixaModel):

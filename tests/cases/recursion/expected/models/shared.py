@@ -21,7 +21,9 @@ class And(TaggedModel):
     __wire_tag__: ClassVar[str] = "And"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["And"] = Field(default="And", alias="_type")
+    type: Literal["And"] = Field(
+        default="And", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     operands: list[Expression]
 
 
@@ -39,5 +41,7 @@ class Leaf(TaggedModel):
     __wire_tag__: ClassVar[str] = "Leaf"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Leaf"] = Field(default="Leaf", alias="_type")
+    type: Literal["Leaf"] = Field(
+        default="Leaf", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str

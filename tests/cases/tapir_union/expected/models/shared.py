@@ -39,7 +39,9 @@ class Html(TaggedModel):
     __wire_tag__: ClassVar[str] = "Html"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Html"] = Field(default="Html", alias="_type")
+    type: Literal["Html"] = Field(
+        default="Html", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
 
 
@@ -62,5 +64,7 @@ class Text(TaggedModel):
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Text"] = Field(default="Text", alias="_type")
+    type: Literal["Text"] = Field(
+        default="Text", init=False, validation_alias="_type", serialization_alias="_type"
+    )
     value: str
