@@ -47,14 +47,13 @@ def models_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
 
 # Each renderer writes its part of one API's subpackage: (prefix, api, runtime
 # package) -> {path: text}. `runtime` is the import path of `_runtime`.
-API_RENDERERS: list[Callable[[str, Api, str], dict[str, str]]] = [models_files, client_files]
-API_RENDERERS.append(server_files)
+API_RENDERERS: list[Callable[[str, Api, str], dict[str, str]]] = [models_files, client_files, server_files]
 
 
 def api_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     files = {
         f"{prefix}/__init__.py": ENV.get_template("package/api_init.py.jinja").render(
-            header=header(api.source), api=api, extras=[]
+            header=header(api.source), api=api, package=prefix.replace("/", ".")
         ),
     }
     for renderer in API_RENDERERS:

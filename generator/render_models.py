@@ -63,6 +63,7 @@ class _Module:
     enums: list[_Enum] = field(default_factory=list)
     classes: list[_Class] = field(default_factory=list)
     aliases: list[_Alias] = field(default_factory=list)
+    defined: set[str] = field(default_factory=set)  # names defined so far, usable unquoted
 
     @property
     def names(self) -> list[str]:
@@ -85,10 +86,12 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             base = "OpenEnum" if type_.base == "string" else "OpenIntEnum"
             target = module(placement[named.name])
             target.enums.append(_Enum(named.py_name, base, _doc_of(named), type_.members))
+            target.defined.add(named.py_name)
             target.annotator.needs.add(base)
         elif isinstance(type_, ObjectType) and not type_.nullable:
             target = module(placement[named.name])
-            target.classes.append(_class(target.annotator, named, type_))
+            target.classes.append(_class(target.annotator, named, type_, target.defined))
+            target.defined.add(named.py_name)
         else:
             target = module(ALIASES)
             target.aliases.append(_alias(target.annotator, named, type_))
@@ -197,7 +200,7 @@ def _doc_of(named: NamedType) -> str:
     return text
 
 
-def _class(annotator: Annotator, named: NamedType, obj: ObjectType) -> _Class:
+def _class(annotator: Annotator, named: NamedType, obj: ObjectType, defined: set[str]) -> _Class:
     result = _Class(
         py_name=named.py_name,
         base="TaggedModel" if obj.tag is not None else "DixaModel",
@@ -219,12 +222,20 @@ def _class(annotator: Annotator, named: NamedType, obj: ObjectType) -> _Class:
         )
         annotator.needs.update({"Literal", "Field", "ClassVar"})
     for prop in obj.properties:
-        result.fields.append(_field(annotator, prop))
+        result.fields.append(_field(annotator, prop, defined))
     return result
 
 
-def _field(annotator: Annotator, prop: Property) -> _Field:
-    annotation = annotator.annotation(prop.type)
+def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
+    own = Annotator(annotator.api)
+    annotation = own.annotation(prop.type)
+    annotator.needs |= own.needs
+    annotator.refs |= own.refs
+    # Annotations are real expressions where every name they use already
+    # exists (fast to import: nothing for pydantic to parse); only those that
+    # name a later class or another module's type are strings, resolved when
+    # the model is first built.
+    forward = bool(own.refs - defined)
     # A read-only field is only ever sent by the server and a write-only one
     # only by the client: one model serves both directions, so neither is required.
     optional = not prop.required or prop.has_default or prop.read_only or prop.write_only
@@ -252,6 +263,8 @@ def _field(annotator: Annotator, prop: Property) -> _Field:
         doc = f"{direction} {doc or ''}".strip()
     if prop.deprecated:
         doc = "Deprecated. " + (doc or "")
+    if forward:
+        annotation = repr(annotation)
     return _Field(py_name=prop.py_name, annotation=annotation, assignment=assignment, doc=doc)
 
 
