@@ -6,6 +6,12 @@ Classes and enums are grouped by the tag of the operations that use them
 module loads and need their members first, so they all live in
 `models/aliases.py`, which imports the class modules. `models/__init__.py`
 gathers every name, the schema registry and `validate`/`to_wire`.
+
+The models are our own templates rather than datamodel-code-generator's:
+what Dixa needs is beyond its output (a variant built in code sends its `_type`
+while a parsed payload gains none, enums that accept tapir's object form,
+dispatch on the tag with a fallback to shape, value unions that also take the
+bare value), and rendering the IR directly is an order of magnitude faster.
 """
 
 from __future__ import annotations
