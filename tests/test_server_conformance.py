@@ -73,7 +73,8 @@ def _tagged_document(api: str) -> dict[str, Any]:
     for name, model in models.SCHEMAS.items():
         if isinstance(model, type) and issubclass(model, TaggedModel):
             node = schemas[name]
-            wire = model.model_fields[model.__tag_field__].alias or model.__tag_field__
+            field = model.model_fields[model.__tag_field__]
+            wire = field.serialization_alias or field.alias or model.__tag_field__
             node.setdefault("properties", {})[wire] = {"type": "string", "enum": [model.__wire_tag__]}
             node["required"] = sorted({*node.get("required", []), wire})
     return document
