@@ -105,6 +105,17 @@ class _Cache:
             pass
 
 
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """Workers start from a small server process that has imported only black,
+    not from the generator's (large) process: forking that would count its
+    memory once per worker."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 def format_files(files: dict[str, str]) -> dict[str, str]:
     """Return the same files, Python ones formatted; order is kept."""
     jobs: list[tuple[str, int, str]] = []  # (path, piece index, text)
@@ -120,7 +131,7 @@ def format_files(files: dict[str, str]) -> dict[str, str]:
     workers = min(os.cpu_count() or 1, 8)
     if workers > 1 and total > _PARALLEL_BYTES and len(items) > 1:
         order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
-        context = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+        context = _pool_context()
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             done = dict(zip(order, pool.map(_format_piece, [items[i] for i in order])))
         fresh = [done[i] for i in range(len(items))]
