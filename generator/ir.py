@@ -209,6 +209,11 @@ class Operation:
     py_name: str = ""  # method name, e.g. "list_conversations"
     extensions: dict[str, JsonValue] = field(default_factory=dict)
 
+    def types(self) -> list[Type]:
+        """Every type the operation sends or receives."""
+        found = [p.type for p in self.parameters] + [b.type for b in self.bodies]
+        return found + [r.type for r in self.responses if r.type is not None]
+
 
 @dataclass(kw_only=True)
 class SecurityScheme:
@@ -234,6 +239,29 @@ class Api:
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     security: list[dict[str, list[str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    def reachable(self, roots: list[Type]) -> set[str]:
+        """Names of the named types that `roots` use, directly or through others."""
+        seen: set[str] = set()
+        stack = list(roots)
+        while stack:
+            type_ = stack.pop()
+            if isinstance(type_, Ref):
+                if type_.target not in seen:
+                    seen.add(type_.target)
+                    stack.append(self.types[type_.target].type)
+            elif isinstance(type_, ArrayType):
+                stack.append(type_.items)
+            elif isinstance(type_, MapType):
+                stack.append(type_.values)
+            elif isinstance(type_, ObjectType):
+                stack.extend(p.type for p in type_.properties)
+                if type_.additional is not None:
+                    stack.append(type_.additional)
+            elif isinstance(type_, UnionType):
+                stack.extend(type_.variants)
+                stack.extend(type_.bare)
+        return seen
 
     def resolve(self, type_: Type) -> Type:
         """Follow references to the underlying type."""

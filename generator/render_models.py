@@ -155,9 +155,7 @@ def _placement(api: Api) -> dict[str, str]:
     """Type name → module: the resource of the only tag that uses it, else `shared`."""
     users: dict[str, set[str]] = defaultdict(set)
     for operation in api.operations:
-        roots: list[Type] = [p.type for p in operation.parameters] + [b.type for b in operation.bodies]
-        roots += [r.type for r in operation.responses if r.type is not None]
-        for name in _reachable(api, roots):
+        for name in api.reachable(operation.types()):
             users[name].add(operation.resource)
     # Module names that would shadow what models/__init__.py imports or defines.
     reserved = {SHARED, ALIASES, "__init__", "annotations", "validate", "to_wire", "typing"}
@@ -167,29 +165,6 @@ def _placement(api: Api) -> dict[str, str]:
         else SHARED
         for name in api.types
     }
-
-
-def _reachable(api: Api, roots: list[Type]) -> set[str]:
-    seen: set[str] = set()
-    stack = list(roots)
-    while stack:
-        type_ = stack.pop()
-        if isinstance(type_, Ref):
-            if type_.target not in seen:
-                seen.add(type_.target)
-                stack.append(api.types[type_.target].type)
-        elif isinstance(type_, ArrayType):
-            stack.append(type_.items)
-        elif isinstance(type_, MapType):
-            stack.append(type_.values)
-        elif isinstance(type_, ObjectType):
-            stack.extend(p.type for p in type_.properties)
-            if type_.additional is not None:
-                stack.append(type_.additional)
-        elif isinstance(type_, UnionType):
-            stack.extend(type_.variants)
-            stack.extend(type_.bare)
-    return seen
 
 
 # -- classes, fields, aliases ----------------------------------------------------------
