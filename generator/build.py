@@ -34,12 +34,9 @@ from .ir import (
     UnionType,
 )
 from .load import Document, RefResolver
-from .validate import HTTP_METHODS
+from .validate import HTTP_METHODS, PATH_VARIABLE
 
-__all__ = ["PATH_VARIABLE", "build_api"]
-
-# A variable of a path template; an empty one (`/{}/x`) is a variable too, named "".
-PATH_VARIABLE = re.compile(r"{([^{}/]*)}")
+__all__ = ["build_api"]
 
 _COMPONENT = re.compile(r"^/components/schemas/([^/]+)$")
 _PRIMITIVES = {"string", "integer", "number", "boolean"}

@@ -190,9 +190,6 @@ class RefResolver:
         self.documents[uri] = document
         return referencing.Resource.opaque(document.data)
 
-    def absolute(self, ref: str, base_uri: str) -> str:
-        return urljoin(base_uri, ref)
-
     def lookup(self, ref: str, base_uri: str) -> tuple[Any, str, str]:
         """Return (contents, document uri, pointer) for `ref` seen in `base_uri`."""
         key = (ref, base_uri)

@@ -20,16 +20,17 @@ class Annotator:
     """Writes annotations for one API and remembers which names they need."""
 
     api: Api
+    prefix: str = ""  # how generated names are reached, e.g. "models." from a client module
     needs: set[str] = field(default_factory=set)  # runtime/typing names the annotations use
     refs: set[str] = field(default_factory=set)  # generated classes and aliases they use
 
-    def annotation(self, type_: Type, *, quoted_refs: bool = False) -> str:
-        text = self._bare(type_, quoted_refs)
+    def annotation(self, type_: Type) -> str:
+        text = self._bare(type_)
         if type_.nullable and text != "Any":
             text += " | None"
         return text
 
-    def _bare(self, type_: Type, quoted_refs: bool) -> str:
+    def _bare(self, type_: Type) -> str:
         if isinstance(type_, Primitive):
             if type_.name == "string":
                 name = _STRING_FORMATS.get(type_.format or "", "str")
@@ -41,15 +42,15 @@ class Annotator:
         if isinstance(type_, Ref):
             target = self.api.types[type_.target].py_name
             self.refs.add(target)
-            return repr(target) if quoted_refs else target
+            return self.prefix + target
         if isinstance(type_, ArrayType):
-            return f"list[{self.annotation(type_.items, quoted_refs=quoted_refs)}]"
+            return f"list[{self.annotation(type_.items)}]"
         if isinstance(type_, MapType):
-            return f"dict[str, {self.annotation(type_.values, quoted_refs=quoted_refs)}]"
+            return f"dict[str, {self.annotation(type_.values)}]"
         if isinstance(type_, EnumType):
             return self._enum(type_)
         if isinstance(type_, UnionType):
-            return " | ".join(self.annotation(v, quoted_refs=quoted_refs) for v in type_.variants)
+            return " | ".join(self.annotation(v) for v in type_.variants)
         if isinstance(type_, ObjectType):
             self.needs.add("Any")
             return "dict[str, Any]"

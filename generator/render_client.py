@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .build import PATH_VARIABLE
+from .validate import PATH_VARIABLE
 from .ir import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Parameter, Primitive, Ref, Type, UnionType
 from .passes.hoist import pascal
 from .passes.naming import METHOD_ARGUMENTS
@@ -36,16 +36,17 @@ _OPTIONS_DOC = [
 ]
 
 
+@dataclass
 class ModelsAnnotator(Annotator):
     """Annotations of payloads as seen from a client module: models are `models.X`."""
 
-    def _bare(self, type_: Type, quoted_refs: bool) -> str:
-        if isinstance(type_, Ref):
-            return "models." + self.api.types[type_.target].py_name
+    prefix: str = "models."
+
+    def _bare(self, type_: Type) -> str:
         if isinstance(type_, ArrayType):
             # A resource may have a method called `list`, which shadows the builtin in the class body.
             return f"builtins.list[{self.annotation(type_.items)}]"
-        return super()._bare(type_, quoted_refs)
+        return super()._bare(type_)
 
 
 @dataclass

@@ -130,7 +130,7 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
         api=api,
         module=module,
         doc=_module_doc(api, module.name),
-        imports=_imports(annotator.needs, f"{runtime}.models", module),
+        imports=_imports(annotator.needs, f"{runtime}.models", module, bool(foreign) and module.name != ALIASES),
         foreign=sorted(foreign.items()),
         runtime_imports=module.name == ALIASES,
         exports=sorted(own),
@@ -322,15 +322,16 @@ _RUNTIME = (
 )
 
 
-def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[str]:
+def _imports(needs: set[str], runtime_models: str, module: _Module, guarded: bool) -> list[str]:
+    """The module's imports; `guarded`: it imports other modules' names for type checkers only."""
     lines: list[str] = []
     if "date" in needs:
         lines.append("from datetime import date")
     typing_names = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
     if module.aliases:
         typing_names.add("TypeAlias")
-    if module.classes or module.aliases:
-        typing_names.add("TYPE_CHECKING") if module.name != ALIASES else None
+    if guarded:
+        typing_names.add("TYPE_CHECKING")
     if typing_names:
         lines.append(f"from typing import {', '.join(sorted(typing_names))}")
     if "UUID" in needs:

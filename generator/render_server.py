@@ -17,23 +17,12 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .ir import Api, ArrayType, ObjectType, Operation, Ref, Type, UnionType
+from .ir import Api, ArrayType, ObjectType, Operation, Type, UnionType
 from .pytypes import Annotator, literal
 from .render import ENV, header
 
 PAGE_SIZE_PARAMETERS = ("pageLimit", "limit", "page_limit", "pageSize", "per_page")
 ROLES = {"GET": "read", "PUT": "replace", "PATCH": "update", "DELETE": "delete"}
-
-
-@dataclass
-class _ModelsAnnotator(Annotator):
-    """Annotations that name the models through the module (`models.EndUser`),
-    so no model name can clash with the table's own names."""
-
-    def _bare(self, type_: Type, quoted_refs: bool) -> str:
-        if isinstance(type_, Ref):
-            return f"models.{self.api.types[type_.target].py_name}"
-        return super()._bare(type_, quoted_refs)
 
 
 @dataclass
@@ -44,7 +33,8 @@ class _Collection:
 
 
 def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
-    annotator = _ModelsAnnotator(api)
+    # Models are named through the module, so none can clash with the table's own names.
+    annotator = Annotator(api, prefix="models.")
     collections = _collections(api, annotator)
     operations = [_operation(api, annotator, op, collections) for op in api.operations]
     context = dict(header=header(api.source), api=api, runtime=runtime, package=prefix.replace("/", "."))
@@ -56,7 +46,7 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     }
 
 
-def _operation(api: Api, annotator: _ModelsAnnotator, op: Operation, collections: dict[str, _Collection]) -> dict[str, Any]:
+def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[str, _Collection]) -> dict[str, Any]:
     params = []
     for param in op.parameters:
         resolved = api.resolve(param.type)
@@ -119,7 +109,7 @@ def _tuple(items: list[str]) -> str:
 # -- stateful mode -------------------------------------------------------------------
 
 
-def _collections(api: Api, annotator: _ModelsAnnotator) -> dict[str, _Collection]:
+def _collections(api: Api, annotator: Annotator) -> dict[str, _Collection]:
     """Collection paths where a POST creates items: its answer's `data` is an
     object with an `id` the body does not carry, and the path is listed or has
     item routes below it."""

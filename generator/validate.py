@@ -20,7 +20,8 @@ from .load import Document, RefResolver
 __all__ = ["check_fatal", "validate_document"]
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_PATH_VARIABLE = re.compile(r"{([^{}/]+)}")
+# A path template variable; `{}` (unnamed, seen in real specs) counts too.
+PATH_VARIABLE = re.compile(r"{([^{}/]*)}")
 
 
 def check_fatal(document: Document, resolver: RefResolver) -> None:
@@ -117,7 +118,7 @@ def _operation_problems(document: Document, resolver: RefResolver) -> Iterator[D
             continue
         item_pointer = join_pointer("paths", path)
         shared = _parameter_names(item.get("parameters"), document, resolver)
-        variables = _PATH_VARIABLE.findall(path)
+        variables = PATH_VARIABLE.findall(path)
         for method in HTTP_METHODS:
             operation = item.get(method)
             if not isinstance(operation, dict):

@@ -2,7 +2,6 @@
 """Models used by the operations of several tags, or by none."""
 
 from datetime import date
-from typing import TYPE_CHECKING
 
 from pydantic import Field
 
