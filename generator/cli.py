@@ -106,7 +106,9 @@ def generate(
             target, files = out / name, {k.split("/", 1)[1]: v for k, v in files.items()}
         else:
             config = load_config(project.resolve())
-            target, files = project_files(config, strict=strict, dialect=dialect, warn=_warn)
+            target, files = project_files(
+                config, strict=strict, dialect=dialect, warn=_warn, inform=lambda line: click.echo(line, err=True)
+            )
     except SpecError as exc:
         _fail(exc.diagnostics)
     if check:

@@ -17,6 +17,7 @@ from . import __version__
 from .ir import Api
 from typing import Callable
 
+from .release import MANIFEST, spec_copy_name
 from .render import ENV, TEMPLATES, header
 from .render_models import render_models
 from .render_client import client_files
@@ -30,6 +31,7 @@ class ApiPackage:
     name: str  # subpackage, e.g. "v1"
     api: Api
     spec_path: str  # as given in the configuration, for headers and the manifest
+    spec_text: str  # shipped beside the code, and read back by the next release
 
 
 def runtime_files(prefix: str) -> dict[str, str]:
@@ -75,6 +77,7 @@ def distribution(
     named = [(a.name, a.api) for a in apis]
     for entry in apis:
         files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime"))
+        files[f"{package}/{entry.name}/{spec_copy_name(entry.spec_path)}"] = entry.spec_text
     files[f"{package}/__init__.py"] = ENV.get_template("package/root_init.py.jinja").render(
         header=header("the specs in specs/"), description=description, apis=named, package=package, version=version
     )
@@ -105,5 +108,5 @@ def distribution(
             for a in apis
         },
     }
-    files["MANIFEST.json"] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     return files

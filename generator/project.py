@@ -14,6 +14,7 @@ from .diagnostics import Diagnostic
 from .format import format_files
 from .package import ApiPackage, distribution
 from .pipeline import read_api
+from .release import Version, read_previous, release_version
 
 
 @dataclass
@@ -39,12 +40,17 @@ def load_config(root: Path) -> ProjectConfig:
     section = data.get("tool", {}).get("dixagen")
     if not isinstance(section, dict) or not isinstance(section.get("apis"), dict):
         raise click.UsageError(f"{path}: no [tool.dixagen] section with an [tool.dixagen.apis] table")
+    version = str(section.get("version", "0.1.0"))
+    try:
+        Version.parse(version, f"{path}: [tool.dixagen]")
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
     return ProjectConfig(
         root=root,
         out=root / str(section.get("out", "generated")),
         distribution=str(section.get("distribution", "dixa-sdk")),
         package=str(section.get("package", "dixa")),
-        version=str(section.get("version", "0.1.0")),
+        version=version,
         description=str(section.get("description", "Typed Python SDK for the Dixa APIs.")),
         apis={str(k): root / str(v) for k, v in section["apis"].items()},
     )
@@ -57,17 +63,28 @@ def project_files(
     strict: bool | None = None,
     dialect: str = "auto",
     warn: Callable[[list[Diagnostic]], None] = lambda _: None,
+    inform: Callable[[str], None] = lambda _: None,
 ) -> tuple[Path, dict[str, str]]:
     """Render (and format) every file of the project's distribution, in memory."""
     entries = []
     for api_name, spec_path in config.apis.items():
         loaded = read_api(spec_path, strict=True if strict is None else strict, dialect=dialect)  # type: ignore[arg-type]
         warn(loaded.warnings)
-        entries.append(ApiPackage(api_name, loaded.api, spec_path.relative_to(config.root).as_posix()))
+        entries.append(
+            ApiPackage(
+                api_name,
+                loaded.api,
+                spec_path.relative_to(config.root).as_posix(),
+                spec_path.read_text(encoding="utf-8"),
+            )
+        )
+    previous = read_previous(config.out, config.package)
+    release = release_version(config.version, previous, {entry.name: entry.api for entry in entries})
+    inform(f"version {release.version} ({release.reason})")
     files = distribution(
         distribution=config.distribution,
         package=config.package,
-        version=config.version,
+        version=release.version,
         description=config.description,
         apis=entries,
     )

@@ -31,7 +31,8 @@ def test_wheel_builds_with_every_api(tmp_path: Path) -> None:
     (wheel,) = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("dixa/py.typed", "dixa/v1/models/__init__.py", "dixa/beta/models/conversations.py",
-                     "dixa/integrations/models/__init__.py", "dixa/_runtime/models.py"):
+                     "dixa/integrations/models/__init__.py", "dixa/_runtime/models.py",
+                     "dixa/v1/openapi.yaml", "dixa/integrations/openapi.yaml"):
         assert expected in names
 
 

@@ -1,0 +1,158 @@
+"""The distribution's version follows its specs: kept while they do not change,
+raised by what a change does to users (semantic versioning judged by the diff)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.release import Bump, Version
+
+SPEC = {
+    "openapi": "3.0.3",
+    "info": {"title": "Pets", "version": "beta"},
+    "paths": {
+        "/pets": {
+            "get": {
+                "operationId": "listPets",
+                "description": "Every pet.",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Pet": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string"}, "age": {"type": "integer"}},
+            }
+        }
+    },
+}
+
+
+def _project(root: Path, spec: dict[str, object], floor: str) -> None:
+    (root / "specs").mkdir(exist_ok=True)
+    (root / "specs" / "pets.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+    (root / "pyproject.toml").write_text(
+        f'[tool.dixagen]\nout = "out"\ndistribution = "pets-sdk"\npackage = "pets"\nversion = "{floor}"\n\n'
+        '[tool.dixagen.apis]\nv1 = "specs/pets.yaml"\n',
+        encoding="utf-8",
+    )
+
+
+def _generate(root: Path, spec: dict[str, object], floor: str = "1.0.0", check: bool = False) -> tuple[str, str]:
+    """Generate the project; return (version written, the line that explains it)."""
+    _project(root, spec, floor)
+    args = ["generate", "--project", str(root)] + (["--check"] if check else [])
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == (1 if check else 0), result.output
+    explanation = next(line for line in result.stderr.splitlines() if line.startswith("version "))
+    manifest = json.loads((root / "out" / "MANIFEST.json").read_text())
+    return manifest["version"], explanation
+
+
+def _edit(change: str) -> dict[str, object]:
+    spec = json.loads(json.dumps(SPEC))
+    get = spec["paths"]["/pets"]["get"]
+    pet = spec["components"]["schemas"]["Pet"]
+    if change == "wording":
+        get["description"] = "Every pet there is."
+    elif change == "addition":
+        spec["paths"]["/pets/{id}"] = {
+            "get": {
+                "operationId": "getPet",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"204": {"description": "found"}},
+            }
+        }
+    elif change == "breaking":
+        del pet["properties"]["name"]
+        del pet["required"]
+    return spec
+
+
+def test_unchanged_specs_keep_the_version_and_the_spec_ships_with_the_package(tmp_path: Path) -> None:
+    version, why = _generate(tmp_path, SPEC)
+    assert version == "1.0.0" and "first generation" in why
+    shipped = tmp_path / "out" / "pets" / "v1" / "openapi.yaml"
+    assert yaml.safe_load(shipped.read_text()) == SPEC
+    assert 'version = "1.0.0"' in (tmp_path / "out" / "pyproject.toml").read_text()
+    again, why = _generate(tmp_path, SPEC)
+    assert again == "1.0.0" and "did not change" in why
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [("wording", "1.0.1"), ("addition", "1.1.0"), ("breaking", "2.0.0")],
+)
+def test_a_changed_spec_raises_the_version_by_what_the_change_does(
+    tmp_path: Path, change: str, expected: str
+) -> None:
+    _generate(tmp_path, SPEC)
+    version, why = _generate(tmp_path, _edit(change))
+    assert version == expected, why
+    assert why.startswith(f"version {expected} (was 1.0.0;") and "v1" in why
+    assert f'__version__ = "{expected}"' in (tmp_path / "out" / "pets" / "__init__.py").read_text()
+    # Regenerating the same specs again is stable: the change is counted once.
+    assert _generate(tmp_path, _edit(change))[0] == expected
+
+
+def test_check_reports_the_version_a_spec_change_would_bring(tmp_path: Path) -> None:
+    _generate(tmp_path, SPEC)
+    _project(tmp_path, _edit("breaking"), "1.0.0")
+    result = CliRunner().invoke(main, ["generate", "--check", "--project", str(tmp_path)])
+    assert result.exit_code == 1
+    assert '-version = "1.0.0"\n+version = "2.0.0"' in result.stdout
+
+
+def test_the_configured_version_is_a_floor(tmp_path: Path) -> None:
+    _generate(tmp_path, SPEC, floor="0.3.0")
+    assert _generate(tmp_path, _edit("breaking"), floor="0.3.0")[0] == "0.4.0"  # 0.x: breaking moves the minor
+    version, why = _generate(tmp_path, _edit("breaking"), floor="1.0.0")
+    assert version == "1.0.0" and "by hand" in why
+
+
+def test_an_unreadable_previous_spec_counts_as_breaking(tmp_path: Path) -> None:
+    _generate(tmp_path, SPEC)
+    (tmp_path / "out" / "pets" / "v1" / "openapi.yaml").write_text("openapi: [", encoding="utf-8")
+    assert _generate(tmp_path, _edit("wording"))[0] == "2.0.0"
+
+
+def test_a_malformed_configured_version_is_a_usage_error(tmp_path: Path) -> None:
+    _project(tmp_path, SPEC, "one")
+    result = CliRunner().invoke(main, ["generate", "--project", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "version 'one' is not of the form MAJOR.MINOR.PATCH" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "bump", "expected"),
+    [
+        ("1.2.3", Bump.MAJOR, "2.0.0"),
+        ("1.2.3", Bump.MINOR, "1.3.0"),
+        ("1.2.3", Bump.PATCH, "1.2.4"),
+        ("1.2.3", Bump.NONE, "1.2.3"),
+        ("0.2.3", Bump.MAJOR, "0.3.0"),
+        ("0.2.3", Bump.MINOR, "0.2.4"),
+        ("0.2.3", Bump.PATCH, "0.2.4"),
+    ],
+)
+def test_semantic_version_rules(start: str, bump: Bump, expected: str) -> None:
+    assert str(Version.parse(start, "test").raised(bump)) == expected
