@@ -10,6 +10,7 @@ Two shapes:
 
 from __future__ import annotations
 
+import ast
 import json
 from dataclasses import dataclass
 
@@ -22,6 +23,15 @@ from .render import ENV, TEMPLATES, header
 from .render_models import render_models
 from .render_client import client_files
 from .render_server import server_files
+
+def _error_names() -> list[str]:
+    """The exception classes of the runtime (its `__all__`), re-exported by the root package."""
+    tree = ast.parse((TEMPLATES / "runtime" / "errors.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return sorted(ast.literal_eval(node.value))
+    raise RuntimeError("templates/runtime/errors.py has no __all__")
+
 
 RUNTIME_DOC = '"""Support code shared by the generated modules; written once, not per spec."""\n'
 
@@ -79,7 +89,12 @@ def distribution(
         files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime"))
         files[f"{package}/{entry.name}/{spec_copy_name(entry.spec_path)}"] = entry.spec_text
     files[f"{package}/__init__.py"] = ENV.get_template("package/root_init.py.jinja").render(
-        header=header("the specs in specs/"), description=description, apis=named, package=package, version=version
+        header=header("the specs in specs/"),
+        description=description,
+        apis=named,
+        package=package,
+        version=version,
+        errors=_error_names(),
     )
     files[f"{package}/py.typed"] = ""
     common = dict(

@@ -53,3 +53,19 @@ def test_upstream_beta_generates_and_imports(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     assert int(run.stdout) == 498
+
+
+def test_errors_are_importable_from_the_root_without_loading_http_for_models() -> None:
+    """`from dixa import NotFoundError` works, while `import dixa.v1.models` stays free of httpx."""
+    script = (
+        "import sys, dixa.v1.models\n"
+        "assert 'httpx' not in sys.modules, 'models pulled in httpx'\n"
+        "import dixa\n"
+        "from dixa import NotFoundError, DixaError\n"
+        "from dixa._runtime import errors\n"
+        "assert NotFoundError is errors.NotFoundError and issubclass(NotFoundError, DixaError)\n"
+        "assert set(errors.__all__) <= set(dixa.__all__)\n"
+        "try:\n    dixa.NoSuchName\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit('no AttributeError')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT / "generated", capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
