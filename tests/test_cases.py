@@ -145,8 +145,13 @@ def test_keyword_names_are_safe(load_case: Any) -> None:
     payload = {"from": "a", "import": 1, "_type": "t", "type": "u", "model_config": "c", "json": True,
                "date": "2024-01-02", "2fa": False, "fooBar": "x", "foo_bar": "y"}
     value = m.validate("class", payload)
-    assert (value.from_, value.import_, value.type, value.type_2, value.field_2fa) == ("a", 1, "t", "u", False)
+    assert (value.from_, value.import_, value.type_2, value.type, value.field_2fa) == ("a", 1, "t", "u", False)
+    assert (value.foo_bar_2, value.foo_bar) == ("x", "y")
     assert m.to_wire(value) == payload
+    # A field's Python name is never another field's wire key, so one key fills one field.
+    for key, value in [("foo_bar", "y"), ("type", "u"), ("fooBar", "x")]:
+        assert m.to_wire(m.validate("class", {key: value})) == {key: value}
+    assert m.to_wire(m.Class(foo_bar="y", type="u")) == {"foo_bar": "y", "type": "u"}
     assert m.validate("None", "None") is m.NoneModel.NONE
 
 

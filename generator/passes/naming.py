@@ -101,10 +101,21 @@ def run(api: Api) -> None:
 
 
 def _name_fields(obj: ObjectType) -> None:
-    wanted = [identifier(p.wire_name, reserved=RESERVED_FIELD_NAMES) for p in obj.properties]
-    if obj.tag is not None:
-        wanted.append(identifier(obj.tag.property, reserved=RESERVED_FIELD_NAMES))
-    final = _dedupe(wanted)
+    """Python names for the fields (the tag last), unique without case and never
+    another field's wire name: models accept both spellings of a field, so a
+    Python name equal to another field's wire key would let one key fill two
+    fields. A field whose wire name is already its Python name keeps it."""
+    wires = [p.wire_name for p in obj.properties] + ([obj.tag.property] if obj.tag is not None else [])
+    wanted = [identifier(wire, reserved=RESERVED_FIELD_NAMES) for wire in wires]
+    wire_set = set(wires)
+    final = [""] * len(wires)
+    used: set[str] = set()
+    for i in sorted(range(len(wires)), key=lambda i: wanted[i] != wires[i]):  # stable: exact ones first
+        candidate, index = wanted[i], 2
+        while candidate.lower() in used or (candidate in wire_set and candidate != wires[i]):
+            candidate, index = f"{wanted[i]}_{index}", index + 1
+        used.add(candidate.lower())
+        final[i] = candidate
     for prop, py_name in zip(obj.properties, final):
         prop.py_name = py_name
     if obj.tag is not None:

@@ -35,17 +35,15 @@ class Class(DixaModel):
     import_: int | None = Field(
         default=None, validation_alias="import", serialization_alias="import"
     )
-    type: str | None = Field(default=None, validation_alias="_type", serialization_alias="_type")
-    type_2: str | None = Field(default=None, validation_alias="type", serialization_alias="type")
+    type_2: str | None = Field(default=None, validation_alias="_type", serialization_alias="_type")
+    type: str | None = None
     model_config_: str | None = Field(
         default=None, validation_alias="model_config", serialization_alias="model_config"
     )
     json_: bool | None = Field(default=None, validation_alias="json", serialization_alias="json")
     date_: date | None = Field(default=None, validation_alias="date", serialization_alias="date")
     field_2fa: bool | None = Field(default=None, validation_alias="2fa", serialization_alias="2fa")
-    foo_bar: str | None = Field(
+    foo_bar_2: str | None = Field(
         default=None, validation_alias="fooBar", serialization_alias="fooBar"
     )
-    foo_bar_2: str | None = Field(
-        default=None, validation_alias="foo_bar", serialization_alias="foo_bar"
-    )
+    foo_bar: str | None = None
