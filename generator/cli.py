@@ -18,7 +18,7 @@ from . import __version__
 from .diagnostics import Diagnostic, SpecError
 from .format import format_files
 from .ir_json import ir_to_json
-from .package import single_package
+from .package import single_package, static_paths
 from .pipeline import read_api
 from .project import load_config, project_files
 from .write import diff_tree, write_tree
@@ -102,7 +102,8 @@ def generate(
                 raise click.UsageError(f"--package {name!r} is not a valid Python package name")
             loaded = read_api(spec, strict=bool(strict), dialect=dialect)  # type: ignore[arg-type]
             _warn(loaded.warnings)
-            files = format_files(single_package(name, loaded.api))
+            package_files = single_package(name, loaded.api)
+            files = format_files(package_files, ready=static_paths(package_files, name))
             target, files = out / name, {k.split("/", 1)[1]: v for k, v in files.items()}
         else:
             config = load_config(project.resolve())

@@ -45,12 +45,19 @@ class ApiPackage:
 
 
 def runtime_files(prefix: str) -> dict[str, str]:
-    """The static runtime (`templates/runtime/*.py`), copied with the header."""
+    """The static runtime (`templates/runtime/*.py`), copied with the header.
+    These files are kept in black's format (a test checks it), so they are
+    not formatted again: see `static_paths`."""
     files = {f"{prefix}/_runtime/__init__.py": header("dixagen's runtime") + "\n" + RUNTIME_DOC}
     for path in sorted((TEMPLATES / "runtime").glob("*.py")):
         text = path.read_text(encoding="utf-8")
         files[f"{prefix}/_runtime/{path.name}"] = header("dixagen's runtime") + "\n" + text
     return files
+
+
+def static_paths(files: dict[str, str], package: str) -> set[str]:
+    """The files of `files` copied from the static runtime of `package`."""
+    return {path for path in files if path.startswith(f"{package}/_runtime/")}
 
 
 def models_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:

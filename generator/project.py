@@ -12,7 +12,7 @@ import click
 
 from .diagnostics import Diagnostic
 from .format import format_files
-from .package import ApiPackage, distribution
+from .package import ApiPackage, distribution, static_paths
 from .pipeline import read_api
 from .release import Version, read_previous, release_version
 
@@ -88,4 +88,4 @@ def project_files(
         description=config.description,
         apis=entries,
     )
-    return config.out, format_files(files)
+    return config.out, format_files(files, ready=static_paths(files, config.package))

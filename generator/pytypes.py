@@ -62,7 +62,7 @@ class Annotator:
         """`Literal[...]` of the values a Literal may hold (strings, integers,
         booleans); other values (floats, objects) widen to their type."""
         values = [m.value for m in type_.members if isinstance(m.value, (str, int, bool))]
-        parts = ["Literal[" + ", ".join(repr(v) for v in values) + "]"] if values else []
+        parts = ["Literal[" + ", ".join(literal(v) for v in values) + "]"] if values else []
         self.needs.update({"Literal"} if values else set())
         others = [m.value for m in type_.members if not isinstance(m.value, (str, int, bool))]
         for other in dict.fromkeys(_json_type(value) for value in others):
@@ -82,11 +82,32 @@ def _json_type(value: Any) -> str:
 
 
 def literal(value: Any) -> str:
-    """A JSON value as Python source (safe for any string)."""
-    if isinstance(value, bool) or value is None or isinstance(value, (int, float, str)):
+    """A JSON value as Python source (safe for any string), written as black
+    writes it: strings in double quotes unless that takes more escapes."""
+    if isinstance(value, str):
+        return string(value)
+    if isinstance(value, float):
+        return _number(repr(value))
+    if isinstance(value, bool) or value is None or isinstance(value, int):
         return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(literal(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{literal(str(k))}: {literal(v)}" for k, v in value.items()) + "}"
-    return repr(str(value))
+    return string(str(value))
+
+
+def string(text: str) -> str:
+    """`repr(text)`, in double quotes when black would write them: when they
+    need no more backslashes than single quotes."""
+    single = repr(text)
+    if single[0] == '"':  # repr picks double quotes only when there are single ones and no double
+        return single
+    double = '"' + single[1:-1].replace("\\'", "'").replace('"', '\\"') + '"'
+    return double if double.count("\\") <= single.count("\\") else single
+
+
+def _number(text: str) -> str:
+    """A float's repr as black writes it (`1e16`, not `1e+16`)."""
+    mantissa, _, exponent = text.partition("e+")
+    return f"{mantissa}e{exponent}" if exponent else text

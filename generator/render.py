@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from . import __version__
+from .layout import layout
 from .pytypes import literal
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -66,7 +67,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         docstring=docstring,
         pyrepr=literal,
-        pylist=lambda items: "[" + ", ".join(repr(str(i)) for i in items) + "]",
+        code=layout,
         pystr_inline=pystr_inline,
         tomlstr=lambda text: json.dumps(str(text)),
         mdcell=lambda text: " ".join(str(text).replace("|", "\\|").split()),

@@ -16,6 +16,7 @@ from .validate import PATH_VARIABLE
 from .ir import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Parameter, Primitive, Ref, Type, UnionType
 from .passes.hoist import pascal
 from .passes.naming import METHOD_ARGUMENTS
+from .layout import Assign, Chain, Node, call, display, flat
 from .pytypes import Annotator, literal
 from .render import ENV, header
 
@@ -56,11 +57,11 @@ class _Method:
     doc: str
     signature: list[str]
     returns: str
-    path_expr: str
-    call_args: list[str]
-    endpoint: str
+    path_expr: Node
+    call_args: list[Node]
+    endpoint: Assign  # `_CONST: Endpoint[...] = Endpoint(...)`
     iter_signature: list[str] = field(default_factory=list)
-    iter_args: list[str] = field(default_factory=list)
+    iter_args: list[Node] = field(default_factory=list)
     iter_doc: str = ""
     item: str = ""
 
@@ -81,7 +82,17 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     files = {}
     for resource, imports in resources:
         files[f"{prefix}/client/{resource.module}.py"] = ENV.get_template("client/resource.py.jinja").render(
-            header=header(api.source), runtime=runtime, resource=resource, imports=imports, names=_runtime_names(resource)
+            header=header(api.source),
+            runtime=runtime,
+            resource=resource,
+            imports=imports,
+            names=_runtime_names(resource),
+            raw_methods={
+                flavour: [
+                    Assign(f"self.{m.name}", call(f"to_{function}", f"resource.{m.name}")) for m in resource.methods
+                ]
+                for flavour, function in (("", "raw_response"), ("Async", "async_raw_response"))
+            },
         )
     files[f"{prefix}/client/__init__.py"] = ENV.get_template("client/client_init.py.jinja").render(
         header=header(api.source),
@@ -90,6 +101,22 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         resources=[r for r, _ in resources],
         operations={op.operation_id: f"{op.resource}.{op.py_name}" for op in api.operations},
         auth=auth,
+        schemes=Assign(
+            "_AUTH",
+            display(
+                "(",
+                [call("AuthScheme", *(literal(v) for v in (c.param, c.header, c.prefix, c.env))) for c in auth],
+                exploded=True,
+            ),
+        ),
+        credentials=display("{", [f"{literal(c.param)}: {c.param}" for c in auth], head="credentials=", exploded=True),
+        raw_resources={
+            flavour: [
+                Assign(f"self.{r.attribute}", call(f"{flavour}{r.cls}WithRawResponse", f"client.{r.attribute}"))
+                for r, _ in resources
+            ]
+            for flavour in ("", "Async")
+        },
         usage=_usage(auth, [r for r, _ in resources]),
         base_url=api.servers[0] if api.servers else "",
         doc=_client_doc(api),
@@ -102,7 +129,7 @@ def _runtime_names(resource: _Resource) -> list[str]:
     names = {"NOT_GIVEN", "NotGiven", "AsyncResource", "SyncResource", "Endpoint", "TimeoutTypes"}
     names |= {"to_raw_response", "to_async_raw_response"}
     for method in resource.methods:
-        text = " ".join([method.path_expr, method.endpoint, *method.signature])
+        text = " ".join([flat(method.path_expr), flat(method.endpoint), *method.signature])
         names |= {n for n in ("path_param", "Paging", "FileInput") if n in text}
     return sorted(names, key=lambda n: (not n.isupper(), n))
 
@@ -229,17 +256,14 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
     endpoint = _endpoint(op, returns if payload is not None else None, success.envelope if success else None)
     query = [p for p in others if p.location == "query"]
     headers = [p for p in others if p.location == "header"]
-    call_args = []
+    call_args: list[Node] = []
     if query:
-        call_args.append("query={" + ", ".join(f"{literal(p.name)}: {p.py_name}" for p in query) + "}")
+        call_args.append(_query(query))
     if body.call:
         call_args.append(body.call)
     if headers:
-        call_args.append(
-            "extra_headers={**{"
-            + ", ".join(f"{literal(p.name)}: str({p.py_name})" for p in headers)
-            + "}, **(extra_headers or {})}"
-        )
+        sent = display("{", [f"{literal(p.name)}: str({p.py_name})" for p in headers], head="**")
+        call_args.append(display("{", [sent, "**(extra_headers or {})"], head="extra_headers="))
     else:
         call_args.append("extra_headers=extra_headers")
     call_args += ["timeout=timeout", "max_retries=max_retries"]
@@ -251,7 +275,7 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
         returns=returns,
         path_expr=_path_expression(op),
         call_args=call_args,
-        endpoint=endpoint,
+        endpoint=Assign(f"{const}: Endpoint[{returns}]", endpoint),
     )
     if op.paging is not None and isinstance(payload, ArrayType):
         cursor = op.paging.cursor_parameter
@@ -261,7 +285,7 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
         kept_query = [p for p in kept if p.location == "query"]
         method.iter_args = []
         if kept_query:
-            method.iter_args.append("query={" + ", ".join(f"{literal(p.name)}: {p.py_name}" for p in kept_query) + "}")
+            method.iter_args.append(_query(kept_query))
         method.iter_args += ["extra_headers=extra_headers", "timeout=timeout", "max_retries=max_retries"]
         method.iter_doc = _method_doc(
             op,
@@ -301,8 +325,12 @@ def _method_doc(op: Operation, body_doc: str | None, args: list[str], returns: s
     return "\n\n".join(parts)
 
 
-def _endpoint(op: Operation, payload: str | None, envelope: str | None) -> str:
-    args = [literal(op.method), literal(op.path), literal(op.operation_id)]
+def _query(parameters: list[Parameter]) -> Node:
+    return display("{", [f"{literal(p.name)}: {p.py_name}" for p in parameters], head="query=")
+
+
+def _endpoint(op: Operation, payload: str | None, envelope: str | None) -> Node:
+    args: list[Node] = [literal(op.method), literal(op.path), literal(op.operation_id)]
     if payload is not None:
         args.append(f"response=lambda: {payload}")
         if envelope:
@@ -310,25 +338,22 @@ def _endpoint(op: Operation, payload: str | None, envelope: str | None) -> str:
     if op.paging is not None and payload is not None and payload.startswith("builtins.list["):
         paging = op.paging
         args.append(
-            "paging=Paging("
-            + ", ".join(
-                [
-                    literal(paging.style),
-                    literal(paging.cursor_parameter),
-                    _tuple(paging.next_path),
-                    _tuple(paging.items_path),
-                ]
+            call(
+                "paging=Paging",
+                literal(paging.style),
+                literal(paging.cursor_parameter),
+                _tuple(paging.next_path),
+                _tuple(paging.items_path),
             )
-            + ")"
         )
-    return "Endpoint(" + ", ".join(args) + ")"
+    return call("Endpoint", *args)
 
 
-def _tuple(items: list[str]) -> str:
-    return "(" + ", ".join(literal(k) for k in items) + ("," if len(items) == 1 else "") + ")"
+def _tuple(items: list[str]) -> Node:
+    return display("(", [literal(k) for k in items])
 
 
-def _path_expression(op: Operation) -> str:
+def _path_expression(op: Operation) -> Node:
     """The path as a concatenation of literals and encoded parameters: spec text
     only ever appears as a string literal. Variables are found as the IR build
     finds them, so each has its parameter (an empty `{}` one too)."""
@@ -339,7 +364,7 @@ def _path_expression(op: Operation) -> str:
         for index, piece in enumerate(pieces)
         if index % 2 or piece
     ]
-    return " + ".join(parts) if parts else literal("")
+    return Chain(tuple(parts), "+") if len(parts) > 1 else parts[0] if parts else literal("")
 
 
 def _payload(api: Api, type_: Type, envelope: str | None) -> Type | None:
@@ -409,7 +434,7 @@ class _BodyArguments:
     doc: str | None = None
     trailing: list[str] = field(default_factory=list)
     trailing_docs: list[str] = field(default_factory=list)
-    call: str | None = None
+    call: Node | None = None
 
 
 def _body_arguments(api: Api, op: Operation) -> _BodyArguments:
@@ -440,7 +465,7 @@ def _body_arguments(api: Api, op: Operation) -> _BodyArguments:
             required = prop.required and op.body.required
             out.trailing.append(f"{name}: {_form_part(api, prop.type)}{'' if required else ' | NotGiven = NOT_GIVEN'}")
             out.trailing_docs.append(f"{name}: {prop.description or f'the `{prop.wire_name}` part of the form.'}")
-        out.call = "files={" + ", ".join(parts) + "}"
+        out.call = display("{", parts, head="files=")
         return out
     return _BodyArguments(
         leading=[f"body: Mapping[str, {_form_parts(api, resolved)}]{optional}"],

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Property, Ref, Type, UnionType
-from .pytypes import Annotator, literal
+from .layout import Assign, Chain, Node, call, display, import_from, subscript, union
+from .pytypes import Annotator, literal, string
 from .render import ENV, header
 
 SHARED = "shared"
@@ -31,9 +32,7 @@ ALIASES = "aliases"
 
 @dataclass
 class _Field:
-    py_name: str
-    annotation: str
-    assignment: str
+    statement: Node  # `name: annotation` or `name: annotation = value`
     doc: str | None
 
 
@@ -42,7 +41,7 @@ class _Class:
     py_name: str
     base: str
     doc: str
-    tag: Any = None
+    tag: list[Assign] = field(default_factory=list)  # the class variables naming its tag
     fields: list[_Field] = field(default_factory=list)
 
 
@@ -51,13 +50,13 @@ class _Enum:
     py_name: str
     base: str
     doc: str
-    members: list[Any]
+    members: list[Assign]
 
 
 @dataclass
 class _Alias:
     py_name: str
-    expression: str
+    statement: Assign
     doc: str
     depends: set[str] = field(default_factory=set)
 
@@ -91,7 +90,8 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
         if isinstance(type_, EnumType) and type_.base in ("string", "integer") and not type_.nullable:
             base = "OpenEnum" if type_.base == "string" else "OpenIntEnum"
             target = module(placement[named.name])
-            target.enums.append(_Enum(named.py_name, base, _doc_of(named), type_.members))
+            members = [Assign(m.py_name, literal(m.value)) for m in type_.members]
+            target.enums.append(_Enum(named.py_name, base, _doc_of(named), members))
             target.defined.add(named.py_name)
             target.annotator.needs.add(base)
         elif isinstance(type_, ObjectType) and not type_.nullable:
@@ -106,11 +106,15 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
     for name in sorted(modules):
         files[f"{prefix}/models/{name}.py"] = _render_module(api, modules[name], home, runtime)
     exports = sorted(home)
+    order = sorted(modules, key=lambda m: (m == ALIASES, m))
+    class_modules = sorted(m for m in modules if m != ALIASES)
     files[f"{prefix}/models/__init__.py"] = ENV.get_template("models/__init__.py.jinja").render(
         header=header(api.source),
         api=api,
-        modules=[(m, sorted(modules[m].names)) for m in sorted(modules, key=lambda m: (m == ALIASES, m))],
-        class_modules=sorted(m for m in modules if m != ALIASES),
+        modules=[(m, sorted(modules[m].names)) for m in order],
+        import_modules=import_from(".", order),
+        loop=display("(", class_modules, head="for _module in ", exploded=True),
+        class_modules=class_modules,
         exports=exports + ["SCHEMAS", "to_wire", "validate"],
         schemas=[(n.name, n.py_name) for n in api.types.values() if n.component or n.pointer],
         runtime=runtime,
@@ -131,9 +135,9 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
         module=module,
         doc=_module_doc(api, module.name),
         imports=_imports(annotator.needs, f"{runtime}.models", module, bool(foreign) and module.name != ALIASES),
-        foreign=sorted(foreign.items()),
+        foreign=[import_from(f".{source}", names) for source, names in sorted(foreign.items())],
         runtime_imports=module.name == ALIASES,
-        exports=sorted(own),
+        exports=Assign("__all__", display("[", [string(name) for name in sorted(own)])),
         aliases=aliases,
     )
 
@@ -186,21 +190,19 @@ def _class(annotator: Annotator, named: NamedType, obj: ObjectType, defined: set
         py_name=named.py_name,
         base="TaggedModel" if obj.tag is not None else "DixaModel",
         doc=_doc_of(named),
-        tag=obj.tag,
     )
     annotator.needs.add(result.base)
     if obj.tag is not None:
+        value = literal(obj.tag.value)
+        result.tag = [
+            Assign("__wire_tag__: ClassVar[str]", value),
+            Assign("__tag_field__: ClassVar[str]", literal(obj.tag.py_name)),
+        ]
         # The class sets its tag: `init=False` keeps it out of the constructor
         # that type checkers see.
-        arguments = [f"default={obj.tag.value!r}", "init=False", *_wire_name(obj.tag.py_name, obj.tag.property)]
-        result.fields.append(
-            _Field(
-                py_name=obj.tag.py_name,
-                annotation=f"Literal[{obj.tag.value!r}]",
-                assignment=f" = Field({', '.join(arguments)})",
-                doc=None,
-            )
-        )
+        arguments = [f"default={value}", "init=False", *_wire_name(obj.tag.py_name, obj.tag.property)]
+        statement = Assign(f"{obj.tag.py_name}: Literal[{value}]", call("Field", *arguments))
+        result.fields.append(_Field(statement=statement, doc=None))
         annotator.needs.update({"Literal", "Field", "ClassVar"})
     for prop in obj.properties:
         result.fields.append(_field(annotator, prop, defined))
@@ -231,13 +233,12 @@ def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
     elif optional:
         arguments.append("default=None")
     arguments += _wire_name(prop.py_name, prop.wire_name)
+    value: Node | None = None
     if arguments == ["default=None"]:
-        assignment = " = None"
+        value = "None"
     elif arguments:
         annotator.needs.add("Field")
-        assignment = f" = Field({', '.join(arguments)})"
-    else:
-        assignment = ""
+        value = call("Field", *arguments)
     doc = prop.description
     if prop.read_only or prop.write_only:
         direction = "Read-only: set by the server." if prop.read_only else "Write-only: never sent back."
@@ -245,8 +246,9 @@ def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
     if prop.deprecated:
         doc = "Deprecated. " + (doc or "")
     if forward:
-        annotation = repr(annotation)
-    return _Field(py_name=prop.py_name, annotation=annotation, assignment=assignment, doc=doc)
+        annotation = string(annotation)
+    target = f"{prop.py_name}: {annotation}"
+    return _Field(statement=target if value is None else Assign(target, value), doc=doc)
 
 
 def _wire_name(py_name: str, wire_name: str) -> list[str]:
@@ -258,30 +260,35 @@ def _wire_name(py_name: str, wire_name: str) -> list[str]:
     """
     if py_name == wire_name:
         return []
-    return [f"validation_alias={wire_name!r}", f"serialization_alias={wire_name!r}"]
+    return [f"validation_alias={literal(wire_name)}", f"serialization_alias={literal(wire_name)}"]
 
 
 def _alias(annotator: Annotator, named: NamedType, type_: Type) -> _Alias:
+    value: Node
     if isinstance(type_, UnionType) and type_.style == "tagged":
-        parts = []
-        for value, target in type_.tags.items():
-            parts.append(f"Annotated[{annotator.annotation(Ref(target=target))}, Tag({value!r})]")
-        parts.append("Annotated[UnknownVariant, Tag(UNKNOWN_TAG)]")
-        bare = ""
+        parts: list[Node] = []
+        for tag, target in type_.tags.items():
+            parts.append(subscript("Annotated", annotator.annotation(Ref(target=target)), call("Tag", literal(tag))))
+        parts.append(subscript("Annotated", "UnknownVariant", call("Tag", "UNKNOWN_TAG")))
+        bare: list[Node] = []
         if type_.bare:
             plain = " | ".join(annotator.annotation(v) for v in type_.bare)
-            parts.append(f"Annotated[{plain}, Tag(BARE_TAG)]")
-            bare = ", bare=True"
+            parts.append(subscript("Annotated", union(plain), call("Tag", "BARE_TAG")))
+            bare = ["bare=True"]
             annotator.needs.add("BARE_TAG")
-        table = ", ".join(f"{value!r}: {annotator.api.types[t].py_name}" for value, t in type_.tags.items())
-        expression = f"Annotated[{' | '.join(parts)}, tag_discriminator({type_.tag_property!r}, {{{table}}}{bare})]"
+        table = display(
+            "{", [f"{literal(tag)}: {annotator.api.types[t].py_name}" for tag, t in type_.tags.items()]
+        )
+        discriminator = call("tag_discriminator", literal(type_.tag_property), table, *bare)
+        value = subscript("Annotated", Chain(tuple(parts)), discriminator)
         if type_.nullable:
-            expression = f"{expression} | None"
+            value = Chain((value, "None"))
         annotator.needs.update({"Annotated", "Tag", "UNKNOWN_TAG", "UnknownVariant", "tag_discriminator"})
     else:
-        expression = annotator.annotation(type_)
+        value = union(annotator.annotation(type_))
     depends = {annotator.api.types[ref].py_name for ref in _refs(type_)}
-    return _Alias(py_name=named.py_name, expression=expression, doc=_doc_of(named), depends=depends)
+    statement = Assign(f"{named.py_name}: TypeAlias", value)
+    return _Alias(py_name=named.py_name, statement=statement, doc=_doc_of(named), depends=depends)
 
 
 def _refs(type_: Type) -> list[str]:
@@ -322,9 +329,10 @@ _RUNTIME = (
 )
 
 
-def _imports(needs: set[str], runtime_models: str, module: _Module, guarded: bool) -> list[str]:
-    """The module's imports; `guarded`: it imports other modules' names for type checkers only."""
-    lines: list[str] = []
+def _imports(needs: set[str], runtime_models: str, module: _Module, guarded: bool) -> list[Node]:
+    """The module's imports (a blank line between groups); `guarded`: it
+    imports other modules' names for type checkers only."""
+    lines: list[Node] = []
     if "date" in needs:
         lines.append("from datetime import date")
     typing_names = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
@@ -333,15 +341,15 @@ def _imports(needs: set[str], runtime_models: str, module: _Module, guarded: boo
     if guarded:
         typing_names.add("TYPE_CHECKING")
     if typing_names:
-        lines.append(f"from typing import {', '.join(sorted(typing_names))}")
+        lines.append(import_from("typing", sorted(typing_names)))
     if "UUID" in needs:
         lines.append("from uuid import UUID")
     pydantic_names = {n for n in ("Field", "Tag") if n in needs}
     if pydantic_names:
-        lines.append("")
-        lines.append(f"from pydantic import {', '.join(sorted(pydantic_names))}")
+        lines.extend([""] if lines else [])
+        lines.append(import_from("pydantic", sorted(pydantic_names)))
     runtime_names = sorted(n for n in _RUNTIME if n in needs)
     if runtime_names:
-        lines.append("")
-        lines.append(f"from {runtime_models} import {', '.join(runtime_names)}")
+        lines.extend([""] if lines else [])
+        lines.append(import_from(runtime_models, runtime_names))
     return lines

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .ir import Api, ArrayType, ObjectType, Operation, Type, UnionType
+from .layout import Node, call, display
 from .pytypes import Annotator, literal
 from .render import ENV, header
 
@@ -52,10 +53,24 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
         resolved = api.resolve(param.type)
         array = isinstance(resolved, ArrayType)
         type_ = annotator.annotation(resolved.items if isinstance(resolved, ArrayType) else param.type)
-        params.append(dict(name=literal(param.name), location=literal(param.location), type=type_, required=param.required, array=array))
+        params.append(
+            call(
+                "Param",
+                literal(param.name),
+                literal(param.location),
+                type_,
+                f"required={param.required}",
+                f"array={array}",
+            )
+        )
     body = None
     if op.body is not None:
-        body = dict(type=annotator.annotation(op.body.type), content_type=literal(op.body.content_type), required=op.body.required)
+        body = call(
+            "body=Body",
+            annotator.annotation(op.body.type),
+            literal(op.body.content_type),
+            f"required={op.body.required}",
+        )
     replies = []
     for response in op.responses:
         examples = {name: json.dumps(value, separators=(",", ":"), ensure_ascii=False) for name, value in response.examples.items()}
@@ -65,7 +80,9 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
                 type=annotator.annotation(response.type) if response.type is not None else "None",
                 content_type=literal(response.content_type),
                 envelope=literal(response.envelope),
-                examples={literal(k): literal(v) for k, v in examples.items()},
+                examples=display(
+                    "{", [f"{literal(k)}: {literal(v)}" for k, v in examples.items()], head="examples=", exploded=True
+                ),
             )
         )
     return dict(
@@ -73,13 +90,18 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
         method=literal(op.method),
         path=literal(op.path),
         summary=op.summary or "",
-        params=params,
+        params=display("(", params, head="params=", exploded=True),
         body=body,
         replies=replies,
         secured=_secured(api, op),
         paging=_paging(op),
         resource=_resource(api, op, collections),
-        parents=[dict(collection=literal(c), param=literal(p)) for c, p in _parents(op, collections)],
+        parents=display(
+            "(",
+            [call("Parent", literal(c), literal(p)) for c, p in _parents(op, collections)],
+            head="parents=",
+            exploded=True,
+        ),
     )
 
 
@@ -89,21 +111,23 @@ def _secured(api: Api, op: Operation) -> bool:
     return bool(requirements) and all(requirements)
 
 
-def _paging(op: Operation) -> dict[str, str] | None:
+def _paging(op: Operation) -> Node | None:
     if op.paging is None:
         return None
     query = [p.name for p in op.parameters if p.location == "query"]
     limit = next((name for name in PAGE_SIZE_PARAMETERS if name in query), None)
-    return dict(
-        cursor=literal(op.paging.cursor_parameter or "pageKey"),
-        limit=literal(limit),
-        next_path=_tuple(op.paging.next_path),
-        items_path=_tuple(op.paging.items_path),
+    return call(
+        "paging=Paging",
+        literal(op.paging.cursor_parameter or "pageKey"),
+        literal(limit),
+        _tuple(op.paging.next_path),
+        _tuple(op.paging.items_path),
     )
 
 
-def _tuple(items: list[str]) -> str:
-    return "(" + "".join(f"{literal(item)}, " for item in items) + ")"
+def _tuple(items: list[str]) -> Node:
+    """A path into the answer, one key per line (as the table has always been written)."""
+    return display("(", [literal(item) for item in items], exploded=True)
 
 
 # -- stateful mode -------------------------------------------------------------------

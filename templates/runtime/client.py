@@ -166,7 +166,9 @@ def _json_default(value: Any) -> Any:
 
 
 def _encode_json(body: Any) -> bytes:
-    return json.dumps(body, default=_json_default, separators=(",", ":"), ensure_ascii=False).encode()
+    return json.dumps(
+        body, default=_json_default, separators=(",", ":"), ensure_ascii=False
+    ).encode()
 
 
 def _typed_dict(name: str, fields: Mapping[str, Any]) -> Any:
@@ -180,7 +182,16 @@ class Endpoint(Generic[T]):
     called on first use so that importing a client does not build models.
     """
 
-    __slots__ = ("method", "path", "operation_id", "idempotent", "envelope", "paging", "_response", "_adapter")
+    __slots__ = (
+        "method",
+        "path",
+        "operation_id",
+        "idempotent",
+        "envelope",
+        "paging",
+        "_response",
+        "_adapter",
+    )
 
     def __init__(
         self,
@@ -278,7 +289,10 @@ def _paging_shape(paging: Paging, items: Any) -> Any:
     """A TypedDict that reads only the items (required) and the next cursor
     (optional, may be null) of a page, wherever the paging says they are."""
     tree: dict[str, Any] = {}
-    for path, leaf in ((paging.items_path, (True, items)), (paging.next_path, (False, Union[str, None]))):
+    for path, leaf in (
+        (paging.items_path, (True, items)),
+        (paging.next_path, (False, Union[str, None])),
+    ):
         node = tree
         for key in path[:-1]:
             node = node.setdefault(key, {})
@@ -337,7 +351,9 @@ def to_raw_response(method: Callable[P, T]) -> Callable[P, APIResponse[T]]:
     return cast(Callable[P, APIResponse[T]], method)
 
 
-def to_async_raw_response(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[APIResponse[T]]]:
+def to_async_raw_response(
+    method: Callable[P, Awaitable[T]],
+) -> Callable[P, Awaitable[APIResponse[T]]]:
     """The async twin of `to_raw_response`."""
     return cast(Callable[P, Awaitable[APIResponse[T]]], method)
 
@@ -421,7 +437,16 @@ class _Base:
     ) -> Self:
         """A client sharing this one's connection pool with some settings changed."""
         new = object.__new__(type(self))
-        for name in ("_base_url", "_headers", "_secret", "_timeout", "_max_retries", "_retry_non_idempotent", "_raw", "_http"):
+        for name in (
+            "_base_url",
+            "_headers",
+            "_secret",
+            "_timeout",
+            "_max_retries",
+            "_retry_non_idempotent",
+            "_raw",
+            "_http",
+        ):
             setattr(new, name, getattr(self, name))
         new._owns_http = False
         if not isinstance(timeout, NotGiven):
@@ -442,7 +467,9 @@ class _Base:
     ) -> Self:
         """This client with other defaults, sharing its connections:
         `client.with_options(max_retries=5).end_users.list()`."""
-        return self._copy(timeout=timeout, max_retries=max_retries, retry_non_idempotent=retry_non_idempotent)
+        return self._copy(
+            timeout=timeout, max_retries=max_retries, retry_non_idempotent=retry_non_idempotent
+        )
 
     @property
     def base_url(self) -> str:
@@ -479,7 +506,11 @@ class _Base:
             headers = {**headers, **extra_headers}
         params = None
         if query:
-            params = {k: _query_value(v) for k, v in query.items() if not isinstance(v, NotGiven) and v is not None}
+            params = {
+                k: _query_value(v)
+                for k, v in query.items()
+                if not isinstance(v, NotGiven) and v is not None
+            }
         content = None
         multipart = None
         if isinstance(files, Mapping):
@@ -500,7 +531,14 @@ class _Base:
     def _retries(self, max_retries: int | NotGiven) -> int:
         return self._max_retries if isinstance(max_retries, NotGiven) else max_retries
 
-    def _status_delay(self, request: httpx.Request, response: httpx.Response, idempotent: bool, retries: int, allowed: int) -> float | None:
+    def _status_delay(
+        self,
+        request: httpx.Request,
+        response: httpx.Response,
+        idempotent: bool,
+        retries: int,
+        allowed: int,
+    ) -> float | None:
         """How long to wait before sending again after an error status, or None to give up."""
         status = response.status_code
         if retries >= allowed or not (status in _RETRY_STATUSES or status >= 500):
@@ -512,19 +550,25 @@ class _Base:
             return _backoff(retries)
         return retry_after if retry_after <= MAX_RETRY_AFTER else None
 
-    def _error_delay(self, error: httpx.TransportError, idempotent: bool, retries: int, allowed: int) -> float | None:
+    def _error_delay(
+        self, error: httpx.TransportError, idempotent: bool, retries: int, allowed: int
+    ) -> float | None:
         """How long to wait after a transport error, or None to give up.
 
         A request that never reached the server (connect errors and timeouts,
         pool timeouts) may always be sent again; any other may have been acted on."""
         if retries >= allowed:
             return None
-        reached = not isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+        reached = not isinstance(
+            error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+        )
         if reached and not (idempotent or self._retry_non_idempotent):
             return None
         return _backoff(retries)
 
-    def _connection_error(self, error: httpx.TransportError, request: httpx.Request) -> APIConnectionError:
+    def _connection_error(
+        self, error: httpx.TransportError, request: httpx.Request
+    ) -> APIConnectionError:
         what = f"{request.method} {request.url.copy_with(query=None)}"
         if isinstance(error, httpx.TimeoutException):
             return APITimeoutError(f"request timed out: {what}", request=request)
@@ -535,7 +579,12 @@ class _Base:
 
     def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
         if log.isEnabledFor(logging.DEBUG):
-            log.debug("%s %s -> %s", response.request.method, response.request.url.copy_with(query=None), response.status_code)
+            log.debug(
+                "%s %s -> %s",
+                response.request.method,
+                response.request.url.copy_with(query=None),
+                response.status_code,
+            )
         if response.status_code >= 300:
             raise status_error(response, _body(response), self._secret)
         if self._raw:
@@ -550,7 +599,9 @@ class _Base:
         return Page(items=items, next=endpoint.paging.next_from(link), response=response)
 
 
-def _credential(schemes: Sequence[AuthScheme], credentials: Mapping[str, str | None]) -> tuple[AuthScheme, str]:
+def _credential(
+    schemes: Sequence[AuthScheme], credentials: Mapping[str, str | None]
+) -> tuple[AuthScheme, str]:
     given = [(scheme, credentials.get(scheme.param)) for scheme in schemes]
     explicit = [(scheme, value) for scheme, value in given if value]
     if len(explicit) > 1:
@@ -575,7 +626,11 @@ def _multipart(fields: Mapping[str, Any]) -> list[tuple[str, Any]]:
     for name, value in fields.items():
         if isinstance(value, NotGiven) or value is None:
             continue
-        many = isinstance(value, Iterable) and not isinstance(value, (str, Mapping)) and not _is_file(value)
+        many = (
+            isinstance(value, Iterable)
+            and not isinstance(value, (str, Mapping))
+            and not _is_file(value)
+        )
         for item in value if many else [value]:
             parts.append((name, item if _is_file(item) else (None, _scalar(item))))
     return parts
@@ -635,8 +690,19 @@ class SyncBaseClient(_Base):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> T:
-        request = self._build(self._http, endpoint.method, self._base_url + path, query, body, files, extra_headers, timeout)
-        return self._finish(endpoint, self._send(request, endpoint.idempotent, self._retries(max_retries)))
+        request = self._build(
+            self._http,
+            endpoint.method,
+            self._base_url + path,
+            query,
+            body,
+            files,
+            extra_headers,
+            timeout,
+        )
+        return self._finish(
+            endpoint, self._send(request, endpoint.idempotent, self._retries(max_retries))
+        )
 
     def _send(self, request: httpx.Request, idempotent: bool, allowed: int) -> httpx.Response:
         retries = 0
@@ -654,7 +720,9 @@ class SyncBaseClient(_Base):
                 if delay is None:
                     return response
                 response.close()
-            log.info("retrying %s %s in %.2fs", request.method, request.url.copy_with(query=None), delay)
+            log.info(
+                "retrying %s %s in %.2fs", request.method, request.url.copy_with(query=None), delay
+            )
             retries += 1
             _sleep(delay)
 
@@ -670,9 +738,15 @@ class SyncBaseClient(_Base):
     ) -> SyncPager[T]:
         def fetch(cursor: str | None) -> Page[T]:
             assert endpoint.paging is not None
-            url, params = endpoint.paging.request(self._base_url + path, query, cursor, self._next_url)
-            request = self._build(self._http, endpoint.method, url, params, NOT_GIVEN, None, extra_headers, timeout)
-            return self._page(endpoint, self._send(request, endpoint.idempotent, self._retries(max_retries)))
+            url, params = endpoint.paging.request(
+                self._base_url + path, query, cursor, self._next_url
+            )
+            request = self._build(
+                self._http, endpoint.method, url, params, NOT_GIVEN, None, extra_headers, timeout
+            )
+            return self._page(
+                endpoint, self._send(request, endpoint.idempotent, self._retries(max_retries))
+            )
 
         return SyncPager(fetch)
 
@@ -727,8 +801,19 @@ class AsyncBaseClient(_Base):
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
     ) -> T:
-        request = self._build(self._http, endpoint.method, self._base_url + path, query, body, files, extra_headers, timeout)
-        return self._finish(endpoint, await self._send(request, endpoint.idempotent, self._retries(max_retries)))
+        request = self._build(
+            self._http,
+            endpoint.method,
+            self._base_url + path,
+            query,
+            body,
+            files,
+            extra_headers,
+            timeout,
+        )
+        return self._finish(
+            endpoint, await self._send(request, endpoint.idempotent, self._retries(max_retries))
+        )
 
     async def _send(self, request: httpx.Request, idempotent: bool, allowed: int) -> httpx.Response:
         retries = 0
@@ -746,7 +831,9 @@ class AsyncBaseClient(_Base):
                 if delay is None:
                     return response
                 await response.aclose()
-            log.info("retrying %s %s in %.2fs", request.method, request.url.copy_with(query=None), delay)
+            log.info(
+                "retrying %s %s in %.2fs", request.method, request.url.copy_with(query=None), delay
+            )
             retries += 1
             await _async_sleep(delay)
 
@@ -762,9 +849,15 @@ class AsyncBaseClient(_Base):
     ) -> AsyncPager[T]:
         async def fetch(cursor: str | None) -> Page[T]:
             assert endpoint.paging is not None
-            url, params = endpoint.paging.request(self._base_url + path, query, cursor, self._next_url)
-            request = self._build(self._http, endpoint.method, url, params, NOT_GIVEN, None, extra_headers, timeout)
-            return self._page(endpoint, await self._send(request, endpoint.idempotent, self._retries(max_retries)))
+            url, params = endpoint.paging.request(
+                self._base_url + path, query, cursor, self._next_url
+            )
+            request = self._build(
+                self._http, endpoint.method, url, params, NOT_GIVEN, None, extra_headers, timeout
+            )
+            return self._page(
+                endpoint, await self._send(request, endpoint.idempotent, self._retries(max_retries))
+            )
 
         return AsyncPager(fetch)
 

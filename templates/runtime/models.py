@@ -138,7 +138,9 @@ class OpenEnum(str, Enum):
         return core_schema.no_info_before_validator_function(
             cls._from_object_form,
             schema,
-            serialization=core_schema.wrap_serializer_function_ser_schema(_enum_wire_form, schema=schema),
+            serialization=core_schema.wrap_serializer_function_ser_schema(
+                _enum_wire_form, schema=schema
+            ),
         )
 
     @classmethod

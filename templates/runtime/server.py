@@ -159,7 +159,12 @@ class StubApp(FastAPI):
         for path in sorted(by_path, key=_specificity):
             template, names = _starlette_path(path)
             self.router.routes.append(
-                Route(template, self._endpoint(by_path[path], names), methods=list(by_path[path]), include_in_schema=False)
+                Route(
+                    template,
+                    self._endpoint(by_path[path], names),
+                    methods=list(by_path[path]),
+                    include_in_schema=False,
+                )
             )
 
     # -- public ------------------------------------------------------------------
@@ -168,7 +173,9 @@ class StubApp(FastAPI):
         """Answer `operation_id` with `handler` from now on (the request is
         still authenticated and validated first). Returns the handler."""
         if operation_id not in self.operations:
-            raise KeyError(f"no operation {operation_id!r}; known: {', '.join(sorted(self.operations))}")
+            raise KeyError(
+                f"no operation {operation_id!r}; known: {', '.join(sorted(self.operations))}"
+            )
         self._overrides[operation_id] = handler
         return handler
 
@@ -198,7 +205,9 @@ class StubApp(FastAPI):
 
         return endpoint
 
-    async def _parse(self, compiled: _Compiled, request: Request, names: dict[str, str]) -> StubRequest:
+    async def _parse(
+        self, compiled: _Compiled, request: Request, names: dict[str, str]
+    ) -> StubRequest:
         op = compiled.operation
         if op.secured and not request.headers.get("authorization", "").strip():
             raise StubError(401, "Unauthorized: the Authorization header is missing or empty")
@@ -209,7 +218,11 @@ class StubApp(FastAPI):
                 raw: Any = path_values.get(param.name)
                 call.path[param.name] = self._param(compiled, param, raw)
             elif param.location == "query":
-                raw = request.query_params.getlist(param.name) if param.array else request.query_params.get(param.name)
+                raw = (
+                    request.query_params.getlist(param.name)
+                    if param.array
+                    else request.query_params.get(param.name)
+                )
                 call.query[param.name] = self._param(compiled, param, raw)
             elif param.location == "header":
                 raw = request.headers.get(param.name)
@@ -217,7 +230,9 @@ class StubApp(FastAPI):
                     raw = [part.strip() for part in raw.split(",")]
                 call.headers[param.name] = self._param(compiled, param, raw)
             else:
-                call.headers[param.name] = self._param(compiled, param, request.cookies.get(param.name))
+                call.headers[param.name] = self._param(
+                    compiled, param, request.cookies.get(param.name)
+                )
         if op.body is not None:
             call.body = await self._body(compiled, request)
         call.prefer = _prefer(request.headers.get("prefer"))
@@ -250,7 +265,10 @@ class StubApp(FastAPI):
         mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if not _same_media(mime, body.content_type):
             got = mime or "none"
-            raise StubError(400, f"Invalid value for: body (expected Content-Type {body.content_type}, got {got})")
+            raise StubError(
+                400,
+                f"Invalid value for: body (expected Content-Type {body.content_type}, got {got})",
+            )
         if not _is_json(body.content_type):
             return raw  # multipart and other media are accepted as they come
         try:
@@ -271,13 +289,19 @@ class StubApp(FastAPI):
             chunks.append(chunk)
         return b"".join(chunks)
 
-    async def _overridden(self, compiled: _Compiled, call: StubRequest, handler: Handler) -> Response:
+    async def _overridden(
+        self, compiled: _Compiled, call: StubRequest, handler: Handler
+    ) -> Response:
         result = handler(call)
         if inspect.isawaitable(result):
             result = await result
         if isinstance(result, Response):
             return result
-        status = int(compiled.success.status) if compiled.success and compiled.success.status.isdigit() else 200
+        status = (
+            int(compiled.success.status)
+            if compiled.success and compiled.success.status.isdigit()
+            else 200
+        )
         if isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], int):
             status, result = result
         if result is None:
@@ -293,7 +317,13 @@ class StubApp(FastAPI):
             stateful = self._stateful(compiled, call, reply, status)
             if stateful is not None:
                 return stateful
-        return self._canned(compiled, reply, status, call.prefer.get("example"), call.prefer.get("dynamic") == "true")
+        return self._canned(
+            compiled,
+            reply,
+            status,
+            call.prefer.get("example"),
+            call.prefer.get("dynamic") == "true",
+        )
 
     def _chosen(self, compiled: _Compiled, prefer: dict[str, str]) -> tuple[Reply, int]:
         replies = compiled.operation.replies
@@ -309,7 +339,9 @@ class StubApp(FastAPI):
                 if reply.status.upper() == status.upper() and code.isdigit():
                     return reply, int(code)
         documented = ", ".join(r.status for r in replies)
-        raise StubError(400, f"Prefer: code={code} is not a documented status of this operation ({documented})")
+        raise StubError(
+            400, f"Prefer: code={code} is not a documented status of this operation ({documented})"
+        )
 
     def _canned(
         self, compiled: _Compiled, reply: Reply, status: int, example: str | None, dynamic: bool
@@ -321,10 +353,15 @@ class StubApp(FastAPI):
         content, media = canned
         return Response(content, status_code=status, media_type=media)
 
-    def _encode(self, compiled: _Compiled, reply: Reply, example: str | None, dynamic: bool) -> tuple[bytes, str | None]:
+    def _encode(
+        self, compiled: _Compiled, reply: Reply, example: str | None, dynamic: bool
+    ) -> tuple[bytes, str | None]:
         if example is not None and example not in reply.examples:
             names = ", ".join(reply.examples) or "none"
-            raise StubError(400, f"Prefer: example={example} is not an example of response {reply.status} ({names})")
+            raise StubError(
+                400,
+                f"Prefer: example={example} is not an example of response {reply.status} ({names})",
+            )
         if reply.type is None and not reply.examples:
             return b"", None
         media = reply.content_type or JSON
@@ -345,7 +382,9 @@ class StubApp(FastAPI):
 
     # -- stateful mode -----------------------------------------------------------
 
-    def _stateful(self, compiled: _Compiled, call: StubRequest, reply: Reply, status: int) -> Response | None:
+    def _stateful(
+        self, compiled: _Compiled, call: StubRequest, reply: Reply, status: int
+    ) -> Response | None:
         op = compiled.operation
         raw_path = {k: _key(v) for k, v in call.path.items()}
         for parent in op.parents:
@@ -370,13 +409,17 @@ class StubApp(FastAPI):
         if resource.role == "delete":
             self.store.delete(collection, item_id)
         elif resource.role in ("replace", "update"):
-            stored = self._merged(resource.item, stored, _wire_object(call.body), keep={resource.id_property})
+            stored = self._merged(
+                resource.item, stored, _wire_object(call.body), keep={resource.id_property}
+            )
             self.store.put(collection, item_id, stored)
         return _item_response(reply, status, stored)
 
     def _create(self, resource: Resource, body: Any) -> dict[str, Any]:
         self._counter += 1
-        base = Synthesizer(f"{self.seed}:{resource.collection}:{self._counter}").value(resource.item)
+        base = Synthesizer(f"{self.seed}:{resource.collection}:{self._counter}").value(
+            resource.item
+        )
         base = base if isinstance(base, dict) else {}
         base[resource.id_property] = self._new_id(resource)
         return self._merged(resource.item, base, _wire_object(body), keep={resource.id_property})
@@ -387,7 +430,9 @@ class StubApp(FastAPI):
             return self._counter
         return str(self._ids.uuid())
 
-    def _merged(self, item_type: Any, base: dict[str, Any], changes: dict[str, Any], keep: set[str]) -> dict[str, Any]:
+    def _merged(
+        self, item_type: Any, base: dict[str, Any], changes: dict[str, Any], keep: set[str]
+    ) -> dict[str, Any]:
         """`base` with the fields of `changes` the item type accepts; a field
         the models refuse (an input shape that differs from the output's)
         keeps its stored value."""
@@ -408,7 +453,9 @@ class StubApp(FastAPI):
                         candidate.pop(str(name), None)
         return base
 
-    def _list(self, compiled: _Compiled, call: StubRequest, collection: str, reply: Reply, status: int) -> Response:
+    def _list(
+        self, compiled: _Compiled, call: StubRequest, collection: str, reply: Reply, status: int
+    ) -> Response:
         op = compiled.operation
         items = self.store.items(collection)
         paging = op.paging
@@ -425,13 +472,18 @@ class StubApp(FastAPI):
         if cursor:
             decoded = decode_cursor(str(cursor))
             if decoded is None:
-                raise StubError(400, f"Invalid value for: query parameter {paging.cursor} (not a cursor of this server)")
+                raise StubError(
+                    400,
+                    f"Invalid value for: query parameter {paging.cursor} (not a cursor of this server)",
+                )
             offset = decoded
         limit = call.query.get(paging.limit) if paging.limit else None
         size = max(1, int(limit)) if isinstance(limit, int) else self.page_limit
         _put(body, paging.items_path, items[offset : offset + size])
         if offset + size < len(items):
-            link = call.request.url.include_query_params(**{paging.cursor: encode_cursor(offset + size)})
+            link = call.request.url.include_query_params(
+                **{paging.cursor: encode_cursor(offset + size)}
+            )
             _put(body, paging.next_path, str(link))
         return Response(_dumps(body), status_code=status, media_type=reply.content_type or JSON)
 
@@ -440,7 +492,9 @@ class StubApp(FastAPI):
 
 
 def _message(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
-    return Response(_dumps({"message": message}), status_code=status, media_type=JSON, headers=headers)
+    return Response(
+        _dumps({"message": message}), status_code=status, media_type=JSON, headers=headers
+    )
 
 
 async def _http_error(request: Request, exc: Exception) -> Response:
@@ -562,14 +616,18 @@ def _field_annotation(model: Any, wire_name: str) -> Any:
     return None
 
 
-def serve_main(create_app: Callable[..., StubApp], argv: Sequence[str] | None = None, *, prog: str) -> None:
+def serve_main(
+    create_app: Callable[..., StubApp], argv: Sequence[str] | None = None, *, prog: str
+) -> None:
     """`python -m <package>.server`: serve the stub with uvicorn."""
     parser = argparse.ArgumentParser(prog=prog, description="Serve the stub of the API.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)
     parser.add_argument("--stateful", action="store_true", help="keep created items in memory")
     parser.add_argument("--seed", type=int, default=0, help="seed of synthesized values and ids")
-    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    parser.add_argument(
+        "--log-level", default="info", choices=["debug", "info", "warning", "error"]
+    )
     args = parser.parse_args(argv)
     app = create_app(stateful=args.stateful, seed=args.seed)
     run(app, host=args.host, port=args.port, log_level=args.log_level)

@@ -48,4 +48,6 @@ def decode_cursor(cursor: str) -> int | None:
     except (ValueError, binascii.Error, UnicodeError):
         return None
     offset = data.get("offset") if isinstance(data, dict) else None
-    return offset if isinstance(offset, int) and not isinstance(offset, bool) and offset >= 0 else None
+    return (
+        offset if isinstance(offset, int) and not isinstance(offset, bool) and offset >= 0 else None
+    )

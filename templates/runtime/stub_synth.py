@@ -51,7 +51,11 @@ class Synthesizer:
             return [self._value(args[0], name, depth + 1)] if args and depth < FULL_DEPTH else []
         if origin is dict:
             args = typing.get_args(type_)
-            return {"key": self._value(args[1], name, depth + 1)} if args and depth < FULL_DEPTH else {}
+            return (
+                {"key": self._value(args[1], name, depth + 1)}
+                if args and depth < FULL_DEPTH
+                else {}
+            )
         if isinstance(type_, type):
             return self._class(type_, name, depth)
         return self._string(name)
@@ -59,7 +63,9 @@ class Synthesizer:
     def _annotated(self, type_: Any, name: str, depth: int) -> Any:
         inner, *metadata = typing.get_args(type_)
         if any(isinstance(m, Discriminator) for m in metadata):
-            variants = [a for a in typing.get_args(inner) if _tag_of(a) not in (UNKNOWN_TAG, BARE_TAG, None)]
+            variants = [
+                a for a in typing.get_args(inner) if _tag_of(a) not in (UNKNOWN_TAG, BARE_TAG, None)
+            ]
             if variants:
                 return self._value(self._rng.choice(variants), name, depth)
         return self._value(inner, name, depth)
@@ -78,7 +84,11 @@ class Synthesizer:
         if issubclass(type_, uuid.UUID):
             return str(self.uuid())
         if issubclass(type_, datetime):
-            return (_EPOCH + timedelta(seconds=self._rng.randrange(10**8))).isoformat().replace("+00:00", "Z")
+            return (
+                (_EPOCH + timedelta(seconds=self._rng.randrange(10**8)))
+                .isoformat()
+                .replace("+00:00", "Z")
+            )
         if issubclass(type_, date):
             return (_EPOCH + timedelta(days=self._rng.randrange(3000))).date().isoformat()
         return self._string(name)
@@ -115,7 +125,9 @@ class Synthesizer:
 
 
 def _tag_of(annotated: Any) -> str | None:
-    for meta in typing.get_args(annotated)[1:] if typing.get_origin(annotated) is typing.Annotated else ():
+    for meta in (
+        typing.get_args(annotated)[1:] if typing.get_origin(annotated) is typing.Annotated else ()
+    ):
         if isinstance(meta, Tag):
             return meta.tag
     return None
