@@ -13,11 +13,12 @@ from __future__ import annotations
 import ast
 import json
 from dataclasses import dataclass
+from typing import Callable
 
 from . import __version__
 from .ir import Api
-from typing import Callable
-
+from .layout import Assign, display, import_from
+from .pytypes import string
 from .release import MANIFEST, spec_copy_name
 from .render import ENV, TEMPLATES, header
 from .render_models import render_models
@@ -101,7 +102,8 @@ def distribution(
         apis=named,
         package=package,
         version=version,
-        errors=_error_names(),
+        exports=Assign("__all__", display("[", [string(name) for name in ["__version__", *_error_names()]])),
+        errors_import=import_from("._runtime.errors", _error_names()),
     )
     files[f"{package}/py.typed"] = ""
     common = dict(
