@@ -19,7 +19,7 @@ from .diagnostics import Diagnostic, SpecError
 from .format import format_files
 from .ir_json import ir_to_json
 from .package import single_package, static_paths
-from .pipeline import read_api
+from .pipeline import Reading, read_api
 from .project import load_config, project_files
 from .write import diff_tree, write_tree
 
@@ -100,9 +100,9 @@ def generate(
             name = package_name or _package_name(spec)
             if not name.isidentifier():
                 raise click.UsageError(f"--package {name!r} is not a valid Python package name")
-            loaded = read_api(spec, strict=bool(strict), dialect=dialect)  # type: ignore[arg-type]
-            _warn(loaded.warnings)
-            package_files = single_package(name, loaded.api)
+            with Reading({name: spec}, strict=bool(strict), dialect=dialect) as reading:  # type: ignore[arg-type]
+                package_files = single_package(name, reading.apis[name].api)
+                _warn(reading.finish()[name].warnings)
             files = format_files(package_files, ready=static_paths(package_files, name))
             target, files = out / name, {k.split("/", 1)[1]: v for k, v in files.items()}
         else:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from collections.abc import Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -38,10 +41,102 @@ def read_api(
     problems = validate_document(document, resolver) if validate else []
     if problems and strict:
         raise SpecError(problems)
-    warnings = [
-        Diagnostic(p.message, p.file, p.pointer, p.line, "warning") for p in problems
-    ]
     api = build_api(document, resolver)
     api.dialect = dialect
     normalize(api)
-    return Loaded(api=api, warnings=warnings)
+    return Loaded(api=api, warnings=_as_warnings(problems))
+
+
+def _as_warnings(problems: list[Diagnostic]) -> list[Diagnostic]:
+    return [Diagnostic(p.message, p.file, p.pointer, p.line, "warning") for p in problems]
+
+
+def _problems(path: Path) -> list[Diagnostic]:
+    """The validation problems of one spec; fatal ones are left to the caller,
+    which finds them while reading the spec itself."""
+    document = load_document(path)
+    resolver = RefResolver(document)
+    try:
+        check_fatal(document, resolver)
+    except SpecError:
+        return []
+    return validate_document(document, resolver)
+
+
+class Reading:
+    """Several specs read together: built here while a worker process validates
+    them, so that rendering can start before validation ends.
+
+    Schema validation is the slowest step of reading (openapi-spec-validator
+    walks every schema) and needs nothing the build makes, so the two run side
+    by side. `apis` holds the built specs; `finish()` waits for validation and
+    raises, with `strict`, the problems of the first spec that has any, else
+    puts them on each `Loaded` as warnings. Nothing may be written before
+    `finish()` returns. Used as a context manager, it reports a failure of
+    what is done with the specs meanwhile as the validation problems that
+    explain it, if any. Where processes cannot be forked cheaply, each spec is
+    validated before it is built, as `read_api` does.
+    """
+
+    def __init__(
+        self, paths: Mapping[str, Path], *, strict: bool = True, dialect: Literal["auto", "tapir", "plain"] = "auto"
+    ) -> None:
+        self.strict = strict
+        self.apis: dict[str, Loaded] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: dict[str, Future[list[Diagnostic]]] = {}
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.apis = {name: read_api(path, strict=strict, dialect=dialect) for name, path in paths.items()}
+            return
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        try:
+            self._pending = {name: self._pool.submit(_problems, path) for name, path in paths.items()}
+            for name, path in paths.items():
+                self.apis[name] = self._build(name, path, dialect)
+        except BaseException:
+            self.close()
+            raise
+
+    def _build(self, name: str, path: Path, dialect: Literal["auto", "tapir", "plain"]) -> Loaded:
+        try:
+            return read_api(path, strict=False, validate=False, dialect=dialect)
+        except SpecError:
+            raise
+        except Exception:
+            # An invalid document can trip the build; its validation problems
+            # say what is wrong better than the build's failure would.
+            problems = self._pending[name].result()
+            if problems:
+                raise SpecError(problems) from None
+            raise
+
+    def finish(self) -> dict[str, Loaded]:
+        try:
+            for name, future in self._pending.items():
+                problems = future.result()
+                if problems and self.strict:
+                    raise SpecError(problems)
+                self.apis[name].warnings = _as_warnings(problems)
+            return self.apis
+        finally:
+            self.close()
+
+    def __enter__(self) -> Reading:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        """A failure while the specs are used (rendering an invalid document)
+        is reported as the validation problems that explain it, if any."""
+        try:
+            if isinstance(error, Exception) and not isinstance(error, SpecError):
+                for future in self._pending.values():
+                    problems = future.result()
+                    if problems:
+                        raise SpecError(problems) from None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None

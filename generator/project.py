@@ -13,7 +13,7 @@ import click
 from .diagnostics import Diagnostic
 from .format import format_files
 from .package import ApiPackage, distribution, static_paths
-from .pipeline import read_api
+from .pipeline import Reading
 from .release import Version, read_previous, release_version
 
 
@@ -66,26 +66,26 @@ def project_files(
     inform: Callable[[str], None] = lambda _: None,
 ) -> tuple[Path, dict[str, str]]:
     """Render (and format) every file of the project's distribution, in memory."""
-    entries = []
-    for api_name, spec_path in config.apis.items():
-        loaded = read_api(spec_path, strict=True if strict is None else strict, dialect=dialect)  # type: ignore[arg-type]
-        warn(loaded.warnings)
-        entries.append(
+    with Reading(config.apis, strict=True if strict is None else strict, dialect=dialect) as reading:  # type: ignore[arg-type]
+        entries = [
             ApiPackage(
                 api_name,
-                loaded.api,
+                reading.apis[api_name].api,
                 spec_path.relative_to(config.root).as_posix(),
                 spec_path.read_text(encoding="utf-8"),
             )
+            for api_name, spec_path in config.apis.items()
+        ]
+        previous = read_previous(config.out, config.package)
+        release = release_version(config.version, previous, {entry.name: entry.api for entry in entries})
+        files = distribution(
+            distribution=config.distribution,
+            package=config.package,
+            version=release.version,
+            description=config.description,
+            apis=entries,
         )
-    previous = read_previous(config.out, config.package)
-    release = release_version(config.version, previous, {entry.name: entry.api for entry in entries})
+        for loaded in reading.finish().values():
+            warn(loaded.warnings)
     inform(f"version {release.version} ({release.reason})")
-    files = distribution(
-        distribution=config.distribution,
-        package=config.package,
-        version=release.version,
-        description=config.description,
-        apis=entries,
-    )
     return config.out, format_files(files, ready=static_paths(files, config.package))
