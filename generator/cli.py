@@ -16,7 +16,7 @@ import click
 
 from . import __version__
 from .diagnostics import Diagnostic, SpecError
-from .format import format_files
+from .format import format_files, start_early
 from .ir_json import ir_to_json
 from .package import single_package, static_paths
 from .pipeline import Reading, read_api
@@ -100,6 +100,7 @@ def generate(
             name = package_name or _package_name(spec)
             if not name.isidentifier():
                 raise click.UsageError(f"--package {name!r} is not a valid Python package name")
+            start_early()
             with Reading({name: spec}, strict=bool(strict), dialect=dialect) as reading:  # type: ignore[arg-type]
                 package_files = single_package(name, reading.apis[name].api)
                 _warn(reading.finish()[name].warnings)

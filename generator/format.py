@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import multiprocessing
+from multiprocessing import forkserver
 import os
 import tempfile
 from collections.abc import Collection
@@ -24,10 +25,13 @@ from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 
 import black
+from black.mode import TargetVersion
+from black.parsing import InvalidInput
+from black import __version__ as black_version  # type: ignore[attr-defined]
 
 from .diagnostics import Diagnostic, SpecError
 
-_MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY311})
+_MODE = black.Mode(line_length=100, target_versions={TargetVersion.PY311})
 _PIECE_BYTES = 40_000
 _PARALLEL_BYTES = 150_000
 _SEPARATOR = "\n\n\n"
@@ -47,7 +51,7 @@ def _format_piece(item: tuple[str, str]) -> str:
     path, text = item
     try:
         return _black(text)
-    except black.InvalidInput as exc:  # a template bug, never a spec's fault
+    except InvalidInput as exc:  # a template bug, never a spec's fault
         raise SpecError([Diagnostic(f"generated code does not parse: {exc}", path)]) from None
 
 
@@ -78,7 +82,7 @@ def _cache_dir() -> Path:
     return Path(base) / "dixagen"
 
 
-_KEY_PREFIX = f"black {black.__version__} {_MODE!r}\n".encode()
+_KEY_PREFIX = f"black {black_version} {_MODE!r}\n".encode()
 
 
 def _key(text: str) -> str:
@@ -117,6 +121,14 @@ def _pool_context() -> multiprocessing.context.BaseContext:
         context.set_forkserver_preload([__name__])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def start_early() -> None:
+    """Start the workers' server (it imports black) now, while the caller reads
+    and renders, instead of when formatting begins."""
+    if "forkserver" in multiprocessing.get_all_start_methods() and (os.cpu_count() or 1) > 1:
+        _pool_context()
+        forkserver.ensure_running()
 
 
 def format_files(files: dict[str, str], ready: Collection[str] = ()) -> dict[str, str]:

@@ -30,6 +30,7 @@ black's either way.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Union
 
@@ -89,12 +90,11 @@ def subscript(head: str, *items: Node) -> Group:
     return Group(head, "[", tuple(items))
 
 
-def display(open_: str, items: list[Node] | tuple[Node, ...], head: str = "", exploded: bool = False) -> Group:
+def display(open_: str, items: Sequence[Node], head: str = "", exploded: bool = False) -> Group:
     """A literal list (`[`), dict or set (`{`) or tuple (`(`) of `items`;
     `exploded`: one item per line even when they would fit on one."""
-    items = tuple(items)
     one_tuple = open_ == "(" and len(items) == 1
-    return Group(head, open_, items, display=True, one_tuple=one_tuple, exploded=exploded and not one_tuple)
+    return Group(head, open_, tuple(items), display=True, one_tuple=one_tuple, exploded=exploded and not one_tuple)
 
 
 def import_from(module: str, names: list[str]) -> Group:

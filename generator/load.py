@@ -16,7 +16,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import referencing
 import referencing.exceptions
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no annotations
 
 from .diagnostics import Diagnostic, SpecError, escape_pointer_token
 
@@ -174,19 +174,19 @@ class RefResolver:
         self.documents: dict[str, Document] = {root.uri: root}
         self.failures: dict[str, SpecError] = {}
         self._found: dict[tuple[str, str], tuple[Any, str, str]] = {}
-        registry: referencing.Registry[Any] = referencing.Registry(retrieve=self._retrieve)
+        registry: referencing.Registry[Any] = referencing.Registry(retrieve=self._retrieve)  # type: ignore[call-arg]  # an attrs alias
         registry = registry.with_resource(root.uri, referencing.Resource.opaque(root.data))
         self._resolver = registry.resolver(base_uri=root.uri)
 
     def _retrieve(self, uri: str) -> referencing.Resource[Any]:
         parsed = urlparse(uri)
         if parsed.scheme != "file":
-            raise referencing.exceptions.NoSuchResource(ref=uri)
+            raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs field
         try:
             document = load_document(Path(unquote(parsed.path)))
         except SpecError as exc:
             self.failures[uri] = exc
-            raise referencing.exceptions.NoSuchResource(ref=uri) from None
+            raise referencing.exceptions.NoSuchResource(ref=uri) from None  # type: ignore[call-arg]
         self.documents[uri] = document
         return referencing.Resource.opaque(document.data)
 

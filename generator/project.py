@@ -11,7 +11,7 @@ from typing import Any, Callable
 import click
 
 from .diagnostics import Diagnostic
-from .format import format_files
+from .format import format_files, start_early
 from .package import ApiPackage, distribution, static_paths
 from .pipeline import Reading
 from .release import Version, read_previous, release_version
@@ -66,6 +66,7 @@ def project_files(
     inform: Callable[[str], None] = lambda _: None,
 ) -> tuple[Path, dict[str, str]]:
     """Render (and format) every file of the project's distribution, in memory."""
+    start_early()
     with Reading(config.apis, strict=True if strict is None else strict, dialect=dialect) as reading:  # type: ignore[arg-type]
         entries = [
             ApiPackage(
