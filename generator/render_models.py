@@ -70,6 +70,7 @@ class _Module:
     classes: list[_Class] = field(default_factory=list)
     aliases: list[_Alias] = field(default_factory=list)
     defined: set[str] = field(default_factory=set)  # names defined so far, usable unquoted
+    bases: set[str] = field(default_factory=set)  # parent classes: imported at run time
 
     @property
     def names(self) -> list[str]:
@@ -86,7 +87,7 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             modules[name] = _Module(name, Annotator(api))
         return modules[name]
 
-    for named in api.types.values():
+    for named in _parents_first(api):
         type_ = named.type
         if isinstance(type_, EnumType) and type_.base in ("string", "integer") and not type_.nullable:
             base = "OpenEnum" if type_.base == "string" else "OpenIntEnum"
@@ -96,7 +97,7 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             target.annotator.needs.add(base)
         elif isinstance(type_, ObjectType) and not type_.nullable:
             target = module(placement[named.name])
-            target.classes.append(_class(target.annotator, named, type_, target.defined))
+            target.classes.append(_class(target, named, type_))
             target.defined.add(named.py_name)
         else:
             target = module(ALIASES)
@@ -122,8 +123,11 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
     annotator = module.annotator
     own = set(module.names)
     foreign: dict[str, list[str]] = defaultdict(list)
-    for ref in sorted(annotator.refs - own):
+    for ref in sorted(annotator.refs - own - module.bases):
         foreign[home[ref]].append(ref)
+    parents: dict[str, list[str]] = defaultdict(list)
+    for base in sorted(module.bases - own):
+        parents[home[base]].append(base)
     aliases = _topological(module.aliases)
     return ENV.get_template("models/module.py.jinja").render(
         header=header(api.source),
@@ -132,6 +136,7 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
         doc=_module_doc(api, module.name),
         imports=_imports(annotator.needs, f"{runtime}.models", module, bool(foreign) and module.name != ALIASES),
         foreign=sorted(foreign.items()),
+        parents=sorted(parents.items()),
         runtime_imports=module.name == ALIASES,
         exports=sorted(own),
         aliases=aliases,
@@ -159,12 +164,38 @@ def _placement(api: Api) -> dict[str, str]:
             users[name].add(operation.resource)
     # Module names that would shadow what models/__init__.py imports or defines.
     reserved = {SHARED, ALIASES, "__init__", "annotations", "validate", "to_wire", "typing"}
-    return {
+    placement = {
         name: (next(iter(users[name])) if len(users[name]) == 1 else SHARED)
         if not (len(users[name]) == 1 and next(iter(users[name])) in reserved)
         else SHARED
         for name in api.types
     }
+    # A parent class is imported at run time by its children's modules: it
+    # lives with them, or in `shared`, which imports no other class module.
+    moved = True
+    while moved:
+        moved = False
+        for named in api.types.values():
+            base = named.type.base if isinstance(named.type, ObjectType) else None
+            if base is not None and placement[base] not in (placement[named.name], SHARED):
+                placement[base] = SHARED
+                moved = True
+    return placement
+
+
+def _parents_first(api: Api) -> list[NamedType]:
+    """Named types in name order, except that a parent class comes before its children."""
+    ordered: dict[str, NamedType] = {}
+
+    def visit(named: NamedType) -> None:
+        base = named.type.base if isinstance(named.type, ObjectType) else None
+        if base is not None and base not in ordered:
+            visit(api.types[base])
+        ordered.setdefault(named.name, named)
+
+    for named in api.types.values():
+        visit(named)
+    return list(ordered.values())
 
 
 # -- classes, fields, aliases ----------------------------------------------------------
@@ -181,14 +212,17 @@ def _doc_of(named: NamedType) -> str:
     return text
 
 
-def _class(annotator: Annotator, named: NamedType, obj: ObjectType, defined: set[str]) -> _Class:
-    result = _Class(
-        py_name=named.py_name,
-        base="TaggedModel" if obj.tag is not None else "DixaModel",
-        doc=_doc_of(named),
-        tag=obj.tag,
-    )
-    annotator.needs.add(result.base)
+def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
+    annotator, defined = module.annotator, module.defined
+    runtime_base = "TaggedModel" if obj.tag is not None else "DixaModel"
+    bases = [runtime_base]
+    if obj.base is not None:
+        parent = annotator.api.types[obj.base].py_name
+        module.bases.add(parent)
+        # A tagged variant of an untagged parent is both: the parent's fields, the tag's behaviour.
+        bases = [parent, runtime_base] if obj.tag is not None else [parent]
+    result = _Class(py_name=named.py_name, base=", ".join(bases), doc=_doc_of(named), tag=obj.tag)
+    annotator.needs.update(b for b in bases if b in _RUNTIME)
     if obj.tag is not None:
         # The class sets its tag: `init=False` keeps it out of the constructor
         # that type checkers see.
@@ -202,7 +236,7 @@ def _class(annotator: Annotator, named: NamedType, obj: ObjectType, defined: set
             )
         )
         annotator.needs.update({"Literal", "Field", "ClassVar"})
-    for prop in obj.properties:
+    for prop in annotator.api.own_properties(obj):
         result.fields.append(_field(annotator, prop, defined))
     return result
 
@@ -217,9 +251,7 @@ def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
     # name a later class or another module's type are strings, resolved when
     # the model is first built.
     forward = bool(own.refs - defined)
-    # A read-only field is only ever sent by the server and a write-only one
-    # only by the client: one model serves both directions, so neither is required.
-    optional = not prop.required or prop.has_default or prop.read_only or prop.write_only
+    optional = prop.optional
     if optional and not prop.type.nullable and annotation != "Any":
         annotation += " | None"
     arguments: list[str] = []

@@ -76,7 +76,7 @@ def test_all_of_is_merged(models: Any) -> None:
     assert isinstance(owner, ObjectType)
     assert [p.wire_name for p in owner.properties] == ["name", "tag", "created", "pets"]
     m = models("allof_inheritance")
-    puppy = m.validate("Puppy", {"name": "Rex", "bark": True, "age": 1})
+    puppy = m.validate("Puppy", {"name": "Rex", "bark": True, "age": 1, "tag": "t"})
     assert (puppy.name, puppy.bark, puppy.age) == ("Rex", True, 1)
     with pytest.raises(pydantic.ValidationError):
         m.validate("Dog", {"name": "Rex"})  # `bark` is required by the allOf part
