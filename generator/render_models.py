@@ -60,6 +60,7 @@ class _Alias:
     expression: str
     doc: str
     depends: set[str] = field(default_factory=set)
+    recursive: bool = False  # part of a cycle of aliases: a TypeAliasType, evaluated on first use
 
 
 @dataclass
@@ -128,6 +129,7 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
     parents: dict[str, list[str]] = defaultdict(list)
     for base in sorted(module.bases - own):
         parents[home[base]].append(base)
+    _mark_recursive(module.aliases)
     aliases = _topological(module.aliases)
     return ENV.get_template("models/module.py.jinja").render(
         header=header(api.source),
@@ -328,6 +330,27 @@ def _refs(type_: Type) -> list[str]:
     return []
 
 
+def _mark_recursive(aliases: list[_Alias]) -> None:
+    """Mark the aliases that reach themselves through other aliases
+    (`Tree = list[Tree]`; `Nested = list[NestedMap]`, `NestedMap = dict[str, Nested]`).
+
+    A plain `TypeAlias` is evaluated at import and cannot name itself, even
+    through others; these become `TypeAliasType`s whose value is a string,
+    which pydantic and type checkers resolve lazily. Cycles that pass through
+    a class need nothing: class annotations are resolved when first used.
+    """
+    by_name = {a.py_name: a for a in aliases}
+    for alias in aliases:
+        seen: set[str] = set()
+        stack = [d for d in alias.depends if d in by_name]
+        while stack and alias.py_name not in seen:
+            name = stack.pop()
+            if name not in seen:
+                seen.add(name)
+                stack.extend(d for d in by_name[name].depends if d in by_name)
+        alias.recursive = alias.py_name in seen
+
+
 def _topological(aliases: list[_Alias]) -> list[_Alias]:
     """Aliases are evaluated at import, so each must follow the aliases it uses."""
     by_name = {a.py_name: a for a in aliases}
@@ -360,7 +383,7 @@ def _imports(needs: set[str], runtime_models: str, module: _Module, guarded: boo
     if "date" in needs:
         lines.append("from datetime import date")
     typing_names = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
-    if module.aliases:
+    if any(not a.recursive for a in module.aliases):
         typing_names.add("TypeAlias")
     if guarded:
         typing_names.add("TYPE_CHECKING")
@@ -368,10 +391,14 @@ def _imports(needs: set[str], runtime_models: str, module: _Module, guarded: boo
         lines.append(f"from typing import {', '.join(sorted(typing_names))}")
     if "UUID" in needs:
         lines.append("from uuid import UUID")
+    third_party: list[str] = []
     pydantic_names = {n for n in ("Field", "Tag") if n in needs}
     if pydantic_names:
-        lines.append("")
-        lines.append(f"from pydantic import {', '.join(sorted(pydantic_names))}")
+        third_party.append(f"from pydantic import {', '.join(sorted(pydantic_names))}")
+    if any(a.recursive for a in module.aliases):
+        third_party.append("from typing_extensions import TypeAliasType")
+    if third_party:
+        lines += ["", *third_party]
     runtime_names = sorted(n for n in _RUNTIME if n in needs)
     if runtime_names:
         lines.append("")

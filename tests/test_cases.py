@@ -141,6 +141,27 @@ def test_recursive_schemas(load_case: Any) -> None:
     assert m.to_wire(m.validate("Expression", expression)) == expression
 
 
+def test_aliases_that_reach_themselves(load_case: Any) -> None:
+    """Lists, maps and unions defined through themselves, directly or through each other."""
+    m = load_case("recursion")
+    assert m.validate("Tree", [[], [[[]], []]]) == [[], [[[]], []]]
+    with pytest.raises(ValueError):
+        m.validate("Tree", [[1]])
+    assert m.validate("Labels", {"a": {"b": {}}, "c": {}}) == {"a": {"b": {}}, "c": {}}
+    nested = [{"x": [{"y": []}]}, {}]
+    assert m.validate("Nested", nested) == nested
+    with pytest.raises(ValueError):
+        m.validate("NestedMap", {"x": [{"y": "not a list"}]})
+    value = m.validate("Value", ["a", ["b", None], {"name": "c"}])
+    assert value[1] == ["b", None] and type(value[2]) is m.Category
+    assert m.to_wire(value) == ["a", ["b", None], {"name": "c"}]
+    # Through a class and back: a Folder's entries hold folders and lists of entries.
+    folder = m.validate("Folder", {"tree": [[]], "entries": [{"entries": []}, [{"tree": []}, []]]})
+    assert type(folder.entries[0]) is m.Folder and type(folder.entries[1][0]) is m.Folder
+    assert m.to_wire(folder) == {"tree": [[]], "entries": [{"entries": []}, [{"tree": []}, []]]}
+    assert m.to_wire(m.Folder(tree=[[[]]])) == {"tree": [[[]]]}
+
+
 def test_keyword_names_are_safe(load_case: Any) -> None:
     m = load_case("keyword_names")
     payload = {"from": "a", "import": 1, "_type": "t", "type": "u", "model_config": "c", "json": True,
