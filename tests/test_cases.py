@@ -210,6 +210,14 @@ def test_allof_of_one_ref_is_a_subclass(load_case: Any) -> None:
     assert m.to_wire(loop) == {"value": "a", "next": {"value": "b"}}
 
 
+def test_enums_of_objects_and_arrays(load_case: Any) -> None:
+    """Docker's engine API: map values that are `enum: [{}]`."""
+    m = load_case("object_enums")
+    payload = {"ExposedPorts": {"80/tcp": {}}, "Volumes": {"/data": {}}, "Shape": [1, 2]}
+    assert m.to_wire(m.validate("ContainerConfig", payload)) == payload
+    assert m.validate("ContainerConfig", {"Shape": "x"}).shape == "x"
+
+
 # Cases whose models exercise the type checker most: subclasses that narrow
 # inherited fields, tagged subclasses, recursive aliases.
 TYPED_CASES = ("allof_inheritance", "recursion")
