@@ -277,22 +277,38 @@ class _Builder:
         return result
 
     def _all_of(self, schema: dict[str, Any], doc: Document, pointer: str) -> Type:
+        """Merge the parts' properties, later parts overriding earlier ones (in
+        place), and a part's `required` applying to what other parts declare.
+        With exactly one `$ref` part, that schema is proposed as the base."""
         parts = schema["allOf"]
         own = {k: v for k, v in schema.items() if k not in ("allOf", "description", "title", "example", "examples")}
         if len(parts) == 1 and not own.get("properties"):
             return self.convert(parts[0], doc, pointer + "/allOf/0")
         merged = ObjectType()
         seen: dict[str, Property] = {}
+        required: set[str] = set()
+        bases: list[str] = []
         sources: list[tuple[Any, Document, str]] = [
             (part, doc, f"{pointer}/allOf/{i}") for i, part in enumerate(parts)
         ] + [(own, doc, pointer)]
         for part, part_doc, part_pointer in sources:
             resolved = self.convert(part, part_doc, part_pointer)
+            if isinstance(part, dict) and isinstance(part.get("$ref"), str) and isinstance(resolved, Ref):
+                bases.append(resolved.target)
+            elif isinstance(part, dict) and isinstance(part.get("required"), list):
+                required.update(str(name) for name in part["required"])
             for prop, extra in self._object_properties(resolved, set()):
+                earlier = seen.get(prop.wire_name)
+                if earlier is not None and earlier.required and not prop.required:
+                    prop = Property(**{**prop.__dict__, "required": True})  # every part's `required` holds
                 seen[prop.wire_name] = prop
                 if extra is not None:
                     merged.additional = extra
+        for name in required & set(seen):
+            if not seen[name].required:
+                seen[name] = Property(**{**seen[name].__dict__, "required": True})
         merged.properties = list(seen.values())
+        merged.base = bases[0] if len(bases) == 1 else None
         return merged
 
     def _object_properties(self, type_: Type, visiting: set[str]) -> list[tuple[Property, Type | None]]:

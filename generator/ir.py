@@ -85,6 +85,16 @@ class Property:
     deprecated: bool = False
     py_name: str = ""
 
+    @property
+    def optional(self) -> bool:
+        """Whether the Python field may be left out, and so also holds None.
+
+        A read-only field is only ever sent by the server and a write-only one
+        only by the client: one model serves both directions, so neither is
+        required.
+        """
+        return not self.required or self.has_default or self.read_only or self.write_only
+
 
 @dataclass(kw_only=True)
 class Tag:
@@ -97,10 +107,21 @@ class Tag:
 
 @dataclass(kw_only=True)
 class ObjectType:
+    """An object with named properties.
+
+    `properties` is always the whole list, inherited ones included, so that
+    whatever reads the IR sees every field. `base` names the object this one
+    extends (`allOf` of one `$ref` plus fields of its own): the models declare
+    it as the parent class and repeat only the fields that are new or differ.
+    `build` proposes it; the `inheritance` pass keeps it only where a Python
+    subclass means the same as the merged object.
+    """
+
     kind: Literal["object"] = "object"
     properties: list[Property] = field(default_factory=list)
     additional: Type | None = None
     tag: Tag | None = None
+    base: str | None = None
     nullable: bool = False
 
 
@@ -256,12 +277,23 @@ class Api:
                 stack.append(type_.values)
             elif isinstance(type_, ObjectType):
                 stack.extend(p.type for p in type_.properties)
+                if type_.base is not None:  # the class is built on its parent's
+                    stack.append(Ref(target=type_.base))
                 if type_.additional is not None:
                     stack.append(type_.additional)
             elif isinstance(type_, UnionType):
                 stack.extend(type_.variants)
                 stack.extend(type_.bare)
         return seen
+
+    def own_properties(self, obj: ObjectType) -> list[Property]:
+        """The properties `obj` declares itself: all of them, or with a base,
+        those the base does not have or has differently."""
+        if obj.base is None:
+            return list(obj.properties)
+        parent = self.types[obj.base].type
+        inherited = {p.wire_name: p for p in parent.properties} if isinstance(parent, ObjectType) else {}
+        return [p for p in obj.properties if inherited.get(p.wire_name) != p]
 
     def resolve(self, type_: Type) -> Type:
         """Follow references to the underlying type."""

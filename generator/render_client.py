@@ -384,14 +384,16 @@ def _parameter(api: Api, parameter: Parameter) -> str:
     return f"{parameter.py_name}: {annotation} | NotGiven = NOT_GIVEN"
 
 
-def _input(api: Api, type_: Type) -> str:
+def _input(api: Api, type_: Type, within: frozenset[str] = frozenset()) -> str:
     """What a caller may pass for a value of `type_`: models or dicts of the same
-    shape, enum members or their strings, date-times or ISO strings."""
-    text = _input_bare(api, type_)
+    shape, enum members or their strings, date-times or ISO strings. `within`:
+    the aliases being expanded, so that one that contains itself (`Tree` is a
+    list of `Tree`s) is named where it recurs, instead of expanded forever."""
+    text = _input_bare(api, type_, within)
     return f"{text} | None" if type_.nullable and text != "Any" else text
 
 
-def _input_bare(api: Api, type_: Type) -> str:
+def _input_bare(api: Api, type_: Type, within: frozenset[str]) -> str:
     if isinstance(type_, Primitive):
         if type_.name == "string":
             text = _INPUT_STRING_FORMATS.get(type_.format or "", "str")
@@ -406,17 +408,17 @@ def _input_bare(api: Api, type_: Type) -> str:
             return f"models.{named.py_name} | {_enum_base(target)}"
         if isinstance(target, (ObjectType, UnionType)):
             return f"models.{named.py_name} | Mapping[str, Any]"
-        if isinstance(target, (ArrayType, MapType, Primitive)):
-            return _input_bare(api, target)
+        if isinstance(target, (ArrayType, MapType, Primitive)) and type_.target not in within:
+            return _input_bare(api, target, within | {type_.target})
         return f"models.{named.py_name}"
     if isinstance(type_, ArrayType):
-        return f"Sequence[{_input(api, type_.items)}]"
+        return f"Sequence[{_input(api, type_.items, within)}]"
     if isinstance(type_, MapType):
-        return f"Mapping[str, {_input(api, type_.values)}]"
+        return f"Mapping[str, {_input(api, type_.values, within)}]"
     if isinstance(type_, EnumType):
         return "Literal[" + ", ".join(literal(m.value) for m in type_.members) + "]"
     if isinstance(type_, UnionType):
-        return " | ".join(_input(api, v) for v in type_.variants)
+        return " | ".join(_input(api, v, within) for v in type_.variants)
     return "Mapping[str, Any]"
 
 

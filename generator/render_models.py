@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Property, Ref, Type, UnionType
-from .layout import Assign, Chain, Node, call, display, import_from, subscript, union
+from .layout import Assign, Chain, Node, call, display, flat, import_from, subscript, union
 from .pytypes import Annotator, literal, string
 from .render import ENV, header
 
@@ -56,9 +56,16 @@ class _Enum:
 @dataclass
 class _Alias:
     py_name: str
-    statement: Assign
+    value: Node
     doc: str
     depends: set[str] = field(default_factory=set)
+    recursive: bool = False  # part of a cycle of aliases: a TypeAliasType, evaluated on first use
+
+    @property
+    def statement(self) -> Assign:
+        if self.recursive:
+            return Assign(self.py_name, call("TypeAliasType", string(self.py_name), string(flat(self.value))))
+        return Assign(f"{self.py_name}: TypeAlias", self.value)
 
 
 @dataclass
@@ -69,6 +76,7 @@ class _Module:
     classes: list[_Class] = field(default_factory=list)
     aliases: list[_Alias] = field(default_factory=list)
     defined: set[str] = field(default_factory=set)  # names defined so far, usable unquoted
+    bases: set[str] = field(default_factory=set)  # parent classes: imported at run time
 
     @property
     def names(self) -> list[str]:
@@ -85,7 +93,7 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             modules[name] = _Module(name, Annotator(api))
         return modules[name]
 
-    for named in api.types.values():
+    for named in _parents_first(api):
         type_ = named.type
         if isinstance(type_, EnumType) and type_.base in ("string", "integer") and not type_.nullable:
             base = "OpenEnum" if type_.base == "string" else "OpenIntEnum"
@@ -96,7 +104,7 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             target.annotator.needs.add(base)
         elif isinstance(type_, ObjectType) and not type_.nullable:
             target = module(placement[named.name])
-            target.classes.append(_class(target.annotator, named, type_, target.defined))
+            target.classes.append(_class(target, named, type_))
             target.defined.add(named.py_name)
         else:
             target = module(ALIASES)
@@ -126,8 +134,12 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
     annotator = module.annotator
     own = set(module.names)
     foreign: dict[str, list[str]] = defaultdict(list)
-    for ref in sorted(annotator.refs - own):
+    for ref in sorted(annotator.refs - own - module.bases):
         foreign[home[ref]].append(ref)
+    parents: dict[str, list[str]] = defaultdict(list)
+    for base in sorted(module.bases - own):
+        parents[home[base]].append(base)
+    _mark_recursive(module.aliases)
     aliases = _topological(module.aliases)
     return ENV.get_template("models/module.py.jinja").render(
         header=header(api.source),
@@ -136,6 +148,7 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
         doc=_module_doc(api, module.name),
         imports=_imports(annotator.needs, f"{runtime}.models", module, bool(foreign) and module.name != ALIASES),
         foreign=[import_from(f".{source}", names) for source, names in sorted(foreign.items())],
+        parents=[import_from(f".{source}", names) for source, names in sorted(parents.items())],
         runtime_imports=module.name == ALIASES,
         exports=Assign("__all__", display("[", [string(name) for name in sorted(own)])),
         aliases=aliases,
@@ -163,12 +176,38 @@ def _placement(api: Api) -> dict[str, str]:
             users[name].add(operation.resource)
     # Module names that would shadow what models/__init__.py imports or defines.
     reserved = {SHARED, ALIASES, "__init__", "annotations", "validate", "to_wire", "typing"}
-    return {
+    placement = {
         name: (next(iter(users[name])) if len(users[name]) == 1 else SHARED)
         if not (len(users[name]) == 1 and next(iter(users[name])) in reserved)
         else SHARED
         for name in api.types
     }
+    # A parent class is imported at run time by its children's modules: it
+    # lives with them, or in `shared`, which imports no other class module.
+    moved = True
+    while moved:
+        moved = False
+        for named in api.types.values():
+            base = named.type.base if isinstance(named.type, ObjectType) else None
+            if base is not None and placement[base] not in (placement[named.name], SHARED):
+                placement[base] = SHARED
+                moved = True
+    return placement
+
+
+def _parents_first(api: Api) -> list[NamedType]:
+    """Named types in name order, except that a parent class comes before its children."""
+    ordered: dict[str, NamedType] = {}
+
+    def visit(named: NamedType) -> None:
+        base = named.type.base if isinstance(named.type, ObjectType) else None
+        if base is not None and base not in ordered:
+            visit(api.types[base])
+        ordered.setdefault(named.name, named)
+
+    for named in api.types.values():
+        visit(named)
+    return list(ordered.values())
 
 
 # -- classes, fields, aliases ----------------------------------------------------------
@@ -185,13 +224,17 @@ def _doc_of(named: NamedType) -> str:
     return text
 
 
-def _class(annotator: Annotator, named: NamedType, obj: ObjectType, defined: set[str]) -> _Class:
-    result = _Class(
-        py_name=named.py_name,
-        base="TaggedModel" if obj.tag is not None else "DixaModel",
-        doc=_doc_of(named),
-    )
-    annotator.needs.add(result.base)
+def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
+    annotator, defined = module.annotator, module.defined
+    runtime_base = "TaggedModel" if obj.tag is not None else "DixaModel"
+    bases = [runtime_base]
+    if obj.base is not None:
+        parent = annotator.api.types[obj.base].py_name
+        module.bases.add(parent)
+        # A tagged variant of an untagged parent is both: the parent's fields, the tag's behaviour.
+        bases = [parent, runtime_base] if obj.tag is not None else [parent]
+    result = _Class(py_name=named.py_name, base=", ".join(bases), doc=_doc_of(named))
+    annotator.needs.update(b for b in bases if b in _RUNTIME)
     if obj.tag is not None:
         value = literal(obj.tag.value)
         result.tag = [
@@ -204,7 +247,7 @@ def _class(annotator: Annotator, named: NamedType, obj: ObjectType, defined: set
         statement = Assign(f"{obj.tag.py_name}: Literal[{value}]", call("Field", *arguments))
         result.fields.append(_Field(statement=statement, doc=None))
         annotator.needs.update({"Literal", "Field", "ClassVar"})
-    for prop in obj.properties:
+    for prop in annotator.api.own_properties(obj):
         result.fields.append(_field(annotator, prop, defined))
     return result
 
@@ -219,9 +262,7 @@ def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
     # name a later class or another module's type are strings, resolved when
     # the model is first built.
     forward = bool(own.refs - defined)
-    # A read-only field is only ever sent by the server and a write-only one
-    # only by the client: one model serves both directions, so neither is required.
-    optional = not prop.required or prop.has_default or prop.read_only or prop.write_only
+    optional = prop.optional
     if optional and not prop.type.nullable and annotation != "Any":
         annotation += " | None"
     arguments: list[str] = []
@@ -287,8 +328,7 @@ def _alias(annotator: Annotator, named: NamedType, type_: Type) -> _Alias:
     else:
         value = union(annotator.annotation(type_))
     depends = {annotator.api.types[ref].py_name for ref in _refs(type_)}
-    statement = Assign(f"{named.py_name}: TypeAlias", value)
-    return _Alias(py_name=named.py_name, statement=statement, doc=_doc_of(named), depends=depends)
+    return _Alias(py_name=named.py_name, value=value, doc=_doc_of(named), depends=depends)
 
 
 def _refs(type_: Type) -> list[str]:
@@ -301,6 +341,27 @@ def _refs(type_: Type) -> list[str]:
     if isinstance(type_, UnionType):
         return [r for v in [*type_.variants, *type_.bare] for r in _refs(v)]
     return []
+
+
+def _mark_recursive(aliases: list[_Alias]) -> None:
+    """Mark the aliases that reach themselves through other aliases
+    (`Tree = list[Tree]`; `Nested = list[NestedMap]`, `NestedMap = dict[str, Nested]`).
+
+    A plain `TypeAlias` is evaluated at import and cannot name itself, even
+    through others; these become `TypeAliasType`s whose value is a string,
+    which pydantic and type checkers resolve lazily. Cycles that pass through
+    a class need nothing: class annotations are resolved when first used.
+    """
+    by_name = {a.py_name: a for a in aliases}
+    for alias in aliases:
+        seen: set[str] = set()
+        stack = [d for d in alias.depends if d in by_name]
+        while stack and alias.py_name not in seen:
+            name = stack.pop()
+            if name not in seen:
+                seen.add(name)
+                stack.extend(d for d in by_name[name].depends if d in by_name)
+        alias.recursive = alias.py_name in seen
 
 
 def _topological(aliases: list[_Alias]) -> list[_Alias]:
@@ -336,7 +397,7 @@ def _imports(needs: set[str], runtime_models: str, module: _Module, guarded: boo
     if "date" in needs:
         lines.append("from datetime import date")
     typing_names = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
-    if module.aliases:
+    if any(not a.recursive for a in module.aliases):
         typing_names.add("TypeAlias")
     if guarded:
         typing_names.add("TYPE_CHECKING")
@@ -344,10 +405,15 @@ def _imports(needs: set[str], runtime_models: str, module: _Module, guarded: boo
         lines.append(import_from("typing", sorted(typing_names)))
     if "UUID" in needs:
         lines.append("from uuid import UUID")
+    third_party: list[Node] = []
     pydantic_names = {n for n in ("Field", "Tag") if n in needs}
     if pydantic_names:
+        third_party.append(import_from("pydantic", sorted(pydantic_names)))
+    if any(a.recursive for a in module.aliases):
+        third_party.append("from typing_extensions import TypeAliasType")
+    if third_party:
         lines.extend([""] if lines else [])
-        lines.append(import_from("pydantic", sorted(pydantic_names)))
+        lines.extend(third_party)
     runtime_names = sorted(n for n in _RUNTIME if n in needs)
     if runtime_names:
         lines.extend([""] if lines else [])

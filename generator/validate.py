@@ -82,24 +82,22 @@ def validate_document(document: Document, resolver: RefResolver) -> list[Diagnos
     """All problems of a document that passed `check_fatal`, in document order."""
     # Imported here: the validator is slow to import and reading a spec without
     # validating it (`dixagen diff`) does not need it.
-    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
     from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
+
+    from .validator_messages import Located30Validator, Located31Validator, describe
 
     problems: list[Diagnostic] = []
     validator_class = (
-        OpenAPIV31SpecValidator if str(document.data.get("openapi", "")).startswith("3.1") else OpenAPIV30SpecValidator
+        Located31Validator if str(document.data.get("openapi", "")).startswith("3.1") else Located30Validator
     )
     try:
         validator = validator_class(document.data, base_uri=document.uri)
         for error in validator.iter_errors():
             if isinstance(error, (DuplicateOperationIDError, UnresolvableParameterError)):
                 continue  # reported below, with a location
-            path = list(getattr(error, "absolute_path", None) or [])
-            pointer = join_pointer(*path)
-            message = str(getattr(error, "message", error)).splitlines()[0]
-            if len(message) > 300:
-                message = message[:297] + "..."
-            problems.append(document.diagnostic(pointer, message))
+            problem = describe(error, document, resolver)
+            if problem not in problems:  # the whole-document check and a schema's own may find the same
+                problems.append(problem)
     except RecursionError:
         problems.append(document.diagnostic("", "the validator could not finish: schemas nest too deeply"))
     except Exception as exc:  # the validator's own failure must not become a traceback

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -25,10 +26,10 @@ CASES = Path(__file__).resolve().parent / "cases"
 UPDATE = os.environ.get("DIXAGEN_UPDATE_CASES") == "1"
 
 
-def render_case(case: str) -> dict[str, str]:
+def render_case(case: str, package: str = "pkg") -> dict[str, str]:
     """The case's models package and the runtime it needs (not the client or server)."""
     api = read_api(CASES / case / "spec.yaml", strict=False).api
-    files = {**runtime_files("pkg"), **render_models(api, "pkg", "pkg._runtime"), "pkg/__init__.py": ""}
+    files = {**runtime_files(package), **render_models(api, package, f"{package}._runtime"), f"{package}/__init__.py": ""}
     return {path.split("/", 1)[1]: text for path, text in format_files(files).items()}
 
 
@@ -140,6 +141,27 @@ def test_recursive_schemas(load_case: Any) -> None:
     assert m.to_wire(m.validate("Expression", expression)) == expression
 
 
+def test_aliases_that_reach_themselves(load_case: Any) -> None:
+    """Lists, maps and unions defined through themselves, directly or through each other."""
+    m = load_case("recursion")
+    assert m.validate("Tree", [[], [[[]], []]]) == [[], [[[]], []]]
+    with pytest.raises(ValueError):
+        m.validate("Tree", [[1]])
+    assert m.validate("Labels", {"a": {"b": {}}, "c": {}}) == {"a": {"b": {}}, "c": {}}
+    nested = [{"x": [{"y": []}]}, {}]
+    assert m.validate("Nested", nested) == nested
+    with pytest.raises(ValueError):
+        m.validate("NestedMap", {"x": [{"y": "not a list"}]})
+    value = m.validate("Value", ["a", ["b", None], {"name": "c"}])
+    assert value[1] == ["b", None] and type(value[2]) is m.Category
+    assert m.to_wire(value) == ["a", ["b", None], {"name": "c"}]
+    # Through a class and back: a Folder's entries hold folders and lists of entries.
+    folder = m.validate("Folder", {"tree": [[]], "entries": [{"entries": []}, [{"tree": []}, []]]})
+    assert type(folder.entries[0]) is m.Folder and type(folder.entries[1][0]) is m.Folder
+    assert m.to_wire(folder) == {"tree": [[]], "entries": [{"entries": []}, [{"tree": []}, []]]}
+    assert m.to_wire(m.Folder(tree=[[[]]])) == {"tree": [[[]]]}
+
+
 def test_keyword_names_are_safe(load_case: Any) -> None:
     m = load_case("keyword_names")
     payload = {"from": "a", "import": 1, "_type": "t", "type": "u", "model_config": "c", "json": True,
@@ -165,3 +187,56 @@ def test_hostile_strings_never_become_code(load_case: Any, tmp_path: Path) -> No
     assert [e.value for e in m.Tricky] == ['"""', "'''", "\\", "{{ x }}", "\n", "import os", "lambda"]
     assert m.Thing(na_me="z").field == '"""\\\''
     assert '"""' in (m.Thing.__doc__ or "")
+
+
+def test_allof_of_one_ref_is_a_subclass(load_case: Any) -> None:
+    m = load_case("allof_inheritance")
+    dog = m.validate("Dog", {"name": "Rex", "bark": True, "tag": "good"})
+    assert isinstance(dog, m.Pet) and m.Dog.__bases__ == (m.Pet,)
+    assert m.to_wire(dog) == {"name": "Rex", "bark": True, "tag": "good"}
+    # Fields in Python's order for a subclass (the parent's first); required overrides hold.
+    assert list(m.Puppy.model_fields) == ["name", "tag", "bark", "age"]
+    assert m.Puppy.model_fields["tag"].is_required() and not m.Dog.model_fields["tag"].is_required()
+    with pytest.raises(ValueError):
+        m.validate("Puppy", {"name": "a", "bark": False})
+    # A parent defined in another module, or after its child by name.
+    assert m.Dog.__module__ == "pkg.models.dogs" and m.Pet.__module__ == "pkg.models.shared"
+    assert m.validate("Beagle", {"nose": 1, "ears": "long"}).nose == 1.0
+    # A discriminated variant of an untagged parent: a subclass that sends its tag.
+    assert issubclass(m.Bird, m.Animal) and m.Bird(wings=2).to_wire() == {"kind": "bird", "wings": 2}
+    fish = m.validate("AnyAnimal", {"kind": "fish", "fins": 3})
+    assert type(fish) is m.Fish and m.to_wire(fish) == {"kind": "fish", "fins": 3}
+    # Merged where a subclass would not mean the same.
+    dixa_model = importlib.import_module("pkg._runtime.models").DixaModel
+    for name in ("Owner", "Retyped", "FromAlias", "Parrot", "FromUnion"):
+        assert getattr(m, name).__bases__ == (dixa_model,), name
+    assert m.Retyped.model_fields["name"].is_required()  # Pet requires it, whatever its type here
+    loop = m.validate("Loop", {"value": "a", "next": {"value": "b"}})
+    assert m.to_wire(loop) == {"value": "a", "next": {"value": "b"}}
+
+
+def test_enums_of_objects_and_arrays(load_case: Any) -> None:
+    """Docker's engine API: map values that are `enum: [{}]`."""
+    m = load_case("object_enums")
+    payload = {"ExposedPorts": {"80/tcp": {}}, "Volumes": {"/data": {}}, "Shape": [1, 2]}
+    assert m.to_wire(m.validate("ContainerConfig", payload)) == payload
+    assert m.validate("ContainerConfig", {"Shape": "x"}).shape == "x"
+
+
+# Cases whose models exercise the type checker most: subclasses that narrow
+# inherited fields, tagged subclasses, recursive aliases.
+TYPED_CASES = ("allof_inheritance", "recursion")
+
+
+def test_case_models_pass_mypy_strict(tmp_path: Path) -> None:
+    for case in TYPED_CASES:
+        for relative, text in render_case(case, package=case).items():
+            path = tmp_path / case / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text)
+    run = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy"), "--no-pretty",
+         *[f"{case}/models" for case in TYPED_CASES]],
+        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr

@@ -3,6 +3,8 @@ and a failed generation leaves the previous output untouched."""
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -38,7 +40,7 @@ CASES: dict[str, tuple[bytes, str]] = {
     ),
     "invalid": (
         (MINIMAL + "paths:\n  /a:\n    get:\n      responses:\n        '200': {description: 5}\n").encode(),
-        ":7: #/paths/~1a/get/responses/200: error:",
+        ":7: #/paths/~1a/get/responses/200/description: error: 5 is not of type 'string'",
     ),
     "duplicate-operation-id": (
         (
@@ -138,3 +140,59 @@ def test_check_reports_a_stale_tree_with_a_diff(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "-# edited by hand" in result.stdout
     assert "make generate" in result.stderr
+
+
+# What openapi-spec-validator finds, as one line each: the absolute pointer of
+# the value at fault (through `$ref`s, into other files), its line, and the
+# reason, whichever of its two backends runs.
+OTHER_FILE = "Thing:\n  type: object\n  properties:\n    name: {type: string, default: 5}\n"
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "regex": (
+        "paths:\n  /a:\n    get:\n      parameters:\n      - {name: q, in: query, schema: {type: string, pattern: '[x'}}\n"
+        "      responses: {'200': {description: ok}}\n",
+        ":7: #/paths/~1a/get/parameters/0/schema/pattern: error: '[x' is not a 'regex'",
+    ),
+    "parameter-location": (
+        "paths:\n  /a:\n    get:\n      parameters:\n      - {name: q, in: querystring, schema: {type: string}}\n"
+        "      responses: {'200': {description: ok}}\n",
+        ":7: #/paths/~1a/get/parameters/0/in: error: 'querystring' is not one of ['path', 'query', 'header', 'cookie']",
+    ),
+    "schema-through-ref": (
+        REF_200.replace("REF", "#/components/schemas/A")
+        + "components:\n  schemas:\n    A: {type: object, required: name, properties: {name: {type: string}}}\n",
+        ":14: #/components/schemas/A/required: error: 'name' is not of type 'array'",
+    ),
+    "deep-inline-schema": (
+        REF_200.replace("{$ref: 'REF'}", "{type: array, items: {properties: {z: {type: integer, minimum: a}}}}"),
+        ":11: #/paths/~1a/get/responses/200/content/application~1json/schema/items/properties/z/minimum: "
+        "error: 'a' is not of type 'number'",
+    ),
+    "default-in-other-file": (
+        REF_200.replace("REF", "other.yaml#/Thing"),
+        "other.yaml:4: #/Thing/properties/name/default: error: 5 is not of type 'string'",
+    ),
+    "long-value": (
+        "servers: {url: 'https://example.com/a/rather/long/address', description: 'the server of this API'}\npaths: {}\n",
+        ":3: #/servers: error: the object is not of type 'array'",
+    ),
+}
+
+
+@pytest.mark.parametrize("backend", ["jsonschema-rs", "jsonschema"])
+@pytest.mark.parametrize("case", sorted(PROBLEMS))
+def test_validator_findings_are_one_located_line(case: str, backend: str, tmp_path: Path) -> None:
+    body, expected = PROBLEMS[case]
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(MINIMAL + body)
+    (tmp_path / "other.yaml").write_text(OTHER_FILE)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", str(spec)], capture_output=True, text=True, timeout=120,
+        env={**os.environ, "OPENAPI_SPEC_VALIDATOR_SCHEMA_VALIDATOR_BACKEND": backend},
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    # (The backends quote alike but for `type`: "array" or 'array'.)
+    assert expected in lines[0].replace('"', "'") and len(lines) == len(set(lines)), result.stderr
+    for line in lines:
+        assert re.match(r"^\S+\.yaml:\d+: #/\S*: error: ", line), line
+        assert len(line) < 400 and not re.search(r"[{\[].{60,}[}\]] ", line), line

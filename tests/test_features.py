@@ -76,7 +76,7 @@ def test_all_of_is_merged(models: Any) -> None:
     assert isinstance(owner, ObjectType)
     assert [p.wire_name for p in owner.properties] == ["name", "tag", "created", "pets"]
     m = models("allof_inheritance")
-    puppy = m.validate("Puppy", {"name": "Rex", "bark": True, "age": 1})
+    puppy = m.validate("Puppy", {"name": "Rex", "bark": True, "age": 1, "tag": "t"})
     assert (puppy.name, puppy.bark, puppy.age) == ("Rex", True, 1)
     with pytest.raises(pydantic.ValidationError):
         m.validate("Dog", {"name": "Rex"})  # `bark` is required by the allOf part
@@ -320,3 +320,50 @@ components:
     one: {type: http, scheme: bearer}
     two: {type: http, scheme: bearer}
 security: [{one: []}, {two: []}]""")
+
+
+def test_recursive_aliases_through_the_client_and_the_stub(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Operations that send and receive aliases defined through themselves: the
+    client's argument types stop where an alias recurs, the stub synthesizes and
+    validates them."""
+    import asyncio
+
+    import httpx
+    import yaml
+
+    from generator.package import single_package
+
+    document = yaml.safe_load((CASES / "recursion" / "spec.yaml").read_text())
+    json_of = lambda name: {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}  # noqa: E731
+    document["paths"] = {
+        "/trees": {"post": {"operationId": "postTree", "tags": ["trees"], "requestBody": {"content": json_of("Tree")},
+                            "responses": {"200": {"description": "ok", "content": json_of("Value")}}}},
+        "/entries": {"get": {"operationId": "getEntry", "tags": ["entries"],
+                             "responses": {"200": {"description": "ok", "content": json_of("Entry")}}}},
+    }
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(yaml.safe_dump(document))
+    for relative, text in single_package("recpkg", read_api(spec, strict=False).api).items():
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / relative).write_text(text)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    package = importlib.import_module("recpkg")
+    app = importlib.import_module("recpkg.server").create_app()
+
+    async def run() -> tuple[Any, Any, int]:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://stub")
+        client = package.AsyncClient(base_url="http://stub", max_retries=0, http_client=http)
+        async with http:
+            value = await client.trees.create_bulk(body=[[], [[[]]]])
+            entry = await client.entries.get()
+            refused = await http.post("/trees", json=[[1]])
+        return value, entry, refused.status_code
+
+    try:
+        value, entry, refused = asyncio.run(run())
+    finally:
+        for name in [m for m in sys.modules if m == "recpkg" or m.startswith("recpkg.")]:
+            del sys.modules[name]
+    assert isinstance(value, (str, list)) or type(value).__name__ == "Category"
+    assert isinstance(entry, list) or type(entry).__name__ == "Folder"
+    assert refused == 400  # a tree of numbers is not a Tree

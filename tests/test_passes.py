@@ -183,3 +183,31 @@ def test_ir_command_prints_stable_json() -> None:
     assert content["style"] == "tagged" and content["tag_property"] == "_type"
     assert set(content["tags"]) == {"Html", "Markdown", "Text"}
     assert list(ir) == sorted(ir)
+
+
+def test_allof_bases_are_kept_only_where_a_subclass_means_the_merge() -> None:
+    api = read_api(Path(__file__).parent / "cases" / "allof_inheritance" / "spec.yaml", strict=False).api
+    bases = {n: t.type.base for n, t in api.types.items() if isinstance(t.type, ObjectType)}
+    assert {n: b for n, b in bases.items() if b} == {
+        "Dog": "Pet", "Puppy": "Dog", "Beagle": "Hound", "Bird": "Animal", "Fish": "Animal", "Loop": "LoopPart"
+    }
+    puppy = api.types["Puppy"].type
+    assert isinstance(puppy, ObjectType)
+    # Every field is still in the IR (the client, the server and the diff read them all)...
+    assert [p.wire_name for p in puppy.properties] == ["name", "tag", "bark", "age"]
+    # ...and the class declares the new ones and those it changes (`tag` made required).
+    assert [p.wire_name for p in api.own_properties(puppy)] == ["tag", "age"]
+
+
+def test_diff_sees_inherited_fields(tmp_path: Path) -> None:
+    from generator.diff import diff_apis
+    from generator.diff.loading import read_for_diff
+
+    source = Path(__file__).parent / "cases" / "allof_inheritance" / "spec.yaml"
+    document = yaml.safe_load(source.read_text())
+    del document["components"]["schemas"]["Pet"]["properties"]["tag"]
+    changed = tmp_path / "new.yaml"
+    changed.write_text(yaml.safe_dump(document, sort_keys=False))
+    changes = diff_apis(read_for_diff(source), read_for_diff(changed), old_package="pkg", new_package="pkg")
+    removed = {c.message for c in changes if c.kind == "response-property-removed"}
+    assert "response property `Dog.tag` removed" in removed, sorted(c.message for c in changes)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..ir import Api
-from . import dialect, enums, hoist, naming, operations, unions
+from . import dialect, enums, hoist, inheritance, naming, operations, unions
 
 PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("dialect", dialect.run),
@@ -18,6 +18,7 @@ PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("operations", operations.run),
     ("hoist", hoist.run),
     ("naming", naming.run),
+    ("inheritance", inheritance.run),
 ]
 
 

@@ -10,6 +10,7 @@ property (`direction` → `Direction`).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 
@@ -35,7 +36,11 @@ def _property_token(hint: tuple[str, ...]) -> str:
 
 
 def _members(type_: EnumType) -> tuple[object, ...]:
-    return tuple((type(m.value).__name__, m.value) for m in type_.members)
+    """The values as a key: objects and arrays (`enum: [{}]`) by their JSON text."""
+    return tuple(
+        (type(m.value).__name__, json.dumps(m.value, sort_keys=True) if isinstance(m.value, (dict, list)) else m.value)
+        for m in type_.members
+    )
 
 
 def run(api: Api) -> None:

@@ -12,6 +12,7 @@ so recursive schemas end; union members always carry their tag.
 from __future__ import annotations
 
 import random
+import sys
 import types
 import typing
 import uuid
@@ -20,6 +21,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, Discriminator, Tag
+from typing_extensions import TypeAliasType, evaluate_forward_ref
 
 from .models import BARE_TAG, UNKNOWN_TAG, UnknownVariant
 
@@ -39,6 +41,8 @@ class Synthesizer:
         return self._value(type_, name, 0)
 
     def _value(self, type_: Any, name: str, depth: int) -> Any:
+        if isinstance(type_, TypeAliasType):
+            return self._value(_alias_value(type_), name, depth)
         origin = typing.get_origin(type_)
         if origin is typing.Annotated:
             return self._annotated(type_, name, depth)
@@ -132,3 +136,14 @@ def _tag_of(annotated: Any) -> str | None:
         if isinstance(meta, Tag):
             return meta.tag
     return None
+
+
+def _alias_value(alias: TypeAliasType) -> Any:
+    """The type a recursive alias stands for: its value is the type written as
+    a string, resolved in the models module that defines it."""
+    value = alias.__value__
+    if isinstance(value, str):
+        return evaluate_forward_ref(
+            typing.ForwardRef(value), globals=vars(sys.modules[alias.__module__ or "builtins"])
+        )
+    return value

@@ -12,22 +12,36 @@ from typing import Any
 
 from pkg._runtime.models import SchemaRegistry, to_wire
 
-from . import shared, aliases
+from . import dogs, shared, zoo, aliases
+from .dogs import *  # noqa: F403
 from .shared import *  # noqa: F403
+from .zoo import *  # noqa: F403
 from .aliases import *  # noqa: F403
 
 __all__ = ["SCHEMAS", "to_wire", "validate"]
+__all__ += dogs.__all__
 __all__ += shared.__all__
+__all__ += zoo.__all__
 __all__ += aliases.__all__
 
 SCHEMAS: dict[str, Any] = {
+    "Animal": Animal,
+    "AnyAnimal": AnyAnimal,
+    "Beagle": Beagle,
+    "Bird": Bird,
     "Dog": Dog,
+    "Fish": Fish,
+    "FromAlias": FromAlias,
+    "FromUnion": FromUnion,
+    "Hound": Hound,
     "Loop": Loop,
     "LoopPart": LoopPart,
     "Owner": Owner,
+    "Parrot": Parrot,
     "Pet": Pet,
     "Puppy": Puppy,
     "Renamed": Renamed,
+    "Retyped": Retyped,
     "Timestamps": Timestamps,
 }
 """Every component schema by its name in the spec."""
@@ -49,7 +63,11 @@ def _link_modules() -> None:
     first builds the class, finds them here.
     """
     _names = {_name: globals()[_name] for _name in __all__}
-    for _module in (shared,):
+    for _module in (
+        dogs,
+        shared,
+        zoo,
+    ):
         for _name, _value in _names.items():
             vars(_module).setdefault(_name, _value)
 

@@ -12,13 +12,13 @@ from typing import Any
 
 from pkg._runtime.models import SchemaRegistry, to_wire
 
-from . import shared, things
+from . import shared, things_users_n
 from .shared import *  # noqa: F403
-from .things import *  # noqa: F403
+from .things_users_n import *  # noqa: F403
 
 __all__ = ["SCHEMAS", "to_wire", "validate"]
 __all__ += shared.__all__
-__all__ += things.__all__
+__all__ += things_users_n.__all__
 
 SCHEMAS: dict[str, Any] = {
     "Thing": Thing,
@@ -45,7 +45,7 @@ def _link_modules() -> None:
     _names = {_name: globals()[_name] for _name in __all__}
     for _module in (
         shared,
-        things,
+        things_users_n,
     ):
         for _name, _value in _names.items():
             vars(_module).setdefault(_name, _value)

@@ -23,8 +23,17 @@ __all__ += aliases.__all__
 SCHEMAS: dict[str, Any] = {
     "And": And,
     "Category": Category,
+    "Entry": Entry,
+    "EntryList": EntryList,
     "Expression": Expression,
+    "Folder": Folder,
+    "Labels": Labels,
     "Leaf": Leaf,
+    "Nested": Nested,
+    "NestedMap": NestedMap,
+    "Tree": Tree,
+    "Value": Value,
+    "ValueList": ValueList,
 }
 """Every component schema by its name in the spec."""
 

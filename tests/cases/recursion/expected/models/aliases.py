@@ -4,12 +4,31 @@
 from typing import Annotated, TypeAlias
 
 from pydantic import Tag
+from typing_extensions import TypeAliasType
 
 from pkg._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .shared import And, Leaf
+from .shared import And, Category, Folder, Leaf
 
-__all__ = ["Expression"]
+__all__ = [
+    "Entry",
+    "EntryList",
+    "Expression",
+    "Labels",
+    "Nested",
+    "NestedMap",
+    "Tree",
+    "Value",
+    "ValueList",
+]
+
+
+EntryList = TypeAliasType("EntryList", "list[Entry]")
+"""The `EntryList` schema."""
+
+
+Entry = TypeAliasType("Entry", "Folder | EntryList")
+"""The `Entry` schema."""
 
 
 Expression: TypeAlias = Annotated[
@@ -19,3 +38,27 @@ Expression: TypeAlias = Annotated[
     tag_discriminator("_type", {"And": And, "Leaf": Leaf}),
 ]
 """The `Expression` schema."""
+
+
+Labels = TypeAliasType("Labels", "dict[str, Labels]")
+"""A map whose values are maps like itself."""
+
+
+NestedMap = TypeAliasType("NestedMap", "dict[str, Nested]")
+"""The `NestedMap` schema."""
+
+
+Nested = TypeAliasType("Nested", "list[NestedMap]")
+"""Aliases that refer to each other (a list of maps of lists...)."""
+
+
+Tree = TypeAliasType("Tree", "list[Tree]")
+"""A list of lists, to any depth."""
+
+
+ValueList = TypeAliasType("ValueList", "list[Value] | None")
+"""The `ValueList` schema."""
+
+
+Value = TypeAliasType("Value", "Category | ValueList | str")
+"""A union that reaches itself through a list alias."""

@@ -8,9 +8,9 @@ from pydantic import Field
 from pkg._runtime.models import DixaModel, TaggedModel
 
 if TYPE_CHECKING:
-    from .aliases import Expression
+    from .aliases import Entry, Expression, Tree
 
-__all__ = ["And", "Category", "Leaf"]
+__all__ = ["And", "Category", "Folder", "Leaf"]
 
 
 class And(TaggedModel):
@@ -31,6 +31,13 @@ class Category(DixaModel):
     name: str
     children: "list[Category] | None" = None
     parent: "Category | None" = None
+
+
+class Folder(DixaModel):
+    """A class whose field is a recursive alias, and that such an alias holds."""
+
+    tree: "Tree | None" = None
+    entries: "list[Entry] | None" = None
 
 
 class Leaf(TaggedModel):
