@@ -60,7 +60,7 @@ class _Builder:
 
     def build(self) -> Api:
         data = self.document.data
-        info = data.get("info") if isinstance(data.get("info"), dict) else {}
+        info = _dict(data, "info")
         raw = self.document.path.read_bytes()
         api = Api(
             title=str(info.get("title", "")),
@@ -71,8 +71,8 @@ class _Builder:
             spec_sha256=hashlib.sha256(raw).hexdigest(),
             servers=[self._server_url(s) for s in data.get("servers") or [] if isinstance(s, dict)],
         )
-        components = data.get("components") if isinstance(data.get("components"), dict) else {}
-        schemas = components.get("schemas") if isinstance(components.get("schemas"), dict) else {}
+        components = _dict(data, "components")
+        schemas = _dict(components, "schemas")
         for name, schema in schemas.items():
             pointer = join_pointer("components", "schemas", name)
             self.names_by_target[(self.document.uri, pointer)] = name
@@ -94,7 +94,7 @@ class _Builder:
     @staticmethod
     def _server_url(server: dict[str, Any]) -> str:
         url = str(server.get("url", ""))
-        variables = server.get("variables") if isinstance(server.get("variables"), dict) else {}
+        variables = _dict(server, "variables")
         for key, variable in variables.items():
             if isinstance(variable, dict) and "default" in variable:
                 url = url.replace("{" + key + "}", str(variable["default"]))
@@ -218,7 +218,7 @@ class _Builder:
         return Primitive(name="any")
 
     def _object(self, schema: dict[str, Any], doc: Document, pointer: str) -> Type:
-        properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        properties = _dict(schema, "properties")
         additional = schema.get("additionalProperties")
         pattern = schema.get("patternProperties")
         extra: Type | None = None
@@ -231,7 +231,7 @@ class _Builder:
             extra = self.convert(first_schema, doc, pointer + "/patternProperties/" + escape_pointer_token(first_pattern))
         if not properties and extra is not None:
             return MapType(values=extra)
-        required = schema.get("required") if isinstance(schema.get("required"), list) else []
+        required = _list(schema, "required")
         result = ObjectType(additional=extra)
         for wire_name, prop_schema in properties.items():
             prop_pointer = pointer + "/properties/" + escape_pointer_token(wire_name)
@@ -269,7 +269,7 @@ class _Builder:
         if isinstance(discriminator, dict) and isinstance(discriminator.get("propertyName"), str):
             result.explicit_discriminator = True
             result.tag_property = discriminator["propertyName"]
-            mapping = discriminator.get("mapping") if isinstance(discriminator.get("mapping"), dict) else {}
+            mapping = _dict(discriminator, "mapping")
             for value, target in mapping.items():
                 if isinstance(target, str):
                     ref = target if "/" in target or "#" in target else f"#/components/schemas/{target}"
@@ -342,7 +342,7 @@ class _Builder:
             item, item_doc, _ = self._deref(item, self.document, item_pointer)
             if not isinstance(item, dict):
                 continue
-            shared = item.get("parameters") if isinstance(item.get("parameters"), list) else []
+            shared = _list(item, "parameters")
             for method in HTTP_METHODS:
                 raw = item.get(method)
                 if isinstance(raw, dict):
@@ -368,7 +368,7 @@ class _Builder:
             extensions={k: v for k, v in raw.items() if isinstance(k, str) and k.startswith("x-")},
         )
         by_key: dict[tuple[str, str], Parameter] = {}
-        own = raw.get("parameters") if isinstance(raw.get("parameters"), list) else []
+        own = _list(raw, "parameters")
         for index, entry in enumerate([*shared, *own]):
             parameter = self._parameter(entry, doc, f"{pointer}/parameters/{index}")
             if parameter is not None:
@@ -382,7 +382,7 @@ class _Builder:
         if "requestBody" in raw:
             operation.bodies = self._bodies(raw["requestBody"], doc, pointer + "/requestBody")
             operation.body = operation.bodies[0] if operation.bodies else None
-        responses = raw.get("responses") if isinstance(raw.get("responses"), dict) else {}
+        responses = _dict(raw, "responses")
         for status, response in responses.items():
             operation.responses.append(self._response(str(status), response, doc, f"{pointer}/responses/{status}"))
         return operation
@@ -435,7 +435,7 @@ class _Builder:
         raw, doc, pointer = self._deref(raw, doc, pointer)
         raw = raw if isinstance(raw, dict) else {}
         response = Response(status=status, description=_text(raw.get("description")))
-        content = raw.get("content") if isinstance(raw.get("content"), dict) else {}
+        content = _dict(raw, "content")
         if content:
             media_type = min(content, key=_media_rank)
             media = content[media_type] if isinstance(content[media_type], dict) else {}
@@ -572,3 +572,15 @@ def _name_from_location(uri: str, pointer: str) -> str:
         stem = uri.rsplit("/", 1)[-1].split(".", 1)[0]
         base = "".join(_pascal(t) for t in re.split(r"[^A-Za-z0-9]+", stem + " " + " ".join(tokens)) if t)
     return base or "Schema"
+
+
+def _dict(mapping: dict[str, Any], key: str) -> dict[Any, Any]:
+    """`mapping[key]` if it is a mapping, else empty: a malformed part of a spec is read as absent."""
+    value = mapping.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def _list(mapping: dict[str, Any], key: str) -> list[Any]:
+    """`mapping[key]` if it is a list, else empty."""
+    value = mapping.get(key)
+    return value if isinstance(value, list) else []

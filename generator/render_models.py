@@ -267,10 +267,10 @@ def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
         annotation += " | None"
     arguments: list[str] = []
     if prop.has_default and prop.default is not None:
-        value = prop.default
-        if isinstance(value, float) and not math.isfinite(value):
-            value = None
-        arguments.append(f"default={literal(value)}")
+        default = prop.default
+        if isinstance(default, float) and not math.isfinite(default):
+            default = None
+        arguments.append(f"default={literal(default)}")
     elif optional:
         arguments.append("default=None")
     arguments += _wire_name(prop.py_name, prop.wire_name)
@@ -396,7 +396,7 @@ def _imports(needs: set[str], runtime_models: str, module: _Module, guarded: boo
     lines: list[Node] = []
     if "date" in needs:
         lines.append("from datetime import date")
-    typing_names = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
+    typing_names: set[str] = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
     if any(not a.recursive for a in module.aliases):
         typing_names.add("TypeAlias")
     if guarded:
