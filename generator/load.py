@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -39,11 +40,14 @@ _MERGE = "tag:yaml.org,2002:merge"
 
 @dataclass
 class Document:
-    """One parsed file: its data and where each mapping/list started."""
+    """One parsed file: its data and where each mapping/list started (YAML), or
+    its text, where lines are found when asked for (JSON: parsing it with
+    positions would cost every run what only a problem needs)."""
 
     path: Path
     data: Any
     lines: dict[int, int] = field(default_factory=dict)
+    json_text: str | None = None
 
     @functools.cached_property
     def uri(self) -> str:
@@ -51,6 +55,8 @@ class Document:
 
     def line_of(self, pointer: str) -> int | None:
         """Line of the deepest container on the way to `pointer` (1-based)."""
+        if self.json_text is not None:
+            return _json_line(self.json_text, pointer)
         node = self.data
         line = self.lines.get(id(node))
         for raw in pointer.split("/")[1:] if pointer else []:
@@ -159,7 +165,48 @@ def load_document(path: Path) -> Document:
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
         raise SpecError([Diagnostic(f"the document root must be a mapping, found {kind}", where, "", 1)])
-    return Document(path=path, data=data, lines=lines)
+    return Document(path=path, data=data, lines=lines, json_text=text if path.suffix.lower() == ".json" else None)
+
+
+_JSON = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _json_line(text: str, pointer: str) -> int:
+    """Line (1-based) where the value at `pointer` starts in JSON `text`, or the
+    deepest value on the way to it that exists."""
+    index = found = _SPACE.match(text).end()  # type: ignore[union-attr]
+    try:
+        for raw in pointer.split("/")[1:] if pointer else []:
+            token = raw.replace("~1", "/").replace("~0", "~")
+            index = _json_child(text, index, token)
+            found = index
+    except (ValueError, IndexError, LookupError):
+        pass
+    return text.count("\n", 0, found) + 1
+
+
+def _json_child(text: str, index: int, token: str) -> int:
+    """Where the member `token` of the object or array starting at `index` starts."""
+    opening, position = text[index], _SPACE.match(text, index + 1).end()  # type: ignore[union-attr]
+    wanted = int(token) if opening == "[" and token.isdigit() else None
+    if opening not in "{[" or (opening == "[" and wanted is None):
+        raise LookupError(token)
+    count = 0
+    while text[position] not in "}]":
+        if opening == "{":
+            key, position = _JSON.raw_decode(text, position)
+            position = _SPACE.match(text, _SPACE.match(text, position).end() + 1).end()  # type: ignore[union-attr]
+            if key == token:
+                return position
+        elif count == wanted:
+            return position
+        _, position = _JSON.raw_decode(text, position)
+        position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
+        if text[position] == ",":
+            position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+        count += 1
+    raise LookupError(token)
 
 
 class RefResolver:

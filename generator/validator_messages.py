@@ -18,6 +18,7 @@ The validator says where and what in ways that do not fit one line:
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -87,16 +88,49 @@ def describe(error: ValidationError, document: Document, resolver: RefResolver) 
     path = [*(base or ()), *_path_from_root(reason)]
     if reason is not error and base is None and not error.context:
         path = [*error.absolute_path, *_path_from_root(reason)]  # re-checked from the failing value
-    doc, pointer = _real_location(document, resolver, path)
     try:
         # The fast validator's errors hold the whole document as their value.
         value = _value_at(document, path) if base is None else reason.instance
     except LookupError:
         value = reason.instance
-    return doc.diagnostic(pointer, _message(reason, value))
+    message = _message(reason, value)
+    unexpected = _unexpected_keys(reason, value, document)
+    if len(unexpected) == 1:
+        path, message = [*path, unexpected[0]], f"unexpected property {unexpected[0]!r}"
+    elif unexpected:
+        message = "unexpected properties " + ", ".join(repr(k) for k in unexpected)
+    doc, pointer = _real_location(document, resolver, path)
+    return doc.diagnostic(pointer, message)
 
 
 # -- the reason behind a failed oneOf/anyOf ---------------------------------------------
+
+
+def _unexpected_keys(error: ValidationError, value: Any, document: Document) -> list[str]:
+    """The keys an `additionalProperties: false` refused, which the validators
+    name in different words, or not at all."""
+    if not isinstance(value, dict) or not error.schema_path or list(error.schema_path)[-1] != "additionalProperties":
+        return []
+    schema = error.schema if isinstance(error.schema, dict) else None
+    if schema is None:  # the fast validator keeps no schema: find it in OpenAPI's own
+        try:
+            schema = _meta_schema(document)
+            for key in list(error.schema_path)[:-1]:
+                schema = schema[key]
+        except (KeyError, IndexError, TypeError):
+            return []
+    if not isinstance(schema, dict) or schema.get("additionalProperties") is not False:
+        return []
+    declared = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    patterns = list(schema.get("patternProperties") or {}) if isinstance(schema.get("patternProperties"), dict) else []
+    return [
+        str(key) for key in value
+        if key not in declared and not any(re.search(pattern, str(key)) for pattern in patterns)
+    ]
+
+
+def _meta_schema(document: Document) -> Any:
+    return schema_v31 if str(document.data.get("openapi", "")).startswith("3.1") else schema_v30
 
 
 def _reason(error: ValidationError, document: Document | None) -> ValidationError:
@@ -114,7 +148,7 @@ def _reason(error: ValidationError, document: Document | None) -> ValidationErro
 def _recheck(error: ValidationError, document: Document) -> list[ValidationError]:
     """The fast validator gives no alternatives: check the failing value again,
     against the part of the OpenAPI schema that refused it, in pure Python."""
-    meta_schema = schema_v31 if str(document.data.get("openapi", "")).startswith("3.1") else schema_v30
+    meta_schema = _meta_schema(document)
     schema: Any = meta_schema
     try:
         for key in list(error.schema_path)[:-1]:
@@ -217,6 +251,8 @@ def _what(instance: Any) -> str:
         return "the object"
     if isinstance(instance, list):
         return "the array"
+    if isinstance(instance, str):
+        return f"the {len(instance)}-character string {instance[:30]!r}..."
     return "the value"
 
 

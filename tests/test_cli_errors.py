@@ -171,6 +171,10 @@ PROBLEMS: dict[str, tuple[str, str]] = {
         REF_200.replace("REF", "other.yaml#/Thing"),
         "other.yaml:4: #/Thing/properties/name/default: error: 5 is not of type 'string'",
     ),
+    "unexpected-property": (
+        "paths: {}\nsource: {url: x}\n",
+        ":4: #/source: error: unexpected property 'source'",
+    ),
     "long-value": (
         "servers: {url: 'https://example.com/a/rather/long/address', description: 'the server of this API'}\npaths: {}\n",
         ":3: #/servers: error: the object is not of type 'array'",
@@ -196,3 +200,20 @@ def test_validator_findings_are_one_located_line(case: str, backend: str, tmp_pa
     for line in lines:
         assert re.match(r"^\S+\.yaml:\d+: #/\S*: error: ", line), line
         assert len(line) < 400 and not re.search(r"[{\[].{60,}[}\]] ", line), line
+
+
+def test_json_specs_say_the_line_too(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},\n'
+        ' "paths": {"/a": {"get": {\n'
+        '   "parameters": [{"name": "x", "in": "query", "schema": {"type": "string"}},\n'
+        '                  {"name": "q",\n'
+        '                   "in": "querystring", "schema": {"type": "string"}}],\n'
+        '   "responses": {"200": {"description": "ok"}}}}},\n'
+        ' "components": {"schemas": {"A": {"type": "object", "required": "name"}}}}\n'
+    )
+    result = dixagen("validate", str(spec))
+    assert result.returncode == 1
+    assert f"{spec}:5: #/paths/~1a/get/parameters/1/in: error: 'querystring' is not one of" in result.stderr
+    assert f"{spec}:7: #/components/schemas/A/required: error: 'name' is not of type 'array'" in result.stderr
