@@ -22,8 +22,8 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from jsonschema.exceptions import ValidationError
-from jsonschema.validators import validator_for
+from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
+from jsonschema.validators import validator_for  # type: ignore[import-untyped]
 from jsonschema_path.paths import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 from openapi_spec_validator.schemas import schema_v30, schema_v31
@@ -121,7 +121,8 @@ def _unexpected_keys(error: ValidationError, value: Any, document: Document) -> 
             return []
     if not isinstance(schema, dict) or schema.get("additionalProperties") is not False:
         return []
-    declared = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    properties = schema.get("properties")
+    declared = properties if isinstance(properties, dict) else {}
     patterns = list(schema.get("patternProperties") or {}) if isinstance(schema.get("patternProperties"), dict) else []
     return [
         str(key) for key in value
@@ -206,7 +207,7 @@ def _path_from_root(error: ValidationError) -> list[Any]:
     current: ValidationError | None = error
     while current is not None:
         path[:0] = list(current.relative_path)
-        current = current.parent  # type: ignore[assignment]
+        current = current.parent
     return path
 
 

@@ -21,6 +21,14 @@ def test_generated_code_passes_mypy_strict(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout[-5000:]
 
 
+def test_the_generator_itself_passes_mypy_strict(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "generator"],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-5000:]
+
+
 def test_wheel_builds_with_every_api(tmp_path: Path) -> None:
     import build  # noqa: F401 - a dev dependency: fail loudly if missing
     result = subprocess.run(
