@@ -7,6 +7,8 @@ where a problem is. `$ref` resolution, local and across files, is done by the
 
 from __future__ import annotations
 
+import bisect
+
 import functools
 import json
 import re
@@ -48,6 +50,8 @@ class Document:
     data: Any
     lines: dict[int, int] = field(default_factory=dict)
     json_text: str | None = None
+    _json_members: dict[int, dict[str, int]] = field(default_factory=dict, repr=False, compare=False)
+    _newlines: list[int] | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def uri(self) -> str:
@@ -56,7 +60,10 @@ class Document:
     def line_of(self, pointer: str) -> int | None:
         """Line of the deepest container on the way to `pointer` (1-based)."""
         if self.json_text is not None:
-            return _json_line(self.json_text, pointer)
+            if self._newlines is None:
+                self._newlines = [m.start() for m in re.finditer("\n", self.json_text)]
+            offset = _json_offset(self.json_text, pointer, self._json_members)
+            return bisect.bisect_left(self._newlines, offset) + 1
         node = self.data
         line = self.lines.get(id(node))
         for raw in pointer.split("/")[1:] if pointer else []:
@@ -172,41 +179,45 @@ _JSON = json.JSONDecoder()
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
-def _json_line(text: str, pointer: str) -> int:
-    """Line (1-based) where the value at `pointer` starts in JSON `text`, or the
-    deepest value on the way to it that exists."""
+def _json_offset(text: str, pointer: str, members: dict[int, dict[str, int]]) -> int:
+    """Offset where the value at `pointer` starts in JSON `text`, or the
+    deepest value on the way to it that exists. `members` remembers where the
+    members of each container already scanned start, so that looking up many
+    pointers (a line for every schema) scans each container once."""
     index = found = _SPACE.match(text).end()  # type: ignore[union-attr]
     try:
         for raw in pointer.split("/")[1:] if pointer else []:
             token = raw.replace("~1", "/").replace("~0", "~")
-            index = _json_child(text, index, token)
+            if index not in members:
+                members[index] = _json_members(text, index)
+            index = members[index][token]
             found = index
     except (ValueError, IndexError, LookupError):
         pass
-    return text.count("\n", 0, found) + 1
+    return found
 
 
-def _json_child(text: str, index: int, token: str) -> int:
-    """Where the member `token` of the object or array starting at `index` starts."""
+def _json_members(text: str, index: int) -> dict[str, int]:
+    """Where each member of the object or array starting at `index` starts (by
+    key, or by position as a string for an array); empty for a scalar."""
     opening, position = text[index], _SPACE.match(text, index + 1).end()  # type: ignore[union-attr]
-    wanted = int(token) if opening == "[" and token.isdigit() else None
-    if opening not in "{[" or (opening == "[" and wanted is None):
-        raise LookupError(token)
+    found: dict[str, int] = {}
+    if opening not in "{[":
+        return found
     count = 0
     while text[position] not in "}]":
         if opening == "{":
             key, position = _JSON.raw_decode(text, position)
             position = _SPACE.match(text, _SPACE.match(text, position).end() + 1).end()  # type: ignore[union-attr]
-            if key == token:
-                return position
-        elif count == wanted:
-            return position
+            found.setdefault(str(key), position)
+        else:
+            found[str(count)] = position
         _, position = _JSON.raw_decode(text, position)
         position = _SPACE.match(text, position).end()  # type: ignore[union-attr]
         if text[position] == ",":
             position = _SPACE.match(text, position + 1).end()  # type: ignore[union-attr]
         count += 1
-    raise LookupError(token)
+    return found
 
 
 class RefResolver:
