@@ -40,6 +40,11 @@ bench: tests/npm/node_modules
 bench-server: $(STAMP) tests/npm/node_modules
 	$(BIN)/python bench/run.py server
 
+# Every spec of the APIs-guru directory through generate + import (about half an hour).
+.PHONY: sweep
+sweep: $(STAMP) tests/npm/node_modules
+	$(BIN)/python -m tests.sweep_directory
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache
 
