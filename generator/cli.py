@@ -16,11 +16,9 @@ import click
 
 from . import __version__
 from .diagnostics import Diagnostic, SpecError
-from .format import format_files, start_early
 from .ir_json import ir_to_json
-from .package import single_package, static_paths
-from .pipeline import Reading, read_api
-from .project import load_config, project_files
+from .pipeline import read_api
+from .project import load_config, project_files, spec_files
 from .write import diff_tree, write_tree
 
 DIALECTS = click.Choice(["auto", "tapir", "plain"])
@@ -100,12 +98,7 @@ def generate(
             name = package_name or _package_name(spec)
             if not name.isidentifier():
                 raise click.UsageError(f"--package {name!r} is not a valid Python package name")
-            start_early()
-            with Reading({name: spec}, strict=bool(strict), dialect=dialect) as reading:  # type: ignore[arg-type]
-                package_files = single_package(name, reading.apis[name].api)
-                _warn(reading.finish()[name].warnings)
-            files = format_files(package_files, ready=static_paths(package_files, name))
-            target, files = out / name, {k.split("/", 1)[1]: v for k, v in files.items()}
+            target, files = out / name, spec_files(spec, name, strict=bool(strict), dialect=dialect, warn=_warn)
         else:
             config = load_config(project.resolve())
             target, files = project_files(

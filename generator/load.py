@@ -8,7 +8,6 @@ where a problem is. `$ref` resolution, local and across files, is done by the
 from __future__ import annotations
 
 import bisect
-
 import functools
 import json
 import re

@@ -25,6 +25,7 @@ from .render_models import render_models
 from .render_client import client_files
 from .render_server import server_files
 
+
 def _error_names() -> list[str]:
     """The exception classes of the runtime (its `__all__`), re-exported by the root package."""
     tree = ast.parse((TEMPLATES / "runtime" / "errors.py").read_text(encoding="utf-8"))
@@ -96,14 +97,15 @@ def distribution(
     for entry in apis:
         files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime"))
         files[f"{package}/{entry.name}/{spec_copy_name(entry.spec_path)}"] = entry.spec_text
+    errors = _error_names()
     files[f"{package}/__init__.py"] = ENV.get_template("package/root_init.py.jinja").render(
         header=header("the specs in specs/"),
         description=description,
         apis=named,
         package=package,
         version=version,
-        exports=Assign("__all__", display("[", [string(name) for name in ["__version__", *_error_names()]])),
-        errors_import=import_from("._runtime.errors", _error_names()),
+        exports=Assign("__all__", display("[", [string(name) for name in ["__version__", *errors]])),
+        errors_import=import_from("._runtime.errors", errors),
     )
     files[f"{package}/py.typed"] = ""
     common = dict(

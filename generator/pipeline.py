@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,9 +105,7 @@ class Reading:
         except Exception:
             # An invalid document can trip the build; its validation problems
             # say what is wrong better than the build's failure would.
-            problems = self._pending[name].result()
-            if problems:
-                raise SpecError(problems) from None
+            self._raise_problems_of([name])
             raise
 
     def finish(self) -> dict[str, Loaded]:
@@ -129,12 +127,16 @@ class Reading:
         is reported as the validation problems that explain it, if any."""
         try:
             if isinstance(error, Exception) and not isinstance(error, SpecError):
-                for future in self._pending.values():
-                    problems = future.result()
-                    if problems:
-                        raise SpecError(problems) from None
+                self._raise_problems_of(self._pending)
         finally:
             self.close()
+
+    def _raise_problems_of(self, names: Iterable[str]) -> None:
+        """Raise the validation problems of the first of `names` that has any."""
+        for name in names:
+            problems = self._pending[name].result()
+            if problems:
+                raise SpecError(problems) from None
 
     def close(self) -> None:
         if self._pool is not None:

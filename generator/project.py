@@ -1,5 +1,6 @@
-"""The project's own generation: `[tool.dixagen]` in pyproject.toml says which
-specs become which subpackages of one distribution under `generated/`."""
+"""What `generate` writes, in memory: the project's distribution, where
+`[tool.dixagen]` in pyproject.toml says which specs become which subpackages
+under `generated/`, or one spec as a package of its own (`--spec`)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import click
 
 from .diagnostics import Diagnostic
 from .format import format_files, start_early
-from .package import ApiPackage, distribution, static_paths
+from .package import ApiPackage, distribution, single_package, static_paths
 from .pipeline import Reading
 from .release import Version, read_previous, release_version
 
@@ -65,7 +66,9 @@ def project_files(
     warn: Callable[[list[Diagnostic]], None] = lambda _: None,
     inform: Callable[[str], None] = lambda _: None,
 ) -> tuple[Path, dict[str, str]]:
-    """Render (and format) every file of the project's distribution, in memory."""
+    """Render (and format) every file of the project's distribution, in memory.
+    Specs are validated while they are built and rendered (`Reading`), and the
+    formatting workers start meanwhile."""
     start_early()
     with Reading(config.apis, strict=True if strict is None else strict, dialect=dialect) as reading:  # type: ignore[arg-type]
         entries = [
@@ -90,3 +93,21 @@ def project_files(
             warn(loaded.warnings)
     inform(f"version {release.version} ({release.reason})")
     return config.out, format_files(files, ready=static_paths(files, config.package))
+
+
+def spec_files(
+    spec: Path,
+    package: str,
+    *,
+    strict: bool = False,
+    dialect: str = "auto",
+    warn: Callable[[list[Diagnostic]], None] = lambda _: None,
+) -> dict[str, str]:
+    """Render (and format) one spec as the package `package`, in memory, its
+    paths relative to the package's folder: `generate --spec`."""
+    start_early()
+    with Reading({package: spec}, strict=strict, dialect=dialect) as reading:  # type: ignore[arg-type]
+        files = single_package(package, reading.apis[package].api)
+        warn(reading.finish()[package].warnings)
+    formatted = format_files(files, ready=static_paths(files, package))
+    return {path.split("/", 1)[1]: text for path, text in formatted.items()}

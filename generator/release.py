@@ -47,7 +47,7 @@ class Bump(IntEnum):
     MAJOR = 3
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class Version:
     major: int
     minor: int
@@ -74,9 +74,6 @@ class Version:
 
     def __str__(self) -> str:
         return f"{self.major}.{self.minor}.{self.patch}"
-
-    def key(self) -> tuple[int, int, int]:
-        return (self.major, self.minor, self.patch)
 
 
 @dataclass(frozen=True)
@@ -154,7 +151,7 @@ def release_version(floor: str, previous: Previous | None, apis: dict[str, Api])
         bumps[name] = _api_bump(previous, name, api)
     bump = max(bumps.values(), default=Bump.NONE)
     derived = previous.version.raised(bump)
-    if least.key() > derived.key():
+    if least > derived:
         return Release(str(least), "raised by hand: [tool.dixagen] version")
     if bump is Bump.NONE:
         return Release(str(derived), "the specs did not change")
