@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .ir import Api, ArrayType, ObjectType, Operation, Type, UnionType
-from .layout import Node, call, display
+from .layout import Assign, display
 from .pytypes import Annotator, literal
 from .render import ENV, header
 
@@ -38,71 +38,114 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     annotator = Annotator(api, prefix="models.")
     collections = _collections(api, annotator)
     operations = [_operation(api, annotator, op, collections) for op in api.operations]
+    types = sorted(_named_types(operations))
     context = dict(header=header(api.source), api=api, runtime=runtime, package=prefix.replace("/", "."))
     return {
         f"{prefix}/server_operations.py": ENV.get_template("server/server_operations.py.jinja").render(
-            operations=operations, imports=_imports(annotator.needs, runtime), **context
+            types=Assign("TYPES: dict[str, Any]", display("{", [f"{literal(t)}: {t}" for t in types], exploded=True)),
+            imports=_imports(annotator.needs, runtime),
+            **context,
         ),
+        f"{prefix}/server_operations.json": _table_json(operations),
         f"{prefix}/server.py": ENV.get_template("server/server.py.jinja").render(**context),
     }
 
 
 def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[str, _Collection]) -> dict[str, Any]:
+    """One entry of the table, as the fields of `stub_table.Operation`; fields
+    at their default are left out, and types are named by their annotation."""
+    entry: dict[str, Any] = dict(operation_id=op.operation_id, summary=op.summary or "", method=op.method, path=op.path)
     params = []
     for param in op.parameters:
         resolved = api.resolve(param.type)
         array = isinstance(resolved, ArrayType)
         type_ = annotator.annotation(resolved.items if isinstance(resolved, ArrayType) else param.type)
-        params.append(
-            call(
-                "Param",
-                literal(param.name),
-                literal(param.location),
-                type_,
-                f"required={param.required}",
-                f"array={array}",
-            )
-        )
-    body = None
+        params.append(_without_defaults(name=param.name, location=param.location, type=type_, required=param.required, array=array))
+    if params:
+        entry["params"] = params
     if op.body is not None:
-        body = call(
-            "body=Body",
-            annotator.annotation(op.body.type),
-            literal(op.body.content_type),
-            f"required={op.body.required}",
+        entry["body"] = _without_defaults(
+            type=annotator.annotation(op.body.type), content_type=op.body.content_type, required=op.body.required
         )
     replies = []
     for response in op.responses:
-        examples = {name: json.dumps(value, separators=(",", ":"), ensure_ascii=False) for name, value in response.examples.items()}
-        replies.append(
-            dict(
-                status=literal(response.status),
-                type=annotator.annotation(response.type) if response.type is not None else "None",
-                content_type=literal(response.content_type),
-                envelope=literal(response.envelope),
-                examples=display(
-                    "{", [f"{literal(k)}: {literal(v)}" for k, v in examples.items()], head="examples=", exploded=True
-                ),
-            )
+        reply = _without_defaults(
+            status=response.status,
+            type=annotator.annotation(response.type) if response.type is not None else None,
+            content_type=response.content_type,
+            envelope=response.envelope,
         )
-    return dict(
-        operation_id=literal(op.operation_id),
-        method=literal(op.method),
-        path=literal(op.path),
-        summary=op.summary or "",
-        params=display("(", params, head="params=", exploded=True),
-        body=body,
-        replies=replies,
-        secured=_secured(api, op),
-        paging=_paging(op),
-        resource=_resource(api, op, collections),
-        parents=display(
-            "(",
-            [call("Parent", literal(c), literal(p)) for c, p in _parents(op, collections)],
-            head="parents=",
-            exploded=True,
-        ),
-    )
+        if response.examples:
+            reply["examples"] = {name: _Compact(value) for name, value in response.examples.items()}
+        replies.append(reply)
+    if replies:
+        entry["replies"] = replies
+    if _secured(api, op):
+        entry["secured"] = True
+    paging = _paging(op)
+    if paging is not None:
+        entry["paging"] = paging
+    resource = _resource(api, op, collections)
+    if resource is not None:
+        entry["resource"] = resource
+    parents = [dict(collection=c, param=p) for c, p in _parents(op, collections)]
+    if parents:
+        entry["parents"] = parents
+    return entry
+
+
+def _without_defaults(**fields: Any) -> dict[str, Any]:
+    """The fields that differ from the table's defaults (False, None)."""
+    return {key: value for key, value in fields.items() if value is not None and value is not False}
+
+
+def _named_types(operations: list[dict[str, Any]]) -> set[str]:
+    """Every annotation the table names (as `type` or a resource's `item`)."""
+    found: set[str] = set()
+    for entry in operations:
+        for part in [*entry.get("params", []), entry.get("body") or {}, *entry.get("replies", [])]:
+            if "type" in part:
+                found.add(part["type"])
+        if "resource" in entry:
+            found.add(entry["resource"]["item"])
+    return found
+
+
+@dataclass(frozen=True)
+class _Compact:
+    """A value written on one line of the table (an example payload)."""
+
+    value: Any
+
+
+def _table_json(operations: list[dict[str, Any]]) -> str:
+    """The table as JSON laid out for reading: what fits on a line of 100
+    characters is written on one, the rest one item per line; an example is
+    always one line."""
+
+    def one_line(value: Any) -> str:
+        if isinstance(value, _Compact):
+            return json.dumps(value.value, ensure_ascii=False, separators=(",", ":"))
+        if isinstance(value, dict):
+            return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {one_line(v)}" for k, v in value.items()) + "}"
+        if isinstance(value, list):
+            return "[" + ", ".join(one_line(v) for v in value) + "]"
+        return json.dumps(value, ensure_ascii=False)
+
+    def dump(value: Any, indent: str, lead: str) -> str:
+        flat = one_line(value)
+        if not isinstance(value, (dict, list)) or not value or len(indent) + len(lead) + len(flat) <= 100:
+            return flat
+        inner = indent + "  "
+        if isinstance(value, dict):
+            items = []
+            for key, item in value.items():
+                head = f"{json.dumps(key, ensure_ascii=False)}: "
+                items.append(inner + head + dump(item, inner, head))
+            return "{\n" + ",\n".join(items) + "\n" + indent + "}"
+        return "[\n" + ",\n".join(inner + dump(item, inner, "") for item in value) + "\n" + indent + "]"
+
+    return dump({"operations": operations}, "", "") + "\n"
 
 
 def _secured(api: Api, op: Operation) -> bool:
@@ -111,23 +154,17 @@ def _secured(api: Api, op: Operation) -> bool:
     return bool(requirements) and all(requirements)
 
 
-def _paging(op: Operation) -> Node | None:
+def _paging(op: Operation) -> dict[str, Any] | None:
     if op.paging is None:
         return None
     query = [p.name for p in op.parameters if p.location == "query"]
     limit = next((name for name in PAGE_SIZE_PARAMETERS if name in query), None)
-    return call(
-        "paging=Paging",
-        literal(op.paging.cursor_parameter or "pageKey"),
-        literal(limit),
-        _tuple(op.paging.next_path),
-        _tuple(op.paging.items_path),
+    return dict(
+        cursor=op.paging.cursor_parameter or "pageKey",
+        limit=limit,
+        next_path=op.paging.next_path,
+        items_path=op.paging.items_path,
     )
-
-
-def _tuple(items: list[str]) -> Node:
-    """A path into the answer, one key per line (as the table has always been written)."""
-    return display("(", [literal(item) for item in items], exploded=True)
 
 
 # -- stateful mode -------------------------------------------------------------------
@@ -193,12 +230,8 @@ def _resource(api: Api, op: Operation, collections: dict[str, _Collection]) -> d
             id_param = op.path.rpartition("/")[2][1:-1]
     if role is None or collection is None:
         return None
-    return dict(
-        role=literal(role),
-        collection=literal(collection.path),
-        item=collection.item,
-        id_property=literal(collection.id_property),
-        id_param=literal(id_param),
+    return _without_defaults(
+        role=role, collection=collection.path, item=collection.item, id_property=collection.id_property, id_param=id_param
     )
 
 
@@ -226,14 +259,14 @@ def _parents(op: Operation, collections: dict[str, _Collection]) -> list[tuple[s
 
 
 def _imports(needs: set[str], runtime: str) -> list[str]:
+    """The imports `TYPES` needs, standard library first."""
     lines = []
     if "date" in needs:
         lines.append("from datetime import date")
-    typing_names = sorted(n for n in ("Any", "Literal") if n in needs)
-    if typing_names:
-        lines.append(f"from typing import {', '.join(typing_names)}")
+    lines.append("from typing import Any, Literal" if "Literal" in needs else "from typing import Any")
     if "UUID" in needs:
         lines.append("from uuid import UUID")
+    lines.append("")
     if "DateTime" in needs:
         lines.append(f"from {runtime}.models import DateTime")
     return lines

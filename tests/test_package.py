@@ -3,6 +3,7 @@ and the generator takes Dixa's own published document as it is."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import zipfile
@@ -40,8 +41,25 @@ def test_wheel_builds_with_every_api(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     for expected in ("dixa/py.typed", "dixa/v1/models/__init__.py", "dixa/beta/models/conversations.py",
                      "dixa/integrations/models/__init__.py", "dixa/_runtime/models.py",
-                     "dixa/v1/openapi.yaml", "dixa/integrations/openapi.yaml"):
+                     "dixa/v1/openapi.yaml", "dixa/integrations/openapi.yaml", "dixa/beta/server_operations.json"):
         assert expected in names
+    # The stub's operation table is data beside its module: it must load from the installed wheel.
+    site = tmp_path / "site"
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(wheel)],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert installed.returncode == 0, installed.stderr[-3000:]
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import dixa.beta.server_operations as t; print(t.__file__); print(len(t.OPERATIONS))"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=600,
+    )
+    assert loaded.returncode == 0, loaded.stderr[-3000:]
+    where, count = loaded.stdout.split()
+    assert Path(where).is_relative_to(site)
+    from dixa.beta import OPERATIONS  # the client's: one entry per operation too
+
+    assert int(count) == len(OPERATIONS)
 
 
 def test_upstream_beta_generates_and_imports(tmp_path: Path) -> None:

@@ -1,19 +1,24 @@
-"""The stub server's operation table: what each generated `server_operations`
-module declares, one `Operation` per operation of the spec.
+"""The stub server's operation table: one `Operation` per operation of the spec.
 
-Plain data, rendered from the IR, so that the server itself (`server.py` in
-this runtime) is written once for every spec. Types are the generated models
-(or builtins), validated with pydantic when a request comes in; examples are
-kept as the JSON text that is sent, so answering with an example costs no
-encoding. Importing this module needs nothing beyond the standard library.
+The table is plain data rendered from the IR, so that the server itself
+(`server.py` in this runtime) is written once for every spec. Each generated
+`server_operations` module ships it as JSON beside itself and loads it with
+`load_operations`: data, not code, is what a large spec has most of, and JSON
+loads faster than Python compiles. Types are named in the JSON by their
+annotation and looked up in the module's `TYPES` (generated models or
+builtins, validated with pydantic when a request comes in). Examples are kept
+as the JSON text that is sent, so answering with an example costs no encoding.
+Importing this module needs nothing beyond the standard library.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
+from importlib import resources
 from typing import Any, Literal, Mapping
 
-__all__ = ["Body", "Operation", "Paging", "Param", "Parent", "Reply", "Resource"]
+__all__ = ["Body", "Operation", "Paging", "Param", "Parent", "Reply", "Resource", "load_operations"]
 
 Location = Literal["path", "query", "header", "cookie"]
 Role = Literal["create", "list", "read", "replace", "update", "delete"]
@@ -85,6 +90,7 @@ class Resource:
 @dataclass(frozen=True)
 class Operation:
     operation_id: str
+    summary: str
     method: str
     path: str
     params: tuple[Param, ...] = ()
@@ -94,3 +100,51 @@ class Operation:
     paging: Paging | None = None
     resource: Resource | None = None
     parents: tuple[Parent, ...] = ()
+
+
+def load_operations(module: str, types: Mapping[str, Any]) -> tuple[Operation, ...]:
+    """The table of the generated module `module` (`<module>.json` beside it),
+    its type names resolved through `types`."""
+    package, _, name = module.rpartition(".")
+    text = resources.files(package).joinpath(f"{name}.json").read_text(encoding="utf-8")
+    return tuple(_operation(entry, types) for entry in json.loads(text)["operations"])
+
+
+def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
+    def type_of(part: dict[str, Any], key: str = "type") -> dict[str, Any]:
+        return {**part, key: types[part[key]]} if part.get(key) is not None else part
+
+    body = entry.get("body")
+    paging = entry.get("paging")
+    resource = entry.get("resource")
+    return Operation(
+        **{
+            **entry,
+            "params": tuple(Param(**type_of(param)) for param in entry.get("params", ())),
+            "body": Body(**type_of(body)) if body else None,
+            "replies": tuple(
+                Reply(
+                    **{
+                        **type_of(reply),
+                        "examples": {
+                            example: json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                            for example, value in reply.get("examples", {}).items()
+                        },
+                    }
+                )
+                for reply in entry.get("replies", ())
+            ),
+            "paging": (
+                Paging(
+                    paging["cursor"],
+                    paging["limit"],
+                    tuple(paging["next_path"]),
+                    tuple(paging["items_path"]),
+                )
+                if paging
+                else None
+            ),
+            "resource": Resource(**type_of(resource, "item")) if resource else None,
+            "parents": tuple(Parent(**parent) for parent in entry.get("parents", ())),
+        }
+    )
