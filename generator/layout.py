@@ -77,9 +77,21 @@ class Assign:
     value: Node
 
 
+@dataclass(frozen=True)
+class Annotated:
+    """`name: annotation`, with `= value` when given: a class's field or, with
+    `parameter`, a function's parameter (laid out with its trailing comma).
+    `annotation` is a `Chain` for a union (see `union`), else an atom."""
+
+    name: str
+    annotation: Node
+    value: Node | None = None
+    parameter: bool = False
+
+
 # Plain text is an atom: a name, a literal, a dotted or subscripted name; it is
 # never split (black would not split it either, as long as it has no brackets).
-Node = Union[str, Group, Chain, Assign]
+Node = Union[str, Group, Chain, Assign, Annotated]
 
 
 def call(head: str, *items: Node) -> Group:
@@ -126,6 +138,9 @@ def flat(node: Node) -> str:
         return f" {node.operator} ".join(flat(part) for part in node.parts)
     if isinstance(node, Assign):
         return f"{node.target} = {flat(node.value)}"
+    if isinstance(node, Annotated):
+        value = "" if node.value is None else f" = {flat(node.value)}"
+        return f"{node.name}: {flat(node.annotation)}{value}"
     inner = ", ".join(flat(item) for item in node.items) + ("," if node.one_tuple else "")
     if node.imports:
         return node.head + inner
@@ -162,6 +177,8 @@ def _lines(node: Node, depth: int, suffix: str) -> list[str] | None:
         return None
     if isinstance(node, Assign):
         return _assign(node, depth, suffix)
+    if isinstance(node, Annotated):
+        return _annotated(node, depth, suffix)
     if isinstance(node, Group):
         return _split(node, depth, suffix)
     if isinstance(node, Chain):
@@ -232,8 +249,8 @@ def _exploded(node: Node) -> bool:
         return node.exploded or any(_exploded(item) for item in node.items)
     if isinstance(node, Chain):
         return any(_exploded(part) for part in node.parts)
-    if isinstance(node, Assign):
-        return _exploded(node.value)
+    if isinstance(node, (Assign, Annotated)):
+        return node.value is not None and _exploded(node.value)
     return False
 
 
@@ -249,9 +266,9 @@ def _assign(node: Assign, depth: int, suffix: str) -> list[str] | None:
         if _fits(f"{indent}{node.target} = {value.head}{value.open}"):
             led = _lead(value, f"{node.target} = ")
             return None if led is None else _lines(led, depth, suffix)
-        if bracketed and len(wrapped_head) < LINE_LENGTH:
+        if bracketed and len(wrapped_head) <= LINE_LENGTH:
             return _wrapped(node, depth, suffix)
-        return None
+        return _split_target(node, depth, suffix)
     if isinstance(value, Chain) and (len(value.parts) > 2 or _ends_in_name_or_subscript(value.parts[-1])):
         return _wrapped(node, depth, suffix)
     if isinstance(value, str) and not _outside_strings(value) & set("([{ "):
@@ -259,6 +276,59 @@ def _assign(node: Assign, depth: int, suffix: str) -> list[str] | None:
             return _wrapped(node, depth, suffix)
         return [indent + flat(node) + suffix]
     return None
+
+
+def _annotated(node: Annotated, depth: int, suffix: str) -> list[str] | None:
+    """Black splits an assignment in its value when the value's opening line
+    fits (see `_assign`); otherwise, and always for a parameter, it wraps a
+    long annotation in parentheses: `name: (`, the annotation one level deeper
+    (a union one part per line if it does not fit there), `) = value`."""
+    indent = INDENT * depth
+    target = f"{node.name}: {flat(node.annotation)}"
+    value = node.value
+    if not node.parameter and value is not None:
+        if isinstance(value, Group) and not value.imports:
+            if _fits(f"{indent}{target} = {value.head}{value.open}") or _fits(f"{indent}{target} = ("):
+                return _assign(Assign(target, value), depth, suffix)
+        elif not isinstance(value, str) or _outside_strings(value) & set("([{ "):
+            return None
+        elif _fits(f"{indent}{target} = ("):
+            return _wrapped(Assign(target, value), depth, suffix)
+    annotation = node.annotation
+    atom = isinstance(annotation, str) and _ATOM.fullmatch(_STRING.sub("S", annotation)) is not None
+    if not isinstance(annotation, Chain) and not atom:
+        return None
+    if node.parameter and not isinstance(annotation, Chain):
+        return [indent + flat(node) + suffix]  # black leaves a long name as it is
+    if atom and not _fits(INDENT * (depth + 1) + flat(annotation)):
+        # An annotation too long for any line: black leaves it on the first line,
+        # but keeps the parentheses it wrapped an atom value in.
+        if value is None:
+            return [indent + flat(node) + suffix]
+        if isinstance(value, str):
+            return [f"{indent}{target} = ({value}){suffix}"]
+    inner = _lines(annotation, depth + 1, "")
+    if inner is None:
+        return None
+    if value is None:
+        return [f"{indent}{node.name}: (", *inner, indent + ")" + suffix]
+    led = _lead(value, ") = ")
+    last = None if led is None else _lines(led, depth, suffix)
+    return None if last is None else [f"{indent}{node.name}: (", *inner, *last]
+
+
+_SUBSCRIPTED_TARGET = re.compile(r"(\w+: [\w.]+\[)([^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*)\]")
+
+
+def _split_target(node: Assign, depth: int, suffix: str) -> list[str] | None:
+    """An annotated target too long even for `target = (`: black splits the
+    annotation's subscript (`x: Endpoint[`, its contents, `] = value(`)."""
+    match = _SUBSCRIPTED_TARGET.fullmatch(node.target)
+    led = _lead(node.value, "] = ")
+    if match is None or led is None or not _fits(INDENT * (depth + 1) + match.group(2)):
+        return None
+    rest = _lines(led, depth, suffix)
+    return None if rest is None else [INDENT * depth + match.group(1), INDENT * (depth + 1) + match.group(2), *rest]
 
 
 def _ends_in_name_or_subscript(node: Node) -> bool:

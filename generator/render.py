@@ -17,7 +17,7 @@ from typing import Any
 import jinja2
 
 from . import __version__
-from .layout import layout
+from .layout import call, layout
 from .pytypes import literal
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -44,10 +44,21 @@ def docstring(text: str | None, indent: int = 0) -> str:
     if body.endswith('"'):
         body = body[:-1] + '\\"'
     lines = [line.rstrip() for line in body.split("\n")]
+    # Black removes the indentation the lines after the first have in common.
+    lines[1:] = [_expand_leading_tabs(line) for line in lines[1:]]
+    common = min((len(line) - len(line.lstrip()) for line in lines[1:] if line), default=0)
+    lines[1:] = [line[common:] for line in lines[1:]]
+    if lines[0].startswith('"'):
+        lines[0] = " " + lines[0]  # as black writes it: `""" "quoted"`
     if len(lines) == 1:
-        return f'{pad}"""{lines[0]}"""'
+        return f'{pad}"""{lines[0]} """' if lines[0].endswith('"') else f'{pad}"""{lines[0]}"""'
     inner = "\n".join((pad + line) if line else "" for line in lines[1:])
     return f'{pad}"""{lines[0]}\n{inner}\n{pad}"""'
+
+
+def _expand_leading_tabs(line: str) -> str:
+    stripped = line.lstrip()
+    return line[: len(line) - len(stripped)].expandtabs() + stripped
 
 
 def pystr_inline(text: Any) -> str:
@@ -68,6 +79,7 @@ def _environment() -> jinja2.Environment:
         docstring=docstring,
         pyrepr=literal,
         code=layout,
+        class_line=lambda head, bases: layout(call(head, *bases.split(", ")), 0, ":"),
         pystr_inline=pystr_inline,
         tomlstr=lambda text: json.dumps(str(text)),
         mdcell=lambda text: " ".join(str(text).replace("|", "\\|").split()),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Property, Ref, Type, UnionType
-from .layout import Assign, Chain, Node, call, display, flat, import_from, subscript, union
+from .layout import Annotated, Assign, Chain, Node, call, display, flat, import_from, subscript, union
 from .pytypes import Annotator, literal, string
 from .render import ENV, header
 
@@ -286,10 +286,8 @@ def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
         doc = f"{direction} {doc or ''}".strip()
     if prop.deprecated:
         doc = "Deprecated. " + (doc or "")
-    if forward:
-        annotation = string(annotation)
-    target = f"{prop.py_name}: {annotation}"
-    return _Field(statement=target if value is None else Assign(target, value), doc=doc)
+    laid_out = string(annotation) if forward else union(annotation)
+    return _Field(statement=Annotated(prop.py_name, laid_out, value), doc=doc)
 
 
 def _wire_name(py_name: str, wire_name: str) -> list[str]:
