@@ -25,16 +25,15 @@ _TAKEN_CLASS_NAMES = frozenset(
     {"Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse", "Endpoint", "Paging"}
 )
 _INPUT_STRING_FORMATS = {"date-time": "datetime | str", "date": "date | str", "uuid": "UUID | str"}
-_OPTIONS = [
-    "extra_headers: Mapping[str, str] | None = None",
-    "timeout: TimeoutTypes | NotGiven = NOT_GIVEN",
-    "max_retries: int | NotGiven = NOT_GIVEN",
-]
-_OPTIONS_DOC = [
-    "extra_headers: headers to add to this request.",
-    "timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.",
-    "max_retries: retries for this call instead of the client's.",
-]
+# The per-call options (`extra_headers`, `timeout`, `max_retries`) every method
+# takes, typed by the runtime's `RequestOptions`. They reach the runtime as one
+# dict, not spread into its keywords, so that no stray keyword can set `body=`,
+# `query=` and the like, and the runtime refuses names that are not options.
+_OPTIONS = "**options: Unpack[RequestOptions]"
+_OPTIONS_DOC = (
+    "**options: `extra_headers`, `timeout` and `max_retries` for this call only "
+    "(see `RequestOptions`)."
+)
 
 
 @dataclass
@@ -126,11 +125,11 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
 
 def _runtime_names(resource: _Resource) -> list[str]:
     """What a resource module imports from the runtime's client module: only what it uses."""
-    names = {"NOT_GIVEN", "NotGiven", "AsyncResource", "SyncResource", "Endpoint", "TimeoutTypes"}
+    names = {"AsyncResource", "SyncResource", "Endpoint", "RequestOptions"}
     names |= {"to_raw_response", "to_async_raw_response"}
     for method in resource.methods:
         text = " ".join([flat(method.path_expr), flat(method.endpoint), *method.signature])
-        names |= {n for n in ("path_param", "Paging", "FileInput") if n in text}
+        names |= {n for n in ("path_param", "Paging", "FileInput", "NOT_GIVEN", "NotGiven") if n in text}
     return sorted(names, key=lambda n: (not n.isupper(), n))
 
 
@@ -222,13 +221,13 @@ def _imports(resource: _Resource, runtime: str) -> list[str]:
     lines = []
     if uses("builtins"):
         lines.append("import builtins")
-    lines.append("from collections.abc import " + ", ".join(n for n in ("Mapping", "Sequence") if n == "Mapping" or uses(n)))
+    abc = [n for n in ("Mapping", "Sequence") if uses(n)]
+    if abc:
+        lines.append(f"from collections.abc import {', '.join(abc)}")
     dates = [n for n in ("date", "datetime") if uses(n)]
     if dates:
         lines.append(f"from datetime import {', '.join(dates)}")
-    typing = [n for n in ("Any", "Literal") if uses(n)]
-    if typing:
-        lines.append(f"from typing import {', '.join(typing)}")
+    lines.append("from typing import " + ", ".join(n for n in ("Any", "Literal", "Unpack") if n == "Unpack" or uses(n)))
     if uses("UUID"):
         lines.append("from uuid import UUID")
     if uses("DateTime"):
@@ -249,7 +248,7 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
         docs.append(f"{parameter.py_name}: {_param_doc(parameter)}")
     signature.extend(body.trailing)
     docs.extend(body.trailing_docs)
-    signature.extend(_OPTIONS)
+    signature.append(_OPTIONS)
     success = next((r for r in op.responses if r.status.startswith("2") and r.type is not None), None)
     payload = _payload(api, success.type, success.envelope) if success is not None and success.type else None
     returns = annotator.annotation(payload) if payload is not None else "None"
@@ -262,16 +261,12 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
     if body.call:
         call_args.append(body.call)
     if headers:
-        sent = display("{", [f"{literal(p.name)}: str({p.py_name})" for p in headers], head="**")
-        call_args.append(display("{", [sent, "**(extra_headers or {})"], head="extra_headers="))
-    else:
-        call_args.append("extra_headers=extra_headers")
-    call_args += ["timeout=timeout", "max_retries=max_retries"]
+        call_args.append(_headers(headers))
     method = _Method(
         name=op.py_name,
         const=const,
         doc=_method_doc(op, body.doc, docs, "None" if payload is None else "the payload, parsed into models."),
-        signature=signature,
+        signature=_keyword_only(signature),
         returns=returns,
         path_expr=_path_expression(op),
         call_args=call_args,
@@ -281,12 +276,14 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
         cursor = op.paging.cursor_parameter
         kept = [p for p in ordered if p.name != cursor]
         method.item = annotator.annotation(payload.items)
-        method.iter_signature = ["*", *(_parameter(api, p) for p in kept), *_OPTIONS]
+        method.iter_signature = _keyword_only(["*", *(_parameter(api, p) for p in kept), _OPTIONS])
         kept_query = [p for p in kept if p.location == "query"]
+        kept_headers = [p for p in kept if p.location == "header"]
         method.iter_args = []
         if kept_query:
             method.iter_args.append(_query(kept_query))
-        method.iter_args += ["extra_headers=extra_headers", "timeout=timeout", "max_retries=max_retries"]
+        if kept_headers:
+            method.iter_args.append(_headers(kept_headers))
         method.iter_doc = _method_doc(
             op,
             None,
@@ -319,14 +316,26 @@ def _method_doc(op: Operation, body_doc: str | None, args: list[str], returns: s
     if body_doc:
         lines.append(f"body: {' '.join(body_doc.split())}")
     lines += args
-    lines += _OPTIONS_DOC
+    lines.append(_OPTIONS_DOC)
     parts.append("Args:\n" + "\n".join("    " + line for line in lines))
     parts.append("Returns:\n    " + returns)
     return "\n\n".join(parts)
 
 
+def _keyword_only(signature: list[str]) -> list[str]:
+    """A signature without its `*` when only `**options` follows it (`*, **options` is not Python)."""
+    star = signature.index("*")
+    return signature[:star] + signature[star + 1 :] if signature[star + 1] == _OPTIONS else signature
+
+
 def _query(parameters: list[Parameter]) -> Node:
     return display("{", [f"{literal(p.name)}: {p.py_name}" for p in parameters], head="query=")
+
+
+def _headers(parameters: list[Parameter]) -> Node:
+    """The header parameters by wire name; the runtime turns the values into text,
+    leaves out the ones not given, and lets the call's `extra_headers` win over them."""
+    return display("{", [f"{literal(p.name)}: {p.py_name}" for p in parameters], head="headers=")
 
 
 def _endpoint(op: Operation, payload: str | None, envelope: str | None) -> Node:

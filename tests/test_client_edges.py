@@ -1,12 +1,17 @@
 """Client shapes that real specs have and Dixa's do not: no operations at
 all, multipart bodies that are not objects, several schemes that put the same
-credential on the wire, and an empty path variable. Each spec is generated
-into a temporary folder, imported, and driven over `httpx.MockTransport`."""
+credential on the wire, an empty path variable, and header parameters (and
+parameters named like the per-call options) beside the per-call options. Each
+spec is generated into a temporary folder, imported, and driven over
+`httpx.MockTransport`."""
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import inspect
+import os
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,6 +61,33 @@ paths:
                 tags: {type: array, items: {type: string}}
                 photo: {type: string, format: binary}
       responses: {'204': {description: ok}}
+  /echo/{id}:
+    get:
+      operationId: getEcho
+      parameters:
+      - {name: id, in: path, required: true, schema: {type: string}}
+      - {name: X-Trace, in: header, required: true, schema: {type: string}}
+      - {name: X-Flag, in: header, schema: {type: boolean}}
+      - {name: timeout, in: query, schema: {type: integer}}
+      - {name: options, in: query, schema: {type: string}}
+      responses: {'204': {description: ok}}
+  /items:
+    get:
+      operationId: listItems
+      parameters:
+      - {name: pageKey, in: query, schema: {type: string}}
+      - {name: X-Tenant, in: header, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: a page
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  data: {type: array, items: {type: string}}
+                  meta: {type: object, properties: {next: {type: string}}}
 components:
   securitySchemes:
     one: {type: http, scheme: bearer}
@@ -190,3 +222,93 @@ def test_an_empty_path_variable_is_an_argument(edges: Any) -> None:
     assert list(inspect.signature(get_x).parameters)[0] == "param"
     get_x(param="a b")
     assert seen[0].url.raw_path == b"/api/a%20b/x"
+
+
+def test_per_call_options_and_header_parameters_reach_the_request(edges: Any) -> None:
+    client, seen = client_of(edges, bearer_token="t")
+    get_echo = method(client, edges, "getEcho")
+    parameters = inspect.signature(get_echo).parameters
+    assert list(parameters) == ["id", "x_trace", "x_flag", "timeout_query", "options_query", "options"]
+    assert parameters["options"].kind is inspect.Parameter.VAR_KEYWORD
+
+    get_echo(id="a", x_trace="spec", x_flag=True, timeout_query=3, options_query="o")
+    request = seen[0]
+    assert (request.headers["x-trace"], request.headers["x-flag"]) == ("spec", "true")
+    assert dict(request.url.params) == {"timeout": "3", "options": "o"}
+    assert request.extensions["timeout"] == httpx.Timeout(60.0, connect=5.0).as_dict()  # the client's
+
+    get_echo(id="a", x_trace="spec", timeout=7.5, max_retries=0,
+             extra_headers={"x-TRACE": "mine", "X-Extra": "e", "authorization": "Bearer other"})
+    request = seen[1]
+    assert request.headers.get_list("x-trace") == ["mine"]  # the extra header wins, whatever its case
+    assert request.headers["x-extra"] == "e" and request.headers.get_list("authorization") == ["Bearer other"]
+    assert "x-flag" not in request.headers  # an optional header parameter not given is not sent
+    assert request.extensions["timeout"] == httpx.Timeout(7.5).as_dict()
+    assert "timeout" not in request.url.params
+
+
+def test_per_call_options_reach_the_pages_and_the_async_client(edges: Any) -> None:
+    answers = [{"data": ["a"], "meta": {"next": "k2"}}, {"data": ["b"]}]
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json=answers[(len(seen) - 1) % 2])
+
+    assert edges.OPERATIONS["listItems"] == "items.list"
+    client = edges.Client(bearer_token="t", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    assert list(client.items.list_iter(x_tenant="t1", extra_headers={"X-Extra": "e"}, timeout=2)) == ["a", "b"]
+    assert [r.url.params.get("pageKey") for r in seen] == [None, "k2"]
+    for request in seen:
+        assert (request.headers["x-tenant"], request.headers["x-extra"]) == ("t1", "e")
+        assert request.extensions["timeout"] == httpx.Timeout(2).as_dict()
+
+    async def call() -> Any:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        async with edges.AsyncClient(bearer_token="t", http_client=http) as client:
+            return await client.items.list(x_tenant="t2", extra_headers={"x-tenant": "t3"})
+
+    seen.clear()
+    assert asyncio.run(call()) == ["a"]
+    assert seen[0].headers.get_list("x-tenant") == ["t3"]
+
+
+def test_a_keyword_that_is_no_parameter_nor_option_is_refused(edges: Any) -> None:
+    client, seen = client_of(edges, bearer_token="t")
+    get_echo = method(client, edges, "getEcho")
+    for wrong in ({"timeuot": 5}, {"body": {"x": 1}}, {"query": {"x": 1}}, {"headers": {"X-A": "b"}}):
+        with pytest.raises(TypeError, match=f"unexpected keyword argument '{next(iter(wrong))}'"):
+            get_echo(id="a", x_trace="t", **wrong)
+    assert seen == []
+
+
+# User code calling a generated method: the options type-check, and a wrong
+# option name or type does not.
+OPTIONS_CODE = """
+from edges.client import Client
+
+
+def call(client: Client) -> None:
+    client.echo.get(id="a", x_trace="t", timeout=5, max_retries=0, extra_headers={"X-A": "b"})
+    client.echo.get(id="a", x_trace="t", timeout=None)
+    client.echo.get(id="a", x_trace="t", timeuot=5)
+    client.echo.get(id="a", x_trace="t", max_retries="3")
+    client.items.list_iter(x_tenant="t", extra_headers={"X-A": 1})
+"""
+
+
+def test_mypy_checks_the_per_call_options(edges: Any, tmp_path: Path) -> None:
+    assert edges.OPERATIONS["getEcho"] == "echo.get"
+    root = Path(edges.__file__).parents[2]  # the folder that holds the `edges` package
+    (tmp_path / "options_code.py").write_text(OPTIONS_CODE)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--show-error-codes", "--no-pretty", "--cache-dir",
+         str(tmp_path / "cache"), "options_code.py"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+        env={**os.environ, "MYPYPATH": str(root)},
+    )
+    errors = [line for line in result.stdout.splitlines() if line.startswith("options_code.py:") and ": error:" in line]
+    assert any(':8: error: Unexpected keyword argument "timeuot"' in line for line in errors), result.stdout
+    assert any(":9: error: Argument \"max_retries\"" in line and '"int"' in line for line in errors), result.stdout
+    assert any(":10: error: Dict entry 0 has incompatible type" in line for line in errors), result.stdout
+    assert len(errors) == 3, result.stdout

@@ -63,6 +63,7 @@ __all__ = [
     "FileInput",
     "NotGiven",
     "Paging",
+    "RequestOptions",
     "SyncBaseClient",
     "SyncResource",
     "TimeoutTypes",
@@ -114,6 +115,21 @@ class NotGiven:
 
 
 NOT_GIVEN = NotGiven()
+
+
+class RequestOptions(TypedDict, total=False):
+    """The per-call options every generated method takes as keyword arguments,
+    besides the operation's own: `client.end_users.get(user_id=..., timeout=5)`."""
+
+    # Headers to add to this request; on the same name they win over the client's and the operation's.
+    extra_headers: Mapping[str, str]
+    # Seconds (or an `httpx.Timeout`; None waits forever) for this call instead of the client's.
+    timeout: TimeoutTypes
+    # Retries for this call instead of the client's.
+    max_retries: int
+
+
+_OPTION_NAMES = frozenset(RequestOptions.__annotations__)
 
 
 @dataclass(frozen=True)
@@ -499,12 +515,15 @@ class _Base:
         query: Mapping[str, Any] | None,
         body: Any,
         files: Mapping[str, Any] | NotGiven | None,
-        extra_headers: Mapping[str, str] | None,
-        timeout: TimeoutTypes | NotGiven,
+        header_params: Mapping[str, Any] | None,
+        options: RequestOptions,
     ) -> httpx.Request:
         headers = self._headers
-        if extra_headers:
-            headers = {**headers, **extra_headers}
+        # The client's headers, then the operation's header parameters, then the call's extra ones.
+        for more in (header_params, options.get("extra_headers")):
+            if more:
+                headers = _merge_headers(headers, more)
+        timeout = options.get("timeout", NOT_GIVEN)
         params = None
         if query:
             params = {
@@ -529,7 +548,8 @@ class _Base:
             timeout=self._timeout if isinstance(timeout, NotGiven) else timeout,
         )
 
-    def _retries(self, max_retries: int | NotGiven) -> int:
+    def _retries(self, options: RequestOptions) -> int:
+        max_retries = options.get("max_retries", NOT_GIVEN)
         return self._max_retries if isinstance(max_retries, NotGiven) else max_retries
 
     def _status_delay(
@@ -598,6 +618,24 @@ class _Base:
         items, link = endpoint.parse_page(response)
         assert endpoint.paging is not None
         return Page(items=items, next=endpoint.paging.next_from(link), response=response)
+
+
+def _check_options(endpoint: Endpoint[Any], options: RequestOptions) -> None:
+    """Refuse a keyword that is neither the operation's nor a `RequestOptions` one,
+    as Python does for a function without `**kwargs` (type checkers refuse it too)."""
+    if not _OPTION_NAMES.issuperset(options):
+        unknown = min(options.keys() - _OPTION_NAMES)
+        raise TypeError(f"{endpoint.operation_id} got an unexpected keyword argument {unknown!r}")
+
+
+def _merge_headers(headers: Mapping[str, str], more: Mapping[str, Any]) -> dict[str, str]:
+    """`headers` and `more`; a name in both, in whatever case, takes `more`'s value.
+    A value in `more` that is `NOT_GIVEN` or None is not sent (nor does it replace one)."""
+    given = {
+        k: _scalar(v) for k, v in more.items() if not isinstance(v, NotGiven) and v is not None
+    }
+    names = {name.lower() for name in given}
+    return {**{k: v for k, v in headers.items() if k.lower() not in names}, **given}
 
 
 def _credential(
@@ -683,14 +721,14 @@ class SyncBaseClient(_Base):
         self,
         endpoint: Endpoint[T],
         path: str,
+        options: RequestOptions,
         *,
         query: Mapping[str, Any] | None = None,
         body: Any = NOT_GIVEN,
         files: Mapping[str, Any] | NotGiven | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, Any] | None = None,
     ) -> T:
+        _check_options(endpoint, options)
         request = self._build(
             self._http,
             endpoint.method,
@@ -698,11 +736,11 @@ class SyncBaseClient(_Base):
             query,
             body,
             files,
-            extra_headers,
-            timeout,
+            headers,
+            options,
         )
         return self._finish(
-            endpoint, self._send(request, endpoint.idempotent, self._retries(max_retries))
+            endpoint, self._send(request, endpoint.idempotent, self._retries(options))
         )
 
     def _send(self, request: httpx.Request, idempotent: bool, allowed: int) -> httpx.Response:
@@ -731,22 +769,23 @@ class SyncBaseClient(_Base):
         self,
         endpoint: Endpoint[list[T]],
         path: str,
+        options: RequestOptions,
         *,
         query: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, Any] | None = None,
     ) -> SyncPager[T]:
+        _check_options(endpoint, options)
+
         def fetch(cursor: str | None) -> Page[T]:
             assert endpoint.paging is not None
             url, params = endpoint.paging.request(
                 self._base_url + path, query, cursor, self._next_url
             )
             request = self._build(
-                self._http, endpoint.method, url, params, NOT_GIVEN, None, extra_headers, timeout
+                self._http, endpoint.method, url, params, NOT_GIVEN, None, headers, options
             )
             return self._page(
-                endpoint, self._send(request, endpoint.idempotent, self._retries(max_retries))
+                endpoint, self._send(request, endpoint.idempotent, self._retries(options))
             )
 
         return SyncPager(fetch)
@@ -794,14 +833,14 @@ class AsyncBaseClient(_Base):
         self,
         endpoint: Endpoint[T],
         path: str,
+        options: RequestOptions,
         *,
         query: Mapping[str, Any] | None = None,
         body: Any = NOT_GIVEN,
         files: Mapping[str, Any] | NotGiven | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, Any] | None = None,
     ) -> T:
+        _check_options(endpoint, options)
         request = self._build(
             self._http,
             endpoint.method,
@@ -809,11 +848,11 @@ class AsyncBaseClient(_Base):
             query,
             body,
             files,
-            extra_headers,
-            timeout,
+            headers,
+            options,
         )
         return self._finish(
-            endpoint, await self._send(request, endpoint.idempotent, self._retries(max_retries))
+            endpoint, await self._send(request, endpoint.idempotent, self._retries(options))
         )
 
     async def _send(self, request: httpx.Request, idempotent: bool, allowed: int) -> httpx.Response:
@@ -842,22 +881,23 @@ class AsyncBaseClient(_Base):
         self,
         endpoint: Endpoint[list[T]],
         path: str,
+        options: RequestOptions,
         *,
         query: Mapping[str, Any] | None = None,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        headers: Mapping[str, Any] | None = None,
     ) -> AsyncPager[T]:
+        _check_options(endpoint, options)
+
         async def fetch(cursor: str | None) -> Page[T]:
             assert endpoint.paging is not None
             url, params = endpoint.paging.request(
                 self._base_url + path, query, cursor, self._next_url
             )
             request = self._build(
-                self._http, endpoint.method, url, params, NOT_GIVEN, None, extra_headers, timeout
+                self._http, endpoint.method, url, params, NOT_GIVEN, None, headers, options
             )
             return self._page(
-                endpoint, await self._send(request, endpoint.idempotent, self._retries(max_retries))
+                endpoint, await self._send(request, endpoint.idempotent, self._retries(options))
             )
 
         return AsyncPager(fetch)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -14,8 +14,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -122,9 +122,7 @@ class Agents(SyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Agent]:
         """List agents/admins, optional email or phone filter
 
@@ -135,9 +133,7 @@ class Agents(SyncResource):
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             email: the `email` query parameter.
             phone: the `phone` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -145,10 +141,8 @@ class Agents(SyncResource):
         return self._client._call(
             _LIST,
             "/beta/agents",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key, "email": email, "phone": phone},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -157,9 +151,7 @@ class Agents(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.Agent]:
         """Every item of `list`, across pages.
 
@@ -171,9 +163,7 @@ class Agents(SyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             email: the `email` query parameter.
             phone: the `phone` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -181,19 +171,14 @@ class Agents(SyncResource):
         return self._client._pager(
             _LIST,
             "/beta/agents",
+            options,
             query={"pageLimit": page_limit, "email": email, "phone": phone},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def update_bulk(
         self,
         body: Sequence[models.BulkUpdateAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
 
@@ -201,9 +186,7 @@ class Agents(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -211,19 +194,14 @@ class Agents(SyncResource):
         return self._client._call(
             _UPDATE_BULK,
             "/beta/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
         self,
         body: models.CreateAgentInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Create one agent
 
@@ -231,9 +209,7 @@ class Agents(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -241,19 +217,14 @@ class Agents(SyncResource):
         return self._client._call(
             _CREATE,
             "/beta/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_bulk(
         self,
         body: Sequence[models.BulkPatchAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
 
@@ -261,9 +232,7 @@ class Agents(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -271,19 +240,14 @@ class Agents(SyncResource):
         return self._client._call(
             _PATCH_BULK,
             "/beta/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create_bulk(
         self,
         body: models.CreateAgentsInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
 
@@ -291,9 +255,7 @@ class Agents(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -301,27 +263,20 @@ class Agents(SyncResource):
         return self._client._call(
             _CREATE_BULK,
             "/beta/agents/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_presence(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.UserPresence]:
         """Presence of every agent/admin
 
         `GET /beta/agents/presence` (getAgentsPresence).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -329,18 +284,14 @@ class Agents(SyncResource):
         return self._client._call(
             _LIST_PRESENCE,
             "/beta/agents/presence",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Fetch one agent/admin
 
@@ -348,9 +299,7 @@ class Agents(SyncResource):
 
         Args:
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -358,9 +307,7 @@ class Agents(SyncResource):
         return self._client._call(
             _GET,
             "/beta/agents/" + path_param(agent_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def update(
@@ -368,9 +315,7 @@ class Agents(SyncResource):
         body: models.UpdateAgentInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Full update of one agent/admin
 
@@ -379,9 +324,7 @@ class Agents(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -389,19 +332,15 @@ class Agents(SyncResource):
         return self._client._call(
             _UPDATE,
             "/beta/agents/" + path_param(agent_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Downgrade agent/admin to end user
 
@@ -409,9 +348,7 @@ class Agents(SyncResource):
 
         Args:
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -419,9 +356,7 @@ class Agents(SyncResource):
         return self._client._call(
             _DELETE,
             "/beta/agents/" + path_param(agent_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def patch(
@@ -429,9 +364,7 @@ class Agents(SyncResource):
         body: models.PatchAgentInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Partial update of one agent/admin
 
@@ -440,9 +373,7 @@ class Agents(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -450,19 +381,15 @@ class Agents(SyncResource):
         return self._client._call(
             _PATCH,
             "/beta/agents/" + path_param(agent_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_presence(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.UserPresence:
         """Presence of one agent/admin
 
@@ -470,9 +397,7 @@ class Agents(SyncResource):
 
         Args:
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -480,9 +405,7 @@ class Agents(SyncResource):
         return self._client._call(
             _GET_PRESENCE,
             "/beta/agents/" + path_param(agent_id) + "/presence",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def update_presence_working_channel(
@@ -490,9 +413,7 @@ class Agents(SyncResource):
         body: models.UpdateAgentPresenceChannelInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Set the working channel of an agent
 
@@ -501,9 +422,7 @@ class Agents(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -511,19 +430,15 @@ class Agents(SyncResource):
         return self._client._call(
             _UPDATE_PRESENCE_WORKING_CHANNEL,
             "/beta/agents/" + path_param(agent_id) + "/presence/working-channel",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_teams(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Team]:
         """Teams an agent belongs to
 
@@ -531,9 +446,7 @@ class Agents(SyncResource):
 
         Args:
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -541,9 +454,7 @@ class Agents(SyncResource):
         return self._client._call(
             _LIST_TEAMS,
             "/beta/agents/" + path_param(agent_id) + "/teams",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -557,9 +468,7 @@ class AsyncAgents(AsyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Agent]:
         """List agents/admins, optional email or phone filter
 
@@ -570,9 +479,7 @@ class AsyncAgents(AsyncResource):
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             email: the `email` query parameter.
             phone: the `phone` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -580,10 +487,8 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _LIST,
             "/beta/agents",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key, "email": email, "phone": phone},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -592,9 +497,7 @@ class AsyncAgents(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.Agent]:
         """Every item of `list`, across pages.
 
@@ -606,9 +509,7 @@ class AsyncAgents(AsyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             email: the `email` query parameter.
             phone: the `phone` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -616,19 +517,14 @@ class AsyncAgents(AsyncResource):
         return self._client._pager(
             _LIST,
             "/beta/agents",
+            options,
             query={"pageLimit": page_limit, "email": email, "phone": phone},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def update_bulk(
         self,
         body: Sequence[models.BulkUpdateAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
 
@@ -636,9 +532,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -646,19 +540,14 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _UPDATE_BULK,
             "/beta/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
         self,
         body: models.CreateAgentInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Create one agent
 
@@ -666,9 +555,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -676,19 +563,14 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/beta/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_bulk(
         self,
         body: Sequence[models.BulkPatchAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
 
@@ -696,9 +578,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -706,19 +586,14 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _PATCH_BULK,
             "/beta/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create_bulk(
         self,
         body: models.CreateAgentsInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
 
@@ -726,9 +601,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -736,27 +609,20 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _CREATE_BULK,
             "/beta/agents/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_presence(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.UserPresence]:
         """Presence of every agent/admin
 
         `GET /beta/agents/presence` (getAgentsPresence).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -764,18 +630,14 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _LIST_PRESENCE,
             "/beta/agents/presence",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Fetch one agent/admin
 
@@ -783,9 +645,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -793,9 +653,7 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _GET,
             "/beta/agents/" + path_param(agent_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def update(
@@ -803,9 +661,7 @@ class AsyncAgents(AsyncResource):
         body: models.UpdateAgentInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Full update of one agent/admin
 
@@ -814,9 +670,7 @@ class AsyncAgents(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -824,19 +678,15 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _UPDATE,
             "/beta/agents/" + path_param(agent_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Downgrade agent/admin to end user
 
@@ -844,9 +694,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -854,9 +702,7 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _DELETE,
             "/beta/agents/" + path_param(agent_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def patch(
@@ -864,9 +710,7 @@ class AsyncAgents(AsyncResource):
         body: models.PatchAgentInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Partial update of one agent/admin
 
@@ -875,9 +719,7 @@ class AsyncAgents(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -885,19 +727,15 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _PATCH,
             "/beta/agents/" + path_param(agent_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_presence(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.UserPresence:
         """Presence of one agent/admin
 
@@ -905,9 +743,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -915,9 +751,7 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _GET_PRESENCE,
             "/beta/agents/" + path_param(agent_id) + "/presence",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def update_presence_working_channel(
@@ -925,9 +759,7 @@ class AsyncAgents(AsyncResource):
         body: models.UpdateAgentPresenceChannelInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Set the working channel of an agent
 
@@ -936,9 +768,7 @@ class AsyncAgents(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -946,19 +776,15 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _UPDATE_PRESENCE_WORKING_CHANNEL,
             "/beta/agents/" + path_param(agent_id) + "/presence/working-channel",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_teams(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Team]:
         """Teams an agent belongs to
 
@@ -966,9 +792,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -976,9 +800,7 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _LIST_TEAMS,
             "/beta/agents/" + path_param(agent_id) + "/teams",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

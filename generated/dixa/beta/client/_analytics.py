@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dixa._runtime.client import (
     NOT_GIVEN,
@@ -13,8 +13,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -93,9 +93,7 @@ class Analytics(SyncResource):
         filter_attribute: str,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.FilterValue]:
         """Possible values of an analytics filter attribute
 
@@ -105,9 +103,7 @@ class Analytics(SyncResource):
             filter_attribute: the `filterAttribute` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -115,10 +111,8 @@ class Analytics(SyncResource):
         return self._client._call(
             _LIST_FILTER,
             "/beta/analytics/filter/" + path_param(filter_attribute),
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_filter_iter(
@@ -126,9 +120,7 @@ class Analytics(SyncResource):
         *,
         filter_attribute: str,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.FilterValue]:
         """Every item of `list_filter`, across pages.
 
@@ -139,9 +131,7 @@ class Analytics(SyncResource):
         Args:
             filter_attribute: the `filterAttribute` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -149,10 +139,8 @@ class Analytics(SyncResource):
         return self._client._pager(
             _LIST_FILTER,
             "/beta/analytics/filter/" + path_param(filter_attribute),
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_metrics(
@@ -160,9 +148,7 @@ class Analytics(SyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricMetadata]:
         """Catalogue of metric ids
 
@@ -171,9 +157,7 @@ class Analytics(SyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -181,19 +165,15 @@ class Analytics(SyncResource):
         return self._client._call(
             _LIST_METRICS,
             "/beta/analytics/metrics",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_metrics_iter(
         self,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.MetricMetadata]:
         """Every item of `list_metrics`, across pages.
 
@@ -203,9 +183,7 @@ class Analytics(SyncResource):
 
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -213,19 +191,14 @@ class Analytics(SyncResource):
         return self._client._pager(
             _LIST_METRICS,
             "/beta/analytics/metrics",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def query_metrics(
         self,
         body: models.GetMetricDataInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricData:
         """Query aggregated data for one metric
 
@@ -233,9 +206,7 @@ class Analytics(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -243,19 +214,15 @@ class Analytics(SyncResource):
         return self._client._call(
             _QUERY_METRICS,
             "/beta/analytics/metrics",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_metric(
         self,
         *,
         metric_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricMetadata:
         """Describe a metric (filters, aggregations)
 
@@ -263,9 +230,7 @@ class Analytics(SyncResource):
 
         Args:
             metric_id: the `metricId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -273,9 +238,7 @@ class Analytics(SyncResource):
         return self._client._call(
             _GET_METRIC,
             "/beta/analytics/metrics/" + path_param(metric_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_records(
@@ -283,9 +246,7 @@ class Analytics(SyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricRecordMetadata]:
         """Catalogue of metric record ids
 
@@ -294,9 +255,7 @@ class Analytics(SyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -304,19 +263,15 @@ class Analytics(SyncResource):
         return self._client._call(
             _LIST_RECORDS,
             "/beta/analytics/records",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_records_iter(
         self,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.MetricRecordMetadata]:
         """Every item of `list_records`, across pages.
 
@@ -326,9 +281,7 @@ class Analytics(SyncResource):
 
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -336,10 +289,8 @@ class Analytics(SyncResource):
         return self._client._pager(
             _LIST_RECORDS,
             "/beta/analytics/records",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def query_records(
@@ -348,9 +299,7 @@ class Analytics(SyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricRecord]:
         """Query unaggregated metric records
 
@@ -360,9 +309,7 @@ class Analytics(SyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -370,20 +317,16 @@ class Analytics(SyncResource):
         return self._client._call(
             _QUERY_RECORDS,
             "/beta/analytics/records",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_record(
         self,
         *,
         record_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricRecordMetadata:
         """Describe a metric record
 
@@ -391,9 +334,7 @@ class Analytics(SyncResource):
 
         Args:
             record_id: the `recordId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -401,9 +342,7 @@ class Analytics(SyncResource):
         return self._client._call(
             _GET_RECORD,
             "/beta/analytics/records/" + path_param(record_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -416,9 +355,7 @@ class AsyncAnalytics(AsyncResource):
         filter_attribute: str,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.FilterValue]:
         """Possible values of an analytics filter attribute
 
@@ -428,9 +365,7 @@ class AsyncAnalytics(AsyncResource):
             filter_attribute: the `filterAttribute` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -438,10 +373,8 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _LIST_FILTER,
             "/beta/analytics/filter/" + path_param(filter_attribute),
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_filter_iter(
@@ -449,9 +382,7 @@ class AsyncAnalytics(AsyncResource):
         *,
         filter_attribute: str,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.FilterValue]:
         """Every item of `list_filter`, across pages.
 
@@ -462,9 +393,7 @@ class AsyncAnalytics(AsyncResource):
         Args:
             filter_attribute: the `filterAttribute` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -472,10 +401,8 @@ class AsyncAnalytics(AsyncResource):
         return self._client._pager(
             _LIST_FILTER,
             "/beta/analytics/filter/" + path_param(filter_attribute),
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_metrics(
@@ -483,9 +410,7 @@ class AsyncAnalytics(AsyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricMetadata]:
         """Catalogue of metric ids
 
@@ -494,9 +419,7 @@ class AsyncAnalytics(AsyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -504,19 +427,15 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _LIST_METRICS,
             "/beta/analytics/metrics",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_metrics_iter(
         self,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.MetricMetadata]:
         """Every item of `list_metrics`, across pages.
 
@@ -526,9 +445,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -536,19 +453,14 @@ class AsyncAnalytics(AsyncResource):
         return self._client._pager(
             _LIST_METRICS,
             "/beta/analytics/metrics",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def query_metrics(
         self,
         body: models.GetMetricDataInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricData:
         """Query aggregated data for one metric
 
@@ -556,9 +468,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -566,19 +476,15 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _QUERY_METRICS,
             "/beta/analytics/metrics",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_metric(
         self,
         *,
         metric_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricMetadata:
         """Describe a metric (filters, aggregations)
 
@@ -586,9 +492,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             metric_id: the `metricId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -596,9 +500,7 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _GET_METRIC,
             "/beta/analytics/metrics/" + path_param(metric_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_records(
@@ -606,9 +508,7 @@ class AsyncAnalytics(AsyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricRecordMetadata]:
         """Catalogue of metric record ids
 
@@ -617,9 +517,7 @@ class AsyncAnalytics(AsyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -627,19 +525,15 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _LIST_RECORDS,
             "/beta/analytics/records",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_records_iter(
         self,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.MetricRecordMetadata]:
         """Every item of `list_records`, across pages.
 
@@ -649,9 +543,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -659,10 +551,8 @@ class AsyncAnalytics(AsyncResource):
         return self._client._pager(
             _LIST_RECORDS,
             "/beta/analytics/records",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def query_records(
@@ -671,9 +561,7 @@ class AsyncAnalytics(AsyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricRecord]:
         """Query unaggregated metric records
 
@@ -683,9 +571,7 @@ class AsyncAnalytics(AsyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -693,20 +579,16 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _QUERY_RECORDS,
             "/beta/analytics/records",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_record(
         self,
         *,
         record_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricRecordMetadata:
         """Describe a metric record
 
@@ -714,9 +596,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             record_id: the `recordId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -724,9 +604,7 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _GET_RECORD,
             "/beta/analytics/records/" + path_param(record_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

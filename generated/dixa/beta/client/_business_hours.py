@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
+from typing import Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -12,8 +12,8 @@ from dixa._runtime.client import (
     AsyncResource,
     Endpoint,
     NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -63,19 +63,14 @@ class BusinessHours(SyncResource):
 
     def get_schedules(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ListBusinessHoursSchedulesResult:
         """List business-hours schedules
 
         `GET /beta/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -83,18 +78,14 @@ class BusinessHours(SyncResource):
         return self._client._call(
             _GET_SCHEDULES,
             "/beta/business-hours/schedules",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get_schedule_definition(
         self,
         *,
         schedule_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetBusinessHoursScheduleDefinitionResult:
         """Definition of a business-hours schedule
 
@@ -102,9 +93,7 @@ class BusinessHours(SyncResource):
 
         Args:
             schedule_id: the `scheduleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -112,9 +101,7 @@ class BusinessHours(SyncResource):
         return self._client._call(
             _GET_SCHEDULE_DEFINITION,
             "/beta/business-hours/schedules/" + path_param(schedule_id) + "/definition",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get_schedule_status(
@@ -122,9 +109,7 @@ class BusinessHours(SyncResource):
         *,
         schedule_id: str,
         timestamp: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetBusinessOpenStatusResult:
         """Whether a schedule is open at a time
 
@@ -133,9 +118,7 @@ class BusinessHours(SyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             timestamp: the `timestamp` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -143,10 +126,8 @@ class BusinessHours(SyncResource):
         return self._client._call(
             _GET_SCHEDULE_STATUS,
             "/beta/business-hours/schedules/" + path_param(schedule_id) + "/status",
+            options,
             query={"timestamp": timestamp},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_schedule_upcoming(
@@ -154,9 +135,7 @@ class BusinessHours(SyncResource):
         *,
         schedule_id: UUID | str,
         days: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetUpcomingBusinessHoursScheduleResult:
         """Upcoming opening intervals of a schedule
 
@@ -165,9 +144,7 @@ class BusinessHours(SyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             days: the `days` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -175,10 +152,8 @@ class BusinessHours(SyncResource):
         return self._client._call(
             _GET_SCHEDULE_UPCOMING,
             "/beta/business-hours/schedules/" + path_param(schedule_id) + "/upcoming",
+            options,
             query={"days": days},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -187,19 +162,14 @@ class AsyncBusinessHours(AsyncResource):
 
     async def get_schedules(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ListBusinessHoursSchedulesResult:
         """List business-hours schedules
 
         `GET /beta/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -207,18 +177,14 @@ class AsyncBusinessHours(AsyncResource):
         return await self._client._call(
             _GET_SCHEDULES,
             "/beta/business-hours/schedules",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get_schedule_definition(
         self,
         *,
         schedule_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetBusinessHoursScheduleDefinitionResult:
         """Definition of a business-hours schedule
 
@@ -226,9 +192,7 @@ class AsyncBusinessHours(AsyncResource):
 
         Args:
             schedule_id: the `scheduleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -236,9 +200,7 @@ class AsyncBusinessHours(AsyncResource):
         return await self._client._call(
             _GET_SCHEDULE_DEFINITION,
             "/beta/business-hours/schedules/" + path_param(schedule_id) + "/definition",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get_schedule_status(
@@ -246,9 +208,7 @@ class AsyncBusinessHours(AsyncResource):
         *,
         schedule_id: str,
         timestamp: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetBusinessOpenStatusResult:
         """Whether a schedule is open at a time
 
@@ -257,9 +217,7 @@ class AsyncBusinessHours(AsyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             timestamp: the `timestamp` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -267,10 +225,8 @@ class AsyncBusinessHours(AsyncResource):
         return await self._client._call(
             _GET_SCHEDULE_STATUS,
             "/beta/business-hours/schedules/" + path_param(schedule_id) + "/status",
+            options,
             query={"timestamp": timestamp},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_schedule_upcoming(
@@ -278,9 +234,7 @@ class AsyncBusinessHours(AsyncResource):
         *,
         schedule_id: UUID | str,
         days: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetUpcomingBusinessHoursScheduleResult:
         """Upcoming opening intervals of a schedule
 
@@ -289,9 +243,7 @@ class AsyncBusinessHours(AsyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             days: the `days` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -299,10 +251,8 @@ class AsyncBusinessHours(AsyncResource):
         return await self._client._call(
             _GET_SCHEDULE_UPCOMING,
             "/beta/business-hours/schedules/" + path_param(schedule_id) + "/upcoming",
+            options,
             query={"days": days},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

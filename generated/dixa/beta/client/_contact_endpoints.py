@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from typing import Unpack
 
 from dixa._runtime.client import (
     NOT_GIVEN,
     AsyncResource,
     Endpoint,
     NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -50,9 +50,7 @@ class ContactEndpoints(SyncResource):
         self,
         *,
         type: models.GetContactEndpointsType | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ContactEndpoint]:
         """List contact endpoints, optional type filter
 
@@ -60,9 +58,7 @@ class ContactEndpoints(SyncResource):
 
         Args:
             type: Possible values: [EmailEndpoint, TelephonyEndpoint]
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -70,19 +66,15 @@ class ContactEndpoints(SyncResource):
         return self._client._call(
             _LIST,
             "/beta/contact-endpoints",
+            options,
             query={"_type": type},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         contact_endpoint_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ContactEndpoint:
         """Fetch a contact endpoint by email or phone
 
@@ -90,9 +82,7 @@ class ContactEndpoints(SyncResource):
 
         Args:
             contact_endpoint_id: the `contactEndpointId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -100,9 +90,7 @@ class ContactEndpoints(SyncResource):
         return self._client._call(
             _GET,
             "/beta/contact-endpoints/" + path_param(contact_endpoint_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -113,9 +101,7 @@ class AsyncContactEndpoints(AsyncResource):
         self,
         *,
         type: models.GetContactEndpointsType | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ContactEndpoint]:
         """List contact endpoints, optional type filter
 
@@ -123,9 +109,7 @@ class AsyncContactEndpoints(AsyncResource):
 
         Args:
             type: Possible values: [EmailEndpoint, TelephonyEndpoint]
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -133,19 +117,15 @@ class AsyncContactEndpoints(AsyncResource):
         return await self._client._call(
             _LIST,
             "/beta/contact-endpoints",
+            options,
             query={"_type": type},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         contact_endpoint_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ContactEndpoint:
         """Fetch a contact endpoint by email or phone
 
@@ -153,9 +133,7 @@ class AsyncContactEndpoints(AsyncResource):
 
         Args:
             contact_endpoint_id: the `contactEndpointId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -163,9 +141,7 @@ class AsyncContactEndpoints(AsyncResource):
         return await self._client._call(
             _GET,
             "/beta/contact-endpoints/" + path_param(contact_endpoint_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -15,8 +15,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -218,10 +218,7 @@ class Conversations(SyncResource):
     def create(
         self,
         body: models.CreateConversationInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ConversationResponse:
         """Start a new conversation
 
@@ -229,9 +226,7 @@ class Conversations(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -239,10 +234,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE,
             "/beta/conversations",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_activitylog(
@@ -252,9 +245,7 @@ class Conversations(SyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         from_datetime: datetime | str | NotGiven = NOT_GIVEN,
         to_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLogEntry]:
         """Organization-wide activity log, paginated
 
@@ -265,9 +256,7 @@ class Conversations(SyncResource):
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             from_datetime: the `fromDatetime` query parameter.
             to_datetime: the `toDatetime` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -275,15 +264,13 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_ACTIVITYLOG,
             "/beta/conversations/activitylog",
+            options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
                 "fromDatetime": from_datetime,
                 "toDatetime": to_datetime,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_activitylog_iter(
@@ -292,9 +279,7 @@ class Conversations(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         from_datetime: datetime | str | NotGiven = NOT_GIVEN,
         to_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.ActivityLogEntry]:
         """Every item of `list_activitylog`, across pages.
 
@@ -306,9 +291,7 @@ class Conversations(SyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             from_datetime: the `fromDatetime` query parameter.
             to_datetime: the `toDatetime` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -316,23 +299,19 @@ class Conversations(SyncResource):
         return self._client._pager(
             _LIST_ACTIVITYLOG,
             "/beta/conversations/activitylog",
+            options,
             query={
                 "pageLimit": page_limit,
                 "fromDatetime": from_datetime,
                 "toDatetime": to_datetime,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_flows(
         self,
         *,
         channel: models.GetConversationsFlowsChannel | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationFlow]:
         """Conversation flows, optional channel filter
 
@@ -340,9 +319,7 @@ class Conversations(SyncResource):
 
         Args:
             channel: Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -350,19 +327,14 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_FLOWS,
             "/beta/conversations/flows",
+            options,
             query={"channel": channel},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def import_(
         self,
         body: models.GenericConversationImport | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
 
@@ -370,9 +342,7 @@ class Conversations(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -380,19 +350,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _IMPORT,
             "/beta/conversations/import",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Conversation:
         """Fetch one conversation
 
@@ -400,9 +366,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -410,18 +374,14 @@ class Conversations(SyncResource):
         return self._client._call(
             _GET,
             "/beta/conversations/" + path_param(conversation_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_activitylog_by_conversation(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLogEntry]:
         """Activity log of one conversation
 
@@ -429,9 +389,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -439,9 +397,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_ACTIVITYLOG_BY_CONVERSATION,
             "/beta/conversations/" + path_param(conversation_id) + "/activitylog",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def anonymize(
@@ -449,9 +405,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         force: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of a conversation
 
@@ -460,9 +414,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             force: the `force` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -470,10 +422,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _ANONYMIZE,
             "/beta/conversations/" + path_param(conversation_id) + "/anonymize",
+            options,
             query={"force": force},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def claim(
@@ -481,9 +431,7 @@ class Conversations(SyncResource):
         body: models.ClaimConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Assign a conversation to an agent
 
@@ -492,9 +440,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -502,10 +448,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CLAIM,
             "/beta/conversations/" + path_param(conversation_id) + "/claim",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def close(
@@ -513,9 +457,7 @@ class Conversations(SyncResource):
         body: models.CloseConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Close a conversation
 
@@ -524,9 +466,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -534,10 +474,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CLOSE,
             "/beta/conversations/" + path_param(conversation_id) + "/close",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_custom_attributes(
@@ -545,9 +483,7 @@ class Conversations(SyncResource):
         body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of a conversation
 
@@ -556,9 +492,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -566,10 +500,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
             "/beta/conversations/" + path_param(conversation_id) + "/custom-attributes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def followup(
@@ -577,9 +509,7 @@ class Conversations(SyncResource):
         body: models.FollowupConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Set a follow-up expiry on a conversation
 
@@ -588,9 +518,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -598,10 +526,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _FOLLOWUP,
             "/beta/conversations/" + path_param(conversation_id) + "/followup",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def link(
@@ -609,9 +535,7 @@ class Conversations(SyncResource):
         body: models.LinkConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach a conversation under a parent conversation
 
@@ -620,9 +544,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -630,19 +552,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _LINK,
             "/beta/conversations/" + path_param(conversation_id) + "/link",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_linked(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Conversation]:
         """Child conversations linked to a conversation
 
@@ -650,9 +568,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -660,18 +576,14 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_LINKED,
             "/beta/conversations/" + path_param(conversation_id) + "/linked",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_messages(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Message]:
         """Messages of a conversation, oldest first
 
@@ -679,9 +591,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -689,9 +599,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_MESSAGES,
             "/beta/conversations/" + path_param(conversation_id) + "/messages",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create_message(
@@ -699,9 +607,7 @@ class Conversations(SyncResource):
         body: models.CreateMessageInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CreateMessageOutputData:
         """Append a message to a conversation
 
@@ -710,9 +616,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -720,10 +624,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE_MESSAGE,
             "/beta/conversations/" + path_param(conversation_id) + "/messages",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def anonymize_message(
@@ -731,9 +633,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         message_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of one message
 
@@ -742,9 +642,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             message_id: the `messageId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -756,18 +654,14 @@ class Conversations(SyncResource):
             + "/messages/"
             + path_param(message_id)
             + "/anonymize",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_notes(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.InternalNoteData]:
         """Internal notes of a conversation
 
@@ -775,9 +669,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -785,9 +677,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_NOTES,
             "/beta/conversations/" + path_param(conversation_id) + "/notes",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create_note(
@@ -795,9 +685,7 @@ class Conversations(SyncResource):
         body: models.CreateInternalNoteInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.InternalNoteData:
         """Add one internal note
 
@@ -806,9 +694,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -816,10 +702,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE_NOTE,
             "/beta/conversations/" + path_param(conversation_id) + "/notes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create_notes_bulk(
@@ -827,9 +711,7 @@ class Conversations(SyncResource):
         body: models.BulkCreateInternalNoteInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeErrorResponseInternalNoteData]:
         """Add several internal notes
 
@@ -838,9 +720,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -848,19 +728,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE_NOTES_BULK,
             "/beta/conversations/" + path_param(conversation_id) + "/notes/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_rating(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationRating]:
         """Deprecated.
 
@@ -870,9 +746,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -880,18 +754,14 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_RATING,
             "/beta/conversations/" + path_param(conversation_id) + "/rating",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_ratings(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationRating]:
         """Ratings of a conversation
 
@@ -899,9 +769,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -909,9 +777,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_RATINGS,
             "/beta/conversations/" + path_param(conversation_id) + "/ratings",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def offer_rating(
@@ -919,9 +785,7 @@ class Conversations(SyncResource):
         body: models.CreateRatingOfferInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.RatingOffer:
         """Register a rating offer
 
@@ -930,9 +794,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -940,10 +802,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _OFFER_RATING,
             "/beta/conversations/" + path_param(conversation_id) + "/ratings/offer",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def submit_rating(
@@ -952,9 +812,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         rating_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.RatingResult:
         """Submit the result of a rating
 
@@ -964,9 +822,7 @@ class Conversations(SyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
             rating_id: the `ratingId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -978,10 +834,8 @@ class Conversations(SyncResource):
             + "/ratings/"
             + path_param(rating_id)
             + "/submit",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def reopen(
@@ -989,9 +843,7 @@ class Conversations(SyncResource):
         body: models.ReopenConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Reopen a conversation in its queue
 
@@ -1000,9 +852,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1010,19 +860,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _REOPEN,
             "/beta/conversations/" + path_param(conversation_id) + "/reopen",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_tags(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.TagModel]:
         """Tags of a conversation
 
@@ -1030,9 +876,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1040,9 +884,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_TAGS,
             "/beta/conversations/" + path_param(conversation_id) + "/tags",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create_tags_bulk(
@@ -1050,9 +892,7 @@ class Conversations(SyncResource):
         body: models.BulkTagConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach tags by name asynchronously
 
@@ -1061,9 +901,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1071,10 +909,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE_TAGS_BULK,
             "/beta/conversations/" + path_param(conversation_id) + "/tags/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def update_tag(
@@ -1082,9 +918,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         tag_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach an active tag to a conversation
 
@@ -1093,9 +927,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1103,9 +935,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _UPDATE_TAG,
             "/beta/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def delete_tag(
@@ -1113,9 +943,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         tag_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Detach a tag from a conversation
 
@@ -1124,9 +952,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1134,9 +960,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _DELETE_TAG,
             "/beta/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def transfer_queue(
@@ -1144,9 +968,7 @@ class Conversations(SyncResource):
         body: models.TransferConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Move a conversation to another queue
 
@@ -1155,9 +977,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1165,10 +985,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _TRANSFER_QUEUE,
             "/beta/conversations/" + path_param(conversation_id) + "/transfer/queue",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -1178,10 +996,7 @@ class AsyncConversations(AsyncResource):
     async def create(
         self,
         body: models.CreateConversationInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ConversationResponse:
         """Start a new conversation
 
@@ -1189,9 +1004,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1199,10 +1012,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/beta/conversations",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_activitylog(
@@ -1212,9 +1023,7 @@ class AsyncConversations(AsyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         from_datetime: datetime | str | NotGiven = NOT_GIVEN,
         to_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLogEntry]:
         """Organization-wide activity log, paginated
 
@@ -1225,9 +1034,7 @@ class AsyncConversations(AsyncResource):
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             from_datetime: the `fromDatetime` query parameter.
             to_datetime: the `toDatetime` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1235,15 +1042,13 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_ACTIVITYLOG,
             "/beta/conversations/activitylog",
+            options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
                 "fromDatetime": from_datetime,
                 "toDatetime": to_datetime,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_activitylog_iter(
@@ -1252,9 +1057,7 @@ class AsyncConversations(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         from_datetime: datetime | str | NotGiven = NOT_GIVEN,
         to_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.ActivityLogEntry]:
         """Every item of `list_activitylog`, across pages.
 
@@ -1266,9 +1069,7 @@ class AsyncConversations(AsyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             from_datetime: the `fromDatetime` query parameter.
             to_datetime: the `toDatetime` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -1276,23 +1077,19 @@ class AsyncConversations(AsyncResource):
         return self._client._pager(
             _LIST_ACTIVITYLOG,
             "/beta/conversations/activitylog",
+            options,
             query={
                 "pageLimit": page_limit,
                 "fromDatetime": from_datetime,
                 "toDatetime": to_datetime,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_flows(
         self,
         *,
         channel: models.GetConversationsFlowsChannel | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationFlow]:
         """Conversation flows, optional channel filter
 
@@ -1300,9 +1097,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             channel: Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1310,19 +1105,14 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_FLOWS,
             "/beta/conversations/flows",
+            options,
             query={"channel": channel},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def import_(
         self,
         body: models.GenericConversationImport | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
 
@@ -1330,9 +1120,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1340,19 +1128,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _IMPORT,
             "/beta/conversations/import",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Conversation:
         """Fetch one conversation
 
@@ -1360,9 +1144,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1370,18 +1152,14 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _GET,
             "/beta/conversations/" + path_param(conversation_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_activitylog_by_conversation(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLogEntry]:
         """Activity log of one conversation
 
@@ -1389,9 +1167,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1399,9 +1175,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_ACTIVITYLOG_BY_CONVERSATION,
             "/beta/conversations/" + path_param(conversation_id) + "/activitylog",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def anonymize(
@@ -1409,9 +1183,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         force: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of a conversation
 
@@ -1420,9 +1192,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             force: the `force` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1430,10 +1200,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _ANONYMIZE,
             "/beta/conversations/" + path_param(conversation_id) + "/anonymize",
+            options,
             query={"force": force},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def claim(
@@ -1441,9 +1209,7 @@ class AsyncConversations(AsyncResource):
         body: models.ClaimConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Assign a conversation to an agent
 
@@ -1452,9 +1218,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1462,10 +1226,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CLAIM,
             "/beta/conversations/" + path_param(conversation_id) + "/claim",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def close(
@@ -1473,9 +1235,7 @@ class AsyncConversations(AsyncResource):
         body: models.CloseConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Close a conversation
 
@@ -1484,9 +1244,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1494,10 +1252,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CLOSE,
             "/beta/conversations/" + path_param(conversation_id) + "/close",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_custom_attributes(
@@ -1505,9 +1261,7 @@ class AsyncConversations(AsyncResource):
         body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of a conversation
 
@@ -1516,9 +1270,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1526,10 +1278,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
             "/beta/conversations/" + path_param(conversation_id) + "/custom-attributes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def followup(
@@ -1537,9 +1287,7 @@ class AsyncConversations(AsyncResource):
         body: models.FollowupConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Set a follow-up expiry on a conversation
 
@@ -1548,9 +1296,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1558,10 +1304,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _FOLLOWUP,
             "/beta/conversations/" + path_param(conversation_id) + "/followup",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def link(
@@ -1569,9 +1313,7 @@ class AsyncConversations(AsyncResource):
         body: models.LinkConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach a conversation under a parent conversation
 
@@ -1580,9 +1322,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1590,19 +1330,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LINK,
             "/beta/conversations/" + path_param(conversation_id) + "/link",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_linked(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Conversation]:
         """Child conversations linked to a conversation
 
@@ -1610,9 +1346,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1620,18 +1354,14 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_LINKED,
             "/beta/conversations/" + path_param(conversation_id) + "/linked",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_messages(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Message]:
         """Messages of a conversation, oldest first
 
@@ -1639,9 +1369,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1649,9 +1377,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_MESSAGES,
             "/beta/conversations/" + path_param(conversation_id) + "/messages",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create_message(
@@ -1659,9 +1385,7 @@ class AsyncConversations(AsyncResource):
         body: models.CreateMessageInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CreateMessageOutputData:
         """Append a message to a conversation
 
@@ -1670,9 +1394,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1680,10 +1402,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE_MESSAGE,
             "/beta/conversations/" + path_param(conversation_id) + "/messages",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def anonymize_message(
@@ -1691,9 +1411,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         message_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of one message
 
@@ -1702,9 +1420,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             message_id: the `messageId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1716,18 +1432,14 @@ class AsyncConversations(AsyncResource):
             + "/messages/"
             + path_param(message_id)
             + "/anonymize",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_notes(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.InternalNoteData]:
         """Internal notes of a conversation
 
@@ -1735,9 +1447,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1745,9 +1455,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_NOTES,
             "/beta/conversations/" + path_param(conversation_id) + "/notes",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create_note(
@@ -1755,9 +1463,7 @@ class AsyncConversations(AsyncResource):
         body: models.CreateInternalNoteInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.InternalNoteData:
         """Add one internal note
 
@@ -1766,9 +1472,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1776,10 +1480,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE_NOTE,
             "/beta/conversations/" + path_param(conversation_id) + "/notes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create_notes_bulk(
@@ -1787,9 +1489,7 @@ class AsyncConversations(AsyncResource):
         body: models.BulkCreateInternalNoteInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeErrorResponseInternalNoteData]:
         """Add several internal notes
 
@@ -1798,9 +1498,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1808,19 +1506,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE_NOTES_BULK,
             "/beta/conversations/" + path_param(conversation_id) + "/notes/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_rating(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationRating]:
         """Deprecated.
 
@@ -1830,9 +1524,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1840,18 +1532,14 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_RATING,
             "/beta/conversations/" + path_param(conversation_id) + "/rating",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_ratings(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationRating]:
         """Ratings of a conversation
 
@@ -1859,9 +1547,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1869,9 +1555,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_RATINGS,
             "/beta/conversations/" + path_param(conversation_id) + "/ratings",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def offer_rating(
@@ -1879,9 +1563,7 @@ class AsyncConversations(AsyncResource):
         body: models.CreateRatingOfferInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.RatingOffer:
         """Register a rating offer
 
@@ -1890,9 +1572,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1900,10 +1580,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _OFFER_RATING,
             "/beta/conversations/" + path_param(conversation_id) + "/ratings/offer",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def submit_rating(
@@ -1912,9 +1590,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         rating_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.RatingResult:
         """Submit the result of a rating
 
@@ -1924,9 +1600,7 @@ class AsyncConversations(AsyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
             rating_id: the `ratingId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1938,10 +1612,8 @@ class AsyncConversations(AsyncResource):
             + "/ratings/"
             + path_param(rating_id)
             + "/submit",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def reopen(
@@ -1949,9 +1621,7 @@ class AsyncConversations(AsyncResource):
         body: models.ReopenConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Reopen a conversation in its queue
 
@@ -1960,9 +1630,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1970,19 +1638,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _REOPEN,
             "/beta/conversations/" + path_param(conversation_id) + "/reopen",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_tags(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.TagModel]:
         """Tags of a conversation
 
@@ -1990,9 +1654,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -2000,9 +1662,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_TAGS,
             "/beta/conversations/" + path_param(conversation_id) + "/tags",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create_tags_bulk(
@@ -2010,9 +1670,7 @@ class AsyncConversations(AsyncResource):
         body: models.BulkTagConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach tags by name asynchronously
 
@@ -2021,9 +1679,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -2031,10 +1687,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE_TAGS_BULK,
             "/beta/conversations/" + path_param(conversation_id) + "/tags/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def update_tag(
@@ -2042,9 +1696,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         tag_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach an active tag to a conversation
 
@@ -2053,9 +1705,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -2063,9 +1713,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _UPDATE_TAG,
             "/beta/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def delete_tag(
@@ -2073,9 +1721,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         tag_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Detach a tag from a conversation
 
@@ -2084,9 +1730,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -2094,9 +1738,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _DELETE_TAG,
             "/beta/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def transfer_queue(
@@ -2104,9 +1746,7 @@ class AsyncConversations(AsyncResource):
         body: models.TransferConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Move a conversation to another queue
 
@@ -2115,9 +1755,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -2125,10 +1763,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _TRANSFER_QUEUE,
             "/beta/conversations/" + path_param(conversation_id) + "/transfer/queue",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from typing import Unpack
 
 from dixa._runtime.client import (
-    NOT_GIVEN,
     AsyncResource,
     Endpoint,
-    NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -48,19 +46,14 @@ class CustomAttributes(SyncResource):
 
     def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttributeDefinition]:
         """List custom attribute definitions
 
         `GET /beta/custom-attributes` (getCustom-attributes).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -68,18 +61,14 @@ class CustomAttributes(SyncResource):
         return self._client._call(
             _LIST,
             "/beta/custom-attributes",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get(
         self,
         *,
         custom_attribute_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CustomAttributeDefinition:
         """Fetch one custom attribute definition
 
@@ -87,9 +76,7 @@ class CustomAttributes(SyncResource):
 
         Args:
             custom_attribute_id: the `customAttributeId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -97,9 +84,7 @@ class CustomAttributes(SyncResource):
         return self._client._call(
             _GET,
             "/beta/custom-attributes/" + path_param(custom_attribute_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -108,19 +93,14 @@ class AsyncCustomAttributes(AsyncResource):
 
     async def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttributeDefinition]:
         """List custom attribute definitions
 
         `GET /beta/custom-attributes` (getCustom-attributes).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -128,18 +108,14 @@ class AsyncCustomAttributes(AsyncResource):
         return await self._client._call(
             _LIST,
             "/beta/custom-attributes",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get(
         self,
         *,
         custom_attribute_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CustomAttributeDefinition:
         """Fetch one custom attribute definition
 
@@ -147,9 +123,7 @@ class AsyncCustomAttributes(AsyncResource):
 
         Args:
             custom_attribute_id: the `customAttributeId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -157,9 +131,7 @@ class AsyncCustomAttributes(AsyncResource):
         return await self._client._call(
             _GET,
             "/beta/custom-attributes/" + path_param(custom_attribute_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -14,8 +14,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -119,9 +119,7 @@ class EndUsers(SyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.EndUser]:
         """List end users, optional email/phone/externalId filter
 
@@ -133,9 +131,7 @@ class EndUsers(SyncResource):
             email: the `email` query parameter.
             phone: the `phone` query parameter.
             external_id: the `externalId` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -143,6 +139,7 @@ class EndUsers(SyncResource):
         return self._client._call(
             _LIST,
             "/beta/endusers",
+            options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
@@ -150,9 +147,6 @@ class EndUsers(SyncResource):
                 "phone": phone,
                 "externalId": external_id,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -162,9 +156,7 @@ class EndUsers(SyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.EndUser]:
         """Every item of `list`, across pages.
 
@@ -177,9 +169,7 @@ class EndUsers(SyncResource):
             email: the `email` query parameter.
             phone: the `phone` query parameter.
             external_id: the `externalId` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -187,24 +177,19 @@ class EndUsers(SyncResource):
         return self._client._pager(
             _LIST,
             "/beta/endusers",
+            options,
             query={
                 "pageLimit": page_limit,
                 "email": email,
                 "phone": phone,
                 "externalId": external_id,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def update_bulk(
         self,
         body: models.BulkUpdateEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk full update of end users
 
@@ -212,9 +197,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -222,19 +205,14 @@ class EndUsers(SyncResource):
         return self._client._call(
             _UPDATE_BULK,
             "/beta/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
         self,
         body: models.CreateEndUserInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Create one end user
 
@@ -242,9 +220,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -252,19 +228,14 @@ class EndUsers(SyncResource):
         return self._client._call(
             _CREATE,
             "/beta/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_bulk(
         self,
         body: models.BulkPatchEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk partial update of end users
 
@@ -272,9 +243,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -282,19 +251,14 @@ class EndUsers(SyncResource):
         return self._client._call(
             _PATCH_BULK,
             "/beta/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create_bulk(
         self,
         body: models.CreateEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Create several end users at once
 
@@ -302,9 +266,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -312,19 +274,15 @@ class EndUsers(SyncResource):
         return self._client._call(
             _CREATE_BULK,
             "/beta/endusers/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Fetch one end user
 
@@ -332,9 +290,7 @@ class EndUsers(SyncResource):
 
         Args:
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -342,9 +298,7 @@ class EndUsers(SyncResource):
         return self._client._call(
             _GET,
             "/beta/endusers/" + path_param(user_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def update(
@@ -352,9 +306,7 @@ class EndUsers(SyncResource):
         body: models.UpdateEndUserInput | Mapping[str, Any],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Full update of one end user
 
@@ -363,9 +315,7 @@ class EndUsers(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -373,10 +323,8 @@ class EndUsers(SyncResource):
         return self._client._call(
             _UPDATE,
             "/beta/endusers/" + path_param(user_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch(
@@ -384,9 +332,7 @@ class EndUsers(SyncResource):
         body: models.PatchEndUserInput | Mapping[str, Any],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Partial update of one end user
 
@@ -395,9 +341,7 @@ class EndUsers(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -405,10 +349,8 @@ class EndUsers(SyncResource):
         return self._client._call(
             _PATCH,
             "/beta/endusers/" + path_param(user_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def anonymize(
@@ -416,9 +358,7 @@ class EndUsers(SyncResource):
         *,
         user_id: UUID | str,
         force: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of an end user
 
@@ -427,9 +367,7 @@ class EndUsers(SyncResource):
         Args:
             user_id: the `userId` path parameter.
             force: the `force` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -437,10 +375,8 @@ class EndUsers(SyncResource):
         return self._client._call(
             _ANONYMIZE,
             "/beta/endusers/" + path_param(user_id) + "/anonymize",
+            options,
             query={"force": force},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_conversations(
@@ -449,9 +385,7 @@ class EndUsers(SyncResource):
         user_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by an end user
 
@@ -461,9 +395,7 @@ class EndUsers(SyncResource):
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -471,10 +403,8 @@ class EndUsers(SyncResource):
         return self._client._call(
             _LIST_CONVERSATIONS,
             "/beta/endusers/" + path_param(user_id) + "/conversations",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_conversations_iter(
@@ -482,9 +412,7 @@ class EndUsers(SyncResource):
         *,
         user_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.Conversation]:
         """Every item of `list_conversations`, across pages.
 
@@ -495,9 +423,7 @@ class EndUsers(SyncResource):
         Args:
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -505,10 +431,8 @@ class EndUsers(SyncResource):
         return self._client._pager(
             _LIST_CONVERSATIONS,
             "/beta/endusers/" + path_param(user_id) + "/conversations",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_custom_attributes(
@@ -516,9 +440,7 @@ class EndUsers(SyncResource):
         body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of an end user
 
@@ -527,9 +449,7 @@ class EndUsers(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -537,10 +457,8 @@ class EndUsers(SyncResource):
         return self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
             "/beta/endusers/" + path_param(user_id) + "/custom-attributes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -555,9 +473,7 @@ class AsyncEndUsers(AsyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.EndUser]:
         """List end users, optional email/phone/externalId filter
 
@@ -569,9 +485,7 @@ class AsyncEndUsers(AsyncResource):
             email: the `email` query parameter.
             phone: the `phone` query parameter.
             external_id: the `externalId` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -579,6 +493,7 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _LIST,
             "/beta/endusers",
+            options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
@@ -586,9 +501,6 @@ class AsyncEndUsers(AsyncResource):
                 "phone": phone,
                 "externalId": external_id,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -598,9 +510,7 @@ class AsyncEndUsers(AsyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.EndUser]:
         """Every item of `list`, across pages.
 
@@ -613,9 +523,7 @@ class AsyncEndUsers(AsyncResource):
             email: the `email` query parameter.
             phone: the `phone` query parameter.
             external_id: the `externalId` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -623,24 +531,19 @@ class AsyncEndUsers(AsyncResource):
         return self._client._pager(
             _LIST,
             "/beta/endusers",
+            options,
             query={
                 "pageLimit": page_limit,
                 "email": email,
                 "phone": phone,
                 "externalId": external_id,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def update_bulk(
         self,
         body: models.BulkUpdateEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk full update of end users
 
@@ -648,9 +551,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -658,19 +559,14 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _UPDATE_BULK,
             "/beta/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
         self,
         body: models.CreateEndUserInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Create one end user
 
@@ -678,9 +574,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -688,19 +582,14 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/beta/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_bulk(
         self,
         body: models.BulkPatchEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk partial update of end users
 
@@ -708,9 +597,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -718,19 +605,14 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _PATCH_BULK,
             "/beta/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create_bulk(
         self,
         body: models.CreateEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Create several end users at once
 
@@ -738,9 +620,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -748,19 +628,15 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _CREATE_BULK,
             "/beta/endusers/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Fetch one end user
 
@@ -768,9 +644,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -778,9 +652,7 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _GET,
             "/beta/endusers/" + path_param(user_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def update(
@@ -788,9 +660,7 @@ class AsyncEndUsers(AsyncResource):
         body: models.UpdateEndUserInput | Mapping[str, Any],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Full update of one end user
 
@@ -799,9 +669,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -809,10 +677,8 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _UPDATE,
             "/beta/endusers/" + path_param(user_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch(
@@ -820,9 +686,7 @@ class AsyncEndUsers(AsyncResource):
         body: models.PatchEndUserInput | Mapping[str, Any],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Partial update of one end user
 
@@ -831,9 +695,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -841,10 +703,8 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _PATCH,
             "/beta/endusers/" + path_param(user_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def anonymize(
@@ -852,9 +712,7 @@ class AsyncEndUsers(AsyncResource):
         *,
         user_id: UUID | str,
         force: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of an end user
 
@@ -863,9 +721,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             user_id: the `userId` path parameter.
             force: the `force` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -873,10 +729,8 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _ANONYMIZE,
             "/beta/endusers/" + path_param(user_id) + "/anonymize",
+            options,
             query={"force": force},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_conversations(
@@ -885,9 +739,7 @@ class AsyncEndUsers(AsyncResource):
         user_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by an end user
 
@@ -897,9 +749,7 @@ class AsyncEndUsers(AsyncResource):
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -907,10 +757,8 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _LIST_CONVERSATIONS,
             "/beta/endusers/" + path_param(user_id) + "/conversations",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_conversations_iter(
@@ -918,9 +766,7 @@ class AsyncEndUsers(AsyncResource):
         *,
         user_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.Conversation]:
         """Every item of `list_conversations`, across pages.
 
@@ -931,9 +777,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -941,10 +785,8 @@ class AsyncEndUsers(AsyncResource):
         return self._client._pager(
             _LIST_CONVERSATIONS,
             "/beta/endusers/" + path_param(user_id) + "/conversations",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_custom_attributes(
@@ -952,9 +794,7 @@ class AsyncEndUsers(AsyncResource):
         body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of an end user
 
@@ -963,9 +803,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -973,10 +811,8 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
             "/beta/endusers/" + path_param(user_id) + "/custom-attributes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

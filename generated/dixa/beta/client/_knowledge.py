@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -14,8 +14,8 @@ from dixa._runtime.client import (
     Endpoint,
     FileInput,
     NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -149,10 +149,7 @@ class Knowledge(SyncResource):
     def create_article(
         self,
         body: models.CreateKnowledgeArticleInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Create a knowledge article
 
@@ -160,9 +157,7 @@ class Knowledge(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -170,19 +165,15 @@ class Knowledge(SyncResource):
         return self._client._call(
             _CREATE_ARTICLE,
             "/beta/knowledge/articles",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create_articles_attachment(
         self,
         *,
         files: Sequence[FileInput] | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.UploadAttachmentsOutput:
         """Upload files for knowledge articles
 
@@ -190,9 +181,7 @@ class Knowledge(SyncResource):
 
         Args:
             files: the `files` part of the form.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -200,10 +189,8 @@ class Knowledge(SyncResource):
         return self._client._call(
             _CREATE_ARTICLES_ATTACHMENT,
             "/beta/knowledge/articles/attachments",
+            options,
             files={"files": files},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_article(
@@ -211,9 +198,7 @@ class Knowledge(SyncResource):
         *,
         article_id: UUID | str,
         language: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Fetch a knowledge article
 
@@ -222,9 +207,7 @@ class Knowledge(SyncResource):
         Args:
             article_id: the `articleId` path parameter.
             language: the `language` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -232,19 +215,15 @@ class Knowledge(SyncResource):
         return self._client._call(
             _GET_ARTICLE,
             "/beta/knowledge/articles/" + path_param(article_id),
+            options,
             query={"language": language},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete_article(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a knowledge article
 
@@ -252,9 +231,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -262,9 +239,7 @@ class Knowledge(SyncResource):
         return self._client._call(
             _DELETE_ARTICLE,
             "/beta/knowledge/articles/" + path_param(article_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def patch_article(
@@ -272,9 +247,7 @@ class Knowledge(SyncResource):
         body: models.UpdateKnowledgeArticleInput | Mapping[str, Any],
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Update a knowledge article
 
@@ -283,9 +256,7 @@ class Knowledge(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -293,19 +264,15 @@ class Knowledge(SyncResource):
         return self._client._call(
             _PATCH_ARTICLE,
             "/beta/knowledge/articles/" + path_param(article_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete_article_parent(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Detach an article from its parent
 
@@ -313,9 +280,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -323,9 +288,7 @@ class Knowledge(SyncResource):
         return self._client._call(
             _DELETE_ARTICLE_PARENT,
             "/beta/knowledge/articles/" + path_param(article_id) + "/parent",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def patch_article_parent(
@@ -333,9 +296,7 @@ class Knowledge(SyncResource):
         *,
         article_id: UUID | str,
         parent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Move an article under a new parent
 
@@ -344,9 +305,7 @@ class Knowledge(SyncResource):
         Args:
             article_id: the `articleId` path parameter.
             parent_id: the `parentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -357,18 +316,14 @@ class Knowledge(SyncResource):
             + path_param(article_id)
             + "/parent/"
             + path_param(parent_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def publish_article(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Publish a knowledge article
 
@@ -376,9 +331,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -386,18 +339,14 @@ class Knowledge(SyncResource):
         return self._client._call(
             _PUBLISH_ARTICLE,
             "/beta/knowledge/articles/" + path_param(article_id) + "/publish",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get_article_translations(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ArticleTranslations:
         """Translations of a knowledge article
 
@@ -405,9 +354,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -415,9 +362,7 @@ class Knowledge(SyncResource):
         return self._client._call(
             _GET_ARTICLE_TRANSLATIONS,
             "/beta/knowledge/articles/" + path_param(article_id) + "/translations",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def patch_article_translations(
@@ -425,9 +370,7 @@ class Knowledge(SyncResource):
         body: models.UpdateTranslationsInput | Mapping[str, Any],
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.UpdateTranslationsOutput:
         """Update translations of a knowledge article
 
@@ -436,9 +379,7 @@ class Knowledge(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -446,10 +387,8 @@ class Knowledge(SyncResource):
         return self._client._call(
             _PATCH_ARTICLE_TRANSLATIONS,
             "/beta/knowledge/articles/" + path_param(article_id) + "/translations",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete_article_translation(
@@ -457,9 +396,7 @@ class Knowledge(SyncResource):
         *,
         article_id: UUID | str,
         language_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete one article translation
 
@@ -468,9 +405,7 @@ class Knowledge(SyncResource):
         Args:
             article_id: the `articleId` path parameter.
             language_id: the `languageId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -481,9 +416,7 @@ class Knowledge(SyncResource):
             + path_param(article_id)
             + "/translations/"
             + path_param(language_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def publish_article_translation(
@@ -491,9 +424,7 @@ class Knowledge(SyncResource):
         *,
         article_id: UUID | str,
         language_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Publish one article translation
 
@@ -502,9 +433,7 @@ class Knowledge(SyncResource):
         Args:
             article_id: the `articleId` path parameter.
             language_id: the `languageId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -516,9 +445,7 @@ class Knowledge(SyncResource):
             + "/translations/"
             + path_param(language_id)
             + "/publish",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def unpublish_article_translation(
@@ -526,9 +453,7 @@ class Knowledge(SyncResource):
         *,
         article_id: UUID | str,
         language_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Unpublish one article translation
 
@@ -537,9 +462,7 @@ class Knowledge(SyncResource):
         Args:
             article_id: the `articleId` path parameter.
             language_id: the `languageId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -551,18 +474,14 @@ class Knowledge(SyncResource):
             + "/translations/"
             + path_param(language_id)
             + "/unpublish",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def unpublish_article(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Unpublish a knowledge article
 
@@ -570,9 +489,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -580,9 +497,7 @@ class Knowledge(SyncResource):
         return self._client._call(
             _UNPUBLISH_ARTICLE,
             "/beta/knowledge/articles/" + path_param(article_id) + "/unpublish",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get_category(
@@ -590,9 +505,7 @@ class Knowledge(SyncResource):
         *,
         category_id: UUID | str,
         language: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Category:
         """Fetch a knowledge category
 
@@ -601,9 +514,7 @@ class Knowledge(SyncResource):
         Args:
             category_id: the `categoryId` path parameter.
             language: the `language` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -611,19 +522,15 @@ class Knowledge(SyncResource):
         return self._client._call(
             _GET_CATEGORY,
             "/beta/knowledge/categories/" + path_param(category_id),
+            options,
             query={"language": language},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_category_translations(
         self,
         *,
         category_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CategoryTranslations:
         """Translations of a knowledge category
 
@@ -631,9 +538,7 @@ class Knowledge(SyncResource):
 
         Args:
             category_id: the `categoryId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -641,9 +546,7 @@ class Knowledge(SyncResource):
         return self._client._call(
             _GET_CATEGORY_TRANSLATIONS,
             "/beta/knowledge/categories/" + path_param(category_id) + "/translations",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_collections(
@@ -651,9 +554,7 @@ class Knowledge(SyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Collection]:
         """List knowledge collections
 
@@ -662,9 +563,7 @@ class Knowledge(SyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -672,19 +571,15 @@ class Knowledge(SyncResource):
         return self._client._call(
             _LIST_COLLECTIONS,
             "/beta/knowledge/collections",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_collection(
         self,
         *,
         collection_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Collection:
         """Fetch a knowledge collection
 
@@ -692,9 +587,7 @@ class Knowledge(SyncResource):
 
         Args:
             collection_id: the `collectionId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -702,9 +595,7 @@ class Knowledge(SyncResource):
         return self._client._call(
             _GET_COLLECTION,
             "/beta/knowledge/collections/" + path_param(collection_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get_collection_catalog(
@@ -712,9 +603,7 @@ class Knowledge(SyncResource):
         *,
         collection_id: UUID | str,
         language: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CollectionCatalogItem:
         """Catalog tree of a knowledge collection
 
@@ -723,9 +612,7 @@ class Knowledge(SyncResource):
         Args:
             collection_id: the `collectionId` path parameter.
             language: the `language` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -733,10 +620,8 @@ class Knowledge(SyncResource):
         return self._client._call(
             _GET_COLLECTION_CATALOG,
             "/beta/knowledge/collections/" + path_param(collection_id) + "/catalog",
+            options,
             query={"language": language},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -746,10 +631,7 @@ class AsyncKnowledge(AsyncResource):
     async def create_article(
         self,
         body: models.CreateKnowledgeArticleInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Create a knowledge article
 
@@ -757,9 +639,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -767,19 +647,15 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _CREATE_ARTICLE,
             "/beta/knowledge/articles",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create_articles_attachment(
         self,
         *,
         files: Sequence[FileInput] | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.UploadAttachmentsOutput:
         """Upload files for knowledge articles
 
@@ -787,9 +663,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             files: the `files` part of the form.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -797,10 +671,8 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _CREATE_ARTICLES_ATTACHMENT,
             "/beta/knowledge/articles/attachments",
+            options,
             files={"files": files},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_article(
@@ -808,9 +680,7 @@ class AsyncKnowledge(AsyncResource):
         *,
         article_id: UUID | str,
         language: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Fetch a knowledge article
 
@@ -819,9 +689,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: the `articleId` path parameter.
             language: the `language` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -829,19 +697,15 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _GET_ARTICLE,
             "/beta/knowledge/articles/" + path_param(article_id),
+            options,
             query={"language": language},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete_article(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a knowledge article
 
@@ -849,9 +713,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -859,9 +721,7 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _DELETE_ARTICLE,
             "/beta/knowledge/articles/" + path_param(article_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def patch_article(
@@ -869,9 +729,7 @@ class AsyncKnowledge(AsyncResource):
         body: models.UpdateKnowledgeArticleInput | Mapping[str, Any],
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Update a knowledge article
 
@@ -880,9 +738,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -890,19 +746,15 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _PATCH_ARTICLE,
             "/beta/knowledge/articles/" + path_param(article_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete_article_parent(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Detach an article from its parent
 
@@ -910,9 +762,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -920,9 +770,7 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _DELETE_ARTICLE_PARENT,
             "/beta/knowledge/articles/" + path_param(article_id) + "/parent",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def patch_article_parent(
@@ -930,9 +778,7 @@ class AsyncKnowledge(AsyncResource):
         *,
         article_id: UUID | str,
         parent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Move an article under a new parent
 
@@ -941,9 +787,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: the `articleId` path parameter.
             parent_id: the `parentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -954,18 +798,14 @@ class AsyncKnowledge(AsyncResource):
             + path_param(article_id)
             + "/parent/"
             + path_param(parent_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def publish_article(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Publish a knowledge article
 
@@ -973,9 +813,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -983,18 +821,14 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _PUBLISH_ARTICLE,
             "/beta/knowledge/articles/" + path_param(article_id) + "/publish",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get_article_translations(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ArticleTranslations:
         """Translations of a knowledge article
 
@@ -1002,9 +836,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1012,9 +844,7 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _GET_ARTICLE_TRANSLATIONS,
             "/beta/knowledge/articles/" + path_param(article_id) + "/translations",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def patch_article_translations(
@@ -1022,9 +852,7 @@ class AsyncKnowledge(AsyncResource):
         body: models.UpdateTranslationsInput | Mapping[str, Any],
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.UpdateTranslationsOutput:
         """Update translations of a knowledge article
 
@@ -1033,9 +861,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1043,10 +869,8 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _PATCH_ARTICLE_TRANSLATIONS,
             "/beta/knowledge/articles/" + path_param(article_id) + "/translations",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete_article_translation(
@@ -1054,9 +878,7 @@ class AsyncKnowledge(AsyncResource):
         *,
         article_id: UUID | str,
         language_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete one article translation
 
@@ -1065,9 +887,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: the `articleId` path parameter.
             language_id: the `languageId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1078,9 +898,7 @@ class AsyncKnowledge(AsyncResource):
             + path_param(article_id)
             + "/translations/"
             + path_param(language_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def publish_article_translation(
@@ -1088,9 +906,7 @@ class AsyncKnowledge(AsyncResource):
         *,
         article_id: UUID | str,
         language_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Publish one article translation
 
@@ -1099,9 +915,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: the `articleId` path parameter.
             language_id: the `languageId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1113,9 +927,7 @@ class AsyncKnowledge(AsyncResource):
             + "/translations/"
             + path_param(language_id)
             + "/publish",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def unpublish_article_translation(
@@ -1123,9 +935,7 @@ class AsyncKnowledge(AsyncResource):
         *,
         article_id: UUID | str,
         language_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Unpublish one article translation
 
@@ -1134,9 +944,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: the `articleId` path parameter.
             language_id: the `languageId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1148,18 +956,14 @@ class AsyncKnowledge(AsyncResource):
             + "/translations/"
             + path_param(language_id)
             + "/unpublish",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def unpublish_article(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Unpublish a knowledge article
 
@@ -1167,9 +971,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1177,9 +979,7 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _UNPUBLISH_ARTICLE,
             "/beta/knowledge/articles/" + path_param(article_id) + "/unpublish",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get_category(
@@ -1187,9 +987,7 @@ class AsyncKnowledge(AsyncResource):
         *,
         category_id: UUID | str,
         language: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Category:
         """Fetch a knowledge category
 
@@ -1198,9 +996,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             category_id: the `categoryId` path parameter.
             language: the `language` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1208,19 +1004,15 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _GET_CATEGORY,
             "/beta/knowledge/categories/" + path_param(category_id),
+            options,
             query={"language": language},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_category_translations(
         self,
         *,
         category_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CategoryTranslations:
         """Translations of a knowledge category
 
@@ -1228,9 +1020,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             category_id: the `categoryId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1238,9 +1028,7 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _GET_CATEGORY_TRANSLATIONS,
             "/beta/knowledge/categories/" + path_param(category_id) + "/translations",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_collections(
@@ -1248,9 +1036,7 @@ class AsyncKnowledge(AsyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Collection]:
         """List knowledge collections
 
@@ -1259,9 +1045,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1269,19 +1053,15 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _LIST_COLLECTIONS,
             "/beta/knowledge/collections",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_collection(
         self,
         *,
         collection_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Collection:
         """Fetch a knowledge collection
 
@@ -1289,9 +1069,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             collection_id: the `collectionId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1299,9 +1077,7 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _GET_COLLECTION,
             "/beta/knowledge/collections/" + path_param(collection_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get_collection_catalog(
@@ -1309,9 +1085,7 @@ class AsyncKnowledge(AsyncResource):
         *,
         collection_id: UUID | str,
         language: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CollectionCatalogItem:
         """Catalog tree of a knowledge collection
 
@@ -1320,9 +1094,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             collection_id: the `collectionId` path parameter.
             language: the `language` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1330,10 +1102,8 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _GET_COLLECTION_CATALOG,
             "/beta/knowledge/collections/" + path_param(collection_id) + "/catalog",
+            options,
             query={"language": language},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

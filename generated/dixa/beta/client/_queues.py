@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
-    NOT_GIVEN,
     AsyncResource,
     Endpoint,
-    NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -84,19 +82,14 @@ class Queues(SyncResource):
 
     def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Queue1]:
         """List queues
 
         `GET /beta/queues` (getQueues).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -104,18 +97,13 @@ class Queues(SyncResource):
         return self._client._call(
             _LIST,
             "/beta/queues",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create(
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Create a queue
 
@@ -123,9 +111,7 @@ class Queues(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -133,19 +119,15 @@ class Queues(SyncResource):
         return self._client._call(
             _CREATE,
             "/beta/queues",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_conversation_position(
         self,
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.QueuedConversation:
         """Position of a conversation in its queue
 
@@ -153,9 +135,7 @@ class Queues(SyncResource):
 
         Args:
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -163,18 +143,14 @@ class Queues(SyncResource):
         return self._client._call(
             _GET_CONVERSATION_POSITION,
             "/beta/queues/conversation-position/" + path_param(csid),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Fetch one queue
 
@@ -182,9 +158,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -192,18 +166,14 @@ class Queues(SyncResource):
         return self._client._call(
             _GET,
             "/beta/queues/" + path_param(queue_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_availability(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ChannelAvailabilityOutcome]:
         """Per-channel availability of a queue
 
@@ -211,9 +181,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -221,18 +189,14 @@ class Queues(SyncResource):
         return self._client._call(
             _LIST_AVAILABILITY,
             "/beta/queues/" + path_param(queue_id) + "/availability",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_members(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.QueueMember]:
         """Agents assigned to a queue
 
@@ -240,9 +204,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -250,9 +212,7 @@ class Queues(SyncResource):
         return self._client._call(
             _LIST_MEMBERS,
             "/beta/queues/" + path_param(queue_id) + "/members",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def delete_members(
@@ -260,9 +220,7 @@ class Queues(SyncResource):
         body: models.BulkQueueEndpointInput | Mapping[str, Any],
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Unassign agents from a queue
 
@@ -271,9 +229,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -281,10 +237,8 @@ class Queues(SyncResource):
         return self._client._call(
             _DELETE_MEMBERS,
             "/beta/queues/" + path_param(queue_id) + "/members",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_members(
@@ -292,9 +246,7 @@ class Queues(SyncResource):
         body: models.BulkQueueEndpointInput | Mapping[str, Any],
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorUUID]:
         """Assign agents to a queue
 
@@ -303,9 +255,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -313,10 +263,8 @@ class Queues(SyncResource):
         return self._client._call(
             _PATCH_MEMBERS,
             "/beta/queues/" + path_param(queue_id) + "/members",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -325,19 +273,14 @@ class AsyncQueues(AsyncResource):
 
     async def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Queue1]:
         """List queues
 
         `GET /beta/queues` (getQueues).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -345,18 +288,13 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _LIST,
             "/beta/queues",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create(
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Create a queue
 
@@ -364,9 +302,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -374,19 +310,15 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/beta/queues",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_conversation_position(
         self,
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.QueuedConversation:
         """Position of a conversation in its queue
 
@@ -394,9 +326,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -404,18 +334,14 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _GET_CONVERSATION_POSITION,
             "/beta/queues/conversation-position/" + path_param(csid),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Fetch one queue
 
@@ -423,9 +349,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -433,18 +357,14 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _GET,
             "/beta/queues/" + path_param(queue_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_availability(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ChannelAvailabilityOutcome]:
         """Per-channel availability of a queue
 
@@ -452,9 +372,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -462,18 +380,14 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _LIST_AVAILABILITY,
             "/beta/queues/" + path_param(queue_id) + "/availability",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_members(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.QueueMember]:
         """Agents assigned to a queue
 
@@ -481,9 +395,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -491,9 +403,7 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _LIST_MEMBERS,
             "/beta/queues/" + path_param(queue_id) + "/members",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def delete_members(
@@ -501,9 +411,7 @@ class AsyncQueues(AsyncResource):
         body: models.BulkQueueEndpointInput | Mapping[str, Any],
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Unassign agents from a queue
 
@@ -512,9 +420,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -522,10 +428,8 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _DELETE_MEMBERS,
             "/beta/queues/" + path_param(queue_id) + "/members",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_members(
@@ -533,9 +437,7 @@ class AsyncQueues(AsyncResource):
         body: models.BulkQueueEndpointInput | Mapping[str, Any],
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorUUID]:
         """Assign agents to a queue
 
@@ -544,9 +446,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -554,10 +454,8 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _PATCH_MEMBERS,
             "/beta/queues/" + path_param(queue_id) + "/members",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dixa._runtime.client import (
     NOT_GIVEN,
@@ -13,8 +13,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     to_async_raw_response,
     to_raw_response,
 )
@@ -56,9 +56,7 @@ class Search(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         exact_match: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationSearchHit]:
         """Deprecated.
 
@@ -71,9 +69,7 @@ class Search(SyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             exact_match: the `exactMatch` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -81,15 +77,13 @@ class Search(SyncResource):
         return self._client._call(
             _LIST_CONVERSATIONS,
             "/beta/search/conversations",
+            options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
                 "query": query,
                 "exactMatch": exact_match,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_conversations_iter(
@@ -98,9 +92,7 @@ class Search(SyncResource):
         query: str,
         page_limit: int | NotGiven = NOT_GIVEN,
         exact_match: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.ConversationSearchHit]:
         """Deprecated.
 
@@ -114,9 +106,7 @@ class Search(SyncResource):
             query: the `query` query parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             exact_match: the `exactMatch` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -124,10 +114,8 @@ class Search(SyncResource):
         return self._client._pager(
             _LIST_CONVERSATIONS,
             "/beta/search/conversations",
+            options,
             query={"query": query, "pageLimit": page_limit, "exactMatch": exact_match},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def query_conversations(
@@ -136,9 +124,7 @@ class Search(SyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
@@ -148,9 +134,7 @@ class Search(SyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -158,11 +142,9 @@ class Search(SyncResource):
         return self._client._call(
             _QUERY_CONVERSATIONS,
             "/beta/search/conversations",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -176,9 +158,7 @@ class AsyncSearch(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         exact_match: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationSearchHit]:
         """Deprecated.
 
@@ -191,9 +171,7 @@ class AsyncSearch(AsyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             exact_match: the `exactMatch` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -201,15 +179,13 @@ class AsyncSearch(AsyncResource):
         return await self._client._call(
             _LIST_CONVERSATIONS,
             "/beta/search/conversations",
+            options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
                 "query": query,
                 "exactMatch": exact_match,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_conversations_iter(
@@ -218,9 +194,7 @@ class AsyncSearch(AsyncResource):
         query: str,
         page_limit: int | NotGiven = NOT_GIVEN,
         exact_match: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.ConversationSearchHit]:
         """Deprecated.
 
@@ -234,9 +208,7 @@ class AsyncSearch(AsyncResource):
             query: the `query` query parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             exact_match: the `exactMatch` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -244,10 +216,8 @@ class AsyncSearch(AsyncResource):
         return self._client._pager(
             _LIST_CONVERSATIONS,
             "/beta/search/conversations",
+            options,
             query={"query": query, "pageLimit": page_limit, "exactMatch": exact_match},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def query_conversations(
@@ -256,9 +226,7 @@ class AsyncSearch(AsyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
@@ -268,9 +236,7 @@ class AsyncSearch(AsyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -278,11 +244,9 @@ class AsyncSearch(AsyncResource):
         return await self._client._call(
             _QUERY_CONVERSATIONS,
             "/beta/search/conversations",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -14,8 +14,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -69,19 +69,14 @@ class Teams(SyncResource):
 
     def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Team1]:
         """List teams
 
         `GET /beta/teams` (getTeams).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -89,18 +84,13 @@ class Teams(SyncResource):
         return self._client._call(
             _LIST,
             "/beta/teams",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create(
         self,
         body: models.CreateTeamInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Team1:
         """Create a team
 
@@ -108,9 +98,7 @@ class Teams(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -118,19 +106,15 @@ class Teams(SyncResource):
         return self._client._call(
             _CREATE,
             "/beta/teams",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         team_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Team1:
         """Fetch one team
 
@@ -138,9 +122,7 @@ class Teams(SyncResource):
 
         Args:
             team_id: the `teamId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -148,18 +130,14 @@ class Teams(SyncResource):
         return self._client._call(
             _GET,
             "/beta/teams/" + path_param(team_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def delete(
         self,
         *,
         team_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a team
 
@@ -167,9 +145,7 @@ class Teams(SyncResource):
 
         Args:
             team_id: the `teamId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -177,18 +153,14 @@ class Teams(SyncResource):
         return self._client._call(
             _DELETE,
             "/beta/teams/" + path_param(team_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_agents(
         self,
         *,
         team_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.TeamMember]:
         """Members of a team
 
@@ -196,9 +168,7 @@ class Teams(SyncResource):
 
         Args:
             team_id: the `teamId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -206,9 +176,7 @@ class Teams(SyncResource):
         return self._client._call(
             _LIST_AGENTS,
             "/beta/teams/" + path_param(team_id) + "/agents",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def delete_agents(
@@ -216,9 +184,7 @@ class Teams(SyncResource):
         body: models.DeleteAgentsFromTeamInput | Mapping[str, Any],
         *,
         team_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Remove agents/admins from a team
 
@@ -227,9 +193,7 @@ class Teams(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: the `teamId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -237,10 +201,8 @@ class Teams(SyncResource):
         return self._client._call(
             _DELETE_AGENTS,
             "/beta/teams/" + path_param(team_id) + "/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_agents(
@@ -248,9 +210,7 @@ class Teams(SyncResource):
         body: models.AgentsToTeamInput | Mapping[str, Any],
         *,
         team_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Add agents/admins to a team
 
@@ -259,9 +219,7 @@ class Teams(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: the `teamId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -269,10 +227,8 @@ class Teams(SyncResource):
         return self._client._call(
             _PATCH_AGENTS,
             "/beta/teams/" + path_param(team_id) + "/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_presence(
@@ -281,9 +237,7 @@ class Teams(SyncResource):
         team_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.UserPresence]:
         """Presence of the members of a team
 
@@ -293,9 +247,7 @@ class Teams(SyncResource):
             team_id: the `teamId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -303,10 +255,8 @@ class Teams(SyncResource):
         return self._client._call(
             _LIST_PRESENCE,
             "/beta/teams/" + path_param(team_id) + "/presence",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_presence_iter(
@@ -314,9 +264,7 @@ class Teams(SyncResource):
         *,
         team_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.UserPresence]:
         """Every item of `list_presence`, across pages.
 
@@ -327,9 +275,7 @@ class Teams(SyncResource):
         Args:
             team_id: the `teamId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -337,10 +283,8 @@ class Teams(SyncResource):
         return self._client._pager(
             _LIST_PRESENCE,
             "/beta/teams/" + path_param(team_id) + "/presence",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -349,19 +293,14 @@ class AsyncTeams(AsyncResource):
 
     async def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Team1]:
         """List teams
 
         `GET /beta/teams` (getTeams).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -369,18 +308,13 @@ class AsyncTeams(AsyncResource):
         return await self._client._call(
             _LIST,
             "/beta/teams",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create(
         self,
         body: models.CreateTeamInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Team1:
         """Create a team
 
@@ -388,9 +322,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -398,19 +330,15 @@ class AsyncTeams(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/beta/teams",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         team_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Team1:
         """Fetch one team
 
@@ -418,9 +346,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             team_id: the `teamId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -428,18 +354,14 @@ class AsyncTeams(AsyncResource):
         return await self._client._call(
             _GET,
             "/beta/teams/" + path_param(team_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def delete(
         self,
         *,
         team_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a team
 
@@ -447,9 +369,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             team_id: the `teamId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -457,18 +377,14 @@ class AsyncTeams(AsyncResource):
         return await self._client._call(
             _DELETE,
             "/beta/teams/" + path_param(team_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_agents(
         self,
         *,
         team_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.TeamMember]:
         """Members of a team
 
@@ -476,9 +392,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             team_id: the `teamId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -486,9 +400,7 @@ class AsyncTeams(AsyncResource):
         return await self._client._call(
             _LIST_AGENTS,
             "/beta/teams/" + path_param(team_id) + "/agents",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def delete_agents(
@@ -496,9 +408,7 @@ class AsyncTeams(AsyncResource):
         body: models.DeleteAgentsFromTeamInput | Mapping[str, Any],
         *,
         team_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Remove agents/admins from a team
 
@@ -507,9 +417,7 @@ class AsyncTeams(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: the `teamId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -517,10 +425,8 @@ class AsyncTeams(AsyncResource):
         return await self._client._call(
             _DELETE_AGENTS,
             "/beta/teams/" + path_param(team_id) + "/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_agents(
@@ -528,9 +434,7 @@ class AsyncTeams(AsyncResource):
         body: models.AgentsToTeamInput | Mapping[str, Any],
         *,
         team_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Add agents/admins to a team
 
@@ -539,9 +443,7 @@ class AsyncTeams(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: the `teamId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -549,10 +451,8 @@ class AsyncTeams(AsyncResource):
         return await self._client._call(
             _PATCH_AGENTS,
             "/beta/teams/" + path_param(team_id) + "/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_presence(
@@ -561,9 +461,7 @@ class AsyncTeams(AsyncResource):
         team_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.UserPresence]:
         """Presence of the members of a team
 
@@ -573,9 +471,7 @@ class AsyncTeams(AsyncResource):
             team_id: the `teamId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -583,10 +479,8 @@ class AsyncTeams(AsyncResource):
         return await self._client._call(
             _LIST_PRESENCE,
             "/beta/teams/" + path_param(team_id) + "/presence",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_presence_iter(
@@ -594,9 +488,7 @@ class AsyncTeams(AsyncResource):
         *,
         team_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.UserPresence]:
         """Every item of `list_presence`, across pages.
 
@@ -607,9 +499,7 @@ class AsyncTeams(AsyncResource):
         Args:
             team_id: the `teamId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -617,10 +507,8 @@ class AsyncTeams(AsyncResource):
         return self._client._pager(
             _LIST_PRESENCE,
             "/beta/teams/" + path_param(team_id) + "/presence",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

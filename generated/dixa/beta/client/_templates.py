@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from typing import Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -13,8 +13,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -52,9 +52,7 @@ class Templates(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         type: models.GetTemplatesType | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Template]:
         """List message templates
 
@@ -64,9 +62,7 @@ class Templates(SyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             type: the `type` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -74,10 +70,8 @@ class Templates(SyncResource):
         return self._client._call(
             _LIST,
             "/beta/templates",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key, "type": type},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -85,9 +79,7 @@ class Templates(SyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         type: models.GetTemplatesType | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.Template]:
         """Every item of `list`, across pages.
 
@@ -98,9 +90,7 @@ class Templates(SyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             type: the `type` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -108,19 +98,15 @@ class Templates(SyncResource):
         return self._client._pager(
             _LIST,
             "/beta/templates",
+            options,
             query={"pageLimit": page_limit, "type": type},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
         self,
         *,
         template_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a message template
 
@@ -128,9 +114,7 @@ class Templates(SyncResource):
 
         Args:
             template_id: the `templateId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -138,9 +122,7 @@ class Templates(SyncResource):
         return self._client._call(
             _DELETE,
             "/beta/templates/" + path_param(template_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -153,9 +135,7 @@ class AsyncTemplates(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         type: models.GetTemplatesType | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Template]:
         """List message templates
 
@@ -165,9 +145,7 @@ class AsyncTemplates(AsyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             type: the `type` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -175,10 +153,8 @@ class AsyncTemplates(AsyncResource):
         return await self._client._call(
             _LIST,
             "/beta/templates",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key, "type": type},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -186,9 +162,7 @@ class AsyncTemplates(AsyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         type: models.GetTemplatesType | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.Template]:
         """Every item of `list`, across pages.
 
@@ -199,9 +173,7 @@ class AsyncTemplates(AsyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             type: the `type` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -209,19 +181,15 @@ class AsyncTemplates(AsyncResource):
         return self._client._pager(
             _LIST,
             "/beta/templates",
+            options,
             query={"pageLimit": page_limit, "type": type},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
         self,
         *,
         template_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a message template
 
@@ -229,9 +197,7 @@ class AsyncTemplates(AsyncResource):
 
         Args:
             template_id: the `templateId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -239,9 +205,7 @@ class AsyncTemplates(AsyncResource):
         return await self._client._call(
             _DELETE,
             "/beta/templates/" + path_param(template_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

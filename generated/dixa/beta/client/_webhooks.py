@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
-    NOT_GIVEN,
     AsyncResource,
     Endpoint,
-    NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -81,19 +79,14 @@ class Webhooks(SyncResource):
 
     def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.WebhookSubscription]:
         """List webhook subscriptions
 
         `GET /beta/webhooks` (getWebhooks).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -101,18 +94,13 @@ class Webhooks(SyncResource):
         return self._client._call(
             _LIST,
             "/beta/webhooks",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create(
         self,
         body: models.CreateWebhookSubscriptionInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.WebhookSubscription:
         """Create a webhook subscription
 
@@ -120,9 +108,7 @@ class Webhooks(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -130,19 +116,15 @@ class Webhooks(SyncResource):
         return self._client._call(
             _CREATE,
             "/beta/webhooks",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         webhook_subscription_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.WebhookSubscription:
         """Fetch a webhook subscription
 
@@ -150,9 +132,7 @@ class Webhooks(SyncResource):
 
         Args:
             webhook_subscription_id: the `webhookSubscriptionId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -160,18 +140,14 @@ class Webhooks(SyncResource):
         return self._client._call(
             _GET,
             "/beta/webhooks/" + path_param(webhook_subscription_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def delete(
         self,
         *,
         webhook_subscription_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a webhook subscription
 
@@ -179,9 +155,7 @@ class Webhooks(SyncResource):
 
         Args:
             webhook_subscription_id: the `webhookSubscriptionId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -189,9 +163,7 @@ class Webhooks(SyncResource):
         return self._client._call(
             _DELETE,
             "/beta/webhooks/" + path_param(webhook_subscription_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def patch(
@@ -199,9 +171,7 @@ class Webhooks(SyncResource):
         body: models.PatchWebhookSubscriptionInput | Mapping[str, Any],
         *,
         webhook_subscription_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.WebhookSubscription:
         """Partially update a webhook subscription
 
@@ -210,9 +180,7 @@ class Webhooks(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             webhook_subscription_id: the `webhookSubscriptionId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -220,19 +188,15 @@ class Webhooks(SyncResource):
         return self._client._call(
             _PATCH,
             "/beta/webhooks/" + path_param(webhook_subscription_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_delivery_status(
         self,
         *,
         webhook_subscription_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.EventDeliveryStatus]:
         """Latest delivery status per event
 
@@ -240,9 +204,7 @@ class Webhooks(SyncResource):
 
         Args:
             webhook_subscription_id: the `webhookSubscriptionId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -250,9 +212,7 @@ class Webhooks(SyncResource):
         return self._client._call(
             _LIST_DELIVERY_STATUS,
             "/beta/webhooks/" + path_param(webhook_subscription_id) + "/delivery-status",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_delivery_status_log(
@@ -260,9 +220,7 @@ class Webhooks(SyncResource):
         *,
         webhook_subscription_id: UUID | str,
         event: models.Event | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.EventDeliveryLog]:
         """Delivery log entries for one event type
 
@@ -271,9 +229,7 @@ class Webhooks(SyncResource):
         Args:
             webhook_subscription_id: the `webhookSubscriptionId` path parameter.
             event: Allowed values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -284,9 +240,7 @@ class Webhooks(SyncResource):
             + path_param(webhook_subscription_id)
             + "/delivery-status/logs/"
             + path_param(event),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -295,19 +249,14 @@ class AsyncWebhooks(AsyncResource):
 
     async def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.WebhookSubscription]:
         """List webhook subscriptions
 
         `GET /beta/webhooks` (getWebhooks).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -315,18 +264,13 @@ class AsyncWebhooks(AsyncResource):
         return await self._client._call(
             _LIST,
             "/beta/webhooks",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create(
         self,
         body: models.CreateWebhookSubscriptionInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.WebhookSubscription:
         """Create a webhook subscription
 
@@ -334,9 +278,7 @@ class AsyncWebhooks(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -344,19 +286,15 @@ class AsyncWebhooks(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/beta/webhooks",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         webhook_subscription_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.WebhookSubscription:
         """Fetch a webhook subscription
 
@@ -364,9 +302,7 @@ class AsyncWebhooks(AsyncResource):
 
         Args:
             webhook_subscription_id: the `webhookSubscriptionId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -374,18 +310,14 @@ class AsyncWebhooks(AsyncResource):
         return await self._client._call(
             _GET,
             "/beta/webhooks/" + path_param(webhook_subscription_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def delete(
         self,
         *,
         webhook_subscription_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a webhook subscription
 
@@ -393,9 +325,7 @@ class AsyncWebhooks(AsyncResource):
 
         Args:
             webhook_subscription_id: the `webhookSubscriptionId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -403,9 +333,7 @@ class AsyncWebhooks(AsyncResource):
         return await self._client._call(
             _DELETE,
             "/beta/webhooks/" + path_param(webhook_subscription_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def patch(
@@ -413,9 +341,7 @@ class AsyncWebhooks(AsyncResource):
         body: models.PatchWebhookSubscriptionInput | Mapping[str, Any],
         *,
         webhook_subscription_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.WebhookSubscription:
         """Partially update a webhook subscription
 
@@ -424,9 +350,7 @@ class AsyncWebhooks(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             webhook_subscription_id: the `webhookSubscriptionId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -434,19 +358,15 @@ class AsyncWebhooks(AsyncResource):
         return await self._client._call(
             _PATCH,
             "/beta/webhooks/" + path_param(webhook_subscription_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_delivery_status(
         self,
         *,
         webhook_subscription_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.EventDeliveryStatus]:
         """Latest delivery status per event
 
@@ -454,9 +374,7 @@ class AsyncWebhooks(AsyncResource):
 
         Args:
             webhook_subscription_id: the `webhookSubscriptionId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -464,9 +382,7 @@ class AsyncWebhooks(AsyncResource):
         return await self._client._call(
             _LIST_DELIVERY_STATUS,
             "/beta/webhooks/" + path_param(webhook_subscription_id) + "/delivery-status",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_delivery_status_log(
@@ -474,9 +390,7 @@ class AsyncWebhooks(AsyncResource):
         *,
         webhook_subscription_id: UUID | str,
         event: models.Event | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.EventDeliveryLog]:
         """Delivery log entries for one event type
 
@@ -485,9 +399,7 @@ class AsyncWebhooks(AsyncResource):
         Args:
             webhook_subscription_id: the `webhookSubscriptionId` path parameter.
             event: Allowed values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -498,9 +410,7 @@ class AsyncWebhooks(AsyncResource):
             + path_param(webhook_subscription_id)
             + "/delivery-status/logs/"
             + path_param(event),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

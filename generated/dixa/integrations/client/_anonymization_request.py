@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dixa._runtime.client import (
-    NOT_GIVEN,
     AsyncResource,
     Endpoint,
-    NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -49,10 +47,7 @@ class AnonymizationRequest(SyncResource):
     def create(
         self,
         body: models.ScheduleAnonymizationBody | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ScheduleAnonymizationResponse:
         """Deprecated.
 
@@ -62,9 +57,7 @@ class AnonymizationRequest(SyncResource):
 
         Args:
             body: Entity info to schedule anonymization
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -72,19 +65,15 @@ class AnonymizationRequest(SyncResource):
         return self._client._call(
             _CREATE,
             "/v1/anonymization_request",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         request_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ScheduleAnonymizationResponse:
         """Deprecated.
 
@@ -94,9 +83,7 @@ class AnonymizationRequest(SyncResource):
 
         Args:
             request_id: the `requestId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -104,9 +91,7 @@ class AnonymizationRequest(SyncResource):
         return self._client._call(
             _GET,
             "/v1/anonymization_request/" + path_param(request_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -116,10 +101,7 @@ class AsyncAnonymizationRequest(AsyncResource):
     async def create(
         self,
         body: models.ScheduleAnonymizationBody | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ScheduleAnonymizationResponse:
         """Deprecated.
 
@@ -129,9 +111,7 @@ class AsyncAnonymizationRequest(AsyncResource):
 
         Args:
             body: Entity info to schedule anonymization
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -139,19 +119,15 @@ class AsyncAnonymizationRequest(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/v1/anonymization_request",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         request_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ScheduleAnonymizationResponse:
         """Deprecated.
 
@@ -161,9 +137,7 @@ class AsyncAnonymizationRequest(AsyncResource):
 
         Args:
             request_id: the `requestId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -171,9 +145,7 @@ class AsyncAnonymizationRequest(AsyncResource):
         return await self._client._call(
             _GET,
             "/v1/anonymization_request/" + path_param(request_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

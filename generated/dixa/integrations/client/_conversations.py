@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 
 from dixa._runtime.client import (
     NOT_GIVEN,
@@ -13,8 +13,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -88,10 +88,7 @@ class Conversations(SyncResource):
     def create(
         self,
         body: models.CreateConversationInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Conversation:
         """Deprecated.
 
@@ -101,9 +98,7 @@ class Conversations(SyncResource):
 
         Args:
             body: The conversation to create. Only callback and contact form conversations are currently supported.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -111,19 +106,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE,
             "/v1/conversations",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_activitylog(
         self,
         *,
         csids: Sequence[int] | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLog]:
         """Deprecated.
 
@@ -133,9 +124,7 @@ class Conversations(SyncResource):
 
         Args:
             csids: a list of conversation ids associated with events
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -143,19 +132,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_ACTIVITYLOG,
             "/v1/conversations/activitylog",
+            options,
             query={"csids": csids},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_activitylog_iter(
         self,
         *,
         csids: Sequence[int] | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.ActivityLog]:
         """Deprecated.
 
@@ -167,9 +152,7 @@ class Conversations(SyncResource):
 
         Args:
             csids: a list of conversation ids associated with events
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -177,19 +160,15 @@ class Conversations(SyncResource):
         return self._client._pager(
             _LIST_ACTIVITYLOG,
             "/v1/conversations/activitylog",
+            options,
             query={"csids": csids},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Conversation:
         """Deprecated.
 
@@ -199,9 +178,7 @@ class Conversations(SyncResource):
 
         Args:
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -209,18 +186,14 @@ class Conversations(SyncResource):
         return self._client._call(
             _GET,
             "/v1/conversations/" + path_param(csid),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_activitylog_by_csid(
         self,
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLog]:
         """Deprecated.
 
@@ -230,9 +203,7 @@ class Conversations(SyncResource):
 
         Args:
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -240,18 +211,14 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_ACTIVITYLOG_BY_CSID,
             "/v1/conversations/" + path_param(csid) + "/activitylog",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_messages(
         self,
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Message]:
         """Deprecated.
 
@@ -261,9 +228,7 @@ class Conversations(SyncResource):
 
         Args:
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -271,9 +236,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_MESSAGES,
             "/v1/conversations/" + path_param(csid) + "/messages",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create_messages_historical(
@@ -281,9 +244,7 @@ class Conversations(SyncResource):
         body: models.AddHistoricalMessageBody | Mapping[str, Any],
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Message:
         """Deprecated.
 
@@ -294,9 +255,7 @@ class Conversations(SyncResource):
         Args:
             body: The message to insert.
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -304,19 +263,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE_MESSAGES_HISTORICAL,
             "/v1/conversations/" + path_param(csid) + "/messages/historical",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_notes(
         self,
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Note]:
         """Deprecated.
 
@@ -326,9 +281,7 @@ class Conversations(SyncResource):
 
         Args:
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -336,9 +289,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_NOTES,
             "/v1/conversations/" + path_param(csid) + "/notes",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -348,10 +299,7 @@ class AsyncConversations(AsyncResource):
     async def create(
         self,
         body: models.CreateConversationInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Conversation:
         """Deprecated.
 
@@ -361,9 +309,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: The conversation to create. Only callback and contact form conversations are currently supported.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -371,19 +317,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/v1/conversations",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_activitylog(
         self,
         *,
         csids: Sequence[int] | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLog]:
         """Deprecated.
 
@@ -393,9 +335,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csids: a list of conversation ids associated with events
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -403,19 +343,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_ACTIVITYLOG,
             "/v1/conversations/activitylog",
+            options,
             query={"csids": csids},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_activitylog_iter(
         self,
         *,
         csids: Sequence[int] | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.ActivityLog]:
         """Deprecated.
 
@@ -427,9 +363,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csids: a list of conversation ids associated with events
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -437,19 +371,15 @@ class AsyncConversations(AsyncResource):
         return self._client._pager(
             _LIST_ACTIVITYLOG,
             "/v1/conversations/activitylog",
+            options,
             query={"csids": csids},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Conversation:
         """Deprecated.
 
@@ -459,9 +389,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -469,18 +397,14 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _GET,
             "/v1/conversations/" + path_param(csid),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_activitylog_by_csid(
         self,
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLog]:
         """Deprecated.
 
@@ -490,9 +414,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -500,18 +422,14 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_ACTIVITYLOG_BY_CSID,
             "/v1/conversations/" + path_param(csid) + "/activitylog",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_messages(
         self,
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Message]:
         """Deprecated.
 
@@ -521,9 +439,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -531,9 +447,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_MESSAGES,
             "/v1/conversations/" + path_param(csid) + "/messages",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create_messages_historical(
@@ -541,9 +455,7 @@ class AsyncConversations(AsyncResource):
         body: models.AddHistoricalMessageBody | Mapping[str, Any],
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Message:
         """Deprecated.
 
@@ -554,9 +466,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The message to insert.
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -564,19 +474,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE_MESSAGES_HISTORICAL,
             "/v1/conversations/" + path_param(csid) + "/messages/historical",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_notes(
         self,
         *,
         csid: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Note]:
         """Deprecated.
 
@@ -586,9 +492,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csid: the `csid` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -596,9 +500,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_NOTES,
             "/v1/conversations/" + path_param(csid) + "/notes",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

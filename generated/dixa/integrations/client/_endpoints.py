@@ -4,15 +4,15 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from typing import Unpack
 
 from dixa._runtime.client import (
     NOT_GIVEN,
     AsyncResource,
     Endpoint,
     NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -50,9 +50,7 @@ class Endpoints(SyncResource):
         self,
         *,
         type: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ListEndpointsResponse200DataItem]:
         """List contact endpoints by type
 
@@ -60,9 +58,7 @@ class Endpoints(SyncResource):
 
         Args:
             type: the `type` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -70,19 +66,15 @@ class Endpoints(SyncResource):
         return self._client._call(
             _LIST,
             "/v1/endpoints",
+            options,
             query={"type": type},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         endpoint_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetEndpointResponse200Data:
         """Fetch one contact endpoint
 
@@ -90,9 +82,7 @@ class Endpoints(SyncResource):
 
         Args:
             endpoint_id: the `endpointId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -100,9 +90,7 @@ class Endpoints(SyncResource):
         return self._client._call(
             _GET,
             "/v1/endpoints/" + path_param(endpoint_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -113,9 +101,7 @@ class AsyncEndpoints(AsyncResource):
         self,
         *,
         type: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ListEndpointsResponse200DataItem]:
         """List contact endpoints by type
 
@@ -123,9 +109,7 @@ class AsyncEndpoints(AsyncResource):
 
         Args:
             type: the `type` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -133,19 +117,15 @@ class AsyncEndpoints(AsyncResource):
         return await self._client._call(
             _LIST,
             "/v1/endpoints",
+            options,
             query={"type": type},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         endpoint_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetEndpointResponse200Data:
         """Fetch one contact endpoint
 
@@ -153,9 +133,7 @@ class AsyncEndpoints(AsyncResource):
 
         Args:
             endpoint_id: the `endpointId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -163,9 +141,7 @@ class AsyncEndpoints(AsyncResource):
         return await self._client._call(
             _GET,
             "/v1/endpoints/" + path_param(endpoint_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from typing import Unpack
 
 from dixa._runtime.client import (
-    NOT_GIVEN,
     AsyncResource,
     Endpoint,
-    NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -48,19 +46,14 @@ class Queues(SyncResource):
 
     def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ListQueuesResponse200DataItem]:
         """List queues
 
         `GET /v1/queues` (listQueues).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -68,18 +61,14 @@ class Queues(SyncResource):
         return self._client._call(
             _LIST,
             "/v1/queues",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get(
         self,
         *,
         queue_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetQueueResponse200Data:
         """Fetch one queue
 
@@ -87,9 +76,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -97,9 +84,7 @@ class Queues(SyncResource):
         return self._client._call(
             _GET,
             "/v1/queues/" + path_param(queue_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -108,19 +93,14 @@ class AsyncQueues(AsyncResource):
 
     async def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ListQueuesResponse200DataItem]:
         """List queues
 
         `GET /v1/queues` (listQueues).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -128,18 +108,14 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _LIST,
             "/v1/queues",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get(
         self,
         *,
         queue_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetQueueResponse200Data:
         """Fetch one queue
 
@@ -147,9 +123,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -157,9 +131,7 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _GET,
             "/v1/queues/" + path_param(queue_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

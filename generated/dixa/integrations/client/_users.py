@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dixa._runtime.client import (
     NOT_GIVEN,
@@ -13,8 +13,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -59,9 +59,7 @@ class Users(SyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.User]:
         """Deprecated.
 
@@ -73,9 +71,7 @@ class Users(SyncResource):
             email: the `email` query parameter.
             phone_number: the `phone_number` query parameter.
             limit: the `limit` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -83,10 +79,8 @@ class Users(SyncResource):
         return self._client._call(
             _LIST,
             "/v1/users",
+            options,
             query={"email": email, "phone_number": phone_number, "limit": limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -95,9 +89,7 @@ class Users(SyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.User]:
         """Deprecated.
 
@@ -111,9 +103,7 @@ class Users(SyncResource):
             email: the `email` query parameter.
             phone_number: the `phone_number` query parameter.
             limit: the `limit` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -121,19 +111,14 @@ class Users(SyncResource):
         return self._client._pager(
             _LIST,
             "/v1/users",
+            options,
             query={"email": email, "phone_number": phone_number, "limit": limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
         self,
         body: models.CreateUserBody | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.User:
         """Deprecated.
 
@@ -143,9 +128,7 @@ class Users(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -153,10 +136,8 @@ class Users(SyncResource):
         return self._client._call(
             _CREATE,
             "/v1/users",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_requested_conversations(
@@ -164,9 +145,7 @@ class Users(SyncResource):
         *,
         user_id: str,
         limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by a user
 
@@ -175,9 +154,7 @@ class Users(SyncResource):
         Args:
             user_id: the `userId` path parameter.
             limit: the `limit` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -185,10 +162,8 @@ class Users(SyncResource):
         return self._client._call(
             _LIST_REQUESTED_CONVERSATIONS,
             "/v1/users/" + path_param(user_id) + "/requested_conversations",
+            options,
             query={"limit": limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -201,9 +176,7 @@ class AsyncUsers(AsyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.User]:
         """Deprecated.
 
@@ -215,9 +188,7 @@ class AsyncUsers(AsyncResource):
             email: the `email` query parameter.
             phone_number: the `phone_number` query parameter.
             limit: the `limit` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -225,10 +196,8 @@ class AsyncUsers(AsyncResource):
         return await self._client._call(
             _LIST,
             "/v1/users",
+            options,
             query={"email": email, "phone_number": phone_number, "limit": limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -237,9 +206,7 @@ class AsyncUsers(AsyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.User]:
         """Deprecated.
 
@@ -253,9 +220,7 @@ class AsyncUsers(AsyncResource):
             email: the `email` query parameter.
             phone_number: the `phone_number` query parameter.
             limit: the `limit` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -263,19 +228,14 @@ class AsyncUsers(AsyncResource):
         return self._client._pager(
             _LIST,
             "/v1/users",
+            options,
             query={"email": email, "phone_number": phone_number, "limit": limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
         self,
         body: models.CreateUserBody | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.User:
         """Deprecated.
 
@@ -285,9 +245,7 @@ class AsyncUsers(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -295,10 +253,8 @@ class AsyncUsers(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/v1/users",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_requested_conversations(
@@ -306,9 +262,7 @@ class AsyncUsers(AsyncResource):
         *,
         user_id: str,
         limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by a user
 
@@ -317,9 +271,7 @@ class AsyncUsers(AsyncResource):
         Args:
             user_id: the `userId` path parameter.
             limit: the `limit` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -327,10 +279,8 @@ class AsyncUsers(AsyncResource):
         return await self._client._call(
             _LIST_REQUESTED_CONVERSATIONS,
             "/v1/users/" + path_param(user_id) + "/requested_conversations",
+            options,
             query={"limit": limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

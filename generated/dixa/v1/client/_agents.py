@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -14,8 +14,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -122,9 +122,7 @@ class Agents(SyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Agent]:
         """List agents/admins, optional email or phone filter
 
@@ -137,9 +135,7 @@ class Agents(SyncResource):
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             email: The agent/admin email filter
             phone: The agent/admin phone number filter
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -147,10 +143,8 @@ class Agents(SyncResource):
         return self._client._call(
             _LIST,
             "/v1/agents",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key, "email": email, "phone": phone},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -159,9 +153,7 @@ class Agents(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.Agent]:
         """Every item of `list`, across pages.
 
@@ -175,9 +167,7 @@ class Agents(SyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             email: The agent/admin email filter
             phone: The agent/admin phone number filter
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -185,19 +175,14 @@ class Agents(SyncResource):
         return self._client._pager(
             _LIST,
             "/v1/agents",
+            options,
             query={"pageLimit": page_limit, "email": email, "phone": phone},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def update_bulk(
         self,
         body: Sequence[models.BulkUpdateAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
 
@@ -207,9 +192,7 @@ class Agents(SyncResource):
 
         Args:
             body: The list of agent/admin update actions
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -217,19 +200,14 @@ class Agents(SyncResource):
         return self._client._call(
             _UPDATE_BULK,
             "/v1/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
         self,
         body: models.CreateAgentInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Create one agent
 
@@ -239,9 +217,7 @@ class Agents(SyncResource):
 
         Args:
             body: The agent’s details
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -249,19 +225,14 @@ class Agents(SyncResource):
         return self._client._call(
             _CREATE,
             "/v1/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_bulk(
         self,
         body: Sequence[models.BulkPatchAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
 
@@ -271,9 +242,7 @@ class Agents(SyncResource):
 
         Args:
             body: List of agent/admin patch actions
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -281,19 +250,14 @@ class Agents(SyncResource):
         return self._client._call(
             _PATCH_BULK,
             "/v1/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create_bulk(
         self,
         body: models.CreateAgentsInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
 
@@ -303,9 +267,7 @@ class Agents(SyncResource):
 
         Args:
             body: The list of agent’s details
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -313,18 +275,13 @@ class Agents(SyncResource):
         return self._client._call(
             _CREATE_BULK,
             "/v1/agents/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_presence(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.UserPresence]:
         """Presence of every agent/admin
 
@@ -333,9 +290,7 @@ class Agents(SyncResource):
         `GET /v1/agents/presence` (getAgentsPresence).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -343,18 +298,14 @@ class Agents(SyncResource):
         return self._client._call(
             _LIST_PRESENCE,
             "/v1/agents/presence",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Fetch one agent/admin
 
@@ -364,9 +315,7 @@ class Agents(SyncResource):
 
         Args:
             agent_id: The agent/admin id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -374,9 +323,7 @@ class Agents(SyncResource):
         return self._client._call(
             _GET,
             "/v1/agents/" + path_param(agent_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def update(
@@ -384,9 +331,7 @@ class Agents(SyncResource):
         body: models.UpdateAgentInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Full update of one agent/admin
 
@@ -397,9 +342,7 @@ class Agents(SyncResource):
         Args:
             body: The updated details for an agent/admin
             agent_id: The agent id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -407,19 +350,15 @@ class Agents(SyncResource):
         return self._client._call(
             _UPDATE,
             "/v1/agents/" + path_param(agent_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Downgrade agent/admin to end user
 
@@ -429,9 +368,7 @@ class Agents(SyncResource):
 
         Args:
             agent_id: The agent/admin id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -439,9 +376,7 @@ class Agents(SyncResource):
         return self._client._call(
             _DELETE,
             "/v1/agents/" + path_param(agent_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def patch(
@@ -449,9 +384,7 @@ class Agents(SyncResource):
         body: models.PatchAgentInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Partial update of one agent/admin
 
@@ -462,9 +395,7 @@ class Agents(SyncResource):
         Args:
             body: The agent/admin patch
             agent_id: The agent/admin id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -472,19 +403,15 @@ class Agents(SyncResource):
         return self._client._call(
             _PATCH,
             "/v1/agents/" + path_param(agent_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_presence(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.UserPresence:
         """Presence of one agent/admin
 
@@ -494,9 +421,7 @@ class Agents(SyncResource):
 
         Args:
             agent_id: The agent/admin id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -504,9 +429,7 @@ class Agents(SyncResource):
         return self._client._call(
             _GET_PRESENCE,
             "/v1/agents/" + path_param(agent_id) + "/presence",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def update_presence_working_channel(
@@ -514,9 +437,7 @@ class Agents(SyncResource):
         body: models.UpdateAgentPresenceChannelInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Set the working channel of an agent
 
@@ -525,9 +446,7 @@ class Agents(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -535,19 +454,15 @@ class Agents(SyncResource):
         return self._client._call(
             _UPDATE_PRESENCE_WORKING_CHANNEL,
             "/v1/agents/" + path_param(agent_id) + "/presence/working-channel",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_teams(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Team]:
         """Teams an agent belongs to
 
@@ -557,9 +472,7 @@ class Agents(SyncResource):
 
         Args:
             agent_id: The agent/admin id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -567,9 +480,7 @@ class Agents(SyncResource):
         return self._client._call(
             _LIST_TEAMS,
             "/v1/agents/" + path_param(agent_id) + "/teams",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -583,9 +494,7 @@ class AsyncAgents(AsyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Agent]:
         """List agents/admins, optional email or phone filter
 
@@ -598,9 +507,7 @@ class AsyncAgents(AsyncResource):
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             email: The agent/admin email filter
             phone: The agent/admin phone number filter
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -608,10 +515,8 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _LIST,
             "/v1/agents",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key, "email": email, "phone": phone},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -620,9 +525,7 @@ class AsyncAgents(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.Agent]:
         """Every item of `list`, across pages.
 
@@ -636,9 +539,7 @@ class AsyncAgents(AsyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             email: The agent/admin email filter
             phone: The agent/admin phone number filter
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -646,19 +547,14 @@ class AsyncAgents(AsyncResource):
         return self._client._pager(
             _LIST,
             "/v1/agents",
+            options,
             query={"pageLimit": page_limit, "email": email, "phone": phone},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def update_bulk(
         self,
         body: Sequence[models.BulkUpdateAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
 
@@ -668,9 +564,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             body: The list of agent/admin update actions
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -678,19 +572,14 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _UPDATE_BULK,
             "/v1/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
         self,
         body: models.CreateAgentInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Create one agent
 
@@ -700,9 +589,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             body: The agent’s details
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -710,19 +597,14 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/v1/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_bulk(
         self,
         body: Sequence[models.BulkPatchAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
 
@@ -732,9 +614,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             body: List of agent/admin patch actions
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -742,19 +622,14 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _PATCH_BULK,
             "/v1/agents",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create_bulk(
         self,
         body: models.CreateAgentsInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
 
@@ -764,9 +639,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             body: The list of agent’s details
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -774,18 +647,13 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _CREATE_BULK,
             "/v1/agents/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_presence(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.UserPresence]:
         """Presence of every agent/admin
 
@@ -794,9 +662,7 @@ class AsyncAgents(AsyncResource):
         `GET /v1/agents/presence` (getAgentsPresence).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -804,18 +670,14 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _LIST_PRESENCE,
             "/v1/agents/presence",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Fetch one agent/admin
 
@@ -825,9 +687,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             agent_id: The agent/admin id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -835,9 +695,7 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _GET,
             "/v1/agents/" + path_param(agent_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def update(
@@ -845,9 +703,7 @@ class AsyncAgents(AsyncResource):
         body: models.UpdateAgentInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Full update of one agent/admin
 
@@ -858,9 +714,7 @@ class AsyncAgents(AsyncResource):
         Args:
             body: The updated details for an agent/admin
             agent_id: The agent id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -868,19 +722,15 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _UPDATE,
             "/v1/agents/" + path_param(agent_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Downgrade agent/admin to end user
 
@@ -890,9 +740,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             agent_id: The agent/admin id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -900,9 +748,7 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _DELETE,
             "/v1/agents/" + path_param(agent_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def patch(
@@ -910,9 +756,7 @@ class AsyncAgents(AsyncResource):
         body: models.PatchAgentInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Partial update of one agent/admin
 
@@ -923,9 +767,7 @@ class AsyncAgents(AsyncResource):
         Args:
             body: The agent/admin patch
             agent_id: The agent/admin id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -933,19 +775,15 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _PATCH,
             "/v1/agents/" + path_param(agent_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_presence(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.UserPresence:
         """Presence of one agent/admin
 
@@ -955,9 +793,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             agent_id: The agent/admin id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -965,9 +801,7 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _GET_PRESENCE,
             "/v1/agents/" + path_param(agent_id) + "/presence",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def update_presence_working_channel(
@@ -975,9 +809,7 @@ class AsyncAgents(AsyncResource):
         body: models.UpdateAgentPresenceChannelInput | Mapping[str, Any],
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Set the working channel of an agent
 
@@ -986,9 +818,7 @@ class AsyncAgents(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             agent_id: the `agentId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -996,19 +826,15 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _UPDATE_PRESENCE_WORKING_CHANNEL,
             "/v1/agents/" + path_param(agent_id) + "/presence/working-channel",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_teams(
         self,
         *,
         agent_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Team]:
         """Teams an agent belongs to
 
@@ -1018,9 +844,7 @@ class AsyncAgents(AsyncResource):
 
         Args:
             agent_id: The agent/admin id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1028,9 +852,7 @@ class AsyncAgents(AsyncResource):
         return await self._client._call(
             _LIST_TEAMS,
             "/v1/agents/" + path_param(agent_id) + "/teams",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

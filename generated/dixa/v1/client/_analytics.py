@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dixa._runtime.client import (
     NOT_GIVEN,
@@ -13,8 +13,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -93,9 +93,7 @@ class Analytics(SyncResource):
         filter_attribute: str,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.FilterValue]:
         """Possible values of an analytics filter attribute
 
@@ -107,9 +105,7 @@ class Analytics(SyncResource):
             filter_attribute: the `filterAttribute` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -117,10 +113,8 @@ class Analytics(SyncResource):
         return self._client._call(
             _LIST_FILTER,
             "/v1/analytics/filter/" + path_param(filter_attribute),
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_filter_iter(
@@ -128,9 +122,7 @@ class Analytics(SyncResource):
         *,
         filter_attribute: str,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.FilterValue]:
         """Every item of `list_filter`, across pages.
 
@@ -143,9 +135,7 @@ class Analytics(SyncResource):
         Args:
             filter_attribute: the `filterAttribute` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -153,10 +143,8 @@ class Analytics(SyncResource):
         return self._client._pager(
             _LIST_FILTER,
             "/v1/analytics/filter/" + path_param(filter_attribute),
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_metrics(
@@ -164,9 +152,7 @@ class Analytics(SyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricMetadata]:
         """Catalogue of metric ids
 
@@ -177,9 +163,7 @@ class Analytics(SyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -187,19 +171,15 @@ class Analytics(SyncResource):
         return self._client._call(
             _LIST_METRICS,
             "/v1/analytics/metrics",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_metrics_iter(
         self,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.MetricMetadata]:
         """Every item of `list_metrics`, across pages.
 
@@ -211,9 +191,7 @@ class Analytics(SyncResource):
 
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -221,19 +199,14 @@ class Analytics(SyncResource):
         return self._client._pager(
             _LIST_METRICS,
             "/v1/analytics/metrics",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def query_metrics(
         self,
         body: models.GetMetricDataInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricData:
         """Query aggregated data for one metric
 
@@ -243,9 +216,7 @@ class Analytics(SyncResource):
 
         Args:
             body: The available request filters and aggregations for fetching the metric data
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -253,19 +224,15 @@ class Analytics(SyncResource):
         return self._client._call(
             _QUERY_METRICS,
             "/v1/analytics/metrics",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_metric(
         self,
         *,
         metric_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricMetadata:
         """Describe a metric (filters, aggregations)
 
@@ -275,9 +242,7 @@ class Analytics(SyncResource):
 
         Args:
             metric_id: the `metricId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -285,9 +250,7 @@ class Analytics(SyncResource):
         return self._client._call(
             _GET_METRIC,
             "/v1/analytics/metrics/" + path_param(metric_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_records(
@@ -295,9 +258,7 @@ class Analytics(SyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricRecordMetadata]:
         """Catalogue of metric record ids
 
@@ -308,9 +269,7 @@ class Analytics(SyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -318,19 +277,15 @@ class Analytics(SyncResource):
         return self._client._call(
             _LIST_RECORDS,
             "/v1/analytics/records",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_records_iter(
         self,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.MetricRecordMetadata]:
         """Every item of `list_records`, across pages.
 
@@ -342,9 +297,7 @@ class Analytics(SyncResource):
 
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -352,10 +305,8 @@ class Analytics(SyncResource):
         return self._client._pager(
             _LIST_RECORDS,
             "/v1/analytics/records",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def query_records(
@@ -364,9 +315,7 @@ class Analytics(SyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricRecord]:
         """Query unaggregated metric records
 
@@ -378,9 +327,7 @@ class Analytics(SyncResource):
             body: The available request filters for fetching the metric records data
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -388,20 +335,16 @@ class Analytics(SyncResource):
         return self._client._call(
             _QUERY_RECORDS,
             "/v1/analytics/records",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_record(
         self,
         *,
         record_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricRecordMetadata:
         """Describe a metric record
 
@@ -411,9 +354,7 @@ class Analytics(SyncResource):
 
         Args:
             record_id: the `recordId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -421,9 +362,7 @@ class Analytics(SyncResource):
         return self._client._call(
             _GET_RECORD,
             "/v1/analytics/records/" + path_param(record_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -436,9 +375,7 @@ class AsyncAnalytics(AsyncResource):
         filter_attribute: str,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.FilterValue]:
         """Possible values of an analytics filter attribute
 
@@ -450,9 +387,7 @@ class AsyncAnalytics(AsyncResource):
             filter_attribute: the `filterAttribute` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -460,10 +395,8 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _LIST_FILTER,
             "/v1/analytics/filter/" + path_param(filter_attribute),
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_filter_iter(
@@ -471,9 +404,7 @@ class AsyncAnalytics(AsyncResource):
         *,
         filter_attribute: str,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.FilterValue]:
         """Every item of `list_filter`, across pages.
 
@@ -486,9 +417,7 @@ class AsyncAnalytics(AsyncResource):
         Args:
             filter_attribute: the `filterAttribute` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -496,10 +425,8 @@ class AsyncAnalytics(AsyncResource):
         return self._client._pager(
             _LIST_FILTER,
             "/v1/analytics/filter/" + path_param(filter_attribute),
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_metrics(
@@ -507,9 +434,7 @@ class AsyncAnalytics(AsyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricMetadata]:
         """Catalogue of metric ids
 
@@ -520,9 +445,7 @@ class AsyncAnalytics(AsyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -530,19 +453,15 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _LIST_METRICS,
             "/v1/analytics/metrics",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_metrics_iter(
         self,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.MetricMetadata]:
         """Every item of `list_metrics`, across pages.
 
@@ -554,9 +473,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -564,19 +481,14 @@ class AsyncAnalytics(AsyncResource):
         return self._client._pager(
             _LIST_METRICS,
             "/v1/analytics/metrics",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def query_metrics(
         self,
         body: models.GetMetricDataInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricData:
         """Query aggregated data for one metric
 
@@ -586,9 +498,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             body: The available request filters and aggregations for fetching the metric data
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -596,19 +506,15 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _QUERY_METRICS,
             "/v1/analytics/metrics",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_metric(
         self,
         *,
         metric_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricMetadata:
         """Describe a metric (filters, aggregations)
 
@@ -618,9 +524,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             metric_id: the `metricId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -628,9 +532,7 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _GET_METRIC,
             "/v1/analytics/metrics/" + path_param(metric_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_records(
@@ -638,9 +540,7 @@ class AsyncAnalytics(AsyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricRecordMetadata]:
         """Catalogue of metric record ids
 
@@ -651,9 +551,7 @@ class AsyncAnalytics(AsyncResource):
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -661,19 +559,15 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _LIST_RECORDS,
             "/v1/analytics/records",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_records_iter(
         self,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.MetricRecordMetadata]:
         """Every item of `list_records`, across pages.
 
@@ -685,9 +579,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -695,10 +587,8 @@ class AsyncAnalytics(AsyncResource):
         return self._client._pager(
             _LIST_RECORDS,
             "/v1/analytics/records",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def query_records(
@@ -707,9 +597,7 @@ class AsyncAnalytics(AsyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.MetricRecord]:
         """Query unaggregated metric records
 
@@ -721,9 +609,7 @@ class AsyncAnalytics(AsyncResource):
             body: The available request filters for fetching the metric records data
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -731,20 +617,16 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _QUERY_RECORDS,
             "/v1/analytics/records",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_record(
         self,
         *,
         record_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.MetricRecordMetadata:
         """Describe a metric record
 
@@ -754,9 +636,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             record_id: the `recordId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -764,9 +644,7 @@ class AsyncAnalytics(AsyncResource):
         return await self._client._call(
             _GET_RECORD,
             "/v1/analytics/records/" + path_param(record_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
-    NOT_GIVEN,
     AsyncResource,
     Endpoint,
-    NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -43,9 +41,7 @@ class Anonymization(SyncResource):
         self,
         *,
         request_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Status of an anonymization request
 
@@ -55,9 +51,7 @@ class Anonymization(SyncResource):
 
         Args:
             request_id: the `requestId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -65,9 +59,7 @@ class Anonymization(SyncResource):
         return self._client._call(
             _GET_REQUEST,
             "/v1/anonymization/request/" + path_param(request_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -78,9 +70,7 @@ class AsyncAnonymization(AsyncResource):
         self,
         *,
         request_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Status of an anonymization request
 
@@ -90,9 +80,7 @@ class AsyncAnonymization(AsyncResource):
 
         Args:
             request_id: the `requestId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -100,9 +88,7 @@ class AsyncAnonymization(AsyncResource):
         return await self._client._call(
             _GET_REQUEST,
             "/v1/anonymization/request/" + path_param(request_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

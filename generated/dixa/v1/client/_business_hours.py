@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
+from typing import Unpack
 
 from dixa._runtime.client import (
     NOT_GIVEN,
     AsyncResource,
     Endpoint,
     NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -48,19 +48,14 @@ class BusinessHours(SyncResource):
 
     def get_schedules(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ListBusinessHoursSchedulesResult:
         """List business-hours schedules
 
         `GET /v1/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -68,9 +63,7 @@ class BusinessHours(SyncResource):
         return self._client._call(
             _GET_SCHEDULES,
             "/v1/business-hours/schedules",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get_schedule_status(
@@ -78,9 +71,7 @@ class BusinessHours(SyncResource):
         *,
         schedule_id: str,
         timestamp: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetBusinessOpenStatusResult:
         """Whether a schedule is open at a time
 
@@ -89,9 +80,7 @@ class BusinessHours(SyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             timestamp: the `timestamp` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -99,10 +88,8 @@ class BusinessHours(SyncResource):
         return self._client._call(
             _GET_SCHEDULE_STATUS,
             "/v1/business-hours/schedules/" + path_param(schedule_id) + "/status",
+            options,
             query={"timestamp": timestamp},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -111,19 +98,14 @@ class AsyncBusinessHours(AsyncResource):
 
     async def get_schedules(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ListBusinessHoursSchedulesResult:
         """List business-hours schedules
 
         `GET /v1/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -131,9 +113,7 @@ class AsyncBusinessHours(AsyncResource):
         return await self._client._call(
             _GET_SCHEDULES,
             "/v1/business-hours/schedules",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get_schedule_status(
@@ -141,9 +121,7 @@ class AsyncBusinessHours(AsyncResource):
         *,
         schedule_id: str,
         timestamp: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.GetBusinessOpenStatusResult:
         """Whether a schedule is open at a time
 
@@ -152,9 +130,7 @@ class AsyncBusinessHours(AsyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             timestamp: the `timestamp` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -162,10 +138,8 @@ class AsyncBusinessHours(AsyncResource):
         return await self._client._call(
             _GET_SCHEDULE_STATUS,
             "/v1/business-hours/schedules/" + path_param(schedule_id) + "/status",
+            options,
             query={"timestamp": timestamp},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

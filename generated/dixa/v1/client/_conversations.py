@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -15,8 +15,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -197,10 +197,7 @@ class Conversations(SyncResource):
     def create(
         self,
         body: models.CreateConversationInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ConversationResponse:
         """Start a new conversation
 
@@ -210,9 +207,7 @@ class Conversations(SyncResource):
 
         Args:
             body: The conversation to create
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -220,10 +215,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE,
             "/v1/conversations",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_activitylog(
@@ -233,9 +226,7 @@ class Conversations(SyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         from_datetime: datetime | str | NotGiven = NOT_GIVEN,
         to_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLogEntry]:
         """Organization-wide activity log, paginated
 
@@ -248,9 +239,7 @@ class Conversations(SyncResource):
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
             to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -258,15 +247,13 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_ACTIVITYLOG,
             "/v1/conversations/activitylog",
+            options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
                 "fromDatetime": from_datetime,
                 "toDatetime": to_datetime,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_activitylog_iter(
@@ -275,9 +262,7 @@ class Conversations(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         from_datetime: datetime | str | NotGiven = NOT_GIVEN,
         to_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.ActivityLogEntry]:
         """Every item of `list_activitylog`, across pages.
 
@@ -291,9 +276,7 @@ class Conversations(SyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
             to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -301,23 +284,19 @@ class Conversations(SyncResource):
         return self._client._pager(
             _LIST_ACTIVITYLOG,
             "/v1/conversations/activitylog",
+            options,
             query={
                 "pageLimit": page_limit,
                 "fromDatetime": from_datetime,
                 "toDatetime": to_datetime,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_flows(
         self,
         *,
         channel: models.GetConversationsFlowsChannel | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationFlow]:
         """Conversation flows, optional channel filter
 
@@ -327,9 +306,7 @@ class Conversations(SyncResource):
 
         Args:
             channel: Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -337,19 +314,14 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_FLOWS,
             "/v1/conversations/flows",
+            options,
             query={"channel": channel},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def import_(
         self,
         body: models.GenericConversationImport | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
 
@@ -357,9 +329,7 @@ class Conversations(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -367,19 +337,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _IMPORT,
             "/v1/conversations/import",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Conversation:
         """Fetch one conversation
 
@@ -389,9 +355,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -399,18 +363,14 @@ class Conversations(SyncResource):
         return self._client._call(
             _GET,
             "/v1/conversations/" + path_param(conversation_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_activitylog_by_conversation(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLogEntry]:
         """Activity log of one conversation
 
@@ -420,9 +380,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -430,9 +388,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_ACTIVITYLOG_BY_CONVERSATION,
             "/v1/conversations/" + path_param(conversation_id) + "/activitylog",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def anonymize(
@@ -440,9 +396,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         force: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of a conversation
 
@@ -453,9 +407,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the id of the conversation to anonymize
             force: Whether to force close the conversation if it is found in a non closed state.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -463,10 +415,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _ANONYMIZE,
             "/v1/conversations/" + path_param(conversation_id) + "/anonymize",
+            options,
             query={"force": force},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def claim(
@@ -474,9 +424,7 @@ class Conversations(SyncResource):
         body: models.ClaimConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Assign a conversation to an agent
 
@@ -487,9 +435,7 @@ class Conversations(SyncResource):
         Args:
             body: required application/json schema ClaimConversationInput Property Type Required force boolean optional agentId string required
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -497,10 +443,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CLAIM,
             "/v1/conversations/" + path_param(conversation_id) + "/claim",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def close(
@@ -508,9 +452,7 @@ class Conversations(SyncResource):
         body: models.CloseConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Close a conversation
 
@@ -521,9 +463,7 @@ class Conversations(SyncResource):
         Args:
             body: An optional agent/admin to close the conversation
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -531,10 +471,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CLOSE,
             "/v1/conversations/" + path_param(conversation_id) + "/close",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_custom_attributes(
@@ -542,9 +480,7 @@ class Conversations(SyncResource):
         body: models.MapUUIDOptionAttributeValue | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of a conversation
 
@@ -555,9 +491,7 @@ class Conversations(SyncResource):
         Args:
             body: The custom attributes of an conversation to be patched. This should map the custom attribute id to the desired attribute value. Format: Map[UUID, Option[AttributeValue].
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -565,10 +499,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
             "/v1/conversations/" + path_param(conversation_id) + "/custom-attributes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def followup(
@@ -576,9 +508,7 @@ class Conversations(SyncResource):
         body: models.FollowupConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Set a follow-up expiry on a conversation
 
@@ -587,9 +517,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -597,10 +525,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _FOLLOWUP,
             "/v1/conversations/" + path_param(conversation_id) + "/followup",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def link(
@@ -608,9 +534,7 @@ class Conversations(SyncResource):
         body: models.LinkConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach a conversation under a parent conversation
 
@@ -619,9 +543,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -629,19 +551,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _LINK,
             "/v1/conversations/" + path_param(conversation_id) + "/link",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_linked(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Conversation]:
         """Child conversations linked to a conversation
 
@@ -651,9 +569,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -661,18 +577,14 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_LINKED,
             "/v1/conversations/" + path_param(conversation_id) + "/linked",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_messages(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Message]:
         """Messages of a conversation, oldest first
 
@@ -682,9 +594,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -692,9 +602,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_MESSAGES,
             "/v1/conversations/" + path_param(conversation_id) + "/messages",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create_message(
@@ -702,9 +610,7 @@ class Conversations(SyncResource):
         body: models.CreateMessageInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CreateMessageOutputData:
         """Append a message to a conversation
 
@@ -715,9 +621,7 @@ class Conversations(SyncResource):
         Args:
             body: The message to be added to a conversation
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -725,10 +629,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE_MESSAGE,
             "/v1/conversations/" + path_param(conversation_id) + "/messages",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def anonymize_message(
@@ -736,9 +638,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         message_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of one message
 
@@ -749,9 +649,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the id of the conversation in which the message belongs
             message_id: the id of the message to anonymize
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -763,18 +661,14 @@ class Conversations(SyncResource):
             + "/messages/"
             + path_param(message_id)
             + "/anonymize",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_notes(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.InternalNoteData]:
         """Internal notes of a conversation
 
@@ -784,9 +678,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -794,9 +686,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_NOTES,
             "/v1/conversations/" + path_param(conversation_id) + "/notes",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create_note(
@@ -804,9 +694,7 @@ class Conversations(SyncResource):
         body: models.CreateInternalNoteInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.InternalNoteData:
         """Add one internal note
 
@@ -817,9 +705,7 @@ class Conversations(SyncResource):
         Args:
             body: The internal note to create for a conversation
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -827,10 +713,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE_NOTE,
             "/v1/conversations/" + path_param(conversation_id) + "/notes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create_notes_bulk(
@@ -838,9 +722,7 @@ class Conversations(SyncResource):
         body: models.BulkCreateInternalNoteInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeErrorResponseInternalNoteData]:
         """Add several internal notes
 
@@ -851,9 +733,7 @@ class Conversations(SyncResource):
         Args:
             body: The list of internal notes to create for a conversation
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -861,19 +741,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE_NOTES_BULK,
             "/v1/conversations/" + path_param(conversation_id) + "/notes/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_rating(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationRating]:
         """Deprecated.
 
@@ -885,9 +761,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -895,9 +769,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_RATING,
             "/v1/conversations/" + path_param(conversation_id) + "/rating",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def reopen(
@@ -905,9 +777,7 @@ class Conversations(SyncResource):
         body: models.ReopenConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Reopen a conversation in its queue
 
@@ -918,9 +788,7 @@ class Conversations(SyncResource):
         Args:
             body: An optional agent/admin to reopen the conversation
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -928,19 +796,15 @@ class Conversations(SyncResource):
         return self._client._call(
             _REOPEN,
             "/v1/conversations/" + path_param(conversation_id) + "/reopen",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_tags(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.TagModel]:
         """Tags of a conversation
 
@@ -950,9 +814,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -960,9 +822,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _LIST_TAGS,
             "/v1/conversations/" + path_param(conversation_id) + "/tags",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create_tags_bulk(
@@ -970,9 +830,7 @@ class Conversations(SyncResource):
         body: models.BulkTagConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach tags by name asynchronously
 
@@ -981,9 +839,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -991,10 +847,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _CREATE_TAGS_BULK,
             "/v1/conversations/" + path_param(conversation_id) + "/tags/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def update_tag(
@@ -1002,9 +856,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         tag_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach an active tag to a conversation
 
@@ -1015,9 +867,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1025,9 +875,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _UPDATE_TAG,
             "/v1/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def delete_tag(
@@ -1035,9 +883,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         tag_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Detach a tag from a conversation
 
@@ -1048,9 +894,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1058,9 +902,7 @@ class Conversations(SyncResource):
         return self._client._call(
             _DELETE_TAG,
             "/v1/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def transfer_queue(
@@ -1068,9 +910,7 @@ class Conversations(SyncResource):
         body: models.TransferConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Move a conversation to another queue
 
@@ -1081,9 +921,7 @@ class Conversations(SyncResource):
         Args:
             body: Transfer conversation request
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1091,10 +929,8 @@ class Conversations(SyncResource):
         return self._client._call(
             _TRANSFER_QUEUE,
             "/v1/conversations/" + path_param(conversation_id) + "/transfer/queue",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -1104,10 +940,7 @@ class AsyncConversations(AsyncResource):
     async def create(
         self,
         body: models.CreateConversationInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ConversationResponse:
         """Start a new conversation
 
@@ -1117,9 +950,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: The conversation to create
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1127,10 +958,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/v1/conversations",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_activitylog(
@@ -1140,9 +969,7 @@ class AsyncConversations(AsyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         from_datetime: datetime | str | NotGiven = NOT_GIVEN,
         to_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLogEntry]:
         """Organization-wide activity log, paginated
 
@@ -1155,9 +982,7 @@ class AsyncConversations(AsyncResource):
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
             to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1165,15 +990,13 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_ACTIVITYLOG,
             "/v1/conversations/activitylog",
+            options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
                 "fromDatetime": from_datetime,
                 "toDatetime": to_datetime,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_activitylog_iter(
@@ -1182,9 +1005,7 @@ class AsyncConversations(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         from_datetime: datetime | str | NotGiven = NOT_GIVEN,
         to_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.ActivityLogEntry]:
         """Every item of `list_activitylog`, across pages.
 
@@ -1198,9 +1019,7 @@ class AsyncConversations(AsyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
             to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -1208,23 +1027,19 @@ class AsyncConversations(AsyncResource):
         return self._client._pager(
             _LIST_ACTIVITYLOG,
             "/v1/conversations/activitylog",
+            options,
             query={
                 "pageLimit": page_limit,
                 "fromDatetime": from_datetime,
                 "toDatetime": to_datetime,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_flows(
         self,
         *,
         channel: models.GetConversationsFlowsChannel | str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationFlow]:
         """Conversation flows, optional channel filter
 
@@ -1234,9 +1049,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             channel: Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1244,19 +1057,14 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_FLOWS,
             "/v1/conversations/flows",
+            options,
             query={"channel": channel},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def import_(
         self,
         body: models.GenericConversationImport | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
 
@@ -1264,9 +1072,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1274,19 +1080,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _IMPORT,
             "/v1/conversations/import",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Conversation:
         """Fetch one conversation
 
@@ -1296,9 +1098,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1306,18 +1106,14 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _GET,
             "/v1/conversations/" + path_param(conversation_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_activitylog_by_conversation(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ActivityLogEntry]:
         """Activity log of one conversation
 
@@ -1327,9 +1123,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1337,9 +1131,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_ACTIVITYLOG_BY_CONVERSATION,
             "/v1/conversations/" + path_param(conversation_id) + "/activitylog",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def anonymize(
@@ -1347,9 +1139,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         force: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of a conversation
 
@@ -1360,9 +1150,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the id of the conversation to anonymize
             force: Whether to force close the conversation if it is found in a non closed state.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1370,10 +1158,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _ANONYMIZE,
             "/v1/conversations/" + path_param(conversation_id) + "/anonymize",
+            options,
             query={"force": force},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def claim(
@@ -1381,9 +1167,7 @@ class AsyncConversations(AsyncResource):
         body: models.ClaimConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Assign a conversation to an agent
 
@@ -1394,9 +1178,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: required application/json schema ClaimConversationInput Property Type Required force boolean optional agentId string required
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1404,10 +1186,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CLAIM,
             "/v1/conversations/" + path_param(conversation_id) + "/claim",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def close(
@@ -1415,9 +1195,7 @@ class AsyncConversations(AsyncResource):
         body: models.CloseConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Close a conversation
 
@@ -1428,9 +1206,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: An optional agent/admin to close the conversation
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1438,10 +1214,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CLOSE,
             "/v1/conversations/" + path_param(conversation_id) + "/close",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_custom_attributes(
@@ -1449,9 +1223,7 @@ class AsyncConversations(AsyncResource):
         body: models.MapUUIDOptionAttributeValue | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of a conversation
 
@@ -1462,9 +1234,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The custom attributes of an conversation to be patched. This should map the custom attribute id to the desired attribute value. Format: Map[UUID, Option[AttributeValue].
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1472,10 +1242,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
             "/v1/conversations/" + path_param(conversation_id) + "/custom-attributes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def followup(
@@ -1483,9 +1251,7 @@ class AsyncConversations(AsyncResource):
         body: models.FollowupConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Set a follow-up expiry on a conversation
 
@@ -1494,9 +1260,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1504,10 +1268,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _FOLLOWUP,
             "/v1/conversations/" + path_param(conversation_id) + "/followup",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def link(
@@ -1515,9 +1277,7 @@ class AsyncConversations(AsyncResource):
         body: models.LinkConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach a conversation under a parent conversation
 
@@ -1526,9 +1286,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1536,19 +1294,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LINK,
             "/v1/conversations/" + path_param(conversation_id) + "/link",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_linked(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Conversation]:
         """Child conversations linked to a conversation
 
@@ -1558,9 +1312,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1568,18 +1320,14 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_LINKED,
             "/v1/conversations/" + path_param(conversation_id) + "/linked",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_messages(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Message]:
         """Messages of a conversation, oldest first
 
@@ -1589,9 +1337,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1599,9 +1345,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_MESSAGES,
             "/v1/conversations/" + path_param(conversation_id) + "/messages",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create_message(
@@ -1609,9 +1353,7 @@ class AsyncConversations(AsyncResource):
         body: models.CreateMessageInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CreateMessageOutputData:
         """Append a message to a conversation
 
@@ -1622,9 +1364,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The message to be added to a conversation
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1632,10 +1372,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE_MESSAGE,
             "/v1/conversations/" + path_param(conversation_id) + "/messages",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def anonymize_message(
@@ -1643,9 +1381,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         message_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of one message
 
@@ -1656,9 +1392,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the id of the conversation in which the message belongs
             message_id: the id of the message to anonymize
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1670,18 +1404,14 @@ class AsyncConversations(AsyncResource):
             + "/messages/"
             + path_param(message_id)
             + "/anonymize",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_notes(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.InternalNoteData]:
         """Internal notes of a conversation
 
@@ -1691,9 +1421,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1701,9 +1429,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_NOTES,
             "/v1/conversations/" + path_param(conversation_id) + "/notes",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create_note(
@@ -1711,9 +1437,7 @@ class AsyncConversations(AsyncResource):
         body: models.CreateInternalNoteInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.InternalNoteData:
         """Add one internal note
 
@@ -1724,9 +1448,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The internal note to create for a conversation
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1734,10 +1456,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE_NOTE,
             "/v1/conversations/" + path_param(conversation_id) + "/notes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create_notes_bulk(
@@ -1745,9 +1465,7 @@ class AsyncConversations(AsyncResource):
         body: models.BulkCreateInternalNoteInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeErrorResponseInternalNoteData]:
         """Add several internal notes
 
@@ -1758,9 +1476,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The list of internal notes to create for a conversation
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1768,19 +1484,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE_NOTES_BULK,
             "/v1/conversations/" + path_param(conversation_id) + "/notes/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_rating(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationRating]:
         """Deprecated.
 
@@ -1792,9 +1504,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1802,9 +1512,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_RATING,
             "/v1/conversations/" + path_param(conversation_id) + "/rating",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def reopen(
@@ -1812,9 +1520,7 @@ class AsyncConversations(AsyncResource):
         body: models.ReopenConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Reopen a conversation in its queue
 
@@ -1825,9 +1531,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: An optional agent/admin to reopen the conversation
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1835,19 +1539,15 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _REOPEN,
             "/v1/conversations/" + path_param(conversation_id) + "/reopen",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_tags(
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.TagModel]:
         """Tags of a conversation
 
@@ -1857,9 +1557,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1867,9 +1565,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _LIST_TAGS,
             "/v1/conversations/" + path_param(conversation_id) + "/tags",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create_tags_bulk(
@@ -1877,9 +1573,7 @@ class AsyncConversations(AsyncResource):
         body: models.BulkTagConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach tags by name asynchronously
 
@@ -1888,9 +1582,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1898,10 +1590,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _CREATE_TAGS_BULK,
             "/v1/conversations/" + path_param(conversation_id) + "/tags/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def update_tag(
@@ -1909,9 +1599,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         tag_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Attach an active tag to a conversation
 
@@ -1922,9 +1610,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1932,9 +1618,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _UPDATE_TAG,
             "/v1/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def delete_tag(
@@ -1942,9 +1626,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         tag_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Detach a tag from a conversation
 
@@ -1955,9 +1637,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1965,9 +1645,7 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _DELETE_TAG,
             "/v1/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def transfer_queue(
@@ -1975,9 +1653,7 @@ class AsyncConversations(AsyncResource):
         body: models.TransferConversationInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Move a conversation to another queue
 
@@ -1988,9 +1664,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: Transfer conversation request
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1998,10 +1672,8 @@ class AsyncConversations(AsyncResource):
         return await self._client._call(
             _TRANSFER_QUEUE,
             "/v1/conversations/" + path_param(conversation_id) + "/transfer/queue",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

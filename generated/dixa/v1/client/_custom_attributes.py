@@ -4,15 +4,13 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
+from typing import Unpack
 
 from dixa._runtime.client import (
-    NOT_GIVEN,
     AsyncResource,
     Endpoint,
-    NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -48,10 +46,7 @@ class CustomAttributes(SyncResource):
 
     def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttributeDefinition]:
         """List custom attribute definitions
 
@@ -60,9 +55,7 @@ class CustomAttributes(SyncResource):
         `GET /v1/custom-attributes` (getCustom-attributes).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -70,18 +63,14 @@ class CustomAttributes(SyncResource):
         return self._client._call(
             _LIST,
             "/v1/custom-attributes",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def get(
         self,
         *,
         custom_attribute_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CustomAttributeDefinition:
         """Fetch one custom attribute definition
 
@@ -89,9 +78,7 @@ class CustomAttributes(SyncResource):
 
         Args:
             custom_attribute_id: the `customAttributeId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -99,9 +86,7 @@ class CustomAttributes(SyncResource):
         return self._client._call(
             _GET,
             "/v1/custom-attributes/" + path_param(custom_attribute_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 
@@ -110,10 +95,7 @@ class AsyncCustomAttributes(AsyncResource):
 
     async def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttributeDefinition]:
         """List custom attribute definitions
 
@@ -122,9 +104,7 @@ class AsyncCustomAttributes(AsyncResource):
         `GET /v1/custom-attributes` (getCustom-attributes).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -132,18 +112,14 @@ class AsyncCustomAttributes(AsyncResource):
         return await self._client._call(
             _LIST,
             "/v1/custom-attributes",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def get(
         self,
         *,
         custom_attribute_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.CustomAttributeDefinition:
         """Fetch one custom attribute definition
 
@@ -151,9 +127,7 @@ class AsyncCustomAttributes(AsyncResource):
 
         Args:
             custom_attribute_id: the `customAttributeId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -161,9 +135,7 @@ class AsyncCustomAttributes(AsyncResource):
         return await self._client._call(
             _GET,
             "/v1/custom-attributes/" + path_param(custom_attribute_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
 

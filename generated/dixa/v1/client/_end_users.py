@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -14,8 +14,8 @@ from dixa._runtime.client import (
     Endpoint,
     NotGiven,
     Paging,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -119,9 +119,7 @@ class EndUsers(SyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.EndUser]:
         """List end users, optional email/phone/externalId filter
 
@@ -135,9 +133,7 @@ class EndUsers(SyncResource):
             email: Filter by the contact’s email
             phone: Filter by the contact’s phone number
             external_id: Filter by the contact’s external id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -145,6 +141,7 @@ class EndUsers(SyncResource):
         return self._client._call(
             _LIST,
             "/v1/endusers",
+            options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
@@ -152,9 +149,6 @@ class EndUsers(SyncResource):
                 "phone": phone,
                 "externalId": external_id,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -164,9 +158,7 @@ class EndUsers(SyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.EndUser]:
         """Every item of `list`, across pages.
 
@@ -181,9 +173,7 @@ class EndUsers(SyncResource):
             email: Filter by the contact’s email
             phone: Filter by the contact’s phone number
             external_id: Filter by the contact’s external id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -191,24 +181,19 @@ class EndUsers(SyncResource):
         return self._client._pager(
             _LIST,
             "/v1/endusers",
+            options,
             query={
                 "pageLimit": page_limit,
                 "email": email,
                 "phone": phone,
                 "externalId": external_id,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def update_bulk(
         self,
         body: models.BulkUpdateEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk full update of end users
 
@@ -218,9 +203,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: List of end user update actions
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -228,19 +211,14 @@ class EndUsers(SyncResource):
         return self._client._call(
             _UPDATE_BULK,
             "/v1/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create(
         self,
         body: models.CreateEndUserInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Create one end user
 
@@ -250,9 +228,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: The end user’s details
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -260,19 +236,14 @@ class EndUsers(SyncResource):
         return self._client._call(
             _CREATE,
             "/v1/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_bulk(
         self,
         body: models.BulkPatchEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk partial update of end users
 
@@ -282,9 +253,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: List of end user patch actions
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -292,19 +261,14 @@ class EndUsers(SyncResource):
         return self._client._call(
             _PATCH_BULK,
             "/v1/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def create_bulk(
         self,
         body: models.CreateEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Create several end users at once
 
@@ -314,9 +278,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: The list of end user details
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -324,19 +286,15 @@ class EndUsers(SyncResource):
         return self._client._call(
             _CREATE_BULK,
             "/v1/endusers/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Fetch one end user
 
@@ -344,9 +302,7 @@ class EndUsers(SyncResource):
 
         Args:
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -354,9 +310,7 @@ class EndUsers(SyncResource):
         return self._client._call(
             _GET,
             "/v1/endusers/" + path_param(user_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def update(
@@ -364,9 +318,7 @@ class EndUsers(SyncResource):
         body: models.UpdateEndUserInput | Mapping[str, Any],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Full update of one end user
 
@@ -375,9 +327,7 @@ class EndUsers(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -385,10 +335,8 @@ class EndUsers(SyncResource):
         return self._client._call(
             _UPDATE,
             "/v1/endusers/" + path_param(user_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch(
@@ -396,9 +344,7 @@ class EndUsers(SyncResource):
         body: models.PatchEndUserInput | Mapping[str, Any],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Partial update of one end user
 
@@ -407,9 +353,7 @@ class EndUsers(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -417,10 +361,8 @@ class EndUsers(SyncResource):
         return self._client._call(
             _PATCH,
             "/v1/endusers/" + path_param(user_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def anonymize(
@@ -428,9 +370,7 @@ class EndUsers(SyncResource):
         *,
         user_id: UUID | str,
         force: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of an end user
 
@@ -439,9 +379,7 @@ class EndUsers(SyncResource):
         Args:
             user_id: the `userId` path parameter.
             force: the `force` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -449,10 +387,8 @@ class EndUsers(SyncResource):
         return self._client._call(
             _ANONYMIZE,
             "/v1/endusers/" + path_param(user_id) + "/anonymize",
+            options,
             query={"force": force},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_conversations(
@@ -461,9 +397,7 @@ class EndUsers(SyncResource):
         user_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by an end user
 
@@ -473,9 +407,7 @@ class EndUsers(SyncResource):
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -483,10 +415,8 @@ class EndUsers(SyncResource):
         return self._client._call(
             _LIST_CONVERSATIONS,
             "/v1/endusers/" + path_param(user_id) + "/conversations",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_conversations_iter(
@@ -494,9 +424,7 @@ class EndUsers(SyncResource):
         *,
         user_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> SyncPager[models.Conversation]:
         """Every item of `list_conversations`, across pages.
 
@@ -507,9 +435,7 @@ class EndUsers(SyncResource):
         Args:
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -517,10 +443,8 @@ class EndUsers(SyncResource):
         return self._client._pager(
             _LIST_CONVERSATIONS,
             "/v1/endusers/" + path_param(user_id) + "/conversations",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_custom_attributes(
@@ -528,9 +452,7 @@ class EndUsers(SyncResource):
         body: models.MapUUIDOptionAttributeValue | Mapping[str, Any],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of an end user
 
@@ -539,9 +461,7 @@ class EndUsers(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -549,10 +469,8 @@ class EndUsers(SyncResource):
         return self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
             "/v1/endusers/" + path_param(user_id) + "/custom-attributes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -567,9 +485,7 @@ class AsyncEndUsers(AsyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.EndUser]:
         """List end users, optional email/phone/externalId filter
 
@@ -583,9 +499,7 @@ class AsyncEndUsers(AsyncResource):
             email: Filter by the contact’s email
             phone: Filter by the contact’s phone number
             external_id: Filter by the contact’s external id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -593,6 +507,7 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _LIST,
             "/v1/endusers",
+            options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
@@ -600,9 +515,6 @@ class AsyncEndUsers(AsyncResource):
                 "phone": phone,
                 "externalId": external_id,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_iter(
@@ -612,9 +524,7 @@ class AsyncEndUsers(AsyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.EndUser]:
         """Every item of `list`, across pages.
 
@@ -629,9 +539,7 @@ class AsyncEndUsers(AsyncResource):
             email: Filter by the contact’s email
             phone: Filter by the contact’s phone number
             external_id: Filter by the contact’s external id
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -639,24 +547,19 @@ class AsyncEndUsers(AsyncResource):
         return self._client._pager(
             _LIST,
             "/v1/endusers",
+            options,
             query={
                 "pageLimit": page_limit,
                 "email": email,
                 "phone": phone,
                 "externalId": external_id,
             },
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def update_bulk(
         self,
         body: models.BulkUpdateEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk full update of end users
 
@@ -666,9 +569,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: List of end user update actions
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -676,19 +577,14 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _UPDATE_BULK,
             "/v1/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create(
         self,
         body: models.CreateEndUserInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Create one end user
 
@@ -698,9 +594,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: The end user’s details
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -708,19 +602,14 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/v1/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_bulk(
         self,
         body: models.BulkPatchEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk partial update of end users
 
@@ -730,9 +619,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: List of end user patch actions
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -740,19 +627,14 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _PATCH_BULK,
             "/v1/endusers",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def create_bulk(
         self,
         body: models.CreateEndUsersInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Create several end users at once
 
@@ -762,9 +644,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: The list of end user details
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -772,19 +652,15 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _CREATE_BULK,
             "/v1/endusers/bulk",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Fetch one end user
 
@@ -792,9 +668,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -802,9 +676,7 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _GET,
             "/v1/endusers/" + path_param(user_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def update(
@@ -812,9 +684,7 @@ class AsyncEndUsers(AsyncResource):
         body: models.UpdateEndUserInput | Mapping[str, Any],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Full update of one end user
 
@@ -823,9 +693,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -833,10 +701,8 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _UPDATE,
             "/v1/endusers/" + path_param(user_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch(
@@ -844,9 +710,7 @@ class AsyncEndUsers(AsyncResource):
         body: models.PatchEndUserInput | Mapping[str, Any],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Partial update of one end user
 
@@ -855,9 +719,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -865,10 +727,8 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _PATCH,
             "/v1/endusers/" + path_param(user_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def anonymize(
@@ -876,9 +736,7 @@ class AsyncEndUsers(AsyncResource):
         *,
         user_id: UUID | str,
         force: bool | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of an end user
 
@@ -887,9 +745,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             user_id: the `userId` path parameter.
             force: the `force` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -897,10 +753,8 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _ANONYMIZE,
             "/v1/endusers/" + path_param(user_id) + "/anonymize",
+            options,
             query={"force": force},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def list_conversations(
@@ -909,9 +763,7 @@ class AsyncEndUsers(AsyncResource):
         user_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by an end user
 
@@ -921,9 +773,7 @@ class AsyncEndUsers(AsyncResource):
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -931,10 +781,8 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _LIST_CONVERSATIONS,
             "/v1/endusers/" + path_param(user_id) + "/conversations",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def list_conversations_iter(
@@ -942,9 +790,7 @@ class AsyncEndUsers(AsyncResource):
         *,
         user_id: UUID | str,
         page_limit: int | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> AsyncPager[models.Conversation]:
         """Every item of `list_conversations`, across pages.
 
@@ -955,9 +801,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -965,10 +809,8 @@ class AsyncEndUsers(AsyncResource):
         return self._client._pager(
             _LIST_CONVERSATIONS,
             "/v1/endusers/" + path_param(user_id) + "/conversations",
+            options,
             query={"pageLimit": page_limit},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_custom_attributes(
@@ -976,9 +818,7 @@ class AsyncEndUsers(AsyncResource):
         body: models.MapUUIDOptionAttributeValue | Mapping[str, Any],
         *,
         user_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of an end user
 
@@ -987,9 +827,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -997,10 +835,8 @@ class AsyncEndUsers(AsyncResource):
         return await self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
             "/v1/endusers/" + path_param(user_id) + "/custom-attributes",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

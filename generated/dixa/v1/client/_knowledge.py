@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
@@ -12,8 +12,8 @@ from dixa._runtime.client import (
     AsyncResource,
     Endpoint,
     NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -60,10 +60,7 @@ class Knowledge(SyncResource):
     def create_article(
         self,
         body: models.CreateKnowledgeArticleInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Create a knowledge article
 
@@ -71,9 +68,7 @@ class Knowledge(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -81,10 +76,8 @@ class Knowledge(SyncResource):
         return self._client._call(
             _CREATE_ARTICLE,
             "/v1/knowledge/articles",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get_article(
@@ -92,9 +85,7 @@ class Knowledge(SyncResource):
         *,
         article_id: UUID | str,
         language: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Fetch a knowledge article
 
@@ -103,9 +94,7 @@ class Knowledge(SyncResource):
         Args:
             article_id: the `articleId` path parameter.
             language: the `language` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -113,19 +102,15 @@ class Knowledge(SyncResource):
         return self._client._call(
             _GET_ARTICLE,
             "/v1/knowledge/articles/" + path_param(article_id),
+            options,
             query={"language": language},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def delete_article(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a knowledge article
 
@@ -133,9 +118,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -143,9 +126,7 @@ class Knowledge(SyncResource):
         return self._client._call(
             _DELETE_ARTICLE,
             "/v1/knowledge/articles/" + path_param(article_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def patch_article(
@@ -153,9 +134,7 @@ class Knowledge(SyncResource):
         body: models.UpdateKnowledgeArticleInput | Mapping[str, Any],
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Update a knowledge article
 
@@ -164,9 +143,7 @@ class Knowledge(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -174,10 +151,8 @@ class Knowledge(SyncResource):
         return self._client._call(
             _PATCH_ARTICLE,
             "/v1/knowledge/articles/" + path_param(article_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -187,10 +162,7 @@ class AsyncKnowledge(AsyncResource):
     async def create_article(
         self,
         body: models.CreateKnowledgeArticleInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Create a knowledge article
 
@@ -198,9 +170,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -208,10 +178,8 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _CREATE_ARTICLE,
             "/v1/knowledge/articles",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get_article(
@@ -219,9 +187,7 @@ class AsyncKnowledge(AsyncResource):
         *,
         article_id: UUID | str,
         language: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Fetch a knowledge article
 
@@ -230,9 +196,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: the `articleId` path parameter.
             language: the `language` query parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -240,19 +204,15 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _GET_ARTICLE,
             "/v1/knowledge/articles/" + path_param(article_id),
+            options,
             query={"language": language},
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def delete_article(
         self,
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Delete a knowledge article
 
@@ -260,9 +220,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -270,9 +228,7 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _DELETE_ARTICLE,
             "/v1/knowledge/articles/" + path_param(article_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def patch_article(
@@ -280,9 +236,7 @@ class AsyncKnowledge(AsyncResource):
         body: models.UpdateKnowledgeArticleInput | Mapping[str, Any],
         *,
         article_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Update a knowledge article
 
@@ -291,9 +245,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             article_id: the `articleId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -301,10 +253,8 @@ class AsyncKnowledge(AsyncResource):
         return await self._client._call(
             _PATCH_ARTICLE,
             "/v1/knowledge/articles/" + path_param(article_id),
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

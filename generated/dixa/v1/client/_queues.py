@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 from uuid import UUID
 
 from dixa._runtime.client import (
-    NOT_GIVEN,
     AsyncResource,
     Endpoint,
-    NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -73,19 +71,14 @@ class Queues(SyncResource):
 
     def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Queue1]:
         """List queues
 
         `GET /v1/queues` (getQueues).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -93,18 +86,13 @@ class Queues(SyncResource):
         return self._client._call(
             _LIST,
             "/v1/queues",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def create(
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Create a queue
 
@@ -112,9 +100,7 @@ class Queues(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -122,19 +108,15 @@ class Queues(SyncResource):
         return self._client._call(
             _CREATE,
             "/v1/queues",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def get(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Fetch one queue
 
@@ -142,9 +124,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -152,18 +132,14 @@ class Queues(SyncResource):
         return self._client._call(
             _GET,
             "/v1/queues/" + path_param(queue_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_availability(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ChannelAvailabilityOutcome]:
         """Per-channel availability of a queue
 
@@ -171,9 +147,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -181,18 +155,14 @@ class Queues(SyncResource):
         return self._client._call(
             _LIST_AVAILABILITY,
             "/v1/queues/" + path_param(queue_id) + "/availability",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def list_members(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.QueueMember]:
         """Agents assigned to a queue
 
@@ -200,9 +170,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -210,9 +178,7 @@ class Queues(SyncResource):
         return self._client._call(
             _LIST_MEMBERS,
             "/v1/queues/" + path_param(queue_id) + "/members",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def delete_members(
@@ -220,9 +186,7 @@ class Queues(SyncResource):
         body: models.BulkQueueEndpointInput | Mapping[str, Any],
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Unassign agents from a queue
 
@@ -231,9 +195,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -241,10 +203,8 @@ class Queues(SyncResource):
         return self._client._call(
             _DELETE_MEMBERS,
             "/v1/queues/" + path_param(queue_id) + "/members",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def patch_members(
@@ -252,9 +212,7 @@ class Queues(SyncResource):
         body: models.BulkQueueEndpointInput | Mapping[str, Any],
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorUUID]:
         """Assign agents to a queue
 
@@ -263,9 +221,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -273,10 +229,8 @@ class Queues(SyncResource):
         return self._client._call(
             _PATCH_MEMBERS,
             "/v1/queues/" + path_param(queue_id) + "/members",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -285,19 +239,14 @@ class AsyncQueues(AsyncResource):
 
     async def list(
         self,
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Queue1]:
         """List queues
 
         `GET /v1/queues` (getQueues).
 
         Args:
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -305,18 +254,13 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _LIST,
             "/v1/queues",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def create(
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
-        *,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Create a queue
 
@@ -324,9 +268,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -334,19 +276,15 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _CREATE,
             "/v1/queues",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def get(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Fetch one queue
 
@@ -354,9 +292,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -364,18 +300,14 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _GET,
             "/v1/queues/" + path_param(queue_id),
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_availability(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ChannelAvailabilityOutcome]:
         """Per-channel availability of a queue
 
@@ -383,9 +315,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -393,18 +323,14 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _LIST_AVAILABILITY,
             "/v1/queues/" + path_param(queue_id) + "/availability",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def list_members(
         self,
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.QueueMember]:
         """Agents assigned to a queue
 
@@ -412,9 +338,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -422,9 +346,7 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _LIST_MEMBERS,
             "/v1/queues/" + path_param(queue_id) + "/members",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def delete_members(
@@ -432,9 +354,7 @@ class AsyncQueues(AsyncResource):
         body: models.BulkQueueEndpointInput | Mapping[str, Any],
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> None:
         """Unassign agents from a queue
 
@@ -443,9 +363,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -453,10 +371,8 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _DELETE_MEMBERS,
             "/v1/queues/" + path_param(queue_id) + "/members",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def patch_members(
@@ -464,9 +380,7 @@ class AsyncQueues(AsyncResource):
         body: models.BulkQueueEndpointInput | Mapping[str, Any],
         *,
         queue_id: UUID | str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorUUID]:
         """Assign agents to a queue
 
@@ -475,9 +389,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: the `queueId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -485,10 +397,8 @@ class AsyncQueues(AsyncResource):
         return await self._client._call(
             _PATCH_MEMBERS,
             "/v1/queues/" + path_param(queue_id) + "/members",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dixa._runtime.client import (
-    NOT_GIVEN,
     AsyncResource,
     Endpoint,
-    NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     path_param,
     to_async_raw_response,
     to_raw_response,
@@ -58,9 +56,7 @@ class Ratings(SyncResource):
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationRating]:
         """Ratings of a conversation
 
@@ -68,9 +64,7 @@ class Ratings(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -78,9 +72,7 @@ class Ratings(SyncResource):
         return self._client._call(
             _LIST,
             "/v1/conversations/" + path_param(conversation_id) + "/ratings",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     def offer(
@@ -88,9 +80,7 @@ class Ratings(SyncResource):
         body: models.CreateRatingOfferInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.RatingOffer:
         """Register a rating offer
 
@@ -99,9 +89,7 @@ class Ratings(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -109,10 +97,8 @@ class Ratings(SyncResource):
         return self._client._call(
             _OFFER,
             "/v1/conversations/" + path_param(conversation_id) + "/ratings/offer",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     def submit(
@@ -121,9 +107,7 @@ class Ratings(SyncResource):
         *,
         conversation_id: int,
         rating_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.RatingResult:
         """Submit the result of a rating
 
@@ -133,9 +117,7 @@ class Ratings(SyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
             rating_id: the `ratingId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -147,10 +129,8 @@ class Ratings(SyncResource):
             + "/ratings/"
             + path_param(rating_id)
             + "/submit",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -161,9 +141,7 @@ class AsyncRatings(AsyncResource):
         self,
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationRating]:
         """Ratings of a conversation
 
@@ -171,9 +149,7 @@ class AsyncRatings(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -181,9 +157,7 @@ class AsyncRatings(AsyncResource):
         return await self._client._call(
             _LIST,
             "/v1/conversations/" + path_param(conversation_id) + "/ratings",
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
+            options,
         )
 
     async def offer(
@@ -191,9 +165,7 @@ class AsyncRatings(AsyncResource):
         body: models.CreateRatingOfferInput | Mapping[str, Any],
         *,
         conversation_id: int,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.RatingOffer:
         """Register a rating offer
 
@@ -202,9 +174,7 @@ class AsyncRatings(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -212,10 +182,8 @@ class AsyncRatings(AsyncResource):
         return await self._client._call(
             _OFFER,
             "/v1/conversations/" + path_param(conversation_id) + "/ratings/offer",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
     async def submit(
@@ -224,9 +192,7 @@ class AsyncRatings(AsyncResource):
         *,
         conversation_id: int,
         rating_id: str,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> models.RatingResult:
         """Submit the result of a rating
 
@@ -236,9 +202,7 @@ class AsyncRatings(AsyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
             rating_id: the `ratingId` path parameter.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -250,10 +214,8 @@ class AsyncRatings(AsyncResource):
             + "/ratings/"
             + path_param(rating_id)
             + "/submit",
+            options,
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from dixa._runtime.client import (
     NOT_GIVEN,
     AsyncResource,
     Endpoint,
     NotGiven,
+    RequestOptions,
     SyncResource,
-    TimeoutTypes,
     to_async_raw_response,
     to_raw_response,
 )
@@ -45,9 +45,7 @@ class Search(SyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
@@ -57,9 +55,7 @@ class Search(SyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -67,11 +63,9 @@ class Search(SyncResource):
         return self._client._call(
             _QUERY_CONVERSATIONS,
             "/v1/search/conversations",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
@@ -84,9 +78,7 @@ class AsyncSearch(AsyncResource):
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
-        extra_headers: Mapping[str, str] | None = None,
-        timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
-        max_retries: int | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
@@ -96,9 +88,7 @@ class AsyncSearch(AsyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            extra_headers: headers to add to this request.
-            timeout: seconds (or an `httpx.Timeout`) for this call instead of the client's.
-            max_retries: retries for this call instead of the client's.
+            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -106,11 +96,9 @@ class AsyncSearch(AsyncResource):
         return await self._client._call(
             _QUERY_CONVERSATIONS,
             "/v1/search/conversations",
+            options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
-            extra_headers=extra_headers,
-            timeout=timeout,
-            max_retries=max_retries,
         )
 
 
