@@ -20,7 +20,7 @@ import multiprocessing
 from multiprocessing import forkserver
 import os
 import tempfile
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from concurrent.futures import ProcessPoolExecutor
 
@@ -131,36 +131,69 @@ def start_early() -> None:
         forkserver.ensure_running()
 
 
+class Formatting:
+    """Formatting under way: the pieces go to the workers when it is created, so
+    the caller can do other work (wait for validation) meanwhile; `result()`
+    waits for them. Used as a context manager, leaving it stops the workers."""
+
+    def __init__(self, files: dict[str, str], ready: Collection[str] = ()) -> None:
+        self.files = files
+        self._jobs: list[tuple[str, int, str]] = []  # (path, piece index, text)
+        for path, text in files.items():
+            if path.endswith(".py") and path not in ready:
+                pieces = _split(text) if len(text) > _PIECE_BYTES else [text]
+                self._jobs.extend((path, index, piece) for index, piece in enumerate(pieces))
+        self._cache = _Cache()
+        self._results: list[str | None] = [self._cache.get(text) for _, _, text in self._jobs]
+        self._missing = [i for i, result in enumerate(self._results) if result is None]
+        self._items = [(self._jobs[i][0], self._jobs[i][2]) for i in self._missing]
+        self._pool: ProcessPoolExecutor | None = None
+        self._order: list[int] = []
+        self._done: Iterator[str] = iter(())
+        total = sum(len(text) for _, text in self._items)
+        workers = min(os.cpu_count() or 1, 8)
+        if workers > 1 and total > _PARALLEL_BYTES and len(self._items) > 1:
+            self._order = sorted(range(len(self._items)), key=lambda i: -len(self._items[i][1]))
+            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+            self._done = self._pool.map(_format_piece, [self._items[i] for i in self._order])
+
+    def result(self) -> dict[str, str]:
+        """The same files, Python ones formatted; order is kept."""
+        try:
+            if self._pool is not None:
+                done = dict(zip(self._order, self._done))
+                fresh = [done[i] for i in range(len(self._items))]
+            else:
+                fresh = [_format_piece(item) for item in self._items]
+        finally:
+            self.close()
+        for index, (item, formatted_text) in zip(self._missing, zip(self._items, fresh)):
+            self._results[index] = formatted_text
+            self._cache.put(item[1], formatted_text)
+        formatted: dict[str, list[str]] = {}
+        for (path, _, _), result in zip(self._jobs, self._results):
+            assert result is not None
+            formatted.setdefault(path, []).append(result.rstrip("\n"))
+        return {
+            path: (_SEPARATOR.join(formatted[path]) + "\n" if path in formatted else text)
+            for path, text in self.files.items()
+        }
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Formatting:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
 def format_files(files: dict[str, str], ready: Collection[str] = ()) -> dict[str, str]:
     """Return the same files, Python ones formatted; order is kept. `ready`
     names files that are black's output already (the static runtime, kept so
     and checked by a test): they are copied as they are."""
-    jobs: list[tuple[str, int, str]] = []  # (path, piece index, text)
-    for path, text in files.items():
-        if path.endswith(".py") and path not in ready:
-            pieces = _split(text) if len(text) > _PIECE_BYTES else [text]
-            jobs.extend((path, index, piece) for index, piece in enumerate(pieces))
-    cache = _Cache()
-    results: list[str | None] = [cache.get(text) for _, _, text in jobs]
-    missing = [i for i, result in enumerate(results) if result is None]
-    items = [(jobs[i][0], jobs[i][2]) for i in missing]
-    total = sum(len(text) for _, text in items)
-    workers = min(os.cpu_count() or 1, 8)
-    if workers > 1 and total > _PARALLEL_BYTES and len(items) > 1:
-        order = sorted(range(len(items)), key=lambda i: -len(items[i][1]))
-        context = _pool_context()
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            done = dict(zip(order, pool.map(_format_piece, [items[i] for i in order])))
-        fresh = [done[i] for i in range(len(items))]
-    else:
-        fresh = [_format_piece(item) for item in items]
-    for index, (item, formatted_text) in zip(missing, zip(items, fresh)):
-        results[index] = formatted_text
-        cache.put(item[1], formatted_text)
-    formatted: dict[str, list[str]] = {}
-    for (path, _, _), result in zip(jobs, results):
-        assert result is not None
-        formatted.setdefault(path, []).append(result.rstrip("\n"))
-    return {
-        path: (_SEPARATOR.join(formatted[path]) + "\n" if path in formatted else text) for path, text in files.items()
-    }
+    with Formatting(files, ready) as formatting:
+        return formatting.result()

@@ -187,7 +187,7 @@ def _lines(node: Node, depth: int, suffix: str) -> list[str] | None:
 
 
 _STRING = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
-_ATOM = re.compile(r"((S|\w+)(: |=))?(S|[\w.]+)")
+_ATOM = re.compile(r"((S|\w+)(: |=))?(S|[\w.]+|lambda: [\w.]+)")
 
 
 def _split(group: Group, depth: int, suffix: str) -> list[str] | None:

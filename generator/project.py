@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 
 from .diagnostics import Diagnostic
-from .format import format_files, start_early
+from .format import Formatting, start_early
 from .package import ApiPackage, distribution, single_package, static_paths
 from .pipeline import Reading
 from .release import Version, read_previous, release_version
@@ -67,8 +67,8 @@ def project_files(
     inform: Callable[[str], None] = lambda _: None,
 ) -> tuple[Path, dict[str, str]]:
     """Render (and format) every file of the project's distribution, in memory.
-    Specs are validated while they are built and rendered (`Reading`), and the
-    formatting workers start meanwhile."""
+    Specs are validated while they are built, rendered and formatted
+    (`Reading`); the formatting workers' server starts while they are read."""
     start_early()
     with Reading(config.apis, strict=True if strict is None else strict, dialect=dialect) as reading:  # type: ignore[arg-type]
         entries = [
@@ -89,10 +89,12 @@ def project_files(
             description=config.description,
             apis=entries,
         )
-        for loaded in reading.finish().values():
-            warn(loaded.warnings)
+        with Formatting(files, static_paths(files, config.package)) as formatting:
+            for loaded in reading.finish().values():
+                warn(loaded.warnings)
+            formatted = formatting.result()
     inform(f"version {release.version} ({release.reason})")
-    return config.out, format_files(files, ready=static_paths(files, config.package))
+    return config.out, formatted
 
 
 def spec_files(
@@ -108,6 +110,7 @@ def spec_files(
     start_early()
     with Reading({package: spec}, strict=strict, dialect=dialect) as reading:  # type: ignore[arg-type]
         files = single_package(package, reading.apis[package].api)
-        warn(reading.finish()[package].warnings)
-    formatted = format_files(files, ready=static_paths(files, package))
+        with Formatting(files, static_paths(files, package)) as formatting:
+            warn(reading.finish()[package].warnings)
+            formatted = formatting.result()
     return {path.split("/", 1)[1]: text for path, text in formatted.items()}

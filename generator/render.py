@@ -25,6 +25,8 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 def _escape_text(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        return text  # no control, surrogate or separator characters: nothing more to escape
     out = []
     for char in text:
         if char not in "\n\t" and unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):

@@ -16,7 +16,7 @@ from .validate import PATH_VARIABLE
 from .ir import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Parameter, Primitive, Ref, Type, UnionType
 from .passes.hoist import pascal
 from .passes.naming import METHOD_ARGUMENTS
-from .layout import Assign, Chain, Node, call, display, flat
+from .layout import Annotated, Assign, Chain, Node, call, display, flat, union
 from .pytypes import Annotator, literal
 from .render import ENV, header
 
@@ -54,12 +54,12 @@ class _Method:
     name: str
     const: str
     doc: str
-    signature: list[str]
+    signature: list[Node]
     returns: str
     path_expr: Node
     call_args: list[Node]
     endpoint: Assign  # `_CONST: Endpoint[...] = Endpoint(...)`
-    iter_signature: list[str] = field(default_factory=list)
+    iter_signature: list[Node] = field(default_factory=list)
     iter_args: list[Node] = field(default_factory=list)
     iter_doc: str = ""
     item: str = ""
@@ -128,7 +128,7 @@ def _runtime_names(resource: _Resource) -> list[str]:
     names = {"AsyncResource", "SyncResource", "Endpoint", "RequestOptions"}
     names |= {"to_raw_response", "to_async_raw_response"}
     for method in resource.methods:
-        text = " ".join([flat(method.path_expr), flat(method.endpoint), *method.signature])
+        text = " ".join([flat(method.path_expr), flat(method.endpoint), *map(flat, method.signature)])
         names |= {n for n in ("path_param", "Paging", "FileInput", "NOT_GIVEN", "NotGiven") if n in text}
     return sorted(names, key=lambda n: (not n.isupper(), n))
 
@@ -212,7 +212,7 @@ def _resources(api: Api, runtime: str) -> list[tuple[_Resource, list[str]]]:
 def _imports(resource: _Resource, runtime: str) -> list[str]:
     """The standard-library and runtime imports a resource module uses, found in its annotations."""
     text = " ".join(
-        " ".join([m.returns, m.item, *m.signature, *m.iter_signature]) for m in resource.methods
+        " ".join([m.returns, m.item, *map(flat, [*m.signature, *m.iter_signature])]) for m in resource.methods
     )
 
     def uses(name: str) -> bool:
@@ -322,7 +322,7 @@ def _method_doc(op: Operation, body_doc: str | None, args: list[str], returns: s
     return "\n\n".join(parts)
 
 
-def _keyword_only(signature: list[str]) -> list[str]:
+def _keyword_only(signature: list[Node]) -> list[Node]:
     """A signature without its `*` when only `**options` follows it (`*, **options` is not Python)."""
     star = signature.index("*")
     return signature[:star] + signature[star + 1 :] if signature[star + 1] == _OPTIONS else signature
@@ -386,11 +386,15 @@ def _payload(api: Api, type_: Type, envelope: str | None) -> Type | None:
     return inner.type
 
 
-def _parameter(api: Api, parameter: Parameter) -> str:
-    annotation = _input(api, parameter.type)
-    if parameter.required:
-        return f"{parameter.py_name}: {annotation}"
-    return f"{parameter.py_name}: {annotation} | NotGiven = NOT_GIVEN"
+def _parameter(api: Api, parameter: Parameter) -> Annotated:
+    return _argument(parameter.py_name, _input(api, parameter.type), optional=not parameter.required)
+
+
+def _argument(name: str, annotation: str, *, optional: bool) -> Annotated:
+    """A keyword argument of a method; one the caller may leave out defaults to `NOT_GIVEN`."""
+    if optional:
+        return Annotated(name, union(f"{annotation} | NotGiven"), "NOT_GIVEN", parameter=True)
+    return Annotated(name, union(annotation), parameter=True)
 
 
 def _input(api: Api, type_: Type, within: frozenset[str] = frozenset()) -> str:
@@ -441,9 +445,9 @@ class _BodyArguments:
     keyword-only ones, documented by `doc`), `trailing` keyword arguments with
     their docs, and the argument of the runtime call that sends them."""
 
-    leading: list[str] = field(default_factory=list)
+    leading: list[Node] = field(default_factory=list)
     doc: str | None = None
-    trailing: list[str] = field(default_factory=list)
+    trailing: list[Node] = field(default_factory=list)
     trailing_docs: list[str] = field(default_factory=list)
     call: Node | None = None
 
@@ -455,11 +459,11 @@ def _body_arguments(api: Api, op: Operation) -> _BodyArguments:
     `body` mapping of part names to values, sent as the form's parts."""
     if op.body is None:
         return _BodyArguments()
-    optional = "" if op.body.required else " | NotGiven = NOT_GIVEN"
+    optional = not op.body.required
     resolved = api.resolve(op.body.type)
     if not op.body.content_type.startswith("multipart/"):
         return _BodyArguments(
-            leading=[f"body: {_input(api, op.body.type)}{optional}"],
+            leading=[_argument("body", _input(api, op.body.type), optional=optional)],
             doc=op.body.description or "the request body: a model or a dict of the same shape (wire names).",
             call="body=body",
         )
@@ -474,12 +478,12 @@ def _body_arguments(api: Api, op: Operation) -> _BodyArguments:
             taken.add(name)
             parts.append(f"{literal(prop.wire_name)}: {name}")
             required = prop.required and op.body.required
-            out.trailing.append(f"{name}: {_form_part(api, prop.type)}{'' if required else ' | NotGiven = NOT_GIVEN'}")
+            out.trailing.append(_argument(name, _form_part(api, prop.type), optional=not required))
             out.trailing_docs.append(f"{name}: {prop.description or f'the `{prop.wire_name}` part of the form.'}")
         out.call = display("{", parts, head="files=")
         return out
     return _BodyArguments(
-        leading=[f"body: Mapping[str, {_form_parts(api, resolved)}]{optional}"],
+        leading=[_argument("body", f"Mapping[str, {_form_parts(api, resolved)}]", optional=optional)],
         doc=op.body.description or "the parts of the form by name (the spec does not name them); "
         "a sequence sends one part per item.",
         call="files=body",

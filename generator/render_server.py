@@ -76,7 +76,7 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
             envelope=response.envelope,
         )
         if response.examples:
-            reply["examples"] = {name: _Compact(value) for name, value in response.examples.items()}
+            reply["examples"] = {name: _Compact.of(value) for name, value in response.examples.items()}
         replies.append(reply)
     if replies:
         entry["replies"] = replies
@@ -113,9 +113,13 @@ def _named_types(operations: list[dict[str, Any]]) -> set[str]:
 
 @dataclass(frozen=True)
 class _Compact:
-    """A value written on one line of the table (an example payload)."""
+    """An example payload, as the JSON text written on one line of the table."""
 
-    value: Any
+    text: str
+
+    @classmethod
+    def of(cls, value: Any) -> _Compact:
+        return cls(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
 
 
 def _table_json(operations: list[dict[str, Any]]) -> str:
@@ -123,18 +127,33 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
     characters is written on one, the rest one item per line; an example is
     always one line."""
 
-    def one_line(value: Any) -> str:
+    def one_line(value: Any, budget: int) -> str | None:
+        """`value` on one line, or None when that is longer than `budget`."""
         if isinstance(value, _Compact):
-            return json.dumps(value.value, ensure_ascii=False, separators=(",", ":"))
-        if isinstance(value, dict):
-            return "{" + ", ".join(f"{json.dumps(k, ensure_ascii=False)}: {one_line(v)}" for k, v in value.items()) + "}"
-        if isinstance(value, list):
-            return "[" + ", ".join(one_line(v) for v in value) + "]"
-        return json.dumps(value, ensure_ascii=False)
+            text = value.text
+        elif isinstance(value, (dict, list)):
+            pairs = value.items() if isinstance(value, dict) else ((None, item) for item in value)
+            parts: list[str] = []
+            used = 2
+            for key, item in pairs:
+                head = "" if key is None else json.dumps(key, ensure_ascii=False) + ": "
+                inner = one_line(item, budget - used - len(head))
+                if inner is None:
+                    return None
+                parts.append(head + inner)
+                used += len(head) + len(inner) + 2
+            text = ("{%s}" if isinstance(value, dict) else "[%s]") % ", ".join(parts)
+        else:
+            text = json.dumps(value, ensure_ascii=False)
+        return text if len(text) <= budget else None
 
     def dump(value: Any, indent: str, lead: str) -> str:
-        flat = one_line(value)
-        if not isinstance(value, (dict, list)) or not value or len(indent) + len(lead) + len(flat) <= 100:
+        if isinstance(value, _Compact):
+            return value.text
+        if not isinstance(value, (dict, list)) or not value:
+            return json.dumps(value, ensure_ascii=False)
+        flat = one_line(value, 100 - len(indent) - len(lead))
+        if flat is not None:
             return flat
         inner = indent + "  "
         if isinstance(value, dict):

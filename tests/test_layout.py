@@ -42,8 +42,24 @@ def test_runtime_files_are_blacks_output() -> None:
         assert _black(text) == text, f"{path}: run black on templates/runtime (line length 100, py311)"
 
 
+class _Unformatted:
+    """Stands in for `format.Formatting`: the rendered files as they are."""
+
+    def __init__(self, files: dict[str, str], ready: object) -> None:
+        self.files = files
+
+    def __enter__(self) -> _Unformatted:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        pass
+
+    def result(self) -> dict[str, str]:
+        return self.files
+
+
 def test_black_leaves_most_rendered_pieces_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(project, "format_files", lambda files, ready=(): files)
+    monkeypatch.setattr(project, "Formatting", _Unformatted)
     _, files = project.project_files(project.load_config(ROOT))
     pieces = [
         piece

@@ -121,7 +121,7 @@ class RequestOptions(TypedDict, total=False):
     besides the operation's own: `client.end_users.get(user_id=..., timeout=5)`."""
 
     # Headers to add to this request; on the same name they win over the client's and the operation's.
-    extra_headers: Mapping[str, str]
+    extra_headers: Mapping[str, str] | None
     # Seconds (or an `httpx.Timeout`; None waits forever) for this call instead of the client's.
     timeout: TimeoutTypes
     # Retries for this call instead of the client's.
