@@ -129,6 +129,25 @@ class Differ:
                      spot, scope)
         if old.description != new.description:
             self.add("schema-description-changed", f"description of schema `{new.name}` changed", spot, scope)
+        old_parent, new_parent = self._parent(self.old, old), self._parent(self.new, new)
+        if old_parent != new_parent:
+            if old_parent is None:
+                how = f"now derives from `{new_parent}`"
+            elif new_parent is None:
+                how = f"no longer derives from `{old_parent}`"
+            else:
+                how = f"derives from `{new_parent}` instead of `{old_parent}`"
+            self.add(
+                "python-base-class-changed", f"the class of schema `{new.name}` {how}", spot, scope,
+                python=f"class {old.py_name}({old_parent or '...'}) → class {new.py_name}({new_parent or '...'})",
+            )
+
+    @staticmethod
+    def _parent(api: Api, named: NamedType) -> str | None:
+        """The generated class a schema's class derives from (an `allOf` parent), if any."""
+        if isinstance(named.type, ObjectType) and named.type.base is not None:
+            return api.types[named.type.base].py_name
+        return None
 
     def _wire_name_visible(self, old: NamedType, new: NamedType) -> bool:
         """Names travel on the wire in tapir's `_type` tags, or as a tag value anywhere."""

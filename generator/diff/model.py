@@ -138,6 +138,7 @@ KINDS: dict[str, Kind] = _kinds(
     ("schema-renamed", "INFO", "a component has another name, same wire name", "="),
     ("schema-wire-name-changed", "ERR", "a schema goes by another name on the wire (`_type`)", "="),
     ("python-class-renamed", "INFO", "an inline schema's generated class has another name", "="),
+    ("python-base-class-changed", "WARN", "a generated class derives from another class (`isinstance` checks)", "="),
     ("schema-deprecated", "WARN", "a schema was deprecated", "schema-undeprecated"),
     ("schema-undeprecated", "INFO", "a schema is no longer deprecated", "schema-deprecated"),
     ("schema-description-changed", "INFO", "a schema's description changed", "="),
