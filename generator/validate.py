@@ -87,6 +87,7 @@ def validate_document(document: Document, resolver: RefResolver) -> list[Diagnos
     from .validator_messages import Located30Validator, Located31Validator, describe
 
     problems: list[Diagnostic] = []
+    seen: set[Diagnostic] = set()
     validator_class = (
         Located31Validator if str(document.data.get("openapi", "")).startswith("3.1") else Located30Validator
     )
@@ -96,7 +97,8 @@ def validate_document(document: Document, resolver: RefResolver) -> list[Diagnos
             if isinstance(error, (DuplicateOperationIDError, UnresolvableParameterError)):
                 continue  # reported below, with a location
             problem = describe(error, document, resolver)
-            if problem not in problems:  # the whole-document check and a schema's own may find the same
+            if problem not in seen:  # the whole-document check and a schema's own may find the same
+                seen.add(problem)
                 problems.append(problem)
     except RecursionError:
         problems.append(document.diagnostic("", "the validator could not finish: schemas nest too deeply"))
