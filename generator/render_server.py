@@ -14,6 +14,7 @@ on `/x/{id}` read, replace, update and delete one; any other operation below
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -164,7 +165,12 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
             return "{\n" + ",\n".join(items) + "\n" + indent + "}"
         return "[\n" + ",\n".join(inner + dump(item, inner, "") for item in value) + "\n" + indent + "]"
 
-    return dump({"operations": operations}, "", "") + "\n"
+    text = dump({"operations": operations}, "", "") + "\n"
+    # A lone surrogate (a JSON spec may escape one) is written as its escape: UTF-8 cannot hold it.
+    return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _secured(api: Api, op: Operation) -> bool:

@@ -281,6 +281,25 @@ def test_cli_generates_a_case_with_warnings_and_refuses_it_with_strict(tmp_path:
     assert not (tmp_path / "strict").exists()
 
 
+def test_lone_surrogates_in_a_json_spec_generate_and_load(tmp_path: Path) -> None:
+    """JSON can escape a lone surrogate, which UTF-8 cannot hold: every file
+    must still be written, and the stub's table must give the same string back."""
+    spec = tmp_path / "surrogates.json"
+    spec.write_text(
+        '{"openapi": "3.0.3", "info": {"title": "T\\ud800", "version": "1"}, "paths": {"/a\\ud800": {"get": {'
+        '"operationId": "get\\udfffA", "summary": "S\\ud800", "responses": {"200": {"description": "ok", "content":'
+        ' {"application/json": {"schema": {"type": "object", "properties": {"n": {"type": "string"}}},'
+        ' "example": {"n": "\\udfff"}}}}}}}}}'
+    )
+    command = [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(tmp_path), "--package", "sur"]
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    check = "import sur.server_operations as t; o = t.OPERATIONS[0]; print(ascii((o.path, o.operation_id, o.summary)))"
+    loaded = subprocess.run([sys.executable, "-c", check], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert loaded.returncode == 0, loaded.stderr
+    assert loaded.stdout.strip() == ascii(("/a\ud800", "get\udfffA", "S\ud800"))
+
+
 # -- known renderer failures (the client renderer is not this module's subject) --------
 
 _OPERATION = """
