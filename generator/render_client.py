@@ -344,6 +344,15 @@ def _endpoint(op: Operation, payload: str | None, envelope: str | None) -> Node:
         args.append(f"response=lambda: {payload}")
         if envelope:
             args.append(f"envelope={literal(envelope)}")
+    styles = [
+        f"({literal(p.location)}, {literal(p.name)}): ({literal(style)}, {explode})"
+        for p in op.parameters
+        if p.location in ("query", "header")
+        for style, explode in [_style(p)]
+        if (style, explode) != _DEFAULT_STYLES[p.location]
+    ]
+    if styles:
+        args.append(display("{", styles, head="styles="))
     if op.paging is not None and payload is not None and payload.startswith("builtins.list["):
         paging = op.paging
         args.append(
@@ -366,14 +375,32 @@ def _path_expression(op: Operation) -> Node:
     """The path as a concatenation of literals and encoded parameters: spec text
     only ever appears as a string literal. Variables are found as the IR build
     finds them, so each has its parameter (an empty `{}` one too)."""
-    by_name = {p.name: p.py_name for p in op.parameters if p.location == "path"}
+    by_name = {p.name: p for p in op.parameters if p.location == "path"}
     pieces = PATH_VARIABLE.split(op.path)  # literal, variable, literal, ...
     parts = [
-        f"path_param({by_name[piece]})" if index % 2 else literal(piece)
+        _path_param(by_name[piece]) if index % 2 else literal(piece)
         for index, piece in enumerate(pieces)
         if index % 2 or piece
     ]
     return Chain(tuple(parts), "+") if len(parts) > 1 else parts[0] if parts else literal("")
+
+
+# OpenAPI's defaults, which the runtime applies to parameters the Endpoint gives no style.
+_DEFAULT_STYLES = {"query": ("form", True), "header": ("simple", False), "path": ("simple", False)}
+
+
+def _style(parameter: Parameter) -> tuple[str, bool]:
+    """The parameter's `style` and `explode`, defaults filled in (`explode`
+    defaults to true for `form` only)."""
+    style = parameter.style or ("form" if parameter.location in ("query", "cookie") else "simple")
+    return style, parameter.explode if parameter.explode is not None else style == "form"
+
+
+def _path_param(parameter: Parameter) -> str:
+    style, explode = _style(parameter)
+    if (style, explode) == _DEFAULT_STYLES["path"]:
+        return f"path_param({parameter.py_name})"
+    return f"path_param({parameter.py_name}, {literal(style)}, {explode}, {literal(parameter.name)})"
 
 
 def _payload(api: Api, type_: Type, envelope: str | None) -> Type | None:

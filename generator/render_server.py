@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .ir import Api, ArrayType, ObjectType, Operation, Type, UnionType
+from .ir import Api, ArrayType, MapType, ObjectType, Operation, Type, UnionType
 from .layout import Assign, display
 from .pytypes import Annotator, literal
 from .render import ENV, header
@@ -61,7 +61,18 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
         resolved = api.resolve(param.type)
         array = isinstance(resolved, ArrayType)
         type_ = annotator.annotation(resolved.items if isinstance(resolved, ArrayType) else param.type)
-        params.append(_without_defaults(name=param.name, location=param.location, type=type_, required=param.required, array=array))
+        entry_param = _without_defaults(
+            name=param.name,
+            location=param.location,
+            type=type_,
+            required=param.required,
+            array=array,
+            object=isinstance(resolved, (ObjectType, MapType)),
+            style=param.style,
+        )
+        if param.explode is not None:  # false is not a default here: OpenAPI's depends on the style
+            entry_param["explode"] = param.explode
+        params.append(entry_param)
     if params:
         entry["params"] = params
     if op.body is not None:

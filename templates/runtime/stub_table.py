@@ -26,13 +26,24 @@ Role = Literal["create", "list", "read", "replace", "update", "delete"]
 
 @dataclass(frozen=True)
 class Param:
-    """A parameter by its wire name; `array` parameters repeat (`?a=1&a=2`)."""
+    """A parameter by its wire name. `array` and `object` parameters are written
+    as `style` and `explode` say (None: the spec leaves OpenAPI's default); for
+    an array, `type` is its items' type."""
 
     name: str
     location: Location
     type: Any
     required: bool = False
     array: bool = False
+    object: bool = False
+    style: str | None = None
+    explode: bool | None = None
+
+    @property
+    def styled(self) -> tuple[str, bool]:
+        """`style` and `explode` with OpenAPI's defaults filled in."""
+        style = self.style or ("form" if self.location in ("query", "cookie") else "simple")
+        return style, self.explode if self.explode is not None else style == "form"
 
 
 @dataclass(frozen=True)

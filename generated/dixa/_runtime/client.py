@@ -145,9 +145,71 @@ class AuthScheme:
     env: str | None = None
 
 
-def path_param(value: Any) -> str:
-    """A path parameter, percent-encoded so it stays one path segment."""
-    return quote(_scalar(value), safe="")
+# How a parameter is written, as the spec's `style` and `explode` say; the
+# defaults are OpenAPI's: `form` exploded in a query, `simple` in a path or header.
+Style = tuple[str, bool]
+_DEFAULT_STYLES: dict[str, Style] = {"query": ("form", True), "header": ("simple", False)}
+
+
+def path_param(value: Any, style: str = "simple", explode: bool = False, name: str = "") -> str:
+    """A path parameter, percent-encoded so it stays one path segment; arrays
+    and objects as `style` (`simple`, `label`, `matrix`) and `explode` say."""
+    texts = _texts(value, explode, lambda text: quote(text, safe=""))
+    if style == "label":
+        return "." + ("." if explode else ",").join(texts)
+    if style == "matrix":
+        key = f";{quote(name, safe='')}="
+        if _fields(value) is not None and explode:
+            return ";" + ";".join(texts)
+        return key + (key.join(texts) if explode else ",".join(texts))
+    return ",".join(texts)
+
+
+def _fields(value: Any) -> list[tuple[str, Any]] | None:
+    """The fields of an object parameter by wire name (None for anything else);
+    unset and null fields are left out."""
+    if isinstance(value, BaseModel):
+        value = to_wire(value)
+    if isinstance(value, Mapping):
+        return [(str(key), item) for key, item in value.items() if item is not None]
+    return None
+
+
+def _texts(value: Any, explode: bool, encode: Callable[[str], str] = str) -> list[str]:
+    """The pieces of a parameter's value: one per item of an array; for an
+    object `key=value` pieces when exploded, else keys and values in turn."""
+    fields = _fields(value)
+    if fields is not None:
+        pairs = [(encode(key), encode(_scalar(item))) for key, item in fields]
+        if explode:
+            return [f"{key}={item}" for key, item in pairs]
+        return [text for pair in pairs for text in pair]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [encode(_scalar(item)) for item in value]
+    return [encode(_scalar(value))]
+
+
+def _query_pairs(name: str, value: Any, style: Style) -> list[tuple[str, str]]:
+    """A query parameter as `(name, value)` pairs, before URL encoding."""
+    kind, explode = style
+    fields = _fields(value)
+    if fields is not None:
+        if kind == "deepObject":
+            return [(f"{name}[{key}]", _scalar(item)) for key, item in fields]
+        if explode:
+            return [(key, _scalar(item)) for key, item in fields]
+        return [(name, ",".join(_texts(value, False)))]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        texts = _texts(value, explode)
+        if explode:
+            return [(name, text) for text in texts]
+        return [(name, {"spaceDelimited": " ", "pipeDelimited": "|"}.get(kind, ",").join(texts))]
+    return [(name, _scalar(value))]
+
+
+def _header_text(value: Any, explode: bool) -> str:
+    """A header parameter (`simple` style): arrays and objects comma-separated."""
+    return ",".join(_texts(value, explode))
 
 
 def _scalar(value: Any) -> str:
@@ -158,14 +220,6 @@ def _scalar(value: Any) -> str:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return str(value)
-
-
-def _query_value(value: Any) -> Any:
-    if isinstance(value, (str, int, float)) and not isinstance(value, (bool, Enum)):
-        return value
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_scalar(item) for item in value]
-    return _scalar(value)
 
 
 def _json_default(value: Any) -> Any:
@@ -206,6 +260,7 @@ class Endpoint(Generic[T]):
         "idempotent",
         "envelope",
         "paging",
+        "styles",
         "_response",
         "_adapter",
     )
@@ -219,6 +274,7 @@ class Endpoint(Generic[T]):
         response: Callable[[], Any] | None = None,
         envelope: str | None = None,
         paging: Paging | None = None,
+        styles: Mapping[tuple[str, str], Style] | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -226,6 +282,8 @@ class Endpoint(Generic[T]):
         self.idempotent = method in _IDEMPOTENT
         self.envelope = envelope
         self.paging = paging
+        # `(location, name)` of the parameters the spec gives a `style` or `explode` of their own.
+        self.styles: Mapping[tuple[str, str], Style] = styles or {}
         self._response = response
         self._adapter: TypeAdapter[Any] | None = None
 
@@ -510,7 +568,7 @@ class _Base:
     def _build(
         self,
         http: httpx.Client | httpx.AsyncClient,
-        method: str,
+        endpoint: Endpoint[Any],
         url: str,
         query: Mapping[str, Any] | None,
         body: Any,
@@ -519,6 +577,15 @@ class _Base:
         options: RequestOptions,
     ) -> httpx.Request:
         headers = self._headers
+        styles = endpoint.styles
+        if header_params:
+            header_params = {
+                name: _header_text(
+                    value, styles.get(("header", name), _DEFAULT_STYLES["header"])[1]
+                )
+                for name, value in header_params.items()
+                if not isinstance(value, NotGiven) and value is not None
+            }
         # The client's headers, then the operation's header parameters, then the call's extra ones.
         for more in (header_params, options.get("extra_headers")):
             if more:
@@ -526,11 +593,15 @@ class _Base:
         timeout = options.get("timeout", NOT_GIVEN)
         params = None
         if query:
-            params = {
-                k: _query_value(v)
-                for k, v in query.items()
-                if not isinstance(v, NotGiven) and v is not None
-            }
+            default = _DEFAULT_STYLES["query"]
+            params = httpx.QueryParams(
+                [
+                    pair
+                    for name, value in query.items()
+                    if not isinstance(value, NotGiven) and value is not None
+                    for pair in _query_pairs(name, value, styles.get(("query", name), default))
+                ]
+            )
         content = None
         multipart = None
         if isinstance(files, Mapping):
@@ -539,7 +610,7 @@ class _Base:
             content = _encode_json(body)
             headers = {**headers, "Content-Type": "application/json"}
         return http.build_request(
-            method,
+            endpoint.method,
             url,
             params=params,
             content=content,
@@ -731,7 +802,7 @@ class SyncBaseClient(_Base):
         _check_options(endpoint, options)
         request = self._build(
             self._http,
-            endpoint.method,
+            endpoint,
             self._base_url + path,
             query,
             body,
@@ -782,7 +853,7 @@ class SyncBaseClient(_Base):
                 self._base_url + path, query, cursor, self._next_url
             )
             request = self._build(
-                self._http, endpoint.method, url, params, NOT_GIVEN, None, headers, options
+                self._http, endpoint, url, params, NOT_GIVEN, None, headers, options
             )
             return self._page(
                 endpoint, self._send(request, endpoint.idempotent, self._retries(options))
@@ -843,7 +914,7 @@ class AsyncBaseClient(_Base):
         _check_options(endpoint, options)
         request = self._build(
             self._http,
-            endpoint.method,
+            endpoint,
             self._base_url + path,
             query,
             body,
@@ -894,7 +965,7 @@ class AsyncBaseClient(_Base):
                 self._base_url + path, query, cursor, self._next_url
             )
             request = self._build(
-                self._http, endpoint.method, url, params, NOT_GIVEN, None, headers, options
+                self._http, endpoint, url, params, NOT_GIVEN, None, headers, options
             )
             return self._page(
                 endpoint, await self._send(request, endpoint.idempotent, self._retries(options))

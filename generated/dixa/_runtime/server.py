@@ -31,7 +31,7 @@ import json
 import typing
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Awaitable, Callable, Sequence
+from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 from fastapi import FastAPI
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -214,26 +214,16 @@ class StubApp(FastAPI):
             raise StubError(401, "Unauthorized: the Authorization header is missing or empty")
         call = StubRequest(operation=op, request=request, app=self)
         path_values = {names.get(k, k): v for k, v in request.path_params.items()}
+        declared = frozenset(p.name for p in op.params if p.location == "query")
         for param in op.params:
+            raw = _sent(param, request, path_values, declared)
+            value = self._param(compiled, param, raw)
             if param.location == "path":
-                raw: Any = path_values.get(param.name)
-                call.path[param.name] = self._param(compiled, param, raw)
+                call.path[param.name] = value
             elif param.location == "query":
-                raw = (
-                    request.query_params.getlist(param.name)
-                    if param.array
-                    else request.query_params.get(param.name)
-                )
-                call.query[param.name] = self._param(compiled, param, raw)
-            elif param.location == "header":
-                raw = request.headers.get(param.name)
-                if param.array and raw is not None:
-                    raw = [part.strip() for part in raw.split(",")]
-                call.headers[param.name] = self._param(compiled, param, raw)
+                call.query[param.name] = value
             else:
-                call.headers[param.name] = self._param(
-                    compiled, param, request.cookies.get(param.name)
-                )
+                call.headers[param.name] = value
         if op.body is not None:
             call.body = await self._body(compiled, request)
         call.prefer = _prefer(request.headers.get("prefer"))
@@ -241,7 +231,7 @@ class StubApp(FastAPI):
 
     def _param(self, compiled: _Compiled, param: Param, raw: Any) -> Any:
         where = f"{param.location} parameter {param.name}"
-        if raw is None or (param.array and not raw):
+        if raw is None or ((param.array or param.object) and not raw):
             if param.required:
                 raise StubError(400, f"Invalid value for: {where} (missing)")
             return None
@@ -512,6 +502,65 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
     return _message(500, f"Internal error in the stub: {type(exc).__name__}: {exc}")
+
+
+_DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _sent(
+    param: Param, request: Request, path_values: Mapping[str, str], declared: frozenset[str]
+) -> Any:
+    """A parameter as the request sent it, its `style` undone: a string, a list
+    of strings (an array) or a dict of strings (an object); None when absent."""
+    style, explode = param.styled
+    if param.location == "query":
+        query = request.query_params
+        if param.object and style == "deepObject":
+            prefix = param.name + "["
+            items = query.multi_items()
+            return {
+                k[len(prefix) : -1]: v for k, v in items if k.startswith(prefix) and k[-1] == "]"
+            }
+        if param.object and explode:  # its fields are parameters of their own (not deepObject ones)
+            return {k: v for k, v in query.multi_items() if k not in declared and "[" not in k}
+        if param.array and explode:
+            return query.getlist(param.name)
+        raw = query.get(param.name)
+        if raw is None or not (param.array or param.object):
+            return raw
+        parts = raw.split(_DELIMITERS.get(style, ","))
+        return dict(zip(parts[0::2], parts[1::2])) if param.object else parts
+    if param.location == "path":
+        raw = path_values.get(param.name)
+    elif param.location == "header":
+        raw = request.headers.get(param.name)
+    else:
+        raw = request.cookies.get(param.name)
+    if raw is None:
+        return None
+    return _unstyled(raw, param, style, explode)
+
+
+def _unstyled(raw: str, param: Param, style: str, explode: bool) -> Any:
+    """A path, header or cookie value written in `simple`, `label` or `matrix` style."""
+    if style == "label":
+        parts = raw.removeprefix(".").split("." if explode else ",")
+    elif style == "matrix":
+        pieces = [piece for piece in raw.split(";") if piece]
+        if param.object and explode:
+            parts = pieces
+        else:
+            values = [piece.partition("=")[2] for piece in pieces]
+            parts = values if explode or not values else values[0].split(",")
+    elif param.array or param.object:
+        parts = [part.strip() for part in raw.split(",")]
+    else:
+        return raw
+    if param.object:
+        if explode:
+            return dict(part.partition("=")[::2] for part in parts)
+        return dict(zip(parts[0::2], parts[1::2]))
+    return parts if param.array else (parts[0] if parts else "")
 
 
 def _problems(exc: ValidationError, limit: int = 3) -> str:
