@@ -249,10 +249,18 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
     signature.extend(body.trailing)
     docs.extend(body.trailing_docs)
     signature.append(_OPTIONS)
-    success = next((r for r in op.responses if r.status.startswith("2") and r.type is not None), None)
-    payload = _payload(api, success.type, success.envelope) if success is not None and success.type else None
-    returns = annotator.annotation(payload) if payload is not None else "None"
-    endpoint = _endpoint(op, returns if payload is not None else None, success.envelope if success else None)
+    success = next(
+        (r for r in op.responses if r.status.startswith("2") and (r.type is not None or _raw(r.content_type))),
+        None,
+    )
+    answer = _raw(success.content_type) if success is not None else None
+    payload = None
+    if success is not None and success.type is not None and answer is None:
+        payload = _payload(api, success.type, success.envelope)
+    returns = answer or (annotator.annotation(payload) if payload is not None else "None")
+    endpoint = _endpoint(
+        op, None if returns == "None" else returns, success.envelope if success and not answer else None, answer
+    )
     query = [p for p in others if p.location == "query"]
     headers = [p for p in others if p.location == "header"]
     call_args: list[Node] = []
@@ -338,12 +346,16 @@ def _headers(parameters: list[Parameter]) -> Node:
     return display("{", [f"{literal(p.name)}: {p.py_name}" for p in parameters], head="headers=")
 
 
-def _endpoint(op: Operation, payload: str | None, envelope: str | None) -> Node:
+def _endpoint(op: Operation, payload: str | None, envelope: str | None, answer: str | None) -> Node:
     args: list[Node] = [literal(op.method), literal(op.path), literal(op.operation_id)]
     if payload is not None:
         args.append(f"response=lambda: {payload}")
         if envelope:
             args.append(f"envelope={literal(envelope)}")
+    if answer is not None:
+        args.append(f"answer={literal(answer)}")
+    if op.body is not None and not _JSON_MEDIA.match(op.body.content_type) and not _multipart(op.body.content_type):
+        args.append(f"body_media={literal(op.body.content_type)}")
     styles = [
         f"({literal(p.location)}, {literal(p.name)}): ({literal(style)}, {explode})"
         for p in op.parameters
@@ -479,6 +491,22 @@ class _BodyArguments:
     call: Node | None = None
 
 
+_JSON_MEDIA = re.compile(r"^application/(.+\+)?json(;.*)?$|^\*/\*$", re.IGNORECASE)
+
+
+def _multipart(media: str) -> bool:
+    return media.lower().startswith("multipart/")
+
+
+def _raw(media: str | None) -> str | None:
+    """How a body that is not JSON (nor a form) is handled: `str` for text (and
+    XML), else `bytes`; None for JSON."""
+    if media is None or _JSON_MEDIA.match(media):
+        return None
+    lowered = media.lower()
+    return "str" if lowered.startswith("text/") or "xml" in lowered else "bytes"
+
+
 def _body_arguments(api: Api, op: Operation) -> _BodyArguments:
     """A JSON body is one `body` argument. A multipart body that is an object
     with properties takes one keyword argument per part; any other multipart
@@ -488,10 +516,20 @@ def _body_arguments(api: Api, op: Operation) -> _BodyArguments:
         return _BodyArguments()
     optional = not op.body.required
     resolved = api.resolve(op.body.type)
-    if not op.body.content_type.startswith("multipart/"):
+    media = op.body.content_type
+    if _JSON_MEDIA.match(media) or media.lower().startswith("application/x-www-form-urlencoded"):
+        form = "" if _JSON_MEDIA.match(media) else ", sent as a form"
         return _BodyArguments(
             leading=[_argument("body", _input(api, op.body.type), optional=optional)],
-            doc=op.body.description or "the request body: a model or a dict of the same shape (wire names).",
+            doc=op.body.description or f"the request body: a model or a dict of the same shape (wire names){form}.",
+            call="body=body",
+        )
+    if not _multipart(media):
+        kind = _raw(media)
+        assert kind is not None
+        return _BodyArguments(
+            leading=[_argument("body", kind, optional=optional)],
+            doc=op.body.description or f"the request body, sent as `{media}`.",
             call="body=body",
         )
     if isinstance(resolved, ObjectType) and resolved.properties:

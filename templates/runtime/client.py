@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
 from typing import IO, Any, Generic, Literal, ParamSpec, TypeVar, Union, cast
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 from uuid import UUID
 
 import httpx
@@ -241,6 +241,32 @@ def _encode_json(body: Any) -> bytes:
     ).encode()
 
 
+def _encode_body(body: Any, media: str) -> bytes:
+    """A request body in its media type: JSON, a form, or bytes and text as they are."""
+    if media == "application/json":
+        return _encode_json(body)
+    if media.lower().startswith("application/x-www-form-urlencoded"):
+        fields = _fields(body)
+        if fields is None:
+            raise TypeError(f"a form body is a model or a mapping, not {type(body).__name__}")
+        pairs = [
+            (key, _form_value(item))
+            for key, value in fields
+            for item in (value if isinstance(value, (list, tuple)) else [value])
+        ]
+        return urlencode(pairs).encode()
+    if isinstance(body, str):
+        return body.encode()
+    return bytes(body)
+
+
+def _form_value(value: Any) -> str:
+    """A form field: scalars as text, nested objects as JSON."""
+    if isinstance(value, (dict, list)):
+        return _encode_json(value).decode()
+    return _scalar(value)
+
+
 def _typed_dict(name: str, fields: Mapping[str, Any]) -> Any:
     return TypedDict(name, dict(fields))  # type: ignore[operator]
 
@@ -260,6 +286,8 @@ class Endpoint(Generic[T]):
         "envelope",
         "paging",
         "styles",
+        "answer",
+        "body_media",
         "_response",
         "_adapter",
     )
@@ -274,6 +302,8 @@ class Endpoint(Generic[T]):
         envelope: str | None = None,
         paging: Paging | None = None,
         styles: Mapping[tuple[str, str], Style] | None = None,
+        answer: Literal["bytes", "str"] | None = None,
+        body_media: str | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -283,6 +313,10 @@ class Endpoint(Generic[T]):
         self.paging = paging
         # `(location, name)` of the parameters the spec gives a `style` or `explode` of their own.
         self.styles: Mapping[tuple[str, str], Style] = styles or {}
+        # A success answer that is not JSON (a download, a text) is returned as its bytes or text.
+        self.answer = answer
+        # The media type of a body that is neither JSON nor multipart (a form, bytes, a text).
+        self.body_media = body_media
         self._response = response
         self._adapter: TypeAdapter[Any] | None = None
 
@@ -306,6 +340,8 @@ class Endpoint(Generic[T]):
 
     def parse(self, response: httpx.Response) -> T:
         """The answer's payload as models (None for an answer without a body)."""
+        if self.answer is not None:
+            return cast(T, response.content if self.answer == "bytes" else response.text)
         if self._response is None or response.status_code == 204 or not response.content:
             return None  # type: ignore[return-value]
         value = self._validate(response)
@@ -606,8 +642,9 @@ class _Base:
         if isinstance(files, Mapping):
             multipart = _multipart(files)
         elif not isinstance(body, NotGiven):
-            content = _encode_json(body)
-            headers = {**headers, "Content-Type": "application/json"}
+            media = endpoint.body_media or "application/json"
+            content = _encode_body(body, media)
+            headers = {**headers, "Content-Type": media}
         return http.build_request(
             endpoint.method,
             url,

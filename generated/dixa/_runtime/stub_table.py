@@ -139,7 +139,7 @@ def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
                     **{
                         **type_of(reply),
                         "examples": {
-                            example: json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+                            example: _example_text(value, reply.get("content_type"))
                             for example, value in reply.get("examples", {}).items()
                         },
                     }
@@ -160,3 +160,16 @@ def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
             "parents": tuple(Parent(**parent) for parent in entry.get("parents", ())),
         }
     )
+
+
+def _example_text(value: Any, content_type: str | None) -> str:
+    """What answering with an example sends: JSON text, or a text example of
+    another media type (`text/plain`, XML) as it is."""
+    media = (content_type or "").split(";")[0].strip().lower()
+    if (
+        isinstance(value, str)
+        and media
+        and not (media.endswith("/json") or media.endswith("+json"))
+    ):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
