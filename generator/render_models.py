@@ -17,11 +17,12 @@ bare value), and rendering the IR directly is an order of magnitude faster.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Property, Ref, Type, UnionType
+from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Primitive, Property, Ref, Type, UnionType
 from .layout import Annotated, Assign, Chain, Node, call, display, flat, import_from, subscript, union
 from .pytypes import Annotator, literal, string
 from .render import ENV, header
@@ -266,11 +267,9 @@ def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
     if optional and not prop.type.nullable and annotation != "Any":
         annotation += " | None"
     arguments: list[str] = []
-    if prop.has_default and prop.default is not None:
-        default = prop.default
-        if isinstance(default, float) and not math.isfinite(default):
-            default = None
-        arguments.append(f"default={literal(default)}")
+    default = _default(annotator.api, prop.type, prop.default) if prop.has_default else None
+    if default is not None:
+        arguments.append(default)
     elif optional:
         arguments.append("default=None")
     arguments += _wire_name(prop.py_name, prop.wire_name)
@@ -288,6 +287,88 @@ def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
         doc = "Deprecated. " + (doc or "")
     laid_out = string(annotation) if forward else union(annotation)
     return _Field(statement=Annotated(prop.py_name, laid_out, value), doc=doc)
+
+
+def _default(api: Api, type_: Type, value: Any) -> str | None:
+    """The `Field` argument that gives a field the spec's default, as a value of
+    the field's type; None for a default that is not one (a string where the
+    schema says boolean, say), which is left out rather than typed wrong."""
+    if value is None or isinstance(value, float) and not math.isfinite(value):
+        return None
+    named = api.types[type_.target] if isinstance(type_, Ref) else None
+    resolved = api.resolve(type_)
+    if named is not None and isinstance(resolved, EnumType) and resolved.base in ("string", "integer"):
+        if not resolved.nullable and _fits_primitive(resolved.base, value):
+            # An enum class: its member, made when an instance is (the class may be defined later).
+            return f"default_factory=lambda: {named.py_name}({literal(value)})"
+        return None
+    if isinstance(resolved, Primitive):
+        coerced = _coerce(resolved, value)
+        return None if coerced is None else f"default={literal(coerced)}"
+    if isinstance(resolved, EnumType):
+        return f"default={literal(value)}" if any(m.value == value for m in resolved.members) else None
+    if isinstance(resolved, ArrayType) and value == []:
+        return "default_factory=list"
+    if isinstance(resolved, MapType) and value == {}:
+        return "default_factory=dict"
+    if isinstance(resolved, ArrayType) and isinstance(value, list):
+        items = api.resolve(resolved.items)
+        if isinstance(items, Primitive) and all(_same(_coerce(items, item), item) for item in value):
+            return f"default_factory=lambda: {literal(value)}"
+    if isinstance(resolved, MapType) and isinstance(value, dict):
+        values = api.resolve(resolved.values)
+        if isinstance(values, Primitive) and all(_same(_coerce(values, item), item) for item in value.values()):
+            return f"default_factory=lambda: {literal(value)}"
+    if named is None and isinstance(resolved, ObjectType) and isinstance(value, dict):
+        return f"default_factory=lambda: {literal(value)}"  # a free-form object: `dict[str, Any]`
+    return None  # a model's default is the server's business: it may not even validate
+
+
+def _same(coerced: Any, value: Any) -> bool:
+    """`value` needs no coercion (and is no bool standing for a number)."""
+    return coerced is not None and type(coerced) is type(value) and coerced == value
+
+
+def _fits_primitive(base: str, value: Any) -> bool:
+    if base == "string":
+        return isinstance(value, str)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _coerce(type_: Primitive, value: Any) -> Any:
+    """`value` as the Python type the annotation of `type_` is, or None if it is not one."""
+    if type_.name == "any":
+        return value if isinstance(value, (str, int, float, bool)) else None
+    if type_.name == "boolean":
+        if isinstance(value, bool):
+            return value
+        return {"true": True, "false": False}.get(value.lower()) if isinstance(value, str) else None
+    if type_.name == "integer":
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return int(value) if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()) else None
+    if type_.name == "number":
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            return value
+        try:
+            return float(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+    if type_.name == "string":
+        if type_.format in _TYPED_FORMATS:
+            return None  # a date, a uuid or bytes: a string default is not one
+        return value if isinstance(value, str) else None
+    return None
+
+
+# String formats whose annotation is not `str`.
+_TYPED_FORMATS = frozenset({"date-time", "date", "uuid", "binary"})
 
 
 def _wire_name(py_name: str, wire_name: str) -> list[str]:

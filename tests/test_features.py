@@ -109,6 +109,11 @@ def test_maps_formats_defaults_and_read_only(models: Any) -> None:
     assert m.to_wire(formats)["day"] == "2024-01-02"
     account = m.Account(password="secret")  # `id` is read-only: required of the server only
     assert (account.role, account.limit) == ("member", 10)
+    # Defaults are values of the field's type, whatever type the spec wrote them in.
+    assert account.status is m.Status.CLOSED
+    assert (account.enabled, account.count, account.since) == (True, 5, None)  # a date-time "default" string is left out
+    assert (account.tags, account.weights, account.flags) == (["a", "b"], {"a": 1}, [])
+    assert m.Account(password="x").tags is not account.tags  # each instance its own list
     assert account.to_wire() == {"password": "secret"}
     assert m.validate("Mixed", 2.5) == 2.5 and m.validate("Mixed", "one") == "one"
     assert [c.name for c in m.Codes] == ["USER", "USER_2", "VALUE_2", "VALUE_1", "A_B", "A_B_2", "NONE"]

@@ -16,6 +16,7 @@ __all__ = [
     "Levels",
     "NestedValue",
     "OldThing",
+    "Status",
     "WithExtras",
 ]
 
@@ -40,6 +41,13 @@ class Levels(OpenIntEnum):
     VALUE_20 = 20
 
 
+class Status(OpenEnum):
+    """`Status`, an inline schema of the spec."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
 class Account(DixaModel):
     """The `Account` schema."""
 
@@ -49,8 +57,14 @@ class Account(DixaModel):
     """Write-only: never sent back."""
     role: str | None = Field(default="member")
     limit: int | None = Field(default=10)
-    flags: list[str] | None = Field(default=[])
-    options: "AccountOptions | None" = Field(default={"a": 1})
+    flags: list[str] | None = Field(default_factory=list)
+    options: "AccountOptions | None" = None
+    status: "Status | None" = Field(default_factory=lambda: Status("closed"))
+    enabled: bool | None = Field(default=True)
+    count: int | None = Field(default=5)
+    since: DateTime | None = None
+    tags: list[str] | None = Field(default_factory=lambda: ["a", "b"])
+    weights: dict[str, int] | None = Field(default_factory=lambda: {"a": 1})
     legacy: str | None = None
     """Deprecated. Use role."""
 
