@@ -476,6 +476,7 @@ class _Builder:
                     location=scheme.get("in") if isinstance(scheme.get("in"), str) else None,
                     parameter_name=scheme.get("name") if isinstance(scheme.get("name"), str) else None,
                     scheme=str(scheme["scheme"]).lower() if isinstance(scheme.get("scheme"), str) else None,
+                    description=scheme["description"] if isinstance(scheme.get("description"), str) else None,
                 )
             )
         return schemes

@@ -242,7 +242,8 @@ class SecurityScheme:
     type: str
     location: str | None = None  # apiKey: header/query/cookie
     parameter_name: str | None = None
-    scheme: str | None = None  # http: basic/bearer
+    scheme: str | None = None  # http: basic/bearer/digest/..., lowercased
+    description: str | None = None
 
 
 @dataclass(kw_only=True)

@@ -13,7 +13,20 @@ import re
 from dataclasses import dataclass, field
 
 from .validate import PATH_VARIABLE
-from .ir import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Parameter, Primitive, Ref, Type, UnionType
+from .ir import (
+    Api,
+    ArrayType,
+    EnumType,
+    MapType,
+    ObjectType,
+    Operation,
+    Parameter,
+    Primitive,
+    Ref,
+    SecurityScheme,
+    Type,
+    UnionType,
+)
 from .passes.hoist import pascal
 from .passes.naming import METHOD_ARGUMENTS
 from .layout import Annotated, Assign, Chain, Node, call, display, flat, union
@@ -76,8 +89,8 @@ class _Resource:
 
 def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     """The `client` subpackage of one API package."""
-    resources = _resources(api, runtime)
     auth = _auth(api)
+    resources = _resources(api, runtime, auth)
     files = {}
     for resource, imports in resources:
         files[f"{prefix}/client/{resource.module}.py"] = ENV.get_template("client/resource.py.jinja").render(
@@ -99,16 +112,14 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         api=api,
         resources=[r for r, _ in resources],
         operations={op.operation_id: f"{op.resource}.{op.py_name}" for op in api.operations},
-        auth=auth,
-        schemes=Assign(
-            "_AUTH",
-            display(
-                "(",
-                [call("AuthScheme", *(literal(v) for v in (c.param, c.header, c.prefix, c.env))) for c in auth],
-                exploded=True,
-            ),
+        arguments=auth.arguments,
+        schemes=Assign("_AUTH", display("(", auth.schemes, exploded=True)),
+        security=Assign("_SECURITY", _security_node(auth.default)),
+        credentials=display(
+            "{", [f"{literal(name)}: {name}" for name, _ in auth.arguments], head="credentials=", exploded=True
         ),
-        credentials=display("{", [f"{literal(c.param)}: {c.param}" for c in auth], head="credentials=", exploded=True),
+        # The runtime only checks a default requirement that needs credentials.
+        check_credentials=auth.check or not (auth.default and all(auth.default)),
         raw_resources={
             flavour: [
                 Assign(f"self.{r.attribute}", call(f"{flavour}{r.cls}WithRawResponse", f"client.{r.attribute}"))
@@ -142,56 +153,132 @@ def _client_doc(api: Api) -> str:
 
 @dataclass
 class _Credential:
-    """A constructor argument that carries a credential: what it puts on the
-    wire (`prefix` + value in `header`) and the spec's schemes that do so."""
+    """Constructor arguments that carry one credential (one value, or a user
+    name and a password), and the spec's schemes that send it."""
 
-    param: str
-    header: str
-    prefix: str
+    params: tuple[str, ...]
     env: str | None
-    schemes: list[str]
+    schemes: list[SecurityScheme] = field(default_factory=list)
 
-    @property
-    def doc(self) -> str:
-        names = " and ".join(f"`{name}`" for name in self.schemes)
-        return f"the credential for the spec's {names} scheme{'s' if len(self.schemes) > 1 else ''}"
+    def docs(self) -> list[tuple[str, str]]:
+        """Each argument with its line in the constructor's docstring."""
+        names = " and ".join(f"`{scheme.name}`" for scheme in self.schemes)
+        whose = f"the spec's {names} scheme{'s' if len(self.schemes) > 1 else ''}"
+        notes = [" ".join(d.split()) for d in dict.fromkeys(s.description or "" for s in self.schemes) if d.strip()]
+        if len(self.params) == 2:
+            kinds = " or ".join(dict.fromkeys(f"HTTP {(s.scheme or '').title()}" for s in self.schemes))
+            user = f"the user name for {whose} ({kinds}, in the `Authorization` header)."
+            password = f"the password that goes with `{self.params[0]}`."
+            return [(self.params[0], " ".join([user, *notes])), (self.params[1], password)]
+        first = self.schemes[0]
+        if first.type == "apiKey":
+            where = {"header": f"in the `{first.parameter_name}` header", "query": f"as the `{first.parameter_name}` "
+                     "query parameter", "cookie": f"as the `{first.parameter_name}` cookie"}[first.location or ""]
+            text = f"the credential for {whose}, sent {where}"
+        else:
+            text = f"the credential for {whose}, sent in the `Authorization` header after `Bearer`"
+            if any(s.type != "http" for s in self.schemes):
+                text += " (an OAuth 2 or OpenID Connect access token: obtaining one is up to the caller)"
+        if self.env:
+            text += f"; defaults to the `{self.env}` environment variable when no credential is passed"
+        return [(self.params[0], " ".join([text + ".", *notes]))]
 
 
-def _auth(api: Api) -> list[_Credential]:
-    """The constructor arguments that carry credentials, one per header and prefix:
+@dataclass
+class _Auth:
+    """The client's credentials: its constructor `arguments` (name, docstring line),
+    the `AuthScheme`s of the spec's schemes it can send, the spec's default
+    requirement with only those schemes, and whether a client without any
+    credential is refused at once (`check`: no operation can be called without one)."""
+
+    arguments: list[tuple[str, str]]
+    schemes: list[Node]
+    names: frozenset[str]
+    default: tuple[tuple[str, ...], ...]
+    check: bool
+
+    def requirement(self, security: list[dict[str, list[str]]]) -> tuple[tuple[str, ...], ...]:
+        """A spec's security requirement as the runtime reads it: its alternatives,
+        each with only the schemes the client can send. A scheme it cannot send (an
+        unknown name, mutual TLS, an HTTP scheme other than Basic, Bearer and
+        Digest) is left to the caller's own `http_client`, so it is not checked."""
+        return tuple(dict.fromkeys(tuple(name for name in alt if name in self.names) for alt in security))
+
+
+def _auth(api: Api) -> _Auth:
+    """The constructor arguments that carry credentials, one per thing sent:
     schemes that send the same thing (two bearer schemes, say) share one argument.
-    The first API key is `api_key` (with the `DIXA_API_KEY` fallback), the next
-    ones `api_key_2`, `api_key_3`, ...; a bearer token is `bearer_token`."""
-    credentials: dict[tuple[str, str], _Credential] = {}
+    API keys are `api_key` (with the `DIXA_API_KEY` fallback), then `api_key_2`,
+    `api_key_3`, ... in the spec's order, whether in a header, the query or a cookie;
+    HTTP Basic and Digest take `username` and `password`; HTTP Bearer, OAuth 2 and
+    OpenID Connect take the token sent as `Authorization: Bearer ...`: `bearer_token`,
+    or `access_token` when the spec has no HTTP Bearer scheme."""
+    credentials: dict[tuple[str, ...], _Credential] = {}
+    sent: list[tuple[SecurityScheme, _Credential, str, str]] = []  # scheme, credential, kind, key
     keys = 0
+    has_bearer = any(s.type == "http" and s.scheme == "bearer" for s in api.security_schemes)
     for scheme in api.security_schemes:
-        if scheme.type == "apiKey" and scheme.location == "header" and scheme.parameter_name:
-            wire = (scheme.parameter_name, "")
-        elif scheme.type == "http" and (scheme.scheme or "").lower() == "bearer":
-            wire = ("Authorization", "Bearer ")
+        kind, key = "header", "Authorization"
+        if scheme.type == "apiKey" and scheme.location in ("header", "query", "cookie") and scheme.parameter_name:
+            kind, key = scheme.location, scheme.parameter_name
+            group: tuple[str, ...] = (kind, key.lower() if kind == "header" else key)
+        elif (scheme.type == "http" and scheme.scheme == "bearer") or scheme.type in ("oauth2", "openIdConnect"):
+            group = ("bearer",)
+        elif scheme.type == "http" and scheme.scheme in ("basic", "digest"):
+            kind, group = scheme.scheme, ("user",)
         else:
             continue
-        key = (wire[0].lower(), wire[1])
-        if key in credentials:
-            credentials[key].schemes.append(scheme.name)
-        elif wire[1]:
-            credentials[key] = _Credential("bearer_token", *wire, None, [scheme.name])
-        else:
-            keys += 1
-            param, env = ("api_key", "DIXA_API_KEY") if keys == 1 else (f"api_key_{keys}", None)
-            credentials[key] = _Credential(param, *wire, env, [scheme.name])
-    return list(credentials.values())
+        credential = credentials.get(group)
+        if credential is None:
+            if group == ("bearer",):
+                credential = _Credential(("bearer_token" if has_bearer else "access_token",), None)
+            elif group == ("user",):
+                credential = _Credential(("username", "password"), None)
+            else:
+                keys += 1
+                first = keys == 1
+                credential = _Credential(("api_key" if first else f"api_key_{keys}",), "DIXA_API_KEY" if first else None)
+            credentials[group] = credential
+        credential.schemes.append(scheme)
+        sent.append((scheme, credential, kind, key))
+    schemes: list[Node] = []
+    for scheme, credential, kind, key in sent:
+        args: list[Node] = [literal(scheme.name), literal(kind), display("(", [literal(p) for p in credential.params])]
+        if scheme.type == "apiKey":
+            args.append(literal(key))
+        elif kind == "header":
+            args.append('prefix="Bearer "')
+        if credential.env:
+            args.append(f"env={literal(credential.env)}")
+        schemes.append(call("AuthScheme", *args))
+    auth = _Auth(
+        arguments=[a for c in credentials.values() for a in c.docs()],
+        schemes=schemes,
+        names=frozenset(scheme.name for scheme, *_ in sent),
+        default=(),
+        check=False,
+    )
+    auth.default = auth.requirement(api.security)
+    effective = [auth.requirement(op.security if op.security is not None else api.security) for op in api.operations]
+    auth.check = bool(effective) and all(requirement and all(requirement) for requirement in effective)
+    return auth
 
 
-def _usage(auth: list[_Credential], resources: list[_Resource]) -> list[str]:
+def _security_node(security: tuple[tuple[str, ...], ...], head: str = "") -> Node:
+    """A requirement as a tuple of tuples of scheme names."""
+    return display("(", [display("(", [literal(name) for name in alt]) for alt in security], head=head)
+
+
+def _usage(auth: _Auth, resources: list[_Resource]) -> list[str]:
     """The example at the top of the client module."""
-    lines = ["client = Client()" + (f"  # {auth[0].param} from {auth[0].env}" if auth and auth[0].env else "")]
+    first = auth.arguments[0][0] if auth.arguments else None
+    lines = ["client = Client()" + ("  # api_key from DIXA_API_KEY" if first == "api_key" else "")]
     if resources:
         lines.append(f"client.{resources[0].attribute}.{resources[0].methods[0].name}(...)")
     return lines
 
 
-def _resources(api: Api, runtime: str) -> list[tuple[_Resource, list[str]]]:
+def _resources(api: Api, runtime: str, auth: _Auth) -> list[tuple[_Resource, list[str]]]:
     grouped: dict[str, list[Operation]] = {}
     for operation in api.operations:
         grouped.setdefault(operation.resource, []).append(operation)
@@ -201,7 +288,7 @@ def _resources(api: Api, runtime: str) -> list[tuple[_Resource, list[str]]]:
         if cls in _TAKEN_CLASS_NAMES or cls[0].isdigit():
             cls += "Resource"
         annotator = ModelsAnnotator(api)
-        methods = [_method(api, annotator, op) for op in operations]
+        methods = [_method(api, annotator, op, auth) for op in operations]
         tags = sorted({op.tags[0] for op in operations if op.tags})
         doc = f"The {', '.join(tags)} operations." if tags else "Operations without a tag."
         resource = _Resource(attribute=attribute, module="_" + attribute, cls=cls, doc=doc, methods=methods)
@@ -235,7 +322,7 @@ def _imports(resource: _Resource, runtime: str) -> list[str]:
     return lines
 
 
-def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
+def _method(api: Api, annotator: ModelsAnnotator, op: Operation, auth: _Auth) -> _Method:
     const = "_" + op.py_name.upper().rstrip("_")
     path_params = [p for p in op.parameters if p.location == "path"]
     others = [p for p in op.parameters if p.location != "path"]
@@ -258,18 +345,20 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
     if success is not None and success.type is not None and answer is None:
         payload = _payload(api, success.type, success.envelope)
     returns = answer or (annotator.annotation(payload) if payload is not None else "None")
+    security = auth.requirement(op.security) if op.security is not None else auth.default
     endpoint = _endpoint(
-        op, None if returns == "None" else returns, success.envelope if success and not answer else None, answer
+        op,
+        None if returns == "None" else returns,
+        success.envelope if success and not answer else None,
+        answer,
+        security if security != auth.default else None,
     )
-    query = [p for p in others if p.location == "query"]
-    headers = [p for p in others if p.location == "header"]
     call_args: list[Node] = []
-    if query:
-        call_args.append(_query(query))
+    if any(p.location == "query" for p in others):
+        call_args.append(_by_name("query", others))
     if body.call:
         call_args.append(body.call)
-    if headers:
-        call_args.append(_headers(headers))
+    call_args += [_by_name(where, others) for where in ("header", "cookie") if any(p.location == where for p in others)]
     method = _Method(
         name=op.py_name,
         const=const,
@@ -285,13 +374,9 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation) -> _Method:
         kept = [p for p in ordered if p.name != cursor]
         method.item = annotator.annotation(payload.items)
         method.iter_signature = _keyword_only(["*", *(_parameter(api, p) for p in kept), _OPTIONS])
-        kept_query = [p for p in kept if p.location == "query"]
-        kept_headers = [p for p in kept if p.location == "header"]
-        method.iter_args = []
-        if kept_query:
-            method.iter_args.append(_query(kept_query))
-        if kept_headers:
-            method.iter_args.append(_headers(kept_headers))
+        method.iter_args = [
+            _by_name(where, kept) for where in ("query", "header", "cookie") if any(p.location == where for p in kept)
+        ]
         method.iter_doc = _method_doc(
             op,
             None,
@@ -336,17 +421,22 @@ def _keyword_only(signature: list[Node]) -> list[Node]:
     return signature[:star] + signature[star + 1 :] if signature[star + 1] == _OPTIONS else signature
 
 
-def _query(parameters: list[Parameter]) -> Node:
-    return display("{", [f"{literal(p.name)}: {p.py_name}" for p in parameters], head="query=")
+def _by_name(location: str, parameters: list[Parameter]) -> Node:
+    """The `query`, `header` or `cookie` parameters by wire name, as the runtime's
+    `query=`, `headers=` or `cookies=`: it turns the values into text, leaves out
+    the ones not given, and lets the call's `extra_headers` win over headers and
+    cookies (an extra `Cookie` header replaces all the cookies)."""
+    head = {"query": "query=", "header": "headers=", "cookie": "cookies="}[location]
+    return display("{", [f"{literal(p.name)}: {p.py_name}" for p in parameters if p.location == location], head=head)
 
 
-def _headers(parameters: list[Parameter]) -> Node:
-    """The header parameters by wire name; the runtime turns the values into text,
-    leaves out the ones not given, and lets the call's `extra_headers` win over them."""
-    return display("{", [f"{literal(p.name)}: {p.py_name}" for p in parameters], head="headers=")
-
-
-def _endpoint(op: Operation, payload: str | None, envelope: str | None, answer: str | None) -> Node:
+def _endpoint(
+    op: Operation,
+    payload: str | None,
+    envelope: str | None,
+    answer: str | None,
+    security: tuple[tuple[str, ...], ...] | None,
+) -> Node:
     args: list[Node] = [literal(op.method), literal(op.path), literal(op.operation_id)]
     if payload is not None:
         args.append(f"response=lambda: {payload}")
@@ -376,6 +466,8 @@ def _endpoint(op: Operation, payload: str | None, envelope: str | None, answer: 
                 _tuple(paging.items_path),
             )
         )
+    if security is not None:
+        args.append(_security_node(security, head="security="))
     return call("Endpoint", *args)
 
 

@@ -9,6 +9,7 @@ operation whose path or method changed.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..diagnostics import escape_pointer_token
 from ..ir import Api, Body, ObjectType, Operation, Parameter, Response, Type
@@ -135,10 +136,11 @@ def _security(d: Differ, old: Operation, new: Operation, spot: Spot, scope: Scop
 
 
 def _security_schemes(d: Differ) -> None:
+    """A scheme sends its credential differently; a new description is not a change."""
     old = {s.name: s for s in d.old.security_schemes}
     for scheme in d.new.security_schemes:
         before = old.get(scheme.name)
-        if before is not None and before != scheme:
+        if before is not None and replace(before, description=None) != replace(scheme, description=None):
             pointer = "/components/securitySchemes/" + escape_pointer_token(scheme.name)
             d.add("security-scheme-changed", f"security scheme {scheme.name} changed", None,
                   Scope(schema=scheme.name), pointer=pointer)

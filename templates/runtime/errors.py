@@ -21,6 +21,7 @@ request data, so messages are scrubbed of the key before they are stored.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
@@ -123,7 +124,7 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error(response: httpx.Response, body: Any, secret: str | None) -> APIStatusError:
+def status_error(response: httpx.Response, body: Any, secrets: Iterable[str]) -> APIStatusError:
     """The exception for an error answer: Dixa's `{"message": ...}` when there is one."""
     if isinstance(body, dict) and isinstance(body.get("message"), str):
         detail = body["message"]
@@ -132,7 +133,7 @@ def status_error(response: httpx.Response, body: Any, secret: str | None) -> API
     else:
         detail = response.reason_phrase or "error"
     message = f"{response.status_code} {detail}"
-    if secret:
+    for secret in secrets:
         message = message.replace(secret, "***")
     status = response.status_code
     cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)

@@ -4,8 +4,12 @@
 A generated client is a thin layer: one method per operation that turns its
 typed arguments into an `Endpoint` call. Everything else lives here:
 
-- authentication (the key goes in a header, never in a `repr`, an exception
-  message or a log line);
+- authentication: each security scheme of the spec (`AuthScheme`) puts its
+  credential in a header, a query parameter, a cookie, HTTP Basic or HTTP
+  Digest; each operation sends the first of its security requirement's
+  alternatives whose credentials were all given (`_Base._credentials`). A
+  credential never appears in a `repr`, an exception message or a log line;
+- cookie parameters, sent with any cookie credential in one `Cookie` header;
 - retries with exponential backoff and jitter on connection errors, timeouts,
   408, 409, 429 and 5xx, honouring `Retry-After` (seconds or an HTTP date) up
   to `MAX_RETRY_AFTER`; a POST or PATCH is not retried once the server may
@@ -22,6 +26,7 @@ typed arguments into an `Endpoint` call. Everything else lives here:
 from __future__ import annotations
 
 import asyncio
+import base64
 import email.utils
 import gc
 import json
@@ -30,7 +35,7 @@ import os
 import random
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
 from typing import IO, Any, Generic, Literal, ParamSpec, TypeVar, Union, cast
@@ -64,6 +69,7 @@ __all__ = [
     "NotGiven",
     "Paging",
     "RequestOptions",
+    "Security",
     "SyncBaseClient",
     "SyncResource",
     "TimeoutTypes",
@@ -136,13 +142,37 @@ _OPTION_NAMES = frozenset(RequestOptions.__annotations__)
 class AuthScheme:
     """How one of the spec's security schemes puts a credential on a request.
 
-    `param` is the constructor argument that takes it, `env` the environment
-    variable it falls back to."""
+    `name` is the scheme's name in the spec, as security requirements name it.
+    `params` are the constructor arguments that carry the credential: a user
+    name and a password for `basic` and `digest`, else one value. `kind` says
+    where it goes: `header` (`prefix` + the value in the header `key`), `query`
+    (the query parameter `key`), `cookie` (the cookie `key`), `basic`
+    (`Authorization: Basic ...`) or `digest` (HTTP Digest, answering the
+    server's challenge through `httpx.DigestAuth`). `env` is the environment
+    variable the first argument falls back to when no credential is passed."""
 
-    param: str
-    header: str
+    name: str
+    kind: Literal["header", "query", "cookie", "basic", "digest"]
+    params: tuple[str, ...]
+    key: str = "Authorization"
     prefix: str = ""
     env: str | None = None
+
+
+# A security requirement: alternatives, each the names of the schemes it needs
+# together; an empty alternative needs none (the credentials are optional).
+Security = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class _Credentials:
+    """What credentials add to a request: its headers (the client's own with
+    the credentials' over them), query parameters, cookies and an auth flow."""
+
+    headers: Mapping[str, str]
+    params: Mapping[str, str] = field(default_factory=dict)
+    cookies: Mapping[str, str] = field(default_factory=dict)
+    flow: httpx.Auth | None = None
 
 
 # How a parameter is written, as the spec's `style` and `explode` say; the
@@ -222,6 +252,23 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+# What may stand in a cookie value unencoded (RFC 6265's cookie-octet): printable
+# ASCII but the double quote, comma, semicolon and backslash.
+_COOKIE_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '",;\\')
+
+
+def _cookie_text(value: str, *, name: bool = False) -> str:
+    """A cookie value, or with `name` a cookie name (without `=`), with what may not stand in it
+    percent-encoded (spaces, quotes, commas, semicolons, backslashes, anything not ASCII)."""
+    return quote(value, safe=_COOKIE_SAFE.replace("=", "") if name else _COOKIE_SAFE)
+
+
+def _cookie_value(value: Any) -> str:
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ",".join(_scalar(item) for item in value)
+    return _scalar(value)
+
+
 def _json_default(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return to_wire(value)
@@ -273,7 +320,7 @@ def _typed_dict(name: str, fields: Mapping[str, Any]) -> Any:
 
 
 class Endpoint(Generic[T]):
-    """One operation: how to call it and how to read its success answer.
+    """One operation: how to call it, with which credentials, and how to read its success answer.
 
     `response` returns the payload type (inside the envelope, if any); it is
     called on first use so that importing a client does not build models.
@@ -289,6 +336,7 @@ class Endpoint(Generic[T]):
         "styles",
         "answer",
         "body_media",
+        "security",
         "_response",
         "_adapter",
     )
@@ -305,6 +353,7 @@ class Endpoint(Generic[T]):
         styles: Mapping[tuple[str, str], Style] | None = None,
         answer: Literal["bytes", "str"] | None = None,
         body_media: str | None = None,
+        security: Security | None = None,
     ) -> None:
         self.method = method
         self.path = path
@@ -318,6 +367,8 @@ class Endpoint(Generic[T]):
         self.answer = answer
         # The media type of a body that is neither JSON nor multipart (a form, bytes, a text).
         self.body_media = body_media
+        # The operation's own security requirement; None: the client's (the spec's default).
+        self.security = security
         self._response = response
         self._adapter: TypeAdapter[Any] | None = None
 
@@ -509,7 +560,12 @@ class _Base:
 
     _base_url: str
     _headers: dict[str, str]
-    _secret: str | None
+    _schemes: dict[str, AuthScheme]
+    _applied: dict[str, _Credentials]
+    _security: Security
+    _chosen: dict[Security | None, _Credentials]
+    _secrets: tuple[str, ...]
+    _anonymous: bool
     _timeout: TimeoutTypes
     _max_retries: int
     _retry_non_idempotent: bool
@@ -520,7 +576,9 @@ class _Base:
         self,
         *,
         schemes: Sequence[AuthScheme],
+        security: Security,
         credentials: Mapping[str, str | None],
+        check_credentials: bool,
         base_url: str,
         timeout: TimeoutTypes,
         max_retries: int,
@@ -532,11 +590,22 @@ class _Base:
         self._retry_non_idempotent = retry_non_idempotent
         self._raw = False
         self._headers = {"Accept": "application/json", "User-Agent": "dixa-sdk-python"}
-        self._secret = None
-        if schemes:
-            scheme, secret = _credential(schemes, credentials)
-            self._secret = secret
-            self._headers[scheme.header] = scheme.prefix + secret
+        given = _given(schemes, credentials)
+        _refuse_clashes(schemes, security, given)
+        self._schemes = {scheme.name: scheme for scheme in schemes}
+        self._applied = {}
+        secrets: set[str] = set()
+        for scheme in schemes:
+            values = [given.get(param) for param in scheme.params]
+            if all(values):
+                self._applied[scheme.name] = _apply(scheme, cast(list[str], values), secrets)
+        self._security = security
+        self._chosen = {}
+        self._anonymous = not given  # then, and only then, the environment was read
+        self._secrets = tuple(sorted(secrets, key=len, reverse=True))
+        if check_credentials and not given and security and all(security):
+            # Every operation needs credentials: say so now rather than at the first call.
+            raise DixaError(f"no credentials: pass {self._spell(security)}")
 
     def _copy(
         self,
@@ -551,7 +620,12 @@ class _Base:
         for name in (
             "_base_url",
             "_headers",
-            "_secret",
+            "_schemes",
+            "_applied",
+            "_security",
+            "_chosen",
+            "_secrets",
+            "_anonymous",
             "_timeout",
             "_max_retries",
             "_retry_non_idempotent",
@@ -601,6 +675,49 @@ class _Base:
             raise DixaError(f"refusing to follow a next-page link to another host: {target.host}")
         return link
 
+    def _credentials(self, endpoint: Endpoint[Any]) -> _Credentials:
+        """What the credentials add to a request of `endpoint`: those of the first
+        alternative of its security requirement whose credentials were all given;
+        none when the requirement is empty or has an empty alternative and none is
+        met. Raises `DixaError` naming what to pass when nothing given meets it."""
+        chosen = self._chosen.get(endpoint.security)
+        if chosen is not None:
+            return chosen
+        security = self._security if endpoint.security is None else endpoint.security
+        chosen = _Credentials(self._headers)
+        met = [alt for alt in security if alt and all(name in self._applied for name in alt)]
+        if met:
+            for name in met[0]:
+                part = self._applied[name]
+                chosen = _Credentials(
+                    _merge_headers(chosen.headers, part.headers),
+                    {**chosen.params, **part.params},
+                    {**chosen.cookies, **part.cookies},
+                    part.flow or chosen.flow,
+                )
+        elif security and all(security):
+            raise DixaError(
+                f"{endpoint.operation_id} needs credentials: pass {self._spell(security)}"
+            )
+        self._chosen[endpoint.security] = chosen
+        return chosen
+
+    def _spell(self, security: Security) -> str:
+        """What to pass for `security`: `api_key (or set DIXA_API_KEY), or username and password`
+        (the environment variable is named when no credential was passed)."""
+        alternatives = []
+        for alternative in security:
+            params: list[str] = []
+            for name in alternative:
+                scheme = self._schemes.get(name)
+                if scheme is None:
+                    continue
+                env = f" (or set {scheme.env})" if scheme.env and self._anonymous else ""
+                params += [p + (env if i == 0 else "") for i, p in enumerate(scheme.params)]
+            if params:
+                alternatives.append(" and ".join(dict.fromkeys(params)))
+        return ", or ".join(dict.fromkeys(alternatives))
+
     def _build(
         self,
         http: httpx.Client | httpx.AsyncClient,
@@ -610,9 +727,10 @@ class _Base:
         body: Any,
         files: Mapping[str, Any] | NotGiven | None,
         header_params: Mapping[str, Any] | None,
+        cookie_params: Mapping[str, Any] | None,
+        credentials: _Credentials,
         options: RequestOptions,
     ) -> httpx.Request:
-        headers = self._headers
         styles = endpoint.styles
         if header_params:
             header_params = {
@@ -622,22 +740,32 @@ class _Base:
                 for name, value in header_params.items()
                 if not isinstance(value, NotGiven) and value is not None
             }
-        # The client's headers, then the operation's header parameters, then the call's extra ones.
-        for more in (header_params, options.get("extra_headers")):
+        # The client's headers with the credentials', then the operation's header
+        # parameters, then its cookies (with cookie credentials), then the call's extra ones.
+        headers = credentials.headers
+        for more in (
+            header_params,
+            _cookie_header(credentials.cookies, cookie_params),
+            options.get("extra_headers"),
+        ):
             if more:
                 headers = _merge_headers(headers, more)
         timeout = options.get("timeout", NOT_GIVEN)
         params = None
-        if query:
+        if query or credentials.params:
             default = _DEFAULT_STYLES["query"]
-            params = httpx.QueryParams(
-                [
-                    pair
-                    for name, value in query.items()
-                    if not isinstance(value, NotGiven) and value is not None
-                    for pair in _query_pairs(name, value, styles.get(("query", name), default))
-                ]
-            )
+            given = {
+                name: value
+                for name, value in (query or {}).items()
+                if not isinstance(value, NotGiven) and value is not None
+            }
+            # Credentials sent in the query first; a parameter of the same name wins.
+            pairs: list[tuple[str, str | int | float | bool | None]] = [
+                (k, v) for k, v in credentials.params.items() if k not in given
+            ]
+            for name, value in given.items():
+                pairs += _query_pairs(name, value, styles.get(("query", name), default))
+            params = httpx.QueryParams(pairs)
         content = None
         multipart = None
         if isinstance(files, Mapping):
@@ -702,8 +830,8 @@ class _Base:
         if isinstance(error, httpx.TimeoutException):
             return APITimeoutError(f"request timed out: {what}", request=request)
         message = f"connection error: {what}: {type(error).__name__}: {error}"
-        if self._secret:
-            message = message.replace(self._secret, "***")
+        for secret in self._secrets:
+            message = message.replace(secret, "***")
         return APIConnectionError(message, request=request)
 
     def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
@@ -715,14 +843,14 @@ class _Base:
                 response.status_code,
             )
         if response.status_code >= 300:
-            raise status_error(response, _body(response), self._secret)
+            raise status_error(response, _body(response), self._secrets)
         if self._raw:
             return cast(T, APIResponse(endpoint, response))
         return endpoint.parse(response)
 
     def _page(self, endpoint: Endpoint[Any], response: httpx.Response) -> Page[Any]:
         if response.status_code >= 300:
-            raise status_error(response, _body(response), self._secret)
+            raise status_error(response, _body(response), self._secrets)
         items, link = endpoint.parse_page(response)
         assert endpoint.paging is not None
         return Page(items=items, next=endpoint.paging.next_from(link), response=response)
@@ -746,21 +874,81 @@ def _merge_headers(headers: Mapping[str, str], more: Mapping[str, Any]) -> dict[
     return {**{k: v for k, v in headers.items() if k.lower() not in names}, **given}
 
 
-def _credential(
-    schemes: Sequence[AuthScheme], credentials: Mapping[str, str | None]
-) -> tuple[AuthScheme, str]:
-    given = [(scheme, credentials.get(scheme.param)) for scheme in schemes]
-    explicit = [(scheme, value) for scheme, value in given if value]
-    if len(explicit) > 1:
-        raise DixaError(f"pass only one of {', '.join(s.param for s, _ in explicit)}")
-    if explicit:
-        return explicit[0][0], explicit[0][1]
+def _given(schemes: Sequence[AuthScheme], credentials: Mapping[str, str | None]) -> dict[str, str]:
+    """The credentials passed to the constructor (empty ones are not given); when
+    none is, the one an environment variable holds, if any."""
+    given = {param: value for param, value in credentials.items() if value}
+    if not given:
+        for scheme in schemes:
+            value = os.environ.get(scheme.env) if scheme.env else None
+            if value:
+                return {scheme.params[0]: value}
+    return given
+
+
+def _where(scheme: AuthScheme) -> str:
+    """Where a scheme's credential goes, for the clash check and its message."""
+    if scheme.kind == "query":
+        return f"the {scheme.key} query parameter"
+    if scheme.kind == "cookie":
+        return f"the {scheme.key} cookie"
+    key = scheme.key if scheme.kind == "header" else "Authorization"
+    return f"the {key.title()} header"
+
+
+def _refuse_clashes(
+    schemes: Sequence[AuthScheme], security: Security, given: Mapping[str, str]
+) -> None:
+    """Credentials for alternatives of the spec's default requirement that go in the
+    same place (an API key and a bearer token both in `Authorization`) are refused:
+    which one is meant cannot be told."""
+    offered = {name for alternative in security for name in alternative}
+    places: dict[str, list[tuple[str, ...]]] = {}
     for scheme in schemes:
-        value = os.environ.get(scheme.env) if scheme.env else None
-        if value:
-            return scheme, value
-    names = " or ".join(s.param + (f" (or set {s.env})" if s.env else "") for s in schemes)
-    raise DixaError(f"no credentials: pass {names}")
+        if scheme.name in offered and all(given.get(param) for param in scheme.params):
+            params = places.setdefault(_where(scheme), [])
+            if scheme.params not in params:
+                params.append(scheme.params)
+    for where, params in places.items():
+        if len(params) > 1:
+            names = ", ".join(" and ".join(p) for p in params)
+            raise DixaError(f"pass only one of {names}: each is sent in {where}")
+
+
+def _apply(scheme: AuthScheme, values: list[str], secrets: set[str]) -> _Credentials:
+    """What a scheme adds to a request, given its credential; the forms of the
+    secret that may show on the wire go into `secrets`, to be kept out of messages."""
+    if scheme.kind in ("basic", "digest"):
+        user, password = values[0], values[1]
+        secrets.add(password)
+        if scheme.kind == "digest":
+            return _Credentials({}, flow=httpx.DigestAuth(user, password))
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        secrets.add(token)
+        return _Credentials({"Authorization": "Basic " + token})
+    value = values[0]
+    secrets.update((value, quote(value, safe=""), _cookie_text(value)))
+    if scheme.kind == "query":
+        return _Credentials({}, params={scheme.key: value})
+    if scheme.kind == "cookie":
+        return _Credentials({}, cookies={scheme.key: value})
+    return _Credentials({scheme.key: scheme.prefix + value})
+
+
+def _cookie_header(
+    credentials: Mapping[str, str], params: Mapping[str, Any] | None
+) -> dict[str, str] | None:
+    """The `Cookie` header of a request: the cookie credentials and the operation's
+    cookie parameters (theirs win on the same name; `NOT_GIVEN` and None are not sent)."""
+    cookies = dict(credentials)
+    if params:
+        for name, value in params.items():
+            if not isinstance(value, NotGiven) and value is not None:
+                cookies[name] = _cookie_value(value)
+    if not cookies:
+        return None
+    pairs = (f"{_cookie_text(k, name=True)}={_cookie_text(v)}" for k, v in cookies.items())
+    return {"Cookie": "; ".join(pairs)}
 
 
 def _multipart(fields: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -796,7 +984,9 @@ class SyncBaseClient(_Base):
         self,
         *,
         schemes: Sequence[AuthScheme],
+        security: Security,
         credentials: Mapping[str, str | None],
+        check_credentials: bool = True,
         base_url: str,
         timeout: TimeoutTypes,
         max_retries: int,
@@ -805,7 +995,9 @@ class SyncBaseClient(_Base):
     ) -> None:
         self._configure(
             schemes=schemes,
+            security=security,
             credentials=credentials,
+            check_credentials=check_credentials,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -835,8 +1027,10 @@ class SyncBaseClient(_Base):
         body: Any = NOT_GIVEN,
         files: Mapping[str, Any] | NotGiven | None = None,
         headers: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, Any] | None = None,
     ) -> T:
         _check_options(endpoint, options)
+        credentials = self._credentials(endpoint)
         request = self._build(
             self._http,
             endpoint,
@@ -845,17 +1039,22 @@ class SyncBaseClient(_Base):
             body,
             files,
             headers,
+            cookies,
+            credentials,
             options,
         )
         return self._finish(
-            endpoint, self._send(request, endpoint.idempotent, self._retries(options))
+            endpoint,
+            self._send(request, endpoint.idempotent, self._retries(options), credentials.flow),
         )
 
-    def _send(self, request: httpx.Request, idempotent: bool, allowed: int) -> httpx.Response:
+    def _send(
+        self, request: httpx.Request, idempotent: bool, allowed: int, flow: httpx.Auth | None
+    ) -> httpx.Response:
         retries = 0
         while True:
             try:
-                response = self._http.send(request)
+                response = self._http.send(request, auth=flow or httpx.USE_CLIENT_DEFAULT)
             except httpx.TransportError as exc:
                 delay = self._error_delay(exc, idempotent, retries, allowed)
                 if delay is None:
@@ -881,8 +1080,10 @@ class SyncBaseClient(_Base):
         *,
         query: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, Any] | None = None,
     ) -> SyncPager[T]:
         _check_options(endpoint, options)
+        credentials = self._credentials(endpoint)
 
         def fetch(cursor: str | None) -> Page[T]:
             assert endpoint.paging is not None
@@ -890,11 +1091,21 @@ class SyncBaseClient(_Base):
                 self._base_url + path, query, cursor, self._next_url
             )
             request = self._build(
-                self._http, endpoint, url, params, NOT_GIVEN, None, headers, options
+                self._http,
+                endpoint,
+                url,
+                params,
+                NOT_GIVEN,
+                None,
+                headers,
+                cookies,
+                credentials,
+                options,
             )
-            return self._page(
-                endpoint, self._send(request, endpoint.idempotent, self._retries(options))
+            response = self._send(
+                request, endpoint.idempotent, self._retries(options), credentials.flow
             )
+            return self._page(endpoint, response)
 
         return SyncPager(fetch)
 
@@ -908,7 +1119,9 @@ class AsyncBaseClient(_Base):
         self,
         *,
         schemes: Sequence[AuthScheme],
+        security: Security,
         credentials: Mapping[str, str | None],
+        check_credentials: bool = True,
         base_url: str,
         timeout: TimeoutTypes,
         max_retries: int,
@@ -917,7 +1130,9 @@ class AsyncBaseClient(_Base):
     ) -> None:
         self._configure(
             schemes=schemes,
+            security=security,
             credentials=credentials,
+            check_credentials=check_credentials,
             base_url=base_url,
             timeout=timeout,
             max_retries=max_retries,
@@ -947,8 +1162,10 @@ class AsyncBaseClient(_Base):
         body: Any = NOT_GIVEN,
         files: Mapping[str, Any] | NotGiven | None = None,
         headers: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, Any] | None = None,
     ) -> T:
         _check_options(endpoint, options)
+        credentials = self._credentials(endpoint)
         request = self._build(
             self._http,
             endpoint,
@@ -957,17 +1174,24 @@ class AsyncBaseClient(_Base):
             body,
             files,
             headers,
+            cookies,
+            credentials,
             options,
         )
         return self._finish(
-            endpoint, await self._send(request, endpoint.idempotent, self._retries(options))
+            endpoint,
+            await self._send(
+                request, endpoint.idempotent, self._retries(options), credentials.flow
+            ),
         )
 
-    async def _send(self, request: httpx.Request, idempotent: bool, allowed: int) -> httpx.Response:
+    async def _send(
+        self, request: httpx.Request, idempotent: bool, allowed: int, flow: httpx.Auth | None
+    ) -> httpx.Response:
         retries = 0
         while True:
             try:
-                response = await self._http.send(request)
+                response = await self._http.send(request, auth=flow or httpx.USE_CLIENT_DEFAULT)
             except httpx.TransportError as exc:
                 delay = self._error_delay(exc, idempotent, retries, allowed)
                 if delay is None:
@@ -993,8 +1217,10 @@ class AsyncBaseClient(_Base):
         *,
         query: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, Any] | None = None,
     ) -> AsyncPager[T]:
         _check_options(endpoint, options)
+        credentials = self._credentials(endpoint)
 
         async def fetch(cursor: str | None) -> Page[T]:
             assert endpoint.paging is not None
@@ -1002,11 +1228,21 @@ class AsyncBaseClient(_Base):
                 self._base_url + path, query, cursor, self._next_url
             )
             request = self._build(
-                self._http, endpoint, url, params, NOT_GIVEN, None, headers, options
+                self._http,
+                endpoint,
+                url,
+                params,
+                NOT_GIVEN,
+                None,
+                headers,
+                cookies,
+                credentials,
+                options,
             )
-            return self._page(
-                endpoint, await self._send(request, endpoint.idempotent, self._retries(options))
+            response = await self._send(
+                request, endpoint.idempotent, self._retries(options), credentials.flow
             )
+            return self._page(endpoint, response)
 
         return AsyncPager(fetch)
 

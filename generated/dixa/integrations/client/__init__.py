@@ -82,9 +82,11 @@ OPERATIONS: dict[str, str] = {
 }
 
 _AUTH = (
-    AuthScheme("api_key", "Authorization", "", "DIXA_API_KEY"),
-    AuthScheme("bearer_token", "Authorization", "Bearer ", None),
+    AuthScheme("ApiKeyAuth", "header", ("api_key",), "Authorization", env="DIXA_API_KEY"),
+    AuthScheme("BearerAuth", "header", ("bearer_token",), prefix="Bearer "),
 )
+# The spec's default security requirement: its alternatives, each the schemes it needs together.
+_SECURITY = (("ApiKeyAuth",), ("BearerAuth",))
 
 
 class Client(SyncBaseClient):
@@ -107,8 +109,8 @@ class Client(SyncBaseClient):
         retry_non_idempotent: bool = False,
     ) -> None:
         """Args:
-        api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in `Authorization`; defaults to the `DIXA_API_KEY` environment variable.
-        bearer_token: the credential for the spec's `BearerAuth` scheme, sent in `Authorization` after `Bearer`.
+        api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
+        bearer_token: the credential for the spec's `BearerAuth` scheme, sent in the `Authorization` header after `Bearer`.
         base_url: where the API is; the paths of the spec are appended to it.
         timeout: seconds (or an `httpx.Timeout`) for each request.
         max_retries: how often a failed request is retried (connection errors,
@@ -118,6 +120,7 @@ class Client(SyncBaseClient):
         """
         super().__init__(
             schemes=_AUTH,
+            security=_SECURITY,
             credentials={
                 "api_key": api_key,
                 "bearer_token": bearer_token,
@@ -201,8 +204,8 @@ class AsyncClient(AsyncBaseClient):
         retry_non_idempotent: bool = False,
     ) -> None:
         """Args:
-        api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in `Authorization`; defaults to the `DIXA_API_KEY` environment variable.
-        bearer_token: the credential for the spec's `BearerAuth` scheme, sent in `Authorization` after `Bearer`.
+        api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
+        bearer_token: the credential for the spec's `BearerAuth` scheme, sent in the `Authorization` header after `Bearer`.
         base_url: where the API is; the paths of the spec are appended to it.
         timeout: seconds (or an `httpx.Timeout`) for each request.
         max_retries: how often a failed request is retried (connection errors,
@@ -212,6 +215,7 @@ class AsyncClient(AsyncBaseClient):
         """
         super().__init__(
             schemes=_AUTH,
+            security=_SECURITY,
             credentials={
                 "api_key": api_key,
                 "bearer_token": bearer_token,

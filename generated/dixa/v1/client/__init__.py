@@ -212,7 +212,9 @@ OPERATIONS: dict[str, str] = {
     "putEndusersUserid": "end_users.update",
 }
 
-_AUTH = (AuthScheme("api_key", "Authorization", "", "DIXA_API_KEY"),)
+_AUTH = (AuthScheme("ApiKeyAuth", "header", ("api_key",), "Authorization", env="DIXA_API_KEY"),)
+# The spec's default security requirement: its alternatives, each the schemes it needs together.
+_SECURITY = (("ApiKeyAuth",),)
 
 
 class Client(SyncBaseClient):
@@ -234,7 +236,7 @@ class Client(SyncBaseClient):
         retry_non_idempotent: bool = False,
     ) -> None:
         """Args:
-        api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in `Authorization`; defaults to the `DIXA_API_KEY` environment variable.
+        api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
         base_url: where the API is; the paths of the spec are appended to it.
         timeout: seconds (or an `httpx.Timeout`) for each request.
         max_retries: how often a failed request is retried (connection errors,
@@ -244,6 +246,7 @@ class Client(SyncBaseClient):
         """
         super().__init__(
             schemes=_AUTH,
+            security=_SECURITY,
             credentials={
                 "api_key": api_key,
             },
@@ -377,7 +380,7 @@ class AsyncClient(AsyncBaseClient):
         retry_non_idempotent: bool = False,
     ) -> None:
         """Args:
-        api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in `Authorization`; defaults to the `DIXA_API_KEY` environment variable.
+        api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
         base_url: where the API is; the paths of the spec are appended to it.
         timeout: seconds (or an `httpx.Timeout`) for each request.
         max_retries: how often a failed request is retried (connection errors,
@@ -387,6 +390,7 @@ class AsyncClient(AsyncBaseClient):
         """
         super().__init__(
             schemes=_AUTH,
+            security=_SECURITY,
             credentials={
                 "api_key": api_key,
             },
