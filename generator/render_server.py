@@ -92,8 +92,9 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
         replies.append(reply)
     if replies:
         entry["replies"] = replies
-    if _secured(api, op):
-        entry["secured"] = True
+    security = _security(api, op)
+    if security:
+        entry["security"] = security
     paging = _paging(op)
     if paging is not None:
         entry["paging"] = paging
@@ -184,10 +185,32 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _secured(api: Api, op: Operation) -> bool:
-    """Secured when every alternative asks for a scheme (`[{}]` makes it optional)."""
+def _security(api: Api, op: Operation) -> list[list[list[str]]]:
+    """What a request must carry, as alternatives of `[location, name]`s that must
+    all be present: a header, a query parameter or a cookie (HTTP and OAuth
+    schemes send `Authorization`). Empty when any alternative asks for nothing
+    (`[{}]`), or for a scheme the stub cannot check (mutual TLS, an undeclared one)."""
     requirements = op.security if op.security is not None else api.security
-    return bool(requirements) and all(requirements)
+    schemes = {scheme.name: scheme for scheme in api.security_schemes}
+    alternatives: list[list[list[str]]] = []
+    for requirement in requirements or []:
+        needed: list[list[str]] = []
+        for name in requirement:
+            scheme = schemes.get(name)
+            if scheme is None:
+                return []
+            if scheme.type == "apiKey" and scheme.location in ("header", "query", "cookie") and scheme.parameter_name:
+                needed.append([scheme.location, scheme.parameter_name])
+            elif scheme.type in ("http", "oauth2", "openIdConnect"):
+                needed.append(["header", "Authorization"])
+            else:
+                return []
+        if not needed:
+            return []
+        unique = [list(pair) for pair in dict.fromkeys(tuple(pair) for pair in needed)]
+        if unique not in alternatives:
+            alternatives.append(unique)
+    return alternatives
 
 
 def _paging(op: Operation) -> dict[str, Any] | None:

@@ -377,3 +377,38 @@ def test_oauth_alone_takes_an_access_token(generate: Any, monkeypatch: pytest.Mo
     http = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204)))
     oauth.Client(access_token="at", http_client=http).me.get()
     assert seen[0].headers["authorization"] == "Bearer at"
+
+
+def test_the_stub_checks_each_scheme_where_it_is_sent(auth: Any) -> None:
+    """Client to stub server: a credential in a header, the query or a cookie
+    opens the operations that ask for it; without one the stub answers 401."""
+    pytest.importorskip("fastapi")
+    app = importlib.import_module("authpkg.server").create_app()
+    refused = importlib.import_module("authpkg._runtime.errors").AuthenticationError
+
+    async def status(operation_id: str, **credentials: str) -> int:
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+        async with auth.AsyncClient(http_client=http, base_url="https://auth.example.com", **credentials) as client:
+            resource, name = auth.OPERATIONS[operation_id].split(".")
+            try:
+                await getattr(getattr(client, resource), name)()
+            except refused:
+                return 401
+            return 204
+
+    async def drive() -> None:
+        for operation_id, credentials in [
+            ("byHeader", {"api_key": "k"}), ("byQuery", {"api_key_2": "q"}), ("byCookie", {"api_key_3": "c"}),
+            ("byBasic", {"username": "u", "password": "p"}), ("byBearer", {"bearer_token": "t"}),
+            ("byEither", {"username": "u", "password": "p"}), ("byEither", {"api_key_2": "q", "api_key_3": "c"}),
+            ("byBoth", {"api_key": "k", "username": "u", "password": "p"}), ("optional", {}),
+        ]:
+            assert await status(operation_id, **credentials) == 204, (operation_id, credentials)
+        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://auth.example.com")
+        for path, headers in [("/query", {}), ("/cookie", {"Cookie": "session=s"}), ("/both", {"X-API-Key": "k"})]:
+            answer = await http.get(path, headers=headers)
+            assert answer.status_code == 401, path
+        assert "the api_key query parameter" in (await http.get("/query")).json()["message"]
+        assert (await http.get("/query", params={"api_key": "q"})).status_code == 204
+
+    asyncio.run(drive())

@@ -7,7 +7,9 @@ Each generated `server` module hands its table (`stub_table.Operation`s) to
 What a request goes through, in order:
 1. routing on the spec's paths and methods: an unknown path is 404, a known
    path with another method 405 (with `Allow`), both as Dixa's `{"message"}`;
-2. `Authorization`: missing or empty is 401 on every secured operation;
+2. credentials: a secured operation answers 401 unless the request carries,
+   non-empty, what one of its security alternatives sends (the
+   `Authorization` header, an API key's header, query parameter or cookie);
 3. validation of path, query and header parameters and of the body with the
    generated models; the first problems become `400 {"message": ...}` naming
    the parameter or the body field and what was wrong. Malformed JSON, a
@@ -209,8 +211,11 @@ class StubApp(FastAPI):
         self, compiled: _Compiled, request: Request, names: dict[str, str]
     ) -> StubRequest:
         op = compiled.operation
-        if op.secured and not request.headers.get("authorization", "").strip():
-            raise StubError(401, "Unauthorized: the Authorization header is missing or empty")
+        if op.security and not any(
+            all(_carries(request, where, name) for where, name in alternative)
+            for alternative in op.security
+        ):
+            raise StubError(401, f"Unauthorized: {_wanted(op.security)} is missing or empty")
         call = StubRequest(operation=op, request=request, app=self)
         path_values = {names.get(k, k): v for k, v in request.path_params.items()}
         declared = frozenset(p.name for p in op.params if p.location == "query")
@@ -501,6 +506,26 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _internal_error(request: Request, exc: Exception) -> Response:
     return _message(500, f"Internal error in the stub: {type(exc).__name__}: {exc}")
+
+
+def _carries(request: Request, where: str, name: str) -> bool:
+    """The request has a non-empty credential in that header, query parameter or cookie."""
+    if where == "header":
+        found = request.headers.get(name)
+    elif where == "query":
+        found = request.query_params.get(name)
+    else:
+        found = request.cookies.get(name)
+    return bool(found and found.strip())
+
+
+def _wanted(security: Sequence[Sequence[tuple[str, str]]]) -> str:
+    """`the Authorization header`, `the api_key query parameter or the token cookie`..."""
+    words = {"header": "header", "query": "query parameter", "cookie": "cookie"}
+    return " or ".join(
+        " and ".join(f"the {name} {words[where]}" for where, name in alternative)
+        for alternative in security
+    )
 
 
 _DELIMITERS = {"spaceDelimited": " ", "pipeDelimited": "|"}

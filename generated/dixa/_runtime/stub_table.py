@@ -108,7 +108,9 @@ class Operation:
     params: tuple[Param, ...] = ()
     body: Body | None = None
     replies: tuple[Reply, ...] = ()
-    secured: bool = False
+    # What a request must carry: alternatives of (location, name) pairs that must all be
+    # present (`("header", "Authorization")`, `("query", "api_key")`); none: open to all.
+    security: tuple[tuple[tuple[str, str], ...], ...] = ()
     paging: Paging | None = None
     resource: Resource | None = None
     parents: tuple[Parent, ...] = ()
@@ -158,6 +160,10 @@ def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
             ),
             "resource": Resource(**type_of(resource, "item")) if resource else None,
             "parents": tuple(Parent(**parent) for parent in entry.get("parents", ())),
+            "security": tuple(
+                tuple((where, name) for where, name in alternative)
+                for alternative in entry.get("security", ())
+            ),
         }
     )
 
