@@ -565,9 +565,19 @@ def _pascal(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# How the keywords on the way into a schema read in a name made from its position.
+_POSITION_WORDS = {"properties": "", "items": "Item", "additionalProperties": "Value", "allOf": "", "anyOf": "",
+                   "oneOf": "", "not": "Not", "prefixItems": "Item", "patternProperties": ""}
+
+
 def _name_from_location(uri: str, pointer: str) -> str:
     tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/") if t]
-    if tokens and tokens[-1] not in ("schema", "items", "additionalProperties"):
+    if len(tokens) > 3 and tokens[:2] == ["components", "schemas"]:
+        # Inside a component (`Foo/properties/bar`): named from the component down, as
+        # an inline schema there would be (`FooBar`), not after its last token alone.
+        words = [_POSITION_WORDS.get(t, t) for t in tokens[2:]]
+        base = "".join(_pascal(w) for part in words for w in re.split(r"[^A-Za-z0-9]+", part) if w)
+    elif tokens and tokens[-1] not in ("schema", "items", "additionalProperties"):
         base = tokens[-1]
     else:
         stem = uri.rsplit("/", 1)[-1].split(".", 1)[0]

@@ -212,6 +212,38 @@ def test_inline_schemas_are_named_from_their_position() -> None:
     assert isinstance(leaf, ObjectType) and isinstance(leaf.properties[0].type, Ref)
 
 
+def test_references_into_a_component_are_named_from_the_component_down(tmp_path: Path) -> None:
+    """`$ref: '#/components/schemas/Gateway/properties/rules/items'` names a class
+    `GatewayRulesItem`, as the inline schema there is named, not `Items` or `Rules`."""
+    spec = tmp_path / "inner.yaml"
+    spec.write_text("""
+openapi: 3.0.3
+info: {title: Inner, version: '1'}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Gateway/properties/rules/items'}
+components:
+  schemas:
+    Gateway:
+      type: object
+      properties:
+        rules: {type: array, items: {type: object, properties: {name: {type: string}}}}
+        first: {$ref: '#/components/schemas/Gateway/properties/rules/items/properties/name'}
+        extra: {$ref: '#/components/schemas/Gateway/additionalProperties'}
+      additionalProperties: {type: object, properties: {size: {type: integer}}}
+""")
+    api = read_api(spec, strict=True).api
+    assert {"GatewayRulesItem", "GatewayRulesItemName", "GatewayValue"} <= set(api.types)
+    assert api.operations[0].responses[0].type == Ref(target="GatewayRulesItem")
+
+
 # -- dialect ---------------------------------------------------------------------------
 
 _FASTAPI = """
