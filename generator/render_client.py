@@ -89,7 +89,7 @@ class _Resource:
 
 def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     """The `client` subpackage of one API package."""
-    auth = _auth(api)
+    auth = _auth(api, _key_variable(prefix))
     resources = _resources(api, runtime, auth)
     files = {}
     for resource, imports in resources:
@@ -196,6 +196,7 @@ class _Auth:
     names: frozenset[str]
     default: tuple[tuple[str, ...], ...]
     check: bool
+    key_variable: str = ""  # the environment variable `api_key` falls back to
 
     def requirement(self, security: list[dict[str, list[str]]]) -> tuple[tuple[str, ...], ...]:
         """A spec's security requirement as the runtime reads it: its alternatives,
@@ -205,10 +206,16 @@ class _Auth:
         return tuple(dict.fromkeys(tuple(name for name in alt if name in self.names) for alt in security))
 
 
-def _auth(api: Api) -> _Auth:
+def _key_variable(prefix: str) -> str:
+    """The environment variable the first API key falls back to, named after the
+    import package: `DIXA_API_KEY` for `dixa/v1`, `GITHUB_API_KEY` for `github`."""
+    return re.sub(r"[^A-Z0-9]+", "_", prefix.split("/")[0].upper()).strip("_") + "_API_KEY"
+
+
+def _auth(api: Api, key_variable: str) -> _Auth:
     """The constructor arguments that carry credentials, one per thing sent:
     schemes that send the same thing (two bearer schemes, say) share one argument.
-    API keys are `api_key` (with the `DIXA_API_KEY` fallback), then `api_key_2`,
+    API keys are `api_key` (with the `key_variable` fallback), then `api_key_2`,
     `api_key_3`, ... in the spec's order, whether in a header, the query or a cookie;
     HTTP Basic and Digest take `username` and `password`; HTTP Bearer, OAuth 2 and
     OpenID Connect take the token sent as `Authorization: Bearer ...`: `bearer_token`,
@@ -237,7 +244,7 @@ def _auth(api: Api) -> _Auth:
             else:
                 keys += 1
                 first = keys == 1
-                credential = _Credential(("api_key" if first else f"api_key_{keys}",), "DIXA_API_KEY" if first else None)
+                credential = _Credential(("api_key" if first else f"api_key_{keys}",), key_variable if first else None)
             credentials[group] = credential
         credential.schemes.append(scheme)
         sent.append((scheme, credential, kind, key))
@@ -257,6 +264,7 @@ def _auth(api: Api) -> _Auth:
         names=frozenset(scheme.name for scheme, *_ in sent),
         default=(),
         check=False,
+        key_variable=key_variable,
     )
     auth.default = auth.requirement(api.security)
     effective = [auth.requirement(op.security if op.security is not None else api.security) for op in api.operations]
@@ -272,7 +280,7 @@ def _security_node(security: tuple[tuple[str, ...], ...], head: str = "") -> Nod
 def _usage(auth: _Auth, resources: list[_Resource]) -> list[str]:
     """The example at the top of the client module."""
     first = auth.arguments[0][0] if auth.arguments else None
-    lines = ["client = Client()" + ("  # api_key from DIXA_API_KEY" if first == "api_key" else "")]
+    lines = ["client = Client()" + (f"  # api_key from {auth.key_variable}" if first == "api_key" else "")]
     if resources:
         lines.append(f"client.{resources[0].attribute}.{resources[0].methods[0].name}(...)")
     return lines

@@ -222,7 +222,7 @@ def test_one_argument_per_credential_with_the_schemes_description(auth: Any) -> 
 
 
 def test_each_kind_of_scheme_sends_its_credential(auth: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("DIXA_API_KEY", raising=False)
+    monkeypatch.delenv("AUTHPKG_API_KEY", raising=False)
     client, seen = client_of(auth, **ALL)
     call(client, auth, "byHeader")
     call(client, auth, "byQuery", q="x")
@@ -242,7 +242,7 @@ def test_each_kind_of_scheme_sends_its_credential(auth: Any, monkeypatch: pytest
 
 
 def test_the_api_key_falls_back_to_the_environment(auth: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DIXA_API_KEY", "from-env")
+    monkeypatch.setenv("AUTHPKG_API_KEY", "from-env")
     client, seen = client_of(auth)
     call(client, auth, "byHeader")
     assert seen[0].headers["x-api-key"] == "from-env"
@@ -269,12 +269,12 @@ def test_a_requirement_of_several_schemes_sends_them_all(auth: Any) -> None:
 
 
 def test_a_missing_credential_is_an_error_naming_what_to_pass(auth: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("DIXA_API_KEY", raising=False)
+    monkeypatch.delenv("AUTHPKG_API_KEY", raising=False)
     error = auth_error(auth)
     client, seen = client_of(auth)  # some operations need none: the client is built
     with pytest.raises(error, match=r"^byBearer needs credentials: pass bearer_token$"):
         call(client, auth, "byBearer")
-    with pytest.raises(error, match=r"^byHeader needs credentials: pass api_key \(or set DIXA_API_KEY\)$"):
+    with pytest.raises(error, match=r"^byHeader needs credentials: pass api_key \(or set AUTHPKG_API_KEY\)$"):
         call(client, auth, "byHeader")
     client, seen = client_of(auth, api_key="k3y")
     with pytest.raises(error, match=r"^byBoth needs credentials: pass api_key and username and password$"):
@@ -289,7 +289,7 @@ def test_a_missing_credential_is_an_error_naming_what_to_pass(auth: Any, monkeyp
 
 
 def test_optional_and_public_operations(auth: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("DIXA_API_KEY", raising=False)
+    monkeypatch.delenv("AUTHPKG_API_KEY", raising=False)
     client, seen = client_of(auth)
     for operation_id in ("optional", "maybe", "public", "byTls"):  # mutual TLS is the http_client's
         call(client, auth, operation_id)
@@ -366,7 +366,7 @@ def test_credentials_are_kept_out_of_error_messages(auth: Any) -> None:
 
 
 def test_oauth_alone_takes_an_access_token(generate: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("DIXA_API_KEY", raising=False)
+    monkeypatch.delenv("AUTHPKG_API_KEY", raising=False)
     oauth = generate("oauthpkg", OAUTH_ONLY)
     assert [p for p in inspect.signature(oauth.Client).parameters][0] == "access_token"
     assert "Tokens come from the authorization server." in oauth.Client.__init__.__doc__
