@@ -22,7 +22,7 @@ from .pytypes import string
 from .release import MANIFEST, spec_copy_name
 from .render import ENV, TEMPLATES, header
 from .render_models import render_models
-from .render_client import client_files
+from .render_client import client_files, credential_arguments, key_variable
 from .render_server import server_files
 
 
@@ -111,11 +111,15 @@ def distribution(
     common = dict(
         distribution=distribution, package=package, version=version, description=description, apis=named
     )
+    credentials = {entry.name: credential_arguments(f"{package}/{entry.name}", entry.api) for entry in apis}
     files["pyproject.toml"] = ENV.get_template("package/pyproject.toml.jinja").render(
         header=header("the specs in specs/"), **common
     )
     files["README.md"] = ENV.get_template("package/README.md.jinja").render(
-        header_text=header("the specs in specs/").lstrip("# "), **common
+        header_text=header("the specs in specs/").lstrip("# "),
+        credentials=credentials,
+        key_variable=key_variable(package),
+        **common,
     )
     manifest = {
         "generator": "dixagen",

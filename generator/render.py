@@ -77,6 +77,7 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         autoescape=False,
     )
+    env.tests["contains_api_key"] = lambda names: "api_key" in names
     env.filters.update(
         docstring=docstring,
         pyrepr=literal,
@@ -85,6 +86,7 @@ def _environment() -> jinja2.Environment:
         pystr_inline=pystr_inline,
         tomlstr=lambda text: json.dumps(str(text)),
         mdcell=lambda text: " ".join(str(text).replace("|", "\\|").split()),
+        mdcode=lambda text: "`" + str(text).replace("`", "") + "`",
     )
     return env
 

@@ -89,7 +89,7 @@ class _Resource:
 
 def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     """The `client` subpackage of one API package."""
-    auth = _auth(api, _key_variable(prefix))
+    auth = _auth(api, key_variable(prefix))
     resources = _resources(api, runtime, auth)
     files = {}
     for resource, imports in resources:
@@ -206,7 +206,12 @@ class _Auth:
         return tuple(dict.fromkeys(tuple(name for name in alt if name in self.names) for alt in security))
 
 
-def _key_variable(prefix: str) -> str:
+def credential_arguments(prefix: str, api: Api) -> list[str]:
+    """The constructor arguments of the API's clients that carry credentials."""
+    return [name for name, _ in _auth(api, key_variable(prefix)).arguments]
+
+
+def key_variable(prefix: str) -> str:
     """The environment variable the first API key falls back to, named after the
     import package: `DIXA_API_KEY` for `dixa/v1`, `GITHUB_API_KEY` for `github`."""
     return re.sub(r"[^A-Z0-9]+", "_", prefix.split("/")[0].upper()).strip("_") + "_API_KEY"
