@@ -43,6 +43,11 @@ _PRIMITIVES = {"string", "integer", "number", "boolean"}
 _JSON_MEDIA = re.compile(r"^application/(.+\+)?json(;.*)?$|^\*/\*$")
 
 
+def is_json_media(media_type: str) -> bool:
+    """JSON (`application/json`, `application/problem+json`, ...) or any media type (`*/*`)."""
+    return _JSON_MEDIA.match(media_type.lower()) is not None
+
+
 def build_api(document: Document, resolver: RefResolver) -> Api:
     return _Builder(document, resolver).build()
 
@@ -444,7 +449,7 @@ class _Builder:
                 response.type = self.convert(
                     media["schema"], doc, pointer + "/content/" + escape_pointer_token(media_type) + "/schema"
                 )
-            elif _JSON_MEDIA.match(str(media_type)):
+            elif is_json_media(str(media_type)):
                 response.type = Primitive(name="any")
             response.examples = self._media_examples(media, doc)
         return response
@@ -553,7 +558,7 @@ def _enum_base(values: list[Any]) -> Any:
 
 def _media_rank(media_type: str) -> tuple[int, str]:
     lowered = media_type.lower()
-    if _JSON_MEDIA.match(lowered):
+    if is_json_media(lowered):
         return (0, lowered)
     for rank, prefix in enumerate(("application/x-www-form-urlencoded", "multipart/", "application/octet-stream", "text/"), 1):
         if lowered.startswith(prefix):

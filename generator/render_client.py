@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .build import is_json_media
 from .validate import PATH_VARIABLE
 from .ir import (
     Api,
@@ -375,7 +376,7 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation, auth: _Auth) ->
     method = _Method(
         name=op.py_name,
         const=const,
-        doc=_method_doc(op, body.doc, docs, "None" if payload is None else "the payload, parsed into models."),
+        doc=_method_doc(op, body.doc, docs, _returns_doc(answer, payload)),
         signature=_keyword_only(signature),
         returns=returns,
         path_expr=_path_expression(op),
@@ -457,7 +458,7 @@ def _endpoint(
             args.append(f"envelope={literal(envelope)}")
     if answer is not None:
         args.append(f"answer={literal(answer)}")
-    if op.body is not None and not _JSON_MEDIA.match(op.body.content_type) and not _multipart(op.body.content_type):
+    if op.body is not None and not is_json_media(op.body.content_type) and not _multipart(op.body.content_type):
         args.append(f"body_media={literal(op.body.content_type)}")
     styles = [
         f"({literal(p.location)}, {literal(p.name)}): ({literal(style)}, {explode})"
@@ -596,7 +597,14 @@ class _BodyArguments:
     call: Node | None = None
 
 
-_JSON_MEDIA = re.compile(r"^application/(.+\+)?json(;.*)?$|^\*/\*$", re.IGNORECASE)
+# What a method returns when the answer is not JSON, by `_raw`'s kind.
+_RETURNS = {"bytes": "the answer's body, as bytes.", "str": "the answer's body, as text."}
+
+
+def _returns_doc(answer: str | None, payload: Type | None) -> str:
+    if answer is not None:
+        return _RETURNS[answer]
+    return "None" if payload is None else "the payload, parsed into models."
 
 
 def _multipart(media: str) -> bool:
@@ -606,7 +614,7 @@ def _multipart(media: str) -> bool:
 def _raw(media: str | None) -> str | None:
     """How a body that is not JSON (nor a form) is handled: `str` for text (and
     XML), else `bytes`; None for JSON."""
-    if media is None or _JSON_MEDIA.match(media):
+    if media is None or is_json_media(media):
         return None
     lowered = media.lower()
     return "str" if lowered.startswith("text/") or "xml" in lowered else "bytes"
@@ -622,8 +630,8 @@ def _body_arguments(api: Api, op: Operation) -> _BodyArguments:
     optional = not op.body.required
     resolved = api.resolve(op.body.type)
     media = op.body.content_type
-    if _JSON_MEDIA.match(media) or media.lower().startswith("application/x-www-form-urlencoded"):
-        form = "" if _JSON_MEDIA.match(media) else ", sent as a form"
+    if is_json_media(media) or media.lower().startswith("application/x-www-form-urlencoded"):
+        form = "" if is_json_media(media) else ", sent as a form"
         return _BodyArguments(
             leading=[_argument("body", _input(api, op.body.type), optional=optional)],
             doc=op.body.description or f"the request body: a model or a dict of the same shape (wire names){form}.",

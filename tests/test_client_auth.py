@@ -11,7 +11,6 @@ import asyncio
 import base64
 import importlib
 import inspect
-import sys
 from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
@@ -19,8 +18,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.package import single_package
-from generator.pipeline import read_api
+from .generated_packages import generated_packages
 
 AUTH = """
 openapi: 3.1.0
@@ -164,22 +162,8 @@ BASIC = "Basic " + base64.b64encode(b"ann:pa ss").decode()
 @pytest.fixture(scope="module")
 def generate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Generate a spec's package under a name of its own and import its client."""
-    root = tmp_path_factory.mktemp("auth")
-    sys.path.insert(0, str(root))
-
-    def load(name: str, text: str) -> Any:
-        spec = root / f"{name}.yaml"
-        spec.write_text(text)
-        for relative, source in single_package(name, read_api(spec, strict=False).api).items():
-            path = root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(source)
-        return importlib.import_module(f"{name}.client")
-
-    yield load
-    sys.path.remove(str(root))
-    for module in [m for m in sys.modules if m.split(".")[0] in ("authpkg", "oauthpkg")]:
-        del sys.modules[module]
+    with generated_packages(tmp_path_factory.mktemp("auth")) as load:
+        yield load
 
 
 @pytest.fixture(scope="module")

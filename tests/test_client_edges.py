@@ -8,7 +8,6 @@ spec is generated into a temporary folder, imported, and driven over
 from __future__ import annotations
 
 import asyncio
-import importlib
 import inspect
 import os
 import subprocess
@@ -20,8 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.package import single_package
-from generator.pipeline import read_api
+from .generated_packages import generated_packages
 
 EDGES = """
 openapi: 3.0.3
@@ -108,22 +106,8 @@ paths: {}
 @pytest.fixture(scope="module")
 def generate(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """Generate a spec's package under a name of its own and import its client."""
-    root = tmp_path_factory.mktemp("edges")
-    sys.path.insert(0, str(root))
-
-    def load(name: str, text: str) -> Any:
-        spec = root / f"{name}.yaml"
-        spec.write_text(text)
-        for relative, source in single_package(name, read_api(spec, strict=False).api).items():
-            path = root / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(source)
-        return importlib.import_module(f"{name}.client")
-
-    yield load
-    sys.path.remove(str(root))
-    for module in [m for m in sys.modules if m.split(".")[0] in ("edges", "empty")]:
-        del sys.modules[module]
+    with generated_packages(tmp_path_factory.mktemp("edges")) as load:
+        yield load
 
 
 @pytest.fixture(scope="module")

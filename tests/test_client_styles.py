@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 import httpx
 import pytest
 
-from generator.package import single_package
-from generator.pipeline import read_api
+from .generated_packages import generated_packages
 
 SPEC = """
 openapi: 3.0.3
@@ -65,18 +62,8 @@ components:
 
 @pytest.fixture(scope="module")
 def styles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    root = tmp_path_factory.mktemp("styles")
-    spec = root / "styles.yaml"
-    spec.write_text(SPEC)
-    for relative, source in single_package("styles_pkg", read_api(spec, strict=True).api).items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(source)
-    sys.path.insert(0, str(root))
-    yield importlib.import_module("styles_pkg.client")
-    sys.path.remove(str(root))
-    for module in [m for m in sys.modules if m.split(".")[0] == "styles_pkg"]:
-        del sys.modules[module]
+    with generated_packages(tmp_path_factory.mktemp("styles")) as load:
+        yield load("styles_pkg", SPEC, strict=True)
 
 
 def sent(styles: Any, operation_id: str, **arguments: Any) -> httpx.Request:

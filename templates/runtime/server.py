@@ -44,7 +44,7 @@ from starlette.routing import Route
 from .models import to_wire
 from .stub_store import Store, decode_cursor, encode_cursor
 from .stub_synth import Synthesizer
-from .stub_table import Operation, Param, Reply, Resource
+from .stub_table import Operation, Param, Reply, Resource, is_json
 
 __all__ = ["Handler", "StubApp", "StubRequest", "serve_main"]
 
@@ -264,7 +264,7 @@ class StubApp(FastAPI):
                 400,
                 f"Invalid value for: body (expected Content-Type {body.content_type}, got {got})",
             )
-        if not _is_json(body.content_type):
+        if not is_json(body.content_type):
             return raw  # multipart and other media are accepted as they come
         try:
             return compiled.adapter(body.type).validate_json(raw)
@@ -615,12 +615,8 @@ def _prefer(header: str | None) -> dict[str, str]:
     return out
 
 
-def _is_json(media: str) -> bool:
-    return media == JSON or media.endswith("+json")
-
-
 def _same_media(got: str, declared: str) -> bool:
-    return got == declared.lower() or (_is_json(got) and _is_json(declared))
+    return got == declared.lower() or (is_json(got) and is_json(declared))
 
 
 def _specificity(path: str) -> tuple[tuple[int, str], ...]:

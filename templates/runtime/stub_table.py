@@ -18,7 +18,17 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal, Mapping
 
-__all__ = ["Body", "Operation", "Paging", "Param", "Parent", "Reply", "Resource", "load_operations"]
+__all__ = [
+    "Body",
+    "Operation",
+    "Paging",
+    "Param",
+    "Parent",
+    "Reply",
+    "Resource",
+    "is_json",
+    "load_operations",
+]
 
 Location = Literal["path", "query", "header", "cookie"]
 Role = Literal["create", "list", "read", "replace", "update", "delete"]
@@ -167,14 +177,15 @@ def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
     )
 
 
+def is_json(media: str) -> bool:
+    """`application/json` or a `+json` type (parameters such as `charset` aside)."""
+    bare = media.split(";")[0].strip().lower()
+    return bare == "application/json" or bare.endswith("+json")
+
+
 def _example_text(value: Any, content_type: str | None) -> str:
     """What answering with an example sends: JSON text, or a text example of
     another media type (`text/plain`, XML) as it is."""
-    media = (content_type or "").split(";")[0].strip().lower()
-    if (
-        isinstance(value, str)
-        and media
-        and not (media.endswith("/json") or media.endswith("+json"))
-    ):
+    if isinstance(value, str) and content_type and not is_json(content_type):
         return value
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -237,8 +237,8 @@ def _query_pairs(name: str, value: Any, style: Style) -> list[tuple[str, str]]:
     return [(name, _scalar(value))]
 
 
-def _header_text(value: Any, explode: bool) -> str:
-    """A header parameter (`simple` style): arrays and objects comma-separated."""
+def _simple_text(value: Any, explode: bool) -> str:
+    """A header or cookie parameter: arrays and objects comma-separated."""
     return ",".join(_texts(value, explode))
 
 
@@ -261,12 +261,6 @@ def _cookie_text(value: str, *, name: bool = False) -> str:
     """A cookie value, or with `name` a cookie name (without `=`), with what may not stand in it
     percent-encoded (spaces, quotes, commas, semicolons, backslashes, anything not ASCII)."""
     return quote(value, safe=_COOKIE_SAFE.replace("=", "") if name else _COOKIE_SAFE)
-
-
-def _cookie_value(value: Any) -> str:
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return ",".join(_scalar(item) for item in value)
-    return _scalar(value)
 
 
 def _json_default(value: Any) -> Any:
@@ -718,6 +712,25 @@ class _Base:
                 alternatives.append(" and ".join(dict.fromkeys(params)))
         return ", or ".join(dict.fromkeys(alternatives))
 
+    def _page_request(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        endpoint: Endpoint[Any],
+        path: str,
+        query: Mapping[str, Any] | None,
+        cursor: str | None,
+        headers: Mapping[str, Any] | None,
+        cookies: Mapping[str, Any] | None,
+        credentials: _Credentials,
+        options: RequestOptions,
+    ) -> httpx.Request:
+        """The request for the page at `cursor` of a list (None: the first page)."""
+        assert endpoint.paging is not None
+        url, params = endpoint.paging.request(self._base_url + path, query, cursor, self._next_url)
+        return self._build(
+            http, endpoint, url, params, NOT_GIVEN, None, headers, cookies, credentials, options
+        )
+
     def _build(
         self,
         http: httpx.Client | httpx.AsyncClient,
@@ -734,7 +747,7 @@ class _Base:
         styles = endpoint.styles
         if header_params:
             header_params = {
-                name: _header_text(
+                name: _simple_text(
                     value, styles.get(("header", name), _DEFAULT_STYLES["header"])[1]
                 )
                 for name, value in header_params.items()
@@ -944,7 +957,7 @@ def _cookie_header(
     if params:
         for name, value in params.items():
             if not isinstance(value, NotGiven) and value is not None:
-                cookies[name] = _cookie_value(value)
+                cookies[name] = _simple_text(value, False)
     if not cookies:
         return None
     pairs = (f"{_cookie_text(k, name=True)}={_cookie_text(v)}" for k, v in cookies.items())
@@ -1086,21 +1099,8 @@ class SyncBaseClient(_Base):
         credentials = self._credentials(endpoint)
 
         def fetch(cursor: str | None) -> Page[T]:
-            assert endpoint.paging is not None
-            url, params = endpoint.paging.request(
-                self._base_url + path, query, cursor, self._next_url
-            )
-            request = self._build(
-                self._http,
-                endpoint,
-                url,
-                params,
-                NOT_GIVEN,
-                None,
-                headers,
-                cookies,
-                credentials,
-                options,
+            request = self._page_request(
+                self._http, endpoint, path, query, cursor, headers, cookies, credentials, options
             )
             response = self._send(
                 request, endpoint.idempotent, self._retries(options), credentials.flow
@@ -1223,21 +1223,8 @@ class AsyncBaseClient(_Base):
         credentials = self._credentials(endpoint)
 
         async def fetch(cursor: str | None) -> Page[T]:
-            assert endpoint.paging is not None
-            url, params = endpoint.paging.request(
-                self._base_url + path, query, cursor, self._next_url
-            )
-            request = self._build(
-                self._http,
-                endpoint,
-                url,
-                params,
-                NOT_GIVEN,
-                None,
-                headers,
-                cookies,
-                credentials,
-                options,
+            request = self._page_request(
+                self._http, endpoint, path, query, cursor, headers, cookies, credentials, options
             )
             response = await self._send(
                 request, endpoint.idempotent, self._retries(options), credentials.flow
