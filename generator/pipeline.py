@@ -139,6 +139,9 @@ class Reading:
                 raise SpecError(problems) from None
 
     def close(self) -> None:
+        """Stop the worker, waiting for it: a pool left to stop on its own races
+        the interpreter's exit (`OSError: Bad file descriptor` from its wakeup
+        pipe). Validation still queued is cancelled; one under way is let finish."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
