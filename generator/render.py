@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,21 @@ from . import __version__
 from .layout import call, layout
 from .pytypes import literal
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def _templates() -> Path:
+    """The templates folder: inside the installed package, else the checkout's top-level one.
+
+    pyproject.toml maps the top-level `templates/` into the distribution as `generator/templates/`,
+    so an installed dixagen reads the same files that a checkout reads from beside `generator/`.
+    """
+    installed = resources.files(__package__) / "templates"
+    if installed.is_dir():
+        return Path(str(installed))
+    return Path(__file__).resolve().parent.parent / "templates"
+
+
+TEMPLATES = _templates()
 
 
 def _escape_text(text: str) -> str:
