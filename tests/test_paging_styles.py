@@ -228,3 +228,12 @@ def _credentials(client: Any) -> dict[str, str]:
         if all(n in accepted for n in names):
             return {n: "secret" for n in names}
     return {}
+
+
+def test_a_server_that_ignores_the_page_number_cannot_make_it_endless(client_module: ModuleType) -> None:
+    def same_page(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"total": 2, "widgets": [{"n": 1}, {"n": 2}]})
+
+    http = httpx.Client(transport=httpx.MockTransport(same_page))
+    with client_module.Client(http_client=http, base_url="http://pages.test") as client:
+        assert [w.n for w in _iter_method(client.pages)()] == [1, 2]
