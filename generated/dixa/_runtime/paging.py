@@ -21,8 +21,8 @@ The styles, chosen per operation by the generator:
 
 Pages are fetched lazily: nothing is sent until the first item is asked for,
 and the next page only once the current one is used up. A cursor that comes
-back a second time ends the iteration, so a server that repeats itself cannot
-make it endless.
+back a second time, or a page the same as the one before, ends the iteration,
+so a server that repeats itself cannot make it endless.
 """
 
 from __future__ import annotations
@@ -148,13 +148,17 @@ class SyncPager(Generic[T]):
     def pages(self) -> Iterator[Page[T]]:
         cursor: str | None = None
         seen: set[str] = set()
+        previous = b""
         while True:
             page = self._fetch(cursor)
+            if page.items and page.response.content == previous:
+                return  # the server ignores the cursor: the same page again
             yield page
             if page.next is None or page.next in seen:
                 return
             cursor = page.next
             seen.add(cursor)
+            previous = page.response.content
 
 
 class AsyncPager(Generic[T]):
@@ -171,10 +175,14 @@ class AsyncPager(Generic[T]):
     async def pages(self) -> AsyncIterator[Page[T]]:
         cursor: str | None = None
         seen: set[str] = set()
+        previous = b""
         while True:
             page = await self._fetch(cursor)
+            if page.items and page.response.content == previous:
+                return  # the server ignores the cursor: the same page again
             yield page
             if page.next is None or page.next in seen:
                 return
             cursor = page.next
             seen.add(cursor)
+            previous = page.response.content
