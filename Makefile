@@ -31,7 +31,7 @@ generate: $(STAMP)
 check: $(STAMP)
 	$(BIN)/dixagen generate --check
 
-test: $(STAMP) tests/npm/node_modules
+test: $(STAMP) $(GENERATED_STAMP) tests/npm/node_modules
 	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)

@@ -45,9 +45,18 @@ def test_documented_server_command_serves(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    # As written: no PYTHONPATH, from another folder; `make install` (and `make generate`,
+    # `make test`) put generated/ into the virtual environment.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    found = subprocess.run(
+        [sys.executable, "-c", "import dixa, sys; sys.stdout.write(dixa.__file__)"],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )
+    assert found.returncode == 0, f"dixa is not installed in {sys.prefix}: run `make install`\n{found.stderr}"
+    assert Path(found.stdout).resolve().is_relative_to(ROOT / "generated")
     server = subprocess.Popen(
         [sys.executable, "-m", "dixa.v1.server", "--port", str(port)],
-        cwd=tmp_path, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 60
