@@ -14,15 +14,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The generated distribution, installed editable (without its dependencies, which the dev extra
+# has), so that `.venv/bin/python -m dixa.v1.server` and `import dixa` work after `make generate`.
+GENERATED_STAMP := $(VENV)/.generated-stamp
+
+$(GENERATED_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --no-deps -e generated
+	touch $(GENERATED_STAMP)
+
+install: $(STAMP) $(GENERATED_STAMP)
 
 generate: $(STAMP)
 	$(BIN)/dixagen generate
+	@$(MAKE) --no-print-directory $(GENERATED_STAMP)
 
 check: $(STAMP)
 	$(BIN)/dixagen generate --check
 
-test: $(STAMP) tests/npm/node_modules
+test: $(STAMP) $(GENERATED_STAMP) tests/npm/node_modules
 	$(BIN)/python -m pytest -q -n auto
 
 bench: $(STAMP)

@@ -440,6 +440,7 @@ class _Builder:
         raw, doc, pointer = self._deref(raw, doc, pointer)
         raw = raw if isinstance(raw, dict) else {}
         response = Response(status=status, description=_text(raw.get("description")))
+        response.headers = [str(name) for name in _dict(raw, "headers")]
         content = _dict(raw, "content")
         if content:
             media_type = min(content, key=_media_rank)

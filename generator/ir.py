@@ -197,17 +197,26 @@ class Response:
     type: Type | None = None
     examples: dict[str, JsonValue] = field(default_factory=dict)
     envelope: str | None = None  # property that wraps the payload, e.g. "data"
+    headers: list[str] = field(default_factory=list)  # the response headers it declares, e.g. "Link"
+
+
+PagingStyle = Literal["page_key", "next_page_url", "cursor", "after_id", "link_header", "offset", "page_number"]
 
 
 @dataclass(kw_only=True)
 class Paging:
-    """How a list operation pages: the query parameter that takes the cursor and
-    where the next cursor is found in the response."""
+    """How a list operation pages (the styles are described in the runtime's
+    `paging.py`): the query parameter that takes the cursor, where the next
+    cursor or link is found in the answer, where its items are (an empty path:
+    the answer is the list), whether there are more (`has_more_path`) and the
+    item field whose value on the last item leads on (`item_id`)."""
 
-    style: Literal["page_key", "next_page_url"]
+    style: PagingStyle
     cursor_parameter: str
     next_path: list[str]
     items_path: list[str]
+    has_more_path: list[str] = field(default_factory=list)
+    item_id: str = ""
 
 
 @dataclass(kw_only=True)

@@ -35,6 +35,10 @@ _Loader.yaml_implicit_resolvers = {
 }
 
 
+# YAML 1.1's `=` (the "value" key type) resolves to a tag PyYAML has no constructor for;
+# in JSON data it can only mean the string "=" (`operator: =`).
+_Loader.add_constructor("tag:yaml.org,2002:value", lambda loader, node: loader.construct_scalar(node))
+
 _STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 

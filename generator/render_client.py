@@ -21,6 +21,7 @@ from .ir import (
     MapType,
     ObjectType,
     Operation,
+    Paging,
     Parameter,
     Primitive,
     Ref,
@@ -73,6 +74,10 @@ class _Method:
     path_expr: Node
     call_args: list[Node]
     endpoint: Assign  # `_CONST: Endpoint[...] = Endpoint(...)`
+    # The list operations whose answer is not the envelope of the items (other APIs' paging
+    # styles) page through an Endpoint of their own, which reads the items of each page.
+    page_const: str = ""
+    page_endpoint: Assign | None = None
     iter_signature: list[Node] = field(default_factory=list)
     iter_args: list[Node] = field(default_factory=list)
     iter_doc: str = ""
@@ -140,7 +145,8 @@ def _runtime_names(resource: _Resource) -> list[str]:
     names = {"AsyncResource", "SyncResource", "Endpoint", "RequestOptions"}
     names |= {"to_raw_response", "to_async_raw_response"}
     for method in resource.methods:
-        text = " ".join([flat(method.path_expr), flat(method.endpoint), *map(flat, method.signature)])
+        endpoints = [method.endpoint] + ([method.page_endpoint] if method.page_endpoint else [])
+        text = " ".join([flat(method.path_expr), *map(flat, endpoints), *map(flat, method.signature)])
         names |= {n for n in ("path_param", "Paging", "FileInput", "NOT_GIVEN", "NotGiven") if n in text}
     return sorted(names, key=lambda n: (not n.isupper(), n))
 
@@ -313,7 +319,9 @@ def _resources(api: Api, runtime: str, auth: _Auth) -> list[tuple[_Resource, lis
 def _imports(resource: _Resource, runtime: str) -> list[str]:
     """The standard-library and runtime imports a resource module uses, found in its annotations."""
     text = " ".join(
-        " ".join([m.returns, m.item, *map(flat, [*m.signature, *m.iter_signature])]) for m in resource.methods
+        " ".join([m.returns, m.item, *map(flat, [*m.signature, *m.iter_signature])])
+        + (" " + flat(m.page_endpoint) if m.page_endpoint else "")
+        for m in resource.methods
     )
 
     def uses(name: str) -> bool:
@@ -360,12 +368,22 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation, auth: _Auth) ->
         payload = _payload(api, success.type, success.envelope)
     returns = answer or (annotator.annotation(payload) if payload is not None else "None")
     security = auth.requirement(op.security) if op.security is not None else auth.default
+    items = _page_items(api, op, success.type if success and not answer else None)
+    # Dixa's styles: the method returns the enveloped items, and its Endpoint pages.
+    enveloped = (
+        items is not None
+        and op.paging is not None
+        and success is not None
+        and success.envelope is not None
+        and op.paging.items_path == [success.envelope]
+    )
     endpoint = _endpoint(
         op,
         None if returns == "None" else returns,
         success.envelope if success and not answer else None,
         answer,
         security if security != auth.default else None,
+        op.paging if enveloped else None,
     )
     call_args: list[Node] = []
     if any(p.location == "query" for p in others):
@@ -383,10 +401,17 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation, auth: _Auth) ->
         call_args=call_args,
         endpoint=Assign(f"{const}: Endpoint[{returns}]", endpoint),
     )
-    if op.paging is not None and isinstance(payload, ArrayType):
+    if op.paging is not None and items is not None:
+        if not enveloped:
+            listed = annotator.annotation(items)
+            method.page_const = const + "_PAGES"
+            method.page_endpoint = Assign(
+                f"{method.page_const}: Endpoint[{listed}]",
+                _endpoint(op, listed, None, None, security if security != auth.default else None, op.paging),
+            )
         cursor = op.paging.cursor_parameter
         kept = [p for p in ordered if p.name != cursor]
-        method.item = annotator.annotation(payload.items)
+        method.item = annotator.annotation(items.items)
         method.iter_signature = _keyword_only(["*", *(_parameter(api, p) for p in kept), _OPTIONS])
         method.iter_args = [
             _by_name(where, kept) for where in ("query", "header", "cookie") if any(p.location == where for p in kept)
@@ -450,6 +475,7 @@ def _endpoint(
     envelope: str | None,
     answer: str | None,
     security: tuple[tuple[str, ...], ...] | None,
+    paging: Paging | None = None,
 ) -> Node:
     args: list[Node] = [literal(op.method), literal(op.path), literal(op.operation_id)]
     if payload is not None:
@@ -469,8 +495,12 @@ def _endpoint(
     ]
     if styles:
         args.append(display("{", styles, head="styles="))
-    if op.paging is not None and payload is not None and payload.startswith("builtins.list["):
-        paging = op.paging
+    if paging is not None and payload is not None:
+        extra: list[Node] = []
+        if paging.has_more_path:
+            extra.append(display("(", [literal(k) for k in paging.has_more_path], head="has_more_path="))
+        if paging.item_id:
+            extra.append(f"item_id={literal(paging.item_id)}")
         args.append(
             call(
                 "paging=Paging",
@@ -478,6 +508,7 @@ def _endpoint(
                 literal(paging.cursor_parameter),
                 _tuple(paging.next_path),
                 _tuple(paging.items_path),
+                *extra,
             )
         )
     if security is not None:
@@ -519,6 +550,22 @@ def _path_param(parameter: Parameter) -> str:
     if (style, explode) == _DEFAULT_STYLES["path"]:
         return f"path_param({parameter.py_name})"
     return f"path_param({parameter.py_name}, {literal(style)}, {explode}, {literal(parameter.name)})"
+
+
+def _page_items(api: Api, op: Operation, type_: Type | None) -> ArrayType | None:
+    """The list type of the items of one page of a paged operation."""
+    if op.paging is None or type_ is None:
+        return None
+    node: Type | None = type_
+    for key in op.paging.items_path:
+        resolved = api.resolve(node) if node is not None else None
+        if not isinstance(resolved, ObjectType):
+            return None
+        node = next((p.type for p in resolved.properties if p.wire_name == key), None)
+    resolved = api.resolve(node) if node is not None else None
+    if isinstance(resolved, ArrayType):
+        return resolved
+    return None
 
 
 def _payload(api: Api, type_: Type, envelope: str | None) -> Type | None:

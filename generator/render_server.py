@@ -214,7 +214,8 @@ def _security(api: Api, op: Operation) -> list[list[list[str]]]:
 
 
 def _paging(op: Operation) -> dict[str, Any] | None:
-    if op.paging is None:
+    # The stub pages with a cursor or next link in the answer's body (Dixa's styles).
+    if op.paging is None or op.paging.style not in ("page_key", "next_page_url") or op.paging.items_path != ["data"]:
         return None
     query = [p.name for p in op.parameters if p.location == "query"]
     limit = next((name for name in PAGE_SIZE_PARAMETERS if name in query), None)

