@@ -15,6 +15,8 @@ from .diagnostics import Diagnostic
 from .format import Formatting, start_early
 from .package import ApiPackage, distribution, single_package, static_paths
 from .pipeline import Reading
+from .changelog import FILE as CHANGELOG
+from .changelog import changelog, release_date
 from .release import Version, read_previous, release_version
 
 
@@ -81,7 +83,8 @@ def project_files(
             for api_name, spec_path in config.apis.items()
         ]
         previous = read_previous(config.out, config.package)
-        release = release_version(config.version, previous, {entry.name: entry.api for entry in entries})
+        apis = {entry.name: entry.api for entry in entries}
+        release = release_version(config.version, previous, apis, config.package)
         files = distribution(
             distribution=config.distribution,
             package=config.package,
@@ -89,12 +92,20 @@ def project_files(
             description=config.description,
             apis=entries,
         )
+        files[CHANGELOG] = changelog(_read(config.out / CHANGELOG), release, config.distribution, release_date())
         with Formatting(files, static_paths(files, config.package)) as formatting:
             for loaded in reading.finish().values():
                 warn(loaded.warnings)
             formatted = formatting.result()
     inform(f"version {release.version} ({release.reason})")
     return config.out, formatted
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def spec_files(

@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
 
 from .diagnostics import SpecError
-from .diff import KINDS, diff_apis
+from .diff import KINDS, Change, diff_apis
 from .ir import Api
 from .pipeline import read_api
 
@@ -110,6 +110,11 @@ def read_previous(out: Path, package: str) -> Previous | None:
 class Release:
     version: str
     reason: str  # one line for the person generating: why this version
+    previous: str | None = None  # the version the output had, if any
+    # What raised it, per API: the diff's changes, or an empty list for an API added or removed.
+    changes: dict[str, list[Change]] = field(default_factory=dict)
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
 
 
 _WHY = {
@@ -119,8 +124,7 @@ _WHY = {
 }
 
 
-def _change_bump(old: Api, new: Api) -> Bump:
-    changes = diff_apis(old, new)
+def _change_bump(changes: list[Change]) -> Bump:
     if any(KINDS[change.kind].level == "ERR" for change in changes):
         return Bump.MAJOR
     if any(not change.kind.endswith("-description-changed") for change in changes):
@@ -128,32 +132,41 @@ def _change_bump(old: Api, new: Api) -> Bump:
     return Bump.PATCH
 
 
-def _api_bump(previous: Previous, name: str, api: Api) -> Bump:
+def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bump, list[Change] | None]:
+    """How far one API's changes raise the version, and the changes (None where unchanged)."""
     if name not in previous.hashes:
-        return Bump.MINOR
+        return Bump.MINOR, []
     if previous.hashes[name] == api.spec_sha256:
-        return Bump.NONE
+        return Bump.NONE, None
     try:
         old = read_api(previous.specs[name], strict=False, validate=False).api
     except (SpecError, OSError):
-        return Bump.MAJOR
-    return _change_bump(old, api)
+        return Bump.MAJOR, []
+    module = f"{package}.{name}"
+    changes = diff_apis(old, api, old_package=module, new_package=module)
+    return _change_bump(changes), changes
 
 
-def release_version(floor: str, previous: Previous | None, apis: dict[str, Api]) -> Release:
+def release_version(floor: str, previous: Previous | None, apis: dict[str, Api], package: str = "api") -> Release:
     """The version to generate as: the previous one raised by the specs' changes,
-    and never below `floor`."""
+    and never below `floor`. `package` names the generated modules in the changes."""
     least = Version.parse(floor, "[tool.dixagen] version")
     if previous is None:
         return Release(str(least), "the first generation: [tool.dixagen] version")
-    bumps = {name: Bump.MAJOR for name in sorted(set(previous.hashes) - set(apis))}
+    removed = tuple(sorted(set(previous.hashes) - set(apis)))
+    added = tuple(sorted(set(apis) - set(previous.hashes)))
+    bumps = {name: Bump.MAJOR for name in removed}
+    changes: dict[str, list[Change]] = {}
     for name, api in apis.items():
-        bumps[name] = _api_bump(previous, name, api)
+        bumps[name], found = _api_bump(previous, name, api, package)
+        if found is not None and name not in added:
+            changes[name] = found
     bump = max(bumps.values(), default=Bump.NONE)
     derived = previous.version.raised(bump)
+    was = str(previous.version)
     if least > derived:
-        return Release(str(least), "raised by hand: [tool.dixagen] version")
+        return Release(str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed)
     if bump is Bump.NONE:
-        return Release(str(derived), "the specs did not change")
+        return Release(str(derived), "the specs did not change", was)
     changed = ", ".join(name for name, b in bumps.items() if b is not Bump.NONE)
-    return Release(str(derived), f"was {previous.version}; {_WHY[bump]} in {changed}")
+    return Release(str(derived), f"was {was}; {_WHY[bump]} in {changed}", was, changes, added, removed)

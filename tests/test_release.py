@@ -156,3 +156,33 @@ def test_a_malformed_configured_version_is_a_usage_error(tmp_path: Path) -> None
 )
 def test_semantic_version_rules(start: str, bump: Bump, expected: str) -> None:
     assert str(Version.parse(start, "test").raised(bump)) == expected
+
+
+def test_the_changelog_gains_a_section_per_version_breaking_changes_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    changelog = tmp_path / "out" / "CHANGELOG.md"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    _generate(tmp_path, SPEC)
+    first = changelog.read_text()
+    assert "## 1.0.0 (2026-01-01)\n\nThe first version this changelog records." in first
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767312000")  # 2026-01-02
+    _generate(tmp_path, _edit("addition"))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767398400")  # 2026-01-03
+    both = {**_edit("addition"), "components": _edit("breaking")["components"]}
+    assert _generate(tmp_path, both)[0] == "2.0.0"
+    text = changelog.read_text()
+    newest, middle, oldest = (text.index(f"## {v} ") for v in ("2.0.0", "1.1.0", "1.0.0"))
+    assert newest < middle < oldest
+    assert text.endswith(first[first.index("## 1.0.0"):])  # earlier sections are kept as written
+    section = text[newest:middle]
+    assert section.startswith("## 2.0.0 (2026-01-03)\n\nFrom 1.1.0: breaking changes in v1.")
+    breaking = section.index("### Breaking changes: calling code must change")
+    assert "`response-property-removed`" in section[breaking:]
+    assert "Python: `pets.v1.models.Pet.name" in section[breaking:]
+    assert "GET /pets/{id}" in text[middle:oldest] and "operation-added" in text[middle:oldest]
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767484800")  # a later day changes nothing: no new version
+    _generate(tmp_path, both)
+    assert changelog.read_text() == text
