@@ -49,7 +49,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(ROOT / name, source / name)
     for name in ("generator", "templates"):
         shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
-    built = _run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", dist, source, cwd=dist)
+    # The sdist first, then the wheel from the sdist (as `python -m build` does): both must be whole.
+    built = _run(sys.executable, "-m", "build", "--no-isolation", "--outdir", dist, source, cwd=dist)
     assert built.returncode == 0, built.stderr
     (found,) = dist.glob("dixagen-*.whl")
     return found
