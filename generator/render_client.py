@@ -9,6 +9,8 @@ expression of each method, and which endpoints page.
 
 from __future__ import annotations
 
+import builtins
+import keyword
 import re
 from dataclasses import dataclass, field
 
@@ -39,6 +41,10 @@ from .render import ENV, header
 _TAKEN_CLASS_NAMES = frozenset(
     {"Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse", "Endpoint", "Paging"}
 )
+# What every resource module imports from the runtime.
+_RUNTIME_RESOURCE_NAMES = frozenset({"AsyncResource", "SyncResource", "Endpoint", "RequestOptions"})
+# What a resource module imports from the runtime where its methods use it.
+_RUNTIME_HELPERS = frozenset({"path_param", "Paging", "FileInput", "NOT_GIVEN", "NotGiven"})
 _INPUT_STRING_FORMATS = {"date-time": "datetime | str", "date": "date | str", "uuid": "UUID | str"}
 # The per-call options (`extra_headers`, `timeout`, `max_retries`) every method
 # takes, typed by the runtime's `RequestOptions`. They reach the runtime as one
@@ -142,12 +148,12 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
 
 def _runtime_names(resource: _Resource) -> list[str]:
     """What a resource module imports from the runtime's client module: only what it uses."""
-    names = {"AsyncResource", "SyncResource", "Endpoint", "RequestOptions"}
+    names = set(_RUNTIME_RESOURCE_NAMES)
     names |= {"to_raw_response", "to_async_raw_response"}
     for method in resource.methods:
         endpoints = [method.endpoint] + ([method.page_endpoint] if method.page_endpoint else [])
         text = " ".join([flat(method.path_expr), *map(flat, endpoints), *map(flat, method.signature)])
-        names |= {n for n in ("path_param", "Paging", "FileInput", "NOT_GIVEN", "NotGiven") if n in text}
+        names |= {n for n in _RUNTIME_HELPERS if n in text}
     return sorted(names, key=lambda n: (not n.isupper(), n))
 
 
@@ -298,15 +304,36 @@ def _usage(auth: _Auth, resources: list[_Resource]) -> list[str]:
     return lines
 
 
+def _class_names(cls: str) -> set[str]:
+    """The classes a resource `cls` defines."""
+    return {cls, f"Async{cls}", f"{cls}WithRawResponse", f"Async{cls}WithRawResponse"}
+
+
+def _resource_class(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or `wantedResource` (numbered if need be) where one of its classes would be no
+    valid name, or would shadow a name its module or the client module imports, defines or takes."""
+    reserved = _TAKEN_CLASS_NAMES | _RUNTIME_RESOURCE_NAMES | _RUNTIME_HELPERS | taken
+
+    def clashes(cls: str) -> bool:
+        return keyword.iskeyword(cls) or cls in dir(builtins) or bool(_class_names(cls) & reserved)
+
+    if not wanted[0].isdigit() and not clashes(wanted):
+        return wanted
+    cls, number = f"{wanted}Resource", 2
+    while clashes(cls):
+        cls, number = f"{wanted}Resource{number}", number + 1
+    return cls
+
+
 def _resources(api: Api, runtime: str, auth: _Auth) -> list[tuple[_Resource, list[str]]]:
     grouped: dict[str, list[Operation]] = {}
     for operation in api.operations:
         grouped.setdefault(operation.resource, []).append(operation)
     out = []
+    taken: set[str] = set()  # every resource's classes meet in client/__init__.py
     for attribute, operations in grouped.items():
-        cls = pascal(attribute) or "Api"
-        if cls in _TAKEN_CLASS_NAMES or cls[0].isdigit():
-            cls += "Resource"
+        cls = _resource_class(pascal(attribute) or "Api", taken)
+        taken |= _class_names(cls)
         annotator = ModelsAnnotator(api)
         methods = [_method(api, annotator, op, auth) for op in operations]
         tags = sorted({op.tags[0] for op in operations if op.tags})

@@ -16,6 +16,8 @@ bare value), and rendering the IR directly is an order of magnitude faster.
 
 from __future__ import annotations
 
+import builtins
+import keyword
 import math
 import re
 from collections import defaultdict
@@ -169,20 +171,24 @@ def _module_doc(api: Api, name: str) -> str:
 # -- where each type goes ------------------------------------------------------------
 
 
+# Module names that would shadow what models/__init__.py imports, defines or calls.
+_RESERVED_MODULES = frozenset(
+    {SHARED, ALIASES, "__init__", "annotations", "validate", "to_wire", "typing", "SchemaRegistry", "SCHEMAS"}
+) | frozenset(dir(builtins))
+
+
+def _module_name(resource: str) -> str:
+    """The module of a resource's models: its name, with `_` added where that would shadow a name."""
+    return resource + "_" if resource in _RESERVED_MODULES or keyword.iskeyword(resource) else resource
+
+
 def _placement(api: Api) -> dict[str, str]:
     """Type name → module: the resource of the only tag that uses it, else `shared`."""
     users: dict[str, set[str]] = defaultdict(set)
     for operation in api.operations:
         for name in api.reachable(operation.types()):
             users[name].add(operation.resource)
-    # Module names that would shadow what models/__init__.py imports or defines.
-    reserved = {SHARED, ALIASES, "__init__", "annotations", "validate", "to_wire", "typing"}
-    placement = {
-        name: (next(iter(users[name])) if len(users[name]) == 1 else SHARED)
-        if not (len(users[name]) == 1 and next(iter(users[name])) in reserved)
-        else SHARED
-        for name in api.types
-    }
+    placement = {name: (_module_name(next(iter(users[name]))) if len(users[name]) == 1 else SHARED) for name in api.types}
     # A parent class is imported at run time by its children's modules: it
     # lives with them, or in `shared`, which imports no other class module.
     moved = True
