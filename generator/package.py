@@ -90,7 +90,14 @@ def single_package(package: str, api: Api) -> dict[str, str]:
 
 
 def distribution(
-    *, distribution: str, package: str, version: str, description: str, apis: list[ApiPackage]
+    *,
+    distribution: str,
+    package: str,
+    version: str,
+    description: str,
+    apis: list[ApiPackage],
+    license: str = "MIT",
+    urls: dict[str, str] | None = None,
 ) -> dict[str, str]:
     files = runtime_files(package)
     named = [(a.name, a.api) for a in apis]
@@ -113,7 +120,7 @@ def distribution(
     )
     credentials = {entry.name: credential_arguments(f"{package}/{entry.name}", entry.api) for entry in apis}
     files["pyproject.toml"] = ENV.get_template("package/pyproject.toml.jinja").render(
-        header=header("the specs in specs/"), **common
+        header=header("the specs in specs/"), license=license, urls=sorted((urls or {}).items()), **common
     )
     files["README.md"] = ENV.get_template("package/README.md.jinja").render(
         header_text=header("the specs in specs/").lstrip("# "),

@@ -29,6 +29,8 @@ class ProjectConfig:
     version: str
     description: str
     apis: dict[str, Path]
+    license: str = "MIT"  # an SPDX expression, the generated distribution's licence
+    urls: dict[str, str] | None = None  # [project.urls] of the generated distribution
 
 
 def load_config(root: Path) -> ProjectConfig:
@@ -56,6 +58,8 @@ def load_config(root: Path) -> ProjectConfig:
         version=version,
         description=str(section.get("description", "Typed Python SDK for the Dixa APIs.")),
         apis={str(k): root / str(v) for k, v in section["apis"].items()},
+        license=str(section.get("license", "MIT")),
+        urls={str(k): str(v) for k, v in section.get("urls", {}).items()},
     )
 
 
@@ -91,6 +95,8 @@ def project_files(
             version=release.version,
             description=config.description,
             apis=entries,
+            license=config.license,
+            urls=config.urls or {},
         )
         files[CHANGELOG] = changelog(_read(config.out / CHANGELOG), release, config.distribution, release_date())
         with Formatting(files, static_paths(files, config.package)) as formatting:

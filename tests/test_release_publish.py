@@ -90,12 +90,15 @@ def test_make_release_publishes_an_installable_distribution_once(index: tuple[st
     assert installed.returncode == 0, installed.stderr[-3000:]
     imported = subprocess.run(
         [str(env_dir / "bin" / "python"), "-c",
-         "import dixa, dixa.v1, dixa.beta, dixa.integrations; print(dixa.__version__, dixa.v1.__file__)"],
+         "import dixa, dixa.v1, dixa.beta, dixa.integrations; from importlib.metadata import metadata; "
+         "m = metadata('dixa-sdk'); print(dixa.__version__, dixa.v1.__file__, m['License-Expression'], "
+         "m['Project-URL'].replace(' ', ''))"],
         cwd=tmp_path, env=user, capture_output=True, text=True, timeout=120,
     )
     assert imported.returncode == 0, imported.stderr[-3000:]
-    found_version, where = imported.stdout.split()
+    found_version, where, licence, url = imported.stdout.split()
     assert found_version == version
+    assert (licence, url) == ("MIT", "Documentation,https://docs.dixa.io/")  # [tool.dixagen] license and urls
     assert Path(where).is_relative_to(env_dir)
 
     again = _release(url, tmp_path / "again")
