@@ -27,6 +27,7 @@ from typing import Any
 from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Primitive, Property, Ref, Type, UnionType
 from .layout import Annotated, Assign, Chain, Node, call, display, flat, import_from, subscript, union
 from .pytypes import Annotator, literal, string
+from .passes.enums import VALUES_PATTERN
 from .render import ENV, header
 
 SHARED = "shared"
@@ -43,7 +44,7 @@ class _Field:
 class _Class:
     py_name: str
     base: str
-    doc: str
+    doc: str | None
     tag: list[Assign] = field(default_factory=list)  # the class variables naming its tag
     fields: list[_Field] = field(default_factory=list)
 
@@ -52,7 +53,7 @@ class _Class:
 class _Enum:
     py_name: str
     base: str
-    doc: str
+    doc: str | None
     members: list[Assign]
 
 
@@ -60,7 +61,7 @@ class _Enum:
 class _Alias:
     py_name: str
     value: Node
-    doc: str
+    doc: str | None
     depends: set[str] = field(default_factory=set)
     recursive: bool = False  # part of a cycle of aliases: a TypeAliasType, evaluated on first use
 
@@ -220,15 +221,29 @@ def _parents_first(api: Api) -> list[NamedType]:
 # -- classes, fields, aliases ----------------------------------------------------------
 
 
-def _doc_of(named: NamedType) -> str:
+def _doc_of(named: NamedType) -> str | None:
+    """The spec's own words on a schema, or None: no docstring rather than filler.
+
+    An enum's `values: [..]` list is left out: its members say it.
+    """
     text = named.description or ""
+    if isinstance(named.type, EnumType):
+        text = VALUES_PATTERN.sub("", text).strip(" \t\n.,;:")
     if named.title and named.title != named.name and named.title not in text:
         text = f"{named.title}. {text}".strip()
-    if not text:
-        text = f"The `{named.name}` schema." if named.component else f"`{named.name}`, an inline schema of the spec."
     if named.deprecated:
-        text = "Deprecated. " + text
-    return text
+        text = f"Deprecated. {text}".strip()
+    return text or None
+
+
+def _without_values(api: Api, type_: Type, text: str | None) -> str | None:
+    """A field's description without the `values: [..]` its enum already lists."""
+    resolved = api.resolve(type_)
+    if isinstance(resolved, ArrayType):
+        resolved = api.resolve(resolved.items)
+    if text and isinstance(resolved, EnumType):
+        text = VALUES_PATTERN.sub("", text).strip(" \t\n.,;:")
+    return text or None
 
 
 def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
@@ -285,7 +300,7 @@ def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
     elif arguments:
         annotator.needs.add("Field")
         value = call("Field", *arguments)
-    doc = prop.description
+    doc = _without_values(annotator.api, prop.type, prop.description)
     if prop.read_only or prop.write_only:
         direction = "Read-only: set by the server." if prop.read_only else "Write-only: never sent back."
         doc = f"{direction} {doc or ''}".strip()

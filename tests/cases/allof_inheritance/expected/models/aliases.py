@@ -19,7 +19,6 @@ AnyAnimal: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("kind", {"bird": Bird, "fish": Fish}),
 ]
-"""The `AnyAnimal` schema."""
 
 
 Renamed: TypeAlias = Pet

@@ -9,8 +9,6 @@ __all__ = ["Beagle", "Dog", "Hound", "Puppy"]
 
 
 class Hound(DixaModel):
-    """The `Hound` schema."""
-
     nose: float | None = None
 
 

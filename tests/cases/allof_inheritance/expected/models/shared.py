@@ -22,8 +22,6 @@ __all__ = [
 
 
 class Pet(DixaModel):
-    """The `Pet` schema."""
-
     name: str
     tag: str | None = None
 
@@ -47,8 +45,6 @@ class FromUnion(DixaModel):
 
 
 class LoopPart(DixaModel):
-    """The `LoopPart` schema."""
-
     value: str | None = None
 
 
@@ -84,6 +80,4 @@ class Retyped(DixaModel):
 
 
 class Timestamps(DixaModel):
-    """The `Timestamps` schema."""
-
     created: DateTime | None = None

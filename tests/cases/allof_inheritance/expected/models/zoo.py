@@ -11,8 +11,6 @@ __all__ = ["Animal", "Bird", "Fish"]
 
 
 class Animal(DixaModel):
-    """The `Animal` schema."""
-
     kind: str
     legs: int | None = None
 
@@ -28,8 +26,6 @@ class Bird(Animal, TaggedModel):
 
 
 class Fish(Animal, TaggedModel):
-    """The `Fish` schema."""
-
     __wire_tag__: ClassVar[str] = "fish"
     __tag_field__: ClassVar[str] = "kind"
 

@@ -11,8 +11,6 @@ __all__ = ["Bird", "Cat", "Dog", "Fish", "ShapeOption2"]
 
 
 class Bird(TaggedModel):
-    """The `Bird` schema."""
-
     __wire_tag__: ClassVar[str] = "Bird"
     __tag_field__: ClassVar[str] = "kind"
 
@@ -21,8 +19,6 @@ class Bird(TaggedModel):
 
 
 class Cat(TaggedModel):
-    """The `Cat` schema."""
-
     __wire_tag__: ClassVar[str] = "cat"
     __tag_field__: ClassVar[str] = "pet_type"
 
@@ -33,8 +29,6 @@ class Cat(TaggedModel):
 
 
 class Dog(TaggedModel):
-    """The `Dog` schema."""
-
     __wire_tag__: ClassVar[str] = "dog"
     __tag_field__: ClassVar[str] = "pet_type"
 
@@ -45,8 +39,6 @@ class Dog(TaggedModel):
 
 
 class Fish(TaggedModel):
-    """The `Fish` schema."""
-
     __wire_tag__: ClassVar[str] = "Fish"
     __tag_field__: ClassVar[str] = "kind"
 
@@ -55,6 +47,4 @@ class Fish(TaggedModel):
 
 
 class ShapeOption2(DixaModel):
-    """`ShapeOption2`, an inline schema of the spec."""
-
     radius: float

@@ -7,8 +7,6 @@ __all__ = ["Tricky"]
 
 
 class Tricky(OpenEnum):
-    """The `Tricky` schema."""
-
     VALUE_0 = '"""'
     VALUE_1 = "'''"
     VALUE_2 = "\\"

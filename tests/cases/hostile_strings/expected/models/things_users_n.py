@@ -9,8 +9,6 @@ __all__ = ["Def", "Thing"]
 
 
 class Def(OpenEnum):
-    """values: [\"\"\", '''\\, {{ x }}, a\\nb]"""
-
     VALUE_0 = "\\"
     X = "{{ x }}"
     A_NB = "a\\nb"
@@ -28,4 +26,3 @@ class Thing(DixaModel):
         default=5, validation_alias="line\nbreak", serialization_alias="line\nbreak"
     )
     def_: Def | None = Field(default=None, validation_alias="def", serialization_alias="def")
-    """values: [\"\"\", '''\\, {{ x }}, a\\nb]"""

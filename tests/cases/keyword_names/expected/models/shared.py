@@ -11,8 +11,6 @@ __all__ = ["Class", "FieldModel", "NoneModel"]
 
 
 class NoneModel(OpenEnum):
-    """The `None` schema."""
-
     NONE = "None"
     TRUE = "True"
     CLASS = "class"
@@ -23,14 +21,10 @@ class NoneModel(OpenEnum):
 
 
 class FieldModel(DixaModel):
-    """The `Field` schema."""
-
     self: str | None = None
 
 
 class Class(DixaModel):
-    """The `class` schema."""
-
     from_: str | None = Field(default=None, validation_alias="from", serialization_alias="from")
     import_: int | None = Field(
         default=None, validation_alias="import", serialization_alias="import"

@@ -9,16 +9,12 @@ __all__ = ["Counts", "FreeForm", "Mixed", "Nested"]
 
 
 Counts: TypeAlias = dict[str, int]
-"""The `Counts` schema."""
 
 
 FreeForm: TypeAlias = dict[str, Any]
-"""The `FreeForm` schema."""
 
 
 Mixed: TypeAlias = Literal[1, "one", True] | float
-"""The `Mixed` schema."""
 
 
 Nested: TypeAlias = dict[str, NestedValue]
-"""The `Nested` schema."""

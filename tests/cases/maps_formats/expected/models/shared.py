@@ -22,8 +22,6 @@ __all__ = [
 
 
 class Codes(OpenEnum):
-    """The `Codes` schema."""
-
     USER = "user"
     USER_2 = "USER"
     VALUE_2 = ""
@@ -34,23 +32,17 @@ class Codes(OpenEnum):
 
 
 class Levels(OpenIntEnum):
-    """The `Levels` schema."""
-
     VALUE_0 = 0
     VALUE_10 = 10
     VALUE_20 = 20
 
 
 class Status(OpenEnum):
-    """`Status`, an inline schema of the spec."""
-
     OPEN = "open"
     CLOSED = "closed"
 
 
 class Account(DixaModel):
-    """The `Account` schema."""
-
     id: str | None = None
     """Read-only: set by the server."""
     password: str | None = None
@@ -70,12 +62,10 @@ class Account(DixaModel):
 
 
 class AccountOptions(DixaModel):
-    """`AccountOptions`, an inline schema of the spec."""
+    pass
 
 
 class Formats(DixaModel):
-    """The `Formats` schema."""
-
     day: date | None = None
     at: DateTime | None = None
     id: UUID | None = None
@@ -89,18 +79,14 @@ class Formats(DixaModel):
 
 
 class NestedValue(DixaModel):
-    """`NestedValue`, an inline schema of the spec."""
-
     score: float | None = None
 
 
 class OldThing(DixaModel):
-    """Deprecated. The `OldThing` schema."""
+    """Deprecated."""
 
     x: str | None = None
 
 
 class WithExtras(DixaModel):
-    """The `WithExtras` schema."""
-
     id: str | None = None

@@ -29,7 +29,6 @@ BulkActionOutcomeBulkErrorUUID: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkActionOutcome_BulkError_UUID` schema."""
 
 
 BulkError: TypeAlias = Annotated[
@@ -38,4 +37,3 @@ BulkError: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"NotFound": NotFound1, "Validation": Validation}),
 ]
-"""The `BulkError` schema."""

@@ -21,8 +21,6 @@ __all__ = [
 
 
 class BulkActionFailureBulkErrorUUID(TaggedModel):
-    """The `BulkActionFailure_BulkError_UUID` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
@@ -36,8 +34,6 @@ class BulkActionFailureBulkErrorUUID(TaggedModel):
 
 
 class BulkActionSuccessBulkErrorUUID(TaggedModel):
-    """The `BulkActionSuccess_BulkError_UUID` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
@@ -51,8 +47,6 @@ class BulkActionSuccessBulkErrorUUID(TaggedModel):
 
 
 class NotFound(DixaModel):
-    """The `NotFound` schema."""
-
     message: str
 
 
@@ -70,8 +64,6 @@ class NotFound1(TaggedModel):
 
 
 class Validation(TaggedModel):
-    """The `Validation` schema."""
-
     __wire_tag__: ClassVar[str] = "Validation"
     __tag_field__: ClassVar[str] = "type"
 

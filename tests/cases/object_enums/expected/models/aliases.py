@@ -7,12 +7,9 @@ __all__ = ["ExposedPorts", "Shape", "Volumes"]
 
 
 ExposedPorts: TypeAlias = dict[str, Any]
-"""`ExposedPorts`, an inline schema of the spec."""
 
 
 Shape: TypeAlias = Literal["x"] | list[Any] | dict[str, Any]
-"""`Shape`, an inline schema of the spec."""
 
 
 Volumes: TypeAlias = dict[str, Any]
-"""`Volumes`, an inline schema of the spec."""

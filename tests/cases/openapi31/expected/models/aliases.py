@@ -7,4 +7,3 @@ __all__ = ["ItemEither"]
 
 
 ItemEither: TypeAlias = str | int
-"""`ItemEither`, an inline schema of the spec."""

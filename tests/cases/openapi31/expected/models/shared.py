@@ -14,8 +14,6 @@ __all__ = ["Item", "Legacy"]
 
 
 class Item(DixaModel):
-    """The `Item` schema."""
-
     kind: Literal["item"]
     version: Literal[2] | None = None
     name: str
@@ -27,8 +25,6 @@ class Item(DixaModel):
 
 
 class Legacy(DixaModel):
-    """The `Legacy` schema."""
-
     value: str | None = None
     parent: Item | None = None
     """siblings of $ref are allowed in 3.1"""

@@ -18,62 +18,42 @@ __all__ = [
 
 
 class Leaf(OpenEnum):
-    """`Leaf`, an inline schema of the spec."""
-
     A = "a"
     B = "b"
 
 
 class Error(DixaModel):
-    """The `Error` schema."""
-
     message: str | None = None
 
 
 class GetPetsFilter(DixaModel):
-    """`GetPetsFilter`, an inline schema of the spec."""
-
     color: str | None = None
 
 
 class GetPetsResponse206(DixaModel):
-    """`GetPetsResponse206`, an inline schema of the spec."""
-
     partial: "list[Pet] | None" = None
 
 
 class Pet(DixaModel):
-    """The `Pet` schema."""
-
     name: str
 
 
 class PostPetsBody(DixaModel):
-    """`PostPetsBody`, an inline schema of the spec."""
-
     name: str | None = None
 
 
 class PostPetsPetIdRawResponse200(DixaModel):
-    """`PostPetsPetIdRawResponse200`, an inline schema of the spec."""
-
     deep: "PostPetsPetIdRawResponse200Deep | None" = None
 
 
 class PostPetsPetIdRawResponse200Deep(DixaModel):
-    """`PostPetsPetIdRawResponse200Deep`, an inline schema of the spec."""
-
     deeper: "list[PostPetsPetIdRawResponse200DeepDeeperItem] | None" = None
 
 
 class PostPetsPetIdRawResponse200DeepDeeperItem(DixaModel):
-    """`PostPetsPetIdRawResponse200DeepDeeperItem`, an inline schema of the spec."""
-
     leaf: Leaf | None = None
 
 
 class PutPetsPetIdPhotoBody(DixaModel):
-    """`PutPetsPetIdPhotoBody`, an inline schema of the spec."""
-
     file: bytes | None = None
     caption: str | None = None

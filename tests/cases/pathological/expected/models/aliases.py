@@ -7,28 +7,21 @@ __all__ = ["BadPattern", "Cycle", "CycleA", "CycleB", "RefLoop", "RefLoop2", "Se
 
 
 BadPattern: TypeAlias = str
-"""The `BadPattern` schema."""
 
 
 Cycle: TypeAlias = Any
-"""The `Cycle` schema."""
 
 
 CycleA: TypeAlias = Any
-"""The `CycleA` schema."""
 
 
 CycleB: TypeAlias = CycleA
-"""The `CycleB` schema."""
 
 
 RefLoop: TypeAlias = Any
-"""The `RefLoop` schema."""
 
 
 RefLoop2: TypeAlias = RefLoop
-"""The `RefLoop2` schema."""
 
 
 Self: TypeAlias = str
-"""The `Self` schema."""

@@ -9,8 +9,6 @@ __all__ = ["EmptyName"]
 
 
 class EmptyName(DixaModel):
-    """The `Empty name` schema."""
-
     field: str | None = Field(default=None, validation_alias="", serialization_alias="")
     field_2: int | None = Field(default=None, validation_alias="__", serialization_alias="__")
     field_3: str | None = Field(default=None, validation_alias="ÄÖÜ", serialization_alias="ÄÖÜ")

@@ -75,8 +75,6 @@ __all__ = [
 
 
 class Huge(OpenEnum):
-    """The `Huge` schema."""
-
     VALUE_0 = "value-0"
     VALUE_1 = "value-1"
     VALUE_2 = "value-2"
@@ -3080,8 +3078,6 @@ class Huge(OpenEnum):
 
 
 class Model(OpenEnum):
-    """The `名前` schema."""
-
     VALUE_0 = "é"
     VALUE_1 = "名前"
     VALUE_2 = "ß"
@@ -3091,378 +3087,252 @@ class Model(OpenEnum):
 
 
 class Model123(DixaModel):
-    """The `123` schema."""
-
     field_1: str | None = Field(default=None, validation_alias="1", serialization_alias="1")
 
 
 class Deep(DixaModel):
-    """The `Deep` schema."""
-
     n: "DeepN | None" = None
 
 
 class DeepN(DixaModel):
-    """`DeepN`, an inline schema of the spec."""
-
     n: "DeepNN | None" = None
 
 
 class DeepNN(DixaModel):
-    """`DeepNN`, an inline schema of the spec."""
-
     n: "DeepNNN | None" = None
 
 
 class DeepNNN(DixaModel):
-    """`DeepNNN`, an inline schema of the spec."""
-
     n: "DeepNNNN | None" = None
 
 
 class DeepNNNN(DixaModel):
-    """`DeepNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNN | None" = None
 
 
 class DeepNNNNN(DixaModel):
-    """`DeepNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNN | None" = None
 
 
 class DeepNNNNNN(DixaModel):
-    """`DeepNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNN | None" = None
 
 
 class DeepNNNNNNN(DixaModel):
-    """`DeepNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None" = None
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(DixaModel):
-    """`DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN`, an inline schema of the spec."""
-
     n: str | None = None
 
 
 class Class(DixaModel):
-    """The `class` schema."""
-
     for_: str | None = Field(default=None, validation_alias="for", serialization_alias="for")
 
 
 class NCD(DixaModel):
-    """The `Ünïcödé` schema."""
-
     x: str | None = None

@@ -24,11 +24,9 @@ __all__ = [
 
 
 EntryList = TypeAliasType("EntryList", "list[Entry]")
-"""The `EntryList` schema."""
 
 
 Entry = TypeAliasType("Entry", "Folder | EntryList")
-"""The `Entry` schema."""
 
 
 Expression: TypeAlias = Annotated[
@@ -37,7 +35,6 @@ Expression: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"And": And, "Leaf": Leaf}),
 ]
-"""The `Expression` schema."""
 
 
 Labels = TypeAliasType("Labels", "dict[str, Labels]")
@@ -45,7 +42,6 @@ Labels = TypeAliasType("Labels", "dict[str, Labels]")
 
 
 NestedMap = TypeAliasType("NestedMap", "dict[str, Nested]")
-"""The `NestedMap` schema."""
 
 
 Nested = TypeAliasType("Nested", "list[NestedMap]")
@@ -57,7 +53,6 @@ Tree = TypeAliasType("Tree", "list[Tree]")
 
 
 ValueList = TypeAliasType("ValueList", "list[Value] | None")
-"""The `ValueList` schema."""
 
 
 Value = TypeAliasType("Value", "Category | ValueList | str")

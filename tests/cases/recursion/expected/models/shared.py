@@ -14,8 +14,6 @@ __all__ = ["And", "Category", "Folder", "Leaf"]
 
 
 class And(TaggedModel):
-    """The `And` schema."""
-
     __wire_tag__: ClassVar[str] = "And"
     __tag_field__: ClassVar[str] = "type"
 
@@ -26,8 +24,6 @@ class And(TaggedModel):
 
 
 class Category(DixaModel):
-    """The `Category` schema."""
-
     name: str
     children: "list[Category] | None" = None
     parent: "Category | None" = None
@@ -41,8 +37,6 @@ class Folder(DixaModel):
 
 
 class Leaf(TaggedModel):
-    """The `Leaf` schema."""
-
     __wire_tag__: ClassVar[str] = "Leaf"
     __tag_field__: ClassVar[str] = "type"
 

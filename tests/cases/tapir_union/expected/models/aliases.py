@@ -19,4 +19,3 @@ Content: TypeAlias = Annotated[
     | Annotated[str, Tag(BARE_TAG)],
     tag_discriminator("_type", {"Html": Html, "Text": Text}, bare=True),
 ]
-"""The `Content` schema."""

@@ -14,26 +14,20 @@ __all__ = ["Closed", "Direction", "Html", "Message", "Open", "Status", "Text"]
 
 
 class Direction(OpenEnum):
-    """values: [Inbound, Outbound]"""
-
     INBOUND = "Inbound"
     OUTBOUND = "Outbound"
 
 
 class Status(OpenEnum):
-    """The `Status` schema."""
-
     OPEN = "Open"
     CLOSED = "Closed"
 
 
 class Closed(DixaModel):
-    """The `Closed` schema."""
+    pass
 
 
 class Html(TaggedModel):
-    """The `Html` schema."""
-
     __wire_tag__: ClassVar[str] = "Html"
     __tag_field__: ClassVar[str] = "type"
 
@@ -44,21 +38,16 @@ class Html(TaggedModel):
 
 
 class Message(DixaModel):
-    """The `Message` schema."""
-
     content: "Content"
     status: "Status | None" = None
     direction: Direction | None = None
-    """values: [Inbound, Outbound]"""
 
 
 class Open(DixaModel):
-    """The `Open` schema."""
+    pass
 
 
 class Text(TaggedModel):
-    """The `Text` schema."""
-
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 

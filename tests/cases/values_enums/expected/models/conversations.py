@@ -7,14 +7,10 @@ __all__ = ["GetConversationsKind", "State"]
 
 
 class GetConversationsKind(OpenEnum):
-    """`GetConversationsKind`, an inline schema of the spec."""
-
     EMAIL_AUTO_REPLY = "EmailAutoReply"
     QUICK_RESPONSE = "QuickResponse"
 
 
 class State(OpenEnum):
-    """Possible values: [Open, Closed]"""
-
     OPEN = "Open"
     CLOSED = "Closed"

@@ -7,40 +7,28 @@ __all__ = ["Channel", "Conversation", "Kind", "Priority", "Tags"]
 
 
 class Channel(OpenEnum):
-    """values: [Email, WidgetChat, 1stParty, Email]"""
-
     EMAIL = "Email"
     WIDGET_CHAT = "WidgetChat"
     VALUE_1ST_PARTY = "1stParty"
 
 
 class Kind(OpenEnum):
-    """The `Kind` schema."""
-
     USER = "user"
     USER_2 = "USER"
     CONVERSATION = "conversation"
 
 
 class Priority(OpenIntEnum):
-    """The `Priority` schema."""
-
     VALUE_1 = 1
     VALUE_2 = 2
     VALUE_3 = 3
 
 
 class Tags(OpenEnum):
-    """`Tags`, an inline schema of the spec."""
-
     VIP = "vip"
     SPAM = "spam"
 
 
 class Conversation(DixaModel):
-    """The `Conversation` schema."""
-
     channel: Channel
-    """values: [Email, WidgetChat, 1stParty, Email]"""
     tags: "list[Tags] | None" = None
-    """Allowed values: [vip, spam]"""
