@@ -211,3 +211,34 @@ def test_diff_sees_inherited_fields(tmp_path: Path) -> None:
     changes = diff_apis(read_for_diff(source), read_for_diff(changed), old_package="pkg", new_package="pkg")
     removed = {c.message for c in changes if c.kind == "response-property-removed"}
     assert "response property `Dog.tag` removed" in removed, sorted(c.message for c in changes)
+
+
+def _enum_prop(*values: str) -> dict[str, Any]:
+    return {"type": "object", "properties": {"direction": {"type": "string", "enum": list(values)}}}
+
+
+def test_identical_inline_enums_share_one_class(tmp_path: Path) -> None:
+    # Three owners declare [In, Out]; one declares [In]: the common set is one
+    # `Direction`, the odd one keeps a class of its own.
+    schemas = {"A": _enum_prop("In", "Out"), "B": _enum_prop("In", "Out"), "C": _enum_prop("In", "Out"),
+               "D": _enum_prop("In")}
+    api = api_of(tmp_path, schemas)
+    targets = {name: api.types[name].type.properties[0].type for name in "ABCD"}  # type: ignore[union-attr]
+    assert {t.target for name, t in targets.items() if name != "D"} == {"Direction"}  # type: ignore[union-attr]
+    assert targets["D"].target == "DDirection"  # type: ignore[union-attr]
+    shared = api.types["Direction"].type
+    assert isinstance(shared, EnumType) and [m.value for m in shared.members] == ["In", "Out"]
+    assert "ADirection" not in api.types and "BDirection" not in api.types
+
+
+def test_shared_enum_avoids_a_component_name_and_ties(tmp_path: Path) -> None:
+    # `Direction` is a component: the shared enum is `DirectionEnum`.
+    schemas = {"Direction": {"type": "object", "properties": {"x": {"type": "string"}}},
+               "A": _enum_prop("In", "Out"), "B": _enum_prop("In", "Out")}
+    api = api_of(tmp_path, schemas)
+    assert api.types["A"].type.properties[0].type.target == "DirectionEnum"  # type: ignore[union-attr]
+    # Two sets with two owners each: neither is the property's enum.
+    tied = {"A": _enum_prop("In", "Out"), "B": _enum_prop("In", "Out"), "C": _enum_prop("Up"), "D": _enum_prop("Up")}
+    api = api_of(tmp_path, tied)
+    assert {api.types[n].type.properties[0].type.target for n in "ABCD"} == {  # type: ignore[union-attr]
+        "ADirection", "BDirection", "CDirection", "DDirection"}

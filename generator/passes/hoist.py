@@ -5,7 +5,8 @@ from their position (`CustomAttribute.value` → `CustomAttributeValue`,
 the body of `postEndusers` → `PostEndusersBody`), so names stay stable when
 unrelated parts of the document change. Enums that several objects declare
 identically under the same property name share one class named after the
-property (`direction` → `Direction`).
+property (`direction` → `Direction`), also where a few others declare a
+different set under that name (see `_shared_enum_names`).
 """
 
 from __future__ import annotations
@@ -85,18 +86,34 @@ def _unique(taken: set[str], base: str) -> str:
 
 
 def _shared_enum_names(api: Api) -> dict[tuple[object, ...], str]:
-    """(property name, members) → shared class name, where that is unambiguous."""
-    sets: dict[str, set[tuple[object, ...]]] = defaultdict(set)
+    """(property name, members) → shared class name, where that is unambiguous.
+
+    A property whose inline enums all have the same members names their one
+    class (`direction` → `Direction`). Where the same property carries several
+    member sets, the set most owners declare (at least two, and strictly more
+    than any other set) takes the name and the others keep a class per
+    owner: the name depends only on these enums, never on where they are used.
+    Where a component already has the property's name (`Direction`, a search
+    filter), an enum of several owners is `DirectionEnum`.
+    """
+    counts: dict[str, dict[tuple[object, ...], int]] = defaultdict(lambda: defaultdict(int))
 
     def collect(type_: Type, ctx: Context) -> Type:
         if isinstance(type_, EnumType) and not ctx.top and type_.source != "const":
-            sets[_property_token(ctx.hint)].add(_members(type_))
+            counts[_property_token(ctx.hint)][_members(type_)] += 1
         return type_
 
     transform(api, collect)
     taken = {n.lower() for n in api.types}
-    return {
-        (prop, next(iter(member_sets))): prop
-        for prop, member_sets in sets.items()
-        if len(member_sets) == 1 and prop and prop.lower() not in taken and not prop[0].isdigit()
-    }
+    names: dict[tuple[object, ...], str] = {}
+    for prop, member_sets in counts.items():
+        if not prop or prop[0].isdigit():
+            continue
+        members, owners = max(member_sets.items(), key=lambda item: item[1])
+        if len(member_sets) > 1 and (owners < 2 or list(member_sets.values()).count(owners) > 1):
+            continue
+        name = prop if prop.lower() not in taken else f"{prop}Enum" if owners >= 2 else None
+        if name is not None and name.lower() not in taken:
+            taken.add(name.lower())
+            names[(prop, members)] = name
+    return names
