@@ -35,8 +35,6 @@ __all__ = [
 
 
 class UpdateAgentPresenceChannelInputChannel(OpenEnum):
-    """values: [Email, InteractiveChat, Messaging, Speak]"""
-
     EMAIL = "Email"
     INTERACTIVE_CHAT = "InteractiveChat"
     MESSAGING = "Messaging"
@@ -44,8 +42,6 @@ class UpdateAgentPresenceChannelInputChannel(OpenEnum):
 
 
 class Agent(DixaModel):
-    """The `Agent` schema."""
-
     id: UUID
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
@@ -77,20 +73,14 @@ class Agent(DixaModel):
 
 
 class AgentOutput(DixaModel):
-    """The `AgentOutput` schema."""
-
     data: Agent
 
 
 class AgentTeamsOutput(DixaModel):
-    """The `AgentTeamsOutput` schema."""
-
     data: "list[Team] | None" = None
 
 
 class BulkActionFailureBulkErrorAgent(TaggedModel):
-    """The `BulkActionFailure_BulkError_Agent` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
@@ -104,8 +94,6 @@ class BulkActionFailureBulkErrorAgent(TaggedModel):
 
 
 class BulkActionSuccessBulkErrorAgent(TaggedModel):
-    """The `BulkActionSuccess_BulkError_Agent` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
@@ -119,8 +107,6 @@ class BulkActionSuccessBulkErrorAgent(TaggedModel):
 
 
 class BulkPatchAgentInput(DixaModel):
-    """The `BulkPatchAgentInput` schema."""
-
     id: str
     display_name: str | None = Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
@@ -151,8 +137,6 @@ class BulkPatchAgentInput(DixaModel):
 
 
 class BulkUpdateAgentInput(DixaModel):
-    """The `BulkUpdateAgentInput` schema."""
-
     id: str
     display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     phone_number: str | None = Field(
@@ -181,14 +165,10 @@ class BulkUpdateAgentInput(DixaModel):
 
 
 class BulkUpdateAgentOutput(DixaModel):
-    """The `BulkUpdateAgentOutput` schema."""
-
     data: "list[BulkActionOutcomeBulkErrorAgent] | None" = None
 
 
 class CreateAgentInput(DixaModel):
-    """The `CreateAgentInput` schema."""
-
     display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     email: str
     phone_number: str | None = Field(
@@ -217,27 +197,19 @@ class CreateAgentInput(DixaModel):
 
 
 class CreateAgentsInput(DixaModel):
-    """The `CreateAgentsInput` schema."""
-
     data: list[CreateAgentInput] | None = None
 
 
 class CreateAgentsOutput(DixaModel):
-    """The `CreateAgentsOutput` schema."""
-
     data: "list[BulkActionOutcomeBulkErrorAgent] | None" = None
 
 
 class ListAgentsOutput(DixaModel):
-    """The `ListAgentsOutput` schema."""
-
     data: list[Agent] | None = None
     meta: "PaginationLinks | None" = None
 
 
 class PatchAgentInput(DixaModel):
-    """The `PatchAgentInput` schema."""
-
     display_name: str | None = Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
     )
@@ -267,14 +239,10 @@ class PatchAgentInput(DixaModel):
 
 
 class Team(DixaModel):
-    """The `Team` schema."""
-
     id: UUID
 
 
 class UpdateAgentInput(DixaModel):
-    """The `UpdateAgentInput` schema."""
-
     display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     phone_number: str | None = Field(
         default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
@@ -302,14 +270,9 @@ class UpdateAgentInput(DixaModel):
 
 
 class UpdateAgentPresenceChannelInput(DixaModel):
-    """The `UpdateAgentPresenceChannelInput` schema."""
-
     channel: "UpdateAgentPresenceChannelInputChannel"
-    """values: [Email, InteractiveChat, Messaging, Speak]"""
     working: bool
 
 
 class UserPresenceOutput(DixaModel):
-    """The `UserPresenceOutput` schema."""
-
     data: "UserPresence"

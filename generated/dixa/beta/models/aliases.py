@@ -301,7 +301,6 @@ ActivityLogAttribute: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `ActivityLogAttribute` schema."""
 
 
 AggregateValue: TypeAlias = Annotated[
@@ -318,7 +317,6 @@ AggregateValue: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `AggregateValue` schema."""
 
 
 Attributes: TypeAlias = Annotated[
@@ -353,7 +351,6 @@ Attributes: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `Attributes` schema."""
 
 
 BulkActionOutcomeBulkErrorAgent: TypeAlias = Annotated[
@@ -368,7 +365,6 @@ BulkActionOutcomeBulkErrorAgent: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkActionOutcome_BulkError_Agent` schema."""
 
 
 BulkActionOutcomeBulkErrorEndUser: TypeAlias = Annotated[
@@ -383,7 +379,6 @@ BulkActionOutcomeBulkErrorEndUser: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkActionOutcome_BulkError_EndUser` schema."""
 
 
 BulkActionOutcomeBulkErrorUUID: TypeAlias = Annotated[
@@ -398,7 +393,6 @@ BulkActionOutcomeBulkErrorUUID: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkActionOutcome_BulkError_UUID` schema."""
 
 
 BulkActionOutcomeErrorResponseInternalNoteData: TypeAlias = Annotated[
@@ -413,7 +407,6 @@ BulkActionOutcomeErrorResponseInternalNoteData: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkActionOutcome_ErrorResponse_InternalNoteData` schema."""
 
 
 BulkError: TypeAlias = Annotated[
@@ -438,14 +431,12 @@ BulkError: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkError` schema."""
 
 
 ChannelAvailability: TypeAlias = Annotated[
     Annotated[GenericChannel, Tag("GenericChannel")] | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"GenericChannel": GenericChannel}),
 ]
-"""The `ChannelAvailability` schema."""
 
 
 ChannelAvailabilityError: TypeAlias = Annotated[
@@ -453,7 +444,6 @@ ChannelAvailabilityError: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"UnexpectedError": UnexpectedError}),
 ]
-"""The `ChannelAvailabilityError` schema."""
 
 
 ChannelAvailabilityOutcome: TypeAlias = Annotated[
@@ -462,7 +452,6 @@ ChannelAvailabilityOutcome: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Failure": Failure, "Success": Success}),
 ]
-"""The `ChannelAvailabilityOutcome` schema."""
 
 
 ChannelOperator: TypeAlias = Annotated[
@@ -471,7 +460,6 @@ ChannelOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf1, "IsOneOf": IsOneOf1}),
 ]
-"""The `ChannelOperator` schema."""
 
 
 Condition1: TypeAlias = Annotated[
@@ -491,7 +479,6 @@ ContactEndpoint: TypeAlias = Annotated[
         "_type", {"EmailEndpoint": EmailEndpoint, "TelephonyEndpoint": TelephonyEndpoint}
     ),
 ]
-"""The `ContactEndpoint` schema."""
 
 
 Content: TypeAlias = Annotated[
@@ -502,7 +489,6 @@ Content: TypeAlias = Annotated[
     | Annotated[str, Tag(BARE_TAG)],
     tag_discriminator("_type", {"Html": Html, "Markdown": Markdown, "Text": Text}, bare=True),
 ]
-"""The `Content` schema."""
 
 
 Conversation: TypeAlias = Annotated[
@@ -535,7 +521,6 @@ Conversation: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `Conversation` schema."""
 
 
 ConversationLink: TypeAlias = Annotated[
@@ -548,7 +533,6 @@ ConversationLink: TypeAlias = Annotated[
         {"EmailForward": EmailForward, "FollowUp": FollowUp, "SideConversation": SideConversation},
     ),
 ]
-"""The `ConversationLink` schema."""
 
 
 CreateConversationInput: TypeAlias = Annotated[
@@ -569,7 +553,6 @@ CreateConversationInput: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `CreateConversationInput` schema."""
 
 
 CreateMessageInput: TypeAlias = Annotated[
@@ -578,7 +561,6 @@ CreateMessageInput: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Inbound": Inbound, "Outbound": Outbound}),
 ]
-"""The `CreateMessageInput` schema."""
 
 
 CustomAttributeInputDefinition: TypeAlias = Annotated[
@@ -587,7 +569,6 @@ CustomAttributeInputDefinition: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Select": Select1, "Text": Text2}),
 ]
-"""The `CustomAttributeInputDefinition` schema."""
 
 
 CustomAttributeOperator: TypeAlias = Annotated[
@@ -606,11 +587,9 @@ CustomAttributeOperator: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `CustomAttributeOperator` schema."""
 
 
 CustomAttributeValue: TypeAlias = list[str] | str
-"""`CustomAttributeValue`, an inline schema of the spec."""
 
 
 DeliveryStatus: TypeAlias = Annotated[
@@ -621,7 +600,6 @@ DeliveryStatus: TypeAlias = Annotated[
         "_type", {"DeliveryDetail": DeliveryDetail, "NoRecentDelivery": NoRecentDelivery}
     ),
 ]
-"""The `DeliveryStatus` schema."""
 
 
 DirectionOperator: TypeAlias = Annotated[
@@ -630,7 +608,6 @@ DirectionOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf3, "IsOneOf": IsOneOf3}),
 ]
-"""The `DirectionOperator` schema."""
 
 
 DurationOperator: TypeAlias = Annotated[
@@ -647,7 +624,6 @@ DurationOperator: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `DurationOperator` schema."""
 
 
 EmailContent: TypeAlias = Annotated[
@@ -656,7 +632,6 @@ EmailContent: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Regular": Regular, "TooLarge": TooLarge}),
 ]
-"""The `EmailContent` schema."""
 
 
 FieldCanHaveMultipleValuesOrBeEmptyOperator: TypeAlias = Annotated[
@@ -679,7 +654,6 @@ FieldCanHaveMultipleValuesOrBeEmptyOperator: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `FieldCanHaveMultipleValuesOrBeEmptyOperator` schema."""
 
 
 FieldCanHaveSingleValueOrBeEmptyOperator: TypeAlias = Annotated[
@@ -698,7 +672,6 @@ FieldCanHaveSingleValueOrBeEmptyOperator: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `FieldCanHaveSingleValueOrBeEmptyOperator` schema."""
 
 
 FieldHasSingleValueOperator: TypeAlias = Annotated[
@@ -707,7 +680,6 @@ FieldHasSingleValueOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf, "IsOneOf": IsOneOf}),
 ]
-"""The `FieldHasSingleValueOperator` schema."""
 
 
 FieldType: TypeAlias = Annotated[
@@ -736,7 +708,6 @@ FieldType: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `FieldType` schema."""
 
 
 Filters1: TypeAlias = Annotated[
@@ -757,7 +728,6 @@ FormAttributeValue: TypeAlias = Annotated[
         "_type", {"Attachments": Attachments, "Select": Select, "Text": Text1}, bare=True
     ),
 ]
-"""The `FormAttributeValue` schema."""
 
 
 GetMetricDataInput: TypeAlias = Annotated[
@@ -772,7 +742,6 @@ GetMetricDataInput: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `GetMetricDataInput` schema."""
 
 
 GetMetricRecordsDataInput: TypeAlias = Annotated[
@@ -787,7 +756,6 @@ GetMetricRecordsDataInput: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `GetMetricRecordsDataInput` schema."""
 
 
 ImportMessageInput: TypeAlias = Annotated[
@@ -796,19 +764,15 @@ ImportMessageInput: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"InboundImport": InboundImport, "OutboundImport": OutboundImport}),
 ]
-"""The `ImportMessageInput` schema."""
 
 
 MapAttributeValueValue: TypeAlias = list[str] | str
-"""`MapAttributeValueValue`, an inline schema of the spec."""
 
 
 MapUUIDOptionAttributeValueValue: TypeAlias = list[str] | str
-"""`MapUUIDOptionAttributeValueValue`, an inline schema of the spec."""
 
 
 MapAttributeValue: TypeAlias = dict[str, MapAttributeValueValue]
-"""The `Map_AttributeValue` schema."""
 
 
 MapConversationChannelInt: TypeAlias = dict[str, int]
@@ -820,7 +784,6 @@ MapConversationChannelSetString: TypeAlias = dict[str, list[str]]
 
 
 MapFormAttributeValue: TypeAlias = dict[str, FormAttributeValue]
-"""The `Map_FormAttributeValue` schema."""
 
 
 MapQueueThresholdInt: TypeAlias = dict[str, int]
@@ -828,26 +791,21 @@ MapQueueThresholdInt: TypeAlias = dict[str, int]
 
 
 MapString: TypeAlias = dict[str, str]
-"""The `Map_String` schema."""
 
 
 MapUUIDOptionAttributeValue: TypeAlias = dict[str, MapUUIDOptionAttributeValueValue]
-"""The `Map_UUID_Option_AttributeValue` schema."""
 
 
 MapVectorString: TypeAlias = dict[str, list[str]]
-"""The `Map_Vector_String` schema."""
 
 
 MapWebhookEventTypeFilters: TypeAlias = dict[str, Filters1]
-"""The `Map_WebhookEventType_Filters` schema."""
 
 
 MimeType: TypeAlias = Annotated[
     Annotated[MimeTypeImpl, Tag("MimeTypeImpl")] | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"MimeTypeImpl": MimeTypeImpl}),
 ]
-"""The `MimeType` schema."""
 
 
 PeriodFilter: TypeAlias = Annotated[
@@ -856,7 +814,6 @@ PeriodFilter: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Interval": Interval, "Preset": Preset}),
 ]
-"""The `PeriodFilter` schema."""
 
 
 PrimitiveField: TypeAlias = Annotated[
@@ -881,7 +838,6 @@ PrimitiveField: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `PrimitiveField` schema."""
 
 
 SearchField: TypeAlias = Annotated[
@@ -922,7 +878,6 @@ SearchField: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `SearchField` schema."""
 
 
 StatusOperator: TypeAlias = Annotated[
@@ -931,7 +886,6 @@ StatusOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf4, "IsOneOf": IsOneOf4}),
 ]
-"""The `StatusOperator` schema."""
 
 
 SubmittedRatingResult: TypeAlias = Annotated[
@@ -944,7 +898,6 @@ SubmittedRatingResult: TypeAlias = Annotated[
         "_type", {"Csat": Csat, "Nps": Nps, "ThumbsUpOrDown": ThumbsUpOrDown}, bare=True
     ),
 ]
-"""The `SubmittedRatingResult` schema."""
 
 
 Template: TypeAlias = Annotated[
@@ -953,7 +906,6 @@ Template: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"EmailAutoReply": EmailAutoReply, "QuickResponse": QuickResponse}),
 ]
-"""The `Template` schema."""
 
 
 TimestampOperator: TypeAlias = Annotated[
@@ -963,7 +915,6 @@ TimestampOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Between": Between, "Since": Since, "Until": Until}),
 ]
-"""The `TimestampOperator` schema."""
 
 
 WebhookAuthorization: TypeAlias = Annotated[
@@ -973,8 +924,6 @@ WebhookAuthorization: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"BasicAuth": BasicAuth, "NoAuth": NoAuth, "TokenAuth": TokenAuth}),
 ]
-"""The `WebhookAuthorization` schema."""
 
 
 WebhookHeadersMapStringString: TypeAlias = dict[str, str]
-"""The `Webhook_Headers_Map_String_String` schema."""

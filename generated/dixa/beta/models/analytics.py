@@ -58,8 +58,6 @@ __all__ = [
 
 
 class AggregateMetadataMeasure(OpenEnum):
-    """values: [Min, Max, Sum, Count, Percentage, AgentPresenceDuration, StdDev, Average]"""
-
     MIN = "Min"
     MAX = "Max"
     SUM = "Sum"
@@ -71,8 +69,6 @@ class AggregateMetadataMeasure(OpenEnum):
 
 
 class DoubleAggregateValueMeasure(OpenEnum):
-    """values: [Min, Max, Sum, Percentage, AgentPresenceDuration, StdDev, Average]"""
-
     MIN = "Min"
     MAX = "Max"
     SUM = "Sum"
@@ -83,14 +79,10 @@ class DoubleAggregateValueMeasure(OpenEnum):
 
 
 class LongAggregateValueMeasure(OpenEnum):
-    """values: [Count]"""
-
     COUNT = "Count"
 
 
 class Value(OpenEnum):
-    """values: [PreviousQuarter, ThisWeek, PreviousWeek, Yesterday, Today, ThisMonth, PreviousMonth, ThisQuarter, ThisYear]"""
-
     PREVIOUS_QUARTER = "PreviousQuarter"
     THIS_WEEK = "ThisWeek"
     PREVIOUS_WEEK = "PreviousWeek"
@@ -103,8 +95,6 @@ class Value(OpenEnum):
 
 
 class AgentPresenceDurationValue(TaggedModel):
-    """The `AgentPresenceDurationValue` schema."""
-
     __wire_tag__: ClassVar[str] = "AgentPresenceDurationValue"
     __tag_field__: ClassVar[str] = "type"
 
@@ -119,16 +109,11 @@ class AgentPresenceDurationValue(TaggedModel):
 
 
 class AggregateMetadata(DixaModel):
-    """The `AggregateMetadata` schema."""
-
     measure: "AggregateMetadataMeasure"
-    """values: [Min, Max, Sum, Count, Percentage, AgentPresenceDuration, StdDev, Average]"""
     description: str | None = None
 
 
 class BooleanField(TaggedModel):
-    """The `BooleanField` schema."""
-
     __wire_tag__: ClassVar[str] = "BooleanField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -139,8 +124,6 @@ class BooleanField(TaggedModel):
 
 
 class DoubleAggregateValue(TaggedModel):
-    """The `DoubleAggregateValue` schema."""
-
     __wire_tag__: ClassVar[str] = "DoubleAggregateValue"
     __tag_field__: ClassVar[str] = "type"
 
@@ -152,12 +135,9 @@ class DoubleAggregateValue(TaggedModel):
     )
     value: float
     measure: "DoubleAggregateValueMeasure"
-    """values: [Min, Max, Sum, Percentage, AgentPresenceDuration, StdDev, Average]"""
 
 
 class DoubleField(TaggedModel):
-    """The `DoubleField` schema."""
-
     __wire_tag__: ClassVar[str] = "DoubleField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -168,30 +148,22 @@ class DoubleField(TaggedModel):
 
 
 class FieldModel(DixaModel):
-    """The `Field` schema."""
-
     name: str
     field: "FieldType | None" = None
 
 
 class FieldMetadata(DixaModel):
-    """The `FieldMetadata` schema."""
-
     field: str
     description: str
     nullable: bool
 
 
 class Filter(DixaModel):
-    """The `Filter` schema."""
-
     attribute: str
     values: list[str] | None = None
 
 
 class FilterMetadata(DixaModel):
-    """The `FilterMetadata` schema."""
-
     filter_attribute: str = Field(
         validation_alias="filterAttribute", serialization_alias="filterAttribute"
     )
@@ -199,22 +171,16 @@ class FilterMetadata(DixaModel):
 
 
 class FilterValue(DixaModel):
-    """The `FilterValue` schema."""
-
     value: str
     label: str | None = None
 
 
 class GetFilterValuesOutput(DixaModel):
-    """The `GetFilterValuesOutput` schema."""
-
     data: list[FilterValue] | None = None
     meta: "PaginationLinks | None" = None
 
 
 class GetMetricDataInputCsidFilter(TaggedModel):
-    """The `GetMetricDataInputCsidFilter` schema."""
-
     __wire_tag__: ClassVar[str] = "GetMetricDataInputCsidFilter"
     __tag_field__: ClassVar[str] = "type"
 
@@ -234,8 +200,6 @@ class GetMetricDataInputCsidFilter(TaggedModel):
 
 
 class GetMetricDataInputPeriodFilter(TaggedModel):
-    """The `GetMetricDataInputPeriodFilter` schema."""
-
     __wire_tag__: ClassVar[str] = "GetMetricDataInputPeriodFilter"
     __tag_field__: ClassVar[str] = "type"
 
@@ -255,26 +219,18 @@ class GetMetricDataInputPeriodFilter(TaggedModel):
 
 
 class GetMetricDataOutput(DixaModel):
-    """The `GetMetricDataOutput` schema."""
-
     data: "MetricData"
 
 
 class GetMetricOutput(DixaModel):
-    """The `GetMetricOutput` schema."""
-
     data: "MetricMetadata"
 
 
 class GetMetricRecordOutput(DixaModel):
-    """The `GetMetricRecordOutput` schema."""
-
     data: "MetricRecordMetadata"
 
 
 class GetMetricRecordsDataInputCsidFilter(TaggedModel):
-    """The `GetMetricRecordsDataInputCsidFilter` schema."""
-
     __wire_tag__: ClassVar[str] = "GetMetricRecordsDataInputCsidFilter"
     __tag_field__: ClassVar[str] = "type"
 
@@ -293,8 +249,6 @@ class GetMetricRecordsDataInputCsidFilter(TaggedModel):
 
 
 class GetMetricRecordsDataInputPeriodFilter(TaggedModel):
-    """The `GetMetricRecordsDataInputPeriodFilter` schema."""
-
     __wire_tag__: ClassVar[str] = "GetMetricRecordsDataInputPeriodFilter"
     __tag_field__: ClassVar[str] = "type"
 
@@ -313,29 +267,21 @@ class GetMetricRecordsDataInputPeriodFilter(TaggedModel):
 
 
 class GetMetricRecordsDataOutput(DixaModel):
-    """The `GetMetricRecordsDataOutput` schema."""
-
     data: "list[MetricRecord] | None" = None
     meta: "PaginationLinks | None" = None
 
 
 class GetMetricRecordsOutput(DixaModel):
-    """The `GetMetricRecordsOutput` schema."""
-
     data: "list[MetricRecordMetadata] | None" = None
     meta: "PaginationLinks | None" = None
 
 
 class GetMetricsOutput(DixaModel):
-    """The `GetMetricsOutput` schema."""
-
     data: "list[MetricMetadata] | None" = None
     meta: "PaginationLinks | None" = None
 
 
 class InstantField(TaggedModel):
-    """The `InstantField` schema."""
-
     __wire_tag__: ClassVar[str] = "InstantField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -346,8 +292,6 @@ class InstantField(TaggedModel):
 
 
 class IntField(TaggedModel):
-    """The `IntField` schema."""
-
     __wire_tag__: ClassVar[str] = "IntField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -358,8 +302,6 @@ class IntField(TaggedModel):
 
 
 class Interval(TaggedModel):
-    """The `Interval` schema."""
-
     __wire_tag__: ClassVar[str] = "Interval"
     __tag_field__: ClassVar[str] = "type"
 
@@ -371,8 +313,6 @@ class Interval(TaggedModel):
 
 
 class ListField(TaggedModel):
-    """The `ListField` schema."""
-
     __wire_tag__: ClassVar[str] = "ListField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -383,8 +323,6 @@ class ListField(TaggedModel):
 
 
 class LongAggregateValue(TaggedModel):
-    """The `LongAggregateValue` schema."""
-
     __wire_tag__: ClassVar[str] = "LongAggregateValue"
     __tag_field__: ClassVar[str] = "type"
 
@@ -396,12 +334,9 @@ class LongAggregateValue(TaggedModel):
     )
     value: int
     measure: "LongAggregateValueMeasure"
-    """values: [Count]"""
 
 
 class LongField(TaggedModel):
-    """The `LongField` schema."""
-
     __wire_tag__: ClassVar[str] = "LongField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -412,15 +347,11 @@ class LongField(TaggedModel):
 
 
 class MetricData(DixaModel):
-    """The `MetricData` schema."""
-
     id: str
     aggregates: "list[AggregateValue] | None" = None
 
 
 class MetricMetadata(DixaModel):
-    """The `MetricMetadata` schema."""
-
     id: str
     description: str | None = None
     filters: list[FilterMetadata] | None = None
@@ -431,8 +362,6 @@ class MetricMetadata(DixaModel):
 
 
 class MetricRecord(DixaModel):
-    """The `MetricRecord` schema."""
-
     primary_timestamp_field: "TimestampField" = Field(
         validation_alias="primaryTimestampField", serialization_alias="primaryTimestampField"
     )
@@ -443,8 +372,6 @@ class MetricRecord(DixaModel):
 
 
 class MetricRecordMetadata(DixaModel):
-    """The `MetricRecordMetadata` schema."""
-
     id: str
     description: str
     filters: list[FilterMetadata] | None = None
@@ -457,15 +384,11 @@ class MetricRecordMetadata(DixaModel):
 
 
 class PresenceDuration(DixaModel):
-    """The `PresenceDuration` schema."""
-
     value: float
     status: "Status"
 
 
 class Preset(TaggedModel):
-    """The `Preset` schema."""
-
     __wire_tag__: ClassVar[str] = "Preset"
     __tag_field__: ClassVar[str] = "type"
 
@@ -473,19 +396,14 @@ class Preset(TaggedModel):
         default="Preset", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: "Value"
-    """values: [PreviousQuarter, ThisWeek, PreviousWeek, Yesterday, Today, ThisMonth, PreviousMonth, ThisQuarter, ThisYear]"""
 
 
 class Status(DixaModel):
-    """The `Status` schema."""
-
     status: str
     description: str | None = None
 
 
 class StringField(TaggedModel):
-    """The `StringField` schema."""
-
     __wire_tag__: ClassVar[str] = "StringField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -497,8 +415,6 @@ class StringField(TaggedModel):
 
 
 class TimestampField(TaggedModel):
-    """The `TimestampField` schema."""
-
     __wire_tag__: ClassVar[str] = "TimestampField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -510,8 +426,6 @@ class TimestampField(TaggedModel):
 
 
 class UUIDField(TaggedModel):
-    """The `UUIDField` schema."""
-
     __wire_tag__: ClassVar[str] = "UUIDField"
     __tag_field__: ClassVar[str] = "type"
 

@@ -5,25 +5,15 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import DixaModel, OpenEnum
+from dixa._runtime.models import DixaModel
 
 if TYPE_CHECKING:
-    from .shared import DeprecatedAnonymizationType
+    from .shared import DeprecatedAnonymizationType, Type
 
-__all__ = ["AnonymizeEntityInput", "AnonymizeEntityInputType"]
-
-
-class AnonymizeEntityInputType(OpenEnum):
-    """values: [Conversation, Message, User]"""
-
-    CONVERSATION = "Conversation"
-    MESSAGE = "Message"
-    USER = "User"
+__all__ = ["AnonymizeEntityInput"]
 
 
 class AnonymizeEntityInput(DixaModel):
-    """The `AnonymizeEntityInput` schema."""
-
     entity_id: str = Field(validation_alias="entityId", serialization_alias="entityId")
     entity_type: "DeprecatedAnonymizationType | None" = Field(
         default=None, validation_alias="entityType", serialization_alias="entityType"
@@ -33,7 +23,4 @@ class AnonymizeEntityInput(DixaModel):
         validation_alias="forceAnonymization",
         serialization_alias="forceAnonymization",
     )
-    type: "AnonymizeEntityInputType | None" = Field(
-        default=None, validation_alias="_type", serialization_alias="_type"
-    )
-    """values: [Conversation, Message, User]"""
+    type: "Type | None" = Field(default=None, validation_alias="_type", serialization_alias="_type")

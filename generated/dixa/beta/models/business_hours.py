@@ -33,21 +33,15 @@ __all__ = [
 
 
 class BusinessHourExceptionType(OpenEnum):
-    """The `BusinessHourExceptionType` schema."""
-
     EXCEPTION = "Exception"
     HOLIDAY = "Holiday"
 
 
 class BusinessHourRegularType(OpenEnum):
-    """The `BusinessHourRegularType` schema."""
-
     REGULAR = "Regular"
 
 
 class BusinessHourStatus(OpenEnum):
-    """The `BusinessHourStatus` schema."""
-
     CLOSED = "Closed"
     OPEN = "Open"
 
@@ -60,16 +54,12 @@ class BusinessHourStatus1(OpenEnum):
 
 
 class BusinessHourType(OpenEnum):
-    """The `BusinessHourType` schema."""
-
     EXCEPTION = "Exception"
     HOLIDAY = "Holiday"
     REGULAR = "Regular"
 
 
 class BusinessHour(DixaModel):
-    """The `BusinessHour` schema."""
-
     name: str
     day_of_week: int | None = Field(
         default=None, validation_alias="dayOfWeek", serialization_alias="dayOfWeek"
@@ -87,8 +77,6 @@ class BusinessHour(DixaModel):
 
 
 class BusinessHourException(DixaModel):
-    """The `BusinessHourException` schema."""
-
     name: str
     business_hour_type: "BusinessHourExceptionType" = Field(
         validation_alias="businessHourType", serialization_alias="businessHourType"
@@ -103,8 +91,6 @@ class BusinessHourException(DixaModel):
 
 
 class BusinessHourRegular(DixaModel):
-    """The `BusinessHourRegular` schema."""
-
     name: str
     day_of_week: int | None = Field(
         default=None, validation_alias="dayOfWeek", serialization_alias="dayOfWeek"
@@ -118,15 +104,11 @@ class BusinessHourRegular(DixaModel):
 
 
 class BusinessHoursSchedule(DixaModel):
-    """The `BusinessHoursSchedule` schema."""
-
     name: str
     id: str
 
 
 class BusinessHoursScheduleDefinition(DixaModel):
-    """The `BusinessHoursScheduleDefinition` schema."""
-
     id: str
     name: str
     timezone: str
@@ -137,8 +119,6 @@ class BusinessHoursScheduleDefinition(DixaModel):
 
 
 class BusinessHoursUpcomingSchedule(DixaModel):
-    """The `BusinessHoursUpcomingSchedule` schema."""
-
     id: str
     name: str
     timezone: str
@@ -148,26 +128,18 @@ class BusinessHoursUpcomingSchedule(DixaModel):
 
 
 class GetBusinessHoursScheduleDefinitionOutput(DixaModel):
-    """The `GetBusinessHoursScheduleDefinitionOutput` schema."""
-
     data: "GetBusinessHoursScheduleDefinitionResult"
 
 
 class GetBusinessHoursScheduleDefinitionResult(DixaModel):
-    """The `GetBusinessHoursScheduleDefinitionResult` schema."""
-
     schedule: BusinessHoursScheduleDefinition
 
 
 class GetBusinessOpenStatusOutput(DixaModel):
-    """The `GetBusinessOpenStatusOutput` schema."""
-
     data: "GetBusinessOpenStatusResult"
 
 
 class GetBusinessOpenStatusResult(DixaModel):
-    """The `GetBusinessOpenStatusResult` schema."""
-
     is_open: bool = Field(validation_alias="isOpen", serialization_alias="isOpen")
     timestamp: DateTime
     opens_at: DateTime | None = Field(
@@ -179,32 +151,22 @@ class GetBusinessOpenStatusResult(DixaModel):
 
 
 class GetUpcomingBusinessHoursScheduleOutput(DixaModel):
-    """The `GetUpcomingBusinessHoursScheduleOutput` schema."""
-
     data: "GetUpcomingBusinessHoursScheduleResult"
 
 
 class GetUpcomingBusinessHoursScheduleResult(DixaModel):
-    """The `GetUpcomingBusinessHoursScheduleResult` schema."""
-
     schedule: BusinessHoursUpcomingSchedule
 
 
 class ListBusinessHoursSchedulesOutput(DixaModel):
-    """The `ListBusinessHoursSchedulesOutput` schema."""
-
     data: "ListBusinessHoursSchedulesResult"
 
 
 class ListBusinessHoursSchedulesResult(DixaModel):
-    """The `ListBusinessHoursSchedulesResult` schema."""
-
     schedules: list[BusinessHoursSchedule] | None = None
 
 
 class Recurring(DixaModel):
-    """The `Recurring` schema."""
-
     day_of_month: int | None = Field(
         default=None, validation_alias="dayOfMonth", serialization_alias="dayOfMonth"
     )
@@ -227,8 +189,6 @@ class Recurring1(DixaModel):
 
 
 class TimeInterval(DixaModel):
-    """The `TimeInterval` schema."""
-
     start_time: str = Field(validation_alias="startTime", serialization_alias="startTime")
     end_time: str = Field(validation_alias="endTime", serialization_alias="endTime")
 

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
     from .shared import (
         Assignment,
         BrowserInfo,
+        ChannelEnum,
         CustomAttribute,
+        DirectionEnum,
         ErrorResponse,
         PaginationLinks,
         TagModel,
@@ -48,14 +50,12 @@ __all__ = [
     "CallbackDirection",
     "Chat",
     "ChatAttributes",
-    "ChatAttributesDirection",
     "Checksum",
     "ClaimConversationInput",
     "CloseConversationInput",
     "Closing",
     "ContactForm",
     "ContactFormAttributes",
-    "ContactFormAttributesDirection",
     "ConversationAssignedAttribute",
     "ConversationAutoReplySentAttribute",
     "ConversationChannel",
@@ -65,7 +65,6 @@ __all__ = [
     "ConversationCustomAttributesUpdatedAttribute",
     "ConversationEndUserReplacedAttribute",
     "ConversationFlow",
-    "ConversationFlowChannel",
     "ConversationLanguageUpdatedAttribute",
     "ConversationLinkedAttribute",
     "ConversationOfferedAttribute",
@@ -86,7 +85,6 @@ __all__ = [
     "CreateInternalNoteInput",
     "CreateMessageOutput",
     "CreateMessageOutputData",
-    "CreateMessageOutputDataDirection",
     "CreateNoteOutput",
     "CreateRatingOfferInput",
     "CreateRatingOfferOutput",
@@ -96,16 +94,13 @@ __all__ = [
     "DeprecatedActivityLogType",
     "Email",
     "EmailAttributes",
-    "EmailAttributesDirection",
     "EmailContact",
     "FacebookMessengerAttributes",
-    "FacebookMessengerAttributesDirection",
     "File",
     "FileMeta",
     "FollowupConversationInput",
     "FormSubmission",
     "GenericAttributes",
-    "GenericAttributesDirection",
     "GenericConversationImport",
     "GenericConversationImportDirection",
     "GetActivityLogOutput",
@@ -130,7 +125,6 @@ __all__ = [
     "MessageAddedAttribute",
     "MessageRedactedAttribute",
     "MessengerFormAttributes",
-    "MessengerFormAttributesDirection",
     "MimeTypeImpl",
     "NoteAddedAttribute",
     "Nps",
@@ -139,7 +133,6 @@ __all__ = [
     "PartialError",
     "PatchConversationCustomAttributesOutput",
     "PhoneAttributes",
-    "PhoneAttributesDirection",
     "RatingOffer",
     "RatingResult",
     "RatingStatus",
@@ -150,7 +143,6 @@ __all__ = [
     "Select",
     "Sms",
     "SmsAttributes",
-    "SmsAttributesDirection",
     "TagAddedAttribute",
     "TagConversationInput",
     "TagRemovedAttribute",
@@ -159,18 +151,13 @@ __all__ = [
     "ThumbsUpOrDown",
     "TooLarge",
     "TranscriptAttributes",
-    "TranscriptAttributesDirection",
     "TransferConversationInput",
     "TwitterAttributes",
-    "TwitterAttributesDirection",
     "WhatsAppAttributes",
-    "WhatsAppAttributesDirection",
 ]
 
 
 class ActivityLogEntryType(OpenEnum):
-    """values: [ConversationRatingScheduled, ConversationPending, ConversationRatingUnscheduled, ConversationOfferRejected, ConversationEndUserReplaced, NoteAdded, FollowupExpired, ConversationRated, TagAdded, ConversationRatingNotOffered, ConversationOfferTimeout, ConversationChannelChanged, ConversationOfferAccepted, MessageAddedByCustomer, ConversationCreatedByCustomer, ConversationCreatedByAgent, ConversationUnlinkedToParent, TransferFailed, TransferSuccessful, ConversationTranscriptionEnded, ConversationOffered, ConversationUnassigned, ConversationMessageRedacted, TagRemoved, TransferInitiated, ConversationResolvedStateToggled, ConversationClaimed, ConversationReopened, ConversationClosed, ConversationLanguageUpdated, FollowupAdded, ConversationCustomAttributesUpdated, ConversationLinkedToParent, ConversationLinkedFromChild, ConversationAutoreplySent, ConversationReserved, ConversationAssigned, ConversationRatingOffered, ConversationUnlinkedFromChild, ConversationTranscriptionStarted, ConversationRatingCancelled, MessageAddedByAgent, FollowupRemoved]"""
-
     CONVERSATION_RATING_SCHEDULED = "ConversationRatingScheduled"
     CONVERSATION_PENDING = "ConversationPending"
     CONVERSATION_RATING_UNSCHEDULED = "ConversationRatingUnscheduled"
@@ -217,31 +204,11 @@ class ActivityLogEntryType(OpenEnum):
 
 
 class CallbackDirection(OpenEnum):
-    """values: [Inbound, Outbound]"""
-
     INBOUND = "Inbound"
-    OUTBOUND = "Outbound"
-
-
-class ChatAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class ContactFormAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
     OUTBOUND = "Outbound"
 
 
 class ConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
     WHATS_APP = "WhatsApp"
     VOICEMAIL = "Voicemail"
     WIDGET_CHAT = "WidgetChat"
@@ -253,34 +220,10 @@ class ConversationChannel(OpenEnum):
     PSTN_PHONE = "PstnPhone"
     SMS = "Sms"
     MESSENGER = "Messenger"
-
-
-class ConversationFlowChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class CreateMessageOutputDataDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
 
 
 class DeprecatedActivityLogType(OpenEnum):
-    """Deprecated. The `DeprecatedActivityLogType` schema."""
+    """Deprecated."""
 
     CONVERSATION_ASSIGNED_ACTIVITY_TYPE = "ConversationAssignedActivityType"
     CONVERSATION_AUTOREPLY_SENT_ACTIVITY_TYPE = "ConversationAutoreplySentActivityType"
@@ -321,40 +264,12 @@ class DeprecatedActivityLogType(OpenEnum):
     UNKNOWN_ACTIVITY_TYPE = "UnknownActivityType"
 
 
-class EmailAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class FacebookMessengerAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class GenericAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
 class GenericConversationImportDirection(OpenEnum):
-    """values: [Inbound, Outbound]"""
-
     INBOUND = "Inbound"
     OUTBOUND = "Outbound"
 
 
 class GetConversationsFlowsChannel(OpenEnum):
-    """Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]"""
-
     WHATS_APP = "WhatsApp"
     VOICEMAIL = "Voicemail"
     WIDGET_CHAT = "WidgetChat"
@@ -367,31 +282,11 @@ class GetConversationsFlowsChannel(OpenEnum):
 
 
 class LinkType(OpenEnum):
-    """values: [Related, SideConversation]"""
-
     RELATED = "Related"
     SIDE_CONVERSATION = "SideConversation"
 
 
-class MessengerFormAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class PhoneAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
 class RatingStatus(OpenEnum):
-    """values: [Unscheduled, Offered, Rated, Scheduled, Cancelled]"""
-
     UNSCHEDULED = "Unscheduled"
     OFFERED = "Offered"
     RATED = "Rated"
@@ -400,55 +295,17 @@ class RatingStatus(OpenEnum):
 
 
 class RatingType(OpenEnum):
-    """values: [Csat, Nps, ThumbsUpOrDown]"""
-
     CSAT = "Csat"
     NPS = "Nps"
     THUMBS_UP_OR_DOWN = "ThumbsUpOrDown"
 
 
 class RequesterConnectionStatus(OpenEnum):
-    """values: [Connected, Disconnected]"""
-
     CONNECTED = "Connected"
     DISCONNECTED = "Disconnected"
 
 
-class SmsAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class TranscriptAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class TwitterAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class WhatsAppAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
 class ActivityLogEntry(DixaModel):
-    """The `ActivityLogEntry` schema."""
-
     id: UUID
     conversation_id: int = Field(
         validation_alias="conversationId", serialization_alias="conversationId"
@@ -460,14 +317,11 @@ class ActivityLogEntry(DixaModel):
         validation_alias="activityType", serialization_alias="activityType"
     )
     type: "ActivityLogEntryType" = Field(validation_alias="_type", serialization_alias="_type")
-    """values: [ConversationRatingScheduled, ConversationPending, ConversationRatingUnscheduled, ConversationOfferRejected, ConversationEndUserReplaced, NoteAdded, FollowupExpired, ConversationRated, TagAdded, ConversationRatingNotOffered, ConversationOfferTimeout, ConversationChannelChanged, ConversationOfferAccepted, MessageAddedByCustomer, ConversationCreatedByCustomer, ConversationCreatedByAgent, ConversationUnlinkedToParent, TransferFailed, TransferSuccessful, ConversationTranscriptionEnded, ConversationOffered, ConversationUnassigned, ConversationMessageRedacted, TagRemoved, TransferInitiated, ConversationResolvedStateToggled, ConversationClaimed, ConversationReopened, ConversationClosed, ConversationLanguageUpdated, FollowupAdded, ConversationCustomAttributesUpdated, ConversationLinkedToParent, ConversationLinkedFromChild, ConversationAutoreplySent, ConversationReserved, ConversationAssigned, ConversationRatingOffered, ConversationUnlinkedFromChild, ConversationTranscriptionStarted, ConversationRatingCancelled, MessageAddedByAgent, FollowupRemoved]"""
     author: "ActivityLogUser | None" = None
     attributes: "ActivityLogAttribute | None" = None
 
 
 class ActivityLogUser(DixaModel):
-    """The `ActivityLogUser` schema."""
-
     id: str
     name: str | None = None
     email: str | None = None
@@ -477,8 +331,6 @@ class ActivityLogUser(DixaModel):
 
 
 class Attachments(TaggedModel):
-    """The `Attachments` schema."""
-
     __wire_tag__: ClassVar[str] = "Attachments"
     __tag_field__: ClassVar[str] = "type"
 
@@ -489,8 +341,6 @@ class Attachments(TaggedModel):
 
 
 class BulkActionFailureErrorResponseInternalNoteData(TaggedModel):
-    """The `BulkActionFailure_ErrorResponse_InternalNoteData` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
@@ -504,8 +354,6 @@ class BulkActionFailureErrorResponseInternalNoteData(TaggedModel):
 
 
 class BulkActionSuccessErrorResponseInternalNoteData(TaggedModel):
-    """The `BulkActionSuccess_ErrorResponse_InternalNoteData` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
@@ -519,26 +367,18 @@ class BulkActionSuccessErrorResponseInternalNoteData(TaggedModel):
 
 
 class BulkCreateInternalNoteInput(DixaModel):
-    """The `BulkCreateInternalNoteInput` schema."""
-
     data: "list[CreateInternalNoteInput] | None" = None
 
 
 class BulkCreateNoteOutput(DixaModel):
-    """The `BulkCreateNoteOutput` schema."""
-
     data: "list[BulkActionOutcomeErrorResponseInternalNoteData] | None" = None
 
 
 class BulkTagConversationInput(DixaModel):
-    """The `BulkTagConversationInput` schema."""
-
     data: "list[TagConversationInput] | None" = None
 
 
 class CallRecordingAttributes(TaggedModel):
-    """The `CallRecordingAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "CallRecordingAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -553,8 +393,6 @@ class CallRecordingAttributes(TaggedModel):
 
 
 class Callback(TaggedModel):
-    """The `Callback` schema."""
-
     __wire_tag__: ClassVar[str] = "Callback"
     __tag_field__: ClassVar[str] = "type"
 
@@ -563,7 +401,6 @@ class Callback(TaggedModel):
     )
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     direction: "CallbackDirection"
-    """values: [Inbound, Outbound]"""
     contact_endpoint_id: str = Field(
         validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
     )
@@ -571,8 +408,6 @@ class Callback(TaggedModel):
 
 
 class Chat(TaggedModel):
-    """The `Chat` schema."""
-
     __wire_tag__: ClassVar[str] = "Chat"
     __tag_field__: ClassVar[str] = "type"
 
@@ -589,8 +424,6 @@ class Chat(TaggedModel):
 
 
 class ChatAttributes(TaggedModel):
-    """The `ChatAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "ChatAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -598,44 +431,33 @@ class ChatAttributes(TaggedModel):
         default="ChatAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: "Content | None" = None
-    direction: "ChatAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: "list[File] | None" = None
     is_automated: bool = Field(validation_alias="isAutomated", serialization_alias="isAutomated")
 
 
 class Checksum(DixaModel):
-    """The `Checksum` schema."""
-
     algorithm: str
     hex: str
 
 
 class ClaimConversationInput(DixaModel):
-    """The `ClaimConversationInput` schema."""
-
     agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
     force: bool | None = None
 
 
 class CloseConversationInput(DixaModel):
-    """The `CloseConversationInput` schema."""
-
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
 
 
 class Closing(DixaModel):
-    """The `Closing` schema."""
-
     closed_at: DateTime = Field(validation_alias="closedAt", serialization_alias="closedAt")
     closed_by: UUID = Field(validation_alias="closedBy", serialization_alias="closedBy")
 
 
 class ContactForm(TaggedModel):
-    """The `ContactForm` schema."""
-
     __wire_tag__: ClassVar[str] = "ContactForm"
     __tag_field__: ClassVar[str] = "type"
 
@@ -652,8 +474,6 @@ class ContactForm(TaggedModel):
 
 
 class ContactFormAttributes(TaggedModel):
-    """The `ContactFormAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "ContactFormAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -687,8 +507,7 @@ class ContactFormAttributes(TaggedModel):
         validation_alias="deliveryFailureReason",
         serialization_alias="deliveryFailureReason",
     )
-    direction: "ContactFormAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     original_content_url: "File | None" = Field(
         default=None,
         validation_alias="originalContentUrl",
@@ -697,8 +516,6 @@ class ContactFormAttributes(TaggedModel):
 
 
 class ConversationAssignedAttribute(TaggedModel):
-    """The `ConversationAssignedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationAssignedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -715,8 +532,6 @@ class ConversationAssignedAttribute(TaggedModel):
 
 
 class ConversationAutoReplySentAttribute(TaggedModel):
-    """The `ConversationAutoReplySentAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationAutoReplySentAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -730,8 +545,6 @@ class ConversationAutoReplySentAttribute(TaggedModel):
 
 
 class ConversationChannelChangedAttribute(TaggedModel):
-    """The `ConversationChannelChangedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationChannelChangedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -747,8 +560,6 @@ class ConversationChannelChangedAttribute(TaggedModel):
 
 
 class ConversationClaimedAttribute(TaggedModel):
-    """The `ConversationClaimedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationClaimedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -767,8 +578,6 @@ class ConversationClaimedAttribute(TaggedModel):
 
 
 class ConversationCreatedAttribute(TaggedModel):
-    """The `ConversationCreatedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationCreatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -782,8 +591,6 @@ class ConversationCreatedAttribute(TaggedModel):
 
 
 class ConversationCustomAttributesUpdatedAttribute(TaggedModel):
-    """The `ConversationCustomAttributesUpdatedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationCustomAttributesUpdatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -804,8 +611,6 @@ class ConversationCustomAttributesUpdatedAttribute(TaggedModel):
 
 
 class ConversationEndUserReplacedAttribute(TaggedModel):
-    """The `ConversationEndUserReplacedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationEndUserReplacedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -820,20 +625,15 @@ class ConversationEndUserReplacedAttribute(TaggedModel):
 
 
 class ConversationFlow(DixaModel):
-    """The `ConversationFlow` schema."""
-
     id: UUID
     name: str
-    channel: "ConversationFlowChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: "ChannelEnum"
     contact_endpoint_id: str = Field(
         validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
     )
 
 
 class ConversationLanguageUpdatedAttribute(TaggedModel):
-    """The `ConversationLanguageUpdatedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationLanguageUpdatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -847,8 +647,6 @@ class ConversationLanguageUpdatedAttribute(TaggedModel):
 
 
 class ConversationLinkedAttribute(TaggedModel):
-    """The `ConversationLinkedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationLinkedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -864,8 +662,6 @@ class ConversationLinkedAttribute(TaggedModel):
 
 
 class ConversationOfferedAttribute(TaggedModel):
-    """The `ConversationOfferedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationOfferedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -884,8 +680,6 @@ class ConversationOfferedAttribute(TaggedModel):
 
 
 class ConversationRatedAttribute(TaggedModel):
-    """The `ConversationRatedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationRatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -901,8 +695,6 @@ class ConversationRatedAttribute(TaggedModel):
 
 
 class ConversationRating(DixaModel):
-    """The `ConversationRating` schema."""
-
     id: str
     rating_score: int | None = Field(
         default=None, validation_alias="ratingScore", serialization_alias="ratingScore"
@@ -910,14 +702,12 @@ class ConversationRating(DixaModel):
     rating_type: "RatingType" = Field(
         validation_alias="ratingType", serialization_alias="ratingType"
     )
-    """values: [Csat, Nps, ThumbsUpOrDown]"""
     rating_comment: str | None = Field(
         default=None, validation_alias="ratingComment", serialization_alias="ratingComment"
     )
     conversation_channel: ConversationChannel = Field(
         validation_alias="conversationChannel", serialization_alias="conversationChannel"
     )
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
     agent_id: str | None = Field(
         default=None, validation_alias="agentId", serialization_alias="agentId"
     )
@@ -925,14 +715,11 @@ class ConversationRating(DixaModel):
     rating_status: "RatingStatus" = Field(
         validation_alias="ratingStatus", serialization_alias="ratingStatus"
     )
-    """values: [Unscheduled, Offered, Rated, Scheduled, Cancelled]"""
     language: str | None = None
     timestamps: "MapString"
 
 
 class ConversationRatingNotOfferedAttribute(TaggedModel):
-    """The `ConversationRatingNotOfferedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationRatingNotOfferedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -948,8 +735,6 @@ class ConversationRatingNotOfferedAttribute(TaggedModel):
 
 
 class ConversationRatingOfferedAttribute(TaggedModel):
-    """The `ConversationRatingOfferedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationRatingOfferedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -964,8 +749,6 @@ class ConversationRatingOfferedAttribute(TaggedModel):
 
 
 class ConversationRatingScheduledAttribute(TaggedModel):
-    """The `ConversationRatingScheduledAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationRatingScheduledAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -981,8 +764,6 @@ class ConversationRatingScheduledAttribute(TaggedModel):
 
 
 class ConversationReservedAttribute(TaggedModel):
-    """The `ConversationReservedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationReservedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1002,8 +783,6 @@ class ConversationReservedAttribute(TaggedModel):
 
 
 class ConversationResolvedStateToggledAttribute(TaggedModel):
-    """The `ConversationResolvedStateToggledAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationResolvedStateToggledAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1017,14 +796,10 @@ class ConversationResolvedStateToggledAttribute(TaggedModel):
 
 
 class ConversationResponse(DixaModel):
-    """The `ConversationResponse` schema."""
-
     id: int
 
 
 class ConversationSubjectUpdatedAttribute(TaggedModel):
-    """The `ConversationSubjectUpdatedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationSubjectUpdatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1039,14 +814,10 @@ class ConversationSubjectUpdatedAttribute(TaggedModel):
 
 
 class ConversationTagsOutput(DixaModel):
-    """The `ConversationTagsOutput` schema."""
-
     data: "list[TagModel] | None" = None
 
 
 class ConversationTranscriptionEndedAttribute(TaggedModel):
-    """The `ConversationTranscriptionEndedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationTranscriptionEndedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1063,8 +834,6 @@ class ConversationTranscriptionEndedAttribute(TaggedModel):
 
 
 class ConversationTransferredAttribute(TaggedModel):
-    """The `ConversationTransferredAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationTransferredAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1088,8 +857,6 @@ class ConversationTransferredAttribute(TaggedModel):
 
 
 class ConversationUnassignedAttribute(TaggedModel):
-    """The `ConversationUnassignedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationUnassignedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1103,14 +870,10 @@ class ConversationUnassignedAttribute(TaggedModel):
 
 
 class CreateConversationOutput(DixaModel):
-    """The `CreateConversationOutput` schema."""
-
     data: ConversationResponse
 
 
 class CreateInternalNoteInput(DixaModel):
-    """The `CreateInternalNoteInput` schema."""
-
     message: str
     agent_id: UUID | None = Field(
         default=None, validation_alias="agentId", serialization_alias="agentId"
@@ -1121,17 +884,12 @@ class CreateInternalNoteInput(DixaModel):
 
 
 class CreateMessageOutput(DixaModel):
-    """The `CreateMessageOutput` schema."""
-
     data: "CreateMessageOutputData"
 
 
 class CreateMessageOutputData(DixaModel):
-    """The `CreateMessageOutputData` schema."""
-
     content: "Content | None" = None
-    direction: "CreateMessageOutputDataDirection"
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum"
     author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
     external_id: str | None = Field(
         default=None, validation_alias="externalId", serialization_alias="externalId"
@@ -1145,14 +903,10 @@ class CreateMessageOutputData(DixaModel):
 
 
 class CreateNoteOutput(DixaModel):
-    """The `CreateNoteOutput` schema."""
-
     data: "InternalNoteData"
 
 
 class CreateRatingOfferInput(DixaModel):
-    """The `CreateRatingOfferInput` schema."""
-
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -1166,14 +920,10 @@ class CreateRatingOfferInput(DixaModel):
 
 
 class CreateRatingOfferOutput(DixaModel):
-    """The `CreateRatingOfferOutput` schema."""
-
     data: "RatingOffer"
 
 
 class CreateRatingResultInput(DixaModel):
-    """The `CreateRatingResultInput` schema."""
-
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -1188,14 +938,10 @@ class CreateRatingResultInput(DixaModel):
 
 
 class CreateRatingResultOutput(DixaModel):
-    """The `CreateRatingResultOutput` schema."""
-
     data: "RatingResult"
 
 
 class Csat(TaggedModel):
-    """The `Csat` schema."""
-
     __wire_tag__: ClassVar[str] = "Csat"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1206,8 +952,6 @@ class Csat(TaggedModel):
 
 
 class Email(TaggedModel):
-    """The `Email` schema."""
-
     __wire_tag__: ClassVar[str] = "Email"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1224,8 +968,6 @@ class Email(TaggedModel):
 
 
 class EmailAttributes(TaggedModel):
-    """The `EmailAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "EmailAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1249,8 +991,7 @@ class EmailAttributes(TaggedModel):
         validation_alias="deliveryFailureReason",
         serialization_alias="deliveryFailureReason",
     )
-    direction: "EmailAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     original_content_url: "File | None" = Field(
         default=None,
         validation_alias="originalContentUrl",
@@ -1259,15 +1000,11 @@ class EmailAttributes(TaggedModel):
 
 
 class EmailContact(DixaModel):
-    """The `EmailContact` schema."""
-
     email: str
     name: str | None = None
 
 
 class FacebookMessengerAttributes(TaggedModel):
-    """The `FacebookMessengerAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "FacebookMessengerAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1278,14 +1015,11 @@ class FacebookMessengerAttributes(TaggedModel):
         serialization_alias="_type",
     )
     content: "Content | None" = None
-    direction: "FacebookMessengerAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: "list[File] | None" = None
 
 
 class File(DixaModel):
-    """The `File` schema."""
-
     url: str
     pretty_name: str | None = Field(
         default=None, validation_alias="prettyName", serialization_alias="prettyName"
@@ -1293,8 +1027,6 @@ class File(DixaModel):
 
 
 class FileMeta(DixaModel):
-    """The `FileMeta` schema."""
-
     url: str
     name: str
     media_type: "MimeType" = Field(validation_alias="mediaType", serialization_alias="mediaType")
@@ -1303,8 +1035,6 @@ class FileMeta(DixaModel):
 
 
 class FollowupConversationInput(DixaModel):
-    """The `FollowupConversationInput` schema."""
-
     timestamp: DateTime
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
@@ -1312,14 +1042,10 @@ class FollowupConversationInput(DixaModel):
 
 
 class FormSubmission(DixaModel):
-    """The `FormSubmission` schema."""
-
     values: "MapFormAttributeValue"
 
 
 class GenericAttributes(TaggedModel):
-    """The `GenericAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "GenericAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1330,14 +1056,11 @@ class GenericAttributes(TaggedModel):
         serialization_alias="_type",
     )
     content: "Content | None" = None
-    direction: "GenericAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: list[File] | None = None
 
 
 class GenericConversationImport(TaggedModel):
-    """The `GenericConversationImport` schema."""
-
     __wire_tag__: ClassVar[str] = "GenericConversationImport"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1356,9 +1079,7 @@ class GenericConversationImport(TaggedModel):
         validation_alias="requesterConnectionStatus",
         serialization_alias="requesterConnectionStatus",
     )
-    """values: [Connected, Disconnected]"""
     direction: "GenericConversationImportDirection"
-    """values: [Inbound, Outbound]"""
     messages: "list[ImportMessageInput] | None" = None
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     assignment: "Assignment | None" = None
@@ -1370,20 +1091,14 @@ class GenericConversationImport(TaggedModel):
 
 
 class GetActivityLogOutput(DixaModel):
-    """The `GetActivityLogOutput` schema."""
-
     data: list[ActivityLogEntry] | None = None
 
 
 class GetConversationOutput(DixaModel):
-    """The `GetConversationOutput` schema."""
-
     data: "Conversation"
 
 
 class Html(TaggedModel):
-    """The `Html` schema."""
-
     __wire_tag__: ClassVar[str] = "Html"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1394,14 +1109,10 @@ class Html(TaggedModel):
 
 
 class ImportConversationOutput(DixaModel):
-    """The `ImportConversationOutput` schema."""
-
     data: "ImportConversationResponse"
 
 
 class ImportConversationResponse(DixaModel):
-    """The `ImportConversationResponse` schema."""
-
     id: int
     partial_errors: "list[PartialError] | None" = Field(
         default=None, validation_alias="partialErrors", serialization_alias="partialErrors"
@@ -1409,8 +1120,6 @@ class ImportConversationResponse(DixaModel):
 
 
 class Inbound(TaggedModel):
-    """The `Inbound` schema."""
-
     __wire_tag__: ClassVar[str] = "Inbound"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1428,8 +1137,6 @@ class Inbound(TaggedModel):
 
 
 class InboundImport(TaggedModel):
-    """The `InboundImport` schema."""
-
     __wire_tag__: ClassVar[str] = "InboundImport"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1446,8 +1153,6 @@ class InboundImport(TaggedModel):
 
 
 class InternalNoteData(DixaModel):
-    """The `InternalNoteData` schema."""
-
     id: UUID
     author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
@@ -1456,53 +1161,36 @@ class InternalNoteData(DixaModel):
 
 
 class LinkConversationInput(DixaModel):
-    """The `LinkConversationInput` schema."""
-
     parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
     link_type: "LinkType" = Field(validation_alias="linkType", serialization_alias="linkType")
-    """values: [Related, SideConversation]"""
 
 
 class ListActivityLogOutput(DixaModel):
-    """The `ListActivityLogOutput` schema."""
-
     data: list[ActivityLogEntry] | None = None
     meta: "PaginationLinks | None" = None
 
 
 class ListConversationRatingsOutput(DixaModel):
-    """The `ListConversationRatingsOutput` schema."""
-
     data: list[ConversationRating] | None = None
 
 
 class ListFlowsOutput(DixaModel):
-    """The `ListFlowsOutput` schema."""
-
     data: list[ConversationFlow] | None = None
 
 
 class ListInternalNotesOutput(DixaModel):
-    """The `ListInternalNotesOutput` schema."""
-
     data: list[InternalNoteData] | None = None
 
 
 class ListLinkedConversationsOutput(DixaModel):
-    """The `ListLinkedConversationsOutput` schema."""
-
     data: "list[Conversation] | None" = None
 
 
 class ListMessagesOutput(DixaModel):
-    """The `ListMessagesOutput` schema."""
-
     data: "list[Message] | None" = None
 
 
 class Markdown(TaggedModel):
-    """The `Markdown` schema."""
-
     __wire_tag__: ClassVar[str] = "Markdown"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1513,8 +1201,6 @@ class Markdown(TaggedModel):
 
 
 class Message(DixaModel):
-    """The `Message` schema."""
-
     id: UUID
     author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
     external_id: str | None = Field(
@@ -1525,8 +1211,6 @@ class Message(DixaModel):
 
 
 class MessageAddedAttribute(TaggedModel):
-    """The `MessageAddedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "MessageAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1546,8 +1230,6 @@ class MessageAddedAttribute(TaggedModel):
 
 
 class MessageRedactedAttribute(TaggedModel):
-    """The `MessageRedactedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "MessageRedactedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1567,8 +1249,6 @@ class MessageRedactedAttribute(TaggedModel):
 
 
 class MessengerFormAttributes(TaggedModel):
-    """The `MessengerFormAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "MessengerFormAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1581,14 +1261,11 @@ class MessengerFormAttributes(TaggedModel):
     form_submission: FormSubmission = Field(
         validation_alias="formSubmission", serialization_alias="formSubmission"
     )
-    direction: "MessengerFormAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     content: "Content | None" = None
 
 
 class MimeTypeImpl(TaggedModel):
-    """The `MimeTypeImpl` schema."""
-
     __wire_tag__: ClassVar[str] = "MimeTypeImpl"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1600,8 +1277,6 @@ class MimeTypeImpl(TaggedModel):
 
 
 class NoteAddedAttribute(TaggedModel):
-    """The `NoteAddedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "NoteAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1618,8 +1293,6 @@ class NoteAddedAttribute(TaggedModel):
 
 
 class Nps(TaggedModel):
-    """The `Nps` schema."""
-
     __wire_tag__: ClassVar[str] = "Nps"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1630,8 +1303,6 @@ class Nps(TaggedModel):
 
 
 class Outbound(TaggedModel):
-    """The `Outbound` schema."""
-
     __wire_tag__: ClassVar[str] = "Outbound"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1652,8 +1323,6 @@ class Outbound(TaggedModel):
 
 
 class OutboundImport(TaggedModel):
-    """The `OutboundImport` schema."""
-
     __wire_tag__: ClassVar[str] = "OutboundImport"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1671,20 +1340,14 @@ class OutboundImport(TaggedModel):
 
 
 class PartialError(DixaModel):
-    """The `PartialError` schema."""
-
     message: str
 
 
 class PatchConversationCustomAttributesOutput(DixaModel):
-    """The `PatchConversationCustomAttributesOutput` schema."""
-
     data: "list[CustomAttribute] | None" = None
 
 
 class PhoneAttributes(TaggedModel):
-    """The `PhoneAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "PhoneAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1693,29 +1356,23 @@ class PhoneAttributes(TaggedModel):
     )
     from_: str = Field(validation_alias="from", serialization_alias="from")
     to: str
-    direction: "PhoneAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     duration: int | None = None
 
 
 class RatingOffer(DixaModel):
-    """The `RatingOffer` schema."""
-
     id: str
     user_id: str = Field(validation_alias="userId", serialization_alias="userId")
     agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
     rating_type: "RatingType" = Field(
         validation_alias="ratingType", serialization_alias="ratingType"
     )
-    """values: [Csat, Nps, ThumbsUpOrDown]"""
     offered_at: DateTime | None = Field(
         default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
     )
 
 
 class RatingResult(DixaModel):
-    """The `RatingResult` schema."""
-
     rating_id: str = Field(validation_alias="ratingId", serialization_alias="ratingId")
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
@@ -1730,8 +1387,6 @@ class RatingResult(DixaModel):
 
 
 class Regular(TaggedModel):
-    """The `Regular` schema."""
-
     __wire_tag__: ClassVar[str] = "Regular"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1742,16 +1397,12 @@ class Regular(TaggedModel):
 
 
 class ReopenConversationInput(DixaModel):
-    """The `ReopenConversationInput` schema."""
-
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
 
 
 class Select(TaggedModel):
-    """The `Select` schema."""
-
     __wire_tag__: ClassVar[str] = "Select"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1762,8 +1413,6 @@ class Select(TaggedModel):
 
 
 class Sms(TaggedModel):
-    """The `Sms` schema."""
-
     __wire_tag__: ClassVar[str] = "Sms"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1778,8 +1427,6 @@ class Sms(TaggedModel):
 
 
 class SmsAttributes(TaggedModel):
-    """The `SmsAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "SmsAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1787,14 +1434,11 @@ class SmsAttributes(TaggedModel):
         default="SmsAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: "Content | None" = None
-    direction: "SmsAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: list[File] | None = None
 
 
 class TagAddedAttribute(TaggedModel):
-    """The `TagAddedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "TagAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1808,14 +1452,10 @@ class TagAddedAttribute(TaggedModel):
 
 
 class TagConversationInput(DixaModel):
-    """The `TagConversationInput` schema."""
-
     name: str
 
 
 class TagRemovedAttribute(TaggedModel):
-    """The `TagRemovedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "TagRemovedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1829,8 +1469,6 @@ class TagRemovedAttribute(TaggedModel):
 
 
 class Text(TaggedModel):
-    """The `Text` schema."""
-
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1853,8 +1491,6 @@ class Text1(TaggedModel):
 
 
 class ThumbsUpOrDown(TaggedModel):
-    """The `ThumbsUpOrDown` schema."""
-
     __wire_tag__: ClassVar[str] = "ThumbsUpOrDown"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1865,8 +1501,6 @@ class ThumbsUpOrDown(TaggedModel):
 
 
 class TooLarge(TaggedModel):
-    """The `TooLarge` schema."""
-
     __wire_tag__: ClassVar[str] = "TooLarge"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1877,8 +1511,6 @@ class TooLarge(TaggedModel):
 
 
 class TranscriptAttributes(TaggedModel):
-    """The `TranscriptAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "TranscriptAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1891,13 +1523,10 @@ class TranscriptAttributes(TaggedModel):
     content: "Content | None" = None
     utterance_start_ms: int | None = None
     utterance_end_ms: int | None = None
-    direction: "TranscriptAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
 
 
 class TransferConversationInput(DixaModel):
-    """The `TransferConversationInput` schema."""
-
     queue_id: UUID = Field(validation_alias="queueId", serialization_alias="queueId")
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
@@ -1905,8 +1534,6 @@ class TransferConversationInput(DixaModel):
 
 
 class TwitterAttributes(TaggedModel):
-    """The `TwitterAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "TwitterAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1917,14 +1544,11 @@ class TwitterAttributes(TaggedModel):
         serialization_alias="_type",
     )
     content: "Content | None" = None
-    direction: "TwitterAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: list[File] | None = None
 
 
 class WhatsAppAttributes(TaggedModel):
-    """The `WhatsAppAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "WhatsAppAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1935,6 +1559,5 @@ class WhatsAppAttributes(TaggedModel):
         serialization_alias="_type",
     )
     content: "Content | None" = None
-    direction: "WhatsAppAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: list[File] | None = None

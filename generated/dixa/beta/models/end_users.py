@@ -38,8 +38,6 @@ __all__ = [
 
 
 class BulkActionFailureBulkErrorEndUser(TaggedModel):
-    """The `BulkActionFailure_BulkError_EndUser` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
@@ -53,8 +51,6 @@ class BulkActionFailureBulkErrorEndUser(TaggedModel):
 
 
 class BulkActionSuccessBulkErrorEndUser(TaggedModel):
-    """The `BulkActionSuccess_BulkError_EndUser` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
@@ -68,8 +64,6 @@ class BulkActionSuccessBulkErrorEndUser(TaggedModel):
 
 
 class BulkPatchEndUserInput(DixaModel):
-    """The `BulkPatchEndUserInput` schema."""
-
     id: UUID
     display_name: str | None = Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
@@ -104,20 +98,14 @@ class BulkPatchEndUserInput(DixaModel):
 
 
 class BulkPatchEndUsersInput(DixaModel):
-    """The `BulkPatchEndUsersInput` schema."""
-
     data: list[BulkPatchEndUserInput] | None = None
 
 
 class BulkPatchEndUsersOutput(DixaModel):
-    """The `BulkPatchEndUsersOutput` schema."""
-
     data: "list[BulkActionOutcomeBulkErrorEndUser] | None" = None
 
 
 class BulkUpdateEndUserInput(DixaModel):
-    """The `BulkUpdateEndUserInput` schema."""
-
     id: UUID
     display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     email: str | None = None
@@ -150,20 +138,14 @@ class BulkUpdateEndUserInput(DixaModel):
 
 
 class BulkUpdateEndUsersInput(DixaModel):
-    """The `BulkUpdateEndUsersInput` schema."""
-
     data: list[BulkUpdateEndUserInput] | None = None
 
 
 class BulkUpdateEndUsersOutput(DixaModel):
-    """The `BulkUpdateEndUsersOutput` schema."""
-
     data: "list[BulkActionOutcomeBulkErrorEndUser] | None" = None
 
 
 class CreateEndUserInput(DixaModel):
-    """The `CreateEndUserInput` schema."""
-
     display_name: str | None = Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
     )
@@ -197,26 +179,18 @@ class CreateEndUserInput(DixaModel):
 
 
 class CreateEndUserOutput(DixaModel):
-    """The `CreateEndUserOutput` schema."""
-
     data: "EndUser"
 
 
 class CreateEndUsersInput(DixaModel):
-    """The `CreateEndUsersInput` schema."""
-
     data: list[CreateEndUserInput] | None = None
 
 
 class CreateEndUsersOutput(DixaModel):
-    """The `CreateEndUsersOutput` schema."""
-
     data: "list[BulkActionOutcomeBulkErrorEndUser] | None" = None
 
 
 class EndUser(DixaModel):
-    """The `EndUser` schema."""
-
     id: UUID
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     display_name: str | None = Field(
@@ -255,34 +229,24 @@ class EndUser(DixaModel):
 
 
 class GetEndUserOutput(DixaModel):
-    """The `GetEndUserOutput` schema."""
-
     data: EndUser
 
 
 class ListEndUserConversationsOutput(DixaModel):
-    """The `ListEndUserConversationsOutput` schema."""
-
     data: "list[Conversation] | None" = None
     meta: "PaginationLinks | None" = None
 
 
 class ListEndUsersOutput(DixaModel):
-    """The `ListEndUsersOutput` schema."""
-
     data: list[EndUser] | None = None
     meta: "PaginationLinks | None" = None
 
 
 class PatchEndUserCustomAttributesOutput(DixaModel):
-    """The `PatchEndUserCustomAttributesOutput` schema."""
-
     data: "list[CustomAttribute] | None" = None
 
 
 class PatchEndUserInput(DixaModel):
-    """The `PatchEndUserInput` schema."""
-
     display_name: str | None = Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
     )
@@ -316,14 +280,10 @@ class PatchEndUserInput(DixaModel):
 
 
 class PatchEndUserOutput(DixaModel):
-    """The `PatchEndUserOutput` schema."""
-
     data: EndUser
 
 
 class UpdateEndUserInput(DixaModel):
-    """The `UpdateEndUserInput` schema."""
-
     display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     email: str | None = None
     phone_number: str | None = Field(
@@ -355,6 +315,4 @@ class UpdateEndUserInput(DixaModel):
 
 
 class UpdateEndUserOutput(DixaModel):
-    """The `UpdateEndUserOutput` schema."""
-
     data: EndUser

@@ -48,8 +48,6 @@ __all__ = [
 
 
 class Article(DixaModel):
-    """The `Article` schema."""
-
     id: str
     is_default_location: bool | None = Field(
         default=None, validation_alias="isDefaultLocation", serialization_alias="isDefaultLocation"
@@ -83,22 +81,16 @@ class Article(DixaModel):
 
 
 class ArticleCatalogItem(DixaModel):
-    """The `ArticleCatalogItem` schema."""
-
     id: str
     title: "TranslationTitle | None" = None
 
 
 class ArticleContent(DixaModel):
-    """The `ArticleContent` schema."""
-
     html: str
     plaintext: str
 
 
 class ArticleTranslation(DixaModel):
-    """The `ArticleTranslation` schema."""
-
     language: str
     title: str
     is_indexed_version: bool = Field(
@@ -119,14 +111,10 @@ class ArticleTranslation(DixaModel):
 
 
 class ArticleTranslations(DixaModel):
-    """The `ArticleTranslations` schema."""
-
     translations: "TranslationList"
 
 
 class AttachmentError(DixaModel):
-    """The `AttachmentError` schema."""
-
     original_filename: str = Field(
         validation_alias="originalFilename", serialization_alias="originalFilename"
     )
@@ -135,8 +123,6 @@ class AttachmentError(DixaModel):
 
 
 class AttachmentResult(DixaModel):
-    """The `AttachmentResult` schema."""
-
     original_filename: str = Field(
         validation_alias="originalFilename", serialization_alias="originalFilename"
     )
@@ -144,16 +130,12 @@ class AttachmentResult(DixaModel):
 
 
 class AvailableAt(DixaModel):
-    """The `AvailableAt` schema."""
-
     help_center_links: "list[HelpCenterLink] | None" = Field(
         default=None, validation_alias="helpCenterLinks", serialization_alias="helpCenterLinks"
     )
 
 
 class Category(DixaModel):
-    """The `Category` schema."""
-
     id: str
     title: "TranslationTitle | None" = None
     is_default_location: bool | None = Field(
@@ -170,8 +152,6 @@ class Category(DixaModel):
 
 
 class CategoryCatalogItem(DixaModel):
-    """The `CategoryCatalogItem` schema."""
-
     id: str
     title: "TranslationTitle | None" = None
     categories: "list[CategoryCatalogItem] | None" = None
@@ -179,14 +159,10 @@ class CategoryCatalogItem(DixaModel):
 
 
 class CategoryTranslations(DixaModel):
-    """The `CategoryTranslations` schema."""
-
     titles: "list[TranslationTitle] | None" = None
 
 
 class Collection(DixaModel):
-    """The `Collection` schema."""
-
     id: str
     title: str
     description: str | None = None
@@ -197,15 +173,11 @@ class Collection(DixaModel):
 
 
 class CollectionCatalogItem(DixaModel):
-    """The `CollectionCatalogItem` schema."""
-
     categories: list[CategoryCatalogItem] | None = None
     articles: list[ArticleCatalogItem] | None = None
 
 
 class CreateKnowledgeArticleInput(DixaModel):
-    """The `CreateKnowledgeArticleInput` schema."""
-
     translations: "list[TranslationInput] | None" = None
     parent_id: str | None = Field(
         default=None, validation_alias="parentId", serialization_alias="parentId"
@@ -217,58 +189,40 @@ class CreateKnowledgeArticleInput(DixaModel):
 
 
 class CreateKnowledgeArticleOutput(DixaModel):
-    """The `CreateKnowledgeArticleOutput` schema."""
-
     data: Article
 
 
 class GetKnowledgeArticleOutput(DixaModel):
-    """The `GetKnowledgeArticleOutput` schema."""
-
     data: Article
 
 
 class GetKnowledgeArticleTranslationsOutput(DixaModel):
-    """The `GetKnowledgeArticleTranslationsOutput` schema."""
-
     data: ArticleTranslations
 
 
 class GetKnowledgeCategoryOutput(DixaModel):
-    """The `GetKnowledgeCategoryOutput` schema."""
-
     data: Category
 
 
 class GetKnowledgeCategoryTranslationsOutput(DixaModel):
-    """The `GetKnowledgeCategoryTranslationsOutput` schema."""
-
     data: CategoryTranslations
 
 
 class GetKnowledgeCollectionCatalogOutput(DixaModel):
-    """The `GetKnowledgeCollectionCatalogOutput` schema."""
-
     data: CollectionCatalogItem
 
 
 class GetKnowledgeCollectionOutput(DixaModel):
-    """The `GetKnowledgeCollectionOutput` schema."""
-
     data: Collection
 
 
 class HelpCenterLink(DixaModel):
-    """The `HelpCenterLink` schema."""
-
     id: str
     name: str
     url: str
 
 
 class InheritedRestriction(DixaModel):
-    """The `InheritedRestriction` schema."""
-
     from_collection: str | None = Field(
         default=None, validation_alias="fromCollection", serialization_alias="fromCollection"
     )
@@ -278,14 +232,10 @@ class InheritedRestriction(DixaModel):
 
 
 class ListKnowledgeCollectionsOutput(DixaModel):
-    """The `ListKnowledgeCollectionsOutput` schema."""
-
     data: list[Collection] | None = None
 
 
 class Restrictions(DixaModel):
-    """The `Restrictions` schema."""
-
     is_restricted: bool = Field(validation_alias="isRestricted", serialization_alias="isRestricted")
     inherited_restrictions: list[InheritedRestriction] | None = Field(
         default=None,
@@ -295,8 +245,6 @@ class Restrictions(DixaModel):
 
 
 class TagsUpdateInput(DixaModel):
-    """The `TagsUpdateInput` schema."""
-
     add: list[str] | None = None
     remove: list[str] | None = None
 
@@ -309,15 +257,11 @@ class Translation1(DixaModel):
 
 
 class TranslationError(DixaModel):
-    """The `TranslationError` schema."""
-
     language_id: str = Field(validation_alias="languageId", serialization_alias="languageId")
     message: str
 
 
 class TranslationInput(DixaModel):
-    """The `TranslationInput` schema."""
-
     language_id: str = Field(validation_alias="languageId", serialization_alias="languageId")
     title: str
     content: str | None = None
@@ -332,22 +276,16 @@ class TranslationInput1(DixaModel):
 
 
 class TranslationList(DixaModel):
-    """The `TranslationList` schema."""
-
     draft: list[ArticleTranslation] | None = None
     published: list[ArticleTranslation] | None = None
 
 
 class TranslationTitle(DixaModel):
-    """The `TranslationTitle` schema."""
-
     language_id: str = Field(validation_alias="languageId", serialization_alias="languageId")
     title: str
 
 
 class UpdateKnowledgeArticleInput(DixaModel):
-    """The `UpdateKnowledgeArticleInput` schema."""
-
     owned_by: str | None = Field(
         default=None, validation_alias="ownedBy", serialization_alias="ownedBy"
     )
@@ -358,20 +296,14 @@ class UpdateKnowledgeArticleInput(DixaModel):
 
 
 class UpdateKnowledgeArticleOutput(DixaModel):
-    """The `UpdateKnowledgeArticleOutput` schema."""
-
     data: Article
 
 
 class UpdateTranslationsInput(DixaModel):
-    """The `UpdateTranslationsInput` schema."""
-
     translations: list[TranslationInput1] | None = None
 
 
 class UpdateTranslationsOutput(DixaModel):
-    """The `UpdateTranslationsOutput` schema."""
-
     data: list[ArticleTranslation] | None = None
     partial_errors: list[TranslationError] | None = Field(
         default=None, validation_alias="partialErrors", serialization_alias="partialErrors"
@@ -379,14 +311,10 @@ class UpdateTranslationsOutput(DixaModel):
 
 
 class UploadAttachmentsInput(DixaModel):
-    """The `UploadAttachmentsInput` schema."""
-
     files: list[bytes] | None = None
 
 
 class UploadAttachmentsOutput(DixaModel):
-    """The `UploadAttachmentsOutput` schema."""
-
     data: list[AttachmentResult] | None = None
     partial_errors: list[AttachmentError] | None = Field(
         default=None, validation_alias="partialErrors", serialization_alias="partialErrors"

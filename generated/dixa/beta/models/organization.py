@@ -9,26 +9,19 @@ __all__ = ["GetOrganizationOutput", "OrganizationDetails", "OrganizationDetailsS
 
 
 class OrganizationDetailsStatus(OpenEnum):
-    """values: [Active, Suspended]"""
-
     ACTIVE = "Active"
     SUSPENDED = "Suspended"
 
 
 class GetOrganizationOutput(DixaModel):
-    """The `GetOrganizationOutput` schema."""
-
     data: "OrganizationDetails"
 
 
 class OrganizationDetails(DixaModel):
-    """The `OrganizationDetails` schema."""
-
     id: str
     name: str
     subdomain: str
     status: "OrganizationDetailsStatus"
-    """values: [Active, Suspended]"""
     avatar_url: str | None = Field(
         default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
     )

@@ -50,22 +50,16 @@ __all__ = [
 
 
 class Availability(OpenEnum):
-    """values: [Available, NotAvailable]"""
-
     AVAILABLE = "Available"
     NOT_AVAILABLE = "NotAvailable"
 
 
 class MemberListType(OpenEnum):
-    """values: [Default, SkillBased]"""
-
     DEFAULT = "Default"
     SKILL_BASED = "SkillBased"
 
 
 class OfferAlgorithm(OpenEnum):
-    """values: [AgentPriorityOneAtATimeRandom, AllAtOnce, AgentPriorityLongestIdle, AgentPriorityAllAtOnce, LongestIdle, OneAtATimeRandom]"""
-
     AGENT_PRIORITY_ONE_AT_A_TIME_RANDOM = "AgentPriorityOneAtATimeRandom"
     ALL_AT_ONCE = "AllAtOnce"
     AGENT_PRIORITY_LONGEST_IDLE = "AgentPriorityLongestIdle"
@@ -75,8 +69,6 @@ class OfferAlgorithm(OpenEnum):
 
 
 class OfferingAlgorithm(OpenEnum):
-    """values: [AgentPriorityOneAtATimeRandom, AllAtOnce, AgentPriorityLongestIdle, AgentPriorityAllAtOnce, LongestIdle, OneAtATimeRandom]"""
-
     AGENT_PRIORITY_ONE_AT_A_TIME_RANDOM = "AgentPriorityOneAtATimeRandom"
     ALL_AT_ONCE = "AllAtOnce"
     AGENT_PRIORITY_LONGEST_IDLE = "AgentPriorityLongestIdle"
@@ -86,14 +78,10 @@ class OfferingAlgorithm(OpenEnum):
 
 
 class SlaCalculationMethod(OpenEnum):
-    """values: [AbandonedIgnored]"""
-
     ABANDONED_IGNORED = "AbandonedIgnored"
 
 
 class BulkActionFailureBulkErrorUUID(TaggedModel):
-    """The `BulkActionFailure_BulkError_UUID` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
@@ -107,8 +95,6 @@ class BulkActionFailureBulkErrorUUID(TaggedModel):
 
 
 class BulkActionSuccessBulkErrorUUID(TaggedModel):
-    """The `BulkActionSuccess_BulkError_UUID` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
@@ -122,22 +108,16 @@ class BulkActionSuccessBulkErrorUUID(TaggedModel):
 
 
 class BulkQueueEndpointInput(DixaModel):
-    """The `BulkQueueEndpointInput` schema."""
-
     agent_ids: list[UUID] | None = Field(
         default=None, validation_alias="agentIds", serialization_alias="agentIds"
     )
 
 
 class BulkQueueEndpointOutput(DixaModel):
-    """The `BulkQueueEndpointOutput` schema."""
-
     data: "list[BulkActionOutcomeBulkErrorUUID] | None" = None
 
 
 class CreateOrUpdateQueueRequest(DixaModel):
-    """The `CreateOrUpdateQueueRequest` schema."""
-
     name: str
     call_functionality: bool = Field(
         validation_alias="callFunctionality", serialization_alias="callFunctionality"
@@ -152,7 +132,6 @@ class CreateOrUpdateQueueRequest(DixaModel):
     offer_algorithm: "OfferAlgorithm | None" = Field(
         default=None, validation_alias="offerAlgorithm", serialization_alias="offerAlgorithm"
     )
-    """values: [AgentPriorityOneAtATimeRandom, AllAtOnce, AgentPriorityLongestIdle, AgentPriorityAllAtOnce, LongestIdle, OneAtATimeRandom]"""
     wrapup_timeout: int | None = Field(
         default=None, validation_alias="wrapupTimeout", serialization_alias="wrapupTimeout"
     )
@@ -196,20 +175,14 @@ class CreateOrUpdateQueueRequest(DixaModel):
 
 
 class CreateQueueInput(DixaModel):
-    """The `CreateQueueInput` schema."""
-
     request: CreateOrUpdateQueueRequest
 
 
 class CreateQueueOutput(DixaModel):
-    """The `CreateQueueOutput` schema."""
-
     data: "Queue1"
 
 
 class Failure(TaggedModel):
-    """The `Failure` schema."""
-
     __wire_tag__: ClassVar[str] = "Failure"
     __tag_field__: ClassVar[str] = "type"
 
@@ -220,8 +193,6 @@ class Failure(TaggedModel):
 
 
 class GenericChannel(TaggedModel):
-    """The `GenericChannel` schema."""
-
     __wire_tag__: ClassVar[str] = "GenericChannel"
     __tag_field__: ClassVar[str] = "type"
 
@@ -232,27 +203,20 @@ class GenericChannel(TaggedModel):
         validation_alias="genericChannelName", serialization_alias="genericChannelName"
     )
     availability: Availability
-    """values: [Available, NotAvailable]"""
     queue_size: int | None = Field(
         default=None, validation_alias="queueSize", serialization_alias="queueSize"
     )
 
 
 class GetQueueByIdOutput(DixaModel):
-    """The `GetQueueByIdOutput` schema."""
-
     data: "Queue1"
 
 
 class GetQueuedConversationPositionOutput(DixaModel):
-    """The `GetQueuedConversationPositionOutput` schema."""
-
     data: "QueuedConversation"
 
 
 class ListQueuesOutput(DixaModel):
-    """The `ListQueuesOutput` schema."""
-
     data: "list[Queue1] | None" = None
 
 
@@ -271,18 +235,15 @@ class Queue1(DixaModel):
     sla_calculation_method: "SlaCalculationMethod" = Field(
         validation_alias="slaCalculationMethod", serialization_alias="slaCalculationMethod"
     )
-    """values: [AbandonedIgnored]"""
     offer_timeout: int | None = Field(
         default=None, validation_alias="offerTimeout", serialization_alias="offerTimeout"
     )
     offering_algorithm: OfferingAlgorithm | None = Field(
         default=None, validation_alias="offeringAlgorithm", serialization_alias="offeringAlgorithm"
     )
-    """values: [AgentPriorityOneAtATimeRandom, AllAtOnce, AgentPriorityLongestIdle, AgentPriorityAllAtOnce, LongestIdle, OneAtATimeRandom]"""
     member_list_type: MemberListType | None = Field(
         default=None, validation_alias="memberListType", serialization_alias="memberListType"
     )
-    """values: [Default, SkillBased]"""
     usages: "QueueUsages | None" = None
     wrapup_timeout: int | None = Field(
         default=None, validation_alias="wrapupTimeout", serialization_alias="wrapupTimeout"
@@ -325,41 +286,29 @@ class Queue1(DixaModel):
 
 
 class QueueAvailabilityOutput(DixaModel):
-    """The `QueueAvailabilityOutput` schema."""
-
     data: "list[ChannelAvailabilityOutcome] | None" = None
 
 
 class QueueMember(DixaModel):
-    """The `QueueMember` schema."""
-
     agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
     priority: int | None = None
 
 
 class QueueMembersOutput(DixaModel):
-    """The `QueueMembersOutput` schema."""
-
     data: list[QueueMember] | None = None
 
 
 class QueueUsages(DixaModel):
-    """The `QueueUsages` schema."""
-
     queue_id: str = Field(validation_alias="queueId", serialization_alias="queueId")
     usages: "MapConversationChannelSetString"
 
 
 class QueuedConversation(DixaModel):
-    """The `QueuedConversation` schema."""
-
     position: int | None = None
     queued_at: DateTime = Field(validation_alias="queuedAt", serialization_alias="queuedAt")
 
 
 class Success(TaggedModel):
-    """The `Success` schema."""
-
     __wire_tag__: ClassVar[str] = "Success"
     __tag_field__: ClassVar[str] = "type"
 
@@ -372,8 +321,6 @@ class Success(TaggedModel):
 
 
 class UnexpectedError(TaggedModel):
-    """The `UnexpectedError` schema."""
-
     __wire_tag__: ClassVar[str] = "UnexpectedError"
     __tag_field__: ClassVar[str] = "type"
 

@@ -81,8 +81,6 @@ __all__ = [
 
 
 class IsNotOneOf1ValuesItem(OpenEnum):
-    """`IsNotOneOf1ValuesItem`, an inline schema of the spec."""
-
     EMAIL = "email"
     CONTACTFORM = "contactform"
     CHAT = "chat"
@@ -102,24 +100,18 @@ class IsNotOneOf1ValuesItem(OpenEnum):
 
 
 class IsNotOneOf3ValuesItem(OpenEnum):
-    """`IsNotOneOf3ValuesItem`, an inline schema of the spec."""
-
     INBOUND = "inbound"
     OUTBOUND = "outbound"
     INTERNAL = "internal"
 
 
 class IsNotOneOf4ValuesItem(OpenEnum):
-    """`IsNotOneOf4ValuesItem`, an inline schema of the spec."""
-
     OPEN = "open"
     CLOSED = "closed"
     PENDING = "pending"
 
 
 class IsOneOf1ValuesItem(OpenEnum):
-    """`IsOneOf1ValuesItem`, an inline schema of the spec."""
-
     EMAIL = "email"
     CONTACTFORM = "contactform"
     CHAT = "chat"
@@ -139,24 +131,18 @@ class IsOneOf1ValuesItem(OpenEnum):
 
 
 class IsOneOf3ValuesItem(OpenEnum):
-    """`IsOneOf3ValuesItem`, an inline schema of the spec."""
-
     INBOUND = "inbound"
     OUTBOUND = "outbound"
     INTERNAL = "internal"
 
 
 class IsOneOf4ValuesItem(OpenEnum):
-    """`IsOneOf4ValuesItem`, an inline schema of the spec."""
-
     OPEN = "open"
     CLOSED = "closed"
     PENDING = "pending"
 
 
 class AgentId(TaggedModel):
-    """The `AgentId` schema."""
-
     __wire_tag__: ClassVar[str] = "AgentId"
     __tag_field__: ClassVar[str] = "type"
 
@@ -167,8 +153,6 @@ class AgentId(TaggedModel):
 
 
 class AssignedDate(TaggedModel):
-    """The `AssignedDate` schema."""
-
     __wire_tag__: ClassVar[str] = "AssignedDate"
     __tag_field__: ClassVar[str] = "type"
 
@@ -179,8 +163,6 @@ class AssignedDate(TaggedModel):
 
 
 class Between(TaggedModel):
-    """The `Between` schema."""
-
     __wire_tag__: ClassVar[str] = "Between"
     __tag_field__: ClassVar[str] = "type"
 
@@ -209,8 +191,6 @@ class Between1(TaggedModel):
 
 
 class Channel(TaggedModel):
-    """The `Channel` schema."""
-
     __wire_tag__: ClassVar[str] = "Channel"
     __tag_field__: ClassVar[str] = "type"
 
@@ -221,8 +201,6 @@ class Channel(TaggedModel):
 
 
 class ClosedDate(TaggedModel):
-    """The `ClosedDate` schema."""
-
     __wire_tag__: ClassVar[str] = "ClosedDate"
     __tag_field__: ClassVar[str] = "type"
 
@@ -233,14 +211,10 @@ class ClosedDate(TaggedModel):
 
 
 class Condition(DixaModel):
-    """The `Condition` schema."""
-
     field: "SearchField"
 
 
 class ContactId(TaggedModel):
-    """The `ContactId` schema."""
-
     __wire_tag__: ClassVar[str] = "ContactId"
     __tag_field__: ClassVar[str] = "type"
 
@@ -251,8 +225,6 @@ class ContactId(TaggedModel):
 
 
 class ConversationId(TaggedModel):
-    """The `ConversationId` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationId"
     __tag_field__: ClassVar[str] = "type"
 
@@ -263,8 +235,6 @@ class ConversationId(TaggedModel):
 
 
 class ConversationSearchHit(DixaModel):
-    """The `ConversationSearchHit` schema."""
-
     id: int
     highlights: "MapVectorString"
     inner_hits: "list[ConversationSearchInnerHit] | None" = Field(
@@ -274,22 +244,16 @@ class ConversationSearchHit(DixaModel):
 
 
 class ConversationSearchInnerHit(DixaModel):
-    """The `ConversationSearchInnerHit` schema."""
-
     id: str
     highlight: "MapString"
 
 
 class ConversationSearchWithFiltersHit(DixaModel):
-    """The `ConversationSearchWithFiltersHit` schema."""
-
     id: int
     highlights: "MapVectorString"
 
 
 class CreationDate(TaggedModel):
-    """The `CreationDate` schema."""
-
     __wire_tag__: ClassVar[str] = "CreationDate"
     __tag_field__: ClassVar[str] = "type"
 
@@ -313,8 +277,6 @@ class CustomAttribute1(TaggedModel):
 
 
 class Direction(TaggedModel):
-    """The `Direction` schema."""
-
     __wire_tag__: ClassVar[str] = "Direction"
     __tag_field__: ClassVar[str] = "type"
 
@@ -325,8 +287,6 @@ class Direction(TaggedModel):
 
 
 class Duration(TaggedModel):
-    """The `Duration` schema."""
-
     __wire_tag__: ClassVar[str] = "Duration"
     __tag_field__: ClassVar[str] = "type"
 
@@ -337,8 +297,6 @@ class Duration(TaggedModel):
 
 
 class ExcludesAll(TaggedModel):
-    """The `ExcludesAll` schema."""
-
     __wire_tag__: ClassVar[str] = "ExcludesAll"
     __tag_field__: ClassVar[str] = "type"
 
@@ -349,8 +307,6 @@ class ExcludesAll(TaggedModel):
 
 
 class ExcludesOne(TaggedModel):
-    """The `ExcludesOne` schema."""
-
     __wire_tag__: ClassVar[str] = "ExcludesOne"
     __tag_field__: ClassVar[str] = "type"
 
@@ -361,16 +317,11 @@ class ExcludesOne(TaggedModel):
 
 
 class Filters(DixaModel):
-    """The `Filters` schema."""
-
     strategy: "Strategy"
-    """values: [All, Any]"""
     conditions: list[Condition] | None = None
 
 
 class IncludesAll(TaggedModel):
-    """The `IncludesAll` schema."""
-
     __wire_tag__: ClassVar[str] = "IncludesAll"
     __tag_field__: ClassVar[str] = "type"
 
@@ -381,8 +332,6 @@ class IncludesAll(TaggedModel):
 
 
 class IncludesOne(TaggedModel):
-    """The `IncludesOne` schema."""
-
     __wire_tag__: ClassVar[str] = "IncludesOne"
     __tag_field__: ClassVar[str] = "type"
 
@@ -393,8 +342,6 @@ class IncludesOne(TaggedModel):
 
 
 class IsEmpty(TaggedModel):
-    """The `IsEmpty` schema."""
-
     __wire_tag__: ClassVar[str] = "IsEmpty"
     __tag_field__: ClassVar[str] = "type"
 
@@ -404,8 +351,6 @@ class IsEmpty(TaggedModel):
 
 
 class IsNotEmpty(TaggedModel):
-    """The `IsNotEmpty` schema."""
-
     __wire_tag__: ClassVar[str] = "IsNotEmpty"
     __tag_field__: ClassVar[str] = "type"
 
@@ -415,8 +360,6 @@ class IsNotEmpty(TaggedModel):
 
 
 class IsNotOneOf(TaggedModel):
-    """The `IsNotOneOf` schema."""
-
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
@@ -436,7 +379,6 @@ class IsNotOneOf1(TaggedModel):
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsNotOneOf1ValuesItem]"
-    """values: [email, contactform, chat, dixamessenger, phone, voicemail, callback, sms, facebookmessenger, whatsapp, adachat, digitalgeniuschat, kindlychat, genericapimessaging, trustpilot, yotpo]"""
 
 
 class IsNotOneOf2(TaggedModel):
@@ -461,7 +403,6 @@ class IsNotOneOf3(TaggedModel):
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsNotOneOf3ValuesItem]"
-    """values: [inbound, outbound, internal]"""
 
 
 class IsNotOneOf4(TaggedModel):
@@ -474,12 +415,9 @@ class IsNotOneOf4(TaggedModel):
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsNotOneOf4ValuesItem]"
-    """values: [open, closed, pending]"""
 
 
 class IsOneOf(TaggedModel):
-    """The `IsOneOf` schema."""
-
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
@@ -499,7 +437,6 @@ class IsOneOf1(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsOneOf1ValuesItem]"
-    """values: [email, contactform, chat, dixamessenger, phone, voicemail, callback, sms, facebookmessenger, whatsapp, adachat, digitalgeniuschat, kindlychat, genericapimessaging, trustpilot, yotpo]"""
 
 
 class IsOneOf2(TaggedModel):
@@ -524,7 +461,6 @@ class IsOneOf3(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsOneOf3ValuesItem]"
-    """values: [inbound, outbound, internal]"""
 
 
 class IsOneOf4(TaggedModel):
@@ -537,12 +473,9 @@ class IsOneOf4(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsOneOf4ValuesItem]"
-    """values: [open, closed, pending]"""
 
 
 class LastActivity(TaggedModel):
-    """The `LastActivity` schema."""
-
     __wire_tag__: ClassVar[str] = "LastActivity"
     __tag_field__: ClassVar[str] = "type"
 
@@ -553,8 +486,6 @@ class LastActivity(TaggedModel):
 
 
 class LastMessage(TaggedModel):
-    """The `LastMessage` schema."""
-
     __wire_tag__: ClassVar[str] = "LastMessage"
     __tag_field__: ClassVar[str] = "type"
 
@@ -565,8 +496,6 @@ class LastMessage(TaggedModel):
 
 
 class LongerThanOrEqualTo(TaggedModel):
-    """The `LongerThanOrEqualTo` schema."""
-
     __wire_tag__: ClassVar[str] = "LongerThanOrEqualTo"
     __tag_field__: ClassVar[str] = "type"
 
@@ -580,8 +509,6 @@ class LongerThanOrEqualTo(TaggedModel):
 
 
 class Query(DixaModel):
-    """The `Query` schema."""
-
     value: str
     exact_match: bool | None = Field(
         default=None, validation_alias="exactMatch", serialization_alias="exactMatch"
@@ -589,8 +516,6 @@ class Query(DixaModel):
 
 
 class QueueId(TaggedModel):
-    """The `QueueId` schema."""
-
     __wire_tag__: ClassVar[str] = "QueueId"
     __tag_field__: ClassVar[str] = "type"
 
@@ -601,29 +526,21 @@ class QueueId(TaggedModel):
 
 
 class SearchConversationsWithFiltersOutput(DixaModel):
-    """The `SearchConversationsWithFiltersOutput` schema."""
-
     data: list[ConversationSearchWithFiltersHit] | None = None
     meta: "PaginationLinks | None" = None
 
 
 class SearchOutput(DixaModel):
-    """The `SearchOutput` schema."""
-
     data: list[ConversationSearchHit] | None = None
     meta: "PaginationLinks | None" = None
 
 
 class SearchParametersInput(DixaModel):
-    """The `SearchParametersInput` schema."""
-
     query: Query | None = None
     filters: Filters | None = None
 
 
 class ShorterThanOrEqualTo(TaggedModel):
-    """The `ShorterThanOrEqualTo` schema."""
-
     __wire_tag__: ClassVar[str] = "ShorterThanOrEqualTo"
     __tag_field__: ClassVar[str] = "type"
 
@@ -637,8 +554,6 @@ class ShorterThanOrEqualTo(TaggedModel):
 
 
 class Since(TaggedModel):
-    """The `Since` schema."""
-
     __wire_tag__: ClassVar[str] = "Since"
     __tag_field__: ClassVar[str] = "type"
 
@@ -661,8 +576,6 @@ class Status1(TaggedModel):
 
 
 class TagId(TaggedModel):
-    """The `TagId` schema."""
-
     __wire_tag__: ClassVar[str] = "TagId"
     __tag_field__: ClassVar[str] = "type"
 
@@ -673,8 +586,6 @@ class TagId(TaggedModel):
 
 
 class Until(TaggedModel):
-    """The `Until` schema."""
-
     __wire_tag__: ClassVar[str] = "Until"
     __tag_field__: ClassVar[str] = "type"
 

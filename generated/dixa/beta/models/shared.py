@@ -13,27 +13,18 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AnonymizationRequestStatus",
-    "AnonymizationRequestStatusType",
     "AnonymizeEntityOutput",
     "AnonymizedConversation",
-    "AnonymizedConversationChannel",
-    "AnonymizedConversationDirection",
-    "AnonymizedConversationState",
     "Assignment",
     "BadRequest",
     "BrowserInfo",
+    "ChannelEnum",
     "ChatConversation",
-    "ChatConversationChannel",
-    "ChatConversationDirection",
-    "ChatConversationState",
     "Closed",
     "Closed1",
     "Conflict",
     "ConnectionStatus",
     "ContactFormConversation",
-    "ContactFormConversationChannel",
-    "ContactFormConversationDirection",
-    "ContactFormConversationState",
     "ConversationAnonymizationType",
     "ConversationAssignedActivityType",
     "ConversationAutoreplySentActivityType",
@@ -61,27 +52,19 @@ __all__ = [
     "ConversationUnassignedActivityType",
     "CustomAttribute",
     "DeprecatedAnonymizationType",
+    "DirectionEnum",
     "EmailConversation",
-    "EmailConversationChannel",
-    "EmailConversationDirection",
-    "EmailConversationState",
     "EmailForward",
     "EmptyPatchSet",
     "ErrorResponse",
     "Exception",
     "Exception1",
     "FacebookMessengerConversation",
-    "FacebookMessengerConversationChannel",
-    "FacebookMessengerConversationDirection",
-    "FacebookMessengerConversationState",
     "FollowUp",
     "FollowupAddedActivityType",
     "FollowupExpiredActivityType",
     "FollowupRemovedActivityType",
     "GenericConversation",
-    "GenericConversationChannel",
-    "GenericConversationDirection",
-    "GenericConversationState",
     "Holiday",
     "Holiday1",
     "Infrastructure",
@@ -91,9 +74,6 @@ __all__ = [
     "MessageAddedByCustomerActivityType",
     "MessageAnonymizationType",
     "MessengerConversation",
-    "MessengerConversationChannel",
-    "MessengerConversationDirection",
-    "MessengerConversationState",
     "NotFound",
     "NotFound1",
     "NoteAddedActivityType",
@@ -102,18 +82,13 @@ __all__ = [
     "PaginationLinks",
     "PresenceStatus",
     "PstnPhoneConversation",
-    "PstnPhoneConversationChannel",
-    "PstnPhoneConversationDirection",
-    "PstnPhoneConversationState",
     "Queue",
     "Regular1",
     "Regular2",
     "ServerError",
     "SideConversation",
     "SmsConversation",
-    "SmsConversationChannel",
-    "SmsConversationDirection",
-    "SmsConversationState",
+    "State",
     "Strategy",
     "TagAddedActivityType",
     "TagModel",
@@ -123,9 +98,7 @@ __all__ = [
     "TransferInitiatedActivityType",
     "TransferSuccessfulActivityType",
     "TwitterConversation",
-    "TwitterConversationChannel",
-    "TwitterConversationDirection",
-    "TwitterConversationState",
+    "Type",
     "Unauthorized",
     "UnknownActivityType",
     "UnknownAnonymizationType",
@@ -133,23 +106,10 @@ __all__ = [
     "UserPresence",
     "Validation",
     "WhatsAppConversation",
-    "WhatsAppConversationChannel",
-    "WhatsAppConversationDirection",
-    "WhatsAppConversationState",
 ]
 
 
-class AnonymizationRequestStatusType(OpenEnum):
-    """values: [Conversation, Message, User]"""
-
-    CONVERSATION = "Conversation"
-    MESSAGE = "Message"
-    USER = "User"
-
-
-class AnonymizedConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
+class ChannelEnum(OpenEnum):
     WHATS_APP = "WhatsApp"
     VOICEMAIL = "Voicemail"
     WIDGET_CHAT = "WidgetChat"
@@ -161,107 +121,20 @@ class AnonymizedConversationChannel(OpenEnum):
     PSTN_PHONE = "PstnPhone"
     SMS = "Sms"
     MESSENGER = "Messenger"
-
-
-class AnonymizedConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class AnonymizedConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class ChatConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class ChatConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class ChatConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
 
 
 class ConnectionStatus(OpenEnum):
-    """values: [Offline, Online]"""
-
     OFFLINE = "Offline"
     ONLINE = "Online"
 
 
-class ContactFormConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class ContactFormConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class ContactFormConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
 class ConversationType(OpenEnum):
-    """values: [DirectMessage, Tweet]"""
-
     DIRECT_MESSAGE = "DirectMessage"
     TWEET = "Tweet"
 
 
 class DeprecatedAnonymizationType(OpenEnum):
-    """Deprecated. The `DeprecatedAnonymizationType` schema."""
+    """Deprecated."""
 
     CONVERSATION_ANONYMIZATION_TYPE = "ConversationAnonymizationType"
     MESSAGE_ANONYMIZATION_TYPE = "MessageAnonymizationType"
@@ -269,205 +142,18 @@ class DeprecatedAnonymizationType(OpenEnum):
     USER_ANONYMIZATION_TYPE = "UserAnonymizationType"
 
 
-class EmailConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class EmailConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
+class DirectionEnum(OpenEnum):
     INBOUND = "Inbound"
     INTERNAL = "Internal"
     OUTBOUND = "Outbound"
-
-
-class EmailConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class FacebookMessengerConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class FacebookMessengerConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class FacebookMessengerConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class GenericConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class GenericConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class GenericConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class MessengerConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class MessengerConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class MessengerConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
 
 
 class PresenceStatus(OpenEnum):
-    """values: [Away, Working]"""
-
     AWAY = "Away"
     WORKING = "Working"
 
 
-class PstnPhoneConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class PstnPhoneConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class PstnPhoneConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class SmsConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class SmsConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class SmsConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
+class State(OpenEnum):
     AWAITING_PENDING = "AwaitingPending"
     CLOSED = "Closed"
     OPEN = "Open"
@@ -475,96 +161,27 @@ class SmsConversationState(OpenEnum):
 
 
 class Strategy(OpenEnum):
-    """values: [All, Any]"""
-
     ALL = "All"
     ANY = "Any"
 
 
 class TagState(OpenEnum):
-    """values: [Active, Inactive]"""
-
     ACTIVE = "Active"
     INACTIVE = "Inactive"
 
 
-class TwitterConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class TwitterConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class TwitterConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class WhatsAppConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class WhatsAppConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class WhatsAppConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
+class Type(OpenEnum):
+    CONVERSATION = "Conversation"
+    MESSAGE = "Message"
+    USER = "User"
 
 
 class AnonymizationRequestStatus(DixaModel):
-    """The `AnonymizationRequestStatus` schema."""
-
     id: UUID
     entity_type: "DeprecatedAnonymizationType" = Field(
         validation_alias="entityType", serialization_alias="entityType"
     )
-    type: "AnonymizationRequestStatusType" = Field(
-        validation_alias="_type", serialization_alias="_type"
-    )
-    """values: [Conversation, Message, User]"""
+    type: "Type" = Field(validation_alias="_type", serialization_alias="_type")
     initiated_at: DateTime = Field(
         validation_alias="initiatedAt", serialization_alias="initiatedAt"
     )
@@ -578,14 +195,10 @@ class AnonymizationRequestStatus(DixaModel):
 
 
 class AnonymizeEntityOutput(DixaModel):
-    """The `AnonymizeEntityOutput` schema."""
-
     data: AnonymizationRequestStatus
 
 
 class AnonymizedConversation(TaggedModel):
-    """The `AnonymizedConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "AnonymizedConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -597,13 +210,10 @@ class AnonymizedConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "AnonymizedConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: "ChannelEnum"
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "AnonymizedConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "AnonymizedConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: "DirectionEnum | None" = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -622,21 +232,15 @@ class AnonymizedConversation(TaggedModel):
 
 
 class Assignment(DixaModel):
-    """The `Assignment` schema."""
-
     agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
     assigned_at: DateTime = Field(validation_alias="assignedAt", serialization_alias="assignedAt")
 
 
 class BadRequest(DixaModel):
-    """The `BadRequest` schema."""
-
     message: str
 
 
 class BrowserInfo(DixaModel):
-    """The `BrowserInfo` schema."""
-
     name: str
     version: str | None = None
     ip_address: str | None = Field(
@@ -648,8 +252,6 @@ class BrowserInfo(DixaModel):
 
 
 class ChatConversation(TaggedModel):
-    """The `ChatConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "ChatConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -661,13 +263,10 @@ class ChatConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "ChatConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "ChatConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "ChatConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: "DirectionEnum | None" = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -689,7 +288,7 @@ class ChatConversation(TaggedModel):
 
 
 class Closed(DixaModel):
-    """The `Closed` schema."""
+    pass
 
 
 class Closed1(DixaModel):
@@ -697,14 +296,10 @@ class Closed1(DixaModel):
 
 
 class Conflict(DixaModel):
-    """The `Conflict` schema."""
-
     message: str
 
 
 class ContactFormConversation(TaggedModel):
-    """The `ContactFormConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "ContactFormConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -716,13 +311,10 @@ class ContactFormConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "ContactFormConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "ContactFormConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "ContactFormConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: "DirectionEnum | None" = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -749,104 +341,102 @@ class ContactFormConversation(TaggedModel):
 
 
 class ConversationAnonymizationType(DixaModel):
-    """The `ConversationAnonymizationType` schema."""
+    pass
 
 
 class ConversationAssignedActivityType(DixaModel):
-    """The `ConversationAssignedActivityType` schema."""
+    pass
 
 
 class ConversationAutoreplySentActivityType(DixaModel):
-    """The `ConversationAutoreplySentActivityType` schema."""
+    pass
 
 
 class ConversationClaimedActivityType(DixaModel):
-    """The `ConversationClaimedActivityType` schema."""
+    pass
 
 
 class ConversationClosedActivityType(DixaModel):
-    """The `ConversationClosedActivityType` schema."""
+    pass
 
 
 class ConversationCreatedByAgentActivityType(DixaModel):
-    """The `ConversationCreatedByAgentActivityType` schema."""
+    pass
 
 
 class ConversationCreatedByCustomerActivityType(DixaModel):
-    """The `ConversationCreatedByCustomerActivityType` schema."""
+    pass
 
 
 class ConversationEndUserReplacedActivityType(DixaModel):
-    """The `ConversationEndUserReplacedActivityType` schema."""
+    pass
 
 
 class ConversationLanguageUpdatedActivityType(DixaModel):
-    """The `ConversationLanguageUpdatedActivityType` schema."""
+    pass
 
 
 class ConversationOfferAcceptedActivityType(DixaModel):
-    """The `ConversationOfferAcceptedActivityType` schema."""
+    pass
 
 
 class ConversationOfferRejectedActivityType(DixaModel):
-    """The `ConversationOfferRejectedActivityType` schema."""
+    pass
 
 
 class ConversationOfferTimeoutActivityType(DixaModel):
-    """The `ConversationOfferTimeoutActivityType` schema."""
+    pass
 
 
 class ConversationOfferedActivityType(DixaModel):
-    """The `ConversationOfferedActivityType` schema."""
+    pass
 
 
 class ConversationPendingActivityType(DixaModel):
-    """The `ConversationPendingActivityType` schema."""
+    pass
 
 
 class ConversationRatedActivityType(DixaModel):
-    """The `ConversationRatedActivityType` schema."""
+    pass
 
 
 class ConversationRatingCancelledActivityType(DixaModel):
-    """The `ConversationRatingCancelledActivityType` schema."""
+    pass
 
 
 class ConversationRatingOfferedActivityType(DixaModel):
-    """The `ConversationRatingOfferedActivityType` schema."""
+    pass
 
 
 class ConversationRatingScheduledActivityType(DixaModel):
-    """The `ConversationRatingScheduledActivityType` schema."""
+    pass
 
 
 class ConversationRatingUnscheduledActivityType(DixaModel):
-    """The `ConversationRatingUnscheduledActivityType` schema."""
+    pass
 
 
 class ConversationReopenedActivityType(DixaModel):
-    """The `ConversationReopenedActivityType` schema."""
+    pass
 
 
 class ConversationReservedType(DixaModel):
-    """The `ConversationReservedType` schema."""
+    pass
 
 
 class ConversationTranscriptionEndedActivityType(DixaModel):
-    """The `ConversationTranscriptionEndedActivityType` schema."""
+    pass
 
 
 class ConversationTranscriptionStartedActivityType(DixaModel):
-    """The `ConversationTranscriptionStartedActivityType` schema."""
+    pass
 
 
 class ConversationUnassignedActivityType(DixaModel):
-    """The `ConversationUnassignedActivityType` schema."""
+    pass
 
 
 class CustomAttribute(DixaModel):
-    """The `CustomAttribute` schema."""
-
     id: UUID
     name: str
     identifier: str
@@ -854,8 +444,6 @@ class CustomAttribute(DixaModel):
 
 
 class EmailConversation(TaggedModel):
-    """The `EmailConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "EmailConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -867,13 +455,10 @@ class EmailConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "EmailConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "EmailConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "EmailConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -898,8 +483,6 @@ class EmailConversation(TaggedModel):
 
 
 class EmailForward(TaggedModel):
-    """The `EmailForward` schema."""
-
     __wire_tag__: ClassVar[str] = "EmailForward"
     __tag_field__: ClassVar[str] = "type"
 
@@ -910,8 +493,6 @@ class EmailForward(TaggedModel):
 
 
 class EmptyPatchSet(TaggedModel):
-    """The `EmptyPatchSet` schema."""
-
     __wire_tag__: ClassVar[str] = "EmptyPatchSet"
     __tag_field__: ClassVar[str] = "type"
 
@@ -923,8 +504,6 @@ class EmptyPatchSet(TaggedModel):
 
 
 class ErrorResponse(TaggedModel):
-    """The `ErrorResponse` schema."""
-
     __wire_tag__: ClassVar[str] = "ErrorResponse"
     __tag_field__: ClassVar[str] = "type"
 
@@ -935,7 +514,7 @@ class ErrorResponse(TaggedModel):
 
 
 class Exception(DixaModel):
-    """The `Exception` schema."""
+    pass
 
 
 class Exception1(DixaModel):
@@ -943,8 +522,6 @@ class Exception1(DixaModel):
 
 
 class FacebookMessengerConversation(TaggedModel):
-    """The `FacebookMessengerConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "FacebookMessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -956,13 +533,10 @@ class FacebookMessengerConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "FacebookMessengerConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "FacebookMessengerConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "FacebookMessengerConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -980,8 +554,6 @@ class FacebookMessengerConversation(TaggedModel):
 
 
 class FollowUp(TaggedModel):
-    """The `FollowUp` schema."""
-
     __wire_tag__: ClassVar[str] = "FollowUp"
     __tag_field__: ClassVar[str] = "type"
 
@@ -992,20 +564,18 @@ class FollowUp(TaggedModel):
 
 
 class FollowupAddedActivityType(DixaModel):
-    """The `FollowupAddedActivityType` schema."""
+    pass
 
 
 class FollowupExpiredActivityType(DixaModel):
-    """The `FollowupExpiredActivityType` schema."""
+    pass
 
 
 class FollowupRemovedActivityType(DixaModel):
-    """The `FollowupRemovedActivityType` schema."""
+    pass
 
 
 class GenericConversation(TaggedModel):
-    """The `GenericConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "GenericConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1017,8 +587,7 @@ class GenericConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "GenericConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     from_contact_point_id: str | None = Field(
         default=None,
@@ -1028,10 +597,8 @@ class GenericConversation(TaggedModel):
     to_contact_point_id: str | None = Field(
         default=None, validation_alias="toContactPointId", serialization_alias="toContactPointId"
     )
-    direction: "GenericConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "GenericConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1049,7 +616,7 @@ class GenericConversation(TaggedModel):
 
 
 class Holiday(DixaModel):
-    """The `Holiday` schema."""
+    pass
 
 
 class Holiday1(DixaModel):
@@ -1057,8 +624,6 @@ class Holiday1(DixaModel):
 
 
 class Infrastructure(TaggedModel):
-    """The `Infrastructure` schema."""
-
     __wire_tag__: ClassVar[str] = "Infrastructure"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1070,8 +635,6 @@ class Infrastructure(TaggedModel):
 
 
 class Integrity(TaggedModel):
-    """The `Integrity` schema."""
-
     __wire_tag__: ClassVar[str] = "Integrity"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1083,8 +646,6 @@ class Integrity(TaggedModel):
 
 
 class InvalidArgument(TaggedModel):
-    """The `InvalidArgument` schema."""
-
     __wire_tag__: ClassVar[str] = "InvalidArgument"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1095,20 +656,18 @@ class InvalidArgument(TaggedModel):
 
 
 class MessageAddedByAgentActivityType(DixaModel):
-    """The `MessageAddedByAgentActivityType` schema."""
+    pass
 
 
 class MessageAddedByCustomerActivityType(DixaModel):
-    """The `MessageAddedByCustomerActivityType` schema."""
+    pass
 
 
 class MessageAnonymizationType(DixaModel):
-    """The `MessageAnonymizationType` schema."""
+    pass
 
 
 class MessengerConversation(TaggedModel):
-    """The `MessengerConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "MessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1120,13 +679,10 @@ class MessengerConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "MessengerConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "MessengerConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "MessengerConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1148,8 +704,6 @@ class MessengerConversation(TaggedModel):
 
 
 class NotFound(DixaModel):
-    """The `NotFound` schema."""
-
     message: str
 
 
@@ -1167,11 +721,11 @@ class NotFound1(TaggedModel):
 
 
 class NoteAddedActivityType(DixaModel):
-    """The `NoteAddedActivityType` schema."""
+    pass
 
 
 class Open(DixaModel):
-    """The `Open` schema."""
+    pass
 
 
 class Open1(DixaModel):
@@ -1179,15 +733,11 @@ class Open1(DixaModel):
 
 
 class PaginationLinks(DixaModel):
-    """The `PaginationLinks` schema."""
-
     previous: str | None = None
     next: str | None = None
 
 
 class PstnPhoneConversation(TaggedModel):
-    """The `PstnPhoneConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "PstnPhoneConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1199,13 +749,10 @@ class PstnPhoneConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "PstnPhoneConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "PstnPhoneConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "PstnPhoneConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1223,8 +770,6 @@ class PstnPhoneConversation(TaggedModel):
 
 
 class Queue(DixaModel):
-    """The `Queue` schema."""
-
     id: UUID
     queued_at: DateTime | None = Field(
         default=None, validation_alias="queuedAt", serialization_alias="queuedAt"
@@ -1240,14 +785,10 @@ class Regular2(DixaModel):
 
 
 class ServerError(DixaModel):
-    """The `ServerError` schema."""
-
     message: str
 
 
 class SideConversation(TaggedModel):
-    """The `SideConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "SideConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1261,8 +802,6 @@ class SideConversation(TaggedModel):
 
 
 class SmsConversation(TaggedModel):
-    """The `SmsConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "SmsConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1271,13 +810,10 @@ class SmsConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "SmsConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "SmsConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "SmsConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1301,38 +837,33 @@ class SmsConversation(TaggedModel):
 
 
 class TagModel(DixaModel):
-    """The `Tag` schema."""
-
     id: UUID
     name: str
     color: str | None = None
     state: "TagState"
-    """values: [Active, Inactive]"""
 
 
 class TagAddedActivityType(DixaModel):
-    """The `TagAddedActivityType` schema."""
+    pass
 
 
 class TagRemovedActivityType(DixaModel):
-    """The `TagRemovedActivityType` schema."""
+    pass
 
 
 class TransferFailedActivityType(DixaModel):
-    """The `TransferFailedActivityType` schema."""
+    pass
 
 
 class TransferInitiatedActivityType(DixaModel):
-    """The `TransferInitiatedActivityType` schema."""
+    pass
 
 
 class TransferSuccessfulActivityType(DixaModel):
-    """The `TransferSuccessfulActivityType` schema."""
+    pass
 
 
 class TwitterConversation(TaggedModel):
-    """The `TwitterConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "TwitterConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1344,13 +875,11 @@ class TwitterConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "TwitterConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     conversation_type: ConversationType = Field(
         validation_alias="conversationType", serialization_alias="conversationType"
     )
-    """values: [DirectMessage, Tweet]"""
     contact_point_twitter_id: str | None = Field(
         default=None,
         validation_alias="contactPointTwitterId",
@@ -1359,10 +888,8 @@ class TwitterConversation(TaggedModel):
     end_user_twitter_id: str | None = Field(
         default=None, validation_alias="endUserTwitterId", serialization_alias="endUserTwitterId"
     )
-    direction: "TwitterConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "TwitterConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1380,26 +907,22 @@ class TwitterConversation(TaggedModel):
 
 
 class Unauthorized(DixaModel):
-    """The `Unauthorized` schema."""
-
     message: str
 
 
 class UnknownActivityType(DixaModel):
-    """The `UnknownActivityType` schema."""
+    pass
 
 
 class UnknownAnonymizationType(DixaModel):
-    """The `UnknownAnonymizationType` schema."""
+    pass
 
 
 class UserAnonymizationType(DixaModel):
-    """The `UserAnonymizationType` schema."""
+    pass
 
 
 class UserPresence(DixaModel):
-    """The `UserPresence` schema."""
-
     user_id: str = Field(validation_alias="userId", serialization_alias="userId")
     request_time: str = Field(validation_alias="requestTime", serialization_alias="requestTime")
     last_seen: str | None = Field(
@@ -1408,19 +931,15 @@ class UserPresence(DixaModel):
     presence_status: PresenceStatus | None = Field(
         default=None, validation_alias="presenceStatus", serialization_alias="presenceStatus"
     )
-    """values: [Away, Working]"""
     connection_status: ConnectionStatus = Field(
         validation_alias="connectionStatus", serialization_alias="connectionStatus"
     )
-    """values: [Offline, Online]"""
     active_channels: list[str] | None = Field(
         default=None, validation_alias="activeChannels", serialization_alias="activeChannels"
     )
 
 
 class Validation(TaggedModel):
-    """The `Validation` schema."""
-
     __wire_tag__: ClassVar[str] = "Validation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1432,8 +951,6 @@ class Validation(TaggedModel):
 
 
 class WhatsAppConversation(TaggedModel):
-    """The `WhatsAppConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "WhatsAppConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1445,13 +962,10 @@ class WhatsAppConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "WhatsAppConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "WhatsAppConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "WhatsAppConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )

@@ -21,15 +21,11 @@ __all__ = [
 
 
 class GetTemplatesType(OpenEnum):
-    """`GetTemplatesType`, an inline schema of the spec."""
-
     EMAIL_AUTO_REPLY = "EmailAutoReply"
     QUICK_RESPONSE = "QuickResponse"
 
 
 class EmailAutoReply(TaggedModel):
-    """The `EmailAutoReply` schema."""
-
     __wire_tag__: ClassVar[str] = "EmailAutoReply"
     __tag_field__: ClassVar[str] = "type"
 
@@ -52,15 +48,11 @@ class EmailAutoReply(TaggedModel):
 
 
 class ListTemplatesOutput(DixaModel):
-    """The `ListTemplatesOutput` schema."""
-
     data: "list[Template] | None" = None
     meta: "PaginationLinks | None" = None
 
 
 class QuickResponse(TaggedModel):
-    """The `QuickResponse` schema."""
-
     __wire_tag__: ClassVar[str] = "QuickResponse"
     __tag_field__: ClassVar[str] = "type"
 
@@ -83,8 +75,6 @@ class QuickResponse(TaggedModel):
 
 
 class Translation(DixaModel):
-    """The `Translation` schema."""
-
     locale: str
     content: str
     is_deactivated: bool = Field(

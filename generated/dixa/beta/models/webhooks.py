@@ -29,13 +29,12 @@ __all__ = [
     "EventDeliveryLog",
     "EventDeliveryStatus",
     "Events",
+    "FieldEnum",
     "GetWebhookEventDeliveryLogsOutput",
     "GetWebhookLastDeliveryStatusOutput",
     "GetWebhookSubscriptionOutput",
     "IsNotOneOf5",
-    "IsNotOneOf5Field",
     "IsOneOf5",
-    "IsOneOf5Field",
     "ListWebhookSubscriptionsEndpointOutput",
     "NoAuth",
     "NoRecentDelivery",
@@ -47,8 +46,6 @@ __all__ = [
 
 
 class Event(OpenEnum):
-    """values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]"""
-
     SLA_EVALUATION_VOIDED = "SLAEvaluationVoided"
     CONVERSATION_PENDING = "ConversationPending"
     SLA_EVALUATION_BREACHED = "SLAEvaluationBreached"
@@ -84,8 +81,6 @@ class Event(OpenEnum):
 
 
 class Events(OpenEnum):
-    """`Events`, an inline schema of the spec."""
-
     SLA_EVALUATION_VOIDED = "SLAEvaluationVoided"
     CONVERSATION_PENDING = "ConversationPending"
     SLA_EVALUATION_BREACHED = "SLAEvaluationBreached"
@@ -120,25 +115,13 @@ class Events(OpenEnum):
     CONVERSATION_PENDING_EXPIRED = "ConversationPendingExpired"
 
 
-class IsNotOneOf5Field(OpenEnum):
-    """values: [InitialChannel, OperationOrigin, QueueId]"""
-
-    INITIAL_CHANNEL = "InitialChannel"
-    OPERATION_ORIGIN = "OperationOrigin"
-    QUEUE_ID = "QueueId"
-
-
-class IsOneOf5Field(OpenEnum):
-    """values: [InitialChannel, OperationOrigin, QueueId]"""
-
+class FieldEnum(OpenEnum):
     INITIAL_CHANNEL = "InitialChannel"
     OPERATION_ORIGIN = "OperationOrigin"
     QUEUE_ID = "QueueId"
 
 
 class BasicAuth(TaggedModel):
-    """The `BasicAuth` schema."""
-
     __wire_tag__: ClassVar[str] = "BasicAuth"
     __tag_field__: ClassVar[str] = "type"
 
@@ -150,8 +133,6 @@ class BasicAuth(TaggedModel):
 
 
 class CombinedFilters(TaggedModel):
-    """The `CombinedFilters` schema."""
-
     __wire_tag__: ClassVar[str] = "CombinedFilters"
     __tag_field__: ClassVar[str] = "type"
 
@@ -159,16 +140,12 @@ class CombinedFilters(TaggedModel):
         default="CombinedFilters", init=False, validation_alias="_type", serialization_alias="_type"
     )
     strategy: "Strategy"
-    """values: [All, Any]"""
     conditions: "list[Condition1]"
 
 
 class CreateWebhookSubscriptionInput(DixaModel):
-    """The `CreateWebhookSubscriptionInput` schema."""
-
     name: str
     events: "list[Events] | None" = None
-    """values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]"""
     url: str
     authorization: "WebhookAuthorization"
     custom_headers: "MapString" = Field(
@@ -179,14 +156,10 @@ class CreateWebhookSubscriptionInput(DixaModel):
 
 
 class CreateWebhookSubscriptionOutput(DixaModel):
-    """The `CreateWebhookSubscriptionOutput` schema."""
-
     data: "WebhookSubscription"
 
 
 class DeliveryDetail(TaggedModel):
-    """The `DeliveryDetail` schema."""
-
     __wire_tag__: ClassVar[str] = "DeliveryDetail"
     __tag_field__: ClassVar[str] = "type"
 
@@ -202,8 +175,6 @@ class DeliveryDetail(TaggedModel):
 
 
 class EventDeliveryLog(DixaModel):
-    """The `EventDeliveryLog` schema."""
-
     delivery_detail: DeliveryDetail = Field(
         validation_alias="deliveryDetail", serialization_alias="deliveryDetail"
     )
@@ -211,30 +182,21 @@ class EventDeliveryLog(DixaModel):
 
 
 class EventDeliveryStatus(DixaModel):
-    """The `EventDeliveryStatus` schema."""
-
     event: Event
-    """values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]"""
     delivery_status: "DeliveryStatus" = Field(
         validation_alias="deliveryStatus", serialization_alias="deliveryStatus"
     )
 
 
 class GetWebhookEventDeliveryLogsOutput(DixaModel):
-    """The `GetWebhookEventDeliveryLogsOutput` schema."""
-
     data: list[EventDeliveryLog] | None = None
 
 
 class GetWebhookLastDeliveryStatusOutput(DixaModel):
-    """The `GetWebhookLastDeliveryStatusOutput` schema."""
-
     data: list[EventDeliveryStatus] | None = None
 
 
 class GetWebhookSubscriptionOutput(DixaModel):
-    """The `GetWebhookSubscriptionOutput` schema."""
-
     data: "WebhookSubscription"
 
 
@@ -247,8 +209,7 @@ class IsNotOneOf5(TaggedModel):
     type: Literal["IsNotOneOf"] = Field(
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    field: "IsNotOneOf5Field"
-    """values: [InitialChannel, OperationOrigin, QueueId]"""
+    field: FieldEnum
     values: list[str]
 
 
@@ -261,20 +222,15 @@ class IsOneOf5(TaggedModel):
     type: Literal["IsOneOf"] = Field(
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    field: "IsOneOf5Field"
-    """values: [InitialChannel, OperationOrigin, QueueId]"""
+    field: FieldEnum
     values: list[str]
 
 
 class ListWebhookSubscriptionsEndpointOutput(DixaModel):
-    """The `ListWebhookSubscriptionsEndpointOutput` schema."""
-
     data: "list[WebhookSubscription] | None" = None
 
 
 class NoAuth(TaggedModel):
-    """The `NoAuth` schema."""
-
     __wire_tag__: ClassVar[str] = "NoAuth"
     __tag_field__: ClassVar[str] = "type"
 
@@ -284,8 +240,6 @@ class NoAuth(TaggedModel):
 
 
 class NoRecentDelivery(TaggedModel):
-    """The `NoRecentDelivery` schema."""
-
     __wire_tag__: ClassVar[str] = "NoRecentDelivery"
     __tag_field__: ClassVar[str] = "type"
 
@@ -298,11 +252,8 @@ class NoRecentDelivery(TaggedModel):
 
 
 class PatchWebhookSubscriptionInput(DixaModel):
-    """The `PatchWebhookSubscriptionInput` schema."""
-
     name: str | None = None
     events: list[Events] | None = None
-    """values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]"""
     url: str | None = None
     authorization: "WebhookAuthorization | None" = None
     custom_headers: "MapString | None" = Field(
@@ -313,14 +264,10 @@ class PatchWebhookSubscriptionInput(DixaModel):
 
 
 class PatchWebhookSubscriptionOutput(DixaModel):
-    """The `PatchWebhookSubscriptionOutput` schema."""
-
     data: "WebhookSubscription"
 
 
 class TokenAuth(TaggedModel):
-    """The `TokenAuth` schema."""
-
     __wire_tag__: ClassVar[str] = "TokenAuth"
     __tag_field__: ClassVar[str] = "type"
 
@@ -331,8 +278,6 @@ class TokenAuth(TaggedModel):
 
 
 class WebhookSubscription(DixaModel):
-    """The `WebhookSubscription` schema."""
-
     id: UUID
     name: str
     subscribed_events: list[str] | None = Field(

@@ -50,13 +50,11 @@ ActivityLogAttributes: TypeAlias = (
     | ConversationCreatedAttribute
     | ConversationUnassignedAttribute
 )
-"""`ActivityLogAttributes`, an inline schema of the spec."""
 
 
 CreateConversationInput: TypeAlias = (
     CreateCallbackConversationInput | CreateContactFormConversationInput
 )
-"""The `CreateConversationInput` schema."""
 
 
 EmailString: TypeAlias = str
@@ -68,8 +66,6 @@ PhoneNumberString: TypeAlias = str
 
 
 StringId: TypeAlias = str
-"""The `StringId` schema."""
 
 
 Timestamp: TypeAlias = str
-"""The `Timestamp` schema."""

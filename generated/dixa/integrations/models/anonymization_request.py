@@ -13,15 +13,13 @@ __all__ = [
 
 
 class AnonymizationType(OpenEnum):
-    """A type of entity for anonymization."""
+    """A type of entity for anonymization"""
 
     USER = "user"
     CONVERSATION = "conversation"
 
 
 class GetAnonymizationRequestResponse200(DixaModel):
-    """`GetAnonymizationRequestResponse200`, an inline schema of the spec."""
-
     data: "ScheduleAnonymizationResponse | None" = None
 
 
@@ -36,8 +34,6 @@ class ScheduleAnonymizationBody(DixaModel):
 
 
 class ScheduleAnonymizationResponse(DixaModel):
-    """The `ScheduleAnonymizationResponse` schema."""
-
     id: str | None = None
     target_entity_id: str | None = None
     entity_type: AnonymizationType | None = None
@@ -47,6 +43,4 @@ class ScheduleAnonymizationResponse(DixaModel):
 
 
 class ScheduleAnonymizationResponse201(DixaModel):
-    """`ScheduleAnonymizationResponse201`, an inline schema of the spec."""
-
     data: ScheduleAnonymizationResponse | None = None

@@ -48,7 +48,7 @@ __all__ = [
 
 
 class ActivityType(OpenEnum):
-    """The type of activitylog entry."""
+    """The type of activitylog entry"""
 
     TAG_ADDED = "tag_added"
     TAG_REMOVED = "tag_removed"
@@ -63,8 +63,6 @@ class ActivityType(OpenEnum):
 
 
 class CreateCallbackConversationInputChannel(OpenEnum):
-    """values: [widget_chat, phone, voice_mail, email, contact_form, callback, facebook_messenger]"""
-
     WIDGET_CHAT = "widget_chat"
     PHONE = "phone"
     VOICE_MAIL = "voice_mail"
@@ -75,8 +73,6 @@ class CreateCallbackConversationInputChannel(OpenEnum):
 
 
 class MessageDirection(OpenEnum):
-    """values: [widget_chat, phone, voice_mail, email, contact_form, callback, facebook_messenger]"""
-
     WIDGET_CHAT = "widget_chat"
     PHONE = "phone"
     VOICE_MAIL = "voice_mail"
@@ -87,8 +83,6 @@ class MessageDirection(OpenEnum):
 
 
 class ActivityLog(DixaModel):
-    """The `ActivityLog` schema."""
-
     id: "StringId"
     conversation_id: int
     activity_timestmap: "Timestamp | None" = None
@@ -98,7 +92,7 @@ class ActivityLog(DixaModel):
 
 
 class ActivityLogUser(DixaModel):
-    """The `ActivityLogUser` schema."""
+    pass
 
 
 class AddHistoricalMessageBody(DixaModel):
@@ -115,66 +109,59 @@ class AddHistoricalMessageBody(DixaModel):
 
 
 class AddHistoricalMessageResponse201(DixaModel):
-    """`AddHistoricalMessageResponse201`, an inline schema of the spec."""
-
     data: "Message"
 
 
 class AttachmentInput(DixaModel):
-    """The `AttachmentInput` schema."""
-
     url: str | None = None
 
 
 class ConversationAssignedAttribute(DixaModel):
-    """The `ConversationAssignedAttribute` schema."""
+    pass
 
 
 class ConversationAutoReplySentAttribute(DixaModel):
-    """The `ConversationAutoReplySentAttribute` schema."""
+    pass
 
 
 class ConversationClaimedAttribute(DixaModel):
-    """The `ConversationClaimedAttribute` schema."""
+    pass
 
 
 class ConversationCreatedAttribute(DixaModel):
-    """The `ConversationCreatedAttribute` schema."""
+    pass
 
 
 class ConversationLanguageUpdatedAttribute(DixaModel):
-    """The `ConversationLanguageUpdatedAttribute` schema."""
+    pass
 
 
 class ConversationOfferedAttribute(DixaModel):
-    """The `ConversationOfferedAttribute` schema."""
+    pass
 
 
 class ConversationRatedAttribute(DixaModel):
-    """The `ConversationRatedAttribute` schema."""
+    pass
 
 
 class ConversationRatingOfferedAttribute(DixaModel):
-    """The `ConversationRatingOfferedAttribute` schema."""
+    pass
 
 
 class ConversationRatingScheduledAttribute(DixaModel):
-    """The `ConversationRatingScheduledAttribute` schema."""
+    pass
 
 
 class ConversationTransferredAttribute(DixaModel):
-    """The `ConversationTransferredAttribute` schema."""
+    pass
 
 
 class ConversationUnassignedAttribute(DixaModel):
-    """The `ConversationUnassignedAttribute` schema."""
+    pass
 
 
 class CreateCallbackConversationInput(DixaModel):
-    """The `CreateCallbackConversationInput` schema."""
-
     channel: "CreateCallbackConversationInputChannel"
-    """values: [widget_chat, phone, voice_mail, email, contact_form, callback, facebook_messenger]"""
     direction: "Direction"
     queue_id: "StringId"
     requester_id: "StringId"
@@ -184,69 +171,52 @@ class CreateCallbackConversationInput(DixaModel):
 
 
 class CreateContactFormConversationInput(DixaModel):
-    """The `CreateContactFormConversationInput` schema."""
+    pass
 
 
 class CreateConversationResponse201(DixaModel):
-    """`CreateConversationResponse201`, an inline schema of the spec."""
-
     data: "Conversation"
 
 
 class GetConversationResponse200(DixaModel):
-    """`GetConversationResponse200`, an inline schema of the spec."""
-
     data: "Conversation"
 
 
 class ListActivityLogResponse200(DixaModel):
-    """`ListActivityLogResponse200`, an inline schema of the spec."""
-
     data: list[ActivityLog]
     paging: "Paging | None" = None
 
 
 class ListConversationActivityLogResponse200(DixaModel):
-    """`ListConversationActivityLogResponse200`, an inline schema of the spec."""
-
     data: list[ActivityLog]
 
 
 class ListConversationMessagesResponse200(DixaModel):
-    """`ListConversationMessagesResponse200`, an inline schema of the spec."""
-
     data: "list[Message]"
 
 
 class ListConversationNotesResponse200(DixaModel):
-    """`ListConversationNotesResponse200`, an inline schema of the spec."""
-
     data: "list[Note]"
 
 
 class Message(DixaModel):
-    """The `Message` schema."""
-
     id: "StringId"
     created_at: "Timestamp"
     author_id: "StringId"
     channel: "Channel"
     direction: "MessageDirection | None" = None
-    """values: [widget_chat, phone, voice_mail, email, contact_form, callback, facebook_messenger]"""
     attributes: "MessageAttributes | None" = None
 
 
 class MessageAddedAttribute(DixaModel):
-    """The `MessageAddedAttribute` schema."""
+    pass
 
 
 class MessageAttributes(DixaModel):
-    """`MessageAttributes`, an inline schema of the spec."""
+    pass
 
 
 class Note(DixaModel):
-    """The `Note` schema."""
-
     id: "StringId"
     created_at: "Timestamp"
     requester_id: "StringId | None" = None
@@ -255,12 +225,12 @@ class Note(DixaModel):
 
 
 class NoteAddedAttribute(DixaModel):
-    """The `NoteAddedAttribute` schema."""
+    pass
 
 
 class TagAddedAttribute(DixaModel):
-    """The `TagAddedAttribute` schema."""
+    pass
 
 
 class TagRemovedAttribute(DixaModel):
-    """The `TagRemovedAttribute` schema."""
+    pass

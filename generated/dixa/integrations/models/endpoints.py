@@ -12,20 +12,16 @@ __all__ = [
 
 
 class GetEndpointResponse200(DixaModel):
-    """`GetEndpointResponse200`, an inline schema of the spec."""
-
     data: "GetEndpointResponse200Data | None" = None
 
 
 class GetEndpointResponse200Data(DixaModel):
-    """`GetEndpointResponse200Data`, an inline schema of the spec."""
+    pass
 
 
 class ListEndpointsResponse200(DixaModel):
-    """`ListEndpointsResponse200`, an inline schema of the spec."""
-
     data: "list[ListEndpointsResponse200DataItem] | None" = None
 
 
 class ListEndpointsResponse200DataItem(DixaModel):
-    """`ListEndpointsResponse200DataItem`, an inline schema of the spec."""
+    pass

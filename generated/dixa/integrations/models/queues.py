@@ -12,20 +12,16 @@ __all__ = [
 
 
 class GetQueueResponse200(DixaModel):
-    """`GetQueueResponse200`, an inline schema of the spec."""
-
     data: "GetQueueResponse200Data | None" = None
 
 
 class GetQueueResponse200Data(DixaModel):
-    """`GetQueueResponse200Data`, an inline schema of the spec."""
+    pass
 
 
 class ListQueuesResponse200(DixaModel):
-    """`ListQueuesResponse200`, an inline schema of the spec."""
-
     data: "list[ListQueuesResponse200DataItem] | None" = None
 
 
 class ListQueuesResponse200DataItem(DixaModel):
-    """`ListQueuesResponse200DataItem`, an inline schema of the spec."""
+    pass

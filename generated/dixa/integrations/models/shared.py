@@ -22,7 +22,7 @@ __all__ = [
 
 
 class Channel(OpenEnum):
-    """The channel a conversation can be conducted on."""
+    """The channel a conversation can be conducted on"""
 
     WIDGET_CHAT = "widget_chat"
     PHONE = "phone"
@@ -42,8 +42,6 @@ class Direction(OpenEnum):
 
 
 class Status(OpenEnum):
-    """The `Status` schema."""
-
     OPEN = "open"
     CLOSED = "closed"
     PENDING = "pending"
@@ -51,8 +49,6 @@ class Status(OpenEnum):
 
 
 class Conversation(DixaModel):
-    """The `Conversation` schema."""
-
     id: int
     """The id of the conversation. May also be referred to as the csid."""
     created_at: "Timestamp"
@@ -69,24 +65,20 @@ class Conversation(DixaModel):
 
 
 class ConversationAttributes(DixaModel):
-    """`ConversationAttributes`, an inline schema of the spec."""
+    pass
 
 
 class Paging(DixaModel):
-    """The `Paging` schema."""
-
     cursors: "PagingCursors | None" = None
     next_page: str | None = None
     prev_page: str | None = None
 
 
 class PagingCursors(DixaModel):
-    """`PagingCursors`, an inline schema of the spec."""
+    pass
 
 
 class ScheduleAnonymizationRequest(DixaModel):
-    """The `ScheduleAnonymizationRequest` schema."""
-
     entity_id: str
     entity_type: "AnonymizationType"
     force_anonymization: bool | None = None

@@ -7,10 +7,8 @@ __all__ = ["ListTagsResponse200", "ListTagsResponse200DataItem"]
 
 
 class ListTagsResponse200(DixaModel):
-    """`ListTagsResponse200`, an inline schema of the spec."""
-
     data: "list[ListTagsResponse200DataItem] | None" = None
 
 
 class ListTagsResponse200DataItem(DixaModel):
-    """`ListTagsResponse200DataItem`, an inline schema of the spec."""
+    pass

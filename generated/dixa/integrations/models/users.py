@@ -19,35 +19,25 @@ __all__ = [
 
 
 class CreateUserBody(DixaModel):
-    """`CreateUserBody`, an inline schema of the spec."""
-
     name: str | None = None
     email: str | None = None
     phone_number: "PhoneNumberString | None" = None
 
 
 class CreateUserResponse201(DixaModel):
-    """`CreateUserResponse201`, an inline schema of the spec."""
-
     data: "User | None" = None
 
 
 class ListUserRequestedConversationsResponse200(DixaModel):
-    """`ListUserRequestedConversationsResponse200`, an inline schema of the spec."""
-
     data: "list[Conversation] | None" = None
 
 
 class ListUsersResponse200(DixaModel):
-    """`ListUsersResponse200`, an inline schema of the spec."""
-
     data: "list[User]"
     paging: "Paging | None" = None
 
 
 class User(DixaModel):
-    """The `User` schema."""
-
     id: str
     email: str | None = None
     name: str | None = None

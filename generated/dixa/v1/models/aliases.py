@@ -224,19 +224,15 @@ ActivityLogAttribute: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `ActivityLogAttribute` schema."""
 
 
 AgentsBulkPatchRequest: TypeAlias = list[BulkPatchAgentInput]
-"""The `AgentsBulkPatchRequest` schema."""
 
 
 AgentsListPresenceResponse: TypeAlias = list[UserPresence]
-"""The `AgentsListPresenceResponse` schema."""
 
 
 AgentsUpdateBulkRequest: TypeAlias = list[BulkUpdateAgentInput]
-"""The `AgentsUpdateBulkRequest` schema."""
 
 
 AggregateValue: TypeAlias = Annotated[
@@ -248,7 +244,6 @@ AggregateValue: TypeAlias = Annotated[
         {"DoubleAggregateValue": DoubleAggregateValue, "LongAggregateValue": LongAggregateValue},
     ),
 ]
-"""The `AggregateValue` schema."""
 
 
 Attributes: TypeAlias = Annotated[
@@ -279,7 +274,6 @@ Attributes: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `Attributes` schema."""
 
 
 BulkActionOutcomeBulkErrorAgent: TypeAlias = Annotated[
@@ -294,7 +288,6 @@ BulkActionOutcomeBulkErrorAgent: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkActionOutcome_BulkError_Agent` schema."""
 
 
 BulkActionOutcomeBulkErrorEndUser: TypeAlias = Annotated[
@@ -309,7 +302,6 @@ BulkActionOutcomeBulkErrorEndUser: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkActionOutcome_BulkError_EndUser` schema."""
 
 
 BulkActionOutcomeBulkErrorUUID: TypeAlias = Annotated[
@@ -324,7 +316,6 @@ BulkActionOutcomeBulkErrorUUID: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkActionOutcome_BulkError_UUID` schema."""
 
 
 BulkActionOutcomeErrorResponseInternalNoteData: TypeAlias = Annotated[
@@ -339,7 +330,6 @@ BulkActionOutcomeErrorResponseInternalNoteData: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkActionOutcome_ErrorResponse_InternalNoteData` schema."""
 
 
 BulkError: TypeAlias = Annotated[
@@ -362,14 +352,12 @@ BulkError: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `BulkError` schema."""
 
 
 ChannelAvailability: TypeAlias = Annotated[
     Annotated[GenericChannel, Tag("GenericChannel")] | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"GenericChannel": GenericChannel}),
 ]
-"""The `ChannelAvailability` schema."""
 
 
 ChannelAvailabilityError: TypeAlias = Annotated[
@@ -377,7 +365,6 @@ ChannelAvailabilityError: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"UnexpectedError": UnexpectedError}),
 ]
-"""The `ChannelAvailabilityError` schema."""
 
 
 ChannelAvailabilityOutcome: TypeAlias = Annotated[
@@ -386,7 +373,6 @@ ChannelAvailabilityOutcome: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Failure": Failure, "Success": Success}),
 ]
-"""The `ChannelAvailabilityOutcome` schema."""
 
 
 ChannelOperator: TypeAlias = Annotated[
@@ -395,7 +381,6 @@ ChannelOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf1, "IsOneOf": IsOneOf1}),
 ]
-"""The `ChannelOperator` schema."""
 
 
 ContactEndpoint: TypeAlias = Annotated[
@@ -406,7 +391,6 @@ ContactEndpoint: TypeAlias = Annotated[
         "_type", {"EmailEndpoint": EmailEndpoint, "TelephonyEndpoint": TelephonyEndpoint}
     ),
 ]
-"""The `ContactEndpoint` schema."""
 
 
 Content: TypeAlias = Annotated[
@@ -417,7 +401,6 @@ Content: TypeAlias = Annotated[
     | Annotated[str, Tag(BARE_TAG)],
     tag_discriminator("_type", {"Html": Html, "Markdown": Markdown, "Text": Text}, bare=True),
 ]
-"""The `Content` schema."""
 
 
 Conversation: TypeAlias = Annotated[
@@ -450,7 +433,6 @@ Conversation: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `Conversation` schema."""
 
 
 ConversationLink: TypeAlias = Annotated[
@@ -463,7 +445,6 @@ ConversationLink: TypeAlias = Annotated[
         {"EmailForward": EmailForward, "FollowUp": FollowUp, "SideConversation": SideConversation},
     ),
 ]
-"""The `ConversationLink` schema."""
 
 
 CustomAttributeInputDefinition: TypeAlias = Annotated[
@@ -472,7 +453,6 @@ CustomAttributeInputDefinition: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Select": Select1, "Text": Text2}),
 ]
-"""The `CustomAttributeInputDefinition` schema."""
 
 
 CustomAttributeOperator: TypeAlias = Annotated[
@@ -491,11 +471,9 @@ CustomAttributeOperator: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `CustomAttributeOperator` schema."""
 
 
 CustomAttributeValue: TypeAlias = list[str] | str
-"""`CustomAttributeValue`, an inline schema of the spec."""
 
 
 DirectionOperator: TypeAlias = Annotated[
@@ -504,7 +482,6 @@ DirectionOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf3, "IsOneOf": IsOneOf3}),
 ]
-"""The `DirectionOperator` schema."""
 
 
 DurationOperator: TypeAlias = Annotated[
@@ -521,7 +498,6 @@ DurationOperator: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `DurationOperator` schema."""
 
 
 EmailContent: TypeAlias = Annotated[
@@ -530,7 +506,6 @@ EmailContent: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Regular": Regular, "TooLarge": TooLarge}),
 ]
-"""The `EmailContent` schema."""
 
 
 FieldCanHaveMultipleValuesOrBeEmptyOperator: TypeAlias = Annotated[
@@ -553,7 +528,6 @@ FieldCanHaveMultipleValuesOrBeEmptyOperator: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `FieldCanHaveMultipleValuesOrBeEmptyOperator` schema."""
 
 
 FieldCanHaveSingleValueOrBeEmptyOperator: TypeAlias = Annotated[
@@ -572,7 +546,6 @@ FieldCanHaveSingleValueOrBeEmptyOperator: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `FieldCanHaveSingleValueOrBeEmptyOperator` schema."""
 
 
 FieldHasSingleValueOperator: TypeAlias = Annotated[
@@ -581,7 +554,6 @@ FieldHasSingleValueOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf, "IsOneOf": IsOneOf}),
 ]
-"""The `FieldHasSingleValueOperator` schema."""
 
 
 FieldType: TypeAlias = Annotated[
@@ -610,7 +582,6 @@ FieldType: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `FieldType` schema."""
 
 
 ImportMessageInput: TypeAlias = Annotated[
@@ -619,7 +590,6 @@ ImportMessageInput: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"InboundImport": InboundImport, "OutboundImport": OutboundImport}),
 ]
-"""The `ImportMessageInput` schema."""
 
 
 MapConversationChannelInt: TypeAlias = dict[str, int]
@@ -635,7 +605,6 @@ MapQueueThresholdInt: TypeAlias = dict[str, int]
 
 
 MapVectorString: TypeAlias = dict[str, list[str]]
-"""The `Map_Vector_String` schema."""
 
 
 PrimitiveField: TypeAlias = Annotated[
@@ -660,7 +629,6 @@ PrimitiveField: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `PrimitiveField` schema."""
 
 
 SearchField: TypeAlias = Annotated[
@@ -701,7 +669,6 @@ SearchField: TypeAlias = Annotated[
         },
     ),
 ]
-"""The `SearchField` schema."""
 
 
 StatusOperator: TypeAlias = Annotated[
@@ -710,7 +677,6 @@ StatusOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf4, "IsOneOf": IsOneOf4}),
 ]
-"""The `StatusOperator` schema."""
 
 
 SubmittedRatingResult: TypeAlias = Annotated[
@@ -723,7 +689,6 @@ SubmittedRatingResult: TypeAlias = Annotated[
         "_type", {"Csat": Csat, "Nps": Nps, "ThumbsUpOrDown": ThumbsUpOrDown}, bare=True
     ),
 ]
-"""The `SubmittedRatingResult` schema."""
 
 
 TimestampOperator: TypeAlias = Annotated[
@@ -733,4 +698,3 @@ TimestampOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Between": Between, "Since": Since, "Until": Until}),
 ]
-"""The `TimestampOperator` schema."""

@@ -51,8 +51,6 @@ __all__ = [
 
 
 class AggregateMetadataMeasure(OpenEnum):
-    """values: [Min, Max, Sum, Count, Percentage, StdDev, Average]"""
-
     MIN = "Min"
     MAX = "Max"
     SUM = "Sum"
@@ -63,8 +61,6 @@ class AggregateMetadataMeasure(OpenEnum):
 
 
 class DoubleAggregateValueMeasure(OpenEnum):
-    """values: [Min, Max, Sum, Percentage, AgentPresenceDuration, StdDev, Average]"""
-
     MIN = "Min"
     MAX = "Max"
     SUM = "Sum"
@@ -75,22 +71,15 @@ class DoubleAggregateValueMeasure(OpenEnum):
 
 
 class LongAggregateValueMeasure(OpenEnum):
-    """values: [Count]"""
-
     COUNT = "Count"
 
 
 class AggregateMetadata(DixaModel):
-    """The `AggregateMetadata` schema."""
-
     measure: "AggregateMetadataMeasure"
-    """values: [Min, Max, Sum, Count, Percentage, StdDev, Average]"""
     description: str | None = None
 
 
 class BooleanField(TaggedModel):
-    """The `BooleanField` schema."""
-
     __wire_tag__: ClassVar[str] = "BooleanField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -101,8 +90,6 @@ class BooleanField(TaggedModel):
 
 
 class DoubleAggregateValue(TaggedModel):
-    """The `DoubleAggregateValue` schema."""
-
     __wire_tag__: ClassVar[str] = "DoubleAggregateValue"
     __tag_field__: ClassVar[str] = "type"
 
@@ -114,12 +101,9 @@ class DoubleAggregateValue(TaggedModel):
     )
     value: float
     measure: "DoubleAggregateValueMeasure"
-    """values: [Min, Max, Sum, Percentage, AgentPresenceDuration, StdDev, Average]"""
 
 
 class DoubleField(TaggedModel):
-    """The `DoubleField` schema."""
-
     __wire_tag__: ClassVar[str] = "DoubleField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -130,23 +114,17 @@ class DoubleField(TaggedModel):
 
 
 class FieldModel(DixaModel):
-    """The `Field` schema."""
-
     name: str
     field: "FieldType | None" = None
 
 
 class FieldMetadata(DixaModel):
-    """The `FieldMetadata` schema."""
-
     field: str
     description: str
     nullable: bool
 
 
 class FilterMetadata(DixaModel):
-    """The `FilterMetadata` schema."""
-
     filter_attribute: str = Field(
         validation_alias="filterAttribute", serialization_alias="filterAttribute"
     )
@@ -154,22 +132,16 @@ class FilterMetadata(DixaModel):
 
 
 class FilterValue(DixaModel):
-    """The `FilterValue` schema."""
-
     value: str
     label: str | None = None
 
 
 class GetFilterValuesOutput(DixaModel):
-    """The `GetFilterValuesOutput` schema."""
-
     data: list[FilterValue] | None = None
     meta: "PaginationLinks | None" = None
 
 
 class GetMetricDataInput(DixaModel):
-    """The `GetMetricDataInput` schema."""
-
     id: str
     filters: list[Any] | None = None
     timezone: str
@@ -180,30 +152,22 @@ class GetMetricDataInput(DixaModel):
 
 
 class GetMetricDataInputPeriodFilter(DixaModel):
-    """`GetMetricDataInputPeriodFilter`, an inline schema of the spec."""
+    pass
 
 
 class GetMetricDataOutput(DixaModel):
-    """The `GetMetricDataOutput` schema."""
-
     data: "MetricData"
 
 
 class GetMetricOutput(DixaModel):
-    """The `GetMetricOutput` schema."""
-
     data: "MetricMetadata"
 
 
 class GetMetricRecordOutput(DixaModel):
-    """The `GetMetricRecordOutput` schema."""
-
     data: "MetricRecordMetadata"
 
 
 class GetMetricRecordsDataInput(DixaModel):
-    """The `GetMetricRecordsDataInput` schema."""
-
     id: str
     filters: list[Any] | None = None
     timezone: str
@@ -213,33 +177,25 @@ class GetMetricRecordsDataInput(DixaModel):
 
 
 class GetMetricRecordsDataInputPeriodFilter(DixaModel):
-    """`GetMetricRecordsDataInputPeriodFilter`, an inline schema of the spec."""
+    pass
 
 
 class GetMetricRecordsDataOutput(DixaModel):
-    """The `GetMetricRecordsDataOutput` schema."""
-
     data: "list[MetricRecord] | None" = None
     meta: "PaginationLinks | None" = None
 
 
 class GetMetricRecordsOutput(DixaModel):
-    """The `GetMetricRecordsOutput` schema."""
-
     data: "list[MetricRecordMetadata] | None" = None
     meta: "PaginationLinks | None" = None
 
 
 class GetMetricsOutput(DixaModel):
-    """The `GetMetricsOutput` schema."""
-
     data: "list[MetricMetadata] | None" = None
     meta: "PaginationLinks | None" = None
 
 
 class InstantField(TaggedModel):
-    """The `InstantField` schema."""
-
     __wire_tag__: ClassVar[str] = "InstantField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -250,8 +206,6 @@ class InstantField(TaggedModel):
 
 
 class IntField(TaggedModel):
-    """The `IntField` schema."""
-
     __wire_tag__: ClassVar[str] = "IntField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -262,8 +216,6 @@ class IntField(TaggedModel):
 
 
 class ListField(TaggedModel):
-    """The `ListField` schema."""
-
     __wire_tag__: ClassVar[str] = "ListField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -274,8 +226,6 @@ class ListField(TaggedModel):
 
 
 class LongAggregateValue(TaggedModel):
-    """The `LongAggregateValue` schema."""
-
     __wire_tag__: ClassVar[str] = "LongAggregateValue"
     __tag_field__: ClassVar[str] = "type"
 
@@ -287,12 +237,9 @@ class LongAggregateValue(TaggedModel):
     )
     value: int
     measure: "LongAggregateValueMeasure"
-    """values: [Count]"""
 
 
 class LongField(TaggedModel):
-    """The `LongField` schema."""
-
     __wire_tag__: ClassVar[str] = "LongField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -303,15 +250,11 @@ class LongField(TaggedModel):
 
 
 class MetricData(DixaModel):
-    """The `MetricData` schema."""
-
     id: str
     aggregates: "list[AggregateValue] | None" = None
 
 
 class MetricMetadata(DixaModel):
-    """The `MetricMetadata` schema."""
-
     id: str
     description: str | None = None
     filters: list[FilterMetadata] | None = None
@@ -322,8 +265,6 @@ class MetricMetadata(DixaModel):
 
 
 class MetricRecord(DixaModel):
-    """The `MetricRecord` schema."""
-
     primary_timestamp_field: "TimestampField" = Field(
         validation_alias="primaryTimestampField", serialization_alias="primaryTimestampField"
     )
@@ -334,8 +275,6 @@ class MetricRecord(DixaModel):
 
 
 class MetricRecordMetadata(DixaModel):
-    """The `MetricRecordMetadata` schema."""
-
     id: str
     description: str
     filters: list[FilterMetadata] | None = None
@@ -348,8 +287,6 @@ class MetricRecordMetadata(DixaModel):
 
 
 class StringField(TaggedModel):
-    """The `StringField` schema."""
-
     __wire_tag__: ClassVar[str] = "StringField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -361,8 +298,6 @@ class StringField(TaggedModel):
 
 
 class TimestampField(TaggedModel):
-    """The `TimestampField` schema."""
-
     __wire_tag__: ClassVar[str] = "TimestampField"
     __tag_field__: ClassVar[str] = "type"
 
@@ -374,8 +309,6 @@ class TimestampField(TaggedModel):
 
 
 class UUIDField(TaggedModel):
-    """The `UUIDField` schema."""
-
     __wire_tag__: ClassVar[str] = "UUIDField"
     __tag_field__: ClassVar[str] = "type"
 

@@ -15,21 +15,15 @@ __all__ = [
 
 
 class BusinessHoursSchedule(DixaModel):
-    """The `BusinessHoursSchedule` schema."""
-
     name: str
     id: str
 
 
 class GetBusinessOpenStatusOutput(DixaModel):
-    """The `GetBusinessOpenStatusOutput` schema."""
-
     data: "GetBusinessOpenStatusResult"
 
 
 class GetBusinessOpenStatusResult(DixaModel):
-    """The `GetBusinessOpenStatusResult` schema."""
-
     is_open: bool = Field(validation_alias="isOpen", serialization_alias="isOpen")
     timestamp: DateTime
     opens_at: DateTime | None = Field(
@@ -41,12 +35,8 @@ class GetBusinessOpenStatusResult(DixaModel):
 
 
 class ListBusinessHoursSchedulesOutput(DixaModel):
-    """The `ListBusinessHoursSchedulesOutput` schema."""
-
     data: "ListBusinessHoursSchedulesResult"
 
 
 class ListBusinessHoursSchedulesResult(DixaModel):
-    """The `ListBusinessHoursSchedulesResult` schema."""
-
     schedules: list[BusinessHoursSchedule] | None = None

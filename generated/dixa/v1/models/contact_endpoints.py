@@ -20,15 +20,11 @@ __all__ = [
 
 
 class GetContactEndpointsType(OpenEnum):
-    """Possible values: [EmailEndpoint, TelephonyEndpoint]"""
-
     EMAIL_ENDPOINT = "EmailEndpoint"
     TELEPHONY_ENDPOINT = "TelephonyEndpoint"
 
 
 class EmailEndpoint(TaggedModel):
-    """The `EmailEndpoint` schema."""
-
     __wire_tag__: ClassVar[str] = "EmailEndpoint"
     __tag_field__: ClassVar[str] = "type"
 
@@ -43,20 +39,14 @@ class EmailEndpoint(TaggedModel):
 
 
 class GetContactPointByIdOutput(DixaModel):
-    """The `GetContactPointByIdOutput` schema."""
-
     data: "ContactEndpoint"
 
 
 class ListContactPointsOutput(DixaModel):
-    """The `ListContactPointsOutput` schema."""
-
     data: "list[ContactEndpoint] | None" = None
 
 
 class TelephonyEndpoint(TaggedModel):
-    """The `TelephonyEndpoint` schema."""
-
     __wire_tag__: ClassVar[str] = "TelephonyEndpoint"
     __tag_field__: ClassVar[str] = "type"
 

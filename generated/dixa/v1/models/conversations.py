@@ -18,7 +18,15 @@ if TYPE_CHECKING:
         EmailContent,
         ImportMessageInput,
     )
-    from .shared import Assignment, CustomAttribute, ErrorResponse, PaginationLinks, TagModel
+    from .shared import (
+        Assignment,
+        ChannelEnum,
+        CustomAttribute,
+        DirectionEnum,
+        ErrorResponse,
+        PaginationLinks,
+        TagModel,
+    )
 
 __all__ = [
     "ActivityLogEntry",
@@ -31,19 +39,16 @@ __all__ = [
     "BulkTagConversationInput",
     "CallRecordingAttributes",
     "ChatAttributes",
-    "ChatAttributesDirection",
     "ClaimConversationInput",
     "CloseConversationInput",
     "Closing",
     "ContactFormAttributes",
-    "ContactFormAttributesDirection",
     "ConversationAssignedAttribute",
     "ConversationAutoReplySentAttribute",
     "ConversationClaimedAttribute",
     "ConversationCreatedAttribute",
     "ConversationEndUserReplacedAttribute",
     "ConversationFlow",
-    "ConversationFlowChannel",
     "ConversationLanguageUpdatedAttribute",
     "ConversationOfferedAttribute",
     "ConversationRatedAttribute",
@@ -60,18 +65,14 @@ __all__ = [
     "CreateMessageInput",
     "CreateMessageOutput",
     "CreateMessageOutputData",
-    "CreateMessageOutputDataDirection",
     "CreateNoteOutput",
     "DeprecatedActivityLogType",
     "EmailAttributes",
-    "EmailAttributesDirection",
     "EmailContact",
     "FacebookMessengerAttributes",
-    "FacebookMessengerAttributesDirection",
     "File",
     "FollowupConversationInput",
     "GenericAttributes",
-    "GenericAttributesDirection",
     "GenericConversationImport",
     "GenericConversationImportDirection",
     "GetActivityLogOutput",
@@ -97,12 +98,10 @@ __all__ = [
     "PartialError",
     "PatchConversationCustomAttributesOutput",
     "PhoneAttributes",
-    "PhoneAttributesDirection",
     "Regular",
     "ReopenConversationInput",
     "RequesterConnectionStatus",
     "SmsAttributes",
-    "SmsAttributesDirection",
     "TagAddedAttribute",
     "TagConversationInput",
     "TagRemovedAttribute",
@@ -110,15 +109,11 @@ __all__ = [
     "TooLarge",
     "TransferConversationInput",
     "TwitterAttributes",
-    "TwitterAttributesDirection",
     "WhatsAppAttributes",
-    "WhatsAppAttributesDirection",
 ]
 
 
 class ActivityLogEntryType(OpenEnum):
-    """values: [ConversationRatingScheduled, ConversationOfferAccepted, ConversationPending, ConversationRatingUnscheduled, ConversationOfferRejected, ConversationEndUserReplaced, NoteAdded, FollowupExpired, ConversationRated, TagAdded, ConversationOfferTimeout, MessageAddedByCustomer, ConversationCreatedByCustomer, ConversationCreatedByAgent, TransferFailed, TransferSuccessful, ConversationOffered, ConversationUnassigned, TagRemoved, TransferInitiated, ConversationClaimed, ConversationReopened, ConversationClosed, ConversationLanguageUpdated, FollowupAdded, ConversationAutoreplySent, ConversationReserved, ConversationAssigned, ConversationRatingOffered, ConversationRatingCancelled, MessageAddedByAgent, FollowupRemoved]"""
-
     CONVERSATION_RATING_SCHEDULED = "ConversationRatingScheduled"
     CONVERSATION_OFFER_ACCEPTED = "ConversationOfferAccepted"
     CONVERSATION_PENDING = "ConversationPending"
@@ -153,48 +148,8 @@ class ActivityLogEntryType(OpenEnum):
     FOLLOWUP_REMOVED = "FollowupRemoved"
 
 
-class ChatAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class ContactFormAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class ConversationFlowChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class CreateMessageOutputDataDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
 class DeprecatedActivityLogType(OpenEnum):
-    """Deprecated. The `DeprecatedActivityLogType` schema."""
+    """Deprecated."""
 
     CONVERSATION_ASSIGNED_ACTIVITY_TYPE = "ConversationAssignedActivityType"
     CONVERSATION_AUTOREPLY_SENT_ACTIVITY_TYPE = "ConversationAutoreplySentActivityType"
@@ -235,40 +190,12 @@ class DeprecatedActivityLogType(OpenEnum):
     UNKNOWN_ACTIVITY_TYPE = "UnknownActivityType"
 
 
-class EmailAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class FacebookMessengerAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class GenericAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
 class GenericConversationImportDirection(OpenEnum):
-    """values: [Inbound, Outbound]"""
-
     INBOUND = "Inbound"
     OUTBOUND = "Outbound"
 
 
 class GetConversationsFlowsChannel(OpenEnum):
-    """Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]"""
-
     WHATS_APP = "WhatsApp"
     VOICEMAIL = "Voicemail"
     WIDGET_CHAT = "WidgetChat"
@@ -281,57 +208,18 @@ class GetConversationsFlowsChannel(OpenEnum):
 
 
 class LinkType(OpenEnum):
-    """values: [Related, SideConversation]"""
-
     RELATED = "Related"
     SIDE_CONVERSATION = "SideConversation"
 
 
-class PhoneAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
 class RequesterConnectionStatus(OpenEnum):
-    """values: [Connected, Disconnected]"""
-
     CONNECTED = "Connected"
     DISCONNECTED = "Disconnected"
 
 
-class SmsAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class TwitterAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class WhatsAppAttributesDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
 class ActivityLogEntry(DixaModel):
-    """The `ActivityLogEntry` schema."""
-
     id: UUID
     type: "ActivityLogEntryType" = Field(validation_alias="_type", serialization_alias="_type")
-    """values: [ConversationRatingScheduled, ConversationOfferAccepted, ConversationPending, ConversationRatingUnscheduled, ConversationOfferRejected, ConversationEndUserReplaced, NoteAdded, FollowupExpired, ConversationRated, TagAdded, ConversationOfferTimeout, MessageAddedByCustomer, ConversationCreatedByCustomer, ConversationCreatedByAgent, TransferFailed, TransferSuccessful, ConversationOffered, ConversationUnassigned, TagRemoved, TransferInitiated, ConversationClaimed, ConversationReopened, ConversationClosed, ConversationLanguageUpdated, FollowupAdded, ConversationAutoreplySent, ConversationReserved, ConversationAssigned, ConversationRatingOffered, ConversationRatingCancelled, MessageAddedByAgent, FollowupRemoved]"""
     author: "ActivityLogUser | None" = None
     attributes: "ActivityLogAttribute | None" = None
     activity_type: "DeprecatedActivityLogType" = Field(
@@ -346,8 +234,6 @@ class ActivityLogEntry(DixaModel):
 
 
 class ActivityLogUser(DixaModel):
-    """The `ActivityLogUser` schema."""
-
     id: str
     name: str | None = None
     email: str | None = None
@@ -357,8 +243,6 @@ class ActivityLogUser(DixaModel):
 
 
 class BulkActionFailureErrorResponseInternalNoteData(TaggedModel):
-    """The `BulkActionFailure_ErrorResponse_InternalNoteData` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
@@ -372,8 +256,6 @@ class BulkActionFailureErrorResponseInternalNoteData(TaggedModel):
 
 
 class BulkActionSuccessErrorResponseInternalNoteData(TaggedModel):
-    """The `BulkActionSuccess_ErrorResponse_InternalNoteData` schema."""
-
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
@@ -387,26 +269,18 @@ class BulkActionSuccessErrorResponseInternalNoteData(TaggedModel):
 
 
 class BulkCreateInternalNoteInput(DixaModel):
-    """The `BulkCreateInternalNoteInput` schema."""
-
     data: "list[CreateInternalNoteInput] | None" = None
 
 
 class BulkCreateNoteOutput(DixaModel):
-    """The `BulkCreateNoteOutput` schema."""
-
     data: "list[BulkActionOutcomeErrorResponseInternalNoteData] | None" = None
 
 
 class BulkTagConversationInput(DixaModel):
-    """The `BulkTagConversationInput` schema."""
-
     data: "list[TagConversationInput] | None" = None
 
 
 class CallRecordingAttributes(TaggedModel):
-    """The `CallRecordingAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "CallRecordingAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -421,8 +295,6 @@ class CallRecordingAttributes(TaggedModel):
 
 
 class ChatAttributes(TaggedModel):
-    """The `ChatAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "ChatAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -430,37 +302,28 @@ class ChatAttributes(TaggedModel):
         default="ChatAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: "Content | None" = None
-    direction: "ChatAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: "list[File] | None" = None
     is_automated: bool = Field(validation_alias="isAutomated", serialization_alias="isAutomated")
 
 
 class ClaimConversationInput(DixaModel):
-    """The `ClaimConversationInput` schema."""
-
     force: bool | None = None
     agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
 
 
 class CloseConversationInput(DixaModel):
-    """The `CloseConversationInput` schema."""
-
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
 
 
 class Closing(DixaModel):
-    """The `Closing` schema."""
-
     closed_at: DateTime = Field(validation_alias="closedAt", serialization_alias="closedAt")
     closed_by: UUID = Field(validation_alias="closedBy", serialization_alias="closedBy")
 
 
 class ContactFormAttributes(TaggedModel):
-    """The `ContactFormAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "ContactFormAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -494,8 +357,7 @@ class ContactFormAttributes(TaggedModel):
         validation_alias="deliveryFailureReason",
         serialization_alias="deliveryFailureReason",
     )
-    direction: "ContactFormAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     original_content_url: "File | None" = Field(
         default=None,
         validation_alias="originalContentUrl",
@@ -504,8 +366,6 @@ class ContactFormAttributes(TaggedModel):
 
 
 class ConversationAssignedAttribute(TaggedModel):
-    """The `ConversationAssignedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationAssignedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -522,8 +382,6 @@ class ConversationAssignedAttribute(TaggedModel):
 
 
 class ConversationAutoReplySentAttribute(TaggedModel):
-    """The `ConversationAutoReplySentAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationAutoReplySentAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -537,8 +395,6 @@ class ConversationAutoReplySentAttribute(TaggedModel):
 
 
 class ConversationClaimedAttribute(TaggedModel):
-    """The `ConversationClaimedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationClaimedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -557,8 +413,6 @@ class ConversationClaimedAttribute(TaggedModel):
 
 
 class ConversationCreatedAttribute(TaggedModel):
-    """The `ConversationCreatedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationCreatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -572,8 +426,6 @@ class ConversationCreatedAttribute(TaggedModel):
 
 
 class ConversationEndUserReplacedAttribute(TaggedModel):
-    """The `ConversationEndUserReplacedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationEndUserReplacedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -588,20 +440,15 @@ class ConversationEndUserReplacedAttribute(TaggedModel):
 
 
 class ConversationFlow(DixaModel):
-    """The `ConversationFlow` schema."""
-
     id: UUID
     name: str
-    channel: "ConversationFlowChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: "ChannelEnum"
     contact_endpoint_id: str = Field(
         validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
     )
 
 
 class ConversationLanguageUpdatedAttribute(TaggedModel):
-    """The `ConversationLanguageUpdatedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationLanguageUpdatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -615,8 +462,6 @@ class ConversationLanguageUpdatedAttribute(TaggedModel):
 
 
 class ConversationOfferedAttribute(TaggedModel):
-    """The `ConversationOfferedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationOfferedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -635,8 +480,6 @@ class ConversationOfferedAttribute(TaggedModel):
 
 
 class ConversationRatedAttribute(TaggedModel):
-    """The `ConversationRatedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationRatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -652,8 +495,6 @@ class ConversationRatedAttribute(TaggedModel):
 
 
 class ConversationRatingOfferedAttribute(TaggedModel):
-    """The `ConversationRatingOfferedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationRatingOfferedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -668,8 +509,6 @@ class ConversationRatingOfferedAttribute(TaggedModel):
 
 
 class ConversationRatingScheduledAttribute(TaggedModel):
-    """The `ConversationRatingScheduledAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationRatingScheduledAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -685,8 +524,6 @@ class ConversationRatingScheduledAttribute(TaggedModel):
 
 
 class ConversationReservedAttribute(TaggedModel):
-    """The `ConversationReservedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationReservedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -706,20 +543,14 @@ class ConversationReservedAttribute(TaggedModel):
 
 
 class ConversationResponse(DixaModel):
-    """The `ConversationResponse` schema."""
-
     id: int
 
 
 class ConversationTagsOutput(DixaModel):
-    """The `ConversationTagsOutput` schema."""
-
     data: "list[TagModel] | None" = None
 
 
 class ConversationTransferredAttribute(TaggedModel):
-    """The `ConversationTransferredAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationTransferredAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -743,8 +574,6 @@ class ConversationTransferredAttribute(TaggedModel):
 
 
 class ConversationUnassignedAttribute(TaggedModel):
-    """The `ConversationUnassignedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationUnassignedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -758,18 +587,14 @@ class ConversationUnassignedAttribute(TaggedModel):
 
 
 class CreateConversationInput(DixaModel):
-    """The `CreateConversationInput` schema."""
+    pass
 
 
 class CreateConversationOutput(DixaModel):
-    """The `CreateConversationOutput` schema."""
-
     data: ConversationResponse
 
 
 class CreateInternalNoteInput(DixaModel):
-    """The `CreateInternalNoteInput` schema."""
-
     agent_id: UUID | None = Field(
         default=None, validation_alias="agentId", serialization_alias="agentId"
     )
@@ -780,21 +605,16 @@ class CreateInternalNoteInput(DixaModel):
 
 
 class CreateMessageInput(DixaModel):
-    """The `CreateMessageInput` schema."""
+    pass
 
 
 class CreateMessageOutput(DixaModel):
-    """The `CreateMessageOutput` schema."""
-
     data: "CreateMessageOutputData"
 
 
 class CreateMessageOutputData(DixaModel):
-    """The `CreateMessageOutputData` schema."""
-
     content: "Content | None" = None
-    direction: "CreateMessageOutputDataDirection"
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum"
     author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
     external_id: str | None = Field(
         default=None, validation_alias="externalId", serialization_alias="externalId"
@@ -808,14 +628,10 @@ class CreateMessageOutputData(DixaModel):
 
 
 class CreateNoteOutput(DixaModel):
-    """The `CreateNoteOutput` schema."""
-
     data: "InternalNoteData"
 
 
 class EmailAttributes(TaggedModel):
-    """The `EmailAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "EmailAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -839,8 +655,7 @@ class EmailAttributes(TaggedModel):
         validation_alias="deliveryFailureReason",
         serialization_alias="deliveryFailureReason",
     )
-    direction: "EmailAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     original_content_url: "File | None" = Field(
         default=None,
         validation_alias="originalContentUrl",
@@ -849,15 +664,11 @@ class EmailAttributes(TaggedModel):
 
 
 class EmailContact(DixaModel):
-    """The `EmailContact` schema."""
-
     email: str
     name: str | None = None
 
 
 class FacebookMessengerAttributes(TaggedModel):
-    """The `FacebookMessengerAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "FacebookMessengerAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -868,14 +679,11 @@ class FacebookMessengerAttributes(TaggedModel):
         serialization_alias="_type",
     )
     content: "Content | None" = None
-    direction: "FacebookMessengerAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: "list[File] | None" = None
 
 
 class File(DixaModel):
-    """The `File` schema."""
-
     url: str
     pretty_name: str | None = Field(
         default=None, validation_alias="prettyName", serialization_alias="prettyName"
@@ -883,8 +691,6 @@ class File(DixaModel):
 
 
 class FollowupConversationInput(DixaModel):
-    """The `FollowupConversationInput` schema."""
-
     timestamp: DateTime
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
@@ -892,8 +698,6 @@ class FollowupConversationInput(DixaModel):
 
 
 class GenericAttributes(TaggedModel):
-    """The `GenericAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "GenericAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -904,14 +708,11 @@ class GenericAttributes(TaggedModel):
         serialization_alias="_type",
     )
     content: "Content | None" = None
-    direction: "GenericAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: list[File] | None = None
 
 
 class GenericConversationImport(TaggedModel):
-    """The `GenericConversationImport` schema."""
-
     __wire_tag__: ClassVar[str] = "GenericConversationImport"
     __tag_field__: ClassVar[str] = "type"
 
@@ -930,9 +731,7 @@ class GenericConversationImport(TaggedModel):
         validation_alias="requesterConnectionStatus",
         serialization_alias="requesterConnectionStatus",
     )
-    """values: [Connected, Disconnected]"""
     direction: "GenericConversationImportDirection"
-    """values: [Inbound, Outbound]"""
     messages: "list[ImportMessageInput] | None" = None
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     assignment: "Assignment | None" = None
@@ -944,20 +743,14 @@ class GenericConversationImport(TaggedModel):
 
 
 class GetActivityLogOutput(DixaModel):
-    """The `GetActivityLogOutput` schema."""
-
     data: list[ActivityLogEntry] | None = None
 
 
 class GetConversationOutput(DixaModel):
-    """The `GetConversationOutput` schema."""
-
     data: "Conversation"
 
 
 class Html(TaggedModel):
-    """The `Html` schema."""
-
     __wire_tag__: ClassVar[str] = "Html"
     __tag_field__: ClassVar[str] = "type"
 
@@ -968,14 +761,10 @@ class Html(TaggedModel):
 
 
 class ImportConversationOutput(DixaModel):
-    """The `ImportConversationOutput` schema."""
-
     data: "ImportConversationResponse"
 
 
 class ImportConversationResponse(DixaModel):
-    """The `ImportConversationResponse` schema."""
-
     id: int
     partial_errors: "list[PartialError] | None" = Field(
         default=None, validation_alias="partialErrors", serialization_alias="partialErrors"
@@ -983,8 +772,6 @@ class ImportConversationResponse(DixaModel):
 
 
 class InboundImport(TaggedModel):
-    """The `InboundImport` schema."""
-
     __wire_tag__: ClassVar[str] = "InboundImport"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1001,8 +788,6 @@ class InboundImport(TaggedModel):
 
 
 class InternalNoteData(DixaModel):
-    """The `InternalNoteData` schema."""
-
     id: str | None = None
     author_id: str | None = Field(
         default=None, validation_alias="authorId", serialization_alias="authorId"
@@ -1015,47 +800,32 @@ class InternalNoteData(DixaModel):
 
 
 class LinkConversationInput(DixaModel):
-    """The `LinkConversationInput` schema."""
-
     parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
     link_type: "LinkType" = Field(validation_alias="linkType", serialization_alias="linkType")
-    """values: [Related, SideConversation]"""
 
 
 class ListActivityLogOutput(DixaModel):
-    """The `ListActivityLogOutput` schema."""
-
     data: list[ActivityLogEntry] | None = None
     meta: "PaginationLinks | None" = None
 
 
 class ListFlowsOutput(DixaModel):
-    """The `ListFlowsOutput` schema."""
-
     data: list[ConversationFlow] | None = None
 
 
 class ListInternalNotesOutput(DixaModel):
-    """The `ListInternalNotesOutput` schema."""
-
     data: list[InternalNoteData] | None = None
 
 
 class ListLinkedConversationsOutput(DixaModel):
-    """The `ListLinkedConversationsOutput` schema."""
-
     data: "list[Conversation] | None" = None
 
 
 class ListMessagesOutput(DixaModel):
-    """The `ListMessagesOutput` schema."""
-
     data: "list[Message] | None" = None
 
 
 class Markdown(TaggedModel):
-    """The `Markdown` schema."""
-
     __wire_tag__: ClassVar[str] = "Markdown"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1066,8 +836,6 @@ class Markdown(TaggedModel):
 
 
 class Message(DixaModel):
-    """The `Message` schema."""
-
     id: UUID
     author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
     external_id: str | None = Field(
@@ -1078,8 +846,6 @@ class Message(DixaModel):
 
 
 class MessageAddedAttribute(TaggedModel):
-    """The `MessageAddedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "MessageAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1099,8 +865,6 @@ class MessageAddedAttribute(TaggedModel):
 
 
 class NoteAddedAttribute(TaggedModel):
-    """The `NoteAddedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "NoteAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1117,8 +881,6 @@ class NoteAddedAttribute(TaggedModel):
 
 
 class OutboundImport(TaggedModel):
-    """The `OutboundImport` schema."""
-
     __wire_tag__: ClassVar[str] = "OutboundImport"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1136,20 +898,14 @@ class OutboundImport(TaggedModel):
 
 
 class PartialError(DixaModel):
-    """The `PartialError` schema."""
-
     message: str
 
 
 class PatchConversationCustomAttributesOutput(DixaModel):
-    """The `PatchConversationCustomAttributesOutput` schema."""
-
     data: "list[CustomAttribute] | None" = None
 
 
 class PhoneAttributes(TaggedModel):
-    """The `PhoneAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "PhoneAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1158,14 +914,11 @@ class PhoneAttributes(TaggedModel):
     )
     from_: str = Field(validation_alias="from", serialization_alias="from")
     to: str
-    direction: "PhoneAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     duration: int | None = None
 
 
 class Regular(TaggedModel):
-    """The `Regular` schema."""
-
     __wire_tag__: ClassVar[str] = "Regular"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1176,16 +929,12 @@ class Regular(TaggedModel):
 
 
 class ReopenConversationInput(DixaModel):
-    """The `ReopenConversationInput` schema."""
-
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
 
 
 class SmsAttributes(TaggedModel):
-    """The `SmsAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "SmsAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1193,14 +942,11 @@ class SmsAttributes(TaggedModel):
         default="SmsAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: "Content | None" = None
-    direction: "SmsAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: list[File] | None = None
 
 
 class TagAddedAttribute(TaggedModel):
-    """The `TagAddedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "TagAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1214,14 +960,10 @@ class TagAddedAttribute(TaggedModel):
 
 
 class TagConversationInput(DixaModel):
-    """The `TagConversationInput` schema."""
-
     name: str
 
 
 class TagRemovedAttribute(TaggedModel):
-    """The `TagRemovedAttribute` schema."""
-
     __wire_tag__: ClassVar[str] = "TagRemovedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1235,8 +977,6 @@ class TagRemovedAttribute(TaggedModel):
 
 
 class Text(TaggedModel):
-    """The `Text` schema."""
-
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1247,8 +987,6 @@ class Text(TaggedModel):
 
 
 class TooLarge(TaggedModel):
-    """The `TooLarge` schema."""
-
     __wire_tag__: ClassVar[str] = "TooLarge"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1259,8 +997,6 @@ class TooLarge(TaggedModel):
 
 
 class TransferConversationInput(DixaModel):
-    """The `TransferConversationInput` schema."""
-
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -1268,8 +1004,6 @@ class TransferConversationInput(DixaModel):
 
 
 class TwitterAttributes(TaggedModel):
-    """The `TwitterAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "TwitterAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1280,14 +1014,11 @@ class TwitterAttributes(TaggedModel):
         serialization_alias="_type",
     )
     content: "Content | None" = None
-    direction: "TwitterAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: list[File] | None = None
 
 
 class WhatsAppAttributes(TaggedModel):
-    """The `WhatsAppAttributes` schema."""
-
     __wire_tag__: ClassVar[str] = "WhatsAppAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1298,6 +1029,5 @@ class WhatsAppAttributes(TaggedModel):
         serialization_alias="_type",
     )
     content: "Content | None" = None
-    direction: "WhatsAppAttributesDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     attachments: list[File] | None = None

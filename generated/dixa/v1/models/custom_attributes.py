@@ -23,20 +23,15 @@ __all__ = [
 
 
 class EntityType(OpenEnum):
-    """values: [Contact, Conversation]"""
-
     CONTACT = "Contact"
     CONVERSATION = "Conversation"
 
 
 class CustomAttributeDefinition(DixaModel):
-    """The `CustomAttributeDefinition` schema."""
-
     id: UUID
     entity_type: "EntityType" = Field(
         validation_alias="entityType", serialization_alias="entityType"
     )
-    """values: [Contact, Conversation]"""
     identifier: str
     label: str
     input_definition: "CustomAttributeInputDefinition" = Field(
@@ -55,14 +50,10 @@ class CustomAttributeDefinition(DixaModel):
 
 
 class GetCustomAttributesDefinitionsOutput(DixaModel):
-    """The `GetCustomAttributesDefinitionsOutput` schema."""
-
     data: CustomAttributeDefinition
 
 
 class ListCustomAttributesDefinitionsOutput(DixaModel):
-    """The `ListCustomAttributesDefinitionsOutput` schema."""
-
     data: list[CustomAttributeDefinition] | None = None
 
 
@@ -79,8 +70,6 @@ class Select1(TaggedModel):
 
 
 class SelectOption(DixaModel):
-    """The `SelectOption` schema."""
-
     id: UUID
     label: str
     value: str

@@ -25,8 +25,6 @@ __all__ = [
 
 
 class Article(DixaModel):
-    """The `Article` schema."""
-
     id: str
     is_default_location: bool | None = Field(
         default=None, validation_alias="isDefaultLocation", serialization_alias="isDefaultLocation"
@@ -60,15 +58,11 @@ class Article(DixaModel):
 
 
 class ArticleContent(DixaModel):
-    """The `ArticleContent` schema."""
-
     html: str
     plaintext: str
 
 
 class ArticleTranslation(DixaModel):
-    """The `ArticleTranslation` schema."""
-
     language: str
     title: str
     is_indexed_version: bool = Field(
@@ -89,16 +83,12 @@ class ArticleTranslation(DixaModel):
 
 
 class AvailableAt(DixaModel):
-    """The `AvailableAt` schema."""
-
     help_center_links: "list[HelpCenterLink] | None" = Field(
         default=None, validation_alias="helpCenterLinks", serialization_alias="helpCenterLinks"
     )
 
 
 class CreateKnowledgeArticleInput(DixaModel):
-    """The `CreateKnowledgeArticleInput` schema."""
-
     translations: "list[TranslationInput] | None" = None
     parent_id: str | None = Field(
         default=None, validation_alias="parentId", serialization_alias="parentId"
@@ -110,28 +100,20 @@ class CreateKnowledgeArticleInput(DixaModel):
 
 
 class CreateKnowledgeArticleOutput(DixaModel):
-    """The `CreateKnowledgeArticleOutput` schema."""
-
     data: Article
 
 
 class GetKnowledgeArticleOutput(DixaModel):
-    """The `GetKnowledgeArticleOutput` schema."""
-
     data: Article
 
 
 class HelpCenterLink(DixaModel):
-    """The `HelpCenterLink` schema."""
-
     id: str
     name: str
     url: str
 
 
 class InheritedRestriction(DixaModel):
-    """The `InheritedRestriction` schema."""
-
     from_collection: str | None = Field(
         default=None, validation_alias="fromCollection", serialization_alias="fromCollection"
     )
@@ -141,8 +123,6 @@ class InheritedRestriction(DixaModel):
 
 
 class Restrictions(DixaModel):
-    """The `Restrictions` schema."""
-
     is_restricted: bool = Field(validation_alias="isRestricted", serialization_alias="isRestricted")
     inherited_restrictions: list[InheritedRestriction] | None = Field(
         default=None,
@@ -152,8 +132,6 @@ class Restrictions(DixaModel):
 
 
 class TagsUpdateInput(DixaModel):
-    """The `TagsUpdateInput` schema."""
-
     add: list[str] | None = None
     remove: list[str] | None = None
 
@@ -166,16 +144,12 @@ class Translation1(DixaModel):
 
 
 class TranslationInput(DixaModel):
-    """The `TranslationInput` schema."""
-
     language_id: str = Field(validation_alias="languageId", serialization_alias="languageId")
     title: str
     content: str | None = None
 
 
 class UpdateKnowledgeArticleInput(DixaModel):
-    """The `UpdateKnowledgeArticleInput` schema."""
-
     owned_by: str | None = Field(
         default=None, validation_alias="ownedBy", serialization_alias="ownedBy"
     )
@@ -186,6 +160,4 @@ class UpdateKnowledgeArticleInput(DixaModel):
 
 
 class UpdateKnowledgeArticleOutput(DixaModel):
-    """The `UpdateKnowledgeArticleOutput` schema."""
-
     data: Article

@@ -25,16 +25,12 @@ __all__ = [
 
 
 class RatingType(OpenEnum):
-    """values: [Csat, Nps, ThumbsUpOrDown]"""
-
     CSAT = "Csat"
     NPS = "Nps"
     THUMBS_UP_OR_DOWN = "ThumbsUpOrDown"
 
 
 class CreateRatingOfferInput(DixaModel):
-    """The `CreateRatingOfferInput` schema."""
-
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -48,14 +44,10 @@ class CreateRatingOfferInput(DixaModel):
 
 
 class CreateRatingOfferOutput(DixaModel):
-    """The `CreateRatingOfferOutput` schema."""
-
     data: "RatingOffer"
 
 
 class CreateRatingResultInput(DixaModel):
-    """The `CreateRatingResultInput` schema."""
-
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -70,14 +62,10 @@ class CreateRatingResultInput(DixaModel):
 
 
 class CreateRatingResultOutput(DixaModel):
-    """The `CreateRatingResultOutput` schema."""
-
     data: "RatingResult"
 
 
 class Csat(TaggedModel):
-    """The `Csat` schema."""
-
     __wire_tag__: ClassVar[str] = "Csat"
     __tag_field__: ClassVar[str] = "type"
 
@@ -88,8 +76,6 @@ class Csat(TaggedModel):
 
 
 class Nps(TaggedModel):
-    """The `Nps` schema."""
-
     __wire_tag__: ClassVar[str] = "Nps"
     __tag_field__: ClassVar[str] = "type"
 
@@ -100,23 +86,18 @@ class Nps(TaggedModel):
 
 
 class RatingOffer(DixaModel):
-    """The `RatingOffer` schema."""
-
     id: str
     user_id: str = Field(validation_alias="userId", serialization_alias="userId")
     agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
     rating_type: "RatingType" = Field(
         validation_alias="ratingType", serialization_alias="ratingType"
     )
-    """values: [Csat, Nps, ThumbsUpOrDown]"""
     offered_at: DateTime | None = Field(
         default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
     )
 
 
 class RatingResult(DixaModel):
-    """The `RatingResult` schema."""
-
     rating_id: str = Field(validation_alias="ratingId", serialization_alias="ratingId")
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
@@ -131,8 +112,6 @@ class RatingResult(DixaModel):
 
 
 class ThumbsUpOrDown(TaggedModel):
-    """The `ThumbsUpOrDown` schema."""
-
     __wire_tag__: ClassVar[str] = "ThumbsUpOrDown"
     __tag_field__: ClassVar[str] = "type"
 

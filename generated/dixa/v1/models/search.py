@@ -78,8 +78,6 @@ __all__ = [
 
 
 class IsNotOneOf1ValuesItem(OpenEnum):
-    """`IsNotOneOf1ValuesItem`, an inline schema of the spec."""
-
     EMAIL = "email"
     CONTACTFORM = "contactform"
     CHAT = "chat"
@@ -99,24 +97,18 @@ class IsNotOneOf1ValuesItem(OpenEnum):
 
 
 class IsNotOneOf3ValuesItem(OpenEnum):
-    """`IsNotOneOf3ValuesItem`, an inline schema of the spec."""
-
     INBOUND = "inbound"
     OUTBOUND = "outbound"
     INTERNAL = "internal"
 
 
 class IsNotOneOf4ValuesItem(OpenEnum):
-    """`IsNotOneOf4ValuesItem`, an inline schema of the spec."""
-
     OPEN = "open"
     CLOSED = "closed"
     PENDING = "pending"
 
 
 class IsOneOf1ValuesItem(OpenEnum):
-    """`IsOneOf1ValuesItem`, an inline schema of the spec."""
-
     EMAIL = "email"
     CONTACTFORM = "contactform"
     CHAT = "chat"
@@ -136,31 +128,23 @@ class IsOneOf1ValuesItem(OpenEnum):
 
 
 class IsOneOf3ValuesItem(OpenEnum):
-    """`IsOneOf3ValuesItem`, an inline schema of the spec."""
-
     INBOUND = "inbound"
     OUTBOUND = "outbound"
     INTERNAL = "internal"
 
 
 class IsOneOf4ValuesItem(OpenEnum):
-    """`IsOneOf4ValuesItem`, an inline schema of the spec."""
-
     OPEN = "open"
     CLOSED = "closed"
     PENDING = "pending"
 
 
 class Strategy(OpenEnum):
-    """values: [All, Any]"""
-
     ALL = "All"
     ANY = "Any"
 
 
 class AgentId(TaggedModel):
-    """The `AgentId` schema."""
-
     __wire_tag__: ClassVar[str] = "AgentId"
     __tag_field__: ClassVar[str] = "type"
 
@@ -171,8 +155,6 @@ class AgentId(TaggedModel):
 
 
 class AssignedDate(TaggedModel):
-    """The `AssignedDate` schema."""
-
     __wire_tag__: ClassVar[str] = "AssignedDate"
     __tag_field__: ClassVar[str] = "type"
 
@@ -183,8 +165,6 @@ class AssignedDate(TaggedModel):
 
 
 class Between(TaggedModel):
-    """The `Between` schema."""
-
     __wire_tag__: ClassVar[str] = "Between"
     __tag_field__: ClassVar[str] = "type"
 
@@ -213,8 +193,6 @@ class Between1(TaggedModel):
 
 
 class Channel(TaggedModel):
-    """The `Channel` schema."""
-
     __wire_tag__: ClassVar[str] = "Channel"
     __tag_field__: ClassVar[str] = "type"
 
@@ -225,8 +203,6 @@ class Channel(TaggedModel):
 
 
 class ClosedDate(TaggedModel):
-    """The `ClosedDate` schema."""
-
     __wire_tag__: ClassVar[str] = "ClosedDate"
     __tag_field__: ClassVar[str] = "type"
 
@@ -237,14 +213,10 @@ class ClosedDate(TaggedModel):
 
 
 class Condition(DixaModel):
-    """The `Condition` schema."""
-
     field: "SearchField"
 
 
 class ContactId(TaggedModel):
-    """The `ContactId` schema."""
-
     __wire_tag__: ClassVar[str] = "ContactId"
     __tag_field__: ClassVar[str] = "type"
 
@@ -255,8 +227,6 @@ class ContactId(TaggedModel):
 
 
 class ConversationId(TaggedModel):
-    """The `ConversationId` schema."""
-
     __wire_tag__: ClassVar[str] = "ConversationId"
     __tag_field__: ClassVar[str] = "type"
 
@@ -267,15 +237,11 @@ class ConversationId(TaggedModel):
 
 
 class ConversationSearchWithFiltersHit(DixaModel):
-    """The `ConversationSearchWithFiltersHit` schema."""
-
     id: int
     highlights: "MapVectorString"
 
 
 class CreationDate(TaggedModel):
-    """The `CreationDate` schema."""
-
     __wire_tag__: ClassVar[str] = "CreationDate"
     __tag_field__: ClassVar[str] = "type"
 
@@ -299,8 +265,6 @@ class CustomAttribute1(TaggedModel):
 
 
 class Direction(TaggedModel):
-    """The `Direction` schema."""
-
     __wire_tag__: ClassVar[str] = "Direction"
     __tag_field__: ClassVar[str] = "type"
 
@@ -311,8 +275,6 @@ class Direction(TaggedModel):
 
 
 class Duration(TaggedModel):
-    """The `Duration` schema."""
-
     __wire_tag__: ClassVar[str] = "Duration"
     __tag_field__: ClassVar[str] = "type"
 
@@ -323,8 +285,6 @@ class Duration(TaggedModel):
 
 
 class ExcludesAll(TaggedModel):
-    """The `ExcludesAll` schema."""
-
     __wire_tag__: ClassVar[str] = "ExcludesAll"
     __tag_field__: ClassVar[str] = "type"
 
@@ -335,8 +295,6 @@ class ExcludesAll(TaggedModel):
 
 
 class ExcludesOne(TaggedModel):
-    """The `ExcludesOne` schema."""
-
     __wire_tag__: ClassVar[str] = "ExcludesOne"
     __tag_field__: ClassVar[str] = "type"
 
@@ -347,16 +305,11 @@ class ExcludesOne(TaggedModel):
 
 
 class Filters(DixaModel):
-    """The `Filters` schema."""
-
     strategy: "Strategy"
-    """values: [All, Any]"""
     conditions: list[Condition] | None = None
 
 
 class IncludesAll(TaggedModel):
-    """The `IncludesAll` schema."""
-
     __wire_tag__: ClassVar[str] = "IncludesAll"
     __tag_field__: ClassVar[str] = "type"
 
@@ -367,8 +320,6 @@ class IncludesAll(TaggedModel):
 
 
 class IncludesOne(TaggedModel):
-    """The `IncludesOne` schema."""
-
     __wire_tag__: ClassVar[str] = "IncludesOne"
     __tag_field__: ClassVar[str] = "type"
 
@@ -379,8 +330,6 @@ class IncludesOne(TaggedModel):
 
 
 class IsEmpty(TaggedModel):
-    """The `IsEmpty` schema."""
-
     __wire_tag__: ClassVar[str] = "IsEmpty"
     __tag_field__: ClassVar[str] = "type"
 
@@ -390,8 +339,6 @@ class IsEmpty(TaggedModel):
 
 
 class IsNotEmpty(TaggedModel):
-    """The `IsNotEmpty` schema."""
-
     __wire_tag__: ClassVar[str] = "IsNotEmpty"
     __tag_field__: ClassVar[str] = "type"
 
@@ -401,8 +348,6 @@ class IsNotEmpty(TaggedModel):
 
 
 class IsNotOneOf(TaggedModel):
-    """The `IsNotOneOf` schema."""
-
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 
@@ -422,7 +367,6 @@ class IsNotOneOf1(TaggedModel):
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsNotOneOf1ValuesItem]"
-    """values: [email, contactform, chat, dixamessenger, phone, voicemail, callback, sms, facebookmessenger, whatsapp, adachat, digitalgeniuschat, kindlychat, genericapimessaging, trustpilot, yotpo]"""
 
 
 class IsNotOneOf2(TaggedModel):
@@ -447,7 +391,6 @@ class IsNotOneOf3(TaggedModel):
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsNotOneOf3ValuesItem]"
-    """values: [inbound, outbound, internal]"""
 
 
 class IsNotOneOf4(TaggedModel):
@@ -460,12 +403,9 @@ class IsNotOneOf4(TaggedModel):
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsNotOneOf4ValuesItem]"
-    """values: [open, closed, pending]"""
 
 
 class IsOneOf(TaggedModel):
-    """The `IsOneOf` schema."""
-
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 
@@ -485,7 +425,6 @@ class IsOneOf1(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsOneOf1ValuesItem]"
-    """values: [email, contactform, chat, dixamessenger, phone, voicemail, callback, sms, facebookmessenger, whatsapp, adachat, digitalgeniuschat, kindlychat, genericapimessaging, trustpilot, yotpo]"""
 
 
 class IsOneOf2(TaggedModel):
@@ -510,7 +449,6 @@ class IsOneOf3(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsOneOf3ValuesItem]"
-    """values: [inbound, outbound, internal]"""
 
 
 class IsOneOf4(TaggedModel):
@@ -523,12 +461,9 @@ class IsOneOf4(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: "list[IsOneOf4ValuesItem]"
-    """values: [open, closed, pending]"""
 
 
 class LastActivity(TaggedModel):
-    """The `LastActivity` schema."""
-
     __wire_tag__: ClassVar[str] = "LastActivity"
     __tag_field__: ClassVar[str] = "type"
 
@@ -539,8 +474,6 @@ class LastActivity(TaggedModel):
 
 
 class LastMessage(TaggedModel):
-    """The `LastMessage` schema."""
-
     __wire_tag__: ClassVar[str] = "LastMessage"
     __tag_field__: ClassVar[str] = "type"
 
@@ -551,8 +484,6 @@ class LastMessage(TaggedModel):
 
 
 class LongerThanOrEqualTo(TaggedModel):
-    """The `LongerThanOrEqualTo` schema."""
-
     __wire_tag__: ClassVar[str] = "LongerThanOrEqualTo"
     __tag_field__: ClassVar[str] = "type"
 
@@ -566,8 +497,6 @@ class LongerThanOrEqualTo(TaggedModel):
 
 
 class Query(DixaModel):
-    """The `Query` schema."""
-
     value: str
     exact_match: bool | None = Field(
         default=None, validation_alias="exactMatch", serialization_alias="exactMatch"
@@ -575,8 +504,6 @@ class Query(DixaModel):
 
 
 class QueueId(TaggedModel):
-    """The `QueueId` schema."""
-
     __wire_tag__: ClassVar[str] = "QueueId"
     __tag_field__: ClassVar[str] = "type"
 
@@ -587,22 +514,16 @@ class QueueId(TaggedModel):
 
 
 class SearchConversationsWithFiltersOutput(DixaModel):
-    """The `SearchConversationsWithFiltersOutput` schema."""
-
     data: list[ConversationSearchWithFiltersHit] | None = None
     meta: "PaginationLinks | None" = None
 
 
 class SearchParametersInput(DixaModel):
-    """The `SearchParametersInput` schema."""
-
     query: Query | None = None
     filters: Filters | None = None
 
 
 class ShorterThanOrEqualTo(TaggedModel):
-    """The `ShorterThanOrEqualTo` schema."""
-
     __wire_tag__: ClassVar[str] = "ShorterThanOrEqualTo"
     __tag_field__: ClassVar[str] = "type"
 
@@ -616,8 +537,6 @@ class ShorterThanOrEqualTo(TaggedModel):
 
 
 class Since(TaggedModel):
-    """The `Since` schema."""
-
     __wire_tag__: ClassVar[str] = "Since"
     __tag_field__: ClassVar[str] = "type"
 
@@ -640,8 +559,6 @@ class Status1(TaggedModel):
 
 
 class TagId(TaggedModel):
-    """The `TagId` schema."""
-
     __wire_tag__: ClassVar[str] = "TagId"
     __tag_field__: ClassVar[str] = "type"
 
@@ -652,8 +569,6 @@ class TagId(TaggedModel):
 
 
 class Until(TaggedModel):
-    """The `Until` schema."""
-
     __wire_tag__: ClassVar[str] = "Until"
     __tag_field__: ClassVar[str] = "type"
 

@@ -13,30 +13,20 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AnonymizationRequestStatus",
-    "AnonymizationRequestStatusType",
     "AnonymizeEntityInput",
-    "AnonymizeEntityInputType",
     "AnonymizeEntityOutput",
     "AnonymizedConversation",
-    "AnonymizedConversationChannel",
-    "AnonymizedConversationDirection",
-    "AnonymizedConversationState",
     "Assignment",
     "BadRequest",
     "BasicAuth",
     "BrowserInfo",
     "Callback",
     "CallbackDirection",
+    "ChannelEnum",
     "ChatConversation",
-    "ChatConversationChannel",
-    "ChatConversationDirection",
-    "ChatConversationState",
     "Conflict",
     "ConnectionStatus",
     "ContactFormConversation",
-    "ContactFormConversationChannel",
-    "ContactFormConversationDirection",
-    "ContactFormConversationState",
     "ConversationAnonymizationType",
     "ConversationAssignedActivityType",
     "ConversationAutoreplySentActivityType",
@@ -66,25 +56,17 @@ __all__ = [
     "ConversationUnassignedActivityType",
     "CustomAttribute",
     "DeprecatedAnonymizationType",
+    "DirectionEnum",
     "EmailConversation",
-    "EmailConversationChannel",
-    "EmailConversationDirection",
-    "EmailConversationState",
     "EmailForward",
     "EmptyPatchSet",
     "ErrorResponse",
     "FacebookMessengerConversation",
-    "FacebookMessengerConversationChannel",
-    "FacebookMessengerConversationDirection",
-    "FacebookMessengerConversationState",
     "FollowUp",
     "FollowupAddedActivityType",
     "FollowupExpiredActivityType",
     "FollowupRemovedActivityType",
     "GenericConversation",
-    "GenericConversationChannel",
-    "GenericConversationDirection",
-    "GenericConversationState",
     "Infrastructure",
     "Integrity",
     "ListConversationRatingsOutput",
@@ -93,25 +75,17 @@ __all__ = [
     "MessageAddedByCustomerActivityType",
     "MessageAnonymizationType",
     "MessengerConversation",
-    "MessengerConversationChannel",
-    "MessengerConversationDirection",
-    "MessengerConversationState",
     "NotFound",
     "NotFound1",
     "NoteAddedActivityType",
     "PaginationLinks",
     "PresenceStatus",
     "PstnPhoneConversation",
-    "PstnPhoneConversationChannel",
-    "PstnPhoneConversationDirection",
-    "PstnPhoneConversationState",
     "Queue",
     "ServerError",
     "SideConversation",
     "SmsConversation",
-    "SmsConversationChannel",
-    "SmsConversationDirection",
-    "SmsConversationState",
+    "State",
     "TagAddedActivityType",
     "TagModel",
     "TagRemovedActivityType",
@@ -120,9 +94,7 @@ __all__ = [
     "TransferInitiatedActivityType",
     "TransferSuccessfulActivityType",
     "TwitterConversation",
-    "TwitterConversationChannel",
-    "TwitterConversationDirection",
-    "TwitterConversationState",
+    "Type",
     "Unauthorized",
     "UnknownActivityType",
     "UnknownAnonymizationType",
@@ -130,71 +102,15 @@ __all__ = [
     "UserPresence",
     "Validation",
     "WhatsAppConversation",
-    "WhatsAppConversationChannel",
-    "WhatsAppConversationDirection",
-    "WhatsAppConversationState",
 ]
 
 
-class AnonymizationRequestStatusType(OpenEnum):
-    """values: [Conversation, Message, User]"""
-
-    CONVERSATION = "Conversation"
-    MESSAGE = "Message"
-    USER = "User"
-
-
-class AnonymizeEntityInputType(OpenEnum):
-    """values: [Conversation, Message, User]"""
-
-    CONVERSATION = "Conversation"
-    MESSAGE = "Message"
-    USER = "User"
-
-
-class AnonymizedConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class AnonymizedConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class AnonymizedConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
 class CallbackDirection(OpenEnum):
-    """values: [Inbound, Outbound]"""
-
     INBOUND = "Inbound"
     OUTBOUND = "Outbound"
 
 
-class ChatConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
+class ChannelEnum(OpenEnum):
     WHATS_APP = "WhatsApp"
     VOICEMAIL = "Voicemail"
     WIDGET_CHAT = "WidgetChat"
@@ -206,74 +122,20 @@ class ChatConversationChannel(OpenEnum):
     PSTN_PHONE = "PstnPhone"
     SMS = "Sms"
     MESSENGER = "Messenger"
-
-
-class ChatConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class ChatConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
 
 
 class ConnectionStatus(OpenEnum):
-    """values: [Offline, Online]"""
-
     OFFLINE = "Offline"
     ONLINE = "Online"
 
 
-class ContactFormConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class ContactFormConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class ContactFormConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
 class ConversationType(OpenEnum):
-    """values: [DirectMessage, Tweet]"""
-
     DIRECT_MESSAGE = "DirectMessage"
     TWEET = "Tweet"
 
 
 class DeprecatedAnonymizationType(OpenEnum):
-    """Deprecated. The `DeprecatedAnonymizationType` schema."""
+    """Deprecated."""
 
     CONVERSATION_ANONYMIZATION_TYPE = "ConversationAnonymizationType"
     MESSAGE_ANONYMIZATION_TYPE = "MessageAnonymizationType"
@@ -281,205 +143,18 @@ class DeprecatedAnonymizationType(OpenEnum):
     USER_ANONYMIZATION_TYPE = "UserAnonymizationType"
 
 
-class EmailConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class EmailConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
+class DirectionEnum(OpenEnum):
     INBOUND = "Inbound"
     INTERNAL = "Internal"
     OUTBOUND = "Outbound"
-
-
-class EmailConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class FacebookMessengerConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class FacebookMessengerConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class FacebookMessengerConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class GenericConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class GenericConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class GenericConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class MessengerConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class MessengerConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class MessengerConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
 
 
 class PresenceStatus(OpenEnum):
-    """values: [Away, Working]"""
-
     AWAY = "Away"
     WORKING = "Working"
 
 
-class PstnPhoneConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class PstnPhoneConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class PstnPhoneConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class SmsConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class SmsConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class SmsConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
+class State(OpenEnum):
     AWAITING_PENDING = "AwaitingPending"
     CLOSED = "Closed"
     OPEN = "Open"
@@ -487,86 +162,19 @@ class SmsConversationState(OpenEnum):
 
 
 class TagState(OpenEnum):
-    """values: [Active, Inactive]"""
-
     ACTIVE = "Active"
     INACTIVE = "Inactive"
 
 
-class TwitterConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class TwitterConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class TwitterConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
-
-
-class WhatsAppConversationChannel(OpenEnum):
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
-
-    WHATS_APP = "WhatsApp"
-    VOICEMAIL = "Voicemail"
-    WIDGET_CHAT = "WidgetChat"
-    FACEBOOK_MESSENGER = "FacebookMessenger"
-    TWITTER = "Twitter"
-    EMAIL = "Email"
-    CONTACT_FORM = "ContactForm"
-    CALLBACK = "Callback"
-    PSTN_PHONE = "PstnPhone"
-    SMS = "Sms"
-    MESSENGER = "Messenger"
-
-
-class WhatsAppConversationDirection(OpenEnum):
-    """values: [Inbound, Internal, Outbound]"""
-
-    INBOUND = "Inbound"
-    INTERNAL = "Internal"
-    OUTBOUND = "Outbound"
-
-
-class WhatsAppConversationState(OpenEnum):
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-
-    AWAITING_PENDING = "AwaitingPending"
-    CLOSED = "Closed"
-    OPEN = "Open"
-    PENDING = "Pending"
+class Type(OpenEnum):
+    CONVERSATION = "Conversation"
+    MESSAGE = "Message"
+    USER = "User"
 
 
 class AnonymizationRequestStatus(DixaModel):
-    """The `AnonymizationRequestStatus` schema."""
-
     id: UUID
-    type: "AnonymizationRequestStatusType" = Field(
-        validation_alias="_type", serialization_alias="_type"
-    )
-    """values: [Conversation, Message, User]"""
+    type: "Type" = Field(validation_alias="_type", serialization_alias="_type")
     entity_type: "DeprecatedAnonymizationType" = Field(
         validation_alias="entityType", serialization_alias="entityType"
     )
@@ -583,12 +191,7 @@ class AnonymizationRequestStatus(DixaModel):
 
 
 class AnonymizeEntityInput(DixaModel):
-    """The `AnonymizeEntityInput` schema."""
-
-    type: "AnonymizeEntityInputType | None" = Field(
-        default=None, validation_alias="_type", serialization_alias="_type"
-    )
-    """values: [Conversation, Message, User]"""
+    type: "Type | None" = Field(default=None, validation_alias="_type", serialization_alias="_type")
     entity_id: str = Field(validation_alias="entityId", serialization_alias="entityId")
     entity_type: "DeprecatedAnonymizationType | None" = Field(
         default=None, validation_alias="entityType", serialization_alias="entityType"
@@ -601,14 +204,10 @@ class AnonymizeEntityInput(DixaModel):
 
 
 class AnonymizeEntityOutput(DixaModel):
-    """The `AnonymizeEntityOutput` schema."""
-
     data: AnonymizationRequestStatus
 
 
 class AnonymizedConversation(TaggedModel):
-    """The `AnonymizedConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "AnonymizedConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -620,13 +219,10 @@ class AnonymizedConversation(TaggedModel):
     )
     id: int
     link: "ConversationLink | None" = None
-    state: "AnonymizedConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
-    channel: "AnonymizedConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    state: "State | None" = None
+    channel: "ChannelEnum"
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "AnonymizedConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
+    direction: "DirectionEnum | None" = None
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     anonymized_at: DateTime = Field(
         validation_alias="anonymizedAt", serialization_alias="anonymizedAt"
@@ -640,28 +236,20 @@ class AnonymizedConversation(TaggedModel):
 
 
 class Assignment(DixaModel):
-    """The `Assignment` schema."""
-
     agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
     assigned_at: DateTime = Field(validation_alias="assignedAt", serialization_alias="assignedAt")
 
 
 class BadRequest(DixaModel):
-    """The `BadRequest` schema."""
-
     message: str
 
 
 class BasicAuth(DixaModel):
-    """The `BasicAuth` schema."""
-
     password: str
     username: str
 
 
 class BrowserInfo(DixaModel):
-    """The `BrowserInfo` schema."""
-
     name: str
     version: str | None = None
     ip_address: str | None = Field(
@@ -673,11 +261,8 @@ class BrowserInfo(DixaModel):
 
 
 class Callback(DixaModel):
-    """The `Callback` schema."""
-
     queue_id: UUID = Field(validation_alias="queueId", serialization_alias="queueId")
     direction: "CallbackDirection"
-    """values: [Inbound, Outbound]"""
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     contact_endpoint_id: str = Field(
         validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
@@ -685,8 +270,6 @@ class Callback(DixaModel):
 
 
 class ChatConversation(TaggedModel):
-    """The `ChatConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "ChatConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -698,13 +281,10 @@ class ChatConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "ChatConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "ChatConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "ChatConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: "DirectionEnum | None" = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -726,14 +306,10 @@ class ChatConversation(TaggedModel):
 
 
 class Conflict(DixaModel):
-    """The `Conflict` schema."""
-
     message: str
 
 
 class ContactFormConversation(TaggedModel):
-    """The `ContactFormConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "ContactFormConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -745,13 +321,10 @@ class ContactFormConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "ContactFormConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "ContactFormConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "ContactFormConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: "DirectionEnum | None" = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -778,68 +351,66 @@ class ContactFormConversation(TaggedModel):
 
 
 class ConversationAnonymizationType(DixaModel):
-    """The `ConversationAnonymizationType` schema."""
+    pass
 
 
 class ConversationAssignedActivityType(DixaModel):
-    """The `ConversationAssignedActivityType` schema."""
+    pass
 
 
 class ConversationAutoreplySentActivityType(DixaModel):
-    """The `ConversationAutoreplySentActivityType` schema."""
+    pass
 
 
 class ConversationClaimedActivityType(DixaModel):
-    """The `ConversationClaimedActivityType` schema."""
+    pass
 
 
 class ConversationClosedActivityType(DixaModel):
-    """The `ConversationClosedActivityType` schema."""
+    pass
 
 
 class ConversationCreatedByAgentActivityType(DixaModel):
-    """The `ConversationCreatedByAgentActivityType` schema."""
+    pass
 
 
 class ConversationCreatedByCustomerActivityType(DixaModel):
-    """The `ConversationCreatedByCustomerActivityType` schema."""
+    pass
 
 
 class ConversationEndUserReplacedActivityType(DixaModel):
-    """The `ConversationEndUserReplacedActivityType` schema."""
+    pass
 
 
 class ConversationLanguageUpdatedActivityType(DixaModel):
-    """The `ConversationLanguageUpdatedActivityType` schema."""
+    pass
 
 
 class ConversationOfferAcceptedActivityType(DixaModel):
-    """The `ConversationOfferAcceptedActivityType` schema."""
+    pass
 
 
 class ConversationOfferRejectedActivityType(DixaModel):
-    """The `ConversationOfferRejectedActivityType` schema."""
+    pass
 
 
 class ConversationOfferTimeoutActivityType(DixaModel):
-    """The `ConversationOfferTimeoutActivityType` schema."""
+    pass
 
 
 class ConversationOfferedActivityType(DixaModel):
-    """The `ConversationOfferedActivityType` schema."""
+    pass
 
 
 class ConversationPendingActivityType(DixaModel):
-    """The `ConversationPendingActivityType` schema."""
+    pass
 
 
 class ConversationRatedActivityType(DixaModel):
-    """The `ConversationRatedActivityType` schema."""
+    pass
 
 
 class ConversationRating(DixaModel):
-    """The `ConversationRating` schema."""
-
     id: str | None = None
     rating_score: int | None = Field(
         default=None, validation_alias="ratingScore", serialization_alias="ratingScore"
@@ -869,48 +440,46 @@ class ConversationRating(DixaModel):
 
 
 class ConversationRatingCancelledActivityType(DixaModel):
-    """The `ConversationRatingCancelledActivityType` schema."""
+    pass
 
 
 class ConversationRatingOfferedActivityType(DixaModel):
-    """The `ConversationRatingOfferedActivityType` schema."""
+    pass
 
 
 class ConversationRatingScheduledActivityType(DixaModel):
-    """The `ConversationRatingScheduledActivityType` schema."""
+    pass
 
 
 class ConversationRatingTimestamps(DixaModel):
-    """`ConversationRatingTimestamps`, an inline schema of the spec."""
+    pass
 
 
 class ConversationRatingUnscheduledActivityType(DixaModel):
-    """The `ConversationRatingUnscheduledActivityType` schema."""
+    pass
 
 
 class ConversationReopenedActivityType(DixaModel):
-    """The `ConversationReopenedActivityType` schema."""
+    pass
 
 
 class ConversationReservedType(DixaModel):
-    """The `ConversationReservedType` schema."""
+    pass
 
 
 class ConversationTranscriptionEndedActivityType(DixaModel):
-    """The `ConversationTranscriptionEndedActivityType` schema."""
+    pass
 
 
 class ConversationTranscriptionStartedActivityType(DixaModel):
-    """The `ConversationTranscriptionStartedActivityType` schema."""
+    pass
 
 
 class ConversationUnassignedActivityType(DixaModel):
-    """The `ConversationUnassignedActivityType` schema."""
+    pass
 
 
 class CustomAttribute(DixaModel):
-    """The `CustomAttribute` schema."""
-
     id: UUID
     name: str
     identifier: str
@@ -918,8 +487,6 @@ class CustomAttribute(DixaModel):
 
 
 class EmailConversation(TaggedModel):
-    """The `EmailConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "EmailConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -931,13 +498,10 @@ class EmailConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "EmailConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "EmailConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "EmailConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -962,8 +526,6 @@ class EmailConversation(TaggedModel):
 
 
 class EmailForward(TaggedModel):
-    """The `EmailForward` schema."""
-
     __wire_tag__: ClassVar[str] = "EmailForward"
     __tag_field__: ClassVar[str] = "type"
 
@@ -974,8 +536,6 @@ class EmailForward(TaggedModel):
 
 
 class EmptyPatchSet(TaggedModel):
-    """The `EmptyPatchSet` schema."""
-
     __wire_tag__: ClassVar[str] = "EmptyPatchSet"
     __tag_field__: ClassVar[str] = "type"
 
@@ -987,8 +547,6 @@ class EmptyPatchSet(TaggedModel):
 
 
 class ErrorResponse(TaggedModel):
-    """The `ErrorResponse` schema."""
-
     __wire_tag__: ClassVar[str] = "ErrorResponse"
     __tag_field__: ClassVar[str] = "type"
 
@@ -999,8 +557,6 @@ class ErrorResponse(TaggedModel):
 
 
 class FacebookMessengerConversation(TaggedModel):
-    """The `FacebookMessengerConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "FacebookMessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1012,13 +568,10 @@ class FacebookMessengerConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "FacebookMessengerConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "FacebookMessengerConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "FacebookMessengerConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1036,8 +589,6 @@ class FacebookMessengerConversation(TaggedModel):
 
 
 class FollowUp(TaggedModel):
-    """The `FollowUp` schema."""
-
     __wire_tag__: ClassVar[str] = "FollowUp"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1048,20 +599,18 @@ class FollowUp(TaggedModel):
 
 
 class FollowupAddedActivityType(DixaModel):
-    """The `FollowupAddedActivityType` schema."""
+    pass
 
 
 class FollowupExpiredActivityType(DixaModel):
-    """The `FollowupExpiredActivityType` schema."""
+    pass
 
 
 class FollowupRemovedActivityType(DixaModel):
-    """The `FollowupRemovedActivityType` schema."""
+    pass
 
 
 class GenericConversation(TaggedModel):
-    """The `GenericConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "GenericConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1073,8 +622,7 @@ class GenericConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "GenericConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     from_contact_point_id: str | None = Field(
         default=None,
@@ -1084,10 +632,8 @@ class GenericConversation(TaggedModel):
     to_contact_point_id: str | None = Field(
         default=None, validation_alias="toContactPointId", serialization_alias="toContactPointId"
     )
-    direction: "GenericConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "GenericConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1105,8 +651,6 @@ class GenericConversation(TaggedModel):
 
 
 class Infrastructure(TaggedModel):
-    """The `Infrastructure` schema."""
-
     __wire_tag__: ClassVar[str] = "Infrastructure"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1118,8 +662,6 @@ class Infrastructure(TaggedModel):
 
 
 class Integrity(TaggedModel):
-    """The `Integrity` schema."""
-
     __wire_tag__: ClassVar[str] = "Integrity"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1131,30 +673,26 @@ class Integrity(TaggedModel):
 
 
 class ListConversationRatingsOutput(DixaModel):
-    """The `ListConversationRatingsOutput` schema."""
-
     data: list[ConversationRating] | None = None
 
 
 class MapUUIDOptionAttributeValue(DixaModel):
-    """The `Map_UUID_Option_AttributeValue` schema."""
+    pass
 
 
 class MessageAddedByAgentActivityType(DixaModel):
-    """The `MessageAddedByAgentActivityType` schema."""
+    pass
 
 
 class MessageAddedByCustomerActivityType(DixaModel):
-    """The `MessageAddedByCustomerActivityType` schema."""
+    pass
 
 
 class MessageAnonymizationType(DixaModel):
-    """The `MessageAnonymizationType` schema."""
+    pass
 
 
 class MessengerConversation(TaggedModel):
-    """The `MessengerConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "MessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1166,13 +704,10 @@ class MessengerConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "MessengerConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "MessengerConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "MessengerConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1194,8 +729,6 @@ class MessengerConversation(TaggedModel):
 
 
 class NotFound(DixaModel):
-    """The `NotFound` schema."""
-
     message: str
 
 
@@ -1213,19 +746,15 @@ class NotFound1(TaggedModel):
 
 
 class NoteAddedActivityType(DixaModel):
-    """The `NoteAddedActivityType` schema."""
+    pass
 
 
 class PaginationLinks(DixaModel):
-    """The `PaginationLinks` schema."""
-
     previous: str | None = None
     next: str | None = None
 
 
 class PstnPhoneConversation(TaggedModel):
-    """The `PstnPhoneConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "PstnPhoneConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1237,13 +766,10 @@ class PstnPhoneConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "PstnPhoneConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "PstnPhoneConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "PstnPhoneConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1261,8 +787,6 @@ class PstnPhoneConversation(TaggedModel):
 
 
 class Queue(DixaModel):
-    """The `Queue` schema."""
-
     id: UUID
     queued_at: DateTime | None = Field(
         default=None, validation_alias="queuedAt", serialization_alias="queuedAt"
@@ -1270,14 +794,10 @@ class Queue(DixaModel):
 
 
 class ServerError(DixaModel):
-    """The `ServerError` schema."""
-
     message: str
 
 
 class SideConversation(TaggedModel):
-    """The `SideConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "SideConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1291,8 +811,6 @@ class SideConversation(TaggedModel):
 
 
 class SmsConversation(TaggedModel):
-    """The `SmsConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "SmsConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1301,13 +819,10 @@ class SmsConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "SmsConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "SmsConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "SmsConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: "State | None" = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1331,38 +846,33 @@ class SmsConversation(TaggedModel):
 
 
 class TagModel(DixaModel):
-    """The `Tag` schema."""
-
     id: UUID
     name: str
     color: str | None = None
     state: "TagState"
-    """values: [Active, Inactive]"""
 
 
 class TagAddedActivityType(DixaModel):
-    """The `TagAddedActivityType` schema."""
+    pass
 
 
 class TagRemovedActivityType(DixaModel):
-    """The `TagRemovedActivityType` schema."""
+    pass
 
 
 class TransferFailedActivityType(DixaModel):
-    """The `TransferFailedActivityType` schema."""
+    pass
 
 
 class TransferInitiatedActivityType(DixaModel):
-    """The `TransferInitiatedActivityType` schema."""
+    pass
 
 
 class TransferSuccessfulActivityType(DixaModel):
-    """The `TransferSuccessfulActivityType` schema."""
+    pass
 
 
 class TwitterConversation(TaggedModel):
-    """The `TwitterConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "TwitterConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1374,13 +884,11 @@ class TwitterConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "TwitterConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     conversation_type: ConversationType = Field(
         validation_alias="conversationType", serialization_alias="conversationType"
     )
-    """values: [DirectMessage, Tweet]"""
     contact_point_twitter_id: str | None = Field(
         default=None,
         validation_alias="contactPointTwitterId",
@@ -1389,10 +897,8 @@ class TwitterConversation(TaggedModel):
     end_user_twitter_id: str | None = Field(
         default=None, validation_alias="endUserTwitterId", serialization_alias="endUserTwitterId"
     )
-    direction: "TwitterConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "TwitterConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -1410,26 +916,22 @@ class TwitterConversation(TaggedModel):
 
 
 class Unauthorized(DixaModel):
-    """The `Unauthorized` schema."""
-
     message: str
 
 
 class UnknownActivityType(DixaModel):
-    """The `UnknownActivityType` schema."""
+    pass
 
 
 class UnknownAnonymizationType(DixaModel):
-    """The `UnknownAnonymizationType` schema."""
+    pass
 
 
 class UserAnonymizationType(DixaModel):
-    """The `UserAnonymizationType` schema."""
+    pass
 
 
 class UserPresence(DixaModel):
-    """The `UserPresence` schema."""
-
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -1442,19 +944,15 @@ class UserPresence(DixaModel):
     presence_status: PresenceStatus | None = Field(
         default=None, validation_alias="presenceStatus", serialization_alias="presenceStatus"
     )
-    """values: [Away, Working]"""
     connection_status: ConnectionStatus | None = Field(
         default=None, validation_alias="connectionStatus", serialization_alias="connectionStatus"
     )
-    """values: [Offline, Online]"""
     active_channels: list[Any] | None = Field(
         default=None, validation_alias="activeChannels", serialization_alias="activeChannels"
     )
 
 
 class Validation(TaggedModel):
-    """The `Validation` schema."""
-
     __wire_tag__: ClassVar[str] = "Validation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1466,8 +964,6 @@ class Validation(TaggedModel):
 
 
 class WhatsAppConversation(TaggedModel):
-    """The `WhatsAppConversation` schema."""
-
     __wire_tag__: ClassVar[str] = "WhatsAppConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1479,13 +975,10 @@ class WhatsAppConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "WhatsAppConversationChannel"
-    """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "WhatsAppConversationDirection | None" = None
-    """values: [Inbound, Internal, Outbound]"""
-    state: "WhatsAppConversationState | None" = None
-    """values: [AwaitingPending, Closed, Open, Pending]"""
+    direction: DirectionEnum | None = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )

@@ -12,25 +12,17 @@ __all__ = ["CreateTagInput", "CreateTagOutput", "GetTagOutput", "ListTagsOutput"
 
 
 class CreateTagInput(DixaModel):
-    """The `CreateTagInput` schema."""
-
     name: str
     color: str | None = None
 
 
 class CreateTagOutput(DixaModel):
-    """The `CreateTagOutput` schema."""
-
     data: "TagModel"
 
 
 class GetTagOutput(DixaModel):
-    """The `GetTagOutput` schema."""
-
     data: "TagModel"
 
 
 class ListTagsOutput(DixaModel):
-    """The `ListTagsOutput` schema."""
-
     data: "list[TagModel] | None" = None

@@ -25,49 +25,35 @@ __all__ = [
 
 
 class AgentsToTeamInput(DixaModel):
-    """The `AgentsToTeamInput` schema."""
-
     agent_ids: list[UUID] | None = Field(
         default=None, validation_alias="agentIds", serialization_alias="agentIds"
     )
 
 
 class CreateTeamInput(DixaModel):
-    """The `CreateTeamInput` schema."""
-
     name: str
 
 
 class CreateTeamOutput(DixaModel):
-    """The `CreateTeamOutput` schema."""
-
     data: "Team1"
 
 
 class DeleteAgentsFromTeamInput(DixaModel):
-    """The `DeleteAgentsFromTeamInput` schema."""
-
     agent_ids: list[UUID] | None = Field(
         default=None, validation_alias="agentIds", serialization_alias="agentIds"
     )
 
 
 class ListPresenceOutput(DixaModel):
-    """The `ListPresenceOutput` schema."""
-
     data: "list[UserPresence] | None" = None
     meta: "PaginationLinks | None" = None
 
 
 class ListTeamMembersOutput(DixaModel):
-    """The `ListTeamMembersOutput` schema."""
-
     data: "list[TeamMember] | None" = None
 
 
 class ListTeamsOutput(DixaModel):
-    """The `ListTeamsOutput` schema."""
-
     data: "list[Team1] | None" = None
 
 
@@ -79,8 +65,6 @@ class Team1(DixaModel):
 
 
 class TeamMember(DixaModel):
-    """The `TeamMember` schema."""
-
     id: str
     name: str | None = None
     email: str | None = None

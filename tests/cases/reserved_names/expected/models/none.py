@@ -7,8 +7,6 @@ __all__ = ["Vars"]
 
 
 class Vars(OpenEnum):
-    """The `vars` schema."""
-
     TRUE = "True"
     FALSE = "False"
     NONE = "None"

@@ -9,8 +9,6 @@ __all__ = ["TrueModel"]
 
 
 class TrueModel(DixaModel):
-    """The `True` schema."""
-
     class_: str | None = Field(default=None, validation_alias="class", serialization_alias="class")
     none: str | None = Field(default=None, validation_alias="None", serialization_alias="None")
     self: int | None = None

@@ -7,7 +7,5 @@ __all__ = ["NoneModel"]
 
 
 class NoneModel(DixaModel):
-    """The `None` schema."""
-
     print: str | None = None
     isinstance: bool | None = None
