@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -89,6 +90,24 @@ def single_package(package: str, api: Api) -> dict[str, str]:
     return files
 
 
+def single_pyproject(package: str, api: Api, source: str) -> str:
+    """pyproject.toml beside a `generate --spec` package, so that `pip install DIR`
+    or `python -m build DIR` makes it a wheel. The spec's `info.version` is the
+    version when it is a release number (`2.1.0`), else 0.1.0 (`v1`, `beta`)."""
+    version = api.version if re.fullmatch(r"\d+(\.\d+){0,2}", api.version or "") else "0.1.0"
+    return ENV.get_template("package/pyproject.toml.jinja").render(
+        header=header(source),
+        distribution=package.replace("_", "-"),
+        package=package,
+        version=version,
+        description=" ".join((api.title or package).split()),
+        license="",
+        readme=False,
+        urls=[],
+        data=["py.typed", "server_operations.json"],
+    )
+
+
 def distribution(
     *,
     distribution: str,
@@ -120,7 +139,12 @@ def distribution(
     )
     credentials = {entry.name: credential_arguments(f"{package}/{entry.name}", entry.api) for entry in apis}
     files["pyproject.toml"] = ENV.get_template("package/pyproject.toml.jinja").render(
-        header=header("the specs in specs/"), license=license, urls=sorted((urls or {}).items()), **common
+        header=header("the specs in specs/"),
+        license=license,
+        readme=True,
+        urls=sorted((urls or {}).items()),
+        data=["py.typed", "*/openapi.yaml", "*/openapi.json", "*/server_operations.json"],
+        **common,
     )
     files["README.md"] = ENV.get_template("package/README.md.jinja").render(
         header_text=header("the specs in specs/").lstrip("# "),

@@ -13,7 +13,7 @@ import click
 
 from .diagnostics import Diagnostic
 from .format import Formatting, start_early
-from .package import ApiPackage, distribution, single_package, static_paths
+from .package import ApiPackage, distribution, single_package, single_pyproject, static_paths
 from .pipeline import Reading
 from .changelog import FILE as CHANGELOG
 from .changelog import changelog, release_date
@@ -121,13 +121,15 @@ def spec_files(
     strict: bool = False,
     dialect: str = "auto",
     warn: Callable[[list[Diagnostic]], None] = lambda _: None,
-) -> dict[str, str]:
+) -> tuple[dict[str, str], str]:
     """Render (and format) one spec as the package `package`, in memory, its
-    paths relative to the package's folder: `generate --spec`."""
+    paths relative to the package's folder, and the pyproject.toml that goes
+    beside that folder: `generate --spec`."""
     start_early()
     with Reading({package: spec}, strict=strict, dialect=dialect) as reading:  # type: ignore[arg-type]
         files = single_package(package, reading.apis[package].api)
         with Formatting(files, static_paths(files, package)) as formatting:
             warn(reading.finish()[package].warnings)
             formatted = formatting.result()
-    return {path.split("/", 1)[1]: text for path, text in formatted.items()}
+    pyproject = single_pyproject(package, reading.apis[package].api, reading.apis[package].api.source)
+    return {path.split("/", 1)[1]: text for path, text in formatted.items()}, pyproject

@@ -121,7 +121,7 @@ def test_failed_generation_leaves_previous_output_untouched(tmp_path: Path) -> N
     result = dixagen("generate", "--spec", str(bad), "--out", str(out), "--package", "pkg")
     assert result.returncode == 1
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
-    assert sorted(p.name for p in out.iterdir()) == ["pkg"]  # no staging folders left behind
+    assert sorted(p.name for p in out.iterdir()) == ["pkg", "pyproject.toml"]  # no staging folders left behind
 
 
 def test_check_reports_a_stale_tree_with_a_diff(tmp_path: Path) -> None:

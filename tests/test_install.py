@@ -24,7 +24,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import main
 from tests.conftest import ROOT
 
 # Import names of the distributions the generator declares (where the two differ).
@@ -164,3 +166,45 @@ def test_every_runtime_dependency_is_imported_and_every_import_declared() -> Non
     declared = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]}
     as_imports = {_IMPORT_NAMES.get(name, name.replace("-", "_")) for name in declared}
     assert as_imports == _third_party_imports()
+
+
+def test_a_generate_spec_package_builds_into_a_wheel_that_installs(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["generate", "--spec", str(ROOT / "specs" / "integrations-v1.yaml"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "pyproject.toml").is_file()
+    dist = tmp_path / "dist"
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(out)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    (wheel,) = dist.glob("integrations_v1-*.whl")
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    shutil.rmtree(out)  # what imports is the installed copy
+    code = (
+        "import integrations_v1, integrations_v1.models, integrations_v1.server, importlib.resources as r;"
+        "print(integrations_v1.__file__);"
+        "print(r.files('integrations_v1').joinpath('py.typed').is_file(),"
+        " r.files('integrations_v1').joinpath('server_operations.json').is_file())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**_clean_env(), "PYTHONPATH": str(target)},
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    where, data = done.stdout.splitlines()
+    assert where.startswith(str(target)) and data == "True True"
