@@ -88,3 +88,22 @@ def test_variants_built_in_code_send_their_tag_and_parsed_ones_do_not_gain_one()
     assert Owner(pet=Cat(lives=3)).to_wire() == {"pet": {"_type": "Cat", "lives": 3}}
     assert to_wire(Owner.model_validate({"pet": {"lives": 3}})) == {"pet": {"lives": 3}}
     assert to_wire(Owner.model_validate({"pet": {"_type": "Cat", "lives": 3}})) == {"pet": {"_type": "Cat", "lives": 3}}
+
+
+def test_importing_the_models_builds_nothing_and_loads_no_http_stack() -> None:
+    """A fresh `import dixa.v1.models` defines classes only: no validator is
+    built (building one loads pydantic's plugin machinery, importlib.metadata
+    and the email package with it) and the client's HTTP stack stays unloaded;
+    `to_wire` of a plain value builds what it needs on first use."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys, dixa.v1.models as m\n"
+        "loaded = sorted({'httpx', 'importlib.metadata', 'email.message', 'dixa.v1.client'} & set(sys.modules))\n"
+        "print(loaded, m.to_wire({'a': [1, 'x']}))\n"
+    )
+    generated = Path(__file__).resolve().parents[1] / "generated"
+    result = subprocess.run([sys.executable, "-c", code], cwd=generated, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[] {'a': [1, 'x']}"
