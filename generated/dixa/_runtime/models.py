@@ -245,10 +245,14 @@ def to_wire(value: Any) -> Any:
         return [to_wire(item) for item in value]
     if isinstance(value, dict):
         return {key: to_wire(item) for key, item in value.items()}
-    return _ANY.dump_python(value, mode="json")
+    return _any_adapter().dump_python(value, mode="json")
 
 
-_ANY: TypeAdapter[Any] = TypeAdapter(Any)
+@lru_cache(maxsize=None)
+def _any_adapter() -> TypeAdapter[Any]:
+    # Built on first use: building a validator at import loads pydantic's
+    # plugin machinery (importlib.metadata and the email package with it).
+    return TypeAdapter(Any)
 
 
 class SchemaRegistry:
