@@ -70,8 +70,8 @@ def _section(release: Release, date: str) -> str:
         out += apis + [""]
     changes = [(api, change) for api, found in sorted(release.changes.items()) for change in found]
     for level, title in _LEVELS:
-        listed = [(api, c) for api, c in changes if c.level == level and not _is_description(c)]
-        described = [c for _, c in changes if c.level == level and _is_description(c)]
+        listed = [(api, c) for api, c in changes if c.level == level and not c.is_description]
+        described = [c for _, c in changes if c.level == level and c.is_description]
         if not listed and not described:
             continue
         out += [f"### {title}", ""]
@@ -80,10 +80,6 @@ def _section(release: Release, date: str) -> str:
             out.append(f"- {len(described)} description change{'s' * (len(described) != 1)} (documentation only).")
         out.append("")
     return "\n".join(out)
-
-
-def _is_description(change: Change) -> bool:
-    return change.kind.endswith("-description-changed")
 
 
 def _item(api: str, change: Change) -> str:

@@ -98,7 +98,7 @@ def project_files(
             license=config.license,
             urls=config.urls or {},
         )
-        files[CHANGELOG] = changelog(_read(config.out / CHANGELOG), release, config.distribution, release_date())
+        files[CHANGELOG] = changelog(read_if_present(config.out / CHANGELOG), release, config.distribution, release_date())
         with Formatting(files, static_paths(files, config.package)) as formatting:
             for loaded in reading.finish().values():
                 warn(loaded.warnings)
@@ -107,7 +107,8 @@ def project_files(
     return config.out, formatted
 
 
-def _read(path: Path) -> str | None:
+def read_if_present(path: Path) -> str | None:
+    """The text of `path`, or None where it is absent or unreadable (a first generation)."""
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

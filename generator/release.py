@@ -127,7 +127,7 @@ _WHY = {
 def _change_bump(changes: list[Change]) -> Bump:
     if any(KINDS[change.kind].level == "ERR" for change in changes):
         return Bump.MAJOR
-    if any(not change.kind.endswith("-description-changed") for change in changes):
+    if any(not change.is_description for change in changes):
         return Bump.MINOR
     return Bump.PATCH
 

@@ -168,6 +168,11 @@ class Change:
     def level(self) -> Level:
         return KINDS[self.kind].level
 
+    @property
+    def is_description(self) -> bool:
+        """Whether only a summary or description changed (documentation, not behaviour)."""
+        return self.kind.endswith("-description-changed")
+
     def key(self) -> tuple[str, str, str, str, str]:
         return (self.kind, self.side, self.pointer, self.operation or "", self.schema or "")
 

@@ -79,10 +79,6 @@ def to_json(report: Report) -> str:
 MARKDOWN_LIMIT = 65_536
 
 
-def _is_description(change: Change) -> bool:
-    return change.kind.endswith("-description-changed")
-
-
 def to_markdown(report: Report, limit: int = MARKDOWN_LIMIT) -> str:
     """A pull-request comment that fits in `limit` characters.
 
@@ -101,8 +97,8 @@ def to_markdown(report: Report, limit: int = MARKDOWN_LIMIT) -> str:
             out += [f"#### {LEVEL_TITLES[level].capitalize()} ({level}): {len(changes)}", ""]
             out += _by_tag(changes)
     info = [c for c in report.changes if c.level == "INFO"]
-    descriptions = [c for c in info if _is_description(c)]
-    listed = [c for c in info if not _is_description(c)]
+    descriptions = [c for c in info if c.is_description]
+    listed = [c for c in info if not c.is_description]
     python = sorted({c.python for c in report.changes if c.python})
     # What is left once the folded parts' frames (headings, counts, the note) are written.
     reserve = 1_500 + 120 * len({c.kind for c in descriptions})
