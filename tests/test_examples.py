@@ -3,7 +3,9 @@
 Sources: the `example`s of our three specs, the example payloads on the scraped
 Dixa pages in `../shared/seeds/`, and every example of Dixa's own published beta
 document in `../shared/upstream/`. Parsed by the models of its schema, each must
-round-trip: the same keys and values, nothing added or dropped. The only
+round-trip: the same keys and values, nothing added or dropped, and be typed at
+every depth: no `_type`-tagged object is left as a dict or an unknown variant
+anywhere in the parse result. The only
 re-spellings allowed are a date-time written differently for the same instant
 and a number that an example sends where its own schema says string.
 """
@@ -24,7 +26,7 @@ from generator.ir import Api, Type
 from generator.pipeline import read_api
 
 from .conftest import REPORT, SHARED, SPECS, UPSTREAM_BETA, need_shared
-from .wire import adapter_for, differences
+from .wire import adapter_for, differences, untyped_tagged
 
 
 @dataclass
@@ -67,6 +69,7 @@ def check(api: Api, api_name: str, examples: list[Example], label: str) -> None:
         except Exception as exc:  # noqa: BLE001 - reported below
             failures.append(f"{example.where}: does not parse: {str(exc)[:400]}")
             continue
+        failures.extend(f"{example.where}: {where}" for where in untyped_tagged(value))
         diffs, spelled = differences(example.payload, models.to_wire(value))
         respelled += len(spelled)
         failures.extend(f"{example.where}: {d}" for d in diffs)
@@ -150,3 +153,57 @@ def test_seed_payloads_round_trip(seed: str, api_name: str, prefix: str, generat
     examples, truncated = seed_examples(text, api, prefix)
     REPORT.append(f"seeds/{seed}: {truncated} payloads truncated on the page (not JSON), skipped")
     check(api, api_name, examples, f"seeds/{seed}")
+
+
+# -- typed at every depth ----------------------------------------------------------------
+
+INBOUND = {"content": {"value": "I need some help!", "_type": "Html"}, "attachments": [], "_type": "Inbound"}
+
+
+def test_v1_message_body_is_a_typed_union(generated_package: object) -> None:
+    """The message body of Dixa's v1 Messages page parses into its variant, content included."""
+    from dixa.v1 import models
+
+    message = models.validate("CreateMessageInput", INBOUND)
+    assert isinstance(message, models.Inbound)
+    assert isinstance(message.content, models.Html) and message.content.value == "I need some help!"
+    assert untyped_tagged(message) == []
+    assert models.to_wire(message) == INBOUND
+    conversation = models.validate(
+        "CreateConversationInput",
+        {"requesterId": "9c2a2cce-699f-4a72-89d9-fda5bc8dec8b", "emailIntegrationId": "a@email.dixa.io",
+         "subject": "order", "message": INBOUND, "_type": "Email"},
+    )
+    assert isinstance(conversation, models.Email) and isinstance(conversation.message, models.Inbound)
+    # the page marks attachments required on an inbound message
+    with pytest.raises(Exception, match="attachments"):
+        models.validate("CreateMessageInput", {"content": INBOUND["content"], "_type": "Inbound"})
+
+
+def test_v1_client_takes_typed_bodies(generated_package: object) -> None:
+    """`conversations.create` and `create_message` take the unions (or a dict of their shape)."""
+    import typing
+
+    from dixa.v1 import AsyncClient, Client, models
+
+    for client in (Client, AsyncClient):
+        resource = type(client(api_key="k").conversations)
+        for method, union, variants in (
+            ("create", "CreateConversationInput", {"Callback", "Chat", "ContactForm", "Email", "Sms"}),
+            ("create_message", "CreateMessageInput", {"Inbound", "Outbound"}),
+        ):
+            hint = typing.get_type_hints(getattr(resource, method), include_extras=True)["body"]
+            assert getattr(models, union) in typing.get_args(hint), (client, method)
+            members = {typing.get_args(arm)[0].__name__ for arm in typing.get_args(typing.get_args(getattr(models, union))[0])}
+            assert variants <= members, (union, members)
+
+
+def test_untyped_tagged_finds_what_no_model_typed(generated_package: object) -> None:
+    from dixa.v1 import models
+
+    assert untyped_tagged({"a": [{"b": {"value": "x", "_type": "Html"}}]}) == ["/a/0/b: 'Html' left as a dict"]
+    # kept as an unknown field of a model, and a tag the models do not know
+    kept = models.validate("CreateMessageInput", {**INBOUND, "extra": {"_type": "Text", "value": "y"}})
+    assert untyped_tagged(kept) == ["/extra: 'Text' left as a dict"]
+    unknown = models.validate("CreateMessageInput", {**INBOUND, "_type": "Internal"})
+    assert untyped_tagged(unknown) == ["/: unknown variant 'Internal'", "/content: 'Html' left as a dict"]

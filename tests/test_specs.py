@@ -242,28 +242,25 @@ def test_counts_match_reference(api: str) -> None:
     assert len(ref_schemas) == ref["schema_count_recorded"]
     assert ref_schemas <= schemas
     # the only extra components allowed are names the facts reference without defining them
-    # (integrations: the ActivityLog attribute variants, recorded as names only), and the members of
-    # a union the facts record by name only (v1: the request bodies CreateConversationInput and
-    # CreateMessageInput), whose shape came from Dixa's pages or /beta and is marked so
+    # (integrations: the ActivityLog attribute variants, recorded as names only), and, in v1, /beta
+    # components a v1 schema needs where v1 sources leave its shape open (the members of the request
+    # bodies CreateConversationInput and CreateMessageInput, the analytics period filter, the
+    # Messenger form attributes): each a copy of the /beta schema of its name, or read from the v1
+    # pages it names in `seen_in`, and marked assumed
     extra = schemas - ref_schemas
     undefined = referenced_but_undefined(ref)
-    members = members_of_unions_recorded_by_name(ref, doc) - ref_schemas
-    assert extra == undefined | members
     for name in undefined:
         assert doc["components"]["schemas"][name]["x-dixa-provenance"]["status"] == "unknown"
-    for name in members:
-        prov = doc["components"]["schemas"][name]["x-dixa-provenance"]
-        assert prov["status"] == "assumed" and (prov.get("filled_from_beta") or prov.get("seen_in")), name
-
-
-def members_of_unions_recorded_by_name(ref: dict[str, Any], doc: dict[str, Any]) -> set[str]:
-    """Members of the spec's unions whose schema the facts record without any shape."""
-    schemas = doc["components"]["schemas"]
-    names: set[str] = set()
-    for name, fact in ref["schemas"].items():
-        if kind_of(fact) == "unknown":
-            names.update(ref_name(m) or "" for m in schemas.get(name, {}).get("oneOf", []))
-    return names - {""}
+    beta = spec("dixa-beta")["components"]["schemas"]
+    for name in extra - undefined:
+        assert api == "dixa-v1", name
+        schema = dict(doc["components"]["schemas"][name])
+        prov = schema.pop("x-dixa-provenance", None)
+        assert prov and prov["status"] == "assumed", f"{name}: provenance mark"
+        assert schema == beta.get(name) or prov.get("seen_in"), f"{name}: neither a /beta copy nor from v1 pages"
+    # and every one is used by a v1 schema
+    used = {ref_name(node) for _, node in walk(doc) if ref_name(node)}
+    assert extra - undefined <= used
 
 
 def referenced_but_undefined(ref: dict[str, Any]) -> set[str]:
@@ -514,7 +511,13 @@ def test_schema_matches_reference(api: str, name: str | None, s: dict[str, Any] 
             f"{where}: placeholder"
         assert prov and prov["status"] in ("unknown", "assumed"), f"{where}: unknown shape must be marked"
     elif kind == "oneOf":
-        assert [ref_name(m) for m in sch.get("oneOf", [])] == list(s["oneOf"]), f"{where}: oneOf members"
+        # members /beta has and the facts do not may be added where v1 pages show them, marked so
+        added = (prov or {}).get("members_added", [])
+        assert set(added) <= set(s.get("members_only_in_beta", [])), f"{where}: added members"
+        assert not added or prov.get("seen_in"), f"{where}: added members need the v1 pages showing them"
+        members = [ref_name(m) for m in sch.get("oneOf", [])]
+        assert [m for m in members if m not in added] == list(s["oneOf"]), f"{where}: oneOf members"
+        assert set(added) <= set(members), f"{where}: added members"
         assert "type" not in sch, f"{where}: union has no type"
     else:
         assert sch.get("type") == kind, f"{where}: kind"
@@ -525,7 +528,11 @@ def test_schema_matches_reference(api: str, name: str | None, s: dict[str, Any] 
         return
     assert list(sch.get("properties", {})) == list(s.get("properties", {})), f"{where}: property names"
     assert list(sch.get("required", [])) == list(s.get("required", [])), f"{where}: required"
+    # a field whose shape the facts leave open (no more than its type) may be filled from /beta
+    opened = {entry.split(".")[0] for entry in (prov or {}).get("filled_from_beta", [])}
     for pn, pv in (s.get("properties") or {}).items():
+        if pn in opened and not s.get("filled_from_beta") and isinstance(pv, dict) and set(pv) <= {"type"}:
+            continue
         check_shape(f"{where}.{pn}", pv, sch["properties"][pn])
     if "items" in s:
         check_shape(f"{where}.items", s["items"], sch.get("items"))

@@ -72,3 +72,32 @@ def adapter_for(api: Api, module: ModuleType, type_: Type) -> TypeAdapter[Any]:
     annotation = Annotator(api).annotation(type_)
     namespace = {"UUID": UUID, "date": date, "Any": Any, "Literal": Literal, "DateTime": DateTime, **vars(module)}
     return TypeAdapter(eval(annotation, namespace))  # noqa: S307 - our own generated names
+
+
+def untyped_tagged(value: Any, path: str = "") -> list[str]:
+    """Where a parse result holds a `_type`-tagged object that no model typed.
+
+    Walks models (their fields and kept unknown fields), lists and dicts at every
+    depth. A dict carrying `_type` is such an object, and so is an `UnknownVariant`
+    (a tag the models do not know)."""
+    from pydantic import BaseModel
+
+    from dixa._runtime.models import UnknownVariant
+
+    found: list[str] = []
+    if isinstance(value, UnknownVariant):
+        found.append(f"{path or '/'}: unknown variant {(value.model_extra or {}).get('_type')!r}")
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            found += untyped_tagged(getattr(value, name), f"{path}/{name}")
+        for key, item in (value.model_extra or {}).items():
+            found += untyped_tagged(item, f"{path}/{key}")
+    elif isinstance(value, dict):
+        if "_type" in value:
+            found.append(f"{path or '/'}: {value['_type']!r} left as a dict")
+        for key, item in value.items():
+            found += untyped_tagged(item, f"{path}/{key}")
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            found += untyped_tagged(item, f"{path}/{index}")
+    return found
