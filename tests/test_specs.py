@@ -559,3 +559,93 @@ def test_schema_matches_reference(api: str, name: str | None, s: dict[str, Any] 
             assert prov and prov["status"] == "unknown", f"{where}: provenance mark"
     elif api == "dixa-beta":
         assert prov is None, f"{where}: beta schemas are confirmed"
+
+
+# --------------------------------------------------------------------------- free-form objects
+
+README = ROOT / "README.md"
+
+
+def _pointer(parts: list[str]) -> str:
+    return "#/" + "/".join(p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def schema_positions(doc: dict[str, Any]):
+    """(JSON pointer, schema) for every schema of a document, nested ones included."""
+    def below(parts: list[str], schema: Any):
+        if not isinstance(schema, dict):
+            return
+        yield _pointer(parts), schema
+        for name, sub in (schema.get("properties") or {}).items():
+            yield from below([*parts, "properties", name], sub)
+        for key in ("items", "additionalProperties", "not"):
+            yield from below([*parts, key], schema.get(key))
+        for key in ("oneOf", "anyOf", "allOf"):
+            for index, sub in enumerate(schema.get(key) or []):
+                yield from below([*parts, key, str(index)], sub)
+
+    for name, schema in doc["components"]["schemas"].items():
+        yield from below(["components", "schemas", name], schema)
+    for method, path, item, op in operations(doc):
+        base = ["paths", path, method]
+        for index, prm in enumerate(op.get("parameters", [])):
+            yield from below([*base, "parameters", str(index), "schema"], prm.get("schema"))
+        for media, content in ((op.get("requestBody") or {}).get("content") or {}).items():
+            yield from below([*base, "requestBody", "content", media, "schema"], content.get("schema"))
+        for status, response in (op.get("responses") or {}).items():
+            for media, content in (response.get("content") or {}).items():
+                yield from below([*base, "responses", str(status), "content", media, "schema"], content.get("schema"))
+
+
+_SHAPE_KEYS = {"type", "properties", "additionalProperties", "oneOf", "anyOf", "allOf", "$ref", "items", "enum", "not"}
+
+
+def free_form(doc: dict[str, Any]) -> set[str]:
+    """Schemas that accept any object or any value: `type: object` with no properties (or only
+    `additionalProperties: true`/`{}`), and `{}`. A union member with no fields of its own is not
+    one (Dixa's empty variants, on the wire a bare tag), unless its fields are unknown."""
+    members = {ref_name(m) for s in doc["components"]["schemas"].values() for m in s.get("oneOf", [])}
+    found = set()
+    for pointer, schema in schema_positions(doc):
+        name = pointer.removeprefix("#/components/schemas/")
+        if "/" not in name and name in members and (schema.get("x-dixa-provenance") or {}).get("status") != "unknown":
+            continue
+        shape = set(schema) & _SHAPE_KEYS
+        open_object = (schema.get("type") == "object" and shape <= {"type", "additionalProperties"}
+                       and schema.get("additionalProperties", True) in (True, {}))
+        if open_object or not shape:
+            found.add(pointer)
+    return found
+
+
+def readme_free_form() -> dict[str, set[str]]:
+    text = README.read_text(encoding="utf-8")
+    section = text.split("### What stays free-form", 1)[1].split("\n#", 1)[0]
+    listed: dict[str, set[str]] = {}
+    for line in section.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0].startswith("`"):
+            for spec_file in re.findall(r"`([\w-]+)\.yaml`", cells[0]):
+                listed.setdefault(spec_file, set()).update(re.findall(r"`(#/[^`]+)`", cells[1]))
+    return listed
+
+
+@pytest.mark.parametrize("api", list(APIS))
+def test_readme_lists_what_stays_free_form(api: str) -> None:
+    """The README's list of free-form schemas, each with its reason, is exactly what the spec has."""
+    listed = readme_free_form().get(api, set())
+    found = free_form(spec(api))
+    assert found == listed, f"in the spec, not in the README: {sorted(found - listed)}; " \
+                            f"in the README, not in the spec: {sorted(listed - found)}"
+
+
+def test_free_form_finds_open_objects() -> None:
+    doc = {"components": {"schemas": {
+        "A": {"type": "object"}, "B": {"type": "object", "additionalProperties": {"type": "string"}},
+        "C": {"type": "object", "properties": {"x": {}, "y": {"type": "array", "items": {"type": "object"}}}},
+        "U": {"oneOf": [{"$ref": "#/components/schemas/E"}]}, "E": {"type": "object"}}},
+        "paths": {"/p": {"get": {"responses": {"200": {"content": {"application/json": {"schema": {
+            "type": "object", "additionalProperties": True}}}}}}}}}
+    assert free_form(doc) == {"#/components/schemas/A", "#/components/schemas/C/properties/x",
+                              "#/components/schemas/C/properties/y/items",
+                              "#/paths/~1p/get/responses/200/content/application~1json/schema"}
