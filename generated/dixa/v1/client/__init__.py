@@ -222,7 +222,7 @@ class Client(SyncBaseClient):
 
     Dixa API v1. Requests authenticate with an API token sent in the Authorization header. Success bodies are wrapped in {"data": ...}; list endpoints page with pageLimit/pageKey and return meta links; errors carry {"message": ...}.
 
-    Items marked with `x-dixa-provenance` are not confirmed by v1 sources: `status: assumed` means the listed details (`filled_from_beta`) were taken from the /beta twin; `status: unknown` means the details were not recovered and a placeholder is kept. `examples_from: beta` marks examples reused from the /beta twin.
+    Items marked with `x-dixa-provenance` are not confirmed by v1 sources: `status: assumed` means the listed details (`filled_from_beta`) were taken from the /beta twin; `status: unknown` means the details were not recovered and a placeholder is kept. `examples_from: beta` marks examples reused from the /beta twin. `seen_in` names the v1 documentation pages a shape was read from where the recorded v1 facts lack it.
     """
 
     def __init__(
@@ -366,7 +366,7 @@ class AsyncClient(AsyncBaseClient):
 
     Dixa API v1. Requests authenticate with an API token sent in the Authorization header. Success bodies are wrapped in {"data": ...}; list endpoints page with pageLimit/pageKey and return meta links; errors carry {"message": ...}.
 
-    Items marked with `x-dixa-provenance` are not confirmed by v1 sources: `status: assumed` means the listed details (`filled_from_beta`) were taken from the /beta twin; `status: unknown` means the details were not recovered and a placeholder is kept. `examples_from: beta` marks examples reused from the /beta twin.
+    Items marked with `x-dixa-provenance` are not confirmed by v1 sources: `status: assumed` means the listed details (`filled_from_beta`) were taken from the /beta twin; `status: unknown` means the details were not recovered and a placeholder is kept. `examples_from: beta` marks examples reused from the /beta twin. `seen_in` names the v1 documentation pages a shape was read from where the recorded v1 facts lack it.
     """
 
     def __init__(

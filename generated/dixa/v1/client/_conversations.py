@@ -477,7 +477,7 @@ class Conversations(SyncResource):
 
     def patch_custom_attributes(
         self,
-        body: models.MapUUIDOptionAttributeValue | Mapping[str, Any],
+        body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1220,7 +1220,7 @@ class AsyncConversations(AsyncResource):
 
     async def patch_custom_attributes(
         self,
-        body: models.MapUUIDOptionAttributeValue | Mapping[str, Any],
+        body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],

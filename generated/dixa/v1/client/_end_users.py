@@ -449,7 +449,7 @@ class EndUsers(SyncResource):
 
     def patch_custom_attributes(
         self,
-        body: models.MapUUIDOptionAttributeValue | Mapping[str, Any],
+        body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
         *,
         user_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -815,7 +815,7 @@ class AsyncEndUsers(AsyncResource):
 
     async def patch_custom_attributes(
         self,
-        body: models.MapUUIDOptionAttributeValue | Mapping[str, Any],
+        body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
         *,
         user_id: UUID | str,
         **options: Unpack[RequestOptions],

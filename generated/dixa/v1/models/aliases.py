@@ -19,19 +19,25 @@ from .analytics import (
     DoubleField,
     InstantField,
     IntField,
+    Interval,
     ListField,
     LongAggregateValue,
     LongField,
+    Preset,
     StringField,
     TimestampField,
     UUIDField,
 )
 from .contact_endpoints import EmailEndpoint, TelephonyEndpoint
 from .conversations import (
+    Attachments,
     BulkActionFailureErrorResponseInternalNoteData,
     BulkActionSuccessErrorResponseInternalNoteData,
     CallRecordingAttributes,
+    Callback,
+    Chat,
     ChatAttributes,
+    ContactForm,
     ContactFormAttributes,
     ConversationAssignedAttribute,
     ConversationAutoReplySentAttribute,
@@ -46,21 +52,30 @@ from .conversations import (
     ConversationReservedAttribute,
     ConversationTransferredAttribute,
     ConversationUnassignedAttribute,
+    Email,
     EmailAttributes,
     FacebookMessengerAttributes,
+    FileMeta,
     GenericAttributes,
     Html,
+    Inbound,
     InboundImport,
     Markdown,
     MessageAddedAttribute,
+    MessengerFormAttributes,
+    MimeTypeImpl,
     NoteAddedAttribute,
+    Outbound,
     OutboundImport,
     PhoneAttributes,
     Regular,
+    Select,
+    Sms,
     SmsAttributes,
     TagAddedAttribute,
     TagRemovedAttribute,
     Text,
+    Text1,
     TooLarge,
     TwitterAttributes,
     WhatsAppAttributes,
@@ -159,6 +174,8 @@ __all__ = [
     "Content",
     "Conversation",
     "ConversationLink",
+    "CreateConversationInput",
+    "CreateMessageInput",
     "CustomAttributeInputDefinition",
     "CustomAttributeOperator",
     "CustomAttributeValue",
@@ -169,11 +186,17 @@ __all__ = [
     "FieldCanHaveSingleValueOrBeEmptyOperator",
     "FieldHasSingleValueOperator",
     "FieldType",
+    "FormAttributeValue",
     "ImportMessageInput",
     "MapConversationChannelInt",
     "MapConversationChannelSetString",
+    "MapFormAttributeValue",
     "MapQueueThresholdInt",
+    "MapUUIDOptionAttributeValue",
+    "MapUUIDOptionAttributeValueValue",
     "MapVectorString",
+    "MimeType",
+    "PeriodFilter",
     "PrimitiveField",
     "SearchField",
     "StatusOperator",
@@ -253,6 +276,7 @@ Attributes: TypeAlias = Annotated[
     | Annotated[EmailAttributes, Tag("EmailAttributes")]
     | Annotated[FacebookMessengerAttributes, Tag("FacebookMessengerAttributes")]
     | Annotated[GenericAttributes, Tag("GenericAttributes")]
+    | Annotated[MessengerFormAttributes, Tag("MessengerFormAttributes")]
     | Annotated[PhoneAttributes, Tag("PhoneAttributes")]
     | Annotated[SmsAttributes, Tag("SmsAttributes")]
     | Annotated[TwitterAttributes, Tag("TwitterAttributes")]
@@ -267,6 +291,7 @@ Attributes: TypeAlias = Annotated[
             "EmailAttributes": EmailAttributes,
             "FacebookMessengerAttributes": FacebookMessengerAttributes,
             "GenericAttributes": GenericAttributes,
+            "MessengerFormAttributes": MessengerFormAttributes,
             "PhoneAttributes": PhoneAttributes,
             "SmsAttributes": SmsAttributes,
             "TwitterAttributes": TwitterAttributes,
@@ -447,6 +472,34 @@ ConversationLink: TypeAlias = Annotated[
 ]
 
 
+CreateConversationInput: TypeAlias = Annotated[
+    Annotated[Callback, Tag("Callback")]
+    | Annotated[Chat, Tag("Chat")]
+    | Annotated[ContactForm, Tag("ContactForm")]
+    | Annotated[Email, Tag("Email")]
+    | Annotated[Sms, Tag("Sms")]
+    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    tag_discriminator(
+        "_type",
+        {
+            "Callback": Callback,
+            "Chat": Chat,
+            "ContactForm": ContactForm,
+            "Email": Email,
+            "Sms": Sms,
+        },
+    ),
+]
+
+
+CreateMessageInput: TypeAlias = Annotated[
+    Annotated[Inbound, Tag("Inbound")]
+    | Annotated[Outbound, Tag("Outbound")]
+    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    tag_discriminator("_type", {"Inbound": Inbound, "Outbound": Outbound}),
+]
+
+
 CustomAttributeInputDefinition: TypeAlias = Annotated[
     Annotated[Select1, Tag("Select")]
     | Annotated[Text2, Tag("Text")]
@@ -584,12 +637,27 @@ FieldType: TypeAlias = Annotated[
 ]
 
 
+FormAttributeValue: TypeAlias = Annotated[
+    Annotated[Attachments, Tag("Attachments")]
+    | Annotated[Select, Tag("Select")]
+    | Annotated[Text1, Tag("Text")]
+    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)]
+    | Annotated[list[FileMeta] | list[str] | str, Tag(BARE_TAG)],
+    tag_discriminator(
+        "_type", {"Attachments": Attachments, "Select": Select, "Text": Text1}, bare=True
+    ),
+]
+
+
 ImportMessageInput: TypeAlias = Annotated[
     Annotated[InboundImport, Tag("InboundImport")]
     | Annotated[OutboundImport, Tag("OutboundImport")]
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"InboundImport": InboundImport, "OutboundImport": OutboundImport}),
 ]
+
+
+MapUUIDOptionAttributeValueValue: TypeAlias = list[str] | str
 
 
 MapConversationChannelInt: TypeAlias = dict[str, int]
@@ -600,11 +668,31 @@ MapConversationChannelSetString: TypeAlias = dict[str, list[str]]
 """values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Twitter, Email, ContactForm, Callback, PstnPhone, Sms, Messenger]"""
 
 
+MapFormAttributeValue: TypeAlias = dict[str, FormAttributeValue]
+
+
 MapQueueThresholdInt: TypeAlias = dict[str, int]
 """values: [SlaTimeLimit, AvailableAgents, LongestWait, SlaPercentage, WaitingConversations]"""
 
 
+MapUUIDOptionAttributeValue: TypeAlias = dict[str, MapUUIDOptionAttributeValueValue]
+
+
 MapVectorString: TypeAlias = dict[str, list[str]]
+
+
+MimeType: TypeAlias = Annotated[
+    Annotated[MimeTypeImpl, Tag("MimeTypeImpl")] | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    tag_discriminator("_type", {"MimeTypeImpl": MimeTypeImpl}),
+]
+
+
+PeriodFilter: TypeAlias = Annotated[
+    Annotated[Interval, Tag("Interval")]
+    | Annotated[Preset, Tag("Preset")]
+    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    tag_discriminator("_type", {"Interval": Interval, "Preset": Preset}),
+]
 
 
 PrimitiveField: TypeAlias = Annotated[

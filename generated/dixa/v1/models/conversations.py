@@ -15,11 +15,15 @@ if TYPE_CHECKING:
         BulkActionOutcomeErrorResponseInternalNoteData,
         Content,
         Conversation,
+        CreateMessageInput,
         EmailContent,
         ImportMessageInput,
+        MapFormAttributeValue,
+        MimeType,
     )
     from .shared import (
         Assignment,
+        BrowserInfo,
         ChannelEnum,
         CustomAttribute,
         DirectionEnum,
@@ -32,16 +36,22 @@ __all__ = [
     "ActivityLogEntry",
     "ActivityLogEntryType",
     "ActivityLogUser",
+    "Attachments",
     "BulkActionFailureErrorResponseInternalNoteData",
     "BulkActionSuccessErrorResponseInternalNoteData",
     "BulkCreateInternalNoteInput",
     "BulkCreateNoteOutput",
     "BulkTagConversationInput",
     "CallRecordingAttributes",
+    "Callback",
+    "CallbackDirection",
+    "Chat",
     "ChatAttributes",
+    "Checksum",
     "ClaimConversationInput",
     "CloseConversationInput",
     "Closing",
+    "ContactForm",
     "ContactFormAttributes",
     "ConversationAssignedAttribute",
     "ConversationAutoReplySentAttribute",
@@ -59,19 +69,20 @@ __all__ = [
     "ConversationTagsOutput",
     "ConversationTransferredAttribute",
     "ConversationUnassignedAttribute",
-    "CreateConversationInput",
     "CreateConversationOutput",
     "CreateInternalNoteInput",
-    "CreateMessageInput",
     "CreateMessageOutput",
     "CreateMessageOutputData",
     "CreateNoteOutput",
     "DeprecatedActivityLogType",
+    "Email",
     "EmailAttributes",
     "EmailContact",
     "FacebookMessengerAttributes",
     "File",
+    "FileMeta",
     "FollowupConversationInput",
+    "FormSubmission",
     "GenericAttributes",
     "GenericConversationImport",
     "GenericConversationImportDirection",
@@ -81,6 +92,7 @@ __all__ = [
     "Html",
     "ImportConversationOutput",
     "ImportConversationResponse",
+    "Inbound",
     "InboundImport",
     "InternalNoteData",
     "LinkConversationInput",
@@ -93,7 +105,10 @@ __all__ = [
     "Markdown",
     "Message",
     "MessageAddedAttribute",
+    "MessengerFormAttributes",
+    "MimeTypeImpl",
     "NoteAddedAttribute",
+    "Outbound",
     "OutboundImport",
     "PartialError",
     "PatchConversationCustomAttributesOutput",
@@ -101,11 +116,14 @@ __all__ = [
     "Regular",
     "ReopenConversationInput",
     "RequesterConnectionStatus",
+    "Select",
+    "Sms",
     "SmsAttributes",
     "TagAddedAttribute",
     "TagConversationInput",
     "TagRemovedAttribute",
     "Text",
+    "Text1",
     "TooLarge",
     "TransferConversationInput",
     "TwitterAttributes",
@@ -146,6 +164,11 @@ class ActivityLogEntryType(OpenEnum):
     CONVERSATION_RATING_CANCELLED = "ConversationRatingCancelled"
     MESSAGE_ADDED_BY_AGENT = "MessageAddedByAgent"
     FOLLOWUP_REMOVED = "FollowupRemoved"
+
+
+class CallbackDirection(OpenEnum):
+    INBOUND = "Inbound"
+    OUTBOUND = "Outbound"
 
 
 class DeprecatedActivityLogType(OpenEnum):
@@ -242,6 +265,16 @@ class ActivityLogUser(DixaModel):
     )
 
 
+class Attachments(TaggedModel):
+    __wire_tag__: ClassVar[str] = "Attachments"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["Attachments"] = Field(
+        default="Attachments", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    value: "list[FileMeta] | None" = None
+
+
 class BulkActionFailureErrorResponseInternalNoteData(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
@@ -294,6 +327,37 @@ class CallRecordingAttributes(TaggedModel):
     recording: str
 
 
+class Callback(TaggedModel):
+    __wire_tag__: ClassVar[str] = "Callback"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["Callback"] = Field(
+        default="Callback", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    queue_id: UUID = Field(validation_alias="queueId", serialization_alias="queueId")
+    direction: "CallbackDirection"
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    contact_endpoint_id: str = Field(
+        validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
+    )
+
+
+class Chat(TaggedModel):
+    __wire_tag__: ClassVar[str] = "Chat"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["Chat"] = Field(
+        default="Chat", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    widget_id: UUID = Field(validation_alias="widgetId", serialization_alias="widgetId")
+    message: "CreateMessageInput"
+    browser_info: "BrowserInfo | None" = Field(
+        default=None, validation_alias="browserInfo", serialization_alias="browserInfo"
+    )
+    language: str | None = None
+
+
 class ChatAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "ChatAttributes"
     __tag_field__: ClassVar[str] = "type"
@@ -305,6 +369,11 @@ class ChatAttributes(TaggedModel):
     direction: "DirectionEnum | None" = None
     attachments: "list[File] | None" = None
     is_automated: bool = Field(validation_alias="isAutomated", serialization_alias="isAutomated")
+
+
+class Checksum(DixaModel):
+    algorithm: str
+    hex: str
 
 
 class ClaimConversationInput(DixaModel):
@@ -321,6 +390,22 @@ class CloseConversationInput(DixaModel):
 class Closing(DixaModel):
     closed_at: DateTime = Field(validation_alias="closedAt", serialization_alias="closedAt")
     closed_by: UUID = Field(validation_alias="closedBy", serialization_alias="closedBy")
+
+
+class ContactForm(TaggedModel):
+    __wire_tag__: ClassVar[str] = "ContactForm"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["ContactForm"] = Field(
+        default="ContactForm", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    email_integration_id: str = Field(
+        validation_alias="emailIntegrationId", serialization_alias="emailIntegrationId"
+    )
+    subject: str
+    message: "CreateMessageInput"
+    language: str | None = None
 
 
 class ContactFormAttributes(TaggedModel):
@@ -586,10 +671,6 @@ class ConversationUnassignedAttribute(TaggedModel):
     agent: ActivityLogUser
 
 
-class CreateConversationInput(DixaModel):
-    pass
-
-
 class CreateConversationOutput(DixaModel):
     data: ConversationResponse
 
@@ -602,10 +683,6 @@ class CreateInternalNoteInput(DixaModel):
     created_at: DateTime | None = Field(
         default=None, validation_alias="createdAt", serialization_alias="createdAt"
     )
-
-
-class CreateMessageInput(DixaModel):
-    pass
 
 
 class CreateMessageOutput(DixaModel):
@@ -629,6 +706,22 @@ class CreateMessageOutputData(DixaModel):
 
 class CreateNoteOutput(DixaModel):
     data: "InternalNoteData"
+
+
+class Email(TaggedModel):
+    __wire_tag__: ClassVar[str] = "Email"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["Email"] = Field(
+        default="Email", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    email_integration_id: str = Field(
+        validation_alias="emailIntegrationId", serialization_alias="emailIntegrationId"
+    )
+    subject: str
+    message: "CreateMessageInput"
+    language: str | None = None
 
 
 class EmailAttributes(TaggedModel):
@@ -690,11 +783,23 @@ class File(DixaModel):
     )
 
 
+class FileMeta(DixaModel):
+    url: str
+    name: str
+    media_type: "MimeType" = Field(validation_alias="mediaType", serialization_alias="mediaType")
+    bytes_length: int = Field(validation_alias="bytesLength", serialization_alias="bytesLength")
+    checksum: Checksum
+
+
 class FollowupConversationInput(DixaModel):
     timestamp: DateTime
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
+
+
+class FormSubmission(DixaModel):
+    values: "MapFormAttributeValue"
 
 
 class GenericAttributes(TaggedModel):
@@ -768,6 +873,23 @@ class ImportConversationResponse(DixaModel):
     id: int
     partial_errors: "list[PartialError] | None" = Field(
         default=None, validation_alias="partialErrors", serialization_alias="partialErrors"
+    )
+
+
+class Inbound(TaggedModel):
+    __wire_tag__: ClassVar[str] = "Inbound"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["Inbound"] = Field(
+        default="Inbound", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    content: "Content"
+    attachments: list[File]
+    integration_email: str | None = Field(
+        default=None, validation_alias="integrationEmail", serialization_alias="integrationEmail"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
     )
 
 
@@ -864,6 +986,34 @@ class MessageAddedAttribute(TaggedModel):
     )
 
 
+class MessengerFormAttributes(TaggedModel):
+    __wire_tag__: ClassVar[str] = "MessengerFormAttributes"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["MessengerFormAttributes"] = Field(
+        default="MessengerFormAttributes",
+        init=False,
+        validation_alias="_type",
+        serialization_alias="_type",
+    )
+    form_submission: FormSubmission = Field(
+        validation_alias="formSubmission", serialization_alias="formSubmission"
+    )
+    direction: "DirectionEnum | None" = None
+    content: "Content | None" = None
+
+
+class MimeTypeImpl(TaggedModel):
+    __wire_tag__: ClassVar[str] = "MimeTypeImpl"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["MimeTypeImpl"] = Field(
+        default="MimeTypeImpl", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    primary: str
+    sub: str
+
+
 class NoteAddedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "NoteAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
@@ -878,6 +1028,26 @@ class NoteAddedAttribute(TaggedModel):
     avatar_url: str | None = Field(
         default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
     )
+
+
+class Outbound(TaggedModel):
+    __wire_tag__: ClassVar[str] = "Outbound"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["Outbound"] = Field(
+        default="Outbound", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    content: "Content | None" = None
+    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
+    attachments: list[File] | None = None
+    integration_email: str | None = Field(
+        default=None, validation_alias="integrationEmail", serialization_alias="integrationEmail"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
+    cc: list[UUID] | None = None
+    bcc: list[UUID] | None = None
 
 
 class OutboundImport(TaggedModel):
@@ -934,6 +1104,30 @@ class ReopenConversationInput(DixaModel):
     )
 
 
+class Select(TaggedModel):
+    __wire_tag__: ClassVar[str] = "Select"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["Select"] = Field(
+        default="Select", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    value: list[str] | None = None
+
+
+class Sms(TaggedModel):
+    __wire_tag__: ClassVar[str] = "Sms"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["Sms"] = Field(
+        default="Sms", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    contact_endpoint_id: str = Field(
+        validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
+    )
+    message: "CreateMessageInput"
+
+
 class SmsAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "SmsAttributes"
     __tag_field__: ClassVar[str] = "type"
@@ -977,6 +1171,18 @@ class TagRemovedAttribute(TaggedModel):
 
 
 class Text(TaggedModel):
+    __wire_tag__: ClassVar[str] = "Text"
+    __tag_field__: ClassVar[str] = "type"
+
+    type: Literal["Text"] = Field(
+        default="Text", init=False, validation_alias="_type", serialization_alias="_type"
+    )
+    value: str
+
+
+class Text1(TaggedModel):
+    """Text."""
+
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 
