@@ -46,13 +46,13 @@ _RUNTIME_RESOURCE_NAMES = frozenset({"AsyncResource", "SyncResource", "Endpoint"
 # What a resource module imports from the runtime where its methods use it.
 _RUNTIME_HELPERS = frozenset({"path_param", "Paging", "FileInput", "NOT_GIVEN", "NotGiven"})
 _INPUT_STRING_FORMATS = {"date-time": "datetime | str", "date": "date | str", "uuid": "UUID | str"}
-# The per-call options (`extra_headers`, `timeout`, `max_retries`) every method
+# The per-call options (`extra_headers`, `timeout`, `deadline`, `max_retries`) every method
 # takes, typed by the runtime's `RequestOptions`. They reach the runtime as one
 # dict, not spread into its keywords, so that no stray keyword can set `body=`,
 # `query=` and the like, and the runtime refuses names that are not options.
 _OPTIONS = "**options: Unpack[RequestOptions]"
 _OPTIONS_DOC = (
-    "**options: `extra_headers`, `timeout` and `max_retries` for this call only "
+    "**options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only "
     "(see `RequestOptions`)."
 )
 
