@@ -14,7 +14,12 @@ typed arguments into an `Endpoint` call. Everything else lives here:
   408, 409, 429 and 5xx, honouring `Retry-After` (seconds or an HTTP date) up
   to `MAX_RETRY_AFTER`; a POST or PATCH is not retried once the server may
   have acted on it unless the client was built with `retry_non_idempotent`;
-- error mapping to `errors.py`'s exception tree;
+- two limits in time: `timeout`, httpx's, bounds each connect, read and write
+  of one attempt; `deadline` bounds the whole call (every attempt, the waits
+  between them and reading the answer), checked between the reads of a body
+  and capping each attempt's `timeout` at what is left;
+- error mapping to `errors.py`'s exception tree; an error answer's body is
+  read once, at most `MAX_ERROR_BODY` bytes, and not at all when it is retried;
 - response parsing with one pydantic `TypeAdapter` per endpoint, built on
   first use; Dixa's `{"data": ...}` envelope is parsed as a `TypedDict` so
   only the payload becomes models;
@@ -31,10 +36,19 @@ import email.utils
 import gc
 import json
 import logging
+import math
 import os
 import random
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -47,10 +61,12 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from typing_extensions import NotRequired, Self, TypedDict
 
 from .errors import (
+    MAX_ERROR_BODY,
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
     DixaError,
+    scrub,
     status_error,
 )
 from .models import to_wire
@@ -129,8 +145,12 @@ class RequestOptions(TypedDict, total=False):
 
     # Headers to add to this request; on the same name they win over the client's and the operation's.
     extra_headers: Mapping[str, str] | None
-    # Seconds (or an `httpx.Timeout`; None waits forever) for this call instead of the client's.
+    # Seconds (or an `httpx.Timeout`; None waits forever) for each connect, read and write of
+    # this call, instead of the client's.
     timeout: TimeoutTypes
+    # Seconds the whole call may take, retries and their waits included, instead of the
+    # client's (None: no limit but `timeout`).
+    deadline: float | None
     # Retries for this call instead of the client's.
     max_retries: int
 
@@ -384,13 +404,14 @@ class Endpoint(Generic[T]):
             adapter = self._adapter = TypeAdapter(shape)
         return adapter
 
-    def parse(self, response: httpx.Response) -> T:
-        """The answer's payload as models (None for an answer without a body)."""
+    def parse(self, response: httpx.Response, secrets: Sequence[str] = ()) -> T:
+        """The answer's payload as models (None for an answer without a body);
+        `secrets` are kept out of the error raised for an answer that does not parse."""
         if self.answer is not None:
             return cast(T, response.content if self.answer == "bytes" else response.text)
         if self._response is None or response.status_code == 204 or not response.content:
             return None  # type: ignore[return-value]
-        value = self._validate(response)
+        value = self._validate(response, secrets)
         if self.paging is not None:
             return cast(T, value[self.paging.items_path[0]])
         if self.envelope is not None:
@@ -398,23 +419,28 @@ class Endpoint(Generic[T]):
         return cast(T, value)
 
     def parse_page(
-        self, response: httpx.Response, cursor: str | None
+        self, response: httpx.Response, cursor: str | None, secrets: Sequence[str] = ()
     ) -> tuple[list[Any], str | None]:
         """The items of the page at `cursor` and what leads to the next one, if any."""
         assert self.paging is not None
-        return self.paging.page(self._validate(response), response, cursor)
+        return self.paging.page(self._validate(response, secrets), response, cursor)
 
-    def _validate(self, response: httpx.Response) -> Any:
+    def _validate(self, response: httpx.Response, secrets: Sequence[str]) -> Any:
         try:
             return _validate_json(self.adapter, response.content)
         except ValidationError as exc:
-            body = _body(response)
-            raise APIResponseValidationError(
-                f"the {self.operation_id} answer does not match the spec: {exc.error_count()} error(s), "
-                f"first at {'.'.join(str(p) for p in exc.errors()[0]['loc']) or 'the top'}: {exc.errors()[0]['msg']}",
-                response=response,
-                body=body,
-            ) from exc
+            # Said from the error's location and message only: pydantic's own text
+            # quotes the input, which may hold a credential the server echoed.
+            first = exc.errors(include_url=False, include_input=False)[0]
+            where = ".".join(str(part) for part in first["loc"]) or "the top"
+            message = (
+                f"the {self.operation_id} answer does not match the spec: "
+                f"{exc.error_count()} error(s), first at {where}: {first['msg']}"
+            )
+            error = APIResponseValidationError(
+                scrub(message, secrets), response=response, body=scrub(_body(response), secrets)
+            )
+        raise error
 
 
 _LARGE_BODY = 64 * 1024
@@ -479,8 +505,11 @@ def _body(response: httpx.Response) -> Any:
 class APIResponse(Generic[T]):
     """A raw answer: the `httpx.Response` plus the parsing the method would do."""
 
-    def __init__(self, endpoint: Endpoint[T], response: httpx.Response) -> None:
+    def __init__(
+        self, endpoint: Endpoint[T], response: httpx.Response, secrets: Sequence[str] = ()
+    ) -> None:
         self._endpoint = endpoint
+        self._secrets = secrets
         self.http_response = response
 
     @property
@@ -496,7 +525,7 @@ class APIResponse(Generic[T]):
 
     def parse(self) -> T:
         """What the method itself returns: the payload as models."""
-        return self._endpoint.parse(self.http_response)
+        return self._endpoint.parse(self.http_response, self._secrets)
 
     def __repr__(self) -> str:
         return f"<APIResponse {self._endpoint.operation_id} [{self.status_code}]>"
@@ -515,24 +544,124 @@ def to_async_raw_response(
 
 
 def _retry_after(headers: httpx.Headers) -> float | None:
-    value = headers.get("retry-after-ms")
-    if value is not None:
+    """The wait an answer asks for, in seconds: `Retry-After-Ms`, else `Retry-After`
+    (seconds or an HTTP date). None when it asks for none, or for one that cannot
+    be waited (negative, not a number, not a date): then the backoff applies."""
+    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+        value = headers.get(name)
+        if value is None:
+            continue
         try:
-            return float(value) / 1000
+            seconds = float(value) / scale
         except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        pass
+            seconds = _seconds_until(value) if scale == 1.0 else math.nan
+        if math.isfinite(seconds) and seconds >= 0:
+            return seconds
+    return None
+
+
+def _seconds_until(value: str) -> float:
+    """The seconds from now to an HTTP date (none when it is past), NaN for anything else."""
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
-        return None
+        return math.nan
     return max(0.0, when.timestamp() - time.time())
+
+
+class _Deadline:
+    """When a call must be over: `seconds` after it started, on the monotonic clock."""
+
+    __slots__ = ("seconds", "at")
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def left(self) -> float:
+        return self.at - time.monotonic()
+
+    def allows(self, wait: float) -> bool:
+        """Whether waiting `wait` seconds still leaves time for another attempt."""
+        return wait < self.left()
+
+
+class _Expired(Exception):
+    """The call's deadline passed: raised inside the send loop, turned into `APITimeoutError`."""
+
+
+def _limit(
+    request: httpx.Request, timeouts: Mapping[str, float | None], deadline: _Deadline
+) -> None:
+    """Cap this attempt's connect, read, write and pool timeouts at what is left of the deadline."""
+    left = deadline.left()
+    if left <= 0:
+        raise _Expired
+    request.extensions["timeout"] = {
+        name: left if value is None else min(value, left) for name, value in timeouts.items()
+    }
+
+
+class _Cut:
+    """Where reading a body stops: after `limit` bytes (the rest is not
+    downloaded), or with `_Expired` once the deadline has passed."""
+
+    __slots__ = ("deadline", "left")
+
+    def __init__(self, deadline: _Deadline | None, limit: int | None) -> None:
+        self.deadline = deadline
+        self.left = limit
+
+    def take(self, chunk: bytes) -> bytes:
+        if self.deadline is not None and self.deadline.left() <= 0:
+            raise _Expired
+        if self.left is None:
+            return chunk
+        chunk = chunk[: self.left]
+        self.left -= len(chunk)
+        return chunk
+
+
+class _BoundedStream(httpx.SyncByteStream):
+    def __init__(self, stream: httpx.SyncByteStream, cut: _Cut) -> None:
+        self._stream = stream
+        self._cut = cut
+
+    def __iter__(self) -> Iterator[bytes]:
+        for chunk in self._stream:
+            yield self._cut.take(chunk)
+            if self._cut.left == 0:
+                return
+
+    def close(self) -> None:
+        self._stream.close()
+
+
+class _AsyncBoundedStream(httpx.AsyncByteStream):
+    def __init__(self, stream: httpx.AsyncByteStream, cut: _Cut) -> None:
+        self._stream = stream
+        self._cut = cut
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._stream:
+            yield self._cut.take(chunk)
+            if self._cut.left == 0:
+                return
+
+    async def aclose(self) -> None:
+        await self._stream.aclose()
+
+
+def _bound(response: httpx.Response, deadline: _Deadline | None) -> None:
+    """Have `response` read within the deadline: all of a success, `MAX_ERROR_BODY` of an error."""
+    limit = MAX_ERROR_BODY if response.status_code >= 300 else None
+    if deadline is None and limit is None:
+        return
+    cut = _Cut(deadline, limit)
+    if isinstance(response.stream, httpx.SyncByteStream):
+        response.stream = _BoundedStream(response.stream, cut)
+    else:
+        response.stream = _AsyncBoundedStream(response.stream, cut)
 
 
 def _backoff(retries: int) -> float:
@@ -561,6 +690,7 @@ class _Base:
     _secrets: tuple[str, ...]
     _anonymous: bool
     _timeout: TimeoutTypes
+    _deadline: float | None
     _max_retries: int
     _retry_non_idempotent: bool
     _raw: bool
@@ -575,11 +705,13 @@ class _Base:
         check_credentials: bool,
         base_url: str,
         timeout: TimeoutTypes,
+        deadline: float | None,
         max_retries: int,
         retry_non_idempotent: bool,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
+        self._deadline = deadline
         self._max_retries = max_retries
         self._retry_non_idempotent = retry_non_idempotent
         self._raw = False
@@ -605,6 +737,7 @@ class _Base:
         self,
         *,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
         raw: bool = False,
@@ -621,6 +754,7 @@ class _Base:
             "_secrets",
             "_anonymous",
             "_timeout",
+            "_deadline",
             "_max_retries",
             "_retry_non_idempotent",
             "_raw",
@@ -630,6 +764,8 @@ class _Base:
         new._owns_http = False
         if not isinstance(timeout, NotGiven):
             new._timeout = timeout
+        if not isinstance(deadline, NotGiven):
+            new._deadline = deadline
         if not isinstance(max_retries, NotGiven):
             new._max_retries = max_retries
         if not isinstance(retry_non_idempotent, NotGiven):
@@ -641,13 +777,17 @@ class _Base:
         self,
         *,
         timeout: TimeoutTypes | NotGiven = NOT_GIVEN,
+        deadline: float | None | NotGiven = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         retry_non_idempotent: bool | NotGiven = NOT_GIVEN,
     ) -> Self:
         """This client with other defaults, sharing its connections:
         `client.with_options(max_retries=5).end_users.list()`."""
         return self._copy(
-            timeout=timeout, max_retries=max_retries, retry_non_idempotent=retry_non_idempotent
+            timeout=timeout,
+            deadline=deadline,
+            max_retries=max_retries,
+            retry_non_idempotent=retry_non_idempotent,
         )
 
     @property
@@ -801,6 +941,11 @@ class _Base:
         max_retries = options.get("max_retries", NOT_GIVEN)
         return self._max_retries if isinstance(max_retries, NotGiven) else max_retries
 
+    def _deadline_of(self, options: RequestOptions) -> _Deadline | None:
+        """When the call that starts now must be over, if it has a deadline."""
+        seconds = options.get("deadline", self._deadline)
+        return None if seconds is None else _Deadline(seconds)
+
     def _status_delay(
         self,
         request: httpx.Request,
@@ -808,20 +953,31 @@ class _Base:
         idempotent: bool,
         retries: int,
         allowed: int,
+        deadline: _Deadline | None,
     ) -> float | None:
-        """How long to wait before sending again after an error status, or None to give up."""
+        """How long to wait before sending again after `response`, or None to keep it
+        (a success, an error not worth retrying, or no retry left in count or time)."""
         status = response.status_code
-        if retries >= allowed or not (status in _RETRY_STATUSES or status >= 500):
+        if status < 300 or retries >= allowed:
+            return None
+        if not (status in _RETRY_STATUSES or status >= 500):
             return None
         if not (idempotent or self._retry_non_idempotent or status in _NOT_ACTED_STATUSES):
             return None
-        retry_after = _retry_after(response.headers)
-        if retry_after is None:
-            return _backoff(retries)
-        return retry_after if retry_after <= MAX_RETRY_AFTER else None
+        delay = _retry_after(response.headers)
+        if delay is None:
+            delay = _backoff(retries)
+        elif delay > MAX_RETRY_AFTER:
+            return None
+        return delay if deadline is None or deadline.allows(delay) else None
 
     def _error_delay(
-        self, error: httpx.TransportError, idempotent: bool, retries: int, allowed: int
+        self,
+        error: httpx.TransportError,
+        idempotent: bool,
+        retries: int,
+        allowed: int,
+        deadline: _Deadline | None,
     ) -> float | None:
         """How long to wait after a transport error, or None to give up.
 
@@ -834,18 +990,26 @@ class _Base:
         )
         if reached and not (idempotent or self._retry_non_idempotent):
             return None
-        return _backoff(retries)
+        delay = _backoff(retries)
+        return delay if deadline is None or deadline.allows(delay) else None
 
     def _connection_error(
         self, error: httpx.TransportError, request: httpx.Request
     ) -> APIConnectionError:
         what = f"{request.method} {request.url.copy_with(query=None)}"
         if isinstance(error, httpx.TimeoutException):
-            return APITimeoutError(f"request timed out: {what}", request=request)
+            return APITimeoutError(
+                f"request timed out ({type(error).__name__}): {what}", request=request
+            )
         message = f"connection error: {what}: {type(error).__name__}: {error}"
-        for secret in self._secrets:
-            message = message.replace(secret, "***")
-        return APIConnectionError(message, request=request)
+        return APIConnectionError(scrub(message, self._secrets), request=request)
+
+    def _deadline_error(self, request: httpx.Request, deadline: _Deadline) -> APITimeoutError:
+        what = f"{request.method} {request.url.copy_with(query=None)}"
+        return APITimeoutError(
+            f"no complete answer within the call's deadline of {deadline.seconds:g}s: {what}",
+            request=request,
+        )
 
     def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
         if log.isEnabledFor(logging.DEBUG):
@@ -858,15 +1022,15 @@ class _Base:
         if response.status_code >= 300:
             raise status_error(response, _body(response), self._secrets)
         if self._raw:
-            return cast(T, APIResponse(endpoint, response))
-        return endpoint.parse(response)
+            return cast(T, APIResponse(endpoint, response, self._secrets))
+        return endpoint.parse(response, self._secrets)
 
     def _page(
         self, endpoint: Endpoint[Any], response: httpx.Response, cursor: str | None
     ) -> Page[Any]:
         if response.status_code >= 300:
             raise status_error(response, _body(response), self._secrets)
-        items, following = endpoint.parse_page(response, cursor)
+        items, following = endpoint.parse_page(response, cursor, self._secrets)
         return Page(items=items, next=following, response=response)
 
 
@@ -1003,6 +1167,7 @@ class SyncBaseClient(_Base):
         check_credentials: bool = True,
         base_url: str,
         timeout: TimeoutTypes,
+        deadline: float | None = None,
         max_retries: int,
         http_client: httpx.Client | None,
         retry_non_idempotent: bool,
@@ -1014,6 +1179,7 @@ class SyncBaseClient(_Base):
             check_credentials=check_credentials,
             base_url=base_url,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
         )
@@ -1057,29 +1223,44 @@ class SyncBaseClient(_Base):
             credentials,
             options,
         )
-        return self._finish(
-            endpoint,
-            self._send(request, endpoint.idempotent, self._retries(options), credentials.flow),
-        )
+        return self._finish(endpoint, self._send(request, endpoint, options, credentials.flow))
 
     def _send(
-        self, request: httpx.Request, idempotent: bool, allowed: int, flow: httpx.Auth | None
+        self,
+        request: httpx.Request,
+        endpoint: Endpoint[Any],
+        options: RequestOptions,
+        flow: httpx.Auth | None,
     ) -> httpx.Response:
+        """Send `request`, again while it is worth it; the answer kept is read (see `_bound`)."""
+        idempotent, allowed = endpoint.idempotent, self._retries(options)
+        deadline = self._deadline_of(options)
+        timeouts = dict(request.extensions.get("timeout", {}))
         retries = 0
         while True:
             try:
-                response = self._http.send(request, auth=flow or httpx.USE_CLIENT_DEFAULT)
+                if deadline is not None:
+                    _limit(request, timeouts, deadline)
+                response = self._http.send(
+                    request, auth=flow or httpx.USE_CLIENT_DEFAULT, stream=True
+                )
+                try:
+                    delay = self._status_delay(
+                        request, response, idempotent, retries, allowed, deadline
+                    )
+                    if delay is None:
+                        _bound(response, deadline)
+                        response.read()
+                        return response
+                finally:
+                    response.close()
             except httpx.TransportError as exc:
-                delay = self._error_delay(exc, idempotent, retries, allowed)
+                delay = self._error_delay(exc, idempotent, retries, allowed, deadline)
                 if delay is None:
-                    raise self._connection_error(exc, request) from exc
-            else:
-                if response.status_code < 300:
-                    return response
-                delay = self._status_delay(request, response, idempotent, retries, allowed)
-                if delay is None:
-                    return response
-                response.close()
+                    raise self._connection_error(exc, request) from None
+            except _Expired:
+                assert deadline is not None
+                raise self._deadline_error(request, deadline) from None
             log.info(
                 "retrying %s %s in %.2fs", request.method, request.url.copy_with(query=None), delay
             )
@@ -1103,9 +1284,7 @@ class SyncBaseClient(_Base):
             request = self._page_request(
                 self._http, endpoint, path, query, cursor, headers, cookies, credentials, options
             )
-            response = self._send(
-                request, endpoint.idempotent, self._retries(options), credentials.flow
-            )
+            response = self._send(request, endpoint, options, credentials.flow)
             return self._page(endpoint, response, cursor)
 
         return SyncPager(fetch)
@@ -1125,6 +1304,7 @@ class AsyncBaseClient(_Base):
         check_credentials: bool = True,
         base_url: str,
         timeout: TimeoutTypes,
+        deadline: float | None = None,
         max_retries: int,
         http_client: httpx.AsyncClient | None,
         retry_non_idempotent: bool,
@@ -1136,6 +1316,7 @@ class AsyncBaseClient(_Base):
             check_credentials=check_credentials,
             base_url=base_url,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
         )
@@ -1180,30 +1361,45 @@ class AsyncBaseClient(_Base):
             options,
         )
         return self._finish(
-            endpoint,
-            await self._send(
-                request, endpoint.idempotent, self._retries(options), credentials.flow
-            ),
+            endpoint, await self._send(request, endpoint, options, credentials.flow)
         )
 
     async def _send(
-        self, request: httpx.Request, idempotent: bool, allowed: int, flow: httpx.Auth | None
+        self,
+        request: httpx.Request,
+        endpoint: Endpoint[Any],
+        options: RequestOptions,
+        flow: httpx.Auth | None,
     ) -> httpx.Response:
+        """The async twin of `SyncBaseClient._send`."""
+        idempotent, allowed = endpoint.idempotent, self._retries(options)
+        deadline = self._deadline_of(options)
+        timeouts = dict(request.extensions.get("timeout", {}))
         retries = 0
         while True:
             try:
-                response = await self._http.send(request, auth=flow or httpx.USE_CLIENT_DEFAULT)
+                if deadline is not None:
+                    _limit(request, timeouts, deadline)
+                response = await self._http.send(
+                    request, auth=flow or httpx.USE_CLIENT_DEFAULT, stream=True
+                )
+                try:
+                    delay = self._status_delay(
+                        request, response, idempotent, retries, allowed, deadline
+                    )
+                    if delay is None:
+                        _bound(response, deadline)
+                        await response.aread()
+                        return response
+                finally:
+                    await response.aclose()
             except httpx.TransportError as exc:
-                delay = self._error_delay(exc, idempotent, retries, allowed)
+                delay = self._error_delay(exc, idempotent, retries, allowed, deadline)
                 if delay is None:
-                    raise self._connection_error(exc, request) from exc
-            else:
-                if response.status_code < 300:
-                    return response
-                delay = self._status_delay(request, response, idempotent, retries, allowed)
-                if delay is None:
-                    return response
-                await response.aclose()
+                    raise self._connection_error(exc, request) from None
+            except _Expired:
+                assert deadline is not None
+                raise self._deadline_error(request, deadline) from None
             log.info(
                 "retrying %s %s in %.2fs", request.method, request.url.copy_with(query=None), delay
             )
@@ -1227,9 +1423,7 @@ class AsyncBaseClient(_Base):
             request = self._page_request(
                 self._http, endpoint, path, query, cursor, headers, cookies, credentials, options
             )
-            response = await self._send(
-                request, endpoint.idempotent, self._retries(options), credentials.flow
-            )
+            response = await self._send(request, endpoint, options, credentials.flow)
             return self._page(endpoint, response, cursor)
 
         return AsyncPager(fetch)

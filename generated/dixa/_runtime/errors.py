@@ -15,14 +15,21 @@
         ├── RateLimitError               429
         └── InternalServerError          5xx
 
-A status error carries the status, Dixa's `message`, the parsed body and the
-`httpx.Response`. No message ever contains the API key: Dixa sometimes echoes
-request data, so messages are scrubbed of the key before they are stored.
+A status error carries the status, Dixa's `message`, the request id, the
+parsed body and the `httpx.Response`. Its text stays short whatever the server
+sent: the status, Dixa's message when the body is Dixa's error shape (or a
+problem document's `detail`), the request id; the body is read once and at
+most `MAX_ERROR_BODY` bytes of it are kept.
+
+No message, stored body or chained exception ever contains a credential: Dixa
+sometimes echoes request data, so what is kept is scrubbed of every form of
+the credentials the client sends, and no exception chains the one it replaces
+(whose text the client cannot vouch for).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import httpx
@@ -71,11 +78,24 @@ class APIResponseValidationError(DixaError):
 
 
 class APIStatusError(DixaError):
-    """The API answered with a 4xx or 5xx status."""
+    """The API answered with a 4xx or 5xx status.
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
-        super().__init__(message)
+    `str(error)` is `404 Not Found: <message> (request id <id>)`; `message` is
+    Dixa's own message (the reason phrase when the body has none), `body` the
+    parsed JSON of the answer or its text, at most `MAX_ERROR_BODY` bytes."""
+
+    def __init__(
+        self,
+        text: str,
+        *,
+        message: str,
+        response: httpx.Response,
+        body: Any,
+        request_id: str | None = None,
+    ) -> None:
+        super().__init__(text)
         self.message = message
+        self.request_id = request_id
         self.response = response
         self.body = body
         self.status_code = response.status_code
@@ -125,17 +145,65 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 }
 
 
-def status_error(response: httpx.Response, body: Any, secrets: Iterable[str]) -> APIStatusError:
-    """The exception for an error answer: Dixa's `{"message": ...}` when there is one."""
-    if isinstance(body, dict) and isinstance(body.get("message"), str):
-        detail = body["message"]
-    elif isinstance(body, str) and body:
-        detail = body
-    else:
-        detail = response.reason_phrase or "error"
-    message = f"{response.status_code} {detail}"
-    for secret in secrets:
-        message = message.replace(secret, "***")
+# What of an error answer's body is read and kept: enough for any error
+# document, not a page of HTML or a runaway stream.
+MAX_ERROR_BODY = 64 * 1024
+# Longer messages are cut here: a message is for a log line, the body keeps the rest.
+_MAX_MESSAGE = 500
+# Where servers put the id of a request, for a support ticket.
+_REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
+
+
+def status_error(response: httpx.Response, body: Any, secrets: Sequence[str]) -> APIStatusError:
+    """The exception for an error answer, its text and body scrubbed of `secrets`."""
     status = response.status_code
+    reason = response.reason_phrase or httpx.codes.get_reason_phrase(status) or "Error"
+    detail = _detail(body)
+    message = _shorten(scrub(detail, secrets)) if detail else reason
+    request_id = next(
+        (response.headers[name] for name in _REQUEST_ID_HEADERS if name in response.headers), None
+    )
+    if request_id is not None:
+        request_id = _shorten(scrub(request_id, secrets), 100)
+    text = f"{status} {reason}" + (f": {message}" if detail else "")
+    if request_id:
+        text += f" (request id {request_id})"
     cls = _BY_STATUS.get(status) or (InternalServerError if status >= 500 else APIStatusError)
-    return cls(message, response=response, body=body)
+    return cls(
+        text,
+        message=message,
+        response=response,
+        body=scrub(body, secrets),
+        request_id=request_id or None,
+    )
+
+
+def _detail(body: Any) -> str | None:
+    """Dixa's `{"message": ...}`, or an RFC 9457 problem's `detail` (else its `title`)."""
+    if not isinstance(body, dict):
+        return None
+    for key in ("message", "detail", "title"):
+        value = body.get(key)
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _shorten(text: str, limit: int = _MAX_MESSAGE) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def scrub(value: Any, secrets: Iterable[str]) -> Any:
+    """`value` (text, or parsed JSON at any depth) with every secret replaced by `***`."""
+    secrets = tuple(secrets)
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in secrets:
+            value = value.replace(secret, "***")
+        return value
+    if isinstance(value, list):
+        return [scrub(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {scrub(key, secrets): scrub(item, secrets) for key, item in value.items()}
+    return value

@@ -202,9 +202,12 @@ def _wire_keys(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
 def tag_discriminator(
     tag_property: str, variants: Mapping[str, type[BaseModel]], *, bare: bool = False
 ) -> Discriminator:
-    """Dispatch on `tag_property`; unknown tags go to `UnknownVariant`, missing
-    tags to the variant whose fields best match the payload, and (with `bare`)
-    values that are not objects to the union's `BARE_TAG` member."""
+    """Dispatch on `tag_property`; unknown tags go to `UnknownVariant` (a variant
+    added to the API later), missing tags to the variant whose fields best match
+    the payload, and (with `bare`) values that are not objects to the union's
+    `BARE_TAG` member. A payload that can be no variant is a validation error:
+    a tag that is not a string or, without a tag, an object that lacks a field
+    every variant requires or has none of any variant's fields."""
     known = frozenset(variants)
 
     @lru_cache(maxsize=None)
@@ -212,9 +215,11 @@ def tag_discriminator(
         table = [(tag, *_wire_keys(model)) for tag, model in variants.items()]
         return sorted(table, key=lambda row: (-len(row[1]), -len(row[2])))
 
-    def by_shape(payload: Mapping[str, Any]) -> str:
+    def by_shape(payload: Mapping[str, Any]) -> str | None:
         keys = payload.keys()
-        best, best_score = UNKNOWN_TAG, (-1, -1)
+        # An empty object fits a variant without required fields; any other
+        # must share a field with the variant it is taken for.
+        best, best_score = None, ((0 if keys else -1), -len(keys))
         for tag, required, every in shapes():
             if not required <= keys:
                 continue
@@ -223,18 +228,27 @@ def tag_discriminator(
                 best, best_score = tag, score
         return best
 
-    def pick(value: Any) -> str:
+    def pick(value: Any) -> str | None:
         if isinstance(value, dict):
-            tag = value.get(tag_property)
-            if tag is None:
+            if tag_property not in value:
                 return by_shape(value)
-            return tag if isinstance(tag, str) and tag in known else UNKNOWN_TAG
-        if not isinstance(value, BaseModel):
-            return BARE_TAG if bare else UNKNOWN_TAG
-        tag = getattr(type(value), "__wire_tag__", None)
-        return tag if tag in known else UNKNOWN_TAG
+            tag = value[tag_property]
+            if not isinstance(tag, str):
+                return None
+            return tag if tag in known else UNKNOWN_TAG
+        if isinstance(value, BaseModel):
+            tag = getattr(type(value), "__wire_tag__", None)
+            return tag if tag in known else UNKNOWN_TAG
+        return BARE_TAG if bare else None
 
-    return Discriminator(pick)
+    return Discriminator(
+        pick,
+        custom_error_type="union_variant_unknown",
+        custom_error_message=(
+            f"no variant fits: `{tag_property}` must be a string naming the variant, "
+            "or, without it, the fields must be those of one variant"
+        ),
+    )
 
 
 def to_wire(value: Any) -> Any:

@@ -264,6 +264,7 @@ class Client(SyncBaseClient):
         api_key: str | None = None,
         base_url: str = "https://dev.dixa.io",
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
@@ -271,7 +272,11 @@ class Client(SyncBaseClient):
         """Args:
         api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
         base_url: where the API is; the paths of the spec are appended to it.
-        timeout: seconds (or an `httpx.Timeout`) for each request.
+        timeout: seconds (or an `httpx.Timeout`) for each connect, read and write of
+            one attempt; a body trickling in never waits this long for a read, so
+            bound the whole call with `deadline`.
+        deadline: seconds a whole call may take (every attempt, the waits between
+            retries and reading the answer) before `APITimeoutError`; None: no limit.
         max_retries: how often a failed request is retried (connection errors,
             timeouts, 408, 409, 429, 5xx).
         http_client: an `httpx.Client` to send with (it stays open when this client closes).
@@ -285,6 +290,7 @@ class Client(SyncBaseClient):
             },
             base_url=base_url,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
@@ -412,6 +418,7 @@ class AsyncClient(AsyncBaseClient):
         api_key: str | None = None,
         base_url: str = "https://dev.dixa.io",
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
@@ -419,7 +426,11 @@ class AsyncClient(AsyncBaseClient):
         """Args:
         api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
         base_url: where the API is; the paths of the spec are appended to it.
-        timeout: seconds (or an `httpx.Timeout`) for each request.
+        timeout: seconds (or an `httpx.Timeout`) for each connect, read and write of
+            one attempt; a body trickling in never waits this long for a read, so
+            bound the whole call with `deadline`.
+        deadline: seconds a whole call may take (every attempt, the waits between
+            retries and reading the answer) before `APITimeoutError`; None: no limit.
         max_retries: how often a failed request is retried (connection errors,
             timeouts, 408, 409, 429, 5xx).
         http_client: an `httpx.AsyncClient` to send with (it stays open when this client closes).
@@ -433,6 +444,7 @@ class AsyncClient(AsyncBaseClient):
             },
             base_url=base_url,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,

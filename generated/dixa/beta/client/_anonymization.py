@@ -58,7 +58,7 @@ class Anonymization(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -82,7 +82,7 @@ class Anonymization(SyncResource):
 
         Args:
             request_id: the `requestId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -110,7 +110,7 @@ class AsyncAnonymization(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -134,7 +134,7 @@ class AsyncAnonymization(AsyncResource):
 
         Args:
             request_id: the `requestId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -70,7 +70,7 @@ class BusinessHours(SyncResource):
         `GET /beta/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -93,7 +93,7 @@ class BusinessHours(SyncResource):
 
         Args:
             schedule_id: the `scheduleId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -118,7 +118,7 @@ class BusinessHours(SyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             timestamp: the `timestamp` query parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -144,7 +144,7 @@ class BusinessHours(SyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             days: the `days` query parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -169,7 +169,7 @@ class AsyncBusinessHours(AsyncResource):
         `GET /beta/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -192,7 +192,7 @@ class AsyncBusinessHours(AsyncResource):
 
         Args:
             schedule_id: the `scheduleId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -217,7 +217,7 @@ class AsyncBusinessHours(AsyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             timestamp: the `timestamp` query parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -243,7 +243,7 @@ class AsyncBusinessHours(AsyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             days: the `days` query parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

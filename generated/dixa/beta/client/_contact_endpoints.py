@@ -58,7 +58,7 @@ class ContactEndpoints(SyncResource):
 
         Args:
             type: Possible values: [EmailEndpoint, TelephonyEndpoint]
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -82,7 +82,7 @@ class ContactEndpoints(SyncResource):
 
         Args:
             contact_endpoint_id: the `contactEndpointId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -109,7 +109,7 @@ class AsyncContactEndpoints(AsyncResource):
 
         Args:
             type: Possible values: [EmailEndpoint, TelephonyEndpoint]
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -133,7 +133,7 @@ class AsyncContactEndpoints(AsyncResource):
 
         Args:
             contact_endpoint_id: the `contactEndpointId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

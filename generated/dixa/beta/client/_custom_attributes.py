@@ -53,7 +53,7 @@ class CustomAttributes(SyncResource):
         `GET /beta/custom-attributes` (getCustom-attributes).
 
         Args:
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -76,7 +76,7 @@ class CustomAttributes(SyncResource):
 
         Args:
             custom_attribute_id: the `customAttributeId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -100,7 +100,7 @@ class AsyncCustomAttributes(AsyncResource):
         `GET /beta/custom-attributes` (getCustom-attributes).
 
         Args:
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -123,7 +123,7 @@ class AsyncCustomAttributes(AsyncResource):
 
         Args:
             custom_attribute_id: the `customAttributeId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

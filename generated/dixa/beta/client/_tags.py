@@ -62,7 +62,7 @@ class Tags(SyncResource):
 
         Args:
             include_deactivated: the `includeDeactivated` query parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -85,7 +85,7 @@ class Tags(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -109,7 +109,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -132,7 +132,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -155,7 +155,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -178,7 +178,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -205,7 +205,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             include_deactivated: the `includeDeactivated` query parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -228,7 +228,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -252,7 +252,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -275,7 +275,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -298,7 +298,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -321,7 +321,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None

@@ -104,6 +104,7 @@ class Client(SyncBaseClient):
         bearer_token: str | None = None,
         base_url: str = "https://integrations.dixa.io",
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.Client | None = None,
         retry_non_idempotent: bool = False,
@@ -112,7 +113,11 @@ class Client(SyncBaseClient):
         api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
         bearer_token: the credential for the spec's `BearerAuth` scheme, sent in the `Authorization` header after `Bearer`.
         base_url: where the API is; the paths of the spec are appended to it.
-        timeout: seconds (or an `httpx.Timeout`) for each request.
+        timeout: seconds (or an `httpx.Timeout`) for each connect, read and write of
+            one attempt; a body trickling in never waits this long for a read, so
+            bound the whole call with `deadline`.
+        deadline: seconds a whole call may take (every attempt, the waits between
+            retries and reading the answer) before `APITimeoutError`; None: no limit.
         max_retries: how often a failed request is retried (connection errors,
             timeouts, 408, 409, 429, 5xx).
         http_client: an `httpx.Client` to send with (it stays open when this client closes).
@@ -127,6 +132,7 @@ class Client(SyncBaseClient):
             },
             base_url=base_url,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
@@ -199,6 +205,7 @@ class AsyncClient(AsyncBaseClient):
         bearer_token: str | None = None,
         base_url: str = "https://integrations.dixa.io",
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
+        deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
@@ -207,7 +214,11 @@ class AsyncClient(AsyncBaseClient):
         api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
         bearer_token: the credential for the spec's `BearerAuth` scheme, sent in the `Authorization` header after `Bearer`.
         base_url: where the API is; the paths of the spec are appended to it.
-        timeout: seconds (or an `httpx.Timeout`) for each request.
+        timeout: seconds (or an `httpx.Timeout`) for each connect, read and write of
+            one attempt; a body trickling in never waits this long for a read, so
+            bound the whole call with `deadline`.
+        deadline: seconds a whole call may take (every attempt, the waits between
+            retries and reading the answer) before `APITimeoutError`; None: no limit.
         max_retries: how often a failed request is retried (connection errors,
             timeouts, 408, 409, 429, 5xx).
         http_client: an `httpx.AsyncClient` to send with (it stays open when this client closes).
@@ -222,6 +233,7 @@ class AsyncClient(AsyncBaseClient):
             },
             base_url=base_url,
             timeout=timeout,
+            deadline=deadline,
             max_retries=max_retries,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,

@@ -57,7 +57,7 @@ class AnonymizationRequest(SyncResource):
 
         Args:
             body: Entity info to schedule anonymization
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -83,7 +83,7 @@ class AnonymizationRequest(SyncResource):
 
         Args:
             request_id: the `requestId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -111,7 +111,7 @@ class AsyncAnonymizationRequest(AsyncResource):
 
         Args:
             body: Entity info to schedule anonymization
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -137,7 +137,7 @@ class AsyncAnonymizationRequest(AsyncResource):
 
         Args:
             request_id: the `requestId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -55,7 +55,7 @@ class BusinessHours(SyncResource):
         `GET /v1/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -80,7 +80,7 @@ class BusinessHours(SyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             timestamp: the `timestamp` query parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -105,7 +105,7 @@ class AsyncBusinessHours(AsyncResource):
         `GET /v1/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -130,7 +130,7 @@ class AsyncBusinessHours(AsyncResource):
         Args:
             schedule_id: the `scheduleId` path parameter.
             timestamp: the `timestamp` query parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

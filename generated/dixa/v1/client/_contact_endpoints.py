@@ -60,7 +60,7 @@ class ContactEndpoints(SyncResource):
 
         Args:
             type: Possible values: [EmailEndpoint, TelephonyEndpoint]
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -86,7 +86,7 @@ class ContactEndpoints(SyncResource):
 
         Args:
             contact_endpoint_id: the `contactEndpointId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -115,7 +115,7 @@ class AsyncContactEndpoints(AsyncResource):
 
         Args:
             type: Possible values: [EmailEndpoint, TelephonyEndpoint]
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -141,7 +141,7 @@ class AsyncContactEndpoints(AsyncResource):
 
         Args:
             contact_endpoint_id: the `contactEndpointId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

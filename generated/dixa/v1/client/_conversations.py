@@ -207,7 +207,7 @@ class Conversations(SyncResource):
 
         Args:
             body: The conversation to create
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -239,7 +239,7 @@ class Conversations(SyncResource):
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
             to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -276,7 +276,7 @@ class Conversations(SyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
             to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -306,7 +306,7 @@ class Conversations(SyncResource):
 
         Args:
             channel: Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -329,7 +329,7 @@ class Conversations(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -355,7 +355,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -380,7 +380,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -407,7 +407,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the id of the conversation to anonymize
             force: Whether to force close the conversation if it is found in a non closed state.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -435,7 +435,7 @@ class Conversations(SyncResource):
         Args:
             body: required application/json schema ClaimConversationInput Property Type Required force boolean optional agentId string required
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -463,7 +463,7 @@ class Conversations(SyncResource):
         Args:
             body: An optional agent/admin to close the conversation
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -491,7 +491,7 @@ class Conversations(SyncResource):
         Args:
             body: The custom attributes of an conversation to be patched. This should map the custom attribute id to the desired attribute value. Format: Map[UUID, Option[AttributeValue].
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -517,7 +517,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -543,7 +543,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -569,7 +569,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -594,7 +594,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -621,7 +621,7 @@ class Conversations(SyncResource):
         Args:
             body: The message to be added to a conversation
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -649,7 +649,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the id of the conversation in which the message belongs
             message_id: the id of the message to anonymize
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -678,7 +678,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -705,7 +705,7 @@ class Conversations(SyncResource):
         Args:
             body: The internal note to create for a conversation
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -733,7 +733,7 @@ class Conversations(SyncResource):
         Args:
             body: The list of internal notes to create for a conversation
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -761,7 +761,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -788,7 +788,7 @@ class Conversations(SyncResource):
         Args:
             body: An optional agent/admin to reopen the conversation
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -814,7 +814,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -839,7 +839,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -867,7 +867,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -894,7 +894,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -921,7 +921,7 @@ class Conversations(SyncResource):
         Args:
             body: Transfer conversation request
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -950,7 +950,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: The conversation to create
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -982,7 +982,7 @@ class AsyncConversations(AsyncResource):
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
             from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
             to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1019,7 +1019,7 @@ class AsyncConversations(AsyncResource):
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
             to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -1049,7 +1049,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             channel: Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1072,7 +1072,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1098,7 +1098,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1123,7 +1123,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1150,7 +1150,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the id of the conversation to anonymize
             force: Whether to force close the conversation if it is found in a non closed state.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1178,7 +1178,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: required application/json schema ClaimConversationInput Property Type Required force boolean optional agentId string required
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1206,7 +1206,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: An optional agent/admin to close the conversation
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1234,7 +1234,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The custom attributes of an conversation to be patched. This should map the custom attribute id to the desired attribute value. Format: Map[UUID, Option[AttributeValue].
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1260,7 +1260,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1286,7 +1286,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1312,7 +1312,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1337,7 +1337,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1364,7 +1364,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The message to be added to a conversation
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1392,7 +1392,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the id of the conversation in which the message belongs
             message_id: the id of the message to anonymize
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1421,7 +1421,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1448,7 +1448,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The internal note to create for a conversation
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1476,7 +1476,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The list of internal notes to create for a conversation
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1504,7 +1504,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1531,7 +1531,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: An optional agent/admin to reopen the conversation
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1557,7 +1557,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1582,7 +1582,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1610,7 +1610,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1637,7 +1637,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: the `conversationId` path parameter.
             tag_id: the `tagId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1664,7 +1664,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: Transfer conversation request
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None

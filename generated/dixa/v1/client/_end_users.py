@@ -133,7 +133,7 @@ class EndUsers(SyncResource):
             email: Filter by the contact’s email
             phone: Filter by the contact’s phone number
             external_id: Filter by the contact’s external id
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -173,7 +173,7 @@ class EndUsers(SyncResource):
             email: Filter by the contact’s email
             phone: Filter by the contact’s phone number
             external_id: Filter by the contact’s external id
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -203,7 +203,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: List of end user update actions
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -228,7 +228,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: The end user’s details
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -253,7 +253,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: List of end user patch actions
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -278,7 +278,7 @@ class EndUsers(SyncResource):
 
         Args:
             body: The list of end user details
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -302,7 +302,7 @@ class EndUsers(SyncResource):
 
         Args:
             user_id: the `userId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -327,7 +327,7 @@ class EndUsers(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -353,7 +353,7 @@ class EndUsers(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -379,7 +379,7 @@ class EndUsers(SyncResource):
         Args:
             user_id: the `userId` path parameter.
             force: the `force` query parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -407,7 +407,7 @@ class EndUsers(SyncResource):
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -435,7 +435,7 @@ class EndUsers(SyncResource):
         Args:
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -461,7 +461,7 @@ class EndUsers(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -499,7 +499,7 @@ class AsyncEndUsers(AsyncResource):
             email: Filter by the contact’s email
             phone: Filter by the contact’s phone number
             external_id: Filter by the contact’s external id
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -539,7 +539,7 @@ class AsyncEndUsers(AsyncResource):
             email: Filter by the contact’s email
             phone: Filter by the contact’s phone number
             external_id: Filter by the contact’s external id
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -569,7 +569,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: List of end user update actions
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -594,7 +594,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: The end user’s details
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -619,7 +619,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: List of end user patch actions
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -644,7 +644,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             body: The list of end user details
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -668,7 +668,7 @@ class AsyncEndUsers(AsyncResource):
 
         Args:
             user_id: the `userId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -693,7 +693,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -719,7 +719,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -745,7 +745,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             user_id: the `userId` path parameter.
             force: the `force` query parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -773,7 +773,7 @@ class AsyncEndUsers(AsyncResource):
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
             page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -801,7 +801,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             user_id: the `userId` path parameter.
             page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
@@ -827,7 +827,7 @@ class AsyncEndUsers(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             user_id: the `userId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

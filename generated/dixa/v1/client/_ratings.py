@@ -64,7 +64,7 @@ class Ratings(SyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -89,7 +89,7 @@ class Ratings(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -117,7 +117,7 @@ class Ratings(SyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
             rating_id: the `ratingId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -149,7 +149,7 @@ class AsyncRatings(AsyncResource):
 
         Args:
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -174,7 +174,7 @@ class AsyncRatings(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -202,7 +202,7 @@ class AsyncRatings(AsyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: the `conversationId` path parameter.
             rating_id: the `ratingId` path parameter.
-            **options: `extra_headers`, `timeout` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
