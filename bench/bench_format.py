@@ -1,18 +1,16 @@
-"""Formatting the generated code: black against ruff's formatter, on the same files.
+"""Formatting the generated code: ruff's formatter (the generator's) against black.
 
 The Python files `dixagen generate` renders for the three specs, before
-formatting, are formatted by black (the generator's formatter, in one
-process, with the generator's mode) and by `ruff format` (same line length
-and target), each from a cold start. Reported: the CPU time of each, and how
-many files each changes and how many files the two format differently; a
-formatter can replace black only when that last figure is 0 here and on
-every other spec.
+formatting, are formatted by black (in one process, line length 100, Python
+3.11, as the generator formatted them before) and by the generator's own
+`format_files` (ruff, same settings), each from a cold start. Reported: the
+CPU time of each, how many files each changes and how many files the two
+format differently: ruff could replace black because that last figure is 0.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -22,67 +20,63 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from process_tree import run  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
 
-# Renders the three specs unformatted into a folder, then formats them with
-# black piece by piece as the generator does, into a second folder.
+# Renders the three specs unformatted into a folder.
 _RENDER = """
-import sys, time
+import sys
 from pathlib import Path
-from generator.format import _black, _split, _PIECE_BYTES, _SEPARATOR
 from generator.package import api_files
 from generator.pipeline import read_api
 from generator.project import load_config
-raw, formatted = Path(sys.argv[1]), Path(sys.argv[2])
+raw = Path(sys.argv[1])
 config = load_config(Path({root!r}))
 for name, spec in config.apis.items():
     for path, text in api_files(f"dixa/{{name}}", read_api(spec).api, "dixa._runtime").items():
         if path.endswith(".py"):
             (raw / path).parent.mkdir(parents=True, exist_ok=True)
             (raw / path).write_text(text, encoding="utf-8")
-cpu = time.process_time()
-for path in sorted(raw.rglob("*.py")):
-    text = path.read_text(encoding="utf-8")
-    pieces = _split(text) if len(text) > _PIECE_BYTES else [text]
-    out = _SEPARATOR.join(_black(piece).rstrip("\\n") for piece in pieces) + "\\n"
-    target = formatted / path.relative_to(raw)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(out, encoding="utf-8")
-print(time.process_time() - cpu)
+"""
+
+# Formats every file of a folder into another, with black or with the generator's formatter.
+_FORMAT = """
+import sys
+from pathlib import Path
+raw, out, which = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+files = {{str(p.relative_to(raw)): p.read_text(encoding="utf-8") for p in sorted(raw.rglob("*.py"))}}
+if which == "black":
+    import black
+    mode = black.Mode(line_length=100, target_versions={{black.TargetVersion.PY311}})
+    done = {{path: black.format_str(text, mode=mode) for path, text in files.items()}}
+else:
+    from generator.format import format_files
+    done = format_files(files)
+for path, text in done.items():
+    (out / path).parent.mkdir(parents=True, exist_ok=True)
+    (out / path).write_text(text, encoding="utf-8")
 """
 
 
 def main() -> dict[str, object]:
-    ruff = shutil.which("ruff", path=str(BIN)) or shutil.which("ruff")
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         raw, by_black, by_ruff = work / "raw", work / "black", work / "ruff"
         raw.mkdir()
-        by_black.mkdir()
-        result = subprocess.run([sys.executable, "-c", _RENDER.format(root=str(ROOT)), str(raw), str(by_black)],
-                                check=True, capture_output=True, text=True, env={**os.environ})
-        black_cpu = float(result.stdout.split()[-1])
+        subprocess.run([sys.executable, "-c", _RENDER.format(root=str(ROOT)), str(raw)], check=True,
+                       capture_output=True, text=True, env={**os.environ}, cwd=ROOT)
+        black = run([sys.executable, "-c", _FORMAT.format(), str(raw), str(by_black), "black"])
+        ruff = run([sys.executable, "-c", _FORMAT.format(), str(raw), str(by_ruff), "ruff"])
         files = sorted(path.relative_to(raw) for path in raw.rglob("*.py"))
         size = sum((raw / path).stat().st_size for path in files)
-        changed_by_black = sum((raw / p).read_bytes() != (by_black / p).read_bytes() for p in files)
-        figures: dict[str, object] = {
+        return {
             "files (bytes)": f"{len(files)} ({size})",
-            "black (cpu, one process)": f"{black_cpu:.2f} s",
-            "files black changes": changed_by_black,
+            "black, fresh process (cpu, wall)": f"{black.cpu:.2f} s, {black.wall:.2f} s",
+            "ruff via generator.format, fresh process (cpu, wall)": f"{ruff.cpu:.2f} s, {ruff.wall:.2f} s",
+            "files black changes": sum((raw / p).read_bytes() != (by_black / p).read_bytes() for p in files),
+            "files ruff formats differently from black": sum(
+                (by_black / p).read_bytes() != (by_ruff / p).read_bytes() for p in files
+            ),
+            "cpu ratio ruff / black": f"{ruff.cpu / black.cpu:.3f}",
         }
-        if ruff is None:
-            figures["ruff format"] = "skipped: ruff is not installed (the dev extra has it)"
-            return figures
-        shutil.copytree(raw, by_ruff)
-        usage = run([ruff, "format", "--no-cache", "--isolated", "--line-length", "100", "--target-version", "py311",
-                     str(by_ruff)])
-        differ = sum((by_black / p).read_bytes() != (by_ruff / p).read_bytes() for p in files)
-        figures.update({
-            "ruff format (cpu, wall)": f"{usage.cpu:.2f} s, {usage.wall:.2f} s",
-            "files ruff formats differently from black": differ,
-            "cpu ratio ruff / black": f"{usage.cpu / black_cpu:.3f}",
-        })
-    return figures
 
 
 if __name__ == "__main__":

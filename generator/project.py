@@ -12,7 +12,7 @@ from typing import Any, Callable
 import click
 
 from .diagnostics import Diagnostic
-from .format import Formatting, start_early
+from .format import Formatting
 from .package import ApiPackage, distribution, single_package, single_pyproject, static_paths
 from .pipeline import Reading
 from .changelog import FILE as CHANGELOG
@@ -73,9 +73,7 @@ def project_files(
     inform: Callable[[str], None] = lambda _: None,
 ) -> tuple[Path, dict[str, str]]:
     """Render (and format) every file of the project's distribution, in memory.
-    Specs are validated while they are built, rendered and formatted
-    (`Reading`); the formatting workers' server starts while they are read."""
-    start_early()
+    Specs are validated while they are built, rendered and formatted (`Reading`)."""
     with Reading(config.apis, strict=True if strict is None else strict, dialect=dialect) as reading:  # type: ignore[arg-type]
         entries = [
             ApiPackage(
@@ -126,7 +124,6 @@ def spec_files(
     """Render (and format) one spec as the package `package`, in memory, its
     paths relative to the package's folder, and the pyproject.toml that goes
     beside that folder: `generate --spec`."""
-    start_early()
     with Reading({package: spec}, strict=strict, dialect=dialect) as reading:  # type: ignore[arg-type]
         files = single_package(package, reading.apis[package].api)
         with Formatting(files, static_paths(files, package)) as formatting:

@@ -1,35 +1,73 @@
-"""Formatting is black's, whether done in pieces, in parallel or taken from the cache."""
+"""Formatting is black's style, whatever the user's ruff settings, and a file
+that does not parse is reported by its own path."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import black
 import pytest
 
 from generator import format as formatting
+from generator.diagnostics import SpecError
+
+from .conftest import ROOT
+
+MODE = black.Mode(line_length=100, target_versions={black.TargetVersion.PY311})
 
 
 def module(count: int) -> str:
     body = "\n\n\n".join(
         f"class C{i}(object):\n    '''Doc {i}.'''\n    a: int=1\n    b: 'list[ str ]'=[1,2,\n3]" for i in range(count)
     )
-    return "from typing import Any\n\n\n" + body + "\n\n\nX = {'a':1}\n"
+    return "from typing import Any\n\n\n" + body + "\n\n\nX = {'a':1, 'long_name_' * 1: [1] * 3, 'b': 'x' * 80, 'c': None}\n"
 
 
-@pytest.mark.parametrize("count", [3, 2000])
-def test_pieces_and_cache_give_blacks_output(count: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DIXAGEN_CACHE_DIR", str(tmp_path))
+@pytest.mark.parametrize("count", [3, 300])
+def test_the_output_is_blacks(count: int) -> None:
     source = module(count)
-    expected = black.format_str(source, mode=formatting._MODE)
-    files = {"a.py": source, "notes.txt": "left alone\n"}
-    first = formatting.format_files(files)
-    assert first == {"a.py": expected, "notes.txt": "left alone\n"}
-    assert list((tmp_path / "format").iterdir())  # pieces were remembered
-    assert formatting.format_files(files) == first  # and give the same bytes back
+    files = {"pkg/a.py": source, "notes.txt": "left alone\n", "pkg/ready.py": "x=1\n"}
+    assert formatting.format_files(files, ready={"pkg/ready.py"}) == {
+        "pkg/a.py": black.format_str(source, mode=MODE),
+        "notes.txt": "left alone\n",
+        "pkg/ready.py": "x=1\n",
+    }
 
 
-def test_broken_cache_is_a_miss(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DIXAGEN_CACHE_DIR", str(tmp_path / "file"))
-    (tmp_path / "file").write_text("not a directory")
-    assert formatting.format_files({"a.py": "x=1\n"}) == {"a.py": "x = 1\n"}
+def test_the_committed_output_is_blacks() -> None:
+    """What black would make of every committed Python file is the file itself."""
+    paths = subprocess.run(["git", "ls-files", "generated/*.py"], cwd=ROOT, check=True, capture_output=True,
+                           text=True).stdout.split()
+    if not paths:
+        pytest.skip("not a git checkout")
+    changed = [path for path in paths if black.format_str(text := (ROOT / path).read_text(), mode=MODE) != text]
+    assert len(paths) > 50 and changed == []
+
+
+def test_the_users_own_ruff_settings_change_nothing(tmp_path: Path) -> None:
+    """Neither a ruff.toml where the generator runs nor the user's global one."""
+    (tmp_path / "ruff").mkdir()
+    for config in (tmp_path / "ruff.toml", tmp_path / "ruff" / "ruff.toml"):
+        config.write_text('line-length = 20\n[format]\nquote-style = "single"\nindent-style = "tab"\n')
+    script = (
+        "from generator.format import format_files; "
+        "print(format_files({'a.py': 'def f(first_argument, second_argument):\\n  return \"x\"\\n'})['a.py'], end='')"
+    )
+    result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, check=True, capture_output=True, text=True,
+                            env={"PATH": "/usr/bin:/bin", "XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path),
+                                 "PYTHONPATH": str(ROOT)})
+    assert result.stdout == 'def f(first_argument, second_argument):\n    return "x"\n'
+
+
+def test_a_file_that_does_not_parse_is_named() -> None:
+    with pytest.raises(SpecError) as caught:
+        formatting.format_files({"pkg/fine.py": "x = 1\n", "pkg/models/broken.py": "x = 1\ndef f(:\n    pass\n"})
+    (problem,) = caught.value.diagnostics
+    assert problem.file == "pkg/models/broken.py" and problem.line == 2
+    assert problem.message.startswith("generated code does not parse: column 7:")
+
+
+def test_no_python_file_runs_no_formatter() -> None:
+    assert formatting.format_files({"README.md": "# x\n"}) == {"README.md": "# x\n"}

@@ -51,7 +51,7 @@ class Account(DixaModel):
     limit: int | None = Field(default=10)
     flags: list[str] | None = Field(default_factory=list)
     options: "AccountOptions | None" = None
-    status: "Status | None" = Field(default_factory=lambda: Status("closed"))
+    status: Status | None = Field(default_factory=lambda: Status("closed"))
     enabled: bool | None = Field(default=True)
     count: int | None = Field(default=5)
     since: DateTime | None = None

@@ -39,7 +39,7 @@ class Html(TaggedModel):
 
 class Message(DixaModel):
     content: "Content"
-    status: "Status | None" = None
+    status: Status | None = None
     direction: Direction | None = None
 
 

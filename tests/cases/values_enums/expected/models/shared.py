@@ -31,4 +31,4 @@ class Tags(OpenEnum):
 
 class Conversation(DixaModel):
     channel: Channel
-    tags: "list[Tags] | None" = None
+    tags: list[Tags] | None = None
