@@ -22,7 +22,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeGuard
 
 from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Primitive, Property, Ref, Type, UnionType
 from .layout import Annotated, Assign, Chain, Node, call, display, flat, import_from, subscript, union
@@ -87,6 +87,11 @@ class _Module:
         return [e.py_name for e in self.enums] + [c.py_name for c in self.classes] + [a.py_name for a in self.aliases]
 
 
+def _is_enum_class(type_: Type) -> TypeGuard[EnumType]:
+    """Whether a named type is written as an enum class (else as a class or an alias)."""
+    return isinstance(type_, EnumType) and type_.base in ("string", "integer") and not type_.nullable
+
+
 def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
     """`{path: text}` of the models package of `api` under `prefix`."""
     placement = _placement(api)
@@ -97,16 +102,23 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             modules[name] = _Module(name, Annotator(api))
         return modules[name]
 
-    for named in _parents_first(api):
+    ordered = _parents_first(api)
+    # Enums first: a module defines its enums above its classes, so every
+    # class of the module may name them unquoted.
+    for named in ordered:
         type_ = named.type
-        if isinstance(type_, EnumType) and type_.base in ("string", "integer") and not type_.nullable:
+        if _is_enum_class(type_):
             base = "OpenEnum" if type_.base == "string" else "OpenIntEnum"
             target = module(placement[named.name])
             members = [Assign(m.py_name, literal(m.value)) for m in type_.members]
             target.enums.append(_Enum(named.py_name, base, _doc_of(named), members))
             target.defined.add(named.py_name)
             target.annotator.needs.add(base)
-        elif isinstance(type_, ObjectType) and not type_.nullable:
+    for named in ordered:
+        type_ = named.type
+        if _is_enum_class(type_):
+            continue
+        if isinstance(type_, ObjectType) and not type_.nullable:
             target = module(placement[named.name])
             target.classes.append(_class(target, named, type_))
             target.defined.add(named.py_name)

@@ -270,7 +270,7 @@ class UpdateAgentInput(DixaModel):
 
 
 class UpdateAgentPresenceChannelInput(DixaModel):
-    channel: "UpdateAgentPresenceChannelInputChannel"
+    channel: UpdateAgentPresenceChannelInputChannel
     working: bool
 
 

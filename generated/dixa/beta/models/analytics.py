@@ -109,7 +109,7 @@ class AgentPresenceDurationValue(TaggedModel):
 
 
 class AggregateMetadata(DixaModel):
-    measure: "AggregateMetadataMeasure"
+    measure: AggregateMetadataMeasure
     description: str | None = None
 
 
@@ -134,7 +134,7 @@ class DoubleAggregateValue(TaggedModel):
         serialization_alias="_type",
     )
     value: float
-    measure: "DoubleAggregateValueMeasure"
+    measure: DoubleAggregateValueMeasure
 
 
 class DoubleField(TaggedModel):
@@ -333,7 +333,7 @@ class LongAggregateValue(TaggedModel):
         serialization_alias="_type",
     )
     value: int
-    measure: "LongAggregateValueMeasure"
+    measure: LongAggregateValueMeasure
 
 
 class LongField(TaggedModel):
@@ -395,7 +395,7 @@ class Preset(TaggedModel):
     type: Literal["Preset"] = Field(
         default="Preset", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    value: "Value"
+    value: Value
 
 
 class Status(DixaModel):

@@ -64,10 +64,10 @@ class BusinessHour(DixaModel):
     day_of_week: int | None = Field(
         default=None, validation_alias="dayOfWeek", serialization_alias="dayOfWeek"
     )
-    business_hour_type: "BusinessHourType" = Field(
+    business_hour_type: BusinessHourType = Field(
         validation_alias="businessHourType", serialization_alias="businessHourType"
     )
-    status: "BusinessHourStatus1"
+    status: BusinessHourStatus1
     intervals: "list[TimeInterval1] | None" = None
     recurring: "Recurring1 | None" = None
     start_date: str = Field(validation_alias="startDate", serialization_alias="startDate")
@@ -78,10 +78,10 @@ class BusinessHour(DixaModel):
 
 class BusinessHourException(DixaModel):
     name: str
-    business_hour_type: "BusinessHourExceptionType" = Field(
+    business_hour_type: BusinessHourExceptionType = Field(
         validation_alias="businessHourType", serialization_alias="businessHourType"
     )
-    status: "BusinessHourStatus"
+    status: BusinessHourStatus
     intervals: "list[TimeInterval] | None" = None
     recurring: "Recurring | None" = None
     start_date: str = Field(validation_alias="startDate", serialization_alias="startDate")
@@ -95,10 +95,10 @@ class BusinessHourRegular(DixaModel):
     day_of_week: int | None = Field(
         default=None, validation_alias="dayOfWeek", serialization_alias="dayOfWeek"
     )
-    business_hour_type: "BusinessHourRegularType" = Field(
+    business_hour_type: BusinessHourRegularType = Field(
         validation_alias="businessHourType", serialization_alias="businessHourType"
     )
-    status: "BusinessHourStatus"
+    status: BusinessHourStatus
     intervals: "list[TimeInterval] | None" = None
     start_date: str = Field(validation_alias="startDate", serialization_alias="startDate")
 

@@ -313,10 +313,10 @@ class ActivityLogEntry(DixaModel):
     activity_timestamp: DateTime = Field(
         validation_alias="activityTimestamp", serialization_alias="activityTimestamp"
     )
-    activity_type: "DeprecatedActivityLogType" = Field(
+    activity_type: DeprecatedActivityLogType = Field(
         validation_alias="activityType", serialization_alias="activityType"
     )
-    type: "ActivityLogEntryType" = Field(validation_alias="_type", serialization_alias="_type")
+    type: ActivityLogEntryType = Field(validation_alias="_type", serialization_alias="_type")
     author: "ActivityLogUser | None" = None
     attributes: "ActivityLogAttribute | None" = None
 
@@ -400,7 +400,7 @@ class Callback(TaggedModel):
         default="Callback", init=False, validation_alias="_type", serialization_alias="_type"
     )
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    direction: "CallbackDirection"
+    direction: CallbackDirection
     contact_endpoint_id: str = Field(
         validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
     )
@@ -699,9 +699,7 @@ class ConversationRating(DixaModel):
     rating_score: int | None = Field(
         default=None, validation_alias="ratingScore", serialization_alias="ratingScore"
     )
-    rating_type: "RatingType" = Field(
-        validation_alias="ratingType", serialization_alias="ratingType"
-    )
+    rating_type: RatingType = Field(validation_alias="ratingType", serialization_alias="ratingType")
     rating_comment: str | None = Field(
         default=None, validation_alias="ratingComment", serialization_alias="ratingComment"
     )
@@ -712,7 +710,7 @@ class ConversationRating(DixaModel):
         default=None, validation_alias="agentId", serialization_alias="agentId"
     )
     user_id: str = Field(validation_alias="userId", serialization_alias="userId")
-    rating_status: "RatingStatus" = Field(
+    rating_status: RatingStatus = Field(
         validation_alias="ratingStatus", serialization_alias="ratingStatus"
     )
     language: str | None = None
@@ -1074,12 +1072,12 @@ class GenericConversationImport(TaggedModel):
         validation_alias="genericChannelName", serialization_alias="genericChannelName"
     )
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    requester_connection_status: "RequesterConnectionStatus | None" = Field(
+    requester_connection_status: RequesterConnectionStatus | None = Field(
         default=None,
         validation_alias="requesterConnectionStatus",
         serialization_alias="requesterConnectionStatus",
     )
-    direction: "GenericConversationImportDirection"
+    direction: GenericConversationImportDirection
     messages: "list[ImportMessageInput] | None" = None
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     assignment: "Assignment | None" = None
@@ -1162,7 +1160,7 @@ class InternalNoteData(DixaModel):
 
 class LinkConversationInput(DixaModel):
     parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
-    link_type: "LinkType" = Field(validation_alias="linkType", serialization_alias="linkType")
+    link_type: LinkType = Field(validation_alias="linkType", serialization_alias="linkType")
 
 
 class ListActivityLogOutput(DixaModel):
@@ -1364,9 +1362,7 @@ class RatingOffer(DixaModel):
     id: str
     user_id: str = Field(validation_alias="userId", serialization_alias="userId")
     agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
-    rating_type: "RatingType" = Field(
-        validation_alias="ratingType", serialization_alias="ratingType"
-    )
+    rating_type: RatingType = Field(validation_alias="ratingType", serialization_alias="ratingType")
     offered_at: DateTime | None = Field(
         default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
     )

@@ -29,9 +29,7 @@ class EntityType(OpenEnum):
 
 class CustomAttributeDefinition(DixaModel):
     id: UUID
-    entity_type: "EntityType" = Field(
-        validation_alias="entityType", serialization_alias="entityType"
-    )
+    entity_type: EntityType = Field(validation_alias="entityType", serialization_alias="entityType")
     identifier: str
     label: str
     input_definition: "CustomAttributeInputDefinition" = Field(

@@ -21,7 +21,7 @@ class OrganizationDetails(DixaModel):
     id: str
     name: str
     subdomain: str
-    status: "OrganizationDetailsStatus"
+    status: OrganizationDetailsStatus
     avatar_url: str | None = Field(
         default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
     )

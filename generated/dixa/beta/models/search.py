@@ -378,7 +378,7 @@ class IsNotOneOf1(TaggedModel):
     type: Literal["IsNotOneOf"] = Field(
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    values: "list[IsNotOneOf1ValuesItem]"
+    values: list[IsNotOneOf1ValuesItem]
 
 
 class IsNotOneOf2(TaggedModel):
@@ -402,7 +402,7 @@ class IsNotOneOf3(TaggedModel):
     type: Literal["IsNotOneOf"] = Field(
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    values: "list[IsNotOneOf3ValuesItem]"
+    values: list[IsNotOneOf3ValuesItem]
 
 
 class IsNotOneOf4(TaggedModel):
@@ -414,7 +414,7 @@ class IsNotOneOf4(TaggedModel):
     type: Literal["IsNotOneOf"] = Field(
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    values: "list[IsNotOneOf4ValuesItem]"
+    values: list[IsNotOneOf4ValuesItem]
 
 
 class IsOneOf(TaggedModel):
@@ -436,7 +436,7 @@ class IsOneOf1(TaggedModel):
     type: Literal["IsOneOf"] = Field(
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    values: "list[IsOneOf1ValuesItem]"
+    values: list[IsOneOf1ValuesItem]
 
 
 class IsOneOf2(TaggedModel):
@@ -460,7 +460,7 @@ class IsOneOf3(TaggedModel):
     type: Literal["IsOneOf"] = Field(
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    values: "list[IsOneOf3ValuesItem]"
+    values: list[IsOneOf3ValuesItem]
 
 
 class IsOneOf4(TaggedModel):
@@ -472,7 +472,7 @@ class IsOneOf4(TaggedModel):
     type: Literal["IsOneOf"] = Field(
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    values: "list[IsOneOf4ValuesItem]"
+    values: list[IsOneOf4ValuesItem]
 
 
 class LastActivity(TaggedModel):

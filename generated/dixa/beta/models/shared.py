@@ -178,10 +178,10 @@ class Type(OpenEnum):
 
 class AnonymizationRequestStatus(DixaModel):
     id: UUID
-    entity_type: "DeprecatedAnonymizationType" = Field(
+    entity_type: DeprecatedAnonymizationType = Field(
         validation_alias="entityType", serialization_alias="entityType"
     )
-    type: "Type" = Field(validation_alias="_type", serialization_alias="_type")
+    type: Type = Field(validation_alias="_type", serialization_alias="_type")
     initiated_at: DateTime = Field(
         validation_alias="initiatedAt", serialization_alias="initiatedAt"
     )
@@ -210,10 +210,10 @@ class AnonymizedConversation(TaggedModel):
     )
     id: int
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    channel: "ChannelEnum"
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "DirectionEnum | None" = None
-    state: "State | None" = None
+    direction: DirectionEnum | None = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -265,8 +265,8 @@ class ChatConversation(TaggedModel):
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "DirectionEnum | None" = None
-    state: "State | None" = None
+    direction: DirectionEnum | None = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -313,8 +313,8 @@ class ContactFormConversation(TaggedModel):
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "DirectionEnum | None" = None
-    state: "State | None" = None
+    direction: DirectionEnum | None = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -458,7 +458,7 @@ class EmailConversation(TaggedModel):
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -536,7 +536,7 @@ class FacebookMessengerConversation(TaggedModel):
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -598,7 +598,7 @@ class GenericConversation(TaggedModel):
         default=None, validation_alias="toContactPointId", serialization_alias="toContactPointId"
     )
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -682,7 +682,7 @@ class MessengerConversation(TaggedModel):
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -752,7 +752,7 @@ class PstnPhoneConversation(TaggedModel):
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -813,7 +813,7 @@ class SmsConversation(TaggedModel):
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -840,7 +840,7 @@ class TagModel(DixaModel):
     id: UUID
     name: str
     color: str | None = None
-    state: "TagState"
+    state: TagState
 
 
 class TagAddedActivityType(DixaModel):

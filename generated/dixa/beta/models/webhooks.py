@@ -145,7 +145,7 @@ class CombinedFilters(TaggedModel):
 
 class CreateWebhookSubscriptionInput(DixaModel):
     name: str
-    events: "list[Events] | None" = None
+    events: list[Events] | None = None
     url: str
     authorization: "WebhookAuthorization"
     custom_headers: "MapString" = Field(

@@ -86,7 +86,7 @@ class ActivityLog(DixaModel):
     id: "StringId"
     conversation_id: int
     activity_timestmap: "Timestamp | None" = None
-    activity_type: "ActivityType"
+    activity_type: ActivityType
     author: "ActivityLogUser | None" = None
     attributes: "ActivityLogAttributes | None" = None
 
@@ -161,7 +161,7 @@ class ConversationUnassignedAttribute(DixaModel):
 
 
 class CreateCallbackConversationInput(DixaModel):
-    channel: "CreateCallbackConversationInputChannel"
+    channel: CreateCallbackConversationInputChannel
     direction: "Direction"
     queue_id: "StringId"
     requester_id: "StringId"
@@ -204,7 +204,7 @@ class Message(DixaModel):
     created_at: "Timestamp"
     author_id: "StringId"
     channel: "Channel"
-    direction: "MessageDirection | None" = None
+    direction: MessageDirection | None = None
     attributes: "MessageAttributes | None" = None
 
 

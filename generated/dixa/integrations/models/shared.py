@@ -54,10 +54,10 @@ class Conversation(DixaModel):
     created_at: "Timestamp"
     requester_id: "StringId"
     channel: Channel
-    direction: "Direction"
+    direction: Direction
     queued_at: "Timestamp | None" = None
     queue_id: "StringId | None" = None
-    status: "Status"
+    status: Status
     status_updated_at: "Timestamp | None" = None
     attributes: "ConversationAttributes | None" = None
     assigned_to: "StringId | None" = None

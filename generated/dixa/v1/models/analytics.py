@@ -89,7 +89,7 @@ class Value(OpenEnum):
 
 
 class AggregateMetadata(DixaModel):
-    measure: "AggregateMetadataMeasure"
+    measure: AggregateMetadataMeasure
     description: str | None = None
 
 
@@ -114,7 +114,7 @@ class DoubleAggregateValue(TaggedModel):
         serialization_alias="_type",
     )
     value: float
-    measure: "DoubleAggregateValueMeasure"
+    measure: DoubleAggregateValueMeasure
 
 
 class DoubleField(TaggedModel):
@@ -258,7 +258,7 @@ class LongAggregateValue(TaggedModel):
         serialization_alias="_type",
     )
     value: int
-    measure: "LongAggregateValueMeasure"
+    measure: LongAggregateValueMeasure
 
 
 class LongField(TaggedModel):
@@ -315,7 +315,7 @@ class Preset(TaggedModel):
     type: Literal["Preset"] = Field(
         default="Preset", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    value: "Value"
+    value: Value
 
 
 class StringField(TaggedModel):

@@ -242,10 +242,10 @@ class RequesterConnectionStatus(OpenEnum):
 
 class ActivityLogEntry(DixaModel):
     id: UUID
-    type: "ActivityLogEntryType" = Field(validation_alias="_type", serialization_alias="_type")
+    type: ActivityLogEntryType = Field(validation_alias="_type", serialization_alias="_type")
     author: "ActivityLogUser | None" = None
     attributes: "ActivityLogAttribute | None" = None
-    activity_type: "DeprecatedActivityLogType" = Field(
+    activity_type: DeprecatedActivityLogType = Field(
         validation_alias="activityType", serialization_alias="activityType"
     )
     conversation_id: int = Field(
@@ -335,7 +335,7 @@ class Callback(TaggedModel):
         default="Callback", init=False, validation_alias="_type", serialization_alias="_type"
     )
     queue_id: UUID = Field(validation_alias="queueId", serialization_alias="queueId")
-    direction: "CallbackDirection"
+    direction: CallbackDirection
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     contact_endpoint_id: str = Field(
         validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
@@ -831,12 +831,12 @@ class GenericConversationImport(TaggedModel):
         validation_alias="genericChannelName", serialization_alias="genericChannelName"
     )
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    requester_connection_status: "RequesterConnectionStatus | None" = Field(
+    requester_connection_status: RequesterConnectionStatus | None = Field(
         default=None,
         validation_alias="requesterConnectionStatus",
         serialization_alias="requesterConnectionStatus",
     )
-    direction: "GenericConversationImportDirection"
+    direction: GenericConversationImportDirection
     messages: "list[ImportMessageInput] | None" = None
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     assignment: "Assignment | None" = None
@@ -923,7 +923,7 @@ class InternalNoteData(DixaModel):
 
 class LinkConversationInput(DixaModel):
     parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
-    link_type: "LinkType" = Field(validation_alias="linkType", serialization_alias="linkType")
+    link_type: LinkType = Field(validation_alias="linkType", serialization_alias="linkType")
 
 
 class ListActivityLogOutput(DixaModel):

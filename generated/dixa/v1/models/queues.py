@@ -127,7 +127,7 @@ class CreateOrUpdateQueueRequest(DixaModel):
     offer_timeout: int | None = Field(
         default=None, validation_alias="offerTimeout", serialization_alias="offerTimeout"
     )
-    offer_algorithm: "OfferAlgorithm | None" = Field(
+    offer_algorithm: OfferAlgorithm | None = Field(
         default=None, validation_alias="offerAlgorithm", serialization_alias="offerAlgorithm"
     )
     wrapup_timeout: int | None = Field(
@@ -208,7 +208,7 @@ class Queue1(DixaModel):
     queue_thresholds: "MapQueueThresholdInt" = Field(
         validation_alias="queueThresholds", serialization_alias="queueThresholds"
     )
-    sla_calculation_method: "SlaCalculationMethod" = Field(
+    sla_calculation_method: SlaCalculationMethod = Field(
         validation_alias="slaCalculationMethod", serialization_alias="slaCalculationMethod"
     )
     offer_timeout: int | None = Field(

@@ -89,9 +89,7 @@ class RatingOffer(DixaModel):
     id: str
     user_id: str = Field(validation_alias="userId", serialization_alias="userId")
     agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
-    rating_type: "RatingType" = Field(
-        validation_alias="ratingType", serialization_alias="ratingType"
-    )
+    rating_type: RatingType = Field(validation_alias="ratingType", serialization_alias="ratingType")
     offered_at: DateTime | None = Field(
         default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
     )

@@ -165,8 +165,8 @@ class Type(OpenEnum):
 
 class AnonymizationRequestStatus(DixaModel):
     id: UUID
-    type: "Type" = Field(validation_alias="_type", serialization_alias="_type")
-    entity_type: "DeprecatedAnonymizationType" = Field(
+    type: Type = Field(validation_alias="_type", serialization_alias="_type")
+    entity_type: DeprecatedAnonymizationType = Field(
         validation_alias="entityType", serialization_alias="entityType"
     )
     initiated_at: DateTime = Field(
@@ -182,9 +182,9 @@ class AnonymizationRequestStatus(DixaModel):
 
 
 class AnonymizeEntityInput(DixaModel):
-    type: "Type | None" = Field(default=None, validation_alias="_type", serialization_alias="_type")
+    type: Type | None = Field(default=None, validation_alias="_type", serialization_alias="_type")
     entity_id: str = Field(validation_alias="entityId", serialization_alias="entityId")
-    entity_type: "DeprecatedAnonymizationType | None" = Field(
+    entity_type: DeprecatedAnonymizationType | None = Field(
         default=None, validation_alias="entityType", serialization_alias="entityType"
     )
     force_anonymization: bool | None = Field(
@@ -210,10 +210,10 @@ class AnonymizedConversation(TaggedModel):
     )
     id: int
     link: "ConversationLink | None" = None
-    state: "State | None" = None
-    channel: "ChannelEnum"
+    state: State | None = None
+    channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "DirectionEnum | None" = None
+    direction: DirectionEnum | None = None
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     anonymized_at: DateTime = Field(
         validation_alias="anonymizedAt", serialization_alias="anonymizedAt"
@@ -265,8 +265,8 @@ class ChatConversation(TaggedModel):
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "DirectionEnum | None" = None
-    state: "State | None" = None
+    direction: DirectionEnum | None = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -305,8 +305,8 @@ class ContactFormConversation(TaggedModel):
     requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    direction: "DirectionEnum | None" = None
-    state: "State | None" = None
+    direction: DirectionEnum | None = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -479,7 +479,7 @@ class EmailConversation(TaggedModel):
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -549,7 +549,7 @@ class FacebookMessengerConversation(TaggedModel):
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -611,7 +611,7 @@ class GenericConversation(TaggedModel):
         default=None, validation_alias="toContactPointId", serialization_alias="toContactPointId"
     )
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -681,7 +681,7 @@ class MessengerConversation(TaggedModel):
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -743,7 +743,7 @@ class PstnPhoneConversation(TaggedModel):
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -796,7 +796,7 @@ class SmsConversation(TaggedModel):
     channel: ChannelEnum
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     direction: DirectionEnum | None = None
-    state: "State | None" = None
+    state: State | None = None
     state_updated_at: DateTime | None = Field(
         default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
     )
@@ -823,7 +823,7 @@ class TagModel(DixaModel):
     id: UUID
     name: str
     color: str | None = None
-    state: "TagState"
+    state: TagState
 
 
 class TagAddedActivityType(DixaModel):
