@@ -99,12 +99,14 @@ def generate(
             name = package_name or _package_name(spec)
             if not name.isidentifier():
                 raise click.UsageError(f"--package {name!r} is not a valid Python package name")
-            files, pyproject = spec_files(spec, name, strict=bool(strict), dialect=dialect, warn=_warn)
+            files, pyproject = spec_files(
+                spec, name, strict=bool(strict), dialect=dialect, warn=_warn, inform=_inform
+            )
             target, project_file = out / name, (out / "pyproject.toml", pyproject)
         else:
             config = load_config(project.resolve())
             target, files = project_files(
-                config, strict=strict, dialect=dialect, warn=_warn, inform=lambda line: click.echo(line, err=True)
+                config, strict=strict, dialect=dialect, warn=_warn, inform=_inform
             )
     except SpecError as exc:
         _fail(exc.diagnostics)
@@ -122,6 +124,10 @@ def generate(
     if project_file:
         _write_pyproject(*project_file)
     click.echo(f"wrote {len(files)} files to {target}")
+
+
+def _inform(line: str) -> None:
+    click.echo(line, err=True)
 
 
 def _write_pyproject(path: Path, text: str) -> None:

@@ -265,6 +265,7 @@ class Api:
     servers: list[str] = field(default_factory=list)
     description: str | None = None
     dialect: Literal["auto", "tapir", "plain"] = "auto"
+    dialect_reason: str = ""  # the evidence the dialect was chosen on, for the user
     types: dict[str, NamedType] = field(default_factory=dict)
     operations: list[Operation] = field(default_factory=list)
     security_schemes: list[SecurityScheme] = field(default_factory=list)

@@ -13,6 +13,7 @@ import click
 
 from .diagnostics import Diagnostic
 from .format import Formatting
+from .ir import Api
 from .package import ApiPackage, distribution, single_package, single_pyproject, static_paths
 from .pipeline import Reading
 from .changelog import FILE as CHANGELOG
@@ -101,8 +102,15 @@ def project_files(
             for loaded in reading.finish().values():
                 warn(loaded.warnings)
             formatted = formatting.result()
+    for name, entry in apis.items():
+        inform(_dialect_line(name, entry))
     inform(f"version {release.version} ({release.reason})")
     return config.out, formatted
+
+
+def _dialect_line(name: str, api: Api) -> str:
+    """Which dialect the unions and enums of `name` were read in, and why (`--dialect` overrides)."""
+    return f"{name}: {api.dialect} dialect ({api.dialect_reason})"
 
 
 def read_if_present(path: Path) -> str | None:
@@ -120,6 +128,7 @@ def spec_files(
     strict: bool = False,
     dialect: str = "auto",
     warn: Callable[[list[Diagnostic]], None] = lambda _: None,
+    inform: Callable[[str], None] = lambda _: None,
 ) -> tuple[dict[str, str], str]:
     """Render (and format) one spec as the package `package`, in memory, its
     paths relative to the package's folder, and the pyproject.toml that goes
@@ -129,5 +138,6 @@ def spec_files(
         with Formatting(files, static_paths(files, package)) as formatting:
             warn(reading.finish()[package].warnings)
             formatted = formatting.result()
+    inform(_dialect_line(package, reading.apis[package].api))
     pyproject = single_pyproject(package, reading.apis[package].api, reading.apis[package].api.source)
     return {path.split("/", 1)[1]: text for path, text in formatted.items()}, pyproject

@@ -217,3 +217,13 @@ def test_json_specs_say_the_line_too(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert f"{spec}:5: #/paths/~1a/get/parameters/1/in: error: 'querystring' is not one of" in result.stderr
     assert f"{spec}:7: #/components/schemas/A/required: error: 'name' is not of type 'array'" in result.stderr
+
+
+def test_generate_says_which_dialect_and_why(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text(MINIMAL + "paths:\n  /a:\n    get: {operationId: getA, responses: {'200': {description: ok}}}\n")
+    result = dixagen("generate", "--spec", str(good), "--out", str(tmp_path / "out"), "--package", "pkg")
+    assert result.returncode == 0 and "pkg: plain dialect (no component schemas)" in result.stderr
+    forced = dixagen("generate", "--spec", str(good), "--out", str(tmp_path / "out"), "--package", "pkg",
+                     "--dialect", "tapir")
+    assert "pkg: tapir dialect (asked for with --dialect)" in forced.stderr

@@ -51,9 +51,21 @@ def test_tapir_dialect_is_recognised_and_plain_is_the_default(tmp_path: Path) ->
     union = {"U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]},
              "A": {"type": "object", "properties": {"a": {"type": "string"}}},
              "B": {"type": "object", "properties": {"b": {"type": "string"}}}}
-    assert api_of(tmp_path, titled(union)).dialect == "tapir"
-    assert api_of(tmp_path, union).dialect == "plain"  # no titles: another tool wrote it
-    with_discriminator = titled(union)
+    # Titles and unions of references alone are how Stripe and FastAPI write too.
+    plain = api_of(tmp_path, titled(union))
+    assert plain.dialect == "plain" and "nothing only tapir writes" in plain.dialect_reason
+    assert not any(isinstance(t.type, ObjectType) and t.type.tag for t in plain.types.values())
+    enumerated = titled(union)
+    enumerated["A"]["properties"]["a"]["description"] = "values: [X, Y]"
+    tapir = api_of(tmp_path, enumerated)
+    assert tapir.dialect == "tapir"
+    assert tapir.dialect_reason == "3 of 3 component schemas titled; 1 enumerations written as `values: [..]`"
+    numbered = {**titled(union), "B1": {"title": "B", "type": "object", "properties": {}}}
+    assert "1 names numbered apart" in api_of(tmp_path, numbered).dialect_reason
+    generic = {**titled(union), "Map_UUID_String": {"title": "Map_UUID_String", "type": "object"}}
+    assert api_of(tmp_path, generic).dialect == "tapir"
+    assert api_of(tmp_path, union).dialect_reason == "only 0 of 3 component schemas titled"
+    with_discriminator = titled(enumerated)
     with_discriminator["U"]["discriminator"] = {"propertyName": "kind"}
     assert api_of(tmp_path, with_discriminator).dialect == "plain"
     assert api_of(tmp_path, union, dialect="tapir").dialect == "tapir"
