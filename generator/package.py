@@ -36,6 +36,11 @@ def _error_names() -> list[str]:
     raise RuntimeError("templates/runtime/errors.py has no __all__")
 
 
+def own_error_name(package: str) -> str:
+    """The root package's name for the runtime's `APIError`: `dixa` → `DixaError`."""
+    return "".join(part[:1].upper() + part[1:] for part in package.split("_") if part) + "Error"
+
+
 RUNTIME_DOC = '"""Support code shared by the generated modules; written once, not per spec."""\n'
 
 
@@ -124,13 +129,15 @@ def distribution(
         files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime"))
         files[f"{package}/{entry.name}/{spec_copy_name(entry.spec_path)}"] = entry.spec_text
     errors = _error_names()
+    alias = own_error_name(package)
     files[f"{package}/__init__.py"] = ENV.get_template("package/root_init.py.jinja").render(
         header=header("the specs in specs/"),
         description=description,
         apis=named,
         package=package,
         version=version,
-        exports=Assign("__all__", display("[", [string(name) for name in ["__version__", *errors]])),
+        alias=alias if alias not in errors else None,
+        exports=Assign("__all__", display("[", [string(name) for name in ["__version__", *sorted({*errors, alias})]])),
         errors_import=import_from("._runtime.errors", errors),
     )
     files[f"{package}/py.typed"] = ""
@@ -150,6 +157,7 @@ def distribution(
         header_text=header("the specs in specs/").lstrip("# "),
         credentials=credentials,
         key_variable=key_variable(package),
+        error_base=alias,
         **common,
     )
     manifest = {

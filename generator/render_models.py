@@ -260,7 +260,7 @@ def _without_values(api: Api, type_: Type, text: str | None) -> str | None:
 
 def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
     annotator, defined = module.annotator, module.defined
-    runtime_base = "TaggedModel" if obj.tag is not None else "DixaModel"
+    runtime_base = "TaggedModel" if obj.tag is not None else "APIModel"
     bases = [runtime_base]
     if obj.base is not None:
         parent = annotator.api.types[obj.base].py_name
@@ -497,7 +497,7 @@ def _topological(aliases: list[_Alias]) -> list[_Alias]:
 
 
 _RUNTIME = (
-    "BARE_TAG", "DateTime", "DixaModel", "OpenEnum", "OpenIntEnum", "TaggedModel", "UNKNOWN_TAG",
+    "BARE_TAG", "DateTime", "APIModel", "OpenEnum", "OpenIntEnum", "TaggedModel", "UNKNOWN_TAG",
     "UnknownVariant", "tag_discriminator",
 )
 

@@ -207,7 +207,7 @@ def test_allof_of_one_ref_is_a_subclass(load_case: Any) -> None:
     fish = m.validate("AnyAnimal", {"kind": "fish", "fins": 3})
     assert type(fish) is m.Fish and m.to_wire(fish) == {"kind": "fish", "fins": 3}
     # Merged where a subclass would not mean the same.
-    dixa_model = importlib.import_module("pkg._runtime.models").DixaModel
+    dixa_model = importlib.import_module("pkg._runtime.models").APIModel
     for name in ("Owner", "Retyped", "FromAlias", "Parrot", "FromUnion"):
         assert getattr(m, name).__bases__ == (dixa_model,), name
     assert m.Retyped.model_fields["name"].is_required()  # Pet requires it, whatever its type here

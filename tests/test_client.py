@@ -79,14 +79,14 @@ def test_raw_key_in_authorization_and_env_fallback(dixa: Any, monkeypatch: pytes
     assert seen[0].headers["authorization"] == "from-env"  # raw key, no "Bearer"
     assert str(seen[0].url) == f"https://dev.dixa.io/v1/endusers/{USER}"
     monkeypatch.delenv("DIXA_API_KEY")
-    from dixa._runtime.errors import DixaError
+    from dixa._runtime.errors import APIError as DixaError
 
     with pytest.raises(DixaError, match="DIXA_API_KEY"):
         Client()
 
 
 def test_missing_key_is_a_dixa_error(dixa: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dixa._runtime.errors import DixaError
+    from dixa._runtime.errors import APIError as DixaError
     from dixa.beta import Client
 
     monkeypatch.delenv("DIXA_API_KEY", raising=False)
@@ -95,7 +95,7 @@ def test_missing_key_is_a_dixa_error(dixa: Any, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_integrations_client_takes_either_scheme(dixa: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dixa._runtime.errors import DixaError
+    from dixa._runtime.errors import APIError as DixaError
     from dixa.integrations import Client
 
     monkeypatch.delenv("DIXA_API_KEY", raising=False)
@@ -184,7 +184,7 @@ def test_each_error_status(dixa: Any, status: int, name: str) -> None:
         v1(dixa, handler, max_retries=0).end_users.get(user_id=USER)
     error = caught.value
     assert type(error) is getattr(errors, name)
-    assert isinstance(error, errors.APIStatusError) and isinstance(error, errors.DixaError)
+    assert isinstance(error, errors.APIStatusError) and isinstance(error, errors.APIError)
     assert error.status_code == status and error.response.status_code == status
     assert error.message == "Dixa says no"  # Dixa's own message; the status is in the text
     assert str(error) == f"{status} {httpx.codes.get_reason_phrase(status)}: Dixa says no"
@@ -422,7 +422,7 @@ def test_integrations_paging_follows_next_page_urls(dixa: Any) -> None:
 
 
 def test_paging_never_sends_the_key_to_another_host(dixa: Any) -> None:
-    from dixa._runtime.errors import DixaError
+    from dixa._runtime.errors import APIError as DixaError
 
     handler, seen = paged(3, lambda n: f"https://evil.example.org/v1/endusers?pageKey={n}")
     items = v1(dixa, handler).end_users.list_iter()

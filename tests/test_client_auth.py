@@ -236,7 +236,7 @@ def test_the_api_key_falls_back_to_the_environment(auth: Any, monkeypatch: pytes
 
 
 def auth_error(auth: Any) -> type[Exception]:
-    return importlib.import_module("authpkg._runtime.errors").DixaError  # type: ignore[no-any-return]
+    return importlib.import_module("authpkg._runtime.errors").APIError  # type: ignore[no-any-return]
 
 
 def test_a_requirement_of_several_schemes_sends_them_all(auth: Any) -> None:
@@ -354,7 +354,7 @@ def test_oauth_alone_takes_an_access_token(generate: Any, monkeypatch: pytest.Mo
     oauth = generate("oauthpkg", OAUTH_ONLY)
     assert [p for p in inspect.signature(oauth.Client).parameters][0] == "access_token"
     assert "Tokens come from the authorization server." in oauth.Client.__init__.__doc__
-    error = importlib.import_module("oauthpkg._runtime.errors").DixaError
+    error = importlib.import_module("oauthpkg._runtime.errors").APIError
     with pytest.raises(error, match="no credentials: pass access_token"):
         oauth.Client()  # every operation needs it: refused at once
     seen: list[httpx.Request] = []

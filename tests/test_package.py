@@ -93,6 +93,7 @@ def test_errors_are_importable_from_the_root_without_loading_http_for_models() -
         "from dixa import NotFoundError, DixaError\n"
         "from dixa._runtime import errors\n"
         "assert NotFoundError is errors.NotFoundError and issubclass(NotFoundError, DixaError)\n"
+        "assert DixaError is errors.APIError\n"
         "assert set(errors.__all__) <= set(dixa.__all__)\n"
         "try:\n    dixa.NoSuchName\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit('no AttributeError')\n"
     )

@@ -11,7 +11,7 @@ from pydantic import Field, Tag, TypeAdapter
 from dixa._runtime.models import (  # type: ignore[import-not-found]
     UNKNOWN_TAG,
     DateTime,
-    DixaModel,
+    APIModel,
     OpenEnum,
     TaggedModel,
     UnknownVariant,
@@ -70,7 +70,7 @@ Pet = Annotated[
 ]
 
 
-class Owner(DixaModel):
+class Owner(APIModel):
     pet: Pet
 
 

@@ -6,8 +6,8 @@
 - `dixa.integrations`: Integrations API [deprecated] (1.0.0)
 
 The exceptions the clients raise are importable from here (`dixa.NotFoundError`); they
-load on first use, so importing the models does not import the HTTP stack.
-"""
+load on first use, so importing the models does not import the HTTP stack. `DixaError`
+is the base of them all (the runtime's `APIError`)."""
 
 from __future__ import annotations
 
@@ -16,23 +16,25 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._runtime.errors import (
         APIConnectionError,
+        APIError,
         APIResponseValidationError,
         APIStatusError,
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
         ConflictError,
-        DixaError,
         InternalServerError,
         NotFoundError,
         PermissionDeniedError,
         RateLimitError,
         UnprocessableEntityError,
     )
+    from ._runtime.errors import APIError as DixaError
 
 __all__ = [
     "__version__",
     "APIConnectionError",
+    "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
@@ -54,5 +56,5 @@ def __getattr__(name: str) -> Any:
     if name in __all__:
         from ._runtime import errors
 
-        return getattr(errors, name)
+        return getattr(errors, "APIError" if name == "DixaError" else name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

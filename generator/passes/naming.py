@@ -19,8 +19,9 @@ from .hoist import pascal
 RESERVED_CLASS_NAMES = frozenset(
     {
         "Annotated", "Any", "BaseModel", "ClassVar", "ConfigDict", "Discriminator", "Enum", "Field",
-        "Literal", "Tag", "TypeAlias", "TypeAdapter", "UUID", "Union", "DixaModel", "TaggedModel",
+        "Literal", "Tag", "TypeAlias", "TypeAdapter", "UUID", "Union", "APIModel", "TaggedModel",
         "UnknownVariant", "DateTime", "Date", "SCHEMAS", "validate", "to_wire", "Optional", "List", "Dict",
+        "OpenEnum", "OpenIntEnum", "SchemaRegistry", "TypeAliasType", "TYPE_CHECKING", "BARE_TAG", "UNKNOWN_TAG",
     }
 )
 # Field names that would shadow pydantic's API or a type used in annotations.

@@ -1,6 +1,6 @@
 """The exceptions every generated client raises: one shallow tree.
 
-    DixaError
+    APIError
     ├── APIConnectionError          the request did not get an answer
     │   └── APITimeoutError         ... in time
     ├── APIResponseValidationError  an answer that does not match the spec
@@ -35,13 +35,13 @@ import httpx
 
 __all__ = [
     "APIConnectionError",
+    "APIError",
     "APIResponseValidationError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
     "ConflictError",
-    "DixaError",
     "InternalServerError",
     "NotFoundError",
     "PermissionDeniedError",
@@ -50,11 +50,12 @@ __all__ = [
 ]
 
 
-class DixaError(Exception):
-    """The base of every error raised by a Dixa client."""
+class APIError(Exception):
+    """The base of every error a generated client raises (the root package also
+    names it after itself: `dixa.DixaError`)."""
 
 
-class APIConnectionError(DixaError):
+class APIConnectionError(APIError):
     """The request failed before an answer arrived (DNS, refused connection, reset...)."""
 
     def __init__(self, message: str, *, request: httpx.Request) -> None:
@@ -66,7 +67,7 @@ class APITimeoutError(APIConnectionError):
     """No answer within the client's or the call's `timeout`."""
 
 
-class APIResponseValidationError(DixaError):
+class APIResponseValidationError(APIError):
     """A success answer whose body does not parse as the spec says it should."""
 
     def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
@@ -76,7 +77,7 @@ class APIResponseValidationError(DixaError):
         self.status_code = response.status_code
 
 
-class APIStatusError(DixaError):
+class APIStatusError(APIError):
     """The API answered with a 4xx or 5xx status.
 
     `str(error)` is `404 Not Found: <message> (request id <id>)`; `message` is

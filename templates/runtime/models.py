@@ -1,6 +1,6 @@
 """What every generated models module builds on.
 
-- `DixaModel`: the base of every object. Unknown fields are kept (`extra="allow"`),
+- `APIModel`: the base of every object. Unknown fields are kept (`extra="allow"`),
   so data from a newer API round-trips unchanged; fields are set by their
   Python names or their wire names; building is deferred to first use, which
   keeps `import` fast for hundreds of models.
@@ -42,7 +42,7 @@ __all__ = [
     "BARE_TAG",
     "UNKNOWN_TAG",
     "DateTime",
-    "DixaModel",
+    "APIModel",
     "OpenEnum",
     "OpenIntEnum",
     "SchemaRegistry",
@@ -56,7 +56,7 @@ UNKNOWN_TAG = "__unknown__"
 BARE_TAG = "__bare__"
 
 
-class DixaModel(BaseModel):
+class APIModel(BaseModel):
     model_config = ConfigDict(
         extra="allow",
         coerce_numbers_to_str=True,
@@ -72,7 +72,7 @@ class DixaModel(BaseModel):
         return self.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 
-class TaggedModel(DixaModel):
+class TaggedModel(APIModel):
     __wire_tag__: ClassVar[str]
     __tag_field__: ClassVar[str]
 
@@ -107,7 +107,7 @@ class TaggedModel(DixaModel):
         return model
 
 
-class UnknownVariant(DixaModel):
+class UnknownVariant(APIModel):
     """A variant added to the API after this SDK was generated; keeps every field."""
 
 

@@ -65,7 +65,7 @@ from .errors import (
     APIConnectionError,
     APIResponseValidationError,
     APITimeoutError,
-    DixaError,
+    APIError,
     scrub,
     status_error,
 )
@@ -113,7 +113,9 @@ _RETRY_STATUSES = frozenset({408, 409, 429})
 # Statuses that say the request was not acted on, so even a POST may be sent again.
 _NOT_ACTED_STATUSES = frozenset({408, 409, 429})
 
-log = logging.getLogger("dixa")
+# The generated package this runtime belongs to (`dixa` for `dixa._runtime.client`).
+_PACKAGE = __name__.partition("._runtime")[0]
+log = logging.getLogger(_PACKAGE)
 
 
 class NotGiven:
@@ -715,7 +717,7 @@ class _Base:
         self._max_retries = max_retries
         self._retry_non_idempotent = retry_non_idempotent
         self._raw = False
-        self._headers = {"Accept": "application/json", "User-Agent": "dixa-sdk-python"}
+        self._headers = {"Accept": "application/json", "User-Agent": f"{_PACKAGE}-python"}
         given = _given(schemes, credentials)
         _refuse_clashes(schemes, security, given)
         self._schemes = {scheme.name: scheme for scheme in schemes}
@@ -731,7 +733,7 @@ class _Base:
         self._secrets = tuple(sorted(secrets, key=len, reverse=True))
         if check_credentials and not given and security and all(security):
             # Every operation needs credentials: say so now rather than at the first call.
-            raise DixaError(f"no credentials: pass {self._spell(security)}")
+            raise APIError(f"no credentials: pass {self._spell(security)}")
 
     def _copy(
         self,
@@ -806,14 +808,14 @@ class _Base:
             return self._base_url + link
         target, base = httpx.URL(link), httpx.URL(self._base_url)
         if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
-            raise DixaError(f"refusing to follow a next-page link to another host: {target.host}")
+            raise APIError(f"refusing to follow a next-page link to another host: {target.host}")
         return link
 
     def _credentials(self, endpoint: Endpoint[Any]) -> _Credentials:
         """What the credentials add to a request of `endpoint`: those of the first
         alternative of its security requirement whose credentials were all given;
         none when the requirement is empty or has an empty alternative and none is
-        met. Raises `DixaError` naming what to pass when nothing given meets it."""
+        met. Raises `APIError` naming what to pass when nothing given meets it."""
         chosen = self._chosen.get(endpoint.security)
         if chosen is not None:
             return chosen
@@ -830,7 +832,7 @@ class _Base:
                     part.flow or chosen.flow,
                 )
         elif security and all(security):
-            raise DixaError(
+            raise APIError(
                 f"{endpoint.operation_id} needs credentials: pass {self._spell(security)}"
             )
         self._chosen[endpoint.security] = chosen
@@ -1090,7 +1092,7 @@ def _refuse_clashes(
     for where, params in places.items():
         if len(params) > 1:
             names = ", ".join(" and ".join(p) for p in params)
-            raise DixaError(f"pass only one of {names}: each is sent in {where}")
+            raise APIError(f"pass only one of {names}: each is sent in {where}")
 
 
 def _apply(scheme: AuthScheme, values: list[str], secrets: set[str]) -> _Credentials:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import AggregateValue, FieldType, PeriodFilter, PrimitiveField
@@ -108,7 +108,7 @@ class AgentPresenceDurationValue(TaggedModel):
     description: str | None = None
 
 
-class AggregateMetadata(DixaModel):
+class AggregateMetadata(APIModel):
     measure: AggregateMetadataMeasure
     description: str | None = None
 
@@ -147,35 +147,35 @@ class DoubleField(TaggedModel):
     value: float
 
 
-class FieldModel(DixaModel):
+class FieldModel(APIModel):
     name: str
     field: "FieldType | None" = None
 
 
-class FieldMetadata(DixaModel):
+class FieldMetadata(APIModel):
     field: str
     description: str
     nullable: bool
 
 
-class Filter(DixaModel):
+class Filter(APIModel):
     attribute: str
     values: list[str] | None = None
 
 
-class FilterMetadata(DixaModel):
+class FilterMetadata(APIModel):
     filter_attribute: str = Field(
         validation_alias="filterAttribute", serialization_alias="filterAttribute"
     )
     description: str | None = None
 
 
-class FilterValue(DixaModel):
+class FilterValue(APIModel):
     value: str
     label: str | None = None
 
 
-class GetFilterValuesOutput(DixaModel):
+class GetFilterValuesOutput(APIModel):
     data: list[FilterValue] | None = None
     meta: "PaginationLinks | None" = None
 
@@ -218,15 +218,15 @@ class GetMetricDataInputPeriodFilter(TaggedModel):
     timezone: str
 
 
-class GetMetricDataOutput(DixaModel):
+class GetMetricDataOutput(APIModel):
     data: "MetricData"
 
 
-class GetMetricOutput(DixaModel):
+class GetMetricOutput(APIModel):
     data: "MetricMetadata"
 
 
-class GetMetricRecordOutput(DixaModel):
+class GetMetricRecordOutput(APIModel):
     data: "MetricRecordMetadata"
 
 
@@ -266,17 +266,17 @@ class GetMetricRecordsDataInputPeriodFilter(TaggedModel):
     timezone: str
 
 
-class GetMetricRecordsDataOutput(DixaModel):
+class GetMetricRecordsDataOutput(APIModel):
     data: "list[MetricRecord] | None" = None
     meta: "PaginationLinks | None" = None
 
 
-class GetMetricRecordsOutput(DixaModel):
+class GetMetricRecordsOutput(APIModel):
     data: "list[MetricRecordMetadata] | None" = None
     meta: "PaginationLinks | None" = None
 
 
-class GetMetricsOutput(DixaModel):
+class GetMetricsOutput(APIModel):
     data: "list[MetricMetadata] | None" = None
     meta: "PaginationLinks | None" = None
 
@@ -346,12 +346,12 @@ class LongField(TaggedModel):
     value: int
 
 
-class MetricData(DixaModel):
+class MetricData(APIModel):
     id: str
     aggregates: "list[AggregateValue] | None" = None
 
 
-class MetricMetadata(DixaModel):
+class MetricMetadata(APIModel):
     id: str
     description: str | None = None
     filters: list[FilterMetadata] | None = None
@@ -361,7 +361,7 @@ class MetricMetadata(DixaModel):
     )
 
 
-class MetricRecord(DixaModel):
+class MetricRecord(APIModel):
     primary_timestamp_field: "TimestampField" = Field(
         validation_alias="primaryTimestampField", serialization_alias="primaryTimestampField"
     )
@@ -371,7 +371,7 @@ class MetricRecord(DixaModel):
     )
 
 
-class MetricRecordMetadata(DixaModel):
+class MetricRecordMetadata(APIModel):
     id: str
     description: str
     filters: list[FilterMetadata] | None = None
@@ -383,7 +383,7 @@ class MetricRecordMetadata(DixaModel):
     )
 
 
-class PresenceDuration(DixaModel):
+class PresenceDuration(APIModel):
     value: float
     status: "Status"
 
@@ -398,7 +398,7 @@ class Preset(TaggedModel):
     value: Value
 
 
-class Status(DixaModel):
+class Status(APIModel):
     status: str
     description: str | None = None
 

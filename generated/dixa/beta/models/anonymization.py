@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import DixaModel
+from dixa._runtime.models import APIModel
 
 if TYPE_CHECKING:
     from .shared import DeprecatedAnonymizationType, Type
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["AnonymizeEntityInput"]
 
 
-class AnonymizeEntityInput(DixaModel):
+class AnonymizeEntityInput(APIModel):
     entity_id: str = Field(validation_alias="entityId", serialization_alias="entityId")
     entity_type: "DeprecatedAnonymizationType | None" = Field(
         default=None, validation_alias="entityType", serialization_alias="entityType"

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum
+from dixa._runtime.models import APIModel, DateTime, OpenEnum
 
 __all__ = [
     "BusinessHour",
@@ -59,7 +59,7 @@ class BusinessHourType(OpenEnum):
     REGULAR = "Regular"
 
 
-class BusinessHour(DixaModel):
+class BusinessHour(APIModel):
     name: str
     day_of_week: int | None = Field(
         default=None, validation_alias="dayOfWeek", serialization_alias="dayOfWeek"
@@ -76,7 +76,7 @@ class BusinessHour(DixaModel):
     )
 
 
-class BusinessHourException(DixaModel):
+class BusinessHourException(APIModel):
     name: str
     business_hour_type: BusinessHourExceptionType = Field(
         validation_alias="businessHourType", serialization_alias="businessHourType"
@@ -90,7 +90,7 @@ class BusinessHourException(DixaModel):
     )
 
 
-class BusinessHourRegular(DixaModel):
+class BusinessHourRegular(APIModel):
     name: str
     day_of_week: int | None = Field(
         default=None, validation_alias="dayOfWeek", serialization_alias="dayOfWeek"
@@ -103,12 +103,12 @@ class BusinessHourRegular(DixaModel):
     start_date: str = Field(validation_alias="startDate", serialization_alias="startDate")
 
 
-class BusinessHoursSchedule(DixaModel):
+class BusinessHoursSchedule(APIModel):
     name: str
     id: str
 
 
-class BusinessHoursScheduleDefinition(DixaModel):
+class BusinessHoursScheduleDefinition(APIModel):
     id: str
     name: str
     timezone: str
@@ -118,7 +118,7 @@ class BusinessHoursScheduleDefinition(DixaModel):
     exceptions: list[BusinessHourException] | None = None
 
 
-class BusinessHoursUpcomingSchedule(DixaModel):
+class BusinessHoursUpcomingSchedule(APIModel):
     id: str
     name: str
     timezone: str
@@ -127,19 +127,19 @@ class BusinessHoursUpcomingSchedule(DixaModel):
     )
 
 
-class GetBusinessHoursScheduleDefinitionOutput(DixaModel):
+class GetBusinessHoursScheduleDefinitionOutput(APIModel):
     data: "GetBusinessHoursScheduleDefinitionResult"
 
 
-class GetBusinessHoursScheduleDefinitionResult(DixaModel):
+class GetBusinessHoursScheduleDefinitionResult(APIModel):
     schedule: BusinessHoursScheduleDefinition
 
 
-class GetBusinessOpenStatusOutput(DixaModel):
+class GetBusinessOpenStatusOutput(APIModel):
     data: "GetBusinessOpenStatusResult"
 
 
-class GetBusinessOpenStatusResult(DixaModel):
+class GetBusinessOpenStatusResult(APIModel):
     is_open: bool = Field(validation_alias="isOpen", serialization_alias="isOpen")
     timestamp: DateTime
     opens_at: DateTime | None = Field(
@@ -150,23 +150,23 @@ class GetBusinessOpenStatusResult(DixaModel):
     )
 
 
-class GetUpcomingBusinessHoursScheduleOutput(DixaModel):
+class GetUpcomingBusinessHoursScheduleOutput(APIModel):
     data: "GetUpcomingBusinessHoursScheduleResult"
 
 
-class GetUpcomingBusinessHoursScheduleResult(DixaModel):
+class GetUpcomingBusinessHoursScheduleResult(APIModel):
     schedule: BusinessHoursUpcomingSchedule
 
 
-class ListBusinessHoursSchedulesOutput(DixaModel):
+class ListBusinessHoursSchedulesOutput(APIModel):
     data: "ListBusinessHoursSchedulesResult"
 
 
-class ListBusinessHoursSchedulesResult(DixaModel):
+class ListBusinessHoursSchedulesResult(APIModel):
     schedules: list[BusinessHoursSchedule] | None = None
 
 
-class Recurring(DixaModel):
+class Recurring(APIModel):
     day_of_month: int | None = Field(
         default=None, validation_alias="dayOfMonth", serialization_alias="dayOfMonth"
     )
@@ -176,7 +176,7 @@ class Recurring(DixaModel):
     holiday: str | None = None
 
 
-class Recurring1(DixaModel):
+class Recurring1(APIModel):
     """Recurring."""
 
     day_of_month: int | None = Field(
@@ -188,12 +188,12 @@ class Recurring1(DixaModel):
     holiday: str | None = None
 
 
-class TimeInterval(DixaModel):
+class TimeInterval(APIModel):
     start_time: str = Field(validation_alias="startTime", serialization_alias="startTime")
     end_time: str = Field(validation_alias="endTime", serialization_alias="endTime")
 
 
-class TimeInterval1(DixaModel):
+class TimeInterval1(APIModel):
     """TimeInterval."""
 
     start_time: str = Field(validation_alias="startTime", serialization_alias="startTime")

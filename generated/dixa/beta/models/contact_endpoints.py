@@ -5,7 +5,7 @@ from typing import ClassVar, Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import ContactEndpoint
@@ -38,11 +38,11 @@ class EmailEndpoint(TaggedModel):
     name: str | None = None
 
 
-class GetContactPointByIdOutput(DixaModel):
+class GetContactPointByIdOutput(APIModel):
     data: "ContactEndpoint"
 
 
-class ListContactPointsOutput(DixaModel):
+class ListContactPointsOutput(APIModel):
     data: "list[ContactEndpoint] | None" = None
 
 

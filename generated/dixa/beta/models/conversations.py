@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import (
@@ -305,7 +305,7 @@ class RequesterConnectionStatus(OpenEnum):
     DISCONNECTED = "Disconnected"
 
 
-class ActivityLogEntry(DixaModel):
+class ActivityLogEntry(APIModel):
     id: UUID
     conversation_id: int = Field(
         validation_alias="conversationId", serialization_alias="conversationId"
@@ -321,7 +321,7 @@ class ActivityLogEntry(DixaModel):
     attributes: "ActivityLogAttribute | None" = None
 
 
-class ActivityLogUser(DixaModel):
+class ActivityLogUser(APIModel):
     id: str
     name: str | None = None
     email: str | None = None
@@ -366,15 +366,15 @@ class BulkActionSuccessErrorResponseInternalNoteData(TaggedModel):
     data: "InternalNoteData"
 
 
-class BulkCreateInternalNoteInput(DixaModel):
+class BulkCreateInternalNoteInput(APIModel):
     data: "list[CreateInternalNoteInput] | None" = None
 
 
-class BulkCreateNoteOutput(DixaModel):
+class BulkCreateNoteOutput(APIModel):
     data: "list[BulkActionOutcomeErrorResponseInternalNoteData] | None" = None
 
 
-class BulkTagConversationInput(DixaModel):
+class BulkTagConversationInput(APIModel):
     data: "list[TagConversationInput] | None" = None
 
 
@@ -436,23 +436,23 @@ class ChatAttributes(TaggedModel):
     is_automated: bool = Field(validation_alias="isAutomated", serialization_alias="isAutomated")
 
 
-class Checksum(DixaModel):
+class Checksum(APIModel):
     algorithm: str
     hex: str
 
 
-class ClaimConversationInput(DixaModel):
+class ClaimConversationInput(APIModel):
     agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
     force: bool | None = None
 
 
-class CloseConversationInput(DixaModel):
+class CloseConversationInput(APIModel):
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
 
 
-class Closing(DixaModel):
+class Closing(APIModel):
     closed_at: DateTime = Field(validation_alias="closedAt", serialization_alias="closedAt")
     closed_by: UUID = Field(validation_alias="closedBy", serialization_alias="closedBy")
 
@@ -624,7 +624,7 @@ class ConversationEndUserReplacedAttribute(TaggedModel):
     new_user: ActivityLogUser = Field(validation_alias="newUser", serialization_alias="newUser")
 
 
-class ConversationFlow(DixaModel):
+class ConversationFlow(APIModel):
     id: UUID
     name: str
     channel: "ChannelEnum"
@@ -694,7 +694,7 @@ class ConversationRatedAttribute(TaggedModel):
     message: str | None = None
 
 
-class ConversationRating(DixaModel):
+class ConversationRating(APIModel):
     id: str
     rating_score: int | None = Field(
         default=None, validation_alias="ratingScore", serialization_alias="ratingScore"
@@ -793,7 +793,7 @@ class ConversationResolvedStateToggledAttribute(TaggedModel):
     is_resolved: bool = Field(validation_alias="isResolved", serialization_alias="isResolved")
 
 
-class ConversationResponse(DixaModel):
+class ConversationResponse(APIModel):
     id: int
 
 
@@ -811,7 +811,7 @@ class ConversationSubjectUpdatedAttribute(TaggedModel):
     new_subject: str = Field(validation_alias="newSubject", serialization_alias="newSubject")
 
 
-class ConversationTagsOutput(DixaModel):
+class ConversationTagsOutput(APIModel):
     data: "list[TagModel] | None" = None
 
 
@@ -867,11 +867,11 @@ class ConversationUnassignedAttribute(TaggedModel):
     agent: ActivityLogUser
 
 
-class CreateConversationOutput(DixaModel):
+class CreateConversationOutput(APIModel):
     data: ConversationResponse
 
 
-class CreateInternalNoteInput(DixaModel):
+class CreateInternalNoteInput(APIModel):
     message: str
     agent_id: UUID | None = Field(
         default=None, validation_alias="agentId", serialization_alias="agentId"
@@ -881,11 +881,11 @@ class CreateInternalNoteInput(DixaModel):
     )
 
 
-class CreateMessageOutput(DixaModel):
+class CreateMessageOutput(APIModel):
     data: "CreateMessageOutputData"
 
 
-class CreateMessageOutputData(DixaModel):
+class CreateMessageOutputData(APIModel):
     content: "Content | None" = None
     direction: "DirectionEnum"
     author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
@@ -900,11 +900,11 @@ class CreateMessageOutputData(DixaModel):
     )
 
 
-class CreateNoteOutput(DixaModel):
+class CreateNoteOutput(APIModel):
     data: "InternalNoteData"
 
 
-class CreateRatingOfferInput(DixaModel):
+class CreateRatingOfferInput(APIModel):
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -917,11 +917,11 @@ class CreateRatingOfferInput(DixaModel):
     )
 
 
-class CreateRatingOfferOutput(DixaModel):
+class CreateRatingOfferOutput(APIModel):
     data: "RatingOffer"
 
 
-class CreateRatingResultInput(DixaModel):
+class CreateRatingResultInput(APIModel):
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -935,7 +935,7 @@ class CreateRatingResultInput(DixaModel):
     )
 
 
-class CreateRatingResultOutput(DixaModel):
+class CreateRatingResultOutput(APIModel):
     data: "RatingResult"
 
 
@@ -997,7 +997,7 @@ class EmailAttributes(TaggedModel):
     )
 
 
-class EmailContact(DixaModel):
+class EmailContact(APIModel):
     email: str
     name: str | None = None
 
@@ -1017,14 +1017,14 @@ class FacebookMessengerAttributes(TaggedModel):
     attachments: "list[File] | None" = None
 
 
-class File(DixaModel):
+class File(APIModel):
     url: str
     pretty_name: str | None = Field(
         default=None, validation_alias="prettyName", serialization_alias="prettyName"
     )
 
 
-class FileMeta(DixaModel):
+class FileMeta(APIModel):
     url: str
     name: str
     media_type: "MimeType" = Field(validation_alias="mediaType", serialization_alias="mediaType")
@@ -1032,14 +1032,14 @@ class FileMeta(DixaModel):
     checksum: Checksum
 
 
-class FollowupConversationInput(DixaModel):
+class FollowupConversationInput(APIModel):
     timestamp: DateTime
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
 
 
-class FormSubmission(DixaModel):
+class FormSubmission(APIModel):
     values: "MapFormAttributeValue"
 
 
@@ -1088,11 +1088,11 @@ class GenericConversationImport(TaggedModel):
     attributes: Any = None
 
 
-class GetActivityLogOutput(DixaModel):
+class GetActivityLogOutput(APIModel):
     data: list[ActivityLogEntry] | None = None
 
 
-class GetConversationOutput(DixaModel):
+class GetConversationOutput(APIModel):
     data: "Conversation"
 
 
@@ -1106,11 +1106,11 @@ class Html(TaggedModel):
     value: str
 
 
-class ImportConversationOutput(DixaModel):
+class ImportConversationOutput(APIModel):
     data: "ImportConversationResponse"
 
 
-class ImportConversationResponse(DixaModel):
+class ImportConversationResponse(APIModel):
     id: int
     partial_errors: "list[PartialError] | None" = Field(
         default=None, validation_alias="partialErrors", serialization_alias="partialErrors"
@@ -1150,7 +1150,7 @@ class InboundImport(TaggedModel):
     attributes: Any = None
 
 
-class InternalNoteData(DixaModel):
+class InternalNoteData(APIModel):
     id: UUID
     author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
@@ -1158,33 +1158,33 @@ class InternalNoteData(DixaModel):
     message: str
 
 
-class LinkConversationInput(DixaModel):
+class LinkConversationInput(APIModel):
     parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
     link_type: LinkType = Field(validation_alias="linkType", serialization_alias="linkType")
 
 
-class ListActivityLogOutput(DixaModel):
+class ListActivityLogOutput(APIModel):
     data: list[ActivityLogEntry] | None = None
     meta: "PaginationLinks | None" = None
 
 
-class ListConversationRatingsOutput(DixaModel):
+class ListConversationRatingsOutput(APIModel):
     data: list[ConversationRating] | None = None
 
 
-class ListFlowsOutput(DixaModel):
+class ListFlowsOutput(APIModel):
     data: list[ConversationFlow] | None = None
 
 
-class ListInternalNotesOutput(DixaModel):
+class ListInternalNotesOutput(APIModel):
     data: list[InternalNoteData] | None = None
 
 
-class ListLinkedConversationsOutput(DixaModel):
+class ListLinkedConversationsOutput(APIModel):
     data: "list[Conversation] | None" = None
 
 
-class ListMessagesOutput(DixaModel):
+class ListMessagesOutput(APIModel):
     data: "list[Message] | None" = None
 
 
@@ -1198,7 +1198,7 @@ class Markdown(TaggedModel):
     value: str
 
 
-class Message(DixaModel):
+class Message(APIModel):
     id: UUID
     author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
     external_id: str | None = Field(
@@ -1337,11 +1337,11 @@ class OutboundImport(TaggedModel):
     attributes: Any = None
 
 
-class PartialError(DixaModel):
+class PartialError(APIModel):
     message: str
 
 
-class PatchConversationCustomAttributesOutput(DixaModel):
+class PatchConversationCustomAttributesOutput(APIModel):
     data: "list[CustomAttribute] | None" = None
 
 
@@ -1358,7 +1358,7 @@ class PhoneAttributes(TaggedModel):
     duration: int | None = None
 
 
-class RatingOffer(DixaModel):
+class RatingOffer(APIModel):
     id: str
     user_id: str = Field(validation_alias="userId", serialization_alias="userId")
     agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
@@ -1368,7 +1368,7 @@ class RatingOffer(DixaModel):
     )
 
 
-class RatingResult(DixaModel):
+class RatingResult(APIModel):
     rating_id: str = Field(validation_alias="ratingId", serialization_alias="ratingId")
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
@@ -1392,7 +1392,7 @@ class Regular(TaggedModel):
     content: "Content"
 
 
-class ReopenConversationInput(DixaModel):
+class ReopenConversationInput(APIModel):
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -1447,7 +1447,7 @@ class TagAddedAttribute(TaggedModel):
     tag: str
 
 
-class TagConversationInput(DixaModel):
+class TagConversationInput(APIModel):
     name: str
 
 
@@ -1522,7 +1522,7 @@ class TranscriptAttributes(TaggedModel):
     direction: "DirectionEnum | None" = None
 
 
-class TransferConversationInput(DixaModel):
+class TransferConversationInput(APIModel):
     queue_id: UUID = Field(validation_alias="queueId", serialization_alias="queueId")
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"

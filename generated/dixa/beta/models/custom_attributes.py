@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import CustomAttributeInputDefinition
@@ -27,7 +27,7 @@ class EntityType(OpenEnum):
     CONVERSATION = "Conversation"
 
 
-class CustomAttributeDefinition(DixaModel):
+class CustomAttributeDefinition(APIModel):
     id: UUID
     entity_type: EntityType = Field(validation_alias="entityType", serialization_alias="entityType")
     identifier: str
@@ -47,11 +47,11 @@ class CustomAttributeDefinition(DixaModel):
     )
 
 
-class GetCustomAttributesDefinitionsOutput(DixaModel):
+class GetCustomAttributesDefinitionsOutput(APIModel):
     data: CustomAttributeDefinition
 
 
-class ListCustomAttributesDefinitionsOutput(DixaModel):
+class ListCustomAttributesDefinitionsOutput(APIModel):
     data: list[CustomAttributeDefinition] | None = None
 
 
@@ -67,7 +67,7 @@ class Select1(TaggedModel):
     options: "list[SelectOption] | None" = None
 
 
-class SelectOption(DixaModel):
+class SelectOption(APIModel):
     id: UUID
     label: str
     value: str

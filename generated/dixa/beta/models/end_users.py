@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import BulkActionOutcomeBulkErrorEndUser, BulkError, Conversation
@@ -63,7 +63,7 @@ class BulkActionSuccessBulkErrorEndUser(TaggedModel):
     data: "EndUser"
 
 
-class BulkPatchEndUserInput(DixaModel):
+class BulkPatchEndUserInput(APIModel):
     id: UUID
     display_name: str | None = Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
@@ -97,15 +97,15 @@ class BulkPatchEndUserInput(DixaModel):
     )
 
 
-class BulkPatchEndUsersInput(DixaModel):
+class BulkPatchEndUsersInput(APIModel):
     data: list[BulkPatchEndUserInput] | None = None
 
 
-class BulkPatchEndUsersOutput(DixaModel):
+class BulkPatchEndUsersOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorEndUser] | None" = None
 
 
-class BulkUpdateEndUserInput(DixaModel):
+class BulkUpdateEndUserInput(APIModel):
     id: UUID
     display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     email: str | None = None
@@ -137,15 +137,15 @@ class BulkUpdateEndUserInput(DixaModel):
     )
 
 
-class BulkUpdateEndUsersInput(DixaModel):
+class BulkUpdateEndUsersInput(APIModel):
     data: list[BulkUpdateEndUserInput] | None = None
 
 
-class BulkUpdateEndUsersOutput(DixaModel):
+class BulkUpdateEndUsersOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorEndUser] | None" = None
 
 
-class CreateEndUserInput(DixaModel):
+class CreateEndUserInput(APIModel):
     display_name: str | None = Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
     )
@@ -178,19 +178,19 @@ class CreateEndUserInput(DixaModel):
     )
 
 
-class CreateEndUserOutput(DixaModel):
+class CreateEndUserOutput(APIModel):
     data: "EndUser"
 
 
-class CreateEndUsersInput(DixaModel):
+class CreateEndUsersInput(APIModel):
     data: list[CreateEndUserInput] | None = None
 
 
-class CreateEndUsersOutput(DixaModel):
+class CreateEndUsersOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorEndUser] | None" = None
 
 
-class EndUser(DixaModel):
+class EndUser(APIModel):
     id: UUID
     created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
     display_name: str | None = Field(
@@ -228,25 +228,25 @@ class EndUser(DixaModel):
     )
 
 
-class GetEndUserOutput(DixaModel):
+class GetEndUserOutput(APIModel):
     data: EndUser
 
 
-class ListEndUserConversationsOutput(DixaModel):
+class ListEndUserConversationsOutput(APIModel):
     data: "list[Conversation] | None" = None
     meta: "PaginationLinks | None" = None
 
 
-class ListEndUsersOutput(DixaModel):
+class ListEndUsersOutput(APIModel):
     data: list[EndUser] | None = None
     meta: "PaginationLinks | None" = None
 
 
-class PatchEndUserCustomAttributesOutput(DixaModel):
+class PatchEndUserCustomAttributesOutput(APIModel):
     data: "list[CustomAttribute] | None" = None
 
 
-class PatchEndUserInput(DixaModel):
+class PatchEndUserInput(APIModel):
     display_name: str | None = Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
     )
@@ -279,11 +279,11 @@ class PatchEndUserInput(DixaModel):
     )
 
 
-class PatchEndUserOutput(DixaModel):
+class PatchEndUserOutput(APIModel):
     data: EndUser
 
 
-class UpdateEndUserInput(DixaModel):
+class UpdateEndUserInput(APIModel):
     display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     email: str | None = None
     phone_number: str | None = Field(
@@ -314,5 +314,5 @@ class UpdateEndUserInput(DixaModel):
     )
 
 
-class UpdateEndUserOutput(DixaModel):
+class UpdateEndUserOutput(APIModel):
     data: EndUser

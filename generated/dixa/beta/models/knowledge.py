@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel
+from dixa._runtime.models import APIModel, DateTime
 
 __all__ = [
     "Article",
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 
-class Article(DixaModel):
+class Article(APIModel):
     id: str
     is_default_location: bool | None = Field(
         default=None, validation_alias="isDefaultLocation", serialization_alias="isDefaultLocation"
@@ -80,17 +80,17 @@ class Article(DixaModel):
     )
 
 
-class ArticleCatalogItem(DixaModel):
+class ArticleCatalogItem(APIModel):
     id: str
     title: "TranslationTitle | None" = None
 
 
-class ArticleContent(DixaModel):
+class ArticleContent(APIModel):
     html: str
     plaintext: str
 
 
-class ArticleTranslation(DixaModel):
+class ArticleTranslation(APIModel):
     language: str
     title: str
     is_indexed_version: bool = Field(
@@ -110,11 +110,11 @@ class ArticleTranslation(DixaModel):
     )
 
 
-class ArticleTranslations(DixaModel):
+class ArticleTranslations(APIModel):
     translations: "TranslationList"
 
 
-class AttachmentError(DixaModel):
+class AttachmentError(APIModel):
     original_filename: str = Field(
         validation_alias="originalFilename", serialization_alias="originalFilename"
     )
@@ -122,20 +122,20 @@ class AttachmentError(DixaModel):
     code: int
 
 
-class AttachmentResult(DixaModel):
+class AttachmentResult(APIModel):
     original_filename: str = Field(
         validation_alias="originalFilename", serialization_alias="originalFilename"
     )
     url: str
 
 
-class AvailableAt(DixaModel):
+class AvailableAt(APIModel):
     help_center_links: "list[HelpCenterLink] | None" = Field(
         default=None, validation_alias="helpCenterLinks", serialization_alias="helpCenterLinks"
     )
 
 
-class Category(DixaModel):
+class Category(APIModel):
     id: str
     title: "TranslationTitle | None" = None
     is_default_location: bool | None = Field(
@@ -151,18 +151,18 @@ class Category(DixaModel):
     )
 
 
-class CategoryCatalogItem(DixaModel):
+class CategoryCatalogItem(APIModel):
     id: str
     title: "TranslationTitle | None" = None
     categories: "list[CategoryCatalogItem] | None" = None
     articles: list[ArticleCatalogItem] | None = None
 
 
-class CategoryTranslations(DixaModel):
+class CategoryTranslations(APIModel):
     titles: "list[TranslationTitle] | None" = None
 
 
-class Collection(DixaModel):
+class Collection(APIModel):
     id: str
     title: str
     description: str | None = None
@@ -172,12 +172,12 @@ class Collection(DixaModel):
     restrictions: "Restrictions"
 
 
-class CollectionCatalogItem(DixaModel):
+class CollectionCatalogItem(APIModel):
     categories: list[CategoryCatalogItem] | None = None
     articles: list[ArticleCatalogItem] | None = None
 
 
-class CreateKnowledgeArticleInput(DixaModel):
+class CreateKnowledgeArticleInput(APIModel):
     translations: "list[TranslationInput] | None" = None
     parent_id: str | None = Field(
         default=None, validation_alias="parentId", serialization_alias="parentId"
@@ -188,41 +188,41 @@ class CreateKnowledgeArticleInput(DixaModel):
     )
 
 
-class CreateKnowledgeArticleOutput(DixaModel):
+class CreateKnowledgeArticleOutput(APIModel):
     data: Article
 
 
-class GetKnowledgeArticleOutput(DixaModel):
+class GetKnowledgeArticleOutput(APIModel):
     data: Article
 
 
-class GetKnowledgeArticleTranslationsOutput(DixaModel):
+class GetKnowledgeArticleTranslationsOutput(APIModel):
     data: ArticleTranslations
 
 
-class GetKnowledgeCategoryOutput(DixaModel):
+class GetKnowledgeCategoryOutput(APIModel):
     data: Category
 
 
-class GetKnowledgeCategoryTranslationsOutput(DixaModel):
+class GetKnowledgeCategoryTranslationsOutput(APIModel):
     data: CategoryTranslations
 
 
-class GetKnowledgeCollectionCatalogOutput(DixaModel):
+class GetKnowledgeCollectionCatalogOutput(APIModel):
     data: CollectionCatalogItem
 
 
-class GetKnowledgeCollectionOutput(DixaModel):
+class GetKnowledgeCollectionOutput(APIModel):
     data: Collection
 
 
-class HelpCenterLink(DixaModel):
+class HelpCenterLink(APIModel):
     id: str
     name: str
     url: str
 
 
-class InheritedRestriction(DixaModel):
+class InheritedRestriction(APIModel):
     from_collection: str | None = Field(
         default=None, validation_alias="fromCollection", serialization_alias="fromCollection"
     )
@@ -231,11 +231,11 @@ class InheritedRestriction(DixaModel):
     )
 
 
-class ListKnowledgeCollectionsOutput(DixaModel):
+class ListKnowledgeCollectionsOutput(APIModel):
     data: list[Collection] | None = None
 
 
-class Restrictions(DixaModel):
+class Restrictions(APIModel):
     is_restricted: bool = Field(validation_alias="isRestricted", serialization_alias="isRestricted")
     inherited_restrictions: list[InheritedRestriction] | None = Field(
         default=None,
@@ -244,30 +244,30 @@ class Restrictions(DixaModel):
     )
 
 
-class TagsUpdateInput(DixaModel):
+class TagsUpdateInput(APIModel):
     add: list[str] | None = None
     remove: list[str] | None = None
 
 
-class Translation1(DixaModel):
+class Translation1(APIModel):
     """Translation."""
 
     draft: ArticleTranslation
     published: ArticleTranslation | None = None
 
 
-class TranslationError(DixaModel):
+class TranslationError(APIModel):
     language_id: str = Field(validation_alias="languageId", serialization_alias="languageId")
     message: str
 
 
-class TranslationInput(DixaModel):
+class TranslationInput(APIModel):
     language_id: str = Field(validation_alias="languageId", serialization_alias="languageId")
     title: str
     content: str | None = None
 
 
-class TranslationInput1(DixaModel):
+class TranslationInput1(APIModel):
     """TranslationInput."""
 
     language_id: str = Field(validation_alias="languageId", serialization_alias="languageId")
@@ -275,17 +275,17 @@ class TranslationInput1(DixaModel):
     content: str | None = None
 
 
-class TranslationList(DixaModel):
+class TranslationList(APIModel):
     draft: list[ArticleTranslation] | None = None
     published: list[ArticleTranslation] | None = None
 
 
-class TranslationTitle(DixaModel):
+class TranslationTitle(APIModel):
     language_id: str = Field(validation_alias="languageId", serialization_alias="languageId")
     title: str
 
 
-class UpdateKnowledgeArticleInput(DixaModel):
+class UpdateKnowledgeArticleInput(APIModel):
     owned_by: str | None = Field(
         default=None, validation_alias="ownedBy", serialization_alias="ownedBy"
     )
@@ -295,26 +295,26 @@ class UpdateKnowledgeArticleInput(DixaModel):
     )
 
 
-class UpdateKnowledgeArticleOutput(DixaModel):
+class UpdateKnowledgeArticleOutput(APIModel):
     data: Article
 
 
-class UpdateTranslationsInput(DixaModel):
+class UpdateTranslationsInput(APIModel):
     translations: list[TranslationInput1] | None = None
 
 
-class UpdateTranslationsOutput(DixaModel):
+class UpdateTranslationsOutput(APIModel):
     data: list[ArticleTranslation] | None = None
     partial_errors: list[TranslationError] | None = Field(
         default=None, validation_alias="partialErrors", serialization_alias="partialErrors"
     )
 
 
-class UploadAttachmentsInput(DixaModel):
+class UploadAttachmentsInput(APIModel):
     files: list[bytes] | None = None
 
 
-class UploadAttachmentsOutput(DixaModel):
+class UploadAttachmentsOutput(APIModel):
     data: list[AttachmentResult] | None = None
     partial_errors: list[AttachmentError] | None = Field(
         default=None, validation_alias="partialErrors", serialization_alias="partialErrors"

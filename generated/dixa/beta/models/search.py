@@ -5,7 +5,7 @@ from typing import ClassVar, Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import (
@@ -210,7 +210,7 @@ class ClosedDate(TaggedModel):
     operator: "TimestampOperator"
 
 
-class Condition(DixaModel):
+class Condition(APIModel):
     field: "SearchField"
 
 
@@ -234,7 +234,7 @@ class ConversationId(TaggedModel):
     operator: "FieldHasSingleValueOperator"
 
 
-class ConversationSearchHit(DixaModel):
+class ConversationSearchHit(APIModel):
     id: int
     highlights: "MapVectorString"
     inner_hits: "list[ConversationSearchInnerHit] | None" = Field(
@@ -243,12 +243,12 @@ class ConversationSearchHit(DixaModel):
     """Deprecated."""
 
 
-class ConversationSearchInnerHit(DixaModel):
+class ConversationSearchInnerHit(APIModel):
     id: str
     highlight: "MapString"
 
 
-class ConversationSearchWithFiltersHit(DixaModel):
+class ConversationSearchWithFiltersHit(APIModel):
     id: int
     highlights: "MapVectorString"
 
@@ -316,7 +316,7 @@ class ExcludesOne(TaggedModel):
     values: list[str] | None = None
 
 
-class Filters(DixaModel):
+class Filters(APIModel):
     strategy: "Strategy"
     conditions: list[Condition] | None = None
 
@@ -508,7 +508,7 @@ class LongerThanOrEqualTo(TaggedModel):
     duration: int
 
 
-class Query(DixaModel):
+class Query(APIModel):
     value: str
     exact_match: bool | None = Field(
         default=None, validation_alias="exactMatch", serialization_alias="exactMatch"
@@ -525,17 +525,17 @@ class QueueId(TaggedModel):
     operator: "FieldCanHaveSingleValueOrBeEmptyOperator"
 
 
-class SearchConversationsWithFiltersOutput(DixaModel):
+class SearchConversationsWithFiltersOutput(APIModel):
     data: list[ConversationSearchWithFiltersHit] | None = None
     meta: "PaginationLinks | None" = None
 
 
-class SearchOutput(DixaModel):
+class SearchOutput(APIModel):
     data: list[ConversationSearchHit] | None = None
     meta: "PaginationLinks | None" = None
 
 
-class SearchParametersInput(DixaModel):
+class SearchParametersInput(APIModel):
     query: Query | None = None
     filters: Filters | None = None
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import ConversationLink, CustomAttributeValue
@@ -176,7 +176,7 @@ class Type(OpenEnum):
     USER = "User"
 
 
-class AnonymizationRequestStatus(DixaModel):
+class AnonymizationRequestStatus(APIModel):
     id: UUID
     entity_type: DeprecatedAnonymizationType = Field(
         validation_alias="entityType", serialization_alias="entityType"
@@ -194,7 +194,7 @@ class AnonymizationRequestStatus(DixaModel):
     )
 
 
-class AnonymizeEntityOutput(DixaModel):
+class AnonymizeEntityOutput(APIModel):
     data: AnonymizationRequestStatus
 
 
@@ -231,16 +231,16 @@ class AnonymizedConversation(TaggedModel):
     )
 
 
-class Assignment(DixaModel):
+class Assignment(APIModel):
     agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
     assigned_at: DateTime = Field(validation_alias="assignedAt", serialization_alias="assignedAt")
 
 
-class BadRequest(DixaModel):
+class BadRequest(APIModel):
     message: str
 
 
-class BrowserInfo(DixaModel):
+class BrowserInfo(APIModel):
     name: str
     version: str | None = None
     ip_address: str | None = Field(
@@ -287,15 +287,15 @@ class ChatConversation(TaggedModel):
     )
 
 
-class Closed(DixaModel):
+class Closed(APIModel):
     pass
 
 
-class Closed1(DixaModel):
+class Closed1(APIModel):
     """Closed."""
 
 
-class Conflict(DixaModel):
+class Conflict(APIModel):
     message: str
 
 
@@ -340,103 +340,103 @@ class ContactFormConversation(TaggedModel):
     )
 
 
-class ConversationAnonymizationType(DixaModel):
+class ConversationAnonymizationType(APIModel):
     pass
 
 
-class ConversationAssignedActivityType(DixaModel):
+class ConversationAssignedActivityType(APIModel):
     pass
 
 
-class ConversationAutoreplySentActivityType(DixaModel):
+class ConversationAutoreplySentActivityType(APIModel):
     pass
 
 
-class ConversationClaimedActivityType(DixaModel):
+class ConversationClaimedActivityType(APIModel):
     pass
 
 
-class ConversationClosedActivityType(DixaModel):
+class ConversationClosedActivityType(APIModel):
     pass
 
 
-class ConversationCreatedByAgentActivityType(DixaModel):
+class ConversationCreatedByAgentActivityType(APIModel):
     pass
 
 
-class ConversationCreatedByCustomerActivityType(DixaModel):
+class ConversationCreatedByCustomerActivityType(APIModel):
     pass
 
 
-class ConversationEndUserReplacedActivityType(DixaModel):
+class ConversationEndUserReplacedActivityType(APIModel):
     pass
 
 
-class ConversationLanguageUpdatedActivityType(DixaModel):
+class ConversationLanguageUpdatedActivityType(APIModel):
     pass
 
 
-class ConversationOfferAcceptedActivityType(DixaModel):
+class ConversationOfferAcceptedActivityType(APIModel):
     pass
 
 
-class ConversationOfferRejectedActivityType(DixaModel):
+class ConversationOfferRejectedActivityType(APIModel):
     pass
 
 
-class ConversationOfferTimeoutActivityType(DixaModel):
+class ConversationOfferTimeoutActivityType(APIModel):
     pass
 
 
-class ConversationOfferedActivityType(DixaModel):
+class ConversationOfferedActivityType(APIModel):
     pass
 
 
-class ConversationPendingActivityType(DixaModel):
+class ConversationPendingActivityType(APIModel):
     pass
 
 
-class ConversationRatedActivityType(DixaModel):
+class ConversationRatedActivityType(APIModel):
     pass
 
 
-class ConversationRatingCancelledActivityType(DixaModel):
+class ConversationRatingCancelledActivityType(APIModel):
     pass
 
 
-class ConversationRatingOfferedActivityType(DixaModel):
+class ConversationRatingOfferedActivityType(APIModel):
     pass
 
 
-class ConversationRatingScheduledActivityType(DixaModel):
+class ConversationRatingScheduledActivityType(APIModel):
     pass
 
 
-class ConversationRatingUnscheduledActivityType(DixaModel):
+class ConversationRatingUnscheduledActivityType(APIModel):
     pass
 
 
-class ConversationReopenedActivityType(DixaModel):
+class ConversationReopenedActivityType(APIModel):
     pass
 
 
-class ConversationReservedType(DixaModel):
+class ConversationReservedType(APIModel):
     pass
 
 
-class ConversationTranscriptionEndedActivityType(DixaModel):
+class ConversationTranscriptionEndedActivityType(APIModel):
     pass
 
 
-class ConversationTranscriptionStartedActivityType(DixaModel):
+class ConversationTranscriptionStartedActivityType(APIModel):
     pass
 
 
-class ConversationUnassignedActivityType(DixaModel):
+class ConversationUnassignedActivityType(APIModel):
     pass
 
 
-class CustomAttribute(DixaModel):
+class CustomAttribute(APIModel):
     id: UUID
     name: str
     identifier: str
@@ -513,11 +513,11 @@ class ErrorResponse(TaggedModel):
     message: str
 
 
-class Exception(DixaModel):
+class Exception(APIModel):
     pass
 
 
-class Exception1(DixaModel):
+class Exception1(APIModel):
     """Exception."""
 
 
@@ -563,15 +563,15 @@ class FollowUp(TaggedModel):
     parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
 
 
-class FollowupAddedActivityType(DixaModel):
+class FollowupAddedActivityType(APIModel):
     pass
 
 
-class FollowupExpiredActivityType(DixaModel):
+class FollowupExpiredActivityType(APIModel):
     pass
 
 
-class FollowupRemovedActivityType(DixaModel):
+class FollowupRemovedActivityType(APIModel):
     pass
 
 
@@ -615,11 +615,11 @@ class GenericConversation(TaggedModel):
     )
 
 
-class Holiday(DixaModel):
+class Holiday(APIModel):
     pass
 
 
-class Holiday1(DixaModel):
+class Holiday1(APIModel):
     """Holiday."""
 
 
@@ -655,15 +655,15 @@ class InvalidArgument(TaggedModel):
     message: str
 
 
-class MessageAddedByAgentActivityType(DixaModel):
+class MessageAddedByAgentActivityType(APIModel):
     pass
 
 
-class MessageAddedByCustomerActivityType(DixaModel):
+class MessageAddedByCustomerActivityType(APIModel):
     pass
 
 
-class MessageAnonymizationType(DixaModel):
+class MessageAnonymizationType(APIModel):
     pass
 
 
@@ -703,7 +703,7 @@ class MessengerConversation(TaggedModel):
     )
 
 
-class NotFound(DixaModel):
+class NotFound(APIModel):
     message: str
 
 
@@ -720,19 +720,19 @@ class NotFound1(TaggedModel):
     message: str
 
 
-class NoteAddedActivityType(DixaModel):
+class NoteAddedActivityType(APIModel):
     pass
 
 
-class Open(DixaModel):
+class Open(APIModel):
     pass
 
 
-class Open1(DixaModel):
+class Open1(APIModel):
     """Open."""
 
 
-class PaginationLinks(DixaModel):
+class PaginationLinks(APIModel):
     previous: str | None = None
     next: str | None = None
 
@@ -769,22 +769,22 @@ class PstnPhoneConversation(TaggedModel):
     )
 
 
-class Queue(DixaModel):
+class Queue(APIModel):
     id: UUID
     queued_at: DateTime | None = Field(
         default=None, validation_alias="queuedAt", serialization_alias="queuedAt"
     )
 
 
-class Regular1(DixaModel):
+class Regular1(APIModel):
     """Regular."""
 
 
-class Regular2(DixaModel):
+class Regular2(APIModel):
     """Regular."""
 
 
-class ServerError(DixaModel):
+class ServerError(APIModel):
     message: str
 
 
@@ -836,30 +836,30 @@ class SmsConversation(TaggedModel):
     )
 
 
-class TagModel(DixaModel):
+class TagModel(APIModel):
     id: UUID
     name: str
     color: str | None = None
     state: TagState
 
 
-class TagAddedActivityType(DixaModel):
+class TagAddedActivityType(APIModel):
     pass
 
 
-class TagRemovedActivityType(DixaModel):
+class TagRemovedActivityType(APIModel):
     pass
 
 
-class TransferFailedActivityType(DixaModel):
+class TransferFailedActivityType(APIModel):
     pass
 
 
-class TransferInitiatedActivityType(DixaModel):
+class TransferInitiatedActivityType(APIModel):
     pass
 
 
-class TransferSuccessfulActivityType(DixaModel):
+class TransferSuccessfulActivityType(APIModel):
     pass
 
 
@@ -906,23 +906,23 @@ class TwitterConversation(TaggedModel):
     )
 
 
-class Unauthorized(DixaModel):
+class Unauthorized(APIModel):
     message: str
 
 
-class UnknownActivityType(DixaModel):
+class UnknownActivityType(APIModel):
     pass
 
 
-class UnknownAnonymizationType(DixaModel):
+class UnknownAnonymizationType(APIModel):
     pass
 
 
-class UserAnonymizationType(DixaModel):
+class UserAnonymizationType(APIModel):
     pass
 
 
-class UserPresence(DixaModel):
+class UserPresence(APIModel):
     user_id: str = Field(validation_alias="userId", serialization_alias="userId")
     request_time: str = Field(validation_alias="requestTime", serialization_alias="requestTime")
     last_seen: str | None = Field(

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DixaModel
+from dixa._runtime.models import APIModel
 
 if TYPE_CHECKING:
     from .shared import PaginationLinks, UserPresence
@@ -24,47 +24,47 @@ __all__ = [
 ]
 
 
-class AgentsToTeamInput(DixaModel):
+class AgentsToTeamInput(APIModel):
     agent_ids: list[UUID] | None = Field(
         default=None, validation_alias="agentIds", serialization_alias="agentIds"
     )
 
 
-class CreateTeamInput(DixaModel):
+class CreateTeamInput(APIModel):
     name: str
 
 
-class CreateTeamOutput(DixaModel):
+class CreateTeamOutput(APIModel):
     data: "Team1"
 
 
-class DeleteAgentsFromTeamInput(DixaModel):
+class DeleteAgentsFromTeamInput(APIModel):
     agent_ids: list[UUID] | None = Field(
         default=None, validation_alias="agentIds", serialization_alias="agentIds"
     )
 
 
-class ListPresenceOutput(DixaModel):
+class ListPresenceOutput(APIModel):
     data: "list[UserPresence] | None" = None
     meta: "PaginationLinks | None" = None
 
 
-class ListTeamMembersOutput(DixaModel):
+class ListTeamMembersOutput(APIModel):
     data: "list[TeamMember] | None" = None
 
 
-class ListTeamsOutput(DixaModel):
+class ListTeamsOutput(APIModel):
     data: "list[Team1] | None" = None
 
 
-class Team1(DixaModel):
+class Team1(APIModel):
     """Team."""
 
     id: str
     name: str
 
 
-class TeamMember(DixaModel):
+class TeamMember(APIModel):
     id: str
     name: str | None = None
     email: str | None = None

@@ -5,7 +5,7 @@ from typing import ClassVar, Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import Template
@@ -47,7 +47,7 @@ class EmailAutoReply(TaggedModel):
     subject: str | None = None
 
 
-class ListTemplatesOutput(DixaModel):
+class ListTemplatesOutput(APIModel):
     data: "list[Template] | None" = None
     meta: "PaginationLinks | None" = None
 
@@ -74,7 +74,7 @@ class QuickResponse(TaggedModel):
     subject: str | None = None
 
 
-class Translation(DixaModel):
+class Translation(APIModel):
     locale: str
     content: str
     is_deactivated: bool = Field(

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import (
@@ -143,7 +143,7 @@ class CombinedFilters(TaggedModel):
     conditions: "list[Condition1]"
 
 
-class CreateWebhookSubscriptionInput(DixaModel):
+class CreateWebhookSubscriptionInput(APIModel):
     name: str
     events: list[Events] | None = None
     url: str
@@ -155,7 +155,7 @@ class CreateWebhookSubscriptionInput(DixaModel):
     filters: "MapWebhookEventTypeFilters | None" = None
 
 
-class CreateWebhookSubscriptionOutput(DixaModel):
+class CreateWebhookSubscriptionOutput(APIModel):
     data: "WebhookSubscription"
 
 
@@ -174,29 +174,29 @@ class DeliveryDetail(TaggedModel):
     response_text: str = Field(validation_alias="responseText", serialization_alias="responseText")
 
 
-class EventDeliveryLog(DixaModel):
+class EventDeliveryLog(APIModel):
     delivery_detail: DeliveryDetail = Field(
         validation_alias="deliveryDetail", serialization_alias="deliveryDetail"
     )
     payload: str
 
 
-class EventDeliveryStatus(DixaModel):
+class EventDeliveryStatus(APIModel):
     event: Event
     delivery_status: "DeliveryStatus" = Field(
         validation_alias="deliveryStatus", serialization_alias="deliveryStatus"
     )
 
 
-class GetWebhookEventDeliveryLogsOutput(DixaModel):
+class GetWebhookEventDeliveryLogsOutput(APIModel):
     data: list[EventDeliveryLog] | None = None
 
 
-class GetWebhookLastDeliveryStatusOutput(DixaModel):
+class GetWebhookLastDeliveryStatusOutput(APIModel):
     data: list[EventDeliveryStatus] | None = None
 
 
-class GetWebhookSubscriptionOutput(DixaModel):
+class GetWebhookSubscriptionOutput(APIModel):
     data: "WebhookSubscription"
 
 
@@ -226,7 +226,7 @@ class IsOneOf5(TaggedModel):
     values: list[str]
 
 
-class ListWebhookSubscriptionsEndpointOutput(DixaModel):
+class ListWebhookSubscriptionsEndpointOutput(APIModel):
     data: "list[WebhookSubscription] | None" = None
 
 
@@ -251,7 +251,7 @@ class NoRecentDelivery(TaggedModel):
     )
 
 
-class PatchWebhookSubscriptionInput(DixaModel):
+class PatchWebhookSubscriptionInput(APIModel):
     name: str | None = None
     events: list[Events] | None = None
     url: str | None = None
@@ -263,7 +263,7 @@ class PatchWebhookSubscriptionInput(DixaModel):
     filters: "MapWebhookEventTypeFilters | None" = None
 
 
-class PatchWebhookSubscriptionOutput(DixaModel):
+class PatchWebhookSubscriptionOutput(APIModel):
     data: "WebhookSubscription"
 
 
@@ -277,7 +277,7 @@ class TokenAuth(TaggedModel):
     value: str
 
 
-class WebhookSubscription(DixaModel):
+class WebhookSubscription(APIModel):
     id: UUID
     name: str
     subscribed_events: list[str] | None = Field(

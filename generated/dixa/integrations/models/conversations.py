@@ -3,7 +3,7 @@
 
 from typing import TYPE_CHECKING
 
-from dixa._runtime.models import DixaModel, OpenEnum
+from dixa._runtime.models import APIModel, OpenEnum
 
 if TYPE_CHECKING:
     from .aliases import ActivityLogAttributes, EmailString, StringId, Timestamp
@@ -82,7 +82,7 @@ class MessageDirection(OpenEnum):
     FACEBOOK_MESSENGER = "facebook_messenger"
 
 
-class ActivityLog(DixaModel):
+class ActivityLog(APIModel):
     id: "StringId"
     conversation_id: int
     activity_timestmap: "Timestamp | None" = None
@@ -91,11 +91,11 @@ class ActivityLog(DixaModel):
     attributes: "ActivityLogAttributes | None" = None
 
 
-class ActivityLogUser(DixaModel):
+class ActivityLogUser(APIModel):
     pass
 
 
-class AddHistoricalMessageBody(DixaModel):
+class AddHistoricalMessageBody(APIModel):
     """The message to insert."""
 
     channel: "Channel | None" = None
@@ -108,59 +108,59 @@ class AddHistoricalMessageBody(DixaModel):
     """A list of attachments."""
 
 
-class AddHistoricalMessageResponse201(DixaModel):
+class AddHistoricalMessageResponse201(APIModel):
     data: "Message"
 
 
-class AttachmentInput(DixaModel):
+class AttachmentInput(APIModel):
     url: str | None = None
 
 
-class ConversationAssignedAttribute(DixaModel):
+class ConversationAssignedAttribute(APIModel):
     pass
 
 
-class ConversationAutoReplySentAttribute(DixaModel):
+class ConversationAutoReplySentAttribute(APIModel):
     pass
 
 
-class ConversationClaimedAttribute(DixaModel):
+class ConversationClaimedAttribute(APIModel):
     pass
 
 
-class ConversationCreatedAttribute(DixaModel):
+class ConversationCreatedAttribute(APIModel):
     pass
 
 
-class ConversationLanguageUpdatedAttribute(DixaModel):
+class ConversationLanguageUpdatedAttribute(APIModel):
     pass
 
 
-class ConversationOfferedAttribute(DixaModel):
+class ConversationOfferedAttribute(APIModel):
     pass
 
 
-class ConversationRatedAttribute(DixaModel):
+class ConversationRatedAttribute(APIModel):
     pass
 
 
-class ConversationRatingOfferedAttribute(DixaModel):
+class ConversationRatingOfferedAttribute(APIModel):
     pass
 
 
-class ConversationRatingScheduledAttribute(DixaModel):
+class ConversationRatingScheduledAttribute(APIModel):
     pass
 
 
-class ConversationTransferredAttribute(DixaModel):
+class ConversationTransferredAttribute(APIModel):
     pass
 
 
-class ConversationUnassignedAttribute(DixaModel):
+class ConversationUnassignedAttribute(APIModel):
     pass
 
 
-class CreateCallbackConversationInput(DixaModel):
+class CreateCallbackConversationInput(APIModel):
     channel: CreateCallbackConversationInputChannel
     direction: "Direction"
     queue_id: "StringId"
@@ -170,36 +170,36 @@ class CreateCallbackConversationInput(DixaModel):
     """A list of tag names."""
 
 
-class CreateContactFormConversationInput(DixaModel):
+class CreateContactFormConversationInput(APIModel):
     pass
 
 
-class CreateConversationResponse201(DixaModel):
+class CreateConversationResponse201(APIModel):
     data: "Conversation"
 
 
-class GetConversationResponse200(DixaModel):
+class GetConversationResponse200(APIModel):
     data: "Conversation"
 
 
-class ListActivityLogResponse200(DixaModel):
+class ListActivityLogResponse200(APIModel):
     data: list[ActivityLog]
     paging: "Paging | None" = None
 
 
-class ListConversationActivityLogResponse200(DixaModel):
+class ListConversationActivityLogResponse200(APIModel):
     data: list[ActivityLog]
 
 
-class ListConversationMessagesResponse200(DixaModel):
+class ListConversationMessagesResponse200(APIModel):
     data: "list[Message]"
 
 
-class ListConversationNotesResponse200(DixaModel):
+class ListConversationNotesResponse200(APIModel):
     data: "list[Note]"
 
 
-class Message(DixaModel):
+class Message(APIModel):
     id: "StringId"
     created_at: "Timestamp"
     author_id: "StringId"
@@ -208,15 +208,15 @@ class Message(DixaModel):
     attributes: "MessageAttributes | None" = None
 
 
-class MessageAddedAttribute(DixaModel):
+class MessageAddedAttribute(APIModel):
     pass
 
 
-class MessageAttributes(DixaModel):
+class MessageAttributes(APIModel):
     pass
 
 
-class Note(DixaModel):
+class Note(APIModel):
     id: "StringId"
     created_at: "Timestamp"
     requester_id: "StringId | None" = None
@@ -224,13 +224,13 @@ class Note(DixaModel):
     """Text of the note"""
 
 
-class NoteAddedAttribute(DixaModel):
+class NoteAddedAttribute(APIModel):
     pass
 
 
-class TagAddedAttribute(DixaModel):
+class TagAddedAttribute(APIModel):
     pass
 
 
-class TagRemovedAttribute(DixaModel):
+class TagRemovedAttribute(APIModel):
     pass

@@ -3,7 +3,7 @@
 
 from typing import TYPE_CHECKING
 
-from dixa._runtime.models import DixaModel, OpenEnum
+from dixa._runtime.models import APIModel, OpenEnum
 
 if TYPE_CHECKING:
     from .aliases import StringId, Timestamp
@@ -48,7 +48,7 @@ class Status(OpenEnum):
     AWAITING_PENDING = "awaiting_pending"
 
 
-class Conversation(DixaModel):
+class Conversation(APIModel):
     id: int
     """The id of the conversation. May also be referred to as the csid."""
     created_at: "Timestamp"
@@ -64,21 +64,21 @@ class Conversation(DixaModel):
     assigned_at: "Timestamp | None" = None
 
 
-class ConversationAttributes(DixaModel):
+class ConversationAttributes(APIModel):
     pass
 
 
-class Paging(DixaModel):
+class Paging(APIModel):
     cursors: "PagingCursors | None" = None
     next_page: str | None = None
     prev_page: str | None = None
 
 
-class PagingCursors(DixaModel):
+class PagingCursors(APIModel):
     pass
 
 
-class ScheduleAnonymizationRequest(DixaModel):
+class ScheduleAnonymizationRequest(APIModel):
     entity_id: str
     entity_type: "AnonymizationType"
     force_anonymization: bool | None = None

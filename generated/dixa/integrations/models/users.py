@@ -3,7 +3,7 @@
 
 from typing import TYPE_CHECKING
 
-from dixa._runtime.models import DixaModel
+from dixa._runtime.models import APIModel
 
 if TYPE_CHECKING:
     from .aliases import PhoneNumberString
@@ -18,26 +18,26 @@ __all__ = [
 ]
 
 
-class CreateUserBody(DixaModel):
+class CreateUserBody(APIModel):
     name: str | None = None
     email: str | None = None
     phone_number: "PhoneNumberString | None" = None
 
 
-class CreateUserResponse201(DixaModel):
+class CreateUserResponse201(APIModel):
     data: "User | None" = None
 
 
-class ListUserRequestedConversationsResponse200(DixaModel):
+class ListUserRequestedConversationsResponse200(APIModel):
     data: "list[Conversation] | None" = None
 
 
-class ListUsersResponse200(DixaModel):
+class ListUsersResponse200(APIModel):
     data: "list[User]"
     paging: "Paging | None" = None
 
 
-class User(DixaModel):
+class User(APIModel):
     id: str
     email: str | None = None
     name: str | None = None

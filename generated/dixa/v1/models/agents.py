@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import BulkActionOutcomeBulkErrorAgent, BulkError
@@ -41,7 +41,7 @@ class UpdateAgentPresenceChannelInputChannel(OpenEnum):
     SPEAK = "Speak"
 
 
-class Agent(DixaModel):
+class Agent(APIModel):
     id: UUID
     email: str
     roles: list[str] | None = None
@@ -72,11 +72,11 @@ class Agent(DixaModel):
     )
 
 
-class AgentOutput(DixaModel):
+class AgentOutput(APIModel):
     data: Agent
 
 
-class AgentTeamsOutput(DixaModel):
+class AgentTeamsOutput(APIModel):
     data: "list[Team] | None" = None
 
 
@@ -106,7 +106,7 @@ class BulkActionSuccessBulkErrorAgent(TaggedModel):
     data: Agent
 
 
-class BulkPatchAgentInput(DixaModel):
+class BulkPatchAgentInput(APIModel):
     id: str
     last_name: str | None = Field(
         default=None, validation_alias="lastName", serialization_alias="lastName"
@@ -136,7 +136,7 @@ class BulkPatchAgentInput(DixaModel):
     )
 
 
-class BulkUpdateAgentInput(DixaModel):
+class BulkUpdateAgentInput(APIModel):
     id: str
     last_name: str | None = Field(
         default=None, validation_alias="lastName", serialization_alias="lastName"
@@ -164,11 +164,11 @@ class BulkUpdateAgentInput(DixaModel):
     )
 
 
-class BulkUpdateAgentOutput(DixaModel):
+class BulkUpdateAgentOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorAgent] | None" = None
 
 
-class CreateAgentInput(DixaModel):
+class CreateAgentInput(APIModel):
     email: str
     display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     last_name: str | None = Field(
@@ -196,20 +196,20 @@ class CreateAgentInput(DixaModel):
     )
 
 
-class CreateAgentsInput(DixaModel):
+class CreateAgentsInput(APIModel):
     data: list[CreateAgentInput] | None = None
 
 
-class CreateAgentsOutput(DixaModel):
+class CreateAgentsOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorAgent] | None" = None
 
 
-class ListAgentsOutput(DixaModel):
+class ListAgentsOutput(APIModel):
     data: list[Agent] | None = None
     meta: "PaginationLinks | None" = None
 
 
-class PatchAgentInput(DixaModel):
+class PatchAgentInput(APIModel):
     display_name: str | None = Field(
         default=None, validation_alias="displayName", serialization_alias="displayName"
     )
@@ -238,11 +238,11 @@ class PatchAgentInput(DixaModel):
     )
 
 
-class Team(DixaModel):
+class Team(APIModel):
     id: UUID
 
 
-class UpdateAgentInput(DixaModel):
+class UpdateAgentInput(APIModel):
     display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
     last_name: str | None = Field(
         default=None, validation_alias="lastName", serialization_alias="lastName"
@@ -269,10 +269,10 @@ class UpdateAgentInput(DixaModel):
     )
 
 
-class UpdateAgentPresenceChannelInput(DixaModel):
+class UpdateAgentPresenceChannelInput(APIModel):
     channel: UpdateAgentPresenceChannelInputChannel
     working: bool
 
 
-class UserPresenceOutput(DixaModel):
+class UserPresenceOutput(APIModel):
     data: "UserPresence"

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import AggregateValue, FieldType, PeriodFilter, PrimitiveField
@@ -88,7 +88,7 @@ class Value(OpenEnum):
     THIS_YEAR = "ThisYear"
 
 
-class AggregateMetadata(DixaModel):
+class AggregateMetadata(APIModel):
     measure: AggregateMetadataMeasure
     description: str | None = None
 
@@ -127,40 +127,40 @@ class DoubleField(TaggedModel):
     value: float
 
 
-class FieldModel(DixaModel):
+class FieldModel(APIModel):
     name: str
     field: "FieldType | None" = None
 
 
-class FieldMetadata(DixaModel):
+class FieldMetadata(APIModel):
     field: str
     description: str
     nullable: bool
 
 
-class Filter(DixaModel):
+class Filter(APIModel):
     attribute: str
     values: list[str] | None = None
 
 
-class FilterMetadata(DixaModel):
+class FilterMetadata(APIModel):
     filter_attribute: str = Field(
         validation_alias="filterAttribute", serialization_alias="filterAttribute"
     )
     description: str | None = None
 
 
-class FilterValue(DixaModel):
+class FilterValue(APIModel):
     value: str
     label: str | None = None
 
 
-class GetFilterValuesOutput(DixaModel):
+class GetFilterValuesOutput(APIModel):
     data: list[FilterValue] | None = None
     meta: "PaginationLinks | None" = None
 
 
-class GetMetricDataInput(DixaModel):
+class GetMetricDataInput(APIModel):
     id: str
     filters: list[Filter] | None = None
     timezone: str
@@ -170,19 +170,19 @@ class GetMetricDataInput(DixaModel):
     )
 
 
-class GetMetricDataOutput(DixaModel):
+class GetMetricDataOutput(APIModel):
     data: "MetricData"
 
 
-class GetMetricOutput(DixaModel):
+class GetMetricOutput(APIModel):
     data: "MetricMetadata"
 
 
-class GetMetricRecordOutput(DixaModel):
+class GetMetricRecordOutput(APIModel):
     data: "MetricRecordMetadata"
 
 
-class GetMetricRecordsDataInput(DixaModel):
+class GetMetricRecordsDataInput(APIModel):
     id: str
     filters: list[Filter] | None = None
     timezone: str
@@ -191,17 +191,17 @@ class GetMetricRecordsDataInput(DixaModel):
     )
 
 
-class GetMetricRecordsDataOutput(DixaModel):
+class GetMetricRecordsDataOutput(APIModel):
     data: "list[MetricRecord] | None" = None
     meta: "PaginationLinks | None" = None
 
 
-class GetMetricRecordsOutput(DixaModel):
+class GetMetricRecordsOutput(APIModel):
     data: "list[MetricRecordMetadata] | None" = None
     meta: "PaginationLinks | None" = None
 
 
-class GetMetricsOutput(DixaModel):
+class GetMetricsOutput(APIModel):
     data: "list[MetricMetadata] | None" = None
     meta: "PaginationLinks | None" = None
 
@@ -271,12 +271,12 @@ class LongField(TaggedModel):
     value: int
 
 
-class MetricData(DixaModel):
+class MetricData(APIModel):
     id: str
     aggregates: "list[AggregateValue] | None" = None
 
 
-class MetricMetadata(DixaModel):
+class MetricMetadata(APIModel):
     id: str
     description: str | None = None
     filters: list[FilterMetadata] | None = None
@@ -286,7 +286,7 @@ class MetricMetadata(DixaModel):
     )
 
 
-class MetricRecord(DixaModel):
+class MetricRecord(APIModel):
     primary_timestamp_field: "TimestampField" = Field(
         validation_alias="primaryTimestampField", serialization_alias="primaryTimestampField"
     )
@@ -296,7 +296,7 @@ class MetricRecord(DixaModel):
     )
 
 
-class MetricRecordMetadata(DixaModel):
+class MetricRecordMetadata(APIModel):
     id: str
     description: str
     filters: list[FilterMetadata] | None = None

@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel
+from dixa._runtime.models import APIModel, DateTime
 
 __all__ = [
     "BusinessHoursSchedule",
@@ -14,16 +14,16 @@ __all__ = [
 ]
 
 
-class BusinessHoursSchedule(DixaModel):
+class BusinessHoursSchedule(APIModel):
     name: str
     id: str
 
 
-class GetBusinessOpenStatusOutput(DixaModel):
+class GetBusinessOpenStatusOutput(APIModel):
     data: "GetBusinessOpenStatusResult"
 
 
-class GetBusinessOpenStatusResult(DixaModel):
+class GetBusinessOpenStatusResult(APIModel):
     is_open: bool = Field(validation_alias="isOpen", serialization_alias="isOpen")
     timestamp: DateTime
     opens_at: DateTime | None = Field(
@@ -34,9 +34,9 @@ class GetBusinessOpenStatusResult(DixaModel):
     )
 
 
-class ListBusinessHoursSchedulesOutput(DixaModel):
+class ListBusinessHoursSchedulesOutput(APIModel):
     data: "ListBusinessHoursSchedulesResult"
 
 
-class ListBusinessHoursSchedulesResult(DixaModel):
+class ListBusinessHoursSchedulesResult(APIModel):
     schedules: list[BusinessHoursSchedule] | None = None

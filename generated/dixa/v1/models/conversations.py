@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import (
@@ -240,7 +240,7 @@ class RequesterConnectionStatus(OpenEnum):
     DISCONNECTED = "Disconnected"
 
 
-class ActivityLogEntry(DixaModel):
+class ActivityLogEntry(APIModel):
     id: UUID
     type: ActivityLogEntryType = Field(validation_alias="_type", serialization_alias="_type")
     author: "ActivityLogUser | None" = None
@@ -256,7 +256,7 @@ class ActivityLogEntry(DixaModel):
     )
 
 
-class ActivityLogUser(DixaModel):
+class ActivityLogUser(APIModel):
     id: str
     name: str | None = None
     email: str | None = None
@@ -301,15 +301,15 @@ class BulkActionSuccessErrorResponseInternalNoteData(TaggedModel):
     data: "InternalNoteData"
 
 
-class BulkCreateInternalNoteInput(DixaModel):
+class BulkCreateInternalNoteInput(APIModel):
     data: "list[CreateInternalNoteInput] | None" = None
 
 
-class BulkCreateNoteOutput(DixaModel):
+class BulkCreateNoteOutput(APIModel):
     data: "list[BulkActionOutcomeErrorResponseInternalNoteData] | None" = None
 
 
-class BulkTagConversationInput(DixaModel):
+class BulkTagConversationInput(APIModel):
     data: "list[TagConversationInput] | None" = None
 
 
@@ -371,23 +371,23 @@ class ChatAttributes(TaggedModel):
     is_automated: bool = Field(validation_alias="isAutomated", serialization_alias="isAutomated")
 
 
-class Checksum(DixaModel):
+class Checksum(APIModel):
     algorithm: str
     hex: str
 
 
-class ClaimConversationInput(DixaModel):
+class ClaimConversationInput(APIModel):
     force: bool | None = None
     agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
 
 
-class CloseConversationInput(DixaModel):
+class CloseConversationInput(APIModel):
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
 
 
-class Closing(DixaModel):
+class Closing(APIModel):
     closed_at: DateTime = Field(validation_alias="closedAt", serialization_alias="closedAt")
     closed_by: UUID = Field(validation_alias="closedBy", serialization_alias="closedBy")
 
@@ -524,7 +524,7 @@ class ConversationEndUserReplacedAttribute(TaggedModel):
     new_user: ActivityLogUser = Field(validation_alias="newUser", serialization_alias="newUser")
 
 
-class ConversationFlow(DixaModel):
+class ConversationFlow(APIModel):
     id: UUID
     name: str
     channel: "ChannelEnum"
@@ -627,11 +627,11 @@ class ConversationReservedAttribute(TaggedModel):
     valid_until: str = Field(validation_alias="validUntil", serialization_alias="validUntil")
 
 
-class ConversationResponse(DixaModel):
+class ConversationResponse(APIModel):
     id: int
 
 
-class ConversationTagsOutput(DixaModel):
+class ConversationTagsOutput(APIModel):
     data: "list[TagModel] | None" = None
 
 
@@ -671,11 +671,11 @@ class ConversationUnassignedAttribute(TaggedModel):
     agent: ActivityLogUser
 
 
-class CreateConversationOutput(DixaModel):
+class CreateConversationOutput(APIModel):
     data: ConversationResponse
 
 
-class CreateInternalNoteInput(DixaModel):
+class CreateInternalNoteInput(APIModel):
     agent_id: UUID | None = Field(
         default=None, validation_alias="agentId", serialization_alias="agentId"
     )
@@ -685,11 +685,11 @@ class CreateInternalNoteInput(DixaModel):
     )
 
 
-class CreateMessageOutput(DixaModel):
+class CreateMessageOutput(APIModel):
     data: "CreateMessageOutputData"
 
 
-class CreateMessageOutputData(DixaModel):
+class CreateMessageOutputData(APIModel):
     content: "Content | None" = None
     direction: "DirectionEnum"
     author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
@@ -704,7 +704,7 @@ class CreateMessageOutputData(DixaModel):
     )
 
 
-class CreateNoteOutput(DixaModel):
+class CreateNoteOutput(APIModel):
     data: "InternalNoteData"
 
 
@@ -756,7 +756,7 @@ class EmailAttributes(TaggedModel):
     )
 
 
-class EmailContact(DixaModel):
+class EmailContact(APIModel):
     email: str
     name: str | None = None
 
@@ -776,14 +776,14 @@ class FacebookMessengerAttributes(TaggedModel):
     attachments: "list[File] | None" = None
 
 
-class File(DixaModel):
+class File(APIModel):
     url: str
     pretty_name: str | None = Field(
         default=None, validation_alias="prettyName", serialization_alias="prettyName"
     )
 
 
-class FileMeta(DixaModel):
+class FileMeta(APIModel):
     url: str
     name: str
     media_type: "MimeType" = Field(validation_alias="mediaType", serialization_alias="mediaType")
@@ -791,14 +791,14 @@ class FileMeta(DixaModel):
     checksum: Checksum
 
 
-class FollowupConversationInput(DixaModel):
+class FollowupConversationInput(APIModel):
     timestamp: DateTime
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
 
 
-class FormSubmission(DixaModel):
+class FormSubmission(APIModel):
     values: "MapFormAttributeValue"
 
 
@@ -847,11 +847,11 @@ class GenericConversationImport(TaggedModel):
     attributes: Any = None
 
 
-class GetActivityLogOutput(DixaModel):
+class GetActivityLogOutput(APIModel):
     data: list[ActivityLogEntry] | None = None
 
 
-class GetConversationOutput(DixaModel):
+class GetConversationOutput(APIModel):
     data: "Conversation"
 
 
@@ -865,11 +865,11 @@ class Html(TaggedModel):
     value: str
 
 
-class ImportConversationOutput(DixaModel):
+class ImportConversationOutput(APIModel):
     data: "ImportConversationResponse"
 
 
-class ImportConversationResponse(DixaModel):
+class ImportConversationResponse(APIModel):
     id: int
     partial_errors: "list[PartialError] | None" = Field(
         default=None, validation_alias="partialErrors", serialization_alias="partialErrors"
@@ -909,7 +909,7 @@ class InboundImport(TaggedModel):
     attributes: Any = None
 
 
-class InternalNoteData(DixaModel):
+class InternalNoteData(APIModel):
     id: str | None = None
     author_id: str | None = Field(
         default=None, validation_alias="authorId", serialization_alias="authorId"
@@ -921,29 +921,29 @@ class InternalNoteData(DixaModel):
     message: str | None = None
 
 
-class LinkConversationInput(DixaModel):
+class LinkConversationInput(APIModel):
     parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
     link_type: LinkType = Field(validation_alias="linkType", serialization_alias="linkType")
 
 
-class ListActivityLogOutput(DixaModel):
+class ListActivityLogOutput(APIModel):
     data: list[ActivityLogEntry] | None = None
     meta: "PaginationLinks | None" = None
 
 
-class ListFlowsOutput(DixaModel):
+class ListFlowsOutput(APIModel):
     data: list[ConversationFlow] | None = None
 
 
-class ListInternalNotesOutput(DixaModel):
+class ListInternalNotesOutput(APIModel):
     data: list[InternalNoteData] | None = None
 
 
-class ListLinkedConversationsOutput(DixaModel):
+class ListLinkedConversationsOutput(APIModel):
     data: "list[Conversation] | None" = None
 
 
-class ListMessagesOutput(DixaModel):
+class ListMessagesOutput(APIModel):
     data: "list[Message] | None" = None
 
 
@@ -957,7 +957,7 @@ class Markdown(TaggedModel):
     value: str
 
 
-class Message(DixaModel):
+class Message(APIModel):
     id: UUID
     author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
     external_id: str | None = Field(
@@ -1067,11 +1067,11 @@ class OutboundImport(TaggedModel):
     attributes: Any = None
 
 
-class PartialError(DixaModel):
+class PartialError(APIModel):
     message: str
 
 
-class PatchConversationCustomAttributesOutput(DixaModel):
+class PatchConversationCustomAttributesOutput(APIModel):
     data: "list[CustomAttribute] | None" = None
 
 
@@ -1098,7 +1098,7 @@ class Regular(TaggedModel):
     content: "Content"
 
 
-class ReopenConversationInput(DixaModel):
+class ReopenConversationInput(APIModel):
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -1153,7 +1153,7 @@ class TagAddedAttribute(TaggedModel):
     tag: str
 
 
-class TagConversationInput(DixaModel):
+class TagConversationInput(APIModel):
     name: str
 
 
@@ -1202,7 +1202,7 @@ class TooLarge(TaggedModel):
     file: File
 
 
-class TransferConversationInput(DixaModel):
+class TransferConversationInput(APIModel):
     user_id: UUID | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )

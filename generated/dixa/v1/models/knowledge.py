@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel
+from dixa._runtime.models import APIModel, DateTime
 
 __all__ = [
     "Article",
@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-class Article(DixaModel):
+class Article(APIModel):
     id: str
     is_default_location: bool | None = Field(
         default=None, validation_alias="isDefaultLocation", serialization_alias="isDefaultLocation"
@@ -57,12 +57,12 @@ class Article(DixaModel):
     )
 
 
-class ArticleContent(DixaModel):
+class ArticleContent(APIModel):
     html: str
     plaintext: str
 
 
-class ArticleTranslation(DixaModel):
+class ArticleTranslation(APIModel):
     language: str
     title: str
     is_indexed_version: bool = Field(
@@ -82,13 +82,13 @@ class ArticleTranslation(DixaModel):
     )
 
 
-class AvailableAt(DixaModel):
+class AvailableAt(APIModel):
     help_center_links: "list[HelpCenterLink] | None" = Field(
         default=None, validation_alias="helpCenterLinks", serialization_alias="helpCenterLinks"
     )
 
 
-class CreateKnowledgeArticleInput(DixaModel):
+class CreateKnowledgeArticleInput(APIModel):
     translations: "list[TranslationInput] | None" = None
     parent_id: str | None = Field(
         default=None, validation_alias="parentId", serialization_alias="parentId"
@@ -99,21 +99,21 @@ class CreateKnowledgeArticleInput(DixaModel):
     )
 
 
-class CreateKnowledgeArticleOutput(DixaModel):
+class CreateKnowledgeArticleOutput(APIModel):
     data: Article
 
 
-class GetKnowledgeArticleOutput(DixaModel):
+class GetKnowledgeArticleOutput(APIModel):
     data: Article
 
 
-class HelpCenterLink(DixaModel):
+class HelpCenterLink(APIModel):
     id: str
     name: str
     url: str
 
 
-class InheritedRestriction(DixaModel):
+class InheritedRestriction(APIModel):
     from_collection: str | None = Field(
         default=None, validation_alias="fromCollection", serialization_alias="fromCollection"
     )
@@ -122,7 +122,7 @@ class InheritedRestriction(DixaModel):
     )
 
 
-class Restrictions(DixaModel):
+class Restrictions(APIModel):
     is_restricted: bool = Field(validation_alias="isRestricted", serialization_alias="isRestricted")
     inherited_restrictions: list[InheritedRestriction] | None = Field(
         default=None,
@@ -131,25 +131,25 @@ class Restrictions(DixaModel):
     )
 
 
-class TagsUpdateInput(DixaModel):
+class TagsUpdateInput(APIModel):
     add: list[str] | None = None
     remove: list[str] | None = None
 
 
-class Translation1(DixaModel):
+class Translation1(APIModel):
     """Translation."""
 
     draft: ArticleTranslation
     published: ArticleTranslation | None = None
 
 
-class TranslationInput(DixaModel):
+class TranslationInput(APIModel):
     language_id: str = Field(validation_alias="languageId", serialization_alias="languageId")
     title: str
     content: str | None = None
 
 
-class UpdateKnowledgeArticleInput(DixaModel):
+class UpdateKnowledgeArticleInput(APIModel):
     owned_by: str | None = Field(
         default=None, validation_alias="ownedBy", serialization_alias="ownedBy"
     )
@@ -159,5 +159,5 @@ class UpdateKnowledgeArticleInput(DixaModel):
     )
 
 
-class UpdateKnowledgeArticleOutput(DixaModel):
+class UpdateKnowledgeArticleOutput(APIModel):
     data: Article

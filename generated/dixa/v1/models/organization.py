@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from dixa._runtime.models import DixaModel, OpenEnum
+from dixa._runtime.models import APIModel, OpenEnum
 
 __all__ = ["GetOrganizationOutput", "OrganizationDetails", "Status"]
 
@@ -13,11 +13,11 @@ class Status(OpenEnum):
     SUSPENDED = "Suspended"
 
 
-class GetOrganizationOutput(DixaModel):
+class GetOrganizationOutput(APIModel):
     data: "OrganizationDetails"
 
 
-class OrganizationDetails(DixaModel):
+class OrganizationDetails(APIModel):
     id: str
     name: str
     subdomain: str

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import (
@@ -105,17 +105,17 @@ class BulkActionSuccessBulkErrorUUID(TaggedModel):
     data: UUID
 
 
-class BulkQueueEndpointInput(DixaModel):
+class BulkQueueEndpointInput(APIModel):
     agent_ids: list[UUID] | None = Field(
         default=None, validation_alias="agentIds", serialization_alias="agentIds"
     )
 
 
-class BulkQueueEndpointOutput(DixaModel):
+class BulkQueueEndpointOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorUUID] | None" = None
 
 
-class CreateOrUpdateQueueRequest(DixaModel):
+class CreateOrUpdateQueueRequest(APIModel):
     name: str
     call_functionality: bool = Field(
         validation_alias="callFunctionality", serialization_alias="callFunctionality"
@@ -154,11 +154,11 @@ class CreateOrUpdateQueueRequest(DixaModel):
     )
 
 
-class CreateQueueInput(DixaModel):
+class CreateQueueInput(APIModel):
     request: CreateOrUpdateQueueRequest
 
 
-class CreateQueueOutput(DixaModel):
+class CreateQueueOutput(APIModel):
     data: "Queue1"
 
 
@@ -188,15 +188,15 @@ class GenericChannel(TaggedModel):
     )
 
 
-class GetQueueByIdOutput(DixaModel):
+class GetQueueByIdOutput(APIModel):
     data: "Queue1"
 
 
-class ListQueuesOutput(DixaModel):
+class ListQueuesOutput(APIModel):
     data: "list[Queue1] | None" = None
 
 
-class Queue1(DixaModel):
+class Queue1(APIModel):
     """Queue."""
 
     id: str
@@ -261,20 +261,20 @@ class Queue1(DixaModel):
     )
 
 
-class QueueAvailabilityOutput(DixaModel):
+class QueueAvailabilityOutput(APIModel):
     data: "list[ChannelAvailabilityOutcome] | None" = None
 
 
-class QueueMember(DixaModel):
+class QueueMember(APIModel):
     agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
     priority: int | None = None
 
 
-class QueueMembersOutput(DixaModel):
+class QueueMembersOutput(APIModel):
     data: list[QueueMember] | None = None
 
 
-class QueueUsages(DixaModel):
+class QueueUsages(APIModel):
     queue_id: str = Field(validation_alias="queueId", serialization_alias="queueId")
     usages: "MapConversationChannelSetString"
 

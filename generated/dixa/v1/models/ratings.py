@@ -5,7 +5,7 @@ from typing import ClassVar, Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import SubmittedRatingResult
@@ -30,7 +30,7 @@ class RatingType(OpenEnum):
     THUMBS_UP_OR_DOWN = "ThumbsUpOrDown"
 
 
-class CreateRatingOfferInput(DixaModel):
+class CreateRatingOfferInput(APIModel):
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -43,11 +43,11 @@ class CreateRatingOfferInput(DixaModel):
     )
 
 
-class CreateRatingOfferOutput(DixaModel):
+class CreateRatingOfferOutput(APIModel):
     data: "RatingOffer"
 
 
-class CreateRatingResultInput(DixaModel):
+class CreateRatingResultInput(APIModel):
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )
@@ -61,7 +61,7 @@ class CreateRatingResultInput(DixaModel):
     )
 
 
-class CreateRatingResultOutput(DixaModel):
+class CreateRatingResultOutput(APIModel):
     data: "RatingResult"
 
 
@@ -85,7 +85,7 @@ class Nps(TaggedModel):
     value: int
 
 
-class RatingOffer(DixaModel):
+class RatingOffer(APIModel):
     id: str
     user_id: str = Field(validation_alias="userId", serialization_alias="userId")
     agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
@@ -95,7 +95,7 @@ class RatingOffer(DixaModel):
     )
 
 
-class RatingResult(DixaModel):
+class RatingResult(APIModel):
     rating_id: str = Field(validation_alias="ratingId", serialization_alias="ratingId")
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"

@@ -5,7 +5,7 @@ from typing import ClassVar, Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import (
@@ -212,7 +212,7 @@ class ClosedDate(TaggedModel):
     operator: "TimestampOperator"
 
 
-class Condition(DixaModel):
+class Condition(APIModel):
     field: "SearchField"
 
 
@@ -236,7 +236,7 @@ class ConversationId(TaggedModel):
     operator: "FieldHasSingleValueOperator"
 
 
-class ConversationSearchWithFiltersHit(DixaModel):
+class ConversationSearchWithFiltersHit(APIModel):
     id: int
     highlights: "MapVectorString"
 
@@ -304,7 +304,7 @@ class ExcludesOne(TaggedModel):
     values: list[str] | None = None
 
 
-class Filters(DixaModel):
+class Filters(APIModel):
     strategy: Strategy
     conditions: list[Condition] | None = None
 
@@ -496,7 +496,7 @@ class LongerThanOrEqualTo(TaggedModel):
     duration: int
 
 
-class Query(DixaModel):
+class Query(APIModel):
     value: str
     exact_match: bool | None = Field(
         default=None, validation_alias="exactMatch", serialization_alias="exactMatch"
@@ -513,12 +513,12 @@ class QueueId(TaggedModel):
     operator: "FieldCanHaveSingleValueOrBeEmptyOperator"
 
 
-class SearchConversationsWithFiltersOutput(DixaModel):
+class SearchConversationsWithFiltersOutput(APIModel):
     data: list[ConversationSearchWithFiltersHit] | None = None
     meta: "PaginationLinks | None" = None
 
 
-class SearchParametersInput(DixaModel):
+class SearchParametersInput(APIModel):
     query: Query | None = None
     filters: Filters | None = None
 

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import DateTime, DixaModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import ConversationLink, CustomAttributeValue
@@ -163,7 +163,7 @@ class Type(OpenEnum):
     USER = "User"
 
 
-class AnonymizationRequestStatus(DixaModel):
+class AnonymizationRequestStatus(APIModel):
     id: UUID
     type: Type = Field(validation_alias="_type", serialization_alias="_type")
     entity_type: DeprecatedAnonymizationType = Field(
@@ -181,7 +181,7 @@ class AnonymizationRequestStatus(DixaModel):
     )
 
 
-class AnonymizeEntityInput(DixaModel):
+class AnonymizeEntityInput(APIModel):
     type: Type | None = Field(default=None, validation_alias="_type", serialization_alias="_type")
     entity_id: str = Field(validation_alias="entityId", serialization_alias="entityId")
     entity_type: DeprecatedAnonymizationType | None = Field(
@@ -194,7 +194,7 @@ class AnonymizeEntityInput(DixaModel):
     )
 
 
-class AnonymizeEntityOutput(DixaModel):
+class AnonymizeEntityOutput(APIModel):
     data: AnonymizationRequestStatus
 
 
@@ -226,21 +226,21 @@ class AnonymizedConversation(TaggedModel):
     )
 
 
-class Assignment(DixaModel):
+class Assignment(APIModel):
     agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
     assigned_at: DateTime = Field(validation_alias="assignedAt", serialization_alias="assignedAt")
 
 
-class BadRequest(DixaModel):
+class BadRequest(APIModel):
     message: str
 
 
-class BasicAuth(DixaModel):
+class BasicAuth(APIModel):
     password: str
     username: str
 
 
-class BrowserInfo(DixaModel):
+class BrowserInfo(APIModel):
     name: str
     version: str | None = None
     ip_address: str | None = Field(
@@ -287,7 +287,7 @@ class ChatConversation(TaggedModel):
     )
 
 
-class Conflict(DixaModel):
+class Conflict(APIModel):
     message: str
 
 
@@ -332,67 +332,67 @@ class ContactFormConversation(TaggedModel):
     )
 
 
-class ConversationAnonymizationType(DixaModel):
+class ConversationAnonymizationType(APIModel):
     pass
 
 
-class ConversationAssignedActivityType(DixaModel):
+class ConversationAssignedActivityType(APIModel):
     pass
 
 
-class ConversationAutoreplySentActivityType(DixaModel):
+class ConversationAutoreplySentActivityType(APIModel):
     pass
 
 
-class ConversationClaimedActivityType(DixaModel):
+class ConversationClaimedActivityType(APIModel):
     pass
 
 
-class ConversationClosedActivityType(DixaModel):
+class ConversationClosedActivityType(APIModel):
     pass
 
 
-class ConversationCreatedByAgentActivityType(DixaModel):
+class ConversationCreatedByAgentActivityType(APIModel):
     pass
 
 
-class ConversationCreatedByCustomerActivityType(DixaModel):
+class ConversationCreatedByCustomerActivityType(APIModel):
     pass
 
 
-class ConversationEndUserReplacedActivityType(DixaModel):
+class ConversationEndUserReplacedActivityType(APIModel):
     pass
 
 
-class ConversationLanguageUpdatedActivityType(DixaModel):
+class ConversationLanguageUpdatedActivityType(APIModel):
     pass
 
 
-class ConversationOfferAcceptedActivityType(DixaModel):
+class ConversationOfferAcceptedActivityType(APIModel):
     pass
 
 
-class ConversationOfferRejectedActivityType(DixaModel):
+class ConversationOfferRejectedActivityType(APIModel):
     pass
 
 
-class ConversationOfferTimeoutActivityType(DixaModel):
+class ConversationOfferTimeoutActivityType(APIModel):
     pass
 
 
-class ConversationOfferedActivityType(DixaModel):
+class ConversationOfferedActivityType(APIModel):
     pass
 
 
-class ConversationPendingActivityType(DixaModel):
+class ConversationPendingActivityType(APIModel):
     pass
 
 
-class ConversationRatedActivityType(DixaModel):
+class ConversationRatedActivityType(APIModel):
     pass
 
 
-class ConversationRating(DixaModel):
+class ConversationRating(APIModel):
     id: str | None = None
     rating_score: int | None = Field(
         default=None, validation_alias="ratingScore", serialization_alias="ratingScore"
@@ -421,43 +421,43 @@ class ConversationRating(DixaModel):
     timestamps: dict[str, str] | None = None
 
 
-class ConversationRatingCancelledActivityType(DixaModel):
+class ConversationRatingCancelledActivityType(APIModel):
     pass
 
 
-class ConversationRatingOfferedActivityType(DixaModel):
+class ConversationRatingOfferedActivityType(APIModel):
     pass
 
 
-class ConversationRatingScheduledActivityType(DixaModel):
+class ConversationRatingScheduledActivityType(APIModel):
     pass
 
 
-class ConversationRatingUnscheduledActivityType(DixaModel):
+class ConversationRatingUnscheduledActivityType(APIModel):
     pass
 
 
-class ConversationReopenedActivityType(DixaModel):
+class ConversationReopenedActivityType(APIModel):
     pass
 
 
-class ConversationReservedType(DixaModel):
+class ConversationReservedType(APIModel):
     pass
 
 
-class ConversationTranscriptionEndedActivityType(DixaModel):
+class ConversationTranscriptionEndedActivityType(APIModel):
     pass
 
 
-class ConversationTranscriptionStartedActivityType(DixaModel):
+class ConversationTranscriptionStartedActivityType(APIModel):
     pass
 
 
-class ConversationUnassignedActivityType(DixaModel):
+class ConversationUnassignedActivityType(APIModel):
     pass
 
 
-class CustomAttribute(DixaModel):
+class CustomAttribute(APIModel):
     id: UUID
     name: str
     identifier: str
@@ -576,15 +576,15 @@ class FollowUp(TaggedModel):
     parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
 
 
-class FollowupAddedActivityType(DixaModel):
+class FollowupAddedActivityType(APIModel):
     pass
 
 
-class FollowupExpiredActivityType(DixaModel):
+class FollowupExpiredActivityType(APIModel):
     pass
 
 
-class FollowupRemovedActivityType(DixaModel):
+class FollowupRemovedActivityType(APIModel):
     pass
 
 
@@ -650,19 +650,19 @@ class Integrity(TaggedModel):
     message: str
 
 
-class ListConversationRatingsOutput(DixaModel):
+class ListConversationRatingsOutput(APIModel):
     data: list[ConversationRating] | None = None
 
 
-class MessageAddedByAgentActivityType(DixaModel):
+class MessageAddedByAgentActivityType(APIModel):
     pass
 
 
-class MessageAddedByCustomerActivityType(DixaModel):
+class MessageAddedByCustomerActivityType(APIModel):
     pass
 
 
-class MessageAnonymizationType(DixaModel):
+class MessageAnonymizationType(APIModel):
     pass
 
 
@@ -702,7 +702,7 @@ class MessengerConversation(TaggedModel):
     )
 
 
-class NotFound(DixaModel):
+class NotFound(APIModel):
     message: str
 
 
@@ -719,11 +719,11 @@ class NotFound1(TaggedModel):
     message: str | None = None
 
 
-class NoteAddedActivityType(DixaModel):
+class NoteAddedActivityType(APIModel):
     pass
 
 
-class PaginationLinks(DixaModel):
+class PaginationLinks(APIModel):
     previous: str | None = None
     next: str | None = None
 
@@ -760,14 +760,14 @@ class PstnPhoneConversation(TaggedModel):
     )
 
 
-class Queue(DixaModel):
+class Queue(APIModel):
     id: UUID
     queued_at: DateTime | None = Field(
         default=None, validation_alias="queuedAt", serialization_alias="queuedAt"
     )
 
 
-class ServerError(DixaModel):
+class ServerError(APIModel):
     message: str
 
 
@@ -819,30 +819,30 @@ class SmsConversation(TaggedModel):
     )
 
 
-class TagModel(DixaModel):
+class TagModel(APIModel):
     id: UUID
     name: str
     color: str | None = None
     state: TagState
 
 
-class TagAddedActivityType(DixaModel):
+class TagAddedActivityType(APIModel):
     pass
 
 
-class TagRemovedActivityType(DixaModel):
+class TagRemovedActivityType(APIModel):
     pass
 
 
-class TransferFailedActivityType(DixaModel):
+class TransferFailedActivityType(APIModel):
     pass
 
 
-class TransferInitiatedActivityType(DixaModel):
+class TransferInitiatedActivityType(APIModel):
     pass
 
 
-class TransferSuccessfulActivityType(DixaModel):
+class TransferSuccessfulActivityType(APIModel):
     pass
 
 
@@ -889,23 +889,23 @@ class TwitterConversation(TaggedModel):
     )
 
 
-class Unauthorized(DixaModel):
+class Unauthorized(APIModel):
     message: str
 
 
-class UnknownActivityType(DixaModel):
+class UnknownActivityType(APIModel):
     pass
 
 
-class UnknownAnonymizationType(DixaModel):
+class UnknownAnonymizationType(APIModel):
     pass
 
 
-class UserAnonymizationType(DixaModel):
+class UserAnonymizationType(APIModel):
     pass
 
 
-class UserPresence(DixaModel):
+class UserPresence(APIModel):
     user_id: str | None = Field(
         default=None, validation_alias="userId", serialization_alias="userId"
     )

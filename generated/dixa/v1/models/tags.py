@@ -3,7 +3,7 @@
 
 from typing import TYPE_CHECKING
 
-from dixa._runtime.models import DixaModel
+from dixa._runtime.models import APIModel
 
 if TYPE_CHECKING:
     from .shared import TagModel
@@ -11,18 +11,18 @@ if TYPE_CHECKING:
 __all__ = ["CreateTagInput", "CreateTagOutput", "GetTagOutput", "ListTagsOutput"]
 
 
-class CreateTagInput(DixaModel):
+class CreateTagInput(APIModel):
     name: str
     color: str | None = None
 
 
-class CreateTagOutput(DixaModel):
+class CreateTagOutput(APIModel):
     data: "TagModel"
 
 
-class GetTagOutput(DixaModel):
+class GetTagOutput(APIModel):
     data: "TagModel"
 
 
-class ListTagsOutput(DixaModel):
+class ListTagsOutput(APIModel):
     data: "list[TagModel] | None" = None

@@ -3,7 +3,7 @@
 
 from typing import TYPE_CHECKING
 
-from pkg._runtime.models import DateTime, DixaModel
+from pkg._runtime.models import APIModel, DateTime
 
 if TYPE_CHECKING:
     from .dogs import Dog
@@ -21,12 +21,12 @@ __all__ = [
 ]
 
 
-class Pet(DixaModel):
+class Pet(APIModel):
     name: str
     tag: str | None = None
 
 
-class FromAlias(DixaModel):
+class FromAlias(APIModel):
     """Its parent is an alias, not a class of its own (merged)."""
 
     name: str
@@ -34,7 +34,7 @@ class FromAlias(DixaModel):
     note: str | None = None
 
 
-class FromUnion(DixaModel):
+class FromUnion(APIModel):
     """Its parent is a union (merged; the union's fields become optional)."""
 
     kind: str | None = None
@@ -44,7 +44,7 @@ class FromUnion(DixaModel):
     zoo: str | None = None
 
 
-class LoopPart(DixaModel):
+class LoopPart(APIModel):
     value: str | None = None
 
 
@@ -54,7 +54,7 @@ class Loop(LoopPart):
     next: "Loop | None" = None
 
 
-class Owner(DixaModel):
+class Owner(APIModel):
     """Two $refs are merged, with no single parent."""
 
     name: str
@@ -63,7 +63,7 @@ class Owner(DixaModel):
     pets: "list[Dog] | None" = None
 
 
-class Parrot(DixaModel):
+class Parrot(APIModel):
     """Its parent Bird is a tagged variant, whose tag it must not inherit (merged)."""
 
     kind: str
@@ -72,12 +72,12 @@ class Parrot(DixaModel):
     talks: bool | None = None
 
 
-class Retyped(DixaModel):
+class Retyped(APIModel):
     """Changes the type of an inherited field, so it cannot be a subclass (merged)."""
 
     name: int
     tag: str | None = None
 
 
-class Timestamps(DixaModel):
+class Timestamps(APIModel):
     created: DateTime | None = None

@@ -5,12 +5,12 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from pkg._runtime.models import DixaModel, TaggedModel
+from pkg._runtime.models import APIModel, TaggedModel
 
 __all__ = ["Animal", "Bird", "Fish"]
 
 
-class Animal(DixaModel):
+class Animal(APIModel):
     kind: str
     legs: int | None = None
 

@@ -5,7 +5,7 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from pkg._runtime.models import DixaModel, TaggedModel
+from pkg._runtime.models import APIModel, TaggedModel
 
 __all__ = ["Bird", "Cat", "Dog", "Fish", "ShapeOption2"]
 
@@ -46,5 +46,5 @@ class Fish(TaggedModel):
     fins: int | None = None
 
 
-class ShapeOption2(DixaModel):
+class ShapeOption2(APIModel):
     radius: float

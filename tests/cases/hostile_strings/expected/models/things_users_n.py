@@ -3,7 +3,7 @@
 
 from pydantic import Field
 
-from pkg._runtime.models import DixaModel, OpenEnum
+from pkg._runtime.models import APIModel, OpenEnum
 
 __all__ = ["Def", "Thing"]
 
@@ -14,7 +14,7 @@ class Def(OpenEnum):
     A_NB = "a\\nb"
 
 
-class Thing(DixaModel):
+class Thing(APIModel):
     """Thing \"\"\" title. A description ending in a backslash \\"""
 
     na_me: str = Field(validation_alias='na"me', serialization_alias='na"me')

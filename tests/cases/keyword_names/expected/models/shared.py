@@ -5,7 +5,7 @@ from datetime import date
 
 from pydantic import Field
 
-from pkg._runtime.models import DixaModel, OpenEnum
+from pkg._runtime.models import APIModel, OpenEnum
 
 __all__ = ["Class", "FieldModel", "NoneModel"]
 
@@ -20,11 +20,11 @@ class NoneModel(OpenEnum):
     A_B_2 = "A B"
 
 
-class FieldModel(DixaModel):
+class FieldModel(APIModel):
     self: str | None = None
 
 
-class Class(DixaModel):
+class Class(APIModel):
     from_: str | None = Field(default=None, validation_alias="from", serialization_alias="from")
     import_: int | None = Field(
         default=None, validation_alias="import", serialization_alias="import"

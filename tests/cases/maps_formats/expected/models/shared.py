@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from pkg._runtime.models import DateTime, DixaModel, OpenEnum, OpenIntEnum
+from pkg._runtime.models import APIModel, DateTime, OpenEnum, OpenIntEnum
 
 __all__ = [
     "Account",
@@ -42,7 +42,7 @@ class Status(OpenEnum):
     CLOSED = "closed"
 
 
-class Account(DixaModel):
+class Account(APIModel):
     id: str | None = None
     """Read-only: set by the server."""
     password: str | None = None
@@ -61,11 +61,11 @@ class Account(DixaModel):
     """Deprecated. Use role."""
 
 
-class AccountOptions(DixaModel):
+class AccountOptions(APIModel):
     pass
 
 
-class Formats(DixaModel):
+class Formats(APIModel):
     day: date | None = None
     at: DateTime | None = None
     id: UUID | None = None
@@ -78,15 +78,15 @@ class Formats(DixaModel):
     code: str | None = None
 
 
-class NestedValue(DixaModel):
+class NestedValue(APIModel):
     score: float | None = None
 
 
-class OldThing(DixaModel):
+class OldThing(APIModel):
     """Deprecated."""
 
     x: str | None = None
 
 
-class WithExtras(DixaModel):
+class WithExtras(APIModel):
     id: str | None = None

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from pkg._runtime.models import DixaModel, TaggedModel
+from pkg._runtime.models import APIModel, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import BulkError
@@ -46,7 +46,7 @@ class BulkActionSuccessBulkErrorUUID(TaggedModel):
     data: UUID
 
 
-class NotFound(DixaModel):
+class NotFound(APIModel):
     message: str
 
 

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from pkg._runtime.models import DixaModel
+from pkg._runtime.models import APIModel
 
 if TYPE_CHECKING:
     from .aliases import ExposedPorts, Shape, Volumes
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["ContainerConfig"]
 
 
-class ContainerConfig(DixaModel):
+class ContainerConfig(APIModel):
     """Enums whose values are objects or arrays (Docker's `ExposedPorts` values are `enum: [{}]`)."""
 
     exposed_ports: "dict[str, ExposedPorts] | None" = Field(

@@ -5,7 +5,7 @@ from typing import Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from pkg._runtime.models import DixaModel
+from pkg._runtime.models import APIModel
 
 if TYPE_CHECKING:
     from .aliases import ItemEither
@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 __all__ = ["Item", "Legacy"]
 
 
-class Item(DixaModel):
+class Item(APIModel):
     kind: Literal["item"]
     version: Literal[2] | None = None
     name: str
@@ -24,7 +24,7 @@ class Item(DixaModel):
     examples: list[float] | None = None
 
 
-class Legacy(DixaModel):
+class Legacy(APIModel):
     value: str | None = None
     parent: Item | None = None
     """siblings of $ref are allowed in 3.1"""

@@ -3,12 +3,12 @@
 
 from pydantic import Field
 
-from pkg._runtime.models import DixaModel
+from pkg._runtime.models import APIModel
 
 __all__ = ["EmptyName"]
 
 
-class EmptyName(DixaModel):
+class EmptyName(APIModel):
     field: str | None = Field(default=None, validation_alias="", serialization_alias="")
     field_2: int | None = Field(default=None, validation_alias="__", serialization_alias="__")
     field_3: str | None = Field(default=None, validation_alias="ÄÖÜ", serialization_alias="ÄÖÜ")

@@ -12,18 +12,23 @@ from typing import Any
 
 from pkg._runtime.models import SchemaRegistry, to_wire
 
-from . import none, true, vars_
+from . import none, shared, true, vars_
 from .none import *  # noqa: F403
+from .shared import *  # noqa: F403
 from .true import *  # noqa: F403
 from .vars_ import *  # noqa: F403
 
 __all__ = ["SCHEMAS", "to_wire", "validate"]
 __all__ += none.__all__
+__all__ += shared.__all__
 __all__ += true.__all__
 __all__ += vars_.__all__
 
 SCHEMAS: dict[str, Any] = {
+    "APIModel": APIModelModel,
     "None": NoneModel,
+    "OpenEnum": OpenEnumModel,
+    "SchemaRegistry": SchemaRegistryModel,
     "True": TrueModel,
     "vars": Vars,
 }
@@ -48,6 +53,7 @@ def _link_modules() -> None:
     _names = {_name: globals()[_name] for _name in __all__}
     for _module in (
         none,
+        shared,
         true,
         vars_,
     ):

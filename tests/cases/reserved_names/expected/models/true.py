@@ -3,12 +3,12 @@
 
 from pydantic import Field
 
-from pkg._runtime.models import DixaModel
+from pkg._runtime.models import APIModel
 
 __all__ = ["TrueModel"]
 
 
-class TrueModel(DixaModel):
+class TrueModel(APIModel):
     class_: str | None = Field(default=None, validation_alias="class", serialization_alias="class")
     none: str | None = Field(default=None, validation_alias="None", serialization_alias="None")
     self: int | None = None

@@ -5,7 +5,7 @@ from typing import ClassVar, Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from pkg._runtime.models import DixaModel, OpenEnum, TaggedModel
+from pkg._runtime.models import APIModel, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import Content
@@ -23,7 +23,7 @@ class Status(OpenEnum):
     CLOSED = "Closed"
 
 
-class Closed(DixaModel):
+class Closed(APIModel):
     pass
 
 
@@ -37,13 +37,13 @@ class Html(TaggedModel):
     value: str
 
 
-class Message(DixaModel):
+class Message(APIModel):
     content: "Content"
     status: Status | None = None
     direction: Direction | None = None
 
 
-class Open(DixaModel):
+class Open(APIModel):
     pass
 
 
