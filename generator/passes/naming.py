@@ -11,6 +11,9 @@ from __future__ import annotations
 import keyword
 import re
 from collections import defaultdict
+from functools import lru_cache
+
+import inflection
 
 from ..ir import Api, ArrayType, EnumType, ObjectType, Operation, Ref
 from .hoist import pascal
@@ -162,7 +165,7 @@ def _name_operations(api: Api) -> None:
             used.add(name)
             parameter.py_name = name
     for operations in by_resource.values():
-        wanted = [_method_name(api, op) for op in operations]
+        wanted = [_operation_id_name(op) or _method_name(api, op) for op in operations]
         groups: dict[str, list[int]] = defaultdict(list)
         for index, name in enumerate(wanted):
             groups[name].append(index)
@@ -208,6 +211,52 @@ def _qualifier(operation: Operation) -> str:
         return snake(operation.method.lower())
     name = snake(params[-1].name)
     return re.sub(r"_id$", "", name) or name
+
+
+def _words(text: str) -> list[str]:
+    """`admin_inviteRequests.list`, `repos/list-for-org`, `ListCallRecording` → lower-case words."""
+    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", text)]
+
+
+def _path_words(operation: Operation) -> list[str]:
+    return [w for segment in _segments(operation.path) for w in _words(segment.strip("{}"))]
+
+
+# Ids a tool numbered apart (`getItems_2`, Spring's `listUsingGET_1`): made, not meant.
+_NUMBERED_ID = re.compile(r"[_-]\d+$|Using(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)", re.IGNORECASE)
+
+
+def _operation_id_name(operation: Operation) -> str | None:
+    """A method name from the operationId, when it says more than method and path.
+
+    An id that only spells the method and the path (`getEndusersUserid` for
+    `GET /endusers/{userId}`, as tapir and Stripe write them) says nothing the
+    path does not, and the path gives the better name (`get`, `list`). Any other
+    id names the call as its authors meant (`repos/list-for-org`, Slack's
+    `chat_postMessage` for `/chat.postMessage`, Twilio's `ListCallRecording`);
+    the words that repeat the resource are dropped (`repos.list_for_org`,
+    `chat.post_message`, `account.list` for `ListAccount`). Ids a tool numbered
+    apart (`getItems_2`) are not meant either: the path names those calls."""
+    if not operation.operation_id or _NUMBERED_ID.search(operation.operation_id):
+        return None
+    words = _words(operation.operation_id)
+    spelled = "".join(words)
+    method = operation.method.lower()
+    path = "".join(_path_words(operation))
+    if not words or spelled in (method + path, path + method):
+        return None
+    resource = [w for w in _words(operation.resource) if not w.isdigit()]
+    forms = {w for word in resource for w in (word, _singular(word), inflection.pluralize(word))}
+    start = 0
+    while start < len(words) - 1 and words[start] in forms:
+        start += 1
+    rest = words[start:]
+    if len(rest) > 1 and all(w in forms for w in rest[1:]):
+        rest = rest[:1]  # `ListAccount` on the `account` resource: `list`
+    elif len(rest) > 2:
+        # `listConversationMessages` on `conversations`: `list_messages`
+        rest = [rest[0], *(w for w in rest[1:-1] if w not in forms), rest[-1]]
+    return identifier("_".join(rest), fallback="call")
 
 
 def _method_name(api: Api, operation: Operation) -> str:
@@ -265,13 +314,20 @@ def _is_action(word: str) -> bool:
     return word in _ACTIONS
 
 
+@lru_cache(maxsize=None)
 def _singular(word: str) -> str:
-    for plural, single in (("ies", "y"), ("sses", "ss"), ("ches", "ch"), ("shes", "sh"), ("xes", "x")):
-        if word.endswith(plural):
-            return word[: -len(plural)] + single
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+    """The singular of a path segment's word (`caches` → `cache`, `analyses` → `analysis`)."""
+    if word in _UNCHANGED:
+        return word
+    single = inflection.singularize(word)
+    # The inflector's rule for `-ches` reads `caches` as the plural of `cach`.
+    if word.endswith("aches") and single == word[:-2]:
         return word[:-1]
-    return word
+    return single
+
+
+# Words the inflector would change that read better as they are in an API.
+_UNCHANGED = frozenset({"data", "metadata", "media", "criteria", "status", "bulk", "presence", "analytics"})
 
 
 def _array_body(api: Api, operation: Operation) -> bool:
