@@ -2,7 +2,7 @@
 """The typed clients of Integrations API [deprecated] (1.0.0).
 
     client = Client()  # api_key from DIXA_API_KEY
-    client.anonymization_request.create(...)
+    client.anonymization_request.schedule(...)
 
 `OPERATIONS` maps every operationId of the spec to its `"resource.method"`.
 """
@@ -62,15 +62,15 @@ from ._users import (
 __all__ = ["OPERATIONS", "AsyncClient", "Client"]
 
 OPERATIONS: dict[str, str] = {
-    "addHistoricalMessage": "conversations.create_messages_historical",
+    "addHistoricalMessage": "conversations.add_historical_message",
     "createConversation": "conversations.create",
     "createUser": "users.create",
     "getAnonymizationRequest": "anonymization_request.get",
     "getConversation": "conversations.get",
     "getEndpoint": "endpoints.get",
     "getQueue": "queues.get",
-    "listActivityLog": "conversations.list_activitylog",
-    "listConversationActivityLog": "conversations.list_activitylog_by_csid",
+    "listActivityLog": "conversations.list_activity_log",
+    "listConversationActivityLog": "conversations.list_activity_log_by_csid",
     "listConversationMessages": "conversations.list_messages",
     "listConversationNotes": "conversations.list_notes",
     "listEndpoints": "endpoints.list",
@@ -78,7 +78,7 @@ OPERATIONS: dict[str, str] = {
     "listTags": "tags.list",
     "listUserRequestedConversations": "users.list_requested_conversations",
     "listUsers": "users.list",
-    "scheduleAnonymization": "anonymization_request.create",
+    "scheduleAnonymization": "anonymization_request.schedule",
 }
 
 _AUTH = (

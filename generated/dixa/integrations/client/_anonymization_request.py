@@ -25,7 +25,7 @@ __all__ = [
     "AsyncAnonymizationRequestWithRawResponse",
 ]
 
-_CREATE: Endpoint[models.ScheduleAnonymizationResponse] = Endpoint(
+_SCHEDULE: Endpoint[models.ScheduleAnonymizationResponse] = Endpoint(
     "POST",
     "/v1/anonymization_request",
     "scheduleAnonymization",
@@ -44,7 +44,7 @@ _GET: Endpoint[models.ScheduleAnonymizationResponse] = Endpoint(
 class AnonymizationRequest(SyncResource):
     """Operations without a tag."""
 
-    def create(
+    def schedule(
         self,
         body: models.ScheduleAnonymizationBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
@@ -63,7 +63,7 @@ class AnonymizationRequest(SyncResource):
             the payload, parsed into models.
         """
         return self._client._call(
-            _CREATE,
+            _SCHEDULE,
             "/v1/anonymization_request",
             options,
             body=body,
@@ -98,7 +98,7 @@ class AnonymizationRequest(SyncResource):
 class AsyncAnonymizationRequest(AsyncResource):
     """Operations without a tag."""
 
-    async def create(
+    async def schedule(
         self,
         body: models.ScheduleAnonymizationBody | Mapping[str, Any],
         **options: Unpack[RequestOptions],
@@ -117,7 +117,7 @@ class AsyncAnonymizationRequest(AsyncResource):
             the payload, parsed into models.
         """
         return await self._client._call(
-            _CREATE,
+            _SCHEDULE,
             "/v1/anonymization_request",
             options,
             body=body,
@@ -153,7 +153,7 @@ class AnonymizationRequestWithRawResponse:
     """`client.with_raw_response.anonymization_request`: the same methods, returning `APIResponse`."""
 
     def __init__(self, resource: AnonymizationRequest) -> None:
-        self.create = to_raw_response(resource.create)
+        self.schedule = to_raw_response(resource.schedule)
         self.get = to_raw_response(resource.get)
 
 
@@ -161,5 +161,5 @@ class AsyncAnonymizationRequestWithRawResponse:
     """`client.with_raw_response.anonymization_request`: the same methods, returning `APIResponse`."""
 
     def __init__(self, resource: AsyncAnonymizationRequest) -> None:
-        self.create = to_async_raw_response(resource.create)
+        self.schedule = to_async_raw_response(resource.schedule)
         self.get = to_async_raw_response(resource.get)

@@ -37,7 +37,7 @@ _CREATE: Endpoint[models.Conversation] = Endpoint(
     response=lambda: models.Conversation,
     envelope="data",
 )
-_LIST_ACTIVITYLOG: Endpoint[builtins.list[models.ActivityLog]] = Endpoint(
+_LIST_ACTIVITY_LOG: Endpoint[builtins.list[models.ActivityLog]] = Endpoint(
     "GET",
     "/v1/conversations/activitylog",
     "listActivityLog",
@@ -52,7 +52,7 @@ _GET: Endpoint[models.Conversation] = Endpoint(
     response=lambda: models.Conversation,
     envelope="data",
 )
-_LIST_ACTIVITYLOG_BY_CSID: Endpoint[builtins.list[models.ActivityLog]] = Endpoint(
+_LIST_ACTIVITY_LOG_BY_CSID: Endpoint[builtins.list[models.ActivityLog]] = Endpoint(
     "GET",
     "/v1/conversations/{csid}/activitylog",
     "listConversationActivityLog",
@@ -66,7 +66,7 @@ _LIST_MESSAGES: Endpoint[builtins.list[models.Message]] = Endpoint(
     response=lambda: builtins.list[models.Message],
     envelope="data",
 )
-_CREATE_MESSAGES_HISTORICAL: Endpoint[models.Message] = Endpoint(
+_ADD_HISTORICAL_MESSAGE: Endpoint[models.Message] = Endpoint(
     "POST",
     "/v1/conversations/{csid}/messages/historical",
     "addHistoricalMessage",
@@ -110,7 +110,7 @@ class Conversations(SyncResource):
             body=body,
         )
 
-    def list_activitylog(
+    def list_activity_log(
         self,
         *,
         csids: Sequence[int] | NotGiven = NOT_GIVEN,
@@ -130,13 +130,13 @@ class Conversations(SyncResource):
             the payload, parsed into models.
         """
         return self._client._call(
-            _LIST_ACTIVITYLOG,
+            _LIST_ACTIVITY_LOG,
             "/v1/conversations/activitylog",
             options,
             query={"csids": csids},
         )
 
-    def list_activitylog_iter(
+    def list_activity_log_iter(
         self,
         *,
         csids: Sequence[int] | NotGiven = NOT_GIVEN,
@@ -144,7 +144,7 @@ class Conversations(SyncResource):
     ) -> SyncPager[models.ActivityLog]:
         """Deprecated.
 
-        Every item of `list_activitylog`, across pages.
+        Every item of `list_activity_log`, across pages.
 
         Activity log events for conversations
 
@@ -158,7 +158,7 @@ class Conversations(SyncResource):
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
         """
         return self._client._pager(
-            _LIST_ACTIVITYLOG,
+            _LIST_ACTIVITY_LOG,
             "/v1/conversations/activitylog",
             options,
             query={"csids": csids},
@@ -189,7 +189,7 @@ class Conversations(SyncResource):
             options,
         )
 
-    def list_activitylog_by_csid(
+    def list_activity_log_by_csid(
         self,
         *,
         csid: int,
@@ -209,7 +209,7 @@ class Conversations(SyncResource):
             the payload, parsed into models.
         """
         return self._client._call(
-            _LIST_ACTIVITYLOG_BY_CSID,
+            _LIST_ACTIVITY_LOG_BY_CSID,
             "/v1/conversations/" + path_param(csid) + "/activitylog",
             options,
         )
@@ -239,7 +239,7 @@ class Conversations(SyncResource):
             options,
         )
 
-    def create_messages_historical(
+    def add_historical_message(
         self,
         body: models.AddHistoricalMessageBody | Mapping[str, Any],
         *,
@@ -261,7 +261,7 @@ class Conversations(SyncResource):
             the payload, parsed into models.
         """
         return self._client._call(
-            _CREATE_MESSAGES_HISTORICAL,
+            _ADD_HISTORICAL_MESSAGE,
             "/v1/conversations/" + path_param(csid) + "/messages/historical",
             options,
             body=body,
@@ -321,7 +321,7 @@ class AsyncConversations(AsyncResource):
             body=body,
         )
 
-    async def list_activitylog(
+    async def list_activity_log(
         self,
         *,
         csids: Sequence[int] | NotGiven = NOT_GIVEN,
@@ -341,13 +341,13 @@ class AsyncConversations(AsyncResource):
             the payload, parsed into models.
         """
         return await self._client._call(
-            _LIST_ACTIVITYLOG,
+            _LIST_ACTIVITY_LOG,
             "/v1/conversations/activitylog",
             options,
             query={"csids": csids},
         )
 
-    def list_activitylog_iter(
+    def list_activity_log_iter(
         self,
         *,
         csids: Sequence[int] | NotGiven = NOT_GIVEN,
@@ -355,7 +355,7 @@ class AsyncConversations(AsyncResource):
     ) -> AsyncPager[models.ActivityLog]:
         """Deprecated.
 
-        Every item of `list_activitylog`, across pages.
+        Every item of `list_activity_log`, across pages.
 
         Activity log events for conversations
 
@@ -369,7 +369,7 @@ class AsyncConversations(AsyncResource):
             an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
         """
         return self._client._pager(
-            _LIST_ACTIVITYLOG,
+            _LIST_ACTIVITY_LOG,
             "/v1/conversations/activitylog",
             options,
             query={"csids": csids},
@@ -400,7 +400,7 @@ class AsyncConversations(AsyncResource):
             options,
         )
 
-    async def list_activitylog_by_csid(
+    async def list_activity_log_by_csid(
         self,
         *,
         csid: int,
@@ -420,7 +420,7 @@ class AsyncConversations(AsyncResource):
             the payload, parsed into models.
         """
         return await self._client._call(
-            _LIST_ACTIVITYLOG_BY_CSID,
+            _LIST_ACTIVITY_LOG_BY_CSID,
             "/v1/conversations/" + path_param(csid) + "/activitylog",
             options,
         )
@@ -450,7 +450,7 @@ class AsyncConversations(AsyncResource):
             options,
         )
 
-    async def create_messages_historical(
+    async def add_historical_message(
         self,
         body: models.AddHistoricalMessageBody | Mapping[str, Any],
         *,
@@ -472,7 +472,7 @@ class AsyncConversations(AsyncResource):
             the payload, parsed into models.
         """
         return await self._client._call(
-            _CREATE_MESSAGES_HISTORICAL,
+            _ADD_HISTORICAL_MESSAGE,
             "/v1/conversations/" + path_param(csid) + "/messages/historical",
             options,
             body=body,
@@ -509,11 +509,11 @@ class ConversationsWithRawResponse:
 
     def __init__(self, resource: Conversations) -> None:
         self.create = to_raw_response(resource.create)
-        self.list_activitylog = to_raw_response(resource.list_activitylog)
+        self.list_activity_log = to_raw_response(resource.list_activity_log)
         self.get = to_raw_response(resource.get)
-        self.list_activitylog_by_csid = to_raw_response(resource.list_activitylog_by_csid)
+        self.list_activity_log_by_csid = to_raw_response(resource.list_activity_log_by_csid)
         self.list_messages = to_raw_response(resource.list_messages)
-        self.create_messages_historical = to_raw_response(resource.create_messages_historical)
+        self.add_historical_message = to_raw_response(resource.add_historical_message)
         self.list_notes = to_raw_response(resource.list_notes)
 
 
@@ -522,9 +522,9 @@ class AsyncConversationsWithRawResponse:
 
     def __init__(self, resource: AsyncConversations) -> None:
         self.create = to_async_raw_response(resource.create)
-        self.list_activitylog = to_async_raw_response(resource.list_activitylog)
+        self.list_activity_log = to_async_raw_response(resource.list_activity_log)
         self.get = to_async_raw_response(resource.get)
-        self.list_activitylog_by_csid = to_async_raw_response(resource.list_activitylog_by_csid)
+        self.list_activity_log_by_csid = to_async_raw_response(resource.list_activity_log_by_csid)
         self.list_messages = to_async_raw_response(resource.list_messages)
-        self.create_messages_historical = to_async_raw_response(resource.create_messages_historical)
+        self.add_historical_message = to_async_raw_response(resource.add_historical_message)
         self.list_notes = to_async_raw_response(resource.list_notes)
