@@ -218,8 +218,15 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", text)]
 
 
-def _path_words(operation: Operation) -> list[str]:
-    return [w for segment in _segments(operation.path) for w in _words(segment.strip("{}"))]
+def _spells_method_and_path(spelled: str, operation: Operation) -> bool:
+    """Whether an id (lower case, no separators) is the method and the path run
+    together, a path parameter standing for any name (it may have been renamed)."""
+    pattern = "".join(
+        "[a-z0-9]*" if segment.startswith("{") else re.escape("".join(_words(segment)))
+        for segment in _segments(operation.path)
+    )
+    method = operation.method.lower()
+    return re.fullmatch(f"{method}{pattern}|{pattern}{method}", spelled) is not None
 
 
 # Ids a tool numbered apart (`getItems_2`, Spring's `listUsingGET_1`): made, not meant.
@@ -240,10 +247,7 @@ def _operation_id_name(operation: Operation) -> str | None:
     if not operation.operation_id or _NUMBERED_ID.search(operation.operation_id):
         return None
     words = _words(operation.operation_id)
-    spelled = "".join(words)
-    method = operation.method.lower()
-    path = "".join(_path_words(operation))
-    if not words or spelled in (method + path, path + method):
+    if not words or _spells_method_and_path("".join(words), operation):
         return None
     resource = [w for w in _words(operation.resource) if not w.isdigit()]
     forms = {w for word in resource for w in (word, _singular(word), inflection.pluralize(word))}
