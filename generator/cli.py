@@ -18,7 +18,15 @@ from . import __version__
 from .diagnostics import Diagnostic, SpecError
 from .ir_json import ir_to_json
 from .pipeline import read_api
-from .project import load_config, project_files, read_if_present, spec_files
+from .project import (
+    ConfigError,
+    ProjectConfig,
+    load_config,
+    package_name_for,
+    project_files,
+    read_if_present,
+    spec_files,
+)
 from .write import diff_tree, write_tree
 
 DIALECTS = click.Choice(["auto", "tapir", "plain"])
@@ -96,7 +104,7 @@ def generate(
     project_file: tuple[Path, str] | None = None  # pyproject.toml beside a --spec package
     try:
         if spec is not None and out is not None:
-            name = package_name or _package_name(spec)
+            name = package_name or package_name_for(spec)
             if not name.isidentifier():
                 raise click.UsageError(f"--package {name!r} is not a valid Python package name")
             files, pyproject = spec_files(
@@ -104,7 +112,7 @@ def generate(
             )
             target, project_file = out / name, (out / "pyproject.toml", pyproject)
         else:
-            config = load_config(project.resolve())
+            config = _config(project)
             target, files = project_files(
                 config, strict=strict, dialect=dialect, warn=_warn, inform=_inform
             )
@@ -124,6 +132,14 @@ def generate(
     if project_file:
         _write_pyproject(*project_file)
     click.echo(f"wrote {len(files)} files to {target}")
+
+
+def _config(project: Path) -> ProjectConfig:
+    """The project's configuration; a problem with it is a usage error (exit 2)."""
+    try:
+        return load_config(project.resolve())
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _inform(line: str) -> None:
@@ -148,11 +164,6 @@ main.add_command(diff_command)
 from .serve import serve  # noqa: E402
 
 main.add_command(serve)
-
-
-def _package_name(spec: Path) -> str:
-    stem = "".join(c if c.isalnum() else "_" for c in spec.stem.lower()).strip("_")
-    return stem if stem.isidentifier() else f"api_{stem}"
 
 
 def run() -> None:

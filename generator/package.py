@@ -20,7 +20,6 @@ from . import __version__
 from .ir import Api
 from .layout import Assign, display, import_from
 from .pytypes import string
-from .release import MANIFEST, spec_copy_name
 from .render import ENV, TEMPLATES, header
 from .render_models import render_models
 from .render_client import client_files, credential_arguments, key_variable
@@ -34,6 +33,15 @@ def _error_names() -> list[str]:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
             return sorted(ast.literal_eval(node.value))
     raise RuntimeError("templates/runtime/errors.py has no __all__")
+
+
+# What the generated distribution records about itself (version, specs), read back by `release`.
+MANIFEST = "MANIFEST.json"
+
+
+def spec_copy_name(source: str) -> str:
+    """The file name of the copy of a spec inside its API's subpackage."""
+    return "openapi.json" if source.lower().endswith(".json") else "openapi.yaml"
 
 
 def own_error_name(package: str) -> str:

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
-import click
-
 from .diagnostics import Diagnostic
 from .format import Formatting
 from .ir import Api
@@ -34,23 +32,33 @@ class ProjectConfig:
     urls: dict[str, str] | None = None  # [project.urls] of the generated distribution
 
 
+class ConfigError(Exception):
+    """The project's `[tool.dixagen]` is missing or wrong: a usage error, not a spec's."""
+
+
+def package_name_for(spec: Path) -> str:
+    """The package `generate --spec` makes of a spec without `--package`: its file name, made an identifier."""
+    stem = "".join(c if c.isalnum() else "_" for c in spec.stem.lower()).strip("_")
+    return stem if stem.isidentifier() else f"api_{stem}"
+
+
 def load_config(root: Path) -> ProjectConfig:
     """`[tool.dixagen]` of the project's pyproject.toml."""
     path = root / "pyproject.toml"
     try:
         data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise click.UsageError(f"{path}: not found; run in the project folder or pass --spec and --out") from None
+        raise ConfigError(f"{path}: not found; run in the project folder or pass --spec and --out") from None
     except tomllib.TOMLDecodeError as exc:
-        raise click.UsageError(f"{path}: {exc}") from None
+        raise ConfigError(f"{path}: {exc}") from None
     section = data.get("tool", {}).get("dixagen")
     if not isinstance(section, dict) or not isinstance(section.get("apis"), dict):
-        raise click.UsageError(f"{path}: no [tool.dixagen] section with an [tool.dixagen.apis] table")
+        raise ConfigError(f"{path}: no [tool.dixagen] section with an [tool.dixagen.apis] table")
     version = str(section.get("version", "0.1.0"))
     try:
         Version.parse(version, f"{path}: [tool.dixagen]")
     except ValueError as exc:
-        raise click.UsageError(str(exc)) from None
+        raise ConfigError(str(exc)) from None
     return ProjectConfig(
         root=root,
         out=root / str(section.get("out", "generated")),

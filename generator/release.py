@@ -34,9 +34,9 @@ from pathlib import Path
 from .diagnostics import SpecError
 from .diff import KINDS, Change, diff_apis
 from .ir import Api
+from .package import MANIFEST, spec_copy_name
 from .pipeline import read_api
 
-MANIFEST = "MANIFEST.json"
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 
 
@@ -83,11 +83,6 @@ class Previous:
     version: Version
     hashes: dict[str, str]  # API name -> sha256 of its spec
     specs: dict[str, Path]  # API name -> the copy of its spec
-
-
-def spec_copy_name(source: str) -> str:
-    """The file name of the copy of a spec inside its API's subpackage."""
-    return "openapi.json" if source.lower().endswith(".json") else "openapi.yaml"
 
 
 def read_previous(out: Path, package: str) -> Previous | None:

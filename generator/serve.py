@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .project import load_config
+from .project import ConfigError, load_config
 
 
 @click.command()
@@ -26,7 +26,10 @@ from .project import load_config
 @click.option("--project", type=click.Path(path_type=Path, file_okay=False), default=".", help="Project folder.")
 def serve(api: str, host: str, port: int, stateful: bool, seed: int, log_level: str, project: Path) -> None:
     """Serve the stub server of API (a name of [tool.dixagen.apis], e.g. v1)."""
-    config = load_config(project.resolve())
+    try:
+        config = load_config(project.resolve())
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
     if api not in config.apis:
         raise click.UsageError(f"no API {api!r} in the project; known: {', '.join(sorted(config.apis))}")
     sys.path.insert(0, str(config.out))

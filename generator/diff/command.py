@@ -65,15 +65,14 @@ def _info(source: Source, api: Api) -> SpecInfo:
 def package_of(spec: Path) -> str:
     """The import path the spec is generated to: `dixa.v1` for a spec of this
     project's `[tool.dixagen]`, else the name `generate --spec` would give it."""
-    from ..cli import _package_name
-    from ..project import load_config
+    from ..project import ConfigError, load_config, package_name_for
 
     try:
         config = load_config(Path.cwd())
-    except click.UsageError:
-        return _package_name(spec)
+    except ConfigError:
+        return package_name_for(spec)
     wanted = spec.resolve()
     for name, path in config.apis.items():
         if path.resolve() == wanted:
             return f"{config.package}.{name}"
-    return _package_name(spec)
+    return package_name_for(spec)
