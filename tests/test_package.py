@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -35,13 +36,17 @@ def test_wheel_builds_with_every_api(tmp_path: Path) -> None:
     import build  # noqa: F401 - a dev dependency: fail loudly if missing
     source = tmp_path / "source"  # a copy: building in place would leave build/ and egg-info in generated/
     shutil.copytree(ROOT / "generated", source, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
-    result = subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(tmp_path), str(source)],
+    result = subprocess.run(  # the sdist, then the wheel from it: the sdist must hold everything
+        [sys.executable, "-m", "build", "--no-isolation", "--outdir", str(tmp_path), str(source)],
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    (sdist,) = tmp_path.glob("*.tar.gz")
+    assert f"{sdist.name.removesuffix('.tar.gz')}/CHANGELOG.md" in tarfile.open(sdist).getnames()
     (wheel,) = tmp_path.glob("*.whl")
     names = zipfile.ZipFile(wheel).namelist()
+    metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+    assert "\n# Changelog\n" in metadata and "Description-Content-Type: text/markdown" in metadata
     for expected in ("dixa/py.typed", "dixa/v1/models/__init__.py", "dixa/beta/models/conversations.py",
                      "dixa/integrations/models/__init__.py", "dixa/_runtime/models.py",
                      "dixa/v1/openapi.yaml", "dixa/integrations/openapi.yaml", "dixa/beta/server_operations.json"):
