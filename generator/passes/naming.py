@@ -218,12 +218,20 @@ def _words(text: str) -> list[str]:
     return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", text)]
 
 
+def _either_number(segment: str) -> str:
+    """A pattern for a path segment's words, the last one plural or singular (`getEntry` for `/entries`)."""
+    words = _words(segment)
+    if not words:
+        return ""
+    last = {words[-1], _singular(words[-1])}
+    return re.escape("".join(words[:-1])) + "(?:" + "|".join(sorted(map(re.escape, last))) + ")"
+
+
 def _spells_method_and_path(spelled: str, operation: Operation) -> bool:
     """Whether an id (lower case, no separators) is the method and the path run
     together, a path parameter standing for any name (it may have been renamed)."""
     pattern = "".join(
-        "[a-z0-9]*" if segment.startswith("{") else re.escape("".join(_words(segment)))
-        for segment in _segments(operation.path)
+        "[a-z0-9]*" if segment.startswith("{") else _either_number(segment) for segment in _segments(operation.path)
     )
     method = operation.method.lower()
     return re.fullmatch(f"{method}{pattern}|{pattern}{method}", spelled) is not None
