@@ -19,6 +19,7 @@ from typing import Callable
 from . import __version__
 from .ir import Api
 from .layout import Assign, display, import_from
+from .passes.hoist import pascal
 from .pytypes import string
 from .render import ENV, TEMPLATES, header
 from .render_models import render_models
@@ -46,7 +47,7 @@ def spec_copy_name(source: str) -> str:
 
 def own_error_name(package: str) -> str:
     """The root package's name for the runtime's `APIError`: `dixa` → `DixaError`."""
-    return "".join(part[:1].upper() + part[1:] for part in package.split("_") if part) + "Error"
+    return pascal(package) + "Error"
 
 
 RUNTIME_DOC = '"""Support code shared by the generated modules; written once, not per spec."""\n'

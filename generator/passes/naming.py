@@ -215,7 +215,7 @@ def _qualifier(operation: Operation) -> str:
 
 def _words(text: str) -> list[str]:
     """`admin_inviteRequests.list`, `repos/list-for-org`, `ListCallRecording` → lower-case words."""
-    return [w.lower() for w in re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+", text)]
+    return [word for word in snake(text).split("_") if word]
 
 
 def _either_number(segment: str) -> str:
