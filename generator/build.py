@@ -414,6 +414,7 @@ class _Builder:
             deprecated=entry.get("deprecated") is True,
             style=entry.get("style") if isinstance(entry.get("style"), str) else None,
             explode=entry.get("explode") if isinstance(entry.get("explode"), bool) else None,
+            schema_pointer=schema_pointer if schema is not None and doc is self.document else "",
         )
 
     def _bodies(self, raw: Any, doc: Document, pointer: str) -> list[Body]:
@@ -431,6 +432,7 @@ class _Builder:
                     required=raw.get("required") is True,
                     description=_text(raw.get("description")),
                     examples=list(self._media_examples(media, doc).values()),
+                    schema_pointer=media_pointer + "/schema" if "schema" in media and doc is self.document else "",
                 )
             )
         bodies.sort(key=lambda b: _media_rank(b.content_type))
@@ -447,9 +449,9 @@ class _Builder:
             media = content[media_type] if isinstance(content[media_type], dict) else {}
             response.content_type = str(media_type)
             if "schema" in media:
-                response.type = self.convert(
-                    media["schema"], doc, pointer + "/content/" + escape_pointer_token(media_type) + "/schema"
-                )
+                schema_pointer = pointer + "/content/" + escape_pointer_token(media_type) + "/schema"
+                response.type = self.convert(media["schema"], doc, schema_pointer)
+                response.schema_pointer = schema_pointer if doc is self.document else ""
             elif is_json_media(str(media_type)):
                 response.type = Primitive(name="any")
             response.examples = self._media_examples(media, doc)

@@ -178,6 +178,7 @@ class Parameter:
     style: str | None = None
     explode: bool | None = None
     py_name: str = ""
+    schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere or absent)
 
 
 @dataclass(kw_only=True)
@@ -187,6 +188,9 @@ class Body:
     required: bool = False
     description: str | None = None
     examples: list[JsonValue] = field(default_factory=list)
+    schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere)
+    # Examples that contradict the schema as the wire reads it (see `wire`), by index: why.
+    off_schema: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(kw_only=True)
@@ -198,6 +202,9 @@ class Response:
     examples: dict[str, JsonValue] = field(default_factory=dict)
     envelope: str | None = None  # property that wraps the payload, e.g. "data"
     headers: list[str] = field(default_factory=list)  # the response headers it declares, e.g. "Link"
+    schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere)
+    # Examples that contradict the schema as the wire reads it (see `wire`), by name: why.
+    off_schema: dict[str, str] = field(default_factory=dict)
 
 
 PagingStyle = Literal["page_key", "next_page_url", "cursor", "after_id", "link_header", "offset", "page_number"]
@@ -271,6 +278,9 @@ class Api:
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     security: list[dict[str, list[str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # The spec as the wire speaks it (`wire.wire_document`): what the stub validates requests
+    # against. Not part of the IR's own data (`dixagen ir` leaves it out).
+    wire_document: JsonValue = field(default=None, repr=False, compare=False, metadata={"dump": False})
 
     def reachable(self, roots: list[Type]) -> set[str]:
         """Names of the named types that `roots` use, directly or through others."""

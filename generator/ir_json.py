@@ -10,7 +10,11 @@ from .ir import Api
 
 
 def ir_to_data(api: Api) -> dict[str, Any]:
-    return dataclasses.asdict(api)
+    data = dataclasses.asdict(api)
+    for item in dataclasses.fields(api):
+        if item.metadata.get("dump") is False:
+            del data[item.name]
+    return data
 
 
 def ir_to_json(api: Api) -> str:

@@ -118,7 +118,7 @@ def single_pyproject(package: str, api: Api, source: str) -> str:
         license="",
         readme=False,
         urls=[],
-        data=["py.typed", "server_operations.json"],
+        data=["py.typed", "server_operations.json", "server_openapi.json"],
     )
 
 
@@ -159,7 +159,7 @@ def distribution(
         license=license,
         readme=True,
         urls=sorted((urls or {}).items()),
-        data=["py.typed", "*/openapi.yaml", "*/openapi.json", "*/server_operations.json"],
+        data=["py.typed", "*/openapi.yaml", "*/openapi.json", "*/server_operations.json", "*/server_openapi.json"],
         **common,
     )
     files["README.md"] = ENV.get_template("package/README.md.jinja").render(

@@ -15,6 +15,7 @@ from .ir import Api
 from .load import RefResolver, load_document
 from .passes import normalize
 from .validate import check_fatal, validate_document
+from . import wire
 
 
 @dataclass
@@ -44,7 +45,8 @@ def read_api(
     api = build_api(document, resolver)
     api.dialect = dialect
     normalize(api)
-    return Loaded(api=api, warnings=_as_warnings(problems))
+    contradictions = wire.attach(api, document)
+    return Loaded(api=api, warnings=_as_warnings(problems) + contradictions)
 
 
 def _as_warnings(problems: list[Diagnostic]) -> list[Diagnostic]:
@@ -114,7 +116,7 @@ class Reading:
                 problems = future.result()
                 if problems and self.strict:
                     raise SpecError(problems)
-                self.apis[name].warnings = _as_warnings(problems)
+                self.apis[name].warnings[:0] = _as_warnings(problems)
             return self.apis
         finally:
             self.close()

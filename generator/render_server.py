@@ -23,6 +23,8 @@ from .layout import Assign, display
 from .pytypes import Annotator, literal
 from .render import ENV, header
 
+# The spec as the wire speaks it (`generator.wire`), beside the table: what the stub validates with.
+WIRE_DOCUMENT = "server_openapi.json"
 PAGE_SIZE_PARAMETERS = ("pageLimit", "limit", "page_limit", "pageSize", "per_page")
 ROLES = {"GET": "read", "PUT": "replace", "PATCH": "update", "DELETE": "delete"}
 
@@ -41,7 +43,7 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     operations = [_operation(api, annotator, op, collections) for op in api.operations]
     types = sorted(_named_types(operations))
     context = dict(header=header(api.source), api=api, runtime=runtime, package=prefix.replace("/", "."))
-    return {
+    files = {
         f"{prefix}/server_operations.py": ENV.get_template("server/server_operations.py.jinja").render(
             types=Assign("TYPES: dict[str, Any]", display("{", [f"{literal(t)}: {t}" for t in types], exploded=True)),
             imports=_imports(annotator.needs, runtime),
@@ -50,6 +52,9 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         f"{prefix}/server_operations.json": _table_json(operations),
         f"{prefix}/server.py": ENV.get_template("server/server.py.jinja").render(**context),
     }
+    if api.wire_document is not None:
+        files[f"{prefix}/{WIRE_DOCUMENT}"] = _escaped(json.dumps(api.wire_document, ensure_ascii=False, indent=1, default=str)) + "\n"
+    return files
 
 
 def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[str, _Collection]) -> dict[str, Any]:
@@ -69,6 +74,7 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
             array=array,
             object=isinstance(resolved, (ObjectType, MapType)),
             style=param.style,
+            schema=(param.schema_pointer or None) if api.wire_document is not None else None,
         )
         if param.explode is not None:  # false is not a default here: OpenAPI's depends on the style
             entry_param["explode"] = param.explode
@@ -77,7 +83,10 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
         entry["params"] = params
     if op.body is not None:
         entry["body"] = _without_defaults(
-            type=annotator.annotation(op.body.type), content_type=op.body.content_type, required=op.body.required
+            type=annotator.annotation(op.body.type),
+            content_type=op.body.content_type,
+            required=op.body.required,
+            schema=(op.body.schema_pointer or None) if api.wire_document is not None else None,
         )
     replies = []
     for response in op.responses:
@@ -86,9 +95,11 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
             type=annotator.annotation(response.type) if response.type is not None else None,
             content_type=response.content_type,
             envelope=response.envelope,
+            schema=(response.schema_pointer or None) if api.wire_document is not None else None,
         )
-        if response.examples:
-            reply["examples"] = {name: _Compact.of(value) for name, value in response.examples.items()}
+        examples = {name: value for name, value in response.examples.items() if name not in response.off_schema}
+        if examples:
+            reply["examples"] = {name: _Compact.of(value) for name, value in examples.items()}
         replies.append(reply)
     if replies:
         entry["replies"] = replies
@@ -177,8 +188,11 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
             return "{\n" + ",\n".join(items) + "\n" + indent + "}"
         return "[\n" + ",\n".join(inner + dump(item, inner, "") for item in value) + "\n" + indent + "]"
 
-    text = dump({"operations": operations}, "", "") + "\n"
-    # A lone surrogate (a JSON spec may escape one) is written as its escape: UTF-8 cannot hold it.
+    return _escaped(dump({"operations": operations}, "", "") + "\n")
+
+
+def _escaped(text: str) -> str:
+    """A lone surrogate (a JSON spec may escape one) written as its escape: UTF-8 cannot hold it."""
     return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 

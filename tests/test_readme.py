@@ -83,11 +83,11 @@ def test_server_without_its_extra_names_the_extra(tmp_path: Path) -> None:
     result = _run(code, tmp_path)
     assert result.returncode == 1
     last = result.stderr.strip().splitlines()[-1]
-    assert last.startswith("ModuleNotFoundError: the stub server needs the server extra (FastAPI, uvicorn): pip install ")
+    assert last.startswith("ModuleNotFoundError: the stub server needs the server extra (FastAPI, uvicorn, openapi-schema-validator): pip install ")
     assert last.endswith("(no module named 'fastapi')")
     # `dixa-sdk[server]` where the distribution is installed, the modules themselves where it is not
-    assert 'pip install "dixa-sdk[server]"' in last or "pip install fastapi uvicorn" in last
-    assert last in README.replace("\n", " ") or "pip install fastapi uvicorn" in last  # as the README quotes it
+    assert 'pip install "dixa-sdk[server]"' in last or "pip install fastapi uvicorn openapi-schema-validator" in last
+    assert last in README.replace("\n", " ") or "pip install fastapi uvicorn openapi-schema-validator" in last  # as the README quotes it
 
 
 def test_readme_states_what_make_test_needs() -> None:

@@ -1,0 +1,335 @@
+"""The spec as the wire speaks it: the document the stub server validates
+requests against, and that its answers satisfy.
+
+The IR makes a spec's conventions explicit for the generated code; a JSON
+Schema validator reading the spec as written cannot know them. This step
+writes them back into a copy of the root document, and changes nothing else:
+1. A tagged union's variants know their tag: each `$ref` of the union's
+   `oneOf` becomes `allOf` of the variant and "`_type`, where present, is
+   `<its name>`". Dixa's variants often have the same fields (`Csat` and `Nps`
+   are both `{value}`), so without the tag a value matches several of them,
+   which `oneOf` forbids; with it, exactly one. The tag stays optional, as on
+   the wire: Dixa takes some unions untagged where the fields tell the
+   variants apart (`GetMetricDataInput`: `csidFilter` or `periodFilter`).
+   The variant schemas stay as written: used directly, they carry no tag.
+2. A union that also takes bare values (`FormAttributeValue`: `"John"` for
+   `{"value": "John", "_type": "Text"}`) also accepts each variant's `value`
+   schema, as `anyOf`: two variants' bare values can be alike.
+3. An enum written as a union of empty objects also accepts the bare names
+   (`"Open"`), as the wire sends it.
+4. A `oneOf` that no object can satisfy, because a variant accepts any
+   object (one whose fields the spec leaves open, like the Integrations API's
+   activity-log attributes) and so matches whatever another matches, is read
+   as `anyOf`, with a located warning: as written, the stub could neither
+   accept nor answer one.
+5. Every operation documents the statuses the stub answers besides the spec's
+   own, each a `{"message"}` body: 400 for a request that does not validate,
+   401 for a secured operation called without credentials, 404 for an item
+   the stateful stub does not hold, 413 for a body over its size limit.
+
+An example that does not validate against the result (Dixa writes some
+date-times as `2021-12-01T12:46:36.581Z[GMT]` where the schema says RFC 3339)
+is a contradiction in the spec: it comes back as a located warning, and is
+marked on its `Response`, so that the stub answers a synthesized value instead.
+
+Only a spec whose references stay inside its own file gets a wire document;
+the stub validates the others with the generated models alone.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from typing import Any
+
+from jsonschema.exceptions import best_match  # type: ignore[import-untyped]  # jsonschema ships no types
+from openapi_schema_validator import (
+    OAS30ReadValidator,
+    OAS30WriteValidator,
+    OAS31Validator,
+    oas30_format_checker,
+    oas31_format_checker,
+)
+from referencing import Registry
+from referencing.jsonschema import DRAFT4, DRAFT202012
+
+from .diagnostics import Diagnostic, escape_pointer_token
+from .ir import Api, EnumType, Operation, UnionType
+from .load import Document
+
+STUB_URI = "urn:dixagen:wire"
+MESSAGE = {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}
+STUB_STATUSES = {
+    "400": "Added by the stub: the request does not validate against this document.",
+    "401": "Added by the stub: the operation is secured and the request carries no credentials.",
+    "404": "Added by the stub: in stateful mode, the path names an item it does not hold.",
+    "413": "Added by the stub: the body is larger than the stub's limit.",
+}
+_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+
+
+def attach(api: Api, document: Document) -> list[Diagnostic]:
+    """Write the wire document on `api` and mark the examples that contradict
+    it; returns a located warning per such example."""
+    data = document.data
+    if not isinstance(data, dict) or any(not ref.startswith("#") for ref in _refs(data)):
+        return []
+    wire = copy.deepcopy(data)
+    for named in api.types.values():
+        if not named.component or not named.pointer:
+            continue
+        node = _at(wire, named.pointer)
+        if not isinstance(node, dict):
+            continue
+        if isinstance(named.type, UnionType) and named.type.style == "tagged" and not named.type.explicit_discriminator:
+            _tag_variants(api, node, named.type, named.pointer)
+        elif isinstance(named.type, EnumType) and named.type.source == "union":
+            _bare_names(node, named.type)
+    warnings = [
+        Diagnostic(
+            f"oneOf variant{'s' if len(open_variants) > 1 else ''} {', '.join(open_variants)} "
+            f"accept{'' if len(open_variants) > 1 else 's'} any object, so no object matches exactly one "
+            "variant: read as anyOf",
+            document.path.name,
+            pointer,
+            document.line_of(pointer),
+            "warning",
+        )
+        for pointer, open_variants in _unsatisfiable_one_ofs(wire)
+    ]
+    for op in api.operations:
+        _stub_statuses(wire, op, secured=_secured(api, op))
+    api.wire_document = wire
+    return warnings + _off_schema_examples(api, document)
+
+
+# Keywords that leave a schema accepting any object (or any value at all).
+_OPEN_KEYWORDS = frozenset({"type", "title", "description", "deprecated", "nullable", "readOnly", "writeOnly"})
+
+
+def _unsatisfiable_one_ofs(wire: dict[str, Any]) -> list[tuple[str, list[str]]]:
+    """The `oneOf`s of the document with a variant that accepts any object
+    (beside others), rewritten as `anyOf`; returns where each was and those variants."""
+    found: list[tuple[str, list[str]]] = []
+    stack: list[tuple[Any, str]] = [(wire, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            entries = node.get("oneOf")
+            if isinstance(entries, list):
+                open_variants = [_label(entry) for entry in entries if _accepts_any_object(wire, entry)]
+                if open_variants and len(entries) >= 2:
+                    node["anyOf"] = node.pop("oneOf")
+                    found.append((pointer, open_variants))
+            for key, value in node.items():
+                if isinstance(key, str) and (key.startswith("x-") or key in ("example", "examples")):
+                    continue
+                stack.append((value, f"{pointer}/{escape_pointer_token(key)}"))
+        elif isinstance(node, list):
+            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node))
+    return sorted(found)
+
+
+def _accepts_any_object(wire: dict[str, Any], entry: Any) -> bool:
+    seen: set[str] = set()
+    while isinstance(entry, dict) and isinstance(entry.get("$ref"), str) and entry["$ref"].startswith("#"):
+        if entry["$ref"] in seen:
+            return False
+        seen.add(entry["$ref"])
+        entry = _at(wire, entry["$ref"])
+    if not isinstance(entry, dict):
+        return False
+    keys = {key for key in entry if not (isinstance(key, str) and key.startswith("x-"))}
+    return keys <= _OPEN_KEYWORDS and entry.get("type", "object") == "object"
+
+
+def _label(entry: Any) -> str:
+    return _component_name(entry) or "an inline schema"
+
+
+def _tag_variants(api: Api, node: dict[str, Any], union: UnionType, pointer: str) -> None:
+    keyword = "oneOf" if isinstance(node.get("oneOf"), list) else "anyOf"
+    entries = node.get(keyword)
+    if not isinstance(entries, list) or union.tag_property is None:
+        return
+    tag_of = {target: tag for tag, target in union.tags.items()}
+    tagged: list[Any] = []
+    bare: list[Any] = []
+    for entry in entries:
+        target = _component_name(entry)
+        tag = tag_of.get(target or "")
+        if tag is None:
+            tagged.append(entry)
+            continue
+        tagged.append(
+            {
+                "allOf": [
+                    entry,
+                    {"properties": {union.tag_property: {"type": "string", "enum": [tag]}}},
+                ]
+            }
+        )
+        if union.bare:
+            bare.append({"$ref": f"{entry['$ref']}/properties/value"})
+    if bare:
+        del node[keyword]
+        node["anyOf"] = tagged + bare
+    else:
+        node[keyword] = tagged
+
+
+def _bare_names(node: dict[str, Any], enum: EnumType) -> None:
+    names = [member.value for member in enum.members if isinstance(member.value, str)]
+    keyword = "oneOf" if "oneOf" in node else "anyOf" if "anyOf" in node else None
+    if keyword is None or not names:
+        return
+    objects = node.pop(keyword)
+    tagged = [
+        {
+            "allOf": [
+                entry,
+                {"properties": {"_type": {"type": "string", "enum": [name]}}},
+            ]
+        }
+        for entry, name in zip(objects, names)
+    ]
+    node["anyOf"] = [{"type": "string", "enum": names}, *tagged]
+
+
+def _stub_statuses(wire: dict[str, Any], op: Operation, *, secured: bool) -> None:
+    raw = _at(wire, op.pointer) if op.pointer else None
+    if not isinstance(raw, dict):
+        return
+    responses = raw.setdefault("responses", {})
+    if not isinstance(responses, dict):
+        return
+    wanted = ["400"]
+    if secured:
+        wanted.append("401")
+    if "{" in op.path:
+        wanted.append("404")
+    if op.body is not None:
+        wanted.append("413")
+    for status in wanted:
+        if status in responses or f"{status[0]}XX" in responses or f"{status[0]}xx" in responses:
+            continue
+        responses[status] = {
+            "description": STUB_STATUSES[status],
+            "content": {"application/json": {"schema": copy.deepcopy(MESSAGE)}},
+        }
+
+
+def _secured(api: Api, op: Operation) -> bool:
+    requirements = op.security if op.security is not None else api.security
+    return bool(requirements) and all(requirement for requirement in requirements)
+
+
+def _off_schema_examples(api: Api, document: Document) -> list[Diagnostic]:
+    warnings: list[Diagnostic] = []
+    for op in api.operations:
+        for response in op.responses:
+            if not response.examples or not response.schema_pointer:
+                continue
+            validator = response_validator(api, response.schema_pointer)
+            for name, value in response.examples.items():
+                error = best_match(validator.iter_errors(value))
+                if error is None:
+                    continue
+                reason = _reason(error)
+                response.off_schema[name] = reason
+                pointer = _example_pointer(op, response.status, response.content_type or "", name)
+                warnings.append(
+                    Diagnostic(
+                        f"example {name!r} of {op.method} {op.path} {response.status} does not match its schema "
+                        f"({reason}); the stub answers a synthesized value instead",
+                        document.path.name,
+                        pointer,
+                        document.line_of(pointer),
+                        "warning",
+                    )
+                )
+        body = op.body
+        if body is None or not body.examples or not body.schema_pointer:
+            continue
+        validator = response_validator(api, body.schema_pointer, request=True)
+        for index, value in enumerate(body.examples):
+            error = best_match(validator.iter_errors(value))
+            if error is None:
+                continue
+            reason = _reason(error)
+            body.off_schema[index] = reason
+            pointer = body.schema_pointer.removesuffix("/schema")
+            warnings.append(
+                Diagnostic(
+                    f"request example {index + 1} of {op.method} {op.path} does not match its schema ({reason}): "
+                    "the stub refuses it",
+                    document.path.name,
+                    pointer,
+                    document.line_of(pointer),
+                    "warning",
+                )
+            )
+    return warnings
+
+
+def _reason(error: Any) -> str:
+    where = "".join(f"[{part!r}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path)
+    return f"{error.message}" + (f" at {where.lstrip('.')}" if where else "")
+
+
+def response_validator(api: Api, pointer: str, *, request: bool = False) -> Any:
+    """A validator of the schema at `pointer` in the wire document, formats
+    checked: of an answer (`readOnly` allowed), or of a request."""
+    wire = api.wire_document
+    assert isinstance(wire, dict)
+    oas30 = str(wire.get("openapi", "3.0")).startswith("3.0")
+    spec = DRAFT4 if oas30 else DRAFT202012
+    registry: Registry[Any] = Registry().with_resource(STUB_URI, spec.create_resource(wire))
+    cls = (OAS30WriteValidator if request else OAS30ReadValidator) if oas30 else OAS31Validator
+    checker = oas30_format_checker if oas30 else oas31_format_checker
+    return cls({"$ref": f"{STUB_URI}#{pointer}"}, registry=registry, format_checker=checker)
+
+
+def _example_pointer(op: Operation, status: str, media: str, name: str) -> str:
+    base = f"{op.pointer}/responses/{escape_pointer_token(status)}/content/{escape_pointer_token(media)}"
+    return f"{base}/example" if name == "example" else f"{base}/examples/{escape_pointer_token(name)}/value"
+
+
+def _component_name(entry: Any) -> str | None:
+    ref = entry.get("$ref") if isinstance(entry, dict) else None
+    prefix = "#/components/schemas/"
+    if isinstance(ref, str) and ref.startswith(prefix) and "/" not in ref[len(prefix) :]:
+        return ref[len(prefix) :].replace("~1", "/").replace("~0", "~")
+    return None
+
+
+def _at(data: Any, pointer: str) -> Any:
+    node = data
+    for token in pointer.lstrip("#").split("/")[1:] if pointer.lstrip("#") else []:
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
+
+
+def _refs(node: Any) -> Iterator[str]:
+    """Every `$ref` of the document's schemas and components (extension data
+    and examples are not looked into: a `$ref` there is data)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            ref = item.get("$ref")
+            if isinstance(ref, str):
+                yield ref
+            stack.extend(
+                value
+                for key, value in item.items()
+                if not (isinstance(key, str) and key.startswith("x-")) and key not in ("example", "examples")
+            )
+        elif isinstance(item, list):
+            stack.extend(item)
