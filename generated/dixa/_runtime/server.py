@@ -30,9 +30,11 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import logging
 import typing
 import uuid
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Awaitable, Callable, Mapping, Sequence
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -46,17 +48,22 @@ def _server_extra(missing: str | None) -> str:
     install = (
         f'pip install "{distributions[0]}[server]"'
         if distributions
-        else "pip install fastapi uvicorn"
+        else "pip install fastapi uvicorn openapi-schema-validator"
     )
-    return f"the stub server needs the server extra (FastAPI, uvicorn): {install} (no module named {missing!r})"
+    return (
+        "the stub server needs the server extra (FastAPI, uvicorn, openapi-schema-validator): "
+        f"{install} (no module named {missing!r})"
+    )
 
 
 try:
     from fastapi import FastAPI
     from starlette.exceptions import HTTPException
-    from starlette.requests import Request
+    from starlette.requests import ClientDisconnect, Request
     from starlette.responses import Response
     from starlette.routing import Route
+
+    from .stub_schema import WireSchemas, load_wire_schemas
 except ModuleNotFoundError as exc:
     raise ModuleNotFoundError(_server_extra(exc.name), name=exc.name) from None
 
@@ -65,10 +72,13 @@ from .stub_store import Store, decode_cursor, encode_cursor
 from .stub_synth import Synthesizer
 from .stub_table import Operation, Param, Reply, Resource, is_json
 
-__all__ = ["Handler", "StubApp", "StubRequest", "serve_main"]
+__all__ = ["Handler", "StubApp", "StubRequest", "load_wire_schemas", "serve_main"]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
 JSON = "application/json"
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+# uvicorn's own logger: a line there reads like the server's other lines.
+_log = logging.getLogger("uvicorn.error")
 
 
 class StubError(Exception):
@@ -142,7 +152,8 @@ class StubApp(FastAPI):
 
     `stateful` keeps created items in memory (see `Resource`); `seed` makes
     synthesized values and ids repeatable; `page_limit` is the page size of
-    stateful lists when the request gives none.
+    stateful lists when the request gives none. `wire` checks requests against
+    the spec itself besides the models (see `stub_schema`).
     """
 
     def __init__(
@@ -154,6 +165,7 @@ class StubApp(FastAPI):
         seed: int = 0,
         page_limit: int = 10,
         max_body_bytes: int = MAX_BODY_BYTES,
+        wire: WireSchemas | None = None,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("openapi_url", None)
@@ -167,6 +179,7 @@ class StubApp(FastAPI):
         self.seed = seed
         self.page_limit = page_limit
         self.max_body_bytes = max_body_bytes
+        self.wire = wire
         self.store = Store()
         self.operations = {op.operation_id: op for op in operations}
         self._overrides: dict[str, Handler] = {}
@@ -179,11 +192,14 @@ class StubApp(FastAPI):
             by_path.setdefault(op.path, {})[op.method.upper()] = compiled
         for path in sorted(by_path, key=_specificity):
             template, names = _starlette_path(path)
+            # Every method reaches the path's endpoint, which answers 405 for one
+            # the spec does not list: `PUT /agents/bulk` is refused there,
+            # not taken for `PUT /agents/{agentId}` with an id of "bulk".
             self.router.routes.append(
                 Route(
                     template,
                     self._endpoint(by_path[path], names),
-                    methods=list(by_path[path]),
+                    methods=HTTP_METHODS,
                     include_in_schema=False,
                 )
             )
@@ -213,8 +229,16 @@ class StubApp(FastAPI):
         if "GET" in methods:
             methods = {**methods, "HEAD": methods["GET"]}
 
+        allowed = ", ".join(methods)
+
         async def endpoint(request: Request) -> Response:
-            compiled = methods[request.method]
+            compiled = methods.get(request.method)
+            if compiled is None:
+                return _message(
+                    405,
+                    f"Method {request.method} not allowed on {request.url.path} (allowed: {allowed})",
+                    {"Allow": allowed},
+                )
             try:
                 call = await self._parse(compiled, request, names)
                 handler = self._overrides.get(compiled.operation.operation_id)
@@ -223,6 +247,14 @@ class StubApp(FastAPI):
                 return self._answer(call)
             except StubError as exc:
                 return _message(exc.status, exc.message, exc.headers)
+            except ClientDisconnect:
+                # Nobody is left to answer: one line, not a traceback.
+                _log.info(
+                    "%s %s: the client disconnected before sending the whole body",
+                    request.method,
+                    request.url.path,
+                )
+                return Response(status_code=400)
 
         return endpoint
 
@@ -259,14 +291,21 @@ class StubApp(FastAPI):
                 raise StubError(400, f"Invalid value for: {where} (missing)")
             return None
         if param.type is str:
-            return raw
-        adapter = compiled.adapter(param.type)
-        try:
-            if param.array:
-                return [adapter.validate_strings(item) for item in raw]
-            return adapter.validate_strings(raw)
-        except ValidationError as exc:
-            raise StubError(400, f"Invalid value for: {where} ({_problems(exc)})") from None
+            value = raw
+        else:
+            adapter = compiled.adapter(param.type)
+            try:
+                if param.array:
+                    value = [adapter.validate_strings(item) for item in raw]
+                else:
+                    value = adapter.validate_strings(raw)
+            except ValidationError as exc:
+                raise StubError(400, f"Invalid value for: {where} ({_problems(exc)})") from None
+        if self.wire is not None and param.schema and not param.object:
+            problems = self.wire.problems(param.schema, _as_sent(raw, value))
+            if problems:
+                raise StubError(400, f"Invalid value for: {where} ({'; '.join(problems)})")
+        return value
 
     async def _body(self, compiled: _Compiled, request: Request) -> Any:
         body = compiled.operation.body
@@ -286,9 +325,14 @@ class StubApp(FastAPI):
         if not is_json(body.content_type):
             return raw  # multipart and other media are accepted as they come
         try:
-            return compiled.adapter(body.type).validate_json(raw)
+            parsed = compiled.adapter(body.type).validate_json(raw)
         except ValidationError as exc:
             raise StubError(400, f"Invalid value for: body ({_problems(exc)})") from None
+        if self.wire is not None and body.schema:
+            problems = self.wire.problems(body.schema, json.loads(raw))
+            if problems:
+                raise StubError(400, f"Invalid value for: body ({'; '.join(problems)})")
+        return parsed
 
     async def _read(self, request: Request) -> bytes:
         limit = self.max_body_bytes
@@ -410,7 +454,7 @@ class StubApp(FastAPI):
             return None
         collection = _fill(resource.collection, raw_path)
         if resource.role == "create":
-            item = self._create(resource, call.body)
+            item = self._create(resource, call.body, reply)
             self.store.put(collection, _key(item[resource.id_property]), item)
             return _item_response(reply, status, item)
         if resource.role == "list":
@@ -424,19 +468,21 @@ class StubApp(FastAPI):
             self.store.delete(collection, item_id)
         elif resource.role in ("replace", "update"):
             stored = self._merged(
-                resource.item, stored, _wire_object(call.body), keep={resource.id_property}
+                resource.item, stored, _wire_object(call.body), {resource.id_property}, reply
             )
             self.store.put(collection, item_id, stored)
-        return _item_response(reply, status, stored)
+        return _item_response(reply, status, self._shaped(reply, stored))
 
-    def _create(self, resource: Resource, body: Any) -> dict[str, Any]:
+    def _create(self, resource: Resource, body: Any, reply: Reply) -> dict[str, Any]:
         self._counter += 1
         base = Synthesizer(f"{self.seed}:{resource.collection}:{self._counter}").value(
             resource.item
         )
         base = base if isinstance(base, dict) else {}
         base[resource.id_property] = self._new_id(resource)
-        return self._merged(resource.item, base, _wire_object(body), keep={resource.id_property})
+        return self._merged(
+            resource.item, base, _wire_object(body), keep={resource.id_property}, reply=reply
+        )
 
     def _new_id(self, resource: Resource) -> Any:
         annotation = _field_annotation(resource.item, resource.id_property)
@@ -445,27 +491,66 @@ class StubApp(FastAPI):
         return str(self._ids.uuid())
 
     def _merged(
-        self, item_type: Any, base: dict[str, Any], changes: dict[str, Any], keep: set[str]
+        self,
+        item_type: Any,
+        base: dict[str, Any],
+        changes: dict[str, Any],
+        keep: set[str],
+        reply: Reply,
     ) -> dict[str, Any]:
-        """`base` with the fields of `changes` the item type accepts; a field
-        the models refuse (an input shape that differs from the output's)
-        keeps its stored value."""
+        """`base` with the fields of `changes` the item accepts; a field the
+        models or the reply's schema refuse (an input shape that differs from
+        the output's) keeps its stored value, and the item's union tag is its
+        own (a create body's `{"_type": "Email"}` does not make the stored
+        `EmailConversation` an `Email`)."""
+        keep = keep | _tag_names(item_type)
         candidate = {**base, **{k: v for k, v in changes.items() if k not in keep}}
         adapter = _adapter(item_type)
         for _ in range(len(changes) + 1):
-            try:
-                adapter.validate_python(candidate)
+            bad = self._refused(adapter, candidate, reply)
+            if not bad:
                 return candidate
-            except ValidationError as exc:
-                bad = {e["loc"][0] for e in exc.errors() if e["loc"] and e["loc"][0] in changes}
-                if not bad:
-                    break
-                for name in bad:
-                    if name in base:
-                        candidate[str(name)] = base[str(name)]
-                    else:
-                        candidate.pop(str(name), None)
+            bad &= changes.keys()
+            if not bad:
+                break
+            for name in bad:
+                if name in base:
+                    candidate[name] = base[name]
+                else:
+                    candidate.pop(name, None)
         return base
+
+    def _shaped(self, reply: Reply, item: dict[str, Any]) -> dict[str, Any]:
+        """A stored item as `reply` describes it: the create answer's item may
+        be another type than a read's (Dixa's `POST /conversations` answers
+        `{id}`, `GET /conversations/{id}` a whole conversation), so where the
+        item does not fit, a value made up for the reply takes the fields of
+        the item that do."""
+        if reply.type is None:
+            return item
+        item_type = _field_annotation(reply.type, reply.envelope) if reply.envelope else reply.type
+        if item_type is None or not self._refused(_adapter(item_type), item, reply):
+            return item
+        base = Synthesizer(f"{self.seed}:{reply.schema}:{item.get('id')}").value(item_type)
+        if not isinstance(base, dict):
+            return item
+        return self._merged(item_type, base, item, set(), reply)
+
+    def _refused(self, adapter: TypeAdapter[Any], item: dict[str, Any], reply: Reply) -> set[str]:
+        """The top-level fields of `item` that make it invalid (by the models,
+        then by the reply's schema); `{""}` when the fault is the item's as a whole."""
+        try:
+            adapter.validate_python(item)
+        except ValidationError as exc:
+            return {str(e["loc"][0]) if e["loc"] else "" for e in exc.errors()}
+        if self.wire is None or not reply.schema:
+            return set()
+        payload = {reply.envelope: item} if reply.envelope else item
+        depth = 1 if reply.envelope else 0
+        return {
+            str(path[depth]) if len(path) > depth else ""
+            for path in self.wire.error_paths(reply.schema, payload)
+        }
 
     def _list(
         self, compiled: _Compiled, call: StubRequest, collection: str, reply: Reply, status: int
@@ -606,6 +691,17 @@ def _unstyled(raw: str, param: Param, style: str, explode: bool) -> Any:
     return parts if param.array else (parts[0] if parts else "")
 
 
+def _as_sent(raw: Any, value: Any) -> Any:
+    """A parameter as JSON Schema sees it: numbers and booleans parsed, any
+    other value as the request spelled it (`0.5` is not a date-time, though
+    pydantic reads it as a timestamp)."""
+    if isinstance(value, list) and isinstance(raw, list):
+        return [_as_sent(r, v) for r, v in zip(raw, value)]
+    if isinstance(value, (bool, int, float)) and not isinstance(value, Enum):
+        return value
+    return raw
+
+
 def _problems(exc: ValidationError, limit: int = 3) -> str:
     parts = []
     for error in exc.errors(include_url=False)[:limit]:
@@ -696,8 +792,21 @@ def _drop(body: Any, path: Sequence[str]) -> None:
         body.pop(path[-1], None)
 
 
+def _tag_names(item_type: Any) -> set[str]:
+    """The wire name of the union tag of `item_type`'s classes (`_type`), if any."""
+    names = set()
+    for model in (item_type, *typing.get_args(item_type)):
+        field_name = getattr(model, "__tag_field__", None)
+        if isinstance(model, type) and issubclass(model, BaseModel) and field_name:
+            info = model.model_fields[field_name]
+            names.add(info.serialization_alias or info.alias or field_name)
+    return names
+
+
 def _field_annotation(model: Any, wire_name: str) -> Any:
     if isinstance(model, type) and issubclass(model, BaseModel):
+        if not model.__pydantic_fields_complete__:
+            model.model_rebuild()  # its fields' types may still be forward references
         for name, info in model.model_fields.items():
             if (info.serialization_alias or name) == wire_name:
                 options = [a for a in typing.get_args(info.annotation) if a is not type(None)]

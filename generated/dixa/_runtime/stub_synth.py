@@ -6,7 +6,8 @@ The value is read off the models themselves (their fields, aliases, enums,
 validates against them: union members carry their `_type`, enums hold one of
 their members. The same seed gives the same data. Every optional field is
 filled down to `FULL_DEPTH` levels of nesting; deeper, only what is required,
-so recursive schemas end; union members always carry their tag.
+so recursive schemas end; union members always carry their tag. Ids typed as
+bare strings are UUIDs, as the paths that take them back often require.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .models import BARE_TAG, UNKNOWN_TAG, UnknownVariant
 __all__ = ["Synthesizer"]
 
 FULL_DEPTH = 4
+LIST_DEPTH = FULL_DEPTH + 8
 _EPOCH = datetime(2021, 1, 1, tzinfo=timezone.utc)
 
 
@@ -36,6 +38,7 @@ class Synthesizer:
 
     def __init__(self, seed: int | str = 0) -> None:
         self._rng = random.Random(str(seed))
+        self._making: list[Any] = []  # the models being made, outermost first
 
     def value(self, type_: Any, name: str = "value") -> Any:
         return self._value(type_, name, 0)
@@ -53,7 +56,12 @@ class Synthesizer:
             return self._rng.choice(typing.get_args(type_))
         if origin in (list, set, frozenset, tuple):
             args = typing.get_args(type_)
-            return [self._value(args[0], name, depth + 1)] if args and depth < FULL_DEPTH else []
+            # One item deeper than optional fields go (a list the spec wants
+            # non-empty, `minItems`, is most often a required one), unless the
+            # items are a model being made already: a recursive schema ends.
+            if not args or depth >= LIST_DEPTH or (depth >= FULL_DEPTH and args[0] in self._making):
+                return []
+            return [self._value(args[0], name, depth + 1)]
         if origin is dict:
             args = typing.get_args(type_)
             return (
@@ -105,14 +113,22 @@ class Synthesizer:
             model.model_rebuild()
         out: dict[str, Any] = {}
         tag_field = getattr(model, "__tag_field__", None)
-        for py_name, info in model.model_fields.items():
-            wire = info.serialization_alias or py_name
-            if info.is_required() or depth < FULL_DEPTH or py_name == tag_field:
-                out[wire] = self._value(info.annotation, wire, depth + 1)
+        self._making.append(model)
+        try:
+            for py_name, info in model.model_fields.items():
+                wire = info.serialization_alias or py_name
+                if info.is_required() or depth < FULL_DEPTH or py_name == tag_field:
+                    out[wire] = self._value(info.annotation, wire, depth + 1)
+        finally:
+            self._making.pop()
         return out
 
     def _string(self, name: str) -> str:
         lowered = name.lower()
+        if lowered == "id" or name.endswith(("Id", "_id")):
+            # An id the schema types as a bare string is still a UUID, as the
+            # paths that take it back usually require.
+            return str(self.uuid())
         token = f"{self._rng.randrange(16**6):06x}"
         if "email" in lowered:
             return f"user.{token}@example.com"

@@ -39,7 +39,8 @@ Role = Literal["create", "list", "read", "replace", "update", "delete"]
 class Param:
     """A parameter by its wire name. `array` and `object` parameters are written
     as `style` and `explode` say (None: the spec leaves OpenAPI's default); for
-    an array, `type` is its items' type."""
+    an array, `type` is its items' type. `schema` points at its schema in the
+    wire document (`stub_schema`), where it has one."""
 
     name: str
     location: Location
@@ -49,6 +50,7 @@ class Param:
     object: bool = False
     style: str | None = None
     explode: bool | None = None
+    schema: str | None = None
 
     @property
     def styled(self) -> tuple[str, bool]:
@@ -62,18 +64,21 @@ class Body:
     type: Any
     content_type: str
     required: bool = False
+    schema: str | None = None
 
 
 @dataclass(frozen=True)
 class Reply:
     """A documented response: `type` is the whole body (envelope included),
-    `examples` maps example names to their JSON text."""
+    `examples` maps example names to their JSON text, `schema` points at the
+    body's schema in the wire document."""
 
     status: str
     type: Any = None
     content_type: str | None = None
     envelope: str | None = None
     examples: Mapping[str, str] = field(default_factory=dict)
+    schema: str | None = None
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 
 `create_app()` returns a FastAPI app that answers every operation of the spec
 with its paths, methods, status codes and examples, validating requests with
-the generated models. It needs the `server` extra (FastAPI and uvicorn);
+the generated models and against the spec (`server_openapi.json`). It needs
+the `server` extra (FastAPI, uvicorn, openapi-schema-validator);
 `python -m dixa.v1.server --port 8080` serves it.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dixa._runtime.server import StubApp, StubRequest, serve_main
+from dixa._runtime.server import StubApp, StubRequest, load_wire_schemas, serve_main
 
 from .server_operations import OPERATIONS
 
@@ -32,6 +33,7 @@ def create_app(
     request gives none. `app.override(operation_id, handler)` replaces the
     answer of one operation. Other options go to `StubApp` and FastAPI.
     """
+    options.setdefault("wire", load_wire_schemas("dixa.v1"))
     return StubApp(
         OPERATIONS, title=TITLE, stateful=stateful, seed=seed, page_limit=page_limit, **options
     )
