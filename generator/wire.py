@@ -90,7 +90,7 @@ def attach(api: Api, document: Document) -> list[Diagnostic]:
             f"oneOf variant{'s' if len(open_variants) > 1 else ''} {', '.join(open_variants)} "
             f"accept{'' if len(open_variants) > 1 else 's'} any object, so no object matches exactly one "
             "variant: read as anyOf",
-            document.path.name,
+            str(document.path),
             pointer,
             document.line_of(pointer),
             "warning",
@@ -242,7 +242,7 @@ def _off_schema_examples(api: Api, document: Document) -> list[Diagnostic]:
                     Diagnostic(
                         f"example {name!r} of {op.method} {op.path} {response.status} does not match its schema "
                         f"({reason}); the stub answers a synthesized value instead",
-                        document.path.name,
+                        str(document.path),
                         pointer,
                         document.line_of(pointer),
                         "warning",
@@ -263,7 +263,7 @@ def _off_schema_examples(api: Api, document: Document) -> list[Diagnostic]:
                 Diagnostic(
                     f"request example {index + 1} of {op.method} {op.path} does not match its schema ({reason}): "
                     "the stub refuses it",
-                    document.path.name,
+                    str(document.path),
                     pointer,
                     document.line_of(pointer),
                     "warning",
