@@ -4,6 +4,10 @@ singular by an inflector, not by suffix rules."""
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+
 from generator.pipeline import read_api
 
 from .conftest import ROOT
@@ -42,3 +46,54 @@ def test_dixa_ids_only_spell_method_and_path_so_the_path_names_the_calls() -> No
     assert named["getEndusersUserid"] == "end_users.get"
     assert named["getEndusers"] == "end_users.list"
     assert named["patchTagsTagidActivate"] == "tags.activate"
+
+
+def _named(tmp_path: Path, operations: list[tuple[str, str, str]]) -> dict[str, str]:
+    """`resource.method` per operationId of a small spec with the given (tag, path, operationId)."""
+    paths: dict[str, object] = {}
+    for tag, path, operation_id in operations:
+        params = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+            for name in re.findall(r"{(\w+)}", path)
+        ]
+        paths[path] = {
+            "get": {
+                "tags": [tag], "operationId": operation_id, "parameters": params,
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths}))
+    api = read_api(spec, strict=True).api
+    return {op.operation_id or "": f"{op.resource}.{op.py_name}" for op in api.operations}
+
+
+def test_a_version_every_tag_starts_with_is_said_once_by_the_package(tmp_path: Path) -> None:
+    named = _named(
+        tmp_path,
+        [
+            ("Api20100401Account", "/2010-04-01/Accounts.json", "ListAccount"),
+            ("Api20100401Call", "/2010-04-01/Accounts/{Sid}/Calls.json", "ListCall"),
+        ],
+    )
+    assert named == {"ListAccount": "account.list", "ListCall": "call.list"}
+    # Shared words without a version carry meaning: they stay.
+    named = _named(
+        tmp_path, [("UserAccounts", "/accounts", "listAccounts"), ("UserGroups", "/groups", "listGroups")]
+    )
+    assert named == {"listAccounts": "user_accounts.list", "listGroups": "user_groups.list"}
+
+
+def test_an_id_keeps_its_verb_and_a_resource_of_several_words_stays_whole(tmp_path: Path) -> None:
+    named = _named(
+        tmp_path,
+        [
+            # `list` is also a word of the resource's name: it still opens the method's.
+            ("CredentialListMapping", "/Domains/{DomainSid}/Mappings.json", "ListSipCredentialListMapping"),
+            ("AssignedAddOn", "/Numbers/{Sid}/AssignedAddOns.json", "ListIncomingPhoneNumberAssignedAddOn"),
+        ],
+    )
+    assert named == {
+        "ListSipCredentialListMapping": "credential_list_mapping.list_sip_credential_list_mapping",
+        "ListIncomingPhoneNumberAssignedAddOn": "assigned_add_on.list_incoming_phone_number_assigned_add_on",
+    }

@@ -152,8 +152,9 @@ def _name_operations(api: Api) -> None:
     name; names are unique within a resource, including the `<name>_iter`
     twins of list operations."""
     by_resource: dict[str, list[Operation]] = defaultdict(list)
+    prefix = _versioned_tag_prefix(api)
     for operation in api.operations:
-        operation.resource = _resource_name(operation)
+        operation.resource = _resource_name(operation, prefix)
         by_resource[operation.resource].append(operation)
         used = set(METHOD_ARGUMENTS)
         for parameter in operation.parameters:
@@ -184,9 +185,29 @@ def _name_operations(api: Api) -> None:
                 taken.add(f"{name}_iter")
 
 
-def _resource_name(operation: Operation) -> str:
+def _versioned_tag_prefix(api: Api) -> list[str]:
+    """The leading words every tag shares when they end in a version word
+    (Twilio's `Api20100401Account`, `Api20100401Call`; `ChatV1Channel`): the
+    version of the whole API, said once by the package, not by each resource.
+    Shared words without a version (`UserAccounts`, `UserGroups`) carry
+    meaning and stay."""
+    tags = {op.tags[0] for op in api.operations if op.tags}
+    if len(tags) < 2:
+        return []
+    words = [_words(tag) for tag in tags]
+    shared = 0
+    while all(len(w) > shared + 1 and w[shared] == words[0][shared] for w in words):
+        shared += 1
+    while shared and not any(c.isdigit() for c in words[0][shared - 1]):
+        shared -= 1
+    return words[0][:shared]
+
+
+def _resource_name(operation: Operation, prefix: list[str]) -> str:
     if operation.tags:
-        name = identifier(operation.tags[0], fallback="api")
+        words = _words(operation.tags[0])
+        tag = "_".join(words[len(prefix) :]) if prefix and words[: len(prefix)] == prefix else operation.tags[0]
+        name = identifier(tag, fallback="api")
     else:
         statics = [s for s in _segments(operation.path) if not s.startswith("{")]
         name = identifier(statics[0], fallback="api") if statics else "api"
@@ -237,6 +258,11 @@ def _spells_method_and_path(spelled: str, operation: Operation) -> bool:
     return re.fullmatch(f"{method}{pattern}|{pattern}{method}", spelled) is not None
 
 
+# Words that open an id as its verb (`ListSipCredentialListMapping`): kept even
+# where the resource's name has the same word (`credential_list_mapping`).
+_ID_VERBS = frozenset(
+    {"list", "get", "fetch", "read", "create", "update", "replace", "patch", "delete", "remove", "watch", "search"}
+)
 # Ids a tool numbered apart (`getItems_2`, Spring's `listUsingGET_1`): made, not meant.
 _NUMBERED_ID = re.compile(r"[_-]\d+$|Using(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)", re.IGNORECASE)
 
@@ -260,15 +286,25 @@ def _operation_id_name(operation: Operation) -> str | None:
     resource = [w for w in _words(operation.resource) if not w.isdigit()]
     forms = {w for word in resource for w in (word, _singular(word), inflection.pluralize(word))}
     start = 0
-    while start < len(words) - 1 and words[start] in forms:
+    while start < len(words) - 1 and words[start] in forms and not (start == 0 and words[0] in _ID_VERBS):
         start += 1
     rest = words[start:]
     if len(rest) > 1 and all(w in forms for w in rest[1:]):
         rest = rest[:1]  # `ListAccount` on the `account` resource: `list`
     elif len(rest) > 2:
-        # `listConversationMessages` on `conversations`: `list_messages`
-        rest = [rest[0], *(w for w in rest[1:-1] if w not in forms), rest[-1]]
+        # `listConversationMessages` on `conversations`: `list_messages`; a
+        # resource of several words that ends the id stays whole
+        # (`ListIncomingPhoneNumberAssignedAddOn` on `assigned_add_on`).
+        tail = len(resource) if len(resource) > 1 and _ends_with(rest[1:], resource) else 1
+        rest = [rest[0], *(w for w in rest[1:-tail] if w not in forms), *rest[-tail:]]
     return identifier("_".join(rest), fallback="call")
+
+
+def _ends_with(words: list[str], resource: list[str]) -> bool:
+    """Whether `words` end with the resource's words, its last one singular or plural."""
+    if len(words) < len(resource) or words[-len(resource) : -1] != resource[:-1]:
+        return False
+    return _singular(words[-1]) == _singular(resource[-1])
 
 
 def _method_name(api: Api, operation: Operation) -> str:
