@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass, field
 
 from .build import is_json_media
-from .validate import PATH_VARIABLE
 from .ir import (
     Api,
     ArrayType,
@@ -33,7 +32,7 @@ from .ir import (
 )
 from .passes.hoist import pascal
 from .passes.naming import METHOD_ARGUMENTS
-from .layout import Annotated, Assign, Chain, Node, call, display, flat, union
+from .layout import Annotated, Assign, Node, call, display, flat, union
 from .pytypes import Annotator, literal
 from .render import ENV, header
 
@@ -44,7 +43,7 @@ _TAKEN_CLASS_NAMES = frozenset(
 # What every resource module imports from the runtime.
 _RUNTIME_RESOURCE_NAMES = frozenset({"AsyncResource", "SyncResource", "Endpoint", "RequestOptions"})
 # What a resource module imports from the runtime where its methods use it.
-_RUNTIME_HELPERS = frozenset({"path_param", "Paging", "FileInput", "NOT_GIVEN", "NotGiven"})
+_RUNTIME_HELPERS = frozenset({"Paging", "FileInput", "NOT_GIVEN", "NotGiven"})
 _INPUT_STRING_FORMATS = {"date-time": "datetime | str", "date": "date | str", "uuid": "UUID | str"}
 # The per-call options (`extra_headers`, `timeout`, `deadline`, `max_retries`) every method
 # takes, typed by the runtime's `RequestOptions`. They reach the runtime as one
@@ -77,7 +76,6 @@ class _Method:
     doc: str
     signature: list[Node]
     returns: str
-    path_expr: Node
     call_args: list[Node]
     endpoint: Assign  # `_CONST: Endpoint[...] = Endpoint(...)`
     # The list operations whose answer is not the envelope of the items (other APIs' paging
@@ -152,7 +150,7 @@ def _runtime_names(resource: _Resource) -> list[str]:
     names |= {"to_raw_response", "to_async_raw_response"}
     for method in resource.methods:
         endpoints = [method.endpoint] + ([method.page_endpoint] if method.page_endpoint else [])
-        text = " ".join([flat(method.path_expr), *map(flat, endpoints), *map(flat, method.signature)])
+        text = " ".join([*map(flat, endpoints), *map(flat, method.signature)])
         names |= {n for n in _RUNTIME_HELPERS if n in text}
     return sorted(names, key=lambda n: (not n.isupper(), n))
 
@@ -412,9 +410,7 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation, auth: _Auth) ->
         security if security != auth.default else None,
         op.paging if enveloped else None,
     )
-    call_args: list[Node] = []
-    if any(p.location == "query" for p in others):
-        call_args.append(_by_name("query", others))
+    call_args = [_by_name(where, op.parameters) for where in ("path", "query") if any(p.location == where for p in op.parameters)]
     if body.call:
         call_args.append(body.call)
     call_args += [_by_name(where, others) for where in ("header", "cookie") if any(p.location == where for p in others)]
@@ -424,7 +420,6 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation, auth: _Auth) ->
         doc=_method_doc(op, body.doc, docs, _returns_doc(answer, payload)),
         signature=_keyword_only(signature),
         returns=returns,
-        path_expr=_path_expression(op),
         call_args=call_args,
         endpoint=Assign(f"{const}: Endpoint[{returns}]", endpoint),
     )
@@ -441,7 +436,9 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation, auth: _Auth) ->
         method.item = annotator.annotation(items.items)
         method.iter_signature = _keyword_only(["*", *(_parameter(api, p) for p in kept), _OPTIONS])
         method.iter_args = [
-            _by_name(where, kept) for where in ("query", "header", "cookie") if any(p.location == where for p in kept)
+            _by_name(where, kept)
+            for where in ("path", "query", "header", "cookie")
+            if any(p.location == where for p in kept)
         ]
         method.iter_doc = _method_doc(
             op,
@@ -488,11 +485,12 @@ def _keyword_only(signature: list[Node]) -> list[Node]:
 
 
 def _by_name(location: str, parameters: list[Parameter]) -> Node:
-    """The `query`, `header` or `cookie` parameters by wire name, as the runtime's
-    `query=`, `headers=` or `cookies=`: it turns the values into text, leaves out
+    """The `path`, `query`, `header` or `cookie` parameters by wire name, as the
+    runtime's `path=`, `query=`, `headers=` or `cookies=`: it puts path values
+    into the Endpoint's path template, turns the values into text, leaves out
     the ones not given, and lets the call's `extra_headers` win over headers and
     cookies (an extra `Cookie` header replaces all the cookies)."""
-    head = {"query": "query=", "header": "headers=", "cookie": "cookies="}[location]
+    head = {"path": "path=", "query": "query=", "header": "headers=", "cookie": "cookies="}[location]
     return display("{", [f"{literal(p.name)}: {p.py_name}" for p in parameters if p.location == location], head=head)
 
 
@@ -516,7 +514,7 @@ def _endpoint(
     styles = [
         f"({literal(p.location)}, {literal(p.name)}): ({literal(style)}, {explode})"
         for p in op.parameters
-        if p.location in ("query", "header")
+        if p.location in ("path", "query", "header")
         for style, explode in [_style(p)]
         if (style, explode) != _DEFAULT_STYLES[p.location]
     ]
@@ -547,20 +545,6 @@ def _tuple(items: list[str]) -> Node:
     return display("(", [literal(k) for k in items])
 
 
-def _path_expression(op: Operation) -> Node:
-    """The path as a concatenation of literals and encoded parameters: spec text
-    only ever appears as a string literal. Variables are found as the IR build
-    finds them, so each has its parameter (an empty `{}` one too)."""
-    by_name = {p.name: p for p in op.parameters if p.location == "path"}
-    pieces = PATH_VARIABLE.split(op.path)  # literal, variable, literal, ...
-    parts = [
-        _path_param(by_name[piece]) if index % 2 else literal(piece)
-        for index, piece in enumerate(pieces)
-        if index % 2 or piece
-    ]
-    return Chain(tuple(parts), "+") if len(parts) > 1 else parts[0] if parts else literal("")
-
-
 # OpenAPI's defaults, which the runtime applies to parameters the Endpoint gives no style.
 _DEFAULT_STYLES = {"query": ("form", True), "header": ("simple", False), "path": ("simple", False)}
 
@@ -570,13 +554,6 @@ def _style(parameter: Parameter) -> tuple[str, bool]:
     defaults to true for `form` only)."""
     style = parameter.style or ("form" if parameter.location in ("query", "cookie") else "simple")
     return style, parameter.explode if parameter.explode is not None else style == "form"
-
-
-def _path_param(parameter: Parameter) -> str:
-    style, explode = _style(parameter)
-    if (style, explode) == _DEFAULT_STYLES["path"]:
-        return f"path_param({parameter.py_name})"
-    return f"path_param({parameter.py_name}, {literal(style)}, {explode}, {literal(parameter.name)})"
 
 
 def _page_items(api: Api, op: Operation, type_: Type | None) -> ArrayType | None:
