@@ -39,6 +39,7 @@ import logging
 import math
 import os
 import random
+import re
 import time
 from collections.abc import (
     AsyncIterator,
@@ -109,6 +110,8 @@ MAX_RETRY_DELAY = 8.0
 # A `Retry-After` longer than this is not waited for: the error is raised at once.
 MAX_RETRY_AFTER = 60.0
 _IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# A variable of a path template (`{agentId}`; `{}` too), as the generator finds them.
+_PATH_VARIABLE = re.compile(r"{([^{}/]*)}")
 _RETRY_STATUSES = frozenset({408, 409, 429})
 # Statuses that say the request was not acted on, so even a POST may be sent again.
 _NOT_ACTED_STATUSES = frozenset({408, 409, 429})
@@ -390,6 +393,25 @@ class Endpoint(Generic[T]):
 
     def __repr__(self) -> str:
         return f"Endpoint({self.method} {self.path}, {self.operation_id})"
+
+    def url_path(self, values: Mapping[str, Any] | None) -> str:
+        """The path with each `{variable}` replaced by its value from `values`
+        (by wire name), encoded as its style says: the template is only ever
+        split and joined, never formatted."""
+        pieces = _PATH_VARIABLE.split(self.path)  # literal, variable, literal, ...
+        if len(pieces) == 1:
+            return self.path
+        given = values or {}
+        return "".join(
+            (
+                piece
+                if index % 2 == 0
+                else path_param(
+                    given[piece], *self.styles.get(("path", piece), ("simple", False)), piece
+                )
+            )
+            for index, piece in enumerate(pieces)
+        )
 
     @property
     def adapter(self) -> TypeAdapter[Any]:
@@ -1202,9 +1224,9 @@ class SyncBaseClient(_Base):
     def _call(
         self,
         endpoint: Endpoint[T],
-        path: str,
         options: RequestOptions,
         *,
+        path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
         body: Any = NOT_GIVEN,
         files: Mapping[str, Any] | NotGiven | None = None,
@@ -1216,7 +1238,7 @@ class SyncBaseClient(_Base):
         request = self._build(
             self._http,
             endpoint,
-            self._base_url + path,
+            self._base_url + endpoint.url_path(path),
             query,
             body,
             files,
@@ -1272,9 +1294,9 @@ class SyncBaseClient(_Base):
     def _pager(
         self,
         endpoint: Endpoint[list[T]],
-        path: str,
         options: RequestOptions,
         *,
+        path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any] | None = None,
         cookies: Mapping[str, Any] | None = None,
@@ -1282,9 +1304,19 @@ class SyncBaseClient(_Base):
         _check_options(endpoint, options)
         credentials = self._credentials(endpoint)
 
+        url_path = endpoint.url_path(path)
+
         def fetch(cursor: str | None) -> Page[T]:
             request = self._page_request(
-                self._http, endpoint, path, query, cursor, headers, cookies, credentials, options
+                self._http,
+                endpoint,
+                url_path,
+                query,
+                cursor,
+                headers,
+                cookies,
+                credentials,
+                options,
             )
             response = self._send(request, endpoint, options, credentials.flow)
             return self._page(endpoint, response, cursor)
@@ -1339,9 +1371,9 @@ class AsyncBaseClient(_Base):
     async def _call(
         self,
         endpoint: Endpoint[T],
-        path: str,
         options: RequestOptions,
         *,
+        path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
         body: Any = NOT_GIVEN,
         files: Mapping[str, Any] | NotGiven | None = None,
@@ -1353,7 +1385,7 @@ class AsyncBaseClient(_Base):
         request = self._build(
             self._http,
             endpoint,
-            self._base_url + path,
+            self._base_url + endpoint.url_path(path),
             query,
             body,
             files,
@@ -1411,9 +1443,9 @@ class AsyncBaseClient(_Base):
     def _pager(
         self,
         endpoint: Endpoint[list[T]],
-        path: str,
         options: RequestOptions,
         *,
+        path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
         headers: Mapping[str, Any] | None = None,
         cookies: Mapping[str, Any] | None = None,
@@ -1421,9 +1453,19 @@ class AsyncBaseClient(_Base):
         _check_options(endpoint, options)
         credentials = self._credentials(endpoint)
 
+        url_path = endpoint.url_path(path)
+
         async def fetch(cursor: str | None) -> Page[T]:
             request = self._page_request(
-                self._http, endpoint, path, query, cursor, headers, cookies, credentials, options
+                self._http,
+                endpoint,
+                url_path,
+                query,
+                cursor,
+                headers,
+                cookies,
+                credentials,
+                options,
             )
             response = await self._send(request, endpoint, options, credentials.flow)
             return self._page(endpoint, response, cursor)

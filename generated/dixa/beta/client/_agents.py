@@ -16,7 +16,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -140,7 +139,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/beta/agents",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key, "email": email, "phone": phone},
         )
@@ -170,7 +168,6 @@ class Agents(SyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/beta/agents",
             options,
             query={"pageLimit": page_limit, "email": email, "phone": phone},
         )
@@ -193,7 +190,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _UPDATE_BULK,
-            "/beta/agents",
             options,
             body=body,
         )
@@ -216,7 +212,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/beta/agents",
             options,
             body=body,
         )
@@ -239,7 +234,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _PATCH_BULK,
-            "/beta/agents",
             options,
             body=body,
         )
@@ -262,7 +256,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _CREATE_BULK,
-            "/beta/agents/bulk",
             options,
             body=body,
         )
@@ -283,7 +276,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _LIST_PRESENCE,
-            "/beta/agents/presence",
             options,
         )
 
@@ -306,8 +298,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/beta/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
         )
 
     def update(
@@ -331,8 +323,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _UPDATE,
-            "/beta/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -355,8 +347,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _DELETE,
-            "/beta/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
         )
 
     def patch(
@@ -380,8 +372,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _PATCH,
-            "/beta/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -404,8 +396,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _GET_PRESENCE,
-            "/beta/agents/" + path_param(agent_id) + "/presence",
             options,
+            path={"agentId": agent_id},
         )
 
     def update_presence_working_channel(
@@ -429,8 +421,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _UPDATE_PRESENCE_WORKING_CHANNEL,
-            "/beta/agents/" + path_param(agent_id) + "/presence/working-channel",
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -453,8 +445,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _LIST_TEAMS,
-            "/beta/agents/" + path_param(agent_id) + "/teams",
             options,
+            path={"agentId": agent_id},
         )
 
 
@@ -486,7 +478,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/beta/agents",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key, "email": email, "phone": phone},
         )
@@ -516,7 +507,6 @@ class AsyncAgents(AsyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/beta/agents",
             options,
             query={"pageLimit": page_limit, "email": email, "phone": phone},
         )
@@ -539,7 +529,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _UPDATE_BULK,
-            "/beta/agents",
             options,
             body=body,
         )
@@ -562,7 +551,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/beta/agents",
             options,
             body=body,
         )
@@ -585,7 +573,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _PATCH_BULK,
-            "/beta/agents",
             options,
             body=body,
         )
@@ -608,7 +595,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _CREATE_BULK,
-            "/beta/agents/bulk",
             options,
             body=body,
         )
@@ -629,7 +615,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _LIST_PRESENCE,
-            "/beta/agents/presence",
             options,
         )
 
@@ -652,8 +637,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/beta/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
         )
 
     async def update(
@@ -677,8 +662,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _UPDATE,
-            "/beta/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -701,8 +686,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _DELETE,
-            "/beta/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
         )
 
     async def patch(
@@ -726,8 +711,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _PATCH,
-            "/beta/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -750,8 +735,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _GET_PRESENCE,
-            "/beta/agents/" + path_param(agent_id) + "/presence",
             options,
+            path={"agentId": agent_id},
         )
 
     async def update_presence_working_channel(
@@ -775,8 +760,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _UPDATE_PRESENCE_WORKING_CHANNEL,
-            "/beta/agents/" + path_param(agent_id) + "/presence/working-channel",
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -799,8 +784,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _LIST_TEAMS,
-            "/beta/agents/" + path_param(agent_id) + "/teams",
             options,
+            path={"agentId": agent_id},
         )
 
 

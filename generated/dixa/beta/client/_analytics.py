@@ -15,7 +15,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -110,8 +109,8 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _LIST_FILTER,
-            "/beta/analytics/filter/" + path_param(filter_attribute),
             options,
+            path={"filterAttribute": filter_attribute},
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
 
@@ -138,8 +137,8 @@ class Analytics(SyncResource):
         """
         return self._client._pager(
             _LIST_FILTER,
-            "/beta/analytics/filter/" + path_param(filter_attribute),
             options,
+            path={"filterAttribute": filter_attribute},
             query={"pageLimit": page_limit},
         )
 
@@ -164,7 +163,6 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _LIST_METRICS,
-            "/beta/analytics/metrics",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
@@ -190,7 +188,6 @@ class Analytics(SyncResource):
         """
         return self._client._pager(
             _LIST_METRICS,
-            "/beta/analytics/metrics",
             options,
             query={"pageLimit": page_limit},
         )
@@ -213,7 +210,6 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _QUERY_METRICS,
-            "/beta/analytics/metrics",
             options,
             body=body,
         )
@@ -237,8 +233,8 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _GET_METRIC,
-            "/beta/analytics/metrics/" + path_param(metric_id),
             options,
+            path={"metricId": metric_id},
         )
 
     def list_records(
@@ -262,7 +258,6 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _LIST_RECORDS,
-            "/beta/analytics/records",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
@@ -288,7 +283,6 @@ class Analytics(SyncResource):
         """
         return self._client._pager(
             _LIST_RECORDS,
-            "/beta/analytics/records",
             options,
             query={"pageLimit": page_limit},
         )
@@ -316,7 +310,6 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _QUERY_RECORDS,
-            "/beta/analytics/records",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
@@ -341,8 +334,8 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _GET_RECORD,
-            "/beta/analytics/records/" + path_param(record_id),
             options,
+            path={"recordId": record_id},
         )
 
 
@@ -372,8 +365,8 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _LIST_FILTER,
-            "/beta/analytics/filter/" + path_param(filter_attribute),
             options,
+            path={"filterAttribute": filter_attribute},
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
 
@@ -400,8 +393,8 @@ class AsyncAnalytics(AsyncResource):
         """
         return self._client._pager(
             _LIST_FILTER,
-            "/beta/analytics/filter/" + path_param(filter_attribute),
             options,
+            path={"filterAttribute": filter_attribute},
             query={"pageLimit": page_limit},
         )
 
@@ -426,7 +419,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _LIST_METRICS,
-            "/beta/analytics/metrics",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
@@ -452,7 +444,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return self._client._pager(
             _LIST_METRICS,
-            "/beta/analytics/metrics",
             options,
             query={"pageLimit": page_limit},
         )
@@ -475,7 +466,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _QUERY_METRICS,
-            "/beta/analytics/metrics",
             options,
             body=body,
         )
@@ -499,8 +489,8 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _GET_METRIC,
-            "/beta/analytics/metrics/" + path_param(metric_id),
             options,
+            path={"metricId": metric_id},
         )
 
     async def list_records(
@@ -524,7 +514,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _LIST_RECORDS,
-            "/beta/analytics/records",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
@@ -550,7 +539,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return self._client._pager(
             _LIST_RECORDS,
-            "/beta/analytics/records",
             options,
             query={"pageLimit": page_limit},
         )
@@ -578,7 +566,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _QUERY_RECORDS,
-            "/beta/analytics/records",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
@@ -603,8 +590,8 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _GET_RECORD,
-            "/beta/analytics/records/" + path_param(record_id),
             options,
+            path={"recordId": record_id},
         )
 
 

@@ -12,7 +12,6 @@ from dixa._runtime.client import (
     Endpoint,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -65,7 +64,6 @@ class Anonymization(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/beta/anonymization",
             options,
             body=body,
         )
@@ -89,8 +87,8 @@ class Anonymization(SyncResource):
         """
         return self._client._call(
             _GET_REQUEST,
-            "/beta/anonymization/request/" + path_param(request_id),
             options,
+            path={"requestId": request_id},
         )
 
 
@@ -117,7 +115,6 @@ class AsyncAnonymization(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/beta/anonymization",
             options,
             body=body,
         )
@@ -141,8 +138,8 @@ class AsyncAnonymization(AsyncResource):
         """
         return await self._client._call(
             _GET_REQUEST,
-            "/beta/anonymization/request/" + path_param(request_id),
             options,
+            path={"requestId": request_id},
         )
 
 

@@ -14,7 +14,6 @@ from dixa._runtime.client import (
     NotGiven,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -77,7 +76,6 @@ class BusinessHours(SyncResource):
         """
         return self._client._call(
             _GET_SCHEDULES,
-            "/beta/business-hours/schedules",
             options,
         )
 
@@ -100,8 +98,8 @@ class BusinessHours(SyncResource):
         """
         return self._client._call(
             _GET_SCHEDULE_DEFINITION,
-            "/beta/business-hours/schedules/" + path_param(schedule_id) + "/definition",
             options,
+            path={"scheduleId": schedule_id},
         )
 
     def get_schedule_status(
@@ -125,8 +123,8 @@ class BusinessHours(SyncResource):
         """
         return self._client._call(
             _GET_SCHEDULE_STATUS,
-            "/beta/business-hours/schedules/" + path_param(schedule_id) + "/status",
             options,
+            path={"scheduleId": schedule_id},
             query={"timestamp": timestamp},
         )
 
@@ -151,8 +149,8 @@ class BusinessHours(SyncResource):
         """
         return self._client._call(
             _GET_SCHEDULE_UPCOMING,
-            "/beta/business-hours/schedules/" + path_param(schedule_id) + "/upcoming",
             options,
+            path={"scheduleId": schedule_id},
             query={"days": days},
         )
 
@@ -176,7 +174,6 @@ class AsyncBusinessHours(AsyncResource):
         """
         return await self._client._call(
             _GET_SCHEDULES,
-            "/beta/business-hours/schedules",
             options,
         )
 
@@ -199,8 +196,8 @@ class AsyncBusinessHours(AsyncResource):
         """
         return await self._client._call(
             _GET_SCHEDULE_DEFINITION,
-            "/beta/business-hours/schedules/" + path_param(schedule_id) + "/definition",
             options,
+            path={"scheduleId": schedule_id},
         )
 
     async def get_schedule_status(
@@ -224,8 +221,8 @@ class AsyncBusinessHours(AsyncResource):
         """
         return await self._client._call(
             _GET_SCHEDULE_STATUS,
-            "/beta/business-hours/schedules/" + path_param(schedule_id) + "/status",
             options,
+            path={"scheduleId": schedule_id},
             query={"timestamp": timestamp},
         )
 
@@ -250,8 +247,8 @@ class AsyncBusinessHours(AsyncResource):
         """
         return await self._client._call(
             _GET_SCHEDULE_UPCOMING,
-            "/beta/business-hours/schedules/" + path_param(schedule_id) + "/upcoming",
             options,
+            path={"scheduleId": schedule_id},
             query={"days": days},
         )
 

@@ -13,7 +13,6 @@ from dixa._runtime.client import (
     NotGiven,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -65,7 +64,6 @@ class ContactEndpoints(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/beta/contact-endpoints",
             options,
             query={"_type": type},
         )
@@ -89,8 +87,8 @@ class ContactEndpoints(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/beta/contact-endpoints/" + path_param(contact_endpoint_id),
             options,
+            path={"contactEndpointId": contact_endpoint_id},
         )
 
 
@@ -116,7 +114,6 @@ class AsyncContactEndpoints(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/beta/contact-endpoints",
             options,
             query={"_type": type},
         )
@@ -140,8 +137,8 @@ class AsyncContactEndpoints(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/beta/contact-endpoints/" + path_param(contact_endpoint_id),
             options,
+            path={"contactEndpointId": contact_endpoint_id},
         )
 
 

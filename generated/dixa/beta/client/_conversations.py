@@ -17,7 +17,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -233,7 +232,6 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/beta/conversations",
             options,
             body=body,
         )
@@ -263,7 +261,6 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_ACTIVITYLOG,
-            "/beta/conversations/activitylog",
             options,
             query={
                 "pageLimit": page_limit,
@@ -298,7 +295,6 @@ class Conversations(SyncResource):
         """
         return self._client._pager(
             _LIST_ACTIVITYLOG,
-            "/beta/conversations/activitylog",
             options,
             query={
                 "pageLimit": page_limit,
@@ -326,7 +322,6 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_FLOWS,
-            "/beta/conversations/flows",
             options,
             query={"channel": channel},
         )
@@ -349,7 +344,6 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _IMPORT,
-            "/beta/conversations/import",
             options,
             body=body,
         )
@@ -373,8 +367,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/beta/conversations/" + path_param(conversation_id),
             options,
+            path={"conversationId": conversation_id},
         )
 
     def list_activitylog_by_conversation(
@@ -396,8 +390,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_ACTIVITYLOG_BY_CONVERSATION,
-            "/beta/conversations/" + path_param(conversation_id) + "/activitylog",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def anonymize(
@@ -421,8 +415,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _ANONYMIZE,
-            "/beta/conversations/" + path_param(conversation_id) + "/anonymize",
             options,
+            path={"conversationId": conversation_id},
             query={"force": force},
         )
 
@@ -447,8 +441,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CLAIM,
-            "/beta/conversations/" + path_param(conversation_id) + "/claim",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -473,8 +467,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CLOSE,
-            "/beta/conversations/" + path_param(conversation_id) + "/close",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -499,8 +493,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
-            "/beta/conversations/" + path_param(conversation_id) + "/custom-attributes",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -525,8 +519,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _FOLLOWUP,
-            "/beta/conversations/" + path_param(conversation_id) + "/followup",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -551,8 +545,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LINK,
-            "/beta/conversations/" + path_param(conversation_id) + "/link",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -575,8 +569,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_LINKED,
-            "/beta/conversations/" + path_param(conversation_id) + "/linked",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def list_messages(
@@ -598,8 +592,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_MESSAGES,
-            "/beta/conversations/" + path_param(conversation_id) + "/messages",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def create_message(
@@ -623,8 +617,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE_MESSAGE,
-            "/beta/conversations/" + path_param(conversation_id) + "/messages",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -649,12 +643,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _ANONYMIZE_MESSAGE,
-            "/beta/conversations/"
-            + path_param(conversation_id)
-            + "/messages/"
-            + path_param(message_id)
-            + "/anonymize",
             options,
+            path={"conversationId": conversation_id, "messageId": message_id},
         )
 
     def list_notes(
@@ -676,8 +666,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_NOTES,
-            "/beta/conversations/" + path_param(conversation_id) + "/notes",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def create_note(
@@ -701,8 +691,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE_NOTE,
-            "/beta/conversations/" + path_param(conversation_id) + "/notes",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -727,8 +717,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE_NOTES_BULK,
-            "/beta/conversations/" + path_param(conversation_id) + "/notes/bulk",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -753,8 +743,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_RATING,
-            "/beta/conversations/" + path_param(conversation_id) + "/rating",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def list_ratings(
@@ -776,8 +766,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_RATINGS,
-            "/beta/conversations/" + path_param(conversation_id) + "/ratings",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def offer_rating(
@@ -801,8 +791,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _OFFER_RATING,
-            "/beta/conversations/" + path_param(conversation_id) + "/ratings/offer",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -829,12 +819,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _SUBMIT_RATING,
-            "/beta/conversations/"
-            + path_param(conversation_id)
-            + "/ratings/"
-            + path_param(rating_id)
-            + "/submit",
             options,
+            path={"conversationId": conversation_id, "ratingId": rating_id},
             body=body,
         )
 
@@ -859,8 +845,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _REOPEN,
-            "/beta/conversations/" + path_param(conversation_id) + "/reopen",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -883,8 +869,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_TAGS,
-            "/beta/conversations/" + path_param(conversation_id) + "/tags",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def create_tags_bulk(
@@ -908,8 +894,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE_TAGS_BULK,
-            "/beta/conversations/" + path_param(conversation_id) + "/tags/bulk",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -934,8 +920,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _UPDATE_TAG,
-            "/beta/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
             options,
+            path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
     def delete_tag(
@@ -959,8 +945,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _DELETE_TAG,
-            "/beta/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
             options,
+            path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
     def transfer_queue(
@@ -984,8 +970,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _TRANSFER_QUEUE,
-            "/beta/conversations/" + path_param(conversation_id) + "/transfer/queue",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1011,7 +997,6 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/beta/conversations",
             options,
             body=body,
         )
@@ -1041,7 +1026,6 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_ACTIVITYLOG,
-            "/beta/conversations/activitylog",
             options,
             query={
                 "pageLimit": page_limit,
@@ -1076,7 +1060,6 @@ class AsyncConversations(AsyncResource):
         """
         return self._client._pager(
             _LIST_ACTIVITYLOG,
-            "/beta/conversations/activitylog",
             options,
             query={
                 "pageLimit": page_limit,
@@ -1104,7 +1087,6 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_FLOWS,
-            "/beta/conversations/flows",
             options,
             query={"channel": channel},
         )
@@ -1127,7 +1109,6 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _IMPORT,
-            "/beta/conversations/import",
             options,
             body=body,
         )
@@ -1151,8 +1132,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/beta/conversations/" + path_param(conversation_id),
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def list_activitylog_by_conversation(
@@ -1174,8 +1155,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_ACTIVITYLOG_BY_CONVERSATION,
-            "/beta/conversations/" + path_param(conversation_id) + "/activitylog",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def anonymize(
@@ -1199,8 +1180,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _ANONYMIZE,
-            "/beta/conversations/" + path_param(conversation_id) + "/anonymize",
             options,
+            path={"conversationId": conversation_id},
             query={"force": force},
         )
 
@@ -1225,8 +1206,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CLAIM,
-            "/beta/conversations/" + path_param(conversation_id) + "/claim",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1251,8 +1232,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CLOSE,
-            "/beta/conversations/" + path_param(conversation_id) + "/close",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1277,8 +1258,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
-            "/beta/conversations/" + path_param(conversation_id) + "/custom-attributes",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1303,8 +1284,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _FOLLOWUP,
-            "/beta/conversations/" + path_param(conversation_id) + "/followup",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1329,8 +1310,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LINK,
-            "/beta/conversations/" + path_param(conversation_id) + "/link",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1353,8 +1334,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_LINKED,
-            "/beta/conversations/" + path_param(conversation_id) + "/linked",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def list_messages(
@@ -1376,8 +1357,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_MESSAGES,
-            "/beta/conversations/" + path_param(conversation_id) + "/messages",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def create_message(
@@ -1401,8 +1382,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE_MESSAGE,
-            "/beta/conversations/" + path_param(conversation_id) + "/messages",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1427,12 +1408,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _ANONYMIZE_MESSAGE,
-            "/beta/conversations/"
-            + path_param(conversation_id)
-            + "/messages/"
-            + path_param(message_id)
-            + "/anonymize",
             options,
+            path={"conversationId": conversation_id, "messageId": message_id},
         )
 
     async def list_notes(
@@ -1454,8 +1431,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_NOTES,
-            "/beta/conversations/" + path_param(conversation_id) + "/notes",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def create_note(
@@ -1479,8 +1456,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE_NOTE,
-            "/beta/conversations/" + path_param(conversation_id) + "/notes",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1505,8 +1482,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE_NOTES_BULK,
-            "/beta/conversations/" + path_param(conversation_id) + "/notes/bulk",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1531,8 +1508,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_RATING,
-            "/beta/conversations/" + path_param(conversation_id) + "/rating",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def list_ratings(
@@ -1554,8 +1531,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_RATINGS,
-            "/beta/conversations/" + path_param(conversation_id) + "/ratings",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def offer_rating(
@@ -1579,8 +1556,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _OFFER_RATING,
-            "/beta/conversations/" + path_param(conversation_id) + "/ratings/offer",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1607,12 +1584,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _SUBMIT_RATING,
-            "/beta/conversations/"
-            + path_param(conversation_id)
-            + "/ratings/"
-            + path_param(rating_id)
-            + "/submit",
             options,
+            path={"conversationId": conversation_id, "ratingId": rating_id},
             body=body,
         )
 
@@ -1637,8 +1610,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _REOPEN,
-            "/beta/conversations/" + path_param(conversation_id) + "/reopen",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1661,8 +1634,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_TAGS,
-            "/beta/conversations/" + path_param(conversation_id) + "/tags",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def create_tags_bulk(
@@ -1686,8 +1659,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE_TAGS_BULK,
-            "/beta/conversations/" + path_param(conversation_id) + "/tags/bulk",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1712,8 +1685,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _UPDATE_TAG,
-            "/beta/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
             options,
+            path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
     async def delete_tag(
@@ -1737,8 +1710,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _DELETE_TAG,
-            "/beta/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
             options,
+            path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
     async def transfer_queue(
@@ -1762,8 +1735,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _TRANSFER_QUEUE,
-            "/beta/conversations/" + path_param(conversation_id) + "/transfer/queue",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 

@@ -11,7 +11,6 @@ from dixa._runtime.client import (
     Endpoint,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -60,7 +59,6 @@ class CustomAttributes(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/beta/custom-attributes",
             options,
         )
 
@@ -83,8 +81,8 @@ class CustomAttributes(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/beta/custom-attributes/" + path_param(custom_attribute_id),
             options,
+            path={"customAttributeId": custom_attribute_id},
         )
 
 
@@ -107,7 +105,6 @@ class AsyncCustomAttributes(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/beta/custom-attributes",
             options,
         )
 
@@ -130,8 +127,8 @@ class AsyncCustomAttributes(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/beta/custom-attributes/" + path_param(custom_attribute_id),
             options,
+            path={"customAttributeId": custom_attribute_id},
         )
 
 

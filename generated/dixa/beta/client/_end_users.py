@@ -16,7 +16,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -138,7 +137,6 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/beta/endusers",
             options,
             query={
                 "pageLimit": page_limit,
@@ -176,7 +174,6 @@ class EndUsers(SyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/beta/endusers",
             options,
             query={
                 "pageLimit": page_limit,
@@ -204,7 +201,6 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _UPDATE_BULK,
-            "/beta/endusers",
             options,
             body=body,
         )
@@ -227,7 +223,6 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/beta/endusers",
             options,
             body=body,
         )
@@ -250,7 +245,6 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _PATCH_BULK,
-            "/beta/endusers",
             options,
             body=body,
         )
@@ -273,7 +267,6 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _CREATE_BULK,
-            "/beta/endusers/bulk",
             options,
             body=body,
         )
@@ -297,8 +290,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/beta/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
         )
 
     def update(
@@ -322,8 +315,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _UPDATE,
-            "/beta/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
             body=body,
         )
 
@@ -348,8 +341,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _PATCH,
-            "/beta/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
             body=body,
         )
 
@@ -374,8 +367,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _ANONYMIZE,
-            "/beta/endusers/" + path_param(user_id) + "/anonymize",
             options,
+            path={"userId": user_id},
             query={"force": force},
         )
 
@@ -402,8 +395,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _LIST_CONVERSATIONS,
-            "/beta/endusers/" + path_param(user_id) + "/conversations",
             options,
+            path={"userId": user_id},
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
 
@@ -430,8 +423,8 @@ class EndUsers(SyncResource):
         """
         return self._client._pager(
             _LIST_CONVERSATIONS,
-            "/beta/endusers/" + path_param(user_id) + "/conversations",
             options,
+            path={"userId": user_id},
             query={"pageLimit": page_limit},
         )
 
@@ -456,8 +449,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
-            "/beta/endusers/" + path_param(user_id) + "/custom-attributes",
             options,
+            path={"userId": user_id},
             body=body,
         )
 
@@ -492,7 +485,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/beta/endusers",
             options,
             query={
                 "pageLimit": page_limit,
@@ -530,7 +522,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/beta/endusers",
             options,
             query={
                 "pageLimit": page_limit,
@@ -558,7 +549,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _UPDATE_BULK,
-            "/beta/endusers",
             options,
             body=body,
         )
@@ -581,7 +571,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/beta/endusers",
             options,
             body=body,
         )
@@ -604,7 +593,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _PATCH_BULK,
-            "/beta/endusers",
             options,
             body=body,
         )
@@ -627,7 +615,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _CREATE_BULK,
-            "/beta/endusers/bulk",
             options,
             body=body,
         )
@@ -651,8 +638,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/beta/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
         )
 
     async def update(
@@ -676,8 +663,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _UPDATE,
-            "/beta/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
             body=body,
         )
 
@@ -702,8 +689,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _PATCH,
-            "/beta/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
             body=body,
         )
 
@@ -728,8 +715,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _ANONYMIZE,
-            "/beta/endusers/" + path_param(user_id) + "/anonymize",
             options,
+            path={"userId": user_id},
             query={"force": force},
         )
 
@@ -756,8 +743,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _LIST_CONVERSATIONS,
-            "/beta/endusers/" + path_param(user_id) + "/conversations",
             options,
+            path={"userId": user_id},
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
 
@@ -784,8 +771,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return self._client._pager(
             _LIST_CONVERSATIONS,
-            "/beta/endusers/" + path_param(user_id) + "/conversations",
             options,
+            path={"userId": user_id},
             query={"pageLimit": page_limit},
         )
 
@@ -810,8 +797,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
-            "/beta/endusers/" + path_param(user_id) + "/custom-attributes",
             options,
+            path={"userId": user_id},
             body=body,
         )
 

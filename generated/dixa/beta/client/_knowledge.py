@@ -16,7 +16,6 @@ from dixa._runtime.client import (
     NotGiven,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -164,7 +163,6 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _CREATE_ARTICLE,
-            "/beta/knowledge/articles",
             options,
             body=body,
         )
@@ -188,7 +186,6 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _CREATE_ARTICLES_ATTACHMENT,
-            "/beta/knowledge/articles/attachments",
             options,
             files={"files": files},
         )
@@ -214,8 +211,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _GET_ARTICLE,
-            "/beta/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
             query={"language": language},
         )
 
@@ -238,8 +235,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _DELETE_ARTICLE,
-            "/beta/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
         )
 
     def patch_article(
@@ -263,8 +260,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _PATCH_ARTICLE,
-            "/beta/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
             body=body,
         )
 
@@ -287,8 +284,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _DELETE_ARTICLE_PARENT,
-            "/beta/knowledge/articles/" + path_param(article_id) + "/parent",
             options,
+            path={"articleId": article_id},
         )
 
     def patch_article_parent(
@@ -312,11 +309,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _PATCH_ARTICLE_PARENT,
-            "/beta/knowledge/articles/"
-            + path_param(article_id)
-            + "/parent/"
-            + path_param(parent_id),
             options,
+            path={"articleId": article_id, "parentId": parent_id},
         )
 
     def publish_article(
@@ -338,8 +332,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _PUBLISH_ARTICLE,
-            "/beta/knowledge/articles/" + path_param(article_id) + "/publish",
             options,
+            path={"articleId": article_id},
         )
 
     def get_article_translations(
@@ -361,8 +355,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _GET_ARTICLE_TRANSLATIONS,
-            "/beta/knowledge/articles/" + path_param(article_id) + "/translations",
             options,
+            path={"articleId": article_id},
         )
 
     def patch_article_translations(
@@ -386,8 +380,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _PATCH_ARTICLE_TRANSLATIONS,
-            "/beta/knowledge/articles/" + path_param(article_id) + "/translations",
             options,
+            path={"articleId": article_id},
             body=body,
         )
 
@@ -412,11 +406,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _DELETE_ARTICLE_TRANSLATION,
-            "/beta/knowledge/articles/"
-            + path_param(article_id)
-            + "/translations/"
-            + path_param(language_id),
             options,
+            path={"articleId": article_id, "languageId": language_id},
         )
 
     def publish_article_translation(
@@ -440,12 +431,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _PUBLISH_ARTICLE_TRANSLATION,
-            "/beta/knowledge/articles/"
-            + path_param(article_id)
-            + "/translations/"
-            + path_param(language_id)
-            + "/publish",
             options,
+            path={"articleId": article_id, "languageId": language_id},
         )
 
     def unpublish_article_translation(
@@ -469,12 +456,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _UNPUBLISH_ARTICLE_TRANSLATION,
-            "/beta/knowledge/articles/"
-            + path_param(article_id)
-            + "/translations/"
-            + path_param(language_id)
-            + "/unpublish",
             options,
+            path={"articleId": article_id, "languageId": language_id},
         )
 
     def unpublish_article(
@@ -496,8 +479,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _UNPUBLISH_ARTICLE,
-            "/beta/knowledge/articles/" + path_param(article_id) + "/unpublish",
             options,
+            path={"articleId": article_id},
         )
 
     def get_category(
@@ -521,8 +504,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _GET_CATEGORY,
-            "/beta/knowledge/categories/" + path_param(category_id),
             options,
+            path={"categoryId": category_id},
             query={"language": language},
         )
 
@@ -545,8 +528,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _GET_CATEGORY_TRANSLATIONS,
-            "/beta/knowledge/categories/" + path_param(category_id) + "/translations",
             options,
+            path={"categoryId": category_id},
         )
 
     def list_collections(
@@ -570,7 +553,6 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _LIST_COLLECTIONS,
-            "/beta/knowledge/collections",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
@@ -594,8 +576,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _GET_COLLECTION,
-            "/beta/knowledge/collections/" + path_param(collection_id),
             options,
+            path={"collectionId": collection_id},
         )
 
     def get_collection_catalog(
@@ -619,8 +601,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _GET_COLLECTION_CATALOG,
-            "/beta/knowledge/collections/" + path_param(collection_id) + "/catalog",
             options,
+            path={"collectionId": collection_id},
             query={"language": language},
         )
 
@@ -646,7 +628,6 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _CREATE_ARTICLE,
-            "/beta/knowledge/articles",
             options,
             body=body,
         )
@@ -670,7 +651,6 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _CREATE_ARTICLES_ATTACHMENT,
-            "/beta/knowledge/articles/attachments",
             options,
             files={"files": files},
         )
@@ -696,8 +676,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _GET_ARTICLE,
-            "/beta/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
             query={"language": language},
         )
 
@@ -720,8 +700,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _DELETE_ARTICLE,
-            "/beta/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
         )
 
     async def patch_article(
@@ -745,8 +725,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _PATCH_ARTICLE,
-            "/beta/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
             body=body,
         )
 
@@ -769,8 +749,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _DELETE_ARTICLE_PARENT,
-            "/beta/knowledge/articles/" + path_param(article_id) + "/parent",
             options,
+            path={"articleId": article_id},
         )
 
     async def patch_article_parent(
@@ -794,11 +774,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _PATCH_ARTICLE_PARENT,
-            "/beta/knowledge/articles/"
-            + path_param(article_id)
-            + "/parent/"
-            + path_param(parent_id),
             options,
+            path={"articleId": article_id, "parentId": parent_id},
         )
 
     async def publish_article(
@@ -820,8 +797,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _PUBLISH_ARTICLE,
-            "/beta/knowledge/articles/" + path_param(article_id) + "/publish",
             options,
+            path={"articleId": article_id},
         )
 
     async def get_article_translations(
@@ -843,8 +820,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _GET_ARTICLE_TRANSLATIONS,
-            "/beta/knowledge/articles/" + path_param(article_id) + "/translations",
             options,
+            path={"articleId": article_id},
         )
 
     async def patch_article_translations(
@@ -868,8 +845,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _PATCH_ARTICLE_TRANSLATIONS,
-            "/beta/knowledge/articles/" + path_param(article_id) + "/translations",
             options,
+            path={"articleId": article_id},
             body=body,
         )
 
@@ -894,11 +871,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _DELETE_ARTICLE_TRANSLATION,
-            "/beta/knowledge/articles/"
-            + path_param(article_id)
-            + "/translations/"
-            + path_param(language_id),
             options,
+            path={"articleId": article_id, "languageId": language_id},
         )
 
     async def publish_article_translation(
@@ -922,12 +896,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _PUBLISH_ARTICLE_TRANSLATION,
-            "/beta/knowledge/articles/"
-            + path_param(article_id)
-            + "/translations/"
-            + path_param(language_id)
-            + "/publish",
             options,
+            path={"articleId": article_id, "languageId": language_id},
         )
 
     async def unpublish_article_translation(
@@ -951,12 +921,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _UNPUBLISH_ARTICLE_TRANSLATION,
-            "/beta/knowledge/articles/"
-            + path_param(article_id)
-            + "/translations/"
-            + path_param(language_id)
-            + "/unpublish",
             options,
+            path={"articleId": article_id, "languageId": language_id},
         )
 
     async def unpublish_article(
@@ -978,8 +944,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _UNPUBLISH_ARTICLE,
-            "/beta/knowledge/articles/" + path_param(article_id) + "/unpublish",
             options,
+            path={"articleId": article_id},
         )
 
     async def get_category(
@@ -1003,8 +969,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _GET_CATEGORY,
-            "/beta/knowledge/categories/" + path_param(category_id),
             options,
+            path={"categoryId": category_id},
             query={"language": language},
         )
 
@@ -1027,8 +993,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _GET_CATEGORY_TRANSLATIONS,
-            "/beta/knowledge/categories/" + path_param(category_id) + "/translations",
             options,
+            path={"categoryId": category_id},
         )
 
     async def list_collections(
@@ -1052,7 +1018,6 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _LIST_COLLECTIONS,
-            "/beta/knowledge/collections",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
@@ -1076,8 +1041,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _GET_COLLECTION,
-            "/beta/knowledge/collections/" + path_param(collection_id),
             options,
+            path={"collectionId": collection_id},
         )
 
     async def get_collection_catalog(
@@ -1101,8 +1066,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _GET_COLLECTION_CATALOG,
-            "/beta/knowledge/collections/" + path_param(collection_id) + "/catalog",
             options,
+            path={"collectionId": collection_id},
             query={"language": language},
         )
 

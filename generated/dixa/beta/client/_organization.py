@@ -51,7 +51,6 @@ class Organization(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/beta/organization",
             options,
         )
 
@@ -75,7 +74,6 @@ class AsyncOrganization(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/beta/organization",
             options,
         )
 

@@ -13,7 +13,6 @@ from dixa._runtime.client import (
     Endpoint,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -96,7 +95,6 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/beta/queues",
             options,
         )
 
@@ -118,7 +116,6 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/beta/queues",
             options,
             body=body,
         )
@@ -142,8 +139,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _GET_CONVERSATION_POSITION,
-            "/beta/queues/conversation-position/" + path_param(csid),
             options,
+            path={"csid": csid},
         )
 
     def get(
@@ -165,8 +162,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/beta/queues/" + path_param(queue_id),
             options,
+            path={"queueId": queue_id},
         )
 
     def list_availability(
@@ -188,8 +185,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _LIST_AVAILABILITY,
-            "/beta/queues/" + path_param(queue_id) + "/availability",
             options,
+            path={"queueId": queue_id},
         )
 
     def list_members(
@@ -211,8 +208,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _LIST_MEMBERS,
-            "/beta/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
         )
 
     def delete_members(
@@ -236,8 +233,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _DELETE_MEMBERS,
-            "/beta/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
             body=body,
         )
 
@@ -262,8 +259,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _PATCH_MEMBERS,
-            "/beta/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
             body=body,
         )
 
@@ -287,7 +284,6 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/beta/queues",
             options,
         )
 
@@ -309,7 +305,6 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/beta/queues",
             options,
             body=body,
         )
@@ -333,8 +328,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _GET_CONVERSATION_POSITION,
-            "/beta/queues/conversation-position/" + path_param(csid),
             options,
+            path={"csid": csid},
         )
 
     async def get(
@@ -356,8 +351,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/beta/queues/" + path_param(queue_id),
             options,
+            path={"queueId": queue_id},
         )
 
     async def list_availability(
@@ -379,8 +374,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _LIST_AVAILABILITY,
-            "/beta/queues/" + path_param(queue_id) + "/availability",
             options,
+            path={"queueId": queue_id},
         )
 
     async def list_members(
@@ -402,8 +397,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _LIST_MEMBERS,
-            "/beta/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
         )
 
     async def delete_members(
@@ -427,8 +422,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _DELETE_MEMBERS,
-            "/beta/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
             body=body,
         )
 
@@ -453,8 +448,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _PATCH_MEMBERS,
-            "/beta/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
             body=body,
         )
 

@@ -76,7 +76,6 @@ class Search(SyncResource):
         """
         return self._client._call(
             _LIST_CONVERSATIONS,
-            "/beta/search/conversations",
             options,
             query={
                 "pageLimit": page_limit,
@@ -113,7 +112,6 @@ class Search(SyncResource):
         """
         return self._client._pager(
             _LIST_CONVERSATIONS,
-            "/beta/search/conversations",
             options,
             query={"query": query, "pageLimit": page_limit, "exactMatch": exact_match},
         )
@@ -141,7 +139,6 @@ class Search(SyncResource):
         """
         return self._client._call(
             _QUERY_CONVERSATIONS,
-            "/beta/search/conversations",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
@@ -178,7 +175,6 @@ class AsyncSearch(AsyncResource):
         """
         return await self._client._call(
             _LIST_CONVERSATIONS,
-            "/beta/search/conversations",
             options,
             query={
                 "pageLimit": page_limit,
@@ -215,7 +211,6 @@ class AsyncSearch(AsyncResource):
         """
         return self._client._pager(
             _LIST_CONVERSATIONS,
-            "/beta/search/conversations",
             options,
             query={"query": query, "pageLimit": page_limit, "exactMatch": exact_match},
         )
@@ -243,7 +238,6 @@ class AsyncSearch(AsyncResource):
         """
         return await self._client._call(
             _QUERY_CONVERSATIONS,
-            "/beta/search/conversations",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,

@@ -15,7 +15,6 @@ from dixa._runtime.client import (
     NotGiven,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -69,7 +68,6 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/beta/tags",
             options,
             query={"includeDeactivated": include_deactivated},
         )
@@ -92,7 +90,6 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/beta/tags",
             options,
             body=body,
         )
@@ -116,8 +113,8 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/beta/tags/" + path_param(tag_id),
             options,
+            path={"tagId": tag_id},
         )
 
     def delete(
@@ -139,8 +136,8 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _DELETE,
-            "/beta/tags/" + path_param(tag_id),
             options,
+            path={"tagId": tag_id},
         )
 
     def activate(
@@ -162,8 +159,8 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _ACTIVATE,
-            "/beta/tags/" + path_param(tag_id) + "/activate",
             options,
+            path={"tagId": tag_id},
         )
 
     def deactivate(
@@ -185,8 +182,8 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _DEACTIVATE,
-            "/beta/tags/" + path_param(tag_id) + "/deactivate",
             options,
+            path={"tagId": tag_id},
         )
 
 
@@ -212,7 +209,6 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/beta/tags",
             options,
             query={"includeDeactivated": include_deactivated},
         )
@@ -235,7 +231,6 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/beta/tags",
             options,
             body=body,
         )
@@ -259,8 +254,8 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/beta/tags/" + path_param(tag_id),
             options,
+            path={"tagId": tag_id},
         )
 
     async def delete(
@@ -282,8 +277,8 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _DELETE,
-            "/beta/tags/" + path_param(tag_id),
             options,
+            path={"tagId": tag_id},
         )
 
     async def activate(
@@ -305,8 +300,8 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _ACTIVATE,
-            "/beta/tags/" + path_param(tag_id) + "/activate",
             options,
+            path={"tagId": tag_id},
         )
 
     async def deactivate(
@@ -328,8 +323,8 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _DEACTIVATE,
-            "/beta/tags/" + path_param(tag_id) + "/deactivate",
             options,
+            path={"tagId": tag_id},
         )
 
 

@@ -16,7 +16,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -83,7 +82,6 @@ class Teams(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/beta/teams",
             options,
         )
 
@@ -105,7 +103,6 @@ class Teams(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/beta/teams",
             options,
             body=body,
         )
@@ -129,8 +126,8 @@ class Teams(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/beta/teams/" + path_param(team_id),
             options,
+            path={"teamId": team_id},
         )
 
     def delete(
@@ -152,8 +149,8 @@ class Teams(SyncResource):
         """
         return self._client._call(
             _DELETE,
-            "/beta/teams/" + path_param(team_id),
             options,
+            path={"teamId": team_id},
         )
 
     def list_agents(
@@ -175,8 +172,8 @@ class Teams(SyncResource):
         """
         return self._client._call(
             _LIST_AGENTS,
-            "/beta/teams/" + path_param(team_id) + "/agents",
             options,
+            path={"teamId": team_id},
         )
 
     def delete_agents(
@@ -200,8 +197,8 @@ class Teams(SyncResource):
         """
         return self._client._call(
             _DELETE_AGENTS,
-            "/beta/teams/" + path_param(team_id) + "/agents",
             options,
+            path={"teamId": team_id},
             body=body,
         )
 
@@ -226,8 +223,8 @@ class Teams(SyncResource):
         """
         return self._client._call(
             _PATCH_AGENTS,
-            "/beta/teams/" + path_param(team_id) + "/agents",
             options,
+            path={"teamId": team_id},
             body=body,
         )
 
@@ -254,8 +251,8 @@ class Teams(SyncResource):
         """
         return self._client._call(
             _LIST_PRESENCE,
-            "/beta/teams/" + path_param(team_id) + "/presence",
             options,
+            path={"teamId": team_id},
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
 
@@ -282,8 +279,8 @@ class Teams(SyncResource):
         """
         return self._client._pager(
             _LIST_PRESENCE,
-            "/beta/teams/" + path_param(team_id) + "/presence",
             options,
+            path={"teamId": team_id},
             query={"pageLimit": page_limit},
         )
 
@@ -307,7 +304,6 @@ class AsyncTeams(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/beta/teams",
             options,
         )
 
@@ -329,7 +325,6 @@ class AsyncTeams(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/beta/teams",
             options,
             body=body,
         )
@@ -353,8 +348,8 @@ class AsyncTeams(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/beta/teams/" + path_param(team_id),
             options,
+            path={"teamId": team_id},
         )
 
     async def delete(
@@ -376,8 +371,8 @@ class AsyncTeams(AsyncResource):
         """
         return await self._client._call(
             _DELETE,
-            "/beta/teams/" + path_param(team_id),
             options,
+            path={"teamId": team_id},
         )
 
     async def list_agents(
@@ -399,8 +394,8 @@ class AsyncTeams(AsyncResource):
         """
         return await self._client._call(
             _LIST_AGENTS,
-            "/beta/teams/" + path_param(team_id) + "/agents",
             options,
+            path={"teamId": team_id},
         )
 
     async def delete_agents(
@@ -424,8 +419,8 @@ class AsyncTeams(AsyncResource):
         """
         return await self._client._call(
             _DELETE_AGENTS,
-            "/beta/teams/" + path_param(team_id) + "/agents",
             options,
+            path={"teamId": team_id},
             body=body,
         )
 
@@ -450,8 +445,8 @@ class AsyncTeams(AsyncResource):
         """
         return await self._client._call(
             _PATCH_AGENTS,
-            "/beta/teams/" + path_param(team_id) + "/agents",
             options,
+            path={"teamId": team_id},
             body=body,
         )
 
@@ -478,8 +473,8 @@ class AsyncTeams(AsyncResource):
         """
         return await self._client._call(
             _LIST_PRESENCE,
-            "/beta/teams/" + path_param(team_id) + "/presence",
             options,
+            path={"teamId": team_id},
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
 
@@ -506,8 +501,8 @@ class AsyncTeams(AsyncResource):
         """
         return self._client._pager(
             _LIST_PRESENCE,
-            "/beta/teams/" + path_param(team_id) + "/presence",
             options,
+            path={"teamId": team_id},
             query={"pageLimit": page_limit},
         )
 

@@ -15,7 +15,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -69,7 +68,6 @@ class Templates(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/beta/templates",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key, "type": type},
         )
@@ -97,7 +95,6 @@ class Templates(SyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/beta/templates",
             options,
             query={"pageLimit": page_limit, "type": type},
         )
@@ -121,8 +118,8 @@ class Templates(SyncResource):
         """
         return self._client._call(
             _DELETE,
-            "/beta/templates/" + path_param(template_id),
             options,
+            path={"templateId": template_id},
         )
 
 
@@ -152,7 +149,6 @@ class AsyncTemplates(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/beta/templates",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key, "type": type},
         )
@@ -180,7 +176,6 @@ class AsyncTemplates(AsyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/beta/templates",
             options,
             query={"pageLimit": page_limit, "type": type},
         )
@@ -204,8 +199,8 @@ class AsyncTemplates(AsyncResource):
         """
         return await self._client._call(
             _DELETE,
-            "/beta/templates/" + path_param(template_id),
             options,
+            path={"templateId": template_id},
         )
 
 

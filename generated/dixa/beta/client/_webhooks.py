@@ -13,7 +13,6 @@ from dixa._runtime.client import (
     Endpoint,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -93,7 +92,6 @@ class Webhooks(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/beta/webhooks",
             options,
         )
 
@@ -115,7 +113,6 @@ class Webhooks(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/beta/webhooks",
             options,
             body=body,
         )
@@ -139,8 +136,8 @@ class Webhooks(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/beta/webhooks/" + path_param(webhook_subscription_id),
             options,
+            path={"webhookSubscriptionId": webhook_subscription_id},
         )
 
     def delete(
@@ -162,8 +159,8 @@ class Webhooks(SyncResource):
         """
         return self._client._call(
             _DELETE,
-            "/beta/webhooks/" + path_param(webhook_subscription_id),
             options,
+            path={"webhookSubscriptionId": webhook_subscription_id},
         )
 
     def patch(
@@ -187,8 +184,8 @@ class Webhooks(SyncResource):
         """
         return self._client._call(
             _PATCH,
-            "/beta/webhooks/" + path_param(webhook_subscription_id),
             options,
+            path={"webhookSubscriptionId": webhook_subscription_id},
             body=body,
         )
 
@@ -211,8 +208,8 @@ class Webhooks(SyncResource):
         """
         return self._client._call(
             _LIST_DELIVERY_STATUS,
-            "/beta/webhooks/" + path_param(webhook_subscription_id) + "/delivery-status",
             options,
+            path={"webhookSubscriptionId": webhook_subscription_id},
         )
 
     def list_delivery_status_log(
@@ -236,11 +233,8 @@ class Webhooks(SyncResource):
         """
         return self._client._call(
             _LIST_DELIVERY_STATUS_LOG,
-            "/beta/webhooks/"
-            + path_param(webhook_subscription_id)
-            + "/delivery-status/logs/"
-            + path_param(event),
             options,
+            path={"webhookSubscriptionId": webhook_subscription_id, "event": event},
         )
 
 
@@ -263,7 +257,6 @@ class AsyncWebhooks(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/beta/webhooks",
             options,
         )
 
@@ -285,7 +278,6 @@ class AsyncWebhooks(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/beta/webhooks",
             options,
             body=body,
         )
@@ -309,8 +301,8 @@ class AsyncWebhooks(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/beta/webhooks/" + path_param(webhook_subscription_id),
             options,
+            path={"webhookSubscriptionId": webhook_subscription_id},
         )
 
     async def delete(
@@ -332,8 +324,8 @@ class AsyncWebhooks(AsyncResource):
         """
         return await self._client._call(
             _DELETE,
-            "/beta/webhooks/" + path_param(webhook_subscription_id),
             options,
+            path={"webhookSubscriptionId": webhook_subscription_id},
         )
 
     async def patch(
@@ -357,8 +349,8 @@ class AsyncWebhooks(AsyncResource):
         """
         return await self._client._call(
             _PATCH,
-            "/beta/webhooks/" + path_param(webhook_subscription_id),
             options,
+            path={"webhookSubscriptionId": webhook_subscription_id},
             body=body,
         )
 
@@ -381,8 +373,8 @@ class AsyncWebhooks(AsyncResource):
         """
         return await self._client._call(
             _LIST_DELIVERY_STATUS,
-            "/beta/webhooks/" + path_param(webhook_subscription_id) + "/delivery-status",
             options,
+            path={"webhookSubscriptionId": webhook_subscription_id},
         )
 
     async def list_delivery_status_log(
@@ -406,11 +398,8 @@ class AsyncWebhooks(AsyncResource):
         """
         return await self._client._call(
             _LIST_DELIVERY_STATUS_LOG,
-            "/beta/webhooks/"
-            + path_param(webhook_subscription_id)
-            + "/delivery-status/logs/"
-            + path_param(event),
             options,
+            path={"webhookSubscriptionId": webhook_subscription_id, "event": event},
         )
 
 

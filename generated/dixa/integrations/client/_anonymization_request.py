@@ -11,7 +11,6 @@ from dixa._runtime.client import (
     Endpoint,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -64,7 +63,6 @@ class AnonymizationRequest(SyncResource):
         """
         return self._client._call(
             _SCHEDULE,
-            "/v1/anonymization_request",
             options,
             body=body,
         )
@@ -90,8 +88,8 @@ class AnonymizationRequest(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/anonymization_request/" + path_param(request_id),
             options,
+            path={"requestId": request_id},
         )
 
 
@@ -118,7 +116,6 @@ class AsyncAnonymizationRequest(AsyncResource):
         """
         return await self._client._call(
             _SCHEDULE,
-            "/v1/anonymization_request",
             options,
             body=body,
         )
@@ -144,8 +141,8 @@ class AsyncAnonymizationRequest(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/anonymization_request/" + path_param(request_id),
             options,
+            path={"requestId": request_id},
         )
 
 

@@ -15,7 +15,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -105,7 +104,6 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/v1/conversations",
             options,
             body=body,
         )
@@ -131,7 +129,6 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_ACTIVITY_LOG,
-            "/v1/conversations/activitylog",
             options,
             query={"csids": csids},
         )
@@ -159,7 +156,6 @@ class Conversations(SyncResource):
         """
         return self._client._pager(
             _LIST_ACTIVITY_LOG,
-            "/v1/conversations/activitylog",
             options,
             query={"csids": csids},
         )
@@ -185,8 +181,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/conversations/" + path_param(csid),
             options,
+            path={"csid": csid},
         )
 
     def list_activity_log_by_csid(
@@ -210,8 +206,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_ACTIVITY_LOG_BY_CSID,
-            "/v1/conversations/" + path_param(csid) + "/activitylog",
             options,
+            path={"csid": csid},
         )
 
     def list_messages(
@@ -235,8 +231,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_MESSAGES,
-            "/v1/conversations/" + path_param(csid) + "/messages",
             options,
+            path={"csid": csid},
         )
 
     def add_historical_message(
@@ -262,8 +258,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _ADD_HISTORICAL_MESSAGE,
-            "/v1/conversations/" + path_param(csid) + "/messages/historical",
             options,
+            path={"csid": csid},
             body=body,
         )
 
@@ -288,8 +284,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_NOTES,
-            "/v1/conversations/" + path_param(csid) + "/notes",
             options,
+            path={"csid": csid},
         )
 
 
@@ -316,7 +312,6 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/v1/conversations",
             options,
             body=body,
         )
@@ -342,7 +337,6 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_ACTIVITY_LOG,
-            "/v1/conversations/activitylog",
             options,
             query={"csids": csids},
         )
@@ -370,7 +364,6 @@ class AsyncConversations(AsyncResource):
         """
         return self._client._pager(
             _LIST_ACTIVITY_LOG,
-            "/v1/conversations/activitylog",
             options,
             query={"csids": csids},
         )
@@ -396,8 +389,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/conversations/" + path_param(csid),
             options,
+            path={"csid": csid},
         )
 
     async def list_activity_log_by_csid(
@@ -421,8 +414,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_ACTIVITY_LOG_BY_CSID,
-            "/v1/conversations/" + path_param(csid) + "/activitylog",
             options,
+            path={"csid": csid},
         )
 
     async def list_messages(
@@ -446,8 +439,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_MESSAGES,
-            "/v1/conversations/" + path_param(csid) + "/messages",
             options,
+            path={"csid": csid},
         )
 
     async def add_historical_message(
@@ -473,8 +466,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _ADD_HISTORICAL_MESSAGE,
-            "/v1/conversations/" + path_param(csid) + "/messages/historical",
             options,
+            path={"csid": csid},
             body=body,
         )
 
@@ -499,8 +492,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_NOTES,
-            "/v1/conversations/" + path_param(csid) + "/notes",
             options,
+            path={"csid": csid},
         )
 
 

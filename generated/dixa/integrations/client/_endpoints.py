@@ -13,7 +13,6 @@ from dixa._runtime.client import (
     NotGiven,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -65,7 +64,6 @@ class Endpoints(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/endpoints",
             options,
             query={"type": type},
         )
@@ -89,8 +87,8 @@ class Endpoints(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/endpoints/" + path_param(endpoint_id),
             options,
+            path={"endpointId": endpoint_id},
         )
 
 
@@ -116,7 +114,6 @@ class AsyncEndpoints(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/endpoints",
             options,
             query={"type": type},
         )
@@ -140,8 +137,8 @@ class AsyncEndpoints(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/endpoints/" + path_param(endpoint_id),
             options,
+            path={"endpointId": endpoint_id},
         )
 
 

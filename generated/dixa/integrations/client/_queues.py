@@ -11,7 +11,6 @@ from dixa._runtime.client import (
     Endpoint,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -60,7 +59,6 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/queues",
             options,
         )
 
@@ -83,8 +81,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/queues/" + path_param(queue_id),
             options,
+            path={"queueId": queue_id},
         )
 
 
@@ -107,7 +105,6 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/queues",
             options,
         )
 
@@ -130,8 +127,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/queues/" + path_param(queue_id),
             options,
+            path={"queueId": queue_id},
         )
 
 

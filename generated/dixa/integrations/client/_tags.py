@@ -52,7 +52,6 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/tags",
             options,
         )
 
@@ -76,7 +75,6 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/tags",
             options,
         )
 

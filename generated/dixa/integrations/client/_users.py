@@ -15,7 +15,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -78,7 +77,6 @@ class Users(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/users",
             options,
             query={"email": email, "phone_number": phone_number, "limit": limit},
         )
@@ -110,7 +108,6 @@ class Users(SyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/v1/users",
             options,
             query={"email": email, "phone_number": phone_number, "limit": limit},
         )
@@ -135,7 +132,6 @@ class Users(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/v1/users",
             options,
             body=body,
         )
@@ -161,8 +157,8 @@ class Users(SyncResource):
         """
         return self._client._call(
             _LIST_REQUESTED_CONVERSATIONS,
-            "/v1/users/" + path_param(user_id) + "/requested_conversations",
             options,
+            path={"userId": user_id},
             query={"limit": limit},
         )
 
@@ -195,7 +191,6 @@ class AsyncUsers(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/users",
             options,
             query={"email": email, "phone_number": phone_number, "limit": limit},
         )
@@ -227,7 +222,6 @@ class AsyncUsers(AsyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/v1/users",
             options,
             query={"email": email, "phone_number": phone_number, "limit": limit},
         )
@@ -252,7 +246,6 @@ class AsyncUsers(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/v1/users",
             options,
             body=body,
         )
@@ -278,8 +271,8 @@ class AsyncUsers(AsyncResource):
         """
         return await self._client._call(
             _LIST_REQUESTED_CONVERSATIONS,
-            "/v1/users/" + path_param(user_id) + "/requested_conversations",
             options,
+            path={"userId": user_id},
             query={"limit": limit},
         )
 

@@ -16,7 +16,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -142,7 +141,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/agents",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key, "email": email, "phone": phone},
         )
@@ -174,7 +172,6 @@ class Agents(SyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/v1/agents",
             options,
             query={"pageLimit": page_limit, "email": email, "phone": phone},
         )
@@ -199,7 +196,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _UPDATE_BULK,
-            "/v1/agents",
             options,
             body=body,
         )
@@ -224,7 +220,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/v1/agents",
             options,
             body=body,
         )
@@ -249,7 +244,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _PATCH_BULK,
-            "/v1/agents",
             options,
             body=body,
         )
@@ -274,7 +268,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _CREATE_BULK,
-            "/v1/agents/bulk",
             options,
             body=body,
         )
@@ -297,7 +290,6 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _LIST_PRESENCE,
-            "/v1/agents/presence",
             options,
         )
 
@@ -322,8 +314,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
         )
 
     def update(
@@ -349,8 +341,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _UPDATE,
-            "/v1/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -375,8 +367,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _DELETE,
-            "/v1/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
         )
 
     def patch(
@@ -402,8 +394,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _PATCH,
-            "/v1/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -428,8 +420,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _GET_PRESENCE,
-            "/v1/agents/" + path_param(agent_id) + "/presence",
             options,
+            path={"agentId": agent_id},
         )
 
     def update_presence_working_channel(
@@ -453,8 +445,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _UPDATE_PRESENCE_WORKING_CHANNEL,
-            "/v1/agents/" + path_param(agent_id) + "/presence/working-channel",
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -479,8 +471,8 @@ class Agents(SyncResource):
         """
         return self._client._call(
             _LIST_TEAMS,
-            "/v1/agents/" + path_param(agent_id) + "/teams",
             options,
+            path={"agentId": agent_id},
         )
 
 
@@ -514,7 +506,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/agents",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key, "email": email, "phone": phone},
         )
@@ -546,7 +537,6 @@ class AsyncAgents(AsyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/v1/agents",
             options,
             query={"pageLimit": page_limit, "email": email, "phone": phone},
         )
@@ -571,7 +561,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _UPDATE_BULK,
-            "/v1/agents",
             options,
             body=body,
         )
@@ -596,7 +585,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/v1/agents",
             options,
             body=body,
         )
@@ -621,7 +609,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _PATCH_BULK,
-            "/v1/agents",
             options,
             body=body,
         )
@@ -646,7 +633,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _CREATE_BULK,
-            "/v1/agents/bulk",
             options,
             body=body,
         )
@@ -669,7 +655,6 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _LIST_PRESENCE,
-            "/v1/agents/presence",
             options,
         )
 
@@ -694,8 +679,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
         )
 
     async def update(
@@ -721,8 +706,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _UPDATE,
-            "/v1/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -747,8 +732,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _DELETE,
-            "/v1/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
         )
 
     async def patch(
@@ -774,8 +759,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _PATCH,
-            "/v1/agents/" + path_param(agent_id),
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -800,8 +785,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _GET_PRESENCE,
-            "/v1/agents/" + path_param(agent_id) + "/presence",
             options,
+            path={"agentId": agent_id},
         )
 
     async def update_presence_working_channel(
@@ -825,8 +810,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _UPDATE_PRESENCE_WORKING_CHANNEL,
-            "/v1/agents/" + path_param(agent_id) + "/presence/working-channel",
             options,
+            path={"agentId": agent_id},
             body=body,
         )
 
@@ -851,8 +836,8 @@ class AsyncAgents(AsyncResource):
         """
         return await self._client._call(
             _LIST_TEAMS,
-            "/v1/agents/" + path_param(agent_id) + "/teams",
             options,
+            path={"agentId": agent_id},
         )
 
 

@@ -15,7 +15,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -112,8 +111,8 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _LIST_FILTER,
-            "/v1/analytics/filter/" + path_param(filter_attribute),
             options,
+            path={"filterAttribute": filter_attribute},
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
 
@@ -142,8 +141,8 @@ class Analytics(SyncResource):
         """
         return self._client._pager(
             _LIST_FILTER,
-            "/v1/analytics/filter/" + path_param(filter_attribute),
             options,
+            path={"filterAttribute": filter_attribute},
             query={"pageLimit": page_limit},
         )
 
@@ -170,7 +169,6 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _LIST_METRICS,
-            "/v1/analytics/metrics",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
@@ -198,7 +196,6 @@ class Analytics(SyncResource):
         """
         return self._client._pager(
             _LIST_METRICS,
-            "/v1/analytics/metrics",
             options,
             query={"pageLimit": page_limit},
         )
@@ -223,7 +220,6 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _QUERY_METRICS,
-            "/v1/analytics/metrics",
             options,
             body=body,
         )
@@ -249,8 +245,8 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _GET_METRIC,
-            "/v1/analytics/metrics/" + path_param(metric_id),
             options,
+            path={"metricId": metric_id},
         )
 
     def list_records(
@@ -276,7 +272,6 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _LIST_RECORDS,
-            "/v1/analytics/records",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
@@ -304,7 +299,6 @@ class Analytics(SyncResource):
         """
         return self._client._pager(
             _LIST_RECORDS,
-            "/v1/analytics/records",
             options,
             query={"pageLimit": page_limit},
         )
@@ -334,7 +328,6 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _QUERY_RECORDS,
-            "/v1/analytics/records",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
@@ -361,8 +354,8 @@ class Analytics(SyncResource):
         """
         return self._client._call(
             _GET_RECORD,
-            "/v1/analytics/records/" + path_param(record_id),
             options,
+            path={"recordId": record_id},
         )
 
 
@@ -394,8 +387,8 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _LIST_FILTER,
-            "/v1/analytics/filter/" + path_param(filter_attribute),
             options,
+            path={"filterAttribute": filter_attribute},
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
 
@@ -424,8 +417,8 @@ class AsyncAnalytics(AsyncResource):
         """
         return self._client._pager(
             _LIST_FILTER,
-            "/v1/analytics/filter/" + path_param(filter_attribute),
             options,
+            path={"filterAttribute": filter_attribute},
             query={"pageLimit": page_limit},
         )
 
@@ -452,7 +445,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _LIST_METRICS,
-            "/v1/analytics/metrics",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
@@ -480,7 +472,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return self._client._pager(
             _LIST_METRICS,
-            "/v1/analytics/metrics",
             options,
             query={"pageLimit": page_limit},
         )
@@ -505,7 +496,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _QUERY_METRICS,
-            "/v1/analytics/metrics",
             options,
             body=body,
         )
@@ -531,8 +521,8 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _GET_METRIC,
-            "/v1/analytics/metrics/" + path_param(metric_id),
             options,
+            path={"metricId": metric_id},
         )
 
     async def list_records(
@@ -558,7 +548,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _LIST_RECORDS,
-            "/v1/analytics/records",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
@@ -586,7 +575,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return self._client._pager(
             _LIST_RECORDS,
-            "/v1/analytics/records",
             options,
             query={"pageLimit": page_limit},
         )
@@ -616,7 +604,6 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _QUERY_RECORDS,
-            "/v1/analytics/records",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
@@ -643,8 +630,8 @@ class AsyncAnalytics(AsyncResource):
         """
         return await self._client._call(
             _GET_RECORD,
-            "/v1/analytics/records/" + path_param(record_id),
             options,
+            path={"recordId": record_id},
         )
 
 

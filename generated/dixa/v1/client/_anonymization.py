@@ -11,7 +11,6 @@ from dixa._runtime.client import (
     Endpoint,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -58,8 +57,8 @@ class Anonymization(SyncResource):
         """
         return self._client._call(
             _GET_REQUEST,
-            "/v1/anonymization/request/" + path_param(request_id),
             options,
+            path={"requestId": request_id},
         )
 
 
@@ -87,8 +86,8 @@ class AsyncAnonymization(AsyncResource):
         """
         return await self._client._call(
             _GET_REQUEST,
-            "/v1/anonymization/request/" + path_param(request_id),
             options,
+            path={"requestId": request_id},
         )
 
 

@@ -13,7 +13,6 @@ from dixa._runtime.client import (
     NotGiven,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -62,7 +61,6 @@ class BusinessHours(SyncResource):
         """
         return self._client._call(
             _GET_SCHEDULES,
-            "/v1/business-hours/schedules",
             options,
         )
 
@@ -87,8 +85,8 @@ class BusinessHours(SyncResource):
         """
         return self._client._call(
             _GET_SCHEDULE_STATUS,
-            "/v1/business-hours/schedules/" + path_param(schedule_id) + "/status",
             options,
+            path={"scheduleId": schedule_id},
             query={"timestamp": timestamp},
         )
 
@@ -112,7 +110,6 @@ class AsyncBusinessHours(AsyncResource):
         """
         return await self._client._call(
             _GET_SCHEDULES,
-            "/v1/business-hours/schedules",
             options,
         )
 
@@ -137,8 +134,8 @@ class AsyncBusinessHours(AsyncResource):
         """
         return await self._client._call(
             _GET_SCHEDULE_STATUS,
-            "/v1/business-hours/schedules/" + path_param(schedule_id) + "/status",
             options,
+            path={"scheduleId": schedule_id},
             query={"timestamp": timestamp},
         )
 

@@ -13,7 +13,6 @@ from dixa._runtime.client import (
     NotGiven,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -67,7 +66,6 @@ class ContactEndpoints(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/contact-endpoints",
             options,
             query={"_type": type},
         )
@@ -93,8 +91,8 @@ class ContactEndpoints(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/contact-endpoints/" + path_param(contact_endpoint_id),
             options,
+            path={"contactEndpointId": contact_endpoint_id},
         )
 
 
@@ -122,7 +120,6 @@ class AsyncContactEndpoints(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/contact-endpoints",
             options,
             query={"_type": type},
         )
@@ -148,8 +145,8 @@ class AsyncContactEndpoints(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/contact-endpoints/" + path_param(contact_endpoint_id),
             options,
+            path={"contactEndpointId": contact_endpoint_id},
         )
 
 

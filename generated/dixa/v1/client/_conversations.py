@@ -17,7 +17,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -214,7 +213,6 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/v1/conversations",
             options,
             body=body,
         )
@@ -246,7 +244,6 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_ACTIVITYLOG,
-            "/v1/conversations/activitylog",
             options,
             query={
                 "pageLimit": page_limit,
@@ -283,7 +280,6 @@ class Conversations(SyncResource):
         """
         return self._client._pager(
             _LIST_ACTIVITYLOG,
-            "/v1/conversations/activitylog",
             options,
             query={
                 "pageLimit": page_limit,
@@ -313,7 +309,6 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_FLOWS,
-            "/v1/conversations/flows",
             options,
             query={"channel": channel},
         )
@@ -336,7 +331,6 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _IMPORT,
-            "/v1/conversations/import",
             options,
             body=body,
         )
@@ -362,8 +356,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/conversations/" + path_param(conversation_id),
             options,
+            path={"conversationId": conversation_id},
         )
 
     def list_activitylog_by_conversation(
@@ -387,8 +381,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_ACTIVITYLOG_BY_CONVERSATION,
-            "/v1/conversations/" + path_param(conversation_id) + "/activitylog",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def anonymize(
@@ -414,8 +408,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _ANONYMIZE,
-            "/v1/conversations/" + path_param(conversation_id) + "/anonymize",
             options,
+            path={"conversationId": conversation_id},
             query={"force": force},
         )
 
@@ -442,8 +436,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CLAIM,
-            "/v1/conversations/" + path_param(conversation_id) + "/claim",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -470,8 +464,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CLOSE,
-            "/v1/conversations/" + path_param(conversation_id) + "/close",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -498,8 +492,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
-            "/v1/conversations/" + path_param(conversation_id) + "/custom-attributes",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -524,8 +518,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _FOLLOWUP,
-            "/v1/conversations/" + path_param(conversation_id) + "/followup",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -550,8 +544,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LINK,
-            "/v1/conversations/" + path_param(conversation_id) + "/link",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -576,8 +570,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_LINKED,
-            "/v1/conversations/" + path_param(conversation_id) + "/linked",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def list_messages(
@@ -601,8 +595,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_MESSAGES,
-            "/v1/conversations/" + path_param(conversation_id) + "/messages",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def create_message(
@@ -628,8 +622,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE_MESSAGE,
-            "/v1/conversations/" + path_param(conversation_id) + "/messages",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -656,12 +650,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _ANONYMIZE_MESSAGE,
-            "/v1/conversations/"
-            + path_param(conversation_id)
-            + "/messages/"
-            + path_param(message_id)
-            + "/anonymize",
             options,
+            path={"conversationId": conversation_id, "messageId": message_id},
         )
 
     def list_notes(
@@ -685,8 +675,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_NOTES,
-            "/v1/conversations/" + path_param(conversation_id) + "/notes",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def create_note(
@@ -712,8 +702,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE_NOTE,
-            "/v1/conversations/" + path_param(conversation_id) + "/notes",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -740,8 +730,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE_NOTES_BULK,
-            "/v1/conversations/" + path_param(conversation_id) + "/notes/bulk",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -768,8 +758,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_RATING,
-            "/v1/conversations/" + path_param(conversation_id) + "/rating",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def reopen(
@@ -795,8 +785,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _REOPEN,
-            "/v1/conversations/" + path_param(conversation_id) + "/reopen",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -821,8 +811,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _LIST_TAGS,
-            "/v1/conversations/" + path_param(conversation_id) + "/tags",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def create_tags_bulk(
@@ -846,8 +836,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _CREATE_TAGS_BULK,
-            "/v1/conversations/" + path_param(conversation_id) + "/tags/bulk",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -874,8 +864,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _UPDATE_TAG,
-            "/v1/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
             options,
+            path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
     def delete_tag(
@@ -901,8 +891,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _DELETE_TAG,
-            "/v1/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
             options,
+            path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
     def transfer_queue(
@@ -928,8 +918,8 @@ class Conversations(SyncResource):
         """
         return self._client._call(
             _TRANSFER_QUEUE,
-            "/v1/conversations/" + path_param(conversation_id) + "/transfer/queue",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -957,7 +947,6 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/v1/conversations",
             options,
             body=body,
         )
@@ -989,7 +978,6 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_ACTIVITYLOG,
-            "/v1/conversations/activitylog",
             options,
             query={
                 "pageLimit": page_limit,
@@ -1026,7 +1014,6 @@ class AsyncConversations(AsyncResource):
         """
         return self._client._pager(
             _LIST_ACTIVITYLOG,
-            "/v1/conversations/activitylog",
             options,
             query={
                 "pageLimit": page_limit,
@@ -1056,7 +1043,6 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_FLOWS,
-            "/v1/conversations/flows",
             options,
             query={"channel": channel},
         )
@@ -1079,7 +1065,6 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _IMPORT,
-            "/v1/conversations/import",
             options,
             body=body,
         )
@@ -1105,8 +1090,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/conversations/" + path_param(conversation_id),
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def list_activitylog_by_conversation(
@@ -1130,8 +1115,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_ACTIVITYLOG_BY_CONVERSATION,
-            "/v1/conversations/" + path_param(conversation_id) + "/activitylog",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def anonymize(
@@ -1157,8 +1142,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _ANONYMIZE,
-            "/v1/conversations/" + path_param(conversation_id) + "/anonymize",
             options,
+            path={"conversationId": conversation_id},
             query={"force": force},
         )
 
@@ -1185,8 +1170,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CLAIM,
-            "/v1/conversations/" + path_param(conversation_id) + "/claim",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1213,8 +1198,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CLOSE,
-            "/v1/conversations/" + path_param(conversation_id) + "/close",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1241,8 +1226,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
-            "/v1/conversations/" + path_param(conversation_id) + "/custom-attributes",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1267,8 +1252,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _FOLLOWUP,
-            "/v1/conversations/" + path_param(conversation_id) + "/followup",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1293,8 +1278,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LINK,
-            "/v1/conversations/" + path_param(conversation_id) + "/link",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1319,8 +1304,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_LINKED,
-            "/v1/conversations/" + path_param(conversation_id) + "/linked",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def list_messages(
@@ -1344,8 +1329,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_MESSAGES,
-            "/v1/conversations/" + path_param(conversation_id) + "/messages",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def create_message(
@@ -1371,8 +1356,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE_MESSAGE,
-            "/v1/conversations/" + path_param(conversation_id) + "/messages",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1399,12 +1384,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _ANONYMIZE_MESSAGE,
-            "/v1/conversations/"
-            + path_param(conversation_id)
-            + "/messages/"
-            + path_param(message_id)
-            + "/anonymize",
             options,
+            path={"conversationId": conversation_id, "messageId": message_id},
         )
 
     async def list_notes(
@@ -1428,8 +1409,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_NOTES,
-            "/v1/conversations/" + path_param(conversation_id) + "/notes",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def create_note(
@@ -1455,8 +1436,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE_NOTE,
-            "/v1/conversations/" + path_param(conversation_id) + "/notes",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1483,8 +1464,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE_NOTES_BULK,
-            "/v1/conversations/" + path_param(conversation_id) + "/notes/bulk",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1511,8 +1492,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_RATING,
-            "/v1/conversations/" + path_param(conversation_id) + "/rating",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def reopen(
@@ -1538,8 +1519,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _REOPEN,
-            "/v1/conversations/" + path_param(conversation_id) + "/reopen",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1564,8 +1545,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _LIST_TAGS,
-            "/v1/conversations/" + path_param(conversation_id) + "/tags",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def create_tags_bulk(
@@ -1589,8 +1570,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _CREATE_TAGS_BULK,
-            "/v1/conversations/" + path_param(conversation_id) + "/tags/bulk",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -1617,8 +1598,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _UPDATE_TAG,
-            "/v1/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
             options,
+            path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
     async def delete_tag(
@@ -1644,8 +1625,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _DELETE_TAG,
-            "/v1/conversations/" + path_param(conversation_id) + "/tags/" + path_param(tag_id),
             options,
+            path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
     async def transfer_queue(
@@ -1671,8 +1652,8 @@ class AsyncConversations(AsyncResource):
         """
         return await self._client._call(
             _TRANSFER_QUEUE,
-            "/v1/conversations/" + path_param(conversation_id) + "/transfer/queue",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 

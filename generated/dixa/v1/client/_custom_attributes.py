@@ -11,7 +11,6 @@ from dixa._runtime.client import (
     Endpoint,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -62,7 +61,6 @@ class CustomAttributes(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/custom-attributes",
             options,
         )
 
@@ -85,8 +83,8 @@ class CustomAttributes(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/custom-attributes/" + path_param(custom_attribute_id),
             options,
+            path={"customAttributeId": custom_attribute_id},
         )
 
 
@@ -111,7 +109,6 @@ class AsyncCustomAttributes(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/custom-attributes",
             options,
         )
 
@@ -134,8 +131,8 @@ class AsyncCustomAttributes(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/custom-attributes/" + path_param(custom_attribute_id),
             options,
+            path={"customAttributeId": custom_attribute_id},
         )
 
 

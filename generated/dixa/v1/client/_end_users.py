@@ -16,7 +16,6 @@ from dixa._runtime.client import (
     Paging,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -140,7 +139,6 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/endusers",
             options,
             query={
                 "pageLimit": page_limit,
@@ -180,7 +178,6 @@ class EndUsers(SyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/v1/endusers",
             options,
             query={
                 "pageLimit": page_limit,
@@ -210,7 +207,6 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _UPDATE_BULK,
-            "/v1/endusers",
             options,
             body=body,
         )
@@ -235,7 +231,6 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/v1/endusers",
             options,
             body=body,
         )
@@ -260,7 +255,6 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _PATCH_BULK,
-            "/v1/endusers",
             options,
             body=body,
         )
@@ -285,7 +279,6 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _CREATE_BULK,
-            "/v1/endusers/bulk",
             options,
             body=body,
         )
@@ -309,8 +302,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
         )
 
     def update(
@@ -334,8 +327,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _UPDATE,
-            "/v1/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
             body=body,
         )
 
@@ -360,8 +353,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _PATCH,
-            "/v1/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
             body=body,
         )
 
@@ -386,8 +379,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _ANONYMIZE,
-            "/v1/endusers/" + path_param(user_id) + "/anonymize",
             options,
+            path={"userId": user_id},
             query={"force": force},
         )
 
@@ -414,8 +407,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _LIST_CONVERSATIONS,
-            "/v1/endusers/" + path_param(user_id) + "/conversations",
             options,
+            path={"userId": user_id},
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
 
@@ -442,8 +435,8 @@ class EndUsers(SyncResource):
         """
         return self._client._pager(
             _LIST_CONVERSATIONS,
-            "/v1/endusers/" + path_param(user_id) + "/conversations",
             options,
+            path={"userId": user_id},
             query={"pageLimit": page_limit},
         )
 
@@ -468,8 +461,8 @@ class EndUsers(SyncResource):
         """
         return self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
-            "/v1/endusers/" + path_param(user_id) + "/custom-attributes",
             options,
+            path={"userId": user_id},
             body=body,
         )
 
@@ -506,7 +499,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/endusers",
             options,
             query={
                 "pageLimit": page_limit,
@@ -546,7 +538,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return self._client._pager(
             _LIST,
-            "/v1/endusers",
             options,
             query={
                 "pageLimit": page_limit,
@@ -576,7 +567,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _UPDATE_BULK,
-            "/v1/endusers",
             options,
             body=body,
         )
@@ -601,7 +591,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/v1/endusers",
             options,
             body=body,
         )
@@ -626,7 +615,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _PATCH_BULK,
-            "/v1/endusers",
             options,
             body=body,
         )
@@ -651,7 +639,6 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _CREATE_BULK,
-            "/v1/endusers/bulk",
             options,
             body=body,
         )
@@ -675,8 +662,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
         )
 
     async def update(
@@ -700,8 +687,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _UPDATE,
-            "/v1/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
             body=body,
         )
 
@@ -726,8 +713,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _PATCH,
-            "/v1/endusers/" + path_param(user_id),
             options,
+            path={"userId": user_id},
             body=body,
         )
 
@@ -752,8 +739,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _ANONYMIZE,
-            "/v1/endusers/" + path_param(user_id) + "/anonymize",
             options,
+            path={"userId": user_id},
             query={"force": force},
         )
 
@@ -780,8 +767,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _LIST_CONVERSATIONS,
-            "/v1/endusers/" + path_param(user_id) + "/conversations",
             options,
+            path={"userId": user_id},
             query={"pageLimit": page_limit, "pageKey": page_key},
         )
 
@@ -808,8 +795,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return self._client._pager(
             _LIST_CONVERSATIONS,
-            "/v1/endusers/" + path_param(user_id) + "/conversations",
             options,
+            path={"userId": user_id},
             query={"pageLimit": page_limit},
         )
 
@@ -834,8 +821,8 @@ class AsyncEndUsers(AsyncResource):
         """
         return await self._client._call(
             _PATCH_CUSTOM_ATTRIBUTES,
-            "/v1/endusers/" + path_param(user_id) + "/custom-attributes",
             options,
+            path={"userId": user_id},
             body=body,
         )
 

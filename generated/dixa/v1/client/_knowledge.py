@@ -14,7 +14,6 @@ from dixa._runtime.client import (
     NotGiven,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -75,7 +74,6 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _CREATE_ARTICLE,
-            "/v1/knowledge/articles",
             options,
             body=body,
         )
@@ -101,8 +99,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _GET_ARTICLE,
-            "/v1/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
             query={"language": language},
         )
 
@@ -125,8 +123,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _DELETE_ARTICLE,
-            "/v1/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
         )
 
     def patch_article(
@@ -150,8 +148,8 @@ class Knowledge(SyncResource):
         """
         return self._client._call(
             _PATCH_ARTICLE,
-            "/v1/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
             body=body,
         )
 
@@ -177,7 +175,6 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _CREATE_ARTICLE,
-            "/v1/knowledge/articles",
             options,
             body=body,
         )
@@ -203,8 +200,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _GET_ARTICLE,
-            "/v1/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
             query={"language": language},
         )
 
@@ -227,8 +224,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _DELETE_ARTICLE,
-            "/v1/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
         )
 
     async def patch_article(
@@ -252,8 +249,8 @@ class AsyncKnowledge(AsyncResource):
         """
         return await self._client._call(
             _PATCH_ARTICLE,
-            "/v1/knowledge/articles/" + path_param(article_id),
             options,
+            path={"articleId": article_id},
             body=body,
         )
 

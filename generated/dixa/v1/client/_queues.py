@@ -13,7 +13,6 @@ from dixa._runtime.client import (
     Endpoint,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -85,7 +84,6 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/queues",
             options,
         )
 
@@ -107,7 +105,6 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/v1/queues",
             options,
             body=body,
         )
@@ -131,8 +128,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/queues/" + path_param(queue_id),
             options,
+            path={"queueId": queue_id},
         )
 
     def list_availability(
@@ -154,8 +151,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _LIST_AVAILABILITY,
-            "/v1/queues/" + path_param(queue_id) + "/availability",
             options,
+            path={"queueId": queue_id},
         )
 
     def list_members(
@@ -177,8 +174,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _LIST_MEMBERS,
-            "/v1/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
         )
 
     def delete_members(
@@ -202,8 +199,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _DELETE_MEMBERS,
-            "/v1/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
             body=body,
         )
 
@@ -228,8 +225,8 @@ class Queues(SyncResource):
         """
         return self._client._call(
             _PATCH_MEMBERS,
-            "/v1/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
             body=body,
         )
 
@@ -253,7 +250,6 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/queues",
             options,
         )
 
@@ -275,7 +271,6 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/v1/queues",
             options,
             body=body,
         )
@@ -299,8 +294,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/queues/" + path_param(queue_id),
             options,
+            path={"queueId": queue_id},
         )
 
     async def list_availability(
@@ -322,8 +317,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _LIST_AVAILABILITY,
-            "/v1/queues/" + path_param(queue_id) + "/availability",
             options,
+            path={"queueId": queue_id},
         )
 
     async def list_members(
@@ -345,8 +340,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _LIST_MEMBERS,
-            "/v1/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
         )
 
     async def delete_members(
@@ -370,8 +365,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _DELETE_MEMBERS,
-            "/v1/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
             body=body,
         )
 
@@ -396,8 +391,8 @@ class AsyncQueues(AsyncResource):
         """
         return await self._client._call(
             _PATCH_MEMBERS,
-            "/v1/queues/" + path_param(queue_id) + "/members",
             options,
+            path={"queueId": queue_id},
             body=body,
         )
 

@@ -12,7 +12,6 @@ from dixa._runtime.client import (
     Endpoint,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -71,8 +70,8 @@ class Ratings(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/conversations/" + path_param(conversation_id) + "/ratings",
             options,
+            path={"conversationId": conversation_id},
         )
 
     def offer(
@@ -96,8 +95,8 @@ class Ratings(SyncResource):
         """
         return self._client._call(
             _OFFER,
-            "/v1/conversations/" + path_param(conversation_id) + "/ratings/offer",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -124,12 +123,8 @@ class Ratings(SyncResource):
         """
         return self._client._call(
             _SUBMIT,
-            "/v1/conversations/"
-            + path_param(conversation_id)
-            + "/ratings/"
-            + path_param(rating_id)
-            + "/submit",
             options,
+            path={"conversationId": conversation_id, "ratingId": rating_id},
             body=body,
         )
 
@@ -156,8 +151,8 @@ class AsyncRatings(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/conversations/" + path_param(conversation_id) + "/ratings",
             options,
+            path={"conversationId": conversation_id},
         )
 
     async def offer(
@@ -181,8 +176,8 @@ class AsyncRatings(AsyncResource):
         """
         return await self._client._call(
             _OFFER,
-            "/v1/conversations/" + path_param(conversation_id) + "/ratings/offer",
             options,
+            path={"conversationId": conversation_id},
             body=body,
         )
 
@@ -209,12 +204,8 @@ class AsyncRatings(AsyncResource):
         """
         return await self._client._call(
             _SUBMIT,
-            "/v1/conversations/"
-            + path_param(conversation_id)
-            + "/ratings/"
-            + path_param(rating_id)
-            + "/submit",
             options,
+            path={"conversationId": conversation_id, "ratingId": rating_id},
             body=body,
         )
 

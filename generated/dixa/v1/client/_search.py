@@ -62,7 +62,6 @@ class Search(SyncResource):
         """
         return self._client._call(
             _QUERY_CONVERSATIONS,
-            "/v1/search/conversations",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,
@@ -95,7 +94,6 @@ class AsyncSearch(AsyncResource):
         """
         return await self._client._call(
             _QUERY_CONVERSATIONS,
-            "/v1/search/conversations",
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
             body=body,

@@ -15,7 +15,6 @@ from dixa._runtime.client import (
     NotGiven,
     RequestOptions,
     SyncResource,
-    path_param,
     to_async_raw_response,
     to_raw_response,
 )
@@ -67,7 +66,6 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _LIST,
-            "/v1/tags",
             options,
             query={"includeDeactivated": include_deactivated},
         )
@@ -90,7 +88,6 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _CREATE,
-            "/v1/tags",
             options,
             body=body,
         )
@@ -114,8 +111,8 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _GET,
-            "/v1/tags/" + path_param(tag_id),
             options,
+            path={"tagId": tag_id},
         )
 
     def delete(
@@ -137,8 +134,8 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _DELETE,
-            "/v1/tags/" + path_param(tag_id),
             options,
+            path={"tagId": tag_id},
         )
 
     def activate(
@@ -160,8 +157,8 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _ACTIVATE,
-            "/v1/tags/" + path_param(tag_id) + "/activate",
             options,
+            path={"tagId": tag_id},
         )
 
     def deactivate(
@@ -183,8 +180,8 @@ class Tags(SyncResource):
         """
         return self._client._call(
             _DEACTIVATE,
-            "/v1/tags/" + path_param(tag_id) + "/deactivate",
             options,
+            path={"tagId": tag_id},
         )
 
 
@@ -210,7 +207,6 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _LIST,
-            "/v1/tags",
             options,
             query={"includeDeactivated": include_deactivated},
         )
@@ -233,7 +229,6 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _CREATE,
-            "/v1/tags",
             options,
             body=body,
         )
@@ -257,8 +252,8 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _GET,
-            "/v1/tags/" + path_param(tag_id),
             options,
+            path={"tagId": tag_id},
         )
 
     async def delete(
@@ -280,8 +275,8 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _DELETE,
-            "/v1/tags/" + path_param(tag_id),
             options,
+            path={"tagId": tag_id},
         )
 
     async def activate(
@@ -303,8 +298,8 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _ACTIVATE,
-            "/v1/tags/" + path_param(tag_id) + "/activate",
             options,
+            path={"tagId": tag_id},
         )
 
     async def deactivate(
@@ -326,8 +321,8 @@ class AsyncTags(AsyncResource):
         """
         return await self._client._call(
             _DEACTIVATE,
-            "/v1/tags/" + path_param(tag_id) + "/deactivate",
             options,
+            path={"tagId": tag_id},
         )
 
 
