@@ -114,7 +114,9 @@ class ObjectType:
     extends (`allOf` of one `$ref` plus fields of its own): the models declare
     it as the parent class and repeat only the fields that are new or differ.
     `build` proposes it; the `inheritance` pass keeps it only where a Python
-    subclass means the same as the merged object.
+    subclass means the same as the merged object. `camel` (set by the naming
+    pass) says the fields are on the wire as their Python names in camelCase,
+    so only the others spell out their wire names.
     """
 
     kind: Literal["object"] = "object"
@@ -123,6 +125,7 @@ class ObjectType:
     tag: Tag | None = None
     base: str | None = None
     nullable: bool = False
+    camel: bool = False
 
 
 UnionStyle = Literal["unclassified", "tagged", "plain"]

@@ -24,6 +24,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
+from pydantic.alias_generators import to_camel
+
 from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Primitive, Property, Ref, Type, UnionType
 from .layout import Annotated, Assign, Chain, Node, call, display, flat, import_from, subscript, union
 from .pytypes import Annotator, literal, string
@@ -260,7 +262,9 @@ def _without_values(api: Api, type_: Type, text: str | None) -> str | None:
 
 def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
     annotator, defined = module.annotator, module.defined
-    runtime_base = "TaggedModel" if obj.tag is not None else "APIModel"
+    runtime_base = ("CamelTaggedModel" if obj.camel else "TaggedModel") if obj.tag is not None else (
+        "CamelModel" if obj.camel else "APIModel"
+    )
     bases = [runtime_base]
     if obj.base is not None:
         parent = annotator.api.types[obj.base].py_name
@@ -277,16 +281,16 @@ def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
         ]
         # The class sets its tag: `init=False` keeps it out of the constructor
         # that type checkers see.
-        arguments = [f"default={value}", "init=False", *_wire_name(obj.tag.py_name, obj.tag.property)]
+        arguments = [f"default={value}", "init=False", *_wire_name(obj.tag.py_name, obj.tag.property, obj.camel)]
         statement = Assign(f"{obj.tag.py_name}: Literal[{value}]", call("Field", *arguments))
         result.fields.append(_Field(statement=statement, doc=None))
         annotator.needs.update({"Literal", "Field", "ClassVar"})
     for prop in annotator.api.own_properties(obj):
-        result.fields.append(_field(annotator, prop, defined))
+        result.fields.append(_field(annotator, prop, defined, obj.camel))
     return result
 
 
-def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
+def _field(annotator: Annotator, prop: Property, defined: set[str], camel: bool) -> _Field:
     own = Annotator(annotator.api)
     annotation = own.annotation(prop.type)
     annotator.needs |= own.needs
@@ -305,7 +309,7 @@ def _field(annotator: Annotator, prop: Property, defined: set[str]) -> _Field:
         arguments.append(default)
     elif optional:
         arguments.append("default=None")
-    arguments += _wire_name(prop.py_name, prop.wire_name)
+    arguments += _wire_name(prop.py_name, prop.wire_name, camel)
     value: Node | None = None
     if arguments == ["default=None"]:
         value = "None"
@@ -404,14 +408,15 @@ def _coerce(type_: Primitive, value: Any) -> Any:
 _TYPED_FORMATS = frozenset({"date-time", "date", "uuid", "binary"})
 
 
-def _wire_name(py_name: str, wire_name: str) -> list[str]:
-    """`Field` arguments that put a field on the wire as `wire_name`.
+def _wire_name(py_name: str, wire_name: str, camel: bool) -> list[str]:
+    """`Field` arguments that put a field on the wire as `wire_name`, where its
+    class does not already (a `camel` class puts `last_name` as `lastName`).
 
     Not `alias=`: `Field` is the field specifier of pydantic's
     `dataclass_transform`, so type checkers would make the alias the
     constructor keyword; with these two they offer the Python name.
     """
-    if py_name == wire_name:
+    if wire_name == (to_camel(py_name) if camel else py_name):
         return []
     return [f"validation_alias={literal(wire_name)}", f"serialization_alias={literal(wire_name)}"]
 
@@ -497,7 +502,7 @@ def _topological(aliases: list[_Alias]) -> list[_Alias]:
 
 
 _RUNTIME = (
-    "BARE_TAG", "DateTime", "APIModel", "OpenEnum", "OpenIntEnum", "TaggedModel", "UNKNOWN_TAG",
+    "BARE_TAG", "DateTime", "APIModel", "CamelModel", "CamelTaggedModel", "OpenEnum", "OpenIntEnum", "TaggedModel", "UNKNOWN_TAG",
     "UnknownVariant", "tag_discriminator",
 )
 

@@ -226,7 +226,7 @@ def test_enums_of_objects_and_arrays(load_case: Any) -> None:
 # Cases whose models exercise the type checker most: subclasses that narrow
 # inherited fields, tagged subclasses, recursive aliases, defaults the spec
 # writes in another type than the field's.
-TYPED_CASES = ("allof_inheritance", "recursion", "maps_formats")
+TYPED_CASES = ("allof_inheritance", "recursion", "maps_formats", "wire_names")
 
 
 def test_case_models_pass_mypy_strict(tmp_path: Path) -> None:

@@ -85,6 +85,22 @@ def test_all_of_is_merged(models: Any) -> None:
     assert loop.next.value == "b"
 
 
+def test_wire_names_are_camel_case_by_class_with_exceptions_spelled_out(models: Any) -> None:
+    m = models("wire_names")
+    wire = {"id": "1", "lastName": "Ng", "URLPath": "/p", "legacy_code": "x", "employeeNumber": 7, "team_name": "t"}
+    employee = m.validate("Employee", wire)
+    assert (employee.last_name, employee.url_path, employee.legacy_code) == ("Ng", "/p", "x")
+    assert (employee.employee_number, employee.team_name) == (7, "t")
+    assert m.to_wire(employee) == wire
+    built = m.Person(last_name="Ng", first_name="Al", url_path="/p")
+    assert built.to_wire() == {"lastName": "Ng", "firstName": "Al", "URLPath": "/p"}
+    row = m.validate("Row", {"created_at": "now", "rowCount": 2})
+    assert (row.created_at, row.row_count) == ("now", 2) and m.to_wire(row) == {"created_at": "now", "rowCount": 2}
+    # Told apart by shape before either variant is built: by their camelCase wire keys.
+    assert type(m.validate("Shape", {"sideMm": 2.0, "lineWidth": 1.0})) is m.Square
+    assert type(m.validate("Shape", {"radiusMm": 1.0})) is m.Circle
+
+
 def test_openapi_31_null_types_and_const(models: Any) -> None:
     api = api_of("openapi31")
     item = {p.wire_name: p for p in api.types["Item"].type.properties}

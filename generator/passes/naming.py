@@ -14,6 +14,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 import inflection
+from pydantic.alias_generators import to_camel
 
 from ..ir import Api, ArrayType, EnumType, ObjectType, Operation, Ref
 from .hoist import pascal
@@ -22,8 +23,8 @@ from .hoist import pascal
 RESERVED_CLASS_NAMES = frozenset(
     {
         "Annotated", "Any", "BaseModel", "ClassVar", "ConfigDict", "Discriminator", "Enum", "Field",
-        "Literal", "Tag", "TypeAlias", "TypeAdapter", "UUID", "Union", "APIModel", "TaggedModel",
-        "UnknownVariant", "DateTime", "Date", "SCHEMAS", "validate", "to_wire", "Optional", "List", "Dict",
+        "Literal", "Tag", "TypeAlias", "TypeAdapter", "UUID", "Union", "APIModel", "TaggedModel", "CamelModel",
+        "CamelTaggedModel", "UnknownVariant", "DateTime", "Date", "SCHEMAS", "validate", "to_wire", "Optional", "List", "Dict",
         "OpenEnum", "OpenIntEnum", "SchemaRegistry", "TypeAliasType", "TYPE_CHECKING", "BARE_TAG", "UNKNOWN_TAG",
     }
 )
@@ -101,7 +102,31 @@ def run(api: Api) -> None:
                 named.type.members, _dedupe([member_name(m.value, i) for i, m in enumerate(named.type.members)])
             ):
                 member.py_name = py_name
+    decided: dict[str, bool] = {}
+    for name in api.types:
+        _camel(api, name, decided)
     _name_operations(api)
+
+
+def _camel(api: Api, name: str, decided: dict[str, bool]) -> bool:
+    """Whether the class `name` puts its fields on the wire in camelCase
+    (`ObjectType.camel`): the way most of its own fields are spelled, or its
+    parent's way, which a subclass cannot change without renaming the
+    inherited fields on the wire."""
+    if name in decided:
+        return decided[name]
+    decided[name] = False  # a cycle of bases (never kept by the inheritance pass) reads as plain
+    obj = api.types[name].type
+    if not isinstance(obj, ObjectType):
+        return False
+    if obj.base is not None and obj.base in api.types:
+        camel = _camel(api, obj.base, decided)
+    else:
+        as_camel = sum(1 for p in obj.properties if p.wire_name != p.py_name and to_camel(p.py_name) == p.wire_name)
+        as_is = sum(1 for p in obj.properties if p.wire_name == p.py_name and to_camel(p.py_name) != p.wire_name)
+        camel = as_camel > as_is
+    obj.camel = decided[name] = camel
+    return camel
 
 
 def _name_fields(obj: ObjectType) -> None:
