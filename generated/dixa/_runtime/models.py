@@ -5,10 +5,14 @@
   so data from a newer API round-trips unchanged; fields are set by their
   Python names or their wire names; building is deferred to first use, which
   keeps `import` fast for hundreds of models.
+- `CamelModel`: an `APIModel` whose fields are on the wire as their Python
+  names in camelCase (`last_name` as `lastName`), so a field declares its wire
+  name only where it is something else.
 - `TaggedModel`: a variant of a union tagged on the wire (`{"_type": "Email"}`).
   Built in code it sends its tag; parsed from a payload that lacked the tag it
   does not add one, so what comes in goes out unchanged. The tag is read from
   its wire key only: a `type` key is data like any other.
+- `CamelTaggedModel`: a `TaggedModel` whose fields are camelCase on the wire.
 - `UnknownVariant`: what a union variant this SDK does not know yet parses to.
 - `OpenEnum`/`OpenIntEnum`: enums that accept values the spec did not list and
   give them back unchanged.
@@ -37,6 +41,7 @@ from pydantic import (
     TypeAdapter,
     model_validator,
 )
+from pydantic.alias_generators import to_camel
 from pydantic_core import CoreSchema, core_schema
 
 __all__ = [
@@ -44,6 +49,8 @@ __all__ = [
     "UNKNOWN_TAG",
     "DateTime",
     "APIModel",
+    "CamelModel",
+    "CamelTaggedModel",
     "OpenEnum",
     "OpenIntEnum",
     "SchemaRegistry",
@@ -51,6 +58,7 @@ __all__ = [
     "UnknownVariant",
     "tag_discriminator",
     "to_wire",
+    "wire_key",
 ]
 
 UNKNOWN_TAG = "__unknown__"
@@ -106,6 +114,16 @@ class TaggedModel(APIModel):
         model = handler({**data, key: cls.__wire_tag__})
         model.model_fields_set.discard(name)
         return model
+
+
+# The wire names the generator expects of these two are `to_camel`'s, the same
+# function: a field whose wire name is anything else declares it.
+class CamelModel(APIModel):
+    model_config = ConfigDict(alias_generator=to_camel)
+
+
+class CamelTaggedModel(TaggedModel):
+    model_config = ConfigDict(alias_generator=to_camel)
 
 
 class UnknownVariant(APIModel):
@@ -188,11 +206,22 @@ def _strip_zone_id(value: Any) -> Any:
 DateTime: TypeAlias = Annotated[datetime, BeforeValidator(_strip_zone_id)]
 
 
+def wire_key(model: type[BaseModel], name: str) -> str:
+    """The key of `model`'s field `name` on the wire. Read off the class
+    itself: until the model is first built (building is deferred), its fields
+    do not yet carry the names its alias generator gives them."""
+    alias = model.model_fields[name].serialization_alias
+    if alias is not None:
+        return alias
+    generator = model.model_config.get("alias_generator")
+    return generator(name) if callable(generator) else name
+
+
 def _wire_keys(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
     required: set[str] = set()
     every: set[str] = set()
     for name, info in model.model_fields.items():
-        wire = info.serialization_alias or name
+        wire = wire_key(model, name)
         every.add(wire)
         if info.is_required():
             required.add(wire)

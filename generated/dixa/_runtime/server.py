@@ -67,7 +67,7 @@ try:
 except ModuleNotFoundError as exc:
     raise ModuleNotFoundError(_server_extra(exc.name), name=exc.name) from None
 
-from .models import to_wire
+from .models import to_wire, wire_key
 from .stub_store import Store, decode_cursor, encode_cursor
 from .stub_synth import Synthesizer
 from .stub_table import Operation, Param, Reply, Resource, is_json
@@ -808,7 +808,7 @@ def _field_annotation(model: Any, wire_name: str) -> Any:
         if not model.__pydantic_fields_complete__:
             model.model_rebuild()  # its fields' types may still be forward references
         for name, info in model.model_fields.items():
-            if (info.serialization_alias or name) == wire_name:
+            if wire_key(model, name) == wire_name:
                 options = [a for a in typing.get_args(info.annotation) if a is not type(None)]
                 return options[0] if len(options) == 1 else info.annotation
     return None

@@ -24,7 +24,7 @@ from typing import Any
 from pydantic import BaseModel, Discriminator, Tag
 from typing_extensions import TypeAliasType, evaluate_forward_ref
 
-from .models import BARE_TAG, UNKNOWN_TAG, UnknownVariant
+from .models import BARE_TAG, UNKNOWN_TAG, UnknownVariant, wire_key
 
 __all__ = ["Synthesizer"]
 
@@ -116,7 +116,7 @@ class Synthesizer:
         self._making.append(model)
         try:
             for py_name, info in model.model_fields.items():
-                wire = info.serialization_alias or py_name
+                wire = wire_key(model, py_name)
                 if info.is_required() or depth < FULL_DEPTH or py_name == tag_field:
                     out[wire] = self._value(info.annotation, wire, depth + 1)
         finally:

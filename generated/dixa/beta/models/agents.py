@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, CamelModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import BulkActionOutcomeBulkErrorAgent, BulkError
@@ -41,34 +41,18 @@ class UpdateAgentPresenceChannelInputChannel(OpenEnum):
     SPEAK = "Speak"
 
 
-class Agent(APIModel):
+class Agent(CamelModel):
     id: UUID
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    created_at: DateTime
+    display_name: str
     email: str
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
+    avatar_url: str | None = None
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
     roles: list[str] | None = None
 
 
@@ -106,94 +90,44 @@ class BulkActionSuccessBulkErrorAgent(TaggedModel):
     data: Agent
 
 
-class BulkPatchAgentInput(APIModel):
+class BulkPatchAgentInput(CamelModel):
     id: str
-    display_name: str | None = Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
-    )
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
+    display_name: str | None = None
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
 
 
-class BulkUpdateAgentInput(APIModel):
+class BulkUpdateAgentInput(CamelModel):
     id: str
-    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
+    display_name: str
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
 
 
 class BulkUpdateAgentOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorAgent] | None" = None
 
 
-class CreateAgentInput(APIModel):
-    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+class CreateAgentInput(CamelModel):
+    display_name: str
     email: str
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
 
 
 class CreateAgentsInput(APIModel):
@@ -209,64 +143,30 @@ class ListAgentsOutput(APIModel):
     meta: "PaginationLinks | None" = None
 
 
-class PatchAgentInput(APIModel):
-    display_name: str | None = Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
-    )
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
+class PatchAgentInput(CamelModel):
+    display_name: str | None = None
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
 
 
 class Team(APIModel):
     id: UUID
 
 
-class UpdateAgentInput(APIModel):
-    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
+class UpdateAgentInput(CamelModel):
+    display_name: str
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
 
 
 class UpdateAgentPresenceChannelInput(APIModel):

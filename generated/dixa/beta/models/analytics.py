@@ -6,7 +6,14 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
+from dixa._runtime.models import (
+    APIModel,
+    CamelModel,
+    CamelTaggedModel,
+    DateTime,
+    OpenEnum,
+    TaggedModel,
+)
 
 if TYPE_CHECKING:
     from .aliases import AggregateValue, FieldType, PeriodFilter, PrimitiveField
@@ -163,10 +170,8 @@ class Filter(APIModel):
     values: list[str] | None = None
 
 
-class FilterMetadata(APIModel):
-    filter_attribute: str = Field(
-        validation_alias="filterAttribute", serialization_alias="filterAttribute"
-    )
+class FilterMetadata(CamelModel):
+    filter_attribute: str
     description: str | None = None
 
 
@@ -180,7 +185,7 @@ class GetFilterValuesOutput(APIModel):
     meta: "PaginationLinks | None" = None
 
 
-class GetMetricDataInputCsidFilter(TaggedModel):
+class GetMetricDataInputCsidFilter(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricDataInputCsidFilter"
     __tag_field__: ClassVar[str] = "type"
 
@@ -191,15 +196,13 @@ class GetMetricDataInputCsidFilter(TaggedModel):
         serialization_alias="_type",
     )
     id: str
-    csid_filter: list[int] | None = Field(
-        default=None, validation_alias="csidFilter", serialization_alias="csidFilter"
-    )
+    csid_filter: list[int] | None = None
     filters: list[Filter] | None = None
     aggregations: list[str] | None = None
     timezone: str
 
 
-class GetMetricDataInputPeriodFilter(TaggedModel):
+class GetMetricDataInputPeriodFilter(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricDataInputPeriodFilter"
     __tag_field__: ClassVar[str] = "type"
 
@@ -210,9 +213,7 @@ class GetMetricDataInputPeriodFilter(TaggedModel):
         serialization_alias="_type",
     )
     id: str
-    period_filter: "PeriodFilter" = Field(
-        validation_alias="periodFilter", serialization_alias="periodFilter"
-    )
+    period_filter: "PeriodFilter"
     filters: list[Filter] | None = None
     aggregations: list[str] | None = None
     timezone: str
@@ -230,7 +231,7 @@ class GetMetricRecordOutput(APIModel):
     data: "MetricRecordMetadata"
 
 
-class GetMetricRecordsDataInputCsidFilter(TaggedModel):
+class GetMetricRecordsDataInputCsidFilter(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricRecordsDataInputCsidFilter"
     __tag_field__: ClassVar[str] = "type"
 
@@ -241,14 +242,12 @@ class GetMetricRecordsDataInputCsidFilter(TaggedModel):
         serialization_alias="_type",
     )
     id: str
-    csid_filter: list[int] | None = Field(
-        default=None, validation_alias="csidFilter", serialization_alias="csidFilter"
-    )
+    csid_filter: list[int] | None = None
     filters: list[Filter] | None = None
     timezone: str
 
 
-class GetMetricRecordsDataInputPeriodFilter(TaggedModel):
+class GetMetricRecordsDataInputPeriodFilter(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricRecordsDataInputPeriodFilter"
     __tag_field__: ClassVar[str] = "type"
 
@@ -259,9 +258,7 @@ class GetMetricRecordsDataInputPeriodFilter(TaggedModel):
         serialization_alias="_type",
     )
     id: str
-    period_filter: "PeriodFilter" = Field(
-        validation_alias="periodFilter", serialization_alias="periodFilter"
-    )
+    period_filter: "PeriodFilter"
     filters: list[Filter] | None = None
     timezone: str
 
@@ -351,36 +348,28 @@ class MetricData(APIModel):
     aggregates: "list[AggregateValue] | None" = None
 
 
-class MetricMetadata(APIModel):
+class MetricMetadata(CamelModel):
     id: str
     description: str | None = None
     filters: list[FilterMetadata] | None = None
     aggregations: list[AggregateMetadata] | None = None
-    related_record_ids: list[str] | None = Field(
-        default=None, validation_alias="relatedRecordIds", serialization_alias="relatedRecordIds"
-    )
+    related_record_ids: list[str] | None = None
 
 
-class MetricRecord(APIModel):
-    primary_timestamp_field: "TimestampField" = Field(
-        validation_alias="primaryTimestampField", serialization_alias="primaryTimestampField"
-    )
+class MetricRecord(CamelModel):
+    primary_timestamp_field: "TimestampField"
     value: "FieldType | None" = None
     fields_: list[FieldModel] | None = Field(
         default=None, validation_alias="fields", serialization_alias="fields"
     )
 
 
-class MetricRecordMetadata(APIModel):
+class MetricRecordMetadata(CamelModel):
     id: str
     description: str
     filters: list[FilterMetadata] | None = None
-    related_metric_ids: list[str] | None = Field(
-        default=None, validation_alias="relatedMetricIds", serialization_alias="relatedMetricIds"
-    )
-    fields_metadata: list[FieldMetadata] | None = Field(
-        default=None, validation_alias="fieldsMetadata", serialization_alias="fieldsMetadata"
-    )
+    related_metric_ids: list[str] | None = None
+    fields_metadata: list[FieldMetadata] | None = None
 
 
 class PresenceDuration(APIModel):

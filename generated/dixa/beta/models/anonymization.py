@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel
+from dixa._runtime.models import CamelModel
 
 if TYPE_CHECKING:
     from .shared import DeprecatedAnonymizationType, Type
@@ -13,14 +13,8 @@ if TYPE_CHECKING:
 __all__ = ["AnonymizeEntityInput"]
 
 
-class AnonymizeEntityInput(APIModel):
-    entity_id: str = Field(validation_alias="entityId", serialization_alias="entityId")
-    entity_type: "DeprecatedAnonymizationType | None" = Field(
-        default=None, validation_alias="entityType", serialization_alias="entityType"
-    )
-    force_anonymization: bool | None = Field(
-        default=None,
-        validation_alias="forceAnonymization",
-        serialization_alias="forceAnonymization",
-    )
+class AnonymizeEntityInput(CamelModel):
+    entity_id: str
+    entity_type: "DeprecatedAnonymizationType | None" = None
+    force_anonymization: bool | None = None
     type: "Type | None" = Field(default=None, validation_alias="_type", serialization_alias="_type")

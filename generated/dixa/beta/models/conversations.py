@@ -6,7 +6,14 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
+from dixa._runtime.models import (
+    APIModel,
+    CamelModel,
+    CamelTaggedModel,
+    DateTime,
+    OpenEnum,
+    TaggedModel,
+)
 
 if TYPE_CHECKING:
     from .aliases import (
@@ -305,29 +312,21 @@ class RequesterConnectionStatus(OpenEnum):
     DISCONNECTED = "Disconnected"
 
 
-class ActivityLogEntry(APIModel):
+class ActivityLogEntry(CamelModel):
     id: UUID
-    conversation_id: int = Field(
-        validation_alias="conversationId", serialization_alias="conversationId"
-    )
-    activity_timestamp: DateTime = Field(
-        validation_alias="activityTimestamp", serialization_alias="activityTimestamp"
-    )
-    activity_type: DeprecatedActivityLogType = Field(
-        validation_alias="activityType", serialization_alias="activityType"
-    )
+    conversation_id: int
+    activity_timestamp: DateTime
+    activity_type: DeprecatedActivityLogType
     type: ActivityLogEntryType = Field(validation_alias="_type", serialization_alias="_type")
     author: "ActivityLogUser | None" = None
     attributes: "ActivityLogAttribute | None" = None
 
 
-class ActivityLogUser(APIModel):
+class ActivityLogUser(CamelModel):
     id: str
     name: str | None = None
     email: str | None = None
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
+    phone_number: str | None = None
 
 
 class Attachments(TaggedModel):
@@ -392,38 +391,34 @@ class CallRecordingAttributes(TaggedModel):
     recording: str
 
 
-class Callback(TaggedModel):
+class Callback(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Callback"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["Callback"] = Field(
         default="Callback", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     direction: CallbackDirection
-    contact_endpoint_id: str = Field(
-        validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
-    )
-    queue_id: UUID = Field(validation_alias="queueId", serialization_alias="queueId")
+    contact_endpoint_id: str
+    queue_id: UUID
 
 
-class Chat(TaggedModel):
+class Chat(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Chat"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["Chat"] = Field(
         default="Chat", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    widget_id: UUID = Field(validation_alias="widgetId", serialization_alias="widgetId")
+    requester_id: UUID
+    widget_id: UUID
     message: "CreateMessageInput"
-    browser_info: "BrowserInfo | None" = Field(
-        default=None, validation_alias="browserInfo", serialization_alias="browserInfo"
-    )
+    browser_info: "BrowserInfo | None" = None
     language: str | None = None
 
 
-class ChatAttributes(TaggedModel):
+class ChatAttributes(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ChatAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -433,7 +428,7 @@ class ChatAttributes(TaggedModel):
     content: "Content | None" = None
     direction: "DirectionEnum | None" = None
     attachments: "list[File] | None" = None
-    is_automated: bool = Field(validation_alias="isAutomated", serialization_alias="isAutomated")
+    is_automated: bool
 
 
 class Checksum(APIModel):
@@ -441,39 +436,35 @@ class Checksum(APIModel):
     hex: str
 
 
-class ClaimConversationInput(APIModel):
-    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
+class ClaimConversationInput(CamelModel):
+    agent_id: UUID
     force: bool | None = None
 
 
-class CloseConversationInput(APIModel):
-    user_id: UUID | None = Field(
-        default=None, validation_alias="userId", serialization_alias="userId"
-    )
+class CloseConversationInput(CamelModel):
+    user_id: UUID | None = None
 
 
-class Closing(APIModel):
-    closed_at: DateTime = Field(validation_alias="closedAt", serialization_alias="closedAt")
-    closed_by: UUID = Field(validation_alias="closedBy", serialization_alias="closedBy")
+class Closing(CamelModel):
+    closed_at: DateTime
+    closed_by: UUID
 
 
-class ContactForm(TaggedModel):
+class ContactForm(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ContactForm"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["ContactForm"] = Field(
         default="ContactForm", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    email_integration_id: str = Field(
-        validation_alias="emailIntegrationId", serialization_alias="emailIntegrationId"
-    )
+    requester_id: UUID
+    email_integration_id: str
     subject: str
     message: "CreateMessageInput"
     language: str | None = None
 
 
-class ContactFormAttributes(TaggedModel):
+class ContactFormAttributes(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ContactFormAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -483,39 +474,23 @@ class ContactFormAttributes(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    email_content: "EmailContent | None" = Field(
-        default=None, validation_alias="emailContent", serialization_alias="emailContent"
-    )
+    email_content: "EmailContent | None" = None
     from_: "EmailContact | None" = Field(
         default=None, validation_alias="from", serialization_alias="from"
     )
-    reply_default_to_emails: "list[EmailContact] | None" = Field(
-        default=None,
-        validation_alias="replyDefaultToEmails",
-        serialization_alias="replyDefaultToEmails",
-    )
+    reply_default_to_emails: "list[EmailContact] | None" = None
     to: "list[EmailContact] | None" = None
     cc: "list[EmailContact] | None" = None
     bcc: "list[EmailContact] | None" = None
-    is_auto_reply: bool = Field(validation_alias="isAutoReply", serialization_alias="isAutoReply")
-    inline_images: "list[File] | None" = Field(
-        default=None, validation_alias="inlineImages", serialization_alias="inlineImages"
-    )
+    is_auto_reply: bool
+    inline_images: "list[File] | None" = None
     attachments: "list[File] | None" = None
-    delivery_failure_reason: str | None = Field(
-        default=None,
-        validation_alias="deliveryFailureReason",
-        serialization_alias="deliveryFailureReason",
-    )
+    delivery_failure_reason: str | None = None
     direction: "DirectionEnum | None" = None
-    original_content_url: "File | None" = Field(
-        default=None,
-        validation_alias="originalContentUrl",
-        serialization_alias="originalContentUrl",
-    )
+    original_content_url: "File | None" = None
 
 
-class ConversationAssignedAttribute(TaggedModel):
+class ConversationAssignedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationAssignedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -525,13 +500,11 @@ class ConversationAssignedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
-    agent_name: str | None = Field(
-        default=None, validation_alias="agentName", serialization_alias="agentName"
-    )
+    agent_id: str
+    agent_name: str | None = None
 
 
-class ConversationAutoReplySentAttribute(TaggedModel):
+class ConversationAutoReplySentAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationAutoReplySentAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -541,10 +514,10 @@ class ConversationAutoReplySentAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    template_name: str = Field(validation_alias="templateName", serialization_alias="templateName")
+    template_name: str
 
 
-class ConversationChannelChangedAttribute(TaggedModel):
+class ConversationChannelChangedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationChannelChangedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -554,12 +527,10 @@ class ConversationChannelChangedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    channel_reference: str = Field(
-        validation_alias="channelReference", serialization_alias="channelReference"
-    )
+    channel_reference: str
 
 
-class ConversationClaimedAttribute(TaggedModel):
+class ConversationClaimedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationClaimedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -569,12 +540,8 @@ class ConversationClaimedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    claimed_from_label: str | None = Field(
-        default=None, validation_alias="claimedFromLabel", serialization_alias="claimedFromLabel"
-    )
-    claimed_from_type: str | None = Field(
-        default=None, validation_alias="claimedFromType", serialization_alias="claimedFromType"
-    )
+    claimed_from_label: str | None = None
+    claimed_from_type: str | None = None
 
 
 class ConversationCreatedAttribute(TaggedModel):
@@ -590,7 +557,7 @@ class ConversationCreatedAttribute(TaggedModel):
     subject: str | None = None
 
 
-class ConversationCustomAttributesUpdatedAttribute(TaggedModel):
+class ConversationCustomAttributesUpdatedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationCustomAttributesUpdatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -600,17 +567,11 @@ class ConversationCustomAttributesUpdatedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    updated_attribute_ids: list[str] | None = Field(
-        default=None,
-        validation_alias="updatedAttributeIds",
-        serialization_alias="updatedAttributeIds",
-    )
-    updated_attribute_values: "MapAttributeValue" = Field(
-        validation_alias="updatedAttributeValues", serialization_alias="updatedAttributeValues"
-    )
+    updated_attribute_ids: list[str] | None = None
+    updated_attribute_values: "MapAttributeValue"
 
 
-class ConversationEndUserReplacedAttribute(TaggedModel):
+class ConversationEndUserReplacedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationEndUserReplacedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -620,17 +581,15 @@ class ConversationEndUserReplacedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    old_user: ActivityLogUser = Field(validation_alias="oldUser", serialization_alias="oldUser")
-    new_user: ActivityLogUser = Field(validation_alias="newUser", serialization_alias="newUser")
+    old_user: ActivityLogUser
+    new_user: ActivityLogUser
 
 
-class ConversationFlow(APIModel):
+class ConversationFlow(CamelModel):
     id: UUID
     name: str
     channel: "ChannelEnum"
-    contact_endpoint_id: str = Field(
-        validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
-    )
+    contact_endpoint_id: str
 
 
 class ConversationLanguageUpdatedAttribute(TaggedModel):
@@ -646,7 +605,7 @@ class ConversationLanguageUpdatedAttribute(TaggedModel):
     language: str
 
 
-class ConversationLinkedAttribute(TaggedModel):
+class ConversationLinkedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationLinkedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -658,10 +617,10 @@ class ConversationLinkedAttribute(TaggedModel):
     )
     child: int
     parent: int
-    link_type: str = Field(validation_alias="linkType", serialization_alias="linkType")
+    link_type: str
 
 
-class ConversationOfferedAttribute(TaggedModel):
+class ConversationOfferedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationOfferedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -671,12 +630,8 @@ class ConversationOfferedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    agent_names: list[str] | None = Field(
-        default=None, validation_alias="agentNames", serialization_alias="agentNames"
-    )
-    queue_label: str | None = Field(
-        default=None, validation_alias="queueLabel", serialization_alias="queueLabel"
-    )
+    agent_names: list[str] | None = None
+    queue_label: str | None = None
 
 
 class ConversationRatedAttribute(TaggedModel):
@@ -694,30 +649,20 @@ class ConversationRatedAttribute(TaggedModel):
     message: str | None = None
 
 
-class ConversationRating(APIModel):
+class ConversationRating(CamelModel):
     id: str
-    rating_score: int | None = Field(
-        default=None, validation_alias="ratingScore", serialization_alias="ratingScore"
-    )
-    rating_type: RatingType = Field(validation_alias="ratingType", serialization_alias="ratingType")
-    rating_comment: str | None = Field(
-        default=None, validation_alias="ratingComment", serialization_alias="ratingComment"
-    )
-    conversation_channel: ConversationChannel = Field(
-        validation_alias="conversationChannel", serialization_alias="conversationChannel"
-    )
-    agent_id: str | None = Field(
-        default=None, validation_alias="agentId", serialization_alias="agentId"
-    )
-    user_id: str = Field(validation_alias="userId", serialization_alias="userId")
-    rating_status: RatingStatus = Field(
-        validation_alias="ratingStatus", serialization_alias="ratingStatus"
-    )
+    rating_score: int | None = None
+    rating_type: RatingType
+    rating_comment: str | None = None
+    conversation_channel: ConversationChannel
+    agent_id: str | None = None
+    user_id: str
+    rating_status: RatingStatus
     language: str | None = None
     timestamps: "MapString"
 
 
-class ConversationRatingNotOfferedAttribute(TaggedModel):
+class ConversationRatingNotOfferedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationRatingNotOfferedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -727,9 +672,7 @@ class ConversationRatingNotOfferedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    evaluation_filters: str | None = Field(
-        default=None, validation_alias="evaluationFilters", serialization_alias="evaluationFilters"
-    )
+    evaluation_filters: str | None = None
 
 
 class ConversationRatingOfferedAttribute(TaggedModel):
@@ -746,7 +689,7 @@ class ConversationRatingOfferedAttribute(TaggedModel):
     user: ActivityLogUser
 
 
-class ConversationRatingScheduledAttribute(TaggedModel):
+class ConversationRatingScheduledAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationRatingScheduledAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -756,12 +699,10 @@ class ConversationRatingScheduledAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    rating_scheduled_time: str = Field(
-        validation_alias="ratingScheduledTime", serialization_alias="ratingScheduledTime"
-    )
+    rating_scheduled_time: str
 
 
-class ConversationReservedAttribute(TaggedModel):
+class ConversationReservedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationReservedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -772,15 +713,13 @@ class ConversationReservedAttribute(TaggedModel):
         serialization_alias="_type",
     )
     agent: ActivityLogUser
-    queue_id: str = Field(validation_alias="queueId", serialization_alias="queueId")
-    queue_name: str = Field(validation_alias="queueName", serialization_alias="queueName")
-    reservation_type: str = Field(
-        validation_alias="reservationType", serialization_alias="reservationType"
-    )
-    valid_until: str = Field(validation_alias="validUntil", serialization_alias="validUntil")
+    queue_id: str
+    queue_name: str
+    reservation_type: str
+    valid_until: str
 
 
-class ConversationResolvedStateToggledAttribute(TaggedModel):
+class ConversationResolvedStateToggledAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationResolvedStateToggledAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -790,14 +729,14 @@ class ConversationResolvedStateToggledAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    is_resolved: bool = Field(validation_alias="isResolved", serialization_alias="isResolved")
+    is_resolved: bool
 
 
 class ConversationResponse(APIModel):
     id: int
 
 
-class ConversationSubjectUpdatedAttribute(TaggedModel):
+class ConversationSubjectUpdatedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationSubjectUpdatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -807,15 +746,15 @@ class ConversationSubjectUpdatedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    old_subject: str = Field(validation_alias="oldSubject", serialization_alias="oldSubject")
-    new_subject: str = Field(validation_alias="newSubject", serialization_alias="newSubject")
+    old_subject: str
+    new_subject: str
 
 
 class ConversationTagsOutput(APIModel):
     data: "list[TagModel] | None" = None
 
 
-class ConversationTranscriptionEndedAttribute(TaggedModel):
+class ConversationTranscriptionEndedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationTranscriptionEndedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -825,13 +764,11 @@ class ConversationTranscriptionEndedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    is_successful: bool = Field(validation_alias="isSuccessful", serialization_alias="isSuccessful")
-    failure_reason: str | None = Field(
-        default=None, validation_alias="failureReason", serialization_alias="failureReason"
-    )
+    is_successful: bool
+    failure_reason: str | None = None
 
 
-class ConversationTransferredAttribute(TaggedModel):
+class ConversationTransferredAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationTransferredAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -841,16 +778,10 @@ class ConversationTransferredAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    transfer_type: str = Field(validation_alias="transferType", serialization_alias="transferType")
-    destination_type: str = Field(
-        validation_alias="destinationType", serialization_alias="destinationType"
-    )
-    destination_id: str = Field(
-        validation_alias="destinationId", serialization_alias="destinationId"
-    )
-    destination_label: str | None = Field(
-        default=None, validation_alias="destinationLabel", serialization_alias="destinationLabel"
-    )
+    transfer_type: str
+    destination_type: str
+    destination_id: str
+    destination_label: str | None = None
     reason: str | None = None
 
 
@@ -871,68 +802,46 @@ class CreateConversationOutput(APIModel):
     data: ConversationResponse
 
 
-class CreateInternalNoteInput(APIModel):
+class CreateInternalNoteInput(CamelModel):
     message: str
-    agent_id: UUID | None = Field(
-        default=None, validation_alias="agentId", serialization_alias="agentId"
-    )
-    created_at: DateTime | None = Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )
+    agent_id: UUID | None = None
+    created_at: DateTime | None = None
 
 
 class CreateMessageOutput(APIModel):
     data: "CreateMessageOutputData"
 
 
-class CreateMessageOutputData(APIModel):
+class CreateMessageOutputData(CamelModel):
     content: "Content | None" = None
     direction: "DirectionEnum"
-    author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
-    message_id: UUID | None = Field(
-        default=None, validation_alias="messageId", serialization_alias="messageId"
-    )
-    created_at: str | None = Field(
-        default=None, validation_alias="createdAt", serialization_alias="createdAt"
-    )
+    author_id: UUID
+    external_id: str | None = None
+    message_id: UUID | None = None
+    created_at: str | None = None
 
 
 class CreateNoteOutput(APIModel):
     data: "InternalNoteData"
 
 
-class CreateRatingOfferInput(APIModel):
-    user_id: str | None = Field(
-        default=None, validation_alias="userId", serialization_alias="userId"
-    )
-    agent_id: str | None = Field(
-        default=None, validation_alias="agentId", serialization_alias="agentId"
-    )
-    rating_type: str = Field(validation_alias="ratingType", serialization_alias="ratingType")
-    offered_at: DateTime | None = Field(
-        default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
-    )
+class CreateRatingOfferInput(CamelModel):
+    user_id: str | None = None
+    agent_id: str | None = None
+    rating_type: str
+    offered_at: DateTime | None = None
 
 
 class CreateRatingOfferOutput(APIModel):
     data: "RatingOffer"
 
 
-class CreateRatingResultInput(APIModel):
-    user_id: str | None = Field(
-        default=None, validation_alias="userId", serialization_alias="userId"
-    )
+class CreateRatingResultInput(CamelModel):
+    user_id: str | None = None
     """Deprecated."""
-    rating_result: "SubmittedRatingResult" = Field(
-        validation_alias="ratingResult", serialization_alias="ratingResult"
-    )
+    rating_result: "SubmittedRatingResult"
     comment: str | None = None
-    submitted_at: DateTime | None = Field(
-        default=None, validation_alias="submittedAt", serialization_alias="submittedAt"
-    )
+    submitted_at: DateTime | None = None
 
 
 class CreateRatingResultOutput(APIModel):
@@ -949,52 +858,38 @@ class Csat(TaggedModel):
     value: int
 
 
-class Email(TaggedModel):
+class Email(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Email"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["Email"] = Field(
         default="Email", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    email_integration_id: str = Field(
-        validation_alias="emailIntegrationId", serialization_alias="emailIntegrationId"
-    )
+    requester_id: UUID
+    email_integration_id: str
     subject: str
     message: "CreateMessageInput"
     language: str | None = None
 
 
-class EmailAttributes(TaggedModel):
+class EmailAttributes(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailAttributes"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["EmailAttributes"] = Field(
         default="EmailAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    email_content: "EmailContent | None" = Field(
-        default=None, validation_alias="emailContent", serialization_alias="emailContent"
-    )
+    email_content: "EmailContent | None" = None
     from_: "EmailContact" = Field(validation_alias="from", serialization_alias="from")
     to: "list[EmailContact] | None" = None
     cc: "list[EmailContact] | None" = None
     bcc: "list[EmailContact] | None" = None
-    is_auto_reply: bool = Field(validation_alias="isAutoReply", serialization_alias="isAutoReply")
-    inline_images: "list[File] | None" = Field(
-        default=None, validation_alias="inlineImages", serialization_alias="inlineImages"
-    )
+    is_auto_reply: bool
+    inline_images: "list[File] | None" = None
     attachments: "list[File] | None" = None
-    delivery_failure_reason: str | None = Field(
-        default=None,
-        validation_alias="deliveryFailureReason",
-        serialization_alias="deliveryFailureReason",
-    )
+    delivery_failure_reason: str | None = None
     direction: "DirectionEnum | None" = None
-    original_content_url: "File | None" = Field(
-        default=None,
-        validation_alias="originalContentUrl",
-        serialization_alias="originalContentUrl",
-    )
+    original_content_url: "File | None" = None
 
 
 class EmailContact(APIModel):
@@ -1017,26 +912,22 @@ class FacebookMessengerAttributes(TaggedModel):
     attachments: "list[File] | None" = None
 
 
-class File(APIModel):
+class File(CamelModel):
     url: str
-    pretty_name: str | None = Field(
-        default=None, validation_alias="prettyName", serialization_alias="prettyName"
-    )
+    pretty_name: str | None = None
 
 
-class FileMeta(APIModel):
+class FileMeta(CamelModel):
     url: str
     name: str
-    media_type: "MimeType" = Field(validation_alias="mediaType", serialization_alias="mediaType")
-    bytes_length: int = Field(validation_alias="bytesLength", serialization_alias="bytesLength")
+    media_type: "MimeType"
+    bytes_length: int
     checksum: Checksum
 
 
-class FollowupConversationInput(APIModel):
+class FollowupConversationInput(CamelModel):
     timestamp: DateTime
-    user_id: UUID | None = Field(
-        default=None, validation_alias="userId", serialization_alias="userId"
-    )
+    user_id: UUID | None = None
 
 
 class FormSubmission(APIModel):
@@ -1058,7 +949,7 @@ class GenericAttributes(TaggedModel):
     attachments: list[File] | None = None
 
 
-class GenericConversationImport(TaggedModel):
+class GenericConversationImport(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GenericConversationImport"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1068,22 +959,14 @@ class GenericConversationImport(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    generic_channel_name: str = Field(
-        validation_alias="genericChannelName", serialization_alias="genericChannelName"
-    )
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    requester_connection_status: RequesterConnectionStatus | None = Field(
-        default=None,
-        validation_alias="requesterConnectionStatus",
-        serialization_alias="requesterConnectionStatus",
-    )
+    generic_channel_name: str
+    requester_id: UUID
+    requester_connection_status: RequesterConnectionStatus | None = None
     direction: GenericConversationImportDirection
     messages: "list[ImportMessageInput] | None" = None
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: DateTime
     assignment: "Assignment | None" = None
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
+    external_id: str | None = None
     closing: Closing | None = None
     attributes: Any = None
 
@@ -1110,14 +993,12 @@ class ImportConversationOutput(APIModel):
     data: "ImportConversationResponse"
 
 
-class ImportConversationResponse(APIModel):
+class ImportConversationResponse(CamelModel):
     id: int
-    partial_errors: "list[PartialError] | None" = Field(
-        default=None, validation_alias="partialErrors", serialization_alias="partialErrors"
-    )
+    partial_errors: "list[PartialError] | None" = None
 
 
-class Inbound(TaggedModel):
+class Inbound(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Inbound"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1126,15 +1007,11 @@ class Inbound(TaggedModel):
     )
     content: "Content"
     attachments: list[File] | None = None
-    integration_email: str | None = Field(
-        default=None, validation_alias="integrationEmail", serialization_alias="integrationEmail"
-    )
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
+    integration_email: str | None = None
+    external_id: str | None = None
 
 
-class InboundImport(TaggedModel):
+class InboundImport(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "InboundImport"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1143,24 +1020,22 @@ class InboundImport(TaggedModel):
     )
     content: "Content"
     attachments: list[File] | None = None
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    external_id: str | None = None
+    created_at: DateTime
     attributes: Any = None
 
 
-class InternalNoteData(APIModel):
+class InternalNoteData(CamelModel):
     id: UUID
-    author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    author_id: UUID
+    created_at: DateTime
     csid: int
     message: str
 
 
-class LinkConversationInput(APIModel):
-    parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
-    link_type: LinkType = Field(validation_alias="linkType", serialization_alias="linkType")
+class LinkConversationInput(CamelModel):
+    parent_id: int
+    link_type: LinkType
 
 
 class ListActivityLogOutput(APIModel):
@@ -1198,17 +1073,15 @@ class Markdown(TaggedModel):
     value: str
 
 
-class Message(APIModel):
+class Message(CamelModel):
     id: UUID
-    author_id: UUID = Field(validation_alias="authorId", serialization_alias="authorId")
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    author_id: UUID
+    external_id: str | None = None
+    created_at: DateTime
     attributes: "Attributes"
 
 
-class MessageAddedAttribute(TaggedModel):
+class MessageAddedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "MessageAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1218,16 +1091,12 @@ class MessageAddedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    message_id: str = Field(validation_alias="messageId", serialization_alias="messageId")
-    from_endpoint: str | None = Field(
-        default=None, validation_alias="fromEndpoint", serialization_alias="fromEndpoint"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
+    message_id: str
+    from_endpoint: str | None = None
+    avatar_url: str | None = None
 
 
-class MessageRedactedAttribute(TaggedModel):
+class MessageRedactedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "MessageRedactedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1237,16 +1106,12 @@ class MessageRedactedAttribute(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    message_id: str = Field(validation_alias="messageId", serialization_alias="messageId")
-    was_text_redacted: bool = Field(
-        validation_alias="wasTextRedacted", serialization_alias="wasTextRedacted"
-    )
-    number_of_deleted_files: int = Field(
-        validation_alias="numberOfDeletedFiles", serialization_alias="numberOfDeletedFiles"
-    )
+    message_id: str
+    was_text_redacted: bool
+    number_of_deleted_files: int
 
 
-class MessengerFormAttributes(TaggedModel):
+class MessengerFormAttributes(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "MessengerFormAttributes"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1256,9 +1121,7 @@ class MessengerFormAttributes(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    form_submission: FormSubmission = Field(
-        validation_alias="formSubmission", serialization_alias="formSubmission"
-    )
+    form_submission: FormSubmission
     direction: "DirectionEnum | None" = None
     content: "Content | None" = None
 
@@ -1274,7 +1137,7 @@ class MimeTypeImpl(TaggedModel):
     sub: str
 
 
-class NoteAddedAttribute(TaggedModel):
+class NoteAddedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "NoteAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1285,9 +1148,7 @@ class NoteAddedAttribute(TaggedModel):
         serialization_alias="_type",
     )
     message: str
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
+    avatar_url: str | None = None
 
 
 class Nps(TaggedModel):
@@ -1300,7 +1161,7 @@ class Nps(TaggedModel):
     value: int
 
 
-class Outbound(TaggedModel):
+class Outbound(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Outbound"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1308,19 +1169,15 @@ class Outbound(TaggedModel):
         default="Outbound", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: "Content | None" = None
-    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
+    agent_id: UUID
     attachments: list[File] | None = None
-    integration_email: str | None = Field(
-        default=None, validation_alias="integrationEmail", serialization_alias="integrationEmail"
-    )
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
+    integration_email: str | None = None
+    external_id: str | None = None
     cc: list[UUID] | None = None
     bcc: list[UUID] | None = None
 
 
-class OutboundImport(TaggedModel):
+class OutboundImport(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "OutboundImport"
     __tag_field__: ClassVar[str] = "type"
 
@@ -1328,12 +1185,10 @@ class OutboundImport(TaggedModel):
         default="OutboundImport", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: "Content"
-    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
+    agent_id: UUID
     attachments: list[File] | None = None
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    external_id: str | None = None
+    created_at: DateTime
     attributes: Any = None
 
 
@@ -1358,28 +1213,20 @@ class PhoneAttributes(TaggedModel):
     duration: int | None = None
 
 
-class RatingOffer(APIModel):
+class RatingOffer(CamelModel):
     id: str
-    user_id: str = Field(validation_alias="userId", serialization_alias="userId")
-    agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
-    rating_type: RatingType = Field(validation_alias="ratingType", serialization_alias="ratingType")
-    offered_at: DateTime | None = Field(
-        default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
-    )
+    user_id: str
+    agent_id: str
+    rating_type: RatingType
+    offered_at: DateTime | None = None
 
 
-class RatingResult(APIModel):
-    rating_id: str = Field(validation_alias="ratingId", serialization_alias="ratingId")
-    user_id: str | None = Field(
-        default=None, validation_alias="userId", serialization_alias="userId"
-    )
-    rating_result: "SubmittedRatingResult" = Field(
-        validation_alias="ratingResult", serialization_alias="ratingResult"
-    )
+class RatingResult(CamelModel):
+    rating_id: str
+    user_id: str | None = None
+    rating_result: "SubmittedRatingResult"
     comment: str | None = None
-    submitted_at: DateTime | None = Field(
-        default=None, validation_alias="submittedAt", serialization_alias="submittedAt"
-    )
+    submitted_at: DateTime | None = None
 
 
 class Regular(TaggedModel):
@@ -1392,10 +1239,8 @@ class Regular(TaggedModel):
     content: "Content"
 
 
-class ReopenConversationInput(APIModel):
-    user_id: UUID | None = Field(
-        default=None, validation_alias="userId", serialization_alias="userId"
-    )
+class ReopenConversationInput(CamelModel):
+    user_id: UUID | None = None
 
 
 class Select(TaggedModel):
@@ -1408,17 +1253,15 @@ class Select(TaggedModel):
     value: list[str] | None = None
 
 
-class Sms(TaggedModel):
+class Sms(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Sms"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["Sms"] = Field(
         default="Sms", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
-    contact_endpoint_id: str = Field(
-        validation_alias="contactEndpointId", serialization_alias="contactEndpointId"
-    )
+    requester_id: UUID
+    contact_endpoint_id: str
     message: "CreateMessageInput"
 
 
@@ -1522,11 +1365,9 @@ class TranscriptAttributes(TaggedModel):
     direction: "DirectionEnum | None" = None
 
 
-class TransferConversationInput(APIModel):
-    queue_id: UUID = Field(validation_alias="queueId", serialization_alias="queueId")
-    user_id: UUID | None = Field(
-        default=None, validation_alias="userId", serialization_alias="userId"
-    )
+class TransferConversationInput(CamelModel):
+    queue_id: UUID
+    user_id: UUID | None = None
 
 
 class TwitterAttributes(TaggedModel):

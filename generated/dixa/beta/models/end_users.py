@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, TaggedModel
+from dixa._runtime.models import APIModel, CamelModel, DateTime, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import BulkActionOutcomeBulkErrorEndUser, BulkError, Conversation
@@ -63,38 +63,18 @@ class BulkActionSuccessBulkErrorEndUser(TaggedModel):
     data: "EndUser"
 
 
-class BulkPatchEndUserInput(APIModel):
+class BulkPatchEndUserInput(CamelModel):
     id: UUID
-    display_name: str | None = Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
-    )
+    display_name: str | None = None
     email: str | None = None
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
+    external_id: str | None = None
 
 
 class BulkPatchEndUsersInput(APIModel):
@@ -105,36 +85,18 @@ class BulkPatchEndUsersOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorEndUser] | None" = None
 
 
-class BulkUpdateEndUserInput(APIModel):
+class BulkUpdateEndUserInput(CamelModel):
     id: UUID
-    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+    display_name: str
     email: str | None = None
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
+    external_id: str | None = None
 
 
 class BulkUpdateEndUsersInput(APIModel):
@@ -145,37 +107,17 @@ class BulkUpdateEndUsersOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorEndUser] | None" = None
 
 
-class CreateEndUserInput(APIModel):
-    display_name: str | None = Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
-    )
+class CreateEndUserInput(CamelModel):
+    display_name: str | None = None
     email: str | None = None
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
+    external_id: str | None = None
 
 
 class CreateEndUserOutput(APIModel):
@@ -190,42 +132,20 @@ class CreateEndUsersOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorEndUser] | None" = None
 
 
-class EndUser(APIModel):
+class EndUser(CamelModel):
     id: UUID
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    display_name: str | None = Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
-    )
+    created_at: DateTime
+    display_name: str | None = None
     email: str | None = None
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
-    custom_attributes: "list[CustomAttribute] | None" = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
+    external_id: str | None = None
+    custom_attributes: "list[CustomAttribute] | None" = None
 
 
 class GetEndUserOutput(APIModel):
@@ -246,72 +166,34 @@ class PatchEndUserCustomAttributesOutput(APIModel):
     data: "list[CustomAttribute] | None" = None
 
 
-class PatchEndUserInput(APIModel):
-    display_name: str | None = Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
-    )
+class PatchEndUserInput(CamelModel):
+    display_name: str | None = None
     email: str | None = None
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
+    external_id: str | None = None
 
 
 class PatchEndUserOutput(APIModel):
     data: EndUser
 
 
-class UpdateEndUserInput(APIModel):
-    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
+class UpdateEndUserInput(CamelModel):
+    display_name: str
     email: str | None = None
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    external_id: str | None = Field(
-        default=None, validation_alias="externalId", serialization_alias="externalId"
-    )
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    middle_names: list[str] | None = None
+    avatar_url: str | None = None
+    external_id: str | None = None
 
 
 class UpdateEndUserOutput(APIModel):

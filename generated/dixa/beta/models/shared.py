@@ -6,7 +6,14 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
+from dixa._runtime.models import (
+    APIModel,
+    CamelModel,
+    CamelTaggedModel,
+    DateTime,
+    OpenEnum,
+    TaggedModel,
+)
 
 if TYPE_CHECKING:
     from .aliases import ConversationLink, CustomAttributeValue
@@ -176,29 +183,21 @@ class Type(OpenEnum):
     USER = "User"
 
 
-class AnonymizationRequestStatus(APIModel):
+class AnonymizationRequestStatus(CamelModel):
     id: UUID
-    entity_type: DeprecatedAnonymizationType = Field(
-        validation_alias="entityType", serialization_alias="entityType"
-    )
+    entity_type: DeprecatedAnonymizationType
     type: Type = Field(validation_alias="_type", serialization_alias="_type")
-    initiated_at: DateTime = Field(
-        validation_alias="initiatedAt", serialization_alias="initiatedAt"
-    )
-    target_entity_id: str = Field(
-        validation_alias="targetEntityId", serialization_alias="targetEntityId"
-    )
-    requested_by: UUID = Field(validation_alias="requestedBy", serialization_alias="requestedBy")
-    processed_at: DateTime | None = Field(
-        default=None, validation_alias="processedAt", serialization_alias="processedAt"
-    )
+    initiated_at: DateTime
+    target_entity_id: str
+    requested_by: UUID
+    processed_at: DateTime | None = None
 
 
 class AnonymizeEntityOutput(APIModel):
     data: AnonymizationRequestStatus
 
 
-class AnonymizedConversation(TaggedModel):
+class AnonymizedConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "AnonymizedConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -209,49 +208,35 @@ class AnonymizedConversation(TaggedModel):
         serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: DateTime
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
-    anonymized_at: DateTime = Field(
-        validation_alias="anonymizedAt", serialization_alias="anonymizedAt"
-    )
+    state_updated_at: DateTime | None = None
+    anonymized_at: DateTime
     link: "ConversationLink | None" = None
-    custom_attributes: "list[CustomAttribute] | None" = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: "list[CustomAttribute] | None" = None
+    transport_expires_at: DateTime | None = None
 
 
-class Assignment(APIModel):
-    agent_id: UUID = Field(validation_alias="agentId", serialization_alias="agentId")
-    assigned_at: DateTime = Field(validation_alias="assignedAt", serialization_alias="assignedAt")
+class Assignment(CamelModel):
+    agent_id: UUID
+    assigned_at: DateTime
 
 
 class BadRequest(APIModel):
     message: str
 
 
-class BrowserInfo(APIModel):
+class BrowserInfo(CamelModel):
     name: str
     version: str | None = None
-    ip_address: str | None = Field(
-        default=None, validation_alias="ipAddress", serialization_alias="ipAddress"
-    )
-    originating_url: str | None = Field(
-        default=None, validation_alias="originatingUrl", serialization_alias="originatingUrl"
-    )
+    ip_address: str | None = None
+    originating_url: str | None = None
 
 
-class ChatConversation(TaggedModel):
+class ChatConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ChatConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -262,29 +247,19 @@ class ChatConversation(TaggedModel):
         serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: DateTime
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
+    state_updated_at: DateTime | None = None
     assignment: Assignment | None = None
     queue: "Queue | None" = None
-    browser_info: BrowserInfo | None = Field(
-        default=None, validation_alias="browserInfo", serialization_alias="browserInfo"
-    )
+    browser_info: BrowserInfo | None = None
     language: str | None = None
     link: "ConversationLink | None" = None
-    custom_attributes: "list[CustomAttribute] | None" = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: "list[CustomAttribute] | None" = None
+    transport_expires_at: DateTime | None = None
 
 
 class Closed(APIModel):
@@ -299,7 +274,7 @@ class Conflict(APIModel):
     message: str
 
 
-class ContactFormConversation(TaggedModel):
+class ContactFormConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ContactFormConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -310,34 +285,22 @@ class ContactFormConversation(TaggedModel):
         serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: DateTime
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
+    state_updated_at: DateTime | None = None
     assignment: Assignment | None = None
     queue: "Queue | None" = None
-    from_email: str = Field(validation_alias="fromEmail", serialization_alias="fromEmail")
-    to_email: str | None = Field(
-        default=None, validation_alias="toEmail", serialization_alias="toEmail"
-    )
-    integration_email: str | None = Field(
-        default=None, validation_alias="integrationEmail", serialization_alias="integrationEmail"
-    )
+    from_email: str
+    to_email: str | None = None
+    integration_email: str | None = None
     language: str | None = None
     subject: str | None = None
     link: "ConversationLink | None" = None
-    custom_attributes: "list[CustomAttribute] | None" = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: "list[CustomAttribute] | None" = None
+    transport_expires_at: DateTime | None = None
 
 
 class ConversationAnonymizationType(APIModel):
@@ -443,7 +406,7 @@ class CustomAttribute(APIModel):
     value: "CustomAttributeValue"
 
 
-class EmailConversation(TaggedModel):
+class EmailConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -454,42 +417,32 @@ class EmailConversation(TaggedModel):
         serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: DateTime
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
+    state_updated_at: DateTime | None = None
     assignment: Assignment | None = None
     queue: "Queue | None" = None
-    to_email: str = Field(validation_alias="toEmail", serialization_alias="toEmail")
-    from_email: str = Field(validation_alias="fromEmail", serialization_alias="fromEmail")
-    integration_email: str = Field(
-        validation_alias="integrationEmail", serialization_alias="integrationEmail"
-    )
+    to_email: str
+    from_email: str
+    integration_email: str
     language: str | None = None
     subject: str | None = None
     link: "ConversationLink | None" = None
-    custom_attributes: list[CustomAttribute] | None = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: list[CustomAttribute] | None = None
+    transport_expires_at: DateTime | None = None
 
 
-class EmailForward(TaggedModel):
+class EmailForward(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailForward"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["EmailForward"] = Field(
         default="EmailForward", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
+    parent_id: int
 
 
 class EmptyPatchSet(TaggedModel):
@@ -521,7 +474,7 @@ class Exception1(APIModel):
     """Exception."""
 
 
-class FacebookMessengerConversation(TaggedModel):
+class FacebookMessengerConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "FacebookMessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -532,35 +485,27 @@ class FacebookMessengerConversation(TaggedModel):
         serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: DateTime
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
+    state_updated_at: DateTime | None = None
     assignment: Assignment | None = None
     queue: "Queue | None" = None
     link: "ConversationLink | None" = None
-    custom_attributes: list[CustomAttribute] | None = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: list[CustomAttribute] | None = None
+    transport_expires_at: DateTime | None = None
 
 
-class FollowUp(TaggedModel):
+class FollowUp(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "FollowUp"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["FollowUp"] = Field(
         default="FollowUp", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
+    parent_id: int
 
 
 class FollowupAddedActivityType(APIModel):
@@ -575,7 +520,7 @@ class FollowupRemovedActivityType(APIModel):
     pass
 
 
-class GenericConversation(TaggedModel):
+class GenericConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GenericConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -586,33 +531,19 @@ class GenericConversation(TaggedModel):
         serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    from_contact_point_id: str | None = Field(
-        default=None,
-        validation_alias="fromContactPointId",
-        serialization_alias="fromContactPointId",
-    )
-    to_contact_point_id: str | None = Field(
-        default=None, validation_alias="toContactPointId", serialization_alias="toContactPointId"
-    )
+    created_at: DateTime
+    from_contact_point_id: str | None = None
+    to_contact_point_id: str | None = None
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
+    state_updated_at: DateTime | None = None
     assignment: Assignment | None = None
     queue: "Queue | None" = None
     link: "ConversationLink | None" = None
-    custom_attributes: list[CustomAttribute] | None = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: list[CustomAttribute] | None = None
+    transport_expires_at: DateTime | None = None
 
 
 class Holiday(APIModel):
@@ -667,7 +598,7 @@ class MessageAnonymizationType(APIModel):
     pass
 
 
-class MessengerConversation(TaggedModel):
+class MessengerConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "MessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -678,29 +609,19 @@ class MessengerConversation(TaggedModel):
         serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: DateTime
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
+    state_updated_at: DateTime | None = None
     assignment: Assignment | None = None
     queue: "Queue | None" = None
-    browser_info: BrowserInfo | None = Field(
-        default=None, validation_alias="browserInfo", serialization_alias="browserInfo"
-    )
+    browser_info: BrowserInfo | None = None
     language: str | None = None
     link: "ConversationLink | None" = None
-    custom_attributes: list[CustomAttribute] | None = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: list[CustomAttribute] | None = None
+    transport_expires_at: DateTime | None = None
 
 
 class NotFound(APIModel):
@@ -737,7 +658,7 @@ class PaginationLinks(APIModel):
     next: str | None = None
 
 
-class PstnPhoneConversation(TaggedModel):
+class PstnPhoneConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "PstnPhoneConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -748,32 +669,22 @@ class PstnPhoneConversation(TaggedModel):
         serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: DateTime
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
+    state_updated_at: DateTime | None = None
     assignment: Assignment | None = None
     queue: "Queue | None" = None
     link: "ConversationLink | None" = None
-    custom_attributes: list[CustomAttribute] | None = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: list[CustomAttribute] | None = None
+    transport_expires_at: DateTime | None = None
 
 
-class Queue(APIModel):
+class Queue(CamelModel):
     id: UUID
-    queued_at: DateTime | None = Field(
-        default=None, validation_alias="queuedAt", serialization_alias="queuedAt"
-    )
+    queued_at: DateTime | None = None
 
 
 class Regular1(APIModel):
@@ -788,7 +699,7 @@ class ServerError(APIModel):
     message: str
 
 
-class SideConversation(TaggedModel):
+class SideConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "SideConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -798,10 +709,10 @@ class SideConversation(TaggedModel):
         validation_alias="_type",
         serialization_alias="_type",
     )
-    parent_id: int = Field(validation_alias="parentId", serialization_alias="parentId")
+    parent_id: int
 
 
-class SmsConversation(TaggedModel):
+class SmsConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "SmsConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -809,31 +720,19 @@ class SmsConversation(TaggedModel):
         default="SmsConversation", init=False, validation_alias="_type", serialization_alias="_type"
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: DateTime
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
+    state_updated_at: DateTime | None = None
     assignment: Assignment | None = None
-    from_number: str | None = Field(
-        default=None, validation_alias="fromNumber", serialization_alias="fromNumber"
-    )
-    to_number: str | None = Field(
-        default=None, validation_alias="toNumber", serialization_alias="toNumber"
-    )
+    from_number: str | None = None
+    to_number: str | None = None
     queue: Queue | None = None
     link: "ConversationLink | None" = None
-    custom_attributes: list[CustomAttribute] | None = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: list[CustomAttribute] | None = None
+    transport_expires_at: DateTime | None = None
 
 
 class TagModel(APIModel):
@@ -863,7 +762,7 @@ class TransferSuccessfulActivityType(APIModel):
     pass
 
 
-class TwitterConversation(TaggedModel):
+class TwitterConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "TwitterConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -874,36 +773,20 @@ class TwitterConversation(TaggedModel):
         serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    conversation_type: ConversationType = Field(
-        validation_alias="conversationType", serialization_alias="conversationType"
-    )
-    contact_point_twitter_id: str | None = Field(
-        default=None,
-        validation_alias="contactPointTwitterId",
-        serialization_alias="contactPointTwitterId",
-    )
-    end_user_twitter_id: str | None = Field(
-        default=None, validation_alias="endUserTwitterId", serialization_alias="endUserTwitterId"
-    )
+    created_at: DateTime
+    conversation_type: ConversationType
+    contact_point_twitter_id: str | None = None
+    end_user_twitter_id: str | None = None
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
+    state_updated_at: DateTime | None = None
     assignment: Assignment | None = None
     queue: Queue | None = None
     link: "ConversationLink | None" = None
-    custom_attributes: list[CustomAttribute] | None = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: list[CustomAttribute] | None = None
+    transport_expires_at: DateTime | None = None
 
 
 class Unauthorized(APIModel):
@@ -922,21 +805,13 @@ class UserAnonymizationType(APIModel):
     pass
 
 
-class UserPresence(APIModel):
-    user_id: str = Field(validation_alias="userId", serialization_alias="userId")
-    request_time: str = Field(validation_alias="requestTime", serialization_alias="requestTime")
-    last_seen: str | None = Field(
-        default=None, validation_alias="lastSeen", serialization_alias="lastSeen"
-    )
-    presence_status: PresenceStatus | None = Field(
-        default=None, validation_alias="presenceStatus", serialization_alias="presenceStatus"
-    )
-    connection_status: ConnectionStatus = Field(
-        validation_alias="connectionStatus", serialization_alias="connectionStatus"
-    )
-    active_channels: list[str] | None = Field(
-        default=None, validation_alias="activeChannels", serialization_alias="activeChannels"
-    )
+class UserPresence(CamelModel):
+    user_id: str
+    request_time: str
+    last_seen: str | None = None
+    presence_status: PresenceStatus | None = None
+    connection_status: ConnectionStatus
+    active_channels: list[str] | None = None
 
 
 class Validation(TaggedModel):
@@ -950,7 +825,7 @@ class Validation(TaggedModel):
     message: str
 
 
-class WhatsAppConversation(TaggedModel):
+class WhatsAppConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "WhatsAppConversation"
     __tag_field__: ClassVar[str] = "type"
 
@@ -961,22 +836,14 @@ class WhatsAppConversation(TaggedModel):
         serialization_alias="_type",
     )
     id: int
-    requester_id: UUID = Field(validation_alias="requesterId", serialization_alias="requesterId")
+    requester_id: UUID
     channel: ChannelEnum
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
+    created_at: DateTime
     direction: DirectionEnum | None = None
     state: State | None = None
-    state_updated_at: DateTime | None = Field(
-        default=None, validation_alias="stateUpdatedAt", serialization_alias="stateUpdatedAt"
-    )
+    state_updated_at: DateTime | None = None
     assignment: Assignment | None = None
     queue: Queue | None = None
     link: "ConversationLink | None" = None
-    custom_attributes: list[CustomAttribute] | None = Field(
-        default=None, validation_alias="customAttributes", serialization_alias="customAttributes"
-    )
-    transport_expires_at: DateTime | None = Field(
-        default=None,
-        validation_alias="transportExpiresAt",
-        serialization_alias="transportExpiresAt",
-    )
+    custom_attributes: list[CustomAttribute] | None = None
+    transport_expires_at: DateTime | None = None

@@ -4,9 +4,7 @@
 from typing import TYPE_CHECKING
 from uuid import UUID
 
-from pydantic import Field
-
-from dixa._runtime.models import APIModel
+from dixa._runtime.models import APIModel, CamelModel
 
 if TYPE_CHECKING:
     from .shared import PaginationLinks, UserPresence
@@ -24,10 +22,8 @@ __all__ = [
 ]
 
 
-class AgentsToTeamInput(APIModel):
-    agent_ids: list[UUID] | None = Field(
-        default=None, validation_alias="agentIds", serialization_alias="agentIds"
-    )
+class AgentsToTeamInput(CamelModel):
+    agent_ids: list[UUID] | None = None
 
 
 class CreateTeamInput(APIModel):
@@ -38,10 +34,8 @@ class CreateTeamOutput(APIModel):
     data: "Team1"
 
 
-class DeleteAgentsFromTeamInput(APIModel):
-    agent_ids: list[UUID] | None = Field(
-        default=None, validation_alias="agentIds", serialization_alias="agentIds"
-    )
+class DeleteAgentsFromTeamInput(CamelModel):
+    agent_ids: list[UUID] | None = None
 
 
 class ListPresenceOutput(APIModel):
@@ -64,10 +58,8 @@ class Team1(APIModel):
     name: str
 
 
-class TeamMember(APIModel):
+class TeamMember(CamelModel):
     id: str
     name: str | None = None
     email: str | None = None
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
+    phone_number: str | None = None

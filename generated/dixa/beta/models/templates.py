@@ -5,7 +5,7 @@ from typing import ClassVar, Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, CamelModel, CamelTaggedModel, OpenEnum
 
 if TYPE_CHECKING:
     from .aliases import Template
@@ -25,7 +25,7 @@ class GetTemplatesType(OpenEnum):
     QUICK_RESPONSE = "QuickResponse"
 
 
-class EmailAutoReply(TaggedModel):
+class EmailAutoReply(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailAutoReply"
     __tag_field__: ClassVar[str] = "type"
 
@@ -35,14 +35,10 @@ class EmailAutoReply(TaggedModel):
     id: str
     name: str
     content: str
-    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
-    created_at: str = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    last_edited_by: str | None = Field(
-        default=None, validation_alias="lastEditedBy", serialization_alias="lastEditedBy"
-    )
-    last_edited_at: str | None = Field(
-        default=None, validation_alias="lastEditedAt", serialization_alias="lastEditedAt"
-    )
+    created_by: str
+    created_at: str
+    last_edited_by: str | None = None
+    last_edited_at: str | None = None
     translations: "list[Translation] | None" = None
     subject: str | None = None
 
@@ -52,7 +48,7 @@ class ListTemplatesOutput(APIModel):
     meta: "PaginationLinks | None" = None
 
 
-class QuickResponse(TaggedModel):
+class QuickResponse(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "QuickResponse"
     __tag_field__: ClassVar[str] = "type"
 
@@ -62,22 +58,16 @@ class QuickResponse(TaggedModel):
     id: str
     name: str
     content: str
-    created_by: str = Field(validation_alias="createdBy", serialization_alias="createdBy")
-    created_at: str = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    last_edited_by: str | None = Field(
-        default=None, validation_alias="lastEditedBy", serialization_alias="lastEditedBy"
-    )
-    last_edited_at: str | None = Field(
-        default=None, validation_alias="lastEditedAt", serialization_alias="lastEditedAt"
-    )
+    created_by: str
+    created_at: str
+    last_edited_by: str | None = None
+    last_edited_at: str | None = None
     translations: "list[Translation] | None" = None
     subject: str | None = None
 
 
-class Translation(APIModel):
+class Translation(CamelModel):
     locale: str
     content: str
-    is_deactivated: bool = Field(
-        validation_alias="isDeactivated", serialization_alias="isDeactivated"
-    )
+    is_deactivated: bool
     subject: str | None = None

@@ -6,7 +6,14 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
+from dixa._runtime.models import (
+    APIModel,
+    CamelModel,
+    CamelTaggedModel,
+    DateTime,
+    OpenEnum,
+    TaggedModel,
+)
 
 if TYPE_CHECKING:
     from .aliases import (
@@ -143,14 +150,12 @@ class CombinedFilters(TaggedModel):
     conditions: "list[Condition1]"
 
 
-class CreateWebhookSubscriptionInput(APIModel):
+class CreateWebhookSubscriptionInput(CamelModel):
     name: str
     events: list[Events] | None = None
     url: str
     authorization: "WebhookAuthorization"
-    custom_headers: "MapString" = Field(
-        validation_alias="customHeaders", serialization_alias="customHeaders"
-    )
+    custom_headers: "MapString"
     enabled: bool | None = None
     filters: "MapWebhookEventTypeFilters | None" = None
 
@@ -159,33 +164,27 @@ class CreateWebhookSubscriptionOutput(APIModel):
     data: "WebhookSubscription"
 
 
-class DeliveryDetail(TaggedModel):
+class DeliveryDetail(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "DeliveryDetail"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["DeliveryDetail"] = Field(
         default="DeliveryDetail", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    delivery_timestamp: str = Field(
-        validation_alias="deliveryTimestamp", serialization_alias="deliveryTimestamp"
-    )
+    delivery_timestamp: str
     success: bool
-    response_code: int = Field(validation_alias="responseCode", serialization_alias="responseCode")
-    response_text: str = Field(validation_alias="responseText", serialization_alias="responseText")
+    response_code: int
+    response_text: str
 
 
-class EventDeliveryLog(APIModel):
-    delivery_detail: DeliveryDetail = Field(
-        validation_alias="deliveryDetail", serialization_alias="deliveryDetail"
-    )
+class EventDeliveryLog(CamelModel):
+    delivery_detail: DeliveryDetail
     payload: str
 
 
-class EventDeliveryStatus(APIModel):
+class EventDeliveryStatus(CamelModel):
     event: Event
-    delivery_status: "DeliveryStatus" = Field(
-        validation_alias="deliveryStatus", serialization_alias="deliveryStatus"
-    )
+    delivery_status: "DeliveryStatus"
 
 
 class GetWebhookEventDeliveryLogsOutput(APIModel):
@@ -251,14 +250,12 @@ class NoRecentDelivery(TaggedModel):
     )
 
 
-class PatchWebhookSubscriptionInput(APIModel):
+class PatchWebhookSubscriptionInput(CamelModel):
     name: str | None = None
     events: list[Events] | None = None
     url: str | None = None
     authorization: "WebhookAuthorization | None" = None
-    custom_headers: "MapString | None" = Field(
-        default=None, validation_alias="customHeaders", serialization_alias="customHeaders"
-    )
+    custom_headers: "MapString | None" = None
     enabled: bool | None = None
     filters: "MapWebhookEventTypeFilters | None" = None
 
@@ -277,18 +274,16 @@ class TokenAuth(TaggedModel):
     value: str
 
 
-class WebhookSubscription(APIModel):
+class WebhookSubscription(CamelModel):
     id: UUID
     name: str
-    subscribed_events: list[str] | None = Field(
-        default=None, validation_alias="subscribedEvents", serialization_alias="subscribedEvents"
-    )
+    subscribed_events: list[str] | None = None
     url: str
     headers: "WebhookHeadersMapStringString"
-    secret_key: str = Field(validation_alias="secretKey", serialization_alias="secretKey")
+    secret_key: str
     enabled: bool
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    created_by: UUID = Field(validation_alias="createdBy", serialization_alias="createdBy")
-    updated_at: DateTime = Field(validation_alias="updatedAt", serialization_alias="updatedAt")
-    updated_by: UUID = Field(validation_alias="updatedBy", serialization_alias="updatedBy")
+    created_at: DateTime
+    created_by: UUID
+    updated_at: DateTime
+    updated_by: UUID
     filters: "MapWebhookEventTypeFilters | None" = None

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, CamelModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import BulkActionOutcomeBulkErrorAgent, BulkError
@@ -41,35 +41,19 @@ class UpdateAgentPresenceChannelInputChannel(OpenEnum):
     SPEAK = "Speak"
 
 
-class Agent(APIModel):
+class Agent(CamelModel):
     id: UUID
     email: str
     roles: list[str] | None = None
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
+    last_name: str | None = None
+    avatar_url: str | None = None
+    created_at: DateTime
+    first_name: str | None = None
+    display_name: str
+    middle_names: list[str] | None = None
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
 
 
 class AgentOutput(APIModel):
@@ -106,94 +90,44 @@ class BulkActionSuccessBulkErrorAgent(TaggedModel):
     data: Agent
 
 
-class BulkPatchAgentInput(APIModel):
+class BulkPatchAgentInput(CamelModel):
     id: str
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    display_name: str | None = Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
+    last_name: str | None = None
+    avatar_url: str | None = None
+    first_name: str | None = None
+    display_name: str | None = None
+    middle_names: list[str] | None = None
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
 
 
-class BulkUpdateAgentInput(APIModel):
+class BulkUpdateAgentInput(CamelModel):
     id: str
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
+    last_name: str | None = None
+    avatar_url: str | None = None
+    first_name: str | None = None
+    display_name: str
+    middle_names: list[str] | None = None
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
 
 
 class BulkUpdateAgentOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorAgent] | None" = None
 
 
-class CreateAgentInput(APIModel):
+class CreateAgentInput(CamelModel):
     email: str
-    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
+    display_name: str
+    last_name: str | None = None
+    avatar_url: str | None = None
+    first_name: str | None = None
+    middle_names: list[str] | None = None
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
 
 
 class CreateAgentsInput(APIModel):
@@ -209,64 +143,30 @@ class ListAgentsOutput(APIModel):
     meta: "PaginationLinks | None" = None
 
 
-class PatchAgentInput(APIModel):
-    display_name: str | None = Field(
-        default=None, validation_alias="displayName", serialization_alias="displayName"
-    )
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
+class PatchAgentInput(CamelModel):
+    display_name: str | None = None
+    last_name: str | None = None
+    avatar_url: str | None = None
+    first_name: str | None = None
+    middle_names: list[str] | None = None
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
 
 
 class Team(APIModel):
     id: UUID
 
 
-class UpdateAgentInput(APIModel):
-    display_name: str = Field(validation_alias="displayName", serialization_alias="displayName")
-    last_name: str | None = Field(
-        default=None, validation_alias="lastName", serialization_alias="lastName"
-    )
-    avatar_url: str | None = Field(
-        default=None, validation_alias="avatarUrl", serialization_alias="avatarUrl"
-    )
-    first_name: str | None = Field(
-        default=None, validation_alias="firstName", serialization_alias="firstName"
-    )
-    middle_names: list[str] | None = Field(
-        default=None, validation_alias="middleNames", serialization_alias="middleNames"
-    )
-    phone_number: str | None = Field(
-        default=None, validation_alias="phoneNumber", serialization_alias="phoneNumber"
-    )
-    additional_emails: list[str] | None = Field(
-        default=None, validation_alias="additionalEmails", serialization_alias="additionalEmails"
-    )
-    additional_phone_numbers: list[str] | None = Field(
-        default=None,
-        validation_alias="additionalPhoneNumbers",
-        serialization_alias="additionalPhoneNumbers",
-    )
+class UpdateAgentInput(CamelModel):
+    display_name: str
+    last_name: str | None = None
+    avatar_url: str | None = None
+    first_name: str | None = None
+    middle_names: list[str] | None = None
+    phone_number: str | None = None
+    additional_emails: list[str] | None = None
+    additional_phone_numbers: list[str] | None = None
 
 
 class UpdateAgentPresenceChannelInput(APIModel):

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, CamelModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import AggregateValue, FieldType, PeriodFilter, PrimitiveField
@@ -143,10 +143,8 @@ class Filter(APIModel):
     values: list[str] | None = None
 
 
-class FilterMetadata(APIModel):
-    filter_attribute: str = Field(
-        validation_alias="filterAttribute", serialization_alias="filterAttribute"
-    )
+class FilterMetadata(CamelModel):
+    filter_attribute: str
     description: str | None = None
 
 
@@ -160,14 +158,12 @@ class GetFilterValuesOutput(APIModel):
     meta: "PaginationLinks | None" = None
 
 
-class GetMetricDataInput(APIModel):
+class GetMetricDataInput(CamelModel):
     id: str
     filters: list[Filter] | None = None
     timezone: str
     aggregations: list[str] | None = None
-    period_filter: "PeriodFilter" = Field(
-        validation_alias="periodFilter", serialization_alias="periodFilter"
-    )
+    period_filter: "PeriodFilter"
 
 
 class GetMetricDataOutput(APIModel):
@@ -182,13 +178,11 @@ class GetMetricRecordOutput(APIModel):
     data: "MetricRecordMetadata"
 
 
-class GetMetricRecordsDataInput(APIModel):
+class GetMetricRecordsDataInput(CamelModel):
     id: str
     filters: list[Filter] | None = None
     timezone: str
-    period_filter: "PeriodFilter" = Field(
-        validation_alias="periodFilter", serialization_alias="periodFilter"
-    )
+    period_filter: "PeriodFilter"
 
 
 class GetMetricRecordsDataOutput(APIModel):
@@ -276,36 +270,28 @@ class MetricData(APIModel):
     aggregates: "list[AggregateValue] | None" = None
 
 
-class MetricMetadata(APIModel):
+class MetricMetadata(CamelModel):
     id: str
     description: str | None = None
     filters: list[FilterMetadata] | None = None
     aggregations: list[AggregateMetadata] | None = None
-    related_record_ids: list[str] | None = Field(
-        default=None, validation_alias="relatedRecordIds", serialization_alias="relatedRecordIds"
-    )
+    related_record_ids: list[str] | None = None
 
 
-class MetricRecord(APIModel):
-    primary_timestamp_field: "TimestampField" = Field(
-        validation_alias="primaryTimestampField", serialization_alias="primaryTimestampField"
-    )
+class MetricRecord(CamelModel):
+    primary_timestamp_field: "TimestampField"
     value: "FieldType | None" = None
     fields_: list[FieldModel] | None = Field(
         default=None, validation_alias="fields", serialization_alias="fields"
     )
 
 
-class MetricRecordMetadata(APIModel):
+class MetricRecordMetadata(CamelModel):
     id: str
     description: str
     filters: list[FilterMetadata] | None = None
-    related_metric_ids: list[str] | None = Field(
-        default=None, validation_alias="relatedMetricIds", serialization_alias="relatedMetricIds"
-    )
-    fields_metadata: list[FieldMetadata] | None = Field(
-        default=None, validation_alias="fieldsMetadata", serialization_alias="fieldsMetadata"
-    )
+    related_metric_ids: list[str] | None = None
+    fields_metadata: list[FieldMetadata] | None = None
 
 
 class Preset(TaggedModel):

@@ -5,7 +5,7 @@ from typing import ClassVar, Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, CamelTaggedModel, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import ContactEndpoint
@@ -24,7 +24,7 @@ class GetContactEndpointsType(OpenEnum):
     TELEPHONY_ENDPOINT = "TelephonyEndpoint"
 
 
-class EmailEndpoint(TaggedModel):
+class EmailEndpoint(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailEndpoint"
     __tag_field__: ClassVar[str] = "type"
 
@@ -32,9 +32,7 @@ class EmailEndpoint(TaggedModel):
         default="EmailEndpoint", init=False, validation_alias="_type", serialization_alias="_type"
     )
     address: str
-    sender_override: str | None = Field(
-        default=None, validation_alias="senderOverride", serialization_alias="senderOverride"
-    )
+    sender_override: str | None = None
     name: str | None = None
 
 

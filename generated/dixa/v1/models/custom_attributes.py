@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, CamelModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import CustomAttributeInputDefinition
@@ -27,24 +27,18 @@ class EntityType(OpenEnum):
     CONVERSATION = "Conversation"
 
 
-class CustomAttributeDefinition(APIModel):
+class CustomAttributeDefinition(CamelModel):
     id: UUID
-    entity_type: EntityType = Field(validation_alias="entityType", serialization_alias="entityType")
+    entity_type: EntityType
     identifier: str
     label: str
-    input_definition: "CustomAttributeInputDefinition" = Field(
-        validation_alias="inputDefinition", serialization_alias="inputDefinition"
-    )
+    input_definition: "CustomAttributeInputDefinition"
     description: str | None = None
-    created_at: DateTime = Field(validation_alias="createdAt", serialization_alias="createdAt")
-    updated_at: DateTime | None = Field(
-        default=None, validation_alias="updatedAt", serialization_alias="updatedAt"
-    )
-    is_required: bool = Field(validation_alias="isRequired", serialization_alias="isRequired")
-    is_archived: bool = Field(validation_alias="isArchived", serialization_alias="isArchived")
-    is_deactivated: bool = Field(
-        validation_alias="isDeactivated", serialization_alias="isDeactivated"
-    )
+    created_at: DateTime
+    updated_at: DateTime | None = None
+    is_required: bool
+    is_archived: bool
+    is_deactivated: bool
 
 
 class GetCustomAttributesDefinitionsOutput(APIModel):
@@ -67,17 +61,13 @@ class Select1(TaggedModel):
     options: "list[SelectOption] | None" = None
 
 
-class SelectOption(APIModel):
+class SelectOption(CamelModel):
     id: UUID
     label: str
     value: str
-    nested_options: "list[SelectOption] | None" = Field(
-        default=None, validation_alias="nestedOptions", serialization_alias="nestedOptions"
-    )
-    is_deactivated: bool = Field(
-        validation_alias="isDeactivated", serialization_alias="isDeactivated"
-    )
-    order_index: int = Field(validation_alias="orderIndex", serialization_alias="orderIndex")
+    nested_options: "list[SelectOption] | None" = None
+    is_deactivated: bool
+    order_index: int
 
 
 class Text2(TaggedModel):

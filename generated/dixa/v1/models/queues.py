@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, CamelModel, CamelTaggedModel, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import (
@@ -105,53 +105,27 @@ class BulkActionSuccessBulkErrorUUID(TaggedModel):
     data: UUID
 
 
-class BulkQueueEndpointInput(APIModel):
-    agent_ids: list[UUID] | None = Field(
-        default=None, validation_alias="agentIds", serialization_alias="agentIds"
-    )
+class BulkQueueEndpointInput(CamelModel):
+    agent_ids: list[UUID] | None = None
 
 
 class BulkQueueEndpointOutput(APIModel):
     data: "list[BulkActionOutcomeBulkErrorUUID] | None" = None
 
 
-class CreateOrUpdateQueueRequest(APIModel):
+class CreateOrUpdateQueueRequest(CamelModel):
     name: str
-    call_functionality: bool = Field(
-        validation_alias="callFunctionality", serialization_alias="callFunctionality"
-    )
-    is_default: bool = Field(validation_alias="isDefault", serialization_alias="isDefault")
-    queue_thresholds: "MapQueueThresholdInt | None" = Field(
-        default=None, validation_alias="queueThresholds", serialization_alias="queueThresholds"
-    )
-    offer_timeout: int | None = Field(
-        default=None, validation_alias="offerTimeout", serialization_alias="offerTimeout"
-    )
-    offer_algorithm: OfferAlgorithm | None = Field(
-        default=None, validation_alias="offerAlgorithm", serialization_alias="offerAlgorithm"
-    )
-    wrapup_timeout: int | None = Field(
-        default=None, validation_alias="wrapupTimeout", serialization_alias="wrapupTimeout"
-    )
+    call_functionality: bool
+    is_default: bool
+    queue_thresholds: "MapQueueThresholdInt | None" = None
+    offer_timeout: int | None = None
+    offer_algorithm: OfferAlgorithm | None = None
+    wrapup_timeout: int | None = None
     priority: int | None = None
-    offer_abandoned_conversations: bool | None = Field(
-        default=None,
-        validation_alias="offerAbandonedConversations",
-        serialization_alias="offerAbandonedConversations",
-    )
-    do_not_offer_timeouts: "MapConversationChannelInt | None" = Field(
-        default=None,
-        validation_alias="doNotOfferTimeouts",
-        serialization_alias="doNotOfferTimeouts",
-    )
-    is_do_not_offer_enabled: bool = Field(
-        validation_alias="isDoNotOfferEnabled", serialization_alias="isDoNotOfferEnabled"
-    )
-    preferred_agent_timeouts: "MapConversationChannelInt | None" = Field(
-        default=None,
-        validation_alias="preferredAgentTimeouts",
-        serialization_alias="preferredAgentTimeouts",
-    )
+    offer_abandoned_conversations: bool | None = None
+    do_not_offer_timeouts: "MapConversationChannelInt | None" = None
+    is_do_not_offer_enabled: bool
+    preferred_agent_timeouts: "MapConversationChannelInt | None" = None
 
 
 class CreateQueueInput(APIModel):
@@ -172,20 +146,16 @@ class Failure(TaggedModel):
     error: "ChannelAvailabilityError"
 
 
-class GenericChannel(TaggedModel):
+class GenericChannel(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GenericChannel"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["GenericChannel"] = Field(
         default="GenericChannel", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    generic_channel_name: str = Field(
-        validation_alias="genericChannelName", serialization_alias="genericChannelName"
-    )
+    generic_channel_name: str
     availability: Availability
-    queue_size: int | None = Field(
-        default=None, validation_alias="queueSize", serialization_alias="queueSize"
-    )
+    queue_size: int | None = None
 
 
 class GetQueueByIdOutput(APIModel):
@@ -196,77 +166,37 @@ class ListQueuesOutput(APIModel):
     data: "list[Queue1] | None" = None
 
 
-class Queue1(APIModel):
+class Queue1(CamelModel):
     """Queue."""
 
     id: str
     name: str
-    is_default: bool = Field(validation_alias="isDefault", serialization_alias="isDefault")
-    organization_id: str = Field(
-        validation_alias="organizationId", serialization_alias="organizationId"
-    )
-    queue_thresholds: "MapQueueThresholdInt" = Field(
-        validation_alias="queueThresholds", serialization_alias="queueThresholds"
-    )
-    sla_calculation_method: SlaCalculationMethod = Field(
-        validation_alias="slaCalculationMethod", serialization_alias="slaCalculationMethod"
-    )
-    offer_timeout: int | None = Field(
-        default=None, validation_alias="offerTimeout", serialization_alias="offerTimeout"
-    )
-    offering_algorithm: OfferingAlgorithm | None = Field(
-        default=None, validation_alias="offeringAlgorithm", serialization_alias="offeringAlgorithm"
-    )
-    member_list_type: MemberListType | None = Field(
-        default=None, validation_alias="memberListType", serialization_alias="memberListType"
-    )
+    is_default: bool
+    organization_id: str
+    queue_thresholds: "MapQueueThresholdInt"
+    sla_calculation_method: SlaCalculationMethod
+    offer_timeout: int | None = None
+    offering_algorithm: OfferingAlgorithm | None = None
+    member_list_type: MemberListType | None = None
     usages: "QueueUsages | None" = None
-    wrapup_timeout: int | None = Field(
-        default=None, validation_alias="wrapupTimeout", serialization_alias="wrapupTimeout"
-    )
+    wrapup_timeout: int | None = None
     priority: int | None = None
-    offer_abandoned_conversations: bool | None = Field(
-        default=None,
-        validation_alias="offerAbandonedConversations",
-        serialization_alias="offerAbandonedConversations",
-    )
-    do_not_offer_timeouts: "MapConversationChannelInt" = Field(
-        validation_alias="doNotOfferTimeouts", serialization_alias="doNotOfferTimeouts"
-    )
-    is_do_not_offer_enabled: bool = Field(
-        validation_alias="isDoNotOfferEnabled", serialization_alias="isDoNotOfferEnabled"
-    )
-    is_preferred_agent_enabled: bool | None = Field(
-        default=None,
-        validation_alias="isPreferredAgentEnabled",
-        serialization_alias="isPreferredAgentEnabled",
-    )
-    preferred_agent_timeouts: "MapConversationChannelInt | None" = Field(
-        default=None,
-        validation_alias="preferredAgentTimeouts",
-        serialization_alias="preferredAgentTimeouts",
-    )
-    preferred_agent_offline_timeout: int | None = Field(
-        default=None,
-        validation_alias="preferredAgentOfflineTimeout",
-        serialization_alias="preferredAgentOfflineTimeout",
-    )
-    personal_agent_offline_timeout: int | None = Field(
-        default=None,
-        validation_alias="personalAgentOfflineTimeout",
-        serialization_alias="personalAgentOfflineTimeout",
-    )
-    is_restricted: bool | None = Field(
-        default=None, validation_alias="isRestricted", serialization_alias="isRestricted"
-    )
+    offer_abandoned_conversations: bool | None = None
+    do_not_offer_timeouts: "MapConversationChannelInt"
+    is_do_not_offer_enabled: bool
+    is_preferred_agent_enabled: bool | None = None
+    preferred_agent_timeouts: "MapConversationChannelInt | None" = None
+    preferred_agent_offline_timeout: int | None = None
+    personal_agent_offline_timeout: int | None = None
+    is_restricted: bool | None = None
 
 
 class QueueAvailabilityOutput(APIModel):
     data: "list[ChannelAvailabilityOutcome] | None" = None
 
 
-class QueueMember(APIModel):
-    agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
+class QueueMember(CamelModel):
+    agent_id: str
     priority: int | None = None
 
 
@@ -274,21 +204,19 @@ class QueueMembersOutput(APIModel):
     data: list[QueueMember] | None = None
 
 
-class QueueUsages(APIModel):
-    queue_id: str = Field(validation_alias="queueId", serialization_alias="queueId")
+class QueueUsages(CamelModel):
+    queue_id: str
     usages: "MapConversationChannelSetString"
 
 
-class Success(TaggedModel):
+class Success(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Success"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["Success"] = Field(
         default="Success", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    channel_availability: "ChannelAvailability" = Field(
-        validation_alias="channelAvailability", serialization_alias="channelAvailability"
-    )
+    channel_availability: "ChannelAvailability"
 
 
 class UnexpectedError(TaggedModel):

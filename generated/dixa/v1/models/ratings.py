@@ -5,7 +5,7 @@ from typing import ClassVar, Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
+from dixa._runtime.models import APIModel, CamelModel, DateTime, OpenEnum, TaggedModel
 
 if TYPE_CHECKING:
     from .aliases import SubmittedRatingResult
@@ -30,35 +30,23 @@ class RatingType(OpenEnum):
     THUMBS_UP_OR_DOWN = "ThumbsUpOrDown"
 
 
-class CreateRatingOfferInput(APIModel):
-    user_id: str | None = Field(
-        default=None, validation_alias="userId", serialization_alias="userId"
-    )
-    agent_id: str | None = Field(
-        default=None, validation_alias="agentId", serialization_alias="agentId"
-    )
-    rating_type: str = Field(validation_alias="ratingType", serialization_alias="ratingType")
-    offered_at: DateTime | None = Field(
-        default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
-    )
+class CreateRatingOfferInput(CamelModel):
+    user_id: str | None = None
+    agent_id: str | None = None
+    rating_type: str
+    offered_at: DateTime | None = None
 
 
 class CreateRatingOfferOutput(APIModel):
     data: "RatingOffer"
 
 
-class CreateRatingResultInput(APIModel):
-    user_id: str | None = Field(
-        default=None, validation_alias="userId", serialization_alias="userId"
-    )
+class CreateRatingResultInput(CamelModel):
+    user_id: str | None = None
     """Deprecated."""
-    rating_result: "SubmittedRatingResult" = Field(
-        validation_alias="ratingResult", serialization_alias="ratingResult"
-    )
+    rating_result: "SubmittedRatingResult"
     comment: str | None = None
-    submitted_at: DateTime | None = Field(
-        default=None, validation_alias="submittedAt", serialization_alias="submittedAt"
-    )
+    submitted_at: DateTime | None = None
 
 
 class CreateRatingResultOutput(APIModel):
@@ -85,28 +73,20 @@ class Nps(TaggedModel):
     value: int
 
 
-class RatingOffer(APIModel):
+class RatingOffer(CamelModel):
     id: str
-    user_id: str = Field(validation_alias="userId", serialization_alias="userId")
-    agent_id: str = Field(validation_alias="agentId", serialization_alias="agentId")
-    rating_type: RatingType = Field(validation_alias="ratingType", serialization_alias="ratingType")
-    offered_at: DateTime | None = Field(
-        default=None, validation_alias="offeredAt", serialization_alias="offeredAt"
-    )
+    user_id: str
+    agent_id: str
+    rating_type: RatingType
+    offered_at: DateTime | None = None
 
 
-class RatingResult(APIModel):
-    rating_id: str = Field(validation_alias="ratingId", serialization_alias="ratingId")
-    user_id: str | None = Field(
-        default=None, validation_alias="userId", serialization_alias="userId"
-    )
-    rating_result: "SubmittedRatingResult" = Field(
-        validation_alias="ratingResult", serialization_alias="ratingResult"
-    )
+class RatingResult(CamelModel):
+    rating_id: str
+    user_id: str | None = None
+    rating_result: "SubmittedRatingResult"
     comment: str | None = None
-    submitted_at: DateTime | None = Field(
-        default=None, validation_alias="submittedAt", serialization_alias="submittedAt"
-    )
+    submitted_at: DateTime | None = None
 
 
 class ThumbsUpOrDown(TaggedModel):

@@ -5,7 +5,14 @@ from typing import ClassVar, Literal, TYPE_CHECKING
 
 from pydantic import Field
 
-from dixa._runtime.models import APIModel, DateTime, OpenEnum, TaggedModel
+from dixa._runtime.models import (
+    APIModel,
+    CamelModel,
+    CamelTaggedModel,
+    DateTime,
+    OpenEnum,
+    TaggedModel,
+)
 
 if TYPE_CHECKING:
     from .aliases import (
@@ -164,19 +171,15 @@ class AssignedDate(TaggedModel):
     operator: "TimestampOperator"
 
 
-class Between(TaggedModel):
+class Between(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Between"
     __tag_field__: ClassVar[str] = "type"
 
     type: Literal["Between"] = Field(
         default="Between", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    timestamp_from: DateTime = Field(
-        validation_alias="timestampFrom", serialization_alias="timestampFrom"
-    )
-    timestamp_to: DateTime = Field(
-        validation_alias="timestampTo", serialization_alias="timestampTo"
-    )
+    timestamp_from: DateTime
+    timestamp_to: DateTime
 
 
 class Between1(TaggedModel):
@@ -251,7 +254,7 @@ class CreationDate(TaggedModel):
     operator: "TimestampOperator"
 
 
-class CustomAttribute1(TaggedModel):
+class CustomAttribute1(CamelTaggedModel):
     """CustomAttribute."""
 
     __wire_tag__: ClassVar[str] = "CustomAttribute"
@@ -261,7 +264,7 @@ class CustomAttribute1(TaggedModel):
         default="CustomAttribute", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: "CustomAttributeOperator"
-    attribute_id: str = Field(validation_alias="attributeId", serialization_alias="attributeId")
+    attribute_id: str
 
 
 class Direction(TaggedModel):
@@ -496,11 +499,9 @@ class LongerThanOrEqualTo(TaggedModel):
     duration: int
 
 
-class Query(APIModel):
+class Query(CamelModel):
     value: str
-    exact_match: bool | None = Field(
-        default=None, validation_alias="exactMatch", serialization_alias="exactMatch"
-    )
+    exact_match: bool | None = None
 
 
 class QueueId(TaggedModel):
