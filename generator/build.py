@@ -34,18 +34,13 @@ from .ir import (
     UnionType,
 )
 from .load import Document, RefResolver
+from .media import is_json_media
 from .validate import HTTP_METHODS, PATH_VARIABLE
 
 __all__ = ["build_api"]
 
 _COMPONENT = re.compile(r"^/components/schemas/([^/]+)$")
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
-_JSON_MEDIA = re.compile(r"^application/(.+\+)?json(;.*)?$|^\*/\*$")
-
-
-def is_json_media(media_type: str) -> bool:
-    """JSON (`application/json`, `application/problem+json`, ...) or any media type (`*/*`)."""
-    return _JSON_MEDIA.match(media_type.lower()) is not None
 
 
 def build_api(document: Document, resolver: RefResolver) -> Api:

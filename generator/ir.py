@@ -194,6 +194,9 @@ class Body:
     schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere)
     # Examples that contradict the schema as the wire reads it (see `wire`), by index: why.
     off_schema: dict[int, str] = field(default_factory=dict)
+    # The method's keyword argument for each part of a multipart form the
+    # schema names, by wire name (set by the naming pass).
+    part_arguments: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(kw_only=True)
@@ -204,6 +207,9 @@ class Response:
     type: Type | None = None
     examples: dict[str, JsonValue] = field(default_factory=dict)
     envelope: str | None = None  # property that wraps the payload, e.g. "data"
+    # What the client returns of the answer: the type inside the envelope, else
+    # the type itself (set by the operations pass).
+    payload: Type | None = None
     headers: list[str] = field(default_factory=list)  # the response headers it declares, e.g. "Link"
     schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere)
     # Examples that contradict the schema as the wire reads it (see `wire`), by name: why.
@@ -245,9 +251,17 @@ class Operation:
     security: list[dict[str, list[str]]] | None = None
     pointer: str = ""
     paging: Paging | None = None
+    # The status of the answer a call returns (set by the operations pass): the
+    # first success with a body, typed or raw (a download, a text).
+    success_status: str | None = None
     resource: str = ""  # Python attribute of the client, e.g. "end_users"
     py_name: str = ""  # method name, e.g. "list_conversations"
     extensions: dict[str, JsonValue] = field(default_factory=dict)
+
+    @property
+    def success(self) -> Response | None:
+        """The answer a call returns (see `success_status`)."""
+        return next((r for r in self.responses if r.status == self.success_status), None)
 
     def types(self) -> list[Type]:
         """Every type the operation sends or receives."""
@@ -263,6 +277,10 @@ class SecurityScheme:
     parameter_name: str | None = None
     scheme: str | None = None  # http: basic/bearer/digest/..., lowercased
     description: str | None = None
+    # The client's constructor arguments that carry this scheme's credential
+    # (set by the naming pass; schemes that send the same thing share them);
+    # empty: the client cannot send it, the caller's own `http_client` may.
+    arguments: tuple[str, ...] = ()
 
 
 @dataclass(kw_only=True)
@@ -278,6 +296,8 @@ class Api:
     dialect_reason: str = ""  # the evidence the dialect was chosen on, for the user
     types: dict[str, NamedType] = field(default_factory=dict)
     operations: list[Operation] = field(default_factory=list)
+    # The class of each client resource, by its attribute (set by the naming pass).
+    resource_classes: dict[str, str] = field(default_factory=dict)
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     security: list[dict[str, list[str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -20,6 +20,7 @@ from typing import Any
 
 from .ir import Api, ArrayType, MapType, ObjectType, Operation, Type, UnionType
 from .layout import Assign, display
+from .media import is_success
 from .pytypes import Annotator, literal
 from .render import ENV, header
 
@@ -272,13 +273,10 @@ def _carries_id(api: Api, type_: Type) -> bool:
 
 def _created_item(api: Api, op: Operation) -> Type | None:
     for response in op.responses:
-        if response.status.startswith("2") and response.envelope and response.type is not None:
-            envelope = api.resolve(response.type)
-            assert isinstance(envelope, ObjectType)
-            data = next(p for p in envelope.properties if p.wire_name == response.envelope)
-            item = api.resolve(data.type)
+        if is_success(response.status) and response.envelope and response.payload is not None:
+            item = api.resolve(response.payload)
             if isinstance(item, ObjectType) and any(p.wire_name == "id" for p in item.properties):
-                return data.type
+                return response.payload
     return None
 
 
@@ -312,11 +310,8 @@ def _resource(api: Api, op: Operation, collections: dict[str, _Collection]) -> d
 def _lists(api: Api, op: Operation) -> bool:
     """The answer's envelope holds an array of items."""
     for response in op.responses:
-        if response.status.startswith("2") and response.envelope and response.type is not None:
-            envelope = api.resolve(response.type)
-            if isinstance(envelope, ObjectType):
-                data = next(p for p in envelope.properties if p.wire_name == response.envelope)
-                return isinstance(api.resolve(data.type), ArrayType)
+        if is_success(response.status) and response.envelope and response.payload is not None:
+            return isinstance(api.resolve(response.payload), ArrayType)
     return False
 
 

@@ -41,3 +41,33 @@ def test_configuration_errors_are_the_projects_own(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.dixagen]\nversion = 'one'\n[tool.dixagen.apis]\nv1 = 'a.yaml'\n")
     with pytest.raises(ConfigError):
         load_config(tmp_path)
+
+
+RENDERERS = ("render_models", "render_client", "client_methods", "client_auth", "render_server")
+
+
+def test_renderers_and_the_diff_read_the_ir_not_the_builder() -> None:
+    for module in (*(f"generator.{name}" for name in RENDERERS), "generator.diff.operations"):
+        assert "generator.build" not in _loaded_by(module), module
+
+
+def test_what_an_answer_means_is_decided_once() -> None:
+    """Success statuses are `media.is_success`'s; the payload inside an envelope
+    is read off by the operations pass alone (`Response.payload`)."""
+    for path in (ROOT / "generator").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if path.name != "media.py":
+            assert 'startswith("2")' not in text, path
+        if path.name != "operations.py" or path.parent.name != "passes":
+            assert "wire_name == response.envelope" not in text and "== success.envelope" not in text, path
+
+
+def test_names_are_decided_by_the_naming_pass_not_by_the_renderers() -> None:
+    from generator.pipeline import read_api
+
+    api = read_api(ROOT / "specs" / "dixa-v1.yaml", strict=True).api
+    assert api.resource_classes["end_users"] == "EndUsers"
+    assert {s.name: s.arguments for s in api.security_schemes} == {"ApiKeyAuth": ("api_key",)}
+    for name in RENDERERS:
+        text = (ROOT / "generator" / f"{name}.py").read_text(encoding="utf-8")
+        assert "identifier(" not in text and "pascal(" not in text, name

@@ -12,7 +12,8 @@ import re
 from dataclasses import replace
 
 from ..diagnostics import escape_pointer_token
-from ..ir import Api, Body, ObjectType, Operation, Parameter, Response, Type
+from ..ir import Api, Body, Operation, Parameter, Response
+from ..media import is_success
 from .compare import Differ, Scope, Spot
 from .schemas import compare_types
 
@@ -253,8 +254,8 @@ def _responses(d: Differ, old: Operation, new: Operation, spot: Spot, scope: Sco
     gone = [s for s in before if s not in after]
     came = [s for s in after if s not in before]
     pairs = [(before[s], after[s]) for s in before if s in after]
-    gone_success = [s for s in gone if s.startswith("2")]
-    came_success = [s for s in came if s.startswith("2")]
+    gone_success = [s for s in gone if is_success(s)]
+    came_success = [s for s in came if is_success(s)]
     if len(gone_success) == 1 and len(came_success) == 1:
         was, now = gone_success[0], came_success[0]
         d.add("response-status-changed", f"{new.operation_id} answers {now} instead of {was}",
@@ -263,11 +264,11 @@ def _responses(d: Differ, old: Operation, new: Operation, spot: Spot, scope: Sco
         came.remove(now)
         pairs.append((before[was], after[now]))
     for status in gone:
-        kind = "response-success-status-removed" if status.startswith("2") else "response-error-status-removed"
+        kind = "response-success-status-removed" if is_success(status) else "response-error-status-removed"
         at = Spot(f"{old.pointer}/responses/{status}", "", status)
         d.add(kind, f"{new.operation_id} no longer answers {status}", at, scope, side="old")
     for status in came:
-        kind = "response-success-status-added" if status.startswith("2") else "response-error-status-added"
+        kind = "response-success-status-added" if is_success(status) else "response-error-status-added"
         at = Spot("", f"{new.pointer}/responses/{status}", status)
         d.add(kind, f"{new.operation_id} may answer {status}", at, scope)
     for before_response, after_response in pairs:
@@ -300,12 +301,4 @@ def _response(d: Differ, old: Response, new: Response, spot: Spot, operation: Op
     now = f"`{new.envelope}` envelope" if new.envelope else "no envelope"
     d.add("response-envelope-changed", f"the {label} has {now} instead of {was}", spot, scope)
     # what the client gets is what is inside the envelope: compare that
-    compare_types(d, _payload(d.old, old.type, old.envelope), _payload(d.new, new.type, new.envelope), at,
-                  "response", scope)
-
-
-def _payload(api: Api, type_: Type, envelope: str | None) -> Type:
-    resolved = api.resolve(type_)
-    if envelope is None or not isinstance(resolved, ObjectType):
-        return type_
-    return next((p.type for p in resolved.properties if p.wire_name == envelope), type_)
+    compare_types(d, old.payload or old.type, new.payload or new.type, at, "response", scope)

@@ -17,6 +17,7 @@ PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("unions", unions.run),
     ("operations", operations.run),
     ("hoist", hoist.run),
+    ("payloads", operations.payloads),
     ("naming", naming.run),
     ("inheritance", inheritance.run),
 ]

@@ -8,6 +8,7 @@ names a generated module imports, or with each other.
 
 from __future__ import annotations
 
+import builtins
 import keyword
 import re
 from collections import defaultdict
@@ -17,6 +18,7 @@ import inflection
 from pydantic.alias_generators import to_camel
 
 from ..ir import Api, ArrayType, EnumType, ObjectType, Operation, Ref
+from ..media import is_multipart
 from .hoist import pascal
 
 # Names the generated model modules import or define for themselves.
@@ -106,6 +108,8 @@ def run(api: Api) -> None:
     for name in api.types:
         _camel(api, name, decided)
     _name_operations(api)
+    _name_resource_classes(api)
+    _name_credentials(api)
 
 
 def _camel(api: Api, name: str, decided: dict[str, bool]) -> bool:
@@ -190,6 +194,7 @@ def _name_operations(api: Api) -> None:
                 name += "_"
             used.add(name)
             parameter.py_name = name
+        _name_parts(api, operation, used)
     for operations in by_resource.values():
         wanted = [_operation_id_name(op) or _method_name(api, op) for op in operations]
         groups: dict[str, list[int]] = defaultdict(list)
@@ -415,11 +420,95 @@ def _reads(operation: Operation) -> bool:
 def _returns_list(api: Api, operation: Operation) -> bool:
     if operation.paging is not None:
         return True
-    success = next((r for r in operation.responses if r.status.startswith("2") and r.type is not None), None)
-    if success is None:
-        return False
-    payload = api.resolve(success.type) if success.type is not None else None
-    if success.envelope and isinstance(payload, ObjectType):
-        inner = next((p for p in payload.properties if p.wire_name == success.envelope), None)
-        payload = api.resolve(inner.type) if inner is not None else None
-    return isinstance(payload, ArrayType)
+    success = operation.success
+    return success is not None and success.payload is not None and isinstance(api.resolve(success.payload), ArrayType)
+
+
+def _name_parts(api: Api, operation: Operation, used: set[str]) -> None:
+    """A keyword argument per part of a multipart form whose schema names its
+    parts: the part's field name, kept clear of the operation's parameters and
+    of the arguments every method has."""
+    body = operation.body
+    if body is None or not is_multipart(body.content_type):
+        return
+    resolved = api.resolve(body.type)
+    if not isinstance(resolved, ObjectType):
+        return
+    for prop in resolved.properties:
+        name = prop.py_name
+        while name in used:
+            name += "_"
+        used.add(name)
+        body.part_arguments[prop.wire_name] = name
+
+
+# -- client classes and credentials --------------------------------------------------
+
+# Names a generated client module defines or imports, which a resource class must not take.
+TAKEN_CLASS_NAMES = frozenset(
+    {"Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse", "Endpoint", "Paging"}
+)
+# What every resource module imports from the runtime.
+RUNTIME_RESOURCE_NAMES = frozenset({"AsyncResource", "SyncResource", "Endpoint", "RequestOptions"})
+# What a resource module imports from the runtime where its methods use it.
+RUNTIME_HELPERS = frozenset({"Paging", "FileInput", "NOT_GIVEN", "NotGiven"})
+
+
+def resource_class_names(cls: str) -> set[str]:
+    """The classes a resource `cls` defines."""
+    return {cls, f"Async{cls}", f"{cls}WithRawResponse", f"Async{cls}WithRawResponse"}
+
+
+def _name_resource_classes(api: Api) -> None:
+    """`Api.resource_classes`: each resource's class, from its attribute
+    (`end_users` → `EndUsers`), or `EndUsersResource` (numbered if need be)
+    where one of its classes would be no valid name, or would shadow a name its
+    module or the client module imports, defines or takes."""
+    taken: set[str] = set()  # every resource's classes meet in client/__init__.py
+    reserved = TAKEN_CLASS_NAMES | RUNTIME_RESOURCE_NAMES | RUNTIME_HELPERS
+
+    def clashes(cls: str) -> bool:
+        return keyword.iskeyword(cls) or cls in dir(builtins) or bool(resource_class_names(cls) & (reserved | taken))
+
+    for attribute in dict.fromkeys(op.resource for op in api.operations):
+        wanted = pascal(attribute) or "Api"
+        cls, number = wanted, 2
+        if wanted[0].isdigit() or clashes(wanted):
+            cls = f"{wanted}Resource"
+            while clashes(cls):
+                cls, number = f"{wanted}Resource{number}", number + 1
+        api.resource_classes[attribute] = cls
+        taken |= resource_class_names(cls)
+
+
+def _name_credentials(api: Api) -> None:
+    """`SecurityScheme.arguments`: the client's constructor arguments, one per
+    thing sent, so that schemes that send the same thing (two bearer schemes,
+    say) share one. API keys are `api_key`, then `api_key_2`, `api_key_3`, ...
+    in the spec's order, whether in a header, the query or a cookie; HTTP Basic
+    and Digest take `username` and `password`; HTTP Bearer, OAuth 2 and OpenID
+    Connect take the token sent as `Authorization: Bearer ...`: `bearer_token`,
+    or `access_token` when the spec has no HTTP Bearer scheme. Other schemes
+    (mutual TLS, other HTTP schemes) take none."""
+    groups: dict[tuple[str, ...], tuple[str, ...]] = {}
+    keys = 0
+    has_bearer = any(s.type == "http" and s.scheme == "bearer" for s in api.security_schemes)
+    for scheme in api.security_schemes:
+        if scheme.type == "apiKey" and scheme.location in ("header", "query", "cookie") and scheme.parameter_name:
+            name = scheme.parameter_name
+            group: tuple[str, ...] = (scheme.location, name.lower() if scheme.location == "header" else name)
+        elif (scheme.type == "http" and scheme.scheme == "bearer") or scheme.type in ("oauth2", "openIdConnect"):
+            group = ("bearer",)
+        elif scheme.type == "http" and scheme.scheme in ("basic", "digest"):
+            group = ("user",)
+        else:
+            continue
+        if group not in groups:
+            if group == ("bearer",):
+                groups[group] = ("bearer_token" if has_bearer else "access_token",)
+            elif group == ("user",):
+                groups[group] = ("username", "password")
+            else:
+                keys += 1
+                groups[group] = ("api_key" if keys == 1 else f"api_key_{keys}",)
+        scheme.arguments = groups[group]

@@ -1,7 +1,10 @@
-"""Find what an operation's responses mean beyond their schema.
+"""Find what an operation's responses mean beyond their schema, once, for the
+client, the stub and the diff alike.
 
+- Success: the answer a call returns is the first 2xx with a body, typed or
+  raw (`Operation.success`).
 - Envelope: Dixa wraps payloads as `{"data": ...}` (lists add `"meta"`); the
-  client returns what is inside `data`.
+  client returns what is inside `data` (`Response.payload`).
 - Paging: v1/beta list operations take `pageKey` and answer with `meta.next`
   (a link whose `pageKey` is the next cursor); the Integrations API answers
   with `paging.next_page`. Other APIs' common styles are recognised from the
@@ -21,6 +24,7 @@
 from __future__ import annotations
 
 from ..ir import Api, ArrayType, ObjectType, Operation, Paging, Primitive, Type
+from ..media import is_success, raw_kind
 
 ENVELOPE_KEYS = {"data", "meta", "paging"}
 
@@ -28,12 +32,32 @@ ENVELOPE_KEYS = {"data", "meta", "paging"}
 def run(api: Api) -> None:
     for operation in api.operations:
         for response in operation.responses:
-            if response.type is not None and response.status.startswith("2"):
+            if response.type is not None and is_success(response.status):
                 obj = _object(api, response.type)
                 names = {p.wire_name for p in obj.properties} if obj else set()
                 if "data" in names and names <= ENVELOPE_KEYS:
                     response.envelope = "data"
+        success = next(
+            (
+                r
+                for r in operation.responses
+                if is_success(r.status) and (r.type is not None or raw_kind(r.content_type) is not None)
+            ),
+            None,
+        )
+        operation.success_status = success.status if success is not None else None
         operation.paging = _paging(api, operation)
+
+
+def payloads(api: Api) -> None:
+    """`Response.payload`: what is inside the envelope, or the answer's type
+    when it has none. A pass of its own, after `hoist` has given inline types
+    their names, so that the payload is the type the models define."""
+    for operation in api.operations:
+        for response in operation.responses:
+            obj = _object(api, response.type) if response.envelope else None
+            inner = next((p.type for p in obj.properties if p.wire_name == response.envelope), None) if obj else None
+            response.payload = inner if inner is not None else response.type
 
 
 def _object(api: Api, type_: Type | None) -> ObjectType | None:
@@ -44,7 +68,7 @@ def _object(api: Api, type_: Type | None) -> ObjectType | None:
 def _paging(api: Api, operation: Operation) -> Paging | None:
     if operation.method != "GET":
         return None
-    success = next((r for r in operation.responses if r.status.startswith("2") and r.type is not None), None)
+    success = operation.success
     obj = _object(api, success.type if success else None)
     props = {p.wire_name: p for p in obj.properties} if obj is not None else {}
     items = props.get("data")
@@ -85,7 +109,7 @@ _NEXT_URLS = (
 
 def _other_paging(api: Api, operation: Operation) -> Paging | None:
     """The common styles of other APIs (see the module's docstring)."""
-    success = next((r for r in operation.responses if r.status.startswith("2") and r.type is not None), None)
+    success = operation.success
     if success is None:
         return None
     query = {p.name: p for p in operation.parameters if p.location == "query"}
@@ -115,7 +139,7 @@ def _other_paging(api: Api, operation: Operation) -> Paging | None:
         for path in _NEXT_URLS:
             if _path_of(api, obj, list(path)):
                 return Paging(style="next_page_url", cursor_parameter="", next_path=list(path), items_path=items_path)
-    if any(r.status.startswith("2") and "link" in (h.lower() for h in r.headers) for r in operation.responses):
+    if any(is_success(r.status) and "link" in (h.lower() for h in r.headers) for r in operation.responses):
         return Paging(style="link_header", cursor_parameter="", next_path=[], items_path=items_path)
     if "offset" in query:
         return Paging(style="offset", cursor_parameter="offset", next_path=[], items_path=items_path)
