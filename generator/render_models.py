@@ -1,11 +1,12 @@
 """The models package of one API: `<api>/models/`.
 
-Classes and enums are grouped by the tag of the operations that use them
-(`models/end_users.py`); those used by several tags, or by none, go to
-`models/shared.py`. Type aliases (unions, lists, maps) are evaluated when the
-module loads and need their members first, so they all live in
-`models/aliases.py`, which imports the class modules. `models/__init__.py`
-gathers every name, the schema registry and `validate`/`to_wire`.
+Each named type has a module of its own, named after it (`Agent` in
+`models/agent.py`), so a type keeps its home whatever the rest of the spec
+does; types that refer to one another in a cycle share the module of the first
+of them by name, as they must be defined together. Modules import what they
+use from each other directly: the imports follow the references, which, with
+the cycles inside modules, never loop. `models/__init__.py` gathers every name,
+the schema registry and `validate`/`to_wire`.
 
 The models are our own templates rather than datamodel-code-generator's:
 what Dixa needs is beyond its output (a variant built in code sends its `_type`
@@ -30,11 +31,8 @@ from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Primit
 from .layout import Annotated, Assign, Chain, Node, call, display, flat, import_from, subscript, union
 from .pytypes import Annotator, literal, string
 from .passes.enums import VALUES_PATTERN
+from .passes.naming import snake
 from .render import ENV, header
-
-SHARED = "shared"
-ALIASES = "aliases"
-
 
 @dataclass
 class _Field:
@@ -82,7 +80,7 @@ class _Module:
     classes: list[_Class] = field(default_factory=list)
     aliases: list[_Alias] = field(default_factory=list)
     defined: set[str] = field(default_factory=set)  # names defined so far, usable unquoted
-    bases: set[str] = field(default_factory=set)  # parent classes: imported at run time
+    bases: set[str] = field(default_factory=set)  # parent classes
 
     @property
     def names(self) -> list[str]:
@@ -98,10 +96,13 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
     """`{path: text}` of the models package of `api` under `prefix`."""
     placement = _placement(api)
     modules: dict[str, _Module] = {}
+    imported = {named.py_name for named in api.types.values()}
 
     def module(name: str) -> _Module:
         if name not in modules:
-            modules[name] = _Module(name, Annotator(api))
+            own = {api.types[n].py_name for n, m in placement.items() if m == name}
+            # Names from other modules are imported above the definitions: usable unquoted.
+            modules[name] = _Module(name, Annotator(api), defined=imported - own)
         return modules[name]
 
     ordered = _parents_first(api)
@@ -120,28 +121,23 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
         type_ = named.type
         if _is_enum_class(type_):
             continue
+        target = module(placement[named.name])
         if isinstance(type_, ObjectType) and not type_.nullable:
-            target = module(placement[named.name])
             target.classes.append(_class(target, named, type_))
             target.defined.add(named.py_name)
         else:
-            target = module(ALIASES)
             target.aliases.append(_alias(target.annotator, named, type_))
     home = {name: m.name for m in modules.values() for name in m.names}
     files: dict[str, str] = {}
     for name in sorted(modules):
         files[f"{prefix}/models/{name}.py"] = _render_module(api, modules[name], home, runtime)
-    exports = sorted(home)
-    order = sorted(modules, key=lambda m: (m == ALIASES, m))
-    class_modules = sorted(m for m in modules if m != ALIASES)
     files[f"{prefix}/models/__init__.py"] = ENV.get_template("models/__init__.py.jinja").render(
         header=header(api.source),
         api=api,
-        modules=[(m, sorted(modules[m].names)) for m in order],
-        import_modules=import_from(".", order),
-        loop=display("(", class_modules, head="for _module in ", exploded=True),
-        class_modules=class_modules,
-        exports=exports + ["SCHEMAS", "to_wire", "validate"],
+        imports=[
+            import_from(f".{name}", [f"{n} as {n}" for n in sorted(modules[name].names)]) for name in sorted(modules)
+        ],
+        exports=Assign("__all__", display("[", [string(n) for n in [*sorted(home), "SCHEMAS", "to_wire", "validate"]])),
         schemas=[(n.name, n.py_name) for n in api.types.values() if n.component or n.pointer],
         runtime=runtime,
     )
@@ -151,36 +147,30 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
 def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str) -> str:
     annotator = module.annotator
     own = set(module.names)
-    foreign: dict[str, list[str]] = defaultdict(list)
-    for ref in sorted(annotator.refs - own - module.bases):
-        foreign[home[ref]].append(ref)
-    parents: dict[str, list[str]] = defaultdict(list)
-    for base in sorted(module.bases - own):
-        parents[home[base]].append(base)
+    used: dict[str, list[str]] = defaultdict(list)
+    for ref in sorted((annotator.refs | module.bases) - own):
+        used[home[ref]].append(ref)
     _mark_recursive(module.aliases)
     aliases = _topological(module.aliases)
     return ENV.get_template("models/module.py.jinja").render(
         header=header(api.source),
         api=api,
         module=module,
-        doc=_module_doc(api, module.name),
-        imports=_imports(annotator.needs, f"{runtime}.models", module, bool(foreign) and module.name != ALIASES),
-        foreign=[import_from(f".{source}", names) for source, names in sorted(foreign.items())],
-        parents=[import_from(f".{source}", names) for source, names in sorted(parents.items())],
-        runtime_imports=module.name == ALIASES,
+        doc=_module_doc(module),
+        imports=_imports(annotator.needs, f"{runtime}.models", module),
+        siblings=[import_from(f".{source}", names) for source, names in sorted(used.items())],
         exports=Assign("__all__", display("[", [string(name) for name in sorted(own)])),
         aliases=aliases,
     )
 
 
-def _module_doc(api: Api, name: str) -> str:
-    if name == ALIASES:
-        return "Type aliases: unions (tagged on the wire or told apart by shape), lists, maps and scalars."
-    if name == SHARED:
-        return "Models used by the operations of several tags, or by none."
-    tags = sorted({op.tags[0] for op in api.operations if op.tags and op.resource == name})
-    label = ", ".join(tags) if tags else "untagged"
-    return f"Models used only by the {label} operations."
+def _module_doc(module: _Module) -> str | None:
+    """Only a module of several types says why: they refer to one another."""
+    names = sorted(module.names)
+    if len(names) < 2:
+        return None
+    listed = ", ".join(f"`{n}`" for n in names[:-1]) + f" and `{names[-1]}`"
+    return f"{listed} refer to one another, so they are defined together."
 
 
 # -- where each type goes ------------------------------------------------------------
@@ -188,33 +178,84 @@ def _module_doc(api: Api, name: str) -> str:
 
 # Module names that would shadow what models/__init__.py imports, defines or calls.
 _RESERVED_MODULES = frozenset(
-    {SHARED, ALIASES, "__init__", "annotations", "validate", "to_wire", "typing", "SchemaRegistry", "SCHEMAS"}
+    {"__init__", "annotations", "validate", "to_wire", "typing", "SchemaRegistry", "SCHEMAS"}
 ) | frozenset(dir(builtins))
 
 
-def _module_name(resource: str) -> str:
-    """The module of a resource's models: its name, with `_` added where that would shadow a name."""
-    return resource + "_" if resource in _RESERVED_MODULES or keyword.iskeyword(resource) else resource
+def _module_name(name: str) -> str:
+    """A module name, with `_` added where it would shadow a name."""
+    return name + "_" if name in _RESERVED_MODULES or keyword.iskeyword(name) else name
 
 
 def _placement(api: Api) -> dict[str, str]:
-    """Type name → module: the resource of the only tag that uses it, else `shared`."""
-    users: dict[str, set[str]] = defaultdict(set)
-    for operation in api.operations:
-        for name in api.reachable(operation.types()):
-            users[name].add(operation.resource)
-    placement = {name: (_module_name(next(iter(users[name]))) if len(users[name]) == 1 else SHARED) for name in api.types}
-    # A parent class is imported at run time by its children's modules: it
-    # lives with them, or in `shared`, which imports no other class module.
-    moved = True
-    while moved:
-        moved = False
-        for named in api.types.values():
-            base = named.type.base if isinstance(named.type, ObjectType) else None
-            if base is not None and placement[base] not in (placement[named.name], SHARED):
-                placement[base] = SHARED
-                moved = True
+    """Type name → module: each type's own (`Agent` → `agent`), the types of a
+    cycle that of the first of them by Python name."""
+    placement: dict[str, str] = {}
+    taken: set[str] = set()
+    groups = sorted(_cycles(api), key=lambda group: min(api.types[n].py_name for n in group))
+    for group in groups:
+        wanted = _module_name(snake(min(api.types[n].py_name for n in group)))
+        name, number = wanted, 2
+        while name in taken:
+            name, number = f"{wanted}_{number}", number + 1
+        taken.add(name)
+        for member in group:
+            placement[member] = name
     return placement
+
+
+def _cycles(api: Api) -> list[list[str]]:
+    """The named types grouped into the strongly connected components of their
+    references (fields, bases, members): a group of one for a type in no cycle.
+    Tarjan's algorithm, iterative, in the order of `api.types`."""
+    edges = {name: sorted(set(_named_refs(named.type)) & api.types.keys()) for name, named in api.types.items()}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    for root in edges:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, next_edge = work.pop()
+            if next_edge == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            for position in range(next_edge, len(edges[node])):
+                target = edges[node][position]
+                if target not in index:
+                    work.append((node, position + 1))
+                    work.append((target, 0))
+                    break
+                if target in on_stack:
+                    low[node] = min(low[node], index[target])
+            else:
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    groups.append(group)
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+    return groups
+
+
+def _named_refs(type_: Type) -> list[str]:
+    """The named types a type uses: through fields, a base, the members of a union."""
+    if isinstance(type_, ObjectType):
+        found = [r for p in type_.properties for r in _refs(p.type)]
+        if type_.additional is not None:
+            found += _refs(type_.additional)
+        return found + ([type_.base] if type_.base is not None else [])
+    return _refs(type_)
 
 
 def _parents_first(api: Api) -> list[NamedType]:
@@ -507,17 +548,15 @@ _RUNTIME = (
 )
 
 
-def _imports(needs: set[str], runtime_models: str, module: _Module, guarded: bool) -> list[Node]:
-    """The module's imports (a blank line between groups); `guarded`: it
-    imports other modules' names for type checkers only."""
+def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[Node]:
+    """The module's imports of the standard library, pydantic and the runtime
+    (a blank line between groups)."""
     lines: list[Node] = []
     if "date" in needs:
         lines.append("from datetime import date")
     typing_names: set[str] = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
     if any(not a.recursive for a in module.aliases):
         typing_names.add("TypeAlias")
-    if guarded:
-        typing_names.add("TYPE_CHECKING")
     if typing_names:
         lines.append(import_from("typing", sorted(typing_names)))
     if "UUID" in needs:

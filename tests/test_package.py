@@ -47,7 +47,7 @@ def test_wheel_builds_with_every_api(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "\n# Changelog\n" in metadata and "Description-Content-Type: text/markdown" in metadata
-    for expected in ("dixa/py.typed", "dixa/v1/models/__init__.py", "dixa/beta/models/conversations.py",
+    for expected in ("dixa/py.typed", "dixa/v1/models/__init__.py", "dixa/beta/models/conversation.py",
                      "dixa/integrations/models/__init__.py", "dixa/_runtime/models.py",
                      "dixa/v1/openapi.yaml", "dixa/integrations/openapi.yaml", "dixa/beta/server_operations.json"):
         assert expected in names
