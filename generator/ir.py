@@ -164,6 +164,7 @@ class NamedType:
     line: int | None = None
     wire_name: str = ""
     py_name: str = ""
+    module: str = ""  # its module in the models package (set by the modules pass)
     component: bool = True
     deprecated: bool = False
     examples: list[JsonValue] = field(default_factory=list)

@@ -1,12 +1,9 @@
 """The models package of one API: `<api>/models/`.
 
-Each named type has a module of its own, named after it (`Agent` in
-`models/agent.py`), so a type keeps its home whatever the rest of the spec
-does; types that refer to one another in a cycle share the module of the first
-of them by name, as they must be defined together. Modules import what they
-use from each other directly: the imports follow the references, which, with
-the cycles inside modules, never loop. `models/__init__.py` gathers every name,
-the schema registry and `validate`/`to_wire`.
+One module per named type, or per cycle of types, as the modules pass placed
+them (`NamedType.module`); modules import what they use from each other
+directly. `models/__init__.py` gathers every name, the schema registry and
+`validate`/`to_wire`.
 
 The models are our own templates rather than datamodel-code-generator's:
 what Dixa needs is beyond its output (a variant built in code sends its `_type`
@@ -17,8 +14,6 @@ bare value), and rendering the IR directly is an order of magnitude faster.
 
 from __future__ import annotations
 
-import builtins
-import keyword
 import math
 import re
 from collections import defaultdict
@@ -31,7 +26,6 @@ from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Primit
 from .layout import Annotated, Assign, Chain, Node, call, display, flat, import_from, subscript, union
 from .pytypes import Annotator, literal, string
 from .passes.enums import VALUES_PATTERN
-from .passes.naming import snake
 from .render import ENV, header
 
 @dataclass
@@ -94,7 +88,7 @@ def _is_enum_class(type_: Type) -> TypeGuard[EnumType]:
 
 def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
     """`{path: text}` of the models package of `api` under `prefix`."""
-    placement = _placement(api)
+    placement = {name: named.module for name, named in api.types.items()}
     modules: dict[str, _Module] = {}
     imported = {named.py_name for named in api.types.values()}
 
@@ -171,91 +165,6 @@ def _module_doc(module: _Module) -> str | None:
         return None
     listed = ", ".join(f"`{n}`" for n in names[:-1]) + f" and `{names[-1]}`"
     return f"{listed} refer to one another, so they are defined together."
-
-
-# -- where each type goes ------------------------------------------------------------
-
-
-# Module names that would shadow what models/__init__.py imports, defines or calls.
-_RESERVED_MODULES = frozenset(
-    {"__init__", "annotations", "validate", "to_wire", "typing", "SchemaRegistry", "SCHEMAS"}
-) | frozenset(dir(builtins))
-
-
-def _module_name(name: str) -> str:
-    """A module name, with `_` added where it would shadow a name."""
-    return name + "_" if name in _RESERVED_MODULES or keyword.iskeyword(name) else name
-
-
-def _placement(api: Api) -> dict[str, str]:
-    """Type name → module: each type's own (`Agent` → `agent`), the types of a
-    cycle that of the first of them by Python name."""
-    placement: dict[str, str] = {}
-    taken: set[str] = set()
-    groups = sorted(_cycles(api), key=lambda group: min(api.types[n].py_name for n in group))
-    for group in groups:
-        wanted = _module_name(snake(min(api.types[n].py_name for n in group)))
-        name, number = wanted, 2
-        while name in taken:
-            name, number = f"{wanted}_{number}", number + 1
-        taken.add(name)
-        for member in group:
-            placement[member] = name
-    return placement
-
-
-def _cycles(api: Api) -> list[list[str]]:
-    """The named types grouped into the strongly connected components of their
-    references (fields, bases, members): a group of one for a type in no cycle.
-    Tarjan's algorithm, iterative, in the order of `api.types`."""
-    edges = {name: sorted(set(_named_refs(named.type)) & api.types.keys()) for name, named in api.types.items()}
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    groups: list[list[str]] = []
-    for root in edges:
-        if root in index:
-            continue
-        work = [(root, 0)]
-        while work:
-            node, next_edge = work.pop()
-            if next_edge == 0:
-                index[node] = low[node] = len(index)
-                stack.append(node)
-                on_stack.add(node)
-            for position in range(next_edge, len(edges[node])):
-                target = edges[node][position]
-                if target not in index:
-                    work.append((node, position + 1))
-                    work.append((target, 0))
-                    break
-                if target in on_stack:
-                    low[node] = min(low[node], index[target])
-            else:
-                if low[node] == index[node]:
-                    group = []
-                    while True:
-                        member = stack.pop()
-                        on_stack.discard(member)
-                        group.append(member)
-                        if member == node:
-                            break
-                    groups.append(group)
-                if work:
-                    parent = work[-1][0]
-                    low[parent] = min(low[parent], low[node])
-    return groups
-
-
-def _named_refs(type_: Type) -> list[str]:
-    """The named types a type uses: through fields, a base, the members of a union."""
-    if isinstance(type_, ObjectType):
-        found = [r for p in type_.properties for r in _refs(p.type)]
-        if type_.additional is not None:
-            found += _refs(type_.additional)
-        return found + ([type_.base] if type_.base is not None else [])
-    return _refs(type_)
 
 
 def _parents_first(api: Api) -> list[NamedType]:

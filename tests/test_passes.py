@@ -254,3 +254,20 @@ def test_shared_enum_avoids_a_component_name_and_ties(tmp_path: Path) -> None:
     api = api_of(tmp_path, tied)
     assert {api.types[n].type.properties[0].type.target for n in "ABCD"} == {  # type: ignore[union-attr]
         "ADirection", "BDirection", "CDirection", "DDirection"}
+
+
+def test_each_type_has_a_module_of_its_own_and_a_cycle_shares_one(tmp_path: Path) -> None:
+    ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
+    api = api_of(
+        tmp_path,
+        {
+            "Leaf": {"type": "object", "properties": {"value": {"type": "string"}}},
+            "Expression": {"oneOf": [ref("And"), ref("Leaf")]},
+            "And": {"type": "object", "properties": {"operands": {"type": "array", "items": ref("Expression")}}},
+            "Filter": {"type": "object", "properties": {"where": ref("Expression")}},
+            "Tree": {"type": "object", "properties": {"children": {"type": "array", "items": ref("Tree")}}},
+        },
+    )
+    modules = {name: named.module for name, named in api.types.items()}
+    # The cycle And ↔ Expression lives in the module of its first name; a builtin's name gets `_`.
+    assert modules == {"Leaf": "leaf", "Expression": "and_", "And": "and_", "Filter": "filter_", "Tree": "tree"}

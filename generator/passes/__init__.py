@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..ir import Api
-from . import dialect, enums, hoist, inheritance, naming, operations, unions
+from . import dialect, enums, hoist, inheritance, modules, naming, operations, unions
 
 PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("dialect", dialect.run),
@@ -20,6 +20,7 @@ PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("payloads", operations.payloads),
     ("naming", naming.run),
     ("inheritance", inheritance.run),
+    ("modules", modules.run),
 ]
 
 
