@@ -1,12 +1,13 @@
-"""Code laid out as black lays it out, so that black has nothing to change.
+"""Code laid out as black lays it out, so that the formatter has nothing to change.
 
-Every generated module goes through black, and `black.format_str` makes a
-second full pass whenever its first pass changed anything: text that is
-already black's output costs half as much to format. The renderers therefore
-build the statements that may outgrow a line (calls, subscripts, literal
-lists, dicts and tuples, imports, `|` chains, assignments of these) as small
-trees, and `layout` writes them with black's rules for these shapes (line
-length 100):
+Every generated module goes through the formatter (ruff's, black's style), and
+what it is given is what a reader of the renderers sees: statements built as
+small trees read as the code they become, where text assembled by hand would
+hide it. The renderers therefore build the statements that may outgrow a line
+(calls, subscripts, literal lists, dicts and tuples, imports, `|` chains,
+assignments of these) as such trees, and `layout` writes them with black's
+rules for these shapes (line length 100), which also keeps the formatter's
+work (and so `generate`'s time) to a check:
 
 - the whole statement fits on its line: one line;
 - otherwise it is split at its last bracket: the opening line, the contents
@@ -21,10 +22,9 @@ length 100):
 
 A shape outside these rules (a line too long that is not one of these trees,
 text whose display width is not plain) is written on one line, as any text
-before: black then lays it out itself, correctly, only slower. Never is a
-layout produced that black would keep while it would have chosen another
-(no trailing comma is written that black would not write), so the output is
-black's either way.
+before: the formatter then lays it out itself. Never is a layout produced that
+black would keep while it would have chosen another (no trailing comma is
+written that black would not write), so the output is black's either way.
 """
 
 from __future__ import annotations
