@@ -8,6 +8,7 @@ pointer; never a traceback (set DIXAGEN_DEBUG=1 to see one for a generator bug).
 from __future__ import annotations
 
 import os
+from collections import Counter
 import sys
 from pathlib import Path
 from typing import NoReturn
@@ -38,9 +39,32 @@ def _fail(diagnostics: list[Diagnostic], code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+# Warnings of one group that `generate` prints before it only counts the rest.
+FOLD_AFTER = 2
+
+
 def _warn(diagnostics: list[Diagnostic]) -> None:
     for diagnostic in diagnostics:
         click.echo(str(diagnostic), err=True)
+
+
+def _warn_folded(diagnostics: list[Diagnostic]) -> None:
+    """The warnings, each group's after the first FOLD_AFTER counted in one
+    line that says where to read them all: a spec's twenty examples that fail
+    the same way are one finding, not twenty lines on every run."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for diagnostic in diagnostics:
+        if diagnostic.group:
+            counts[(diagnostic.file, diagnostic.group)] += 1
+            if counts[(diagnostic.file, diagnostic.group)] > FOLD_AFTER:
+                continue
+        click.echo(str(diagnostic), err=True)
+    for (file, group), count in counts.items():
+        if count > FOLD_AFTER:
+            click.echo(
+                f"{file}: warning: {count - FOLD_AFTER} more {group} (`dixagen validate {file}` lists every one)",
+                err=True,
+            )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -56,11 +80,12 @@ def validate(specs: tuple[Path, ...]) -> None:
     failed = False
     for spec in specs:
         try:
-            read_api(spec, strict=True)
+            loaded = read_api(spec, strict=True)
         except SpecError as exc:
             _warn(exc.diagnostics)
             failed = True
         else:
+            _warn(loaded.warnings)
             click.echo(f"{spec}: valid")
     sys.exit(1 if failed else 0)
 
@@ -108,13 +133,13 @@ def generate(
             if not name.isidentifier():
                 raise click.UsageError(f"--package {name!r} is not a valid Python package name")
             files, pyproject = spec_files(
-                spec, name, strict=bool(strict), dialect=dialect, warn=_warn, inform=_inform
+                spec, name, strict=bool(strict), dialect=dialect, warn=_warn_folded, inform=_inform
             )
             target, project_file = out / name, (out / "pyproject.toml", pyproject)
         else:
             config = _config(project)
             target, files = project_files(
-                config, strict=strict, dialect=dialect, warn=_warn, inform=_inform
+                config, strict=strict, dialect=dialect, warn=_warn_folded, inform=_inform
             )
     except SpecError as exc:
         _fail(exc.diagnostics)

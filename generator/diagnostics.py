@@ -29,6 +29,9 @@ class Diagnostic:
     pointer: str = ""
     line: int | None = None
     severity: Severity = "error"
+    # Warnings of one kind that may come by the dozen (examples that write
+    # date-times one way) share a group, which `generate` prints folded.
+    group: str = ""
 
     def __str__(self) -> str:
         where = self.file or "<input>"

@@ -246,6 +246,7 @@ def _off_schema_examples(api: Api, document: Document) -> list[Diagnostic]:
                         pointer,
                         document.line_of(pointer),
                         "warning",
+                        _group(error),
                     )
                 )
         body = op.body
@@ -267,9 +268,18 @@ def _off_schema_examples(api: Api, document: Document) -> list[Diagnostic]:
                     pointer,
                     document.line_of(pointer),
                     "warning",
+                    _group(error),
                 )
             )
     return warnings
+
+
+def _group(error: Any) -> str:
+    """What examples that fail the same way have in common: a value of a format
+    the spec names but the example does not follow (Dixa's `…Z[GMT]` date-times)."""
+    if error.validator == "format":
+        return f"examples with a value that is not a {error.validator_value!r}"
+    return ""
 
 
 def _reason(error: Any) -> str:

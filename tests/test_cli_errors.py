@@ -227,3 +227,23 @@ def test_generate_says_which_dialect_and_why(tmp_path: Path) -> None:
     forced = dixagen("generate", "--spec", str(good), "--out", str(tmp_path / "out"), "--package", "pkg",
                      "--dialect", "tapir")
     assert "pkg: tapir dialect (asked for with --dialect)" in forced.stderr
+
+
+def test_warnings_that_come_by_the_dozen_are_folded_and_validate_lists_them_all(tmp_path: Path) -> None:
+    paths = "".join(
+        f"  /things{i}:\n    get:\n      operationId: getThings{i}\n      responses:\n        '200':\n"
+        "          description: ok\n          content:\n            application/json:\n"
+        "              schema: {type: object, properties: {at: {type: string, format: date-time}}}\n"
+        "              example: {at: '2021-12-01T12:46:36.581Z[GMT]'}\n"
+        for i in range(5)
+    )
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(MINIMAL + "paths:\n" + paths)
+    generated = dixagen("generate", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", "pkg")
+    assert generated.returncode == 0, generated.stderr
+    located = [line for line in generated.stderr.splitlines() if "does not match its schema" in line]
+    assert len(located) == 2 and all(f"{spec}:" in line and ": #/paths/" in line for line in located)
+    assert f"{spec}: warning: 3 more examples with a value that is not a 'date-time'" in generated.stderr
+    listed = dixagen("validate", str(spec))
+    assert listed.returncode == 0 and f"{spec}: valid" in listed.stdout
+    assert len([line for line in listed.stderr.splitlines() if "does not match its schema" in line]) == 5
