@@ -59,6 +59,11 @@ def _sections(text: str | None) -> list[str]:
     return [text[start:end].rstrip("\n") + "\n" for start, end in zip(starts, starts[1:] + [len(text)])]
 
 
+_LOST = "Gone from the Python API: calling code that uses these must change"
+# The names a section lists of those the generator's output lost; the rest are counted.
+LOST_LISTED = 30
+
+
 def _section(release: Release, date: str) -> str:
     out = [f"## {release.version} ({date})", ""]
     if release.previous in (None, release.version):  # the first generation, or a changelog begun now
@@ -68,6 +73,12 @@ def _section(release: Release, date: str) -> str:
     apis += [f"- API `{name}` removed: its subpackage is gone." for name in release.removed]
     if apis:
         out += apis + [""]
+    if release.lost:
+        out += [f"### {_LOST}", ""]
+        out += [f"- `{name}`" for name in release.lost[:LOST_LISTED]]
+        if len(release.lost) > LOST_LISTED:
+            out.append(f"- and {len(release.lost) - LOST_LISTED} more.")
+        out.append("")
     changes = [(api, change) for api, found in sorted(release.changes.items()) for change in found]
     for level, title in _LEVELS:
         listed = [(api, c) for api, c in changes if c.level == level and not c.is_description]

@@ -17,6 +17,8 @@ from .pipeline import Reading
 from .changelog import FILE as CHANGELOG
 from .changelog import changelog, release_date
 from .release import Version, read_previous, release_version
+from .surface import lost_names
+from .write import read_tree
 
 
 @dataclass
@@ -96,15 +98,23 @@ def project_files(
         previous = read_previous(config.out, config.package)
         apis = {entry.name: entry.api for entry in entries}
         release = release_version(config.version, previous, apis, config.package)
-        files = distribution(
-            distribution=config.distribution,
-            package=config.package,
-            version=release.version,
-            description=config.description,
-            apis=entries,
-            license=config.license,
-            urls=config.urls or {},
-        )
+
+        def render(version: str) -> dict[str, str]:
+            return distribution(
+                distribution=config.distribution,
+                package=config.package,
+                version=version,
+                description=config.description,
+                apis=entries,
+                license=config.license,
+                urls=config.urls or {},
+            )
+
+        files = render(release.version)
+        lost = tuple(lost_names(read_tree(config.out), files, config.package)) if previous is not None else ()
+        if lost:
+            release = release_version(config.version, previous, apis, config.package, lost)
+            files = render(release.version)
         files[CHANGELOG] = changelog(read_if_present(config.out / CHANGELOG), release, config.distribution, release_date())
         with Formatting(files, static_paths(files, config.package)) as formatting:
             for loaded in reading.finish().values():

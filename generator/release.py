@@ -15,8 +15,13 @@ users, as `dixagen diff` judges it (semantic versioning):
 - while the major number is 0, each rule moves one place right: breaking
   raises the minor number, the rest the patch (the usual 0.x convention);
 - specs that did not change keep the version, so regenerating is stable;
-- `version` in `[tool.dixagen]` is a floor: raising it by hand (for a change of
-  the generator's output rather than of a spec) takes effect as written.
+- output that takes names away from the Python API (`surface.lost_names`)
+  counts as a breaking change too, whether a spec or a new generator took
+  them (a model module moved, a method renamed), so a regenerated package
+  never breaks its users' code under the same major number (0.x: the same
+  minor);
+- `version` in `[tool.dixagen]` is a floor: raising it by hand takes effect as
+  written.
 
 A previous spec that can no longer be read (it referred to other files) is
 counted as a breaking change: a version too high is a nuisance, one too low
@@ -110,6 +115,8 @@ class Release:
     changes: dict[str, list[Change]] = field(default_factory=dict)
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    # Names of the generated Python API the generator's output no longer has.
+    lost: tuple[str, ...] = ()
 
 
 _WHY = {
@@ -142,9 +149,12 @@ def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bu
     return _change_bump(changes), changes
 
 
-def release_version(floor: str, previous: Previous | None, apis: dict[str, Api], package: str = "api") -> Release:
-    """The version to generate as: the previous one raised by the specs' changes,
-    and never below `floor`. `package` names the generated modules in the changes."""
+def release_version(
+    floor: str, previous: Previous | None, apis: dict[str, Api], package: str = "api", lost: tuple[str, ...] = ()
+) -> Release:
+    """The version to generate as: the previous one raised by the specs' changes
+    and by the names of the Python API the output `lost`, and never below
+    `floor`. `package` names the generated modules in the changes."""
     least = Version.parse(floor, "[tool.dixagen] version")
     if previous is None:
         return Release(str(least), "the first generation: [tool.dixagen] version")
@@ -156,12 +166,18 @@ def release_version(floor: str, previous: Previous | None, apis: dict[str, Api],
         bumps[name], found = _api_bump(previous, name, api, package)
         if found is not None and name not in added:
             changes[name] = found
-    bump = max(bumps.values(), default=Bump.NONE)
+    # Names the diff already reports gone (in its Python notes) are said once, there.
+    noted = " ".join(change.python or "" for found in changes.values() for change in found)
+    lost = tuple(name for name in lost if f"{package}.{name}" not in noted)
+    bump = max([*bumps.values(), Bump.MAJOR if lost else Bump.NONE])
     derived = previous.version.raised(bump)
     was = str(previous.version)
     if least > derived:
-        return Release(str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed)
+        return Release(str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed, lost)
     if bump is Bump.NONE:
         return Release(str(derived), "the specs did not change", was)
-    changed = ", ".join(name for name, b in bumps.items() if b is not Bump.NONE)
-    return Release(str(derived), f"was {was}; {_WHY[bump]} in {changed}", was, changes, added, removed)
+    changed = [name for name, b in bumps.items() if b is not Bump.NONE]
+    why = [f"{_WHY[bump]} in {', '.join(changed)}"] if changed else []
+    if lost:
+        why.append(f"the generated Python API lost {len(lost)} name{'s' * (len(lost) != 1)}")
+    return Release(str(derived), f"was {was}; {' and '.join(why)}", was, changes, added, removed, lost)

@@ -186,3 +186,17 @@ def test_the_changelog_gains_a_section_per_version_breaking_changes_first(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767484800")  # a later day changes nothing: no new version
     _generate(tmp_path, both)
     assert changelog.read_text() == text
+
+
+def test_output_that_loses_names_of_the_python_api_is_a_breaking_release(tmp_path: Path) -> None:
+    """As when a new generator moves a model module: the output the previous run
+    left had a name that this run's output has not."""
+    assert _generate(tmp_path, SPEC)[0] == "1.0.0"
+    models = tmp_path / "out" / "pets" / "v1" / "models"
+    (models / "pets.py").write_text('__all__ = ["Pet"]\n\n\nclass Pet:\n    name: str\n')
+    version, why = _generate(tmp_path, SPEC)
+    assert version == "2.0.0" and "the generated Python API lost 1 name" in why, why
+    changelog = (tmp_path / "out" / "CHANGELOG.md").read_text()
+    assert "### Gone from the Python API" in changelog and "- `v1.models.pets.Pet`" in changelog
+    # The name is gone for good now: the next run keeps the version.
+    assert _generate(tmp_path, SPEC)[0] == "2.0.0"
