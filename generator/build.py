@@ -52,6 +52,11 @@ def build_api(document: Document, resolver: RefResolver) -> Api:
     return _Builder(document, resolver).build()
 
 
+# Header parameters OpenAPI says to ignore: `Accept` and `Content-Type` follow the
+# documented media types, `Authorization` the security schemes.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
 class _Builder:
     def __init__(self, document: Document, resolver: RefResolver) -> None:
         self.document = document
@@ -373,9 +378,12 @@ class _Builder:
             extensions={k: v for k, v in raw.items() if isinstance(k, str) and k.startswith("x-")},
         )
         by_key: dict[tuple[str, str], Parameter] = {}
-        own = _list(raw, "parameters")
-        for index, entry in enumerate([*shared, *own]):
-            parameter = self._parameter(entry, doc, f"{pointer}/parameters/{index}")
+        # A parameter of the path item is where the path item declares it, not in the operation's list.
+        item_pointer = pointer.rsplit("/", 1)[0]
+        declared = [(entry, f"{item_pointer}/parameters/{index}") for index, entry in enumerate(shared)]
+        declared += [(entry, f"{pointer}/parameters/{index}") for index, entry in enumerate(_list(raw, "parameters"))]
+        for entry, entry_pointer in declared:
+            parameter = self._parameter(entry, doc, entry_pointer)
             if parameter is not None:
                 by_key[(parameter.location, parameter.name)] = parameter
         for variable in PATH_VARIABLE.findall(path):
@@ -399,10 +407,14 @@ class _Builder:
         location = entry.get("in")
         if location not in ("path", "query", "header", "cookie"):
             return None
+        if location == "header" and entry["name"].lower() in _IGNORED_HEADERS:
+            return None  # OpenAPI: the media types and the credentials are not parameters
         schema = entry.get("schema")
         schema_pointer = pointer + "/schema"
+        content_type = ""
         if schema is None and isinstance(entry.get("content"), dict) and entry["content"]:
             media_type, media = next(iter(entry["content"].items()))
+            content_type = str(media_type)
             schema = media.get("schema") if isinstance(media, dict) else None
             schema_pointer = pointer + "/content/" + escape_pointer_token(media_type) + "/schema"
         return Parameter(
@@ -415,6 +427,7 @@ class _Builder:
             style=entry.get("style") if isinstance(entry.get("style"), str) else None,
             explode=entry.get("explode") if isinstance(entry.get("explode"), bool) else None,
             schema_pointer=schema_pointer if schema is not None and doc is self.document else "",
+            content_type=content_type,
         )
 
     def _bodies(self, raw: Any, doc: Document, pointer: str) -> list[Body]:

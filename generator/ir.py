@@ -179,6 +179,7 @@ class Parameter:
     explode: bool | None = None
     py_name: str = ""
     schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere or absent)
+    content_type: str = ""  # a parameter described by `content`: the media type its value is written in
 
 
 @dataclass(kw_only=True)

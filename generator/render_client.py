@@ -513,6 +513,9 @@ def _endpoint(
         args.append(f"answer={literal(answer)}")
     if op.body is not None and not is_json_media(op.body.content_type) and not _multipart(op.body.content_type):
         args.append(f"body_media={literal(op.body.content_type)}")
+    accept = _accept(op)
+    if accept is not None:
+        args.append(f"accept={literal(accept)}")
     styles = [
         f"({literal(p.location)}, {literal(p.name)}): ({literal(style)}, {explode})"
         for p in op.parameters
@@ -561,6 +564,19 @@ def _path_expression(op: Operation) -> Node:
     return Chain(tuple(parts), "+") if len(parts) > 1 else parts[0] if parts else literal("")
 
 
+def _accept(op: Operation) -> str | None:
+    """The `Accept` header of an operation whose success answer is documented in
+    another media type than `application/json` (None: the client's default); an
+    operation that documents no success answer is answered its `default` one."""
+    success = next((r for r in op.responses if r.status.startswith("2") and r.content_type), None)
+    if success is None and not any(r.status.startswith("2") for r in op.responses):
+        success = next((r for r in op.responses if r.status == "default" and r.content_type), None)
+    if success is None or success.content_type is None:
+        return None
+    media = success.content_type.strip()
+    return None if media.split(";")[0].strip().lower() == "application/json" else media
+
+
 # OpenAPI's defaults, which the runtime applies to parameters the Endpoint gives no style.
 _DEFAULT_STYLES = {"query": ("form", True), "header": ("simple", False), "path": ("simple", False)}
 
@@ -568,6 +584,8 @@ _DEFAULT_STYLES = {"query": ("form", True), "header": ("simple", False), "path":
 def _style(parameter: Parameter) -> tuple[str, bool]:
     """The parameter's `style` and `explode`, defaults filled in (`explode`
     defaults to true for `form` only)."""
+    if parameter.content_type and is_json_media(parameter.content_type):
+        return "json", False  # described by `content`: the value is written as JSON
     style = parameter.style or ("form" if parameter.location in ("query", "cookie") else "simple")
     return style, parameter.explode if parameter.explode is not None else style == "form"
 

@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .build import is_json_media
 from .ir import Api, ArrayType, MapType, ObjectType, Operation, Type, UnionType
 from .layout import Assign, display
 from .pytypes import Annotator, literal
@@ -73,7 +74,7 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
             required=param.required,
             array=array,
             object=isinstance(resolved, (ObjectType, MapType)),
-            style=param.style,
+            style="json" if param.content_type and is_json_media(param.content_type) else param.style,
             schema=(param.schema_pointer or None) if api.wire_document is not None else None,
         )
         if param.explode is not None:  # false is not a default here: OpenAPI's depends on the style

@@ -1,0 +1,221 @@
+"""Rules of OpenAPI that a mock server enforces and the generated code follows:
+parameters a path item declares for all its operations, header parameters the
+spec says to ignore, the `Accept` header of a download, object parts of a
+multipart body, parameters described by `content`; and the located warnings
+for examples that a mock would answer but the models cannot take.
+
+The spec is generated into a temporary folder and driven over
+`httpx.MockTransport`, then against its own stub server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from email.parser import BytesParser
+from email.policy import HTTP
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import pytest
+
+from .generated_packages import generated_packages
+
+SPEC = """
+openapi: 3.0.3
+info: {title: Rules, version: '1'}
+servers: [{url: 'https://rules.example.com'}]
+paths:
+  /devices/{id}/run:
+    parameters:
+      - {name: id, in: path, required: true, schema: {type: integer}}
+    get:
+      operationId: runDevice
+      parameters:
+        - {name: method, in: query, required: true, schema: {type: string}}
+        - {name: Accept, in: header, required: true, schema: {type: string}}
+        - {name: Content-Type, in: header, schema: {type: string}}
+        - {name: Authorization, in: header, schema: {type: string}}
+        - {name: X-Trace, in: header, schema: {type: string}}
+      responses:
+        '200':
+          description: ran
+          content: {application/json: {schema: {type: object, properties: {ok: {type: boolean}}}}}
+  /page:
+    get:
+      operationId: getPage
+      responses:
+        default:
+          description: the page
+          content: {text/html: {schema: {type: string}}}
+  /uploads:
+    post:
+      operationId: upload
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file, owner]
+              properties:
+                file: {type: string, format: binary}
+                owner: {type: object, properties: {name: {type: string}}}
+                note: {type: string}
+      responses: {'204': {description: stored}}
+  /search:
+    get:
+      operationId: search
+      parameters:
+        - name: filter
+          in: query
+          required: true
+          content:
+            application/json:
+              schema: {type: object, required: [term], properties: {term: {type: string}, limit: {type: integer}}}
+      responses:
+        '200':
+          description: found
+          content: {application/json: {schema: {type: array, items: {type: string}}}}
+"""
+
+
+@pytest.fixture(scope="module")
+def rules(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    with generated_packages(tmp_path_factory.mktemp("rules")) as load:
+        yield load("rules_pkg", SPEC, strict=True)
+
+
+def over(rules: Any, answer: httpx.Response) -> tuple[Any, list[httpx.Request]]:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        request.read()
+        seen.append(request)
+        return answer
+
+    return rules.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler))), seen
+
+
+def method(client: Any, rules: Any, operation_id: str) -> Any:
+    resource, name = rules.OPERATIONS[operation_id].split(".")
+    return getattr(getattr(client, resource), name)
+
+
+def test_a_parameter_of_the_path_item_points_at_its_own_schema(tmp_path: Path) -> None:
+    """The path item's `id` (an integer) is not read with the schema of the operation's first parameter."""
+    from generator.pipeline import read_api
+
+    spec = tmp_path / "rules.yaml"
+    spec.write_text(SPEC)
+    api = read_api(spec).api
+    op = next(o for o in api.operations if o.operation_id == "runDevice")
+    pointers = {p.name: p.schema_pointer for p in op.parameters}
+    assert pointers["id"] == "/paths/~1devices~1{id}~1run/parameters/0/schema"
+    assert pointers["method"] == "/paths/~1devices~1{id}~1run/get/parameters/0/schema"
+
+
+def test_accept_content_type_and_authorization_are_not_parameters(rules: Any) -> None:
+    client, seen = over(rules, httpx.Response(200, json={"ok": True}))
+    run = method(client, rules, "runDevice")
+    import inspect
+
+    assert {"accept", "content_type", "authorization"}.isdisjoint(inspect.signature(run).parameters)
+    assert run(id=7, method="ping", x_trace="t").ok is True
+    assert seen[0].headers["accept"] == "application/json" and seen[0].headers["x-trace"] == "t"
+
+
+def test_a_download_is_asked_for_in_its_media_type(rules: Any) -> None:
+    client, seen = over(rules, httpx.Response(200, text="<p>hi</p>", headers={"content-type": "text/html"}))
+    method(client, rules, "getPage")()
+    assert seen[0].headers["accept"] == "text/html"
+    client, seen = over(rules, httpx.Response(200, json={"ok": True}))
+    method(client, rules, "runDevice")(id=1, method="m", extra_headers={"Accept": "application/x-custom"})
+    assert seen[0].headers["accept"] == "application/x-custom"  # the call's own headers still win
+
+
+def test_an_object_part_of_a_form_is_json(rules: Any) -> None:
+    client, seen = over(rules, httpx.Response(204))
+    method(client, rules, "upload")(file=b"\x00data", owner={"name": "Ann"}, note="n")
+    content_type = seen[0].headers["content-type"]
+    message = BytesParser(policy=HTTP).parsebytes(
+        f"Content-Type: {content_type}\r\n\r\n".encode() + seen[0].content
+    )
+    parts = {part.get_param("name", header="content-disposition"): part for part in message.iter_parts()}
+    assert parts["owner"].get_content_type() == "application/json"
+    assert json.loads(parts["owner"].get_content()) == {"name": "Ann"}
+    assert parts["note"].get_content().strip() == "n"
+
+
+def test_a_parameter_described_by_content_is_written_as_json(rules: Any) -> None:
+    client, seen = over(rules, httpx.Response(200, json=["a"]))
+    assert method(client, rules, "search")(filter={"term": "x y", "limit": 2}) == ["a"]
+    query = parse_qsl(urlsplit(str(seen[0].url)).query)
+    assert query == [("filter", '{"term":"x y","limit":2}')]
+
+
+def test_the_stub_reads_a_json_parameter_back(rules: Any) -> None:
+    pytest.importorskip("fastapi")
+    import importlib
+
+    from starlette.testclient import TestClient
+
+    app = importlib.import_module("rules_pkg.server").create_app()
+    http = TestClient(app)
+    good = http.get("/search", params={"filter": '{"term":"x"}'})
+    assert good.status_code == 200, good.text
+    for wrong in ('{"limit":2}', "term=x", '{"term":1}'):
+        refused = http.get("/search", params={"filter": wrong})
+        assert refused.status_code == 400 and "query parameter filter" in refused.json()["message"], wrong
+    assert http.get("/devices/abc/run", params={"method": "m"}).status_code == 400
+    assert http.get("/devices/7/run", params={"method": "m"}).status_code == 200
+
+
+EXAMPLES = """
+openapi: 3.0.3
+info: {title: Examples, version: '1'}
+paths:
+  /count:
+    get:
+      operationId: getCount
+      responses:
+        '200':
+          description: a count
+          content: {application/json: {schema: {$ref: '#/components/schemas/Counter'}}}
+  /channel:
+    get:
+      operationId: getChannel
+      responses:
+        '200':
+          description: a channel
+          content:
+            application/json:
+              schema: {type: object, properties: {channel: {$ref: '#/components/schemas/Channel'}}}
+              example: {channel: {id: C1}}
+components:
+  schemas:
+    Counter:
+      type: object
+      properties: {counter: {type: integer, example: twelve}}
+      example: '{"counter": 12}'
+    Channel:
+      items: {type: object, properties: {id: {type: string}}}
+"""
+
+
+def test_examples_a_mock_would_answer_but_the_models_refuse_are_located_warnings(tmp_path: Path) -> None:
+    from generator.pipeline import read_api
+
+    spec = tmp_path / "examples.yaml"
+    spec.write_text(EXAMPLES)
+    warnings = {w.pointer: w for w in read_api(spec, strict=False).warnings}
+    schema_level = warnings["/components/schemas/Counter/example"]
+    assert "schema example does not match its schema" in schema_level.message
+    lines = EXAMPLES.splitlines()
+    # The line of the schema the example is written in (a scalar's own line is not kept).
+    assert lines.index("    Counter:") < (schema_level.line or 0) <= lines.index("      example: '{\"counter\": 12}'") + 1
+    assert "twelve" in warnings["/components/schemas/Counter/properties/counter/example"].message
+    untyped = warnings["/paths/~1channel/get/responses/200/content/application~1json/example"]
+    assert "only because a schema in it has no `type`" in untyped.message
+    assert str(spec) in str(untyped) and ": warning: " in str(untyped)
