@@ -290,7 +290,20 @@ class StubApp(FastAPI):
             if param.required:
                 raise StubError(400, f"Invalid value for: {where} (missing)")
             return None
-        if param.type is str:
+        if param.styled[0] == "json":
+            try:
+                raw = json.loads(raw)
+                adapter = compiled.adapter(param.type)
+                if param.array:
+                    if not isinstance(raw, list):
+                        raise ValueError("not a JSON array")
+                    value = [adapter.validate_python(item) for item in raw]
+                else:
+                    value = adapter.validate_python(raw)
+            except ValueError as exc:
+                problem = _problems(exc) if isinstance(exc, ValidationError) else str(exc)
+                raise StubError(400, f"Invalid value for: {where} ({problem})") from None
+        elif param.type is str:
             value = raw
         else:
             adapter = compiled.adapter(param.type)
@@ -301,8 +314,9 @@ class StubApp(FastAPI):
                     value = adapter.validate_strings(raw)
             except ValidationError as exc:
                 raise StubError(400, f"Invalid value for: {where} ({_problems(exc)})") from None
-        if self.wire is not None and param.schema and not param.object:
-            problems = self.wire.problems(param.schema, _as_sent(raw, value))
+        written = param.styled[0] == "json"
+        if self.wire is not None and param.schema and (written or not param.object):
+            problems = self.wire.problems(param.schema, raw if written else _as_sent(raw, value))
             if problems:
                 raise StubError(400, f"Invalid value for: {where} ({'; '.join(problems)})")
         return value
@@ -641,6 +655,14 @@ def _sent(
     """A parameter as the request sent it, its `style` undone: a string, a list
     of strings (an array) or a dict of strings (an object); None when absent."""
     style, explode = param.styled
+    if style == "json":  # described by `content`: the value is JSON text, read by `_param`
+        if param.location == "query":
+            return request.query_params.get(param.name)
+        if param.location == "path":
+            return path_values.get(param.name)
+        if param.location == "header":
+            return request.headers.get(param.name)
+        return request.cookies.get(param.name)
     if param.location == "query":
         query = request.query_params
         if param.object and style == "deepObject":
