@@ -572,14 +572,17 @@ def _enum_base(values: list[Any]) -> Any:
     return "mixed"
 
 
-def _media_rank(media_type: str) -> tuple[int, str]:
+def _media_rank(media_type: str) -> tuple[int, int, str]:
+    """JSON first: `application/json` itself, then other JSON types, then ranges
+    (`application/*+json`), which a request cannot carry as its Content-Type."""
     lowered = media_type.lower()
     if is_json_media(lowered):
-        return (0, lowered)
+        bare = lowered.split(";")[0].strip()
+        return (0, 0 if bare == "application/json" else 2 if "*" in bare else 1, lowered)
     for rank, prefix in enumerate(("application/x-www-form-urlencoded", "multipart/", "application/octet-stream", "text/"), 1):
         if lowered.startswith(prefix):
-            return (rank, lowered)
-    return (9, lowered)
+            return (rank, 0, lowered)
+    return (9, 0, lowered)
 
 
 def _pascal(text: str) -> str:

@@ -390,6 +390,12 @@ def _method(api: Api, annotator: ModelsAnnotator, op: Operation, auth: _Auth) ->
         None,
     )
     answer = _raw(success.content_type) if success is not None else None
+    if success is not None and answer is None and (success.content_type or "").split(";")[0].strip() == "*/*":
+        # Any media type, of a string schema: the body is the string itself (a text or a
+        # download), not JSON; only an answer described as a structure is read as JSON.
+        resolved = api.resolve(success.type) if success.type is not None else None
+        if isinstance(resolved, Primitive) and resolved.name == "string":
+            answer = "bytes" if resolved.format == "binary" else "str"
     payload = None
     if success is not None and success.type is not None and answer is None:
         payload = _payload(api, success.type, success.envelope)

@@ -86,6 +86,13 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
         entry["body"] = _without_defaults(
             type=annotator.annotation(op.body.type),
             content_type=op.body.content_type,
+            # The other JSON media types the spec documents for the body (`text/json`, ...).
+            also=tuple(
+                b.content_type
+                for b in op.bodies
+                if b is not op.body and is_json_media(op.body.content_type) and "json" in b.content_type.lower()
+            )
+            or None,
             required=op.body.required,
             schema=(op.body.schema_pointer or None) if api.wire_document is not None else None,
         )

@@ -64,6 +64,37 @@ paths:
                 owner: {type: object, properties: {name: {type: string}}}
                 note: {type: string}
       responses: {'204': {description: stored}}
+  /nodes:
+    post:
+      operationId: addNode
+      security: [{key: []}]
+      requestBody:
+        required: true
+        content:
+          application/*+json: {schema: {$ref: '#/components/schemas/Node'}}
+          application/json: {schema: {$ref: '#/components/schemas/Node'}}
+          text/json: {schema: {$ref: '#/components/schemas/Node'}}
+      responses:
+        '200':
+          description: added
+          content: {application/json: {schema: {$ref: '#/components/schemas/Node'}}}
+        '401':
+          description: no key
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [error]
+                properties: {error: {type: string}, status: {type: integer}}
+  /logs/{name}:
+    get:
+      operationId: getLog
+      parameters: [{name: name, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: the log
+          content: {'*/*': {schema: {type: string}}}
   /search:
     get:
       operationId: search
@@ -78,6 +109,32 @@ paths:
         '200':
           description: found
           content: {application/json: {schema: {type: array, items: {type: string}}}}
+  /translations:
+    get:
+      operationId: listTranslations
+      responses:
+        '200':
+          description: translations
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  anyOf: [{$ref: '#/components/schemas/Custom'}, {$ref: '#/components/schemas/Redox'}]
+                  discriminator: {propertyName: type}
+components:
+  securitySchemes:
+    key: {type: apiKey, in: header, name: X-Key}
+  schemas:
+    Node:
+      type: object
+      required: [address]
+      properties: {address: {type: string}}
+    Custom:
+      type: object
+      required: [type]
+      properties: {type: {type: string}, name: {type: string}}
+    Redox: {}
 """
 
 
@@ -170,6 +227,59 @@ def test_the_stub_reads_a_json_parameter_back(rules: Any) -> None:
         assert refused.status_code == 400 and "query parameter filter" in refused.json()["message"], wrong
     assert http.get("/devices/abc/run", params={"method": "m"}).status_code == 400
     assert http.get("/devices/7/run", params={"method": "m"}).status_code == 200
+
+
+def test_a_body_goes_in_plain_json_and_the_stub_takes_each_json_type_documented(rules: Any) -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        request.read()
+        seen.append(request)
+        return httpx.Response(200, json={"address": "a"})
+
+    client = rules.Client(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    method(client, rules, "addNode")({"address": "a"})
+    assert seen[0].headers["content-type"] == "application/json"  # not the range application/*+json
+    pytest.importorskip("fastapi")
+    import importlib
+
+    from starlette.testclient import TestClient
+
+    http = TestClient(importlib.import_module("rules_pkg.server").create_app())
+    for media in ("application/json", "text/json", "application/vnd.node+json"):
+        answer = http.post("/nodes", content=b'{"address": "a"}', headers={"Content-Type": media, "X-Key": "k"})
+        assert answer.status_code == 200, (media, answer.text)
+    assert http.post("/nodes", content=b"address=a", headers={"Content-Type": "text/plain", "X-Key": "k"}).status_code == 400
+
+
+def test_a_refusal_the_spec_documents_has_the_documented_shape(rules: Any) -> None:
+    """Without the key the stub answers 401 as the spec writes a 401 ({error, status}), not {message}."""
+    pytest.importorskip("fastapi")
+    import importlib
+
+    from starlette.testclient import TestClient
+
+    http = TestClient(importlib.import_module("rules_pkg.server").create_app())
+    answer = http.post("/nodes", content=b'{"address": "a"}', headers={"Content-Type": "application/json"})
+    assert answer.status_code == 401
+    assert set(answer.json()) <= {"error", "status"} and "error" in answer.json(), answer.text
+    refused = http.post("/nodes", content=b'{"addr": 1}', headers={"Content-Type": "application/json", "X-Key": "k"})
+    assert refused.status_code == 400 and "Invalid value for: body" in refused.json()["message"]
+
+
+def test_a_string_answer_of_any_media_type_is_text(rules: Any) -> None:
+    client, seen = over(rules, httpx.Response(200, text="line 1\n", headers={"content-type": "text/plain"}))
+    assert method(client, rules, "getLog")(name="app") == "line 1\n"
+    assert seen[0].headers["accept"] == "*/*"
+
+
+def test_a_discriminated_variant_that_is_any_value_still_dispatches(rules: Any) -> None:
+    """`Redox: {}` has no fields: a payload without the tag is matched by shape among the others."""
+    answer = [{"type": "Custom", "name": "a"}, {"type": "Redox", "x": 1}, {"name": "b"}]
+    client, _ = over(rules, httpx.Response(200, json=answer))
+    parsed = method(client, rules, "listTranslations")()
+    assert [type(item).__name__ for item in parsed[:1]] == ["Custom"] and parsed[1] == {"type": "Redox", "x": 1}
+    assert len(parsed) == 3
 
 
 EXAMPLES = """
