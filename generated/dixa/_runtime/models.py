@@ -191,6 +191,11 @@ DateTime: TypeAlias = Annotated[datetime, BeforeValidator(_strip_zone_id)]
 def _wire_keys(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
     required: set[str] = set()
     every: set[str] = set()
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return (
+            frozenset(),
+            frozenset(),
+        )  # a variant that is any value (its schema is open) has no fields
     for name, info in model.model_fields.items():
         wire = info.serialization_alias or name
         every.add(wire)

@@ -28,6 +28,7 @@ answers that do not depend on the request are encoded once and reused.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import inspect
 import json
 import logging
@@ -246,7 +247,7 @@ class StubApp(FastAPI):
                     return await self._overridden(compiled, call, handler)
                 return self._answer(call)
             except StubError as exc:
-                return _message(exc.status, exc.message, exc.headers)
+                return self._refusal(compiled, exc)
             except ClientDisconnect:
                 # Nobody is left to answer: one line, not a traceback.
                 _log.info(
@@ -330,7 +331,7 @@ class StubApp(FastAPI):
                 raise StubError(400, "Invalid value for: body (missing)")
             return None
         mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if not _same_media(mime, body.content_type):
+        if not any(_same_media(mime, declared) for declared in (body.content_type, *body.also)):
             got = mime or "none"
             raise StubError(
                 400,
@@ -396,6 +397,37 @@ class StubApp(FastAPI):
             call.prefer.get("example"),
             call.prefer.get("dynamic") == "true",
         )
+
+    def _refusal(self, compiled: _Compiled, exc: StubError) -> Response:
+        """`{"message": ...}` with the error's status; where the operation documents
+        that status with a body the message does not fit, the documented answer
+        (its example, or a value made from its schema) instead, so that every
+        answer is one the spec describes. The message then goes to the log."""
+        status = str(exc.status)
+        replies = compiled.operation.replies
+        reply = next(
+            (
+                r
+                for wanted in (status, f"{status[0]}XX", "DEFAULT")
+                for r in replies
+                if r.status.upper() == wanted
+            ),
+            None,
+        )
+        if reply is None or (reply.type is None and not reply.examples):
+            return _message(exc.status, exc.message, exc.headers)
+        if reply.schema is not None and self.wire is not None:
+            fits = not self.wire.error_paths(reply.schema, {"message": exc.message})
+        else:
+            fits = reply.type is not None and _fits(compiled, reply.type, {"message": exc.message})
+        if fits:
+            return _message(exc.status, exc.message, exc.headers)
+        _log.info("%s: %s", compiled.operation.operation_id, exc.message)
+        try:
+            content, media = self._encode(compiled, reply, None, False)
+        except StubError:
+            return _message(exc.status, exc.message, exc.headers)
+        return Response(content, status_code=exc.status, media_type=media, headers=exc.headers)
 
     def _chosen(self, compiled: _Compiled, prefer: dict[str, str]) -> tuple[Reply, int]:
         replies = compiled.operation.replies
@@ -604,6 +636,14 @@ class StubApp(FastAPI):
 # -- helpers -------------------------------------------------------------------------
 
 
+def _fits(compiled: _Compiled, type_: Any, value: Any) -> bool:
+    try:
+        compiled.adapter(type_).validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _message(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return Response(
         _dumps({"message": message}), status_code=status, media_type=JSON, headers=headers
@@ -753,7 +793,12 @@ def _prefer(header: str | None) -> dict[str, str]:
 
 
 def _same_media(got: str, declared: str) -> bool:
-    return got == declared.lower() or (is_json(got) and is_json(declared))
+    """`got` (a request's media type) is `declared`, or fits it where `declared` is a range
+    (`application/*+json`, `*/*`); any two JSON types are alike."""
+    declared = declared.split(";")[0].strip().lower()
+    if got == declared or (is_json(got) and is_json(declared)):
+        return True
+    return "*" in declared and fnmatch.fnmatchcase(got, declared)
 
 
 def _specificity(path: str) -> tuple[tuple[int, str], ...]:
