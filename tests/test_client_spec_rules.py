@@ -109,6 +109,21 @@ paths:
         '200':
           description: found
           content: {application/json: {schema: {type: array, items: {type: string}}}}
+  /codes:
+    get:
+      operationId: getCode
+      responses:
+        '200':
+          description: a code
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [code, count]
+                properties:
+                  code: {type: string, pattern: '^[A-Z]{2}-\\d{3}$'}
+                  count: {type: integer, minimum: 5, maximum: 9}
+                  name: {type: string, minLength: 12}
   /translations:
     get:
       operationId: listTranslations
@@ -280,6 +295,35 @@ def test_a_discriminated_variant_that_is_any_value_still_dispatches(rules: Any) 
     parsed = method(client, rules, "listTranslations")()
     assert [type(item).__name__ for item in parsed[:1]] == ["Custom"] and parsed[1] == {"type": "Redox", "x": 1}
     assert len(parsed) == 3
+
+
+def test_a_synthesized_answer_keeps_the_patterns_and_bounds_of_its_schema(rules: Any) -> None:
+    """The models know no pattern, bound or length; the stub's answer still has them right."""
+    pytest.importorskip("fastapi")
+    import importlib
+    import re
+
+    from starlette.testclient import TestClient
+
+    answer = TestClient(importlib.import_module("rules_pkg.server").create_app()).get("/codes").json()
+    assert re.search(r"^[A-Z]{2}-\d{3}$", answer["code"]), answer
+    assert 5 <= answer["count"] <= 9 and len(answer["name"]) >= 12, answer
+
+
+def test_the_stub_checks_a_form_against_its_schema(rules: Any) -> None:
+    """A multipart body missing a required part, or with an object part that is not one, is refused."""
+    pytest.importorskip("fastapi")
+    import importlib
+
+    from starlette.testclient import TestClient
+
+    http = TestClient(importlib.import_module("rules_pkg.server").create_app())
+    files = {"file": ("a.bin", b"\x00\x01")}
+    good = http.post("/uploads", files=files, data={"owner": '{"name": "Ann"}'})
+    assert good.status_code == 204, good.text
+    for data in ({}, {"owner": "Ann"}):
+        refused = http.post("/uploads", files=files, data=data)
+        assert refused.status_code == 400 and "Invalid value for: body" in refused.json()["message"], data
 
 
 EXAMPLES = """
