@@ -28,6 +28,7 @@ answers that do not depend on the request are encoded once and reused.
 from __future__ import annotations
 
 import argparse
+import email.policy
 import fnmatch
 import inspect
 import json
@@ -35,8 +36,10 @@ import logging
 import typing
 import uuid
 from dataclasses import dataclass, field
+from email.parser import BytesParser
 from enum import Enum
 from typing import Any, Awaitable, Callable, Mapping, Sequence
+from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -338,7 +341,14 @@ class StubApp(FastAPI):
                 f"Invalid value for: body (expected Content-Type {body.content_type}, got {got})",
             )
         if not is_json(body.content_type):
-            return raw  # multipart and other media are accepted as they come
+            if self.wire is not None and body.schema and mime in _FORMS:
+                # A form's fields, read as their schemas type them, against the spec.
+                header = request.headers.get("content-type", "")
+                fields = self.wire.form_fields(body.schema, _form(raw, mime, header))
+                problems = self.wire.problems(body.schema, fields)
+                if problems:
+                    raise StubError(400, f"Invalid value for: body ({'; '.join(problems)})")
+            return raw  # the handler gets a form or other media as it came
         try:
             parsed = compiled.adapter(body.type).validate_json(raw)
         except ValidationError as exc:
@@ -478,6 +488,8 @@ class StubApp(FastAPI):
         else:
             seed = f"{self.seed}:{compiled.operation.operation_id}:{reply.status}"
             value = Synthesizer(seed).value(reply.type)
+            if self.wire is not None and reply.schema:
+                value = self.wire.repaired(reply.schema, value)
         if paging is not None and reply.status.startswith("2"):
             # One canned page stands for the whole list: a next link would
             # send a client round the same page for ever.
@@ -790,6 +802,31 @@ def _prefer(header: str | None) -> dict[str, str]:
         if sep:
             out[name.strip().lower()] = value.strip().strip('"')
     return out
+
+
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _form(raw: bytes, mime: str, header: str) -> dict[str, list[str]]:
+    """The fields of a form body by name, each with its values as text (a
+    file's content read as Latin-1: any bytes are a valid binary field)."""
+    fields: dict[str, list[str]] = {}
+    if mime == "application/x-www-form-urlencoded":
+        for name, value in parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True):
+            fields.setdefault(name, []).append(value)
+        return fields
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + header.encode("latin-1", "replace") + b"\r\n\r\n" + raw
+    )
+    if not message.is_multipart():
+        return fields  # no part at all (only the closing boundary): the schema says if that will do
+    for part in message.iter_parts():
+        found = part.get_param("name", header="content-disposition")
+        if isinstance(found, str):
+            content = part.get_payload(decode=True)
+            text = content.decode("latin-1") if isinstance(content, bytes) else str(content)
+            fields.setdefault(found, []).append(text)
+    return fields
 
 
 def _same_media(got: str, declared: str) -> bool:

@@ -16,7 +16,10 @@ Validators are built on first use of each schema, and kept.
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
+import warnings
 from importlib import resources
 from typing import Any, Sequence
 
@@ -66,6 +69,61 @@ class WireSchemas:
         errors = self._validator(pointer, request=False).iter_errors(answer)
         return [tuple(error.absolute_path) for error in errors]
 
+    def form_fields(self, pointer: str, fields: dict[str, list[str]]) -> dict[str, Any]:
+        """A form's fields (text, by name) as the object schema at `pointer` types
+        them: numbers and booleans parsed, arrays of the repeated values, objects
+        from JSON; a field the schema does not type stays text."""
+        schema = self._resolved(self._at(pointer))
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        out: dict[str, Any] = {}
+        for name, values in fields.items():
+            sub = self._resolved(properties.get(name)) if isinstance(properties, dict) else None
+            if isinstance(sub, dict) and sub.get("type") == "array":
+                items = self._resolved(sub.get("items"))
+                out[name] = [_typed(items, value) for value in values]
+            else:
+                out[name] = _typed(sub, values[-1])
+        return out
+
+    def _at(self, pointer: str) -> Any:
+        node: Any = self.document
+        for token in pointer.lstrip("#").split("/")[1:]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+        return node
+
+    def _resolved(self, node: Any) -> Any:
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+            ref = node["$ref"]
+            if not ref.startswith("#") or ref in seen:
+                return None
+            seen.add(ref)
+            node = self._at(ref)
+        return node
+
+    def repaired(self, pointer: str, answer: Any, rounds: int = 6) -> Any:
+        """`answer` with each scalar that the schema at `pointer` refuses (its
+        pattern, format, length, bounds or enum) replaced by one it takes: the
+        models the stub synthesizes answers from know none of those. What cannot
+        be repaired so (a missing field, a `oneOf`) is left as it is."""
+        validator = self._validator(pointer, request=False)
+        for _ in range(rounds):
+            changed = False
+            for error in validator.iter_errors(answer):
+                fix = _scalar_for(error.schema)
+                if fix is not _NOTHING:
+                    answer, done = _placed(answer, list(error.absolute_path), fix)
+                    changed = changed or done
+            if not changed:
+                break
+        return answer
+
     def _validator(self, pointer: str, request: bool = True) -> Any:
         """A request's validator (a `readOnly` field may not be sent) or an answer's."""
         validator = self._validators.get((pointer, request))
@@ -79,6 +137,170 @@ class WireSchemas:
                 {"$ref": f"{_URI}#{pointer}"}, registry=self._registry, format_checker=checker
             )
         return validator
+
+
+_NOTHING = object()
+_FORMATS = {
+    "date-time": "2021-06-01T12:30:00Z",
+    "date": "2021-06-01",
+    "time": "12:30:00Z",
+    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "email": "user@example.com",
+    "uri": "https://example.com/",
+    "url": "https://example.com/",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "byte": "c3R1Yg==",
+}
+
+
+def _scalar_for(schema: Any) -> Any:
+    """A value of the scalar `schema` (`_NOTHING` for an object, an array or a combination)."""
+    if not isinstance(schema, dict) or any(
+        k in schema for k in ("oneOf", "anyOf", "allOf", "$ref")
+    ):
+        return _NOTHING
+    if "const" in schema:
+        return schema["const"]
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind in ("integer", "number"):
+        low: Any = schema.get("minimum")
+        high: Any = schema.get("maximum")
+        floor: Any = schema.get("exclusiveMinimum")
+        value: float = 1
+        if _is_number(low):
+            value = low + (1 if floor is True else 0)
+        elif _is_number(floor):
+            value = floor + 1
+        if _is_number(high) and value > high:
+            value = high
+        return int(value) if kind == "integer" else value
+    if kind == "boolean":
+        return True
+    if kind not in ("string", None) or "properties" in schema or "items" in schema:
+        return _NOTHING
+    text = None
+    if isinstance(schema.get("pattern"), str):
+        text = _matching(schema["pattern"])
+    if text is None:
+        text = _FORMATS.get(str(schema.get("format")), "string")
+    low, high = schema.get("minLength"), schema.get("maxLength")
+    if isinstance(low, int) and len(text) < low:
+        text += (text[-1:] or "x") * (low - len(text))
+    if isinstance(high, int) and len(text) > high:
+        text = text[:high]
+    return text
+
+
+def _typed(schema: Any, text: str) -> Any:
+    """A form field's text as its schema types it (the text itself where it does not parse)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+        if kind == "object":
+            return json.loads(text)
+    except ValueError:
+        return text
+    if kind == "boolean" and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _placed(value: Any, path: list[Any], fix: Any) -> tuple[Any, bool]:
+    """`value` with `fix` at `path`; whether anything changed."""
+    if not path:
+        return fix, fix != value
+    node = value
+    for part in path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return value, False
+    try:
+        if node[path[-1]] == fix:
+            return value, False
+        node[path[-1]] = fix
+    except (KeyError, IndexError, TypeError):
+        return value, False
+    return value, True
+
+
+def _matching(pattern: str) -> str | None:
+    """A short string that `pattern` finds (as JSON Schema searches), or None."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            parser: Any = importlib.import_module(
+                "re._parser" if hasattr(re, "_parser") else "sre_parse"
+            )
+        text = _emit(parser.parse(pattern), parser)
+        return text if re.search(pattern, text) else None
+    except (re.error, RecursionError, ValueError, TypeError, IndexError, OverflowError):
+        return None
+
+
+def _emit(parsed: Any, parser: Any) -> str:
+    c = importlib.import_module("re._constants" if hasattr(re, "_constants") else "sre_constants")
+    out = []
+    for op, arg in parsed:
+        if op is c.LITERAL:
+            out.append(chr(arg))
+        elif op is c.NOT_LITERAL:
+            out.append("b" if chr(arg) == "a" else "a")
+        elif op is c.ANY:
+            out.append("a")
+        elif op is c.IN:
+            out.append(_one_of(arg, c))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            low, high, item = arg
+            count = 0 if high == 0 else max(low, 1)
+            out.append(_emit(item, parser) * count)
+        elif op is c.SUBPATTERN:
+            out.append(_emit(arg[-1], parser))
+        elif op is c.BRANCH:
+            out.append(_emit(arg[1][0], parser))
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        elif op is c.CATEGORY:
+            out.append(_category(str(arg)))
+        else:
+            raise ValueError(str(op))
+    return "".join(out)
+
+
+def _one_of(items: Any, c: Any) -> str:
+    if any(op is c.NEGATE for op, _ in items):
+        banned = {chr(arg) for op, arg in items if op is c.LITERAL}
+        return next(ch for ch in "ab0_" if ch not in banned)
+    for op, arg in items:
+        if op is c.LITERAL:
+            return chr(arg)
+        if op is c.RANGE:
+            low, high = arg
+            return next((ch for ch in "aA10" if low <= ord(ch) <= high), chr(low))
+        if op is c.CATEGORY:
+            return _category(str(arg))
+    raise ValueError("an empty class")
+
+
+def _category(name: str) -> str:
+    if "NOT_DIGIT" in name or "NOT_SPACE" in name:
+        return "a"
+    if "DIGIT" in name:
+        return "1"
+    if "SPACE" in name:
+        return " "
+    return "-" if "NOT_WORD" in name else "a"
 
 
 def _described(error: ValidationError) -> str:
