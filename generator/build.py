@@ -446,6 +446,7 @@ class _Builder:
                     description=_text(raw.get("description")),
                     examples=list(self._media_examples(media, doc).values()),
                     schema_pointer=media_pointer + "/schema" if "schema" in media and doc is self.document else "",
+                    encoding=_form_encoding(str(media_type), media.get("encoding")),
                 )
             )
         bodies.sort(key=lambda b: _media_rank(b.content_type))
@@ -570,6 +571,22 @@ def _enum_base(values: list[Any]) -> Any:
     if kinds <= {int, float}:
         return "number"
     return "mixed"
+
+
+def _form_encoding(media_type: str, raw: Any) -> dict[str, tuple[str, bool]]:
+    """The fields of a URL-encoded form that its `encoding` gives a style of
+    their own (`deepObject`, or `form` not exploded), with `explode`."""
+    if not media_type.lower().startswith("application/x-www-form-urlencoded") or not isinstance(raw, dict):
+        return {}
+    found: dict[str, tuple[str, bool]] = {}
+    for name, entry in raw.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("style"), str):
+            continue
+        style = entry["style"]
+        explode = entry.get("explode") if isinstance(entry.get("explode"), bool) else style == "form"
+        if (style, explode) != ("form", True):
+            found[str(name)] = (style, explode)
+    return found
 
 
 def _media_rank(media_type: str) -> tuple[int, int, str]:

@@ -190,6 +190,8 @@ class Body:
     description: str | None = None
     examples: list[JsonValue] = field(default_factory=list)
     schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere)
+    # A form's `encoding`: the fields written in a style of their own (`metadata`: deepObject, exploded).
+    encoding: dict[str, tuple[str, bool]] = field(default_factory=dict)
     # Examples that contradict the schema as the wire reads it (see `wire`), by index: why.
     off_schema: dict[int, str] = field(default_factory=dict)
 

@@ -519,6 +519,11 @@ def _endpoint(
         args.append(f"answer={literal(answer)}")
     if op.body is not None and not is_json_media(op.body.content_type) and not _multipart(op.body.content_type):
         args.append(f"body_media={literal(op.body.content_type)}")
+    if op.body is not None and op.body.encoding:
+        fields = [
+            f"{literal(name)}: ({literal(style)}, {explode})" for name, (style, explode) in sorted(op.body.encoding.items())
+        ]
+        args.append(display("{", fields, head="form_styles="))
     accept = _accept(op)
     if accept is not None:
         args.append(f"accept={literal(accept)}")

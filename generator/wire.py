@@ -39,6 +39,7 @@ the stub validates the others with the generated models alone.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -101,7 +102,12 @@ def attach(api: Api, document: Document) -> list[Diagnostic]:
         _stub_statuses(wire, op, secured=_secured(api, op))
     api.wire_document = wire
     typed = _schema_validators(_typed(wire))
-    return warnings + _off_schema_examples(api, document, typed) + _off_schema_schema_examples(api, document, typed)
+    return (
+        warnings
+        + _off_schema_examples(api, document, typed)
+        + _off_schema_schema_examples(api, document, typed)
+        + _self_contradictions(wire, document)
+    )
 
 
 # Keywords that leave a schema accepting any object (or any value at all).
@@ -354,6 +360,71 @@ def _off_schema_schema_examples(api: Api, document: Document, typed: Any) -> lis
                     "warning",
                 )
             )
+    return warnings
+
+
+_KINDS: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+}
+
+
+def _kind_of(value: Any, kind: str) -> bool:
+    if isinstance(value, bool) and kind in ("integer", "number"):
+        return False
+    if kind == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _KINDS.get(kind, (object,)))
+
+
+def _self_contradictions(wire: dict[str, Any], document: Document) -> list[Diagnostic]:
+    """Schemas at odds with themselves, where a mock and the models part ways:
+    an `enum` member that is not of the schema's `type` (no value can be it),
+    and (OpenAPI 3.0) a `type` beside a `$ref` to a schema of another type,
+    which OpenAPI ignores but tools that read it (Prism) answer by."""
+    warnings: list[Diagnostic] = []
+    oas30 = str(wire.get("openapi", "3.0")).startswith("3.0")
+    seen: set[str] = set()
+    for pointer, schema in _schemas(wire):
+        if pointer in seen:
+            continue
+        seen.add(pointer)
+        kind = schema.get("type")
+        enum = schema.get("enum")
+        if isinstance(kind, str) and isinstance(enum, list):
+            for index, member in enumerate(enum):
+                if member is None or _kind_of(member, kind):
+                    continue
+                where = f"{pointer}/enum/{index}"
+                warnings.append(
+                    Diagnostic(
+                        f"enum member {json.dumps(member)[:60]} is not of the schema's type {kind}: "
+                        "no value can be it (a mock may still answer it)",
+                        str(document.path),
+                        where,
+                        document.line_of(where),
+                        "warning",
+                    )
+                )
+        ref = schema.get("$ref")
+        if oas30 and isinstance(ref, str) and ref.startswith("#") and isinstance(kind, str):
+            target = _at(wire, ref)
+            other = target.get("type") if isinstance(target, dict) else None
+            if isinstance(other, str) and other != kind:
+                warnings.append(
+                    Diagnostic(
+                        f"`type: {kind}` beside a `$ref` to a schema of type {other}: OpenAPI 3.0 ignores it "
+                        "and the models follow the `$ref`, but a tool that reads it (a mock) answers by it",
+                        str(document.path),
+                        pointer,
+                        document.line_of(pointer),
+                        "warning",
+                    )
+                )
     return warnings
 
 

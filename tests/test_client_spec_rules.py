@@ -124,6 +124,45 @@ paths:
                   code: {type: string, pattern: '^[A-Z]{2}-\\d{3}$'}
                   count: {type: integer, minimum: 5, maximum: 9}
                   name: {type: string, minLength: 12}
+  /charges:
+    post:
+      operationId: createCharge
+      requestBody:
+        required: true
+        content:
+          application/x-www-form-urlencoded:
+            encoding:
+              metadata: {style: deepObject, explode: true}
+              items: {style: deepObject, explode: true}
+            schema:
+              type: object
+              required: [amount]
+              properties:
+                amount: {type: integer}
+                metadata:
+                  anyOf: [{type: object, additionalProperties: {type: string}}, {type: string, enum: ['']}]
+                items:
+                  type: array
+                  items: {type: object, properties: {price: {type: string}, quantity: {type: integer}}}
+                expand: {type: array, items: {type: string}}
+      responses: {'204': {description: charged}}
+  /invoices/upcoming:
+    get:
+      operationId: upcomingInvoice
+      parameters:
+        - name: lines
+          in: query
+          style: deepObject
+          explode: true
+          schema:
+            type: array
+            items: {type: object, required: [price], properties: {price: {type: string}, quantity: {type: integer}}}
+        - name: filter
+          in: query
+          style: deepObject
+          explode: true
+          schema: {type: object, properties: {created: {type: object, properties: {gte: {type: integer}}}}}
+      responses: {'204': {description: previewed}}
   /translations:
     get:
       operationId: listTranslations
@@ -278,6 +317,7 @@ def test_a_refusal_the_spec_documents_has_the_documented_shape(rules: Any) -> No
     answer = http.post("/nodes", content=b'{"address": "a"}', headers={"Content-Type": "application/json"})
     assert answer.status_code == 401
     assert set(answer.json()) <= {"error", "status"} and "error" in answer.json(), answer.text
+    assert answer.headers["stub-refusal"] == "Unauthorized: the X-Key header is missing or empty"
     refused = http.post("/nodes", content=b'{"addr": 1}', headers={"Content-Type": "application/json", "X-Key": "k"})
     assert refused.status_code == 400 and "Invalid value for: body" in refused.json()["message"]
 
@@ -326,6 +366,45 @@ def test_the_stub_checks_a_form_against_its_schema(rules: Any) -> None:
         assert refused.status_code == 400 and "Invalid value for: body" in refused.json()["message"], data
 
 
+def test_a_form_field_encoded_as_deep_object_goes_in_brackets_and_the_stub_reads_it(rules: Any) -> None:
+    client, seen = over(rules, httpx.Response(204))
+    body = {"amount": 5, "metadata": {"order": "7"}, "items": [{"price": "p1", "quantity": 2}], "expand": ["a", "b"]}
+    method(client, rules, "createCharge")(body)
+    sent = parse_qsl(seen[0].content.decode())
+    assert sent == [("amount", "5"), ("metadata[order]", "7"), ("items[0][price]", "p1"), ("items[0][quantity]", "2"),
+                    ("expand", "a"), ("expand", "b")]
+    pytest.importorskip("fastapi")
+    import importlib
+
+    from starlette.testclient import TestClient
+
+    http = TestClient(importlib.import_module("rules_pkg.server").create_app())
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    good = http.post("/charges", content=seen[0].content, headers=form)
+    assert good.status_code == 204, good.text
+    assert http.post("/charges", content=b"amount=5&metadata=", headers=form).status_code == 204  # the '' variant
+    bad = http.post("/charges", content=b"amount=5&items[0][quantity]=many", headers=form)
+    assert bad.status_code == 400 and "Invalid value for: body" in bad.json()["message"], bad.text
+
+
+def test_deep_object_query_parameters_nest_and_the_stub_reads_them_back(rules: Any) -> None:
+    client, seen = over(rules, httpx.Response(204))
+    lines = [{"price": "p1", "quantity": 2}, {"price": "p2"}]
+    method(client, rules, "upcomingInvoice")(lines=lines, filter={"created": {"gte": 5}})
+    query = parse_qsl(urlsplit(str(seen[0].url)).query)
+    assert query == [("lines[0][price]", "p1"), ("lines[0][quantity]", "2"), ("lines[1][price]", "p2"),
+                     ("filter[created][gte]", "5")]
+    pytest.importorskip("fastapi")
+    import importlib
+
+    from starlette.testclient import TestClient
+
+    http = TestClient(importlib.import_module("rules_pkg.server").create_app())
+    assert http.get("/invoices/upcoming", params=query).status_code == 204
+    refused = http.get("/invoices/upcoming", params=[("lines[0][quantity]", "x")])
+    assert refused.status_code == 400 and "query parameter lines" in refused.json()["message"], refused.text
+
+
 EXAMPLES = """
 openapi: 3.0.3
 info: {title: Examples, version: '1'}
@@ -355,6 +434,11 @@ components:
       example: '{"counter": 12}'
     Channel:
       items: {type: object, properties: {id: {type: string}}}
+    Flag: {type: string, enum: ['yes', true]}
+    Labels:
+      type: object
+      additionalProperties: {$ref: '#/components/schemas/Names', type: object}
+    Names: {type: array, items: {type: string}}
 """
 
 
@@ -373,3 +457,7 @@ def test_examples_a_mock_would_answer_but_the_models_refuse_are_located_warnings
     untyped = warnings["/paths/~1channel/get/responses/200/content/application~1json/example"]
     assert "only because a schema in it has no `type`" in untyped.message
     assert str(spec) in str(untyped) and ": warning: " in str(untyped)
+    assert "enum member true is not of the schema's type string" in warnings["/components/schemas/Flag/enum/1"].message
+    assert "/components/schemas/Flag/enum/0" not in warnings
+    beside = warnings["/components/schemas/Labels/additionalProperties"].message
+    assert beside.startswith("`type: object` beside a `$ref` to a schema of type array")
