@@ -249,10 +249,10 @@ def _query_pairs(name: str, value: Any, style: Style) -> list[tuple[str, str]]:
     kind, explode = style
     if kind == "json":
         return [(name, _json_text(value))]
+    if kind == "deepObject" and (_fields(value) is not None or isinstance(value, (list, tuple))):
+        return _deep_pairs(name, value)  # nested objects and lists too: `name[a][0][b]=v`
     fields = _fields(value)
     if fields is not None:
-        if kind == "deepObject":
-            return [(f"{name}[{key}]", _scalar(item)) for key, item in fields]
         if explode:
             return [(key, _scalar(item)) for key, item in fields]
         return [(name, ",".join(_texts(value, False)))]
@@ -319,23 +319,48 @@ def _encode_json(body: Any) -> bytes:
     ).encode()
 
 
-def _encode_body(body: Any, media: str) -> bytes:
-    """A request body in its media type: JSON, a form, or bytes and text as they are."""
+def _encode_body(body: Any, media: str, styles: Mapping[str, Style] | None = None) -> bytes:
+    """A request body in its media type: JSON, a form, or bytes and text as they are.
+    A form's fields go as their `encoding` says (`styles`): `deepObject` ones as
+    `name[key]=value` (nested: `name[a][0][b]=value`), the others one pair per
+    item of an array, objects as JSON."""
     if media == "application/json":
         return _encode_json(body)
     if media.lower().startswith("application/x-www-form-urlencoded"):
         fields = _fields(body)
         if fields is None:
             raise TypeError(f"a form body is a model or a mapping, not {type(body).__name__}")
-        pairs = [
-            (key, _form_value(item))
-            for key, value in fields
-            for item in (value if isinstance(value, (list, tuple)) else [value])
-        ]
+        pairs: list[tuple[str, str]] = []
+        for key, value in fields:
+            if (styles or {}).get(key, ("form", True))[0] == "deepObject":
+                pairs += _deep_pairs(key, value)
+            else:
+                items = value if isinstance(value, (list, tuple)) else [value]
+                pairs += [(key, _form_value(item)) for item in items]
         return urlencode(pairs).encode()
     if isinstance(body, str):
         return body.encode()
     return bytes(body)
+
+
+def _deep_pairs(key: str, value: Any) -> list[tuple[str, str]]:
+    """`value` under `key` as `deepObject` writes it: one pair per leaf, its path in brackets."""
+    if isinstance(value, BaseModel):
+        value = to_wire(value)
+    if isinstance(value, Mapping):
+        return [
+            pair
+            for name, item in value.items()
+            if item is not None
+            for pair in _deep_pairs(f"{key}[{name}]", item)
+        ]
+    if isinstance(value, (list, tuple)):
+        return [
+            pair
+            for index, item in enumerate(value)
+            for pair in _deep_pairs(f"{key}[{index}]", item)
+        ]
+    return [(key, _scalar(value))]
 
 
 def _form_value(value: Any) -> str:
@@ -366,6 +391,7 @@ class Endpoint(Generic[T]):
         "styles",
         "answer",
         "body_media",
+        "form_styles",
         "accept",
         "security",
         "_response",
@@ -384,6 +410,7 @@ class Endpoint(Generic[T]):
         styles: Mapping[tuple[str, str], Style] | None = None,
         answer: Literal["bytes", "str"] | None = None,
         body_media: str | None = None,
+        form_styles: Mapping[str, Style] | None = None,
         accept: str | None = None,
         security: Security | None = None,
     ) -> None:
@@ -399,6 +426,8 @@ class Endpoint(Generic[T]):
         self.answer = answer
         # The media type of a body that is neither JSON nor multipart (a form, bytes, a text).
         self.body_media = body_media
+        # The fields of a form body that its `encoding` gives a style of their own.
+        self.form_styles = form_styles
         # The `Accept` header: the media type of the success answer, when it is not plain JSON
         # (a server that negotiates answers a download asked for as JSON with 406).
         self.accept = accept
@@ -946,7 +975,7 @@ class _Base:
             multipart = _multipart(files)
         elif not isinstance(body, NotGiven):
             media = endpoint.body_media or "application/json"
-            content = _encode_body(body, media)
+            content = _encode_body(body, media, endpoint.form_styles)
             headers = {**headers, "Content-Type": media}
         return http.build_request(
             endpoint.method,

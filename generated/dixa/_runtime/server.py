@@ -67,7 +67,7 @@ try:
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from .stub_schema import WireSchemas, load_wire_schemas
+    from .stub_schema import WireSchemas, as_lists, load_wire_schemas, put_path, split_brackets
 except ModuleNotFoundError as exc:
     raise ModuleNotFoundError(_server_extra(exc.name), name=exc.name) from None
 
@@ -319,8 +319,11 @@ class StubApp(FastAPI):
             except ValidationError as exc:
                 raise StubError(400, f"Invalid value for: {where} ({_problems(exc)})") from None
         written = param.styled[0] == "json"
-        if self.wire is not None and param.schema and (written or not param.object):
-            problems = self.wire.problems(param.schema, raw if written else _as_sent(raw, value))
+        deep = param.styled[0] == "deepObject"
+        if self.wire is not None and param.schema and (written or deep or not param.object):
+            # A deepObject's leaves are text: the spec checks them as the models read them.
+            sent = raw if written else _jsonable(value) if deep else _as_sent(raw, value)
+            problems = self.wire.problems(param.schema, sent)
             if problems:
                 raise StubError(400, f"Invalid value for: {where} ({'; '.join(problems)})")
         return value
@@ -412,7 +415,8 @@ class StubApp(FastAPI):
         """`{"message": ...}` with the error's status; where the operation documents
         that status with a body the message does not fit, the documented answer
         (its example, or a value made from its schema) instead, so that every
-        answer is one the spec describes. The message then goes to the log."""
+        answer is one the spec describes. The message then goes to the log and
+        to a `Stub-Refusal` header (ASCII, one line)."""
         status = str(exc.status)
         replies = compiled.operation.replies
         reply = next(
@@ -437,7 +441,9 @@ class StubApp(FastAPI):
             content, media = self._encode(compiled, reply, None, False)
         except StubError:
             return _message(exc.status, exc.message, exc.headers)
-        return Response(content, status_code=exc.status, media_type=media, headers=exc.headers)
+        line = " ".join(exc.message.split()).encode("ascii", "backslashreplace").decode("ascii")
+        headers = {**(exc.headers or {}), "Stub-Refusal": line[:1000]}
+        return Response(content, status_code=exc.status, media_type=media, headers=headers)
 
     def _chosen(self, compiled: _Compiled, prefer: dict[str, str]) -> tuple[Reply, int]:
         replies = compiled.operation.replies
@@ -717,12 +723,17 @@ def _sent(
         return request.cookies.get(param.name)
     if param.location == "query":
         query = request.query_params
-        if param.object and style == "deepObject":
+        if (param.object or param.array) and style == "deepObject":
+            # `name[key]=v`, nested as `name[a][0][b]=v`: read back into objects and lists.
             prefix = param.name + "["
-            items = query.multi_items()
-            return {
-                k[len(prefix) : -1]: v for k, v in items if k.startswith(prefix) and k[-1] == "]"
-            }
+            nested: dict[str, Any] = {}
+            for key, text in query.multi_items():
+                if key.startswith(prefix) and key.endswith("]"):
+                    put_path(nested, split_brackets(key)[1:], text)
+            value = as_lists(nested)
+            if param.array and isinstance(value, dict):
+                return list(value.values())
+            return value
         if param.object and explode:  # its fields are parameters of their own (not deepObject ones)
             return {k: v for k, v in query.multi_items() if k not in declared and "[" not in k}
         if param.array and explode:
@@ -865,6 +876,18 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 def _key(value: Any) -> str:
     return str(value).lower() if isinstance(value, uuid.UUID) else str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return to_wire(value)
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 def _dumps(value: Any) -> bytes:

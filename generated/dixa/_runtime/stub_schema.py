@@ -37,7 +37,7 @@ from openapi_schema_validator import (
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-__all__ = ["WireSchemas", "load_wire_schemas"]
+__all__ = ["WireSchemas", "as_lists", "load_wire_schemas", "put_path", "split_brackets"]
 
 _URI = "urn:stub:wire"
 
@@ -69,21 +69,67 @@ class WireSchemas:
         errors = self._validator(pointer, request=False).iter_errors(answer)
         return [tuple(error.absolute_path) for error in errors]
 
-    def form_fields(self, pointer: str, fields: dict[str, list[str]]) -> dict[str, Any]:
-        """A form's fields (text, by name) as the object schema at `pointer` types
-        them: numbers and booleans parsed, arrays of the repeated values, objects
-        from JSON; a field the schema does not type stays text."""
-        schema = self._resolved(self._at(pointer))
-        properties = schema.get("properties") if isinstance(schema, dict) else None
-        out: dict[str, Any] = {}
+    def form_fields(self, pointer: str, fields: dict[str, list[str]]) -> Any:
+        """A form's fields (text, by name) as the schema at `pointer` types them:
+        `deepObject` fields (`a[b][0]=v`) nested back, numbers and booleans parsed,
+        a field sent once where an array is wanted made a list, objects sent as
+        JSON parsed; a `oneOf`/`anyOf` takes the first reading a variant accepts."""
+        nested: dict[str, Any] = {}
         for name, values in fields.items():
-            sub = self._resolved(properties.get(name)) if isinstance(properties, dict) else None
-            if isinstance(sub, dict) and sub.get("type") == "array":
-                items = self._resolved(sub.get("items"))
-                out[name] = [_typed(items, value) for value in values]
+            path = split_brackets(name)
+            if len(path) > 1:
+                put_path(nested, path, values[-1])
             else:
-                out[name] = _typed(sub, values[-1])
-        return out
+                nested[name] = values if len(values) > 1 else values[0]
+        return self._coerced(pointer, as_lists(nested), 0)
+
+    def _coerced(self, pointer: str, value: Any, depth: int) -> Any:
+        node = self._at(pointer)
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 64:
+            ref = node["$ref"]
+            if not ref.startswith("#") or ref in seen:
+                return value
+            seen.add(ref)
+            pointer, node = ref[1:], self._at(ref)
+        if not isinstance(node, dict) or depth > 32:
+            return value
+        for keyword in ("anyOf", "oneOf"):
+            variants = node.get(keyword)
+            if isinstance(variants, list):
+                for index in range(len(variants)):
+                    where = f"{pointer}/{keyword}/{index}"
+                    candidate = self._coerced(where, value, depth + 1)
+                    if not list(self._validator(where).iter_errors(candidate)):
+                        return candidate
+                return value
+        if isinstance(node.get("allOf"), list):
+            for index in range(len(node["allOf"])):
+                value = self._coerced(f"{pointer}/allOf/{index}", value, depth + 1)
+        kind = node.get("type")
+        if isinstance(value, str):
+            value = _typed(kind, value)
+        if kind == "array" and not isinstance(value, list):
+            value = [value]
+        if isinstance(value, list) and isinstance(node.get("items"), dict):
+            return [self._coerced(f"{pointer}/items", item, depth + 1) for item in value]
+        if isinstance(value, dict):
+            found = node.get("properties")
+            properties: dict[str, Any] = found if isinstance(found, dict) else {}
+            extra = isinstance(node.get("additionalProperties"), dict)
+            return {
+                key: (
+                    self._coerced(f"{pointer}/properties/{_token(key)}", item, depth + 1)
+                    if key in properties
+                    else (
+                        self._coerced(f"{pointer}/additionalProperties", item, depth + 1)
+                        if extra
+                        else item
+                    )
+                )
+                for key, item in value.items()
+            }
+        return value
 
     def _at(self, pointer: str) -> Any:
         node: Any = self.document
@@ -95,16 +141,6 @@ class WireSchemas:
                 node = node[int(token)]
             else:
                 return None
-        return node
-
-    def _resolved(self, node: Any) -> Any:
-        seen: set[str] = set()
-        while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-            ref = node["$ref"]
-            if not ref.startswith("#") or ref in seen:
-                return None
-            seen.add(ref)
-            node = self._at(ref)
         return node
 
     def repaired(self, pointer: str, answer: Any, rounds: int = 6) -> Any:
@@ -195,21 +231,51 @@ def _scalar_for(schema: Any) -> Any:
     return text
 
 
-def _typed(schema: Any, text: str) -> Any:
-    """A form field's text as its schema types it (the text itself where it does not parse)."""
-    kind = schema.get("type") if isinstance(schema, dict) else None
+def _typed(kind: Any, text: str) -> Any:
+    """A form field's text as `kind` types it (the text itself where it does not parse)."""
     try:
         if kind == "integer":
             return int(text)
         if kind == "number":
             return float(text)
-        if kind == "object":
+        if kind in ("object", "array") and text[:1] in ("{", "["):
             return json.loads(text)
     except ValueError:
         return text
     if kind == "boolean" and text in ("true", "false"):
         return text == "true"
     return text
+
+
+def _token(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def split_brackets(name: str) -> list[str]:
+    """`a[b][0]` as `["a", "b", "0"]`; a name without brackets as itself."""
+    head, bracket, rest = name.partition("[")
+    if not bracket or not rest.endswith("]"):
+        return [name]
+    return [head, *rest[:-1].split("][")]
+
+
+def put_path(target: dict[str, Any], path: list[str], value: Any) -> None:
+    node = target
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = node[key] = {}
+        node = child
+    node[path[-1]] = value
+
+
+def as_lists(value: Any) -> Any:
+    """Maps whose keys are all indices (`a[0]`, `a[1]`) as lists, in order."""
+    if isinstance(value, dict):
+        value = {key: as_lists(item) for key, item in value.items()}
+        if value and all(key.isdigit() for key in value):
+            return [value[key] for key in sorted(value, key=int)]
+    return value
 
 
 def _is_number(value: Any) -> bool:
