@@ -102,6 +102,7 @@ class Call:
     http_status: int | None = None
     contradiction: str = ""  # the generator's warning that explains the failure
     request: str = ""  # what the client sent, for a call that did not parse
+    mock_fault: str = ""  # the mock's own answer breaks the spec, as the mock itself reports
 
 
 @dataclass
@@ -132,7 +133,10 @@ class SpecReport:
     @property
     def unexplained(self) -> list[Call]:
         """The calls that failed with no warning of the generator to explain them."""
-        return [c for c in self.calls if c.status in ("refused", "unparsed", "failed") and not c.contradiction]
+        return [
+            c for c in self.calls
+            if c.status in ("refused", "unparsed", "failed") and not c.contradiction and not c.mock_fault
+        ]
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -143,6 +147,7 @@ class SpecReport:
             "parsed": self.parsed,
             "skipped": self.count("skipped"),
             "contradictions": sum(1 for c in self.calls if c.contradiction),
+            "mock_faults": sum(1 for c in self.calls if c.mock_fault and not c.contradiction),
             "unexplained": len(self.unexplained),
             "error": self.error,
             "mock": self.mock,
@@ -243,7 +248,21 @@ def run_one(relative: str, work: Path, *, prism_timeout: float = 240) -> SpecRep
             for name in inspect.signature(client_module.Client).parameters
             if name in CREDENTIALS or name.startswith("api_key")
         }
-        client = client_module.Client(base_url=url, http_client=http, max_retries=0, **credentials)
+        # Every credential the client takes, unless two go in the same place (the client refuses
+        # that): then those of one kind only (keys, a token, a user and password).
+        kinds = [set(credentials), {n for n in credentials if n.startswith("api_key")},
+                 {"bearer_token", "access_token"}, {"username", "password"}]
+        for kind in kinds:
+            try:
+                client = client_module.Client(
+                    base_url=url, http_client=http, max_retries=0,
+                    **{n: v for n, v in credentials.items() if n in kind},
+                )
+                break
+            except errors.APIError:
+                continue
+        else:
+            client = client_module.Client(base_url=url, http_client=http, max_retries=0)
         order = sorted(api.operations, key=lambda op: (op.method != "GET", op.path, op.method))
         for op in order:
             seen.clear()
@@ -413,6 +432,9 @@ def call_one(client: Any, op: Any, arguments: Arguments, errors: Any, seen: list
         request_violations = _violations(response, "request")
         if request_violations and call.status in ("parsed", "unparsed"):
             call.status, call.cause = "refused", f"sl-violations: {request_violations}"
+        answer_violations = _violations(response, "response")
+        if call.status == "unparsed" and answer_violations:
+            call.mock_fault = f"Prism's own answer breaks the spec, as Prism reports: {answer_violations}"[:900]
     return call
 
 
@@ -500,6 +522,7 @@ def classify_status(response: Any) -> tuple[str, str]:
         message = response.json().get("message", "") if response.status_code in (400, 401) else ""
     except (ValueError, AttributeError):
         message = ""
+    message = response.headers.get("stub-refusal") or message  # the stub's refusal in the spec's own shape
     if isinstance(message, str) and message.startswith(("Invalid value for:", "Unauthorized:")):
         return "refused", f"the stub {response.status_code}: {message}"[:1200]  # the generated stub's refusal
     return "failed", f"HTTP {response.status_code} {text[:600]}"
@@ -625,15 +648,17 @@ def run_spec(relative: str, *, timeout: float = 1800, prism_timeout: float = 240
 
 
 def text_report(reports: list[SpecReport]) -> str:
-    """A table (operations, called, accepted, parsed, failures a spec contradiction explains, skipped),
+    """A table (operations, called, accepted, parsed, failures a spec contradiction explains, answers
+    of the mock that break the spec by its own report, failures neither explains, skipped),
     then each call that did not parse, with its cause and what was sent."""
-    widths = (5, 6, 8, 6, 13, 7)
-    head = ("ops", "called", "accepted", "parsed", "contradiction", "skipped")
+    widths = (5, 6, 8, 6, 13, 10, 11, 7)
+    head = ("ops", "called", "accepted", "parsed", "contradiction", "mock fault", "unexplained", "skipped")
     lines = [f"{'spec':44} " + " ".join(f"{h:>{w}}" for h, w in zip(head, widths))]
     totals = [0] * len(widths)
     for report in reports:
         s = report.summary()
-        figures = [s["operations"], s["called"], s["accepted"], s["parsed"], s["contradictions"], s["skipped"]]
+        figures = [s["operations"], s["called"], s["accepted"], s["parsed"], s["contradictions"], s["mock_faults"],
+                   s["unexplained"], s["skipped"]]
         totals = [a + b for a, b in zip(totals, figures)]
         lines.append(f"{report.spec:44} " + " ".join(f"{v:>{w}}" for v, w in zip(figures, widths))
                      + (f"  ERROR {report.error[:200]}" if report.error else "")
@@ -654,6 +679,8 @@ def text_report(reports: list[SpecReport]) -> str:
                 lines.append(f"           sent: {call.request}"[:400])
             if call.contradiction:
                 lines.append(f"           spec contradiction: {call.contradiction[:300]}")
+            elif call.mock_fault:
+                lines.append(f"           mock fault: {call.mock_fault[:300]}")
     return "\n".join(lines) + "\n"
 
 

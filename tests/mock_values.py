@@ -315,6 +315,11 @@ class SchemaValues:
                 )
         for prop in sorted(required - set(out)):
             out[prop] = "value"
+        if not out and properties:
+            # An empty object cannot be written in every style (a deepObject form field
+            # of `{}` is no field at all): one property is given.
+            prop, sub = next(iter(properties.items()))
+            out[prop] = self._value(f"{pointer}/properties/{_escape(prop)}", sub, depth + 1, use_examples, prop)
         minimum = schema.get("minProperties")
         extra = schema.get("additionalProperties")
         if isinstance(minimum, int) and len(out) < minimum:
