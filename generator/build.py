@@ -47,6 +47,11 @@ def build_api(document: Document, resolver: RefResolver) -> Api:
     return _Builder(document, resolver).build()
 
 
+# Header parameters OpenAPI says to ignore: `Accept` and `Content-Type` follow the
+# documented media types, `Authorization` the security schemes.
+_IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
+
+
 class _Builder:
     def __init__(self, document: Document, resolver: RefResolver) -> None:
         self.document = document
@@ -368,9 +373,12 @@ class _Builder:
             extensions={k: v for k, v in raw.items() if isinstance(k, str) and k.startswith("x-")},
         )
         by_key: dict[tuple[str, str], Parameter] = {}
-        own = _list(raw, "parameters")
-        for index, entry in enumerate([*shared, *own]):
-            parameter = self._parameter(entry, doc, f"{pointer}/parameters/{index}")
+        # A parameter of the path item is where the path item declares it, not in the operation's list.
+        item_pointer = pointer.rsplit("/", 1)[0]
+        declared = [(entry, f"{item_pointer}/parameters/{index}") for index, entry in enumerate(shared)]
+        declared += [(entry, f"{pointer}/parameters/{index}") for index, entry in enumerate(_list(raw, "parameters"))]
+        for entry, entry_pointer in declared:
+            parameter = self._parameter(entry, doc, entry_pointer)
             if parameter is not None:
                 by_key[(parameter.location, parameter.name)] = parameter
         for variable in PATH_VARIABLE.findall(path):
@@ -394,10 +402,14 @@ class _Builder:
         location = entry.get("in")
         if location not in ("path", "query", "header", "cookie"):
             return None
+        if location == "header" and entry["name"].lower() in _IGNORED_HEADERS:
+            return None  # OpenAPI: the media types and the credentials are not parameters
         schema = entry.get("schema")
         schema_pointer = pointer + "/schema"
+        content_type = ""
         if schema is None and isinstance(entry.get("content"), dict) and entry["content"]:
             media_type, media = next(iter(entry["content"].items()))
+            content_type = str(media_type)
             schema = media.get("schema") if isinstance(media, dict) else None
             schema_pointer = pointer + "/content/" + escape_pointer_token(media_type) + "/schema"
         return Parameter(
@@ -410,6 +422,7 @@ class _Builder:
             style=entry.get("style") if isinstance(entry.get("style"), str) else None,
             explode=entry.get("explode") if isinstance(entry.get("explode"), bool) else None,
             schema_pointer=schema_pointer if schema is not None and doc is self.document else "",
+            content_type=content_type,
         )
 
     def _bodies(self, raw: Any, doc: Document, pointer: str) -> list[Body]:
@@ -428,6 +441,7 @@ class _Builder:
                     description=_text(raw.get("description")),
                     examples=list(self._media_examples(media, doc).values()),
                     schema_pointer=media_pointer + "/schema" if "schema" in media and doc is self.document else "",
+                    encoding=_form_encoding(str(media_type), media.get("encoding")),
                 )
             )
         bodies.sort(key=lambda b: _media_rank(b.content_type))
@@ -554,14 +568,33 @@ def _enum_base(values: list[Any]) -> Any:
     return "mixed"
 
 
-def _media_rank(media_type: str) -> tuple[int, str]:
+def _form_encoding(media_type: str, raw: Any) -> dict[str, tuple[str, bool]]:
+    """The fields of a URL-encoded form that its `encoding` gives a style of
+    their own (`deepObject`, or `form` not exploded), with `explode`."""
+    if not media_type.lower().startswith("application/x-www-form-urlencoded") or not isinstance(raw, dict):
+        return {}
+    found: dict[str, tuple[str, bool]] = {}
+    for name, entry in raw.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("style"), str):
+            continue
+        style = entry["style"]
+        explode = entry.get("explode") if isinstance(entry.get("explode"), bool) else style == "form"
+        if (style, explode) != ("form", True):
+            found[str(name)] = (style, explode)
+    return found
+
+
+def _media_rank(media_type: str) -> tuple[int, int, str]:
+    """JSON first: `application/json` itself, then other JSON types, then ranges
+    (`application/*+json`), which a request cannot carry as its Content-Type."""
     lowered = media_type.lower()
     if is_json_media(lowered):
-        return (0, lowered)
+        bare = lowered.split(";")[0].strip()
+        return (0, 0 if bare == "application/json" else 2 if "*" in bare else 1, lowered)
     for rank, prefix in enumerate(("application/x-www-form-urlencoded", "multipart/", "application/octet-stream", "text/"), 1):
         if lowered.startswith(prefix):
-            return (rank, lowered)
-    return (9, lowered)
+            return (rank, 0, lowered)
+    return (9, 0, lowered)
 
 
 def _pascal(text: str) -> str:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .client_auth import Auth, security_node
 from .ir import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Paging, Parameter, Primitive, Ref, Type, UnionType
 from .layout import Annotated, Assign, Node, call, display, union
-from .media import is_form, is_json_media, is_multipart, raw_kind
+from .media import is_form, is_json_media, is_multipart, is_success, raw_kind
 from .pytypes import Annotator, literal
 
 
@@ -82,6 +82,12 @@ def method_of(api: Api, annotator: ModelsAnnotator, op: Operation, auth: Auth) -
     signature.append(_OPTIONS)
     success = op.success
     answer = raw_kind(success.content_type) if success is not None else None
+    if success is not None and answer is None and (success.content_type or "").split(";")[0].strip() == "*/*":
+        # Any media type, of a string schema: the body is the string itself (a text or a
+        # download), not JSON; only an answer described as a structure is read as JSON.
+        resolved = api.resolve(success.type) if success.type is not None else None
+        if isinstance(resolved, Primitive) and resolved.name == "string":
+            answer = "bytes" if resolved.format == "binary" else "str"
     payload = success.payload if success is not None and answer is None else None
     returns = answer or (annotator.annotation(payload) if payload is not None else "None")
     security = auth.requirement(op.security) if op.security is not None else auth.default
@@ -203,6 +209,14 @@ def _endpoint(
         args.append(f"answer={literal(answer)}")
     if op.body is not None and not is_json_media(op.body.content_type) and not is_multipart(op.body.content_type):
         args.append(f"body_media={literal(op.body.content_type)}")
+    if op.body is not None and op.body.encoding:
+        fields = [
+            f"{literal(name)}: ({literal(style)}, {explode})" for name, (style, explode) in sorted(op.body.encoding.items())
+        ]
+        args.append(display("{", fields, head="form_styles="))
+    accept = _accept(op)
+    if accept is not None:
+        args.append(f"accept={literal(accept)}")
     styles = [
         f"({literal(p.location)}, {literal(p.name)}): ({literal(style)}, {explode})"
         for p in op.parameters
@@ -237,6 +251,19 @@ def _tuple(items: list[str]) -> Node:
     return display("(", [literal(k) for k in items])
 
 
+def _accept(op: Operation) -> str | None:
+    """The `Accept` header of an operation whose success answer is documented in
+    another media type than `application/json` (None: the client's default); an
+    operation that documents no success answer is answered its `default` one."""
+    success = next((r for r in op.responses if is_success(r.status) and r.content_type), None)
+    if success is None and not any(is_success(r.status) for r in op.responses):
+        success = next((r for r in op.responses if r.status == "default" and r.content_type), None)
+    if success is None or success.content_type is None:
+        return None
+    media = success.content_type.strip()
+    return None if media.split(";")[0].strip().lower() == "application/json" else media
+
+
 # OpenAPI's defaults, which the runtime applies to parameters the Endpoint gives no style.
 _DEFAULT_STYLES = {"query": ("form", True), "header": ("simple", False), "path": ("simple", False)}
 
@@ -244,6 +271,8 @@ _DEFAULT_STYLES = {"query": ("form", True), "header": ("simple", False), "path":
 def _style(parameter: Parameter) -> tuple[str, bool]:
     """The parameter's `style` and `explode`, defaults filled in (`explode`
     defaults to true for `form` only)."""
+    if parameter.content_type and is_json_media(parameter.content_type):
+        return "json", False  # described by `content`: the value is written as JSON
     style = parameter.style or ("form" if parameter.location in ("query", "cookie") else "simple")
     return style, parameter.explode if parameter.explode is not None else style == "form"
 

@@ -183,6 +183,7 @@ class Parameter:
     explode: bool | None = None
     py_name: str = ""
     schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere or absent)
+    content_type: str = ""  # a parameter described by `content`: the media type its value is written in
 
 
 @dataclass(kw_only=True)
@@ -193,6 +194,8 @@ class Body:
     description: str | None = None
     examples: list[JsonValue] = field(default_factory=list)
     schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere)
+    # A form's `encoding`: the fields written in a style of their own (`metadata`: deepObject, exploded).
+    encoding: dict[str, tuple[str, bool]] = field(default_factory=dict)
     # Examples that contradict the schema as the wire reads it (see `wire`), by index: why.
     off_schema: dict[int, str] = field(default_factory=dict)
     # The method's keyword argument for each part of a multipart form the

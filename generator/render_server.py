@@ -20,7 +20,7 @@ from typing import Any
 
 from .ir import Api, ArrayType, MapType, ObjectType, Operation, Type, UnionType
 from .layout import Assign, display
-from .media import is_success
+from .media import is_json_media, is_success
 from .pytypes import Annotator, literal
 from .render import ENV, header
 
@@ -74,7 +74,7 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
             required=param.required,
             array=array,
             object=isinstance(resolved, (ObjectType, MapType)),
-            style=param.style,
+            style="json" if param.content_type and is_json_media(param.content_type) else param.style,
             schema=(param.schema_pointer or None) if api.wire_document is not None else None,
         )
         if param.explode is not None:  # false is not a default here: OpenAPI's depends on the style
@@ -86,6 +86,13 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
         entry["body"] = _without_defaults(
             type=annotator.annotation(op.body.type),
             content_type=op.body.content_type,
+            # The other JSON media types the spec documents for the body (`text/json`, ...).
+            also=tuple(
+                b.content_type
+                for b in op.bodies
+                if b is not op.body and is_json_media(op.body.content_type) and "json" in b.content_type.lower()
+            )
+            or None,
             required=op.body.required,
             schema=(op.body.schema_pointer or None) if api.wire_document is not None else None,
         )

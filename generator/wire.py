@@ -39,6 +39,7 @@ the stub validates the others with the generated models alone.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -100,7 +101,13 @@ def attach(api: Api, document: Document) -> list[Diagnostic]:
     for op in api.operations:
         _stub_statuses(wire, op, secured=_secured(api, op))
     api.wire_document = wire
-    return warnings + _off_schema_examples(api, document)
+    typed = _schema_validators(_typed(wire))
+    return (
+        warnings
+        + _off_schema_examples(api, document, typed)
+        + _off_schema_schema_examples(api, document, typed)
+        + _self_contradictions(wire, document)
+    )
 
 
 # Keywords that leave a schema accepting any object (or any value at all).
@@ -224,7 +231,43 @@ def _secured(api: Api, op: Operation) -> bool:
     return bool(requirements) and all(requirement for requirement in requirements)
 
 
-def _off_schema_examples(api: Api, document: Document) -> list[Diagnostic]:
+# What the models read a schema without `type` as, by the keywords it has.
+_IMPLIED_TYPES = (("items", "array"), ("properties", "object"), ("additionalProperties", "object"))
+_UNTYPED_NOTE = (
+    "a schema in it has no `type`, which lets any other kind of value pass, but its keywords make the "
+    "models read it as an array (`items`) or an object (`properties`)"
+)
+
+
+def _typed(wire: dict[str, Any]) -> dict[str, Any]:
+    """A copy of the wire document in which each schema without `type` has the
+    type its keywords imply, as the generated models read it."""
+    typed = copy.deepcopy(wire)
+    for _, schema in _schemas(typed):
+        if "type" in schema or "$ref" in schema or any(k in schema for k in ("allOf", "anyOf", "oneOf", "enum")):
+            continue
+        for keyword, kind in _IMPLIED_TYPES:
+            if keyword in schema:
+                schema["type"] = kind
+                break
+    return typed
+
+
+def _contradiction(validator: Any, typed: Any, pointer: str, value: Any) -> tuple[str, bool, str] | None:
+    """Why `value` does not fit the schema at `pointer`, whether only as the
+    models read it (a schema without `type`), and its warning's group; None
+    when it fits."""
+    error = best_match(validator.iter_errors(value))
+    if error is not None:
+        return _reason(error), False, _group(error)
+    try:
+        error = best_match(typed(pointer).iter_errors(value))
+    except Exception:  # noqa: BLE001 - a schema the validator cannot read is validate's to report
+        return None
+    return (_reason(error), True, _group(error)) if error is not None else None
+
+
+def _off_schema_examples(api: Api, document: Document, typed: Any) -> list[Diagnostic]:
     warnings: list[Diagnostic] = []
     for op in api.operations:
         for response in op.responses:
@@ -232,21 +275,22 @@ def _off_schema_examples(api: Api, document: Document) -> list[Diagnostic]:
                 continue
             validator = response_validator(api, response.schema_pointer)
             for name, value in response.examples.items():
-                error = best_match(validator.iter_errors(value))
-                if error is None:
+                found = _contradiction(validator, typed, response.schema_pointer, value)
+                if found is None:
                     continue
-                reason = _reason(error)
+                reason, untyped, group = found
                 response.off_schema[name] = reason
                 pointer = _example_pointer(op, response.status, response.content_type or "", name)
+                what = f"matches its schema only because {_UNTYPED_NOTE}" if untyped else "does not match its schema"
                 warnings.append(
                     Diagnostic(
-                        f"example {name!r} of {op.method} {op.path} {response.status} does not match its schema "
+                        f"example {name!r} of {op.method} {op.path} {response.status} {what} "
                         f"({reason}); the stub answers a synthesized value instead",
                         str(document.path),
                         pointer,
                         document.line_of(pointer),
                         "warning",
-                        _group(error),
+                        group,
                     )
                 )
         body = op.body
@@ -280,6 +324,174 @@ def _group(error: Any) -> str:
     if error.validator == "format":
         return f"examples with a value that is not a {error.validator_value!r}"
     return ""
+
+
+# Keywords whose value is a schema, and those whose value is a list or a map of schemas.
+_SUBSCHEMA = ("items", "additionalProperties", "not", "additionalItems", "contains", "propertyNames")
+_SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
+_SUBSCHEMA_MAPS = ("properties", "patternProperties")
+
+
+def _off_schema_schema_examples(api: Api, document: Document, typed: Any) -> list[Diagnostic]:
+    """The `example`s (and 3.1 `examples`) written on schemas themselves that the
+    schema they annotate refuses: a mock server answers them (Prism does), and a
+    client that parses by the schema cannot take them."""
+    wire = api.wire_document
+    if not isinstance(wire, dict):
+        return []
+    validator_of = _schema_validators(wire)
+    warnings: list[Diagnostic] = []
+    seen: set[str] = set()
+    for pointer, schema in _schemas(wire):
+        if pointer in seen:
+            continue
+        seen.add(pointer)
+        found: list[tuple[str, Any]] = []
+        if "example" in schema:
+            found.append((f"{pointer}/example", schema["example"]))
+        if isinstance(schema.get("examples"), list) and not str(wire.get("openapi", "")).startswith("3.0"):
+            found.extend((f"{pointer}/examples/{i}", value) for i, value in enumerate(schema["examples"]))
+        if "$ref" in schema and str(wire.get("openapi", "")).startswith("3.0"):
+            continue  # OpenAPI 3.0 ignores what stands beside a $ref
+        for where, value in found:
+            try:
+                contradiction = _contradiction(validator_of(pointer), typed, pointer, value)
+            except Exception:  # noqa: BLE001 - a schema the validator cannot read is validate's to report
+                continue
+            if contradiction is None:
+                continue
+            reason, untyped, group = contradiction
+            what = f"matches its schema only because {_UNTYPED_NOTE}" if untyped else "does not match its schema"
+            warnings.append(
+                Diagnostic(
+                    f"schema example {what} ({reason}): a mock that answers it sends what the generated models refuse",
+                    str(document.path),
+                    where,
+                    document.line_of(where),
+                    "warning",
+                    group,
+                )
+            )
+    return warnings
+
+
+_KINDS: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "object": (dict,),
+    "array": (list,),
+}
+
+
+def _kind_of(value: Any, kind: str) -> bool:
+    if isinstance(value, bool) and kind in ("integer", "number"):
+        return False
+    if kind == "integer" and isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, _KINDS.get(kind, (object,)))
+
+
+def _self_contradictions(wire: dict[str, Any], document: Document) -> list[Diagnostic]:
+    """Schemas at odds with themselves, where a mock and the models part ways:
+    an `enum` member that is not of the schema's `type` (no value can be it),
+    and (OpenAPI 3.0) a `type` beside a `$ref` to a schema of another type,
+    which OpenAPI ignores but tools that read it (Prism) answer by."""
+    warnings: list[Diagnostic] = []
+    oas30 = str(wire.get("openapi", "3.0")).startswith("3.0")
+    seen: set[str] = set()
+    for pointer, schema in _schemas(wire):
+        if pointer in seen:
+            continue
+        seen.add(pointer)
+        kind = schema.get("type")
+        enum = schema.get("enum")
+        if isinstance(kind, str) and isinstance(enum, list):
+            for index, member in enumerate(enum):
+                if member is None or _kind_of(member, kind):
+                    continue
+                where = f"{pointer}/enum/{index}"
+                warnings.append(
+                    Diagnostic(
+                        f"enum member {json.dumps(member)[:60]} is not of the schema's type {kind}: "
+                        "no value can be it (a mock may still answer it)",
+                        str(document.path),
+                        where,
+                        document.line_of(where),
+                        "warning",
+                    )
+                )
+        ref = schema.get("$ref")
+        if oas30 and isinstance(ref, str) and ref.startswith("#") and isinstance(kind, str):
+            target = _at(wire, ref)
+            other = target.get("type") if isinstance(target, dict) else None
+            if isinstance(other, str) and other != kind:
+                warnings.append(
+                    Diagnostic(
+                        f"`type: {kind}` beside a `$ref` to a schema of type {other}: OpenAPI 3.0 ignores it "
+                        "and the models follow the `$ref`, but a tool that reads it (a mock) answers by it",
+                        str(document.path),
+                        pointer,
+                        document.line_of(pointer),
+                        "warning",
+                    )
+                )
+    return warnings
+
+
+def _schema_validators(wire: dict[str, Any]) -> Any:
+    """A function giving a (read) validator of the schema at a pointer, sharing one registry."""
+    oas30 = str(wire.get("openapi", "3.0")).startswith("3.0")
+    spec = DRAFT4 if oas30 else DRAFT202012
+    registry: Registry[Any] = Registry().with_resource(STUB_URI, spec.create_resource(wire))
+    cls = OAS30ReadValidator if oas30 else OAS31Validator
+    checker = oas30_format_checker if oas30 else oas31_format_checker
+
+    def validator(pointer: str) -> Any:
+        return cls({"$ref": f"{STUB_URI}#{pointer}"}, registry=registry, format_checker=checker)
+
+    return validator
+
+
+def _schemas(wire: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema of the document written in place (not a `$ref` to another), by pointer:
+    the components' and those of parameters, bodies and answers, and their subschemas."""
+    roots: list[tuple[str, Any]] = []
+    components = wire.get("components")
+    if isinstance(components, dict) and isinstance(components.get("schemas"), dict):
+        roots += [(f"/components/schemas/{escape_pointer_token(k)}", v) for k, v in components["schemas"].items()]
+    stack: list[tuple[str, Any]] = [("", wire)]
+    while stack:  # every `schema` keyword outside the component schemas and examples
+        pointer, node = stack.pop()
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if not isinstance(key, str) or key.startswith("x-") or key in ("example", "examples"):
+                    continue  # extension data and examples are data: a `schema` key there is no schema
+                child = f"{pointer}/{escape_pointer_token(key)}"
+                if key == "schema" and isinstance(value, dict):
+                    roots.append((child, value))
+                elif child != "/components/schemas":
+                    stack.append((child, value))
+        elif isinstance(node, list):
+            stack.extend((f"{pointer}/{i}", value) for i, value in enumerate(node))
+    stack = roots[::-1]
+    while stack:
+        pointer, schema = stack.pop()
+        if not isinstance(schema, dict):
+            continue
+        yield pointer, schema
+        for key in _SUBSCHEMA:
+            if isinstance(schema.get(key), dict):
+                stack.append((f"{pointer}/{key}", schema[key]))
+        for key in _SUBSCHEMA_LISTS:
+            if isinstance(schema.get(key), list):
+                stack.extend((f"{pointer}/{key}/{i}", sub) for i, sub in enumerate(schema[key]))
+        for key in _SUBSCHEMA_MAPS:
+            if isinstance(schema.get(key), dict):
+                stack.extend((f"{pointer}/{key}/{escape_pointer_token(k)}", sub) for k, sub in schema[key].items())
+        if isinstance(schema.get("items"), list):
+            stack.extend((f"{pointer}/items/{i}", sub) for i, sub in enumerate(schema["items"]))
 
 
 def _reason(error: Any) -> str:

@@ -207,7 +207,10 @@ _DEFAULT_STYLES: dict[str, Style] = {"query": ("form", True), "header": ("simple
 
 def path_param(value: Any, style: str = "simple", explode: bool = False, name: str = "") -> str:
     """A path parameter, percent-encoded so it stays one path segment; arrays
-    and objects as `style` (`simple`, `label`, `matrix`) and `explode` say."""
+    and objects as `style` (`simple`, `label`, `matrix`) and `explode` say
+    (`json`: a parameter the spec describes by `content`, written as JSON)."""
+    if style == "json":
+        return quote(_json_text(value), safe="")
     texts = _texts(value, explode, lambda text: quote(text, safe=""))
     if style == "label":
         return "." + ("." if explode else ",").join(texts)
@@ -246,10 +249,12 @@ def _texts(value: Any, explode: bool, encode: Callable[[str], str] = str) -> lis
 def _query_pairs(name: str, value: Any, style: Style) -> list[tuple[str, str]]:
     """A query parameter as `(name, value)` pairs, before URL encoding."""
     kind, explode = style
+    if kind == "json":
+        return [(name, _json_text(value))]
+    if kind == "deepObject" and (_fields(value) is not None or isinstance(value, (list, tuple))):
+        return _deep_pairs(name, value)  # nested objects and lists too: `name[a][0][b]=v`
     fields = _fields(value)
     if fields is not None:
-        if kind == "deepObject":
-            return [(f"{name}[{key}]", _scalar(item)) for key, item in fields]
         if explode:
             return [(key, _scalar(item)) for key, item in fields]
         return [(name, ",".join(_texts(value, False)))]
@@ -259,6 +264,15 @@ def _query_pairs(name: str, value: Any, style: Style) -> list[tuple[str, str]]:
             return [(name, text) for text in texts]
         return [(name, {"spaceDelimited": " ", "pipeDelimited": "|"}.get(kind, ",").join(texts))]
     return [(name, _scalar(value))]
+
+
+def _header_text(value: Any, style: Style) -> str:
+    return _json_text(value) if style[0] == "json" else _simple_text(value, style[1])
+
+
+def _json_text(value: Any) -> str:
+    """A parameter written as JSON (the spec describes it by `content`)."""
+    return json.dumps(value, default=_json_default, separators=(",", ":"), ensure_ascii=False)
 
 
 def _simple_text(value: Any, explode: bool) -> str:
@@ -307,23 +321,48 @@ def _encode_json(body: Any) -> bytes:
     ).encode()
 
 
-def _encode_body(body: Any, media: str) -> bytes:
-    """A request body in its media type: JSON, a form, or bytes and text as they are."""
+def _encode_body(body: Any, media: str, styles: Mapping[str, Style] | None = None) -> bytes:
+    """A request body in its media type: JSON, a form, or bytes and text as they are.
+    A form's fields go as their `encoding` says (`styles`): `deepObject` ones as
+    `name[key]=value` (nested: `name[a][0][b]=value`), the others one pair per
+    item of an array, objects as JSON."""
     if media == "application/json":
         return _encode_json(body)
     if media.lower().startswith("application/x-www-form-urlencoded"):
         fields = _fields(body)
         if fields is None:
             raise TypeError(f"a form body is a model or a mapping, not {type(body).__name__}")
-        pairs = [
-            (key, _form_value(item))
-            for key, value in fields
-            for item in (value if isinstance(value, (list, tuple)) else [value])
-        ]
+        pairs: list[tuple[str, str]] = []
+        for key, value in fields:
+            if (styles or {}).get(key, ("form", True))[0] == "deepObject":
+                pairs += _deep_pairs(key, value)
+            else:
+                items = value if isinstance(value, (list, tuple)) else [value]
+                pairs += [(key, _form_value(item)) for item in items]
         return urlencode(pairs).encode()
     if isinstance(body, str):
         return body.encode()
     return bytes(body)
+
+
+def _deep_pairs(key: str, value: Any) -> list[tuple[str, str]]:
+    """`value` under `key` as `deepObject` writes it: one pair per leaf, its path in brackets."""
+    if isinstance(value, BaseModel):
+        value = to_wire(value)
+    if isinstance(value, Mapping):
+        return [
+            pair
+            for name, item in value.items()
+            if item is not None
+            for pair in _deep_pairs(f"{key}[{name}]", item)
+        ]
+    if isinstance(value, (list, tuple)):
+        return [
+            pair
+            for index, item in enumerate(value)
+            for pair in _deep_pairs(f"{key}[{index}]", item)
+        ]
+    return [(key, _scalar(value))]
 
 
 def _form_value(value: Any) -> str:
@@ -354,6 +393,8 @@ class Endpoint(Generic[T]):
         "styles",
         "answer",
         "body_media",
+        "form_styles",
+        "accept",
         "security",
         "_response",
         "_adapter",
@@ -371,6 +412,8 @@ class Endpoint(Generic[T]):
         styles: Mapping[tuple[str, str], Style] | None = None,
         answer: Literal["bytes", "str"] | None = None,
         body_media: str | None = None,
+        form_styles: Mapping[str, Style] | None = None,
+        accept: str | None = None,
         security: Security | None = None,
     ) -> None:
         self.method = method
@@ -385,6 +428,11 @@ class Endpoint(Generic[T]):
         self.answer = answer
         # The media type of a body that is neither JSON nor multipart (a form, bytes, a text).
         self.body_media = body_media
+        # The fields of a form body that its `encoding` gives a style of their own.
+        self.form_styles = form_styles
+        # The `Accept` header: the media type of the success answer, when it is not plain JSON
+        # (a server that negotiates answers a download asked for as JSON with 406).
+        self.accept = accept
         # The operation's own security requirement; None: the client's (the spec's default).
         self.security = security
         self._response = response
@@ -910,15 +958,15 @@ class _Base:
         styles = endpoint.styles
         if header_params:
             header_params = {
-                name: _simple_text(
-                    value, styles.get(("header", name), _DEFAULT_STYLES["header"])[1]
-                )
+                name: _header_text(value, styles.get(("header", name), _DEFAULT_STYLES["header"]))
                 for name, value in header_params.items()
                 if not isinstance(value, NotGiven) and value is not None
             }
         # The client's headers with the credentials', then the operation's header
         # parameters, then its cookies (with cookie credentials), then the call's extra ones.
         headers = credentials.headers
+        if endpoint.accept is not None:
+            headers = _merge_headers(headers, {"Accept": endpoint.accept})
         for more in (
             header_params,
             _cookie_header(credentials.cookies, cookie_params),
@@ -948,7 +996,7 @@ class _Base:
             multipart = _multipart(files)
         elif not isinstance(body, NotGiven):
             media = endpoint.body_media or "application/json"
-            content = _encode_body(body, media)
+            content = _encode_body(body, media, endpoint.form_styles)
             headers = {**headers, "Content-Type": media}
         return http.build_request(
             endpoint.method,
@@ -1155,7 +1203,8 @@ def _cookie_header(
 def _multipart(fields: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """The parts of a form, in order: a file (bytes, a file object or a tuple
     with its name) is a file part, anything else a plain field; a sequence
-    gives one part per item, and `None` (a form has no null) none. Plain
+    gives one part per item, and `None` (a form has no null) none; an object
+    is a JSON part (`application/json`). Plain
     fields go as parts without a filename, so the body is multipart even when
     no file is in it."""
     parts: list[tuple[str, Any]] = []
@@ -1168,7 +1217,15 @@ def _multipart(fields: Mapping[str, Any]) -> list[tuple[str, Any]]:
             and not _is_file(value)
         )
         for item in value if many else [value]:
-            parts.append((name, item if _is_file(item) else (None, _scalar(item))))
+            if _is_file(item):
+                parts.append((name, item))
+            elif isinstance(item, (BaseModel, Mapping)):
+                # An object goes as JSON (OpenAPI's default for a part that is an object).
+                wire = to_wire(item) if isinstance(item, BaseModel) else dict(item)
+                text = json.dumps(wire, default=_json_default, separators=(",", ":"))
+                parts.append((name, (None, text, "application/json")))
+            else:
+                parts.append((name, (None, _scalar(item))))
     return parts
 
 

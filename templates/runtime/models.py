@@ -219,6 +219,11 @@ def wire_key(model: type[BaseModel], name: str) -> str:
 def _wire_keys(model: type[BaseModel]) -> tuple[frozenset[str], frozenset[str]]:
     required: set[str] = set()
     every: set[str] = set()
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        return (
+            frozenset(),
+            frozenset(),
+        )  # a variant that is any value (its schema is open) has no fields
     for name, info in model.model_fields.items():
         wire = wire_key(model, name)
         every.add(wire)

@@ -27,14 +27,18 @@ answers that do not depend on the request are encoded once and reused.
 from __future__ import annotations
 
 import argparse
+import email.policy
+import fnmatch
 import inspect
 import json
 import logging
 import typing
 import uuid
 from dataclasses import dataclass, field
+from email.parser import BytesParser
 from enum import Enum
 from typing import Any, Awaitable, Callable, Mapping, Sequence
+from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -62,7 +66,7 @@ try:
     from starlette.responses import Response
     from starlette.routing import Route
 
-    from .stub_schema import WireSchemas, load_wire_schemas
+    from .stub_schema import WireSchemas, as_lists, load_wire_schemas, put_path, split_brackets
 except ModuleNotFoundError as exc:
     raise ModuleNotFoundError(_server_extra(exc.name), name=exc.name) from None
 
@@ -245,7 +249,7 @@ class StubApp(FastAPI):
                     return await self._overridden(compiled, call, handler)
                 return self._answer(call)
             except StubError as exc:
-                return _message(exc.status, exc.message, exc.headers)
+                return self._refusal(compiled, exc)
             except ClientDisconnect:
                 # Nobody is left to answer: one line, not a traceback.
                 _log.info(
@@ -289,7 +293,20 @@ class StubApp(FastAPI):
             if param.required:
                 raise StubError(400, f"Invalid value for: {where} (missing)")
             return None
-        if param.type is str:
+        if param.styled[0] == "json":
+            try:
+                raw = json.loads(raw)
+                adapter = compiled.adapter(param.type)
+                if param.array:
+                    if not isinstance(raw, list):
+                        raise ValueError("not a JSON array")
+                    value = [adapter.validate_python(item) for item in raw]
+                else:
+                    value = adapter.validate_python(raw)
+            except ValueError as exc:
+                problem = _problems(exc) if isinstance(exc, ValidationError) else str(exc)
+                raise StubError(400, f"Invalid value for: {where} ({problem})") from None
+        elif param.type is str:
             value = raw
         else:
             adapter = compiled.adapter(param.type)
@@ -300,8 +317,12 @@ class StubApp(FastAPI):
                     value = adapter.validate_strings(raw)
             except ValidationError as exc:
                 raise StubError(400, f"Invalid value for: {where} ({_problems(exc)})") from None
-        if self.wire is not None and param.schema and not param.object:
-            problems = self.wire.problems(param.schema, _as_sent(raw, value))
+        written = param.styled[0] == "json"
+        deep = param.styled[0] == "deepObject"
+        if self.wire is not None and param.schema and (written or deep or not param.object):
+            # A deepObject's leaves are text: the spec checks them as the models read them.
+            sent = raw if written else _jsonable(value) if deep else _as_sent(raw, value)
+            problems = self.wire.problems(param.schema, sent)
             if problems:
                 raise StubError(400, f"Invalid value for: {where} ({'; '.join(problems)})")
         return value
@@ -315,14 +336,21 @@ class StubApp(FastAPI):
                 raise StubError(400, "Invalid value for: body (missing)")
             return None
         mime = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if not _same_media(mime, body.content_type):
+        if not any(_same_media(mime, declared) for declared in (body.content_type, *body.also)):
             got = mime or "none"
             raise StubError(
                 400,
                 f"Invalid value for: body (expected Content-Type {body.content_type}, got {got})",
             )
         if not is_json(body.content_type):
-            return raw  # multipart and other media are accepted as they come
+            if self.wire is not None and body.schema and mime in _FORMS:
+                # A form's fields, read as their schemas type them, against the spec.
+                header = request.headers.get("content-type", "")
+                fields = self.wire.form_fields(body.schema, _form(raw, mime, header))
+                problems = self.wire.problems(body.schema, fields)
+                if problems:
+                    raise StubError(400, f"Invalid value for: body ({'; '.join(problems)})")
+            return raw  # the handler gets a form or other media as it came
         try:
             parsed = compiled.adapter(body.type).validate_json(raw)
         except ValidationError as exc:
@@ -382,6 +410,40 @@ class StubApp(FastAPI):
             call.prefer.get("dynamic") == "true",
         )
 
+    def _refusal(self, compiled: _Compiled, exc: StubError) -> Response:
+        """`{"message": ...}` with the error's status; where the operation documents
+        that status with a body the message does not fit, the documented answer
+        (its example, or a value made from its schema) instead, so that every
+        answer is one the spec describes. The message then goes to the log and
+        to a `Stub-Refusal` header (ASCII, one line)."""
+        status = str(exc.status)
+        replies = compiled.operation.replies
+        reply = next(
+            (
+                r
+                for wanted in (status, f"{status[0]}XX", "DEFAULT")
+                for r in replies
+                if r.status.upper() == wanted
+            ),
+            None,
+        )
+        if reply is None or (reply.type is None and not reply.examples):
+            return _message(exc.status, exc.message, exc.headers)
+        if reply.schema is not None and self.wire is not None:
+            fits = not self.wire.error_paths(reply.schema, {"message": exc.message})
+        else:
+            fits = reply.type is not None and _fits(compiled, reply.type, {"message": exc.message})
+        if fits:
+            return _message(exc.status, exc.message, exc.headers)
+        _log.info("%s: %s", compiled.operation.operation_id, exc.message)
+        try:
+            content, media = self._encode(compiled, reply, None, False)
+        except StubError:
+            return _message(exc.status, exc.message, exc.headers)
+        line = " ".join(exc.message.split()).encode("ascii", "backslashreplace").decode("ascii")
+        headers = {**(exc.headers or {}), "Stub-Refusal": line[:1000]}
+        return Response(content, status_code=exc.status, media_type=media, headers=headers)
+
     def _chosen(self, compiled: _Compiled, prefer: dict[str, str]) -> tuple[Reply, int]:
         replies = compiled.operation.replies
         code = prefer.get("code")
@@ -431,6 +493,8 @@ class StubApp(FastAPI):
         else:
             seed = f"{self.seed}:{compiled.operation.operation_id}:{reply.status}"
             value = Synthesizer(seed).value(reply.type)
+            if self.wire is not None and reply.schema:
+                value = self.wire.repaired(reply.schema, value)
         if paging is not None and reply.status.startswith("2"):
             # One canned page stands for the whole list: a next link would
             # send a client round the same page for ever.
@@ -589,6 +653,14 @@ class StubApp(FastAPI):
 # -- helpers -------------------------------------------------------------------------
 
 
+def _fits(compiled: _Compiled, type_: Any, value: Any) -> bool:
+    try:
+        compiled.adapter(type_).validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _message(status: int, message: str, headers: dict[str, str] | None = None) -> Response:
     return Response(
         _dumps({"message": message}), status_code=status, media_type=JSON, headers=headers
@@ -640,14 +712,27 @@ def _sent(
     """A parameter as the request sent it, its `style` undone: a string, a list
     of strings (an array) or a dict of strings (an object); None when absent."""
     style, explode = param.styled
+    if style == "json":  # described by `content`: the value is JSON text, read by `_param`
+        if param.location == "query":
+            return request.query_params.get(param.name)
+        if param.location == "path":
+            return path_values.get(param.name)
+        if param.location == "header":
+            return request.headers.get(param.name)
+        return request.cookies.get(param.name)
     if param.location == "query":
         query = request.query_params
-        if param.object and style == "deepObject":
+        if (param.object or param.array) and style == "deepObject":
+            # `name[key]=v`, nested as `name[a][0][b]=v`: read back into objects and lists.
             prefix = param.name + "["
-            items = query.multi_items()
-            return {
-                k[len(prefix) : -1]: v for k, v in items if k.startswith(prefix) and k[-1] == "]"
-            }
+            nested: dict[str, Any] = {}
+            for key, text in query.multi_items():
+                if key.startswith(prefix) and key.endswith("]"):
+                    put_path(nested, split_brackets(key)[1:], text)
+            value = as_lists(nested)
+            if param.array and isinstance(value, dict):
+                return list(value.values())
+            return value
         if param.object and explode:  # its fields are parameters of their own (not deepObject ones)
             return {k: v for k, v in query.multi_items() if k not in declared and "[" not in k}
         if param.array and explode:
@@ -729,8 +814,38 @@ def _prefer(header: str | None) -> dict[str, str]:
     return out
 
 
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _form(raw: bytes, mime: str, header: str) -> dict[str, list[str]]:
+    """The fields of a form body by name, each with its values as text (a
+    file's content read as Latin-1: any bytes are a valid binary field)."""
+    fields: dict[str, list[str]] = {}
+    if mime == "application/x-www-form-urlencoded":
+        for name, value in parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True):
+            fields.setdefault(name, []).append(value)
+        return fields
+    message = BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + header.encode("latin-1", "replace") + b"\r\n\r\n" + raw
+    )
+    if not message.is_multipart():
+        return fields  # no part at all (only the closing boundary): the schema says if that will do
+    for part in message.iter_parts():
+        found = part.get_param("name", header="content-disposition")
+        if isinstance(found, str):
+            content = part.get_payload(decode=True)
+            text = content.decode("latin-1") if isinstance(content, bytes) else str(content)
+            fields.setdefault(found, []).append(text)
+    return fields
+
+
 def _same_media(got: str, declared: str) -> bool:
-    return got == declared.lower() or (is_json(got) and is_json(declared))
+    """`got` (a request's media type) is `declared`, or fits it where `declared` is a range
+    (`application/*+json`, `*/*`); any two JSON types are alike."""
+    declared = declared.split(";")[0].strip().lower()
+    if got == declared or (is_json(got) and is_json(declared)):
+        return True
+    return "*" in declared and fnmatch.fnmatchcase(got, declared)
 
 
 def _specificity(path: str) -> tuple[tuple[int, str], ...]:
@@ -760,6 +875,18 @@ def _fill(template: str, values: dict[str, str]) -> str:
 
 def _key(value: Any) -> str:
     return str(value).lower() if isinstance(value, uuid.UUID) else str(value)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return to_wire(value)
+    if isinstance(value, list):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, Enum):
+        return value.value
+    return value
 
 
 def _dumps(value: Any) -> bytes:

@@ -16,7 +16,10 @@ Validators are built on first use of each schema, and kept.
 
 from __future__ import annotations
 
+import importlib
 import json
+import re
+import warnings
 from importlib import resources
 from typing import Any, Sequence
 
@@ -34,7 +37,7 @@ from openapi_schema_validator import (
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-__all__ = ["WireSchemas", "load_wire_schemas"]
+__all__ = ["WireSchemas", "as_lists", "load_wire_schemas", "put_path", "split_brackets"]
 
 _URI = "urn:stub:wire"
 
@@ -66,6 +69,97 @@ class WireSchemas:
         errors = self._validator(pointer, request=False).iter_errors(answer)
         return [tuple(error.absolute_path) for error in errors]
 
+    def form_fields(self, pointer: str, fields: dict[str, list[str]]) -> Any:
+        """A form's fields (text, by name) as the schema at `pointer` types them:
+        `deepObject` fields (`a[b][0]=v`) nested back, numbers and booleans parsed,
+        a field sent once where an array is wanted made a list, objects sent as
+        JSON parsed; a `oneOf`/`anyOf` takes the first reading a variant accepts."""
+        nested: dict[str, Any] = {}
+        for name, values in fields.items():
+            path = split_brackets(name)
+            if len(path) > 1:
+                put_path(nested, path, values[-1])
+            else:
+                nested[name] = values if len(values) > 1 else values[0]
+        return self._coerced(pointer, as_lists(nested), 0)
+
+    def _coerced(self, pointer: str, value: Any, depth: int) -> Any:
+        node = self._at(pointer)
+        seen: set[str] = set()
+        while isinstance(node, dict) and isinstance(node.get("$ref"), str) and depth < 64:
+            ref = node["$ref"]
+            if not ref.startswith("#") or ref in seen:
+                return value
+            seen.add(ref)
+            pointer, node = ref[1:], self._at(ref)
+        if not isinstance(node, dict) or depth > 32:
+            return value
+        for keyword in ("anyOf", "oneOf"):
+            variants = node.get(keyword)
+            if isinstance(variants, list):
+                for index in range(len(variants)):
+                    where = f"{pointer}/{keyword}/{index}"
+                    candidate = self._coerced(where, value, depth + 1)
+                    if not list(self._validator(where).iter_errors(candidate)):
+                        return candidate
+                return value
+        if isinstance(node.get("allOf"), list):
+            for index in range(len(node["allOf"])):
+                value = self._coerced(f"{pointer}/allOf/{index}", value, depth + 1)
+        kind = node.get("type")
+        if isinstance(value, str):
+            value = _typed(kind, value)
+        if kind == "array" and not isinstance(value, list):
+            value = [value]
+        if isinstance(value, list) and isinstance(node.get("items"), dict):
+            return [self._coerced(f"{pointer}/items", item, depth + 1) for item in value]
+        if isinstance(value, dict):
+            found = node.get("properties")
+            properties: dict[str, Any] = found if isinstance(found, dict) else {}
+            extra = isinstance(node.get("additionalProperties"), dict)
+            return {
+                key: (
+                    self._coerced(f"{pointer}/properties/{_token(key)}", item, depth + 1)
+                    if key in properties
+                    else (
+                        self._coerced(f"{pointer}/additionalProperties", item, depth + 1)
+                        if extra
+                        else item
+                    )
+                )
+                for key, item in value.items()
+            }
+        return value
+
+    def _at(self, pointer: str) -> Any:
+        node: Any = self.document
+        for token in pointer.lstrip("#").split("/")[1:]:
+            token = token.replace("~1", "/").replace("~0", "~")
+            if isinstance(node, dict):
+                node = node.get(token)
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                node = node[int(token)]
+            else:
+                return None
+        return node
+
+    def repaired(self, pointer: str, answer: Any, rounds: int = 6) -> Any:
+        """`answer` with each scalar that the schema at `pointer` refuses (its
+        pattern, format, length, bounds or enum) replaced by one it takes: the
+        models the stub synthesizes answers from know none of those. What cannot
+        be repaired so (a missing field, a `oneOf`) is left as it is."""
+        validator = self._validator(pointer, request=False)
+        for _ in range(rounds):
+            changed = False
+            for error in validator.iter_errors(answer):
+                fix = _scalar_for(error.schema)
+                if fix is not _NOTHING:
+                    answer, done = _placed(answer, list(error.absolute_path), fix)
+                    changed = changed or done
+            if not changed:
+                break
+        return answer
+
     def _validator(self, pointer: str, request: bool = True) -> Any:
         """A request's validator (a `readOnly` field may not be sent) or an answer's."""
         validator = self._validators.get((pointer, request))
@@ -79,6 +173,200 @@ class WireSchemas:
                 {"$ref": f"{_URI}#{pointer}"}, registry=self._registry, format_checker=checker
             )
         return validator
+
+
+_NOTHING = object()
+_FORMATS = {
+    "date-time": "2021-06-01T12:30:00Z",
+    "date": "2021-06-01",
+    "time": "12:30:00Z",
+    "uuid": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "email": "user@example.com",
+    "uri": "https://example.com/",
+    "url": "https://example.com/",
+    "hostname": "example.com",
+    "ipv4": "192.0.2.1",
+    "ipv6": "2001:db8::1",
+    "byte": "c3R1Yg==",
+}
+
+
+def _scalar_for(schema: Any) -> Any:
+    """A value of the scalar `schema` (`_NOTHING` for an object, an array or a combination)."""
+    if not isinstance(schema, dict) or any(
+        k in schema for k in ("oneOf", "anyOf", "allOf", "$ref")
+    ):
+        return _NOTHING
+    if "const" in schema:
+        return schema["const"]
+    if isinstance(schema.get("enum"), list) and schema["enum"]:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind in ("integer", "number"):
+        low: Any = schema.get("minimum")
+        high: Any = schema.get("maximum")
+        floor: Any = schema.get("exclusiveMinimum")
+        value: float = 1
+        if _is_number(low):
+            value = low + (1 if floor is True else 0)
+        elif _is_number(floor):
+            value = floor + 1
+        if _is_number(high) and value > high:
+            value = high
+        return int(value) if kind == "integer" else value
+    if kind == "boolean":
+        return True
+    if kind not in ("string", None) or "properties" in schema or "items" in schema:
+        return _NOTHING
+    text = None
+    if isinstance(schema.get("pattern"), str):
+        text = _matching(schema["pattern"])
+    if text is None:
+        text = _FORMATS.get(str(schema.get("format")), "string")
+    low, high = schema.get("minLength"), schema.get("maxLength")
+    if isinstance(low, int) and len(text) < low:
+        text += (text[-1:] or "x") * (low - len(text))
+    if isinstance(high, int) and len(text) > high:
+        text = text[:high]
+    return text
+
+
+def _typed(kind: Any, text: str) -> Any:
+    """A form field's text as `kind` types it (the text itself where it does not parse)."""
+    try:
+        if kind == "integer":
+            return int(text)
+        if kind == "number":
+            return float(text)
+        if kind in ("object", "array") and text[:1] in ("{", "["):
+            return json.loads(text)
+    except ValueError:
+        return text
+    if kind == "boolean" and text in ("true", "false"):
+        return text == "true"
+    return text
+
+
+def _token(key: str) -> str:
+    return key.replace("~", "~0").replace("/", "~1")
+
+
+def split_brackets(name: str) -> list[str]:
+    """`a[b][0]` as `["a", "b", "0"]`; a name without brackets as itself."""
+    head, bracket, rest = name.partition("[")
+    if not bracket or not rest.endswith("]"):
+        return [name]
+    return [head, *rest[:-1].split("][")]
+
+
+def put_path(target: dict[str, Any], path: list[str], value: Any) -> None:
+    node = target
+    for key in path[:-1]:
+        child = node.get(key)
+        if not isinstance(child, dict):
+            child = node[key] = {}
+        node = child
+    node[path[-1]] = value
+
+
+def as_lists(value: Any) -> Any:
+    """Maps whose keys are all indices (`a[0]`, `a[1]`) as lists, in order."""
+    if isinstance(value, dict):
+        value = {key: as_lists(item) for key, item in value.items()}
+        if value and all(key.isdigit() for key in value):
+            return [value[key] for key in sorted(value, key=int)]
+    return value
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _placed(value: Any, path: list[Any], fix: Any) -> tuple[Any, bool]:
+    """`value` with `fix` at `path`; whether anything changed."""
+    if not path:
+        return fix, fix != value
+    node = value
+    for part in path[:-1]:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return value, False
+    try:
+        if node[path[-1]] == fix:
+            return value, False
+        node[path[-1]] = fix
+    except (KeyError, IndexError, TypeError):
+        return value, False
+    return value, True
+
+
+def _matching(pattern: str) -> str | None:
+    """A short string that `pattern` finds (as JSON Schema searches), or None."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            parser: Any = importlib.import_module(
+                "re._parser" if hasattr(re, "_parser") else "sre_parse"
+            )
+        text = _emit(parser.parse(pattern), parser)
+        return text if re.search(pattern, text) else None
+    except (re.error, RecursionError, ValueError, TypeError, IndexError, OverflowError):
+        return None
+
+
+def _emit(parsed: Any, parser: Any) -> str:
+    c = importlib.import_module("re._constants" if hasattr(re, "_constants") else "sre_constants")
+    out = []
+    for op, arg in parsed:
+        if op is c.LITERAL:
+            out.append(chr(arg))
+        elif op is c.NOT_LITERAL:
+            out.append("b" if chr(arg) == "a" else "a")
+        elif op is c.ANY:
+            out.append("a")
+        elif op is c.IN:
+            out.append(_one_of(arg, c))
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+            low, high, item = arg
+            count = 0 if high == 0 else max(low, 1)
+            out.append(_emit(item, parser) * count)
+        elif op is c.SUBPATTERN:
+            out.append(_emit(arg[-1], parser))
+        elif op is c.BRANCH:
+            out.append(_emit(arg[1][0], parser))
+        elif op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue
+        elif op is c.CATEGORY:
+            out.append(_category(str(arg)))
+        else:
+            raise ValueError(str(op))
+    return "".join(out)
+
+
+def _one_of(items: Any, c: Any) -> str:
+    if any(op is c.NEGATE for op, _ in items):
+        banned = {chr(arg) for op, arg in items if op is c.LITERAL}
+        return next(ch for ch in "ab0_" if ch not in banned)
+    for op, arg in items:
+        if op is c.LITERAL:
+            return chr(arg)
+        if op is c.RANGE:
+            low, high = arg
+            return next((ch for ch in "aA10" if low <= ord(ch) <= high), chr(low))
+        if op is c.CATEGORY:
+            return _category(str(arg))
+    raise ValueError("an empty class")
+
+
+def _category(name: str) -> str:
+    if "NOT_DIGIT" in name or "NOT_SPACE" in name:
+        return "a"
+    if "DIGIT" in name:
+        return "1"
+    if "SPACE" in name:
+        return " "
+    return "-" if "NOT_WORD" in name else "a"
 
 
 def _described(error: ValidationError) -> str:

@@ -61,10 +61,13 @@ class Param:
 
 @dataclass(frozen=True)
 class Body:
+    """The request body; `also` lists other JSON media types it may come in."""
+
     type: Any
     content_type: str
     required: bool = False
     schema: str | None = None
+    also: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,7 +153,9 @@ def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
         **{
             **entry,
             "params": tuple(Param(**type_of(param)) for param in entry.get("params", ())),
-            "body": Body(**type_of(body)) if body else None,
+            "body": (
+                Body(**{**type_of(body), "also": tuple(body.get("also", ()))}) if body else None
+            ),
             "replies": tuple(
                 Reply(
                     **{
