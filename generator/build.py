@@ -582,8 +582,9 @@ def _form_encoding(media_type: str, raw: Any) -> dict[str, tuple[str, bool]]:
     for name, entry in raw.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("style"), str):
             continue
-        style = entry["style"]
-        explode = entry.get("explode") if isinstance(entry.get("explode"), bool) else style == "form"
+        style = str(entry["style"])
+        given = entry.get("explode")
+        explode = given if isinstance(given, bool) else style == "form"
         if (style, explode) != ("form", True):
             found[str(name)] = (style, explode)
     return found

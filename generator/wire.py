@@ -344,12 +344,12 @@ def _off_schema_schema_examples(api: Api, document: Document, typed: Any) -> lis
             continue  # OpenAPI 3.0 ignores what stands beside a $ref
         for where, value in found:
             try:
-                found = _contradiction(validator_of(pointer), typed, pointer, value)
+                contradiction = _contradiction(validator_of(pointer), typed, pointer, value)
             except Exception:  # noqa: BLE001 - a schema the validator cannot read is validate's to report
                 continue
-            if found is None:
+            if contradiction is None:
                 continue
-            reason, untyped = found
+            reason, untyped = contradiction
             what = f"matches its schema only because {_UNTYPED_NOTE}" if untyped else "does not match its schema"
             warnings.append(
                 Diagnostic(
