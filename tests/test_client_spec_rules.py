@@ -461,3 +461,17 @@ def test_examples_a_mock_would_answer_but_the_models_refuse_are_located_warnings
     assert "/components/schemas/Flag/enum/0" not in warnings
     beside = warnings["/components/schemas/Labels/additionalProperties"].message
     assert beside.startswith("`type: object` beside a `$ref` to a schema of type array")
+
+
+def test_the_package_passes_mypy_strict(rules: Any, tmp_path: Path) -> None:
+    """What these rules render (form styles, Accept, JSON-written parameters) type-checks."""
+    import subprocess
+    import sys
+
+    root = Path(rules.__file__).parents[2]  # rules_pkg/client/__init__.py
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(tmp_path / ".mypy"),
+         "-p", "rules_pkg"],
+        cwd=root, capture_output=True, text=True, timeout=600,
+    )
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-2000:]
