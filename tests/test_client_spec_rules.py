@@ -155,8 +155,10 @@ paths:
           style: deepObject
           explode: true
           schema:
-            type: array
-            items: {type: object, required: [price], properties: {price: {type: string}, quantity: {type: integer}}}
+            anyOf:
+              - type: array
+                items: {type: object, required: [price], properties: {price: {type: string}, quantity: {type: integer}}}
+              - {type: string, enum: ['']}
         - name: filter
           in: query
           style: deepObject
