@@ -314,6 +314,8 @@ class StubApp(FastAPI):
             try:
                 if param.array:
                     value = [adapter.validate_strings(item) for item in raw]
+                elif isinstance(raw, list):  # a deepObject read back as a list, of a union type
+                    value = adapter.validate_python(raw)
                 else:
                     value = adapter.validate_strings(raw)
             except ValidationError as exc:
@@ -723,9 +725,12 @@ def _sent(
         return request.cookies.get(param.name)
     if param.location == "query":
         query = request.query_params
-        if (param.object or param.array) and style == "deepObject":
-            # `name[key]=v`, nested as `name[a][0][b]=v`: read back into objects and lists.
-            prefix = param.name + "["
+        prefix = param.name + "["
+        if style == "deepObject" and (
+            param.object or param.array or any(key.startswith(prefix) for key in query.keys())
+        ):
+            # `name[key]=v`, nested as `name[a][0][b]=v`: read back into objects and lists
+            # (also for a union of them, such as Stripe's "a list, or '' to unset").
             nested: dict[str, Any] = {}
             for key, text in query.multi_items():
                 if key.startswith(prefix) and key.endswith("]"):
