@@ -421,15 +421,14 @@ class StubApp(FastAPI):
         to a `Stub-Refusal` header (ASCII, one line)."""
         status = str(exc.status)
         replies = compiled.operation.replies
-        reply = next(
-            (
-                r
-                for wanted in (status, f"{status[0]}XX", "DEFAULT")
-                for r in replies
-                if r.status.upper() == wanted
-            ),
-            None,
+        # The statuses the stub adds are documented as `{"message"}` wherever the spec has
+        # no such status of its own (`server_openapi.json`): a `default` does not stand for them.
+        wanted = (
+            (status, f"{status[0]}XX")
+            if status in _STUB_STATUSES
+            else (status, f"{status[0]}XX", "DEFAULT")
         )
+        reply = next((r for w in wanted for r in replies if r.status.upper() == w), None)
         if reply is None or (reply.type is None and not reply.examples):
             return _message(exc.status, exc.message, exc.headers)
         if reply.schema is not None and self.wire is not None:
@@ -821,6 +820,8 @@ def _prefer(header: str | None) -> dict[str, str]:
 
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+# The statuses the stub answers of its own accord (generator/wire.py documents them).
+_STUB_STATUSES = frozenset({"400", "401", "404", "413"})
 
 
 def _form(raw: bytes, mime: str, header: str) -> dict[str, list[str]]:
