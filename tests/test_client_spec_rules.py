@@ -163,7 +163,11 @@ paths:
           in: query
           style: deepObject
           explode: true
-          schema: {type: object, properties: {created: {type: object, properties: {gte: {type: integer}}}}}
+          schema:
+            type: object
+            properties:
+              created: {type: object, properties: {gte: {type: integer}}}
+              ids: {type: array, items: {type: integer}}
       responses: {'204': {description: previewed}}
   /translations:
     get:
@@ -392,10 +396,10 @@ def test_a_form_field_encoded_as_deep_object_goes_in_brackets_and_the_stub_reads
 def test_deep_object_query_parameters_nest_and_the_stub_reads_them_back(rules: Any) -> None:
     client, seen = over(rules, httpx.Response(204))
     lines = [{"price": "p1", "quantity": 2}, {"price": "p2"}]
-    method(client, rules, "upcomingInvoice")(lines=lines, filter={"created": {"gte": 5}})
+    method(client, rules, "upcomingInvoice")(lines=lines, filter={"created": {"gte": 5}, "ids": [3, 4]})
     query = parse_qsl(urlsplit(str(seen[0].url)).query)
     assert query == [("lines[0][price]", "p1"), ("lines[0][quantity]", "2"), ("lines[1][price]", "p2"),
-                     ("filter[created][gte]", "5")]
+                     ("filter[created][gte]", "5"), ("filter[ids][0]", "3"), ("filter[ids][1]", "4")]
     pytest.importorskip("fastapi")
     import importlib
 
