@@ -312,10 +312,14 @@ class StubApp(FastAPI):
         else:
             adapter = compiled.adapter(param.type)
             try:
-                if param.array:
+                if param.styled[0] == "deepObject" and isinstance(raw, (list, dict)):
+                    # Nested objects and lists of text: lax validation reads "1" and "true".
+                    if param.array and isinstance(raw, list):
+                        value = [adapter.validate_python(item) for item in raw]
+                    else:
+                        value = adapter.validate_python(raw)
+                elif param.array:
                     value = [adapter.validate_strings(item) for item in raw]
-                elif isinstance(raw, list):  # a deepObject read back as a list, of a union type
-                    value = adapter.validate_python(raw)
                 else:
                     value = adapter.validate_strings(raw)
             except ValidationError as exc:
