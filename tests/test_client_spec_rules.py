@@ -422,6 +422,20 @@ paths:
         '200':
           description: a count
           content: {application/json: {schema: {$ref: '#/components/schemas/Counter'}}}
+  /events:
+    get:
+      operationId: listEvents
+      responses:
+        '200':
+          description: events, each used on its own
+          content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Event'}}}}
+  /exchanges:
+    get:
+      operationId: listExchanges
+      responses:
+        '200':
+          description: either kind
+          content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Exchange'}}}}
   /channel:
     get:
       operationId: getChannel
@@ -445,6 +459,18 @@ components:
       type: object
       additionalProperties: {$ref: '#/components/schemas/Names', type: object}
     Names: {type: array, items: {type: string}}
+    Exchange:
+      oneOf: [{$ref: '#/components/schemas/Event'}, {$ref: '#/components/schemas/Pair'}]
+      discriminator:
+        propertyName: type
+        mapping: {event: '#/components/schemas/Event', pair: '#/components/schemas/Pair'}
+    Kind: {type: object, required: [type], properties: {type: {type: string, enum: [pair, event]}}}
+    Event:
+      allOf: [{$ref: '#/components/schemas/Kind'}, {type: object, properties: {message: {type: string}}}]
+    Pair:
+      type: object
+      required: [type]
+      properties: {type: {type: string, enum: [pair]}, request: {type: string}}
 """
 
 
@@ -467,6 +493,10 @@ def test_examples_a_mock_would_answer_but_the_models_refuse_are_located_warnings
     assert "/components/schemas/Flag/enum/0" not in warnings
     beside = warnings["/components/schemas/Labels/additionalProperties"].message
     assert beside.startswith("`type: object` beside a `$ref` to a schema of type array")
+    loose = warnings["/components/schemas/Event"].message
+    assert "'Event', the variant of discriminator 'Exchange' for 'event', is also used on its own" in loose
+    assert "lets `type` be any of ['pair', 'event']" in loose
+    assert "/components/schemas/Pair" not in warnings  # it pins its tag: no warning
 
 
 def test_the_package_passes_mypy_strict(rules: Any, tmp_path: Path) -> None:
