@@ -34,13 +34,18 @@ from .ir import (
     UnionType,
 )
 from .load import Document, RefResolver
-from .media import is_json_media
 from .validate import HTTP_METHODS, PATH_VARIABLE
 
 __all__ = ["build_api"]
 
 _COMPONENT = re.compile(r"^/components/schemas/([^/]+)$")
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
+_JSON_MEDIA = re.compile(r"^application/(.+\+)?json(;.*)?$|^\*/\*$")
+
+
+def is_json_media(media_type: str) -> bool:
+    """JSON (`application/json`, `application/problem+json`, ...) or any media type (`*/*`)."""
+    return _JSON_MEDIA.match(media_type.lower()) is not None
 
 
 def build_api(document: Document, resolver: RefResolver) -> Api:
@@ -577,7 +582,7 @@ def _form_encoding(media_type: str, raw: Any) -> dict[str, tuple[str, bool]]:
     for name, entry in raw.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("style"), str):
             continue
-        style: str = entry["style"]
+        style = str(entry["style"])
         given = entry.get("explode")
         explode = given if isinstance(given, bool) else style == "form"
         if (style, explode) != ("form", True):

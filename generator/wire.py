@@ -107,6 +107,7 @@ def attach(api: Api, document: Document) -> list[Diagnostic]:
         + _off_schema_examples(api, document, typed)
         + _off_schema_schema_examples(api, document, typed)
         + _self_contradictions(wire, document)
+        + _loose_variants(api, wire, document)
     )
 
 
@@ -438,6 +439,75 @@ def _self_contradictions(wire: dict[str, Any], document: Document) -> list[Diagn
                     )
                 )
     return warnings
+
+
+def _loose_variants(api: Api, wire: dict[str, Any], document: Document) -> list[Diagnostic]:
+    """Variants of a `discriminator` that are also used on their own, where their
+    schema lets the tag property be another value than the mapping's: the models
+    pin it to the mapping's value, so an answer with another one (a mock's first
+    enum member) does not parse there."""
+    where_used: dict[str, list[str]] = {}
+    stack: list[tuple[Any, str]] = [(wire, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/"):
+                where_used.setdefault(ref[1:], []).append(pointer)
+            for key, value in node.items():
+                if not (isinstance(key, str) and (key.startswith("x-") or key in ("example", "examples"))):
+                    stack.append((value, f"{pointer}/{escape_pointer_token(key)}"))
+        elif isinstance(node, list):
+            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node))
+    warnings: list[Diagnostic] = []
+    for named in api.types.values():
+        union = named.type
+        if not isinstance(union, UnionType) or not union.explicit_discriminator or not union.tag_property:
+            continue
+        for tag, target in sorted(union.tags.items()):
+            variant = api.types.get(target)
+            if variant is None or not variant.pointer:
+                continue
+            uses = [p for p in where_used.get(variant.pointer, []) if not p.startswith(named.pointer + "/")]
+            allowed = _tag_values(wire, _at(wire, variant.pointer), union.tag_property, set())
+            if not uses or allowed == [tag]:
+                continue
+            what = f"any of {allowed}" if allowed else "any value"
+            warnings.append(
+                Diagnostic(
+                    f"{variant.name!r}, the variant of discriminator {named.name!r} for {tag!r}, is also used on "
+                    f"its own (at {uses[0]}), where its schema lets `{union.tag_property}` be {what}: the models "
+                    f"take only {tag!r} there",
+                    str(document.path),
+                    variant.pointer,
+                    document.line_of(variant.pointer),
+                    "warning",
+                )
+            )
+    return warnings
+
+
+def _tag_values(wire: dict[str, Any], schema: Any, prop: str, seen: set[str]) -> list[Any] | None:
+    """The values a schema's `prop` may take (its enum or const, through `allOf`
+    and `$ref`s); None when any value will do."""
+    if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and schema["$ref"] not in seen:
+        seen.add(schema["$ref"])
+        return _tag_values(wire, _at(wire, schema["$ref"]), prop, seen)
+    if not isinstance(schema, dict):
+        return None
+    properties = schema.get("properties")
+    own = properties.get(prop) if isinstance(properties, dict) else None
+    if isinstance(own, dict):
+        own = _at(wire, own["$ref"]) if isinstance(own.get("$ref"), str) else own
+        if isinstance(own, dict) and "const" in own:
+            return [own["const"]]
+        if isinstance(own, dict) and isinstance(own.get("enum"), list):
+            return list(own["enum"])
+    for part in schema.get("allOf") or []:
+        found = _tag_values(wire, part, prop, seen)
+        if found is not None:
+            return found
+    return None
 
 
 def _schema_validators(wire: dict[str, Any]) -> Any:

@@ -16,14 +16,18 @@ would make of it. When Prism does not start within its time (Stripe's spec),
 the calls go to the generated stub server instead, and the report says so.
 
 Each call is one of:
-- `parsed`: Prism accepted the request and the answer parsed into the models;
+- `parsed`: Prism accepted the request and the answer parsed into the models
+  (or, where the spec documents only errors, the client raised the one it got);
 - `refused`: Prism found the request the client built invalid (a 422 of its own,
   or a violation of the request in `sl-violations`);
 - `unparsed`: accepted, but the answer did not parse (`APIResponseValidationError`);
 - `failed`: anything else (the client raised before sending, Prism found no route);
 - `skipped`, not counted as called: what Prism cannot answer, with its reason.
 A failure that a located warning of the generator explains (an example that
-contradicts its own schema) is marked as a spec contradiction, with the warning.
+contradicts its own schema) is marked as a spec contradiction, with the warning;
+an answer that Prism itself reports as breaking the spec (`sl-violations` on
+the response), as a mock fault. What neither explains is `unexplained`, and
+makes the command exit 1.
 
     python -m tests.mock_calls [--specs stripe.com.json ...] [--report PATH] [--schemathesis N]
 

@@ -155,13 +155,19 @@ paths:
           style: deepObject
           explode: true
           schema:
-            type: array
-            items: {type: object, required: [price], properties: {price: {type: string}, quantity: {type: integer}}}
+            anyOf:
+              - type: array
+                items: {type: object, required: [price], properties: {price: {type: string}, quantity: {type: integer}}}
+              - {type: string, enum: ['']}
         - name: filter
           in: query
           style: deepObject
           explode: true
-          schema: {type: object, properties: {created: {type: object, properties: {gte: {type: integer}}}}}
+          schema:
+            type: object
+            properties:
+              created: {type: object, properties: {gte: {type: integer}}}
+              ids: {type: array, items: {type: integer}}
       responses: {'204': {description: previewed}}
   /translations:
     get:
@@ -390,10 +396,10 @@ def test_a_form_field_encoded_as_deep_object_goes_in_brackets_and_the_stub_reads
 def test_deep_object_query_parameters_nest_and_the_stub_reads_them_back(rules: Any) -> None:
     client, seen = over(rules, httpx.Response(204))
     lines = [{"price": "p1", "quantity": 2}, {"price": "p2"}]
-    method(client, rules, "upcomingInvoice")(lines=lines, filter={"created": {"gte": 5}})
+    method(client, rules, "upcomingInvoice")(lines=lines, filter={"created": {"gte": 5}, "ids": [3, 4]})
     query = parse_qsl(urlsplit(str(seen[0].url)).query)
     assert query == [("lines[0][price]", "p1"), ("lines[0][quantity]", "2"), ("lines[1][price]", "p2"),
-                     ("filter[created][gte]", "5")]
+                     ("filter[created][gte]", "5"), ("filter[ids][0]", "3"), ("filter[ids][1]", "4")]
     pytest.importorskip("fastapi")
     import importlib
 
@@ -416,6 +422,20 @@ paths:
         '200':
           description: a count
           content: {application/json: {schema: {$ref: '#/components/schemas/Counter'}}}
+  /events:
+    get:
+      operationId: listEvents
+      responses:
+        '200':
+          description: events, each used on its own
+          content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Event'}}}}
+  /exchanges:
+    get:
+      operationId: listExchanges
+      responses:
+        '200':
+          description: either kind
+          content: {application/json: {schema: {type: array, items: {$ref: '#/components/schemas/Exchange'}}}}
   /channel:
     get:
       operationId: getChannel
@@ -439,6 +459,18 @@ components:
       type: object
       additionalProperties: {$ref: '#/components/schemas/Names', type: object}
     Names: {type: array, items: {type: string}}
+    Exchange:
+      oneOf: [{$ref: '#/components/schemas/Event'}, {$ref: '#/components/schemas/Pair'}]
+      discriminator:
+        propertyName: type
+        mapping: {event: '#/components/schemas/Event', pair: '#/components/schemas/Pair'}
+    Kind: {type: object, required: [type], properties: {type: {type: string, enum: [pair, event]}}}
+    Event:
+      allOf: [{$ref: '#/components/schemas/Kind'}, {type: object, properties: {message: {type: string}}}]
+    Pair:
+      type: object
+      required: [type]
+      properties: {type: {type: string, enum: [pair]}, request: {type: string}}
 """
 
 
@@ -461,3 +493,21 @@ def test_examples_a_mock_would_answer_but_the_models_refuse_are_located_warnings
     assert "/components/schemas/Flag/enum/0" not in warnings
     beside = warnings["/components/schemas/Labels/additionalProperties"].message
     assert beside.startswith("`type: object` beside a `$ref` to a schema of type array")
+    loose = warnings["/components/schemas/Event"].message
+    assert "'Event', the variant of discriminator 'Exchange' for 'event', is also used on its own" in loose
+    assert "lets `type` be any of ['pair', 'event']" in loose
+    assert "/components/schemas/Pair" not in warnings  # it pins its tag: no warning
+
+
+def test_the_package_passes_mypy_strict(rules: Any, tmp_path: Path) -> None:
+    """What these rules render (form styles, Accept, JSON-written parameters) type-checks."""
+    import subprocess
+    import sys
+
+    root = Path(rules.__file__).parents[2]  # rules_pkg/client/__init__.py
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(tmp_path / ".mypy"),
+         "-p", "rules_pkg"],
+        cwd=root, capture_output=True, text=True, timeout=600,
+    )
+    assert checked.returncode == 0, checked.stdout[-3000:] + checked.stderr[-2000:]

@@ -311,7 +311,13 @@ class StubApp(FastAPI):
         else:
             adapter = compiled.adapter(param.type)
             try:
-                if param.array:
+                if param.styled[0] == "deepObject" and isinstance(raw, (list, dict)):
+                    # Nested objects and lists of text: lax validation reads "1" and "true".
+                    if param.array and isinstance(raw, list):
+                        value = [adapter.validate_python(item) for item in raw]
+                    else:
+                        value = adapter.validate_python(raw)
+                elif param.array:
                     value = [adapter.validate_strings(item) for item in raw]
                 else:
                     value = adapter.validate_strings(raw)
@@ -418,15 +424,14 @@ class StubApp(FastAPI):
         to a `Stub-Refusal` header (ASCII, one line)."""
         status = str(exc.status)
         replies = compiled.operation.replies
-        reply = next(
-            (
-                r
-                for wanted in (status, f"{status[0]}XX", "DEFAULT")
-                for r in replies
-                if r.status.upper() == wanted
-            ),
-            None,
+        # The statuses the stub adds are documented as `{"message"}` wherever the spec has
+        # no such status of its own (`server_openapi.json`): a `default` does not stand for them.
+        wanted = (
+            (status, f"{status[0]}XX")
+            if status in _STUB_STATUSES
+            else (status, f"{status[0]}XX", "DEFAULT")
         )
+        reply = next((r for w in wanted for r in replies if r.status.upper() == w), None)
         if reply is None or (reply.type is None and not reply.examples):
             return _message(exc.status, exc.message, exc.headers)
         if reply.schema is not None and self.wire is not None:
@@ -722,9 +727,12 @@ def _sent(
         return request.cookies.get(param.name)
     if param.location == "query":
         query = request.query_params
-        if (param.object or param.array) and style == "deepObject":
-            # `name[key]=v`, nested as `name[a][0][b]=v`: read back into objects and lists.
-            prefix = param.name + "["
+        prefix = param.name + "["
+        if style == "deepObject" and (
+            param.object or param.array or any(key.startswith(prefix) for key in query.keys())
+        ):
+            # `name[key]=v`, nested as `name[a][0][b]=v`: read back into objects and lists
+            # (also for a union of them, such as Stripe's "a list, or '' to unset").
             nested: dict[str, Any] = {}
             for key, text in query.multi_items():
                 if key.startswith(prefix) and key.endswith("]"):
@@ -815,6 +823,8 @@ def _prefer(header: str | None) -> dict[str, str]:
 
 
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+# The statuses the stub answers of its own accord (generator/wire.py documents them).
+_STUB_STATUSES = frozenset({"400", "401", "404", "413"})
 
 
 def _form(raw: bytes, mime: str, header: str) -> dict[str, list[str]]:

@@ -143,22 +143,69 @@ class WireSchemas:
                 return None
         return node
 
-    def repaired(self, pointer: str, answer: Any, rounds: int = 6) -> Any:
-        """`answer` with each scalar that the schema at `pointer` refuses (its
-        pattern, format, length, bounds or enum) replaced by one it takes: the
-        models the stub synthesizes answers from know none of those. What cannot
-        be repaired so (a missing field, a `oneOf`) is left as it is."""
+    def repaired(self, pointer: str, answer: Any, rounds: int = 12) -> Any:
+        """`answer` made to fit the schema at `pointer` where the models it was
+        synthesized from know less than the schema: each scalar it refuses (its
+        pattern, format, length, bounds or enum) replaced by one it takes, a
+        required field it lacks added, a field it does not allow dropped; inside
+        a `oneOf`/`anyOf`, toward the variant with the fewest faults. What cannot
+        be repaired so is left as it is."""
         validator = self._validator(pointer, request=False)
         for _ in range(rounds):
             changed = False
-            for error in validator.iter_errors(answer):
-                fix = _scalar_for(error.schema)
-                if fix is not _NOTHING:
-                    answer, done = _placed(answer, list(error.absolute_path), fix)
-                    changed = changed or done
+            for error in [
+                leaf for error in validator.iter_errors(answer) for leaf in _leaves(error)
+            ]:
+                answer, done = self._repair(answer, error)
+                changed = changed or done
             if not changed:
                 break
         return answer
+
+    def _repair(self, answer: Any, error: ValidationError) -> tuple[Any, bool]:
+        path = list(error.absolute_path)
+        schema = error.schema if isinstance(error.schema, dict) else {}
+        found = schema.get("properties")
+        properties: dict[str, Any] = found if isinstance(found, dict) else {}
+        if error.validator == "required" and isinstance(error.instance, dict):
+            missing = [name for name in schema.get("required", ()) if name not in error.instance]
+            for name in missing:
+                error.instance[name] = self._made(properties.get(name))
+            return answer, bool(missing)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            extra = [name for name in error.instance if name not in properties]
+            if schema.get("patternProperties"):
+                return answer, False
+            for name in extra:
+                del error.instance[name]
+            return answer, bool(extra)
+        fix = _scalar_for(schema)
+        if fix is _NOTHING:
+            return answer, False
+        return _placed(answer, path, fix)
+
+    def _made(self, schema: Any) -> Any:
+        """A value to start a missing field from (the next round repairs its inside)."""
+        seen: set[str] = set()
+        while (
+            isinstance(schema, dict)
+            and isinstance(schema.get("$ref"), str)
+            and schema["$ref"] not in seen
+        ):
+            seen.add(schema["$ref"])
+            schema = self._at(schema["$ref"]) if schema["$ref"].startswith("#") else None
+        if not isinstance(schema, dict):
+            return "value"
+        variants = schema.get("anyOf") or schema.get("oneOf") or schema.get("allOf")
+        if isinstance(variants, list) and variants:
+            return self._made(variants[0])
+        kind = schema.get("type")
+        if kind == "object" or "properties" in schema:
+            return {}
+        if kind == "array":
+            return []
+        scalar = _scalar_for(schema)
+        return "value" if scalar is _NOTHING else scalar
 
     def _validator(self, pointer: str, request: bool = True) -> Any:
         """A request's validator (a `readOnly` field may not be sent) or an answer's."""
@@ -276,6 +323,19 @@ def as_lists(value: Any) -> Any:
         if value and all(key.isdigit() for key in value):
             return [value[key] for key in sorted(value, key=int)]
     return value
+
+
+def _leaves(error: ValidationError) -> list[ValidationError]:
+    """The faults under `error`: itself, or for a `oneOf`/`anyOf` those of the
+    variant that has the fewest (the one the value is closest to)."""
+    if error.validator not in ("anyOf", "oneOf") or not error.context:
+        return [error]
+    by_variant: dict[Any, list[ValidationError]] = {}
+    for sub in error.context:
+        key = sub.relative_schema_path[0] if sub.relative_schema_path else None
+        by_variant.setdefault(key, []).append(sub)
+    closest = min(by_variant.values(), key=len)
+    return [leaf for sub in closest for leaf in _leaves(sub)]
 
 
 def _is_number(value: Any) -> bool:
