@@ -397,8 +397,10 @@ def _kind_of(value: Any, kind: str) -> bool:
 def _self_contradictions(wire: dict[str, Any], document: Document) -> list[Diagnostic]:
     """Schemas at odds with themselves, where a mock and the models part ways:
     an `enum` member that is not of the schema's `type` (no value can be it),
-    and (OpenAPI 3.0) a `type` beside a `$ref` to a schema of another type,
-    which OpenAPI ignores but tools that read it (Prism) answer by."""
+    (OpenAPI 3.0) a `type` beside a `$ref` to a schema of another type,
+    which OpenAPI ignores but tools that read it (Prism) answer by, and a
+    schema without `type` whose keywords belong to several types (`properties`
+    and `maxItems`), which any value satisfies."""
     warnings: list[Diagnostic] = []
     oas30 = str(wire.get("openapi", "3.0")).startswith("3.0")
     seen: set[str] = set()
@@ -438,7 +440,40 @@ def _self_contradictions(wire: dict[str, Any], document: Document) -> list[Diagn
                         "warning",
                     )
                 )
+        kinds = _keyword_kinds(schema) if "type" not in schema and not _COMPOSED & schema.keys() else []
+        if len(kinds) > 1:
+            warnings.append(
+                Diagnostic(
+                    f"a schema without `type` has keywords of {' and of '.join(kinds)}, which no value is at "
+                    "once: JSON Schema lets it be anything (a mock may answer any value), while the models "
+                    "read it as one of them",
+                    str(document.path),
+                    pointer,
+                    document.line_of(pointer),
+                    "warning",
+                )
+            )
     return warnings
+
+
+_COMPOSED = frozenset({"$ref", "allOf", "anyOf", "oneOf", "not", "enum", "const"})
+# The keywords that only constrain values of one JSON type, by that type.
+_TYPE_KEYWORDS = (
+    ("objects", ("properties", "required", "additionalProperties", "minProperties", "maxProperties")),
+    ("arrays", ("items", "minItems", "maxItems", "uniqueItems")),
+    ("strings", ("minLength", "maxLength", "pattern")),
+    ("numbers", ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")),
+)
+
+
+def _keyword_kinds(schema: dict[str, Any]) -> list[str]:
+    """`objects (properties)`, `arrays (maxItems)`, ...: the types whose keywords a schema has."""
+    found = []
+    for kind, keywords in _TYPE_KEYWORDS:
+        used = [k for k in keywords if k in schema]
+        if used:
+            found.append(f"{kind} ({', '.join(used)})")
+    return found
 
 
 def _loose_variants(api: Api, wire: dict[str, Any], document: Document) -> list[Diagnostic]:

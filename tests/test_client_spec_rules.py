@@ -459,6 +459,7 @@ components:
       type: object
       additionalProperties: {$ref: '#/components/schemas/Names', type: object}
     Names: {type: array, items: {type: string}}
+    Highest: {maxItems: 1, properties: {amount: {type: number}}}
     Exchange:
       oneOf: [{$ref: '#/components/schemas/Event'}, {$ref: '#/components/schemas/Pair'}]
       discriminator:
@@ -497,6 +498,9 @@ def test_examples_a_mock_would_answer_but_the_models_refuse_are_located_warnings
     assert "'Event', the variant of discriminator 'Exchange' for 'event', is also used on its own" in loose
     assert "lets `type` be any of ['pair', 'event']" in loose
     assert "/components/schemas/Pair" not in warnings  # it pins its tag: no warning
+    mixed = warnings["/components/schemas/Highest"].message
+    assert "without `type` has keywords of objects (properties) and of arrays (maxItems)" in mixed
+    assert "/components/schemas/Channel" not in warnings  # keywords of one type only: it says what it is
 
 
 def test_the_package_passes_mypy_strict(rules: Any, tmp_path: Path) -> None:
