@@ -13,7 +13,7 @@ import hashlib
 import re
 from typing import Any
 
-from .diagnostics import Diagnostic, SpecError, escape_pointer_token, join_pointer
+from .diagnostics import Diagnostic, SpecError, escape_pointer_token, join_pointer, pointer_tokens
 from .ir import (
     Api,
     ArrayType,
@@ -34,18 +34,13 @@ from .ir import (
     UnionType,
 )
 from .load import Document, RefResolver
+from .media import essence, is_form, is_json_media
 from .validate import HTTP_METHODS, PATH_VARIABLE
 
 __all__ = ["build_api"]
 
 _COMPONENT = re.compile(r"^/components/schemas/([^/]+)$")
 _PRIMITIVES = {"string", "integer", "number", "boolean"}
-_JSON_MEDIA = re.compile(r"^application/(.+\+)?json(;.*)?$|^\*/\*$")
-
-
-def is_json_media(media_type: str) -> bool:
-    """JSON (`application/json`, `application/problem+json`, ...) or any media type (`*/*`)."""
-    return _JSON_MEDIA.match(media_type.lower()) is not None
 
 
 def build_api(document: Document, resolver: RefResolver) -> Api:
@@ -576,7 +571,7 @@ def _enum_base(values: list[Any]) -> Any:
 def _form_encoding(media_type: str, raw: Any) -> dict[str, tuple[str, bool]]:
     """The fields of a URL-encoded form that its `encoding` gives a style of
     their own (`deepObject`, or `form` not exploded), with `explode`."""
-    if not media_type.lower().startswith("application/x-www-form-urlencoded") or not isinstance(raw, dict):
+    if not is_form(media_type) or not isinstance(raw, dict):
         return {}
     found: dict[str, tuple[str, bool]] = {}
     for name, entry in raw.items():
@@ -595,7 +590,7 @@ def _media_rank(media_type: str) -> tuple[int, int, str]:
     (`application/*+json`), which a request cannot carry as its Content-Type."""
     lowered = media_type.lower()
     if is_json_media(lowered):
-        bare = lowered.split(";")[0].strip()
+        bare = essence(lowered)
         return (0, 0 if bare == "application/json" else 2 if "*" in bare else 1, lowered)
     for rank, prefix in enumerate(("application/x-www-form-urlencoded", "multipart/", "application/octet-stream", "text/"), 1):
         if lowered.startswith(prefix):
@@ -613,7 +608,7 @@ _POSITION_WORDS = {"properties": "", "items": "Item", "additionalProperties": "V
 
 
 def _name_from_location(uri: str, pointer: str) -> str:
-    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/") if t]
+    tokens = [t for t in pointer_tokens(pointer) if t]
     if len(tokens) > 3 and tokens[:2] == ["components", "schemas"]:
         # Inside a component (`Foo/properties/bar`): named from the component down, as
         # an inline schema there would be (`FooBar`), not after its last token alone.

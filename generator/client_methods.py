@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .client_auth import Auth, security_node
 from .ir import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Paging, Parameter, Primitive, Ref, Type, UnionType
 from .layout import Annotated, Assign, Node, call, display, union
-from .media import is_form, is_json_media, is_multipart, is_success, raw_kind
+from .media import essence, is_form, is_json_media, is_multipart, is_success, raw_kind
 from .pytypes import Annotator, literal
 
 
@@ -82,7 +82,7 @@ def method_of(api: Api, annotator: ModelsAnnotator, op: Operation, auth: Auth) -
     signature.append(_OPTIONS)
     success = op.success
     answer = raw_kind(success.content_type) if success is not None else None
-    if success is not None and answer is None and (success.content_type or "").split(";")[0].strip() == "*/*":
+    if success is not None and answer is None and essence(success.content_type or "") == "*/*":
         # Any media type, of a string schema: the body is the string itself (a text or a
         # download), not JSON; only an answer described as a structure is read as JSON.
         resolved = api.resolve(success.type) if success.type is not None else None
@@ -261,7 +261,7 @@ def _accept(op: Operation) -> str | None:
     if success is None or success.content_type is None:
         return None
     media = success.content_type.strip()
-    return None if media.split(";")[0].strip().lower() == "application/json" else media
+    return None if essence(media) == "application/json" else media
 
 
 # OpenAPI's defaults, which the runtime applies to parameters the Endpoint gives no style.

@@ -8,7 +8,7 @@ exit cleanly instead of showing a traceback.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -20,6 +20,25 @@ def escape_pointer_token(token: object) -> str:
 
 def join_pointer(*tokens: object) -> str:
     return "".join("/" + escape_pointer_token(t) for t in tokens)
+
+
+def pointer_tokens(pointer: str) -> list[str]:
+    """The reference tokens of a JSON pointer (`#` first or not), unescaped."""
+    body = pointer.lstrip("#")
+    return [t.replace("~1", "/").replace("~0", "~") for t in body.split("/")[1:]] if body else []
+
+
+def value_at(data: Any, pointer: str) -> Any:
+    """The value at `pointer` in `data`, or None where the pointer leads nowhere."""
+    node = data
+    for token in pointer_tokens(pointer):
+        if isinstance(node, dict):
+            node = node.get(token)
+        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+            node = node[int(token)]
+        else:
+            return None
+    return node
 
 
 @dataclass(frozen=True)

@@ -312,26 +312,12 @@ class Api:
     def reachable(self, roots: list[Type]) -> set[str]:
         """Names of the named types that `roots` use, directly or through others."""
         seen: set[str] = set()
-        stack = list(roots)
+        stack = [name for root in roots for name in named_refs(root)]
         while stack:
-            type_ = stack.pop()
-            if isinstance(type_, Ref):
-                if type_.target not in seen:
-                    seen.add(type_.target)
-                    stack.append(self.types[type_.target].type)
-            elif isinstance(type_, ArrayType):
-                stack.append(type_.items)
-            elif isinstance(type_, MapType):
-                stack.append(type_.values)
-            elif isinstance(type_, ObjectType):
-                stack.extend(p.type for p in type_.properties)
-                if type_.base is not None:  # the class is built on its parent's
-                    stack.append(Ref(target=type_.base))
-                if type_.additional is not None:
-                    stack.append(type_.additional)
-            elif isinstance(type_, UnionType):
-                stack.extend(type_.variants)
-                stack.extend(type_.bare)
+            name = stack.pop()
+            if name not in seen:
+                seen.add(name)
+                stack.extend(named_refs(self.types[name].type))
         return seen
 
     def own_properties(self, obj: ObjectType) -> list[Property]:
@@ -350,3 +336,28 @@ class Api:
             seen.add(type_.target)
             type_ = self.types[type_.target].type
         return type_
+
+
+def named_refs(type_: Type) -> list[str]:
+    """The named types `type_` itself refers to (its `Ref`s, inside lists, maps,
+    unions and inline objects, a class's base too), not those they refer to."""
+    found: list[str] = []
+    stack = [type_]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, Ref):
+            found.append(current.target)
+        elif isinstance(current, ArrayType):
+            stack.append(current.items)
+        elif isinstance(current, MapType):
+            stack.append(current.values)
+        elif isinstance(current, ObjectType):
+            stack.extend(p.type for p in current.properties)
+            if current.base is not None:  # the class is built on its parent's
+                found.append(current.base)
+            if current.additional is not None:
+                stack.append(current.additional)
+        elif isinstance(current, UnionType):
+            stack.extend(current.variants)
+            stack.extend(current.bare)
+    return found

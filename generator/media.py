@@ -15,6 +15,11 @@ _JSON_MEDIA = re.compile(r"^application/(.+\+)?json(;.*)?$|^\*/\*$")
 Raw = Literal["bytes", "str"]
 
 
+def essence(media_type: str) -> str:
+    """`application/json; charset=utf-8` → `application/json`: the type alone, lower case."""
+    return media_type.split(";")[0].strip().lower()
+
+
 def is_json_media(media_type: str) -> bool:
     """JSON (`application/json`, `application/problem+json`, ...) or any media type (`*/*`)."""
     return _JSON_MEDIA.match(media_type.lower()) is not None

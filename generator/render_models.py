@@ -22,7 +22,20 @@ from typing import Any, TypeGuard
 
 from pydantic.alias_generators import to_camel
 
-from .ir import Api, ArrayType, EnumType, MapType, NamedType, ObjectType, Primitive, Property, Ref, Type, UnionType
+from .ir import (
+    Api,
+    ArrayType,
+    EnumType,
+    MapType,
+    NamedType,
+    ObjectType,
+    Primitive,
+    Property,
+    Ref,
+    Type,
+    UnionType,
+    named_refs,
+)
 from .layout import Annotated, Assign, Chain, Node, call, display, flat, import_from, subscript, union
 from .pytypes import Annotator, literal, string
 from .passes.enums import VALUES_PATTERN
@@ -394,20 +407,8 @@ def _alias(annotator: Annotator, named: NamedType, type_: Type) -> _Alias:
         annotator.needs.update({"Annotated", "Tag", "UNKNOWN_TAG", "UnknownVariant", "tag_discriminator"})
     else:
         value = union(annotator.annotation(type_))
-    depends = {annotator.api.types[ref].py_name for ref in _refs(type_)}
+    depends = {annotator.api.types[ref].py_name for ref in named_refs(type_)}
     return _Alias(py_name=named.py_name, value=value, doc=_doc_of(named), depends=depends)
-
-
-def _refs(type_: Type) -> list[str]:
-    if isinstance(type_, Ref):
-        return [type_.target]
-    if isinstance(type_, ArrayType):
-        return _refs(type_.items)
-    if isinstance(type_, MapType):
-        return _refs(type_.values)
-    if isinstance(type_, UnionType):
-        return [r for v in [*type_.variants, *type_.bare] for r in _refs(v)]
-    return []
 
 
 def _mark_recursive(aliases: list[_Alias]) -> None:

@@ -54,7 +54,7 @@ from openapi_schema_validator import (
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from .diagnostics import Diagnostic, escape_pointer_token
+from .diagnostics import Diagnostic, escape_pointer_token, value_at
 from .ir import Api, EnumType, Operation, UnionType
 from .load import Document
 
@@ -79,7 +79,7 @@ def attach(api: Api, document: Document) -> list[Diagnostic]:
     for named in api.types.values():
         if not named.component or not named.pointer:
             continue
-        node = _at(wire, named.pointer)
+        node = value_at(wire, named.pointer)
         if not isinstance(node, dict):
             continue
         if isinstance(named.type, UnionType) and named.type.style == "tagged" and not named.type.explicit_discriminator:
@@ -144,7 +144,7 @@ def _accepts_any_object(wire: dict[str, Any], entry: Any) -> bool:
         if entry["$ref"] in seen:
             return False
         seen.add(entry["$ref"])
-        entry = _at(wire, entry["$ref"])
+        entry = value_at(wire, entry["$ref"])
     if not isinstance(entry, dict):
         return False
     keys = {key for key in entry if not (isinstance(key, str) and key.startswith("x-"))}
@@ -205,7 +205,7 @@ def _bare_names(node: dict[str, Any], enum: EnumType) -> None:
 
 
 def _stub_statuses(wire: dict[str, Any], op: Operation, *, secured: bool) -> None:
-    raw = _at(wire, op.pointer) if op.pointer else None
+    raw = value_at(wire, op.pointer) if op.pointer else None
     if not isinstance(raw, dict):
         return
     responses = raw.setdefault("responses", {})
@@ -427,7 +427,7 @@ def _self_contradictions(wire: dict[str, Any], document: Document) -> list[Diagn
                 )
         ref = schema.get("$ref")
         if oas30 and isinstance(ref, str) and ref.startswith("#") and isinstance(kind, str):
-            target = _at(wire, ref)
+            target = value_at(wire, ref)
             other = target.get("type") if isinstance(target, dict) else None
             if isinstance(other, str) and other != kind:
                 warnings.append(
@@ -504,7 +504,7 @@ def _loose_variants(api: Api, wire: dict[str, Any], document: Document) -> list[
             if variant is None or not variant.pointer:
                 continue
             uses = [p for p in where_used.get(variant.pointer, []) if not p.startswith(named.pointer + "/")]
-            allowed = _tag_values(wire, _at(wire, variant.pointer), union.tag_property, set())
+            allowed = _tag_values(wire, value_at(wire, variant.pointer), union.tag_property, set())
             if not uses or allowed == [tag]:
                 continue
             what = f"any of {allowed}" if allowed else "any value"
@@ -527,13 +527,13 @@ def _tag_values(wire: dict[str, Any], schema: Any, prop: str, seen: set[str]) ->
     and `$ref`s); None when any value will do."""
     if isinstance(schema, dict) and isinstance(schema.get("$ref"), str) and schema["$ref"] not in seen:
         seen.add(schema["$ref"])
-        return _tag_values(wire, _at(wire, schema["$ref"]), prop, seen)
+        return _tag_values(wire, value_at(wire, schema["$ref"]), prop, seen)
     if not isinstance(schema, dict):
         return None
     properties = schema.get("properties")
     own = properties.get(prop) if isinstance(properties, dict) else None
     if isinstance(own, dict):
-        own = _at(wire, own["$ref"]) if isinstance(own.get("$ref"), str) else own
+        own = value_at(wire, own["$ref"]) if isinstance(own.get("$ref"), str) else own
         if isinstance(own, dict) and "const" in own:
             return [own["const"]]
         if isinstance(own, dict) and isinstance(own.get("enum"), list):
@@ -628,19 +628,6 @@ def _component_name(entry: Any) -> str | None:
     if isinstance(ref, str) and ref.startswith(prefix) and "/" not in ref[len(prefix) :]:
         return ref[len(prefix) :].replace("~1", "/").replace("~0", "~")
     return None
-
-
-def _at(data: Any, pointer: str) -> Any:
-    node = data
-    for token in pointer.lstrip("#").split("/")[1:] if pointer.lstrip("#") else []:
-        token = token.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            node = node.get(token)
-        elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-            node = node[int(token)]
-        else:
-            return None
-    return node
 
 
 def _refs(node: Any) -> Iterator[str]:

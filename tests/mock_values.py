@@ -16,6 +16,8 @@ import warnings
 from collections.abc import Callable
 from typing import Any
 
+from generator.diagnostics import value_at
+
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import sre_constants
@@ -169,16 +171,7 @@ class SchemaValues:
     # -- the walk -------------------------------------------------------------------------
 
     def at(self, pointer: str) -> Any:
-        node: Any = self.document
-        for token in pointer.lstrip("#").split("/")[1:] if pointer.lstrip("#") else []:
-            token = token.replace("~1", "/").replace("~0", "~")
-            if isinstance(node, dict):
-                node = node.get(token)
-            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
-                node = node[int(token)]
-            else:
-                return None
-        return node
+        return value_at(self.document, pointer)
 
     def _deref(self, pointer: str, schema: Any) -> tuple[str, Any]:
         seen = set()

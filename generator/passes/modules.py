@@ -16,7 +16,7 @@ from __future__ import annotations
 import builtins
 import keyword
 
-from ..ir import Api, ArrayType, MapType, ObjectType, Ref, Type, UnionType
+from ..ir import Api, named_refs
 from .naming import snake
 
 # Module names that would shadow what models/__init__.py imports, defines or calls.
@@ -47,7 +47,7 @@ def _cycles(api: Api) -> list[list[str]]:
     """The named types grouped into the strongly connected components of their
     references (fields, bases, members): a group of one for a type in no cycle.
     Tarjan's algorithm, iterative, in the order of `api.types`."""
-    edges = {name: sorted(set(_named_refs(named.type)) & api.types.keys()) for name, named in api.types.items()}
+    edges = {name: sorted(set(named_refs(named.type)) & api.types.keys()) for name, named in api.types.items()}
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -85,25 +85,3 @@ def _cycles(api: Api) -> list[list[str]]:
                     parent = work[-1][0]
                     low[parent] = min(low[parent], low[node])
     return groups
-
-
-def _named_refs(type_: Type) -> list[str]:
-    """The named types a type uses: through fields, a base, the members of a union."""
-    if isinstance(type_, ObjectType):
-        found = [r for p in type_.properties for r in _refs(p.type)]
-        if type_.additional is not None:
-            found += _refs(type_.additional)
-        return found + ([type_.base] if type_.base is not None else [])
-    return _refs(type_)
-
-
-def _refs(type_: Type) -> list[str]:
-    if isinstance(type_, Ref):
-        return [type_.target]
-    if isinstance(type_, ArrayType):
-        return _refs(type_.items)
-    if isinstance(type_, MapType):
-        return _refs(type_.values)
-    if isinstance(type_, UnionType):
-        return [r for v in [*type_.variants, *type_.bare] for r in _refs(v)]
-    return []
