@@ -47,7 +47,6 @@ import os
 import random
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -59,6 +58,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .processes import free_port, not_listening, stop
 
 ROOT = Path(__file__).resolve().parents[1]
 NPM = ROOT / "tests" / "npm"
@@ -162,12 +163,6 @@ class SpecReport:
 # -- Prism ---------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def prism(spec: Path, log: Path, *, timeout: float = 300) -> Iterator[str]:
     """Prism mocking `spec` (static answers, `--errors`); yields its base URL."""
@@ -179,25 +174,14 @@ def prism(spec: Path, log: Path, *, timeout: float = 300) -> Iterator[str]:
     with log.open("wb") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT)
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if process.poll() is not None:
-                    raise RuntimeError(f"prism exited with {process.returncode}: {log.read_text()[-2000:]}")
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise PrismDidNotStart(f"Prism did not listen within {timeout:.0f} s") from None
-                    time.sleep(0.2)
+            why = not_listening(process, port, timeout, interval=0.2)
+            if why is not None and process.poll() is not None:
+                raise RuntimeError(f"prism exited with {process.returncode}: {log.read_text()[-2000:]}")
+            if why is not None:
+                raise PrismDidNotStart(f"Prism did not listen within {timeout:.0f} s")
             yield f"http://127.0.0.1:{port}"
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process, timeout=10)
 
 
 # -- one spec, in a process of its own -----------------------------------------------------

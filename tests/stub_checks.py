@@ -20,7 +20,6 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .mock_calls import DIRECTORY, ROOT, free_port, sample
+from .mock_calls import DIRECTORY, ROOT, sample
+from .processes import free_port, not_listening, stop
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 MAX_EXAMPLES = 5
@@ -85,23 +85,12 @@ def served(work: Path, log: Path, package: str = PACKAGE) -> Iterator[str]:
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=work)
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError(f"the stub did not start: {log.read_text()[-2000:]}") from None
-                    time.sleep(0.1)
+            why = not_listening(process, port, timeout=120)
+            if why is not None:
+                raise RuntimeError(f"the stub did not start ({why}): {log.read_text()[-2000:]}")
             yield f"http://127.0.0.1:{port}"
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 def credentials(api: Any) -> list[str]:

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +20,7 @@ import pytest
 
 from .client_cases import case, load
 from .conftest import ROOT, SPECS
+from .processes import free_port, not_listening, stop
 
 NPM = ROOT / "tests" / "npm"
 PRISM = NPM / "node_modules" / ".bin" / "prism"
@@ -40,41 +39,23 @@ def _prism() -> str:
     return str(PRISM)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def prism_url() -> Iterator[str]:
-    port = _free_port()
+def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
     env = {**os.environ, "SCARF_ANALYTICS": "false"}
-    process = subprocess.Popen(
-        [_prism(), "mock", str(SPECS["v1"]), "-h", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
-    )
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                pytest.fail(f"prism exited with {process.returncode}:\n{output[-4000:]}")
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail("prism did not start listening within 90 s")
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
+    log = tmp_path_factory.mktemp("prism") / "prism.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [_prism(), "mock", str(SPECS["v1"]), "-h", "127.0.0.1", "-p", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+        )
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            why = not_listening(process, port, timeout=90, interval=0.2)
+            if why is not None:
+                pytest.fail(f"prism did not start ({why}):\n{log.read_text(errors='replace')[-4000:]}")
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            stop(process, timeout=10)
 
 
 def test_every_v1_get_operation_against_prism(prism_url: str, generated_package: Any) -> None:

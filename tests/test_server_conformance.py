@@ -39,6 +39,7 @@ from referencing.jsonschema import DRAFT4
 from starlette.testclient import TestClient
 
 from .conftest import ROOT, SPECS
+from .processes import free_port, not_listening, stop
 
 MAX_EXAMPLES = 5
 APIS = ("v1", "beta", "integrations")
@@ -70,34 +71,21 @@ EXCLUDED: dict[tuple[str, str | None, str | None], str] = {
 PREFIX = {"v1": "v1", "beta": "beta", "integrations": "v1"}
 
 
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def _served(api: str, *options: str, log: Path) -> Iterator[str]:
     """The stub of `api` under uvicorn in its own process; yields its base URL."""
-    port = _port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "generated")}
     command = [sys.executable, "-m", f"dixa.{api}.server", "--port", str(port), *options]
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                    break
-                except OSError:
-                    if process.poll() is not None or time.monotonic() > deadline:
-                        raise AssertionError(f"the stub did not start: {log.read_text()}") from None
-                    time.sleep(0.1)
+            why = not_listening(process, port, timeout=60)
+            if why is not None:
+                raise AssertionError(f"the stub did not start ({why}): {log.read_text()}")
             yield f"http://127.0.0.1:{port}"
         finally:
-            process.terminate()
-            process.wait(timeout=30)
+            stop(process)
 
 
 def _excluded(api: str, mode: str, code: str, operation: str) -> str | None:
