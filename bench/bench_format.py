@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parents[1]
 _RENDER = """
 import sys
 from pathlib import Path
-from generator.package import api_files
-from generator.pipeline import read_api
-from generator.project import load_config
+from generator.rendering.package import api_files
+from generator.reading.read import read_api
+from generator.config import load_config
 raw = Path(sys.argv[1])
 config = load_config(Path({root!r}))
 for name, spec in config.apis.items():
@@ -48,7 +48,7 @@ if which == "black":
     mode = black.Mode(line_length=100, target_versions={{black.TargetVersion.PY311}})
     done = {{path: black.format_str(text, mode=mode) for path, text in files.items()}}
 else:
-    from generator.format import format_files
+    from generator.output.format import format_files
     done = format_files(files)
 for path, text in done.items():
     (out / path).parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +70,7 @@ def main() -> dict[str, object]:
         return {
             "files (bytes)": f"{len(files)} ({size})",
             "black, fresh process (cpu, wall)": f"{black.cpu:.2f} s, {black.wall:.2f} s",
-            "ruff via generator.format, fresh process (cpu, wall)": f"{ruff.cpu:.2f} s, {ruff.wall:.2f} s",
+            "ruff via generator.output.format, fresh process (cpu, wall)": f"{ruff.cpu:.2f} s, {ruff.wall:.2f} s",
             "files black changes": sum((raw / p).read_bytes() != (by_black / p).read_bytes() for p in files),
             "files ruff formats differently from black": sum(
                 (by_black / p).read_bytes() != (by_ruff / p).read_bytes() for p in files

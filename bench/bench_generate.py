@@ -45,8 +45,9 @@ def _generate_ours(out: Path) -> Usage:
 # The project generation, written to a temporary folder instead of generated/.
 _OURS = """
 from pathlib import Path
-from generator.project import load_config, project_files
-from generator.write import write_tree
+from generator.config import load_config
+from generator.pipeline import project_files
+from generator.output.write import write_tree
 config = load_config(Path({root!r}))
 target, files = project_files(config)
 write_tree(Path({out!r}), files)
@@ -56,11 +57,11 @@ write_tree(Path({out!r}), files)
 # The same, models only: the part datamodel-code-generator also writes.
 _MODELS_ONLY = """
 from pathlib import Path
-from generator.format import format_files
-from generator.pipeline import read_api
-from generator.project import load_config
-from generator.render_models import render_models
-from generator.write import write_tree
+from generator.output.format import format_files
+from generator.reading.read import read_api
+from generator.config import load_config
+from generator.rendering.models import render_models
+from generator.output.write import write_tree
 config = load_config(Path({root!r}))
 files = {{}}
 for name, spec in config.apis.items():

@@ -17,18 +17,11 @@ import click
 
 from . import __version__
 from .diagnostics import Diagnostic, SpecError
-from .ir_json import ir_to_json
-from .pipeline import read_api
-from .project import (
-    ConfigError,
-    ProjectConfig,
-    load_config,
-    package_name_for,
-    project_files,
-    read_if_present,
-    spec_files,
-)
-from .write import diff_tree, write_tree
+from .config import ConfigError, ProjectConfig, load_config, package_name_for
+from .ir.dump import ir_to_json
+from .output.write import diff_tree, write_tree
+from .pipeline import project_files, read_if_present, spec_files
+from .reading.read import read_api
 
 DIALECTS = click.Choice(["auto", "tapir", "plain"])
 

@@ -1,149 +1,119 @@
-"""The steps strung together: a spec path in, an API (IR) or a package out."""
+"""The one orchestrator: specs in, formatted files out, in memory.
+
+Data flows one way through the stages, each a folder:
+
+    reading/   load → validate (in a worker) → build the IR (ir/build) → passes (ir/passes)
+    rendering/ the package's files, read off the IR; each renderer only reads it
+    release/   the version and changelog, stamped onto the rendered files
+    output/    format with ruff, then `cli` writes the tree atomically
+
+Every file is rendered once; the version (which depends on what the rendered
+files take away from the previous release) is stamped afterwards into the few
+files that name it.
+"""
 
 from __future__ import annotations
 
-import multiprocessing
-from collections.abc import Iterable, Mapping
-from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Callable
 
-from .build import build_api
-from .diagnostics import Diagnostic, SpecError
-from .ir import Api
-from .load import RefResolver, load_document
-from .passes import normalize
-from .validate import check_fatal, validate_document
-from . import wire
-
-
-@dataclass
-class Loaded:
-    api: Api
-    warnings: list[Diagnostic] = field(default_factory=list)
+from .config import ProjectConfig
+from .diagnostics import Diagnostic
+from .ir.model import Api
+from .output.format import Formatting
+from .output.write import read_tree
+from .reading.read import Reading
+from .release.changelog import FILE as CHANGELOG
+from .release.changelog import changelog, release_date
+from .release.surface import lost_names
+from .release.version import read_previous, release_version
+from .rendering.package import ApiPackage, distribution, single_package, single_pyproject, stamp, static_paths
 
 
-def read_api(
-    path: Path,
+def project_files(
+    config: ProjectConfig,
     *,
-    strict: bool = True,
-    validate: bool = True,
-    dialect: Literal["auto", "tapir", "plain"] = "auto",
-) -> Loaded:
-    """Load, validate, build and normalize one spec.
+    strict: bool | None = None,
+    dialect: str = "auto",
+    warn: Callable[[list[Diagnostic]], None] = lambda _: None,
+    inform: Callable[[str], None] = lambda _: None,
+) -> tuple[Path, dict[str, str]]:
+    """Render (and format) every file of the project's distribution, in memory.
+    Specs are validated while they are built, rendered and formatted (`Reading`)."""
+    with Reading(config.apis, strict=True if strict is None else strict, dialect=dialect) as reading:  # type: ignore[arg-type]
+        entries = [
+            ApiPackage(
+                api_name,
+                reading.apis[api_name].api,
+                spec_path.relative_to(config.root).as_posix(),
+                spec_path.read_text(encoding="utf-8"),
+            )
+            for api_name, spec_path in config.apis.items()
+        ]
+        apis = {entry.name: entry.api for entry in entries}
+        files = distribution(package=config.package, apis=entries)
 
-    With `strict`, any validation problem is an error (SpecError); without it,
-    problems that do not stop generation come back as warnings.
-    """
-    document = load_document(path)
-    resolver = RefResolver(document)
-    check_fatal(document, resolver)
-    problems = validate_document(document, resolver) if validate else []
-    if problems and strict:
-        raise SpecError(problems)
-    api = build_api(document, resolver)
-    api.dialect = dialect
-    normalize(api)
-    contradictions = wire.attach(api, document)
-    return Loaded(api=api, warnings=_as_warnings(problems) + contradictions)
+        def stamped(version: str) -> dict[str, str]:
+            return stamp(
+                distribution=config.distribution,
+                package=config.package,
+                version=version,
+                description=config.description,
+                apis=entries,
+                license=config.license,
+                urls=config.urls or {},
+            )
+
+        previous = read_previous(config.out, config.package)
+        release = release_version(config.version, previous, apis, config.package)
+        version_files = stamped(release.version)
+        if previous is not None:
+            lost = tuple(lost_names(read_tree(config.out), {**files, **version_files}, config.package))
+            if lost:
+                release = release_version(config.version, previous, apis, config.package, lost)
+                version_files = stamped(release.version)
+        files.update(version_files)
+        files[CHANGELOG] = changelog(read_if_present(config.out / CHANGELOG), release, config.distribution, release_date())
+        with Formatting(files, static_paths(files, config.package)) as formatting:
+            for loaded in reading.finish().values():
+                warn(loaded.warnings)
+            formatted = formatting.result()
+    for name, entry in apis.items():
+        inform(_dialect_line(name, entry))
+    inform(f"version {release.version} ({release.reason})")
+    return config.out, formatted
 
 
-def _as_warnings(problems: list[Diagnostic]) -> list[Diagnostic]:
-    return [Diagnostic(p.message, p.file, p.pointer, p.line, "warning") for p in problems]
+def _dialect_line(name: str, api: Api) -> str:
+    """Which dialect the unions and enums of `name` were read in, and why (`--dialect` overrides)."""
+    return f"{name}: {api.dialect} dialect ({api.dialect_reason})"
 
 
-def _problems(path: Path) -> list[Diagnostic]:
-    """The validation problems of one spec; fatal ones are left to the caller,
-    which finds them while reading the spec itself."""
-    document = load_document(path)
-    resolver = RefResolver(document)
+def read_if_present(path: Path) -> str | None:
+    """The text of `path`, or None where it is absent or unreadable (a first generation)."""
     try:
-        check_fatal(document, resolver)
-    except SpecError:
-        return []
-    return validate_document(document, resolver)
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
-class Reading:
-    """Several specs read together: built here while a worker process validates
-    them, so that rendering can start before validation ends.
-
-    Schema validation is the slowest step of reading (openapi-spec-validator
-    walks every schema) and needs nothing the build makes, so the two run side
-    by side. `apis` holds the built specs; `finish()` waits for validation and
-    raises, with `strict`, the problems of the first spec that has any, else
-    puts them on each `Loaded` as warnings. Nothing may be written before
-    `finish()` returns. Used as a context manager, it reports a failure of
-    what is done with the specs meanwhile as the validation problems that
-    explain it, if any. Where processes cannot be forked cheaply, each spec is
-    validated before it is built, as `read_api` does.
-    """
-
-    def __init__(
-        self, paths: Mapping[str, Path], *, strict: bool = True, dialect: Literal["auto", "tapir", "plain"] = "auto"
-    ) -> None:
-        self.strict = strict
-        self.apis: dict[str, Loaded] = {}
-        self._pool: ProcessPoolExecutor | None = None
-        self._pending: dict[str, Future[list[Diagnostic]]] = {}
-        if "fork" not in multiprocessing.get_all_start_methods():
-            self.apis = {name: read_api(path, strict=strict, dialect=dialect) for name, path in paths.items()}
-            return
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-        try:
-            self._pending = {name: self._pool.submit(_problems, path) for name, path in paths.items()}
-            for name, path in paths.items():
-                self.apis[name] = self._build(name, path, dialect)
-        except BaseException:
-            self.close()
-            raise
-
-    def _build(self, name: str, path: Path, dialect: Literal["auto", "tapir", "plain"]) -> Loaded:
-        try:
-            return read_api(path, strict=False, validate=False, dialect=dialect)
-        except SpecError:
-            raise
-        except Exception:
-            # An invalid document can trip the build; its validation problems
-            # say what is wrong better than the build's failure would.
-            self._raise_problems_of([name])
-            raise
-
-    def finish(self) -> dict[str, Loaded]:
-        try:
-            for name, future in self._pending.items():
-                problems = future.result()
-                if problems and self.strict:
-                    raise SpecError(problems)
-                self.apis[name].warnings[:0] = _as_warnings(problems)
-            return self.apis
-        finally:
-            self.close()
-
-    def __enter__(self) -> Reading:
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
-        """A failure while the specs are used (rendering an invalid document)
-        is reported as the validation problems that explain it, if any."""
-        try:
-            if isinstance(error, Exception) and not isinstance(error, SpecError):
-                self._raise_problems_of(self._pending)
-        finally:
-            self.close()
-
-    def _raise_problems_of(self, names: Iterable[str]) -> None:
-        """Raise the validation problems of the first of `names` that has any."""
-        for name in names:
-            problems = self._pending[name].result()
-            if problems:
-                raise SpecError(problems) from None
-
-    def close(self) -> None:
-        """Stop the worker, waiting for it: a pool left to stop on its own races
-        the interpreter's exit (`OSError: Bad file descriptor` from its wakeup
-        pipe). Validation still queued is cancelled; one under way is let finish."""
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+def spec_files(
+    spec: Path,
+    package: str,
+    *,
+    strict: bool = False,
+    dialect: str = "auto",
+    warn: Callable[[list[Diagnostic]], None] = lambda _: None,
+    inform: Callable[[str], None] = lambda _: None,
+) -> tuple[dict[str, str], str]:
+    """Render (and format) one spec as the package `package`, in memory, its
+    paths relative to the package's folder, and the pyproject.toml that goes
+    beside that folder: `generate --spec`."""
+    with Reading({package: spec}, strict=strict, dialect=dialect) as reading:  # type: ignore[arg-type]
+        files = single_package(package, reading.apis[package].api)
+        with Formatting(files, static_paths(files, package)) as formatting:
+            warn(reading.finish()[package].warnings)
+            formatted = formatting.result()
+    inform(_dialect_line(package, reading.apis[package].api))
+    pyproject = single_pyproject(package, reading.apis[package].api, reading.apis[package].api.source)
+    return {path.split("/", 1)[1]: text for path, text in formatted.items()}, pyproject

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from .project import ConfigError, load_config
+from .config import ConfigError, load_config
 
 
 @click.command()

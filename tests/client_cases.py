@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import httpx
 
-from generator.ir import (
+from generator.ir.model import (
     Api,
     ArrayType,
     EnumType,
@@ -26,7 +26,7 @@ from generator.ir import (
     Type,
     UnionType,
 )
-from generator.pipeline import read_api
+from generator.reading.read import read_api
 
 from .conftest import SPECS
 

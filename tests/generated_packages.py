@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 
-from generator.package import single_package
-from generator.pipeline import read_api
+from generator.rendering.package import single_package
+from generator.reading.read import read_api
 
 Load = Callable[..., ModuleType]
 

@@ -200,8 +200,8 @@ class PrismDidNotStart(RuntimeError):
 
 def run_one(relative: str, work: Path, *, prism_timeout: float = 240) -> SpecReport:
     """Generate, mock and call every operation of one spec (in this process)."""
-    from generator.package import single_package
-    from generator.pipeline import read_api
+    from generator.rendering.package import single_package
+    from generator.reading.read import read_api
 
     started = time.monotonic()
     spec = Path(relative) if Path(relative).is_absolute() else DIRECTORY / relative
@@ -283,7 +283,7 @@ class Arguments:
     """The keyword arguments of each operation's method, from the spec."""
 
     def __init__(self, api: Any) -> None:
-        from generator import wire
+        from generator.ir.model import wire
 
         from .mock_values import SchemaValues
 
@@ -517,7 +517,7 @@ def classify_status(response: Any) -> tuple[str, str]:
 
 
 def build_kwargs(method: Any, op: Any, arguments: Arguments) -> dict[str, Any]:
-    from generator.passes.naming import METHOD_ARGUMENTS
+    from generator.ir.passes.naming import METHOD_ARGUMENTS
 
     hints = typing.get_type_hints(method)
     wire: dict[str, Any] = {}

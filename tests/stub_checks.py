@@ -65,8 +65,8 @@ class StubReport:
 
 def generate(relative: str, work: Path) -> Any:
     """The package of `relative` written under `work` as PACKAGE; returns the API."""
-    from generator.package import single_package
-    from generator.pipeline import read_api
+    from generator.rendering.package import single_package
+    from generator.reading.read import read_api
 
     api = read_api(DIRECTORY / relative, strict=False).api
     for name, text in single_package(PACKAGE, api).items():

@@ -17,10 +17,10 @@ from typing import Any, Iterator
 
 import pytest
 
-from generator.format import format_files
-from generator.package import runtime_files
-from generator.pipeline import read_api
-from generator.render_models import render_models
+from generator.output.format import format_files
+from generator.rendering.package import runtime_files
+from generator.reading.read import read_api
+from generator.rendering.models import render_models
 
 CASES = Path(__file__).resolve().parent / "cases"
 UPDATE = os.environ.get("DIXAGEN_UPDATE_CASES") == "1"

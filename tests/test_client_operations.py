@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.ir import Api
+from generator.ir.model import Api
 
 from .client_cases import Case, Recorder, cases, load
 from .wire import differences

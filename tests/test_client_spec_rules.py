@@ -222,7 +222,7 @@ def method(client: Any, rules: Any, operation_id: str) -> Any:
 
 def test_a_parameter_of_the_path_item_points_at_its_own_schema(tmp_path: Path) -> None:
     """The path item's `id` (an integer) is not read with the schema of the operation's first parameter."""
-    from generator.pipeline import read_api
+    from generator.reading.read import read_api
 
     spec = tmp_path / "rules.yaml"
     spec.write_text(SPEC)
@@ -476,7 +476,7 @@ components:
 
 
 def test_examples_a_mock_would_answer_but_the_models_refuse_are_located_warnings(tmp_path: Path) -> None:
-    from generator.pipeline import read_api
+    from generator.reading.read import read_api
 
     spec = tmp_path / "examples.yaml"
     spec.write_text(EXAMPLES)

@@ -22,7 +22,7 @@ from click.testing import CliRunner
 from generator.cli import main
 from generator.diff import KINDS, Change, diff_apis
 from generator.diff.loading import read_for_diff
-from generator.ir import Api
+from generator.ir.model import Api
 
 from .conftest import ROOT, SPECS
 

@@ -22,8 +22,8 @@ from typing import Any, Iterator
 
 import pytest
 
-from generator.ir import Api, Type
-from generator.pipeline import read_api
+from generator.ir.model import Api, Type
+from generator.reading.read import read_api
 
 from .conftest import REPORT, SHARED, SPECS, UPSTREAM_BETA, need_shared
 from .wire import adapter_for, differences, untyped_tagged
@@ -44,7 +44,7 @@ def _api(path: Path) -> Api:
 def spec_examples(api: Api) -> Iterator[Example]:
     for named in api.types.values():
         if named.component:
-            from generator.ir import Ref
+            from generator.ir.model import Ref
 
             for index, payload in enumerate(named.examples):
                 yield Example(f"#/components/schemas/{named.name} example {index}", Ref(target=named.name), payload)

@@ -15,8 +15,8 @@ import pydantic
 import pytest
 
 from generator.diagnostics import SpecError
-from generator.ir import ArrayType, EnumType, MapType, ObjectType, Primitive, Ref, UnionType
-from generator.pipeline import read_api
+from generator.ir.model import ArrayType, EnumType, MapType, ObjectType, Primitive, Ref, UnionType
+from generator.reading.read import read_api
 
 from .conftest import ROOT
 from .test_cases import CASES, render_case
@@ -363,7 +363,7 @@ info: {title: Edge, version: '1'}
 
 
 def _compiles(tmp_path: Path, text: str) -> None:
-    from generator.package import single_package
+    from generator.rendering.package import single_package
 
     spec = tmp_path / "spec.yaml"
     spec.write_text(text)
@@ -403,7 +403,7 @@ def test_recursive_aliases_through_the_client_and_the_stub(tmp_path: Path, monke
     import httpx
     import yaml
 
-    from generator.package import single_package
+    from generator.rendering.package import single_package
 
     document = yaml.safe_load((CASES / "recursion" / "spec.yaml").read_text())
     json_of = lambda name: {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}  # noqa: E731

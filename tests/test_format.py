@@ -10,7 +10,7 @@ from pathlib import Path
 import black
 import pytest
 
-from generator import format as formatting
+from generator.output import format as formatting
 from generator.diagnostics import SpecError
 
 from .conftest import ROOT
@@ -52,7 +52,7 @@ def test_the_users_own_ruff_settings_change_nothing(tmp_path: Path) -> None:
     for config in (tmp_path / "ruff.toml", tmp_path / "ruff" / "ruff.toml"):
         config.write_text('line-length = 20\n[format]\nquote-style = "single"\nindent-style = "tab"\n')
     script = (
-        "from generator.format import format_files; "
+        "from generator.output.format import format_files; "
         "print(format_files({'a.py': 'def f(first_argument, second_argument):\\n  return \"x\"\\n'})['a.py'], end='')"
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, check=True, capture_output=True, text=True,

@@ -7,8 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.project import load_config, project_files
-from generator.write import diff_tree
+from generator.config import load_config
+from generator.pipeline import project_files
+from generator.output.write import diff_tree
 
 from .conftest import ROOT
 

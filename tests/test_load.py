@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from generator.load import load_document
-from generator.pipeline import read_api
+from generator.reading.load import load_document
+from generator.reading.read import read_api
 
 MAIN = """openapi: 3.0.3
 info: {title: Split, version: '1'}

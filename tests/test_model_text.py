@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.passes.enums import VALUES_PATTERN
+from generator.ir.passes.enums import VALUES_PATTERN
 
 from .conftest import ROOT
 

@@ -8,7 +8,7 @@ import json
 import re
 from pathlib import Path
 
-from generator.pipeline import read_api
+from generator.reading.read import read_api
 
 from .conftest import ROOT
 

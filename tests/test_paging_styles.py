@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 import pytest
 
-from generator.pipeline import read_api
+from generator.reading.read import read_api
 
 from .generated_packages import generated_packages
 

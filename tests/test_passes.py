@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from generator.ir import Api, EnumType, MapType, ObjectType, Ref, UnionType
-from generator.passes import enums, naming
-from generator.passes.hoist import pascal
-from generator.pipeline import read_api
+from generator.ir.model import Api, EnumType, MapType, ObjectType, Ref, UnionType
+from generator.ir.passes import enums, naming
+from generator.ir.passes.hoist import pascal
+from generator.reading.read import read_api
 
 from .conftest import SPECS
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from generator.diagnostics import SpecError
-from generator.pipeline import Reading
+from generator.reading.read import Reading
 
 VALID = """openapi: 3.0.3
 info: {title: ok, version: '1'}

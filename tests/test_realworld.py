@@ -69,8 +69,8 @@ _GENERATE = """
 import json, sys
 from pathlib import Path
 from generator.diagnostics import SpecError
-from generator.package import single_package
-from generator.pipeline import read_api
+from generator.rendering.package import single_package
+from generator.reading.read import read_api
 spec, out = Path(sys.argv[1]), Path(sys.argv[2])
 try:
     loaded = read_api(spec, strict=False)
@@ -190,8 +190,8 @@ def test_sample_packages_pass_mypy_strict(tmp_path: Path) -> None:
 def test_stripe_is_not_taken_for_tapir_and_gains_no_wire_field() -> None:
     """Stripe titles 756 of its 775 schemas and its unions are lists of references,
     as tapir's are; nothing else of tapir's is there, so nothing is added to its wire."""
-    from generator.ir import ObjectType
-    from generator.pipeline import read_api
+    from generator.ir.model import ObjectType
+    from generator.reading.read import read_api
 
     loaded = read_api(_directory() / "stripe.com.json", strict=False)
     api = loaded.api

@@ -11,7 +11,7 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.release import Bump, Version
+from generator.release.version import Bump, Version
 
 SPEC = {
     "openapi": "3.0.3",

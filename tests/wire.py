@@ -10,8 +10,8 @@ from uuid import UUID
 
 from pydantic import TypeAdapter
 
-from generator.ir import Api, Type
-from generator.pytypes import Annotator
+from generator.ir.model import Api, Type
+from generator.rendering.pytypes import Annotator
 
 from .conftest import ROOT
 

@@ -7,7 +7,7 @@ is the command line.
 
 from __future__ import annotations
 
-from ..ir import Api
+from ..ir.model import Api
 from .compare import Differ
 from .model import KINDS, Change, Kind, Report, SpecInfo
 from .operations import diff_operations

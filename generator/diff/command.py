@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 
 from ..diagnostics import SpecError
-from ..ir import Api
+from ..ir.model import Api
 from . import diff_apis
 from .gitsource import Source, resolve
 from .loading import read_both
@@ -65,7 +65,7 @@ def _info(source: Source, api: Api) -> SpecInfo:
 def package_of(spec: Path) -> str:
     """The import path the spec is generated to: `dixa.v1` for a spec of this
     project's `[tool.dixagen]`, else the name `generate --spec` would give it."""
-    from ..project import ConfigError, load_config, package_name_for
+    from ..config import ConfigError, load_config, package_name_for
 
     try:
         config = load_config(Path.cwd())

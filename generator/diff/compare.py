@@ -13,49 +13,12 @@ wire name, and compared as data the client receives.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
-from typing import Literal
 
-from ..diagnostics import escape_pointer_token
-from ..ir import Api, NamedType, ObjectType
+from ..ir.model import Api, NamedType, ObjectType
 from .model import Change, Side
 from .reach import component_users
-
-Direction = Literal["request", "response"]
-PairKey = tuple[str, str]  # (old component, new component)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Who owns the changes found here: one operation, or one component pair."""
-
-    operation: str | None = None
-    tag: str | None = None
-    pair: PairKey | None = None
-    schema: str | None = None  # component name (new side)
-
-    @property
-    def key(self) -> str | PairKey:
-        return self.pair if self.pair is not None else self.operation or ""
-
-
-@dataclass(frozen=True)
-class Spot:
-    """Where the walk is, on both sides: JSON pointers, a readable path, and the
-    generated classes that hold the current value."""
-
-    old: str
-    new: str
-    label: str
-    old_class: str = ""
-    new_class: str = ""
-
-    def child(self, pointer: str, label: str) -> Spot:
-        return replace(self, old=self.old + pointer, new=self.new + pointer, label=self.label + label)
-
-    def prop(self, wire_name: str) -> Spot:
-        return self.child("/properties/" + escape_pointer_token(wire_name), f".{wire_name}")
-
+from .schemas import compare_named
+from .spots import Direction, PairKey, Scope, Spot
 
 class Differ:
     def __init__(self, old: Api, new: Api, *, old_package: str, new_package: str, strip: tuple[str, ...]) -> None:
@@ -97,8 +60,6 @@ class Differ:
 
     def component_pair(self, old: NamedType, new: NamedType, direction: Direction, scope: Scope) -> None:
         """Compare two components met at the same place, once per direction."""
-        from .schemas import compare_named
-
         pair = (old.name, new.name)
         self.edges[scope.key].add(pair)
         if (old.name, new.name, direction) in self.compared:

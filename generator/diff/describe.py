@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..ir import Api, ArrayType, EnumType, MapType, ObjectType, Primitive, Ref, Type, UnionType
+from ..ir.model import Api, ArrayType, EnumType, MapType, ObjectType, Primitive, Ref, Type, UnionType
 
 
 def describe(api: Api, type_: Type) -> str:

@@ -12,8 +12,8 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from ..ir import Api
-from ..pipeline import read_api
+from ..ir.model import Api
+from ..reading.read import read_api
 
 
 def read_for_diff(path: Path) -> Api:

@@ -12,9 +12,10 @@ import re
 from dataclasses import replace
 
 from ..diagnostics import escape_pointer_token
-from ..ir import Api, Body, Operation, Parameter, Response
-from ..media import is_success
-from .compare import Differ, Scope, Spot
+from ..ir.model import Api, Body, Operation, Parameter, Response
+from ..ir.media import is_success
+from .compare import Differ
+from .spots import Scope, Spot
 from .schemas import compare_types
 
 _VARIABLE = re.compile(r"{[^{}]*}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..ir import Api
+from ..ir.model import Api
 
 
 def component_users(api: Api, label: dict[int, str]) -> dict[str, set[str]]:

@@ -9,9 +9,14 @@ components become a pair compared once (see `Differ.component_pair`), inline
 
 from __future__ import annotations
 
-from ..ir import ArrayType, EnumType, MapType, NamedType, ObjectType, Primitive, Property, Ref, Type, UnionType
-from .compare import Differ, Direction, Scope, Spot
+from typing import TYPE_CHECKING
+
+from ..ir.model import ArrayType, EnumType, MapType, NamedType, ObjectType, Primitive, Property, Ref, Type, UnionType
 from .describe import describe, variant_keys
+from .spots import Direction, Scope, Spot
+
+if TYPE_CHECKING:
+    from .compare import Differ
 
 
 def compare_types(d: Differ, old: Type, new: Type, spot: Spot, direction: Direction, scope: Scope) -> None:

@@ -1,0 +1,514 @@
+"""Python names, decided once for every class, field, enum member, parameter,
+client resource and method, and stored in the IR.
+
+Wire names stay what they are (aliases); Python names are safe identifiers
+that never clash with a keyword, with pydantic's own attributes, with the
+names a generated module imports, or with each other.
+"""
+
+from __future__ import annotations
+
+import builtins
+import keyword
+import re
+from collections import defaultdict
+from functools import lru_cache
+
+import inflection
+from pydantic.alias_generators import to_camel
+
+from ..model import Api, ArrayType, EnumType, ObjectType, Operation, Ref
+from ..media import is_multipart
+from .hoist import pascal
+
+# Names the generated model modules import or define for themselves.
+RESERVED_CLASS_NAMES = frozenset(
+    {
+        "Annotated", "Any", "BaseModel", "ClassVar", "ConfigDict", "Discriminator", "Enum", "Field",
+        "Literal", "Tag", "TypeAlias", "TypeAdapter", "UUID", "Union", "APIModel", "TaggedModel", "CamelModel",
+        "CamelTaggedModel", "UnknownVariant", "DateTime", "Date", "SCHEMAS", "validate", "to_wire", "Optional", "List", "Dict",
+        "OpenEnum", "OpenIntEnum", "SchemaRegistry", "TypeAliasType", "TYPE_CHECKING", "BARE_TAG", "UNKNOWN_TAG",
+    }
+)
+# Field names that would shadow pydantic's API or a type used in annotations.
+RESERVED_FIELD_NAMES = frozenset(
+    {
+        "copy", "dict", "json", "schema", "schema_json", "construct", "validate", "fields", "parse_obj",
+        "parse_raw", "parse_file", "from_orm", "update_forward_refs", "date", "datetime", "time", "str",
+        "int", "float", "bool", "list", "dict", "bytes", "object", "any", "model_config", "model_fields",
+    }
+)
+
+
+def snake(text: str) -> str:
+    """`conversationId` → `conversation_id`, `URLPath` → `url_path`, `_type` → `type`."""
+    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    text = re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").lower()
+    return re.sub(r"_+", "_", text)
+
+
+def identifier(text: str, *, reserved: frozenset[str] = frozenset(), fallback: str = "field") -> str:
+    name = snake(text) or fallback
+    if name[0].isdigit():
+        name = f"{fallback}_{name}"
+    # Soft keywords (`match`, `type`, ...) are valid names; checking them would
+    # make names depend on the Python version that runs the generator.
+    if keyword.iskeyword(name) or name in reserved or name.startswith("model_"):
+        name += "_"
+    return name
+
+
+def class_name(text: str) -> str:
+    name = pascal(text) or "Model"
+    if name[0].isdigit():
+        name = "Model" + name
+    if name in RESERVED_CLASS_NAMES or keyword.iskeyword(name):
+        name += "Model"
+    return name
+
+
+def member_name(value: object, index: int) -> str:
+    text = snake(str(value)).upper() if value is not None else "NONE"
+    if not text:
+        return f"VALUE_{index}"
+    if text[0].isdigit():
+        text = "VALUE_" + text
+    if keyword.iskeyword(text):
+        text += "_"
+    return text
+
+
+def _dedupe(names: list[str], joiner: str = "_") -> list[str]:
+    """Number repeated names (compared without case): `Foo`, `Foo2` or `foo`, `foo_2`."""
+    seen: dict[str, int] = {}
+    out: list[str] = []
+    for name in names:
+        candidate, index = name, 2
+        while candidate.lower() in seen:
+            candidate, index = f"{name}{joiner}{index}", index + 1
+        seen[candidate.lower()] = 1
+        out.append(candidate)
+    return out
+
+
+def run(api: Api) -> None:
+    names = _dedupe([class_name(n) for n in api.types], joiner="")
+    for named, py_name in zip(api.types.values(), names):
+        named.py_name = py_name
+    for named in api.types.values():
+        if isinstance(named.type, ObjectType):
+            _name_fields(named.type)
+        elif isinstance(named.type, EnumType):
+            for member, py_name in zip(
+                named.type.members, _dedupe([member_name(m.value, i) for i, m in enumerate(named.type.members)])
+            ):
+                member.py_name = py_name
+    decided: dict[str, bool] = {}
+    for name in api.types:
+        _camel(api, name, decided)
+    _name_operations(api)
+    _name_resource_classes(api)
+    _name_credentials(api)
+
+
+def _camel(api: Api, name: str, decided: dict[str, bool]) -> bool:
+    """Whether the class `name` puts its fields on the wire in camelCase
+    (`ObjectType.camel`): the way most of its own fields are spelled, or its
+    parent's way, which a subclass cannot change without renaming the
+    inherited fields on the wire."""
+    if name in decided:
+        return decided[name]
+    decided[name] = False  # a cycle of bases (never kept by the inheritance pass) reads as plain
+    obj = api.types[name].type
+    if not isinstance(obj, ObjectType):
+        return False
+    if obj.base is not None and obj.base in api.types:
+        camel = _camel(api, obj.base, decided)
+    else:
+        as_camel = sum(1 for p in obj.properties if p.wire_name != p.py_name and to_camel(p.py_name) == p.wire_name)
+        as_is = sum(1 for p in obj.properties if p.wire_name == p.py_name and to_camel(p.py_name) != p.wire_name)
+        camel = as_camel > as_is
+    obj.camel = decided[name] = camel
+    return camel
+
+
+def _name_fields(obj: ObjectType) -> None:
+    """Python names for the fields (the tag last), unique without case and never
+    another field's wire name: models accept both spellings of a field, so a
+    Python name equal to another field's wire key would let one key fill two
+    fields. A field whose wire name is already its Python name keeps it."""
+    wires = [p.wire_name for p in obj.properties] + ([obj.tag.property] if obj.tag is not None else [])
+    wanted = [identifier(wire, reserved=RESERVED_FIELD_NAMES) for wire in wires]
+    wire_set = set(wires)
+    final = [""] * len(wires)
+    used: set[str] = set()
+    for i in sorted(range(len(wires)), key=lambda i: wanted[i] != wires[i]):  # stable: exact ones first
+        candidate, index = wanted[i], 2
+        while candidate.lower() in used or (candidate in wire_set and candidate != wires[i]):
+            candidate, index = f"{wanted[i]}_{index}", index + 1
+        used.add(candidate.lower())
+        final[i] = candidate
+    for prop, py_name in zip(obj.properties, final):
+        prop.py_name = py_name
+    if obj.tag is not None:
+        obj.tag.py_name = final[-1]
+
+
+# -- operations ------------------------------------------------------------------
+
+_VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DELETE": "delete"}
+# Attributes of the generated clients that a resource must not shadow.
+_CLIENT_ATTRIBUTES = frozenset({"close", "with_raw_response", "with_options", "base_url", "is_closed"})
+# Argument names every generated method has besides the operation's parameters.
+METHOD_ARGUMENTS = frozenset({"self", "body", "options", "extra_headers", "timeout", "max_retries", "models"})
+# Path segments that name an action on what precedes them (`/tags/{id}/activate`).
+_ACTIONS = frozenset(
+    {
+        "activate", "anonymize", "approve", "archive", "assign", "cancel", "claim", "close", "deactivate",
+        "disable", "enable", "export", "followup", "import", "link", "merge", "offer", "publish", "reject",
+        "reopen", "restore", "send", "start", "stop", "submit", "transfer", "unassign", "unlink", "unpublish",
+        "upload",
+    }
+)
+# Request bodies whose schema name says the POST reads rather than creates.
+_QUERY_BODY = re.compile(r"^(Get|Search|Query|Find|List)[A-Z]")
+
+
+def _name_operations(api: Api) -> None:
+    """`Operation.resource` from the first tag (or the first path segment),
+    `Operation.py_name` from method and path, `Parameter.py_name` from the wire
+    name; names are unique within a resource, including the `<name>_iter`
+    twins of list operations."""
+    by_resource: dict[str, list[Operation]] = defaultdict(list)
+    prefix = _versioned_tag_prefix(api)
+    for operation in api.operations:
+        operation.resource = _resource_name(operation, prefix)
+        by_resource[operation.resource].append(operation)
+        used = set(METHOD_ARGUMENTS)
+        for parameter in operation.parameters:
+            name = identifier(parameter.name, fallback="param")
+            if name in used:
+                name = f"{name}_{parameter.location}" if f"{name}_{parameter.location}" not in used else f"{name}_"
+            while name in used:
+                name += "_"
+            used.add(name)
+            parameter.py_name = name
+        _name_parts(api, operation, used)
+    for operations in by_resource.values():
+        wanted = [_operation_id_name(op) or _method_name(api, op) for op in operations]
+        groups: dict[str, list[int]] = defaultdict(list)
+        for index, name in enumerate(wanted):
+            groups[name].append(index)
+        for name, indexes in groups.items():
+            if len(indexes) > 1:
+                ranked = sorted(indexes, key=lambda i: (_path_params(operations[i]), i))
+                for i in ranked[1:]:
+                    wanted[i] = f"{name}_by_{_qualifier(operations[i])}"
+        taken: set[str] = set()
+        for operation, name in zip(operations, _dedupe(wanted)):
+            if name in taken or (operation.paging is not None and f"{name}_iter" in taken):
+                name = _dedupe([*taken, name])[-1]
+            operation.py_name = name
+            taken.add(name)
+            if operation.paging is not None:
+                taken.add(f"{name}_iter")
+
+
+def _versioned_tag_prefix(api: Api) -> list[str]:
+    """The leading words every tag shares when they end in a version word
+    (Twilio's `Api20100401Account`, `Api20100401Call`; `ChatV1Channel`): the
+    version of the whole API, said once by the package, not by each resource.
+    Shared words without a version (`UserAccounts`, `UserGroups`) carry
+    meaning and stay."""
+    tags = {op.tags[0] for op in api.operations if op.tags}
+    if len(tags) < 2:
+        return []
+    words = [_words(tag) for tag in tags]
+    shared = 0
+    while all(len(w) > shared + 1 and w[shared] == words[0][shared] for w in words):
+        shared += 1
+    while shared and not any(c.isdigit() for c in words[0][shared - 1]):
+        shared -= 1
+    return words[0][:shared]
+
+
+def _resource_name(operation: Operation, prefix: list[str]) -> str:
+    if operation.tags:
+        words = _words(operation.tags[0])
+        tag = "_".join(words[len(prefix) :]) if prefix and words[: len(prefix)] == prefix else operation.tags[0]
+        name = identifier(tag, fallback="api")
+    else:
+        statics = [s for s in _segments(operation.path) if not s.startswith("{")]
+        name = identifier(statics[0], fallback="api") if statics else "api"
+    return name + "_" if name in _CLIENT_ATTRIBUTES else name
+
+
+def _segments(path: str) -> list[str]:
+    segments = [s for s in path.split("/") if s]
+    if segments and re.fullmatch(r"v\d+|beta|api", segments[0]):
+        segments = segments[1:]
+    return segments
+
+
+def _path_params(operation: Operation) -> int:
+    return sum(1 for p in operation.parameters if p.location == "path")
+
+
+def _qualifier(operation: Operation) -> str:
+    """`conversationId` → `conversation`: what a colliding name is narrowed by."""
+    params = [p for p in operation.parameters if p.location == "path"]
+    if not params:
+        return snake(operation.method.lower())
+    name = snake(params[-1].name)
+    return re.sub(r"_id$", "", name) or name
+
+
+def _words(text: str) -> list[str]:
+    """`admin_inviteRequests.list`, `repos/list-for-org`, `ListCallRecording` → lower-case words."""
+    return [word for word in snake(text).split("_") if word]
+
+
+def _either_number(segment: str) -> str:
+    """A pattern for a path segment's words, the last one plural or singular (`getEntry` for `/entries`)."""
+    words = _words(segment)
+    if not words:
+        return ""
+    last = {words[-1], _singular(words[-1])}
+    return re.escape("".join(words[:-1])) + "(?:" + "|".join(sorted(map(re.escape, last))) + ")"
+
+
+def _spells_method_and_path(spelled: str, operation: Operation) -> bool:
+    """Whether an id (lower case, no separators) is the method and the path run
+    together, a path parameter standing for any name (it may have been renamed)."""
+    pattern = "".join(
+        "[a-z0-9]*" if segment.startswith("{") else _either_number(segment) for segment in _segments(operation.path)
+    )
+    method = operation.method.lower()
+    return re.fullmatch(f"{method}{pattern}|{pattern}{method}", spelled) is not None
+
+
+# Words that open an id as its verb (`ListSipCredentialListMapping`): kept even
+# where the resource's name has the same word (`credential_list_mapping`).
+_ID_VERBS = frozenset(
+    {"list", "get", "fetch", "read", "create", "update", "replace", "patch", "delete", "remove", "watch", "search"}
+)
+# Ids a tool numbered apart (`getItems_2`, Spring's `listUsingGET_1`): made, not meant.
+_NUMBERED_ID = re.compile(r"[_-]\d+$|Using(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)", re.IGNORECASE)
+
+
+def _operation_id_name(operation: Operation) -> str | None:
+    """A method name from the operationId, when it says more than method and path.
+
+    An id that only spells the method and the path (`getEndusersUserid` for
+    `GET /endusers/{userId}`, as tapir and Stripe write them) says nothing the
+    path does not, and the path gives the better name (`get`, `list`). Any other
+    id names the call as its authors meant (`repos/list-for-org`, Slack's
+    `chat_postMessage` for `/chat.postMessage`, Twilio's `ListCallRecording`);
+    the words that repeat the resource are dropped (`repos.list_for_org`,
+    `chat.post_message`, `account.list` for `ListAccount`). Ids a tool numbered
+    apart (`getItems_2`) are not meant either: the path names those calls."""
+    if not operation.operation_id or _NUMBERED_ID.search(operation.operation_id):
+        return None
+    words = _words(operation.operation_id)
+    if not words or _spells_method_and_path("".join(words), operation):
+        return None
+    resource = [w for w in _words(operation.resource) if not w.isdigit()]
+    forms = {w for word in resource for w in (word, _singular(word), inflection.pluralize(word))}
+    start = 0
+    while start < len(words) - 1 and words[start] in forms and not (start == 0 and words[0] in _ID_VERBS):
+        start += 1
+    rest = words[start:]
+    if len(rest) > 1 and all(w in forms for w in rest[1:]):
+        rest = rest[:1]  # `ListAccount` on the `account` resource: `list`
+    elif len(rest) > 2:
+        # `listConversationMessages` on `conversations`: `list_messages`; a
+        # resource of several words that ends the id stays whole
+        # (`ListIncomingPhoneNumberAssignedAddOn` on `assigned_add_on`).
+        tail = len(resource) if len(resource) > 1 and _ends_with(rest[1:], resource) else 1
+        rest = [rest[0], *(w for w in rest[1:-tail] if w not in forms), *rest[-tail:]]
+    return identifier("_".join(rest), fallback="call")
+
+
+def _ends_with(words: list[str], resource: list[str]) -> bool:
+    """Whether `words` end with the resource's words, its last one singular or plural."""
+    if len(words) < len(resource) or words[-len(resource) : -1] != resource[:-1]:
+        return False
+    return _singular(words[-1]) == _singular(resource[-1])
+
+
+def _method_name(api: Api, operation: Operation) -> str:
+    """REST-style names from method and path, relative to the resource:
+    `GET /endusers` → `list`, `GET /endusers/{id}` → `get`,
+    `GET /conversations/{id}/messages` → `list_messages`,
+    `POST /conversations/{id}/messages` → `create_message`,
+    `PATCH /tags/{id}/activate` → `activate`, `POST /agents/bulk` → `create_bulk`,
+    `PUT /agents` (many at once) → `update_bulk`. GET says `list` when the
+    answer is a list, `get` otherwise."""
+    segments = _segments(operation.path)
+    key = operation.resource.replace("_", "")
+    anchor = next(
+        (
+            i
+            for i, s in enumerate(segments)
+            if not s.startswith("{") and snake(s).replace("_", "") in (key, key + "s", key.removesuffix("s"))
+        ),
+        0 if segments and not segments[0].startswith("{") else -1,
+    )
+    rest = segments[anchor + 1 :]
+    ends_with_param = bool(rest) and rest[-1].startswith("{")
+    words: list[str] = []
+    for index, segment in enumerate(rest):
+        if segment.startswith("{"):
+            continue
+        word = snake(segment)
+        followed_by_param = index + 1 < len(rest) and rest[index + 1].startswith("{")
+        words.append(_singular(word) if followed_by_param else word)
+    bulk = "bulk" in words or _array_body(api, operation)
+    words = [w for w in words if w != "bulk"]
+    if operation.method in ("PUT", "PATCH", "DELETE") and not words and not ends_with_param and not rest:
+        bulk = bulk or operation.body is not None
+    if operation.method != "GET" and words and not ends_with_param and _is_action(words[-1]):
+        action = words.pop()
+        name = "_".join([action, *(_singular(w) for w in words)])
+    elif operation.method != "GET" and any(_is_action(w) for w in words):
+        name = "_".join(words)
+    else:
+        verb = _VERBS.get(operation.method, operation.method.lower())
+        if operation.method == "GET" and _returns_list(api, operation):
+            verb = "list"
+        elif operation.method == "POST" and _reads(operation):
+            verb = "query"
+        elif operation.method == "POST" and words and not bulk:
+            words[-1] = _singular(words[-1])
+        name = "_".join([verb, *words])
+    if bulk:
+        name += "_bulk"
+    return identifier(name, fallback="call")
+
+
+def _is_action(word: str) -> bool:
+    """Whether a path segment names an action rather than a collection or a property."""
+    return word in _ACTIONS
+
+
+@lru_cache(maxsize=None)
+def _singular(word: str) -> str:
+    """The singular of a path segment's word (`caches` → `cache`, `analyses` → `analysis`)."""
+    if word in _UNCHANGED:
+        return word
+    single = inflection.singularize(word)
+    # The inflector's rule for `-ches` reads `caches` as the plural of `cach`.
+    if word.endswith("aches") and single == word[:-2]:
+        return word[:-1]
+    return single
+
+
+# Words the inflector would change that read better as they are in an API.
+_UNCHANGED = frozenset({"data", "metadata", "media", "criteria", "status", "bulk", "presence", "analytics"})
+
+
+def _array_body(api: Api, operation: Operation) -> bool:
+    return operation.body is not None and isinstance(api.resolve(operation.body.type), ArrayType)
+
+
+def _reads(operation: Operation) -> bool:
+    body = operation.body
+    return body is not None and isinstance(body.type, Ref) and bool(_QUERY_BODY.match(body.type.target))
+
+
+def _returns_list(api: Api, operation: Operation) -> bool:
+    if operation.paging is not None:
+        return True
+    success = operation.success
+    return success is not None and success.payload is not None and isinstance(api.resolve(success.payload), ArrayType)
+
+
+def _name_parts(api: Api, operation: Operation, used: set[str]) -> None:
+    """A keyword argument per part of a multipart form whose schema names its
+    parts: the part's field name, kept clear of the operation's parameters and
+    of the arguments every method has."""
+    body = operation.body
+    if body is None or not is_multipart(body.content_type):
+        return
+    resolved = api.resolve(body.type)
+    if not isinstance(resolved, ObjectType):
+        return
+    for prop in resolved.properties:
+        name = prop.py_name
+        while name in used:
+            name += "_"
+        used.add(name)
+        body.part_arguments[prop.wire_name] = name
+
+
+# -- client classes and credentials --------------------------------------------------
+
+# Names a generated client module defines or imports, which a resource class must not take.
+TAKEN_CLASS_NAMES = frozenset(
+    {"Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse", "Endpoint", "Paging"}
+)
+# What every resource module imports from the runtime.
+RUNTIME_RESOURCE_NAMES = frozenset({"AsyncResource", "SyncResource", "Endpoint", "RequestOptions"})
+# What a resource module imports from the runtime where its methods use it.
+RUNTIME_HELPERS = frozenset({"Paging", "FileInput", "NOT_GIVEN", "NotGiven"})
+
+
+def resource_class_names(cls: str) -> set[str]:
+    """The classes a resource `cls` defines."""
+    return {cls, f"Async{cls}", f"{cls}WithRawResponse", f"Async{cls}WithRawResponse"}
+
+
+def _name_resource_classes(api: Api) -> None:
+    """`Api.resource_classes`: each resource's class, from its attribute
+    (`end_users` → `EndUsers`), or `EndUsersResource` (numbered if need be)
+    where one of its classes would be no valid name, or would shadow a name its
+    module or the client module imports, defines or takes."""
+    taken: set[str] = set()  # every resource's classes meet in client/__init__.py
+    reserved = TAKEN_CLASS_NAMES | RUNTIME_RESOURCE_NAMES | RUNTIME_HELPERS
+
+    def clashes(cls: str) -> bool:
+        return keyword.iskeyword(cls) or cls in dir(builtins) or bool(resource_class_names(cls) & (reserved | taken))
+
+    for attribute in dict.fromkeys(op.resource for op in api.operations):
+        wanted = pascal(attribute) or "Api"
+        cls, number = wanted, 2
+        if wanted[0].isdigit() or clashes(wanted):
+            cls = f"{wanted}Resource"
+            while clashes(cls):
+                cls, number = f"{wanted}Resource{number}", number + 1
+        api.resource_classes[attribute] = cls
+        taken |= resource_class_names(cls)
+
+
+def _name_credentials(api: Api) -> None:
+    """`SecurityScheme.arguments`: the client's constructor arguments, one per
+    thing sent, so that schemes that send the same thing (two bearer schemes,
+    say) share one. API keys are `api_key`, then `api_key_2`, `api_key_3`, ...
+    in the spec's order, whether in a header, the query or a cookie; HTTP Basic
+    and Digest take `username` and `password`; HTTP Bearer, OAuth 2 and OpenID
+    Connect take the token sent as `Authorization: Bearer ...`: `bearer_token`,
+    or `access_token` when the spec has no HTTP Bearer scheme. Other schemes
+    (mutual TLS, other HTTP schemes) take none."""
+    groups: dict[tuple[str, ...], tuple[str, ...]] = {}
+    keys = 0
+    has_bearer = any(s.type == "http" and s.scheme == "bearer" for s in api.security_schemes)
+    for scheme in api.security_schemes:
+        if scheme.type == "apiKey" and scheme.location in ("header", "query", "cookie") and scheme.parameter_name:
+            name = scheme.parameter_name
+            group: tuple[str, ...] = (scheme.location, name.lower() if scheme.location == "header" else name)
+        elif (scheme.type == "http" and scheme.scheme == "bearer") or scheme.type in ("oauth2", "openIdConnect"):
+            group = ("bearer",)
+        elif scheme.type == "http" and scheme.scheme in ("basic", "digest"):
+            group = ("user",)
+        else:
+            continue
+        if group not in groups:
+            if group == ("bearer",):
+                groups[group] = ("bearer_token" if has_bearer else "access_token",)
+            elif group == ("user",):
+                groups[group] = ("username", "password")
+            else:
+                keys += 1
+                groups[group] = ("api_key" if keys == 1 else f"api_key_{keys}",)
+        scheme.arguments = groups[group]

@@ -1,0 +1,150 @@
+"""Reading a spec to its normalized IR: load, validate (in a worker process while the
+IR is built), build, then the passes. Everything after reads the IR this returns."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Iterable, Mapping
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from ..diagnostics import Diagnostic, SpecError
+from ..ir import wire
+from ..ir.build import build_api
+from ..ir.model import Api
+from ..ir.passes import normalize
+from .load import RefResolver, load_document
+from .validate import check_fatal, validate_document
+
+
+@dataclass
+class Loaded:
+    api: Api
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def read_api(
+    path: Path,
+    *,
+    strict: bool = True,
+    validate: bool = True,
+    dialect: Literal["auto", "tapir", "plain"] = "auto",
+) -> Loaded:
+    """Load, validate, build and normalize one spec.
+
+    With `strict`, any validation problem is an error (SpecError); without it,
+    problems that do not stop generation come back as warnings.
+    """
+    document = load_document(path)
+    resolver = RefResolver(document)
+    check_fatal(document, resolver)
+    problems = validate_document(document, resolver) if validate else []
+    if problems and strict:
+        raise SpecError(problems)
+    api = build_api(document, resolver)
+    api.dialect = dialect
+    normalize(api)
+    contradictions = wire.attach(api, document)
+    return Loaded(api=api, warnings=_as_warnings(problems) + contradictions)
+
+
+def _as_warnings(problems: list[Diagnostic]) -> list[Diagnostic]:
+    return [Diagnostic(p.message, p.file, p.pointer, p.line, "warning") for p in problems]
+
+
+def _problems(path: Path) -> list[Diagnostic]:
+    """The validation problems of one spec; fatal ones are left to the caller,
+    which finds them while reading the spec itself."""
+    document = load_document(path)
+    resolver = RefResolver(document)
+    try:
+        check_fatal(document, resolver)
+    except SpecError:
+        return []
+    return validate_document(document, resolver)
+
+
+class Reading:
+    """Several specs read together: built here while a worker process validates
+    them, so that rendering can start before validation ends.
+
+    Schema validation is the slowest step of reading (openapi-spec-validator
+    walks every schema) and needs nothing the build makes, so the two run side
+    by side. `apis` holds the built specs; `finish()` waits for validation and
+    raises, with `strict`, the problems of the first spec that has any, else
+    puts them on each `Loaded` as warnings. Nothing may be written before
+    `finish()` returns. Used as a context manager, it reports a failure of
+    what is done with the specs meanwhile as the validation problems that
+    explain it, if any. Where processes cannot be forked cheaply, each spec is
+    validated before it is built, as `read_api` does.
+    """
+
+    def __init__(
+        self, paths: Mapping[str, Path], *, strict: bool = True, dialect: Literal["auto", "tapir", "plain"] = "auto"
+    ) -> None:
+        self.strict = strict
+        self.apis: dict[str, Loaded] = {}
+        self._pool: ProcessPoolExecutor | None = None
+        self._pending: dict[str, Future[list[Diagnostic]]] = {}
+        if "fork" not in multiprocessing.get_all_start_methods():
+            self.apis = {name: read_api(path, strict=strict, dialect=dialect) for name, path in paths.items()}
+            return
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        try:
+            self._pending = {name: self._pool.submit(_problems, path) for name, path in paths.items()}
+            for name, path in paths.items():
+                self.apis[name] = self._build(name, path, dialect)
+        except BaseException:
+            self.close()
+            raise
+
+    def _build(self, name: str, path: Path, dialect: Literal["auto", "tapir", "plain"]) -> Loaded:
+        try:
+            return read_api(path, strict=False, validate=False, dialect=dialect)
+        except SpecError:
+            raise
+        except Exception:
+            # An invalid document can trip the build; its validation problems
+            # say what is wrong better than the build's failure would.
+            self._raise_problems_of([name])
+            raise
+
+    def finish(self) -> dict[str, Loaded]:
+        try:
+            for name, future in self._pending.items():
+                problems = future.result()
+                if problems and self.strict:
+                    raise SpecError(problems)
+                self.apis[name].warnings[:0] = _as_warnings(problems)
+            return self.apis
+        finally:
+            self.close()
+
+    def __enter__(self) -> Reading:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None, trace: object) -> None:
+        """A failure while the specs are used (rendering an invalid document)
+        is reported as the validation problems that explain it, if any."""
+        try:
+            if isinstance(error, Exception) and not isinstance(error, SpecError):
+                self._raise_problems_of(self._pending)
+        finally:
+            self.close()
+
+    def _raise_problems_of(self, names: Iterable[str]) -> None:
+        """Raise the validation problems of the first of `names` that has any."""
+        for name in names:
+            problems = self._pending[name].result()
+            if problems:
+                raise SpecError(problems) from None
+
+    def close(self) -> None:
+        """Stop the worker, waiting for it: a pool left to stop on its own races
+        the interpreter's exit (`OSError: Bad file descriptor` from its wakeup
+        pipe). Validation still queued is cancelled; one under way is let finish."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None

@@ -1,0 +1,220 @@
+"""Validate: check a loaded document with openapi-spec-validator, plus the few
+checks it cannot locate (or crashes on), each reported with file, pointer and line.
+
+Findings come in two strengths. *Fatal* ones (not OpenAPI 3, a `$ref` that
+points nowhere) stop everything: nothing sensible can be generated. The rest are
+returned as errors; `generate` without `--strict` turns them into warnings,
+because a stray keyword or an odd example does not stop a real API from being
+usable.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Iterator
+
+
+from ..diagnostics import Diagnostic, SpecError, escape_pointer_token, join_pointer
+from ..ir.media import HTTP_METHODS, PATH_VARIABLE
+from .load import Document, RefResolver
+
+__all__ = ["check_fatal", "validate_document"]
+
+
+
+def check_fatal(document: Document, resolver: RefResolver) -> None:
+    """Raise SpecError when the document is not an OpenAPI 3 document or a $ref dangles."""
+    data = document.data
+    if "swagger" in data:
+        raise SpecError(
+            [
+                document.diagnostic(
+                    "/swagger",
+                    f"Swagger {data['swagger']} documents are not supported: convert it to OpenAPI 3 first",
+                )
+            ]
+        )
+    version = data.get("openapi")
+    if not isinstance(version, str) or not re.match(r"3\.[01]\.\d+", version):
+        pointer = "/openapi" if "openapi" in data else ""
+        raise SpecError(
+            [document.diagnostic(pointer, f"not an OpenAPI 3.0 or 3.1 document (openapi: {version!r})")]
+        )
+    problems = list(_dangling_refs(document, resolver))
+    if problems:
+        raise SpecError(problems)
+
+
+def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagnostic]:
+    seen: set[tuple[str, str]] = set()
+    visited_documents = {document.uri}
+    pending: list[tuple[Document, Any, str]] = [(document, document.data, "")]
+    while pending:
+        doc, node, pointer = pending.pop()
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and (ref, doc.uri) not in seen:
+                seen.add((ref, doc.uri))
+                try:
+                    _, uri, _ = resolver.lookup(ref, doc.uri)
+                except LookupError:
+                    yield doc.diagnostic(pointer + "/$ref", f"$ref {ref!r} does not resolve")
+                except SpecError as exc:
+                    yield doc.diagnostic(pointer + "/$ref", f"$ref {ref!r}: the referenced file cannot be read")
+                    yield from exc.diagnostics
+                else:
+                    if uri not in visited_documents:
+                        visited_documents.add(uri)
+                        other = resolver.document(uri)
+                        pending.append((other, other.data, ""))
+            for key, value in node.items():
+                if isinstance(value, (dict, list)) and not _is_data(key, pointer):
+                    pending.append((doc, value, pointer + "/" + escape_pointer_token(key)))
+        elif isinstance(node, list):
+            for index, value in enumerate(node):
+                if isinstance(value, (dict, list)):
+                    pending.append((doc, value, f"{pointer}/{index}"))
+
+
+_DATA_KEYS = frozenset(("example", "examples", "default", "enum", "const"))
+_EXAMPLE_OBJECT = re.compile(r"/components/examples/[^/]+\Z")
+
+
+def _is_data(key: str, pointer: str) -> bool:
+    """Whether the value at `key` is data, where a `$ref` is a value rather than a
+    reference: examples, defaults, enums, extensions (`x-...`) and an Example
+    object's `value`."""
+    return key in _DATA_KEYS or key.startswith("x-") or (key == "value" and bool(_EXAMPLE_OBJECT.search(pointer)))
+
+
+def validate_document(document: Document, resolver: RefResolver) -> list[Diagnostic]:
+    """All problems of a document that passed `check_fatal`, in document order."""
+    # Imported here: the validator is slow to import and reading a spec without
+    # validating it (`dixagen diff`) does not need it.
+    from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
+
+    from .validator_messages import Located30Validator, Located31Validator, describe
+
+    problems: list[Diagnostic] = []
+    seen: set[Diagnostic] = set()
+    validator_class = (
+        Located31Validator if str(document.data.get("openapi", "")).startswith("3.1") else Located30Validator
+    )
+    try:
+        validator = validator_class(document.data, base_uri=document.uri)
+        for error in validator.iter_errors():
+            if isinstance(error, (DuplicateOperationIDError, UnresolvableParameterError)):
+                continue  # reported below, with a location
+            problem = describe(error, document, resolver)
+            if problem not in seen:  # the whole-document check and a schema's own may find the same
+                seen.add(problem)
+                problems.append(problem)
+    except RecursionError:
+        problems.append(document.diagnostic("", "the validator could not finish: schemas nest too deeply"))
+    except Exception as exc:  # the validator's own failure must not become a traceback
+        problems.append(document.diagnostic("", f"the validator could not finish: {type(exc).__name__}: {exc}"))
+    problems.extend(_operation_problems(document, resolver))
+    reported = {problem.pointer for problem in problems}
+    problems.extend(p for p in _repeated_enum_values(document) if p.pointer not in reported)
+    return problems
+
+
+def _repeated_enum_values(document: Document) -> Iterator[Diagnostic]:
+    """An `enum` that lists a value twice (the second one can never be told apart)."""
+    pending: list[tuple[Any, str]] = [(document.data, "")]
+    while pending:
+        node, pointer = pending.pop()
+        if isinstance(node, dict):
+            enum = node.get("enum")
+            if isinstance(enum, list):
+                seen: set[str] = set()
+                for value in enum:
+                    key = json.dumps(value, sort_keys=True)  # 1, 1.0 and true kept apart as JSON does
+                    if key in seen:
+                        yield document.diagnostic(
+                            pointer + "/enum", f"enum lists {key} more than once", severity="warning"
+                        )
+                        break
+                    seen.add(key)
+            for key, value in node.items():
+                if isinstance(value, (dict, list)) and not _is_data(key, pointer):
+                    pending.append((value, pointer + "/" + escape_pointer_token(key)))
+        elif isinstance(node, list):
+            pending.extend((value, f"{pointer}/{index}") for index, value in enumerate(node) if isinstance(value, (dict, list)))
+
+
+def _ref_loop(node: Any, document: Document, resolver: RefResolver) -> str | None:
+    """The `$ref` of a chain of references that comes back to itself, if `node` starts one."""
+    seen: set[tuple[str, str]] = set()
+    uri = document.uri
+    first = node.get("$ref") if isinstance(node, dict) else None
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
+        ref = node["$ref"]
+        try:
+            node, target, pointer = resolver.lookup(ref, uri)
+        except (LookupError, SpecError):
+            return None  # a dangling reference is reported on its own
+        if (target, pointer) in seen:
+            return str(first)
+        seen.add((target, pointer))
+        uri = target
+    return None
+
+
+def _operation_problems(document: Document, resolver: RefResolver) -> Iterator[Diagnostic]:
+    paths = document.data.get("paths")
+    if not isinstance(paths, dict):
+        return
+    owners: dict[str, str] = {}
+    for path, item in paths.items():
+        if not isinstance(item, dict):
+            continue
+        item_pointer = join_pointer("paths", path)
+        shared = _parameter_names(item.get("parameters"), document, resolver)
+        variables = PATH_VARIABLE.findall(path)
+        for method in HTTP_METHODS:
+            operation = item.get(method)
+            if not isinstance(operation, dict):
+                continue
+            pointer = f"{item_pointer}/{method}"
+            operation_id = operation.get("operationId")
+            if isinstance(operation_id, str):
+                if operation_id in owners:
+                    yield document.diagnostic(
+                        pointer + "/operationId",
+                        f"duplicate operationId {operation_id!r} (first used at #{owners[operation_id]})",
+                    )
+                else:
+                    owners[operation_id] = pointer
+            body = operation.get("requestBody")
+            loop = _ref_loop(body, document, resolver)
+            if loop is not None:
+                yield document.diagnostic(
+                    pointer + "/requestBody/$ref",
+                    f"the request body is a $ref ({loop!r}) that leads back to itself: "
+                    "the operation is generated without a body",
+                    severity="warning",
+                )
+            declared = shared | _parameter_names(operation.get("parameters"), document, resolver)
+            for variable in variables:
+                if variable not in declared:
+                    yield document.diagnostic(
+                        pointer,
+                        f"path parameter {variable!r} of {method.upper()} {path} is not declared in parameters",
+                    )
+
+
+def _parameter_names(parameters: Any, document: Document, resolver: RefResolver) -> set[str]:
+    names: set[str] = set()
+    if not isinstance(parameters, list):
+        return names
+    for parameter in parameters:
+        if isinstance(parameter, dict) and isinstance(parameter.get("$ref"), str):
+            try:
+                parameter, _, _ = resolver.lookup(parameter["$ref"], document.uri)
+            except (LookupError, SpecError):
+                continue
+        if isinstance(parameter, dict) and parameter.get("in") == "path":
+            names.add(str(parameter.get("name")))
+    return names

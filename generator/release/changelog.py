@@ -1,0 +1,102 @@
+"""The generated distribution's CHANGELOG.md: one section per version, newest first.
+
+A section is written once, when its version first appears, and kept as it is
+afterwards: the changelog already in the output folder is the record of the
+earlier versions, so regenerating unchanged specs leaves the file unchanged
+and the golden output stays deterministic. A section's date is the day its
+version was raised (`SOURCE_DATE_EPOCH` when set, for reproducible builds).
+
+A section lists what `dixagen diff` found between the specs of the previous
+version and the new ones: breaking changes first, each with what it changes in
+the generated Python API (what calling code must change), then the possibly
+breaking ones, then the rest, with description changes only counted.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+
+from ..diff import KINDS, Change
+from .version import Release
+
+FILE = "CHANGELOG.md"
+_TITLE = "# Changelog"
+_SECTION = re.compile(r"^## (\S+)", re.MULTILINE)
+_LEVELS = (
+    ("ERR", "Breaking changes: calling code must change"),
+    ("WARN", "Possibly breaking changes"),
+    ("INFO", "Other changes"),
+)
+
+
+def release_date() -> str:
+    """Today (UTC), or the day `SOURCE_DATE_EPOCH` names."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    moment = (
+        datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
+        if epoch.isdigit()
+        else datetime.datetime.now(datetime.UTC)
+    )
+    return moment.date().isoformat()
+
+
+def changelog(existing: str | None, release: Release, distribution: str, date: str) -> str:
+    """`existing` with a section for `release.version` on top, unless it has one already."""
+    earlier = _sections(existing)
+    if any(_SECTION.match(section).group(1) == release.version for section in earlier):  # type: ignore[union-attr]
+        assert existing is not None
+        return existing
+    header = f"{_TITLE}\n\nEvery version of `{distribution}`, newest first, with the API changes that raised it.\n"
+    return "\n".join([header, _section(release, date), *earlier]).rstrip("\n") + "\n"
+
+
+def _sections(text: str | None) -> list[str]:
+    if not text:
+        return []
+    starts = [match.start() for match in _SECTION.finditer(text)]
+    return [text[start:end].rstrip("\n") + "\n" for start, end in zip(starts, starts[1:] + [len(text)])]
+
+
+_LOST = "Gone from the Python API: calling code that uses these must change"
+# The names a section lists of those the generator's output lost; the rest are counted.
+LOST_LISTED = 30
+
+
+def _section(release: Release, date: str) -> str:
+    out = [f"## {release.version} ({date})", ""]
+    if release.previous in (None, release.version):  # the first generation, or a changelog begun now
+        return "\n".join(out + ["The first version this changelog records.", ""])
+    out += [f"From {release.previous}: {release.reason.split('; ', 1)[-1]}.", ""]
+    apis = [f"- API `{name}` added." for name in release.added]
+    apis += [f"- API `{name}` removed: its subpackage is gone." for name in release.removed]
+    if apis:
+        out += apis + [""]
+    if release.lost:
+        out += [f"### {_LOST}", ""]
+        out += [f"- `{name}`" for name in release.lost[:LOST_LISTED]]
+        if len(release.lost) > LOST_LISTED:
+            out.append(f"- and {len(release.lost) - LOST_LISTED} more.")
+        out.append("")
+    changes = [(api, change) for api, found in sorted(release.changes.items()) for change in found]
+    for level, title in _LEVELS:
+        listed = [(api, c) for api, c in changes if c.level == level and not c.is_description]
+        described = [c for _, c in changes if c.level == level and c.is_description]
+        if not listed and not described:
+            continue
+        out += [f"### {title}", ""]
+        out += [_item(api, change) for api, change in listed]
+        if described:
+            out.append(f"- {len(described)} description change{'s' * (len(described) != 1)} (documentation only).")
+        out.append("")
+    return "\n".join(out)
+
+
+def _item(api: str, change: Change) -> str:
+    where = change.operation or (f"schema `{change.schema}`" if change.schema else "")
+    where = f"`{where}`" if change.operation else where
+    text = f"- **{api}** {where}: {change.message}" if where else f"- **{api}**: {change.message}"
+    if change.python:
+        text += f" (Python: `{change.python}`)"
+    return text + f" [`{change.kind}`: {KINDS[change.kind].summary}]"

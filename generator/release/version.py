@@ -1,0 +1,183 @@
+"""Release: the distribution's version, taken from the specs.
+
+Dixa's documents carry no release number (`info.version` is `v1` or `beta`),
+and one distribution holds several APIs, so the version cannot be copied from
+them. It follows what they say instead: the output remembers the version it
+was generated as (`MANIFEST.json`) and a copy of each spec it was generated
+from (`<package>/<api>/openapi.yaml`). When a spec's content changes, the new
+version is the previous one raised by what the change does to the package's
+users, as `dixagen diff` judges it (semantic versioning):
+
+- a breaking change (a level `ERR` change, or an API gone) raises the major
+  number; anything else the diff reports (new operations, fields, enum values,
+  deprecations; an API added) the minor; a change of wording only (the
+  descriptions, or nothing the diff sees) the patch;
+- while the major number is 0, each rule moves one place right: breaking
+  raises the minor number, the rest the patch (the usual 0.x convention);
+- specs that did not change keep the version, so regenerating is stable;
+- output that takes names away from the Python API (`surface.lost_names`)
+  counts as a breaking change too, whether a spec or a new generator took
+  them (a model module moved, a method renamed), so a regenerated package
+  never breaks its users' code under the same major number (0.x: the same
+  minor);
+- `version` in `[tool.dixagen]` is a floor: raising it by hand takes effect as
+  written.
+
+A previous spec that can no longer be read (it referred to other files) is
+counted as a breaking change: a version too high is a nuisance, one too low
+breaks users' pins.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from enum import IntEnum
+from pathlib import Path
+
+from ..diagnostics import SpecError
+from ..diff import KINDS, Change, diff_apis
+from ..ir.model import Api
+from ..rendering.package import MANIFEST, spec_copy_name
+from ..reading.read import read_api
+
+_VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
+
+
+class Bump(IntEnum):
+    NONE = 0
+    PATCH = 1
+    MINOR = 2
+    MAJOR = 3
+
+
+@dataclass(frozen=True, order=True)
+class Version:
+    major: int
+    minor: int
+    patch: int
+
+    @classmethod
+    def parse(cls, text: str, where: str) -> Version:
+        match = _VERSION.match(text.strip())
+        if not match:
+            raise ValueError(f"{where}: version {text!r} is not of the form MAJOR.MINOR.PATCH")
+        major, minor, patch = (int(group) for group in match.groups())
+        return cls(major, minor, patch)
+
+    def raised(self, bump: Bump) -> Version:
+        if bump is Bump.NONE:
+            return self
+        if self.major == 0:  # 0.x: breaking changes move the minor number
+            bump = Bump(max(bump - 1, Bump.PATCH))
+        if bump is Bump.MAJOR:
+            return Version(self.major + 1, 0, 0)
+        if bump is Bump.MINOR:
+            return Version(self.major, self.minor + 1, 0)
+        return Version(self.major, self.minor, self.patch + 1)
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+
+@dataclass(frozen=True)
+class Previous:
+    """What an earlier generation left in the output folder."""
+
+    version: Version
+    hashes: dict[str, str]  # API name -> sha256 of its spec
+    specs: dict[str, Path]  # API name -> the copy of its spec
+
+
+def read_previous(out: Path, package: str) -> Previous | None:
+    """The version and specs of the output already in `out`, if any can be read."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        version = Version.parse(str(manifest["version"]), str(out / MANIFEST))
+        apis = manifest["apis"]
+        hashes = {str(name): str(entry["sha256"]) for name, entry in apis.items()}
+        specs = {
+            str(name): out / package / str(name) / spec_copy_name(str(entry.get("spec", "")))
+            for name, entry in apis.items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    return Previous(version, hashes, specs)
+
+
+@dataclass(frozen=True)
+class Release:
+    version: str
+    reason: str  # one line for the person generating: why this version
+    previous: str | None = None  # the version the output had, if any
+    # What raised it, per API: the diff's changes, or an empty list for an API added or removed.
+    changes: dict[str, list[Change]] = field(default_factory=dict)
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    # Names of the generated Python API the generator's output no longer has.
+    lost: tuple[str, ...] = ()
+
+
+_WHY = {
+    Bump.MAJOR: "breaking changes",
+    Bump.MINOR: "additions or other changes the diff reports",
+    Bump.PATCH: "changes of wording only",
+}
+
+
+def _change_bump(changes: list[Change]) -> Bump:
+    if any(KINDS[change.kind].level == "ERR" for change in changes):
+        return Bump.MAJOR
+    if any(not change.is_description for change in changes):
+        return Bump.MINOR
+    return Bump.PATCH
+
+
+def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bump, list[Change] | None]:
+    """How far one API's changes raise the version, and the changes (None where unchanged)."""
+    if name not in previous.hashes:
+        return Bump.MINOR, []
+    if previous.hashes[name] == api.spec_sha256:
+        return Bump.NONE, None
+    try:
+        old = read_api(previous.specs[name], strict=False, validate=False).api
+    except (SpecError, OSError):
+        return Bump.MAJOR, []
+    module = f"{package}.{name}"
+    changes = diff_apis(old, api, old_package=module, new_package=module)
+    return _change_bump(changes), changes
+
+
+def release_version(
+    floor: str, previous: Previous | None, apis: dict[str, Api], package: str = "api", lost: tuple[str, ...] = ()
+) -> Release:
+    """The version to generate as: the previous one raised by the specs' changes
+    and by the names of the Python API the output `lost`, and never below
+    `floor`. `package` names the generated modules in the changes."""
+    least = Version.parse(floor, "[tool.dixagen] version")
+    if previous is None:
+        return Release(str(least), "the first generation: [tool.dixagen] version")
+    removed = tuple(sorted(set(previous.hashes) - set(apis)))
+    added = tuple(sorted(set(apis) - set(previous.hashes)))
+    bumps = {name: Bump.MAJOR for name in removed}
+    changes: dict[str, list[Change]] = {}
+    for name, api in apis.items():
+        bumps[name], found = _api_bump(previous, name, api, package)
+        if found is not None and name not in added:
+            changes[name] = found
+    # Names the diff already reports gone (in its Python notes) are said once, there.
+    noted = " ".join(change.python or "" for found in changes.values() for change in found)
+    lost = tuple(name for name in lost if f"{package}.{name}" not in noted)
+    bump = max([*bumps.values(), Bump.MAJOR if lost else Bump.NONE])
+    derived = previous.version.raised(bump)
+    was = str(previous.version)
+    if least > derived:
+        return Release(str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed, lost)
+    if bump is Bump.NONE:
+        return Release(str(derived), "the specs did not change", was)
+    changed = [name for name, b in bumps.items() if b is not Bump.NONE]
+    why = [f"{_WHY[bump]} in {', '.join(changed)}"] if changed else []
+    if lost:
+        why.append(f"the generated Python API lost {len(lost)} name{'s' * (len(lost) != 1)}")
+    return Release(str(derived), f"was {was}; {' and '.join(why)}", was, changes, added, removed, lost)

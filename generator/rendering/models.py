@@ -1,0 +1,487 @@
+"""The models package of one API: `<api>/models/`.
+
+One module per named type, or per cycle of types, as the modules pass placed
+them (`NamedType.module`); modules import what they use from each other
+directly. `models/__init__.py` gathers every name, the schema registry and
+`validate`/`to_wire`.
+
+The models are our own templates rather than datamodel-code-generator's:
+what Dixa needs is beyond its output (a variant built in code sends its `_type`
+while a parsed payload gains none, enums that accept tapir's object form,
+dispatch on the tag with a fallback to shape, value unions that also take the
+bare value), and rendering the IR directly is an order of magnitude faster.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, TypeGuard
+
+from pydantic.alias_generators import to_camel
+
+from ..ir.model import (
+    Api,
+    ArrayType,
+    EnumType,
+    MapType,
+    NamedType,
+    ObjectType,
+    Primitive,
+    Property,
+    Ref,
+    Type,
+    UnionType,
+    named_refs,
+)
+from .code import Annotated, Assign, Chain, Node, call, display, flat, import_from, subscript, union
+from .pytypes import Annotator, literal, string
+from ..ir.passes.enums import VALUES_PATTERN
+from .common import ENV, header
+
+@dataclass
+class _Field:
+    statement: Node  # `name: annotation` or `name: annotation = value`
+    doc: str | None
+
+
+@dataclass
+class _Class:
+    py_name: str
+    base: str
+    doc: str | None
+    tag: list[Assign] = field(default_factory=list)  # the class variables naming its tag
+    fields: list[_Field] = field(default_factory=list)
+
+
+@dataclass
+class _Enum:
+    py_name: str
+    base: str
+    doc: str | None
+    members: list[Assign]
+
+
+@dataclass
+class _Alias:
+    py_name: str
+    value: Node
+    doc: str | None
+    depends: set[str] = field(default_factory=set)
+    recursive: bool = False  # part of a cycle of aliases: a TypeAliasType, evaluated on first use
+
+    @property
+    def statement(self) -> Assign:
+        if self.recursive:
+            return Assign(self.py_name, call("TypeAliasType", string(self.py_name), string(flat(self.value))))
+        return Assign(f"{self.py_name}: TypeAlias", self.value)
+
+
+@dataclass
+class _Module:
+    name: str
+    annotator: Annotator
+    enums: list[_Enum] = field(default_factory=list)
+    classes: list[_Class] = field(default_factory=list)
+    aliases: list[_Alias] = field(default_factory=list)
+    defined: set[str] = field(default_factory=set)  # names defined so far, usable unquoted
+    bases: set[str] = field(default_factory=set)  # parent classes
+
+    @property
+    def names(self) -> list[str]:
+        return [e.py_name for e in self.enums] + [c.py_name for c in self.classes] + [a.py_name for a in self.aliases]
+
+
+def _is_enum_class(type_: Type) -> TypeGuard[EnumType]:
+    """Whether a named type is written as an enum class (else as a class or an alias)."""
+    return isinstance(type_, EnumType) and type_.base in ("string", "integer") and not type_.nullable
+
+
+def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
+    """`{path: text}` of the models package of `api` under `prefix`."""
+    placement = {name: named.module for name, named in api.types.items()}
+    modules: dict[str, _Module] = {}
+    imported = {named.py_name for named in api.types.values()}
+
+    def module(name: str) -> _Module:
+        if name not in modules:
+            own = {api.types[n].py_name for n, m in placement.items() if m == name}
+            # Names from other modules are imported above the definitions: usable unquoted.
+            modules[name] = _Module(name, Annotator(api), defined=imported - own)
+        return modules[name]
+
+    ordered = _parents_first(api)
+    # Enums first: a module defines its enums above its classes, so every
+    # class of the module may name them unquoted.
+    for named in ordered:
+        type_ = named.type
+        if _is_enum_class(type_):
+            base = "OpenEnum" if type_.base == "string" else "OpenIntEnum"
+            target = module(placement[named.name])
+            members = [Assign(m.py_name, literal(m.value)) for m in type_.members]
+            target.enums.append(_Enum(named.py_name, base, _doc_of(named), members))
+            target.defined.add(named.py_name)
+            target.annotator.needs.add(base)
+    for named in ordered:
+        type_ = named.type
+        if _is_enum_class(type_):
+            continue
+        target = module(placement[named.name])
+        if isinstance(type_, ObjectType) and not type_.nullable:
+            target.classes.append(_class(target, named, type_))
+            target.defined.add(named.py_name)
+        else:
+            target.aliases.append(_alias(target.annotator, named, type_))
+    home = {name: m.name for m in modules.values() for name in m.names}
+    files: dict[str, str] = {}
+    for name in sorted(modules):
+        files[f"{prefix}/models/{name}.py"] = _render_module(api, modules[name], home, runtime)
+    files[f"{prefix}/models/__init__.py"] = ENV.get_template("models/__init__.py.jinja").render(
+        header=header(api.source),
+        api=api,
+        imports=[
+            import_from(f".{name}", [f"{n} as {n}" for n in sorted(modules[name].names)]) for name in sorted(modules)
+        ],
+        exports=Assign("__all__", display("[", [string(n) for n in [*sorted(home), "SCHEMAS", "to_wire", "validate"]])),
+        schemas=[(n.name, n.py_name) for n in api.types.values() if n.component or n.pointer],
+        runtime=runtime,
+    )
+    return files
+
+
+def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str) -> str:
+    annotator = module.annotator
+    own = set(module.names)
+    used: dict[str, list[str]] = defaultdict(list)
+    for ref in sorted((annotator.refs | module.bases) - own):
+        used[home[ref]].append(ref)
+    _mark_recursive(module.aliases)
+    aliases = _topological(module.aliases)
+    return ENV.get_template("models/module.py.jinja").render(
+        header=header(api.source),
+        api=api,
+        module=module,
+        doc=_module_doc(module),
+        imports=_imports(annotator.needs, f"{runtime}.models", module),
+        siblings=[import_from(f".{source}", names) for source, names in sorted(used.items())],
+        exports=Assign("__all__", display("[", [string(name) for name in sorted(own)])),
+        aliases=aliases,
+    )
+
+
+def _module_doc(module: _Module) -> str | None:
+    """Only a module of several types says why: they refer to one another."""
+    names = sorted(module.names)
+    if len(names) < 2:
+        return None
+    listed = ", ".join(f"`{n}`" for n in names[:-1]) + f" and `{names[-1]}`"
+    return f"{listed} refer to one another, so they are defined together."
+
+
+def _parents_first(api: Api) -> list[NamedType]:
+    """Named types in name order, except that a parent class comes before its children."""
+    ordered: dict[str, NamedType] = {}
+
+    def visit(named: NamedType) -> None:
+        base = named.type.base if isinstance(named.type, ObjectType) else None
+        if base is not None and base not in ordered:
+            visit(api.types[base])
+        ordered.setdefault(named.name, named)
+
+    for named in api.types.values():
+        visit(named)
+    return list(ordered.values())
+
+
+# -- classes, fields, aliases ----------------------------------------------------------
+
+
+def _doc_of(named: NamedType) -> str | None:
+    """The spec's own words on a schema, or None: no docstring rather than filler.
+
+    An enum's `values: [..]` list is left out: its members say it.
+    """
+    text = named.description or ""
+    if isinstance(named.type, EnumType):
+        text = VALUES_PATTERN.sub("", text).strip(" \t\n.,;:")
+    if named.title and named.title != named.name and named.title not in text:
+        text = f"{named.title}. {text}".strip()
+    if named.deprecated:
+        text = f"Deprecated. {text}".strip()
+    return text or None
+
+
+def _without_values(api: Api, type_: Type, text: str | None) -> str | None:
+    """A field's description without the `values: [..]` its enum already lists."""
+    resolved = api.resolve(type_)
+    if isinstance(resolved, ArrayType):
+        resolved = api.resolve(resolved.items)
+    if text and isinstance(resolved, EnumType):
+        text = VALUES_PATTERN.sub("", text).strip(" \t\n.,;:")
+    return text or None
+
+
+def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
+    annotator, defined = module.annotator, module.defined
+    runtime_base = ("CamelTaggedModel" if obj.camel else "TaggedModel") if obj.tag is not None else (
+        "CamelModel" if obj.camel else "APIModel"
+    )
+    bases = [runtime_base]
+    if obj.base is not None:
+        parent = annotator.api.types[obj.base].py_name
+        module.bases.add(parent)
+        # A tagged variant of an untagged parent is both: the parent's fields, the tag's behaviour.
+        bases = [parent, runtime_base] if obj.tag is not None else [parent]
+    result = _Class(py_name=named.py_name, base=", ".join(bases), doc=_doc_of(named))
+    annotator.needs.update(b for b in bases if b in _RUNTIME)
+    if obj.tag is not None:
+        value = literal(obj.tag.value)
+        result.tag = [
+            Assign("__wire_tag__: ClassVar[str]", value),
+            Assign("__tag_field__: ClassVar[str]", literal(obj.tag.py_name)),
+        ]
+        # The class sets its tag: `init=False` keeps it out of the constructor
+        # that type checkers see.
+        arguments = [f"default={value}", "init=False", *_wire_name(obj.tag.py_name, obj.tag.property, obj.camel)]
+        statement = Assign(f"{obj.tag.py_name}: Literal[{value}]", call("Field", *arguments))
+        result.fields.append(_Field(statement=statement, doc=None))
+        annotator.needs.update({"Literal", "Field", "ClassVar"})
+    for prop in annotator.api.own_properties(obj):
+        result.fields.append(_field(annotator, prop, defined, obj.camel))
+    return result
+
+
+def _field(annotator: Annotator, prop: Property, defined: set[str], camel: bool) -> _Field:
+    own = Annotator(annotator.api)
+    annotation = own.annotation(prop.type)
+    annotator.needs |= own.needs
+    annotator.refs |= own.refs
+    # Annotations are real expressions where every name they use already
+    # exists (fast to import: nothing for pydantic to parse); only those that
+    # name a later class or another module's type are strings, resolved when
+    # the model is first built.
+    forward = bool(own.refs - defined)
+    optional = prop.optional
+    if optional and not prop.type.nullable and annotation != "Any":
+        annotation += " | None"
+    arguments: list[str] = []
+    default = _default(annotator.api, prop.type, prop.default) if prop.has_default else None
+    if default is not None:
+        arguments.append(default)
+    elif optional:
+        arguments.append("default=None")
+    arguments += _wire_name(prop.py_name, prop.wire_name, camel)
+    value: Node | None = None
+    if arguments == ["default=None"]:
+        value = "None"
+    elif arguments:
+        annotator.needs.add("Field")
+        value = call("Field", *arguments)
+    doc = _without_values(annotator.api, prop.type, prop.description)
+    if prop.read_only or prop.write_only:
+        direction = "Read-only: set by the server." if prop.read_only else "Write-only: never sent back."
+        doc = f"{direction} {doc or ''}".strip()
+    if prop.deprecated:
+        doc = "Deprecated. " + (doc or "")
+    laid_out = string(annotation) if forward else union(annotation)
+    return _Field(statement=Annotated(prop.py_name, laid_out, value), doc=doc)
+
+
+def _default(api: Api, type_: Type, value: Any) -> str | None:
+    """The `Field` argument that gives a field the spec's default, as a value of
+    the field's type; None for a default that is not one (a string where the
+    schema says boolean, say), which is left out rather than typed wrong."""
+    if value is None or isinstance(value, float) and not math.isfinite(value):
+        return None
+    named = api.types[type_.target] if isinstance(type_, Ref) else None
+    resolved = api.resolve(type_)
+    if named is not None and isinstance(resolved, EnumType) and resolved.base in ("string", "integer"):
+        if not resolved.nullable and _fits_primitive(resolved.base, value):
+            # An enum class: its member, made when an instance is (the class may be defined later).
+            return f"default_factory=lambda: {named.py_name}({literal(value)})"
+        return None
+    if isinstance(resolved, Primitive):
+        coerced = _coerce(resolved, value)
+        return None if coerced is None else f"default={literal(coerced)}"
+    if isinstance(resolved, EnumType):
+        return f"default={literal(value)}" if any(m.value == value for m in resolved.members) else None
+    if isinstance(resolved, ArrayType) and value == []:
+        return "default_factory=list"
+    if isinstance(resolved, MapType) and value == {}:
+        return "default_factory=dict"
+    if isinstance(resolved, ArrayType) and isinstance(value, list):
+        items = api.resolve(resolved.items)
+        if isinstance(items, Primitive) and all(_same(_coerce(items, item), item) for item in value):
+            return f"default_factory=lambda: {literal(value)}"
+    if isinstance(resolved, MapType) and isinstance(value, dict):
+        values = api.resolve(resolved.values)
+        if isinstance(values, Primitive) and all(_same(_coerce(values, item), item) for item in value.values()):
+            return f"default_factory=lambda: {literal(value)}"
+    if named is None and isinstance(resolved, ObjectType) and isinstance(value, dict):
+        return f"default_factory=lambda: {literal(value)}"  # a free-form object: `dict[str, Any]`
+    return None  # a model's default is the server's business: it may not even validate
+
+
+def _same(coerced: Any, value: Any) -> bool:
+    """`value` needs no coercion (and is no bool standing for a number)."""
+    return coerced is not None and type(coerced) is type(value) and coerced == value
+
+
+def _fits_primitive(base: str, value: Any) -> bool:
+    if base == "string":
+        return isinstance(value, str)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _coerce(type_: Primitive, value: Any) -> Any:
+    """`value` as the Python type the annotation of `type_` is, or None if it is not one."""
+    if type_.name == "any":
+        return value if isinstance(value, (str, int, float, bool)) else None
+    if type_.name == "boolean":
+        if isinstance(value, bool):
+            return value
+        return {"true": True, "false": False}.get(value.lower()) if isinstance(value, str) else None
+    if type_.name == "integer":
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, int):
+            return value
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return int(value) if isinstance(value, str) and re.fullmatch(r"-?[0-9]+", value.strip()) else None
+    if type_.name == "number":
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, (int, float)):
+            return value
+        try:
+            return float(value) if isinstance(value, str) else None
+        except ValueError:
+            return None
+    if type_.name == "string":
+        if type_.format in _TYPED_FORMATS:
+            return None  # a date, a uuid or bytes: a string default is not one
+        return value if isinstance(value, str) else None
+    return None
+
+
+# String formats whose annotation is not `str`.
+_TYPED_FORMATS = frozenset({"date-time", "date", "uuid", "binary"})
+
+
+def _wire_name(py_name: str, wire_name: str, camel: bool) -> list[str]:
+    """`Field` arguments that put a field on the wire as `wire_name`, where its
+    class does not already (a `camel` class puts `last_name` as `lastName`).
+
+    Not `alias=`: `Field` is the field specifier of pydantic's
+    `dataclass_transform`, so type checkers would make the alias the
+    constructor keyword; with these two they offer the Python name.
+    """
+    if wire_name == (to_camel(py_name) if camel else py_name):
+        return []
+    return [f"validation_alias={literal(wire_name)}", f"serialization_alias={literal(wire_name)}"]
+
+
+def _alias(annotator: Annotator, named: NamedType, type_: Type) -> _Alias:
+    value: Node
+    if isinstance(type_, UnionType) and type_.style == "tagged":
+        parts: list[Node] = []
+        for tag, target in type_.tags.items():
+            parts.append(subscript("Annotated", annotator.annotation(Ref(target=target)), call("Tag", literal(tag))))
+        parts.append(subscript("Annotated", "UnknownVariant", call("Tag", "UNKNOWN_TAG")))
+        bare: list[Node] = []
+        if type_.bare:
+            plain = " | ".join(annotator.annotation(v) for v in type_.bare)
+            parts.append(subscript("Annotated", union(plain), call("Tag", "BARE_TAG")))
+            bare = ["bare=True"]
+            annotator.needs.add("BARE_TAG")
+        table = display(
+            "{", [f"{literal(tag)}: {annotator.api.types[t].py_name}" for tag, t in type_.tags.items()]
+        )
+        discriminator = call("tag_discriminator", literal(type_.tag_property), table, *bare)
+        value = subscript("Annotated", Chain(tuple(parts)), discriminator)
+        if type_.nullable:
+            value = Chain((value, "None"))
+        annotator.needs.update({"Annotated", "Tag", "UNKNOWN_TAG", "UnknownVariant", "tag_discriminator"})
+    else:
+        value = union(annotator.annotation(type_))
+    depends = {annotator.api.types[ref].py_name for ref in named_refs(type_)}
+    return _Alias(py_name=named.py_name, value=value, doc=_doc_of(named), depends=depends)
+
+
+def _mark_recursive(aliases: list[_Alias]) -> None:
+    """Mark the aliases that reach themselves through other aliases
+    (`Tree = list[Tree]`; `Nested = list[NestedMap]`, `NestedMap = dict[str, Nested]`).
+
+    A plain `TypeAlias` is evaluated at import and cannot name itself, even
+    through others; these become `TypeAliasType`s whose value is a string,
+    which pydantic and type checkers resolve lazily. Cycles that pass through
+    a class need nothing: class annotations are resolved when first used.
+    """
+    by_name = {a.py_name: a for a in aliases}
+    for alias in aliases:
+        seen: set[str] = set()
+        stack = [d for d in alias.depends if d in by_name]
+        while stack and alias.py_name not in seen:
+            name = stack.pop()
+            if name not in seen:
+                seen.add(name)
+                stack.extend(d for d in by_name[name].depends if d in by_name)
+        alias.recursive = alias.py_name in seen
+
+
+def _topological(aliases: list[_Alias]) -> list[_Alias]:
+    """Aliases are evaluated at import, so each must follow the aliases it uses."""
+    by_name = {a.py_name: a for a in aliases}
+    done: set[str] = set()
+    out: list[_Alias] = []
+
+    def visit(alias: _Alias, stack: set[str]) -> None:
+        if alias.py_name in done or alias.py_name in stack:
+            return
+        for dep in sorted(alias.depends):
+            if dep in by_name:
+                visit(by_name[dep], stack | {alias.py_name})
+        done.add(alias.py_name)
+        out.append(alias)
+
+    for alias in aliases:
+        visit(alias, set())
+    return out
+
+
+_RUNTIME = (
+    "BARE_TAG", "DateTime", "APIModel", "CamelModel", "CamelTaggedModel", "OpenEnum", "OpenIntEnum", "TaggedModel", "UNKNOWN_TAG",
+    "UnknownVariant", "tag_discriminator",
+)
+
+
+def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[Node]:
+    """The module's imports of the standard library, pydantic and the runtime
+    (a blank line between groups)."""
+    lines: list[Node] = []
+    if "date" in needs:
+        lines.append("from datetime import date")
+    typing_names: set[str] = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
+    if any(not a.recursive for a in module.aliases):
+        typing_names.add("TypeAlias")
+    if typing_names:
+        lines.append(import_from("typing", sorted(typing_names)))
+    if "UUID" in needs:
+        lines.append("from uuid import UUID")
+    third_party: list[Node] = []
+    pydantic_names = {n for n in ("Field", "Tag") if n in needs}
+    if pydantic_names:
+        third_party.append(import_from("pydantic", sorted(pydantic_names)))
+    if any(a.recursive for a in module.aliases):
+        third_party.append("from typing_extensions import TypeAliasType")
+    if third_party:
+        lines.extend([""] if lines else [])
+        lines.extend(third_party)
+    runtime_names = sorted(n for n in _RUNTIME if n in needs)
+    if runtime_names:
+        lines.extend([""] if lines else [])
+        lines.append(import_from(runtime_models, runtime_names))
+    return lines

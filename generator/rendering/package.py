@@ -1,0 +1,200 @@
+"""Which files a generated package consists of.
+
+Two shapes:
+- a *distribution*: one publishable project (pyproject, README, manifest) whose
+  import package holds one subpackage per API and a shared runtime
+  (`dixa.v1.models`, `dixa.beta.models`, `dixa._runtime`);
+- a *single package* `NAME` for one spec (`NAME.models`, `NAME._runtime`),
+  which is how users generate their own or a newer document.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from .. import __version__
+from ..ir.model import Api
+from .code import Assign, display, import_from
+from ..ir.passes.hoist import pascal
+from .pytypes import string
+from .common import ENV, TEMPLATES, header
+from .models import render_models
+from .client.resources import client_files, credential_arguments, key_variable
+from .server import server_files
+
+
+def _error_names() -> list[str]:
+    """The exception classes of the runtime (its `__all__`), re-exported by the root package."""
+    tree = ast.parse((TEMPLATES / "runtime" / "errors.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "__all__" for t in node.targets):
+            return sorted(ast.literal_eval(node.value))
+    raise RuntimeError("templates/runtime/errors.py has no __all__")
+
+
+# What the generated distribution records about itself (version, specs), read back by `release`.
+MANIFEST = "MANIFEST.json"
+
+
+def spec_copy_name(source: str) -> str:
+    """The file name of the copy of a spec inside its API's subpackage."""
+    return "openapi.json" if source.lower().endswith(".json") else "openapi.yaml"
+
+
+def own_error_name(package: str) -> str:
+    """The root package's name for the runtime's `APIError`: `dixa` → `DixaError`."""
+    return pascal(package) + "Error"
+
+
+RUNTIME_DOC = '"""Support code shared by the generated modules; written once, not per spec."""\n'
+
+
+@dataclass
+class ApiPackage:
+    name: str  # subpackage, e.g. "v1"
+    api: Api
+    spec_path: str  # as given in the configuration, for headers and the manifest
+    spec_text: str  # shipped beside the code, and read back by the next release
+
+
+def runtime_files(prefix: str) -> dict[str, str]:
+    """The static runtime (`templates/runtime/*.py`), copied with the header.
+    These files are kept in black's format (a test checks it), so they are
+    not formatted again: see `static_paths`."""
+    files = {f"{prefix}/_runtime/__init__.py": header("dixagen's runtime") + "\n" + RUNTIME_DOC}
+    for path in sorted((TEMPLATES / "runtime").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        files[f"{prefix}/_runtime/{path.name}"] = header("dixagen's runtime") + "\n" + text
+    return files
+
+
+def static_paths(files: dict[str, str], package: str) -> set[str]:
+    """The files of `files` copied from the static runtime of `package`."""
+    return {path for path in files if path.startswith(f"{package}/_runtime/")}
+
+
+def models_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
+    return render_models(api, prefix, runtime)
+
+
+# Each renderer writes its part of one API's subpackage: (prefix, api, runtime
+# package) -> {path: text}. `runtime` is the import path of `_runtime`.
+API_RENDERERS: list[Callable[[str, Api, str], dict[str, str]]] = [models_files, client_files, server_files]
+
+
+def api_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
+    files = {
+        f"{prefix}/__init__.py": ENV.get_template("package/api_init.py.jinja").render(
+            header=header(api.source), api=api, package=prefix.replace("/", ".")
+        ),
+    }
+    for renderer in API_RENDERERS:
+        files.update(renderer(prefix, api, runtime))
+    return files
+
+
+def single_package(package: str, api: Api) -> dict[str, str]:
+    files = runtime_files(package)
+    files.update(api_files(package, api, f"{package}._runtime"))
+    files[f"{package}/py.typed"] = ""
+    return files
+
+
+def single_pyproject(package: str, api: Api, source: str) -> str:
+    """pyproject.toml beside a `generate --spec` package, so that `pip install DIR`
+    or `python -m build DIR` makes it a wheel. The spec's `info.version` is the
+    version when it is a release number (`2.1.0`), else 0.1.0 (`v1`, `beta`)."""
+    version = api.version if re.fullmatch(r"\d+(\.\d+){0,2}", api.version or "") else "0.1.0"
+    return ENV.get_template("package/pyproject.toml.jinja").render(
+        header=header(source),
+        distribution=package.replace("_", "-"),
+        package=package,
+        version=version,
+        description=" ".join((api.title or package).split()),
+        license="",
+        readme=False,
+        urls=[],
+        data=["py.typed", "server_operations.json", "server_openapi.json"],
+    )
+
+
+def distribution(*, package: str, apis: list[ApiPackage]) -> dict[str, str]:
+    """Every file of the project's distribution that does not name its version:
+    the runtime, each API's subpackage and its spec's copy. `stamp` adds the rest
+    once the version is known (it depends on what these files change)."""
+    files = runtime_files(package)
+    for entry in apis:
+        files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime"))
+        files[f"{package}/{entry.name}/{spec_copy_name(entry.spec_path)}"] = entry.spec_text
+    files[f"{package}/py.typed"] = ""
+    return files
+
+
+def stamp(
+    *,
+    distribution: str,
+    package: str,
+    version: str,
+    description: str,
+    apis: list[ApiPackage],
+    license: str = "MIT",
+    urls: dict[str, str] | None = None,
+) -> dict[str, str]:
+    """The files that name the distribution's version: the root package, pyproject.toml,
+    the README and the manifest."""
+    files: dict[str, str] = {}
+    named = [(a.name, a.api) for a in apis]
+    errors = _error_names()
+    alias = own_error_name(package)
+    files[f"{package}/__init__.py"] = ENV.get_template("package/root_init.py.jinja").render(
+        header=header("the specs in specs/"),
+        description=description,
+        apis=named,
+        package=package,
+        version=version,
+        alias=alias if alias not in errors else None,
+        exports=Assign("__all__", display("[", [string(name) for name in ["__version__", *sorted({*errors, alias})]])),
+        errors_import=import_from("._runtime.errors", errors),
+    )
+    common = dict(
+        distribution=distribution, package=package, version=version, description=description, apis=named
+    )
+    credentials = {entry.name: credential_arguments(f"{package}/{entry.name}", entry.api) for entry in apis}
+    files["pyproject.toml"] = ENV.get_template("package/pyproject.toml.jinja").render(
+        header=header("the specs in specs/"),
+        license=license,
+        readme=True,
+        urls=sorted((urls or {}).items()),
+        data=["py.typed", "*/openapi.yaml", "*/openapi.json", "*/server_operations.json", "*/server_openapi.json"],
+        **common,
+    )
+    files["README.md"] = ENV.get_template("package/README.md.jinja").render(
+        header_text=header("the specs in specs/").lstrip("# "),
+        credentials=credentials,
+        key_variable=key_variable(package),
+        error_base=alias,
+        **common,
+    )
+    manifest = {
+        "generator": "dixagen",
+        "generator_version": __version__,
+        "distribution": distribution,
+        "version": version,
+        "apis": {
+            a.name: {
+                "spec": a.spec_path,
+                "sha256": a.api.spec_sha256,
+                "title": a.api.title,
+                "version": a.api.version,
+                "operations": len(a.api.operations),
+                "schemas": sum(1 for t in a.api.types.values() if t.component),
+            }
+            for a in apis
+        },
+    }
+    files[MANIFEST] = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
+    return files
