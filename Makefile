@@ -4,37 +4,53 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install generate check test bench clean update-cases release
+.PHONY: install generate check test test-fast bench clean update-cases release
 
-$(STAMP): pyproject.toml
+# Two stamps, two sets of tools: generating needs only dixagen and its own
+# dependencies; the tests and benchmarks add theirs (the dev extra) on top.
+GEN_STAMP := $(VENV)/.generator-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
+
+$(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
 
-# The generated distribution, installed editable (without its dependencies, which the dev extra
-# has), so that `.venv/bin/python -m dixa.v1.server` and `import dixa` work after `make generate`.
+$(GEN_STAMP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(GEN_STAMP)
+
+$(DEV_STAMP): pyproject.toml $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(GEN_STAMP) $(DEV_STAMP)
+
+# The generated distribution, installed editable with its own dependencies, so that
+# `.venv/bin/python -m dixa.v1.server` and `import dixa` work after `make generate`.
 GENERATED_STAMP := $(VENV)/.generated-stamp
 
-$(GENERATED_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet --no-deps -e generated
+$(GENERATED_STAMP): $(GEN_STAMP) generated/pyproject.toml
+	$(BIN)/python -m pip install --quiet -e "generated[server]"
 	touch $(GENERATED_STAMP)
 
-install: $(STAMP) $(GENERATED_STAMP)
+install: $(DEV_STAMP) $(GENERATED_STAMP)
 
-generate: $(STAMP)
+generate: $(GEN_STAMP)
 	$(BIN)/dixagen generate
 	@$(MAKE) --no-print-directory $(GENERATED_STAMP)
 
-check: $(STAMP)
+check: $(GEN_STAMP)
 	$(BIN)/dixagen generate --check
 
-test: $(STAMP) $(GENERATED_STAMP) tests/npm/node_modules
+# The whole suite (what CI runs).
+test: $(DEV_STAMP) $(GENERATED_STAMP) tests/npm/node_modules
 	$(BIN)/python -m pytest -q -n auto
 
-bench: $(STAMP)
+# The fast layer: unit, IR and passes, runtime and golden tests; no Node, no
+# servers, no fresh virtual environments (the loop before each commit).
+test-fast: $(DEV_STAMP) $(GENERATED_STAMP)
+	$(BIN)/python -m pytest -q -n auto -m "not integration"
+
+bench: $(DEV_STAMP)
 	$(BIN)/python bench/run.py
 
 # Node tools the tests run: Stoplight Prism, pinned by tests/npm/package-lock.json.
@@ -46,12 +62,12 @@ tests/npm/node_modules: tests/npm/package.json tests/npm/package-lock.json
 bench: tests/npm/node_modules
 
 .PHONY: bench-server
-bench-server: $(STAMP) tests/npm/node_modules
+bench-server: $(DEV_STAMP) tests/npm/node_modules
 	$(BIN)/python bench/run.py server
 
 # Every spec of the APIs-guru directory through generate + import (about half an hour).
 .PHONY: sweep
-sweep: $(STAMP) tests/npm/node_modules
+sweep: $(DEV_STAMP) tests/npm/node_modules
 	$(BIN)/python -m tests.sweep_directory
 
 # The generated clients of a fixed sample of 27 directory specs (GitHub, Stripe, Twilio, Slack,
@@ -59,20 +75,20 @@ sweep: $(STAMP) tests/npm/node_modules
 # against the generated stubs of 10 of them. Reports: mock-calls-report.{json,txt} and
 # mock-calls-report-schemathesis.{json,txt} (about 40 minutes on 2 cores).
 .PHONY: mock-calls
-mock-calls: $(STAMP) tests/npm/node_modules
+mock-calls: $(DEV_STAMP) tests/npm/node_modules
 	$(BIN)/python -m tests.mock_calls --schemathesis 10 --report mock-calls-report.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache
 
-update-cases: $(STAMP)
+update-cases: $(DEV_STAMP)
 	DIXAGEN_UPDATE_CASES=1 $(BIN)/python -m pytest -q tests/test_cases.py -k golden
 
 # What beta adds to or changes from v1 (paths compared without their /v1, /beta
 # prefix), then what the working tree's edits to each spec do to its clients and
 # to the generated package's public API ("no changes" for an untouched spec).
 .PHONY: diff
-diff: $(STAMP)
+diff: $(GEN_STAMP)
 	$(BIN)/dixagen diff specs/dixa-v1.yaml specs/dixa-beta.yaml --strip-prefix /v1 --strip-prefix /beta
 	@for spec in specs/dixa-v1.yaml specs/dixa-beta.yaml specs/integrations-v1.yaml; do \
 		echo "$(BIN)/dixagen diff HEAD:$$spec $$spec"; \
@@ -84,7 +100,7 @@ diff: $(STAMP)
 # configured for: TWINE_REPOSITORY_URL (with TWINE_USERNAME/TWINE_PASSWORD), or TWINE_REPOSITORY
 # naming a section of ~/.pypirc. An index refuses a version it already holds.
 RELEASE_DIR ?= dist
-release: $(STAMP)
+release: $(DEV_STAMP)
 	$(BIN)/dixagen generate --check
 	rm -rf "$(RELEASE_DIR)"
 	$(BIN)/python -c "import shutil, sys; shutil.copytree('generated', sys.argv[1], ignore=shutil.ignore_patterns('build', '*.egg-info', '__pycache__'))" "$(RELEASE_DIR)/source"

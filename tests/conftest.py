@@ -48,3 +48,36 @@ def pytest_terminal_summary(terminalreporter: object) -> None:  # pragma: no cov
         terminalreporter.write_sep("-", "figures")  # type: ignore[attr-defined]
         for line in sorted(REPORT):
             terminalreporter.write_line(line)  # type: ignore[attr-defined]
+
+
+# -- layers ------------------------------------------------------------------------------------
+# The integration layer: tests that start servers (Prism, uvicorn, pypiserver, a misbehaving HTTP
+# server), build wheels into fresh virtual environments, or read the real-world directory that
+# `make test` installs with npm. `make test-fast` leaves them out (`-m "not integration"`).
+INTEGRATION_MODULES = {
+    "test_client_faults.py",
+    "test_client_prism.py",
+    "test_install.py",
+    "test_mock_calls.py",
+    "test_readme.py",
+    "test_realworld.py",
+    "test_release_publish.py",
+    "test_server.py",
+    "test_server_conformance.py",
+}
+# Single tests of otherwise fast modules that read the real-world directory.
+INTEGRATION_TESTS = (
+    "test_diff.py::test_markdown_of_a_real_release_fits",
+    "test_paging_styles.py::test_real_specs_get_their_paging_style",
+)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "integration: starts servers, uses Node or builds fresh environments")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.path.name
+        if module in INTEGRATION_MODULES or any(test in item.nodeid for test in INTEGRATION_TESTS):
+            item.add_marker(pytest.mark.integration)
