@@ -125,13 +125,15 @@ class Agents(SyncResource):
     ) -> builtins.list[models.Agent]:
         """List agents/admins, optional email or phone filter
 
+        Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
+
         `GET /beta/agents` (getAgents).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            email: the `email` query parameter.
-            phone: the `phone` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            email: Only agents or admins with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only agents or admins with this phone number. Give email or phone, not both: Dixa refuses a request with both.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -155,12 +157,14 @@ class Agents(SyncResource):
 
         List agents/admins, optional email or phone filter
 
+        Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
+
         `GET /beta/agents` (getAgents).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            email: the `email` query parameter.
-            phone: the `phone` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            email: Only agents or admins with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only agents or admins with this phone number. Give email or phone, not both: Dixa refuses a request with both.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -178,6 +182,8 @@ class Agents(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
+
+        Replaces several agents or admins at once; each item names its agent by id. The answer holds one outcome per item.
 
         `PUT /beta/agents` (putAgents).
 
@@ -201,6 +207,8 @@ class Agents(SyncResource):
     ) -> models.Agent:
         """Create one agent
 
+        Creates an agent.
+
         `POST /beta/agents` (postAgents).
 
         Args:
@@ -222,6 +230,8 @@ class Agents(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
+
+        Changes some fields of several agents or admins at once; fields left out stay as they are. The answer holds one outcome per item.
 
         `PATCH /beta/agents` (patchAgents).
 
@@ -245,6 +255,8 @@ class Agents(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
 
+        Creates several agents at once; the answer holds one outcome per item, so some may fail while others succeed.
+
         `POST /beta/agents/bulk` (postAgentsBulk).
 
         Args:
@@ -265,6 +277,8 @@ class Agents(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.UserPresence]:
         """Presence of every agent/admin
+
+        Reads the presence of every agent and admin of the organization.
 
         `GET /beta/agents/presence` (getAgentsPresence).
 
@@ -287,10 +301,12 @@ class Agents(SyncResource):
     ) -> models.Agent:
         """Fetch one agent/admin
 
+        Reads one agent or admin.
+
         `GET /beta/agents/{agentId}` (getAgentsAgentid).
 
         Args:
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -311,11 +327,13 @@ class Agents(SyncResource):
     ) -> models.Agent:
         """Full update of one agent/admin
 
+        Replaces an agent's or admin's details.
+
         `PUT /beta/agents/{agentId}` (putAgentsAgentid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -336,10 +354,12 @@ class Agents(SyncResource):
     ) -> None:
         """Downgrade agent/admin to end user
 
+        Takes away a user's agent or admin role: the user stays, as an end user.
+
         `DELETE /beta/agents/{agentId}` (deleteAgentsAgentid).
 
         Args:
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -360,11 +380,13 @@ class Agents(SyncResource):
     ) -> models.Agent:
         """Partial update of one agent/admin
 
+        Changes some of an agent's or admin's details; fields left out stay as they are.
+
         `PATCH /beta/agents/{agentId}` (patchAgentsAgentid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -385,10 +407,12 @@ class Agents(SyncResource):
     ) -> models.UserPresence:
         """Presence of one agent/admin
 
+        Reads the presence of one agent or admin.
+
         `GET /beta/agents/{agentId}/presence` (getAgentsAgentidPresence).
 
         Args:
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -409,11 +433,13 @@ class Agents(SyncResource):
     ) -> None:
         """Set the working channel of an agent
 
+        Switches one channel on or off for an agent, so that they do or do not get conversations from it.
+
         `PUT /beta/agents/{agentId}/presence/working-channel` (putAgentsAgentidPresenceWorking-channel).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -434,10 +460,12 @@ class Agents(SyncResource):
     ) -> builtins.list[models.Team]:
         """Teams an agent belongs to
 
+        Lists the teams an agent or admin belongs to.
+
         `GET /beta/agents/{agentId}/teams` (getAgentsAgentidTeams).
 
         Args:
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -464,13 +492,15 @@ class AsyncAgents(AsyncResource):
     ) -> builtins.list[models.Agent]:
         """List agents/admins, optional email or phone filter
 
+        Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
+
         `GET /beta/agents` (getAgents).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            email: the `email` query parameter.
-            phone: the `phone` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            email: Only agents or admins with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only agents or admins with this phone number. Give email or phone, not both: Dixa refuses a request with both.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -494,12 +524,14 @@ class AsyncAgents(AsyncResource):
 
         List agents/admins, optional email or phone filter
 
+        Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
+
         `GET /beta/agents` (getAgents).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            email: the `email` query parameter.
-            phone: the `phone` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            email: Only agents or admins with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only agents or admins with this phone number. Give email or phone, not both: Dixa refuses a request with both.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -517,6 +549,8 @@ class AsyncAgents(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
+
+        Replaces several agents or admins at once; each item names its agent by id. The answer holds one outcome per item.
 
         `PUT /beta/agents` (putAgents).
 
@@ -540,6 +574,8 @@ class AsyncAgents(AsyncResource):
     ) -> models.Agent:
         """Create one agent
 
+        Creates an agent.
+
         `POST /beta/agents` (postAgents).
 
         Args:
@@ -561,6 +597,8 @@ class AsyncAgents(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
+
+        Changes some fields of several agents or admins at once; fields left out stay as they are. The answer holds one outcome per item.
 
         `PATCH /beta/agents` (patchAgents).
 
@@ -584,6 +622,8 @@ class AsyncAgents(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
 
+        Creates several agents at once; the answer holds one outcome per item, so some may fail while others succeed.
+
         `POST /beta/agents/bulk` (postAgentsBulk).
 
         Args:
@@ -604,6 +644,8 @@ class AsyncAgents(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.UserPresence]:
         """Presence of every agent/admin
+
+        Reads the presence of every agent and admin of the organization.
 
         `GET /beta/agents/presence` (getAgentsPresence).
 
@@ -626,10 +668,12 @@ class AsyncAgents(AsyncResource):
     ) -> models.Agent:
         """Fetch one agent/admin
 
+        Reads one agent or admin.
+
         `GET /beta/agents/{agentId}` (getAgentsAgentid).
 
         Args:
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -650,11 +694,13 @@ class AsyncAgents(AsyncResource):
     ) -> models.Agent:
         """Full update of one agent/admin
 
+        Replaces an agent's or admin's details.
+
         `PUT /beta/agents/{agentId}` (putAgentsAgentid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -675,10 +721,12 @@ class AsyncAgents(AsyncResource):
     ) -> None:
         """Downgrade agent/admin to end user
 
+        Takes away a user's agent or admin role: the user stays, as an end user.
+
         `DELETE /beta/agents/{agentId}` (deleteAgentsAgentid).
 
         Args:
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -699,11 +747,13 @@ class AsyncAgents(AsyncResource):
     ) -> models.Agent:
         """Partial update of one agent/admin
 
+        Changes some of an agent's or admin's details; fields left out stay as they are.
+
         `PATCH /beta/agents/{agentId}` (patchAgentsAgentid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -724,10 +774,12 @@ class AsyncAgents(AsyncResource):
     ) -> models.UserPresence:
         """Presence of one agent/admin
 
+        Reads the presence of one agent or admin.
+
         `GET /beta/agents/{agentId}/presence` (getAgentsAgentidPresence).
 
         Args:
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -748,11 +800,13 @@ class AsyncAgents(AsyncResource):
     ) -> None:
         """Set the working channel of an agent
 
+        Switches one channel on or off for an agent, so that they do or do not get conversations from it.
+
         `PUT /beta/agents/{agentId}/presence/working-channel` (putAgentsAgentidPresenceWorking-channel).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -773,10 +827,12 @@ class AsyncAgents(AsyncResource):
     ) -> builtins.list[models.Team]:
         """Teams an agent belongs to
 
+        Lists the teams an agent or admin belongs to.
+
         `GET /beta/agents/{agentId}/teams` (getAgentsAgentidTeams).
 
         Args:
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

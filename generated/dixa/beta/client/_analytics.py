@@ -96,12 +96,14 @@ class Analytics(SyncResource):
     ) -> builtins.list[models.FilterValue]:
         """Possible values of an analytics filter attribute
 
+        Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
+
         `GET /beta/analytics/filter/{filterAttribute}` (getAnalyticsFilterFilterattribute).
 
         Args:
-            filter_attribute: the `filterAttribute` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -125,11 +127,13 @@ class Analytics(SyncResource):
 
         Possible values of an analytics filter attribute
 
+        Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
+
         `GET /beta/analytics/filter/{filterAttribute}` (getAnalyticsFilterFilterattribute).
 
         Args:
-            filter_attribute: the `filterAttribute` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -151,11 +155,13 @@ class Analytics(SyncResource):
     ) -> builtins.list[models.MetricMetadata]:
         """Catalogue of metric ids
 
+        Lists the metrics whose data can be fetched, by id.
+
         `GET /beta/analytics/metrics` (getAnalyticsMetrics).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -177,10 +183,12 @@ class Analytics(SyncResource):
 
         Catalogue of metric ids
 
+        Lists the metrics whose data can be fetched, by id.
+
         `GET /beta/analytics/metrics` (getAnalyticsMetrics).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -198,6 +206,8 @@ class Analytics(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.MetricData:
         """Query aggregated data for one metric
+
+        Fetches one metric's data, aggregated: for a period or for given conversations, narrowed by filters, with the aggregations asked for.
 
         `POST /beta/analytics/metrics` (postAnalyticsMetrics).
 
@@ -222,10 +232,12 @@ class Analytics(SyncResource):
     ) -> models.MetricMetadata:
         """Describe a metric (filters, aggregations)
 
+        Describes one metric: the filters and aggregations a data query may use, and the records it is built from.
+
         `GET /beta/analytics/metrics/{metricId}` (getAnalyticsMetricsMetricid).
 
         Args:
-            metric_id: the `metricId` path parameter.
+            metric_id: Id of the metric, as listed by the metrics catalogue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -246,11 +258,13 @@ class Analytics(SyncResource):
     ) -> builtins.list[models.MetricRecordMetadata]:
         """Catalogue of metric record ids
 
+        Lists the metric records whose data can be fetched, by id.
+
         `GET /beta/analytics/records` (getAnalyticsRecords).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -272,10 +286,12 @@ class Analytics(SyncResource):
 
         Catalogue of metric record ids
 
+        Lists the metric records whose data can be fetched, by id.
+
         `GET /beta/analytics/records` (getAnalyticsRecords).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -297,12 +313,14 @@ class Analytics(SyncResource):
     ) -> builtins.list[models.MetricRecord]:
         """Query unaggregated metric records
 
+        Fetches one record's data, one entry per item (not aggregated), page by page.
+
         `POST /beta/analytics/records` (postAnalyticsRecords).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -323,10 +341,12 @@ class Analytics(SyncResource):
     ) -> models.MetricRecordMetadata:
         """Describe a metric record
 
+        Describes one record: its fields, the filters a data query may use, and the metrics built from it.
+
         `GET /beta/analytics/records/{recordId}` (getAnalyticsRecordsRecordid).
 
         Args:
-            record_id: the `recordId` path parameter.
+            record_id: Id of the record, as listed by the records catalogue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -352,12 +372,14 @@ class AsyncAnalytics(AsyncResource):
     ) -> builtins.list[models.FilterValue]:
         """Possible values of an analytics filter attribute
 
+        Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
+
         `GET /beta/analytics/filter/{filterAttribute}` (getAnalyticsFilterFilterattribute).
 
         Args:
-            filter_attribute: the `filterAttribute` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -381,11 +403,13 @@ class AsyncAnalytics(AsyncResource):
 
         Possible values of an analytics filter attribute
 
+        Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
+
         `GET /beta/analytics/filter/{filterAttribute}` (getAnalyticsFilterFilterattribute).
 
         Args:
-            filter_attribute: the `filterAttribute` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -407,11 +431,13 @@ class AsyncAnalytics(AsyncResource):
     ) -> builtins.list[models.MetricMetadata]:
         """Catalogue of metric ids
 
+        Lists the metrics whose data can be fetched, by id.
+
         `GET /beta/analytics/metrics` (getAnalyticsMetrics).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -433,10 +459,12 @@ class AsyncAnalytics(AsyncResource):
 
         Catalogue of metric ids
 
+        Lists the metrics whose data can be fetched, by id.
+
         `GET /beta/analytics/metrics` (getAnalyticsMetrics).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -454,6 +482,8 @@ class AsyncAnalytics(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.MetricData:
         """Query aggregated data for one metric
+
+        Fetches one metric's data, aggregated: for a period or for given conversations, narrowed by filters, with the aggregations asked for.
 
         `POST /beta/analytics/metrics` (postAnalyticsMetrics).
 
@@ -478,10 +508,12 @@ class AsyncAnalytics(AsyncResource):
     ) -> models.MetricMetadata:
         """Describe a metric (filters, aggregations)
 
+        Describes one metric: the filters and aggregations a data query may use, and the records it is built from.
+
         `GET /beta/analytics/metrics/{metricId}` (getAnalyticsMetricsMetricid).
 
         Args:
-            metric_id: the `metricId` path parameter.
+            metric_id: Id of the metric, as listed by the metrics catalogue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -502,11 +534,13 @@ class AsyncAnalytics(AsyncResource):
     ) -> builtins.list[models.MetricRecordMetadata]:
         """Catalogue of metric record ids
 
+        Lists the metric records whose data can be fetched, by id.
+
         `GET /beta/analytics/records` (getAnalyticsRecords).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -528,10 +562,12 @@ class AsyncAnalytics(AsyncResource):
 
         Catalogue of metric record ids
 
+        Lists the metric records whose data can be fetched, by id.
+
         `GET /beta/analytics/records` (getAnalyticsRecords).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -553,12 +589,14 @@ class AsyncAnalytics(AsyncResource):
     ) -> builtins.list[models.MetricRecord]:
         """Query unaggregated metric records
 
+        Fetches one record's data, one entry per item (not aggregated), page by page.
+
         `POST /beta/analytics/records` (postAnalyticsRecords).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -579,10 +617,12 @@ class AsyncAnalytics(AsyncResource):
     ) -> models.MetricRecordMetadata:
         """Describe a metric record
 
+        Describes one record: its fields, the filters a data query may use, and the metrics built from it.
+
         `GET /beta/analytics/records/{recordId}` (getAnalyticsRecordsRecordid).
 
         Args:
-            record_id: the `recordId` path parameter.
+            record_id: Id of the record, as listed by the records catalogue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

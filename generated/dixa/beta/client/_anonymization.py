@@ -53,6 +53,8 @@ class Anonymization(SyncResource):
 
         Request anonymization of an entity (old endpoint)
 
+        Asks Dixa to anonymize a user or a conversation. A conversation must be closed unless `forceAnonymization` is true. Deprecated: use the anonymize operation of the contact, conversation or message.
+
         `POST /beta/anonymization` (postAnonymization).
 
         Args:
@@ -76,10 +78,12 @@ class Anonymization(SyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Status of an anonymization request
 
+        Reads the status of an anonymization request made earlier, for a user or a conversation.
+
         `GET /beta/anonymization/request/{requestId}` (getAnonymizationRequestRequestid).
 
         Args:
-            request_id: the `requestId` path parameter.
+            request_id: Id of the anonymization request, as returned when it was made.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -104,6 +108,8 @@ class AsyncAnonymization(AsyncResource):
 
         Request anonymization of an entity (old endpoint)
 
+        Asks Dixa to anonymize a user or a conversation. A conversation must be closed unless `forceAnonymization` is true. Deprecated: use the anonymize operation of the contact, conversation or message.
+
         `POST /beta/anonymization` (postAnonymization).
 
         Args:
@@ -127,10 +133,12 @@ class AsyncAnonymization(AsyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Status of an anonymization request
 
+        Reads the status of an anonymization request made earlier, for a user or a conversation.
+
         `GET /beta/anonymization/request/{requestId}` (getAnonymizationRequestRequestid).
 
         Args:
-            request_id: the `requestId` path parameter.
+            request_id: Id of the anonymization request, as returned when it was made.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -66,6 +66,8 @@ class BusinessHours(SyncResource):
     ) -> models.ListBusinessHoursSchedulesResult:
         """List business-hours schedules
 
+        Lists the organization's business-hours schedules, page by page.
+
         `GET /beta/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
@@ -87,10 +89,12 @@ class BusinessHours(SyncResource):
     ) -> models.GetBusinessHoursScheduleDefinitionResult:
         """Definition of a business-hours schedule
 
+        Reads how a business-hours schedule is defined: its weekly rules and its exceptions.
+
         `GET /beta/business-hours/schedules/{scheduleId}/definition` (getBusiness-hoursSchedulesScheduleidDefinition).
 
         Args:
-            schedule_id: the `scheduleId` path parameter.
+            schedule_id: Id of the business-hours schedule.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -111,11 +115,13 @@ class BusinessHours(SyncResource):
     ) -> models.GetBusinessOpenStatusResult:
         """Whether a schedule is open at a time
 
+        Tells whether the business is open now, or at the instant given.
+
         `GET /beta/business-hours/schedules/{scheduleId}/status` (getBusiness-hoursSchedulesScheduleidStatus).
 
         Args:
-            schedule_id: the `scheduleId` path parameter.
-            timestamp: the `timestamp` query parameter.
+            schedule_id: Id of the business-hours schedule.
+            timestamp: Instant to ask about, in UTC (`yyyy-MM-ddTHH:mm:ssZ`); now when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -137,11 +143,13 @@ class BusinessHours(SyncResource):
     ) -> models.GetUpcomingBusinessHoursScheduleResult:
         """Upcoming opening intervals of a schedule
 
+        Resolves a business-hours schedule for the coming days, with recurring rules and exceptions applied.
+
         `GET /beta/business-hours/schedules/{scheduleId}/upcoming` (getBusiness-hoursSchedulesScheduleidUpcoming).
 
         Args:
-            schedule_id: the `scheduleId` path parameter.
-            days: the `days` query parameter.
+            schedule_id: Id of the business-hours schedule.
+            days: How many days ahead to resolve, from 1 to 90.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -164,6 +172,8 @@ class AsyncBusinessHours(AsyncResource):
     ) -> models.ListBusinessHoursSchedulesResult:
         """List business-hours schedules
 
+        Lists the organization's business-hours schedules, page by page.
+
         `GET /beta/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
@@ -185,10 +195,12 @@ class AsyncBusinessHours(AsyncResource):
     ) -> models.GetBusinessHoursScheduleDefinitionResult:
         """Definition of a business-hours schedule
 
+        Reads how a business-hours schedule is defined: its weekly rules and its exceptions.
+
         `GET /beta/business-hours/schedules/{scheduleId}/definition` (getBusiness-hoursSchedulesScheduleidDefinition).
 
         Args:
-            schedule_id: the `scheduleId` path parameter.
+            schedule_id: Id of the business-hours schedule.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -209,11 +221,13 @@ class AsyncBusinessHours(AsyncResource):
     ) -> models.GetBusinessOpenStatusResult:
         """Whether a schedule is open at a time
 
+        Tells whether the business is open now, or at the instant given.
+
         `GET /beta/business-hours/schedules/{scheduleId}/status` (getBusiness-hoursSchedulesScheduleidStatus).
 
         Args:
-            schedule_id: the `scheduleId` path parameter.
-            timestamp: the `timestamp` query parameter.
+            schedule_id: Id of the business-hours schedule.
+            timestamp: Instant to ask about, in UTC (`yyyy-MM-ddTHH:mm:ssZ`); now when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -235,11 +249,13 @@ class AsyncBusinessHours(AsyncResource):
     ) -> models.GetUpcomingBusinessHoursScheduleResult:
         """Upcoming opening intervals of a schedule
 
+        Resolves a business-hours schedule for the coming days, with recurring rules and exceptions applied.
+
         `GET /beta/business-hours/schedules/{scheduleId}/upcoming` (getBusiness-hoursSchedulesScheduleidUpcoming).
 
         Args:
-            schedule_id: the `scheduleId` path parameter.
-            days: the `days` query parameter.
+            schedule_id: Id of the business-hours schedule.
+            days: How many days ahead to resolve, from 1 to 90.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

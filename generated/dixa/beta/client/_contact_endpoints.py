@@ -53,10 +53,12 @@ class ContactEndpoints(SyncResource):
     ) -> builtins.list[models.ContactEndpoint]:
         """List contact endpoints, optional type filter
 
+        Lists the organization's contact endpoints: its email addresses and phone numbers.
+
         `GET /beta/contact-endpoints` (getContact-endpoints).
 
         Args:
-            type: Possible values: [EmailEndpoint, TelephonyEndpoint]
+            type: Only endpoints of this kind; every kind when left out. values: [EmailEndpoint, TelephonyEndpoint]
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -76,10 +78,12 @@ class ContactEndpoints(SyncResource):
     ) -> models.ContactEndpoint:
         """Fetch a contact endpoint by email or phone
 
+        Reads one contact endpoint (an email address or a phone number of the organization).
+
         `GET /beta/contact-endpoints/{contactEndpointId}` (getContact-endpointsContactendpointid).
 
         Args:
-            contact_endpoint_id: the `contactEndpointId` path parameter.
+            contact_endpoint_id: Id of the contact endpoint: the email address or the phone number itself.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -103,10 +107,12 @@ class AsyncContactEndpoints(AsyncResource):
     ) -> builtins.list[models.ContactEndpoint]:
         """List contact endpoints, optional type filter
 
+        Lists the organization's contact endpoints: its email addresses and phone numbers.
+
         `GET /beta/contact-endpoints` (getContact-endpoints).
 
         Args:
-            type: Possible values: [EmailEndpoint, TelephonyEndpoint]
+            type: Only endpoints of this kind; every kind when left out. values: [EmailEndpoint, TelephonyEndpoint]
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -126,10 +132,12 @@ class AsyncContactEndpoints(AsyncResource):
     ) -> models.ContactEndpoint:
         """Fetch a contact endpoint by email or phone
 
+        Reads one contact endpoint (an email address or a phone number of the organization).
+
         `GET /beta/contact-endpoints/{contactEndpointId}` (getContact-endpointsContactendpointid).
 
         Args:
-            contact_endpoint_id: the `contactEndpointId` path parameter.
+            contact_endpoint_id: Id of the contact endpoint: the email address or the phone number itself.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

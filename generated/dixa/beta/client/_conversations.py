@@ -221,6 +221,8 @@ class Conversations(SyncResource):
     ) -> models.ConversationResponse:
         """Start a new conversation
 
+        Starts a conversation on a channel, with its first message. An inbound first message is written by the requester; an outbound one by the agent named in `agentId`.
+
         `POST /beta/conversations` (postConversations).
 
         Args:
@@ -247,13 +249,15 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.ActivityLogEntry]:
         """Organization-wide activity log, paginated
 
+        Lists activity-log entries across the organization, optionally between two instants.
+
         `GET /beta/conversations/activitylog` (getConversationsActivitylog).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            from_datetime: the `fromDatetime` query parameter.
-            to_datetime: the `toDatetime` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
+            to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -282,12 +286,14 @@ class Conversations(SyncResource):
 
         Organization-wide activity log, paginated
 
+        Lists activity-log entries across the organization, optionally between two instants.
+
         `GET /beta/conversations/activitylog` (getConversationsActivitylog).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            from_datetime: the `fromDatetime` query parameter.
-            to_datetime: the `toDatetime` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
+            to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -311,10 +317,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.ConversationFlow]:
         """Conversation flows, optional channel filter
 
+        Lists the organization's conversation flows, for one channel (PstnPhone when none is given).
+
         `GET /beta/conversations/flows` (getConversationsFlows).
 
         Args:
-            channel: Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
+            channel: Only flows of this channel; PstnPhone when left out. values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -332,6 +340,8 @@ class Conversations(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
+
+        Brings into Dixa a conversation that took place elsewhere, with its messages. Inbound messages are written by the requester unless the channel's attributes name another author; outbound ones by the agent named in `agentId`.
 
         `POST /beta/conversations/import` (postConversationsImport).
 
@@ -356,10 +366,12 @@ class Conversations(SyncResource):
     ) -> models.Conversation:
         """Fetch one conversation
 
+        Reads one conversation, custom attributes included.
+
         `GET /beta/conversations/{conversationId}` (getConversationsConversationid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -379,10 +391,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.ActivityLogEntry]:
         """Activity log of one conversation
 
+        Lists the activity log of one conversation.
+
         `GET /beta/conversations/{conversationId}/activitylog` (getConversationsConversationidActivitylog).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -403,11 +417,13 @@ class Conversations(SyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of a conversation
 
+        Asks Dixa to anonymize a conversation; it must be closed unless `force` is set. The answer is the request, whose status can be read by its id.
+
         `PATCH /beta/conversations/{conversationId}/anonymize` (patchConversationsConversationidAnonymize).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            force: the `force` query parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            force: Close the conversation first if it is still open; without it an open conversation cannot be anonymized.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -429,11 +445,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Assign a conversation to an agent
 
+        Assigns a conversation to an agent. It takes the conversation over from another agent unless `force` is false.
+
         `PUT /beta/conversations/{conversationId}/claim` (putConversationsConversationidClaim).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -455,11 +473,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Close a conversation
 
+        Closes a conversation.
+
         `PUT /beta/conversations/{conversationId}/close` (putConversationsConversationidClose).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -481,11 +501,13 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of a conversation
 
+        Sets some of a conversation's custom attributes, by attribute id; the others stay as they are.
+
         `PATCH /beta/conversations/{conversationId}/custom-attributes` (patchConversationsConversationidCustom-attributes).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -507,11 +529,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Set a follow-up expiry on a conversation
 
+        Puts a conversation in follow-up until the given time, when it comes back to be handled.
+
         `PUT /beta/conversations/{conversationId}/followup` (putConversationsConversationidFollowup).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -533,11 +557,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Attach a conversation under a parent conversation
 
+        Makes a conversation the child of another, with a link type. A parent holds at most 100 children, a child has one parent, and a child cannot have children.
+
         `PUT /beta/conversations/{conversationId}/link` (putConversationsConversationidLink).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -558,10 +584,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.Conversation]:
         """Child conversations linked to a conversation
 
+        Lists the child conversations linked to a conversation (transcripts, side conversations and so on).
+
         `GET /beta/conversations/{conversationId}/linked` (getConversationsConversationidLinked).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -581,10 +609,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.Message]:
         """Messages of a conversation, oldest first
 
+        Lists the messages of a conversation. In ContactForm conversations, messages from a web form carry EmailAttributes and those from a chat widget ContactFormAttributes.
+
         `GET /beta/conversations/{conversationId}/messages` (getConversationsConversationidMessages).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -605,11 +635,13 @@ class Conversations(SyncResource):
     ) -> models.CreateMessageOutputData:
         """Append a message to a conversation
 
+        Adds a message to a conversation. An inbound message is written by the conversation's requester; an outbound one by the agent named in `agentId`. Attachments are copied into Dixa. Outbound messages need content, except on WhatsApp. Channels: chat, Messenger, contact form, email, SMS (outbound only) and WhatsApp (outbound, Markdown only, at most one attachment, which may stand alone; jpg, jpeg, png, pdf, doc, docx, pptx or xlsx). Markdown content may use bold, italic, strikethrough, block quotes, ordered and unordered lists and inline code.
+
         `POST /beta/conversations/{conversationId}/messages` (postConversationsConversationidMessages).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -631,11 +663,13 @@ class Conversations(SyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of one message
 
+        Asks Dixa to anonymize one message of a conversation. The answer is the request, whose status can be read by its id.
+
         `PATCH /beta/conversations/{conversationId}/messages/{messageId}/anonymize` (patchConversationsConversationidMessagesMessageidAnonymize).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            message_id: the `messageId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            message_id: Id of the message.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -655,10 +689,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.InternalNoteData]:
         """Internal notes of a conversation
 
+        Lists the internal notes of a conversation.
+
         `GET /beta/conversations/{conversationId}/notes` (getConversationsConversationidNotes).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -679,11 +715,13 @@ class Conversations(SyncResource):
     ) -> models.InternalNoteData:
         """Add one internal note
 
+        Adds an internal note (seen by users, not by the contact) to a conversation.
+
         `POST /beta/conversations/{conversationId}/notes` (postConversationsConversationidNotes).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -705,11 +743,13 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeErrorResponseInternalNoteData]:
         """Add several internal notes
 
+        Adds several internal notes to a conversation; the answer holds one outcome per note.
+
         `POST /beta/conversations/{conversationId}/notes/bulk` (postConversationsConversationidNotesBulk).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -732,10 +772,12 @@ class Conversations(SyncResource):
 
         Ratings of a conversation (old path)
 
+        Older form of the ratings listing; use the `/ratings` operation instead.
+
         `GET /beta/conversations/{conversationId}/rating` (getConversationsConversationidRating).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -755,10 +797,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.ConversationRating]:
         """Ratings of a conversation
 
+        Lists the latest status of each rating of a conversation. A survey of several questions gives one item per question, all with the survey's id; a half-answered survey mixes Offered and Rated items.
+
         `GET /beta/conversations/{conversationId}/ratings` (getConversationsConversationidRatings).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -779,11 +823,13 @@ class Conversations(SyncResource):
     ) -> models.RatingOffer:
         """Register a rating offer
 
+        Offers a rating (CSAT, NPS or thumbs) for a conversation; answer it later with the submit operation, using the offer's id.
+
         `POST /beta/conversations/{conversationId}/ratings/offer` (postConversationsConversationidRatingsOffer).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -806,12 +852,14 @@ class Conversations(SyncResource):
     ) -> models.RatingResult:
         """Submit the result of a rating
 
+        Records the contact's answer to a rating offer made earlier with the rating-offer operation.
+
         `POST /beta/conversations/{conversationId}/ratings/{ratingId}/submit` (postConversationsConversationidRatingsRatingidSubmit).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
-            rating_id: the `ratingId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -833,11 +881,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Reopen a conversation in its queue
 
+        Reopens a closed conversation and offers it again in the queue it was in, or in the organization's default queue when it had none.
+
         `PUT /beta/conversations/{conversationId}/reopen` (putConversationsConversationidReopen).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -858,10 +908,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.TagModel]:
         """Tags of a conversation
 
+        Lists the tags on a conversation.
+
         `GET /beta/conversations/{conversationId}/tags` (getConversationsConversationidTags).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -882,11 +934,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Attach tags by name asynchronously
 
+        Tags a conversation with several tags by name, later (the work is queued); names with no tag yet create one.
+
         `POST /beta/conversations/{conversationId}/tags/bulk` (postConversationsConversationidTagsBulk).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -908,11 +962,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Attach an active tag to a conversation
 
+        Puts a tag on a conversation. Only active tags can be used.
+
         `PUT /beta/conversations/{conversationId}/tags/{tagId}` (putConversationsConversationidTagsTagid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            tag_id: the `tagId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -933,11 +989,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Detach a tag from a conversation
 
+        Takes a tag off a conversation, whether the tag is active or not.
+
         `DELETE /beta/conversations/{conversationId}/tags/{tagId}` (deleteConversationsConversationidTagsTagid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            tag_id: the `tagId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -958,11 +1016,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Move a conversation to another queue
 
+        Moves a conversation to another queue.
+
         `PUT /beta/conversations/{conversationId}/transfer/queue` (putConversationsConversationidTransferQueue).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -985,6 +1045,8 @@ class AsyncConversations(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.ConversationResponse:
         """Start a new conversation
+
+        Starts a conversation on a channel, with its first message. An inbound first message is written by the requester; an outbound one by the agent named in `agentId`.
 
         `POST /beta/conversations` (postConversations).
 
@@ -1012,13 +1074,15 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.ActivityLogEntry]:
         """Organization-wide activity log, paginated
 
+        Lists activity-log entries across the organization, optionally between two instants.
+
         `GET /beta/conversations/activitylog` (getConversationsActivitylog).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            from_datetime: the `fromDatetime` query parameter.
-            to_datetime: the `toDatetime` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
+            to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1047,12 +1111,14 @@ class AsyncConversations(AsyncResource):
 
         Organization-wide activity log, paginated
 
+        Lists activity-log entries across the organization, optionally between two instants.
+
         `GET /beta/conversations/activitylog` (getConversationsActivitylog).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            from_datetime: the `fromDatetime` query parameter.
-            to_datetime: the `toDatetime` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
+            to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1076,10 +1142,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.ConversationFlow]:
         """Conversation flows, optional channel filter
 
+        Lists the organization's conversation flows, for one channel (PstnPhone when none is given).
+
         `GET /beta/conversations/flows` (getConversationsFlows).
 
         Args:
-            channel: Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
+            channel: Only flows of this channel; PstnPhone when left out. values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1097,6 +1165,8 @@ class AsyncConversations(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
+
+        Brings into Dixa a conversation that took place elsewhere, with its messages. Inbound messages are written by the requester unless the channel's attributes name another author; outbound ones by the agent named in `agentId`.
 
         `POST /beta/conversations/import` (postConversationsImport).
 
@@ -1121,10 +1191,12 @@ class AsyncConversations(AsyncResource):
     ) -> models.Conversation:
         """Fetch one conversation
 
+        Reads one conversation, custom attributes included.
+
         `GET /beta/conversations/{conversationId}` (getConversationsConversationid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1144,10 +1216,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.ActivityLogEntry]:
         """Activity log of one conversation
 
+        Lists the activity log of one conversation.
+
         `GET /beta/conversations/{conversationId}/activitylog` (getConversationsConversationidActivitylog).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1168,11 +1242,13 @@ class AsyncConversations(AsyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of a conversation
 
+        Asks Dixa to anonymize a conversation; it must be closed unless `force` is set. The answer is the request, whose status can be read by its id.
+
         `PATCH /beta/conversations/{conversationId}/anonymize` (patchConversationsConversationidAnonymize).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            force: the `force` query parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            force: Close the conversation first if it is still open; without it an open conversation cannot be anonymized.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1194,11 +1270,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Assign a conversation to an agent
 
+        Assigns a conversation to an agent. It takes the conversation over from another agent unless `force` is false.
+
         `PUT /beta/conversations/{conversationId}/claim` (putConversationsConversationidClaim).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1220,11 +1298,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Close a conversation
 
+        Closes a conversation.
+
         `PUT /beta/conversations/{conversationId}/close` (putConversationsConversationidClose).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1246,11 +1326,13 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of a conversation
 
+        Sets some of a conversation's custom attributes, by attribute id; the others stay as they are.
+
         `PATCH /beta/conversations/{conversationId}/custom-attributes` (patchConversationsConversationidCustom-attributes).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1272,11 +1354,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Set a follow-up expiry on a conversation
 
+        Puts a conversation in follow-up until the given time, when it comes back to be handled.
+
         `PUT /beta/conversations/{conversationId}/followup` (putConversationsConversationidFollowup).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1298,11 +1382,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Attach a conversation under a parent conversation
 
+        Makes a conversation the child of another, with a link type. A parent holds at most 100 children, a child has one parent, and a child cannot have children.
+
         `PUT /beta/conversations/{conversationId}/link` (putConversationsConversationidLink).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1323,10 +1409,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.Conversation]:
         """Child conversations linked to a conversation
 
+        Lists the child conversations linked to a conversation (transcripts, side conversations and so on).
+
         `GET /beta/conversations/{conversationId}/linked` (getConversationsConversationidLinked).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1346,10 +1434,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.Message]:
         """Messages of a conversation, oldest first
 
+        Lists the messages of a conversation. In ContactForm conversations, messages from a web form carry EmailAttributes and those from a chat widget ContactFormAttributes.
+
         `GET /beta/conversations/{conversationId}/messages` (getConversationsConversationidMessages).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1370,11 +1460,13 @@ class AsyncConversations(AsyncResource):
     ) -> models.CreateMessageOutputData:
         """Append a message to a conversation
 
+        Adds a message to a conversation. An inbound message is written by the conversation's requester; an outbound one by the agent named in `agentId`. Attachments are copied into Dixa. Outbound messages need content, except on WhatsApp. Channels: chat, Messenger, contact form, email, SMS (outbound only) and WhatsApp (outbound, Markdown only, at most one attachment, which may stand alone; jpg, jpeg, png, pdf, doc, docx, pptx or xlsx). Markdown content may use bold, italic, strikethrough, block quotes, ordered and unordered lists and inline code.
+
         `POST /beta/conversations/{conversationId}/messages` (postConversationsConversationidMessages).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1396,11 +1488,13 @@ class AsyncConversations(AsyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of one message
 
+        Asks Dixa to anonymize one message of a conversation. The answer is the request, whose status can be read by its id.
+
         `PATCH /beta/conversations/{conversationId}/messages/{messageId}/anonymize` (patchConversationsConversationidMessagesMessageidAnonymize).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            message_id: the `messageId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            message_id: Id of the message.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1420,10 +1514,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.InternalNoteData]:
         """Internal notes of a conversation
 
+        Lists the internal notes of a conversation.
+
         `GET /beta/conversations/{conversationId}/notes` (getConversationsConversationidNotes).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1444,11 +1540,13 @@ class AsyncConversations(AsyncResource):
     ) -> models.InternalNoteData:
         """Add one internal note
 
+        Adds an internal note (seen by users, not by the contact) to a conversation.
+
         `POST /beta/conversations/{conversationId}/notes` (postConversationsConversationidNotes).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1470,11 +1568,13 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeErrorResponseInternalNoteData]:
         """Add several internal notes
 
+        Adds several internal notes to a conversation; the answer holds one outcome per note.
+
         `POST /beta/conversations/{conversationId}/notes/bulk` (postConversationsConversationidNotesBulk).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1497,10 +1597,12 @@ class AsyncConversations(AsyncResource):
 
         Ratings of a conversation (old path)
 
+        Older form of the ratings listing; use the `/ratings` operation instead.
+
         `GET /beta/conversations/{conversationId}/rating` (getConversationsConversationidRating).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1520,10 +1622,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.ConversationRating]:
         """Ratings of a conversation
 
+        Lists the latest status of each rating of a conversation. A survey of several questions gives one item per question, all with the survey's id; a half-answered survey mixes Offered and Rated items.
+
         `GET /beta/conversations/{conversationId}/ratings` (getConversationsConversationidRatings).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1544,11 +1648,13 @@ class AsyncConversations(AsyncResource):
     ) -> models.RatingOffer:
         """Register a rating offer
 
+        Offers a rating (CSAT, NPS or thumbs) for a conversation; answer it later with the submit operation, using the offer's id.
+
         `POST /beta/conversations/{conversationId}/ratings/offer` (postConversationsConversationidRatingsOffer).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1571,12 +1677,14 @@ class AsyncConversations(AsyncResource):
     ) -> models.RatingResult:
         """Submit the result of a rating
 
+        Records the contact's answer to a rating offer made earlier with the rating-offer operation.
+
         `POST /beta/conversations/{conversationId}/ratings/{ratingId}/submit` (postConversationsConversationidRatingsRatingidSubmit).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
-            rating_id: the `ratingId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1598,11 +1706,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Reopen a conversation in its queue
 
+        Reopens a closed conversation and offers it again in the queue it was in, or in the organization's default queue when it had none.
+
         `PUT /beta/conversations/{conversationId}/reopen` (putConversationsConversationidReopen).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1623,10 +1733,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.TagModel]:
         """Tags of a conversation
 
+        Lists the tags on a conversation.
+
         `GET /beta/conversations/{conversationId}/tags` (getConversationsConversationidTags).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1647,11 +1759,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Attach tags by name asynchronously
 
+        Tags a conversation with several tags by name, later (the work is queued); names with no tag yet create one.
+
         `POST /beta/conversations/{conversationId}/tags/bulk` (postConversationsConversationidTagsBulk).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1673,11 +1787,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Attach an active tag to a conversation
 
+        Puts a tag on a conversation. Only active tags can be used.
+
         `PUT /beta/conversations/{conversationId}/tags/{tagId}` (putConversationsConversationidTagsTagid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            tag_id: the `tagId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1698,11 +1814,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Detach a tag from a conversation
 
+        Takes a tag off a conversation, whether the tag is active or not.
+
         `DELETE /beta/conversations/{conversationId}/tags/{tagId}` (deleteConversationsConversationidTagsTagid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            tag_id: the `tagId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1723,11 +1841,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Move a conversation to another queue
 
+        Moves a conversation to another queue.
+
         `PUT /beta/conversations/{conversationId}/transfer/queue` (putConversationsConversationidTransferQueue).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

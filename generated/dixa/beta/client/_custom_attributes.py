@@ -49,6 +49,8 @@ class CustomAttributes(SyncResource):
     ) -> builtins.list[models.CustomAttributeDefinition]:
         """List custom attribute definitions
 
+        Lists the organization's custom attribute definitions.
+
         `GET /beta/custom-attributes` (getCustom-attributes).
 
         Args:
@@ -70,10 +72,12 @@ class CustomAttributes(SyncResource):
     ) -> models.CustomAttributeDefinition:
         """Fetch one custom attribute definition
 
+        Reads one custom attribute definition.
+
         `GET /beta/custom-attributes/{customAttributeId}` (getCustom-attributesCustomattributeid).
 
         Args:
-            custom_attribute_id: the `customAttributeId` path parameter.
+            custom_attribute_id: Id of the custom attribute definition.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -94,6 +98,8 @@ class AsyncCustomAttributes(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.CustomAttributeDefinition]:
         """List custom attribute definitions
+
+        Lists the organization's custom attribute definitions.
 
         `GET /beta/custom-attributes` (getCustom-attributes).
 
@@ -116,10 +122,12 @@ class AsyncCustomAttributes(AsyncResource):
     ) -> models.CustomAttributeDefinition:
         """Fetch one custom attribute definition
 
+        Reads one custom attribute definition.
+
         `GET /beta/custom-attributes/{customAttributeId}` (getCustom-attributesCustomattributeid).
 
         Args:
-            custom_attribute_id: the `customAttributeId` path parameter.
+            custom_attribute_id: Id of the custom attribute definition.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

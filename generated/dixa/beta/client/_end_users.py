@@ -122,14 +122,16 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.EndUser]:
         """List end users, optional email/phone/externalId filter
 
+        Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
+
         `GET /beta/endusers` (getEndusers).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            email: the `email` query parameter.
-            phone: the `phone` query parameter.
-            external_id: the `externalId` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            email: Only contacts with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only contacts with this phone number. Give email or phone, not both: Dixa refuses a request with both.
+            external_id: Only contacts with this external id (your own identifier).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -160,13 +162,15 @@ class EndUsers(SyncResource):
 
         List end users, optional email/phone/externalId filter
 
+        Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
+
         `GET /beta/endusers` (getEndusers).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            email: the `email` query parameter.
-            phone: the `phone` query parameter.
-            external_id: the `externalId` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            email: Only contacts with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only contacts with this phone number. Give email or phone, not both: Dixa refuses a request with both.
+            external_id: Only contacts with this external id (your own identifier).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -190,6 +194,8 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk full update of end users
 
+        Replaces several contacts at once; each item names its contact by id. The answer holds one outcome per item.
+
         `PUT /beta/endusers` (putEndusers).
 
         Args:
@@ -211,6 +217,8 @@ class EndUsers(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Create one end user
+
+        Creates a contact (end user).
 
         `POST /beta/endusers` (postEndusers).
 
@@ -234,6 +242,8 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk partial update of end users
 
+        Changes some fields of several contacts at once; fields left out stay as they are. The answer holds one outcome per item.
+
         `PATCH /beta/endusers` (patchEndusers).
 
         Args:
@@ -255,6 +265,8 @@ class EndUsers(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Create several end users at once
+
+        Creates several contacts at once; the answer holds one outcome per item.
 
         `POST /beta/endusers/bulk` (postEndusersBulk).
 
@@ -279,10 +291,12 @@ class EndUsers(SyncResource):
     ) -> models.EndUser:
         """Fetch one end user
 
+        Reads one contact, custom attributes included.
+
         `GET /beta/endusers/{userId}` (getEndusersUserid).
 
         Args:
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -303,11 +317,13 @@ class EndUsers(SyncResource):
     ) -> models.EndUser:
         """Full update of one end user
 
+        Replaces a contact's details.
+
         `PUT /beta/endusers/{userId}` (putEndusersUserid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -329,11 +345,13 @@ class EndUsers(SyncResource):
     ) -> models.EndUser:
         """Partial update of one end user
 
+        Changes some of a contact's details; fields left out stay as they are.
+
         `PATCH /beta/endusers/{userId}` (patchEndusersUserid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -355,11 +373,13 @@ class EndUsers(SyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of an end user
 
+        Asks Dixa to anonymize a contact. The work happens later: the answer is the request, whose status can be read by its id.
+
         `PATCH /beta/endusers/{userId}/anonymize` (patchEndusersUseridAnonymize).
 
         Args:
-            user_id: the `userId` path parameter.
-            force: the `force` query parameter.
+            user_id: Id of the contact (end user).
+            force: Close any conversation that is still open so that anonymization can proceed; without it, open conversations make the request fail.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -382,12 +402,14 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by an end user
 
+        Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
+
         `GET /beta/endusers/{userId}/conversations` (getEndusersUseridConversations).
 
         Args:
-            user_id: the `userId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            user_id: Id of the contact (end user).
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -411,11 +433,13 @@ class EndUsers(SyncResource):
 
         Conversations requested by an end user
 
+        Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
+
         `GET /beta/endusers/{userId}/conversations` (getEndusersUseridConversations).
 
         Args:
-            user_id: the `userId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            user_id: Id of the contact (end user).
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -437,11 +461,13 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of an end user
 
+        Sets some of a contact's custom attributes, by attribute id; the others stay as they are.
+
         `PATCH /beta/endusers/{userId}/custom-attributes` (patchEndusersUseridCustom-attributes).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -470,14 +496,16 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.EndUser]:
         """List end users, optional email/phone/externalId filter
 
+        Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
+
         `GET /beta/endusers` (getEndusers).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            email: the `email` query parameter.
-            phone: the `phone` query parameter.
-            external_id: the `externalId` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            email: Only contacts with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only contacts with this phone number. Give email or phone, not both: Dixa refuses a request with both.
+            external_id: Only contacts with this external id (your own identifier).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -508,13 +536,15 @@ class AsyncEndUsers(AsyncResource):
 
         List end users, optional email/phone/externalId filter
 
+        Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
+
         `GET /beta/endusers` (getEndusers).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            email: the `email` query parameter.
-            phone: the `phone` query parameter.
-            external_id: the `externalId` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            email: Only contacts with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only contacts with this phone number. Give email or phone, not both: Dixa refuses a request with both.
+            external_id: Only contacts with this external id (your own identifier).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -538,6 +568,8 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk full update of end users
 
+        Replaces several contacts at once; each item names its contact by id. The answer holds one outcome per item.
+
         `PUT /beta/endusers` (putEndusers).
 
         Args:
@@ -559,6 +591,8 @@ class AsyncEndUsers(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Create one end user
+
+        Creates a contact (end user).
 
         `POST /beta/endusers` (postEndusers).
 
@@ -582,6 +616,8 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk partial update of end users
 
+        Changes some fields of several contacts at once; fields left out stay as they are. The answer holds one outcome per item.
+
         `PATCH /beta/endusers` (patchEndusers).
 
         Args:
@@ -603,6 +639,8 @@ class AsyncEndUsers(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Create several end users at once
+
+        Creates several contacts at once; the answer holds one outcome per item.
 
         `POST /beta/endusers/bulk` (postEndusersBulk).
 
@@ -627,10 +665,12 @@ class AsyncEndUsers(AsyncResource):
     ) -> models.EndUser:
         """Fetch one end user
 
+        Reads one contact, custom attributes included.
+
         `GET /beta/endusers/{userId}` (getEndusersUserid).
 
         Args:
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -651,11 +691,13 @@ class AsyncEndUsers(AsyncResource):
     ) -> models.EndUser:
         """Full update of one end user
 
+        Replaces a contact's details.
+
         `PUT /beta/endusers/{userId}` (putEndusersUserid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -677,11 +719,13 @@ class AsyncEndUsers(AsyncResource):
     ) -> models.EndUser:
         """Partial update of one end user
 
+        Changes some of a contact's details; fields left out stay as they are.
+
         `PATCH /beta/endusers/{userId}` (patchEndusersUserid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -703,11 +747,13 @@ class AsyncEndUsers(AsyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of an end user
 
+        Asks Dixa to anonymize a contact. The work happens later: the answer is the request, whose status can be read by its id.
+
         `PATCH /beta/endusers/{userId}/anonymize` (patchEndusersUseridAnonymize).
 
         Args:
-            user_id: the `userId` path parameter.
-            force: the `force` query parameter.
+            user_id: Id of the contact (end user).
+            force: Close any conversation that is still open so that anonymization can proceed; without it, open conversations make the request fail.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -730,12 +776,14 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by an end user
 
+        Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
+
         `GET /beta/endusers/{userId}/conversations` (getEndusersUseridConversations).
 
         Args:
-            user_id: the `userId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            user_id: Id of the contact (end user).
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -759,11 +807,13 @@ class AsyncEndUsers(AsyncResource):
 
         Conversations requested by an end user
 
+        Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
+
         `GET /beta/endusers/{userId}/conversations` (getEndusersUseridConversations).
 
         Args:
-            user_id: the `userId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            user_id: Id of the contact (end user).
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -785,11 +835,13 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of an end user
 
+        Sets some of a contact's custom attributes, by attribute id; the others stay as they are.
+
         `PATCH /beta/endusers/{userId}/custom-attributes` (patchEndusersUseridCustom-attributes).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -152,6 +152,8 @@ class Knowledge(SyncResource):
     ) -> models.Article:
         """Create a knowledge article
 
+        Creates a knowledge article with its first translations.
+
         `POST /beta/knowledge/articles` (postKnowledgeArticles).
 
         Args:
@@ -175,10 +177,12 @@ class Knowledge(SyncResource):
     ) -> models.UploadAttachmentsOutput:
         """Upload files for knowledge articles
 
+        Uploads images for use in knowledge articles: PNG, JPEG, GIF or WebP, at most 5 files of 4 MB each and 10 MB in all. Some files may fail while others are stored: the answer lists both.
+
         `POST /beta/knowledge/articles/attachments` (postKnowledgeArticlesAttachments).
 
         Args:
-            files: the `files` part of the form.
+            files: Image files to upload (PNG, JPEG, GIF or WebP), one per multipart part: at most 5, 4 MB each, 10 MB in all.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -199,11 +203,13 @@ class Knowledge(SyncResource):
     ) -> models.Article:
         """Fetch a knowledge article
 
+        Reads one knowledge article.
+
         `GET /beta/knowledge/articles/{articleId}` (getKnowledgeArticlesArticleid).
 
         Args:
-            article_id: the `articleId` path parameter.
-            language: the `language` query parameter.
+            article_id: Id of the knowledge article.
+            language: Language of the translations returned; the knowledge base's default language when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -224,10 +230,12 @@ class Knowledge(SyncResource):
     ) -> None:
         """Delete a knowledge article
 
+        Deletes a knowledge article.
+
         `DELETE /beta/knowledge/articles/{articleId}` (deleteKnowledgeArticlesArticleid).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -248,11 +256,13 @@ class Knowledge(SyncResource):
     ) -> models.Article:
         """Update a knowledge article
 
+        Changes a knowledge article's owner, tags or pre-release setting.
+
         `PATCH /beta/knowledge/articles/{articleId}` (patchKnowledgeArticlesArticleid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -273,10 +283,12 @@ class Knowledge(SyncResource):
     ) -> None:
         """Detach an article from its parent
 
+        Takes a knowledge article out of its category.
+
         `DELETE /beta/knowledge/articles/{articleId}/parent` (deleteKnowledgeArticlesArticleidParent).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -297,11 +309,13 @@ class Knowledge(SyncResource):
     ) -> None:
         """Move an article under a new parent
 
+        Moves a knowledge article under another category.
+
         `PATCH /beta/knowledge/articles/{articleId}/parent/{parentId}` (patchKnowledgeArticlesArticleidParentParentid).
 
         Args:
-            article_id: the `articleId` path parameter.
-            parent_id: the `parentId` path parameter.
+            article_id: Id of the knowledge article.
+            parent_id: Id of the category the article moves to.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -321,10 +335,12 @@ class Knowledge(SyncResource):
     ) -> None:
         """Publish a knowledge article
 
+        Publishes a new version of every translation of an article.
+
         `POST /beta/knowledge/articles/{articleId}/publish` (postKnowledgeArticlesArticleidPublish).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -344,10 +360,12 @@ class Knowledge(SyncResource):
     ) -> models.ArticleTranslations:
         """Translations of a knowledge article
 
+        Reads every translation of a knowledge article, draft and published.
+
         `GET /beta/knowledge/articles/{articleId}/translations` (getKnowledgeArticlesArticleidTranslations).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -368,11 +386,13 @@ class Knowledge(SyncResource):
     ) -> models.UpdateTranslationsOutput:
         """Update translations of a knowledge article
 
+        Adds or replaces translations of a knowledge article. Some may fail while others are saved: the answer lists both.
+
         `PATCH /beta/knowledge/articles/{articleId}/translations` (patchKnowledgeArticlesArticleidTranslations).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -394,11 +414,13 @@ class Knowledge(SyncResource):
     ) -> None:
         """Delete one article translation
 
+        Deletes one translation of an article, every version of it.
+
         `DELETE /beta/knowledge/articles/{articleId}/translations/{languageId}` (deleteKnowledgeArticlesArticleidTranslationsLanguageid).
 
         Args:
-            article_id: the `articleId` path parameter.
-            language_id: the `languageId` path parameter.
+            article_id: Id of the knowledge article.
+            language_id: Language code of the translation (for example `en`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -419,11 +441,13 @@ class Knowledge(SyncResource):
     ) -> None:
         """Publish one article translation
 
+        Publishes one translation of an article, making it searchable.
+
         `POST /beta/knowledge/articles/{articleId}/translations/{languageId}/publish` (postKnowledgeArticlesArticleidTranslationsLanguageidPublish).
 
         Args:
-            article_id: the `articleId` path parameter.
-            language_id: the `languageId` path parameter.
+            article_id: Id of the knowledge article.
+            language_id: Language code of the translation (for example `en`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -444,11 +468,13 @@ class Knowledge(SyncResource):
     ) -> None:
         """Unpublish one article translation
 
+        Withdraws one translation of an article from publication.
+
         `POST /beta/knowledge/articles/{articleId}/translations/{languageId}/unpublish` (postKnowledgeArticlesArticleidTranslationsLanguageidUnpublish).
 
         Args:
-            article_id: the `articleId` path parameter.
-            language_id: the `languageId` path parameter.
+            article_id: Id of the knowledge article.
+            language_id: Language code of the translation (for example `en`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -468,10 +494,12 @@ class Knowledge(SyncResource):
     ) -> None:
         """Unpublish a knowledge article
 
+        Withdraws every translation of an article from search.
+
         `POST /beta/knowledge/articles/{articleId}/unpublish` (postKnowledgeArticlesArticleidUnpublish).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -492,11 +520,13 @@ class Knowledge(SyncResource):
     ) -> models.Category:
         """Fetch a knowledge category
 
+        Reads one knowledge category.
+
         `GET /beta/knowledge/categories/{categoryId}` (getKnowledgeCategoriesCategoryid).
 
         Args:
-            category_id: the `categoryId` path parameter.
-            language: the `language` query parameter.
+            category_id: Id of the knowledge category.
+            language: Language of the translations returned; the knowledge base's default language when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -517,10 +547,12 @@ class Knowledge(SyncResource):
     ) -> models.CategoryTranslations:
         """Translations of a knowledge category
 
+        Reads the titles of a knowledge category in every language.
+
         `GET /beta/knowledge/categories/{categoryId}/translations` (getKnowledgeCategoriesCategoryidTranslations).
 
         Args:
-            category_id: the `categoryId` path parameter.
+            category_id: Id of the knowledge category.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -541,11 +573,13 @@ class Knowledge(SyncResource):
     ) -> builtins.list[models.Collection]:
         """List knowledge collections
 
+        Lists the knowledge collections, page by page.
+
         `GET /beta/knowledge/collections` (getKnowledgeCollections).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -565,10 +599,12 @@ class Knowledge(SyncResource):
     ) -> models.Collection:
         """Fetch a knowledge collection
 
+        Reads one knowledge collection.
+
         `GET /beta/knowledge/collections/{collectionId}` (getKnowledgeCollectionsCollectionid).
 
         Args:
-            collection_id: the `collectionId` path parameter.
+            collection_id: Id of the knowledge collection.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -589,11 +625,13 @@ class Knowledge(SyncResource):
     ) -> models.CollectionCatalogItem:
         """Catalog tree of a knowledge collection
 
+        Reads the tree of a knowledge collection: its categories and articles.
+
         `GET /beta/knowledge/collections/{collectionId}/catalog` (getKnowledgeCollectionsCollectionidCatalog).
 
         Args:
-            collection_id: the `collectionId` path parameter.
-            language: the `language` query parameter.
+            collection_id: Id of the knowledge collection.
+            language: Language of the translations returned; the knowledge base's default language when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -616,6 +654,8 @@ class AsyncKnowledge(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Create a knowledge article
+
+        Creates a knowledge article with its first translations.
 
         `POST /beta/knowledge/articles` (postKnowledgeArticles).
 
@@ -640,10 +680,12 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.UploadAttachmentsOutput:
         """Upload files for knowledge articles
 
+        Uploads images for use in knowledge articles: PNG, JPEG, GIF or WebP, at most 5 files of 4 MB each and 10 MB in all. Some files may fail while others are stored: the answer lists both.
+
         `POST /beta/knowledge/articles/attachments` (postKnowledgeArticlesAttachments).
 
         Args:
-            files: the `files` part of the form.
+            files: Image files to upload (PNG, JPEG, GIF or WebP), one per multipart part: at most 5, 4 MB each, 10 MB in all.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -664,11 +706,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.Article:
         """Fetch a knowledge article
 
+        Reads one knowledge article.
+
         `GET /beta/knowledge/articles/{articleId}` (getKnowledgeArticlesArticleid).
 
         Args:
-            article_id: the `articleId` path parameter.
-            language: the `language` query parameter.
+            article_id: Id of the knowledge article.
+            language: Language of the translations returned; the knowledge base's default language when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -689,10 +733,12 @@ class AsyncKnowledge(AsyncResource):
     ) -> None:
         """Delete a knowledge article
 
+        Deletes a knowledge article.
+
         `DELETE /beta/knowledge/articles/{articleId}` (deleteKnowledgeArticlesArticleid).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -713,11 +759,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.Article:
         """Update a knowledge article
 
+        Changes a knowledge article's owner, tags or pre-release setting.
+
         `PATCH /beta/knowledge/articles/{articleId}` (patchKnowledgeArticlesArticleid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -738,10 +786,12 @@ class AsyncKnowledge(AsyncResource):
     ) -> None:
         """Detach an article from its parent
 
+        Takes a knowledge article out of its category.
+
         `DELETE /beta/knowledge/articles/{articleId}/parent` (deleteKnowledgeArticlesArticleidParent).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -762,11 +812,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> None:
         """Move an article under a new parent
 
+        Moves a knowledge article under another category.
+
         `PATCH /beta/knowledge/articles/{articleId}/parent/{parentId}` (patchKnowledgeArticlesArticleidParentParentid).
 
         Args:
-            article_id: the `articleId` path parameter.
-            parent_id: the `parentId` path parameter.
+            article_id: Id of the knowledge article.
+            parent_id: Id of the category the article moves to.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -786,10 +838,12 @@ class AsyncKnowledge(AsyncResource):
     ) -> None:
         """Publish a knowledge article
 
+        Publishes a new version of every translation of an article.
+
         `POST /beta/knowledge/articles/{articleId}/publish` (postKnowledgeArticlesArticleidPublish).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -809,10 +863,12 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.ArticleTranslations:
         """Translations of a knowledge article
 
+        Reads every translation of a knowledge article, draft and published.
+
         `GET /beta/knowledge/articles/{articleId}/translations` (getKnowledgeArticlesArticleidTranslations).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -833,11 +889,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.UpdateTranslationsOutput:
         """Update translations of a knowledge article
 
+        Adds or replaces translations of a knowledge article. Some may fail while others are saved: the answer lists both.
+
         `PATCH /beta/knowledge/articles/{articleId}/translations` (patchKnowledgeArticlesArticleidTranslations).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -859,11 +917,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> None:
         """Delete one article translation
 
+        Deletes one translation of an article, every version of it.
+
         `DELETE /beta/knowledge/articles/{articleId}/translations/{languageId}` (deleteKnowledgeArticlesArticleidTranslationsLanguageid).
 
         Args:
-            article_id: the `articleId` path parameter.
-            language_id: the `languageId` path parameter.
+            article_id: Id of the knowledge article.
+            language_id: Language code of the translation (for example `en`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -884,11 +944,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> None:
         """Publish one article translation
 
+        Publishes one translation of an article, making it searchable.
+
         `POST /beta/knowledge/articles/{articleId}/translations/{languageId}/publish` (postKnowledgeArticlesArticleidTranslationsLanguageidPublish).
 
         Args:
-            article_id: the `articleId` path parameter.
-            language_id: the `languageId` path parameter.
+            article_id: Id of the knowledge article.
+            language_id: Language code of the translation (for example `en`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -909,11 +971,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> None:
         """Unpublish one article translation
 
+        Withdraws one translation of an article from publication.
+
         `POST /beta/knowledge/articles/{articleId}/translations/{languageId}/unpublish` (postKnowledgeArticlesArticleidTranslationsLanguageidUnpublish).
 
         Args:
-            article_id: the `articleId` path parameter.
-            language_id: the `languageId` path parameter.
+            article_id: Id of the knowledge article.
+            language_id: Language code of the translation (for example `en`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -933,10 +997,12 @@ class AsyncKnowledge(AsyncResource):
     ) -> None:
         """Unpublish a knowledge article
 
+        Withdraws every translation of an article from search.
+
         `POST /beta/knowledge/articles/{articleId}/unpublish` (postKnowledgeArticlesArticleidUnpublish).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -957,11 +1023,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.Category:
         """Fetch a knowledge category
 
+        Reads one knowledge category.
+
         `GET /beta/knowledge/categories/{categoryId}` (getKnowledgeCategoriesCategoryid).
 
         Args:
-            category_id: the `categoryId` path parameter.
-            language: the `language` query parameter.
+            category_id: Id of the knowledge category.
+            language: Language of the translations returned; the knowledge base's default language when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -982,10 +1050,12 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.CategoryTranslations:
         """Translations of a knowledge category
 
+        Reads the titles of a knowledge category in every language.
+
         `GET /beta/knowledge/categories/{categoryId}/translations` (getKnowledgeCategoriesCategoryidTranslations).
 
         Args:
-            category_id: the `categoryId` path parameter.
+            category_id: Id of the knowledge category.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1006,11 +1076,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> builtins.list[models.Collection]:
         """List knowledge collections
 
+        Lists the knowledge collections, page by page.
+
         `GET /beta/knowledge/collections` (getKnowledgeCollections).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1030,10 +1102,12 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.Collection:
         """Fetch a knowledge collection
 
+        Reads one knowledge collection.
+
         `GET /beta/knowledge/collections/{collectionId}` (getKnowledgeCollectionsCollectionid).
 
         Args:
-            collection_id: the `collectionId` path parameter.
+            collection_id: Id of the knowledge collection.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1054,11 +1128,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.CollectionCatalogItem:
         """Catalog tree of a knowledge collection
 
+        Reads the tree of a knowledge collection: its categories and articles.
+
         `GET /beta/knowledge/collections/{collectionId}/catalog` (getKnowledgeCollectionsCollectionidCatalog).
 
         Args:
-            collection_id: the `collectionId` path parameter.
-            language: the `language` query parameter.
+            collection_id: Id of the knowledge collection.
+            language: Language of the translations returned; the knowledge base's default language when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -41,6 +41,8 @@ class Organization(SyncResource):
     ) -> models.OrganizationDetails:
         """Details of the calling organization
 
+        Reads the organization the API token belongs to.
+
         `GET /beta/organization` (getOrganization).
 
         Args:
@@ -63,6 +65,8 @@ class AsyncOrganization(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.OrganizationDetails:
         """Details of the calling organization
+
+        Reads the organization the API token belongs to.
 
         `GET /beta/organization` (getOrganization).
 

@@ -85,6 +85,8 @@ class Queues(SyncResource):
     ) -> builtins.list[models.Queue1]:
         """List queues
 
+        Lists the organization's queues.
+
         `GET /beta/queues` (getQueues).
 
         Args:
@@ -104,6 +106,8 @@ class Queues(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Create a queue
+
+        Creates a queue.
 
         `POST /beta/queues` (postQueues).
 
@@ -128,10 +132,12 @@ class Queues(SyncResource):
     ) -> models.QueuedConversation:
         """Position of a conversation in its queue
 
+        Tells roughly where a conversation stands in its current queue.
+
         `GET /beta/queues/conversation-position/{csid}` (getQueuesConversation-positionCsid).
 
         Args:
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -151,10 +157,12 @@ class Queues(SyncResource):
     ) -> models.Queue1:
         """Fetch one queue
 
+        Reads one queue.
+
         `GET /beta/queues/{queueId}` (getQueuesQueueid).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -174,10 +182,12 @@ class Queues(SyncResource):
     ) -> builtins.list[models.ChannelAvailabilityOutcome]:
         """Per-channel availability of a queue
 
+        Tells whether a queue's channels can take conversations now. Only some messaging channels report it (adachat, kindlychat, digitalgeniuschat, genericapimessaging).
+
         `GET /beta/queues/{queueId}/availability` (getQueuesQueueidAvailability).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -197,10 +207,12 @@ class Queues(SyncResource):
     ) -> builtins.list[models.QueueMember]:
         """Agents assigned to a queue
 
+        Lists the agents and admins of a queue.
+
         `GET /beta/queues/{queueId}/members` (getQueuesQueueidMembers).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -221,11 +233,13 @@ class Queues(SyncResource):
     ) -> None:
         """Unassign agents from a queue
 
+        Takes agents or admins out of a queue; the answer holds one outcome per agent.
+
         `DELETE /beta/queues/{queueId}/members` (deleteQueuesQueueidMembers).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -247,11 +261,13 @@ class Queues(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorUUID]:
         """Assign agents to a queue
 
+        Adds agents or admins to a queue; the answer holds one outcome per agent.
+
         `PATCH /beta/queues/{queueId}/members` (patchQueuesQueueidMembers).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -274,6 +290,8 @@ class AsyncQueues(AsyncResource):
     ) -> builtins.list[models.Queue1]:
         """List queues
 
+        Lists the organization's queues.
+
         `GET /beta/queues` (getQueues).
 
         Args:
@@ -293,6 +311,8 @@ class AsyncQueues(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Create a queue
+
+        Creates a queue.
 
         `POST /beta/queues` (postQueues).
 
@@ -317,10 +337,12 @@ class AsyncQueues(AsyncResource):
     ) -> models.QueuedConversation:
         """Position of a conversation in its queue
 
+        Tells roughly where a conversation stands in its current queue.
+
         `GET /beta/queues/conversation-position/{csid}` (getQueuesConversation-positionCsid).
 
         Args:
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -340,10 +362,12 @@ class AsyncQueues(AsyncResource):
     ) -> models.Queue1:
         """Fetch one queue
 
+        Reads one queue.
+
         `GET /beta/queues/{queueId}` (getQueuesQueueid).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -363,10 +387,12 @@ class AsyncQueues(AsyncResource):
     ) -> builtins.list[models.ChannelAvailabilityOutcome]:
         """Per-channel availability of a queue
 
+        Tells whether a queue's channels can take conversations now. Only some messaging channels report it (adachat, kindlychat, digitalgeniuschat, genericapimessaging).
+
         `GET /beta/queues/{queueId}/availability` (getQueuesQueueidAvailability).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -386,10 +412,12 @@ class AsyncQueues(AsyncResource):
     ) -> builtins.list[models.QueueMember]:
         """Agents assigned to a queue
 
+        Lists the agents and admins of a queue.
+
         `GET /beta/queues/{queueId}/members` (getQueuesQueueidMembers).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -410,11 +438,13 @@ class AsyncQueues(AsyncResource):
     ) -> None:
         """Unassign agents from a queue
 
+        Takes agents or admins out of a queue; the answer holds one outcome per agent.
+
         `DELETE /beta/queues/{queueId}/members` (deleteQueuesQueueidMembers).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -436,11 +466,13 @@ class AsyncQueues(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorUUID]:
         """Assign agents to a queue
 
+        Adds agents or admins to a queue; the answer holds one outcome per agent.
+
         `PATCH /beta/queues/{queueId}/members` (patchQueuesQueueidMembers).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -62,13 +62,15 @@ class Search(SyncResource):
 
         Text search over conversations (old endpoint)
 
+        Finds conversations containing a text. Deprecated: use the POST form, which also takes filters.
+
         `GET /beta/search/conversations` (getSearchConversations).
 
         Args:
-            query: the `query` query parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            exact_match: the `exactMatch` query parameter.
+            query: Text to look for in conversations.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            exact_match: Find only the exact text. False when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -99,12 +101,14 @@ class Search(SyncResource):
 
         Text search over conversations (old endpoint)
 
+        Finds conversations containing a text. Deprecated: use the POST form, which also takes filters.
+
         `GET /beta/search/conversations` (getSearchConversations).
 
         Args:
-            query: the `query` query parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            exact_match: the `exactMatch` query parameter.
+            query: Text to look for in conversations.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            exact_match: Find only the exact text. False when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -126,12 +130,14 @@ class Search(SyncResource):
     ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
+        Finds conversations by text, by filters on their fields, or both.
+
         `POST /beta/search/conversations` (postSearchConversations).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -161,13 +167,15 @@ class AsyncSearch(AsyncResource):
 
         Text search over conversations (old endpoint)
 
+        Finds conversations containing a text. Deprecated: use the POST form, which also takes filters.
+
         `GET /beta/search/conversations` (getSearchConversations).
 
         Args:
-            query: the `query` query parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            exact_match: the `exactMatch` query parameter.
+            query: Text to look for in conversations.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            exact_match: Find only the exact text. False when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -198,12 +206,14 @@ class AsyncSearch(AsyncResource):
 
         Text search over conversations (old endpoint)
 
+        Finds conversations containing a text. Deprecated: use the POST form, which also takes filters.
+
         `GET /beta/search/conversations` (getSearchConversations).
 
         Args:
-            query: the `query` query parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            exact_match: the `exactMatch` query parameter.
+            query: Text to look for in conversations.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            exact_match: Find only the exact text. False when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -225,12 +235,14 @@ class AsyncSearch(AsyncResource):
     ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
+        Finds conversations by text, by filters on their fields, or both.
+
         `POST /beta/search/conversations` (postSearchConversations).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -57,10 +57,12 @@ class Tags(SyncResource):
     ) -> builtins.list[models.TagModel]:
         """List tags
 
+        Lists the organization's tags: active ones only, unless `includeDeactivated` is true.
+
         `GET /beta/tags` (getTags).
 
         Args:
-            include_deactivated: the `includeDeactivated` query parameter.
+            include_deactivated: Also list deactivated tags; only active ones when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -78,6 +80,8 @@ class Tags(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.TagModel:
         """Create a tag
+
+        Creates a tag.
 
         `POST /beta/tags` (postTags).
 
@@ -102,10 +106,12 @@ class Tags(SyncResource):
     ) -> models.TagModel:
         """Fetch one tag
 
+        Reads one tag.
+
         `GET /beta/tags/{tagId}` (getTagsTagid).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -125,10 +131,12 @@ class Tags(SyncResource):
     ) -> None:
         """Delete a tag
 
+        Deletes a tag and takes it off everything it was on. This cannot be undone.
+
         `DELETE /beta/tags/{tagId}` (deleteTagsTagid).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -148,10 +156,12 @@ class Tags(SyncResource):
     ) -> None:
         """Activate a tag
 
+        Switches a tag back on.
+
         `PATCH /beta/tags/{tagId}/activate` (patchTagsTagidActivate).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -171,10 +181,12 @@ class Tags(SyncResource):
     ) -> None:
         """Deactivate a tag
 
+        Switches a tag off: it stays where it is but can no longer be put on conversations.
+
         `PATCH /beta/tags/{tagId}/deactivate` (patchTagsTagidDeactivate).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -198,10 +210,12 @@ class AsyncTags(AsyncResource):
     ) -> builtins.list[models.TagModel]:
         """List tags
 
+        Lists the organization's tags: active ones only, unless `includeDeactivated` is true.
+
         `GET /beta/tags` (getTags).
 
         Args:
-            include_deactivated: the `includeDeactivated` query parameter.
+            include_deactivated: Also list deactivated tags; only active ones when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -219,6 +233,8 @@ class AsyncTags(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.TagModel:
         """Create a tag
+
+        Creates a tag.
 
         `POST /beta/tags` (postTags).
 
@@ -243,10 +259,12 @@ class AsyncTags(AsyncResource):
     ) -> models.TagModel:
         """Fetch one tag
 
+        Reads one tag.
+
         `GET /beta/tags/{tagId}` (getTagsTagid).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -266,10 +284,12 @@ class AsyncTags(AsyncResource):
     ) -> None:
         """Delete a tag
 
+        Deletes a tag and takes it off everything it was on. This cannot be undone.
+
         `DELETE /beta/tags/{tagId}` (deleteTagsTagid).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -289,10 +309,12 @@ class AsyncTags(AsyncResource):
     ) -> None:
         """Activate a tag
 
+        Switches a tag back on.
+
         `PATCH /beta/tags/{tagId}/activate` (patchTagsTagidActivate).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -312,10 +334,12 @@ class AsyncTags(AsyncResource):
     ) -> None:
         """Deactivate a tag
 
+        Switches a tag off: it stays where it is but can no longer be put on conversations.
+
         `PATCH /beta/tags/{tagId}/deactivate` (patchTagsTagidDeactivate).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -55,12 +55,14 @@ class Templates(SyncResource):
     ) -> builtins.list[models.Template]:
         """List message templates
 
+        Lists the organization's templates (email auto-replies and quick responses).
+
         `GET /beta/templates` (getTemplates).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            type: the `type` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            type: Only templates of this kind.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -83,11 +85,13 @@ class Templates(SyncResource):
 
         List message templates
 
+        Lists the organization's templates (email auto-replies and quick responses).
+
         `GET /beta/templates` (getTemplates).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            type: the `type` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            type: Only templates of this kind.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -107,10 +111,12 @@ class Templates(SyncResource):
     ) -> None:
         """Delete a message template
 
+        Deletes a template. This cannot be undone: check first that no flow or automation uses it.
+
         `DELETE /beta/templates/{templateId}` (deleteTemplatesTemplateid).
 
         Args:
-            template_id: the `templateId` path parameter.
+            template_id: Id of the template.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -136,12 +142,14 @@ class AsyncTemplates(AsyncResource):
     ) -> builtins.list[models.Template]:
         """List message templates
 
+        Lists the organization's templates (email auto-replies and quick responses).
+
         `GET /beta/templates` (getTemplates).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            type: the `type` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            type: Only templates of this kind.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -164,11 +172,13 @@ class AsyncTemplates(AsyncResource):
 
         List message templates
 
+        Lists the organization's templates (email auto-replies and quick responses).
+
         `GET /beta/templates` (getTemplates).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            type: the `type` query parameter.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            type: Only templates of this kind.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -188,10 +198,12 @@ class AsyncTemplates(AsyncResource):
     ) -> None:
         """Delete a message template
 
+        Deletes a template. This cannot be undone: check first that no flow or automation uses it.
+
         `DELETE /beta/templates/{templateId}` (deleteTemplatesTemplateid).
 
         Args:
-            template_id: the `templateId` path parameter.
+            template_id: Id of the template.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

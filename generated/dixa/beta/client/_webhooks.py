@@ -82,6 +82,8 @@ class Webhooks(SyncResource):
     ) -> builtins.list[models.WebhookSubscription]:
         """List webhook subscriptions
 
+        Lists the organization's webhook subscriptions.
+
         `GET /beta/webhooks` (getWebhooks).
 
         Args:
@@ -101,6 +103,8 @@ class Webhooks(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.WebhookSubscription:
         """Create a webhook subscription
+
+        Creates a webhook subscription: Dixa will post the chosen events to the URL, signed with the subscription's secret key.
 
         `POST /beta/webhooks` (postWebhooks).
 
@@ -125,10 +129,12 @@ class Webhooks(SyncResource):
     ) -> models.WebhookSubscription:
         """Fetch a webhook subscription
 
+        Reads one webhook subscription.
+
         `GET /beta/webhooks/{webhookSubscriptionId}` (getWebhooksWebhooksubscriptionid).
 
         Args:
-            webhook_subscription_id: the `webhookSubscriptionId` path parameter.
+            webhook_subscription_id: Id of the webhook subscription.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -148,10 +154,12 @@ class Webhooks(SyncResource):
     ) -> None:
         """Delete a webhook subscription
 
+        Deletes a webhook subscription; Dixa stops delivering its events.
+
         `DELETE /beta/webhooks/{webhookSubscriptionId}` (deleteWebhooksWebhooksubscriptionid).
 
         Args:
-            webhook_subscription_id: the `webhookSubscriptionId` path parameter.
+            webhook_subscription_id: Id of the webhook subscription.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -172,11 +180,13 @@ class Webhooks(SyncResource):
     ) -> models.WebhookSubscription:
         """Partially update a webhook subscription
 
+        Changes some settings of a webhook subscription; the others stay as they are.
+
         `PATCH /beta/webhooks/{webhookSubscriptionId}` (patchWebhooksWebhooksubscriptionid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            webhook_subscription_id: the `webhookSubscriptionId` path parameter.
+            webhook_subscription_id: Id of the webhook subscription.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -197,10 +207,12 @@ class Webhooks(SyncResource):
     ) -> builtins.list[models.EventDeliveryStatus]:
         """Latest delivery status per event
 
+        Reads, per event type, how the most recent delivery of a webhook subscription went.
+
         `GET /beta/webhooks/{webhookSubscriptionId}/delivery-status` (getWebhooksWebhooksubscriptionidDelivery-status).
 
         Args:
-            webhook_subscription_id: the `webhookSubscriptionId` path parameter.
+            webhook_subscription_id: Id of the webhook subscription.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -221,11 +233,13 @@ class Webhooks(SyncResource):
     ) -> builtins.list[models.EventDeliveryLog]:
         """Delivery log entries for one event type
 
+        Reads the most recent delivery attempts of one event type for a webhook subscription, with the payloads sent.
+
         `GET /beta/webhooks/{webhookSubscriptionId}/delivery-status/logs/{event}` (getWebhooksWebhooksubscriptionidDelivery-statusLogsEvent).
 
         Args:
-            webhook_subscription_id: the `webhookSubscriptionId` path parameter.
-            event: Allowed values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]
+            webhook_subscription_id: Id of the webhook subscription.
+            event: Event type whose delivery logs to read. values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -247,6 +261,8 @@ class AsyncWebhooks(AsyncResource):
     ) -> builtins.list[models.WebhookSubscription]:
         """List webhook subscriptions
 
+        Lists the organization's webhook subscriptions.
+
         `GET /beta/webhooks` (getWebhooks).
 
         Args:
@@ -266,6 +282,8 @@ class AsyncWebhooks(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.WebhookSubscription:
         """Create a webhook subscription
+
+        Creates a webhook subscription: Dixa will post the chosen events to the URL, signed with the subscription's secret key.
 
         `POST /beta/webhooks` (postWebhooks).
 
@@ -290,10 +308,12 @@ class AsyncWebhooks(AsyncResource):
     ) -> models.WebhookSubscription:
         """Fetch a webhook subscription
 
+        Reads one webhook subscription.
+
         `GET /beta/webhooks/{webhookSubscriptionId}` (getWebhooksWebhooksubscriptionid).
 
         Args:
-            webhook_subscription_id: the `webhookSubscriptionId` path parameter.
+            webhook_subscription_id: Id of the webhook subscription.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -313,10 +333,12 @@ class AsyncWebhooks(AsyncResource):
     ) -> None:
         """Delete a webhook subscription
 
+        Deletes a webhook subscription; Dixa stops delivering its events.
+
         `DELETE /beta/webhooks/{webhookSubscriptionId}` (deleteWebhooksWebhooksubscriptionid).
 
         Args:
-            webhook_subscription_id: the `webhookSubscriptionId` path parameter.
+            webhook_subscription_id: Id of the webhook subscription.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -337,11 +359,13 @@ class AsyncWebhooks(AsyncResource):
     ) -> models.WebhookSubscription:
         """Partially update a webhook subscription
 
+        Changes some settings of a webhook subscription; the others stay as they are.
+
         `PATCH /beta/webhooks/{webhookSubscriptionId}` (patchWebhooksWebhooksubscriptionid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            webhook_subscription_id: the `webhookSubscriptionId` path parameter.
+            webhook_subscription_id: Id of the webhook subscription.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -362,10 +386,12 @@ class AsyncWebhooks(AsyncResource):
     ) -> builtins.list[models.EventDeliveryStatus]:
         """Latest delivery status per event
 
+        Reads, per event type, how the most recent delivery of a webhook subscription went.
+
         `GET /beta/webhooks/{webhookSubscriptionId}/delivery-status` (getWebhooksWebhooksubscriptionidDelivery-status).
 
         Args:
-            webhook_subscription_id: the `webhookSubscriptionId` path parameter.
+            webhook_subscription_id: Id of the webhook subscription.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -386,11 +412,13 @@ class AsyncWebhooks(AsyncResource):
     ) -> builtins.list[models.EventDeliveryLog]:
         """Delivery log entries for one event type
 
+        Reads the most recent delivery attempts of one event type for a webhook subscription, with the payloads sent.
+
         `GET /beta/webhooks/{webhookSubscriptionId}/delivery-status/logs/{event}` (getWebhooksWebhooksubscriptionidDelivery-statusLogsEvent).
 
         Args:
-            webhook_subscription_id: the `webhookSubscriptionId` path parameter.
-            event: Allowed values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]
+            webhook_subscription_id: Id of the webhook subscription.
+            event: Event type whose delivery logs to read. values: [SLAEvaluationVoided, ConversationPending, SLAEvaluationBreached, ConversationMessageAdded, ConversationCustomAttributeUpdated, SLAEvaluationAchieved, ConversationAssigned, ConversationMessageDeliveryDelivered, ConversationMessageDeliveryInfo, ConversationTransferred, ConversationEnqueued, AgentUnbannedEnduser, TypingStarted, ConversationCreated, ConversationUnassigned, ConversationOpen, ConversationAbandoned, ConversationClosed, ConversationMessageDeliveryFailed, ConversationTagAdded, ConversationNoteAdded, AgentBannedEnduser, ConversationEndUserReplaced, ConversationMessageDeliverySeen, AgentUnbannedIp, ConversationMessageDeliverySent, AgentBannedIp, ConversationTagRemoved, ConversationRated, SLAEvaluationPending, ConversationMessageDeliverySpamComplaint, ConversationPendingExpired]
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

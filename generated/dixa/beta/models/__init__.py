@@ -659,9 +659,12 @@ from .patch_webhook_subscription_output import (
 )
 from .period_filter import PeriodFilter as PeriodFilter
 from .phone_attributes import PhoneAttributes as PhoneAttributes
+from .phone_attributes_to import PhoneAttributesTo as PhoneAttributesTo
 from .presence_duration import PresenceDuration as PresenceDuration
 from .presence_status import PresenceStatus as PresenceStatus
 from .preset import Preset as Preset
+from .preset_value import PresetValue as PresetValue
+from .preset_value_type import PresetValueType as PresetValueType
 from .primitive_field import PrimitiveField as PrimitiveField
 from .pstn_phone_conversation import PstnPhoneConversation as PstnPhoneConversation
 from .query import Query as Query
@@ -783,7 +786,6 @@ from .user_presence import UserPresence as UserPresence
 from .user_presence_output import UserPresenceOutput as UserPresenceOutput
 from .uuid_field import UUIDField as UUIDField
 from .validation import Validation as Validation
-from .value import Value as Value
 from .webhook_authorization import WebhookAuthorization as WebhookAuthorization
 from .webhook_headers_map_string_string import (
     WebhookHeadersMapStringString as WebhookHeadersMapStringString,
@@ -1219,9 +1221,12 @@ __all__ = [
     "PatchWebhookSubscriptionOutput",
     "PeriodFilter",
     "PhoneAttributes",
+    "PhoneAttributesTo",
     "PresenceDuration",
     "PresenceStatus",
     "Preset",
+    "PresetValue",
+    "PresetValueType",
     "PrimitiveField",
     "PstnPhoneConversation",
     "Query",
@@ -1329,7 +1334,6 @@ __all__ = [
     "UserPresence",
     "UserPresenceOutput",
     "Validation",
-    "Value",
     "WebhookAuthorization",
     "WebhookHeadersMapStringString",
     "WebhookSubscription",

@@ -16,9 +16,16 @@ __all__ = ["ActivityLogEntry"]
 
 class ActivityLogEntry(CamelModel):
     id: UUID
+    """Id of this activity-log entry."""
     conversation_id: int
+    """Conversation number (csid) the entry belongs to."""
     activity_timestamp: DateTime
+    """When the activity happened (date-time; Dixa's examples add a zone name such as `[GMT]`)."""
     activity_type: DeprecatedActivityLogType
+    """Kind of activity (older form, kept for compatibility; the entry's `_type` says the same)"""
     type: ActivityLogEntryType = Field(validation_alias="_type", serialization_alias="_type")
+    """Kind of activity this entry records"""
     author: ActivityLogUser | None = None
+    """Who performed the activity, where a user did."""
     attributes: ActivityLogAttribute | None = None
+    """Details of the activity; which fields there are depends on its kind."""

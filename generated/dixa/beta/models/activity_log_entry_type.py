@@ -6,6 +6,8 @@ __all__ = ["ActivityLogEntryType"]
 
 
 class ActivityLogEntryType(OpenEnum):
+    """Kind of activity this entry records"""
+
     CONVERSATION_RATING_SCHEDULED = "ConversationRatingScheduled"
     CONVERSATION_PENDING = "ConversationPending"
     CONVERSATION_RATING_UNSCHEDULED = "ConversationRatingUnscheduled"

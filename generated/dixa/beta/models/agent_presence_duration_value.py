@@ -22,4 +22,6 @@ class AgentPresenceDurationValue(TaggedModel):
         serialization_alias="_type",
     )
     value: list[PresenceDuration] | None = None
+    """Time spent in each presence status."""
     description: str | None = None
+    """What the durations measure."""

@@ -6,6 +6,8 @@ __all__ = ["AggregateMetadataMeasure"]
 
 
 class AggregateMetadataMeasure(OpenEnum):
+    """Name of the measure the value is an aggregation of (for instance Count)"""
+
     MIN = "Min"
     MAX = "Max"
     SUM = "Sum"

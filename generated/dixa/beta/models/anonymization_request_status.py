@@ -14,9 +14,16 @@ __all__ = ["AnonymizationRequestStatus"]
 
 class AnonymizationRequestStatus(CamelModel):
     id: UUID
+    """Id of this anonymization request."""
     entity_type: DeprecatedAnonymizationType
+    """Kind of entity to anonymize (a user or a conversation)"""
     type: Type = Field(validation_alias="_type", serialization_alias="_type")
+    """Kind of entity the request is for"""
     initiated_at: DateTime
+    """When the anonymization was requested."""
     target_entity_id: str
+    """Id of the user or conversation to anonymize."""
     requested_by: UUID
+    """Id of the user who asked for the anonymization."""
     processed_at: DateTime | None = None
+    """When the anonymization was carried out; absent while it is pending."""

@@ -9,4 +9,6 @@ __all__ = ["ArticleCatalogItem"]
 
 class ArticleCatalogItem(APIModel):
     id: str
+    """Id of this article."""
     title: TranslationTitle | None = None
+    """Title of the article."""

@@ -10,11 +10,20 @@ __all__ = ["ArticleTranslation"]
 
 class ArticleTranslation(CamelModel):
     language: str
+    """Language code of this translation."""
     title: str
+    """Title of the article in this language."""
     is_indexed_version: bool
+    """Whether this version is the one search finds."""
     contents: ArticleContent
+    """The translation's body."""
     available_at: AvailableAt
+    """Help centres where the article can be read."""
     created_at: DateTime
+    """When this version was created."""
     updated_at: DateTime
+    """When this version was last changed (date-time; Dixa's examples add a zone name such as `[GMT]`)."""
     created_by: str | None = None
+    """Id of the user who created the translation."""
     updated_by: str | None = None
+    """Id of the user who last changed the translation."""

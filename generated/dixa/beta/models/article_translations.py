@@ -9,3 +9,4 @@ __all__ = ["ArticleTranslations"]
 
 class ArticleTranslations(APIModel):
     translations: TranslationList
+    """Translations of the article, one per language."""

@@ -7,5 +7,8 @@ __all__ = ["AttachmentError"]
 
 class AttachmentError(CamelModel):
     original_filename: str
+    """Name the failed file had when it was sent."""
     message: str
+    """Why the file was refused."""
     code: int
+    """Status code of the failure: 400 when the file was at fault, 500 when Dixa was."""

@@ -7,4 +7,6 @@ __all__ = ["AttachmentResult"]
 
 class AttachmentResult(CamelModel):
     original_filename: str
+    """Name the file had when it was sent."""
     url: str
+    """Public address where the stored file can be fetched; use it in the article's HTML."""

@@ -6,5 +6,7 @@ __all__ = ["Availability"]
 
 
 class Availability(OpenEnum):
+    """Whether the channel can take conversations now"""
+
     AVAILABLE = "Available"
     NOT_AVAILABLE = "NotAvailable"

@@ -17,4 +17,6 @@ class BasicAuth(TaggedModel):
         default="BasicAuth", init=False, validation_alias="_type", serialization_alias="_type"
     )
     username: str
+    """User name Dixa sends with HTTP basic authentication."""
     password: str
+    """Password Dixa sends with HTTP basic authentication."""

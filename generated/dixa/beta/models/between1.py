@@ -19,4 +19,6 @@ class Between1(TaggedModel):
         default="Between", init=False, validation_alias="_type", serialization_alias="_type"
     )
     min: int
+    """Smallest value accepted."""
     max: int
+    """Largest value accepted."""

@@ -7,6 +7,10 @@ __all__ = ["BrowserInfo"]
 
 class BrowserInfo(CamelModel):
     name: str
+    """Name of the browser."""
     version: str | None = None
+    """Version of the browser."""
     ip_address: str | None = None
+    """IP address the contact connected from."""
     originating_url: str | None = None
+    """Page the chat was started from."""

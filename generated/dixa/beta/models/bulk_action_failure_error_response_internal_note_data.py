@@ -22,3 +22,4 @@ class BulkActionFailureErrorResponseInternalNoteData(TaggedModel):
         serialization_alias="_type",
     )
     error: ErrorResponse
+    """Why this item failed."""

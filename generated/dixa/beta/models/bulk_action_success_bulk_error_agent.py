@@ -22,3 +22,4 @@ class BulkActionSuccessBulkErrorAgent(TaggedModel):
         serialization_alias="_type",
     )
     data: Agent
+    """The item the action produced."""

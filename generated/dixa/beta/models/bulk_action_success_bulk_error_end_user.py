@@ -22,3 +22,4 @@ class BulkActionSuccessBulkErrorEndUser(TaggedModel):
         serialization_alias="_type",
     )
     data: EndUser
+    """The item the action produced."""

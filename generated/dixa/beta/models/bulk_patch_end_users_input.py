@@ -9,3 +9,4 @@ __all__ = ["BulkPatchEndUsersInput"]
 
 class BulkPatchEndUsersInput(APIModel):
     data: list[BulkPatchEndUserInput] | None = None
+    """The items to process, one outcome each in the answer."""

@@ -9,3 +9,4 @@ __all__ = ["BulkPatchEndUsersOutput"]
 
 class BulkPatchEndUsersOutput(APIModel):
     data: list[BulkActionOutcomeBulkErrorEndUser] | None = None
+    """One outcome per item sent, in the same order: a success with the item, or a failure with its error."""

@@ -9,3 +9,4 @@ __all__ = ["BulkQueueEndpointOutput"]
 
 class BulkQueueEndpointOutput(APIModel):
     data: list[BulkActionOutcomeBulkErrorUUID] | None = None
+    """One outcome per item sent, in the same order: a success with the item, or a failure with its error."""

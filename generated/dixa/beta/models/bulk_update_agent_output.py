@@ -9,3 +9,4 @@ __all__ = ["BulkUpdateAgentOutput"]
 
 class BulkUpdateAgentOutput(APIModel):
     data: list[BulkActionOutcomeBulkErrorAgent] | None = None
+    """One outcome per item sent, in the same order: a success with the item, or a failure with its error."""

@@ -9,3 +9,4 @@ __all__ = ["BulkUpdateEndUsersInput"]
 
 class BulkUpdateEndUsersInput(APIModel):
     data: list[BulkUpdateEndUserInput] | None = None
+    """The items to process, one outcome each in the answer."""

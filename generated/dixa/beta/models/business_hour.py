@@ -12,10 +12,18 @@ __all__ = ["BusinessHour"]
 
 class BusinessHour(CamelModel):
     name: str
+    """Name of the rule."""
     day_of_week: int | None = None
+    """Day of the week the rule is for, 1 (Monday) to 7 (Sunday)."""
     business_hour_type: BusinessHourType
+    """Whether this is a regular weekly rule or an exception (holiday, special day)"""
     status: BusinessHourStatus1
+    """Whether the business is open or closed during this rule"""
     intervals: list[TimeInterval1] | None = None
+    """Opening intervals of the day, in the schedule's time zone; empty when closed all day."""
     recurring: Recurring1 | None = None
+    """How the exception repeats each year (a fixed day of a month, or a named holiday); absent for a one-off exception."""
     start_date: str
+    """First day the rule applies (ISO date, `YYYY-MM-DD`)."""
     next_date: str | None = None
+    """Next day on which the rule applies (ISO date, `YYYY-MM-DD`)."""

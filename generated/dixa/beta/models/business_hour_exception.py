@@ -12,9 +12,16 @@ __all__ = ["BusinessHourException"]
 
 class BusinessHourException(CamelModel):
     name: str
+    """Name of the exception."""
     business_hour_type: BusinessHourExceptionType
+    """Whether this is a regular weekly rule or an exception (holiday, special day)"""
     status: BusinessHourStatus
+    """Whether the business is open or closed during this rule"""
     intervals: list[TimeInterval] | None = None
+    """Opening intervals of the day, in the schedule's time zone; empty when closed all day."""
     recurring: Recurring | None = None
+    """How the exception repeats each year (a fixed day of a month, or a named holiday); absent for a one-off exception."""
     start_date: str
+    """First day the rule applies (ISO date, `YYYY-MM-DD`)."""
     next_date: str | None = None
+    """Next day on which the rule applies (ISO date, `YYYY-MM-DD`)."""

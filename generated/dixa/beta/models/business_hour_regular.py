@@ -11,8 +11,14 @@ __all__ = ["BusinessHourRegular"]
 
 class BusinessHourRegular(CamelModel):
     name: str
+    """Name of the rule."""
     day_of_week: int | None = None
+    """Day of the week the rule is for, 1 (Monday) to 7 (Sunday)."""
     business_hour_type: BusinessHourRegularType
+    """Whether this is a regular weekly rule or an exception (holiday, special day)"""
     status: BusinessHourStatus
+    """Whether the business is open or closed during this rule"""
     intervals: list[TimeInterval] | None = None
+    """Opening intervals of the day, in the schedule's time zone; empty when closed all day."""
     start_date: str
+    """First day the rule applies (ISO date, `YYYY-MM-DD`)."""

@@ -7,4 +7,6 @@ __all__ = ["BusinessHoursSchedule"]
 
 class BusinessHoursSchedule(APIModel):
     name: str
+    """Name of the schedule."""
     id: str
+    """Id of this schedule."""

@@ -10,7 +10,12 @@ __all__ = ["BusinessHoursScheduleDefinition"]
 
 class BusinessHoursScheduleDefinition(CamelModel):
     id: str
+    """Id of this schedule."""
     name: str
+    """Name of the schedule."""
     timezone: str
+    """Time zone of the schedule, as an IANA name (for example `Europe/Copenhagen`); its times are local to it."""
     business_hours: list[BusinessHourRegular] | None = None
+    """The weekly rules: opening intervals per day of the week."""
     exceptions: list[BusinessHourException] | None = None
+    """Exceptions to the regular hours (holidays, special days)."""

@@ -9,6 +9,10 @@ __all__ = ["BusinessHoursUpcomingSchedule"]
 
 class BusinessHoursUpcomingSchedule(CamelModel):
     id: str
+    """Id of this schedule."""
     name: str
+    """Name of the schedule."""
     timezone: str
+    """Time zone of the schedule, as an IANA name (for example `Europe/Copenhagen`); its times are local to it."""
     business_hours: list[BusinessHour] | None = None
+    """One entry per upcoming day, with its opening intervals after rules and exceptions are applied."""

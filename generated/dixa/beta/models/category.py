@@ -10,9 +10,16 @@ __all__ = ["Category"]
 
 class Category(CamelModel):
     id: str
+    """Id of this category."""
     title: TranslationTitle | None = None
+    """Title of the category."""
     is_default_location: bool | None = None
+    """Whether this is the item's default place in the knowledge base."""
     is_locked: bool
+    """Whether the category is locked against changes."""
     restrictions: Restrictions
+    """Who may see it: whether access is restricted, and the restrictions it inherits from its collection or category."""
     parent_category: str | None = None
+    """Id of the category this item sits in; absent at the top level."""
     parent_collections: list[str] | None = None
+    """Ids of the collections this item belongs to."""

@@ -10,6 +10,10 @@ __all__ = ["CategoryCatalogItem"]
 
 class CategoryCatalogItem(APIModel):
     id: str
+    """Id of this category."""
     title: TranslationTitle | None = None
+    """Title of the category."""
     categories: "list[CategoryCatalogItem] | None" = None
+    """Categories at this level, each with its own categories and articles."""
     articles: list[ArticleCatalogItem] | None = None
+    """Articles at this level."""

@@ -9,3 +9,4 @@ __all__ = ["CategoryTranslations"]
 
 class CategoryTranslations(APIModel):
     titles: list[TranslationTitle] | None = None
+    """The category's title in each language."""

@@ -6,6 +6,8 @@ __all__ = ["ChannelEnum"]
 
 
 class ChannelEnum(OpenEnum):
+    """Channel the conversation runs on"""
+
     WHATS_APP = "WhatsApp"
     VOICEMAIL = "Voicemail"
     WIDGET_CHAT = "WidgetChat"

@@ -21,7 +21,12 @@ class Chat(CamelTaggedModel):
         default="Chat", init=False, validation_alias="_type", serialization_alias="_type"
     )
     requester_id: UUID
+    """Id of the contact (end user) who requested the conversation."""
     widget_id: UUID
+    """Id of the chat widget the conversation is started in."""
     message: CreateMessageInput
+    """The first message of the conversation."""
     browser_info: BrowserInfo | None = None
+    """The contact's browser as the chat widget saw it."""
     language: str | None = None
+    """Language of the chat, as a language code (for example `en`)."""

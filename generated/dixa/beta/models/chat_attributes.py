@@ -21,6 +21,10 @@ class ChatAttributes(CamelTaggedModel):
         default="ChatAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content | None = None
+    """Body of the message: plain text, HTML or Markdown, or a file when it was too large."""
     direction: DirectionEnum | None = None
+    """Whether the message came from the contact (Inbound), went to the contact (Outbound) or stayed between users (Internal)"""
     attachments: list[File] | None = None
+    """Files attached to the message."""
     is_automated: bool
+    """Whether the message was sent by an automation or bot rather than a person."""

@@ -7,4 +7,6 @@ __all__ = ["Checksum"]
 
 class Checksum(APIModel):
     algorithm: str
+    """Name of the hash algorithm the checksum was computed with."""
     hex: str
+    """The checksum, hex-encoded."""

@@ -9,3 +9,4 @@ __all__ = ["CloseConversationInput"]
 
 class CloseConversationInput(CamelModel):
     user_id: UUID | None = None
+    """Id of the agent or admin who closes the conversation; leave out to close it as the API user."""

@@ -9,4 +9,6 @@ __all__ = ["Closing"]
 
 class Closing(CamelModel):
     closed_at: DateTime
+    """When the conversation was closed."""
     closed_by: UUID
+    """Id of the user who closed it."""

@@ -9,7 +9,12 @@ __all__ = ["Collection"]
 
 class Collection(CamelModel):
     id: str
+    """Id of this collection."""
     title: str
+    """Title of the collection."""
     description: str | None = None
+    """What the collection holds, as written by its editors."""
     internal_kb_enabled: bool
+    """Whether the collection is also an internal knowledge base for agents."""
     restrictions: Restrictions
+    """Who may see it: whether access is restricted, and the restrictions it inherits from its collection or category."""

@@ -10,4 +10,6 @@ __all__ = ["CollectionCatalogItem"]
 
 class CollectionCatalogItem(APIModel):
     categories: list[CategoryCatalogItem] | None = None
+    """Categories at this level, each with its own categories and articles."""
     articles: list[ArticleCatalogItem] | None = None
+    """Articles at this level."""

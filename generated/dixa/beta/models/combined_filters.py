@@ -20,4 +20,6 @@ class CombinedFilters(TaggedModel):
         default="CombinedFilters", init=False, validation_alias="_type", serialization_alias="_type"
     )
     strategy: Strategy
+    """How the conditions combine: every one must hold (All) or one is enough (Any)"""
     conditions: list[Condition1]
+    """The conditions to combine."""

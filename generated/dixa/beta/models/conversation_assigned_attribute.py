@@ -20,4 +20,6 @@ class ConversationAssignedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     agent_id: str
+    """Id of the agent the conversation was assigned to."""
     agent_name: str | None = None
+    """Name of the agent."""

@@ -6,6 +6,8 @@ __all__ = ["ConversationChannel"]
 
 
 class ConversationChannel(OpenEnum):
+    """Channel of the rated conversation"""
+
     WHATS_APP = "WhatsApp"
     VOICEMAIL = "Voicemail"
     WIDGET_CHAT = "WidgetChat"

@@ -20,3 +20,4 @@ class ConversationChannelChangedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     channel_reference: str
+    """The new channel of the conversation."""

@@ -20,3 +20,4 @@ class ConversationCreatedAttribute(TaggedModel):
         serialization_alias="_type",
     )
     subject: str | None = None
+    """Subject line of the email or form."""

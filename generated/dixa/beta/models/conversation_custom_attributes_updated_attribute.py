@@ -22,4 +22,6 @@ class ConversationCustomAttributesUpdatedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     updated_attribute_ids: list[str] | None = None
+    """Ids of the custom attributes that changed."""
     updated_attribute_values: MapAttributeValue
+    """New values of the changed custom attributes, by attribute id."""

@@ -22,4 +22,6 @@ class ConversationEndUserReplacedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     old_user: ActivityLogUser
+    """The contact who was the requester before."""
     new_user: ActivityLogUser
+    """The contact who is the requester now."""

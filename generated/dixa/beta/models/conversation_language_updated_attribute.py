@@ -20,3 +20,4 @@ class ConversationLanguageUpdatedAttribute(TaggedModel):
         serialization_alias="_type",
     )
     language: str
+    """Language of the conversation, as a language code (for example `en`)."""

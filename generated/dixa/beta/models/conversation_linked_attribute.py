@@ -20,5 +20,8 @@ class ConversationLinkedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     child: int
+    """Conversation number (csid) of the child conversation."""
     parent: int
+    """Conversation number (csid) of the parent conversation."""
     link_type: str
+    """How the conversation relates to its parent (for instance a follow-up or a side conversation)."""

@@ -22,5 +22,8 @@ class ConversationRatedAttribute(TaggedModel):
         serialization_alias="_type",
     )
     agent: ActivityLogUser | None = None
+    """The agent who was rated."""
     score: int | None = None
+    """Score the contact gave."""
     message: str | None = None
+    """Comment the contact left with the rating."""

@@ -20,3 +20,4 @@ class ConversationRatingNotOfferedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     evaluation_filters: str | None = None
+    """The evaluation filters in force when no rating was offered."""

@@ -22,7 +22,12 @@ class ConversationReservedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     agent: ActivityLogUser
+    """The agent the conversation is reserved for."""
     queue_id: str
+    """Id of the queue."""
     queue_name: str
+    """Name of the queue."""
     reservation_type: str
+    """Kind of reservation."""
     valid_until: str
+    """Until when the reservation holds."""

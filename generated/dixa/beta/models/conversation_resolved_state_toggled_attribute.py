@@ -20,3 +20,4 @@ class ConversationResolvedStateToggledAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     is_resolved: bool
+    """Whether the conversation is now marked resolved."""

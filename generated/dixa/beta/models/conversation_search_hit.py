@@ -10,6 +10,8 @@ __all__ = ["ConversationSearchHit"]
 
 class ConversationSearchHit(CamelModel):
     id: int
+    """Conversation number (csid) of a conversation that matched."""
     highlights: MapVectorString
+    """Matching snippets by field name; matched words are wrapped in `<em>` tags."""
     inner_hits: list[ConversationSearchInnerHit] | None = None
-    """Deprecated."""
+    """Deprecated. Parts of the conversation (such as messages) that matched."""

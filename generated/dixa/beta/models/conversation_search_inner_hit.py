@@ -9,4 +9,6 @@ __all__ = ["ConversationSearchInnerHit"]
 
 class ConversationSearchInnerHit(APIModel):
     id: str
+    """Id of the part (such as a message) that matched."""
     highlight: MapString
+    """Matching snippets by field name; matched words are wrapped in `<em>` tags."""

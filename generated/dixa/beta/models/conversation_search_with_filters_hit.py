@@ -9,4 +9,6 @@ __all__ = ["ConversationSearchWithFiltersHit"]
 
 class ConversationSearchWithFiltersHit(APIModel):
     id: int
+    """Conversation number (csid) of a conversation that matched."""
     highlights: MapVectorString
+    """Matching snippets by field name; matched words are wrapped in `<em>` tags."""

@@ -20,4 +20,6 @@ class ConversationSubjectUpdatedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     old_subject: str
+    """Subject before the change."""
     new_subject: str
+    """Subject after the change."""

@@ -9,3 +9,4 @@ __all__ = ["ConversationTagsOutput"]
 
 class ConversationTagsOutput(APIModel):
     data: list[TagModel] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

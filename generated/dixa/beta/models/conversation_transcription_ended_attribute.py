@@ -20,4 +20,6 @@ class ConversationTranscriptionEndedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     is_successful: bool
+    """Whether the transcription succeeded."""
     failure_reason: str | None = None
+    """Why it failed; absent on success."""

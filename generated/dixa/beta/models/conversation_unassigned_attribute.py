@@ -22,3 +22,4 @@ class ConversationUnassignedAttribute(TaggedModel):
         serialization_alias="_type",
     )
     agent: ActivityLogUser
+    """The agent who no longer holds the conversation."""

@@ -7,11 +7,20 @@ __all__ = ["CreateAgentInput"]
 
 class CreateAgentInput(CamelModel):
     display_name: str
+    """Name under which the agent or admin is shown in Dixa."""
     email: str
+    """Main email address of the new agent (required)."""
     phone_number: str | None = None
+    """Main phone number of the agent or admin, in international (E.164) form."""
     additional_emails: list[str] | None = None
+    """Further email addresses of the agent or admin, besides the main one."""
     additional_phone_numbers: list[str] | None = None
+    """Further phone numbers of the agent or admin, besides the main one."""
     first_name: str | None = None
+    """Given name of the agent or admin."""
     last_name: str | None = None
+    """Family name of the agent or admin."""
     middle_names: list[str] | None = None
+    """Middle names of the agent or admin, in order; empty when there are none."""
     avatar_url: str | None = None
+    """Address of the picture shown for the agent or admin."""

@@ -9,3 +9,4 @@ __all__ = ["CreateAgentsInput"]
 
 class CreateAgentsInput(APIModel):
     data: list[CreateAgentInput] | None = None
+    """The items to process, one outcome each in the answer."""

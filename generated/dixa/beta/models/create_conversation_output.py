@@ -9,3 +9,4 @@ __all__ = ["CreateConversationOutput"]
 
 class CreateConversationOutput(APIModel):
     data: ConversationResponse
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,6 +9,10 @@ __all__ = ["CreateKnowledgeArticleInput"]
 
 class CreateKnowledgeArticleInput(CamelModel):
     translations: list[TranslationInput] | None = None
+    """The article's first translations, at least one."""
     parent_id: str | None = None
+    """Id of the category the article is placed in."""
     tags: list[str] | None = None
+    """Ids of the tags to put on the article."""
     pre_release: bool | None = None
+    """Whether the article is visible only in pre-release mode, not to every reader."""

@@ -9,3 +9,4 @@ __all__ = ["CreateKnowledgeArticleOutput"]
 
 class CreateKnowledgeArticleOutput(APIModel):
     data: Article
+    """The article as created."""

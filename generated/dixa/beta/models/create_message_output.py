@@ -9,3 +9,4 @@ __all__ = ["CreateMessageOutput"]
 
 class CreateMessageOutput(APIModel):
     data: CreateMessageOutputData
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

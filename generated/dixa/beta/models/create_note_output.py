@@ -9,3 +9,4 @@ __all__ = ["CreateNoteOutput"]
 
 class CreateNoteOutput(APIModel):
     data: InternalNoteData
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

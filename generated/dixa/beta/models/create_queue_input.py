@@ -9,3 +9,4 @@ __all__ = ["CreateQueueInput"]
 
 class CreateQueueInput(APIModel):
     request: CreateOrUpdateQueueRequest
+    """The queue's settings."""

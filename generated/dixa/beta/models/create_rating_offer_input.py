@@ -7,6 +7,10 @@ __all__ = ["CreateRatingOfferInput"]
 
 class CreateRatingOfferInput(CamelModel):
     user_id: str | None = None
+    """Contact who is asked for the rating; the conversation's requester when left out."""
     agent_id: str | None = None
+    """Agent being rated. When left out, Dixa picks the agent most likely meant; naming an agent who took no part in the conversation distorts the analytics."""
     rating_type: str
+    """Kind of rating scale: Csat (1 to 5), Nps (0 to 10) or ThumbsUpOrDown (0 or 1)."""
     offered_at: DateTime | None = None
+    """When the rating was offered (RFC 3339 date-time)."""

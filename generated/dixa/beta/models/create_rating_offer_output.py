@@ -9,3 +9,4 @@ __all__ = ["CreateRatingOfferOutput"]
 
 class CreateRatingOfferOutput(APIModel):
     data: RatingOffer
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

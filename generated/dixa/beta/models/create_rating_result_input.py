@@ -9,7 +9,10 @@ __all__ = ["CreateRatingResultInput"]
 
 class CreateRatingResultInput(CamelModel):
     user_id: str | None = None
-    """Deprecated."""
+    """Deprecated. No longer read by Dixa; kept optional for older clients, and may be null."""
     rating_result: SubmittedRatingResult
+    """The contact's answer, on the scale of the rating type."""
     comment: str | None = None
+    """Free-text comment the contact left with the rating."""
     submitted_at: DateTime | None = None
+    """When the contact answered (RFC 3339 date-time)."""

@@ -9,3 +9,4 @@ __all__ = ["CreateRatingResultOutput"]
 
 class CreateRatingResultOutput(APIModel):
     data: RatingResult
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

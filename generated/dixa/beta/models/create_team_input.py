@@ -7,3 +7,4 @@ __all__ = ["CreateTeamInput"]
 
 class CreateTeamInput(APIModel):
     name: str
+    """Name of the team."""

@@ -9,3 +9,4 @@ __all__ = ["CreateTeamOutput"]
 
 class CreateTeamOutput(APIModel):
     data: Team1
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

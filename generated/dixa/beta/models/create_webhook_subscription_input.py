@@ -12,9 +12,16 @@ __all__ = ["CreateWebhookSubscriptionInput"]
 
 class CreateWebhookSubscriptionInput(CamelModel):
     name: str
+    """Name of the subscription, for people."""
     events: list[Events] | None = None
+    """Event types the subscription receives (see the webhook event list)"""
     url: str
+    """Address (URL) to which Dixa posts the events."""
     authorization: WebhookAuthorization
+    """How Dixa authenticates itself to your URL on each delivery: basic credentials or a bearer token; leave out for none."""
     custom_headers: MapString
+    """Extra HTTP headers, name to value, that Dixa adds to each delivery."""
     enabled: bool | None = None
+    """Whether Dixa delivers events to this subscription; a disabled subscription is kept but sends nothing. Defaults to true when left out."""
     filters: MapWebhookEventTypeFilters | None = None
+    """Per event type, conditions an event must meet to be sent (for instance its channel or queue); events that fail them are not delivered."""

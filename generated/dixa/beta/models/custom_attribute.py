@@ -11,6 +11,10 @@ __all__ = ["CustomAttribute"]
 
 class CustomAttribute(APIModel):
     id: UUID
+    """Id of the custom attribute definition."""
     name: str
+    """Label of the custom attribute."""
     identifier: str
+    """Machine-readable key of the custom attribute, set when it was defined."""
     value: CustomAttributeValue
+    """The attribute's value: a list of option values for a Select attribute, a string for a Text attribute."""

@@ -9,3 +9,4 @@ __all__ = ["DeleteAgentsFromTeamInput"]
 
 class DeleteAgentsFromTeamInput(CamelModel):
     agent_ids: list[UUID] | None = None
+    """Ids of the agents or admins concerned."""

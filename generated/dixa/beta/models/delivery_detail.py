@@ -17,6 +17,10 @@ class DeliveryDetail(CamelTaggedModel):
         default="DeliveryDetail", init=False, validation_alias="_type", serialization_alias="_type"
     )
     delivery_timestamp: str
+    """When Dixa attempted the delivery."""
     success: bool
+    """Whether the delivery succeeded."""
     response_code: int
+    """HTTP status your server answered."""
     response_text: str
+    """Body your server answered."""

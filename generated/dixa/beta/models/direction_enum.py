@@ -6,6 +6,8 @@ __all__ = ["DirectionEnum"]
 
 
 class DirectionEnum(OpenEnum):
+    """Whether the conversation was started by the contact (Inbound) or by the organization (Outbound)"""
+
     INBOUND = "Inbound"
     INTERNAL = "Internal"
     OUTBOUND = "Outbound"

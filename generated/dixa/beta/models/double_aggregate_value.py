@@ -22,4 +22,6 @@ class DoubleAggregateValue(TaggedModel):
         serialization_alias="_type",
     )
     value: float
+    """The value."""
     measure: DoubleAggregateValueMeasure
+    """Name of the measure the value is an aggregation of (for instance Count)"""

@@ -17,3 +17,4 @@ class DoubleField(TaggedModel):
         default="DoubleField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: float
+    """The value."""

@@ -22,13 +22,24 @@ class EmailAttributes(CamelTaggedModel):
         default="EmailAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     email_content: EmailContent | None = None
+    """Body of the email, as text and as HTML."""
     from_: EmailContact = Field(validation_alias="from", serialization_alias="from")
+    """Sender of the email."""
     to: list[EmailContact] | None = None
+    """Recipients of the email."""
     cc: list[EmailContact] | None = None
+    """Participants copied on the email."""
     bcc: list[EmailContact] | None = None
+    """Participants blind-copied on the email."""
     is_auto_reply: bool
+    """Whether the email was sent automatically by an auto-reply."""
     inline_images: list[File] | None = None
+    """Images embedded in the body of the email."""
     attachments: list[File] | None = None
+    """Files attached to the message, each with its address."""
     delivery_failure_reason: str | None = None
+    """Why the email could not be delivered; absent when delivery succeeded."""
     direction: DirectionEnum | None = None
+    """Whether the message came from the contact (Inbound), went to the contact (Outbound) or stayed between users (Internal)"""
     original_content_url: File | None = None
+    """The original email as received, as a file."""

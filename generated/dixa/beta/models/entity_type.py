@@ -6,5 +6,7 @@ __all__ = ["EntityType"]
 
 
 class EntityType(OpenEnum):
+    """Kind of entity custom attributes of this definition apply to (conversation or contact)"""
+
     CONTACT = "Contact"
     CONVERSATION = "Conversation"

@@ -17,3 +17,4 @@ class ErrorResponse(TaggedModel):
         default="ErrorResponse", init=False, validation_alias="_type", serialization_alias="_type"
     )
     message: str
+    """What went wrong, in words meant for people (not a stable code)."""

@@ -6,6 +6,8 @@ __all__ = ["Event"]
 
 
 class Event(OpenEnum):
+    """Event type"""
+
     SLA_EVALUATION_VOIDED = "SLAEvaluationVoided"
     CONVERSATION_PENDING = "ConversationPending"
     SLA_EVALUATION_BREACHED = "SLAEvaluationBreached"

@@ -9,4 +9,6 @@ __all__ = ["EventDeliveryLog"]
 
 class EventDeliveryLog(CamelModel):
     delivery_detail: DeliveryDetail
+    """Outcome of the delivery attempt."""
     payload: str
+    """The event as it was sent, as a JSON string."""

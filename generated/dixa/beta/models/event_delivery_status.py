@@ -10,4 +10,6 @@ __all__ = ["EventDeliveryStatus"]
 
 class EventDeliveryStatus(CamelModel):
     event: Event
+    """Event type"""
     delivery_status: DeliveryStatus
+    """Outcome of the most recent delivery of this event type, or a note that none happened recently."""

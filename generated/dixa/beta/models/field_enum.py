@@ -6,6 +6,8 @@ __all__ = ["FieldEnum"]
 
 
 class FieldEnum(OpenEnum):
+    """Which field the condition is about"""
+
     INITIAL_CHANNEL = "InitialChannel"
     OPERATION_ORIGIN = "OperationOrigin"
     QUEUE_ID = "QueueId"

@@ -7,5 +7,8 @@ __all__ = ["FieldMetadata"]
 
 class FieldMetadata(APIModel):
     field: str
+    """Name of the record field."""
     description: str
+    """What the field holds."""
     nullable: bool
+    """Whether the field can be empty (null)."""

@@ -9,4 +9,6 @@ __all__ = ["FieldModel"]
 
 class FieldModel(APIModel):
     name: str
+    """Name of the field."""
     field: FieldType | None = None
+    """The field and its value."""

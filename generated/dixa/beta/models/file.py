@@ -7,4 +7,6 @@ __all__ = ["File"]
 
 class File(CamelModel):
     url: str
+    """Address (URL) of the file."""
     pretty_name: str | None = None
+    """File name to show."""

@@ -10,7 +10,12 @@ __all__ = ["FileMeta"]
 
 class FileMeta(CamelModel):
     url: str
+    """Address (URL) of the file."""
     name: str
+    """Name of the file."""
     media_type: MimeType
+    """Media (MIME) type of the file."""
     bytes_length: int
+    """Size of the file in bytes."""
     checksum: Checksum
+    """Checksum of the file content."""

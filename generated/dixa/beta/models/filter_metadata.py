@@ -7,4 +7,6 @@ __all__ = ["FilterMetadata"]
 
 class FilterMetadata(CamelModel):
     filter_attribute: str
+    """Name of the filter attribute, to use in a data query."""
     description: str | None = None
+    """What the filter narrows by."""

@@ -7,4 +7,6 @@ __all__ = ["FilterValue"]
 
 class FilterValue(APIModel):
     value: str
+    """Value to use in a filter."""
     label: str | None = None
+    """Human-readable form of the value."""

@@ -19,5 +19,8 @@ class GenericChannel(CamelTaggedModel):
         default="GenericChannel", init=False, validation_alias="_type", serialization_alias="_type"
     )
     generic_channel_name: str
+    """Name of the generic channel."""
     availability: Availability
+    """Whether the channel can take conversations now"""
     queue_size: int | None = None
+    """How many conversations wait in the queue now; given only when the channel is NotAvailable."""

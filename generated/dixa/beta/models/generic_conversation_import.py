@@ -27,12 +27,22 @@ class GenericConversationImport(CamelTaggedModel):
         serialization_alias="_type",
     )
     generic_channel_name: str
+    """Channel of the imported conversation: `email` or `genericapimessaging`; the attributes differ by channel."""
     requester_id: UUID
+    """Id of the contact who requested the conversation; inbound messages are written by this contact unless the channel's attributes name another author."""
     requester_connection_status: RequesterConnectionStatus | None = None
+    """Whether the contact is still connected to the conversation"""
     direction: GenericConversationImportDirection
+    """Whether the conversation was started by the contact (Inbound) or by the organization (Outbound)"""
     messages: list[ImportMessageInput] | None = None
+    """Messages of the imported conversation, in order."""
     created_at: DateTime
+    """When the conversation originally started (RFC 3339 date-time)."""
     assignment: Assignment | None = None
+    """The agent to whom the imported conversation is assigned, and since when; leave out for an unassigned conversation."""
     external_id: str | None = None
+    """Your own reference for the conversation in the system it comes from."""
     closing: Closing | None = None
+    """When and by whom the conversation was closed; leave out for an open conversation."""
     attributes: Any = None
+    """Channel-specific attributes of the imported conversation or message (Dixa gives no fixed shape; see its channel examples)."""

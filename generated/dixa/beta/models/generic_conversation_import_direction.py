@@ -6,5 +6,7 @@ __all__ = ["GenericConversationImportDirection"]
 
 
 class GenericConversationImportDirection(OpenEnum):
+    """Whether the conversation was started by the contact (Inbound) or by the organization (Outbound)"""
+
     INBOUND = "Inbound"
     OUTBOUND = "Outbound"

@@ -9,3 +9,4 @@ __all__ = ["GetBusinessHoursScheduleDefinitionOutput"]
 
 class GetBusinessHoursScheduleDefinitionOutput(APIModel):
     data: GetBusinessHoursScheduleDefinitionResult
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

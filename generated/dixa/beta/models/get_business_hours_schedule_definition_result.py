@@ -9,3 +9,4 @@ __all__ = ["GetBusinessHoursScheduleDefinitionResult"]
 
 class GetBusinessHoursScheduleDefinitionResult(APIModel):
     schedule: BusinessHoursScheduleDefinition
+    """The schedule, with its rules resolved."""

@@ -9,3 +9,4 @@ __all__ = ["GetBusinessOpenStatusOutput"]
 
 class GetBusinessOpenStatusOutput(APIModel):
     data: GetBusinessOpenStatusResult
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

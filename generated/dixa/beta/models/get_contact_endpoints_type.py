@@ -6,5 +6,7 @@ __all__ = ["GetContactEndpointsType"]
 
 
 class GetContactEndpointsType(OpenEnum):
+    """Only endpoints of this kind; every kind when left out"""
+
     EMAIL_ENDPOINT = "EmailEndpoint"
     TELEPHONY_ENDPOINT = "TelephonyEndpoint"

@@ -9,3 +9,4 @@ __all__ = ["GetCustomAttributesDefinitionsOutput"]
 
 class GetCustomAttributesDefinitionsOutput(APIModel):
     data: CustomAttributeDefinition
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

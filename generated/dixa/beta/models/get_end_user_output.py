@@ -9,3 +9,4 @@ __all__ = ["GetEndUserOutput"]
 
 class GetEndUserOutput(APIModel):
     data: EndUser
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

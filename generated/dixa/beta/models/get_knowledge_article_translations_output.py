@@ -9,3 +9,4 @@ __all__ = ["GetKnowledgeArticleTranslationsOutput"]
 
 class GetKnowledgeArticleTranslationsOutput(APIModel):
     data: ArticleTranslations
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

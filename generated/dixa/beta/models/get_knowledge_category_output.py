@@ -9,3 +9,4 @@ __all__ = ["GetKnowledgeCategoryOutput"]
 
 class GetKnowledgeCategoryOutput(APIModel):
     data: Category
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,3 +9,4 @@ __all__ = ["GetKnowledgeCategoryTranslationsOutput"]
 
 class GetKnowledgeCategoryTranslationsOutput(APIModel):
     data: CategoryTranslations
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

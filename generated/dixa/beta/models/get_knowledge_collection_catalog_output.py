@@ -9,3 +9,4 @@ __all__ = ["GetKnowledgeCollectionCatalogOutput"]
 
 class GetKnowledgeCollectionCatalogOutput(APIModel):
     data: CollectionCatalogItem
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,3 +9,4 @@ __all__ = ["GetKnowledgeCollectionOutput"]
 
 class GetKnowledgeCollectionOutput(APIModel):
     data: Collection
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

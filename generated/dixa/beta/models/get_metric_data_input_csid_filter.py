@@ -22,7 +22,12 @@ class GetMetricDataInputCsidFilter(CamelTaggedModel):
         serialization_alias="_type",
     )
     id: str
-    csid_filter: list[int] | None = None
+    """Id of the metric to fetch, as listed by the metrics catalogue."""
+    csid_filter: list[int]
+    """Conversation numbers (csids) to restrict the data to; used instead of a period."""
     filters: list[Filter] | None = None
+    """Filters narrowing the data: each names an attribute and the values kept (list them with the filter-values operation)."""
     aggregations: list[str] | None = None
+    """Aggregations to compute over the metric; each must be one the metric offers (see its description)."""
     timezone: str
+    """Time zone in which periods and dates are read, as an IANA name (for example `Europe/Copenhagen`)."""

@@ -23,7 +23,12 @@ class GetMetricDataInputPeriodFilter(CamelTaggedModel):
         serialization_alias="_type",
     )
     id: str
+    """Id of the metric to fetch, as listed by the metrics catalogue."""
     period_filter: PeriodFilter
+    """The period the data covers: a preset such as PreviousWeek, or an interval between two instants."""
     filters: list[Filter] | None = None
+    """Filters narrowing the data: each names an attribute and the values kept (list them with the filter-values operation)."""
     aggregations: list[str] | None = None
+    """Aggregations to compute over the metric; each must be one the metric offers (see its description)."""
     timezone: str
+    """Time zone in which periods and dates are read, as an IANA name (for example `Europe/Copenhagen`)."""

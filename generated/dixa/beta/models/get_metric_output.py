@@ -9,3 +9,4 @@ __all__ = ["GetMetricOutput"]
 
 class GetMetricOutput(APIModel):
     data: MetricMetadata
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,3 +9,4 @@ __all__ = ["GetMetricRecordOutput"]
 
 class GetMetricRecordOutput(APIModel):
     data: MetricRecordMetadata
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

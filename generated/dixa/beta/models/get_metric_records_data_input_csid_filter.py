@@ -22,6 +22,10 @@ class GetMetricRecordsDataInputCsidFilter(CamelTaggedModel):
         serialization_alias="_type",
     )
     id: str
-    csid_filter: list[int] | None = None
+    """Id of the record to fetch, as listed by the records catalogue."""
+    csid_filter: list[int]
+    """Conversation numbers (csids) to restrict the data to; used instead of a period."""
     filters: list[Filter] | None = None
+    """Filters narrowing the data: each names an attribute and the values kept (list them with the filter-values operation)."""
     timezone: str
+    """Time zone in which periods and dates are read, as an IANA name (for example `Europe/Copenhagen`)."""

@@ -23,6 +23,10 @@ class GetMetricRecordsDataInputPeriodFilter(CamelTaggedModel):
         serialization_alias="_type",
     )
     id: str
+    """Id of the record to fetch, as listed by the records catalogue."""
     period_filter: PeriodFilter
+    """The period the data covers: a preset such as PreviousWeek, or an interval between two instants."""
     filters: list[Filter] | None = None
+    """Filters narrowing the data: each names an attribute and the values kept (list them with the filter-values operation)."""
     timezone: str
+    """Time zone in which periods and dates are read, as an IANA name (for example `Europe/Copenhagen`)."""

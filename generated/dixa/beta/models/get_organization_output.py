@@ -9,3 +9,4 @@ __all__ = ["GetOrganizationOutput"]
 
 class GetOrganizationOutput(APIModel):
     data: OrganizationDetails
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,3 +9,4 @@ __all__ = ["GetQueuedConversationPositionOutput"]
 
 class GetQueuedConversationPositionOutput(APIModel):
     data: QueuedConversation
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -6,5 +6,7 @@ __all__ = ["GetTemplatesType"]
 
 
 class GetTemplatesType(OpenEnum):
+    """Only templates of this kind"""
+
     EMAIL_AUTO_REPLY = "EmailAutoReply"
     QUICK_RESPONSE = "QuickResponse"

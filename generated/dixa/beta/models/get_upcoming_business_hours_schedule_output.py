@@ -9,3 +9,4 @@ __all__ = ["GetUpcomingBusinessHoursScheduleOutput"]
 
 class GetUpcomingBusinessHoursScheduleOutput(APIModel):
     data: GetUpcomingBusinessHoursScheduleResult
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

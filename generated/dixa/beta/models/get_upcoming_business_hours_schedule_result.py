@@ -9,3 +9,4 @@ __all__ = ["GetUpcomingBusinessHoursScheduleResult"]
 
 class GetUpcomingBusinessHoursScheduleResult(APIModel):
     schedule: BusinessHoursUpcomingSchedule
+    """The schedule, with its rules resolved."""

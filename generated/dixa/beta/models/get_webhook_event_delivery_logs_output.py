@@ -9,3 +9,4 @@ __all__ = ["GetWebhookEventDeliveryLogsOutput"]
 
 class GetWebhookEventDeliveryLogsOutput(APIModel):
     data: list[EventDeliveryLog] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

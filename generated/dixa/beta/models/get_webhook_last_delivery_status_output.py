@@ -9,3 +9,4 @@ __all__ = ["GetWebhookLastDeliveryStatusOutput"]
 
 class GetWebhookLastDeliveryStatusOutput(APIModel):
     data: list[EventDeliveryStatus] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

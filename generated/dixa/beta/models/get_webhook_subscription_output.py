@@ -9,3 +9,4 @@ __all__ = ["GetWebhookSubscriptionOutput"]
 
 class GetWebhookSubscriptionOutput(APIModel):
     data: WebhookSubscription
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,4 +9,6 @@ __all__ = ["ImportConversationResponse"]
 
 class ImportConversationResponse(CamelModel):
     id: int
+    """Conversation number (csid) of the imported conversation."""
     partial_errors: list[PartialError] | None = None
+    """Problems that did not stop the import (the conversation was created nonetheless)."""

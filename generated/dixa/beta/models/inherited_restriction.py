@@ -7,4 +7,6 @@ __all__ = ["InheritedRestriction"]
 
 class InheritedRestriction(CamelModel):
     from_collection: str | None = None
+    """Id of the collection the restriction comes from."""
     from_category: str | None = None
+    """Id of the category the restriction comes from."""

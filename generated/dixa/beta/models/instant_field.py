@@ -17,3 +17,4 @@ class InstantField(TaggedModel):
         default="InstantField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: DateTime
+    """The value."""

@@ -17,4 +17,6 @@ class Integrity(TaggedModel):
         default="Integrity", init=False, validation_alias="_type", serialization_alias="_type"
     )
     id: str
+    """Id of the item that failed."""
     message: str
+    """What went wrong, in words meant for people (not a stable code)."""

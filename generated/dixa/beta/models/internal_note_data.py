@@ -9,7 +9,12 @@ __all__ = ["InternalNoteData"]
 
 class InternalNoteData(CamelModel):
     id: UUID
+    """Id of this internal note."""
     author_id: UUID
+    """Id of the agent or admin who wrote the note."""
     created_at: DateTime
+    """When the note was written (date-time; Dixa's examples add a zone name such as `[GMT]`)."""
     csid: int
+    """Conversation number (csid) the note belongs to."""
     message: str
+    """Text of the internal note."""

@@ -17,3 +17,4 @@ class InvalidArgument(TaggedModel):
         default="InvalidArgument", init=False, validation_alias="_type", serialization_alias="_type"
     )
     message: str
+    """What went wrong, in words meant for people (not a stable code)."""

@@ -17,3 +17,4 @@ class IsNotOneOf(TaggedModel):
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: list[str] | None = None
+    """Values compared with."""

@@ -21,4 +21,6 @@ class IsNotOneOf5(TaggedModel):
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     field: FieldEnum
+    """Which field the condition is about"""
     values: list[str]
+    """Values compared with."""

@@ -21,3 +21,4 @@ class IsOneOf1(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: list[IsOneOf1ValuesItem]
+    """Values compared with"""

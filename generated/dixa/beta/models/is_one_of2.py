@@ -19,3 +19,4 @@ class IsOneOf2(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: list[list[str]] | None = None
+    """Custom attribute values to compare with, each as an array of strings. For a Select attribute, give either a top-level option or a nested one together with the options above it (for example `["parent", "child"]`)."""

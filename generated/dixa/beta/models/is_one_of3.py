@@ -21,3 +21,4 @@ class IsOneOf3(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: list[IsOneOf3ValuesItem]
+    """Values compared with"""

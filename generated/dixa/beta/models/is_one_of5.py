@@ -21,4 +21,6 @@ class IsOneOf5(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     field: FieldEnum
+    """Which field the condition is about"""
     values: list[str]
+    """Values compared with."""

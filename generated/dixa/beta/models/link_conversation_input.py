@@ -9,4 +9,6 @@ __all__ = ["LinkConversationInput"]
 
 class LinkConversationInput(CamelModel):
     parent_id: int
+    """Conversation number (csid) of the parent. A parent holds at most 100 children, a child has one parent, and a child cannot be a parent itself."""
     link_type: LinkType
+    """How the conversation relates to its parent (for instance a follow-up or a side conversation)"""

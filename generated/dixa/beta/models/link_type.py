@@ -6,5 +6,7 @@ __all__ = ["LinkType"]
 
 
 class LinkType(OpenEnum):
+    """How the conversation relates to its parent (for instance a follow-up or a side conversation)"""
+
     RELATED = "Related"
     SIDE_CONVERSATION = "SideConversation"

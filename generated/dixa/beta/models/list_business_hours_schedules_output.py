@@ -9,3 +9,4 @@ __all__ = ["ListBusinessHoursSchedulesOutput"]
 
 class ListBusinessHoursSchedulesOutput(APIModel):
     data: ListBusinessHoursSchedulesResult
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

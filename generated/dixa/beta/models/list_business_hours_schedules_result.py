@@ -9,3 +9,4 @@ __all__ = ["ListBusinessHoursSchedulesResult"]
 
 class ListBusinessHoursSchedulesResult(APIModel):
     schedules: list[BusinessHoursSchedule] | None = None
+    """The organization's schedules."""

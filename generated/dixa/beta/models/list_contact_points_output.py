@@ -9,3 +9,4 @@ __all__ = ["ListContactPointsOutput"]
 
 class ListContactPointsOutput(APIModel):
     data: list[ContactEndpoint] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

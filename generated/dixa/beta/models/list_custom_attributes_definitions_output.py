@@ -9,3 +9,4 @@ __all__ = ["ListCustomAttributesDefinitionsOutput"]
 
 class ListCustomAttributesDefinitionsOutput(APIModel):
     data: list[CustomAttributeDefinition] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,3 +9,4 @@ __all__ = ["ListKnowledgeCollectionsOutput"]
 
 class ListKnowledgeCollectionsOutput(APIModel):
     data: list[Collection] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

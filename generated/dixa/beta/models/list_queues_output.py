@@ -9,3 +9,4 @@ __all__ = ["ListQueuesOutput"]
 
 class ListQueuesOutput(APIModel):
     data: list[Queue1] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

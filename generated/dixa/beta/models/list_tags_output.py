@@ -9,3 +9,4 @@ __all__ = ["ListTagsOutput"]
 
 class ListTagsOutput(APIModel):
     data: list[TagModel] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

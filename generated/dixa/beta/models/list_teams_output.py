@@ -9,3 +9,4 @@ __all__ = ["ListTeamsOutput"]
 
 class ListTeamsOutput(APIModel):
     data: list[Team1] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

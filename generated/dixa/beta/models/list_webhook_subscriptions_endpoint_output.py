@@ -9,3 +9,4 @@ __all__ = ["ListWebhookSubscriptionsEndpointOutput"]
 
 class ListWebhookSubscriptionsEndpointOutput(APIModel):
     data: list[WebhookSubscription] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -22,4 +22,6 @@ class LongAggregateValue(TaggedModel):
         serialization_alias="_type",
     )
     value: int
+    """The value."""
     measure: LongAggregateValueMeasure
+    """Name of the measure the value is an aggregation of (for instance Count)"""

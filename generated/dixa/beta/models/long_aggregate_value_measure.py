@@ -6,4 +6,6 @@ __all__ = ["LongAggregateValueMeasure"]
 
 
 class LongAggregateValueMeasure(OpenEnum):
+    """Name of the measure the value is an aggregation of (for instance Count)"""
+
     COUNT = "Count"

@@ -17,3 +17,4 @@ class LongField(TaggedModel):
         default="LongField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: int
+    """The value."""

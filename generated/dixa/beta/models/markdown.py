@@ -17,3 +17,4 @@ class Markdown(TaggedModel):
         default="Markdown", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: str
+    """The text, as Markdown."""

@@ -6,5 +6,7 @@ __all__ = ["MemberListType"]
 
 
 class MemberListType(OpenEnum):
+    """How the queue's members are chosen"""
+
     DEFAULT = "Default"
     SKILL_BASED = "SkillBased"

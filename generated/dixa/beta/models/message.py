@@ -11,7 +11,12 @@ __all__ = ["Message"]
 
 class Message(CamelModel):
     id: UUID
+    """Id of this message."""
     author_id: UUID
+    """Id of the message's author (the contact for inbound messages, a user for outbound and internal ones)."""
     external_id: str | None = None
+    """Your own reference for the message, chosen by the sender; Dixa stores it and returns it with the message."""
     created_at: DateTime
+    """When the message was created (date-time; Dixa's examples add a zone name such as `[GMT]`)."""
     attributes: Attributes
+    """The message's channel-specific content; the variant (`_type`) tells the channel."""

@@ -20,5 +20,8 @@ class MessageAddedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     message_id: str
+    """Id of the message concerned."""
     from_endpoint: str | None = None
+    """Address or number the message came from."""
     avatar_url: str | None = None
+    """Address of the author's picture."""

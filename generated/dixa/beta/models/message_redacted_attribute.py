@@ -20,5 +20,8 @@ class MessageRedactedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     message_id: str
+    """Id of the message concerned."""
     was_text_redacted: bool
+    """Whether the message's text was removed."""
     number_of_deleted_files: int
+    """How many attachments were deleted."""

@@ -9,4 +9,6 @@ __all__ = ["MetricData"]
 
 class MetricData(APIModel):
     id: str
+    """Id of this metric."""
     aggregates: list[AggregateValue] | None = None
+    """One value per aggregation asked for."""

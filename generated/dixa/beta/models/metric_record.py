@@ -13,7 +13,10 @@ __all__ = ["MetricRecord"]
 
 class MetricRecord(CamelModel):
     primary_timestamp_field: TimestampField
+    """The record's main time field."""
     value: FieldType | None = None
+    """The record's value."""
     fields_: list[FieldModel] | None = Field(
         default=None, validation_alias="fields", serialization_alias="fields"
     )
+    """The record's fields."""

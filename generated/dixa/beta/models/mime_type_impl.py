@@ -17,4 +17,6 @@ class MimeTypeImpl(TaggedModel):
         default="MimeTypeImpl", init=False, validation_alias="_type", serialization_alias="_type"
     )
     primary: str
+    """Main part of the media type (for instance `image`)."""
     sub: str
+    """Subtype of the media type (for instance `png`)."""

@@ -7,3 +7,4 @@ __all__ = ["NotFound"]
 
 class NotFound(APIModel):
     message: str
+    """What went wrong, in words meant for people (not a stable code)."""

@@ -19,4 +19,6 @@ class NotFound1(TaggedModel):
         default="NotFound", init=False, validation_alias="_type", serialization_alias="_type"
     )
     id: str
+    """Id that was not found."""
     message: str
+    """What went wrong, in words meant for people (not a stable code)."""

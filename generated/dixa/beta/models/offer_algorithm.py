@@ -6,6 +6,8 @@ __all__ = ["OfferAlgorithm"]
 
 
 class OfferAlgorithm(OpenEnum):
+    """How conversations are offered to the queue's agents"""
+
     AGENT_PRIORITY_ONE_AT_A_TIME_RANDOM = "AgentPriorityOneAtATimeRandom"
     ALL_AT_ONCE = "AllAtOnce"
     AGENT_PRIORITY_LONGEST_IDLE = "AgentPriorityLongestIdle"

@@ -6,5 +6,7 @@ __all__ = ["OrganizationDetailsStatus"]
 
 
 class OrganizationDetailsStatus(OpenEnum):
+    """Whether the organization's account is active"""
+
     ACTIVE = "Active"
     SUSPENDED = "Suspended"

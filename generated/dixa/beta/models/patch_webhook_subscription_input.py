@@ -12,9 +12,16 @@ __all__ = ["PatchWebhookSubscriptionInput"]
 
 class PatchWebhookSubscriptionInput(CamelModel):
     name: str | None = None
+    """Name of the subscription, for people."""
     events: list[Events] | None = None
+    """Event types the subscription receives (see the webhook event list)"""
     url: str | None = None
+    """Address (URL) to which Dixa posts the events."""
     authorization: WebhookAuthorization | None = None
+    """How Dixa authenticates itself to your URL on each delivery: basic credentials or a bearer token; leave out for none."""
     custom_headers: MapString | None = None
+    """Extra HTTP headers, name to value, that Dixa adds to each delivery."""
     enabled: bool | None = None
+    """Whether Dixa delivers events to this subscription; a disabled subscription is kept but sends nothing."""
     filters: MapWebhookEventTypeFilters | None = None
+    """Per event type, conditions an event must meet to be sent (for instance its channel or queue); events that fail them are not delivered."""

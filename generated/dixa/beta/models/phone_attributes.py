@@ -7,6 +7,7 @@ from pydantic import Field
 from dixa._runtime.models import TaggedModel
 
 from .direction_enum import DirectionEnum
+from .phone_attributes_to import PhoneAttributesTo
 
 __all__ = ["PhoneAttributes"]
 
@@ -19,6 +20,10 @@ class PhoneAttributes(TaggedModel):
         default="PhoneAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     from_: str = Field(validation_alias="from", serialization_alias="from")
-    to: str
+    """Number that placed the call."""
+    to: PhoneAttributesTo
+    """Number that was called: a string, or a JSON number as in Dixa's example."""
     direction: DirectionEnum | None = None
+    """Whether the message came from the contact (Inbound), went to the contact (Outbound) or stayed between users (Internal)"""
     duration: int | None = None
+    """Length of the call; Dixa does not state the unit (its example shows 120)."""

@@ -9,4 +9,6 @@ __all__ = ["PresenceDuration"]
 
 class PresenceDuration(APIModel):
     value: float
+    """Time spent in the status (Dixa does not state the unit)."""
     status: Status
+    """The presence status the time was spent in."""

@@ -6,5 +6,7 @@ __all__ = ["PresenceStatus"]
 
 
 class PresenceStatus(OpenEnum):
+    """Whether the user is working, away, and so on"""
+
     AWAY = "Away"
     WORKING = "Working"

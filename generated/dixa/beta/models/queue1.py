@@ -16,22 +16,42 @@ class Queue1(CamelModel):
     """Queue."""
 
     id: str
+    """Id of this queue."""
     name: str
+    """Name of the queue."""
     is_default: bool
+    """Whether this is the organization's default queue, used when no other queue applies."""
     organization_id: str
+    """Id of the organization."""
     queue_thresholds: MapQueueThresholdInt
+    """Thresholds of the queue, by kind (for instance SlaPercentage)."""
     sla_calculation_method: SlaCalculationMethod
+    """How service-level times are measured for the queue"""
     offer_timeout: int | None = None
+    """Time an agent has to accept an offered conversation before it goes to someone else (Dixa does not state the unit; its example uses 10)."""
     offering_algorithm: OfferingAlgorithm | None = None
+    """How conversations are offered to the queue's agents"""
     member_list_type: MemberListType | None = None
+    """How the queue's members are chosen"""
     usages: QueueUsages | None = None
+    """Where the queue is used, by channel."""
     wrapup_timeout: int | None = None
+    """Wrap-up time an agent gets after a conversation before new offers (unit not stated by Dixa)."""
     priority: int | None = None
+    """Priority of the queue relative to other queues when conversations are offered."""
     offer_abandoned_conversations: bool | None = None
+    """Whether conversations the contact abandoned are still offered to agents."""
     do_not_offer_timeouts: MapConversationChannelInt
+    """Per channel, how long a conversation is not offered again to an agent who let it pass (unit not stated by Dixa)."""
     is_do_not_offer_enabled: bool
+    """Whether the do-not-offer timeouts apply."""
     is_preferred_agent_enabled: bool | None = None
+    """Whether conversations are first offered to the contact's preferred agent."""
     preferred_agent_timeouts: MapConversationChannelInt | None = None
+    """Per channel, how long a conversation waits for its preferred agent before others are offered it (unit not stated; Dixa's example uses 300)."""
     preferred_agent_offline_timeout: int | None = None
+    """How long to keep waiting for a preferred agent who is offline (unit not stated by Dixa)."""
     personal_agent_offline_timeout: int | None = None
+    """How long to keep waiting for a personal agent who is offline (unit not stated by Dixa)."""
     is_restricted: bool | None = None
+    """Whether access is limited to some users."""

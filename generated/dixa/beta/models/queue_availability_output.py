@@ -9,3 +9,4 @@ __all__ = ["QueueAvailabilityOutput"]
 
 class QueueAvailabilityOutput(APIModel):
     data: list[ChannelAvailabilityOutcome] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

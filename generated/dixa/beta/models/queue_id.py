@@ -21,3 +21,4 @@ class QueueId(TaggedModel):
         default="QueueId", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: FieldCanHaveSingleValueOrBeEmptyOperator
+    """Comparison applied to this field; the variant says how, and carries the values compared with."""

@@ -7,4 +7,6 @@ __all__ = ["QueueMember"]
 
 class QueueMember(CamelModel):
     agent_id: str
+    """Id of the agent or admin in the queue."""
     priority: int | None = None
+    """Priority of the agent within the queue when conversations are offered."""

@@ -9,3 +9,4 @@ __all__ = ["QueueMembersOutput"]
 
 class QueueMembersOutput(APIModel):
     data: list[QueueMember] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -7,4 +7,6 @@ __all__ = ["QueuedConversation"]
 
 class QueuedConversation(CamelModel):
     position: int | None = None
+    """Approximate place of the conversation in its current queue."""
     queued_at: DateTime
+    """When the conversation entered the queue (RFC 3339 date-time)."""

@@ -19,11 +19,20 @@ class QuickResponse(CamelTaggedModel):
         default="QuickResponse", init=False, validation_alias="_type", serialization_alias="_type"
     )
     id: str
+    """Id of this template."""
     name: str
+    """Name of the template."""
     content: str
+    """Body of the template."""
     created_by: str
+    """Id of the user who created the template."""
     created_at: str
+    """When the template was created."""
     last_edited_by: str | None = None
+    """Id of the user who last edited the template."""
     last_edited_at: str | None = None
+    """When the template was last edited."""
     translations: list[Translation] | None = None
+    """Translations of the template, one per locale."""
     subject: str | None = None
+    """Subject line used when the template is sent by email."""

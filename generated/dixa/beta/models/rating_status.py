@@ -6,6 +6,8 @@ __all__ = ["RatingStatus"]
 
 
 class RatingStatus(OpenEnum):
+    """Where the rating stands: offered, rated, and so on"""
+
     UNSCHEDULED = "Unscheduled"
     OFFERED = "Offered"
     RATED = "Rated"

@@ -6,6 +6,8 @@ __all__ = ["RatingType"]
 
 
 class RatingType(OpenEnum):
+    """Kind of rating scale: Csat (1 to 5), Nps (0 to 10) or ThumbsUpOrDown (0 or 1)"""
+
     CSAT = "Csat"
     NPS = "Nps"
     THUMBS_UP_OR_DOWN = "ThumbsUpOrDown"

@@ -9,5 +9,8 @@ class Recurring1(CamelModel):
     """Recurring."""
 
     day_of_month: int | None = None
+    """Day of the month the exception falls on, 1 to 31."""
     month_of_year: int | None = None
+    """Month the exception falls in, 1 (January) to 12."""
     holiday: str | None = None
+    """Named holiday the exception follows, where it is not a fixed date."""

@@ -19,3 +19,4 @@ class Regular(TaggedModel):
         default="Regular", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content
+    """Body of the message: plain text, HTML or Markdown, or a file when it was too large."""

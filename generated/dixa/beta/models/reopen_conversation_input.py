@@ -9,3 +9,4 @@ __all__ = ["ReopenConversationInput"]
 
 class ReopenConversationInput(CamelModel):
     user_id: UUID | None = None
+    """Id of the agent or admin who reopens the conversation; leave out to reopen it as the API user."""

@@ -6,5 +6,7 @@ __all__ = ["RequesterConnectionStatus"]
 
 
 class RequesterConnectionStatus(OpenEnum):
+    """Whether the contact is still connected to the conversation"""
+
     CONNECTED = "Connected"
     DISCONNECTED = "Disconnected"

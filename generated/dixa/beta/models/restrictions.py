@@ -9,4 +9,6 @@ __all__ = ["Restrictions"]
 
 class Restrictions(CamelModel):
     is_restricted: bool
+    """Whether access is limited to some users."""
     inherited_restrictions: list[InheritedRestriction] | None = None
+    """Restrictions that come from the collection or category above."""

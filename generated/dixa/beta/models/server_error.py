@@ -7,3 +7,4 @@ __all__ = ["ServerError"]
 
 class ServerError(APIModel):
     message: str
+    """What went wrong, in words meant for people (not a stable code)."""

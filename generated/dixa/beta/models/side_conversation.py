@@ -20,3 +20,4 @@ class SideConversation(CamelTaggedModel):
         serialization_alias="_type",
     )
     parent_id: int
+    """Conversation number (csid) of the parent conversation."""

@@ -6,4 +6,6 @@ __all__ = ["SlaCalculationMethod"]
 
 
 class SlaCalculationMethod(OpenEnum):
+    """How service-level times are measured for the queue"""
+
     ABANDONED_IGNORED = "AbandonedIgnored"

@@ -7,4 +7,6 @@ __all__ = ["Status"]
 
 class Status(APIModel):
     status: str
+    """Name of the presence status."""
     description: str | None = None
+    """What the status means."""

@@ -17,4 +17,6 @@ class StringField(TaggedModel):
         default="StringField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: str
+    """The value."""
     label: str | None = None
+    """Human-readable form of the value."""

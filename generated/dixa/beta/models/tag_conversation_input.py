@@ -7,3 +7,4 @@ __all__ = ["TagConversationInput"]
 
 class TagConversationInput(APIModel):
     name: str
+    """Name of the tag; a tag of that name is created when none exists."""

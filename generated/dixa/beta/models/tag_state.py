@@ -6,5 +6,7 @@ __all__ = ["TagState"]
 
 
 class TagState(OpenEnum):
+    """Whether the tag can be used (Active) or has been switched off (Inactive)"""
+
     ACTIVE = "Active"
     INACTIVE = "Inactive"

@@ -7,4 +7,6 @@ __all__ = ["TagsUpdateInput"]
 
 class TagsUpdateInput(APIModel):
     add: list[str] | None = None
+    """Ids of the tags to put on the article."""
     remove: list[str] | None = None
+    """Ids of the tags to take off the article."""

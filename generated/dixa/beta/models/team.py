@@ -9,3 +9,4 @@ __all__ = ["Team"]
 
 class Team(APIModel):
     id: UUID
+    """Id of a team the agent belongs to."""

@@ -9,4 +9,6 @@ class Team1(APIModel):
     """Team."""
 
     id: str
+    """Id of this team."""
     name: str
+    """Name of the team."""

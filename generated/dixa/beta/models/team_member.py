@@ -7,6 +7,10 @@ __all__ = ["TeamMember"]
 
 class TeamMember(CamelModel):
     id: str
+    """Id of the agent or admin."""
     name: str | None = None
+    """Name of the agent or admin."""
     email: str | None = None
+    """Email address of the agent or admin."""
     phone_number: str | None = None
+    """Phone number of the agent or admin."""

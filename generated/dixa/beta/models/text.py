@@ -17,3 +17,4 @@ class Text(TaggedModel):
         default="Text", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: str
+    """The text."""

@@ -19,3 +19,4 @@ class Text1(TaggedModel):
         default="Text", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: str
+    """The text entered."""

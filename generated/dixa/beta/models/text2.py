@@ -19,3 +19,4 @@ class Text2(TaggedModel):
         default="Text", init=False, validation_alias="_type", serialization_alias="_type"
     )
     placeholder: str | None = None
+    """Hint text shown in the empty field."""

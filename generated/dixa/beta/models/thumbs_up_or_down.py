@@ -17,3 +17,4 @@ class ThumbsUpOrDown(TaggedModel):
         default="ThumbsUpOrDown", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: int
+    """1 for thumbs up, 0 for thumbs down."""

@@ -7,4 +7,6 @@ __all__ = ["TimeInterval"]
 
 class TimeInterval(CamelModel):
     start_time: str
+    """Opening time, local to the schedule's time zone (`HH:MM`)."""
     end_time: str
+    """Closing time, local to the schedule's time zone (`HH:MM`)."""

@@ -9,4 +9,6 @@ class TimeInterval1(CamelModel):
     """TimeInterval."""
 
     start_time: str
+    """Opening time, local to the schedule's time zone (`HH:MM`)."""
     end_time: str
+    """Closing time, local to the schedule's time zone (`HH:MM`)."""

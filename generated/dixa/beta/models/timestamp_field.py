@@ -17,4 +17,6 @@ class TimestampField(TaggedModel):
         default="TimestampField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     name: str
+    """Name of the time field."""
     timestamp: DateTime
+    """The field's value (RFC 3339 date-time)."""

@@ -17,3 +17,4 @@ class TokenAuth(TaggedModel):
         default="TokenAuth", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: str
+    """The token; Dixa sends it as `Authorization: Bearer <token>`."""

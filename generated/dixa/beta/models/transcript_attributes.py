@@ -23,6 +23,10 @@ class TranscriptAttributes(TaggedModel):
         serialization_alias="_type",
     )
     content: Content | None = None
+    """Body of the message: plain text, HTML or Markdown, or a file when it was too large."""
     utterance_start_ms: int | None = None
+    """Where the utterance starts in the call, in milliseconds from its beginning."""
     utterance_end_ms: int | None = None
+    """Where the utterance ends in the call, in milliseconds from its beginning."""
     direction: DirectionEnum | None = None
+    """Whether the message came from the contact (Inbound), went to the contact (Outbound) or stayed between users (Internal)"""

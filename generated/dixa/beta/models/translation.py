@@ -7,6 +7,10 @@ __all__ = ["Translation"]
 
 class Translation(CamelModel):
     locale: str
+    """Locale of the translation: language, optionally script and country (for example `en-US`, `uz-Arab-AF`, `da`)."""
     content: str
+    """Body of the template in this locale."""
     is_deactivated: bool
+    """Whether this translation is switched off."""
     subject: str | None = None
+    """Subject line in this locale, for email."""

@@ -11,4 +11,6 @@ class Translation1(APIModel):
     """Translation."""
 
     draft: ArticleTranslation
+    """The draft version, not yet published."""
     published: ArticleTranslation | None = None
+    """The published version, as readers see it."""

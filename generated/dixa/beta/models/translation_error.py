@@ -7,4 +7,6 @@ __all__ = ["TranslationError"]
 
 class TranslationError(CamelModel):
     language_id: str
+    """Language code of the translation that failed."""
     message: str
+    """Why the translation could not be saved."""

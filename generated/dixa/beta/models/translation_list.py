@@ -9,4 +9,6 @@ __all__ = ["TranslationList"]
 
 class TranslationList(APIModel):
     draft: list[ArticleTranslation] | None = None
+    """The draft version, not yet published."""
     published: list[ArticleTranslation] | None = None
+    """The published version, as readers see it."""

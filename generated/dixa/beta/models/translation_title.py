@@ -7,4 +7,6 @@ __all__ = ["TranslationTitle"]
 
 class TranslationTitle(CamelModel):
     language_id: str
+    """Language code of the translation (ISO 639-1, for example `en`, `da`)."""
     title: str
+    """The title in this language."""

@@ -6,6 +6,8 @@ __all__ = ["Type"]
 
 
 class Type(OpenEnum):
+    """Kind of entity the request is for"""
+
     CONVERSATION = "Conversation"
     MESSAGE = "Message"
     USER = "User"

@@ -9,4 +9,6 @@ __all__ = ["UpdateAgentPresenceChannelInput"]
 
 class UpdateAgentPresenceChannelInput(APIModel):
     channel: UpdateAgentPresenceChannelInputChannel
+    """Channel to switch on or off for the agent"""
     working: bool
+    """Whether the agent is taking conversations on this channel."""

@@ -6,6 +6,8 @@ __all__ = ["UpdateAgentPresenceChannelInputChannel"]
 
 
 class UpdateAgentPresenceChannelInputChannel(OpenEnum):
+    """Channel to switch on or off for the agent"""
+
     EMAIL = "Email"
     INTERACTIVE_CHAT = "InteractiveChat"
     MESSAGING = "Messaging"

@@ -9,3 +9,4 @@ __all__ = ["UpdateTranslationsInput"]
 
 class UpdateTranslationsInput(APIModel):
     translations: list[TranslationInput1] | None = None
+    """Translations to add or replace, one per language."""

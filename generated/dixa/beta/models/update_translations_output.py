@@ -10,4 +10,6 @@ __all__ = ["UpdateTranslationsOutput"]
 
 class UpdateTranslationsOutput(CamelModel):
     data: list[ArticleTranslation] | None = None
+    """The translations that were saved."""
     partial_errors: list[TranslationError] | None = None
+    """Translations that could not be saved, with the reason."""

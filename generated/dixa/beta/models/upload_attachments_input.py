@@ -7,3 +7,4 @@ __all__ = ["UploadAttachmentsInput"]
 
 class UploadAttachmentsInput(APIModel):
     files: list[bytes] | None = None
+    """Image files to upload (PNG, JPEG, GIF or WebP), one per multipart part: at most 5, 4 MB each, 10 MB in all."""

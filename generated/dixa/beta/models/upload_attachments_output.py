@@ -10,4 +10,6 @@ __all__ = ["UploadAttachmentsOutput"]
 
 class UploadAttachmentsOutput(CamelModel):
     data: list[AttachmentResult] | None = None
+    """The files that were stored, each with its public address."""
     partial_errors: list[AttachmentError] | None = None
+    """Files that could not be stored, with the reason."""

@@ -10,8 +10,14 @@ __all__ = ["UserPresence"]
 
 class UserPresence(CamelModel):
     user_id: str
+    """Id of the agent or admin."""
     request_time: str
+    """When the presence was read."""
     last_seen: str | None = None
+    """When the user was last active."""
     presence_status: PresenceStatus | None = None
+    """Whether the user is working, away, and so on"""
     connection_status: ConnectionStatus
+    """Whether the user is connected to Dixa"""
     active_channels: list[str] | None = None
+    """Channels the user is taking conversations on."""

@@ -18,4 +18,6 @@ class UUIDField(TaggedModel):
         default="UUIDField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: UUID
+    """The value."""
     label: str | None = None
+    """Human-readable name of what the id names."""

@@ -12,14 +12,26 @@ __all__ = ["WebhookSubscription"]
 
 class WebhookSubscription(CamelModel):
     id: UUID
+    """Id of the webhook subscription."""
     name: str
+    """Name of the subscription, for people."""
     subscribed_events: list[str] | None = None
+    """Event types the subscription receives."""
     url: str
+    """Address (URL) to which Dixa posts the events."""
     headers: WebhookHeadersMapStringString
+    """Extra HTTP headers Dixa adds to each delivery."""
     secret_key: str
+    """Secret Dixa signs each delivery with: the `X-DIXA-SIGNATURE` header holds an HMAC-SHA256, keyed with this secret (hex-decoded), of the timestamp and the raw body."""
     enabled: bool
+    """Whether Dixa delivers events to this subscription; a disabled subscription is kept but sends nothing."""
     created_at: DateTime
+    """When the subscription was created (RFC 3339 date-time)."""
     created_by: UUID
+    """Id of the user who created the subscription."""
     updated_at: DateTime
+    """When the subscription was last changed (RFC 3339 date-time)."""
     updated_by: UUID
+    """Id of the user who last changed the subscription."""
     filters: MapWebhookEventTypeFilters | None = None
+    """Per event type, conditions an event must meet to be sent (for instance its channel or queue); events that fail them are not delivered."""

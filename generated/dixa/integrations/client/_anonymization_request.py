@@ -52,6 +52,8 @@ class AnonymizationRequest(SyncResource):
 
         Schedule anonymization of an entity
 
+        Schedules the anonymization of a user or a conversation; the work happens later and its request can be read by id.
+
         `POST /v1/anonymization_request` (scheduleAnonymization).
 
         Args:
@@ -77,10 +79,12 @@ class AnonymizationRequest(SyncResource):
 
         Get anonymization request
 
+        Reads an anonymization request made earlier, with its status.
+
         `GET /v1/anonymization_request/{requestId}` (getAnonymizationRequest).
 
         Args:
-            request_id: the `requestId` path parameter.
+            request_id: Id of the anonymization request, as returned when it was made.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -104,6 +108,8 @@ class AsyncAnonymizationRequest(AsyncResource):
         """Deprecated.
 
         Schedule anonymization of an entity
+
+        Schedules the anonymization of a user or a conversation; the work happens later and its request can be read by id.
 
         `POST /v1/anonymization_request` (scheduleAnonymization).
 
@@ -130,10 +136,12 @@ class AsyncAnonymizationRequest(AsyncResource):
 
         Get anonymization request
 
+        Reads an anonymization request made earlier, with its status.
+
         `GET /v1/anonymization_request/{requestId}` (getAnonymizationRequest).
 
         Args:
-            request_id: the `requestId` path parameter.
+            request_id: Id of the anonymization request, as returned when it was made.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -93,6 +93,8 @@ class Conversations(SyncResource):
 
         Create conversation (callback/contact form only)
 
+        Creates a conversation; this API can create only callback and contact-form conversations.
+
         `POST /v1/conversations` (createConversation).
 
         Args:
@@ -118,10 +120,12 @@ class Conversations(SyncResource):
 
         Activity log events for conversations
 
+        Lists activity-log events of the given conversations.
+
         `GET /v1/conversations/activitylog` (listActivityLog).
 
         Args:
-            csids: a list of conversation ids associated with events
+            csids: Conversation numbers whose events to list.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -145,10 +149,12 @@ class Conversations(SyncResource):
 
         Activity log events for conversations
 
+        Lists activity-log events of the given conversations.
+
         `GET /v1/conversations/activitylog` (listActivityLog).
 
         Args:
-            csids: a list of conversation ids associated with events
+            csids: Conversation numbers whose events to list.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -170,10 +176,12 @@ class Conversations(SyncResource):
 
         Get conversation by csid
 
+        Reads one conversation by its number (csid).
+
         `GET /v1/conversations/{csid}` (getConversation).
 
         Args:
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -195,10 +203,12 @@ class Conversations(SyncResource):
 
         Conversation activity log
 
+        Lists the activity log of one conversation.
+
         `GET /v1/conversations/{csid}/activitylog` (listConversationActivityLog).
 
         Args:
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -220,10 +230,12 @@ class Conversations(SyncResource):
 
         List messages of a conversation
 
+        Lists the messages of one conversation.
+
         `GET /v1/conversations/{csid}/messages` (listConversationMessages).
 
         Args:
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -246,11 +258,13 @@ class Conversations(SyncResource):
 
         Add historical message
 
+        Adds to a conversation a message that was exchanged earlier, outside Dixa.
+
         `POST /v1/conversations/{csid}/messages/historical` (addHistoricalMessage).
 
         Args:
             body: The message to insert.
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -273,10 +287,12 @@ class Conversations(SyncResource):
 
         List internal notes
 
+        Lists the internal notes of one conversation.
+
         `GET /v1/conversations/{csid}/notes` (listConversationNotes).
 
         Args:
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -300,6 +316,8 @@ class AsyncConversations(AsyncResource):
         """Deprecated.
 
         Create conversation (callback/contact form only)
+
+        Creates a conversation; this API can create only callback and contact-form conversations.
 
         `POST /v1/conversations` (createConversation).
 
@@ -326,10 +344,12 @@ class AsyncConversations(AsyncResource):
 
         Activity log events for conversations
 
+        Lists activity-log events of the given conversations.
+
         `GET /v1/conversations/activitylog` (listActivityLog).
 
         Args:
-            csids: a list of conversation ids associated with events
+            csids: Conversation numbers whose events to list.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -353,10 +373,12 @@ class AsyncConversations(AsyncResource):
 
         Activity log events for conversations
 
+        Lists activity-log events of the given conversations.
+
         `GET /v1/conversations/activitylog` (listActivityLog).
 
         Args:
-            csids: a list of conversation ids associated with events
+            csids: Conversation numbers whose events to list.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -378,10 +400,12 @@ class AsyncConversations(AsyncResource):
 
         Get conversation by csid
 
+        Reads one conversation by its number (csid).
+
         `GET /v1/conversations/{csid}` (getConversation).
 
         Args:
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -403,10 +427,12 @@ class AsyncConversations(AsyncResource):
 
         Conversation activity log
 
+        Lists the activity log of one conversation.
+
         `GET /v1/conversations/{csid}/activitylog` (listConversationActivityLog).
 
         Args:
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -428,10 +454,12 @@ class AsyncConversations(AsyncResource):
 
         List messages of a conversation
 
+        Lists the messages of one conversation.
+
         `GET /v1/conversations/{csid}/messages` (listConversationMessages).
 
         Args:
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -454,11 +482,13 @@ class AsyncConversations(AsyncResource):
 
         Add historical message
 
+        Adds to a conversation a message that was exchanged earlier, outside Dixa.
+
         `POST /v1/conversations/{csid}/messages/historical` (addHistoricalMessage).
 
         Args:
             body: The message to insert.
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -481,10 +511,12 @@ class AsyncConversations(AsyncResource):
 
         List internal notes
 
+        Lists the internal notes of one conversation.
+
         `GET /v1/conversations/{csid}/notes` (listConversationNotes).
 
         Args:
-            csid: the `csid` path parameter.
+            csid: Conversation number (csid).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -53,10 +53,12 @@ class Endpoints(SyncResource):
     ) -> builtins.list[models.ListEndpointsResponse200DataItem]:
         """List contact endpoints by type
 
+        Lists the organization's contact endpoints of one kind (known from the path only).
+
         `GET /v1/endpoints` (listEndpoints).
 
         Args:
-            type: the `type` query parameter.
+            type: Kind of contact endpoint to list.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -76,10 +78,12 @@ class Endpoints(SyncResource):
     ) -> models.GetEndpointResponse200Data:
         """Fetch one contact endpoint
 
+        Reads one contact endpoint (known from the path only).
+
         `GET /v1/endpoints/{endpointId}` (getEndpoint).
 
         Args:
-            endpoint_id: the `endpointId` path parameter.
+            endpoint_id: Id of the contact endpoint.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -103,10 +107,12 @@ class AsyncEndpoints(AsyncResource):
     ) -> builtins.list[models.ListEndpointsResponse200DataItem]:
         """List contact endpoints by type
 
+        Lists the organization's contact endpoints of one kind (known from the path only).
+
         `GET /v1/endpoints` (listEndpoints).
 
         Args:
-            type: the `type` query parameter.
+            type: Kind of contact endpoint to list.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -126,10 +132,12 @@ class AsyncEndpoints(AsyncResource):
     ) -> models.GetEndpointResponse200Data:
         """Fetch one contact endpoint
 
+        Reads one contact endpoint (known from the path only).
+
         `GET /v1/endpoints/{endpointId}` (getEndpoint).
 
         Args:
-            endpoint_id: the `endpointId` path parameter.
+            endpoint_id: Id of the contact endpoint.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

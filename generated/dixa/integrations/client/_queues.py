@@ -49,6 +49,8 @@ class Queues(SyncResource):
     ) -> builtins.list[models.ListQueuesResponse200DataItem]:
         """List queues
 
+        Lists the organization's queues (known from the path only).
+
         `GET /v1/queues` (listQueues).
 
         Args:
@@ -70,10 +72,12 @@ class Queues(SyncResource):
     ) -> models.GetQueueResponse200Data:
         """Fetch one queue
 
+        Reads one queue (known from the path only).
+
         `GET /v1/queues/{queueId}` (getQueue).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -94,6 +98,8 @@ class AsyncQueues(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ListQueuesResponse200DataItem]:
         """List queues
+
+        Lists the organization's queues (known from the path only).
 
         `GET /v1/queues` (listQueues).
 
@@ -116,10 +122,12 @@ class AsyncQueues(AsyncResource):
     ) -> models.GetQueueResponse200Data:
         """Fetch one queue
 
+        Reads one queue (known from the path only).
+
         `GET /v1/queues/{queueId}` (getQueue).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

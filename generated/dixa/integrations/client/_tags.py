@@ -42,6 +42,8 @@ class Tags(SyncResource):
     ) -> builtins.list[models.ListTagsResponse200DataItem]:
         """List tags
 
+        Lists the organization's tags (known from the path only).
+
         `GET /v1/tags` (listTags).
 
         Args:
@@ -64,6 +66,8 @@ class AsyncTags(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.ListTagsResponse200DataItem]:
         """List tags
+
+        Lists the organization's tags (known from the path only).
 
         `GET /v1/tags` (listTags).
 

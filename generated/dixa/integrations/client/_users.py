@@ -64,12 +64,14 @@ class Users(SyncResource):
 
         List users, optional email/phone filter
 
+        Lists users, optionally narrowed to an email address or a phone number, page by page.
+
         `GET /v1/users` (listUsers).
 
         Args:
-            email: the `email` query parameter.
-            phone_number: the `phone_number` query parameter.
-            limit: the `limit` query parameter.
+            email: Only users with this email address.
+            phone_number: Only users with this phone number.
+            limit: How many items one page holds at most.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -95,12 +97,14 @@ class Users(SyncResource):
 
         List users, optional email/phone filter
 
+        Lists users, optionally narrowed to an email address or a phone number, page by page.
+
         `GET /v1/users` (listUsers).
 
         Args:
-            email: the `email` query parameter.
-            phone_number: the `phone_number` query parameter.
-            limit: the `limit` query parameter.
+            email: Only users with this email address.
+            phone_number: Only users with this phone number.
+            limit: How many items one page holds at most.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -120,6 +124,8 @@ class Users(SyncResource):
         """Deprecated.
 
         Create a user
+
+        Creates a user.
 
         `POST /v1/users` (createUser).
 
@@ -145,11 +151,13 @@ class Users(SyncResource):
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by a user
 
+        Lists the conversations a user requested, page by page.
+
         `GET /v1/users/{userId}/requested_conversations` (listUserRequestedConversations).
 
         Args:
-            user_id: the `userId` path parameter.
-            limit: the `limit` query parameter.
+            user_id: Id of the user.
+            limit: How many items one page holds at most.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -178,12 +186,14 @@ class AsyncUsers(AsyncResource):
 
         List users, optional email/phone filter
 
+        Lists users, optionally narrowed to an email address or a phone number, page by page.
+
         `GET /v1/users` (listUsers).
 
         Args:
-            email: the `email` query parameter.
-            phone_number: the `phone_number` query parameter.
-            limit: the `limit` query parameter.
+            email: Only users with this email address.
+            phone_number: Only users with this phone number.
+            limit: How many items one page holds at most.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -209,12 +219,14 @@ class AsyncUsers(AsyncResource):
 
         List users, optional email/phone filter
 
+        Lists users, optionally narrowed to an email address or a phone number, page by page.
+
         `GET /v1/users` (listUsers).
 
         Args:
-            email: the `email` query parameter.
-            phone_number: the `phone_number` query parameter.
-            limit: the `limit` query parameter.
+            email: Only users with this email address.
+            phone_number: Only users with this phone number.
+            limit: How many items one page holds at most.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -234,6 +246,8 @@ class AsyncUsers(AsyncResource):
         """Deprecated.
 
         Create a user
+
+        Creates a user.
 
         `POST /v1/users` (createUser).
 
@@ -259,11 +273,13 @@ class AsyncUsers(AsyncResource):
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by a user
 
+        Lists the conversations a user requested, page by page.
+
         `GET /v1/users/{userId}/requested_conversations` (listUserRequestedConversations).
 
         Args:
-            user_id: the `userId` path parameter.
-            limit: the `limit` query parameter.
+            user_id: Id of the user.
+            limit: How many items one page holds at most.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -13,8 +13,14 @@ __all__ = ["ActivityLog"]
 
 class ActivityLog(APIModel):
     id: StringId
+    """Id of the activity-log event."""
     conversation_id: int
+    """Conversation number (csid) the event belongs to."""
     activity_timestmap: Timestamp | None = None
+    """When the activity happened, in milliseconds since the Unix epoch (the field name's spelling is Dixa's)."""
     activity_type: ActivityType
+    """Kind of activity"""
     author: ActivityLogUser | None = None
+    """Who performed the activity."""
     attributes: ActivityLogAttributes | None = None
+    """Details of the activity, depending on its kind."""

@@ -38,3 +38,4 @@ ActivityLogAttributes: TypeAlias = (
     | ConversationCreatedAttribute
     | ConversationUnassignedAttribute
 )
+"""Details of the activity, depending on its kind."""

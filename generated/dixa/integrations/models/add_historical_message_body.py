@@ -15,10 +15,16 @@ class AddHistoricalMessageBody(APIModel):
     """The message to insert."""
 
     channel: Channel | None = None
+    """Channel the message was sent on"""
     direction: Direction | None = None
+    """Direction of the message (the values Dixa lists here are channel names)"""
     from_email: EmailString | None = None
+    """Sender's address, for an email message."""
     to_email: EmailString | None = None
+    """Recipient's address, for an email message."""
     text: str | None = None
+    """Text of the message."""
     author_id: StringId | None = None
+    """Id of the user who wrote the message."""
     attachments: list[AttachmentInput] | None = None
-    """A list of attachments."""
+    """Files to attach, by address."""

@@ -9,3 +9,4 @@ __all__ = ["AddHistoricalMessageResponse201"]
 
 class AddHistoricalMessageResponse201(APIModel):
     data: Message
+    """The answer's payload."""

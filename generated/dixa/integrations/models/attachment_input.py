@@ -7,3 +7,4 @@ __all__ = ["AttachmentInput"]
 
 class AttachmentInput(APIModel):
     url: str | None = None
+    """Address of the file to attach; Dixa fetches it."""

@@ -14,15 +14,26 @@ __all__ = ["Conversation"]
 
 class Conversation(APIModel):
     id: int
-    """The id of the conversation. May also be referred to as the csid."""
+    """Conversation number (csid)."""
     created_at: Timestamp
+    """When the conversation was created, in milliseconds since the Unix epoch."""
     requester_id: StringId
+    """Id of the contact who requested the conversation."""
     channel: Channel
+    """Channel of the conversation"""
     direction: Direction
+    """Whether the contact started the conversation (inbound) or the organization did (outbound)"""
     queued_at: Timestamp | None = None
+    """When the conversation entered its queue, in milliseconds since the Unix epoch; absent when not queued."""
     queue_id: StringId | None = None
+    """Id of the queue the conversation waits in."""
     status: Status
+    """Where the conversation stands in its life cycle"""
     status_updated_at: Timestamp | None = None
+    """When the status last changed, in milliseconds since the Unix epoch."""
     attributes: ConversationAttributes | None = None
+    """Channel-specific details, which this API does not describe further."""
     assigned_to: StringId | None = None
+    """Id of the agent holding the conversation; absent when unassigned."""
     assigned_at: Timestamp | None = None
+    """When it was assigned, in milliseconds since the Unix epoch."""

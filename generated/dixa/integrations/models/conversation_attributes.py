@@ -6,4 +6,4 @@ __all__ = ["ConversationAttributes"]
 
 
 class ConversationAttributes(APIModel):
-    pass
+    """Channel-specific details, which this API does not describe further."""

@@ -11,9 +11,14 @@ __all__ = ["CreateCallbackConversationInput"]
 
 class CreateCallbackConversationInput(APIModel):
     channel: CreateCallbackConversationInputChannel
+    """Channel of the conversation"""
     direction: Direction
+    """Whether the contact started the conversation (inbound) or the organization did (outbound)"""
     queue_id: StringId
+    """Id of the queue to place the callback in."""
     requester_id: StringId
+    """Id of the contact who requested the conversation."""
     endpoint_id: str
+    """The organization's phone number or address the conversation uses."""
     tags: list[str] | None = None
-    """A list of tag names."""
+    """Names of the tags to put on the new conversation."""

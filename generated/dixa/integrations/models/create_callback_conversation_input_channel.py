@@ -6,6 +6,8 @@ __all__ = ["CreateCallbackConversationInputChannel"]
 
 
 class CreateCallbackConversationInputChannel(OpenEnum):
+    """Channel of the conversation"""
+
     WIDGET_CHAT = "widget_chat"
     PHONE = "phone"
     VOICE_MAIL = "voice_mail"

@@ -9,3 +9,4 @@ __all__ = ["CreateConversationResponse201"]
 
 class CreateConversationResponse201(APIModel):
     data: Conversation
+    """The answer's payload."""

@@ -9,5 +9,8 @@ __all__ = ["CreateUserBody"]
 
 class CreateUserBody(APIModel):
     name: str | None = None
+    """Name of the user."""
     email: str | None = None
+    """Email address of the user."""
     phone_number: PhoneNumberString | None = None
+    """Phone number of the user, in international (E.164) form."""

@@ -9,3 +9,4 @@ __all__ = ["CreateUserResponse201"]
 
 class CreateUserResponse201(APIModel):
     data: User | None = None
+    """The answer's payload."""

@@ -9,3 +9,4 @@ __all__ = ["GetAnonymizationRequestResponse200"]
 
 class GetAnonymizationRequestResponse200(APIModel):
     data: ScheduleAnonymizationResponse | None = None
+    """The answer's payload."""

@@ -9,3 +9,4 @@ __all__ = ["GetConversationResponse200"]
 
 class GetConversationResponse200(APIModel):
     data: Conversation
+    """The answer's payload."""

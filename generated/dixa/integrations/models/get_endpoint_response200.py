@@ -9,3 +9,4 @@ __all__ = ["GetEndpointResponse200"]
 
 class GetEndpointResponse200(APIModel):
     data: GetEndpointResponse200Data | None = None
+    """The answer's payload."""

@@ -6,4 +6,4 @@ __all__ = ["GetEndpointResponse200Data"]
 
 
 class GetEndpointResponse200Data(APIModel):
-    pass
+    """The answer's payload."""

@@ -9,3 +9,4 @@ __all__ = ["GetQueueResponse200"]
 
 class GetQueueResponse200(APIModel):
     data: GetQueueResponse200Data | None = None
+    """The answer's payload."""

@@ -6,4 +6,4 @@ __all__ = ["GetQueueResponse200Data"]
 
 
 class GetQueueResponse200Data(APIModel):
-    pass
+    """The answer's payload."""

@@ -10,4 +10,6 @@ __all__ = ["ListActivityLogResponse200"]
 
 class ListActivityLogResponse200(APIModel):
     data: list[ActivityLog]
+    """The answer's payload."""
     paging: Paging | None = None
+    """Links to the neighbouring pages."""

@@ -9,3 +9,4 @@ __all__ = ["ListConversationActivityLogResponse200"]
 
 class ListConversationActivityLogResponse200(APIModel):
     data: list[ActivityLog]
+    """The answer's payload."""

@@ -9,3 +9,4 @@ __all__ = ["ListConversationMessagesResponse200"]
 
 class ListConversationMessagesResponse200(APIModel):
     data: list[Message]
+    """The answer's payload."""

@@ -9,3 +9,4 @@ __all__ = ["ListConversationNotesResponse200"]
 
 class ListConversationNotesResponse200(APIModel):
     data: list[Note]
+    """The answer's payload."""

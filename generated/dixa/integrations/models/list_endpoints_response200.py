@@ -9,3 +9,4 @@ __all__ = ["ListEndpointsResponse200"]
 
 class ListEndpointsResponse200(APIModel):
     data: list[ListEndpointsResponse200DataItem] | None = None
+    """The answer's payload."""

@@ -9,3 +9,4 @@ __all__ = ["ListQueuesResponse200"]
 
 class ListQueuesResponse200(APIModel):
     data: list[ListQueuesResponse200DataItem] | None = None
+    """The answer's payload."""

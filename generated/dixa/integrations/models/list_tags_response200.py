@@ -9,3 +9,4 @@ __all__ = ["ListTagsResponse200"]
 
 class ListTagsResponse200(APIModel):
     data: list[ListTagsResponse200DataItem] | None = None
+    """The answer's payload."""

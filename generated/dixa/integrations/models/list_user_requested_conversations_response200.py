@@ -9,3 +9,4 @@ __all__ = ["ListUserRequestedConversationsResponse200"]
 
 class ListUserRequestedConversationsResponse200(APIModel):
     data: list[Conversation] | None = None
+    """The answer's payload."""

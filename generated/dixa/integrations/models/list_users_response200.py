@@ -10,4 +10,6 @@ __all__ = ["ListUsersResponse200"]
 
 class ListUsersResponse200(APIModel):
     data: list[User]
+    """The answer's payload."""
     paging: Paging | None = None
+    """Links to the neighbouring pages."""

@@ -13,8 +13,14 @@ __all__ = ["Message"]
 
 class Message(APIModel):
     id: StringId
+    """Id of the message."""
     created_at: Timestamp
+    """When the message was created, in milliseconds since the Unix epoch."""
     author_id: StringId
+    """Id of the user who wrote the message."""
     channel: Channel
+    """Channel the message was sent on"""
     direction: MessageDirection | None = None
+    """Direction of the message (the values Dixa lists here are channel names)"""
     attributes: MessageAttributes | None = None
+    """Channel-specific details, which this API does not describe further."""

@@ -6,4 +6,4 @@ __all__ = ["MessageAttributes"]
 
 
 class MessageAttributes(APIModel):
-    pass
+    """Channel-specific details, which this API does not describe further."""

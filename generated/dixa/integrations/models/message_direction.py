@@ -6,6 +6,8 @@ __all__ = ["MessageDirection"]
 
 
 class MessageDirection(OpenEnum):
+    """Direction of the message (the values Dixa lists here are channel names)"""
+
     WIDGET_CHAT = "widget_chat"
     PHONE = "phone"
     VOICE_MAIL = "voice_mail"

@@ -10,7 +10,10 @@ __all__ = ["Note"]
 
 class Note(APIModel):
     id: StringId
+    """Id of the note."""
     created_at: Timestamp
+    """When the note was created, in milliseconds since the Unix epoch."""
     requester_id: StringId | None = None
+    """Id of the user who wrote the note."""
     text: str
-    """Text of the note"""
+    """Text of the note."""

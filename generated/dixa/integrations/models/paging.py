@@ -9,5 +9,8 @@ __all__ = ["Paging"]
 
 class Paging(APIModel):
     cursors: PagingCursors | None = None
+    """Cursors of the neighbouring pages (Dixa shows only an empty object)."""
     next_page: str | None = None
+    """Address of the next page; absent on the last page."""
     prev_page: str | None = None
+    """Address of the previous page; absent on the first page."""

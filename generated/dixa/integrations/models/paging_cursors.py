@@ -6,4 +6,4 @@ __all__ = ["PagingCursors"]
 
 
 class PagingCursors(APIModel):
-    pass
+    """Cursors of the neighbouring pages (Dixa shows only an empty object)."""

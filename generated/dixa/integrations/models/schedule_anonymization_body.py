@@ -11,7 +11,8 @@ class ScheduleAnonymizationBody(APIModel):
     """Entity info to schedule anonymization"""
 
     entity_id: str
-    """Id of the entity"""
+    """Id of the user or conversation to anonymize."""
     entity_type: AnonymizationType
+    """Kind of entity: a user or a conversation"""
     force_anonymization: bool | None = None
-    """If set to true, anonymizes entity regardless of the status of related conversations. Defaults to false"""
+    """Anonymize even when the entity's conversations are not closed. False when left out."""

@@ -9,5 +9,8 @@ __all__ = ["ScheduleAnonymizationRequest"]
 
 class ScheduleAnonymizationRequest(APIModel):
     entity_id: str
+    """Id of the user or conversation to anonymize."""
     entity_type: AnonymizationType
+    """Kind of entity: a user or a conversation"""
     force_anonymization: bool | None = None
+    """Anonymize even when the entity's conversations are not closed. False when left out."""

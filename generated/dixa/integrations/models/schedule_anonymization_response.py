@@ -9,8 +9,14 @@ __all__ = ["ScheduleAnonymizationResponse"]
 
 class ScheduleAnonymizationResponse(APIModel):
     id: str | None = None
+    """Id of the anonymization request; read it back by this id."""
     target_entity_id: str | None = None
+    """Id of the user or conversation to anonymize."""
     entity_type: AnonymizationType | None = None
+    """Kind of entity: a user or a conversation"""
     initiated_at: str | None = None
+    """When the anonymization was requested."""
     requested_by: str | None = None
+    """Id of the user who asked for it."""
     processed_at: str | None = None
+    """When it was carried out; absent while pending."""

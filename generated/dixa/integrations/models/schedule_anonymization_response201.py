@@ -9,3 +9,4 @@ __all__ = ["ScheduleAnonymizationResponse201"]
 
 class ScheduleAnonymizationResponse201(APIModel):
     data: ScheduleAnonymizationResponse | None = None
+    """The answer's payload."""

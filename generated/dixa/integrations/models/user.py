@@ -9,8 +9,14 @@ __all__ = ["User"]
 
 class User(APIModel):
     id: str
+    """Id of the user."""
     email: str | None = None
+    """Email address of the user."""
     name: str | None = None
+    """Name of the user."""
     roles: list[str] | None = None
+    """Roles the user holds (for instance agent, admin)."""
     avatar_url: str | None = None
+    """Address of the user's picture."""
     phone_number: PhoneNumberString | None = None
+    """Phone number of the user, in international (E.164) form."""

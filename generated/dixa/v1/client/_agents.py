@@ -125,15 +125,15 @@ class Agents(SyncResource):
     ) -> builtins.list[models.Agent]:
         """List agents/admins, optional email or phone filter
 
-        Lists all agents/admins in an organization. It is possible to filter by one of the mutually exclusive parameters: email or phone number. In case both are provided, an error is returned.
+        Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
 
         `GET /v1/agents` (getAgents).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            email: The agent/admin email filter
-            phone: The agent/admin phone number filter
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            email: Only agents or admins with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only agents or admins with this phone number. Give email or phone, not both: Dixa refuses a request with both.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -157,14 +157,14 @@ class Agents(SyncResource):
 
         List agents/admins, optional email or phone filter
 
-        Lists all agents/admins in an organization. It is possible to filter by one of the mutually exclusive parameters: email or phone number. In case both are provided, an error is returned.
+        Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
 
         `GET /v1/agents` (getAgents).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            email: The agent/admin email filter
-            phone: The agent/admin phone number filter
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            email: Only agents or admins with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only agents or admins with this phone number. Give email or phone, not both: Dixa refuses a request with both.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -183,7 +183,7 @@ class Agents(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
 
-        Bulk update agents/admins.
+        Replaces several agents or admins at once; each item names its agent by id. The answer holds one outcome per item.
 
         `PUT /v1/agents` (putAgents).
 
@@ -207,7 +207,7 @@ class Agents(SyncResource):
     ) -> models.Agent:
         """Create one agent
 
-        Create an agent.
+        Creates an agent.
 
         `POST /v1/agents` (postAgents).
 
@@ -231,7 +231,7 @@ class Agents(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
 
-        Bulk patch agents/admins.
+        Changes some fields of several agents or admins at once; fields left out stay as they are. The answer holds one outcome per item.
 
         `PATCH /v1/agents` (patchAgents).
 
@@ -255,7 +255,7 @@ class Agents(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
 
-        Create agents in bulk.
+        Creates several agents at once; the answer holds one outcome per item, so some may fail while others succeed.
 
         `POST /v1/agents/bulk` (postAgentsBulk).
 
@@ -278,7 +278,7 @@ class Agents(SyncResource):
     ) -> builtins.list[models.UserPresence]:
         """Presence of every agent/admin
 
-        List the presence status for all agents/admins in an organization.
+        Reads the presence of every agent and admin of the organization.
 
         `GET /v1/agents/presence` (getAgentsPresence).
 
@@ -301,12 +301,12 @@ class Agents(SyncResource):
     ) -> models.Agent:
         """Fetch one agent/admin
 
-        Get an agent/admin by id.
+        Reads one agent or admin.
 
         `GET /v1/agents/{agentId}` (getAgentsAgentid).
 
         Args:
-            agent_id: The agent/admin id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -327,13 +327,13 @@ class Agents(SyncResource):
     ) -> models.Agent:
         """Full update of one agent/admin
 
-        Update an agent/admin.
+        Replaces an agent's or admin's details.
 
         `PUT /v1/agents/{agentId}` (putAgentsAgentid).
 
         Args:
             body: The updated details for an agent/admin
-            agent_id: The agent id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -354,12 +354,12 @@ class Agents(SyncResource):
     ) -> None:
         """Downgrade agent/admin to end user
 
-        Downgrade an agent/admin to become an end user.
+        Takes away a user's agent or admin role: the user stays, as an end user.
 
         `DELETE /v1/agents/{agentId}` (deleteAgentsAgentid).
 
         Args:
-            agent_id: The agent/admin id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -380,13 +380,13 @@ class Agents(SyncResource):
     ) -> models.Agent:
         """Partial update of one agent/admin
 
-        Patch an agent/admin.
+        Changes some of an agent's or admin's details; fields left out stay as they are.
 
         `PATCH /v1/agents/{agentId}` (patchAgentsAgentid).
 
         Args:
             body: The agent/admin patch
-            agent_id: The agent/admin id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -407,12 +407,12 @@ class Agents(SyncResource):
     ) -> models.UserPresence:
         """Presence of one agent/admin
 
-        Get the presence status for an agent/admin.
+        Reads the presence of one agent or admin.
 
         `GET /v1/agents/{agentId}/presence` (getAgentsAgentidPresence).
 
         Args:
-            agent_id: The agent/admin id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -433,11 +433,13 @@ class Agents(SyncResource):
     ) -> None:
         """Set the working channel of an agent
 
+        Switches one channel on or off for an agent, so that they do or do not get conversations from it.
+
         `PUT /v1/agents/{agentId}/presence/working-channel` (putAgentsAgentidPresenceWorking-channel).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -458,12 +460,12 @@ class Agents(SyncResource):
     ) -> builtins.list[models.Team]:
         """Teams an agent belongs to
 
-        List the teams in which the agent/admin is a member.
+        Lists the teams an agent or admin belongs to.
 
         `GET /v1/agents/{agentId}/teams` (getAgentsAgentidTeams).
 
         Args:
-            agent_id: The agent/admin id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -490,15 +492,15 @@ class AsyncAgents(AsyncResource):
     ) -> builtins.list[models.Agent]:
         """List agents/admins, optional email or phone filter
 
-        Lists all agents/admins in an organization. It is possible to filter by one of the mutually exclusive parameters: email or phone number. In case both are provided, an error is returned.
+        Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
 
         `GET /v1/agents` (getAgents).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            email: The agent/admin email filter
-            phone: The agent/admin phone number filter
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            email: Only agents or admins with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only agents or admins with this phone number. Give email or phone, not both: Dixa refuses a request with both.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -522,14 +524,14 @@ class AsyncAgents(AsyncResource):
 
         List agents/admins, optional email or phone filter
 
-        Lists all agents/admins in an organization. It is possible to filter by one of the mutually exclusive parameters: email or phone number. In case both are provided, an error is returned.
+        Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
 
         `GET /v1/agents` (getAgents).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            email: The agent/admin email filter
-            phone: The agent/admin phone number filter
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            email: Only agents or admins with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only agents or admins with this phone number. Give email or phone, not both: Dixa refuses a request with both.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -548,7 +550,7 @@ class AsyncAgents(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
 
-        Bulk update agents/admins.
+        Replaces several agents or admins at once; each item names its agent by id. The answer holds one outcome per item.
 
         `PUT /v1/agents` (putAgents).
 
@@ -572,7 +574,7 @@ class AsyncAgents(AsyncResource):
     ) -> models.Agent:
         """Create one agent
 
-        Create an agent.
+        Creates an agent.
 
         `POST /v1/agents` (postAgents).
 
@@ -596,7 +598,7 @@ class AsyncAgents(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
 
-        Bulk patch agents/admins.
+        Changes some fields of several agents or admins at once; fields left out stay as they are. The answer holds one outcome per item.
 
         `PATCH /v1/agents` (patchAgents).
 
@@ -620,7 +622,7 @@ class AsyncAgents(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
 
-        Create agents in bulk.
+        Creates several agents at once; the answer holds one outcome per item, so some may fail while others succeed.
 
         `POST /v1/agents/bulk` (postAgentsBulk).
 
@@ -643,7 +645,7 @@ class AsyncAgents(AsyncResource):
     ) -> builtins.list[models.UserPresence]:
         """Presence of every agent/admin
 
-        List the presence status for all agents/admins in an organization.
+        Reads the presence of every agent and admin of the organization.
 
         `GET /v1/agents/presence` (getAgentsPresence).
 
@@ -666,12 +668,12 @@ class AsyncAgents(AsyncResource):
     ) -> models.Agent:
         """Fetch one agent/admin
 
-        Get an agent/admin by id.
+        Reads one agent or admin.
 
         `GET /v1/agents/{agentId}` (getAgentsAgentid).
 
         Args:
-            agent_id: The agent/admin id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -692,13 +694,13 @@ class AsyncAgents(AsyncResource):
     ) -> models.Agent:
         """Full update of one agent/admin
 
-        Update an agent/admin.
+        Replaces an agent's or admin's details.
 
         `PUT /v1/agents/{agentId}` (putAgentsAgentid).
 
         Args:
             body: The updated details for an agent/admin
-            agent_id: The agent id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -719,12 +721,12 @@ class AsyncAgents(AsyncResource):
     ) -> None:
         """Downgrade agent/admin to end user
 
-        Downgrade an agent/admin to become an end user.
+        Takes away a user's agent or admin role: the user stays, as an end user.
 
         `DELETE /v1/agents/{agentId}` (deleteAgentsAgentid).
 
         Args:
-            agent_id: The agent/admin id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -745,13 +747,13 @@ class AsyncAgents(AsyncResource):
     ) -> models.Agent:
         """Partial update of one agent/admin
 
-        Patch an agent/admin.
+        Changes some of an agent's or admin's details; fields left out stay as they are.
 
         `PATCH /v1/agents/{agentId}` (patchAgentsAgentid).
 
         Args:
             body: The agent/admin patch
-            agent_id: The agent/admin id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -772,12 +774,12 @@ class AsyncAgents(AsyncResource):
     ) -> models.UserPresence:
         """Presence of one agent/admin
 
-        Get the presence status for an agent/admin.
+        Reads the presence of one agent or admin.
 
         `GET /v1/agents/{agentId}/presence` (getAgentsAgentidPresence).
 
         Args:
-            agent_id: The agent/admin id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -798,11 +800,13 @@ class AsyncAgents(AsyncResource):
     ) -> None:
         """Set the working channel of an agent
 
+        Switches one channel on or off for an agent, so that they do or do not get conversations from it.
+
         `PUT /v1/agents/{agentId}/presence/working-channel` (putAgentsAgentidPresenceWorking-channel).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            agent_id: the `agentId` path parameter.
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -823,12 +827,12 @@ class AsyncAgents(AsyncResource):
     ) -> builtins.list[models.Team]:
         """Teams an agent belongs to
 
-        List the teams in which the agent/admin is a member.
+        Lists the teams an agent or admin belongs to.
 
         `GET /v1/agents/{agentId}/teams` (getAgentsAgentidTeams).
 
         Args:
-            agent_id: The agent/admin id
+            agent_id: Id of the agent or admin.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -96,14 +96,14 @@ class Analytics(SyncResource):
     ) -> builtins.list[models.FilterValue]:
         """Possible values of an analytics filter attribute
 
-        Get possible values to be used with a given filter attribute. Filter attributes are not metric or record specific, so one filter attribute can be used with multiple metrics/records. When a filter value is not relevant for a specific metric/record, it is simply ignored.
+        Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
 
         `GET /v1/analytics/filter/{filterAttribute}` (getAnalyticsFilterFilterattribute).
 
         Args:
-            filter_attribute: the `filterAttribute` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -127,13 +127,13 @@ class Analytics(SyncResource):
 
         Possible values of an analytics filter attribute
 
-        Get possible values to be used with a given filter attribute. Filter attributes are not metric or record specific, so one filter attribute can be used with multiple metrics/records. When a filter value is not relevant for a specific metric/record, it is simply ignored.
+        Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
 
         `GET /v1/analytics/filter/{filterAttribute}` (getAnalyticsFilterFilterattribute).
 
         Args:
-            filter_attribute: the `filterAttribute` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -155,13 +155,13 @@ class Analytics(SyncResource):
     ) -> builtins.list[models.MetricMetadata]:
         """Catalogue of metric ids
 
-        This endpoint lists all available metric IDs that can be used to fetch data in Get Metric Data
+        Lists the metrics whose data can be fetched, by id.
 
         `GET /v1/analytics/metrics` (getAnalyticsMetrics).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -183,12 +183,12 @@ class Analytics(SyncResource):
 
         Catalogue of metric ids
 
-        This endpoint lists all available metric IDs that can be used to fetch data in Get Metric Data
+        Lists the metrics whose data can be fetched, by id.
 
         `GET /v1/analytics/metrics` (getAnalyticsMetrics).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -207,7 +207,7 @@ class Analytics(SyncResource):
     ) -> models.MetricData:
         """Query aggregated data for one metric
 
-        Get data of a specific metric (aggregated)
+        Fetches one metric's data, aggregated: for a period or for given conversations, narrowed by filters, with the aggregations asked for.
 
         `POST /v1/analytics/metrics` (postAnalyticsMetrics).
 
@@ -232,12 +232,12 @@ class Analytics(SyncResource):
     ) -> models.MetricMetadata:
         """Describe a metric (filters, aggregations)
 
-        This endpoint lists all available properties of a metric to use for querying its data
+        Describes one metric: the filters and aggregations a data query may use, and the records it is built from.
 
         `GET /v1/analytics/metrics/{metricId}` (getAnalyticsMetricsMetricid).
 
         Args:
-            metric_id: the `metricId` path parameter.
+            metric_id: Id of the metric, as listed by the metrics catalogue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -258,13 +258,13 @@ class Analytics(SyncResource):
     ) -> builtins.list[models.MetricRecordMetadata]:
         """Catalogue of metric record ids
 
-        This endpoint lists all available record IDs that can be used to fetch data in Get Metric Records Data
+        Lists the metric records whose data can be fetched, by id.
 
         `GET /v1/analytics/records` (getAnalyticsRecords).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -286,12 +286,12 @@ class Analytics(SyncResource):
 
         Catalogue of metric record ids
 
-        This endpoint lists all available record IDs that can be used to fetch data in Get Metric Records Data
+        Lists the metric records whose data can be fetched, by id.
 
         `GET /v1/analytics/records` (getAnalyticsRecords).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -313,14 +313,14 @@ class Analytics(SyncResource):
     ) -> builtins.list[models.MetricRecord]:
         """Query unaggregated metric records
 
-        Get data of specific metric records (unaggregated)
+        Fetches one record's data, one entry per item (not aggregated), page by page.
 
         `POST /v1/analytics/records` (postAnalyticsRecords).
 
         Args:
             body: The available request filters for fetching the metric records data
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -341,12 +341,12 @@ class Analytics(SyncResource):
     ) -> models.MetricRecordMetadata:
         """Describe a metric record
 
-        This endpoint lists all available properties of a record to use for querying its data
+        Describes one record: its fields, the filters a data query may use, and the metrics built from it.
 
         `GET /v1/analytics/records/{recordId}` (getAnalyticsRecordsRecordid).
 
         Args:
-            record_id: the `recordId` path parameter.
+            record_id: Id of the record, as listed by the records catalogue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -372,14 +372,14 @@ class AsyncAnalytics(AsyncResource):
     ) -> builtins.list[models.FilterValue]:
         """Possible values of an analytics filter attribute
 
-        Get possible values to be used with a given filter attribute. Filter attributes are not metric or record specific, so one filter attribute can be used with multiple metrics/records. When a filter value is not relevant for a specific metric/record, it is simply ignored.
+        Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
 
         `GET /v1/analytics/filter/{filterAttribute}` (getAnalyticsFilterFilterattribute).
 
         Args:
-            filter_attribute: the `filterAttribute` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -403,13 +403,13 @@ class AsyncAnalytics(AsyncResource):
 
         Possible values of an analytics filter attribute
 
-        Get possible values to be used with a given filter attribute. Filter attributes are not metric or record specific, so one filter attribute can be used with multiple metrics/records. When a filter value is not relevant for a specific metric/record, it is simply ignored.
+        Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
 
         `GET /v1/analytics/filter/{filterAttribute}` (getAnalyticsFilterFilterattribute).
 
         Args:
-            filter_attribute: the `filterAttribute` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -431,13 +431,13 @@ class AsyncAnalytics(AsyncResource):
     ) -> builtins.list[models.MetricMetadata]:
         """Catalogue of metric ids
 
-        This endpoint lists all available metric IDs that can be used to fetch data in Get Metric Data
+        Lists the metrics whose data can be fetched, by id.
 
         `GET /v1/analytics/metrics` (getAnalyticsMetrics).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -459,12 +459,12 @@ class AsyncAnalytics(AsyncResource):
 
         Catalogue of metric ids
 
-        This endpoint lists all available metric IDs that can be used to fetch data in Get Metric Data
+        Lists the metrics whose data can be fetched, by id.
 
         `GET /v1/analytics/metrics` (getAnalyticsMetrics).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -483,7 +483,7 @@ class AsyncAnalytics(AsyncResource):
     ) -> models.MetricData:
         """Query aggregated data for one metric
 
-        Get data of a specific metric (aggregated)
+        Fetches one metric's data, aggregated: for a period or for given conversations, narrowed by filters, with the aggregations asked for.
 
         `POST /v1/analytics/metrics` (postAnalyticsMetrics).
 
@@ -508,12 +508,12 @@ class AsyncAnalytics(AsyncResource):
     ) -> models.MetricMetadata:
         """Describe a metric (filters, aggregations)
 
-        This endpoint lists all available properties of a metric to use for querying its data
+        Describes one metric: the filters and aggregations a data query may use, and the records it is built from.
 
         `GET /v1/analytics/metrics/{metricId}` (getAnalyticsMetricsMetricid).
 
         Args:
-            metric_id: the `metricId` path parameter.
+            metric_id: Id of the metric, as listed by the metrics catalogue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -534,13 +534,13 @@ class AsyncAnalytics(AsyncResource):
     ) -> builtins.list[models.MetricRecordMetadata]:
         """Catalogue of metric record ids
 
-        This endpoint lists all available record IDs that can be used to fetch data in Get Metric Records Data
+        Lists the metric records whose data can be fetched, by id.
 
         `GET /v1/analytics/records` (getAnalyticsRecords).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -562,12 +562,12 @@ class AsyncAnalytics(AsyncResource):
 
         Catalogue of metric record ids
 
-        This endpoint lists all available record IDs that can be used to fetch data in Get Metric Records Data
+        Lists the metric records whose data can be fetched, by id.
 
         `GET /v1/analytics/records` (getAnalyticsRecords).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -589,14 +589,14 @@ class AsyncAnalytics(AsyncResource):
     ) -> builtins.list[models.MetricRecord]:
         """Query unaggregated metric records
 
-        Get data of specific metric records (unaggregated)
+        Fetches one record's data, one entry per item (not aggregated), page by page.
 
         `POST /v1/analytics/records` (postAnalyticsRecords).
 
         Args:
             body: The available request filters for fetching the metric records data
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -617,12 +617,12 @@ class AsyncAnalytics(AsyncResource):
     ) -> models.MetricRecordMetadata:
         """Describe a metric record
 
-        This endpoint lists all available properties of a record to use for querying its data
+        Describes one record: its fields, the filters a data query may use, and the metrics built from it.
 
         `GET /v1/analytics/records/{recordId}` (getAnalyticsRecordsRecordid).
 
         Args:
-            record_id: the `recordId` path parameter.
+            record_id: Id of the record, as listed by the records catalogue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

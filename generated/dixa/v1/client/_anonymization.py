@@ -44,12 +44,12 @@ class Anonymization(SyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Status of an anonymization request
 
-        Retrieve an anonymization request submitted earlier (user or conversation).
+        Reads the status of an anonymization request made earlier, for a user or a conversation.
 
         `GET /v1/anonymization/request/{requestId}` (getAnonymizationRequestRequestid).
 
         Args:
-            request_id: the `requestId` path parameter.
+            request_id: Id of the anonymization request, as returned when it was made.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -73,12 +73,12 @@ class AsyncAnonymization(AsyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Status of an anonymization request
 
-        Retrieve an anonymization request submitted earlier (user or conversation).
+        Reads the status of an anonymization request made earlier, for a user or a conversation.
 
         `GET /v1/anonymization/request/{requestId}` (getAnonymizationRequestRequestid).
 
         Args:
-            request_id: the `requestId` path parameter.
+            request_id: Id of the anonymization request, as returned when it was made.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -51,6 +51,8 @@ class BusinessHours(SyncResource):
     ) -> models.ListBusinessHoursSchedulesResult:
         """List business-hours schedules
 
+        Lists the organization's business-hours schedules, page by page.
+
         `GET /v1/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
@@ -73,11 +75,13 @@ class BusinessHours(SyncResource):
     ) -> models.GetBusinessOpenStatusResult:
         """Whether a schedule is open at a time
 
+        Tells whether the business is open now, or at the instant given.
+
         `GET /v1/business-hours/schedules/{scheduleId}/status` (getBusiness-hoursSchedulesScheduleidStatus).
 
         Args:
-            schedule_id: the `scheduleId` path parameter.
-            timestamp: the `timestamp` query parameter.
+            schedule_id: Id of the business-hours schedule.
+            timestamp: Instant to ask about, in UTC (`yyyy-MM-ddTHH:mm:ssZ`); now when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -99,6 +103,8 @@ class AsyncBusinessHours(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.ListBusinessHoursSchedulesResult:
         """List business-hours schedules
+
+        Lists the organization's business-hours schedules, page by page.
 
         `GET /v1/business-hours/schedules` (getBusiness-hoursSchedules).
 
@@ -122,11 +128,13 @@ class AsyncBusinessHours(AsyncResource):
     ) -> models.GetBusinessOpenStatusResult:
         """Whether a schedule is open at a time
 
+        Tells whether the business is open now, or at the instant given.
+
         `GET /v1/business-hours/schedules/{scheduleId}/status` (getBusiness-hoursSchedulesScheduleidStatus).
 
         Args:
-            schedule_id: the `scheduleId` path parameter.
-            timestamp: the `timestamp` query parameter.
+            schedule_id: Id of the business-hours schedule.
+            timestamp: Instant to ask about, in UTC (`yyyy-MM-ddTHH:mm:ssZ`); now when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

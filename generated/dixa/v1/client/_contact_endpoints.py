@@ -53,12 +53,12 @@ class ContactEndpoints(SyncResource):
     ) -> builtins.list[models.ContactEndpoint]:
         """List contact endpoints, optional type filter
 
-        List all available contact endpoints in an organization.
+        Lists the organization's contact endpoints: its email addresses and phone numbers.
 
         `GET /v1/contact-endpoints` (getContact-endpoints).
 
         Args:
-            type: Possible values: [EmailEndpoint, TelephonyEndpoint]
+            type: Only endpoints of this kind; every kind when left out. values: [EmailEndpoint, TelephonyEndpoint]
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -78,12 +78,12 @@ class ContactEndpoints(SyncResource):
     ) -> models.ContactEndpoint:
         """Fetch a contact endpoint by email or phone
 
-        Get contact endpoint by id (email or phone number).
+        Reads one contact endpoint (an email address or a phone number of the organization).
 
         `GET /v1/contact-endpoints/{contactEndpointId}` (getContact-endpointsContactendpointid).
 
         Args:
-            contact_endpoint_id: the `contactEndpointId` path parameter.
+            contact_endpoint_id: Id of the contact endpoint: the email address or the phone number itself.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -107,12 +107,12 @@ class AsyncContactEndpoints(AsyncResource):
     ) -> builtins.list[models.ContactEndpoint]:
         """List contact endpoints, optional type filter
 
-        List all available contact endpoints in an organization.
+        Lists the organization's contact endpoints: its email addresses and phone numbers.
 
         `GET /v1/contact-endpoints` (getContact-endpoints).
 
         Args:
-            type: Possible values: [EmailEndpoint, TelephonyEndpoint]
+            type: Only endpoints of this kind; every kind when left out. values: [EmailEndpoint, TelephonyEndpoint]
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -132,12 +132,12 @@ class AsyncContactEndpoints(AsyncResource):
     ) -> models.ContactEndpoint:
         """Fetch a contact endpoint by email or phone
 
-        Get contact endpoint by id (email or phone number).
+        Reads one contact endpoint (an email address or a phone number of the organization).
 
         `GET /v1/contact-endpoints/{contactEndpointId}` (getContact-endpointsContactendpointid).
 
         Args:
-            contact_endpoint_id: the `contactEndpointId` path parameter.
+            contact_endpoint_id: Id of the contact endpoint: the email address or the phone number itself.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

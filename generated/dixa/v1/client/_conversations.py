@@ -200,7 +200,7 @@ class Conversations(SyncResource):
     ) -> models.ConversationResponse:
         """Start a new conversation
 
-        Create a conversation. For inbound messages the author is assumed to be the requester of the conversation (end user). For outbound messages the author is specified using the agentId field.
+        Starts a conversation on a channel, with its first message. An inbound first message is written by the requester; an outbound one by the agent named in `agentId`.
 
         `POST /v1/conversations` (postConversations).
 
@@ -228,15 +228,15 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.ActivityLogEntry]:
         """Organization-wide activity log, paginated
 
-        List all activity logs for an organization.
+        Lists activity-log entries across the organization, optionally between two instants.
 
         `GET /v1/conversations/activitylog` (getConversationsActivitylog).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
+            to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -265,14 +265,14 @@ class Conversations(SyncResource):
 
         Organization-wide activity log, paginated
 
-        List all activity logs for an organization.
+        Lists activity-log entries across the organization, optionally between two instants.
 
         `GET /v1/conversations/activitylog` (getConversationsActivitylog).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
+            to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -296,12 +296,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.ConversationFlow]:
         """Conversation flows, optional channel filter
 
-        List all conversations flows in an organization.
+        Lists the organization's conversation flows, for one channel (PstnPhone when none is given).
 
         `GET /v1/conversations/flows` (getConversationsFlows).
 
         Args:
-            channel: Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
+            channel: Only flows of this channel; PstnPhone when left out. values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -319,6 +319,8 @@ class Conversations(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
+
+        Brings into Dixa a conversation that took place elsewhere, with its messages. Inbound messages are written by the requester unless the channel's attributes name another author; outbound ones by the agent named in `agentId`.
 
         `POST /v1/conversations/import` (postConversationsImport).
 
@@ -343,12 +345,12 @@ class Conversations(SyncResource):
     ) -> models.Conversation:
         """Fetch one conversation
 
-        Get a conversation by id.
+        Reads one conversation, custom attributes included.
 
         `GET /v1/conversations/{conversationId}` (getConversationsConversationid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -368,12 +370,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.ActivityLogEntry]:
         """Activity log of one conversation
 
-        Get the activity log for a conversation by providing the conversation id.
+        Lists the activity log of one conversation.
 
         `GET /v1/conversations/{conversationId}/activitylog` (getConversationsConversationidActivitylog).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -394,13 +396,13 @@ class Conversations(SyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of a conversation
 
-        Request the anonymization of a conversation.
+        Asks Dixa to anonymize a conversation; it must be closed unless `force` is set. The answer is the request, whose status can be read by its id.
 
         `PATCH /v1/conversations/{conversationId}/anonymize` (patchConversationsConversationidAnonymize).
 
         Args:
-            conversation_id: the id of the conversation to anonymize
-            force: Whether to force close the conversation if it is found in a non closed state.
+            conversation_id: Conversation number (csid) of the conversation.
+            force: Close the conversation first if it is still open; without it an open conversation cannot be anonymized.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -422,13 +424,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Assign a conversation to an agent
 
-        Claim a conversation for a given agent. To avoid taking over assigned conversations, set the force paremeter to false
+        Assigns a conversation to an agent. It takes the conversation over from another agent unless `force` is false.
 
         `PUT /v1/conversations/{conversationId}/claim` (putConversationsConversationidClaim).
 
         Args:
             body: required application/json schema ClaimConversationInput Property Type Required force boolean optional agentId string required
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -450,13 +452,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Close a conversation
 
-        Mark a conversation as closed by providing its id.
+        Closes a conversation.
 
         `PUT /v1/conversations/{conversationId}/close` (putConversationsConversationidClose).
 
         Args:
             body: An optional agent/admin to close the conversation
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -478,13 +480,13 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of a conversation
 
-        Patch custom attributes of a conversation
+        Sets some of a conversation's custom attributes, by attribute id; the others stay as they are.
 
         `PATCH /v1/conversations/{conversationId}/custom-attributes` (patchConversationsConversationidCustom-attributes).
 
         Args:
             body: The custom attributes of an conversation to be patched. This should map the custom attribute id to the desired attribute value. Format: Map[UUID, Option[AttributeValue].
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -506,11 +508,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Set a follow-up expiry on a conversation
 
+        Puts a conversation in follow-up until the given time, when it comes back to be handled.
+
         `PUT /v1/conversations/{conversationId}/followup` (putConversationsConversationidFollowup).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -532,11 +536,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Attach a conversation under a parent conversation
 
+        Makes a conversation the child of another, with a link type. A parent holds at most 100 children, a child has one parent, and a child cannot have children.
+
         `PUT /v1/conversations/{conversationId}/link` (putConversationsConversationidLink).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -557,12 +563,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.Conversation]:
         """Child conversations linked to a conversation
 
-        Lists all linked child conversations for the given conversation ID, such as transcripts and side conversations.
+        Lists the child conversations linked to a conversation (transcripts, side conversations and so on).
 
         `GET /v1/conversations/{conversationId}/linked` (getConversationsConversationidLinked).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -582,12 +588,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.Message]:
         """Messages of a conversation, oldest first
 
-        Get all messages for a particular conversation by providing the conversation id. Note that messages in ContactForm conversations can have attributes of "_type": "EmailAttributes" if they are created through a webform, or "_type": "ContactFormAttributes" when created through a chat widget.
+        Lists the messages of a conversation. In ContactForm conversations, messages from a web form carry EmailAttributes and those from a chat widget ContactFormAttributes.
 
         `GET /v1/conversations/{conversationId}/messages` (getConversationsConversationidMessages).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -608,13 +614,13 @@ class Conversations(SyncResource):
     ) -> models.CreateMessageOutputData:
         """Append a message to a conversation
 
-        Add a message to a conversation. For inbound messages the author is assumed to be the requester of the conversation (end user). For outbound messages the author is specified using the agentId field. Currently Email, WidgetChat and Messenger channels are supported.
+        Adds a message to a conversation. An inbound message is written by the conversation's requester; an outbound one by the agent named in `agentId`. Attachments are copied into Dixa. Outbound messages need content, except on WhatsApp. Channels: chat, Messenger, contact form, email, SMS (outbound only) and WhatsApp (outbound, Markdown only, at most one attachment, which may stand alone; jpg, jpeg, png, pdf, doc, docx, pptx or xlsx). Markdown content may use bold, italic, strikethrough, block quotes, ordered and unordered lists and inline code.
 
         `POST /v1/conversations/{conversationId}/messages` (postConversationsConversationidMessages).
 
         Args:
             body: The message to be added to a conversation
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -636,13 +642,13 @@ class Conversations(SyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of one message
 
-        Request the anonymization of a single message in a conversation.
+        Asks Dixa to anonymize one message of a conversation. The answer is the request, whose status can be read by its id.
 
         `PATCH /v1/conversations/{conversationId}/messages/{messageId}/anonymize` (patchConversationsConversationidMessagesMessageidAnonymize).
 
         Args:
-            conversation_id: the id of the conversation in which the message belongs
-            message_id: the id of the message to anonymize
+            conversation_id: Conversation number (csid) of the conversation.
+            message_id: Id of the message.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -662,12 +668,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.InternalNoteData]:
         """Internal notes of a conversation
 
-        Get all internal notes for a particular conversation by providing the conversation id.
+        Lists the internal notes of a conversation.
 
         `GET /v1/conversations/{conversationId}/notes` (getConversationsConversationidNotes).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -688,13 +694,13 @@ class Conversations(SyncResource):
     ) -> models.InternalNoteData:
         """Add one internal note
 
-        Create an internal note in a conversation by providing the conversation id.
+        Adds an internal note (seen by users, not by the contact) to a conversation.
 
         `POST /v1/conversations/{conversationId}/notes` (postConversationsConversationidNotes).
 
         Args:
             body: The internal note to create for a conversation
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -716,13 +722,13 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeErrorResponseInternalNoteData]:
         """Add several internal notes
 
-        Create internal notes in a conversation by providing the conversation id.
+        Adds several internal notes to a conversation; the answer holds one outcome per note.
 
         `POST /v1/conversations/{conversationId}/notes/bulk` (postConversationsConversationidNotesBulk).
 
         Args:
             body: The list of internal notes to create for a conversation
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -745,12 +751,12 @@ class Conversations(SyncResource):
 
         Ratings of a conversation (old path)
 
-        Get the ratings for a particular conversation by providing the conversation id.
+        Lists the ratings of a conversation.
 
         `GET /v1/conversations/{conversationId}/rating` (getConversationsConversationidRating).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -771,13 +777,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Reopen a conversation in its queue
 
-        Reopen a conversation and offer it in the same queue. Falls back to the default organization queue if the conversation has no target queue.
+        Reopens a closed conversation and offers it again in the queue it was in, or in the organization's default queue when it had none.
 
         `PUT /v1/conversations/{conversationId}/reopen` (putConversationsConversationidReopen).
 
         Args:
             body: An optional agent/admin to reopen the conversation
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -798,12 +804,12 @@ class Conversations(SyncResource):
     ) -> builtins.list[models.TagModel]:
         """Tags of a conversation
 
-        Get the tags for a particular conversation by providing the conversation id.
+        Lists the tags on a conversation.
 
         `GET /v1/conversations/{conversationId}/tags` (getConversationsConversationidTags).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -824,11 +830,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Attach tags by name asynchronously
 
+        Tags a conversation with several tags by name, later (the work is queued); names with no tag yet create one.
+
         `POST /v1/conversations/{conversationId}/tags/bulk` (postConversationsConversationidTagsBulk).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -850,13 +858,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Attach an active tag to a conversation
 
-        Tag a conversation. You may only use active tags to tag conversations.
+        Puts a tag on a conversation. Only active tags can be used.
 
         `PUT /v1/conversations/{conversationId}/tags/{tagId}` (putConversationsConversationidTagsTagid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            tag_id: the `tagId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -877,13 +885,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Detach a tag from a conversation
 
-        Untag a conversation. You may remove active or inactive tags from a conversation.
+        Takes a tag off a conversation, whether the tag is active or not.
 
         `DELETE /v1/conversations/{conversationId}/tags/{tagId}` (deleteConversationsConversationidTagsTagid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            tag_id: the `tagId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -904,13 +912,13 @@ class Conversations(SyncResource):
     ) -> None:
         """Move a conversation to another queue
 
-        Transfer a conversation to a target queue.
+        Moves a conversation to another queue.
 
         `PUT /v1/conversations/{conversationId}/transfer/queue` (putConversationsConversationidTransferQueue).
 
         Args:
             body: Transfer conversation request
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -934,7 +942,7 @@ class AsyncConversations(AsyncResource):
     ) -> models.ConversationResponse:
         """Start a new conversation
 
-        Create a conversation. For inbound messages the author is assumed to be the requester of the conversation (end user). For outbound messages the author is specified using the agentId field.
+        Starts a conversation on a channel, with its first message. An inbound first message is written by the requester; an outbound one by the agent named in `agentId`.
 
         `POST /v1/conversations` (postConversations).
 
@@ -962,15 +970,15 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.ActivityLogEntry]:
         """Organization-wide activity log, paginated
 
-        List all activity logs for an organization.
+        Lists activity-log entries across the organization, optionally between two instants.
 
         `GET /v1/conversations/activitylog` (getConversationsActivitylog).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
+            to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -999,14 +1007,14 @@ class AsyncConversations(AsyncResource):
 
         Organization-wide activity log, paginated
 
-        List all activity logs for an organization.
+        Lists activity-log entries across the organization, optionally between two instants.
 
         `GET /v1/conversations/activitylog` (getConversationsActivitylog).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            from_datetime: Starting date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
-            to_datetime: Ending date-time filter with ISO 8601 format: yyyy-MM-dd’T’HH:mm:sss’Z’
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
+            to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1030,12 +1038,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.ConversationFlow]:
         """Conversation flows, optional channel filter
 
-        List all conversations flows in an organization.
+        Lists the organization's conversation flows, for one channel (PstnPhone when none is given).
 
         `GET /v1/conversations/flows` (getConversationsFlows).
 
         Args:
-            channel: Possible values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
+            channel: Only flows of this channel; PstnPhone when left out. values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1053,6 +1061,8 @@ class AsyncConversations(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
+
+        Brings into Dixa a conversation that took place elsewhere, with its messages. Inbound messages are written by the requester unless the channel's attributes name another author; outbound ones by the agent named in `agentId`.
 
         `POST /v1/conversations/import` (postConversationsImport).
 
@@ -1077,12 +1087,12 @@ class AsyncConversations(AsyncResource):
     ) -> models.Conversation:
         """Fetch one conversation
 
-        Get a conversation by id.
+        Reads one conversation, custom attributes included.
 
         `GET /v1/conversations/{conversationId}` (getConversationsConversationid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1102,12 +1112,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.ActivityLogEntry]:
         """Activity log of one conversation
 
-        Get the activity log for a conversation by providing the conversation id.
+        Lists the activity log of one conversation.
 
         `GET /v1/conversations/{conversationId}/activitylog` (getConversationsConversationidActivitylog).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1128,13 +1138,13 @@ class AsyncConversations(AsyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of a conversation
 
-        Request the anonymization of a conversation.
+        Asks Dixa to anonymize a conversation; it must be closed unless `force` is set. The answer is the request, whose status can be read by its id.
 
         `PATCH /v1/conversations/{conversationId}/anonymize` (patchConversationsConversationidAnonymize).
 
         Args:
-            conversation_id: the id of the conversation to anonymize
-            force: Whether to force close the conversation if it is found in a non closed state.
+            conversation_id: Conversation number (csid) of the conversation.
+            force: Close the conversation first if it is still open; without it an open conversation cannot be anonymized.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1156,13 +1166,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Assign a conversation to an agent
 
-        Claim a conversation for a given agent. To avoid taking over assigned conversations, set the force paremeter to false
+        Assigns a conversation to an agent. It takes the conversation over from another agent unless `force` is false.
 
         `PUT /v1/conversations/{conversationId}/claim` (putConversationsConversationidClaim).
 
         Args:
             body: required application/json schema ClaimConversationInput Property Type Required force boolean optional agentId string required
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1184,13 +1194,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Close a conversation
 
-        Mark a conversation as closed by providing its id.
+        Closes a conversation.
 
         `PUT /v1/conversations/{conversationId}/close` (putConversationsConversationidClose).
 
         Args:
             body: An optional agent/admin to close the conversation
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1212,13 +1222,13 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of a conversation
 
-        Patch custom attributes of a conversation
+        Sets some of a conversation's custom attributes, by attribute id; the others stay as they are.
 
         `PATCH /v1/conversations/{conversationId}/custom-attributes` (patchConversationsConversationidCustom-attributes).
 
         Args:
             body: The custom attributes of an conversation to be patched. This should map the custom attribute id to the desired attribute value. Format: Map[UUID, Option[AttributeValue].
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1240,11 +1250,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Set a follow-up expiry on a conversation
 
+        Puts a conversation in follow-up until the given time, when it comes back to be handled.
+
         `PUT /v1/conversations/{conversationId}/followup` (putConversationsConversationidFollowup).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1266,11 +1278,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Attach a conversation under a parent conversation
 
+        Makes a conversation the child of another, with a link type. A parent holds at most 100 children, a child has one parent, and a child cannot have children.
+
         `PUT /v1/conversations/{conversationId}/link` (putConversationsConversationidLink).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1291,12 +1305,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.Conversation]:
         """Child conversations linked to a conversation
 
-        Lists all linked child conversations for the given conversation ID, such as transcripts and side conversations.
+        Lists the child conversations linked to a conversation (transcripts, side conversations and so on).
 
         `GET /v1/conversations/{conversationId}/linked` (getConversationsConversationidLinked).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1316,12 +1330,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.Message]:
         """Messages of a conversation, oldest first
 
-        Get all messages for a particular conversation by providing the conversation id. Note that messages in ContactForm conversations can have attributes of "_type": "EmailAttributes" if they are created through a webform, or "_type": "ContactFormAttributes" when created through a chat widget.
+        Lists the messages of a conversation. In ContactForm conversations, messages from a web form carry EmailAttributes and those from a chat widget ContactFormAttributes.
 
         `GET /v1/conversations/{conversationId}/messages` (getConversationsConversationidMessages).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1342,13 +1356,13 @@ class AsyncConversations(AsyncResource):
     ) -> models.CreateMessageOutputData:
         """Append a message to a conversation
 
-        Add a message to a conversation. For inbound messages the author is assumed to be the requester of the conversation (end user). For outbound messages the author is specified using the agentId field. Currently Email, WidgetChat and Messenger channels are supported.
+        Adds a message to a conversation. An inbound message is written by the conversation's requester; an outbound one by the agent named in `agentId`. Attachments are copied into Dixa. Outbound messages need content, except on WhatsApp. Channels: chat, Messenger, contact form, email, SMS (outbound only) and WhatsApp (outbound, Markdown only, at most one attachment, which may stand alone; jpg, jpeg, png, pdf, doc, docx, pptx or xlsx). Markdown content may use bold, italic, strikethrough, block quotes, ordered and unordered lists and inline code.
 
         `POST /v1/conversations/{conversationId}/messages` (postConversationsConversationidMessages).
 
         Args:
             body: The message to be added to a conversation
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1370,13 +1384,13 @@ class AsyncConversations(AsyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of one message
 
-        Request the anonymization of a single message in a conversation.
+        Asks Dixa to anonymize one message of a conversation. The answer is the request, whose status can be read by its id.
 
         `PATCH /v1/conversations/{conversationId}/messages/{messageId}/anonymize` (patchConversationsConversationidMessagesMessageidAnonymize).
 
         Args:
-            conversation_id: the id of the conversation in which the message belongs
-            message_id: the id of the message to anonymize
+            conversation_id: Conversation number (csid) of the conversation.
+            message_id: Id of the message.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1396,12 +1410,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.InternalNoteData]:
         """Internal notes of a conversation
 
-        Get all internal notes for a particular conversation by providing the conversation id.
+        Lists the internal notes of a conversation.
 
         `GET /v1/conversations/{conversationId}/notes` (getConversationsConversationidNotes).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1422,13 +1436,13 @@ class AsyncConversations(AsyncResource):
     ) -> models.InternalNoteData:
         """Add one internal note
 
-        Create an internal note in a conversation by providing the conversation id.
+        Adds an internal note (seen by users, not by the contact) to a conversation.
 
         `POST /v1/conversations/{conversationId}/notes` (postConversationsConversationidNotes).
 
         Args:
             body: The internal note to create for a conversation
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1450,13 +1464,13 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeErrorResponseInternalNoteData]:
         """Add several internal notes
 
-        Create internal notes in a conversation by providing the conversation id.
+        Adds several internal notes to a conversation; the answer holds one outcome per note.
 
         `POST /v1/conversations/{conversationId}/notes/bulk` (postConversationsConversationidNotesBulk).
 
         Args:
             body: The list of internal notes to create for a conversation
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1479,12 +1493,12 @@ class AsyncConversations(AsyncResource):
 
         Ratings of a conversation (old path)
 
-        Get the ratings for a particular conversation by providing the conversation id.
+        Lists the ratings of a conversation.
 
         `GET /v1/conversations/{conversationId}/rating` (getConversationsConversationidRating).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1505,13 +1519,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Reopen a conversation in its queue
 
-        Reopen a conversation and offer it in the same queue. Falls back to the default organization queue if the conversation has no target queue.
+        Reopens a closed conversation and offers it again in the queue it was in, or in the organization's default queue when it had none.
 
         `PUT /v1/conversations/{conversationId}/reopen` (putConversationsConversationidReopen).
 
         Args:
             body: An optional agent/admin to reopen the conversation
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1532,12 +1546,12 @@ class AsyncConversations(AsyncResource):
     ) -> builtins.list[models.TagModel]:
         """Tags of a conversation
 
-        Get the tags for a particular conversation by providing the conversation id.
+        Lists the tags on a conversation.
 
         `GET /v1/conversations/{conversationId}/tags` (getConversationsConversationidTags).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1558,11 +1572,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Attach tags by name asynchronously
 
+        Tags a conversation with several tags by name, later (the work is queued); names with no tag yet create one.
+
         `POST /v1/conversations/{conversationId}/tags/bulk` (postConversationsConversationidTagsBulk).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1584,13 +1600,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Attach an active tag to a conversation
 
-        Tag a conversation. You may only use active tags to tag conversations.
+        Puts a tag on a conversation. Only active tags can be used.
 
         `PUT /v1/conversations/{conversationId}/tags/{tagId}` (putConversationsConversationidTagsTagid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            tag_id: the `tagId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1611,13 +1627,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Detach a tag from a conversation
 
-        Untag a conversation. You may remove active or inactive tags from a conversation.
+        Takes a tag off a conversation, whether the tag is active or not.
 
         `DELETE /v1/conversations/{conversationId}/tags/{tagId}` (deleteConversationsConversationidTagsTagid).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
-            tag_id: the `tagId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1638,13 +1654,13 @@ class AsyncConversations(AsyncResource):
     ) -> None:
         """Move a conversation to another queue
 
-        Transfer a conversation to a target queue.
+        Moves a conversation to another queue.
 
         `PUT /v1/conversations/{conversationId}/transfer/queue` (putConversationsConversationidTransferQueue).
 
         Args:
             body: Transfer conversation request
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

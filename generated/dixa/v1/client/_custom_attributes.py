@@ -49,7 +49,7 @@ class CustomAttributes(SyncResource):
     ) -> builtins.list[models.CustomAttributeDefinition]:
         """List custom attribute definitions
 
-        List all custom attributes in an organization.
+        Lists the organization's custom attribute definitions.
 
         `GET /v1/custom-attributes` (getCustom-attributes).
 
@@ -72,10 +72,12 @@ class CustomAttributes(SyncResource):
     ) -> models.CustomAttributeDefinition:
         """Fetch one custom attribute definition
 
+        Reads one custom attribute definition.
+
         `GET /v1/custom-attributes/{customAttributeId}` (getCustom-attributesCustomattributeid).
 
         Args:
-            custom_attribute_id: the `customAttributeId` path parameter.
+            custom_attribute_id: Id of the custom attribute definition.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -97,7 +99,7 @@ class AsyncCustomAttributes(AsyncResource):
     ) -> builtins.list[models.CustomAttributeDefinition]:
         """List custom attribute definitions
 
-        List all custom attributes in an organization.
+        Lists the organization's custom attribute definitions.
 
         `GET /v1/custom-attributes` (getCustom-attributes).
 
@@ -120,10 +122,12 @@ class AsyncCustomAttributes(AsyncResource):
     ) -> models.CustomAttributeDefinition:
         """Fetch one custom attribute definition
 
+        Reads one custom attribute definition.
+
         `GET /v1/custom-attributes/{customAttributeId}` (getCustom-attributesCustomattributeid).
 
         Args:
-            custom_attribute_id: the `customAttributeId` path parameter.
+            custom_attribute_id: Id of the custom attribute definition.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -122,16 +122,16 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.EndUser]:
         """List end users, optional email/phone/externalId filter
 
-        Lists all end users in an organization. It is possible to filter by one of the mutually exclusive parameters: email or phone number. In case both are provided, an error is returned.
+        Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
 
         `GET /v1/endusers` (getEndusers).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            email: Filter by the contact’s email
-            phone: Filter by the contact’s phone number
-            external_id: Filter by the contact’s external id
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            email: Only contacts with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only contacts with this phone number. Give email or phone, not both: Dixa refuses a request with both.
+            external_id: Only contacts with this external id (your own identifier).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -162,15 +162,15 @@ class EndUsers(SyncResource):
 
         List end users, optional email/phone/externalId filter
 
-        Lists all end users in an organization. It is possible to filter by one of the mutually exclusive parameters: email or phone number. In case both are provided, an error is returned.
+        Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
 
         `GET /v1/endusers` (getEndusers).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            email: Filter by the contact’s email
-            phone: Filter by the contact’s phone number
-            external_id: Filter by the contact’s external id
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            email: Only contacts with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only contacts with this phone number. Give email or phone, not both: Dixa refuses a request with both.
+            external_id: Only contacts with this external id (your own identifier).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -194,7 +194,7 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk full update of end users
 
-        Bulk update end users.
+        Replaces several contacts at once; each item names its contact by id. The answer holds one outcome per item.
 
         `PUT /v1/endusers` (putEndusers).
 
@@ -218,7 +218,7 @@ class EndUsers(SyncResource):
     ) -> models.EndUser:
         """Create one end user
 
-        Create an end user.
+        Creates a contact (end user).
 
         `POST /v1/endusers` (postEndusers).
 
@@ -242,7 +242,7 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk partial update of end users
 
-        Bulk patch end users.
+        Changes some fields of several contacts at once; fields left out stay as they are. The answer holds one outcome per item.
 
         `PATCH /v1/endusers` (patchEndusers).
 
@@ -266,7 +266,7 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Create several end users at once
 
-        Create end users.
+        Creates several contacts at once; the answer holds one outcome per item.
 
         `POST /v1/endusers/bulk` (postEndusersBulk).
 
@@ -291,10 +291,12 @@ class EndUsers(SyncResource):
     ) -> models.EndUser:
         """Fetch one end user
 
+        Reads one contact, custom attributes included.
+
         `GET /v1/endusers/{userId}` (getEndusersUserid).
 
         Args:
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -315,11 +317,13 @@ class EndUsers(SyncResource):
     ) -> models.EndUser:
         """Full update of one end user
 
+        Replaces a contact's details.
+
         `PUT /v1/endusers/{userId}` (putEndusersUserid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -341,11 +345,13 @@ class EndUsers(SyncResource):
     ) -> models.EndUser:
         """Partial update of one end user
 
+        Changes some of a contact's details; fields left out stay as they are.
+
         `PATCH /v1/endusers/{userId}` (patchEndusersUserid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -367,11 +373,13 @@ class EndUsers(SyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of an end user
 
+        Asks Dixa to anonymize a contact. The work happens later: the answer is the request, whose status can be read by its id.
+
         `PATCH /v1/endusers/{userId}/anonymize` (patchEndusersUseridAnonymize).
 
         Args:
-            user_id: the `userId` path parameter.
-            force: the `force` query parameter.
+            user_id: Id of the contact (end user).
+            force: Close any conversation that is still open so that anonymization can proceed; without it, open conversations make the request fail.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -394,12 +402,14 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by an end user
 
+        Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
+
         `GET /v1/endusers/{userId}/conversations` (getEndusersUseridConversations).
 
         Args:
-            user_id: the `userId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            user_id: Id of the contact (end user).
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -423,11 +433,13 @@ class EndUsers(SyncResource):
 
         Conversations requested by an end user
 
+        Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
+
         `GET /v1/endusers/{userId}/conversations` (getEndusersUseridConversations).
 
         Args:
-            user_id: the `userId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            user_id: Id of the contact (end user).
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -449,11 +461,13 @@ class EndUsers(SyncResource):
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of an end user
 
+        Sets some of a contact's custom attributes, by attribute id; the others stay as they are.
+
         `PATCH /v1/endusers/{userId}/custom-attributes` (patchEndusersUseridCustom-attributes).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -482,16 +496,16 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.EndUser]:
         """List end users, optional email/phone/externalId filter
 
-        Lists all end users in an organization. It is possible to filter by one of the mutually exclusive parameters: email or phone number. In case both are provided, an error is returned.
+        Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
 
         `GET /v1/endusers` (getEndusers).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
-            email: Filter by the contact’s email
-            phone: Filter by the contact’s phone number
-            external_id: Filter by the contact’s external id
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
+            email: Only contacts with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only contacts with this phone number. Give email or phone, not both: Dixa refuses a request with both.
+            external_id: Only contacts with this external id (your own identifier).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -522,15 +536,15 @@ class AsyncEndUsers(AsyncResource):
 
         List end users, optional email/phone/externalId filter
 
-        Lists all end users in an organization. It is possible to filter by one of the mutually exclusive parameters: email or phone number. In case both are provided, an error is returned.
+        Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
 
         `GET /v1/endusers` (getEndusers).
 
         Args:
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            email: Filter by the contact’s email
-            phone: Filter by the contact’s phone number
-            external_id: Filter by the contact’s external id
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            email: Only contacts with this email address. Give email or phone, not both: Dixa refuses a request with both.
+            phone: Only contacts with this phone number. Give email or phone, not both: Dixa refuses a request with both.
+            external_id: Only contacts with this external id (your own identifier).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -554,7 +568,7 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk full update of end users
 
-        Bulk update end users.
+        Replaces several contacts at once; each item names its contact by id. The answer holds one outcome per item.
 
         `PUT /v1/endusers` (putEndusers).
 
@@ -578,7 +592,7 @@ class AsyncEndUsers(AsyncResource):
     ) -> models.EndUser:
         """Create one end user
 
-        Create an end user.
+        Creates a contact (end user).
 
         `POST /v1/endusers` (postEndusers).
 
@@ -602,7 +616,7 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk partial update of end users
 
-        Bulk patch end users.
+        Changes some fields of several contacts at once; fields left out stay as they are. The answer holds one outcome per item.
 
         `PATCH /v1/endusers` (patchEndusers).
 
@@ -626,7 +640,7 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Create several end users at once
 
-        Create end users.
+        Creates several contacts at once; the answer holds one outcome per item.
 
         `POST /v1/endusers/bulk` (postEndusersBulk).
 
@@ -651,10 +665,12 @@ class AsyncEndUsers(AsyncResource):
     ) -> models.EndUser:
         """Fetch one end user
 
+        Reads one contact, custom attributes included.
+
         `GET /v1/endusers/{userId}` (getEndusersUserid).
 
         Args:
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -675,11 +691,13 @@ class AsyncEndUsers(AsyncResource):
     ) -> models.EndUser:
         """Full update of one end user
 
+        Replaces a contact's details.
+
         `PUT /v1/endusers/{userId}` (putEndusersUserid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -701,11 +719,13 @@ class AsyncEndUsers(AsyncResource):
     ) -> models.EndUser:
         """Partial update of one end user
 
+        Changes some of a contact's details; fields left out stay as they are.
+
         `PATCH /v1/endusers/{userId}` (patchEndusersUserid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -727,11 +747,13 @@ class AsyncEndUsers(AsyncResource):
     ) -> models.AnonymizationRequestStatus:
         """Request anonymization of an end user
 
+        Asks Dixa to anonymize a contact. The work happens later: the answer is the request, whose status can be read by its id.
+
         `PATCH /v1/endusers/{userId}/anonymize` (patchEndusersUseridAnonymize).
 
         Args:
-            user_id: the `userId` path parameter.
-            force: the `force` query parameter.
+            user_id: Id of the contact (end user).
+            force: Close any conversation that is still open so that anonymization can proceed; without it, open conversations make the request fail.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -754,12 +776,14 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.Conversation]:
         """Conversations requested by an end user
 
+        Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
+
         `GET /v1/endusers/{userId}/conversations` (getEndusersUseridConversations).
 
         Args:
-            user_id: the `userId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            user_id: Id of the contact (end user).
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -783,11 +807,13 @@ class AsyncEndUsers(AsyncResource):
 
         Conversations requested by an end user
 
+        Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
+
         `GET /v1/endusers/{userId}/conversations` (getEndusersUseridConversations).
 
         Args:
-            user_id: the `userId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            user_id: Id of the contact (end user).
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -809,11 +835,13 @@ class AsyncEndUsers(AsyncResource):
     ) -> builtins.list[models.CustomAttribute]:
         """Patch custom attribute values of an end user
 
+        Sets some of a contact's custom attributes, by attribute id; the others stay as they are.
+
         `PATCH /v1/endusers/{userId}/custom-attributes` (patchEndusersUseridCustom-attributes).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            user_id: the `userId` path parameter.
+            user_id: Id of the contact (end user).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

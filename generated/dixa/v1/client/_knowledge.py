@@ -63,6 +63,8 @@ class Knowledge(SyncResource):
     ) -> models.Article:
         """Create a knowledge article
 
+        Creates a knowledge article with its first translations.
+
         `POST /v1/knowledge/articles` (postKnowledgeArticles).
 
         Args:
@@ -87,11 +89,13 @@ class Knowledge(SyncResource):
     ) -> models.Article:
         """Fetch a knowledge article
 
+        Reads one knowledge article.
+
         `GET /v1/knowledge/articles/{articleId}` (getKnowledgeArticlesArticleid).
 
         Args:
-            article_id: the `articleId` path parameter.
-            language: the `language` query parameter.
+            article_id: Id of the knowledge article.
+            language: Language of the translations returned; the knowledge base's default language when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -112,10 +116,12 @@ class Knowledge(SyncResource):
     ) -> None:
         """Delete a knowledge article
 
+        Deletes a knowledge article.
+
         `DELETE /v1/knowledge/articles/{articleId}` (deleteKnowledgeArticlesArticleid).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -136,11 +142,13 @@ class Knowledge(SyncResource):
     ) -> models.Article:
         """Update a knowledge article
 
+        Changes a knowledge article's owner, tags or pre-release setting.
+
         `PATCH /v1/knowledge/articles/{articleId}` (patchKnowledgeArticlesArticleid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -163,6 +171,8 @@ class AsyncKnowledge(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Create a knowledge article
+
+        Creates a knowledge article with its first translations.
 
         `POST /v1/knowledge/articles` (postKnowledgeArticles).
 
@@ -188,11 +198,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.Article:
         """Fetch a knowledge article
 
+        Reads one knowledge article.
+
         `GET /v1/knowledge/articles/{articleId}` (getKnowledgeArticlesArticleid).
 
         Args:
-            article_id: the `articleId` path parameter.
-            language: the `language` query parameter.
+            article_id: Id of the knowledge article.
+            language: Language of the translations returned; the knowledge base's default language when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -213,10 +225,12 @@ class AsyncKnowledge(AsyncResource):
     ) -> None:
         """Delete a knowledge article
 
+        Deletes a knowledge article.
+
         `DELETE /v1/knowledge/articles/{articleId}` (deleteKnowledgeArticlesArticleid).
 
         Args:
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -237,11 +251,13 @@ class AsyncKnowledge(AsyncResource):
     ) -> models.Article:
         """Update a knowledge article
 
+        Changes a knowledge article's owner, tags or pre-release setting.
+
         `PATCH /v1/knowledge/articles/{articleId}` (patchKnowledgeArticlesArticleid).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            article_id: the `articleId` path parameter.
+            article_id: Id of the knowledge article.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

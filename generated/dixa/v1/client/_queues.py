@@ -74,6 +74,8 @@ class Queues(SyncResource):
     ) -> builtins.list[models.Queue1]:
         """List queues
 
+        Lists the organization's queues.
+
         `GET /v1/queues` (getQueues).
 
         Args:
@@ -93,6 +95,8 @@ class Queues(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Create a queue
+
+        Creates a queue.
 
         `POST /v1/queues` (postQueues).
 
@@ -117,10 +121,12 @@ class Queues(SyncResource):
     ) -> models.Queue1:
         """Fetch one queue
 
+        Reads one queue.
+
         `GET /v1/queues/{queueId}` (getQueuesQueueid).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -140,10 +146,12 @@ class Queues(SyncResource):
     ) -> builtins.list[models.ChannelAvailabilityOutcome]:
         """Per-channel availability of a queue
 
+        Tells whether a queue's channels can take conversations now. Only some messaging channels report it (adachat, kindlychat, digitalgeniuschat, genericapimessaging).
+
         `GET /v1/queues/{queueId}/availability` (getQueuesQueueidAvailability).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -163,10 +171,12 @@ class Queues(SyncResource):
     ) -> builtins.list[models.QueueMember]:
         """Agents assigned to a queue
 
+        Lists the agents and admins of a queue.
+
         `GET /v1/queues/{queueId}/members` (getQueuesQueueidMembers).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -187,11 +197,13 @@ class Queues(SyncResource):
     ) -> None:
         """Unassign agents from a queue
 
+        Takes agents or admins out of a queue; the answer holds one outcome per agent.
+
         `DELETE /v1/queues/{queueId}/members` (deleteQueuesQueueidMembers).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -213,11 +225,13 @@ class Queues(SyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorUUID]:
         """Assign agents to a queue
 
+        Adds agents or admins to a queue; the answer holds one outcome per agent.
+
         `PATCH /v1/queues/{queueId}/members` (patchQueuesQueueidMembers).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -240,6 +254,8 @@ class AsyncQueues(AsyncResource):
     ) -> builtins.list[models.Queue1]:
         """List queues
 
+        Lists the organization's queues.
+
         `GET /v1/queues` (getQueues).
 
         Args:
@@ -259,6 +275,8 @@ class AsyncQueues(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Create a queue
+
+        Creates a queue.
 
         `POST /v1/queues` (postQueues).
 
@@ -283,10 +301,12 @@ class AsyncQueues(AsyncResource):
     ) -> models.Queue1:
         """Fetch one queue
 
+        Reads one queue.
+
         `GET /v1/queues/{queueId}` (getQueuesQueueid).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -306,10 +326,12 @@ class AsyncQueues(AsyncResource):
     ) -> builtins.list[models.ChannelAvailabilityOutcome]:
         """Per-channel availability of a queue
 
+        Tells whether a queue's channels can take conversations now. Only some messaging channels report it (adachat, kindlychat, digitalgeniuschat, genericapimessaging).
+
         `GET /v1/queues/{queueId}/availability` (getQueuesQueueidAvailability).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -329,10 +351,12 @@ class AsyncQueues(AsyncResource):
     ) -> builtins.list[models.QueueMember]:
         """Agents assigned to a queue
 
+        Lists the agents and admins of a queue.
+
         `GET /v1/queues/{queueId}/members` (getQueuesQueueidMembers).
 
         Args:
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -353,11 +377,13 @@ class AsyncQueues(AsyncResource):
     ) -> None:
         """Unassign agents from a queue
 
+        Takes agents or admins out of a queue; the answer holds one outcome per agent.
+
         `DELETE /v1/queues/{queueId}/members` (deleteQueuesQueueidMembers).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -379,11 +405,13 @@ class AsyncQueues(AsyncResource):
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorUUID]:
         """Assign agents to a queue
 
+        Adds agents or admins to a queue; the answer holds one outcome per agent.
+
         `PATCH /v1/queues/{queueId}/members` (patchQueuesQueueidMembers).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            queue_id: the `queueId` path parameter.
+            queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -59,10 +59,12 @@ class Ratings(SyncResource):
     ) -> builtins.list[models.ConversationRating]:
         """Ratings of a conversation
 
+        Lists the latest status of each rating of a conversation. A survey of several questions gives one item per question, all with the survey's id; a half-answered survey mixes Offered and Rated items.
+
         `GET /v1/conversations/{conversationId}/ratings` (getConversationsConversationidRatings).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -83,11 +85,13 @@ class Ratings(SyncResource):
     ) -> models.RatingOffer:
         """Register a rating offer
 
+        Offers a rating (CSAT, NPS or thumbs) for a conversation; answer it later with the submit operation, using the offer's id.
+
         `POST /v1/conversations/{conversationId}/ratings/offer` (postConversationsConversationidRatingsOffer).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -110,12 +114,14 @@ class Ratings(SyncResource):
     ) -> models.RatingResult:
         """Submit the result of a rating
 
+        Records the contact's answer to a rating offer made earlier with the rating-offer operation.
+
         `POST /v1/conversations/{conversationId}/ratings/{ratingId}/submit` (postConversationsConversationidRatingsRatingidSubmit).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
-            rating_id: the `ratingId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -140,10 +146,12 @@ class AsyncRatings(AsyncResource):
     ) -> builtins.list[models.ConversationRating]:
         """Ratings of a conversation
 
+        Lists the latest status of each rating of a conversation. A survey of several questions gives one item per question, all with the survey's id; a half-answered survey mixes Offered and Rated items.
+
         `GET /v1/conversations/{conversationId}/ratings` (getConversationsConversationidRatings).
 
         Args:
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -164,11 +172,13 @@ class AsyncRatings(AsyncResource):
     ) -> models.RatingOffer:
         """Register a rating offer
 
+        Offers a rating (CSAT, NPS or thumbs) for a conversation; answer it later with the submit operation, using the offer's id.
+
         `POST /v1/conversations/{conversationId}/ratings/offer` (postConversationsConversationidRatingsOffer).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -191,12 +201,14 @@ class AsyncRatings(AsyncResource):
     ) -> models.RatingResult:
         """Submit the result of a rating
 
+        Records the contact's answer to a rating offer made earlier with the rating-offer operation.
+
         `POST /v1/conversations/{conversationId}/ratings/{ratingId}/submit` (postConversationsConversationidRatingsRatingidSubmit).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            conversation_id: the `conversationId` path parameter.
-            rating_id: the `ratingId` path parameter.
+            conversation_id: Conversation number (csid) of the conversation.
+            rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

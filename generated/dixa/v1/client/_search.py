@@ -49,12 +49,14 @@ class Search(SyncResource):
     ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
+        Finds conversations by text, by filters on their fields, or both.
+
         `POST /v1/search/conversations` (postSearchConversations).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -81,12 +83,14 @@ class AsyncSearch(AsyncResource):
     ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
+        Finds conversations by text, by filters on their fields, or both.
+
         `POST /v1/search/conversations` (postSearchConversations).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

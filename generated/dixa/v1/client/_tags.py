@@ -55,10 +55,12 @@ class Tags(SyncResource):
     ) -> builtins.list[models.TagModel]:
         """List tags
 
+        Lists the organization's tags: active ones only, unless `includeDeactivated` is true.
+
         `GET /v1/tags` (getTags).
 
         Args:
-            include_deactivated: the `includeDeactivated` query parameter.
+            include_deactivated: Also list deactivated tags; only active ones when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -76,6 +78,8 @@ class Tags(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.TagModel:
         """Create a tag
+
+        Creates a tag.
 
         `POST /v1/tags` (postTags).
 
@@ -100,10 +104,12 @@ class Tags(SyncResource):
     ) -> models.TagModel:
         """Fetch one tag
 
+        Reads one tag.
+
         `GET /v1/tags/{tagId}` (getTagsTagid).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -123,10 +129,12 @@ class Tags(SyncResource):
     ) -> None:
         """Delete a tag
 
+        Deletes a tag and takes it off everything it was on. This cannot be undone.
+
         `DELETE /v1/tags/{tagId}` (deleteTagsTagid).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -146,10 +154,12 @@ class Tags(SyncResource):
     ) -> None:
         """Activate a tag
 
+        Switches a tag back on.
+
         `PATCH /v1/tags/{tagId}/activate` (patchTagsTagidActivate).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -169,10 +179,12 @@ class Tags(SyncResource):
     ) -> None:
         """Deactivate a tag
 
+        Switches a tag off: it stays where it is but can no longer be put on conversations.
+
         `PATCH /v1/tags/{tagId}/deactivate` (patchTagsTagidDeactivate).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -196,10 +208,12 @@ class AsyncTags(AsyncResource):
     ) -> builtins.list[models.TagModel]:
         """List tags
 
+        Lists the organization's tags: active ones only, unless `includeDeactivated` is true.
+
         `GET /v1/tags` (getTags).
 
         Args:
-            include_deactivated: the `includeDeactivated` query parameter.
+            include_deactivated: Also list deactivated tags; only active ones when left out.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -217,6 +231,8 @@ class AsyncTags(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.TagModel:
         """Create a tag
+
+        Creates a tag.
 
         `POST /v1/tags` (postTags).
 
@@ -241,10 +257,12 @@ class AsyncTags(AsyncResource):
     ) -> models.TagModel:
         """Fetch one tag
 
+        Reads one tag.
+
         `GET /v1/tags/{tagId}` (getTagsTagid).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -264,10 +282,12 @@ class AsyncTags(AsyncResource):
     ) -> None:
         """Delete a tag
 
+        Deletes a tag and takes it off everything it was on. This cannot be undone.
+
         `DELETE /v1/tags/{tagId}` (deleteTagsTagid).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -287,10 +307,12 @@ class AsyncTags(AsyncResource):
     ) -> None:
         """Activate a tag
 
+        Switches a tag back on.
+
         `PATCH /v1/tags/{tagId}/activate` (patchTagsTagidActivate).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -310,10 +332,12 @@ class AsyncTags(AsyncResource):
     ) -> None:
         """Deactivate a tag
 
+        Switches a tag off: it stays where it is but can no longer be put on conversations.
+
         `PATCH /v1/tags/{tagId}/deactivate` (patchTagsTagidDeactivate).
 
         Args:
-            tag_id: the `tagId` path parameter.
+            tag_id: Id of the tag.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -72,6 +72,8 @@ class Teams(SyncResource):
     ) -> builtins.list[models.Team1]:
         """List teams
 
+        Lists the organization's teams.
+
         `GET /v1/teams` (getTeams).
 
         Args:
@@ -91,6 +93,8 @@ class Teams(SyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.Team1:
         """Create a team
+
+        Creates a team.
 
         `POST /v1/teams` (postTeams).
 
@@ -115,10 +119,12 @@ class Teams(SyncResource):
     ) -> models.Team1:
         """Fetch one team
 
+        Reads one team.
+
         `GET /v1/teams/{teamId}` (getTeamsTeamid).
 
         Args:
-            team_id: the `teamId` path parameter.
+            team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -138,10 +144,12 @@ class Teams(SyncResource):
     ) -> None:
         """Delete a team
 
+        Deletes a team.
+
         `DELETE /v1/teams/{teamId}` (deleteTeamsTeamid).
 
         Args:
-            team_id: the `teamId` path parameter.
+            team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -161,10 +169,12 @@ class Teams(SyncResource):
     ) -> builtins.list[models.TeamMember]:
         """Members of a team
 
+        Lists the agents and admins in a team.
+
         `GET /v1/teams/{teamId}/agents` (getTeamsTeamidAgents).
 
         Args:
-            team_id: the `teamId` path parameter.
+            team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -185,11 +195,13 @@ class Teams(SyncResource):
     ) -> None:
         """Remove agents/admins from a team
 
+        Takes agents or admins out of a team.
+
         `DELETE /v1/teams/{teamId}/agents` (deleteTeamsTeamidAgents).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            team_id: the `teamId` path parameter.
+            team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -211,11 +223,13 @@ class Teams(SyncResource):
     ) -> None:
         """Add agents/admins to a team
 
+        Adds agents or admins to a team.
+
         `PATCH /v1/teams/{teamId}/agents` (patchTeamsTeamidAgents).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            team_id: the `teamId` path parameter.
+            team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -238,12 +252,14 @@ class Teams(SyncResource):
     ) -> builtins.list[models.UserPresence]:
         """Presence of the members of a team
 
+        Reads the presence of every agent and admin in a team.
+
         `GET /v1/teams/{teamId}/presence` (getTeamsTeamidPresence).
 
         Args:
-            team_id: the `teamId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            team_id: Id of the team.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -267,11 +283,13 @@ class Teams(SyncResource):
 
         Presence of the members of a team
 
+        Reads the presence of every agent and admin in a team.
+
         `GET /v1/teams/{teamId}/presence` (getTeamsTeamidPresence).
 
         Args:
-            team_id: the `teamId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            team_id: Id of the team.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -294,6 +312,8 @@ class AsyncTeams(AsyncResource):
     ) -> builtins.list[models.Team1]:
         """List teams
 
+        Lists the organization's teams.
+
         `GET /v1/teams` (getTeams).
 
         Args:
@@ -313,6 +333,8 @@ class AsyncTeams(AsyncResource):
         **options: Unpack[RequestOptions],
     ) -> models.Team1:
         """Create a team
+
+        Creates a team.
 
         `POST /v1/teams` (postTeams).
 
@@ -337,10 +359,12 @@ class AsyncTeams(AsyncResource):
     ) -> models.Team1:
         """Fetch one team
 
+        Reads one team.
+
         `GET /v1/teams/{teamId}` (getTeamsTeamid).
 
         Args:
-            team_id: the `teamId` path parameter.
+            team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -360,10 +384,12 @@ class AsyncTeams(AsyncResource):
     ) -> None:
         """Delete a team
 
+        Deletes a team.
+
         `DELETE /v1/teams/{teamId}` (deleteTeamsTeamid).
 
         Args:
-            team_id: the `teamId` path parameter.
+            team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -383,10 +409,12 @@ class AsyncTeams(AsyncResource):
     ) -> builtins.list[models.TeamMember]:
         """Members of a team
 
+        Lists the agents and admins in a team.
+
         `GET /v1/teams/{teamId}/agents` (getTeamsTeamidAgents).
 
         Args:
-            team_id: the `teamId` path parameter.
+            team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -407,11 +435,13 @@ class AsyncTeams(AsyncResource):
     ) -> None:
         """Remove agents/admins from a team
 
+        Takes agents or admins out of a team.
+
         `DELETE /v1/teams/{teamId}/agents` (deleteTeamsTeamidAgents).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            team_id: the `teamId` path parameter.
+            team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -433,11 +463,13 @@ class AsyncTeams(AsyncResource):
     ) -> None:
         """Add agents/admins to a team
 
+        Adds agents or admins to a team.
+
         `PATCH /v1/teams/{teamId}/agents` (patchTeamsTeamidAgents).
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            team_id: the `teamId` path parameter.
+            team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -460,12 +492,14 @@ class AsyncTeams(AsyncResource):
     ) -> builtins.list[models.UserPresence]:
         """Presence of the members of a team
 
+        Reads the presence of every agent and admin in a team.
+
         `GET /v1/teams/{teamId}/presence` (getTeamsTeamidPresence).
 
         Args:
-            team_id: the `teamId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
-            page_key: Base64 encoded form of pagination query parameters. Do not try to construct or change programmatically as the internal structure may change without notice.
+            team_id: Id of the team.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
+            page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -489,11 +523,13 @@ class AsyncTeams(AsyncResource):
 
         Presence of the members of a team
 
+        Reads the presence of every agent and admin in a team.
+
         `GET /v1/teams/{teamId}/presence` (getTeamsTeamidPresence).
 
         Args:
-            team_id: the `teamId` path parameter.
-            page_limit: Maximum number of results per page. May be used in combination with pageKey to change the number of results in between page requests.
+            team_id: Id of the team.
+            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -515,8 +515,11 @@ from .patch_end_user_input import PatchEndUserInput as PatchEndUserInput
 from .patch_end_user_output import PatchEndUserOutput as PatchEndUserOutput
 from .period_filter import PeriodFilter as PeriodFilter
 from .phone_attributes import PhoneAttributes as PhoneAttributes
+from .phone_attributes_to import PhoneAttributesTo as PhoneAttributesTo
 from .presence_status import PresenceStatus as PresenceStatus
 from .preset import Preset as Preset
+from .preset_value import PresetValue as PresetValue
+from .preset_value_type import PresetValueType as PresetValueType
 from .primitive_field import PrimitiveField as PrimitiveField
 from .pstn_phone_conversation import PstnPhoneConversation as PstnPhoneConversation
 from .query import Query as Query
@@ -616,7 +619,6 @@ from .user_presence import UserPresence as UserPresence
 from .user_presence_output import UserPresenceOutput as UserPresenceOutput
 from .uuid_field import UUIDField as UUIDField
 from .validation import Validation as Validation
-from .value import Value as Value
 from .whats_app_attributes import WhatsAppAttributes as WhatsAppAttributes
 from .whats_app_conversation import WhatsAppConversation as WhatsAppConversation
 
@@ -965,8 +967,11 @@ __all__ = [
     "PatchEndUserOutput",
     "PeriodFilter",
     "PhoneAttributes",
+    "PhoneAttributesTo",
     "PresenceStatus",
     "Preset",
+    "PresetValue",
+    "PresetValueType",
     "PrimitiveField",
     "PstnPhoneConversation",
     "Query",
@@ -1052,7 +1057,6 @@ __all__ = [
     "UserPresence",
     "UserPresenceOutput",
     "Validation",
-    "Value",
     "WhatsAppAttributes",
     "WhatsAppConversation",
     "SCHEMAS",

@@ -7,6 +7,10 @@ __all__ = ["ActivityLogUser"]
 
 class ActivityLogUser(CamelModel):
     id: str
+    """Id of this user."""
     name: str | None = None
+    """Name of the user."""
     email: str | None = None
+    """Email address of the user."""
     phone_number: str | None = None
+    """Phone number of the user."""

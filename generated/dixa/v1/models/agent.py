@@ -9,14 +9,26 @@ __all__ = ["Agent"]
 
 class Agent(CamelModel):
     id: UUID
+    """Id of the agent or admin."""
     email: str
+    """Main email address of the agent or admin."""
     roles: list[str] | None = None
+    """Roles the user holds in the organization (for instance Agent, Admin)."""
     last_name: str | None = None
+    """Family name of the agent or admin."""
     avatar_url: str | None = None
+    """Address of the picture shown for the agent or admin."""
     created_at: DateTime
+    """When the agent or admin was created (RFC 3339 date-time)."""
     first_name: str | None = None
+    """Given name of the agent or admin."""
     display_name: str
+    """Name under which the agent or admin is shown in Dixa."""
     middle_names: list[str] | None = None
+    """Middle names of the agent or admin, in order; empty when there are none."""
     phone_number: str | None = None
+    """Main phone number of the agent or admin, in international (E.164) form."""
     additional_emails: list[str] | None = None
+    """Further email addresses of the agent or admin, besides the main one."""
     additional_phone_numbers: list[str] | None = None
+    """Further phone numbers of the agent or admin, besides the main one."""

@@ -9,3 +9,4 @@ __all__ = ["AgentOutput"]
 
 class AgentOutput(APIModel):
     data: Agent
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,3 +9,4 @@ __all__ = ["AgentTeamsOutput"]
 
 class AgentTeamsOutput(APIModel):
     data: list[Team] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

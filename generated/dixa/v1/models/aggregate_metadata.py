@@ -9,4 +9,6 @@ __all__ = ["AggregateMetadata"]
 
 class AggregateMetadata(APIModel):
     measure: AggregateMetadataMeasure
+    """Name of the measure the value is an aggregation of (for instance Count)"""
     description: str | None = None
+    """What the aggregation computes."""

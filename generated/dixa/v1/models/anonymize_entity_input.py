@@ -12,6 +12,10 @@ __all__ = ["AnonymizeEntityInput"]
 
 class AnonymizeEntityInput(CamelModel):
     type: Type | None = Field(default=None, validation_alias="_type", serialization_alias="_type")
+    """Kind of entity to anonymize"""
     entity_id: str
+    """Id of the user or conversation to anonymize."""
     entity_type: DeprecatedAnonymizationType | None = None
+    """Kind of entity to anonymize (a user or a conversation)"""
     force_anonymization: bool | None = None
+    """Anonymize a conversation even if it is not closed (closing it first); without it such a request fails."""

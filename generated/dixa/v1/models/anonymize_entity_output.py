@@ -9,3 +9,4 @@ __all__ = ["AnonymizeEntityOutput"]
 
 class AnonymizeEntityOutput(APIModel):
     data: AnonymizationRequestStatus
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -27,12 +27,22 @@ class AnonymizedConversation(CamelTaggedModel):
         serialization_alias="_type",
     )
     id: int
+    """Conversation number (csid), Dixa's numeric id of the conversation."""
     link: ConversationLink | None = None
+    """How this conversation is linked to a parent conversation (follow-up, forward, side conversation); absent when it has none."""
     state: State | None = None
+    """Where the conversation stands in its life cycle"""
     channel: ChannelEnum
+    """Channel the conversation runs on"""
     created_at: DateTime
+    """When the conversation was created (RFC 3339 date-time)."""
     direction: DirectionEnum | None = None
+    """Whether the conversation was started by the contact (Inbound) or by the organization (Outbound)"""
     requester_id: UUID
+    """Id of the contact (end user) who requested the conversation."""
     anonymized_at: DateTime
+    """When the conversation was anonymized."""
     state_updated_at: DateTime | None = None
+    """When the conversation last changed state (RFC 3339 date-time)."""
     custom_attributes: list[CustomAttribute] | None = None
+    """Values of the custom attributes set on this conversation; see the custom-attribute definitions for their meaning."""

@@ -10,16 +10,30 @@ __all__ = ["Article"]
 
 class Article(CamelModel):
     id: str
+    """Id of the article."""
     is_default_location: bool | None = None
+    """Whether this is the item's default place in the knowledge base."""
     translation: Translation1 | None = None
+    """The article's translation in the requested language, as draft and as published."""
     tags: list[str] | None = None
+    """Ids of the tags on the article."""
     created_at: DateTime
+    """When the article was created (RFC 3339 date-time)."""
     updated_at: DateTime
+    """When the article was last changed (date-time; Dixa's examples add a zone name such as `[GMT]`)."""
     indexed_at: DateTime | None = None
+    """When the article was last made searchable."""
     created_by: str | None = None
+    """Id of the user who created the article."""
     updated_by: str | None = None
+    """Id of the user who last changed the article."""
     owned_by: str | None = None
+    """Id of the user responsible for the article."""
     indexed_by: str | None = None
+    """Id of the user who last made the article searchable."""
     restrictions: Restrictions
+    """Who may see it: whether access is restricted, and the restrictions it inherits from its collection or category."""
     parent_category: str | None = None
+    """Id of the category this item sits in; absent at the top level."""
     parent_collections: list[str] | None = None
+    """Ids of the collections this item belongs to."""

@@ -7,4 +7,6 @@ __all__ = ["ArticleContent"]
 
 class ArticleContent(APIModel):
     html: str
+    """The text as HTML."""
     plaintext: str
+    """The text without markup."""

@@ -9,4 +9,6 @@ __all__ = ["Assignment"]
 
 class Assignment(CamelModel):
     agent_id: UUID
+    """Id of the agent the conversation is assigned to."""
     assigned_at: DateTime
+    """When the conversation was assigned (RFC 3339 date-time)."""

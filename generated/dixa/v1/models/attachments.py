@@ -19,3 +19,4 @@ class Attachments(TaggedModel):
         default="Attachments", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: list[FileMeta] | None = None
+    """The files uploaded."""

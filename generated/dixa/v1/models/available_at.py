@@ -9,3 +9,4 @@ __all__ = ["AvailableAt"]
 
 class AvailableAt(CamelModel):
     help_center_links: list[HelpCenterLink] | None = None
+    """The help centres, each with its link to the article."""

@@ -7,3 +7,4 @@ __all__ = ["BadRequest"]
 
 class BadRequest(APIModel):
     message: str
+    """What went wrong, in words meant for people (not a stable code)."""

@@ -7,4 +7,6 @@ __all__ = ["BasicAuth"]
 
 class BasicAuth(APIModel):
     password: str
+    """Password Dixa sends with HTTP basic authentication."""
     username: str
+    """User name Dixa sends with HTTP basic authentication."""

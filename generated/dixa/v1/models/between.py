@@ -17,4 +17,6 @@ class Between(CamelTaggedModel):
         default="Between", init=False, validation_alias="_type", serialization_alias="_type"
     )
     timestamp_from: DateTime
+    """Start of the period (RFC 3339 date-time)."""
     timestamp_to: DateTime
+    """End of the period (RFC 3339 date-time)."""

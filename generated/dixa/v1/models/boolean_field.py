@@ -17,3 +17,4 @@ class BooleanField(TaggedModel):
         default="BooleanField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: bool
+    """The value."""

@@ -22,3 +22,4 @@ class BulkActionFailureBulkErrorEndUser(TaggedModel):
         serialization_alias="_type",
     )
     error: BulkError
+    """Why this item failed."""

@@ -21,3 +21,4 @@ class BulkActionSuccessBulkErrorUUID(TaggedModel):
         serialization_alias="_type",
     )
     data: UUID
+    """The item the action produced."""

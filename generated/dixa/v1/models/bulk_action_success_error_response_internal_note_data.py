@@ -22,3 +22,4 @@ class BulkActionSuccessErrorResponseInternalNoteData(TaggedModel):
         serialization_alias="_type",
     )
     data: InternalNoteData
+    """The item the action produced."""

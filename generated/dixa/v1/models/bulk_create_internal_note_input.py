@@ -9,3 +9,4 @@ __all__ = ["BulkCreateInternalNoteInput"]
 
 class BulkCreateInternalNoteInput(APIModel):
     data: list[CreateInternalNoteInput] | None = None
+    """The items to process, one outcome each in the answer."""

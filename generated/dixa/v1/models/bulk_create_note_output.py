@@ -11,3 +11,4 @@ __all__ = ["BulkCreateNoteOutput"]
 
 class BulkCreateNoteOutput(APIModel):
     data: list[BulkActionOutcomeErrorResponseInternalNoteData] | None = None
+    """One outcome per item sent, in the same order: a success with the item, or a failure with its error."""

@@ -9,3 +9,4 @@ __all__ = ["BulkTagConversationInput"]
 
 class BulkTagConversationInput(APIModel):
     data: list[TagConversationInput] | None = None
+    """The items to process, one outcome each in the answer."""

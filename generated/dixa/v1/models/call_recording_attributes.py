@@ -20,4 +20,6 @@ class CallRecordingAttributes(TaggedModel):
         serialization_alias="_type",
     )
     duration: int | None = None
+    """Length of the call; Dixa does not state the unit (its example shows 120)."""
     recording: str
+    """Address of the call recording."""

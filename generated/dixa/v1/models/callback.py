@@ -20,6 +20,10 @@ class Callback(CamelTaggedModel):
         default="Callback", init=False, validation_alias="_type", serialization_alias="_type"
     )
     queue_id: UUID
+    """Id of the queue the callback request is placed in."""
     direction: CallbackDirection
+    """Whether the conversation was started by the contact (Inbound) or by the organization (Outbound)"""
     requester_id: UUID
+    """Id of the contact who asked to be called back."""
     contact_endpoint_id: str
+    """The organization's phone number the callback is made from."""

@@ -19,3 +19,4 @@ class Channel(TaggedModel):
         default="Channel", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: ChannelOperator
+    """Comparison applied to this field; the variant says how, and carries the values compared with."""

@@ -9,4 +9,6 @@ __all__ = ["ClaimConversationInput"]
 
 class ClaimConversationInput(CamelModel):
     force: bool | None = None
+    """Take the conversation over even when another agent holds it; set false to claim it only when unassigned."""
     agent_id: UUID
+    """Id of the agent taking the conversation."""

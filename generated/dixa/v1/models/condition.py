@@ -9,3 +9,4 @@ __all__ = ["Condition"]
 
 class Condition(APIModel):
     field: SearchField
+    """Field searched."""

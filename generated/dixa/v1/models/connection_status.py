@@ -6,5 +6,7 @@ __all__ = ["ConnectionStatus"]
 
 
 class ConnectionStatus(OpenEnum):
+    """Whether the user is connected to Dixa"""
+
     OFFLINE = "Offline"
     ONLINE = "Online"

@@ -20,7 +20,12 @@ class ContactForm(CamelTaggedModel):
         default="ContactForm", init=False, validation_alias="_type", serialization_alias="_type"
     )
     requester_id: UUID
+    """Id of the contact (end user) who requested the conversation."""
     email_integration_id: str
+    """The organization's email address the form is received on."""
     subject: str
+    """Subject line of the email or form."""
     message: CreateMessageInput
+    """The first message of the conversation."""
     language: str | None = None
+    """Language of the conversation, as a language code (for example `en`)."""

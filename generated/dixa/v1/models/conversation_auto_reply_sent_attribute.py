@@ -20,3 +20,4 @@ class ConversationAutoReplySentAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     template_name: str
+    """Name of the auto-reply template that was sent."""

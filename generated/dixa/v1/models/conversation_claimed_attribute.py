@@ -20,4 +20,6 @@ class ConversationClaimedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     claimed_from_label: str | None = None
+    """Name of the agent or queue the conversation was claimed from."""
     claimed_from_type: str | None = None
+    """Whether it was claimed from an agent or a queue."""

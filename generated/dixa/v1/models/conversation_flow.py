@@ -11,6 +11,10 @@ __all__ = ["ConversationFlow"]
 
 class ConversationFlow(CamelModel):
     id: UUID
+    """Id of this flow."""
     name: str
+    """Name of the flow."""
     channel: ChannelEnum
+    """Channel the flow serves"""
     contact_endpoint_id: str
+    """Contact endpoint (the organization's email address or phone number) the flow or conversation uses."""

@@ -19,3 +19,4 @@ class ConversationId(TaggedModel):
         default="ConversationId", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: FieldHasSingleValueOperator
+    """Comparison applied to this field; the variant says how, and carries the values compared with."""

@@ -20,4 +20,6 @@ class ConversationOfferedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     agent_names: list[str] | None = None
+    """Names of the agents the conversation was offered to."""
     queue_label: str | None = None
+    """Name of the queue the offer came from."""

@@ -7,12 +7,22 @@ __all__ = ["ConversationRating"]
 
 class ConversationRating(CamelModel):
     id: str | None = None
+    """Id of the rating offer; the questions of one survey share it."""
     rating_score: int | None = None
+    """Score given, on the scale of the rating type; absent until rated."""
     rating_type: str | None = None
+    """Kind of rating scale: Csat (1 to 5), Nps (0 to 10) or ThumbsUpOrDown (0 or 1)."""
     rating_comment: str | None = None
+    """Comment left with the rating."""
     conversation_channel: str | None = None
+    """Channel of the rated conversation."""
     agent_id: str | None = None
+    """Id of the agent being rated."""
     user_id: str | None = None
+    """Id of the contact who rated."""
     rating_status: str | None = None
+    """Where the rating stands: offered, rated, and so on."""
     language: str | None = None
+    """Language the rating was offered in."""
     timestamps: dict[str, str] | None = None
+    """When each step of the rating happened, by step name."""

@@ -22,4 +22,6 @@ class ConversationRatingOfferedAttribute(TaggedModel):
         serialization_alias="_type",
     )
     agent: ActivityLogUser
+    """The agent being rated."""
     user: ActivityLogUser
+    """The contact asked for the rating."""

@@ -20,3 +20,4 @@ class ConversationRatingScheduledAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     rating_scheduled_time: str
+    """When the rating is scheduled to be offered."""

@@ -7,3 +7,4 @@ __all__ = ["ConversationResponse"]
 
 class ConversationResponse(APIModel):
     id: int
+    """Conversation number (csid), Dixa's numeric id of the conversation."""

@@ -20,7 +20,12 @@ class ConversationTransferredAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     transfer_type: str
+    """Kind of transfer."""
     destination_type: str
+    """Whether the conversation went to a queue or an agent."""
     destination_id: str
+    """Id of the queue or agent it went to."""
     destination_label: str | None = None
+    """Name of the queue or agent it went to."""
     reason: str | None = None
+    """Reason given for the transfer."""

@@ -6,5 +6,7 @@ __all__ = ["ConversationType"]
 
 
 class ConversationType(OpenEnum):
+    """Kind of Twitter conversation (a public tweet thread or a direct message)"""
+
     DIRECT_MESSAGE = "DirectMessage"
     TWEET = "Tweet"

@@ -9,3 +9,4 @@ __all__ = ["CreateEndUsersInput"]
 
 class CreateEndUsersInput(APIModel):
     data: list[CreateEndUserInput] | None = None
+    """The items to process, one outcome each in the answer."""

@@ -9,5 +9,8 @@ __all__ = ["CreateInternalNoteInput"]
 
 class CreateInternalNoteInput(CamelModel):
     agent_id: UUID | None = None
+    """Id of the agent or admin who writes the note."""
     message: str
+    """Text of the internal note."""
     created_at: DateTime | None = None
+    """When the note was written, for notes brought in from another system (date-time; Dixa's example adds a zone name such as `[GMT]`)."""

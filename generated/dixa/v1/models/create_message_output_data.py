@@ -12,8 +12,14 @@ __all__ = ["CreateMessageOutputData"]
 
 class CreateMessageOutputData(CamelModel):
     content: Content | None = None
+    """Body of the message: plain text, HTML or Markdown, or a file when it was too large."""
     direction: DirectionEnum
+    """Whether the message came from the contact (Inbound), went to the contact (Outbound) or stayed between users (Internal)"""
     author_id: UUID
+    """Id of the message's author: the requester for inbound messages, the agent for outbound ones."""
     external_id: str | None = None
+    """Your own reference for the message, chosen by the sender; Dixa stores it and returns it with the message."""
     message_id: UUID | None = None
+    """Id of the message created."""
     created_at: str | None = None
+    """When the message was created."""

@@ -11,14 +11,26 @@ __all__ = ["CreateOrUpdateQueueRequest"]
 
 class CreateOrUpdateQueueRequest(CamelModel):
     name: str
+    """Name of the queue."""
     call_functionality: bool
+    """Whether the queue handles phone calls."""
     is_default: bool
+    """Make this the organization's default queue."""
     queue_thresholds: MapQueueThresholdInt | None = None
+    """Thresholds of the queue, by kind (for instance SlaPercentage)."""
     offer_timeout: int | None = None
+    """Time an agent has to accept an offered conversation before it goes to someone else (Dixa does not state the unit; its example uses 10)."""
     offer_algorithm: OfferAlgorithm | None = None
+    """How conversations are offered to the queue's agents"""
     wrapup_timeout: int | None = None
+    """Wrap-up time an agent gets after a conversation before new offers (unit not stated by Dixa)."""
     priority: int | None = None
+    """Priority of the queue relative to other queues when conversations are offered."""
     offer_abandoned_conversations: bool | None = None
+    """Whether conversations the contact abandoned are still offered to agents."""
     do_not_offer_timeouts: MapConversationChannelInt | None = None
+    """Per channel, how long a conversation is not offered again to an agent who let it pass (unit not stated by Dixa)."""
     is_do_not_offer_enabled: bool
+    """Whether the do-not-offer timeouts apply."""
     preferred_agent_timeouts: MapConversationChannelInt | None = None
+    """Per channel, how long a conversation waits for its preferred agent before others are offered it (unit not stated; Dixa's example uses 300)."""

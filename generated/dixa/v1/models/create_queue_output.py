@@ -9,3 +9,4 @@ __all__ = ["CreateQueueOutput"]
 
 class CreateQueueOutput(APIModel):
     data: Queue1
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

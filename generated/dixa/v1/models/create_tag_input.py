@@ -7,4 +7,6 @@ __all__ = ["CreateTagInput"]
 
 class CreateTagInput(APIModel):
     name: str
+    """Name of the new tag."""
     color: str | None = None
+    """Colour of the tag, as a hex code (for example `#FF0000`)."""

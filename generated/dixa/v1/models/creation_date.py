@@ -19,3 +19,4 @@ class CreationDate(TaggedModel):
         default="CreationDate", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: TimestampOperator
+    """Comparison applied to this field; the variant says how, and carries the values compared with."""

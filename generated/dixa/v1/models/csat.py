@@ -17,3 +17,4 @@ class Csat(TaggedModel):
         default="Csat", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: int
+    """Customer satisfaction score, 1 to 5."""

@@ -21,4 +21,6 @@ class CustomAttribute1(CamelTaggedModel):
         default="CustomAttribute", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: CustomAttributeOperator
+    """Comparison applied to this field; the variant says how, and carries the values compared with."""
     attribute_id: str
+    """Id of the custom attribute the condition is about."""

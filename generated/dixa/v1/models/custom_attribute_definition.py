@@ -12,13 +12,24 @@ __all__ = ["CustomAttributeDefinition"]
 
 class CustomAttributeDefinition(CamelModel):
     id: UUID
+    """Id of this custom attribute definition."""
     entity_type: EntityType
+    """Kind of entity custom attributes of this definition apply to (conversation or contact)"""
     identifier: str
+    """Machine-readable key of the custom attribute, set when it was defined."""
     label: str
+    """Name of the attribute, as shown to users."""
     input_definition: CustomAttributeInputDefinition
+    """What kind of value the attribute takes (text or a choice among options) and how it is entered."""
     description: str | None = None
+    """What the attribute is for, as written by the organization."""
     created_at: DateTime
+    """When the definition was created (date-time; Dixa's examples add a zone name such as `[GMT]`)."""
     updated_at: DateTime | None = None
+    """When the definition was last changed (date-time; Dixa's examples add a zone name such as `[GMT]`)."""
     is_required: bool
+    """Whether a value must be given."""
     is_archived: bool
+    """Whether the definition is archived (kept, no longer offered)."""
     is_deactivated: bool
+    """Whether the custom attribute definition has been switched off; it is kept but no longer offered."""

@@ -6,3 +6,4 @@ __all__ = ["CustomAttributeValue"]
 
 
 CustomAttributeValue: TypeAlias = list[str] | str
+"""The attribute's value: a list of option values for a Select attribute, a string for a Text attribute."""

@@ -19,3 +19,4 @@ class Direction(TaggedModel):
         default="Direction", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: DirectionOperator
+    """Comparison applied to this field; the variant says how, and carries the values compared with."""

@@ -19,3 +19,4 @@ class Duration(TaggedModel):
         default="Duration", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: DurationOperator
+    """Comparison applied to this field; the variant says how, and carries the values compared with."""

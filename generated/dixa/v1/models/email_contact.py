@@ -7,4 +7,6 @@ __all__ = ["EmailContact"]
 
 class EmailContact(APIModel):
     email: str
+    """Email address of this participant."""
     name: str | None = None
+    """Display name of the participant, where known."""

@@ -17,5 +17,8 @@ class EmailEndpoint(CamelTaggedModel):
         default="EmailEndpoint", init=False, validation_alias="_type", serialization_alias="_type"
     )
     address: str
+    """The email address."""
     sender_override: str | None = None
+    """Address shown as sender instead, where one is set."""
     name: str | None = None
+    """Name shown for the address."""

@@ -17,4 +17,6 @@ class EmptyPatchSet(TaggedModel):
         default="EmptyPatchSet", init=False, validation_alias="_type", serialization_alias="_type"
     )
     id: str
+    """Id of the item the empty change was sent for."""
     message: str
+    """Says that the change held nothing to change."""

@@ -19,3 +19,4 @@ class Failure(TaggedModel):
         default="Failure", init=False, validation_alias="_type", serialization_alias="_type"
     )
     error: ChannelAvailabilityError
+    """Why this item failed."""

@@ -7,4 +7,6 @@ __all__ = ["Filter"]
 
 class Filter(APIModel):
     attribute: str
+    """Filter attribute, as listed by the metric or record description."""
     values: list[str] | None = None
+    """Values of the attribute to keep."""

@@ -10,4 +10,6 @@ __all__ = ["Filters"]
 
 class Filters(APIModel):
     strategy: Strategy
+    """How the conditions combine: every one must hold (All) or one is enough (Any)"""
     conditions: list[Condition] | None = None
+    """The conditions to combine."""

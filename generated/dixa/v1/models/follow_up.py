@@ -17,3 +17,4 @@ class FollowUp(CamelTaggedModel):
         default="FollowUp", init=False, validation_alias="_type", serialization_alias="_type"
     )
     parent_id: int
+    """Conversation number (csid) of the parent conversation."""

@@ -9,4 +9,6 @@ __all__ = ["FollowupConversationInput"]
 
 class FollowupConversationInput(CamelModel):
     timestamp: DateTime
+    """When the follow-up ends and the conversation comes back (RFC 3339 date-time)."""
     user_id: UUID | None = None
+    """Agent or admin who follows the conversation up; optional."""

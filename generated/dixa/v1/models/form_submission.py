@@ -9,3 +9,4 @@ __all__ = ["FormSubmission"]
 
 class FormSubmission(APIModel):
     values: MapFormAttributeValue
+    """Values entered, by form field name."""

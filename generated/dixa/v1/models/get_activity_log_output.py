@@ -9,3 +9,4 @@ __all__ = ["GetActivityLogOutput"]
 
 class GetActivityLogOutput(APIModel):
     data: list[ActivityLogEntry] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

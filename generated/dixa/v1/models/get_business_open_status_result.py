@@ -7,6 +7,10 @@ __all__ = ["GetBusinessOpenStatusResult"]
 
 class GetBusinessOpenStatusResult(CamelModel):
     is_open: bool
+    """Whether the business is open at the time asked about."""
     timestamp: DateTime
+    """The time the answer is about: the one asked for, or now."""
     opens_at: DateTime | None = None
+    """When it next opens."""
     closes_at: DateTime | None = None
+    """When it next closes."""

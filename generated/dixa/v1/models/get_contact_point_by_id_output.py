@@ -9,3 +9,4 @@ __all__ = ["GetContactPointByIdOutput"]
 
 class GetContactPointByIdOutput(APIModel):
     data: ContactEndpoint
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,3 +9,4 @@ __all__ = ["GetConversationOutput"]
 
 class GetConversationOutput(APIModel):
     data: Conversation
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

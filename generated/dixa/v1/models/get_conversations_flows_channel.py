@@ -6,6 +6,8 @@ __all__ = ["GetConversationsFlowsChannel"]
 
 
 class GetConversationsFlowsChannel(OpenEnum):
+    """Only flows of this channel; PstnPhone when left out"""
+
     WHATS_APP = "WhatsApp"
     VOICEMAIL = "Voicemail"
     WIDGET_CHAT = "WidgetChat"

@@ -10,4 +10,6 @@ __all__ = ["GetFilterValuesOutput"]
 
 class GetFilterValuesOutput(APIModel):
     data: list[FilterValue] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""
     meta: PaginationLinks | None = None
+    """Links to the neighbouring pages; a link is absent where there is no such page."""

@@ -9,3 +9,4 @@ __all__ = ["GetKnowledgeArticleOutput"]
 
 class GetKnowledgeArticleOutput(APIModel):
     data: Article
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -10,7 +10,12 @@ __all__ = ["GetMetricDataInput"]
 
 class GetMetricDataInput(CamelModel):
     id: str
+    """Id of the metric to fetch, as listed by the metrics catalogue."""
     filters: list[Filter] | None = None
+    """Filters narrowing the data: each names an attribute and the values kept (list them with the filter-values operation)."""
     timezone: str
+    """Time zone in which periods and dates are read, as an IANA name (for example `Europe/Copenhagen`)."""
     aggregations: list[str] | None = None
+    """Aggregations to compute over the metric; each must be one the metric offers (see its description)."""
     period_filter: PeriodFilter
+    """The period the data covers: a preset such as PreviousWeek, or an interval between two instants."""

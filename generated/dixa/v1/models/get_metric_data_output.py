@@ -9,3 +9,4 @@ __all__ = ["GetMetricDataOutput"]
 
 class GetMetricDataOutput(APIModel):
     data: MetricData
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

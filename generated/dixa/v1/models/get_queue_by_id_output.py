@@ -9,3 +9,4 @@ __all__ = ["GetQueueByIdOutput"]
 
 class GetQueueByIdOutput(APIModel):
     data: Queue1
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,3 +9,4 @@ __all__ = ["GetTagOutput"]
 
 class GetTagOutput(APIModel):
     data: TagModel
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

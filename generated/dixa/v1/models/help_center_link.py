@@ -7,5 +7,8 @@ __all__ = ["HelpCenterLink"]
 
 class HelpCenterLink(APIModel):
     id: str
+    """Id of this help centre."""
     name: str
+    """Name of the help centre."""
     url: str
+    """Address of the article in the help centre."""

@@ -17,3 +17,4 @@ class Html(TaggedModel):
         default="Html", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: str
+    """The text, as HTML."""

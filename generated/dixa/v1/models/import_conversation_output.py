@@ -9,3 +9,4 @@ __all__ = ["ImportConversationOutput"]
 
 class ImportConversationOutput(APIModel):
     data: ImportConversationResponse
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -20,6 +20,10 @@ class Inbound(CamelTaggedModel):
         default="Inbound", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content
+    """Body of the message: plain text, HTML or Markdown, or a file when it was too large."""
     attachments: list[File]
+    """Files attached to the message, each with its address."""
     integration_email: str | None = None
+    """Integration address the email arrives at, of the form `<name>@email.dixa.io`."""
     external_id: str | None = None
+    """Your own reference for the message; Dixa stores it and returns it with the message."""

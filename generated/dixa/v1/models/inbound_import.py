@@ -20,7 +20,12 @@ class InboundImport(CamelTaggedModel):
         default="InboundImport", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content
+    """Body of the message: plain text, HTML or Markdown, or a file when it was too large."""
     attachments: list[File] | None = None
+    """Files attached to the message, each with its address."""
     external_id: str | None = None
+    """Your own reference for the message in the system it comes from."""
     created_at: DateTime
+    """When the message was originally sent (RFC 3339 date-time)."""
     attributes: Any = None
+    """Channel-specific attributes of the imported conversation or message (Dixa gives no fixed shape; see its channel examples)."""

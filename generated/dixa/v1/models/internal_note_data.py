@@ -7,7 +7,12 @@ __all__ = ["InternalNoteData"]
 
 class InternalNoteData(CamelModel):
     id: str | None = None
+    """Id of this internal note."""
     author_id: str | None = None
+    """Id of the agent or admin who wrote the note."""
     created_at: str | None = None
+    """When the note was written (date-time; Dixa's examples add a zone name such as `[GMT]`)."""
     csid: int | None = None
+    """Conversation number (csid) the note belongs to."""
     message: str | None = None
+    """Text of the internal note."""

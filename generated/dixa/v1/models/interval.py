@@ -17,4 +17,6 @@ class Interval(TaggedModel):
         default="Interval", init=False, validation_alias="_type", serialization_alias="_type"
     )
     start: DateTime
+    """Start of the interval (RFC 3339 date-time)."""
     end: DateTime
+    """End of the interval (RFC 3339 date-time)."""

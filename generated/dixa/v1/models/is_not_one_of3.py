@@ -21,3 +21,4 @@ class IsNotOneOf3(TaggedModel):
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: list[IsNotOneOf3ValuesItem]
+    """Values compared with"""

@@ -21,3 +21,4 @@ class IsNotOneOf4(TaggedModel):
         default="IsNotOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: list[IsNotOneOf4ValuesItem]
+    """Values compared with"""

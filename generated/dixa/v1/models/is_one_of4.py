@@ -21,3 +21,4 @@ class IsOneOf4(TaggedModel):
         default="IsOneOf", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: list[IsOneOf4ValuesItem]
+    """Values compared with"""

@@ -9,3 +9,4 @@ __all__ = ["ListConversationRatingsOutput"]
 
 class ListConversationRatingsOutput(APIModel):
     data: list[ConversationRating] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

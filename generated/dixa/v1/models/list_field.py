@@ -19,3 +19,4 @@ class ListField(TaggedModel):
         default="ListField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: list[PrimitiveField] | None = None
+    """The values of the field."""

@@ -9,3 +9,4 @@ __all__ = ["ListFlowsOutput"]
 
 class ListFlowsOutput(APIModel):
     data: list[ConversationFlow] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

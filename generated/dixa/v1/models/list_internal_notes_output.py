@@ -9,3 +9,4 @@ __all__ = ["ListInternalNotesOutput"]
 
 class ListInternalNotesOutput(APIModel):
     data: list[InternalNoteData] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

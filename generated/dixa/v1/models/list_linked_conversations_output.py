@@ -9,3 +9,4 @@ __all__ = ["ListLinkedConversationsOutput"]
 
 class ListLinkedConversationsOutput(APIModel):
     data: list[Conversation] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,3 +9,4 @@ __all__ = ["ListMessagesOutput"]
 
 class ListMessagesOutput(APIModel):
     data: list[Message] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -9,3 +9,4 @@ __all__ = ["ListTeamMembersOutput"]
 
 class ListTeamMembersOutput(APIModel):
     data: list[TeamMember] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -20,3 +20,4 @@ class LongerThanOrEqualTo(TaggedModel):
         serialization_alias="_type",
     )
     duration: int
+    """Duration the conversation's length is compared with (unit not stated by Dixa)."""

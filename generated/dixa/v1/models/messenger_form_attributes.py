@@ -24,5 +24,8 @@ class MessengerFormAttributes(CamelTaggedModel):
         serialization_alias="_type",
     )
     form_submission: FormSubmission
+    """The form's fields and the values entered."""
     direction: DirectionEnum | None = None
+    """Whether the message came from the contact (Inbound), went to the contact (Outbound) or stayed between users (Internal)"""
     content: Content | None = None
+    """Body of the message: plain text, HTML or Markdown, or a file when it was too large."""

@@ -10,7 +10,12 @@ __all__ = ["MetricMetadata"]
 
 class MetricMetadata(CamelModel):
     id: str
+    """Id of the metric, used to fetch its data."""
     description: str | None = None
+    """What the metric measures."""
     filters: list[FilterMetadata] | None = None
+    """Filter attributes this data can be narrowed by."""
     aggregations: list[AggregateMetadata] | None = None
+    """Aggregations that can be asked for when fetching this metric's data."""
     related_record_ids: list[str] | None = None
+    """Ids of the records the metric is computed from."""

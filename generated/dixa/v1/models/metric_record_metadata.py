@@ -10,7 +10,12 @@ __all__ = ["MetricRecordMetadata"]
 
 class MetricRecordMetadata(CamelModel):
     id: str
+    """Id of the record, used to fetch its data."""
     description: str
+    """What the record holds."""
     filters: list[FilterMetadata] | None = None
+    """Filter attributes this data can be narrowed by."""
     related_metric_ids: list[str] | None = None
+    """Ids of the metrics computed from this record."""
     fields_metadata: list[FieldMetadata] | None = None
+    """The record's fields, each with its meaning."""

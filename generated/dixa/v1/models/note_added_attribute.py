@@ -20,4 +20,6 @@ class NoteAddedAttribute(CamelTaggedModel):
         serialization_alias="_type",
     )
     message: str
+    """Text of the note."""
     avatar_url: str | None = None
+    """Address of the author's picture."""

@@ -17,3 +17,4 @@ class Nps(TaggedModel):
         default="Nps", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: int
+    """Net promoter score, 0 to 10."""

@@ -9,7 +9,12 @@ __all__ = ["OrganizationDetails"]
 
 class OrganizationDetails(CamelModel):
     id: str
+    """Id of this organization."""
     name: str
+    """Name of the organization."""
     subdomain: str
+    """The organization's Dixa subdomain."""
     status: Status
+    """Whether the organization's account is active"""
     avatar_url: str | None = None
+    """Address of the organization's logo."""

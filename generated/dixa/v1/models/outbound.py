@@ -21,9 +21,16 @@ class Outbound(CamelTaggedModel):
         default="Outbound", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content | None = None
+    """Body of the message: text, HTML or Markdown. Required except on WhatsApp, where a message may be an attachment alone."""
     agent_id: UUID
+    """Id of the agent or admin who sends the message: outbound messages need their author named."""
     attachments: list[File] | None = None
+    """Files attached to the message, each with its address."""
     integration_email: str | None = None
+    """The organization's integration address the email went through, of the form `<name>@email.dixa.io`."""
     external_id: str | None = None
+    """Your own reference for the message, chosen by the sender; Dixa stores it and returns it with the message."""
     cc: list[UUID] | None = None
+    """Ids of the users copied on the email."""
     bcc: list[UUID] | None = None
+    """Ids of the users blind-copied on the email."""

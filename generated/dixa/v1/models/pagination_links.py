@@ -7,4 +7,6 @@ __all__ = ["PaginationLinks"]
 
 class PaginationLinks(APIModel):
     previous: str | None = None
+    """Address of the previous page; absent on the first page."""
     next: str | None = None
+    """Address of the next page; absent on the last page. Follow it (or pass its pageKey) to continue."""

@@ -7,10 +7,18 @@ __all__ = ["PatchAgentInput"]
 
 class PatchAgentInput(CamelModel):
     display_name: str | None = None
+    """Name under which the agent or admin is shown in Dixa."""
     last_name: str | None = None
+    """Family name of the agent or admin."""
     avatar_url: str | None = None
+    """Address of the picture shown for the agent or admin."""
     first_name: str | None = None
+    """Given name of the agent or admin."""
     middle_names: list[str] | None = None
+    """Middle names of the agent or admin, in order; empty when there are none."""
     phone_number: str | None = None
+    """Main phone number of the agent or admin, in international (E.164) form."""
     additional_emails: list[str] | None = None
+    """Further email addresses of the agent or admin, besides the main one."""
     additional_phone_numbers: list[str] | None = None
+    """Further phone numbers of the agent or admin, besides the main one."""

@@ -9,3 +9,4 @@ __all__ = ["PatchConversationCustomAttributesOutput"]
 
 class PatchConversationCustomAttributesOutput(APIModel):
     data: list[CustomAttribute] | None = None
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -7,12 +7,22 @@ __all__ = ["PatchEndUserInput"]
 
 class PatchEndUserInput(CamelModel):
     display_name: str | None = None
+    """Name under which the contact (end user) is shown in Dixa."""
     email: str | None = None
+    """Main email address of the contact (end user)."""
     phone_number: str | None = None
+    """Main phone number of the contact (end user), in international (E.164) form."""
     additional_emails: list[str] | None = None
+    """Further email addresses of the contact (end user), besides the main one."""
     additional_phone_numbers: list[str] | None = None
+    """Further phone numbers of the contact (end user), besides the main one."""
     first_name: str | None = None
+    """Given name of the contact (end user)."""
     last_name: str | None = None
+    """Family name of the contact (end user)."""
     middle_names: list[str] | None = None
+    """Middle names of the contact (end user), in order; empty when there are none."""
     avatar_url: str | None = None
+    """Address of the picture shown for the contact (end user)."""
     external_id: str | None = None
+    """Your own identifier of the contact, from another system; the end-user listing can filter by it."""

@@ -9,3 +9,4 @@ __all__ = ["PatchEndUserOutput"]
 
 class PatchEndUserOutput(APIModel):
     data: EndUser
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from dixa._runtime.models import TaggedModel
 
-from .value import Value
+from .preset_value import PresetValue
 
 __all__ = ["Preset"]
 
@@ -18,4 +18,5 @@ class Preset(TaggedModel):
     type: Literal["Preset"] = Field(
         default="Preset", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    value: Value
+    value: PresetValue
+    """Which preset period, as an object carrying its name in `_type` (`{"_type": "PreviousWeek"}`), as Dixa's example sends it."""

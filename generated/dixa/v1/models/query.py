@@ -7,4 +7,6 @@ __all__ = ["Query"]
 
 class Query(CamelModel):
     value: str
+    """The text to search for."""
     exact_match: bool | None = None
+    """Find only the exact text, not similar words. False when left out."""

@@ -9,4 +9,6 @@ __all__ = ["Queue"]
 
 class Queue(CamelModel):
     id: UUID
+    """Id of the queue the conversation waits in."""
     queued_at: DateTime | None = None
+    """When the conversation entered the queue (RFC 3339 date-time)."""

@@ -9,4 +9,6 @@ __all__ = ["QueueUsages"]
 
 class QueueUsages(CamelModel):
     queue_id: str
+    """Id of the queue."""
     usages: MapConversationChannelSetString
+    """Where the queue is used, by channel."""

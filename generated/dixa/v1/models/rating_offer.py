@@ -9,7 +9,12 @@ __all__ = ["RatingOffer"]
 
 class RatingOffer(CamelModel):
     id: str
+    """Id of this rating offer."""
     user_id: str
+    """Id of the contact asked for the rating."""
     agent_id: str
+    """Id of the agent being rated."""
     rating_type: RatingType
+    """Kind of rating scale: Csat (1 to 5), Nps (0 to 10) or ThumbsUpOrDown (0 or 1)"""
     offered_at: DateTime | None = None
+    """When the rating was offered to the contact (RFC 3339 date-time)."""

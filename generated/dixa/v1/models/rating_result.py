@@ -9,7 +9,12 @@ __all__ = ["RatingResult"]
 
 class RatingResult(CamelModel):
     rating_id: str
+    """Id of the rating offer this result answers."""
     user_id: str | None = None
+    """Id of the contact who answered."""
     rating_result: SubmittedRatingResult
+    """The contact's answer, on the scale of the rating type."""
     comment: str | None = None
+    """Free-text comment the contact left with the rating."""
     submitted_at: DateTime | None = None
+    """When the contact answered the rating (RFC 3339 date-time)."""

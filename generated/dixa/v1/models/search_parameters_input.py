@@ -10,4 +10,6 @@ __all__ = ["SearchParametersInput"]
 
 class SearchParametersInput(APIModel):
     query: Query | None = None
+    """The text to search for."""
     filters: Filters | None = None
+    """Conditions on the conversation's fields; combined with the text query when both are given."""

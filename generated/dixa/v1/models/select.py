@@ -17,3 +17,4 @@ class Select(TaggedModel):
         default="Select", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: list[str] | None = None
+    """The option values chosen, from the top level down."""

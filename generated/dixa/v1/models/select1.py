@@ -21,3 +21,4 @@ class Select1(TaggedModel):
         default="Select", init=False, validation_alias="_type", serialization_alias="_type"
     )
     options: list[SelectOption] | None = None
+    """The choices offered."""

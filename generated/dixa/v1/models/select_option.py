@@ -9,8 +9,14 @@ __all__ = ["SelectOption"]
 
 class SelectOption(CamelModel):
     id: UUID
+    """Id of this option."""
     label: str
+    """Text of the option, as shown to users."""
     value: str
+    """Value stored when this option is chosen."""
     nested_options: "list[SelectOption] | None" = None
+    """Choices under this one; empty when it has none."""
     is_deactivated: bool
+    """Whether the option has been switched off; it is kept but no longer offered."""
     order_index: int
+    """Position of the option in the list."""

@@ -17,3 +17,4 @@ class Since(TaggedModel):
         default="Since", init=False, validation_alias="_type", serialization_alias="_type"
     )
     timestamp: DateTime
+    """Point in time the condition compares with (RFC 3339 date-time)."""

@@ -20,5 +20,8 @@ class Sms(CamelTaggedModel):
         default="Sms", init=False, validation_alias="_type", serialization_alias="_type"
     )
     requester_id: UUID
+    """Id of the contact who receives the text messages."""
     contact_endpoint_id: str
+    """The organization's phone number (in E.164 form) that sends the text messages."""
     message: CreateMessageInput
+    """The first message of the conversation."""

@@ -21,5 +21,8 @@ class SmsAttributes(TaggedModel):
         default="SmsAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content | None = None
+    """Body of the message: plain text, HTML or Markdown, or a file when it was too large."""
     direction: DirectionEnum | None = None
+    """Whether the message came from the contact (Inbound), went to the contact (Outbound) or stayed between users (Internal)"""
     attachments: list[File] | None = None
+    """Files attached to the message, each with its address."""

@@ -6,6 +6,8 @@ __all__ = ["State"]
 
 
 class State(OpenEnum):
+    """Where the conversation stands in its life cycle"""
+
     AWAITING_PENDING = "AwaitingPending"
     CLOSED = "Closed"
     OPEN = "Open"

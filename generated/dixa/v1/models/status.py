@@ -6,5 +6,7 @@ __all__ = ["Status"]
 
 
 class Status(OpenEnum):
+    """Whether the organization's account is active"""
+
     ACTIVE = "Active"
     SUSPENDED = "Suspended"

@@ -21,3 +21,4 @@ class Status1(TaggedModel):
         default="Status", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: StatusOperator
+    """Comparison applied to this field; the variant says how, and carries the values compared with."""

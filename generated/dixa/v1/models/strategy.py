@@ -6,5 +6,7 @@ __all__ = ["Strategy"]
 
 
 class Strategy(OpenEnum):
+    """How the conditions combine: every one must hold (All) or one is enough (Any)"""
+
     ALL = "All"
     ANY = "Any"

@@ -19,3 +19,4 @@ class Success(CamelTaggedModel):
         default="Success", init=False, validation_alias="_type", serialization_alias="_type"
     )
     channel_availability: ChannelAvailability
+    """Availability of the channel."""

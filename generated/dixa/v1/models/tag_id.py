@@ -21,3 +21,4 @@ class TagId(TaggedModel):
         default="TagId", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: FieldCanHaveMultipleValuesOrBeEmptyOperator
+    """Comparison applied to this field; the variant says how, and carries the values compared with."""

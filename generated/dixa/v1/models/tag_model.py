@@ -11,6 +11,10 @@ __all__ = ["TagModel"]
 
 class TagModel(APIModel):
     id: UUID
+    """Id of this tag."""
     name: str
+    """Name of the tag."""
     color: str | None = None
+    """Colour of the tag, as a hex code (for example `#FF0000`)."""
     state: TagState
+    """Whether the tag can be used (Active) or has been switched off (Inactive)"""

@@ -20,3 +20,4 @@ class TagRemovedAttribute(TaggedModel):
         serialization_alias="_type",
     )
     tag: str
+    """Name of the tag."""

@@ -20,5 +20,8 @@ class TelephonyEndpoint(TaggedModel):
         serialization_alias="_type",
     )
     number: str
+    """The phone number, in E.164 form."""
     functionality: list[str] | None = None
+    """What the number can be used for (for instance calls or text messages)."""
     name: str | None = None
+    """Name shown for the number."""

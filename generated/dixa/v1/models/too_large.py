@@ -19,3 +19,4 @@ class TooLarge(TaggedModel):
         default="TooLarge", init=False, validation_alias="_type", serialization_alias="_type"
     )
     file: File
+    """The content, as a file to download because it was too large to inline."""

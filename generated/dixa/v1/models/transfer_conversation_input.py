@@ -9,4 +9,6 @@ __all__ = ["TransferConversationInput"]
 
 class TransferConversationInput(CamelModel):
     user_id: UUID | None = None
+    """Agent or admin on whose behalf the transfer is made; optional."""
     queue_id: UUID
+    """Id of the queue the conversation moves to."""

@@ -7,5 +7,8 @@ __all__ = ["TranslationInput"]
 
 class TranslationInput(CamelModel):
     language_id: str
+    """Language code of the translation (ISO 639-1, for example `en`, `da`)."""
     title: str
+    """Title of the article in this language."""
     content: str | None = None
+    """Body of the translation, as HTML."""

@@ -7,3 +7,4 @@ __all__ = ["Unauthorized"]
 
 class Unauthorized(APIModel):
     message: str
+    """What went wrong, in words meant for people (not a stable code)."""

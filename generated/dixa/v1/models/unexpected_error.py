@@ -17,4 +17,6 @@ class UnexpectedError(TaggedModel):
         default="UnexpectedError", init=False, validation_alias="_type", serialization_alias="_type"
     )
     channel: str
+    """Channel whose availability could not be read."""
     message: str
+    """What went wrong, in words meant for people (not a stable code)."""

@@ -9,5 +9,8 @@ __all__ = ["UpdateKnowledgeArticleInput"]
 
 class UpdateKnowledgeArticleInput(CamelModel):
     owned_by: str | None = None
+    """Id of the user responsible for the article."""
     tags: TagsUpdateInput | None = None
+    """Tags to add to and take off the article, by id."""
     pre_release: bool | None = None
+    """Whether the article is visible only in pre-release mode, not to every reader."""

@@ -9,3 +9,4 @@ __all__ = ["UpdateKnowledgeArticleOutput"]
 
 class UpdateKnowledgeArticleOutput(APIModel):
     data: Article
+    """The article after the change."""

@@ -9,3 +9,4 @@ __all__ = ["UserPresenceOutput"]
 
 class UserPresenceOutput(APIModel):
     data: UserPresence
+    """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -17,4 +17,6 @@ class Validation(TaggedModel):
         default="Validation", init=False, validation_alias="_type", serialization_alias="_type"
     )
     id: str | None = None
+    """Id of the item that failed."""
     message: str | None = None
+    """What went wrong, in words meant for people (not a stable code)."""

@@ -29,14 +29,26 @@ class WhatsAppConversation(CamelTaggedModel):
         serialization_alias="_type",
     )
     id: int
+    """Conversation number (csid), Dixa's numeric id of the conversation."""
     requester_id: UUID
+    """Id of the contact (end user) who requested the conversation."""
     channel: ChannelEnum
+    """Channel the conversation runs on"""
     created_at: DateTime
+    """When the conversation was created (RFC 3339 date-time)."""
     direction: DirectionEnum | None = None
+    """Whether the conversation was started by the contact (Inbound) or by the organization (Outbound)"""
     state: State | None = None
+    """Where the conversation stands in its life cycle"""
     state_updated_at: DateTime | None = None
+    """When the conversation last changed state (RFC 3339 date-time)."""
     assignment: Assignment | None = None
+    """The agent the conversation is assigned to, and since when; absent when nobody holds it."""
     queue: Queue | None = None
+    """The queue the conversation waits in, and since when; absent when it is not queued."""
     link: ConversationLink | None = None
+    """How this conversation is linked to a parent conversation (follow-up, forward, side conversation); absent when it has none."""
     custom_attributes: list[CustomAttribute] | None = None
+    """Values of the custom attributes set on this conversation; see the custom-attribute definitions for their meaning."""
     transport_expires_at: DateTime | None = None
+    """When the conversation's channel transport expires, after which the contact can no longer be reached on it the same way; absent when it does not expire."""
