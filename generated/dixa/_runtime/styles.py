@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 from uuid import UUID
 
 from pydantic import BaseModel
@@ -34,6 +34,7 @@ __all__ = [
     "Style",
     "as_lists",
     "cookie_text",
+    "cookie_value",
     "decode_query",
     "decode_text",
     "deep_pairs",
@@ -113,7 +114,7 @@ def query_pairs(name: str, value: Any, style: Style) -> list[tuple[str, str]]:
     if fields is not None:
         if explode:
             return [(key, scalar(item)) for key, item in fields]
-        return [(name, ",".join(_texts(value, False)))]
+        return [(name, DELIMITERS.get(kind, ",").join(_texts(value, False)))]
     if isinstance(value, (list, tuple, set, frozenset)):
         texts = _texts(value, explode)
         if explode:
@@ -158,6 +159,11 @@ def cookie_text(value: str, *, name: bool = False) -> str:
     """A cookie value, or with `name` a cookie name (without `=`), with what may not stand in it
     percent-encoded (spaces, quotes, commas, semicolons, backslashes, anything not ASCII)."""
     return quote(value, safe=_COOKIE_SAFE.replace("=", "") if name else _COOKIE_SAFE)
+
+
+def cookie_value(text: str) -> str:
+    """A cookie's value as `cookie_text` wrote it, percent-decoded (the reading half)."""
+    return unquote(text)
 
 
 def json_default(value: Any) -> Any:

@@ -25,7 +25,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 
 from ..models import to_wire
-from ..styles import decode_query, decode_text
+from ..styles import cookie_value, decode_query, decode_text
 from .base import Compiled, StubError, StubRequest
 from .table import Param, is_json
 
@@ -200,6 +200,7 @@ def _sent(
         raw = request.headers.get(param.name)
     else:
         raw = request.cookies.get(param.name)
+        raw = None if raw is None else cookie_value(raw)  # the client percent-encodes cookies
     if raw is None:
         return None
     return decode_text(raw, param.styled, name=param.name, **shape)
