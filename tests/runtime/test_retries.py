@@ -39,7 +39,9 @@ def answer(status: int, **headers: str) -> httpx.Response:
         ({"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"}, 0.0),  # past: at once
     ],
 )
-def test_retry_after_is_read_in_seconds_or_as_a_date(headers: dict[str, str], wait: float | None) -> None:
+def test_retry_after_is_read_in_seconds_or_as_a_date(
+    headers: dict[str, str], wait: float | None
+) -> None:
     assert retries.retry_after(httpx.Headers(headers)) == wait
 
 
@@ -71,7 +73,9 @@ def test_backoff_doubles_with_jitter_up_to_its_cap() -> None:
         (500, False, True, True),  # unless the client was told to
     ],
 )
-def test_which_answers_are_retried(status: int, idempotent: bool, again: bool, retried: bool) -> None:
+def test_which_answers_are_retried(
+    status: int, idempotent: bool, again: bool, retried: bool
+) -> None:
     delay = retries.status_delay(answer(status), idempotent, again, 0, 2, None)
     assert (delay is not None) is retried
 
@@ -84,13 +88,20 @@ def test_no_retry_is_left_after_the_allowed_count() -> None:
 def test_a_retry_after_is_honoured_up_to_its_limit() -> None:
     assert retries.status_delay(answer(429, **{"Retry-After": "7"}), True, False, 0, 2, None) == 7.0
     too_long = str(int(retries.MAX_RETRY_AFTER) + 1)
-    assert retries.status_delay(answer(429, **{"Retry-After": too_long}), True, False, 0, 2, None) is None
+    assert (
+        retries.status_delay(answer(429, **{"Retry-After": too_long}), True, False, 0, 2, None)
+        is None
+    )
 
 
 def test_no_wait_starts_that_the_deadline_would_not_leave_time_after() -> None:
     soon = deadline.Deadline(1.0)
-    assert retries.status_delay(answer(429, **{"Retry-After": "0.1"}), True, False, 0, 2, soon) == 0.1
-    assert retries.status_delay(answer(429, **{"Retry-After": "5"}), True, False, 0, 2, soon) is None
+    assert (
+        retries.status_delay(answer(429, **{"Retry-After": "0.1"}), True, False, 0, 2, soon) == 0.1
+    )
+    assert (
+        retries.status_delay(answer(429, **{"Retry-After": "5"}), True, False, 0, 2, soon) is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -104,7 +115,9 @@ def test_no_wait_starts_that_the_deadline_would_not_leave_time_after() -> None:
         (httpx.RemoteProtocolError("cut"), True, True),
     ],
 )
-def test_which_transport_errors_are_retried(error: httpx.TransportError, idempotent: bool, retried: bool) -> None:
+def test_which_transport_errors_are_retried(
+    error: httpx.TransportError, idempotent: bool, retried: bool
+) -> None:
     assert (retries.error_delay(error, idempotent, False, 0, 2, None) is not None) is retried
 
 

@@ -89,7 +89,14 @@ def test_a_scalar_for_a_schema(schema: dict[str, Any], value: Any) -> None:
 
 @pytest.mark.parametrize(
     "pattern",
-    [r"^[A-Z]{2}-\d{3}$", r"^\+?[0-9 ]{6,}$", r"^(abc|def)+x?$", r"\w+@\w+\.com", r"^[^a]b\s?$", r"^.{3}$"],
+    [
+        r"^[A-Z]{2}-\d{3}$",
+        r"^\+?[0-9 ]{6,}$",
+        r"^(abc|def)+x?$",
+        r"\w+@\w+\.com",
+        r"^[^a]b\s?$",
+        r"^.{3}$",
+    ],
 )
 def test_a_string_the_pattern_finds(pattern: str) -> None:
     text = synth.from_pattern(pattern)
