@@ -7,21 +7,26 @@ written, formats, patterns, bounds and `oneOf`s included. The spec's own
 examples are used first (`example`, `examples`, `default`, the first `enum`
 member) when they satisfy their schema; otherwise a value is made up. The same
 document always gives the same values.
+
+It stays apart from the runtime's synthesizer (`stub/synth.py`), whose values
+are answers made from the generated models and repaired against the spec:
+these are requests made from the spec alone (its examples first, `readOnly`
+fields left out, `oneOf` variants tried until the validator accepts one), for
+a validator other than ours. What both need, a string a pattern finds, is the
+runtime's.
 """
 
 from __future__ import annotations
 
-import re
-import warnings
 from collections.abc import Callable
 from typing import Any
 
 from generator.diagnostics import value_at
 
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", DeprecationWarning)
-    import sre_constants
-    import sre_parse
+from .runtime_source import runtime
+
+# A short string a pattern finds: the stub's own (`templates/runtime/stub/synth.py`).
+from_pattern = runtime("stub.synth").from_pattern
 
 __all__ = ["BINARY", "SchemaValues", "from_pattern"]
 
@@ -54,86 +59,6 @@ _FORMATS: dict[str, Any] = {
     "relative-json-pointer": "0/a",
     "regex": "^a+$",
 }
-
-
-def from_pattern(pattern: str) -> str | None:
-    """A short string matching `pattern` (searched, as JSON Schema does), or None."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            parsed = sre_parse.parse(pattern)
-        text = _emit(parsed)
-    except (re.error, RecursionError, ValueError, TypeError, IndexError, OverflowError):
-        return None
-    try:
-        return text if re.search(pattern, text) else None
-    except re.error:
-        return None
-
-
-def _emit(parsed: Any) -> str:
-    out = []
-    for op, arg in parsed:
-        if op is sre_constants.LITERAL:
-            out.append(chr(arg))
-        elif op is sre_constants.NOT_LITERAL:
-            out.append("a" if chr(arg) != "a" else "b")
-        elif op is sre_constants.ANY:
-            out.append("a")
-        elif op is sre_constants.IN:
-            out.append(_in(arg))
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, getattr(sre_constants, "POSSESSIVE_REPEAT", None)):
-            low, high, item = arg
-            count = max(low, 1) if high != 0 else 0
-            count = min(count, high) if isinstance(high, int) and high >= 0 else count
-            out.append(_emit(item) * count)
-        elif op is sre_constants.SUBPATTERN:
-            out.append(_emit(arg[-1]))
-        elif op is sre_constants.BRANCH:
-            out.append(_emit(arg[1][0]))
-        elif op in (sre_constants.AT, sre_constants.ASSERT, sre_constants.ASSERT_NOT):
-            continue
-        elif op is sre_constants.CATEGORY:
-            out.append(_category(arg))
-        elif op is sre_constants.GROUPREF:
-            raise ValueError("back reference")
-        else:
-            raise ValueError(str(op))
-    return "".join(out)
-
-
-def _in(items: Any) -> str:
-    negate = any(op is sre_constants.NEGATE for op, _ in items)
-    if negate:
-        banned = {chr(arg) for op, arg in items if op is sre_constants.LITERAL}
-        return next(c for c in "ab0_" if c not in banned)
-    for op, arg in items:
-        if op is sre_constants.LITERAL:
-            return chr(arg)
-        if op is sre_constants.RANGE:
-            low, high = arg
-            for wanted in ("a", "A", "1", "0"):
-                if low <= ord(wanted) <= high:
-                    return wanted
-            return chr(low)
-        if op is sre_constants.CATEGORY:
-            return _category(arg)
-    raise ValueError("empty class")
-
-
-def _category(category: Any) -> str:
-    name = str(category)
-    if "NOT_DIGIT" in name:
-        return "a"
-    if "DIGIT" in name:
-        return "1"
-    if "NOT_SPACE" in name:
-        return "a"
-    if "SPACE" in name:
-        return " "
-    if "NOT_WORD" in name:
-        return "-"
-    return "a"
 
 
 class SchemaValues:

@@ -29,15 +29,15 @@ def dixa(generated_package: Any) -> Any:
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch, dixa: Any) -> list[float]:
     """Retry delays, recorded instead of slept."""
-    from dixa._runtime import client as runtime
+    from dixa._runtime.client import retries as runtime
 
     delays: list[float] = []
 
     async def async_sleep(seconds: float) -> None:
         delays.append(seconds)
 
-    monkeypatch.setattr(runtime, "_sleep", delays.append)
-    monkeypatch.setattr(runtime, "_async_sleep", async_sleep)
+    monkeypatch.setattr(runtime, "sleep", delays.append)
+    monkeypatch.setattr(runtime, "async_sleep", async_sleep)
     return delays
 
 

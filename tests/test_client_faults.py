@@ -248,7 +248,7 @@ def dixa(generated_package: Any) -> Any:
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch, dixa: Any) -> list[float]:
     """Retry waits, recorded instead of slept; `time.sleep` would refuse a negative one."""
-    from dixa._runtime import client as runtime
+    from dixa._runtime.client import retries as runtime
 
     waits: list[float] = []
 
@@ -259,8 +259,8 @@ def sleeps(monkeypatch: pytest.MonkeyPatch, dixa: Any) -> list[float]:
     async def async_record(seconds: float) -> None:
         record(seconds)
 
-    monkeypatch.setattr(runtime, "_sleep", record)
-    monkeypatch.setattr(runtime, "_async_sleep", async_record)
+    monkeypatch.setattr(runtime, "sleep", record)
+    monkeypatch.setattr(runtime, "async_sleep", async_record)
     return waits
 
 

@@ -44,7 +44,7 @@ def call(app: Any, method: str, url: str, **kwargs: Any) -> httpx.Response:
 
 
 def synthesizer() -> Any:
-    return importlib.import_module("dixa._runtime.stub_synth").Synthesizer(3)
+    return importlib.import_module("dixa._runtime.stub.synth").Synthesizer(3)
 
 
 def concrete(op: Any) -> str:

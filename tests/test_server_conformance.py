@@ -222,7 +222,7 @@ def _body(op: Any) -> bytes | None:
     """A valid body for `op`, made up from its models (the stub checks it before answering)."""
     if op.body is None or "json" not in op.body.content_type:
         return None
-    from dixa._runtime.stub_synth import Synthesizer
+    from dixa._runtime.stub.synth import Synthesizer
 
     return json.dumps(Synthesizer(op.operation_id).value(op.body.type)).encode()
 

@@ -62,13 +62,15 @@ class ApiPackage:
 
 
 def runtime_files(prefix: str) -> dict[str, str]:
-    """The static runtime (`templates/runtime/*.py`), copied with the header.
-    These files are kept in black's format (a test checks it), so they are
-    not formatted again: see `static_paths`."""
+    """The static runtime (`templates/runtime/**/*.py`, its sub-packages too, in
+    path order), copied with the header. These files are kept in black's format
+    (a test checks it), so they are not formatted again: see `static_paths`."""
+    root = TEMPLATES / "runtime"
     files = {f"{prefix}/_runtime/__init__.py": header("dixagen's runtime") + "\n" + RUNTIME_DOC}
-    for path in sorted((TEMPLATES / "runtime").glob("*.py")):
+    for path in sorted(root.rglob("*.py"), key=lambda path: path.relative_to(root).parts):
         text = path.read_text(encoding="utf-8")
-        files[f"{prefix}/_runtime/{path.name}"] = header("dixagen's runtime") + "\n" + text
+        relative = path.relative_to(root).as_posix()
+        files[f"{prefix}/_runtime/{relative}"] = header("dixagen's runtime") + "\n" + text
     return files
 
 

@@ -46,7 +46,12 @@ Style = Literal[
 
 @dataclass(frozen=True)
 class Paging:
-    """How an operation pages: what `generator.ir.Paging` says, at run time."""
+    """How an operation pages: what `generator.ir.Paging` says, at run time.
+
+    The client follows pages with it; the stub server (`stub/table.py`) makes
+    them with the same description: the items at `items_path`, a link to the
+    next page at `next_path` carrying the cursor in `cursor_parameter`, and
+    the page size asked for in `limit_parameter`, where the list has one."""
 
     style: Style
     cursor_parameter: str
@@ -54,6 +59,7 @@ class Paging:
     items_path: tuple[str, ...]
     has_more_path: tuple[str, ...] = ()
     item_id: str = ""
+    limit_parameter: str | None = None
 
     @property
     def by_url(self) -> bool:

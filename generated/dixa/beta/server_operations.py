@@ -12,7 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from dixa._runtime.models import DateTime
-from dixa._runtime.stub_table import Operation, load_operations
+from dixa._runtime.stub.table import Operation, load_operations
 
 from . import models
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dixa._runtime.stub_table import Operation, load_operations
+from dixa._runtime.stub.table import Operation, load_operations
 
 from . import models
 

@@ -2,14 +2,15 @@
 """The stub server's operation table: one `Operation` per operation of the spec.
 
 The table is plain data rendered from the IR, so that the server itself
-(`server.py` in this runtime) is written once for every spec. Each generated
+(`stub/app.py` in this runtime) is written once for every spec. Each generated
 `server_operations` module ships it as JSON beside itself and loads it with
 `load_operations`: data, not code, is what a large spec has most of, and JSON
 loads faster than Python compiles. Types are named in the JSON by their
 annotation and looked up in the module's `TYPES` (generated models or
 builtins, validated with pydantic when a request comes in). Examples are kept
 as the JSON text that is sent, so answering with an example costs no encoding.
-Importing this module needs nothing beyond the standard library.
+Importing this module needs no FastAPI: a list's paging is the runtime's
+`paging.Paging`, the one the client follows pages with.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal, Mapping
+
+from ..paging import Paging
 
 __all__ = [
     "Body",
@@ -40,7 +43,7 @@ class Param:
     """A parameter by its wire name. `array` and `object` parameters are written
     as `style` and `explode` say (None: the spec leaves OpenAPI's default); for
     an array, `type` is its items' type. `schema` points at its schema in the
-    wire document (`stub_schema`), where it has one."""
+    wire document (`wire.py`), where it has one."""
 
     name: str
     location: Location
@@ -82,17 +85,6 @@ class Reply:
     envelope: str | None = None
     examples: Mapping[str, str] = field(default_factory=dict)
     schema: str | None = None
-
-
-@dataclass(frozen=True)
-class Paging:
-    """How a list pages: the query parameters taking the cursor and the page
-    size, and where the next-page link and the items go in the body."""
-
-    cursor: str
-    limit: str | None
-    next_path: tuple[str, ...]
-    items_path: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -168,12 +160,15 @@ def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
                 )
                 for reply in entry.get("replies", ())
             ),
+            # The stub answers a page with a link to the next one that carries the
+            # cursor in its query, which is what the `page_key` style reads.
             "paging": (
                 Paging(
+                    "page_key",
                     paging["cursor"],
-                    paging["limit"],
                     tuple(paging["next_path"]),
                     tuple(paging["items_path"]),
+                    limit_parameter=paging["limit"],
                 )
                 if paging
                 else None

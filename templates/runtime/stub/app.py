@@ -1,0 +1,190 @@
+"""`StubApp`: the FastAPI app built from an API's operation table.
+
+What a request goes through, in order:
+1. routing on the spec's paths and methods: an unknown path is 404, a known
+   path with another method 405 (with `Allow`), both as Dixa's `{"message"}`;
+2. credentials and validation (`requests.py`): a secured operation answers
+   401 unless the request carries what one of its security alternatives
+   sends; parameters and the body are checked with the generated models and
+   against the spec, and the first problems become `400 {"message": ...}`;
+3. an answer (`answers.py`): the user's override if there is one, else
+   (stateful mode, `state.py`) the store, else the documented example, or a
+   value synthesized from the models (`synth.py`).
+
+Routes are plain Starlette routes with a handler per path, not FastAPI
+endpoints with declared parameters: the models do the validation, and
+answers that do not depend on the request are encoded once and reused.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, Sequence
+
+from fastapi import FastAPI
+from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from . import answers, requests
+from .base import Compiled, Handler, StubError, StubRequest, log, message
+from .store import Store
+from .synth import Synthesizer
+from .table import Operation
+from .wire import WireSchemas
+
+__all__ = ["StubApp"]
+
+MAX_BODY_BYTES = 10 * 1024 * 1024
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+
+
+class StubApp(FastAPI):
+    """A FastAPI app answering every operation of `operations`.
+
+    `stateful` keeps created items in memory (see `Resource`); `seed` makes
+    synthesized values and ids repeatable; `page_limit` is the page size of
+    stateful lists when the request gives none. `wire` checks requests against
+    the spec itself besides the models (see `wire.py`).
+    """
+
+    def __init__(
+        self,
+        operations: Sequence[Operation],
+        *,
+        title: str,
+        stateful: bool = False,
+        seed: int = 0,
+        page_limit: int = 10,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        wire: WireSchemas | None = None,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("openapi_url", None)
+        kwargs.setdefault("docs_url", None)
+        kwargs.setdefault("redoc_url", None)
+        kwargs.setdefault("redirect_slashes", False)
+        super().__init__(title=title, **kwargs)
+        self.add_exception_handler(HTTPException, _http_error)
+        self.add_exception_handler(Exception, _internal_error)
+        self.stateful = stateful
+        self.seed = seed
+        self.page_limit = page_limit
+        self.max_body_bytes = max_body_bytes
+        self.wire = wire
+        self.store = Store()
+        self.operations = {op.operation_id: op for op in operations}
+        self._overrides: dict[str, Handler] = {}
+        self._ids = Synthesizer(f"{seed}:ids")
+        self._counter = 0
+        self._compiled = {op.operation_id: Compiled(op) for op in operations}
+        by_path: dict[str, dict[str, Compiled]] = {}
+        for compiled in self._compiled.values():
+            op = compiled.operation
+            by_path.setdefault(op.path, {})[op.method.upper()] = compiled
+        for path in sorted(by_path, key=_specificity):
+            template, names = _starlette_path(path)
+            # Every method reaches the path's endpoint, which answers 405 for one
+            # the spec does not list: `PUT /agents/bulk` is refused there,
+            # not taken for `PUT /agents/{agentId}` with an id of "bulk".
+            self.router.routes.append(
+                Route(
+                    template,
+                    self._endpoint(by_path[path], names),
+                    methods=HTTP_METHODS,
+                    include_in_schema=False,
+                )
+            )
+
+    # -- public ------------------------------------------------------------------
+
+    def override(self, operation_id: str, handler: Handler) -> Handler:
+        """Answer `operation_id` with `handler` from now on (the request is
+        still authenticated and validated first). Returns the handler."""
+        if operation_id not in self.operations:
+            raise KeyError(
+                f"no operation {operation_id!r}; known: {', '.join(sorted(self.operations))}"
+            )
+        self._overrides[operation_id] = handler
+        return handler
+
+    def reset(self) -> None:
+        """Forget every stored item and override."""
+        self.store.clear()
+        self._overrides.clear()
+
+    # -- a request -----------------------------------------------------------------
+
+    def _answer(self, call: StubRequest) -> Response:
+        """What the stub answers `call` without an override (`StubRequest.default`)."""
+        return answers.answer(self, call)
+
+    def _endpoint(
+        self, methods: dict[str, Compiled], names: dict[str, str]
+    ) -> Callable[[Request], Awaitable[Response]]:
+        if "GET" in methods:
+            methods = {**methods, "HEAD": methods["GET"]}
+
+        allowed = ", ".join(methods)
+
+        async def endpoint(request: Request) -> Response:
+            compiled = methods.get(request.method)
+            if compiled is None:
+                return message(
+                    405,
+                    f"Method {request.method} not allowed on {request.url.path} (allowed: {allowed})",
+                    {"Allow": allowed},
+                )
+            try:
+                call = await requests.parse(self, compiled, request, names)
+                handler = self._overrides.get(compiled.operation.operation_id)
+                if handler is not None:
+                    return await answers.overridden(compiled, call, handler)
+                return answers.answer(self, call)
+            except StubError as exc:
+                return answers.refusal(self, compiled, exc)
+            except ClientDisconnect:
+                # Nobody is left to answer: one line, not a traceback.
+                log.info(
+                    "%s %s: the client disconnected before sending the whole body",
+                    request.method,
+                    request.url.path,
+                )
+                return Response(status_code=400)
+
+        return endpoint
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        text = f"Not found: no route for {request.method} {request.url.path}"
+    elif exc.status_code == 405:
+        allowed = (exc.headers or {}).get("Allow", "")
+        text = f"Method {request.method} not allowed on {request.url.path} (allowed: {allowed})"
+    else:
+        text = str(exc.detail)
+    return message(exc.status_code, text, dict(exc.headers or {}))
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    return message(500, f"Internal error in the stub: {type(exc).__name__}: {exc}")
+
+
+def _specificity(path: str) -> tuple[tuple[int, str], ...]:
+    """Static segments before parameters, so `/agents/presence` wins over `/agents/{id}`."""
+    return tuple((1, "") if s.startswith("{") else (0, s) for s in path.strip("/").split("/"))
+
+
+def _starlette_path(path: str) -> tuple[str, dict[str, str]]:
+    """The path with its parameters renamed `p0`, `p1`, ... (any spelling of a
+    parameter name is allowed in a spec, not in a Starlette route)."""
+    names: dict[str, str] = {}
+    segments = []
+    for segment in path.split("/"):
+        if segment.startswith("{") and segment.endswith("}"):
+            key = f"p{len(names)}"
+            names[key] = segment[1:-1]
+            segment = "{" + key + "}"
+        segments.append(segment)
+    return "/".join(segments), names
