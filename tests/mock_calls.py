@@ -283,7 +283,7 @@ class Arguments:
     """The keyword arguments of each operation's method, from the spec."""
 
     def __init__(self, api: Any) -> None:
-        from generator.ir.model import wire
+        from generator.ir import wire
 
         from .mock_values import SchemaValues
 
