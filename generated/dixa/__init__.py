@@ -49,7 +49,7 @@ __all__ = [
     "UnprocessableEntityError",
 ]
 
-__version__ = "0.4.0"
+__version__ = "0.5.0"
 
 
 def __getattr__(name: str) -> Any:

@@ -2,11 +2,11 @@
 
 from dixa._runtime.models import APIModel
 
-from .aggregate_metadata_measure import AggregateMetadataMeasure
+from .measure import Measure
 
 __all__ = ["AggregateMetadata"]
 
 
 class AggregateMetadata(APIModel):
-    measure: AggregateMetadataMeasure
+    measure: Measure
     description: str | None = None

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from dixa._runtime.models import TaggedModel
 
-from .long_aggregate_value_measure import LongAggregateValueMeasure
+from .measure import Measure
 
 __all__ = ["LongAggregateValue"]
 
@@ -22,4 +22,4 @@ class LongAggregateValue(TaggedModel):
         serialization_alias="_type",
     )
     value: int
-    measure: LongAggregateValueMeasure
+    measure: Measure

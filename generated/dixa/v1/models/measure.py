@@ -2,10 +2,10 @@
 
 from dixa._runtime.models import OpenEnum
 
-__all__ = ["AggregateMetadataMeasure"]
+__all__ = ["Measure"]
 
 
-class AggregateMetadataMeasure(OpenEnum):
+class Measure(OpenEnum):
     MIN = "Min"
     MAX = "Max"
     SUM = "Sum"
