@@ -64,8 +64,8 @@ def publish(dists: list[str]) -> tuple[int, str]:
         status = f"HTTP {response.status_code} {response.reason}" if response is not None else str(exc)
         return OTHER, f"the index at {url} did not take {release}: {status} (twine's reason above)."
     except (requests.ConnectionError, requests.Timeout) as exc:
-        url = exc.request.url if exc.request is not None else None
-        where = url.decode() if isinstance(url, bytes) else url or "the index"
+        link = exc.request.url if exc.request is not None else None
+        where = link.decode() if isinstance(link, bytes) else link or "the index"
         return UNREACHABLE, (
             f"could not connect to {where}: nothing was uploaded and nothing was refused ({_root(exc)}). "
             "Check TWINE_REPOSITORY_URL (or TWINE_REPOSITORY) and the network, then release again."
