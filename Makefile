@@ -98,7 +98,8 @@ diff: $(GEN_STAMP)
 # Publish the generated distribution: refuse a stale generated/ (as `make check`), build its wheel
 # and sdist from a clean copy, check them with twine, then upload them to the index twine is
 # configured for: TWINE_REPOSITORY_URL (with TWINE_USERNAME/TWINE_PASSWORD), or TWINE_REPOSITORY
-# naming a section of ~/.pypirc. An index refuses a version it already holds.
+# naming a section of ~/.pypirc. generator/release/publish.py tells the failures apart: a version the
+# index already holds (exit 3), an index that cannot be reached (4), refused credentials (5).
 RELEASE_DIR ?= dist
 release: $(DEV_STAMP)
 	$(BIN)/dixagen generate --check
@@ -106,10 +107,5 @@ release: $(DEV_STAMP)
 	$(BIN)/python -c "import shutil, sys; shutil.copytree('generated', sys.argv[1], ignore=shutil.ignore_patterns('build', '*.egg-info', '__pycache__'))" "$(RELEASE_DIR)/source"
 	$(BIN)/python -m build --no-isolation --outdir "$(RELEASE_DIR)" "$(RELEASE_DIR)/source" > "$(RELEASE_DIR)/build.log" 2>&1 || { cat "$(RELEASE_DIR)/build.log"; exit 1; }
 	$(BIN)/twine check --strict "$(RELEASE_DIR)"/*.whl "$(RELEASE_DIR)"/*.tar.gz
-	$(BIN)/twine upload --non-interactive --disable-progress-bar "$(RELEASE_DIR)"/*.whl "$(RELEASE_DIR)"/*.tar.gz || { \
-		echo "make release: the index refused $(RELEASED) (twine's reason above). An index never takes a" \
-			"version it already holds: to publish a change, raise version in [tool.dixagen] of" \
-			"pyproject.toml, run make generate, and release again." >&2; exit 1; }
+	$(BIN)/python -m generator.release.publish "$(RELEASE_DIR)"/*.whl "$(RELEASE_DIR)"/*.tar.gz
 
-# "<distribution> <version>" of generated/, for the message above.
-RELEASED = $(shell $(BIN)/python -c "import tomllib; p = tomllib.load(open('generated/pyproject.toml', 'rb'))['project']; print(p['name'], p['version'])")

@@ -25,7 +25,7 @@ from .output.write import read_tree
 from .reading.read import Reading
 from .release.changelog import FILE as CHANGELOG
 from .release.changelog import changelog, release_date
-from .release.surface import lost_names
+from .rendering.surface import lost_names
 from .release.version import read_previous, release_version
 from .rendering.package import ApiPackage, distribution, single_package, single_pyproject, stamp, static_paths
 

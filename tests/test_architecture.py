@@ -25,7 +25,7 @@ STAGES: dict[str, set[str]] = {
     "reading": {"diagnostics", "ir"},
     "rendering": {"diagnostics", "ir"},
     "output": {"diagnostics"},
-    "diff": {"diagnostics", "ir", "reading", "config"},  # diff.command reads the project's names
+    "diff": {"diagnostics", "ir", "reading", "rendering", "config"},  # names of the Python API; diff.command reads the project's names
     "release": {"diagnostics", "ir", "reading", "rendering", "diff"},
     "config": {"release"},
     "pipeline": {"diagnostics", "ir", "reading", "rendering", "output", "release", "config"},

@@ -179,9 +179,11 @@ def test_the_changelog_gains_a_section_per_version_breaking_changes_first(
     section = text[newest:middle]
     assert section.startswith("## 2.0.0 (2026-01-03)\n\nFrom 1.1.0: breaking changes in v1.")
     breaking = section.index("### Breaking changes: calling code must change")
-    assert "`response-property-removed`" in section[breaking:]
-    assert "Python: `pets.v1.models.Pet.name" in section[breaking:]
-    assert "GET /pets/{id}" in text[middle:oldest] and "operation-added" in text[middle:oldest]
+    assert "- `pets.v1.models.Pet.name removed` (schema `Pet`; `response-property-removed`)\n" in section[breaking:]
+    added = "- `pets.v1.client.pets.get added` (`GET /pets/{id}`; `operation-added`)\n"
+    assert added in text[middle:oldest]
+    for line in text.splitlines():  # each change said once: its kind's code, not also the kind's summary
+        assert line.count("-added`") <= 1 and "a new operation" not in line, line
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767484800")  # a later day changes nothing: no new version
     _generate(tmp_path, both)

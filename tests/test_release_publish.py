@@ -3,7 +3,8 @@
 The release is then installed the way a user installs it, `pip install dixa-sdk==<version>
 --index-url <index>` into a fresh virtual environment, and each API imported from there. A second
 release of the same version is refused with a message saying what to do, and leaves the index as
-it was.
+it was. The other ways an upload fails are told apart, each with its message and exit status:
+credentials the index refuses, and an index that cannot be reached (a closed port).
 """
 
 from __future__ import annotations
@@ -27,16 +28,29 @@ from tests.conftest import ROOT
 BIN = Path(sys.executable).parent
 
 
-@pytest.fixture()
-def index(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A running pypiserver that accepts anonymous uploads: (its URL, its packages folder)."""
-    packages = tmp_path / "packages"
-    packages.mkdir()
+USER, PASSWORD = "dixa", "release"
+
+
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture()
+def index(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A running pypiserver that takes uploads from USER with PASSWORD: (its URL, its packages folder)."""
+    from passlib.apache import HtpasswdFile
+
+    packages = tmp_path / "packages"
+    packages.mkdir()
+    passwords = HtpasswdFile(str(tmp_path / "htpasswd"), new=True)
+    passwords.set_password(USER, PASSWORD)
+    passwords.save()
+    port = _free_port()
     server = subprocess.Popen(
-        [str(BIN / "pypi-server"), "run", "-i", "127.0.0.1", "-p", str(port), "-a", ".", "-P", ".", str(packages)],
+        [str(BIN / "pypi-server"), "run", "-i", "127.0.0.1", "-p", str(port), "-a", "update",
+         "-P", str(tmp_path / "htpasswd"), str(packages)],
         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     url = f"http://127.0.0.1:{port}/"
@@ -56,8 +70,8 @@ def index(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         server.wait(timeout=30)
 
 
-def _release(url: str, out: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "TWINE_REPOSITORY_URL": url, "TWINE_USERNAME": "dixa", "TWINE_PASSWORD": "release"}
+def _release(url: str, out: Path, password: str = PASSWORD) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "TWINE_REPOSITORY_URL": url, "TWINE_USERNAME": USER, "TWINE_PASSWORD": password}
     return subprocess.run(
         ["make", "--no-print-directory", "release", f"RELEASE_DIR={out}"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
@@ -96,13 +110,38 @@ def test_make_release_publishes_an_installable_distribution_once(index: tuple[st
         cwd=tmp_path, env=user, capture_output=True, text=True, timeout=120,
     )
     assert imported.returncode == 0, imported.stderr[-3000:]
-    found_version, where, licence, url = imported.stdout.split()
+    found_version, where, licence, project_url = imported.stdout.split()
     assert found_version == version
-    assert (licence, url) == ("MIT", "Documentation,https://docs.dixa.io/")  # [tool.dixagen] license and urls
+    assert (licence, project_url) == ("MIT", "Documentation,https://docs.dixa.io/")  # [tool.dixagen] license and urls
     assert Path(where).is_relative_to(env_dir)
 
     again = _release(url, tmp_path / "again")
     assert again.returncode != 0
-    assert f"the index refused {name} {version}" in again.stderr
+    assert f"already holds {name} {version} and refused it again" in again.stderr, again.stderr[-3000:]
     assert "raise version in [tool.dixagen]" in again.stderr
+    assert "Error 3" in again.stderr  # the upload's own exit status, as make reports it
     assert _contents(packages) == published
+
+
+def test_make_release_tells_an_unreachable_index_and_refused_credentials_apart(
+    index: tuple[str, Path], tmp_path: Path
+) -> None:
+    """Neither is a refusal of the version: each says what happened and what to do."""
+    url, packages = index
+    closed = f"http://127.0.0.1:{_free_port()}/"  # nothing listens there any more
+    unreachable = _release(closed, tmp_path / "release")
+    assert unreachable.returncode != 0
+    assert f"could not connect to {closed}" in unreachable.stderr, unreachable.stderr[-3000:]
+    assert "nothing was refused" in unreachable.stderr and "Connection refused" in unreachable.stderr
+    assert "raise version" not in unreachable.stderr and "Error 4" in unreachable.stderr
+
+    # The same distribution, built above, to the running index with a wrong password.
+    dists = sorted(str(p) for p in (tmp_path / "release").iterdir() if p.name.endswith((".whl", ".tar.gz")))
+    env = {**os.environ, "TWINE_REPOSITORY_URL": url, "TWINE_USERNAME": USER, "TWINE_PASSWORD": "wrong"}
+    refused = subprocess.run(
+        [sys.executable, "-m", "generator.release.publish", *dists],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert refused.returncode == 5, refused.stderr[-3000:]
+    assert "refused the credentials (HTTP 403)" in refused.stderr and "raise version" not in refused.stderr
+    assert _contents(packages) == {}

@@ -11,8 +11,9 @@ from ..ir.model import Api
 from .compare import Differ
 from .model import KINDS, Change, Kind, Report, SpecInfo
 from .operations import diff_operations
+from .verdict import Bump, bump, python_losses
 
-__all__ = ["KINDS", "Change", "Kind", "Report", "SpecInfo", "diff_apis"]
+__all__ = ["KINDS", "Bump", "Change", "Kind", "Report", "SpecInfo", "bump", "diff_apis"]
 
 
 def diff_apis(
@@ -20,8 +21,11 @@ def diff_apis(
 ) -> list[Change]:
     """Every change from `old` to `new`, most severe first. `strip` lists path
     prefixes ignored when matching operations (`/v1`, `/beta`); the packages
-    name the generated modules in the Python consequences."""
+    name the generated modules in the Python consequences. Any name of the
+    generated Python API that goes without a breaking change saying so is
+    reported on its own (`verdict.python_losses`)."""
     differ = Differ(old, new, old_package=old_package, new_package=new_package, strip=strip)
     diff_operations(differ)
     differ.unreached_components()
-    return differ.finish()
+    changes = differ.finish()
+    return python_losses(old, new, old_package, new_package, changes) + changes

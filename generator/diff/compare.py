@@ -83,7 +83,8 @@ class Differ:
             )
         elif old.name != new.name:
             why = f"wire name `{new.wire_name}` unchanged" if old.wire_name == new.wire_name else "names are not on the wire"
-            self.add("schema-renamed", f"schema `{old.name}` renamed to `{new.name}` ({why})", spot, scope, python=renamed)
+            kind = "schema-renamed" if renamed else "schema-key-renamed"
+            self.add(kind, f"schema `{old.name}` renamed to `{new.name}` ({why})", spot, scope, python=renamed)
         if old.deprecated != new.deprecated:
             kind = "schema-deprecated" if new.deprecated else "schema-undeprecated"
             self.add(kind, f"schema `{new.name}` {'is deprecated' if new.deprecated else 'is no longer deprecated'}",

@@ -1,7 +1,10 @@
 """What a diff reports: changes, each of a registered kind with a fixed level.
 
 Levels follow oasdiff: `ERR` breaks existing clients, `WARN` may break some,
-`INFO` breaks nobody. A kind's level never depends on anything but the kind:
+`INFO` breaks nobody. Clients are also the code written against the generated
+Python package: whatever takes one of its public names away (a class, field,
+enum member, method, argument) is `ERR`, whatever the wire does. `verdict`
+turns levels into the version's bump, for the diff and the release alike. A kind's level never depends on anything but the kind:
 where direction matters (a request field made required breaks clients, a
 response field made required does not) the direction is part of the code, so
 that a CI rule or a reviewer can rely on `response-property-removed` always
@@ -49,9 +52,11 @@ KINDS: dict[str, Kind] = _kinds(
     ("operation-undeprecated", "INFO", "an operation is no longer deprecated", "operation-deprecated"),
     ("operation-id-changed", "INFO", "the operationId changed", "="),
     ("operation-description-changed", "INFO", "summary or description changed", "="),
-    ("operation-tag-changed", "INFO", "the operation moved to another tag (client resource)", "="),
-    ("python-method-renamed", "INFO", "the generated client method has another name", "="),
-    ("path-parameter-renamed", "INFO", "a path parameter has another name (same position)", "="),
+    ("operation-tag-changed", "INFO", "the operation moved to another tag, its client method did not", "="),
+    ("python-method-moved", "ERR", "the client method moved to another resource", "="),
+    ("python-method-renamed", "ERR", "the client method has another name", "="),
+    ("path-parameter-renamed", "INFO", "a path parameter has another name, its argument did not", "="),
+    ("python-argument-renamed", "ERR", "a method's argument has another name", "="),
     ("paging-removed", "ERR", "a list operation no longer pages", "paging-added"),
     ("paging-added", "INFO", "a list operation now pages", "paging-removed"),
     # authentication
@@ -59,7 +64,7 @@ KINDS: dict[str, Kind] = _kinds(
     ("security-requirement-added", "INFO", "a new way to authenticate", "security-requirement-removed"),
     ("security-scheme-changed", "ERR", "a security scheme is sent differently", "="),
     # parameters
-    ("request-parameter-removed", "WARN", "a parameter was removed",
+    ("request-parameter-removed", "ERR", "a parameter was removed (its argument goes)",
      "request-parameter-added-required request-parameter-added-optional"),
     ("request-parameter-added-required", "ERR", "a new required parameter", "request-parameter-removed"),
     ("request-parameter-added-optional", "INFO", "a new optional parameter", "request-parameter-removed"),
@@ -72,7 +77,7 @@ KINDS: dict[str, Kind] = _kinds(
     # request bodies
     ("request-body-added-required", "ERR", "the operation now requires a body", "request-body-removed"),
     ("request-body-added-optional", "INFO", "the operation now takes an optional body", "request-body-removed"),
-    ("request-body-removed", "WARN", "the operation no longer takes a body",
+    ("request-body-removed", "ERR", "the operation no longer takes a body (its argument goes)",
      "request-body-added-required request-body-added-optional"),
     ("request-body-became-required", "ERR", "the body is now required", "request-body-became-optional"),
     ("request-body-became-optional", "INFO", "the body is now optional", "request-body-became-required"),
@@ -90,7 +95,7 @@ KINDS: dict[str, Kind] = _kinds(
     ("response-envelope-changed", "ERR", "the payload is wrapped differently (`data` envelope)", "="),
     ("response-description-changed", "INFO", "a response's description changed", "="),
     # fields
-    ("request-property-removed", "WARN", "a request field was removed",
+    ("request-property-removed", "ERR", "a request field was removed (its attribute goes)",
      "request-property-added-required request-property-added-optional"),
     ("request-property-added-required", "ERR", "a new required request field", "request-property-removed"),
     ("request-property-added-optional", "INFO", "a new optional request field", "request-property-removed"),
@@ -108,7 +113,7 @@ KINDS: dict[str, Kind] = _kinds(
     ("property-deprecated", "WARN", "a field was deprecated", "property-undeprecated"),
     ("property-undeprecated", "INFO", "a field is no longer deprecated", "property-deprecated"),
     ("property-description-changed", "INFO", "a field's description changed", "="),
-    ("python-field-renamed", "INFO", "same wire name, another Python attribute", "="),
+    ("python-field-renamed", "ERR", "same wire name, another Python attribute", "="),
     # values
     ("request-type-changed", "ERR", "a request value has another type", "="),
     ("response-type-changed", "ERR", "a response value has another type", "="),
@@ -124,9 +129,11 @@ KINDS: dict[str, Kind] = _kinds(
      "response-enum-value-added"),
     ("response-enum-value-added", "WARN", "a new value clients may receive", "response-enum-value-removed"),
     ("request-values-restricted", "ERR", "a free request string became an enum", "request-values-unrestricted"),
-    ("request-values-unrestricted", "INFO", "a request enum became a free string", "request-values-restricted"),
+    ("request-values-unrestricted", "ERR", "a request enum became a free string (its Python class goes)",
+     "request-values-restricted"),
     ("response-values-restricted", "INFO", "a free response string became an enum", "response-values-unrestricted"),
-    ("response-values-unrestricted", "WARN", "a response enum became a free string", "response-values-restricted"),
+    ("response-values-unrestricted", "ERR", "a response enum became a free string (its Python class goes)",
+     "response-values-restricted"),
     ("request-union-variant-removed", "ERR", "a request union lost a variant", "request-union-variant-added"),
     ("request-union-variant-added", "INFO", "a request union gained a variant", "request-union-variant-removed"),
     ("response-union-variant-removed", "ERR", "a response union lost a variant (its Python class goes)",
@@ -135,15 +142,19 @@ KINDS: dict[str, Kind] = _kinds(
      "response-union-variant-removed"),
     ("union-discriminator-changed", "ERR", "a union is told apart by another property", "="),
     # schemas
-    ("schema-renamed", "INFO", "a component has another name, same wire name", "="),
+    ("schema-renamed", "ERR", "a component has another name, and so has its Python class", "="),
+    ("schema-key-renamed", "INFO", "a component has another name, its Python class did not", "="),
     ("schema-wire-name-changed", "ERR", "a schema goes by another name on the wire (`_type`)", "="),
-    ("python-class-renamed", "INFO", "an inline schema's generated class has another name", "="),
+    ("python-class-renamed", "ERR", "an inline schema's generated class has another name", "="),
     ("python-base-class-changed", "WARN", "a generated class derives from another class (`isinstance` checks)", "="),
     ("schema-deprecated", "WARN", "a schema was deprecated", "schema-undeprecated"),
     ("schema-undeprecated", "INFO", "a schema is no longer deprecated", "schema-deprecated"),
     ("schema-description-changed", "INFO", "a schema's description changed", "="),
     ("schema-added", "INFO", "a new component schema (a new Python class)", "schema-removed"),
-    ("schema-removed", "INFO", "a component schema is gone (its Python class goes)", "schema-added"),
+    ("schema-removed", "ERR", "a component schema is gone (its Python class goes)", "schema-added"),
+    # the generated Python API
+    # (a name lost has no opposite: the reverse only adds names, which the kinds above report)
+    ("python-name-removed", "ERR", "a name of the generated Python API is gone", ""),
 )
 
 

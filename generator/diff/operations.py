@@ -68,10 +68,10 @@ def diff_operations(d: Differ) -> None:
     pairs, removed, added = match_operations(d)
     for operation in removed:
         d.add("operation-removed", f"operation {operation.operation_id} removed", None, _scope(operation), side="old",
-              pointer=operation.pointer, python=f"{_method(operation)} removed")
+              pointer=operation.pointer, python=f"{_method(d, operation, 'old')} removed")
     for operation in added:
         d.add("operation-added", f"operation {operation.operation_id} added", None, _scope(operation),
-              pointer=operation.pointer, python=f"{_method(operation)} added")
+              pointer=operation.pointer, python=f"{_method(d, operation)} added")
     for old, new in pairs:
         _operation(d, old, new, _scope(new))
     _security_schemes(d)
@@ -81,8 +81,10 @@ def _scope(operation: Operation) -> Scope:
     return Scope(operation=operation_label(operation), tag=operation.tags[0] if operation.tags else None)
 
 
-def _method(operation: Operation) -> str:
-    return f"client.{operation.resource}.{operation.py_name}"
+def _method(d: Differ, operation: Operation, side: str = "new") -> str:
+    """The client method's full name, as `rendering.surface` names it: `dixa.v1.client.agents.get`."""
+    package = d.old_package if side == "old" else d.new_package
+    return f"{package}.client.{operation.resource}.{operation.py_name}"
 
 
 def _operation(d: Differ, old: Operation, new: Operation, scope: Scope) -> None:
@@ -99,16 +101,22 @@ def _operation(d: Differ, old: Operation, new: Operation, scope: Scope) -> None:
         d.add("operation-id-changed", f"operationId {old.operation_id} renamed to {new.operation_id}", spot, scope)
     if (old.summary, old.description) != (new.summary, new.description):
         d.add("operation-description-changed", f"summary or description of {new.operation_id} changed", spot, scope)
-    if old.tags[:1] != new.tags[:1]:
-        python = f"{_method(old)} → {_method(new)}" if _method(old) != _method(new) else None
-        was, now = (old.tags or ["(none)"])[0], (new.tags or ["(none)"])[0]
-        d.add("operation-tag-changed", f"{new.operation_id} moved from tag {was} to {now}", spot, scope, python=python)
-    elif old.py_name != new.py_name:
+    was, now = (old.tags or ["(none)"])[0], (new.tags or ["(none)"])[0]
+    if old.resource != new.resource:
+        why = f" (tag {was} → {now})" if old.tags[:1] != new.tags[:1] else ""
+        d.add("python-method-moved",
+              f"client method for {new.operation_id} moved from client.{old.resource}.{old.py_name} to "
+              f"client.{new.resource}.{new.py_name}{why}",
+              spot, scope, python=f"{_method(d, old, 'old')} → client.{new.resource}.{new.py_name}")
+    elif old.tags[:1] != new.tags[:1]:
+        d.add("operation-tag-changed", f"{new.operation_id} moved from tag {was} to {now}", spot, scope)
+    if old.resource == new.resource and old.py_name != new.py_name:
         d.add("python-method-renamed", f"client method for {new.operation_id} renamed from {old.py_name} to {new.py_name}",
-              spot, scope, python=f"{_method(old)} → {new.py_name}")
+              spot, scope, python=f"{_method(d, old, 'old')} → {new.py_name}")
     if (old.paging is None) != (new.paging is None):
         kind = "paging-added" if new.paging else "paging-removed"
-        d.add(kind, f"{new.operation_id} {'now pages' if new.paging else 'no longer pages'}", spot, scope)
+        twin = f"{_method(d, new)}_iter added" if new.paging else f"{_method(d, old, 'old')}_iter removed"
+        d.add(kind, f"{new.operation_id} {'now pages' if new.paging else 'no longer pages'}", spot, scope, python=twin)
     _security(d, old, new, spot, scope)
     _parameters(d, old, new, spot, scope)
     _body(d, old, new, spot, scope)
@@ -154,8 +162,9 @@ def _security_schemes(d: Differ) -> None:
 def _parameters(d: Differ, old: Operation, new: Operation, spot: Spot, scope: Scope) -> None:
     renamed = _path_renames(old, new)
     for old_name, new_name in renamed.items():
-        d.add("path-parameter-renamed", f"path parameter {old_name} renamed to {new_name}", spot, scope,
-              python=_argument_rename(old, new, old_name, new_name))
+        python = _argument_rename(d, old, new, old_name, new_name)
+        kind = "python-argument-renamed" if python else "path-parameter-renamed"
+        d.add(kind, f"path parameter {old_name} renamed to {new_name}", spot, scope, python=python)
     new_params = {(p.location, p.name): (i, p) for i, p in enumerate(new.parameters)}
     new_by_name = {p.name: (i, p) for i, p in enumerate(new.parameters)}
     seen: set[int] = set()
@@ -165,7 +174,7 @@ def _parameters(d: Differ, old: Operation, new: Operation, spot: Spot, scope: Sc
         at = Spot(f"{old.pointer}/parameters/{index}", "", f"{param.location} parameter {param.name}")
         if match is None:
             d.add("request-parameter-removed", f"{param.location} parameter {param.name} removed", at, scope,
-                  side="old", python=f"argument {param.py_name} of {_method(old)} removed")
+                  side="old", python=f"{_method(d, old, 'old')}({param.py_name}) removed")
             continue
         new_index, new_param = match
         seen.add(new_index)
@@ -176,7 +185,7 @@ def _parameters(d: Differ, old: Operation, new: Operation, spot: Spot, scope: Sc
             at = Spot("", f"{new.pointer}/parameters/{index}", param.name)
             what = "required" if param.required else "optional"
             d.add(f"request-parameter-added-{what}", f"{what} {param.location} parameter {param.name} added", at,
-                  scope, python=f"argument {param.py_name} of {_method(new)} added")
+                  scope, python=f"{_method(d, new)}({param.py_name}) added")
 
 
 def _path_renames(old: Operation, new: Operation) -> dict[str, str]:
@@ -188,12 +197,12 @@ def _path_renames(old: Operation, new: Operation) -> dict[str, str]:
     return {o: n for o, n in zip(old_vars, new_vars) if o != n}
 
 
-def _argument_rename(old: Operation, new: Operation, old_name: str, new_name: str) -> str | None:
+def _argument_rename(d: Differ, old: Operation, new: Operation, old_name: str, new_name: str) -> str | None:
     before = next((p.py_name for p in old.parameters if p.location == "path" and p.name == old_name), None)
     after = next((p.py_name for p in new.parameters if p.location == "path" and p.name == new_name), None)
     if before is None or after is None or before == after:
         return None
-    return f"argument {before} of {_method(new)} → {after}"
+    return f"{_method(d, old, 'old')}({before}) → ({after})"
 
 
 def _parameter(d: Differ, old: Parameter, new: Parameter, spot: Spot, scope: Scope) -> None:
@@ -222,11 +231,11 @@ def _body(d: Differ, old: Operation, new: Operation, spot: Spot, scope: Scope) -
     if before is None and after is not None:
         what = "required" if after.required else "optional"
         d.add(f"request-body-added-{what}", f"{new.operation_id} now takes a{'n' * (what == 'optional')} {what} body",
-              spot.child("/requestBody", ""), scope)
+              spot.child("/requestBody", ""), scope, python=f"{_method(d, new)}(body) added")
         return
     if after is None:
         d.add("request-body-removed", f"{new.operation_id} no longer takes a body", spot.child("/requestBody", ""),
-              scope, side="old")
+              scope, side="old", python=f"{_method(d, old, 'old')}(body) removed")
         return
     assert before is not None
     at = spot.child("/requestBody", "")

@@ -7,9 +7,11 @@ and the golden output stays deterministic. A section's date is the day its
 version was raised (`SOURCE_DATE_EPOCH` when set, for reproducible builds).
 
 A section lists what `dixagen diff` found between the specs of the previous
-version and the new ones: breaking changes first, each with what it changes in
-the generated Python API (what calling code must change), then the possibly
-breaking ones, then the rest, with description changes only counted.
+version and the new ones: breaking changes first, then the possibly breaking
+ones, then the rest, with description changes only counted. Each is one line
+that leads with what calling code sees (the name of the generated Python API
+added, removed or renamed, where there is one), then where in the spec, then
+the change's kind (`dixagen diff`'s code for it).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import datetime
 import os
 import re
 
-from ..diff import KINDS, Change
+from ..diff import Change
 from .version import Release
 
 FILE = "CHANGELOG.md"
@@ -94,9 +96,10 @@ def _section(release: Release, date: str) -> str:
 
 
 def _item(api: str, change: Change) -> str:
-    where = change.operation or (f"schema `{change.schema}`" if change.schema else "")
-    where = f"`{where}`" if change.operation else where
-    text = f"- **{api}** {where}: {change.message}" if where else f"- **{api}**: {change.message}"
+    """One line: what calling code sees first (the Python name, where the change
+    has one), then where in the spec, then the change's kind, each said once:
+    `- `dixa.v1.models.Attachments added` (schema `Attachments`; `schema-added`)`."""
+    where = f"`{change.operation}`" if change.operation else f"schema `{change.schema}`" if change.schema else ""
     if change.python:
-        text += f" (Python: `{change.python}`)"
-    return text + f" [`{change.kind}`: {KINDS[change.kind].summary}]"
+        return f"- `{change.python}` ({where + '; ' if where else ''}`{change.kind}`)"
+    return f"- **{api}** {where + ': ' if where else ''}{change.message} (`{change.kind}`)"

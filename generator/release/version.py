@@ -8,14 +8,15 @@ from (`<package>/<api>/openapi.yaml`). When a spec's content changes, the new
 version is the previous one raised by what the change does to the package's
 users, as `dixagen diff` judges it (semantic versioning):
 
-- a breaking change (a level `ERR` change, or an API gone) raises the major
-  number; anything else the diff reports (new operations, fields, enum values,
-  deprecations; an API added) the minor; a change of wording only (the
-  descriptions, or nothing the diff sees) the patch;
+- each API's changes raise it as `diff.verdict` judges them, the rule that
+  `dixagen diff` prints: a breaking change (level `ERR`, or an API gone)
+  raises the major number; anything else the diff reports (new operations,
+  fields, enum values, deprecations; an API added) the minor; a change of
+  wording only (the descriptions, or nothing the diff sees) the patch;
 - while the major number is 0, each rule moves one place right: breaking
   raises the minor number, the rest the patch (the usual 0.x convention);
 - specs that did not change keep the version, so regenerating is stable;
-- output that takes names away from the Python API (`surface.lost_names`)
+- output that takes names away from the Python API (`rendering.surface`)
   counts as a breaking change too, whether a spec or a new generator took
   them (a model module moved, a method renamed), so a regenerated package
   never breaks its users' code under the same major number (0.x: the same
@@ -33,23 +34,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from enum import IntEnum
 from pathlib import Path
 
 from ..diagnostics import SpecError
-from ..diff import KINDS, Change, diff_apis
+from ..diff import Change, diff_apis
+from ..diff.verdict import Bump, bump, lost_name_changes
 from ..ir.model import Api
 from ..rendering.package import MANIFEST, spec_copy_name
 from ..reading.read import read_api
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-
-
-class Bump(IntEnum):
-    NONE = 0
-    PATCH = 1
-    MINOR = 2
-    MAJOR = 3
 
 
 @dataclass(frozen=True, order=True)
@@ -126,14 +120,6 @@ _WHY = {
 }
 
 
-def _change_bump(changes: list[Change]) -> Bump:
-    if any(KINDS[change.kind].level == "ERR" for change in changes):
-        return Bump.MAJOR
-    if any(not change.is_description for change in changes):
-        return Bump.MINOR
-    return Bump.PATCH
-
-
 def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bump, list[Change] | None]:
     """How far one API's changes raise the version, and the changes (None where unchanged)."""
     if name not in previous.hashes:
@@ -146,7 +132,8 @@ def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bu
         return Bump.MAJOR, []
     module = f"{package}.{name}"
     changes = diff_apis(old, api, old_package=module, new_package=module)
-    return _change_bump(changes), changes
+    # A spec whose text changed raises the patch at least, even where the diff sees nothing.
+    return max(bump(changes), Bump.PATCH), changes
 
 
 def release_version(
@@ -166,18 +153,20 @@ def release_version(
         bumps[name], found = _api_bump(previous, name, api, package)
         if found is not None and name not in added:
             changes[name] = found
-    # Names the diff already reports gone (in its Python notes) are said once, there.
-    noted = " ".join(change.python or "" for found in changes.values() for change in found)
-    lost = tuple(name for name in lost if f"{package}.{name}" not in noted)
-    bump = max([*bumps.values(), Bump.MAJOR if lost else Bump.NONE])
-    derived = previous.version.raised(bump)
+    # Names the diff already reports gone are said once, there; the rest were
+    # taken by the generator, and judged as the diff judges a lost name.
+    said = [change for found in changes.values() for change in found]
+    gone = lost_name_changes((f"{package}.{name}" for name in lost), said)
+    lost = tuple(change.python.removesuffix(" removed").removeprefix(f"{package}.") for change in gone if change.python)
+    raised = max([*bumps.values(), bump(gone)])
+    derived = previous.version.raised(raised)
     was = str(previous.version)
     if least > derived:
         return Release(str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed, lost)
-    if bump is Bump.NONE:
+    if raised is Bump.NONE:
         return Release(str(derived), "the specs did not change", was)
     changed = [name for name, b in bumps.items() if b is not Bump.NONE]
-    why = [f"{_WHY[bump]} in {', '.join(changed)}"] if changed else []
+    why = [f"{_WHY[max(bumps[name] for name in changed)]} in {', '.join(changed)}"] if changed else []
     if lost:
         why.append(f"the generated Python API lost {len(lost)} name{'s' * (len(lost) != 1)}")
     return Release(str(derived), f"was {was}; {' and '.join(why)}", was, changes, added, removed, lost)

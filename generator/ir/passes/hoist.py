@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from dataclasses import replace
 
-from ..model import Api, EnumType, NamedType, ObjectType, Ref, Type, UnionType
+from ..model import Api, EnumMember, EnumType, NamedType, ObjectType, Ref, Type, UnionType
 from .walk import Context, transform
 
 
@@ -45,8 +46,8 @@ def _members(type_: EnumType) -> tuple[object, ...]:
 
 
 def run(api: Api) -> None:
-    shared_enum_names = _shared_enum_names(api)
-    created: dict[tuple[object, ...], str] = {}
+    shared_enum_names, shared_members = _shared_enum_names(api)
+    created: set[str] = set()
     taken = {name.lower() for name in [*api.types, *shared_enum_names.values()]}
 
     def visit(type_: Type, ctx: Context) -> Type:
@@ -57,12 +58,11 @@ def run(api: Api) -> None:
         nullable = type_.nullable
         type_.nullable = False
         if isinstance(type_, EnumType):
-            key = (_property_token(ctx.hint), _members(type_))
-            name = shared_enum_names.get(key)
+            name = shared_enum_names.get((_property_token(ctx.hint), _members(type_)))
             if name is not None:
-                if key not in created:
-                    created[key] = name
-                    _add(api, name, type_, ctx)
+                if name not in created:
+                    created.add(name)
+                    _add(api, name, _with_members(type_, shared_members[name]), ctx)
                 return Ref(target=name, nullable=nullable)
         name = _unique(taken, _hint_name(ctx.hint))
         _add(api, name, type_, ctx)
@@ -70,6 +70,13 @@ def run(api: Api) -> None:
 
     transform(api, visit)
     api.types = dict(sorted(api.types.items()))
+
+
+def _with_members(type_: EnumType, members: list[EnumMember]) -> EnumType:
+    """`type_` holding every value of its shared class (its own first, as declared)."""
+    own = {key for key in _member_keys(type_.members)}
+    extra = [m for m, key in zip(members, _member_keys(members)) if key not in own]
+    return replace(type_, members=[*type_.members, *extra]) if extra else type_
 
 
 def _add(api: Api, name: str, type_: Type, ctx: Context) -> None:
@@ -85,8 +92,9 @@ def _unique(taken: set[str], base: str) -> str:
     return name
 
 
-def _shared_enum_names(api: Api) -> dict[tuple[object, ...], str]:
-    """(property name, members) → shared class name, where that is unambiguous.
+def _shared_enum_names(api: Api) -> tuple[dict[tuple[object, ...], str], dict[str, list[EnumMember]]]:
+    """(property name, members) → shared class name, where that is unambiguous,
+    and each shared class's members.
 
     A property whose inline enums all have the same members names their one
     class (`direction` → `Direction`). Where the same property carries several
@@ -95,25 +103,56 @@ def _shared_enum_names(api: Api) -> dict[tuple[object, ...], str]:
     owner: the name depends only on these enums, never on where they are used.
     Where a component already has the property's name (`Direction`, a search
     filter), an enum of several owners is `DirectionEnum`.
+
+    A set that holds all of the shared set's values and more (one owner added
+    a value) stays in the shared class, which holds every value of its sets:
+    adding a value to one owner's enum neither moves that owner to a class of
+    its own nor takes the name from the others. Owners are counted with these
+    wider sets, and sets with as many owners of their own are told apart by it.
     """
     counts: dict[str, dict[tuple[object, ...], int]] = defaultdict(lambda: defaultdict(int))
+    found: dict[tuple[object, ...], list[EnumMember]] = {}
 
     def collect(type_: Type, ctx: Context) -> Type:
         if isinstance(type_, EnumType) and not ctx.top and type_.source != "const":
             counts[_property_token(ctx.hint)][_members(type_)] += 1
+            found.setdefault(_members(type_), type_.members)
         return type_
 
     transform(api, collect)
     taken = {n.lower() for n in api.types}
     names: dict[tuple[object, ...], str] = {}
+    members: dict[str, list[EnumMember]] = {}
     for prop, member_sets in counts.items():
         if not prop or prop[0].isdigit():
             continue
-        members, owners = max(member_sets.items(), key=lambda item: item[1])
-        if len(member_sets) > 1 and (owners < 2 or list(member_sets.values()).count(owners) > 1):
+
+        def wider(base: tuple[object, ...]) -> list[tuple[object, ...]]:
+            """The sets that hold every value of `base` (itself included)."""
+            return [s for s in member_sets if set(base) <= set(s)]
+
+        family = {s: sum(member_sets[w] for w in wider(s)) for s in member_sets}
+        rank = {s: (member_sets[s], family[s]) for s in member_sets}
+        best = max(member_sets, key=rank.__getitem__)
+        if list(rank.values()).count(rank[best]) > 1:  # no set stands out: a class per owner
+            continue
+        owners = family[best]
+        kin = set(wider(best))
+        rivals = [sum(member_sets[w] for w in wider(s) if w not in kin) for s in member_sets if s not in kin]
+        if rivals and (owners < 2 or max(rivals) >= owners):
             continue
         name = prop if prop.lower() not in taken else f"{prop}Enum" if owners >= 2 else None
         if name is not None and name.lower() not in taken:
             taken.add(name.lower())
-            names[(prop, members)] = name
-    return names
+            union = list(found[best])
+            for extra in sorted((s for s in wider(best) if s != best), key=repr):
+                seen = set(_member_keys(union))
+                union += [m for m, key in zip(found[extra], _member_keys(found[extra])) if key not in seen]
+            for s in wider(best):
+                names[(prop, s)] = name
+            members[name] = union
+    return names, members
+
+
+def _member_keys(members: list[EnumMember]) -> list[object]:
+    return list(_members(EnumType(members=members)))

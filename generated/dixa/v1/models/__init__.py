@@ -26,7 +26,6 @@ from .agents_list_presence_response import AgentsListPresenceResponse as AgentsL
 from .agents_to_team_input import AgentsToTeamInput as AgentsToTeamInput
 from .agents_update_bulk_request import AgentsUpdateBulkRequest as AgentsUpdateBulkRequest
 from .aggregate_metadata import AggregateMetadata as AggregateMetadata
-from .aggregate_metadata_measure import AggregateMetadataMeasure as AggregateMetadataMeasure
 from .aggregate_value import AggregateValue as AggregateValue
 from .anonymization_request_status import AnonymizationRequestStatus as AnonymizationRequestStatus
 from .anonymize_entity_input import AnonymizeEntityInput as AnonymizeEntityInput
@@ -457,7 +456,6 @@ from .list_tags_output import ListTagsOutput as ListTagsOutput
 from .list_team_members_output import ListTeamMembersOutput as ListTeamMembersOutput
 from .list_teams_output import ListTeamsOutput as ListTeamsOutput
 from .long_aggregate_value import LongAggregateValue as LongAggregateValue
-from .long_aggregate_value_measure import LongAggregateValueMeasure as LongAggregateValueMeasure
 from .long_field import LongField as LongField
 from .longer_than_or_equal_to import LongerThanOrEqualTo as LongerThanOrEqualTo
 from .map_conversation_channel_int import MapConversationChannelInt as MapConversationChannelInt
@@ -474,6 +472,7 @@ from .map_uuid_option_attribute_value_value import (
 )
 from .map_vector_string import MapVectorString as MapVectorString
 from .markdown import Markdown as Markdown
+from .measure import Measure as Measure
 from .member_list_type import MemberListType as MemberListType
 from .message import Message as Message
 from .message_added_attribute import MessageAddedAttribute as MessageAddedAttribute
@@ -636,7 +635,6 @@ __all__ = [
     "AgentsToTeamInput",
     "AgentsUpdateBulkRequest",
     "AggregateMetadata",
-    "AggregateMetadataMeasure",
     "AggregateValue",
     "AnonymizationRequestStatus",
     "AnonymizeEntityInput",
@@ -923,7 +921,6 @@ __all__ = [
     "ListTeamMembersOutput",
     "ListTeamsOutput",
     "LongAggregateValue",
-    "LongAggregateValueMeasure",
     "LongField",
     "LongerThanOrEqualTo",
     "MapConversationChannelInt",
@@ -934,6 +931,7 @@ __all__ = [
     "MapUUIDOptionAttributeValueValue",
     "MapVectorString",
     "Markdown",
+    "Measure",
     "MemberListType",
     "Message",
     "MessageAddedAttribute",

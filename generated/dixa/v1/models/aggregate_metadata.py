@@ -2,13 +2,13 @@
 
 from dixa._runtime.models import APIModel
 
-from .aggregate_metadata_measure import AggregateMetadataMeasure
+from .measure import Measure
 
 __all__ = ["AggregateMetadata"]
 
 
 class AggregateMetadata(APIModel):
-    measure: AggregateMetadataMeasure
+    measure: Measure
     """Name of the measure the value is an aggregation of (for instance Count)"""
     description: str | None = None
     """What the aggregation computes."""

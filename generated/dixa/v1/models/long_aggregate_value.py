@@ -6,7 +6,7 @@ from pydantic import Field
 
 from dixa._runtime.models import TaggedModel
 
-from .long_aggregate_value_measure import LongAggregateValueMeasure
+from .measure import Measure
 
 __all__ = ["LongAggregateValue"]
 
@@ -23,5 +23,5 @@ class LongAggregateValue(TaggedModel):
     )
     value: int
     """The value."""
-    measure: LongAggregateValueMeasure
+    measure: Measure
     """Name of the measure the value is an aggregation of (for instance Count)"""

@@ -7,7 +7,8 @@ A name is one of:
 - `v1.models.Agent` and `v1.models.agent.Agent`: a model, an enum or an alias,
   from its module's `__all__` (so both layouts the generator has had read
   alike), and where it is imported from;
-- `v1.models.Agent.last_name`: a field of a model, a member of an enum;
+- `v1.models.Agent.last_name`: a field of a model (its own or inherited from
+  a model it derives from), a member of an enum;
 - `v1.client.agents.get` and `v1.client.agents.get(agent_id)`: a method of a
   client resource and its arguments;
 - `errors.NotFoundError`: a name the root package exports.
@@ -36,6 +37,7 @@ def lost_names(old: Mapping[str, str], new: Mapping[str, str], package: str) -> 
 
 def _names(files: Mapping[str, str], package: str) -> set[str]:
     found: set[str] = set()
+    bases: dict[str, list[str]] = {}  # `v1.models.Agent` -> the classes it derives from, in the same API
     for path, text in files.items():
         parts = path.split("/")
         if parts[0] != package:
@@ -48,9 +50,34 @@ def _names(files: Mapping[str, str], package: str) -> set[str]:
             found |= {f"errors.{name}" for name in _all(tree)}
         elif len(parts) == 4 and parts[2] == "models" and parts[3] != "__init__.py":
             found |= set(_model_names(parts[1], parts[3].removesuffix(".py"), tree))
+            for node in tree.body:
+                if isinstance(node, ast.ClassDef):
+                    bases[f"{parts[1]}.models.{node.name}"] = [
+                        f"{parts[1]}.models.{base.id}" for base in node.bases if isinstance(base, ast.Name)
+                    ]
         elif len(parts) == 4 and parts[2] == "client" and parts[3].startswith("_") and parts[3] != "__init__.py":
             found |= set(_client_names(parts[1], parts[3].removesuffix(".py").removeprefix("_"), tree))
-    return found
+    return found | _inherited(found, bases)
+
+
+def _inherited(found: set[str], bases: dict[str, list[str]]) -> set[str]:
+    """The fields a class has from the classes it derives from (among those read)."""
+    fields: dict[str, set[str]] = {}
+    for name in found:
+        cls, _, field = name.rpartition(".")
+        if cls in bases:
+            fields.setdefault(cls, set()).add(field)
+    out: set[str] = set()
+    for cls in bases:
+        stack, seen = list(bases[cls]), {cls}
+        while stack:
+            base = stack.pop()
+            if base in seen:
+                continue
+            seen.add(base)
+            out |= {f"{cls}.{field}" for field in fields.get(base, ())}
+            stack.extend(bases.get(base, ()))
+    return out
 
 
 def _all(tree: ast.Module) -> list[str]:

@@ -2,10 +2,16 @@
 
 from dixa._runtime.models import OpenEnum
 
-__all__ = ["LongAggregateValueMeasure"]
+__all__ = ["Measure"]
 
 
-class LongAggregateValueMeasure(OpenEnum):
+class Measure(OpenEnum):
     """Name of the measure the value is an aggregation of (for instance Count)"""
 
+    MIN = "Min"
+    MAX = "Max"
+    SUM = "Sum"
     COUNT = "Count"
+    PERCENTAGE = "Percentage"
+    STD_DEV = "StdDev"
+    AVERAGE = "Average"
