@@ -1,10 +1,11 @@
 """The intermediate representation: an API as the generator understands it.
 
-`build` fills it straight from the document; the passes in `generator.passes`
-then make Dixa's implicit conventions explicit (unions tagged on `_type`, enums
-written in descriptions, Python names). Templates only read it: every decision
-is taken here, once, so the models, the client, the stub server and the diff
-agree.
+`build` fills it straight from the document; the passes (`ir.passes`, where
+the generator decides) then make Dixa's implicit conventions explicit (unions
+tagged on `_type`, enums written in descriptions, Python names) and settle how
+the wire is spoken (parameter styles, answers, pages, the stateful stub). This
+module only holds what they decided; renderers and the diff read it, so the
+models, the client, the stub server and the diff agree.
 
 Types form a small tree of dataclasses; each has a `kind` so that the JSON
 dump (`dixagen ir`) and the templates can tell them apart.

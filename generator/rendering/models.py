@@ -1,7 +1,8 @@
 """The models package of one API: `<api>/models/`.
 
-One module per named type, or per cycle of types, as the modules pass placed
-them (`NamedType.module`); modules import what they use from each other
+It reads the IR: names, modules, descriptions (`plain_description`, an enum's
+values already left out) were decided by the passes. One module per named
+type, or per cycle of types, as the modules pass placed them (`NamedType.module`); modules import what they use from each other
 directly. `models/__init__.py` gathers every name, the schema registry and
 `validate`/`to_wire`.
 
