@@ -44,9 +44,12 @@ def _warn(diagnostics: list[Diagnostic]) -> None:
 def _warn_folded(diagnostics: list[Diagnostic]) -> None:
     """The warnings, each group's after the first FOLD_AFTER counted in one
     line that says where to read them all: a spec's twenty examples that fail
-    the same way are one finding, not twenty lines on every run."""
+    the same way are one finding, not twenty lines on every run. Information
+    (an accepted spelling) is left to `dixagen validate`."""
     counts: Counter[tuple[str, str]] = Counter()
     for diagnostic in diagnostics:
+        if diagnostic.severity == "info":
+            continue
         if diagnostic.group:
             counts[(diagnostic.file, diagnostic.group)] += 1
             if counts[(diagnostic.file, diagnostic.group)] > FOLD_AFTER:
@@ -69,11 +72,15 @@ def main() -> None:
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
 def validate(specs: tuple[Path, ...]) -> None:
-    """Load and validate SPECS; exit 0 when all are valid."""
+    """Load and validate SPECS; exit 0 when all are valid.
+
+    In a project folder, examples in the spellings its `[tool.dixagen]` accepts
+    are listed as information."""
     failed = False
+    accepted = _accepted_spellings(Path("."))
     for spec in specs:
         try:
-            loaded = read_api(spec, strict=True)
+            loaded = read_api(spec, strict=True, accepted=accepted)
         except SpecError as exc:
             _warn(exc.diagnostics)
             failed = True
@@ -88,9 +95,12 @@ def validate(specs: tuple[Path, ...]) -> None:
 @click.option("--strict/--no-strict", default=False, help="Refuse a spec with validation problems.")
 @click.option("--dialect", type=DIALECTS, default="auto", help="How unions and enums are spelled.")
 def ir(spec: Path, strict: bool, dialect: str) -> None:
-    """Print the normalized intermediate representation of SPEC as JSON."""
+    """Print the normalized intermediate representation of SPEC as JSON.
+
+    The spec's schema problems are printed as warnings; its examples are not
+    checked (`dixagen validate` does)."""
     try:
-        loaded = read_api(spec, strict=strict, dialect=dialect)  # type: ignore[arg-type]
+        loaded = read_api(spec, strict=strict, dialect=dialect, lint=False)  # type: ignore[arg-type]
     except SpecError as exc:
         _fail(exc.diagnostics)
     _warn(loaded.warnings)
@@ -158,6 +168,14 @@ def _config(project: Path) -> ProjectConfig:
         return load_config(project.resolve())
     except ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+
+
+def _accepted_spellings(project: Path) -> dict[str, str] | None:
+    """The spellings the project in `project` accepts, if it is one."""
+    try:
+        return load_config(project.resolve()).accepted_spellings
+    except ConfigError:
+        return None
 
 
 def _inform(line: str) -> None:

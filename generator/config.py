@@ -4,6 +4,7 @@ which names and version it is published."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,12 @@ class ProjectConfig:
     apis: dict[str, Path]
     license: str = "MIT"  # an SPDX expression, the generated distribution's licence
     urls: dict[str, str] | None = None  # [project.urls] of the generated distribution
+    # Spellings the APIs are known to use where their schemas say otherwise, by
+    # format: a pattern of the values accepted as that format (Dixa's
+    # `2021-12-01T12:46:36.581Z[GMT]` for a `date-time`). Examples that differ
+    # only by them are listed by `dixagen validate` as information, not
+    # printed by `generate`; the stub still answers a synthesized value for them.
+    accepted_spellings: dict[str, str] | None = None
 
 
 class ConfigError(Exception):
@@ -52,6 +59,14 @@ def load_config(root: Path) -> ProjectConfig:
         Version.parse(version, f"{path}: [tool.dixagen]")
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
+    spellings = section.get("accepted-spellings", {})
+    if not isinstance(spellings, dict):
+        raise ConfigError(f"{path}: [tool.dixagen.accepted-spellings] is not a table of format = pattern")
+    for fmt, pattern in spellings.items():
+        try:
+            re.compile(str(pattern))
+        except re.error as exc:
+            raise ConfigError(f"{path}: [tool.dixagen.accepted-spellings] {fmt}: not a pattern ({exc})") from None
     return ProjectConfig(
         root=root,
         out=root / str(section.get("out", "generated")),
@@ -62,6 +77,7 @@ def load_config(root: Path) -> ProjectConfig:
         apis={str(k): root / str(v) for k, v in section["apis"].items()},
         license=str(section.get("license", "MIT")),
         urls={str(k): str(v) for k, v in section.get("urls", {}).items()},
+        accepted_spellings={str(k): str(v) for k, v in spellings.items()},
     )
 
 

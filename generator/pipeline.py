@@ -40,7 +40,12 @@ def project_files(
 ) -> tuple[Path, dict[str, str]]:
     """Render (and format) every file of the project's distribution, in memory.
     Specs are validated while they are built, rendered and formatted (`Reading`)."""
-    with Reading(config.apis, strict=True if strict is None else strict, dialect=dialect) as reading:  # type: ignore[arg-type]
+    with Reading(
+        config.apis,
+        strict=True if strict is None else strict,
+        dialect=dialect,  # type: ignore[arg-type]
+        accepted=config.accepted_spellings,
+    ) as reading:
         entries = [
             ApiPackage(
                 api_name,

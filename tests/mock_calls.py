@@ -283,16 +283,16 @@ class Arguments:
     """The keyword arguments of each operation's method, from the spec."""
 
     def __init__(self, api: Any) -> None:
-        from generator.ir import wire
+        from generator.ir.wire import validator_factory, wire_document
 
         from .mock_values import SchemaValues
 
         self.api = api
         self._validators: dict[tuple[str, bool], Any] = {}
-        document = api.wire_document if isinstance(api.wire_document, dict) else {}
+        document = wire_document(api) or {}
         self.document = document
         self.values = SchemaValues(document, self.valid, request=True)
-        self._wire = wire
+        self._request_validator = validator_factory(document, request=True) if document else None
 
     def valid(self, pointer: str, value: Any) -> bool | None:
         if not self.document or not pointer:
@@ -301,7 +301,7 @@ class Arguments:
         validator = self._validators.get(key)
         if validator is None:
             try:
-                validator = self._wire.response_validator(self.api, pointer, request=True)
+                validator = self._request_validator(pointer)
             except Exception:  # a pointer the validator cannot take: no opinion
                 return None
             self._validators[key] = validator
@@ -573,7 +573,9 @@ def _members(annotation: Any) -> list[Any]:
 def explain(report: SpecReport, api: Any, warnings: list[Any]) -> None:
     """Mark each failure that a located warning of the generator explains: one
     in the operation, or in a schema the operation reaches through `$ref`s."""
-    document = api.wire_document if isinstance(api.wire_document, dict) else {}
+    from generator.ir.wire import wire_document
+
+    document = wire_document(api) or {}
     by_id = {op.operation_id: op for op in api.operations}
     located = [(getattr(w, "pointer", "") or "", str(w)) for w in warnings]
     for call in report.calls:

@@ -169,3 +169,103 @@ def test_names_are_decided_by_the_naming_pass_not_by_the_renderers() -> None:
     for name in RENDERERS:
         text = GENERATOR.joinpath("rendering", *name.split(".")).with_suffix(".py").read_text(encoding="utf-8")
         assert not any(f"{helper}(" in text for helper in ("identifier", "pascal", "snake")), name
+
+
+def _rendering_sources() -> dict[str, str]:
+    return {
+        path.relative_to(GENERATOR).as_posix(): path.read_text(encoding="utf-8")
+        for path in (GENERATOR / "rendering").rglob("*.py")
+    }
+
+
+def test_renderers_read_the_wire_decisions_off_the_ir() -> None:
+    """A parameter's style, how an answer is read and asked for, a page's items,
+    the stateful stub's collections and an enum's description are the passes'
+    decisions: no renderer imports a pass or computes them again."""
+    tells = (
+        'style == "form"',  # explode's default
+        '("form" if',  # style's default by location
+        "_DEFAULT_STYLES",
+        "VALUES_PATTERN",
+        "raw_kind(success",  # the answer's kind
+        "is_success(",  # which answer is the success, which creates an item
+        'essence(success',  # the Accept header
+        "PAGE_SIZE_PARAMETERS",
+        '"id" for p in',  # which field identifies a stateful item
+        "items_path ==",
+    )
+    for name, text in _rendering_sources().items():
+        if name in ("rendering/models.py", "rendering/server.py", "rendering/client/methods.py"):
+            assert "ir.passes" not in text, name
+        for tell in tells:
+            assert tell not in text, (name, tell)
+
+
+def test_only_the_passes_say_they_decide() -> None:
+    """The module docstrings agree on where decisions are made: in the passes;
+    the renderers say they read the IR."""
+    import ast as _ast
+
+    from generator.ir import passes
+
+    assert "where the generator decides" in (passes.__doc__ or "")
+    for name, text in _rendering_sources().items():
+        doc = _ast.get_docstring(_ast.parse(text)) or ""
+        assert "decided here" not in doc and "decisions are made" not in doc, name
+    for name in ("server", "client/methods", "models"):
+        doc = _ast.get_docstring(_ast.parse(GENERATOR.joinpath("rendering", name + ".py").read_text())) or ""
+        assert "reads the IR" in doc, name
+
+
+def test_the_ir_does_not_hold_the_wire_document() -> None:
+    import dataclasses
+    import pickle
+
+    from generator.ir.model import Api
+    from generator.reading.read import read_api
+
+    assert not any("wire" in f.name for f in dataclasses.fields(Api))
+    api = read_api(ROOT / "specs" / "integrations-v1.yaml", strict=False).api
+    stub_statuses = "Added by the stub"
+    assert stub_statuses not in repr(vars(api)) and stub_statuses not in str(api.document)
+    assert pickle.loads(pickle.dumps(api)).document is None  # the diff's worker sends the IR without it
+
+
+def test_reading_for_the_diff_and_the_ir_builds_no_wire_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stub's document and the lints that need it are the server's and
+    validation's: the diff, the release version and `dixagen ir` read without them."""
+    from generator.diff.loading import read_for_diff
+    from generator.ir import wire
+    from generator.reading.read import read_api
+
+    built: list[str] = []
+    real = wire.build
+
+    def spy(api: object) -> object:
+        built.append(getattr(api, "title", ""))
+        return real(api)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(wire, "build", spy)
+    import generator.reading.lints as lints
+
+    monkeypatch.setattr(lints, "build", spy)
+    spec = ROOT / "specs" / "integrations-v1.yaml"
+    read_for_diff(spec)
+    read_api(spec, strict=False, lint=False)
+    assert built == []
+    read_api(spec, strict=False)  # validating: the lints build it
+    assert len(built) == 1
+
+
+def test_the_passes_fill_the_wire_fields() -> None:
+    """The fields the renderers read are set on the real specs."""
+    from generator.reading.read import read_api
+
+    api = read_api(ROOT / "specs" / "dixa-v1.yaml", strict=False, lint=False).api
+    params = [p for op in api.operations for p in op.parameters]
+    assert params and all(p.wire_style in ("form", "simple", "json", "deepObject", "label", "matrix", "spaceDelimited", "pipeDelimited") for p in params)
+    paged = [op for op in api.operations if op.paging is not None]
+    assert paged and all(op.paging is not None and op.paging.items is not None for op in paged)
+    assert api.collections and any(op.stateful is not None and op.stateful.role == "create" for op in api.operations)
+    enums = [t for t in api.types.values() if t.description and "values: [" in t.description]
+    assert enums and all("values: [" not in (t.plain_description or "") for t in enums if t.type.kind == "enum")

@@ -247,3 +247,41 @@ def test_warnings_that_come_by_the_dozen_are_folded_and_validate_lists_them_all(
     listed = dixagen("validate", str(spec))
     assert listed.returncode == 0 and f"{spec}: valid" in listed.stdout
     assert len([line for line in listed.stderr.splitlines() if "does not match its schema" in line]) == 5
+
+
+def test_an_accepted_spelling_is_information_that_only_validate_lists(tmp_path: Path) -> None:
+    """`[tool.dixagen.accepted-spellings]` declares Dixa's `…Z[GMT]` date-times once:
+    `generate` prints nothing about examples that differ only by them, `validate`
+    in the project's folder lists them as information, and an example with
+    another problem besides is still a warning, about that problem."""
+    project = tmp_path / "project"
+    (project / "specs").mkdir(parents=True)
+    schema = "{type: object, properties: {at: {type: string, format: date-time}, n: {type: integer}}}"
+    spec = project / "specs" / "api.yaml"
+    spec.write_text(
+        MINIMAL
+        + "paths:\n"
+        + "".join(
+            f"  /things{i}:\n    get:\n      operationId: getThings{i}\n      responses:\n        '200':\n"
+            f"          description: ok\n          content:\n            application/json:\n"
+            f"              schema: {schema}\n              example: {example}\n"
+            for i, example in enumerate(
+                ["{at: '2021-12-01T12:46:36.581Z[GMT]'}", "{at: '2021-12-01T12:46:36Z[GMT]', n: 'one'}"]
+            )
+        )
+    )
+    (project / "pyproject.toml").write_text(
+        '[tool.dixagen]\nout = "generated"\ndistribution = "demo"\npackage = "demo"\n\n'
+        "[tool.dixagen.accepted-spellings]\ndate-time = '\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z\\[GMT\\]'\n\n"
+        '[tool.dixagen.apis]\nv1 = "specs/api.yaml"\n'
+    )
+    generated = dixagen("generate", "--project", str(project))
+    assert generated.returncode == 0, generated.stderr
+    assert "/things0" not in generated.stderr and "[GMT]" not in generated.stderr, generated.stderr
+    assert ": warning: example 'example' of GET /things1 200 does not match its schema ('one' is not of type 'integer' at n)" in generated.stderr
+    listed = dixagen("validate", "specs/api.yaml", cwd=project)
+    assert listed.returncode == 0, listed.stderr
+    assert ": info: example 'example' of GET /things0 200 does not match its schema" in listed.stderr
+    assert ": warning: example 'example' of GET /things1 200" in listed.stderr
+    elsewhere = dixagen("validate", str(spec), cwd=tmp_path)  # outside the project: no spelling is accepted
+    assert ": warning: example 'example' of GET /things0 200" in elsewhere.stderr

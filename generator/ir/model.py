@@ -1,10 +1,11 @@
 """The intermediate representation: an API as the generator understands it.
 
-`build` fills it straight from the document; the passes in `generator.passes`
-then make Dixa's implicit conventions explicit (unions tagged on `_type`, enums
-written in descriptions, Python names). Templates only read it: every decision
-is taken here, once, so the models, the client, the stub server and the diff
-agree.
+`build` fills it straight from the document; the passes (`ir.passes`, where
+the generator decides) then make Dixa's implicit conventions explicit (unions
+tagged on `_type`, enums written in descriptions, Python names) and settle how
+the wire is spoken (parameter styles, answers, pages, the stateful stub). This
+module only holds what they decided; renderers and the diff read it, so the
+models, the client, the stub server and the diff agree.
 
 Types form a small tree of dataclasses; each has a `kind` so that the JSON
 dump (`dixagen ir`) and the templates can tell them apart.
@@ -84,6 +85,8 @@ class Property:
     write_only: bool = False
     deprecated: bool = False
     py_name: str = ""
+    # The description without an enum's `values: [..]` list (set by the descriptions pass).
+    plain_description: str | None = None
 
     @property
     def optional(self) -> bool:
@@ -169,6 +172,9 @@ class NamedType:
     deprecated: bool = False
     examples: list[JsonValue] = field(default_factory=list)
     extensions: dict[str, JsonValue] = field(default_factory=dict)
+    # The description as documentation shows it: an enum's `values: [..]` list
+    # left out, its members say it (set by the descriptions pass).
+    plain_description: str | None = None
 
 
 @dataclass(kw_only=True)
@@ -184,6 +190,12 @@ class Parameter:
     py_name: str = ""
     schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere or absent)
     content_type: str = ""  # a parameter described by `content`: the media type its value is written in
+    # How the value is written, OpenAPI's defaults filled in (set by the styles
+    # pass): `json` for one described by `content`. `default_style`: both are
+    # what the runtimes assume for its location, so the renderers leave them out.
+    wire_style: str = ""
+    wire_explode: bool = False
+    default_style: bool = True
 
 
 @dataclass(kw_only=True)
@@ -237,6 +249,46 @@ class Paging:
     items_path: list[str]
     has_more_path: list[str] = field(default_factory=list)
     item_id: str = ""
+    # The list type at `items_path` in the answer (set by the pages pass); None:
+    # the answer has no list there, and the client does not page it.
+    items: ArrayType | None = None
+    # The items are the answer's envelope (Dixa's styles): the method returns
+    # them, and its one Endpoint pages; other styles page through an Endpoint of their own.
+    enveloped: bool = False
+    # The stub pages it: a cursor or next link in the body, the items in `data`.
+    served: bool = False
+    # The query parameter that sets a page's size, for the stub ("" where none is known).
+    size_parameter: str = ""
+
+
+@dataclass(kw_only=True)
+class Collection:
+    """A path whose POST creates items the stateful stub keeps: `item` is the
+    created type, `id_property` the field that identifies one."""
+
+    path: str
+    item: Type
+    id_property: str = "id"
+
+
+@dataclass(kw_only=True)
+class StatefulRole:
+    """An operation's part in stateful mode: `role` (`create` and `list` on the
+    collection's path; `read`, `replace`, `update`, `delete` on an item's) and
+    the path parameter that names the item (item roles only)."""
+
+    role: Literal["create", "list", "read", "replace", "update", "delete"]
+    collection: str
+    id_param: str | None = None
+
+
+@dataclass(kw_only=True)
+class ParentItem:
+    """An item of a collection that the path goes through (`/x/{id}/notes`):
+    it must exist for the operation to succeed."""
+
+    collection: str
+    param: str
 
 
 @dataclass(kw_only=True)
@@ -258,6 +310,14 @@ class Operation:
     # The status of the answer a call returns (set by the operations pass): the
     # first success with a body, typed or raw (a download, a text).
     success_status: str | None = None
+    # How the answer is read (set by the answers pass): `bytes` or `str` as it
+    # is, None for JSON; and the `Accept` header sent (None: the client's default).
+    answer_kind: Literal["bytes", "str"] | None = None
+    accept: str | None = None
+    # What the stateful stub does with the operation (set by the stateful pass):
+    # its role on a collection, and the collections' items its path goes through.
+    stateful: StatefulRole | None = None
+    parents: list[ParentItem] = field(default_factory=list)
     resource: str = ""  # Python attribute of the client, e.g. "end_users"
     py_name: str = ""  # method name, e.g. "list_conversations"
     extensions: dict[str, JsonValue] = field(default_factory=dict)
@@ -305,9 +365,17 @@ class Api:
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     security: list[dict[str, list[str]]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    # The spec as the wire speaks it (`wire.wire_document`): what the stub validates requests
-    # against. Not part of the IR's own data (`dixagen ir` leaves it out).
-    wire_document: JsonValue = field(default=None, repr=False, compare=False, metadata={"dump": False})
+    # The stateful stub's collections, by path (set by the stateful pass).
+    collections: dict[str, Collection] = field(default_factory=dict)
+    # The document as loaded, which the stub renderer rewrites into the spec as
+    # the wire speaks it (`ir.wire`). Not the IR's own data: `dixagen ir` leaves
+    # it out, and it is not pickled (the diff reads the old side in a worker).
+    document: JsonValue = field(default=None, repr=False, compare=False, metadata={"dump": False})
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["document"] = None
+        return state
 
     def reachable(self, roots: list[Type]) -> set[str]:
         """Names of the named types that `roots` use, directly or through others."""

@@ -1,5 +1,10 @@
 """Reading a spec to its normalized IR: load, validate (in a worker process while the
-IR is built), build, then the passes. Everything after reads the IR this returns."""
+IR is built), build, then the passes. Everything after reads the IR this returns.
+
+Validation is the schema's (`validate`) and, where the spec is read to be
+generated or validated, the lints (`lints`), which check the examples against
+the spec as the wire speaks it and mark those the stub cannot answer. Reading
+for the diff or the release version skips both."""
 
 from __future__ import annotations
 
@@ -11,10 +16,10 @@ from pathlib import Path
 from typing import Literal
 
 from ..diagnostics import Diagnostic, SpecError
-from ..ir import wire
 from ..ir.build import build_api
 from ..ir.model import Api
-from ..ir.passes import normalize
+from ..ir.passes import examples, normalize
+from .lints import lint as lint_api
 from .load import RefResolver, load_document
 from .validate import check_fatal, validate_document
 
@@ -31,11 +36,15 @@ def read_api(
     strict: bool = True,
     validate: bool = True,
     dialect: Literal["auto", "tapir", "plain"] = "auto",
+    lint: bool | None = None,
+    accepted: Mapping[str, str] | None = None,
 ) -> Loaded:
     """Load, validate, build and normalize one spec.
 
     With `strict`, any validation problem is an error (SpecError); without it,
-    problems that do not stop generation come back as warnings.
+    problems that do not stop generation come back as warnings. The lints run
+    with `lint` (by default, when validating), `accepted` spellings (format →
+    pattern) making theirs information rather than warnings.
     """
     document = load_document(path)
     resolver = RefResolver(document)
@@ -45,9 +54,14 @@ def read_api(
         raise SpecError(problems)
     api = build_api(document, resolver)
     api.dialect = dialect
+    api.document = document.data
     normalize(api)
-    contradictions = wire.attach(api, document)
-    return Loaded(api=api, warnings=_as_warnings(problems) + contradictions)
+    findings: list[Diagnostic] = []
+    if validate if lint is None else lint:
+        lints = lint_api(api, document, accepted)
+        examples.mark(lints.off_schema)
+        findings = lints.warnings
+    return Loaded(api=api, warnings=_as_warnings(problems) + findings)
 
 
 def _as_warnings(problems: list[Diagnostic]) -> list[Diagnostic]:
@@ -82,14 +96,22 @@ class Reading:
     """
 
     def __init__(
-        self, paths: Mapping[str, Path], *, strict: bool = True, dialect: Literal["auto", "tapir", "plain"] = "auto"
+        self,
+        paths: Mapping[str, Path],
+        *,
+        strict: bool = True,
+        dialect: Literal["auto", "tapir", "plain"] = "auto",
+        accepted: Mapping[str, str] | None = None,
     ) -> None:
         self.strict = strict
+        self.accepted = accepted
         self.apis: dict[str, Loaded] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[str, Future[list[Diagnostic]]] = {}
         if "fork" not in multiprocessing.get_all_start_methods():
-            self.apis = {name: read_api(path, strict=strict, dialect=dialect) for name, path in paths.items()}
+            self.apis = {
+                name: read_api(path, strict=strict, dialect=dialect, accepted=accepted) for name, path in paths.items()
+            }
             return
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
         try:
@@ -102,7 +124,7 @@ class Reading:
 
     def _build(self, name: str, path: Path, dialect: Literal["auto", "tapir", "plain"]) -> Loaded:
         try:
-            return read_api(path, strict=False, validate=False, dialect=dialect)
+            return read_api(path, strict=False, validate=False, dialect=dialect, lint=True, accepted=self.accepted)
         except SpecError:
             raise
         except Exception:

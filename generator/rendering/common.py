@@ -1,7 +1,8 @@
 """Render: the IR through the Jinja templates in `templates/`, to `{path: text}`.
 
-Templates lay code out; the decisions (names, annotations, which base class)
-are made here from the IR, so templates stay free of logic. Every string from
+Templates lay code out; the renderers read the IR (whose decisions the passes
+made) and hand the templates what to write, annotations and statements
+already spelled out, so templates stay free of logic. Every string from
 a spec reaches the output through a filter that makes it a literal or escapes
 it; Jinja never sees spec text as template source.
 """

@@ -1,7 +1,8 @@
 """The models package of one API: `<api>/models/`.
 
-One module per named type, or per cycle of types, as the modules pass placed
-them (`NamedType.module`); modules import what they use from each other
+It reads the IR: names, modules, descriptions (`plain_description`, an enum's
+values already left out) were decided by the passes. One module per named
+type, or per cycle of types, as the modules pass placed them (`NamedType.module`); modules import what they use from each other
 directly. `models/__init__.py` gathers every name, the schema registry and
 `validate`/`to_wire`.
 
@@ -38,7 +39,6 @@ from ..ir.model import (
 )
 from .code import Annotated, Assign, Chain, Node, call, display, flat, import_from, subscript, union
 from .pytypes import Annotator, literal, string
-from ..ir.passes.enums import VALUES_PATTERN
 from .common import ENV, header
 
 @dataclass
@@ -201,25 +201,14 @@ def _parents_first(api: Api) -> list[NamedType]:
 def _doc_of(named: NamedType) -> str | None:
     """The spec's own words on a schema, or None: no docstring rather than filler.
 
-    An enum's `values: [..]` list is left out: its members say it.
+    An enum's `values: [..]` list is already left out (`plain_description`):
+    its members say it.
     """
-    text = named.description or ""
-    if isinstance(named.type, EnumType):
-        text = VALUES_PATTERN.sub("", text).strip(" \t\n.,;:")
+    text = named.plain_description or ""
     if named.title and named.title != named.name and named.title not in text:
         text = f"{named.title}. {text}".strip()
     if named.deprecated:
         text = f"Deprecated. {text}".strip()
-    return text or None
-
-
-def _without_values(api: Api, type_: Type, text: str | None) -> str | None:
-    """A field's description without the `values: [..]` its enum already lists."""
-    resolved = api.resolve(type_)
-    if isinstance(resolved, ArrayType):
-        resolved = api.resolve(resolved.items)
-    if text and isinstance(resolved, EnumType):
-        text = VALUES_PATTERN.sub("", text).strip(" \t\n.,;:")
     return text or None
 
 
@@ -279,7 +268,7 @@ def _field(annotator: Annotator, prop: Property, defined: set[str], camel: bool)
     elif arguments:
         annotator.needs.add("Field")
         value = call("Field", *arguments)
-    doc = _without_values(annotator.api, prop.type, prop.description)
+    doc = prop.plain_description
     if prop.read_only or prop.write_only:
         direction = "Read-only: set by the server." if prop.read_only else "Write-only: never sent back."
         doc = f"{direction} {doc or ''}".strip()

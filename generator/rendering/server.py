@@ -1,14 +1,13 @@
-"""Render the stub server of one API: `server.py` (create_app, `python -m`) and
-`server_operations.py`, the operation table the static runtime serves.
+"""Render the stub server of one API: `server.py` (create_app, `python -m`),
+`server_operations.py`, the operation table the static runtime serves, and
+`server_openapi.json`, the spec as the wire speaks it (`ir.wire`, built here,
+when the server is rendered), which the stub validates with.
 
-Everything the server needs to know about an operation is decided here, from
-the IR, and written as data: the typed parameters with their wire names, the
-body type, the documented responses with their examples (as JSON text), whether
-it is secured, how it pages, and what it does in stateful mode. Stateful mode
-follows the paths: a POST on a collection `/x` whose answer carries an `id` the
-body did not send creates items; GET `/x` lists them; GET, PUT, PATCH and DELETE
-on `/x/{id}` read, replace, update and delete one; any other operation below
-`/x/{id}/` needs that item to exist.
+It reads the IR and writes it as data: the typed parameters with their wire
+names and styles, the body type, the documented responses with the examples
+the stub may answer, whether it is secured, how it pages and what it does in
+stateful mode. What these are was decided by the passes (`Parameter.wire_style`,
+`Paging.served`, `Api.collections`, `Operation.stateful`, `Response.off_schema`).
 """
 
 from __future__ import annotations
@@ -18,30 +17,22 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..ir.model import Api, ArrayType, MapType, ObjectType, Operation, Type, UnionType
+from ..ir.media import is_json_media
+from ..ir.model import Api, ArrayType, MapType, ObjectType, Operation
+from ..ir.wire import wire_document
 from .code import Assign, display
-from ..ir.media import is_json_media, is_success
 from .pytypes import Annotator, literal
 from .common import ENV, header
 
-# The spec as the wire speaks it (`generator.wire`), beside the table: what the stub validates with.
+# The spec as the wire speaks it (`ir.wire`), beside the table: what the stub validates with.
 WIRE_DOCUMENT = "server_openapi.json"
-PAGE_SIZE_PARAMETERS = ("pageLimit", "limit", "page_limit", "pageSize", "per_page")
-ROLES = {"GET": "read", "PUT": "replace", "PATCH": "update", "DELETE": "delete"}
-
-
-@dataclass
-class _Collection:
-    path: str
-    item: str  # annotation of the item type
-    id_property: str
-
-
 def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     # Models are named through the module, so none can clash with the table's own names.
     annotator = Annotator(api, prefix="models.")
-    collections = _collections(api, annotator)
-    operations = [_operation(api, annotator, op, collections) for op in api.operations]
+    wire = wire_document(api)
+    # The annotation of each stateful collection's items, by its path.
+    items = {path: annotator.annotation(collection.item) for path, collection in api.collections.items()}
+    operations = [_operation(api, annotator, op, items, wire) for op in api.operations]
     types = sorted(_named_types(operations))
     context = dict(header=header(api.source), api=api, runtime=runtime, package=prefix.replace("/", "."))
     files = {
@@ -53,12 +44,12 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         f"{prefix}/server_operations.json": _table_json(operations),
         f"{prefix}/server.py": ENV.get_template("server/server.py.jinja").render(**context),
     }
-    if api.wire_document is not None:
-        files[f"{prefix}/{WIRE_DOCUMENT}"] = _escaped(json.dumps(api.wire_document, ensure_ascii=False, indent=1, default=str)) + "\n"
+    if wire is not None:
+        files[f"{prefix}/{WIRE_DOCUMENT}"] = _escaped(json.dumps(wire, ensure_ascii=False, indent=1, default=str)) + "\n"
     return files
 
 
-def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[str, _Collection]) -> dict[str, Any]:
+def _operation(api: Api, annotator: Annotator, op: Operation, items: dict[str, str], wire: Any) -> dict[str, Any]:
     """One entry of the table, as the fields of `stub_table.Operation`; fields
     at their default are left out, and types are named by their annotation."""
     entry: dict[str, Any] = dict(operation_id=op.operation_id, summary=op.summary or "", method=op.method, path=op.path)
@@ -74,11 +65,11 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
             required=param.required,
             array=array,
             object=isinstance(resolved, (ObjectType, MapType)),
-            style="json" if param.content_type and is_json_media(param.content_type) else param.style,
-            schema=(param.schema_pointer or None) if api.wire_document is not None else None,
+            style=None if param.default_style else param.wire_style,
+            schema=(param.schema_pointer or None) if wire is not None else None,
         )
-        if param.explode is not None:  # false is not a default here: OpenAPI's depends on the style
-            entry_param["explode"] = param.explode
+        if not param.default_style:  # false is not a default here: OpenAPI's depends on the style
+            entry_param["explode"] = param.wire_explode
         params.append(entry_param)
     if params:
         entry["params"] = params
@@ -94,7 +85,7 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
             )
             or None,
             required=op.body.required,
-            schema=(op.body.schema_pointer or None) if api.wire_document is not None else None,
+            schema=(op.body.schema_pointer or None) if wire is not None else None,
         )
     replies = []
     for response in op.responses:
@@ -103,7 +94,7 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
             type=annotator.annotation(response.type) if response.type is not None else None,
             content_type=response.content_type,
             envelope=response.envelope,
-            schema=(response.schema_pointer or None) if api.wire_document is not None else None,
+            schema=(response.schema_pointer or None) if wire is not None else None,
         )
         examples = {name: value for name, value in response.examples.items() if name not in response.off_schema}
         if examples:
@@ -117,10 +108,16 @@ def _operation(api: Api, annotator: Annotator, op: Operation, collections: dict[
     paging = _paging(op)
     if paging is not None:
         entry["paging"] = paging
-    resource = _resource(api, op, collections)
-    if resource is not None:
-        entry["resource"] = resource
-    parents = [dict(collection=c, param=p) for c, p in _parents(op, collections)]
+    if op.stateful is not None:
+        collection = api.collections[op.stateful.collection]
+        entry["resource"] = _without_defaults(
+            role=op.stateful.role,
+            collection=collection.path,
+            item=items[collection.path],
+            id_property=collection.id_property,
+            id_param=op.stateful.id_param,
+        )
+    parents = [dict(collection=parent.collection, param=parent.param) for parent in op.parents]
     if parents:
         entry["parents"] = parents
     return entry
@@ -236,102 +233,14 @@ def _security(api: Api, op: Operation) -> list[list[list[str]]]:
 
 
 def _paging(op: Operation) -> dict[str, Any] | None:
-    # The stub pages with a cursor or next link in the answer's body (Dixa's styles).
-    if op.paging is None or op.paging.style not in ("page_key", "next_page_url") or op.paging.items_path != ["data"]:
+    if op.paging is None or not op.paging.served:
         return None
-    query = [p.name for p in op.parameters if p.location == "query"]
-    limit = next((name for name in PAGE_SIZE_PARAMETERS if name in query), None)
     return dict(
         cursor=op.paging.cursor_parameter or "pageKey",
-        limit=limit,
+        limit=op.paging.size_parameter or None,
         next_path=op.paging.next_path,
         items_path=op.paging.items_path,
     )
-
-
-# -- stateful mode -------------------------------------------------------------------
-
-
-def _collections(api: Api, annotator: Annotator) -> dict[str, _Collection]:
-    """Collection paths where a POST creates items: its answer's `data` is an
-    object with an `id` the body does not carry, and the path is listed or has
-    item routes below it."""
-    paths = {(op.method, op.path) for op in api.operations}
-    found: dict[str, _Collection] = {}
-    for op in api.operations:
-        if op.method != "POST" or op.body is None:
-            continue
-        if _carries_id(api, op.body.type):
-            continue
-        item = _created_item(api, op)
-        has_items = any(_item_of(path) == op.path for _, path in paths)
-        if item is not None and (("GET", op.path) in paths or has_items):
-            found[op.path] = _Collection(op.path, annotator.annotation(item), "id")
-    return found
-
-
-def _carries_id(api: Api, type_: Type) -> bool:
-    """The body names an item itself (a query by id, not a creation)."""
-    resolved = api.resolve(type_)
-    if isinstance(resolved, UnionType):
-        return any(_carries_id(api, variant) for variant in resolved.variants)
-    return isinstance(resolved, ObjectType) and any(p.wire_name == "id" for p in resolved.properties)
-
-
-def _created_item(api: Api, op: Operation) -> Type | None:
-    for response in op.responses:
-        if is_success(response.status) and response.envelope and response.payload is not None:
-            item = api.resolve(response.payload)
-            if isinstance(item, ObjectType) and any(p.wire_name == "id" for p in item.properties):
-                return response.payload
-    return None
-
-
-def _item_of(path: str) -> str | None:
-    """`/x/{id}` → `/x`; None for a path that does not end in a parameter."""
-    head, _, last = path.rpartition("/")
-    return head if last.startswith("{") and last.endswith("}") and head else None
-
-
-def _resource(api: Api, op: Operation, collections: dict[str, _Collection]) -> dict[str, Any] | None:
-    collection = collections.get(op.path)
-    role: str | None = None
-    id_param = None
-    if collection is not None:
-        role = {"POST": "create", "GET": "list"}.get(op.method)
-        if role == "list" and not _lists(api, op):
-            role = None
-    else:
-        owner = _item_of(op.path)
-        collection = collections.get(owner) if owner else None
-        if collection is not None:
-            role = ROLES.get(op.method)
-            id_param = op.path.rpartition("/")[2][1:-1]
-    if role is None or collection is None:
-        return None
-    return _without_defaults(
-        role=role, collection=collection.path, item=collection.item, id_property=collection.id_property, id_param=id_param
-    )
-
-
-def _lists(api: Api, op: Operation) -> bool:
-    """The answer's envelope holds an array of items."""
-    for response in op.responses:
-        if is_success(response.status) and response.envelope and response.payload is not None:
-            return isinstance(api.resolve(response.payload), ArrayType)
-    return False
-
-
-def _parents(op: Operation, collections: dict[str, _Collection]) -> list[tuple[str, str]]:
-    """Items of stateful collections that the path goes through (not counting
-    the item the operation itself reads, updates or deletes)."""
-    segments = op.path.split("/")
-    out = []
-    for end in range(2, len(segments)):
-        prefix, last = "/".join(segments[:end]), segments[end]
-        if last.startswith("{") and prefix in collections and end + 1 < len(segments):
-            out.append((prefix, last[1:-1]))
-    return out
 
 
 def _imports(needs: set[str], runtime: str) -> list[str]:

@@ -1,7 +1,11 @@
 """Normalization passes, run in this order by `normalize`.
 
-Each pass is a small IR → IR function in a module of its own, so that every
-convention the generator makes explicit can be read and tested on its own.
+This is where the generator decides. Each pass is a small IR → IR function in
+a module of its own, so that every convention the generator makes explicit,
+and every choice of how the wire is spoken (a parameter's style, how an answer
+is read and asked for, where a page's items are, what the stateful stub keeps,
+what a description says once its enum's values are members), is made once,
+here, and written on the IR. The renderers and the diff only read it.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..model import Api
-from . import dialect, enums, hoist, inheritance, modules, naming, operations, unions
+from . import answers, descriptions, dialect, enums, hoist, inheritance, modules, naming, operations, pages, stateful, styles, unions
 
 PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("dialect", dialect.run),
@@ -21,6 +25,11 @@ PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("naming", naming.run),
     ("inheritance", inheritance.run),
     ("modules", modules.run),
+    ("styles", styles.run),
+    ("answers", answers.run),
+    ("pages", pages.run),
+    ("stateful", stateful.run),
+    ("descriptions", descriptions.run),
 ]
 
 

@@ -1,8 +1,12 @@
 """One method of a generated resource: its signature, docstring and
 `Endpoint`, read off an operation of the IR.
 
-The generated method only maps typed arguments to a call of the runtime's
-`_call` (or `_pager`); the runtime does the HTTP.
+It reads the IR and decides nothing about the wire: how the answer is read
+and which `Accept` is sent (`Operation.answer_kind`, `accept`), each
+parameter's style (`Parameter.wire_style`), where a page's items are
+(`Paging.items`) were all decided by the passes. The generated method only
+maps typed arguments to a call of the runtime's `_call` (or `_pager`); the
+runtime does the HTTP.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from dataclasses import dataclass, field
 from .auth import Auth, security_node
 from ...ir.model import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Paging, Parameter, Primitive, Ref, Type, UnionType
 from ..code import Annotated, Assign, Node, call, display, union
-from ...ir.media import essence, is_form, is_json_media, is_multipart, is_success, raw_kind
+from ...ir.media import is_form, is_json_media, is_multipart, raw_kind
 from ..pytypes import Annotator, literal
 
 
@@ -81,25 +85,13 @@ def method_of(api: Api, annotator: ModelsAnnotator, op: Operation, auth: Auth) -
     docs.extend(body.trailing_docs)
     signature.append(_OPTIONS)
     success = op.success
-    answer = raw_kind(success.content_type) if success is not None else None
-    if success is not None and answer is None and essence(success.content_type or "") == "*/*":
-        # Any media type, of a string schema: the body is the string itself (a text or a
-        # download), not JSON; only an answer described as a structure is read as JSON.
-        resolved = api.resolve(success.type) if success.type is not None else None
-        if isinstance(resolved, Primitive) and resolved.name == "string":
-            answer = "bytes" if resolved.format == "binary" else "str"
+    answer = op.answer_kind
     payload = success.payload if success is not None and answer is None else None
     returns = answer or (annotator.annotation(payload) if payload is not None else "None")
     security = auth.requirement(op.security) if op.security is not None else auth.default
-    items = _page_items(api, op, success.type if success and not answer else None)
+    items = op.paging.items if op.paging is not None else None
     # Dixa's styles: the method returns the enveloped items, and its Endpoint pages.
-    enveloped = (
-        items is not None
-        and op.paging is not None
-        and success is not None
-        and success.envelope is not None
-        and op.paging.items_path == [success.envelope]
-    )
+    enveloped = op.paging is not None and op.paging.enveloped
     endpoint = _endpoint(
         op,
         None if returns == "None" else returns,
@@ -214,15 +206,12 @@ def _endpoint(
             f"{literal(name)}: ({literal(style)}, {explode})" for name, (style, explode) in sorted(op.body.encoding.items())
         ]
         args.append(display("{", fields, head="form_styles="))
-    accept = _accept(op)
-    if accept is not None:
-        args.append(f"accept={literal(accept)}")
+    if op.accept is not None:
+        args.append(f"accept={literal(op.accept)}")
     styles = [
-        f"({literal(p.location)}, {literal(p.name)}): ({literal(style)}, {explode})"
+        f"({literal(p.location)}, {literal(p.name)}): ({literal(p.wire_style)}, {p.wire_explode})"
         for p in op.parameters
-        if p.location in ("path", "query", "header")
-        for style, explode in [_style(p)]
-        if (style, explode) != _DEFAULT_STYLES[p.location]
+        if p.location in ("path", "query", "header") and not p.default_style
     ]
     if styles:
         args.append(display("{", styles, head="styles="))
@@ -249,48 +238,6 @@ def _endpoint(
 
 def _tuple(items: list[str]) -> Node:
     return display("(", [literal(k) for k in items])
-
-
-def _accept(op: Operation) -> str | None:
-    """The `Accept` header of an operation whose success answer is documented in
-    another media type than `application/json` (None: the client's default); an
-    operation that documents no success answer is answered its `default` one."""
-    success = next((r for r in op.responses if is_success(r.status) and r.content_type), None)
-    if success is None and not any(is_success(r.status) for r in op.responses):
-        success = next((r for r in op.responses if r.status == "default" and r.content_type), None)
-    if success is None or success.content_type is None:
-        return None
-    media = success.content_type.strip()
-    return None if essence(media) == "application/json" else media
-
-
-# OpenAPI's defaults, which the runtime applies to parameters the Endpoint gives no style.
-_DEFAULT_STYLES = {"query": ("form", True), "header": ("simple", False), "path": ("simple", False)}
-
-
-def _style(parameter: Parameter) -> tuple[str, bool]:
-    """The parameter's `style` and `explode`, defaults filled in (`explode`
-    defaults to true for `form` only)."""
-    if parameter.content_type and is_json_media(parameter.content_type):
-        return "json", False  # described by `content`: the value is written as JSON
-    style = parameter.style or ("form" if parameter.location in ("query", "cookie") else "simple")
-    return style, parameter.explode if parameter.explode is not None else style == "form"
-
-
-def _page_items(api: Api, op: Operation, type_: Type | None) -> ArrayType | None:
-    """The list type of the items of one page of a paged operation."""
-    if op.paging is None or type_ is None:
-        return None
-    node: Type | None = type_
-    for key in op.paging.items_path:
-        resolved = api.resolve(node) if node is not None else None
-        if not isinstance(resolved, ObjectType):
-            return None
-        node = next((p.type for p in resolved.properties if p.wire_name == key), None)
-    resolved = api.resolve(node) if node is not None else None
-    if isinstance(resolved, ArrayType):
-        return resolved
-    return None
 
 
 def _parameter(api: Api, parameter: Parameter) -> Annotated:
