@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Callable
 
 from ..model import Api
-from . import dialect, enums, hoist, inheritance, modules, naming, operations, unions
+from . import dialect, enums, hoist, inheritance, modules, naming, operations, unions, webhooks
 
 PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("dialect", dialect.run),
     ("enums", enums.run),
     ("unions", unions.run),
+    ("webhooks", webhooks.run),
     ("operations", operations.run),
     ("hoist", hoist.run),
     ("payloads", operations.payloads),
