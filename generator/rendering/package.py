@@ -178,6 +178,7 @@ def stamp(
         credentials=credentials,
         key_variable=key_variable(package),
         error_base=alias,
+        webhooks=[(a.name, a.api.webhook_signature is not None) for a in apis if a.api.webhooks],
         **common,
     )
     manifest = {
