@@ -11,6 +11,7 @@ from ..ir.model import Api
 from .compare import Differ
 from .model import KINDS, Change, Kind, Report, SpecInfo
 from .operations import diff_operations
+from .webhooks import diff_webhooks
 
 __all__ = ["KINDS", "Change", "Kind", "Report", "SpecInfo", "diff_apis"]
 
@@ -23,5 +24,6 @@ def diff_apis(
     name the generated modules in the Python consequences."""
     differ = Differ(old, new, old_package=old_package, new_package=new_package, strip=strip)
     diff_operations(differ)
+    diff_webhooks(differ)
     differ.unreached_components()
     return differ.finish()
