@@ -54,10 +54,10 @@ def _match(old: list[Webhook], new: list[Webhook]) -> tuple[list[tuple[Webhook, 
     """(pairs, removed, added): by event type value where both have one, then by name."""
     left, right = list(old), list(new)
     pairs: list[tuple[Webhook, Webhook]] = []
-    for key in (lambda w: w.event_type, lambda w: w.name):
-        by_key = {key(w): w for w in right if key(w) is not None}
+    for attribute in ("event_type", "name"):
+        by_key = {getattr(w, attribute): w for w in right if getattr(w, attribute) is not None}
         for webhook in list(left):
-            match = by_key.get(key(webhook)) if key(webhook) is not None else None
+            match = by_key.get(getattr(webhook, attribute))
             if match is not None and match in right:
                 pairs.append((webhook, match))
                 left.remove(webhook)
