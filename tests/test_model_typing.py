@@ -62,6 +62,19 @@ def conversation_import() -> models.GenericConversationImport:
 
 def display_name(user: models.CreateEndUserInput) -> str | None:
     return user.display_name
+
+
+def conversation_of(body: bytes, headers: dict[str, str], secret: str) -> int | None:
+    from dixa.v1 import webhooks
+
+    event = webhooks.unwrap(body, headers, secret)
+    match event:
+        case models.ConversationCreatedEvent() | models.ConversationClosedEvent():
+            return event.data.conversation.csid
+        case webhooks.UnknownEvent():
+            return len(event.payload)
+        case _:
+            return None
 '''
 
 # What type checkers must refuse: wire names and the tag as keywords.

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         PermissionDeniedError,
         RateLimitError,
         UnprocessableEntityError,
+        WebhookVerificationError,
     )
     from ._runtime.errors import APIError as DixaError
 
@@ -47,6 +48,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
 ]
 
 __version__ = "0.5.0"

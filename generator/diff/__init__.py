@@ -12,6 +12,7 @@ from .compare import Differ
 from .model import KINDS, Change, Kind, Report, SpecInfo
 from .operations import diff_operations
 from .verdict import Bump, bump, python_losses
+from .webhooks import diff_webhooks
 
 __all__ = ["KINDS", "Bump", "Change", "Kind", "Report", "SpecInfo", "bump", "diff_apis"]
 
@@ -26,6 +27,7 @@ def diff_apis(
     reported on its own (`verdict.python_losses`)."""
     differ = Differ(old, new, old_package=old_package, new_package=new_package, strip=strip)
     diff_operations(differ)
+    diff_webhooks(differ)
     differ.unreached_components()
     changes = differ.finish()
     return python_losses(old, new, old_package, new_package, changes) + changes

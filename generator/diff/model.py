@@ -63,6 +63,18 @@ KINDS: dict[str, Kind] = _kinds(
     ("security-requirement-removed", "ERR", "a way to authenticate was removed", "security-requirement-added"),
     ("security-requirement-added", "INFO", "a new way to authenticate", "security-requirement-removed"),
     ("security-scheme-changed", "ERR", "a security scheme is sent differently", "="),
+    # webhooks: events the API posts to a receiver, compared as data the receiver gets
+    ("webhook-removed", "ERR", "an event type is no longer declared (its typed event goes)", "webhook-added"),
+    ("webhook-added", "INFO", "a new event type", "webhook-removed"),
+    ("webhook-event-type-changed", "ERR", "an event is named by another event type value in its body", "="),
+    ("webhook-deprecated", "WARN", "an event type was deprecated", "webhook-undeprecated"),
+    ("webhook-undeprecated", "INFO", "an event type is no longer deprecated", "webhook-deprecated"),
+    ("webhook-description-changed", "INFO", "an event's summary or description changed", "="),
+    ("webhook-content-type-changed", "ERR", "an event is posted as another media type", "="),
+    ("webhook-signature-removed", "ERR", "deliveries are no longer signed (`verify` and `unwrap` go)",
+     "webhook-signature-added"),
+    ("webhook-signature-added", "INFO", "deliveries are now signed", "webhook-signature-removed"),
+    ("webhook-signature-changed", "ERR", "deliveries are signed differently", "="),
     # parameters
     ("request-parameter-removed", "ERR", "a parameter was removed (its argument goes)",
      "request-parameter-added-required request-parameter-added-optional"),

@@ -32,6 +32,8 @@ from .model import (
     SecurityScheme,
     Type,
     UnionType,
+    Webhook,
+    WebhookSignature,
 )
 from ..reading.load import Document, RefResolver
 from .media import HTTP_METHODS, PATH_VARIABLE, essence, is_form, is_json_media
@@ -86,6 +88,7 @@ class _Builder:
                 self._define(name, doc, pointer, schema)
         try:
             api.operations = self._operations(data.get("paths"))
+            api.webhooks = self._webhooks(data)
             self._drain()
         except RecursionError:
             raise SpecError([Diagnostic("schemas nest too deeply to be understood", str(self.document.path))]) from None
@@ -93,6 +96,7 @@ class _Builder:
         api.types = dict(sorted(self.types.items()))
         api.security_schemes = self._security_schemes(components.get("securitySchemes"))
         api.security = [s for s in data.get("security") or [] if isinstance(s, dict)]
+        api.webhook_signature = self._webhook_signature(data.get("x-webhook-signature"))
         return api
 
     @staticmethod
@@ -476,6 +480,74 @@ class _Builder:
                 if isinstance(example, dict) and "value" in example:
                     found[str(name)] = example["value"]
         return found
+
+    # -- webhooks ----------------------------------------------------------------
+
+    def _webhooks(self, data: dict[str, Any]) -> list[Webhook]:
+        """OpenAPI 3.1 `webhooks` and 3.0's `x-webhooks` extension (same shape:
+        name → path item whose operation posts the event as its body)."""
+        webhooks: list[Webhook] = []
+        for key in ("webhooks", "x-webhooks"):
+            for name, item in _dict(data, key).items():
+                item_pointer = join_pointer(key, str(name))
+                item, item_doc, _ = self._deref(item, self.document, item_pointer)
+                if not isinstance(item, dict):
+                    continue
+                method = next((m for m in HTTP_METHODS if isinstance(item.get(m), dict)), None)
+                if method is None:
+                    continue
+                raw = item[method]
+                pointer = f"{item_pointer}/{method}"
+                webhook = Webhook(
+                    name=str(name),
+                    summary=_text(raw.get("summary")),
+                    description=_text(raw.get("description")) or _text(item.get("description")),
+                    deprecated=raw.get("deprecated") is True,
+                    pointer=pointer,
+                    extensions={k: v for k, v in raw.items() if isinstance(k, str) and k.startswith("x-")},
+                )
+                if "requestBody" in raw:
+                    bodies = self._bodies(raw["requestBody"], item_doc, pointer + "/requestBody")
+                    if bodies:
+                        webhook.payload = bodies[0].type
+                        webhook.content_type = bodies[0].content_type
+                webhooks.append(webhook)
+        return webhooks
+
+    def _webhook_signature(self, raw: Any) -> WebhookSignature | None:
+        """The spec's `x-webhook-signature`, checked: a scheme the runtime does not
+        know is an error, not a receiver that silently verifies nothing."""
+        if raw is None:
+            return None
+        pointer = "/x-webhook-signature"
+        if not isinstance(raw, dict):
+            raise SpecError([self.document.diagnostic(pointer, "x-webhook-signature must be an object")])
+        scheme = raw.get("scheme")
+        if scheme != "timestamped-hmac-sha256":
+            raise SpecError([self.document.diagnostic(
+                pointer + "/scheme", f"unknown webhook signature scheme {scheme!r} (known: 'timestamped-hmac-sha256')"
+            )])
+        header = raw.get("header")
+        if not isinstance(header, str) or not re.fullmatch(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+", header):
+            raise SpecError([self.document.diagnostic(pointer + "/header", "header must be an HTTP header name")])
+        choices = {"secret-encoding": ("hex", "base64", "utf-8"), "timestamp-unit": ("ms", "s")}
+        found: dict[str, str] = {}
+        for key, default in (("timestamp-key", "t"), ("signature-key", "v1"), ("secret-encoding", "hex"),
+                             ("timestamp-unit", "ms")):
+            value = raw.get(key, default)
+            allowed = choices.get(key)
+            if not isinstance(value, str) or not value or (allowed is not None and value not in allowed) or \
+                    any(c in value for c in ",= "):
+                expected = f"one of {', '.join(allowed)}" if allowed else "a key without ',', '=' or spaces"
+                raise SpecError([self.document.diagnostic(f"{pointer}/{key}", f"{key} must be {expected}")])
+            found[key] = value
+        return WebhookSignature(
+            header=header,
+            timestamp_key=found["timestamp-key"],
+            signature_key=found["signature-key"],
+            secret_encoding=found["secret-encoding"],  # type: ignore[arg-type]
+            timestamp_unit=found["timestamp-unit"],  # type: ignore[arg-type]
+        )
 
     # -- security ----------------------------------------------------------------
 

@@ -348,6 +348,40 @@ class SecurityScheme:
 
 
 @dataclass(kw_only=True)
+class Webhook:
+    """An event the API sends to a subscriber (OpenAPI 3.1 `webhooks`, or the
+    `x-webhooks` extension of 3.0): `name` is its key there, `payload` the type
+    of the body it posts, and `event_type` the value of the API's event type
+    property that names it in the body (set by the webhooks pass; None where
+    the events share no such property)."""
+
+    name: str
+    payload: Type | None = None
+    event_type: str | None = None
+    summary: str | None = None
+    description: str | None = None
+    content_type: str = "application/json"
+    deprecated: bool = False
+    pointer: str = ""
+    extensions: dict[str, JsonValue] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class WebhookSignature:
+    """How the API signs its webhook deliveries (`x-webhook-signature`). The one
+    scheme known is `timestamped-hmac-sha256`: `header` holds
+    `<timestamp_key>=<t>,<signature_key>=<hex HMAC-SHA256 of "<t>.<body>">`,
+    keyed with the secret decoded as `secret_encoding`."""
+
+    scheme: Literal["timestamped-hmac-sha256"] = "timestamped-hmac-sha256"
+    header: str
+    timestamp_key: str = "t"
+    signature_key: str = "v1"
+    secret_encoding: Literal["hex", "base64", "utf-8"] = "hex"
+    timestamp_unit: Literal["ms", "s"] = "ms"
+
+
+@dataclass(kw_only=True)
 class Api:
     title: str
     version: str
@@ -364,6 +398,11 @@ class Api:
     resource_classes: dict[str, str] = field(default_factory=dict)
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     security: list[dict[str, list[str]]] = field(default_factory=list)
+    webhooks: list[Webhook] = field(default_factory=list)
+    # The body property whose value tells the webhook events apart, e.g. `event_fqn`
+    # (set by the webhooks pass; None: none does).
+    webhook_event_property: str | None = None
+    webhook_signature: WebhookSignature | None = None
     warnings: list[str] = field(default_factory=list)
     # The stateful stub's collections, by path (set by the stateful pass).
     collections: dict[str, Collection] = field(default_factory=dict)

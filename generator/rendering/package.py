@@ -25,6 +25,7 @@ from .common import ENV, TEMPLATES, header
 from .models import render_models
 from .client.resources import client_files, credential_arguments, key_variable
 from .server import server_files
+from .webhooks import webhook_files
 
 
 def _error_names() -> list[str]:
@@ -85,7 +86,7 @@ def models_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
 
 # Each renderer writes its part of one API's subpackage: (prefix, api, runtime
 # package) -> {path: text}. `runtime` is the import path of `_runtime`.
-API_RENDERERS: list[Callable[[str, Api, str], dict[str, str]]] = [models_files, client_files, server_files]
+API_RENDERERS: list[Callable[[str, Api, str], dict[str, str]]] = [models_files, client_files, server_files, webhook_files]
 
 
 def api_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
@@ -179,6 +180,7 @@ def stamp(
         credentials=credentials,
         key_variable=key_variable(package),
         error_base=alias,
+        webhooks=[(a.name, a.api.webhook_signature is not None) for a in apis if a.api.webhooks],
         **common,
     )
     manifest = {

@@ -4,6 +4,7 @@
     ├── APIConnectionError          the request did not get an answer
     │   └── APITimeoutError         ... in time
     ├── APIResponseValidationError  an answer that does not match the spec
+    ├── WebhookVerificationError    a webhook delivery whose signature or body is not right
     └── APIStatusError              a 4xx/5xx answer
         ├── BadRequestError              400
         ├── AuthenticationError          401
@@ -47,6 +48,7 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "UnprocessableEntityError",
+    "WebhookVerificationError",
 ]
 
 
@@ -75,6 +77,17 @@ class APIResponseValidationError(APIError):
         self.response = response
         self.body = body
         self.status_code = response.status_code
+
+
+class WebhookVerificationError(APIError):
+    """A webhook delivery that cannot be trusted or read: no signature, a
+    malformed one, one that does not match, a timestamp out of the allowed
+    window, or a body that is not a JSON object. `reason` says which; it never
+    contains the secret."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
 class APIStatusError(APIError):

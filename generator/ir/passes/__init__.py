@@ -13,12 +13,13 @@ from __future__ import annotations
 from typing import Callable
 
 from ..model import Api
-from . import answers, descriptions, dialect, enums, hoist, inheritance, modules, naming, operations, pages, stateful, styles, unions
+from . import answers, descriptions, dialect, enums, hoist, inheritance, modules, naming, operations, pages, stateful, styles, unions, webhooks
 
 PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("dialect", dialect.run),
     ("enums", enums.run),
     ("unions", unions.run),
+    ("webhooks", webhooks.run),
     ("operations", operations.run),
     ("hoist", hoist.run),
     ("payloads", operations.payloads),

@@ -39,6 +39,9 @@ def transform(api: Api, visit: Visitor) -> None:
             if response.type is not None:
                 status = response.status if response.status[:1].isdigit() else response.status.capitalize()
                 response.type = _walk(response.type, Context(base + ("Response" + status,), None), visit)
+    for webhook in api.webhooks:
+        if webhook.payload is not None:
+            webhook.payload = _walk(webhook.payload, Context((webhook.name, "Event"), webhook.description), visit)
 
 
 def _walk(type_: Type, ctx: Context, visit: Visitor) -> Type:

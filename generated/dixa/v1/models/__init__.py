@@ -18,9 +18,13 @@ from .activity_log_entry import ActivityLogEntry as ActivityLogEntry
 from .activity_log_entry_type import ActivityLogEntryType as ActivityLogEntryType
 from .activity_log_user import ActivityLogUser as ActivityLogUser
 from .agent import Agent as Agent
+from .agent_banned_enduser_event import AgentBannedEnduserEvent as AgentBannedEnduserEvent
+from .agent_banned_ip_event import AgentBannedIpEvent as AgentBannedIpEvent
 from .agent_id import AgentId as AgentId
 from .agent_output import AgentOutput as AgentOutput
 from .agent_teams_output import AgentTeamsOutput as AgentTeamsOutput
+from .agent_unbanned_enduser_event import AgentUnbannedEnduserEvent as AgentUnbannedEnduserEvent
+from .agent_unbanned_ip_event import AgentUnbannedIpEvent as AgentUnbannedIpEvent
 from .agents_bulk_patch_request import AgentsBulkPatchRequest as AgentsBulkPatchRequest
 from .agents_list_presence_response import AgentsListPresenceResponse as AgentsListPresenceResponse
 from .agents_to_team_input import AgentsToTeamInput as AgentsToTeamInput
@@ -127,6 +131,7 @@ from .contact_form_conversation import ContactFormConversation as ContactFormCon
 from .contact_id import ContactId as ContactId
 from .content import Content as Content
 from .conversation import Conversation as Conversation
+from .conversation_abandoned_event import ConversationAbandonedEvent as ConversationAbandonedEvent
 from .conversation_anonymization_type import (
     ConversationAnonymizationType as ConversationAnonymizationType,
 )
@@ -136,6 +141,7 @@ from .conversation_assigned_activity_type import (
 from .conversation_assigned_attribute import (
     ConversationAssignedAttribute as ConversationAssignedAttribute,
 )
+from .conversation_assigned_event import ConversationAssignedEvent as ConversationAssignedEvent
 from .conversation_auto_reply_sent_attribute import (
     ConversationAutoReplySentAttribute as ConversationAutoReplySentAttribute,
 )
@@ -151,6 +157,7 @@ from .conversation_claimed_attribute import (
 from .conversation_closed_activity_type import (
     ConversationClosedActivityType as ConversationClosedActivityType,
 )
+from .conversation_closed_event import ConversationClosedEvent as ConversationClosedEvent
 from .conversation_created_attribute import (
     ConversationCreatedAttribute as ConversationCreatedAttribute,
 )
@@ -160,12 +167,20 @@ from .conversation_created_by_agent_activity_type import (
 from .conversation_created_by_customer_activity_type import (
     ConversationCreatedByCustomerActivityType as ConversationCreatedByCustomerActivityType,
 )
+from .conversation_created_event import ConversationCreatedEvent as ConversationCreatedEvent
+from .conversation_custom_attribute_updated_event import (
+    ConversationCustomAttributeUpdatedEvent as ConversationCustomAttributeUpdatedEvent,
+)
 from .conversation_end_user_replaced_activity_type import (
     ConversationEndUserReplacedActivityType as ConversationEndUserReplacedActivityType,
 )
 from .conversation_end_user_replaced_attribute import (
     ConversationEndUserReplacedAttribute as ConversationEndUserReplacedAttribute,
 )
+from .conversation_end_user_replaced_event import (
+    ConversationEndUserReplacedEvent as ConversationEndUserReplacedEvent,
+)
+from .conversation_enqueued_event import ConversationEnqueuedEvent as ConversationEnqueuedEvent
 from .conversation_flow import ConversationFlow as ConversationFlow
 from .conversation_id import ConversationId as ConversationId
 from .conversation_language_updated_activity_type import (
@@ -175,6 +190,28 @@ from .conversation_language_updated_attribute import (
     ConversationLanguageUpdatedAttribute as ConversationLanguageUpdatedAttribute,
 )
 from .conversation_link import ConversationLink as ConversationLink
+from .conversation_message_added_event import (
+    ConversationMessageAddedEvent as ConversationMessageAddedEvent,
+)
+from .conversation_message_delivery_delivered_event import (
+    ConversationMessageDeliveryDeliveredEvent as ConversationMessageDeliveryDeliveredEvent,
+)
+from .conversation_message_delivery_failed_event import (
+    ConversationMessageDeliveryFailedEvent as ConversationMessageDeliveryFailedEvent,
+)
+from .conversation_message_delivery_info_event import (
+    ConversationMessageDeliveryInfoEvent as ConversationMessageDeliveryInfoEvent,
+)
+from .conversation_message_delivery_seen_event import (
+    ConversationMessageDeliverySeenEvent as ConversationMessageDeliverySeenEvent,
+)
+from .conversation_message_delivery_sent_event import (
+    ConversationMessageDeliverySentEvent as ConversationMessageDeliverySentEvent,
+)
+from .conversation_message_delivery_spam_complaint_event import (
+    ConversationMessageDeliverySpamComplaintEvent as ConversationMessageDeliverySpamComplaintEvent,
+)
+from .conversation_note_added_event import ConversationNoteAddedEvent as ConversationNoteAddedEvent
 from .conversation_offer_accepted_activity_type import (
     ConversationOfferAcceptedActivityType as ConversationOfferAcceptedActivityType,
 )
@@ -190,13 +227,19 @@ from .conversation_offered_activity_type import (
 from .conversation_offered_attribute import (
     ConversationOfferedAttribute as ConversationOfferedAttribute,
 )
+from .conversation_open_event import ConversationOpenEvent as ConversationOpenEvent
 from .conversation_pending_activity_type import (
     ConversationPendingActivityType as ConversationPendingActivityType,
+)
+from .conversation_pending_event import ConversationPendingEvent as ConversationPendingEvent
+from .conversation_pending_expired_event import (
+    ConversationPendingExpiredEvent as ConversationPendingExpiredEvent,
 )
 from .conversation_rated_activity_type import (
     ConversationRatedActivityType as ConversationRatedActivityType,
 )
 from .conversation_rated_attribute import ConversationRatedAttribute as ConversationRatedAttribute
+from .conversation_rated_event import ConversationRatedEvent as ConversationRatedEvent
 from .conversation_rating import ConversationRating as ConversationRating
 from .conversation_rating_cancelled_activity_type import (
     ConversationRatingCancelledActivityType as ConversationRatingCancelledActivityType,
@@ -227,6 +270,10 @@ from .conversation_response import ConversationResponse as ConversationResponse
 from .conversation_search_with_filters_hit import (
     ConversationSearchWithFiltersHit as ConversationSearchWithFiltersHit,
 )
+from .conversation_tag_added_event import ConversationTagAddedEvent as ConversationTagAddedEvent
+from .conversation_tag_removed_event import (
+    ConversationTagRemovedEvent as ConversationTagRemovedEvent,
+)
 from .conversation_tags_output import ConversationTagsOutput as ConversationTagsOutput
 from .conversation_transcription_ended_activity_type import (
     ConversationTranscriptionEndedActivityType as ConversationTranscriptionEndedActivityType,
@@ -237,12 +284,18 @@ from .conversation_transcription_started_activity_type import (
 from .conversation_transferred_attribute import (
     ConversationTransferredAttribute as ConversationTransferredAttribute,
 )
+from .conversation_transferred_event import (
+    ConversationTransferredEvent as ConversationTransferredEvent,
+)
 from .conversation_type import ConversationType as ConversationType
 from .conversation_unassigned_activity_type import (
     ConversationUnassignedActivityType as ConversationUnassignedActivityType,
 )
 from .conversation_unassigned_attribute import (
     ConversationUnassignedAttribute as ConversationUnassignedAttribute,
+)
+from .conversation_unassigned_event import (
+    ConversationUnassignedEvent as ConversationUnassignedEvent,
 )
 from .create_agent_input import CreateAgentInput as CreateAgentInput
 from .create_agents_input import CreateAgentsInput as CreateAgentsInput
@@ -549,6 +602,10 @@ from .shorter_than_or_equal_to import ShorterThanOrEqualTo as ShorterThanOrEqual
 from .side_conversation import SideConversation as SideConversation
 from .since import Since as Since
 from .sla_calculation_method import SlaCalculationMethod as SlaCalculationMethod
+from .sla_evaluation_achieved_event import SLAEvaluationAchievedEvent as SLAEvaluationAchievedEvent
+from .sla_evaluation_breached_event import SLAEvaluationBreachedEvent as SLAEvaluationBreachedEvent
+from .sla_evaluation_pending_event import SLAEvaluationPendingEvent as SLAEvaluationPendingEvent
+from .sla_evaluation_voided_event import SLAEvaluationVoidedEvent as SLAEvaluationVoidedEvent
 from .sms import Sms as Sms
 from .sms_attributes import SmsAttributes as SmsAttributes
 from .sms_conversation import SmsConversation as SmsConversation
@@ -593,6 +650,7 @@ from .translation_input import TranslationInput as TranslationInput
 from .twitter_attributes import TwitterAttributes as TwitterAttributes
 from .twitter_conversation import TwitterConversation as TwitterConversation
 from .type_ import Type as Type
+from .typing_started_event import TypingStartedEvent as TypingStartedEvent
 from .unauthorized import Unauthorized as Unauthorized
 from .unexpected_error import UnexpectedError as UnexpectedError
 from .unknown_activity_type import UnknownActivityType as UnknownActivityType
@@ -618,6 +676,32 @@ from .user_presence import UserPresence as UserPresence
 from .user_presence_output import UserPresenceOutput as UserPresenceOutput
 from .uuid_field import UUIDField as UUIDField
 from .validation import Validation as Validation
+from .webhook_conversation import WebhookConversation as WebhookConversation
+from .webhook_conversation_abandoned_data import (
+    WebhookConversationAbandonedData as WebhookConversationAbandonedData,
+)
+from .webhook_conversation_data import WebhookConversationData as WebhookConversationData
+from .webhook_conversation_message_added_data import (
+    WebhookConversationMessageAddedData as WebhookConversationMessageAddedData,
+)
+from .webhook_conversation_note_added_data import (
+    WebhookConversationNoteAddedData as WebhookConversationNoteAddedData,
+)
+from .webhook_conversation_pending_expired_data import (
+    WebhookConversationPendingExpiredData as WebhookConversationPendingExpiredData,
+)
+from .webhook_conversation_rated_data import (
+    WebhookConversationRatedData as WebhookConversationRatedData,
+)
+from .webhook_conversation_tag_added_data import (
+    WebhookConversationTagAddedData as WebhookConversationTagAddedData,
+)
+from .webhook_event import WebhookEvent as WebhookEvent
+from .webhook_message_content import WebhookMessageContent as WebhookMessageContent
+from .webhook_organization import WebhookOrganization as WebhookOrganization
+from .webhook_queue import WebhookQueue as WebhookQueue
+from .webhook_tag import WebhookTag as WebhookTag
+from .webhook_user import WebhookUser as WebhookUser
 from .whats_app_attributes import WhatsAppAttributes as WhatsAppAttributes
 from .whats_app_conversation import WhatsAppConversation as WhatsAppConversation
 
@@ -627,9 +711,13 @@ __all__ = [
     "ActivityLogEntryType",
     "ActivityLogUser",
     "Agent",
+    "AgentBannedEnduserEvent",
+    "AgentBannedIpEvent",
     "AgentId",
     "AgentOutput",
     "AgentTeamsOutput",
+    "AgentUnbannedEnduserEvent",
+    "AgentUnbannedIpEvent",
     "AgentsBulkPatchRequest",
     "AgentsListPresenceResponse",
     "AgentsToTeamInput",
@@ -710,32 +798,51 @@ __all__ = [
     "ContactId",
     "Content",
     "Conversation",
+    "ConversationAbandonedEvent",
     "ConversationAnonymizationType",
     "ConversationAssignedActivityType",
     "ConversationAssignedAttribute",
+    "ConversationAssignedEvent",
     "ConversationAutoReplySentAttribute",
     "ConversationAutoreplySentActivityType",
     "ConversationClaimedActivityType",
     "ConversationClaimedAttribute",
     "ConversationClosedActivityType",
+    "ConversationClosedEvent",
     "ConversationCreatedAttribute",
     "ConversationCreatedByAgentActivityType",
     "ConversationCreatedByCustomerActivityType",
+    "ConversationCreatedEvent",
+    "ConversationCustomAttributeUpdatedEvent",
     "ConversationEndUserReplacedActivityType",
     "ConversationEndUserReplacedAttribute",
+    "ConversationEndUserReplacedEvent",
+    "ConversationEnqueuedEvent",
     "ConversationFlow",
     "ConversationId",
     "ConversationLanguageUpdatedActivityType",
     "ConversationLanguageUpdatedAttribute",
     "ConversationLink",
+    "ConversationMessageAddedEvent",
+    "ConversationMessageDeliveryDeliveredEvent",
+    "ConversationMessageDeliveryFailedEvent",
+    "ConversationMessageDeliveryInfoEvent",
+    "ConversationMessageDeliverySeenEvent",
+    "ConversationMessageDeliverySentEvent",
+    "ConversationMessageDeliverySpamComplaintEvent",
+    "ConversationNoteAddedEvent",
     "ConversationOfferAcceptedActivityType",
     "ConversationOfferRejectedActivityType",
     "ConversationOfferTimeoutActivityType",
     "ConversationOfferedActivityType",
     "ConversationOfferedAttribute",
+    "ConversationOpenEvent",
     "ConversationPendingActivityType",
+    "ConversationPendingEvent",
+    "ConversationPendingExpiredEvent",
     "ConversationRatedActivityType",
     "ConversationRatedAttribute",
+    "ConversationRatedEvent",
     "ConversationRating",
     "ConversationRatingCancelledActivityType",
     "ConversationRatingOfferedActivityType",
@@ -748,13 +855,17 @@ __all__ = [
     "ConversationReservedType",
     "ConversationResponse",
     "ConversationSearchWithFiltersHit",
+    "ConversationTagAddedEvent",
+    "ConversationTagRemovedEvent",
     "ConversationTagsOutput",
     "ConversationTranscriptionEndedActivityType",
     "ConversationTranscriptionStartedActivityType",
     "ConversationTransferredAttribute",
+    "ConversationTransferredEvent",
     "ConversationType",
     "ConversationUnassignedActivityType",
     "ConversationUnassignedAttribute",
+    "ConversationUnassignedEvent",
     "CreateAgentInput",
     "CreateAgentsInput",
     "CreateAgentsOutput",
@@ -987,6 +1098,10 @@ __all__ = [
     "ReopenConversationInput",
     "RequesterConnectionStatus",
     "Restrictions",
+    "SLAEvaluationAchievedEvent",
+    "SLAEvaluationBreachedEvent",
+    "SLAEvaluationPendingEvent",
+    "SLAEvaluationVoidedEvent",
     "SearchConversationsWithFiltersOutput",
     "SearchField",
     "SearchParametersInput",
@@ -1038,6 +1153,7 @@ __all__ = [
     "TwitterAttributes",
     "TwitterConversation",
     "Type",
+    "TypingStartedEvent",
     "UUIDField",
     "Unauthorized",
     "UnexpectedError",
@@ -1055,6 +1171,20 @@ __all__ = [
     "UserPresence",
     "UserPresenceOutput",
     "Validation",
+    "WebhookConversation",
+    "WebhookConversationAbandonedData",
+    "WebhookConversationData",
+    "WebhookConversationMessageAddedData",
+    "WebhookConversationNoteAddedData",
+    "WebhookConversationPendingExpiredData",
+    "WebhookConversationRatedData",
+    "WebhookConversationTagAddedData",
+    "WebhookEvent",
+    "WebhookMessageContent",
+    "WebhookOrganization",
+    "WebhookQueue",
+    "WebhookTag",
+    "WebhookUser",
     "WhatsAppAttributes",
     "WhatsAppConversation",
     "SCHEMAS",
@@ -1067,9 +1197,13 @@ SCHEMAS: dict[str, Any] = {
     "ActivityLogEntry": ActivityLogEntry,
     "ActivityLogUser": ActivityLogUser,
     "Agent": Agent,
+    "AgentBannedEnduserEvent": AgentBannedEnduserEvent,
+    "AgentBannedIpEvent": AgentBannedIpEvent,
     "AgentId": AgentId,
     "AgentOutput": AgentOutput,
     "AgentTeamsOutput": AgentTeamsOutput,
+    "AgentUnbannedEnduserEvent": AgentUnbannedEnduserEvent,
+    "AgentUnbannedIpEvent": AgentUnbannedIpEvent,
     "AgentsBulkPatchRequest": AgentsBulkPatchRequest,
     "AgentsListPresenceResponse": AgentsListPresenceResponse,
     "AgentsToTeamInput": AgentsToTeamInput,
@@ -1146,32 +1280,51 @@ SCHEMAS: dict[str, Any] = {
     "ContactId": ContactId,
     "Content": Content,
     "Conversation": Conversation,
+    "ConversationAbandonedEvent": ConversationAbandonedEvent,
     "ConversationAnonymizationType": ConversationAnonymizationType,
     "ConversationAssignedActivityType": ConversationAssignedActivityType,
     "ConversationAssignedAttribute": ConversationAssignedAttribute,
+    "ConversationAssignedEvent": ConversationAssignedEvent,
     "ConversationAutoReplySentAttribute": ConversationAutoReplySentAttribute,
     "ConversationAutoreplySentActivityType": ConversationAutoreplySentActivityType,
     "ConversationClaimedActivityType": ConversationClaimedActivityType,
     "ConversationClaimedAttribute": ConversationClaimedAttribute,
     "ConversationClosedActivityType": ConversationClosedActivityType,
+    "ConversationClosedEvent": ConversationClosedEvent,
     "ConversationCreatedAttribute": ConversationCreatedAttribute,
     "ConversationCreatedByAgentActivityType": ConversationCreatedByAgentActivityType,
     "ConversationCreatedByCustomerActivityType": ConversationCreatedByCustomerActivityType,
+    "ConversationCreatedEvent": ConversationCreatedEvent,
+    "ConversationCustomAttributeUpdatedEvent": ConversationCustomAttributeUpdatedEvent,
     "ConversationEndUserReplacedActivityType": ConversationEndUserReplacedActivityType,
     "ConversationEndUserReplacedAttribute": ConversationEndUserReplacedAttribute,
+    "ConversationEndUserReplacedEvent": ConversationEndUserReplacedEvent,
+    "ConversationEnqueuedEvent": ConversationEnqueuedEvent,
     "ConversationFlow": ConversationFlow,
     "ConversationId": ConversationId,
     "ConversationLanguageUpdatedActivityType": ConversationLanguageUpdatedActivityType,
     "ConversationLanguageUpdatedAttribute": ConversationLanguageUpdatedAttribute,
     "ConversationLink": ConversationLink,
+    "ConversationMessageAddedEvent": ConversationMessageAddedEvent,
+    "ConversationMessageDeliveryDeliveredEvent": ConversationMessageDeliveryDeliveredEvent,
+    "ConversationMessageDeliveryFailedEvent": ConversationMessageDeliveryFailedEvent,
+    "ConversationMessageDeliveryInfoEvent": ConversationMessageDeliveryInfoEvent,
+    "ConversationMessageDeliverySeenEvent": ConversationMessageDeliverySeenEvent,
+    "ConversationMessageDeliverySentEvent": ConversationMessageDeliverySentEvent,
+    "ConversationMessageDeliverySpamComplaintEvent": ConversationMessageDeliverySpamComplaintEvent,
+    "ConversationNoteAddedEvent": ConversationNoteAddedEvent,
     "ConversationOfferAcceptedActivityType": ConversationOfferAcceptedActivityType,
     "ConversationOfferRejectedActivityType": ConversationOfferRejectedActivityType,
     "ConversationOfferTimeoutActivityType": ConversationOfferTimeoutActivityType,
     "ConversationOfferedActivityType": ConversationOfferedActivityType,
     "ConversationOfferedAttribute": ConversationOfferedAttribute,
+    "ConversationOpenEvent": ConversationOpenEvent,
     "ConversationPendingActivityType": ConversationPendingActivityType,
+    "ConversationPendingEvent": ConversationPendingEvent,
+    "ConversationPendingExpiredEvent": ConversationPendingExpiredEvent,
     "ConversationRatedActivityType": ConversationRatedActivityType,
     "ConversationRatedAttribute": ConversationRatedAttribute,
+    "ConversationRatedEvent": ConversationRatedEvent,
     "ConversationRating": ConversationRating,
     "ConversationRatingCancelledActivityType": ConversationRatingCancelledActivityType,
     "ConversationRatingOfferedActivityType": ConversationRatingOfferedActivityType,
@@ -1184,12 +1337,16 @@ SCHEMAS: dict[str, Any] = {
     "ConversationReservedType": ConversationReservedType,
     "ConversationResponse": ConversationResponse,
     "ConversationSearchWithFiltersHit": ConversationSearchWithFiltersHit,
+    "ConversationTagAddedEvent": ConversationTagAddedEvent,
+    "ConversationTagRemovedEvent": ConversationTagRemovedEvent,
     "ConversationTagsOutput": ConversationTagsOutput,
     "ConversationTranscriptionEndedActivityType": ConversationTranscriptionEndedActivityType,
     "ConversationTranscriptionStartedActivityType": ConversationTranscriptionStartedActivityType,
     "ConversationTransferredAttribute": ConversationTransferredAttribute,
+    "ConversationTransferredEvent": ConversationTransferredEvent,
     "ConversationUnassignedActivityType": ConversationUnassignedActivityType,
     "ConversationUnassignedAttribute": ConversationUnassignedAttribute,
+    "ConversationUnassignedEvent": ConversationUnassignedEvent,
     "CreateAgentInput": CreateAgentInput,
     "CreateAgentsInput": CreateAgentsInput,
     "CreateAgentsOutput": CreateAgentsOutput,
@@ -1397,6 +1554,10 @@ SCHEMAS: dict[str, Any] = {
     "Regular": Regular,
     "ReopenConversationInput": ReopenConversationInput,
     "Restrictions": Restrictions,
+    "SLAEvaluationAchievedEvent": SLAEvaluationAchievedEvent,
+    "SLAEvaluationBreachedEvent": SLAEvaluationBreachedEvent,
+    "SLAEvaluationPendingEvent": SLAEvaluationPendingEvent,
+    "SLAEvaluationVoidedEvent": SLAEvaluationVoidedEvent,
     "SearchConversationsWithFiltersOutput": SearchConversationsWithFiltersOutput,
     "SearchField": SearchField,
     "SearchParametersInput": SearchParametersInput,
@@ -1442,6 +1603,7 @@ SCHEMAS: dict[str, Any] = {
     "TranslationInput": TranslationInput,
     "TwitterAttributes": TwitterAttributes,
     "TwitterConversation": TwitterConversation,
+    "TypingStartedEvent": TypingStartedEvent,
     "UUIDField": UUIDField,
     "Unauthorized": Unauthorized,
     "UnexpectedError": UnexpectedError,
@@ -1458,6 +1620,20 @@ SCHEMAS: dict[str, Any] = {
     "UserPresence": UserPresence,
     "UserPresenceOutput": UserPresenceOutput,
     "Validation": Validation,
+    "WebhookConversation": WebhookConversation,
+    "WebhookConversationAbandonedData": WebhookConversationAbandonedData,
+    "WebhookConversationData": WebhookConversationData,
+    "WebhookConversationMessageAddedData": WebhookConversationMessageAddedData,
+    "WebhookConversationNoteAddedData": WebhookConversationNoteAddedData,
+    "WebhookConversationPendingExpiredData": WebhookConversationPendingExpiredData,
+    "WebhookConversationRatedData": WebhookConversationRatedData,
+    "WebhookConversationTagAddedData": WebhookConversationTagAddedData,
+    "WebhookEvent": WebhookEvent,
+    "WebhookMessageContent": WebhookMessageContent,
+    "WebhookOrganization": WebhookOrganization,
+    "WebhookQueue": WebhookQueue,
+    "WebhookTag": WebhookTag,
+    "WebhookUser": WebhookUser,
     "WhatsAppAttributes": WhatsAppAttributes,
     "WhatsAppConversation": WhatsAppConversation,
 }
