@@ -24,6 +24,12 @@ from .pipeline import project_files, read_if_present, spec_files
 from .reading.read import read_api
 
 DIALECTS = click.Choice(["auto", "tapir", "plain"])
+# A `$ref` reads files under the spec's own folder; this option allows more folders.
+ALLOW_REFS = click.option(
+    "--allow-refs-under", "ref_roots", multiple=True, metavar="DIR",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Also let $refs read files under DIR (repeatable); by default only the spec's folder.",
+)
 
 
 def _fail(diagnostics: list[Diagnostic], code: int = 1) -> NoReturn:
@@ -68,12 +74,13 @@ def main() -> None:
 
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(specs: tuple[Path, ...]) -> None:
+@ALLOW_REFS
+def validate(specs: tuple[Path, ...], ref_roots: tuple[Path, ...]) -> None:
     """Load and validate SPECS; exit 0 when all are valid."""
     failed = False
     for spec in specs:
         try:
-            loaded = read_api(spec, strict=True)
+            loaded = read_api(spec, strict=True, ref_roots=ref_roots)
         except SpecError as exc:
             _warn(exc.diagnostics)
             failed = True
@@ -87,10 +94,11 @@ def validate(specs: tuple[Path, ...]) -> None:
 @click.argument("spec", type=click.Path(path_type=Path))
 @click.option("--strict/--no-strict", default=False, help="Refuse a spec with validation problems.")
 @click.option("--dialect", type=DIALECTS, default="auto", help="How unions and enums are spelled.")
-def ir(spec: Path, strict: bool, dialect: str) -> None:
+@ALLOW_REFS
+def ir(spec: Path, strict: bool, dialect: str, ref_roots: tuple[Path, ...]) -> None:
     """Print the normalized intermediate representation of SPEC as JSON."""
     try:
-        loaded = read_api(spec, strict=strict, dialect=dialect)  # type: ignore[arg-type]
+        loaded = read_api(spec, strict=strict, dialect=dialect, ref_roots=ref_roots)  # type: ignore[arg-type]
     except SpecError as exc:
         _fail(exc.diagnostics)
     _warn(loaded.warnings)
@@ -105,6 +113,7 @@ def ir(spec: Path, strict: bool, dialect: str) -> None:
 @click.option("--strict/--no-strict", default=None, help="Refuse specs with validation problems.")
 @click.option("--dialect", type=DIALECTS, default="auto", help="How unions and enums are spelled.")
 @click.option("--project", type=click.Path(path_type=Path, file_okay=False), default=".", help="Project folder.")
+@ALLOW_REFS
 def generate(
     check: bool,
     spec: Path | None,
@@ -113,6 +122,7 @@ def generate(
     strict: bool | None,
     dialect: str,
     project: Path,
+    ref_roots: tuple[Path, ...],
 ) -> None:
     """Regenerate every package of the project, or one spec with --spec/--out."""
     if (spec is None) != (out is None):
@@ -126,13 +136,14 @@ def generate(
             if not name.isidentifier():
                 raise click.UsageError(f"--package {name!r} is not a valid Python package name")
             files, pyproject = spec_files(
-                spec, name, strict=bool(strict), dialect=dialect, warn=_warn_folded, inform=_inform
+                spec, name, strict=bool(strict), dialect=dialect, warn=_warn_folded, inform=_inform,
+                ref_roots=ref_roots,
             )
             target, project_file = out / name, (out / "pyproject.toml", pyproject)
         else:
             config = _config(project)
             target, files = project_files(
-                config, strict=strict, dialect=dialect, warn=_warn_folded, inform=_inform
+                config, strict=strict, dialect=dialect, warn=_warn_folded, inform=_inform, ref_roots=ref_roots
             )
     except SpecError as exc:
         _fail(exc.diagnostics)

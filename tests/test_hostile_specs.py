@@ -1,0 +1,166 @@
+"""Hostile input: every spec ends in bounded time and memory, either as a
+package that imports or as a located error (exit 1, file and JSON pointer,
+no traceback) that names the limit of `generator.limits` it exceeds."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import limits
+from generator.ir.passes.naming import snake
+
+MINIMAL = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\n"
+OPERATION = "paths:\n  /a:\n    get:\n      operationId: getA\n      responses: {'200': {description: ok}}\n"
+
+
+def _schema_200(schema: str) -> str:
+    return (
+        "paths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n"
+        f"          description: ok\n          content: {{application/json: {{schema: {schema}}}}}\n"
+    )
+
+
+def _limit_memory() -> None:
+    # 3 GiB of address space: a run that expands without bound fails instead of filling the machine.
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 1024**3, 3 * 1024**3))
+
+
+def dixagen(*args: str, cwd: Path | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args],
+        capture_output=True, text=True, cwd=cwd, timeout=timeout, preexec_fn=_limit_memory,
+    )
+
+
+def generate(spec: Path, out: Path, *extra: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return dixagen("generate", "--spec", str(spec), "--out", str(out), "--package", "pkg", *extra, timeout=timeout)
+
+
+def assert_located(result: subprocess.CompletedProcess[str], spec: Path, *needles: str) -> None:
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr
+    assert str(spec) in result.stderr, result.stderr
+    for needle in needles:
+        assert needle in result.stderr, result.stderr
+
+
+# -- 1. resource limits -----------------------------------------------------------------
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
+    lines, previous = ["a: &a [x, x, x, x, x, x, x, x, x]"], "a"
+    for name in "bcdefghijklm":
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+        previous = name
+    spec = tmp_path / "bomb.yaml"
+    spec.write_text(MINIMAL + "x-bomb:\n" + "".join(f"  {line}\n" for line in lines) + OPERATION)
+    assert len(spec.read_bytes()) < 1_000
+    started = time.monotonic()
+    result = generate(spec, tmp_path / "out", timeout=60)
+    assert_located(result, spec, "#/x-bomb/", "MAX_ALIAS_NODES")
+    assert time.monotonic() - started < 30
+
+
+def test_a_few_aliases_are_fine(tmp_path: Path) -> None:
+    spec = tmp_path / "aliases.yaml"
+    spec.write_text(
+        MINIMAL + "x-shared: &s {type: string}\n" + _schema_200("{type: object, properties: {a: *s, b: *s}}")
+    )
+    result = generate(spec, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_long_ref_chain_is_refused(tmp_path: Path) -> None:
+    spec = tmp_path / "chain.yaml"
+    links = "".join(f"    S{i}: {{$ref: '#/components/schemas/S{i + 1}'}}\n" for i in range(10_000))
+    spec.write_text(
+        MINIMAL + _schema_200("{$ref: '#/components/schemas/S0'}") + "components:\n  schemas:\n" + links
+        + "    S10000: {type: string}\n"
+    )
+    result = generate(spec, tmp_path / "out", timeout=120)
+    assert_located(result, spec, "#/paths/~1a/get/responses/200/content/application~1json/schema/$ref", "MAX_REF_CHAIN")
+
+
+@pytest.mark.parametrize("suffix", ["json", "yaml"])
+def test_deep_nesting_is_a_located_error(suffix: str, tmp_path: Path) -> None:
+    spec = tmp_path / f"deep.{suffix}"
+    depth = 100_000 if suffix == "json" else 500
+    if suffix == "json":
+        spec.write_text('{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "x-deep": '
+                        + "[" * depth + "]" * depth + "}")
+    else:
+        spec.write_text(MINIMAL + "paths: {}\nx-deep:\n" + "".join("  " * (i + 1) + "- \n" for i in range(depth)))
+    result = generate(spec, tmp_path / "out")
+    assert_located(result, spec, "MAX_DEPTH")
+
+
+def test_json_nested_just_past_the_limit_is_refused_with_its_pointer(tmp_path: Path) -> None:
+    spec = tmp_path / "deep.json"
+    depth = limits.MAX_DEPTH + 5
+    spec.write_text(json.dumps({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+                                "x-deep": json.loads("[" * depth + "]" * depth)}))
+    result = dixagen("validate", str(spec))
+    assert_located(result, spec, "#/x-deep/0/0/0", "MAX_DEPTH")
+
+
+# -- 3. names ----------------------------------------------------------------------------
+
+
+def test_name_splitting_is_linear() -> None:
+    started = time.monotonic()
+    assert snake("A" * 100_000) == "a" * 100_000
+    assert snake("Ab" * 50_000 + "A" * 50_000).startswith("ab_ab_")
+    assert time.monotonic() - started < 2
+    assert [snake(t) for t in ("URLPath", "ABCdEFg", "conversationId", "HTTPServerURL", "XMLHttpRequest")] == [
+        "url_path", "ab_cd_e_fg", "conversation_id", "http_server_url", "xml_http_request"
+    ]
+
+
+def test_a_huge_parameter_name_is_a_located_error(tmp_path: Path) -> None:
+    spec = tmp_path / "name.yaml"
+    spec.write_text(MINIMAL + OPERATION.replace(
+        "      responses:", "      parameters:\n      - {name: " + "A" * 100_000 + ", in: query, schema: {type: string}}\n      responses:"
+    ))
+    started = time.monotonic()
+    result = generate(spec, tmp_path / "out")
+    assert_located(result, spec, "#/paths/~1a/get/parameters/0/name", "MAX_NAME_LENGTH")
+    assert time.monotonic() - started < 30
+    assert len(result.stderr) < 1_000  # the name itself is not echoed
+
+
+# -- 2. what a $ref may read ------------------------------------------------------------
+
+
+def test_ref_to_a_device_is_refused(tmp_path: Path) -> None:
+    spec = tmp_path / "zero.yaml"
+    spec.write_text(MINIMAL + _schema_200("{$ref: '/dev/zero#/X'}"))
+    result = generate(spec, tmp_path / "out", timeout=30)
+    assert_located(result, spec, "/dev/zero", "outside the folders a $ref may read")
+
+
+def test_ref_to_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.yaml")
+    spec = tmp_path / "fifo.yaml"
+    spec.write_text(MINIMAL + _schema_200("{$ref: 'pipe.yaml#/X'}"))
+    result = generate(spec, tmp_path / "out", timeout=30)
+    assert_located(result, spec, "pipe.yaml: error: not a regular file")
+
+
+def test_ref_outside_the_spec_folder_needs_an_allowed_folder(tmp_path: Path) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "common.yaml").write_text("Name: {type: string}\n")
+    (tmp_path / "api").mkdir()
+    spec = tmp_path / "api" / "spec.yaml"
+    spec.write_text(MINIMAL + _schema_200("{$ref: '../shared/common.yaml#/Name'}"))
+    assert_located(generate(spec, tmp_path / "out"), spec, "outside the folders a $ref may read")
+    allowed = generate(spec, tmp_path / "out", "--allow-refs-under", str(tmp_path / "shared"))
+    assert allowed.returncode == 0, allowed.stderr
+    assert dixagen("validate", "--allow-refs-under", str(tmp_path / "shared"), str(spec)).returncode == 0
