@@ -16,8 +16,8 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from .diagnostics import Diagnostic, SpecError
-from .config import ConfigError, ProjectConfig, load_config, package_name_for
+from .diagnostics import Diagnostic, SpecError, terminal_safe
+from .config import ConfigError, ProjectConfig, load_config, package_name_for, package_name_problem
 from .ir.dump import ir_to_json
 from .output.write import diff_tree, write_tree
 from .pipeline import project_files, read_if_present, spec_files
@@ -61,7 +61,9 @@ def _warn_folded(diagnostics: list[Diagnostic]) -> None:
     for (file, group), count in counts.items():
         if count > FOLD_AFTER:
             click.echo(
-                f"{file}: warning: {count - FOLD_AFTER} more {group} (`dixagen validate {file}` lists every one)",
+                terminal_safe(
+                    f"{file}: warning: {count - FOLD_AFTER} more {group} (`dixagen validate {file}` lists every one)"
+                ),
                 err=True,
             )
 
@@ -133,8 +135,9 @@ def generate(
     try:
         if spec is not None and out is not None:
             name = package_name or package_name_for(spec)
-            if not name.isidentifier():
-                raise click.UsageError(f"--package {name!r} is not a valid Python package name")
+            problem = package_name_problem(name)
+            if problem is not None:
+                raise click.UsageError(f"--package {terminal_safe(repr(name))} {problem}")
             files, pyproject = spec_files(
                 spec, name, strict=bool(strict), dialect=dialect, warn=_warn_folded, inform=_inform,
                 ref_roots=ref_roots,
@@ -172,7 +175,7 @@ def _config(project: Path) -> ProjectConfig:
 
 
 def _inform(line: str) -> None:
-    click.echo(line, err=True)
+    click.echo(terminal_safe(line), err=True)
 
 
 def _write_pyproject(path: Path, text: str) -> None:

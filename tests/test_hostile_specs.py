@@ -164,3 +164,72 @@ def test_ref_outside_the_spec_folder_needs_an_allowed_folder(tmp_path: Path) -> 
     allowed = generate(spec, tmp_path / "out", "--allow-refs-under", str(tmp_path / "shared"))
     assert allowed.returncode == 0, allowed.stderr
     assert dixagen("validate", "--allow-refs-under", str(tmp_path / "shared"), str(spec)).returncode == 0
+
+
+# -- 4. escaping for TOML, Python and the terminal -------------------------------------
+
+
+def _import_check(out: Path) -> subprocess.CompletedProcess[str]:
+    probe = (
+        "import tomllib, pathlib; tomllib.loads(pathlib.Path('pyproject.toml').read_text(encoding='utf-8'));"
+        "import pkg, pkg.models, pkg.client, pkg.server; print(pkg.__doc__.splitlines()[0])"
+    )
+    return subprocess.run([sys.executable, "-c", probe], cwd=out, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [("x😀y \"q\" \\ \t", "x😀y"), ("x\ud800y", "x\ufffdy"), ("bell\u0007 del\u007f", "bell")],
+)
+def test_any_title_gives_valid_toml_and_an_importable_package(title: str, shown: str, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.json"
+    document = {"openapi": "3.0.3", "info": {"title": title, "version": "1"},
+                "paths": {"/a": {"get": {"operationId": "getA", "responses": {"200": {"description": "ok"}}}}}}
+    spec.write_text(json.dumps(document))  # ensure_ascii: the lone surrogate is written as its escape
+    result = generate(spec, tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    checked = _import_check(tmp_path / "out")
+    assert checked.returncode == 0, checked.stderr
+    assert shown in checked.stdout
+
+
+def test_tomlstr_escapes_for_toml() -> None:
+    import tomllib
+
+    from generator.rendering.common import tomlstr
+
+    for text in ["x😀y", 'a"b\\c', "\x00\x1b\n\t\x7f\r\b\f", "plain ü", "\ud83d", "\U0010ffff"]:
+        assert tomllib.loads("a = " + tomlstr(text))["a"] == text.replace("\ud83d", "\ufffd")
+
+
+def test_diagnostics_show_control_characters_escaped(tmp_path: Path) -> None:
+    spec = tmp_path / "forge.yaml"
+    # The path is part of the pointer of the duplicate operationId, which is printed as it is.
+    spec.write_text(MINIMAL + OPERATION + '  "/b\\e[31mRED\\nforged.yaml:1: error: fake\\u202e":\n'
+                    "    get: {operationId: getA, responses: {'200': {description: ok}}}\n")
+    result = dixagen("validate", str(spec))
+    assert result.returncode == 1
+    assert "\x1b" not in result.stderr and "\u202e" not in result.stderr
+    assert "#/paths/~1b\\x1b[31mRED\\x0aforged.yaml:1: error: fake\\u202e/get/operationId: error:" in result.stderr
+    assert all(line.startswith(str(spec)) for line in result.stderr.splitlines()), result.stderr
+
+
+# -- 5. the package's name ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["json", "typing", "pydantic", "httpx", "fastapi", "class", "ℌ", "naïve", "1x", "a-b"])
+def test_package_names_that_cannot_work_are_usage_errors(name: str, tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(MINIMAL + OPERATION)
+    result = dixagen("generate", "--spec", str(spec), "--out", str(tmp_path / "out"), "--package", name)
+    assert result.returncode == 2, result.stderr
+    assert "--package" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_spec_named_like_a_module_gets_a_package_that_does_not_shadow_it(tmp_path: Path) -> None:
+    from generator.config import package_name_for
+
+    assert package_name_for(Path("json.yaml")) == "api_json"
+    assert package_name_for(Path("Ünïcode-API.yaml")) == "n_code_api"
+    assert package_name_for(Path("petstore.yaml")) == "petstore"

@@ -240,7 +240,32 @@ def load_document(path: Path, *, regular_only: bool = False) -> Document:
     document = Document(path=path, data=data, lines=lines, json_text=text if path.suffix.lower() == ".json" else None)
     if document.json_text is not None:
         _check_depth(data, path, document)
+    if _ESCAPED_SURROGATE.search(text):
+        _without_lone_surrogates(data)
     return document
+
+
+# A lone surrogate can only come from an escape (`"\\ud800"`): the text itself is UTF-8.
+_ESCAPED_SURROGATE = re.compile(r"\\[uU]0*[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(data: Any) -> Any:
+    """`data` with every lone surrogate (`"\\ud800"` in JSON, not half of a pair)
+    replaced by U+FFFD. It is not a character: UTF-8 cannot write it, so every
+    file it would reach (a docstring, pyproject.toml, the stub's JSON) could not be
+    written or read back. Containers change in place: YAML's lines are kept by identity."""
+    if isinstance(data, str):
+        return _SURROGATE.sub("\ufffd", data)
+    if isinstance(data, list):
+        data[:] = [_without_lone_surrogates(item) for item in data]
+        return data
+    if isinstance(data, dict):
+        items = [(_without_lone_surrogates(key), _without_lone_surrogates(value)) for key, value in data.items()]
+        data.clear()
+        data.update(items)
+        return data
+    return data
 
 
 _JSON = json.JSONDecoder()
