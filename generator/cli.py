@@ -19,7 +19,7 @@ from . import __version__
 from .diagnostics import Diagnostic, SpecError, terminal_safe
 from .config import ConfigError, ProjectConfig, load_config, package_name_for, package_name_problem
 from .ir.dump import ir_to_json
-from .output.write import diff_tree, write_tree
+from .output.write import diff_tree, recover, write_tree
 from .pipeline import project_files, read_if_present, spec_files
 from .reading.read import read_api
 
@@ -138,6 +138,7 @@ def generate(
             problem = package_name_problem(name)
             if problem is not None:
                 raise click.UsageError(f"--package {terminal_safe(repr(name))} {problem}")
+            recover(out / name)
             files, pyproject = spec_files(
                 spec, name, strict=bool(strict), dialect=dialect, warn=_warn_folded, inform=_inform,
                 ref_roots=ref_roots,
@@ -145,6 +146,7 @@ def generate(
             target, project_file = out / name, (out / "pyproject.toml", pyproject)
         else:
             config = _config(project)
+            recover(config.out)  # a swap a killed run left half done, before the previous release is read
             target, files = project_files(
                 config, strict=strict, dialect=dialect, warn=_warn_folded, inform=_inform, ref_roots=ref_roots
             )
@@ -160,9 +162,12 @@ def generate(
             sys.exit(1)
         click.echo(f"{target} is up to date")
         return
-    write_tree(target, files)
-    if project_file:
-        _write_pyproject(*project_file)
+    try:
+        write_tree(target, files)
+        if project_file:
+            _write_pyproject(*project_file)
+    except OSError as exc:
+        _fail([Diagnostic(f"cannot write the output: {exc.strerror}", str(exc.filename or target))])
     click.echo(f"wrote {len(files)} files to {target}")
 
 

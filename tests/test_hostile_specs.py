@@ -233,3 +233,93 @@ def test_a_spec_named_like_a_module_gets_a_package_that_does_not_shadow_it(tmp_p
     assert package_name_for(Path("json.yaml")) == "api_json"
     assert package_name_for(Path("Ünïcode-API.yaml")) == "n_code_api"
     assert package_name_for(Path("petstore.yaml")) == "petstore"
+
+
+# -- 7. output and processes --------------------------------------------------------------
+
+KILL_BETWEEN_RENAMES = """
+import os, signal, sys
+from pathlib import Path
+from generator.output import write
+target = Path(sys.argv[1]).resolve()
+rename = Path.rename
+def rename_then_die(self, destination):
+    result = rename(self, destination)
+    if self == target:  # the old output moved aside, the new one not yet in place
+        os.kill(os.getpid(), signal.SIGKILL)
+    return result
+Path.rename = rename_then_die
+write.write_tree(target, {"__init__.py": "NEW = 1\\n"})
+"""
+
+
+def test_a_kill_between_the_renames_of_the_swap_is_recovered_by_the_next_run(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(MINIMAL + OPERATION)
+    out = tmp_path / "out"
+    assert generate(spec, out).returncode == 0
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    killed = subprocess.run([sys.executable, "-c", KILL_BETWEEN_RENAMES, str(out / "pkg")], capture_output=True)
+    assert killed.returncode == -9, killed.stderr
+    checked = dixagen("generate", "--check", "--spec", str(spec), "--out", str(out), "--package", "pkg")
+    assert checked.returncode == 0, checked.stdout + checked.stderr  # the previous output is back, unchanged
+    assert {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in out.iterdir()) == ["pkg", "pyproject.toml"]
+
+
+def test_output_folders_follow_the_umask(tmp_path: Path) -> None:
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(MINIMAL + OPERATION)
+    for mask, mode in ((0o022, 0o755), (0o027, 0o750)):
+        out = tmp_path / f"out{mask:o}"
+        result = subprocess.run(
+            [sys.executable, "-m", "generator", "generate", "--spec", str(spec), "--out", str(out), "--package", "pkg"],
+            capture_output=True, text=True, timeout=120, preexec_fn=lambda mask=mask: os.umask(mask),
+        )
+        assert result.returncode == 0, result.stderr
+        assert (out / "pkg").stat().st_mode & 0o777 == mode
+        assert (out / "pkg" / "models").stat().st_mode & 0o777 == mode
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found |= {int(child) for child in (task / "children").read_text().split()}
+        except OSError:
+            pass
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+def test_the_validation_worker_dies_with_the_command(tmp_path: Path) -> None:
+    from .conftest import SPECS
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "generate", "--spec", str(SPECS["beta"]), "--out", str(tmp_path / "out"),
+         "--package", "pkg"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while not workers and time.monotonic() < deadline and process.poll() is None:
+        workers = _children(process.pid)
+        time.sleep(0.05)
+    assert workers, "the command ended before its worker could be seen"
+    process.kill()
+    process.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = [pid for pid in workers if _alive(pid)]
+    for pid in left:
+        os.kill(pid, 9)
+    assert not left, "the worker outlived the command"

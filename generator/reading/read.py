@@ -17,6 +17,7 @@ from ..ir.model import Api
 from ..ir.passes import normalize
 from .load import RefResolver, load_document
 from .validate import check_fatal, validate_document
+from .worker import worker_pool
 
 
 @dataclass
@@ -102,7 +103,7 @@ class Reading:
         if "fork" not in multiprocessing.get_all_start_methods():
             self.apis = {name: read_api(path, strict=strict, dialect=dialect, ref_roots=ref_roots) for name, path in paths.items()}
             return
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        self._pool = worker_pool()
         try:
             self._pending = {name: self._pool.submit(_problems, path, ref_roots) for name, path in paths.items()}
             for name, path in paths.items():
