@@ -19,6 +19,7 @@ from . import __version__
 from .diagnostics import Diagnostic, SpecError, terminal_safe
 from .config import ConfigError, ProjectConfig, load_config, package_name_for, package_name_problem
 from .ir.dump import ir_to_json
+from .limits import MAX_FILE_NAME_BYTES
 from .output.write import diff_tree, recover, write_tree
 from .pipeline import project_files, read_if_present, spec_files
 from .reading.read import read_api
@@ -152,6 +153,7 @@ def generate(
             )
     except SpecError as exc:
         _fail(exc.diagnostics)
+    _check_file_names(files, str(spec or project))
     if check:
         difference = diff_tree(target, files, target.name)
         if project_file and read_if_present(project_file[0]) != project_file[1]:
@@ -169,6 +171,20 @@ def generate(
     except OSError as exc:
         _fail([Diagnostic(f"cannot write the output: {exc.strerror}", str(exc.filename or target))])
     click.echo(f"wrote {len(files)} files to {target}")
+
+
+def _check_file_names(files: dict[str, str], source: str) -> None:
+    """Refuse, before writing anything, a file or folder name too long for the
+    file system (a module named after a very long schema name)."""
+    for relative in files:
+        for part in relative.split("/"):
+            size = len(part.encode("utf-8", "surrogateescape"))
+            if size > MAX_FILE_NAME_BYTES:
+                _fail([Diagnostic(
+                    f"a generated file would be named {part[:40]}... ({size} bytes, more than {MAX_FILE_NAME_BYTES}; "
+                    "limit MAX_FILE_NAME_BYTES): shorten the name in the spec it comes from",
+                    source,
+                )])
 
 
 def _config(project: Path) -> ProjectConfig:

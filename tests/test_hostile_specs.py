@@ -323,3 +323,71 @@ def test_the_validation_worker_dies_with_the_command(tmp_path: Path) -> None:
     for pid in left:
         os.kill(pid, 9)
     assert not left, "the worker outlived the command"
+
+
+# -- 6. what the generator accepts works ----------------------------------------------------
+
+
+def _nested(depth: int) -> str:
+    schema = "{type: string}"
+    for level in range(depth):
+        schema = f"{{type: object, properties: {{p{level}: {schema}}}}}"
+    return schema
+
+
+def test_deeply_nested_inline_schemas_are_a_located_error(tmp_path: Path) -> None:
+    spec = tmp_path / "nested.yaml"
+    spec.write_text(MINIMAL + _schema_200(_nested(50)))  # within MAX_DEPTH
+    result = generate(spec, tmp_path / "out")
+    assert_located(result, spec, "#/paths/~1a/get/responses/200/content/application~1json/schema/properties/p49/",
+                   "MAX_SCHEMA_NESTING")
+    assert not (tmp_path / "out").exists()
+
+
+def test_inline_schemas_nested_within_the_limit_import(tmp_path: Path) -> None:
+    spec = tmp_path / "nested.yaml"
+    spec.write_text(MINIMAL + _schema_200(_nested(limits.MAX_SCHEMA_NESTING - 2)))
+    assert generate(spec, tmp_path / "out").returncode == 0
+    assert _import_check(tmp_path / "out").returncode == 0
+
+
+@pytest.mark.parametrize("ref", ["#/x-list/name", "#/x-list/-", "#/x-list/0/nothing"])
+def test_a_ref_into_a_list_by_a_name_does_not_resolve(ref: str, tmp_path: Path) -> None:
+    spec = tmp_path / "list.yaml"
+    spec.write_text(MINIMAL + _schema_200(f"{{$ref: '{ref}'}}") + "x-list: [{type: string}]\n")
+    assert_located(generate(spec, tmp_path / "out"), spec, f"$ref '{ref}' does not resolve")
+
+
+def test_a_schema_name_too_long_for_a_file_is_refused_before_writing(tmp_path: Path) -> None:
+    name = "Very" + "Long" * 80
+    spec = tmp_path / "long.yaml"
+    spec.write_text(MINIMAL + _schema_200(f"{{$ref: '#/components/schemas/{name}'}}")
+                    + f"components:\n  schemas:\n    {name}: {{type: object, properties: {{a: {{type: string}}}}}}\n")
+    result = generate(spec, tmp_path / "out")
+    assert_located(result, spec, "MAX_FILE_NAME_BYTES")
+    assert not (tmp_path / "out").exists()
+
+
+def test_unusable_header_names_and_paths_are_left_out_with_a_warning(tmp_path: Path) -> None:
+    spec = tmp_path / "odd.yaml"
+    spec.write_text(
+        MINIMAL + OPERATION.replace("      responses:", "      parameters:\n"
+                                    "      - {name: X-Tést, in: header, required: true, schema: {type: string}}\n"
+                                    "      - {name: X-Ok, in: header, schema: {type: string}}\n      responses:")
+        + "  b:\n    get: {operationId: getB, responses: {'200': {description: ok}}}\n"
+    )
+    out = tmp_path / "out"
+    result = generate(spec, out)
+    assert result.returncode == 0, result.stderr
+    assert "#/paths/~1a/get/parameters/0/name: warning: header name 'X-Tést' is not an HTTP token" in result.stderr
+    assert "#/paths/b: warning: path 'b' does not start with '/'" in result.stderr
+    assert _import_check(out).returncode == 0
+    client = (out / "pkg" / "client" / "_a.py").read_text()
+    assert "X-Ok" in client and "X-Tést" not in client
+    assert "get_b" not in "".join(p.read_text() for p in (out / "pkg" / "client").glob("*.py"))
+    stub = (
+        "from fastapi.testclient import TestClient\nfrom pkg.server import create_app\n"
+        "answer = TestClient(create_app()).get('/a')\nassert answer.status_code == 200, answer.text\n"
+    )
+    started = subprocess.run([sys.executable, "-c", stub], cwd=out, capture_output=True, text=True, timeout=120)
+    assert started.returncode == 0, started.stderr

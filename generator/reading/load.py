@@ -379,6 +379,9 @@ class RefResolver:
             if uri in self.failures:
                 raise self.failures[uri] from None
             raise LookupError(f"$ref {ref!r} does not resolve") from None
+        except (ValueError, TypeError, IndexError, KeyError):
+            # `referencing` reads a pointer token into a list as an index (`#/list/name` fails so)
+            raise LookupError(f"$ref {ref!r} does not resolve") from None
         return resolved.contents, uri, unquote(fragment)
 
     def document(self, uri: str) -> Document:

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 
 from ..diagnostics import Diagnostic, SpecError, escape_pointer_token, join_pointer
-from ..ir.media import HTTP_METHODS, PATH_VARIABLE
+from ..ir.media import HTTP_METHODS, HTTP_TOKEN, PATH_VARIABLE
 from ..limits import MAX_NAME_LENGTH, MAX_PATH_LENGTH, MAX_REF_CHAIN
 from .load import Document, RefResolver
 
@@ -169,7 +169,35 @@ def validate_document(document: Document, resolver: RefResolver) -> list[Diagnos
     problems.extend(_operation_problems(document, resolver))
     reported = {problem.pointer for problem in problems}
     problems.extend(p for p in _repeated_enum_values(document) if p.pointer not in reported)
+    problems.extend(_unusable_parameters(document))
     return problems
+
+
+def _unusable_parameters(document: Document) -> Iterator[Diagnostic]:
+    """Header and cookie parameters whose name no HTTP message can carry, and
+    paths that do not start with `/`: the build leaves them out."""
+    paths = document.data.get("paths")
+    if isinstance(paths, dict):
+        for path in paths:
+            if isinstance(path, str) and not path.startswith(("/", "x-")):
+                yield document.diagnostic(
+                    join_pointer("paths", path), f"path {path!r} does not start with '/': it is left out"
+                )
+    pending: list[tuple[Any, str]] = [(document.data, "")]
+    while pending:
+        node, pointer = pending.pop()
+        if isinstance(node, dict):
+            name = node.get("name")
+            if node.get("in") in ("header", "cookie") and isinstance(name, str) and not HTTP_TOKEN.fullmatch(name):
+                yield document.diagnostic(
+                    pointer + "/name",
+                    f"{node['in']} name {name!r} is not an HTTP token (ASCII letters, digits, -, _ ...): "
+                    "the parameter is left out",
+                )
+            pending.extend((v, pointer + "/" + escape_pointer_token(k)) for k, v in node.items()
+                           if isinstance(v, (dict, list)) and not _is_data(k, pointer))
+        elif isinstance(node, list):
+            pending.extend((v, f"{pointer}/{i}") for i, v in enumerate(node) if isinstance(v, (dict, list)))
 
 
 def _repeated_enum_values(document: Document) -> Iterator[Diagnostic]:
