@@ -432,4 +432,4 @@ def test_git_is_given_user_input_after_end_of_options(monkeypatch: pytest.Monkey
         gitsource.resolve("main:specs/api.yaml", stack)
     show, archive = [c for c in calls if c[0] in ("show", "archive")]
     assert show.index("--end-of-options") < show.index("main:specs/api.yaml")
-    assert archive.index("--end-of-options") < archive.index("main") < archive.index("--") < archive.index("specs")
+    assert archive.index("--end-of-options") < archive.index("main") < archive.index("specs")

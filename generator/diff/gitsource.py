@@ -61,7 +61,8 @@ def resolve(argument: str, stack: ExitStack) -> Source:
     blob = _git(argument, "show", "--end-of-options", f"{revision}:{in_repo}")
     folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dixagen-diff-")))
     if str(in_repo.parent) != ".":
-        archive = _git(argument, "archive", "--format=tar", "--end-of-options", revision, "--", str(in_repo.parent))
+        # (git archive reads a `--` after --end-of-options as a path: the folder follows the revision alone)
+        archive = _git(argument, "archive", "--format=tar", "--end-of-options", revision, str(in_repo.parent))
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
     target = folder / in_repo
