@@ -59,8 +59,8 @@ def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagno
                 seen.add((ref, doc.uri))
                 try:
                     _, uri, _ = resolver.lookup(ref, doc.uri)
-                except LookupError:
-                    yield doc.diagnostic(pointer + "/$ref", f"$ref {ref!r} does not resolve")
+                except LookupError as exc:  # its message says why (a limit of generator.limits, or nowhere)
+                    yield doc.diagnostic(pointer + "/$ref", exc.args[0] if exc.args else f"$ref {ref!r} does not resolve")
                 except SpecError as exc:
                     yield doc.diagnostic(pointer + "/$ref", f"$ref {ref!r}: the referenced file cannot be read")
                     yield from exc.diagnostics
