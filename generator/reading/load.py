@@ -184,7 +184,18 @@ def _read_bounded(path: Path, where: str, *, regular_only: bool) -> bytes:
 
 
 def _check_depth(data: Any, path: Path, document: Document) -> None:
-    """Refuse JSON nested deeper than MAX_DEPTH (YAML is checked while it is built)."""
+    """Refuse JSON nested deeper than MAX_DEPTH (YAML is checked while it is built).
+    The pointers are only made once a document is found too deep: a big spec
+    (millions of containers) pays for the depth alone."""
+    level: list[Any] = [data]
+    for _ in range(MAX_DEPTH + 1):  # one level of containers at a time
+        below: list[Any] = []
+        for node in level:
+            children = node.values() if type(node) is dict else node
+            below += [child for child in children if type(child) is dict or type(child) is list]
+        if not below:
+            return
+        level = below
     pending: list[tuple[Any, str, int]] = [(data, "", 0)]
     while pending:
         node, pointer, depth = pending.pop()
@@ -240,14 +251,29 @@ def load_document(path: Path, *, regular_only: bool = False) -> Document:
     document = Document(path=path, data=data, lines=lines, json_text=text if path.suffix.lower() == ".json" else None)
     if document.json_text is not None:
         _check_depth(data, path, document)
-    if _ESCAPED_SURROGATE.search(text):
+    if _lone_surrogate_escape(text):
         _without_lone_surrogates(data)
     return document
 
 
-# A lone surrogate can only come from an escape (`"\\ud800"`): the text itself is UTF-8.
-_ESCAPED_SURROGATE = re.compile(r"\\[uU]0*[dD][89a-fA-F]")
+# A lone surrogate can only come from an escape (`"\\ud800"`: the text itself is UTF-8)
+# that is not half of a pair (`"\\ud83d\\ude00"` is one emoji).
+_ESCAPED_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate_escape(text: str) -> bool:
+    """Whether `text` escapes a lone surrogate: `str.find` skips to the few
+    `\\uD...` escapes (a regex search over 47 MB takes seconds)."""
+    for prefix in ("\\ud", "\\uD"):
+        start = text.find(prefix)
+        while start >= 0:
+            if _ESCAPED_SURROGATE.match(text, start):
+                return True
+            start = text.find(prefix, start + 1)
+    return False
 
 
 def _without_lone_surrogates(data: Any) -> Any:

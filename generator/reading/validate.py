@@ -104,14 +104,11 @@ def _chain_length(resolver: RefResolver, ref: str, uri: str) -> int:
     return hops
 
 
-# Where the keys of a mapping become Python names (properties, components).
-_NAMED_KEYS = re.compile(r"(/properties|/components/[^/]+)\Z")
-
-
 def _oversized_names(doc: Document, node: dict[Any, Any], pointer: str) -> Iterator[Diagnostic]:
     """Names longer than MAX_NAME_LENGTH (paths longer than MAX_PATH_LENGTH):
     each becomes an identifier or a file name, and name splitting is linear in
     their length only up to a point a reader would care about."""
+    # The keys of `paths`, of `properties` and of each `components/...` mapping become names too.
     for key in ("name", "operationId"):
         value = node.get(key)
         if isinstance(value, str) and len(value) > MAX_NAME_LENGTH and (key == "operationId" or "in" in node):
@@ -120,7 +117,9 @@ def _oversized_names(doc: Document, node: dict[Any, Any], pointer: str) -> Itera
                 f"{key} is {len(value):,} characters long, more than {MAX_NAME_LENGTH:,} (limit MAX_NAME_LENGTH)",
             )
     limit, what = (MAX_PATH_LENGTH, "MAX_PATH_LENGTH") if pointer == "/paths" else (MAX_NAME_LENGTH, "MAX_NAME_LENGTH")
-    if pointer == "/paths" or _NAMED_KEYS.search(pointer):
+    if pointer == "/paths" or pointer.endswith("/properties") or (
+        pointer.startswith("/components/") and pointer.count("/") == 2
+    ):
         for key in node:
             if isinstance(key, str) and len(key) > limit:
                 yield doc.diagnostic(
