@@ -16,14 +16,21 @@ from typing import NoReturn
 import click
 
 from . import __version__
-from .diagnostics import Diagnostic, SpecError
-from .config import ConfigError, ProjectConfig, load_config, package_name_for
+from .diagnostics import Diagnostic, SpecError, terminal_safe
+from .config import ConfigError, ProjectConfig, load_config, package_name_for, package_name_problem
 from .ir.dump import ir_to_json
-from .output.write import diff_tree, write_tree
+from .limits import MAX_FILE_NAME_BYTES
+from .output.write import diff_tree, recover, write_tree
 from .pipeline import project_files, read_if_present, spec_files
 from .reading.read import read_api
 
 DIALECTS = click.Choice(["auto", "tapir", "plain"])
+# A `$ref` reads files under the spec's own folder; this option allows more folders.
+ALLOW_REFS = click.option(
+    "--allow-refs-under", "ref_roots", multiple=True, metavar="DIR",
+    type=click.Path(path_type=Path, file_okay=False, exists=True),
+    help="Also let $refs read files under DIR (repeatable); by default only the spec's folder.",
+)
 
 
 def _fail(diagnostics: list[Diagnostic], code: int = 1) -> NoReturn:
@@ -58,7 +65,9 @@ def _warn_folded(diagnostics: list[Diagnostic]) -> None:
     for (file, group), count in counts.items():
         if count > FOLD_AFTER:
             click.echo(
-                f"{file}: warning: {count - FOLD_AFTER} more {group} (`dixagen validate {file}` lists every one)",
+                terminal_safe(
+                    f"{file}: warning: {count - FOLD_AFTER} more {group} (`dixagen validate {file}` lists every one)"
+                ),
                 err=True,
             )
 
@@ -71,7 +80,8 @@ def main() -> None:
 
 @main.command()
 @click.argument("specs", nargs=-1, required=True, type=click.Path(path_type=Path))
-def validate(specs: tuple[Path, ...]) -> None:
+@ALLOW_REFS
+def validate(specs: tuple[Path, ...], ref_roots: tuple[Path, ...]) -> None:
     """Load and validate SPECS; exit 0 when all are valid.
 
     In a project folder, examples in the spellings its `[tool.dixagen]` accepts
@@ -80,7 +90,7 @@ def validate(specs: tuple[Path, ...]) -> None:
     accepted = _accepted_spellings(Path("."))
     for spec in specs:
         try:
-            loaded = read_api(spec, strict=True, accepted=accepted)
+            loaded = read_api(spec, strict=True, accepted=accepted, ref_roots=ref_roots)
         except SpecError as exc:
             _warn(exc.diagnostics)
             failed = True
@@ -94,13 +104,14 @@ def validate(specs: tuple[Path, ...]) -> None:
 @click.argument("spec", type=click.Path(path_type=Path))
 @click.option("--strict/--no-strict", default=False, help="Refuse a spec with validation problems.")
 @click.option("--dialect", type=DIALECTS, default="auto", help="How unions and enums are spelled.")
-def ir(spec: Path, strict: bool, dialect: str) -> None:
+@ALLOW_REFS
+def ir(spec: Path, strict: bool, dialect: str, ref_roots: tuple[Path, ...]) -> None:
     """Print the normalized intermediate representation of SPEC as JSON.
 
     The spec's schema problems are printed as warnings; its examples are not
     checked (`dixagen validate` does)."""
     try:
-        loaded = read_api(spec, strict=strict, dialect=dialect, lint=False)  # type: ignore[arg-type]
+        loaded = read_api(spec, strict=strict, dialect=dialect, lint=False, ref_roots=ref_roots)  # type: ignore[arg-type]
     except SpecError as exc:
         _fail(exc.diagnostics)
     _warn(loaded.warnings)
@@ -115,6 +126,7 @@ def ir(spec: Path, strict: bool, dialect: str) -> None:
 @click.option("--strict/--no-strict", default=None, help="Refuse specs with validation problems.")
 @click.option("--dialect", type=DIALECTS, default="auto", help="How unions and enums are spelled.")
 @click.option("--project", type=click.Path(path_type=Path, file_okay=False), default=".", help="Project folder.")
+@ALLOW_REFS
 def generate(
     check: bool,
     spec: Path | None,
@@ -123,6 +135,7 @@ def generate(
     strict: bool | None,
     dialect: str,
     project: Path,
+    ref_roots: tuple[Path, ...],
 ) -> None:
     """Regenerate every package of the project, or one spec with --spec/--out."""
     if (spec is None) != (out is None):
@@ -133,19 +146,24 @@ def generate(
     try:
         if spec is not None and out is not None:
             name = package_name or package_name_for(spec)
-            if not name.isidentifier():
-                raise click.UsageError(f"--package {name!r} is not a valid Python package name")
+            problem = package_name_problem(name)
+            if problem is not None:
+                raise click.UsageError(f"--package {terminal_safe(repr(name))} {problem}")
+            recover(out / name)
             files, pyproject = spec_files(
-                spec, name, strict=bool(strict), dialect=dialect, warn=_warn_folded, inform=_inform
+                spec, name, strict=bool(strict), dialect=dialect, warn=_warn_folded, inform=_inform,
+                ref_roots=ref_roots,
             )
             target, project_file = out / name, (out / "pyproject.toml", pyproject)
         else:
             config = _config(project)
+            recover(config.out)  # a swap a killed run left half done, before the previous release is read
             target, files = project_files(
-                config, strict=strict, dialect=dialect, warn=_warn_folded, inform=_inform
+                config, strict=strict, dialect=dialect, warn=_warn_folded, inform=_inform, ref_roots=ref_roots
             )
     except SpecError as exc:
         _fail(exc.diagnostics)
+    _check_file_names(files, str(spec or project))
     if check:
         difference = diff_tree(target, files, target.name)
         if project_file and read_if_present(project_file[0]) != project_file[1]:
@@ -156,10 +174,27 @@ def generate(
             sys.exit(1)
         click.echo(f"{target} is up to date")
         return
-    write_tree(target, files)
-    if project_file:
-        _write_pyproject(*project_file)
+    try:
+        write_tree(target, files)
+        if project_file:
+            _write_pyproject(*project_file)
+    except OSError as exc:
+        _fail([Diagnostic(f"cannot write the output: {exc.strerror}", str(exc.filename or target))])
     click.echo(f"wrote {len(files)} files to {target}")
+
+
+def _check_file_names(files: dict[str, str], source: str) -> None:
+    """Refuse, before writing anything, a file or folder name too long for the
+    file system (a module named after a very long schema name)."""
+    for relative in files:
+        for part in relative.split("/"):
+            size = len(part.encode("utf-8", "surrogateescape"))
+            if size > MAX_FILE_NAME_BYTES:
+                _fail([Diagnostic(
+                    f"a generated file would be named {part[:40]}... ({size} bytes, more than {MAX_FILE_NAME_BYTES}; "
+                    "limit MAX_FILE_NAME_BYTES): shorten the name in the spec it comes from",
+                    source,
+                )])
 
 
 def _config(project: Path) -> ProjectConfig:
@@ -179,7 +214,7 @@ def _accepted_spellings(project: Path) -> dict[str, str] | None:
 
 
 def _inform(line: str) -> None:
-    click.echo(line, err=True)
+    click.echo(terminal_safe(line), err=True)
 
 
 def _write_pyproject(path: Path, text: str) -> None:

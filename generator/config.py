@@ -4,7 +4,9 @@ which names and version it is published."""
 
 from __future__ import annotations
 
+import keyword
 import re
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,10 +38,44 @@ class ConfigError(Exception):
     """The project's `[tool.dixagen]` is missing or wrong: a usage error, not a spec's."""
 
 
+# What a generated package imports, or its stub server and tests do: a package
+# of one of these names would shadow the library it needs.
+SDK_DEPENDENCIES = frozenset(
+    {
+        "pydantic", "pydantic_core", "pydantic_settings", "annotated_types", "typing_inspection",
+        "typing_extensions", "httpx", "httpx2", "httpcore", "h11", "h2", "anyio", "sniffio", "idna", "certifi",
+        "fastapi", "starlette", "uvicorn", "openapi_schema_validator", "jsonschema", "jsonschema_specifications",
+        "referencing", "rpds", "setuptools", "pip", "pytest", "mypy",
+    }
+)
+
+
+def package_name_problem(name: str) -> str | None:
+    """Why `name` cannot be the import name of a generated package, or None.
+
+    It must be importable from any folder on any platform and must not hide
+    another module: an ASCII identifier (a non-ASCII one is normalized by
+    Python, NFKC, so `ℌ` imports as `H`), not a keyword, not a module of the
+    standard library (`json` would shadow the one the SDK uses), not one of
+    the SDK's dependencies."""
+    if not name.isascii() or not name.isidentifier():
+        return "is not an ASCII Python identifier (letters, digits and _, not starting with a digit)"
+    if keyword.iskeyword(name):
+        return "is a Python keyword"
+    top = name.lower()
+    if name in sys.stdlib_module_names or top in sys.stdlib_module_names:
+        return "is the name of a standard-library module, which the package would shadow"
+    if top in SDK_DEPENDENCIES:
+        return "is the name of a library the generated SDK depends on, which the package would shadow"
+    return None
+
+
 def package_name_for(spec: Path) -> str:
-    """The package `generate --spec` makes of a spec without `--package`: its file name, made an identifier."""
-    stem = "".join(c if c.isalnum() else "_" for c in spec.stem.lower()).strip("_")
-    return stem if stem.isidentifier() else f"api_{stem}"
+    """The package `generate --spec` makes of a spec without `--package`: its
+    file name made an ASCII identifier, with `api_` in front where that name
+    could not be a package of its own (`json.yaml` gives `api_json`)."""
+    stem = "".join(c if c.isascii() and c.isalnum() else "_" for c in spec.stem.lower()).strip("_")
+    return stem if package_name_problem(stem) is None else f"api_{stem}"
 
 
 def load_config(root: Path) -> ProjectConfig:
@@ -67,11 +103,15 @@ def load_config(root: Path) -> ProjectConfig:
             re.compile(str(pattern))
         except re.error as exc:
             raise ConfigError(f"{path}: [tool.dixagen.accepted-spellings] {fmt}: not a pattern ({exc})") from None
+    package = str(section.get("package", "dixa"))
+    problem = package_name_problem(package)
+    if problem is not None:
+        raise ConfigError(f"{path}: [tool.dixagen] package {package!r} {problem}")
     return ProjectConfig(
         root=root,
         out=root / str(section.get("out", "generated")),
         distribution=str(section.get("distribution", "dixa-sdk")),
-        package=str(section.get("package", "dixa")),
+        package=package,
         version=version,
         description=str(section.get("description", "Typed Python SDK for the Dixa APIs.")),
         apis={str(k): root / str(v) for k, v in section["apis"].items()},

@@ -7,6 +7,7 @@ exit cleanly instead of showing a traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -43,6 +44,26 @@ def value_at(data: Any, pointer: str) -> Any:
     return node
 
 
+# C0 and C1 controls, DEL, lone surrogates, line and paragraph separators, and
+# the bidirectional overrides that reorder what a terminal shows.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_KEEPING_LINES = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def terminal_safe(text: str, *, keep_lines: bool = False) -> str:
+    """`text` with every character that a terminal would act on rather than
+    show (an escape sequence, a carriage return, a newline that starts a
+    forged line) written as its escape: spec text reaches the terminal in
+    messages, and must not be able to recolour it or fake a line of output.
+    `keep_lines` lets newlines through (a report of many lines)."""
+    return (_UNSAFE_KEEPING_LINES if keep_lines else _UNSAFE).sub(_escaped, text)
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     message: str
@@ -60,7 +81,7 @@ class Diagnostic:
             where += f":{self.line}"
         if self.pointer:
             where += f": #{self.pointer}"
-        return f"{where}: {self.severity}: {self.message}"
+        return terminal_safe(f"{where}: {self.severity}: {self.message}")
 
 
 @dataclass

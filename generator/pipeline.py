@@ -37,14 +37,17 @@ def project_files(
     dialect: str = "auto",
     warn: Callable[[list[Diagnostic]], None] = lambda _: None,
     inform: Callable[[str], None] = lambda _: None,
+    ref_roots: tuple[Path, ...] = (),
 ) -> tuple[Path, dict[str, str]]:
     """Render (and format) every file of the project's distribution, in memory.
     Specs are validated while they are built, rendered and formatted (`Reading`)."""
+    roots = (config.root, *ref_roots)  # a project's specs may share files anywhere in the project
     with Reading(
         config.apis,
         strict=True if strict is None else strict,
         dialect=dialect,  # type: ignore[arg-type]
         accepted=config.accepted_spellings,
+        ref_roots=roots,
     ) as reading:
         entries = [
             ApiPackage(
@@ -110,11 +113,12 @@ def spec_files(
     dialect: str = "auto",
     warn: Callable[[list[Diagnostic]], None] = lambda _: None,
     inform: Callable[[str], None] = lambda _: None,
+    ref_roots: tuple[Path, ...] = (),
 ) -> tuple[dict[str, str], str]:
     """Render (and format) one spec as the package `package`, in memory, its
     paths relative to the package's folder, and the pyproject.toml that goes
     beside that folder: `generate --spec`."""
-    with Reading({package: spec}, strict=strict, dialect=dialect) as reading:  # type: ignore[arg-type]
+    with Reading({package: spec}, strict=strict, dialect=dialect, ref_roots=ref_roots) as reading:  # type: ignore[arg-type]
         files = single_package(package, reading.apis[package].api)
         with Formatting(files, static_paths(files, package)) as formatting:
             warn(reading.finish()[package].warnings)

@@ -18,11 +18,13 @@ from .conftest import ROOT
 GENERATOR = ROOT / "generator"
 
 # Which stage may import which: data flows one way, from reading to output. A
-# stage imports only itself, the stages before it, and the shared diagnostics.
+# stage imports only itself, the stages before it, and the shared diagnostics
+# and limits.
 STAGES: dict[str, set[str]] = {
     "diagnostics": set(),
-    "ir": {"diagnostics", "reading.load"},
-    "reading": {"diagnostics", "ir"},
+    "limits": set(),
+    "ir": {"diagnostics", "limits", "reading.load"},
+    "reading": {"diagnostics", "limits", "ir"},
     "rendering": {"diagnostics", "ir"},
     "output": {"diagnostics"},
     "diff": {"diagnostics", "ir", "reading", "rendering", "config"},  # names of the Python API; diff.command reads the project's names

@@ -395,3 +395,47 @@ def test_markdown_of_a_real_release_fits() -> None:
     # `CheckRunConclusion` where a value went): breaking for code that names them
     assert "#### Breaking (ERR): 32" in text and "description changes (counted by kind)" in text
     assert "`python-class-renamed`" in text
+
+
+@pytest.mark.parametrize("revision", ["--output=OUT", "-p", "--exec=touch OUT"])
+def test_cli_refuses_a_revision_that_git_would_read_as_an_option(
+    revision: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo = tmp_path / "repo"
+    (repo / "specs").mkdir(parents=True)
+    old, _ = write_pair(tmp_path, "response property removed")
+    (repo / "specs" / "api.yaml").write_text(old.read_text())
+    git(repo, "init", "-q")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "spec")
+    monkeypatch.chdir(repo)
+    result = cli("--", f"{revision}:x", "specs/api.yaml")
+    assert result.exit_code == 2, result.output
+    assert "starts with '-'" in result.output
+    assert not (repo / "OUT").exists() and not (repo / "OUT:x").exists()
+
+
+def test_git_is_given_user_input_after_end_of_options(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import io
+    import tarfile
+    from contextlib import ExitStack
+
+    from generator.diff import gitsource
+
+    calls: list[tuple[str, ...]] = []
+
+    def fake_git(argument: str, *args: str) -> bytes:
+        calls.append(args)
+        if args[0] == "archive":
+            buffer = io.BytesIO()
+            tarfile.open(fileobj=buffer, mode="w").close()
+            return buffer.getvalue()
+        return b"" if args[0] != "rev-parse" else str(tmp_path).encode()
+
+    monkeypatch.setattr(gitsource, "_git", fake_git)
+    monkeypatch.chdir(tmp_path)
+    with ExitStack() as stack:
+        gitsource.resolve("main:specs/api.yaml", stack)
+    show, archive = [c for c in calls if c[0] in ("show", "archive")]
+    assert show.index("--end-of-options") < show.index("main:specs/api.yaml")
+    assert archive.index("--end-of-options") < archive.index("main") < archive.index("specs")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from ..diagnostics import SpecError
+from ..diagnostics import SpecError, terminal_safe
 from ..ir.model import Api
 from . import diff_apis
 from .gitsource import Source, resolve
@@ -53,7 +53,9 @@ def diff_command(old: str, new: str, output_format: str, fail_on: str | None, st
         strip=tuple(p if p.startswith("/") else "/" + p for p in strip),
     )
     report = Report(old=old_info, new=new_info, changes=changes)
-    click.echo(FORMATS[output_format](report), nl=False)
+    text = FORMATS[output_format](report)
+    # Names and titles come from the specs: a terminal shows them, never obeys them.
+    click.echo(terminal_safe(text, keep_lines=True) if output_format != "json" else text, nl=False)
     level: Level | None = None if fail_on is None else "ERR" if fail_on.upper() == "ERR" else "WARN"
     sys.exit(1 if report.fails(level) else 0)
 

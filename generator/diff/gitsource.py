@@ -16,7 +16,9 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
-from ..diagnostics import Diagnostic, SpecError
+import click
+
+from ..diagnostics import Diagnostic, SpecError, terminal_safe
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,17 @@ def resolve(argument: str, stack: ExitStack) -> Source:
     revision, _, name = argument.partition(":")
     if not revision or not name:
         raise SpecError([Diagnostic("expected a path or REV:path", argument)])
+    if revision.startswith("-"):
+        # git would read it as an option (`--output=FILE` writes a file).
+        raise click.BadParameter(f"{terminal_safe(repr(revision))} is not a revision: it starts with '-'")
     top = Path(_git(argument, "rev-parse", "--show-toplevel").decode().strip())
     prefix = _git(argument, "rev-parse", "--show-prefix").decode().strip()
     in_repo = PurePosixPath(name) if not name.startswith(("./", "../")) else _normalise(PurePosixPath(prefix) / name)
-    blob = _git(argument, "show", f"{revision}:{in_repo}")
+    blob = _git(argument, "show", "--end-of-options", f"{revision}:{in_repo}")
     folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="dixagen-diff-")))
     if str(in_repo.parent) != ".":
-        archive = _git(argument, "archive", "--format=tar", revision, "--", str(in_repo.parent))
+        # (git archive reads a `--` after --end-of-options as a path: the folder follows the revision alone)
+        archive = _git(argument, "archive", "--format=tar", "--end-of-options", revision, str(in_repo.parent))
         with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
             tar.extractall(folder, filter="data")
     target = folder / in_repo
@@ -78,6 +84,8 @@ def _normalise(path: PurePosixPath) -> PurePosixPath:
 
 
 def _git(argument: str, *args: str) -> bytes:
+    """Run git; user input in `args` comes after `--end-of-options` (or `--`),
+    where git never reads it as an option."""
     try:
         done = subprocess.run(["git", *args], capture_output=True, check=False)
     except FileNotFoundError:

@@ -9,11 +9,11 @@ one after the other.
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..ir.model import Api
 from ..reading.read import read_api
+from ..reading.worker import worker_pool
 
 
 def read_for_diff(path: Path) -> Api:
@@ -26,7 +26,7 @@ def read_both(old: Path, new: Path) -> tuple[Api, Api]:
     """Both sides; a SpecError of either is raised here (the old side's first)."""
     if "fork" not in multiprocessing.get_all_start_methods():
         return read_for_diff(old), read_for_diff(new)
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+    with worker_pool() as pool:
         pending = pool.submit(read_for_diff, old)
         try:
             new_api = read_for_diff(new)

@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from ..diagnostics import Diagnostic, SpecError, escape_pointer_token, join_pointer, pointer_tokens
+from ..limits import MAX_SCHEMA_NESTING
 from .model import (
     Api,
     ArrayType,
@@ -36,7 +37,7 @@ from .model import (
     WebhookSignature,
 )
 from ..reading.load import Document, RefResolver
-from .media import HTTP_METHODS, PATH_VARIABLE, essence, is_form, is_json_media
+from .media import HTTP_METHODS, HTTP_TOKEN, PATH_VARIABLE, essence, is_form, is_json_media
 
 __all__ = ["build_api"]
 
@@ -176,6 +177,11 @@ class _Builder:
             target = self._ref(schema["$ref"], doc)
             target.nullable = schema.get("nullable") is True
             return target
+        if _nesting(pointer) > MAX_SCHEMA_NESTING:
+            raise SpecError([doc.diagnostic(
+                pointer, f"inline schemas nest more than {MAX_SCHEMA_NESTING} deep (limit MAX_SCHEMA_NESTING): "
+                "give some of them a name under components/schemas",
+            )])
         nullable = schema.get("nullable") is True
         declared = schema.get("type")
         types: list[str] = []
@@ -346,6 +352,8 @@ class _Builder:
         if not isinstance(paths, dict):
             return operations
         for path, item in paths.items():
+            if not str(path).startswith("/"):
+                continue  # not a path (an extension, or a mistake validation reports)
             item_pointer = join_pointer("paths", path)
             item, item_doc, _ = self._deref(item, self.document, item_pointer)
             if not isinstance(item, dict):
@@ -407,6 +415,8 @@ class _Builder:
             return None
         if location == "header" and entry["name"].lower() in _IGNORED_HEADERS:
             return None  # OpenAPI: the media types and the credentials are not parameters
+        if location in ("header", "cookie") and not HTTP_TOKEN.fullmatch(entry["name"]):
+            return None  # no HTTP message can carry it (validation says so, located)
         schema = entry.get("schema")
         schema_pointer = pointer + "/schema"
         content_type = ""
@@ -676,6 +686,11 @@ def _pascal(text: str) -> str:
 # How the keywords on the way into a schema read in a name made from its position.
 _POSITION_WORDS = {"properties": "", "items": "Item", "additionalProperties": "Value", "allOf": "", "anyOf": "",
                    "oneOf": "", "not": "Not", "prefixItems": "Item", "patternProperties": ""}
+
+
+def _nesting(pointer: str) -> int:
+    """How many inline schemas `pointer` goes through (the keywords that lead into one)."""
+    return sum(1 for token in pointer.split("/") if token in _POSITION_WORDS)
 
 
 def _name_from_location(uri: str, pointer: str) -> str:

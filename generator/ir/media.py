@@ -13,6 +13,8 @@ from typing import Literal
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 # A path template variable; `{}` (unnamed, seen in real specs) counts too.
 PATH_VARIABLE = re.compile(r"{([^{}/]*)}")
+# What a header or cookie name may be (RFC 9110's token): ASCII letters, digits and a few marks.
+HTTP_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 _JSON_MEDIA = re.compile(r"^application/(.+\+)?json(;.*)?$|^\*/\*$")
 

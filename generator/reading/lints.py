@@ -32,7 +32,7 @@ from jsonschema.exceptions import best_match  # type: ignore[import-untyped]  # 
 
 from ..diagnostics import Diagnostic, Severity, escape_pointer_token, value_at
 from ..ir.model import Api, Body, Operation, Response, UnionType
-from ..ir.wire import build, format_checker_of, is_oas30, validator_factory
+from ..ir.wire import build, format_checker_of, validator_factory
 from .load import Document
 
 

@@ -8,9 +8,12 @@ where a problem is. `$ref` resolution, local and across files, is done by the
 from __future__ import annotations
 
 import bisect
+import errno
 import functools
 import json
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +24,7 @@ import referencing.exceptions
 import yaml  # type: ignore[import-untyped]  # PyYAML ships no annotations
 
 from ..diagnostics import Diagnostic, SpecError, escape_pointer_token
+from ..limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_FILE_BYTES, MAX_FILES, MAX_REFS
 
 __all__ = ["Document", "RefResolver", "load_document"]
 
@@ -101,7 +105,20 @@ def _compose_yaml(text: str, path: Path) -> tuple[Any, dict[int, int], list[Diag
     if root is None:
         return None, lines, problems
 
-    def build(node: yaml.Node, pointer: str) -> Any:
+    # Every node is built once per path that reaches it: an alias (`*a`) is a
+    # copy of its anchor's tree. Without aliases a document has fewer nodes
+    # than characters, so the budget is the text's length plus MAX_ALIAS_NODES.
+    budget = [len(text) + MAX_ALIAS_NODES]
+
+    def build(node: yaml.Node, pointer: str, depth: int = 0) -> Any:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise SpecError([Diagnostic(
+                f"YAML aliases expand to more than {MAX_ALIAS_NODES:,} extra nodes (limit MAX_ALIAS_NODES)",
+                str(path), pointer, node.start_mark.line + 1,
+            )])
+        if depth > MAX_DEPTH:
+            raise SpecError([_too_deep(path, pointer, node.start_mark.line + 1)])
         if isinstance(node, yaml.ScalarNode):
             return node.value if node.tag == _STR else loader.construct_object(node, deep=True)
         if isinstance(node, yaml.MappingNode):
@@ -118,30 +135,84 @@ def _compose_yaml(text: str, path: Path) -> tuple[Any, dict[int, int], list[Diag
                     problems.append(
                         Diagnostic(f"duplicate key {key!r}", str(path), child, key_node.start_mark.line + 1)
                     )
-                result[key] = build(value_node, child)
+                result[key] = build(value_node, child, depth + 1)
             return result
         if isinstance(node, yaml.SequenceNode):
             items: list[Any] = []
             lines[id(items)] = node.start_mark.line + 1
             for index, item in enumerate(node.value):
-                items.append(build(item, f"{pointer}/{index}"))
+                items.append(build(item, f"{pointer}/{index}", depth + 1))
             return items
         return loader.construct_object(node, deep=True)
 
     return build(root, ""), lines, problems
 
 
-def load_document(path: Path) -> Document:
-    """Read one file; raise SpecError with a located message when it cannot be read."""
-    where = str(path)
+def _too_deep(path: Path, pointer: str, line: int | None) -> Diagnostic:
+    return Diagnostic(f"the document nests deeper than {MAX_DEPTH} levels (limit MAX_DEPTH)", str(path), pointer, line)
+
+
+def _read_bounded(path: Path, where: str, *, regular_only: bool) -> bytes:
+    """The bytes of `path`, at most MAX_FILE_BYTES of them. With `regular_only`
+    (a file a `$ref` names), a device, FIFO or socket is refused before it is
+    read: `/dev/zero` never ends and a FIFO blocks until someone writes to it.
+    The file is opened without blocking and checked on the open descriptor, so
+    that it cannot be swapped between the check and the read."""
     try:
-        raw = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError:
         raise SpecError([Diagnostic("file not found", where)]) from None
-    except IsADirectoryError:
-        raise SpecError([Diagnostic("is a directory, not a file", where)]) from None
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise SpecError([Diagnostic("cannot read file: its name is too long", where)]) from None
         raise SpecError([Diagnostic(f"cannot read file: {exc.strerror}", where)]) from None
+    with os.fdopen(descriptor, "rb") as handle:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise SpecError([Diagnostic("is a directory, not a file", where)])
+        if regular_only and not stat.S_ISREG(mode):
+            raise SpecError([Diagnostic("not a regular file (a device, FIFO or socket): a $ref reads only files", where)])
+        if not stat.S_ISREG(mode):
+            os.set_blocking(descriptor, True)  # a pipe given on the command line (`<(...)`) is waited for
+        try:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise SpecError([Diagnostic(f"cannot read file: {exc.strerror}", where)]) from None
+    if raw is None or len(raw) > MAX_FILE_BYTES:
+        raise SpecError([Diagnostic(f"file larger than {MAX_FILE_BYTES:,} bytes (limit MAX_FILE_BYTES)", where)])
+    return raw
+
+
+def _check_depth(data: Any, path: Path, document: Document) -> None:
+    """Refuse JSON nested deeper than MAX_DEPTH (YAML is checked while it is built).
+    The pointers are only made once a document is found too deep: a big spec
+    (millions of containers) pays for the depth alone."""
+    level: list[Any] = [data]
+    for _ in range(MAX_DEPTH + 1):  # one level of containers at a time
+        below: list[Any] = []
+        for node in level:
+            children = node.values() if type(node) is dict else node
+            below += [child for child in children if type(child) is dict or type(child) is list]
+        if not below:
+            return
+        level = below
+    pending: list[tuple[Any, str, int]] = [(data, "", 0)]
+    while pending:
+        node, pointer, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise SpecError([_too_deep(path, pointer, document.line_of(pointer))])
+        if isinstance(node, dict):
+            pending.extend((v, pointer + "/" + escape_pointer_token(k), depth + 1) for k, v in node.items() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            pending.extend((v, f"{pointer}/{i}", depth + 1) for i, v in enumerate(node) if isinstance(v, (dict, list)))
+
+
+def load_document(path: Path, *, regular_only: bool = False) -> Document:
+    """Read one file; raise SpecError with a located message when it cannot be
+    read or exceeds a limit of `generator.limits`. `regular_only` refuses
+    anything but a regular file (a `$ref`'s target)."""
+    where = str(path)
+    raw = _read_bounded(path, where, regular_only=regular_only)
     if b"\x00" in raw:
         raise SpecError([Diagnostic("binary file: expected an OpenAPI document in YAML or JSON", where)])
     try:
@@ -158,6 +229,8 @@ def load_document(path: Path) -> Document:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
             raise SpecError([Diagnostic(f"JSON syntax error: {exc.msg} (column {exc.colno})", where, "", exc.lineno)]) from None
+        except RecursionError:
+            raise SpecError([_too_deep(path, "", None)]) from None
     else:
         try:
             data, lines, problems = _compose_yaml(text, path)
@@ -169,13 +242,56 @@ def load_document(path: Path) -> Document:
         except yaml.YAMLError as exc:
             raise SpecError([Diagnostic(f"YAML error: {exc}", where)]) from None
         except RecursionError:
-            raise SpecError([Diagnostic("document is nested too deeply", where)]) from None
+            raise SpecError([_too_deep(path, "", None)]) from None
     if problems:
         raise SpecError(problems)
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "nothing"
         raise SpecError([Diagnostic(f"the document root must be a mapping, found {kind}", where, "", 1)])
-    return Document(path=path, data=data, lines=lines, json_text=text if path.suffix.lower() == ".json" else None)
+    document = Document(path=path, data=data, lines=lines, json_text=text if path.suffix.lower() == ".json" else None)
+    if document.json_text is not None:
+        _check_depth(data, path, document)
+    if _lone_surrogate_escape(text):
+        _without_lone_surrogates(data)
+    return document
+
+
+# A lone surrogate can only come from an escape (`"\\ud800"`: the text itself is UTF-8)
+# that is not half of a pair (`"\\ud83d\\ude00"` is one emoji).
+_ESCAPED_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F])|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate_escape(text: str) -> bool:
+    """Whether `text` escapes a lone surrogate: `str.find` skips to the few
+    `\\uD...` escapes (a regex search over 47 MB takes seconds)."""
+    for prefix in ("\\ud", "\\uD"):
+        start = text.find(prefix)
+        while start >= 0:
+            if _ESCAPED_SURROGATE.match(text, start):
+                return True
+            start = text.find(prefix, start + 1)
+    return False
+
+
+def _without_lone_surrogates(data: Any) -> Any:
+    """`data` with every lone surrogate (`"\\ud800"` in JSON, not half of a pair)
+    replaced by U+FFFD. It is not a character: UTF-8 cannot write it, so every
+    file it would reach (a docstring, pyproject.toml, the stub's JSON) could not be
+    written or read back. Containers change in place: YAML's lines are kept by identity."""
+    if isinstance(data, str):
+        return _SURROGATE.sub("\ufffd", data)
+    if isinstance(data, list):
+        data[:] = [_without_lone_surrogates(item) for item in data]
+        return data
+    if isinstance(data, dict):
+        items = [(_without_lone_surrogates(key), _without_lone_surrogates(value)) for key, value in data.items()]
+        data.clear()
+        data.update(items)
+        return data
+    return data
 
 
 _JSON = json.JSONDecoder()
@@ -230,8 +346,10 @@ class RefResolver:
     file is reported with that file's own name and line.
     """
 
-    def __init__(self, root: Document) -> None:
+    def __init__(self, root: Document, ref_roots: tuple[Path, ...] = ()) -> None:
         self.root = root
+        # Folders a `$ref` may read files from: the spec's own, and those the user allows.
+        self.ref_roots = tuple(dict.fromkeys(p.resolve() for p in (root.path.parent, *ref_roots)))
         self.documents: dict[str, Document] = {root.uri: root}
         self.failures: dict[str, SpecError] = {}
         self._found: dict[tuple[str, str], tuple[Any, str, str]] = {}
@@ -244,18 +362,37 @@ class RefResolver:
         if parsed.scheme != "file":
             raise referencing.exceptions.NoSuchResource(ref=uri)  # type: ignore[call-arg]  # an attrs field
         try:
-            document = load_document(Path(unquote(parsed.path)))
+            document = self._load(Path(unquote(parsed.path)))
         except SpecError as exc:
             self.failures[uri] = exc
             raise referencing.exceptions.NoSuchResource(ref=uri) from None  # type: ignore[call-arg]
         self.documents[uri] = document
         return referencing.Resource.opaque(document.data)
 
+    def _load(self, path: Path) -> Document:
+        """A file a `$ref` names: a regular file under one of `ref_roots`, and
+        no more than MAX_FILES of them."""
+        where = str(path)
+        try:
+            real = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop
+            raise SpecError([Diagnostic("cannot read file: its path does not resolve", where)]) from None
+        if not any(real.is_relative_to(folder) for folder in self.ref_roots):
+            allowed = ", ".join(str(folder) for folder in self.ref_roots)
+            raise SpecError([Diagnostic(
+                f"outside the folders a $ref may read ({allowed}; --allow-refs-under adds one)", where
+            )])
+        if len(self.documents) >= MAX_FILES:
+            raise SpecError([Diagnostic(f"a spec may read at most {MAX_FILES:,} files (limit MAX_FILES)", where)])
+        return load_document(path, regular_only=True)
+
     def lookup(self, ref: str, base_uri: str) -> tuple[Any, str, str]:
         """Return (contents, document uri, pointer) for `ref` seen in `base_uri`."""
         key = (ref, base_uri)
         found = self._found.get(key)
         if found is None:
+            if len(self._found) >= MAX_REFS:
+                raise LookupError(f"more than {MAX_REFS:,} distinct $refs (limit MAX_REFS)")
             found = self._found[key] = self._lookup(ref, base_uri)
         return found
 
@@ -267,6 +404,9 @@ class RefResolver:
         except referencing.exceptions.Unresolvable:
             if uri in self.failures:
                 raise self.failures[uri] from None
+            raise LookupError(f"$ref {ref!r} does not resolve") from None
+        except (ValueError, TypeError, IndexError, KeyError):
+            # `referencing` reads a pointer token into a list as an index (`#/list/name` fails so)
             raise LookupError(f"$ref {ref!r} does not resolve") from None
         return resolved.contents, uri, unquote(fragment)
 

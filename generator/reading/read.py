@@ -22,6 +22,7 @@ from ..ir.passes import examples, normalize
 from .lints import lint as lint_api
 from .load import RefResolver, load_document
 from .validate import check_fatal, validate_document
+from .worker import worker_pool
 
 
 @dataclass
@@ -38,16 +39,18 @@ def read_api(
     dialect: Literal["auto", "tapir", "plain"] = "auto",
     lint: bool | None = None,
     accepted: Mapping[str, str] | None = None,
+    ref_roots: tuple[Path, ...] = (),
 ) -> Loaded:
     """Load, validate, build and normalize one spec.
 
     With `strict`, any validation problem is an error (SpecError); without it,
     problems that do not stop generation come back as warnings. The lints run
     with `lint` (by default, when validating), `accepted` spellings (format →
-    pattern) making theirs information rather than warnings.
+    pattern) making theirs information rather than warnings. A `$ref` reads
+    files under the spec's folder and the `ref_roots`.
     """
     document = load_document(path)
-    resolver = RefResolver(document)
+    resolver = RefResolver(document, ref_roots)
     check_fatal(document, resolver)
     problems = validate_document(document, resolver) if validate else []
     if problems and strict:
@@ -68,11 +71,14 @@ def _as_warnings(problems: list[Diagnostic]) -> list[Diagnostic]:
     return [Diagnostic(p.message, p.file, p.pointer, p.line, "warning") for p in problems]
 
 
-def _problems(path: Path) -> list[Diagnostic]:
+def _problems(path: Path, ref_roots: tuple[Path, ...] = ()) -> list[Diagnostic]:
     """The validation problems of one spec; fatal ones are left to the caller,
     which finds them while reading the spec itself."""
-    document = load_document(path)
-    resolver = RefResolver(document)
+    try:
+        document = load_document(path)
+    except SpecError:
+        return []
+    resolver = RefResolver(document, ref_roots)
     try:
         check_fatal(document, resolver)
     except SpecError:
@@ -102,20 +108,23 @@ class Reading:
         strict: bool = True,
         dialect: Literal["auto", "tapir", "plain"] = "auto",
         accepted: Mapping[str, str] | None = None,
+        ref_roots: tuple[Path, ...] = (),
     ) -> None:
         self.strict = strict
         self.accepted = accepted
+        self.ref_roots = ref_roots
         self.apis: dict[str, Loaded] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[str, Future[list[Diagnostic]]] = {}
         if "fork" not in multiprocessing.get_all_start_methods():
             self.apis = {
-                name: read_api(path, strict=strict, dialect=dialect, accepted=accepted) for name, path in paths.items()
+                name: read_api(path, strict=strict, dialect=dialect, accepted=accepted, ref_roots=ref_roots)
+                for name, path in paths.items()
             }
             return
-        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+        self._pool = worker_pool()
         try:
-            self._pending = {name: self._pool.submit(_problems, path) for name, path in paths.items()}
+            self._pending = {name: self._pool.submit(_problems, path, ref_roots) for name, path in paths.items()}
             for name, path in paths.items():
                 self.apis[name] = self._build(name, path, dialect)
         except BaseException:
@@ -124,7 +133,10 @@ class Reading:
 
     def _build(self, name: str, path: Path, dialect: Literal["auto", "tapir", "plain"]) -> Loaded:
         try:
-            return read_api(path, strict=False, validate=False, dialect=dialect, lint=True, accepted=self.accepted)
+            return read_api(
+                path, strict=False, validate=False, dialect=dialect, lint=True, accepted=self.accepted,
+                ref_roots=self.ref_roots,
+            )
         except SpecError:
             raise
         except Exception:

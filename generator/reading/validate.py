@@ -16,7 +16,8 @@ from typing import Any, Iterator
 
 
 from ..diagnostics import Diagnostic, SpecError, escape_pointer_token, join_pointer
-from ..ir.media import HTTP_METHODS, PATH_VARIABLE
+from ..ir.media import HTTP_METHODS, HTTP_TOKEN, PATH_VARIABLE
+from ..limits import MAX_NAME_LENGTH, MAX_PATH_LENGTH, MAX_REF_CHAIN
 from .load import Document, RefResolver
 
 __all__ = ["check_fatal", "validate_document"]
@@ -58,16 +59,24 @@ def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagno
                 seen.add((ref, doc.uri))
                 try:
                     _, uri, _ = resolver.lookup(ref, doc.uri)
-                except LookupError:
-                    yield doc.diagnostic(pointer + "/$ref", f"$ref {ref!r} does not resolve")
+                except LookupError as exc:  # its message says why (a limit of generator.limits, or nowhere)
+                    yield doc.diagnostic(pointer + "/$ref", exc.args[0] if exc.args else f"$ref {ref!r} does not resolve")
                 except SpecError as exc:
                     yield doc.diagnostic(pointer + "/$ref", f"$ref {ref!r}: the referenced file cannot be read")
                     yield from exc.diagnostics
                 else:
+                    chain = _chain_length(resolver, ref, doc.uri)
+                    if chain > MAX_REF_CHAIN:
+                        yield doc.diagnostic(
+                            pointer + "/$ref",
+                            f"$ref {ref!r} starts a chain of more than {MAX_REF_CHAIN} $refs (limit MAX_REF_CHAIN)",
+                        )
+                        continue
                     if uri not in visited_documents:
                         visited_documents.add(uri)
                         other = resolver.document(uri)
                         pending.append((other, other.data, ""))
+            yield from _oversized_names(doc, node, pointer)
             for key, value in node.items():
                 if isinstance(value, (dict, list)) and not _is_data(key, pointer):
                     pending.append((doc, value, pointer + "/" + escape_pointer_token(key)))
@@ -75,6 +84,48 @@ def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagno
             for index, value in enumerate(node):
                 if isinstance(value, (dict, list)):
                     pending.append((doc, value, f"{pointer}/{index}"))
+
+
+def _chain_length(resolver: RefResolver, ref: str, uri: str) -> int:
+    """How many `$ref`s are followed from `ref` to a value that is not one,
+    counting no further than MAX_REF_CHAIN + 1 (a loop counts as its length)."""
+    seen: set[tuple[str, str]] = set()
+    hops = 0
+    node: Any = {"$ref": ref}
+    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and hops <= MAX_REF_CHAIN:
+        try:
+            node, uri, target = resolver.lookup(node["$ref"], uri)
+        except (LookupError, SpecError):
+            break  # reported where that $ref is written
+        if (uri, target) in seen:
+            break
+        seen.add((uri, target))
+        hops += 1
+    return hops
+
+
+def _oversized_names(doc: Document, node: dict[Any, Any], pointer: str) -> Iterator[Diagnostic]:
+    """Names longer than MAX_NAME_LENGTH (paths longer than MAX_PATH_LENGTH):
+    each becomes an identifier or a file name, and name splitting is linear in
+    their length only up to a point a reader would care about."""
+    # The keys of `paths`, of `properties` and of each `components/...` mapping become names too.
+    for key in ("name", "operationId"):
+        value = node.get(key)
+        if isinstance(value, str) and len(value) > MAX_NAME_LENGTH and (key == "operationId" or "in" in node):
+            yield doc.diagnostic(
+                pointer + "/" + key,
+                f"{key} is {len(value):,} characters long, more than {MAX_NAME_LENGTH:,} (limit MAX_NAME_LENGTH)",
+            )
+    limit, what = (MAX_PATH_LENGTH, "MAX_PATH_LENGTH") if pointer == "/paths" else (MAX_NAME_LENGTH, "MAX_NAME_LENGTH")
+    if pointer == "/paths" or pointer.endswith("/properties") or (
+        pointer.startswith("/components/") and pointer.count("/") == 2
+    ):
+        for key in node:
+            if isinstance(key, str) and len(key) > limit:
+                yield doc.diagnostic(
+                    pointer + "/" + escape_pointer_token(key[:40]) + "...",
+                    f"the name is {len(key):,} characters long, more than {limit:,} (limit {what})",
+                )
 
 
 _DATA_KEYS = frozenset(("example", "examples", "default", "enum", "const"))
@@ -117,7 +168,35 @@ def validate_document(document: Document, resolver: RefResolver) -> list[Diagnos
     problems.extend(_operation_problems(document, resolver))
     reported = {problem.pointer for problem in problems}
     problems.extend(p for p in _repeated_enum_values(document) if p.pointer not in reported)
+    problems.extend(_unusable_parameters(document))
     return problems
+
+
+def _unusable_parameters(document: Document) -> Iterator[Diagnostic]:
+    """Header and cookie parameters whose name no HTTP message can carry, and
+    paths that do not start with `/`: the build leaves them out."""
+    paths = document.data.get("paths")
+    if isinstance(paths, dict):
+        for path in paths:
+            if isinstance(path, str) and not path.startswith(("/", "x-")):
+                yield document.diagnostic(
+                    join_pointer("paths", path), f"path {path!r} does not start with '/': it is left out"
+                )
+    pending: list[tuple[Any, str]] = [(document.data, "")]
+    while pending:
+        node, pointer = pending.pop()
+        if isinstance(node, dict):
+            name = node.get("name")
+            if node.get("in") in ("header", "cookie") and isinstance(name, str) and not HTTP_TOKEN.fullmatch(name):
+                yield document.diagnostic(
+                    pointer + "/name",
+                    f"{node['in']} name {name!r} is not an HTTP token (ASCII letters, digits, -, _ ...): "
+                    "the parameter is left out",
+                )
+            pending.extend((v, pointer + "/" + escape_pointer_token(k)) for k, v in node.items()
+                           if isinstance(v, (dict, list)) and not _is_data(k, pointer))
+        elif isinstance(node, list):
+            pending.extend((v, f"{pointer}/{i}") for i, v in enumerate(node) if isinstance(v, (dict, list)))
 
 
 def _repeated_enum_values(document: Document) -> Iterator[Diagnostic]:

@@ -42,7 +42,9 @@ RESERVED_FIELD_NAMES = frozenset(
 
 def snake(text: str) -> str:
     """`conversationId` → `conversation_id`, `URLPath` → `url_path`, `_type` → `type`."""
-    text = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", text)
+    # Before the last capital of a run that starts a word (`URLPath`): lookarounds, not
+    # `([A-Z]+)([A-Z][a-z])`, whose backtracking is quadratic in a run of capitals.
+    text = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])", "_", text)
     text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
     text = re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").lower()
     return re.sub(r"_+", "_", text)
