@@ -23,6 +23,8 @@ class ProjectConfig:
     apis: dict[str, Path]
     license: str = "MIT"  # an SPDX expression, the generated distribution's licence
     urls: dict[str, str] | None = None  # [project.urls] of the generated distribution
+    # [tool.dixagen.stubs]: the stub server's table of effects of an API (`rendering/effects.py`).
+    stubs: dict[str, Path] | None = None
 
 
 class ConfigError(Exception):
@@ -62,6 +64,7 @@ def load_config(root: Path) -> ProjectConfig:
         apis={str(k): root / str(v) for k, v in section["apis"].items()},
         license=str(section.get("license", "MIT")),
         urls={str(k): str(v) for k, v in section.get("urls", {}).items()},
+        stubs={str(k): root / str(v) for k, v in section.get("stubs", {}).items()},
     )
 
 
