@@ -136,6 +136,8 @@ def generate(
             )
     except SpecError as exc:
         _fail(exc.diagnostics)
+    except ConfigError as exc:  # the project's own files (a table of effects): a usage error
+        raise click.UsageError(str(exc)) from None
     if check:
         difference = diff_tree(target, files, target.name)
         if project_file and read_if_present(project_file[0]) != project_file[1]:

@@ -27,7 +27,7 @@ from .release.changelog import FILE as CHANGELOG
 from .release.changelog import changelog, release_date
 from .release.surface import lost_names
 from .release.version import read_previous, release_version
-from .rendering.effects import EFFECTS_FILE, effects_file
+from .rendering.effects import EFFECTS_FILE, EffectsError, effects_file
 from .rendering.package import ApiPackage, distribution, single_package, single_pyproject, stamp, static_paths
 
 
@@ -56,7 +56,10 @@ def project_files(
         for api_name, table in (config.stubs or {}).items():
             if api_name not in apis:
                 raise ConfigError(f"{config.root / 'pyproject.toml'}: [tool.dixagen.stubs] names no API {api_name!r}")
-            files[f"{config.package}/{api_name}/{EFFECTS_FILE}"] = effects_file(table, apis[api_name])
+            try:
+                files[f"{config.package}/{api_name}/{EFFECTS_FILE}"] = effects_file(table, apis[api_name])
+            except EffectsError as exc:
+                raise ConfigError(str(exc)) from None
 
         def stamped(version: str) -> dict[str, str]:
             return stamp(

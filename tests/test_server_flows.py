@@ -258,3 +258,19 @@ def test_a_whole_conversation(api: str) -> None:
             await client.conversations.list_messages(conversation_id=999999)
 
     play(api, scenario)
+
+
+def test_a_table_of_effects_naming_an_unknown_operation_is_a_located_error(tmp_path: Any) -> None:
+    from generator.reading.read import read_api
+    from generator.rendering.effects import EffectsError, effects_file
+
+    from .conftest import SPECS
+
+    table = tmp_path / "effects.yaml"
+    table.write_text("operations:\n  postTags:\n    steps: [{create: /tags, item: {id: 1}}]\n  noSuchOperation: {}\n")
+    api = read_api(SPECS["v1"], strict=False).api
+    with pytest.raises(EffectsError, match=r"effects.yaml#/operations/noSuchOperation: .* no operation"):
+        effects_file(table, api)
+    table.write_text("operations:\n  postTags:\n    steps: [{fly: /tags}]\n")
+    with pytest.raises(EffectsError, match=r"#/operations/postTags/steps/0: a step is one of"):
+        effects_file(table, api)

@@ -17,8 +17,11 @@ from typing import Any
 
 import yaml  # type: ignore[import-untyped]  # PyYAML ships no annotations
 
-from ..config import ConfigError
 from ..ir.model import Api
+
+
+class EffectsError(ValueError):
+    """A table of effects that cannot be shipped, located by file and JSON pointer."""
 
 EFFECTS_FILE = "server_effects.json"
 STEP_KINDS = ("let", "find", "create", "update", "delete", "each", "refuse")
@@ -29,27 +32,27 @@ def effects_file(path: Path, api: Api) -> str:
     try:
         table: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{path}: {exc}") from None
+        raise EffectsError(f"{path}: {exc}") from None
     operations = table.get("operations") if isinstance(table, dict) else None
     if not isinstance(operations, dict):
-        raise ConfigError(f"{path}#/operations: a table of effects has an `operations` mapping")
+        raise EffectsError(f"{path}#/operations: a table of effects has an `operations` mapping")
     known = {op.operation_id for op in api.operations}
     for operation_id, entry in operations.items():
         where = f"{path}#/operations/{operation_id}"
         if operation_id not in known:
-            raise ConfigError(f"{where}: {api.source} has no operation {operation_id!r}")
+            raise EffectsError(f"{where}: {api.source} has no operation {operation_id!r}")
         if not isinstance(entry, dict) or not set(entry) <= {"steps", "answer"}:
-            raise ConfigError(f"{where}: an operation's effects are `steps` and an `answer`")
+            raise EffectsError(f"{where}: an operation's effects are `steps` and an `answer`")
         _check_steps(entry.get("steps", []), f"{where}/steps")
     return json.dumps({"operations": operations}, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
 def _check_steps(steps: Any, where: str) -> None:
     if not isinstance(steps, list):
-        raise ConfigError(f"{where}: steps are a list")
+        raise EffectsError(f"{where}: steps are a list")
     for index, step in enumerate(steps):
         kinds = [kind for kind in STEP_KINDS if isinstance(step, dict) and kind in step]
         if len(kinds) != 1:
-            raise ConfigError(f"{where}/{index}: a step is one of {', '.join(STEP_KINDS)}")
+            raise EffectsError(f"{where}/{index}: a step is one of {', '.join(STEP_KINDS)}")
         if kinds[0] == "each":
             _check_steps(step.get("steps", []), f"{where}/{index}/steps")
