@@ -158,7 +158,7 @@ def _variant(item_type: Any, item: dict[str, Any]) -> Any:
         item_type = typing.get_args(item_type)[0]
     if isinstance(item_type, type) and issubclass(item_type, BaseModel):
         return item_type
-    options = []
+    options: list[type[BaseModel]] = []
     for option in typing.get_args(item_type):
         while typing.get_origin(option) is typing.Annotated:
             option = typing.get_args(option)[0]
@@ -169,7 +169,8 @@ def _variant(item_type: Any, item: dict[str, Any]) -> Any:
         return None
     tagged = [m for m in options if getattr(m, "__wire_tag__", None) is not None]
     for model in tagged:
-        if any(item.get(name) == model.__wire_tag__ for name in _tag_names(model)):
+        tag = getattr(model, "__wire_tag__", None)
+        if any(item.get(name) == tag for name in _tag_names(model)):
             return model
     for model in tagged or options:
         if not model.__pydantic_fields_complete__:
