@@ -163,6 +163,8 @@ def generate(
             )
     except SpecError as exc:
         _fail(exc.diagnostics)
+    except ConfigError as exc:  # the project's own files (a table of effects): a usage error
+        raise click.UsageError(str(exc)) from None
     _check_file_names(files, str(spec or project))
     if check:
         difference = diff_tree(target, files, target.name)

@@ -32,6 +32,8 @@ class ProjectConfig:
     # only by them are listed by `dixagen validate` as information, not
     # printed by `generate`; the stub still answers a synthesized value for them.
     accepted_spellings: dict[str, str] | None = None
+    # [tool.dixagen.stubs]: the stub server's table of effects of an API (`rendering/effects.py`).
+    stubs: dict[str, Path] | None = None
 
 
 class ConfigError(Exception):
@@ -118,6 +120,7 @@ def load_config(root: Path) -> ProjectConfig:
         license=str(section.get("license", "MIT")),
         urls={str(k): str(v) for k, v in section.get("urls", {}).items()},
         accepted_spellings={str(k): str(v) for k, v in spellings.items()},
+        stubs={str(k): root / str(v) for k, v in section.get("stubs", {}).items()},
     )
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
-from .config import ProjectConfig
+from .config import ConfigError, ProjectConfig
 from .diagnostics import Diagnostic
 from .ir.model import Api
 from .output.format import Formatting
@@ -27,6 +27,7 @@ from .release.changelog import FILE as CHANGELOG
 from .release.changelog import changelog, release_date
 from .rendering.surface import lost_names
 from .release.version import read_previous, release_version
+from .rendering.effects import EFFECTS_FILE, EffectsError, effects_file
 from .rendering.package import ApiPackage, distribution, single_package, single_pyproject, stamp, static_paths
 
 
@@ -60,6 +61,13 @@ def project_files(
         ]
         apis = {entry.name: entry.api for entry in entries}
         files = distribution(package=config.package, apis=entries)
+        for api_name, table in (config.stubs or {}).items():
+            if api_name not in apis:
+                raise ConfigError(f"{config.root / 'pyproject.toml'}: [tool.dixagen.stubs] names no API {api_name!r}")
+            try:
+                files[f"{config.package}/{api_name}/{EFFECTS_FILE}"] = effects_file(table, apis[api_name])
+            except EffectsError as exc:
+                raise ConfigError(str(exc)) from None
 
         def stamped(version: str) -> dict[str, str]:
             return stamp(

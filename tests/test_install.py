@@ -74,6 +74,7 @@ def project(tmp_path: Path) -> Path:
     """A copy of this project's inputs and committed output, outside the checkout."""
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
     shutil.copytree(ROOT / "specs", tmp_path / "specs")
+    shutil.copytree(ROOT / "stubs", tmp_path / "stubs")
     shutil.copytree(ROOT / "generated", tmp_path / "generated", ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
     return tmp_path
 

@@ -121,7 +121,7 @@ def single_pyproject(package: str, api: Api, source: str) -> str:
         license="",
         readme=False,
         urls=[],
-        data=["py.typed", "server_operations.json", "server_openapi.json"],
+        data=["py.typed", "server_operations.json", "server_openapi.json", "server_effects.json"],
     )
 
 
@@ -172,7 +172,7 @@ def stamp(
         license=license,
         readme=True,
         urls=sorted((urls or {}).items()),
-        data=["py.typed", "*/openapi.yaml", "*/openapi.json", "*/server_operations.json", "*/server_openapi.json"],
+        data=["py.typed", "*/openapi.yaml", "*/openapi.json", "*/server_operations.json", "*/server_openapi.json", "*/server_effects.json"],
         **common,
     )
     files["README.md"] = ENV.get_template("package/README.md.jinja").render(

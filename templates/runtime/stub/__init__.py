@@ -5,6 +5,7 @@
 - `requests`: credentials and the validation of parameters and bodies;
 - `answers`: what is answered (an override, an example, a synthesized value);
 - `state` and `store`: stateful mode, items kept in memory;
+- `effects`: the stateful behaviour an API's table of effects describes;
 - `wire`: checks against the spec itself (`server_openapi.json`);
 - `synth`: values made up for a type of the models or a schema.
 

@@ -28,6 +28,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import answers, requests
+from .effects import base_path
 from .base import Compiled, Handler, StubError, StubRequest, log, message
 from .store import Store
 from .synth import Synthesizer
@@ -75,6 +76,8 @@ class StubApp(FastAPI):
         self.wire = wire
         self.store = Store()
         self.operations = {op.operation_id: op for op in operations}
+        # Where the collections a table of effects names start (`effects.py`).
+        self.effects_base = base_path([op.path for op in operations])
         self._overrides: dict[str, Handler] = {}
         self._ids = Synthesizer(f"{seed}:ids")
         self._counter = 0

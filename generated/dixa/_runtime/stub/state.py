@@ -2,12 +2,17 @@
 """Stateful mode: created items are kept (`store.py`) and read, listed, updated
 and deleted consistently.
 
-Each operation's `Resource` says what it does to which collection; an item's
-parents in the path must exist (404 otherwise). A created item is a value
-synthesized for the item's type with the request's fields over it and a new
-id; a field the models or the spec refuse (an input shape that differs from
-the output's) keeps the synthesized value. Lists are paged as the operation's
-`Paging` says, with cursors only this server makes.
+Where the API ships a table of effects (`effects.py`), an operation it names
+does what the table says; every other operation follows its `Resource`, what
+its path tells. An item's parents in the path must exist (404 otherwise). A
+created item is the request's fields with a new id, and, made up, only the
+required fields the request did not send (an optional field the client did
+not set stays unset); a field the models or the spec refuse (an input shape
+that differs from the output's) keeps the made-up value. A stored item is
+answered shaped to the reply: its own variant of a union (by its `_type`),
+the fields the reply's type declares, required ones made up where missing.
+Lists are paged as the operation's `Paging` says, with cursors only this
+server makes.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.responses import Response
 
 from ..models import to_wire, wire_key
+from . import effects
 from .base import JSON, Compiled, StubError, StubRequest, dumps, shared_adapter
 from .store import decode_cursor, encode_cursor
 from .synth import Synthesizer
@@ -28,7 +34,7 @@ from .table import Reply, Resource
 if TYPE_CHECKING:
     from .app import StubApp
 
-__all__ = ["answer"]
+__all__ = ["answer", "item_response", "listed", "shaped"]
 
 
 def answer(
@@ -41,6 +47,8 @@ def answer(
         owner = _fill(parent.collection, raw_path)
         if app.store.get(owner, raw_path[parent.param]) is None:
             raise StubError(404, f"Not found: {parent.param} {raw_path[parent.param]}")
+    if op.effects is not None:
+        return effects.run(app, call, op.effects, reply, status)
     resource = op.resource
     if resource is None:
         return None
@@ -48,9 +56,9 @@ def answer(
     if resource.role == "create":
         item = _create(app, resource, call.body, reply)
         app.store.put(collection, _key(item[resource.id_property]), item)
-        return _item_response(reply, status, item)
+        return item_response(reply, status, shaped(app, reply, item), app)
     if resource.role == "list":
-        return _list(app, compiled, call, collection, reply, status)
+        return listed(app, call, app.store.items(collection), reply, status, filtered=True)
     assert resource.id_param is not None
     item_id = raw_path[resource.id_param]
     stored = app.store.get(collection, item_id)
@@ -63,12 +71,14 @@ def answer(
             app, resource.item, stored, _wire_object(call.body), {resource.id_property}, reply
         )
         app.store.put(collection, item_id, stored)
-    return _item_response(reply, status, _shaped(app, reply, stored))
+    return item_response(reply, status, shaped(app, reply, stored), app)
 
 
 def _create(app: StubApp, resource: Resource, body: Any, reply: Reply) -> dict[str, Any]:
     app._counter += 1
-    base = Synthesizer(f"{app.seed}:{resource.collection}:{app._counter}").value(resource.item)
+    base = Synthesizer(f"{app.seed}:{resource.collection}:{app._counter}", optional=False).value(
+        resource.item
+    )
     base = base if isinstance(base, dict) else {}
     base[resource.id_property] = _new_id(app, resource)
     return _merged(
@@ -89,7 +99,7 @@ def _merged(
     base: dict[str, Any],
     changes: dict[str, Any],
     keep: set[str],
-    reply: Reply,
+    reply: Reply | None,
 ) -> dict[str, Any]:
     """`base` with the fields of `changes` the item accepts; a field the
     models or the reply's schema refuse (an input shape that differs from
@@ -114,25 +124,72 @@ def _merged(
     return base
 
 
-def _shaped(app: StubApp, reply: Reply, item: dict[str, Any]) -> dict[str, Any]:
-    """A stored item as `reply` describes it: the create answer's item may
-    be another type than a read's (Dixa's `POST /conversations` answers
-    `{id}`, `GET /conversations/{id}` a whole conversation), so where the
-    item does not fit, a value made up for the reply takes the fields of
-    the item that do."""
-    if reply.type is None:
+def shaped(app: StubApp, reply: Reply, item: Any) -> Any:
+    """A stored item as `reply` describes it. The create answer's item may be
+    another type than a read's (Dixa's `POST /conversations` answers `{id}`,
+    `GET /conversations/{id}` a whole conversation, one of a union), so the
+    item is answered as its own variant of the reply's type (by its union
+    tag), with the fields that type declares; required fields it lacks are
+    made up, optional ones stay unset."""
+    if reply.type is None or not isinstance(item, dict):
         return item
     item_type = _field_annotation(reply.type, reply.envelope) if reply.envelope else reply.type
-    if item_type is None or not _refused(app, shared_adapter(item_type), item, reply):
+    if item_type is None:
         return item
-    base = Synthesizer(f"{app.seed}:{reply.schema}:{item.get('id')}").value(item_type)
+    return _shaped_as(app, item_type, item, reply)
+
+
+def _shaped_as(app: StubApp, item_type: Any, item: dict[str, Any], reply: Reply | None) -> Any:
+    model = _variant(item_type, item)
+    if model is None:
+        return item
+    fields = _wire_fields(model)
+    projected = {k: v for k, v in item.items() if k in fields}
+    seed = f"{app.seed}:{getattr(model, '__name__', '')}:{item.get('id')}"
+    base = Synthesizer(seed, optional=False).value(model)
     if not isinstance(base, dict):
-        return item
-    return _merged(app, item_type, base, item, set(), reply)
+        return projected
+    return _merged(app, model, base, projected, set(), reply)
+
+
+def _variant(item_type: Any, item: dict[str, Any]) -> Any:
+    """The model `item` is answered as: `item_type` itself, or the variant of
+    a union that its tag names; else the first whose required fields it all has."""
+    while typing.get_origin(item_type) is typing.Annotated:
+        item_type = typing.get_args(item_type)[0]
+    if isinstance(item_type, type) and issubclass(item_type, BaseModel):
+        return item_type
+    options: list[type[BaseModel]] = []
+    for option in typing.get_args(item_type):
+        while typing.get_origin(option) is typing.Annotated:
+            option = typing.get_args(option)[0]
+        if isinstance(option, type) and issubclass(option, BaseModel):
+            if getattr(option, "__wire_tag__", None) is not None or not options:
+                options.append(option)
+    if not options:
+        return None
+    tagged = [m for m in options if getattr(m, "__wire_tag__", None) is not None]
+    for model in tagged:
+        tag = getattr(model, "__wire_tag__", None)
+        if any(item.get(name) == tag for name in _tag_names(model)):
+            return model
+    for model in tagged or options:
+        if not model.__pydantic_fields_complete__:
+            model.model_rebuild()
+        required = {wire_key(model, n) for n, f in model.model_fields.items() if f.is_required()}
+        if required <= item.keys():
+            return model
+    return (tagged or options)[0]
+
+
+def _wire_fields(model: type[BaseModel]) -> set[str]:
+    if not model.__pydantic_fields_complete__:
+        model.model_rebuild()
+    return {wire_key(model, name) for name in model.model_fields} | _tag_names(model)
 
 
 def _refused(
-    app: StubApp, adapter: TypeAdapter[Any], item: dict[str, Any], reply: Reply
+    app: StubApp, adapter: TypeAdapter[Any], item: dict[str, Any], reply: Reply | None
 ) -> set[str]:
     """The top-level fields of `item` that make it invalid (by the models,
     then by the reply's schema); `{""}` when the fault is the item's as a whole."""
@@ -140,7 +197,7 @@ def _refused(
         adapter.validate_python(item)
     except ValidationError as exc:
         return {str(e["loc"][0]) if e["loc"] else "" for e in exc.errors()}
-    if app.wire is None or not reply.schema:
+    if app.wire is None or reply is None or not reply.schema:
         return set()
     payload = {reply.envelope: item} if reply.envelope else item
     depth = 1 if reply.envelope else 0
@@ -150,25 +207,29 @@ def _refused(
     }
 
 
-def _list(
+def listed(
     app: StubApp,
-    compiled: Compiled,
     call: StubRequest,
-    collection: str,
+    items: list[dict[str, Any]],
     reply: Reply,
     status: int,
+    filtered: bool = False,
 ) -> Response:
-    op = compiled.operation
-    items = app.store.items(collection)
-    paging = op.paging
+    """`items` answered as a list (paged as the operation pages), each shaped
+    to the list's item type; with `filtered`, narrowed first by the query
+    parameters that name a field of the items."""
+    paging = call.operation.paging
     skip = {paging.cursor_parameter, paging.limit_parameter} if paging else set()
-    for name, value in call.query.items():
+    for name, value in call.query.items() if filtered else ():
         if value is not None and name not in skip and any(name in item for item in items):
             items = [item for item in items if _key(item.get(name)) == _key(value)]
+    element = _list_item_type(reply, paging.items_path if paging else ("data",))
+    if element is not None:
+        items = [_shaped_as(app, element, item, None) for item in items]
     body: dict[str, Any] = {}
     if paging is None:
         _put(body, ("data",), items)
-        return Response(dumps(body), status_code=status, media_type=reply.content_type or JSON)
+        return _respond(app, reply, status, body)
     offset = 0
     cursor = call.request.query_params.get(paging.cursor_parameter)
     if cursor:
@@ -188,7 +249,24 @@ def _list(
             **{paging.cursor_parameter: encode_cursor(offset + size)}
         )
         _put(body, paging.next_path, str(link))
-    return Response(dumps(body), status_code=status, media_type=reply.content_type or JSON)
+    return _respond(app, reply, status, body)
+
+
+def _list_item_type(reply: Reply, items_path: Sequence[str]) -> Any:
+    """The type of a list answer's items (`data: list[Message]` → `Message`)."""
+    if reply.type is None or len(items_path) != 1:
+        return None
+    listed_type = _field_annotation(reply.type, items_path[0])
+    args = typing.get_args(listed_type) if typing.get_origin(listed_type) is list else ()
+    return args[0] if args else None
+
+
+def _respond(app: StubApp, reply: Reply, status: int, payload: Any) -> Response:
+    """`payload` as the reply's body; where it breaks the reply's schema (a
+    value the models allow but the spec does not), the faulty parts repaired."""
+    if app.wire is not None and reply.schema and app.wire.error_paths(reply.schema, payload):
+        payload = app.wire.repaired(reply.schema, payload)
+    return Response(dumps(payload), status_code=status, media_type=reply.content_type or JSON)
 
 
 def _fill(template: str, values: dict[str, str]) -> str:
@@ -206,10 +284,13 @@ def _wire_object(body: Any) -> dict[str, Any]:
     return wire if isinstance(wire, dict) else {}
 
 
-def _item_response(reply: Reply, status: int, item: dict[str, Any]) -> Response:
+def item_response(reply: Reply, status: int, item: Any, app: StubApp | None = None) -> Response:
+    """One item as the reply's body (in its envelope); the status alone for a reply without one."""
     if reply.type is None:
         return Response(status_code=status)
     payload = {reply.envelope: item} if reply.envelope else item
+    if app is not None:
+        return _respond(app, reply, status, payload)
     return Response(dumps(payload), status_code=status, media_type=reply.content_type or JSON)
 
 

@@ -12,7 +12,8 @@ From the models: the value is read off the models themselves (their fields, alia
 validates against them: union members carry their `_type`, enums hold one of
 their members. The same seed gives the same data. Every optional field is
 filled down to `FULL_DEPTH` levels of nesting; deeper, only what is required,
-so recursive schemas end; union members always carry their tag. Ids typed as
+so recursive schemas end (with `optional=False`, only what is required, the
+base of an item the stateful stub stores); union members always carry their tag. Ids typed as
 bare strings are UUIDs, as the paths that take them back often require.
 
 From a schema: its `const`, its first `enum` member, a number within its
@@ -50,9 +51,12 @@ _EPOCH = datetime(2021, 1, 1, tzinfo=timezone.utc)
 class Synthesizer:
     """Makes wire values (decoded JSON) for model types, from a seeded RNG."""
 
-    def __init__(self, seed: int | str = 0) -> None:
+    def __init__(self, seed: int | str = 0, *, optional: bool = True) -> None:
         self._rng = random.Random(str(seed))
         self._making: list[Any] = []  # the models being made, outermost first
+        # Without `optional`, only required fields are made: what a stored item
+        # needs to be valid, nothing the client did not set.
+        self._optional = optional
 
     def value(self, type_: Any, name: str = "value") -> Any:
         return self._value(type_, name, 0)
@@ -131,7 +135,11 @@ class Synthesizer:
         try:
             for py_name, info in model.model_fields.items():
                 wire = wire_key(model, py_name)
-                if info.is_required() or depth < FULL_DEPTH or py_name == tag_field:
+                if (
+                    info.is_required()
+                    or (self._optional and depth < FULL_DEPTH)
+                    or py_name == tag_field
+                ):
                     out[wire] = self._value(info.annotation, wire, depth + 1)
         finally:
             self._making.pop()

@@ -23,6 +23,7 @@ from typing import Any, Literal, Mapping
 from ..paging import Paging
 
 __all__ = [
+    "EFFECTS_FILE",
     "Body",
     "Operation",
     "Paging",
@@ -34,6 +35,8 @@ __all__ = [
     "load_operations",
 ]
 
+# The table of stateful effects an API may ship beside its operation table (`stub/effects.py`).
+EFFECTS_FILE = "server_effects.json"
 Location = Literal["path", "query", "header", "cookie"]
 Role = Literal["create", "list", "read", "replace", "update", "delete"]
 
@@ -124,14 +127,28 @@ class Operation:
     paging: Paging | None = None
     resource: Resource | None = None
     parents: tuple[Parent, ...] = ()
+    # What the operation does in stateful mode when the API ships a table of
+    # effects (`server_effects.json`, see `stub/effects.py`): it takes the
+    # place of `resource`.
+    effects: Mapping[str, Any] | None = None
 
 
 def load_operations(module: str, types: Mapping[str, Any]) -> tuple[Operation, ...]:
     """The table of the generated module `module` (`<module>.json` beside it),
     its type names resolved through `types`."""
     package, _, name = module.rpartition(".")
-    text = resources.files(package).joinpath(f"{name}.json").read_text(encoding="utf-8")
-    return tuple(_operation(entry, types) for entry in json.loads(text)["operations"])
+    folder = resources.files(package)
+    text = folder.joinpath(f"{name}.json").read_text(encoding="utf-8")
+    effects_file = folder.joinpath(EFFECTS_FILE)
+    effects: dict[str, Any] = (
+        json.loads(effects_file.read_text(encoding="utf-8"))["operations"]
+        if effects_file.is_file()
+        else {}
+    )
+    return tuple(
+        _operation({**entry, "effects": effects.get(entry["operation_id"])}, types)
+        for entry in json.loads(text)["operations"]
+    )
 
 
 def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:

@@ -1,0 +1,58 @@
+"""The stub server's table of effects: an API's stateful behaviour, written by
+hand where the paths do not tell it (`[tool.dixagen.stubs]`, see the runtime's
+`stub/effects.py` for its language), shipped beside the operation table as
+`server_effects.json`.
+
+The table is YAML so that it can say why (comments) and share parts
+(anchors, under `templates`); what ships is its `operations`, as JSON. Each
+operation it names must be one of the API's: a table left over from another
+spec is an error, located by file and JSON pointer.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml  # type: ignore[import-untyped]  # PyYAML ships no annotations
+
+from ..ir.model import Api
+
+
+class EffectsError(ValueError):
+    """A table of effects that cannot be shipped, located by file and JSON pointer."""
+
+EFFECTS_FILE = "server_effects.json"
+STEP_KINDS = ("let", "find", "create", "update", "delete", "each", "refuse")
+
+
+def effects_file(path: Path, api: Api) -> str:
+    """The JSON text of the effects of `api` in the table at `path`."""
+    try:
+        table: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise EffectsError(f"{path}: {exc}") from None
+    operations = table.get("operations") if isinstance(table, dict) else None
+    if not isinstance(operations, dict):
+        raise EffectsError(f"{path}#/operations: a table of effects has an `operations` mapping")
+    known = {op.operation_id for op in api.operations}
+    for operation_id, entry in operations.items():
+        where = f"{path}#/operations/{operation_id}"
+        if operation_id not in known:
+            raise EffectsError(f"{where}: {api.source} has no operation {operation_id!r}")
+        if not isinstance(entry, dict) or not set(entry) <= {"steps", "answer"}:
+            raise EffectsError(f"{where}: an operation's effects are `steps` and an `answer`")
+        _check_steps(entry.get("steps", []), f"{where}/steps")
+    return json.dumps({"operations": operations}, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def _check_steps(steps: Any, where: str) -> None:
+    if not isinstance(steps, list):
+        raise EffectsError(f"{where}: steps are a list")
+    for index, step in enumerate(steps):
+        kinds = [kind for kind in STEP_KINDS if isinstance(step, dict) and kind in step]
+        if len(kinds) != 1:
+            raise EffectsError(f"{where}/{index}: a step is one of {', '.join(STEP_KINDS)}")
+        if kinds[0] == "each":
+            _check_steps(step.get("steps", []), f"{where}/{index}/steps")
