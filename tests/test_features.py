@@ -400,7 +400,7 @@ def test_recursive_aliases_through_the_client_and_the_stub(tmp_path: Path, monke
     validates them."""
     import asyncio
 
-    import httpx
+    import httpx2
     import yaml
 
     from generator.rendering.package import single_package
@@ -423,7 +423,7 @@ def test_recursive_aliases_through_the_client_and_the_stub(tmp_path: Path, monke
     app = importlib.import_module("recpkg.server").create_app()
 
     async def run() -> tuple[Any, Any, int]:
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://stub")
+        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://stub")
         client = package.AsyncClient(base_url="http://stub", max_retries=0, http_client=http)
         async with http:
             value = await client.trees.create_bulk(body=[[], [[[]]]])

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from .conftest import ROOT
 
@@ -34,7 +34,7 @@ def _run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 def test_stub_server_snippet_runs_with_the_sync_and_the_async_client(tmp_path: Path) -> None:
     (block,) = [b for b in BLOCKS if "create_app" in b]
-    assert "TestClient(app)" in block and "httpx.ASGITransport(app=app)" in block
+    assert "TestClient(app)" in block and "httpx2.ASGITransport(app=app)" in block
     result = _run(block + "\nprint('done')\n", tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "done"
@@ -62,9 +62,9 @@ def test_documented_server_command_serves(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/v1/agents", headers={"Authorization": "k"})
+                answer = httpx2.get(f"http://127.0.0.1:{port}/v1/agents", headers={"Authorization": "k"})
                 break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 assert server.poll() is None, server.stderr.read() if server.stderr else ""
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.2)
