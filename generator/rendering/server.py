@@ -1,5 +1,6 @@
-"""Render the stub server of one API: `server.py` (create_app, `python -m`) and
-`server_operations.py`, the operation table the static runtime serves.
+"""Render the stub server of one API: `server.py` (create_app, `python -m`),
+`server_operations.py`, the operation table the static runtime serves, and
+`testing.py`, the stub app with clients bound to it in-process.
 
 Everything the server needs to know about an operation is decided here, from
 the IR, and written as data: the typed parameters with their wire names, the
@@ -23,6 +24,7 @@ from .code import Assign, display
 from ..ir.media import is_json_media, is_success
 from .pytypes import Annotator, literal
 from .common import ENV, header
+from .client.auth import credential_arguments
 
 # The spec as the wire speaks it (`generator.wire`), beside the table: what the stub validates with.
 WIRE_DOCUMENT = "server_openapi.json"
@@ -35,6 +37,12 @@ class _Collection:
     path: str
     item: str  # annotation of the item type
     id_property: str
+
+
+def fixture_prefix(prefix: str) -> str:
+    """The start of the pytest fixtures' names of the API at `prefix`: `dixa_v1`
+    for `dixa/v1` (one API of a distribution), `petstore` for a single package."""
+    return prefix.replace("/", "_")
 
 
 def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
@@ -52,6 +60,9 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         ),
         f"{prefix}/server_operations.json": _table_json(operations),
         f"{prefix}/server.py": ENV.get_template("server/server.py.jinja").render(**context),
+        f"{prefix}/testing.py": ENV.get_template("server/testing.py.jinja").render(
+            credentials=credential_arguments(prefix, api), fixture=fixture_prefix(prefix), **context
+        ),
     }
     if api.wire_document is not None:
         files[f"{prefix}/{WIRE_DOCUMENT}"] = _escaped(json.dumps(api.wire_document, ensure_ascii=False, indent=1, default=str)) + "\n"
