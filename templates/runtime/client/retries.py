@@ -119,7 +119,9 @@ def error_delay(
     pool timeouts) may always be sent again; any other may have been acted on."""
     if retries >= allowed:
         return None
-    reached = not isinstance(error, (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout))
+    reached = not isinstance(
+        error, (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
+    )
     if reached and not (idempotent or retry_non_idempotent):
         return None
     delay = backoff(retries)

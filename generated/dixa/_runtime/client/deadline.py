@@ -42,7 +42,9 @@ class Expired(Exception):
     """The call's deadline passed: raised inside the send loop, turned into `APITimeoutError`."""
 
 
-def limit(request: httpx2.Request, timeouts: Mapping[str, float | None], deadline: Deadline) -> None:
+def limit(
+    request: httpx2.Request, timeouts: Mapping[str, float | None], deadline: Deadline
+) -> None:
     """Cap this attempt's connect, read, write and pool timeouts at what is left of the deadline."""
     left = deadline.left()
     if left <= 0:
