@@ -1,8 +1,8 @@
 """What the generated client costs, against baselines measured in the same run.
 
-1. Per-call overhead, over one in-process `httpx.MockTransport` with canned
+1. Per-call overhead, over one in-process `httpx2.MockTransport` with canned
    answers: a typical GET (get an end user) and POST (create a conversation)
-   through `dixa.v1.Client`, against the same request made with bare httpx and
+   through `dixa.v1.Client`, against the same request made with bare httpx2 and
    `json.loads` (the POST body serialized with `models.to_wire` in both).
    Target: at most 1.3x the bare call.
 2. Parsing a 10,000-item list answer into models: `client.end_users.list()`
@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "generated"))
@@ -57,19 +57,21 @@ NEW_CONVERSATION = {
 LIST_SIZE = 10_000
 
 
-def _transport(list_body: bytes) -> httpx.MockTransport:
+def _transport(list_body: bytes, http: Any = httpx2) -> Any:
+    """The canned answers as a mock transport of `http`: httpx2 for our client, and
+    httpx for openapi-python-client's, which is still built on httpx."""
     user = json.dumps({"data": END_USER}).encode()
     created = json.dumps({"data": CONVERSATION}).encode()
     headers = {"Content-Type": "application/json"}
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: Any) -> Any:
         if request.method == "POST":
-            return httpx.Response(201, content=created, headers=headers)
+            return http.Response(201, content=created, headers=headers)
         if request.url.path == "/v1/endusers":
-            return httpx.Response(200, content=list_body, headers=headers)
-        return httpx.Response(200, content=user, headers=headers)
+            return http.Response(200, content=list_body, headers=headers)
+        return http.Response(200, content=user, headers=headers)
 
-    return httpx.MockTransport(handler)
+    return http.MockTransport(handler)
 
 
 def _per_call(fn: Callable[[], object], calls: int) -> float:
@@ -108,8 +110,8 @@ def main() -> dict[str, object]:
     items = [{**END_USER, "id": str(uuid.UUID(int=i))} for i in range(LIST_SIZE)]
     list_body = json.dumps({"data": items, "meta": {}}).encode()
     transport = _transport(list_body)
-    client = Client(api_key="bench-key", http_client=httpx.Client(transport=transport))
-    bare_http = httpx.Client(transport=transport)
+    client = Client(api_key="bench-key", http_client=httpx2.Client(transport=transport))
+    bare_http = httpx2.Client(transport=transport)
     headers = {"Authorization": "bench-key", "Accept": "application/json"}
     url = f"https://dev.dixa.io/v1/endusers/{USER_ID}"
     body = models.CreateConversationInput.model_validate(NEW_CONVERSATION)
@@ -128,8 +130,10 @@ def main() -> dict[str, object]:
 
     with tempfile.TemporaryDirectory() as workdir:
         get_endusers, authenticated = _openapi_python_client(Path(workdir))
+        import httpx  # the baseline's own HTTP library
+
         other = authenticated(base_url="https://dev.dixa.io", token="bench-key", prefix="",
-                              httpx_args={"transport": transport})
+                              httpx_args={"transport": _transport(list_body, httpx)})
         parsed = get_endusers.sync(client=other)
         assert len(parsed.data) == LIST_SIZE
         ours_list = client.end_users.list()

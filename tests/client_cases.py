@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-import httpx
+import httpx2
 
 from generator.ir.model import (
     Api,
@@ -138,16 +138,16 @@ class Recorder:
     def __init__(self, api: Api, answers: list[Case]) -> None:
         self.api = api
         self.by_route = {(c.operation.method, c.path): c for c in answers}
-        self.requests: list[httpx.Request] = []
+        self.requests: list[httpx2.Request] = []
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.requests.append(request)
         found = self.by_route.get((request.method, request.url.raw_path.split(b"?")[0].decode()))
         if found is None:
-            return httpx.Response(404, json={"message": f"no route {request.method} {request.url}"})
+            return httpx2.Response(404, json={"message": f"no route {request.method} {request.url}"})
         if found.answer is None:
-            return httpx.Response(found.status)
-        return httpx.Response(found.status, content=json.dumps(found.answer).encode(),
+            return httpx2.Response(found.status)
+        return httpx2.Response(found.status, content=json.dumps(found.answer).encode(),
                               headers={"Content-Type": "application/json"})
 
 

@@ -227,10 +227,10 @@ def run_one(relative: str, work: Path, *, prism_timeout: float = 240) -> SpecRep
         response.read()
         seen.append(response)
 
-    import httpx
+    import httpx2
 
     def call_all(url: str) -> None:
-        http = httpx.Client(timeout=60, event_hooks={"request": [sent.append], "response": [keep]})
+        http = httpx2.Client(timeout=60, event_hooks={"request": [sent.append], "response": [keep]})
         credentials = {
             name: CREDENTIALS.get(name, "mock-key")
             for name in inspect.signature(client_module.Client).parameters

@@ -1,6 +1,6 @@
 """What the generated clients do beyond calling an operation: credentials,
 errors, retries, timeouts, paging, raw responses, omitted arguments and
-keeping the key secret. Everything runs over `httpx.MockTransport`."""
+keeping the key secret. Everything runs over `httpx2.MockTransport`."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 USER = "93b885ad-fe0d-3089-8df6-34904fd59f71"
 KEY = "sk-very-secret-key"
 END_USER = {"id": USER, "createdAt": "2020-12-16T09:41:43Z", "displayName": "Enduser 0"}
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx2.Request], httpx2.Response]
 
 
 @pytest.fixture(scope="module")
@@ -44,15 +44,15 @@ def sleeps(monkeypatch: pytest.MonkeyPatch, dixa: Any) -> list[float]:
 def v1(dixa: Any, handler: Handler, **options: Any) -> Any:
     from dixa.v1 import Client
 
-    return Client(api_key=KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)), **options)
+    return Client(api_key=KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)), **options)
 
 
-def answers(*responses: httpx.Response | Exception) -> tuple[Handler, list[httpx.Request]]:
+def answers(*responses: httpx2.Response | Exception) -> tuple[Handler, list[httpx2.Request]]:
     """A handler giving these answers in turn (an exception is raised), and the requests it saw."""
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
     queue = list(responses)
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
         answer = queue.pop(0) if len(queue) > 1 else queue[0]
         if isinstance(answer, Exception):
@@ -62,8 +62,8 @@ def answers(*responses: httpx.Response | Exception) -> tuple[Handler, list[httpx
     return handler, seen
 
 
-def ok_user() -> httpx.Response:
-    return httpx.Response(200, json={"data": END_USER})
+def ok_user() -> httpx2.Response:
+    return httpx2.Response(200, json={"data": END_USER})
 
 
 # -- construction and credentials -----------------------------------------------------
@@ -74,7 +74,7 @@ def test_raw_key_in_authorization_and_env_fallback(dixa: Any, monkeypatch: pytes
 
     handler, seen = answers(ok_user())
     monkeypatch.setenv("DIXA_API_KEY", "from-env")
-    client = Client(http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = Client(http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
     client.end_users.get(user_id=USER)
     assert seen[0].headers["authorization"] == "from-env"  # raw key, no "Bearer"
     assert str(seen[0].url) == f"https://dev.dixa.io/v1/endusers/{USER}"
@@ -99,10 +99,10 @@ def test_integrations_client_takes_either_scheme(dixa: Any, monkeypatch: pytest.
     from dixa.integrations import Client
 
     monkeypatch.delenv("DIXA_API_KEY", raising=False)
-    handler, seen = answers(httpx.Response(200, json={"data": []}))
-    transport = httpx.MockTransport(handler)
-    Client(api_key="raw", http_client=httpx.Client(transport=transport)).tags.list()
-    Client(bearer_token="tok", http_client=httpx.Client(transport=transport)).tags.list()
+    handler, seen = answers(httpx2.Response(200, json={"data": []}))
+    transport = httpx2.MockTransport(handler)
+    Client(api_key="raw", http_client=httpx2.Client(transport=transport)).tags.list()
+    Client(bearer_token="tok", http_client=httpx2.Client(transport=transport)).tags.list()
     assert [r.headers["authorization"] for r in seen] == ["raw", "Bearer tok"]
     assert seen[0].url.host == "integrations.dixa.io"
     with pytest.raises(DixaError, match="only one"):
@@ -115,13 +115,13 @@ def test_context_manager_closes_its_own_client_but_not_a_given_one(dixa: Any) ->
     with Client(api_key=KEY) as client:
         own = client._http
     assert own.is_closed
-    given = httpx.Client()
+    given = httpx2.Client()
     with Client(api_key=KEY, http_client=given):
         pass
     assert not given.is_closed
     given.close()
 
-    async def run() -> httpx.AsyncClient:
+    async def run() -> httpx2.AsyncClient:
         async with AsyncClient(api_key=KEY) as client:
             return client._http
 
@@ -132,7 +132,7 @@ def test_base_url_and_options(dixa: Any) -> None:
     from dixa.v1 import Client
 
     handler, seen = answers(ok_user())
-    client = Client(api_key=KEY, base_url="http://127.0.0.1:9/", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = Client(api_key=KEY, base_url="http://127.0.0.1:9/", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
     client.with_options(timeout=3.0).end_users.get(user_id=USER)
     assert str(seen[0].url).startswith("http://127.0.0.1:9/v1/endusers/")
     assert seen[0].extensions["timeout"]["read"] == 3.0
@@ -145,14 +145,14 @@ def test_key_never_in_repr_errors_or_logs(dixa: Any, caplog: pytest.LogCaptureFi
     from dixa._runtime.errors import APIConnectionError, AuthenticationError
 
     caplog.set_level(logging.DEBUG, logger="dixa")
-    handler, _ = answers(httpx.Response(401, json={"message": f"bad key {KEY}"}))
+    handler, _ = answers(httpx2.Response(401, json={"message": f"bad key {KEY}"}))
     client = v1(dixa, handler)
     assert KEY not in repr(client) and KEY not in repr(client.end_users)
     with pytest.raises(AuthenticationError) as caught:
         client.end_users.get(user_id=USER)
     assert KEY not in str(caught.value) and KEY not in repr(caught.value)
     assert KEY not in repr(caught.value.request.headers)
-    failing, _ = answers(httpx.ConnectError(f"refused for {KEY}"))
+    failing, _ = answers(httpx2.ConnectError(f"refused for {KEY}"))
     with pytest.raises(APIConnectionError) as refused:
         v1(dixa, failing).end_users.get(user_id=USER)
     assert KEY not in str(refused.value)
@@ -179,7 +179,7 @@ STATUS_ERRORS = [
 def test_each_error_status(dixa: Any, status: int, name: str) -> None:
     from dixa._runtime import errors
 
-    handler, seen = answers(httpx.Response(status, json={"message": "Dixa says no"}))
+    handler, seen = answers(httpx2.Response(status, json={"message": "Dixa says no"}))
     with pytest.raises(getattr(errors, name)) as caught:
         v1(dixa, handler, max_retries=0).end_users.get(user_id=USER)
     error = caught.value
@@ -187,7 +187,7 @@ def test_each_error_status(dixa: Any, status: int, name: str) -> None:
     assert isinstance(error, errors.APIStatusError) and isinstance(error, errors.APIError)
     assert error.status_code == status and error.response.status_code == status
     assert error.message == "Dixa says no"  # Dixa's own message; the status is in the text
-    assert str(error) == f"{status} {httpx.codes.get_reason_phrase(status)}: Dixa says no"
+    assert str(error) == f"{status} {httpx2.codes.get_reason_phrase(status)}: Dixa says no"
     assert error.body == {"message": "Dixa says no"}
     assert len(seen) == 1
 
@@ -195,7 +195,7 @@ def test_each_error_status(dixa: Any, status: int, name: str) -> None:
 def test_error_without_json_body(dixa: Any) -> None:
     from dixa._runtime.errors import InternalServerError
 
-    handler, _ = answers(httpx.Response(502, text="<html>bad gateway</html>"))
+    handler, _ = answers(httpx2.Response(502, text="<html>bad gateway</html>"))
     with pytest.raises(InternalServerError) as caught:
         v1(dixa, handler, max_retries=0).end_users.get(user_id=USER)
     assert caught.value.body == "<html>bad gateway</html>"
@@ -204,7 +204,7 @@ def test_error_without_json_body(dixa: Any) -> None:
 def test_answer_that_breaks_the_spec(dixa: Any) -> None:
     from dixa._runtime.errors import APIResponseValidationError
 
-    handler, _ = answers(httpx.Response(200, json={"data": {"id": "not-a-uuid"}}))
+    handler, _ = answers(httpx2.Response(200, json={"data": {"id": "not-a-uuid"}}))
     with pytest.raises(APIResponseValidationError, match="getEndusersUserid") as caught:
         v1(dixa, handler).end_users.get(user_id=USER)
     assert caught.value.body == {"data": {"id": "not-a-uuid"}}
@@ -214,7 +214,7 @@ def test_answer_that_breaks_the_spec(dixa: Any) -> None:
 
 
 def test_retry_after_seconds_then_success(dixa: Any, sleeps: list[float]) -> None:
-    handler, seen = answers(httpx.Response(429, headers={"Retry-After": "2"}, json={"message": "slow"}), ok_user())
+    handler, seen = answers(httpx2.Response(429, headers={"Retry-After": "2"}, json={"message": "slow"}), ok_user())
     user = v1(dixa, handler).end_users.get(user_id=USER)
     assert str(user.id) == USER
     assert len(seen) == 2 and sleeps == [2.0]
@@ -222,7 +222,7 @@ def test_retry_after_seconds_then_success(dixa: Any, sleeps: list[float]) -> Non
 
 def test_retry_after_http_date(dixa: Any, sleeps: list[float]) -> None:
     when = email.utils.formatdate(time.time() + 5, usegmt=True)
-    handler, seen = answers(httpx.Response(503, headers={"Retry-After": when}), ok_user())
+    handler, seen = answers(httpx2.Response(503, headers={"Retry-After": when}), ok_user())
     v1(dixa, handler).end_users.get(user_id=USER)
     assert len(seen) == 2 and 3.0 < sleeps[0] <= 5.0
 
@@ -230,7 +230,7 @@ def test_retry_after_http_date(dixa: Any, sleeps: list[float]) -> None:
 def test_retry_after_beyond_the_cap_is_not_waited_for(dixa: Any, sleeps: list[float]) -> None:
     from dixa._runtime.errors import RateLimitError
 
-    handler, seen = answers(httpx.Response(429, headers={"Retry-After": "3600"}, json={"message": "later"}))
+    handler, seen = answers(httpx2.Response(429, headers={"Retry-After": "3600"}, json={"message": "later"}))
     with pytest.raises(RateLimitError):
         v1(dixa, handler).end_users.get(user_id=USER)
     assert len(seen) == 1 and sleeps == []
@@ -239,7 +239,7 @@ def test_retry_after_beyond_the_cap_is_not_waited_for(dixa: Any, sleeps: list[fl
 def test_backoff_grows_with_jitter_and_stops_at_max_retries(dixa: Any, sleeps: list[float]) -> None:
     from dixa._runtime.errors import InternalServerError
 
-    handler, seen = answers(httpx.Response(500, json={"message": "boom"}))
+    handler, seen = answers(httpx2.Response(500, json={"message": "boom"}))
     with pytest.raises(InternalServerError):
         v1(dixa, handler, max_retries=3).end_users.get(user_id=USER)
     assert len(seen) == 4
@@ -248,7 +248,7 @@ def test_backoff_grows_with_jitter_and_stops_at_max_retries(dixa: Any, sleeps: l
 
 @pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503, 504])
 def test_retried_statuses(dixa: Any, sleeps: list[float], status: int) -> None:
-    handler, seen = answers(httpx.Response(status), ok_user())
+    handler, seen = answers(httpx2.Response(status), ok_user())
     v1(dixa, handler).end_users.get(user_id=USER)
     assert len(seen) == 2
 
@@ -256,7 +256,7 @@ def test_retried_statuses(dixa: Any, sleeps: list[float], status: int) -> None:
 def test_per_call_max_retries(dixa: Any, sleeps: list[float]) -> None:
     from dixa._runtime.errors import InternalServerError
 
-    handler, seen = answers(httpx.Response(500))
+    handler, seen = answers(httpx2.Response(500))
     with pytest.raises(InternalServerError):
         v1(dixa, handler, max_retries=5).end_users.get(user_id=USER, max_retries=0)
     assert len(seen) == 1
@@ -266,21 +266,21 @@ def test_post_is_not_retried_once_the_server_may_have_acted(dixa: Any, sleeps: l
     from dixa._runtime.errors import APITimeoutError, InternalServerError
 
     body = {"displayName": "A"}
-    created = httpx.Response(201, json={"data": END_USER})
-    handler, seen = answers(httpx.Response(500), created)
+    created = httpx2.Response(201, json={"data": END_USER})
+    handler, seen = answers(httpx2.Response(500), created)
     with pytest.raises(InternalServerError):
         v1(dixa, handler).end_users.create(body)
     assert len(seen) == 1
-    handler, seen = answers(httpx.ReadTimeout("slow"), created)
+    handler, seen = answers(httpx2.ReadTimeout("slow"), created)
     with pytest.raises(APITimeoutError):
         v1(dixa, handler).end_users.create(body)
     assert len(seen) == 1
     # ... but it is when the server certainly did not act, or when the user opts in.
-    for first in (httpx.Response(429), httpx.ConnectError("refused")):
+    for first in (httpx2.Response(429), httpx2.ConnectError("refused")):
         handler, seen = answers(first, created)
         v1(dixa, handler).end_users.create(body)
         assert len(seen) == 2
-    handler, seen = answers(httpx.Response(500), created)
+    handler, seen = answers(httpx2.Response(500), created)
     v1(dixa, handler, retry_non_idempotent=True).end_users.create(body)
     assert len(seen) == 2
 
@@ -288,10 +288,10 @@ def test_post_is_not_retried_once_the_server_may_have_acted(dixa: Any, sleeps: l
 def test_connection_errors_and_timeouts_are_retried_then_raised(dixa: Any, sleeps: list[float]) -> None:
     from dixa._runtime.errors import APIConnectionError, APITimeoutError
 
-    handler, seen = answers(httpx.ConnectError("refused"), ok_user())
+    handler, seen = answers(httpx2.ConnectError("refused"), ok_user())
     v1(dixa, handler).end_users.get(user_id=USER)
     assert len(seen) == 2
-    handler, seen = answers(httpx.ReadTimeout("slow"))
+    handler, seen = answers(httpx2.ReadTimeout("slow"))
     with pytest.raises(APITimeoutError) as caught:
         v1(dixa, handler, max_retries=1).end_users.get(user_id=USER)
     assert isinstance(caught.value, APIConnectionError) and len(seen) == 2
@@ -320,13 +320,13 @@ def test_timeout_reaches_the_request_and_fires(dixa: Any) -> None:
 
 
 def test_no_content_returns_none(dixa: Any) -> None:
-    handler, seen = answers(httpx.Response(204))
+    handler, seen = answers(httpx2.Response(204))
     assert v1(dixa, handler).tags.delete(tag_id=USER) is None
     assert seen[0].method == "DELETE"
 
 
 def test_raw_response(dixa: Any) -> None:
-    handler, _ = answers(httpx.Response(200, json={"data": END_USER}, headers={"X-Request-Id": "r1"}))
+    handler, _ = answers(httpx2.Response(200, json={"data": END_USER}, headers={"X-Request-Id": "r1"}))
     raw = v1(dixa, handler).with_raw_response.end_users.get(user_id=USER)
     assert raw.status_code == 200 and raw.headers["x-request-id"] == "r1"
     assert raw.http_response.json() == {"data": END_USER}
@@ -336,7 +336,7 @@ def test_raw_response(dixa: Any) -> None:
 def test_omitted_arguments_are_not_sent_and_none_is(dixa: Any) -> None:
     from dixa.v1 import models
 
-    handler, seen = answers(httpx.Response(200, json={"data": []}), httpx.Response(201, json={"data": END_USER}))
+    handler, seen = answers(httpx2.Response(200, json={"data": []}), httpx2.Response(201, json={"data": END_USER}))
     client = v1(dixa, handler)
     client.end_users.list(email="a@b.c")
     assert dict(seen[0].url.params) == {"email": "a@b.c"}
@@ -347,7 +347,7 @@ def test_omitted_arguments_are_not_sent_and_none_is(dixa: Any) -> None:
 
 
 def test_path_parameters_are_encoded(dixa: Any) -> None:
-    handler, seen = answers(httpx.Response(200, json={"data": {"_type": "EmailEndpoint", "address": "a@b.c"}}))
+    handler, seen = answers(httpx2.Response(200, json={"data": {"_type": "EmailEndpoint", "address": "a@b.c"}}))
     v1(dixa, handler).contact_endpoints.get(contact_endpoint_id="a/b c@d")
     assert seen[0].url.raw_path == b"/v1/contact-endpoints/a%2Fb%20c%40d"
 
@@ -356,7 +356,7 @@ def test_models_inside_dict_bodies_are_sent_as_wire_data(dixa: Any) -> None:
     from dixa.v1 import models
 
     message = {"authorId": USER, "direction": "Outbound", "createdAt": "2020-12-16T09:41:43Z"}
-    handler, seen = answers(httpx.Response(200, json={"data": message}))
+    handler, seen = answers(httpx2.Response(200, json={"data": message}))
     v1(dixa, handler).conversations.create_message({"content": models.Text(value="Hello"), "agentId": USER}, conversation_id=1)
     assert json.loads(seen[0].content) == {"content": {"value": "Hello", "_type": "Text"}, "agentId": USER}
 
@@ -364,15 +364,15 @@ def test_models_inside_dict_bodies_are_sent_as_wire_data(dixa: Any) -> None:
 # -- paging ------------------------------------------------------------------------------
 
 
-def paged(pages: int, link: Callable[[int], str]) -> tuple[Handler, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
+def paged(pages: int, link: Callable[[int], str]) -> tuple[Handler, list[httpx2.Request]]:
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
         index = int(request.url.params.get("pageKey") or request.url.params.get("page") or 0)
         meta = {"next": link(index + 1)} if index + 1 < pages else {}
         items = [{**END_USER, "displayName": f"user {index}.{i}"} for i in range(2)]
-        return httpx.Response(200, json={"data": items, "meta": meta})
+        return httpx2.Response(200, json={"data": items, "meta": meta})
 
     return handler, seen
 
@@ -399,7 +399,7 @@ def test_pages_and_async_paging(dixa: Any) -> None:
     assert pages[0].response.status_code == 200
 
     async def run() -> list[str]:
-        client = AsyncClient(api_key=KEY, http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+        client = AsyncClient(api_key=KEY, http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)))
         return [u.display_name async for u in client.end_users.list_iter()]
 
     assert len(asyncio.run(run())) == 6
@@ -408,15 +408,15 @@ def test_pages_and_async_paging(dixa: Any) -> None:
 def test_integrations_paging_follows_next_page_urls(dixa: Any) -> None:
     from dixa.integrations import Client
 
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
         page = int(request.url.params.get("page", "0"))
         paging = {"next_page": f"https://integrations.dixa.io/v1/users?page={page + 1}&limit=1"} if page < 2 else {}
-        return httpx.Response(200, json={"data": [{"id": f"u{page}"}], "paging": paging})
+        return httpx2.Response(200, json={"data": [{"id": f"u{page}"}], "paging": paging})
 
-    client = Client(api_key=KEY, http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = Client(api_key=KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
     assert [u.id for u in client.users.list_iter(limit=1)] == ["u0", "u1", "u2"]
     assert [str(r.url) for r in seen][1:] == [f"https://integrations.dixa.io/v1/users?page={n}&limit=1" for n in (1, 2)]
 
@@ -430,10 +430,10 @@ def test_paging_never_sends_the_key_to_another_host(dixa: Any) -> None:
     assert len(list(items)) == 6 and {r.url.host for r in seen} == {"dev.dixa.io"}
     from dixa.integrations import Client
 
-    def foreign(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"data": [], "paging": {"next_page": "https://evil.example.org/v1/users"}})
+    def foreign(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, json={"data": [], "paging": {"next_page": "https://evil.example.org/v1/users"}})
 
-    client = Client(api_key=KEY, http_client=httpx.Client(transport=httpx.MockTransport(foreign)))
+    client = Client(api_key=KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(foreign)))
     with pytest.raises(DixaError, match="another host"):
         list(client.users.list_iter())
 
@@ -442,10 +442,10 @@ def test_async_errors_and_retries(dixa: Any, sleeps: list[float]) -> None:
     from dixa._runtime.errors import NotFoundError
     from dixa.v1 import AsyncClient
 
-    handler, seen = answers(httpx.Response(429, headers={"Retry-After": "1"}), httpx.Response(404, json={"message": "gone"}))
+    handler, seen = answers(httpx2.Response(429, headers={"Retry-After": "1"}), httpx2.Response(404, json={"message": "gone"}))
 
     async def run() -> None:
-        client = AsyncClient(api_key=KEY, http_client=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+        client = AsyncClient(api_key=KEY, http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)))
         with pytest.raises(NotFoundError, match="gone"):
             await client.end_users.get(user_id=USER)
 

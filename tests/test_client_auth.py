@@ -3,7 +3,7 @@ generated client puts them on the wire: API keys in a header, the query or a
 cookie, HTTP Basic, Digest and Bearer, OAuth 2 and OpenID Connect tokens;
 requirements that need several schemes together, optional ones, and the error
 that names what to pass. Each spec is generated into a temporary folder,
-imported, and driven over `httpx.MockTransport`."""
+imported, and driven over `httpx2.MockTransport`."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from .generated_packages import generated_packages
@@ -171,18 +171,18 @@ def auth(generate: Any) -> Any:
     return generate("authpkg", AUTH)
 
 
-Handler = Callable[[httpx.Request], httpx.Response]
+Handler = Callable[[httpx2.Request], httpx2.Response]
 
 
-def client_of(auth: Any, handler: Handler | None = None, **credentials: str) -> tuple[Any, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
+def client_of(auth: Any, handler: Handler | None = None, **credentials: str) -> tuple[Any, list[httpx2.Request]]:
+    seen: list[httpx2.Request] = []
 
-    def record(request: httpx.Request) -> httpx.Response:
+    def record(request: httpx2.Request) -> httpx2.Response:
         request.read()
         seen.append(request)
-        return handler(request) if handler else httpx.Response(204)
+        return handler(request) if handler else httpx2.Response(204)
 
-    http = httpx.Client(transport=httpx.MockTransport(record))
+    http = httpx2.Client(transport=httpx2.MockTransport(record))
     return auth.Client(http_client=http, max_retries=0, **credentials), seen
 
 
@@ -302,19 +302,19 @@ def test_cookie_parameters_and_the_cookie_key_share_one_header(auth: Any) -> Non
 
 def test_cookie_parameters_reach_every_page_and_the_async_client(auth: Any) -> None:
     pages = iter([{"data": ["a"], "meta": {"next": "p2"}}, {"data": ["b"]}])
-    client, seen = client_of(auth, lambda request: httpx.Response(200, json=next(pages)), api_key_3="c")
+    client, seen = client_of(auth, lambda request: httpx2.Response(200, json=next(pages)), api_key_3="c")
     resource, name = auth.OPERATIONS["listItems"].split(".")
     assert list(getattr(getattr(client, resource), name + "_iter")(session="s 1")) == ["a", "b"]
     assert [r.headers["cookie"] for r in seen] == ["token=c; session=s%201"] * 2
     assert seen[1].url.params["pageKey"] == "p2"
-    got: list[httpx.Request] = []
+    got: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         got.append(request)
-        return httpx.Response(204)
+        return httpx2.Response(204)
 
     async def run() -> None:
-        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as http:
+        async with httpx2.AsyncClient(transport=httpx2.MockTransport(handler)) as http:
             client = auth.AsyncClient(api_key_2="q", api_key_3="c", username="u", password="p", http_client=http)
             resource, name = auth.OPERATIONS["byCookie"].split(".")
             await getattr(getattr(client, resource), name)(session="x")
@@ -327,13 +327,13 @@ def test_cookie_parameters_reach_every_page_and_the_async_client(auth: Any) -> N
 
 
 def test_http_digest_answers_the_challenge(auth: Any) -> None:
-    sent: list[str | None] = []  # httpx sends the same request again, with the answer
+    sent: list[str | None] = []  # httpx2 sends the same request again, with the answer
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         sent.append(request.headers.get("authorization"))
         if sent[-1] is None:
-            return httpx.Response(401, headers={"WWW-Authenticate": 'Digest realm="r", nonce="n", qop="auth"'})
-        return httpx.Response(204)
+            return httpx2.Response(401, headers={"WWW-Authenticate": 'Digest realm="r", nonce="n", qop="auth"'})
+        return httpx2.Response(204)
 
     client, seen = client_of(auth, handler, username="ann", password="pa ss")
     call(client, auth, "byDigest")
@@ -342,7 +342,7 @@ def test_http_digest_answers_the_challenge(auth: Any) -> None:
 
 
 def test_credentials_are_kept_out_of_error_messages(auth: Any) -> None:
-    echo = lambda request: httpx.Response(400, json={"message": f"bad: {request.headers.get('cookie')}"})  # noqa: E731
+    echo = lambda request: httpx2.Response(400, json={"message": f"bad: {request.headers.get('cookie')}"})  # noqa: E731
     client, _ = client_of(auth, echo, api_key_3="c00 kie")
     with pytest.raises(Exception) as caught:
         call(client, auth, "byCookie")
@@ -357,8 +357,8 @@ def test_oauth_alone_takes_an_access_token(generate: Any, monkeypatch: pytest.Mo
     error = importlib.import_module("oauthpkg._runtime.errors").APIError
     with pytest.raises(error, match="no credentials: pass access_token"):
         oauth.Client()  # every operation needs it: refused at once
-    seen: list[httpx.Request] = []
-    http = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204)))
+    seen: list[httpx2.Request] = []
+    http = httpx2.Client(transport=httpx2.MockTransport(lambda r: seen.append(r) or httpx2.Response(204)))
     oauth.Client(access_token="at", http_client=http).me.get()
     assert seen[0].headers["authorization"] == "Bearer at"
 
@@ -371,7 +371,7 @@ def test_the_stub_checks_each_scheme_where_it_is_sent(auth: Any) -> None:
     refused = importlib.import_module("authpkg._runtime.errors").AuthenticationError
 
     async def status(operation_id: str, **credentials: str) -> int:
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app))
+        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app))
         async with auth.AsyncClient(http_client=http, base_url="https://auth.example.com", **credentials) as client:
             resource, name = auth.OPERATIONS[operation_id].split(".")
             try:
@@ -388,7 +388,7 @@ def test_the_stub_checks_each_scheme_where_it_is_sent(auth: Any) -> None:
             ("byBoth", {"api_key": "k", "username": "u", "password": "p"}), ("optional", {}),
         ]:
             assert await status(operation_id, **credentials) == 204, (operation_id, credentials)
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://auth.example.com")
+        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="https://auth.example.com")
         for path, headers in [("/query", {}), ("/cookie", {"Cookie": "session=s"}), ("/both", {"X-API-Key": "k"})]:
             answer = await http.get(path, headers=headers)
             assert answer.status_code == 401, path

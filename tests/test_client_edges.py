@@ -3,7 +3,7 @@ all, multipart bodies that are not objects, several schemes that put the same
 credential on the wire, an empty path variable, and header parameters (and
 parameters named like the per-call options) beside the per-call options. Each
 spec is generated into a temporary folder, imported, and driven over
-`httpx.MockTransport`."""
+`httpx2.MockTransport`."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from .generated_packages import generated_packages
@@ -115,15 +115,15 @@ def edges(generate: Any) -> Any:
     return generate("edges", EDGES)
 
 
-def client_of(edges: Any, **credentials: str) -> tuple[Any, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
+def client_of(edges: Any, **credentials: str) -> tuple[Any, list[httpx2.Request]]:
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         request.read()
         seen.append(request)
-        return httpx.Response(204)
+        return httpx2.Response(204)
 
-    transport = httpx.Client(transport=httpx.MockTransport(handler))
+    transport = httpx2.Client(transport=httpx2.MockTransport(handler))
     return edges.Client(http_client=transport, **credentials), seen
 
 
@@ -132,7 +132,7 @@ def method(client: Any, edges: Any, operation_id: str) -> Any:
     return getattr(getattr(client, resource), name)
 
 
-def parts(request: httpx.Request) -> list[tuple[str, str | None, bytes]]:
+def parts(request: httpx2.Request) -> list[tuple[str, str | None, bytes]]:
     """(name, filename, content) of each part of a multipart request."""
     boundary = request.headers["content-type"].split("boundary=")[1].encode()
     out = []
@@ -219,7 +219,7 @@ def test_per_call_options_and_header_parameters_reach_the_request(edges: Any) ->
     request = seen[0]
     assert (request.headers["x-trace"], request.headers["x-flag"]) == ("spec", "true")
     assert dict(request.url.params) == {"timeout": "3", "options": "o"}
-    assert request.extensions["timeout"] == httpx.Timeout(60.0, connect=5.0).as_dict()  # the client's
+    assert request.extensions["timeout"] == httpx2.Timeout(60.0, connect=5.0).as_dict()  # the client's
 
     get_echo(id="a", x_trace="spec", timeout=7.5, max_retries=0,
              extra_headers={"x-TRACE": "mine", "X-Extra": "e", "authorization": "Bearer other"})
@@ -227,28 +227,28 @@ def test_per_call_options_and_header_parameters_reach_the_request(edges: Any) ->
     assert request.headers.get_list("x-trace") == ["mine"]  # the extra header wins, whatever its case
     assert request.headers["x-extra"] == "e" and request.headers.get_list("authorization") == ["Bearer other"]
     assert "x-flag" not in request.headers  # an optional header parameter not given is not sent
-    assert request.extensions["timeout"] == httpx.Timeout(7.5).as_dict()
+    assert request.extensions["timeout"] == httpx2.Timeout(7.5).as_dict()
     assert "timeout" not in request.url.params
 
 
 def test_per_call_options_reach_the_pages_and_the_async_client(edges: Any) -> None:
     answers = [{"data": ["a"], "meta": {"next": "k2"}}, {"data": ["b"]}]
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         seen.append(request)
-        return httpx.Response(200, json=answers[(len(seen) - 1) % 2])
+        return httpx2.Response(200, json=answers[(len(seen) - 1) % 2])
 
     assert edges.OPERATIONS["listItems"] == "items.list"
-    client = edges.Client(bearer_token="t", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = edges.Client(bearer_token="t", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
     assert list(client.items.list_iter(x_tenant="t1", extra_headers={"X-Extra": "e"}, timeout=2)) == ["a", "b"]
     assert [r.url.params.get("pageKey") for r in seen] == [None, "k2"]
     for request in seen:
         assert (request.headers["x-tenant"], request.headers["x-extra"]) == ("t1", "e")
-        assert request.extensions["timeout"] == httpx.Timeout(2).as_dict()
+        assert request.extensions["timeout"] == httpx2.Timeout(2).as_dict()
 
     async def call() -> Any:
-        http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+        http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
         async with edges.AsyncClient(bearer_token="t", http_client=http) as client:
             return await client.items.list(x_tenant="t2", extra_headers={"x-tenant": "t3"})
 

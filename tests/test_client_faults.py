@@ -4,7 +4,7 @@ A real HTTP server on 127.0.0.1 (a thread of this process, stopped after the
 module and in any case after `SERVER_LIFETIME` seconds) answers each request
 as the last path segment names: `/v1/endusers/<scenario>`. Every scenario runs
 with the sync and the async client, over real sockets, so what is tested is
-what httpx does on the wire: bodies that trickle or never end, connections
+what httpx2 does on the wire: bodies that trickle or never end, connections
 dropped before or in the middle of an answer, headers no server should send.
 
 Retry waits are recorded instead of slept (and must be real waits: finite and

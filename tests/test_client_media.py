@@ -1,7 +1,7 @@
 """Bodies and answers that are not JSON: a form (`application/x-www-form-urlencoded`),
 bytes and text uploads, binary and text downloads (with or without a schema).
 The spec is generated into a temporary folder, imported, and driven over
-`httpx.MockTransport`, then against its own stub server."""
+`httpx2.MockTransport`, then against its own stub server."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
-import httpx
+import httpx2
 import pytest
 
 from .generated_packages import generated_packages
@@ -84,19 +84,19 @@ def method(client: Any, media: Any, operation_id: str) -> Any:
     return getattr(getattr(client, resource), name)
 
 
-def over(media: Any, answer: httpx.Response) -> tuple[Any, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
+def over(media: Any, answer: httpx2.Response) -> tuple[Any, list[httpx2.Request]]:
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         request.read()
         seen.append(request)
         return answer
 
-    return media.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler))), seen
+    return media.Client(http_client=httpx2.Client(transport=httpx2.MockTransport(handler))), seen
 
 
 def test_a_form_body_is_sent_url_encoded(media: Any) -> None:
-    client, seen = over(media, httpx.Response(204))
+    client, seen = over(media, httpx2.Response(204))
     method(client, media, "postForm")({"name": "a b", "tags": ["x", "y"], "meta": {"a": 1}})
     request = seen[0]
     assert request.headers["content-type"] == "application/x-www-form-urlencoded"
@@ -104,12 +104,12 @@ def test_a_form_body_is_sent_url_encoded(media: Any) -> None:
 
 
 def test_bytes_and_text_uploads_are_sent_as_they_are(media: Any) -> None:
-    client, seen = over(media, httpx.Response(204))
+    client, seen = over(media, httpx2.Response(204))
     put = method(client, media, "putFile")
     assert inspect.signature(put).parameters["body"].annotation == "bytes"
     put(b"\x00\x01", id="a")
     assert seen[0].headers["content-type"] == "application/octet-stream" and seen[0].content == b"\x00\x01"
-    client, seen = over(media, httpx.Response(200, text="stored", headers={"content-type": "text/plain"}))
+    client, seen = over(media, httpx2.Response(200, text="stored", headers={"content-type": "text/plain"}))
     note = method(client, media, "postNote")
     assert inspect.signature(note).return_annotation == "str"
     assert note("héllo") == "stored"
@@ -118,7 +118,7 @@ def test_bytes_and_text_uploads_are_sent_as_they_are(media: Any) -> None:
 
 def test_downloads_come_back_as_bytes_with_or_without_a_schema(media: Any) -> None:
     for operation_id, kwargs in [("getFile", {"id": "a"}), ("getPhoto", {})]:
-        client, _ = over(media, httpx.Response(200, content=b"%PDF\x00", headers={"content-type": "application/pdf"}))
+        client, _ = over(media, httpx2.Response(200, content=b"%PDF\x00", headers={"content-type": "application/pdf"}))
         download = method(client, media, operation_id)
         assert inspect.signature(download).return_annotation == "bytes"
         assert "Returns:\n            the answer's body, as bytes." in download.__doc__
@@ -130,7 +130,7 @@ def test_the_stub_takes_and_gives_what_the_client_sends_and_reads(media: Any) ->
     app = importlib.import_module("media_pkg.server").create_app()
 
     async def drive() -> None:
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://media.example.com")
+        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="https://media.example.com")
         async with media.AsyncClient(http_client=http) as client:
             await method(client, media, "postForm")({"name": "a"})
             await method(client, media, "putFile")(b"\x00", id="a")

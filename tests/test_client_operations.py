@@ -10,7 +10,7 @@ import importlib
 import json
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from generator.ir.model import Api
@@ -27,7 +27,7 @@ def api_case(request: pytest.FixtureRequest, generated_package: Any) -> tuple[st
     return name, load(name), importlib.import_module(f"dixa.{name}")
 
 
-def _check_request(case: Case, request: httpx.Request) -> None:
+def _check_request(case: Case, request: httpx2.Request) -> None:
     assert request.method == case.operation.method
     assert request.url.raw_path.split(b"?")[0].decode() == case.path
     assert request.headers["authorization"] == "secret-key"
@@ -68,7 +68,7 @@ def test_every_operation_sync(api_case: tuple[str, Api, Any]) -> None:
     name, api, package = api_case
     todo = cases(api)
     recorder = Recorder(api, todo)
-    with package.Client(api_key="secret-key", http_client=httpx.Client(transport=httpx.MockTransport(recorder))) as client:
+    with package.Client(api_key="secret-key", http_client=httpx2.Client(transport=httpx2.MockTransport(recorder))) as client:
         for case in todo:
             resource, method = package.OPERATIONS[case.operation.operation_id].split(".")
             result = getattr(getattr(client, resource), method)(**case.kwargs)
@@ -87,7 +87,7 @@ def test_every_operation_async(api_case: tuple[str, Api, Any]) -> None:
     recorder = Recorder(api, todo)
 
     async def run() -> None:
-        http = httpx.AsyncClient(transport=httpx.MockTransport(recorder))
+        http = httpx2.AsyncClient(transport=httpx2.MockTransport(recorder))
         async with package.AsyncClient(api_key="secret-key", http_client=http) as client:
             for case in todo:
                 resource, method = package.OPERATIONS[case.operation.operation_id].split(".")
@@ -105,14 +105,14 @@ def test_every_operation_async(api_case: tuple[str, Api, Any]) -> None:
 
 
 def test_every_operation_raw(api_case: tuple[str, Api, Any]) -> None:
-    """`with_raw_response` reaches the `httpx.Response` of every call and parses the same."""
+    """`with_raw_response` reaches the `httpx2.Response` of every call and parses the same."""
     name, api, package = api_case
     todo = cases(api)
     recorder = Recorder(api, todo)
-    client = package.Client(api_key="secret-key", http_client=httpx.Client(transport=httpx.MockTransport(recorder)))
+    client = package.Client(api_key="secret-key", http_client=httpx2.Client(transport=httpx2.MockTransport(recorder)))
     for case in todo:
         resource, method = package.OPERATIONS[case.operation.operation_id].split(".")
         raw = getattr(getattr(client.with_raw_response, resource), method)(**case.kwargs)
-        assert isinstance(raw.http_response, httpx.Response)
+        assert isinstance(raw.http_response, httpx2.Response)
         assert raw.status_code == case.status
         _check_result(package, case, raw.parse())

@@ -15,7 +15,7 @@ import subprocess
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from .client_cases import case, load
@@ -77,6 +77,6 @@ def test_every_v1_get_operation_against_prism(prism_url: str, generated_package:
             if call.payload is not None and result is None:
                 failures.append(f"{operation.operation_id}: no payload")
         raw = client.with_raw_response.end_users.list()
-        assert isinstance(raw.http_response, httpx.Response) and raw.status_code == 200
+        assert isinstance(raw.http_response, httpx2.Response) and raw.status_code == 200
         assert all(user.id for user in client.end_users.list_iter(page_limit=2))
     assert not failures, "\n".join(failures)

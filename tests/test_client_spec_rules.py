@@ -5,7 +5,7 @@ multipart body, parameters described by `content`; and the located warnings
 for examples that a mock would answer but the models cannot take.
 
 The spec is generated into a temporary folder and driven over
-`httpx.MockTransport`, then against its own stub server."""
+`httpx2.MockTransport`, then against its own stub server."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-import httpx
+import httpx2
 import pytest
 
 from .generated_packages import generated_packages
@@ -204,15 +204,15 @@ def rules(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield load("rules_pkg", SPEC, strict=True)
 
 
-def over(rules: Any, answer: httpx.Response) -> tuple[Any, list[httpx.Request]]:
-    seen: list[httpx.Request] = []
+def over(rules: Any, answer: httpx2.Response) -> tuple[Any, list[httpx2.Request]]:
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         request.read()
         seen.append(request)
         return answer
 
-    return rules.Client(http_client=httpx.Client(transport=httpx.MockTransport(handler))), seen
+    return rules.Client(http_client=httpx2.Client(transport=httpx2.MockTransport(handler))), seen
 
 
 def method(client: Any, rules: Any, operation_id: str) -> Any:
@@ -234,7 +234,7 @@ def test_a_parameter_of_the_path_item_points_at_its_own_schema(tmp_path: Path) -
 
 
 def test_accept_content_type_and_authorization_are_not_parameters(rules: Any) -> None:
-    client, seen = over(rules, httpx.Response(200, json={"ok": True}))
+    client, seen = over(rules, httpx2.Response(200, json={"ok": True}))
     run = method(client, rules, "runDevice")
     import inspect
 
@@ -244,16 +244,16 @@ def test_accept_content_type_and_authorization_are_not_parameters(rules: Any) ->
 
 
 def test_a_download_is_asked_for_in_its_media_type(rules: Any) -> None:
-    client, seen = over(rules, httpx.Response(200, text="<p>hi</p>", headers={"content-type": "text/html"}))
+    client, seen = over(rules, httpx2.Response(200, text="<p>hi</p>", headers={"content-type": "text/html"}))
     method(client, rules, "getPage")()
     assert seen[0].headers["accept"] == "text/html"
-    client, seen = over(rules, httpx.Response(200, json={"ok": True}))
+    client, seen = over(rules, httpx2.Response(200, json={"ok": True}))
     method(client, rules, "runDevice")(id=1, method="m", extra_headers={"Accept": "application/x-custom"})
     assert seen[0].headers["accept"] == "application/x-custom"  # the call's own headers still win
 
 
 def test_an_object_part_of_a_form_is_json(rules: Any) -> None:
-    client, seen = over(rules, httpx.Response(204))
+    client, seen = over(rules, httpx2.Response(204))
     method(client, rules, "upload")(file=b"\x00data", owner={"name": "Ann"}, note="n")
     content_type = seen[0].headers["content-type"]
     message = BytesParser(policy=HTTP).parsebytes(
@@ -266,7 +266,7 @@ def test_an_object_part_of_a_form_is_json(rules: Any) -> None:
 
 
 def test_a_parameter_described_by_content_is_written_as_json(rules: Any) -> None:
-    client, seen = over(rules, httpx.Response(200, json=["a"]))
+    client, seen = over(rules, httpx2.Response(200, json=["a"]))
     assert method(client, rules, "search")(filter={"term": "x y", "limit": 2}) == ["a"]
     query = parse_qsl(urlsplit(str(seen[0].url)).query)
     assert query == [("filter", '{"term":"x y","limit":2}')]
@@ -290,14 +290,14 @@ def test_the_stub_reads_a_json_parameter_back(rules: Any) -> None:
 
 
 def test_a_body_goes_in_plain_json_and_the_stub_takes_each_json_type_documented(rules: Any) -> None:
-    seen: list[httpx.Request] = []
+    seen: list[httpx2.Request] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
+    def handler(request: httpx2.Request) -> httpx2.Response:
         request.read()
         seen.append(request)
-        return httpx.Response(200, json={"address": "a"})
+        return httpx2.Response(200, json={"address": "a"})
 
-    client = rules.Client(api_key="k", http_client=httpx.Client(transport=httpx.MockTransport(handler)))
+    client = rules.Client(api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
     method(client, rules, "addNode")({"address": "a"})
     assert seen[0].headers["content-type"] == "application/json"  # not the range application/*+json
     pytest.importorskip("fastapi")
@@ -329,7 +329,7 @@ def test_a_refusal_the_spec_documents_has_the_documented_shape(rules: Any) -> No
 
 
 def test_a_string_answer_of_any_media_type_is_text(rules: Any) -> None:
-    client, seen = over(rules, httpx.Response(200, text="line 1\n", headers={"content-type": "text/plain"}))
+    client, seen = over(rules, httpx2.Response(200, text="line 1\n", headers={"content-type": "text/plain"}))
     assert method(client, rules, "getLog")(name="app") == "line 1\n"
     assert seen[0].headers["accept"] == "*/*"
 
@@ -337,7 +337,7 @@ def test_a_string_answer_of_any_media_type_is_text(rules: Any) -> None:
 def test_a_discriminated_variant_that_is_any_value_still_dispatches(rules: Any) -> None:
     """`Redox: {}` has no fields: a payload without the tag is matched by shape among the others."""
     answer = [{"type": "Custom", "name": "a"}, {"type": "Redox", "x": 1}, {"name": "b"}]
-    client, _ = over(rules, httpx.Response(200, json=answer))
+    client, _ = over(rules, httpx2.Response(200, json=answer))
     parsed = method(client, rules, "listTranslations")()
     assert [type(item).__name__ for item in parsed[:1]] == ["Custom"] and parsed[1] == {"type": "Redox", "x": 1}
     assert len(parsed) == 3
@@ -373,7 +373,7 @@ def test_the_stub_checks_a_form_against_its_schema(rules: Any) -> None:
 
 
 def test_a_form_field_encoded_as_deep_object_goes_in_brackets_and_the_stub_reads_it(rules: Any) -> None:
-    client, seen = over(rules, httpx.Response(204))
+    client, seen = over(rules, httpx2.Response(204))
     body = {"amount": 5, "metadata": {"order": "7"}, "items": [{"price": "p1", "quantity": 2}], "expand": ["a", "b"]}
     method(client, rules, "createCharge")(body)
     sent = parse_qsl(seen[0].content.decode())
@@ -394,7 +394,7 @@ def test_a_form_field_encoded_as_deep_object_goes_in_brackets_and_the_stub_reads
 
 
 def test_deep_object_query_parameters_nest_and_the_stub_reads_them_back(rules: Any) -> None:
-    client, seen = over(rules, httpx.Response(204))
+    client, seen = over(rules, httpx2.Response(204))
     lines = [{"price": "p1", "quantity": 2}, {"price": "p2"}]
     method(client, rules, "upcomingInvoice")(lines=lines, filter={"created": {"gte": 5}, "ids": [3, 4]})
     query = parse_qsl(urlsplit(str(seen[0].url)).query)

@@ -2,7 +2,7 @@
 objects in the query (`form` exploded or not, `spaceDelimited`,
 `pipeDelimited`, `deepObject`), in the path (`simple`, `label`, `matrix`) and in
 headers. The spec is generated into a temporary folder, imported, and driven
-over `httpx.MockTransport`; what is checked is the request on the wire."""
+over `httpx2.MockTransport`; what is checked is the request on the wire."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-import httpx
+import httpx2
 import pytest
 
 from .generated_packages import generated_packages
@@ -66,9 +66,9 @@ def styles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield load("styles_pkg", SPEC, strict=True)
 
 
-def sent(styles: Any, operation_id: str, **arguments: Any) -> httpx.Request:
-    seen: list[httpx.Request] = []
-    http = httpx.Client(transport=httpx.MockTransport(lambda r: seen.append(r) or httpx.Response(204)))
+def sent(styles: Any, operation_id: str, **arguments: Any) -> httpx2.Request:
+    seen: list[httpx2.Request] = []
+    http = httpx2.Client(transport=httpx2.MockTransport(lambda r: seen.append(r) or httpx2.Response(204)))
     client = styles.Client(http_client=http)
     resource, name = styles.OPERATIONS[operation_id].split(".")
     getattr(getattr(client, resource), name)(**arguments)
@@ -126,7 +126,7 @@ def test_the_stub_reads_every_style_back(styles: Any) -> None:
     app.override("paths", keep)
 
     async def drive() -> None:
-        http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://styles.example.com")
+        http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="https://styles.example.com")
         async with styles.AsyncClient(http_client=http) as client:
             search, paths = (getattr(getattr(client, r), m) for r, m in
                              (styles.OPERATIONS[o].split(".") for o in ("search", "paths")))

@@ -92,11 +92,11 @@ def test_the_harness_tells_refused_unparsed_and_contradictions_apart(tmp_path: P
 def test_a_request_prism_refuses_is_counted_as_refused(tmp_path: Path) -> None:
     """The harness's verdict on a request the spec forbids (a pattern Prism checks)."""
     _directory()
-    import httpx
+    import httpx2
 
     with mock_calls.prism(_spec_file(tmp_path), tmp_path / "prism.log") as url:
-        refused = httpx.get(f"{url}/items/7", params={"kind": "XX"})
-        accepted = httpx.get(f"{url}/items/7", params={"kind": "ab-123"})
+        refused = httpx2.get(f"{url}/items/7", params={"kind": "XX"})
+        accepted = httpx2.get(f"{url}/items/7", params={"kind": "ab-123"})
     assert mock_calls.classify_status(refused)[0] == "refused", refused.text
     assert "query.kind" in mock_calls.classify_status(refused)[1]
     assert accepted.status_code == 200 and not mock_calls._violations(accepted, "request")

@@ -90,10 +90,10 @@ def test_upstream_beta_generates_and_imports(tmp_path: Path) -> None:
 
 
 def test_errors_are_importable_from_the_root_without_loading_http_for_models() -> None:
-    """`from dixa import NotFoundError` works, while `import dixa.v1.models` stays free of httpx."""
+    """`from dixa import NotFoundError` works, while `import dixa.v1.models` stays free of httpx2."""
     script = (
         "import sys, dixa.v1.models\n"
-        "assert 'httpx' not in sys.modules, 'models pulled in httpx'\n"
+        "assert 'httpx2' not in sys.modules, 'models pulled in httpx2'\n"
         "import dixa\n"
         "from dixa import NotFoundError, DixaError\n"
         "from dixa._runtime import errors\n"

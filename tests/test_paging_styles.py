@@ -2,7 +2,7 @@
 `Link` header, Twilio's `next_page_uri`, Slack's `response_metadata.next_cursor`,
 offsets and page numbers. A small spec (`paging_styles.yaml`) has one operation
 of each; its generated client pages through an in-process server (an
-`httpx.MockTransport`) and must yield every item exactly once, sync and async."""
+`httpx2.MockTransport`) and must yield every item exactly once, sync and async."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from generator.reading.read import read_api
@@ -33,7 +33,7 @@ def _slice(start: int) -> tuple[list[int], bool]:
     return numbers, start + SIZE < ITEMS
 
 
-def _answer(request: httpx.Request) -> httpx.Response:
+def _answer(request: httpx2.Request) -> httpx2.Response:
     """One server for the six styles, with pages of SIZE of ITEMS items."""
     query = request.url.params
     path = request.url.path
@@ -42,32 +42,32 @@ def _answer(request: httpx.Request) -> httpx.Response:
         start = int(after.removeprefix("cus_")) if after else 0
         numbers, more = _slice(start)
         data = [{"id": f"cus_{n}", "email": f"{n}@x.test"} for n in numbers]
-        return httpx.Response(200, json={"object": "list", "url": path, "has_more": more, "data": data})
+        return httpx2.Response(200, json={"object": "list", "url": path, "has_more": more, "data": data})
     if path == "/repos/issues":  # GitHub
         page = int(query.get("page", "1"))
         numbers, more = _slice((page - 1) * SIZE)
         headers = {"Link": f'<http://pages.test/repos/issues?page={page + 1}&per_page={SIZE}>; rel="next", '
                            '<http://pages.test/repos/issues?page=1>; rel="first"'} if more else {}
-        return httpx.Response(200, json=[{"number": n} for n in numbers], headers=headers)
+        return httpx2.Response(200, json=[{"number": n} for n in numbers], headers=headers)
     if path == "/2010-04-01/Messages.json":  # Twilio
         start = int(query.get("PageToken", "PA0").removeprefix("PA"))
         numbers, more = _slice(start)
         following = f"/2010-04-01/Messages.json?PageSize={SIZE}&Page=1&PageToken=PA{start + SIZE}" if more else None
-        return httpx.Response(200, json={"messages": [{"sid": f"SM{n}"} for n in numbers], "next_page_uri": following, "page": 0})
+        return httpx2.Response(200, json={"messages": [{"sid": f"SM{n}"} for n in numbers], "next_page_uri": following, "page": 0})
     if path == "/conversations.list":  # Slack: cursors are base64, "=" and all
         cursor = query.get("cursor")
         start = int(base64.b64decode(cursor).decode().split(":")[1]) if cursor else 0
         numbers, more = _slice(start)
         following = base64.b64encode(f"offset:{start + SIZE}".encode()).decode() if more else ""
-        return httpx.Response(200, json={"ok": True, "channels": [{"id": f"C{n}"} for n in numbers],
+        return httpx2.Response(200, json={"ok": True, "channels": [{"id": f"C{n}"} for n in numbers],
                                          "response_metadata": {"next_cursor": following}})
     if path == "/things":  # offset
         numbers, _ = _slice(int(query.get("offset", "0")))
-        return httpx.Response(200, json=[{"n": n} for n in numbers])
+        return httpx2.Response(200, json=[{"n": n} for n in numbers])
     if path == "/widgets":  # page number
         numbers, _ = _slice((int(query.get("page", "1")) - 1) * SIZE)
-        return httpx.Response(200, json={"total": ITEMS, "widgets": [{"n": n} for n in numbers]})
-    return httpx.Response(404, json={"message": "no such path"})
+        return httpx2.Response(200, json={"total": ITEMS, "widgets": [{"n": n} for n in numbers]})
+    return httpx2.Response(404, json={"message": "no such path"})
 
 
 EXPECTED = {
@@ -99,14 +99,14 @@ def _iter_method(resource: Any) -> Any:
 
 @pytest.mark.parametrize("tag", sorted(EXPECTED))
 def test_sync_iteration_yields_every_item_once(client_module: ModuleType, tag: str) -> None:
-    sent: list[httpx.Request] = []
+    sent: list[httpx2.Request] = []
 
-    def answer(request: httpx.Request) -> httpx.Response:
+    def answer(request: httpx2.Request) -> httpx2.Response:
         sent.append(request)
         return _answer(request)
 
     _, expected, key = EXPECTED[tag]
-    http = httpx.Client(transport=httpx.MockTransport(answer))
+    http = httpx2.Client(transport=httpx2.MockTransport(answer))
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
         assert [key(item) for item in _iter_method(getattr(client, tag))()] == expected
         pages = list(_iter_method(getattr(client, tag))().pages())
@@ -118,13 +118,13 @@ def test_sync_iteration_yields_every_item_once(client_module: ModuleType, tag: s
 
 @pytest.mark.parametrize("tag", sorted(EXPECTED))
 def test_async_iteration_yields_every_item_once(client_module: ModuleType, tag: str) -> None:
-    async def answer(request: httpx.Request) -> httpx.Response:
+    async def answer(request: httpx2.Request) -> httpx2.Response:
         return _answer(request)
 
     _, expected, key = EXPECTED[tag]
 
     async def collect() -> list[Any]:
-        http = httpx.AsyncClient(transport=httpx.MockTransport(answer))
+        http = httpx2.AsyncClient(transport=httpx2.MockTransport(answer))
         async with client_module.AsyncClient(http_client=http, base_url="http://pages.test") as client:
             return [key(item) async for item in _iter_method(getattr(client, tag))()]
 
@@ -133,7 +133,7 @@ def test_async_iteration_yields_every_item_once(client_module: ModuleType, tag: 
 
 def test_the_plain_method_still_returns_the_whole_answer(client_module: ModuleType) -> None:
     """Paging adds `_iter`; the method itself keeps returning the spec's answer (Stripe's list object)."""
-    http = httpx.Client(transport=httpx.MockTransport(_answer))
+    http = httpx2.Client(transport=httpx2.MockTransport(_answer))
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
         (name,) = [n for n in dir(client.stripe) if n.endswith("_iter")]
         first = getattr(client.stripe, name.removesuffix("_iter"))()
@@ -172,20 +172,20 @@ def test_real_specs_get_their_paging_style(relative: str) -> None:
         assert (paging.style, paging.next_path, paging.items_path) == (style, next_path, items_path)
 
 
-def _stripe_answer(request: httpx.Request) -> httpx.Response:
+def _stripe_answer(request: httpx2.Request) -> httpx2.Response:
     after = request.url.params.get("starting_after")
     start = int(after.removeprefix("cus_")) if after else 0
     numbers, more = _slice(start)
     data = [{"id": f"cus_{n}", "object": "customer", "created": 1700000000 + n, "livemode": False} for n in numbers]
-    return httpx.Response(200, json={"object": "list", "url": "/v1/customers", "has_more": more, "data": data})
+    return httpx2.Response(200, json={"object": "list", "url": "/v1/customers", "has_more": more, "data": data})
 
 
-def _twilio_answer(request: httpx.Request) -> httpx.Response:
+def _twilio_answer(request: httpx2.Request) -> httpx2.Response:
     assert request.url.path == "/2010-04-01/Accounts/AC1/Messages.json"
     start = int(request.url.params.get("PageToken", "PA0").removeprefix("PA"))
     numbers, more = _slice(start)
     following = f"/2010-04-01/Accounts/AC1/Messages.json?PageSize={SIZE}&Page=1&PageToken=PA{start + SIZE}"
-    return httpx.Response(200, json={"messages": [{"sid": f"SM{n}"} for n in numbers], "next_page_uri": following if more else None})
+    return httpx2.Response(200, json={"messages": [{"sid": f"SM{n}"} for n in numbers], "next_page_uri": following if more else None})
 
 
 @pytest.mark.parametrize(
@@ -204,16 +204,16 @@ def test_real_clients_page_through_every_item_once(
         module = load(name, _real(relative).read_text())  # JSON is YAML
         resource, method = sys.modules[name].OPERATIONS[resource_of].split(".")
         credentials = _credentials(module.Client)
-        http = httpx.Client(transport=httpx.MockTransport(answer))
+        http = httpx2.Client(transport=httpx2.MockTransport(answer))
         with module.Client(http_client=http, **credentials) as client:
             pager = getattr(getattr(client, resource), method + "_iter")(**call)
             assert [key(item) for item in pager] == expected
 
-        async def reply(request: httpx.Request) -> httpx.Response:
+        async def reply(request: httpx2.Request) -> httpx2.Response:
             return answer(request)
 
         async def collect() -> list[Any]:
-            http = httpx.AsyncClient(transport=httpx.MockTransport(reply))
+            http = httpx2.AsyncClient(transport=httpx2.MockTransport(reply))
             async with module.AsyncClient(http_client=http, **credentials) as client:
                 pager = getattr(getattr(client, resource), method + "_iter")(**call)
                 return [key(item) async for item in pager]
@@ -231,9 +231,9 @@ def _credentials(client: Any) -> dict[str, str]:
 
 
 def test_a_server_that_ignores_the_page_number_cannot_make_it_endless(client_module: ModuleType) -> None:
-    def same_page(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, json={"total": 2, "widgets": [{"n": 1}, {"n": 2}]})
+    def same_page(request: httpx2.Request) -> httpx2.Response:
+        return httpx2.Response(200, json={"total": 2, "widgets": [{"n": 1}, {"n": 2}]})
 
-    http = httpx.Client(transport=httpx.MockTransport(same_page))
+    http = httpx2.Client(transport=httpx2.MockTransport(same_page))
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
         assert [w.n for w in _iter_method(client.pages)()] == [1, 2]

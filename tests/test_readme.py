@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
+import httpx2
 
 from .conftest import ROOT
 
@@ -33,11 +33,32 @@ def _run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_stub_server_snippet_runs_with_the_sync_and_the_async_client(tmp_path: Path) -> None:
-    (block,) = [b for b in BLOCKS if "create_app" in b]
-    assert "TestClient(app)" in block and "httpx.ASGITransport(app=app)" in block
-    result = _run(block + "\nprint('done')\n", tmp_path)
+    (block,) = [b for b in BLOCKS if "testing.create_stub" in b]
+    assert "testing.client(app)" in block and "testing.async_client(app)" in block
+    assert "TestClient" not in README  # starlette's, on httpx: the SDK's own transports instead
+    script = tmp_path / "snippet.py"
+    script.write_text(block + "\nprint('done')\n")
+    result = subprocess.run(  # warnings as errors: the in-process pattern must be clean
+        [sys.executable, "-W", "error", str(script)],
+        cwd=tmp_path, env=_env(), capture_output=True, text=True, timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "done"
+
+
+def test_pytest_example_passes_with_the_plugins_fixtures(tmp_path: Path) -> None:
+    """The README's test file, run by pytest where dixa-sdk is installed (`make install`):
+    the fixtures come from the distribution's `pytest11` entry point, not from a conftest."""
+    (block,) = [b for b in BLOCKS if "dixa_v1_client" in b]
+    (tmp_path / "test_end_users.py").write_text(block)
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTEST_ADDOPTS")}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-W", "error", "-p", "no:cacheprovider", "-p", "no:xdist",
+         "test_end_users.py"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "3 passed" in result.stdout
 
 
 def test_documented_server_command_serves(tmp_path: Path) -> None:
@@ -62,9 +83,9 @@ def test_documented_server_command_serves(tmp_path: Path) -> None:
         deadline = time.monotonic() + 60
         while True:
             try:
-                answer = httpx.get(f"http://127.0.0.1:{port}/v1/agents", headers={"Authorization": "k"})
+                answer = httpx2.get(f"http://127.0.0.1:{port}/v1/agents", headers={"Authorization": "k"})
                 break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 assert server.poll() is None, server.stderr.read() if server.stderr else ""
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.2)

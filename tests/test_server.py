@@ -1,7 +1,7 @@
 """The stub server (`dixa.<api>.server`): routing, Dixa's errors, answers
 valid against the models, `Prefer`, overrides and the command line.
 
-Requests go in-process through httpx's ASGI transport; the answers are
+Requests go in-process through httpx2's ASGI transport; the answers are
 checked with the generated models, which know Dixa's `_type`-tagged unions.
 """
 
@@ -16,7 +16,7 @@ import sys
 import time
 from typing import Any, Iterator
 
-import httpx
+import httpx2
 import pytest
 import yaml
 from pydantic import BaseModel, TypeAdapter
@@ -34,10 +34,10 @@ def server(api: str) -> Any:
     return importlib.import_module(f"dixa.{api}.server")
 
 
-def call(app: Any, method: str, url: str, **kwargs: Any) -> httpx.Response:
-    async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://stub") as client:
+def call(app: Any, method: str, url: str, **kwargs: Any) -> httpx2.Response:
+    async def go() -> httpx2.Response:
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://stub") as client:
             return await client.request(method, url, **kwargs)
 
     return asyncio.run(go())
@@ -293,15 +293,15 @@ def test_the_stub_serves_over_http(command: list[str]) -> None:
         deadline = time.monotonic() + 30
         while True:
             try:
-                response = httpx.post(f"http://127.0.0.1:{port}/v1/tags", json={"name": "vip"}, headers=AUTH)
+                response = httpx2.post(f"http://127.0.0.1:{port}/v1/tags", json={"name": "vip"}, headers=AUTH)
                 break
-            except httpx.TransportError:
+            except httpx2.TransportError:
                 assert process.poll() is None, process.stderr.read() if process.stderr else ""
                 assert time.monotonic() < deadline, "the server did not start"
                 time.sleep(0.2)
         assert response.status_code == 200
         tag_id = response.json()["data"]["id"]
-        assert httpx.get(f"http://127.0.0.1:{port}/v1/tags/{tag_id}", headers=AUTH).json()["data"]["name"] == "vip"
+        assert httpx2.get(f"http://127.0.0.1:{port}/v1/tags/{tag_id}", headers=AUTH).json()["data"]["name"] == "vip"
     finally:
         process.terminate()
         process.wait(timeout=10)

@@ -1,4 +1,4 @@
-"""The generated client against the generated stub, in-process (httpx's ASGI
+"""The generated client against the generated stub, in-process (httpx2's ASGI
 transport): every operation of the three APIs is called through the client,
 with the arguments of the client's own test cases (`client_cases`), and must
 come back parsed, without an error; then a stateful round trip pages through
@@ -11,7 +11,7 @@ import asyncio
 import importlib
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 
 from .client_cases import case, load
@@ -20,7 +20,7 @@ from .test_server import server
 
 def _client(api: str, app: Any) -> Any:
     package = importlib.import_module(f"dixa.{api}")
-    http = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://stub")
+    http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://stub")
     return package.AsyncClient(api_key="stub-key", base_url="http://stub", max_retries=0, http_client=http), http
 
 

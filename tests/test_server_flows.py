@@ -12,7 +12,6 @@ import importlib
 from typing import Any, Awaitable, Callable
 from uuid import UUID
 
-import httpx
 import pytest
 
 from dixa import BadRequestError, NotFoundError
@@ -26,11 +25,11 @@ WIDGET = "a3bb189e-8bf9-3888-9912-ace4e6543002"
 def play(api: str, scenario: Callable[[Any, Any], Awaitable[None]]) -> None:
     """Run `scenario(client, models)` against a fresh stateful stub of `api`, in-process."""
     package = importlib.import_module(f"dixa.{api}")
-    app = importlib.import_module(f"dixa.{api}.server").create_app(stateful=True, seed=5)
+    testing = importlib.import_module(f"dixa.{api}.testing")
+    app = testing.create_stub(seed=5)
 
     async def run() -> None:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://stub") as http:
-            client = package.AsyncClient(api_key="k", base_url="http://stub", max_retries=0, http_client=http)
+        async with testing.async_client(app, max_retries=0) as client:
             await scenario(client, package.models)
 
     asyncio.run(run())

@@ -24,7 +24,7 @@ from .pytypes import string
 from .common import ENV, TEMPLATES, header
 from .models import render_models
 from .client.resources import client_files, credential_arguments, key_variable
-from .server import server_files
+from .server import fixture_prefix, server_files
 from .webhooks import webhook_files
 
 
@@ -100,9 +100,28 @@ def api_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     return files
 
 
+def pytest_plugin(package: str, apis: list[tuple[str, str]], source: str) -> str:
+    """`<package>/pytest_plugin.py`, the fixtures of each API's stub and clients
+    (`apis`: the subpackage's name, "" for a single package, and the prefix of
+    its fixtures' names). The pyproject registers it as a `pytest11` entry point."""
+    entries = [
+        dict(
+            module=f"{package}.{name}" if name else package,
+            relative=f".{name}",
+            fixture=fixture,
+            alias=f"_{fixture}",
+        )
+        for name, fixture in apis
+    ]
+    return ENV.get_template("package/pytest_plugin.py.jinja").render(
+        header=header(source), package=package, apis=entries
+    )
+
+
 def single_package(package: str, api: Api) -> dict[str, str]:
     files = runtime_files(package)
     files.update(api_files(package, api, f"{package}._runtime"))
+    files[f"{package}/pytest_plugin.py"] = pytest_plugin(package, [("", fixture_prefix(package))], api.source)
     files[f"{package}/py.typed"] = ""
     return files
 
@@ -133,6 +152,11 @@ def distribution(*, package: str, apis: list[ApiPackage]) -> dict[str, str]:
     for entry in apis:
         files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime"))
         files[f"{package}/{entry.name}/{spec_copy_name(entry.spec_path)}"] = entry.spec_text
+    files[f"{package}/pytest_plugin.py"] = pytest_plugin(
+        package,
+        [(entry.name, fixture_prefix(f"{package}/{entry.name}")) for entry in apis],
+        "the specs in specs/",
+    )
     files[f"{package}/py.typed"] = ""
     return files
 

@@ -1,7 +1,8 @@
 """Render the stub server of one API: `server.py` (create_app, `python -m`),
 `server_operations.py`, the operation table the static runtime serves, and
 `server_openapi.json`, the spec as the wire speaks it (`ir.wire`, built here,
-when the server is rendered), which the stub validates with.
+when the server is rendered), which the stub validates with, and `testing.py`,
+the stub app with clients bound to it in-process.
 
 It reads the IR and writes it as data: the typed parameters with their wire
 names and styles, the body type, the documented responses with the examples
@@ -23,9 +24,18 @@ from ..ir.wire import wire_document
 from .code import Assign, display
 from .pytypes import Annotator, literal
 from .common import ENV, header
+from .client.auth import credential_arguments
 
 # The spec as the wire speaks it (`ir.wire`), beside the table: what the stub validates with.
 WIRE_DOCUMENT = "server_openapi.json"
+
+
+def fixture_prefix(prefix: str) -> str:
+    """The start of the pytest fixtures' names of the API at `prefix`: `dixa_v1`
+    for `dixa/v1` (one API of a distribution), `petstore` for a single package."""
+    return prefix.replace("/", "_")
+
+
 def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     # Models are named through the module, so none can clash with the table's own names.
     annotator = Annotator(api, prefix="models.")
@@ -43,6 +53,9 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         ),
         f"{prefix}/server_operations.json": _table_json(operations),
         f"{prefix}/server.py": ENV.get_template("server/server.py.jinja").render(**context),
+        f"{prefix}/testing.py": ENV.get_template("server/testing.py.jinja").render(
+            credentials=credential_arguments(prefix, api), fixture=fixture_prefix(prefix), **context
+        ),
     }
     if wire is not None:
         files[f"{prefix}/{WIRE_DOCUMENT}"] = _escaped(json.dumps(wire, ensure_ascii=False, indent=1, default=str)) + "\n"

@@ -30,7 +30,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mappin
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
-import httpx
+import httpx2
 
 from .models import to_wire
 
@@ -71,10 +71,10 @@ class Paging:
             return link
         if "?" not in link and "=" not in link:
             return link  # the cursor itself rather than a link
-        return httpx.URL(link).params.get(self.cursor_parameter) or None
+        return httpx2.URL(link).params.get(self.cursor_parameter) or None
 
     def page(
-        self, value: Any, response: httpx.Response, cursor: str | None
+        self, value: Any, response: httpx2.Response, cursor: str | None
     ) -> tuple[list[Any], str | None]:
         """The items of the page at `cursor` (parsed as `value`) and the next cursor or URL."""
         items: Any = value
@@ -84,7 +84,7 @@ class Paging:
         return items, self._next(value, items, response, cursor)
 
     def _next(
-        self, value: Any, items: list[Any], response: httpx.Response, cursor: str | None
+        self, value: Any, items: list[Any], response: httpx2.Response, cursor: str | None
     ) -> str | None:
         if self.has_more_path and _at(value, self.has_more_path) is not True:
             return None
@@ -133,7 +133,7 @@ class Page(Generic[T]):
 
     items: list[T]
     next: str | None
-    response: httpx.Response
+    response: httpx2.Response
 
     @property
     def has_next(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import email.utils
 import time
 
-import httpx
+import httpx2
 import pytest
 
 from tests.runtime_source import runtime
@@ -19,8 +19,8 @@ deadline = runtime("client.deadline")
 errors = runtime("errors")
 
 
-def answer(status: int, **headers: str) -> httpx.Response:
-    return httpx.Response(status, headers=headers)
+def answer(status: int, **headers: str) -> httpx2.Response:
+    return httpx2.Response(status, headers=headers)
 
 
 @pytest.mark.parametrize(
@@ -42,12 +42,12 @@ def answer(status: int, **headers: str) -> httpx.Response:
 def test_retry_after_is_read_in_seconds_or_as_a_date(
     headers: dict[str, str], wait: float | None
 ) -> None:
-    assert retries.retry_after(httpx.Headers(headers)) == wait
+    assert retries.retry_after(httpx2.Headers(headers)) == wait
 
 
 def test_a_future_http_date_is_the_time_until_it() -> None:
     when = email.utils.formatdate(time.time() + 30, usegmt=True)
-    wait = retries.retry_after(httpx.Headers({"Retry-After": when}))
+    wait = retries.retry_after(httpx2.Headers({"Retry-After": when}))
     assert wait is not None and 28 <= wait <= 30
 
 
@@ -107,22 +107,22 @@ def test_no_wait_starts_that_the_deadline_would_not_leave_time_after() -> None:
 @pytest.mark.parametrize(
     "error, idempotent, retried",
     [
-        (httpx.ConnectError("refused"), False, True),  # never reached the server
-        (httpx.ConnectTimeout("slow"), False, True),
-        (httpx.PoolTimeout("busy"), False, True),
-        (httpx.ReadTimeout("slow"), False, False),  # a POST may have been acted on
-        (httpx.ReadTimeout("slow"), True, True),
-        (httpx.RemoteProtocolError("cut"), True, True),
+        (httpx2.ConnectError("refused"), False, True),  # never reached the server
+        (httpx2.ConnectTimeout("slow"), False, True),
+        (httpx2.PoolTimeout("busy"), False, True),
+        (httpx2.ReadTimeout("slow"), False, False),  # a POST may have been acted on
+        (httpx2.ReadTimeout("slow"), True, True),
+        (httpx2.RemoteProtocolError("cut"), True, True),
     ],
 )
 def test_which_transport_errors_are_retried(
-    error: httpx.TransportError, idempotent: bool, retried: bool
+    error: httpx2.TransportError, idempotent: bool, retried: bool
 ) -> None:
     assert (retries.error_delay(error, idempotent, False, 0, 2, None) is not None) is retried
 
 
 def test_a_deadline_caps_each_attempts_timeouts() -> None:
-    request = httpx.Request("GET", "https://api.example.com/")
+    request = httpx2.Request("GET", "https://api.example.com/")
     limit = deadline.Deadline(2.0)
     deadline.limit(request, {"connect": 5.0, "read": 1.0, "write": None, "pool": 60.0}, limit)
     caps = request.extensions["timeout"]
@@ -131,14 +131,14 @@ def test_a_deadline_caps_each_attempts_timeouts() -> None:
 
 
 def test_a_passed_deadline_ends_the_call() -> None:
-    request = httpx.Request("GET", "https://api.example.com/")
+    request = httpx2.Request("GET", "https://api.example.com/")
     with pytest.raises(deadline.Expired):
         deadline.limit(request, {"read": 5.0}, deadline.Deadline(-1.0))
 
 
 def test_an_error_body_is_read_only_up_to_its_limit() -> None:
     body = b"x" * (errors.MAX_ERROR_BODY * 3)
-    response = httpx.Response(500, stream=httpx.ByteStream(body))
+    response = httpx2.Response(500, stream=httpx2.ByteStream(body))
     deadline.bound(response, None)
     assert len(response.read()) == errors.MAX_ERROR_BODY
 
@@ -149,11 +149,11 @@ def test_a_body_is_not_read_past_the_deadline() -> None:
         time.sleep(0.05)
         yield b"second"
 
-    class Slow(httpx.SyncByteStream):
+    class Slow(httpx2.SyncByteStream):
         def __iter__(self):  # type: ignore[no-untyped-def]
             return chunks()
 
-    response = httpx.Response(200, stream=Slow())
+    response = httpx2.Response(200, stream=Slow())
     deadline.bound(response, deadline.Deadline(0.02))
     with pytest.raises(deadline.Expired):
         response.read()

@@ -2,7 +2,7 @@
 
 Every style OpenAPI allows in each location, exploded or not, for a scalar, an
 array and an object, goes through the wire as it would: a path segment
-percent-decoded (as Starlette routes it), a query URL-encoded by httpx and
+percent-decoded (as Starlette routes it), a query URL-encoded by httpx2 and
 parsed back, a header as it is, a cookie through the `Cookie` header and
 Starlette's cookie parser. The runtime is imported from `templates/runtime`,
 so an edit to it is tested without regenerating.
@@ -14,7 +14,7 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-import httpx
+import httpx2
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -84,7 +84,7 @@ def through_the_wire(location: str, style: str, explode: bool, value: Any, shape
         return styles.decode_text(unquote(segment), (style, explode), name=NAME, **kind)
     if location == "query":
         pairs = styles.query_pairs(NAME, value, (style, explode))
-        url = httpx.URL("https://api.example.com/x", params=httpx.QueryParams(pairs))
+        url = httpx2.URL("https://api.example.com/x", params=httpx2.QueryParams(pairs))
         sent = parse_qsl(url.query.decode(), keep_blank_values=True)
         return styles.decode_query(sent, NAME, (style, explode), declared=frozenset({NAME}), **kind)
     if location == "header":

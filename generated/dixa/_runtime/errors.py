@@ -17,7 +17,7 @@
         └── InternalServerError          5xx
 
 A status error carries the status, Dixa's `message`, the request id, the
-parsed body and the `httpx.Response`. Its text stays short whatever the server
+parsed body and the `httpx2.Response`. Its text stays short whatever the server
 sent: the status, Dixa's message when the body is Dixa's error shape (or a
 problem document's `detail`), the request id; the body is read once and at
 most `MAX_ERROR_BODY` bytes of it are kept.
@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-import httpx
+import httpx2
 
 __all__ = [
     "APIConnectionError",
@@ -61,7 +61,7 @@ class APIError(Exception):
 class APIConnectionError(APIError):
     """The request failed before an answer arrived (DNS, refused connection, reset...)."""
 
-    def __init__(self, message: str, *, request: httpx.Request) -> None:
+    def __init__(self, message: str, *, request: httpx2.Request) -> None:
         super().__init__(message)
         self.request = request
 
@@ -73,7 +73,7 @@ class APITimeoutError(APIConnectionError):
 class APIResponseValidationError(APIError):
     """A success answer whose body does not parse as the spec says it should."""
 
-    def __init__(self, message: str, *, response: httpx.Response, body: Any) -> None:
+    def __init__(self, message: str, *, response: httpx2.Response, body: Any) -> None:
         super().__init__(message)
         self.response = response
         self.body = body
@@ -103,7 +103,7 @@ class APIStatusError(APIError):
         text: str,
         *,
         message: str,
-        response: httpx.Response,
+        response: httpx2.Response,
         body: Any,
         request_id: str | None = None,
     ) -> None:
@@ -168,10 +168,10 @@ _MAX_MESSAGE = 500
 _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
 
 
-def status_error(response: httpx.Response, body: Any, secrets: Sequence[str]) -> APIStatusError:
+def status_error(response: httpx2.Response, body: Any, secrets: Sequence[str]) -> APIStatusError:
     """The exception for an error answer, its text and body scrubbed of `secrets`."""
     status = response.status_code
-    reason = response.reason_phrase or httpx.codes.get_reason_phrase(status) or "Error"
+    reason = response.reason_phrase or httpx2.codes.get_reason_phrase(status) or "Error"
     detail = _detail(body)
     message = _shorten(scrub(detail, secrets)) if detail else reason
     request_id = next(

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import quote
 
-import httpx
+import httpx2
 
 from ..errors import APIError
 from ..styles import cookie_text, simple_text
@@ -48,7 +48,7 @@ class AuthScheme:
     where it goes: `header` (`prefix` + the value in the header `key`), `query`
     (the query parameter `key`), `cookie` (the cookie `key`), `basic`
     (`Authorization: Basic ...`) or `digest` (HTTP Digest, answering the
-    server's challenge through `httpx.DigestAuth`). `env` is the environment
+    server's challenge through `httpx2.DigestAuth`). `env` is the environment
     variable the first argument falls back to when no credential is passed."""
 
     name: str
@@ -72,7 +72,7 @@ class Credentials:
     headers: Mapping[str, str]
     params: Mapping[str, str] = field(default_factory=dict)
     cookies: Mapping[str, str] = field(default_factory=dict)
-    flow: httpx.Auth | None = None
+    flow: httpx2.Auth | None = None
 
 
 def given_credentials(
@@ -125,7 +125,7 @@ def apply(scheme: AuthScheme, values: list[str], secrets: set[str]) -> Credentia
         user, password = values[0], values[1]
         secrets.add(password)
         if scheme.kind == "digest":
-            return Credentials({}, flow=httpx.DigestAuth(user, password))
+            return Credentials({}, flow=httpx2.DigestAuth(user, password))
         token = base64.b64encode(f"{user}:{password}".encode()).decode()
         secrets.add(token)
         return Credentials({"Authorization": "Basic " + token})

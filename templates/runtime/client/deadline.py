@@ -1,6 +1,6 @@
 """Two limits in time, and one in size, on a call.
 
-`timeout` (httpx's) bounds each connect, read and write of one attempt;
+`timeout` (httpx2's) bounds each connect, read and write of one attempt;
 `deadline` bounds the whole call: every attempt, the waits between them and
 reading the answer. It is checked between the reads of a body (`bound`) and
 caps each attempt's timeouts at what is left (`limit`). An error answer's
@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator, Iterator, Mapping
 
-import httpx
+import httpx2
 
 from ..errors import MAX_ERROR_BODY
 
@@ -41,7 +41,9 @@ class Expired(Exception):
     """The call's deadline passed: raised inside the send loop, turned into `APITimeoutError`."""
 
 
-def limit(request: httpx.Request, timeouts: Mapping[str, float | None], deadline: Deadline) -> None:
+def limit(
+    request: httpx2.Request, timeouts: Mapping[str, float | None], deadline: Deadline
+) -> None:
     """Cap this attempt's connect, read, write and pool timeouts at what is left of the deadline."""
     left = deadline.left()
     if left <= 0:
@@ -71,8 +73,8 @@ class _Cut:
         return chunk
 
 
-class _BoundedStream(httpx.SyncByteStream):
-    def __init__(self, stream: httpx.SyncByteStream, cut: _Cut) -> None:
+class _BoundedStream(httpx2.SyncByteStream):
+    def __init__(self, stream: httpx2.SyncByteStream, cut: _Cut) -> None:
         self._stream = stream
         self._cut = cut
 
@@ -86,8 +88,8 @@ class _BoundedStream(httpx.SyncByteStream):
         self._stream.close()
 
 
-class _AsyncBoundedStream(httpx.AsyncByteStream):
-    def __init__(self, stream: httpx.AsyncByteStream, cut: _Cut) -> None:
+class _AsyncBoundedStream(httpx2.AsyncByteStream):
+    def __init__(self, stream: httpx2.AsyncByteStream, cut: _Cut) -> None:
         self._stream = stream
         self._cut = cut
 
@@ -101,13 +103,13 @@ class _AsyncBoundedStream(httpx.AsyncByteStream):
         await self._stream.aclose()
 
 
-def bound(response: httpx.Response, deadline: Deadline | None) -> None:
+def bound(response: httpx2.Response, deadline: Deadline | None) -> None:
     """Have `response` read within the deadline: all of a success, `MAX_ERROR_BODY` of an error."""
     limit = MAX_ERROR_BODY if response.status_code >= 300 else None
     if deadline is None and limit is None:
         return
     cut = _Cut(deadline, limit)
-    if isinstance(response.stream, httpx.SyncByteStream):
+    if isinstance(response.stream, httpx2.SyncByteStream):
         response.stream = _BoundedStream(response.stream, cut)
     else:
         response.stream = _AsyncBoundedStream(response.stream, cut)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Generic, Literal, TypeVar, Union, cast
 
-import httpx
+import httpx2
 from pydantic import TypeAdapter, ValidationError
 from typing_extensions import NotRequired, TypedDict
 
@@ -139,7 +139,7 @@ class Endpoint(Generic[T]):
             adapter = self._adapter = TypeAdapter(shape)
         return adapter
 
-    def parse(self, response: httpx.Response, secrets: Sequence[str] = ()) -> T:
+    def parse(self, response: httpx2.Response, secrets: Sequence[str] = ()) -> T:
         """The answer's payload as models (None for an answer without a body);
         `secrets` are kept out of the error raised for an answer that does not parse."""
         if self.answer is not None:
@@ -154,13 +154,13 @@ class Endpoint(Generic[T]):
         return cast(T, value)
 
     def parse_page(
-        self, response: httpx.Response, cursor: str | None, secrets: Sequence[str] = ()
+        self, response: httpx2.Response, cursor: str | None, secrets: Sequence[str] = ()
     ) -> tuple[list[Any], str | None]:
         """The items of the page at `cursor` and what leads to the next one, if any."""
         assert self.paging is not None
         return self.paging.page(self._validate(response, secrets), response, cursor)
 
-    def _validate(self, response: httpx.Response, secrets: Sequence[str]) -> Any:
+    def _validate(self, response: httpx2.Response, secrets: Sequence[str]) -> Any:
         try:
             return _validate_json(self.adapter, response.content)
         except ValidationError as exc:

@@ -1,7 +1,7 @@
 """Raw responses: `client.with_raw_response.<resource>.<method>(...)`.
 
 A raw-response client (one made by `_copy(raw=True)`) returns an
-`APIResponse` instead of the parsed payload: the `httpx.Response` (status,
+`APIResponse` instead of the parsed payload: the `httpx2.Response` (status,
 headers) plus the parsing the method would have done, on demand. Errors are
 raised all the same.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Generic, ParamSpec, TypeVar, cast
 
-import httpx
+import httpx2
 
 from .parsing import Endpoint
 
@@ -22,10 +22,10 @@ P = ParamSpec("P")
 
 
 class APIResponse(Generic[T]):
-    """A raw answer: the `httpx.Response` plus the parsing the method would do."""
+    """A raw answer: the `httpx2.Response` plus the parsing the method would do."""
 
     def __init__(
-        self, endpoint: Endpoint[T], response: httpx.Response, secrets: Sequence[str] = ()
+        self, endpoint: Endpoint[T], response: httpx2.Response, secrets: Sequence[str] = ()
     ) -> None:
         self._endpoint = endpoint
         self._secrets = secrets
@@ -36,7 +36,7 @@ class APIResponse(Generic[T]):
         return self.http_response.status_code
 
     @property
-    def headers(self) -> httpx.Headers:
+    def headers(self) -> httpx2.Headers:
         return self.http_response.headers
 
     def json(self) -> Any:

@@ -1,6 +1,6 @@
 """The clients a generated one is built on, and their send loops.
 
-`SyncBaseClient` and `AsyncBaseClient` own one `httpx.Client` (or
+`SyncBaseClient` and `AsyncBaseClient` own one `httpx2.Client` (or
 `AsyncClient`), closed with them unless it was passed in. A call builds its
 request once (`base.py`), then sends it again while `retries.py` says it is
 worth it and the deadline (`deadline.py`) allows; the answer kept is read
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
-import httpx
+import httpx2
 from typing_extensions import Self
 
 from ..paging import AsyncPager, Page, SyncPager
@@ -32,9 +32,9 @@ T = TypeVar("T")
 
 
 class SyncBaseClient(Base):
-    """The synchronous client: one `httpx.Client`, closed with the client unless it was passed in."""
+    """The synchronous client: one `httpx2.Client`, closed with the client unless it was passed in."""
 
-    _http: httpx.Client
+    _http: httpx2.Client
 
     def __init__(
         self,
@@ -47,7 +47,7 @@ class SyncBaseClient(Base):
         timeout: TimeoutTypes,
         deadline: float | None = None,
         max_retries: int,
-        http_client: httpx.Client | None,
+        http_client: httpx2.Client | None,
         retry_non_idempotent: bool,
     ) -> None:
         self._configure(
@@ -62,7 +62,7 @@ class SyncBaseClient(Base):
             retry_non_idempotent=retry_non_idempotent,
         )
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.Client(timeout=timeout)
+        self._http = http_client if http_client is not None else httpx2.Client(timeout=timeout)
 
     def close(self) -> None:
         """Close the connections (a client passed as `http_client` is left to its owner)."""
@@ -105,11 +105,11 @@ class SyncBaseClient(Base):
 
     def _send(
         self,
-        request: httpx.Request,
+        request: httpx2.Request,
         endpoint: Endpoint[Any],
         options: RequestOptions,
-        flow: httpx.Auth | None,
-    ) -> httpx.Response:
+        flow: httpx2.Auth | None,
+    ) -> httpx2.Response:
         """Send `request`, again while it is worth it; the answer kept is read (see `bound`)."""
         idempotent, allowed = endpoint.idempotent, self._retries(options)
         again = self._retry_non_idempotent
@@ -121,7 +121,7 @@ class SyncBaseClient(Base):
                 if deadline is not None:
                     limit(request, timeouts, deadline)
                 response = self._http.send(
-                    request, auth=flow or httpx.USE_CLIENT_DEFAULT, stream=True
+                    request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
                 )
                 try:
                     delay = _retries.status_delay(
@@ -133,7 +133,7 @@ class SyncBaseClient(Base):
                         return response
                 finally:
                     response.close()
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 delay = _retries.error_delay(exc, idempotent, again, retries, allowed, deadline)
                 if delay is None:
                     raise connection_error(exc, request, self._secrets) from None
@@ -180,9 +180,9 @@ class SyncBaseClient(Base):
 
 
 class AsyncBaseClient(Base):
-    """The asynchronous client: one `httpx.AsyncClient`, closed with the client unless it was passed in."""
+    """The asynchronous client: one `httpx2.AsyncClient`, closed with the client unless it was passed in."""
 
-    _http: httpx.AsyncClient
+    _http: httpx2.AsyncClient
 
     def __init__(
         self,
@@ -195,7 +195,7 @@ class AsyncBaseClient(Base):
         timeout: TimeoutTypes,
         deadline: float | None = None,
         max_retries: int,
-        http_client: httpx.AsyncClient | None,
+        http_client: httpx2.AsyncClient | None,
         retry_non_idempotent: bool,
     ) -> None:
         self._configure(
@@ -210,7 +210,7 @@ class AsyncBaseClient(Base):
             retry_non_idempotent=retry_non_idempotent,
         )
         self._owns_http = http_client is None
-        self._http = http_client if http_client is not None else httpx.AsyncClient(timeout=timeout)
+        self._http = http_client if http_client is not None else httpx2.AsyncClient(timeout=timeout)
 
     async def close(self) -> None:
         """Close the connections (a client passed as `http_client` is left to its owner)."""
@@ -255,11 +255,11 @@ class AsyncBaseClient(Base):
 
     async def _send(
         self,
-        request: httpx.Request,
+        request: httpx2.Request,
         endpoint: Endpoint[Any],
         options: RequestOptions,
-        flow: httpx.Auth | None,
-    ) -> httpx.Response:
+        flow: httpx2.Auth | None,
+    ) -> httpx2.Response:
         """The async twin of `SyncBaseClient._send`."""
         idempotent, allowed = endpoint.idempotent, self._retries(options)
         again = self._retry_non_idempotent
@@ -271,7 +271,7 @@ class AsyncBaseClient(Base):
                 if deadline is not None:
                     limit(request, timeouts, deadline)
                 response = await self._http.send(
-                    request, auth=flow or httpx.USE_CLIENT_DEFAULT, stream=True
+                    request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
                 )
                 try:
                     delay = _retries.status_delay(
@@ -283,7 +283,7 @@ class AsyncBaseClient(Base):
                         return response
                 finally:
                     await response.aclose()
-            except httpx.TransportError as exc:
+            except httpx2.TransportError as exc:
                 delay = _retries.error_delay(exc, idempotent, again, retries, allowed, deadline)
                 if delay is None:
                     raise connection_error(exc, request, self._secrets) from None

@@ -102,9 +102,9 @@ class Context:
             "path": {name: _plain(value) for name, value in call.path.items()},
             "query": {name: _plain(v) for name, v in call.query.items() if v is not None},
             "body": to_wire(call.body) if call.body is not None else MISSING,
-            "now": datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace(
-                "+00:00", "Z"
-            ),
+            "now": datetime.now(timezone.utc)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
         }
         self.last: dict[str, Any] | None = None
         self.last_collection: str | None = None

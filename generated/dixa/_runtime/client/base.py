@@ -11,7 +11,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
-import httpx
+import httpx2
 from typing_extensions import Self
 
 from ..errors import APIError
@@ -171,7 +171,7 @@ class Base:
         """A next-page link, which must stay on the API's host: the key is never sent elsewhere."""
         if link.startswith("/"):
             return self._base_url + link
-        target, base = httpx.URL(link), httpx.URL(self._base_url)
+        target, base = httpx2.URL(link), httpx2.URL(self._base_url)
         if (target.scheme, target.host, target.port) != (base.scheme, base.host, base.port):
             raise APIError(f"refusing to follow a next-page link to another host: {target.host}")
         return link
@@ -196,7 +196,7 @@ class Base:
 
     def _page_request(
         self,
-        http: httpx.Client | httpx.AsyncClient,
+        http: httpx2.Client | httpx2.AsyncClient,
         endpoint: Endpoint[Any],
         path: str,
         query: Mapping[str, Any] | None,
@@ -205,7 +205,7 @@ class Base:
         cookies: Mapping[str, Any] | None,
         credentials: Credentials,
         options: RequestOptions,
-    ) -> httpx.Request:
+    ) -> httpx2.Request:
         """The request for the page at `cursor` of a list (None: the first page)."""
         assert endpoint.paging is not None
         url, params = endpoint.paging.request(self._base_url + path, query, cursor, self._next_url)
@@ -215,7 +215,7 @@ class Base:
 
     def _build(
         self,
-        http: httpx.Client | httpx.AsyncClient,
+        http: httpx2.Client | httpx2.AsyncClient,
         endpoint: Endpoint[Any],
         url: str,
         query: Mapping[str, Any] | None,
@@ -225,7 +225,7 @@ class Base:
         cookie_params: Mapping[str, Any] | None,
         credentials: Credentials,
         options: RequestOptions,
-    ) -> httpx.Request:
+    ) -> httpx2.Request:
         styles = endpoint.styles
         if header_params:
             header_params = {
@@ -260,7 +260,7 @@ class Base:
             ]
             for name, value in given.items():
                 pairs += query_pairs(name, value, styles.get(("query", name), default))
-            params = httpx.QueryParams(pairs)
+            params = httpx2.QueryParams(pairs)
         content = None
         parts = None
         if isinstance(files, Mapping):
@@ -288,7 +288,7 @@ class Base:
         seconds = options.get("deadline", self._deadline)
         return None if seconds is None else Deadline(seconds)
 
-    def _finish(self, endpoint: Endpoint[T], response: httpx.Response) -> T:
+    def _finish(self, endpoint: Endpoint[T], response: httpx2.Response) -> T:
         if log.isEnabledFor(logging.DEBUG):
             log.debug(
                 "%s %s -> %s",
@@ -302,7 +302,7 @@ class Base:
         return endpoint.parse(response, self._secrets)
 
     def _page(
-        self, endpoint: Endpoint[Any], response: httpx.Response, cursor: str | None
+        self, endpoint: Endpoint[Any], response: httpx2.Response, cursor: str | None
     ) -> Page[Any]:
         raise_for_status(response, self._secrets)
         items, following = endpoint.parse_page(response, cursor, self._secrets)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-import httpx
+import httpx2
 
 from ..errors import APIConnectionError, APITimeoutError, scrub, status_error
 from .deadline import Deadline
@@ -22,7 +22,7 @@ from .deadline import Deadline
 __all__ = ["body_of", "connection_error", "deadline_error", "raise_for_status"]
 
 
-def body_of(response: httpx.Response) -> Any:
+def body_of(response: httpx2.Response) -> Any:
     """The parsed JSON of an answer, or its text when it is not JSON."""
     try:
         return response.json()
@@ -30,17 +30,17 @@ def body_of(response: httpx.Response) -> Any:
         return response.text
 
 
-def raise_for_status(response: httpx.Response, secrets: Sequence[str]) -> None:
+def raise_for_status(response: httpx2.Response, secrets: Sequence[str]) -> None:
     """Raise the status's error for an answer that is not a success."""
     if response.status_code >= 300:
         raise status_error(response, body_of(response), secrets)
 
 
 def connection_error(
-    error: httpx.TransportError, request: httpx.Request, secrets: Sequence[str]
+    error: httpx2.TransportError, request: httpx2.Request, secrets: Sequence[str]
 ) -> APIConnectionError:
     what = f"{request.method} {request.url.copy_with(query=None)}"
-    if isinstance(error, httpx.TimeoutException):
+    if isinstance(error, httpx2.TimeoutException):
         return APITimeoutError(
             f"request timed out ({type(error).__name__}): {what}", request=request
         )
@@ -48,7 +48,7 @@ def connection_error(
     return APIConnectionError(scrub(message, secrets), request=request)
 
 
-def deadline_error(request: httpx.Request, deadline: Deadline) -> APITimeoutError:
+def deadline_error(request: httpx2.Request, deadline: Deadline) -> APITimeoutError:
     what = f"{request.method} {request.url.copy_with(query=None)}"
     return APITimeoutError(
         f"no complete answer within the call's deadline of {deadline.seconds:g}s: {what}",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import IO, TYPE_CHECKING, Any, Literal, Union
 
-import httpx
+import httpx2
 from typing_extensions import TypedDict
 
 from ..styles import scalar
@@ -32,12 +32,12 @@ __all__ = [
     "merge_headers",
 ]
 
-TimeoutTypes = Union[float, httpx.Timeout, None]
+TimeoutTypes = Union[float, httpx2.Timeout, None]
 FileContent = Union[bytes, IO[bytes]]
 # A file to upload: its content, or (filename, content) or (filename, content, content type).
 FileInput = Union[FileContent, tuple[str, FileContent], tuple[str, FileContent, str]]
 
-DEFAULT_TIMEOUT = httpx.Timeout(60.0, connect=5.0)
+DEFAULT_TIMEOUT = httpx2.Timeout(60.0, connect=5.0)
 DEFAULT_MAX_RETRIES = 2
 
 
@@ -70,7 +70,7 @@ class RequestOptions(TypedDict, total=False):
 
     # Headers to add to this request; on the same name they win over the client's and the operation's.
     extra_headers: Mapping[str, str] | None
-    # Seconds (or an `httpx.Timeout`; None waits forever) for each connect, read and write of
+    # Seconds (or an `httpx2.Timeout`; None waits forever) for each connect, read and write of
     # this call, instead of the client's.
     timeout: TimeoutTypes
     # Seconds the whole call may take, retries and their waits included, instead of the

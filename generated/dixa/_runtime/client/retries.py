@@ -22,7 +22,7 @@ import math
 import random
 import time
 
-import httpx
+import httpx2
 
 from .deadline import Deadline
 
@@ -48,7 +48,7 @@ _RETRY_STATUSES = frozenset({408, 409, 429})
 _NOT_ACTED_STATUSES = frozenset({408, 409, 429})
 
 
-def retry_after(headers: httpx.Headers) -> float | None:
+def retry_after(headers: httpx2.Headers) -> float | None:
     """The wait an answer asks for, in seconds: `Retry-After-Ms`, else `Retry-After`
     (seconds or an HTTP date). None when it asks for none, or for one that cannot
     be waited (negative, not a number, not a date): then the backoff applies."""
@@ -82,7 +82,7 @@ def backoff(retries: int) -> float:
 
 
 def status_delay(
-    response: httpx.Response,
+    response: httpx2.Response,
     idempotent: bool,
     retry_non_idempotent: bool,
     retries: int,
@@ -107,7 +107,7 @@ def status_delay(
 
 
 def error_delay(
-    error: httpx.TransportError,
+    error: httpx2.TransportError,
     idempotent: bool,
     retry_non_idempotent: bool,
     retries: int,
@@ -120,7 +120,9 @@ def error_delay(
     pool timeouts) may always be sent again; any other may have been acted on."""
     if retries >= allowed:
         return None
-    reached = not isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+    reached = not isinstance(
+        error, (httpx2.ConnectError, httpx2.ConnectTimeout, httpx2.PoolTimeout)
+    )
     if reached and not (idempotent or retry_non_idempotent):
         return None
     delay = backoff(retries)

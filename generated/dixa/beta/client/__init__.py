@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-import httpx
+import httpx2
 
 from dixa._runtime.client import (
     DEFAULT_MAX_RETRIES,
@@ -266,20 +266,20 @@ class Client(SyncBaseClient):
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.Client | None = None,
+        http_client: httpx2.Client | None = None,
         retry_non_idempotent: bool = False,
     ) -> None:
         """Args:
         api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
         base_url: where the API is; the paths of the spec are appended to it.
-        timeout: seconds (or an `httpx.Timeout`) for each connect, read and write of
+        timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
         deadline: seconds a whole call may take (every attempt, the waits between
             retries and reading the answer) before `APITimeoutError`; None: no limit.
         max_retries: how often a failed request is retried (connection errors,
             timeouts, 408, 409, 429, 5xx).
-        http_client: an `httpx.Client` to send with (it stays open when this client closes).
+        http_client: an `httpx2.Client` to send with (it stays open when this client closes).
         retry_non_idempotent: also retry POST and PATCH after the server may have acted.
         """
         super().__init__(
@@ -378,7 +378,7 @@ class Client(SyncBaseClient):
 
     @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
-        """The same resources and methods, returning an `APIResponse` (the `httpx.Response`
+        """The same resources and methods, returning an `APIResponse` (the `httpx2.Response`
         as `.http_response`, the parsed payload from `.parse()`)."""
         return ClientWithRawResponse(self._copy(raw=True))
 
@@ -420,20 +420,20 @@ class AsyncClient(AsyncBaseClient):
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
-        http_client: httpx.AsyncClient | None = None,
+        http_client: httpx2.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
     ) -> None:
         """Args:
         api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
         base_url: where the API is; the paths of the spec are appended to it.
-        timeout: seconds (or an `httpx.Timeout`) for each connect, read and write of
+        timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
         deadline: seconds a whole call may take (every attempt, the waits between
             retries and reading the answer) before `APITimeoutError`; None: no limit.
         max_retries: how often a failed request is retried (connection errors,
             timeouts, 408, 409, 429, 5xx).
-        http_client: an `httpx.AsyncClient` to send with (it stays open when this client closes).
+        http_client: an `httpx2.AsyncClient` to send with (it stays open when this client closes).
         retry_non_idempotent: also retry POST and PATCH after the server may have acted.
         """
         super().__init__(
@@ -532,7 +532,7 @@ class AsyncClient(AsyncBaseClient):
 
     @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
-        """The same resources and methods, returning an `APIResponse` (the `httpx.Response`
+        """The same resources and methods, returning an `APIResponse` (the `httpx2.Response`
         as `.http_response`, the parsed payload from `.parse()`)."""
         return AsyncClientWithRawResponse(self._copy(raw=True))
 

@@ -2,10 +2,8 @@
 
 from pkg._runtime.models import APIModel
 
-from .deep_nnnnnnnnnnnnnnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN
-
 __all__ = ["DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNN"]
 
 
 class DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNN(APIModel):
-    n: DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN | None = None
+    n: str | None = None
