@@ -21,6 +21,7 @@ from .config import ConfigError, ProjectConfig, load_config, package_name_for
 from .ir.dump import ir_to_json
 from .output.write import diff_tree, write_tree
 from .pipeline import project_files, read_if_present, spec_files
+from .progress import Progress
 from .reading.read import read_api
 
 DIALECTS = click.Choice(["auto", "tapir", "plain"])
@@ -120,22 +121,37 @@ def generate(
     if package_name is not None and spec is None:
         raise click.UsageError("--package needs --spec and --out")
     project_file: tuple[Path, str] | None = None  # pyproject.toml beside a --spec package
-    try:
-        if spec is not None and out is not None:
-            name = package_name or package_name_for(spec)
-            if not name.isidentifier():
-                raise click.UsageError(f"--package {name!r} is not a valid Python package name")
-            files, pyproject = spec_files(
-                spec, name, strict=bool(strict), dialect=dialect, warn=_warn_folded, inform=_inform
-            )
-            target, project_file = out / name, (out / "pyproject.toml", pyproject)
-        else:
-            config = _config(project)
-            target, files = project_files(
-                config, strict=strict, dialect=dialect, warn=_warn_folded, inform=_inform
-            )
-    except SpecError as exc:
-        _fail(exc.diagnostics)
+    with Progress() as progress:
+
+        def warn(diagnostics: list[Diagnostic]) -> None:
+            with progress.above():
+                _warn_folded(diagnostics)
+
+        def inform(line: str) -> None:
+            with progress.above():
+                _inform(line)
+
+        try:
+            if spec is not None and out is not None:
+                name = package_name or package_name_for(spec)
+                if not name.isidentifier():
+                    raise click.UsageError(f"--package {name!r} is not a valid Python package name")
+                files, pyproject = spec_files(
+                    spec, name, strict=bool(strict), dialect=dialect, warn=warn, inform=inform,
+                    progress=progress.stage,
+                )
+                target, project_file = out / name, (out / "pyproject.toml", pyproject)
+            else:
+                config = _config(project)
+                target, files = project_files(
+                    config, strict=strict, dialect=dialect, warn=warn, inform=inform, progress=progress.stage
+                )
+        except SpecError as exc:
+            with progress.above():
+                _fail(exc.diagnostics)
+        if not check:
+            progress.stage(f"writing {len(files)} files")
+            write_tree(target, files)
     if check:
         difference = diff_tree(target, files, target.name)
         if project_file and read_if_present(project_file[0]) != project_file[1]:
@@ -146,7 +162,6 @@ def generate(
             sys.exit(1)
         click.echo(f"{target} is up to date")
         return
-    write_tree(target, files)
     if project_file:
         _write_pyproject(*project_file)
     click.echo(f"wrote {len(files)} files to {target}")
