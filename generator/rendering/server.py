@@ -160,7 +160,11 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
     always one line."""
 
     def one_line(value: Any, budget: int) -> str | None:
-        """`value` on one line, or None when that is longer than `budget`."""
+        """`value` on one line, or None when that is longer than `budget` (known
+        as soon as the budget is spent: a large value is not written out in full
+        at every level it is tried at)."""
+        if budget < 1:
+            return None
         if isinstance(value, _Compact):
             text = value.text
         elif isinstance(value, (dict, list)):
@@ -174,6 +178,8 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
                     return None
                 parts.append(head + inner)
                 used += len(head) + len(inner) + 2
+                if used > budget + 2:
+                    return None
             text = ("{%s}" if isinstance(value, dict) else "[%s]") % ", ".join(parts)
         else:
             text = json.dumps(value, ensure_ascii=False)
@@ -257,6 +263,7 @@ def _collections(api: Api, annotator: Annotator) -> dict[str, _Collection]:
     object with an `id` the body does not carry, and the path is listed or has
     item routes below it."""
     paths = {(op.method, op.path) for op in api.operations}
+    with_items = {_item_of(path) for _, path in paths}  # once, not once per POST
     found: dict[str, _Collection] = {}
     for op in api.operations:
         if op.method != "POST" or op.body is None:
@@ -264,7 +271,7 @@ def _collections(api: Api, annotator: Annotator) -> dict[str, _Collection]:
         if _carries_id(api, op.body.type):
             continue
         item = _created_item(api, op)
-        has_items = any(_item_of(path) == op.path for _, path in paths)
+        has_items = op.path in with_items
         if item is not None and (("GET", op.path) in paths or has_items):
             found[op.path] = _Collection(op.path, annotator.annotation(item), "id")
     return found
