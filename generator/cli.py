@@ -22,6 +22,7 @@ from .ir.dump import ir_to_json
 from .limits import MAX_FILE_NAME_BYTES
 from .output.write import diff_tree, recover, write_tree
 from .pipeline import project_files, read_if_present, spec_files
+from .progress import Progress
 from .reading.read import read_api
 
 DIALECTS = click.Choice(["auto", "tapir", "plain"])
@@ -143,29 +144,48 @@ def generate(
     if package_name is not None and spec is None:
         raise click.UsageError("--package needs --spec and --out")
     project_file: tuple[Path, str] | None = None  # pyproject.toml beside a --spec package
-    try:
-        if spec is not None and out is not None:
-            name = package_name or package_name_for(spec)
-            problem = package_name_problem(name)
-            if problem is not None:
-                raise click.UsageError(f"--package {terminal_safe(repr(name))} {problem}")
-            recover(out / name)
-            files, pyproject = spec_files(
-                spec, name, strict=bool(strict), dialect=dialect, warn=_warn_folded, inform=_inform,
-                ref_roots=ref_roots,
-            )
-            target, project_file = out / name, (out / "pyproject.toml", pyproject)
-        else:
-            config = _config(project)
-            recover(config.out)  # a swap a killed run left half done, before the previous release is read
-            target, files = project_files(
-                config, strict=strict, dialect=dialect, warn=_warn_folded, inform=_inform, ref_roots=ref_roots
-            )
-    except SpecError as exc:
-        _fail(exc.diagnostics)
-    except ConfigError as exc:  # the project's own files (a table of effects): a usage error
-        raise click.UsageError(str(exc)) from None
-    _check_file_names(files, str(spec or project))
+    with Progress() as progress:
+
+        def warn(diagnostics: list[Diagnostic]) -> None:
+            with progress.above():
+                _warn_folded(diagnostics)
+
+        def inform(line: str) -> None:
+            with progress.above():
+                _inform(line)
+
+        try:
+            if spec is not None and out is not None:
+                name = package_name or package_name_for(spec)
+                problem = package_name_problem(name)
+                if problem is not None:
+                    raise click.UsageError(f"--package {terminal_safe(repr(name))} {problem}")
+                recover(out / name)
+                files, pyproject = spec_files(
+                    spec, name, strict=bool(strict), dialect=dialect, warn=warn, inform=inform,
+                    ref_roots=ref_roots, progress=progress.stage,
+                )
+                target, project_file = out / name, (out / "pyproject.toml", pyproject)
+            else:
+                config = _config(project)
+                recover(config.out)  # a swap a killed run left half done, before the previous release is read
+                target, files = project_files(
+                    config, strict=strict, dialect=dialect, warn=warn, inform=inform, ref_roots=ref_roots,
+                    progress=progress.stage,
+                )
+        except SpecError as exc:
+            with progress.above():
+                _fail(exc.diagnostics)
+        except ConfigError as exc:  # the project's own files (a table of effects): a usage error
+            raise click.UsageError(str(exc)) from None
+        _check_file_names(files, str(spec or project))
+        if not check:
+            progress.stage(f"writing {len(files)} files")
+            try:
+                write_tree(target, files)
+            except OSError as exc:
+                with progress.above():
+                    _fail([Diagnostic(f"cannot write the output: {exc.strerror}", str(exc.filename or target))])
     if check:
         difference = diff_tree(target, files, target.name)
         if project_file and read_if_present(project_file[0]) != project_file[1]:
@@ -177,7 +197,6 @@ def generate(
         click.echo(f"{target} is up to date")
         return
     try:
-        write_tree(target, files)
         if project_file:
             _write_pyproject(*project_file)
     except OSError as exc:

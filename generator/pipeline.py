@@ -39,9 +39,12 @@ def project_files(
     warn: Callable[[list[Diagnostic]], None] = lambda _: None,
     inform: Callable[[str], None] = lambda _: None,
     ref_roots: tuple[Path, ...] = (),
+    progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[Path, dict[str, str]]:
     """Render (and format) every file of the project's distribution, in memory.
-    Specs are validated while they are built, rendered and formatted (`Reading`)."""
+    Specs are validated while they are built, rendered and formatted (`Reading`);
+    `progress` is told each stage as it starts."""
+    progress("reading the specs")
     roots = (config.root, *ref_roots)  # a project's specs may share files anywhere in the project
     with Reading(
         config.apis,
@@ -60,7 +63,7 @@ def project_files(
             for api_name, spec_path in config.apis.items()
         ]
         apis = {entry.name: entry.api for entry in entries}
-        files = distribution(package=config.package, apis=entries)
+        files = distribution(package=config.package, apis=entries, progress=progress)
         for api_name, table in (config.stubs or {}).items():
             if api_name not in apis:
                 raise ConfigError(f"{config.root / 'pyproject.toml'}: [tool.dixagen.stubs] names no API {api_name!r}")
@@ -90,6 +93,7 @@ def project_files(
                 version_files = stamped(release.version)
         files.update(version_files)
         files[CHANGELOG] = changelog(read_if_present(config.out / CHANGELOG), release, config.distribution, release_date())
+        progress(f"formatting {len(files)} files and validating the specs")
         with Formatting(files, static_paths(files, config.package)) as formatting:
             for loaded in reading.finish().values():
                 warn(loaded.warnings)
@@ -122,12 +126,15 @@ def spec_files(
     warn: Callable[[list[Diagnostic]], None] = lambda _: None,
     inform: Callable[[str], None] = lambda _: None,
     ref_roots: tuple[Path, ...] = (),
+    progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[dict[str, str], str]:
     """Render (and format) one spec as the package `package`, in memory, its
     paths relative to the package's folder, and the pyproject.toml that goes
     beside that folder: `generate --spec`."""
+    progress(f"reading {spec.name}")
     with Reading({package: spec}, strict=strict, dialect=dialect, ref_roots=ref_roots) as reading:  # type: ignore[arg-type]
-        files = single_package(package, reading.apis[package].api)
+        files = single_package(package, reading.apis[package].api, progress)
+        progress(f"formatting {len(files)} files and validating {spec.name}")
         with Formatting(files, static_paths(files, package)) as formatting:
             warn(reading.finish()[package].warnings)
             formatted = formatting.result()

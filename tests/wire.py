@@ -70,8 +70,23 @@ def differences(sent: Any, back: Any, path: str = "") -> tuple[list[str], list[s
 def adapter_for(api: Api, module: ModuleType, type_: Type) -> TypeAdapter[Any]:
     """A TypeAdapter for any IR type, built from the generated module's names."""
     annotation = Annotator(api).annotation(type_)
-    namespace = {"UUID": UUID, "date": date, "Any": Any, "Literal": Literal, "DateTime": DateTime, **vars(module)}
-    return TypeAdapter(eval(annotation, namespace))  # noqa: S307 - our own generated names
+    namespace = {"UUID": UUID, "date": date, "Any": Any, "Literal": Literal, "DateTime": DateTime}
+    return TypeAdapter(eval(annotation, namespace, _ModuleNames(module)))  # noqa: S307 - our own generated names
+
+
+class _ModuleNames(dict[str, Any]):
+    """The names of a models package, each looked up on use: the package loads
+    a model's module the first time it is asked for it."""
+
+    def __init__(self, module: ModuleType) -> None:
+        super().__init__()
+        self.module = module
+
+    def __missing__(self, name: str) -> Any:
+        try:
+            return getattr(self.module, name)
+        except AttributeError:
+            raise KeyError(name) from None
 
 
 def untyped_tagged(value: Any, path: str = "") -> list[str]:

@@ -49,12 +49,43 @@ def _locate(errors: Iterator[ValidationError], base: Sequence[Any]) -> Iterator[
         yield error
 
 
+class _SeenIds(list[int]):
+    """The ids of the schemas a schema validator has checked, as the list it
+    keeps them in, with a set's membership test: it asks about every schema it
+    meets, and a list's answer takes time that grows with the schemas already
+    seen, a square in all (minutes for a spec of fifty thousand schemas)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ids: set[int] = set()
+
+    def append(self, schema_id: int) -> None:
+        super().append(schema_id)
+        self._ids.add(schema_id)
+
+    def __contains__(self, schema_id: object) -> bool:
+        return schema_id in self._ids
+
+
+def _seen_as_sets(validator: keywords.SchemaValidator) -> None:
+    validator.visited_schema_ids = _SeenIds()
+    validator.meta_checked_schema_ids = _SeenIds()
+
+
 class _Schema30(keywords.OpenAPIV30SchemaValidator):
+    def __init__(self, registry: Any) -> None:
+        super().__init__(registry)
+        _seen_as_sets(self)
+
     def __call__(self, schema: SchemaPath, require_properties: bool = True, meta_checked: bool = False) -> Iterator[ValidationError]:
         yield from _locate(super().__call__(schema, require_properties, meta_checked), schema.parts)
 
 
 class _Schema31(keywords.OpenAPIV31SchemaValidator):
+    def __init__(self, registry: Any) -> None:
+        super().__init__(registry)
+        _seen_as_sets(self)
+
     def __call__(self, schema: SchemaPath, require_properties: bool = True, meta_checked: bool = False) -> Iterator[ValidationError]:
         yield from _locate(super().__call__(schema, require_properties, meta_checked), schema.parts)
 

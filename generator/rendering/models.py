@@ -79,6 +79,22 @@ class _Alias:
         return Assign(f"{self.py_name}: TypeAlias", self.value)
 
 
+class _Defined:
+    """The names a module may write unquoted: every other module's (imported
+    above its definitions) and its own once defined. It refers to the set of
+    every name instead of copying it for each module, a copy that would grow
+    with the square of the number of schemas."""
+
+    def __init__(self, every: set[str], own: set[str]) -> None:
+        self._every, self._own, self._added = every, own, set[str]()
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._added or (name in self._every and name not in self._own)
+
+    def add(self, name: str) -> None:
+        self._added.add(name)
+
+
 @dataclass
 class _Module:
     name: str
@@ -86,7 +102,7 @@ class _Module:
     enums: list[_Enum] = field(default_factory=list)
     classes: list[_Class] = field(default_factory=list)
     aliases: list[_Alias] = field(default_factory=list)
-    defined: set[str] = field(default_factory=set)  # names defined so far, usable unquoted
+    defined: _Defined = field(default_factory=lambda: _Defined(set(), set()))  # names usable unquoted
     bases: set[str] = field(default_factory=set)  # parent classes
 
     @property
@@ -104,12 +120,14 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
     placement = {name: named.module for name, named in api.types.items()}
     modules: dict[str, _Module] = {}
     imported = {named.py_name for named in api.types.values()}
+    owned: dict[str, set[str]] = defaultdict(set)
+    for named in api.types.values():
+        owned[named.module].add(named.py_name)
 
     def module(name: str) -> _Module:
         if name not in modules:
-            own = {api.types[n].py_name for n, m in placement.items() if m == name}
             # Names from other modules are imported above the definitions: usable unquoted.
-            modules[name] = _Module(name, Annotator(api), defined=imported - own)
+            modules[name] = _Module(name, Annotator(api), defined=_Defined(imported, owned[name]))
         return modules[name]
 
     ordered = _parents_first(api)
@@ -145,6 +163,7 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             import_from(f".{name}", [f"{n} as {n}" for n in sorted(modules[name].names)]) for name in sorted(modules)
         ],
         exports=Assign("__all__", display("[", [string(n) for n in [*sorted(home), "SCHEMAS", "to_wire", "validate"]])),
+        modules=sorted(home.items()),
         schemas=[(n.name, n.py_name) for n in api.types.values() if n.component or n.pointer],
         runtime=runtime,
     )
@@ -242,7 +261,7 @@ def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
     return result
 
 
-def _field(annotator: Annotator, prop: Property, defined: set[str], camel: bool) -> _Field:
+def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool) -> _Field:
     own = Annotator(annotator.api)
     annotation = own.annotation(prop.type)
     annotator.needs |= own.needs
@@ -251,7 +270,7 @@ def _field(annotator: Annotator, prop: Property, defined: set[str], camel: bool)
     # exists (fast to import: nothing for pydantic to parse); only those that
     # name a later class or another module's type are strings, resolved when
     # the model is first built.
-    forward = bool(own.refs - defined)
+    forward = any(ref not in defined for ref in own.refs)
     optional = prop.optional
     if optional and not prop.type.nullable and annotation != "Any":
         annotation += " | None"

@@ -89,13 +89,19 @@ def models_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
 API_RENDERERS: list[Callable[[str, Api, str], dict[str, str]]] = [models_files, client_files, server_files, webhook_files]
 
 
-def api_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
+_RENDERING: dict[Callable[[str, Api, str], dict[str, str]], str] = {models_files: "models", client_files: "client", server_files: "stub server"}
+
+
+def api_files(
+    prefix: str, api: Api, runtime: str, progress: Callable[[str], None] = lambda _: None
+) -> dict[str, str]:
     files = {
         f"{prefix}/__init__.py": ENV.get_template("package/api_init.py.jinja").render(
             header=header(api.source), api=api, package=prefix.replace("/", ".")
         ),
     }
     for renderer in API_RENDERERS:
+        progress(f"rendering the {_RENDERING.get(renderer, 'package')} of {prefix.replace('/', '.')}")
         files.update(renderer(prefix, api, runtime))
     return files
 
@@ -118,9 +124,9 @@ def pytest_plugin(package: str, apis: list[tuple[str, str]], source: str) -> str
     )
 
 
-def single_package(package: str, api: Api) -> dict[str, str]:
+def single_package(package: str, api: Api, progress: Callable[[str], None] = lambda _: None) -> dict[str, str]:
     files = runtime_files(package)
-    files.update(api_files(package, api, f"{package}._runtime"))
+    files.update(api_files(package, api, f"{package}._runtime", progress))
     files[f"{package}/pytest_plugin.py"] = pytest_plugin(package, [("", fixture_prefix(package))], api.source)
     files[f"{package}/py.typed"] = ""
     return files
@@ -144,13 +150,15 @@ def single_pyproject(package: str, api: Api, source: str) -> str:
     )
 
 
-def distribution(*, package: str, apis: list[ApiPackage]) -> dict[str, str]:
+def distribution(
+    *, package: str, apis: list[ApiPackage], progress: Callable[[str], None] = lambda _: None
+) -> dict[str, str]:
     """Every file of the project's distribution that does not name its version:
     the runtime, each API's subpackage and its spec's copy. `stamp` adds the rest
     once the version is known (it depends on what these files change)."""
     files = runtime_files(package)
     for entry in apis:
-        files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime"))
+        files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime", progress))
         files[f"{package}/{entry.name}/{spec_copy_name(entry.spec_path)}"] = entry.spec_text
     files[f"{package}/pytest_plugin.py"] = pytest_plugin(
         package,

@@ -170,7 +170,11 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
     always one line."""
 
     def one_line(value: Any, budget: int) -> str | None:
-        """`value` on one line, or None when that is longer than `budget`."""
+        """`value` on one line, or None when that is longer than `budget` (known
+        as soon as the budget is spent: a large value is not written out in full
+        at every level it is tried at)."""
+        if budget < 1:
+            return None
         if isinstance(value, _Compact):
             text = value.text
         elif isinstance(value, (dict, list)):
@@ -184,6 +188,8 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
                     return None
                 parts.append(head + inner)
                 used += len(head) + len(inner) + 2
+                if used > budget + 2:
+                    return None
             text = ("{%s}" if isinstance(value, dict) else "[%s]") % ", ".join(parts)
         else:
             text = json.dumps(value, ensure_ascii=False)

@@ -40,14 +40,22 @@ RESERVED_FIELD_NAMES = frozenset(
 )
 
 
+# Before the last capital of a run that starts a word (`URLPath`): lookarounds, not
+# `([A-Z]+)([A-Z][a-z])`, whose backtracking is quadratic in a run of capitals.
+_ACRONYM_END = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")
+_LOWER_UPPER = re.compile(r"([a-z0-9])([A-Z])")
+_SEPARATORS = re.compile(r"[^0-9A-Za-z]+")
+_UNDERSCORES = re.compile(r"_+")
+
+
+@lru_cache(maxsize=None)
 def snake(text: str) -> str:
-    """`conversationId` → `conversation_id`, `URLPath` → `url_path`, `_type` → `type`."""
-    # Before the last capital of a run that starts a word (`URLPath`): lookarounds, not
-    # `([A-Z]+)([A-Z][a-z])`, whose backtracking is quadratic in a run of capitals.
-    text = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z])", "_", text)
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    text = re.sub(r"[^0-9A-Za-z]+", "_", text).strip("_").lower()
-    return re.sub(r"_+", "_", text)
+    """`conversationId` → `conversation_id`, `URLPath` → `url_path`, `_type` → `type`.
+    Remembered: a large spec asks for the same few thousand words hundreds of thousands of times."""
+    text = _ACRONYM_END.sub("_", text)
+    text = _LOWER_UPPER.sub(r"\1_\2", text)
+    text = _SEPARATORS.sub("_", text).strip("_").lower()
+    return _UNDERSCORES.sub("_", text)
 
 
 def identifier(text: str, *, reserved: frozenset[str] = frozenset(), fallback: str = "field") -> str:
@@ -271,23 +279,50 @@ def _words(text: str) -> list[str]:
     return [word for word in snake(text).split("_") if word]
 
 
-def _either_number(segment: str) -> str:
-    """A pattern for a path segment's words, the last one plural or singular (`getEntry` for `/entries`)."""
+def _either_number(segment: str) -> tuple[str, ...]:
+    """A path segment's words run together, the last one plural or singular (`getEntry` for `/entries`)."""
     words = _words(segment)
     if not words:
-        return ""
-    last = {words[-1], _singular(words[-1])}
-    return re.escape("".join(words[:-1])) + "(?:" + "|".join(sorted(map(re.escape, last))) + ")"
+        return ("",)
+    head = "".join(words[:-1])
+    return tuple(sorted({head + words[-1], head + _singular(words[-1])}))
 
 
 def _spells_method_and_path(spelled: str, operation: Operation) -> bool:
     """Whether an id (lower case, no separators) is the method and the path run
-    together, a path parameter standing for any name (it may have been renamed)."""
-    pattern = "".join(
-        "[a-z0-9]*" if segment.startswith("{") else _either_number(segment) for segment in _segments(operation.path)
-    )
+    together, a path parameter standing for any name (it may have been renamed).
+
+    Matched by hand rather than with a regular expression made for each path:
+    thousands of one-off patterns would each be compiled, and would push the
+    module's own patterns out of `re`'s cache."""
+    parts: list[tuple[str, ...] | None] = [
+        None if segment.startswith("{") else _either_number(segment) for segment in _segments(operation.path)
+    ]
     method = operation.method.lower()
-    return re.fullmatch(f"{method}{pattern}|{pattern}{method}", spelled) is not None
+    return (spelled.startswith(method) and _spells(spelled[len(method) :], parts)) or (
+        spelled.endswith(method) and _spells(spelled[: len(spelled) - len(method)], parts)
+    )
+
+
+def _spells(text: str, parts: list[tuple[str, ...] | None]) -> bool:
+    """Whether `text` is the parts run together: each one of its spellings, or
+    any run of letters and digits where the part is None (a path parameter;
+    the id's words are lower-case letters and digits only)."""
+    failed: set[tuple[int, int]] = set()
+
+    def match(index: int, at: int) -> bool:
+        if index == len(parts):
+            return at == len(text)
+        if (index, at) in failed:
+            return False
+        part = parts[index]
+        ends = range(at, len(text) + 1) if part is None else [at + len(s) for s in part if text.startswith(s, at)]
+        if any(match(index + 1, end) for end in ends):
+            return True
+        failed.add((index, at))
+        return False
+
+    return match(0, 0)
 
 
 # Words that open an id as its verb (`ListSipCredentialListMapping`): kept even
@@ -316,7 +351,7 @@ def _operation_id_name(operation: Operation) -> str | None:
     if not words or _spells_method_and_path("".join(words), operation):
         return None
     resource = [w for w in _words(operation.resource) if not w.isdigit()]
-    forms = {w for word in resource for w in (word, _singular(word), inflection.pluralize(word))}
+    forms = {w for word in resource for w in (word, _singular(word), _plural(word))}
     start = 0
     while start < len(words) - 1 and words[start] in forms and not (start == 0 and words[0] in _ID_VERBS):
         start += 1
@@ -392,6 +427,11 @@ def _method_name(api: Api, operation: Operation) -> str:
 def _is_action(word: str) -> bool:
     """Whether a path segment names an action rather than a collection or a property."""
     return word in _ACTIONS
+
+
+@lru_cache(maxsize=None)
+def _plural(word: str) -> str:
+    return inflection.pluralize(word)
 
 
 @lru_cache(maxsize=None)

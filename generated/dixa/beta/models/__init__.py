@@ -5,878 +5,922 @@ Every component schema of the spec is a class, an enum or a type alias here,
 each in a module named after it. `validate(schema, data)` parses wire data by
 the schema's name in the spec and `to_wire(value)` gives back the JSON-ready
 data, unchanged.
+
+A name's module is imported the first time the name is used (PEP 562), so
+importing the package costs nothing per schema: a program pays only for the
+models it touches. Type checkers and editors read the imports below instead.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator as _Iterator
+from collections.abc import Mapping as _Mapping
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING, Any
 
 from dixa._runtime.models import SchemaRegistry, to_wire
 
-from .activity_log_attribute import ActivityLogAttribute as ActivityLogAttribute
-from .activity_log_entry import ActivityLogEntry as ActivityLogEntry
-from .activity_log_entry_type import ActivityLogEntryType as ActivityLogEntryType
-from .activity_log_user import ActivityLogUser as ActivityLogUser
-from .agent import Agent as Agent
-from .agent_banned_enduser_event import AgentBannedEnduserEvent as AgentBannedEnduserEvent
-from .agent_banned_ip_event import AgentBannedIpEvent as AgentBannedIpEvent
-from .agent_id import AgentId as AgentId
-from .agent_output import AgentOutput as AgentOutput
-from .agent_presence_duration_value import AgentPresenceDurationValue as AgentPresenceDurationValue
-from .agent_teams_output import AgentTeamsOutput as AgentTeamsOutput
-from .agent_unbanned_enduser_event import AgentUnbannedEnduserEvent as AgentUnbannedEnduserEvent
-from .agent_unbanned_ip_event import AgentUnbannedIpEvent as AgentUnbannedIpEvent
-from .agents_to_team_input import AgentsToTeamInput as AgentsToTeamInput
-from .aggregate_metadata import AggregateMetadata as AggregateMetadata
-from .aggregate_metadata_measure import AggregateMetadataMeasure as AggregateMetadataMeasure
-from .aggregate_value import AggregateValue as AggregateValue
-from .anonymization_request_status import AnonymizationRequestStatus as AnonymizationRequestStatus
-from .anonymize_entity_input import AnonymizeEntityInput as AnonymizeEntityInput
-from .anonymize_entity_output import AnonymizeEntityOutput as AnonymizeEntityOutput
-from .anonymized_conversation import AnonymizedConversation as AnonymizedConversation
-from .article import Article as Article
-from .article_catalog_item import ArticleCatalogItem as ArticleCatalogItem
-from .article_content import ArticleContent as ArticleContent
-from .article_translation import ArticleTranslation as ArticleTranslation
-from .article_translations import ArticleTranslations as ArticleTranslations
-from .assigned_date import AssignedDate as AssignedDate
-from .assignment import Assignment as Assignment
-from .attachment_error import AttachmentError as AttachmentError
-from .attachment_result import AttachmentResult as AttachmentResult
-from .attachments import Attachments as Attachments
-from .attributes import Attributes as Attributes
-from .availability import Availability as Availability
-from .available_at import AvailableAt as AvailableAt
-from .bad_request import BadRequest as BadRequest
-from .basic_auth import BasicAuth as BasicAuth
-from .between import Between as Between
-from .between1 import Between1 as Between1
-from .boolean_field import BooleanField as BooleanField
-from .browser_info import BrowserInfo as BrowserInfo
-from .bulk_action_failure_bulk_error_agent import (
-    BulkActionFailureBulkErrorAgent as BulkActionFailureBulkErrorAgent,
-)
-from .bulk_action_failure_bulk_error_end_user import (
-    BulkActionFailureBulkErrorEndUser as BulkActionFailureBulkErrorEndUser,
-)
-from .bulk_action_failure_bulk_error_uuid import (
-    BulkActionFailureBulkErrorUUID as BulkActionFailureBulkErrorUUID,
-)
-from .bulk_action_failure_error_response_internal_note_data import (
-    BulkActionFailureErrorResponseInternalNoteData as BulkActionFailureErrorResponseInternalNoteData,
-)
-from .bulk_action_outcome_bulk_error_agent import (
-    BulkActionOutcomeBulkErrorAgent as BulkActionOutcomeBulkErrorAgent,
-)
-from .bulk_action_outcome_bulk_error_end_user import (
-    BulkActionOutcomeBulkErrorEndUser as BulkActionOutcomeBulkErrorEndUser,
-)
-from .bulk_action_outcome_bulk_error_uuid import (
-    BulkActionOutcomeBulkErrorUUID as BulkActionOutcomeBulkErrorUUID,
-)
-from .bulk_action_outcome_error_response_internal_note_data import (
-    BulkActionOutcomeErrorResponseInternalNoteData as BulkActionOutcomeErrorResponseInternalNoteData,
-)
-from .bulk_action_success_bulk_error_agent import (
-    BulkActionSuccessBulkErrorAgent as BulkActionSuccessBulkErrorAgent,
-)
-from .bulk_action_success_bulk_error_end_user import (
-    BulkActionSuccessBulkErrorEndUser as BulkActionSuccessBulkErrorEndUser,
-)
-from .bulk_action_success_bulk_error_uuid import (
-    BulkActionSuccessBulkErrorUUID as BulkActionSuccessBulkErrorUUID,
-)
-from .bulk_action_success_error_response_internal_note_data import (
-    BulkActionSuccessErrorResponseInternalNoteData as BulkActionSuccessErrorResponseInternalNoteData,
-)
-from .bulk_create_internal_note_input import (
-    BulkCreateInternalNoteInput as BulkCreateInternalNoteInput,
-)
-from .bulk_create_note_output import BulkCreateNoteOutput as BulkCreateNoteOutput
-from .bulk_error import BulkError as BulkError
-from .bulk_patch_agent_input import BulkPatchAgentInput as BulkPatchAgentInput
-from .bulk_patch_end_user_input import BulkPatchEndUserInput as BulkPatchEndUserInput
-from .bulk_patch_end_users_input import BulkPatchEndUsersInput as BulkPatchEndUsersInput
-from .bulk_patch_end_users_output import BulkPatchEndUsersOutput as BulkPatchEndUsersOutput
-from .bulk_queue_endpoint_input import BulkQueueEndpointInput as BulkQueueEndpointInput
-from .bulk_queue_endpoint_output import BulkQueueEndpointOutput as BulkQueueEndpointOutput
-from .bulk_tag_conversation_input import BulkTagConversationInput as BulkTagConversationInput
-from .bulk_update_agent_input import BulkUpdateAgentInput as BulkUpdateAgentInput
-from .bulk_update_agent_output import BulkUpdateAgentOutput as BulkUpdateAgentOutput
-from .bulk_update_end_user_input import BulkUpdateEndUserInput as BulkUpdateEndUserInput
-from .bulk_update_end_users_input import BulkUpdateEndUsersInput as BulkUpdateEndUsersInput
-from .bulk_update_end_users_output import BulkUpdateEndUsersOutput as BulkUpdateEndUsersOutput
-from .business_hour import BusinessHour as BusinessHour
-from .business_hour_exception import BusinessHourException as BusinessHourException
-from .business_hour_exception_type import BusinessHourExceptionType as BusinessHourExceptionType
-from .business_hour_regular import BusinessHourRegular as BusinessHourRegular
-from .business_hour_regular_type import BusinessHourRegularType as BusinessHourRegularType
-from .business_hour_status import BusinessHourStatus as BusinessHourStatus
-from .business_hour_status1 import BusinessHourStatus1 as BusinessHourStatus1
-from .business_hour_type import BusinessHourType as BusinessHourType
-from .business_hours_schedule import BusinessHoursSchedule as BusinessHoursSchedule
-from .business_hours_schedule_definition import (
-    BusinessHoursScheduleDefinition as BusinessHoursScheduleDefinition,
-)
-from .business_hours_upcoming_schedule import (
-    BusinessHoursUpcomingSchedule as BusinessHoursUpcomingSchedule,
-)
-from .call_recording_attributes import CallRecordingAttributes as CallRecordingAttributes
-from .callback import Callback as Callback
-from .callback_direction import CallbackDirection as CallbackDirection
-from .category import Category as Category
-from .category_catalog_item import CategoryCatalogItem as CategoryCatalogItem
-from .category_translations import CategoryTranslations as CategoryTranslations
-from .channel import Channel as Channel
-from .channel_availability import ChannelAvailability as ChannelAvailability
-from .channel_availability_error import ChannelAvailabilityError as ChannelAvailabilityError
-from .channel_availability_outcome import ChannelAvailabilityOutcome as ChannelAvailabilityOutcome
-from .channel_enum import ChannelEnum as ChannelEnum
-from .channel_operator import ChannelOperator as ChannelOperator
-from .chat import Chat as Chat
-from .chat_attributes import ChatAttributes as ChatAttributes
-from .chat_conversation import ChatConversation as ChatConversation
-from .checksum import Checksum as Checksum
-from .claim_conversation_input import ClaimConversationInput as ClaimConversationInput
-from .close_conversation_input import CloseConversationInput as CloseConversationInput
-from .closed import Closed as Closed
-from .closed1 import Closed1 as Closed1
-from .closed_date import ClosedDate as ClosedDate
-from .closing import Closing as Closing
-from .collection import Collection as Collection
-from .collection_catalog_item import CollectionCatalogItem as CollectionCatalogItem
-from .combined_filters import CombinedFilters as CombinedFilters
-from .condition import Condition as Condition
-from .condition1 import Condition1 as Condition1
-from .conflict import Conflict as Conflict
-from .connection_status import ConnectionStatus as ConnectionStatus
-from .contact_endpoint import ContactEndpoint as ContactEndpoint
-from .contact_form import ContactForm as ContactForm
-from .contact_form_attributes import ContactFormAttributes as ContactFormAttributes
-from .contact_form_conversation import ContactFormConversation as ContactFormConversation
-from .contact_id import ContactId as ContactId
-from .content import Content as Content
-from .conversation import Conversation as Conversation
-from .conversation_abandoned_event import ConversationAbandonedEvent as ConversationAbandonedEvent
-from .conversation_anonymization_type import (
-    ConversationAnonymizationType as ConversationAnonymizationType,
-)
-from .conversation_assigned_activity_type import (
-    ConversationAssignedActivityType as ConversationAssignedActivityType,
-)
-from .conversation_assigned_attribute import (
-    ConversationAssignedAttribute as ConversationAssignedAttribute,
-)
-from .conversation_assigned_event import ConversationAssignedEvent as ConversationAssignedEvent
-from .conversation_auto_reply_sent_attribute import (
-    ConversationAutoReplySentAttribute as ConversationAutoReplySentAttribute,
-)
-from .conversation_autoreply_sent_activity_type import (
-    ConversationAutoreplySentActivityType as ConversationAutoreplySentActivityType,
-)
-from .conversation_channel import ConversationChannel as ConversationChannel
-from .conversation_channel_changed_attribute import (
-    ConversationChannelChangedAttribute as ConversationChannelChangedAttribute,
-)
-from .conversation_claimed_activity_type import (
-    ConversationClaimedActivityType as ConversationClaimedActivityType,
-)
-from .conversation_claimed_attribute import (
-    ConversationClaimedAttribute as ConversationClaimedAttribute,
-)
-from .conversation_closed_activity_type import (
-    ConversationClosedActivityType as ConversationClosedActivityType,
-)
-from .conversation_closed_event import ConversationClosedEvent as ConversationClosedEvent
-from .conversation_created_attribute import (
-    ConversationCreatedAttribute as ConversationCreatedAttribute,
-)
-from .conversation_created_by_agent_activity_type import (
-    ConversationCreatedByAgentActivityType as ConversationCreatedByAgentActivityType,
-)
-from .conversation_created_by_customer_activity_type import (
-    ConversationCreatedByCustomerActivityType as ConversationCreatedByCustomerActivityType,
-)
-from .conversation_created_event import ConversationCreatedEvent as ConversationCreatedEvent
-from .conversation_custom_attribute_updated_event import (
-    ConversationCustomAttributeUpdatedEvent as ConversationCustomAttributeUpdatedEvent,
-)
-from .conversation_custom_attributes_updated_attribute import (
-    ConversationCustomAttributesUpdatedAttribute as ConversationCustomAttributesUpdatedAttribute,
-)
-from .conversation_end_user_replaced_activity_type import (
-    ConversationEndUserReplacedActivityType as ConversationEndUserReplacedActivityType,
-)
-from .conversation_end_user_replaced_attribute import (
-    ConversationEndUserReplacedAttribute as ConversationEndUserReplacedAttribute,
-)
-from .conversation_end_user_replaced_event import (
-    ConversationEndUserReplacedEvent as ConversationEndUserReplacedEvent,
-)
-from .conversation_enqueued_event import ConversationEnqueuedEvent as ConversationEnqueuedEvent
-from .conversation_flow import ConversationFlow as ConversationFlow
-from .conversation_id import ConversationId as ConversationId
-from .conversation_language_updated_activity_type import (
-    ConversationLanguageUpdatedActivityType as ConversationLanguageUpdatedActivityType,
-)
-from .conversation_language_updated_attribute import (
-    ConversationLanguageUpdatedAttribute as ConversationLanguageUpdatedAttribute,
-)
-from .conversation_link import ConversationLink as ConversationLink
-from .conversation_linked_attribute import (
-    ConversationLinkedAttribute as ConversationLinkedAttribute,
-)
-from .conversation_message_added_event import (
-    ConversationMessageAddedEvent as ConversationMessageAddedEvent,
-)
-from .conversation_message_delivery_delivered_event import (
-    ConversationMessageDeliveryDeliveredEvent as ConversationMessageDeliveryDeliveredEvent,
-)
-from .conversation_message_delivery_failed_event import (
-    ConversationMessageDeliveryFailedEvent as ConversationMessageDeliveryFailedEvent,
-)
-from .conversation_message_delivery_info_event import (
-    ConversationMessageDeliveryInfoEvent as ConversationMessageDeliveryInfoEvent,
-)
-from .conversation_message_delivery_seen_event import (
-    ConversationMessageDeliverySeenEvent as ConversationMessageDeliverySeenEvent,
-)
-from .conversation_message_delivery_sent_event import (
-    ConversationMessageDeliverySentEvent as ConversationMessageDeliverySentEvent,
-)
-from .conversation_message_delivery_spam_complaint_event import (
-    ConversationMessageDeliverySpamComplaintEvent as ConversationMessageDeliverySpamComplaintEvent,
-)
-from .conversation_note_added_event import ConversationNoteAddedEvent as ConversationNoteAddedEvent
-from .conversation_offer_accepted_activity_type import (
-    ConversationOfferAcceptedActivityType as ConversationOfferAcceptedActivityType,
-)
-from .conversation_offer_rejected_activity_type import (
-    ConversationOfferRejectedActivityType as ConversationOfferRejectedActivityType,
-)
-from .conversation_offer_timeout_activity_type import (
-    ConversationOfferTimeoutActivityType as ConversationOfferTimeoutActivityType,
-)
-from .conversation_offered_activity_type import (
-    ConversationOfferedActivityType as ConversationOfferedActivityType,
-)
-from .conversation_offered_attribute import (
-    ConversationOfferedAttribute as ConversationOfferedAttribute,
-)
-from .conversation_open_event import ConversationOpenEvent as ConversationOpenEvent
-from .conversation_pending_activity_type import (
-    ConversationPendingActivityType as ConversationPendingActivityType,
-)
-from .conversation_pending_event import ConversationPendingEvent as ConversationPendingEvent
-from .conversation_pending_expired_event import (
-    ConversationPendingExpiredEvent as ConversationPendingExpiredEvent,
-)
-from .conversation_rated_activity_type import (
-    ConversationRatedActivityType as ConversationRatedActivityType,
-)
-from .conversation_rated_attribute import ConversationRatedAttribute as ConversationRatedAttribute
-from .conversation_rated_event import ConversationRatedEvent as ConversationRatedEvent
-from .conversation_rating import ConversationRating as ConversationRating
-from .conversation_rating_cancelled_activity_type import (
-    ConversationRatingCancelledActivityType as ConversationRatingCancelledActivityType,
-)
-from .conversation_rating_not_offered_attribute import (
-    ConversationRatingNotOfferedAttribute as ConversationRatingNotOfferedAttribute,
-)
-from .conversation_rating_offered_activity_type import (
-    ConversationRatingOfferedActivityType as ConversationRatingOfferedActivityType,
-)
-from .conversation_rating_offered_attribute import (
-    ConversationRatingOfferedAttribute as ConversationRatingOfferedAttribute,
-)
-from .conversation_rating_scheduled_activity_type import (
-    ConversationRatingScheduledActivityType as ConversationRatingScheduledActivityType,
-)
-from .conversation_rating_scheduled_attribute import (
-    ConversationRatingScheduledAttribute as ConversationRatingScheduledAttribute,
-)
-from .conversation_rating_unscheduled_activity_type import (
-    ConversationRatingUnscheduledActivityType as ConversationRatingUnscheduledActivityType,
-)
-from .conversation_reopened_activity_type import (
-    ConversationReopenedActivityType as ConversationReopenedActivityType,
-)
-from .conversation_reserved_attribute import (
-    ConversationReservedAttribute as ConversationReservedAttribute,
-)
-from .conversation_reserved_type import ConversationReservedType as ConversationReservedType
-from .conversation_resolved_state_toggled_attribute import (
-    ConversationResolvedStateToggledAttribute as ConversationResolvedStateToggledAttribute,
-)
-from .conversation_response import ConversationResponse as ConversationResponse
-from .conversation_search_hit import ConversationSearchHit as ConversationSearchHit
-from .conversation_search_inner_hit import ConversationSearchInnerHit as ConversationSearchInnerHit
-from .conversation_search_with_filters_hit import (
-    ConversationSearchWithFiltersHit as ConversationSearchWithFiltersHit,
-)
-from .conversation_subject_updated_attribute import (
-    ConversationSubjectUpdatedAttribute as ConversationSubjectUpdatedAttribute,
-)
-from .conversation_tag_added_event import ConversationTagAddedEvent as ConversationTagAddedEvent
-from .conversation_tag_removed_event import (
-    ConversationTagRemovedEvent as ConversationTagRemovedEvent,
-)
-from .conversation_tags_output import ConversationTagsOutput as ConversationTagsOutput
-from .conversation_transcription_ended_activity_type import (
-    ConversationTranscriptionEndedActivityType as ConversationTranscriptionEndedActivityType,
-)
-from .conversation_transcription_ended_attribute import (
-    ConversationTranscriptionEndedAttribute as ConversationTranscriptionEndedAttribute,
-)
-from .conversation_transcription_started_activity_type import (
-    ConversationTranscriptionStartedActivityType as ConversationTranscriptionStartedActivityType,
-)
-from .conversation_transferred_attribute import (
-    ConversationTransferredAttribute as ConversationTransferredAttribute,
-)
-from .conversation_transferred_event import (
-    ConversationTransferredEvent as ConversationTransferredEvent,
-)
-from .conversation_type import ConversationType as ConversationType
-from .conversation_unassigned_activity_type import (
-    ConversationUnassignedActivityType as ConversationUnassignedActivityType,
-)
-from .conversation_unassigned_attribute import (
-    ConversationUnassignedAttribute as ConversationUnassignedAttribute,
-)
-from .conversation_unassigned_event import (
-    ConversationUnassignedEvent as ConversationUnassignedEvent,
-)
-from .create_agent_input import CreateAgentInput as CreateAgentInput
-from .create_agents_input import CreateAgentsInput as CreateAgentsInput
-from .create_agents_output import CreateAgentsOutput as CreateAgentsOutput
-from .create_conversation_input import CreateConversationInput as CreateConversationInput
-from .create_conversation_output import CreateConversationOutput as CreateConversationOutput
-from .create_end_user_input import CreateEndUserInput as CreateEndUserInput
-from .create_end_user_output import CreateEndUserOutput as CreateEndUserOutput
-from .create_end_users_input import CreateEndUsersInput as CreateEndUsersInput
-from .create_end_users_output import CreateEndUsersOutput as CreateEndUsersOutput
-from .create_internal_note_input import CreateInternalNoteInput as CreateInternalNoteInput
-from .create_knowledge_article_input import (
-    CreateKnowledgeArticleInput as CreateKnowledgeArticleInput,
-)
-from .create_knowledge_article_output import (
-    CreateKnowledgeArticleOutput as CreateKnowledgeArticleOutput,
-)
-from .create_message_input import CreateMessageInput as CreateMessageInput
-from .create_message_output import CreateMessageOutput as CreateMessageOutput
-from .create_message_output_data import CreateMessageOutputData as CreateMessageOutputData
-from .create_note_output import CreateNoteOutput as CreateNoteOutput
-from .create_or_update_queue_request import CreateOrUpdateQueueRequest as CreateOrUpdateQueueRequest
-from .create_queue_input import CreateQueueInput as CreateQueueInput
-from .create_queue_output import CreateQueueOutput as CreateQueueOutput
-from .create_rating_offer_input import CreateRatingOfferInput as CreateRatingOfferInput
-from .create_rating_offer_output import CreateRatingOfferOutput as CreateRatingOfferOutput
-from .create_rating_result_input import CreateRatingResultInput as CreateRatingResultInput
-from .create_rating_result_output import CreateRatingResultOutput as CreateRatingResultOutput
-from .create_tag_input import CreateTagInput as CreateTagInput
-from .create_tag_output import CreateTagOutput as CreateTagOutput
-from .create_team_input import CreateTeamInput as CreateTeamInput
-from .create_team_output import CreateTeamOutput as CreateTeamOutput
-from .create_webhook_subscription_input import (
-    CreateWebhookSubscriptionInput as CreateWebhookSubscriptionInput,
-)
-from .create_webhook_subscription_output import (
-    CreateWebhookSubscriptionOutput as CreateWebhookSubscriptionOutput,
-)
-from .creation_date import CreationDate as CreationDate
-from .csat import Csat as Csat
-from .custom_attribute import CustomAttribute as CustomAttribute
-from .custom_attribute1 import CustomAttribute1 as CustomAttribute1
-from .custom_attribute_definition import CustomAttributeDefinition as CustomAttributeDefinition
-from .custom_attribute_input_definition import (
-    CustomAttributeInputDefinition as CustomAttributeInputDefinition,
-)
-from .custom_attribute_operator import CustomAttributeOperator as CustomAttributeOperator
-from .custom_attribute_value import CustomAttributeValue as CustomAttributeValue
-from .delete_agents_from_team_input import DeleteAgentsFromTeamInput as DeleteAgentsFromTeamInput
-from .delivery_detail import DeliveryDetail as DeliveryDetail
-from .delivery_status import DeliveryStatus as DeliveryStatus
-from .deprecated_activity_log_type import DeprecatedActivityLogType as DeprecatedActivityLogType
-from .deprecated_anonymization_type import (
-    DeprecatedAnonymizationType as DeprecatedAnonymizationType,
-)
-from .direction import Direction as Direction
-from .direction_enum import DirectionEnum as DirectionEnum
-from .direction_operator import DirectionOperator as DirectionOperator
-from .double_aggregate_value import DoubleAggregateValue as DoubleAggregateValue
-from .double_aggregate_value_measure import (
-    DoubleAggregateValueMeasure as DoubleAggregateValueMeasure,
-)
-from .double_field import DoubleField as DoubleField
-from .duration import Duration as Duration
-from .duration_operator import DurationOperator as DurationOperator
-from .email import Email as Email
-from .email_attributes import EmailAttributes as EmailAttributes
-from .email_auto_reply import EmailAutoReply as EmailAutoReply
-from .email_contact import EmailContact as EmailContact
-from .email_content import EmailContent as EmailContent
-from .email_conversation import EmailConversation as EmailConversation
-from .email_endpoint import EmailEndpoint as EmailEndpoint
-from .email_forward import EmailForward as EmailForward
-from .empty_patch_set import EmptyPatchSet as EmptyPatchSet
-from .end_user import EndUser as EndUser
-from .entity_type import EntityType as EntityType
-from .error_response import ErrorResponse as ErrorResponse
-from .event import Event as Event
-from .event_delivery_log import EventDeliveryLog as EventDeliveryLog
-from .event_delivery_status import EventDeliveryStatus as EventDeliveryStatus
-from .events import Events as Events
-from .exception import Exception as Exception
-from .exception1 import Exception1 as Exception1
-from .excludes_all import ExcludesAll as ExcludesAll
-from .excludes_one import ExcludesOne as ExcludesOne
-from .facebook_messenger_attributes import (
-    FacebookMessengerAttributes as FacebookMessengerAttributes,
-)
-from .facebook_messenger_conversation import (
-    FacebookMessengerConversation as FacebookMessengerConversation,
-)
-from .failure import Failure as Failure
-from .field_can_have_multiple_values_or_be_empty_operator import (
-    FieldCanHaveMultipleValuesOrBeEmptyOperator as FieldCanHaveMultipleValuesOrBeEmptyOperator,
-)
-from .field_can_have_single_value_or_be_empty_operator import (
-    FieldCanHaveSingleValueOrBeEmptyOperator as FieldCanHaveSingleValueOrBeEmptyOperator,
-)
-from .field_enum import FieldEnum as FieldEnum
-from .field_has_single_value_operator import (
-    FieldHasSingleValueOperator as FieldHasSingleValueOperator,
-)
-from .field_metadata import FieldMetadata as FieldMetadata
-from .field_model import FieldModel as FieldModel
-from .field_type import FieldType as FieldType
-from .file import File as File
-from .file_meta import FileMeta as FileMeta
-from .filter_ import Filter as Filter
-from .filter_metadata import FilterMetadata as FilterMetadata
-from .filter_value import FilterValue as FilterValue
-from .filters import Filters as Filters
-from .filters1 import Filters1 as Filters1
-from .follow_up import FollowUp as FollowUp
-from .followup_added_activity_type import FollowupAddedActivityType as FollowupAddedActivityType
-from .followup_conversation_input import FollowupConversationInput as FollowupConversationInput
-from .followup_expired_activity_type import (
-    FollowupExpiredActivityType as FollowupExpiredActivityType,
-)
-from .followup_removed_activity_type import (
-    FollowupRemovedActivityType as FollowupRemovedActivityType,
-)
-from .form_attribute_value import FormAttributeValue as FormAttributeValue
-from .form_submission import FormSubmission as FormSubmission
-from .generic_attributes import GenericAttributes as GenericAttributes
-from .generic_channel import GenericChannel as GenericChannel
-from .generic_conversation import GenericConversation as GenericConversation
-from .generic_conversation_import import GenericConversationImport as GenericConversationImport
-from .generic_conversation_import_direction import (
-    GenericConversationImportDirection as GenericConversationImportDirection,
-)
-from .get_activity_log_output import GetActivityLogOutput as GetActivityLogOutput
-from .get_business_hours_schedule_definition_output import (
-    GetBusinessHoursScheduleDefinitionOutput as GetBusinessHoursScheduleDefinitionOutput,
-)
-from .get_business_hours_schedule_definition_result import (
-    GetBusinessHoursScheduleDefinitionResult as GetBusinessHoursScheduleDefinitionResult,
-)
-from .get_business_open_status_output import (
-    GetBusinessOpenStatusOutput as GetBusinessOpenStatusOutput,
-)
-from .get_business_open_status_result import (
-    GetBusinessOpenStatusResult as GetBusinessOpenStatusResult,
-)
-from .get_contact_endpoints_type import GetContactEndpointsType as GetContactEndpointsType
-from .get_contact_point_by_id_output import GetContactPointByIdOutput as GetContactPointByIdOutput
-from .get_conversation_output import GetConversationOutput as GetConversationOutput
-from .get_conversations_flows_channel import (
-    GetConversationsFlowsChannel as GetConversationsFlowsChannel,
-)
-from .get_custom_attributes_definitions_output import (
-    GetCustomAttributesDefinitionsOutput as GetCustomAttributesDefinitionsOutput,
-)
-from .get_end_user_output import GetEndUserOutput as GetEndUserOutput
-from .get_filter_values_output import GetFilterValuesOutput as GetFilterValuesOutput
-from .get_knowledge_article_output import GetKnowledgeArticleOutput as GetKnowledgeArticleOutput
-from .get_knowledge_article_translations_output import (
-    GetKnowledgeArticleTranslationsOutput as GetKnowledgeArticleTranslationsOutput,
-)
-from .get_knowledge_category_output import GetKnowledgeCategoryOutput as GetKnowledgeCategoryOutput
-from .get_knowledge_category_translations_output import (
-    GetKnowledgeCategoryTranslationsOutput as GetKnowledgeCategoryTranslationsOutput,
-)
-from .get_knowledge_collection_catalog_output import (
-    GetKnowledgeCollectionCatalogOutput as GetKnowledgeCollectionCatalogOutput,
-)
-from .get_knowledge_collection_output import (
-    GetKnowledgeCollectionOutput as GetKnowledgeCollectionOutput,
-)
-from .get_metric_data_input import GetMetricDataInput as GetMetricDataInput
-from .get_metric_data_input_csid_filter import (
-    GetMetricDataInputCsidFilter as GetMetricDataInputCsidFilter,
-)
-from .get_metric_data_input_period_filter import (
-    GetMetricDataInputPeriodFilter as GetMetricDataInputPeriodFilter,
-)
-from .get_metric_data_output import GetMetricDataOutput as GetMetricDataOutput
-from .get_metric_output import GetMetricOutput as GetMetricOutput
-from .get_metric_record_output import GetMetricRecordOutput as GetMetricRecordOutput
-from .get_metric_records_data_input import GetMetricRecordsDataInput as GetMetricRecordsDataInput
-from .get_metric_records_data_input_csid_filter import (
-    GetMetricRecordsDataInputCsidFilter as GetMetricRecordsDataInputCsidFilter,
-)
-from .get_metric_records_data_input_period_filter import (
-    GetMetricRecordsDataInputPeriodFilter as GetMetricRecordsDataInputPeriodFilter,
-)
-from .get_metric_records_data_output import GetMetricRecordsDataOutput as GetMetricRecordsDataOutput
-from .get_metric_records_output import GetMetricRecordsOutput as GetMetricRecordsOutput
-from .get_metrics_output import GetMetricsOutput as GetMetricsOutput
-from .get_organization_output import GetOrganizationOutput as GetOrganizationOutput
-from .get_queue_by_id_output import GetQueueByIdOutput as GetQueueByIdOutput
-from .get_queued_conversation_position_output import (
-    GetQueuedConversationPositionOutput as GetQueuedConversationPositionOutput,
-)
-from .get_tag_output import GetTagOutput as GetTagOutput
-from .get_templates_type import GetTemplatesType as GetTemplatesType
-from .get_upcoming_business_hours_schedule_output import (
-    GetUpcomingBusinessHoursScheduleOutput as GetUpcomingBusinessHoursScheduleOutput,
-)
-from .get_upcoming_business_hours_schedule_result import (
-    GetUpcomingBusinessHoursScheduleResult as GetUpcomingBusinessHoursScheduleResult,
-)
-from .get_webhook_event_delivery_logs_output import (
-    GetWebhookEventDeliveryLogsOutput as GetWebhookEventDeliveryLogsOutput,
-)
-from .get_webhook_last_delivery_status_output import (
-    GetWebhookLastDeliveryStatusOutput as GetWebhookLastDeliveryStatusOutput,
-)
-from .get_webhook_subscription_output import (
-    GetWebhookSubscriptionOutput as GetWebhookSubscriptionOutput,
-)
-from .help_center_link import HelpCenterLink as HelpCenterLink
-from .holiday import Holiday as Holiday
-from .holiday1 import Holiday1 as Holiday1
-from .html import Html as Html
-from .import_conversation_output import ImportConversationOutput as ImportConversationOutput
-from .import_conversation_response import ImportConversationResponse as ImportConversationResponse
-from .import_message_input import ImportMessageInput as ImportMessageInput
-from .inbound import Inbound as Inbound
-from .inbound_import import InboundImport as InboundImport
-from .includes_all import IncludesAll as IncludesAll
-from .includes_one import IncludesOne as IncludesOne
-from .infrastructure import Infrastructure as Infrastructure
-from .inherited_restriction import InheritedRestriction as InheritedRestriction
-from .instant_field import InstantField as InstantField
-from .int_field import IntField as IntField
-from .integrity import Integrity as Integrity
-from .internal_note_data import InternalNoteData as InternalNoteData
-from .interval import Interval as Interval
-from .invalid_argument import InvalidArgument as InvalidArgument
-from .is_empty import IsEmpty as IsEmpty
-from .is_not_empty import IsNotEmpty as IsNotEmpty
-from .is_not_one_of import IsNotOneOf as IsNotOneOf
-from .is_not_one_of1 import IsNotOneOf1 as IsNotOneOf1
-from .is_not_one_of1_values_item import IsNotOneOf1ValuesItem as IsNotOneOf1ValuesItem
-from .is_not_one_of2 import IsNotOneOf2 as IsNotOneOf2
-from .is_not_one_of3 import IsNotOneOf3 as IsNotOneOf3
-from .is_not_one_of3_values_item import IsNotOneOf3ValuesItem as IsNotOneOf3ValuesItem
-from .is_not_one_of4 import IsNotOneOf4 as IsNotOneOf4
-from .is_not_one_of4_values_item import IsNotOneOf4ValuesItem as IsNotOneOf4ValuesItem
-from .is_not_one_of5 import IsNotOneOf5 as IsNotOneOf5
-from .is_one_of import IsOneOf as IsOneOf
-from .is_one_of1 import IsOneOf1 as IsOneOf1
-from .is_one_of1_values_item import IsOneOf1ValuesItem as IsOneOf1ValuesItem
-from .is_one_of2 import IsOneOf2 as IsOneOf2
-from .is_one_of3 import IsOneOf3 as IsOneOf3
-from .is_one_of3_values_item import IsOneOf3ValuesItem as IsOneOf3ValuesItem
-from .is_one_of4 import IsOneOf4 as IsOneOf4
-from .is_one_of4_values_item import IsOneOf4ValuesItem as IsOneOf4ValuesItem
-from .is_one_of5 import IsOneOf5 as IsOneOf5
-from .last_activity import LastActivity as LastActivity
-from .last_message import LastMessage as LastMessage
-from .link_conversation_input import LinkConversationInput as LinkConversationInput
-from .link_type import LinkType as LinkType
-from .list_activity_log_output import ListActivityLogOutput as ListActivityLogOutput
-from .list_agents_output import ListAgentsOutput as ListAgentsOutput
-from .list_business_hours_schedules_output import (
-    ListBusinessHoursSchedulesOutput as ListBusinessHoursSchedulesOutput,
-)
-from .list_business_hours_schedules_result import (
-    ListBusinessHoursSchedulesResult as ListBusinessHoursSchedulesResult,
-)
-from .list_contact_points_output import ListContactPointsOutput as ListContactPointsOutput
-from .list_conversation_ratings_output import (
-    ListConversationRatingsOutput as ListConversationRatingsOutput,
-)
-from .list_custom_attributes_definitions_output import (
-    ListCustomAttributesDefinitionsOutput as ListCustomAttributesDefinitionsOutput,
-)
-from .list_end_user_conversations_output import (
-    ListEndUserConversationsOutput as ListEndUserConversationsOutput,
-)
-from .list_end_users_output import ListEndUsersOutput as ListEndUsersOutput
-from .list_field import ListField as ListField
-from .list_flows_output import ListFlowsOutput as ListFlowsOutput
-from .list_internal_notes_output import ListInternalNotesOutput as ListInternalNotesOutput
-from .list_knowledge_collections_output import (
-    ListKnowledgeCollectionsOutput as ListKnowledgeCollectionsOutput,
-)
-from .list_linked_conversations_output import (
-    ListLinkedConversationsOutput as ListLinkedConversationsOutput,
-)
-from .list_messages_output import ListMessagesOutput as ListMessagesOutput
-from .list_presence_output import ListPresenceOutput as ListPresenceOutput
-from .list_queues_output import ListQueuesOutput as ListQueuesOutput
-from .list_tags_output import ListTagsOutput as ListTagsOutput
-from .list_team_members_output import ListTeamMembersOutput as ListTeamMembersOutput
-from .list_teams_output import ListTeamsOutput as ListTeamsOutput
-from .list_templates_output import ListTemplatesOutput as ListTemplatesOutput
-from .list_webhook_subscriptions_endpoint_output import (
-    ListWebhookSubscriptionsEndpointOutput as ListWebhookSubscriptionsEndpointOutput,
-)
-from .long_aggregate_value import LongAggregateValue as LongAggregateValue
-from .long_aggregate_value_measure import LongAggregateValueMeasure as LongAggregateValueMeasure
-from .long_field import LongField as LongField
-from .longer_than_or_equal_to import LongerThanOrEqualTo as LongerThanOrEqualTo
-from .map_attribute_value import MapAttributeValue as MapAttributeValue
-from .map_attribute_value_value import MapAttributeValueValue as MapAttributeValueValue
-from .map_conversation_channel_int import MapConversationChannelInt as MapConversationChannelInt
-from .map_conversation_channel_set_string import (
-    MapConversationChannelSetString as MapConversationChannelSetString,
-)
-from .map_form_attribute_value import MapFormAttributeValue as MapFormAttributeValue
-from .map_queue_threshold_int import MapQueueThresholdInt as MapQueueThresholdInt
-from .map_string import MapString as MapString
-from .map_uuid_option_attribute_value import (
-    MapUUIDOptionAttributeValue as MapUUIDOptionAttributeValue,
-)
-from .map_uuid_option_attribute_value_value import (
-    MapUUIDOptionAttributeValueValue as MapUUIDOptionAttributeValueValue,
-)
-from .map_vector_string import MapVectorString as MapVectorString
-from .map_webhook_event_type_filters import MapWebhookEventTypeFilters as MapWebhookEventTypeFilters
-from .markdown import Markdown as Markdown
-from .member_list_type import MemberListType as MemberListType
-from .message import Message as Message
-from .message_added_attribute import MessageAddedAttribute as MessageAddedAttribute
-from .message_added_by_agent_activity_type import (
-    MessageAddedByAgentActivityType as MessageAddedByAgentActivityType,
-)
-from .message_added_by_customer_activity_type import (
-    MessageAddedByCustomerActivityType as MessageAddedByCustomerActivityType,
-)
-from .message_anonymization_type import MessageAnonymizationType as MessageAnonymizationType
-from .message_redacted_attribute import MessageRedactedAttribute as MessageRedactedAttribute
-from .messenger_conversation import MessengerConversation as MessengerConversation
-from .messenger_form_attributes import MessengerFormAttributes as MessengerFormAttributes
-from .metric_data import MetricData as MetricData
-from .metric_metadata import MetricMetadata as MetricMetadata
-from .metric_record import MetricRecord as MetricRecord
-from .metric_record_metadata import MetricRecordMetadata as MetricRecordMetadata
-from .mime_type import MimeType as MimeType
-from .mime_type_impl import MimeTypeImpl as MimeTypeImpl
-from .no_auth import NoAuth as NoAuth
-from .no_recent_delivery import NoRecentDelivery as NoRecentDelivery
-from .not_found import NotFound as NotFound
-from .not_found1 import NotFound1 as NotFound1
-from .note_added_activity_type import NoteAddedActivityType as NoteAddedActivityType
-from .note_added_attribute import NoteAddedAttribute as NoteAddedAttribute
-from .nps import Nps as Nps
-from .offer_algorithm import OfferAlgorithm as OfferAlgorithm
-from .offering_algorithm import OfferingAlgorithm as OfferingAlgorithm
-from .open1 import Open1 as Open1
-from .open_ import Open as Open
-from .organization_details import OrganizationDetails as OrganizationDetails
-from .organization_details_status import OrganizationDetailsStatus as OrganizationDetailsStatus
-from .outbound import Outbound as Outbound
-from .outbound_import import OutboundImport as OutboundImport
-from .pagination_links import PaginationLinks as PaginationLinks
-from .partial_error import PartialError as PartialError
-from .patch_agent_input import PatchAgentInput as PatchAgentInput
-from .patch_conversation_custom_attributes_output import (
-    PatchConversationCustomAttributesOutput as PatchConversationCustomAttributesOutput,
-)
-from .patch_end_user_custom_attributes_output import (
-    PatchEndUserCustomAttributesOutput as PatchEndUserCustomAttributesOutput,
-)
-from .patch_end_user_input import PatchEndUserInput as PatchEndUserInput
-from .patch_end_user_output import PatchEndUserOutput as PatchEndUserOutput
-from .patch_webhook_subscription_input import (
-    PatchWebhookSubscriptionInput as PatchWebhookSubscriptionInput,
-)
-from .patch_webhook_subscription_output import (
-    PatchWebhookSubscriptionOutput as PatchWebhookSubscriptionOutput,
-)
-from .period_filter import PeriodFilter as PeriodFilter
-from .phone_attributes import PhoneAttributes as PhoneAttributes
-from .phone_attributes_to import PhoneAttributesTo as PhoneAttributesTo
-from .presence_duration import PresenceDuration as PresenceDuration
-from .presence_status import PresenceStatus as PresenceStatus
-from .preset import Preset as Preset
-from .preset_value import PresetValue as PresetValue
-from .preset_value_type import PresetValueType as PresetValueType
-from .primitive_field import PrimitiveField as PrimitiveField
-from .pstn_phone_conversation import PstnPhoneConversation as PstnPhoneConversation
-from .query import Query as Query
-from .queue import Queue as Queue
-from .queue1 import Queue1 as Queue1
-from .queue_availability_output import QueueAvailabilityOutput as QueueAvailabilityOutput
-from .queue_id import QueueId as QueueId
-from .queue_member import QueueMember as QueueMember
-from .queue_members_output import QueueMembersOutput as QueueMembersOutput
-from .queue_usages import QueueUsages as QueueUsages
-from .queued_conversation import QueuedConversation as QueuedConversation
-from .quick_response import QuickResponse as QuickResponse
-from .rating_offer import RatingOffer as RatingOffer
-from .rating_result import RatingResult as RatingResult
-from .rating_status import RatingStatus as RatingStatus
-from .rating_type import RatingType as RatingType
-from .recurring import Recurring as Recurring
-from .recurring1 import Recurring1 as Recurring1
-from .regular import Regular as Regular
-from .regular1 import Regular1 as Regular1
-from .regular2 import Regular2 as Regular2
-from .reopen_conversation_input import ReopenConversationInput as ReopenConversationInput
-from .requester_connection_status import RequesterConnectionStatus as RequesterConnectionStatus
-from .restrictions import Restrictions as Restrictions
-from .search_conversations_with_filters_output import (
-    SearchConversationsWithFiltersOutput as SearchConversationsWithFiltersOutput,
-)
-from .search_field import SearchField as SearchField
-from .search_output import SearchOutput as SearchOutput
-from .search_parameters_input import SearchParametersInput as SearchParametersInput
-from .select import Select as Select
-from .select1 import Select1 as Select1
-from .select_option import SelectOption as SelectOption
-from .server_error import ServerError as ServerError
-from .shorter_than_or_equal_to import ShorterThanOrEqualTo as ShorterThanOrEqualTo
-from .side_conversation import SideConversation as SideConversation
-from .since import Since as Since
-from .sla_calculation_method import SlaCalculationMethod as SlaCalculationMethod
-from .sla_evaluation_achieved_event import SLAEvaluationAchievedEvent as SLAEvaluationAchievedEvent
-from .sla_evaluation_breached_event import SLAEvaluationBreachedEvent as SLAEvaluationBreachedEvent
-from .sla_evaluation_pending_event import SLAEvaluationPendingEvent as SLAEvaluationPendingEvent
-from .sla_evaluation_voided_event import SLAEvaluationVoidedEvent as SLAEvaluationVoidedEvent
-from .sms import Sms as Sms
-from .sms_attributes import SmsAttributes as SmsAttributes
-from .sms_conversation import SmsConversation as SmsConversation
-from .state import State as State
-from .status import Status as Status
-from .status1 import Status1 as Status1
-from .status_operator import StatusOperator as StatusOperator
-from .strategy import Strategy as Strategy
-from .string_field import StringField as StringField
-from .submitted_rating_result import SubmittedRatingResult as SubmittedRatingResult
-from .success import Success as Success
-from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
-from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
-from .tag_conversation_input import TagConversationInput as TagConversationInput
-from .tag_id import TagId as TagId
-from .tag_model import TagModel as TagModel
-from .tag_removed_activity_type import TagRemovedActivityType as TagRemovedActivityType
-from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
-from .tag_state import TagState as TagState
-from .tags_update_input import TagsUpdateInput as TagsUpdateInput
-from .team import Team as Team
-from .team1 import Team1 as Team1
-from .team_member import TeamMember as TeamMember
-from .telephony_endpoint import TelephonyEndpoint as TelephonyEndpoint
-from .template import Template as Template
-from .text import Text as Text
-from .text1 import Text1 as Text1
-from .text2 import Text2 as Text2
-from .thumbs_up_or_down import ThumbsUpOrDown as ThumbsUpOrDown
-from .time_interval import TimeInterval as TimeInterval
-from .time_interval1 import TimeInterval1 as TimeInterval1
-from .timestamp_field import TimestampField as TimestampField
-from .timestamp_operator import TimestampOperator as TimestampOperator
-from .token_auth import TokenAuth as TokenAuth
-from .too_large import TooLarge as TooLarge
-from .transcript_attributes import TranscriptAttributes as TranscriptAttributes
-from .transfer_conversation_input import TransferConversationInput as TransferConversationInput
-from .transfer_failed_activity_type import TransferFailedActivityType as TransferFailedActivityType
-from .transfer_initiated_activity_type import (
-    TransferInitiatedActivityType as TransferInitiatedActivityType,
-)
-from .transfer_successful_activity_type import (
-    TransferSuccessfulActivityType as TransferSuccessfulActivityType,
-)
-from .translation import Translation as Translation
-from .translation1 import Translation1 as Translation1
-from .translation_error import TranslationError as TranslationError
-from .translation_input import TranslationInput as TranslationInput
-from .translation_input1 import TranslationInput1 as TranslationInput1
-from .translation_list import TranslationList as TranslationList
-from .translation_title import TranslationTitle as TranslationTitle
-from .twitter_attributes import TwitterAttributes as TwitterAttributes
-from .twitter_conversation import TwitterConversation as TwitterConversation
-from .type_ import Type as Type
-from .typing_started_event import TypingStartedEvent as TypingStartedEvent
-from .unauthorized import Unauthorized as Unauthorized
-from .unexpected_error import UnexpectedError as UnexpectedError
-from .unknown_activity_type import UnknownActivityType as UnknownActivityType
-from .unknown_anonymization_type import UnknownAnonymizationType as UnknownAnonymizationType
-from .until import Until as Until
-from .update_agent_input import UpdateAgentInput as UpdateAgentInput
-from .update_agent_presence_channel_input import (
-    UpdateAgentPresenceChannelInput as UpdateAgentPresenceChannelInput,
-)
-from .update_agent_presence_channel_input_channel import (
-    UpdateAgentPresenceChannelInputChannel as UpdateAgentPresenceChannelInputChannel,
-)
-from .update_end_user_input import UpdateEndUserInput as UpdateEndUserInput
-from .update_end_user_output import UpdateEndUserOutput as UpdateEndUserOutput
-from .update_knowledge_article_input import (
-    UpdateKnowledgeArticleInput as UpdateKnowledgeArticleInput,
-)
-from .update_knowledge_article_output import (
-    UpdateKnowledgeArticleOutput as UpdateKnowledgeArticleOutput,
-)
-from .update_translations_input import UpdateTranslationsInput as UpdateTranslationsInput
-from .update_translations_output import UpdateTranslationsOutput as UpdateTranslationsOutput
-from .upload_attachments_input import UploadAttachmentsInput as UploadAttachmentsInput
-from .upload_attachments_output import UploadAttachmentsOutput as UploadAttachmentsOutput
-from .user_anonymization_type import UserAnonymizationType as UserAnonymizationType
-from .user_presence import UserPresence as UserPresence
-from .user_presence_output import UserPresenceOutput as UserPresenceOutput
-from .uuid_field import UUIDField as UUIDField
-from .validation import Validation as Validation
-from .webhook_authorization import WebhookAuthorization as WebhookAuthorization
-from .webhook_conversation import WebhookConversation as WebhookConversation
-from .webhook_conversation_abandoned_data import (
-    WebhookConversationAbandonedData as WebhookConversationAbandonedData,
-)
-from .webhook_conversation_data import WebhookConversationData as WebhookConversationData
-from .webhook_conversation_message_added_data import (
-    WebhookConversationMessageAddedData as WebhookConversationMessageAddedData,
-)
-from .webhook_conversation_note_added_data import (
-    WebhookConversationNoteAddedData as WebhookConversationNoteAddedData,
-)
-from .webhook_conversation_pending_expired_data import (
-    WebhookConversationPendingExpiredData as WebhookConversationPendingExpiredData,
-)
-from .webhook_conversation_rated_data import (
-    WebhookConversationRatedData as WebhookConversationRatedData,
-)
-from .webhook_conversation_tag_added_data import (
-    WebhookConversationTagAddedData as WebhookConversationTagAddedData,
-)
-from .webhook_event import WebhookEvent as WebhookEvent
-from .webhook_headers_map_string_string import (
-    WebhookHeadersMapStringString as WebhookHeadersMapStringString,
-)
-from .webhook_message_content import WebhookMessageContent as WebhookMessageContent
-from .webhook_organization import WebhookOrganization as WebhookOrganization
-from .webhook_queue import WebhookQueue as WebhookQueue
-from .webhook_subscription import WebhookSubscription as WebhookSubscription
-from .webhook_tag import WebhookTag as WebhookTag
-from .webhook_user import WebhookUser as WebhookUser
-from .whats_app_attributes import WhatsAppAttributes as WhatsAppAttributes
-from .whats_app_conversation import WhatsAppConversation as WhatsAppConversation
+if TYPE_CHECKING:
+    from .activity_log_attribute import ActivityLogAttribute as ActivityLogAttribute
+    from .activity_log_entry import ActivityLogEntry as ActivityLogEntry
+    from .activity_log_entry_type import ActivityLogEntryType as ActivityLogEntryType
+    from .activity_log_user import ActivityLogUser as ActivityLogUser
+    from .agent import Agent as Agent
+    from .agent_banned_enduser_event import AgentBannedEnduserEvent as AgentBannedEnduserEvent
+    from .agent_banned_ip_event import AgentBannedIpEvent as AgentBannedIpEvent
+    from .agent_id import AgentId as AgentId
+    from .agent_output import AgentOutput as AgentOutput
+    from .agent_presence_duration_value import (
+        AgentPresenceDurationValue as AgentPresenceDurationValue,
+    )
+    from .agent_teams_output import AgentTeamsOutput as AgentTeamsOutput
+    from .agent_unbanned_enduser_event import AgentUnbannedEnduserEvent as AgentUnbannedEnduserEvent
+    from .agent_unbanned_ip_event import AgentUnbannedIpEvent as AgentUnbannedIpEvent
+    from .agents_to_team_input import AgentsToTeamInput as AgentsToTeamInput
+    from .aggregate_metadata import AggregateMetadata as AggregateMetadata
+    from .aggregate_metadata_measure import AggregateMetadataMeasure as AggregateMetadataMeasure
+    from .aggregate_value import AggregateValue as AggregateValue
+    from .anonymization_request_status import (
+        AnonymizationRequestStatus as AnonymizationRequestStatus,
+    )
+    from .anonymize_entity_input import AnonymizeEntityInput as AnonymizeEntityInput
+    from .anonymize_entity_output import AnonymizeEntityOutput as AnonymizeEntityOutput
+    from .anonymized_conversation import AnonymizedConversation as AnonymizedConversation
+    from .article import Article as Article
+    from .article_catalog_item import ArticleCatalogItem as ArticleCatalogItem
+    from .article_content import ArticleContent as ArticleContent
+    from .article_translation import ArticleTranslation as ArticleTranslation
+    from .article_translations import ArticleTranslations as ArticleTranslations
+    from .assigned_date import AssignedDate as AssignedDate
+    from .assignment import Assignment as Assignment
+    from .attachment_error import AttachmentError as AttachmentError
+    from .attachment_result import AttachmentResult as AttachmentResult
+    from .attachments import Attachments as Attachments
+    from .attributes import Attributes as Attributes
+    from .availability import Availability as Availability
+    from .available_at import AvailableAt as AvailableAt
+    from .bad_request import BadRequest as BadRequest
+    from .basic_auth import BasicAuth as BasicAuth
+    from .between import Between as Between
+    from .between1 import Between1 as Between1
+    from .boolean_field import BooleanField as BooleanField
+    from .browser_info import BrowserInfo as BrowserInfo
+    from .bulk_action_failure_bulk_error_agent import (
+        BulkActionFailureBulkErrorAgent as BulkActionFailureBulkErrorAgent,
+    )
+    from .bulk_action_failure_bulk_error_end_user import (
+        BulkActionFailureBulkErrorEndUser as BulkActionFailureBulkErrorEndUser,
+    )
+    from .bulk_action_failure_bulk_error_uuid import (
+        BulkActionFailureBulkErrorUUID as BulkActionFailureBulkErrorUUID,
+    )
+    from .bulk_action_failure_error_response_internal_note_data import (
+        BulkActionFailureErrorResponseInternalNoteData as BulkActionFailureErrorResponseInternalNoteData,
+    )
+    from .bulk_action_outcome_bulk_error_agent import (
+        BulkActionOutcomeBulkErrorAgent as BulkActionOutcomeBulkErrorAgent,
+    )
+    from .bulk_action_outcome_bulk_error_end_user import (
+        BulkActionOutcomeBulkErrorEndUser as BulkActionOutcomeBulkErrorEndUser,
+    )
+    from .bulk_action_outcome_bulk_error_uuid import (
+        BulkActionOutcomeBulkErrorUUID as BulkActionOutcomeBulkErrorUUID,
+    )
+    from .bulk_action_outcome_error_response_internal_note_data import (
+        BulkActionOutcomeErrorResponseInternalNoteData as BulkActionOutcomeErrorResponseInternalNoteData,
+    )
+    from .bulk_action_success_bulk_error_agent import (
+        BulkActionSuccessBulkErrorAgent as BulkActionSuccessBulkErrorAgent,
+    )
+    from .bulk_action_success_bulk_error_end_user import (
+        BulkActionSuccessBulkErrorEndUser as BulkActionSuccessBulkErrorEndUser,
+    )
+    from .bulk_action_success_bulk_error_uuid import (
+        BulkActionSuccessBulkErrorUUID as BulkActionSuccessBulkErrorUUID,
+    )
+    from .bulk_action_success_error_response_internal_note_data import (
+        BulkActionSuccessErrorResponseInternalNoteData as BulkActionSuccessErrorResponseInternalNoteData,
+    )
+    from .bulk_create_internal_note_input import (
+        BulkCreateInternalNoteInput as BulkCreateInternalNoteInput,
+    )
+    from .bulk_create_note_output import BulkCreateNoteOutput as BulkCreateNoteOutput
+    from .bulk_error import BulkError as BulkError
+    from .bulk_patch_agent_input import BulkPatchAgentInput as BulkPatchAgentInput
+    from .bulk_patch_end_user_input import BulkPatchEndUserInput as BulkPatchEndUserInput
+    from .bulk_patch_end_users_input import BulkPatchEndUsersInput as BulkPatchEndUsersInput
+    from .bulk_patch_end_users_output import BulkPatchEndUsersOutput as BulkPatchEndUsersOutput
+    from .bulk_queue_endpoint_input import BulkQueueEndpointInput as BulkQueueEndpointInput
+    from .bulk_queue_endpoint_output import BulkQueueEndpointOutput as BulkQueueEndpointOutput
+    from .bulk_tag_conversation_input import BulkTagConversationInput as BulkTagConversationInput
+    from .bulk_update_agent_input import BulkUpdateAgentInput as BulkUpdateAgentInput
+    from .bulk_update_agent_output import BulkUpdateAgentOutput as BulkUpdateAgentOutput
+    from .bulk_update_end_user_input import BulkUpdateEndUserInput as BulkUpdateEndUserInput
+    from .bulk_update_end_users_input import BulkUpdateEndUsersInput as BulkUpdateEndUsersInput
+    from .bulk_update_end_users_output import BulkUpdateEndUsersOutput as BulkUpdateEndUsersOutput
+    from .business_hour import BusinessHour as BusinessHour
+    from .business_hour_exception import BusinessHourException as BusinessHourException
+    from .business_hour_exception_type import BusinessHourExceptionType as BusinessHourExceptionType
+    from .business_hour_regular import BusinessHourRegular as BusinessHourRegular
+    from .business_hour_regular_type import BusinessHourRegularType as BusinessHourRegularType
+    from .business_hour_status import BusinessHourStatus as BusinessHourStatus
+    from .business_hour_status1 import BusinessHourStatus1 as BusinessHourStatus1
+    from .business_hour_type import BusinessHourType as BusinessHourType
+    from .business_hours_schedule import BusinessHoursSchedule as BusinessHoursSchedule
+    from .business_hours_schedule_definition import (
+        BusinessHoursScheduleDefinition as BusinessHoursScheduleDefinition,
+    )
+    from .business_hours_upcoming_schedule import (
+        BusinessHoursUpcomingSchedule as BusinessHoursUpcomingSchedule,
+    )
+    from .call_recording_attributes import CallRecordingAttributes as CallRecordingAttributes
+    from .callback import Callback as Callback
+    from .callback_direction import CallbackDirection as CallbackDirection
+    from .category import Category as Category
+    from .category_catalog_item import CategoryCatalogItem as CategoryCatalogItem
+    from .category_translations import CategoryTranslations as CategoryTranslations
+    from .channel import Channel as Channel
+    from .channel_availability import ChannelAvailability as ChannelAvailability
+    from .channel_availability_error import ChannelAvailabilityError as ChannelAvailabilityError
+    from .channel_availability_outcome import (
+        ChannelAvailabilityOutcome as ChannelAvailabilityOutcome,
+    )
+    from .channel_enum import ChannelEnum as ChannelEnum
+    from .channel_operator import ChannelOperator as ChannelOperator
+    from .chat import Chat as Chat
+    from .chat_attributes import ChatAttributes as ChatAttributes
+    from .chat_conversation import ChatConversation as ChatConversation
+    from .checksum import Checksum as Checksum
+    from .claim_conversation_input import ClaimConversationInput as ClaimConversationInput
+    from .close_conversation_input import CloseConversationInput as CloseConversationInput
+    from .closed import Closed as Closed
+    from .closed1 import Closed1 as Closed1
+    from .closed_date import ClosedDate as ClosedDate
+    from .closing import Closing as Closing
+    from .collection import Collection as Collection
+    from .collection_catalog_item import CollectionCatalogItem as CollectionCatalogItem
+    from .combined_filters import CombinedFilters as CombinedFilters
+    from .condition import Condition as Condition
+    from .condition1 import Condition1 as Condition1
+    from .conflict import Conflict as Conflict
+    from .connection_status import ConnectionStatus as ConnectionStatus
+    from .contact_endpoint import ContactEndpoint as ContactEndpoint
+    from .contact_form import ContactForm as ContactForm
+    from .contact_form_attributes import ContactFormAttributes as ContactFormAttributes
+    from .contact_form_conversation import ContactFormConversation as ContactFormConversation
+    from .contact_id import ContactId as ContactId
+    from .content import Content as Content
+    from .conversation import Conversation as Conversation
+    from .conversation_abandoned_event import (
+        ConversationAbandonedEvent as ConversationAbandonedEvent,
+    )
+    from .conversation_anonymization_type import (
+        ConversationAnonymizationType as ConversationAnonymizationType,
+    )
+    from .conversation_assigned_activity_type import (
+        ConversationAssignedActivityType as ConversationAssignedActivityType,
+    )
+    from .conversation_assigned_attribute import (
+        ConversationAssignedAttribute as ConversationAssignedAttribute,
+    )
+    from .conversation_assigned_event import ConversationAssignedEvent as ConversationAssignedEvent
+    from .conversation_auto_reply_sent_attribute import (
+        ConversationAutoReplySentAttribute as ConversationAutoReplySentAttribute,
+    )
+    from .conversation_autoreply_sent_activity_type import (
+        ConversationAutoreplySentActivityType as ConversationAutoreplySentActivityType,
+    )
+    from .conversation_channel import ConversationChannel as ConversationChannel
+    from .conversation_channel_changed_attribute import (
+        ConversationChannelChangedAttribute as ConversationChannelChangedAttribute,
+    )
+    from .conversation_claimed_activity_type import (
+        ConversationClaimedActivityType as ConversationClaimedActivityType,
+    )
+    from .conversation_claimed_attribute import (
+        ConversationClaimedAttribute as ConversationClaimedAttribute,
+    )
+    from .conversation_closed_activity_type import (
+        ConversationClosedActivityType as ConversationClosedActivityType,
+    )
+    from .conversation_closed_event import ConversationClosedEvent as ConversationClosedEvent
+    from .conversation_created_attribute import (
+        ConversationCreatedAttribute as ConversationCreatedAttribute,
+    )
+    from .conversation_created_by_agent_activity_type import (
+        ConversationCreatedByAgentActivityType as ConversationCreatedByAgentActivityType,
+    )
+    from .conversation_created_by_customer_activity_type import (
+        ConversationCreatedByCustomerActivityType as ConversationCreatedByCustomerActivityType,
+    )
+    from .conversation_created_event import ConversationCreatedEvent as ConversationCreatedEvent
+    from .conversation_custom_attribute_updated_event import (
+        ConversationCustomAttributeUpdatedEvent as ConversationCustomAttributeUpdatedEvent,
+    )
+    from .conversation_custom_attributes_updated_attribute import (
+        ConversationCustomAttributesUpdatedAttribute as ConversationCustomAttributesUpdatedAttribute,
+    )
+    from .conversation_end_user_replaced_activity_type import (
+        ConversationEndUserReplacedActivityType as ConversationEndUserReplacedActivityType,
+    )
+    from .conversation_end_user_replaced_attribute import (
+        ConversationEndUserReplacedAttribute as ConversationEndUserReplacedAttribute,
+    )
+    from .conversation_end_user_replaced_event import (
+        ConversationEndUserReplacedEvent as ConversationEndUserReplacedEvent,
+    )
+    from .conversation_enqueued_event import ConversationEnqueuedEvent as ConversationEnqueuedEvent
+    from .conversation_flow import ConversationFlow as ConversationFlow
+    from .conversation_id import ConversationId as ConversationId
+    from .conversation_language_updated_activity_type import (
+        ConversationLanguageUpdatedActivityType as ConversationLanguageUpdatedActivityType,
+    )
+    from .conversation_language_updated_attribute import (
+        ConversationLanguageUpdatedAttribute as ConversationLanguageUpdatedAttribute,
+    )
+    from .conversation_link import ConversationLink as ConversationLink
+    from .conversation_linked_attribute import (
+        ConversationLinkedAttribute as ConversationLinkedAttribute,
+    )
+    from .conversation_message_added_event import (
+        ConversationMessageAddedEvent as ConversationMessageAddedEvent,
+    )
+    from .conversation_message_delivery_delivered_event import (
+        ConversationMessageDeliveryDeliveredEvent as ConversationMessageDeliveryDeliveredEvent,
+    )
+    from .conversation_message_delivery_failed_event import (
+        ConversationMessageDeliveryFailedEvent as ConversationMessageDeliveryFailedEvent,
+    )
+    from .conversation_message_delivery_info_event import (
+        ConversationMessageDeliveryInfoEvent as ConversationMessageDeliveryInfoEvent,
+    )
+    from .conversation_message_delivery_seen_event import (
+        ConversationMessageDeliverySeenEvent as ConversationMessageDeliverySeenEvent,
+    )
+    from .conversation_message_delivery_sent_event import (
+        ConversationMessageDeliverySentEvent as ConversationMessageDeliverySentEvent,
+    )
+    from .conversation_message_delivery_spam_complaint_event import (
+        ConversationMessageDeliverySpamComplaintEvent as ConversationMessageDeliverySpamComplaintEvent,
+    )
+    from .conversation_note_added_event import (
+        ConversationNoteAddedEvent as ConversationNoteAddedEvent,
+    )
+    from .conversation_offer_accepted_activity_type import (
+        ConversationOfferAcceptedActivityType as ConversationOfferAcceptedActivityType,
+    )
+    from .conversation_offer_rejected_activity_type import (
+        ConversationOfferRejectedActivityType as ConversationOfferRejectedActivityType,
+    )
+    from .conversation_offer_timeout_activity_type import (
+        ConversationOfferTimeoutActivityType as ConversationOfferTimeoutActivityType,
+    )
+    from .conversation_offered_activity_type import (
+        ConversationOfferedActivityType as ConversationOfferedActivityType,
+    )
+    from .conversation_offered_attribute import (
+        ConversationOfferedAttribute as ConversationOfferedAttribute,
+    )
+    from .conversation_open_event import ConversationOpenEvent as ConversationOpenEvent
+    from .conversation_pending_activity_type import (
+        ConversationPendingActivityType as ConversationPendingActivityType,
+    )
+    from .conversation_pending_event import ConversationPendingEvent as ConversationPendingEvent
+    from .conversation_pending_expired_event import (
+        ConversationPendingExpiredEvent as ConversationPendingExpiredEvent,
+    )
+    from .conversation_rated_activity_type import (
+        ConversationRatedActivityType as ConversationRatedActivityType,
+    )
+    from .conversation_rated_attribute import (
+        ConversationRatedAttribute as ConversationRatedAttribute,
+    )
+    from .conversation_rated_event import ConversationRatedEvent as ConversationRatedEvent
+    from .conversation_rating import ConversationRating as ConversationRating
+    from .conversation_rating_cancelled_activity_type import (
+        ConversationRatingCancelledActivityType as ConversationRatingCancelledActivityType,
+    )
+    from .conversation_rating_not_offered_attribute import (
+        ConversationRatingNotOfferedAttribute as ConversationRatingNotOfferedAttribute,
+    )
+    from .conversation_rating_offered_activity_type import (
+        ConversationRatingOfferedActivityType as ConversationRatingOfferedActivityType,
+    )
+    from .conversation_rating_offered_attribute import (
+        ConversationRatingOfferedAttribute as ConversationRatingOfferedAttribute,
+    )
+    from .conversation_rating_scheduled_activity_type import (
+        ConversationRatingScheduledActivityType as ConversationRatingScheduledActivityType,
+    )
+    from .conversation_rating_scheduled_attribute import (
+        ConversationRatingScheduledAttribute as ConversationRatingScheduledAttribute,
+    )
+    from .conversation_rating_unscheduled_activity_type import (
+        ConversationRatingUnscheduledActivityType as ConversationRatingUnscheduledActivityType,
+    )
+    from .conversation_reopened_activity_type import (
+        ConversationReopenedActivityType as ConversationReopenedActivityType,
+    )
+    from .conversation_reserved_attribute import (
+        ConversationReservedAttribute as ConversationReservedAttribute,
+    )
+    from .conversation_reserved_type import ConversationReservedType as ConversationReservedType
+    from .conversation_resolved_state_toggled_attribute import (
+        ConversationResolvedStateToggledAttribute as ConversationResolvedStateToggledAttribute,
+    )
+    from .conversation_response import ConversationResponse as ConversationResponse
+    from .conversation_search_hit import ConversationSearchHit as ConversationSearchHit
+    from .conversation_search_inner_hit import (
+        ConversationSearchInnerHit as ConversationSearchInnerHit,
+    )
+    from .conversation_search_with_filters_hit import (
+        ConversationSearchWithFiltersHit as ConversationSearchWithFiltersHit,
+    )
+    from .conversation_subject_updated_attribute import (
+        ConversationSubjectUpdatedAttribute as ConversationSubjectUpdatedAttribute,
+    )
+    from .conversation_tag_added_event import ConversationTagAddedEvent as ConversationTagAddedEvent
+    from .conversation_tag_removed_event import (
+        ConversationTagRemovedEvent as ConversationTagRemovedEvent,
+    )
+    from .conversation_tags_output import ConversationTagsOutput as ConversationTagsOutput
+    from .conversation_transcription_ended_activity_type import (
+        ConversationTranscriptionEndedActivityType as ConversationTranscriptionEndedActivityType,
+    )
+    from .conversation_transcription_ended_attribute import (
+        ConversationTranscriptionEndedAttribute as ConversationTranscriptionEndedAttribute,
+    )
+    from .conversation_transcription_started_activity_type import (
+        ConversationTranscriptionStartedActivityType as ConversationTranscriptionStartedActivityType,
+    )
+    from .conversation_transferred_attribute import (
+        ConversationTransferredAttribute as ConversationTransferredAttribute,
+    )
+    from .conversation_transferred_event import (
+        ConversationTransferredEvent as ConversationTransferredEvent,
+    )
+    from .conversation_type import ConversationType as ConversationType
+    from .conversation_unassigned_activity_type import (
+        ConversationUnassignedActivityType as ConversationUnassignedActivityType,
+    )
+    from .conversation_unassigned_attribute import (
+        ConversationUnassignedAttribute as ConversationUnassignedAttribute,
+    )
+    from .conversation_unassigned_event import (
+        ConversationUnassignedEvent as ConversationUnassignedEvent,
+    )
+    from .create_agent_input import CreateAgentInput as CreateAgentInput
+    from .create_agents_input import CreateAgentsInput as CreateAgentsInput
+    from .create_agents_output import CreateAgentsOutput as CreateAgentsOutput
+    from .create_conversation_input import CreateConversationInput as CreateConversationInput
+    from .create_conversation_output import CreateConversationOutput as CreateConversationOutput
+    from .create_end_user_input import CreateEndUserInput as CreateEndUserInput
+    from .create_end_user_output import CreateEndUserOutput as CreateEndUserOutput
+    from .create_end_users_input import CreateEndUsersInput as CreateEndUsersInput
+    from .create_end_users_output import CreateEndUsersOutput as CreateEndUsersOutput
+    from .create_internal_note_input import CreateInternalNoteInput as CreateInternalNoteInput
+    from .create_knowledge_article_input import (
+        CreateKnowledgeArticleInput as CreateKnowledgeArticleInput,
+    )
+    from .create_knowledge_article_output import (
+        CreateKnowledgeArticleOutput as CreateKnowledgeArticleOutput,
+    )
+    from .create_message_input import CreateMessageInput as CreateMessageInput
+    from .create_message_output import CreateMessageOutput as CreateMessageOutput
+    from .create_message_output_data import CreateMessageOutputData as CreateMessageOutputData
+    from .create_note_output import CreateNoteOutput as CreateNoteOutput
+    from .create_or_update_queue_request import (
+        CreateOrUpdateQueueRequest as CreateOrUpdateQueueRequest,
+    )
+    from .create_queue_input import CreateQueueInput as CreateQueueInput
+    from .create_queue_output import CreateQueueOutput as CreateQueueOutput
+    from .create_rating_offer_input import CreateRatingOfferInput as CreateRatingOfferInput
+    from .create_rating_offer_output import CreateRatingOfferOutput as CreateRatingOfferOutput
+    from .create_rating_result_input import CreateRatingResultInput as CreateRatingResultInput
+    from .create_rating_result_output import CreateRatingResultOutput as CreateRatingResultOutput
+    from .create_tag_input import CreateTagInput as CreateTagInput
+    from .create_tag_output import CreateTagOutput as CreateTagOutput
+    from .create_team_input import CreateTeamInput as CreateTeamInput
+    from .create_team_output import CreateTeamOutput as CreateTeamOutput
+    from .create_webhook_subscription_input import (
+        CreateWebhookSubscriptionInput as CreateWebhookSubscriptionInput,
+    )
+    from .create_webhook_subscription_output import (
+        CreateWebhookSubscriptionOutput as CreateWebhookSubscriptionOutput,
+    )
+    from .creation_date import CreationDate as CreationDate
+    from .csat import Csat as Csat
+    from .custom_attribute import CustomAttribute as CustomAttribute
+    from .custom_attribute1 import CustomAttribute1 as CustomAttribute1
+    from .custom_attribute_definition import CustomAttributeDefinition as CustomAttributeDefinition
+    from .custom_attribute_input_definition import (
+        CustomAttributeInputDefinition as CustomAttributeInputDefinition,
+    )
+    from .custom_attribute_operator import CustomAttributeOperator as CustomAttributeOperator
+    from .custom_attribute_value import CustomAttributeValue as CustomAttributeValue
+    from .delete_agents_from_team_input import (
+        DeleteAgentsFromTeamInput as DeleteAgentsFromTeamInput,
+    )
+    from .delivery_detail import DeliveryDetail as DeliveryDetail
+    from .delivery_status import DeliveryStatus as DeliveryStatus
+    from .deprecated_activity_log_type import DeprecatedActivityLogType as DeprecatedActivityLogType
+    from .deprecated_anonymization_type import (
+        DeprecatedAnonymizationType as DeprecatedAnonymizationType,
+    )
+    from .direction import Direction as Direction
+    from .direction_enum import DirectionEnum as DirectionEnum
+    from .direction_operator import DirectionOperator as DirectionOperator
+    from .double_aggregate_value import DoubleAggregateValue as DoubleAggregateValue
+    from .double_aggregate_value_measure import (
+        DoubleAggregateValueMeasure as DoubleAggregateValueMeasure,
+    )
+    from .double_field import DoubleField as DoubleField
+    from .duration import Duration as Duration
+    from .duration_operator import DurationOperator as DurationOperator
+    from .email import Email as Email
+    from .email_attributes import EmailAttributes as EmailAttributes
+    from .email_auto_reply import EmailAutoReply as EmailAutoReply
+    from .email_contact import EmailContact as EmailContact
+    from .email_content import EmailContent as EmailContent
+    from .email_conversation import EmailConversation as EmailConversation
+    from .email_endpoint import EmailEndpoint as EmailEndpoint
+    from .email_forward import EmailForward as EmailForward
+    from .empty_patch_set import EmptyPatchSet as EmptyPatchSet
+    from .end_user import EndUser as EndUser
+    from .entity_type import EntityType as EntityType
+    from .error_response import ErrorResponse as ErrorResponse
+    from .event import Event as Event
+    from .event_delivery_log import EventDeliveryLog as EventDeliveryLog
+    from .event_delivery_status import EventDeliveryStatus as EventDeliveryStatus
+    from .events import Events as Events
+    from .exception import Exception as Exception
+    from .exception1 import Exception1 as Exception1
+    from .excludes_all import ExcludesAll as ExcludesAll
+    from .excludes_one import ExcludesOne as ExcludesOne
+    from .facebook_messenger_attributes import (
+        FacebookMessengerAttributes as FacebookMessengerAttributes,
+    )
+    from .facebook_messenger_conversation import (
+        FacebookMessengerConversation as FacebookMessengerConversation,
+    )
+    from .failure import Failure as Failure
+    from .field_can_have_multiple_values_or_be_empty_operator import (
+        FieldCanHaveMultipleValuesOrBeEmptyOperator as FieldCanHaveMultipleValuesOrBeEmptyOperator,
+    )
+    from .field_can_have_single_value_or_be_empty_operator import (
+        FieldCanHaveSingleValueOrBeEmptyOperator as FieldCanHaveSingleValueOrBeEmptyOperator,
+    )
+    from .field_enum import FieldEnum as FieldEnum
+    from .field_has_single_value_operator import (
+        FieldHasSingleValueOperator as FieldHasSingleValueOperator,
+    )
+    from .field_metadata import FieldMetadata as FieldMetadata
+    from .field_model import FieldModel as FieldModel
+    from .field_type import FieldType as FieldType
+    from .file import File as File
+    from .file_meta import FileMeta as FileMeta
+    from .filter_ import Filter as Filter
+    from .filter_metadata import FilterMetadata as FilterMetadata
+    from .filter_value import FilterValue as FilterValue
+    from .filters import Filters as Filters
+    from .filters1 import Filters1 as Filters1
+    from .follow_up import FollowUp as FollowUp
+    from .followup_added_activity_type import FollowupAddedActivityType as FollowupAddedActivityType
+    from .followup_conversation_input import FollowupConversationInput as FollowupConversationInput
+    from .followup_expired_activity_type import (
+        FollowupExpiredActivityType as FollowupExpiredActivityType,
+    )
+    from .followup_removed_activity_type import (
+        FollowupRemovedActivityType as FollowupRemovedActivityType,
+    )
+    from .form_attribute_value import FormAttributeValue as FormAttributeValue
+    from .form_submission import FormSubmission as FormSubmission
+    from .generic_attributes import GenericAttributes as GenericAttributes
+    from .generic_channel import GenericChannel as GenericChannel
+    from .generic_conversation import GenericConversation as GenericConversation
+    from .generic_conversation_import import GenericConversationImport as GenericConversationImport
+    from .generic_conversation_import_direction import (
+        GenericConversationImportDirection as GenericConversationImportDirection,
+    )
+    from .get_activity_log_output import GetActivityLogOutput as GetActivityLogOutput
+    from .get_business_hours_schedule_definition_output import (
+        GetBusinessHoursScheduleDefinitionOutput as GetBusinessHoursScheduleDefinitionOutput,
+    )
+    from .get_business_hours_schedule_definition_result import (
+        GetBusinessHoursScheduleDefinitionResult as GetBusinessHoursScheduleDefinitionResult,
+    )
+    from .get_business_open_status_output import (
+        GetBusinessOpenStatusOutput as GetBusinessOpenStatusOutput,
+    )
+    from .get_business_open_status_result import (
+        GetBusinessOpenStatusResult as GetBusinessOpenStatusResult,
+    )
+    from .get_contact_endpoints_type import GetContactEndpointsType as GetContactEndpointsType
+    from .get_contact_point_by_id_output import (
+        GetContactPointByIdOutput as GetContactPointByIdOutput,
+    )
+    from .get_conversation_output import GetConversationOutput as GetConversationOutput
+    from .get_conversations_flows_channel import (
+        GetConversationsFlowsChannel as GetConversationsFlowsChannel,
+    )
+    from .get_custom_attributes_definitions_output import (
+        GetCustomAttributesDefinitionsOutput as GetCustomAttributesDefinitionsOutput,
+    )
+    from .get_end_user_output import GetEndUserOutput as GetEndUserOutput
+    from .get_filter_values_output import GetFilterValuesOutput as GetFilterValuesOutput
+    from .get_knowledge_article_output import GetKnowledgeArticleOutput as GetKnowledgeArticleOutput
+    from .get_knowledge_article_translations_output import (
+        GetKnowledgeArticleTranslationsOutput as GetKnowledgeArticleTranslationsOutput,
+    )
+    from .get_knowledge_category_output import (
+        GetKnowledgeCategoryOutput as GetKnowledgeCategoryOutput,
+    )
+    from .get_knowledge_category_translations_output import (
+        GetKnowledgeCategoryTranslationsOutput as GetKnowledgeCategoryTranslationsOutput,
+    )
+    from .get_knowledge_collection_catalog_output import (
+        GetKnowledgeCollectionCatalogOutput as GetKnowledgeCollectionCatalogOutput,
+    )
+    from .get_knowledge_collection_output import (
+        GetKnowledgeCollectionOutput as GetKnowledgeCollectionOutput,
+    )
+    from .get_metric_data_input import GetMetricDataInput as GetMetricDataInput
+    from .get_metric_data_input_csid_filter import (
+        GetMetricDataInputCsidFilter as GetMetricDataInputCsidFilter,
+    )
+    from .get_metric_data_input_period_filter import (
+        GetMetricDataInputPeriodFilter as GetMetricDataInputPeriodFilter,
+    )
+    from .get_metric_data_output import GetMetricDataOutput as GetMetricDataOutput
+    from .get_metric_output import GetMetricOutput as GetMetricOutput
+    from .get_metric_record_output import GetMetricRecordOutput as GetMetricRecordOutput
+    from .get_metric_records_data_input import (
+        GetMetricRecordsDataInput as GetMetricRecordsDataInput,
+    )
+    from .get_metric_records_data_input_csid_filter import (
+        GetMetricRecordsDataInputCsidFilter as GetMetricRecordsDataInputCsidFilter,
+    )
+    from .get_metric_records_data_input_period_filter import (
+        GetMetricRecordsDataInputPeriodFilter as GetMetricRecordsDataInputPeriodFilter,
+    )
+    from .get_metric_records_data_output import (
+        GetMetricRecordsDataOutput as GetMetricRecordsDataOutput,
+    )
+    from .get_metric_records_output import GetMetricRecordsOutput as GetMetricRecordsOutput
+    from .get_metrics_output import GetMetricsOutput as GetMetricsOutput
+    from .get_organization_output import GetOrganizationOutput as GetOrganizationOutput
+    from .get_queue_by_id_output import GetQueueByIdOutput as GetQueueByIdOutput
+    from .get_queued_conversation_position_output import (
+        GetQueuedConversationPositionOutput as GetQueuedConversationPositionOutput,
+    )
+    from .get_tag_output import GetTagOutput as GetTagOutput
+    from .get_templates_type import GetTemplatesType as GetTemplatesType
+    from .get_upcoming_business_hours_schedule_output import (
+        GetUpcomingBusinessHoursScheduleOutput as GetUpcomingBusinessHoursScheduleOutput,
+    )
+    from .get_upcoming_business_hours_schedule_result import (
+        GetUpcomingBusinessHoursScheduleResult as GetUpcomingBusinessHoursScheduleResult,
+    )
+    from .get_webhook_event_delivery_logs_output import (
+        GetWebhookEventDeliveryLogsOutput as GetWebhookEventDeliveryLogsOutput,
+    )
+    from .get_webhook_last_delivery_status_output import (
+        GetWebhookLastDeliveryStatusOutput as GetWebhookLastDeliveryStatusOutput,
+    )
+    from .get_webhook_subscription_output import (
+        GetWebhookSubscriptionOutput as GetWebhookSubscriptionOutput,
+    )
+    from .help_center_link import HelpCenterLink as HelpCenterLink
+    from .holiday import Holiday as Holiday
+    from .holiday1 import Holiday1 as Holiday1
+    from .html import Html as Html
+    from .import_conversation_output import ImportConversationOutput as ImportConversationOutput
+    from .import_conversation_response import (
+        ImportConversationResponse as ImportConversationResponse,
+    )
+    from .import_message_input import ImportMessageInput as ImportMessageInput
+    from .inbound import Inbound as Inbound
+    from .inbound_import import InboundImport as InboundImport
+    from .includes_all import IncludesAll as IncludesAll
+    from .includes_one import IncludesOne as IncludesOne
+    from .infrastructure import Infrastructure as Infrastructure
+    from .inherited_restriction import InheritedRestriction as InheritedRestriction
+    from .instant_field import InstantField as InstantField
+    from .int_field import IntField as IntField
+    from .integrity import Integrity as Integrity
+    from .internal_note_data import InternalNoteData as InternalNoteData
+    from .interval import Interval as Interval
+    from .invalid_argument import InvalidArgument as InvalidArgument
+    from .is_empty import IsEmpty as IsEmpty
+    from .is_not_empty import IsNotEmpty as IsNotEmpty
+    from .is_not_one_of import IsNotOneOf as IsNotOneOf
+    from .is_not_one_of1 import IsNotOneOf1 as IsNotOneOf1
+    from .is_not_one_of1_values_item import IsNotOneOf1ValuesItem as IsNotOneOf1ValuesItem
+    from .is_not_one_of2 import IsNotOneOf2 as IsNotOneOf2
+    from .is_not_one_of3 import IsNotOneOf3 as IsNotOneOf3
+    from .is_not_one_of3_values_item import IsNotOneOf3ValuesItem as IsNotOneOf3ValuesItem
+    from .is_not_one_of4 import IsNotOneOf4 as IsNotOneOf4
+    from .is_not_one_of4_values_item import IsNotOneOf4ValuesItem as IsNotOneOf4ValuesItem
+    from .is_not_one_of5 import IsNotOneOf5 as IsNotOneOf5
+    from .is_one_of import IsOneOf as IsOneOf
+    from .is_one_of1 import IsOneOf1 as IsOneOf1
+    from .is_one_of1_values_item import IsOneOf1ValuesItem as IsOneOf1ValuesItem
+    from .is_one_of2 import IsOneOf2 as IsOneOf2
+    from .is_one_of3 import IsOneOf3 as IsOneOf3
+    from .is_one_of3_values_item import IsOneOf3ValuesItem as IsOneOf3ValuesItem
+    from .is_one_of4 import IsOneOf4 as IsOneOf4
+    from .is_one_of4_values_item import IsOneOf4ValuesItem as IsOneOf4ValuesItem
+    from .is_one_of5 import IsOneOf5 as IsOneOf5
+    from .last_activity import LastActivity as LastActivity
+    from .last_message import LastMessage as LastMessage
+    from .link_conversation_input import LinkConversationInput as LinkConversationInput
+    from .link_type import LinkType as LinkType
+    from .list_activity_log_output import ListActivityLogOutput as ListActivityLogOutput
+    from .list_agents_output import ListAgentsOutput as ListAgentsOutput
+    from .list_business_hours_schedules_output import (
+        ListBusinessHoursSchedulesOutput as ListBusinessHoursSchedulesOutput,
+    )
+    from .list_business_hours_schedules_result import (
+        ListBusinessHoursSchedulesResult as ListBusinessHoursSchedulesResult,
+    )
+    from .list_contact_points_output import ListContactPointsOutput as ListContactPointsOutput
+    from .list_conversation_ratings_output import (
+        ListConversationRatingsOutput as ListConversationRatingsOutput,
+    )
+    from .list_custom_attributes_definitions_output import (
+        ListCustomAttributesDefinitionsOutput as ListCustomAttributesDefinitionsOutput,
+    )
+    from .list_end_user_conversations_output import (
+        ListEndUserConversationsOutput as ListEndUserConversationsOutput,
+    )
+    from .list_end_users_output import ListEndUsersOutput as ListEndUsersOutput
+    from .list_field import ListField as ListField
+    from .list_flows_output import ListFlowsOutput as ListFlowsOutput
+    from .list_internal_notes_output import ListInternalNotesOutput as ListInternalNotesOutput
+    from .list_knowledge_collections_output import (
+        ListKnowledgeCollectionsOutput as ListKnowledgeCollectionsOutput,
+    )
+    from .list_linked_conversations_output import (
+        ListLinkedConversationsOutput as ListLinkedConversationsOutput,
+    )
+    from .list_messages_output import ListMessagesOutput as ListMessagesOutput
+    from .list_presence_output import ListPresenceOutput as ListPresenceOutput
+    from .list_queues_output import ListQueuesOutput as ListQueuesOutput
+    from .list_tags_output import ListTagsOutput as ListTagsOutput
+    from .list_team_members_output import ListTeamMembersOutput as ListTeamMembersOutput
+    from .list_teams_output import ListTeamsOutput as ListTeamsOutput
+    from .list_templates_output import ListTemplatesOutput as ListTemplatesOutput
+    from .list_webhook_subscriptions_endpoint_output import (
+        ListWebhookSubscriptionsEndpointOutput as ListWebhookSubscriptionsEndpointOutput,
+    )
+    from .long_aggregate_value import LongAggregateValue as LongAggregateValue
+    from .long_aggregate_value_measure import LongAggregateValueMeasure as LongAggregateValueMeasure
+    from .long_field import LongField as LongField
+    from .longer_than_or_equal_to import LongerThanOrEqualTo as LongerThanOrEqualTo
+    from .map_attribute_value import MapAttributeValue as MapAttributeValue
+    from .map_attribute_value_value import MapAttributeValueValue as MapAttributeValueValue
+    from .map_conversation_channel_int import MapConversationChannelInt as MapConversationChannelInt
+    from .map_conversation_channel_set_string import (
+        MapConversationChannelSetString as MapConversationChannelSetString,
+    )
+    from .map_form_attribute_value import MapFormAttributeValue as MapFormAttributeValue
+    from .map_queue_threshold_int import MapQueueThresholdInt as MapQueueThresholdInt
+    from .map_string import MapString as MapString
+    from .map_uuid_option_attribute_value import (
+        MapUUIDOptionAttributeValue as MapUUIDOptionAttributeValue,
+    )
+    from .map_uuid_option_attribute_value_value import (
+        MapUUIDOptionAttributeValueValue as MapUUIDOptionAttributeValueValue,
+    )
+    from .map_vector_string import MapVectorString as MapVectorString
+    from .map_webhook_event_type_filters import (
+        MapWebhookEventTypeFilters as MapWebhookEventTypeFilters,
+    )
+    from .markdown import Markdown as Markdown
+    from .member_list_type import MemberListType as MemberListType
+    from .message import Message as Message
+    from .message_added_attribute import MessageAddedAttribute as MessageAddedAttribute
+    from .message_added_by_agent_activity_type import (
+        MessageAddedByAgentActivityType as MessageAddedByAgentActivityType,
+    )
+    from .message_added_by_customer_activity_type import (
+        MessageAddedByCustomerActivityType as MessageAddedByCustomerActivityType,
+    )
+    from .message_anonymization_type import MessageAnonymizationType as MessageAnonymizationType
+    from .message_redacted_attribute import MessageRedactedAttribute as MessageRedactedAttribute
+    from .messenger_conversation import MessengerConversation as MessengerConversation
+    from .messenger_form_attributes import MessengerFormAttributes as MessengerFormAttributes
+    from .metric_data import MetricData as MetricData
+    from .metric_metadata import MetricMetadata as MetricMetadata
+    from .metric_record import MetricRecord as MetricRecord
+    from .metric_record_metadata import MetricRecordMetadata as MetricRecordMetadata
+    from .mime_type import MimeType as MimeType
+    from .mime_type_impl import MimeTypeImpl as MimeTypeImpl
+    from .no_auth import NoAuth as NoAuth
+    from .no_recent_delivery import NoRecentDelivery as NoRecentDelivery
+    from .not_found import NotFound as NotFound
+    from .not_found1 import NotFound1 as NotFound1
+    from .note_added_activity_type import NoteAddedActivityType as NoteAddedActivityType
+    from .note_added_attribute import NoteAddedAttribute as NoteAddedAttribute
+    from .nps import Nps as Nps
+    from .offer_algorithm import OfferAlgorithm as OfferAlgorithm
+    from .offering_algorithm import OfferingAlgorithm as OfferingAlgorithm
+    from .open1 import Open1 as Open1
+    from .open_ import Open as Open
+    from .organization_details import OrganizationDetails as OrganizationDetails
+    from .organization_details_status import OrganizationDetailsStatus as OrganizationDetailsStatus
+    from .outbound import Outbound as Outbound
+    from .outbound_import import OutboundImport as OutboundImport
+    from .pagination_links import PaginationLinks as PaginationLinks
+    from .partial_error import PartialError as PartialError
+    from .patch_agent_input import PatchAgentInput as PatchAgentInput
+    from .patch_conversation_custom_attributes_output import (
+        PatchConversationCustomAttributesOutput as PatchConversationCustomAttributesOutput,
+    )
+    from .patch_end_user_custom_attributes_output import (
+        PatchEndUserCustomAttributesOutput as PatchEndUserCustomAttributesOutput,
+    )
+    from .patch_end_user_input import PatchEndUserInput as PatchEndUserInput
+    from .patch_end_user_output import PatchEndUserOutput as PatchEndUserOutput
+    from .patch_webhook_subscription_input import (
+        PatchWebhookSubscriptionInput as PatchWebhookSubscriptionInput,
+    )
+    from .patch_webhook_subscription_output import (
+        PatchWebhookSubscriptionOutput as PatchWebhookSubscriptionOutput,
+    )
+    from .period_filter import PeriodFilter as PeriodFilter
+    from .phone_attributes import PhoneAttributes as PhoneAttributes
+    from .phone_attributes_to import PhoneAttributesTo as PhoneAttributesTo
+    from .presence_duration import PresenceDuration as PresenceDuration
+    from .presence_status import PresenceStatus as PresenceStatus
+    from .preset import Preset as Preset
+    from .preset_value import PresetValue as PresetValue
+    from .preset_value_type import PresetValueType as PresetValueType
+    from .primitive_field import PrimitiveField as PrimitiveField
+    from .pstn_phone_conversation import PstnPhoneConversation as PstnPhoneConversation
+    from .query import Query as Query
+    from .queue import Queue as Queue
+    from .queue1 import Queue1 as Queue1
+    from .queue_availability_output import QueueAvailabilityOutput as QueueAvailabilityOutput
+    from .queue_id import QueueId as QueueId
+    from .queue_member import QueueMember as QueueMember
+    from .queue_members_output import QueueMembersOutput as QueueMembersOutput
+    from .queue_usages import QueueUsages as QueueUsages
+    from .queued_conversation import QueuedConversation as QueuedConversation
+    from .quick_response import QuickResponse as QuickResponse
+    from .rating_offer import RatingOffer as RatingOffer
+    from .rating_result import RatingResult as RatingResult
+    from .rating_status import RatingStatus as RatingStatus
+    from .rating_type import RatingType as RatingType
+    from .recurring import Recurring as Recurring
+    from .recurring1 import Recurring1 as Recurring1
+    from .regular import Regular as Regular
+    from .regular1 import Regular1 as Regular1
+    from .regular2 import Regular2 as Regular2
+    from .reopen_conversation_input import ReopenConversationInput as ReopenConversationInput
+    from .requester_connection_status import RequesterConnectionStatus as RequesterConnectionStatus
+    from .restrictions import Restrictions as Restrictions
+    from .search_conversations_with_filters_output import (
+        SearchConversationsWithFiltersOutput as SearchConversationsWithFiltersOutput,
+    )
+    from .search_field import SearchField as SearchField
+    from .search_output import SearchOutput as SearchOutput
+    from .search_parameters_input import SearchParametersInput as SearchParametersInput
+    from .select import Select as Select
+    from .select1 import Select1 as Select1
+    from .select_option import SelectOption as SelectOption
+    from .server_error import ServerError as ServerError
+    from .shorter_than_or_equal_to import ShorterThanOrEqualTo as ShorterThanOrEqualTo
+    from .side_conversation import SideConversation as SideConversation
+    from .since import Since as Since
+    from .sla_calculation_method import SlaCalculationMethod as SlaCalculationMethod
+    from .sla_evaluation_achieved_event import (
+        SLAEvaluationAchievedEvent as SLAEvaluationAchievedEvent,
+    )
+    from .sla_evaluation_breached_event import (
+        SLAEvaluationBreachedEvent as SLAEvaluationBreachedEvent,
+    )
+    from .sla_evaluation_pending_event import SLAEvaluationPendingEvent as SLAEvaluationPendingEvent
+    from .sla_evaluation_voided_event import SLAEvaluationVoidedEvent as SLAEvaluationVoidedEvent
+    from .sms import Sms as Sms
+    from .sms_attributes import SmsAttributes as SmsAttributes
+    from .sms_conversation import SmsConversation as SmsConversation
+    from .state import State as State
+    from .status import Status as Status
+    from .status1 import Status1 as Status1
+    from .status_operator import StatusOperator as StatusOperator
+    from .strategy import Strategy as Strategy
+    from .string_field import StringField as StringField
+    from .submitted_rating_result import SubmittedRatingResult as SubmittedRatingResult
+    from .success import Success as Success
+    from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
+    from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
+    from .tag_conversation_input import TagConversationInput as TagConversationInput
+    from .tag_id import TagId as TagId
+    from .tag_model import TagModel as TagModel
+    from .tag_removed_activity_type import TagRemovedActivityType as TagRemovedActivityType
+    from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
+    from .tag_state import TagState as TagState
+    from .tags_update_input import TagsUpdateInput as TagsUpdateInput
+    from .team import Team as Team
+    from .team1 import Team1 as Team1
+    from .team_member import TeamMember as TeamMember
+    from .telephony_endpoint import TelephonyEndpoint as TelephonyEndpoint
+    from .template import Template as Template
+    from .text import Text as Text
+    from .text1 import Text1 as Text1
+    from .text2 import Text2 as Text2
+    from .thumbs_up_or_down import ThumbsUpOrDown as ThumbsUpOrDown
+    from .time_interval import TimeInterval as TimeInterval
+    from .time_interval1 import TimeInterval1 as TimeInterval1
+    from .timestamp_field import TimestampField as TimestampField
+    from .timestamp_operator import TimestampOperator as TimestampOperator
+    from .token_auth import TokenAuth as TokenAuth
+    from .too_large import TooLarge as TooLarge
+    from .transcript_attributes import TranscriptAttributes as TranscriptAttributes
+    from .transfer_conversation_input import TransferConversationInput as TransferConversationInput
+    from .transfer_failed_activity_type import (
+        TransferFailedActivityType as TransferFailedActivityType,
+    )
+    from .transfer_initiated_activity_type import (
+        TransferInitiatedActivityType as TransferInitiatedActivityType,
+    )
+    from .transfer_successful_activity_type import (
+        TransferSuccessfulActivityType as TransferSuccessfulActivityType,
+    )
+    from .translation import Translation as Translation
+    from .translation1 import Translation1 as Translation1
+    from .translation_error import TranslationError as TranslationError
+    from .translation_input import TranslationInput as TranslationInput
+    from .translation_input1 import TranslationInput1 as TranslationInput1
+    from .translation_list import TranslationList as TranslationList
+    from .translation_title import TranslationTitle as TranslationTitle
+    from .twitter_attributes import TwitterAttributes as TwitterAttributes
+    from .twitter_conversation import TwitterConversation as TwitterConversation
+    from .type_ import Type as Type
+    from .typing_started_event import TypingStartedEvent as TypingStartedEvent
+    from .unauthorized import Unauthorized as Unauthorized
+    from .unexpected_error import UnexpectedError as UnexpectedError
+    from .unknown_activity_type import UnknownActivityType as UnknownActivityType
+    from .unknown_anonymization_type import UnknownAnonymizationType as UnknownAnonymizationType
+    from .until import Until as Until
+    from .update_agent_input import UpdateAgentInput as UpdateAgentInput
+    from .update_agent_presence_channel_input import (
+        UpdateAgentPresenceChannelInput as UpdateAgentPresenceChannelInput,
+    )
+    from .update_agent_presence_channel_input_channel import (
+        UpdateAgentPresenceChannelInputChannel as UpdateAgentPresenceChannelInputChannel,
+    )
+    from .update_end_user_input import UpdateEndUserInput as UpdateEndUserInput
+    from .update_end_user_output import UpdateEndUserOutput as UpdateEndUserOutput
+    from .update_knowledge_article_input import (
+        UpdateKnowledgeArticleInput as UpdateKnowledgeArticleInput,
+    )
+    from .update_knowledge_article_output import (
+        UpdateKnowledgeArticleOutput as UpdateKnowledgeArticleOutput,
+    )
+    from .update_translations_input import UpdateTranslationsInput as UpdateTranslationsInput
+    from .update_translations_output import UpdateTranslationsOutput as UpdateTranslationsOutput
+    from .upload_attachments_input import UploadAttachmentsInput as UploadAttachmentsInput
+    from .upload_attachments_output import UploadAttachmentsOutput as UploadAttachmentsOutput
+    from .user_anonymization_type import UserAnonymizationType as UserAnonymizationType
+    from .user_presence import UserPresence as UserPresence
+    from .user_presence_output import UserPresenceOutput as UserPresenceOutput
+    from .uuid_field import UUIDField as UUIDField
+    from .validation import Validation as Validation
+    from .webhook_authorization import WebhookAuthorization as WebhookAuthorization
+    from .webhook_conversation import WebhookConversation as WebhookConversation
+    from .webhook_conversation_abandoned_data import (
+        WebhookConversationAbandonedData as WebhookConversationAbandonedData,
+    )
+    from .webhook_conversation_data import WebhookConversationData as WebhookConversationData
+    from .webhook_conversation_message_added_data import (
+        WebhookConversationMessageAddedData as WebhookConversationMessageAddedData,
+    )
+    from .webhook_conversation_note_added_data import (
+        WebhookConversationNoteAddedData as WebhookConversationNoteAddedData,
+    )
+    from .webhook_conversation_pending_expired_data import (
+        WebhookConversationPendingExpiredData as WebhookConversationPendingExpiredData,
+    )
+    from .webhook_conversation_rated_data import (
+        WebhookConversationRatedData as WebhookConversationRatedData,
+    )
+    from .webhook_conversation_tag_added_data import (
+        WebhookConversationTagAddedData as WebhookConversationTagAddedData,
+    )
+    from .webhook_event import WebhookEvent as WebhookEvent
+    from .webhook_headers_map_string_string import (
+        WebhookHeadersMapStringString as WebhookHeadersMapStringString,
+    )
+    from .webhook_message_content import WebhookMessageContent as WebhookMessageContent
+    from .webhook_organization import WebhookOrganization as WebhookOrganization
+    from .webhook_queue import WebhookQueue as WebhookQueue
+    from .webhook_subscription import WebhookSubscription as WebhookSubscription
+    from .webhook_tag import WebhookTag as WebhookTag
+    from .webhook_user import WebhookUser as WebhookUser
+    from .whats_app_attributes import WhatsAppAttributes as WhatsAppAttributes
+    from .whats_app_conversation import WhatsAppConversation as WhatsAppConversation
 
 __all__ = [
     "ActivityLogAttribute",
@@ -1474,554 +1518,1182 @@ __all__ = [
     "validate",
 ]
 
-SCHEMAS: dict[str, Any] = {
-    "ActivityLogAttribute": ActivityLogAttribute,
-    "ActivityLogEntry": ActivityLogEntry,
-    "ActivityLogUser": ActivityLogUser,
-    "Agent": Agent,
-    "AgentBannedEnduserEvent": AgentBannedEnduserEvent,
-    "AgentBannedIpEvent": AgentBannedIpEvent,
-    "AgentId": AgentId,
-    "AgentOutput": AgentOutput,
-    "AgentPresenceDurationValue": AgentPresenceDurationValue,
-    "AgentTeamsOutput": AgentTeamsOutput,
-    "AgentUnbannedEnduserEvent": AgentUnbannedEnduserEvent,
-    "AgentUnbannedIpEvent": AgentUnbannedIpEvent,
-    "AgentsToTeamInput": AgentsToTeamInput,
-    "AggregateMetadata": AggregateMetadata,
-    "AggregateValue": AggregateValue,
-    "AnonymizationRequestStatus": AnonymizationRequestStatus,
-    "AnonymizeEntityInput": AnonymizeEntityInput,
-    "AnonymizeEntityOutput": AnonymizeEntityOutput,
-    "AnonymizedConversation": AnonymizedConversation,
-    "Article": Article,
-    "ArticleCatalogItem": ArticleCatalogItem,
-    "ArticleContent": ArticleContent,
-    "ArticleTranslation": ArticleTranslation,
-    "ArticleTranslations": ArticleTranslations,
-    "AssignedDate": AssignedDate,
-    "Assignment": Assignment,
-    "AttachmentError": AttachmentError,
-    "AttachmentResult": AttachmentResult,
-    "Attachments": Attachments,
-    "Attributes": Attributes,
-    "AvailableAt": AvailableAt,
-    "BadRequest": BadRequest,
-    "BasicAuth": BasicAuth,
-    "Between": Between,
-    "Between1": Between1,
-    "BooleanField": BooleanField,
-    "BrowserInfo": BrowserInfo,
-    "BulkActionFailure_BulkError_Agent": BulkActionFailureBulkErrorAgent,
-    "BulkActionFailure_BulkError_EndUser": BulkActionFailureBulkErrorEndUser,
-    "BulkActionFailure_BulkError_UUID": BulkActionFailureBulkErrorUUID,
-    "BulkActionFailure_ErrorResponse_InternalNoteData": BulkActionFailureErrorResponseInternalNoteData,
-    "BulkActionOutcome_BulkError_Agent": BulkActionOutcomeBulkErrorAgent,
-    "BulkActionOutcome_BulkError_EndUser": BulkActionOutcomeBulkErrorEndUser,
-    "BulkActionOutcome_BulkError_UUID": BulkActionOutcomeBulkErrorUUID,
-    "BulkActionOutcome_ErrorResponse_InternalNoteData": BulkActionOutcomeErrorResponseInternalNoteData,
-    "BulkActionSuccess_BulkError_Agent": BulkActionSuccessBulkErrorAgent,
-    "BulkActionSuccess_BulkError_EndUser": BulkActionSuccessBulkErrorEndUser,
-    "BulkActionSuccess_BulkError_UUID": BulkActionSuccessBulkErrorUUID,
-    "BulkActionSuccess_ErrorResponse_InternalNoteData": BulkActionSuccessErrorResponseInternalNoteData,
-    "BulkCreateInternalNoteInput": BulkCreateInternalNoteInput,
-    "BulkCreateNoteOutput": BulkCreateNoteOutput,
-    "BulkError": BulkError,
-    "BulkPatchAgentInput": BulkPatchAgentInput,
-    "BulkPatchEndUserInput": BulkPatchEndUserInput,
-    "BulkPatchEndUsersInput": BulkPatchEndUsersInput,
-    "BulkPatchEndUsersOutput": BulkPatchEndUsersOutput,
-    "BulkQueueEndpointInput": BulkQueueEndpointInput,
-    "BulkQueueEndpointOutput": BulkQueueEndpointOutput,
-    "BulkTagConversationInput": BulkTagConversationInput,
-    "BulkUpdateAgentInput": BulkUpdateAgentInput,
-    "BulkUpdateAgentOutput": BulkUpdateAgentOutput,
-    "BulkUpdateEndUserInput": BulkUpdateEndUserInput,
-    "BulkUpdateEndUsersInput": BulkUpdateEndUsersInput,
-    "BulkUpdateEndUsersOutput": BulkUpdateEndUsersOutput,
-    "BusinessHour": BusinessHour,
-    "BusinessHourException": BusinessHourException,
-    "BusinessHourExceptionType": BusinessHourExceptionType,
-    "BusinessHourRegular": BusinessHourRegular,
-    "BusinessHourRegularType": BusinessHourRegularType,
-    "BusinessHourStatus": BusinessHourStatus,
-    "BusinessHourStatus1": BusinessHourStatus1,
-    "BusinessHourType": BusinessHourType,
-    "BusinessHoursSchedule": BusinessHoursSchedule,
-    "BusinessHoursScheduleDefinition": BusinessHoursScheduleDefinition,
-    "BusinessHoursUpcomingSchedule": BusinessHoursUpcomingSchedule,
-    "CallRecordingAttributes": CallRecordingAttributes,
-    "Callback": Callback,
-    "Category": Category,
-    "CategoryCatalogItem": CategoryCatalogItem,
-    "CategoryTranslations": CategoryTranslations,
-    "Channel": Channel,
-    "ChannelAvailability": ChannelAvailability,
-    "ChannelAvailabilityError": ChannelAvailabilityError,
-    "ChannelAvailabilityOutcome": ChannelAvailabilityOutcome,
-    "ChannelOperator": ChannelOperator,
-    "Chat": Chat,
-    "ChatAttributes": ChatAttributes,
-    "ChatConversation": ChatConversation,
-    "Checksum": Checksum,
-    "ClaimConversationInput": ClaimConversationInput,
-    "CloseConversationInput": CloseConversationInput,
-    "Closed": Closed,
-    "Closed1": Closed1,
-    "ClosedDate": ClosedDate,
-    "Closing": Closing,
-    "Collection": Collection,
-    "CollectionCatalogItem": CollectionCatalogItem,
-    "CombinedFilters": CombinedFilters,
-    "Condition": Condition,
-    "Condition1": Condition1,
-    "Conflict": Conflict,
-    "ContactEndpoint": ContactEndpoint,
-    "ContactForm": ContactForm,
-    "ContactFormAttributes": ContactFormAttributes,
-    "ContactFormConversation": ContactFormConversation,
-    "ContactId": ContactId,
-    "Content": Content,
-    "Conversation": Conversation,
-    "ConversationAbandonedEvent": ConversationAbandonedEvent,
-    "ConversationAnonymizationType": ConversationAnonymizationType,
-    "ConversationAssignedActivityType": ConversationAssignedActivityType,
-    "ConversationAssignedAttribute": ConversationAssignedAttribute,
-    "ConversationAssignedEvent": ConversationAssignedEvent,
-    "ConversationAutoReplySentAttribute": ConversationAutoReplySentAttribute,
-    "ConversationAutoreplySentActivityType": ConversationAutoreplySentActivityType,
-    "ConversationChannelChangedAttribute": ConversationChannelChangedAttribute,
-    "ConversationClaimedActivityType": ConversationClaimedActivityType,
-    "ConversationClaimedAttribute": ConversationClaimedAttribute,
-    "ConversationClosedActivityType": ConversationClosedActivityType,
-    "ConversationClosedEvent": ConversationClosedEvent,
-    "ConversationCreatedAttribute": ConversationCreatedAttribute,
-    "ConversationCreatedByAgentActivityType": ConversationCreatedByAgentActivityType,
-    "ConversationCreatedByCustomerActivityType": ConversationCreatedByCustomerActivityType,
-    "ConversationCreatedEvent": ConversationCreatedEvent,
-    "ConversationCustomAttributeUpdatedEvent": ConversationCustomAttributeUpdatedEvent,
-    "ConversationCustomAttributesUpdatedAttribute": ConversationCustomAttributesUpdatedAttribute,
-    "ConversationEndUserReplacedActivityType": ConversationEndUserReplacedActivityType,
-    "ConversationEndUserReplacedAttribute": ConversationEndUserReplacedAttribute,
-    "ConversationEndUserReplacedEvent": ConversationEndUserReplacedEvent,
-    "ConversationEnqueuedEvent": ConversationEnqueuedEvent,
-    "ConversationFlow": ConversationFlow,
-    "ConversationId": ConversationId,
-    "ConversationLanguageUpdatedActivityType": ConversationLanguageUpdatedActivityType,
-    "ConversationLanguageUpdatedAttribute": ConversationLanguageUpdatedAttribute,
-    "ConversationLink": ConversationLink,
-    "ConversationLinkedAttribute": ConversationLinkedAttribute,
-    "ConversationMessageAddedEvent": ConversationMessageAddedEvent,
-    "ConversationMessageDeliveryDeliveredEvent": ConversationMessageDeliveryDeliveredEvent,
-    "ConversationMessageDeliveryFailedEvent": ConversationMessageDeliveryFailedEvent,
-    "ConversationMessageDeliveryInfoEvent": ConversationMessageDeliveryInfoEvent,
-    "ConversationMessageDeliverySeenEvent": ConversationMessageDeliverySeenEvent,
-    "ConversationMessageDeliverySentEvent": ConversationMessageDeliverySentEvent,
-    "ConversationMessageDeliverySpamComplaintEvent": ConversationMessageDeliverySpamComplaintEvent,
-    "ConversationNoteAddedEvent": ConversationNoteAddedEvent,
-    "ConversationOfferAcceptedActivityType": ConversationOfferAcceptedActivityType,
-    "ConversationOfferRejectedActivityType": ConversationOfferRejectedActivityType,
-    "ConversationOfferTimeoutActivityType": ConversationOfferTimeoutActivityType,
-    "ConversationOfferedActivityType": ConversationOfferedActivityType,
-    "ConversationOfferedAttribute": ConversationOfferedAttribute,
-    "ConversationOpenEvent": ConversationOpenEvent,
-    "ConversationPendingActivityType": ConversationPendingActivityType,
-    "ConversationPendingEvent": ConversationPendingEvent,
-    "ConversationPendingExpiredEvent": ConversationPendingExpiredEvent,
-    "ConversationRatedActivityType": ConversationRatedActivityType,
-    "ConversationRatedAttribute": ConversationRatedAttribute,
-    "ConversationRatedEvent": ConversationRatedEvent,
-    "ConversationRating": ConversationRating,
-    "ConversationRatingCancelledActivityType": ConversationRatingCancelledActivityType,
-    "ConversationRatingNotOfferedAttribute": ConversationRatingNotOfferedAttribute,
-    "ConversationRatingOfferedActivityType": ConversationRatingOfferedActivityType,
-    "ConversationRatingOfferedAttribute": ConversationRatingOfferedAttribute,
-    "ConversationRatingScheduledActivityType": ConversationRatingScheduledActivityType,
-    "ConversationRatingScheduledAttribute": ConversationRatingScheduledAttribute,
-    "ConversationRatingUnscheduledActivityType": ConversationRatingUnscheduledActivityType,
-    "ConversationReopenedActivityType": ConversationReopenedActivityType,
-    "ConversationReservedAttribute": ConversationReservedAttribute,
-    "ConversationReservedType": ConversationReservedType,
-    "ConversationResolvedStateToggledAttribute": ConversationResolvedStateToggledAttribute,
-    "ConversationResponse": ConversationResponse,
-    "ConversationSearchHit": ConversationSearchHit,
-    "ConversationSearchInnerHit": ConversationSearchInnerHit,
-    "ConversationSearchWithFiltersHit": ConversationSearchWithFiltersHit,
-    "ConversationSubjectUpdatedAttribute": ConversationSubjectUpdatedAttribute,
-    "ConversationTagAddedEvent": ConversationTagAddedEvent,
-    "ConversationTagRemovedEvent": ConversationTagRemovedEvent,
-    "ConversationTagsOutput": ConversationTagsOutput,
-    "ConversationTranscriptionEndedActivityType": ConversationTranscriptionEndedActivityType,
-    "ConversationTranscriptionEndedAttribute": ConversationTranscriptionEndedAttribute,
-    "ConversationTranscriptionStartedActivityType": ConversationTranscriptionStartedActivityType,
-    "ConversationTransferredAttribute": ConversationTransferredAttribute,
-    "ConversationTransferredEvent": ConversationTransferredEvent,
-    "ConversationUnassignedActivityType": ConversationUnassignedActivityType,
-    "ConversationUnassignedAttribute": ConversationUnassignedAttribute,
-    "ConversationUnassignedEvent": ConversationUnassignedEvent,
-    "CreateAgentInput": CreateAgentInput,
-    "CreateAgentsInput": CreateAgentsInput,
-    "CreateAgentsOutput": CreateAgentsOutput,
-    "CreateConversationInput": CreateConversationInput,
-    "CreateConversationOutput": CreateConversationOutput,
-    "CreateEndUserInput": CreateEndUserInput,
-    "CreateEndUserOutput": CreateEndUserOutput,
-    "CreateEndUsersInput": CreateEndUsersInput,
-    "CreateEndUsersOutput": CreateEndUsersOutput,
-    "CreateInternalNoteInput": CreateInternalNoteInput,
-    "CreateKnowledgeArticleInput": CreateKnowledgeArticleInput,
-    "CreateKnowledgeArticleOutput": CreateKnowledgeArticleOutput,
-    "CreateMessageInput": CreateMessageInput,
-    "CreateMessageOutput": CreateMessageOutput,
-    "CreateMessageOutputData": CreateMessageOutputData,
-    "CreateNoteOutput": CreateNoteOutput,
-    "CreateOrUpdateQueueRequest": CreateOrUpdateQueueRequest,
-    "CreateQueueInput": CreateQueueInput,
-    "CreateQueueOutput": CreateQueueOutput,
-    "CreateRatingOfferInput": CreateRatingOfferInput,
-    "CreateRatingOfferOutput": CreateRatingOfferOutput,
-    "CreateRatingResultInput": CreateRatingResultInput,
-    "CreateRatingResultOutput": CreateRatingResultOutput,
-    "CreateTagInput": CreateTagInput,
-    "CreateTagOutput": CreateTagOutput,
-    "CreateTeamInput": CreateTeamInput,
-    "CreateTeamOutput": CreateTeamOutput,
-    "CreateWebhookSubscriptionInput": CreateWebhookSubscriptionInput,
-    "CreateWebhookSubscriptionOutput": CreateWebhookSubscriptionOutput,
-    "CreationDate": CreationDate,
-    "Csat": Csat,
-    "CustomAttribute": CustomAttribute,
-    "CustomAttribute1": CustomAttribute1,
-    "CustomAttributeDefinition": CustomAttributeDefinition,
-    "CustomAttributeInputDefinition": CustomAttributeInputDefinition,
-    "CustomAttributeOperator": CustomAttributeOperator,
-    "DeleteAgentsFromTeamInput": DeleteAgentsFromTeamInput,
-    "DeliveryDetail": DeliveryDetail,
-    "DeliveryStatus": DeliveryStatus,
-    "DeprecatedActivityLogType": DeprecatedActivityLogType,
-    "DeprecatedAnonymizationType": DeprecatedAnonymizationType,
-    "Direction": Direction,
-    "DirectionOperator": DirectionOperator,
-    "DoubleAggregateValue": DoubleAggregateValue,
-    "DoubleField": DoubleField,
-    "Duration": Duration,
-    "DurationOperator": DurationOperator,
-    "Email": Email,
-    "EmailAttributes": EmailAttributes,
-    "EmailAutoReply": EmailAutoReply,
-    "EmailContact": EmailContact,
-    "EmailContent": EmailContent,
-    "EmailConversation": EmailConversation,
-    "EmailEndpoint": EmailEndpoint,
-    "EmailForward": EmailForward,
-    "EmptyPatchSet": EmptyPatchSet,
-    "EndUser": EndUser,
-    "ErrorResponse": ErrorResponse,
-    "EventDeliveryLog": EventDeliveryLog,
-    "EventDeliveryStatus": EventDeliveryStatus,
-    "Exception": Exception,
-    "Exception1": Exception1,
-    "ExcludesAll": ExcludesAll,
-    "ExcludesOne": ExcludesOne,
-    "FacebookMessengerAttributes": FacebookMessengerAttributes,
-    "FacebookMessengerConversation": FacebookMessengerConversation,
-    "Failure": Failure,
-    "Field": FieldModel,
-    "FieldCanHaveMultipleValuesOrBeEmptyOperator": FieldCanHaveMultipleValuesOrBeEmptyOperator,
-    "FieldCanHaveSingleValueOrBeEmptyOperator": FieldCanHaveSingleValueOrBeEmptyOperator,
-    "FieldHasSingleValueOperator": FieldHasSingleValueOperator,
-    "FieldMetadata": FieldMetadata,
-    "FieldType": FieldType,
-    "File": File,
-    "FileMeta": FileMeta,
-    "Filter": Filter,
-    "FilterMetadata": FilterMetadata,
-    "FilterValue": FilterValue,
-    "Filters": Filters,
-    "Filters1": Filters1,
-    "FollowUp": FollowUp,
-    "FollowupAddedActivityType": FollowupAddedActivityType,
-    "FollowupConversationInput": FollowupConversationInput,
-    "FollowupExpiredActivityType": FollowupExpiredActivityType,
-    "FollowupRemovedActivityType": FollowupRemovedActivityType,
-    "FormAttributeValue": FormAttributeValue,
-    "FormSubmission": FormSubmission,
-    "GenericAttributes": GenericAttributes,
-    "GenericChannel": GenericChannel,
-    "GenericConversation": GenericConversation,
-    "GenericConversationImport": GenericConversationImport,
-    "GetActivityLogOutput": GetActivityLogOutput,
-    "GetBusinessHoursScheduleDefinitionOutput": GetBusinessHoursScheduleDefinitionOutput,
-    "GetBusinessHoursScheduleDefinitionResult": GetBusinessHoursScheduleDefinitionResult,
-    "GetBusinessOpenStatusOutput": GetBusinessOpenStatusOutput,
-    "GetBusinessOpenStatusResult": GetBusinessOpenStatusResult,
-    "GetContactPointByIdOutput": GetContactPointByIdOutput,
-    "GetConversationOutput": GetConversationOutput,
-    "GetCustomAttributesDefinitionsOutput": GetCustomAttributesDefinitionsOutput,
-    "GetEndUserOutput": GetEndUserOutput,
-    "GetFilterValuesOutput": GetFilterValuesOutput,
-    "GetKnowledgeArticleOutput": GetKnowledgeArticleOutput,
-    "GetKnowledgeArticleTranslationsOutput": GetKnowledgeArticleTranslationsOutput,
-    "GetKnowledgeCategoryOutput": GetKnowledgeCategoryOutput,
-    "GetKnowledgeCategoryTranslationsOutput": GetKnowledgeCategoryTranslationsOutput,
-    "GetKnowledgeCollectionCatalogOutput": GetKnowledgeCollectionCatalogOutput,
-    "GetKnowledgeCollectionOutput": GetKnowledgeCollectionOutput,
-    "GetMetricDataInput": GetMetricDataInput,
-    "GetMetricDataInputCsidFilter": GetMetricDataInputCsidFilter,
-    "GetMetricDataInputPeriodFilter": GetMetricDataInputPeriodFilter,
-    "GetMetricDataOutput": GetMetricDataOutput,
-    "GetMetricOutput": GetMetricOutput,
-    "GetMetricRecordOutput": GetMetricRecordOutput,
-    "GetMetricRecordsDataInput": GetMetricRecordsDataInput,
-    "GetMetricRecordsDataInputCsidFilter": GetMetricRecordsDataInputCsidFilter,
-    "GetMetricRecordsDataInputPeriodFilter": GetMetricRecordsDataInputPeriodFilter,
-    "GetMetricRecordsDataOutput": GetMetricRecordsDataOutput,
-    "GetMetricRecordsOutput": GetMetricRecordsOutput,
-    "GetMetricsOutput": GetMetricsOutput,
-    "GetOrganizationOutput": GetOrganizationOutput,
-    "GetQueueByIdOutput": GetQueueByIdOutput,
-    "GetQueuedConversationPositionOutput": GetQueuedConversationPositionOutput,
-    "GetTagOutput": GetTagOutput,
-    "GetUpcomingBusinessHoursScheduleOutput": GetUpcomingBusinessHoursScheduleOutput,
-    "GetUpcomingBusinessHoursScheduleResult": GetUpcomingBusinessHoursScheduleResult,
-    "GetWebhookEventDeliveryLogsOutput": GetWebhookEventDeliveryLogsOutput,
-    "GetWebhookLastDeliveryStatusOutput": GetWebhookLastDeliveryStatusOutput,
-    "GetWebhookSubscriptionOutput": GetWebhookSubscriptionOutput,
-    "HelpCenterLink": HelpCenterLink,
-    "Holiday": Holiday,
-    "Holiday1": Holiday1,
-    "Html": Html,
-    "ImportConversationOutput": ImportConversationOutput,
-    "ImportConversationResponse": ImportConversationResponse,
-    "ImportMessageInput": ImportMessageInput,
-    "Inbound": Inbound,
-    "InboundImport": InboundImport,
-    "IncludesAll": IncludesAll,
-    "IncludesOne": IncludesOne,
-    "Infrastructure": Infrastructure,
-    "InheritedRestriction": InheritedRestriction,
-    "InstantField": InstantField,
-    "IntField": IntField,
-    "Integrity": Integrity,
-    "InternalNoteData": InternalNoteData,
-    "Interval": Interval,
-    "InvalidArgument": InvalidArgument,
-    "IsEmpty": IsEmpty,
-    "IsNotEmpty": IsNotEmpty,
-    "IsNotOneOf": IsNotOneOf,
-    "IsNotOneOf1": IsNotOneOf1,
-    "IsNotOneOf2": IsNotOneOf2,
-    "IsNotOneOf3": IsNotOneOf3,
-    "IsNotOneOf4": IsNotOneOf4,
-    "IsNotOneOf5": IsNotOneOf5,
-    "IsOneOf": IsOneOf,
-    "IsOneOf1": IsOneOf1,
-    "IsOneOf2": IsOneOf2,
-    "IsOneOf3": IsOneOf3,
-    "IsOneOf4": IsOneOf4,
-    "IsOneOf5": IsOneOf5,
-    "LastActivity": LastActivity,
-    "LastMessage": LastMessage,
-    "LinkConversationInput": LinkConversationInput,
-    "ListActivityLogOutput": ListActivityLogOutput,
-    "ListAgentsOutput": ListAgentsOutput,
-    "ListBusinessHoursSchedulesOutput": ListBusinessHoursSchedulesOutput,
-    "ListBusinessHoursSchedulesResult": ListBusinessHoursSchedulesResult,
-    "ListContactPointsOutput": ListContactPointsOutput,
-    "ListConversationRatingsOutput": ListConversationRatingsOutput,
-    "ListCustomAttributesDefinitionsOutput": ListCustomAttributesDefinitionsOutput,
-    "ListEndUserConversationsOutput": ListEndUserConversationsOutput,
-    "ListEndUsersOutput": ListEndUsersOutput,
-    "ListField": ListField,
-    "ListFlowsOutput": ListFlowsOutput,
-    "ListInternalNotesOutput": ListInternalNotesOutput,
-    "ListKnowledgeCollectionsOutput": ListKnowledgeCollectionsOutput,
-    "ListLinkedConversationsOutput": ListLinkedConversationsOutput,
-    "ListMessagesOutput": ListMessagesOutput,
-    "ListPresenceOutput": ListPresenceOutput,
-    "ListQueuesOutput": ListQueuesOutput,
-    "ListTagsOutput": ListTagsOutput,
-    "ListTeamMembersOutput": ListTeamMembersOutput,
-    "ListTeamsOutput": ListTeamsOutput,
-    "ListTemplatesOutput": ListTemplatesOutput,
-    "ListWebhookSubscriptionsEndpointOutput": ListWebhookSubscriptionsEndpointOutput,
-    "LongAggregateValue": LongAggregateValue,
-    "LongField": LongField,
-    "LongerThanOrEqualTo": LongerThanOrEqualTo,
-    "Map_AttributeValue": MapAttributeValue,
-    "Map_ConversationChannel_Int": MapConversationChannelInt,
-    "Map_ConversationChannel_Set_String": MapConversationChannelSetString,
-    "Map_FormAttributeValue": MapFormAttributeValue,
-    "Map_QueueThreshold_Int": MapQueueThresholdInt,
-    "Map_String": MapString,
-    "Map_UUID_Option_AttributeValue": MapUUIDOptionAttributeValue,
-    "Map_Vector_String": MapVectorString,
-    "Map_WebhookEventType_Filters": MapWebhookEventTypeFilters,
-    "Markdown": Markdown,
-    "Message": Message,
-    "MessageAddedAttribute": MessageAddedAttribute,
-    "MessageAddedByAgentActivityType": MessageAddedByAgentActivityType,
-    "MessageAddedByCustomerActivityType": MessageAddedByCustomerActivityType,
-    "MessageAnonymizationType": MessageAnonymizationType,
-    "MessageRedactedAttribute": MessageRedactedAttribute,
-    "MessengerConversation": MessengerConversation,
-    "MessengerFormAttributes": MessengerFormAttributes,
-    "MetricData": MetricData,
-    "MetricMetadata": MetricMetadata,
-    "MetricRecord": MetricRecord,
-    "MetricRecordMetadata": MetricRecordMetadata,
-    "MimeType": MimeType,
-    "MimeTypeImpl": MimeTypeImpl,
-    "NoAuth": NoAuth,
-    "NoRecentDelivery": NoRecentDelivery,
-    "NotFound": NotFound,
-    "NotFound1": NotFound1,
-    "NoteAddedActivityType": NoteAddedActivityType,
-    "NoteAddedAttribute": NoteAddedAttribute,
-    "Nps": Nps,
-    "Open": Open,
-    "Open1": Open1,
-    "OrganizationDetails": OrganizationDetails,
-    "Outbound": Outbound,
-    "OutboundImport": OutboundImport,
-    "PaginationLinks": PaginationLinks,
-    "PartialError": PartialError,
-    "PatchAgentInput": PatchAgentInput,
-    "PatchConversationCustomAttributesOutput": PatchConversationCustomAttributesOutput,
-    "PatchEndUserCustomAttributesOutput": PatchEndUserCustomAttributesOutput,
-    "PatchEndUserInput": PatchEndUserInput,
-    "PatchEndUserOutput": PatchEndUserOutput,
-    "PatchWebhookSubscriptionInput": PatchWebhookSubscriptionInput,
-    "PatchWebhookSubscriptionOutput": PatchWebhookSubscriptionOutput,
-    "PeriodFilter": PeriodFilter,
-    "PhoneAttributes": PhoneAttributes,
-    "PresenceDuration": PresenceDuration,
-    "Preset": Preset,
-    "PrimitiveField": PrimitiveField,
-    "PstnPhoneConversation": PstnPhoneConversation,
-    "Query": Query,
-    "Queue": Queue,
-    "Queue1": Queue1,
-    "QueueAvailabilityOutput": QueueAvailabilityOutput,
-    "QueueId": QueueId,
-    "QueueMember": QueueMember,
-    "QueueMembersOutput": QueueMembersOutput,
-    "QueueUsages": QueueUsages,
-    "QueuedConversation": QueuedConversation,
-    "QuickResponse": QuickResponse,
-    "RatingOffer": RatingOffer,
-    "RatingResult": RatingResult,
-    "Recurring": Recurring,
-    "Recurring1": Recurring1,
-    "Regular": Regular,
-    "Regular1": Regular1,
-    "Regular2": Regular2,
-    "ReopenConversationInput": ReopenConversationInput,
-    "Restrictions": Restrictions,
-    "SLAEvaluationAchievedEvent": SLAEvaluationAchievedEvent,
-    "SLAEvaluationBreachedEvent": SLAEvaluationBreachedEvent,
-    "SLAEvaluationPendingEvent": SLAEvaluationPendingEvent,
-    "SLAEvaluationVoidedEvent": SLAEvaluationVoidedEvent,
-    "SearchConversationsWithFiltersOutput": SearchConversationsWithFiltersOutput,
-    "SearchField": SearchField,
-    "SearchOutput": SearchOutput,
-    "SearchParametersInput": SearchParametersInput,
-    "Select": Select,
-    "Select1": Select1,
-    "SelectOption": SelectOption,
-    "ServerError": ServerError,
-    "ShorterThanOrEqualTo": ShorterThanOrEqualTo,
-    "SideConversation": SideConversation,
-    "Since": Since,
-    "Sms": Sms,
-    "SmsAttributes": SmsAttributes,
-    "SmsConversation": SmsConversation,
-    "Status": Status,
-    "Status1": Status1,
-    "StatusOperator": StatusOperator,
-    "StringField": StringField,
-    "SubmittedRatingResult": SubmittedRatingResult,
-    "Success": Success,
-    "Tag": TagModel,
-    "TagAddedActivityType": TagAddedActivityType,
-    "TagAddedAttribute": TagAddedAttribute,
-    "TagConversationInput": TagConversationInput,
-    "TagId": TagId,
-    "TagRemovedActivityType": TagRemovedActivityType,
-    "TagRemovedAttribute": TagRemovedAttribute,
-    "TagsUpdateInput": TagsUpdateInput,
-    "Team": Team,
-    "Team1": Team1,
-    "TeamMember": TeamMember,
-    "TelephonyEndpoint": TelephonyEndpoint,
-    "Template": Template,
-    "Text": Text,
-    "Text1": Text1,
-    "Text2": Text2,
-    "ThumbsUpOrDown": ThumbsUpOrDown,
-    "TimeInterval": TimeInterval,
-    "TimeInterval1": TimeInterval1,
-    "TimestampField": TimestampField,
-    "TimestampOperator": TimestampOperator,
-    "TokenAuth": TokenAuth,
-    "TooLarge": TooLarge,
-    "TranscriptAttributes": TranscriptAttributes,
-    "TransferConversationInput": TransferConversationInput,
-    "TransferFailedActivityType": TransferFailedActivityType,
-    "TransferInitiatedActivityType": TransferInitiatedActivityType,
-    "TransferSuccessfulActivityType": TransferSuccessfulActivityType,
-    "Translation": Translation,
-    "Translation1": Translation1,
-    "TranslationError": TranslationError,
-    "TranslationInput": TranslationInput,
-    "TranslationInput1": TranslationInput1,
-    "TranslationList": TranslationList,
-    "TranslationTitle": TranslationTitle,
-    "TwitterAttributes": TwitterAttributes,
-    "TwitterConversation": TwitterConversation,
-    "TypingStartedEvent": TypingStartedEvent,
-    "UUIDField": UUIDField,
-    "Unauthorized": Unauthorized,
-    "UnexpectedError": UnexpectedError,
-    "UnknownActivityType": UnknownActivityType,
-    "UnknownAnonymizationType": UnknownAnonymizationType,
-    "Until": Until,
-    "UpdateAgentInput": UpdateAgentInput,
-    "UpdateAgentPresenceChannelInput": UpdateAgentPresenceChannelInput,
-    "UpdateEndUserInput": UpdateEndUserInput,
-    "UpdateEndUserOutput": UpdateEndUserOutput,
-    "UpdateKnowledgeArticleInput": UpdateKnowledgeArticleInput,
-    "UpdateKnowledgeArticleOutput": UpdateKnowledgeArticleOutput,
-    "UpdateTranslationsInput": UpdateTranslationsInput,
-    "UpdateTranslationsOutput": UpdateTranslationsOutput,
-    "UploadAttachmentsInput": UploadAttachmentsInput,
-    "UploadAttachmentsOutput": UploadAttachmentsOutput,
-    "UserAnonymizationType": UserAnonymizationType,
-    "UserPresence": UserPresence,
-    "UserPresenceOutput": UserPresenceOutput,
-    "Validation": Validation,
-    "WebhookAuthorization": WebhookAuthorization,
-    "WebhookConversation": WebhookConversation,
-    "WebhookConversationAbandonedData": WebhookConversationAbandonedData,
-    "WebhookConversationData": WebhookConversationData,
-    "WebhookConversationMessageAddedData": WebhookConversationMessageAddedData,
-    "WebhookConversationNoteAddedData": WebhookConversationNoteAddedData,
-    "WebhookConversationPendingExpiredData": WebhookConversationPendingExpiredData,
-    "WebhookConversationRatedData": WebhookConversationRatedData,
-    "WebhookConversationTagAddedData": WebhookConversationTagAddedData,
-    "WebhookEvent": WebhookEvent,
-    "WebhookMessageContent": WebhookMessageContent,
-    "WebhookOrganization": WebhookOrganization,
-    "WebhookQueue": WebhookQueue,
-    "WebhookSubscription": WebhookSubscription,
-    "WebhookTag": WebhookTag,
-    "WebhookUser": WebhookUser,
-    "Webhook_Headers_Map_String_String": WebhookHeadersMapStringString,
-    "WhatsAppAttributes": WhatsAppAttributes,
-    "WhatsAppConversation": WhatsAppConversation,
+# The module that defines each name.
+_MODULES: dict[str, str] = {
+    "ActivityLogAttribute": "activity_log_attribute",
+    "ActivityLogEntry": "activity_log_entry",
+    "ActivityLogEntryType": "activity_log_entry_type",
+    "ActivityLogUser": "activity_log_user",
+    "Agent": "agent",
+    "AgentBannedEnduserEvent": "agent_banned_enduser_event",
+    "AgentBannedIpEvent": "agent_banned_ip_event",
+    "AgentId": "agent_id",
+    "AgentOutput": "agent_output",
+    "AgentPresenceDurationValue": "agent_presence_duration_value",
+    "AgentTeamsOutput": "agent_teams_output",
+    "AgentUnbannedEnduserEvent": "agent_unbanned_enduser_event",
+    "AgentUnbannedIpEvent": "agent_unbanned_ip_event",
+    "AgentsToTeamInput": "agents_to_team_input",
+    "AggregateMetadata": "aggregate_metadata",
+    "AggregateMetadataMeasure": "aggregate_metadata_measure",
+    "AggregateValue": "aggregate_value",
+    "AnonymizationRequestStatus": "anonymization_request_status",
+    "AnonymizeEntityInput": "anonymize_entity_input",
+    "AnonymizeEntityOutput": "anonymize_entity_output",
+    "AnonymizedConversation": "anonymized_conversation",
+    "Article": "article",
+    "ArticleCatalogItem": "article_catalog_item",
+    "ArticleContent": "article_content",
+    "ArticleTranslation": "article_translation",
+    "ArticleTranslations": "article_translations",
+    "AssignedDate": "assigned_date",
+    "Assignment": "assignment",
+    "AttachmentError": "attachment_error",
+    "AttachmentResult": "attachment_result",
+    "Attachments": "attachments",
+    "Attributes": "attributes",
+    "Availability": "availability",
+    "AvailableAt": "available_at",
+    "BadRequest": "bad_request",
+    "BasicAuth": "basic_auth",
+    "Between": "between",
+    "Between1": "between1",
+    "BooleanField": "boolean_field",
+    "BrowserInfo": "browser_info",
+    "BulkActionFailureBulkErrorAgent": "bulk_action_failure_bulk_error_agent",
+    "BulkActionFailureBulkErrorEndUser": "bulk_action_failure_bulk_error_end_user",
+    "BulkActionFailureBulkErrorUUID": "bulk_action_failure_bulk_error_uuid",
+    "BulkActionFailureErrorResponseInternalNoteData": "bulk_action_failure_error_response_internal_note_data",
+    "BulkActionOutcomeBulkErrorAgent": "bulk_action_outcome_bulk_error_agent",
+    "BulkActionOutcomeBulkErrorEndUser": "bulk_action_outcome_bulk_error_end_user",
+    "BulkActionOutcomeBulkErrorUUID": "bulk_action_outcome_bulk_error_uuid",
+    "BulkActionOutcomeErrorResponseInternalNoteData": "bulk_action_outcome_error_response_internal_note_data",
+    "BulkActionSuccessBulkErrorAgent": "bulk_action_success_bulk_error_agent",
+    "BulkActionSuccessBulkErrorEndUser": "bulk_action_success_bulk_error_end_user",
+    "BulkActionSuccessBulkErrorUUID": "bulk_action_success_bulk_error_uuid",
+    "BulkActionSuccessErrorResponseInternalNoteData": "bulk_action_success_error_response_internal_note_data",
+    "BulkCreateInternalNoteInput": "bulk_create_internal_note_input",
+    "BulkCreateNoteOutput": "bulk_create_note_output",
+    "BulkError": "bulk_error",
+    "BulkPatchAgentInput": "bulk_patch_agent_input",
+    "BulkPatchEndUserInput": "bulk_patch_end_user_input",
+    "BulkPatchEndUsersInput": "bulk_patch_end_users_input",
+    "BulkPatchEndUsersOutput": "bulk_patch_end_users_output",
+    "BulkQueueEndpointInput": "bulk_queue_endpoint_input",
+    "BulkQueueEndpointOutput": "bulk_queue_endpoint_output",
+    "BulkTagConversationInput": "bulk_tag_conversation_input",
+    "BulkUpdateAgentInput": "bulk_update_agent_input",
+    "BulkUpdateAgentOutput": "bulk_update_agent_output",
+    "BulkUpdateEndUserInput": "bulk_update_end_user_input",
+    "BulkUpdateEndUsersInput": "bulk_update_end_users_input",
+    "BulkUpdateEndUsersOutput": "bulk_update_end_users_output",
+    "BusinessHour": "business_hour",
+    "BusinessHourException": "business_hour_exception",
+    "BusinessHourExceptionType": "business_hour_exception_type",
+    "BusinessHourRegular": "business_hour_regular",
+    "BusinessHourRegularType": "business_hour_regular_type",
+    "BusinessHourStatus": "business_hour_status",
+    "BusinessHourStatus1": "business_hour_status1",
+    "BusinessHourType": "business_hour_type",
+    "BusinessHoursSchedule": "business_hours_schedule",
+    "BusinessHoursScheduleDefinition": "business_hours_schedule_definition",
+    "BusinessHoursUpcomingSchedule": "business_hours_upcoming_schedule",
+    "CallRecordingAttributes": "call_recording_attributes",
+    "Callback": "callback",
+    "CallbackDirection": "callback_direction",
+    "Category": "category",
+    "CategoryCatalogItem": "category_catalog_item",
+    "CategoryTranslations": "category_translations",
+    "Channel": "channel",
+    "ChannelAvailability": "channel_availability",
+    "ChannelAvailabilityError": "channel_availability_error",
+    "ChannelAvailabilityOutcome": "channel_availability_outcome",
+    "ChannelEnum": "channel_enum",
+    "ChannelOperator": "channel_operator",
+    "Chat": "chat",
+    "ChatAttributes": "chat_attributes",
+    "ChatConversation": "chat_conversation",
+    "Checksum": "checksum",
+    "ClaimConversationInput": "claim_conversation_input",
+    "CloseConversationInput": "close_conversation_input",
+    "Closed": "closed",
+    "Closed1": "closed1",
+    "ClosedDate": "closed_date",
+    "Closing": "closing",
+    "Collection": "collection",
+    "CollectionCatalogItem": "collection_catalog_item",
+    "CombinedFilters": "combined_filters",
+    "Condition": "condition",
+    "Condition1": "condition1",
+    "Conflict": "conflict",
+    "ConnectionStatus": "connection_status",
+    "ContactEndpoint": "contact_endpoint",
+    "ContactForm": "contact_form",
+    "ContactFormAttributes": "contact_form_attributes",
+    "ContactFormConversation": "contact_form_conversation",
+    "ContactId": "contact_id",
+    "Content": "content",
+    "Conversation": "conversation",
+    "ConversationAbandonedEvent": "conversation_abandoned_event",
+    "ConversationAnonymizationType": "conversation_anonymization_type",
+    "ConversationAssignedActivityType": "conversation_assigned_activity_type",
+    "ConversationAssignedAttribute": "conversation_assigned_attribute",
+    "ConversationAssignedEvent": "conversation_assigned_event",
+    "ConversationAutoReplySentAttribute": "conversation_auto_reply_sent_attribute",
+    "ConversationAutoreplySentActivityType": "conversation_autoreply_sent_activity_type",
+    "ConversationChannel": "conversation_channel",
+    "ConversationChannelChangedAttribute": "conversation_channel_changed_attribute",
+    "ConversationClaimedActivityType": "conversation_claimed_activity_type",
+    "ConversationClaimedAttribute": "conversation_claimed_attribute",
+    "ConversationClosedActivityType": "conversation_closed_activity_type",
+    "ConversationClosedEvent": "conversation_closed_event",
+    "ConversationCreatedAttribute": "conversation_created_attribute",
+    "ConversationCreatedByAgentActivityType": "conversation_created_by_agent_activity_type",
+    "ConversationCreatedByCustomerActivityType": "conversation_created_by_customer_activity_type",
+    "ConversationCreatedEvent": "conversation_created_event",
+    "ConversationCustomAttributeUpdatedEvent": "conversation_custom_attribute_updated_event",
+    "ConversationCustomAttributesUpdatedAttribute": "conversation_custom_attributes_updated_attribute",
+    "ConversationEndUserReplacedActivityType": "conversation_end_user_replaced_activity_type",
+    "ConversationEndUserReplacedAttribute": "conversation_end_user_replaced_attribute",
+    "ConversationEndUserReplacedEvent": "conversation_end_user_replaced_event",
+    "ConversationEnqueuedEvent": "conversation_enqueued_event",
+    "ConversationFlow": "conversation_flow",
+    "ConversationId": "conversation_id",
+    "ConversationLanguageUpdatedActivityType": "conversation_language_updated_activity_type",
+    "ConversationLanguageUpdatedAttribute": "conversation_language_updated_attribute",
+    "ConversationLink": "conversation_link",
+    "ConversationLinkedAttribute": "conversation_linked_attribute",
+    "ConversationMessageAddedEvent": "conversation_message_added_event",
+    "ConversationMessageDeliveryDeliveredEvent": "conversation_message_delivery_delivered_event",
+    "ConversationMessageDeliveryFailedEvent": "conversation_message_delivery_failed_event",
+    "ConversationMessageDeliveryInfoEvent": "conversation_message_delivery_info_event",
+    "ConversationMessageDeliverySeenEvent": "conversation_message_delivery_seen_event",
+    "ConversationMessageDeliverySentEvent": "conversation_message_delivery_sent_event",
+    "ConversationMessageDeliverySpamComplaintEvent": "conversation_message_delivery_spam_complaint_event",
+    "ConversationNoteAddedEvent": "conversation_note_added_event",
+    "ConversationOfferAcceptedActivityType": "conversation_offer_accepted_activity_type",
+    "ConversationOfferRejectedActivityType": "conversation_offer_rejected_activity_type",
+    "ConversationOfferTimeoutActivityType": "conversation_offer_timeout_activity_type",
+    "ConversationOfferedActivityType": "conversation_offered_activity_type",
+    "ConversationOfferedAttribute": "conversation_offered_attribute",
+    "ConversationOpenEvent": "conversation_open_event",
+    "ConversationPendingActivityType": "conversation_pending_activity_type",
+    "ConversationPendingEvent": "conversation_pending_event",
+    "ConversationPendingExpiredEvent": "conversation_pending_expired_event",
+    "ConversationRatedActivityType": "conversation_rated_activity_type",
+    "ConversationRatedAttribute": "conversation_rated_attribute",
+    "ConversationRatedEvent": "conversation_rated_event",
+    "ConversationRating": "conversation_rating",
+    "ConversationRatingCancelledActivityType": "conversation_rating_cancelled_activity_type",
+    "ConversationRatingNotOfferedAttribute": "conversation_rating_not_offered_attribute",
+    "ConversationRatingOfferedActivityType": "conversation_rating_offered_activity_type",
+    "ConversationRatingOfferedAttribute": "conversation_rating_offered_attribute",
+    "ConversationRatingScheduledActivityType": "conversation_rating_scheduled_activity_type",
+    "ConversationRatingScheduledAttribute": "conversation_rating_scheduled_attribute",
+    "ConversationRatingUnscheduledActivityType": "conversation_rating_unscheduled_activity_type",
+    "ConversationReopenedActivityType": "conversation_reopened_activity_type",
+    "ConversationReservedAttribute": "conversation_reserved_attribute",
+    "ConversationReservedType": "conversation_reserved_type",
+    "ConversationResolvedStateToggledAttribute": "conversation_resolved_state_toggled_attribute",
+    "ConversationResponse": "conversation_response",
+    "ConversationSearchHit": "conversation_search_hit",
+    "ConversationSearchInnerHit": "conversation_search_inner_hit",
+    "ConversationSearchWithFiltersHit": "conversation_search_with_filters_hit",
+    "ConversationSubjectUpdatedAttribute": "conversation_subject_updated_attribute",
+    "ConversationTagAddedEvent": "conversation_tag_added_event",
+    "ConversationTagRemovedEvent": "conversation_tag_removed_event",
+    "ConversationTagsOutput": "conversation_tags_output",
+    "ConversationTranscriptionEndedActivityType": "conversation_transcription_ended_activity_type",
+    "ConversationTranscriptionEndedAttribute": "conversation_transcription_ended_attribute",
+    "ConversationTranscriptionStartedActivityType": "conversation_transcription_started_activity_type",
+    "ConversationTransferredAttribute": "conversation_transferred_attribute",
+    "ConversationTransferredEvent": "conversation_transferred_event",
+    "ConversationType": "conversation_type",
+    "ConversationUnassignedActivityType": "conversation_unassigned_activity_type",
+    "ConversationUnassignedAttribute": "conversation_unassigned_attribute",
+    "ConversationUnassignedEvent": "conversation_unassigned_event",
+    "CreateAgentInput": "create_agent_input",
+    "CreateAgentsInput": "create_agents_input",
+    "CreateAgentsOutput": "create_agents_output",
+    "CreateConversationInput": "create_conversation_input",
+    "CreateConversationOutput": "create_conversation_output",
+    "CreateEndUserInput": "create_end_user_input",
+    "CreateEndUserOutput": "create_end_user_output",
+    "CreateEndUsersInput": "create_end_users_input",
+    "CreateEndUsersOutput": "create_end_users_output",
+    "CreateInternalNoteInput": "create_internal_note_input",
+    "CreateKnowledgeArticleInput": "create_knowledge_article_input",
+    "CreateKnowledgeArticleOutput": "create_knowledge_article_output",
+    "CreateMessageInput": "create_message_input",
+    "CreateMessageOutput": "create_message_output",
+    "CreateMessageOutputData": "create_message_output_data",
+    "CreateNoteOutput": "create_note_output",
+    "CreateOrUpdateQueueRequest": "create_or_update_queue_request",
+    "CreateQueueInput": "create_queue_input",
+    "CreateQueueOutput": "create_queue_output",
+    "CreateRatingOfferInput": "create_rating_offer_input",
+    "CreateRatingOfferOutput": "create_rating_offer_output",
+    "CreateRatingResultInput": "create_rating_result_input",
+    "CreateRatingResultOutput": "create_rating_result_output",
+    "CreateTagInput": "create_tag_input",
+    "CreateTagOutput": "create_tag_output",
+    "CreateTeamInput": "create_team_input",
+    "CreateTeamOutput": "create_team_output",
+    "CreateWebhookSubscriptionInput": "create_webhook_subscription_input",
+    "CreateWebhookSubscriptionOutput": "create_webhook_subscription_output",
+    "CreationDate": "creation_date",
+    "Csat": "csat",
+    "CustomAttribute": "custom_attribute",
+    "CustomAttribute1": "custom_attribute1",
+    "CustomAttributeDefinition": "custom_attribute_definition",
+    "CustomAttributeInputDefinition": "custom_attribute_input_definition",
+    "CustomAttributeOperator": "custom_attribute_operator",
+    "CustomAttributeValue": "custom_attribute_value",
+    "DeleteAgentsFromTeamInput": "delete_agents_from_team_input",
+    "DeliveryDetail": "delivery_detail",
+    "DeliveryStatus": "delivery_status",
+    "DeprecatedActivityLogType": "deprecated_activity_log_type",
+    "DeprecatedAnonymizationType": "deprecated_anonymization_type",
+    "Direction": "direction",
+    "DirectionEnum": "direction_enum",
+    "DirectionOperator": "direction_operator",
+    "DoubleAggregateValue": "double_aggregate_value",
+    "DoubleAggregateValueMeasure": "double_aggregate_value_measure",
+    "DoubleField": "double_field",
+    "Duration": "duration",
+    "DurationOperator": "duration_operator",
+    "Email": "email",
+    "EmailAttributes": "email_attributes",
+    "EmailAutoReply": "email_auto_reply",
+    "EmailContact": "email_contact",
+    "EmailContent": "email_content",
+    "EmailConversation": "email_conversation",
+    "EmailEndpoint": "email_endpoint",
+    "EmailForward": "email_forward",
+    "EmptyPatchSet": "empty_patch_set",
+    "EndUser": "end_user",
+    "EntityType": "entity_type",
+    "ErrorResponse": "error_response",
+    "Event": "event",
+    "EventDeliveryLog": "event_delivery_log",
+    "EventDeliveryStatus": "event_delivery_status",
+    "Events": "events",
+    "Exception": "exception",
+    "Exception1": "exception1",
+    "ExcludesAll": "excludes_all",
+    "ExcludesOne": "excludes_one",
+    "FacebookMessengerAttributes": "facebook_messenger_attributes",
+    "FacebookMessengerConversation": "facebook_messenger_conversation",
+    "Failure": "failure",
+    "FieldCanHaveMultipleValuesOrBeEmptyOperator": "field_can_have_multiple_values_or_be_empty_operator",
+    "FieldCanHaveSingleValueOrBeEmptyOperator": "field_can_have_single_value_or_be_empty_operator",
+    "FieldEnum": "field_enum",
+    "FieldHasSingleValueOperator": "field_has_single_value_operator",
+    "FieldMetadata": "field_metadata",
+    "FieldModel": "field_model",
+    "FieldType": "field_type",
+    "File": "file",
+    "FileMeta": "file_meta",
+    "Filter": "filter_",
+    "FilterMetadata": "filter_metadata",
+    "FilterValue": "filter_value",
+    "Filters": "filters",
+    "Filters1": "filters1",
+    "FollowUp": "follow_up",
+    "FollowupAddedActivityType": "followup_added_activity_type",
+    "FollowupConversationInput": "followup_conversation_input",
+    "FollowupExpiredActivityType": "followup_expired_activity_type",
+    "FollowupRemovedActivityType": "followup_removed_activity_type",
+    "FormAttributeValue": "form_attribute_value",
+    "FormSubmission": "form_submission",
+    "GenericAttributes": "generic_attributes",
+    "GenericChannel": "generic_channel",
+    "GenericConversation": "generic_conversation",
+    "GenericConversationImport": "generic_conversation_import",
+    "GenericConversationImportDirection": "generic_conversation_import_direction",
+    "GetActivityLogOutput": "get_activity_log_output",
+    "GetBusinessHoursScheduleDefinitionOutput": "get_business_hours_schedule_definition_output",
+    "GetBusinessHoursScheduleDefinitionResult": "get_business_hours_schedule_definition_result",
+    "GetBusinessOpenStatusOutput": "get_business_open_status_output",
+    "GetBusinessOpenStatusResult": "get_business_open_status_result",
+    "GetContactEndpointsType": "get_contact_endpoints_type",
+    "GetContactPointByIdOutput": "get_contact_point_by_id_output",
+    "GetConversationOutput": "get_conversation_output",
+    "GetConversationsFlowsChannel": "get_conversations_flows_channel",
+    "GetCustomAttributesDefinitionsOutput": "get_custom_attributes_definitions_output",
+    "GetEndUserOutput": "get_end_user_output",
+    "GetFilterValuesOutput": "get_filter_values_output",
+    "GetKnowledgeArticleOutput": "get_knowledge_article_output",
+    "GetKnowledgeArticleTranslationsOutput": "get_knowledge_article_translations_output",
+    "GetKnowledgeCategoryOutput": "get_knowledge_category_output",
+    "GetKnowledgeCategoryTranslationsOutput": "get_knowledge_category_translations_output",
+    "GetKnowledgeCollectionCatalogOutput": "get_knowledge_collection_catalog_output",
+    "GetKnowledgeCollectionOutput": "get_knowledge_collection_output",
+    "GetMetricDataInput": "get_metric_data_input",
+    "GetMetricDataInputCsidFilter": "get_metric_data_input_csid_filter",
+    "GetMetricDataInputPeriodFilter": "get_metric_data_input_period_filter",
+    "GetMetricDataOutput": "get_metric_data_output",
+    "GetMetricOutput": "get_metric_output",
+    "GetMetricRecordOutput": "get_metric_record_output",
+    "GetMetricRecordsDataInput": "get_metric_records_data_input",
+    "GetMetricRecordsDataInputCsidFilter": "get_metric_records_data_input_csid_filter",
+    "GetMetricRecordsDataInputPeriodFilter": "get_metric_records_data_input_period_filter",
+    "GetMetricRecordsDataOutput": "get_metric_records_data_output",
+    "GetMetricRecordsOutput": "get_metric_records_output",
+    "GetMetricsOutput": "get_metrics_output",
+    "GetOrganizationOutput": "get_organization_output",
+    "GetQueueByIdOutput": "get_queue_by_id_output",
+    "GetQueuedConversationPositionOutput": "get_queued_conversation_position_output",
+    "GetTagOutput": "get_tag_output",
+    "GetTemplatesType": "get_templates_type",
+    "GetUpcomingBusinessHoursScheduleOutput": "get_upcoming_business_hours_schedule_output",
+    "GetUpcomingBusinessHoursScheduleResult": "get_upcoming_business_hours_schedule_result",
+    "GetWebhookEventDeliveryLogsOutput": "get_webhook_event_delivery_logs_output",
+    "GetWebhookLastDeliveryStatusOutput": "get_webhook_last_delivery_status_output",
+    "GetWebhookSubscriptionOutput": "get_webhook_subscription_output",
+    "HelpCenterLink": "help_center_link",
+    "Holiday": "holiday",
+    "Holiday1": "holiday1",
+    "Html": "html",
+    "ImportConversationOutput": "import_conversation_output",
+    "ImportConversationResponse": "import_conversation_response",
+    "ImportMessageInput": "import_message_input",
+    "Inbound": "inbound",
+    "InboundImport": "inbound_import",
+    "IncludesAll": "includes_all",
+    "IncludesOne": "includes_one",
+    "Infrastructure": "infrastructure",
+    "InheritedRestriction": "inherited_restriction",
+    "InstantField": "instant_field",
+    "IntField": "int_field",
+    "Integrity": "integrity",
+    "InternalNoteData": "internal_note_data",
+    "Interval": "interval",
+    "InvalidArgument": "invalid_argument",
+    "IsEmpty": "is_empty",
+    "IsNotEmpty": "is_not_empty",
+    "IsNotOneOf": "is_not_one_of",
+    "IsNotOneOf1": "is_not_one_of1",
+    "IsNotOneOf1ValuesItem": "is_not_one_of1_values_item",
+    "IsNotOneOf2": "is_not_one_of2",
+    "IsNotOneOf3": "is_not_one_of3",
+    "IsNotOneOf3ValuesItem": "is_not_one_of3_values_item",
+    "IsNotOneOf4": "is_not_one_of4",
+    "IsNotOneOf4ValuesItem": "is_not_one_of4_values_item",
+    "IsNotOneOf5": "is_not_one_of5",
+    "IsOneOf": "is_one_of",
+    "IsOneOf1": "is_one_of1",
+    "IsOneOf1ValuesItem": "is_one_of1_values_item",
+    "IsOneOf2": "is_one_of2",
+    "IsOneOf3": "is_one_of3",
+    "IsOneOf3ValuesItem": "is_one_of3_values_item",
+    "IsOneOf4": "is_one_of4",
+    "IsOneOf4ValuesItem": "is_one_of4_values_item",
+    "IsOneOf5": "is_one_of5",
+    "LastActivity": "last_activity",
+    "LastMessage": "last_message",
+    "LinkConversationInput": "link_conversation_input",
+    "LinkType": "link_type",
+    "ListActivityLogOutput": "list_activity_log_output",
+    "ListAgentsOutput": "list_agents_output",
+    "ListBusinessHoursSchedulesOutput": "list_business_hours_schedules_output",
+    "ListBusinessHoursSchedulesResult": "list_business_hours_schedules_result",
+    "ListContactPointsOutput": "list_contact_points_output",
+    "ListConversationRatingsOutput": "list_conversation_ratings_output",
+    "ListCustomAttributesDefinitionsOutput": "list_custom_attributes_definitions_output",
+    "ListEndUserConversationsOutput": "list_end_user_conversations_output",
+    "ListEndUsersOutput": "list_end_users_output",
+    "ListField": "list_field",
+    "ListFlowsOutput": "list_flows_output",
+    "ListInternalNotesOutput": "list_internal_notes_output",
+    "ListKnowledgeCollectionsOutput": "list_knowledge_collections_output",
+    "ListLinkedConversationsOutput": "list_linked_conversations_output",
+    "ListMessagesOutput": "list_messages_output",
+    "ListPresenceOutput": "list_presence_output",
+    "ListQueuesOutput": "list_queues_output",
+    "ListTagsOutput": "list_tags_output",
+    "ListTeamMembersOutput": "list_team_members_output",
+    "ListTeamsOutput": "list_teams_output",
+    "ListTemplatesOutput": "list_templates_output",
+    "ListWebhookSubscriptionsEndpointOutput": "list_webhook_subscriptions_endpoint_output",
+    "LongAggregateValue": "long_aggregate_value",
+    "LongAggregateValueMeasure": "long_aggregate_value_measure",
+    "LongField": "long_field",
+    "LongerThanOrEqualTo": "longer_than_or_equal_to",
+    "MapAttributeValue": "map_attribute_value",
+    "MapAttributeValueValue": "map_attribute_value_value",
+    "MapConversationChannelInt": "map_conversation_channel_int",
+    "MapConversationChannelSetString": "map_conversation_channel_set_string",
+    "MapFormAttributeValue": "map_form_attribute_value",
+    "MapQueueThresholdInt": "map_queue_threshold_int",
+    "MapString": "map_string",
+    "MapUUIDOptionAttributeValue": "map_uuid_option_attribute_value",
+    "MapUUIDOptionAttributeValueValue": "map_uuid_option_attribute_value_value",
+    "MapVectorString": "map_vector_string",
+    "MapWebhookEventTypeFilters": "map_webhook_event_type_filters",
+    "Markdown": "markdown",
+    "MemberListType": "member_list_type",
+    "Message": "message",
+    "MessageAddedAttribute": "message_added_attribute",
+    "MessageAddedByAgentActivityType": "message_added_by_agent_activity_type",
+    "MessageAddedByCustomerActivityType": "message_added_by_customer_activity_type",
+    "MessageAnonymizationType": "message_anonymization_type",
+    "MessageRedactedAttribute": "message_redacted_attribute",
+    "MessengerConversation": "messenger_conversation",
+    "MessengerFormAttributes": "messenger_form_attributes",
+    "MetricData": "metric_data",
+    "MetricMetadata": "metric_metadata",
+    "MetricRecord": "metric_record",
+    "MetricRecordMetadata": "metric_record_metadata",
+    "MimeType": "mime_type",
+    "MimeTypeImpl": "mime_type_impl",
+    "NoAuth": "no_auth",
+    "NoRecentDelivery": "no_recent_delivery",
+    "NotFound": "not_found",
+    "NotFound1": "not_found1",
+    "NoteAddedActivityType": "note_added_activity_type",
+    "NoteAddedAttribute": "note_added_attribute",
+    "Nps": "nps",
+    "OfferAlgorithm": "offer_algorithm",
+    "OfferingAlgorithm": "offering_algorithm",
+    "Open": "open_",
+    "Open1": "open1",
+    "OrganizationDetails": "organization_details",
+    "OrganizationDetailsStatus": "organization_details_status",
+    "Outbound": "outbound",
+    "OutboundImport": "outbound_import",
+    "PaginationLinks": "pagination_links",
+    "PartialError": "partial_error",
+    "PatchAgentInput": "patch_agent_input",
+    "PatchConversationCustomAttributesOutput": "patch_conversation_custom_attributes_output",
+    "PatchEndUserCustomAttributesOutput": "patch_end_user_custom_attributes_output",
+    "PatchEndUserInput": "patch_end_user_input",
+    "PatchEndUserOutput": "patch_end_user_output",
+    "PatchWebhookSubscriptionInput": "patch_webhook_subscription_input",
+    "PatchWebhookSubscriptionOutput": "patch_webhook_subscription_output",
+    "PeriodFilter": "period_filter",
+    "PhoneAttributes": "phone_attributes",
+    "PhoneAttributesTo": "phone_attributes_to",
+    "PresenceDuration": "presence_duration",
+    "PresenceStatus": "presence_status",
+    "Preset": "preset",
+    "PresetValue": "preset_value",
+    "PresetValueType": "preset_value_type",
+    "PrimitiveField": "primitive_field",
+    "PstnPhoneConversation": "pstn_phone_conversation",
+    "Query": "query",
+    "Queue": "queue",
+    "Queue1": "queue1",
+    "QueueAvailabilityOutput": "queue_availability_output",
+    "QueueId": "queue_id",
+    "QueueMember": "queue_member",
+    "QueueMembersOutput": "queue_members_output",
+    "QueueUsages": "queue_usages",
+    "QueuedConversation": "queued_conversation",
+    "QuickResponse": "quick_response",
+    "RatingOffer": "rating_offer",
+    "RatingResult": "rating_result",
+    "RatingStatus": "rating_status",
+    "RatingType": "rating_type",
+    "Recurring": "recurring",
+    "Recurring1": "recurring1",
+    "Regular": "regular",
+    "Regular1": "regular1",
+    "Regular2": "regular2",
+    "ReopenConversationInput": "reopen_conversation_input",
+    "RequesterConnectionStatus": "requester_connection_status",
+    "Restrictions": "restrictions",
+    "SLAEvaluationAchievedEvent": "sla_evaluation_achieved_event",
+    "SLAEvaluationBreachedEvent": "sla_evaluation_breached_event",
+    "SLAEvaluationPendingEvent": "sla_evaluation_pending_event",
+    "SLAEvaluationVoidedEvent": "sla_evaluation_voided_event",
+    "SearchConversationsWithFiltersOutput": "search_conversations_with_filters_output",
+    "SearchField": "search_field",
+    "SearchOutput": "search_output",
+    "SearchParametersInput": "search_parameters_input",
+    "Select": "select",
+    "Select1": "select1",
+    "SelectOption": "select_option",
+    "ServerError": "server_error",
+    "ShorterThanOrEqualTo": "shorter_than_or_equal_to",
+    "SideConversation": "side_conversation",
+    "Since": "since",
+    "SlaCalculationMethod": "sla_calculation_method",
+    "Sms": "sms",
+    "SmsAttributes": "sms_attributes",
+    "SmsConversation": "sms_conversation",
+    "State": "state",
+    "Status": "status",
+    "Status1": "status1",
+    "StatusOperator": "status_operator",
+    "Strategy": "strategy",
+    "StringField": "string_field",
+    "SubmittedRatingResult": "submitted_rating_result",
+    "Success": "success",
+    "TagAddedActivityType": "tag_added_activity_type",
+    "TagAddedAttribute": "tag_added_attribute",
+    "TagConversationInput": "tag_conversation_input",
+    "TagId": "tag_id",
+    "TagModel": "tag_model",
+    "TagRemovedActivityType": "tag_removed_activity_type",
+    "TagRemovedAttribute": "tag_removed_attribute",
+    "TagState": "tag_state",
+    "TagsUpdateInput": "tags_update_input",
+    "Team": "team",
+    "Team1": "team1",
+    "TeamMember": "team_member",
+    "TelephonyEndpoint": "telephony_endpoint",
+    "Template": "template",
+    "Text": "text",
+    "Text1": "text1",
+    "Text2": "text2",
+    "ThumbsUpOrDown": "thumbs_up_or_down",
+    "TimeInterval": "time_interval",
+    "TimeInterval1": "time_interval1",
+    "TimestampField": "timestamp_field",
+    "TimestampOperator": "timestamp_operator",
+    "TokenAuth": "token_auth",
+    "TooLarge": "too_large",
+    "TranscriptAttributes": "transcript_attributes",
+    "TransferConversationInput": "transfer_conversation_input",
+    "TransferFailedActivityType": "transfer_failed_activity_type",
+    "TransferInitiatedActivityType": "transfer_initiated_activity_type",
+    "TransferSuccessfulActivityType": "transfer_successful_activity_type",
+    "Translation": "translation",
+    "Translation1": "translation1",
+    "TranslationError": "translation_error",
+    "TranslationInput": "translation_input",
+    "TranslationInput1": "translation_input1",
+    "TranslationList": "translation_list",
+    "TranslationTitle": "translation_title",
+    "TwitterAttributes": "twitter_attributes",
+    "TwitterConversation": "twitter_conversation",
+    "Type": "type_",
+    "TypingStartedEvent": "typing_started_event",
+    "UUIDField": "uuid_field",
+    "Unauthorized": "unauthorized",
+    "UnexpectedError": "unexpected_error",
+    "UnknownActivityType": "unknown_activity_type",
+    "UnknownAnonymizationType": "unknown_anonymization_type",
+    "Until": "until",
+    "UpdateAgentInput": "update_agent_input",
+    "UpdateAgentPresenceChannelInput": "update_agent_presence_channel_input",
+    "UpdateAgentPresenceChannelInputChannel": "update_agent_presence_channel_input_channel",
+    "UpdateEndUserInput": "update_end_user_input",
+    "UpdateEndUserOutput": "update_end_user_output",
+    "UpdateKnowledgeArticleInput": "update_knowledge_article_input",
+    "UpdateKnowledgeArticleOutput": "update_knowledge_article_output",
+    "UpdateTranslationsInput": "update_translations_input",
+    "UpdateTranslationsOutput": "update_translations_output",
+    "UploadAttachmentsInput": "upload_attachments_input",
+    "UploadAttachmentsOutput": "upload_attachments_output",
+    "UserAnonymizationType": "user_anonymization_type",
+    "UserPresence": "user_presence",
+    "UserPresenceOutput": "user_presence_output",
+    "Validation": "validation",
+    "WebhookAuthorization": "webhook_authorization",
+    "WebhookConversation": "webhook_conversation",
+    "WebhookConversationAbandonedData": "webhook_conversation_abandoned_data",
+    "WebhookConversationData": "webhook_conversation_data",
+    "WebhookConversationMessageAddedData": "webhook_conversation_message_added_data",
+    "WebhookConversationNoteAddedData": "webhook_conversation_note_added_data",
+    "WebhookConversationPendingExpiredData": "webhook_conversation_pending_expired_data",
+    "WebhookConversationRatedData": "webhook_conversation_rated_data",
+    "WebhookConversationTagAddedData": "webhook_conversation_tag_added_data",
+    "WebhookEvent": "webhook_event",
+    "WebhookHeadersMapStringString": "webhook_headers_map_string_string",
+    "WebhookMessageContent": "webhook_message_content",
+    "WebhookOrganization": "webhook_organization",
+    "WebhookQueue": "webhook_queue",
+    "WebhookSubscription": "webhook_subscription",
+    "WebhookTag": "webhook_tag",
+    "WebhookUser": "webhook_user",
+    "WhatsAppAttributes": "whats_app_attributes",
+    "WhatsAppConversation": "whats_app_conversation",
 }
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
+
+    def __getattr__(name: str) -> Any:
+        """Import the module that defines `name` on first use, and keep the name."""
+        module = _MODULES.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_MODULES})
+
+
+class _Schemas(_Mapping[str, Any]):
+    """Every component schema by its name in the spec, each imported on first use."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, schema: str) -> Any:
+        return getattr(_this, self._names[schema])
+
+    def __iter__(self) -> _Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+SCHEMAS: _Mapping[str, Any] = _Schemas(
+    {
+        "ActivityLogAttribute": "ActivityLogAttribute",
+        "ActivityLogEntry": "ActivityLogEntry",
+        "ActivityLogUser": "ActivityLogUser",
+        "Agent": "Agent",
+        "AgentBannedEnduserEvent": "AgentBannedEnduserEvent",
+        "AgentBannedIpEvent": "AgentBannedIpEvent",
+        "AgentId": "AgentId",
+        "AgentOutput": "AgentOutput",
+        "AgentPresenceDurationValue": "AgentPresenceDurationValue",
+        "AgentTeamsOutput": "AgentTeamsOutput",
+        "AgentUnbannedEnduserEvent": "AgentUnbannedEnduserEvent",
+        "AgentUnbannedIpEvent": "AgentUnbannedIpEvent",
+        "AgentsToTeamInput": "AgentsToTeamInput",
+        "AggregateMetadata": "AggregateMetadata",
+        "AggregateValue": "AggregateValue",
+        "AnonymizationRequestStatus": "AnonymizationRequestStatus",
+        "AnonymizeEntityInput": "AnonymizeEntityInput",
+        "AnonymizeEntityOutput": "AnonymizeEntityOutput",
+        "AnonymizedConversation": "AnonymizedConversation",
+        "Article": "Article",
+        "ArticleCatalogItem": "ArticleCatalogItem",
+        "ArticleContent": "ArticleContent",
+        "ArticleTranslation": "ArticleTranslation",
+        "ArticleTranslations": "ArticleTranslations",
+        "AssignedDate": "AssignedDate",
+        "Assignment": "Assignment",
+        "AttachmentError": "AttachmentError",
+        "AttachmentResult": "AttachmentResult",
+        "Attachments": "Attachments",
+        "Attributes": "Attributes",
+        "AvailableAt": "AvailableAt",
+        "BadRequest": "BadRequest",
+        "BasicAuth": "BasicAuth",
+        "Between": "Between",
+        "Between1": "Between1",
+        "BooleanField": "BooleanField",
+        "BrowserInfo": "BrowserInfo",
+        "BulkActionFailure_BulkError_Agent": "BulkActionFailureBulkErrorAgent",
+        "BulkActionFailure_BulkError_EndUser": "BulkActionFailureBulkErrorEndUser",
+        "BulkActionFailure_BulkError_UUID": "BulkActionFailureBulkErrorUUID",
+        "BulkActionFailure_ErrorResponse_InternalNoteData": "BulkActionFailureErrorResponseInternalNoteData",
+        "BulkActionOutcome_BulkError_Agent": "BulkActionOutcomeBulkErrorAgent",
+        "BulkActionOutcome_BulkError_EndUser": "BulkActionOutcomeBulkErrorEndUser",
+        "BulkActionOutcome_BulkError_UUID": "BulkActionOutcomeBulkErrorUUID",
+        "BulkActionOutcome_ErrorResponse_InternalNoteData": "BulkActionOutcomeErrorResponseInternalNoteData",
+        "BulkActionSuccess_BulkError_Agent": "BulkActionSuccessBulkErrorAgent",
+        "BulkActionSuccess_BulkError_EndUser": "BulkActionSuccessBulkErrorEndUser",
+        "BulkActionSuccess_BulkError_UUID": "BulkActionSuccessBulkErrorUUID",
+        "BulkActionSuccess_ErrorResponse_InternalNoteData": "BulkActionSuccessErrorResponseInternalNoteData",
+        "BulkCreateInternalNoteInput": "BulkCreateInternalNoteInput",
+        "BulkCreateNoteOutput": "BulkCreateNoteOutput",
+        "BulkError": "BulkError",
+        "BulkPatchAgentInput": "BulkPatchAgentInput",
+        "BulkPatchEndUserInput": "BulkPatchEndUserInput",
+        "BulkPatchEndUsersInput": "BulkPatchEndUsersInput",
+        "BulkPatchEndUsersOutput": "BulkPatchEndUsersOutput",
+        "BulkQueueEndpointInput": "BulkQueueEndpointInput",
+        "BulkQueueEndpointOutput": "BulkQueueEndpointOutput",
+        "BulkTagConversationInput": "BulkTagConversationInput",
+        "BulkUpdateAgentInput": "BulkUpdateAgentInput",
+        "BulkUpdateAgentOutput": "BulkUpdateAgentOutput",
+        "BulkUpdateEndUserInput": "BulkUpdateEndUserInput",
+        "BulkUpdateEndUsersInput": "BulkUpdateEndUsersInput",
+        "BulkUpdateEndUsersOutput": "BulkUpdateEndUsersOutput",
+        "BusinessHour": "BusinessHour",
+        "BusinessHourException": "BusinessHourException",
+        "BusinessHourExceptionType": "BusinessHourExceptionType",
+        "BusinessHourRegular": "BusinessHourRegular",
+        "BusinessHourRegularType": "BusinessHourRegularType",
+        "BusinessHourStatus": "BusinessHourStatus",
+        "BusinessHourStatus1": "BusinessHourStatus1",
+        "BusinessHourType": "BusinessHourType",
+        "BusinessHoursSchedule": "BusinessHoursSchedule",
+        "BusinessHoursScheduleDefinition": "BusinessHoursScheduleDefinition",
+        "BusinessHoursUpcomingSchedule": "BusinessHoursUpcomingSchedule",
+        "CallRecordingAttributes": "CallRecordingAttributes",
+        "Callback": "Callback",
+        "Category": "Category",
+        "CategoryCatalogItem": "CategoryCatalogItem",
+        "CategoryTranslations": "CategoryTranslations",
+        "Channel": "Channel",
+        "ChannelAvailability": "ChannelAvailability",
+        "ChannelAvailabilityError": "ChannelAvailabilityError",
+        "ChannelAvailabilityOutcome": "ChannelAvailabilityOutcome",
+        "ChannelOperator": "ChannelOperator",
+        "Chat": "Chat",
+        "ChatAttributes": "ChatAttributes",
+        "ChatConversation": "ChatConversation",
+        "Checksum": "Checksum",
+        "ClaimConversationInput": "ClaimConversationInput",
+        "CloseConversationInput": "CloseConversationInput",
+        "Closed": "Closed",
+        "Closed1": "Closed1",
+        "ClosedDate": "ClosedDate",
+        "Closing": "Closing",
+        "Collection": "Collection",
+        "CollectionCatalogItem": "CollectionCatalogItem",
+        "CombinedFilters": "CombinedFilters",
+        "Condition": "Condition",
+        "Condition1": "Condition1",
+        "Conflict": "Conflict",
+        "ContactEndpoint": "ContactEndpoint",
+        "ContactForm": "ContactForm",
+        "ContactFormAttributes": "ContactFormAttributes",
+        "ContactFormConversation": "ContactFormConversation",
+        "ContactId": "ContactId",
+        "Content": "Content",
+        "Conversation": "Conversation",
+        "ConversationAbandonedEvent": "ConversationAbandonedEvent",
+        "ConversationAnonymizationType": "ConversationAnonymizationType",
+        "ConversationAssignedActivityType": "ConversationAssignedActivityType",
+        "ConversationAssignedAttribute": "ConversationAssignedAttribute",
+        "ConversationAssignedEvent": "ConversationAssignedEvent",
+        "ConversationAutoReplySentAttribute": "ConversationAutoReplySentAttribute",
+        "ConversationAutoreplySentActivityType": "ConversationAutoreplySentActivityType",
+        "ConversationChannelChangedAttribute": "ConversationChannelChangedAttribute",
+        "ConversationClaimedActivityType": "ConversationClaimedActivityType",
+        "ConversationClaimedAttribute": "ConversationClaimedAttribute",
+        "ConversationClosedActivityType": "ConversationClosedActivityType",
+        "ConversationClosedEvent": "ConversationClosedEvent",
+        "ConversationCreatedAttribute": "ConversationCreatedAttribute",
+        "ConversationCreatedByAgentActivityType": "ConversationCreatedByAgentActivityType",
+        "ConversationCreatedByCustomerActivityType": "ConversationCreatedByCustomerActivityType",
+        "ConversationCreatedEvent": "ConversationCreatedEvent",
+        "ConversationCustomAttributeUpdatedEvent": "ConversationCustomAttributeUpdatedEvent",
+        "ConversationCustomAttributesUpdatedAttribute": "ConversationCustomAttributesUpdatedAttribute",
+        "ConversationEndUserReplacedActivityType": "ConversationEndUserReplacedActivityType",
+        "ConversationEndUserReplacedAttribute": "ConversationEndUserReplacedAttribute",
+        "ConversationEndUserReplacedEvent": "ConversationEndUserReplacedEvent",
+        "ConversationEnqueuedEvent": "ConversationEnqueuedEvent",
+        "ConversationFlow": "ConversationFlow",
+        "ConversationId": "ConversationId",
+        "ConversationLanguageUpdatedActivityType": "ConversationLanguageUpdatedActivityType",
+        "ConversationLanguageUpdatedAttribute": "ConversationLanguageUpdatedAttribute",
+        "ConversationLink": "ConversationLink",
+        "ConversationLinkedAttribute": "ConversationLinkedAttribute",
+        "ConversationMessageAddedEvent": "ConversationMessageAddedEvent",
+        "ConversationMessageDeliveryDeliveredEvent": "ConversationMessageDeliveryDeliveredEvent",
+        "ConversationMessageDeliveryFailedEvent": "ConversationMessageDeliveryFailedEvent",
+        "ConversationMessageDeliveryInfoEvent": "ConversationMessageDeliveryInfoEvent",
+        "ConversationMessageDeliverySeenEvent": "ConversationMessageDeliverySeenEvent",
+        "ConversationMessageDeliverySentEvent": "ConversationMessageDeliverySentEvent",
+        "ConversationMessageDeliverySpamComplaintEvent": "ConversationMessageDeliverySpamComplaintEvent",
+        "ConversationNoteAddedEvent": "ConversationNoteAddedEvent",
+        "ConversationOfferAcceptedActivityType": "ConversationOfferAcceptedActivityType",
+        "ConversationOfferRejectedActivityType": "ConversationOfferRejectedActivityType",
+        "ConversationOfferTimeoutActivityType": "ConversationOfferTimeoutActivityType",
+        "ConversationOfferedActivityType": "ConversationOfferedActivityType",
+        "ConversationOfferedAttribute": "ConversationOfferedAttribute",
+        "ConversationOpenEvent": "ConversationOpenEvent",
+        "ConversationPendingActivityType": "ConversationPendingActivityType",
+        "ConversationPendingEvent": "ConversationPendingEvent",
+        "ConversationPendingExpiredEvent": "ConversationPendingExpiredEvent",
+        "ConversationRatedActivityType": "ConversationRatedActivityType",
+        "ConversationRatedAttribute": "ConversationRatedAttribute",
+        "ConversationRatedEvent": "ConversationRatedEvent",
+        "ConversationRating": "ConversationRating",
+        "ConversationRatingCancelledActivityType": "ConversationRatingCancelledActivityType",
+        "ConversationRatingNotOfferedAttribute": "ConversationRatingNotOfferedAttribute",
+        "ConversationRatingOfferedActivityType": "ConversationRatingOfferedActivityType",
+        "ConversationRatingOfferedAttribute": "ConversationRatingOfferedAttribute",
+        "ConversationRatingScheduledActivityType": "ConversationRatingScheduledActivityType",
+        "ConversationRatingScheduledAttribute": "ConversationRatingScheduledAttribute",
+        "ConversationRatingUnscheduledActivityType": "ConversationRatingUnscheduledActivityType",
+        "ConversationReopenedActivityType": "ConversationReopenedActivityType",
+        "ConversationReservedAttribute": "ConversationReservedAttribute",
+        "ConversationReservedType": "ConversationReservedType",
+        "ConversationResolvedStateToggledAttribute": "ConversationResolvedStateToggledAttribute",
+        "ConversationResponse": "ConversationResponse",
+        "ConversationSearchHit": "ConversationSearchHit",
+        "ConversationSearchInnerHit": "ConversationSearchInnerHit",
+        "ConversationSearchWithFiltersHit": "ConversationSearchWithFiltersHit",
+        "ConversationSubjectUpdatedAttribute": "ConversationSubjectUpdatedAttribute",
+        "ConversationTagAddedEvent": "ConversationTagAddedEvent",
+        "ConversationTagRemovedEvent": "ConversationTagRemovedEvent",
+        "ConversationTagsOutput": "ConversationTagsOutput",
+        "ConversationTranscriptionEndedActivityType": "ConversationTranscriptionEndedActivityType",
+        "ConversationTranscriptionEndedAttribute": "ConversationTranscriptionEndedAttribute",
+        "ConversationTranscriptionStartedActivityType": "ConversationTranscriptionStartedActivityType",
+        "ConversationTransferredAttribute": "ConversationTransferredAttribute",
+        "ConversationTransferredEvent": "ConversationTransferredEvent",
+        "ConversationUnassignedActivityType": "ConversationUnassignedActivityType",
+        "ConversationUnassignedAttribute": "ConversationUnassignedAttribute",
+        "ConversationUnassignedEvent": "ConversationUnassignedEvent",
+        "CreateAgentInput": "CreateAgentInput",
+        "CreateAgentsInput": "CreateAgentsInput",
+        "CreateAgentsOutput": "CreateAgentsOutput",
+        "CreateConversationInput": "CreateConversationInput",
+        "CreateConversationOutput": "CreateConversationOutput",
+        "CreateEndUserInput": "CreateEndUserInput",
+        "CreateEndUserOutput": "CreateEndUserOutput",
+        "CreateEndUsersInput": "CreateEndUsersInput",
+        "CreateEndUsersOutput": "CreateEndUsersOutput",
+        "CreateInternalNoteInput": "CreateInternalNoteInput",
+        "CreateKnowledgeArticleInput": "CreateKnowledgeArticleInput",
+        "CreateKnowledgeArticleOutput": "CreateKnowledgeArticleOutput",
+        "CreateMessageInput": "CreateMessageInput",
+        "CreateMessageOutput": "CreateMessageOutput",
+        "CreateMessageOutputData": "CreateMessageOutputData",
+        "CreateNoteOutput": "CreateNoteOutput",
+        "CreateOrUpdateQueueRequest": "CreateOrUpdateQueueRequest",
+        "CreateQueueInput": "CreateQueueInput",
+        "CreateQueueOutput": "CreateQueueOutput",
+        "CreateRatingOfferInput": "CreateRatingOfferInput",
+        "CreateRatingOfferOutput": "CreateRatingOfferOutput",
+        "CreateRatingResultInput": "CreateRatingResultInput",
+        "CreateRatingResultOutput": "CreateRatingResultOutput",
+        "CreateTagInput": "CreateTagInput",
+        "CreateTagOutput": "CreateTagOutput",
+        "CreateTeamInput": "CreateTeamInput",
+        "CreateTeamOutput": "CreateTeamOutput",
+        "CreateWebhookSubscriptionInput": "CreateWebhookSubscriptionInput",
+        "CreateWebhookSubscriptionOutput": "CreateWebhookSubscriptionOutput",
+        "CreationDate": "CreationDate",
+        "Csat": "Csat",
+        "CustomAttribute": "CustomAttribute",
+        "CustomAttribute1": "CustomAttribute1",
+        "CustomAttributeDefinition": "CustomAttributeDefinition",
+        "CustomAttributeInputDefinition": "CustomAttributeInputDefinition",
+        "CustomAttributeOperator": "CustomAttributeOperator",
+        "DeleteAgentsFromTeamInput": "DeleteAgentsFromTeamInput",
+        "DeliveryDetail": "DeliveryDetail",
+        "DeliveryStatus": "DeliveryStatus",
+        "DeprecatedActivityLogType": "DeprecatedActivityLogType",
+        "DeprecatedAnonymizationType": "DeprecatedAnonymizationType",
+        "Direction": "Direction",
+        "DirectionOperator": "DirectionOperator",
+        "DoubleAggregateValue": "DoubleAggregateValue",
+        "DoubleField": "DoubleField",
+        "Duration": "Duration",
+        "DurationOperator": "DurationOperator",
+        "Email": "Email",
+        "EmailAttributes": "EmailAttributes",
+        "EmailAutoReply": "EmailAutoReply",
+        "EmailContact": "EmailContact",
+        "EmailContent": "EmailContent",
+        "EmailConversation": "EmailConversation",
+        "EmailEndpoint": "EmailEndpoint",
+        "EmailForward": "EmailForward",
+        "EmptyPatchSet": "EmptyPatchSet",
+        "EndUser": "EndUser",
+        "ErrorResponse": "ErrorResponse",
+        "EventDeliveryLog": "EventDeliveryLog",
+        "EventDeliveryStatus": "EventDeliveryStatus",
+        "Exception": "Exception",
+        "Exception1": "Exception1",
+        "ExcludesAll": "ExcludesAll",
+        "ExcludesOne": "ExcludesOne",
+        "FacebookMessengerAttributes": "FacebookMessengerAttributes",
+        "FacebookMessengerConversation": "FacebookMessengerConversation",
+        "Failure": "Failure",
+        "Field": "FieldModel",
+        "FieldCanHaveMultipleValuesOrBeEmptyOperator": "FieldCanHaveMultipleValuesOrBeEmptyOperator",
+        "FieldCanHaveSingleValueOrBeEmptyOperator": "FieldCanHaveSingleValueOrBeEmptyOperator",
+        "FieldHasSingleValueOperator": "FieldHasSingleValueOperator",
+        "FieldMetadata": "FieldMetadata",
+        "FieldType": "FieldType",
+        "File": "File",
+        "FileMeta": "FileMeta",
+        "Filter": "Filter",
+        "FilterMetadata": "FilterMetadata",
+        "FilterValue": "FilterValue",
+        "Filters": "Filters",
+        "Filters1": "Filters1",
+        "FollowUp": "FollowUp",
+        "FollowupAddedActivityType": "FollowupAddedActivityType",
+        "FollowupConversationInput": "FollowupConversationInput",
+        "FollowupExpiredActivityType": "FollowupExpiredActivityType",
+        "FollowupRemovedActivityType": "FollowupRemovedActivityType",
+        "FormAttributeValue": "FormAttributeValue",
+        "FormSubmission": "FormSubmission",
+        "GenericAttributes": "GenericAttributes",
+        "GenericChannel": "GenericChannel",
+        "GenericConversation": "GenericConversation",
+        "GenericConversationImport": "GenericConversationImport",
+        "GetActivityLogOutput": "GetActivityLogOutput",
+        "GetBusinessHoursScheduleDefinitionOutput": "GetBusinessHoursScheduleDefinitionOutput",
+        "GetBusinessHoursScheduleDefinitionResult": "GetBusinessHoursScheduleDefinitionResult",
+        "GetBusinessOpenStatusOutput": "GetBusinessOpenStatusOutput",
+        "GetBusinessOpenStatusResult": "GetBusinessOpenStatusResult",
+        "GetContactPointByIdOutput": "GetContactPointByIdOutput",
+        "GetConversationOutput": "GetConversationOutput",
+        "GetCustomAttributesDefinitionsOutput": "GetCustomAttributesDefinitionsOutput",
+        "GetEndUserOutput": "GetEndUserOutput",
+        "GetFilterValuesOutput": "GetFilterValuesOutput",
+        "GetKnowledgeArticleOutput": "GetKnowledgeArticleOutput",
+        "GetKnowledgeArticleTranslationsOutput": "GetKnowledgeArticleTranslationsOutput",
+        "GetKnowledgeCategoryOutput": "GetKnowledgeCategoryOutput",
+        "GetKnowledgeCategoryTranslationsOutput": "GetKnowledgeCategoryTranslationsOutput",
+        "GetKnowledgeCollectionCatalogOutput": "GetKnowledgeCollectionCatalogOutput",
+        "GetKnowledgeCollectionOutput": "GetKnowledgeCollectionOutput",
+        "GetMetricDataInput": "GetMetricDataInput",
+        "GetMetricDataInputCsidFilter": "GetMetricDataInputCsidFilter",
+        "GetMetricDataInputPeriodFilter": "GetMetricDataInputPeriodFilter",
+        "GetMetricDataOutput": "GetMetricDataOutput",
+        "GetMetricOutput": "GetMetricOutput",
+        "GetMetricRecordOutput": "GetMetricRecordOutput",
+        "GetMetricRecordsDataInput": "GetMetricRecordsDataInput",
+        "GetMetricRecordsDataInputCsidFilter": "GetMetricRecordsDataInputCsidFilter",
+        "GetMetricRecordsDataInputPeriodFilter": "GetMetricRecordsDataInputPeriodFilter",
+        "GetMetricRecordsDataOutput": "GetMetricRecordsDataOutput",
+        "GetMetricRecordsOutput": "GetMetricRecordsOutput",
+        "GetMetricsOutput": "GetMetricsOutput",
+        "GetOrganizationOutput": "GetOrganizationOutput",
+        "GetQueueByIdOutput": "GetQueueByIdOutput",
+        "GetQueuedConversationPositionOutput": "GetQueuedConversationPositionOutput",
+        "GetTagOutput": "GetTagOutput",
+        "GetUpcomingBusinessHoursScheduleOutput": "GetUpcomingBusinessHoursScheduleOutput",
+        "GetUpcomingBusinessHoursScheduleResult": "GetUpcomingBusinessHoursScheduleResult",
+        "GetWebhookEventDeliveryLogsOutput": "GetWebhookEventDeliveryLogsOutput",
+        "GetWebhookLastDeliveryStatusOutput": "GetWebhookLastDeliveryStatusOutput",
+        "GetWebhookSubscriptionOutput": "GetWebhookSubscriptionOutput",
+        "HelpCenterLink": "HelpCenterLink",
+        "Holiday": "Holiday",
+        "Holiday1": "Holiday1",
+        "Html": "Html",
+        "ImportConversationOutput": "ImportConversationOutput",
+        "ImportConversationResponse": "ImportConversationResponse",
+        "ImportMessageInput": "ImportMessageInput",
+        "Inbound": "Inbound",
+        "InboundImport": "InboundImport",
+        "IncludesAll": "IncludesAll",
+        "IncludesOne": "IncludesOne",
+        "Infrastructure": "Infrastructure",
+        "InheritedRestriction": "InheritedRestriction",
+        "InstantField": "InstantField",
+        "IntField": "IntField",
+        "Integrity": "Integrity",
+        "InternalNoteData": "InternalNoteData",
+        "Interval": "Interval",
+        "InvalidArgument": "InvalidArgument",
+        "IsEmpty": "IsEmpty",
+        "IsNotEmpty": "IsNotEmpty",
+        "IsNotOneOf": "IsNotOneOf",
+        "IsNotOneOf1": "IsNotOneOf1",
+        "IsNotOneOf2": "IsNotOneOf2",
+        "IsNotOneOf3": "IsNotOneOf3",
+        "IsNotOneOf4": "IsNotOneOf4",
+        "IsNotOneOf5": "IsNotOneOf5",
+        "IsOneOf": "IsOneOf",
+        "IsOneOf1": "IsOneOf1",
+        "IsOneOf2": "IsOneOf2",
+        "IsOneOf3": "IsOneOf3",
+        "IsOneOf4": "IsOneOf4",
+        "IsOneOf5": "IsOneOf5",
+        "LastActivity": "LastActivity",
+        "LastMessage": "LastMessage",
+        "LinkConversationInput": "LinkConversationInput",
+        "ListActivityLogOutput": "ListActivityLogOutput",
+        "ListAgentsOutput": "ListAgentsOutput",
+        "ListBusinessHoursSchedulesOutput": "ListBusinessHoursSchedulesOutput",
+        "ListBusinessHoursSchedulesResult": "ListBusinessHoursSchedulesResult",
+        "ListContactPointsOutput": "ListContactPointsOutput",
+        "ListConversationRatingsOutput": "ListConversationRatingsOutput",
+        "ListCustomAttributesDefinitionsOutput": "ListCustomAttributesDefinitionsOutput",
+        "ListEndUserConversationsOutput": "ListEndUserConversationsOutput",
+        "ListEndUsersOutput": "ListEndUsersOutput",
+        "ListField": "ListField",
+        "ListFlowsOutput": "ListFlowsOutput",
+        "ListInternalNotesOutput": "ListInternalNotesOutput",
+        "ListKnowledgeCollectionsOutput": "ListKnowledgeCollectionsOutput",
+        "ListLinkedConversationsOutput": "ListLinkedConversationsOutput",
+        "ListMessagesOutput": "ListMessagesOutput",
+        "ListPresenceOutput": "ListPresenceOutput",
+        "ListQueuesOutput": "ListQueuesOutput",
+        "ListTagsOutput": "ListTagsOutput",
+        "ListTeamMembersOutput": "ListTeamMembersOutput",
+        "ListTeamsOutput": "ListTeamsOutput",
+        "ListTemplatesOutput": "ListTemplatesOutput",
+        "ListWebhookSubscriptionsEndpointOutput": "ListWebhookSubscriptionsEndpointOutput",
+        "LongAggregateValue": "LongAggregateValue",
+        "LongField": "LongField",
+        "LongerThanOrEqualTo": "LongerThanOrEqualTo",
+        "Map_AttributeValue": "MapAttributeValue",
+        "Map_ConversationChannel_Int": "MapConversationChannelInt",
+        "Map_ConversationChannel_Set_String": "MapConversationChannelSetString",
+        "Map_FormAttributeValue": "MapFormAttributeValue",
+        "Map_QueueThreshold_Int": "MapQueueThresholdInt",
+        "Map_String": "MapString",
+        "Map_UUID_Option_AttributeValue": "MapUUIDOptionAttributeValue",
+        "Map_Vector_String": "MapVectorString",
+        "Map_WebhookEventType_Filters": "MapWebhookEventTypeFilters",
+        "Markdown": "Markdown",
+        "Message": "Message",
+        "MessageAddedAttribute": "MessageAddedAttribute",
+        "MessageAddedByAgentActivityType": "MessageAddedByAgentActivityType",
+        "MessageAddedByCustomerActivityType": "MessageAddedByCustomerActivityType",
+        "MessageAnonymizationType": "MessageAnonymizationType",
+        "MessageRedactedAttribute": "MessageRedactedAttribute",
+        "MessengerConversation": "MessengerConversation",
+        "MessengerFormAttributes": "MessengerFormAttributes",
+        "MetricData": "MetricData",
+        "MetricMetadata": "MetricMetadata",
+        "MetricRecord": "MetricRecord",
+        "MetricRecordMetadata": "MetricRecordMetadata",
+        "MimeType": "MimeType",
+        "MimeTypeImpl": "MimeTypeImpl",
+        "NoAuth": "NoAuth",
+        "NoRecentDelivery": "NoRecentDelivery",
+        "NotFound": "NotFound",
+        "NotFound1": "NotFound1",
+        "NoteAddedActivityType": "NoteAddedActivityType",
+        "NoteAddedAttribute": "NoteAddedAttribute",
+        "Nps": "Nps",
+        "Open": "Open",
+        "Open1": "Open1",
+        "OrganizationDetails": "OrganizationDetails",
+        "Outbound": "Outbound",
+        "OutboundImport": "OutboundImport",
+        "PaginationLinks": "PaginationLinks",
+        "PartialError": "PartialError",
+        "PatchAgentInput": "PatchAgentInput",
+        "PatchConversationCustomAttributesOutput": "PatchConversationCustomAttributesOutput",
+        "PatchEndUserCustomAttributesOutput": "PatchEndUserCustomAttributesOutput",
+        "PatchEndUserInput": "PatchEndUserInput",
+        "PatchEndUserOutput": "PatchEndUserOutput",
+        "PatchWebhookSubscriptionInput": "PatchWebhookSubscriptionInput",
+        "PatchWebhookSubscriptionOutput": "PatchWebhookSubscriptionOutput",
+        "PeriodFilter": "PeriodFilter",
+        "PhoneAttributes": "PhoneAttributes",
+        "PresenceDuration": "PresenceDuration",
+        "Preset": "Preset",
+        "PrimitiveField": "PrimitiveField",
+        "PstnPhoneConversation": "PstnPhoneConversation",
+        "Query": "Query",
+        "Queue": "Queue",
+        "Queue1": "Queue1",
+        "QueueAvailabilityOutput": "QueueAvailabilityOutput",
+        "QueueId": "QueueId",
+        "QueueMember": "QueueMember",
+        "QueueMembersOutput": "QueueMembersOutput",
+        "QueueUsages": "QueueUsages",
+        "QueuedConversation": "QueuedConversation",
+        "QuickResponse": "QuickResponse",
+        "RatingOffer": "RatingOffer",
+        "RatingResult": "RatingResult",
+        "Recurring": "Recurring",
+        "Recurring1": "Recurring1",
+        "Regular": "Regular",
+        "Regular1": "Regular1",
+        "Regular2": "Regular2",
+        "ReopenConversationInput": "ReopenConversationInput",
+        "Restrictions": "Restrictions",
+        "SLAEvaluationAchievedEvent": "SLAEvaluationAchievedEvent",
+        "SLAEvaluationBreachedEvent": "SLAEvaluationBreachedEvent",
+        "SLAEvaluationPendingEvent": "SLAEvaluationPendingEvent",
+        "SLAEvaluationVoidedEvent": "SLAEvaluationVoidedEvent",
+        "SearchConversationsWithFiltersOutput": "SearchConversationsWithFiltersOutput",
+        "SearchField": "SearchField",
+        "SearchOutput": "SearchOutput",
+        "SearchParametersInput": "SearchParametersInput",
+        "Select": "Select",
+        "Select1": "Select1",
+        "SelectOption": "SelectOption",
+        "ServerError": "ServerError",
+        "ShorterThanOrEqualTo": "ShorterThanOrEqualTo",
+        "SideConversation": "SideConversation",
+        "Since": "Since",
+        "Sms": "Sms",
+        "SmsAttributes": "SmsAttributes",
+        "SmsConversation": "SmsConversation",
+        "Status": "Status",
+        "Status1": "Status1",
+        "StatusOperator": "StatusOperator",
+        "StringField": "StringField",
+        "SubmittedRatingResult": "SubmittedRatingResult",
+        "Success": "Success",
+        "Tag": "TagModel",
+        "TagAddedActivityType": "TagAddedActivityType",
+        "TagAddedAttribute": "TagAddedAttribute",
+        "TagConversationInput": "TagConversationInput",
+        "TagId": "TagId",
+        "TagRemovedActivityType": "TagRemovedActivityType",
+        "TagRemovedAttribute": "TagRemovedAttribute",
+        "TagsUpdateInput": "TagsUpdateInput",
+        "Team": "Team",
+        "Team1": "Team1",
+        "TeamMember": "TeamMember",
+        "TelephonyEndpoint": "TelephonyEndpoint",
+        "Template": "Template",
+        "Text": "Text",
+        "Text1": "Text1",
+        "Text2": "Text2",
+        "ThumbsUpOrDown": "ThumbsUpOrDown",
+        "TimeInterval": "TimeInterval",
+        "TimeInterval1": "TimeInterval1",
+        "TimestampField": "TimestampField",
+        "TimestampOperator": "TimestampOperator",
+        "TokenAuth": "TokenAuth",
+        "TooLarge": "TooLarge",
+        "TranscriptAttributes": "TranscriptAttributes",
+        "TransferConversationInput": "TransferConversationInput",
+        "TransferFailedActivityType": "TransferFailedActivityType",
+        "TransferInitiatedActivityType": "TransferInitiatedActivityType",
+        "TransferSuccessfulActivityType": "TransferSuccessfulActivityType",
+        "Translation": "Translation",
+        "Translation1": "Translation1",
+        "TranslationError": "TranslationError",
+        "TranslationInput": "TranslationInput",
+        "TranslationInput1": "TranslationInput1",
+        "TranslationList": "TranslationList",
+        "TranslationTitle": "TranslationTitle",
+        "TwitterAttributes": "TwitterAttributes",
+        "TwitterConversation": "TwitterConversation",
+        "TypingStartedEvent": "TypingStartedEvent",
+        "UUIDField": "UUIDField",
+        "Unauthorized": "Unauthorized",
+        "UnexpectedError": "UnexpectedError",
+        "UnknownActivityType": "UnknownActivityType",
+        "UnknownAnonymizationType": "UnknownAnonymizationType",
+        "Until": "Until",
+        "UpdateAgentInput": "UpdateAgentInput",
+        "UpdateAgentPresenceChannelInput": "UpdateAgentPresenceChannelInput",
+        "UpdateEndUserInput": "UpdateEndUserInput",
+        "UpdateEndUserOutput": "UpdateEndUserOutput",
+        "UpdateKnowledgeArticleInput": "UpdateKnowledgeArticleInput",
+        "UpdateKnowledgeArticleOutput": "UpdateKnowledgeArticleOutput",
+        "UpdateTranslationsInput": "UpdateTranslationsInput",
+        "UpdateTranslationsOutput": "UpdateTranslationsOutput",
+        "UploadAttachmentsInput": "UploadAttachmentsInput",
+        "UploadAttachmentsOutput": "UploadAttachmentsOutput",
+        "UserAnonymizationType": "UserAnonymizationType",
+        "UserPresence": "UserPresence",
+        "UserPresenceOutput": "UserPresenceOutput",
+        "Validation": "Validation",
+        "WebhookAuthorization": "WebhookAuthorization",
+        "WebhookConversation": "WebhookConversation",
+        "WebhookConversationAbandonedData": "WebhookConversationAbandonedData",
+        "WebhookConversationData": "WebhookConversationData",
+        "WebhookConversationMessageAddedData": "WebhookConversationMessageAddedData",
+        "WebhookConversationNoteAddedData": "WebhookConversationNoteAddedData",
+        "WebhookConversationPendingExpiredData": "WebhookConversationPendingExpiredData",
+        "WebhookConversationRatedData": "WebhookConversationRatedData",
+        "WebhookConversationTagAddedData": "WebhookConversationTagAddedData",
+        "WebhookEvent": "WebhookEvent",
+        "WebhookMessageContent": "WebhookMessageContent",
+        "WebhookOrganization": "WebhookOrganization",
+        "WebhookQueue": "WebhookQueue",
+        "WebhookSubscription": "WebhookSubscription",
+        "WebhookTag": "WebhookTag",
+        "WebhookUser": "WebhookUser",
+        "Webhook_Headers_Map_String_String": "WebhookHeadersMapStringString",
+        "WhatsAppAttributes": "WhatsAppAttributes",
+        "WhatsAppConversation": "WhatsAppConversation",
+    }
+)
 """Every component schema by its name in the spec."""
 
+_this = _import_module(__name__)
 _registry = SchemaRegistry(SCHEMAS)
 
 

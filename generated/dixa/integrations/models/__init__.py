@@ -5,134 +5,150 @@ Every component schema of the spec is a class, an enum or a type alias here,
 each in a module named after it. `validate(schema, data)` parses wire data by
 the schema's name in the spec and `to_wire(value)` gives back the JSON-ready
 data, unchanged.
+
+A name's module is imported the first time the name is used (PEP 562), so
+importing the package costs nothing per schema: a program pays only for the
+models it touches. Type checkers and editors read the imports below instead.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator as _Iterator
+from collections.abc import Mapping as _Mapping
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING, Any
 
 from dixa._runtime.models import SchemaRegistry, to_wire
 
-from .activity_log import ActivityLog as ActivityLog
-from .activity_log_attributes import ActivityLogAttributes as ActivityLogAttributes
-from .activity_log_user import ActivityLogUser as ActivityLogUser
-from .activity_type import ActivityType as ActivityType
-from .add_historical_message_body import AddHistoricalMessageBody as AddHistoricalMessageBody
-from .add_historical_message_response201 import (
-    AddHistoricalMessageResponse201 as AddHistoricalMessageResponse201,
-)
-from .anonymization_type import AnonymizationType as AnonymizationType
-from .attachment_input import AttachmentInput as AttachmentInput
-from .channel import Channel as Channel
-from .conversation import Conversation as Conversation
-from .conversation_assigned_attribute import (
-    ConversationAssignedAttribute as ConversationAssignedAttribute,
-)
-from .conversation_attributes import ConversationAttributes as ConversationAttributes
-from .conversation_auto_reply_sent_attribute import (
-    ConversationAutoReplySentAttribute as ConversationAutoReplySentAttribute,
-)
-from .conversation_claimed_attribute import (
-    ConversationClaimedAttribute as ConversationClaimedAttribute,
-)
-from .conversation_created_attribute import (
-    ConversationCreatedAttribute as ConversationCreatedAttribute,
-)
-from .conversation_language_updated_attribute import (
-    ConversationLanguageUpdatedAttribute as ConversationLanguageUpdatedAttribute,
-)
-from .conversation_offered_attribute import (
-    ConversationOfferedAttribute as ConversationOfferedAttribute,
-)
-from .conversation_rated_attribute import ConversationRatedAttribute as ConversationRatedAttribute
-from .conversation_rating_offered_attribute import (
-    ConversationRatingOfferedAttribute as ConversationRatingOfferedAttribute,
-)
-from .conversation_rating_scheduled_attribute import (
-    ConversationRatingScheduledAttribute as ConversationRatingScheduledAttribute,
-)
-from .conversation_transferred_attribute import (
-    ConversationTransferredAttribute as ConversationTransferredAttribute,
-)
-from .conversation_unassigned_attribute import (
-    ConversationUnassignedAttribute as ConversationUnassignedAttribute,
-)
-from .create_callback_conversation_input import (
-    CreateCallbackConversationInput as CreateCallbackConversationInput,
-)
-from .create_callback_conversation_input_channel import (
-    CreateCallbackConversationInputChannel as CreateCallbackConversationInputChannel,
-)
-from .create_contact_form_conversation_input import (
-    CreateContactFormConversationInput as CreateContactFormConversationInput,
-)
-from .create_conversation_input import CreateConversationInput as CreateConversationInput
-from .create_conversation_response201 import (
-    CreateConversationResponse201 as CreateConversationResponse201,
-)
-from .create_user_body import CreateUserBody as CreateUserBody
-from .create_user_response201 import CreateUserResponse201 as CreateUserResponse201
-from .direction import Direction as Direction
-from .email_string import EmailString as EmailString
-from .get_anonymization_request_response200 import (
-    GetAnonymizationRequestResponse200 as GetAnonymizationRequestResponse200,
-)
-from .get_conversation_response200 import GetConversationResponse200 as GetConversationResponse200
-from .get_endpoint_response200 import GetEndpointResponse200 as GetEndpointResponse200
-from .get_endpoint_response200_data import GetEndpointResponse200Data as GetEndpointResponse200Data
-from .get_queue_response200 import GetQueueResponse200 as GetQueueResponse200
-from .get_queue_response200_data import GetQueueResponse200Data as GetQueueResponse200Data
-from .list_activity_log_response200 import ListActivityLogResponse200 as ListActivityLogResponse200
-from .list_conversation_activity_log_response200 import (
-    ListConversationActivityLogResponse200 as ListConversationActivityLogResponse200,
-)
-from .list_conversation_messages_response200 import (
-    ListConversationMessagesResponse200 as ListConversationMessagesResponse200,
-)
-from .list_conversation_notes_response200 import (
-    ListConversationNotesResponse200 as ListConversationNotesResponse200,
-)
-from .list_endpoints_response200 import ListEndpointsResponse200 as ListEndpointsResponse200
-from .list_endpoints_response200_data_item import (
-    ListEndpointsResponse200DataItem as ListEndpointsResponse200DataItem,
-)
-from .list_queues_response200 import ListQueuesResponse200 as ListQueuesResponse200
-from .list_queues_response200_data_item import (
-    ListQueuesResponse200DataItem as ListQueuesResponse200DataItem,
-)
-from .list_tags_response200 import ListTagsResponse200 as ListTagsResponse200
-from .list_tags_response200_data_item import (
-    ListTagsResponse200DataItem as ListTagsResponse200DataItem,
-)
-from .list_user_requested_conversations_response200 import (
-    ListUserRequestedConversationsResponse200 as ListUserRequestedConversationsResponse200,
-)
-from .list_users_response200 import ListUsersResponse200 as ListUsersResponse200
-from .message import Message as Message
-from .message_added_attribute import MessageAddedAttribute as MessageAddedAttribute
-from .message_attributes import MessageAttributes as MessageAttributes
-from .message_direction import MessageDirection as MessageDirection
-from .note import Note as Note
-from .note_added_attribute import NoteAddedAttribute as NoteAddedAttribute
-from .paging import Paging as Paging
-from .paging_cursors import PagingCursors as PagingCursors
-from .phone_number_string import PhoneNumberString as PhoneNumberString
-from .schedule_anonymization_body import ScheduleAnonymizationBody as ScheduleAnonymizationBody
-from .schedule_anonymization_request import (
-    ScheduleAnonymizationRequest as ScheduleAnonymizationRequest,
-)
-from .schedule_anonymization_response import (
-    ScheduleAnonymizationResponse as ScheduleAnonymizationResponse,
-)
-from .schedule_anonymization_response201 import (
-    ScheduleAnonymizationResponse201 as ScheduleAnonymizationResponse201,
-)
-from .status import Status as Status
-from .string_id import StringId as StringId
-from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
-from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
-from .timestamp import Timestamp as Timestamp
-from .user import User as User
+if TYPE_CHECKING:
+    from .activity_log import ActivityLog as ActivityLog
+    from .activity_log_attributes import ActivityLogAttributes as ActivityLogAttributes
+    from .activity_log_user import ActivityLogUser as ActivityLogUser
+    from .activity_type import ActivityType as ActivityType
+    from .add_historical_message_body import AddHistoricalMessageBody as AddHistoricalMessageBody
+    from .add_historical_message_response201 import (
+        AddHistoricalMessageResponse201 as AddHistoricalMessageResponse201,
+    )
+    from .anonymization_type import AnonymizationType as AnonymizationType
+    from .attachment_input import AttachmentInput as AttachmentInput
+    from .channel import Channel as Channel
+    from .conversation import Conversation as Conversation
+    from .conversation_assigned_attribute import (
+        ConversationAssignedAttribute as ConversationAssignedAttribute,
+    )
+    from .conversation_attributes import ConversationAttributes as ConversationAttributes
+    from .conversation_auto_reply_sent_attribute import (
+        ConversationAutoReplySentAttribute as ConversationAutoReplySentAttribute,
+    )
+    from .conversation_claimed_attribute import (
+        ConversationClaimedAttribute as ConversationClaimedAttribute,
+    )
+    from .conversation_created_attribute import (
+        ConversationCreatedAttribute as ConversationCreatedAttribute,
+    )
+    from .conversation_language_updated_attribute import (
+        ConversationLanguageUpdatedAttribute as ConversationLanguageUpdatedAttribute,
+    )
+    from .conversation_offered_attribute import (
+        ConversationOfferedAttribute as ConversationOfferedAttribute,
+    )
+    from .conversation_rated_attribute import (
+        ConversationRatedAttribute as ConversationRatedAttribute,
+    )
+    from .conversation_rating_offered_attribute import (
+        ConversationRatingOfferedAttribute as ConversationRatingOfferedAttribute,
+    )
+    from .conversation_rating_scheduled_attribute import (
+        ConversationRatingScheduledAttribute as ConversationRatingScheduledAttribute,
+    )
+    from .conversation_transferred_attribute import (
+        ConversationTransferredAttribute as ConversationTransferredAttribute,
+    )
+    from .conversation_unassigned_attribute import (
+        ConversationUnassignedAttribute as ConversationUnassignedAttribute,
+    )
+    from .create_callback_conversation_input import (
+        CreateCallbackConversationInput as CreateCallbackConversationInput,
+    )
+    from .create_callback_conversation_input_channel import (
+        CreateCallbackConversationInputChannel as CreateCallbackConversationInputChannel,
+    )
+    from .create_contact_form_conversation_input import (
+        CreateContactFormConversationInput as CreateContactFormConversationInput,
+    )
+    from .create_conversation_input import CreateConversationInput as CreateConversationInput
+    from .create_conversation_response201 import (
+        CreateConversationResponse201 as CreateConversationResponse201,
+    )
+    from .create_user_body import CreateUserBody as CreateUserBody
+    from .create_user_response201 import CreateUserResponse201 as CreateUserResponse201
+    from .direction import Direction as Direction
+    from .email_string import EmailString as EmailString
+    from .get_anonymization_request_response200 import (
+        GetAnonymizationRequestResponse200 as GetAnonymizationRequestResponse200,
+    )
+    from .get_conversation_response200 import (
+        GetConversationResponse200 as GetConversationResponse200,
+    )
+    from .get_endpoint_response200 import GetEndpointResponse200 as GetEndpointResponse200
+    from .get_endpoint_response200_data import (
+        GetEndpointResponse200Data as GetEndpointResponse200Data,
+    )
+    from .get_queue_response200 import GetQueueResponse200 as GetQueueResponse200
+    from .get_queue_response200_data import GetQueueResponse200Data as GetQueueResponse200Data
+    from .list_activity_log_response200 import (
+        ListActivityLogResponse200 as ListActivityLogResponse200,
+    )
+    from .list_conversation_activity_log_response200 import (
+        ListConversationActivityLogResponse200 as ListConversationActivityLogResponse200,
+    )
+    from .list_conversation_messages_response200 import (
+        ListConversationMessagesResponse200 as ListConversationMessagesResponse200,
+    )
+    from .list_conversation_notes_response200 import (
+        ListConversationNotesResponse200 as ListConversationNotesResponse200,
+    )
+    from .list_endpoints_response200 import ListEndpointsResponse200 as ListEndpointsResponse200
+    from .list_endpoints_response200_data_item import (
+        ListEndpointsResponse200DataItem as ListEndpointsResponse200DataItem,
+    )
+    from .list_queues_response200 import ListQueuesResponse200 as ListQueuesResponse200
+    from .list_queues_response200_data_item import (
+        ListQueuesResponse200DataItem as ListQueuesResponse200DataItem,
+    )
+    from .list_tags_response200 import ListTagsResponse200 as ListTagsResponse200
+    from .list_tags_response200_data_item import (
+        ListTagsResponse200DataItem as ListTagsResponse200DataItem,
+    )
+    from .list_user_requested_conversations_response200 import (
+        ListUserRequestedConversationsResponse200 as ListUserRequestedConversationsResponse200,
+    )
+    from .list_users_response200 import ListUsersResponse200 as ListUsersResponse200
+    from .message import Message as Message
+    from .message_added_attribute import MessageAddedAttribute as MessageAddedAttribute
+    from .message_attributes import MessageAttributes as MessageAttributes
+    from .message_direction import MessageDirection as MessageDirection
+    from .note import Note as Note
+    from .note_added_attribute import NoteAddedAttribute as NoteAddedAttribute
+    from .paging import Paging as Paging
+    from .paging_cursors import PagingCursors as PagingCursors
+    from .phone_number_string import PhoneNumberString as PhoneNumberString
+    from .schedule_anonymization_body import ScheduleAnonymizationBody as ScheduleAnonymizationBody
+    from .schedule_anonymization_request import (
+        ScheduleAnonymizationRequest as ScheduleAnonymizationRequest,
+    )
+    from .schedule_anonymization_response import (
+        ScheduleAnonymizationResponse as ScheduleAnonymizationResponse,
+    )
+    from .schedule_anonymization_response201 import (
+        ScheduleAnonymizationResponse201 as ScheduleAnonymizationResponse201,
+    )
+    from .status import Status as Status
+    from .string_id import StringId as StringId
+    from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
+    from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
+    from .timestamp import Timestamp as Timestamp
+    from .user import User as User
 
 __all__ = [
     "ActivityLog",
@@ -208,47 +224,153 @@ __all__ = [
     "validate",
 ]
 
-SCHEMAS: dict[str, Any] = {
-    "ActivityLog": ActivityLog,
-    "ActivityLogUser": ActivityLogUser,
-    "ActivityType": ActivityType,
-    "AnonymizationType": AnonymizationType,
-    "AttachmentInput": AttachmentInput,
-    "Channel": Channel,
-    "Conversation": Conversation,
-    "ConversationAssignedAttribute": ConversationAssignedAttribute,
-    "ConversationAutoReplySentAttribute": ConversationAutoReplySentAttribute,
-    "ConversationClaimedAttribute": ConversationClaimedAttribute,
-    "ConversationCreatedAttribute": ConversationCreatedAttribute,
-    "ConversationLanguageUpdatedAttribute": ConversationLanguageUpdatedAttribute,
-    "ConversationOfferedAttribute": ConversationOfferedAttribute,
-    "ConversationRatedAttribute": ConversationRatedAttribute,
-    "ConversationRatingOfferedAttribute": ConversationRatingOfferedAttribute,
-    "ConversationRatingScheduledAttribute": ConversationRatingScheduledAttribute,
-    "ConversationTransferredAttribute": ConversationTransferredAttribute,
-    "ConversationUnassignedAttribute": ConversationUnassignedAttribute,
-    "CreateCallbackConversationInput": CreateCallbackConversationInput,
-    "CreateContactFormConversationInput": CreateContactFormConversationInput,
-    "CreateConversationInput": CreateConversationInput,
-    "Direction": Direction,
-    "EmailString": EmailString,
-    "Message": Message,
-    "MessageAddedAttribute": MessageAddedAttribute,
-    "Note": Note,
-    "NoteAddedAttribute": NoteAddedAttribute,
-    "Paging": Paging,
-    "PhoneNumberString": PhoneNumberString,
-    "ScheduleAnonymizationRequest": ScheduleAnonymizationRequest,
-    "ScheduleAnonymizationResponse": ScheduleAnonymizationResponse,
-    "Status": Status,
-    "StringId": StringId,
-    "TagAddedAttribute": TagAddedAttribute,
-    "TagRemovedAttribute": TagRemovedAttribute,
-    "Timestamp": Timestamp,
-    "User": User,
+# The module that defines each name.
+_MODULES: dict[str, str] = {
+    "ActivityLog": "activity_log",
+    "ActivityLogAttributes": "activity_log_attributes",
+    "ActivityLogUser": "activity_log_user",
+    "ActivityType": "activity_type",
+    "AddHistoricalMessageBody": "add_historical_message_body",
+    "AddHistoricalMessageResponse201": "add_historical_message_response201",
+    "AnonymizationType": "anonymization_type",
+    "AttachmentInput": "attachment_input",
+    "Channel": "channel",
+    "Conversation": "conversation",
+    "ConversationAssignedAttribute": "conversation_assigned_attribute",
+    "ConversationAttributes": "conversation_attributes",
+    "ConversationAutoReplySentAttribute": "conversation_auto_reply_sent_attribute",
+    "ConversationClaimedAttribute": "conversation_claimed_attribute",
+    "ConversationCreatedAttribute": "conversation_created_attribute",
+    "ConversationLanguageUpdatedAttribute": "conversation_language_updated_attribute",
+    "ConversationOfferedAttribute": "conversation_offered_attribute",
+    "ConversationRatedAttribute": "conversation_rated_attribute",
+    "ConversationRatingOfferedAttribute": "conversation_rating_offered_attribute",
+    "ConversationRatingScheduledAttribute": "conversation_rating_scheduled_attribute",
+    "ConversationTransferredAttribute": "conversation_transferred_attribute",
+    "ConversationUnassignedAttribute": "conversation_unassigned_attribute",
+    "CreateCallbackConversationInput": "create_callback_conversation_input",
+    "CreateCallbackConversationInputChannel": "create_callback_conversation_input_channel",
+    "CreateContactFormConversationInput": "create_contact_form_conversation_input",
+    "CreateConversationInput": "create_conversation_input",
+    "CreateConversationResponse201": "create_conversation_response201",
+    "CreateUserBody": "create_user_body",
+    "CreateUserResponse201": "create_user_response201",
+    "Direction": "direction",
+    "EmailString": "email_string",
+    "GetAnonymizationRequestResponse200": "get_anonymization_request_response200",
+    "GetConversationResponse200": "get_conversation_response200",
+    "GetEndpointResponse200": "get_endpoint_response200",
+    "GetEndpointResponse200Data": "get_endpoint_response200_data",
+    "GetQueueResponse200": "get_queue_response200",
+    "GetQueueResponse200Data": "get_queue_response200_data",
+    "ListActivityLogResponse200": "list_activity_log_response200",
+    "ListConversationActivityLogResponse200": "list_conversation_activity_log_response200",
+    "ListConversationMessagesResponse200": "list_conversation_messages_response200",
+    "ListConversationNotesResponse200": "list_conversation_notes_response200",
+    "ListEndpointsResponse200": "list_endpoints_response200",
+    "ListEndpointsResponse200DataItem": "list_endpoints_response200_data_item",
+    "ListQueuesResponse200": "list_queues_response200",
+    "ListQueuesResponse200DataItem": "list_queues_response200_data_item",
+    "ListTagsResponse200": "list_tags_response200",
+    "ListTagsResponse200DataItem": "list_tags_response200_data_item",
+    "ListUserRequestedConversationsResponse200": "list_user_requested_conversations_response200",
+    "ListUsersResponse200": "list_users_response200",
+    "Message": "message",
+    "MessageAddedAttribute": "message_added_attribute",
+    "MessageAttributes": "message_attributes",
+    "MessageDirection": "message_direction",
+    "Note": "note",
+    "NoteAddedAttribute": "note_added_attribute",
+    "Paging": "paging",
+    "PagingCursors": "paging_cursors",
+    "PhoneNumberString": "phone_number_string",
+    "ScheduleAnonymizationBody": "schedule_anonymization_body",
+    "ScheduleAnonymizationRequest": "schedule_anonymization_request",
+    "ScheduleAnonymizationResponse": "schedule_anonymization_response",
+    "ScheduleAnonymizationResponse201": "schedule_anonymization_response201",
+    "Status": "status",
+    "StringId": "string_id",
+    "TagAddedAttribute": "tag_added_attribute",
+    "TagRemovedAttribute": "tag_removed_attribute",
+    "Timestamp": "timestamp",
+    "User": "user",
 }
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
+
+    def __getattr__(name: str) -> Any:
+        """Import the module that defines `name` on first use, and keep the name."""
+        module = _MODULES.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_MODULES})
+
+
+class _Schemas(_Mapping[str, Any]):
+    """Every component schema by its name in the spec, each imported on first use."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, schema: str) -> Any:
+        return getattr(_this, self._names[schema])
+
+    def __iter__(self) -> _Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+SCHEMAS: _Mapping[str, Any] = _Schemas(
+    {
+        "ActivityLog": "ActivityLog",
+        "ActivityLogUser": "ActivityLogUser",
+        "ActivityType": "ActivityType",
+        "AnonymizationType": "AnonymizationType",
+        "AttachmentInput": "AttachmentInput",
+        "Channel": "Channel",
+        "Conversation": "Conversation",
+        "ConversationAssignedAttribute": "ConversationAssignedAttribute",
+        "ConversationAutoReplySentAttribute": "ConversationAutoReplySentAttribute",
+        "ConversationClaimedAttribute": "ConversationClaimedAttribute",
+        "ConversationCreatedAttribute": "ConversationCreatedAttribute",
+        "ConversationLanguageUpdatedAttribute": "ConversationLanguageUpdatedAttribute",
+        "ConversationOfferedAttribute": "ConversationOfferedAttribute",
+        "ConversationRatedAttribute": "ConversationRatedAttribute",
+        "ConversationRatingOfferedAttribute": "ConversationRatingOfferedAttribute",
+        "ConversationRatingScheduledAttribute": "ConversationRatingScheduledAttribute",
+        "ConversationTransferredAttribute": "ConversationTransferredAttribute",
+        "ConversationUnassignedAttribute": "ConversationUnassignedAttribute",
+        "CreateCallbackConversationInput": "CreateCallbackConversationInput",
+        "CreateContactFormConversationInput": "CreateContactFormConversationInput",
+        "CreateConversationInput": "CreateConversationInput",
+        "Direction": "Direction",
+        "EmailString": "EmailString",
+        "Message": "Message",
+        "MessageAddedAttribute": "MessageAddedAttribute",
+        "Note": "Note",
+        "NoteAddedAttribute": "NoteAddedAttribute",
+        "Paging": "Paging",
+        "PhoneNumberString": "PhoneNumberString",
+        "ScheduleAnonymizationRequest": "ScheduleAnonymizationRequest",
+        "ScheduleAnonymizationResponse": "ScheduleAnonymizationResponse",
+        "Status": "Status",
+        "StringId": "StringId",
+        "TagAddedAttribute": "TagAddedAttribute",
+        "TagRemovedAttribute": "TagRemovedAttribute",
+        "Timestamp": "Timestamp",
+        "User": "User",
+    }
+)
 """Every component schema by its name in the spec."""
 
+_this = _import_module(__name__)
 _registry = SchemaRegistry(SCHEMAS)
 
 

@@ -5,705 +5,743 @@ Every component schema of the spec is a class, an enum or a type alias here,
 each in a module named after it. `validate(schema, data)` parses wire data by
 the schema's name in the spec and `to_wire(value)` gives back the JSON-ready
 data, unchanged.
+
+A name's module is imported the first time the name is used (PEP 562), so
+importing the package costs nothing per schema: a program pays only for the
+models it touches. Type checkers and editors read the imports below instead.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator as _Iterator
+from collections.abc import Mapping as _Mapping
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING, Any
 
 from dixa._runtime.models import SchemaRegistry, to_wire
 
-from .activity_log_attribute import ActivityLogAttribute as ActivityLogAttribute
-from .activity_log_entry import ActivityLogEntry as ActivityLogEntry
-from .activity_log_entry_type import ActivityLogEntryType as ActivityLogEntryType
-from .activity_log_user import ActivityLogUser as ActivityLogUser
-from .agent import Agent as Agent
-from .agent_banned_enduser_event import AgentBannedEnduserEvent as AgentBannedEnduserEvent
-from .agent_banned_ip_event import AgentBannedIpEvent as AgentBannedIpEvent
-from .agent_id import AgentId as AgentId
-from .agent_output import AgentOutput as AgentOutput
-from .agent_teams_output import AgentTeamsOutput as AgentTeamsOutput
-from .agent_unbanned_enduser_event import AgentUnbannedEnduserEvent as AgentUnbannedEnduserEvent
-from .agent_unbanned_ip_event import AgentUnbannedIpEvent as AgentUnbannedIpEvent
-from .agents_bulk_patch_request import AgentsBulkPatchRequest as AgentsBulkPatchRequest
-from .agents_list_presence_response import AgentsListPresenceResponse as AgentsListPresenceResponse
-from .agents_to_team_input import AgentsToTeamInput as AgentsToTeamInput
-from .agents_update_bulk_request import AgentsUpdateBulkRequest as AgentsUpdateBulkRequest
-from .aggregate_metadata import AggregateMetadata as AggregateMetadata
-from .aggregate_value import AggregateValue as AggregateValue
-from .anonymization_request_status import AnonymizationRequestStatus as AnonymizationRequestStatus
-from .anonymize_entity_input import AnonymizeEntityInput as AnonymizeEntityInput
-from .anonymize_entity_output import AnonymizeEntityOutput as AnonymizeEntityOutput
-from .anonymized_conversation import AnonymizedConversation as AnonymizedConversation
-from .article import Article as Article
-from .article_content import ArticleContent as ArticleContent
-from .article_translation import ArticleTranslation as ArticleTranslation
-from .assigned_date import AssignedDate as AssignedDate
-from .assignment import Assignment as Assignment
-from .attachments import Attachments as Attachments
-from .attributes import Attributes as Attributes
-from .availability import Availability as Availability
-from .available_at import AvailableAt as AvailableAt
-from .bad_request import BadRequest as BadRequest
-from .basic_auth import BasicAuth as BasicAuth
-from .between import Between as Between
-from .between1 import Between1 as Between1
-from .boolean_field import BooleanField as BooleanField
-from .browser_info import BrowserInfo as BrowserInfo
-from .bulk_action_failure_bulk_error_agent import (
-    BulkActionFailureBulkErrorAgent as BulkActionFailureBulkErrorAgent,
-)
-from .bulk_action_failure_bulk_error_end_user import (
-    BulkActionFailureBulkErrorEndUser as BulkActionFailureBulkErrorEndUser,
-)
-from .bulk_action_failure_bulk_error_uuid import (
-    BulkActionFailureBulkErrorUUID as BulkActionFailureBulkErrorUUID,
-)
-from .bulk_action_failure_error_response_internal_note_data import (
-    BulkActionFailureErrorResponseInternalNoteData as BulkActionFailureErrorResponseInternalNoteData,
-)
-from .bulk_action_outcome_bulk_error_agent import (
-    BulkActionOutcomeBulkErrorAgent as BulkActionOutcomeBulkErrorAgent,
-)
-from .bulk_action_outcome_bulk_error_end_user import (
-    BulkActionOutcomeBulkErrorEndUser as BulkActionOutcomeBulkErrorEndUser,
-)
-from .bulk_action_outcome_bulk_error_uuid import (
-    BulkActionOutcomeBulkErrorUUID as BulkActionOutcomeBulkErrorUUID,
-)
-from .bulk_action_outcome_error_response_internal_note_data import (
-    BulkActionOutcomeErrorResponseInternalNoteData as BulkActionOutcomeErrorResponseInternalNoteData,
-)
-from .bulk_action_success_bulk_error_agent import (
-    BulkActionSuccessBulkErrorAgent as BulkActionSuccessBulkErrorAgent,
-)
-from .bulk_action_success_bulk_error_end_user import (
-    BulkActionSuccessBulkErrorEndUser as BulkActionSuccessBulkErrorEndUser,
-)
-from .bulk_action_success_bulk_error_uuid import (
-    BulkActionSuccessBulkErrorUUID as BulkActionSuccessBulkErrorUUID,
-)
-from .bulk_action_success_error_response_internal_note_data import (
-    BulkActionSuccessErrorResponseInternalNoteData as BulkActionSuccessErrorResponseInternalNoteData,
-)
-from .bulk_create_internal_note_input import (
-    BulkCreateInternalNoteInput as BulkCreateInternalNoteInput,
-)
-from .bulk_create_note_output import BulkCreateNoteOutput as BulkCreateNoteOutput
-from .bulk_error import BulkError as BulkError
-from .bulk_patch_agent_input import BulkPatchAgentInput as BulkPatchAgentInput
-from .bulk_patch_end_user_input import BulkPatchEndUserInput as BulkPatchEndUserInput
-from .bulk_patch_end_users_input import BulkPatchEndUsersInput as BulkPatchEndUsersInput
-from .bulk_patch_end_users_output import BulkPatchEndUsersOutput as BulkPatchEndUsersOutput
-from .bulk_queue_endpoint_input import BulkQueueEndpointInput as BulkQueueEndpointInput
-from .bulk_queue_endpoint_output import BulkQueueEndpointOutput as BulkQueueEndpointOutput
-from .bulk_tag_conversation_input import BulkTagConversationInput as BulkTagConversationInput
-from .bulk_update_agent_input import BulkUpdateAgentInput as BulkUpdateAgentInput
-from .bulk_update_agent_output import BulkUpdateAgentOutput as BulkUpdateAgentOutput
-from .bulk_update_end_user_input import BulkUpdateEndUserInput as BulkUpdateEndUserInput
-from .bulk_update_end_users_input import BulkUpdateEndUsersInput as BulkUpdateEndUsersInput
-from .bulk_update_end_users_output import BulkUpdateEndUsersOutput as BulkUpdateEndUsersOutput
-from .business_hours_schedule import BusinessHoursSchedule as BusinessHoursSchedule
-from .call_recording_attributes import CallRecordingAttributes as CallRecordingAttributes
-from .callback import Callback as Callback
-from .callback_direction import CallbackDirection as CallbackDirection
-from .channel import Channel as Channel
-from .channel_availability import ChannelAvailability as ChannelAvailability
-from .channel_availability_error import ChannelAvailabilityError as ChannelAvailabilityError
-from .channel_availability_outcome import ChannelAvailabilityOutcome as ChannelAvailabilityOutcome
-from .channel_enum import ChannelEnum as ChannelEnum
-from .channel_operator import ChannelOperator as ChannelOperator
-from .chat import Chat as Chat
-from .chat_attributes import ChatAttributes as ChatAttributes
-from .chat_conversation import ChatConversation as ChatConversation
-from .checksum import Checksum as Checksum
-from .claim_conversation_input import ClaimConversationInput as ClaimConversationInput
-from .close_conversation_input import CloseConversationInput as CloseConversationInput
-from .closed_date import ClosedDate as ClosedDate
-from .closing import Closing as Closing
-from .condition import Condition as Condition
-from .conflict import Conflict as Conflict
-from .connection_status import ConnectionStatus as ConnectionStatus
-from .contact_endpoint import ContactEndpoint as ContactEndpoint
-from .contact_form import ContactForm as ContactForm
-from .contact_form_attributes import ContactFormAttributes as ContactFormAttributes
-from .contact_form_conversation import ContactFormConversation as ContactFormConversation
-from .contact_id import ContactId as ContactId
-from .content import Content as Content
-from .conversation import Conversation as Conversation
-from .conversation_abandoned_event import ConversationAbandonedEvent as ConversationAbandonedEvent
-from .conversation_anonymization_type import (
-    ConversationAnonymizationType as ConversationAnonymizationType,
-)
-from .conversation_assigned_activity_type import (
-    ConversationAssignedActivityType as ConversationAssignedActivityType,
-)
-from .conversation_assigned_attribute import (
-    ConversationAssignedAttribute as ConversationAssignedAttribute,
-)
-from .conversation_assigned_event import ConversationAssignedEvent as ConversationAssignedEvent
-from .conversation_auto_reply_sent_attribute import (
-    ConversationAutoReplySentAttribute as ConversationAutoReplySentAttribute,
-)
-from .conversation_autoreply_sent_activity_type import (
-    ConversationAutoreplySentActivityType as ConversationAutoreplySentActivityType,
-)
-from .conversation_claimed_activity_type import (
-    ConversationClaimedActivityType as ConversationClaimedActivityType,
-)
-from .conversation_claimed_attribute import (
-    ConversationClaimedAttribute as ConversationClaimedAttribute,
-)
-from .conversation_closed_activity_type import (
-    ConversationClosedActivityType as ConversationClosedActivityType,
-)
-from .conversation_closed_event import ConversationClosedEvent as ConversationClosedEvent
-from .conversation_created_attribute import (
-    ConversationCreatedAttribute as ConversationCreatedAttribute,
-)
-from .conversation_created_by_agent_activity_type import (
-    ConversationCreatedByAgentActivityType as ConversationCreatedByAgentActivityType,
-)
-from .conversation_created_by_customer_activity_type import (
-    ConversationCreatedByCustomerActivityType as ConversationCreatedByCustomerActivityType,
-)
-from .conversation_created_event import ConversationCreatedEvent as ConversationCreatedEvent
-from .conversation_custom_attribute_updated_event import (
-    ConversationCustomAttributeUpdatedEvent as ConversationCustomAttributeUpdatedEvent,
-)
-from .conversation_end_user_replaced_activity_type import (
-    ConversationEndUserReplacedActivityType as ConversationEndUserReplacedActivityType,
-)
-from .conversation_end_user_replaced_attribute import (
-    ConversationEndUserReplacedAttribute as ConversationEndUserReplacedAttribute,
-)
-from .conversation_end_user_replaced_event import (
-    ConversationEndUserReplacedEvent as ConversationEndUserReplacedEvent,
-)
-from .conversation_enqueued_event import ConversationEnqueuedEvent as ConversationEnqueuedEvent
-from .conversation_flow import ConversationFlow as ConversationFlow
-from .conversation_id import ConversationId as ConversationId
-from .conversation_language_updated_activity_type import (
-    ConversationLanguageUpdatedActivityType as ConversationLanguageUpdatedActivityType,
-)
-from .conversation_language_updated_attribute import (
-    ConversationLanguageUpdatedAttribute as ConversationLanguageUpdatedAttribute,
-)
-from .conversation_link import ConversationLink as ConversationLink
-from .conversation_message_added_event import (
-    ConversationMessageAddedEvent as ConversationMessageAddedEvent,
-)
-from .conversation_message_delivery_delivered_event import (
-    ConversationMessageDeliveryDeliveredEvent as ConversationMessageDeliveryDeliveredEvent,
-)
-from .conversation_message_delivery_failed_event import (
-    ConversationMessageDeliveryFailedEvent as ConversationMessageDeliveryFailedEvent,
-)
-from .conversation_message_delivery_info_event import (
-    ConversationMessageDeliveryInfoEvent as ConversationMessageDeliveryInfoEvent,
-)
-from .conversation_message_delivery_seen_event import (
-    ConversationMessageDeliverySeenEvent as ConversationMessageDeliverySeenEvent,
-)
-from .conversation_message_delivery_sent_event import (
-    ConversationMessageDeliverySentEvent as ConversationMessageDeliverySentEvent,
-)
-from .conversation_message_delivery_spam_complaint_event import (
-    ConversationMessageDeliverySpamComplaintEvent as ConversationMessageDeliverySpamComplaintEvent,
-)
-from .conversation_note_added_event import ConversationNoteAddedEvent as ConversationNoteAddedEvent
-from .conversation_offer_accepted_activity_type import (
-    ConversationOfferAcceptedActivityType as ConversationOfferAcceptedActivityType,
-)
-from .conversation_offer_rejected_activity_type import (
-    ConversationOfferRejectedActivityType as ConversationOfferRejectedActivityType,
-)
-from .conversation_offer_timeout_activity_type import (
-    ConversationOfferTimeoutActivityType as ConversationOfferTimeoutActivityType,
-)
-from .conversation_offered_activity_type import (
-    ConversationOfferedActivityType as ConversationOfferedActivityType,
-)
-from .conversation_offered_attribute import (
-    ConversationOfferedAttribute as ConversationOfferedAttribute,
-)
-from .conversation_open_event import ConversationOpenEvent as ConversationOpenEvent
-from .conversation_pending_activity_type import (
-    ConversationPendingActivityType as ConversationPendingActivityType,
-)
-from .conversation_pending_event import ConversationPendingEvent as ConversationPendingEvent
-from .conversation_pending_expired_event import (
-    ConversationPendingExpiredEvent as ConversationPendingExpiredEvent,
-)
-from .conversation_rated_activity_type import (
-    ConversationRatedActivityType as ConversationRatedActivityType,
-)
-from .conversation_rated_attribute import ConversationRatedAttribute as ConversationRatedAttribute
-from .conversation_rated_event import ConversationRatedEvent as ConversationRatedEvent
-from .conversation_rating import ConversationRating as ConversationRating
-from .conversation_rating_cancelled_activity_type import (
-    ConversationRatingCancelledActivityType as ConversationRatingCancelledActivityType,
-)
-from .conversation_rating_offered_activity_type import (
-    ConversationRatingOfferedActivityType as ConversationRatingOfferedActivityType,
-)
-from .conversation_rating_offered_attribute import (
-    ConversationRatingOfferedAttribute as ConversationRatingOfferedAttribute,
-)
-from .conversation_rating_scheduled_activity_type import (
-    ConversationRatingScheduledActivityType as ConversationRatingScheduledActivityType,
-)
-from .conversation_rating_scheduled_attribute import (
-    ConversationRatingScheduledAttribute as ConversationRatingScheduledAttribute,
-)
-from .conversation_rating_unscheduled_activity_type import (
-    ConversationRatingUnscheduledActivityType as ConversationRatingUnscheduledActivityType,
-)
-from .conversation_reopened_activity_type import (
-    ConversationReopenedActivityType as ConversationReopenedActivityType,
-)
-from .conversation_reserved_attribute import (
-    ConversationReservedAttribute as ConversationReservedAttribute,
-)
-from .conversation_reserved_type import ConversationReservedType as ConversationReservedType
-from .conversation_response import ConversationResponse as ConversationResponse
-from .conversation_search_with_filters_hit import (
-    ConversationSearchWithFiltersHit as ConversationSearchWithFiltersHit,
-)
-from .conversation_tag_added_event import ConversationTagAddedEvent as ConversationTagAddedEvent
-from .conversation_tag_removed_event import (
-    ConversationTagRemovedEvent as ConversationTagRemovedEvent,
-)
-from .conversation_tags_output import ConversationTagsOutput as ConversationTagsOutput
-from .conversation_transcription_ended_activity_type import (
-    ConversationTranscriptionEndedActivityType as ConversationTranscriptionEndedActivityType,
-)
-from .conversation_transcription_started_activity_type import (
-    ConversationTranscriptionStartedActivityType as ConversationTranscriptionStartedActivityType,
-)
-from .conversation_transferred_attribute import (
-    ConversationTransferredAttribute as ConversationTransferredAttribute,
-)
-from .conversation_transferred_event import (
-    ConversationTransferredEvent as ConversationTransferredEvent,
-)
-from .conversation_type import ConversationType as ConversationType
-from .conversation_unassigned_activity_type import (
-    ConversationUnassignedActivityType as ConversationUnassignedActivityType,
-)
-from .conversation_unassigned_attribute import (
-    ConversationUnassignedAttribute as ConversationUnassignedAttribute,
-)
-from .conversation_unassigned_event import (
-    ConversationUnassignedEvent as ConversationUnassignedEvent,
-)
-from .create_agent_input import CreateAgentInput as CreateAgentInput
-from .create_agents_input import CreateAgentsInput as CreateAgentsInput
-from .create_agents_output import CreateAgentsOutput as CreateAgentsOutput
-from .create_conversation_input import CreateConversationInput as CreateConversationInput
-from .create_conversation_output import CreateConversationOutput as CreateConversationOutput
-from .create_end_user_input import CreateEndUserInput as CreateEndUserInput
-from .create_end_user_output import CreateEndUserOutput as CreateEndUserOutput
-from .create_end_users_input import CreateEndUsersInput as CreateEndUsersInput
-from .create_end_users_output import CreateEndUsersOutput as CreateEndUsersOutput
-from .create_internal_note_input import CreateInternalNoteInput as CreateInternalNoteInput
-from .create_knowledge_article_input import (
-    CreateKnowledgeArticleInput as CreateKnowledgeArticleInput,
-)
-from .create_knowledge_article_output import (
-    CreateKnowledgeArticleOutput as CreateKnowledgeArticleOutput,
-)
-from .create_message_input import CreateMessageInput as CreateMessageInput
-from .create_message_output import CreateMessageOutput as CreateMessageOutput
-from .create_message_output_data import CreateMessageOutputData as CreateMessageOutputData
-from .create_note_output import CreateNoteOutput as CreateNoteOutput
-from .create_or_update_queue_request import CreateOrUpdateQueueRequest as CreateOrUpdateQueueRequest
-from .create_queue_input import CreateQueueInput as CreateQueueInput
-from .create_queue_output import CreateQueueOutput as CreateQueueOutput
-from .create_rating_offer_input import CreateRatingOfferInput as CreateRatingOfferInput
-from .create_rating_offer_output import CreateRatingOfferOutput as CreateRatingOfferOutput
-from .create_rating_result_input import CreateRatingResultInput as CreateRatingResultInput
-from .create_rating_result_output import CreateRatingResultOutput as CreateRatingResultOutput
-from .create_tag_input import CreateTagInput as CreateTagInput
-from .create_tag_output import CreateTagOutput as CreateTagOutput
-from .create_team_input import CreateTeamInput as CreateTeamInput
-from .create_team_output import CreateTeamOutput as CreateTeamOutput
-from .creation_date import CreationDate as CreationDate
-from .csat import Csat as Csat
-from .custom_attribute import CustomAttribute as CustomAttribute
-from .custom_attribute1 import CustomAttribute1 as CustomAttribute1
-from .custom_attribute_definition import CustomAttributeDefinition as CustomAttributeDefinition
-from .custom_attribute_input_definition import (
-    CustomAttributeInputDefinition as CustomAttributeInputDefinition,
-)
-from .custom_attribute_operator import CustomAttributeOperator as CustomAttributeOperator
-from .custom_attribute_value import CustomAttributeValue as CustomAttributeValue
-from .delete_agents_from_team_input import DeleteAgentsFromTeamInput as DeleteAgentsFromTeamInput
-from .deprecated_activity_log_type import DeprecatedActivityLogType as DeprecatedActivityLogType
-from .deprecated_anonymization_type import (
-    DeprecatedAnonymizationType as DeprecatedAnonymizationType,
-)
-from .direction import Direction as Direction
-from .direction_enum import DirectionEnum as DirectionEnum
-from .direction_operator import DirectionOperator as DirectionOperator
-from .double_aggregate_value import DoubleAggregateValue as DoubleAggregateValue
-from .double_aggregate_value_measure import (
-    DoubleAggregateValueMeasure as DoubleAggregateValueMeasure,
-)
-from .double_field import DoubleField as DoubleField
-from .duration import Duration as Duration
-from .duration_operator import DurationOperator as DurationOperator
-from .email import Email as Email
-from .email_attributes import EmailAttributes as EmailAttributes
-from .email_contact import EmailContact as EmailContact
-from .email_content import EmailContent as EmailContent
-from .email_conversation import EmailConversation as EmailConversation
-from .email_endpoint import EmailEndpoint as EmailEndpoint
-from .email_forward import EmailForward as EmailForward
-from .empty_patch_set import EmptyPatchSet as EmptyPatchSet
-from .end_user import EndUser as EndUser
-from .entity_type import EntityType as EntityType
-from .error_response import ErrorResponse as ErrorResponse
-from .excludes_all import ExcludesAll as ExcludesAll
-from .excludes_one import ExcludesOne as ExcludesOne
-from .facebook_messenger_attributes import (
-    FacebookMessengerAttributes as FacebookMessengerAttributes,
-)
-from .facebook_messenger_conversation import (
-    FacebookMessengerConversation as FacebookMessengerConversation,
-)
-from .failure import Failure as Failure
-from .field_can_have_multiple_values_or_be_empty_operator import (
-    FieldCanHaveMultipleValuesOrBeEmptyOperator as FieldCanHaveMultipleValuesOrBeEmptyOperator,
-)
-from .field_can_have_single_value_or_be_empty_operator import (
-    FieldCanHaveSingleValueOrBeEmptyOperator as FieldCanHaveSingleValueOrBeEmptyOperator,
-)
-from .field_has_single_value_operator import (
-    FieldHasSingleValueOperator as FieldHasSingleValueOperator,
-)
-from .field_metadata import FieldMetadata as FieldMetadata
-from .field_model import FieldModel as FieldModel
-from .field_type import FieldType as FieldType
-from .file import File as File
-from .file_meta import FileMeta as FileMeta
-from .filter_ import Filter as Filter
-from .filter_metadata import FilterMetadata as FilterMetadata
-from .filter_value import FilterValue as FilterValue
-from .filters import Filters as Filters
-from .follow_up import FollowUp as FollowUp
-from .followup_added_activity_type import FollowupAddedActivityType as FollowupAddedActivityType
-from .followup_conversation_input import FollowupConversationInput as FollowupConversationInput
-from .followup_expired_activity_type import (
-    FollowupExpiredActivityType as FollowupExpiredActivityType,
-)
-from .followup_removed_activity_type import (
-    FollowupRemovedActivityType as FollowupRemovedActivityType,
-)
-from .form_attribute_value import FormAttributeValue as FormAttributeValue
-from .form_submission import FormSubmission as FormSubmission
-from .generic_attributes import GenericAttributes as GenericAttributes
-from .generic_channel import GenericChannel as GenericChannel
-from .generic_conversation import GenericConversation as GenericConversation
-from .generic_conversation_import import GenericConversationImport as GenericConversationImport
-from .generic_conversation_import_direction import (
-    GenericConversationImportDirection as GenericConversationImportDirection,
-)
-from .get_activity_log_output import GetActivityLogOutput as GetActivityLogOutput
-from .get_business_open_status_output import (
-    GetBusinessOpenStatusOutput as GetBusinessOpenStatusOutput,
-)
-from .get_business_open_status_result import (
-    GetBusinessOpenStatusResult as GetBusinessOpenStatusResult,
-)
-from .get_contact_endpoints_type import GetContactEndpointsType as GetContactEndpointsType
-from .get_contact_point_by_id_output import GetContactPointByIdOutput as GetContactPointByIdOutput
-from .get_conversation_output import GetConversationOutput as GetConversationOutput
-from .get_conversations_flows_channel import (
-    GetConversationsFlowsChannel as GetConversationsFlowsChannel,
-)
-from .get_custom_attributes_definitions_output import (
-    GetCustomAttributesDefinitionsOutput as GetCustomAttributesDefinitionsOutput,
-)
-from .get_end_user_output import GetEndUserOutput as GetEndUserOutput
-from .get_filter_values_output import GetFilterValuesOutput as GetFilterValuesOutput
-from .get_knowledge_article_output import GetKnowledgeArticleOutput as GetKnowledgeArticleOutput
-from .get_metric_data_input import GetMetricDataInput as GetMetricDataInput
-from .get_metric_data_output import GetMetricDataOutput as GetMetricDataOutput
-from .get_metric_output import GetMetricOutput as GetMetricOutput
-from .get_metric_record_output import GetMetricRecordOutput as GetMetricRecordOutput
-from .get_metric_records_data_input import GetMetricRecordsDataInput as GetMetricRecordsDataInput
-from .get_metric_records_data_output import GetMetricRecordsDataOutput as GetMetricRecordsDataOutput
-from .get_metric_records_output import GetMetricRecordsOutput as GetMetricRecordsOutput
-from .get_metrics_output import GetMetricsOutput as GetMetricsOutput
-from .get_organization_output import GetOrganizationOutput as GetOrganizationOutput
-from .get_queue_by_id_output import GetQueueByIdOutput as GetQueueByIdOutput
-from .get_tag_output import GetTagOutput as GetTagOutput
-from .help_center_link import HelpCenterLink as HelpCenterLink
-from .html import Html as Html
-from .import_conversation_output import ImportConversationOutput as ImportConversationOutput
-from .import_conversation_response import ImportConversationResponse as ImportConversationResponse
-from .import_message_input import ImportMessageInput as ImportMessageInput
-from .inbound import Inbound as Inbound
-from .inbound_import import InboundImport as InboundImport
-from .includes_all import IncludesAll as IncludesAll
-from .includes_one import IncludesOne as IncludesOne
-from .infrastructure import Infrastructure as Infrastructure
-from .inherited_restriction import InheritedRestriction as InheritedRestriction
-from .instant_field import InstantField as InstantField
-from .int_field import IntField as IntField
-from .integrity import Integrity as Integrity
-from .internal_note_data import InternalNoteData as InternalNoteData
-from .interval import Interval as Interval
-from .is_empty import IsEmpty as IsEmpty
-from .is_not_empty import IsNotEmpty as IsNotEmpty
-from .is_not_one_of import IsNotOneOf as IsNotOneOf
-from .is_not_one_of1 import IsNotOneOf1 as IsNotOneOf1
-from .is_not_one_of1_values_item import IsNotOneOf1ValuesItem as IsNotOneOf1ValuesItem
-from .is_not_one_of2 import IsNotOneOf2 as IsNotOneOf2
-from .is_not_one_of3 import IsNotOneOf3 as IsNotOneOf3
-from .is_not_one_of3_values_item import IsNotOneOf3ValuesItem as IsNotOneOf3ValuesItem
-from .is_not_one_of4 import IsNotOneOf4 as IsNotOneOf4
-from .is_not_one_of4_values_item import IsNotOneOf4ValuesItem as IsNotOneOf4ValuesItem
-from .is_one_of import IsOneOf as IsOneOf
-from .is_one_of1 import IsOneOf1 as IsOneOf1
-from .is_one_of1_values_item import IsOneOf1ValuesItem as IsOneOf1ValuesItem
-from .is_one_of2 import IsOneOf2 as IsOneOf2
-from .is_one_of3 import IsOneOf3 as IsOneOf3
-from .is_one_of3_values_item import IsOneOf3ValuesItem as IsOneOf3ValuesItem
-from .is_one_of4 import IsOneOf4 as IsOneOf4
-from .is_one_of4_values_item import IsOneOf4ValuesItem as IsOneOf4ValuesItem
-from .last_activity import LastActivity as LastActivity
-from .last_message import LastMessage as LastMessage
-from .link_conversation_input import LinkConversationInput as LinkConversationInput
-from .link_type import LinkType as LinkType
-from .list_activity_log_output import ListActivityLogOutput as ListActivityLogOutput
-from .list_agents_output import ListAgentsOutput as ListAgentsOutput
-from .list_business_hours_schedules_output import (
-    ListBusinessHoursSchedulesOutput as ListBusinessHoursSchedulesOutput,
-)
-from .list_business_hours_schedules_result import (
-    ListBusinessHoursSchedulesResult as ListBusinessHoursSchedulesResult,
-)
-from .list_contact_points_output import ListContactPointsOutput as ListContactPointsOutput
-from .list_conversation_ratings_output import (
-    ListConversationRatingsOutput as ListConversationRatingsOutput,
-)
-from .list_custom_attributes_definitions_output import (
-    ListCustomAttributesDefinitionsOutput as ListCustomAttributesDefinitionsOutput,
-)
-from .list_end_user_conversations_output import (
-    ListEndUserConversationsOutput as ListEndUserConversationsOutput,
-)
-from .list_end_users_output import ListEndUsersOutput as ListEndUsersOutput
-from .list_field import ListField as ListField
-from .list_flows_output import ListFlowsOutput as ListFlowsOutput
-from .list_internal_notes_output import ListInternalNotesOutput as ListInternalNotesOutput
-from .list_linked_conversations_output import (
-    ListLinkedConversationsOutput as ListLinkedConversationsOutput,
-)
-from .list_messages_output import ListMessagesOutput as ListMessagesOutput
-from .list_presence_output import ListPresenceOutput as ListPresenceOutput
-from .list_queues_output import ListQueuesOutput as ListQueuesOutput
-from .list_tags_output import ListTagsOutput as ListTagsOutput
-from .list_team_members_output import ListTeamMembersOutput as ListTeamMembersOutput
-from .list_teams_output import ListTeamsOutput as ListTeamsOutput
-from .long_aggregate_value import LongAggregateValue as LongAggregateValue
-from .long_field import LongField as LongField
-from .longer_than_or_equal_to import LongerThanOrEqualTo as LongerThanOrEqualTo
-from .map_conversation_channel_int import MapConversationChannelInt as MapConversationChannelInt
-from .map_conversation_channel_set_string import (
-    MapConversationChannelSetString as MapConversationChannelSetString,
-)
-from .map_form_attribute_value import MapFormAttributeValue as MapFormAttributeValue
-from .map_queue_threshold_int import MapQueueThresholdInt as MapQueueThresholdInt
-from .map_uuid_option_attribute_value import (
-    MapUUIDOptionAttributeValue as MapUUIDOptionAttributeValue,
-)
-from .map_uuid_option_attribute_value_value import (
-    MapUUIDOptionAttributeValueValue as MapUUIDOptionAttributeValueValue,
-)
-from .map_vector_string import MapVectorString as MapVectorString
-from .markdown import Markdown as Markdown
-from .measure import Measure as Measure
-from .member_list_type import MemberListType as MemberListType
-from .message import Message as Message
-from .message_added_attribute import MessageAddedAttribute as MessageAddedAttribute
-from .message_added_by_agent_activity_type import (
-    MessageAddedByAgentActivityType as MessageAddedByAgentActivityType,
-)
-from .message_added_by_customer_activity_type import (
-    MessageAddedByCustomerActivityType as MessageAddedByCustomerActivityType,
-)
-from .message_anonymization_type import MessageAnonymizationType as MessageAnonymizationType
-from .messenger_conversation import MessengerConversation as MessengerConversation
-from .messenger_form_attributes import MessengerFormAttributes as MessengerFormAttributes
-from .metric_data import MetricData as MetricData
-from .metric_metadata import MetricMetadata as MetricMetadata
-from .metric_record import MetricRecord as MetricRecord
-from .metric_record_metadata import MetricRecordMetadata as MetricRecordMetadata
-from .mime_type import MimeType as MimeType
-from .mime_type_impl import MimeTypeImpl as MimeTypeImpl
-from .not_found import NotFound as NotFound
-from .not_found1 import NotFound1 as NotFound1
-from .note_added_activity_type import NoteAddedActivityType as NoteAddedActivityType
-from .note_added_attribute import NoteAddedAttribute as NoteAddedAttribute
-from .nps import Nps as Nps
-from .offer_algorithm import OfferAlgorithm as OfferAlgorithm
-from .offering_algorithm import OfferingAlgorithm as OfferingAlgorithm
-from .organization_details import OrganizationDetails as OrganizationDetails
-from .outbound import Outbound as Outbound
-from .outbound_import import OutboundImport as OutboundImport
-from .pagination_links import PaginationLinks as PaginationLinks
-from .partial_error import PartialError as PartialError
-from .patch_agent_input import PatchAgentInput as PatchAgentInput
-from .patch_conversation_custom_attributes_output import (
-    PatchConversationCustomAttributesOutput as PatchConversationCustomAttributesOutput,
-)
-from .patch_end_user_custom_attributes_output import (
-    PatchEndUserCustomAttributesOutput as PatchEndUserCustomAttributesOutput,
-)
-from .patch_end_user_input import PatchEndUserInput as PatchEndUserInput
-from .patch_end_user_output import PatchEndUserOutput as PatchEndUserOutput
-from .period_filter import PeriodFilter as PeriodFilter
-from .phone_attributes import PhoneAttributes as PhoneAttributes
-from .phone_attributes_to import PhoneAttributesTo as PhoneAttributesTo
-from .presence_status import PresenceStatus as PresenceStatus
-from .preset import Preset as Preset
-from .preset_value import PresetValue as PresetValue
-from .preset_value_type import PresetValueType as PresetValueType
-from .primitive_field import PrimitiveField as PrimitiveField
-from .pstn_phone_conversation import PstnPhoneConversation as PstnPhoneConversation
-from .query import Query as Query
-from .queue import Queue as Queue
-from .queue1 import Queue1 as Queue1
-from .queue_availability_output import QueueAvailabilityOutput as QueueAvailabilityOutput
-from .queue_id import QueueId as QueueId
-from .queue_member import QueueMember as QueueMember
-from .queue_members_output import QueueMembersOutput as QueueMembersOutput
-from .queue_usages import QueueUsages as QueueUsages
-from .rating_offer import RatingOffer as RatingOffer
-from .rating_result import RatingResult as RatingResult
-from .rating_type import RatingType as RatingType
-from .regular import Regular as Regular
-from .reopen_conversation_input import ReopenConversationInput as ReopenConversationInput
-from .requester_connection_status import RequesterConnectionStatus as RequesterConnectionStatus
-from .restrictions import Restrictions as Restrictions
-from .search_conversations_with_filters_output import (
-    SearchConversationsWithFiltersOutput as SearchConversationsWithFiltersOutput,
-)
-from .search_field import SearchField as SearchField
-from .search_parameters_input import SearchParametersInput as SearchParametersInput
-from .select import Select as Select
-from .select1 import Select1 as Select1
-from .select_option import SelectOption as SelectOption
-from .server_error import ServerError as ServerError
-from .shorter_than_or_equal_to import ShorterThanOrEqualTo as ShorterThanOrEqualTo
-from .side_conversation import SideConversation as SideConversation
-from .since import Since as Since
-from .sla_calculation_method import SlaCalculationMethod as SlaCalculationMethod
-from .sla_evaluation_achieved_event import SLAEvaluationAchievedEvent as SLAEvaluationAchievedEvent
-from .sla_evaluation_breached_event import SLAEvaluationBreachedEvent as SLAEvaluationBreachedEvent
-from .sla_evaluation_pending_event import SLAEvaluationPendingEvent as SLAEvaluationPendingEvent
-from .sla_evaluation_voided_event import SLAEvaluationVoidedEvent as SLAEvaluationVoidedEvent
-from .sms import Sms as Sms
-from .sms_attributes import SmsAttributes as SmsAttributes
-from .sms_conversation import SmsConversation as SmsConversation
-from .state import State as State
-from .status import Status as Status
-from .status1 import Status1 as Status1
-from .status_operator import StatusOperator as StatusOperator
-from .strategy import Strategy as Strategy
-from .string_field import StringField as StringField
-from .submitted_rating_result import SubmittedRatingResult as SubmittedRatingResult
-from .success import Success as Success
-from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
-from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
-from .tag_conversation_input import TagConversationInput as TagConversationInput
-from .tag_id import TagId as TagId
-from .tag_model import TagModel as TagModel
-from .tag_removed_activity_type import TagRemovedActivityType as TagRemovedActivityType
-from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
-from .tag_state import TagState as TagState
-from .tags_update_input import TagsUpdateInput as TagsUpdateInput
-from .team import Team as Team
-from .team1 import Team1 as Team1
-from .team_member import TeamMember as TeamMember
-from .telephony_endpoint import TelephonyEndpoint as TelephonyEndpoint
-from .text import Text as Text
-from .text1 import Text1 as Text1
-from .text2 import Text2 as Text2
-from .thumbs_up_or_down import ThumbsUpOrDown as ThumbsUpOrDown
-from .timestamp_field import TimestampField as TimestampField
-from .timestamp_operator import TimestampOperator as TimestampOperator
-from .too_large import TooLarge as TooLarge
-from .transfer_conversation_input import TransferConversationInput as TransferConversationInput
-from .transfer_failed_activity_type import TransferFailedActivityType as TransferFailedActivityType
-from .transfer_initiated_activity_type import (
-    TransferInitiatedActivityType as TransferInitiatedActivityType,
-)
-from .transfer_successful_activity_type import (
-    TransferSuccessfulActivityType as TransferSuccessfulActivityType,
-)
-from .translation1 import Translation1 as Translation1
-from .translation_input import TranslationInput as TranslationInput
-from .twitter_attributes import TwitterAttributes as TwitterAttributes
-from .twitter_conversation import TwitterConversation as TwitterConversation
-from .type_ import Type as Type
-from .typing_started_event import TypingStartedEvent as TypingStartedEvent
-from .unauthorized import Unauthorized as Unauthorized
-from .unexpected_error import UnexpectedError as UnexpectedError
-from .unknown_activity_type import UnknownActivityType as UnknownActivityType
-from .unknown_anonymization_type import UnknownAnonymizationType as UnknownAnonymizationType
-from .until import Until as Until
-from .update_agent_input import UpdateAgentInput as UpdateAgentInput
-from .update_agent_presence_channel_input import (
-    UpdateAgentPresenceChannelInput as UpdateAgentPresenceChannelInput,
-)
-from .update_agent_presence_channel_input_channel import (
-    UpdateAgentPresenceChannelInputChannel as UpdateAgentPresenceChannelInputChannel,
-)
-from .update_end_user_input import UpdateEndUserInput as UpdateEndUserInput
-from .update_end_user_output import UpdateEndUserOutput as UpdateEndUserOutput
-from .update_knowledge_article_input import (
-    UpdateKnowledgeArticleInput as UpdateKnowledgeArticleInput,
-)
-from .update_knowledge_article_output import (
-    UpdateKnowledgeArticleOutput as UpdateKnowledgeArticleOutput,
-)
-from .user_anonymization_type import UserAnonymizationType as UserAnonymizationType
-from .user_presence import UserPresence as UserPresence
-from .user_presence_output import UserPresenceOutput as UserPresenceOutput
-from .uuid_field import UUIDField as UUIDField
-from .validation import Validation as Validation
-from .webhook_conversation import WebhookConversation as WebhookConversation
-from .webhook_conversation_abandoned_data import (
-    WebhookConversationAbandonedData as WebhookConversationAbandonedData,
-)
-from .webhook_conversation_data import WebhookConversationData as WebhookConversationData
-from .webhook_conversation_message_added_data import (
-    WebhookConversationMessageAddedData as WebhookConversationMessageAddedData,
-)
-from .webhook_conversation_note_added_data import (
-    WebhookConversationNoteAddedData as WebhookConversationNoteAddedData,
-)
-from .webhook_conversation_pending_expired_data import (
-    WebhookConversationPendingExpiredData as WebhookConversationPendingExpiredData,
-)
-from .webhook_conversation_rated_data import (
-    WebhookConversationRatedData as WebhookConversationRatedData,
-)
-from .webhook_conversation_tag_added_data import (
-    WebhookConversationTagAddedData as WebhookConversationTagAddedData,
-)
-from .webhook_event import WebhookEvent as WebhookEvent
-from .webhook_message_content import WebhookMessageContent as WebhookMessageContent
-from .webhook_organization import WebhookOrganization as WebhookOrganization
-from .webhook_queue import WebhookQueue as WebhookQueue
-from .webhook_tag import WebhookTag as WebhookTag
-from .webhook_user import WebhookUser as WebhookUser
-from .whats_app_attributes import WhatsAppAttributes as WhatsAppAttributes
-from .whats_app_conversation import WhatsAppConversation as WhatsAppConversation
+if TYPE_CHECKING:
+    from .activity_log_attribute import ActivityLogAttribute as ActivityLogAttribute
+    from .activity_log_entry import ActivityLogEntry as ActivityLogEntry
+    from .activity_log_entry_type import ActivityLogEntryType as ActivityLogEntryType
+    from .activity_log_user import ActivityLogUser as ActivityLogUser
+    from .agent import Agent as Agent
+    from .agent_banned_enduser_event import AgentBannedEnduserEvent as AgentBannedEnduserEvent
+    from .agent_banned_ip_event import AgentBannedIpEvent as AgentBannedIpEvent
+    from .agent_id import AgentId as AgentId
+    from .agent_output import AgentOutput as AgentOutput
+    from .agent_teams_output import AgentTeamsOutput as AgentTeamsOutput
+    from .agent_unbanned_enduser_event import AgentUnbannedEnduserEvent as AgentUnbannedEnduserEvent
+    from .agent_unbanned_ip_event import AgentUnbannedIpEvent as AgentUnbannedIpEvent
+    from .agents_bulk_patch_request import AgentsBulkPatchRequest as AgentsBulkPatchRequest
+    from .agents_list_presence_response import (
+        AgentsListPresenceResponse as AgentsListPresenceResponse,
+    )
+    from .agents_to_team_input import AgentsToTeamInput as AgentsToTeamInput
+    from .agents_update_bulk_request import AgentsUpdateBulkRequest as AgentsUpdateBulkRequest
+    from .aggregate_metadata import AggregateMetadata as AggregateMetadata
+    from .aggregate_value import AggregateValue as AggregateValue
+    from .anonymization_request_status import (
+        AnonymizationRequestStatus as AnonymizationRequestStatus,
+    )
+    from .anonymize_entity_input import AnonymizeEntityInput as AnonymizeEntityInput
+    from .anonymize_entity_output import AnonymizeEntityOutput as AnonymizeEntityOutput
+    from .anonymized_conversation import AnonymizedConversation as AnonymizedConversation
+    from .article import Article as Article
+    from .article_content import ArticleContent as ArticleContent
+    from .article_translation import ArticleTranslation as ArticleTranslation
+    from .assigned_date import AssignedDate as AssignedDate
+    from .assignment import Assignment as Assignment
+    from .attachments import Attachments as Attachments
+    from .attributes import Attributes as Attributes
+    from .availability import Availability as Availability
+    from .available_at import AvailableAt as AvailableAt
+    from .bad_request import BadRequest as BadRequest
+    from .basic_auth import BasicAuth as BasicAuth
+    from .between import Between as Between
+    from .between1 import Between1 as Between1
+    from .boolean_field import BooleanField as BooleanField
+    from .browser_info import BrowserInfo as BrowserInfo
+    from .bulk_action_failure_bulk_error_agent import (
+        BulkActionFailureBulkErrorAgent as BulkActionFailureBulkErrorAgent,
+    )
+    from .bulk_action_failure_bulk_error_end_user import (
+        BulkActionFailureBulkErrorEndUser as BulkActionFailureBulkErrorEndUser,
+    )
+    from .bulk_action_failure_bulk_error_uuid import (
+        BulkActionFailureBulkErrorUUID as BulkActionFailureBulkErrorUUID,
+    )
+    from .bulk_action_failure_error_response_internal_note_data import (
+        BulkActionFailureErrorResponseInternalNoteData as BulkActionFailureErrorResponseInternalNoteData,
+    )
+    from .bulk_action_outcome_bulk_error_agent import (
+        BulkActionOutcomeBulkErrorAgent as BulkActionOutcomeBulkErrorAgent,
+    )
+    from .bulk_action_outcome_bulk_error_end_user import (
+        BulkActionOutcomeBulkErrorEndUser as BulkActionOutcomeBulkErrorEndUser,
+    )
+    from .bulk_action_outcome_bulk_error_uuid import (
+        BulkActionOutcomeBulkErrorUUID as BulkActionOutcomeBulkErrorUUID,
+    )
+    from .bulk_action_outcome_error_response_internal_note_data import (
+        BulkActionOutcomeErrorResponseInternalNoteData as BulkActionOutcomeErrorResponseInternalNoteData,
+    )
+    from .bulk_action_success_bulk_error_agent import (
+        BulkActionSuccessBulkErrorAgent as BulkActionSuccessBulkErrorAgent,
+    )
+    from .bulk_action_success_bulk_error_end_user import (
+        BulkActionSuccessBulkErrorEndUser as BulkActionSuccessBulkErrorEndUser,
+    )
+    from .bulk_action_success_bulk_error_uuid import (
+        BulkActionSuccessBulkErrorUUID as BulkActionSuccessBulkErrorUUID,
+    )
+    from .bulk_action_success_error_response_internal_note_data import (
+        BulkActionSuccessErrorResponseInternalNoteData as BulkActionSuccessErrorResponseInternalNoteData,
+    )
+    from .bulk_create_internal_note_input import (
+        BulkCreateInternalNoteInput as BulkCreateInternalNoteInput,
+    )
+    from .bulk_create_note_output import BulkCreateNoteOutput as BulkCreateNoteOutput
+    from .bulk_error import BulkError as BulkError
+    from .bulk_patch_agent_input import BulkPatchAgentInput as BulkPatchAgentInput
+    from .bulk_patch_end_user_input import BulkPatchEndUserInput as BulkPatchEndUserInput
+    from .bulk_patch_end_users_input import BulkPatchEndUsersInput as BulkPatchEndUsersInput
+    from .bulk_patch_end_users_output import BulkPatchEndUsersOutput as BulkPatchEndUsersOutput
+    from .bulk_queue_endpoint_input import BulkQueueEndpointInput as BulkQueueEndpointInput
+    from .bulk_queue_endpoint_output import BulkQueueEndpointOutput as BulkQueueEndpointOutput
+    from .bulk_tag_conversation_input import BulkTagConversationInput as BulkTagConversationInput
+    from .bulk_update_agent_input import BulkUpdateAgentInput as BulkUpdateAgentInput
+    from .bulk_update_agent_output import BulkUpdateAgentOutput as BulkUpdateAgentOutput
+    from .bulk_update_end_user_input import BulkUpdateEndUserInput as BulkUpdateEndUserInput
+    from .bulk_update_end_users_input import BulkUpdateEndUsersInput as BulkUpdateEndUsersInput
+    from .bulk_update_end_users_output import BulkUpdateEndUsersOutput as BulkUpdateEndUsersOutput
+    from .business_hours_schedule import BusinessHoursSchedule as BusinessHoursSchedule
+    from .call_recording_attributes import CallRecordingAttributes as CallRecordingAttributes
+    from .callback import Callback as Callback
+    from .callback_direction import CallbackDirection as CallbackDirection
+    from .channel import Channel as Channel
+    from .channel_availability import ChannelAvailability as ChannelAvailability
+    from .channel_availability_error import ChannelAvailabilityError as ChannelAvailabilityError
+    from .channel_availability_outcome import (
+        ChannelAvailabilityOutcome as ChannelAvailabilityOutcome,
+    )
+    from .channel_enum import ChannelEnum as ChannelEnum
+    from .channel_operator import ChannelOperator as ChannelOperator
+    from .chat import Chat as Chat
+    from .chat_attributes import ChatAttributes as ChatAttributes
+    from .chat_conversation import ChatConversation as ChatConversation
+    from .checksum import Checksum as Checksum
+    from .claim_conversation_input import ClaimConversationInput as ClaimConversationInput
+    from .close_conversation_input import CloseConversationInput as CloseConversationInput
+    from .closed_date import ClosedDate as ClosedDate
+    from .closing import Closing as Closing
+    from .condition import Condition as Condition
+    from .conflict import Conflict as Conflict
+    from .connection_status import ConnectionStatus as ConnectionStatus
+    from .contact_endpoint import ContactEndpoint as ContactEndpoint
+    from .contact_form import ContactForm as ContactForm
+    from .contact_form_attributes import ContactFormAttributes as ContactFormAttributes
+    from .contact_form_conversation import ContactFormConversation as ContactFormConversation
+    from .contact_id import ContactId as ContactId
+    from .content import Content as Content
+    from .conversation import Conversation as Conversation
+    from .conversation_abandoned_event import (
+        ConversationAbandonedEvent as ConversationAbandonedEvent,
+    )
+    from .conversation_anonymization_type import (
+        ConversationAnonymizationType as ConversationAnonymizationType,
+    )
+    from .conversation_assigned_activity_type import (
+        ConversationAssignedActivityType as ConversationAssignedActivityType,
+    )
+    from .conversation_assigned_attribute import (
+        ConversationAssignedAttribute as ConversationAssignedAttribute,
+    )
+    from .conversation_assigned_event import ConversationAssignedEvent as ConversationAssignedEvent
+    from .conversation_auto_reply_sent_attribute import (
+        ConversationAutoReplySentAttribute as ConversationAutoReplySentAttribute,
+    )
+    from .conversation_autoreply_sent_activity_type import (
+        ConversationAutoreplySentActivityType as ConversationAutoreplySentActivityType,
+    )
+    from .conversation_claimed_activity_type import (
+        ConversationClaimedActivityType as ConversationClaimedActivityType,
+    )
+    from .conversation_claimed_attribute import (
+        ConversationClaimedAttribute as ConversationClaimedAttribute,
+    )
+    from .conversation_closed_activity_type import (
+        ConversationClosedActivityType as ConversationClosedActivityType,
+    )
+    from .conversation_closed_event import ConversationClosedEvent as ConversationClosedEvent
+    from .conversation_created_attribute import (
+        ConversationCreatedAttribute as ConversationCreatedAttribute,
+    )
+    from .conversation_created_by_agent_activity_type import (
+        ConversationCreatedByAgentActivityType as ConversationCreatedByAgentActivityType,
+    )
+    from .conversation_created_by_customer_activity_type import (
+        ConversationCreatedByCustomerActivityType as ConversationCreatedByCustomerActivityType,
+    )
+    from .conversation_created_event import ConversationCreatedEvent as ConversationCreatedEvent
+    from .conversation_custom_attribute_updated_event import (
+        ConversationCustomAttributeUpdatedEvent as ConversationCustomAttributeUpdatedEvent,
+    )
+    from .conversation_end_user_replaced_activity_type import (
+        ConversationEndUserReplacedActivityType as ConversationEndUserReplacedActivityType,
+    )
+    from .conversation_end_user_replaced_attribute import (
+        ConversationEndUserReplacedAttribute as ConversationEndUserReplacedAttribute,
+    )
+    from .conversation_end_user_replaced_event import (
+        ConversationEndUserReplacedEvent as ConversationEndUserReplacedEvent,
+    )
+    from .conversation_enqueued_event import ConversationEnqueuedEvent as ConversationEnqueuedEvent
+    from .conversation_flow import ConversationFlow as ConversationFlow
+    from .conversation_id import ConversationId as ConversationId
+    from .conversation_language_updated_activity_type import (
+        ConversationLanguageUpdatedActivityType as ConversationLanguageUpdatedActivityType,
+    )
+    from .conversation_language_updated_attribute import (
+        ConversationLanguageUpdatedAttribute as ConversationLanguageUpdatedAttribute,
+    )
+    from .conversation_link import ConversationLink as ConversationLink
+    from .conversation_message_added_event import (
+        ConversationMessageAddedEvent as ConversationMessageAddedEvent,
+    )
+    from .conversation_message_delivery_delivered_event import (
+        ConversationMessageDeliveryDeliveredEvent as ConversationMessageDeliveryDeliveredEvent,
+    )
+    from .conversation_message_delivery_failed_event import (
+        ConversationMessageDeliveryFailedEvent as ConversationMessageDeliveryFailedEvent,
+    )
+    from .conversation_message_delivery_info_event import (
+        ConversationMessageDeliveryInfoEvent as ConversationMessageDeliveryInfoEvent,
+    )
+    from .conversation_message_delivery_seen_event import (
+        ConversationMessageDeliverySeenEvent as ConversationMessageDeliverySeenEvent,
+    )
+    from .conversation_message_delivery_sent_event import (
+        ConversationMessageDeliverySentEvent as ConversationMessageDeliverySentEvent,
+    )
+    from .conversation_message_delivery_spam_complaint_event import (
+        ConversationMessageDeliverySpamComplaintEvent as ConversationMessageDeliverySpamComplaintEvent,
+    )
+    from .conversation_note_added_event import (
+        ConversationNoteAddedEvent as ConversationNoteAddedEvent,
+    )
+    from .conversation_offer_accepted_activity_type import (
+        ConversationOfferAcceptedActivityType as ConversationOfferAcceptedActivityType,
+    )
+    from .conversation_offer_rejected_activity_type import (
+        ConversationOfferRejectedActivityType as ConversationOfferRejectedActivityType,
+    )
+    from .conversation_offer_timeout_activity_type import (
+        ConversationOfferTimeoutActivityType as ConversationOfferTimeoutActivityType,
+    )
+    from .conversation_offered_activity_type import (
+        ConversationOfferedActivityType as ConversationOfferedActivityType,
+    )
+    from .conversation_offered_attribute import (
+        ConversationOfferedAttribute as ConversationOfferedAttribute,
+    )
+    from .conversation_open_event import ConversationOpenEvent as ConversationOpenEvent
+    from .conversation_pending_activity_type import (
+        ConversationPendingActivityType as ConversationPendingActivityType,
+    )
+    from .conversation_pending_event import ConversationPendingEvent as ConversationPendingEvent
+    from .conversation_pending_expired_event import (
+        ConversationPendingExpiredEvent as ConversationPendingExpiredEvent,
+    )
+    from .conversation_rated_activity_type import (
+        ConversationRatedActivityType as ConversationRatedActivityType,
+    )
+    from .conversation_rated_attribute import (
+        ConversationRatedAttribute as ConversationRatedAttribute,
+    )
+    from .conversation_rated_event import ConversationRatedEvent as ConversationRatedEvent
+    from .conversation_rating import ConversationRating as ConversationRating
+    from .conversation_rating_cancelled_activity_type import (
+        ConversationRatingCancelledActivityType as ConversationRatingCancelledActivityType,
+    )
+    from .conversation_rating_offered_activity_type import (
+        ConversationRatingOfferedActivityType as ConversationRatingOfferedActivityType,
+    )
+    from .conversation_rating_offered_attribute import (
+        ConversationRatingOfferedAttribute as ConversationRatingOfferedAttribute,
+    )
+    from .conversation_rating_scheduled_activity_type import (
+        ConversationRatingScheduledActivityType as ConversationRatingScheduledActivityType,
+    )
+    from .conversation_rating_scheduled_attribute import (
+        ConversationRatingScheduledAttribute as ConversationRatingScheduledAttribute,
+    )
+    from .conversation_rating_unscheduled_activity_type import (
+        ConversationRatingUnscheduledActivityType as ConversationRatingUnscheduledActivityType,
+    )
+    from .conversation_reopened_activity_type import (
+        ConversationReopenedActivityType as ConversationReopenedActivityType,
+    )
+    from .conversation_reserved_attribute import (
+        ConversationReservedAttribute as ConversationReservedAttribute,
+    )
+    from .conversation_reserved_type import ConversationReservedType as ConversationReservedType
+    from .conversation_response import ConversationResponse as ConversationResponse
+    from .conversation_search_with_filters_hit import (
+        ConversationSearchWithFiltersHit as ConversationSearchWithFiltersHit,
+    )
+    from .conversation_tag_added_event import ConversationTagAddedEvent as ConversationTagAddedEvent
+    from .conversation_tag_removed_event import (
+        ConversationTagRemovedEvent as ConversationTagRemovedEvent,
+    )
+    from .conversation_tags_output import ConversationTagsOutput as ConversationTagsOutput
+    from .conversation_transcription_ended_activity_type import (
+        ConversationTranscriptionEndedActivityType as ConversationTranscriptionEndedActivityType,
+    )
+    from .conversation_transcription_started_activity_type import (
+        ConversationTranscriptionStartedActivityType as ConversationTranscriptionStartedActivityType,
+    )
+    from .conversation_transferred_attribute import (
+        ConversationTransferredAttribute as ConversationTransferredAttribute,
+    )
+    from .conversation_transferred_event import (
+        ConversationTransferredEvent as ConversationTransferredEvent,
+    )
+    from .conversation_type import ConversationType as ConversationType
+    from .conversation_unassigned_activity_type import (
+        ConversationUnassignedActivityType as ConversationUnassignedActivityType,
+    )
+    from .conversation_unassigned_attribute import (
+        ConversationUnassignedAttribute as ConversationUnassignedAttribute,
+    )
+    from .conversation_unassigned_event import (
+        ConversationUnassignedEvent as ConversationUnassignedEvent,
+    )
+    from .create_agent_input import CreateAgentInput as CreateAgentInput
+    from .create_agents_input import CreateAgentsInput as CreateAgentsInput
+    from .create_agents_output import CreateAgentsOutput as CreateAgentsOutput
+    from .create_conversation_input import CreateConversationInput as CreateConversationInput
+    from .create_conversation_output import CreateConversationOutput as CreateConversationOutput
+    from .create_end_user_input import CreateEndUserInput as CreateEndUserInput
+    from .create_end_user_output import CreateEndUserOutput as CreateEndUserOutput
+    from .create_end_users_input import CreateEndUsersInput as CreateEndUsersInput
+    from .create_end_users_output import CreateEndUsersOutput as CreateEndUsersOutput
+    from .create_internal_note_input import CreateInternalNoteInput as CreateInternalNoteInput
+    from .create_knowledge_article_input import (
+        CreateKnowledgeArticleInput as CreateKnowledgeArticleInput,
+    )
+    from .create_knowledge_article_output import (
+        CreateKnowledgeArticleOutput as CreateKnowledgeArticleOutput,
+    )
+    from .create_message_input import CreateMessageInput as CreateMessageInput
+    from .create_message_output import CreateMessageOutput as CreateMessageOutput
+    from .create_message_output_data import CreateMessageOutputData as CreateMessageOutputData
+    from .create_note_output import CreateNoteOutput as CreateNoteOutput
+    from .create_or_update_queue_request import (
+        CreateOrUpdateQueueRequest as CreateOrUpdateQueueRequest,
+    )
+    from .create_queue_input import CreateQueueInput as CreateQueueInput
+    from .create_queue_output import CreateQueueOutput as CreateQueueOutput
+    from .create_rating_offer_input import CreateRatingOfferInput as CreateRatingOfferInput
+    from .create_rating_offer_output import CreateRatingOfferOutput as CreateRatingOfferOutput
+    from .create_rating_result_input import CreateRatingResultInput as CreateRatingResultInput
+    from .create_rating_result_output import CreateRatingResultOutput as CreateRatingResultOutput
+    from .create_tag_input import CreateTagInput as CreateTagInput
+    from .create_tag_output import CreateTagOutput as CreateTagOutput
+    from .create_team_input import CreateTeamInput as CreateTeamInput
+    from .create_team_output import CreateTeamOutput as CreateTeamOutput
+    from .creation_date import CreationDate as CreationDate
+    from .csat import Csat as Csat
+    from .custom_attribute import CustomAttribute as CustomAttribute
+    from .custom_attribute1 import CustomAttribute1 as CustomAttribute1
+    from .custom_attribute_definition import CustomAttributeDefinition as CustomAttributeDefinition
+    from .custom_attribute_input_definition import (
+        CustomAttributeInputDefinition as CustomAttributeInputDefinition,
+    )
+    from .custom_attribute_operator import CustomAttributeOperator as CustomAttributeOperator
+    from .custom_attribute_value import CustomAttributeValue as CustomAttributeValue
+    from .delete_agents_from_team_input import (
+        DeleteAgentsFromTeamInput as DeleteAgentsFromTeamInput,
+    )
+    from .deprecated_activity_log_type import DeprecatedActivityLogType as DeprecatedActivityLogType
+    from .deprecated_anonymization_type import (
+        DeprecatedAnonymizationType as DeprecatedAnonymizationType,
+    )
+    from .direction import Direction as Direction
+    from .direction_enum import DirectionEnum as DirectionEnum
+    from .direction_operator import DirectionOperator as DirectionOperator
+    from .double_aggregate_value import DoubleAggregateValue as DoubleAggregateValue
+    from .double_aggregate_value_measure import (
+        DoubleAggregateValueMeasure as DoubleAggregateValueMeasure,
+    )
+    from .double_field import DoubleField as DoubleField
+    from .duration import Duration as Duration
+    from .duration_operator import DurationOperator as DurationOperator
+    from .email import Email as Email
+    from .email_attributes import EmailAttributes as EmailAttributes
+    from .email_contact import EmailContact as EmailContact
+    from .email_content import EmailContent as EmailContent
+    from .email_conversation import EmailConversation as EmailConversation
+    from .email_endpoint import EmailEndpoint as EmailEndpoint
+    from .email_forward import EmailForward as EmailForward
+    from .empty_patch_set import EmptyPatchSet as EmptyPatchSet
+    from .end_user import EndUser as EndUser
+    from .entity_type import EntityType as EntityType
+    from .error_response import ErrorResponse as ErrorResponse
+    from .excludes_all import ExcludesAll as ExcludesAll
+    from .excludes_one import ExcludesOne as ExcludesOne
+    from .facebook_messenger_attributes import (
+        FacebookMessengerAttributes as FacebookMessengerAttributes,
+    )
+    from .facebook_messenger_conversation import (
+        FacebookMessengerConversation as FacebookMessengerConversation,
+    )
+    from .failure import Failure as Failure
+    from .field_can_have_multiple_values_or_be_empty_operator import (
+        FieldCanHaveMultipleValuesOrBeEmptyOperator as FieldCanHaveMultipleValuesOrBeEmptyOperator,
+    )
+    from .field_can_have_single_value_or_be_empty_operator import (
+        FieldCanHaveSingleValueOrBeEmptyOperator as FieldCanHaveSingleValueOrBeEmptyOperator,
+    )
+    from .field_has_single_value_operator import (
+        FieldHasSingleValueOperator as FieldHasSingleValueOperator,
+    )
+    from .field_metadata import FieldMetadata as FieldMetadata
+    from .field_model import FieldModel as FieldModel
+    from .field_type import FieldType as FieldType
+    from .file import File as File
+    from .file_meta import FileMeta as FileMeta
+    from .filter_ import Filter as Filter
+    from .filter_metadata import FilterMetadata as FilterMetadata
+    from .filter_value import FilterValue as FilterValue
+    from .filters import Filters as Filters
+    from .follow_up import FollowUp as FollowUp
+    from .followup_added_activity_type import FollowupAddedActivityType as FollowupAddedActivityType
+    from .followup_conversation_input import FollowupConversationInput as FollowupConversationInput
+    from .followup_expired_activity_type import (
+        FollowupExpiredActivityType as FollowupExpiredActivityType,
+    )
+    from .followup_removed_activity_type import (
+        FollowupRemovedActivityType as FollowupRemovedActivityType,
+    )
+    from .form_attribute_value import FormAttributeValue as FormAttributeValue
+    from .form_submission import FormSubmission as FormSubmission
+    from .generic_attributes import GenericAttributes as GenericAttributes
+    from .generic_channel import GenericChannel as GenericChannel
+    from .generic_conversation import GenericConversation as GenericConversation
+    from .generic_conversation_import import GenericConversationImport as GenericConversationImport
+    from .generic_conversation_import_direction import (
+        GenericConversationImportDirection as GenericConversationImportDirection,
+    )
+    from .get_activity_log_output import GetActivityLogOutput as GetActivityLogOutput
+    from .get_business_open_status_output import (
+        GetBusinessOpenStatusOutput as GetBusinessOpenStatusOutput,
+    )
+    from .get_business_open_status_result import (
+        GetBusinessOpenStatusResult as GetBusinessOpenStatusResult,
+    )
+    from .get_contact_endpoints_type import GetContactEndpointsType as GetContactEndpointsType
+    from .get_contact_point_by_id_output import (
+        GetContactPointByIdOutput as GetContactPointByIdOutput,
+    )
+    from .get_conversation_output import GetConversationOutput as GetConversationOutput
+    from .get_conversations_flows_channel import (
+        GetConversationsFlowsChannel as GetConversationsFlowsChannel,
+    )
+    from .get_custom_attributes_definitions_output import (
+        GetCustomAttributesDefinitionsOutput as GetCustomAttributesDefinitionsOutput,
+    )
+    from .get_end_user_output import GetEndUserOutput as GetEndUserOutput
+    from .get_filter_values_output import GetFilterValuesOutput as GetFilterValuesOutput
+    from .get_knowledge_article_output import GetKnowledgeArticleOutput as GetKnowledgeArticleOutput
+    from .get_metric_data_input import GetMetricDataInput as GetMetricDataInput
+    from .get_metric_data_output import GetMetricDataOutput as GetMetricDataOutput
+    from .get_metric_output import GetMetricOutput as GetMetricOutput
+    from .get_metric_record_output import GetMetricRecordOutput as GetMetricRecordOutput
+    from .get_metric_records_data_input import (
+        GetMetricRecordsDataInput as GetMetricRecordsDataInput,
+    )
+    from .get_metric_records_data_output import (
+        GetMetricRecordsDataOutput as GetMetricRecordsDataOutput,
+    )
+    from .get_metric_records_output import GetMetricRecordsOutput as GetMetricRecordsOutput
+    from .get_metrics_output import GetMetricsOutput as GetMetricsOutput
+    from .get_organization_output import GetOrganizationOutput as GetOrganizationOutput
+    from .get_queue_by_id_output import GetQueueByIdOutput as GetQueueByIdOutput
+    from .get_tag_output import GetTagOutput as GetTagOutput
+    from .help_center_link import HelpCenterLink as HelpCenterLink
+    from .html import Html as Html
+    from .import_conversation_output import ImportConversationOutput as ImportConversationOutput
+    from .import_conversation_response import (
+        ImportConversationResponse as ImportConversationResponse,
+    )
+    from .import_message_input import ImportMessageInput as ImportMessageInput
+    from .inbound import Inbound as Inbound
+    from .inbound_import import InboundImport as InboundImport
+    from .includes_all import IncludesAll as IncludesAll
+    from .includes_one import IncludesOne as IncludesOne
+    from .infrastructure import Infrastructure as Infrastructure
+    from .inherited_restriction import InheritedRestriction as InheritedRestriction
+    from .instant_field import InstantField as InstantField
+    from .int_field import IntField as IntField
+    from .integrity import Integrity as Integrity
+    from .internal_note_data import InternalNoteData as InternalNoteData
+    from .interval import Interval as Interval
+    from .is_empty import IsEmpty as IsEmpty
+    from .is_not_empty import IsNotEmpty as IsNotEmpty
+    from .is_not_one_of import IsNotOneOf as IsNotOneOf
+    from .is_not_one_of1 import IsNotOneOf1 as IsNotOneOf1
+    from .is_not_one_of1_values_item import IsNotOneOf1ValuesItem as IsNotOneOf1ValuesItem
+    from .is_not_one_of2 import IsNotOneOf2 as IsNotOneOf2
+    from .is_not_one_of3 import IsNotOneOf3 as IsNotOneOf3
+    from .is_not_one_of3_values_item import IsNotOneOf3ValuesItem as IsNotOneOf3ValuesItem
+    from .is_not_one_of4 import IsNotOneOf4 as IsNotOneOf4
+    from .is_not_one_of4_values_item import IsNotOneOf4ValuesItem as IsNotOneOf4ValuesItem
+    from .is_one_of import IsOneOf as IsOneOf
+    from .is_one_of1 import IsOneOf1 as IsOneOf1
+    from .is_one_of1_values_item import IsOneOf1ValuesItem as IsOneOf1ValuesItem
+    from .is_one_of2 import IsOneOf2 as IsOneOf2
+    from .is_one_of3 import IsOneOf3 as IsOneOf3
+    from .is_one_of3_values_item import IsOneOf3ValuesItem as IsOneOf3ValuesItem
+    from .is_one_of4 import IsOneOf4 as IsOneOf4
+    from .is_one_of4_values_item import IsOneOf4ValuesItem as IsOneOf4ValuesItem
+    from .last_activity import LastActivity as LastActivity
+    from .last_message import LastMessage as LastMessage
+    from .link_conversation_input import LinkConversationInput as LinkConversationInput
+    from .link_type import LinkType as LinkType
+    from .list_activity_log_output import ListActivityLogOutput as ListActivityLogOutput
+    from .list_agents_output import ListAgentsOutput as ListAgentsOutput
+    from .list_business_hours_schedules_output import (
+        ListBusinessHoursSchedulesOutput as ListBusinessHoursSchedulesOutput,
+    )
+    from .list_business_hours_schedules_result import (
+        ListBusinessHoursSchedulesResult as ListBusinessHoursSchedulesResult,
+    )
+    from .list_contact_points_output import ListContactPointsOutput as ListContactPointsOutput
+    from .list_conversation_ratings_output import (
+        ListConversationRatingsOutput as ListConversationRatingsOutput,
+    )
+    from .list_custom_attributes_definitions_output import (
+        ListCustomAttributesDefinitionsOutput as ListCustomAttributesDefinitionsOutput,
+    )
+    from .list_end_user_conversations_output import (
+        ListEndUserConversationsOutput as ListEndUserConversationsOutput,
+    )
+    from .list_end_users_output import ListEndUsersOutput as ListEndUsersOutput
+    from .list_field import ListField as ListField
+    from .list_flows_output import ListFlowsOutput as ListFlowsOutput
+    from .list_internal_notes_output import ListInternalNotesOutput as ListInternalNotesOutput
+    from .list_linked_conversations_output import (
+        ListLinkedConversationsOutput as ListLinkedConversationsOutput,
+    )
+    from .list_messages_output import ListMessagesOutput as ListMessagesOutput
+    from .list_presence_output import ListPresenceOutput as ListPresenceOutput
+    from .list_queues_output import ListQueuesOutput as ListQueuesOutput
+    from .list_tags_output import ListTagsOutput as ListTagsOutput
+    from .list_team_members_output import ListTeamMembersOutput as ListTeamMembersOutput
+    from .list_teams_output import ListTeamsOutput as ListTeamsOutput
+    from .long_aggregate_value import LongAggregateValue as LongAggregateValue
+    from .long_field import LongField as LongField
+    from .longer_than_or_equal_to import LongerThanOrEqualTo as LongerThanOrEqualTo
+    from .map_conversation_channel_int import MapConversationChannelInt as MapConversationChannelInt
+    from .map_conversation_channel_set_string import (
+        MapConversationChannelSetString as MapConversationChannelSetString,
+    )
+    from .map_form_attribute_value import MapFormAttributeValue as MapFormAttributeValue
+    from .map_queue_threshold_int import MapQueueThresholdInt as MapQueueThresholdInt
+    from .map_uuid_option_attribute_value import (
+        MapUUIDOptionAttributeValue as MapUUIDOptionAttributeValue,
+    )
+    from .map_uuid_option_attribute_value_value import (
+        MapUUIDOptionAttributeValueValue as MapUUIDOptionAttributeValueValue,
+    )
+    from .map_vector_string import MapVectorString as MapVectorString
+    from .markdown import Markdown as Markdown
+    from .measure import Measure as Measure
+    from .member_list_type import MemberListType as MemberListType
+    from .message import Message as Message
+    from .message_added_attribute import MessageAddedAttribute as MessageAddedAttribute
+    from .message_added_by_agent_activity_type import (
+        MessageAddedByAgentActivityType as MessageAddedByAgentActivityType,
+    )
+    from .message_added_by_customer_activity_type import (
+        MessageAddedByCustomerActivityType as MessageAddedByCustomerActivityType,
+    )
+    from .message_anonymization_type import MessageAnonymizationType as MessageAnonymizationType
+    from .messenger_conversation import MessengerConversation as MessengerConversation
+    from .messenger_form_attributes import MessengerFormAttributes as MessengerFormAttributes
+    from .metric_data import MetricData as MetricData
+    from .metric_metadata import MetricMetadata as MetricMetadata
+    from .metric_record import MetricRecord as MetricRecord
+    from .metric_record_metadata import MetricRecordMetadata as MetricRecordMetadata
+    from .mime_type import MimeType as MimeType
+    from .mime_type_impl import MimeTypeImpl as MimeTypeImpl
+    from .not_found import NotFound as NotFound
+    from .not_found1 import NotFound1 as NotFound1
+    from .note_added_activity_type import NoteAddedActivityType as NoteAddedActivityType
+    from .note_added_attribute import NoteAddedAttribute as NoteAddedAttribute
+    from .nps import Nps as Nps
+    from .offer_algorithm import OfferAlgorithm as OfferAlgorithm
+    from .offering_algorithm import OfferingAlgorithm as OfferingAlgorithm
+    from .organization_details import OrganizationDetails as OrganizationDetails
+    from .outbound import Outbound as Outbound
+    from .outbound_import import OutboundImport as OutboundImport
+    from .pagination_links import PaginationLinks as PaginationLinks
+    from .partial_error import PartialError as PartialError
+    from .patch_agent_input import PatchAgentInput as PatchAgentInput
+    from .patch_conversation_custom_attributes_output import (
+        PatchConversationCustomAttributesOutput as PatchConversationCustomAttributesOutput,
+    )
+    from .patch_end_user_custom_attributes_output import (
+        PatchEndUserCustomAttributesOutput as PatchEndUserCustomAttributesOutput,
+    )
+    from .patch_end_user_input import PatchEndUserInput as PatchEndUserInput
+    from .patch_end_user_output import PatchEndUserOutput as PatchEndUserOutput
+    from .period_filter import PeriodFilter as PeriodFilter
+    from .phone_attributes import PhoneAttributes as PhoneAttributes
+    from .phone_attributes_to import PhoneAttributesTo as PhoneAttributesTo
+    from .presence_status import PresenceStatus as PresenceStatus
+    from .preset import Preset as Preset
+    from .preset_value import PresetValue as PresetValue
+    from .preset_value_type import PresetValueType as PresetValueType
+    from .primitive_field import PrimitiveField as PrimitiveField
+    from .pstn_phone_conversation import PstnPhoneConversation as PstnPhoneConversation
+    from .query import Query as Query
+    from .queue import Queue as Queue
+    from .queue1 import Queue1 as Queue1
+    from .queue_availability_output import QueueAvailabilityOutput as QueueAvailabilityOutput
+    from .queue_id import QueueId as QueueId
+    from .queue_member import QueueMember as QueueMember
+    from .queue_members_output import QueueMembersOutput as QueueMembersOutput
+    from .queue_usages import QueueUsages as QueueUsages
+    from .rating_offer import RatingOffer as RatingOffer
+    from .rating_result import RatingResult as RatingResult
+    from .rating_type import RatingType as RatingType
+    from .regular import Regular as Regular
+    from .reopen_conversation_input import ReopenConversationInput as ReopenConversationInput
+    from .requester_connection_status import RequesterConnectionStatus as RequesterConnectionStatus
+    from .restrictions import Restrictions as Restrictions
+    from .search_conversations_with_filters_output import (
+        SearchConversationsWithFiltersOutput as SearchConversationsWithFiltersOutput,
+    )
+    from .search_field import SearchField as SearchField
+    from .search_parameters_input import SearchParametersInput as SearchParametersInput
+    from .select import Select as Select
+    from .select1 import Select1 as Select1
+    from .select_option import SelectOption as SelectOption
+    from .server_error import ServerError as ServerError
+    from .shorter_than_or_equal_to import ShorterThanOrEqualTo as ShorterThanOrEqualTo
+    from .side_conversation import SideConversation as SideConversation
+    from .since import Since as Since
+    from .sla_calculation_method import SlaCalculationMethod as SlaCalculationMethod
+    from .sla_evaluation_achieved_event import (
+        SLAEvaluationAchievedEvent as SLAEvaluationAchievedEvent,
+    )
+    from .sla_evaluation_breached_event import (
+        SLAEvaluationBreachedEvent as SLAEvaluationBreachedEvent,
+    )
+    from .sla_evaluation_pending_event import SLAEvaluationPendingEvent as SLAEvaluationPendingEvent
+    from .sla_evaluation_voided_event import SLAEvaluationVoidedEvent as SLAEvaluationVoidedEvent
+    from .sms import Sms as Sms
+    from .sms_attributes import SmsAttributes as SmsAttributes
+    from .sms_conversation import SmsConversation as SmsConversation
+    from .state import State as State
+    from .status import Status as Status
+    from .status1 import Status1 as Status1
+    from .status_operator import StatusOperator as StatusOperator
+    from .strategy import Strategy as Strategy
+    from .string_field import StringField as StringField
+    from .submitted_rating_result import SubmittedRatingResult as SubmittedRatingResult
+    from .success import Success as Success
+    from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
+    from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
+    from .tag_conversation_input import TagConversationInput as TagConversationInput
+    from .tag_id import TagId as TagId
+    from .tag_model import TagModel as TagModel
+    from .tag_removed_activity_type import TagRemovedActivityType as TagRemovedActivityType
+    from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
+    from .tag_state import TagState as TagState
+    from .tags_update_input import TagsUpdateInput as TagsUpdateInput
+    from .team import Team as Team
+    from .team1 import Team1 as Team1
+    from .team_member import TeamMember as TeamMember
+    from .telephony_endpoint import TelephonyEndpoint as TelephonyEndpoint
+    from .text import Text as Text
+    from .text1 import Text1 as Text1
+    from .text2 import Text2 as Text2
+    from .thumbs_up_or_down import ThumbsUpOrDown as ThumbsUpOrDown
+    from .timestamp_field import TimestampField as TimestampField
+    from .timestamp_operator import TimestampOperator as TimestampOperator
+    from .too_large import TooLarge as TooLarge
+    from .transfer_conversation_input import TransferConversationInput as TransferConversationInput
+    from .transfer_failed_activity_type import (
+        TransferFailedActivityType as TransferFailedActivityType,
+    )
+    from .transfer_initiated_activity_type import (
+        TransferInitiatedActivityType as TransferInitiatedActivityType,
+    )
+    from .transfer_successful_activity_type import (
+        TransferSuccessfulActivityType as TransferSuccessfulActivityType,
+    )
+    from .translation1 import Translation1 as Translation1
+    from .translation_input import TranslationInput as TranslationInput
+    from .twitter_attributes import TwitterAttributes as TwitterAttributes
+    from .twitter_conversation import TwitterConversation as TwitterConversation
+    from .type_ import Type as Type
+    from .typing_started_event import TypingStartedEvent as TypingStartedEvent
+    from .unauthorized import Unauthorized as Unauthorized
+    from .unexpected_error import UnexpectedError as UnexpectedError
+    from .unknown_activity_type import UnknownActivityType as UnknownActivityType
+    from .unknown_anonymization_type import UnknownAnonymizationType as UnknownAnonymizationType
+    from .until import Until as Until
+    from .update_agent_input import UpdateAgentInput as UpdateAgentInput
+    from .update_agent_presence_channel_input import (
+        UpdateAgentPresenceChannelInput as UpdateAgentPresenceChannelInput,
+    )
+    from .update_agent_presence_channel_input_channel import (
+        UpdateAgentPresenceChannelInputChannel as UpdateAgentPresenceChannelInputChannel,
+    )
+    from .update_end_user_input import UpdateEndUserInput as UpdateEndUserInput
+    from .update_end_user_output import UpdateEndUserOutput as UpdateEndUserOutput
+    from .update_knowledge_article_input import (
+        UpdateKnowledgeArticleInput as UpdateKnowledgeArticleInput,
+    )
+    from .update_knowledge_article_output import (
+        UpdateKnowledgeArticleOutput as UpdateKnowledgeArticleOutput,
+    )
+    from .user_anonymization_type import UserAnonymizationType as UserAnonymizationType
+    from .user_presence import UserPresence as UserPresence
+    from .user_presence_output import UserPresenceOutput as UserPresenceOutput
+    from .uuid_field import UUIDField as UUIDField
+    from .validation import Validation as Validation
+    from .webhook_conversation import WebhookConversation as WebhookConversation
+    from .webhook_conversation_abandoned_data import (
+        WebhookConversationAbandonedData as WebhookConversationAbandonedData,
+    )
+    from .webhook_conversation_data import WebhookConversationData as WebhookConversationData
+    from .webhook_conversation_message_added_data import (
+        WebhookConversationMessageAddedData as WebhookConversationMessageAddedData,
+    )
+    from .webhook_conversation_note_added_data import (
+        WebhookConversationNoteAddedData as WebhookConversationNoteAddedData,
+    )
+    from .webhook_conversation_pending_expired_data import (
+        WebhookConversationPendingExpiredData as WebhookConversationPendingExpiredData,
+    )
+    from .webhook_conversation_rated_data import (
+        WebhookConversationRatedData as WebhookConversationRatedData,
+    )
+    from .webhook_conversation_tag_added_data import (
+        WebhookConversationTagAddedData as WebhookConversationTagAddedData,
+    )
+    from .webhook_event import WebhookEvent as WebhookEvent
+    from .webhook_message_content import WebhookMessageContent as WebhookMessageContent
+    from .webhook_organization import WebhookOrganization as WebhookOrganization
+    from .webhook_queue import WebhookQueue as WebhookQueue
+    from .webhook_tag import WebhookTag as WebhookTag
+    from .webhook_user import WebhookUser as WebhookUser
+    from .whats_app_attributes import WhatsAppAttributes as WhatsAppAttributes
+    from .whats_app_conversation import WhatsAppConversation as WhatsAppConversation
 
 __all__ = [
     "ActivityLogAttribute",
@@ -1192,453 +1230,972 @@ __all__ = [
     "validate",
 ]
 
-SCHEMAS: dict[str, Any] = {
-    "ActivityLogAttribute": ActivityLogAttribute,
-    "ActivityLogEntry": ActivityLogEntry,
-    "ActivityLogUser": ActivityLogUser,
-    "Agent": Agent,
-    "AgentBannedEnduserEvent": AgentBannedEnduserEvent,
-    "AgentBannedIpEvent": AgentBannedIpEvent,
-    "AgentId": AgentId,
-    "AgentOutput": AgentOutput,
-    "AgentTeamsOutput": AgentTeamsOutput,
-    "AgentUnbannedEnduserEvent": AgentUnbannedEnduserEvent,
-    "AgentUnbannedIpEvent": AgentUnbannedIpEvent,
-    "AgentsBulkPatchRequest": AgentsBulkPatchRequest,
-    "AgentsListPresenceResponse": AgentsListPresenceResponse,
-    "AgentsToTeamInput": AgentsToTeamInput,
-    "AgentsUpdateBulkRequest": AgentsUpdateBulkRequest,
-    "AggregateMetadata": AggregateMetadata,
-    "AggregateValue": AggregateValue,
-    "AnonymizationRequestStatus": AnonymizationRequestStatus,
-    "AnonymizeEntityInput": AnonymizeEntityInput,
-    "AnonymizeEntityOutput": AnonymizeEntityOutput,
-    "AnonymizedConversation": AnonymizedConversation,
-    "Article": Article,
-    "ArticleContent": ArticleContent,
-    "ArticleTranslation": ArticleTranslation,
-    "AssignedDate": AssignedDate,
-    "Assignment": Assignment,
-    "Attachments": Attachments,
-    "Attributes": Attributes,
-    "AvailableAt": AvailableAt,
-    "BadRequest": BadRequest,
-    "BasicAuth": BasicAuth,
-    "Between": Between,
-    "Between1": Between1,
-    "BooleanField": BooleanField,
-    "BrowserInfo": BrowserInfo,
-    "BulkActionFailure_BulkError_Agent": BulkActionFailureBulkErrorAgent,
-    "BulkActionFailure_BulkError_EndUser": BulkActionFailureBulkErrorEndUser,
-    "BulkActionFailure_BulkError_UUID": BulkActionFailureBulkErrorUUID,
-    "BulkActionFailure_ErrorResponse_InternalNoteData": BulkActionFailureErrorResponseInternalNoteData,
-    "BulkActionOutcome_BulkError_Agent": BulkActionOutcomeBulkErrorAgent,
-    "BulkActionOutcome_BulkError_EndUser": BulkActionOutcomeBulkErrorEndUser,
-    "BulkActionOutcome_BulkError_UUID": BulkActionOutcomeBulkErrorUUID,
-    "BulkActionOutcome_ErrorResponse_InternalNoteData": BulkActionOutcomeErrorResponseInternalNoteData,
-    "BulkActionSuccess_BulkError_Agent": BulkActionSuccessBulkErrorAgent,
-    "BulkActionSuccess_BulkError_EndUser": BulkActionSuccessBulkErrorEndUser,
-    "BulkActionSuccess_BulkError_UUID": BulkActionSuccessBulkErrorUUID,
-    "BulkActionSuccess_ErrorResponse_InternalNoteData": BulkActionSuccessErrorResponseInternalNoteData,
-    "BulkCreateInternalNoteInput": BulkCreateInternalNoteInput,
-    "BulkCreateNoteOutput": BulkCreateNoteOutput,
-    "BulkError": BulkError,
-    "BulkPatchAgentInput": BulkPatchAgentInput,
-    "BulkPatchEndUserInput": BulkPatchEndUserInput,
-    "BulkPatchEndUsersInput": BulkPatchEndUsersInput,
-    "BulkPatchEndUsersOutput": BulkPatchEndUsersOutput,
-    "BulkQueueEndpointInput": BulkQueueEndpointInput,
-    "BulkQueueEndpointOutput": BulkQueueEndpointOutput,
-    "BulkTagConversationInput": BulkTagConversationInput,
-    "BulkUpdateAgentInput": BulkUpdateAgentInput,
-    "BulkUpdateAgentOutput": BulkUpdateAgentOutput,
-    "BulkUpdateEndUserInput": BulkUpdateEndUserInput,
-    "BulkUpdateEndUsersInput": BulkUpdateEndUsersInput,
-    "BulkUpdateEndUsersOutput": BulkUpdateEndUsersOutput,
-    "BusinessHoursSchedule": BusinessHoursSchedule,
-    "CallRecordingAttributes": CallRecordingAttributes,
-    "Callback": Callback,
-    "Channel": Channel,
-    "ChannelAvailability": ChannelAvailability,
-    "ChannelAvailabilityError": ChannelAvailabilityError,
-    "ChannelAvailabilityOutcome": ChannelAvailabilityOutcome,
-    "ChannelOperator": ChannelOperator,
-    "Chat": Chat,
-    "ChatAttributes": ChatAttributes,
-    "ChatConversation": ChatConversation,
-    "Checksum": Checksum,
-    "ClaimConversationInput": ClaimConversationInput,
-    "CloseConversationInput": CloseConversationInput,
-    "ClosedDate": ClosedDate,
-    "Closing": Closing,
-    "Condition": Condition,
-    "Conflict": Conflict,
-    "ContactEndpoint": ContactEndpoint,
-    "ContactForm": ContactForm,
-    "ContactFormAttributes": ContactFormAttributes,
-    "ContactFormConversation": ContactFormConversation,
-    "ContactId": ContactId,
-    "Content": Content,
-    "Conversation": Conversation,
-    "ConversationAbandonedEvent": ConversationAbandonedEvent,
-    "ConversationAnonymizationType": ConversationAnonymizationType,
-    "ConversationAssignedActivityType": ConversationAssignedActivityType,
-    "ConversationAssignedAttribute": ConversationAssignedAttribute,
-    "ConversationAssignedEvent": ConversationAssignedEvent,
-    "ConversationAutoReplySentAttribute": ConversationAutoReplySentAttribute,
-    "ConversationAutoreplySentActivityType": ConversationAutoreplySentActivityType,
-    "ConversationClaimedActivityType": ConversationClaimedActivityType,
-    "ConversationClaimedAttribute": ConversationClaimedAttribute,
-    "ConversationClosedActivityType": ConversationClosedActivityType,
-    "ConversationClosedEvent": ConversationClosedEvent,
-    "ConversationCreatedAttribute": ConversationCreatedAttribute,
-    "ConversationCreatedByAgentActivityType": ConversationCreatedByAgentActivityType,
-    "ConversationCreatedByCustomerActivityType": ConversationCreatedByCustomerActivityType,
-    "ConversationCreatedEvent": ConversationCreatedEvent,
-    "ConversationCustomAttributeUpdatedEvent": ConversationCustomAttributeUpdatedEvent,
-    "ConversationEndUserReplacedActivityType": ConversationEndUserReplacedActivityType,
-    "ConversationEndUserReplacedAttribute": ConversationEndUserReplacedAttribute,
-    "ConversationEndUserReplacedEvent": ConversationEndUserReplacedEvent,
-    "ConversationEnqueuedEvent": ConversationEnqueuedEvent,
-    "ConversationFlow": ConversationFlow,
-    "ConversationId": ConversationId,
-    "ConversationLanguageUpdatedActivityType": ConversationLanguageUpdatedActivityType,
-    "ConversationLanguageUpdatedAttribute": ConversationLanguageUpdatedAttribute,
-    "ConversationLink": ConversationLink,
-    "ConversationMessageAddedEvent": ConversationMessageAddedEvent,
-    "ConversationMessageDeliveryDeliveredEvent": ConversationMessageDeliveryDeliveredEvent,
-    "ConversationMessageDeliveryFailedEvent": ConversationMessageDeliveryFailedEvent,
-    "ConversationMessageDeliveryInfoEvent": ConversationMessageDeliveryInfoEvent,
-    "ConversationMessageDeliverySeenEvent": ConversationMessageDeliverySeenEvent,
-    "ConversationMessageDeliverySentEvent": ConversationMessageDeliverySentEvent,
-    "ConversationMessageDeliverySpamComplaintEvent": ConversationMessageDeliverySpamComplaintEvent,
-    "ConversationNoteAddedEvent": ConversationNoteAddedEvent,
-    "ConversationOfferAcceptedActivityType": ConversationOfferAcceptedActivityType,
-    "ConversationOfferRejectedActivityType": ConversationOfferRejectedActivityType,
-    "ConversationOfferTimeoutActivityType": ConversationOfferTimeoutActivityType,
-    "ConversationOfferedActivityType": ConversationOfferedActivityType,
-    "ConversationOfferedAttribute": ConversationOfferedAttribute,
-    "ConversationOpenEvent": ConversationOpenEvent,
-    "ConversationPendingActivityType": ConversationPendingActivityType,
-    "ConversationPendingEvent": ConversationPendingEvent,
-    "ConversationPendingExpiredEvent": ConversationPendingExpiredEvent,
-    "ConversationRatedActivityType": ConversationRatedActivityType,
-    "ConversationRatedAttribute": ConversationRatedAttribute,
-    "ConversationRatedEvent": ConversationRatedEvent,
-    "ConversationRating": ConversationRating,
-    "ConversationRatingCancelledActivityType": ConversationRatingCancelledActivityType,
-    "ConversationRatingOfferedActivityType": ConversationRatingOfferedActivityType,
-    "ConversationRatingOfferedAttribute": ConversationRatingOfferedAttribute,
-    "ConversationRatingScheduledActivityType": ConversationRatingScheduledActivityType,
-    "ConversationRatingScheduledAttribute": ConversationRatingScheduledAttribute,
-    "ConversationRatingUnscheduledActivityType": ConversationRatingUnscheduledActivityType,
-    "ConversationReopenedActivityType": ConversationReopenedActivityType,
-    "ConversationReservedAttribute": ConversationReservedAttribute,
-    "ConversationReservedType": ConversationReservedType,
-    "ConversationResponse": ConversationResponse,
-    "ConversationSearchWithFiltersHit": ConversationSearchWithFiltersHit,
-    "ConversationTagAddedEvent": ConversationTagAddedEvent,
-    "ConversationTagRemovedEvent": ConversationTagRemovedEvent,
-    "ConversationTagsOutput": ConversationTagsOutput,
-    "ConversationTranscriptionEndedActivityType": ConversationTranscriptionEndedActivityType,
-    "ConversationTranscriptionStartedActivityType": ConversationTranscriptionStartedActivityType,
-    "ConversationTransferredAttribute": ConversationTransferredAttribute,
-    "ConversationTransferredEvent": ConversationTransferredEvent,
-    "ConversationUnassignedActivityType": ConversationUnassignedActivityType,
-    "ConversationUnassignedAttribute": ConversationUnassignedAttribute,
-    "ConversationUnassignedEvent": ConversationUnassignedEvent,
-    "CreateAgentInput": CreateAgentInput,
-    "CreateAgentsInput": CreateAgentsInput,
-    "CreateAgentsOutput": CreateAgentsOutput,
-    "CreateConversationInput": CreateConversationInput,
-    "CreateConversationOutput": CreateConversationOutput,
-    "CreateEndUserInput": CreateEndUserInput,
-    "CreateEndUserOutput": CreateEndUserOutput,
-    "CreateEndUsersInput": CreateEndUsersInput,
-    "CreateEndUsersOutput": CreateEndUsersOutput,
-    "CreateInternalNoteInput": CreateInternalNoteInput,
-    "CreateKnowledgeArticleInput": CreateKnowledgeArticleInput,
-    "CreateKnowledgeArticleOutput": CreateKnowledgeArticleOutput,
-    "CreateMessageInput": CreateMessageInput,
-    "CreateMessageOutput": CreateMessageOutput,
-    "CreateMessageOutputData": CreateMessageOutputData,
-    "CreateNoteOutput": CreateNoteOutput,
-    "CreateOrUpdateQueueRequest": CreateOrUpdateQueueRequest,
-    "CreateQueueInput": CreateQueueInput,
-    "CreateQueueOutput": CreateQueueOutput,
-    "CreateRatingOfferInput": CreateRatingOfferInput,
-    "CreateRatingOfferOutput": CreateRatingOfferOutput,
-    "CreateRatingResultInput": CreateRatingResultInput,
-    "CreateRatingResultOutput": CreateRatingResultOutput,
-    "CreateTagInput": CreateTagInput,
-    "CreateTagOutput": CreateTagOutput,
-    "CreateTeamInput": CreateTeamInput,
-    "CreateTeamOutput": CreateTeamOutput,
-    "CreationDate": CreationDate,
-    "Csat": Csat,
-    "CustomAttribute": CustomAttribute,
-    "CustomAttribute1": CustomAttribute1,
-    "CustomAttributeDefinition": CustomAttributeDefinition,
-    "CustomAttributeInputDefinition": CustomAttributeInputDefinition,
-    "CustomAttributeOperator": CustomAttributeOperator,
-    "DeleteAgentsFromTeamInput": DeleteAgentsFromTeamInput,
-    "DeprecatedActivityLogType": DeprecatedActivityLogType,
-    "DeprecatedAnonymizationType": DeprecatedAnonymizationType,
-    "Direction": Direction,
-    "DirectionOperator": DirectionOperator,
-    "DoubleAggregateValue": DoubleAggregateValue,
-    "DoubleField": DoubleField,
-    "Duration": Duration,
-    "DurationOperator": DurationOperator,
-    "Email": Email,
-    "EmailAttributes": EmailAttributes,
-    "EmailContact": EmailContact,
-    "EmailContent": EmailContent,
-    "EmailConversation": EmailConversation,
-    "EmailEndpoint": EmailEndpoint,
-    "EmailForward": EmailForward,
-    "EmptyPatchSet": EmptyPatchSet,
-    "EndUser": EndUser,
-    "ErrorResponse": ErrorResponse,
-    "ExcludesAll": ExcludesAll,
-    "ExcludesOne": ExcludesOne,
-    "FacebookMessengerAttributes": FacebookMessengerAttributes,
-    "FacebookMessengerConversation": FacebookMessengerConversation,
-    "Failure": Failure,
-    "Field": FieldModel,
-    "FieldCanHaveMultipleValuesOrBeEmptyOperator": FieldCanHaveMultipleValuesOrBeEmptyOperator,
-    "FieldCanHaveSingleValueOrBeEmptyOperator": FieldCanHaveSingleValueOrBeEmptyOperator,
-    "FieldHasSingleValueOperator": FieldHasSingleValueOperator,
-    "FieldMetadata": FieldMetadata,
-    "FieldType": FieldType,
-    "File": File,
-    "FileMeta": FileMeta,
-    "Filter": Filter,
-    "FilterMetadata": FilterMetadata,
-    "FilterValue": FilterValue,
-    "Filters": Filters,
-    "FollowUp": FollowUp,
-    "FollowupAddedActivityType": FollowupAddedActivityType,
-    "FollowupConversationInput": FollowupConversationInput,
-    "FollowupExpiredActivityType": FollowupExpiredActivityType,
-    "FollowupRemovedActivityType": FollowupRemovedActivityType,
-    "FormAttributeValue": FormAttributeValue,
-    "FormSubmission": FormSubmission,
-    "GenericAttributes": GenericAttributes,
-    "GenericChannel": GenericChannel,
-    "GenericConversation": GenericConversation,
-    "GenericConversationImport": GenericConversationImport,
-    "GetActivityLogOutput": GetActivityLogOutput,
-    "GetBusinessOpenStatusOutput": GetBusinessOpenStatusOutput,
-    "GetBusinessOpenStatusResult": GetBusinessOpenStatusResult,
-    "GetContactPointByIdOutput": GetContactPointByIdOutput,
-    "GetConversationOutput": GetConversationOutput,
-    "GetCustomAttributesDefinitionsOutput": GetCustomAttributesDefinitionsOutput,
-    "GetEndUserOutput": GetEndUserOutput,
-    "GetFilterValuesOutput": GetFilterValuesOutput,
-    "GetKnowledgeArticleOutput": GetKnowledgeArticleOutput,
-    "GetMetricDataInput": GetMetricDataInput,
-    "GetMetricDataOutput": GetMetricDataOutput,
-    "GetMetricOutput": GetMetricOutput,
-    "GetMetricRecordOutput": GetMetricRecordOutput,
-    "GetMetricRecordsDataInput": GetMetricRecordsDataInput,
-    "GetMetricRecordsDataOutput": GetMetricRecordsDataOutput,
-    "GetMetricRecordsOutput": GetMetricRecordsOutput,
-    "GetMetricsOutput": GetMetricsOutput,
-    "GetOrganizationOutput": GetOrganizationOutput,
-    "GetQueueByIdOutput": GetQueueByIdOutput,
-    "GetTagOutput": GetTagOutput,
-    "HelpCenterLink": HelpCenterLink,
-    "Html": Html,
-    "ImportConversationOutput": ImportConversationOutput,
-    "ImportConversationResponse": ImportConversationResponse,
-    "ImportMessageInput": ImportMessageInput,
-    "Inbound": Inbound,
-    "InboundImport": InboundImport,
-    "IncludesAll": IncludesAll,
-    "IncludesOne": IncludesOne,
-    "Infrastructure": Infrastructure,
-    "InheritedRestriction": InheritedRestriction,
-    "InstantField": InstantField,
-    "IntField": IntField,
-    "Integrity": Integrity,
-    "InternalNoteData": InternalNoteData,
-    "Interval": Interval,
-    "IsEmpty": IsEmpty,
-    "IsNotEmpty": IsNotEmpty,
-    "IsNotOneOf": IsNotOneOf,
-    "IsNotOneOf1": IsNotOneOf1,
-    "IsNotOneOf2": IsNotOneOf2,
-    "IsNotOneOf3": IsNotOneOf3,
-    "IsNotOneOf4": IsNotOneOf4,
-    "IsOneOf": IsOneOf,
-    "IsOneOf1": IsOneOf1,
-    "IsOneOf2": IsOneOf2,
-    "IsOneOf3": IsOneOf3,
-    "IsOneOf4": IsOneOf4,
-    "LastActivity": LastActivity,
-    "LastMessage": LastMessage,
-    "LinkConversationInput": LinkConversationInput,
-    "ListActivityLogOutput": ListActivityLogOutput,
-    "ListAgentsOutput": ListAgentsOutput,
-    "ListBusinessHoursSchedulesOutput": ListBusinessHoursSchedulesOutput,
-    "ListBusinessHoursSchedulesResult": ListBusinessHoursSchedulesResult,
-    "ListContactPointsOutput": ListContactPointsOutput,
-    "ListConversationRatingsOutput": ListConversationRatingsOutput,
-    "ListCustomAttributesDefinitionsOutput": ListCustomAttributesDefinitionsOutput,
-    "ListEndUserConversationsOutput": ListEndUserConversationsOutput,
-    "ListEndUsersOutput": ListEndUsersOutput,
-    "ListField": ListField,
-    "ListFlowsOutput": ListFlowsOutput,
-    "ListInternalNotesOutput": ListInternalNotesOutput,
-    "ListLinkedConversationsOutput": ListLinkedConversationsOutput,
-    "ListMessagesOutput": ListMessagesOutput,
-    "ListPresenceOutput": ListPresenceOutput,
-    "ListQueuesOutput": ListQueuesOutput,
-    "ListTagsOutput": ListTagsOutput,
-    "ListTeamMembersOutput": ListTeamMembersOutput,
-    "ListTeamsOutput": ListTeamsOutput,
-    "LongAggregateValue": LongAggregateValue,
-    "LongField": LongField,
-    "LongerThanOrEqualTo": LongerThanOrEqualTo,
-    "Map_ConversationChannel_Int": MapConversationChannelInt,
-    "Map_ConversationChannel_Set_String": MapConversationChannelSetString,
-    "Map_FormAttributeValue": MapFormAttributeValue,
-    "Map_QueueThreshold_Int": MapQueueThresholdInt,
-    "Map_UUID_Option_AttributeValue": MapUUIDOptionAttributeValue,
-    "Map_Vector_String": MapVectorString,
-    "Markdown": Markdown,
-    "Message": Message,
-    "MessageAddedAttribute": MessageAddedAttribute,
-    "MessageAddedByAgentActivityType": MessageAddedByAgentActivityType,
-    "MessageAddedByCustomerActivityType": MessageAddedByCustomerActivityType,
-    "MessageAnonymizationType": MessageAnonymizationType,
-    "MessengerConversation": MessengerConversation,
-    "MessengerFormAttributes": MessengerFormAttributes,
-    "MetricData": MetricData,
-    "MetricMetadata": MetricMetadata,
-    "MetricRecord": MetricRecord,
-    "MetricRecordMetadata": MetricRecordMetadata,
-    "MimeType": MimeType,
-    "MimeTypeImpl": MimeTypeImpl,
-    "NotFound": NotFound,
-    "NotFound1": NotFound1,
-    "NoteAddedActivityType": NoteAddedActivityType,
-    "NoteAddedAttribute": NoteAddedAttribute,
-    "Nps": Nps,
-    "OrganizationDetails": OrganizationDetails,
-    "Outbound": Outbound,
-    "OutboundImport": OutboundImport,
-    "PaginationLinks": PaginationLinks,
-    "PartialError": PartialError,
-    "PatchAgentInput": PatchAgentInput,
-    "PatchConversationCustomAttributesOutput": PatchConversationCustomAttributesOutput,
-    "PatchEndUserCustomAttributesOutput": PatchEndUserCustomAttributesOutput,
-    "PatchEndUserInput": PatchEndUserInput,
-    "PatchEndUserOutput": PatchEndUserOutput,
-    "PeriodFilter": PeriodFilter,
-    "PhoneAttributes": PhoneAttributes,
-    "Preset": Preset,
-    "PrimitiveField": PrimitiveField,
-    "PstnPhoneConversation": PstnPhoneConversation,
-    "Query": Query,
-    "Queue": Queue,
-    "Queue1": Queue1,
-    "QueueAvailabilityOutput": QueueAvailabilityOutput,
-    "QueueId": QueueId,
-    "QueueMember": QueueMember,
-    "QueueMembersOutput": QueueMembersOutput,
-    "QueueUsages": QueueUsages,
-    "RatingOffer": RatingOffer,
-    "RatingResult": RatingResult,
-    "Regular": Regular,
-    "ReopenConversationInput": ReopenConversationInput,
-    "Restrictions": Restrictions,
-    "SLAEvaluationAchievedEvent": SLAEvaluationAchievedEvent,
-    "SLAEvaluationBreachedEvent": SLAEvaluationBreachedEvent,
-    "SLAEvaluationPendingEvent": SLAEvaluationPendingEvent,
-    "SLAEvaluationVoidedEvent": SLAEvaluationVoidedEvent,
-    "SearchConversationsWithFiltersOutput": SearchConversationsWithFiltersOutput,
-    "SearchField": SearchField,
-    "SearchParametersInput": SearchParametersInput,
-    "Select": Select,
-    "Select1": Select1,
-    "SelectOption": SelectOption,
-    "ServerError": ServerError,
-    "ShorterThanOrEqualTo": ShorterThanOrEqualTo,
-    "SideConversation": SideConversation,
-    "Since": Since,
-    "Sms": Sms,
-    "SmsAttributes": SmsAttributes,
-    "SmsConversation": SmsConversation,
-    "Status1": Status1,
-    "StatusOperator": StatusOperator,
-    "StringField": StringField,
-    "SubmittedRatingResult": SubmittedRatingResult,
-    "Success": Success,
-    "Tag": TagModel,
-    "TagAddedActivityType": TagAddedActivityType,
-    "TagAddedAttribute": TagAddedAttribute,
-    "TagConversationInput": TagConversationInput,
-    "TagId": TagId,
-    "TagRemovedActivityType": TagRemovedActivityType,
-    "TagRemovedAttribute": TagRemovedAttribute,
-    "TagsUpdateInput": TagsUpdateInput,
-    "Team": Team,
-    "Team1": Team1,
-    "TeamMember": TeamMember,
-    "TelephonyEndpoint": TelephonyEndpoint,
-    "Text": Text,
-    "Text1": Text1,
-    "Text2": Text2,
-    "ThumbsUpOrDown": ThumbsUpOrDown,
-    "TimestampField": TimestampField,
-    "TimestampOperator": TimestampOperator,
-    "TooLarge": TooLarge,
-    "TransferConversationInput": TransferConversationInput,
-    "TransferFailedActivityType": TransferFailedActivityType,
-    "TransferInitiatedActivityType": TransferInitiatedActivityType,
-    "TransferSuccessfulActivityType": TransferSuccessfulActivityType,
-    "Translation1": Translation1,
-    "TranslationInput": TranslationInput,
-    "TwitterAttributes": TwitterAttributes,
-    "TwitterConversation": TwitterConversation,
-    "TypingStartedEvent": TypingStartedEvent,
-    "UUIDField": UUIDField,
-    "Unauthorized": Unauthorized,
-    "UnexpectedError": UnexpectedError,
-    "UnknownActivityType": UnknownActivityType,
-    "UnknownAnonymizationType": UnknownAnonymizationType,
-    "Until": Until,
-    "UpdateAgentInput": UpdateAgentInput,
-    "UpdateAgentPresenceChannelInput": UpdateAgentPresenceChannelInput,
-    "UpdateEndUserInput": UpdateEndUserInput,
-    "UpdateEndUserOutput": UpdateEndUserOutput,
-    "UpdateKnowledgeArticleInput": UpdateKnowledgeArticleInput,
-    "UpdateKnowledgeArticleOutput": UpdateKnowledgeArticleOutput,
-    "UserAnonymizationType": UserAnonymizationType,
-    "UserPresence": UserPresence,
-    "UserPresenceOutput": UserPresenceOutput,
-    "Validation": Validation,
-    "WebhookConversation": WebhookConversation,
-    "WebhookConversationAbandonedData": WebhookConversationAbandonedData,
-    "WebhookConversationData": WebhookConversationData,
-    "WebhookConversationMessageAddedData": WebhookConversationMessageAddedData,
-    "WebhookConversationNoteAddedData": WebhookConversationNoteAddedData,
-    "WebhookConversationPendingExpiredData": WebhookConversationPendingExpiredData,
-    "WebhookConversationRatedData": WebhookConversationRatedData,
-    "WebhookConversationTagAddedData": WebhookConversationTagAddedData,
-    "WebhookEvent": WebhookEvent,
-    "WebhookMessageContent": WebhookMessageContent,
-    "WebhookOrganization": WebhookOrganization,
-    "WebhookQueue": WebhookQueue,
-    "WebhookTag": WebhookTag,
-    "WebhookUser": WebhookUser,
-    "WhatsAppAttributes": WhatsAppAttributes,
-    "WhatsAppConversation": WhatsAppConversation,
+# The module that defines each name.
+_MODULES: dict[str, str] = {
+    "ActivityLogAttribute": "activity_log_attribute",
+    "ActivityLogEntry": "activity_log_entry",
+    "ActivityLogEntryType": "activity_log_entry_type",
+    "ActivityLogUser": "activity_log_user",
+    "Agent": "agent",
+    "AgentBannedEnduserEvent": "agent_banned_enduser_event",
+    "AgentBannedIpEvent": "agent_banned_ip_event",
+    "AgentId": "agent_id",
+    "AgentOutput": "agent_output",
+    "AgentTeamsOutput": "agent_teams_output",
+    "AgentUnbannedEnduserEvent": "agent_unbanned_enduser_event",
+    "AgentUnbannedIpEvent": "agent_unbanned_ip_event",
+    "AgentsBulkPatchRequest": "agents_bulk_patch_request",
+    "AgentsListPresenceResponse": "agents_list_presence_response",
+    "AgentsToTeamInput": "agents_to_team_input",
+    "AgentsUpdateBulkRequest": "agents_update_bulk_request",
+    "AggregateMetadata": "aggregate_metadata",
+    "AggregateValue": "aggregate_value",
+    "AnonymizationRequestStatus": "anonymization_request_status",
+    "AnonymizeEntityInput": "anonymize_entity_input",
+    "AnonymizeEntityOutput": "anonymize_entity_output",
+    "AnonymizedConversation": "anonymized_conversation",
+    "Article": "article",
+    "ArticleContent": "article_content",
+    "ArticleTranslation": "article_translation",
+    "AssignedDate": "assigned_date",
+    "Assignment": "assignment",
+    "Attachments": "attachments",
+    "Attributes": "attributes",
+    "Availability": "availability",
+    "AvailableAt": "available_at",
+    "BadRequest": "bad_request",
+    "BasicAuth": "basic_auth",
+    "Between": "between",
+    "Between1": "between1",
+    "BooleanField": "boolean_field",
+    "BrowserInfo": "browser_info",
+    "BulkActionFailureBulkErrorAgent": "bulk_action_failure_bulk_error_agent",
+    "BulkActionFailureBulkErrorEndUser": "bulk_action_failure_bulk_error_end_user",
+    "BulkActionFailureBulkErrorUUID": "bulk_action_failure_bulk_error_uuid",
+    "BulkActionFailureErrorResponseInternalNoteData": "bulk_action_failure_error_response_internal_note_data",
+    "BulkActionOutcomeBulkErrorAgent": "bulk_action_outcome_bulk_error_agent",
+    "BulkActionOutcomeBulkErrorEndUser": "bulk_action_outcome_bulk_error_end_user",
+    "BulkActionOutcomeBulkErrorUUID": "bulk_action_outcome_bulk_error_uuid",
+    "BulkActionOutcomeErrorResponseInternalNoteData": "bulk_action_outcome_error_response_internal_note_data",
+    "BulkActionSuccessBulkErrorAgent": "bulk_action_success_bulk_error_agent",
+    "BulkActionSuccessBulkErrorEndUser": "bulk_action_success_bulk_error_end_user",
+    "BulkActionSuccessBulkErrorUUID": "bulk_action_success_bulk_error_uuid",
+    "BulkActionSuccessErrorResponseInternalNoteData": "bulk_action_success_error_response_internal_note_data",
+    "BulkCreateInternalNoteInput": "bulk_create_internal_note_input",
+    "BulkCreateNoteOutput": "bulk_create_note_output",
+    "BulkError": "bulk_error",
+    "BulkPatchAgentInput": "bulk_patch_agent_input",
+    "BulkPatchEndUserInput": "bulk_patch_end_user_input",
+    "BulkPatchEndUsersInput": "bulk_patch_end_users_input",
+    "BulkPatchEndUsersOutput": "bulk_patch_end_users_output",
+    "BulkQueueEndpointInput": "bulk_queue_endpoint_input",
+    "BulkQueueEndpointOutput": "bulk_queue_endpoint_output",
+    "BulkTagConversationInput": "bulk_tag_conversation_input",
+    "BulkUpdateAgentInput": "bulk_update_agent_input",
+    "BulkUpdateAgentOutput": "bulk_update_agent_output",
+    "BulkUpdateEndUserInput": "bulk_update_end_user_input",
+    "BulkUpdateEndUsersInput": "bulk_update_end_users_input",
+    "BulkUpdateEndUsersOutput": "bulk_update_end_users_output",
+    "BusinessHoursSchedule": "business_hours_schedule",
+    "CallRecordingAttributes": "call_recording_attributes",
+    "Callback": "callback",
+    "CallbackDirection": "callback_direction",
+    "Channel": "channel",
+    "ChannelAvailability": "channel_availability",
+    "ChannelAvailabilityError": "channel_availability_error",
+    "ChannelAvailabilityOutcome": "channel_availability_outcome",
+    "ChannelEnum": "channel_enum",
+    "ChannelOperator": "channel_operator",
+    "Chat": "chat",
+    "ChatAttributes": "chat_attributes",
+    "ChatConversation": "chat_conversation",
+    "Checksum": "checksum",
+    "ClaimConversationInput": "claim_conversation_input",
+    "CloseConversationInput": "close_conversation_input",
+    "ClosedDate": "closed_date",
+    "Closing": "closing",
+    "Condition": "condition",
+    "Conflict": "conflict",
+    "ConnectionStatus": "connection_status",
+    "ContactEndpoint": "contact_endpoint",
+    "ContactForm": "contact_form",
+    "ContactFormAttributes": "contact_form_attributes",
+    "ContactFormConversation": "contact_form_conversation",
+    "ContactId": "contact_id",
+    "Content": "content",
+    "Conversation": "conversation",
+    "ConversationAbandonedEvent": "conversation_abandoned_event",
+    "ConversationAnonymizationType": "conversation_anonymization_type",
+    "ConversationAssignedActivityType": "conversation_assigned_activity_type",
+    "ConversationAssignedAttribute": "conversation_assigned_attribute",
+    "ConversationAssignedEvent": "conversation_assigned_event",
+    "ConversationAutoReplySentAttribute": "conversation_auto_reply_sent_attribute",
+    "ConversationAutoreplySentActivityType": "conversation_autoreply_sent_activity_type",
+    "ConversationClaimedActivityType": "conversation_claimed_activity_type",
+    "ConversationClaimedAttribute": "conversation_claimed_attribute",
+    "ConversationClosedActivityType": "conversation_closed_activity_type",
+    "ConversationClosedEvent": "conversation_closed_event",
+    "ConversationCreatedAttribute": "conversation_created_attribute",
+    "ConversationCreatedByAgentActivityType": "conversation_created_by_agent_activity_type",
+    "ConversationCreatedByCustomerActivityType": "conversation_created_by_customer_activity_type",
+    "ConversationCreatedEvent": "conversation_created_event",
+    "ConversationCustomAttributeUpdatedEvent": "conversation_custom_attribute_updated_event",
+    "ConversationEndUserReplacedActivityType": "conversation_end_user_replaced_activity_type",
+    "ConversationEndUserReplacedAttribute": "conversation_end_user_replaced_attribute",
+    "ConversationEndUserReplacedEvent": "conversation_end_user_replaced_event",
+    "ConversationEnqueuedEvent": "conversation_enqueued_event",
+    "ConversationFlow": "conversation_flow",
+    "ConversationId": "conversation_id",
+    "ConversationLanguageUpdatedActivityType": "conversation_language_updated_activity_type",
+    "ConversationLanguageUpdatedAttribute": "conversation_language_updated_attribute",
+    "ConversationLink": "conversation_link",
+    "ConversationMessageAddedEvent": "conversation_message_added_event",
+    "ConversationMessageDeliveryDeliveredEvent": "conversation_message_delivery_delivered_event",
+    "ConversationMessageDeliveryFailedEvent": "conversation_message_delivery_failed_event",
+    "ConversationMessageDeliveryInfoEvent": "conversation_message_delivery_info_event",
+    "ConversationMessageDeliverySeenEvent": "conversation_message_delivery_seen_event",
+    "ConversationMessageDeliverySentEvent": "conversation_message_delivery_sent_event",
+    "ConversationMessageDeliverySpamComplaintEvent": "conversation_message_delivery_spam_complaint_event",
+    "ConversationNoteAddedEvent": "conversation_note_added_event",
+    "ConversationOfferAcceptedActivityType": "conversation_offer_accepted_activity_type",
+    "ConversationOfferRejectedActivityType": "conversation_offer_rejected_activity_type",
+    "ConversationOfferTimeoutActivityType": "conversation_offer_timeout_activity_type",
+    "ConversationOfferedActivityType": "conversation_offered_activity_type",
+    "ConversationOfferedAttribute": "conversation_offered_attribute",
+    "ConversationOpenEvent": "conversation_open_event",
+    "ConversationPendingActivityType": "conversation_pending_activity_type",
+    "ConversationPendingEvent": "conversation_pending_event",
+    "ConversationPendingExpiredEvent": "conversation_pending_expired_event",
+    "ConversationRatedActivityType": "conversation_rated_activity_type",
+    "ConversationRatedAttribute": "conversation_rated_attribute",
+    "ConversationRatedEvent": "conversation_rated_event",
+    "ConversationRating": "conversation_rating",
+    "ConversationRatingCancelledActivityType": "conversation_rating_cancelled_activity_type",
+    "ConversationRatingOfferedActivityType": "conversation_rating_offered_activity_type",
+    "ConversationRatingOfferedAttribute": "conversation_rating_offered_attribute",
+    "ConversationRatingScheduledActivityType": "conversation_rating_scheduled_activity_type",
+    "ConversationRatingScheduledAttribute": "conversation_rating_scheduled_attribute",
+    "ConversationRatingUnscheduledActivityType": "conversation_rating_unscheduled_activity_type",
+    "ConversationReopenedActivityType": "conversation_reopened_activity_type",
+    "ConversationReservedAttribute": "conversation_reserved_attribute",
+    "ConversationReservedType": "conversation_reserved_type",
+    "ConversationResponse": "conversation_response",
+    "ConversationSearchWithFiltersHit": "conversation_search_with_filters_hit",
+    "ConversationTagAddedEvent": "conversation_tag_added_event",
+    "ConversationTagRemovedEvent": "conversation_tag_removed_event",
+    "ConversationTagsOutput": "conversation_tags_output",
+    "ConversationTranscriptionEndedActivityType": "conversation_transcription_ended_activity_type",
+    "ConversationTranscriptionStartedActivityType": "conversation_transcription_started_activity_type",
+    "ConversationTransferredAttribute": "conversation_transferred_attribute",
+    "ConversationTransferredEvent": "conversation_transferred_event",
+    "ConversationType": "conversation_type",
+    "ConversationUnassignedActivityType": "conversation_unassigned_activity_type",
+    "ConversationUnassignedAttribute": "conversation_unassigned_attribute",
+    "ConversationUnassignedEvent": "conversation_unassigned_event",
+    "CreateAgentInput": "create_agent_input",
+    "CreateAgentsInput": "create_agents_input",
+    "CreateAgentsOutput": "create_agents_output",
+    "CreateConversationInput": "create_conversation_input",
+    "CreateConversationOutput": "create_conversation_output",
+    "CreateEndUserInput": "create_end_user_input",
+    "CreateEndUserOutput": "create_end_user_output",
+    "CreateEndUsersInput": "create_end_users_input",
+    "CreateEndUsersOutput": "create_end_users_output",
+    "CreateInternalNoteInput": "create_internal_note_input",
+    "CreateKnowledgeArticleInput": "create_knowledge_article_input",
+    "CreateKnowledgeArticleOutput": "create_knowledge_article_output",
+    "CreateMessageInput": "create_message_input",
+    "CreateMessageOutput": "create_message_output",
+    "CreateMessageOutputData": "create_message_output_data",
+    "CreateNoteOutput": "create_note_output",
+    "CreateOrUpdateQueueRequest": "create_or_update_queue_request",
+    "CreateQueueInput": "create_queue_input",
+    "CreateQueueOutput": "create_queue_output",
+    "CreateRatingOfferInput": "create_rating_offer_input",
+    "CreateRatingOfferOutput": "create_rating_offer_output",
+    "CreateRatingResultInput": "create_rating_result_input",
+    "CreateRatingResultOutput": "create_rating_result_output",
+    "CreateTagInput": "create_tag_input",
+    "CreateTagOutput": "create_tag_output",
+    "CreateTeamInput": "create_team_input",
+    "CreateTeamOutput": "create_team_output",
+    "CreationDate": "creation_date",
+    "Csat": "csat",
+    "CustomAttribute": "custom_attribute",
+    "CustomAttribute1": "custom_attribute1",
+    "CustomAttributeDefinition": "custom_attribute_definition",
+    "CustomAttributeInputDefinition": "custom_attribute_input_definition",
+    "CustomAttributeOperator": "custom_attribute_operator",
+    "CustomAttributeValue": "custom_attribute_value",
+    "DeleteAgentsFromTeamInput": "delete_agents_from_team_input",
+    "DeprecatedActivityLogType": "deprecated_activity_log_type",
+    "DeprecatedAnonymizationType": "deprecated_anonymization_type",
+    "Direction": "direction",
+    "DirectionEnum": "direction_enum",
+    "DirectionOperator": "direction_operator",
+    "DoubleAggregateValue": "double_aggregate_value",
+    "DoubleAggregateValueMeasure": "double_aggregate_value_measure",
+    "DoubleField": "double_field",
+    "Duration": "duration",
+    "DurationOperator": "duration_operator",
+    "Email": "email",
+    "EmailAttributes": "email_attributes",
+    "EmailContact": "email_contact",
+    "EmailContent": "email_content",
+    "EmailConversation": "email_conversation",
+    "EmailEndpoint": "email_endpoint",
+    "EmailForward": "email_forward",
+    "EmptyPatchSet": "empty_patch_set",
+    "EndUser": "end_user",
+    "EntityType": "entity_type",
+    "ErrorResponse": "error_response",
+    "ExcludesAll": "excludes_all",
+    "ExcludesOne": "excludes_one",
+    "FacebookMessengerAttributes": "facebook_messenger_attributes",
+    "FacebookMessengerConversation": "facebook_messenger_conversation",
+    "Failure": "failure",
+    "FieldCanHaveMultipleValuesOrBeEmptyOperator": "field_can_have_multiple_values_or_be_empty_operator",
+    "FieldCanHaveSingleValueOrBeEmptyOperator": "field_can_have_single_value_or_be_empty_operator",
+    "FieldHasSingleValueOperator": "field_has_single_value_operator",
+    "FieldMetadata": "field_metadata",
+    "FieldModel": "field_model",
+    "FieldType": "field_type",
+    "File": "file",
+    "FileMeta": "file_meta",
+    "Filter": "filter_",
+    "FilterMetadata": "filter_metadata",
+    "FilterValue": "filter_value",
+    "Filters": "filters",
+    "FollowUp": "follow_up",
+    "FollowupAddedActivityType": "followup_added_activity_type",
+    "FollowupConversationInput": "followup_conversation_input",
+    "FollowupExpiredActivityType": "followup_expired_activity_type",
+    "FollowupRemovedActivityType": "followup_removed_activity_type",
+    "FormAttributeValue": "form_attribute_value",
+    "FormSubmission": "form_submission",
+    "GenericAttributes": "generic_attributes",
+    "GenericChannel": "generic_channel",
+    "GenericConversation": "generic_conversation",
+    "GenericConversationImport": "generic_conversation_import",
+    "GenericConversationImportDirection": "generic_conversation_import_direction",
+    "GetActivityLogOutput": "get_activity_log_output",
+    "GetBusinessOpenStatusOutput": "get_business_open_status_output",
+    "GetBusinessOpenStatusResult": "get_business_open_status_result",
+    "GetContactEndpointsType": "get_contact_endpoints_type",
+    "GetContactPointByIdOutput": "get_contact_point_by_id_output",
+    "GetConversationOutput": "get_conversation_output",
+    "GetConversationsFlowsChannel": "get_conversations_flows_channel",
+    "GetCustomAttributesDefinitionsOutput": "get_custom_attributes_definitions_output",
+    "GetEndUserOutput": "get_end_user_output",
+    "GetFilterValuesOutput": "get_filter_values_output",
+    "GetKnowledgeArticleOutput": "get_knowledge_article_output",
+    "GetMetricDataInput": "get_metric_data_input",
+    "GetMetricDataOutput": "get_metric_data_output",
+    "GetMetricOutput": "get_metric_output",
+    "GetMetricRecordOutput": "get_metric_record_output",
+    "GetMetricRecordsDataInput": "get_metric_records_data_input",
+    "GetMetricRecordsDataOutput": "get_metric_records_data_output",
+    "GetMetricRecordsOutput": "get_metric_records_output",
+    "GetMetricsOutput": "get_metrics_output",
+    "GetOrganizationOutput": "get_organization_output",
+    "GetQueueByIdOutput": "get_queue_by_id_output",
+    "GetTagOutput": "get_tag_output",
+    "HelpCenterLink": "help_center_link",
+    "Html": "html",
+    "ImportConversationOutput": "import_conversation_output",
+    "ImportConversationResponse": "import_conversation_response",
+    "ImportMessageInput": "import_message_input",
+    "Inbound": "inbound",
+    "InboundImport": "inbound_import",
+    "IncludesAll": "includes_all",
+    "IncludesOne": "includes_one",
+    "Infrastructure": "infrastructure",
+    "InheritedRestriction": "inherited_restriction",
+    "InstantField": "instant_field",
+    "IntField": "int_field",
+    "Integrity": "integrity",
+    "InternalNoteData": "internal_note_data",
+    "Interval": "interval",
+    "IsEmpty": "is_empty",
+    "IsNotEmpty": "is_not_empty",
+    "IsNotOneOf": "is_not_one_of",
+    "IsNotOneOf1": "is_not_one_of1",
+    "IsNotOneOf1ValuesItem": "is_not_one_of1_values_item",
+    "IsNotOneOf2": "is_not_one_of2",
+    "IsNotOneOf3": "is_not_one_of3",
+    "IsNotOneOf3ValuesItem": "is_not_one_of3_values_item",
+    "IsNotOneOf4": "is_not_one_of4",
+    "IsNotOneOf4ValuesItem": "is_not_one_of4_values_item",
+    "IsOneOf": "is_one_of",
+    "IsOneOf1": "is_one_of1",
+    "IsOneOf1ValuesItem": "is_one_of1_values_item",
+    "IsOneOf2": "is_one_of2",
+    "IsOneOf3": "is_one_of3",
+    "IsOneOf3ValuesItem": "is_one_of3_values_item",
+    "IsOneOf4": "is_one_of4",
+    "IsOneOf4ValuesItem": "is_one_of4_values_item",
+    "LastActivity": "last_activity",
+    "LastMessage": "last_message",
+    "LinkConversationInput": "link_conversation_input",
+    "LinkType": "link_type",
+    "ListActivityLogOutput": "list_activity_log_output",
+    "ListAgentsOutput": "list_agents_output",
+    "ListBusinessHoursSchedulesOutput": "list_business_hours_schedules_output",
+    "ListBusinessHoursSchedulesResult": "list_business_hours_schedules_result",
+    "ListContactPointsOutput": "list_contact_points_output",
+    "ListConversationRatingsOutput": "list_conversation_ratings_output",
+    "ListCustomAttributesDefinitionsOutput": "list_custom_attributes_definitions_output",
+    "ListEndUserConversationsOutput": "list_end_user_conversations_output",
+    "ListEndUsersOutput": "list_end_users_output",
+    "ListField": "list_field",
+    "ListFlowsOutput": "list_flows_output",
+    "ListInternalNotesOutput": "list_internal_notes_output",
+    "ListLinkedConversationsOutput": "list_linked_conversations_output",
+    "ListMessagesOutput": "list_messages_output",
+    "ListPresenceOutput": "list_presence_output",
+    "ListQueuesOutput": "list_queues_output",
+    "ListTagsOutput": "list_tags_output",
+    "ListTeamMembersOutput": "list_team_members_output",
+    "ListTeamsOutput": "list_teams_output",
+    "LongAggregateValue": "long_aggregate_value",
+    "LongField": "long_field",
+    "LongerThanOrEqualTo": "longer_than_or_equal_to",
+    "MapConversationChannelInt": "map_conversation_channel_int",
+    "MapConversationChannelSetString": "map_conversation_channel_set_string",
+    "MapFormAttributeValue": "map_form_attribute_value",
+    "MapQueueThresholdInt": "map_queue_threshold_int",
+    "MapUUIDOptionAttributeValue": "map_uuid_option_attribute_value",
+    "MapUUIDOptionAttributeValueValue": "map_uuid_option_attribute_value_value",
+    "MapVectorString": "map_vector_string",
+    "Markdown": "markdown",
+    "Measure": "measure",
+    "MemberListType": "member_list_type",
+    "Message": "message",
+    "MessageAddedAttribute": "message_added_attribute",
+    "MessageAddedByAgentActivityType": "message_added_by_agent_activity_type",
+    "MessageAddedByCustomerActivityType": "message_added_by_customer_activity_type",
+    "MessageAnonymizationType": "message_anonymization_type",
+    "MessengerConversation": "messenger_conversation",
+    "MessengerFormAttributes": "messenger_form_attributes",
+    "MetricData": "metric_data",
+    "MetricMetadata": "metric_metadata",
+    "MetricRecord": "metric_record",
+    "MetricRecordMetadata": "metric_record_metadata",
+    "MimeType": "mime_type",
+    "MimeTypeImpl": "mime_type_impl",
+    "NotFound": "not_found",
+    "NotFound1": "not_found1",
+    "NoteAddedActivityType": "note_added_activity_type",
+    "NoteAddedAttribute": "note_added_attribute",
+    "Nps": "nps",
+    "OfferAlgorithm": "offer_algorithm",
+    "OfferingAlgorithm": "offering_algorithm",
+    "OrganizationDetails": "organization_details",
+    "Outbound": "outbound",
+    "OutboundImport": "outbound_import",
+    "PaginationLinks": "pagination_links",
+    "PartialError": "partial_error",
+    "PatchAgentInput": "patch_agent_input",
+    "PatchConversationCustomAttributesOutput": "patch_conversation_custom_attributes_output",
+    "PatchEndUserCustomAttributesOutput": "patch_end_user_custom_attributes_output",
+    "PatchEndUserInput": "patch_end_user_input",
+    "PatchEndUserOutput": "patch_end_user_output",
+    "PeriodFilter": "period_filter",
+    "PhoneAttributes": "phone_attributes",
+    "PhoneAttributesTo": "phone_attributes_to",
+    "PresenceStatus": "presence_status",
+    "Preset": "preset",
+    "PresetValue": "preset_value",
+    "PresetValueType": "preset_value_type",
+    "PrimitiveField": "primitive_field",
+    "PstnPhoneConversation": "pstn_phone_conversation",
+    "Query": "query",
+    "Queue": "queue",
+    "Queue1": "queue1",
+    "QueueAvailabilityOutput": "queue_availability_output",
+    "QueueId": "queue_id",
+    "QueueMember": "queue_member",
+    "QueueMembersOutput": "queue_members_output",
+    "QueueUsages": "queue_usages",
+    "RatingOffer": "rating_offer",
+    "RatingResult": "rating_result",
+    "RatingType": "rating_type",
+    "Regular": "regular",
+    "ReopenConversationInput": "reopen_conversation_input",
+    "RequesterConnectionStatus": "requester_connection_status",
+    "Restrictions": "restrictions",
+    "SLAEvaluationAchievedEvent": "sla_evaluation_achieved_event",
+    "SLAEvaluationBreachedEvent": "sla_evaluation_breached_event",
+    "SLAEvaluationPendingEvent": "sla_evaluation_pending_event",
+    "SLAEvaluationVoidedEvent": "sla_evaluation_voided_event",
+    "SearchConversationsWithFiltersOutput": "search_conversations_with_filters_output",
+    "SearchField": "search_field",
+    "SearchParametersInput": "search_parameters_input",
+    "Select": "select",
+    "Select1": "select1",
+    "SelectOption": "select_option",
+    "ServerError": "server_error",
+    "ShorterThanOrEqualTo": "shorter_than_or_equal_to",
+    "SideConversation": "side_conversation",
+    "Since": "since",
+    "SlaCalculationMethod": "sla_calculation_method",
+    "Sms": "sms",
+    "SmsAttributes": "sms_attributes",
+    "SmsConversation": "sms_conversation",
+    "State": "state",
+    "Status": "status",
+    "Status1": "status1",
+    "StatusOperator": "status_operator",
+    "Strategy": "strategy",
+    "StringField": "string_field",
+    "SubmittedRatingResult": "submitted_rating_result",
+    "Success": "success",
+    "TagAddedActivityType": "tag_added_activity_type",
+    "TagAddedAttribute": "tag_added_attribute",
+    "TagConversationInput": "tag_conversation_input",
+    "TagId": "tag_id",
+    "TagModel": "tag_model",
+    "TagRemovedActivityType": "tag_removed_activity_type",
+    "TagRemovedAttribute": "tag_removed_attribute",
+    "TagState": "tag_state",
+    "TagsUpdateInput": "tags_update_input",
+    "Team": "team",
+    "Team1": "team1",
+    "TeamMember": "team_member",
+    "TelephonyEndpoint": "telephony_endpoint",
+    "Text": "text",
+    "Text1": "text1",
+    "Text2": "text2",
+    "ThumbsUpOrDown": "thumbs_up_or_down",
+    "TimestampField": "timestamp_field",
+    "TimestampOperator": "timestamp_operator",
+    "TooLarge": "too_large",
+    "TransferConversationInput": "transfer_conversation_input",
+    "TransferFailedActivityType": "transfer_failed_activity_type",
+    "TransferInitiatedActivityType": "transfer_initiated_activity_type",
+    "TransferSuccessfulActivityType": "transfer_successful_activity_type",
+    "Translation1": "translation1",
+    "TranslationInput": "translation_input",
+    "TwitterAttributes": "twitter_attributes",
+    "TwitterConversation": "twitter_conversation",
+    "Type": "type_",
+    "TypingStartedEvent": "typing_started_event",
+    "UUIDField": "uuid_field",
+    "Unauthorized": "unauthorized",
+    "UnexpectedError": "unexpected_error",
+    "UnknownActivityType": "unknown_activity_type",
+    "UnknownAnonymizationType": "unknown_anonymization_type",
+    "Until": "until",
+    "UpdateAgentInput": "update_agent_input",
+    "UpdateAgentPresenceChannelInput": "update_agent_presence_channel_input",
+    "UpdateAgentPresenceChannelInputChannel": "update_agent_presence_channel_input_channel",
+    "UpdateEndUserInput": "update_end_user_input",
+    "UpdateEndUserOutput": "update_end_user_output",
+    "UpdateKnowledgeArticleInput": "update_knowledge_article_input",
+    "UpdateKnowledgeArticleOutput": "update_knowledge_article_output",
+    "UserAnonymizationType": "user_anonymization_type",
+    "UserPresence": "user_presence",
+    "UserPresenceOutput": "user_presence_output",
+    "Validation": "validation",
+    "WebhookConversation": "webhook_conversation",
+    "WebhookConversationAbandonedData": "webhook_conversation_abandoned_data",
+    "WebhookConversationData": "webhook_conversation_data",
+    "WebhookConversationMessageAddedData": "webhook_conversation_message_added_data",
+    "WebhookConversationNoteAddedData": "webhook_conversation_note_added_data",
+    "WebhookConversationPendingExpiredData": "webhook_conversation_pending_expired_data",
+    "WebhookConversationRatedData": "webhook_conversation_rated_data",
+    "WebhookConversationTagAddedData": "webhook_conversation_tag_added_data",
+    "WebhookEvent": "webhook_event",
+    "WebhookMessageContent": "webhook_message_content",
+    "WebhookOrganization": "webhook_organization",
+    "WebhookQueue": "webhook_queue",
+    "WebhookTag": "webhook_tag",
+    "WebhookUser": "webhook_user",
+    "WhatsAppAttributes": "whats_app_attributes",
+    "WhatsAppConversation": "whats_app_conversation",
 }
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
+
+    def __getattr__(name: str) -> Any:
+        """Import the module that defines `name` on first use, and keep the name."""
+        module = _MODULES.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_MODULES})
+
+
+class _Schemas(_Mapping[str, Any]):
+    """Every component schema by its name in the spec, each imported on first use."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, schema: str) -> Any:
+        return getattr(_this, self._names[schema])
+
+    def __iter__(self) -> _Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+SCHEMAS: _Mapping[str, Any] = _Schemas(
+    {
+        "ActivityLogAttribute": "ActivityLogAttribute",
+        "ActivityLogEntry": "ActivityLogEntry",
+        "ActivityLogUser": "ActivityLogUser",
+        "Agent": "Agent",
+        "AgentBannedEnduserEvent": "AgentBannedEnduserEvent",
+        "AgentBannedIpEvent": "AgentBannedIpEvent",
+        "AgentId": "AgentId",
+        "AgentOutput": "AgentOutput",
+        "AgentTeamsOutput": "AgentTeamsOutput",
+        "AgentUnbannedEnduserEvent": "AgentUnbannedEnduserEvent",
+        "AgentUnbannedIpEvent": "AgentUnbannedIpEvent",
+        "AgentsBulkPatchRequest": "AgentsBulkPatchRequest",
+        "AgentsListPresenceResponse": "AgentsListPresenceResponse",
+        "AgentsToTeamInput": "AgentsToTeamInput",
+        "AgentsUpdateBulkRequest": "AgentsUpdateBulkRequest",
+        "AggregateMetadata": "AggregateMetadata",
+        "AggregateValue": "AggregateValue",
+        "AnonymizationRequestStatus": "AnonymizationRequestStatus",
+        "AnonymizeEntityInput": "AnonymizeEntityInput",
+        "AnonymizeEntityOutput": "AnonymizeEntityOutput",
+        "AnonymizedConversation": "AnonymizedConversation",
+        "Article": "Article",
+        "ArticleContent": "ArticleContent",
+        "ArticleTranslation": "ArticleTranslation",
+        "AssignedDate": "AssignedDate",
+        "Assignment": "Assignment",
+        "Attachments": "Attachments",
+        "Attributes": "Attributes",
+        "AvailableAt": "AvailableAt",
+        "BadRequest": "BadRequest",
+        "BasicAuth": "BasicAuth",
+        "Between": "Between",
+        "Between1": "Between1",
+        "BooleanField": "BooleanField",
+        "BrowserInfo": "BrowserInfo",
+        "BulkActionFailure_BulkError_Agent": "BulkActionFailureBulkErrorAgent",
+        "BulkActionFailure_BulkError_EndUser": "BulkActionFailureBulkErrorEndUser",
+        "BulkActionFailure_BulkError_UUID": "BulkActionFailureBulkErrorUUID",
+        "BulkActionFailure_ErrorResponse_InternalNoteData": "BulkActionFailureErrorResponseInternalNoteData",
+        "BulkActionOutcome_BulkError_Agent": "BulkActionOutcomeBulkErrorAgent",
+        "BulkActionOutcome_BulkError_EndUser": "BulkActionOutcomeBulkErrorEndUser",
+        "BulkActionOutcome_BulkError_UUID": "BulkActionOutcomeBulkErrorUUID",
+        "BulkActionOutcome_ErrorResponse_InternalNoteData": "BulkActionOutcomeErrorResponseInternalNoteData",
+        "BulkActionSuccess_BulkError_Agent": "BulkActionSuccessBulkErrorAgent",
+        "BulkActionSuccess_BulkError_EndUser": "BulkActionSuccessBulkErrorEndUser",
+        "BulkActionSuccess_BulkError_UUID": "BulkActionSuccessBulkErrorUUID",
+        "BulkActionSuccess_ErrorResponse_InternalNoteData": "BulkActionSuccessErrorResponseInternalNoteData",
+        "BulkCreateInternalNoteInput": "BulkCreateInternalNoteInput",
+        "BulkCreateNoteOutput": "BulkCreateNoteOutput",
+        "BulkError": "BulkError",
+        "BulkPatchAgentInput": "BulkPatchAgentInput",
+        "BulkPatchEndUserInput": "BulkPatchEndUserInput",
+        "BulkPatchEndUsersInput": "BulkPatchEndUsersInput",
+        "BulkPatchEndUsersOutput": "BulkPatchEndUsersOutput",
+        "BulkQueueEndpointInput": "BulkQueueEndpointInput",
+        "BulkQueueEndpointOutput": "BulkQueueEndpointOutput",
+        "BulkTagConversationInput": "BulkTagConversationInput",
+        "BulkUpdateAgentInput": "BulkUpdateAgentInput",
+        "BulkUpdateAgentOutput": "BulkUpdateAgentOutput",
+        "BulkUpdateEndUserInput": "BulkUpdateEndUserInput",
+        "BulkUpdateEndUsersInput": "BulkUpdateEndUsersInput",
+        "BulkUpdateEndUsersOutput": "BulkUpdateEndUsersOutput",
+        "BusinessHoursSchedule": "BusinessHoursSchedule",
+        "CallRecordingAttributes": "CallRecordingAttributes",
+        "Callback": "Callback",
+        "Channel": "Channel",
+        "ChannelAvailability": "ChannelAvailability",
+        "ChannelAvailabilityError": "ChannelAvailabilityError",
+        "ChannelAvailabilityOutcome": "ChannelAvailabilityOutcome",
+        "ChannelOperator": "ChannelOperator",
+        "Chat": "Chat",
+        "ChatAttributes": "ChatAttributes",
+        "ChatConversation": "ChatConversation",
+        "Checksum": "Checksum",
+        "ClaimConversationInput": "ClaimConversationInput",
+        "CloseConversationInput": "CloseConversationInput",
+        "ClosedDate": "ClosedDate",
+        "Closing": "Closing",
+        "Condition": "Condition",
+        "Conflict": "Conflict",
+        "ContactEndpoint": "ContactEndpoint",
+        "ContactForm": "ContactForm",
+        "ContactFormAttributes": "ContactFormAttributes",
+        "ContactFormConversation": "ContactFormConversation",
+        "ContactId": "ContactId",
+        "Content": "Content",
+        "Conversation": "Conversation",
+        "ConversationAbandonedEvent": "ConversationAbandonedEvent",
+        "ConversationAnonymizationType": "ConversationAnonymizationType",
+        "ConversationAssignedActivityType": "ConversationAssignedActivityType",
+        "ConversationAssignedAttribute": "ConversationAssignedAttribute",
+        "ConversationAssignedEvent": "ConversationAssignedEvent",
+        "ConversationAutoReplySentAttribute": "ConversationAutoReplySentAttribute",
+        "ConversationAutoreplySentActivityType": "ConversationAutoreplySentActivityType",
+        "ConversationClaimedActivityType": "ConversationClaimedActivityType",
+        "ConversationClaimedAttribute": "ConversationClaimedAttribute",
+        "ConversationClosedActivityType": "ConversationClosedActivityType",
+        "ConversationClosedEvent": "ConversationClosedEvent",
+        "ConversationCreatedAttribute": "ConversationCreatedAttribute",
+        "ConversationCreatedByAgentActivityType": "ConversationCreatedByAgentActivityType",
+        "ConversationCreatedByCustomerActivityType": "ConversationCreatedByCustomerActivityType",
+        "ConversationCreatedEvent": "ConversationCreatedEvent",
+        "ConversationCustomAttributeUpdatedEvent": "ConversationCustomAttributeUpdatedEvent",
+        "ConversationEndUserReplacedActivityType": "ConversationEndUserReplacedActivityType",
+        "ConversationEndUserReplacedAttribute": "ConversationEndUserReplacedAttribute",
+        "ConversationEndUserReplacedEvent": "ConversationEndUserReplacedEvent",
+        "ConversationEnqueuedEvent": "ConversationEnqueuedEvent",
+        "ConversationFlow": "ConversationFlow",
+        "ConversationId": "ConversationId",
+        "ConversationLanguageUpdatedActivityType": "ConversationLanguageUpdatedActivityType",
+        "ConversationLanguageUpdatedAttribute": "ConversationLanguageUpdatedAttribute",
+        "ConversationLink": "ConversationLink",
+        "ConversationMessageAddedEvent": "ConversationMessageAddedEvent",
+        "ConversationMessageDeliveryDeliveredEvent": "ConversationMessageDeliveryDeliveredEvent",
+        "ConversationMessageDeliveryFailedEvent": "ConversationMessageDeliveryFailedEvent",
+        "ConversationMessageDeliveryInfoEvent": "ConversationMessageDeliveryInfoEvent",
+        "ConversationMessageDeliverySeenEvent": "ConversationMessageDeliverySeenEvent",
+        "ConversationMessageDeliverySentEvent": "ConversationMessageDeliverySentEvent",
+        "ConversationMessageDeliverySpamComplaintEvent": "ConversationMessageDeliverySpamComplaintEvent",
+        "ConversationNoteAddedEvent": "ConversationNoteAddedEvent",
+        "ConversationOfferAcceptedActivityType": "ConversationOfferAcceptedActivityType",
+        "ConversationOfferRejectedActivityType": "ConversationOfferRejectedActivityType",
+        "ConversationOfferTimeoutActivityType": "ConversationOfferTimeoutActivityType",
+        "ConversationOfferedActivityType": "ConversationOfferedActivityType",
+        "ConversationOfferedAttribute": "ConversationOfferedAttribute",
+        "ConversationOpenEvent": "ConversationOpenEvent",
+        "ConversationPendingActivityType": "ConversationPendingActivityType",
+        "ConversationPendingEvent": "ConversationPendingEvent",
+        "ConversationPendingExpiredEvent": "ConversationPendingExpiredEvent",
+        "ConversationRatedActivityType": "ConversationRatedActivityType",
+        "ConversationRatedAttribute": "ConversationRatedAttribute",
+        "ConversationRatedEvent": "ConversationRatedEvent",
+        "ConversationRating": "ConversationRating",
+        "ConversationRatingCancelledActivityType": "ConversationRatingCancelledActivityType",
+        "ConversationRatingOfferedActivityType": "ConversationRatingOfferedActivityType",
+        "ConversationRatingOfferedAttribute": "ConversationRatingOfferedAttribute",
+        "ConversationRatingScheduledActivityType": "ConversationRatingScheduledActivityType",
+        "ConversationRatingScheduledAttribute": "ConversationRatingScheduledAttribute",
+        "ConversationRatingUnscheduledActivityType": "ConversationRatingUnscheduledActivityType",
+        "ConversationReopenedActivityType": "ConversationReopenedActivityType",
+        "ConversationReservedAttribute": "ConversationReservedAttribute",
+        "ConversationReservedType": "ConversationReservedType",
+        "ConversationResponse": "ConversationResponse",
+        "ConversationSearchWithFiltersHit": "ConversationSearchWithFiltersHit",
+        "ConversationTagAddedEvent": "ConversationTagAddedEvent",
+        "ConversationTagRemovedEvent": "ConversationTagRemovedEvent",
+        "ConversationTagsOutput": "ConversationTagsOutput",
+        "ConversationTranscriptionEndedActivityType": "ConversationTranscriptionEndedActivityType",
+        "ConversationTranscriptionStartedActivityType": "ConversationTranscriptionStartedActivityType",
+        "ConversationTransferredAttribute": "ConversationTransferredAttribute",
+        "ConversationTransferredEvent": "ConversationTransferredEvent",
+        "ConversationUnassignedActivityType": "ConversationUnassignedActivityType",
+        "ConversationUnassignedAttribute": "ConversationUnassignedAttribute",
+        "ConversationUnassignedEvent": "ConversationUnassignedEvent",
+        "CreateAgentInput": "CreateAgentInput",
+        "CreateAgentsInput": "CreateAgentsInput",
+        "CreateAgentsOutput": "CreateAgentsOutput",
+        "CreateConversationInput": "CreateConversationInput",
+        "CreateConversationOutput": "CreateConversationOutput",
+        "CreateEndUserInput": "CreateEndUserInput",
+        "CreateEndUserOutput": "CreateEndUserOutput",
+        "CreateEndUsersInput": "CreateEndUsersInput",
+        "CreateEndUsersOutput": "CreateEndUsersOutput",
+        "CreateInternalNoteInput": "CreateInternalNoteInput",
+        "CreateKnowledgeArticleInput": "CreateKnowledgeArticleInput",
+        "CreateKnowledgeArticleOutput": "CreateKnowledgeArticleOutput",
+        "CreateMessageInput": "CreateMessageInput",
+        "CreateMessageOutput": "CreateMessageOutput",
+        "CreateMessageOutputData": "CreateMessageOutputData",
+        "CreateNoteOutput": "CreateNoteOutput",
+        "CreateOrUpdateQueueRequest": "CreateOrUpdateQueueRequest",
+        "CreateQueueInput": "CreateQueueInput",
+        "CreateQueueOutput": "CreateQueueOutput",
+        "CreateRatingOfferInput": "CreateRatingOfferInput",
+        "CreateRatingOfferOutput": "CreateRatingOfferOutput",
+        "CreateRatingResultInput": "CreateRatingResultInput",
+        "CreateRatingResultOutput": "CreateRatingResultOutput",
+        "CreateTagInput": "CreateTagInput",
+        "CreateTagOutput": "CreateTagOutput",
+        "CreateTeamInput": "CreateTeamInput",
+        "CreateTeamOutput": "CreateTeamOutput",
+        "CreationDate": "CreationDate",
+        "Csat": "Csat",
+        "CustomAttribute": "CustomAttribute",
+        "CustomAttribute1": "CustomAttribute1",
+        "CustomAttributeDefinition": "CustomAttributeDefinition",
+        "CustomAttributeInputDefinition": "CustomAttributeInputDefinition",
+        "CustomAttributeOperator": "CustomAttributeOperator",
+        "DeleteAgentsFromTeamInput": "DeleteAgentsFromTeamInput",
+        "DeprecatedActivityLogType": "DeprecatedActivityLogType",
+        "DeprecatedAnonymizationType": "DeprecatedAnonymizationType",
+        "Direction": "Direction",
+        "DirectionOperator": "DirectionOperator",
+        "DoubleAggregateValue": "DoubleAggregateValue",
+        "DoubleField": "DoubleField",
+        "Duration": "Duration",
+        "DurationOperator": "DurationOperator",
+        "Email": "Email",
+        "EmailAttributes": "EmailAttributes",
+        "EmailContact": "EmailContact",
+        "EmailContent": "EmailContent",
+        "EmailConversation": "EmailConversation",
+        "EmailEndpoint": "EmailEndpoint",
+        "EmailForward": "EmailForward",
+        "EmptyPatchSet": "EmptyPatchSet",
+        "EndUser": "EndUser",
+        "ErrorResponse": "ErrorResponse",
+        "ExcludesAll": "ExcludesAll",
+        "ExcludesOne": "ExcludesOne",
+        "FacebookMessengerAttributes": "FacebookMessengerAttributes",
+        "FacebookMessengerConversation": "FacebookMessengerConversation",
+        "Failure": "Failure",
+        "Field": "FieldModel",
+        "FieldCanHaveMultipleValuesOrBeEmptyOperator": "FieldCanHaveMultipleValuesOrBeEmptyOperator",
+        "FieldCanHaveSingleValueOrBeEmptyOperator": "FieldCanHaveSingleValueOrBeEmptyOperator",
+        "FieldHasSingleValueOperator": "FieldHasSingleValueOperator",
+        "FieldMetadata": "FieldMetadata",
+        "FieldType": "FieldType",
+        "File": "File",
+        "FileMeta": "FileMeta",
+        "Filter": "Filter",
+        "FilterMetadata": "FilterMetadata",
+        "FilterValue": "FilterValue",
+        "Filters": "Filters",
+        "FollowUp": "FollowUp",
+        "FollowupAddedActivityType": "FollowupAddedActivityType",
+        "FollowupConversationInput": "FollowupConversationInput",
+        "FollowupExpiredActivityType": "FollowupExpiredActivityType",
+        "FollowupRemovedActivityType": "FollowupRemovedActivityType",
+        "FormAttributeValue": "FormAttributeValue",
+        "FormSubmission": "FormSubmission",
+        "GenericAttributes": "GenericAttributes",
+        "GenericChannel": "GenericChannel",
+        "GenericConversation": "GenericConversation",
+        "GenericConversationImport": "GenericConversationImport",
+        "GetActivityLogOutput": "GetActivityLogOutput",
+        "GetBusinessOpenStatusOutput": "GetBusinessOpenStatusOutput",
+        "GetBusinessOpenStatusResult": "GetBusinessOpenStatusResult",
+        "GetContactPointByIdOutput": "GetContactPointByIdOutput",
+        "GetConversationOutput": "GetConversationOutput",
+        "GetCustomAttributesDefinitionsOutput": "GetCustomAttributesDefinitionsOutput",
+        "GetEndUserOutput": "GetEndUserOutput",
+        "GetFilterValuesOutput": "GetFilterValuesOutput",
+        "GetKnowledgeArticleOutput": "GetKnowledgeArticleOutput",
+        "GetMetricDataInput": "GetMetricDataInput",
+        "GetMetricDataOutput": "GetMetricDataOutput",
+        "GetMetricOutput": "GetMetricOutput",
+        "GetMetricRecordOutput": "GetMetricRecordOutput",
+        "GetMetricRecordsDataInput": "GetMetricRecordsDataInput",
+        "GetMetricRecordsDataOutput": "GetMetricRecordsDataOutput",
+        "GetMetricRecordsOutput": "GetMetricRecordsOutput",
+        "GetMetricsOutput": "GetMetricsOutput",
+        "GetOrganizationOutput": "GetOrganizationOutput",
+        "GetQueueByIdOutput": "GetQueueByIdOutput",
+        "GetTagOutput": "GetTagOutput",
+        "HelpCenterLink": "HelpCenterLink",
+        "Html": "Html",
+        "ImportConversationOutput": "ImportConversationOutput",
+        "ImportConversationResponse": "ImportConversationResponse",
+        "ImportMessageInput": "ImportMessageInput",
+        "Inbound": "Inbound",
+        "InboundImport": "InboundImport",
+        "IncludesAll": "IncludesAll",
+        "IncludesOne": "IncludesOne",
+        "Infrastructure": "Infrastructure",
+        "InheritedRestriction": "InheritedRestriction",
+        "InstantField": "InstantField",
+        "IntField": "IntField",
+        "Integrity": "Integrity",
+        "InternalNoteData": "InternalNoteData",
+        "Interval": "Interval",
+        "IsEmpty": "IsEmpty",
+        "IsNotEmpty": "IsNotEmpty",
+        "IsNotOneOf": "IsNotOneOf",
+        "IsNotOneOf1": "IsNotOneOf1",
+        "IsNotOneOf2": "IsNotOneOf2",
+        "IsNotOneOf3": "IsNotOneOf3",
+        "IsNotOneOf4": "IsNotOneOf4",
+        "IsOneOf": "IsOneOf",
+        "IsOneOf1": "IsOneOf1",
+        "IsOneOf2": "IsOneOf2",
+        "IsOneOf3": "IsOneOf3",
+        "IsOneOf4": "IsOneOf4",
+        "LastActivity": "LastActivity",
+        "LastMessage": "LastMessage",
+        "LinkConversationInput": "LinkConversationInput",
+        "ListActivityLogOutput": "ListActivityLogOutput",
+        "ListAgentsOutput": "ListAgentsOutput",
+        "ListBusinessHoursSchedulesOutput": "ListBusinessHoursSchedulesOutput",
+        "ListBusinessHoursSchedulesResult": "ListBusinessHoursSchedulesResult",
+        "ListContactPointsOutput": "ListContactPointsOutput",
+        "ListConversationRatingsOutput": "ListConversationRatingsOutput",
+        "ListCustomAttributesDefinitionsOutput": "ListCustomAttributesDefinitionsOutput",
+        "ListEndUserConversationsOutput": "ListEndUserConversationsOutput",
+        "ListEndUsersOutput": "ListEndUsersOutput",
+        "ListField": "ListField",
+        "ListFlowsOutput": "ListFlowsOutput",
+        "ListInternalNotesOutput": "ListInternalNotesOutput",
+        "ListLinkedConversationsOutput": "ListLinkedConversationsOutput",
+        "ListMessagesOutput": "ListMessagesOutput",
+        "ListPresenceOutput": "ListPresenceOutput",
+        "ListQueuesOutput": "ListQueuesOutput",
+        "ListTagsOutput": "ListTagsOutput",
+        "ListTeamMembersOutput": "ListTeamMembersOutput",
+        "ListTeamsOutput": "ListTeamsOutput",
+        "LongAggregateValue": "LongAggregateValue",
+        "LongField": "LongField",
+        "LongerThanOrEqualTo": "LongerThanOrEqualTo",
+        "Map_ConversationChannel_Int": "MapConversationChannelInt",
+        "Map_ConversationChannel_Set_String": "MapConversationChannelSetString",
+        "Map_FormAttributeValue": "MapFormAttributeValue",
+        "Map_QueueThreshold_Int": "MapQueueThresholdInt",
+        "Map_UUID_Option_AttributeValue": "MapUUIDOptionAttributeValue",
+        "Map_Vector_String": "MapVectorString",
+        "Markdown": "Markdown",
+        "Message": "Message",
+        "MessageAddedAttribute": "MessageAddedAttribute",
+        "MessageAddedByAgentActivityType": "MessageAddedByAgentActivityType",
+        "MessageAddedByCustomerActivityType": "MessageAddedByCustomerActivityType",
+        "MessageAnonymizationType": "MessageAnonymizationType",
+        "MessengerConversation": "MessengerConversation",
+        "MessengerFormAttributes": "MessengerFormAttributes",
+        "MetricData": "MetricData",
+        "MetricMetadata": "MetricMetadata",
+        "MetricRecord": "MetricRecord",
+        "MetricRecordMetadata": "MetricRecordMetadata",
+        "MimeType": "MimeType",
+        "MimeTypeImpl": "MimeTypeImpl",
+        "NotFound": "NotFound",
+        "NotFound1": "NotFound1",
+        "NoteAddedActivityType": "NoteAddedActivityType",
+        "NoteAddedAttribute": "NoteAddedAttribute",
+        "Nps": "Nps",
+        "OrganizationDetails": "OrganizationDetails",
+        "Outbound": "Outbound",
+        "OutboundImport": "OutboundImport",
+        "PaginationLinks": "PaginationLinks",
+        "PartialError": "PartialError",
+        "PatchAgentInput": "PatchAgentInput",
+        "PatchConversationCustomAttributesOutput": "PatchConversationCustomAttributesOutput",
+        "PatchEndUserCustomAttributesOutput": "PatchEndUserCustomAttributesOutput",
+        "PatchEndUserInput": "PatchEndUserInput",
+        "PatchEndUserOutput": "PatchEndUserOutput",
+        "PeriodFilter": "PeriodFilter",
+        "PhoneAttributes": "PhoneAttributes",
+        "Preset": "Preset",
+        "PrimitiveField": "PrimitiveField",
+        "PstnPhoneConversation": "PstnPhoneConversation",
+        "Query": "Query",
+        "Queue": "Queue",
+        "Queue1": "Queue1",
+        "QueueAvailabilityOutput": "QueueAvailabilityOutput",
+        "QueueId": "QueueId",
+        "QueueMember": "QueueMember",
+        "QueueMembersOutput": "QueueMembersOutput",
+        "QueueUsages": "QueueUsages",
+        "RatingOffer": "RatingOffer",
+        "RatingResult": "RatingResult",
+        "Regular": "Regular",
+        "ReopenConversationInput": "ReopenConversationInput",
+        "Restrictions": "Restrictions",
+        "SLAEvaluationAchievedEvent": "SLAEvaluationAchievedEvent",
+        "SLAEvaluationBreachedEvent": "SLAEvaluationBreachedEvent",
+        "SLAEvaluationPendingEvent": "SLAEvaluationPendingEvent",
+        "SLAEvaluationVoidedEvent": "SLAEvaluationVoidedEvent",
+        "SearchConversationsWithFiltersOutput": "SearchConversationsWithFiltersOutput",
+        "SearchField": "SearchField",
+        "SearchParametersInput": "SearchParametersInput",
+        "Select": "Select",
+        "Select1": "Select1",
+        "SelectOption": "SelectOption",
+        "ServerError": "ServerError",
+        "ShorterThanOrEqualTo": "ShorterThanOrEqualTo",
+        "SideConversation": "SideConversation",
+        "Since": "Since",
+        "Sms": "Sms",
+        "SmsAttributes": "SmsAttributes",
+        "SmsConversation": "SmsConversation",
+        "Status1": "Status1",
+        "StatusOperator": "StatusOperator",
+        "StringField": "StringField",
+        "SubmittedRatingResult": "SubmittedRatingResult",
+        "Success": "Success",
+        "Tag": "TagModel",
+        "TagAddedActivityType": "TagAddedActivityType",
+        "TagAddedAttribute": "TagAddedAttribute",
+        "TagConversationInput": "TagConversationInput",
+        "TagId": "TagId",
+        "TagRemovedActivityType": "TagRemovedActivityType",
+        "TagRemovedAttribute": "TagRemovedAttribute",
+        "TagsUpdateInput": "TagsUpdateInput",
+        "Team": "Team",
+        "Team1": "Team1",
+        "TeamMember": "TeamMember",
+        "TelephonyEndpoint": "TelephonyEndpoint",
+        "Text": "Text",
+        "Text1": "Text1",
+        "Text2": "Text2",
+        "ThumbsUpOrDown": "ThumbsUpOrDown",
+        "TimestampField": "TimestampField",
+        "TimestampOperator": "TimestampOperator",
+        "TooLarge": "TooLarge",
+        "TransferConversationInput": "TransferConversationInput",
+        "TransferFailedActivityType": "TransferFailedActivityType",
+        "TransferInitiatedActivityType": "TransferInitiatedActivityType",
+        "TransferSuccessfulActivityType": "TransferSuccessfulActivityType",
+        "Translation1": "Translation1",
+        "TranslationInput": "TranslationInput",
+        "TwitterAttributes": "TwitterAttributes",
+        "TwitterConversation": "TwitterConversation",
+        "TypingStartedEvent": "TypingStartedEvent",
+        "UUIDField": "UUIDField",
+        "Unauthorized": "Unauthorized",
+        "UnexpectedError": "UnexpectedError",
+        "UnknownActivityType": "UnknownActivityType",
+        "UnknownAnonymizationType": "UnknownAnonymizationType",
+        "Until": "Until",
+        "UpdateAgentInput": "UpdateAgentInput",
+        "UpdateAgentPresenceChannelInput": "UpdateAgentPresenceChannelInput",
+        "UpdateEndUserInput": "UpdateEndUserInput",
+        "UpdateEndUserOutput": "UpdateEndUserOutput",
+        "UpdateKnowledgeArticleInput": "UpdateKnowledgeArticleInput",
+        "UpdateKnowledgeArticleOutput": "UpdateKnowledgeArticleOutput",
+        "UserAnonymizationType": "UserAnonymizationType",
+        "UserPresence": "UserPresence",
+        "UserPresenceOutput": "UserPresenceOutput",
+        "Validation": "Validation",
+        "WebhookConversation": "WebhookConversation",
+        "WebhookConversationAbandonedData": "WebhookConversationAbandonedData",
+        "WebhookConversationData": "WebhookConversationData",
+        "WebhookConversationMessageAddedData": "WebhookConversationMessageAddedData",
+        "WebhookConversationNoteAddedData": "WebhookConversationNoteAddedData",
+        "WebhookConversationPendingExpiredData": "WebhookConversationPendingExpiredData",
+        "WebhookConversationRatedData": "WebhookConversationRatedData",
+        "WebhookConversationTagAddedData": "WebhookConversationTagAddedData",
+        "WebhookEvent": "WebhookEvent",
+        "WebhookMessageContent": "WebhookMessageContent",
+        "WebhookOrganization": "WebhookOrganization",
+        "WebhookQueue": "WebhookQueue",
+        "WebhookTag": "WebhookTag",
+        "WebhookUser": "WebhookUser",
+        "WhatsAppAttributes": "WhatsAppAttributes",
+        "WhatsAppConversation": "WhatsAppConversation",
+    }
+)
 """Every component schema by its name in the spec."""
 
+_this = _import_module(__name__)
 _registry = SchemaRegistry(SCHEMAS)
 
 

@@ -5,32 +5,40 @@ Every component schema of the spec is a class, an enum or a type alias here,
 each in a module named after it. `validate(schema, data)` parses wire data by
 the schema's name in the spec and `to_wire(value)` gives back the JSON-ready
 data, unchanged.
+
+A name's module is imported the first time the name is used (PEP 562), so
+importing the package costs nothing per schema: a program pays only for the
+models it touches. Type checkers and editors read the imports below instead.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator as _Iterator
+from collections.abc import Mapping as _Mapping
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING, Any
 
 from pkg._runtime.models import SchemaRegistry, to_wire
 
-from .animal import Animal as Animal
-from .any_animal import AnyAnimal as AnyAnimal
-from .beagle import Beagle as Beagle
-from .bird import Bird as Bird
-from .dog import Dog as Dog
-from .fish import Fish as Fish
-from .from_alias import FromAlias as FromAlias
-from .from_union import FromUnion as FromUnion
-from .hound import Hound as Hound
-from .loop import Loop as Loop
-from .loop_part import LoopPart as LoopPart
-from .owner import Owner as Owner
-from .parrot import Parrot as Parrot
-from .pet import Pet as Pet
-from .puppy import Puppy as Puppy
-from .renamed import Renamed as Renamed
-from .retyped import Retyped as Retyped
-from .timestamps import Timestamps as Timestamps
+if TYPE_CHECKING:
+    from .animal import Animal as Animal
+    from .any_animal import AnyAnimal as AnyAnimal
+    from .beagle import Beagle as Beagle
+    from .bird import Bird as Bird
+    from .dog import Dog as Dog
+    from .fish import Fish as Fish
+    from .from_alias import FromAlias as FromAlias
+    from .from_union import FromUnion as FromUnion
+    from .hound import Hound as Hound
+    from .loop import Loop as Loop
+    from .loop_part import LoopPart as LoopPart
+    from .owner import Owner as Owner
+    from .parrot import Parrot as Parrot
+    from .pet import Pet as Pet
+    from .puppy import Puppy as Puppy
+    from .renamed import Renamed as Renamed
+    from .retyped import Retyped as Retyped
+    from .timestamps import Timestamps as Timestamps
 
 __all__ = [
     "Animal",
@@ -56,28 +64,84 @@ __all__ = [
     "validate",
 ]
 
-SCHEMAS: dict[str, Any] = {
-    "Animal": Animal,
-    "AnyAnimal": AnyAnimal,
-    "Beagle": Beagle,
-    "Bird": Bird,
-    "Dog": Dog,
-    "Fish": Fish,
-    "FromAlias": FromAlias,
-    "FromUnion": FromUnion,
-    "Hound": Hound,
-    "Loop": Loop,
-    "LoopPart": LoopPart,
-    "Owner": Owner,
-    "Parrot": Parrot,
-    "Pet": Pet,
-    "Puppy": Puppy,
-    "Renamed": Renamed,
-    "Retyped": Retyped,
-    "Timestamps": Timestamps,
+# The module that defines each name.
+_MODULES: dict[str, str] = {
+    "Animal": "animal",
+    "AnyAnimal": "any_animal",
+    "Beagle": "beagle",
+    "Bird": "bird",
+    "Dog": "dog",
+    "Fish": "fish",
+    "FromAlias": "from_alias",
+    "FromUnion": "from_union",
+    "Hound": "hound",
+    "Loop": "loop",
+    "LoopPart": "loop_part",
+    "Owner": "owner",
+    "Parrot": "parrot",
+    "Pet": "pet",
+    "Puppy": "puppy",
+    "Renamed": "renamed",
+    "Retyped": "retyped",
+    "Timestamps": "timestamps",
 }
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
+
+    def __getattr__(name: str) -> Any:
+        """Import the module that defines `name` on first use, and keep the name."""
+        module = _MODULES.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_MODULES})
+
+
+class _Schemas(_Mapping[str, Any]):
+    """Every component schema by its name in the spec, each imported on first use."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, schema: str) -> Any:
+        return getattr(_this, self._names[schema])
+
+    def __iter__(self) -> _Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+SCHEMAS: _Mapping[str, Any] = _Schemas(
+    {
+        "Animal": "Animal",
+        "AnyAnimal": "AnyAnimal",
+        "Beagle": "Beagle",
+        "Bird": "Bird",
+        "Dog": "Dog",
+        "Fish": "Fish",
+        "FromAlias": "FromAlias",
+        "FromUnion": "FromUnion",
+        "Hound": "Hound",
+        "Loop": "Loop",
+        "LoopPart": "LoopPart",
+        "Owner": "Owner",
+        "Parrot": "Parrot",
+        "Pet": "Pet",
+        "Puppy": "Puppy",
+        "Renamed": "Renamed",
+        "Retyped": "Retyped",
+        "Timestamps": "Timestamps",
+    }
+)
 """Every component schema by its name in the spec."""
 
+_this = _import_module(__name__)
 _registry = SchemaRegistry(SCHEMAS)
 
 

@@ -5,19 +5,61 @@ Every component schema of the spec is a class, an enum or a type alias here,
 each in a module named after it. `validate(schema, data)` parses wire data by
 the schema's name in the spec and `to_wire(value)` gives back the JSON-ready
 data, unchanged.
+
+A name's module is imported the first time the name is used (PEP 562), so
+importing the package costs nothing per schema: a program pays only for the
+models it touches. Type checkers and editors read the imports below instead.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator as _Iterator
+from collections.abc import Mapping as _Mapping
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING, Any
 
 from pkg._runtime.models import SchemaRegistry, to_wire
 
 __all__ = ["SCHEMAS", "to_wire", "validate"]
 
-SCHEMAS: dict[str, Any] = {}
+# The module that defines each name.
+_MODULES: dict[str, str] = {}
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
+
+    def __getattr__(name: str) -> Any:
+        """Import the module that defines `name` on first use, and keep the name."""
+        module = _MODULES.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_MODULES})
+
+
+class _Schemas(_Mapping[str, Any]):
+    """Every component schema by its name in the spec, each imported on first use."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, schema: str) -> Any:
+        return getattr(_this, self._names[schema])
+
+    def __iter__(self) -> _Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+SCHEMAS: _Mapping[str, Any] = _Schemas({})
 """Every component schema by its name in the spec."""
 
+_this = _import_module(__name__)
 _registry = SchemaRegistry(SCHEMAS)
 
 

@@ -5,69 +5,81 @@ Every component schema of the spec is a class, an enum or a type alias here,
 each in a module named after it. `validate(schema, data)` parses wire data by
 the schema's name in the spec and `to_wire(value)` gives back the JSON-ready
 data, unchanged.
+
+A name's module is imported the first time the name is used (PEP 562), so
+importing the package costs nothing per schema: a program pays only for the
+models it touches. Type checkers and editors read the imports below instead.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator as _Iterator
+from collections.abc import Mapping as _Mapping
+from importlib import import_module as _import_module
+from typing import TYPE_CHECKING, Any
 
 from pkg._runtime.models import SchemaRegistry, to_wire
 
-from .bad_pattern import BadPattern as BadPattern
-from .class_ import Class as Class
-from .cycle import Cycle as Cycle
-from .cycle_a import CycleA as CycleA
-from .cycle_b import CycleB as CycleB
-from .deep import Deep as Deep
-from .deep_n import DeepN as DeepN
-from .deep_nn import DeepNN as DeepNN
-from .deep_nnn import DeepNNN as DeepNNN
-from .deep_nnnn import DeepNNNN as DeepNNNN
-from .deep_nnnnn import DeepNNNNN as DeepNNNNN
-from .deep_nnnnnn import DeepNNNNNN as DeepNNNNNN
-from .deep_nnnnnnn import DeepNNNNNNN as DeepNNNNNNN
-from .deep_nnnnnnnn import DeepNNNNNNNN as DeepNNNNNNNN
-from .deep_nnnnnnnnn import DeepNNNNNNNNN as DeepNNNNNNNNN
-from .deep_nnnnnnnnnn import DeepNNNNNNNNNN as DeepNNNNNNNNNN
-from .deep_nnnnnnnnnnn import DeepNNNNNNNNNNN as DeepNNNNNNNNNNN
-from .deep_nnnnnnnnnnnn import DeepNNNNNNNNNNNN as DeepNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnn import DeepNNNNNNNNNNNNN as DeepNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNN
-from .deep_nnnnnnnnnnnnnnnnnnnnnnnn import (
-    DeepNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNN,
-)
-from .deep_nnnnnnnnnnnnnnnnnnnnnnnnn import (
-    DeepNNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNNN,
-)
-from .deep_nnnnnnnnnnnnnnnnnnnnnnnnnn import (
-    DeepNNNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNNNN,
-)
-from .deep_nnnnnnnnnnnnnnnnnnnnnnnnnnn import (
-    DeepNNNNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNNNNN,
-)
-from .deep_nnnnnnnnnnnnnnnnnnnnnnnnnnnn import (
-    DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNN,
-)
-from .deep_nnnnnnnnnnnnnnnnnnnnnnnnnnnnn import (
-    DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNN,
-)
-from .empty_name import EmptyName as EmptyName
-from .huge import Huge as Huge
-from .model import Model as Model
-from .model123 import Model123 as Model123
-from .ncd import NCD as NCD
-from .ref_loop import RefLoop as RefLoop
-from .ref_loop2 import RefLoop2 as RefLoop2
-from .self import Self as Self
+if TYPE_CHECKING:
+    from .bad_pattern import BadPattern as BadPattern
+    from .class_ import Class as Class
+    from .cycle import Cycle as Cycle
+    from .cycle_a import CycleA as CycleA
+    from .cycle_b import CycleB as CycleB
+    from .deep import Deep as Deep
+    from .deep_n import DeepN as DeepN
+    from .deep_nn import DeepNN as DeepNN
+    from .deep_nnn import DeepNNN as DeepNNN
+    from .deep_nnnn import DeepNNNN as DeepNNNN
+    from .deep_nnnnn import DeepNNNNN as DeepNNNNN
+    from .deep_nnnnnn import DeepNNNNNN as DeepNNNNNN
+    from .deep_nnnnnnn import DeepNNNNNNN as DeepNNNNNNN
+    from .deep_nnnnnnnn import DeepNNNNNNNN as DeepNNNNNNNN
+    from .deep_nnnnnnnnn import DeepNNNNNNNNN as DeepNNNNNNNNN
+    from .deep_nnnnnnnnnn import DeepNNNNNNNNNN as DeepNNNNNNNNNN
+    from .deep_nnnnnnnnnnn import DeepNNNNNNNNNNN as DeepNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnn import DeepNNNNNNNNNNNN as DeepNNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnnn import DeepNNNNNNNNNNNNN as DeepNNNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnnnnnnnnnnn import DeepNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNN
+    from .deep_nnnnnnnnnnnnnnnnnnnnnn import (
+        DeepNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNN,
+    )
+    from .deep_nnnnnnnnnnnnnnnnnnnnnnn import (
+        DeepNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNN,
+    )
+    from .deep_nnnnnnnnnnnnnnnnnnnnnnnn import (
+        DeepNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNN,
+    )
+    from .deep_nnnnnnnnnnnnnnnnnnnnnnnnn import (
+        DeepNNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNNN,
+    )
+    from .deep_nnnnnnnnnnnnnnnnnnnnnnnnnn import (
+        DeepNNNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNNNN,
+    )
+    from .deep_nnnnnnnnnnnnnnnnnnnnnnnnnnn import (
+        DeepNNNNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNNNNN,
+    )
+    from .deep_nnnnnnnnnnnnnnnnnnnnnnnnnnnn import (
+        DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNN,
+    )
+    from .deep_nnnnnnnnnnnnnnnnnnnnnnnnnnnnn import (
+        DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNN as DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNN,
+    )
+    from .empty_name import EmptyName as EmptyName
+    from .huge import Huge as Huge
+    from .model import Model as Model
+    from .model123 import Model123 as Model123
+    from .ncd import NCD as NCD
+    from .ref_loop import RefLoop as RefLoop
+    from .ref_loop2 import RefLoop2 as RefLoop2
+    from .self import Self as Self
 
 __all__ = [
     "BadPattern",
@@ -118,24 +130,105 @@ __all__ = [
     "validate",
 ]
 
-SCHEMAS: dict[str, Any] = {
-    "123": Model123,
-    "BadPattern": BadPattern,
-    "Cycle": Cycle,
-    "CycleA": CycleA,
-    "CycleB": CycleB,
-    "Deep": Deep,
-    "Empty name": EmptyName,
-    "Huge": Huge,
-    "RefLoop": RefLoop,
-    "RefLoop2": RefLoop2,
-    "Self": Self,
-    "class": Class,
-    "Ünïcödé": NCD,
-    "名前": Model,
+# The module that defines each name.
+_MODULES: dict[str, str] = {
+    "BadPattern": "bad_pattern",
+    "Class": "class_",
+    "Cycle": "cycle",
+    "CycleA": "cycle_a",
+    "CycleB": "cycle_b",
+    "Deep": "deep",
+    "DeepN": "deep_n",
+    "DeepNN": "deep_nn",
+    "DeepNNN": "deep_nnn",
+    "DeepNNNN": "deep_nnnn",
+    "DeepNNNNN": "deep_nnnnn",
+    "DeepNNNNNN": "deep_nnnnnn",
+    "DeepNNNNNNN": "deep_nnnnnnn",
+    "DeepNNNNNNNN": "deep_nnnnnnnn",
+    "DeepNNNNNNNNN": "deep_nnnnnnnnn",
+    "DeepNNNNNNNNNN": "deep_nnnnnnnnnn",
+    "DeepNNNNNNNNNNN": "deep_nnnnnnnnnnn",
+    "DeepNNNNNNNNNNNN": "deep_nnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnnnnnnnnnnn",
+    "DeepNNNNNNNNNNNNNNNNNNNNNNNNNNNNN": "deep_nnnnnnnnnnnnnnnnnnnnnnnnnnnnn",
+    "EmptyName": "empty_name",
+    "Huge": "huge",
+    "Model": "model",
+    "Model123": "model123",
+    "NCD": "ncd",
+    "RefLoop": "ref_loop",
+    "RefLoop2": "ref_loop2",
+    "Self": "self",
 }
+
+if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
+
+    def __getattr__(name: str) -> Any:
+        """Import the module that defines `name` on first use, and keep the name."""
+        module = _MODULES.get(name)
+        if module is None:
+            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+        value = getattr(_import_module(f".{module}", __name__), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted({*globals(), *_MODULES})
+
+
+class _Schemas(_Mapping[str, Any]):
+    """Every component schema by its name in the spec, each imported on first use."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self._names = names
+
+    def __getitem__(self, schema: str) -> Any:
+        return getattr(_this, self._names[schema])
+
+    def __iter__(self) -> _Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+
+SCHEMAS: _Mapping[str, Any] = _Schemas(
+    {
+        "123": "Model123",
+        "BadPattern": "BadPattern",
+        "Cycle": "Cycle",
+        "CycleA": "CycleA",
+        "CycleB": "CycleB",
+        "Deep": "Deep",
+        "Empty name": "EmptyName",
+        "Huge": "Huge",
+        "RefLoop": "RefLoop",
+        "RefLoop2": "RefLoop2",
+        "Self": "Self",
+        "class": "Class",
+        "Ünïcödé": "NCD",
+        "名前": "Model",
+    }
+)
 """Every component schema by its name in the spec."""
 
+_this = _import_module(__name__)
 _registry = SchemaRegistry(SCHEMAS)
 
 
