@@ -11,6 +11,7 @@ the names the rendered distribution lost), from a previous version 1.0.0.
 from __future__ import annotations
 
 import copy
+import tempfile
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -390,16 +391,26 @@ def _rendered(api: Api) -> dict[str, str]:
     return distribution(package="pkg", apis=[ApiPackage("api", api, "api.yaml", "")])
 
 
+@cache
+def _unedited(spec_name: str) -> tuple[Path, Api, dict[str, str]]:
+    """The spec before any edit: written, read and rendered once per test process
+    (no test changes it; each edit works on a copy)."""
+    folder = Path(tempfile.mkdtemp(prefix="verdict-"))
+    path = _write(folder, "old", _loaded(spec_name))
+    api = read_for_diff(path)
+    return path, api, _rendered(api)
+
+
 def _verdict(tmp_path: Path, spec_name: str, edit: Edit) -> tuple[list[str], str, list[str], Api, Api]:
     """(the diff's levels, the version `generate` would raise 1.0.0 to, the names lost, both APIs)."""
-    before = copy.deepcopy(_loaded(spec_name))
-    after = copy.deepcopy(before)
+    after = copy.deepcopy(_loaded(spec_name))
     edit(after)
-    old_path, new_path = _write(tmp_path, "old", before), _write(tmp_path, "new", after)
-    old, new = read_for_diff(old_path), read_for_diff(new_path)
+    old_path, old, old_files = _unedited(spec_name)
+    new_path = _write(tmp_path, "new", after)
+    new = read_for_diff(new_path)
     levels = [c.level if not c.is_description else "DOCS" for c in diff_apis(old, new, old_package="pkg.api",
                                                                              new_package="pkg.api")]
-    lost = lost_names(_rendered(old), _rendered(new), "pkg")
+    lost = lost_names(old_files, _rendered(new), "pkg")
     previous = Previous(Version(1, 0, 0), {"api": old.spec_sha256}, {"api": old_path})
     release = release_version("0.0.1", previous, {"api": new}, "pkg", tuple(lost))
     return levels, release.version, lost, old, new
