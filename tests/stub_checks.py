@@ -41,7 +41,7 @@ PACKAGE = "stubpkg"
 # schemathesis's codes of a server error: `not_a_server_error`, and one for an undeclared media type.
 SERVER_ERRORS = ("ST101", "ST102")
 
-# Failures the stub gives by design (README: the stub server), by code, with the reason.
+# Failures the stub gives by design (the stub server section of generated/README.md), by code, with the reason.
 BY_DESIGN = {
     "ST401": "ignored_auth: the stub takes any non-empty credential, it cannot know the real keys",
     "ST301": "use_after_free: the plain stub keeps no state, a deleted item is still answered",

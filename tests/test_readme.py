@@ -1,5 +1,6 @@
-"""The README works as written: its stub-server snippet runs, the documented
-`python -m dixa.v1.server` starts, and a server without its extra says what to install."""
+"""The SDK's documentation works as written: the stub-server snippet and the pytest example of
+docs/dixa-sdk.md run, the documented `python -m dixa.v1.server` starts, a server without its extra
+says what to install, and the generated package's README is the SDK user's manual."""
 
 from __future__ import annotations
 
@@ -16,7 +17,9 @@ import httpx2
 from .conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
-BLOCKS = re.findall(r"```python\n(.*?)```", README, re.S)
+SDK_DOC = (ROOT / "docs" / "dixa-sdk.md").read_text()
+PACKAGE_README = (ROOT / "generated" / "README.md").read_text()
+BLOCKS = re.findall(r"```python\n(.*?)```", SDK_DOC, re.S)
 
 
 def _env() -> dict[str, str]:
@@ -35,7 +38,7 @@ def _run(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 def test_stub_server_snippet_runs_with_the_sync_and_the_async_client(tmp_path: Path) -> None:
     (block,) = [b for b in BLOCKS if "testing.create_stub" in b]
     assert "testing.client(app)" in block and "testing.async_client(app)" in block
-    assert "TestClient" not in README  # starlette's, on httpx: the SDK's own transports instead
+    assert "TestClient" not in SDK_DOC + PACKAGE_README  # starlette's, on httpx: the SDK's own transports instead
     script = tmp_path / "snippet.py"
     script.write_text(block + "\nprint('done')\n")
     result = subprocess.run(  # warnings as errors: the in-process pattern must be clean
@@ -47,7 +50,7 @@ def test_stub_server_snippet_runs_with_the_sync_and_the_async_client(tmp_path: P
 
 
 def test_pytest_example_passes_with_the_plugins_fixtures(tmp_path: Path) -> None:
-    """The README's test file, run by pytest where dixa-sdk is installed (`make install`):
+    """docs/dixa-sdk.md's test file, run by pytest where dixa-sdk is installed (`make install`):
     the fixtures come from the distribution's `pytest11` entry point, not from a conftest."""
     (block,) = [b for b in BLOCKS if "dixa_v1_client" in b]
     (tmp_path / "test_end_users.py").write_text(block)
@@ -62,7 +65,8 @@ def test_pytest_example_passes_with_the_plugins_fixtures(tmp_path: Path) -> None
 
 
 def test_documented_server_command_serves(tmp_path: Path) -> None:
-    assert ".venv/bin/python -m dixa.v1.server --port 8080" in README
+    assert ".venv/bin/python -m dixa.v1.server --port 8080" in SDK_DOC
+    assert "python -m dixa.v1.server --port 8080" in PACKAGE_README
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -108,8 +112,19 @@ def test_server_without_its_extra_names_the_extra(tmp_path: Path) -> None:
     assert last.endswith("(no module named 'fastapi')")
     # `dixa-sdk[server]` where the distribution is installed, the modules themselves where it is not
     assert 'pip install "dixa-sdk[server]"' in last or "pip install fastapi uvicorn openapi-schema-validator" in last
-    assert last in README.replace("\n", " ") or "pip install fastapi uvicorn openapi-schema-validator" in last  # as the README quotes it
+    assert last in SDK_DOC.replace("\n", " ") or "pip install fastapi uvicorn openapi-schema-validator" in last  # as docs/dixa-sdk.md quotes it
 
 
 def test_readme_states_what_make_test_needs() -> None:
     assert "Node.js" in README and "npm" in README and "`make test` takes about" in README
+
+
+def test_the_package_readme_is_the_sdk_manual() -> None:
+    """What PyPI shows for dixa-sdk covers what an SDK user needs, in the package's own names."""
+    headings = re.findall(r"^#+ (.+)$", PACKAGE_README, re.M)
+    for heading in ("Client", "Errors", "Retries, timeouts and the deadline", "Raw responses", "Paging",
+                    "Models", "Webhooks", "Stub server", "Testing your code against the stub"):
+        assert heading in headings
+    assert "from dixa import DixaError, NotFoundError" in PACKAGE_README
+    assert "DIXA_API_KEY" in PACKAGE_README and "dixa_v1_client" in PACKAGE_README
+    assert "dixa.v1.OPERATIONS" in PACKAGE_README

@@ -6,7 +6,7 @@
    `--stateful`, over the document the stub serves by (`server_openapi.json`:
    the spec with the wire's union tags and the stub's own statuses written in,
    see `generator/wire.py`). It must report no failure but the exclusions
-   below, each a design choice the README documents.
+   below, each a design choice generated/README.md documents.
 2. Every documented answer of every operation (each example, and a value
    synthesized from the models) is valid against that document by a strict
    validator (openapi-schema-validator, formats checked) and parses with the
@@ -48,7 +48,7 @@ SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 # (failure code, mode or None for both, operation or None for all): why it is not a fault.
 EXCLUDED: dict[tuple[str, str | None, str | None], str] = {
     ("ST401", None, None): (
-        "the stub takes any non-empty credential: it cannot know the real keys (README: the stub's "
+        "the stub takes any non-empty credential: it cannot know the real keys (generated/README.md: the stub's "
         "credentials), so it accepts 'invalid' ones and a stateful item may be missing (404) instead"
     ),
     ("ST301", "plain", None): "the plain stub keeps no state: a deleted item is still answered",

@@ -213,6 +213,7 @@ def stamp(
         key_variable=key_variable(package),
         error_base=alias,
         webhooks=[(a.name, a.api.webhook_signature is not None) for a in apis if a.api.webhooks],
+        tapir=any(a.api.dialect == "tapir" for a in apis),
         **common,
     )
     manifest = {
