@@ -37,7 +37,7 @@ from .model import (
     WebhookSignature,
 )
 from ..reading.load import Document, RefResolver
-from .media import HTTP_METHODS, HTTP_TOKEN, PATH_VARIABLE, essence, is_form, is_json_media
+from .media import HTTP_METHODS, HTTP_TOKEN, PATH_VARIABLE, essence, is_form, is_json_media, path_item_operations, sequence_framing
 
 __all__ = ["build_api"]
 
@@ -51,6 +51,8 @@ def build_api(document: Document, resolver: RefResolver) -> Api:
 
 # Header parameters OpenAPI says to ignore: `Accept` and `Content-Type` follow the
 # documented media types, `Authorization` the security schemes.
+# The fields of a Server-Sent Event, as an event stream's item schema names them.
+_EVENT_FIELDS = frozenset({"data", "event", "id", "retry"})
 _IGNORED_HEADERS = frozenset({"accept", "content-type", "authorization"})
 
 
@@ -62,6 +64,7 @@ class _Builder:
         self.names_by_target: dict[tuple[str, str], str] = {}
         self.pending: list[tuple[str, Document, str, Any]] = []
         self.component_sources: dict[str, tuple[Document, str, Any]] = {}
+        self.version = str(document.data.get("openapi", ""))
 
     # -- entry point -------------------------------------------------------------
 
@@ -359,10 +362,9 @@ class _Builder:
             if not isinstance(item, dict):
                 continue
             shared = _list(item, "parameters")
-            for method in HTTP_METHODS:
-                raw = item.get(method)
-                if isinstance(raw, dict):
-                    operations.append(self._operation(str(path), method, raw, shared, item_doc, f"{item_pointer}/{method}"))
+            for method, key, raw in path_item_operations(item, self.version):
+                if isinstance(raw, dict) and HTTP_TOKEN.fullmatch(method):
+                    operations.append(self._operation(str(path), method, raw, shared, item_doc, f"{item_pointer}/{key}"))
         return operations
 
     def _operation(
@@ -370,10 +372,10 @@ class _Builder:
     ) -> Operation:
         operation_id = raw.get("operationId")
         if not isinstance(operation_id, str) or not operation_id.strip():
-            operation_id = method + "".join(_pascal(p) for p in re.split(r"[^A-Za-z0-9]+", path) if p)
+            operation_id = method.lower() + "".join(_pascal(p) for p in re.split(r"[^A-Za-z0-9]+", path) if p)
         operation = Operation(
             operation_id=operation_id,
-            method=method.upper(),
+            method=method,
             path=path,
             tags=[str(t) for t in raw.get("tags") or [] if isinstance(t, (str, int))],
             summary=_text(raw.get("summary")),
@@ -411,7 +413,9 @@ class _Builder:
         if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
             return None
         location = entry.get("in")
-        if location not in ("path", "query", "header", "cookie"):
+        if location not in ("path", "query", "header", "cookie") and not (
+            location == "querystring" and self.version.startswith("3.2")
+        ):
             return None
         if location == "header" and entry["name"].lower() in _IGNORED_HEADERS:
             return None  # OpenAPI: the media types and the credentials are not parameters
@@ -476,8 +480,30 @@ class _Builder:
                 response.schema_pointer = schema_pointer if doc is self.document else ""
             elif is_json_media(str(media_type)):
                 response.type = Primitive(name="any")
+            media_pointer = pointer + "/content/" + escape_pointer_token(media_type)
+            if "itemSchema" in media and self.version.startswith("3.2"):
+                response.item_type = self.convert(media["itemSchema"], doc, media_pointer + "/itemSchema")
+            if sequence_framing(str(media_type)) == "sse":
+                # An event's fields described by the item schema (or, before 3.2, by the schema).
+                key = "itemSchema" if response.item_type is not None else "schema"
+                if key in media:
+                    response.item_data_type = self._event_data(media[key], doc, media_pointer + "/" + key)
             response.examples = self._media_examples(media, doc)
         return response
+
+    def _event_data(self, schema: Any, doc: Document, pointer: str) -> Type | None:
+        """The type of the `data` of an event stream's item schema that describes
+        the event itself (only `data`, `event`, `id`, `retry`): its `contentSchema`
+        (the JSON the text holds), else its schema; None for an item schema
+        that is not an event's."""
+        schema, doc, pointer = self._deref(schema, doc, pointer)
+        properties = schema.get("properties") if isinstance(schema, dict) else None
+        if not isinstance(properties, dict) or "data" not in properties or not set(properties) <= _EVENT_FIELDS:
+            return None
+        data, doc, data_pointer = self._deref(properties["data"], doc, pointer + "/properties/data")
+        if isinstance(data, dict) and "contentSchema" in data:
+            return self.convert(data["contentSchema"], doc, data_pointer + "/contentSchema")
+        return self.convert(data, doc, data_pointer)
 
     def _media_examples(self, media: dict[str, Any], doc: Document) -> dict[str, Any]:
         found: dict[str, Any] = {}

@@ -8,17 +8,48 @@ renderers and the diff all read these answers from one place.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Literal
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+# OpenAPI 3.2 adds `query` (a safe request that carries a body) to the fixed methods of a path item.
+HTTP_METHODS_32 = (*HTTP_METHODS, "query")
 # A path template variable; `{}` (unnamed, seen in real specs) counts too.
 PATH_VARIABLE = re.compile(r"{([^{}/]*)}")
 # What a header or cookie name may be (RFC 9110's token): ASCII letters, digits and a few marks.
 HTTP_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
+# Media types whose body is a sequence of items (OpenAPI 3.2 `itemSchema`): how each is framed.
+SEQUENTIAL_MEDIA: dict[str, Literal["sse", "lines", "json-seq"]] = {
+    "text/event-stream": "sse",
+    "application/jsonl": "lines",
+    "application/x-ndjson": "lines",
+    "application/x-jsonlines": "lines",
+    "application/json-seq": "json-seq",
+}
+
 _JSON_MEDIA = re.compile(r"^application/(.+\+)?json(;.*)?$|^\*/\*$")
 
 Raw = Literal["bytes", "str"]
+
+
+def path_item_operations(item: dict[str, object], version: str) -> Iterator[tuple[str, str, object]]:
+    """The operations of a path item as (HTTP method, key path under the item, value):
+    the fixed methods (with `query` in 3.2), then 3.2's `additionalOperations`,
+    whose keys are the methods as sent (`COPY`, `LINK`); values not checked."""
+    is_32 = version.startswith("3.2")
+    for method in HTTP_METHODS_32 if is_32 else HTTP_METHODS:
+        if method in item:
+            yield method.upper(), method, item[method]
+    extra = item.get("additionalOperations") if is_32 else None
+    if isinstance(extra, dict):
+        for method, value in extra.items():
+            yield str(method), "additionalOperations/" + str(method).replace("~", "~0").replace("/", "~1"), value
+
+
+def sequence_framing(media_type: str | None) -> Literal["sse", "lines", "json-seq"] | None:
+    """How a sequential media type frames its items; None for any other."""
+    return SEQUENTIAL_MEDIA.get(essence(media_type)) if media_type else None
 
 
 def essence(media_type: str) -> str:

@@ -180,7 +180,8 @@ class NamedType:
 @dataclass(kw_only=True)
 class Parameter:
     name: str
-    location: Literal["path", "query", "header", "cookie"]
+    # `querystring` (OpenAPI 3.2): the whole query string, one value described by `content`.
+    location: Literal["path", "query", "querystring", "header", "cookie"]
     type: Type
     required: bool = False
     description: str | None = None
@@ -230,6 +231,11 @@ class Response:
     schema_pointer: str = ""  # where its schema is in the root document ("" elsewhere)
     # Examples that contradict the schema as the wire reads it (see `wire`), by name: why.
     off_schema: dict[str, str] = field(default_factory=dict)
+    # A sequential media type's `itemSchema` (OpenAPI 3.2): the type of each item, and,
+    # for an event stream whose item is the event (`data`, `event`, `id`, `retry`), the
+    # type its `data` holds (its `contentSchema` where it has one).
+    item_type: Type | None = None
+    item_data_type: Type | None = None
 
 
 PagingStyle = Literal["page_key", "next_page_url", "cursor", "after_id", "link_header", "offset", "page_number"]
@@ -292,6 +298,18 @@ class ParentItem:
 
 
 @dataclass(kw_only=True)
+class Stream:
+    """An answer read item by item as it arrives (set by the answers pass):
+    `framing` is how the items are cut (`sse`: Server-Sent Events, whose `data`
+    is the item; `lines`: JSON Lines; `json-seq`: RFC 7464), `item` each one's
+    type, `text`: the item is the text itself (a string), not JSON."""
+
+    framing: Literal["sse", "lines", "json-seq"]
+    item: Type
+    text: bool = False
+
+
+@dataclass(kw_only=True)
 class Operation:
     operation_id: str
     method: str
@@ -312,8 +330,10 @@ class Operation:
     success_status: str | None = None
     # How the answer is read (set by the answers pass): `bytes` or `str` as it
     # is, None for JSON; and the `Accept` header sent (None: the client's default).
-    answer_kind: Literal["bytes", "str"] | None = None
+    answer_kind: Literal["bytes", "str", "stream"] | None = None
     accept: str | None = None
+    # An answer that is a sequence of items (answer kind `stream`): how it is framed and each item's type.
+    stream: Stream | None = None
     # What the stateful stub does with the operation (set by the stateful pass):
     # its role on a collection, and the collections' items its path goes through.
     stateful: StatefulRole | None = None
@@ -330,6 +350,8 @@ class Operation:
     def types(self) -> list[Type]:
         """Every type the operation sends or receives."""
         found = [p.type for p in self.parameters] + [b.type for b in self.bodies]
+        found += [r.item_type for r in self.responses if r.item_type is not None]
+        found += [r.item_data_type for r in self.responses if r.item_data_type is not None]
         return found + [r.type for r in self.responses if r.type is not None]
 
 

@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 
 from ..diagnostics import Diagnostic, SpecError, escape_pointer_token, join_pointer
-from ..ir.media import HTTP_METHODS, HTTP_TOKEN, PATH_VARIABLE
+from ..ir.media import HTTP_TOKEN, PATH_VARIABLE, path_item_operations
 from ..limits import MAX_NAME_LENGTH, MAX_PATH_LENGTH, MAX_REF_CHAIN
 from .load import Document, RefResolver
 
@@ -37,10 +37,10 @@ def check_fatal(document: Document, resolver: RefResolver) -> None:
             ]
         )
     version = data.get("openapi")
-    if not isinstance(version, str) or not re.match(r"3\.[01]\.\d+", version):
+    if not isinstance(version, str) or not re.match(r"3\.[012]\.\d+", version):
         pointer = "/openapi" if "openapi" in data else ""
         raise SpecError(
-            [document.diagnostic(pointer, f"not an OpenAPI 3.0 or 3.1 document (openapi: {version!r})")]
+            [document.diagnostic(pointer, f"not an OpenAPI 3.0, 3.1 or 3.2 document (openapi: {version!r})")]
         )
     problems = list(_dangling_refs(document, resolver))
     if problems:
@@ -145,13 +145,11 @@ def validate_document(document: Document, resolver: RefResolver) -> list[Diagnos
     # validating it (`dixagen diff`) does not need it.
     from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
 
-    from .validator_messages import Located30Validator, Located31Validator, describe
+    from .validator_messages import describe, validator_for_version
 
     problems: list[Diagnostic] = []
     seen: set[Diagnostic] = set()
-    validator_class = (
-        Located31Validator if str(document.data.get("openapi", "")).startswith("3.1") else Located30Validator
-    )
+    validator_class = validator_for_version(str(document.data.get("openapi", "")))
     try:
         validator = validator_class(document.data, base_uri=document.uri)
         for error in validator.iter_errors():
@@ -252,11 +250,13 @@ def _operation_problems(document: Document, resolver: RefResolver) -> Iterator[D
         item_pointer = join_pointer("paths", path)
         shared = _parameter_names(item.get("parameters"), document, resolver)
         variables = PATH_VARIABLE.findall(path)
-        for method in HTTP_METHODS:
-            operation = item.get(method)
+        for method, key, operation in path_item_operations(item, str(document.data.get("openapi", ""))):
+            pointer = f"{item_pointer}/{key}"
+            if key.startswith("additionalOperations/") and not HTTP_TOKEN.fullmatch(method):
+                yield document.diagnostic(pointer, f"{method!r} is not an HTTP method name (RFC 9110 token)")
+                continue
             if not isinstance(operation, dict):
                 continue
-            pointer = f"{item_pointer}/{method}"
             operation_id = operation.get("operationId")
             if isinstance(operation_id, str):
                 if operation_id in owners:
@@ -280,7 +280,7 @@ def _operation_problems(document: Document, resolver: RefResolver) -> Iterator[D
                 if variable not in declared:
                     yield document.diagnostic(
                         pointer,
-                        f"path parameter {variable!r} of {method.upper()} {path} is not declared in parameters",
+                        f"path parameter {variable!r} of {method} {path} is not declared in parameters",
                     )
 
 

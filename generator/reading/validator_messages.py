@@ -25,15 +25,15 @@ from typing import Any
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 from jsonschema.validators import validator_for  # type: ignore[import-untyped]
 from jsonschema_path.paths import SchemaPath
-from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
-from openapi_spec_validator.schemas import schema_v30, schema_v31
+from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator, OpenAPIV32SpecValidator
+from openapi_spec_validator.schemas import schema_v30, schema_v31, schema_v32
 from openapi_spec_validator.validation import keywords
 from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from ..diagnostics import Diagnostic, SpecError, escape_pointer_token
 from .load import Document, RefResolver
 
-__all__ = ["Located30Validator", "Located31Validator", "describe"]
+__all__ = ["Located30Validator", "Located31Validator", "Located32Validator", "describe", "validator_for_version"]
 
 _BASE = "dixagen_base"  # attribute: the path of the schema a keyword check was about
 _LONGEST_VALUE = 60
@@ -90,12 +90,26 @@ class _Schema31(keywords.OpenAPIV31SchemaValidator):
         yield from _locate(super().__call__(schema, require_properties, meta_checked), schema.parts)
 
 
+class _Schema32(keywords.OpenAPIV32SchemaValidator):
+    def __init__(self, registry: Any) -> None:
+        super().__init__(registry)
+        _seen_as_sets(self)
+
+    def __call__(self, schema: SchemaPath, require_properties: bool = True, meta_checked: bool = False) -> Iterator[ValidationError]:
+        yield from _locate(super().__call__(schema, require_properties, meta_checked), schema.parts)
+
+
 class _Default30(keywords.OpenAPIV30ValueValidator):
     def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
         yield from _locate(super().__call__(schema, value), (*schema.parts, "default"))
 
 
 class _Default31(keywords.OpenAPIV31ValueValidator):
+    def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
+        yield from _locate(super().__call__(schema, value), (*schema.parts, "default"))
+
+
+class _Default32(keywords.OpenAPIV32ValueValidator):
     def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
         yield from _locate(super().__call__(schema, value), (*schema.parts, "default"))
 
@@ -110,6 +124,19 @@ class Located31Validator(OpenAPIV31SpecValidator):
     """The OpenAPI 3.1 validator, whose schema checks remember which schema they checked."""
 
     keyword_validators = {**OpenAPIV31SpecValidator.keyword_validators, "schema": _Schema31, "default": _Default31}
+
+
+class Located32Validator(OpenAPIV32SpecValidator):
+    """The OpenAPI 3.2 validator, whose schema checks remember which schema they checked."""
+
+    keyword_validators = {**OpenAPIV32SpecValidator.keyword_validators, "schema": _Schema32, "default": _Default32}
+
+
+def validator_for_version(version: str) -> type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator | OpenAPIV32SpecValidator]:
+    """The located validator of the document's `openapi` version (3.0 for anything else)."""
+    if version.startswith("3.2"):
+        return Located32Validator
+    return Located31Validator if version.startswith("3.1") else Located30Validator
 
 
 def describe(error: ValidationError, document: Document, resolver: RefResolver) -> Diagnostic:
@@ -162,7 +189,10 @@ def _unexpected_keys(error: ValidationError, value: Any, document: Document) -> 
 
 
 def _meta_schema(document: Document) -> Any:
-    return schema_v31 if str(document.data.get("openapi", "")).startswith("3.1") else schema_v30
+    version = str(document.data.get("openapi", ""))
+    if version.startswith("3.2"):
+        return schema_v32
+    return schema_v31 if version.startswith("3.1") else schema_v30
 
 
 def _reason(error: ValidationError, document: Document | None) -> ValidationError:

@@ -6,6 +6,13 @@ the client (its return type and `Endpoint`) and whoever else reads the IR.
   is one of any media type (`*/*`) whose schema is a string (a text, or a
   download with `format: binary`): only an answer described as a structure is
   read as JSON.
+- a success answer in a sequential media type (`text/event-stream`, JSON
+  Lines, `application/json-seq`) whose items have a type is a `stream`: read
+  item by item as it arrives (`Operation.stream`). The item type is OpenAPI
+  3.2's `itemSchema` (for an event stream whose item schema is the event, the
+  type of its `data`); in a document without one, the `schema`, when it
+  describes a structure (an array's items for JSON Lines): a schema that is a
+  string describes the whole body, which stays a text.
 - `accept`: the media type of the first documented success answer (or, where
   the operation documents no success, of its `default` one), when it is not
   `application/json`, which the client asks for anyway.
@@ -13,17 +20,39 @@ the client (its return type and `Endpoint`) and whoever else reads the IR.
 
 from __future__ import annotations
 
-from ..media import Raw, essence, is_success, raw_kind
-from ..model import Api, Operation, Primitive
+from typing import Literal
+
+from ..media import essence, is_success, raw_kind, sequence_framing
+from ..model import Api, ArrayType, Operation, Primitive, Stream
 
 
 def run(api: Api) -> None:
     for operation in api.operations:
-        operation.answer_kind = _answer_kind(api, operation)
+        operation.stream = _stream(api, operation)
+        operation.answer_kind = "stream" if operation.stream is not None else _answer_kind(api, operation)
         operation.accept = _accept(operation)
 
 
-def _answer_kind(api: Api, op: Operation) -> Raw | None:
+def _stream(api: Api, op: Operation) -> Stream | None:
+    success = op.success
+    framing = sequence_framing(success.content_type) if success is not None else None
+    if success is None or framing is None:
+        return None
+    item = success.item_data_type if framing == "sse" else None
+    item = item or success.item_type
+    if item is None and success.type is not None:
+        resolved = api.resolve(success.type)
+        if isinstance(resolved, Primitive) and resolved.name in ("string", "any"):
+            return None  # the whole body described as one text
+        item = resolved.items if framing != "sse" and isinstance(resolved, ArrayType) else success.type
+    if item is None:
+        return None
+    resolved_item = api.resolve(item)
+    text = isinstance(resolved_item, Primitive) and resolved_item.name == "string" and resolved_item.format is None
+    return Stream(framing=framing, item=item, text=text)
+
+
+def _answer_kind(api: Api, op: Operation) -> Literal["bytes", "str"] | None:
     success = op.success
     if success is None:
         return None

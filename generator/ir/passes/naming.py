@@ -488,12 +488,13 @@ def _name_parts(api: Api, operation: Operation, used: set[str]) -> None:
 
 # Names a generated client module defines or imports, which a resource class must not take.
 TAKEN_CLASS_NAMES = frozenset(
-    {"Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse", "Endpoint", "Paging"}
+    {"Client", "AsyncClient", "ClientWithRawResponse", "AsyncClientWithRawResponse", "Endpoint", "Paging",
+     "Stream", "AsyncStream"}
 )
 # What every resource module imports from the runtime.
 RUNTIME_RESOURCE_NAMES = frozenset({"AsyncResource", "SyncResource", "Endpoint", "RequestOptions"})
 # What a resource module imports from the runtime where its methods use it.
-RUNTIME_HELPERS = frozenset({"Paging", "FileInput", "NOT_GIVEN", "NotGiven"})
+RUNTIME_HELPERS = frozenset({"Paging", "FileInput", "NOT_GIVEN", "NotGiven", "Stream", "AsyncStream"})
 
 
 def resource_class_names(cls: str) -> set[str]:

@@ -41,7 +41,7 @@ def run(api: Api) -> None:
             (
                 r
                 for r in operation.responses
-                if is_success(r.status) and (r.type is not None or raw_kind(r.content_type) is not None)
+                if is_success(r.status) and (r.type is not None or r.item_type is not None or raw_kind(r.content_type) is not None)
             ),
             None,
         )

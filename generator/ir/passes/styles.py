@@ -14,7 +14,7 @@ from ..media import is_json_media
 from ..model import Api, Parameter
 
 # What the runtimes assume for a parameter whose Endpoint or table entry gives no style.
-DEFAULTS = {"query": ("form", True), "header": ("simple", False), "path": ("simple", False), "cookie": ("form", True)}
+DEFAULTS = {"query": ("form", True), "querystring": ("form", True), "header": ("simple", False), "path": ("simple", False), "cookie": ("form", True)}
 
 
 def run(api: Api) -> None:
@@ -27,5 +27,5 @@ def run(api: Api) -> None:
 def _resolved(parameter: Parameter) -> tuple[str, bool]:
     if parameter.content_type and is_json_media(parameter.content_type):
         return "json", False
-    style = parameter.style or ("form" if parameter.location in ("query", "cookie") else "simple")
+    style = parameter.style or ("form" if parameter.location in ("query", "querystring", "cookie") else "simple")
     return style, parameter.explode if parameter.explode is not None else style == "form"

@@ -39,6 +39,10 @@ def transform(api: Api, visit: Visitor) -> None:
             if response.type is not None:
                 status = response.status if response.status[:1].isdigit() else response.status.capitalize()
                 response.type = _walk(response.type, Context(base + ("Response" + status,), None), visit)
+            if response.item_type is not None:
+                response.item_type = _walk(response.item_type, Context(base + ("Item",), None), visit)
+            if response.item_data_type is not None:
+                response.item_data_type = _walk(response.item_data_type, Context(base + ("Data",), None), visit)
     for webhook in api.webhooks:
         if webhook.payload is not None:
             webhook.payload = _walk(webhook.payload, Context((webhook.name, "Event"), webhook.description), visit)

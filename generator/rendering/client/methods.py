@@ -68,6 +68,9 @@ class Method:
     iter_args: list[Node] = field(default_factory=list)
     iter_doc: str = ""
     item: str = ""
+    # A streaming operation: the runtime's `_stream` returns a `Stream` (`AsyncStream`) of items.
+    caller: str = "_call"
+    async_returns: str = ""
 
 
 def method_of(api: Api, annotator: ModelsAnnotator, op: Operation, auth: Auth) -> Method:
@@ -85,9 +88,11 @@ def method_of(api: Api, annotator: ModelsAnnotator, op: Operation, auth: Auth) -
     docs.extend(body.trailing_docs)
     signature.append(_OPTIONS)
     success = op.success
-    answer = op.answer_kind
-    payload = success.payload if success is not None and answer is None else None
+    answer = op.answer_kind if op.answer_kind != "stream" else None
+    payload = success.payload if success is not None and op.answer_kind is None else None
     returns = answer or (annotator.annotation(payload) if payload is not None else "None")
+    if op.stream is not None:
+        returns = annotator.annotation(op.stream.item)
     security = auth.requirement(op.security) if op.security is not None else auth.default
     items = op.paging.items if op.paging is not None else None
     # Dixa's styles: the method returns the enveloped items, and its Endpoint pages.
@@ -103,16 +108,22 @@ def method_of(api: Api, annotator: ModelsAnnotator, op: Operation, auth: Auth) -
     call_args = [_by_name(where, op.parameters) for where in ("path", "query") if any(p.location == where for p in op.parameters)]
     if body.call:
         call_args.append(body.call)
+    # OpenAPI 3.2's `querystring`: one value whose fields are the query's parameters.
+    call_args += [f"querystring={p.py_name}" for p in op.parameters if p.location == "querystring"][:1]
     call_args += [_by_name(where, others) for where in ("header", "cookie") if any(p.location == where for p in others)]
+    returns_doc = _returns_doc(answer, payload) if op.stream is None else _STREAM_DOC
     method = Method(
         name=op.py_name,
         const=const,
-        doc=_method_doc(op, body.doc, docs, _returns_doc(answer, payload)),
+        doc=_method_doc(op, body.doc, docs, returns_doc),
         signature=_keyword_only(signature),
         returns=returns,
         call_args=call_args,
         endpoint=Assign(f"{const}: Endpoint[{returns}]", endpoint),
     )
+    if op.stream is not None:
+        method.caller = "_stream"
+        method.returns, method.async_returns = f"Stream[{returns}]", f"AsyncStream[{returns}]"
     if op.paging is not None and items is not None:
         if not enveloped:
             listed = annotator.annotation(items)
@@ -199,6 +210,10 @@ def _endpoint(
             args.append(f"envelope={literal(envelope)}")
     if answer is not None:
         args.append(f"answer={literal(answer)}")
+    if op.stream is not None and payload is not None:
+        args.append(f"stream={literal(op.stream.framing)}")
+        if op.stream.text:
+            args.append("stream_text=True")
     if op.body is not None and not is_json_media(op.body.content_type) and not is_multipart(op.body.content_type):
         args.append(f"body_media={literal(op.body.content_type)}")
     if op.body is not None and op.body.encoding:
@@ -307,6 +322,10 @@ class _BodyArguments:
 
 
 # What a method returns when the answer is not JSON, by `raw_kind`'s kind.
+_STREAM_DOC = (
+    "the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; "
+    "`.events()` yields each event as sent, its item as `.item`."
+)
 _RETURNS = {"bytes": "the answer's body, as bytes.", "str": "the answer's body, as text."}
 
 

@@ -47,7 +47,10 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
             names=_runtime_names(resource),
             raw_methods={
                 flavour: [
-                    Assign(f"self.{m.name}", call(f"to_{function}", f"resource.{m.name}")) for m in resource.methods
+                    # A stream is its own raw answer (`.response`): its method is the resource's.
+                    Assign(f"self.{m.name}", f"resource.{m.name}" if m.caller == "_stream"
+                           else call(f"to_{function}", f"resource.{m.name}"))
+                    for m in resource.methods
                 ]
                 for flavour, function in (("", "raw_response"), ("Async", "async_raw_response"))
             },
@@ -86,7 +89,7 @@ def _runtime_names(resource: _Resource) -> list[str]:
     names |= {"to_raw_response", "to_async_raw_response"}
     for method in resource.methods:
         endpoints = [method.endpoint] + ([method.page_endpoint] if method.page_endpoint else [])
-        text = " ".join([*map(flat, endpoints), *map(flat, method.signature)])
+        text = " ".join([*map(flat, endpoints), *map(flat, method.signature), method.returns, method.async_returns])
         names |= {n for n in RUNTIME_HELPERS if n in text}
     return sorted(names, key=lambda n: (not n.isupper(), n))
 

@@ -20,11 +20,12 @@ from typing_extensions import Self
 from ..paging import AsyncPager, Page, SyncPager
 from . import retries as _retries
 from .auth import AuthScheme, Security
-from .base import Base, log
+from .base import Base, log, with_querystring
 from .deadline import Expired, bound, limit
 from .failures import connection_error, deadline_error
 from .options import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes, check_options
 from .parsing import Endpoint
+from .streaming import AsyncStream, Framing, Stream
 
 __all__ = ["AsyncBaseClient", "AsyncResource", "SyncBaseClient", "SyncResource"]
 
@@ -86,8 +87,10 @@ class SyncBaseClient(Base):
         files: Mapping[str, Any] | NotGiven | None = None,
         headers: Mapping[str, Any] | None = None,
         cookies: Mapping[str, Any] | None = None,
+        querystring: Any = NOT_GIVEN,
     ) -> T:
         check_options(endpoint, options)
+        query = with_querystring(query, querystring)
         credentials = self._credentials(endpoint)
         request = self._build(
             self._http,
@@ -109,8 +112,10 @@ class SyncBaseClient(Base):
         endpoint: Endpoint[Any],
         options: RequestOptions,
         flow: httpx2.Auth | None,
+        keep_open: bool = False,
     ) -> httpx2.Response:
-        """Send `request`, again while it is worth it; the answer kept is read (see `bound`)."""
+        """Send `request`, again while it is worth it; the answer kept is read (see `bound`),
+        except a success with `keep_open`, whose body is left to a `Stream` to read."""
         idempotent, allowed = endpoint.idempotent, self._retries(options)
         again = self._retry_non_idempotent
         deadline = self._deadline_of(options)
@@ -120,6 +125,7 @@ class SyncBaseClient(Base):
             try:
                 if deadline is not None:
                     limit(request, timeouts, deadline)
+                kept = False
                 response = self._http.send(
                     request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
                 )
@@ -128,11 +134,16 @@ class SyncBaseClient(Base):
                         response, idempotent, again, retries, allowed, deadline
                     )
                     if delay is None:
+                        if keep_open and response.is_success:
+                            _unlimit(request, timeouts)
+                            kept = True
+                            return response
                         bound(response, deadline)
                         response.read()
                         return response
                 finally:
-                    response.close()
+                    if not kept:
+                        response.close()
             except httpx2.TransportError as exc:
                 delay = _retries.error_delay(exc, idempotent, again, retries, allowed, deadline)
                 if delay is None:
@@ -145,6 +156,43 @@ class SyncBaseClient(Base):
             )
             retries += 1
             _retries.sleep(delay)
+
+    def _stream(
+        self,
+        endpoint: Endpoint[T],
+        options: RequestOptions,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = NOT_GIVEN,
+        files: Mapping[str, Any] | NotGiven | None = None,
+        headers: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, Any] | None = None,
+        querystring: Any = NOT_GIVEN,
+    ) -> Stream[T]:
+        """Call a streaming operation: return once its answer has begun, its items read as they arrive."""
+        check_options(endpoint, options)
+        query = with_querystring(query, querystring)
+        credentials = self._credentials(endpoint)
+        request = self._build(
+            self._http,
+            endpoint,
+            self._base_url + endpoint.url_path(path),
+            query,
+            body,
+            files,
+            headers,
+            cookies,
+            credentials,
+            options,
+        )
+        response = self._send(request, endpoint, options, credentials.flow, keep_open=True)
+        self._finish_stream(response)
+        return Stream(
+            response,
+            _framing(endpoint),
+            lambda record: endpoint.parse_item(record, response, self._secrets),
+        )
 
     def _pager(
         self,
@@ -234,8 +282,10 @@ class AsyncBaseClient(Base):
         files: Mapping[str, Any] | NotGiven | None = None,
         headers: Mapping[str, Any] | None = None,
         cookies: Mapping[str, Any] | None = None,
+        querystring: Any = NOT_GIVEN,
     ) -> T:
         check_options(endpoint, options)
+        query = with_querystring(query, querystring)
         credentials = self._credentials(endpoint)
         request = self._build(
             self._http,
@@ -259,6 +309,7 @@ class AsyncBaseClient(Base):
         endpoint: Endpoint[Any],
         options: RequestOptions,
         flow: httpx2.Auth | None,
+        keep_open: bool = False,
     ) -> httpx2.Response:
         """The async twin of `SyncBaseClient._send`."""
         idempotent, allowed = endpoint.idempotent, self._retries(options)
@@ -270,6 +321,7 @@ class AsyncBaseClient(Base):
             try:
                 if deadline is not None:
                     limit(request, timeouts, deadline)
+                kept = False
                 response = await self._http.send(
                     request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
                 )
@@ -278,11 +330,16 @@ class AsyncBaseClient(Base):
                         response, idempotent, again, retries, allowed, deadline
                     )
                     if delay is None:
+                        if keep_open and response.is_success:
+                            _unlimit(request, timeouts)
+                            kept = True
+                            return response
                         bound(response, deadline)
                         await response.aread()
                         return response
                 finally:
-                    await response.aclose()
+                    if not kept:
+                        await response.aclose()
             except httpx2.TransportError as exc:
                 delay = _retries.error_delay(exc, idempotent, again, retries, allowed, deadline)
                 if delay is None:
@@ -295,6 +352,43 @@ class AsyncBaseClient(Base):
             )
             retries += 1
             await _retries.async_sleep(delay)
+
+    async def _stream(
+        self,
+        endpoint: Endpoint[T],
+        options: RequestOptions,
+        *,
+        path: Mapping[str, Any] | None = None,
+        query: Mapping[str, Any] | None = None,
+        body: Any = NOT_GIVEN,
+        files: Mapping[str, Any] | NotGiven | None = None,
+        headers: Mapping[str, Any] | None = None,
+        cookies: Mapping[str, Any] | None = None,
+        querystring: Any = NOT_GIVEN,
+    ) -> AsyncStream[T]:
+        """Call a streaming operation: return once its answer has begun, its items read as they arrive."""
+        check_options(endpoint, options)
+        query = with_querystring(query, querystring)
+        credentials = self._credentials(endpoint)
+        request = self._build(
+            self._http,
+            endpoint,
+            self._base_url + endpoint.url_path(path),
+            query,
+            body,
+            files,
+            headers,
+            cookies,
+            credentials,
+            options,
+        )
+        response = await self._send(request, endpoint, options, credentials.flow, keep_open=True)
+        self._finish_stream(response)
+        return AsyncStream(
+            response,
+            _framing(endpoint),
+            lambda record: endpoint.parse_item(record, response, self._secrets),
+        )
 
     def _pager(
         self,
@@ -327,6 +421,18 @@ class AsyncBaseClient(Base):
             return self._page(endpoint, response, cursor)
 
         return AsyncPager(fetch)
+
+
+def _framing(endpoint: Endpoint[Any]) -> Framing:
+    assert endpoint.stream is not None, f"{endpoint} does not stream"
+    return endpoint.stream
+
+
+def _unlimit(request: httpx2.Request, timeouts: Mapping[str, float | None]) -> None:
+    """Give a stream's reads the client's own timeouts again: the deadline bounds
+    getting the answer, not how long the stream lasts (each read of its body
+    still waits at most the read timeout)."""
+    request.extensions["timeout"] = dict(timeouts)
 
 
 class SyncResource:

@@ -33,9 +33,13 @@ from .options import (
 )
 from .parsing import Endpoint
 from .raw import APIResponse, to_async_raw_response, to_raw_response
+from .streaming import AsyncStream, ServerSentEvent, Stream
 from .transport import AsyncBaseClient, AsyncResource, SyncBaseClient, SyncResource
 
 __all__ = [
+    "AsyncStream",
+    "ServerSentEvent",
+    "Stream",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",

@@ -35,13 +35,27 @@ from .options import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes, merge_he
 from .parsing import Endpoint
 from .raw import APIResponse
 
-__all__ = ["Base", "log"]
+__all__ = ["Base", "log", "with_querystring"]
 
 T = TypeVar("T")
 
 # The generated package this runtime belongs to (`dixa` for `dixa._runtime.client`).
 _PACKAGE = __name__.partition("._runtime")[0]
 log = logging.getLogger(_PACKAGE)
+
+
+def with_querystring(query: Mapping[str, Any] | None, querystring: Any) -> Mapping[str, Any] | None:
+    """The query parameters with the fields of an OpenAPI 3.2 `querystring` value
+    (a model or a mapping by wire name) added, each written as a form field."""
+    if querystring is NOT_GIVEN or querystring is None:
+        return query
+    dump = getattr(querystring, "model_dump", None)
+    fields = (
+        dump(mode="json", by_alias=True, exclude_none=True)
+        if dump is not None
+        else dict(querystring)
+    )
+    return {**fields, **(query or {})}
 
 
 class Base:
@@ -300,6 +314,17 @@ class Base:
         if self._raw:
             return cast(T, APIResponse(endpoint, response, self._secrets))
         return endpoint.parse(response, self._secrets)
+
+    def _finish_stream(self, response: httpx2.Response) -> None:
+        """Raise for an answer that is not a success (its body already read, bounded)."""
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(
+                "%s %s -> %s (stream)",
+                response.request.method,
+                response.request.url.copy_with(query=None),
+                response.status_code,
+            )
+        raise_for_status(response, self._secrets)
 
     def _page(
         self, endpoint: Endpoint[Any], response: httpx2.Response, cursor: str | None

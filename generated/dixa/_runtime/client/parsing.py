@@ -61,6 +61,8 @@ class Endpoint(Generic[T]):
         "form_styles",
         "accept",
         "security",
+        "stream",
+        "stream_text",
         "_response",
         "_adapter",
     )
@@ -80,6 +82,8 @@ class Endpoint(Generic[T]):
         form_styles: Mapping[str, Style] | None = None,
         accept: str | None = None,
         security: Security | None = None,
+        stream: Literal["sse", "lines", "json-seq"] | None = None,
+        stream_text: bool = False,
     ) -> None:
         self.method = method
         self.path = path
@@ -100,6 +104,10 @@ class Endpoint(Generic[T]):
         self.accept = accept
         # The operation's own security requirement; None: the client's (the spec's default).
         self.security = security
+        # An answer read item by item (`streaming.py`): how its items are framed;
+        # `stream_text`: each item is its text, not JSON.
+        self.stream = stream
+        self.stream_text = stream_text
         self._response = response
         self._adapter: TypeAdapter[Any] | None = None
 
@@ -154,6 +162,19 @@ class Endpoint(Generic[T]):
             return cast(T, value[self.envelope])
         return cast(T, value)
 
+    def parse_item(
+        self, record: bytes | str, response: httpx2.Response, secrets: Sequence[str] = ()
+    ) -> T:
+        """One item of a streamed answer, as its model."""
+        if self.stream_text:
+            return cast(T, record if isinstance(record, str) else record.decode("utf-8", "replace"))
+        return cast(
+            T,
+            self._validate_bytes(
+                record.encode() if isinstance(record, str) else record, response, secrets
+            ),
+        )
+
     def parse_page(
         self, response: httpx2.Response, cursor: str | None, secrets: Sequence[str] = ()
     ) -> tuple[list[Any], str | None]:
@@ -162,8 +183,13 @@ class Endpoint(Generic[T]):
         return self.paging.page(self._validate(response, secrets), response, cursor)
 
     def _validate(self, response: httpx2.Response, secrets: Sequence[str]) -> Any:
+        return self._validate_bytes(response.content, response, secrets)
+
+    def _validate_bytes(
+        self, content: bytes, response: httpx2.Response, secrets: Sequence[str]
+    ) -> Any:
         try:
-            return _validate_json(self.adapter, response.content)
+            return _validate_json(self.adapter, content)
         except ValidationError as exc:
             # Said from the error's location and message only: pydantic's own text
             # quotes the input, which may hold a credential the server echoed.
@@ -174,7 +200,16 @@ class Endpoint(Generic[T]):
                 f"{exc.error_count()} error(s), first at {where}: {first['msg']}"
             )
             error = APIResponseValidationError(
-                scrub(message, secrets), response=response, body=scrub(body_of(response), secrets)
+                scrub(message, secrets),
+                response=response,
+                body=scrub(
+                    (
+                        body_of(response)
+                        if self.stream is None
+                        else content.decode("utf-8", "replace")
+                    ),
+                    secrets,
+                ),
             )
         raise error
 
