@@ -5,8 +5,8 @@ client, the stub and the diff alike.
   raw (`Operation.success`).
 - Envelope: Dixa wraps payloads as `{"data": ...}` (lists add `"meta"`); the
   client returns what is inside `data` (`Response.payload`).
-- Paging (of GET operations, and of POST ones with a JSON body or none: a
-  search or an export sends its query again for every page): v1/beta list
+- Paging (of GET and POST operations without a multipart body: a search or
+  an export sends its query again for every page): v1/beta list
   operations take `pageKey` and answer with `meta.next`
   (a link whose `pageKey` is the next cursor); the Integrations API answers
   with `paging.next_page`. Other APIs' common styles are recognised from the
@@ -29,7 +29,7 @@ client, the stub and the diff alike.
 from __future__ import annotations
 
 from ..model import Api, ArrayType, ObjectType, Operation, Paging, Primitive, Type
-from ..media import is_json_media, is_success, raw_kind
+from ..media import is_multipart, is_success, raw_kind
 
 ENVELOPE_KEYS = {"data", "meta", "paging"}
 
@@ -73,8 +73,8 @@ def _object(api: Api, type_: Type | None) -> ObjectType | None:
 def _paging(api: Api, operation: Operation) -> Paging | None:
     if operation.method not in ("GET", "POST"):
         return None
-    if operation.body is not None and not is_json_media(operation.body.content_type):
-        return None
+    if operation.body is not None and is_multipart(operation.body.content_type):
+        return None  # a form of files is not sent again page after page
     success = operation.success
     obj = _object(api, success.type if success else None)
     props = {p.wire_name: p for p in obj.properties} if obj is not None else {}
