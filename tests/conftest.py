@@ -70,6 +70,7 @@ INTEGRATION_MODULES = {
 INTEGRATION_TESTS = (
     "test_diff.py::test_markdown_of_a_real_release_fits",
     "test_paging_styles.py::test_real_specs_get_their_paging_style",
+    "test_paging_styles.py::test_real_clients_page_through_every_item_once",
 )
 
 

@@ -379,9 +379,11 @@ def paged(pages: int, link: Callable[[int], str]) -> tuple[Handler, list[httpx2.
 
 def test_paging_follows_meta_next_lazily(dixa: Any) -> None:
     handler, seen = paged(3, lambda n: f"https://dev.dixa.io/v1/endusers?pageLimit=2&pageKey={n}")
-    pager = v1(dixa, handler).end_users.list_iter(page_limit=2, email="x@y.z")
-    assert seen == []  # nothing is sent before the first item is asked for
-    iterator = iter(pager)
+    page = v1(dixa, handler).end_users.list(page_limit=2, email="x@y.z")
+    assert len(seen) == 1  # the call fetches the first page, and only that one
+    assert [u.display_name for u in page.items] == ["user 0.0", "user 0.1"]
+    assert page.has_next_page() and page.next_page_params() == {"page_key": "1"}
+    iterator = iter(page)
     first = next(iterator)
     assert first.display_name == "user 0.0" and len(seen) == 1
     rest = list(iterator)
@@ -394,15 +396,44 @@ def test_pages_and_async_paging(dixa: Any) -> None:
     from dixa.v1 import AsyncClient
 
     handler, _ = paged(3, lambda n: f"/v1/endusers?pageKey={n}")
-    pages = list(v1(dixa, handler).end_users.list_iter().pages())
-    assert [p.has_next for p in pages] == [True, True, False]
+    pages = list(v1(dixa, handler).end_users.list().iter_pages())
+    assert [p.has_next_page() for p in pages] == [True, True, False]
+    assert [p.next_page_params() for p in pages] == [{"page_key": "1"}, {"page_key": "2"}, None]
     assert pages[0].response.status_code == 200
 
-    async def run() -> list[str]:
+    async def run() -> tuple[list[str], Any]:
         client = AsyncClient(api_key=KEY, http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)))
-        return [u.display_name async for u in client.end_users.list_iter()]
+        page = await client.end_users.list()
+        second = await page.get_next_page()
+        return [u.display_name async for u in page], second.next_page_params()
 
-    assert len(asyncio.run(run())) == 6
+    names, after_second = asyncio.run(run())
+    assert len(names) == 6 and after_second == {"page_key": "2"}
+
+
+RECORD = {"primaryTimestampField": {"_type": "TimestampField", "name": "at", "timestamp": "2024-01-01T00:00:00Z"}}
+
+
+def test_the_record_export_pages_and_resumes_where_it_stopped(dixa: Any) -> None:
+    """`analytics.query_records` is a POST: every page sends the query body again
+    with the next `pageKey`, and a stored `next_page_params()` resumes the export."""
+    seen: list[httpx2.Request] = []
+
+    def handler(request: httpx2.Request) -> httpx2.Response:
+        seen.append(request)
+        index = int(request.url.params.get("pageKey") or 0)
+        meta = {"next": f"/v1/analytics/records?pageKey={index + 1}"} if index < 2 else {}
+        return httpx2.Response(200, json={"data": [RECORD] * 2, "meta": meta})
+
+    body = {"id": "closed_conversations", "timezone": "UTC", "periodFilter": {"value": {"_type": "PreviousWeek"}, "_type": "Preset"}}
+    client = v1(dixa, handler)
+    first = client.analytics.query_records(body, page_limit=2)
+    stored = json.dumps(first.next_page_params())
+    resumed = v1(dixa, handler).analytics.query_records(body, page_limit=2, **json.loads(stored))
+    assert len(list(resumed)) == 4 and resumed.next_page_params() == {"page_key": "2"}
+    assert [r.method for r in seen] == ["POST"] * 3
+    assert [r.url.params.get("pageKey") for r in seen] == [None, "1", "2"]
+    assert all(json.loads(r.content) == json.loads(seen[0].content) for r in seen)
 
 
 def test_integrations_paging_follows_next_page_urls(dixa: Any) -> None:
@@ -417,15 +448,18 @@ def test_integrations_paging_follows_next_page_urls(dixa: Any) -> None:
         return httpx2.Response(200, json={"data": [{"id": f"u{page}"}], "paging": paging})
 
     client = Client(api_key=KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
-    assert [u.id for u in client.users.list_iter(limit=1)] == ["u0", "u1", "u2"]
-    assert [str(r.url) for r in seen][1:] == [f"https://integrations.dixa.io/v1/users?page={n}&limit=1" for n in (1, 2)]
+    page = client.users.list(limit=1)
+    assert [u.id for u in page] == ["u0", "u1", "u2"]
+    assert page.next_page_params() == {"page_url": "https://integrations.dixa.io/v1/users?page=1&limit=1"}
+    assert [u.id for u in client.users.list(**page.next_page_params())] == ["u1", "u2"]
+    assert [str(r.url) for r in seen][1:3] == [f"https://integrations.dixa.io/v1/users?page={n}&limit=1" for n in (1, 2)]
 
 
 def test_paging_never_sends_the_key_to_another_host(dixa: Any) -> None:
     from dixa._runtime.errors import APIError as DixaError
 
     handler, seen = paged(3, lambda n: f"https://evil.example.org/v1/endusers?pageKey={n}")
-    items = v1(dixa, handler).end_users.list_iter()
+    items = v1(dixa, handler).end_users.list()
     # page_key style only takes the cursor from the link; the request stays on the API's host.
     assert len(list(items)) == 6 and {r.url.host for r in seen} == {"dev.dixa.io"}
     from dixa.integrations import Client
@@ -435,7 +469,7 @@ def test_paging_never_sends_the_key_to_another_host(dixa: Any) -> None:
 
     client = Client(api_key=KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(foreign)))
     with pytest.raises(DixaError, match="another host"):
-        list(client.users.list_iter())
+        list(client.users.list())
 
 
 def test_async_errors_and_retries(dixa: Any, sleeps: list[float]) -> None:

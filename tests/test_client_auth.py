@@ -304,7 +304,7 @@ def test_cookie_parameters_reach_every_page_and_the_async_client(auth: Any) -> N
     pages = iter([{"data": ["a"], "meta": {"next": "p2"}}, {"data": ["b"]}])
     client, seen = client_of(auth, lambda request: httpx2.Response(200, json=next(pages)), api_key_3="c")
     resource, name = auth.OPERATIONS["listItems"].split(".")
-    assert list(getattr(getattr(client, resource), name + "_iter")(session="s 1")) == ["a", "b"]
+    assert list(getattr(getattr(client, resource), name)(session="s 1")) == ["a", "b"]
     assert [r.headers["cookie"] for r in seen] == ["token=c; session=s%201"] * 2
     assert seen[1].url.params["pageKey"] == "p2"
     got: list[httpx2.Request] = []

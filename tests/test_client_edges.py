@@ -241,7 +241,7 @@ def test_per_call_options_reach_the_pages_and_the_async_client(edges: Any) -> No
 
     assert edges.OPERATIONS["listItems"] == "items.list"
     client = edges.Client(bearer_token="t", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
-    assert list(client.items.list_iter(x_tenant="t1", extra_headers={"X-Extra": "e"}, timeout=2)) == ["a", "b"]
+    assert list(client.items.list(x_tenant="t1", extra_headers={"X-Extra": "e"}, timeout=2)) == ["a", "b"]
     assert [r.url.params.get("pageKey") for r in seen] == [None, "k2"]
     for request in seen:
         assert (request.headers["x-tenant"], request.headers["x-extra"]) == ("t1", "e")
@@ -250,7 +250,7 @@ def test_per_call_options_reach_the_pages_and_the_async_client(edges: Any) -> No
     async def call() -> Any:
         http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
         async with edges.AsyncClient(bearer_token="t", http_client=http) as client:
-            return await client.items.list(x_tenant="t2", extra_headers={"x-tenant": "t3"})
+            return (await client.items.list(x_tenant="t2", extra_headers={"x-tenant": "t3"})).items
 
     seen.clear()
     assert asyncio.run(call()) == ["a"]
@@ -277,7 +277,7 @@ def call(client: Client) -> None:
     client.echo.get(id="a", x_trace="t", timeout=None)
     client.echo.get(id="a", x_trace="t", timeuot=5)
     client.echo.get(id="a", x_trace="t", max_retries="3")
-    client.items.list_iter(x_tenant="t", extra_headers={"X-A": 1})
+    client.items.list(x_tenant="t", extra_headers={"X-A": 1})
 """
 
 

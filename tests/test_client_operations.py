@@ -42,6 +42,14 @@ def _check_request(case: Case, request: httpx2.Request) -> None:
         assert json.loads(request.content) == case.body
 
 
+def _items(case: Case, result: Any) -> Any:
+    """What a call returned, as the payload reads: a list method's page by its items."""
+    if case.operation.paging is None or case.operation.paging.items is None:
+        return result
+    assert type(result).__name__ in ("SyncPage", "AsyncPage"), case.operation.operation_id
+    return result.items
+
+
 def _check_result(package: Any, case: Case, result: Any) -> None:
     if case.payload is None:
         assert result is None
@@ -73,12 +81,8 @@ def test_every_operation_sync(api_case: tuple[str, Api, Any]) -> None:
             resource, method = package.OPERATIONS[case.operation.operation_id].split(".")
             result = getattr(getattr(client, resource), method)(**case.kwargs)
             _check_request(case, recorder.requests[-1])
-            _check_result(package, case, result)
-            if case.operation.paging is not None:
-                iter_kwargs = {k: v for k, v in case.kwargs.items()}
-                items = list(getattr(getattr(client, resource), method + "_iter")(**iter_kwargs))
-                _check_result(package, case, items)
-    assert len(recorder.requests) == len(todo) + sum(1 for c in todo if c.operation.paging is not None)
+            _check_result(package, case, _items(case, result))
+    assert len(recorder.requests) == len(todo)  # a list fetches its first page only
 
 
 def test_every_operation_async(api_case: tuple[str, Api, Any]) -> None:
@@ -93,15 +97,11 @@ def test_every_operation_async(api_case: tuple[str, Api, Any]) -> None:
                 resource, method = package.OPERATIONS[case.operation.operation_id].split(".")
                 result = await getattr(getattr(client, resource), method)(**case.kwargs)
                 _check_request(case, recorder.requests[-1])
-                _check_result(package, case, result)
-                if case.operation.paging is not None:
-                    pager = getattr(getattr(client, resource), method + "_iter")(**case.kwargs)
-                    items = [item async for item in pager]
-                    _check_result(package, case, items)
+                _check_result(package, case, _items(case, result))
         await http.aclose()
 
     asyncio.run(run())
-    assert len(recorder.requests) == len(todo) + sum(1 for c in todo if c.operation.paging is not None)
+    assert len(recorder.requests) == len(todo)
 
 
 def test_every_operation_raw(api_case: tuple[str, Api, Any]) -> None:
@@ -115,4 +115,4 @@ def test_every_operation_raw(api_case: tuple[str, Api, Any]) -> None:
         raw = getattr(getattr(client.with_raw_response, resource), method)(**case.kwargs)
         assert isinstance(raw.http_response, httpx2.Response)
         assert raw.status_code == case.status
-        _check_result(package, case, raw.parse())
+        _check_result(package, case, _items(case, raw.parse()))

@@ -78,5 +78,5 @@ def test_every_v1_get_operation_against_prism(prism_url: str, generated_package:
                 failures.append(f"{operation.operation_id}: no payload")
         raw = client.with_raw_response.end_users.list()
         assert isinstance(raw.http_response, httpx2.Response) and raw.status_code == 200
-        assert all(user.id for user in client.end_users.list_iter(page_limit=2))
+        assert all(user.id for user in client.end_users.list(page_limit=2))
     assert not failures, "\n".join(failures)

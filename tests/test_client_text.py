@@ -38,12 +38,12 @@ def test_each_path_is_written_once_and_filled_by_wire_name(path: Path) -> None:
     endpoint_paths = [ast.Constant(t) for t in templates.values()]
     strings = [n for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
     written = [s.value for s in strings if s.value.startswith("/")]
-    # Each template once (two Endpoints may share a path: a list and its pages), nowhere else.
+    # Each template once, nowhere else.
     assert sorted(written) == sorted(c.value for c in endpoint_paths), path
     calls = [
         n
         for n in ast.walk(tree)
-        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("_call", "_pager")
+        if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute) and n.func.attr in ("_call", "_list")
     ]
     assert calls, path
     for call in calls:

@@ -40,6 +40,13 @@ from uuid import UUID
 from dixa.v1 import models
 
 
+import json
+from typing import Any
+
+from dixa._runtime.paging import SyncPage
+from dixa.v1 import AsyncClient, Client
+
+
 def end_user() -> models.CreateEndUserInput:
     return models.CreateEndUserInput(display_name="Alice", phone_number="+4512345678", additional_emails=["a@b.c"])
 
@@ -75,6 +82,22 @@ def conversation_of(body: bytes, headers: dict[str, str], secret: str) -> int | 
             return len(event.payload)
         case _:
             return None
+
+
+def export_records(
+    client: Client, query: models.GetMetricRecordsDataInput, store: dict[str, str]
+) -> list[models.MetricRecord]:
+    """A nightly export: one page per run, resuming where the last run stopped."""
+    resume: dict[str, Any] = json.loads(store.get("next", "{}"))
+    page: SyncPage[models.MetricRecord] = client.analytics.query_records(query, page_limit=100, **resume)
+    params = page.next_page_params()
+    store["next"] = json.dumps(params or {})
+    return page.items
+
+
+async def every_record(client: AsyncClient, query: models.GetMetricRecordsDataInput) -> list[models.MetricRecord]:
+    page = await client.analytics.query_records(query)
+    return [record async for record in page]
 '''
 
 # What type checkers must refuse: wire names and the tag as keywords.
@@ -178,3 +201,29 @@ def test_models_still_validate_by_wire_names_and_by_python_names() -> None:
     by_wire = models.CreateEndUserInput.model_validate({"displayName": "Alice"})
     by_name = models.CreateEndUserInput.model_validate({"display_name": "Alice"})
     assert by_wire == by_name and models.to_wire(by_name) == {"displayName": "Alice"}
+
+
+def test_the_export_loop_resumes_from_the_stored_position(user_module: Any) -> None:
+    """The user-style export above, run twice against a two-page answer: the
+    second run starts at the page the first one stored, and then stores none."""
+    import httpx2
+
+    from dixa.v1 import Client
+
+    record = {"primaryTimestampField": {"_type": "TimestampField", "name": "at", "timestamp": "2024-01-01T00:00:00Z"}}
+    keys: list[str | None] = []
+
+    def answer(request: httpx2.Request) -> httpx2.Response:
+        keys.append(request.url.params.get("pageKey"))
+        meta = {} if keys[-1] else {"next": "/v1/analytics/records?pageKey=second"}
+        return httpx2.Response(200, json={"data": [record], "meta": meta})
+
+    client = Client(api_key="k", http_client=httpx2.Client(transport=httpx2.MockTransport(answer)))
+    query = models.GetMetricRecordsDataInput.model_validate(
+        {"id": "r", "timezone": "UTC", "periodFilter": {"_type": "Preset", "value": {"_type": "PreviousWeek"}}}
+    )
+    store: dict[str, str] = {}
+    assert len(user_module.export_records(client, query, store)) == 1
+    assert store == {"next": '{"page_key": "second"}'}
+    assert len(user_module.export_records(client, query, store)) == 1
+    assert keys == [None, "second"] and store == {"next": "{}"}

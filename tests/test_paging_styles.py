@@ -1,6 +1,7 @@
 """Paging styles of other APIs: Stripe's `starting_after`/`has_more`, GitHub's
 `Link` header, Twilio's `next_page_uri`, Slack's `response_metadata.next_cursor`,
-offsets and page numbers. A small spec (`paging_styles.yaml`) has one operation
+offsets and page numbers, Asana's opaque string offset, and a POST export in
+Dixa's style (`pageKey` and `meta.next`, the body sent again for every page). A small spec (`paging_styles.yaml`) has one operation
 of each; its generated client pages through an in-process server (an
 `httpx2.MockTransport`) and must yield every item exactly once, sync and async."""
 
@@ -67,6 +68,19 @@ def _answer(request: httpx2.Request) -> httpx2.Response:
     if path == "/widgets":  # page number
         numbers, _ = _slice((int(query.get("page", "1")) - 1) * SIZE)
         return httpx2.Response(200, json={"total": ITEMS, "widgets": [{"n": n} for n in numbers]})
+    if path == "/tasks":  # Asana: the offset is an opaque token, never a count
+        token = query.get("offset")
+        start = int(base64.b64decode(token).decode()) if token else 0
+        numbers, more = _slice(start)
+        following = {"offset": base64.b64encode(str(start + SIZE).encode()).decode(), "path": "/tasks"} if more else None
+        return httpx2.Response(200, json={"data": [{"n": n} for n in numbers], "next_page": following})
+    if path == "/records" and request.method == "POST":  # Dixa's export: the query is the body
+        if json.loads(request.content) != {"kind": "all"}:
+            return httpx2.Response(400, json={"message": "the body must come with every page"})
+        start = int(query.get("pageKey", "0"))
+        numbers, more = _slice(start)
+        meta = {"next": f"/records?pageKey={start + SIZE}"} if more else {}
+        return httpx2.Response(200, json={"data": [{"n": n} for n in numbers], "meta": meta})
     return httpx2.Response(404, json={"message": "no such path"})
 
 
@@ -77,6 +91,21 @@ EXPECTED = {
     "slack": ("cursor", [f"C{n}" for n in range(1, ITEMS + 1)], lambda item: item.id),
     "offsets": ("offset", list(range(1, ITEMS + 1)), lambda item: item.n),
     "pages": ("page_number", list(range(1, ITEMS + 1)), lambda item: item.n),
+    "asana": ("cursor", list(range(1, ITEMS + 1)), lambda item: item.n),
+    "export": ("page_key", list(range(1, ITEMS + 1)), lambda item: item.n),
+}
+# The arguments each list method needs besides its cursor.
+ARGUMENTS: dict[str, dict[str, Any]] = {"export": {"body": {"kind": "all"}}}
+# What `next_page_params()` of the first page says, per style.
+NEXT_PARAMS: dict[str, dict[str, Any]] = {
+    "stripe": {"starting_after": "cus_3"},
+    "github": {"page_url": "http://pages.test/repos/issues?page=2&per_page=3"},
+    "twilio": {"page_url": "/2010-04-01/Messages.json?PageSize=3&Page=1&PageToken=PA3"},
+    "slack": {"cursor": base64.b64encode(b"offset:3").decode()},
+    "offsets": {"offset": 3},
+    "pages": {"page": 2},
+    "asana": {"offset": base64.b64encode(b"3").decode()},
+    "export": {"page_key": "3"},
 }
 
 
@@ -92,9 +121,11 @@ def test_the_ir_names_each_style() -> None:
     assert styles == {tag: style for tag, (style, _, _) in EXPECTED.items()}
 
 
-def _iter_method(resource: Any) -> Any:
-    (name,) = [n for n in dir(resource) if n.endswith("_iter")]
-    return getattr(resource, name)
+def _list_method(resource: Any, tag: str) -> Any:
+    """The one list method of the tag's resource, with the arguments it needs."""
+    (name,) = [n for n in dir(resource) if not n.startswith("_")]
+    method = getattr(resource, name)
+    return lambda **kwargs: method(**ARGUMENTS.get(tag, {}), **kwargs)
 
 
 @pytest.mark.parametrize("tag", sorted(EXPECTED))
@@ -108,8 +139,8 @@ def test_sync_iteration_yields_every_item_once(client_module: ModuleType, tag: s
     _, expected, key = EXPECTED[tag]
     http = httpx2.Client(transport=httpx2.MockTransport(answer))
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
-        assert [key(item) for item in _iter_method(getattr(client, tag))()] == expected
-        pages = list(_iter_method(getattr(client, tag))().pages())
+        assert [key(item) for item in _list_method(getattr(client, tag), tag)()] == expected
+        pages = list(_list_method(getattr(client, tag), tag)().iter_pages())
     ends_with_empty_page = tag in ("offsets", "pages")
     assert len(pages) == -(-ITEMS // SIZE) + ends_with_empty_page
     assert [len(p.items) for p in pages][: -(-ITEMS // SIZE)] == [3, 3, 1]
@@ -126,19 +157,46 @@ def test_async_iteration_yields_every_item_once(client_module: ModuleType, tag: 
     async def collect() -> list[Any]:
         http = httpx2.AsyncClient(transport=httpx2.MockTransport(answer))
         async with client_module.AsyncClient(http_client=http, base_url="http://pages.test") as client:
-            return [key(item) async for item in _iter_method(getattr(client, tag))()]
+            page = await _list_method(getattr(client, tag), tag)()
+            assert [key(item) for item in page.items] == expected[:SIZE]
+            return [key(item) async for item in page]
 
     assert asyncio.run(collect()) == expected
 
 
-def test_the_plain_method_still_returns_the_whole_answer(client_module: ModuleType) -> None:
-    """Paging adds `_iter`; the method itself keeps returning the spec's answer (Stripe's list object)."""
+@pytest.mark.parametrize("tag", sorted(EXPECTED))
+def test_a_stored_page_position_resumes_in_a_new_client(client_module: ModuleType, tag: str) -> None:
+    """`next_page_params()` is plain JSON that, passed back to the same method
+    (by another client, as a job resuming in another process would), fetches
+    the next page; the last page has none."""
+    _, expected, key = EXPECTED[tag]
     http = httpx2.Client(transport=httpx2.MockTransport(_answer))
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
-        (name,) = [n for n in dir(client.stripe) if n.endswith("_iter")]
-        first = getattr(client.stripe, name.removesuffix("_iter"))()
-    assert first.has_more is True and [c.id for c in first.data] == ["cus_1", "cus_2", "cus_3"]
-    assert json.loads(json.dumps(first.to_wire()))["object"] == "list"
+        first = _list_method(getattr(client, tag), tag)()
+        assert [key(item) for item in first.items] == expected[:SIZE] and first.has_next_page()
+        stored = json.dumps(first.next_page_params())
+    assert json.loads(stored) == NEXT_PARAMS[tag]
+    http = httpx2.Client(transport=httpx2.MockTransport(_answer))
+    with client_module.Client(http_client=http, base_url="http://pages.test") as client:
+        resumed = _list_method(getattr(client, tag), tag)(**json.loads(stored))
+        assert [key(item) for item in resumed.items] == expected[SIZE : 2 * SIZE]
+        assert [key(item) for item in resumed] == expected[SIZE:]  # on from there, lazily
+        last = resumed.get_next_page()
+        while last.has_next_page():
+            last = last.get_next_page()
+        assert last.next_page_params() is None
+        with pytest.raises(LookupError):
+            last.get_next_page()
+
+
+def test_the_whole_answer_stays_reachable_from_the_page(client_module: ModuleType) -> None:
+    """The page keeps the answer it was read from (Stripe's list object)."""
+    http = httpx2.Client(transport=httpx2.MockTransport(_answer))
+    with client_module.Client(http_client=http, base_url="http://pages.test") as client:
+        page = client.stripe.list()
+        raw = client.with_raw_response.stripe.list()
+    assert page.response.json()["object"] == "list" and page.response.json()["has_more"] is True
+    assert raw.status_code == 200 and [c.id for c in raw.parse().items] == ["cus_1", "cus_2", "cus_3"]
 
 
 # -- the real documents, from the APIs-guru directory that `make test` installs ------------------
@@ -206,8 +264,8 @@ def test_real_clients_page_through_every_item_once(
         credentials = _credentials(module.Client)
         http = httpx2.Client(transport=httpx2.MockTransport(answer))
         with module.Client(http_client=http, **credentials) as client:
-            pager = getattr(getattr(client, resource), method + "_iter")(**call)
-            assert [key(item) for item in pager] == expected
+            page = getattr(getattr(client, resource), method)(**call)
+            assert [key(item) for item in page] == expected
 
         async def reply(request: httpx2.Request) -> httpx2.Response:
             return answer(request)
@@ -215,8 +273,8 @@ def test_real_clients_page_through_every_item_once(
         async def collect() -> list[Any]:
             http = httpx2.AsyncClient(transport=httpx2.MockTransport(reply))
             async with module.AsyncClient(http_client=http, **credentials) as client:
-                pager = getattr(getattr(client, resource), method + "_iter")(**call)
-                return [key(item) async for item in pager]
+                page = await getattr(getattr(client, resource), method)(**call)
+                return [key(item) async for item in page]
 
         assert asyncio.run(collect()) == expected
 
@@ -236,4 +294,4 @@ def test_a_server_that_ignores_the_page_number_cannot_make_it_endless(client_mod
 
     http = httpx2.Client(transport=httpx2.MockTransport(same_page))
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
-        assert [w.n for w in _iter_method(client.pages)()] == [1, 2]
+        assert [w.n for w in client.pages.list_widgets()] == [1, 2]

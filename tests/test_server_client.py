@@ -2,7 +2,7 @@
 transport): every operation of the three APIs is called through the client,
 with the arguments of the client's own test cases (`client_cases`), and must
 come back parsed, without an error; then a stateful round trip pages through
-end users with the client's `list_iter`.
+end users by iterating the page the client's `list` returns.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def test_the_clients_pager_walks_the_stateful_stub() -> None:
             created = [
                 str((await client.end_users.create(body={"displayName": f"user {n}"})).id) for n in range(7)
             ]
-            listed = [str(user.id) async for user in client.end_users.list_iter(page_limit=3)]
+            listed = [str(user.id) async for user in await client.end_users.list(page_limit=3)]
         return created, listed
 
     created, listed = asyncio.run(run())

@@ -135,11 +135,11 @@ def test_every_channel_reads_back_as_created(api: str) -> None:
         theirs = await client.conversations.create(
             body=m.Chat(requester_id=other.id, widget_id=WIDGET, message=first_message(m, "bob here"))
         )
-        listed = await client.end_users.list_conversations(user_id=requester)
+        listed = (await client.end_users.list_conversations(user_id=requester)).items
         assert [c.id for c in listed] == ids
         for conversation in listed:
             assert (await client.conversations.get(conversation_id=conversation.id)).requester_id == requester
-        assert [c.id for c in await client.end_users.list_conversations(user_id=other.id)] == [theirs.id]
+        assert [c.id for c in (await client.end_users.list_conversations(user_id=other.id)).items] == [theirs.id]
 
     play(api, scenario)
 

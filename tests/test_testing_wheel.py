@@ -32,7 +32,7 @@ def test_an_end_user_reads_back(dixa_v1_client):
 
 
 def test_the_next_test_gets_a_new_stub(dixa_v1_client):
-    assert list(dixa_v1_client.end_users.list_iter()) == []
+    assert list(dixa_v1_client.end_users.list()) == []
 
 
 @pytest.mark.anyio
@@ -40,7 +40,7 @@ async def test_an_end_user_reads_back_async(dixa_v1_async_client, dixa_v1_stub):
     assert isinstance(dixa_v1_async_client, AsyncClient)
     bob = await dixa_v1_async_client.end_users.create(models.CreateEndUserInput(display_name="Bob"))
     assert (await dixa_v1_async_client.end_users.get(user_id=bob.id)).display_name == "Bob"
-    assert [user.display_name async for user in dixa_v1_async_client.end_users.list_iter()] == ["Bob"]
+    assert [user.display_name async for user in await dixa_v1_async_client.end_users.list()] == ["Bob"]
 
 
 def test_the_stub_of_another_api(dixa_integrations_stub, dixa_beta_client):

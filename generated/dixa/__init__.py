@@ -51,7 +51,7 @@ __all__ = [
     "WebhookVerificationError",
 ]
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
 
 def __getattr__(name: str) -> Any:

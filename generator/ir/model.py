@@ -258,9 +258,6 @@ class Paging:
     # The list type at `items_path` in the answer (set by the pages pass); None:
     # the answer has no list there, and the client does not page it.
     items: ArrayType | None = None
-    # The items are the answer's envelope (Dixa's styles): the method returns
-    # them, and its one Endpoint pages; other styles page through an Endpoint of their own.
-    enveloped: bool = False
     # The stub pages it: a cursor or next link in the body, the items in `data`.
     served: bool = False
     # The query parameter that sets a page's size, for the stub ("" where none is known).

@@ -214,6 +214,15 @@ def stamp(
         error_base=alias,
         webhooks=[(a.name, a.api.webhook_signature is not None) for a in apis if a.api.webhooks],
         tapir=any(a.api.dialect == "tapir" for a in apis),
+        # The first list method of the first API, to show the page it returns.
+        list_method=next(
+            (
+                f"{op.resource}.{op.py_name}"
+                for op in apis[0].api.operations
+                if op.paging is not None and op.paging.items is not None
+            ),
+            "",
+        ) if apis else "",
         **common,
     )
     manifest = {

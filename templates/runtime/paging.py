@@ -1,4 +1,13 @@
-"""Auto-paging: iterate over every item of a list operation, one page at a time.
+"""Pages of a list operation: the items of one page, the way to the next, and
+iteration over every item across pages.
+
+A list method returns its first page (`SyncPage` or `AsyncPage`): `.items` are
+that page's items; iterating the page (`for item in page`, `async for item in
+page`) yields every item of every page, fetching each page when it is reached.
+`.next_page_params()` is the keyword argument that fetches the next page from
+the same method (`{"page_key": "..."}`, `{"offset": 40}`, `{"page_url": "..."}`),
+plain JSON, so that a job can store where it stopped and resume in another
+process by calling the method with it (and its other arguments again).
 
 The styles, chosen per operation by the generator:
 
@@ -14,12 +23,13 @@ The styles, chosen per operation by the generator:
 - `after_id`: while the answer says there are more (Stripe's `has_more`), the
   next request asks for the items after the last one (`starting_after=<id>`).
 - `link_header`: the next page's URL is the `Link` header's `rel="next"` (GitHub).
-- `offset`: the next request skips the items seen so far (`offset=<count>`);
-  `page_number`: it asks for the next page (`page=2`, `3`, ...). Both end with
-  an empty page.
+- `offset`: the next request skips the items seen so far (`offset=<count>`,
+  an integer parameter; an offset the API hands back as a string is a
+  `cursor`); `page_number`: it asks for the next page (`page=2`, `3`, ...).
+  Both end with an empty page.
 
-Pages are fetched lazily: nothing is sent until the first item is asked for,
-and the next page only once the current one is used up. A cursor that comes
+The first page is fetched by the call; the next page only once the current
+one is used up (or `.get_next_page()` asks for it). A cursor that comes
 back a second time, or a page the same as the one before, ends the iteration,
 so a server that repeats itself cannot make it endless.
 """
@@ -27,6 +37,7 @@ so a server that repeats itself cannot make it endless.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any, Generic, Literal, TypeVar
 
@@ -34,7 +45,7 @@ import httpx2
 
 from .models import to_wire
 
-__all__ = ["AsyncPager", "Page", "Paging", "SyncPager"]
+__all__ = ["AsyncPage", "Paging", "SyncPage"]
 
 T = TypeVar("T")
 
@@ -59,11 +70,18 @@ class Paging:
     has_more_path: tuple[str, ...] = ()
     item_id: str = ""
     limit_parameter: str | None = None
+    # The keyword argument of the method that takes what leads to a page
+    # (`page_key`; `page_url` for the styles that follow a URL).
+    resume: str = ""
 
     @property
     def by_url(self) -> bool:
         """Whether the next page is fetched from a URL the answer gives."""
         return self.style in ("next_page_url", "link_header")
+
+    def resume_value(self, cursor: str) -> str | int:
+        """What `next_page_params` gives for `cursor`: a number for the counting styles."""
+        return int(cursor) if self.style in ("offset", "page_number") else cursor
 
     def next_from(self, link: str | None) -> str | None:
         """The cursor (page_key, cursor) or URL (next_page_url) that the next request needs."""
@@ -127,67 +145,130 @@ def _at(value: Any, path: tuple[str, ...]) -> Any:
     return value
 
 
-@dataclass
-class Page(Generic[T]):
-    """One page: its items, what leads to the next one (None on the last) and the raw answer."""
-
-    items: list[T]
-    next: str | None
-    response: httpx2.Response
-
-    @property
-    def has_next(self) -> bool:
-        return self.next is not None
+Fetch = Callable[[str | None], tuple[list[Any], str | None, httpx2.Response]]
+AsyncFetch = Callable[[str | None], Awaitable[tuple[list[Any], str | None, httpx2.Response]]]
 
 
-class SyncPager(Generic[T]):
-    """Iterates over items across pages (`for item in pager`), or over the pages (`pager.pages()`)."""
+class _BasePage(Generic[T]):
+    """What both kinds of page share: the items, the next cursor, the answer."""
 
-    def __init__(self, fetch: Callable[[str | None], Page[T]]) -> None:
+    def __init__(
+        self,
+        items: list[T],
+        next: str | None,
+        response: httpx2.Response,
+        paging: Paging,
+        seen: AbstractSet[str] = frozenset(),
+    ) -> None:
+        self.items = items
+        self.response = response
+        self._next = next
+        self._paging = paging
+        # The cursors that led to this page and the ones before it: one seen
+        # again means the server goes round in circles, and the list ends.
+        self._seen = seen
+
+    def has_next_page(self) -> bool:
+        """Whether there is a page after this one."""
+        return self._next is not None and self._next not in self._seen
+
+    def next_page_params(self) -> dict[str, Any] | None:
+        """The keyword argument that fetches the next page from the same method
+        (with the method's other arguments as they were), or None on the last
+        page. It is plain JSON: store it to resume in another process."""
+        if not self.has_next_page() or not self._paging.resume:
+            return None
+        assert self._next is not None
+        return {self._paging.resume: self._paging.resume_value(self._next)}
+
+    def _repeats(self, page: _BasePage[T]) -> bool:
+        """Whether `page` is this one again (a server that ignores the cursor)."""
+        return bool(page.items) and page.response.content == self.response.content
+
+    def __repr__(self) -> str:
+        return (
+            f"<{type(self).__name__} items={len(self.items)} has_next_page={self.has_next_page()}>"
+        )
+
+
+class SyncPage(_BasePage[T]):
+    """One page of a list: `for item in page` yields every item across pages."""
+
+    def __init__(
+        self,
+        items: list[T],
+        next: str | None,
+        response: httpx2.Response,
+        paging: Paging,
+        fetch: Fetch,
+        seen: AbstractSet[str] = frozenset(),
+    ) -> None:
+        super().__init__(items, next, response, paging, seen)
         self._fetch = fetch
+
+    def get_next_page(self) -> SyncPage[T]:
+        """Fetch the page after this one; raises `LookupError` on the last."""
+        if not self.has_next_page():
+            raise LookupError("this is the last page: check has_next_page() first")
+        assert self._next is not None
+        items, following, response = self._fetch(self._next)
+        return SyncPage(
+            items, following, response, self._paging, self._fetch, self._seen | {self._next}
+        )
+
+    def iter_pages(self) -> Iterator[SyncPage[T]]:
+        """This page and every one after it, each fetched when it is reached."""
+        page = self
+        yield page
+        while page.has_next_page():
+            following = page.get_next_page()
+            if page._repeats(following):
+                return
+            page = following
+            yield page
 
     def __iter__(self) -> Iterator[T]:
-        for page in self.pages():
+        for page in self.iter_pages():
             yield from page.items
 
-    def pages(self) -> Iterator[Page[T]]:
-        cursor: str | None = None
-        seen: set[str] = set()
-        previous = b""
-        while True:
-            page = self._fetch(cursor)
-            if page.items and page.response.content == previous:
-                return  # the server ignores the cursor: the same page again
-            yield page
-            if page.next is None or page.next in seen:
-                return
-            cursor = page.next
-            seen.add(cursor)
-            previous = page.response.content
 
+class AsyncPage(_BasePage[T]):
+    """One page of a list: `async for item in page` yields every item across pages."""
 
-class AsyncPager(Generic[T]):
-    """Iterates over items across pages (`async for item in pager`), or over the pages (`pager.pages()`)."""
-
-    def __init__(self, fetch: Callable[[str | None], Awaitable[Page[T]]]) -> None:
+    def __init__(
+        self,
+        items: list[T],
+        next: str | None,
+        response: httpx2.Response,
+        paging: Paging,
+        fetch: AsyncFetch,
+        seen: AbstractSet[str] = frozenset(),
+    ) -> None:
+        super().__init__(items, next, response, paging, seen)
         self._fetch = fetch
 
+    async def get_next_page(self) -> AsyncPage[T]:
+        """Fetch the page after this one; raises `LookupError` on the last."""
+        if not self.has_next_page():
+            raise LookupError("this is the last page: check has_next_page() first")
+        assert self._next is not None
+        items, following, response = await self._fetch(self._next)
+        return AsyncPage(
+            items, following, response, self._paging, self._fetch, self._seen | {self._next}
+        )
+
+    async def iter_pages(self) -> AsyncIterator[AsyncPage[T]]:
+        """This page and every one after it, each fetched when it is reached."""
+        page = self
+        yield page
+        while page.has_next_page():
+            following = await page.get_next_page()
+            if page._repeats(following):
+                return
+            page = following
+            yield page
+
     async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.pages():
+        async for page in self.iter_pages():
             for item in page.items:
                 yield item
-
-    async def pages(self) -> AsyncIterator[Page[T]]:
-        cursor: str | None = None
-        seen: set[str] = set()
-        previous = b""
-        while True:
-            page = await self._fetch(cursor)
-            if page.items and page.response.content == previous:
-                return  # the server ignores the cursor: the same page again
-            yield page
-            if page.next is None or page.next in seen:
-                return
-            cursor = page.next
-            seen.add(cursor)
-            previous = page.response.content

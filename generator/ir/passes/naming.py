@@ -188,8 +188,7 @@ _QUERY_BODY = re.compile(r"^(Get|Search|Query|Find|List)[A-Z]")
 def _name_operations(api: Api) -> None:
     """`Operation.resource` from the first tag (or the first path segment),
     `Operation.py_name` from method and path, `Parameter.py_name` from the wire
-    name; names are unique within a resource, including the `<name>_iter`
-    twins of list operations."""
+    name; names are unique within a resource."""
     by_resource: dict[str, list[Operation]] = defaultdict(list)
     prefix = _versioned_tag_prefix(api)
     for operation in api.operations:
@@ -217,12 +216,10 @@ def _name_operations(api: Api) -> None:
                     wanted[i] = f"{name}_by_{_qualifier(operations[i])}"
         taken: set[str] = set()
         for operation, name in zip(operations, _dedupe(wanted)):
-            if name in taken or (operation.paging is not None and f"{name}_iter" in taken):
+            if name in taken:
                 name = _dedupe([*taken, name])[-1]
             operation.py_name = name
             taken.add(name)
-            if operation.paging is not None:
-                taken.add(f"{name}_iter")
 
 
 def _versioned_tag_prefix(api: Api) -> list[str]:

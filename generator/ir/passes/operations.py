@@ -5,7 +5,9 @@ client, the stub and the diff alike.
   raw (`Operation.success`).
 - Envelope: Dixa wraps payloads as `{"data": ...}` (lists add `"meta"`); the
   client returns what is inside `data` (`Response.payload`).
-- Paging: v1/beta list operations take `pageKey` and answer with `meta.next`
+- Paging (of GET and POST operations without a multipart body: a search or
+  an export sends its query again for every page): v1/beta list
+  operations take `pageKey` and answer with `meta.next`
   (a link whose `pageKey` is the next cursor); the Integrations API answers
   with `paging.next_page`. Other APIs' common styles are recognised from the
   parameters and the answer's shape, first match wins:
@@ -17,14 +19,17 @@ client, the stub and the diff alike.
   - `next_page_url` (Twilio, Azure): the next page's URL in the answer
     (`next_page_uri`, `meta.next_page_url`, `nextLink`, ...);
   - `link_header` (GitHub): a declared `Link` response header;
-  - `offset`: an `offset` parameter; `page_number`: a `page` parameter.
+  - `offset`: an integer `offset` parameter (the items so far); an `offset`
+    of another type is a cursor the answer hands back (Asana's
+    `next_page.offset`), the `cursor` style, and no paging where the answer
+    has none; `page_number`: an integer `page` parameter.
   The items are the answer itself when it is a list, else its one list field.
 """
 
 from __future__ import annotations
 
 from ..model import Api, ArrayType, ObjectType, Operation, Paging, Primitive, Type
-from ..media import is_success, raw_kind
+from ..media import is_multipart, is_success, raw_kind
 
 ENVELOPE_KEYS = {"data", "meta", "paging"}
 
@@ -66,8 +71,10 @@ def _object(api: Api, type_: Type | None) -> ObjectType | None:
 
 
 def _paging(api: Api, operation: Operation) -> Paging | None:
-    if operation.method != "GET":
+    if operation.method not in ("GET", "POST"):
         return None
+    if operation.body is not None and is_multipart(operation.body.content_type):
+        return None  # a form of files is not sent again page after page
     success = operation.success
     obj = _object(api, success.type if success else None)
     props = {p.wire_name: p for p in obj.properties} if obj is not None else {}
@@ -96,6 +103,8 @@ _NEXT_CURSORS = (
     ("nextPageToken",),
     ("meta", "next_cursor"),
 )
+# Where an answer hands back an `offset` that is not a count (Asana's `next_page.offset`).
+_NEXT_OFFSETS = (("next_page", "offset"), ("next_offset",), ("meta", "next_offset"), ("offset",))
 _NEXT_URLS = (
     ("next_page_uri",),
     ("next_page_url",),
@@ -141,8 +150,12 @@ def _other_paging(api: Api, operation: Operation) -> Paging | None:
                 return Paging(style="next_page_url", cursor_parameter="", next_path=list(path), items_path=items_path)
     if any(is_success(r.status) and "link" in (h.lower() for h in r.headers) for r in operation.responses):
         return Paging(style="link_header", cursor_parameter="", next_path=[], items_path=items_path)
-    if "offset" in query:
+    if "offset" in query and _integer(api, query["offset"].type):
         return Paging(style="offset", cursor_parameter="offset", next_path=[], items_path=items_path)
+    if "offset" in query and obj is not None:
+        for path in _NEXT_OFFSETS:
+            if _path_of(api, obj, list(path)):
+                return Paging(style="cursor", cursor_parameter="offset", next_path=list(path), items_path=items_path)
     if "page" in query and _integer(api, query["page"].type):
         return Paging(style="page_number", cursor_parameter="page", next_path=[], items_path=items_path)
     return None

@@ -4,11 +4,9 @@
 - `items`: the list type at the paging's `items_path` in the JSON answer; where
   there is none (a raw answer, a path that leads to no list), the operation is
   not paged by the client.
-- `enveloped`: the items are the answer's envelope (Dixa's `data`): the method
-  returns them and its Endpoint pages; other styles page through an Endpoint
-  of their own, which reads the items of each page.
 - `served`: the stub pages the operation itself: a cursor or a next link in
-  the body (Dixa's styles), the items in `data`; `size_parameter` is the query
+  the body (Dixa's styles), the items in `data`, of a GET (a POST search
+  answers as its examples say); `size_parameter` is the query
   parameter that sets a page's size, first of `SIZE_PARAMETERS` the operation takes.
 """
 
@@ -27,13 +25,11 @@ def run(api: Api) -> None:
         success = operation.success
         answer = success.type if success is not None and operation.answer_kind is None else None
         paging.items = _items(api, operation, answer)
-        paging.enveloped = (
-            paging.items is not None
-            and success is not None
-            and success.envelope is not None
-            and paging.items_path == [success.envelope]
+        paging.served = (
+            operation.method == "GET"
+            and paging.style in ("page_key", "next_page_url")
+            and paging.items_path == ["data"]
         )
-        paging.served = paging.style in ("page_key", "next_page_url") and paging.items_path == ["data"]
         query = [p.name for p in operation.parameters if p.location == "query"]
         paging.size_parameter = next((name for name in SIZE_PARAMETERS if name in query), "")
 

@@ -5,7 +5,8 @@ It reads the IR and decides nothing about the wire: how the answer is read
 and which `Accept` is sent (`Operation.answer_kind`, `accept`), each
 parameter's style (`Parameter.wire_style`), where a page's items are
 (`Paging.items`) were all decided by the passes. The generated method only
-maps typed arguments to a call of the runtime's `_call` (or `_pager`); the
+maps typed arguments to a call of the runtime's `_call` (or, for a list
+operation, `_list`, which returns a page: `SyncPage`/`AsyncPage`); the
 runtime does the HTTP.
 """
 
@@ -60,13 +61,8 @@ class Method:
     returns: str
     call_args: list[Node]
     endpoint: Assign  # `_CONST: Endpoint[...] = Endpoint(...)`
-    # The list operations whose answer is not the envelope of the items (other APIs' paging
-    # styles) page through an Endpoint of their own, which reads the items of each page.
-    page_const: str = ""
-    page_endpoint: Assign | None = None
-    iter_signature: list[Node] = field(default_factory=list)
-    iter_args: list[Node] = field(default_factory=list)
-    iter_doc: str = ""
+    # A list operation: the annotation of its items. The method returns a page of
+    # them (`SyncPage[item]`, `AsyncPage[item]`) through the runtime's `_list`.
     item: str = ""
     # A streaming operation: the runtime's `_stream` returns a `Stream` (`AsyncStream`) of items.
     caller: str = "_call"
@@ -94,23 +90,53 @@ def method_of(api: Api, annotator: ModelsAnnotator, op: Operation, auth: Auth) -
     if op.stream is not None:
         returns = annotator.annotation(op.stream.item)
     security = auth.requirement(op.security) if op.security is not None else auth.default
+    own_security = security if security != auth.default else None
     items = op.paging.items if op.paging is not None else None
-    # Dixa's styles: the method returns the enveloped items, and its Endpoint pages.
-    enveloped = op.paging is not None and op.paging.enveloped
-    endpoint = _endpoint(
-        op,
-        None if returns == "None" else returns,
-        success.envelope if success and not answer else None,
-        answer,
-        security if security != auth.default else None,
-        op.paging if enveloped else None,
-    )
     call_args = [_by_name(where, op.parameters) for where in ("path", "query") if any(p.location == where for p in op.parameters)]
     if body.call:
         call_args.append(body.call)
     # OpenAPI 3.2's `querystring`: one value whose fields are the query's parameters.
     call_args += [f"querystring={p.py_name}" for p in op.parameters if p.location == "querystring"][:1]
     call_args += [_by_name(where, others) for where in ("header", "cookie") if any(p.location == where for p in others)]
+    if op.paging is not None and items is not None:
+        # A list: one Endpoint that reads the items and the way on of each page.
+        listed = annotator.annotation(items)
+        resume = _resume_name(op)
+        if op.paging.style in _BY_URL:
+            signature.insert(len(signature) - 1, _argument(resume, "str", optional=True))
+            docs.append(
+                f"{resume}: the URL of a page to start at, as `next_page_params()` of a page "
+                "gave it (the other arguments as they were then)."
+            )
+            call_args.append(f"page_url={resume}")
+        return Method(
+            name=op.py_name,
+            const=const,
+            doc=_method_doc(
+                op,
+                body.doc,
+                docs,
+                "the page asked for (the first unless a cursor is given): `.items` are its items; "
+                "iterating it yields every item of every page, fetching each page when it is "
+                "reached; `.next_page_params()` is the keyword argument that fetches the next "
+                "page from this method, to store and resume with.",
+            ),
+            signature=_keyword_only(signature),
+            returns=listed,
+            call_args=call_args,
+            endpoint=Assign(
+                f"{const}: Endpoint[{listed}]",
+                _endpoint(op, listed, None, None, own_security, op.paging, resume),
+            ),
+            item=annotator.annotation(items.items),
+        )
+    endpoint = _endpoint(
+        op,
+        None if returns == "None" else returns,
+        success.envelope if success and not answer else None,
+        answer,
+        own_security,
+    )
     returns_doc = _returns_doc(answer, payload) if op.stream is None else _STREAM_DOC
     method = Method(
         name=op.py_name,
@@ -124,32 +150,27 @@ def method_of(api: Api, annotator: ModelsAnnotator, op: Operation, auth: Auth) -
     if op.stream is not None:
         method.caller = "_stream"
         method.returns, method.async_returns = f"Stream[{returns}]", f"AsyncStream[{returns}]"
-    if op.paging is not None and items is not None:
-        if not enveloped:
-            listed = annotator.annotation(items)
-            method.page_const = const + "_PAGES"
-            method.page_endpoint = Assign(
-                f"{method.page_const}: Endpoint[{listed}]",
-                _endpoint(op, listed, None, None, security if security != auth.default else None, op.paging),
-            )
-        cursor = op.paging.cursor_parameter
-        kept = [p for p in ordered if p.name != cursor]
-        method.item = annotator.annotation(items.items)
-        method.iter_signature = _keyword_only(["*", *(_parameter(api, p) for p in kept), _OPTIONS])
-        method.iter_args = [
-            _by_name(where, kept)
-            for where in ("path", "query", "header", "cookie")
-            if any(p.location == where for p in kept)
-        ]
-        method.iter_doc = _method_doc(
-            op,
-            None,
-            [f"{p.py_name}: {_param_doc(p)}" for p in kept],
-            "an iterator over the items of every page, fetching each page when it is reached; "
-            "`.pages()` iterates over the pages themselves.",
-            lead=f"Every item of `{op.py_name}`, across pages.",
-        )
     return method
+
+
+# The paging styles that follow a URL the answer gives: a list method of one
+# takes that URL as a keyword argument of its own, to resume at a stored page.
+_BY_URL = ("next_page_url", "link_header")
+
+
+def _resume_name(op: Operation) -> str:
+    """The keyword argument that leads a list method to a page: its cursor
+    parameter's, or `page_url` (made unique) for the styles that follow a URL."""
+    assert op.paging is not None
+    if op.paging.style not in _BY_URL:
+        return next(
+            p.py_name for p in op.parameters if p.location == "query" and p.name == op.paging.cursor_parameter
+        )
+    taken = {p.py_name for p in op.parameters} | set(op.body.part_arguments.values() if op.body else ()) | {"body"}
+    name = "page_url"
+    while name in taken:
+        name += "_"
+    return name
 
 
 def _param_doc(parameter: Parameter) -> str:
@@ -202,6 +223,7 @@ def _endpoint(
     answer: str | None,
     security: tuple[tuple[str, ...], ...] | None,
     paging: Paging | None = None,
+    resume: str = "",
 ) -> Node:
     args: list[Node] = [literal(op.method), literal(op.path), literal(op.operation_id)]
     if payload is not None:
@@ -236,6 +258,8 @@ def _endpoint(
             extra.append(display("(", [literal(k) for k in paging.has_more_path], head="has_more_path="))
         if paging.item_id:
             extra.append(f"item_id={literal(paging.item_id)}")
+        if resume:
+            extra.append(f"resume={literal(resume)}")
         args.append(
             call(
                 "paging=Paging",

@@ -88,8 +88,7 @@ def _runtime_names(resource: _Resource) -> list[str]:
     names = set(RUNTIME_RESOURCE_NAMES)
     names |= {"to_raw_response", "to_async_raw_response"}
     for method in resource.methods:
-        endpoints = [method.endpoint] + ([method.page_endpoint] if method.page_endpoint else [])
-        text = " ".join([*map(flat, endpoints), *map(flat, method.signature), method.returns, method.async_returns])
+        text = " ".join([flat(method.endpoint), *map(flat, method.signature), method.returns, method.async_returns])
         names |= {n for n in RUNTIME_HELPERS if n in text}
     return sorted(names, key=lambda n: (not n.isupper(), n))
 
@@ -129,9 +128,7 @@ def _resources(api: Api, runtime: str, auth: Auth) -> list[tuple[_Resource, list
 def _imports(resource: _Resource, runtime: str) -> list[str]:
     """The standard-library and runtime imports a resource module uses, found in its annotations."""
     text = " ".join(
-        " ".join([m.returns, m.item, *map(flat, [*m.signature, *m.iter_signature])])
-        + (" " + flat(m.page_endpoint) if m.page_endpoint else "")
-        for m in resource.methods
+        " ".join([m.returns, m.item, *map(flat, m.signature)]) for m in resource.methods
     )
 
     def uses(name: str) -> bool:

@@ -14,7 +14,7 @@ import httpx2
 from typing_extensions import Self
 
 from ..errors import APIError
-from ..paging import Page
+from ..paging import Paging
 from ..styles import DEFAULT_STYLES, header_text, query_pairs
 from .auth import (
     AuthScheme,
@@ -213,18 +213,31 @@ class Base:
         endpoint: Endpoint[Any],
         path: str,
         query: Mapping[str, Any] | None,
+        body: Any,
         cursor: str | None,
         headers: Mapping[str, Any] | None,
         cookies: Mapping[str, Any] | None,
         credentials: Credentials,
         options: RequestOptions,
     ) -> httpx2.Request:
-        """The request for the page at `cursor` of a list (None: the first page)."""
+        """The request for the page at `cursor` of a list (None: the first page);
+        a list asked for with a body (a search) sends it again for every page."""
         assert endpoint.paging is not None
         url, params = endpoint.paging.request(self._base_url + path, query, cursor, self._next_url)
         return self._build(
-            http, endpoint, url, params, NOT_GIVEN, None, headers, cookies, credentials, options
+            http, endpoint, url, params, body, None, headers, cookies, credentials, options
         )
+
+    @staticmethod
+    def _first_cursor(
+        paging: Paging, query: Mapping[str, Any] | None, page_url: str | NotGiven
+    ) -> str | None:
+        """What leads to the page a list call asks for: the URL given as
+        `page_url`, or the value of the cursor parameter; None: the first page."""
+        if paging.by_url:
+            return None if isinstance(page_url, NotGiven) or not page_url else page_url
+        value = (query or {}).get(paging.cursor_parameter)
+        return None if value is None or isinstance(value, NotGiven) else str(value)
 
     def _build(
         self,
@@ -327,7 +340,8 @@ class Base:
 
     def _page(
         self, endpoint: Endpoint[Any], response: httpx2.Response, cursor: str | None
-    ) -> Page[Any]:
+    ) -> tuple[list[Any], str | None, httpx2.Response]:
+        """The items of the page at `cursor`, what leads to the next one, and the answer."""
         raise_for_status(response, self._secrets)
         items, following = endpoint.parse_page(response, cursor, self._secrets)
-        return Page(items=items, next=following, response=response)
+        return items, following, response

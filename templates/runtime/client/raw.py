@@ -25,9 +25,16 @@ class APIResponse(Generic[T]):
     """A raw answer: the `httpx2.Response` plus the parsing the method would do."""
 
     def __init__(
-        self, endpoint: Endpoint[T], response: httpx2.Response, secrets: Sequence[str] = ()
+        self,
+        endpoint: Endpoint[Any],
+        response: httpx2.Response,
+        secrets: Sequence[str] = (),
+        *,
+        page: Any = None,
     ) -> None:
         self._endpoint = endpoint
+        # A list method's page (`SyncPage`, `AsyncPage`): what `parse` returns for it.
+        self._page = page
         self._secrets = secrets
         self.http_response = response
 
@@ -43,8 +50,10 @@ class APIResponse(Generic[T]):
         return self.http_response.json()
 
     def parse(self) -> T:
-        """What the method itself returns: the payload as models."""
-        return self._endpoint.parse(self.http_response, self._secrets)
+        """What the method itself returns: the payload as models (a list method's page)."""
+        if self._page is not None:
+            return cast(T, self._page)  # the page the list method made
+        return cast(T, self._endpoint.parse(self.http_response, self._secrets))
 
     def __repr__(self) -> str:
         return f"<APIResponse {self._endpoint.operation_id} [{self.status_code}]>"

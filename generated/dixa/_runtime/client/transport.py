@@ -7,18 +7,18 @@ request once (`base.py`), then sends it again while `retries.py` says it is
 worth it and the deadline (`deadline.py`) allows; the answer kept is read
 within the deadline and, for an error, only up to `MAX_ERROR_BODY`. Failures
 become the exceptions of `errors.py` (`failures.py`). Lists are fetched page
-by page through the pagers of `paging.py`.
+by page into the pages of `paging.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import httpx2
 from typing_extensions import Self
 
-from ..paging import AsyncPager, Page, SyncPager
+from ..paging import AsyncPage, SyncPage
 from . import retries as _retries
 from .auth import AuthScheme, Security
 from .base import Base, log, with_querystring
@@ -26,6 +26,7 @@ from .deadline import Expired, bound, limit
 from .failures import connection_error, deadline_error
 from .options import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes, check_options
 from .parsing import Endpoint
+from .raw import APIResponse
 from .streaming import AsyncStream, Framing, Stream
 
 __all__ = ["AsyncBaseClient", "AsyncResource", "SyncBaseClient", "SyncResource"]
@@ -195,27 +196,34 @@ class SyncBaseClient(Base):
             lambda record: endpoint.parse_item(record, response, self._secrets),
         )
 
-    def _pager(
+    def _list(
         self,
         endpoint: Endpoint[list[T]],
         options: RequestOptions,
         *,
         path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
+        body: Any = NOT_GIVEN,
         headers: Mapping[str, Any] | None = None,
         cookies: Mapping[str, Any] | None = None,
-    ) -> SyncPager[T]:
+        page_url: str | NotGiven = NOT_GIVEN,
+    ) -> SyncPage[T]:
+        """The page a list method asks for (the first, unless its cursor
+        argument or `page_url` names another); later pages are fetched with
+        the same arguments and the next cursor."""
         check_options(endpoint, options)
         credentials = self._credentials(endpoint)
-
+        paging = endpoint.paging
+        assert paging is not None
         url_path = endpoint.url_path(path)
 
-        def fetch(cursor: str | None) -> Page[T]:
+        def fetch(cursor: str | None) -> tuple[list[Any], str | None, httpx2.Response]:
             request = self._page_request(
                 self._http,
                 endpoint,
                 url_path,
                 query,
+                body,
                 cursor,
                 headers,
                 cookies,
@@ -225,7 +233,13 @@ class SyncBaseClient(Base):
             response = self._send(request, endpoint, options, credentials.flow)
             return self._page(endpoint, response, cursor)
 
-        return SyncPager(fetch)
+        cursor = self._first_cursor(paging, query, page_url)
+        items, following, response = fetch(cursor)
+        seen = frozenset(() if cursor is None else (cursor,))
+        page = SyncPage(items, following, response, paging, fetch, seen)
+        if self._raw:
+            return cast(SyncPage[T], APIResponse(endpoint, response, self._secrets, page=page))
+        return page
 
 
 class AsyncBaseClient(Base):
@@ -391,27 +405,34 @@ class AsyncBaseClient(Base):
             lambda record: endpoint.parse_item(record, response, self._secrets),
         )
 
-    def _pager(
+    async def _list(
         self,
         endpoint: Endpoint[list[T]],
         options: RequestOptions,
         *,
         path: Mapping[str, Any] | None = None,
         query: Mapping[str, Any] | None = None,
+        body: Any = NOT_GIVEN,
         headers: Mapping[str, Any] | None = None,
         cookies: Mapping[str, Any] | None = None,
-    ) -> AsyncPager[T]:
+        page_url: str | NotGiven = NOT_GIVEN,
+    ) -> AsyncPage[T]:
+        """The page a list method asks for (the first, unless its cursor
+        argument or `page_url` names another); later pages are fetched with
+        the same arguments and the next cursor."""
         check_options(endpoint, options)
         credentials = self._credentials(endpoint)
-
+        paging = endpoint.paging
+        assert paging is not None
         url_path = endpoint.url_path(path)
 
-        async def fetch(cursor: str | None) -> Page[T]:
+        async def fetch(cursor: str | None) -> tuple[list[Any], str | None, httpx2.Response]:
             request = self._page_request(
                 self._http,
                 endpoint,
                 url_path,
                 query,
+                body,
                 cursor,
                 headers,
                 cookies,
@@ -421,7 +442,13 @@ class AsyncBaseClient(Base):
             response = await self._send(request, endpoint, options, credentials.flow)
             return self._page(endpoint, response, cursor)
 
-        return AsyncPager(fetch)
+        cursor = self._first_cursor(paging, query, page_url)
+        items, following, response = await fetch(cursor)
+        seen = frozenset(() if cursor is None else (cursor,))
+        page = AsyncPage(items, following, response, paging, fetch, seen)
+        if self._raw:
+            return cast(AsyncPage[T], APIResponse(endpoint, response, self._secrets, page=page))
+        return page
 
 
 def _framing(endpoint: Endpoint[Any]) -> Framing:

@@ -20,7 +20,7 @@ from dixa._runtime.client import (
     to_async_raw_response,
     to_raw_response,
 )
-from dixa._runtime.paging import AsyncPager, SyncPager
+from dixa._runtime.paging import AsyncPage, SyncPage
 
 from .. import models
 
@@ -43,8 +43,7 @@ _LIST_ACTIVITYLOG: Endpoint[builtins.list[models.ActivityLogEntry]] = Endpoint(
     "/beta/conversations/activitylog",
     "getConversationsActivitylog",
     response=lambda: builtins.list[models.ActivityLogEntry],
-    envelope="data",
-    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",)),
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 _LIST_FLOWS: Endpoint[builtins.list[models.ConversationFlow]] = Endpoint(
     "GET",
@@ -246,7 +245,7 @@ class Conversations(SyncResource):
         from_datetime: datetime | str | NotGiven = NOT_GIVEN,
         to_datetime: datetime | str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.ActivityLogEntry]:
+    ) -> SyncPage[models.ActivityLogEntry]:
         """Organization-wide activity log, paginated
 
         Lists activity-log entries across the organization, optionally between two instants.
@@ -261,49 +260,14 @@ class Conversations(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST_ACTIVITYLOG,
             options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
-                "fromDatetime": from_datetime,
-                "toDatetime": to_datetime,
-            },
-        )
-
-    def list_activitylog_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        from_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        to_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.ActivityLogEntry]:
-        """Every item of `list_activitylog`, across pages.
-
-        Organization-wide activity log, paginated
-
-        Lists activity-log entries across the organization, optionally between two instants.
-
-        `GET /beta/conversations/activitylog` (getConversationsActivitylog).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
-            to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_ACTIVITYLOG,
-            options,
-            query={
-                "pageLimit": page_limit,
                 "fromDatetime": from_datetime,
                 "toDatetime": to_datetime,
             },
@@ -1071,7 +1035,7 @@ class AsyncConversations(AsyncResource):
         from_datetime: datetime | str | NotGiven = NOT_GIVEN,
         to_datetime: datetime | str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.ActivityLogEntry]:
+    ) -> AsyncPage[models.ActivityLogEntry]:
         """Organization-wide activity log, paginated
 
         Lists activity-log entries across the organization, optionally between two instants.
@@ -1086,49 +1050,14 @@ class AsyncConversations(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST_ACTIVITYLOG,
             options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
-                "fromDatetime": from_datetime,
-                "toDatetime": to_datetime,
-            },
-        )
-
-    def list_activitylog_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        from_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        to_datetime: datetime | str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.ActivityLogEntry]:
-        """Every item of `list_activitylog`, across pages.
-
-        Organization-wide activity log, paginated
-
-        Lists activity-log entries across the organization, optionally between two instants.
-
-        `GET /beta/conversations/activitylog` (getConversationsActivitylog).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
-            to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_ACTIVITYLOG,
-            options,
-            query={
-                "pageLimit": page_limit,
                 "fromDatetime": from_datetime,
                 "toDatetime": to_datetime,
             },

@@ -19,7 +19,7 @@ from dixa._runtime.client import (
     to_async_raw_response,
     to_raw_response,
 )
-from dixa._runtime.paging import AsyncPager, SyncPager
+from dixa._runtime.paging import AsyncPage, SyncPage
 
 from .. import models
 
@@ -35,8 +35,7 @@ _LIST: Endpoint[builtins.list[models.EndUser]] = Endpoint(
     "/beta/endusers",
     "getEndusers",
     response=lambda: builtins.list[models.EndUser],
-    envelope="data",
-    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",)),
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 _UPDATE_BULK: Endpoint[builtins.list[models.BulkActionOutcomeBulkErrorEndUser]] = Endpoint(
     "PUT",
@@ -95,8 +94,7 @@ _LIST_CONVERSATIONS: Endpoint[builtins.list[models.Conversation]] = Endpoint(
     "/beta/endusers/{userId}/conversations",
     "getEndusersUseridConversations",
     response=lambda: builtins.list[models.Conversation],
-    envelope="data",
-    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",)),
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 _PATCH_CUSTOM_ATTRIBUTES: Endpoint[builtins.list[models.CustomAttribute]] = Endpoint(
     "PATCH",
@@ -119,7 +117,7 @@ class EndUsers(SyncResource):
         phone: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.EndUser]:
+    ) -> SyncPage[models.EndUser]:
         """List end users, optional email/phone/externalId filter
 
         Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
@@ -135,52 +133,14 @@ class EndUsers(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST,
             options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
-                "email": email,
-                "phone": phone,
-                "externalId": external_id,
-            },
-        )
-
-    def list_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        external_id: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.EndUser]:
-        """Every item of `list`, across pages.
-
-        List end users, optional email/phone/externalId filter
-
-        Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
-
-        `GET /beta/endusers` (getEndusers).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            email: Only contacts with this email address. Give email or phone, not both: Dixa refuses a request with both.
-            phone: Only contacts with this phone number. Give email or phone, not both: Dixa refuses a request with both.
-            external_id: Only contacts with this external id (your own identifier).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST,
-            options,
-            query={
-                "pageLimit": page_limit,
                 "email": email,
                 "phone": phone,
                 "externalId": external_id,
@@ -399,7 +359,7 @@ class EndUsers(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Conversation]:
+    ) -> SyncPage[models.Conversation]:
         """Conversations requested by an end user
 
         Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
@@ -413,43 +373,13 @@ class EndUsers(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST_CONVERSATIONS,
             options,
             path={"userId": user_id},
             query={"pageLimit": page_limit, "pageKey": page_key},
-        )
-
-    def list_conversations_iter(
-        self,
-        *,
-        user_id: UUID | str,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.Conversation]:
-        """Every item of `list_conversations`, across pages.
-
-        Conversations requested by an end user
-
-        Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
-
-        `GET /beta/endusers/{userId}/conversations` (getEndusersUseridConversations).
-
-        Args:
-            user_id: Id of the contact (end user).
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_CONVERSATIONS,
-            options,
-            path={"userId": user_id},
-            query={"pageLimit": page_limit},
         )
 
     def patch_custom_attributes(
@@ -493,7 +423,7 @@ class AsyncEndUsers(AsyncResource):
         phone: str | NotGiven = NOT_GIVEN,
         external_id: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.EndUser]:
+    ) -> AsyncPage[models.EndUser]:
         """List end users, optional email/phone/externalId filter
 
         Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
@@ -509,52 +439,14 @@ class AsyncEndUsers(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST,
             options,
             query={
                 "pageLimit": page_limit,
                 "pageKey": page_key,
-                "email": email,
-                "phone": phone,
-                "externalId": external_id,
-            },
-        )
-
-    def list_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        external_id: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.EndUser]:
-        """Every item of `list`, across pages.
-
-        List end users, optional email/phone/externalId filter
-
-        Lists the organization's contacts (end users), optionally narrowed to one email address, phone number or external id. Email and phone exclude each other: Dixa refuses a request with both. Custom attributes are not included; read one contact to get them.
-
-        `GET /beta/endusers` (getEndusers).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            email: Only contacts with this email address. Give email or phone, not both: Dixa refuses a request with both.
-            phone: Only contacts with this phone number. Give email or phone, not both: Dixa refuses a request with both.
-            external_id: Only contacts with this external id (your own identifier).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST,
-            options,
-            query={
-                "pageLimit": page_limit,
                 "email": email,
                 "phone": phone,
                 "externalId": external_id,
@@ -773,7 +665,7 @@ class AsyncEndUsers(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Conversation]:
+    ) -> AsyncPage[models.Conversation]:
         """Conversations requested by an end user
 
         Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
@@ -787,43 +679,13 @@ class AsyncEndUsers(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST_CONVERSATIONS,
             options,
             path={"userId": user_id},
             query={"pageLimit": page_limit, "pageKey": page_key},
-        )
-
-    def list_conversations_iter(
-        self,
-        *,
-        user_id: UUID | str,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.Conversation]:
-        """Every item of `list_conversations`, across pages.
-
-        Conversations requested by an end user
-
-        Lists the conversations a contact requested. Custom attributes are not included; read a conversation to get them.
-
-        `GET /beta/endusers/{userId}/conversations` (getEndusersUseridConversations).
-
-        Args:
-            user_id: Id of the contact (end user).
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_CONVERSATIONS,
-            options,
-            path={"userId": user_id},
-            query={"pageLimit": page_limit},
         )
 
     async def patch_custom_attributes(

@@ -18,7 +18,7 @@ from dixa._runtime.client import (
     to_async_raw_response,
     to_raw_response,
 )
-from dixa._runtime.paging import AsyncPager, SyncPager
+from dixa._runtime.paging import AsyncPage, SyncPage
 
 from .. import models
 
@@ -34,15 +34,14 @@ _LIST_CONVERSATIONS: Endpoint[builtins.list[models.ConversationSearchHit]] = End
     "/beta/search/conversations",
     "getSearchConversations",
     response=lambda: builtins.list[models.ConversationSearchHit],
-    envelope="data",
-    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",)),
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 _QUERY_CONVERSATIONS: Endpoint[builtins.list[models.ConversationSearchWithFiltersHit]] = Endpoint(
     "POST",
     "/beta/search/conversations",
     "postSearchConversations",
     response=lambda: builtins.list[models.ConversationSearchWithFiltersHit],
-    envelope="data",
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 
 
@@ -57,7 +56,7 @@ class Search(SyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         exact_match: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.ConversationSearchHit]:
+    ) -> SyncPage[models.ConversationSearchHit]:
         """Deprecated.
 
         Text search over conversations (old endpoint)
@@ -74,9 +73,9 @@ class Search(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST_CONVERSATIONS,
             options,
             query={
@@ -87,39 +86,6 @@ class Search(SyncResource):
             },
         )
 
-    def list_conversations_iter(
-        self,
-        *,
-        query: str,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        exact_match: bool | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.ConversationSearchHit]:
-        """Deprecated.
-
-        Every item of `list_conversations`, across pages.
-
-        Text search over conversations (old endpoint)
-
-        Finds conversations containing a text. Deprecated: use the POST form, which also takes filters.
-
-        `GET /beta/search/conversations` (getSearchConversations).
-
-        Args:
-            query: Text to look for in conversations.
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            exact_match: Find only the exact text. False when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_CONVERSATIONS,
-            options,
-            query={"query": query, "pageLimit": page_limit, "exactMatch": exact_match},
-        )
-
     def query_conversations(
         self,
         body: models.SearchParametersInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
@@ -127,7 +93,7 @@ class Search(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
+    ) -> SyncPage[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
         Finds conversations by text, by filters on their fields, or both.
@@ -141,9 +107,9 @@ class Search(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _QUERY_CONVERSATIONS,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
@@ -162,7 +128,7 @@ class AsyncSearch(AsyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         exact_match: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.ConversationSearchHit]:
+    ) -> AsyncPage[models.ConversationSearchHit]:
         """Deprecated.
 
         Text search over conversations (old endpoint)
@@ -179,9 +145,9 @@ class AsyncSearch(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST_CONVERSATIONS,
             options,
             query={
@@ -192,39 +158,6 @@ class AsyncSearch(AsyncResource):
             },
         )
 
-    def list_conversations_iter(
-        self,
-        *,
-        query: str,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        exact_match: bool | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.ConversationSearchHit]:
-        """Deprecated.
-
-        Every item of `list_conversations`, across pages.
-
-        Text search over conversations (old endpoint)
-
-        Finds conversations containing a text. Deprecated: use the POST form, which also takes filters.
-
-        `GET /beta/search/conversations` (getSearchConversations).
-
-        Args:
-            query: Text to look for in conversations.
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            exact_match: Find only the exact text. False when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_CONVERSATIONS,
-            options,
-            query={"query": query, "pageLimit": page_limit, "exactMatch": exact_match},
-        )
-
     async def query_conversations(
         self,
         body: models.SearchParametersInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
@@ -232,7 +165,7 @@ class AsyncSearch(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
+    ) -> AsyncPage[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
         Finds conversations by text, by filters on their fields, or both.
@@ -246,9 +179,9 @@ class AsyncSearch(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _QUERY_CONVERSATIONS,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},

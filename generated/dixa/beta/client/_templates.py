@@ -18,7 +18,7 @@ from dixa._runtime.client import (
     to_async_raw_response,
     to_raw_response,
 )
-from dixa._runtime.paging import AsyncPager, SyncPager
+from dixa._runtime.paging import AsyncPage, SyncPage
 
 from .. import models
 
@@ -34,8 +34,7 @@ _LIST: Endpoint[builtins.list[models.Template]] = Endpoint(
     "/beta/templates",
     "getTemplates",
     response=lambda: builtins.list[models.Template],
-    envelope="data",
-    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",)),
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 _DELETE: Endpoint[None] = Endpoint(
     "DELETE", "/beta/templates/{templateId}", "deleteTemplatesTemplateid"
@@ -52,7 +51,7 @@ class Templates(SyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         type: models.GetTemplatesType | str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Template]:
+    ) -> SyncPage[models.Template]:
         """List message templates
 
         Lists the organization's templates (email auto-replies and quick responses).
@@ -66,41 +65,12 @@ class Templates(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key, "type": type},
-        )
-
-    def list_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        type: models.GetTemplatesType | str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.Template]:
-        """Every item of `list`, across pages.
-
-        List message templates
-
-        Lists the organization's templates (email auto-replies and quick responses).
-
-        `GET /beta/templates` (getTemplates).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            type: Only templates of this kind.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST,
-            options,
-            query={"pageLimit": page_limit, "type": type},
         )
 
     def delete(
@@ -139,7 +109,7 @@ class AsyncTemplates(AsyncResource):
         page_key: str | NotGiven = NOT_GIVEN,
         type: models.GetTemplatesType | str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Template]:
+    ) -> AsyncPage[models.Template]:
         """List message templates
 
         Lists the organization's templates (email auto-replies and quick responses).
@@ -153,41 +123,12 @@ class AsyncTemplates(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key, "type": type},
-        )
-
-    def list_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        type: models.GetTemplatesType | str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.Template]:
-        """Every item of `list`, across pages.
-
-        List message templates
-
-        Lists the organization's templates (email auto-replies and quick responses).
-
-        `GET /beta/templates` (getTemplates).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            type: Only templates of this kind.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST,
-            options,
-            query={"pageLimit": page_limit, "type": type},
         )
 
     async def delete(

@@ -18,7 +18,7 @@ from dixa._runtime.client import (
     to_async_raw_response,
     to_raw_response,
 )
-from dixa._runtime.paging import AsyncPager, SyncPager
+from dixa._runtime.paging import AsyncPage, SyncPage
 
 from .. import models
 
@@ -41,8 +41,7 @@ _LIST_ACTIVITY_LOG: Endpoint[builtins.list[models.ActivityLog]] = Endpoint(
     "/v1/conversations/activitylog",
     "listActivityLog",
     response=lambda: builtins.list[models.ActivityLog],
-    envelope="data",
-    paging=Paging("next_page_url", "", ("paging", "next_page"), ("data",)),
+    paging=Paging("next_page_url", "", ("paging", "next_page"), ("data",), resume="page_url"),
 )
 _GET: Endpoint[models.Conversation] = Endpoint(
     "GET",
@@ -114,8 +113,9 @@ class Conversations(SyncResource):
         self,
         *,
         csids: Sequence[int] | NotGiven = NOT_GIVEN,
+        page_url: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.ActivityLog]:
+    ) -> SyncPage[models.ActivityLog]:
         """Deprecated.
 
         Activity log events for conversations
@@ -126,44 +126,17 @@ class Conversations(SyncResource):
 
         Args:
             csids: Conversation numbers whose events to list.
+            page_url: the URL of a page to start at, as `next_page_params()` of a page gave it (the other arguments as they were then).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST_ACTIVITY_LOG,
             options,
             query={"csids": csids},
-        )
-
-    def list_activity_log_iter(
-        self,
-        *,
-        csids: Sequence[int] | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.ActivityLog]:
-        """Deprecated.
-
-        Every item of `list_activity_log`, across pages.
-
-        Activity log events for conversations
-
-        Lists activity-log events of the given conversations.
-
-        `GET /v1/conversations/activitylog` (listActivityLog).
-
-        Args:
-            csids: Conversation numbers whose events to list.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_ACTIVITY_LOG,
-            options,
-            query={"csids": csids},
+            page_url=page_url,
         )
 
     def get(
@@ -338,8 +311,9 @@ class AsyncConversations(AsyncResource):
         self,
         *,
         csids: Sequence[int] | NotGiven = NOT_GIVEN,
+        page_url: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.ActivityLog]:
+    ) -> AsyncPage[models.ActivityLog]:
         """Deprecated.
 
         Activity log events for conversations
@@ -350,44 +324,17 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csids: Conversation numbers whose events to list.
+            page_url: the URL of a page to start at, as `next_page_params()` of a page gave it (the other arguments as they were then).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST_ACTIVITY_LOG,
             options,
             query={"csids": csids},
-        )
-
-    def list_activity_log_iter(
-        self,
-        *,
-        csids: Sequence[int] | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.ActivityLog]:
-        """Deprecated.
-
-        Every item of `list_activity_log`, across pages.
-
-        Activity log events for conversations
-
-        Lists activity-log events of the given conversations.
-
-        `GET /v1/conversations/activitylog` (listActivityLog).
-
-        Args:
-            csids: Conversation numbers whose events to list.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_ACTIVITY_LOG,
-            options,
-            query={"csids": csids},
+            page_url=page_url,
         )
 
     async def get(

@@ -18,7 +18,7 @@ from dixa._runtime.client import (
     to_async_raw_response,
     to_raw_response,
 )
-from dixa._runtime.paging import AsyncPager, SyncPager
+from dixa._runtime.paging import AsyncPage, SyncPage
 
 from .. import models
 
@@ -34,8 +34,7 @@ _LIST: Endpoint[builtins.list[models.User]] = Endpoint(
     "/v1/users",
     "listUsers",
     response=lambda: builtins.list[models.User],
-    envelope="data",
-    paging=Paging("next_page_url", "", ("paging", "next_page"), ("data",)),
+    paging=Paging("next_page_url", "", ("paging", "next_page"), ("data",), resume="page_url"),
 )
 _CREATE: Endpoint[models.User] = Endpoint(
     "POST", "/v1/users", "createUser", response=lambda: models.User, envelope="data"
@@ -58,8 +57,9 @@ class Users(SyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
+        page_url: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.User]:
+    ) -> SyncPage[models.User]:
         """Deprecated.
 
         List users, optional email/phone filter
@@ -72,48 +72,17 @@ class Users(SyncResource):
             email: Only users with this email address.
             phone_number: Only users with this phone number.
             limit: How many items one page holds at most.
+            page_url: the URL of a page to start at, as `next_page_params()` of a page gave it (the other arguments as they were then).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST,
             options,
             query={"email": email, "phone_number": phone_number, "limit": limit},
-        )
-
-    def list_iter(
-        self,
-        *,
-        email: str | NotGiven = NOT_GIVEN,
-        phone_number: str | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.User]:
-        """Deprecated.
-
-        Every item of `list`, across pages.
-
-        List users, optional email/phone filter
-
-        Lists users, optionally narrowed to an email address or a phone number, page by page.
-
-        `GET /v1/users` (listUsers).
-
-        Args:
-            email: Only users with this email address.
-            phone_number: Only users with this phone number.
-            limit: How many items one page holds at most.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST,
-            options,
-            query={"email": email, "phone_number": phone_number, "limit": limit},
+            page_url=page_url,
         )
 
     def create(
@@ -180,8 +149,9 @@ class AsyncUsers(AsyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone_number: str | NotGiven = NOT_GIVEN,
         limit: int | NotGiven = NOT_GIVEN,
+        page_url: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.User]:
+    ) -> AsyncPage[models.User]:
         """Deprecated.
 
         List users, optional email/phone filter
@@ -194,48 +164,17 @@ class AsyncUsers(AsyncResource):
             email: Only users with this email address.
             phone_number: Only users with this phone number.
             limit: How many items one page holds at most.
+            page_url: the URL of a page to start at, as `next_page_params()` of a page gave it (the other arguments as they were then).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST,
             options,
             query={"email": email, "phone_number": phone_number, "limit": limit},
-        )
-
-    def list_iter(
-        self,
-        *,
-        email: str | NotGiven = NOT_GIVEN,
-        phone_number: str | NotGiven = NOT_GIVEN,
-        limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.User]:
-        """Deprecated.
-
-        Every item of `list`, across pages.
-
-        List users, optional email/phone filter
-
-        Lists users, optionally narrowed to an email address or a phone number, page by page.
-
-        `GET /v1/users` (listUsers).
-
-        Args:
-            email: Only users with this email address.
-            phone_number: Only users with this phone number.
-            limit: How many items one page holds at most.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST,
-            options,
-            query={"email": email, "phone_number": phone_number, "limit": limit},
+            page_url=page_url,
         )
 
     async def create(

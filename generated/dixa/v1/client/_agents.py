@@ -19,7 +19,7 @@ from dixa._runtime.client import (
     to_async_raw_response,
     to_raw_response,
 )
-from dixa._runtime.paging import AsyncPager, SyncPager
+from dixa._runtime.paging import AsyncPage, SyncPage
 
 from .. import models
 
@@ -35,8 +35,7 @@ _LIST: Endpoint[builtins.list[models.Agent]] = Endpoint(
     "/v1/agents",
     "getAgents",
     response=lambda: builtins.list[models.Agent],
-    envelope="data",
-    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",)),
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 _UPDATE_BULK: Endpoint[builtins.list[models.BulkActionOutcomeBulkErrorAgent]] = Endpoint(
     "PUT",
@@ -122,7 +121,7 @@ class Agents(SyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Agent]:
+    ) -> SyncPage[models.Agent]:
         """List agents/admins, optional email or phone filter
 
         Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
@@ -137,43 +136,12 @@ class Agents(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key, "email": email, "phone": phone},
-        )
-
-    def list_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.Agent]:
-        """Every item of `list`, across pages.
-
-        List agents/admins, optional email or phone filter
-
-        Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
-
-        `GET /v1/agents` (getAgents).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            email: Only agents or admins with this email address. Give email or phone, not both: Dixa refuses a request with both.
-            phone: Only agents or admins with this phone number. Give email or phone, not both: Dixa refuses a request with both.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST,
-            options,
-            query={"pageLimit": page_limit, "email": email, "phone": phone},
         )
 
     def update_bulk(
@@ -489,7 +457,7 @@ class AsyncAgents(AsyncResource):
         email: str | NotGiven = NOT_GIVEN,
         phone: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Agent]:
+    ) -> AsyncPage[models.Agent]:
         """List agents/admins, optional email or phone filter
 
         Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
@@ -504,43 +472,12 @@ class AsyncAgents(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key, "email": email, "phone": phone},
-        )
-
-    def list_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        email: str | NotGiven = NOT_GIVEN,
-        phone: str | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.Agent]:
-        """Every item of `list`, across pages.
-
-        List agents/admins, optional email or phone filter
-
-        Lists the organization's agents and admins, optionally narrowed to one email address or one phone number. The two filters exclude each other: Dixa refuses a request that gives both.
-
-        `GET /v1/agents` (getAgents).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            email: Only agents or admins with this email address. Give email or phone, not both: Dixa refuses a request with both.
-            phone: Only agents or admins with this phone number. Give email or phone, not both: Dixa refuses a request with both.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST,
-            options,
-            query={"pageLimit": page_limit, "email": email, "phone": phone},
         )
 
     async def update_bulk(

@@ -18,7 +18,7 @@ from dixa._runtime.client import (
     to_async_raw_response,
     to_raw_response,
 )
-from dixa._runtime.paging import AsyncPager, SyncPager
+from dixa._runtime.paging import AsyncPage, SyncPage
 
 from .. import models
 
@@ -34,16 +34,14 @@ _LIST_FILTER: Endpoint[builtins.list[models.FilterValue]] = Endpoint(
     "/v1/analytics/filter/{filterAttribute}",
     "getAnalyticsFilterFilterattribute",
     response=lambda: builtins.list[models.FilterValue],
-    envelope="data",
-    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",)),
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 _LIST_METRICS: Endpoint[builtins.list[models.MetricMetadata]] = Endpoint(
     "GET",
     "/v1/analytics/metrics",
     "getAnalyticsMetrics",
     response=lambda: builtins.list[models.MetricMetadata],
-    envelope="data",
-    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",)),
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 _QUERY_METRICS: Endpoint[models.MetricData] = Endpoint(
     "POST",
@@ -64,15 +62,14 @@ _LIST_RECORDS: Endpoint[builtins.list[models.MetricRecordMetadata]] = Endpoint(
     "/v1/analytics/records",
     "getAnalyticsRecords",
     response=lambda: builtins.list[models.MetricRecordMetadata],
-    envelope="data",
-    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",)),
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 _QUERY_RECORDS: Endpoint[builtins.list[models.MetricRecord]] = Endpoint(
     "POST",
     "/v1/analytics/records",
     "postAnalyticsRecords",
     response=lambda: builtins.list[models.MetricRecord],
-    envelope="data",
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 _GET_RECORD: Endpoint[models.MetricRecordMetadata] = Endpoint(
     "GET",
@@ -93,7 +90,7 @@ class Analytics(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.FilterValue]:
+    ) -> SyncPage[models.FilterValue]:
         """Possible values of an analytics filter attribute
 
         Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
@@ -107,43 +104,13 @@ class Analytics(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST_FILTER,
             options,
             path={"filterAttribute": filter_attribute},
             query={"pageLimit": page_limit, "pageKey": page_key},
-        )
-
-    def list_filter_iter(
-        self,
-        *,
-        filter_attribute: str,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.FilterValue]:
-        """Every item of `list_filter`, across pages.
-
-        Possible values of an analytics filter attribute
-
-        Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
-
-        `GET /v1/analytics/filter/{filterAttribute}` (getAnalyticsFilterFilterattribute).
-
-        Args:
-            filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_FILTER,
-            options,
-            path={"filterAttribute": filter_attribute},
-            query={"pageLimit": page_limit},
         )
 
     def list_metrics(
@@ -152,7 +119,7 @@ class Analytics(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.MetricMetadata]:
+    ) -> SyncPage[models.MetricMetadata]:
         """Catalogue of metric ids
 
         Lists the metrics whose data can be fetched, by id.
@@ -165,39 +132,12 @@ class Analytics(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST_METRICS,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-        )
-
-    def list_metrics_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.MetricMetadata]:
-        """Every item of `list_metrics`, across pages.
-
-        Catalogue of metric ids
-
-        Lists the metrics whose data can be fetched, by id.
-
-        `GET /v1/analytics/metrics` (getAnalyticsMetrics).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_METRICS,
-            options,
-            query={"pageLimit": page_limit},
         )
 
     def query_metrics(
@@ -255,7 +195,7 @@ class Analytics(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.MetricRecordMetadata]:
+    ) -> SyncPage[models.MetricRecordMetadata]:
         """Catalogue of metric record ids
 
         Lists the metric records whose data can be fetched, by id.
@@ -268,39 +208,12 @@ class Analytics(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST_RECORDS,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-        )
-
-    def list_records_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.MetricRecordMetadata]:
-        """Every item of `list_records`, across pages.
-
-        Catalogue of metric record ids
-
-        Lists the metric records whose data can be fetched, by id.
-
-        `GET /v1/analytics/records` (getAnalyticsRecords).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_RECORDS,
-            options,
-            query={"pageLimit": page_limit},
         )
 
     def query_records(
@@ -310,7 +223,7 @@ class Analytics(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.MetricRecord]:
+    ) -> SyncPage[models.MetricRecord]:
         """Query unaggregated metric records
 
         Fetches one record's data, one entry per item (not aggregated), page by page.
@@ -324,9 +237,9 @@ class Analytics(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _QUERY_RECORDS,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
@@ -369,7 +282,7 @@ class AsyncAnalytics(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.FilterValue]:
+    ) -> AsyncPage[models.FilterValue]:
         """Possible values of an analytics filter attribute
 
         Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
@@ -383,43 +296,13 @@ class AsyncAnalytics(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST_FILTER,
             options,
             path={"filterAttribute": filter_attribute},
             query={"pageLimit": page_limit, "pageKey": page_key},
-        )
-
-    def list_filter_iter(
-        self,
-        *,
-        filter_attribute: str,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.FilterValue]:
-        """Every item of `list_filter`, across pages.
-
-        Possible values of an analytics filter attribute
-
-        Lists the values a filter attribute accepts. Attributes are shared between metrics and records; a filter that does not apply to one is ignored there.
-
-        `GET /v1/analytics/filter/{filterAttribute}` (getAnalyticsFilterFilterattribute).
-
-        Args:
-            filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_FILTER,
-            options,
-            path={"filterAttribute": filter_attribute},
-            query={"pageLimit": page_limit},
         )
 
     async def list_metrics(
@@ -428,7 +311,7 @@ class AsyncAnalytics(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.MetricMetadata]:
+    ) -> AsyncPage[models.MetricMetadata]:
         """Catalogue of metric ids
 
         Lists the metrics whose data can be fetched, by id.
@@ -441,39 +324,12 @@ class AsyncAnalytics(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST_METRICS,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-        )
-
-    def list_metrics_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.MetricMetadata]:
-        """Every item of `list_metrics`, across pages.
-
-        Catalogue of metric ids
-
-        Lists the metrics whose data can be fetched, by id.
-
-        `GET /v1/analytics/metrics` (getAnalyticsMetrics).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_METRICS,
-            options,
-            query={"pageLimit": page_limit},
         )
 
     async def query_metrics(
@@ -531,7 +387,7 @@ class AsyncAnalytics(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.MetricRecordMetadata]:
+    ) -> AsyncPage[models.MetricRecordMetadata]:
         """Catalogue of metric record ids
 
         Lists the metric records whose data can be fetched, by id.
@@ -544,39 +400,12 @@ class AsyncAnalytics(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST_RECORDS,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
-        )
-
-    def list_records_iter(
-        self,
-        *,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.MetricRecordMetadata]:
-        """Every item of `list_records`, across pages.
-
-        Catalogue of metric record ids
-
-        Lists the metric records whose data can be fetched, by id.
-
-        `GET /v1/analytics/records` (getAnalyticsRecords).
-
-        Args:
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_RECORDS,
-            options,
-            query={"pageLimit": page_limit},
         )
 
     async def query_records(
@@ -586,7 +415,7 @@ class AsyncAnalytics(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.MetricRecord]:
+    ) -> AsyncPage[models.MetricRecord]:
         """Query unaggregated metric records
 
         Fetches one record's data, one entry per item (not aggregated), page by page.
@@ -600,9 +429,9 @@ class AsyncAnalytics(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _QUERY_RECORDS,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},

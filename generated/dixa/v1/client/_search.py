@@ -12,11 +12,13 @@ from dixa._runtime.client import (
     AsyncResource,
     Endpoint,
     NotGiven,
+    Paging,
     RequestOptions,
     SyncResource,
     to_async_raw_response,
     to_raw_response,
 )
+from dixa._runtime.paging import AsyncPage, SyncPage
 
 from .. import models
 
@@ -32,7 +34,7 @@ _QUERY_CONVERSATIONS: Endpoint[builtins.list[models.ConversationSearchWithFilter
     "/v1/search/conversations",
     "postSearchConversations",
     response=lambda: builtins.list[models.ConversationSearchWithFiltersHit],
-    envelope="data",
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 
 
@@ -46,7 +48,7 @@ class Search(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
+    ) -> SyncPage[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
         Finds conversations by text, by filters on their fields, or both.
@@ -60,9 +62,9 @@ class Search(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _QUERY_CONVERSATIONS,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},
@@ -80,7 +82,7 @@ class AsyncSearch(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.ConversationSearchWithFiltersHit]:
+    ) -> AsyncPage[models.ConversationSearchWithFiltersHit]:
         """Search conversations with text and filters
 
         Finds conversations by text, by filters on their fields, or both.
@@ -94,9 +96,9 @@ class AsyncSearch(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _QUERY_CONVERSATIONS,
             options,
             query={"pageLimit": page_limit, "pageKey": page_key},

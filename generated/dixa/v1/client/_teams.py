@@ -19,7 +19,7 @@ from dixa._runtime.client import (
     to_async_raw_response,
     to_raw_response,
 )
-from dixa._runtime.paging import AsyncPager, SyncPager
+from dixa._runtime.paging import AsyncPage, SyncPage
 
 from .. import models
 
@@ -58,8 +58,7 @@ _LIST_PRESENCE: Endpoint[builtins.list[models.UserPresence]] = Endpoint(
     "/v1/teams/{teamId}/presence",
     "getTeamsTeamidPresence",
     response=lambda: builtins.list[models.UserPresence],
-    envelope="data",
-    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",)),
+    paging=Paging("page_key", "pageKey", ("meta", "next"), ("data",), resume="page_key"),
 )
 
 
@@ -249,7 +248,7 @@ class Teams(SyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.UserPresence]:
+    ) -> SyncPage[models.UserPresence]:
         """Presence of the members of a team
 
         Reads the presence of every agent and admin in a team.
@@ -263,43 +262,13 @@ class Teams(SyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return self._client._call(
+        return self._client._list(
             _LIST_PRESENCE,
             options,
             path={"teamId": team_id},
             query={"pageLimit": page_limit, "pageKey": page_key},
-        )
-
-    def list_presence_iter(
-        self,
-        *,
-        team_id: UUID | str,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> SyncPager[models.UserPresence]:
-        """Every item of `list_presence`, across pages.
-
-        Presence of the members of a team
-
-        Reads the presence of every agent and admin in a team.
-
-        `GET /v1/teams/{teamId}/presence` (getTeamsTeamidPresence).
-
-        Args:
-            team_id: Id of the team.
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_PRESENCE,
-            options,
-            path={"teamId": team_id},
-            query={"pageLimit": page_limit},
         )
 
 
@@ -489,7 +458,7 @@ class AsyncTeams(AsyncResource):
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.UserPresence]:
+    ) -> AsyncPage[models.UserPresence]:
         """Presence of the members of a team
 
         Reads the presence of every agent and admin in a team.
@@ -503,43 +472,13 @@ class AsyncTeams(AsyncResource):
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
-            the payload, parsed into models.
+            the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
         """
-        return await self._client._call(
+        return await self._client._list(
             _LIST_PRESENCE,
             options,
             path={"teamId": team_id},
             query={"pageLimit": page_limit, "pageKey": page_key},
-        )
-
-    def list_presence_iter(
-        self,
-        *,
-        team_id: UUID | str,
-        page_limit: int | NotGiven = NOT_GIVEN,
-        **options: Unpack[RequestOptions],
-    ) -> AsyncPager[models.UserPresence]:
-        """Every item of `list_presence`, across pages.
-
-        Presence of the members of a team
-
-        Reads the presence of every agent and admin in a team.
-
-        `GET /v1/teams/{teamId}/presence` (getTeamsTeamidPresence).
-
-        Args:
-            team_id: Id of the team.
-            page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
-
-        Returns:
-            an iterator over the items of every page, fetching each page when it is reached; `.pages()` iterates over the pages themselves.
-        """
-        return self._client._pager(
-            _LIST_PRESENCE,
-            options,
-            path={"teamId": team_id},
-            query={"pageLimit": page_limit},
         )
 
 
