@@ -150,10 +150,17 @@ def test_the_installed_dixagen_serves_a_stub(installed: Path, project: Path) -> 
         server.wait(timeout=30)
 
 
-def _third_party_imports() -> set[str]:
-    """Top-level names the generator imports that are neither its own nor the standard library's."""
+# Modules of the generator that only an extra's command runs, and that extra.
+EXTRA_MODULES = {"release/publish.py": "release"}
+
+
+def _third_party_imports(extra: str | None = None) -> set[str]:
+    """Top-level names the generator imports that are neither its own nor the standard library's:
+    those of its core modules, or with `extra` those of the modules that extra serves."""
     names: set[str] = set()
     for path in (ROOT / "generator").rglob("*.py"):
+        if EXTRA_MODULES.get(path.relative_to(ROOT / "generator").as_posix()) != extra:
+            continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names.update(alias.name.split(".")[0] for alias in node.names)
@@ -167,6 +174,9 @@ def test_every_runtime_dependency_is_imported_and_every_import_declared() -> Non
     declared = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower() for spec in project["dependencies"]}
     as_imports = {_IMPORT_NAMES.get(name, name.replace("-", "_")) for name in declared}
     assert as_imports == _third_party_imports()
+    for extra in set(EXTRA_MODULES.values()):
+        needs = {re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0].lower() for spec in project["optional-dependencies"][extra]}
+        assert {_IMPORT_NAMES.get(n, n.replace("-", "_")) for n in needs} == _third_party_imports(extra) - as_imports
 
 
 def test_a_generate_spec_package_builds_into_a_wheel_that_installs(tmp_path: Path) -> None:
