@@ -21,6 +21,7 @@ Generated code imports from here, not from the modules, which may move.
 from ..paging import Paging
 from ..styles import path_param
 from .auth import AuthScheme, Security
+from .deadline import DEFAULT_MAX_RESPONSE_BYTES
 from .options import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -35,6 +36,7 @@ from .raw import APIResponse, to_async_raw_response, to_raw_response
 from .transport import AsyncBaseClient, AsyncResource, SyncBaseClient, SyncResource
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",

@@ -5,7 +5,7 @@
 `AsyncClient`), closed with them unless it was passed in. A call builds its
 request once (`base.py`), then sends it again while `retries.py` says it is
 worth it and the deadline (`deadline.py`) allows; the answer kept is read
-within the deadline and, for an error, only up to `MAX_ERROR_BODY`. Failures
+within the deadline and its size limit (`deadline.py`). Failures
 become the exceptions of `errors.py` (`failures.py`). Lists are fetched page
 by page through the pagers of `paging.py`.
 """
@@ -22,7 +22,7 @@ from ..paging import AsyncPager, Page, SyncPager
 from . import retries as _retries
 from .auth import AuthScheme, Security
 from .base import Base, log
-from .deadline import Expired, bound, limit
+from .deadline import DEFAULT_MAX_RESPONSE_BYTES, Expired, Watchdog, limit, read_body, read_body_async, within
 from .failures import connection_error, deadline_error
 from .options import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes, check_options
 from .parsing import Endpoint
@@ -47,6 +47,7 @@ class SyncBaseClient(Base):
         base_url: str,
         timeout: TimeoutTypes,
         deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int,
         http_client: httpx2.Client | None,
         retry_non_idempotent: bool,
@@ -59,6 +60,7 @@ class SyncBaseClient(Base):
             base_url=base_url,
             timeout=timeout,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
         )
@@ -116,25 +118,34 @@ class SyncBaseClient(Base):
         again = self._retry_non_idempotent
         deadline = self._deadline_of(options)
         timeouts = dict(request.extensions.get("timeout", {}))
+        trace = request.extensions.get("trace")
         retries = 0
         while True:
+            watchdog = None
             try:
                 if deadline is not None:
                     limit(request, timeouts, deadline)
-                response = self._http.send(
-                    request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
-                )
+                    watchdog = Watchdog(request, deadline, trace)
                 try:
-                    delay = _retries.status_delay(
-                        response, idempotent, again, retries, allowed, deadline
+                    response = self._http.send(
+                        request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
                     )
-                    if delay is None:
-                        bound(response, deadline)
-                        response.read()
-                        return response
+                    try:
+                        delay = _retries.status_delay(
+                            response, idempotent, again, retries, allowed, deadline
+                        )
+                        if delay is None:
+                            read_body(response, deadline, self._max_response_bytes)
+                            return response
+                    finally:
+                        response.close()
                 finally:
-                    response.close()
+                    if watchdog is not None:
+                        watchdog.stop()
             except httpx2.TransportError as exc:
+                if watchdog is not None and watchdog.fired:
+                    assert deadline is not None
+                    raise deadline_error(request, deadline) from None
                 delay = _retries.error_delay(exc, idempotent, again, retries, allowed, deadline)
                 if delay is None:
                     raise connection_error(exc, request, self._secrets) from None
@@ -195,6 +206,7 @@ class AsyncBaseClient(Base):
         base_url: str,
         timeout: TimeoutTypes,
         deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int,
         http_client: httpx2.AsyncClient | None,
         retry_non_idempotent: bool,
@@ -207,6 +219,7 @@ class AsyncBaseClient(Base):
             base_url=base_url,
             timeout=timeout,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
         )
@@ -271,24 +284,24 @@ class AsyncBaseClient(Base):
             try:
                 if deadline is not None:
                     limit(request, timeouts, deadline)
-                response = await self._http.send(
-                    request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
-                )
-                try:
-                    delay = _retries.status_delay(
-                        response, idempotent, again, retries, allowed, deadline
+                with within(deadline):
+                    response = await self._http.send(
+                        request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
                     )
-                    if delay is None:
-                        bound(response, deadline)
-                        await response.aread()
-                        return response
-                finally:
-                    await response.aclose()
+                    try:
+                        delay = _retries.status_delay(
+                            response, idempotent, again, retries, allowed, deadline
+                        )
+                        if delay is None:
+                            await read_body_async(response, deadline, self._max_response_bytes)
+                            return response
+                    finally:
+                        await response.aclose()
             except httpx2.TransportError as exc:
                 delay = _retries.error_delay(exc, idempotent, again, retries, allowed, deadline)
                 if delay is None:
                     raise connection_error(exc, request, self._secrets) from None
-            except Expired:
+            except (Expired, TimeoutError):
                 assert deadline is not None
                 raise deadline_error(request, deadline) from None
             log.info(
