@@ -154,8 +154,8 @@ class StubApp(FastAPI):
                 return answers.refusal(self, compiled, exc)
             except RecursionError:
                 # JSON nested deeper than Python reads, wherever the request put it.
-                exc = StubError(400, "Invalid value: nested too deeply")
-                return answers.refusal(self, compiled, exc)
+                deep = StubError(400, "Invalid value: nested too deeply")
+                return answers.refusal(self, compiled, deep)
             except ClientDisconnect:
                 # Nobody is left to answer: one line, not a traceback.
                 log.info(
