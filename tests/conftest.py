@@ -55,6 +55,7 @@ def pytest_terminal_summary(terminalreporter: object) -> None:  # pragma: no cov
 # server), build wheels into fresh virtual environments, or read the real-world directory that
 # `make test` installs with npm. `make test-fast` leaves them out (`-m "not integration"`).
 INTEGRATION_MODULES = {
+    "test_bounds.py",
     "test_client_faults.py",
     "test_client_prism.py",
     "test_install.py",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import gzip
 import io
 import itertools
 import json
@@ -188,8 +189,58 @@ def echo_key_error(h: Handler, hit: int) -> None:
     h.send(400, {"message": f"the key {key} may not do this", "key": key})
 
 
+BOMB = 16 * 1024 * 1024
+
+
+def _bomb(payload: bytes) -> bytes:
+    """`payload` gzipped twice: a few KiB on the wire, `Content-Encoding: gzip, gzip`."""
+    return gzip.compress(gzip.compress(payload, 9), 9)
+
+
+BOMB_ERROR = _bomb(b"x" * BOMB)
+BOMB_OK = _bomb(json.dumps({"data": {**USER, "pad": "x" * BOMB}}).encode())
+
+
+def trickle_headers(h: Handler, hit: int) -> None:
+    """Response headers a byte every 0.1 s: each read returns in time, the whole never does."""
+    h.close_connection = True
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Pad: " + b"p" * 200
+    for i in range(len(head)):
+        h.wfile.write(head[i : i + 1])
+        h.wfile.flush()
+        time.sleep(0.1)
+        if i > 60:  # bounded: the client is gone by now
+            h.drop()
+            return
+
+
+def echo_key_reason(h: Handler, hit: int) -> None:
+    """A status line whose reason phrase is the key, and a body with it in other cases."""
+    key = h.headers["Authorization"]
+    h.send_response(401, key)
+    body = json.dumps({"message": f"no: {key.upper()}", "hint": key.swapcase()}).encode()
+    h.send_header("Content-Type", "application/json")
+    h.send_header("Content-Length", str(len(body)))
+    h.end_headers()
+    h.wfile.write(body)
+
+
+def key_at_the_cut(h: Handler, hit: int) -> None:
+    """An error body whose 64 KiB cut falls inside the echoed key."""
+    from dixa._runtime.errors import MAX_ERROR_BODY
+
+    key = h.headers["Authorization"]
+    h.send(500, "y" * (MAX_ERROR_BODY - 7) + key + "z" * 1000)
+
+
 SCENARIOS: dict[str, Callable[[Handler, int], None]] = {
     "ok": ok,
+    "gzip-bomb-error": always(500, BOMB_ERROR, Content_Type="text/plain", Content_Encoding="gzip, gzip"),
+    "gzip-bomb-ok": always(200, BOMB_OK, Content_Type="application/json", Content_Encoding="gzip, gzip"),
+    "trickle-headers": trickle_headers,
+    "echo-key-reason": echo_key_reason,
+    "key-at-the-cut": key_at_the_cut,
+    "retry-after-underscore": status_then_ok(503, Retry_After="1_0"),
     "retry-after-negative": status_then_ok(503, Retry_After="-5"),
     "retry-after-ms-negative": status_then_ok(503, Retry_After_Ms="-1500"),
     "retry-after-nan": status_then_ok(503, Retry_After="nan"),
@@ -594,3 +645,81 @@ def test_the_server_stops_itself() -> None:
     thread.join(3)
     server.server_close()
     assert not thread.is_alive()
+
+
+# -- hostile servers: sizes count decompressed bytes, the deadline covers headers, no key leaks
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_compressed_bomb_error_keeps_only_its_cap(server: FaultServer, sleeps: list[float], flavour: str) -> None:
+    from dixa._runtime.errors import MAX_ERROR_BODY, InternalServerError
+
+    assert len(BOMB_ERROR) < 64 * 1024  # small on the wire
+    with pytest.raises(InternalServerError) as caught:
+        call(flavour, server, "gzip-bomb-error", max_retries=0)
+    assert len(caught.value.body) == MAX_ERROR_BODY
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_success_past_max_response_bytes_is_a_typed_error(
+    server: FaultServer, sleeps: list[float], flavour: str
+) -> None:
+    from dixa import DixaError
+    from dixa._runtime.errors import ResponseTooLargeError
+
+    limit = 1024 * 1024
+    with pytest.raises(ResponseTooLargeError) as caught:
+        call(flavour, server, "gzip-bomb-ok", client_options={"max_response_bytes": limit})
+    assert isinstance(caught.value, DixaError) and caught.value.limit == limit
+    assert "max_response_bytes=1048576" in str(caught.value)
+    # The default limit is generous: the same answer is read whole when it fits.
+    assert str(call(flavour, server, "gzip-bomb-ok").id) == USER["id"]
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_the_deadline_bounds_headers_that_trickle(server: FaultServer, sleeps: list[float], flavour: str) -> None:
+    from dixa._runtime.errors import APITimeoutError
+
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError) as caught:
+        call(flavour, server, "trickle-headers", deadline=1.0, max_retries=0)
+    assert time.monotonic() - started < 2.5
+    assert "deadline of 1s" in str(caught.value)
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_key_echoed_in_the_reason_phrase_and_other_cases_leaks_nowhere(
+    server: FaultServer, sleeps: list[float], flavour: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from dixa._runtime.errors import AuthenticationError
+
+    with caplog.at_level(logging.DEBUG):
+        with pytest.raises(AuthenticationError) as caught:
+            call(flavour, server, "echo-key-reason", max_retries=0)
+    error = caught.value
+    assert leaked(error) == []
+    assert KEY.lower() not in (str(error) + repr(error) + json.dumps(error.body) + error.message).lower()
+    assert KEY not in repr(error.response)
+    assert str(error).startswith("401 ***")
+    # Every log line of every logger, the HTTP library's included, at every level.
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "HTTP Request" in logged and KEY.lower() not in logged.lower()
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_a_key_cut_by_the_error_body_cap_leaves_no_fragment(
+    server: FaultServer, sleeps: list[float], flavour: str
+) -> None:
+    from dixa._runtime.errors import InternalServerError
+
+    with pytest.raises(InternalServerError) as caught:
+        call(flavour, server, "key-at-the-cut", max_retries=0)
+    body = caught.value.body
+    assert body.endswith("y***")
+    assert KEY[:7] not in body
+
+
+@pytest.mark.parametrize("flavour", FLAVOURS)
+def test_retry_after_is_digits_only(server: FaultServer, sleeps: list[float], flavour: str) -> None:
+    assert str(call(flavour, server, "retry-after-underscore").id) == USER["id"]
+    assert len(sleeps) == 1 and sleeps[0] < 1.0  # the backoff, not `1_0` read as 10 s

@@ -25,7 +25,8 @@ writes them back into a copy of the root document, and changes nothing else:
 5. Every operation documents the statuses the stub answers besides the spec's
    own, each a `{"message"}` body: 400 for a request that does not validate,
    401 for a secured operation called without credentials, 404 for an item
-   the stateful stub does not hold, 413 for a body over its size limit.
+   the stateful stub does not hold, 413 for a body over its size limit, 431
+   for too many headers, 507 for a write past the stateful stub's memory.
 
 Only a spec whose references stay inside its own file gets a wire document;
 the stub validates the others with the generated models alone.
@@ -64,6 +65,8 @@ STUB_STATUSES = {
     "401": "Added by the stub: the operation is secured and the request carries no credentials.",
     "404": "Added by the stub: in stateful mode, the path names an item it does not hold.",
     "413": "Added by the stub: the body is larger than the stub's limit.",
+    "431": "Added by the stub: the request has too many headers, or too large.",
+    "507": "Added by the stub: in stateful mode, its memory is full.",
 }
 
 
@@ -244,6 +247,9 @@ def _stub_statuses(wire: dict[str, Any], op: Operation, *, secured: bool) -> Non
         wanted.append("404")
     if op.body is not None:
         wanted.append("413")
+    wanted.append("431")
+    if op.method.upper() in ("POST", "PUT", "PATCH"):
+        wanted.append("507")
     for status in wanted:
         if status in responses or f"{status[0]}XX" in responses or f"{status[0]}xx" in responses:
             continue

@@ -5,6 +5,7 @@
     ├── APIConnectionError          the request did not get an answer
     │   └── APITimeoutError         ... in time
     ├── APIResponseValidationError  an answer that does not match the spec
+    ├── ResponseTooLargeError       an answer larger than the client's `max_response_bytes`
     ├── WebhookVerificationError    a webhook delivery whose signature or body is not right
     └── APIStatusError              a 4xx/5xx answer
         ├── BadRequestError              400
@@ -20,17 +21,21 @@ A status error carries the status, Dixa's `message`, the request id, the
 parsed body and the `httpx2.Response`. Its text stays short whatever the server
 sent: the status, Dixa's message when the body is Dixa's error shape (or a
 problem document's `detail`), the request id; the body is read once and at
-most `MAX_ERROR_BODY` bytes of it are kept.
+most `MAX_ERROR_BODY` bytes of it (counted after decompression) are kept.
 
 No message, stored body or chained exception ever contains a credential: Dixa
 sometimes echoes request data, so what is kept is scrubbed of every form of
-the credentials the client sends, and no exception chains the one it replaces
-(whose text the client cannot vouch for).
+the credentials the client sends, in any letter case (the reason phrase
+included), and so is the start of one left at the end of a body cut at
+`MAX_ERROR_BODY`; and no exception chains the one it replaces (whose text the
+client cannot vouch for).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import Any
 
 import httpx2
@@ -48,6 +53,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "UnprocessableEntityError",
     "WebhookVerificationError",
 ]
@@ -77,6 +83,18 @@ class APIResponseValidationError(APIError):
         super().__init__(message)
         self.response = response
         self.body = body
+        self.status_code = response.status_code
+
+
+class ResponseTooLargeError(APIError):
+    """A success answer whose body, once decompressed, is larger than the
+    client's `max_response_bytes`: reading stopped there, so a server cannot
+    make the client hold an unbounded answer (or a small compressed bomb)."""
+
+    def __init__(self, message: str, *, response: httpx2.Response, limit: int) -> None:
+        super().__init__(message)
+        self.response = response
+        self.limit = limit
         self.status_code = response.status_code
 
 
@@ -162,6 +180,8 @@ _BY_STATUS: dict[int, type[APIStatusError]] = {
 # What of an error answer's body is read and kept: enough for any error
 # document, not a page of HTML or a runaway stream.
 MAX_ERROR_BODY = 64 * 1024
+# Set in an answer's `extensions` when its body was cut at `MAX_ERROR_BODY`.
+TRUNCATED = "dixa_runtime_truncated"
 # Longer messages are cut here: a message is for a log line, the body keeps the rest.
 _MAX_MESSAGE = 500
 # Where servers put the id of a request, for a support ticket.
@@ -171,7 +191,13 @@ _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-corr
 def status_error(response: httpx2.Response, body: Any, secrets: Sequence[str]) -> APIStatusError:
     """The exception for an error answer, its text and body scrubbed of `secrets`."""
     status = response.status_code
-    reason = response.reason_phrase or httpx2.codes.get_reason_phrase(status) or "Error"
+    reason = scrub(response.reason_phrase, secrets) or httpx2.codes.get_reason_phrase(status)
+    reason = _shorten(reason or "Error", 100)
+    if reason != response.reason_phrase:
+        # `repr(error.response)` shows the reason phrase: keep an echoed credential out of it.
+        response.extensions["reason_phrase"] = reason.encode("utf-8", "replace")
+    if response.extensions.get(TRUNCATED) and isinstance(body, str):
+        body = scrub_cut(body, secrets)
     detail = _detail(body)
     message = _shorten(scrub(detail, secrets)) if detail else reason
     request_id = next(
@@ -207,17 +233,42 @@ def _shorten(text: str, limit: int = _MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+@lru_cache(maxsize=64)
+def _pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One case-insensitive pattern for all `secrets`, the longest first."""
+    kept = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
+    if not kept:
+        return None
+    return re.compile("|".join(re.escape(secret) for secret in kept), re.IGNORECASE)
+
+
 def scrub(value: Any, secrets: Iterable[str]) -> Any:
-    """`value` (text, or parsed JSON at any depth) with every secret replaced by `***`."""
-    secrets = tuple(secrets)
-    if not secrets:
+    """`value` (text, or parsed JSON at any depth) with every secret, in any
+    letter case, replaced by `***`."""
+    pattern = _pattern(tuple(secrets))
+    if pattern is None:
         return value
+    return _scrub(value, pattern)
+
+
+def _scrub(value: Any, pattern: re.Pattern[str]) -> Any:
     if isinstance(value, str):
-        for secret in secrets:
-            value = value.replace(secret, "***")
-        return value
+        return pattern.sub("***", value)
     if isinstance(value, list):
-        return [scrub(item, secrets) for item in value]
+        return [_scrub(item, pattern) for item in value]
     if isinstance(value, dict):
-        return {scrub(key, secrets): scrub(item, secrets) for key, item in value.items()}
+        return {_scrub(key, pattern): _scrub(item, pattern) for key, item in value.items()}
     return value
+
+
+def scrub_cut(text: str, secrets: Iterable[str]) -> str:
+    """`text`, whose end was cut off, scrubbed (`scrub`) and with the start of
+    a secret that the cut left at its end replaced by `***`: the fragment of a
+    credential is as much a leak as the whole."""
+    text = scrub(text, secrets)
+    for secret in sorted(secrets, key=len, reverse=True):
+        for size in range(min(len(secret) - 1, len(text)), 0, -1):
+            if text[-size:].lower() == secret[:size].lower():
+                text = text[:-size] + "***"
+                break
+    return text

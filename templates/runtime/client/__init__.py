@@ -21,6 +21,7 @@ Generated code imports from here, not from the modules, which may move.
 from ..paging import Paging
 from ..styles import path_param
 from .auth import AuthScheme, Security
+from .deadline import DEFAULT_MAX_RESPONSE_BYTES
 from .options import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
@@ -39,6 +40,7 @@ __all__ = [
     "AsyncStream",
     "ServerSentEvent",
     "Stream",
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "DEFAULT_MAX_RETRIES",
     "DEFAULT_TIMEOUT",
     "NOT_GIVEN",

@@ -29,6 +29,7 @@ from .auth import (
 )
 from .bodies import encode_body, multipart
 from .deadline import Deadline
+from .logs import guard_logs
 from .failures import raise_for_status
 from .options import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes, merge_headers
 from .parsing import Endpoint
@@ -71,6 +72,7 @@ class Base:
     _anonymous: bool
     _timeout: TimeoutTypes
     _deadline: float | None
+    _max_response_bytes: int
     _max_retries: int
     _retry_non_idempotent: bool
     _raw: bool
@@ -86,16 +88,23 @@ class Base:
         base_url: str,
         timeout: TimeoutTypes,
         deadline: float | None,
+        max_response_bytes: int,
         max_retries: int,
         retry_non_idempotent: bool,
     ) -> None:
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
         self._deadline = deadline
+        self._max_response_bytes = max_response_bytes
         self._max_retries = max_retries
         self._retry_non_idempotent = retry_non_idempotent
         self._raw = False
-        self._headers = {"Accept": "application/json", "User-Agent": f"{_PACKAGE}-python"}
+        # Only the codings `deadline.py` decodes within its size limits are asked for.
+        self._headers = {
+            "Accept": "application/json",
+            "Accept-Encoding": "gzip, deflate",
+            "User-Agent": f"{_PACKAGE}-python",
+        }
         given = given_credentials(schemes, credentials)
         refuse_clashes(schemes, security, given)
         self._schemes = {scheme.name: scheme for scheme in schemes}
@@ -109,6 +118,7 @@ class Base:
         self._chosen = {}
         self._anonymous = not given  # then, and only then, the environment was read
         self._secrets = tuple(sorted(secrets, key=len, reverse=True))
+        guard_logs(self._secrets)
         if check_credentials and not given and security and all(security):
             # Every operation needs credentials: say so now rather than at the first call.
             raise APIError(f"no credentials: pass {self._spell(security)}")
@@ -135,6 +145,7 @@ class Base:
             "_anonymous",
             "_timeout",
             "_deadline",
+            "_max_response_bytes",
             "_max_retries",
             "_retry_non_idempotent",
             "_raw",

@@ -4,7 +4,7 @@
 `AsyncClient`), closed with them unless it was passed in. A call builds its
 request once (`base.py`), then sends it again while `retries.py` says it is
 worth it and the deadline (`deadline.py`) allows; the answer kept is read
-within the deadline and, for an error, only up to `MAX_ERROR_BODY`. Failures
+within the deadline and its size limit (`deadline.py`). Failures
 become the exceptions of `errors.py` (`failures.py`). Lists are fetched page
 by page into the pages of `paging.py`.
 """
@@ -21,7 +21,15 @@ from ..paging import AsyncPage, SyncPage
 from . import retries as _retries
 from .auth import AuthScheme, Security
 from .base import Base, log, with_querystring
-from .deadline import Expired, bound, limit
+from .deadline import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    Expired,
+    Watchdog,
+    limit,
+    read_body,
+    read_body_async,
+    within,
+)
 from .failures import connection_error, deadline_error
 from .options import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes, check_options
 from .parsing import Endpoint
@@ -48,6 +56,7 @@ class SyncBaseClient(Base):
         base_url: str,
         timeout: TimeoutTypes,
         deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int,
         http_client: httpx2.Client | None,
         retry_non_idempotent: bool,
@@ -60,6 +69,7 @@ class SyncBaseClient(Base):
             base_url=base_url,
             timeout=timeout,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
         )
@@ -115,37 +125,46 @@ class SyncBaseClient(Base):
         flow: httpx2.Auth | None,
         keep_open: bool = False,
     ) -> httpx2.Response:
-        """Send `request`, again while it is worth it; the answer kept is read (see `bound`),
+        """Send `request`, again while it is worth it; the answer kept is read within the deadline and size limit (`deadline.read_body`),
         except a success with `keep_open`, whose body is left to a `Stream` to read."""
         idempotent, allowed = endpoint.idempotent, self._retries(options)
         again = self._retry_non_idempotent
         deadline = self._deadline_of(options)
         timeouts = dict(request.extensions.get("timeout", {}))
+        trace = request.extensions.get("trace")
         retries = 0
         while True:
+            watchdog = None
             try:
                 if deadline is not None:
                     limit(request, timeouts, deadline)
-                kept = False
-                response = self._http.send(
-                    request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
-                )
+                    watchdog = Watchdog(request, deadline, trace)
                 try:
-                    delay = _retries.status_delay(
-                        response, idempotent, again, retries, allowed, deadline
+                    response = self._http.send(
+                        request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
                     )
-                    if delay is None:
-                        if keep_open and response.is_success:
-                            _unlimit(request, timeouts)
-                            kept = True
+                    kept = False
+                    try:
+                        delay = _retries.status_delay(
+                            response, idempotent, again, retries, allowed, deadline
+                        )
+                        if delay is None:
+                            if keep_open and response.is_success:
+                                _unlimit(request, timeouts)
+                                kept = True
+                                return response
+                            read_body(response, deadline, self._max_response_bytes)
                             return response
-                        bound(response, deadline)
-                        response.read()
-                        return response
+                    finally:
+                        if not kept:
+                            response.close()
                 finally:
-                    if not kept:
-                        response.close()
+                    if watchdog is not None:
+                        watchdog.stop()
             except httpx2.TransportError as exc:
+                if watchdog is not None and watchdog.fired:
+                    assert deadline is not None
+                    raise deadline_error(request, deadline) from None
                 delay = _retries.error_delay(exc, idempotent, again, retries, allowed, deadline)
                 if delay is None:
                     raise connection_error(exc, request, self._secrets) from None
@@ -256,6 +275,7 @@ class AsyncBaseClient(Base):
         base_url: str,
         timeout: TimeoutTypes,
         deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int,
         http_client: httpx2.AsyncClient | None,
         retry_non_idempotent: bool,
@@ -268,6 +288,7 @@ class AsyncBaseClient(Base):
             base_url=base_url,
             timeout=timeout,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
         )
@@ -335,30 +356,30 @@ class AsyncBaseClient(Base):
             try:
                 if deadline is not None:
                     limit(request, timeouts, deadline)
-                kept = False
-                response = await self._http.send(
-                    request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
-                )
-                try:
-                    delay = _retries.status_delay(
-                        response, idempotent, again, retries, allowed, deadline
+                with within(deadline):
+                    response = await self._http.send(
+                        request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
                     )
-                    if delay is None:
-                        if keep_open and response.is_success:
-                            _unlimit(request, timeouts)
-                            kept = True
+                    kept = False
+                    try:
+                        delay = _retries.status_delay(
+                            response, idempotent, again, retries, allowed, deadline
+                        )
+                        if delay is None:
+                            if keep_open and response.is_success:
+                                _unlimit(request, timeouts)
+                                kept = True
+                                return response
+                            await read_body_async(response, deadline, self._max_response_bytes)
                             return response
-                        bound(response, deadline)
-                        await response.aread()
-                        return response
-                finally:
-                    if not kept:
-                        await response.aclose()
+                    finally:
+                        if not kept:
+                            await response.aclose()
             except httpx2.TransportError as exc:
                 delay = _retries.error_delay(exc, idempotent, again, retries, allowed, deadline)
                 if delay is None:
                     raise connection_error(exc, request, self._secrets) from None
-            except Expired:
+            except (Expired, TimeoutError):
                 assert deadline is not None
                 raise deadline_error(request, deadline) from None
             log.info(

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 __all__ = ["answer", "overridden", "refusal"]
 
 # The statuses the stub answers of its own accord (generator/wire.py documents them).
-_STUB_STATUSES = frozenset({"400", "401", "404", "413"})
+_STUB_STATUSES = frozenset({"400", "401", "404", "413", "431", "507"})
 
 
 def answer(app: StubApp, call: StubRequest) -> Response:

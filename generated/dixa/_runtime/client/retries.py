@@ -20,6 +20,7 @@ import asyncio
 import email.utils
 import math
 import random
+import re
 import time
 
 import httpx2
@@ -46,19 +47,28 @@ IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _RETRY_STATUSES = frozenset({408, 409, 429})
 # Statuses that say the request was not acted on, so even a POST may be sent again.
 _NOT_ACTED_STATUSES = frozenset({408, 409, 429})
+# RFC 9110: delay-seconds = 1*DIGIT (no sign, point or underscore, which float() would take);
+# `Retry-After-Ms`, not standard, may have a fraction.
+_SECONDS = re.compile(r"[0-9]+")
+_MILLISECONDS = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 
 
 def retry_after(headers: httpx2.Headers) -> float | None:
     """The wait an answer asks for, in seconds: `Retry-After-Ms`, else `Retry-After`
-    (seconds or an HTTP date). None when it asks for none, or for one that cannot
-    be waited (negative, not a number, not a date): then the backoff applies."""
-    for name, scale in (("retry-after-ms", 1000.0), ("retry-after", 1.0)):
+    (digits, or an HTTP date, as RFC 9110 says). None when it asks for none, or
+    for one that cannot be waited (negative, not digits, not a date): then the
+    backoff applies."""
+    for name, scale, form in (
+        ("retry-after-ms", 1000.0, _MILLISECONDS),
+        ("retry-after", 1.0, _SECONDS),
+    ):
         value = headers.get(name)
         if value is None:
             continue
-        try:
+        value = value.strip()
+        if form.fullmatch(value):
             seconds = float(value) / scale
-        except ValueError:
+        else:
             seconds = _seconds_until(value) if scale == 1.0 else math.nan
         if math.isfinite(seconds) and seconds >= 0:
             return seconds

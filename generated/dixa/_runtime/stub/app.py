@@ -4,6 +4,8 @@
 What a request goes through, in order:
 1. routing on the spec's paths and methods: an unknown path is 404, a known
    path with another method 405 (with `Allow`), both as Dixa's `{"message"}`;
+   more than `MAX_HEADERS` headers (or `MAX_HEADER_BYTES`) is 431, a body on
+   an operation that documents none 400, a body over `max_body_bytes` 413;
 2. credentials and validation (`requests.py`): a secured operation answers
    401 unless the request carries what one of its security alternatives
    sends; parameters and the body are checked with the generated models and
@@ -30,7 +32,7 @@ from starlette.routing import Route
 from . import answers, requests
 from .effects import base_path
 from .base import Compiled, Handler, StubError, StubRequest, log, message
-from .store import Store
+from .store import MAX_ITEMS, MAX_STATE_BYTES, Store
 from .synth import Synthesizer
 from .table import Operation
 from .wire import WireSchemas
@@ -44,7 +46,9 @@ HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRA
 class StubApp(FastAPI):
     """A FastAPI app answering every operation of `operations`.
 
-    `stateful` keeps created items in memory (see `Resource`); `seed` makes
+    `stateful` keeps created items in memory (see `Resource`), at most
+    `max_items` per collection and `max_state_bytes` of JSON in all (past
+    either, a write answers 507: see `store.py`); `seed` makes
     synthesized values and ids repeatable; `page_limit` is the page size of
     stateful lists when the request gives none. `wire` checks requests against
     the spec itself besides the models (see `wire.py`).
@@ -59,6 +63,8 @@ class StubApp(FastAPI):
         seed: int = 0,
         page_limit: int = 10,
         max_body_bytes: int = MAX_BODY_BYTES,
+        max_items: int = MAX_ITEMS,
+        max_state_bytes: int = MAX_STATE_BYTES,
         wire: WireSchemas | None = None,
         **kwargs: Any,
     ) -> None:
@@ -74,7 +80,7 @@ class StubApp(FastAPI):
         self.page_limit = page_limit
         self.max_body_bytes = max_body_bytes
         self.wire = wire
-        self.store = Store()
+        self.store = Store(max_items, max_state_bytes)
         self.operations = {op.operation_id: op for op in operations}
         # Where the collections a table of effects names start (`effects.py`).
         self.effects_base = base_path([op.path for op in operations])
@@ -147,6 +153,10 @@ class StubApp(FastAPI):
                 return answers.answer(self, call)
             except StubError as exc:
                 return answers.refusal(self, compiled, exc)
+            except RecursionError:
+                # JSON nested deeper than Python reads, wherever the request put it.
+                deep = StubError(400, "Invalid value: nested too deeply")
+                return answers.refusal(self, compiled, deep)
             except ClientDisconnect:
                 # Nobody is left to answer: one line, not a traceback.
                 log.info(

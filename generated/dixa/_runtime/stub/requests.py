@@ -35,6 +35,9 @@ if TYPE_CHECKING:
 
 __all__ = ["parse", "problems"]
 
+# Requests with more header lines, or more bytes of them, are refused with 431.
+MAX_HEADERS = 100
+MAX_HEADER_BYTES = 64 * 1024
 _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
@@ -43,6 +46,9 @@ async def parse(
 ) -> StubRequest:
     """`request` as an override gets it, or `StubError` for what is wrong with it."""
     op = compiled.operation
+    _bounded_headers(request)
+    if op.body is None and _has_body(request):
+        raise StubError(400, "Invalid value for: body (this operation takes none)")
     if op.security and not any(
         all(_carries(request, where, name) for where, name in alternative)
         for alternative in op.security
@@ -83,7 +89,7 @@ def _param(app: StubApp, compiled: Compiled, param: Param, raw: Any) -> Any:
                 value = [adapter.validate_python(item) for item in raw]
             else:
                 value = adapter.validate_python(raw)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             problem = problems(exc) if isinstance(exc, ValidationError) else str(exc)
             raise StubError(400, f"Invalid value for: {where} ({problem})") from None
     elif param.type is str:
@@ -161,6 +167,22 @@ async def _read(app: StubApp, request: Request) -> bytes:
             raise StubError(413, f"Request body larger than {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _bounded_headers(request: Request) -> None:
+    """`431` for more than `MAX_HEADERS` header lines or `MAX_HEADER_BYTES` of them
+    (the server in front may have no limit of its own)."""
+    raw = request.headers.raw
+    if len(raw) > MAX_HEADERS:
+        raise StubError(431, f"Request header fields too large: more than {MAX_HEADERS} headers")
+    if sum(len(name) + len(value) for name, value in raw) > MAX_HEADER_BYTES:
+        raise StubError(431, f"Request header fields too large: more than {MAX_HEADER_BYTES} bytes")
+
+
+def _has_body(request: Request) -> bool:
+    """Whether the request announces a body (one is not read to find out)."""
+    length = request.headers.get("content-length", "").strip()
+    return "transfer-encoding" in request.headers or (length not in ("", "0"))
 
 
 def _carries(request: Request, where: str, name: str) -> bool:

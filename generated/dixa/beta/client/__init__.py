@@ -14,6 +14,7 @@ from functools import cached_property
 import httpx2
 
 from dixa._runtime.client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncBaseClient,
@@ -265,6 +266,7 @@ class Client(SyncBaseClient):
         base_url: str = "https://dev.dixa.io",
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx2.Client | None = None,
         retry_non_idempotent: bool = False,
@@ -276,7 +278,10 @@ class Client(SyncBaseClient):
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
         deadline: seconds a whole call may take (every attempt, the waits between
-            retries and reading the answer) before `APITimeoutError`; None: no limit.
+            retries, the response headers and reading the answer) before
+            `APITimeoutError`; None: no limit.
+        max_response_bytes: the largest answer (decompressed) a call accepts before
+            `ResponseTooLargeError`; an error answer keeps at most 64 KiB of its body.
         max_retries: how often a failed request is retried (connection errors,
             timeouts, 408, 409, 429, 5xx).
         http_client: an `httpx2.Client` to send with (it stays open when this client closes).
@@ -291,6 +296,7 @@ class Client(SyncBaseClient):
             base_url=base_url,
             timeout=timeout,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
@@ -419,6 +425,7 @@ class AsyncClient(AsyncBaseClient):
         base_url: str = "https://dev.dixa.io",
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx2.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
@@ -430,7 +437,10 @@ class AsyncClient(AsyncBaseClient):
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
         deadline: seconds a whole call may take (every attempt, the waits between
-            retries and reading the answer) before `APITimeoutError`; None: no limit.
+            retries, the response headers and reading the answer) before
+            `APITimeoutError`; None: no limit.
+        max_response_bytes: the largest answer (decompressed) a call accepts before
+            `ResponseTooLargeError`; an error answer keeps at most 64 KiB of its body.
         max_retries: how often a failed request is retried (connection errors,
             timeouts, 408, 409, 429, 5xx).
         http_client: an `httpx2.AsyncClient` to send with (it stays open when this client closes).
@@ -445,6 +455,7 @@ class AsyncClient(AsyncBaseClient):
             base_url=base_url,
             timeout=timeout,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,

@@ -14,6 +14,7 @@ from functools import cached_property
 import httpx2
 
 from dixa._runtime.client import (
+    DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_MAX_RETRIES,
     DEFAULT_TIMEOUT,
     AsyncBaseClient,
@@ -105,6 +106,7 @@ class Client(SyncBaseClient):
         base_url: str = "https://integrations.dixa.io",
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx2.Client | None = None,
         retry_non_idempotent: bool = False,
@@ -117,7 +119,10 @@ class Client(SyncBaseClient):
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
         deadline: seconds a whole call may take (every attempt, the waits between
-            retries and reading the answer) before `APITimeoutError`; None: no limit.
+            retries, the response headers and reading the answer) before
+            `APITimeoutError`; None: no limit.
+        max_response_bytes: the largest answer (decompressed) a call accepts before
+            `ResponseTooLargeError`; an error answer keeps at most 64 KiB of its body.
         max_retries: how often a failed request is retried (connection errors,
             timeouts, 408, 409, 429, 5xx).
         http_client: an `httpx2.Client` to send with (it stays open when this client closes).
@@ -133,6 +138,7 @@ class Client(SyncBaseClient):
             base_url=base_url,
             timeout=timeout,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
@@ -206,6 +212,7 @@ class AsyncClient(AsyncBaseClient):
         base_url: str = "https://integrations.dixa.io",
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         max_retries: int = DEFAULT_MAX_RETRIES,
         http_client: httpx2.AsyncClient | None = None,
         retry_non_idempotent: bool = False,
@@ -218,7 +225,10 @@ class AsyncClient(AsyncBaseClient):
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
         deadline: seconds a whole call may take (every attempt, the waits between
-            retries and reading the answer) before `APITimeoutError`; None: no limit.
+            retries, the response headers and reading the answer) before
+            `APITimeoutError`; None: no limit.
+        max_response_bytes: the largest answer (decompressed) a call accepts before
+            `ResponseTooLargeError`; an error answer keeps at most 64 KiB of its body.
         max_retries: how often a failed request is retried (connection errors,
             timeouts, 408, 409, 429, 5xx).
         http_client: an `httpx2.AsyncClient` to send with (it stays open when this client closes).
@@ -234,6 +244,7 @@ class AsyncClient(AsyncBaseClient):
             base_url=base_url,
             timeout=timeout,
             deadline=deadline,
+            max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             http_client=http_client,
             retry_non_idempotent=retry_non_idempotent,
