@@ -115,8 +115,12 @@ def _operation(d: Differ, old: Operation, new: Operation, scope: Scope) -> None:
               spot, scope, python=f"{_method(d, old, 'old')} → {new.py_name}")
     if (old.paging is None) != (new.paging is None):
         kind = "paging-added" if new.paging else "paging-removed"
-        twin = f"{_method(d, new)}_iter added" if new.paging else f"{_method(d, old, 'old')}_iter removed"
-        d.add(kind, f"{new.operation_id} {'now pages' if new.paging else 'no longer pages'}", spot, scope, python=twin)
+        returns = (
+            f"{_method(d, new)} returns a page (SyncPage, AsyncPage) instead of the answer"
+            if new.paging
+            else f"{_method(d, old, 'old')} returns the answer instead of a page"
+        )
+        d.add(kind, f"{new.operation_id} {'now pages' if new.paging else 'no longer pages'}", spot, scope, python=returns)
     _security(d, old, new, spot, scope)
     _parameters(d, old, new, spot, scope)
     _body(d, old, new, spot, scope)
