@@ -193,7 +193,7 @@ def call(client: Any, auth: Any, operation_id: str, **kwargs: Any) -> Any:
 
 def test_one_argument_per_credential_with_the_schemes_description(auth: Any) -> None:
     arguments = [p for p in inspect.signature(auth.Client).parameters if p not in
-                 ("base_url", "timeout", "deadline", "max_retries", "http_client", "retry_non_idempotent")]
+                 ("base_url", "timeout", "deadline", "max_retries", "http_client", "retry_non_idempotent", "max_response_bytes")]
     assert arguments == ["api_key", "api_key_2", "api_key_3", "username", "password", "bearer_token"]
     assert list(inspect.signature(auth.AsyncClient).parameters)[:6] == arguments
     doc = auth.Client.__init__.__doc__

@@ -155,7 +155,7 @@ def test_a_spec_without_operations_gives_a_working_client(generate: Any) -> None
 
 def test_schemes_that_send_the_same_credential_share_one_argument(edges: Any) -> None:
     arguments = [p for p in inspect.signature(edges.Client).parameters if p not in
-                 ("base_url", "timeout", "deadline", "max_retries", "http_client", "retry_non_idempotent")]
+                 ("base_url", "timeout", "deadline", "max_retries", "http_client", "retry_non_idempotent", "max_response_bytes")]
     assert arguments == ["bearer_token", "api_key", "api_key_2"]
     doc = edges.Client.__init__.__doc__
     assert "`one` and `two` schemes" in doc and "`key` and `sameKey` schemes" in doc and "`other` scheme" in doc

@@ -78,3 +78,14 @@ def test_an_error_body_is_capped_after_decompression() -> None:
     deadline.read_body(response, None, 10_000_000)
     assert response.content == b"e" * errors.MAX_ERROR_BODY
     assert response.extensions[errors.TRUNCATED] is True
+
+
+def test_a_short_key_is_scrubbed_as_a_word_and_never_inside_other_words() -> None:
+    """A one-letter test key leaves `conversationId` alone; standing alone, it goes."""
+    assert errors.scrub("conversationId e, key=e", ["e"]) == "conversationId ***, key=***"
+    assert errors.scrub("Request failed", ["k"]) == "Request failed"
+
+
+def test_a_real_length_key_is_scrubbed_wherever_it_appears() -> None:
+    key = "sk_live_0123456789"
+    assert errors.scrub(f"token{key}x and {key.upper()}", [key]) == "token***x and ***"

@@ -233,13 +233,28 @@ def _shorten(text: str, limit: int = _MAX_MESSAGE) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# A secret shorter than this is scrubbed only where it stands as a word of its
+# own: a test's one-letter key must not turn `conversationId` into `conv***rsationId`.
+# Real credentials are longer, and are scrubbed wherever they appear.
+_SHORT_SECRET = 8
+
+
 @lru_cache(maxsize=64)
 def _pattern(secrets: tuple[str, ...]) -> re.Pattern[str] | None:
     """One case-insensitive pattern for all `secrets`, the longest first."""
     kept = sorted({secret for secret in secrets if secret}, key=len, reverse=True)
     if not kept:
         return None
-    return re.compile("|".join(re.escape(secret) for secret in kept), re.IGNORECASE)
+    return re.compile("|".join(map(_alternative, kept)), re.IGNORECASE)
+
+
+def _alternative(secret: str) -> str:
+    text = re.escape(secret)
+    if len(secret) >= _SHORT_SECRET:
+        return text
+    before = r"(?<![A-Za-z0-9])" if secret[0].isalnum() else ""
+    after = r"(?![A-Za-z0-9])" if secret[-1].isalnum() else ""
+    return before + text + after
 
 
 def scrub(value: Any, secrets: Iterable[str]) -> Any:
