@@ -25,6 +25,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
+from importlib import import_module
 from datetime import datetime
 from enum import Enum, IntEnum
 from functools import lru_cache
@@ -51,12 +53,14 @@ __all__ = [
     "APIModel",
     "CamelModel",
     "CamelTaggedModel",
+    "LazySchemas",
     "OpenEnum",
     "OpenIntEnum",
     "SchemaRegistry",
     "TaggedModel",
     "UnknownVariant",
     "tag_discriminator",
+    "lazy_names",
     "to_wire",
     "wire_key",
 ]
@@ -329,3 +333,43 @@ class SchemaRegistry:
 
     def validate_json(self, name: str, data: str | bytes) -> Any:
         return self.adapter(name).validate_json(data)
+
+
+def lazy_names(
+    package: str, modules: Mapping[str, str], namespace: dict[str, Any]
+) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
+    """The `__getattr__` and `__dir__` of a models package (PEP 562): each name's
+    module (`modules`: name → module) is imported the first time the name is used,
+    and the name kept in the package's `namespace`, so importing the package costs
+    nothing per schema."""
+
+    def getattr_(name: str) -> Any:
+        module = modules.get(name)
+        if module is None:
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
+        value = getattr(import_module(f".{module}", package), name)
+        namespace[name] = value
+        return value
+
+    def dir_() -> list[str]:
+        return sorted({*namespace, *modules})
+
+    return getattr_, dir_
+
+
+class LazySchemas(Mapping[str, Any]):
+    """Every component schema of a models package by its name in the spec
+    (`names`: schema → Python name), each imported on first use."""
+
+    def __init__(self, package: str, names: dict[str, str]) -> None:
+        self._package = package
+        self._names = names
+
+    def __getitem__(self, schema: str) -> Any:
+        return getattr(import_module(self._package), self._names[schema])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)

@@ -13,12 +13,12 @@ models it touches. Type checkers and editors read the imports below instead.
 
 from __future__ import annotations
 
-from collections.abc import Iterator as _Iterator
 from collections.abc import Mapping as _Mapping
-from importlib import import_module as _import_module
 from typing import TYPE_CHECKING, Any
 
+from pkg._runtime.models import LazySchemas as _LazySchemas
 from pkg._runtime.models import SchemaRegistry, to_wire
+from pkg._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from .api_model_model import APIModelModel as APIModelModel
@@ -54,37 +54,10 @@ _MODULES: dict[str, str] = {
 }
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
+    __getattr__, __dir__ = _lazy_names(__name__, _MODULES, globals())
 
-    def __getattr__(name: str) -> Any:
-        """Import the module that defines `name` on first use, and keep the name."""
-        module = _MODULES.get(name)
-        if module is None:
-            raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-        value = getattr(_import_module(f".{module}", __name__), name)
-        globals()[name] = value
-        return value
-
-    def __dir__() -> list[str]:
-        return sorted({*globals(), *_MODULES})
-
-
-class _Schemas(_Mapping[str, Any]):
-    """Every component schema by its name in the spec, each imported on first use."""
-
-    def __init__(self, names: dict[str, str]) -> None:
-        self._names = names
-
-    def __getitem__(self, schema: str) -> Any:
-        return getattr(_this, self._names[schema])
-
-    def __iter__(self) -> _Iterator[str]:
-        return iter(self._names)
-
-    def __len__(self) -> int:
-        return len(self._names)
-
-
-SCHEMAS: _Mapping[str, Any] = _Schemas(
+SCHEMAS: _Mapping[str, Any] = _LazySchemas(
+    __name__,
     {
         "APIModel": "APIModelModel",
         "None": "NoneModel",
@@ -92,11 +65,10 @@ SCHEMAS: _Mapping[str, Any] = _Schemas(
         "SchemaRegistry": "SchemaRegistryModel",
         "True": "TrueModel",
         "vars": "Vars",
-    }
+    },
 )
 """Every component schema by its name in the spec."""
 
-_this = _import_module(__name__)
 _registry = SchemaRegistry(SCHEMAS)
 
 
