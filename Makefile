@@ -25,7 +25,7 @@ $(DEV_STAMP): pyproject.toml $(VENV)/bin/python
 	touch $(GEN_STAMP) $(DEV_STAMP)
 
 # The generated distribution, installed editable with its own dependencies, so that
-# `.venv/bin/python -m dixa.v1.server` and `import dixa` work after `make generate`.
+# `.venv/bin/python -m dixa_sdk.v1.server` and `import dixa_sdk` work after `make generate`.
 GENERATED_STAMP := $(VENV)/.generated-stamp
 
 $(GENERATED_STAMP): $(GEN_STAMP) generated/pyproject.toml

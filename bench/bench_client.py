@@ -2,7 +2,7 @@
 
 1. Per-call overhead, over one in-process `httpx2.MockTransport` with canned
    answers: a typical GET (get an end user) and POST (create a conversation)
-   through `dixa.v1.Client`, against the same request made with bare httpx2 and
+   through `dixa_sdk.v1.Client`, against the same request made with bare httpx2 and
    `json.loads` (the POST body serialized with `models.to_wire` in both).
    Target: at most 1.3x the bare call.
 2. Parsing a 10,000-item list answer into models: `client.end_users.list()`
@@ -29,7 +29,7 @@ import httpx2
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "generated"))
 
-from dixa.v1 import Client, models  # noqa: E402
+from dixa_sdk.v1 import Client, models  # noqa: E402
 
 USER_ID = "434ce9f5-14c8-4be1-a0a8-f755010deb9b"
 END_USER = {

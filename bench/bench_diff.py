@@ -34,7 +34,7 @@ def _best(action: Callable[[], object]) -> float:
 
 def _whole_diff() -> str:
     old, new = read_both(OLD, NEW)
-    changes = diff_apis(old, new, old_package="dixa.v1", new_package="dixa.beta", strip=STRIP)
+    changes = diff_apis(old, new, old_package="dixa_sdk.v1", new_package="dixa_sdk.beta", strip=STRIP)
     info = SpecInfo(label="", title="", version="", package="")
     return to_text(Report(old=info, new=info, changes=changes))
 

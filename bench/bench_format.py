@@ -31,7 +31,7 @@ from generator.config import load_config
 raw = Path(sys.argv[1])
 config = load_config(Path({root!r}))
 for name, spec in config.apis.items():
-    for path, text in api_files(f"dixa/{{name}}", read_api(spec).api, "dixa._runtime").items():
+    for path, text in api_files(f"dixa_sdk/{{name}}", read_api(spec).api, "dixa_sdk._runtime").items():
         if path.endswith(".py"):
             (raw / path).parent.mkdir(parents=True, exist_ok=True)
             (raw / path).write_text(text, encoding="utf-8")

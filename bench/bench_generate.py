@@ -7,7 +7,7 @@
   Cold is how a user meets it first: a fresh process writing to a folder it
   has never seen (dixagen keeps no cache of its own); warm is the same run
   again at once, its files in the operating system's cache.
-- import: `import dixa.v1.models` against a bare `import pydantic` (with
+- import: `import dixa_sdk.v1.models` against a bare `import pydantic` (with
   `BaseModel`), each in a fresh interpreter with the bytecode already
   compiled; target: under 0.3 s over the baseline.
 
@@ -65,7 +65,7 @@ from generator.output.write import write_tree
 config = load_config(Path({root!r}))
 files = {{}}
 for name, spec in config.apis.items():
-    files.update(render_models(read_api(spec).api, name, "dixa._runtime"))
+    files.update(render_models(read_api(spec).api, name, "dixa_sdk._runtime"))
 write_tree(Path({out!r}), format_files(files))
 """
 
@@ -125,7 +125,7 @@ def main() -> dict[str, object]:
             warm.append(_generate_ours(work / f"ours{i}"))
             models.append(_generate_models(work / f"models{i}"))
     bare_statement = "import pydantic; from pydantic import BaseModel"
-    models_statement = f"{bare_statement}; import dixa.v1.models"
+    models_statement = f"{bare_statement}; import dixa_sdk.v1.models"
     _import_time(models_statement)  # compiles the bytecode, as an installed package has it
     bare, imported = [], []
     for _ in range(2 * ROUNDS + 1):
@@ -142,8 +142,8 @@ def main() -> dict[str, object]:
         "generate three specs, models only, cold (dixagen)": _seconds(_median(models)),
         "models-only cold ratio dixagen / datamodel-code-generator": _times(_ratio(models, dcg)),
         "import pydantic (baseline, fresh process)": _seconds(_median(bare), 3),
-        "import pydantic + dixa.v1.models (fresh process)": _seconds(_median(imported), 3),
-        "import dixa.v1.models over baseline": f"{_seconds(_median(over), 3)} (target < 0.3 s)",
+        "import pydantic + dixa_sdk.v1.models (fresh process)": _seconds(_median(imported), 3),
+        "import dixa_sdk.v1.models over baseline": f"{_seconds(_median(over), 3)} (target < 0.3 s)",
     }
 
 

@@ -1,10 +1,10 @@
 """What the generated SDK costs a program at start: importing a client and
 making one typed call, and building the stub server's app.
 
-- client: `from dixa.v1 import Client`, a client over an in-memory transport,
+- client: `from dixa_sdk.v1 import Client`, a client over an in-memory transport,
   and one call (`agents.get`) whose answer is parsed into its model, against
   a bare `import pydantic, httpx`; target: at most 0.15 s over it.
-- stub: `create_app()` of `dixa.v1.server` against a bare
+- stub: `create_app()` of `dixa_sdk.v1.server` against a bare
   `import fastapi, uvicorn`; target: at most 0.2 s over it.
 
 Each in a fresh interpreter with the bytecode compiled, as an installed
@@ -35,14 +35,14 @@ _ANSWER = (
 CASES = {
     "client": (
         "import pydantic, httpx",
-        "from dixa.v1 import Client; "
+        "from dixa_sdk.v1 import Client; "
         f"transport = httpx.MockTransport(lambda request: httpx.Response(200, json={_ANSWER})); "
         "client = Client(api_key='key', http_client=httpx.Client(transport=transport)); "
         "agent = client.agents.get(agent_id='0b8f6c3e-6f0e-4f7e-9a59-2c1f1b0e6b1a'); "
         "assert agent.display_name == 'Alice'",
         0.15,
     ),
-    "stub": ("import fastapi, uvicorn", "from dixa.v1.server import create_app; app = create_app()", 0.2),
+    "stub": ("import fastapi, uvicorn", "from dixa_sdk.v1.server import create_app; app = create_app()", 0.2),
 }
 
 

@@ -1,4 +1,4 @@
-"""Stub server throughput: `dixa.beta.server` (uvicorn) against Stoplight Prism
+"""Stub server throughput: `dixa_sdk.beta.server` (uvicorn) against Stoplight Prism
 serving the same spec (`specs/dixa-beta.yaml`), in the same run.
 
 Two requests, each sent to both servers on 127.0.0.1 under the same bounded
@@ -156,8 +156,8 @@ def _tagged_spec(target: Path) -> Path:
     """The beta spec with `_type` required on every tagged union variant,
     known from the models (each variant class carries its wire tag)."""
     import yaml
-    from dixa._runtime.models import TaggedModel
-    from dixa.beta import models
+    from dixa_sdk._runtime.models import TaggedModel
+    from dixa_sdk.beta import models
 
     document = yaml.load(SPEC.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     for name, model in models.SCHEMAS.items():
@@ -187,7 +187,7 @@ def main() -> dict[str, Any]:
     if not PRISM.exists():
         raise SystemExit(f"{PRISM} is missing: run `make tests/npm/node_modules` (or `make bench`)")
     sys.path.insert(0, str(ROOT / "generated"))
-    from dixa.beta.server import create_app
+    from dixa_sdk.beta.server import create_app
 
     operations = create_app().operations
     env = {**os.environ, "PYTHONPATH": str(ROOT / "generated"), "SCARF_ANALYTICS": "false"}
@@ -195,7 +195,7 @@ def main() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
         tagged = _tagged_spec(Path(folder) / "dixa-beta-tagged.json")
         servers = {
-            "stub": [sys.executable, "-m", "dixa.beta.server", "--log-level", "warning", "--port"],
+            "stub": [sys.executable, "-m", "dixa_sdk.beta.server", "--log-level", "warning", "--port"],
             "prism": [str(PRISM), "mock", "-h", "127.0.0.1", "-v", "warn", str(tagged), "-p"],
             "prism_published": [str(PRISM), "mock", "-h", "127.0.0.1", "-v", "warn", str(SPEC), "-p"],
         }

@@ -105,7 +105,7 @@ def load_config(root: Path) -> ProjectConfig:
             re.compile(str(pattern))
         except re.error as exc:
             raise ConfigError(f"{path}: [tool.dixagen.accepted-spellings] {fmt}: not a pattern ({exc})") from None
-    package = str(section.get("package", "dixa"))
+    package = str(section.get("package", "dixa_sdk"))
     problem = package_name_problem(package)
     if problem is not None:
         raise ConfigError(f"{path}: [tool.dixagen] package {package!r} {problem}")

@@ -87,7 +87,10 @@ def project_files(
         release = release_version(config.version, previous, apis, config.package)
         version_files = stamped(release.version)
         if previous is not None:
-            lost = tuple(lost_names(read_tree(config.out), {**files, **version_files}, config.package))
+            old = read_tree(config.out)
+            if previous.package:  # compare names as if the package had kept its name; the rename is said apart
+                old = {_moved(path, previous.package, config.package): text for path, text in old.items()}
+            lost = tuple(lost_names(old, {**files, **version_files}, config.package))
             if lost:
                 release = release_version(config.version, previous, apis, config.package, lost)
                 version_files = stamped(release.version)
@@ -102,6 +105,11 @@ def project_files(
         inform(_dialect_line(name, entry))
     inform(f"version {release.version} ({release.reason})")
     return config.out, formatted
+
+
+def _moved(path: str, was: str, package: str) -> str:
+    top, _, rest = path.partition("/")
+    return f"{package}/{rest}" if top == was and rest else path
 
 
 def _dialect_line(name: str, api: Api) -> str:

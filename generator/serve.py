@@ -1,8 +1,8 @@
 """`dixagen serve API`: run the generated stub server of one API of the project.
 
-The stub is the `server` module of the generated package (`dixa.v1.server`),
+The stub is the `server` module of the generated package (`dixa_sdk.v1.server`),
 imported from the project's output folder, so what is served is exactly what
-users get with `pip install "<dist>[server]"` and `python -m dixa.v1.server`.
+users get with `pip install "<dist>[server]"` and `python -m dixa_sdk.v1.server`.
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ SPECS = {
 }
 
 
-# The committed generated/ tree is importable as `dixa` in every test.
+# The committed generated/ tree is importable as `dixa_sdk` in every test.
 if str(ROOT / "generated") not in sys.path:
     sys.path.insert(0, str(ROOT / "generated"))
 
@@ -32,11 +32,11 @@ def need_shared(path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def generated_package() -> object:
-    """The committed `generated/` tree, importable as `dixa`."""
+    """The committed `generated/` tree, importable as `dixa_sdk`."""
     path = str(ROOT / "generated")
     if path not in sys.path:
         sys.path.insert(0, path)
-    return importlib.import_module("dixa")
+    return importlib.import_module("dixa_sdk")
 
 
 # Figures tests want shown at the end of the run (counts of examples checked, ...).

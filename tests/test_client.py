@@ -29,7 +29,7 @@ def dixa(generated_package: Any) -> Any:
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch, dixa: Any) -> list[float]:
     """Retry delays, recorded instead of slept."""
-    from dixa._runtime.client import retries as runtime
+    from dixa_sdk._runtime.client import retries as runtime
 
     delays: list[float] = []
 
@@ -42,7 +42,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch, dixa: Any) -> list[float]:
 
 
 def v1(dixa: Any, handler: Handler, **options: Any) -> Any:
-    from dixa.v1 import Client
+    from dixa_sdk.v1 import Client
 
     return Client(api_key=KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)), **options)
 
@@ -70,7 +70,7 @@ def ok_user() -> httpx2.Response:
 
 
 def test_raw_key_in_authorization_and_env_fallback(dixa: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dixa.v1 import Client
+    from dixa_sdk.v1 import Client
 
     handler, seen = answers(ok_user())
     monkeypatch.setenv("DIXA_API_KEY", "from-env")
@@ -79,15 +79,15 @@ def test_raw_key_in_authorization_and_env_fallback(dixa: Any, monkeypatch: pytes
     assert seen[0].headers["authorization"] == "from-env"  # raw key, no "Bearer"
     assert str(seen[0].url) == f"https://dev.dixa.io/v1/endusers/{USER}"
     monkeypatch.delenv("DIXA_API_KEY")
-    from dixa._runtime.errors import APIError as DixaError
+    from dixa_sdk._runtime.errors import APIError as DixaError
 
     with pytest.raises(DixaError, match="DIXA_API_KEY"):
         Client()
 
 
 def test_missing_key_is_a_dixa_error(dixa: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dixa._runtime.errors import APIError as DixaError
-    from dixa.beta import Client
+    from dixa_sdk._runtime.errors import APIError as DixaError
+    from dixa_sdk.beta import Client
 
     monkeypatch.delenv("DIXA_API_KEY", raising=False)
     with pytest.raises(DixaError, match="api_key"):
@@ -95,8 +95,8 @@ def test_missing_key_is_a_dixa_error(dixa: Any, monkeypatch: pytest.MonkeyPatch)
 
 
 def test_integrations_client_takes_either_scheme(dixa: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dixa._runtime.errors import APIError as DixaError
-    from dixa.integrations import Client
+    from dixa_sdk._runtime.errors import APIError as DixaError
+    from dixa_sdk.integrations import Client
 
     monkeypatch.delenv("DIXA_API_KEY", raising=False)
     handler, seen = answers(httpx2.Response(200, json={"data": []}))
@@ -110,7 +110,7 @@ def test_integrations_client_takes_either_scheme(dixa: Any, monkeypatch: pytest.
 
 
 def test_context_manager_closes_its_own_client_but_not_a_given_one(dixa: Any) -> None:
-    from dixa.v1 import AsyncClient, Client
+    from dixa_sdk.v1 import AsyncClient, Client
 
     with Client(api_key=KEY) as client:
         own = client._http
@@ -129,7 +129,7 @@ def test_context_manager_closes_its_own_client_but_not_a_given_one(dixa: Any) ->
 
 
 def test_base_url_and_options(dixa: Any) -> None:
-    from dixa.v1 import Client
+    from dixa_sdk.v1 import Client
 
     handler, seen = answers(ok_user())
     client = Client(api_key=KEY, base_url="http://127.0.0.1:9/", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
@@ -142,9 +142,9 @@ def test_base_url_and_options(dixa: Any) -> None:
 
 
 def test_key_never_in_repr_errors_or_logs(dixa: Any, caplog: pytest.LogCaptureFixture, sleeps: list[float]) -> None:
-    from dixa._runtime.errors import APIConnectionError, AuthenticationError
+    from dixa_sdk._runtime.errors import APIConnectionError, AuthenticationError
 
-    caplog.set_level(logging.DEBUG, logger="dixa")
+    caplog.set_level(logging.DEBUG, logger="dixa_sdk")
     handler, _ = answers(httpx2.Response(401, json={"message": f"bad key {KEY}"}))
     client = v1(dixa, handler)
     assert KEY not in repr(client) and KEY not in repr(client.end_users)
@@ -177,7 +177,7 @@ STATUS_ERRORS = [
 
 @pytest.mark.parametrize("status,name", STATUS_ERRORS)
 def test_each_error_status(dixa: Any, status: int, name: str) -> None:
-    from dixa._runtime import errors
+    from dixa_sdk._runtime import errors
 
     handler, seen = answers(httpx2.Response(status, json={"message": "Dixa says no"}))
     with pytest.raises(getattr(errors, name)) as caught:
@@ -193,7 +193,7 @@ def test_each_error_status(dixa: Any, status: int, name: str) -> None:
 
 
 def test_error_without_json_body(dixa: Any) -> None:
-    from dixa._runtime.errors import InternalServerError
+    from dixa_sdk._runtime.errors import InternalServerError
 
     handler, _ = answers(httpx2.Response(502, text="<html>bad gateway</html>"))
     with pytest.raises(InternalServerError) as caught:
@@ -202,7 +202,7 @@ def test_error_without_json_body(dixa: Any) -> None:
 
 
 def test_answer_that_breaks_the_spec(dixa: Any) -> None:
-    from dixa._runtime.errors import APIResponseValidationError
+    from dixa_sdk._runtime.errors import APIResponseValidationError
 
     handler, _ = answers(httpx2.Response(200, json={"data": {"id": "not-a-uuid"}}))
     with pytest.raises(APIResponseValidationError, match="getEndusersUserid") as caught:
@@ -228,7 +228,7 @@ def test_retry_after_http_date(dixa: Any, sleeps: list[float]) -> None:
 
 
 def test_retry_after_beyond_the_cap_is_not_waited_for(dixa: Any, sleeps: list[float]) -> None:
-    from dixa._runtime.errors import RateLimitError
+    from dixa_sdk._runtime.errors import RateLimitError
 
     handler, seen = answers(httpx2.Response(429, headers={"Retry-After": "3600"}, json={"message": "later"}))
     with pytest.raises(RateLimitError):
@@ -237,7 +237,7 @@ def test_retry_after_beyond_the_cap_is_not_waited_for(dixa: Any, sleeps: list[fl
 
 
 def test_backoff_grows_with_jitter_and_stops_at_max_retries(dixa: Any, sleeps: list[float]) -> None:
-    from dixa._runtime.errors import InternalServerError
+    from dixa_sdk._runtime.errors import InternalServerError
 
     handler, seen = answers(httpx2.Response(500, json={"message": "boom"}))
     with pytest.raises(InternalServerError):
@@ -254,7 +254,7 @@ def test_retried_statuses(dixa: Any, sleeps: list[float], status: int) -> None:
 
 
 def test_per_call_max_retries(dixa: Any, sleeps: list[float]) -> None:
-    from dixa._runtime.errors import InternalServerError
+    from dixa_sdk._runtime.errors import InternalServerError
 
     handler, seen = answers(httpx2.Response(500))
     with pytest.raises(InternalServerError):
@@ -263,7 +263,7 @@ def test_per_call_max_retries(dixa: Any, sleeps: list[float]) -> None:
 
 
 def test_post_is_not_retried_once_the_server_may_have_acted(dixa: Any, sleeps: list[float]) -> None:
-    from dixa._runtime.errors import APITimeoutError, InternalServerError
+    from dixa_sdk._runtime.errors import APITimeoutError, InternalServerError
 
     body = {"displayName": "A"}
     created = httpx2.Response(201, json={"data": END_USER})
@@ -286,7 +286,7 @@ def test_post_is_not_retried_once_the_server_may_have_acted(dixa: Any, sleeps: l
 
 
 def test_connection_errors_and_timeouts_are_retried_then_raised(dixa: Any, sleeps: list[float]) -> None:
-    from dixa._runtime.errors import APIConnectionError, APITimeoutError
+    from dixa_sdk._runtime.errors import APIConnectionError, APITimeoutError
 
     handler, seen = answers(httpx2.ConnectError("refused"), ok_user())
     v1(dixa, handler).end_users.get(user_id=USER)
@@ -301,8 +301,8 @@ def test_timeout_reaches_the_request_and_fires(dixa: Any) -> None:
     """A real socket that never answers: the call fails within its timeout."""
     import socket
 
-    from dixa._runtime.errors import APITimeoutError
-    from dixa.v1 import Client
+    from dixa_sdk._runtime.errors import APITimeoutError
+    from dixa_sdk.v1 import Client
 
     with socket.socket() as server:
         server.bind(("127.0.0.1", 0))
@@ -334,7 +334,7 @@ def test_raw_response(dixa: Any) -> None:
 
 
 def test_omitted_arguments_are_not_sent_and_none_is(dixa: Any) -> None:
-    from dixa.v1 import models
+    from dixa_sdk.v1 import models
 
     handler, seen = answers(httpx2.Response(200, json={"data": []}), httpx2.Response(201, json={"data": END_USER}))
     client = v1(dixa, handler)
@@ -353,7 +353,7 @@ def test_path_parameters_are_encoded(dixa: Any) -> None:
 
 
 def test_models_inside_dict_bodies_are_sent_as_wire_data(dixa: Any) -> None:
-    from dixa.v1 import models
+    from dixa_sdk.v1 import models
 
     message = {"authorId": USER, "direction": "Outbound", "createdAt": "2020-12-16T09:41:43Z"}
     handler, seen = answers(httpx2.Response(200, json={"data": message}))
@@ -393,7 +393,7 @@ def test_paging_follows_meta_next_lazily(dixa: Any) -> None:
 
 
 def test_pages_and_async_paging(dixa: Any) -> None:
-    from dixa.v1 import AsyncClient
+    from dixa_sdk.v1 import AsyncClient
 
     handler, _ = paged(3, lambda n: f"/v1/endusers?pageKey={n}")
     pages = list(v1(dixa, handler).end_users.list().iter_pages())
@@ -437,7 +437,7 @@ def test_the_record_export_pages_and_resumes_where_it_stopped(dixa: Any) -> None
 
 
 def test_integrations_paging_follows_next_page_urls(dixa: Any) -> None:
-    from dixa.integrations import Client
+    from dixa_sdk.integrations import Client
 
     seen: list[httpx2.Request] = []
 
@@ -456,13 +456,13 @@ def test_integrations_paging_follows_next_page_urls(dixa: Any) -> None:
 
 
 def test_paging_never_sends_the_key_to_another_host(dixa: Any) -> None:
-    from dixa._runtime.errors import APIError as DixaError
+    from dixa_sdk._runtime.errors import APIError as DixaError
 
     handler, seen = paged(3, lambda n: f"https://evil.example.org/v1/endusers?pageKey={n}")
     items = v1(dixa, handler).end_users.list()
     # page_key style only takes the cursor from the link; the request stays on the API's host.
     assert len(list(items)) == 6 and {r.url.host for r in seen} == {"dev.dixa.io"}
-    from dixa.integrations import Client
+    from dixa_sdk.integrations import Client
 
     def foreign(request: httpx2.Request) -> httpx2.Response:
         return httpx2.Response(200, json={"data": [], "paging": {"next_page": "https://evil.example.org/v1/users"}})
@@ -473,8 +473,8 @@ def test_paging_never_sends_the_key_to_another_host(dixa: Any) -> None:
 
 
 def test_async_errors_and_retries(dixa: Any, sleeps: list[float]) -> None:
-    from dixa._runtime.errors import NotFoundError
-    from dixa.v1 import AsyncClient
+    from dixa_sdk._runtime.errors import NotFoundError
+    from dixa_sdk.v1 import AsyncClient
 
     handler, seen = answers(httpx2.Response(429, headers={"Retry-After": "1"}), httpx2.Response(404, json={"message": "gone"}))
 

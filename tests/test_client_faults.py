@@ -227,7 +227,7 @@ def echo_key_reason(h: Handler, hit: int) -> None:
 
 def key_at_the_cut(h: Handler, hit: int) -> None:
     """An error body whose 64 KiB cut falls inside the echoed key."""
-    from dixa._runtime.errors import MAX_ERROR_BODY
+    from dixa_sdk._runtime.errors import MAX_ERROR_BODY
 
     key = h.headers["Authorization"]
     h.send(500, "y" * (MAX_ERROR_BODY - 7) + key + "z" * 1000)
@@ -299,7 +299,7 @@ def dixa(generated_package: Any) -> Any:
 @pytest.fixture
 def sleeps(monkeypatch: pytest.MonkeyPatch, dixa: Any) -> list[float]:
     """Retry waits, recorded instead of slept; `time.sleep` would refuse a negative one."""
-    from dixa._runtime.client import retries as runtime
+    from dixa_sdk._runtime.client import retries as runtime
 
     waits: list[float] = []
 
@@ -325,7 +325,7 @@ def call(
     **options: Any,
 ) -> Any:
     """`client.<resource>.get(<scenario>)` with the sync or the async client."""
-    from dixa.v1 import AsyncClient, Client
+    from dixa_sdk.v1 import AsyncClient, Client
 
     settings = {"api_key": KEY, "base_url": server.url, **(client_options or {})}
     scenario += f"~{next(CALLS)}"
@@ -343,7 +343,7 @@ def call(
 
 def create_tag(flavour: str, server: FaultServer) -> Any:
     """`POST /v1/tags`, answered by the `tags` scenario."""
-    from dixa.v1 import AsyncClient, Client
+    from dixa_sdk.v1 import AsyncClient, Client
 
     if flavour == "sync":
         with Client(api_key=KEY, base_url=server.url) as client:
@@ -411,7 +411,7 @@ def test_retry_after_in_seconds_and_as_a_date(server: FaultServer, sleeps: list[
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_a_retry_after_beyond_the_cap_is_not_waited_for(server: FaultServer, sleeps: list[float], flavour: str) -> None:
-    from dixa._runtime.errors import RateLimitError
+    from dixa_sdk._runtime.errors import RateLimitError
 
     before = server.hits["retry-after-long"]
     with pytest.raises(RateLimitError) as caught:
@@ -422,7 +422,7 @@ def test_a_retry_after_beyond_the_cap_is_not_waited_for(server: FaultServer, sle
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_unavailable_then_ok_and_retries_running_out(server: FaultServer, sleeps: list[float], flavour: str) -> None:
-    from dixa._runtime.errors import InternalServerError
+    from dixa_sdk._runtime.errors import InternalServerError
 
     assert str(call(flavour, server, "unavailable-then-ok").id) == USER["id"]
     before = server.hits["always-unavailable"]
@@ -436,7 +436,7 @@ def test_unavailable_then_ok_and_retries_running_out(server: FaultServer, sleeps
 def test_a_post_is_not_sent_again_once_the_server_may_have_acted(
     server: FaultServer, sleeps: list[float], flavour: str
 ) -> None:
-    from dixa._runtime.errors import InternalServerError
+    from dixa_sdk._runtime.errors import InternalServerError
 
     before = server.hits["tags"]
     with pytest.raises(InternalServerError):
@@ -458,7 +458,7 @@ def test_a_dropped_connection_is_retried(server: FaultServer, sleeps: list[float
 def test_a_connection_that_always_drops_is_a_connection_error(
     server: FaultServer, sleeps: list[float], flavour: str
 ) -> None:
-    from dixa._runtime.errors import APIConnectionError, APITimeoutError
+    from dixa_sdk._runtime.errors import APIConnectionError, APITimeoutError
 
     before = server.hits["always-drop"]
     with pytest.raises(APIConnectionError) as caught:
@@ -470,7 +470,7 @@ def test_a_connection_that_always_drops_is_a_connection_error(
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_a_stalled_answer_times_out(server: FaultServer, sleeps: list[float], flavour: str) -> None:
-    from dixa._runtime.errors import APITimeoutError
+    from dixa_sdk._runtime.errors import APITimeoutError
 
     started = time.monotonic()
     with pytest.raises(APITimeoutError, match="timed out"):
@@ -481,7 +481,7 @@ def test_a_stalled_answer_times_out(server: FaultServer, sleeps: list[float], fl
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_a_trickling_body_meets_the_deadline(server: FaultServer, sleeps: list[float], flavour: str) -> None:
     """Each read gets a byte well within `timeout`; only `deadline` bounds the call."""
-    from dixa._runtime.errors import APITimeoutError
+    from dixa_sdk._runtime.errors import APITimeoutError
 
     started = time.monotonic()
     with pytest.raises(APITimeoutError, match="deadline of 1s"):
@@ -491,7 +491,7 @@ def test_a_trickling_body_meets_the_deadline(server: FaultServer, sleeps: list[f
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_the_deadline_is_the_clients_default_too(server: FaultServer, sleeps: list[float], flavour: str) -> None:
-    from dixa._runtime.errors import APITimeoutError
+    from dixa_sdk._runtime.errors import APITimeoutError
 
     started = time.monotonic()
     with pytest.raises(APITimeoutError, match="deadline of 0.8s"):
@@ -501,7 +501,7 @@ def test_the_deadline_is_the_clients_default_too(server: FaultServer, sleeps: li
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_no_retry_wait_passes_the_deadline(server: FaultServer, sleeps: list[float], flavour: str) -> None:
-    from dixa._runtime.errors import InternalServerError
+    from dixa_sdk._runtime.errors import InternalServerError
 
     before = server.hits["retry-after-past-deadline"]
     with pytest.raises(InternalServerError):
@@ -515,7 +515,7 @@ def test_no_retry_wait_passes_the_deadline(server: FaultServer, sleeps: list[flo
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_a_huge_error_body_is_read_once_and_capped(server: FaultServer, sleeps: list[float], flavour: str) -> None:
-    from dixa._runtime.errors import MAX_ERROR_BODY, InternalServerError
+    from dixa_sdk._runtime.errors import MAX_ERROR_BODY, InternalServerError
 
     server.sent["huge-error"] = 0
     before = server.hits["huge-error"]
@@ -532,7 +532,7 @@ def test_a_huge_error_body_is_read_once_and_capped(server: FaultServer, sleeps: 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_an_html_error_page_is_not_the_message(server: FaultServer, sleeps: list[float], flavour: str) -> None:
-    from dixa._runtime.errors import InternalServerError
+    from dixa_sdk._runtime.errors import InternalServerError
 
     with pytest.raises(InternalServerError) as caught:
         call(flavour, server, "html-502", max_retries=0)
@@ -542,7 +542,7 @@ def test_an_html_error_page_is_not_the_message(server: FaultServer, sleeps: list
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_dixas_error_message_and_the_request_id(server: FaultServer, flavour: str) -> None:
-    from dixa._runtime.errors import NotFoundError, UnprocessableEntityError
+    from dixa_sdk._runtime.errors import NotFoundError, UnprocessableEntityError
 
     with pytest.raises(NotFoundError) as caught:
         call(flavour, server, "dixa-error")
@@ -555,7 +555,7 @@ def test_dixas_error_message_and_the_request_id(server: FaultServer, flavour: st
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_a_long_message_is_shortened(server: FaultServer, flavour: str) -> None:
-    from dixa._runtime.errors import BadRequestError
+    from dixa_sdk._runtime.errors import BadRequestError
 
     with pytest.raises(BadRequestError) as caught:
         call(flavour, server, "long-message")
@@ -565,7 +565,7 @@ def test_a_long_message_is_shortened(server: FaultServer, flavour: str) -> None:
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_redirects_are_not_followed(server: FaultServer, flavour: str) -> None:
-    from dixa._runtime.errors import APIStatusError
+    from dixa_sdk._runtime.errors import APIStatusError
 
     before = server.hits["redirected"]
     with pytest.raises(APIStatusError) as caught:
@@ -578,7 +578,7 @@ def test_redirects_are_not_followed(server: FaultServer, flavour: str) -> None:
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_an_echoed_key_in_an_answer_that_does_not_parse_never_shows(server: FaultServer, flavour: str) -> None:
-    from dixa._runtime.errors import APIResponseValidationError
+    from dixa_sdk._runtime.errors import APIResponseValidationError
 
     with pytest.raises(APIResponseValidationError) as caught:
         call(flavour, server, "echo-key")
@@ -589,7 +589,7 @@ def test_an_echoed_key_in_an_answer_that_does_not_parse_never_shows(server: Faul
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_an_echoed_key_in_an_error_answer_never_shows(server: FaultServer, flavour: str) -> None:
-    from dixa._runtime.errors import BadRequestError
+    from dixa_sdk._runtime.errors import BadRequestError
 
     with pytest.raises(BadRequestError) as caught:
         call(flavour, server, "echo-key-error")
@@ -602,7 +602,7 @@ def test_an_echoed_key_in_an_error_answer_never_shows(server: FaultServer, flavo
 def test_connection_errors_chain_nothing_that_could_hold_the_key(
     server: FaultServer, sleeps: list[float], flavour: str
 ) -> None:
-    from dixa._runtime.errors import APIConnectionError
+    from dixa_sdk._runtime.errors import APIConnectionError
 
     with pytest.raises(APIConnectionError) as caught:
         call(flavour, server, "always-drop", max_retries=0)
@@ -615,8 +615,8 @@ def test_connection_errors_chain_nothing_that_could_hold_the_key(
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_an_unknown_tag_is_a_variant_added_later(server: FaultServer, flavour: str) -> None:
-    from dixa._runtime.models import UnknownVariant
-    from dixa.v1 import models
+    from dixa_sdk._runtime.models import UnknownVariant
+    from dixa_sdk.v1 import models
 
     endpoint = call(flavour, server, "unknown-tag", resource="contact_endpoints")
     assert isinstance(endpoint, UnknownVariant)
@@ -628,7 +628,7 @@ def test_an_unknown_tag_is_a_variant_added_later(server: FaultServer, flavour: s
 @pytest.mark.parametrize("flavour", FLAVOURS)
 @pytest.mark.parametrize("scenario", ["tag-not-a-string", "no-known-field"])
 def test_a_payload_that_can_be_no_variant_is_refused(server: FaultServer, flavour: str, scenario: str) -> None:
-    from dixa._runtime.errors import APIResponseValidationError
+    from dixa_sdk._runtime.errors import APIResponseValidationError
 
     with pytest.raises(APIResponseValidationError) as caught:
         call(flavour, server, scenario, resource="contact_endpoints")
@@ -652,7 +652,7 @@ def test_the_server_stops_itself() -> None:
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_a_compressed_bomb_error_keeps_only_its_cap(server: FaultServer, sleeps: list[float], flavour: str) -> None:
-    from dixa._runtime.errors import MAX_ERROR_BODY, InternalServerError
+    from dixa_sdk._runtime.errors import MAX_ERROR_BODY, InternalServerError
 
     assert len(BOMB_ERROR) < 64 * 1024  # small on the wire
     with pytest.raises(InternalServerError) as caught:
@@ -664,8 +664,8 @@ def test_a_compressed_bomb_error_keeps_only_its_cap(server: FaultServer, sleeps:
 def test_a_success_past_max_response_bytes_is_a_typed_error(
     server: FaultServer, sleeps: list[float], flavour: str
 ) -> None:
-    from dixa import DixaError
-    from dixa._runtime.errors import ResponseTooLargeError
+    from dixa_sdk import DixaError
+    from dixa_sdk._runtime.errors import ResponseTooLargeError
 
     limit = 1024 * 1024
     with pytest.raises(ResponseTooLargeError) as caught:
@@ -678,7 +678,7 @@ def test_a_success_past_max_response_bytes_is_a_typed_error(
 
 @pytest.mark.parametrize("flavour", FLAVOURS)
 def test_the_deadline_bounds_headers_that_trickle(server: FaultServer, sleeps: list[float], flavour: str) -> None:
-    from dixa._runtime.errors import APITimeoutError
+    from dixa_sdk._runtime.errors import APITimeoutError
 
     started = time.monotonic()
     with pytest.raises(APITimeoutError) as caught:
@@ -691,7 +691,7 @@ def test_the_deadline_bounds_headers_that_trickle(server: FaultServer, sleeps: l
 def test_a_key_echoed_in_the_reason_phrase_and_other_cases_leaks_nowhere(
     server: FaultServer, sleeps: list[float], flavour: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from dixa._runtime.errors import AuthenticationError
+    from dixa_sdk._runtime.errors import AuthenticationError
 
     with caplog.at_level(logging.DEBUG):
         with pytest.raises(AuthenticationError) as caught:
@@ -710,7 +710,7 @@ def test_a_key_echoed_in_the_reason_phrase_and_other_cases_leaks_nowhere(
 def test_a_key_cut_by_the_error_body_cap_leaves_no_fragment(
     server: FaultServer, sleeps: list[float], flavour: str
 ) -> None:
-    from dixa._runtime.errors import InternalServerError
+    from dixa_sdk._runtime.errors import InternalServerError
 
     with pytest.raises(InternalServerError) as caught:
         call(flavour, server, "key-at-the-cut", max_retries=0)

@@ -24,7 +24,7 @@ APIS = ["v1", "beta", "integrations"]
 @pytest.fixture(scope="module", params=APIS)
 def api_case(request: pytest.FixtureRequest, generated_package: Any) -> tuple[str, Api, Any]:
     name = request.param
-    return name, load(name), importlib.import_module(f"dixa.{name}")
+    return name, load(name), importlib.import_module(f"dixa_sdk.{name}")
 
 
 def _check_request(case: Case, request: httpx2.Request) -> None:

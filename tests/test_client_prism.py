@@ -59,7 +59,7 @@ def prism_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_every_v1_get_operation_against_prism(prism_url: str, generated_package: Any) -> None:
-    from dixa.v1 import OPERATIONS, Client
+    from dixa_sdk.v1 import OPERATIONS, Client
 
     api = load("v1")
     gets = [op for op in api.operations if op.method == "GET"]

@@ -15,7 +15,7 @@ import pytest
 
 from .conftest import ROOT
 
-CLIENTS = sorted(p for p in (ROOT / "generated" / "dixa").glob("*/client/_*.py") if p.name != "__init__.py")
+CLIENTS = sorted(p for p in (ROOT / "generated" / "dixa_sdk").glob("*/client/_*.py") if p.name != "__init__.py")
 
 
 def test_clients_exist() -> None:

@@ -177,10 +177,10 @@ def test_numbered_components_are_matched_by_use_not_by_name(real: dict[str, Api]
     text = SPECS["v1"].read_text()
     renumbered = tmp_path / "renumbered.yaml"
     renumbered.write_text(text.replace("schemas/NotFound1'", "schemas/NotFound7'").replace("\n    NotFound1:\n", "\n    NotFound7:\n"))
-    (change,) = diff_apis(real["v1"], read_for_diff(renumbered), old_package="dixa.v1", new_package="dixa.v1")
+    (change,) = diff_apis(real["v1"], read_for_diff(renumbered), old_package="dixa_sdk.v1", new_package="dixa_sdk.v1")
     assert (change.kind, change.level) == ("schema-renamed", "ERR")
     assert change.message == "schema `NotFound1` renamed to `NotFound7` (wire name `NotFound` unchanged)"
-    assert change.python == "dixa.v1.models.NotFound1 → NotFound7"
+    assert change.python == "dixa_sdk.v1.models.NotFound1 → NotFound7"
     retitled = tmp_path / "retitled.yaml"
     retitled.write_text(text.replace("    NotFound1:\n      title: NotFound\n", "    NotFound1:\n      title: Missing\n"))
     changes = run(real["v1"], read_for_diff(retitled))
@@ -313,8 +313,8 @@ def test_cli_names_the_project_s_packages(monkeypatch: pytest.MonkeyPatch) -> No
     result = cli("specs/dixa-v1.yaml", "specs/dixa-beta.yaml", "--strip-prefix", "/v1", "--strip-prefix", "/beta",
                  "--format", "json")
     document = json.loads(result.output)
-    assert (document["old"]["package"], document["new"]["package"]) == ("dixa.v1", "dixa.beta")
-    assert any((c["python"] or "").startswith("dixa.beta.models.") for c in document["changes"])
+    assert (document["old"]["package"], document["new"]["package"]) == ("dixa_sdk.v1", "dixa_sdk.beta")
+    assert any((c["python"] or "").startswith("dixa_sdk.beta.models.") for c in document["changes"])
 
 
 def _large_report() -> Any:

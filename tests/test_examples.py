@@ -60,7 +60,7 @@ def spec_examples(api: Api) -> Iterator[Example]:
 
 
 def check(api: Api, api_name: str, examples: list[Example], label: str) -> None:
-    models = importlib.import_module(f"dixa.{api_name}.models")
+    models = importlib.import_module(f"dixa_sdk.{api_name}.models")
     failures: list[str] = []
     respelled = 0
     for example in examples:
@@ -167,7 +167,7 @@ INBOUND = {"content": {"value": "I need some help!", "_type": "Html"}, "attachme
 
 def test_v1_message_body_is_a_typed_union(generated_package: object) -> None:
     """The message body of Dixa's v1 Messages page parses into its variant, content included."""
-    from dixa.v1 import models
+    from dixa_sdk.v1 import models
 
     message = models.validate("CreateMessageInput", INBOUND)
     assert isinstance(message, models.Inbound)
@@ -189,7 +189,7 @@ def test_v1_client_takes_typed_bodies(generated_package: object) -> None:
     """`conversations.create` and `create_message` take the unions (or a dict of their shape)."""
     import typing
 
-    from dixa.v1 import AsyncClient, Client, models
+    from dixa_sdk.v1 import AsyncClient, Client, models
 
     for client in (Client, AsyncClient):
         resource = type(client(api_key="k").conversations)
@@ -204,7 +204,7 @@ def test_v1_client_takes_typed_bodies(generated_package: object) -> None:
 
 
 def test_untyped_tagged_finds_what_no_model_typed(generated_package: object) -> None:
-    from dixa.v1 import models
+    from dixa_sdk.v1 import models
 
     assert untyped_tagged({"a": [{"b": {"value": "x", "_type": "Html"}}]}) == ["/a/0/b: 'Html' left as a dict"]
     # kept as an unknown field of a model, and a tag the models do not know

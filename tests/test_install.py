@@ -96,7 +96,7 @@ def test_the_installed_generator_is_not_the_checkout(installed: Path, tmp_path: 
 
 
 def test_the_installed_dixagen_regenerates_the_committed_output(installed: Path, project: Path) -> None:
-    shutil.rmtree(project / "generated" / "dixa" / "v1" / "models")  # it must really write, not find
+    shutil.rmtree(project / "generated" / "dixa_sdk" / "v1" / "models")  # it must really write, not find
     done = _run(installed / "dixagen", "generate", cwd=project, env=_clean_env())
     assert done.returncode == 0, done.stderr
     _assert_same_tree(ROOT / "generated", project / "generated")

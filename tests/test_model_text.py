@@ -16,7 +16,7 @@ from generator.ir.passes.enums import VALUES_PATTERN
 
 from .conftest import ROOT
 
-MODELS = sorted((ROOT / "generated" / "dixa").glob("*/models/*.py"))
+MODELS = sorted((ROOT / "generated" / "dixa_sdk").glob("*/models/*.py"))
 
 
 def _classes(path: Path) -> list[ast.ClassDef]:

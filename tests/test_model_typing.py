@@ -25,7 +25,7 @@ from typing import Any
 
 import pytest
 
-from dixa.v1 import models
+from dixa_sdk.v1 import models
 
 from .conftest import ROOT
 
@@ -37,14 +37,14 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from uuid import UUID
 
-from dixa.v1 import models
+from dixa_sdk.v1 import models
 
 
 import json
 from typing import Any
 
-from dixa._runtime.paging import SyncPage
-from dixa.v1 import AsyncClient, Client
+from dixa_sdk._runtime.paging import SyncPage
+from dixa_sdk.v1 import AsyncClient, Client
 
 
 def end_user() -> models.CreateEndUserInput:
@@ -72,7 +72,7 @@ def display_name(user: models.CreateEndUserInput) -> str | None:
 
 
 def conversation_of(body: bytes, headers: dict[str, str], secret: str) -> int | None:
-    from dixa.v1 import webhooks
+    from dixa_sdk.v1 import webhooks
 
     event = webhooks.unwrap(body, headers, secret)
     match event:
@@ -102,7 +102,7 @@ async def every_record(client: AsyncClient, query: models.GetMetricRecordsDataIn
 
 # What type checkers must refuse: wire names and the tag as keywords.
 WRONG_CODE = '''
-from dixa.v1 import models
+from dixa_sdk.v1 import models
 
 models.CreateEndUserInput(displayName="Alice")
 models.Nps(value=9, type="Nps")
@@ -208,7 +208,7 @@ def test_the_export_loop_resumes_from_the_stored_position(user_module: Any) -> N
     second run starts at the page the first one stored, and then stores none."""
     import httpx2
 
-    from dixa.v1 import Client
+    from dixa_sdk.v1 import Client
 
     record = {"primaryTimestampField": {"_type": "TimestampField", "name": "at", "timestamp": "2024-01-01T00:00:00Z"}}
     keys: list[str | None] = []

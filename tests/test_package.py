@@ -18,7 +18,7 @@ from .conftest import ROOT, UPSTREAM_BETA, need_shared
 
 def test_generated_code_passes_mypy_strict(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "-p", "dixa"],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "-p", "dixa_sdk"],
         cwd=ROOT / "generated", capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-5000:]
@@ -47,9 +47,9 @@ def test_wheel_builds_with_every_api(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     metadata = zipfile.ZipFile(wheel).read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
     assert "\n# Changelog\n" in metadata and "Description-Content-Type: text/markdown" in metadata
-    for expected in ("dixa/py.typed", "dixa/v1/models/__init__.py", "dixa/beta/models/conversation.py",
-                     "dixa/integrations/models/__init__.py", "dixa/_runtime/models.py",
-                     "dixa/v1/openapi.yaml", "dixa/integrations/openapi.yaml", "dixa/beta/server_operations.json"):
+    for expected in ("dixa_sdk/py.typed", "dixa_sdk/v1/models/__init__.py", "dixa_sdk/beta/models/conversation.py",
+                     "dixa_sdk/integrations/models/__init__.py", "dixa_sdk/_runtime/models.py",
+                     "dixa_sdk/v1/openapi.yaml", "dixa_sdk/integrations/openapi.yaml", "dixa_sdk/beta/server_operations.json"):
         assert expected in names
     # The stub's operation table is data beside its module: it must load from the installed wheel.
     site = tmp_path / "site"
@@ -59,13 +59,13 @@ def test_wheel_builds_with_every_api(tmp_path: Path) -> None:
     )
     assert installed.returncode == 0, installed.stderr[-3000:]
     loaded = subprocess.run(
-        [sys.executable, "-c", "import dixa.beta.server_operations as t; print(t.__file__); print(len(t.OPERATIONS))"],
+        [sys.executable, "-c", "import dixa_sdk.beta.server_operations as t; print(t.__file__); print(len(t.OPERATIONS))"],
         cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=600,
     )
     assert loaded.returncode == 0, loaded.stderr[-3000:]
     where, count = loaded.stdout.split()
     assert Path(where).is_relative_to(site)
-    from dixa.beta import OPERATIONS  # the client's: one entry per operation too
+    from dixa_sdk.beta import OPERATIONS  # the client's: one entry per operation too
 
     assert int(count) == len(OPERATIONS)
 
@@ -90,17 +90,17 @@ def test_upstream_beta_generates_and_imports(tmp_path: Path) -> None:
 
 
 def test_errors_are_importable_from_the_root_without_loading_http_for_models() -> None:
-    """`from dixa import NotFoundError` works, while `import dixa.v1.models` stays free of httpx2."""
+    """`from dixa_sdk import NotFoundError` works, while `import dixa_sdk.v1.models` stays free of httpx2."""
     script = (
-        "import sys, dixa.v1.models\n"
+        "import sys, dixa_sdk.v1.models\n"
         "assert 'httpx2' not in sys.modules, 'models pulled in httpx2'\n"
-        "import dixa\n"
-        "from dixa import NotFoundError, DixaError\n"
-        "from dixa._runtime import errors\n"
+        "import dixa_sdk\n"
+        "from dixa_sdk import NotFoundError, DixaError\n"
+        "from dixa_sdk._runtime import errors\n"
         "assert NotFoundError is errors.NotFoundError and issubclass(NotFoundError, DixaError)\n"
         "assert DixaError is errors.APIError\n"
-        "assert set(errors.__all__) <= set(dixa.__all__)\n"
-        "try:\n    dixa.NoSuchName\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit('no AttributeError')\n"
+        "assert set(errors.__all__) <= set(dixa_sdk.__all__)\n"
+        "try:\n    dixa_sdk.NoSuchName\nexcept AttributeError:\n    pass\nelse:\n    raise SystemExit('no AttributeError')\n"
     )
     result = subprocess.run([sys.executable, "-c", script], cwd=ROOT / "generated", capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

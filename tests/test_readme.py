@@ -1,5 +1,5 @@
 """The SDK's documentation works as written: the stub-server snippet and the pytest example of
-docs/dixa-sdk.md run, the documented `python -m dixa.v1.server` starts, a server without its extra
+docs/dixa-sdk.md run, the documented `python -m dixa_sdk.v1.server` starts, a server without its extra
 says what to install, and the generated package's README is the SDK user's manual."""
 
 from __future__ import annotations
@@ -65,8 +65,8 @@ def test_pytest_example_passes_with_the_plugins_fixtures(tmp_path: Path) -> None
 
 
 def test_documented_server_command_serves(tmp_path: Path) -> None:
-    assert ".venv/bin/python -m dixa.v1.server --port 8080" in SDK_DOC
-    assert "python -m dixa.v1.server --port 8080" in PACKAGE_README
+    assert ".venv/bin/python -m dixa_sdk.v1.server --port 8080" in SDK_DOC
+    assert "python -m dixa_sdk.v1.server --port 8080" in PACKAGE_README
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -74,13 +74,13 @@ def test_documented_server_command_serves(tmp_path: Path) -> None:
     # `make test`) put generated/ into the virtual environment.
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     found = subprocess.run(
-        [sys.executable, "-c", "import dixa, sys; sys.stdout.write(dixa.__file__)"],
+        [sys.executable, "-c", "import dixa_sdk, sys; sys.stdout.write(dixa_sdk.__file__)"],
         cwd=tmp_path, env=env, capture_output=True, text=True,
     )
     assert found.returncode == 0, f"dixa is not installed in {sys.prefix}: run `make install`\n{found.stderr}"
     assert Path(found.stdout).resolve().is_relative_to(ROOT / "generated")
     server = subprocess.Popen(
-        [sys.executable, "-m", "dixa.v1.server", "--port", str(port)],
+        [sys.executable, "-m", "dixa_sdk.v1.server", "--port", str(port)],
         cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
     )
     try:
@@ -103,7 +103,7 @@ def test_server_without_its_extra_names_the_extra(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "sys.modules['fastapi'] = None  # as if FastAPI were not installed\n"
-        "import dixa.v1.server\n"
+        "import dixa_sdk.v1.server\n"
     )
     result = _run(code, tmp_path)
     assert result.returncode == 1
@@ -125,6 +125,6 @@ def test_the_package_readme_is_the_sdk_manual() -> None:
     for heading in ("Client", "Errors", "Retries, timeouts and the deadline", "Raw responses", "Paging",
                     "Models", "Webhooks", "Stub server", "Testing your code against the stub"):
         assert heading in headings
-    assert "from dixa import DixaError, NotFoundError" in PACKAGE_README
+    assert "from dixa_sdk import DixaError, NotFoundError" in PACKAGE_README
     assert "DIXA_API_KEY" in PACKAGE_README and "dixa_v1_client" in PACKAGE_README
-    assert "dixa.v1.OPERATIONS" in PACKAGE_README
+    assert "dixa_sdk.v1.OPERATIONS" in PACKAGE_README

@@ -46,19 +46,21 @@ SPEC = {
 }
 
 
-def _project(root: Path, spec: dict[str, object], floor: str) -> None:
+def _project(root: Path, spec: dict[str, object], floor: str, package: str = "pets") -> None:
     (root / "specs").mkdir(exist_ok=True)
     (root / "specs" / "pets.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     (root / "pyproject.toml").write_text(
-        f'[tool.dixagen]\nout = "out"\ndistribution = "pets-sdk"\npackage = "pets"\nversion = "{floor}"\n\n'
+        f'[tool.dixagen]\nout = "out"\ndistribution = "pets-sdk"\npackage = "{package}"\nversion = "{floor}"\n\n'
         '[tool.dixagen.apis]\nv1 = "specs/pets.yaml"\n',
         encoding="utf-8",
     )
 
 
-def _generate(root: Path, spec: dict[str, object], floor: str = "1.0.0", check: bool = False) -> tuple[str, str]:
+def _generate(
+    root: Path, spec: dict[str, object], floor: str = "1.0.0", check: bool = False, package: str = "pets"
+) -> tuple[str, str]:
     """Generate the project; return (version written, the line that explains it)."""
-    _project(root, spec, floor)
+    _project(root, spec, floor, package)
     args = ["generate", "--project", str(root)] + (["--check"] if check else [])
     result = CliRunner().invoke(main, args)
     assert result.exit_code == (1 if check else 0), result.output
@@ -202,3 +204,27 @@ def test_output_that_loses_names_of_the_python_api_is_a_breaking_release(tmp_pat
     assert "### Gone from the Python API" in changelog and "- `v1.models.pets.Pet`" in changelog
     # The name is gone for good now: the next run keeps the version.
     assert _generate(tmp_path, SPEC)[0] == "2.0.0"
+
+
+@pytest.mark.parametrize("manifest_names_it", [True, False])
+def test_a_renamed_import_package_is_a_breaking_release_that_says_how_to_migrate(
+    tmp_path: Path, manifest_names_it: bool
+) -> None:
+    """Every `import` of the old name breaks. A manifest written before it named the
+    package still tells: the one folder of the output that holds a runtime."""
+    assert _generate(tmp_path, SPEC)[0] == "1.0.0"
+    manifest = tmp_path / "out" / "MANIFEST.json"
+    data = json.loads(manifest.read_text())
+    assert data["package"] == "pets"
+    if not manifest_names_it:
+        del data["package"]
+        manifest.write_text(json.dumps(data))
+    version, why = _generate(tmp_path, SPEC, package="pets_sdk")
+    assert version == "2.0.0" and "renamed from `pets` to `pets_sdk`" in why, why
+    changelog = (tmp_path / "out" / "CHANGELOG.md").read_text()
+    assert "### Renamed import package" in changelog
+    assert "`import pets` becomes `import pets_sdk`" in changelog
+    # Nothing else was lost: the names are compared as if the package had kept its name.
+    assert "Gone from the Python API" not in changelog
+    assert not (tmp_path / "out" / "pets").exists() and (tmp_path / "out" / "pets_sdk" / "v1").is_dir()
+    assert _generate(tmp_path, SPEC, package="pets_sdk")[0] == "2.0.0"

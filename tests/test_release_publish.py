@@ -28,7 +28,7 @@ from tests.conftest import ROOT
 BIN = Path(sys.executable).parent
 
 
-USER, PASSWORD = "dixa", "release"
+USER, PASSWORD = "dixa_sdk", "release"
 
 
 def _free_port() -> int:
@@ -104,8 +104,8 @@ def test_make_release_publishes_an_installable_distribution_once(index: tuple[st
     assert installed.returncode == 0, installed.stderr[-3000:]
     imported = subprocess.run(
         [str(env_dir / "bin" / "python"), "-c",
-         "import dixa, dixa.v1, dixa.beta, dixa.integrations; from importlib.metadata import metadata; "
-         "m = metadata('dixa-sdk'); print(dixa.__version__, dixa.v1.__file__, m['License-Expression'], "
+         "import dixa_sdk, dixa_sdk.v1, dixa_sdk.beta, dixa_sdk.integrations; from importlib.metadata import metadata; "
+         "m = metadata('dixa-sdk'); print(dixa_sdk.__version__, dixa_sdk.v1.__file__, m['License-Expression'], "
          "m['Project-URL'].replace(' ', ''))"],
         cwd=tmp_path, env=user, capture_output=True, text=True, timeout=120,
     )

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 import pytest
 from pydantic import Field, Tag, TypeAdapter
 
-from dixa._runtime.models import (  # type: ignore[import-not-found]
+from dixa_sdk._runtime.models import (  # type: ignore[import-not-found]
     UNKNOWN_TAG,
     DateTime,
     APIModel,
@@ -91,7 +91,7 @@ def test_variants_built_in_code_send_their_tag_and_parsed_ones_do_not_gain_one()
 
 
 def test_importing_the_models_builds_nothing_and_loads_no_http_stack() -> None:
-    """A fresh `import dixa.v1.models` defines classes only: no validator is
+    """A fresh `import dixa_sdk.v1.models` defines classes only: no validator is
     built (building one loads pydantic's plugin machinery, importlib.metadata
     and the email package with it) and the client's HTTP stack stays unloaded;
     `to_wire` of a plain value builds what it needs on first use."""
@@ -100,8 +100,8 @@ def test_importing_the_models_builds_nothing_and_loads_no_http_stack() -> None:
     from pathlib import Path
 
     code = (
-        "import sys, dixa.v1.models as m\n"
-        "loaded = sorted({'httpx2', 'importlib.metadata', 'email.message', 'dixa.v1.client'} & set(sys.modules))\n"
+        "import sys, dixa_sdk.v1.models as m\n"
+        "loaded = sorted({'httpx2', 'importlib.metadata', 'email.message', 'dixa_sdk.v1.client'} & set(sys.modules))\n"
         "print(loaded, m.to_wire({'a': [1, 'x']}))\n"
     )
     generated = Path(__file__).resolve().parents[1] / "generated"

@@ -31,7 +31,7 @@ def server(api: str) -> Any:
     path = str(ROOT / "generated")
     if path not in sys.path:
         sys.path.insert(0, path)
-    return importlib.import_module(f"dixa.{api}.server")
+    return importlib.import_module(f"dixa_sdk.{api}.server")
 
 
 def call(app: Any, method: str, url: str, **kwargs: Any) -> httpx2.Response:
@@ -44,7 +44,7 @@ def call(app: Any, method: str, url: str, **kwargs: Any) -> httpx2.Response:
 
 
 def synthesizer() -> Any:
-    return importlib.import_module("dixa._runtime.stub.synth").Synthesizer(3)
+    return importlib.import_module("dixa_sdk._runtime.stub.synth").Synthesizer(3)
 
 
 def concrete(op: Any) -> str:
@@ -275,7 +275,7 @@ def _free_port() -> int:
 @pytest.mark.parametrize(
     "command",
     [
-        [sys.executable, "-m", "dixa.v1.server"],
+        [sys.executable, "-m", "dixa_sdk.v1.server"],
         [str(ROOT / ".venv" / "bin" / "dixagen"), "serve", "v1", "--project", str(ROOT)],
     ],
     ids=["python-m", "dixagen-serve"],

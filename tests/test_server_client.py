@@ -19,7 +19,7 @@ from .test_server import server
 
 
 def _client(api: str, app: Any) -> Any:
-    package = importlib.import_module(f"dixa.{api}")
+    package = importlib.import_module(f"dixa_sdk.{api}")
     http = httpx2.AsyncClient(transport=httpx2.ASGITransport(app=app), base_url="http://stub")
     return package.AsyncClient(api_key="stub-key", base_url="http://stub", max_retries=0, http_client=http), http
 
@@ -28,7 +28,7 @@ def _client(api: str, app: Any) -> Any:
 def test_every_operation_through_the_client(api: str) -> None:
     app = server(api).create_app()
     spec = load(api)
-    operations = importlib.import_module(f"dixa.{api}").OPERATIONS
+    operations = importlib.import_module(f"dixa_sdk.{api}").OPERATIONS
 
     async def run() -> list[str]:
         client, http = _client(api, app)

@@ -78,7 +78,7 @@ def _served(api: str, *options: str, log: Path) -> Iterator[str]:
     """The stub of `api` under uvicorn in its own process; yields its base URL."""
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "generated")}
-    command = [sys.executable, "-m", f"dixa.{api}.server", "--port", str(port), *options]
+    command = [sys.executable, "-m", f"dixa_sdk.{api}.server", "--port", str(port), *options]
     with log.open("wb") as out:
         process = subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
         try:
@@ -101,7 +101,7 @@ def _excluded(api: str, mode: str, code: str, operation: str) -> str | None:
 @pytest.mark.parametrize("mode", ["plain", "stateful"])
 @pytest.mark.parametrize("api", APIS)
 def test_schemathesis_finds_nothing(api: str, mode: str, tmp_path: Path) -> None:
-    document = ROOT / "generated" / "dixa" / api / "server_openapi.json"
+    document = ROOT / "generated" / "dixa_sdk" / api / "server_openapi.json"
     report = tmp_path / "report.json"
     options = ["--stateful"] if mode == "stateful" else []
     with _served(api, *options, "--log-level", "warning", log=tmp_path / "stub.log") as url:
@@ -171,7 +171,7 @@ def _spec(path: Path) -> dict[str, Any]:
 def _app(api: str, **options: Any) -> Any:
     import importlib
 
-    return importlib.import_module(f"dixa.{api}.server").create_app(**options)
+    return importlib.import_module(f"dixa_sdk.{api}.server").create_app(**options)
 
 
 def _path_value(param: Any) -> str:
@@ -224,7 +224,7 @@ def _body(op: Any) -> bytes | None:
     """A valid body for `op`, made up from its models (the stub checks it before answering)."""
     if op.body is None or "json" not in op.body.content_type:
         return None
-    from dixa._runtime.stub.synth import Synthesizer
+    from dixa_sdk._runtime.stub.synth import Synthesizer
 
     return json.dumps(Synthesizer(op.operation_id).value(op.body.type)).encode()
 

@@ -14,7 +14,7 @@ from uuid import UUID
 
 import pytest
 
-from dixa import BadRequestError, NotFoundError
+from dixa_sdk import BadRequestError, NotFoundError
 
 AGENT = "0f8fad5b-d9cb-469f-a165-70867728950e"
 QUEUE = "7c9e6679-7425-40de-944b-e07fc1f90ae7"
@@ -24,8 +24,8 @@ WIDGET = "a3bb189e-8bf9-3888-9912-ace4e6543002"
 
 def play(api: str, scenario: Callable[[Any, Any], Awaitable[None]]) -> None:
     """Run `scenario(client, models)` against a fresh stateful stub of `api`, in-process."""
-    package = importlib.import_module(f"dixa.{api}")
-    testing = importlib.import_module(f"dixa.{api}.testing")
+    package = importlib.import_module(f"dixa_sdk.{api}")
+    testing = importlib.import_module(f"dixa_sdk.{api}.testing")
     app = testing.create_stub(seed=5)
 
     async def run() -> None:

@@ -169,18 +169,18 @@ def test_the_single_package_plugin_names_its_fixtures_after_the_package(
     (tmp_path / "test_user.py").write_text(
         "import pytest\n"
         "\n"
-        "def test_sync(things_sdk_client, things_sdk_stub):\n"
-        "    made = things_sdk_client.things.create(body={'name': 'lamp'})\n"
-        "    assert things_sdk_client.things.get(thing_id=made.id).name == 'lamp'\n"
-        "    assert things_sdk_stub.stateful\n"
+        "def test_sync(things_client, things_stub):\n"
+        "    made = things_client.things.create(body={'name': 'lamp'})\n"
+        "    assert things_client.things.get(thing_id=made.id).name == 'lamp'\n"
+        "    assert things_stub.stateful\n"
         "\n"
-        "def test_each_test_has_a_new_stub(things_sdk_client):\n"
-        "    assert things_sdk_client.things.list() == []\n"
+        "def test_each_test_has_a_new_stub(things_client):\n"
+        "    assert things_client.things.list() == []\n"
         "\n"
         "@pytest.mark.anyio\n"
-        "async def test_async(things_sdk_async_client):\n"
-        "    made = await things_sdk_async_client.things.create(body={'name': 'desk'})\n"
-        "    assert [t.name for t in await things_sdk_async_client.things.list()] == ['desk']\n"
+        "async def test_async(things_async_client):\n"
+        "    made = await things_async_client.things.create(body={'name': 'desk'})\n"
+        "    assert [t.name for t in await things_async_client.things.list()] == ['desk']\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
     env["PYTHONPATH"] = str(root)

@@ -2,7 +2,8 @@
 with its `server` extra, in a fresh virtual environment. The wheel brings httpx2 and
 not httpx, and the user's own test file, run by pytest with warnings as errors,
 uses the fixtures of the SDK's pytest plugin (found by its entry point, with no
-conftest) to create an end user and read it back, sync and async.
+conftest) to create an end user and read it back, sync and async. PyPI's
+`dixa-api-client`, whose import package is `dixa`, is installed beside it.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from .conftest import ROOT
 USER_TESTS = '''
 import pytest
 
-from dixa.v1 import models
-from dixa.v1.client import AsyncClient, Client
+from dixa_sdk.v1 import models
+from dixa_sdk.v1.client import AsyncClient, Client
 
 
 def test_an_end_user_reads_back(dixa_v1_client):
@@ -41,6 +42,21 @@ async def test_an_end_user_reads_back_async(dixa_v1_async_client, dixa_v1_stub):
     bob = await dixa_v1_async_client.end_users.create(models.CreateEndUserInput(display_name="Bob"))
     assert (await dixa_v1_async_client.end_users.get(user_id=bob.id)).display_name == "Bob"
     assert [user.display_name async for user in await dixa_v1_async_client.end_users.list()] == ["Bob"]
+
+
+def test_another_distributions_dixa_package_lives_beside_it():
+    # PyPI's dixa-api-client installs a top-level `dixa` package; the SDK's import
+    # name is its own, so neither overwrites the other.
+    from importlib.metadata import packages_distributions
+
+    import dixa
+    import dixa_sdk
+
+    owners = packages_distributions()
+    assert owners["dixa"] == ["dixa-api-client"]
+    assert owners["dixa_sdk"] == ["dixa-sdk"]
+    assert dixa.__file__ != dixa_sdk.__file__
+    assert dixa_sdk.DixaError.__module__.startswith("dixa_sdk.")
 
 
 def test_the_stub_of_another_api(dixa_integrations_stub, dixa_beta_client):
@@ -75,6 +91,8 @@ def environment(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.create(env_dir, with_pip=True)
     bin_dir = env_dir / "bin"
     done = _run(bin_dir / "python", "-m", "pip", "install", "--quiet", f"{wheel}[server]", "pytest",
+                # another distribution with a `dixa` package, beside which the SDK must install
+                "dixa-api-client",
                 cwd=env_dir, env=env)
     assert done.returncode == 0, done.stderr[-3000:]
     return bin_dir
@@ -99,7 +117,7 @@ def test_a_users_tests_pass_with_the_plugins_fixtures(environment: Path, tmp_pat
     done = _run(environment / "python", "-m", "pytest", "-q", "-W", "error", "-p", "no:cacheprovider",
                 "test_users_code.py", cwd=tmp_path, env=_env())
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    assert "4 passed" in done.stdout, done.stdout[-2000:]
+    assert "5 passed" in done.stdout, done.stdout[-2000:]
 
 
 def test_the_plugin_loads_without_the_server_extra(environment: Path, tmp_path: Path) -> None:

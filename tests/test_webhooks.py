@@ -21,11 +21,11 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 import yaml
 
-import dixa
-from dixa._runtime.webhooks import SignatureScheme, verify_signature
-from dixa.beta import webhooks as beta_webhooks
-from dixa.v1 import models as v1_models
-from dixa.v1 import webhooks
+import dixa_sdk
+from dixa_sdk._runtime.webhooks import SignatureScheme, verify_signature
+from dixa_sdk.beta import webhooks as beta_webhooks
+from dixa_sdk.v1 import models as v1_models
+from dixa_sdk.v1 import webhooks
 from generator.diagnostics import SpecError
 from generator.reading.read import read_api
 
@@ -80,18 +80,18 @@ def test_the_three_common_mistakes_give_the_listed_digests_and_are_rejected(work
     }
     assert made == mistakes
     for name, digest in mistakes.items():
-        with pytest.raises(dixa.WebhookVerificationError) as caught:
+        with pytest.raises(dixa_sdk.WebhookVerificationError) as caught:
             webhooks.unwrap(raw.encode(), _header(t, digest), secret)
         assert "does not match" in caught.value.reason, name
     # The reformatted body with the right digest of the raw one: the body is what is signed.
     reformatted = json.dumps(json.loads(raw), indent=2).encode()
-    with pytest.raises(dixa.WebhookVerificationError):
+    with pytest.raises(dixa_sdk.WebhookVerificationError):
         webhooks.verify(reformatted, _header(t, worked["expected_v1"]), secret)
 
 
 def test_the_error_is_the_sdks_and_never_shows_the_secret(worked: dict[str, Any]) -> None:
-    assert issubclass(dixa.WebhookVerificationError, dixa.DixaError)
-    assert "WebhookVerificationError" in dixa.__all__
+    assert issubclass(dixa_sdk.WebhookVerificationError, dixa_sdk.DixaError)
+    assert "WebhookVerificationError" in dixa_sdk.__all__
     secret = worked["secret_key_hex"]
     cases: list[tuple[bytes, dict[str, str], str]] = [
         (b"{}", {}, "no X-DIXA-SIGNATURE header"),
@@ -102,10 +102,10 @@ def test_the_error_is_the_sdks_and_never_shows_the_secret(worked: dict[str, Any]
         (b"{}", {"X-DIXA-SIGNATURE": f"t=1,t=2,v1={worked['expected_v1']}"}, "given twice"),
     ]
     for body, headers, reason in cases:
-        with pytest.raises(dixa.WebhookVerificationError) as caught:
+        with pytest.raises(dixa_sdk.WebhookVerificationError) as caught:
             webhooks.unwrap(body, headers, secret)
         assert reason in str(caught.value) and secret not in str(caught.value), (headers, str(caught.value))
-    with pytest.raises(dixa.WebhookVerificationError, match="not hexadecimal") as caught:
+    with pytest.raises(dixa_sdk.WebhookVerificationError, match="not hexadecimal") as caught:
         webhooks.verify(b"{}", _header(worked["t"], worked["expected_v1"]), "not-hex-" + secret)
     assert secret not in str(caught.value)
 
@@ -115,9 +115,9 @@ def test_a_body_that_is_not_a_json_object_is_refused_after_a_good_signature(work
     for body, reason in ((b"not json", "not JSON"), (b"\xff\xfe", "not JSON"), (b"[1, 2]", "not an object")):
         headers = webhooks.sign(body, secret, timestamp=1)
         webhooks.verify(body, headers, secret)
-        with pytest.raises(dixa.WebhookVerificationError, match=reason):
+        with pytest.raises(dixa_sdk.WebhookVerificationError, match=reason):
             webhooks.unwrap(body, headers, secret)
-        with pytest.raises(dixa.WebhookVerificationError, match=reason):
+        with pytest.raises(dixa_sdk.WebhookVerificationError, match=reason):
             webhooks.parse(body)
 
 
@@ -131,20 +131,20 @@ def test_header_names_in_any_case_rotated_signatures_and_secrets(worked: dict[st
     webhooks.verify(body, {"x-dixa-signature": f"t={t}, v1={'ab' * 32}, v1={good.upper()}"}, secret)
     # Several secrets on the receiver's side while it rotates: any one that matches.
     webhooks.verify(body, _header(t, good), [other, secret])
-    with pytest.raises(dixa.WebhookVerificationError):
+    with pytest.raises(dixa_sdk.WebhookVerificationError):
         webhooks.verify(body, _header(t, good), [other])
-    with pytest.raises(dixa.WebhookVerificationError, match="no secret"):
+    with pytest.raises(dixa_sdk.WebhookVerificationError, match="no secret"):
         webhooks.verify(body, _header(t, good), [])
 
 
 def test_the_timestamp_tolerance_is_off_unless_asked(worked: dict[str, Any]) -> None:
     body, headers, secret = worked["raw_body"].encode(), _header(worked["t"], worked["expected_v1"]), worked["secret_key_hex"]
     webhooks.verify(body, headers, secret)  # signed in 2023: accepted, no window by default
-    with pytest.raises(dixa.WebhookVerificationError, match="tolerance"):
+    with pytest.raises(dixa_sdk.WebhookVerificationError, match="tolerance"):
         webhooks.verify(body, headers, secret, tolerance=300)
     sent = int(worked["t"]) / 1000
     verify_signature(webhooks.SIGNATURE, body, headers, secret, tolerance=300, now=sent + 299)
-    with pytest.raises(dixa.WebhookVerificationError, match="tolerance"):
+    with pytest.raises(dixa_sdk.WebhookVerificationError, match="tolerance"):
         verify_signature(webhooks.SIGNATURE, body, headers, secret, tolerance=300, now=sent - 301)
 
 
@@ -152,7 +152,7 @@ def test_other_parameters_of_the_scheme() -> None:
     scheme = SignatureScheme(header="Sig", timestamp_key="ts", signature_key="s", secret_encoding="utf-8", timestamp_unit="s")
     digest = hmac.new(b"key", b"100.body", hashlib.sha256).hexdigest()
     verify_signature(scheme, b"body", {"sig": f"ts=100,s={digest}"}, "key", tolerance=5, now=104)
-    with pytest.raises(dixa.WebhookVerificationError):
+    with pytest.raises(dixa_sdk.WebhookVerificationError):
         verify_signature(scheme, b"body", {"sig": f"t=100,v1={digest}"}, "key")
 
 
@@ -348,7 +348,7 @@ def test_a_spec_without_webhooks_gets_no_webhooks_module(tmp_path: Path) -> None
     spec.write_text("openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n")
     api = read_api(spec).api
     assert api.webhooks == [] and api.webhook_signature is None
-    assert not (ROOT / "generated" / "dixa" / "integrations" / "webhooks.py").exists()
+    assert not (ROOT / "generated" / "dixa_sdk" / "integrations" / "webhooks.py").exists()
 
 
 @pytest.mark.parametrize(

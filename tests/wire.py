@@ -18,7 +18,7 @@ from .conftest import ROOT
 import sys  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "generated")) if str(ROOT / "generated") not in sys.path else None
-from dixa._runtime.models import DateTime  # noqa: E402
+from dixa_sdk._runtime.models import DateTime  # noqa: E402
 
 _ZONE_ID = re.compile(r"\[[^\[\]]*\]$")
 
@@ -97,7 +97,7 @@ def untyped_tagged(value: Any, path: str = "") -> list[str]:
     (a tag the models do not know)."""
     from pydantic import BaseModel
 
-    from dixa._runtime.models import UnknownVariant
+    from dixa_sdk._runtime.models import UnknownVariant
 
     found: list[str] = []
     if isinstance(value, UnknownVariant):

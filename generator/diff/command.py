@@ -65,7 +65,7 @@ def _info(source: Source, api: Api) -> SpecInfo:
 
 
 def package_of(spec: Path) -> str:
-    """The import path the spec is generated to: `dixa.v1` for a spec of this
+    """The import path the spec is generated to: `dixa_sdk.v1` for a spec of this
     project's `[tool.dixagen]`, else the name `generate --spec` would give it."""
     from ..config import ConfigError, load_config, package_name_for
 

@@ -82,7 +82,7 @@ def _scope(operation: Operation) -> Scope:
 
 
 def _method(d: Differ, operation: Operation, side: str = "new") -> str:
-    """The client method's full name, as `rendering.surface` names it: `dixa.v1.client.agents.get`."""
+    """The client method's full name, as `rendering.surface` names it: `dixa_sdk.v1.client.agents.get`."""
     package = d.old_package if side == "old" else d.new_package
     return f"{package}.client.{operation.resource}.{operation.py_name}"
 

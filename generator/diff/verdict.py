@@ -71,7 +71,7 @@ def python_losses(old: Api, new: Api, old_package: str, new_package: str, change
 
 
 def lost_name_changes(lost: Iterable[str], changes: list[Change]) -> list[Change]:
-    """`python-name-removed` for each lost name (fully qualified: `dixa.v1.models.Agent.name`)
+    """`python-name-removed` for each lost name (fully qualified: `dixa_sdk.v1.models.Agent.name`)
     that no breaking change in `changes` names; a name's module form
     (`models.agent.Agent`) and arguments (`get(agent_id)`) count as their class
     and method."""

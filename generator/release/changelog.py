@@ -61,6 +61,7 @@ def _sections(text: str | None) -> list[str]:
     return [text[start:end].rstrip("\n") + "\n" for start, end in zip(starts, starts[1:] + [len(text)])]
 
 
+_RENAMED = "Renamed import package: every import must change"
 _LOST = "Gone from the Python API: calling code that uses these must change"
 # The names a section lists of those the generator's output lost; the rest are counted.
 LOST_LISTED = 30
@@ -75,6 +76,15 @@ def _section(release: Release, date: str) -> str:
     apis += [f"- API `{name}` removed: its subpackage is gone." for name in release.removed]
     if apis:
         out += apis + [""]
+    if release.renamed:
+        was, now = release.renamed
+        out += [f"### {_RENAMED}", ""]
+        out += [
+            f"- The distribution installs the import package `{now}`, no longer `{was}`: `import {was}` becomes "
+            f"`import {now}`, and `from {was}.v1 import Client` becomes `from {now}.v1 import Client`. "
+            "Environment variables, the error class and the pytest fixtures keep their names.",
+            "",
+        ]
     if release.lost:
         out += [f"### {_LOST}", ""]
         out += [f"- `{name}`" for name in release.lost[:LOST_LISTED]]
@@ -123,7 +133,7 @@ def _migrations(lost: tuple[str, ...]) -> list[str]:
 def _item(api: str, change: Change) -> str:
     """One line: what calling code sees first (the Python name, where the change
     has one), then where in the spec, then the change's kind, each said once:
-    `- `dixa.v1.models.Attachments added` (schema `Attachments`; `schema-added`)`."""
+    `- `dixa_sdk.v1.models.Attachments added` (schema `Attachments`; `schema-added`)`."""
     where = f"`{change.operation}`" if change.operation else f"schema `{change.schema}`" if change.schema else ""
     if change.python:
         return f"- `{change.python}` ({where + '; ' if where else ''}`{change.kind}`)"

@@ -82,22 +82,31 @@ class Previous:
     version: Version
     hashes: dict[str, str]  # API name -> sha256 of its spec
     specs: dict[str, Path]  # API name -> the copy of its spec
+    package: str = ""  # the import package it was generated as, where it differs from today's
 
 
 def read_previous(out: Path, package: str) -> Previous | None:
-    """The version and specs of the output already in `out`, if any can be read."""
+    """The version and specs of the output already in `out`, if any can be read,
+    and its import package: the manifest's, or (for a manifest that predates
+    the field) the one folder of `out` that holds a runtime."""
     try:
         manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
         version = Version.parse(str(manifest["version"]), str(out / MANIFEST))
         apis = manifest["apis"]
         hashes = {str(name): str(entry["sha256"]) for name, entry in apis.items()}
+        was = str(manifest.get("package") or _package_in(out) or package)
         specs = {
-            str(name): out / package / str(name) / spec_copy_name(str(entry.get("spec", "")))
+            str(name): out / was / str(name) / spec_copy_name(str(entry.get("spec", "")))
             for name, entry in apis.items()
         }
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return Previous(version, hashes, specs)
+    return Previous(version, hashes, specs, was if was != package else "")
+
+
+def _package_in(out: Path) -> str | None:
+    found = sorted(path.parent.parent.name for path in out.glob("*/_runtime/__init__.py"))
+    return found[0] if len(found) == 1 else None
 
 
 @dataclass(frozen=True)
@@ -111,6 +120,8 @@ class Release:
     removed: tuple[str, ...] = ()
     # Names of the generated Python API the generator's output no longer has.
     lost: tuple[str, ...] = ()
+    # The import package the previous version had and today's, where it was renamed.
+    renamed: tuple[str, str] | None = None
 
 
 _WHY = {
@@ -158,15 +169,23 @@ def release_version(
     said = [change for found in changes.values() for change in found]
     gone = lost_name_changes((f"{package}.{name}" for name in lost), said)
     lost = tuple(change.python.removesuffix(" removed").removeprefix(f"{package}.") for change in gone if change.python)
-    raised = max([*bumps.values(), bump(gone)])
+    # A renamed import package breaks every import of the previous one.
+    raised = max([*bumps.values(), bump(gone), Bump.MAJOR if previous.package else Bump.NONE])
     derived = previous.version.raised(raised)
     was = str(previous.version)
+    renamed = (previous.package, package) if previous.package else None
     if least > derived:
-        return Release(str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed, lost)
+        return Release(
+            str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed, lost, renamed
+        )
     if raised is Bump.NONE:
         return Release(str(derived), "the specs did not change", was)
     changed = [name for name, b in bumps.items() if b is not Bump.NONE]
     why = [f"{_WHY[max(bumps[name] for name in changed)]} in {', '.join(changed)}"] if changed else []
+    if previous.package:
+        why.append(f"the import package was renamed from `{previous.package}` to `{package}`")
     if lost:
         why.append(f"the generated Python API lost {len(lost)} name{'s' * (len(lost) != 1)}")
-    return Release(str(derived), f"was {was}; {' and '.join(why)}", was, changes, added, removed, lost)
+    return Release(
+        str(derived), f"was {was}; {' and '.join(why)}", was, changes, added, removed, lost, renamed
+    )

@@ -3,7 +3,7 @@
 Two shapes:
 - a *distribution*: one publishable project (pyproject, README, manifest) whose
   import package holds one subpackage per API and a shared runtime
-  (`dixa.v1.models`, `dixa.beta.models`, `dixa._runtime`);
+  (`dixa_sdk.v1.models`, `dixa_sdk.beta.models`, `dixa_sdk._runtime`);
 - a *single package* `NAME` for one spec (`NAME.models`, `NAME._runtime`),
   which is how users generate their own or a newer document.
 """
@@ -23,6 +23,7 @@ from ..ir.passes.hoist import pascal
 from .pytypes import string
 from .common import ENV, TEMPLATES, header
 from .models import render_models
+from .client.auth import brand
 from .client.resources import client_files, credential_arguments, key_variable
 from .server import fixture_prefix, server_files
 from .webhooks import webhook_files
@@ -47,8 +48,9 @@ def spec_copy_name(source: str) -> str:
 
 
 def own_error_name(package: str) -> str:
-    """The root package's name for the runtime's `APIError`: `dixa` → `DixaError`."""
-    return pascal(package) + "Error"
+    """The root package's name for the runtime's `APIError`, after the API's
+    brand: `dixa_sdk` → `DixaError`."""
+    return pascal(brand(package)) + "Error"
 
 
 RUNTIME_DOC = '"""Support code shared by the generated modules; written once, not per spec."""\n'
@@ -229,6 +231,7 @@ def stamp(
         "generator": "dixagen",
         "generator_version": __version__,
         "distribution": distribution,
+        "package": package,
         "version": version,
         "apis": {
             a.name: {

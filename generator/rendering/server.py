@@ -24,7 +24,7 @@ from ..ir.wire import wire_document
 from .code import Assign, display
 from .pytypes import Annotator, literal
 from .common import ENV, header
-from .client.auth import credential_arguments
+from .client.auth import brand, credential_arguments
 
 # The spec as the wire speaks it (`ir.wire`), beside the table: what the stub validates with.
 WIRE_DOCUMENT = "server_openapi.json"
@@ -32,8 +32,8 @@ WIRE_DOCUMENT = "server_openapi.json"
 
 def fixture_prefix(prefix: str) -> str:
     """The start of the pytest fixtures' names of the API at `prefix`: `dixa_v1`
-    for `dixa/v1` (one API of a distribution), `petstore` for a single package."""
-    return prefix.replace("/", "_")
+    for `dixa_sdk/v1` (one API of a distribution), `petstore` for a single package."""
+    return "_".join([brand(prefix), *prefix.split("/")[1:]])
 
 
 def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:

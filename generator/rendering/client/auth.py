@@ -72,10 +72,20 @@ def credential_arguments(prefix: str, api: Api) -> list[str]:
     return [name for name, _ in auth_of(api, key_variable(prefix)).arguments]
 
 
+def brand(prefix: str) -> str:
+    """The name the API goes by in what users type besides imports (environment
+    variables, the error class, pytest fixtures): the top-level import package
+    without a trailing `_sdk`, `_client` or `_api`, which say what the package
+    is, not whose API it calls. `dixa` for `dixa_sdk/v1`, `github` for `github`."""
+    top = prefix.split("/")[0]
+    short = re.sub(r"_(sdk|client|api)$", "", top)
+    return short or top
+
+
 def key_variable(prefix: str) -> str:
     """The environment variable the first API key falls back to, named after the
-    import package: `DIXA_API_KEY` for `dixa/v1`, `GITHUB_API_KEY` for `github`."""
-    return re.sub(r"[^A-Z0-9]+", "_", prefix.split("/")[0].upper()).strip("_") + "_API_KEY"
+    API's brand: `DIXA_API_KEY` for `dixa_sdk/v1`, `GITHUB_API_KEY` for `github`."""
+    return re.sub(r"[^A-Z0-9]+", "_", brand(prefix).upper()).strip("_") + "_API_KEY"
 
 
 def auth_of(api: Api, key_variable: str) -> Auth:

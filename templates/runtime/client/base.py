@@ -39,7 +39,7 @@ __all__ = ["Base", "log", "with_querystring"]
 
 T = TypeVar("T")
 
-# The generated package this runtime belongs to (`dixa` for `dixa._runtime.client`).
+# The generated package this runtime belongs to (`dixa_sdk` for `dixa_sdk._runtime.client`).
 _PACKAGE = __name__.partition("._runtime")[0]
 log = logging.getLogger(_PACKAGE)
 
