@@ -1,5 +1,6 @@
 """Small one-feature specs under tests/cases/: each pins a normalization by its
-generated models (golden files) and by what those models do.
+generated package (golden files: the models, the client and the stub server)
+and by what those models do.
 
 Update the golden files after an intended change with `make update-cases`.
 """
@@ -18,25 +19,26 @@ from typing import Any, Iterator
 import pytest
 
 from generator.output.format import format_files
-from generator.rendering.package import runtime_files
+from generator.rendering.package import api_files, runtime_files
 from generator.reading.read import read_api
-from generator.rendering.models import render_models
 
 CASES = Path(__file__).resolve().parent / "cases"
 UPDATE = os.environ.get("DIXAGEN_UPDATE_CASES") == "1"
 
 
 def render_case(case: str, package: str = "pkg") -> dict[str, str]:
-    """The case's models package and the runtime it needs (not the client or server)."""
+    """The case's package as `generate --spec` writes it (models, client, stub
+    server, webhooks), with the runtime it needs, by path inside the package."""
     api = read_api(CASES / case / "spec.yaml", strict=False).api
-    files = {**runtime_files(package), **render_models(api, package, f"{package}._runtime"), f"{package}/__init__.py": ""}
+    files = {**runtime_files(package), **api_files(package, api, f"{package}._runtime")}
     return {path.split("/", 1)[1]: text for path, text in format_files(files).items()}
 
 
 @pytest.mark.parametrize("case", sorted(p.name for p in CASES.iterdir() if (p / "spec.yaml").exists()))
 def test_case_matches_golden(case: str) -> None:
-    """The models package of each case, file by file (the shared runtime is tested elsewhere)."""
-    files = {path: text for path, text in render_case(case).items() if path == "__init__.py" or path.startswith("models/")}
+    """The package of each case, file by file: its models, client and stub (the
+    shared runtime is tested where it lives, in tests/runtime/)."""
+    files = {path: text for path, text in render_case(case).items() if not path.startswith("_runtime/")}
     expected_root = CASES / case / "expected"
     if UPDATE:
         shutil.rmtree(expected_root, ignore_errors=True)
