@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import importlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import pytest
+
+from .generated_packages import generated_packages
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -37,6 +42,25 @@ def generated_package() -> object:
     if path not in sys.path:
         sys.path.insert(0, path)
     return importlib.import_module("dixa_sdk")
+
+
+@pytest.fixture(scope="session")
+def spec_package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """`spec_package(name, spec_text, strict=False)`: the spec generated as package
+    `name` and its client imported, once per test session (per worker): the
+    modules that share a small spec share the package, and a name asked for
+    again with another spec is a mistake in the tests."""
+    made: dict[str, tuple[str, bool, ModuleType]] = {}
+    with generated_packages(tmp_path_factory.mktemp("spec-packages")) as load:
+
+        def package(name: str, text: str, *, strict: bool = False) -> ModuleType:
+            if name in made:
+                assert made[name][:2] == (text, strict), f"package {name!r} was generated from another spec"
+                return made[name][2]
+            made[name] = (text, strict, load(name, text, strict=strict))
+            return made[name][2]
+
+        yield package
 
 
 # Figures tests want shown at the end of the run (counts of examples checked, ...).

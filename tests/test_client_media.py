@@ -8,14 +8,13 @@ from __future__ import annotations
 import asyncio
 import importlib
 import inspect
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx2
 import pytest
 
-from .generated_packages import generated_packages
+from .transport import mock_http
 
 SPEC = """
 openapi: 3.0.3
@@ -74,9 +73,8 @@ paths:
 
 
 @pytest.fixture(scope="module")
-def media(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with generated_packages(tmp_path_factory.mktemp("media")) as load:
-        yield load("media_pkg", SPEC, strict=True)
+def media(spec_package: Any) -> Any:
+    return spec_package("media_pkg", SPEC, strict=True)
 
 
 def method(client: Any, media: Any, operation_id: str) -> Any:
@@ -85,14 +83,8 @@ def method(client: Any, media: Any, operation_id: str) -> Any:
 
 
 def over(media: Any, answer: httpx2.Response) -> tuple[Any, list[httpx2.Request]]:
-    seen: list[httpx2.Request] = []
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        request.read()
-        seen.append(request)
-        return answer
-
-    return media.Client(http_client=httpx2.Client(transport=httpx2.MockTransport(handler))), seen
+    http, seen = mock_http(answer)
+    return media.Client(http_client=http), seen
 
 
 def test_a_form_body_is_sent_url_encoded(media: Any) -> None:

@@ -10,7 +10,6 @@ The spec is generated into a temporary folder and driven over
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
 from pathlib import Path
@@ -20,7 +19,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx2
 import pytest
 
-from .generated_packages import generated_packages
+from .transport import mock_http
 
 SPEC = """
 openapi: 3.0.3
@@ -199,20 +198,13 @@ components:
 
 
 @pytest.fixture(scope="module")
-def rules(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with generated_packages(tmp_path_factory.mktemp("rules")) as load:
-        yield load("rules_pkg", SPEC, strict=True)
+def rules(spec_package: Any) -> Any:
+    return spec_package("rules_pkg", SPEC, strict=True)
 
 
 def over(rules: Any, answer: httpx2.Response) -> tuple[Any, list[httpx2.Request]]:
-    seen: list[httpx2.Request] = []
-
-    def handler(request: httpx2.Request) -> httpx2.Response:
-        request.read()
-        seen.append(request)
-        return answer
-
-    return rules.Client(http_client=httpx2.Client(transport=httpx2.MockTransport(handler))), seen
+    http, seen = mock_http(answer)
+    return rules.Client(http_client=http), seen
 
 
 def method(client: Any, rules: Any, operation_id: str) -> Any:

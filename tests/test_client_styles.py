@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 import httpx2
 import pytest
 
-from .generated_packages import generated_packages
+from .transport import mock_http
 
 SPEC = """
 openapi: 3.0.3
@@ -61,14 +60,12 @@ components:
 
 
 @pytest.fixture(scope="module")
-def styles(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    with generated_packages(tmp_path_factory.mktemp("styles")) as load:
-        yield load("styles_pkg", SPEC, strict=True)
+def styles(spec_package: Any) -> Any:
+    return spec_package("styles_pkg", SPEC, strict=True)
 
 
 def sent(styles: Any, operation_id: str, **arguments: Any) -> httpx2.Request:
-    seen: list[httpx2.Request] = []
-    http = httpx2.Client(transport=httpx2.MockTransport(lambda r: seen.append(r) or httpx2.Response(204)))
+    http, seen = mock_http()
     client = styles.Client(http_client=http)
     resource, name = styles.OPERATIONS[operation_id].split(".")
     getattr(getattr(client, resource), name)(**arguments)

@@ -12,7 +12,6 @@ import base64
 import inspect
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -22,6 +21,7 @@ import pytest
 
 from generator.reading.read import read_api
 
+from .transport import mock_async_http, mock_http
 from .generated_packages import generated_packages
 
 SPEC = Path(__file__).with_name("paging_styles.yaml")
@@ -110,9 +110,8 @@ NEXT_PARAMS: dict[str, dict[str, Any]] = {
 
 
 @pytest.fixture(scope="module")
-def client_module(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
-    with generated_packages(tmp_path_factory.mktemp("paging")) as load:
-        yield load("paging_styles", SPEC.read_text())
+def client_module(spec_package: Any) -> ModuleType:
+    return spec_package("paging_styles", SPEC.read_text())
 
 
 def test_the_ir_names_each_style() -> None:
@@ -130,14 +129,8 @@ def _list_method(resource: Any, tag: str) -> Any:
 
 @pytest.mark.parametrize("tag", sorted(EXPECTED))
 def test_sync_iteration_yields_every_item_once(client_module: ModuleType, tag: str) -> None:
-    sent: list[httpx2.Request] = []
-
-    def answer(request: httpx2.Request) -> httpx2.Response:
-        sent.append(request)
-        return _answer(request)
-
     _, expected, key = EXPECTED[tag]
-    http = httpx2.Client(transport=httpx2.MockTransport(answer))
+    http, sent = mock_http(_answer)
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
         assert [key(item) for item in _list_method(getattr(client, tag), tag)()] == expected
         pages = list(_list_method(getattr(client, tag), tag)().iter_pages())
@@ -149,13 +142,10 @@ def test_sync_iteration_yields_every_item_once(client_module: ModuleType, tag: s
 
 @pytest.mark.parametrize("tag", sorted(EXPECTED))
 def test_async_iteration_yields_every_item_once(client_module: ModuleType, tag: str) -> None:
-    async def answer(request: httpx2.Request) -> httpx2.Response:
-        return _answer(request)
-
     _, expected, key = EXPECTED[tag]
 
     async def collect() -> list[Any]:
-        http = httpx2.AsyncClient(transport=httpx2.MockTransport(answer))
+        http, _ = mock_async_http(_answer)
         async with client_module.AsyncClient(http_client=http, base_url="http://pages.test") as client:
             page = await _list_method(getattr(client, tag), tag)()
             assert [key(item) for item in page.items] == expected[:SIZE]
@@ -170,13 +160,13 @@ def test_a_stored_page_position_resumes_in_a_new_client(client_module: ModuleTyp
     (by another client, as a job resuming in another process would), fetches
     the next page; the last page has none."""
     _, expected, key = EXPECTED[tag]
-    http = httpx2.Client(transport=httpx2.MockTransport(_answer))
+    http, _ = mock_http(_answer)
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
         first = _list_method(getattr(client, tag), tag)()
         assert [key(item) for item in first.items] == expected[:SIZE] and first.has_next_page()
         stored = json.dumps(first.next_page_params())
     assert json.loads(stored) == NEXT_PARAMS[tag]
-    http = httpx2.Client(transport=httpx2.MockTransport(_answer))
+    http, _ = mock_http(_answer)
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
         resumed = _list_method(getattr(client, tag), tag)(**json.loads(stored))
         assert [key(item) for item in resumed.items] == expected[SIZE : 2 * SIZE]
@@ -191,7 +181,7 @@ def test_a_stored_page_position_resumes_in_a_new_client(client_module: ModuleTyp
 
 def test_the_whole_answer_stays_reachable_from_the_page(client_module: ModuleType) -> None:
     """The page keeps the answer it was read from (Stripe's list object)."""
-    http = httpx2.Client(transport=httpx2.MockTransport(_answer))
+    http, _ = mock_http(_answer)
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
         page = client.stripe.list()
         raw = client.with_raw_response.stripe.list()
@@ -262,16 +252,13 @@ def test_real_clients_page_through_every_item_once(
         module = load(name, _real(relative).read_text())  # JSON is YAML
         resource, method = sys.modules[name].OPERATIONS[resource_of].split(".")
         credentials = _credentials(module.Client)
-        http = httpx2.Client(transport=httpx2.MockTransport(answer))
+        http, _ = mock_http(answer)
         with module.Client(http_client=http, **credentials) as client:
             page = getattr(getattr(client, resource), method)(**call)
             assert [key(item) for item in page] == expected
 
-        async def reply(request: httpx2.Request) -> httpx2.Response:
-            return answer(request)
-
         async def collect() -> list[Any]:
-            http = httpx2.AsyncClient(transport=httpx2.MockTransport(reply))
+            http, _ = mock_async_http(answer)
             async with module.AsyncClient(http_client=http, **credentials) as client:
                 page = await getattr(getattr(client, resource), method)(**call)
                 return [key(item) async for item in page]
@@ -292,6 +279,6 @@ def test_a_server_that_ignores_the_page_number_cannot_make_it_endless(client_mod
     def same_page(request: httpx2.Request) -> httpx2.Response:
         return httpx2.Response(200, json={"total": 2, "widgets": [{"n": 1}, {"n": 2}]})
 
-    http = httpx2.Client(transport=httpx2.MockTransport(same_page))
+    http, _ = mock_http(same_page)
     with client_module.Client(http_client=http, base_url="http://pages.test") as client:
         assert [w.n for w in client.pages.list_widgets()] == [1, 2]

@@ -1,4 +1,7 @@
-"""Each normalization pass on its own, on small in-memory documents."""
+"""Each normalization pass on its own, on small in-memory documents: built into
+the IR and normalized through `tests/ir_seam.py` (no file reading or validation),
+and, where a test is about one pass, given the IR the passes before it leave
+(`ir_of(..., before=...)`) and checked on what that pass alone writes."""
 
 from __future__ import annotations
 
@@ -17,14 +20,12 @@ from generator.ir.passes.hoist import pascal
 from generator.reading.read import read_api
 
 from .conftest import SPECS
+from .ir_seam import document, ir_of, run_pass
 
 
 def api_of(tmp_path: Path, schemas: dict[str, Any], paths: dict[str, Any] | None = None, **kw: Any) -> Api:
-    doc = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths or {},
-           "components": {"schemas": schemas}}
-    spec = tmp_path / "spec.yaml"
-    spec.write_text(yaml.safe_dump(doc, sort_keys=False))
-    return read_api(spec, strict=False, **kw).api
+    """The normalized IR of a document of `schemas` and `paths` (`dialect=` as `--dialect`)."""
+    return ir_of(document(schemas, paths), **kw)
 
 
 def titled(schemas: dict[str, Any]) -> dict[str, Any]:
@@ -271,3 +272,25 @@ def test_each_type_has_a_module_of_its_own_and_a_cycle_shares_one(tmp_path: Path
     modules = {name: named.module for name, named in api.types.items()}
     # The cycle And ↔ Expression lives in the module of its first name; a builtin's name gets `_`.
     assert modules == {"Leaf": "leaf", "Expression": "and_", "And": "and_", "Filter": "filter_", "Tree": "tree"}
+
+
+def test_the_enums_pass_alone_makes_a_values_description_an_enum() -> None:
+    """IR in, IR out: the property is a string before the pass and an enum of the
+    listed values after it, whatever the later passes would add."""
+    data = document({"A": {"title": "A", "type": "object",
+                           "properties": {"s": {"type": "string", "description": "values: [X, Y]"}}}})
+    api = ir_of(data, before="enums", dialect="tapir")
+    (prop,) = api.types["A"].type.properties  # type: ignore[union-attr]
+    assert not isinstance(prop.type, EnumType)
+    run_pass("enums", api)
+    (prop,) = api.types["A"].type.properties  # type: ignore[union-attr]
+    assert isinstance(prop.type, EnumType) and [m.value for m in prop.type.members] == ["X", "Y"]
+    assert all(m.py_name == "" for m in prop.type.members)  # naming members is the naming pass's job
+
+
+def test_the_seam_runs_the_passes_in_order_up_to_the_one_asked_for() -> None:
+    data = document({"A": {"type": "object", "properties": {"b": {"type": "string"}}}})
+    assert ir_of(data, through="dialect").dialect == "plain"
+    assert ir_of(data, before="dialect").dialect == "auto"
+    with pytest.raises(ValueError):
+        ir_of(data, before="enums", through="naming")
