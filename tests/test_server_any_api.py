@@ -177,6 +177,17 @@ paths:
       responses:
         '200': {description: replaced, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
         '201': {description: created, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+  /slots/{slotNumber}:
+    parameters: [{name: slotNumber, in: path, required: true, schema: {type: integer}}]
+    get:
+      operationId: getSlot
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Slot'}}}}
+    put:
+      operationId: bookSlot
+      requestBody: {required: true, content: {application/json: {schema: {$ref: '#/components/schemas/NewSlot'}}}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Slot'}}}}
   /status:
     get:
       operationId: getStatus
@@ -248,6 +259,14 @@ components:
       type: object
       required: [label]
       properties: {label: {type: string}, size: {type: integer}}
+    NewSlot:
+      type: object
+      required: [who]
+      properties: {who: {type: string}}
+    Slot:
+      type: object
+      required: [id, who]
+      properties: {id: {type: string}, who: {type: string}}
     Thing:
       type: object
       required: [id, label]
@@ -389,6 +408,13 @@ def test_a_put_creates_under_the_path_s_id_then_replaces(shop: Any) -> None:
     assert [t["id"] for t in call(shop, "GET", "/things").json()] == ["lamp", "chair"]
 
 
+def test_a_put_creates_under_an_integer_path_id_typed_as_the_field(shop: Any) -> None:
+    booked = call(shop, "PUT", "/slots/7", json={"who": "Ada"})
+    assert booked.status_code == 200 and booked.json() == {"id": "7", "who": "Ada"}
+    assert call(shop, "GET", "/slots/7").json() == booked.json()
+    assert call(shop, "GET", "/slots/8").status_code == 404
+
+
 def test_the_start_up_report_says_what_is_kept_and_what_is_canned(
     servers: dict[str, Any], caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -419,11 +445,12 @@ def test_the_start_up_report_says_what_is_kept_and_what_is_canned(
         "/buckets",
         "/users",
         "/things",
+        "/slots",
     ]
     logged = [r.getMessage() for r in caplog.records if r.levelno == logging.INFO]
     assert logged == [app.stateful_report()]
     report = logged[0]
-    assert "Shop (stub), stateful: 28 operations keep state on 8 collections, 1 answer canned\n" in report
+    assert "Shop (stub), stateful: 30 operations keep state on 9 collections, 1 answer canned\n" in report
     assert "GET /status (getStatus): canned" in report.split("answer canned (documented")[1]
     # The plain stub says nothing of the kind.
     caplog.clear()
@@ -456,4 +483,4 @@ def test_the_command_line_reports_at_start_up(
     with caplog.at_level(logging.INFO):
         server.main(["--stateful", "--port", "0"])
     assert started and started[0].stateful
-    assert any("operations keep state on 8 collections" in r.getMessage() for r in caplog.records)
+    assert any("operations keep state on 9 collections" in r.getMessage() for r in caplog.records)

@@ -116,7 +116,9 @@ def _create(
     base = base if isinstance(base, dict) else {}
     key = resource.id_property
     if given is not None:
-        base[key] = given
+        # The path's value as the field types it (`/slots/7` names the slot `"7"`).
+        annotation = _field_annotation(resource.item, key)
+        base[key] = str(given) if annotation is str and not isinstance(given, str) else given
     elif body.get(key) is not None:
         base[key] = body[key]
     else:
