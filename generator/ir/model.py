@@ -266,23 +266,34 @@ class Paging:
 
 @dataclass(kw_only=True)
 class Collection:
-    """A path whose POST creates items the stateful stub keeps: `item` is the
-    created type, `id_property` the field that identifies one."""
+    """A path whose items the stateful stub keeps (created by a POST on it, or
+    by a PUT on an item's path): `item` is the type of its items, `id_property`
+    the field that identifies one, `id_kind` how the stub makes a new id
+    (`integer`: 1, 2, ...; `uuid`; `string`: "1", "2", ...; `synth`: a value made
+    from the field's schema, for ids of another format)."""
 
     path: str
     item: Type
     id_property: str = "id"
+    id_kind: Literal["integer", "uuid", "string", "synth"] = "string"
 
 
 @dataclass(kw_only=True)
 class StatefulRole:
     """An operation's part in stateful mode: `role` (`create` and `list` on the
     collection's path; `read`, `replace`, `update`, `delete` on an item's) and
-    the path parameter that names the item (item roles only)."""
+    the path parameter that names the item (item roles only). `creates`: a
+    replace that stores the item under the path's id when there is none yet (a
+    PUT that creates). `body_envelope`: the property of the request body that
+    holds the item (`{"data": {...}}`). `items_path`: where a list's answer
+    holds the items (empty: the answer is the list)."""
 
     role: Literal["create", "list", "read", "replace", "update", "delete"]
     collection: str
     id_param: str | None = None
+    creates: bool = False
+    body_envelope: str | None = None
+    items_path: list[str] | None = None
 
 
 @dataclass(kw_only=True)

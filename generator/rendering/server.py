@@ -128,7 +128,11 @@ def _operation(api: Api, annotator: Annotator, op: Operation, items: dict[str, s
             collection=collection.path,
             item=items[collection.path],
             id_property=collection.id_property,
+            id_kind=collection.id_kind,
             id_param=op.stateful.id_param,
+            creates=op.stateful.creates,
+            body_envelope=op.stateful.body_envelope,
+            items_path=op.stateful.items_path,
         )
     parents = [dict(collection=parent.collection, param=parent.param) for parent in op.parents]
     if parents:

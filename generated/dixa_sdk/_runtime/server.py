@@ -13,6 +13,7 @@ install.
 from __future__ import annotations
 
 import argparse
+import logging
 from typing import Callable, Sequence
 
 
@@ -55,6 +56,9 @@ def serve_main(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     args = parser.parse_args(argv)
+    # The app says at start-up what stateful mode keeps; uvicorn sets up its
+    # own logging only once it runs, so until then the root logger prints it.
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(message)s")
     app = create_app(stateful=args.stateful, seed=args.seed)
     run(app, host=args.host, port=args.port, log_level=args.log_level)
 

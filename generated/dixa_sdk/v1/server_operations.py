@@ -46,7 +46,7 @@ TYPES: dict[str, Any] = {
     "models.ClaimConversationInput": models.ClaimConversationInput,
     "models.CloseConversationInput": models.CloseConversationInput,
     "models.Conflict": models.Conflict,
-    "models.ConversationResponse": models.ConversationResponse,
+    "models.Conversation": models.Conversation,
     "models.ConversationTagsOutput": models.ConversationTagsOutput,
     "models.CreateAgentInput": models.CreateAgentInput,
     "models.CreateAgentsInput": models.CreateAgentsInput,

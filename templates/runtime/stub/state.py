@@ -52,44 +52,100 @@ def answer(
     if resource is None:
         return None
     collection = _fill(resource.collection, raw_path)
+    body = _wire_object(call.body, resource.body_envelope)
     if resource.role == "create":
-        item = _create(app, resource, call.body, reply)
+        item = _create(app, resource, collection, body, reply)
         app.store.put(collection, _key(item[resource.id_property]), item)
         return item_response(reply, status, shaped(app, reply, item), app)
     if resource.role == "list":
-        return listed(app, call, app.store.items(collection), reply, status, filtered=True)
+        return listed(
+            app,
+            call,
+            app.store.items(collection),
+            reply,
+            status,
+            filtered=True,
+            items_path=resource.items_path,
+        )
     assert resource.id_param is not None
     item_id = raw_path[resource.id_param]
     stored = app.store.get(collection, item_id)
+    if stored is None and resource.creates:
+        # A PUT that creates: the item is stored under the id its path names.
+        given = to_wire(call.path[resource.id_param])
+        item = _create(app, resource, collection, body, reply, given=given)
+        app.store.put(collection, item_id, item)
+        reply, status = _reply_of(compiled, "201", reply, status)
+        return item_response(reply, status, shaped(app, reply, item), app)
     if stored is None:
         raise StubError(404, f"Not found: {resource.id_param} {item_id}")
     if resource.role == "delete":
         app.store.delete(collection, item_id)
     elif resource.role in ("replace", "update"):
-        stored = _merged(
-            app, resource.item, stored, _wire_object(call.body), {resource.id_property}, reply
-        )
+        stored = _merged(app, resource.item, stored, body, {resource.id_property}, reply)
         app.store.put(collection, item_id, stored)
+        if resource.creates:
+            reply, status = _reply_of(compiled, "200", reply, status)
     return item_response(reply, status, shaped(app, reply, stored), app)
 
 
-def _create(app: StubApp, resource: Resource, body: Any, reply: Reply) -> dict[str, Any]:
-    app._counter += 1
-    base = Synthesizer(f"{app.seed}:{resource.collection}:{app._counter}", optional=False).value(
+def _reply_of(compiled: Compiled, wanted: str, reply: Reply, status: int) -> tuple[Reply, int]:
+    """The documented reply of status `wanted` (a PUT's `201` when it created,
+    its `200` when it replaced), else the one already chosen."""
+    for candidate in compiled.operation.replies:
+        if candidate.status == wanted:
+            return candidate, int(wanted)
+    return reply, status
+
+
+def _create(
+    app: StubApp,
+    resource: Resource,
+    collection: str,
+    body: dict[str, Any],
+    reply: Reply,
+    given: Any = None,
+) -> dict[str, Any]:
+    """A new item: the body's fields over values made up for the required
+    ones, identified by `given` (a PUT's path), else by the id the body
+    names (`{"username": ...}`), else by a new id."""
+    count = app._counters[resource.collection] = app._counters.get(resource.collection, 0) + 1
+    base = Synthesizer(f"{app.seed}:{resource.collection}:{count}", optional=False).value(
         resource.item
     )
     base = base if isinstance(base, dict) else {}
-    base[resource.id_property] = _new_id(app, resource)
-    return _merged(
-        app, resource.item, base, _wire_object(body), keep={resource.id_property}, reply=reply
-    )
+    key = resource.id_property
+    if given is not None:
+        # The path's value as the field types it (`/slots/7` names the slot `"7"`).
+        annotation = _field_annotation(resource.item, key)
+        base[key] = str(given) if annotation is str and not isinstance(given, str) else given
+    elif body.get(key) is not None:
+        base[key] = body[key]
+    else:
+        base[key] = _new_id(app, resource, collection, base.get(key))
+    return _merged(app, resource.item, base, body, keep={key}, reply=reply)
 
 
-def _new_id(app: StubApp, resource: Resource) -> Any:
-    annotation = _field_annotation(resource.item, resource.id_property)
-    if annotation is int:
-        return app._counter
-    return str(app._ids.uuid())
+def _new_id(app: StubApp, resource: Resource, collection: str, made: Any) -> Any:
+    """An id no item of `collection` has, as `resource.id_kind` says: the
+    collection's next number (as text for a string id), a uuid, or `made`,
+    the value made up from the field's type (made again until it is free)."""
+    for attempt in range(app.store.max_items + 1):
+        if resource.id_kind == "uuid":
+            candidate: Any = str(app._ids.uuid())
+        elif resource.id_kind in ("integer", "string"):
+            number = app._serials.get(resource.collection, 0) + 1
+            app._serials[resource.collection] = number
+            candidate = number if resource.id_kind == "integer" else str(number)
+        elif attempt == 0 and made is not None:
+            candidate = made
+        else:
+            seed = f"{app.seed}:{resource.collection}:id:{attempt}"
+            annotation = _field_annotation(resource.item, resource.id_property)
+            candidate = to_wire(Synthesizer(seed).value(annotation))
+        if app.store.get(collection, _key(candidate)) is None:
+            return candidate
+    raise StubError(507, f"Insufficient storage: no free id left in {collection}")
 
 
 def _merged(
@@ -213,22 +269,24 @@ def listed(
     reply: Reply,
     status: int,
     filtered: bool = False,
+    items_path: Sequence[str] | None = None,
 ) -> Response:
     """`items` answered as a list (paged as the operation pages), each shaped
     to the list's item type; with `filtered`, narrowed first by the query
-    parameters that name a field of the items."""
+    parameters that name a field of the items. Without paging, the items go
+    at `items_path` (empty: the answer is the list; None: in `data`)."""
     paging = call.operation.paging
     skip = {paging.cursor_parameter, paging.limit_parameter} if paging else set()
     for name, value in call.query.items() if filtered else ():
         if value is not None and name not in skip and any(name in item for item in items):
             items = [item for item in items if _key(item.get(name)) == _key(value)]
-    element = _list_item_type(reply, paging.items_path if paging else ("data",))
+    where = paging.items_path if paging else ("data",) if items_path is None else items_path
+    element = _list_item_type(reply, where)
     if element is not None:
         items = [_shaped_as(app, element, item, None) for item in items]
     body: dict[str, Any] = {}
     if paging is None:
-        _put(body, ("data",), items)
-        return _respond(app, reply, status, body)
+        return _respond(app, reply, status, _put(body, where, items))
     offset = 0
     cursor = call.request.query_params.get(paging.cursor_parameter)
     if cursor:
@@ -242,20 +300,21 @@ def listed(
         offset = decoded
     limit = call.query.get(paging.limit_parameter) if paging.limit_parameter else None
     size = max(1, int(limit)) if isinstance(limit, int) else app.page_limit
-    _put(body, paging.items_path, items[offset : offset + size])
-    if offset + size < len(items):
+    answer = _put(body, paging.items_path, items[offset : offset + size])
+    if offset + size < len(items) and isinstance(answer, dict):
         link = call.request.url.include_query_params(
             **{paging.cursor_parameter: encode_cursor(offset + size)}
         )
         _put(body, paging.next_path, str(link))
-    return _respond(app, reply, status, body)
+    return _respond(app, reply, status, answer)
 
 
 def _list_item_type(reply: Reply, items_path: Sequence[str]) -> Any:
-    """The type of a list answer's items (`data: list[Message]` → `Message`)."""
-    if reply.type is None or len(items_path) != 1:
-        return None
-    listed_type = _field_annotation(reply.type, items_path[0])
+    """The type of a list answer's items (`data: list[Message]` → `Message`,
+    `list[Pet]` → `Pet` for an answer that is the list)."""
+    listed_type = reply.type
+    for name in items_path:
+        listed_type = _field_annotation(listed_type, name)
     args = typing.get_args(listed_type) if typing.get_origin(listed_type) is list else ()
     return args[0] if args else None
 
@@ -278,8 +337,11 @@ def _key(value: Any) -> str:
     return str(value).lower() if isinstance(value, uuid.UUID) else str(value)
 
 
-def _wire_object(body: Any) -> dict[str, Any]:
+def _wire_object(body: Any, envelope: str | None = None) -> dict[str, Any]:
+    """The request body as wire data, the item inside its `envelope` where it has one."""
     wire = to_wire(body) if body is not None else {}
+    if envelope is not None and isinstance(wire, dict) and isinstance(wire.get(envelope), dict):
+        wire = wire[envelope]
     return wire if isinstance(wire, dict) else {}
 
 
@@ -293,10 +355,15 @@ def item_response(reply: Reply, status: int, item: Any, app: StubApp | None = No
     return Response(dumps(payload), status_code=status, media_type=reply.content_type or JSON)
 
 
-def _put(body: dict[str, Any], path: Sequence[str], value: Any) -> None:
+def _put(body: dict[str, Any], path: Sequence[str], value: Any) -> Any:
+    """`body` with `value` at `path`; `value` itself for an empty path."""
+    if not path:
+        return value
+    inner = body
     for name in path[:-1]:
-        body = body.setdefault(name, {})
-    body[path[-1]] = value
+        inner = inner.setdefault(name, {})
+    inner[path[-1]] = value
+    return body
 
 
 def _tag_names(item_type: Any) -> set[str]:

@@ -34,7 +34,7 @@ from .effects import base_path
 from .base import Compiled, Handler, StubError, StubRequest, log, message
 from .store import MAX_ITEMS, MAX_STATE_BYTES, Store
 from .synth import Synthesizer
-from .table import Operation
+from .table import Operation, StatefulEntry, stateful_table
 from .wire import WireSchemas
 
 __all__ = ["StubApp"]
@@ -52,6 +52,11 @@ class StubApp(FastAPI):
     synthesized values and ids repeatable; `page_limit` is the page size of
     stateful lists when the request gives none. `wire` checks requests against
     the spec itself besides the models (see `wire.py`).
+
+    `stateful_table` says what each operation does in stateful mode (which
+    collection it creates, lists, reads, replaces, updates or deletes items
+    of, or that it answers canned); a stateful app logs it when it is made,
+    so that an operation the stub cannot keep state for is never a surprise.
     """
 
     def __init__(
@@ -86,7 +91,14 @@ class StubApp(FastAPI):
         self.effects_base = base_path([op.path for op in operations])
         self._overrides: dict[str, Handler] = {}
         self._ids = Synthesizer(f"{seed}:ids")
+        # The API's serial numbers (a table of effects' `new.serial`), each
+        # collection's made ids and its created items (seeds of made-up values).
         self._counter = 0
+        self._serials: dict[str, int] = {}
+        self._counters: dict[str, int] = {}
+        self.stateful_table: tuple[StatefulEntry, ...] = stateful_table(operations)
+        if stateful:
+            self._log_stateful_table()
         self._compiled = {op.operation_id: Compiled(op) for op in operations}
         by_path: dict[str, dict[str, Compiled]] = {}
         for compiled in self._compiled.values():
@@ -117,6 +129,48 @@ class StubApp(FastAPI):
             )
         self._overrides[operation_id] = handler
         return handler
+
+    def stateful_report(self) -> str:
+        """What stateful mode does, as text: the operations that keep state
+        (and how), those played by the API's table of effects, and those
+        that answer canned."""
+        groups: dict[str, list[str]] = {"collection": [], "effects": [], "canned": []}
+        for entry in self.stateful_table:
+            groups[entry.kind].append(str(entry))
+        counts = [
+            f"{len(groups['collection'])} operations keep state"
+            f" on {len(self.collections)} collections",
+            f"{len(groups['effects'])} follow the API's table of effects",
+            f"{len(groups['canned'])} answer canned",
+        ]
+        if not groups["effects"]:
+            del counts[1]
+        lines = [f"{self.title}, stateful: {', '.join(counts)}"]
+        titles = {
+            "collection": "keep state:",
+            "effects": "follow the table of effects:",
+            "canned": "answer canned (documented example or a value made from the schema):",
+        }
+        for kind, entries in groups.items():
+            if entries:
+                lines.append("  " + titles[kind])
+                lines += [f"    {entry}" for entry in entries]
+        return "\n".join(lines)
+
+    @property
+    def collections(self) -> list[str]:
+        """The collections stateful mode keeps (path templates), in the table's order."""
+        found = (e.resource.collection for e in self.stateful_table if e.resource is not None)
+        return list(dict.fromkeys(found))
+
+    def _log_stateful_table(self) -> None:
+        log.info("%s", self.stateful_report())
+        if not any(entry.kind != "canned" for entry in self.stateful_table):
+            log.warning(
+                "%s, stateful: no operation creates items the stub can keep"
+                " (no collection found in the paths): every answer is canned",
+                self.title,
+            )
 
     def reset(self) -> None:
         """Forget every stored item and override."""

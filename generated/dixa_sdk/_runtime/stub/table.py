@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, Sequence
 
 from ..paging import Paging
 
@@ -31,14 +31,17 @@ __all__ = [
     "Parent",
     "Reply",
     "Resource",
+    "StatefulEntry",
     "is_json",
     "load_operations",
+    "stateful_table",
 ]
 
 # The table of stateful effects an API may ship beside its operation table (`stub/effects.py`).
 EFFECTS_FILE = "server_effects.json"
 Location = Literal["path", "query", "header", "cookie"]
 Role = Literal["create", "list", "read", "replace", "update", "delete"]
+IdKind = Literal["integer", "uuid", "string", "synth"]
 
 
 @dataclass(frozen=True)
@@ -102,14 +105,30 @@ class Parent:
 @dataclass(frozen=True)
 class Resource:
     """What the operation does to a collection in stateful mode. `collection`
-    is the collection's path template, `item` the type of its items, `id_param`
-    the path parameter naming one item."""
+    is the collection's path template, `item` the type of its items,
+    `id_property` the field that identifies one and `id_kind` how a new id is
+    made (`integer`: 1, 2, ...; `uuid`; `string`: "1", "2", ...; `synth`: made
+    from the field's type), `id_param` the path parameter naming one item.
+    `creates`: a replace that stores the item when there is none (a PUT that
+    creates); `body_envelope`: the request body's property that holds the item;
+    `items_path`: where a list answer holds the items (empty: it is the list)."""
 
     role: Role
     collection: str
     item: Any
     id_property: str = "id"
+    id_kind: IdKind = "string"
     id_param: str | None = None
+    creates: bool = False
+    body_envelope: str | None = None
+    items_path: tuple[str, ...] | None = None
+
+    def __str__(self) -> str:
+        """`create in /pets`, `replace (creates) in /pets by petId`: how the start-up report shows it."""
+        text = (
+            f"{self.role}{' (creates when missing)' if self.creates else ''} in {self.collection}"
+        )
+        return text + (f" by {self.id_param}" if self.id_param else "")
 
 
 @dataclass(frozen=True)
@@ -131,6 +150,39 @@ class Operation:
     # effects (`server_effects.json`, see `stub/effects.py`): it takes the
     # place of `resource`.
     effects: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
+class StatefulEntry:
+    """What one operation does in stateful mode: `kind` is `collection` (it
+    creates, lists, reads, replaces, updates or deletes items of a collection:
+    `resource` says which), `effects` (the API's table of effects says what it
+    does) or `canned` (it touches no stored item: it answers its documented
+    example or a value made from its schema, as the plain stub does)."""
+
+    operation_id: str
+    method: str
+    path: str
+    kind: Literal["collection", "effects", "canned"]
+    resource: Resource | None = None
+
+    def __str__(self) -> str:
+        how = str(self.resource) if self.resource is not None else self.kind
+        return f"{self.method} {self.path} ({self.operation_id}): {how}"
+
+
+def stateful_table(operations: Sequence[Operation]) -> tuple[StatefulEntry, ...]:
+    """What each operation does in stateful mode, in the table's order."""
+    entries = []
+    for op in operations:
+        kind: Literal["collection", "effects", "canned"] = (
+            "effects"
+            if op.effects is not None
+            else "collection" if op.resource is not None else "canned"
+        )
+        resource = op.resource if kind == "collection" else None
+        entries.append(StatefulEntry(op.operation_id, op.method, op.path, kind, resource))
+    return tuple(entries)
 
 
 def load_operations(module: str, types: Mapping[str, Any]) -> tuple[Operation, ...]:
@@ -190,7 +242,18 @@ def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
                 if paging
                 else None
             ),
-            "resource": Resource(**type_of(resource, "item")) if resource else None,
+            "resource": (
+                Resource(
+                    **{
+                        **type_of(resource, "item"),
+                        "items_path": (
+                            tuple(resource["items_path"]) if "items_path" in resource else None
+                        ),
+                    }
+                )
+                if resource
+                else None
+            ),
             "parents": tuple(Parent(**parent) for parent in entry.get("parents", ())),
             "security": tuple(
                 tuple((where, name) for where, name in alternative)
