@@ -89,6 +89,7 @@ INTEGRATION_MODULES = {
     "test_release_publish.py",
     "test_server.py",
     "test_server_conformance.py",
+    "test_stub_webhooks.py",
     "test_testing_wheel.py",
 }
 # Single tests of otherwise fast modules that read the real-world directory.

@@ -8,6 +8,7 @@ docs/stub.md tables it).
 from __future__ import annotations
 
 import asyncio
+import json
 import importlib
 from typing import Any, Awaitable, Callable
 from uuid import UUID
@@ -273,3 +274,43 @@ def test_a_table_of_effects_naming_an_unknown_operation_is_a_located_error(tmp_p
     table.write_text("operations:\n  postTags:\n    steps: [{fly: /tags}]\n")
     with pytest.raises(EffectsError, match=r"#/operations/postTags/steps/0: a step is one of"):
         effects_file(table, api)
+    table.write_text("operations:\n  postTags:\n    steps: [{emit: ConversationLaunched}]\n")
+    with pytest.raises(EffectsError, match=r"#/operations/postTags/steps/0/emit: .* no webhook 'ConversationLaunched'"):
+        effects_file(table, api)
+    table.write_text("operations:\n  noSuchOperation: {optional: true}\n  postTags: {steps: [{emit: ConversationCreated}]}\n")
+    shipped = json.loads(effects_file(table, api))
+    assert list(shipped["operations"]) == ["postTags"]
+
+
+def test_a_v1_stub_sends_to_a_subscription_made_in_python() -> None:
+    """v1 has no subscription operations: `app.subscribe` stands in for them,
+    and the events its operations emit reach the sender (a fake transport here)."""
+    import httpx2
+
+    from dixa_sdk.v1 import server, testing, webhooks
+
+    posted: list[httpx2.Request] = []
+
+    def receiver(request: httpx2.Request) -> httpx2.Response:
+        posted.append(request)
+        return httpx2.Response(204)
+
+    app = testing.create_stub(sender=server.Sender(transport=httpx2.MockTransport(receiver)))
+    with pytest.raises(ValueError, match="no webhook event 'ConversationLaunched'"):
+        app.subscribe("http://receiver.test/hook", ["ConversationLaunched"])
+    subscription = app.subscribe("http://receiver.test/hook", ["ConversationClosed"])
+    try:
+        with testing.client(app, max_retries=0) as client:
+            user = client.end_users.create(body={"displayName": "Ada"})
+            created = client.conversations.create(
+                body={"_type": "Chat", "requesterId": str(user.id), "widgetId": WIDGET,
+                      "message": {"_type": "Inbound", "content": {"_type": "Text", "value": "hi"}, "attachments": []}}
+            )
+            client.conversations.close(conversation_id=created.id)
+            assert app.deliveries.wait_idle(5)
+    finally:
+        app.close()
+    (request,) = posted
+    event = webhooks.unwrap(request.content, request.headers, subscription["secretKey"])
+    assert event.event_fqn == "CONVERSATION_CLOSED" and event.data.conversation.csid == created.id
+    assert event.data.conversation.channel == "WIDGET_CHAT"

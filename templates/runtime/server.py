@@ -35,11 +35,22 @@ def _server_extra(missing: str | None) -> str:
 try:
     from .stub.app import StubApp
     from .stub.base import Handler, StubRequest
+    from .stub.deliveries import Sender
+    from .stub.table import load_webhook_table
     from .stub.wire import WireSchemas, load_wire_schemas
 except ModuleNotFoundError as exc:
     raise ModuleNotFoundError(_server_extra(exc.name), name=exc.name) from None
 
-__all__ = ["Handler", "StubApp", "StubRequest", "WireSchemas", "load_wire_schemas", "serve_main"]
+__all__ = [
+    "Handler",
+    "Sender",
+    "StubApp",
+    "StubRequest",
+    "WireSchemas",
+    "load_webhook_table",
+    "load_wire_schemas",
+    "serve_main",
+]
 
 
 def serve_main(

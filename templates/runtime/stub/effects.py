@@ -12,7 +12,8 @@ An operation's entry is `{"steps": [...], "answer": ...}`. Collections are
 named by path templates relative to the API's base path (the leading segments
 every operation path shares, `/v1`), their `{placeholders}` filled from the
 context. The context holds `path`, `query` and `body` (the request, as wire
-data), `now` (an RFC 3339 time), `new.uuid` and `new.serial` (fresh ids), and
+data), `now` (an RFC 3339 time), `new.uuid` and `new.serial` (fresh ids),
+`new.secret` (64 hex digits: 32 bytes, as a signing key is written), and
 the names steps bind with `as` or `let`.
 
 Steps, in order (each may carry `when: SOURCE` or `unless: SOURCE`, run only
@@ -23,12 +24,18 @@ when that source has, or has not, a value, and `if: {SOURCE: VALUE}` or
   binds a stored item; where none is found, 404 (or, with `"missing": "skip"`,
   nothing is bound);
 - `{"create": COLLECTION, "item": TEMPLATE, "as": NAME}` stores an item under its
-  `id` (an item of the same id is replaced: adding twice is adding once);
+  `id` (an item of the same id is replaced: adding twice is adding once); with
+  `"limit": N` a collection that holds N items refuses a new one (507), with
+  `"keep": N` it forgets its oldest items past N;
 - `{"update": COLLECTION, "id": TEMPLATE, "set": {FIELD: TEMPLATE}, "unset": [FIELD]}`
   changes a stored item (404 when there is none) and binds it as `as`;
 - `{"delete": COLLECTION, "id": TEMPLATE}` forgets one (none is no fault);
 - `{"each": SOURCE, "as": NAME, "steps": [...]}` runs steps once per item of a list;
-- `{"refuse": STATUS, "message": TEXT}` ends the request with `{"message"}`.
+- `{"refuse": STATUS, "message": TEXT}` ends the request with `{"message"}`;
+- `{"emit": EVENT, "data": TEMPLATE}` sends the webhook event `EVENT` (its name
+  among the API's webhooks) with that data to every subscription that asked
+  for it, once the request has succeeded (`stub/events.py`; the table's
+  `webhooks` section says how subscriptions are read and deliveries made).
 
 The answer: absent, the last item a step stored or found, shaped to the
 documented reply (a reply without a body answers the status alone);
@@ -36,19 +43,25 @@ documented reply (a reply without a body answers the status alone);
 {FIELD: TEMPLATE}, "join": COLLECTION}` the collection's items that match
 (a dotted FIELD reads inside them; with `join`, each replaced by the item
 of that id in the other collection: links listed as what they link to),
-paged as the operation pages.
+paged as the operation pages (the newest first with `"newest_first": true`).
 
 Templates are JSON evaluated against the context: `{"$": SOURCE}` is the
 value at a dotted source path (a list of sources: the first that has one;
 `map` translates it, `default` stands in where there is none); `{"$switch":
 SOURCE, "cases": {VALUE: TEMPLATE}, "default": TEMPLATE}` picks a template by a
-value; `{"$merge": [TEMPLATE...]}` beside other keys merges objects, the keys
-written beside it last. A field whose template has no value is left out: what
+value; `{"$if": SOURCE, "then": TEMPLATE, "else": TEMPLATE}` by whether a source
+has a value; `{"$items": COLLECTION, "join": COLLECTION, "as": NAME, "each":
+TEMPLATE}` is a list, one `each` per item of the collection (joined as the
+answer's `join` does), the item bound as NAME; `{"$join": [TEMPLATE...]}` the
+text of its parts one after the other, `{"$base64": TEMPLATE}` a text in
+base64 (no value where a part has none); `{"$merge": [TEMPLATE...]}`
+beside other keys merges objects, the keys written beside it last. A field whose template has no value is left out: what
 the client did not send stays unset. Anything else is a literal.
 """
 
 from __future__ import annotations
 
+import base64
 import uuid
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
@@ -56,13 +69,14 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from starlette.responses import Response
 
 from ..models import to_wire
-from .base import StubError, StubRequest
+from . import events
+from .base import StubError, StubRequest, log
 from .table import Reply
 
 if TYPE_CHECKING:
     from .app import StubApp
 
-__all__ = ["MISSING", "Context", "base_path", "run"]
+__all__ = ["MISSING", "Context", "base_path", "key", "run", "steps"]
 
 
 class _Missing:
@@ -96,18 +110,23 @@ def base_path(paths: Sequence[str]) -> str:
 class Context:
     """The names a table's templates and sources read."""
 
-    def __init__(self, app: StubApp, call: StubRequest) -> None:
+    def __init__(self, app: StubApp, call: StubRequest | None) -> None:
         self.app = app
         self.values: dict[str, Any] = {
-            "path": {name: _plain(value) for name, value in call.path.items()},
-            "query": {name: _plain(v) for name, v in call.query.items() if v is not None},
-            "body": to_wire(call.body) if call.body is not None else MISSING,
             "now": datetime.now(timezone.utc)
             .isoformat(timespec="milliseconds")
             .replace("+00:00", "Z"),
         }
+        if call is not None:
+            self.values["path"] = {name: _plain(value) for name, value in call.path.items()}
+            self.values["query"] = {
+                name: _plain(v) for name, v in call.query.items() if v is not None
+            }
+            self.values["body"] = to_wire(call.body) if call.body is not None else MISSING
         self.last: dict[str, Any] | None = None
         self.last_collection: str | None = None
+        # Webhook events the steps emitted, sent once the request has succeeded.
+        self.events: list[tuple[str, Any]] = []
 
     def source(self, where: str) -> Any:
         """The value at a dotted source path, or MISSING."""
@@ -130,6 +149,8 @@ class Context:
             return self.app._counter
         if kind == "uuid":
             return str(self.app._ids.uuid())
+        if kind == "secret":
+            return self.app._ids.uuid().hex + self.app._ids.uuid().hex
         raise StubError(500, f"effects: no fresh value 'new.{kind}'")
 
     def evaluate(self, template: Any) -> Any:
@@ -147,6 +168,28 @@ class Context:
             if value is MISSING and "default" in template:
                 value = self.evaluate(template["default"])
             return value
+        if "$if" in template:
+            chosen = template.get("then" if self.source(template["$if"]) is not MISSING else "else")
+            return MISSING if chosen is None and "else" not in template else self.evaluate(chosen)
+        if "$items" in template:
+            items = self.app.store.items(self.collection(template["$items"]))
+            if "join" in template:
+                other = self.collection(template["join"])
+                joined = (self.app.store.get(other, key(item.get("id"))) for item in items)
+                items = [item for item in joined if item is not None]
+            out_items = []
+            for item in items:
+                self.bind(template.get("as", "item"), item)
+                value = self.evaluate(template.get("each", {"$": template.get("as", "item")}))
+                if value is not MISSING:
+                    out_items.append(value)
+            return out_items
+        if "$join" in template:
+            parts = [self.evaluate(part) for part in template["$join"]]
+            return MISSING if MISSING in parts else "".join(_text(part) for part in parts)
+        if "$base64" in template:
+            value = self.evaluate(template["$base64"])
+            return MISSING if value is MISSING else base64.b64encode(_text(value).encode()).decode()
         if "$switch" in template:
             value = self.source(template["$switch"])
             cases = template.get("cases", {})
@@ -157,13 +200,13 @@ class Context:
             merged = self.evaluate(part)
             if isinstance(merged, dict):
                 out.update(merged)
-        for key, item in template.items():
-            if key != "$merge":
+        for field, item in template.items():
+            if field != "$merge":
                 value = self.evaluate(item)
                 if value is not MISSING:
-                    out[key] = value
+                    out[field] = value
                 else:
-                    out.pop(key, None)
+                    out.pop(field, None)
         return out
 
     def collection(self, template: str) -> str:
@@ -192,12 +235,25 @@ def key(value: Any) -> str:
 def run(
     app: StubApp, call: StubRequest, effects: Mapping[str, Any], reply: Reply, status: int
 ) -> Response:
-    """Play an operation's effects; its answer."""
+    """Play an operation's effects; its answer. The webhook events the steps
+    emitted are handed to the sender only once the answer is made: a refused
+    request sends none."""
+    context = Context(app, call)
+    steps(context, effects.get("steps", ()))
+    response = _answered(app, call, context, effects.get("answer"), reply, status)
+    if context.events:
+        try:
+            events.emit(app, context)
+        except Exception as exc:  # the request succeeded; its events never undo that
+            log.warning("webhook events not sent: %s: %s", type(exc).__name__, exc)
+    return response
+
+
+def _answered(
+    app: StubApp, call: StubRequest, context: Context, answer: Any, reply: Reply, status: int
+) -> Response:
     from . import state  # shaping and paging live with the rest of stateful mode
 
-    context = Context(app, call)
-    _steps(context, effects.get("steps", ()))
-    answer = effects.get("answer")
     if isinstance(answer, dict) and "list" in answer:
         collection = context.collection(answer["list"])
         items = app.store.items(collection)
@@ -207,6 +263,8 @@ def run(
             other = context.collection(answer["join"])
             joined = (app.store.get(other, key(item.get("id"))) for item in items)
             items = [item for item in joined if item is not None]
+        if answer.get("newest_first"):
+            items.reverse()
         return state.listed(app, call, items, reply, status)
     if isinstance(answer, dict) and "item" in answer:
         value = context.evaluate(answer["item"])
@@ -216,9 +274,10 @@ def run(
     return state.item_response(reply, status, state.shaped(app, reply, context.last), app)
 
 
-def _steps(context: Context, steps: Sequence[Mapping[str, Any]]) -> None:
+def steps(context: Context, sequence: Sequence[Mapping[str, Any]]) -> None:
+    """Play the steps of `sequence` in `context` (see the module's docstring)."""
     store = context.app.store
-    for step in steps:
+    for step in sequence:
         if "when" in step and context.source(step["when"]) is MISSING:
             continue
         if "unless" in step and context.source(step["unless"]) is not MISSING:
@@ -247,7 +306,21 @@ def _steps(context: Context, steps: Sequence[Mapping[str, Any]]) -> None:
             item = context.evaluate(step.get("item", {}))
             if not isinstance(item, dict) or "id" not in item:
                 raise StubError(500, f"effects: the item created in {collection} has no id")
+            limit = step.get("limit")
+            held = store.items(collection)
+            if (
+                limit is not None
+                and len(held) >= limit
+                and store.get(collection, key(item["id"])) is None
+            ):
+                raise StubError(
+                    507, f"Insufficient storage: {collection} holds {limit} items already"
+                )
             store.put(collection, key(item["id"]), item)
+            if step.get("keep") is not None:
+                current = store.items(collection)
+                for old in current[: max(0, len(current) - int(step["keep"]))]:
+                    store.delete(collection, key(old.get("id")))
             context.bind(name, item)
             context.last, context.last_collection = item, collection
         elif "update" in step:
@@ -273,9 +346,11 @@ def _steps(context: Context, steps: Sequence[Mapping[str, Any]]) -> None:
             items = context.source(step["each"])
             for item in items if isinstance(items, list) else ():
                 context.bind(name, item)
-                _steps(context, step.get("steps", ()))
+                steps(context, step.get("steps", ()))
         elif "refuse" in step:
             raise StubError(int(step["refuse"]), str(step.get("message", "refused")))
+        elif "emit" in step:
+            context.events.append((str(step["emit"]), context.evaluate(step.get("data", {}))))
         else:
             raise StubError(500, f"effects: a step of no known kind ({', '.join(step)})")
 

@@ -34,6 +34,7 @@ __all__ = [
     "is_json",
     "load_operations",
     "stateful_table",
+    "load_webhook_table",
 ]
 
 # The table of stateful effects an API may ship beside its operation table (`stub/effects.py`).
@@ -260,6 +261,17 @@ def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
             ),
         }
     )
+
+
+def load_webhook_table(package: str) -> Mapping[str, Any] | None:
+    """The `webhooks` section of the table of effects of the generated API
+    package `package` (how its stub sends webhook events, `stub/events.py`),
+    or None when it ships none."""
+    effects_file = resources.files(package).joinpath(EFFECTS_FILE)
+    if not effects_file.is_file():
+        return None
+    section = json.loads(effects_file.read_text(encoding="utf-8")).get("webhooks")
+    return section if isinstance(section, dict) else None
 
 
 def is_json(media: str) -> bool:

@@ -14,6 +14,10 @@ What a request goes through, in order:
    (stateful mode, `state.py`) the store, else the documented example, or a
    value synthesized from the models (`synth.py`).
 
+In stateful mode, webhook events the table of effects emits are posted to
+the subscriptions' URLs by `deliveries` (a `Sender`, off the request path:
+`events.py`); it stops with the app (its lifespan) or `close()`.
+
 Routes are plain Starlette routes with a handler per path, not FastAPI
 endpoints with declared parameters: the models do the validation, and
 answers that do not depend on the request are encoded once and reused.
@@ -21,7 +25,8 @@ answers that do not depend on the request are encoded once and reused.
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable, Mapping, Sequence
 
 from fastapi import FastAPI
 from starlette.exceptions import HTTPException
@@ -30,12 +35,17 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import answers, requests
+from . import events as webhook_events
 from .effects import base_path
 from .base import Compiled, Handler, StubError, StubRequest, log, message
+from .deliveries import Sender
 from .store import MAX_ITEMS, MAX_STATE_BYTES, Store
 from .synth import Synthesizer
 from .table import Operation, StatefulEntry, stateful_table
 from .wire import WireSchemas
+
+if TYPE_CHECKING:
+    from ..webhooks import SignatureScheme
 
 __all__ = ["StubApp"]
 
@@ -57,6 +67,9 @@ class StubApp(FastAPI):
     collection it creates, lists, reads, replaces, updates or deletes items
     of, or that it answers canned); a stateful app logs it when it is made,
     so that an operation the stub cannot keep state for is never a surprise.
+    `webhooks` is the `webhooks` section of the API's table of effects (see
+    `events.py`) and `webhook_signature` how deliveries are signed; `sender`
+    posts them (a `Sender` with its defaults unless given).
     """
 
     def __init__(
@@ -71,8 +84,12 @@ class StubApp(FastAPI):
         max_items: int = MAX_ITEMS,
         max_state_bytes: int = MAX_STATE_BYTES,
         wire: WireSchemas | None = None,
+        webhooks: Mapping[str, Any] | None = None,
+        webhook_signature: SignatureScheme | None = None,
+        sender: Sender | None = None,
         **kwargs: Any,
     ) -> None:
+        kwargs["lifespan"] = self._lifespan(kwargs.get("lifespan"))
         kwargs.setdefault("openapi_url", None)
         kwargs.setdefault("docs_url", None)
         kwargs.setdefault("redoc_url", None)
@@ -85,6 +102,9 @@ class StubApp(FastAPI):
         self.page_limit = page_limit
         self.max_body_bytes = max_body_bytes
         self.wire = wire
+        self.webhook_table = webhooks
+        self.webhook_signature = webhook_signature
+        self.deliveries = sender if sender is not None else Sender()
         self.store = Store(max_items, max_state_bytes)
         self.operations = {op.operation_id: op for op in operations}
         # Where the collections a table of effects names start (`effects.py`).
@@ -177,6 +197,41 @@ class StubApp(FastAPI):
         self.store.clear()
         self._overrides.clear()
 
+    def subscribe(
+        self,
+        url: str,
+        events: list[str],
+        *,
+        secret: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Subscribe `url` to the webhook `events` (their names in the spec's
+        webhooks) as the API's subscription operations would, for an API
+        whose stub has none; the stored subscription, with its `secret`
+        (made up unless given). Stateful mode sends them."""
+        return webhook_events.subscribe(self, url, events, secret=secret, headers=headers)
+
+    def close(self) -> None:
+        """Stop sending webhooks (what is queued is dropped); the app's
+        lifespan does it when the server stops."""
+        self.deliveries.close()
+
+    def _lifespan(self, inner: Any) -> Callable[[Any], Any]:
+        """The app's lifespan: the user's own, if any, then the sender stopped."""
+
+        @asynccontextmanager
+        async def lifespan(app: Any) -> AsyncIterator[Any]:
+            try:
+                if inner is None:
+                    yield None
+                else:
+                    async with inner(app) as state:
+                        yield state
+            finally:
+                self.close()
+
+        return lifespan
+
     # -- a request -----------------------------------------------------------------
 
     def _answer(self, call: StubRequest) -> Response:
@@ -199,6 +254,11 @@ class StubApp(FastAPI):
                     f"Method {request.method} not allowed on {request.url.path} (allowed: {allowed})",
                     {"Allow": allowed},
                 )
+            if self.stateful and self.webhook_table:
+                try:
+                    webhook_events.record(self)
+                except Exception as exc:  # the record of a delivery never fails a request
+                    log.warning("webhook attempts not recorded: %s: %s", type(exc).__name__, exc)
             try:
                 call = await requests.parse(self, compiled, request, names)
                 handler = self._overrides.get(compiled.operation.operation_id)

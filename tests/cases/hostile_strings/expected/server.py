@@ -12,11 +12,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from pkg._runtime.server import StubApp, StubRequest, load_wire_schemas, serve_main
+from pkg._runtime.server import (
+    Sender,
+    StubApp,
+    StubRequest,
+    load_webhook_table,
+    load_wire_schemas,
+    serve_main,
+)
 
 from .server_operations import OPERATIONS
 
-__all__ = ["OPERATIONS", "StubApp", "StubRequest", "create_app", "main"]
+__all__ = ["OPERATIONS", "Sender", "StubApp", "StubRequest", "create_app", "main"]
 
 TITLE = 'Hostile """ strings {{ 7*7 }} \\ end (stub)'
 
@@ -31,9 +38,14 @@ def create_app(
     without it every answer is the documented one. `seed` makes synthesized
     values and ids repeatable; `page_limit` is the page size when a list
     request gives none. `app.override(operation_id, handler)` replaces the
-    answer of one operation. Other options go to `StubApp` and FastAPI.
+    answer of one operation. A stateful stub whose API ships a table of
+    effects also sends webhook events to the subscriptions it holds, from a
+    background thread that stops with the app (`sender=Sender(attempts=...,
+    backoff=..., timeout=...)` tunes it). Other options go to `StubApp` and
+    FastAPI.
     """
     options.setdefault("wire", load_wire_schemas("pkg"))
+    options.setdefault("webhooks", load_webhook_table("pkg"))
     return StubApp(
         OPERATIONS, title=TITLE, stateful=stateful, seed=seed, page_limit=page_limit, **options
     )
