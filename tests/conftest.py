@@ -63,6 +63,15 @@ def spec_package(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         yield package
 
 
+@pytest.fixture(scope="session")
+def mypy_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One mypy cache per test process (each xdist worker has its own base folder):
+    the standard library, pydantic, httpx2 and FastAPI are analysed once, not by
+    each of the suite's mypy runs. mypy checks a cached module against its source,
+    so a package generated anew under a name seen before is checked anew."""
+    return tmp_path_factory.getbasetemp() / "mypy-cache"
+
+
 # Figures tests want shown at the end of the run (counts of examples checked, ...).
 REPORT: list[str] = []
 

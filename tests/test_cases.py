@@ -231,14 +231,14 @@ def test_enums_of_objects_and_arrays(load_case: Any) -> None:
 TYPED_CASES = ("allof_inheritance", "recursion", "maps_formats", "wire_names")
 
 
-def test_case_models_pass_mypy_strict(tmp_path: Path) -> None:
+def test_case_models_pass_mypy_strict(tmp_path: Path, mypy_cache: Path) -> None:
     for case in TYPED_CASES:
         for relative, text in render_case(case, package=case).items():
             path = tmp_path / case / relative
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text)
     run = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / ".mypy"), "--no-pretty",
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), "--no-pretty",
          *[f"{case}/models" for case in TYPED_CASES]],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
     )

@@ -281,13 +281,13 @@ def call(client: Client) -> None:
 """
 
 
-def test_mypy_checks_the_per_call_options(edges: Any, tmp_path: Path) -> None:
+def test_mypy_checks_the_per_call_options(edges: Any, tmp_path: Path, mypy_cache: Path) -> None:
     assert edges.OPERATIONS["getEcho"] == "echo.get"
     root = Path(edges.__file__).parents[2]  # the folder that holds the `edges` package
     (tmp_path / "options_code.py").write_text(OPTIONS_CODE)
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--show-error-codes", "--no-pretty", "--cache-dir",
-         str(tmp_path / "cache"), "options_code.py"],
+         str(mypy_cache), "options_code.py"],
         cwd=tmp_path, capture_output=True, text=True, timeout=600,
         env={**os.environ, "MYPYPATH": str(root)},
     )

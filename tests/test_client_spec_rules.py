@@ -495,14 +495,14 @@ def test_examples_a_mock_would_answer_but_the_models_refuse_are_located_warnings
     assert "/components/schemas/Channel" not in warnings  # keywords of one type only: it says what it is
 
 
-def test_the_package_passes_mypy_strict(rules: Any, tmp_path: Path) -> None:
+def test_the_package_passes_mypy_strict(rules: Any, tmp_path: Path, mypy_cache: Path) -> None:
     """What these rules render (form styles, Accept, JSON-written parameters) type-checks."""
     import subprocess
     import sys
 
     root = Path(rules.__file__).parents[2]  # rules_pkg/client/__init__.py
     checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(tmp_path / ".mypy"),
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(mypy_cache),
          "-p", "rules_pkg"],
         cwd=root, capture_output=True, text=True, timeout=600,
     )

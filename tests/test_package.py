@@ -11,22 +11,21 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-import pytest
 
 from .conftest import ROOT, UPSTREAM_BETA, need_shared
 
 
-def test_generated_code_passes_mypy_strict(tmp_path: Path) -> None:
+def test_generated_code_passes_mypy_strict(mypy_cache: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "-p", "dixa_sdk"],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), "-p", "dixa_sdk"],
         cwd=ROOT / "generated", capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-5000:]
 
 
-def test_the_generator_itself_passes_mypy_strict(tmp_path: Path) -> None:
+def test_the_generator_itself_passes_mypy_strict(mypy_cache: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"), "generator"],
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(mypy_cache), "generator"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stdout[-5000:]

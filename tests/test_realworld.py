@@ -162,7 +162,7 @@ def test_github_enterprise_generates_and_imports(tmp_path: Path) -> None:
 TYPED_SAMPLE = 12
 
 
-def test_sample_packages_pass_mypy_strict(tmp_path: Path) -> None:
+def test_sample_packages_pass_mypy_strict(tmp_path: Path, mypy_cache: Path) -> None:
     """What real specs generate type-checks as Dixa's does: defaults, enums,
     unions, parameters and bodies of every kind, under `mypy --strict`."""
     chosen = sorted(sample(), key=lambda relative: (_directory() / relative).stat().st_size)
@@ -178,7 +178,7 @@ def test_sample_packages_pass_mypy_strict(tmp_path: Path) -> None:
         assert run.returncode == 0, f"{relative}: {run.stderr[-2000:]}"
         packages += ["-p", name]
     checked = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(tmp_path / ".mypy"),
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--cache-dir", str(mypy_cache),
          *packages],
         cwd=tmp_path, capture_output=True, text=True, timeout=900,
     )

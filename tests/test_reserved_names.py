@@ -21,7 +21,7 @@ def _generate(out: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_reserved_names_import_work_and_pass_mypy_strict(tmp_path: Path) -> None:
+def test_reserved_names_import_work_and_pass_mypy_strict(tmp_path: Path, mypy_cache: Path) -> None:
     _generate(tmp_path)
     script = """
 import asyncio, httpx2
@@ -56,7 +56,7 @@ asyncio.run(main())
     assert run.returncode == 0, run.stderr[-4000:]
     assert (tmp_path / "rsv" / "models" / "vars_.py").exists()
     mypy = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-pretty", "--cache-dir", str(tmp_path / ".mypy"), "rsv"],
+        [sys.executable, "-m", "mypy", "--strict", "--no-pretty", "--cache-dir", str(mypy_cache), "rsv"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,
     )
     assert mypy.returncode == 0, mypy.stdout[-4000:]

@@ -302,7 +302,7 @@ def kind(body: bytes) -> str:
 """
 
 
-def test_webhooks_of_a_31_spec_with_its_own_signature_parameters(tmp_path: Path) -> None:
+def test_webhooks_of_a_31_spec_with_its_own_signature_parameters(tmp_path: Path, mypy_cache: Path) -> None:
     with generated_packages(tmp_path) as load:
         load("shop", SPEC_31, strict=True)
         import shop.webhooks as shop_webhooks  # type: ignore[import-not-found]
@@ -319,7 +319,7 @@ def test_webhooks_of_a_31_spec_with_its_own_signature_parameters(tmp_path: Path)
         assert isinstance(placed, shop_models.OrderPlacedEvent) and placed.order.id == "9"
     (tmp_path / "user_code.py").write_text(USER_CODE)
     result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-pretty", "--cache-dir", str(tmp_path / ".mypy"),
+        [sys.executable, "-m", "mypy", "--strict", "--no-pretty", "--cache-dir", str(mypy_cache),
          "user_code.py", "shop"],
         cwd=tmp_path, capture_output=True, text=True, timeout=600, env={**os.environ, "MYPYPATH": str(tmp_path)},
     )
