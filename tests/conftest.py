@@ -101,7 +101,7 @@ INTEGRATION_MODULES = {
     "test_stub_webhooks.py",
     "test_testing_wheel.py",
 }
-# Single tests of otherwise fast modules that read the real-world directory.
+# Single tests of otherwise fast modules that read the real-world directory, or build wheels.
 INTEGRATION_TESTS = (
     "test_diff.py::test_markdown_of_a_real_release_fits",
     "test_paging_styles.py::test_real_specs_get_their_paging_style",
@@ -111,6 +111,10 @@ INTEGRATION_TESTS = (
     "test_verdict.py::test_the_diff_level_and_the_version_bump_agree[v1:",
     "test_verdict.py::test_the_diff_level_and_the_version_bump_agree[beta:",
     "test_verdict.py::test_the_diff_level_and_the_version_bump_agree[integrations:",
+    # Building the distribution's sdist and wheel and installing it; generating Dixa's whole
+    # published beta document into a package of its own.
+    "test_package.py::test_wheel_builds_with_every_api",
+    "test_package.py::test_upstream_beta_generates_and_imports",
 )
 
 
