@@ -1,8 +1,10 @@
 """`StubApp`: the FastAPI app built from an API's operation table.
 
 What a request goes through, in order:
-1. routing on the spec's paths and methods: an unknown path is 404, a known
-   path with another method 405 (with `Allow`), both as Dixa's `{"message"}`;
+1. routing on the spec's paths and methods (QUERY and OpenAPI 3.2's
+   `additionalOperations` methods, `PURGE`, included): an unknown path is 404,
+   a known path with another method 405 (with `Allow`), both as Dixa's
+   `{"message"}`;
    more than `MAX_HEADERS` headers (or `MAX_HEADER_BYTES`) is 431, a body on
    an operation that documents none 400, a body over `max_body_bytes` 413;
 2. credentials and validation (`requests.py`): a secured operation answers
@@ -39,7 +41,9 @@ from .wire import WireSchemas
 __all__ = ["StubApp"]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
-HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+# The methods every path is routed for (a method the spec has elsewhere is added, so that
+# every path answers it with the same 405 and `Allow`).
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY")
 
 
 class StubApp(FastAPI):
@@ -91,6 +95,8 @@ class StubApp(FastAPI):
         for compiled in self._compiled.values():
             op = compiled.operation
             by_path.setdefault(op.path, {})[op.method.upper()] = compiled
+        # Starlette routes any method a route lists (it takes them as tokens, `QUERY`, `PURGE`).
+        methods = tuple(dict.fromkeys([*HTTP_METHODS, *(m for ms in by_path.values() for m in ms)]))
         for path in sorted(by_path, key=_specificity):
             template, names = _starlette_path(path)
             # Every method reaches the path's endpoint, which answers 405 for one
@@ -100,7 +106,7 @@ class StubApp(FastAPI):
                 Route(
                     template,
                     self._endpoint(by_path[path], names),
-                    methods=HTTP_METHODS,
+                    methods=methods,
                     include_in_schema=False,
                 )
             )

@@ -37,7 +37,8 @@ __all__ = [
 
 # The table of stateful effects an API may ship beside its operation table (`stub/effects.py`).
 EFFECTS_FILE = "server_effects.json"
-Location = Literal["path", "query", "header", "cookie"]
+# `querystring` (OpenAPI 3.2): the whole query string is the one value of the parameter.
+Location = Literal["path", "query", "querystring", "header", "cookie"]
 Role = Literal["create", "list", "read", "replace", "update", "delete"]
 
 
@@ -61,7 +62,8 @@ class Param:
     @property
     def styled(self) -> tuple[str, bool]:
         """`style` and `explode` with OpenAPI's defaults filled in."""
-        style = self.style or ("form" if self.location in ("query", "cookie") else "simple")
+        form = self.location in ("query", "querystring", "cookie")
+        style = self.style or ("form" if form else "simple")
         return style, self.explode if self.explode is not None else style == "form"
 
 
