@@ -33,7 +33,7 @@ def _server_extra(missing: str | None) -> str:
 
 
 try:
-    from .stub.app import StubApp
+    from .stub.app import STREAM_DELAY, StubApp
     from .stub.base import Handler, StubRequest
     from .stub.wire import WireSchemas, load_wire_schemas
 except ModuleNotFoundError as exc:
@@ -52,10 +52,16 @@ def serve_main(
     parser.add_argument("--stateful", action="store_true", help="keep created items in memory")
     parser.add_argument("--seed", type=int, default=0, help="seed of synthesized values and ids")
     parser.add_argument(
+        "--stream-delay",
+        type=float,
+        default=STREAM_DELAY,
+        help="seconds between two items of a streamed answer",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     args = parser.parse_args(argv)
-    app = create_app(stateful=args.stateful, seed=args.seed)
+    app = create_app(stateful=args.stateful, seed=args.seed, stream_delay=args.stream_delay)
     run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 

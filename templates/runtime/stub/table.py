@@ -30,6 +30,7 @@ __all__ = [
     "Parent",
     "Reply",
     "Resource",
+    "Streamed",
     "is_json",
     "load_operations",
 ]
@@ -78,10 +79,25 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Streamed:
+    """A response that is a sequence of items (`stub/streams.py`): how they are
+    framed (`sse`, `lines`, `json-seq`), each one's type, whether an item is
+    its text (`text`) rather than JSON, and the `event` name an event stream's
+    schema gives its events (None: none, or several)."""
+
+    framing: Literal["sse", "lines", "json-seq"]
+    item: Any
+    text: bool = False
+    event: str | None = None
+
+
+@dataclass(frozen=True)
 class Reply:
     """A documented response: `type` is the whole body (envelope included),
     `examples` maps example names to their JSON text, `schema` points at the
-    body's schema in the wire document."""
+    body's schema in the wire document. A streamed response (`stream`) has
+    examples that are lists of records: for an event stream, events
+    (`{"data": text, "event", "id", "retry"}`), else each item's text."""
 
     status: str
     type: Any = None
@@ -89,6 +105,7 @@ class Reply:
     envelope: str | None = None
     examples: Mapping[str, str] = field(default_factory=dict)
     schema: str | None = None
+    stream: Streamed | None = None
 
 
 @dataclass(frozen=True)
@@ -174,6 +191,11 @@ def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
                             example: _example_text(value, reply.get("content_type"))
                             for example, value in reply.get("examples", {}).items()
                         },
+                        "stream": (
+                            Streamed(**type_of(reply["stream"], "item"))
+                            if reply.get("stream")
+                            else None
+                        ),
                     }
                 )
                 for reply in entry.get("replies", ())

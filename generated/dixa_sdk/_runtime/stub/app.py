@@ -14,7 +14,9 @@ What a request goes through, in order:
    against the spec, and the first problems become `400 {"message": ...}`;
 3. an answer (`answers.py`): the user's override if there is one, else
    (stateful mode, `state.py`) the store, else the documented example, or a
-   value synthesized from the models (`synth.py`).
+   value synthesized from the models (`synth.py`); a sequence of items
+   (Server-Sent Events, JSON Lines, JSON text sequences) is streamed, its
+   items a short delay apart (`streams.py`).
 
 Routes are plain Starlette routes with a handler per path, not FastAPI
 endpoints with declared parameters: the models do the validation, and
@@ -42,6 +44,9 @@ from .wire import WireSchemas
 __all__ = ["StubApp"]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
+# A streamed answer's pause between two items (seconds), and how many items it makes up.
+STREAM_DELAY = 0.05
+STREAM_ITEMS = 3
 # The methods every path is routed for (a method the spec has elsewhere is added, so that
 # every path answers it with the same 405 and `Allow`).
 HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY")
@@ -55,7 +60,9 @@ class StubApp(FastAPI):
     either, a write answers 507: see `store.py`); `seed` makes
     synthesized values and ids repeatable; `page_limit` is the page size of
     stateful lists when the request gives none. `wire` checks requests against
-    the spec itself besides the models (see `wire.py`).
+    the spec itself besides the models (see `wire.py`). A streamed answer
+    (`streams.py`) sends its items `stream_delay` seconds apart, and
+    `stream_items` of them where it makes them up.
     """
 
     def __init__(
@@ -70,6 +77,8 @@ class StubApp(FastAPI):
         max_items: int = MAX_ITEMS,
         max_state_bytes: int = MAX_STATE_BYTES,
         wire: WireSchemas | None = None,
+        stream_delay: float = STREAM_DELAY,
+        stream_items: int = STREAM_ITEMS,
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("openapi_url", None)
@@ -84,6 +93,8 @@ class StubApp(FastAPI):
         self.page_limit = page_limit
         self.max_body_bytes = max_body_bytes
         self.wire = wire
+        self.stream_delay = stream_delay
+        self.stream_items = stream_items
         self.store = Store(max_items, max_state_bytes)
         self.operations = {op.operation_id: op for op in operations}
         # Where the collections a table of effects names start (`effects.py`).

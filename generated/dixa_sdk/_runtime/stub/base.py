@@ -80,6 +80,8 @@ class Compiled:
         self.operation = operation
         self.success = _success(operation.replies)
         self.canned: dict[tuple[str, str | None, bool], tuple[bytes, str | None]] = {}
+        # A streamed answer's chunks, one per item (`streams.py`), by the same key.
+        self.streamed: dict[tuple[str, str | None, bool], tuple[bytes, ...]] = {}
         self._adapters: dict[int, TypeAdapter[Any]] = {}
 
     def adapter(self, type_: Any) -> TypeAdapter[Any]:
