@@ -106,6 +106,8 @@ INTEGRATION_TESTS = (
     "test_diff.py::test_markdown_of_a_real_release_fits",
     "test_paging_styles.py::test_real_specs_get_their_paging_style",
     "test_paging_styles.py::test_real_clients_page_through_every_item_once",
+    # Serves the stub with uvicorn on a socket, to time a stream's items.
+    "test_server_streams.py::test_the_first_item_arrives_before_the_last_is_sent",
     # The verdict table's edits of Dixa's own specs (each reads, renders and diffs a whole spec);
     # its edits of the small APIs stay in the fast layer.
     "test_verdict.py::test_the_diff_level_and_the_version_bump_agree[v1:",

@@ -39,6 +39,8 @@ class _Server:
     def __init__(self) -> None:
         self.got_first = threading.Event()
         self.requests: list[tuple[str, str]] = []
+        # How many QUERY requests are answered 503 before one succeeds.
+        self.query_failures = 0
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -80,7 +82,12 @@ class _Server:
                 length = int(self.headers.get("Content-Length", "0"))
                 server.requests.append((self.command, self.rfile.read(length).decode()))
                 body = b'[{"seq": 7, "price": 7.0}]'
-                self.send_response(200)
+                if server.query_failures:
+                    server.query_failures -= 1
+                    body = b'{"message": "busy"}'
+                    self.send_response(503)
+                else:
+                    self.send_response(200)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -150,3 +157,12 @@ def test_query_method_and_querystring(streams: Any, server: _Server) -> None:
     assert found[0].seq == 7
     client.feed.find_ticks(filter=streams.models.Filter(symbol="A B", limit=3))
     assert server.requests == [("QUERY", '{"symbol":"X"}'), ("GET", "/find?symbol=A+B&limit=3")]
+
+
+def test_a_failed_query_is_sent_again(streams: Any, server: _Server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QUERY is safe and idempotent: a 503 is retried as a GET's would be (a POST's would not)."""
+    monkeypatch.setattr(streams._runtime.client.retries, "sleep", lambda seconds: None)
+    server.query_failures = 2
+    client = streams.Client(base_url=server.url, max_retries=2)
+    assert client.feed.search_ticks({"symbol": "X"})[0].seq == 7
+    assert server.requests == [("QUERY", '{"symbol":"X"}')] * 3

@@ -257,6 +257,44 @@ def test_cli_fail_on_sets_the_exit_status(tmp_path: Path) -> None:
     assert cli(str(old), str(old), "--fail-on", "WARN").exit_code == 0
 
 
+MIGRATION = Path(__file__).resolve().parent / "cases" / "migration"
+
+
+def test_a_migration_to_32_changes_nothing_for_clients() -> None:
+    """The same streaming API moved from 3.1 to 3.2 (streams described by `itemSchema`
+    instead of a documented array, `$self`, tags with `parent` and `kind`): the client
+    reads the same `Stream[Tick]`, so the diff reports no change at all, both ways."""
+    old, new = MIGRATION / "streams-3.1.yaml", MIGRATION / "streams-3.2.yaml"
+    forward = cli(str(old), str(new), "--fail-on", "warn")
+    assert forward.exit_code == 0 and forward.output.strip().endswith(": no changes"), forward.output
+    assert cli(str(new), str(old), "--fail-on", "warn").output.strip().endswith(": no changes")
+
+
+@pytest.mark.parametrize(
+    "edit, expected",
+    [
+        (lambda tick: tick["properties"].pop("venue"), ("response-property-removed", "ERR")),
+        (lambda tick: tick["properties"]["seq"].update(type="string"), ("response-type-changed", "ERR")),
+        (lambda tick: tick["required"].remove("price"), ("response-property-became-optional", "ERR")),
+        (lambda tick: tick["properties"].update(note={"type": "string"}), ("response-property-added", "INFO")),
+    ],
+)
+def test_an_item_schema_change_is_judged_as_a_response_change(tmp_path: Path, edit: Any, expected: tuple[str, str]) -> None:
+    """An inline `itemSchema` edited: the stream's items are what the client receives."""
+    document = yaml.safe_load((MIGRATION / "streams-3.2.yaml").read_text())
+    item = document["paths"]["/ticks/lines"]["get"]["responses"]["200"]["content"]["application/jsonl"]
+    item["itemSchema"] = copy.deepcopy(document["components"]["schemas"]["Tick"])
+    before = tmp_path / "before.yaml"
+    before.write_text(yaml.safe_dump(document, sort_keys=False))
+    edit(item["itemSchema"])
+    after = tmp_path / "after.yaml"
+    after.write_text(yaml.safe_dump(document, sort_keys=False))
+    changes = run(read_for_diff(before), read_for_diff(after))
+    assert [(c.kind, c.level) for c in changes] == [expected], [c.message for c in changes]
+    assert changes[0].operation == "GET /ticks/lines"
+    assert changes[0].pointer.startswith("/paths/~1ticks~1lines/get/responses/200/content/application~1jsonl/itemSchema")
+
+
 def test_cli_strip_prefix_matches_versioned_paths(tmp_path: Path) -> None:
     old, new = write_pair(tmp_path, "operation deprecated")
     new.write_text(new.read_text().replace("/v1/", "/beta/"))

@@ -149,6 +149,48 @@ components:
       properties: {kind: {type: string}, reason: {type: string}}
 """)
 
+# A 3.2 streaming API: an event stream of a component, JSON Lines of an inline item schema.
+STREAMS = yaml.safe_load("""
+openapi: 3.2.0
+info: {title: Streams, version: '1'}
+paths:
+  /ticks:
+    get:
+      operationId: streamTicks
+      tags: [feed]
+      responses:
+        '200':
+          description: one event per tick
+          content: {text/event-stream: {itemSchema: {$ref: '#/components/schemas/Tick'}}}
+  /trades:
+    get:
+      operationId: tradeLines
+      tags: [feed]
+      responses:
+        '200':
+          description: one trade per line
+          content:
+            application/jsonl:
+              itemSchema:
+                type: object
+                required: [id, size]
+                properties: {id: {type: string}, size: {type: integer}, venue: {type: string}}
+components:
+  schemas:
+    Tick:
+      type: object
+      required: [seq, price]
+      properties:
+        seq: {type: integer}
+        price: {type: number}
+        venue: {type: string}
+""")
+
+
+def _trade(spec: Spec) -> Spec:
+    """The inline item schema of the JSON Lines stream."""
+    return spec["paths"]["/trades"]["get"]["responses"]["200"]["content"]["application/jsonl"]["itemSchema"]  # type: ignore[no-any-return]
+
 
 @cache
 def _loaded(name: str) -> Spec:
@@ -156,6 +198,8 @@ def _loaded(name: str) -> Spec:
         return PETSTORE
     if name == "shapes":
         return SHAPES
+    if name == "streams":
+        return STREAMS
     return yaml.safe_load(SPECS[name].read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
@@ -378,6 +422,16 @@ TABLE: list[tuple[str, str, Edit, str | None, bool]] = [
      ["properties"].update(email={"type": "string"}), INFO, True),
     ("shapes", "operation and field added together",
      both(copy_operation("createTask", "/tasks/bulk", "createTasks"), add_property("Task", "done")), INFO, True),
+    # Streams: an item is what the client receives, judged as a response
+    ("streams", "required field of a streamed component removed", drop_property("Tick", "price"), ERR, False),
+    ("streams", "optional field of a streamed component added", add_property("Tick", "note"), INFO, True),
+    ("streams", "field of an inline item schema removed", lambda spec: _trade(spec)["properties"].pop("venue"),
+     ERR, False),
+    ("streams", "field of an inline item schema retyped",
+     lambda spec: _trade(spec)["properties"]["size"].update(type="string"), ERR, False),
+    ("streams", "item field made optional", lambda spec: _trade(spec)["required"].remove("size"), ERR, False),
+    ("streams", "field added to an inline item schema",
+     lambda spec: _trade(spec)["properties"].update(note={"type": "string"}), INFO, True),
 ]
 
 
@@ -441,7 +495,7 @@ def test_the_diff_level_and_the_version_bump_agree(
 
 def test_the_table_is_wide() -> None:
     assert len(TABLE) >= 30
-    assert {s for s, *_ in TABLE} == {"v1", "beta", "integrations", "petstore", "shapes"}
+    assert {s for s, *_ in TABLE} == {"v1", "beta", "integrations", "petstore", "shapes", "streams"}
     assert {w for *_, w, _ in TABLE} == {ERR, WARN, INFO, DOCS}
 
 

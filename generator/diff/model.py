@@ -105,6 +105,8 @@ KINDS: dict[str, Kind] = _kinds(
     ("response-body-removed", "ERR", "the response no longer has a body", "response-body-added"),
     ("response-body-added", "INFO", "the response now has a body", "response-body-removed"),
     ("response-envelope-changed", "ERR", "the payload is wrapped differently (`data` envelope)", "="),
+    ("response-streaming-changed", "ERR", "the answer is read as a stream of items, or no longer (the return type)",
+     "="),
     ("response-description-changed", "INFO", "a response's description changed", "="),
     # fields
     ("request-property-removed", "ERR", "a request field was removed (its attribute goes)",

@@ -15,6 +15,7 @@ from ..diagnostics import escape_pointer_token
 from ..ir.model import Api, Body, Operation, Parameter, Response
 from ..ir.media import is_success
 from .compare import Differ
+from .model import Side
 from .spots import Scope, Spot
 from .schemas import compare_types
 
@@ -288,7 +289,41 @@ def _responses(d: Differ, old: Operation, new: Operation, spot: Spot, scope: Sco
     for before_response, after_response in pairs:
         at = Spot(f"{old.pointer}/responses/{escape_pointer_token(before_response.status)}",
                   f"{new.pointer}/responses/{escape_pointer_token(after_response.status)}", "")
-        _response(d, before_response, after_response, at, new, scope)
+        if not _streamed(d, old, new, before_response, after_response, at, scope):
+            _response(d, before_response, after_response, at, new, scope)
+
+
+def _streamed(d: Differ, old_op: Operation, new_op: Operation, old: Response, new: Response, spot: Spot,
+              scope: Scope) -> bool:
+    """Compare the answer a call returns when either side reads it as a stream:
+    by its items, as the client types them (`Stream[Item]`). A 3.1 event stream
+    documented as an array of ticks and a 3.2 one whose `itemSchema` is the
+    tick are the same answer to the client. Whether the call streams at all is
+    its return type. False when neither streams (compared as a body)."""
+    if old is not old_op.success or new is not new_op.success or (old_op.stream is None and new_op.stream is None):
+        return False
+    label = f"{new.status} response"
+    if old.description != new.description:
+        d.add("response-description-changed", f"description of the {label} changed", spot, scope)
+    if old_op.stream is None or new_op.stream is None:
+        now = "now returns a stream of items" if new_op.stream else "no longer returns a stream of items"
+        side: Side = "new" if new_op.stream else "old"
+        method = _method(d, new_op) if new_op.stream else _method(d, old_op, "old")
+        d.add("response-streaming-changed", f"{new_op.operation_id} {now}", spot, scope, python=f"{method} {now}",
+              side=side)
+        return True
+    if old.content_type != new.content_type:
+        d.add("response-content-type-changed",
+              f"the {label} comes as {new.content_type} instead of {old.content_type}", spot, scope)
+    at = Spot(_item_pointer(spot.old, old), _item_pointer(spot.new, new), f"{label} item")
+    compare_types(d, old_op.stream.item, new_op.stream.item, at, "response", scope)
+    return True
+
+
+def _item_pointer(response: str, answer: Response) -> str:
+    """Where the schema of a streamed answer's items is: its `itemSchema`, else its `schema`."""
+    media = f"{response}/content/{escape_pointer_token(answer.content_type or '')}"
+    return media + ("/itemSchema" if answer.item_type is not None else "/schema")
 
 
 def _response(d: Differ, old: Response, new: Response, spot: Spot, operation: Operation, scope: Scope) -> None:

@@ -484,26 +484,39 @@ class _Builder:
             if "itemSchema" in media and self.version.startswith("3.2"):
                 response.item_type = self.convert(media["itemSchema"], doc, media_pointer + "/itemSchema")
             if sequence_framing(str(media_type)) == "sse":
-                # An event's fields described by the item schema (or, before 3.2, by the schema).
+                # An event's fields described by the item schema (or, before 3.2, by the schema,
+                # or by the items of the array the schema documents the stream as).
                 key = "itemSchema" if response.item_type is not None else "schema"
                 if key in media:
-                    response.item_data_type = self._event_data(media[key], doc, media_pointer + "/" + key)
+                    event = self._event_schema(media[key], doc, media_pointer + "/" + key, key == "schema")
+                    if event is not None:
+                        response.item_data_type = self._event_data(*event)
+                        response.event_name = _event_name(event[0])
             response.examples = self._media_examples(media, doc)
         return response
 
-    def _event_data(self, schema: Any, doc: Document, pointer: str) -> Type | None:
-        """The type of the `data` of an event stream's item schema that describes
-        the event itself (only `data`, `event`, `id`, `retry`): its `contentSchema`
-        (the JSON the text holds), else its schema; None for an item schema
-        that is not an event's."""
+    def _event_schema(self, schema: Any, doc: Document, pointer: str, array: bool) -> tuple[dict[str, Any], Document, str] | None:
+        """An event stream's item schema (dereferenced, with where it is) when it
+        describes the event itself: its properties are only `data`, `event`,
+        `id`, `retry`, `data` among them; with `array` (a 3.0/3.1 `schema`), the
+        items of an array schema are looked at too. None for any other."""
         schema, doc, pointer = self._deref(schema, doc, pointer)
+        if array and isinstance(schema, dict) and schema.get("type") == "array" and "items" in schema:
+            return self._event_schema(schema["items"], doc, pointer + "/items", False)
         properties = schema.get("properties") if isinstance(schema, dict) else None
         if not isinstance(properties, dict) or "data" not in properties or not set(properties) <= _EVENT_FIELDS:
             return None
-        data, doc, data_pointer = self._deref(properties["data"], doc, pointer + "/properties/data")
+        return schema, doc, pointer
+
+    def _event_data(self, schema: dict[str, Any], doc: Document, pointer: str) -> Type:
+        """The type of the `data` of an event's schema (`_event_schema`): its
+        `contentSchema` (the JSON the text holds), else its schema."""
+        written = schema["properties"]["data"]
+        data, data_doc, data_pointer = self._deref(written, doc, pointer + "/properties/data")
         if isinstance(data, dict) and "contentSchema" in data:
-            return self.convert(data["contentSchema"], doc, data_pointer + "/contentSchema")
-        return self.convert(data, doc, data_pointer)
+            return self.convert(data["contentSchema"], data_doc, data_pointer + "/contentSchema")
+        # The schema as written: a `$ref` stays a use of the named type, not a copy of it.
+        return self.convert(written, doc, pointer + "/properties/data")
 
     def _media_examples(self, media: dict[str, Any], doc: Document) -> dict[str, Any]:
         found: dict[str, Any] = {}
@@ -513,8 +526,10 @@ class _Builder:
         if isinstance(examples, dict):
             for name, example in examples.items():
                 example, _, _ = self._deref(example, doc, "")
-                if isinstance(example, dict) and "value" in example:
-                    found[str(name)] = example["value"]
+                # `dataValue`: OpenAPI 3.2's name for the value as data (beside its `serializedValue`).
+                key = "value" if isinstance(example, dict) and "value" in example else "dataValue"
+                if isinstance(example, dict) and key in example:
+                    found[str(name)] = example[key]
         return found
 
     # -- webhooks ----------------------------------------------------------------
@@ -690,6 +705,19 @@ def _form_encoding(media_type: str, raw: Any) -> dict[str, tuple[str, bool]]:
         if (style, explode) != ("form", True):
             found[str(name)] = (style, explode)
     return found
+
+
+def _event_name(schema: dict[str, Any]) -> str | None:
+    """The one name an event's schema gives its `event` field (`const`, an enum of
+    one value, or a default), which the stub sends; None where it names none or several."""
+    event = schema["properties"].get("event")
+    if not isinstance(event, dict):
+        return None
+    enum = event.get("enum")
+    for name in (event.get("const"), enum[0] if isinstance(enum, list) and len(enum) == 1 else None, event.get("default")):
+        if isinstance(name, str) and name and "\n" not in name and "\r" not in name:
+            return name
+    return None
 
 
 def _media_rank(media_type: str) -> tuple[int, int, str]:

@@ -236,6 +236,8 @@ class Response:
     # type its `data` holds (its `contentSchema` where it has one).
     item_type: Type | None = None
     item_data_type: Type | None = None
+    # The one name such an event's schema gives its `event` field (`const`, a one-value enum, a default).
+    event_name: str | None = None
 
 
 PagingStyle = Literal["page_key", "next_page_url", "cursor", "after_id", "link_header", "offset", "page_number"]

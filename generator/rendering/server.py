@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..ir.media import is_json_media
-from ..ir.model import Api, ArrayType, MapType, ObjectType, Operation
+from ..ir.model import Api, ArrayType, MapType, ObjectType, Operation, Response, Stream
 from ..ir.wire import wire_document
 from .code import Assign, display
 from .pytypes import Annotator, literal
@@ -110,6 +110,14 @@ def _operation(api: Api, annotator: Annotator, op: Operation, items: dict[str, s
             schema=(response.schema_pointer or None) if wire is not None else None,
         )
         examples = {name: value for name, value in response.examples.items() if name not in response.off_schema}
+        if op.stream is not None and response is op.success:
+            reply["stream"] = _without_defaults(
+                framing=op.stream.framing,
+                item=annotator.annotation(op.stream.item),
+                text=op.stream.text,
+                event=response.event_name if op.stream.framing == "sse" else None,
+            )
+            examples = {name: _stream_records(op.stream, response, value) for name, value in examples.items()}
         if examples:
             reply["examples"] = {name: _Compact.of(value) for name, value in examples.items()}
         replies.append(reply)
@@ -145,13 +153,69 @@ def _without_defaults(**fields: Any) -> dict[str, Any]:
     return {key: value for key, value in fields.items() if value is not None and value is not False}
 
 
+def _stream_records(stream: Stream, response: Response, example: Any) -> list[Any]:
+    """An example of a streamed answer as the records the stub sends, one per
+    item: a list is the items, any other value one item. For an event stream,
+    each record is the event (`data` as the text sent, `event`, `id`, `retry`
+    where the example gives them: an item schema that is the event has
+    examples that are events); for JSON Lines and sequences, the record's text.
+    A text item (`Stream.text`) is sent as it is, any other as JSON. An example
+    that is the stream as sent (a text of events, or of lines or records,
+    where the items are not texts themselves) is cut into its records."""
+    if isinstance(example, str) and stream.framing == "sse" and _EVENT_LINE.search(example):
+        return _events(example)
+    if isinstance(example, str) and stream.framing != "sse" and not stream.text:
+        return [part.strip() for part in re.split("[\n\x1e]", example) if part.strip()]
+    records: list[Any] = []
+    for item in example if isinstance(example, list) else [example]:
+        fields: dict[str, Any] = {}
+        if stream.framing == "sse" and response.item_data_type is not None and isinstance(item, dict) and "data" in item:
+            fields = {key: item[key] for key in ("event", "id", "retry") if isinstance(item.get(key), (str, int))}
+            item = item["data"]
+            if isinstance(item, str) and not stream.text:
+                records.append({"data": item, **fields})  # the data's JSON as its text
+                continue
+        text = item if stream.text and isinstance(item, str) else json.dumps(item, ensure_ascii=False, separators=(",", ":"))
+        records.append({"data": text, **fields} if stream.framing == "sse" else text)
+    return records
+
+
+# A line of an event stream that gives an event's data: a text example that has one is the stream as sent.
+_EVENT_LINE = re.compile(r"^data(:|$)", re.MULTILINE)
+
+
+def _events(text: str) -> list[dict[str, Any]]:
+    """The events of an event stream's text (the fields the stub sends again:
+    `data`, `event`, `id`, `retry`), as the HTML standard reads them."""
+    events: list[dict[str, Any]] = []
+    data: list[str] = []
+    fields: dict[str, Any] = {}
+    for line in [*re.split("\r\n|\r|\n", text), ""]:
+        if not line:
+            if data:
+                events.append({"data": "\n".join(data), **fields})
+            data, fields = [], {}
+            continue
+        name, colon, value = line.partition(":")
+        value = value[1:] if colon and value.startswith(" ") else value
+        if name == "data":
+            data.append(value)
+        elif name in ("event", "id"):
+            fields[name] = value
+        elif name == "retry" and value.isascii() and value.isdigit():
+            fields[name] = int(value)
+    return events
+
+
 def _named_types(operations: list[dict[str, Any]]) -> set[str]:
-    """Every annotation the table names (as `type` or a resource's `item`)."""
+    """Every annotation the table names (as `type`, a stream's `item` or a resource's `item`)."""
     found: set[str] = set()
     for entry in operations:
         for part in [*entry.get("params", []), entry.get("body") or {}, *entry.get("replies", [])]:
             if "type" in part:
                 found.add(part["type"])
+            if "stream" in part:
+                found.add(part["stream"]["item"])
         if "resource" in entry:
             found.add(entry["resource"]["item"])
     return found

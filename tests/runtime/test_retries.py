@@ -84,6 +84,20 @@ def test_which_answers_are_retried(
     assert (delay is not None) is retried
 
 
+@pytest.mark.parametrize(
+    "method, idempotent",
+    [("GET", True), ("PUT", True), ("DELETE", True), ("QUERY", True), ("POST", False), ("PATCH", False), ("PURGE", False)],
+)
+def test_query_is_idempotent_and_custom_methods_are_not(method: str, idempotent: bool) -> None:
+    """QUERY is safe and idempotent by its definition (the HTTP QUERY method draft), so a 500
+    answered to it is retried as a GET's is; a custom method (`additionalOperations`) is not."""
+    parsing = runtime("client.parsing")
+    endpoint = parsing.Endpoint(operation_id="op", method=method, path="/search", response=None)
+    assert endpoint.idempotent is idempotent
+    delay = retries.status_delay(answer(500), endpoint.idempotent, False, 0, 2, None)
+    assert (delay is not None) is idempotent
+
+
 def test_no_retry_is_left_after_the_allowed_count() -> None:
     assert retries.status_delay(answer(503), True, False, 1, 2, None) is not None
     assert retries.status_delay(answer(503), True, False, 2, 2, None) is None

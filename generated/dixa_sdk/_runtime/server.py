@@ -34,7 +34,7 @@ def _server_extra(missing: str | None) -> str:
 
 
 try:
-    from .stub.app import StubApp
+    from .stub.app import STREAM_DELAY, StubApp
     from .stub.base import Handler, StubRequest
     from .stub.deliveries import Sender
     from .stub.table import load_webhook_table
@@ -64,13 +64,19 @@ def serve_main(
     parser.add_argument("--stateful", action="store_true", help="keep created items in memory")
     parser.add_argument("--seed", type=int, default=0, help="seed of synthesized values and ids")
     parser.add_argument(
+        "--stream-delay",
+        type=float,
+        default=STREAM_DELAY,
+        help="seconds between two items of a streamed answer",
+    )
+    parser.add_argument(
         "--log-level", default="info", choices=["debug", "info", "warning", "error"]
     )
     args = parser.parse_args(argv)
     # The app says at start-up what stateful mode keeps; uvicorn sets up its
     # own logging only once it runs, so until then the root logger prints it.
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s:     %(message)s")
-    app = create_app(stateful=args.stateful, seed=args.seed)
+    app = create_app(stateful=args.stateful, seed=args.seed, stream_delay=args.stream_delay)
     run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 

@@ -10,9 +10,13 @@ the client (its return type and `Endpoint`) and whoever else reads the IR.
   Lines, `application/json-seq`) whose items have a type is a `stream`: read
   item by item as it arrives (`Operation.stream`). The item type is OpenAPI
   3.2's `itemSchema` (for an event stream whose item schema is the event, the
-  type of its `data`); in a document without one, the `schema`, when it
-  describes a structure (an array's items for JSON Lines): a schema that is a
-  string describes the whole body, which stays a text.
+  type of its `data`); in a document without one (3.0, 3.1), the `schema`
+  when it describes a structure: an array documents the stream as the list
+  of its items, so each item is of the array's items type (the event's
+  `data`, where those items are events), and any other structure is the item
+  itself. A schema that is a string describes the whole body, which stays a
+  text for JSON Lines and sequences; an event stream is read event by event
+  anyway, each event's data a `str` when nothing types it.
 - `accept`: the media type of the first documented success answer (or, where
   the operation documents no success, of its `default` one), when it is not
   `application/json`, which the client asks for anyway.
@@ -43,10 +47,16 @@ def _stream(api: Api, op: Operation) -> Stream | None:
     if item is None and success.type is not None:
         resolved = api.resolve(success.type)
         if isinstance(resolved, Primitive) and resolved.name in ("string", "any"):
-            return None  # the whole body described as one text
-        item = resolved.items if framing != "sse" and isinstance(resolved, ArrayType) else success.type
+            if framing != "sse":
+                return None  # the whole body described as one text
+        else:
+            item = resolved.items if isinstance(resolved, ArrayType) else success.type
     if item is None:
-        return None
+        if framing != "sse":
+            return None
+        # An event stream is read event by event whatever its schema says of the
+        # body: with no type for the data, each event's data is its text.
+        item = Primitive(name="string")
     resolved_item = api.resolve(item)
     text = isinstance(resolved_item, Primitive) and resolved_item.name == "string" and resolved_item.format is None
     return Stream(framing=framing, item=item, text=text)

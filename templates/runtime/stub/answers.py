@@ -4,7 +4,8 @@ The user's override if there is one; else, in stateful mode, what the store
 says (`state.py`); else the documented answer: the success response, or the
 one `Prefer: code=404` picks, with its example (`Prefer: example=name`) or,
 without one or with `Prefer: dynamic=true`, a value synthesized from the
-models (`synth.py`) and repaired to fit the spec (`wire.py`), as Prism does.
+models (`synth.py`) and repaired to fit the spec (`wire.py`), as Prism does;
+a sequence of items is streamed item by item (`streams.py`).
 Answers that do not depend on the request are encoded once and kept. A
 refusal (`StubError`) is `{"message": ...}`, or the documented answer of its
 status where the message would not fit it.
@@ -20,7 +21,7 @@ from pydantic import ValidationError
 from starlette.responses import Response
 
 from ..models import to_wire
-from . import state
+from . import state, streams
 from .base import JSON, Compiled, Handler, StubError, StubRequest, dumps, log, message
 from .synth import Synthesizer
 from .table import Reply
@@ -38,6 +39,10 @@ def answer(app: StubApp, call: StubRequest) -> Response:
     """The answer without an override: the store's (stateful mode) or the documented one."""
     compiled = app._compiled[call.operation.operation_id]
     reply, status = _chosen(compiled, call.prefer)
+    if reply.stream is not None:
+        # A stream is its items, in stateful mode too (no store keeps them).
+        example, dynamic = call.prefer.get("example"), call.prefer.get("dynamic") == "true"
+        return streams.streamed(app, compiled, reply, status, example, dynamic)
     if app.stateful and "code" not in call.prefer:
         stateful = state.answer(app, compiled, call, reply, status)
         if stateful is not None:

@@ -1,8 +1,10 @@
 """`StubApp`: the FastAPI app built from an API's operation table.
 
 What a request goes through, in order:
-1. routing on the spec's paths and methods: an unknown path is 404, a known
-   path with another method 405 (with `Allow`), both as Dixa's `{"message"}`;
+1. routing on the spec's paths and methods (QUERY and OpenAPI 3.2's
+   `additionalOperations` methods, `PURGE`, included): an unknown path is 404,
+   a known path with another method 405 (with `Allow`), both as Dixa's
+   `{"message"}`;
    more than `MAX_HEADERS` headers (or `MAX_HEADER_BYTES`) is 431, a body on
    an operation that documents none 400, a body over `max_body_bytes` 413;
 2. credentials and validation (`requests.py`): a secured operation answers
@@ -11,7 +13,9 @@ What a request goes through, in order:
    against the spec, and the first problems become `400 {"message": ...}`;
 3. an answer (`answers.py`): the user's override if there is one, else
    (stateful mode, `state.py`) the store, else the documented example, or a
-   value synthesized from the models (`synth.py`).
+   value synthesized from the models (`synth.py`); a sequence of items
+   (Server-Sent Events, JSON Lines, JSON text sequences) is streamed, its
+   items a short delay apart (`streams.py`).
 
 In stateful mode, webhook events the table of effects emits are posted to
 the subscriptions' URLs by `deliveries` (a `Sender`, off the request path:
@@ -49,7 +53,12 @@ if TYPE_CHECKING:
 __all__ = ["StubApp"]
 
 MAX_BODY_BYTES = 10 * 1024 * 1024
-HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+# A streamed answer's pause between two items (seconds), and how many items it makes up.
+STREAM_DELAY = 0.05
+STREAM_ITEMS = 3
+# The methods every path is routed for (a method the spec has elsewhere is added, so that
+# every path answers it with the same 405 and `Allow`).
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "QUERY")
 
 
 class StubApp(FastAPI):
@@ -69,6 +78,9 @@ class StubApp(FastAPI):
     `webhooks` is the `webhooks` section of the API's table of effects (see
     `events.py`) and `webhook_signature` how deliveries are signed; `sender`
     posts them (a `Sender` with its defaults unless given).
+    the spec itself besides the models (see `wire.py`). A streamed answer
+    (`streams.py`) sends its items `stream_delay` seconds apart, and
+    `stream_items` of them where it makes them up.
     """
 
     def __init__(
@@ -86,6 +98,8 @@ class StubApp(FastAPI):
         webhooks: Mapping[str, Any] | None = None,
         webhook_signature: SignatureScheme | None = None,
         sender: Sender | None = None,
+        stream_delay: float = STREAM_DELAY,
+        stream_items: int = STREAM_ITEMS,
         **kwargs: Any,
     ) -> None:
         kwargs["lifespan"] = self._lifespan(kwargs.get("lifespan"))
@@ -104,6 +118,8 @@ class StubApp(FastAPI):
         self.webhook_table = webhooks
         self.webhook_signature = webhook_signature
         self.deliveries = sender if sender is not None else Sender()
+        self.stream_delay = stream_delay
+        self.stream_items = stream_items
         self.store = Store(max_items, max_state_bytes)
         self.operations = {op.operation_id: op for op in operations}
         # Where the collections a table of effects names start (`effects.py`).
@@ -123,6 +139,8 @@ class StubApp(FastAPI):
         for compiled in self._compiled.values():
             op = compiled.operation
             by_path.setdefault(op.path, {})[op.method.upper()] = compiled
+        # Starlette routes any method a route lists (it takes them as tokens, `QUERY`, `PURGE`).
+        methods = tuple(dict.fromkeys([*HTTP_METHODS, *(m for ms in by_path.values() for m in ms)]))
         for path in sorted(by_path, key=_specificity):
             template, names = _starlette_path(path)
             # Every method reaches the path's endpoint, which answers 405 for one
@@ -132,7 +150,7 @@ class StubApp(FastAPI):
                 Route(
                     template,
                     self._endpoint(by_path[path], names),
-                    methods=HTTP_METHODS,
+                    methods=methods,
                     include_in_schema=False,
                 )
             )

@@ -31,6 +31,7 @@ __all__ = [
     "Reply",
     "Resource",
     "StatefulEntry",
+    "Streamed",
     "is_json",
     "load_operations",
     "stateful_table",
@@ -39,7 +40,8 @@ __all__ = [
 
 # The table of stateful effects an API may ship beside its operation table (`stub/effects.py`).
 EFFECTS_FILE = "server_effects.json"
-Location = Literal["path", "query", "header", "cookie"]
+# `querystring` (OpenAPI 3.2): the whole query string is the one value of the parameter.
+Location = Literal["path", "query", "querystring", "header", "cookie"]
 Role = Literal["create", "list", "read", "replace", "update", "delete"]
 IdKind = Literal["integer", "uuid", "string", "synth"]
 
@@ -64,7 +66,8 @@ class Param:
     @property
     def styled(self) -> tuple[str, bool]:
         """`style` and `explode` with OpenAPI's defaults filled in."""
-        style = self.style or ("form" if self.location in ("query", "cookie") else "simple")
+        form = self.location in ("query", "querystring", "cookie")
+        style = self.style or ("form" if form else "simple")
         return style, self.explode if self.explode is not None else style == "form"
 
 
@@ -80,10 +83,25 @@ class Body:
 
 
 @dataclass(frozen=True)
+class Streamed:
+    """A response that is a sequence of items (`stub/streams.py`): how they are
+    framed (`sse`, `lines`, `json-seq`), each one's type, whether an item is
+    its text (`text`) rather than JSON, and the `event` name an event stream's
+    schema gives its events (None: none, or several)."""
+
+    framing: Literal["sse", "lines", "json-seq"]
+    item: Any
+    text: bool = False
+    event: str | None = None
+
+
+@dataclass(frozen=True)
 class Reply:
     """A documented response: `type` is the whole body (envelope included),
     `examples` maps example names to their JSON text, `schema` points at the
-    body's schema in the wire document."""
+    body's schema in the wire document. A streamed response (`stream`) has
+    examples that are lists of records: for an event stream, events
+    (`{"data": text, "event", "id", "retry"}`), else each item's text."""
 
     status: str
     type: Any = None
@@ -91,6 +109,7 @@ class Reply:
     envelope: str | None = None
     examples: Mapping[str, str] = field(default_factory=dict)
     schema: str | None = None
+    stream: Streamed | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +244,11 @@ def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
                             example: _example_text(value, reply.get("content_type"))
                             for example, value in reply.get("examples", {}).items()
                         },
+                        "stream": (
+                            Streamed(**type_of(reply["stream"], "item"))
+                            if reply.get("stream")
+                            else None
+                        ),
                     }
                 )
                 for reply in entry.get("replies", ())

@@ -4,10 +4,10 @@
 Retries use exponential backoff with jitter on connection errors, timeouts,
 408, 409, 429 and 5xx, honouring `Retry-After-Ms` and `Retry-After` (seconds
 or an HTTP date) up to `MAX_RETRY_AFTER`: a longer wait is not waited, the
-error is raised at once. A POST or PATCH is not retried once the server may
-have acted on it (it answered other than 408, 409 or 429, or the connection
-broke after the request went out) unless the client was built with
-`retry_non_idempotent`. No wait is started that the call's deadline
+error is raised at once. A POST, a PATCH or a custom method is not retried
+once the server may have acted on it (it answered other than 408, 409 or 429,
+or the connection broke after the request went out) unless the client was
+built with `retry_non_idempotent`; QUERY, safe and idempotent like GET, is. No wait is started that the call's deadline
 (`deadline.py`) would not leave time to follow with another attempt.
 
 `sleep` and `async_sleep` are looked up on this module at each wait, so a test
@@ -43,7 +43,9 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 # A `Retry-After` longer than this is not waited for: the error is raised at once.
 MAX_RETRY_AFTER = 60.0
-IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+# RFC 9110's idempotent methods, and QUERY (the HTTP QUERY method draft: safe and idempotent,
+# a GET with a body); a custom method (OpenAPI 3.2 `additionalOperations`) is not assumed to be.
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "TRACE", "PUT", "DELETE", "QUERY"})
 _RETRY_STATUSES = frozenset({408, 409, 429})
 # Statuses that say the request was not acted on, so even a POST may be sent again.
 _NOT_ACTED_STATUSES = frozenset({408, 409, 429})

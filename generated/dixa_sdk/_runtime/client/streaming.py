@@ -20,6 +20,7 @@ the events themselves (`ServerSentEvent`), with the parsed item as `.item`.
 from __future__ import annotations
 
 import codecs
+import json
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
@@ -109,7 +110,12 @@ def _line_end(text: str, final: bool) -> tuple[int, int] | None:
 
 
 class _Splitter:
-    """Bytes in, records out: JSON Lines end with LF, JSON text sequences start with RS."""
+    """Bytes in, records out: JSON Lines end with LF, JSON text sequences start with RS.
+
+    A JSON text sequence's record also ends with LF (RFC 7464), though a JSON
+    text may hold LFs of its own: a record is given out once it ends with LF
+    and is whole JSON (nothing can follow it then but the next RS), not when
+    the next record starts, which may be long after."""
 
     def __init__(self, separator: bytes) -> None:
         self._separator = separator
@@ -118,13 +124,27 @@ class _Splitter:
     def feed(self, chunk: bytes, final: bool = False) -> Iterator[bytes]:
         self._pending += chunk
         *records, self._pending = self._pending.split(self._separator)
-        if final:
+        if final or (self._separator == _RS and _complete(self._pending)):
             records.append(self._pending)
             self._pending = b""
         for record in records:
             record = record.strip()
             if record:
                 yield record
+
+
+_RS = b"\x1e"
+
+
+def _complete(record: bytes) -> bool:
+    """A JSON text sequence's record that has all arrived: it ends with LF and is JSON."""
+    if not record.endswith(b"\n") or not record.strip():
+        return False
+    try:
+        json.loads(record)
+    except ValueError:
+        return False
+    return True
 
 
 class _Reader(Generic[T]):
@@ -134,7 +154,7 @@ class _Reader(Generic[T]):
         self.framing = framing
         self.parse = parse
         self.events = _EventParser() if framing == "sse" else None
-        self.records = _Splitter(b"\x1e" if framing == "json-seq" else b"\n")
+        self.records = _Splitter(_RS if framing == "json-seq" else b"\n")
 
     def feed(self, chunk: bytes, final: bool = False) -> Iterator[ServerSentEvent[T]]:
         if self.events is not None:

@@ -50,7 +50,9 @@ class StubError(Exception):
 class StubRequest:
     """A request that passed routing, authentication and validation, as an
     override handler gets it. `path`, `query` and `headers` hold the declared
-    parameters by wire name, parsed; `body` is the parsed body (a model)."""
+    parameters by wire name, parsed (an OpenAPI 3.2 `querystring` parameter's
+    value, the whole query string read as its model, is in `query` under its
+    name); `body` is the parsed body (a model)."""
 
     operation: Operation
     request: Request
@@ -78,6 +80,8 @@ class Compiled:
         self.operation = operation
         self.success = _success(operation.replies)
         self.canned: dict[tuple[str, str | None, bool], tuple[bytes, str | None]] = {}
+        # A streamed answer's chunks, one per item (`streams.py`), by the same key.
+        self.streamed: dict[tuple[str, str | None, bool], tuple[bytes, ...]] = {}
         self._adapters: dict[int, TypeAdapter[Any]] = {}
 
     def adapter(self, type_: Any) -> TypeAdapter[Any]:

@@ -8,7 +8,10 @@ are read back from their styles (`styles.py`, the module the client writes
 them with) and validated with the generated models, and, where the spec is
 shipped, against their schemas there too (`wire.py`); so is the body. The
 first problems become `400 {"message": ...}` naming the parameter or the body
-field and what was wrong. Malformed JSON, a wrong content type and a body
+field and what was wrong. An OpenAPI 3.2 `querystring` parameter is the whole
+query string (less the query parameters declared beside it and query
+credentials) read as form fields, or as JSON text where its media type is
+JSON, and checked the same way. Malformed JSON, a wrong content type and a body
 over `max_body_bytes` (413) are refused too.
 """
 
@@ -20,7 +23,7 @@ import json
 from email.parser import BytesParser
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
@@ -59,6 +62,12 @@ async def parse(
     declared = frozenset(p.name for p in op.params if p.location == "query")
     query = request.query_params.multi_items() if op.params else []
     for param in op.params:
+        if param.location == "querystring":
+            credentials = {name for a in op.security for where, name in a if where == "query"}
+            others = declared | credentials
+            fields = [(name, value) for name, value in query if name not in others]
+            call.query[param.name] = _querystring(app, compiled, param, request, fields)
+            continue
         raw = _sent(param, request, query, path_values, declared)
         value = _param(app, compiled, param, raw)
         if param.location == "path":
@@ -114,6 +123,53 @@ def _param(app: StubApp, compiled: Compiled, param: Param, raw: Any) -> Any:
     if app.wire is not None and param.schema and (written or deep or not param.object):
         # A deepObject's leaves are text: the spec checks them as the models read them.
         sent = raw if written else _jsonable(value) if deep else _as_sent(raw, value)
+        found = app.wire.problems(param.schema, sent)
+        if found:
+            raise StubError(400, f"Invalid value for: {where} ({'; '.join(found)})")
+    return value
+
+
+def _querystring(
+    app: StubApp,
+    compiled: Compiled,
+    param: Param,
+    request: Request,
+    fields: Sequence[tuple[str, str]],
+) -> Any:
+    """The value of a `querystring` parameter: `fields` (the query's own, less
+    the parameters declared beside it) typed by its schema, or the whole query
+    string as JSON text; validated like any parameter (None when absent)."""
+    where = f"querystring parameter {param.name}"
+    if param.styled[0] == "json":
+        text = unquote(request.scope.get("query_string", b"").decode("latin-1"))
+        if not text.strip():
+            sent: Any = None
+        else:
+            try:
+                sent = json.loads(text)
+            except (ValueError, RecursionError) as exc:
+                raise StubError(400, f"Invalid value for: {where} ({exc})") from None
+    elif not fields:
+        sent = None
+    else:
+        by_name: dict[str, list[str]] = {}
+        for name, value in fields:
+            by_name.setdefault(name, []).append(value)
+        if app.wire is not None and param.schema:
+            sent = app.wire.form_fields(param.schema, by_name)
+        else:
+            sent = {
+                name: values[0] if len(values) == 1 else values for name, values in by_name.items()
+            }
+    if sent is None:
+        if param.required:
+            raise StubError(400, f"Invalid value for: {where} (missing)")
+        return None
+    try:
+        value = compiled.adapter(param.type).validate_python(sent)
+    except ValidationError as exc:
+        raise StubError(400, f"Invalid value for: {where} ({problems(exc)})") from None
+    if app.wire is not None and param.schema:
         found = app.wire.problems(param.schema, sent)
         if found:
             raise StubError(400, f"Invalid value for: {where} ({'; '.join(found)})")

@@ -19,6 +19,7 @@ __all__ = ["OPERATIONS", "TYPES"]
 TYPES: dict[str, Any] = {
     "list[models.Tick]": list[models.Tick],
     "models.Filter": models.Filter,
+    "models.Tick": models.Tick,
 }
 
 OPERATIONS: tuple[Operation, ...] = load_operations(__name__, TYPES)

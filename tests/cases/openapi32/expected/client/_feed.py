@@ -45,6 +45,14 @@ _TICK_LINES: Endpoint[models.Tick] = Endpoint(
     stream="lines",
     accept="application/jsonl",
 )
+_TICK_RECORDS: Endpoint[models.Tick] = Endpoint(
+    "GET",
+    "/ticks/records",
+    "tickRecords",
+    response=lambda: models.Tick,
+    stream="json-seq",
+    accept="application/json-seq",
+)
 _SEARCH_TICKS: Endpoint[builtins.list[models.Tick]] = Endpoint(
     "QUERY", "/search", "searchTicks", response=lambda: builtins.list[models.Tick]
 )
@@ -87,6 +95,23 @@ class Feed(SyncResource):
         """
         return self._client._stream(
             _TICK_LINES,
+            options,
+        )
+
+    def tick_records(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> Stream[models.Tick]:
+        """`GET /ticks/records` (tickRecords).
+
+        Args:
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+
+        Returns:
+            the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; `.events()` yields each event as sent, its item as `.item`.
+        """
+        return self._client._stream(
+            _TICK_RECORDS,
             options,
         )
 
@@ -169,6 +194,23 @@ class AsyncFeed(AsyncResource):
             options,
         )
 
+    async def tick_records(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncStream[models.Tick]:
+        """`GET /ticks/records` (tickRecords).
+
+        Args:
+            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+
+        Returns:
+            the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; `.events()` yields each event as sent, its item as `.item`.
+        """
+        return await self._client._stream(
+            _TICK_RECORDS,
+            options,
+        )
+
     async def search_ticks(
         self,
         body: models.Filter | Mapping[str, Any],
@@ -217,6 +259,7 @@ class FeedWithRawResponse:
     def __init__(self, resource: Feed) -> None:
         self.stream_ticks = resource.stream_ticks
         self.tick_lines = resource.tick_lines
+        self.tick_records = resource.tick_records
         self.search_ticks = to_raw_response(resource.search_ticks)
         self.find_ticks = to_raw_response(resource.find_ticks)
 
@@ -227,5 +270,6 @@ class AsyncFeedWithRawResponse:
     def __init__(self, resource: AsyncFeed) -> None:
         self.stream_ticks = resource.stream_ticks
         self.tick_lines = resource.tick_lines
+        self.tick_records = resource.tick_records
         self.search_ticks = to_async_raw_response(resource.search_ticks)
         self.find_ticks = to_async_raw_response(resource.find_ticks)
