@@ -213,6 +213,7 @@ def stamp(
         header_text=header("the specs in specs/").lstrip("# "),
         credentials=credentials,
         key_variable=key_variable(package),
+        fixtures={entry.name: fixture_prefix(f"{package}/{entry.name}") for entry in apis},
         error_base=alias,
         webhooks=[(a.name, a.api.webhook_signature is not None) for a in apis if a.api.webhooks],
         tapir=any(a.api.dialect == "tapir" for a in apis),
