@@ -21,7 +21,7 @@ from typing import Any
 from ..ir.media import is_json_media
 from ..ir.model import Api, ArrayType, MapType, ObjectType, Operation, Response, Stream
 from ..ir.wire import wire_document
-from .code import Assign, display
+from .code import Assign, call, display
 from .pytypes import Annotator, literal
 from .common import ENV, header
 from .client.auth import brand, credential_arguments
@@ -47,7 +47,11 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     context = dict(header=header(api.source), api=api, runtime=runtime, package=prefix.replace("/", "."))
     files = {
         f"{prefix}/server_operations.py": ENV.get_template("server/server_operations.py.jinja").render(
-            types=Assign("TYPES: dict[str, Any]", display("{", [f"{literal(t)}: {t}" for t in types], exploded=True)),
+            # Each type is made when first looked up: loading the table imports no model.
+            types=Assign(
+                "TYPES: Mapping[str, Any]",
+                call("LazyTypes", display("{", [f"{literal(t)}: lambda: {t}" for t in types], exploded=True)),
+            ),
             imports=_imports(annotator.needs, runtime),
             **context,
         ),
@@ -332,7 +336,7 @@ def _paging(op: Operation) -> dict[str, Any] | None:
 
 def _imports(needs: set[str], runtime: str) -> list[str]:
     """The imports `TYPES` needs, standard library first."""
-    lines = []
+    lines = ["from collections.abc import Mapping"]
     if "date" in needs:
         lines.append("from datetime import date")
     lines.append("from typing import Any, Literal" if "Literal" in needs else "from typing import Any")

@@ -60,8 +60,11 @@ def webhook_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         property=literal(api.webhook_event_property),
         union=subscript("Union", *members, "UnknownEvent"),
         table=Assign(
-            "EVENTS: dict[str, Any]",
-            display("{", [f"{literal(key)}: {annotation}" for key, annotation, _ in events], exploded=True),
+            "EVENTS: LazyTypes",
+            call(
+                "LazyTypes",
+                display("{", [f"{literal(key)}: lambda: {annotation}" for key, annotation, _ in events], exploded=True),
+            ),
         ),
         exports=Assign("__all__", display("[", [literal(name) for name in sorted(exports)])),
     )

@@ -35,9 +35,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx2
+if TYPE_CHECKING:  # at run time an error is made of an `httpx2` answer, so it is loaded by then
+    import httpx2
 
 __all__ = [
     "APIConnectionError",
@@ -189,8 +190,10 @@ _REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-corr
 
 def status_error(response: httpx2.Response, body: Any, secrets: Sequence[str]) -> APIStatusError:
     """The exception for an error answer, its text and body scrubbed of `secrets`."""
+    from httpx2 import codes
+
     status = response.status_code
-    reason = scrub(response.reason_phrase, secrets) or httpx2.codes.get_reason_phrase(status)
+    reason = scrub(response.reason_phrase, secrets) or codes.get_reason_phrase(status)
     reason = _shorten(reason or "Error", 100)
     if reason != response.reason_phrase:
         # `repr(error.response)` shows the reason phrase: keep an echoed credential out of it.

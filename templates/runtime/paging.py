@@ -39,11 +39,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
-
-import httpx2
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from .models import to_wire
+
+if TYPE_CHECKING:
+    # Only read for a `page_key` link at run time: the stub's table uses `Paging`
+    # without the HTTP client.
+    import httpx2
 
 __all__ = ["AsyncPage", "Paging", "SyncPage"]
 
@@ -89,6 +92,8 @@ class Paging:
             return link
         if "?" not in link and "=" not in link:
             return link  # the cursor itself rather than a link
+        import httpx2
+
         return httpx2.URL(link).params.get(self.cursor_parameter) or None
 
     def page(
@@ -145,8 +150,8 @@ def _at(value: Any, path: tuple[str, ...]) -> Any:
     return value
 
 
-Fetch = Callable[[str | None], tuple[list[Any], str | None, httpx2.Response]]
-AsyncFetch = Callable[[str | None], Awaitable[tuple[list[Any], str | None, httpx2.Response]]]
+Fetch = Callable[[str | None], "tuple[list[Any], str | None, httpx2.Response]"]
+AsyncFetch = Callable[[str | None], "Awaitable[tuple[list[Any], str | None, httpx2.Response]]"]
 
 
 class _BasePage(Generic[T]):

@@ -54,6 +54,7 @@ __all__ = [
     "CamelModel",
     "CamelTaggedModel",
     "LazySchemas",
+    "LazyTypes",
     "OpenEnum",
     "OpenIntEnum",
     "SchemaRegistry",
@@ -355,6 +356,32 @@ def lazy_names(
         return sorted({*namespace, *modules})
 
     return getattr_, dir_
+
+
+class LazyTypes(Mapping[str, Any]):
+    """Types by name, each made by its function the first time it is looked up:
+    a stub's operation table (`TYPES`) or a webhooks module's `EVENTS`, whose
+    functions name models, so that none is imported before it is needed."""
+
+    def __init__(self, makers: Mapping[str, Callable[[], Any]]) -> None:
+        self._makers = makers
+        self._made: dict[str, Any] = {}
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._made[name]
+        except KeyError:
+            made = self._made[name] = self._makers[name]()
+            return made
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._makers  # without making it (`Mapping`'s would)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._makers)
+
+    def __len__(self) -> int:
+        return len(self._makers)
 
 
 class LazySchemas(Mapping[str, Any]):

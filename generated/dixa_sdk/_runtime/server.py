@@ -12,7 +12,6 @@ install.
 
 from __future__ import annotations
 
-import argparse
 import logging
 from typing import Callable, Sequence
 
@@ -58,6 +57,8 @@ def serve_main(
     create_app: Callable[..., StubApp], argv: Sequence[str] | None = None, *, prog: str
 ) -> None:
     """`python -m <package>.server`: serve the stub with uvicorn."""
+    import argparse  # here: an app built in a test parses no command line
+
     parser = argparse.ArgumentParser(prog=prog, description="Serve the stub of the API.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8080)

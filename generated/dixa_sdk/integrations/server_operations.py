@@ -2,47 +2,59 @@
 """The operation table of the stub server of Integrations API [deprecated]: every operation of the spec.
 
 The table is data, `server_operations.json` beside this module; `TYPES` gives
-the types it names, by their annotation here. Served by
+the types it names, by their annotation here, each made the first time a
+request needs it: building the app imports no model. Served by
 `dixa_sdk._runtime.server.StubApp` (see `server.py` beside this module).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from dixa_sdk._runtime.stub.table import Operation, load_operations
+from dixa_sdk._runtime.stub.table import LazyTypes, Operation, load_operations
 
 from . import models
 
 __all__ = ["OPERATIONS", "TYPES"]
 
-TYPES: dict[str, Any] = {
-    "int": int,
-    "models.AddHistoricalMessageBody": models.AddHistoricalMessageBody,
-    "models.AddHistoricalMessageResponse201": models.AddHistoricalMessageResponse201,
-    "models.Conversation": models.Conversation,
-    "models.CreateConversationInput": models.CreateConversationInput,
-    "models.CreateConversationResponse201": models.CreateConversationResponse201,
-    "models.CreateUserBody": models.CreateUserBody,
-    "models.CreateUserResponse201": models.CreateUserResponse201,
-    "models.GetAnonymizationRequestResponse200": models.GetAnonymizationRequestResponse200,
-    "models.GetConversationResponse200": models.GetConversationResponse200,
-    "models.GetEndpointResponse200": models.GetEndpointResponse200,
-    "models.GetQueueResponse200": models.GetQueueResponse200,
-    "models.ListActivityLogResponse200": models.ListActivityLogResponse200,
-    "models.ListConversationActivityLogResponse200": models.ListConversationActivityLogResponse200,
-    "models.ListConversationMessagesResponse200": models.ListConversationMessagesResponse200,
-    "models.ListConversationNotesResponse200": models.ListConversationNotesResponse200,
-    "models.ListEndpointsResponse200": models.ListEndpointsResponse200,
-    "models.ListQueuesResponse200": models.ListQueuesResponse200,
-    "models.ListTagsResponse200": models.ListTagsResponse200,
-    "models.ListUserRequestedConversationsResponse200": models.ListUserRequestedConversationsResponse200,
-    "models.ListUsersResponse200": models.ListUsersResponse200,
-    "models.ScheduleAnonymizationBody": models.ScheduleAnonymizationBody,
-    "models.ScheduleAnonymizationResponse": models.ScheduleAnonymizationResponse,
-    "models.ScheduleAnonymizationResponse201": models.ScheduleAnonymizationResponse201,
-    "models.User": models.User,
-    "str": str,
-}
+TYPES: Mapping[str, Any] = LazyTypes(
+    {
+        "int": lambda: int,
+        "models.AddHistoricalMessageBody": lambda: models.AddHistoricalMessageBody,
+        "models.AddHistoricalMessageResponse201": lambda: models.AddHistoricalMessageResponse201,
+        "models.Conversation": lambda: models.Conversation,
+        "models.CreateConversationInput": lambda: models.CreateConversationInput,
+        "models.CreateConversationResponse201": lambda: models.CreateConversationResponse201,
+        "models.CreateUserBody": lambda: models.CreateUserBody,
+        "models.CreateUserResponse201": lambda: models.CreateUserResponse201,
+        "models.GetAnonymizationRequestResponse200": lambda: (
+            models.GetAnonymizationRequestResponse200
+        ),
+        "models.GetConversationResponse200": lambda: models.GetConversationResponse200,
+        "models.GetEndpointResponse200": lambda: models.GetEndpointResponse200,
+        "models.GetQueueResponse200": lambda: models.GetQueueResponse200,
+        "models.ListActivityLogResponse200": lambda: models.ListActivityLogResponse200,
+        "models.ListConversationActivityLogResponse200": lambda: (
+            models.ListConversationActivityLogResponse200
+        ),
+        "models.ListConversationMessagesResponse200": lambda: (
+            models.ListConversationMessagesResponse200
+        ),
+        "models.ListConversationNotesResponse200": lambda: models.ListConversationNotesResponse200,
+        "models.ListEndpointsResponse200": lambda: models.ListEndpointsResponse200,
+        "models.ListQueuesResponse200": lambda: models.ListQueuesResponse200,
+        "models.ListTagsResponse200": lambda: models.ListTagsResponse200,
+        "models.ListUserRequestedConversationsResponse200": lambda: (
+            models.ListUserRequestedConversationsResponse200
+        ),
+        "models.ListUsersResponse200": lambda: models.ListUsersResponse200,
+        "models.ScheduleAnonymizationBody": lambda: models.ScheduleAnonymizationBody,
+        "models.ScheduleAnonymizationResponse": lambda: models.ScheduleAnonymizationResponse,
+        "models.ScheduleAnonymizationResponse201": lambda: models.ScheduleAnonymizationResponse201,
+        "models.User": lambda: models.User,
+        "str": lambda: str,
+    }
+)
 
 OPERATIONS: tuple[Operation, ...] = load_operations(__name__, TYPES)

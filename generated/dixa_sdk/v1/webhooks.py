@@ -48,9 +48,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
-from typing import Any, TypeAlias, Union, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, Union, cast
 
 from dixa_sdk._runtime.errors import WebhookVerificationError
+from dixa_sdk._runtime.models import LazyTypes
 from dixa_sdk._runtime.webhooks import (
     SignatureScheme,
     UnknownEvent,
@@ -88,84 +89,104 @@ SIGNATURE = SignatureScheme(
 EVENT_TYPE_PROPERTY: str | None = "event_fqn"
 """The body property whose value names the event (None: the events share none)."""
 
-Event: TypeAlias = Union[
-    models.ConversationCreatedEvent,
-    models.ConversationCustomAttributeUpdatedEvent,
-    models.ConversationOpenEvent,
-    models.ConversationPendingEvent,
-    models.ConversationPendingExpiredEvent,
-    models.ConversationClosedEvent,
-    models.ConversationAbandonedEvent,
-    models.ConversationEnqueuedEvent,
-    models.ConversationAssignedEvent,
-    models.ConversationUnassignedEvent,
-    models.ConversationNoteAddedEvent,
-    models.ConversationMessageAddedEvent,
-    models.ConversationTagAddedEvent,
-    models.ConversationTagRemovedEvent,
-    models.ConversationRatedEvent,
-    models.ConversationTransferredEvent,
-    models.AgentBannedEnduserEvent,
-    models.AgentUnbannedEnduserEvent,
-    models.AgentBannedIpEvent,
-    models.AgentUnbannedIpEvent,
-    models.ConversationEndUserReplacedEvent,
-    models.TypingStartedEvent,
-    models.SLAEvaluationPendingEvent,
-    models.SLAEvaluationBreachedEvent,
-    models.SLAEvaluationAchievedEvent,
-    models.SLAEvaluationVoidedEvent,
-    models.ConversationMessageDeliverySentEvent,
-    models.ConversationMessageDeliveryDeliveredEvent,
-    models.ConversationMessageDeliverySeenEvent,
-    models.ConversationMessageDeliveryFailedEvent,
-    models.ConversationMessageDeliveryInfoEvent,
-    models.ConversationMessageDeliverySpamComplaintEvent,
-    UnknownEvent,
-]
-"""What `parse` returns: narrow it with `match` or `isinstance`."""
+if TYPE_CHECKING:
+    Event: TypeAlias = Union[
+        models.ConversationCreatedEvent,
+        models.ConversationCustomAttributeUpdatedEvent,
+        models.ConversationOpenEvent,
+        models.ConversationPendingEvent,
+        models.ConversationPendingExpiredEvent,
+        models.ConversationClosedEvent,
+        models.ConversationAbandonedEvent,
+        models.ConversationEnqueuedEvent,
+        models.ConversationAssignedEvent,
+        models.ConversationUnassignedEvent,
+        models.ConversationNoteAddedEvent,
+        models.ConversationMessageAddedEvent,
+        models.ConversationTagAddedEvent,
+        models.ConversationTagRemovedEvent,
+        models.ConversationRatedEvent,
+        models.ConversationTransferredEvent,
+        models.AgentBannedEnduserEvent,
+        models.AgentUnbannedEnduserEvent,
+        models.AgentBannedIpEvent,
+        models.AgentUnbannedIpEvent,
+        models.ConversationEndUserReplacedEvent,
+        models.TypingStartedEvent,
+        models.SLAEvaluationPendingEvent,
+        models.SLAEvaluationBreachedEvent,
+        models.SLAEvaluationAchievedEvent,
+        models.SLAEvaluationVoidedEvent,
+        models.ConversationMessageDeliverySentEvent,
+        models.ConversationMessageDeliveryDeliveredEvent,
+        models.ConversationMessageDeliverySeenEvent,
+        models.ConversationMessageDeliveryFailedEvent,
+        models.ConversationMessageDeliveryInfoEvent,
+        models.ConversationMessageDeliverySpamComplaintEvent,
+        UnknownEvent,
+    ]
+    """What `parse` returns: narrow it with `match` or `isinstance`."""
 
-EVENTS: dict[str, Any] = {
-    "CONVERSATION_CREATED": models.ConversationCreatedEvent,
-    "CONVERSATION_CUSTOM_ATTRIBUTE_UPDATED": models.ConversationCustomAttributeUpdatedEvent,
-    "CONVERSATION_OPEN": models.ConversationOpenEvent,
-    "CONVERSATION_PENDING": models.ConversationPendingEvent,
-    "CONVERSATION_PENDING_EXPIRED": models.ConversationPendingExpiredEvent,
-    "CONVERSATION_CLOSED": models.ConversationClosedEvent,
-    "CONVERSATION_ABANDONED": models.ConversationAbandonedEvent,
-    "CONVERSATION_ENQUEUED": models.ConversationEnqueuedEvent,
-    "CONVERSATION_ASSIGNED": models.ConversationAssignedEvent,
-    "CONVERSATION_UNASSIGNED": models.ConversationUnassignedEvent,
-    "CONVERSATION_NOTE_ADDED": models.ConversationNoteAddedEvent,
-    "CONVERSATION_MESSAGE_ADDED": models.ConversationMessageAddedEvent,
-    "CONVERSATION_TAG_ADDED": models.ConversationTagAddedEvent,
-    "CONVERSATION_TAG_REMOVED": models.ConversationTagRemovedEvent,
-    "CONVERSATION_RATED": models.ConversationRatedEvent,
-    "CONVERSATION_TRANSFERRED": models.ConversationTransferredEvent,
-    "AGENT_BANNED_ENDUSER": models.AgentBannedEnduserEvent,
-    "AGENT_UNBANNED_ENDUSER": models.AgentUnbannedEnduserEvent,
-    "AGENT_BANNED_IP": models.AgentBannedIpEvent,
-    "AGENT_UNBANNED_IP": models.AgentUnbannedIpEvent,
-    "CONVERSATION_END_USER_REPLACED": models.ConversationEndUserReplacedEvent,
-    "TYPING_STARTED": models.TypingStartedEvent,
-    "SLA_EVALUATION_PENDING": models.SLAEvaluationPendingEvent,
-    "SLA_EVALUATION_BREACHED": models.SLAEvaluationBreachedEvent,
-    "SLA_EVALUATION_ACHIEVED": models.SLAEvaluationAchievedEvent,
-    "SLA_EVALUATION_VOIDED": models.SLAEvaluationVoidedEvent,
-    "CONVERSATION_MESSAGE_DELIVERY_SENT": models.ConversationMessageDeliverySentEvent,
-    "CONVERSATION_MESSAGE_DELIVERY_DELIVERED": models.ConversationMessageDeliveryDeliveredEvent,
-    "CONVERSATION_MESSAGE_DELIVERY_SEEN": models.ConversationMessageDeliverySeenEvent,
-    "CONVERSATION_MESSAGE_DELIVERY_FAILED": models.ConversationMessageDeliveryFailedEvent,
-    "CONVERSATION_MESSAGE_DELIVERY_INFO": models.ConversationMessageDeliveryInfoEvent,
-    "CONVERSATION_MESSAGE_DELIVERY_SPAM_COMPLAINT": models.ConversationMessageDeliverySpamComplaintEvent,
-}
-"""The model of each event, by its event type value."""
+EVENTS: LazyTypes = LazyTypes(
+    {
+        "CONVERSATION_CREATED": lambda: models.ConversationCreatedEvent,
+        "CONVERSATION_CUSTOM_ATTRIBUTE_UPDATED": lambda: (
+            models.ConversationCustomAttributeUpdatedEvent
+        ),
+        "CONVERSATION_OPEN": lambda: models.ConversationOpenEvent,
+        "CONVERSATION_PENDING": lambda: models.ConversationPendingEvent,
+        "CONVERSATION_PENDING_EXPIRED": lambda: models.ConversationPendingExpiredEvent,
+        "CONVERSATION_CLOSED": lambda: models.ConversationClosedEvent,
+        "CONVERSATION_ABANDONED": lambda: models.ConversationAbandonedEvent,
+        "CONVERSATION_ENQUEUED": lambda: models.ConversationEnqueuedEvent,
+        "CONVERSATION_ASSIGNED": lambda: models.ConversationAssignedEvent,
+        "CONVERSATION_UNASSIGNED": lambda: models.ConversationUnassignedEvent,
+        "CONVERSATION_NOTE_ADDED": lambda: models.ConversationNoteAddedEvent,
+        "CONVERSATION_MESSAGE_ADDED": lambda: models.ConversationMessageAddedEvent,
+        "CONVERSATION_TAG_ADDED": lambda: models.ConversationTagAddedEvent,
+        "CONVERSATION_TAG_REMOVED": lambda: models.ConversationTagRemovedEvent,
+        "CONVERSATION_RATED": lambda: models.ConversationRatedEvent,
+        "CONVERSATION_TRANSFERRED": lambda: models.ConversationTransferredEvent,
+        "AGENT_BANNED_ENDUSER": lambda: models.AgentBannedEnduserEvent,
+        "AGENT_UNBANNED_ENDUSER": lambda: models.AgentUnbannedEnduserEvent,
+        "AGENT_BANNED_IP": lambda: models.AgentBannedIpEvent,
+        "AGENT_UNBANNED_IP": lambda: models.AgentUnbannedIpEvent,
+        "CONVERSATION_END_USER_REPLACED": lambda: models.ConversationEndUserReplacedEvent,
+        "TYPING_STARTED": lambda: models.TypingStartedEvent,
+        "SLA_EVALUATION_PENDING": lambda: models.SLAEvaluationPendingEvent,
+        "SLA_EVALUATION_BREACHED": lambda: models.SLAEvaluationBreachedEvent,
+        "SLA_EVALUATION_ACHIEVED": lambda: models.SLAEvaluationAchievedEvent,
+        "SLA_EVALUATION_VOIDED": lambda: models.SLAEvaluationVoidedEvent,
+        "CONVERSATION_MESSAGE_DELIVERY_SENT": lambda: models.ConversationMessageDeliverySentEvent,
+        "CONVERSATION_MESSAGE_DELIVERY_DELIVERED": lambda: (
+            models.ConversationMessageDeliveryDeliveredEvent
+        ),
+        "CONVERSATION_MESSAGE_DELIVERY_SEEN": lambda: models.ConversationMessageDeliverySeenEvent,
+        "CONVERSATION_MESSAGE_DELIVERY_FAILED": lambda: (
+            models.ConversationMessageDeliveryFailedEvent
+        ),
+        "CONVERSATION_MESSAGE_DELIVERY_INFO": lambda: models.ConversationMessageDeliveryInfoEvent,
+        "CONVERSATION_MESSAGE_DELIVERY_SPAM_COMPLAINT": lambda: (
+            models.ConversationMessageDeliverySpamComplaintEvent
+        ),
+    }
+)
+"""The model of each event, by its event type value:
+each imported the first time a body names it, so a receiver pays for the events it gets."""
+
+
+def __getattr__(name: str) -> Any:
+    """`Event` at run time (type checkers read it above): made on first use, as
+    it imports every event's model."""
+    if name == "Event":
+        return Union[(*dict.fromkeys(EVENTS.values()), UnknownEvent)]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse(body: bytes | str) -> Event:
     """The event a delivery's body holds, without checking its signature.
     A body that is not a JSON object raises `WebhookVerificationError`."""
-    return cast(Event, parse_event(load_body(body), EVENT_TYPE_PROPERTY, EVENTS))
+    return cast("Event", parse_event(load_body(body), EVENT_TYPE_PROPERTY, EVENTS))
 
 
 def verify(

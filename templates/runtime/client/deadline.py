@@ -27,7 +27,6 @@ from collections.abc import Mapping
 from types import FrameType
 from typing import Any, Callable
 
-import anyio
 import httpx2
 
 from ..errors import MAX_ERROR_BODY, TRUNCATED, APIResponseValidationError, ResponseTooLargeError
@@ -243,6 +242,8 @@ def within(deadline: Deadline | None) -> contextlib.AbstractContextManager[Any]:
     """An async attempt's cancel scope: it ends with `TimeoutError` when the deadline passes."""
     if deadline is None:
         return contextlib.nullcontext()
+    import anyio  # here, not at the top: a sync program does not pay for it (and asyncio)
+
     return anyio.fail_after(max(deadline.left(), 0.0))
 
 

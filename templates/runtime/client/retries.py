@@ -15,7 +15,6 @@ can replace them.
 
 from __future__ import annotations
 
-import asyncio
 import email.utils
 import math
 import random
@@ -145,4 +144,6 @@ def sleep(seconds: float) -> None:
 
 
 async def async_sleep(seconds: float) -> None:
+    import asyncio  # here, not at the top: a sync program does not pay for asyncio
+
     await asyncio.sleep(seconds)

@@ -6,7 +6,10 @@ The table is plain data rendered from the IR, so that the server itself
 `load_operations`: data, not code, is what a large spec has most of, and JSON
 loads faster than Python compiles. Types are named in the JSON by their
 annotation and looked up in the module's `TYPES` (generated models or
-builtins, validated with pydantic when a request comes in). Examples are kept
+builtins, validated with pydantic when a request comes in) the first time a
+field naming one is read: loading the table, and building the app from it,
+imports no model, so a program pays for the models of the operations it calls
+(`LazyTypes`). Examples are kept
 as the JSON text that is sent, so answering with an example costs no encoding.
 Importing this module needs no FastAPI: a list's paging is the runtime's
 `paging.Paging`, the one the client follows pages with.
@@ -17,13 +20,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Callable, Literal, Mapping, Sequence, TypeVar
 
+from ..models import LazyTypes
 from ..paging import Paging
 
 __all__ = [
     "EFFECTS_FILE",
     "Body",
+    "LazyTypes",
     "Operation",
     "Paging",
     "Param",
@@ -44,8 +49,53 @@ EFFECTS_FILE = "server_effects.json"
 Location = Literal["path", "query", "querystring", "header", "cookie"]
 Role = Literal["create", "list", "read", "replace", "update", "delete"]
 IdKind = Literal["integer", "uuid", "string", "synth"]
+_Class = TypeVar("_Class", bound=type)
 
 
+class _Named:
+    """A type of the table not looked up yet: `types[name]` when first read."""
+
+    __slots__ = ("name", "types")
+
+    def __init__(self, name: str, types: Mapping[str, Any]) -> None:
+        self.name = name
+        self.types = types
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+class _TypeField:
+    """A dataclass field that holds a type and may be given a `_Named` one: it is
+    looked up the first time the field is read, then kept. (A data descriptor
+    set on the class after `dataclass` made it: the frozen `__init__` stores
+    through it, and reads come here before the instance's `__dict__`.)"""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name]
+        if isinstance(value, _Named):
+            value = instance.__dict__[self.name] = value.types[value.name]
+        return value
+
+    def __set__(self, instance: Any, value: Any) -> None:
+        instance.__dict__[self.name] = value
+
+
+def _types_on_first_read(*names: str) -> Callable[[_Class], _Class]:
+    def install(cls: _Class) -> _Class:
+        for name in names:
+            setattr(cls, name, _TypeField(name))
+        return cls
+
+    return install
+
+
+@_types_on_first_read("type")
 @dataclass(frozen=True)
 class Param:
     """A parameter by its wire name. `array` and `object` parameters are written
@@ -71,6 +121,7 @@ class Param:
         return style, self.explode if self.explode is not None else style == "form"
 
 
+@_types_on_first_read("type")
 @dataclass(frozen=True)
 class Body:
     """The request body; `also` lists other JSON media types it may come in."""
@@ -82,6 +133,7 @@ class Body:
     also: tuple[str, ...] = ()
 
 
+@_types_on_first_read("item")
 @dataclass(frozen=True)
 class Streamed:
     """A response that is a sequence of items (`stub/streams.py`): how they are
@@ -95,6 +147,7 @@ class Streamed:
     event: str | None = None
 
 
+@_types_on_first_read("type")
 @dataclass(frozen=True)
 class Reply:
     """A documented response: `type` is the whole body (envelope included),
@@ -121,6 +174,7 @@ class Parent:
     param: str
 
 
+@_types_on_first_read("item")
 @dataclass(frozen=True)
 class Resource:
     """What the operation does to a collection in stateful mode. `collection`
@@ -206,7 +260,7 @@ def stateful_table(operations: Sequence[Operation]) -> tuple[StatefulEntry, ...]
 
 def load_operations(module: str, types: Mapping[str, Any]) -> tuple[Operation, ...]:
     """The table of the generated module `module` (`<module>.json` beside it),
-    its type names resolved through `types`."""
+    its type names resolved through `types` when a field naming one is first read."""
     package, _, name = module.rpartition(".")
     folder = resources.files(package)
     text = folder.joinpath(f"{name}.json").read_text(encoding="utf-8")
@@ -224,7 +278,12 @@ def load_operations(module: str, types: Mapping[str, Any]) -> tuple[Operation, .
 
 def _operation(entry: dict[str, Any], types: Mapping[str, Any]) -> Operation:
     def type_of(part: dict[str, Any], key: str = "type") -> dict[str, Any]:
-        return {**part, key: types[part[key]]} if part.get(key) is not None else part
+        name = part.get(key)
+        if name is None:
+            return part
+        if name not in types:  # a table naming a type its module lacks fails when loaded
+            raise KeyError(f"{entry['operation_id']}: no type {name!r} in the table's types")
+        return {**part, key: _Named(name, types)}
 
     body = entry.get("body")
     paging = entry.get("paging")

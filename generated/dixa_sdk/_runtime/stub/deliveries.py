@@ -32,11 +32,12 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Callable, Mapping
-
-import httpx2
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from .base import log
+
+if TYPE_CHECKING:  # imported by the sender's thread when it starts: building an app sends nothing
+    import httpx2
 
 __all__ = ["MAX_RESPONSE_TEXT", "Attempt", "Delivery", "Sender"]
 
@@ -222,6 +223,8 @@ class Sender:
         ready: threading.Event,
         generation: int,
     ) -> None:
+        import httpx2
+
         client = httpx2.AsyncClient(
             transport=self.transport, timeout=self.timeout, follow_redirects=False, trust_env=False
         )
@@ -282,6 +285,8 @@ class Sender:
     async def _attempt(
         self, client: httpx2.AsyncClient, delivery: Delivery, number: int
     ) -> Attempt:
+        import httpx2
+
         at = _now()
         final = number >= self.attempts
         headers = {**delivery.headers, "Content-Type": "application/json"}

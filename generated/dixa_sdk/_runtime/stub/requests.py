@@ -17,10 +17,8 @@ over `max_body_bytes` (413) are refused too.
 
 from __future__ import annotations
 
-import email.policy
 import fnmatch
 import json
-from email.parser import BytesParser
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from urllib.parse import parse_qsl, unquote
@@ -333,6 +331,10 @@ def _form(raw: bytes, mime: str, header: str) -> dict[str, list[str]]:
         for name, value in parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True):
             fields.setdefault(name, []).append(value)
         return fields
+    # Imported here: only a multipart body needs the email package.
+    import email.policy
+    from email.parser import BytesParser
+
     message = BytesParser(policy=email.policy.HTTP).parsebytes(
         b"Content-Type: " + header.encode("latin-1", "replace") + b"\r\n\r\n" + raw
     )

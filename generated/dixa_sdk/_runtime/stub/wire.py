@@ -13,31 +13,26 @@ openapi-schema-validator.
 
 The same validators repair a synthesized answer where the models it was made
 from know less than the schema (`WireSchemas.repaired`): the values put in
-are made by `synth.py`. Validators are built on first use of each schema, and kept.
+are made by `synth.py`. Validators are built on first use of each schema, and kept;
+the document is read, and openapi-schema-validator imported, when the first
+request is checked, not when the app is built.
 """
 
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from importlib import resources
-from typing import Any, Sequence
-
-from jsonschema.exceptions import (  # type: ignore[import-untyped]  # jsonschema ships no types
-    ValidationError,
-    best_match,
-)
-from openapi_schema_validator import (
-    OAS30ReadValidator,
-    OAS30WriteValidator,
-    OAS31Validator,
-    oas30_format_checker,
-    oas31_format_checker,
-)
-from referencing import Registry
-from referencing.jsonschema import DRAFT4, DRAFT202012
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..styles import as_lists, put_path, split_brackets
 from .synth import NOTHING, scalar_for, schema_value
+
+if TYPE_CHECKING:
+    from jsonschema.exceptions import (  # type: ignore[import-untyped]  # jsonschema ships no types
+        ValidationError,
+    )
+    from referencing import Registry
 
 __all__ = ["WireSchemas", "load_wire_schemas"]
 
@@ -45,16 +40,32 @@ _URI = "urn:stub:wire"
 
 
 class WireSchemas:
-    """Validators of the schemas of one wire document, by JSON pointer."""
+    """Validators of the schemas of one wire document, by JSON pointer. The
+    document may be given as the function that reads it, called on first use."""
 
-    def __init__(self, document: dict[str, Any]) -> None:
-        self.document = document
-        self._oas30 = str(document.get("openapi", "3.0")).startswith("3.0")
-        spec = DRAFT4 if self._oas30 else DRAFT202012
-        self._registry: Registry[Any] = Registry().with_resource(
-            _URI, spec.create_resource(document)
-        )
+    def __init__(self, document: dict[str, Any] | Callable[[], dict[str, Any]]) -> None:
+        self._source = document
         self._validators: dict[tuple[str, bool], Any] = {}
+
+    @cached_property
+    def document(self) -> dict[str, Any]:
+        source = self._source
+        return source() if callable(source) else source
+
+    @cached_property
+    def _oas30(self) -> bool:
+        return str(self.document.get("openapi", "3.0")).startswith("3.0")
+
+    @cached_property
+    def _registry(self) -> Registry[Any]:
+        from referencing import Registry
+        from referencing.jsonschema import DRAFT4, DRAFT202012
+
+        spec = DRAFT4 if self._oas30 else DRAFT202012
+        registry: Registry[Any] = Registry().with_resource(
+            _URI, spec.create_resource(self.document)
+        )
+        return registry
 
     def problems(self, pointer: str, value: Any, limit: int = 3) -> list[str]:
         """What is wrong with `value` by the schema at `pointer`, most relevant
@@ -62,6 +73,8 @@ class WireSchemas:
         errors = list(self._validator(pointer).iter_errors(value))
         if not errors:
             return []
+        from jsonschema.exceptions import best_match
+
         first = best_match(errors)
         ordered = [first, *(e for e in errors if e is not first)] if first is not None else errors
         return [_described(error) for error in ordered[:limit]]
@@ -190,6 +203,14 @@ class WireSchemas:
         """A request's validator (a `readOnly` field may not be sent) or an answer's."""
         validator = self._validators.get((pointer, request))
         if validator is None:
+            from openapi_schema_validator import (
+                OAS30ReadValidator,
+                OAS30WriteValidator,
+                OAS31Validator,
+                oas30_format_checker,
+                oas31_format_checker,
+            )
+
             if self._oas30:
                 cls = OAS30WriteValidator if request else OAS30ReadValidator
             else:
@@ -271,4 +292,4 @@ def load_wire_schemas(package: str) -> WireSchemas | None:
     source = resources.files(package).joinpath("server_openapi.json")
     if not source.is_file():
         return None
-    return WireSchemas(json.loads(source.read_text(encoding="utf-8")))
+    return WireSchemas(lambda: json.loads(source.read_text(encoding="utf-8")))

@@ -2,33 +2,37 @@
 """The operation table of the stub server of Operations: every operation of the spec.
 
 The table is data, `server_operations.json` beside this module; `TYPES` gives
-the types it names, by their annotation here. Served by
+the types it names, by their annotation here, each made the first time a
+request needs it: building the app imports no model. Served by
 `pkg._runtime.server.StubApp` (see `server.py` beside this module).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from pkg._runtime.stub.table import Operation, load_operations
+from pkg._runtime.stub.table import LazyTypes, Operation, load_operations
 
 from . import models
 
 __all__ = ["OPERATIONS", "TYPES"]
 
-TYPES: dict[str, Any] = {
-    "UUID": UUID,
-    "bytes": bytes,
-    "int": int,
-    "list[models.Pet]": list[models.Pet],
-    "models.Error": models.Error,
-    "models.GetPetsFilter": models.GetPetsFilter,
-    "models.GetPetsResponse206": models.GetPetsResponse206,
-    "models.Pet": models.Pet,
-    "models.PostPetsPetIdRawResponse200": models.PostPetsPetIdRawResponse200,
-    "models.PutPetsPetIdPhotoBody": models.PutPetsPetIdPhotoBody,
-    "str": str,
-}
+TYPES: Mapping[str, Any] = LazyTypes(
+    {
+        "UUID": lambda: UUID,
+        "bytes": lambda: bytes,
+        "int": lambda: int,
+        "list[models.Pet]": lambda: list[models.Pet],
+        "models.Error": lambda: models.Error,
+        "models.GetPetsFilter": lambda: models.GetPetsFilter,
+        "models.GetPetsResponse206": lambda: models.GetPetsResponse206,
+        "models.Pet": lambda: models.Pet,
+        "models.PostPetsPetIdRawResponse200": lambda: models.PostPetsPetIdRawResponse200,
+        "models.PutPetsPetIdPhotoBody": lambda: models.PutPetsPetIdPhotoBody,
+        "str": lambda: str,
+    }
+)
 
 OPERATIONS: tuple[Operation, ...] = load_operations(__name__, TYPES)

@@ -2,25 +2,29 @@
 """The operation table of the stub server of Reserved: every operation of the spec.
 
 The table is data, `server_operations.json` beside this module; `TYPES` gives
-the types it names, by their annotation here. Served by
+the types it names, by their annotation here, each made the first time a
+request needs it: building the app imports no model. Served by
 `pkg._runtime.server.StubApp` (see `server.py` beside this module).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from pkg._runtime.stub.table import Operation, load_operations
+from pkg._runtime.stub.table import LazyTypes, Operation, load_operations
 
 from . import models
 
 __all__ = ["OPERATIONS", "TYPES"]
 
-TYPES: dict[str, Any] = {
-    "models.NoneModel": models.NoneModel,
-    "models.TrueModel": models.TrueModel,
-    "models.Vars": models.Vars,
-    "str": str,
-}
+TYPES: Mapping[str, Any] = LazyTypes(
+    {
+        "models.NoneModel": lambda: models.NoneModel,
+        "models.TrueModel": lambda: models.TrueModel,
+        "models.Vars": lambda: models.Vars,
+        "str": lambda: str,
+    }
+)
 
 OPERATIONS: tuple[Operation, ...] = load_operations(__name__, TYPES)

@@ -2,20 +2,22 @@
 """The operation table of the stub server of Wire names: every operation of the spec.
 
 The table is data, `server_operations.json` beside this module; `TYPES` gives
-the types it names, by their annotation here. Served by
+the types it names, by their annotation here, each made the first time a
+request needs it: building the app imports no model. Served by
 `pkg._runtime.server.StubApp` (see `server.py` beside this module).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from pkg._runtime.stub.table import Operation, load_operations
+from pkg._runtime.stub.table import LazyTypes, Operation, load_operations
 
 from . import models
 
 __all__ = ["OPERATIONS", "TYPES"]
 
-TYPES: dict[str, Any] = {}
+TYPES: Mapping[str, Any] = LazyTypes({})
 
 OPERATIONS: tuple[Operation, ...] = load_operations(__name__, TYPES)
