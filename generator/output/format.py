@@ -37,13 +37,17 @@ class Formatting:
     Used as a context manager, leaving it stops ruff and removes its folder."""
 
     def __init__(self, files: dict[str, str], ready: Collection[str] = ()) -> None:
-        self.files = files
+        """Takes `files`: the Python texts to format move to the folder, and
+        out of `files` (the caller keeps no copy: for a spec as big as Graph's,
+        a quarter of a gigabyte of text is held once, not twice)."""
+        self._order = list(files)
         self._paths = [path for path in files if path.endswith(".py") and path not in ready]
         self._folder = tempfile.TemporaryDirectory(prefix="dixagen-format-")
         self._root = Path(self._folder.name)
         names = [f"{index}.py" for index in range(len(self._paths))]
         for name, path in zip(names, self._paths):
-            (self._root / name).write_text(files[path], encoding="utf-8")
+            (self._root / name).write_text(files.pop(path), encoding="utf-8")
+        self.files = files
         self._process: subprocess.Popen[str] | None = None
         if names:
             self._process = subprocess.Popen(
@@ -67,7 +71,7 @@ class Formatting:
             }
         finally:
             self.close()
-        return {path: formatted.get(path, text) for path, text in self.files.items()}
+        return {path: formatted[path] if path in formatted else self.files[path] for path in self._order}
 
     def _problems(self, errors: str) -> list[Diagnostic]:
         """ruff's complaints, by the generated file's own path (a template bug, never a spec's fault)."""
@@ -98,5 +102,5 @@ def format_files(files: dict[str, str], ready: Collection[str] = ()) -> dict[str
     """Return the same files, Python ones formatted; order is kept. `ready`
     names files that are formatted already (the static runtime, kept so and
     checked by a test): they are copied as they are."""
-    with Formatting(files, ready) as formatting:
+    with Formatting(dict(files), ready) as formatting:
         return formatting.result()

@@ -49,22 +49,30 @@ def _locate(errors: Iterator[ValidationError], base: Sequence[Any]) -> Iterator[
         yield error
 
 
-class _SeenIds(list[int]):
-    """The ids of the schemas a schema validator has checked, as the list it
-    keeps them in, with a set's membership test: it asks about every schema it
-    meets, and a list's answer takes time that grows with the schemas already
-    seen, a square in all (minutes for a spec of fifty thousand schemas)."""
+class _SeenIds(list[Any]):
+    """What a keyword validator has seen (the ids of the schemas it checked, the
+    operationIds it met), as the list it keeps them in, with a set's
+    membership test: it asks about every schema or operation it meets, and a
+    list's answer takes time that grows with those already seen, a square in
+    all (minutes for a spec of fifty thousand schemas or twenty thousand
+    operations)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self._ids: set[int] = set()
+        self._ids: set[Any] = set()
 
-    def append(self, schema_id: int) -> None:
-        super().append(schema_id)
-        self._ids.add(schema_id)
+    def append(self, seen: Any) -> None:
+        super().append(seen)
+        try:
+            self._ids.add(seen)
+        except TypeError:  # unhashable: found by the list's own answer below
+            pass
 
-    def __contains__(self, schema_id: object) -> bool:
-        return schema_id in self._ids
+    def __contains__(self, seen: object) -> bool:
+        try:
+            return seen in self._ids
+        except TypeError:  # an unhashable operationId: the list's own answer
+            return any(seen == known for known in self)
 
 
 def _seen_as_sets(validator: keywords.SchemaValidator) -> None:
@@ -99,6 +107,12 @@ class _Schema32(keywords.OpenAPIV32SchemaValidator):
         yield from _locate(super().__call__(schema, require_properties, meta_checked), schema.parts)
 
 
+class _Operation(keywords.OperationValidator):
+    def __init__(self, registry: Any) -> None:
+        super().__init__(registry)
+        self.operation_ids_registry = _SeenIds()
+
+
 class _Default30(keywords.OpenAPIV30ValueValidator):
     def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
         yield from _locate(super().__call__(schema, value), (*schema.parts, "default"))
@@ -117,19 +131,19 @@ class _Default32(keywords.OpenAPIV32ValueValidator):
 class Located30Validator(OpenAPIV30SpecValidator):
     """The OpenAPI 3.0 validator, whose schema checks remember which schema they checked."""
 
-    keyword_validators = {**OpenAPIV30SpecValidator.keyword_validators, "schema": _Schema30, "default": _Default30}
+    keyword_validators = {**OpenAPIV30SpecValidator.keyword_validators, "schema": _Schema30, "default": _Default30, "operation": _Operation}
 
 
 class Located31Validator(OpenAPIV31SpecValidator):
     """The OpenAPI 3.1 validator, whose schema checks remember which schema they checked."""
 
-    keyword_validators = {**OpenAPIV31SpecValidator.keyword_validators, "schema": _Schema31, "default": _Default31}
+    keyword_validators = {**OpenAPIV31SpecValidator.keyword_validators, "schema": _Schema31, "default": _Default31, "operation": _Operation}
 
 
 class Located32Validator(OpenAPIV32SpecValidator):
     """The OpenAPI 3.2 validator, whose schema checks remember which schema they checked."""
 
-    keyword_validators = {**OpenAPIV32SpecValidator.keyword_validators, "schema": _Schema32, "default": _Default32}
+    keyword_validators = {**OpenAPIV32SpecValidator.keyword_validators, "schema": _Schema32, "default": _Default32, "operation": _Operation}
 
 
 def validator_for_version(version: str) -> type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator | OpenAPIV32SpecValidator]:

@@ -15,6 +15,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import replace
+from typing import Callable
 
 from ..model import Api, EnumMember, EnumType, NamedType, ObjectType, Ref, Type, UnionType
 from .walk import Context, transform
@@ -127,10 +128,7 @@ def _shared_enum_names(api: Api) -> tuple[dict[tuple[object, ...], str], dict[st
         if not prop or prop[0].isdigit():
             continue
 
-        def wider(base: tuple[object, ...]) -> list[tuple[object, ...]]:
-            """The sets that hold every value of `base` (itself included)."""
-            return [s for s in member_sets if set(base) <= set(s)]
-
+        wider = _supersets(list(member_sets))
         family = {s: sum(member_sets[w] for w in wider(s)) for s in member_sets}
         rank = {s: (member_sets[s], family[s]) for s in member_sets}
         best = max(member_sets, key=rank.__getitem__)
@@ -145,13 +143,37 @@ def _shared_enum_names(api: Api) -> tuple[dict[tuple[object, ...], str], dict[st
         if name is not None and name.lower() not in taken:
             taken.add(name.lower())
             union = list(found[best])
+            seen = set(_member_keys(union))
             for extra in sorted((s for s in wider(best) if s != best), key=repr):
-                seen = set(_member_keys(union))
-                union += [m for m, key in zip(found[extra], _member_keys(found[extra])) if key not in seen]
+                added = [(m, key) for m, key in zip(found[extra], _member_keys(found[extra])) if key not in seen]
+                union += [m for m, _ in added]
+                seen.update(key for _, key in added)
             for s in wider(best):
                 names[(prop, s)] = name
             members[name] = union
     return names, members
+
+
+def _supersets(sets: list[tuple[object, ...]]) -> Callable[[tuple[object, ...]], list[tuple[object, ...]]]:
+    """`wider(base)`: the sets among `sets` that hold every value of `base`
+    (itself included), in the order of `sets`. Found through the sets that
+    hold each value, not by testing every pair: one property (Graph's
+    `$select` items) can carry thousands of different sets, and the pass
+    asks this of every one of them."""
+    holding: dict[object, set[int]] = defaultdict(set)
+    for index, values in enumerate(sets):
+        for value in values:
+            holding[value].add(index)
+    known: dict[tuple[object, ...], list[tuple[object, ...]]] = {}
+
+    def wider(base: tuple[object, ...]) -> list[tuple[object, ...]]:
+        if base not in known:
+            postings = sorted((holding.get(value, set()) for value in set(base)), key=len)
+            indexes = set.intersection(*postings) if postings else range(len(sets))
+            known[base] = [sets[index] for index in sorted(indexes)]
+        return known[base]
+
+    return wider
 
 
 def _member_keys(members: list[EnumMember]) -> list[object]:

@@ -14,10 +14,15 @@ bases that mean what they say.
 from __future__ import annotations
 
 import builtins
+import hashlib
 import keyword
 
+from ...limits import MAX_FILE_NAME_BYTES
 from ..model import Api, named_refs
 from .naming import snake
+
+# Bytes of a module's name: its file (`.py`) and a `_2`... for a name taken must fit the file system.
+_LONGEST_MODULE = MAX_FILE_NAME_BYTES - len(".py") - 8
 
 # Module names that would shadow what models/__init__.py imports, defines or calls.
 _RESERVED_MODULES = frozenset(
@@ -39,7 +44,14 @@ def run(api: Api) -> None:
 
 
 def _module_name(name: str) -> str:
-    """A module name, with `_` added where it would shadow a name (`filter_`)."""
+    """A module name, with `_` added where it would shadow a name (`filter_`).
+    A name too long for a file (an inline type named after a deep position,
+    as Graph's are) keeps its start and ends in a digest of the whole name,
+    which keeps it apart from other long names with the same start."""
+    if len(name.encode("utf-8")) > _LONGEST_MODULE:
+        digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:10]
+        head = name.encode("utf-8")[: _LONGEST_MODULE - len(digest) - 1].decode("utf-8", "ignore")
+        return f"{head}_{digest}"
     return name + "_" if name in _RESERVED_MODULES or keyword.iskeyword(name) else name
 
 
