@@ -171,7 +171,9 @@ _VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DE
 # Attributes of the generated clients that a resource must not shadow.
 _CLIENT_ATTRIBUTES = frozenset({"close", "with_raw_response", "with_options", "base_url", "is_closed"})
 # Argument names every generated method has besides the operation's parameters.
-METHOD_ARGUMENTS = frozenset({"self", "body", "options", "extra_headers", "timeout", "max_retries", "models"})
+METHOD_ARGUMENTS = frozenset(
+    {"self", "body", "options", "extra_headers", "extra_query", "extra_body", "timeout", "deadline", "max_retries", "models"}
+)
 # Path segments that name an action on what precedes them (`/tags/{id}/activate`).
 _ACTIONS = frozenset(
     {

@@ -226,7 +226,7 @@ class Conversations(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -257,7 +257,7 @@ class Conversations(SyncResource):
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -287,7 +287,7 @@ class Conversations(SyncResource):
 
         Args:
             channel: Only flows of this channel; PstnPhone when left out. values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -311,7 +311,7 @@ class Conversations(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -336,7 +336,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -361,7 +361,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -388,7 +388,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             force: Close the conversation first if it is still open; without it an open conversation cannot be anonymized.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -416,7 +416,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -444,7 +444,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -472,7 +472,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -500,7 +500,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -528,7 +528,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -554,7 +554,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -579,7 +579,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -606,7 +606,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -634,7 +634,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             message_id: Id of the message.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -659,7 +659,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -686,7 +686,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -714,7 +714,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -742,7 +742,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -767,7 +767,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -794,7 +794,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -824,7 +824,7 @@ class Conversations(SyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
             rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -852,7 +852,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -878,7 +878,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -905,7 +905,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -933,7 +933,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -960,7 +960,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -987,7 +987,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1016,7 +1016,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1047,7 +1047,7 @@ class AsyncConversations(AsyncResource):
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -1077,7 +1077,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             channel: Only flows of this channel; PstnPhone when left out. values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1101,7 +1101,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1126,7 +1126,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1151,7 +1151,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1178,7 +1178,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             force: Close the conversation first if it is still open; without it an open conversation cannot be anonymized.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1206,7 +1206,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1234,7 +1234,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1262,7 +1262,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1290,7 +1290,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1318,7 +1318,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1344,7 +1344,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1369,7 +1369,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1396,7 +1396,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1424,7 +1424,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             message_id: Id of the message.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1449,7 +1449,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1476,7 +1476,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1504,7 +1504,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1532,7 +1532,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1557,7 +1557,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1584,7 +1584,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1614,7 +1614,7 @@ class AsyncConversations(AsyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
             rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1642,7 +1642,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1668,7 +1668,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1695,7 +1695,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1723,7 +1723,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1750,7 +1750,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1777,7 +1777,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None

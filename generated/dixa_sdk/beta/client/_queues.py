@@ -90,7 +90,7 @@ class Queues(SyncResource):
         `GET /beta/queues` (getQueues).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -113,7 +113,7 @@ class Queues(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -138,7 +138,7 @@ class Queues(SyncResource):
 
         Args:
             csid: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -163,7 +163,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -188,7 +188,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -213,7 +213,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -240,7 +240,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -268,7 +268,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -295,7 +295,7 @@ class AsyncQueues(AsyncResource):
         `GET /beta/queues` (getQueues).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -318,7 +318,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -343,7 +343,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             csid: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -368,7 +368,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -393,7 +393,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -418,7 +418,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -445,7 +445,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -473,7 +473,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -63,7 +63,7 @@ class Tags(SyncResource):
 
         Args:
             include_deactivated: Also list deactivated tags; only active ones when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -87,7 +87,7 @@ class Tags(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -112,7 +112,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -137,7 +137,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -162,7 +162,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -187,7 +187,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -216,7 +216,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             include_deactivated: Also list deactivated tags; only active ones when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -240,7 +240,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -265,7 +265,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -290,7 +290,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -315,7 +315,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -340,7 +340,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None

@@ -76,7 +76,7 @@ class Teams(SyncResource):
         `GET /beta/teams` (getTeams).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -99,7 +99,7 @@ class Teams(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -124,7 +124,7 @@ class Teams(SyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -149,7 +149,7 @@ class Teams(SyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -174,7 +174,7 @@ class Teams(SyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -201,7 +201,7 @@ class Teams(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -229,7 +229,7 @@ class Teams(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -259,7 +259,7 @@ class Teams(SyncResource):
             team_id: Id of the team.
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -286,7 +286,7 @@ class AsyncTeams(AsyncResource):
         `GET /beta/teams` (getTeams).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -309,7 +309,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -334,7 +334,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -359,7 +359,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -384,7 +384,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -411,7 +411,7 @@ class AsyncTeams(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -439,7 +439,7 @@ class AsyncTeams(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -469,7 +469,7 @@ class AsyncTeams(AsyncResource):
             team_id: Id of the team.
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.

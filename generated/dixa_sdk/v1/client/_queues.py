@@ -79,7 +79,7 @@ class Queues(SyncResource):
         `GET /v1/queues` (getQueues).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -102,7 +102,7 @@ class Queues(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -127,7 +127,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -152,7 +152,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -177,7 +177,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -204,7 +204,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -232,7 +232,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -259,7 +259,7 @@ class AsyncQueues(AsyncResource):
         `GET /v1/queues` (getQueues).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -282,7 +282,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -307,7 +307,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -332,7 +332,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -357,7 +357,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -384,7 +384,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -412,7 +412,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -61,7 +61,7 @@ class Tags(SyncResource):
 
         Args:
             include_deactivated: Also list deactivated tags; only active ones when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -85,7 +85,7 @@ class Tags(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -110,7 +110,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -135,7 +135,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -160,7 +160,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -185,7 +185,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -214,7 +214,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             include_deactivated: Also list deactivated tags; only active ones when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -238,7 +238,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -263,7 +263,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -288,7 +288,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -313,7 +313,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -338,7 +338,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
