@@ -97,3 +97,15 @@ def test_an_id_keeps_its_verb_and_a_resource_of_several_words_stays_whole(tmp_pa
         "ListSipCredentialListMapping": "credential_list_mapping.list_sip_credential_list_mapping",
         "ListIncomingPhoneNumberAssignedAddOn": "assigned_add_on.list_incoming_phone_number_assigned_add_on",
     }
+
+
+def test_dixa_schemas_called_like_pydantic_names_keep_their_names() -> None:
+    """`Tag` and `Field` are pydantic's names too: the model modules import
+    pydantic's privately (`Field as _Field`), and the classes stay `Tag` and `Field`."""
+    for spec in ("dixa-v1.yaml", "dixa-beta.yaml"):
+        api = read_api(ROOT / "specs" / spec, strict=True).api
+        assert (api.types["Tag"].py_name, api.types["Field"].py_name) == ("Tag", "Field")
+    models = ROOT / "generated" / "dixa_sdk" / "v1" / "models"
+    assert "class Tag(APIModel):" in (models / "tag.py").read_text()
+    metric = (models / "metric_record.py").read_text()
+    assert "from pydantic import Field as _Field" in metric and "from .field import Field" in metric

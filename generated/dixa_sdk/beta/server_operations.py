@@ -154,7 +154,7 @@ TYPES: dict[str, Any] = {
     "models.SearchOutput": models.SearchOutput,
     "models.SearchParametersInput": models.SearchParametersInput,
     "models.ServerError": models.ServerError,
-    "models.TagModel": models.TagModel,
+    "models.Tag": models.Tag,
     "models.Team1": models.Team1,
     "models.TransferConversationInput": models.TransferConversationInput,
     "models.Unauthorized": models.Unauthorized,

@@ -132,7 +132,7 @@ TYPES: dict[str, Any] = {
     "models.SearchConversationsWithFiltersOutput": models.SearchConversationsWithFiltersOutput,
     "models.SearchParametersInput": models.SearchParametersInput,
     "models.ServerError": models.ServerError,
-    "models.TagModel": models.TagModel,
+    "models.Tag": models.Tag,
     "models.Team1": models.Team1,
     "models.TransferConversationInput": models.TransferConversationInput,
     "models.Unauthorized": models.Unauthorized,

@@ -21,15 +21,12 @@ from ..model import Api, ArrayType, EnumType, ObjectType, Operation, Ref
 from ..media import is_multipart
 from .hoist import pascal
 
-# Names the generated model modules import or define for themselves.
-RESERVED_CLASS_NAMES = frozenset(
-    {
-        "Annotated", "Any", "BaseModel", "ClassVar", "ConfigDict", "Discriminator", "Enum", "Field",
-        "Literal", "Tag", "TypeAlias", "TypeAdapter", "UUID", "Union", "APIModel", "TaggedModel", "CamelModel",
-        "CamelTaggedModel", "UnknownVariant", "DateTime", "Date", "SCHEMAS", "validate", "to_wire", "Optional", "List", "Dict",
-        "OpenEnum", "OpenIntEnum", "SchemaRegistry", "TypeAliasType", "TYPE_CHECKING", "BARE_TAG", "UNKNOWN_TAG",
-    }
-)
+# Names a class cannot take: the public names of a models package besides its
+# classes (`models.SCHEMAS`, `models.validate`, `models.to_wire`). The names a
+# model module imports (pydantic's `Field` and `Tag`, `typing`'s, the runtime's)
+# are not reserved: a schema called `Field` stays `Field`, and the modules of
+# that API import pydantic's as `_Field` (`rendering.models.MODULE_IMPORTS`).
+RESERVED_CLASS_NAMES = frozenset({"SCHEMAS", "TYPE_CHECKING"})
 # Field names that would shadow pydantic's API or a type used in annotations.
 RESERVED_FIELD_NAMES = frozenset(
     {

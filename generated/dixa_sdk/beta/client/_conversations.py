@@ -181,11 +181,11 @@ _SUBMIT_RATING: Endpoint[models.RatingResult] = Endpoint(
 _REOPEN: Endpoint[None] = Endpoint(
     "PUT", "/beta/conversations/{conversationId}/reopen", "putConversationsConversationidReopen"
 )
-_LIST_TAGS: Endpoint[builtins.list[models.TagModel]] = Endpoint(
+_LIST_TAGS: Endpoint[builtins.list[models.Tag]] = Endpoint(
     "GET",
     "/beta/conversations/{conversationId}/tags",
     "getConversationsConversationidTags",
-    response=lambda: builtins.list[models.TagModel],
+    response=lambda: builtins.list[models.Tag],
     envelope="data",
 )
 _CREATE_TAGS_BULK: Endpoint[None] = Endpoint(
@@ -869,7 +869,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """Tags of a conversation
 
         Lists the tags on a conversation.
@@ -1659,7 +1659,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """Tags of a conversation
 
         Lists the tags on a conversation.

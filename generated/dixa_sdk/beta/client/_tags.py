@@ -28,14 +28,14 @@ __all__ = [
     "AsyncTagsWithRawResponse",
 ]
 
-_LIST: Endpoint[builtins.list[models.TagModel]] = Endpoint(
-    "GET", "/beta/tags", "getTags", response=lambda: builtins.list[models.TagModel], envelope="data"
+_LIST: Endpoint[builtins.list[models.Tag]] = Endpoint(
+    "GET", "/beta/tags", "getTags", response=lambda: builtins.list[models.Tag], envelope="data"
 )
-_CREATE: Endpoint[models.TagModel] = Endpoint(
-    "POST", "/beta/tags", "postTags", response=lambda: models.TagModel, envelope="data"
+_CREATE: Endpoint[models.Tag] = Endpoint(
+    "POST", "/beta/tags", "postTags", response=lambda: models.Tag, envelope="data"
 )
-_GET: Endpoint[models.TagModel] = Endpoint(
-    "GET", "/beta/tags/{tagId}", "getTagsTagid", response=lambda: models.TagModel, envelope="data"
+_GET: Endpoint[models.Tag] = Endpoint(
+    "GET", "/beta/tags/{tagId}", "getTagsTagid", response=lambda: models.Tag, envelope="data"
 )
 _DELETE: Endpoint[None] = Endpoint("DELETE", "/beta/tags/{tagId}", "deleteTagsTagid")
 _ACTIVATE: Endpoint[None] = Endpoint(
@@ -54,7 +54,7 @@ class Tags(SyncResource):
         *,
         include_deactivated: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """List tags
 
         Lists the organization's tags: active ones only, unless `includeDeactivated` is true.
@@ -78,7 +78,7 @@ class Tags(SyncResource):
         self,
         body: models.CreateTagInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Create a tag
 
         Creates a tag.
@@ -103,7 +103,7 @@ class Tags(SyncResource):
         *,
         tag_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Fetch one tag
 
         Reads one tag.
@@ -207,7 +207,7 @@ class AsyncTags(AsyncResource):
         *,
         include_deactivated: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """List tags
 
         Lists the organization's tags: active ones only, unless `includeDeactivated` is true.
@@ -231,7 +231,7 @@ class AsyncTags(AsyncResource):
         self,
         body: models.CreateTagInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Create a tag
 
         Creates a tag.
@@ -256,7 +256,7 @@ class AsyncTags(AsyncResource):
         *,
         tag_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Fetch one tag
 
         Reads one tag.

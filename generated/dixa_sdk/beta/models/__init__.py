@@ -14,10 +14,12 @@ models it touches. Type checkers and editors read the imports below instead.
 from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any as _Any
 
 from dixa_sdk._runtime.models import LazySchemas as _LazySchemas
-from dixa_sdk._runtime.models import SchemaRegistry, to_wire
+from dixa_sdk._runtime.models import SchemaRegistry as _SchemaRegistry
+from dixa_sdk._runtime.models import to_wire
 from dixa_sdk._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
@@ -464,6 +466,7 @@ if TYPE_CHECKING:
         FacebookMessengerConversation as FacebookMessengerConversation,
     )
     from .failure import Failure as Failure
+    from .field import Field as Field
     from .field_can_have_multiple_values_or_be_empty_operator import (
         FieldCanHaveMultipleValuesOrBeEmptyOperator as FieldCanHaveMultipleValuesOrBeEmptyOperator,
     )
@@ -475,7 +478,6 @@ if TYPE_CHECKING:
         FieldHasSingleValueOperator as FieldHasSingleValueOperator,
     )
     from .field_metadata import FieldMetadata as FieldMetadata
-    from .field_model import FieldModel as FieldModel
     from .field_type import FieldType as FieldType
     from .file import File as File
     from .file_meta import FileMeta as FileMeta
@@ -813,11 +815,11 @@ if TYPE_CHECKING:
     from .string_field import StringField as StringField
     from .submitted_rating_result import SubmittedRatingResult as SubmittedRatingResult
     from .success import Success as Success
+    from .tag import Tag as Tag
     from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
     from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
     from .tag_conversation_input import TagConversationInput as TagConversationInput
     from .tag_id import TagId as TagId
-    from .tag_model import TagModel as TagModel
     from .tag_removed_activity_type import TagRemovedActivityType as TagRemovedActivityType
     from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
     from .tag_state import TagState as TagState
@@ -1188,12 +1190,12 @@ __all__ = [
     "FacebookMessengerAttributes",
     "FacebookMessengerConversation",
     "Failure",
+    "Field",
     "FieldCanHaveMultipleValuesOrBeEmptyOperator",
     "FieldCanHaveSingleValueOrBeEmptyOperator",
     "FieldEnum",
     "FieldHasSingleValueOperator",
     "FieldMetadata",
-    "FieldModel",
     "FieldType",
     "File",
     "FileMeta",
@@ -1433,11 +1435,11 @@ __all__ = [
     "StringField",
     "SubmittedRatingResult",
     "Success",
+    "Tag",
     "TagAddedActivityType",
     "TagAddedAttribute",
     "TagConversationInput",
     "TagId",
-    "TagModel",
     "TagRemovedActivityType",
     "TagRemovedAttribute",
     "TagState",
@@ -1785,12 +1787,12 @@ _MODULES: dict[str, str] = {
     "FacebookMessengerAttributes": "facebook_messenger_attributes",
     "FacebookMessengerConversation": "facebook_messenger_conversation",
     "Failure": "failure",
+    "Field": "field",
     "FieldCanHaveMultipleValuesOrBeEmptyOperator": "field_can_have_multiple_values_or_be_empty_operator",
     "FieldCanHaveSingleValueOrBeEmptyOperator": "field_can_have_single_value_or_be_empty_operator",
     "FieldEnum": "field_enum",
     "FieldHasSingleValueOperator": "field_has_single_value_operator",
     "FieldMetadata": "field_metadata",
-    "FieldModel": "field_model",
     "FieldType": "field_type",
     "File": "file",
     "FileMeta": "file_meta",
@@ -2030,11 +2032,11 @@ _MODULES: dict[str, str] = {
     "StringField": "string_field",
     "SubmittedRatingResult": "submitted_rating_result",
     "Success": "success",
+    "Tag": "tag",
     "TagAddedActivityType": "tag_added_activity_type",
     "TagAddedAttribute": "tag_added_attribute",
     "TagConversationInput": "tag_conversation_input",
     "TagId": "tag_id",
-    "TagModel": "tag_model",
     "TagRemovedActivityType": "tag_removed_activity_type",
     "TagRemovedAttribute": "tag_removed_attribute",
     "TagState": "tag_state",
@@ -2115,7 +2117,7 @@ _MODULES: dict[str, str] = {
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
     __getattr__, __dir__ = _lazy_names(__name__, _MODULES, globals())
 
-SCHEMAS: _Mapping[str, Any] = _LazySchemas(
+SCHEMAS: _Mapping[str, _Any] = _LazySchemas(
     __name__,
     {
         "ActivityLogAttribute": "ActivityLogAttribute",
@@ -2369,7 +2371,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "FacebookMessengerAttributes": "FacebookMessengerAttributes",
         "FacebookMessengerConversation": "FacebookMessengerConversation",
         "Failure": "Failure",
-        "Field": "FieldModel",
+        "Field": "Field",
         "FieldCanHaveMultipleValuesOrBeEmptyOperator": "FieldCanHaveMultipleValuesOrBeEmptyOperator",
         "FieldCanHaveSingleValueOrBeEmptyOperator": "FieldCanHaveSingleValueOrBeEmptyOperator",
         "FieldHasSingleValueOperator": "FieldHasSingleValueOperator",
@@ -2585,7 +2587,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "StringField": "StringField",
         "SubmittedRatingResult": "SubmittedRatingResult",
         "Success": "Success",
-        "Tag": "TagModel",
+        "Tag": "Tag",
         "TagAddedActivityType": "TagAddedActivityType",
         "TagAddedAttribute": "TagAddedAttribute",
         "TagConversationInput": "TagConversationInput",
@@ -2666,9 +2668,9 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
 )
 """Every component schema by its name in the spec."""
 
-_registry = SchemaRegistry(SCHEMAS)
+_registry = _SchemaRegistry(SCHEMAS)
 
 
-def validate(schema: str, data: Any) -> Any:
+def validate(schema: str, data: _Any) -> _Any:
     """Parse wire data (decoded JSON) as the component schema called `schema`."""
     return _registry.validate(schema, data)

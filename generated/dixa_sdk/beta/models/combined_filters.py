@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -16,7 +16,7 @@ class CombinedFilters(TaggedModel):
     __wire_tag__: ClassVar[str] = "CombinedFilters"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["CombinedFilters"] = Field(
+    type: Literal["CombinedFilters"] = _Field(
         default="CombinedFilters", init=False, validation_alias="_type", serialization_alias="_type"
     )
     strategy: Strategy

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,9 +13,9 @@ __all__ = ["Condition1"]
 
 
 Condition1: TypeAlias = Annotated[
-    Annotated[IsNotOneOf5, Tag("IsNotOneOf")]
-    | Annotated[IsOneOf5, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[IsNotOneOf5, _Tag("IsNotOneOf")]
+    | Annotated[IsOneOf5, _Tag("IsOneOf")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf5, "IsOneOf": IsOneOf5}),
 ]
 """Condition."""

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,8 +13,8 @@ __all__ = ["CustomAttributeInputDefinition"]
 
 
 CustomAttributeInputDefinition: TypeAlias = Annotated[
-    Annotated[Select1, Tag("Select")]
-    | Annotated[Text2, Tag("Text")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[Select1, _Tag("Select")]
+    | Annotated[Text2, _Tag("Text")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Select": Select1, "Text": Text2}),
 ]

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -14,10 +14,10 @@ __all__ = ["DurationOperator"]
 
 
 DurationOperator: TypeAlias = Annotated[
-    Annotated[Between1, Tag("Between")]
-    | Annotated[LongerThanOrEqualTo, Tag("LongerThanOrEqualTo")]
-    | Annotated[ShorterThanOrEqualTo, Tag("ShorterThanOrEqualTo")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[Between1, _Tag("Between")]
+    | Annotated[LongerThanOrEqualTo, _Tag("LongerThanOrEqualTo")]
+    | Annotated[ShorterThanOrEqualTo, _Tag("ShorterThanOrEqualTo")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -12,8 +12,8 @@ __all__ = ["Filters1"]
 
 
 Filters1: TypeAlias = Annotated[
-    Annotated[CombinedFilters, Tag("CombinedFilters")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[CombinedFilters, _Tag("CombinedFilters")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"CombinedFilters": CombinedFilters}),
 ]
 """Filters."""

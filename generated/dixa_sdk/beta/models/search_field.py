@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -26,22 +26,22 @@ __all__ = ["SearchField"]
 
 
 SearchField: TypeAlias = Annotated[
-    Annotated[AgentId, Tag("AgentId")]
-    | Annotated[AssignedDate, Tag("AssignedDate")]
-    | Annotated[Channel, Tag("Channel")]
-    | Annotated[ClosedDate, Tag("ClosedDate")]
-    | Annotated[ContactId, Tag("ContactId")]
-    | Annotated[ConversationId, Tag("ConversationId")]
-    | Annotated[CreationDate, Tag("CreationDate")]
-    | Annotated[CustomAttribute1, Tag("CustomAttribute")]
-    | Annotated[Direction, Tag("Direction")]
-    | Annotated[Duration, Tag("Duration")]
-    | Annotated[LastActivity, Tag("LastActivity")]
-    | Annotated[LastMessage, Tag("LastMessage")]
-    | Annotated[QueueId, Tag("QueueId")]
-    | Annotated[Status1, Tag("Status")]
-    | Annotated[TagId, Tag("TagId")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[AgentId, _Tag("AgentId")]
+    | Annotated[AssignedDate, _Tag("AssignedDate")]
+    | Annotated[Channel, _Tag("Channel")]
+    | Annotated[ClosedDate, _Tag("ClosedDate")]
+    | Annotated[ContactId, _Tag("ContactId")]
+    | Annotated[ConversationId, _Tag("ConversationId")]
+    | Annotated[CreationDate, _Tag("CreationDate")]
+    | Annotated[CustomAttribute1, _Tag("CustomAttribute")]
+    | Annotated[Direction, _Tag("Direction")]
+    | Annotated[Duration, _Tag("Duration")]
+    | Annotated[LastActivity, _Tag("LastActivity")]
+    | Annotated[LastMessage, _Tag("LastMessage")]
+    | Annotated[QueueId, _Tag("QueueId")]
+    | Annotated[Status1, _Tag("Status")]
+    | Annotated[TagId, _Tag("TagId")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

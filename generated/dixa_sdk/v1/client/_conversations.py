@@ -160,11 +160,11 @@ _LIST_RATING: Endpoint[builtins.list[models.ConversationRating]] = Endpoint(
 _REOPEN: Endpoint[None] = Endpoint(
     "PUT", "/v1/conversations/{conversationId}/reopen", "putConversationsConversationidReopen"
 )
-_LIST_TAGS: Endpoint[builtins.list[models.TagModel]] = Endpoint(
+_LIST_TAGS: Endpoint[builtins.list[models.Tag]] = Endpoint(
     "GET",
     "/v1/conversations/{conversationId}/tags",
     "getConversationsConversationidTags",
-    response=lambda: builtins.list[models.TagModel],
+    response=lambda: builtins.list[models.Tag],
     envelope="data",
 )
 _CREATE_TAGS_BULK: Endpoint[None] = Endpoint(
@@ -765,7 +765,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """Tags of a conversation
 
         Lists the tags on a conversation.
@@ -1472,7 +1472,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """Tags of a conversation
 
         Lists the tags on a conversation.

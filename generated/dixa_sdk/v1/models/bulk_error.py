@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -17,13 +17,13 @@ __all__ = ["BulkError"]
 
 
 BulkError: TypeAlias = Annotated[
-    Annotated[EmptyPatchSet, Tag("EmptyPatchSet")]
-    | Annotated[ErrorResponse, Tag("ErrorResponse")]
-    | Annotated[Infrastructure, Tag("Infrastructure")]
-    | Annotated[Integrity, Tag("Integrity")]
-    | Annotated[NotFound1, Tag("NotFound")]
-    | Annotated[Validation, Tag("Validation")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[EmptyPatchSet, _Tag("EmptyPatchSet")]
+    | Annotated[ErrorResponse, _Tag("ErrorResponse")]
+    | Annotated[Infrastructure, _Tag("Infrastructure")]
+    | Annotated[Integrity, _Tag("Integrity")]
+    | Annotated[NotFound1, _Tag("NotFound")]
+    | Annotated[Validation, _Tag("Validation")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

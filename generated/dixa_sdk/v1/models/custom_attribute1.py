@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -17,7 +17,7 @@ class CustomAttribute1(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "CustomAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["CustomAttribute"] = Field(
+    type: Literal["CustomAttribute"] = _Field(
         default="CustomAttribute", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: CustomAttributeOperator

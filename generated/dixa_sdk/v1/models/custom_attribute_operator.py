@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -15,11 +15,11 @@ __all__ = ["CustomAttributeOperator"]
 
 
 CustomAttributeOperator: TypeAlias = Annotated[
-    Annotated[IsEmpty, Tag("IsEmpty")]
-    | Annotated[IsNotEmpty, Tag("IsNotEmpty")]
-    | Annotated[IsNotOneOf2, Tag("IsNotOneOf")]
-    | Annotated[IsOneOf2, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[IsEmpty, _Tag("IsEmpty")]
+    | Annotated[IsNotEmpty, _Tag("IsNotEmpty")]
+    | Annotated[IsNotOneOf2, _Tag("IsNotOneOf")]
+    | Annotated[IsOneOf2, _Tag("IsOneOf")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

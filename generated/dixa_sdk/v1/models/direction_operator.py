@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,8 +13,8 @@ __all__ = ["DirectionOperator"]
 
 
 DirectionOperator: TypeAlias = Annotated[
-    Annotated[IsNotOneOf3, Tag("IsNotOneOf")]
-    | Annotated[IsOneOf3, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[IsNotOneOf3, _Tag("IsNotOneOf")]
+    | Annotated[IsOneOf3, _Tag("IsOneOf")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf3, "IsOneOf": IsOneOf3}),
 ]

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class NotFound1(TaggedModel):
     __wire_tag__: ClassVar[str] = "NotFound"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["NotFound"] = Field(
+    type: Literal["NotFound"] = _Field(
         default="NotFound", init=False, validation_alias="_type", serialization_alias="_type"
     )
     id: str | None = None

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -17,7 +17,7 @@ class Select1(TaggedModel):
     __wire_tag__: ClassVar[str] = "Select"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Select"] = Field(
+    type: Literal["Select"] = _Field(
         default="Select", init=False, validation_alias="_type", serialization_alias="_type"
     )
     options: list[SelectOption] | None = None

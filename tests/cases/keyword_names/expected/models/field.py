@@ -2,8 +2,8 @@
 
 from pkg._runtime.models import APIModel
 
-__all__ = ["APIModelModel"]
+__all__ = ["Field"]
 
 
-class APIModelModel(APIModel):
-    name: str | None = None
+class Field(APIModel):
+    self: str | None = None

@@ -4,10 +4,10 @@ from dixa_sdk._runtime.models import APIModel
 
 from .field_type import FieldType
 
-__all__ = ["FieldModel"]
+__all__ = ["Field"]
 
 
-class FieldModel(APIModel):
+class Field(APIModel):
     name: str
     """Name of the field."""
     field: FieldType | None = None
