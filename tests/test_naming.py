@@ -109,3 +109,56 @@ def test_dixa_schemas_called_like_pydantic_names_keep_their_names() -> None:
     assert "class Tag(APIModel):" in (models / "tag.py").read_text()
     metric = (models / "metric_record.py").read_text()
     assert "from pydantic import Field as _Field" in metric and "from .field import Field" in metric
+
+
+NUMBERED = """
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /queues/{id}:
+    get:
+      operationId: getQueuesId
+      parameters: [{name: id, in: path, required: true, schema: {type: string}}]
+      responses:
+        '200':
+          description: ok
+          content: {application/json: {schema: {$ref: '#/components/schemas/GetQueueOutput'}}}
+components:
+  schemas:
+    GetQueueOutput: {title: GetQueueOutput, type: object, properties: {data: {$ref: '#/components/schemas/Queue1'}}}
+    Queue: {title: Queue, type: object, properties: {id: {type: string}}}
+    Queue1: {title: Queue, type: object, properties: {id: {type: string}, name: {type: string}}}
+    Translation1: {title: Translation, type: object, properties: {text: {type: string}}}
+    Article: {title: Article, type: object, properties: {t: {$ref: '#/components/schemas/Translation1'}}}
+    IsOneOf: {title: IsOneOf, type: object, properties: {v: {type: string}}}
+    IsOneOf1: {title: IsOneOf, type: object, properties: {values: {type: array, items: {type: string}}}}
+    AHolder: {title: AHolder, type: object, properties: {x: {$ref: '#/components/schemas/IsOneOf1'}}}
+    ChannelOperator: {title: ChannelOperator, oneOf: [{$ref: '#/components/schemas/IsOneOf1'}]}
+    Input: {title: Input, type: object, properties: {n: {type: string}}}
+    Input1: {title: Input, type: object, properties: {m: {type: string}}}
+    UpdateInputsInput: {title: UpdateInputsInput, type: object, properties: {i: {$ref: '#/components/schemas/Input1'}}}
+"""
+
+
+def test_a_numbered_name_takes_its_title_else_its_owner_else_details(tmp_path: Path) -> None:
+    """The rule of `naming.numbered_names` (docs/other-apis.md, "Class names")."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(NUMBERED)
+    api = read_api(spec, strict=False).api
+    names = {name: api.types[name].py_name for name in ("Queue", "Queue1", "Translation1", "IsOneOf1", "Input1")}
+    assert names == {
+        "Queue": "Queue",  # the schema called so keeps its name
+        "Queue1": "QueueDetails",  # only an operation's wrapper refers to it
+        "Translation1": "Translation",  # the title is free
+        "IsOneOf1": "ChannelOperatorIsOneOf",  # the union that lists it wins over an object that holds it
+        "Input1": "UpdateInput",  # `UpdateInputs` (no `Input` word) + `Input`, the shared word said once
+    }
+
+
+def test_dixa_numbered_names_read_as_what_they_are() -> None:
+    api = read_api(ROOT / "specs" / "dixa-v1.yaml", strict=True).api
+    named = {name: api.types[name].py_name for name in api.types}
+    assert [name for name in named.values() if re.fullmatch(r".*\D\d+", name)] == []
+    assert (named["Queue1"], named["Queue"]) == ("QueueDetails", "Queue")
+    assert (named["NotFound1"], named["IsOneOf1"], named["Translation1"]) == (
+        "BulkErrorNotFound", "ChannelOperatorIsOneOf", "Translation")

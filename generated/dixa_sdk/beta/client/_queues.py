@@ -26,15 +26,15 @@ __all__ = [
     "AsyncQueuesWithRawResponse",
 ]
 
-_LIST: Endpoint[builtins.list[models.Queue1]] = Endpoint(
+_LIST: Endpoint[builtins.list[models.QueueDetails]] = Endpoint(
     "GET",
     "/beta/queues",
     "getQueues",
-    response=lambda: builtins.list[models.Queue1],
+    response=lambda: builtins.list[models.QueueDetails],
     envelope="data",
 )
-_CREATE: Endpoint[models.Queue1] = Endpoint(
-    "POST", "/beta/queues", "postQueues", response=lambda: models.Queue1, envelope="data"
+_CREATE: Endpoint[models.QueueDetails] = Endpoint(
+    "POST", "/beta/queues", "postQueues", response=lambda: models.QueueDetails, envelope="data"
 )
 _GET_CONVERSATION_POSITION: Endpoint[models.QueuedConversation] = Endpoint(
     "GET",
@@ -43,11 +43,11 @@ _GET_CONVERSATION_POSITION: Endpoint[models.QueuedConversation] = Endpoint(
     response=lambda: models.QueuedConversation,
     envelope="data",
 )
-_GET: Endpoint[models.Queue1] = Endpoint(
+_GET: Endpoint[models.QueueDetails] = Endpoint(
     "GET",
     "/beta/queues/{queueId}",
     "getQueuesQueueid",
-    response=lambda: models.Queue1,
+    response=lambda: models.QueueDetails,
     envelope="data",
 )
 _LIST_AVAILABILITY: Endpoint[builtins.list[models.ChannelAvailabilityOutcome]] = Endpoint(
@@ -82,7 +82,7 @@ class Queues(SyncResource):
     def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Queue1]:
+    ) -> builtins.list[models.QueueDetails]:
         """List queues
 
         Lists the organization's queues.
@@ -104,7 +104,7 @@ class Queues(SyncResource):
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Create a queue
 
         Creates a queue.
@@ -154,7 +154,7 @@ class Queues(SyncResource):
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Fetch one queue
 
         Reads one queue.
@@ -287,7 +287,7 @@ class AsyncQueues(AsyncResource):
     async def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Queue1]:
+    ) -> builtins.list[models.QueueDetails]:
         """List queues
 
         Lists the organization's queues.
@@ -309,7 +309,7 @@ class AsyncQueues(AsyncResource):
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Create a queue
 
         Creates a queue.
@@ -359,7 +359,7 @@ class AsyncQueues(AsyncResource):
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Fetch one queue
 
         Reads one queue.

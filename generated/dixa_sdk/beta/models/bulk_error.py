@@ -6,12 +6,12 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .bulk_error_not_found import BulkErrorNotFound
 from .empty_patch_set import EmptyPatchSet
 from .error_response import ErrorResponse
 from .infrastructure import Infrastructure
 from .integrity import Integrity
 from .invalid_argument import InvalidArgument
-from .not_found1 import NotFound1
 from .validation import Validation
 
 __all__ = ["BulkError"]
@@ -23,7 +23,7 @@ BulkError: TypeAlias = Annotated[
     | Annotated[Infrastructure, _Tag("Infrastructure")]
     | Annotated[Integrity, _Tag("Integrity")]
     | Annotated[InvalidArgument, _Tag("InvalidArgument")]
-    | Annotated[NotFound1, _Tag("NotFound")]
+    | Annotated[BulkErrorNotFound, _Tag("NotFound")]
     | Annotated[Validation, _Tag("Validation")]
     | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
@@ -34,7 +34,7 @@ BulkError: TypeAlias = Annotated[
             "Infrastructure": Infrastructure,
             "Integrity": Integrity,
             "InvalidArgument": InvalidArgument,
-            "NotFound": NotFound1,
+            "NotFound": BulkErrorNotFound,
             "Validation": Validation,
         },
     ),

@@ -6,7 +6,7 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
-from .condition1 import Condition1
+from .combined_filters_condition import CombinedFiltersCondition
 from .strategy import Strategy
 
 __all__ = ["CombinedFilters"]
@@ -21,5 +21,5 @@ class CombinedFilters(TaggedModel):
     )
     strategy: Strategy
     """How the conditions combine: every one must hold (All) or one is enough (Any)"""
-    conditions: list[Condition1]
+    conditions: list[CombinedFiltersCondition]
     """The conditions to combine."""

@@ -6,15 +6,17 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .is_not_one_of3 import IsNotOneOf3
-from .is_one_of3 import IsOneOf3
+from .direction_operator_is_not_one_of import DirectionOperatorIsNotOneOf
+from .direction_operator_is_one_of import DirectionOperatorIsOneOf
 
 __all__ = ["DirectionOperator"]
 
 
 DirectionOperator: TypeAlias = Annotated[
-    Annotated[IsNotOneOf3, _Tag("IsNotOneOf")]
-    | Annotated[IsOneOf3, _Tag("IsOneOf")]
+    Annotated[DirectionOperatorIsNotOneOf, _Tag("IsNotOneOf")]
+    | Annotated[DirectionOperatorIsOneOf, _Tag("IsOneOf")]
     | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
-    tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf3, "IsOneOf": IsOneOf3}),
+    tag_discriminator(
+        "_type", {"IsNotOneOf": DirectionOperatorIsNotOneOf, "IsOneOf": DirectionOperatorIsOneOf}
+    ),
 ]

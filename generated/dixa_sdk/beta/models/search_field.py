@@ -13,13 +13,13 @@ from .closed_date import ClosedDate
 from .contact_id import ContactId
 from .conversation_id import ConversationId
 from .creation_date import CreationDate
-from .custom_attribute1 import CustomAttribute1
 from .direction import Direction
 from .duration import Duration
 from .last_activity import LastActivity
 from .last_message import LastMessage
 from .queue_id import QueueId
-from .status1 import Status1
+from .search_field_custom_attribute import SearchFieldCustomAttribute
+from .search_field_status import SearchFieldStatus
 from .tag_id import TagId
 
 __all__ = ["SearchField"]
@@ -33,13 +33,13 @@ SearchField: TypeAlias = Annotated[
     | Annotated[ContactId, _Tag("ContactId")]
     | Annotated[ConversationId, _Tag("ConversationId")]
     | Annotated[CreationDate, _Tag("CreationDate")]
-    | Annotated[CustomAttribute1, _Tag("CustomAttribute")]
+    | Annotated[SearchFieldCustomAttribute, _Tag("CustomAttribute")]
     | Annotated[Direction, _Tag("Direction")]
     | Annotated[Duration, _Tag("Duration")]
     | Annotated[LastActivity, _Tag("LastActivity")]
     | Annotated[LastMessage, _Tag("LastMessage")]
     | Annotated[QueueId, _Tag("QueueId")]
-    | Annotated[Status1, _Tag("Status")]
+    | Annotated[SearchFieldStatus, _Tag("Status")]
     | Annotated[TagId, _Tag("TagId")]
     | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
@@ -52,13 +52,13 @@ SearchField: TypeAlias = Annotated[
             "ContactId": ContactId,
             "ConversationId": ConversationId,
             "CreationDate": CreationDate,
-            "CustomAttribute": CustomAttribute1,
+            "CustomAttribute": SearchFieldCustomAttribute,
             "Direction": Direction,
             "Duration": Duration,
             "LastActivity": LastActivity,
             "LastMessage": LastMessage,
             "QueueId": QueueId,
-            "Status": Status1,
+            "Status": SearchFieldStatus,
             "TagId": TagId,
         },
     ),

@@ -26,17 +26,21 @@ __all__ = [
     "AsyncQueuesWithRawResponse",
 ]
 
-_LIST: Endpoint[builtins.list[models.Queue1]] = Endpoint(
-    "GET", "/v1/queues", "getQueues", response=lambda: builtins.list[models.Queue1], envelope="data"
+_LIST: Endpoint[builtins.list[models.QueueDetails]] = Endpoint(
+    "GET",
+    "/v1/queues",
+    "getQueues",
+    response=lambda: builtins.list[models.QueueDetails],
+    envelope="data",
 )
-_CREATE: Endpoint[models.Queue1] = Endpoint(
-    "POST", "/v1/queues", "postQueues", response=lambda: models.Queue1, envelope="data"
+_CREATE: Endpoint[models.QueueDetails] = Endpoint(
+    "POST", "/v1/queues", "postQueues", response=lambda: models.QueueDetails, envelope="data"
 )
-_GET: Endpoint[models.Queue1] = Endpoint(
+_GET: Endpoint[models.QueueDetails] = Endpoint(
     "GET",
     "/v1/queues/{queueId}",
     "getQueuesQueueid",
-    response=lambda: models.Queue1,
+    response=lambda: models.QueueDetails,
     envelope="data",
 )
 _LIST_AVAILABILITY: Endpoint[builtins.list[models.ChannelAvailabilityOutcome]] = Endpoint(
@@ -71,7 +75,7 @@ class Queues(SyncResource):
     def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Queue1]:
+    ) -> builtins.list[models.QueueDetails]:
         """List queues
 
         Lists the organization's queues.
@@ -93,7 +97,7 @@ class Queues(SyncResource):
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Create a queue
 
         Creates a queue.
@@ -118,7 +122,7 @@ class Queues(SyncResource):
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Fetch one queue
 
         Reads one queue.
@@ -251,7 +255,7 @@ class AsyncQueues(AsyncResource):
     async def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Queue1]:
+    ) -> builtins.list[models.QueueDetails]:
         """List queues
 
         Lists the organization's queues.
@@ -273,7 +277,7 @@ class AsyncQueues(AsyncResource):
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Create a queue
 
         Creates a queue.
@@ -298,7 +302,7 @@ class AsyncQueues(AsyncResource):
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Fetch one queue
 
         Reads one queue.

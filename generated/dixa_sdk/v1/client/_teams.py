@@ -30,14 +30,22 @@ __all__ = [
     "AsyncTeamsWithRawResponse",
 ]
 
-_LIST: Endpoint[builtins.list[models.Team1]] = Endpoint(
-    "GET", "/v1/teams", "getTeams", response=lambda: builtins.list[models.Team1], envelope="data"
+_LIST: Endpoint[builtins.list[models.TeamDetails]] = Endpoint(
+    "GET",
+    "/v1/teams",
+    "getTeams",
+    response=lambda: builtins.list[models.TeamDetails],
+    envelope="data",
 )
-_CREATE: Endpoint[models.Team1] = Endpoint(
-    "POST", "/v1/teams", "postTeams", response=lambda: models.Team1, envelope="data"
+_CREATE: Endpoint[models.TeamDetails] = Endpoint(
+    "POST", "/v1/teams", "postTeams", response=lambda: models.TeamDetails, envelope="data"
 )
-_GET: Endpoint[models.Team1] = Endpoint(
-    "GET", "/v1/teams/{teamId}", "getTeamsTeamid", response=lambda: models.Team1, envelope="data"
+_GET: Endpoint[models.TeamDetails] = Endpoint(
+    "GET",
+    "/v1/teams/{teamId}",
+    "getTeamsTeamid",
+    response=lambda: models.TeamDetails,
+    envelope="data",
 )
 _DELETE: Endpoint[None] = Endpoint("DELETE", "/v1/teams/{teamId}", "deleteTeamsTeamid")
 _LIST_AGENTS: Endpoint[builtins.list[models.TeamMember]] = Endpoint(
@@ -68,7 +76,7 @@ class Teams(SyncResource):
     def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Team1]:
+    ) -> builtins.list[models.TeamDetails]:
         """List teams
 
         Lists the organization's teams.
@@ -90,7 +98,7 @@ class Teams(SyncResource):
         self,
         body: models.CreateTeamInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Team1:
+    ) -> models.TeamDetails:
         """Create a team
 
         Creates a team.
@@ -115,7 +123,7 @@ class Teams(SyncResource):
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Team1:
+    ) -> models.TeamDetails:
         """Fetch one team
 
         Reads one team.
@@ -278,7 +286,7 @@ class AsyncTeams(AsyncResource):
     async def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Team1]:
+    ) -> builtins.list[models.TeamDetails]:
         """List teams
 
         Lists the organization's teams.
@@ -300,7 +308,7 @@ class AsyncTeams(AsyncResource):
         self,
         body: models.CreateTeamInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Team1:
+    ) -> models.TeamDetails:
         """Create a team
 
         Creates a team.
@@ -325,7 +333,7 @@ class AsyncTeams(AsyncResource):
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Team1:
+    ) -> models.TeamDetails:
         """Fetch one team
 
         Reads one team.

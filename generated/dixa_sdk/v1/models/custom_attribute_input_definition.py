@@ -6,15 +6,21 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .select1 import Select1
-from .text2 import Text2
+from .custom_attribute_input_definition_select import CustomAttributeInputDefinitionSelect
+from .custom_attribute_input_definition_text import CustomAttributeInputDefinitionText
 
 __all__ = ["CustomAttributeInputDefinition"]
 
 
 CustomAttributeInputDefinition: TypeAlias = Annotated[
-    Annotated[Select1, _Tag("Select")]
-    | Annotated[Text2, _Tag("Text")]
+    Annotated[CustomAttributeInputDefinitionSelect, _Tag("Select")]
+    | Annotated[CustomAttributeInputDefinitionText, _Tag("Text")]
     | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
-    tag_discriminator("_type", {"Select": Select1, "Text": Text2}),
+    tag_discriminator(
+        "_type",
+        {
+            "Select": CustomAttributeInputDefinitionSelect,
+            "Text": CustomAttributeInputDefinitionText,
+        },
+    ),
 ]

@@ -33,8 +33,8 @@ if TYPE_CHECKING:
         BulkActionSuccessBulkErrorUUID as BulkActionSuccessBulkErrorUUID,
     )
     from .bulk_error import BulkError as BulkError
+    from .bulk_error_not_found import BulkErrorNotFound as BulkErrorNotFound
     from .not_found import NotFound as NotFound
-    from .not_found1 import NotFound1 as NotFound1
     from .validation import Validation as Validation
 
 __all__ = [
@@ -42,8 +42,8 @@ __all__ = [
     "BulkActionOutcomeBulkErrorUUID",
     "BulkActionSuccessBulkErrorUUID",
     "BulkError",
+    "BulkErrorNotFound",
     "NotFound",
-    "NotFound1",
     "Validation",
     "SCHEMAS",
     "to_wire",
@@ -56,8 +56,8 @@ _MODULES: dict[str, str] = {
     "BulkActionOutcomeBulkErrorUUID": "bulk_action_outcome_bulk_error_uuid",
     "BulkActionSuccessBulkErrorUUID": "bulk_action_success_bulk_error_uuid",
     "BulkError": "bulk_error",
+    "BulkErrorNotFound": "bulk_error_not_found",
     "NotFound": "not_found",
-    "NotFound1": "not_found1",
     "Validation": "validation",
 }
 
@@ -72,7 +72,7 @@ SCHEMAS: _Mapping[str, _Any] = _LazySchemas(
         "BulkActionSuccess_BulkError_UUID": "BulkActionSuccessBulkErrorUUID",
         "BulkError": "BulkError",
         "NotFound": "NotFound",
-        "NotFound1": "NotFound1",
+        "NotFound1": "BulkErrorNotFound",
         "Validation": "Validation",
     },
 )
