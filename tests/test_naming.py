@@ -162,3 +162,68 @@ def test_dixa_numbered_names_read_as_what_they_are() -> None:
     assert (named["Queue1"], named["Queue"]) == ("QueueDetails", "Queue")
     assert (named["NotFound1"], named["IsOneOf1"], named["Translation1"]) == (
         "BulkErrorNotFound", "ChannelOperatorIsOneOf", "Translation")
+
+
+LINKS = """
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /conversations/{conversationId}/tags/{tagId}:
+    parameters:
+    - {name: conversationId, in: path, required: true, schema: {type: string}}
+    - {name: tagId, in: path, required: true, schema: {type: string}}
+    put:
+      operationId: putConversationsConversationidTagsTagid
+      summary: Attach an active tag to a conversation
+      responses: {'204': {description: ok}}
+    delete:
+      operationId: deleteConversationsConversationidTagsTagid
+      summary: Detach a tag from a conversation
+      responses: {'204': {description: ok}}
+  /tickets/{ticketId}/labels/{labelId}:
+    parameters:
+    - {name: ticketId, in: path, required: true, schema: {type: string}}
+    - {name: labelId, in: path, required: true, schema: {type: string}}
+    put:
+      operationId: putTicketsTicketidLabelsLabelid
+      summary: Label ticket
+      responses: {'204': {description: ok}}
+    delete:
+      operationId: deleteTicketsTicketidLabelsLabelid
+      summary: Unlabel ticket
+      responses: {'204': {description: ok}}
+  /tickets/{ticketId}/notes/{noteId}:
+    parameters:
+    - {name: ticketId, in: path, required: true, schema: {type: string}}
+    - {name: noteId, in: path, required: true, schema: {type: string}}
+    delete:
+      operationId: deleteTicketsTicketidNotesNoteid
+      summary: Delete one note
+      responses: {'204': {description: ok}}
+  /tickets/{ticketId}:
+    parameters:
+    - {name: ticketId, in: path, required: true, schema: {type: string}}
+    delete:
+      operationId: deleteTicketsTicketid
+      summary: Remove a ticket for good
+      responses: {'204': {description: ok}}
+"""
+
+
+def test_a_link_between_two_things_is_named_by_the_summarys_verb(tmp_path: Path) -> None:
+    """Where the operationId only spells method and path, a call that writes or
+    removes one item of another's collection takes the verb its summary opens
+    with, when it is a verb of links (`attach`, `untag`, ...); other calls keep
+    the method's word."""
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(LINKS)
+    api = read_api(spec, strict=False).api
+    named = {op.operation_id: f"{op.resource}.{op.py_name}" for op in api.operations}
+    assert named == {
+        "putConversationsConversationidTagsTagid": "conversations.attach_tag",
+        "deleteConversationsConversationidTagsTagid": "conversations.detach_tag",
+        "putTicketsTicketidLabelsLabelid": "tickets.label",  # the verb says the noun: not `label_label`
+        "deleteTicketsTicketidLabelsLabelid": "tickets.unlabel",
+        "deleteTicketsTicketidNotesNoteid": "tickets.delete_note",  # the summary says the method's word
+        "deleteTicketsTicketid": "tickets.delete",  # not a link: the summary is not read
+    }

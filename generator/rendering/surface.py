@@ -39,7 +39,7 @@ def renamed_names(old: Mapping[str, str], new: Mapping[str, str], package: str) 
     """The names of the Python API the generator renamed between `old` and `new`:
     the class of a schema (`v1.models.TagModel` → `v1.models.Tag`), by the schema's
     name in the spec (`models.SCHEMAS`), and the method of an operation
-    (`v1.client.conversations.update_tag` → `v1.client.conversations.tag`), by its
+    (`v1.client.conversations.update_tag` → `v1.client.conversations.attach_tag`), by its
     operationId (`client.OPERATIONS`). What calling code writes instead, for the
     changelog's migration notes."""
     out: list[tuple[str, str]] = []

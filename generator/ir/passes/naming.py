@@ -508,10 +508,44 @@ def _method_name(api: Api, operation: Operation) -> str:
             verb = "query"
         elif operation.method == "POST" and words and not bulk:
             words[-1] = _singular(words[-1])
-        name = "_".join([verb, *words])
+        spoken = _summary_verb(operation, segments) if words else None
+        name = "_".join([spoken or verb, *words])
+        if spoken and _says_noun(spoken, words[-1]):
+            name = "_".join([spoken, *words[:-1]])  # `Tag a conversation`: `tag`, not `tag_tag`
     if bulk:
         name += "_bulk"
     return identifier(name, fallback="call")
+
+
+# Verbs of a summary that say what a call on a link between two things does,
+# where the HTTP method only says `update` or `delete` (`PUT /conversations/{id}/tags/{tagId}`:
+# "Attach a tag to a conversation" → `attach_tag`; "Tag a conversation" → `tag`).
+_LINK_VERBS = frozenset(
+    {
+        "add", "assign", "attach", "block", "detach", "favorite", "follow", "label", "link", "lock", "move",
+        "mute", "pin", "remove", "star", "subscribe", "tag", "unassign", "unblock", "unfavorite", "unfollow",
+        "unlabel", "unlink", "unlock", "unmute", "unpin", "unstar", "unsubscribe", "untag", "unwatch", "watch",
+    }
+)
+_SUMMARY_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _summary_verb(operation: Operation, segments: list[str]) -> str | None:
+    """The verb a summary opens with, for a call that writes or removes one item
+    of another's collection (`/conversations/{id}/tags/{tagId}`), when it is
+    one of `_LINK_VERBS`: what a user says there is the link, not the method."""
+    if operation.method not in ("PUT", "PATCH", "POST", "DELETE") or not operation.summary:
+        return None
+    if len(segments) < 3 or not (segments[-1].startswith("{") and segments[-3].startswith("{")):
+        return None
+    first = _SUMMARY_WORD.match(operation.summary.strip())
+    word = first.group().lower() if first else ""
+    return word if word in _LINK_VERBS else None
+
+
+def _says_noun(verb: str, noun: str) -> bool:
+    """Whether a verb is made of the noun it acts on (`tag`, `untag` for `tag`)."""
+    return verb.removeprefix("un") == noun
 
 
 def _is_action(word: str) -> bool:

@@ -124,7 +124,7 @@ __all__ = ["OPERATIONS", "AsyncClient", "Client"]
 
 OPERATIONS: dict[str, str] = {
     "deleteAgentsAgentid": "agents.delete",
-    "deleteConversationsConversationidTagsTagid": "conversations.delete_tag",
+    "deleteConversationsConversationidTagsTagid": "conversations.detach_tag",
     "deleteKnowledgeArticlesArticleid": "knowledge.delete_article",
     "deleteKnowledgeArticlesArticleidParent": "knowledge.delete_article_parent",
     "deleteKnowledgeArticlesArticleidTranslationsLanguageid": "knowledge.delete_article_translation",
@@ -201,7 +201,7 @@ OPERATIONS: dict[str, str] = {
     "patchEndusersUseridAnonymize": "end_users.anonymize",
     "patchEndusersUseridCustom-attributes": "end_users.patch_custom_attributes",
     "patchKnowledgeArticlesArticleid": "knowledge.patch_article",
-    "patchKnowledgeArticlesArticleidParentParentid": "knowledge.patch_article_parent",
+    "patchKnowledgeArticlesArticleidParentParentid": "knowledge.move_article_parent",
     "patchKnowledgeArticlesArticleidTranslations": "knowledge.patch_article_translations",
     "patchQueuesQueueidMembers": "queues.patch_members",
     "patchTagsTagidActivate": "tags.activate",
@@ -242,7 +242,7 @@ OPERATIONS: dict[str, str] = {
     "putConversationsConversationidFollowup": "conversations.followup",
     "putConversationsConversationidLink": "conversations.link",
     "putConversationsConversationidReopen": "conversations.reopen",
-    "putConversationsConversationidTagsTagid": "conversations.update_tag",
+    "putConversationsConversationidTagsTagid": "conversations.attach_tag",
     "putConversationsConversationidTransferQueue": "conversations.transfer_queue",
     "putEndusers": "end_users.update_bulk",
     "putEndusersUserid": "end_users.update",

@@ -193,12 +193,12 @@ _CREATE_TAGS_BULK: Endpoint[None] = Endpoint(
     "/beta/conversations/{conversationId}/tags/bulk",
     "postConversationsConversationidTagsBulk",
 )
-_UPDATE_TAG: Endpoint[None] = Endpoint(
+_ATTACH_TAG: Endpoint[None] = Endpoint(
     "PUT",
     "/beta/conversations/{conversationId}/tags/{tagId}",
     "putConversationsConversationidTagsTagid",
 )
-_DELETE_TAG: Endpoint[None] = Endpoint(
+_DETACH_TAG: Endpoint[None] = Endpoint(
     "DELETE",
     "/beta/conversations/{conversationId}/tags/{tagId}",
     "deleteConversationsConversationidTagsTagid",
@@ -917,7 +917,7 @@ class Conversations(SyncResource):
             body=body,
         )
 
-    def update_tag(
+    def attach_tag(
         self,
         *,
         conversation_id: int,
@@ -939,12 +939,12 @@ class Conversations(SyncResource):
             None
         """
         return self._client._call(
-            _UPDATE_TAG,
+            _ATTACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
-    def delete_tag(
+    def detach_tag(
         self,
         *,
         conversation_id: int,
@@ -966,7 +966,7 @@ class Conversations(SyncResource):
             None
         """
         return self._client._call(
-            _DELETE_TAG,
+            _DETACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
@@ -1707,7 +1707,7 @@ class AsyncConversations(AsyncResource):
             body=body,
         )
 
-    async def update_tag(
+    async def attach_tag(
         self,
         *,
         conversation_id: int,
@@ -1729,12 +1729,12 @@ class AsyncConversations(AsyncResource):
             None
         """
         return await self._client._call(
-            _UPDATE_TAG,
+            _ATTACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
-    async def delete_tag(
+    async def detach_tag(
         self,
         *,
         conversation_id: int,
@@ -1756,7 +1756,7 @@ class AsyncConversations(AsyncResource):
             None
         """
         return await self._client._call(
-            _DELETE_TAG,
+            _DETACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
@@ -1822,8 +1822,8 @@ class ConversationsWithRawResponse:
         self.reopen = to_raw_response(resource.reopen)
         self.list_tags = to_raw_response(resource.list_tags)
         self.create_tags_bulk = to_raw_response(resource.create_tags_bulk)
-        self.update_tag = to_raw_response(resource.update_tag)
-        self.delete_tag = to_raw_response(resource.delete_tag)
+        self.attach_tag = to_raw_response(resource.attach_tag)
+        self.detach_tag = to_raw_response(resource.detach_tag)
         self.transfer_queue = to_raw_response(resource.transfer_queue)
 
 
@@ -1859,6 +1859,6 @@ class AsyncConversationsWithRawResponse:
         self.reopen = to_async_raw_response(resource.reopen)
         self.list_tags = to_async_raw_response(resource.list_tags)
         self.create_tags_bulk = to_async_raw_response(resource.create_tags_bulk)
-        self.update_tag = to_async_raw_response(resource.update_tag)
-        self.delete_tag = to_async_raw_response(resource.delete_tag)
+        self.attach_tag = to_async_raw_response(resource.attach_tag)
+        self.detach_tag = to_async_raw_response(resource.detach_tag)
         self.transfer_queue = to_async_raw_response(resource.transfer_queue)

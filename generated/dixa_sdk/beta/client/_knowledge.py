@@ -64,7 +64,7 @@ _DELETE_ARTICLE_PARENT: Endpoint[None] = Endpoint(
     "/beta/knowledge/articles/{articleId}/parent",
     "deleteKnowledgeArticlesArticleidParent",
 )
-_PATCH_ARTICLE_PARENT: Endpoint[None] = Endpoint(
+_MOVE_ARTICLE_PARENT: Endpoint[None] = Endpoint(
     "PATCH",
     "/beta/knowledge/articles/{articleId}/parent/{parentId}",
     "patchKnowledgeArticlesArticleidParentParentid",
@@ -300,7 +300,7 @@ class Knowledge(SyncResource):
             path={"articleId": article_id},
         )
 
-    def patch_article_parent(
+    def move_article_parent(
         self,
         *,
         article_id: UUID | str,
@@ -322,7 +322,7 @@ class Knowledge(SyncResource):
             None
         """
         return self._client._call(
-            _PATCH_ARTICLE_PARENT,
+            _MOVE_ARTICLE_PARENT,
             options,
             path={"articleId": article_id, "parentId": parent_id},
         )
@@ -803,7 +803,7 @@ class AsyncKnowledge(AsyncResource):
             path={"articleId": article_id},
         )
 
-    async def patch_article_parent(
+    async def move_article_parent(
         self,
         *,
         article_id: UUID | str,
@@ -825,7 +825,7 @@ class AsyncKnowledge(AsyncResource):
             None
         """
         return await self._client._call(
-            _PATCH_ARTICLE_PARENT,
+            _MOVE_ARTICLE_PARENT,
             options,
             path={"articleId": article_id, "parentId": parent_id},
         )
@@ -1158,7 +1158,7 @@ class KnowledgeWithRawResponse:
         self.delete_article = to_raw_response(resource.delete_article)
         self.patch_article = to_raw_response(resource.patch_article)
         self.delete_article_parent = to_raw_response(resource.delete_article_parent)
-        self.patch_article_parent = to_raw_response(resource.patch_article_parent)
+        self.move_article_parent = to_raw_response(resource.move_article_parent)
         self.publish_article = to_raw_response(resource.publish_article)
         self.get_article_translations = to_raw_response(resource.get_article_translations)
         self.patch_article_translations = to_raw_response(resource.patch_article_translations)
@@ -1183,7 +1183,7 @@ class AsyncKnowledgeWithRawResponse:
         self.delete_article = to_async_raw_response(resource.delete_article)
         self.patch_article = to_async_raw_response(resource.patch_article)
         self.delete_article_parent = to_async_raw_response(resource.delete_article_parent)
-        self.patch_article_parent = to_async_raw_response(resource.patch_article_parent)
+        self.move_article_parent = to_async_raw_response(resource.move_article_parent)
         self.publish_article = to_async_raw_response(resource.publish_article)
         self.get_article_translations = to_async_raw_response(resource.get_article_translations)
         self.patch_article_translations = to_async_raw_response(resource.patch_article_translations)

@@ -118,7 +118,7 @@ __all__ = ["OPERATIONS", "AsyncClient", "Client"]
 
 OPERATIONS: dict[str, str] = {
     "deleteAgentsAgentid": "agents.delete",
-    "deleteConversationsConversationidTagsTagid": "conversations.delete_tag",
+    "deleteConversationsConversationidTagsTagid": "conversations.detach_tag",
     "deleteKnowledgeArticlesArticleid": "knowledge.delete_article",
     "deleteQueuesQueueidMembers": "queues.delete_members",
     "deleteTagsTagid": "tags.delete",
@@ -207,7 +207,7 @@ OPERATIONS: dict[str, str] = {
     "putConversationsConversationidFollowup": "conversations.followup",
     "putConversationsConversationidLink": "conversations.link",
     "putConversationsConversationidReopen": "conversations.reopen",
-    "putConversationsConversationidTagsTagid": "conversations.update_tag",
+    "putConversationsConversationidTagsTagid": "conversations.attach_tag",
     "putConversationsConversationidTransferQueue": "conversations.transfer_queue",
     "putEndusers": "end_users.update_bulk",
     "putEndusersUserid": "end_users.update",
