@@ -25,7 +25,7 @@ from .output.write import read_tree
 from .reading.read import Reading
 from .release.changelog import FILE as CHANGELOG
 from .release.changelog import changelog, release_date
-from .rendering.surface import lost_names
+from .rendering.surface import lost_names, renamed_names
 from .release.version import read_previous, release_version
 from .rendering.effects import EFFECTS_FILE, EffectsError, effects_file
 from .rendering.package import ApiPackage, distribution, single_package, single_pyproject, stamp, static_paths
@@ -92,7 +92,8 @@ def project_files(
                 old = {_moved(path, previous.package, config.package): text for path, text in old.items()}
             lost = tuple(lost_names(old, {**files, **version_files}, config.package))
             if lost:
-                release = release_version(config.version, previous, apis, config.package, lost)
+                moved = tuple(renamed_names(old, files, config.package))
+                release = release_version(config.version, previous, apis, config.package, lost, moved)
                 version_files = stamped(release.version)
         files.update(version_files)
         files[CHANGELOG] = changelog(read_if_present(config.out / CHANGELOG), release, config.distribution, release_date())

@@ -116,7 +116,7 @@ def test_empty_variant_union_is_a_string_enum(load_case: Any) -> None:
 def test_numbered_names_use_the_wire_name_as_tag(load_case: Any) -> None:
     m = load_case("numbered_names")
     error = m.validate("BulkError", {"_type": "NotFound", "id": "1", "message": "gone"})
-    assert type(error) is m.NotFound1
+    assert type(error) is m.BulkErrorNotFound  # `NotFound1` named after the union that lists it
     outcome = m.validate("BulkActionOutcome_BulkError_UUID", {"_type": "BulkActionSuccess", "data": "0b8f6c3e-6f0e-4f7e-9a59-2c1f1b0e6b1a"})
     assert type(outcome) is m.BulkActionSuccessBulkErrorUUID
     assert m.BulkActionFailureBulkErrorUUID(error=m.Validation(message="x")).to_wire() == {

@@ -138,6 +138,76 @@ def test_base_url_and_options(dixa: Any) -> None:
     assert seen[0].extensions["timeout"]["read"] == 3.0
 
 
+def test_base_url_from_the_environment_unless_passed(dixa: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from dixa_sdk.beta import AsyncClient as BetaAsync
+    from dixa_sdk.v1 import Client
+
+    monkeypatch.setenv("DIXA_BASE_URL", "http://127.0.0.1:8123/")
+    assert Client(api_key=KEY).base_url == "http://127.0.0.1:8123"
+    assert BetaAsync(api_key=KEY).base_url == "http://127.0.0.1:8123"  # one variable for the package
+    assert Client(api_key=KEY, base_url="https://other.example").base_url == "https://other.example"  # the argument wins
+    monkeypatch.setenv("DIXA_BASE_URL", "")  # empty: not set
+    assert Client(api_key=KEY).base_url == "https://dev.dixa.io"
+    monkeypatch.delenv("DIXA_BASE_URL")
+    assert Client(api_key=KEY).base_url == "https://dev.dixa.io"
+
+
+def test_extra_query_and_extra_body_are_merged_over_what_the_method_sends(dixa: Any) -> None:
+    from dixa_sdk.v1 import models
+
+    handler, seen = answers(ok_user())
+    client = v1(dixa, handler)
+    client.end_users.create(
+        models.CreateEndUserInput(display_name="Ann", email="ann@example.org"),
+        extra_body={"displayName": "Anna", "beta_flag": True},
+        extra_query={"dryRun": "true", "skipped": None},
+    )
+    assert json.loads(seen[0].content) == {"displayName": "Anna", "email": "ann@example.org", "beta_flag": True}
+    assert dict(seen[0].url.params) == {"dryRun": "true"}
+    client.end_users.create({"displayName": "Bo"}, extra_body={"phoneNumber": "+45"})
+    assert json.loads(seen[1].content) == {"displayName": "Bo", "phoneNumber": "+45"}
+    client.end_users.get(user_id=USER, extra_query={"include": "x"}, extra_body={"note": 1})  # a GET without a body
+    assert seen[2].url.params["include"] == "x" and json.loads(seen[2].content) == {"note": 1}
+
+
+def test_a_closed_client_raises_the_sdks_own_error(dixa: Any) -> None:
+    import dixa_sdk
+    from dixa_sdk.v1 import AsyncClient, Client
+
+    assert issubclass(dixa_sdk.ClientClosedError, dixa_sdk.DixaError)
+    with Client(api_key=KEY) as client:
+        pass
+    with pytest.raises(dixa_sdk.ClientClosedError, match="getEndusersUserid: the client is closed"):
+        client.end_users.get(user_id=USER)
+    with pytest.raises(dixa_sdk.ClientClosedError):
+        client.end_users.list()
+    given = httpx2.Client(transport=httpx2.MockTransport(answers(ok_user())[0]))
+    shared = Client(api_key=KEY, http_client=given)
+    given.close()  # closed by its owner
+    with pytest.raises(dixa_sdk.ClientClosedError):
+        shared.end_users.get(user_id=USER)
+
+    async def run() -> None:
+        async with AsyncClient(api_key=KEY) as client:
+            pass
+        with pytest.raises(dixa_sdk.ClientClosedError):
+            await client.end_users.get(user_id=USER)
+
+    asyncio.run(run())
+
+
+def test_a_client_closed_while_waiting_to_retry_raises_the_sdks_own_error(dixa: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dixa_sdk
+    from dixa_sdk._runtime.client import retries as runtime
+
+    handler, seen = answers(httpx2.Response(503), ok_user())
+    client = v1(dixa, handler)
+    monkeypatch.setattr(runtime, "sleep", lambda seconds: client._http.close())
+    with pytest.raises(dixa_sdk.ClientClosedError):
+        client.end_users.get(user_id=USER)
+    assert len(seen) == 1
+
+
 # -- the key stays secret ----------------------------------------------------------------
 
 

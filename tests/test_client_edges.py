@@ -38,6 +38,12 @@ paths:
         required: true
         content: {multipart/form-data: {schema: {type: string, format: binary}}}
       responses: {'204': {description: ok}}
+  /blob:
+    put:
+      operationId: putBlob
+      requestBody:
+        content: {application/octet-stream: {schema: {type: string, format: binary}}}
+      responses: {'204': {description: ok}}
   /columns:
     put:
       operationId: setColumns
@@ -200,6 +206,19 @@ def test_an_object_multipart_body_takes_one_argument_per_part(edges: Any) -> Non
     assert parts(seen[1]) == [("name", None, b"only")]
 
 
+def test_extra_body_adds_parts_to_a_multipart_form_and_refuses_a_non_object_body(edges: Any) -> None:
+    client, seen = client_of(edges, bearer_token="t")
+    method(client, edges, "postForm")(name="n", extra_body={"note": "x"})
+    assert parts(seen[0]) == [("name", None, b"n"), ("note", None, b"x")]
+    method(client, edges, "setColumns")(extra_body={"single": "c"})  # a form whose body was left out
+    assert parts(seen[1]) == [("single", None, b"c")]
+    with pytest.raises(TypeError, match="putBlob: extra_body adds fields to an object body, not to bytes"):
+        method(client, edges, "putBlob")(b"raw", extra_body={"a": 1})
+    with pytest.raises(TypeError, match="putBlob: extra_body needs a JSON or form body"):
+        method(client, edges, "putBlob")(extra_body={"a": 1})
+    assert len(seen) == 2
+
+
 def test_an_empty_path_variable_is_an_argument(edges: Any) -> None:
     client, seen = client_of(edges, bearer_token="t")
     get_x = method(client, edges, "getX")
@@ -278,6 +297,7 @@ def call(client: Client) -> None:
     client.echo.get(id="a", x_trace="t", timeuot=5)
     client.echo.get(id="a", x_trace="t", max_retries="3")
     client.items.list(x_tenant="t", extra_headers={"X-A": 1})
+    client.items.list(x_tenant="t", extra_query={"a": 1, "b": None}, extra_body={"c": [1]}, deadline=3.0)
 """
 
 

@@ -550,7 +550,7 @@ def test_dixas_error_message_and_the_request_id(server: FaultServer, flavour: st
     assert caught.value.message == "End user not found" and caught.value.request_id == "req-7f3a"
     with pytest.raises(UnprocessableEntityError) as problem:
         call(flavour, server, "problem-error")
-    assert problem.value.message == "name is empty" and problem.value.request_id is None
+    assert problem.value.message == "Unprocessable: name is empty" and problem.value.request_id is None
 
 
 @pytest.mark.parametrize("flavour", FLAVOURS)

@@ -176,7 +176,7 @@ def test_field_names(wire: str, python: str) -> None:
 @pytest.mark.parametrize(
     ("name", "python"),
     [("BulkActionSuccess_BulkError_UUID", "BulkActionSuccessBulkErrorUUID"), ("end-user", "EndUser"),
-     ("Field", "FieldModel"), ("1thing", "Model1thing"), ("None", "NoneModel")],
+     ("Field", "Field"), ("1thing", "Model1thing"), ("None", "NoneModel")],
 )
 def test_class_names(name: str, python: str) -> None:
     assert naming.class_name(name) == python

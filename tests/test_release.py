@@ -206,6 +206,28 @@ def test_output_that_loses_names_of_the_python_api_is_a_breaking_release(tmp_pat
     assert _generate(tmp_path, SPEC)[0] == "2.0.0"
 
 
+def test_names_the_generator_renamed_are_breaking_and_the_changelog_says_what_to_write_instead(tmp_path: Path) -> None:
+    """As when a new generator names a class or a method better: the previous
+    output (edited here to the old names) had `PetModel` and `pets.fetch_all`."""
+    assert _generate(tmp_path, SPEC)[0] == "1.0.0"
+    v1 = tmp_path / "out" / "pets" / "v1"
+    for path, old, new in [
+        (v1 / "models" / "pet.py", "Pet", "PetModel"),
+        (v1 / "models" / "__init__.py", '"Pet": "Pet"', '"Pet": "PetModel"'),  # in SCHEMAS
+        (v1 / "client" / "__init__.py", '"pets.list"', '"pets.fetch_all"'),
+        (v1 / "client" / "_pets.py", "def list(", "def fetch_all("),
+    ]:
+        text = path.read_text()
+        assert new not in text and old in text
+        path.write_text(text.replace(old, new))
+    version, why = _generate(tmp_path, SPEC)
+    assert version == "2.0.0" and "the generated Python API lost" in why, why
+    changelog = (tmp_path / "out" / "CHANGELOG.md").read_text()
+    migrating = changelog[changelog.index("### Migrating") :]
+    assert "- `v1.models.PetModel` is now `v1.models.Pet`.\n" in migrating
+    assert "- `client.pets.fetch_all(...)` is now `client.pets.list(...)` (`v1`).\n" in migrating
+
+
 @pytest.mark.parametrize("manifest_names_it", [True, False])
 def test_a_renamed_import_package_is_a_breaking_release_that_says_how_to_migrate(
     tmp_path: Path, manifest_names_it: bool

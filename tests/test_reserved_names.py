@@ -35,6 +35,15 @@ value = m.validate("True", {"class": "a", "None": "n", "self": 1, "type": "t", "
 assert (value.class_, value.none, value.self, value.type, value.model_config_) == ("a", "n", 1, "t", "c")
 assert m.to_wire(value) == {"class": "a", "None": "n", "self": 1, "type": "t", "model_config": "c"}
 assert m.validate("None", {"print": "p", "isinstance": True}).isinstance is True
+# Classes called like the names a model module imports keep their names.
+for name in ("Field", "Tag", "Any", "UUID", "DateTime", "Literal", "Annotated", "ClassVar",
+             "UnknownVariant", "TaggedModel", "APIModel", "OpenEnum", "SchemaRegistry"):
+    assert getattr(m, name).__name__ == name, name
+shape = m.validate("Shape", {"kind": "field", "fieldName": "f", "id": "5f0c8a3e-3f1c-4b55-9d8e-0d7f6b1f7a10",
+                             "at": "2024-01-02T03:04:05Z", "tags": [{"kind": "tag", "label": "a"}]})
+assert isinstance(shape, m.Field) and isinstance(shape.tags[0], m.Tag) and shape.field_name == "f"
+assert m.validate("Shape", {"kind": "tag"}).__class__ is m.Tag
+assert m.to_wire(m.Field(kind="field", field_name="g"))["fieldName"] == "g"
 
 with TestClient(create_app()) as http:
     client = Client(base_url="http://testserver", http_client=http)
@@ -55,6 +64,9 @@ asyncio.run(main())
     run = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr[-4000:]
     assert (tmp_path / "rsv" / "models" / "vars_.py").exists()
+    models = tmp_path / "rsv" / "models"
+    assert "from pydantic import Field as _Field\n" in (models / "field.py").read_text()
+    assert "from pydantic import Tag as _Tag\n" in (models / "shape.py").read_text()
     mypy = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-pretty", "--cache-dir", str(mypy_cache), "rsv"],
         cwd=tmp_path, capture_output=True, text=True, timeout=300,

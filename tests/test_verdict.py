@@ -353,6 +353,13 @@ def drop_variant(union: str, name: str) -> Edit:
     return edit
 
 
+def add_holder(name: str, target: str) -> Edit:
+    """A new object with one field of the type `target`: a new owner of it."""
+    return lambda spec: spec["components"]["schemas"].update(
+        {name: {"title": name, "type": "object", "properties": {"held": {"$ref": f"#/components/schemas/{target}"}}}}
+    )
+
+
 def nullable(schema: str, name: str) -> Edit:
     return lambda spec: spec["components"]["schemas"][schema]["properties"][name].update(nullable=True)
 
@@ -374,6 +381,10 @@ TABLE: list[tuple[str, str, Edit, str | None, bool]] = [
     ("v1", "enum value added to one owner of a shared enum", add_enum_value("AnonymizedConversation", "state", "Snoozed"),
      WARN, True),
     ("v1", "summary reworded", summary("postSearchConversations", "Search conversations by text and filters"), DOCS, True),
+    ("v1", "link's summary reworded with the same verb", summary("putConversationsConversationidTagsTagid",
+     "Attach one tag to a conversation"), DOCS, True),
+    ("v1", "link's summary reworded with another verb (its method follows: attach_tag becomes add_tag)",
+     summary("putConversationsConversationidTagsTagid", "Add a tag to a conversation"), ERR, False),
     ("v1", "optional query parameter added", add_query("getAgents", "team"), INFO, True),
     ("v1", "required query parameter added", add_query("getAgents", "team", required=True), ERR, False),
     ("v1", "query parameter removed (its argument goes)", drop_parameter("getAgents", "phone"), ERR, False),
@@ -384,6 +395,15 @@ TABLE: list[tuple[str, str, Edit, str | None, bool]] = [
     ("v1", "response field added", add_property("Tag", "usage"), INFO, True),
     ("v1", "response field removed", drop_property("Tag", "color"), ERR, False),
     ("v1", "operation deprecated", deprecate("getAgentsPresence"), WARN, True),
+    # Numbered tapir names (`Queue1` titled `Queue`) are named after their owner; additions keep them.
+    ("v1", "field added to a numbered schema (QueueDetails)", add_property("Queue1", "rank"), INFO, True),
+    ("v1", "operation added answering with a numbered schema",
+     copy_operation("getQueuesQueueid", "/v1/queues/{queueId}/copy", "getQueueCopy"), INFO, True),
+    ("v1", "variant added to a union owning numbered variants", add_variant("ChannelOperator", "IsBlank"), INFO, True),
+    ("v1", "object added that also holds a numbered variant (its union stays the owner)",
+     add_holder("AHolder", "IsOneOf1"), INFO, True),
+    ("beta", "schema added and enum value added beside numbered names",
+     both(add_schema("Vacation"), add_enum_value("Tag", "state", "Archived")), WARN, True),
     # Dixa beta
     ("beta", "operationId renamed", rename_operation("getAgents", "listAllAgents"), ERR, False),
     ("beta", "enum value added", add_enum_value("Tag", "state", "Archived"), WARN, True),

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         APITimeoutError,
         AuthenticationError,
         BadRequestError,
+        ClientClosedError,
         ConflictError,
         InternalServerError,
         NotFoundError,
@@ -42,6 +43,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "DixaError",
     "InternalServerError",
@@ -53,7 +55,7 @@ __all__ = [
     "WebhookVerificationError",
 ]
 
-__version__ = "0.7.0"
+__version__ = "0.8.0"
 
 
 def __getattr__(name: str) -> Any:

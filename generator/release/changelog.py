@@ -91,7 +91,7 @@ def _section(release: Release, date: str) -> str:
         if len(release.lost) > LOST_LISTED:
             out.append(f"- and {len(release.lost) - LOST_LISTED} more.")
         out.append("")
-        out += _migrations(release.lost)
+        out += _migrations(release.lost, release.moved)
     changes = [(api, change) for api, found in sorted(release.changes.items()) for change in found]
     for level, title in _LEVELS:
         listed = [(api, c) for api, c in changes if c.level == level and not c.is_description]
@@ -109,25 +109,33 @@ def _section(release: Release, date: str) -> str:
 _ITER = re.compile(r"^(?P<owner>.+)\.(?P<method>\w+)_iter$")
 
 
-def _migrations(lost: tuple[str, ...]) -> list[str]:
+def _migrations(lost: tuple[str, ...], moved: tuple[tuple[str, str], ...] = ()) -> list[str]:
     """How calling code moves off the names the generator itself retired (not
-    the specs): the `<method>_iter` twins of list methods, gone since a list
+    the specs): a class or a method it renamed (`moved`: what to write
+    instead), and the `<method>_iter` twins of list methods, gone since a list
     method returns a page that iterates across pages."""
+    out: list[str] = []
+    gone = set(lost)
+    for was, now in moved:
+        if was not in gone:
+            continue
+        if ".client." in was:
+            api, _, call = was.partition(".client.")
+            out.append(f"- `client.{call}(...)` is now `client.{now.partition('.client.')[2]}(...)` (`{api}`).")
+        else:
+            out.append(f"- `{was}` is now `{now}`.")
     twins = [match for match in map(_ITER.match, lost) if match is not None]
-    if not twins:
-        return []
-    first = twins[0]
-    owner, method = first.group("owner").rsplit(".", 1)[-1], first.group("method")
-    return [
-        "### Migrating",
-        "",
-        f"- List methods return a page (`SyncPage`, `AsyncPage`) and their `_iter` twins are gone: "
-        f"`for item in client.{owner}.{method}_iter(...)` becomes `for item in client.{owner}.{method}(...)` "
-        "(iterating a page yields every item of every page, as the `_iter` method did; "
-        "`async for` on the page the async method returns). Code that used the list a method "
-        "returned uses the page's `.items`, and `.next_page_params()` is where the next page starts.",
-        "",
-    ]
+    if twins:
+        first = twins[0]
+        owner, method = first.group("owner").rsplit(".", 1)[-1], first.group("method")
+        out.append(
+            f"- List methods return a page (`SyncPage`, `AsyncPage`) and their `_iter` twins are gone: "
+            f"`for item in client.{owner}.{method}_iter(...)` becomes `for item in client.{owner}.{method}(...)` "
+            "(iterating a page yields every item of every page, as the `_iter` method did; "
+            "`async for` on the page the async method returns). Code that used the list a method "
+            "returned uses the page's `.items`, and `.next_page_params()` is where the next page starts."
+        )
+    return ["### Migrating", "", *out, ""] if out else []
 
 
 def _item(api: str, change: Change) -> str:

@@ -122,6 +122,8 @@ class Release:
     lost: tuple[str, ...] = ()
     # The import package the previous version had and today's, where it was renamed.
     renamed: tuple[str, str] | None = None
+    # Names of the Python API the generator renamed (old, new), for the migration notes.
+    moved: tuple[tuple[str, str], ...] = ()
 
 
 _WHY = {
@@ -148,7 +150,12 @@ def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bu
 
 
 def release_version(
-    floor: str, previous: Previous | None, apis: dict[str, Api], package: str = "api", lost: tuple[str, ...] = ()
+    floor: str,
+    previous: Previous | None,
+    apis: dict[str, Api],
+    package: str = "api",
+    lost: tuple[str, ...] = (),
+    moved: tuple[tuple[str, str], ...] = (),
 ) -> Release:
     """The version to generate as: the previous one raised by the specs' changes
     and by the names of the Python API the output `lost`, and never below
@@ -176,7 +183,7 @@ def release_version(
     renamed = (previous.package, package) if previous.package else None
     if least > derived:
         return Release(
-            str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed, lost, renamed
+            str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed, lost, renamed, moved
         )
     if raised is Bump.NONE:
         return Release(str(derived), "the specs did not change", was)
@@ -187,5 +194,5 @@ def release_version(
     if lost:
         why.append(f"the generated Python API lost {len(lost)} name{'s' * (len(lost) != 1)}")
     return Release(
-        str(derived), f"was {was}; {' and '.join(why)}", was, changes, added, removed, lost, renamed
+        str(derived), f"was {was}; {' and '.join(why)}", was, changes, added, removed, lost, renamed, moved
     )

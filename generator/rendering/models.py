@@ -19,6 +19,7 @@ import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any, TypeGuard
 
 from pydantic.alias_generators import to_camel
@@ -71,12 +72,13 @@ class _Alias:
     doc: str | None
     depends: set[str] = field(default_factory=set)
     recursive: bool = False  # part of a cycle of aliases: a TypeAliasType, evaluated on first use
+    spell: Callable[[str], str] = str  # how the module writes an imported name (`Annotator.spell`)
 
     @property
     def statement(self) -> Assign:
         if self.recursive:
-            return Assign(self.py_name, call("TypeAliasType", string(self.py_name), string(flat(self.value))))
-        return Assign(f"{self.py_name}: TypeAlias", self.value)
+            return Assign(self.py_name, call(self.spell("TypeAliasType"), string(self.py_name), string(flat(self.value))))
+        return Assign(f"{self.py_name}: {self.spell('TypeAlias')}", self.value)
 
 
 class _Defined:
@@ -120,6 +122,8 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
     placement = {name: named.module for name, named in api.types.items()}
     modules: dict[str, _Module] = {}
     imported = {named.py_name for named in api.types.values()}
+    # A class called like a name the modules import keeps its name; the import is made private.
+    private = frozenset(imported & MODULE_IMPORTS)
     owned: dict[str, set[str]] = defaultdict(set)
     for named in api.types.values():
         owned[named.module].add(named.py_name)
@@ -127,7 +131,7 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
     def module(name: str) -> _Module:
         if name not in modules:
             # Names from other modules are imported above the definitions: usable unquoted.
-            modules[name] = _Module(name, Annotator(api), defined=_Defined(imported, owned[name]))
+            modules[name] = _Module(name, Annotator(api, private=private), defined=_Defined(imported, owned[name]))
         return modules[name]
 
     ordered = _parents_first(api)
@@ -139,7 +143,7 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             base = "OpenEnum" if type_.base == "string" else "OpenIntEnum"
             target = module(placement[named.name])
             members = [Assign(m.py_name, literal(m.value)) for m in type_.members]
-            target.enums.append(_Enum(named.py_name, base, _doc_of(named), members))
+            target.enums.append(_Enum(named.py_name, target.annotator.spell(base), _doc_of(named), members))
             target.defined.add(named.py_name)
             target.annotator.needs.add(base)
     for named in ordered:
@@ -242,18 +246,21 @@ def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
         module.bases.add(parent)
         # A tagged variant of an untagged parent is both: the parent's fields, the tag's behaviour.
         bases = [parent, runtime_base] if obj.tag is not None else [parent]
-    result = _Class(py_name=named.py_name, base=", ".join(bases), doc=_doc_of(named))
+    result = _Class(py_name=named.py_name, base=", ".join(annotator.spell(b) for b in bases), doc=_doc_of(named))
     annotator.needs.update(b for b in bases if b in _RUNTIME)
     if obj.tag is not None:
         value = literal(obj.tag.value)
+        class_var = annotator.spell("ClassVar")
         result.tag = [
-            Assign("__wire_tag__: ClassVar[str]", value),
-            Assign("__tag_field__: ClassVar[str]", literal(obj.tag.py_name)),
+            Assign(f"__wire_tag__: {class_var}[str]", value),
+            Assign(f"__tag_field__: {class_var}[str]", literal(obj.tag.py_name)),
         ]
         # The class sets its tag: `init=False` keeps it out of the constructor
         # that type checkers see.
         arguments = [f"default={value}", "init=False", *_wire_name(obj.tag.py_name, obj.tag.property, obj.camel)]
-        statement = Assign(f"{obj.tag.py_name}: Literal[{value}]", call("Field", *arguments))
+        statement = Assign(
+            f"{obj.tag.py_name}: {annotator.spell('Literal')}[{value}]", call(annotator.spell("Field"), *arguments)
+        )
         result.fields.append(_Field(statement=statement, doc=None))
         annotator.needs.update({"Literal", "Field", "ClassVar"})
     for prop in annotator.api.own_properties(obj):
@@ -262,7 +269,7 @@ def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
 
 
 def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool) -> _Field:
-    own = Annotator(annotator.api)
+    own = Annotator(annotator.api, private=annotator.private)
     annotation = own.annotation(prop.type)
     annotator.needs |= own.needs
     annotator.refs |= own.refs
@@ -272,7 +279,7 @@ def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool)
     # the model is first built.
     forward = any(ref not in defined for ref in own.refs)
     optional = prop.optional
-    if optional and not prop.type.nullable and annotation != "Any":
+    if optional and not prop.type.nullable and annotation != annotator.spell("Any"):
         annotation += " | None"
     arguments: list[str] = []
     default = _default(annotator.api, prop.type, prop.default) if prop.has_default else None
@@ -286,7 +293,7 @@ def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool)
         value = "None"
     elif arguments:
         annotator.needs.add("Field")
-        value = call("Field", *arguments)
+        value = call(annotator.spell("Field"), *arguments)
     doc = prop.plain_description
     if prop.read_only or prop.write_only:
         direction = "Read-only: set by the server." if prop.read_only else "Write-only: never sent back."
@@ -396,27 +403,30 @@ def _alias(annotator: Annotator, named: NamedType, type_: Type) -> _Alias:
     value: Node
     if isinstance(type_, UnionType) and type_.style == "tagged":
         parts: list[Node] = []
+        annotated, tag_of = annotator.spell("Annotated"), annotator.spell("Tag")
         for tag, target in type_.tags.items():
-            parts.append(subscript("Annotated", annotator.annotation(Ref(target=target)), call("Tag", literal(tag))))
-        parts.append(subscript("Annotated", "UnknownVariant", call("Tag", "UNKNOWN_TAG")))
+            parts.append(subscript(annotated, annotator.annotation(Ref(target=target)), call(tag_of, literal(tag))))
+        parts.append(
+            subscript(annotated, annotator.spell("UnknownVariant"), call(tag_of, annotator.spell("UNKNOWN_TAG")))
+        )
         bare: list[Node] = []
         if type_.bare:
             plain = " | ".join(annotator.annotation(v) for v in type_.bare)
-            parts.append(subscript("Annotated", union(plain), call("Tag", "BARE_TAG")))
+            parts.append(subscript(annotated, union(plain), call(tag_of, annotator.spell("BARE_TAG"))))
             bare = ["bare=True"]
             annotator.needs.add("BARE_TAG")
         table = display(
             "{", [f"{literal(tag)}: {annotator.api.types[t].py_name}" for tag, t in type_.tags.items()]
         )
-        discriminator = call("tag_discriminator", literal(type_.tag_property), table, *bare)
-        value = subscript("Annotated", Chain(tuple(parts)), discriminator)
+        discriminator = call(annotator.spell("tag_discriminator"), literal(type_.tag_property), table, *bare)
+        value = subscript(annotated, Chain(tuple(parts)), discriminator)
         if type_.nullable:
             value = Chain((value, "None"))
         annotator.needs.update({"Annotated", "Tag", "UNKNOWN_TAG", "UnknownVariant", "tag_discriminator"})
     else:
         value = union(annotator.annotation(type_))
     depends = {annotator.api.types[ref].py_name for ref in named_refs(type_)}
-    return _Alias(py_name=named.py_name, value=value, doc=_doc_of(named), depends=depends)
+    return _Alias(py_name=named.py_name, value=value, doc=_doc_of(named), depends=depends, spell=annotator.spell)
 
 
 def _mark_recursive(aliases: list[_Alias]) -> None:
@@ -466,9 +476,20 @@ _RUNTIME = (
 )
 
 
+_TYPING = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
+# Every name a model module may import: a class of the API called so keeps its
+# name, and the modules import the name privately (`Field as _Field`).
+MODULE_IMPORTS = frozenset({*_TYPING, "UUID", "Field", "Tag", "TypeAliasType", *_RUNTIME})
+
+
 def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[Node]:
     """The module's imports of the standard library, pydantic and the runtime
     (a blank line between groups)."""
+    spell = module.annotator.spell
+
+    def names(found: list[str]) -> list[str]:
+        return [n if spell(n) == n else f"{n} as {spell(n)}" for n in found]
+
     lines: list[Node] = []
     if "date" in needs:
         lines.append("from datetime import date")
@@ -476,20 +497,20 @@ def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[Node
     if any(not a.recursive for a in module.aliases):
         typing_names.add("TypeAlias")
     if typing_names:
-        lines.append(import_from("typing", sorted(typing_names)))
+        lines.append(import_from("typing", names(sorted(typing_names))))
     if "UUID" in needs:
-        lines.append("from uuid import UUID")
+        lines.append(import_from("uuid", names(["UUID"])))
     third_party: list[Node] = []
     pydantic_names = {n for n in ("Field", "Tag") if n in needs}
     if pydantic_names:
-        third_party.append(import_from("pydantic", sorted(pydantic_names)))
+        third_party.append(import_from("pydantic", names(sorted(pydantic_names))))
     if any(a.recursive for a in module.aliases):
-        third_party.append("from typing_extensions import TypeAliasType")
+        third_party.append(import_from("typing_extensions", names(["TypeAliasType"])))
     if third_party:
         lines.extend([""] if lines else [])
         lines.extend(third_party)
     runtime_names = sorted(n for n in _RUNTIME if n in needs)
     if runtime_names:
         lines.extend([""] if lines else [])
-        lines.append(import_from(runtime_models, runtime_names))
+        lines.append(import_from(runtime_models, names(runtime_names)))
     return lines

@@ -23,7 +23,7 @@ from ..ir.passes.hoist import pascal
 from .pytypes import string
 from .common import ENV, TEMPLATES, header
 from .models import render_models
-from .client.auth import brand
+from .client.auth import base_url_variable, brand
 from .client.resources import client_files, credential_arguments, key_variable
 from .server import fixture_prefix, server_files
 from .webhooks import webhook_files
@@ -214,6 +214,7 @@ def stamp(
         credentials=credentials,
         key_variable=key_variable(package),
         fixtures={entry.name: fixture_prefix(f"{package}/{entry.name}") for entry in apis},
+        base_url_variable=base_url_variable(package),
         error_base=alias,
         webhooks=[(a.name, a.api.webhook_signature is not None) for a in apis if a.api.webhooks],
         tapir=any(a.api.dialect == "tapir" for a in apis),

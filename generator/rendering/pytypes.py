@@ -23,10 +23,17 @@ class Annotator:
     prefix: str = ""  # how generated names are reached, e.g. "models." from a client module
     needs: set[str] = field(default_factory=set)  # runtime/typing names the annotations use
     refs: set[str] = field(default_factory=set)  # generated classes and aliases they use
+    # Imported names that a class of the API is also called (a schema `Field`, `Tag`):
+    # the module imports them as `_Field`, so that the schema keeps its own name.
+    private: frozenset[str] = frozenset()
+
+    def spell(self, name: str) -> str:
+        """How the module writes an imported name: privately when a class has it."""
+        return "_" + name if name in self.private else name
 
     def annotation(self, type_: Type) -> str:
         text = self._bare(type_)
-        if type_.nullable and text != "Any":
+        if type_.nullable and text != self.spell("Any"):
             text += " | None"
         return text
 
@@ -35,10 +42,10 @@ class Annotator:
             if type_.name == "string":
                 name = _STRING_FORMATS.get(type_.format or "", "str")
                 self.needs.add(name)
-                return name
+                return self.spell(name)
             name = {"integer": "int", "number": "float", "boolean": "bool"}.get(type_.name, "Any")
             self.needs.add(name)
-            return name
+            return self.spell(name)
         if isinstance(type_, Ref):
             target = self.api.types[type_.target].py_name
             self.refs.add(target)
@@ -53,21 +60,21 @@ class Annotator:
             return " | ".join(self.annotation(v) for v in type_.variants)
         if isinstance(type_, ObjectType):
             self.needs.add("Any")
-            return "dict[str, Any]"
+            return f"dict[str, {self.spell('Any')}]"
         self.needs.add("Any")
-        return "Any"
+        return self.spell("Any")
 
 
     def _enum(self, type_: EnumType) -> str:
         """`Literal[...]` of the values a Literal may hold (strings, integers,
         booleans); other values (floats, objects) widen to their type."""
         values = [m.value for m in type_.members if isinstance(m.value, (str, int, bool))]
-        parts = ["Literal[" + ", ".join(literal(v) for v in values) + "]"] if values else []
+        parts = [self.spell("Literal") + "[" + ", ".join(literal(v) for v in values) + "]"] if values else []
         self.needs.update({"Literal"} if values else set())
         others = [m.value for m in type_.members if not isinstance(m.value, (str, int, bool))]
         for other in dict.fromkeys(_json_type(value) for value in others):
             self.needs.add("float" if other == "float" else "Any")
-            parts.append(other)
+            parts.append(other.replace("Any", self.spell("Any")))
         return " | ".join(parts)
 
 

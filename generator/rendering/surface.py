@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Mapping
 
-__all__ = ["lost_names"]
+__all__ = ["lost_names", "renamed_names"]
 
 
 def lost_names(old: Mapping[str, str], new: Mapping[str, str], package: str) -> list[str]:
@@ -33,6 +33,56 @@ def lost_names(old: Mapping[str, str], new: Mapping[str, str], package: str) -> 
     if gone:  # a name may have moved into a file that did not change: look at all of them
         gone -= _names(new, package)
     return sorted(gone)
+
+
+def renamed_names(old: Mapping[str, str], new: Mapping[str, str], package: str) -> list[tuple[str, str]]:
+    """The names of the Python API the generator renamed between `old` and `new`:
+    the class of a schema (`v1.models.TagModel` → `v1.models.Tag`), by the schema's
+    name in the spec (`models.SCHEMAS`), and the method of an operation
+    (`v1.client.conversations.update_tag` → `v1.client.conversations.attach_tag`), by its
+    operationId (`client.OPERATIONS`). What calling code writes instead, for the
+    changelog's migration notes."""
+    out: list[tuple[str, str]] = []
+    for path in sorted(old.keys() & new.keys()):
+        parts = path.split("/")
+        if len(parts) != 4 or parts[0] != package or parts[3] != "__init__.py" or old[path] == new[path]:
+            continue
+        api, where = parts[1], parts[2]
+        if where == "models":
+            before, after = _table(old[path], "_LazySchemas"), _table(new[path], "_LazySchemas")
+            prefix = f"{api}.models."
+        elif where == "client":
+            before, after = _table(old[path], "OPERATIONS"), _table(new[path], "OPERATIONS")
+            prefix = f"{api}.client."
+        else:
+            continue
+        out += [
+            (prefix + was, prefix + after[key]) for key, was in sorted(before.items()) if after.get(key, was) != was
+        ]
+    return out
+
+
+def _table(text: str, name: str) -> dict[str, str]:
+    """A generated module's table of strings: the dict assigned to `name`, or
+    passed to a call of `name`."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return {}
+    for node in ast.walk(tree):
+        value: ast.expr | None = None
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.target.id == name:
+            value = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name:
+            value = next((a for a in node.args if isinstance(a, ast.Dict)), None)
+        if isinstance(value, ast.Dict):
+            return {
+                k.value: v.value
+                for k, v in zip(value.keys, value.values)
+                if isinstance(k, ast.Constant) and isinstance(v, ast.Constant)
+                and isinstance(k.value, str) and isinstance(v.value, str)
+            }
+    return {}
 
 
 def _names(files: Mapping[str, str], package: str) -> set[str]:

@@ -4,6 +4,7 @@
     ├── APIConnectionError          the request did not get an answer
     │   └── APITimeoutError         ... in time
     ├── APIResponseValidationError  an answer that does not match the spec
+    ├── ClientClosedError           a call on a client that was closed
     ├── ResponseTooLargeError       an answer larger than the client's `max_response_bytes`
     ├── WebhookVerificationError    a webhook delivery whose signature or body is not right
     └── APIStatusError              a 4xx/5xx answer
@@ -16,11 +17,14 @@
         ├── RateLimitError               429
         └── InternalServerError          5xx
 
-A status error carries the status, Dixa's `message`, the request id, the
+A status error carries the status, the server's message, the request id, the
 parsed body and the `httpx2.Response`. Its text stays short whatever the server
-sent: the status, Dixa's message when the body is Dixa's error shape (or a
-problem document's `detail`), the request id; the body is read once and at
-most `MAX_ERROR_BODY` bytes of it (counted after decompression) are kept.
+sent: the status, the message when the body has one of the common error shapes
+(`_detail`: Dixa's `{"message": ...}`, an RFC 9457 problem's `title` and
+`detail`, `{"errors": [{"message": ...}]}`, `{"error": {"message": ...}}`,
+OAuth's `error_description`, or a short plain-text body), the request id; the
+body is read once and at most `MAX_ERROR_BODY` bytes of it (counted after
+decompression) are kept.
 
 No message, stored body or chained exception ever contains a credential: Dixa
 sometimes echoes request data, so what is kept is scrubbed of every form of
@@ -48,6 +52,7 @@ __all__ = [
     "APITimeoutError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientClosedError",
     "ConflictError",
     "InternalServerError",
     "NotFoundError",
@@ -86,6 +91,11 @@ class APIResponseValidationError(APIError):
         self.status_code = response.status_code
 
 
+class ClientClosedError(APIError):
+    """A call on a client after `close()` (or its `with` block) ended, or whose
+    `http_client` its owner closed: the connections are gone, so nothing was sent."""
+
+
 class ResponseTooLargeError(APIError):
     """A success answer whose body, once decompressed, is larger than the
     client's `max_response_bytes`: reading stopped there, so a server cannot
@@ -113,7 +123,7 @@ class APIStatusError(APIError):
     """The API answered with a 4xx or 5xx status.
 
     `str(error)` is `404 Not Found: <message> (request id <id>)`; `message` is
-    Dixa's own message (the reason phrase when the body has none), `body` the
+    the server's own message (`_detail`; the reason phrase when the body has none), `body` the
     parsed JSON of the answer or its text, at most `MAX_ERROR_BODY` bytes."""
 
     def __init__(
@@ -200,7 +210,7 @@ def status_error(response: httpx2.Response, body: Any, secrets: Sequence[str]) -
         response.extensions["reason_phrase"] = reason.encode("utf-8", "replace")
     if response.extensions.get(TRUNCATED) and isinstance(body, str):
         body = scrub_cut(body, secrets)
-    detail = _detail(body)
+    detail = _detail(body, reason, response.headers.get("content-type", ""))
     message = _shorten(scrub(detail, secrets)) if detail else reason
     request_id = next(
         (response.headers[name] for name in _REQUEST_ID_HEADERS if name in response.headers), None
@@ -220,14 +230,48 @@ def status_error(response: httpx2.Response, body: Any, secrets: Sequence[str]) -
     )
 
 
-def _detail(body: Any) -> str | None:
-    """Dixa's `{"message": ...}`, or an RFC 9457 problem's `detail` (else its `title`)."""
+def _detail(body: Any, reason: str = "", media: str = "") -> str | None:
+    """The server's own words in an error body, from the shapes APIs commonly use:
+    Dixa's `{"message": ...}`; an RFC 9457 (7807) problem's `title` and `detail`
+    (the title left out when it only repeats the reason phrase);
+    `{"errors": [{"message": ...}, ...]}` (Asana, GraphQL) or a list of strings;
+    `{"error": {"message": ...}}` or `{"error": "..."}` with OAuth's
+    `error_description`; a short plain-text body. None when there is none."""
+    if isinstance(body, str):
+        # Plain text only: an HTML page is no message.
+        if media.split(";")[0].strip().lower() == "text/plain" and 0 < len(body) <= _MAX_MESSAGE:
+            return _words(body)
+        return None
     if not isinstance(body, dict):
         return None
-    for key in ("message", "detail", "title"):
-        value = body.get(key)
-        if isinstance(value, str) and value.strip():
-            return " ".join(value.split())
+    message = _words(body.get("message"))
+    if message:
+        return message
+    title, detail = _words(body.get("title")), _words(body.get("detail"))
+    if title and title.lower() == reason.lower():
+        title = None
+    if title or detail:
+        return ": ".join(part for part in (title, detail) if part)
+    errors = body.get("errors")
+    if isinstance(errors, list):
+        texts = [_words(e.get("message") if isinstance(e, dict) else e) for e in errors]
+        found = list(dict.fromkeys(t for t in texts if t))
+        if found:
+            return "; ".join(found[:5]) + ("; …" if len(found) > 5 else "")
+    error = body.get("error")
+    if isinstance(error, dict):
+        return _words(error.get("message"))
+    described = _words(body.get("error_description"))
+    error_text = _words(error)
+    if error_text or described:
+        return ": ".join(part for part in (error_text, described) if part)
+    return None
+
+
+def _words(value: Any) -> str | None:
+    """A string's words on one line; None for anything else or blank."""
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
     return None
 
 

@@ -17,19 +17,16 @@ from functools import lru_cache
 import inflection
 from pydantic.alias_generators import to_camel
 
-from ..model import Api, ArrayType, EnumType, ObjectType, Operation, Ref
+from ..model import Api, ArrayType, EnumType, ObjectType, Operation, Ref, UnionType, named_refs
 from ..media import is_multipart
 from .hoist import pascal
 
-# Names the generated model modules import or define for themselves.
-RESERVED_CLASS_NAMES = frozenset(
-    {
-        "Annotated", "Any", "BaseModel", "ClassVar", "ConfigDict", "Discriminator", "Enum", "Field",
-        "Literal", "Tag", "TypeAlias", "TypeAdapter", "UUID", "Union", "APIModel", "TaggedModel", "CamelModel",
-        "CamelTaggedModel", "UnknownVariant", "DateTime", "Date", "SCHEMAS", "validate", "to_wire", "Optional", "List", "Dict",
-        "OpenEnum", "OpenIntEnum", "SchemaRegistry", "TypeAliasType", "TYPE_CHECKING", "BARE_TAG", "UNKNOWN_TAG",
-    }
-)
+# Names a class cannot take: the public names of a models package besides its
+# classes (`models.SCHEMAS`, `models.validate`, `models.to_wire`). The names a
+# model module imports (pydantic's `Field` and `Tag`, `typing`'s, the runtime's)
+# are not reserved: a schema called `Field` stays `Field`, and the modules of
+# that API import pydantic's as `_Field` (`rendering.models.MODULE_IMPORTS`).
+RESERVED_CLASS_NAMES = frozenset({"SCHEMAS", "TYPE_CHECKING"})
 # Field names that would shadow pydantic's API or a type used in annotations.
 RESERVED_FIELD_NAMES = frozenset(
     {
@@ -103,7 +100,9 @@ def _dedupe(names: list[str], joiner: str = "_") -> list[str]:
 
 
 def run(api: Api) -> None:
-    names = _dedupe([class_name(n) for n in api.types], joiner="")
+    wanted = {name: class_name(name) for name in api.types}
+    wanted.update(numbered_names(api, wanted))
+    names = _dedupe(list(wanted.values()), joiner="")
     for named, py_name in zip(api.types.values(), names):
         named.py_name = py_name
     for named in api.types.values():
@@ -120,6 +119,98 @@ def run(api: Api) -> None:
     _name_operations(api)
     _name_resource_classes(api)
     _name_credentials(api)
+
+
+# A component key numbered apart from its title (`Queue1` titled `Queue`), as
+# tapir writes a second Scala type of the same simple name.
+_NUMBERED = re.compile(r"^(?P<base>.*\D)\d+$")
+# The words of a tapir operation wrapper (`CreateQueueOutput`: `{"data": Queue1}`).
+_WRAPPER = re.compile(r"Output$")
+
+
+def numbered_names(api: Api, wanted: dict[str, str]) -> dict[str, str]:
+    """Class names for component schemas numbered apart from their title, a
+    number being no name a user would guess (docs/other-apis.md, "Class names"):
+
+    1. the title, where no other class has it (`Translation1` → `Translation`);
+    2. else the title after the schema that owns it: the union that lists it
+       as a variant, else an object that refers to it (the first by name),
+       tapir's `...Output` wrappers aside (`IsOneOf1`, a variant of
+       `ChannelOperator` → `ChannelOperatorIsOneOf`; `NotFound1` in
+       `BulkError` → `BulkErrorNotFound`); the owner's last word is said once
+       (`UpdateTranslations` + `TranslationInput` → `UpdateTranslationInput`);
+    3. else (only operations answer with it, through wrappers; nothing refers
+       to it; every name above is taken): the full record an API returns,
+       `<Title>Details` (`Queue1`, which `queues.get` returns while `Queue` is
+       a conversation's queue → `QueueDetails`).
+
+    A name already taken is passed over for the next. Numbered schemas are
+    taken in the document's order; each name is then unique as any class
+    name is (`_dedupe`)."""
+    numbered = [
+        name
+        for name, named in api.types.items()
+        if named.component and named.title and (match := _NUMBERED.match(name)) and named.title == match["base"]
+    ]
+    if not numbered:
+        return {}
+    taken = {wanted[name].lower() for name in api.types if name not in numbered}
+    owners = _owners(api, frozenset(numbered))
+    out: dict[str, str] = {}
+
+    def decide(name: str, within: frozenset[str]) -> str:
+        if name in out:
+            return out[name]
+        title = class_name(api.types[name].title or name)
+        candidates = [title]
+        for owner in owners.get(name, []):
+            if _WRAPPER.search(owner) or owner in within:
+                continue
+            # An owner numbered too is said by its own name (`Condition1` → `CombinedFiltersCondition`).
+            spoken = decide(owner, within | {name}) if owner in numbered_set else wanted[owner]
+            candidates.append(_owned(spoken, title))
+        candidates.append(title + "Details")
+        choice = next((c for c in candidates if c.lower() not in taken), candidates[-1])
+        taken.add(choice.lower())
+        out[name] = choice
+        return choice
+
+    numbered_set = frozenset(numbered)
+    for name in numbered:
+        decide(name, frozenset())
+    return out
+
+
+def _owners(api: Api, wanted: frozenset[str]) -> dict[str, list[str]]:
+    """For each of `wanted`, the named types that refer to it directly: the
+    unions that list it as a variant first, then the others, each by name."""
+    found: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    for name, named in api.types.items():
+        if not isinstance(named.type, (ObjectType, UnionType)):
+            continue  # a list or map alias (`Map_UUID_Filters`) says nothing of what it holds
+        variants = {v.target for v in named.type.variants if isinstance(v, Ref)} if isinstance(named.type, UnionType) else set()
+        for target in named_refs(named.type):
+            if target in wanted and target != name:
+                found[target].add((0 if target in variants else 1, name))
+    return {target: [name for _, name in sorted(owners)] for target, owners in found.items()}
+
+
+def _owned(owner: str, title: str) -> str:
+    """`owner` + `title`: without a request wrapper's `Input` word, and a last
+    words the owner ends with and the title starts with said once."""
+    owner_words, title_words = _pascal_words(owner), _pascal_words(title)
+    if len(owner_words) > 1 and owner_words[-1] == "Input":
+        owner_words = owner_words[:-1]
+    for size in range(min(len(owner_words), len(title_words)), 0, -1):
+        tail = [w.lower() for w in owner_words[-size:]]
+        if tail[:-1] + [_singular(tail[-1])] == [w.lower() for w in title_words[:size]]:
+            owner_words = owner_words[:-size]
+            break
+    return "".join(owner_words) + title
+
+
+def _pascal_words(name: str) -> list[str]:
+    return re.findall(r"[A-Z][a-z0-9]*|[a-z0-9]+|[A-Z]+(?![a-z])", name)
 
 
 def _camel(api: Api, name: str, decided: dict[str, bool]) -> bool:
@@ -171,7 +262,9 @@ _VERBS = {"GET": "get", "POST": "create", "PUT": "update", "PATCH": "patch", "DE
 # Attributes of the generated clients that a resource must not shadow.
 _CLIENT_ATTRIBUTES = frozenset({"close", "with_raw_response", "with_options", "base_url", "is_closed"})
 # Argument names every generated method has besides the operation's parameters.
-METHOD_ARGUMENTS = frozenset({"self", "body", "options", "extra_headers", "timeout", "max_retries", "models"})
+METHOD_ARGUMENTS = frozenset(
+    {"self", "body", "options", "extra_headers", "extra_query", "extra_body", "timeout", "deadline", "max_retries", "models"}
+)
 # Path segments that name an action on what precedes them (`/tags/{id}/activate`).
 _ACTIONS = frozenset(
     {
@@ -415,10 +508,44 @@ def _method_name(api: Api, operation: Operation) -> str:
             verb = "query"
         elif operation.method == "POST" and words and not bulk:
             words[-1] = _singular(words[-1])
-        name = "_".join([verb, *words])
+        spoken = _summary_verb(operation, segments) if words else None
+        name = "_".join([spoken or verb, *words])
+        if spoken and _says_noun(spoken, words[-1]):
+            name = "_".join([spoken, *words[:-1]])  # `Tag a conversation`: `tag`, not `tag_tag`
     if bulk:
         name += "_bulk"
     return identifier(name, fallback="call")
+
+
+# Verbs of a summary that say what a call on a link between two things does,
+# where the HTTP method only says `update` or `delete` (`PUT /conversations/{id}/tags/{tagId}`:
+# "Attach a tag to a conversation" → `attach_tag`; "Tag a conversation" → `tag`).
+_LINK_VERBS = frozenset(
+    {
+        "add", "assign", "attach", "block", "detach", "favorite", "follow", "label", "link", "lock", "move",
+        "mute", "pin", "remove", "star", "subscribe", "tag", "unassign", "unblock", "unfavorite", "unfollow",
+        "unlabel", "unlink", "unlock", "unmute", "unpin", "unstar", "unsubscribe", "untag", "unwatch", "watch",
+    }
+)
+_SUMMARY_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _summary_verb(operation: Operation, segments: list[str]) -> str | None:
+    """The verb a summary opens with, for a call that writes or removes one item
+    of another's collection (`/conversations/{id}/tags/{tagId}`), when it is
+    one of `_LINK_VERBS`: what a user says there is the link, not the method."""
+    if operation.method not in ("PUT", "PATCH", "POST", "DELETE") or not operation.summary:
+        return None
+    if len(segments) < 3 or not (segments[-1].startswith("{") and segments[-3].startswith("{")):
+        return None
+    first = _SUMMARY_WORD.match(operation.summary.strip())
+    word = first.group().lower() if first else ""
+    return word if word in _LINK_VERBS else None
+
+
+def _says_noun(verb: str, noun: str) -> bool:
+    """Whether a verb is made of the noun it acts on (`tag`, `untag` for `tag`)."""
+    return verb.removeprefix("un") == noun
 
 
 def _is_action(word: str) -> bool:

@@ -82,6 +82,12 @@ def brand(prefix: str) -> str:
     return short or top
 
 
+def base_url_variable(prefix: str) -> str:
+    """The environment variable a client's `base_url` falls back to when none is
+    passed: `DIXA_BASE_URL` for `dixa_sdk/v1` (every API of a package shares it)."""
+    return re.sub(r"[^A-Z0-9]+", "_", brand(prefix).upper()).strip("_") + "_BASE_URL"
+
+
 def key_variable(prefix: str) -> str:
     """The environment variable the first API key falls back to, named after the
     API's brand: `DIXA_API_KEY` for `dixa_sdk/v1`, `GITHUB_API_KEY` for `github`."""

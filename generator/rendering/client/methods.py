@@ -26,7 +26,8 @@ from ..pytypes import Annotator, literal
 _INPUT_STRING_FORMATS = {"date-time": "datetime | str", "date": "date | str", "uuid": "UUID | str"}
 
 
-# The per-call options (`extra_headers`, `timeout`, `deadline`, `max_retries`) every method
+# The per-call options (`extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline`,
+# `max_retries`) every method
 # takes, typed by the runtime's `RequestOptions`. They reach the runtime as one
 # dict, not spread into its keywords, so that no stray keyword can set `body=`,
 # `query=` and the like, and the runtime refuses names that are not options.
@@ -34,7 +35,8 @@ _OPTIONS = "**options: Unpack[RequestOptions]"
 
 
 _OPTIONS_DOC = (
-    "**options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only "
+    "**options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and "
+    "`max_retries` for this call only "
     "(see `RequestOptions`)."
 )
 

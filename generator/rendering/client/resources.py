@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .auth import Auth, auth_of, credential_arguments, key_variable, security_node
+from .auth import Auth, auth_of, base_url_variable, credential_arguments, key_variable, security_node
 from .methods import Method, ModelsAnnotator, method_of
 from ...ir.model import Api, Operation
 from ..code import Assign, call, display, flat
@@ -78,6 +78,7 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         },
         usage=_usage(auth, [r for r, _ in resources]),
         base_url=api.servers[0] if api.servers else "",
+        base_url_variable=base_url_variable(prefix),
         doc=_client_doc(api),
     )
     return files

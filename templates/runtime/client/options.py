@@ -3,7 +3,7 @@
 `NOT_GIVEN` tells an omitted argument from an explicit `None` (which is sent,
 as JSON `null`, where the API accepts it); `RequestOptions` are the per-call
 keywords every generated method takes (`timeout`, `deadline`, `max_retries`,
-`extra_headers`); the defaults of a client's timeout and retries live here too.
+`extra_headers`, `extra_query`, `extra_body`); the defaults of a client's timeout and retries live here too.
 """
 
 from __future__ import annotations
@@ -69,6 +69,12 @@ class RequestOptions(TypedDict, total=False):
 
     # Headers to add to this request; on the same name they win over the client's and the operation's.
     extra_headers: Mapping[str, str] | None
+    # Query parameters to add to this request (to every page of a list); on the same name they
+    # win over the operation's. A None value is not sent.
+    extra_query: Mapping[str, object] | None
+    # JSON fields to add to the request body (on the same name they win over the body's), or
+    # form parts to add to a multipart body; for an operation without a body, the body itself.
+    extra_body: Mapping[str, object] | None
     # Seconds (or an `httpx2.Timeout`; None waits forever) for each connect, read and write of
     # this call, instead of the client's.
     timeout: TimeoutTypes

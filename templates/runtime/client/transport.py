@@ -20,7 +20,7 @@ from typing_extensions import Self
 from ..paging import AsyncPage, SyncPage
 from . import retries as _retries
 from .auth import AuthScheme, Security
-from .base import Base, log, with_querystring
+from .base import Base, closed_error, log, with_querystring
 from .deadline import (
     DEFAULT_MAX_RESPONSE_BYTES,
     Expired,
@@ -53,7 +53,9 @@ class SyncBaseClient(Base):
         security: Security,
         credentials: Mapping[str, str | None],
         check_credentials: bool = True,
-        base_url: str,
+        base_url: str | None,
+        default_base_url: str = "",
+        base_url_env: str | None = None,
         timeout: TimeoutTypes,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -72,6 +74,8 @@ class SyncBaseClient(Base):
             max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
+            default_base_url=default_base_url,
+            base_url_env=base_url_env,
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx2.Client(timeout=timeout)
@@ -140,9 +144,15 @@ class SyncBaseClient(Base):
                     limit(request, timeouts, deadline)
                     watchdog = Watchdog(request, deadline, trace)
                 try:
-                    response = self._http.send(
-                        request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
-                    )
+                    try:
+                        response = self._http.send(
+                            request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
+                        )
+                    except RuntimeError:
+                        # Closed while the call waited to retry (or by another thread).
+                        if self._http.is_closed:
+                            raise closed_error(endpoint) from None
+                        raise
                     kept = False
                     try:
                         delay = _retries.status_delay(
@@ -272,7 +282,9 @@ class AsyncBaseClient(Base):
         security: Security,
         credentials: Mapping[str, str | None],
         check_credentials: bool = True,
-        base_url: str,
+        base_url: str | None,
+        default_base_url: str = "",
+        base_url_env: str | None = None,
         timeout: TimeoutTypes,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -291,6 +303,8 @@ class AsyncBaseClient(Base):
             max_response_bytes=max_response_bytes,
             max_retries=max_retries,
             retry_non_idempotent=retry_non_idempotent,
+            default_base_url=default_base_url,
+            base_url_env=base_url_env,
         )
         self._owns_http = http_client is None
         self._http = http_client if http_client is not None else httpx2.AsyncClient(timeout=timeout)
@@ -357,9 +371,15 @@ class AsyncBaseClient(Base):
                 if deadline is not None:
                     limit(request, timeouts, deadline)
                 with within(deadline):
-                    response = await self._http.send(
-                        request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
-                    )
+                    try:
+                        response = await self._http.send(
+                            request, auth=flow or httpx2.USE_CLIENT_DEFAULT, stream=True
+                        )
+                    except RuntimeError:
+                        # Closed while the call waited to retry (or by another task).
+                        if self._http.is_closed:
+                            raise closed_error(endpoint) from None
+                        raise
                     kept = False
                     try:
                         delay = _retries.status_delay(

@@ -8,13 +8,16 @@ The send loops themselves, which differ only in `await`, are in `transport.py`.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar, cast
 
 import httpx2
+from pydantic import BaseModel
 from typing_extensions import Self
 
-from ..errors import APIError
+from ..errors import APIError, ClientClosedError
+from ..models import to_wire
 from ..paging import Paging
 from ..styles import DEFAULT_STYLES, header_text, query_pairs
 from .auth import (
@@ -36,7 +39,7 @@ from .options import NOT_GIVEN, NotGiven, RequestOptions, TimeoutTypes, merge_he
 from .parsing import Endpoint
 from .raw import APIResponse
 
-__all__ = ["Base", "log", "with_querystring"]
+__all__ = ["Base", "closed_error", "log", "with_querystring"]
 
 T = TypeVar("T")
 
@@ -57,6 +60,43 @@ def with_querystring(query: Mapping[str, Any] | None, querystring: Any) -> Mappi
         else dict(querystring)
     )
     return {**fields, **(query or {})}
+
+
+def closed_error(endpoint: Endpoint[Any]) -> ClientClosedError:
+    return ClientClosedError(
+        f"{endpoint.operation_id}: the client is closed (after close() or its with block); "
+        "nothing was sent"
+    )
+
+
+def _with_extra_body(
+    endpoint: Endpoint[Any],
+    body: Any,
+    files: Mapping[str, Any] | NotGiven | None,
+    extra: Mapping[str, object],
+) -> tuple[Any, Mapping[str, Any] | NotGiven | None]:
+    """The body and form parts with a call's `extra_body` on top: more parts of
+    a multipart form, more fields of a JSON or form object (theirs win on the same
+    name), or the whole body of an operation that sends none."""
+    if isinstance(files, (Mapping, NotGiven)):
+        return body, {**(files or {}), **extra}
+    if isinstance(body, NotGiven) or body is None:
+        if endpoint.body_media is not None and not _is_form(endpoint.body_media):
+            raise TypeError(f"{endpoint.operation_id}: extra_body needs a JSON or form body")
+        return dict(extra), files
+    fields = to_wire(body) if isinstance(body, BaseModel) else body
+    if not isinstance(fields, Mapping) or (
+        endpoint.body_media is not None and not _is_form(endpoint.body_media)
+    ):
+        raise TypeError(
+            f"{endpoint.operation_id}: extra_body adds fields to an object body, "
+            f"not to {type(body).__name__}"
+        )
+    return {**fields, **extra}, files
+
+
+def _is_form(media: str) -> bool:
+    return media.lower().startswith("application/x-www-form-urlencoded")
 
 
 class Base:
@@ -86,13 +126,18 @@ class Base:
         security: Security,
         credentials: Mapping[str, str | None],
         check_credentials: bool,
-        base_url: str,
+        base_url: str | None,
         timeout: TimeoutTypes,
         deadline: float | None,
         max_response_bytes: int,
         max_retries: int,
         retry_non_idempotent: bool,
+        default_base_url: str = "",
+        base_url_env: str | None = None,
     ) -> None:
+        if base_url is None:
+            # Not passed: the environment variable's, else the spec's first server.
+            base_url = (os.environ.get(base_url_env) if base_url_env else None) or default_base_url
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
         self._deadline = deadline
@@ -264,6 +309,8 @@ class Base:
         credentials: Credentials,
         options: RequestOptions,
     ) -> httpx2.Request:
+        if http.is_closed:
+            raise closed_error(endpoint)
         styles = endpoint.styles
         if header_params:
             header_params = {
@@ -285,6 +332,9 @@ class Base:
                 headers = merge_headers(headers, more)
         timeout = options.get("timeout", NOT_GIVEN)
         params = None
+        extra_query = options.get("extra_query")
+        if extra_query:
+            query = {**(query or {}), **extra_query}
         if query or credentials.params:
             default = DEFAULT_STYLES["query"]
             given = {
@@ -299,6 +349,9 @@ class Base:
             for name, value in given.items():
                 pairs += query_pairs(name, value, styles.get(("query", name), default))
             params = httpx2.QueryParams(pairs)
+        extra_body = options.get("extra_body")
+        if extra_body:
+            body, files = _with_extra_body(endpoint, body, files, extra_body)
         content = None
         parts = None
         if isinstance(files, Mapping):

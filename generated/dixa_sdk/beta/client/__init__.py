@@ -124,7 +124,7 @@ __all__ = ["OPERATIONS", "AsyncClient", "Client"]
 
 OPERATIONS: dict[str, str] = {
     "deleteAgentsAgentid": "agents.delete",
-    "deleteConversationsConversationidTagsTagid": "conversations.delete_tag",
+    "deleteConversationsConversationidTagsTagid": "conversations.detach_tag",
     "deleteKnowledgeArticlesArticleid": "knowledge.delete_article",
     "deleteKnowledgeArticlesArticleidParent": "knowledge.delete_article_parent",
     "deleteKnowledgeArticlesArticleidTranslationsLanguageid": "knowledge.delete_article_translation",
@@ -201,7 +201,7 @@ OPERATIONS: dict[str, str] = {
     "patchEndusersUseridAnonymize": "end_users.anonymize",
     "patchEndusersUseridCustom-attributes": "end_users.patch_custom_attributes",
     "patchKnowledgeArticlesArticleid": "knowledge.patch_article",
-    "patchKnowledgeArticlesArticleidParentParentid": "knowledge.patch_article_parent",
+    "patchKnowledgeArticlesArticleidParentParentid": "knowledge.move_article_parent",
     "patchKnowledgeArticlesArticleidTranslations": "knowledge.patch_article_translations",
     "patchQueuesQueueidMembers": "queues.patch_members",
     "patchTagsTagidActivate": "tags.activate",
@@ -242,7 +242,7 @@ OPERATIONS: dict[str, str] = {
     "putConversationsConversationidFollowup": "conversations.followup",
     "putConversationsConversationidLink": "conversations.link",
     "putConversationsConversationidReopen": "conversations.reopen",
-    "putConversationsConversationidTagsTagid": "conversations.update_tag",
+    "putConversationsConversationidTagsTagid": "conversations.attach_tag",
     "putConversationsConversationidTransferQueue": "conversations.transfer_queue",
     "putEndusers": "end_users.update_bulk",
     "putEndusersUserid": "end_users.update",
@@ -263,7 +263,7 @@ class Client(SyncBaseClient):
         self,
         *,
         api_key: str | None = None,
-        base_url: str = "https://dev.dixa.io",
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -273,7 +273,8 @@ class Client(SyncBaseClient):
     ) -> None:
         """Args:
         api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
-        base_url: where the API is; the paths of the spec are appended to it.
+        base_url: where the API is; the paths of the spec are appended to it. Defaults
+            to the `DIXA_BASE_URL` environment variable, else `https://dev.dixa.io`.
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
@@ -294,6 +295,8 @@ class Client(SyncBaseClient):
                 "api_key": api_key,
             },
             base_url=base_url,
+            default_base_url="https://dev.dixa.io",
+            base_url_env="DIXA_BASE_URL",
             timeout=timeout,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
@@ -422,7 +425,7 @@ class AsyncClient(AsyncBaseClient):
         self,
         *,
         api_key: str | None = None,
-        base_url: str = "https://dev.dixa.io",
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -432,7 +435,8 @@ class AsyncClient(AsyncBaseClient):
     ) -> None:
         """Args:
         api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
-        base_url: where the API is; the paths of the spec are appended to it.
+        base_url: where the API is; the paths of the spec are appended to it. Defaults
+            to the `DIXA_BASE_URL` environment variable, else `https://dev.dixa.io`.
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
@@ -453,6 +457,8 @@ class AsyncClient(AsyncBaseClient):
                 "api_key": api_key,
             },
             base_url=base_url,
+            default_base_url="https://dev.dixa.io",
+            base_url_env="DIXA_BASE_URL",
             timeout=timeout,
             deadline=deadline,
             max_response_bytes=max_response_bytes,

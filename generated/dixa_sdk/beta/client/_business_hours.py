@@ -71,7 +71,7 @@ class BusinessHours(SyncResource):
         `GET /beta/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -95,7 +95,7 @@ class BusinessHours(SyncResource):
 
         Args:
             schedule_id: Id of the business-hours schedule.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -122,7 +122,7 @@ class BusinessHours(SyncResource):
         Args:
             schedule_id: Id of the business-hours schedule.
             timestamp: Instant to ask about, in UTC (`yyyy-MM-ddTHH:mm:ssZ`); now when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -150,7 +150,7 @@ class BusinessHours(SyncResource):
         Args:
             schedule_id: Id of the business-hours schedule.
             days: How many days ahead to resolve, from 1 to 90.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -177,7 +177,7 @@ class AsyncBusinessHours(AsyncResource):
         `GET /beta/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -201,7 +201,7 @@ class AsyncBusinessHours(AsyncResource):
 
         Args:
             schedule_id: Id of the business-hours schedule.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -228,7 +228,7 @@ class AsyncBusinessHours(AsyncResource):
         Args:
             schedule_id: Id of the business-hours schedule.
             timestamp: Instant to ask about, in UTC (`yyyy-MM-ddTHH:mm:ssZ`); now when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -256,7 +256,7 @@ class AsyncBusinessHours(AsyncResource):
         Args:
             schedule_id: Id of the business-hours schedule.
             days: How many days ahead to resolve, from 1 to 90.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -181,11 +181,11 @@ _SUBMIT_RATING: Endpoint[models.RatingResult] = Endpoint(
 _REOPEN: Endpoint[None] = Endpoint(
     "PUT", "/beta/conversations/{conversationId}/reopen", "putConversationsConversationidReopen"
 )
-_LIST_TAGS: Endpoint[builtins.list[models.TagModel]] = Endpoint(
+_LIST_TAGS: Endpoint[builtins.list[models.Tag]] = Endpoint(
     "GET",
     "/beta/conversations/{conversationId}/tags",
     "getConversationsConversationidTags",
-    response=lambda: builtins.list[models.TagModel],
+    response=lambda: builtins.list[models.Tag],
     envelope="data",
 )
 _CREATE_TAGS_BULK: Endpoint[None] = Endpoint(
@@ -193,12 +193,12 @@ _CREATE_TAGS_BULK: Endpoint[None] = Endpoint(
     "/beta/conversations/{conversationId}/tags/bulk",
     "postConversationsConversationidTagsBulk",
 )
-_UPDATE_TAG: Endpoint[None] = Endpoint(
+_ATTACH_TAG: Endpoint[None] = Endpoint(
     "PUT",
     "/beta/conversations/{conversationId}/tags/{tagId}",
     "putConversationsConversationidTagsTagid",
 )
-_DELETE_TAG: Endpoint[None] = Endpoint(
+_DETACH_TAG: Endpoint[None] = Endpoint(
     "DELETE",
     "/beta/conversations/{conversationId}/tags/{tagId}",
     "deleteConversationsConversationidTagsTagid",
@@ -226,7 +226,7 @@ class Conversations(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -257,7 +257,7 @@ class Conversations(SyncResource):
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -287,7 +287,7 @@ class Conversations(SyncResource):
 
         Args:
             channel: Only flows of this channel; PstnPhone when left out. values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -311,7 +311,7 @@ class Conversations(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -336,7 +336,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -361,7 +361,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -388,7 +388,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             force: Close the conversation first if it is still open; without it an open conversation cannot be anonymized.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -416,7 +416,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -444,7 +444,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -472,7 +472,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -500,7 +500,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -528,7 +528,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -554,7 +554,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -579,7 +579,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -606,7 +606,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -634,7 +634,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             message_id: Id of the message.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -659,7 +659,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -686,7 +686,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -714,7 +714,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -742,7 +742,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -767,7 +767,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -794,7 +794,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -824,7 +824,7 @@ class Conversations(SyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
             rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -852,7 +852,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -869,7 +869,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """Tags of a conversation
 
         Lists the tags on a conversation.
@@ -878,7 +878,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -905,7 +905,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -917,7 +917,7 @@ class Conversations(SyncResource):
             body=body,
         )
 
-    def update_tag(
+    def attach_tag(
         self,
         *,
         conversation_id: int,
@@ -933,18 +933,18 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
         """
         return self._client._call(
-            _UPDATE_TAG,
+            _ATTACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
-    def delete_tag(
+    def detach_tag(
         self,
         *,
         conversation_id: int,
@@ -960,13 +960,13 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
         """
         return self._client._call(
-            _DELETE_TAG,
+            _DETACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
@@ -987,7 +987,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1016,7 +1016,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1047,7 +1047,7 @@ class AsyncConversations(AsyncResource):
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -1077,7 +1077,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             channel: Only flows of this channel; PstnPhone when left out. values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1101,7 +1101,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1126,7 +1126,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1151,7 +1151,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1178,7 +1178,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             force: Close the conversation first if it is still open; without it an open conversation cannot be anonymized.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1206,7 +1206,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1234,7 +1234,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1262,7 +1262,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1290,7 +1290,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1318,7 +1318,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1344,7 +1344,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1369,7 +1369,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1396,7 +1396,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1424,7 +1424,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             message_id: Id of the message.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1449,7 +1449,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1476,7 +1476,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1504,7 +1504,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1532,7 +1532,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1557,7 +1557,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1584,7 +1584,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1614,7 +1614,7 @@ class AsyncConversations(AsyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
             rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1642,7 +1642,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1659,7 +1659,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """Tags of a conversation
 
         Lists the tags on a conversation.
@@ -1668,7 +1668,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1695,7 +1695,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1707,7 +1707,7 @@ class AsyncConversations(AsyncResource):
             body=body,
         )
 
-    async def update_tag(
+    async def attach_tag(
         self,
         *,
         conversation_id: int,
@@ -1723,18 +1723,18 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
         """
         return await self._client._call(
-            _UPDATE_TAG,
+            _ATTACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
-    async def delete_tag(
+    async def detach_tag(
         self,
         *,
         conversation_id: int,
@@ -1750,13 +1750,13 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
         """
         return await self._client._call(
-            _DELETE_TAG,
+            _DETACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
@@ -1777,7 +1777,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1822,8 +1822,8 @@ class ConversationsWithRawResponse:
         self.reopen = to_raw_response(resource.reopen)
         self.list_tags = to_raw_response(resource.list_tags)
         self.create_tags_bulk = to_raw_response(resource.create_tags_bulk)
-        self.update_tag = to_raw_response(resource.update_tag)
-        self.delete_tag = to_raw_response(resource.delete_tag)
+        self.attach_tag = to_raw_response(resource.attach_tag)
+        self.detach_tag = to_raw_response(resource.detach_tag)
         self.transfer_queue = to_raw_response(resource.transfer_queue)
 
 
@@ -1859,6 +1859,6 @@ class AsyncConversationsWithRawResponse:
         self.reopen = to_async_raw_response(resource.reopen)
         self.list_tags = to_async_raw_response(resource.list_tags)
         self.create_tags_bulk = to_async_raw_response(resource.create_tags_bulk)
-        self.update_tag = to_async_raw_response(resource.update_tag)
-        self.delete_tag = to_async_raw_response(resource.delete_tag)
+        self.attach_tag = to_async_raw_response(resource.attach_tag)
+        self.detach_tag = to_async_raw_response(resource.detach_tag)
         self.transfer_queue = to_async_raw_response(resource.transfer_queue)

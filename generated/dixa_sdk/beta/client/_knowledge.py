@@ -64,7 +64,7 @@ _DELETE_ARTICLE_PARENT: Endpoint[None] = Endpoint(
     "/beta/knowledge/articles/{articleId}/parent",
     "deleteKnowledgeArticlesArticleidParent",
 )
-_PATCH_ARTICLE_PARENT: Endpoint[None] = Endpoint(
+_MOVE_ARTICLE_PARENT: Endpoint[None] = Endpoint(
     "PATCH",
     "/beta/knowledge/articles/{articleId}/parent/{parentId}",
     "patchKnowledgeArticlesArticleidParentParentid",
@@ -158,7 +158,7 @@ class Knowledge(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -183,7 +183,7 @@ class Knowledge(SyncResource):
 
         Args:
             files: Image files to upload (PNG, JPEG, GIF or WebP), one per multipart part: at most 5, 4 MB each, 10 MB in all.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -210,7 +210,7 @@ class Knowledge(SyncResource):
         Args:
             article_id: Id of the knowledge article.
             language: Language of the translations returned; the knowledge base's default language when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -236,7 +236,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -263,7 +263,7 @@ class Knowledge(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -289,7 +289,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -300,7 +300,7 @@ class Knowledge(SyncResource):
             path={"articleId": article_id},
         )
 
-    def patch_article_parent(
+    def move_article_parent(
         self,
         *,
         article_id: UUID | str,
@@ -316,13 +316,13 @@ class Knowledge(SyncResource):
         Args:
             article_id: Id of the knowledge article.
             parent_id: Id of the category the article moves to.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
         """
         return self._client._call(
-            _PATCH_ARTICLE_PARENT,
+            _MOVE_ARTICLE_PARENT,
             options,
             path={"articleId": article_id, "parentId": parent_id},
         )
@@ -341,7 +341,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -366,7 +366,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -393,7 +393,7 @@ class Knowledge(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -421,7 +421,7 @@ class Knowledge(SyncResource):
         Args:
             article_id: Id of the knowledge article.
             language_id: Language code of the translation (for example `en`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -448,7 +448,7 @@ class Knowledge(SyncResource):
         Args:
             article_id: Id of the knowledge article.
             language_id: Language code of the translation (for example `en`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -475,7 +475,7 @@ class Knowledge(SyncResource):
         Args:
             article_id: Id of the knowledge article.
             language_id: Language code of the translation (for example `en`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -500,7 +500,7 @@ class Knowledge(SyncResource):
 
         Args:
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -527,7 +527,7 @@ class Knowledge(SyncResource):
         Args:
             category_id: Id of the knowledge category.
             language: Language of the translations returned; the knowledge base's default language when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -553,7 +553,7 @@ class Knowledge(SyncResource):
 
         Args:
             category_id: Id of the knowledge category.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -580,7 +580,7 @@ class Knowledge(SyncResource):
         Args:
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -605,7 +605,7 @@ class Knowledge(SyncResource):
 
         Args:
             collection_id: Id of the knowledge collection.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -632,7 +632,7 @@ class Knowledge(SyncResource):
         Args:
             collection_id: Id of the knowledge collection.
             language: Language of the translations returned; the knowledge base's default language when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -661,7 +661,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -686,7 +686,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             files: Image files to upload (PNG, JPEG, GIF or WebP), one per multipart part: at most 5, 4 MB each, 10 MB in all.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -713,7 +713,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: Id of the knowledge article.
             language: Language of the translations returned; the knowledge base's default language when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -739,7 +739,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -766,7 +766,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -792,7 +792,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -803,7 +803,7 @@ class AsyncKnowledge(AsyncResource):
             path={"articleId": article_id},
         )
 
-    async def patch_article_parent(
+    async def move_article_parent(
         self,
         *,
         article_id: UUID | str,
@@ -819,13 +819,13 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: Id of the knowledge article.
             parent_id: Id of the category the article moves to.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
         """
         return await self._client._call(
-            _PATCH_ARTICLE_PARENT,
+            _MOVE_ARTICLE_PARENT,
             options,
             path={"articleId": article_id, "parentId": parent_id},
         )
@@ -844,7 +844,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -869,7 +869,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -896,7 +896,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -924,7 +924,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: Id of the knowledge article.
             language_id: Language code of the translation (for example `en`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -951,7 +951,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: Id of the knowledge article.
             language_id: Language code of the translation (for example `en`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -978,7 +978,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             article_id: Id of the knowledge article.
             language_id: Language code of the translation (for example `en`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1003,7 +1003,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             article_id: Id of the knowledge article.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1030,7 +1030,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             category_id: Id of the knowledge category.
             language: Language of the translations returned; the knowledge base's default language when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1056,7 +1056,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             category_id: Id of the knowledge category.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1083,7 +1083,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1108,7 +1108,7 @@ class AsyncKnowledge(AsyncResource):
 
         Args:
             collection_id: Id of the knowledge collection.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1135,7 +1135,7 @@ class AsyncKnowledge(AsyncResource):
         Args:
             collection_id: Id of the knowledge collection.
             language: Language of the translations returned; the knowledge base's default language when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1158,7 +1158,7 @@ class KnowledgeWithRawResponse:
         self.delete_article = to_raw_response(resource.delete_article)
         self.patch_article = to_raw_response(resource.patch_article)
         self.delete_article_parent = to_raw_response(resource.delete_article_parent)
-        self.patch_article_parent = to_raw_response(resource.patch_article_parent)
+        self.move_article_parent = to_raw_response(resource.move_article_parent)
         self.publish_article = to_raw_response(resource.publish_article)
         self.get_article_translations = to_raw_response(resource.get_article_translations)
         self.patch_article_translations = to_raw_response(resource.patch_article_translations)
@@ -1183,7 +1183,7 @@ class AsyncKnowledgeWithRawResponse:
         self.delete_article = to_async_raw_response(resource.delete_article)
         self.patch_article = to_async_raw_response(resource.patch_article)
         self.delete_article_parent = to_async_raw_response(resource.delete_article_parent)
-        self.patch_article_parent = to_async_raw_response(resource.patch_article_parent)
+        self.move_article_parent = to_async_raw_response(resource.move_article_parent)
         self.publish_article = to_async_raw_response(resource.publish_article)
         self.get_article_translations = to_async_raw_response(resource.get_article_translations)
         self.patch_article_translations = to_async_raw_response(resource.patch_article_translations)

@@ -26,15 +26,15 @@ __all__ = [
     "AsyncQueuesWithRawResponse",
 ]
 
-_LIST: Endpoint[builtins.list[models.Queue1]] = Endpoint(
+_LIST: Endpoint[builtins.list[models.QueueDetails]] = Endpoint(
     "GET",
     "/beta/queues",
     "getQueues",
-    response=lambda: builtins.list[models.Queue1],
+    response=lambda: builtins.list[models.QueueDetails],
     envelope="data",
 )
-_CREATE: Endpoint[models.Queue1] = Endpoint(
-    "POST", "/beta/queues", "postQueues", response=lambda: models.Queue1, envelope="data"
+_CREATE: Endpoint[models.QueueDetails] = Endpoint(
+    "POST", "/beta/queues", "postQueues", response=lambda: models.QueueDetails, envelope="data"
 )
 _GET_CONVERSATION_POSITION: Endpoint[models.QueuedConversation] = Endpoint(
     "GET",
@@ -43,11 +43,11 @@ _GET_CONVERSATION_POSITION: Endpoint[models.QueuedConversation] = Endpoint(
     response=lambda: models.QueuedConversation,
     envelope="data",
 )
-_GET: Endpoint[models.Queue1] = Endpoint(
+_GET: Endpoint[models.QueueDetails] = Endpoint(
     "GET",
     "/beta/queues/{queueId}",
     "getQueuesQueueid",
-    response=lambda: models.Queue1,
+    response=lambda: models.QueueDetails,
     envelope="data",
 )
 _LIST_AVAILABILITY: Endpoint[builtins.list[models.ChannelAvailabilityOutcome]] = Endpoint(
@@ -82,7 +82,7 @@ class Queues(SyncResource):
     def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Queue1]:
+    ) -> builtins.list[models.QueueDetails]:
         """List queues
 
         Lists the organization's queues.
@@ -90,7 +90,7 @@ class Queues(SyncResource):
         `GET /beta/queues` (getQueues).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -104,7 +104,7 @@ class Queues(SyncResource):
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Create a queue
 
         Creates a queue.
@@ -113,7 +113,7 @@ class Queues(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -138,7 +138,7 @@ class Queues(SyncResource):
 
         Args:
             csid: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -154,7 +154,7 @@ class Queues(SyncResource):
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Fetch one queue
 
         Reads one queue.
@@ -163,7 +163,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -188,7 +188,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -213,7 +213,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -240,7 +240,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -268,7 +268,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -287,7 +287,7 @@ class AsyncQueues(AsyncResource):
     async def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Queue1]:
+    ) -> builtins.list[models.QueueDetails]:
         """List queues
 
         Lists the organization's queues.
@@ -295,7 +295,7 @@ class AsyncQueues(AsyncResource):
         `GET /beta/queues` (getQueues).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -309,7 +309,7 @@ class AsyncQueues(AsyncResource):
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Create a queue
 
         Creates a queue.
@@ -318,7 +318,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -343,7 +343,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             csid: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -359,7 +359,7 @@ class AsyncQueues(AsyncResource):
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Fetch one queue
 
         Reads one queue.
@@ -368,7 +368,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -393,7 +393,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -418,7 +418,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -445,7 +445,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -473,7 +473,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -28,14 +28,14 @@ __all__ = [
     "AsyncTagsWithRawResponse",
 ]
 
-_LIST: Endpoint[builtins.list[models.TagModel]] = Endpoint(
-    "GET", "/beta/tags", "getTags", response=lambda: builtins.list[models.TagModel], envelope="data"
+_LIST: Endpoint[builtins.list[models.Tag]] = Endpoint(
+    "GET", "/beta/tags", "getTags", response=lambda: builtins.list[models.Tag], envelope="data"
 )
-_CREATE: Endpoint[models.TagModel] = Endpoint(
-    "POST", "/beta/tags", "postTags", response=lambda: models.TagModel, envelope="data"
+_CREATE: Endpoint[models.Tag] = Endpoint(
+    "POST", "/beta/tags", "postTags", response=lambda: models.Tag, envelope="data"
 )
-_GET: Endpoint[models.TagModel] = Endpoint(
-    "GET", "/beta/tags/{tagId}", "getTagsTagid", response=lambda: models.TagModel, envelope="data"
+_GET: Endpoint[models.Tag] = Endpoint(
+    "GET", "/beta/tags/{tagId}", "getTagsTagid", response=lambda: models.Tag, envelope="data"
 )
 _DELETE: Endpoint[None] = Endpoint("DELETE", "/beta/tags/{tagId}", "deleteTagsTagid")
 _ACTIVATE: Endpoint[None] = Endpoint(
@@ -54,7 +54,7 @@ class Tags(SyncResource):
         *,
         include_deactivated: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """List tags
 
         Lists the organization's tags: active ones only, unless `includeDeactivated` is true.
@@ -63,7 +63,7 @@ class Tags(SyncResource):
 
         Args:
             include_deactivated: Also list deactivated tags; only active ones when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -78,7 +78,7 @@ class Tags(SyncResource):
         self,
         body: models.CreateTagInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Create a tag
 
         Creates a tag.
@@ -87,7 +87,7 @@ class Tags(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -103,7 +103,7 @@ class Tags(SyncResource):
         *,
         tag_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Fetch one tag
 
         Reads one tag.
@@ -112,7 +112,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -137,7 +137,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -162,7 +162,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -187,7 +187,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -207,7 +207,7 @@ class AsyncTags(AsyncResource):
         *,
         include_deactivated: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """List tags
 
         Lists the organization's tags: active ones only, unless `includeDeactivated` is true.
@@ -216,7 +216,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             include_deactivated: Also list deactivated tags; only active ones when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -231,7 +231,7 @@ class AsyncTags(AsyncResource):
         self,
         body: models.CreateTagInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Create a tag
 
         Creates a tag.
@@ -240,7 +240,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -256,7 +256,7 @@ class AsyncTags(AsyncResource):
         *,
         tag_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Fetch one tag
 
         Reads one tag.
@@ -265,7 +265,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -290,7 +290,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -315,7 +315,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -340,7 +340,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None

@@ -30,14 +30,22 @@ __all__ = [
     "AsyncTeamsWithRawResponse",
 ]
 
-_LIST: Endpoint[builtins.list[models.Team1]] = Endpoint(
-    "GET", "/beta/teams", "getTeams", response=lambda: builtins.list[models.Team1], envelope="data"
+_LIST: Endpoint[builtins.list[models.TeamDetails]] = Endpoint(
+    "GET",
+    "/beta/teams",
+    "getTeams",
+    response=lambda: builtins.list[models.TeamDetails],
+    envelope="data",
 )
-_CREATE: Endpoint[models.Team1] = Endpoint(
-    "POST", "/beta/teams", "postTeams", response=lambda: models.Team1, envelope="data"
+_CREATE: Endpoint[models.TeamDetails] = Endpoint(
+    "POST", "/beta/teams", "postTeams", response=lambda: models.TeamDetails, envelope="data"
 )
-_GET: Endpoint[models.Team1] = Endpoint(
-    "GET", "/beta/teams/{teamId}", "getTeamsTeamid", response=lambda: models.Team1, envelope="data"
+_GET: Endpoint[models.TeamDetails] = Endpoint(
+    "GET",
+    "/beta/teams/{teamId}",
+    "getTeamsTeamid",
+    response=lambda: models.TeamDetails,
+    envelope="data",
 )
 _DELETE: Endpoint[None] = Endpoint("DELETE", "/beta/teams/{teamId}", "deleteTeamsTeamid")
 _LIST_AGENTS: Endpoint[builtins.list[models.TeamMember]] = Endpoint(
@@ -68,7 +76,7 @@ class Teams(SyncResource):
     def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Team1]:
+    ) -> builtins.list[models.TeamDetails]:
         """List teams
 
         Lists the organization's teams.
@@ -76,7 +84,7 @@ class Teams(SyncResource):
         `GET /beta/teams` (getTeams).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -90,7 +98,7 @@ class Teams(SyncResource):
         self,
         body: models.CreateTeamInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Team1:
+    ) -> models.TeamDetails:
         """Create a team
 
         Creates a team.
@@ -99,7 +107,7 @@ class Teams(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -115,7 +123,7 @@ class Teams(SyncResource):
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Team1:
+    ) -> models.TeamDetails:
         """Fetch one team
 
         Reads one team.
@@ -124,7 +132,7 @@ class Teams(SyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -149,7 +157,7 @@ class Teams(SyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -174,7 +182,7 @@ class Teams(SyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -201,7 +209,7 @@ class Teams(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -229,7 +237,7 @@ class Teams(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -259,7 +267,7 @@ class Teams(SyncResource):
             team_id: Id of the team.
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -278,7 +286,7 @@ class AsyncTeams(AsyncResource):
     async def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Team1]:
+    ) -> builtins.list[models.TeamDetails]:
         """List teams
 
         Lists the organization's teams.
@@ -286,7 +294,7 @@ class AsyncTeams(AsyncResource):
         `GET /beta/teams` (getTeams).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -300,7 +308,7 @@ class AsyncTeams(AsyncResource):
         self,
         body: models.CreateTeamInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Team1:
+    ) -> models.TeamDetails:
         """Create a team
 
         Creates a team.
@@ -309,7 +317,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -325,7 +333,7 @@ class AsyncTeams(AsyncResource):
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Team1:
+    ) -> models.TeamDetails:
         """Fetch one team
 
         Reads one team.
@@ -334,7 +342,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -359,7 +367,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -384,7 +392,7 @@ class AsyncTeams(AsyncResource):
 
         Args:
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -411,7 +419,7 @@ class AsyncTeams(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -439,7 +447,7 @@ class AsyncTeams(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             team_id: Id of the team.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -469,7 +477,7 @@ class AsyncTeams(AsyncResource):
             team_id: Id of the team.
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.

@@ -62,7 +62,7 @@ class Templates(SyncResource):
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             type: Only templates of this kind.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -87,7 +87,7 @@ class Templates(SyncResource):
 
         Args:
             template_id: Id of the template.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -120,7 +120,7 @@ class AsyncTemplates(AsyncResource):
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             type: Only templates of this kind.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -145,7 +145,7 @@ class AsyncTemplates(AsyncResource):
 
         Args:
             template_id: Id of the template.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None

@@ -14,10 +14,12 @@ models it touches. Type checkers and editors read the imports below instead.
 from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any as _Any
 
 from dixa_sdk._runtime.models import LazySchemas as _LazySchemas
-from dixa_sdk._runtime.models import SchemaRegistry, to_wire
+from dixa_sdk._runtime.models import SchemaRegistry as _SchemaRegistry
+from dixa_sdk._runtime.models import to_wire
 from dixa_sdk._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
@@ -62,7 +64,6 @@ if TYPE_CHECKING:
     from .bad_request import BadRequest as BadRequest
     from .basic_auth import BasicAuth as BasicAuth
     from .between import Between as Between
-    from .between1 import Between1 as Between1
     from .boolean_field import BooleanField as BooleanField
     from .browser_info import BrowserInfo as BrowserInfo
     from .bulk_action_failure_bulk_error_agent import (
@@ -106,6 +107,7 @@ if TYPE_CHECKING:
     )
     from .bulk_create_note_output import BulkCreateNoteOutput as BulkCreateNoteOutput
     from .bulk_error import BulkError as BulkError
+    from .bulk_error_not_found import BulkErrorNotFound as BulkErrorNotFound
     from .bulk_patch_agent_input import BulkPatchAgentInput as BulkPatchAgentInput
     from .bulk_patch_end_user_input import BulkPatchEndUserInput as BulkPatchEndUserInput
     from .bulk_patch_end_users_input import BulkPatchEndUsersInput as BulkPatchEndUsersInput
@@ -121,10 +123,12 @@ if TYPE_CHECKING:
     from .business_hour import BusinessHour as BusinessHour
     from .business_hour_exception import BusinessHourException as BusinessHourException
     from .business_hour_exception_type import BusinessHourExceptionType as BusinessHourExceptionType
+    from .business_hour_recurring import BusinessHourRecurring as BusinessHourRecurring
     from .business_hour_regular import BusinessHourRegular as BusinessHourRegular
     from .business_hour_regular_type import BusinessHourRegularType as BusinessHourRegularType
     from .business_hour_status import BusinessHourStatus as BusinessHourStatus
-    from .business_hour_status1 import BusinessHourStatus1 as BusinessHourStatus1
+    from .business_hour_status_details import BusinessHourStatusDetails as BusinessHourStatusDetails
+    from .business_hour_time_interval import BusinessHourTimeInterval as BusinessHourTimeInterval
     from .business_hour_type import BusinessHourType as BusinessHourType
     from .business_hours_schedule import BusinessHoursSchedule as BusinessHoursSchedule
     from .business_hours_schedule_definition import (
@@ -147,6 +151,10 @@ if TYPE_CHECKING:
     )
     from .channel_enum import ChannelEnum as ChannelEnum
     from .channel_operator import ChannelOperator as ChannelOperator
+    from .channel_operator_is_not_one_of import (
+        ChannelOperatorIsNotOneOf as ChannelOperatorIsNotOneOf,
+    )
+    from .channel_operator_is_one_of import ChannelOperatorIsOneOf as ChannelOperatorIsOneOf
     from .chat import Chat as Chat
     from .chat_attributes import ChatAttributes as ChatAttributes
     from .chat_conversation import ChatConversation as ChatConversation
@@ -154,14 +162,20 @@ if TYPE_CHECKING:
     from .claim_conversation_input import ClaimConversationInput as ClaimConversationInput
     from .close_conversation_input import CloseConversationInput as CloseConversationInput
     from .closed import Closed as Closed
-    from .closed1 import Closed1 as Closed1
     from .closed_date import ClosedDate as ClosedDate
+    from .closed_details import ClosedDetails as ClosedDetails
     from .closing import Closing as Closing
     from .collection import Collection as Collection
     from .collection_catalog_item import CollectionCatalogItem as CollectionCatalogItem
     from .combined_filters import CombinedFilters as CombinedFilters
+    from .combined_filters_condition import CombinedFiltersCondition as CombinedFiltersCondition
+    from .combined_filters_condition_is_not_one_of import (
+        CombinedFiltersConditionIsNotOneOf as CombinedFiltersConditionIsNotOneOf,
+    )
+    from .combined_filters_condition_is_one_of import (
+        CombinedFiltersConditionIsOneOf as CombinedFiltersConditionIsOneOf,
+    )
     from .condition import Condition as Condition
-    from .condition1 import Condition1 as Condition1
     from .conflict import Conflict as Conflict
     from .connection_status import ConnectionStatus as ConnectionStatus
     from .contact_endpoint import ContactEndpoint as ContactEndpoint
@@ -411,12 +425,23 @@ if TYPE_CHECKING:
     from .creation_date import CreationDate as CreationDate
     from .csat import Csat as Csat
     from .custom_attribute import CustomAttribute as CustomAttribute
-    from .custom_attribute1 import CustomAttribute1 as CustomAttribute1
     from .custom_attribute_definition import CustomAttributeDefinition as CustomAttributeDefinition
     from .custom_attribute_input_definition import (
         CustomAttributeInputDefinition as CustomAttributeInputDefinition,
     )
+    from .custom_attribute_input_definition_select import (
+        CustomAttributeInputDefinitionSelect as CustomAttributeInputDefinitionSelect,
+    )
+    from .custom_attribute_input_definition_text import (
+        CustomAttributeInputDefinitionText as CustomAttributeInputDefinitionText,
+    )
     from .custom_attribute_operator import CustomAttributeOperator as CustomAttributeOperator
+    from .custom_attribute_operator_is_not_one_of import (
+        CustomAttributeOperatorIsNotOneOf as CustomAttributeOperatorIsNotOneOf,
+    )
+    from .custom_attribute_operator_is_one_of import (
+        CustomAttributeOperatorIsOneOf as CustomAttributeOperatorIsOneOf,
+    )
     from .custom_attribute_value import CustomAttributeValue as CustomAttributeValue
     from .delete_agents_from_team_input import (
         DeleteAgentsFromTeamInput as DeleteAgentsFromTeamInput,
@@ -430,6 +455,10 @@ if TYPE_CHECKING:
     from .direction import Direction as Direction
     from .direction_enum import DirectionEnum as DirectionEnum
     from .direction_operator import DirectionOperator as DirectionOperator
+    from .direction_operator_is_not_one_of import (
+        DirectionOperatorIsNotOneOf as DirectionOperatorIsNotOneOf,
+    )
+    from .direction_operator_is_one_of import DirectionOperatorIsOneOf as DirectionOperatorIsOneOf
     from .double_aggregate_value import DoubleAggregateValue as DoubleAggregateValue
     from .double_aggregate_value_measure import (
         DoubleAggregateValueMeasure as DoubleAggregateValueMeasure,
@@ -437,6 +466,7 @@ if TYPE_CHECKING:
     from .double_field import DoubleField as DoubleField
     from .duration import Duration as Duration
     from .duration_operator import DurationOperator as DurationOperator
+    from .duration_operator_between import DurationOperatorBetween as DurationOperatorBetween
     from .email import Email as Email
     from .email_attributes import EmailAttributes as EmailAttributes
     from .email_auto_reply import EmailAutoReply as EmailAutoReply
@@ -454,7 +484,7 @@ if TYPE_CHECKING:
     from .event_delivery_status import EventDeliveryStatus as EventDeliveryStatus
     from .events import Events as Events
     from .exception import Exception as Exception
-    from .exception1 import Exception1 as Exception1
+    from .exception_details import ExceptionDetails as ExceptionDetails
     from .excludes_all import ExcludesAll as ExcludesAll
     from .excludes_one import ExcludesOne as ExcludesOne
     from .facebook_messenger_attributes import (
@@ -464,6 +494,7 @@ if TYPE_CHECKING:
         FacebookMessengerConversation as FacebookMessengerConversation,
     )
     from .failure import Failure as Failure
+    from .field import Field as Field
     from .field_can_have_multiple_values_or_be_empty_operator import (
         FieldCanHaveMultipleValuesOrBeEmptyOperator as FieldCanHaveMultipleValuesOrBeEmptyOperator,
     )
@@ -475,7 +506,6 @@ if TYPE_CHECKING:
         FieldHasSingleValueOperator as FieldHasSingleValueOperator,
     )
     from .field_metadata import FieldMetadata as FieldMetadata
-    from .field_model import FieldModel as FieldModel
     from .field_type import FieldType as FieldType
     from .file import File as File
     from .file_meta import FileMeta as FileMeta
@@ -483,7 +513,7 @@ if TYPE_CHECKING:
     from .filter_metadata import FilterMetadata as FilterMetadata
     from .filter_value import FilterValue as FilterValue
     from .filters import Filters as Filters
-    from .filters1 import Filters1 as Filters1
+    from .filters_details import FiltersDetails as FiltersDetails
     from .follow_up import FollowUp as FollowUp
     from .followup_added_activity_type import FollowupAddedActivityType as FollowupAddedActivityType
     from .followup_conversation_input import FollowupConversationInput as FollowupConversationInput
@@ -494,6 +524,7 @@ if TYPE_CHECKING:
         FollowupRemovedActivityType as FollowupRemovedActivityType,
     )
     from .form_attribute_value import FormAttributeValue as FormAttributeValue
+    from .form_attribute_value_text import FormAttributeValueText as FormAttributeValueText
     from .form_submission import FormSubmission as FormSubmission
     from .generic_attributes import GenericAttributes as GenericAttributes
     from .generic_channel import GenericChannel as GenericChannel
@@ -592,7 +623,7 @@ if TYPE_CHECKING:
     )
     from .help_center_link import HelpCenterLink as HelpCenterLink
     from .holiday import Holiday as Holiday
-    from .holiday1 import Holiday1 as Holiday1
+    from .holiday_details import HolidayDetails as HolidayDetails
     from .html import Html as Html
     from .import_conversation_output import ImportConversationOutput as ImportConversationOutput
     from .import_conversation_response import (
@@ -614,23 +645,13 @@ if TYPE_CHECKING:
     from .is_empty import IsEmpty as IsEmpty
     from .is_not_empty import IsNotEmpty as IsNotEmpty
     from .is_not_one_of import IsNotOneOf as IsNotOneOf
-    from .is_not_one_of1 import IsNotOneOf1 as IsNotOneOf1
     from .is_not_one_of1_values_item import IsNotOneOf1ValuesItem as IsNotOneOf1ValuesItem
-    from .is_not_one_of2 import IsNotOneOf2 as IsNotOneOf2
-    from .is_not_one_of3 import IsNotOneOf3 as IsNotOneOf3
     from .is_not_one_of3_values_item import IsNotOneOf3ValuesItem as IsNotOneOf3ValuesItem
-    from .is_not_one_of4 import IsNotOneOf4 as IsNotOneOf4
     from .is_not_one_of4_values_item import IsNotOneOf4ValuesItem as IsNotOneOf4ValuesItem
-    from .is_not_one_of5 import IsNotOneOf5 as IsNotOneOf5
     from .is_one_of import IsOneOf as IsOneOf
-    from .is_one_of1 import IsOneOf1 as IsOneOf1
     from .is_one_of1_values_item import IsOneOf1ValuesItem as IsOneOf1ValuesItem
-    from .is_one_of2 import IsOneOf2 as IsOneOf2
-    from .is_one_of3 import IsOneOf3 as IsOneOf3
     from .is_one_of3_values_item import IsOneOf3ValuesItem as IsOneOf3ValuesItem
-    from .is_one_of4 import IsOneOf4 as IsOneOf4
     from .is_one_of4_values_item import IsOneOf4ValuesItem as IsOneOf4ValuesItem
-    from .is_one_of5 import IsOneOf5 as IsOneOf5
     from .last_activity import LastActivity as LastActivity
     from .last_message import LastMessage as LastMessage
     from .link_conversation_input import LinkConversationInput as LinkConversationInput
@@ -719,14 +740,13 @@ if TYPE_CHECKING:
     from .no_auth import NoAuth as NoAuth
     from .no_recent_delivery import NoRecentDelivery as NoRecentDelivery
     from .not_found import NotFound as NotFound
-    from .not_found1 import NotFound1 as NotFound1
     from .note_added_activity_type import NoteAddedActivityType as NoteAddedActivityType
     from .note_added_attribute import NoteAddedAttribute as NoteAddedAttribute
     from .nps import Nps as Nps
     from .offer_algorithm import OfferAlgorithm as OfferAlgorithm
     from .offering_algorithm import OfferingAlgorithm as OfferingAlgorithm
-    from .open1 import Open1 as Open1
     from .open_ import Open as Open
+    from .open_details import OpenDetails as OpenDetails
     from .organization_details import OrganizationDetails as OrganizationDetails
     from .organization_details_status import OrganizationDetailsStatus as OrganizationDetailsStatus
     from .outbound import Outbound as Outbound
@@ -760,8 +780,8 @@ if TYPE_CHECKING:
     from .pstn_phone_conversation import PstnPhoneConversation as PstnPhoneConversation
     from .query import Query as Query
     from .queue import Queue as Queue
-    from .queue1 import Queue1 as Queue1
     from .queue_availability_output import QueueAvailabilityOutput as QueueAvailabilityOutput
+    from .queue_details import QueueDetails as QueueDetails
     from .queue_id import QueueId as QueueId
     from .queue_member import QueueMember as QueueMember
     from .queue_members_output import QueueMembersOutput as QueueMembersOutput
@@ -773,10 +793,9 @@ if TYPE_CHECKING:
     from .rating_status import RatingStatus as RatingStatus
     from .rating_type import RatingType as RatingType
     from .recurring import Recurring as Recurring
-    from .recurring1 import Recurring1 as Recurring1
     from .regular import Regular as Regular
-    from .regular1 import Regular1 as Regular1
-    from .regular2 import Regular2 as Regular2
+    from .regular_details import RegularDetails as RegularDetails
+    from .regular_details2 import RegularDetails2 as RegularDetails2
     from .reopen_conversation_input import ReopenConversationInput as ReopenConversationInput
     from .requester_connection_status import RequesterConnectionStatus as RequesterConnectionStatus
     from .restrictions import Restrictions as Restrictions
@@ -784,10 +803,13 @@ if TYPE_CHECKING:
         SearchConversationsWithFiltersOutput as SearchConversationsWithFiltersOutput,
     )
     from .search_field import SearchField as SearchField
+    from .search_field_custom_attribute import (
+        SearchFieldCustomAttribute as SearchFieldCustomAttribute,
+    )
+    from .search_field_status import SearchFieldStatus as SearchFieldStatus
     from .search_output import SearchOutput as SearchOutput
     from .search_parameters_input import SearchParametersInput as SearchParametersInput
     from .select import Select as Select
-    from .select1 import Select1 as Select1
     from .select_option import SelectOption as SelectOption
     from .server_error import ServerError as ServerError
     from .shorter_than_or_equal_to import ShorterThanOrEqualTo as ShorterThanOrEqualTo
@@ -807,32 +829,30 @@ if TYPE_CHECKING:
     from .sms_conversation import SmsConversation as SmsConversation
     from .state import State as State
     from .status import Status as Status
-    from .status1 import Status1 as Status1
     from .status_operator import StatusOperator as StatusOperator
+    from .status_operator_is_not_one_of import StatusOperatorIsNotOneOf as StatusOperatorIsNotOneOf
+    from .status_operator_is_one_of import StatusOperatorIsOneOf as StatusOperatorIsOneOf
     from .strategy import Strategy as Strategy
     from .string_field import StringField as StringField
     from .submitted_rating_result import SubmittedRatingResult as SubmittedRatingResult
     from .success import Success as Success
+    from .tag import Tag as Tag
     from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
     from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
     from .tag_conversation_input import TagConversationInput as TagConversationInput
     from .tag_id import TagId as TagId
-    from .tag_model import TagModel as TagModel
     from .tag_removed_activity_type import TagRemovedActivityType as TagRemovedActivityType
     from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
     from .tag_state import TagState as TagState
     from .tags_update_input import TagsUpdateInput as TagsUpdateInput
     from .team import Team as Team
-    from .team1 import Team1 as Team1
+    from .team_details import TeamDetails as TeamDetails
     from .team_member import TeamMember as TeamMember
     from .telephony_endpoint import TelephonyEndpoint as TelephonyEndpoint
     from .template import Template as Template
     from .text import Text as Text
-    from .text1 import Text1 as Text1
-    from .text2 import Text2 as Text2
     from .thumbs_up_or_down import ThumbsUpOrDown as ThumbsUpOrDown
     from .time_interval import TimeInterval as TimeInterval
-    from .time_interval1 import TimeInterval1 as TimeInterval1
     from .timestamp_field import TimestampField as TimestampField
     from .timestamp_operator import TimestampOperator as TimestampOperator
     from .token_auth import TokenAuth as TokenAuth
@@ -849,10 +869,9 @@ if TYPE_CHECKING:
         TransferSuccessfulActivityType as TransferSuccessfulActivityType,
     )
     from .translation import Translation as Translation
-    from .translation1 import Translation1 as Translation1
+    from .translation_details import TranslationDetails as TranslationDetails
     from .translation_error import TranslationError as TranslationError
     from .translation_input import TranslationInput as TranslationInput
-    from .translation_input1 import TranslationInput1 as TranslationInput1
     from .translation_list import TranslationList as TranslationList
     from .translation_title import TranslationTitle as TranslationTitle
     from .twitter_attributes import TwitterAttributes as TwitterAttributes
@@ -879,6 +898,7 @@ if TYPE_CHECKING:
     from .update_knowledge_article_output import (
         UpdateKnowledgeArticleOutput as UpdateKnowledgeArticleOutput,
     )
+    from .update_translation_input import UpdateTranslationInput as UpdateTranslationInput
     from .update_translations_input import UpdateTranslationsInput as UpdateTranslationsInput
     from .update_translations_output import UpdateTranslationsOutput as UpdateTranslationsOutput
     from .upload_attachments_input import UploadAttachmentsInput as UploadAttachmentsInput
@@ -960,7 +980,6 @@ __all__ = [
     "BadRequest",
     "BasicAuth",
     "Between",
-    "Between1",
     "BooleanField",
     "BrowserInfo",
     "BulkActionFailureBulkErrorAgent",
@@ -978,6 +997,7 @@ __all__ = [
     "BulkCreateInternalNoteInput",
     "BulkCreateNoteOutput",
     "BulkError",
+    "BulkErrorNotFound",
     "BulkPatchAgentInput",
     "BulkPatchEndUserInput",
     "BulkPatchEndUsersInput",
@@ -993,10 +1013,12 @@ __all__ = [
     "BusinessHour",
     "BusinessHourException",
     "BusinessHourExceptionType",
+    "BusinessHourRecurring",
     "BusinessHourRegular",
     "BusinessHourRegularType",
     "BusinessHourStatus",
-    "BusinessHourStatus1",
+    "BusinessHourStatusDetails",
+    "BusinessHourTimeInterval",
     "BusinessHourType",
     "BusinessHoursSchedule",
     "BusinessHoursScheduleDefinition",
@@ -1013,6 +1035,8 @@ __all__ = [
     "ChannelAvailabilityOutcome",
     "ChannelEnum",
     "ChannelOperator",
+    "ChannelOperatorIsNotOneOf",
+    "ChannelOperatorIsOneOf",
     "Chat",
     "ChatAttributes",
     "ChatConversation",
@@ -1020,14 +1044,16 @@ __all__ = [
     "ClaimConversationInput",
     "CloseConversationInput",
     "Closed",
-    "Closed1",
     "ClosedDate",
+    "ClosedDetails",
     "Closing",
     "Collection",
     "CollectionCatalogItem",
     "CombinedFilters",
+    "CombinedFiltersCondition",
+    "CombinedFiltersConditionIsNotOneOf",
+    "CombinedFiltersConditionIsOneOf",
     "Condition",
-    "Condition1",
     "Conflict",
     "ConnectionStatus",
     "ContactEndpoint",
@@ -1147,10 +1173,13 @@ __all__ = [
     "CreationDate",
     "Csat",
     "CustomAttribute",
-    "CustomAttribute1",
     "CustomAttributeDefinition",
     "CustomAttributeInputDefinition",
+    "CustomAttributeInputDefinitionSelect",
+    "CustomAttributeInputDefinitionText",
     "CustomAttributeOperator",
+    "CustomAttributeOperatorIsNotOneOf",
+    "CustomAttributeOperatorIsOneOf",
     "CustomAttributeValue",
     "DeleteAgentsFromTeamInput",
     "DeliveryDetail",
@@ -1160,11 +1189,14 @@ __all__ = [
     "Direction",
     "DirectionEnum",
     "DirectionOperator",
+    "DirectionOperatorIsNotOneOf",
+    "DirectionOperatorIsOneOf",
     "DoubleAggregateValue",
     "DoubleAggregateValueMeasure",
     "DoubleField",
     "Duration",
     "DurationOperator",
+    "DurationOperatorBetween",
     "Email",
     "EmailAttributes",
     "EmailAutoReply",
@@ -1182,18 +1214,18 @@ __all__ = [
     "EventDeliveryStatus",
     "Events",
     "Exception",
-    "Exception1",
+    "ExceptionDetails",
     "ExcludesAll",
     "ExcludesOne",
     "FacebookMessengerAttributes",
     "FacebookMessengerConversation",
     "Failure",
+    "Field",
     "FieldCanHaveMultipleValuesOrBeEmptyOperator",
     "FieldCanHaveSingleValueOrBeEmptyOperator",
     "FieldEnum",
     "FieldHasSingleValueOperator",
     "FieldMetadata",
-    "FieldModel",
     "FieldType",
     "File",
     "FileMeta",
@@ -1201,13 +1233,14 @@ __all__ = [
     "FilterMetadata",
     "FilterValue",
     "Filters",
-    "Filters1",
+    "FiltersDetails",
     "FollowUp",
     "FollowupAddedActivityType",
     "FollowupConversationInput",
     "FollowupExpiredActivityType",
     "FollowupRemovedActivityType",
     "FormAttributeValue",
+    "FormAttributeValueText",
     "FormSubmission",
     "GenericAttributes",
     "GenericChannel",
@@ -1256,7 +1289,7 @@ __all__ = [
     "GetWebhookSubscriptionOutput",
     "HelpCenterLink",
     "Holiday",
-    "Holiday1",
+    "HolidayDetails",
     "Html",
     "ImportConversationOutput",
     "ImportConversationResponse",
@@ -1276,23 +1309,13 @@ __all__ = [
     "IsEmpty",
     "IsNotEmpty",
     "IsNotOneOf",
-    "IsNotOneOf1",
     "IsNotOneOf1ValuesItem",
-    "IsNotOneOf2",
-    "IsNotOneOf3",
     "IsNotOneOf3ValuesItem",
-    "IsNotOneOf4",
     "IsNotOneOf4ValuesItem",
-    "IsNotOneOf5",
     "IsOneOf",
-    "IsOneOf1",
     "IsOneOf1ValuesItem",
-    "IsOneOf2",
-    "IsOneOf3",
     "IsOneOf3ValuesItem",
-    "IsOneOf4",
     "IsOneOf4ValuesItem",
-    "IsOneOf5",
     "LastActivity",
     "LastMessage",
     "LinkConversationInput",
@@ -1353,14 +1376,13 @@ __all__ = [
     "NoAuth",
     "NoRecentDelivery",
     "NotFound",
-    "NotFound1",
     "NoteAddedActivityType",
     "NoteAddedAttribute",
     "Nps",
     "OfferAlgorithm",
     "OfferingAlgorithm",
     "Open",
-    "Open1",
+    "OpenDetails",
     "OrganizationDetails",
     "OrganizationDetailsStatus",
     "Outbound",
@@ -1386,8 +1408,8 @@ __all__ = [
     "PstnPhoneConversation",
     "Query",
     "Queue",
-    "Queue1",
     "QueueAvailabilityOutput",
+    "QueueDetails",
     "QueueId",
     "QueueMember",
     "QueueMembersOutput",
@@ -1399,10 +1421,9 @@ __all__ = [
     "RatingStatus",
     "RatingType",
     "Recurring",
-    "Recurring1",
     "Regular",
-    "Regular1",
-    "Regular2",
+    "RegularDetails",
+    "RegularDetails2",
     "ReopenConversationInput",
     "RequesterConnectionStatus",
     "Restrictions",
@@ -1412,10 +1433,11 @@ __all__ = [
     "SLAEvaluationVoidedEvent",
     "SearchConversationsWithFiltersOutput",
     "SearchField",
+    "SearchFieldCustomAttribute",
+    "SearchFieldStatus",
     "SearchOutput",
     "SearchParametersInput",
     "Select",
-    "Select1",
     "SelectOption",
     "ServerError",
     "ShorterThanOrEqualTo",
@@ -1427,32 +1449,30 @@ __all__ = [
     "SmsConversation",
     "State",
     "Status",
-    "Status1",
     "StatusOperator",
+    "StatusOperatorIsNotOneOf",
+    "StatusOperatorIsOneOf",
     "Strategy",
     "StringField",
     "SubmittedRatingResult",
     "Success",
+    "Tag",
     "TagAddedActivityType",
     "TagAddedAttribute",
     "TagConversationInput",
     "TagId",
-    "TagModel",
     "TagRemovedActivityType",
     "TagRemovedAttribute",
     "TagState",
     "TagsUpdateInput",
     "Team",
-    "Team1",
+    "TeamDetails",
     "TeamMember",
     "TelephonyEndpoint",
     "Template",
     "Text",
-    "Text1",
-    "Text2",
     "ThumbsUpOrDown",
     "TimeInterval",
-    "TimeInterval1",
     "TimestampField",
     "TimestampOperator",
     "TokenAuth",
@@ -1463,10 +1483,9 @@ __all__ = [
     "TransferInitiatedActivityType",
     "TransferSuccessfulActivityType",
     "Translation",
-    "Translation1",
+    "TranslationDetails",
     "TranslationError",
     "TranslationInput",
-    "TranslationInput1",
     "TranslationList",
     "TranslationTitle",
     "TwitterAttributes",
@@ -1486,6 +1505,7 @@ __all__ = [
     "UpdateEndUserOutput",
     "UpdateKnowledgeArticleInput",
     "UpdateKnowledgeArticleOutput",
+    "UpdateTranslationInput",
     "UpdateTranslationsInput",
     "UpdateTranslationsOutput",
     "UploadAttachmentsInput",
@@ -1557,7 +1577,6 @@ _MODULES: dict[str, str] = {
     "BadRequest": "bad_request",
     "BasicAuth": "basic_auth",
     "Between": "between",
-    "Between1": "between1",
     "BooleanField": "boolean_field",
     "BrowserInfo": "browser_info",
     "BulkActionFailureBulkErrorAgent": "bulk_action_failure_bulk_error_agent",
@@ -1575,6 +1594,7 @@ _MODULES: dict[str, str] = {
     "BulkCreateInternalNoteInput": "bulk_create_internal_note_input",
     "BulkCreateNoteOutput": "bulk_create_note_output",
     "BulkError": "bulk_error",
+    "BulkErrorNotFound": "bulk_error_not_found",
     "BulkPatchAgentInput": "bulk_patch_agent_input",
     "BulkPatchEndUserInput": "bulk_patch_end_user_input",
     "BulkPatchEndUsersInput": "bulk_patch_end_users_input",
@@ -1590,10 +1610,12 @@ _MODULES: dict[str, str] = {
     "BusinessHour": "business_hour",
     "BusinessHourException": "business_hour_exception",
     "BusinessHourExceptionType": "business_hour_exception_type",
+    "BusinessHourRecurring": "business_hour_recurring",
     "BusinessHourRegular": "business_hour_regular",
     "BusinessHourRegularType": "business_hour_regular_type",
     "BusinessHourStatus": "business_hour_status",
-    "BusinessHourStatus1": "business_hour_status1",
+    "BusinessHourStatusDetails": "business_hour_status_details",
+    "BusinessHourTimeInterval": "business_hour_time_interval",
     "BusinessHourType": "business_hour_type",
     "BusinessHoursSchedule": "business_hours_schedule",
     "BusinessHoursScheduleDefinition": "business_hours_schedule_definition",
@@ -1610,6 +1632,8 @@ _MODULES: dict[str, str] = {
     "ChannelAvailabilityOutcome": "channel_availability_outcome",
     "ChannelEnum": "channel_enum",
     "ChannelOperator": "channel_operator",
+    "ChannelOperatorIsNotOneOf": "channel_operator_is_not_one_of",
+    "ChannelOperatorIsOneOf": "channel_operator_is_one_of",
     "Chat": "chat",
     "ChatAttributes": "chat_attributes",
     "ChatConversation": "chat_conversation",
@@ -1617,14 +1641,16 @@ _MODULES: dict[str, str] = {
     "ClaimConversationInput": "claim_conversation_input",
     "CloseConversationInput": "close_conversation_input",
     "Closed": "closed",
-    "Closed1": "closed1",
     "ClosedDate": "closed_date",
+    "ClosedDetails": "closed_details",
     "Closing": "closing",
     "Collection": "collection",
     "CollectionCatalogItem": "collection_catalog_item",
     "CombinedFilters": "combined_filters",
+    "CombinedFiltersCondition": "combined_filters_condition",
+    "CombinedFiltersConditionIsNotOneOf": "combined_filters_condition_is_not_one_of",
+    "CombinedFiltersConditionIsOneOf": "combined_filters_condition_is_one_of",
     "Condition": "condition",
-    "Condition1": "condition1",
     "Conflict": "conflict",
     "ConnectionStatus": "connection_status",
     "ContactEndpoint": "contact_endpoint",
@@ -1744,10 +1770,13 @@ _MODULES: dict[str, str] = {
     "CreationDate": "creation_date",
     "Csat": "csat",
     "CustomAttribute": "custom_attribute",
-    "CustomAttribute1": "custom_attribute1",
     "CustomAttributeDefinition": "custom_attribute_definition",
     "CustomAttributeInputDefinition": "custom_attribute_input_definition",
+    "CustomAttributeInputDefinitionSelect": "custom_attribute_input_definition_select",
+    "CustomAttributeInputDefinitionText": "custom_attribute_input_definition_text",
     "CustomAttributeOperator": "custom_attribute_operator",
+    "CustomAttributeOperatorIsNotOneOf": "custom_attribute_operator_is_not_one_of",
+    "CustomAttributeOperatorIsOneOf": "custom_attribute_operator_is_one_of",
     "CustomAttributeValue": "custom_attribute_value",
     "DeleteAgentsFromTeamInput": "delete_agents_from_team_input",
     "DeliveryDetail": "delivery_detail",
@@ -1757,11 +1786,14 @@ _MODULES: dict[str, str] = {
     "Direction": "direction",
     "DirectionEnum": "direction_enum",
     "DirectionOperator": "direction_operator",
+    "DirectionOperatorIsNotOneOf": "direction_operator_is_not_one_of",
+    "DirectionOperatorIsOneOf": "direction_operator_is_one_of",
     "DoubleAggregateValue": "double_aggregate_value",
     "DoubleAggregateValueMeasure": "double_aggregate_value_measure",
     "DoubleField": "double_field",
     "Duration": "duration",
     "DurationOperator": "duration_operator",
+    "DurationOperatorBetween": "duration_operator_between",
     "Email": "email",
     "EmailAttributes": "email_attributes",
     "EmailAutoReply": "email_auto_reply",
@@ -1779,18 +1811,18 @@ _MODULES: dict[str, str] = {
     "EventDeliveryStatus": "event_delivery_status",
     "Events": "events",
     "Exception": "exception",
-    "Exception1": "exception1",
+    "ExceptionDetails": "exception_details",
     "ExcludesAll": "excludes_all",
     "ExcludesOne": "excludes_one",
     "FacebookMessengerAttributes": "facebook_messenger_attributes",
     "FacebookMessengerConversation": "facebook_messenger_conversation",
     "Failure": "failure",
+    "Field": "field",
     "FieldCanHaveMultipleValuesOrBeEmptyOperator": "field_can_have_multiple_values_or_be_empty_operator",
     "FieldCanHaveSingleValueOrBeEmptyOperator": "field_can_have_single_value_or_be_empty_operator",
     "FieldEnum": "field_enum",
     "FieldHasSingleValueOperator": "field_has_single_value_operator",
     "FieldMetadata": "field_metadata",
-    "FieldModel": "field_model",
     "FieldType": "field_type",
     "File": "file",
     "FileMeta": "file_meta",
@@ -1798,13 +1830,14 @@ _MODULES: dict[str, str] = {
     "FilterMetadata": "filter_metadata",
     "FilterValue": "filter_value",
     "Filters": "filters",
-    "Filters1": "filters1",
+    "FiltersDetails": "filters_details",
     "FollowUp": "follow_up",
     "FollowupAddedActivityType": "followup_added_activity_type",
     "FollowupConversationInput": "followup_conversation_input",
     "FollowupExpiredActivityType": "followup_expired_activity_type",
     "FollowupRemovedActivityType": "followup_removed_activity_type",
     "FormAttributeValue": "form_attribute_value",
+    "FormAttributeValueText": "form_attribute_value_text",
     "FormSubmission": "form_submission",
     "GenericAttributes": "generic_attributes",
     "GenericChannel": "generic_channel",
@@ -1853,7 +1886,7 @@ _MODULES: dict[str, str] = {
     "GetWebhookSubscriptionOutput": "get_webhook_subscription_output",
     "HelpCenterLink": "help_center_link",
     "Holiday": "holiday",
-    "Holiday1": "holiday1",
+    "HolidayDetails": "holiday_details",
     "Html": "html",
     "ImportConversationOutput": "import_conversation_output",
     "ImportConversationResponse": "import_conversation_response",
@@ -1873,23 +1906,13 @@ _MODULES: dict[str, str] = {
     "IsEmpty": "is_empty",
     "IsNotEmpty": "is_not_empty",
     "IsNotOneOf": "is_not_one_of",
-    "IsNotOneOf1": "is_not_one_of1",
     "IsNotOneOf1ValuesItem": "is_not_one_of1_values_item",
-    "IsNotOneOf2": "is_not_one_of2",
-    "IsNotOneOf3": "is_not_one_of3",
     "IsNotOneOf3ValuesItem": "is_not_one_of3_values_item",
-    "IsNotOneOf4": "is_not_one_of4",
     "IsNotOneOf4ValuesItem": "is_not_one_of4_values_item",
-    "IsNotOneOf5": "is_not_one_of5",
     "IsOneOf": "is_one_of",
-    "IsOneOf1": "is_one_of1",
     "IsOneOf1ValuesItem": "is_one_of1_values_item",
-    "IsOneOf2": "is_one_of2",
-    "IsOneOf3": "is_one_of3",
     "IsOneOf3ValuesItem": "is_one_of3_values_item",
-    "IsOneOf4": "is_one_of4",
     "IsOneOf4ValuesItem": "is_one_of4_values_item",
-    "IsOneOf5": "is_one_of5",
     "LastActivity": "last_activity",
     "LastMessage": "last_message",
     "LinkConversationInput": "link_conversation_input",
@@ -1950,14 +1973,13 @@ _MODULES: dict[str, str] = {
     "NoAuth": "no_auth",
     "NoRecentDelivery": "no_recent_delivery",
     "NotFound": "not_found",
-    "NotFound1": "not_found1",
     "NoteAddedActivityType": "note_added_activity_type",
     "NoteAddedAttribute": "note_added_attribute",
     "Nps": "nps",
     "OfferAlgorithm": "offer_algorithm",
     "OfferingAlgorithm": "offering_algorithm",
     "Open": "open_",
-    "Open1": "open1",
+    "OpenDetails": "open_details",
     "OrganizationDetails": "organization_details",
     "OrganizationDetailsStatus": "organization_details_status",
     "Outbound": "outbound",
@@ -1983,8 +2005,8 @@ _MODULES: dict[str, str] = {
     "PstnPhoneConversation": "pstn_phone_conversation",
     "Query": "query",
     "Queue": "queue",
-    "Queue1": "queue1",
     "QueueAvailabilityOutput": "queue_availability_output",
+    "QueueDetails": "queue_details",
     "QueueId": "queue_id",
     "QueueMember": "queue_member",
     "QueueMembersOutput": "queue_members_output",
@@ -1996,10 +2018,9 @@ _MODULES: dict[str, str] = {
     "RatingStatus": "rating_status",
     "RatingType": "rating_type",
     "Recurring": "recurring",
-    "Recurring1": "recurring1",
     "Regular": "regular",
-    "Regular1": "regular1",
-    "Regular2": "regular2",
+    "RegularDetails": "regular_details",
+    "RegularDetails2": "regular_details2",
     "ReopenConversationInput": "reopen_conversation_input",
     "RequesterConnectionStatus": "requester_connection_status",
     "Restrictions": "restrictions",
@@ -2009,10 +2030,11 @@ _MODULES: dict[str, str] = {
     "SLAEvaluationVoidedEvent": "sla_evaluation_voided_event",
     "SearchConversationsWithFiltersOutput": "search_conversations_with_filters_output",
     "SearchField": "search_field",
+    "SearchFieldCustomAttribute": "search_field_custom_attribute",
+    "SearchFieldStatus": "search_field_status",
     "SearchOutput": "search_output",
     "SearchParametersInput": "search_parameters_input",
     "Select": "select",
-    "Select1": "select1",
     "SelectOption": "select_option",
     "ServerError": "server_error",
     "ShorterThanOrEqualTo": "shorter_than_or_equal_to",
@@ -2024,32 +2046,30 @@ _MODULES: dict[str, str] = {
     "SmsConversation": "sms_conversation",
     "State": "state",
     "Status": "status",
-    "Status1": "status1",
     "StatusOperator": "status_operator",
+    "StatusOperatorIsNotOneOf": "status_operator_is_not_one_of",
+    "StatusOperatorIsOneOf": "status_operator_is_one_of",
     "Strategy": "strategy",
     "StringField": "string_field",
     "SubmittedRatingResult": "submitted_rating_result",
     "Success": "success",
+    "Tag": "tag",
     "TagAddedActivityType": "tag_added_activity_type",
     "TagAddedAttribute": "tag_added_attribute",
     "TagConversationInput": "tag_conversation_input",
     "TagId": "tag_id",
-    "TagModel": "tag_model",
     "TagRemovedActivityType": "tag_removed_activity_type",
     "TagRemovedAttribute": "tag_removed_attribute",
     "TagState": "tag_state",
     "TagsUpdateInput": "tags_update_input",
     "Team": "team",
-    "Team1": "team1",
+    "TeamDetails": "team_details",
     "TeamMember": "team_member",
     "TelephonyEndpoint": "telephony_endpoint",
     "Template": "template",
     "Text": "text",
-    "Text1": "text1",
-    "Text2": "text2",
     "ThumbsUpOrDown": "thumbs_up_or_down",
     "TimeInterval": "time_interval",
-    "TimeInterval1": "time_interval1",
     "TimestampField": "timestamp_field",
     "TimestampOperator": "timestamp_operator",
     "TokenAuth": "token_auth",
@@ -2060,10 +2080,9 @@ _MODULES: dict[str, str] = {
     "TransferInitiatedActivityType": "transfer_initiated_activity_type",
     "TransferSuccessfulActivityType": "transfer_successful_activity_type",
     "Translation": "translation",
-    "Translation1": "translation1",
+    "TranslationDetails": "translation_details",
     "TranslationError": "translation_error",
     "TranslationInput": "translation_input",
-    "TranslationInput1": "translation_input1",
     "TranslationList": "translation_list",
     "TranslationTitle": "translation_title",
     "TwitterAttributes": "twitter_attributes",
@@ -2083,6 +2102,7 @@ _MODULES: dict[str, str] = {
     "UpdateEndUserOutput": "update_end_user_output",
     "UpdateKnowledgeArticleInput": "update_knowledge_article_input",
     "UpdateKnowledgeArticleOutput": "update_knowledge_article_output",
+    "UpdateTranslationInput": "update_translation_input",
     "UpdateTranslationsInput": "update_translations_input",
     "UpdateTranslationsOutput": "update_translations_output",
     "UploadAttachmentsInput": "upload_attachments_input",
@@ -2115,7 +2135,7 @@ _MODULES: dict[str, str] = {
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
     __getattr__, __dir__ = _lazy_names(__name__, _MODULES, globals())
 
-SCHEMAS: _Mapping[str, Any] = _LazySchemas(
+SCHEMAS: _Mapping[str, _Any] = _LazySchemas(
     __name__,
     {
         "ActivityLogAttribute": "ActivityLogAttribute",
@@ -2152,7 +2172,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "BadRequest": "BadRequest",
         "BasicAuth": "BasicAuth",
         "Between": "Between",
-        "Between1": "Between1",
+        "Between1": "DurationOperatorBetween",
         "BooleanField": "BooleanField",
         "BrowserInfo": "BrowserInfo",
         "BulkActionFailure_BulkError_Agent": "BulkActionFailureBulkErrorAgent",
@@ -2188,7 +2208,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "BusinessHourRegular": "BusinessHourRegular",
         "BusinessHourRegularType": "BusinessHourRegularType",
         "BusinessHourStatus": "BusinessHourStatus",
-        "BusinessHourStatus1": "BusinessHourStatus1",
+        "BusinessHourStatus1": "BusinessHourStatusDetails",
         "BusinessHourType": "BusinessHourType",
         "BusinessHoursSchedule": "BusinessHoursSchedule",
         "BusinessHoursScheduleDefinition": "BusinessHoursScheduleDefinition",
@@ -2210,14 +2230,14 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "ClaimConversationInput": "ClaimConversationInput",
         "CloseConversationInput": "CloseConversationInput",
         "Closed": "Closed",
-        "Closed1": "Closed1",
+        "Closed1": "ClosedDetails",
         "ClosedDate": "ClosedDate",
         "Closing": "Closing",
         "Collection": "Collection",
         "CollectionCatalogItem": "CollectionCatalogItem",
         "CombinedFilters": "CombinedFilters",
         "Condition": "Condition",
-        "Condition1": "Condition1",
+        "Condition1": "CombinedFiltersCondition",
         "Conflict": "Conflict",
         "ContactEndpoint": "ContactEndpoint",
         "ContactForm": "ContactForm",
@@ -2334,7 +2354,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "CreationDate": "CreationDate",
         "Csat": "Csat",
         "CustomAttribute": "CustomAttribute",
-        "CustomAttribute1": "CustomAttribute1",
+        "CustomAttribute1": "SearchFieldCustomAttribute",
         "CustomAttributeDefinition": "CustomAttributeDefinition",
         "CustomAttributeInputDefinition": "CustomAttributeInputDefinition",
         "CustomAttributeOperator": "CustomAttributeOperator",
@@ -2363,13 +2383,13 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "EventDeliveryLog": "EventDeliveryLog",
         "EventDeliveryStatus": "EventDeliveryStatus",
         "Exception": "Exception",
-        "Exception1": "Exception1",
+        "Exception1": "ExceptionDetails",
         "ExcludesAll": "ExcludesAll",
         "ExcludesOne": "ExcludesOne",
         "FacebookMessengerAttributes": "FacebookMessengerAttributes",
         "FacebookMessengerConversation": "FacebookMessengerConversation",
         "Failure": "Failure",
-        "Field": "FieldModel",
+        "Field": "Field",
         "FieldCanHaveMultipleValuesOrBeEmptyOperator": "FieldCanHaveMultipleValuesOrBeEmptyOperator",
         "FieldCanHaveSingleValueOrBeEmptyOperator": "FieldCanHaveSingleValueOrBeEmptyOperator",
         "FieldHasSingleValueOperator": "FieldHasSingleValueOperator",
@@ -2381,7 +2401,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "FilterMetadata": "FilterMetadata",
         "FilterValue": "FilterValue",
         "Filters": "Filters",
-        "Filters1": "Filters1",
+        "Filters1": "FiltersDetails",
         "FollowUp": "FollowUp",
         "FollowupAddedActivityType": "FollowupAddedActivityType",
         "FollowupConversationInput": "FollowupConversationInput",
@@ -2432,7 +2452,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "GetWebhookSubscriptionOutput": "GetWebhookSubscriptionOutput",
         "HelpCenterLink": "HelpCenterLink",
         "Holiday": "Holiday",
-        "Holiday1": "Holiday1",
+        "Holiday1": "HolidayDetails",
         "Html": "Html",
         "ImportConversationOutput": "ImportConversationOutput",
         "ImportConversationResponse": "ImportConversationResponse",
@@ -2452,17 +2472,17 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "IsEmpty": "IsEmpty",
         "IsNotEmpty": "IsNotEmpty",
         "IsNotOneOf": "IsNotOneOf",
-        "IsNotOneOf1": "IsNotOneOf1",
-        "IsNotOneOf2": "IsNotOneOf2",
-        "IsNotOneOf3": "IsNotOneOf3",
-        "IsNotOneOf4": "IsNotOneOf4",
-        "IsNotOneOf5": "IsNotOneOf5",
+        "IsNotOneOf1": "ChannelOperatorIsNotOneOf",
+        "IsNotOneOf2": "CustomAttributeOperatorIsNotOneOf",
+        "IsNotOneOf3": "DirectionOperatorIsNotOneOf",
+        "IsNotOneOf4": "StatusOperatorIsNotOneOf",
+        "IsNotOneOf5": "CombinedFiltersConditionIsNotOneOf",
         "IsOneOf": "IsOneOf",
-        "IsOneOf1": "IsOneOf1",
-        "IsOneOf2": "IsOneOf2",
-        "IsOneOf3": "IsOneOf3",
-        "IsOneOf4": "IsOneOf4",
-        "IsOneOf5": "IsOneOf5",
+        "IsOneOf1": "ChannelOperatorIsOneOf",
+        "IsOneOf2": "CustomAttributeOperatorIsOneOf",
+        "IsOneOf3": "DirectionOperatorIsOneOf",
+        "IsOneOf4": "StatusOperatorIsOneOf",
+        "IsOneOf5": "CombinedFiltersConditionIsOneOf",
         "LastActivity": "LastActivity",
         "LastMessage": "LastMessage",
         "LinkConversationInput": "LinkConversationInput",
@@ -2518,12 +2538,12 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "NoAuth": "NoAuth",
         "NoRecentDelivery": "NoRecentDelivery",
         "NotFound": "NotFound",
-        "NotFound1": "NotFound1",
+        "NotFound1": "BulkErrorNotFound",
         "NoteAddedActivityType": "NoteAddedActivityType",
         "NoteAddedAttribute": "NoteAddedAttribute",
         "Nps": "Nps",
         "Open": "Open",
-        "Open1": "Open1",
+        "Open1": "OpenDetails",
         "OrganizationDetails": "OrganizationDetails",
         "Outbound": "Outbound",
         "OutboundImport": "OutboundImport",
@@ -2544,7 +2564,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "PstnPhoneConversation": "PstnPhoneConversation",
         "Query": "Query",
         "Queue": "Queue",
-        "Queue1": "Queue1",
+        "Queue1": "QueueDetails",
         "QueueAvailabilityOutput": "QueueAvailabilityOutput",
         "QueueId": "QueueId",
         "QueueMember": "QueueMember",
@@ -2555,10 +2575,10 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "RatingOffer": "RatingOffer",
         "RatingResult": "RatingResult",
         "Recurring": "Recurring",
-        "Recurring1": "Recurring1",
+        "Recurring1": "BusinessHourRecurring",
         "Regular": "Regular",
-        "Regular1": "Regular1",
-        "Regular2": "Regular2",
+        "Regular1": "RegularDetails",
+        "Regular2": "RegularDetails2",
         "ReopenConversationInput": "ReopenConversationInput",
         "Restrictions": "Restrictions",
         "SLAEvaluationAchievedEvent": "SLAEvaluationAchievedEvent",
@@ -2570,7 +2590,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "SearchOutput": "SearchOutput",
         "SearchParametersInput": "SearchParametersInput",
         "Select": "Select",
-        "Select1": "Select1",
+        "Select1": "CustomAttributeInputDefinitionSelect",
         "SelectOption": "SelectOption",
         "ServerError": "ServerError",
         "ShorterThanOrEqualTo": "ShorterThanOrEqualTo",
@@ -2580,12 +2600,12 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "SmsAttributes": "SmsAttributes",
         "SmsConversation": "SmsConversation",
         "Status": "Status",
-        "Status1": "Status1",
+        "Status1": "SearchFieldStatus",
         "StatusOperator": "StatusOperator",
         "StringField": "StringField",
         "SubmittedRatingResult": "SubmittedRatingResult",
         "Success": "Success",
-        "Tag": "TagModel",
+        "Tag": "Tag",
         "TagAddedActivityType": "TagAddedActivityType",
         "TagAddedAttribute": "TagAddedAttribute",
         "TagConversationInput": "TagConversationInput",
@@ -2594,16 +2614,16 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "TagRemovedAttribute": "TagRemovedAttribute",
         "TagsUpdateInput": "TagsUpdateInput",
         "Team": "Team",
-        "Team1": "Team1",
+        "Team1": "TeamDetails",
         "TeamMember": "TeamMember",
         "TelephonyEndpoint": "TelephonyEndpoint",
         "Template": "Template",
         "Text": "Text",
-        "Text1": "Text1",
-        "Text2": "Text2",
+        "Text1": "FormAttributeValueText",
+        "Text2": "CustomAttributeInputDefinitionText",
         "ThumbsUpOrDown": "ThumbsUpOrDown",
         "TimeInterval": "TimeInterval",
-        "TimeInterval1": "TimeInterval1",
+        "TimeInterval1": "BusinessHourTimeInterval",
         "TimestampField": "TimestampField",
         "TimestampOperator": "TimestampOperator",
         "TokenAuth": "TokenAuth",
@@ -2614,10 +2634,10 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "TransferInitiatedActivityType": "TransferInitiatedActivityType",
         "TransferSuccessfulActivityType": "TransferSuccessfulActivityType",
         "Translation": "Translation",
-        "Translation1": "Translation1",
+        "Translation1": "TranslationDetails",
         "TranslationError": "TranslationError",
         "TranslationInput": "TranslationInput",
-        "TranslationInput1": "TranslationInput1",
+        "TranslationInput1": "UpdateTranslationInput",
         "TranslationList": "TranslationList",
         "TranslationTitle": "TranslationTitle",
         "TwitterAttributes": "TwitterAttributes",
@@ -2666,9 +2686,9 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
 )
 """Every component schema by its name in the spec."""
 
-_registry = SchemaRegistry(SCHEMAS)
+_registry = _SchemaRegistry(SCHEMAS)
 
 
-def validate(schema: str, data: Any) -> Any:
+def validate(schema: str, data: _Any) -> _Any:
     """Parse wire data (decoded JSON) as the component schema called `schema`."""
     return _registry.validate(schema, data)

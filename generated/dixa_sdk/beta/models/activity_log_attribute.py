@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -38,39 +38,41 @@ __all__ = ["ActivityLogAttribute"]
 
 
 ActivityLogAttribute: TypeAlias = Annotated[
-    Annotated[ConversationAssignedAttribute, Tag("ConversationAssignedAttribute")]
-    | Annotated[ConversationAutoReplySentAttribute, Tag("ConversationAutoReplySentAttribute")]
-    | Annotated[ConversationChannelChangedAttribute, Tag("ConversationChannelChangedAttribute")]
-    | Annotated[ConversationClaimedAttribute, Tag("ConversationClaimedAttribute")]
-    | Annotated[ConversationCreatedAttribute, Tag("ConversationCreatedAttribute")]
+    Annotated[ConversationAssignedAttribute, _Tag("ConversationAssignedAttribute")]
+    | Annotated[ConversationAutoReplySentAttribute, _Tag("ConversationAutoReplySentAttribute")]
+    | Annotated[ConversationChannelChangedAttribute, _Tag("ConversationChannelChangedAttribute")]
+    | Annotated[ConversationClaimedAttribute, _Tag("ConversationClaimedAttribute")]
+    | Annotated[ConversationCreatedAttribute, _Tag("ConversationCreatedAttribute")]
     | Annotated[
         ConversationCustomAttributesUpdatedAttribute,
-        Tag("ConversationCustomAttributesUpdatedAttribute"),
+        _Tag("ConversationCustomAttributesUpdatedAttribute"),
     ]
-    | Annotated[ConversationEndUserReplacedAttribute, Tag("ConversationEndUserReplacedAttribute")]
-    | Annotated[ConversationLanguageUpdatedAttribute, Tag("ConversationLanguageUpdatedAttribute")]
-    | Annotated[ConversationLinkedAttribute, Tag("ConversationLinkedAttribute")]
-    | Annotated[ConversationOfferedAttribute, Tag("ConversationOfferedAttribute")]
-    | Annotated[ConversationRatedAttribute, Tag("ConversationRatedAttribute")]
-    | Annotated[ConversationRatingNotOfferedAttribute, Tag("ConversationRatingNotOfferedAttribute")]
-    | Annotated[ConversationRatingOfferedAttribute, Tag("ConversationRatingOfferedAttribute")]
-    | Annotated[ConversationRatingScheduledAttribute, Tag("ConversationRatingScheduledAttribute")]
-    | Annotated[ConversationReservedAttribute, Tag("ConversationReservedAttribute")]
+    | Annotated[ConversationEndUserReplacedAttribute, _Tag("ConversationEndUserReplacedAttribute")]
+    | Annotated[ConversationLanguageUpdatedAttribute, _Tag("ConversationLanguageUpdatedAttribute")]
+    | Annotated[ConversationLinkedAttribute, _Tag("ConversationLinkedAttribute")]
+    | Annotated[ConversationOfferedAttribute, _Tag("ConversationOfferedAttribute")]
+    | Annotated[ConversationRatedAttribute, _Tag("ConversationRatedAttribute")]
     | Annotated[
-        ConversationResolvedStateToggledAttribute, Tag("ConversationResolvedStateToggledAttribute")
+        ConversationRatingNotOfferedAttribute, _Tag("ConversationRatingNotOfferedAttribute")
     ]
-    | Annotated[ConversationSubjectUpdatedAttribute, Tag("ConversationSubjectUpdatedAttribute")]
+    | Annotated[ConversationRatingOfferedAttribute, _Tag("ConversationRatingOfferedAttribute")]
+    | Annotated[ConversationRatingScheduledAttribute, _Tag("ConversationRatingScheduledAttribute")]
+    | Annotated[ConversationReservedAttribute, _Tag("ConversationReservedAttribute")]
     | Annotated[
-        ConversationTranscriptionEndedAttribute, Tag("ConversationTranscriptionEndedAttribute")
+        ConversationResolvedStateToggledAttribute, _Tag("ConversationResolvedStateToggledAttribute")
     ]
-    | Annotated[ConversationTransferredAttribute, Tag("ConversationTransferredAttribute")]
-    | Annotated[ConversationUnassignedAttribute, Tag("ConversationUnassignedAttribute")]
-    | Annotated[MessageAddedAttribute, Tag("MessageAddedAttribute")]
-    | Annotated[MessageRedactedAttribute, Tag("MessageRedactedAttribute")]
-    | Annotated[NoteAddedAttribute, Tag("NoteAddedAttribute")]
-    | Annotated[TagAddedAttribute, Tag("TagAddedAttribute")]
-    | Annotated[TagRemovedAttribute, Tag("TagRemovedAttribute")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[ConversationSubjectUpdatedAttribute, _Tag("ConversationSubjectUpdatedAttribute")]
+    | Annotated[
+        ConversationTranscriptionEndedAttribute, _Tag("ConversationTranscriptionEndedAttribute")
+    ]
+    | Annotated[ConversationTransferredAttribute, _Tag("ConversationTransferredAttribute")]
+    | Annotated[ConversationUnassignedAttribute, _Tag("ConversationUnassignedAttribute")]
+    | Annotated[MessageAddedAttribute, _Tag("MessageAddedAttribute")]
+    | Annotated[MessageRedactedAttribute, _Tag("MessageRedactedAttribute")]
+    | Annotated[NoteAddedAttribute, _Tag("NoteAddedAttribute")]
+    | Annotated[TagAddedAttribute, _Tag("TagAddedAttribute")]
+    | Annotated[TagRemovedAttribute, _Tag("TagRemovedAttribute")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

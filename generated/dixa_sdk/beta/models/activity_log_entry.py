@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelModel, DateTime
 
@@ -23,7 +23,7 @@ class ActivityLogEntry(CamelModel):
     """When the activity happened (date-time; Dixa's examples add a zone name such as `[GMT]`)."""
     activity_type: DeprecatedActivityLogType
     """Kind of activity (older form, kept for compatibility; the entry's `_type` says the same)"""
-    type: ActivityLogEntryType = Field(validation_alias="_type", serialization_alias="_type")
+    type: ActivityLogEntryType = _Field(validation_alias="_type", serialization_alias="_type")
     """Kind of activity this entry records"""
     author: ActivityLogUser | None = None
     """Who performed the activity, where a user did."""

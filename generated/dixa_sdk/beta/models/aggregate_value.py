@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -14,10 +14,10 @@ __all__ = ["AggregateValue"]
 
 
 AggregateValue: TypeAlias = Annotated[
-    Annotated[AgentPresenceDurationValue, Tag("AgentPresenceDurationValue")]
-    | Annotated[DoubleAggregateValue, Tag("DoubleAggregateValue")]
-    | Annotated[LongAggregateValue, Tag("LongAggregateValue")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[AgentPresenceDurationValue, _Tag("AgentPresenceDurationValue")]
+    | Annotated[DoubleAggregateValue, _Tag("DoubleAggregateValue")]
+    | Annotated[LongAggregateValue, _Tag("LongAggregateValue")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelModel, DateTime
 
@@ -17,7 +17,7 @@ class AnonymizationRequestStatus(CamelModel):
     """Id of this anonymization request."""
     entity_type: DeprecatedAnonymizationType
     """Kind of entity to anonymize (a user or a conversation)"""
-    type: Type = Field(validation_alias="_type", serialization_alias="_type")
+    type: Type = _Field(validation_alias="_type", serialization_alias="_type")
     """Kind of entity the request is for"""
     initiated_at: DateTime
     """When the anonymization was requested."""

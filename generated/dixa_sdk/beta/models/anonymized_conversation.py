@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -20,7 +20,7 @@ class AnonymizedConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "AnonymizedConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["AnonymizedConversation"] = Field(
+    type: Literal["AnonymizedConversation"] = _Field(
         default="AnonymizedConversation",
         init=False,
         validation_alias="_type",

@@ -3,7 +3,7 @@
 from dixa_sdk._runtime.models import CamelModel, DateTime
 
 from .restrictions import Restrictions
-from .translation1 import Translation1
+from .translation_details import TranslationDetails
 
 __all__ = ["Article"]
 
@@ -13,7 +13,7 @@ class Article(CamelModel):
     """Id of the article."""
     is_default_location: bool | None = None
     """Whether this is the item's default place in the knowledge base."""
-    translation: Translation1 | None = None
+    translation: TranslationDetails | None = None
     """The article's translation in the requested language, as draft and as published."""
     tags: list[str] | None = None
     """Ids of the tags on the article."""

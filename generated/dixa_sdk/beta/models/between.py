@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -13,7 +13,7 @@ class Between(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Between"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Between"] = Field(
+    type: Literal["Between"] = _Field(
         default="Between", init=False, validation_alias="_type", serialization_alias="_type"
     )
     timestamp_from: DateTime

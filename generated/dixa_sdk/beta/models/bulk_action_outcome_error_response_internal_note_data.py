@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -17,9 +17,9 @@ __all__ = ["BulkActionOutcomeErrorResponseInternalNoteData"]
 
 
 BulkActionOutcomeErrorResponseInternalNoteData: TypeAlias = Annotated[
-    Annotated[BulkActionFailureErrorResponseInternalNoteData, Tag("BulkActionFailure")]
-    | Annotated[BulkActionSuccessErrorResponseInternalNoteData, Tag("BulkActionSuccess")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[BulkActionFailureErrorResponseInternalNoteData, _Tag("BulkActionFailure")]
+    | Annotated[BulkActionSuccessErrorResponseInternalNoteData, _Tag("BulkActionSuccess")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -2,30 +2,30 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .bulk_error_not_found import BulkErrorNotFound
 from .empty_patch_set import EmptyPatchSet
 from .error_response import ErrorResponse
 from .infrastructure import Infrastructure
 from .integrity import Integrity
 from .invalid_argument import InvalidArgument
-from .not_found1 import NotFound1
 from .validation import Validation
 
 __all__ = ["BulkError"]
 
 
 BulkError: TypeAlias = Annotated[
-    Annotated[EmptyPatchSet, Tag("EmptyPatchSet")]
-    | Annotated[ErrorResponse, Tag("ErrorResponse")]
-    | Annotated[Infrastructure, Tag("Infrastructure")]
-    | Annotated[Integrity, Tag("Integrity")]
-    | Annotated[InvalidArgument, Tag("InvalidArgument")]
-    | Annotated[NotFound1, Tag("NotFound")]
-    | Annotated[Validation, Tag("Validation")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[EmptyPatchSet, _Tag("EmptyPatchSet")]
+    | Annotated[ErrorResponse, _Tag("ErrorResponse")]
+    | Annotated[Infrastructure, _Tag("Infrastructure")]
+    | Annotated[Integrity, _Tag("Integrity")]
+    | Annotated[InvalidArgument, _Tag("InvalidArgument")]
+    | Annotated[BulkErrorNotFound, _Tag("NotFound")]
+    | Annotated[Validation, _Tag("Validation")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {
@@ -34,7 +34,7 @@ BulkError: TypeAlias = Annotated[
             "Infrastructure": Infrastructure,
             "Integrity": Integrity,
             "InvalidArgument": InvalidArgument,
-            "NotFound": NotFound1,
+            "NotFound": BulkErrorNotFound,
             "Validation": Validation,
         },
     ),

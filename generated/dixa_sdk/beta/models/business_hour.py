@@ -2,10 +2,10 @@
 
 from dixa_sdk._runtime.models import CamelModel
 
-from .business_hour_status1 import BusinessHourStatus1
+from .business_hour_recurring import BusinessHourRecurring
+from .business_hour_status_details import BusinessHourStatusDetails
+from .business_hour_time_interval import BusinessHourTimeInterval
 from .business_hour_type import BusinessHourType
-from .recurring1 import Recurring1
-from .time_interval1 import TimeInterval1
 
 __all__ = ["BusinessHour"]
 
@@ -17,11 +17,11 @@ class BusinessHour(CamelModel):
     """Day of the week the rule is for, 1 (Monday) to 7 (Sunday)."""
     business_hour_type: BusinessHourType
     """Whether this is a regular weekly rule or an exception (holiday, special day)"""
-    status: BusinessHourStatus1
+    status: BusinessHourStatusDetails
     """Whether the business is open or closed during this rule"""
-    intervals: list[TimeInterval1] | None = None
+    intervals: list[BusinessHourTimeInterval] | None = None
     """Opening intervals of the day, in the schedule's time zone; empty when closed all day."""
-    recurring: Recurring1 | None = None
+    recurring: BusinessHourRecurring | None = None
     """How the exception repeats each year (a fixed day of a month, or a named holiday); absent for a one-off exception."""
     start_date: str
     """First day the rule applies (ISO date, `YYYY-MM-DD`)."""

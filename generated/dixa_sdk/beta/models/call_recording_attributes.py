@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,7 +13,7 @@ class CallRecordingAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "CallRecordingAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["CallRecordingAttributes"] = Field(
+    type: Literal["CallRecordingAttributes"] = _Field(
         default="CallRecordingAttributes",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -12,7 +12,7 @@ __all__ = ["ChannelAvailabilityError"]
 
 
 ChannelAvailabilityError: TypeAlias = Annotated[
-    Annotated[UnexpectedError, Tag("UnexpectedError")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[UnexpectedError, _Tag("UnexpectedError")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"UnexpectedError": UnexpectedError}),
 ]

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,8 +13,8 @@ __all__ = ["ChannelAvailabilityOutcome"]
 
 
 ChannelAvailabilityOutcome: TypeAlias = Annotated[
-    Annotated[Failure, Tag("Failure")]
-    | Annotated[Success, Tag("Success")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[Failure, _Tag("Failure")]
+    | Annotated[Success, _Tag("Success")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Failure": Failure, "Success": Success}),
 ]

@@ -2,19 +2,21 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .is_not_one_of1 import IsNotOneOf1
-from .is_one_of1 import IsOneOf1
+from .channel_operator_is_not_one_of import ChannelOperatorIsNotOneOf
+from .channel_operator_is_one_of import ChannelOperatorIsOneOf
 
 __all__ = ["ChannelOperator"]
 
 
 ChannelOperator: TypeAlias = Annotated[
-    Annotated[IsNotOneOf1, Tag("IsNotOneOf")]
-    | Annotated[IsOneOf1, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
-    tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf1, "IsOneOf": IsOneOf1}),
+    Annotated[ChannelOperatorIsNotOneOf, _Tag("IsNotOneOf")]
+    | Annotated[ChannelOperatorIsOneOf, _Tag("IsOneOf")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    tag_discriminator(
+        "_type", {"IsNotOneOf": ChannelOperatorIsNotOneOf, "IsOneOf": ChannelOperatorIsOneOf}
+    ),
 ]

@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -23,7 +23,7 @@ class ChatConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ChatConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ChatConversation"] = Field(
+    type: Literal["ChatConversation"] = _Field(
         default="ChatConversation",
         init=False,
         validation_alias="_type",

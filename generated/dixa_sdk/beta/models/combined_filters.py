@@ -2,11 +2,11 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
-from .condition1 import Condition1
+from .combined_filters_condition import CombinedFiltersCondition
 from .strategy import Strategy
 
 __all__ = ["CombinedFilters"]
@@ -16,10 +16,10 @@ class CombinedFilters(TaggedModel):
     __wire_tag__: ClassVar[str] = "CombinedFilters"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["CombinedFilters"] = Field(
+    type: Literal["CombinedFilters"] = _Field(
         default="CombinedFilters", init=False, validation_alias="_type", serialization_alias="_type"
     )
     strategy: Strategy
     """How the conditions combine: every one must hold (All) or one is enough (Any)"""
-    conditions: list[Condition1]
+    conditions: list[CombinedFiltersCondition]
     """The conditions to combine."""

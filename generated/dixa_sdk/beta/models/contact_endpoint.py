@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,9 +13,9 @@ __all__ = ["ContactEndpoint"]
 
 
 ContactEndpoint: TypeAlias = Annotated[
-    Annotated[EmailEndpoint, Tag("EmailEndpoint")]
-    | Annotated[TelephonyEndpoint, Tag("TelephonyEndpoint")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[EmailEndpoint, _Tag("EmailEndpoint")]
+    | Annotated[TelephonyEndpoint, _Tag("TelephonyEndpoint")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type", {"EmailEndpoint": EmailEndpoint, "TelephonyEndpoint": TelephonyEndpoint}
     ),

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -18,7 +18,7 @@ class ContactFormAttributes(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ContactFormAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ContactFormAttributes"] = Field(
+    type: Literal["ContactFormAttributes"] = _Field(
         default="ContactFormAttributes",
         init=False,
         validation_alias="_type",
@@ -26,7 +26,7 @@ class ContactFormAttributes(CamelTaggedModel):
     )
     email_content: EmailContent | None = None
     """Body of the email, as text and as HTML."""
-    from_: EmailContact | None = Field(
+    from_: EmailContact | None = _Field(
         default=None, validation_alias="from", serialization_alias="from"
     )
     """Sender of the email."""

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class ContactId(TaggedModel):
     __wire_tag__: ClassVar[str] = "ContactId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ContactId"] = Field(
+    type: Literal["ContactId"] = _Field(
         default="ContactId", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: FieldHasSingleValueOperator

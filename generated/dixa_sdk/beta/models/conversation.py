@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -22,18 +22,18 @@ __all__ = ["Conversation"]
 
 
 Conversation: TypeAlias = Annotated[
-    Annotated[AnonymizedConversation, Tag("AnonymizedConversation")]
-    | Annotated[ChatConversation, Tag("ChatConversation")]
-    | Annotated[ContactFormConversation, Tag("ContactFormConversation")]
-    | Annotated[EmailConversation, Tag("EmailConversation")]
-    | Annotated[FacebookMessengerConversation, Tag("FacebookMessengerConversation")]
-    | Annotated[GenericConversation, Tag("GenericConversation")]
-    | Annotated[MessengerConversation, Tag("MessengerConversation")]
-    | Annotated[PstnPhoneConversation, Tag("PstnPhoneConversation")]
-    | Annotated[SmsConversation, Tag("SmsConversation")]
-    | Annotated[TwitterConversation, Tag("TwitterConversation")]
-    | Annotated[WhatsAppConversation, Tag("WhatsAppConversation")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[AnonymizedConversation, _Tag("AnonymizedConversation")]
+    | Annotated[ChatConversation, _Tag("ChatConversation")]
+    | Annotated[ContactFormConversation, _Tag("ContactFormConversation")]
+    | Annotated[EmailConversation, _Tag("EmailConversation")]
+    | Annotated[FacebookMessengerConversation, _Tag("FacebookMessengerConversation")]
+    | Annotated[GenericConversation, _Tag("GenericConversation")]
+    | Annotated[MessengerConversation, _Tag("MessengerConversation")]
+    | Annotated[PstnPhoneConversation, _Tag("PstnPhoneConversation")]
+    | Annotated[SmsConversation, _Tag("SmsConversation")]
+    | Annotated[TwitterConversation, _Tag("TwitterConversation")]
+    | Annotated[WhatsAppConversation, _Tag("WhatsAppConversation")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

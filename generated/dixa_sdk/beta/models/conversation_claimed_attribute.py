@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -13,7 +13,7 @@ class ConversationClaimedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationClaimedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ConversationClaimedAttribute"] = Field(
+    type: Literal["ConversationClaimedAttribute"] = _Field(
         default="ConversationClaimedAttribute",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class ConversationRatedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationRatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ConversationRatedAttribute"] = Field(
+    type: Literal["ConversationRatedAttribute"] = _Field(
         default="ConversationRatedAttribute",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class ConversationRatingOfferedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationRatingOfferedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ConversationRatingOfferedAttribute"] = Field(
+    type: Literal["ConversationRatingOfferedAttribute"] = _Field(
         default="ConversationRatingOfferedAttribute",
         init=False,
         validation_alias="_type",

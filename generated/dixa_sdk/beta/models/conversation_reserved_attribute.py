@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -15,7 +15,7 @@ class ConversationReservedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationReservedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ConversationReservedAttribute"] = Field(
+    type: Literal["ConversationReservedAttribute"] = _Field(
         default="ConversationReservedAttribute",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -13,7 +13,7 @@ class ConversationSubjectUpdatedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationSubjectUpdatedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ConversationSubjectUpdatedAttribute"] = Field(
+    type: Literal["ConversationSubjectUpdatedAttribute"] = _Field(
         default="ConversationSubjectUpdatedAttribute",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class ConversationUnassignedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationUnassignedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ConversationUnassignedAttribute"] = Field(
+    type: Literal["ConversationUnassignedAttribute"] = _Field(
         default="ConversationUnassignedAttribute",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -16,12 +16,12 @@ __all__ = ["CreateConversationInput"]
 
 
 CreateConversationInput: TypeAlias = Annotated[
-    Annotated[Callback, Tag("Callback")]
-    | Annotated[Chat, Tag("Chat")]
-    | Annotated[ContactForm, Tag("ContactForm")]
-    | Annotated[Email, Tag("Email")]
-    | Annotated[Sms, Tag("Sms")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[Callback, _Tag("Callback")]
+    | Annotated[Chat, _Tag("Chat")]
+    | Annotated[ContactForm, _Tag("ContactForm")]
+    | Annotated[Email, _Tag("Email")]
+    | Annotated[Sms, _Tag("Sms")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

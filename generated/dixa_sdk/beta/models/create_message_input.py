@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,8 +13,8 @@ __all__ = ["CreateMessageInput"]
 
 
 CreateMessageInput: TypeAlias = Annotated[
-    Annotated[Inbound, Tag("Inbound")]
-    | Annotated[Outbound, Tag("Outbound")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[Inbound, _Tag("Inbound")]
+    | Annotated[Outbound, _Tag("Outbound")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Inbound": Inbound, "Outbound": Outbound}),
 ]

@@ -2,11 +2,11 @@
 
 from dixa_sdk._runtime.models import APIModel
 
-from .team1 import Team1
+from .team_details import TeamDetails
 
 __all__ = ["CreateTeamOutput"]
 
 
 class CreateTeamOutput(APIModel):
-    data: Team1
+    data: TeamDetails
     """The answer's payload (Dixa wraps every successful answer in `data`)."""

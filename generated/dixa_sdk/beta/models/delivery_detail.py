@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -13,7 +13,7 @@ class DeliveryDetail(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "DeliveryDetail"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["DeliveryDetail"] = Field(
+    type: Literal["DeliveryDetail"] = _Field(
         default="DeliveryDetail", init=False, validation_alias="_type", serialization_alias="_type"
     )
     delivery_timestamp: str

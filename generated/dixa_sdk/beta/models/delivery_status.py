@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,9 +13,9 @@ __all__ = ["DeliveryStatus"]
 
 
 DeliveryStatus: TypeAlias = Annotated[
-    Annotated[DeliveryDetail, Tag("DeliveryDetail")]
-    | Annotated[NoRecentDelivery, Tag("NoRecentDelivery")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[DeliveryDetail, _Tag("DeliveryDetail")]
+    | Annotated[NoRecentDelivery, _Tag("NoRecentDelivery")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type", {"DeliveryDetail": DeliveryDetail, "NoRecentDelivery": NoRecentDelivery}
     ),

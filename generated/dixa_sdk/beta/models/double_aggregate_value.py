@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class DoubleAggregateValue(TaggedModel):
     __wire_tag__: ClassVar[str] = "DoubleAggregateValue"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["DoubleAggregateValue"] = Field(
+    type: Literal["DoubleAggregateValue"] = _Field(
         default="DoubleAggregateValue",
         init=False,
         validation_alias="_type",

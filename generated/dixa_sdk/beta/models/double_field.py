@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,7 +13,7 @@ class DoubleField(TaggedModel):
     __wire_tag__: ClassVar[str] = "DoubleField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["DoubleField"] = Field(
+    type: Literal["DoubleField"] = _Field(
         default="DoubleField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: float

@@ -2,11 +2,11 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .between1 import Between1
+from .duration_operator_between import DurationOperatorBetween
 from .longer_than_or_equal_to import LongerThanOrEqualTo
 from .shorter_than_or_equal_to import ShorterThanOrEqualTo
 
@@ -14,14 +14,14 @@ __all__ = ["DurationOperator"]
 
 
 DurationOperator: TypeAlias = Annotated[
-    Annotated[Between1, Tag("Between")]
-    | Annotated[LongerThanOrEqualTo, Tag("LongerThanOrEqualTo")]
-    | Annotated[ShorterThanOrEqualTo, Tag("ShorterThanOrEqualTo")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[DurationOperatorBetween, _Tag("Between")]
+    | Annotated[LongerThanOrEqualTo, _Tag("LongerThanOrEqualTo")]
+    | Annotated[ShorterThanOrEqualTo, _Tag("ShorterThanOrEqualTo")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {
-            "Between": Between1,
+            "Between": DurationOperatorBetween,
             "LongerThanOrEqualTo": LongerThanOrEqualTo,
             "ShorterThanOrEqualTo": ShorterThanOrEqualTo,
         },

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -18,12 +18,12 @@ class EmailAttributes(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmailAttributes"] = Field(
+    type: Literal["EmailAttributes"] = _Field(
         default="EmailAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     email_content: EmailContent | None = None
     """Body of the email, as text and as HTML."""
-    from_: EmailContact = Field(validation_alias="from", serialization_alias="from")
+    from_: EmailContact = _Field(validation_alias="from", serialization_alias="from")
     """Sender of the email."""
     to: list[EmailContact] | None = None
     """Recipients of the email."""

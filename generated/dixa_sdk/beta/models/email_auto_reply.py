@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -15,7 +15,7 @@ class EmailAutoReply(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailAutoReply"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmailAutoReply"] = Field(
+    type: Literal["EmailAutoReply"] = _Field(
         default="EmailAutoReply", init=False, validation_alias="_type", serialization_alias="_type"
     )
     id: str

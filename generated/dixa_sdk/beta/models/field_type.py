@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -20,16 +20,16 @@ __all__ = ["FieldType"]
 
 
 FieldType: TypeAlias = Annotated[
-    Annotated[BooleanField, Tag("BooleanField")]
-    | Annotated[DoubleField, Tag("DoubleField")]
-    | Annotated[InstantField, Tag("InstantField")]
-    | Annotated[IntField, Tag("IntField")]
-    | Annotated[ListField, Tag("ListField")]
-    | Annotated[LongField, Tag("LongField")]
-    | Annotated[StringField, Tag("StringField")]
-    | Annotated[TimestampField, Tag("TimestampField")]
-    | Annotated[UUIDField, Tag("UUIDField")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[BooleanField, _Tag("BooleanField")]
+    | Annotated[DoubleField, _Tag("DoubleField")]
+    | Annotated[InstantField, _Tag("InstantField")]
+    | Annotated[IntField, _Tag("IntField")]
+    | Annotated[ListField, _Tag("ListField")]
+    | Annotated[LongField, _Tag("LongField")]
+    | Annotated[StringField, _Tag("StringField")]
+    | Annotated[TimestampField, _Tag("TimestampField")]
+    | Annotated[UUIDField, _Tag("UUIDField")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -17,7 +17,7 @@ class GenericAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "GenericAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GenericAttributes"] = Field(
+    type: Literal["GenericAttributes"] = _Field(
         default="GenericAttributes",
         init=False,
         validation_alias="_type",

@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -22,7 +22,7 @@ class GenericConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GenericConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GenericConversation"] = Field(
+    type: Literal["GenericConversation"] = _Field(
         default="GenericConversation",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,9 +13,9 @@ __all__ = ["GetMetricDataInput"]
 
 
 GetMetricDataInput: TypeAlias = Annotated[
-    Annotated[GetMetricDataInputCsidFilter, Tag("GetMetricDataInputCsidFilter")]
-    | Annotated[GetMetricDataInputPeriodFilter, Tag("GetMetricDataInputPeriodFilter")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[GetMetricDataInputCsidFilter, _Tag("GetMetricDataInputCsidFilter")]
+    | Annotated[GetMetricDataInputPeriodFilter, _Tag("GetMetricDataInputPeriodFilter")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

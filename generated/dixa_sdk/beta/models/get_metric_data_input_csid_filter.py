@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -15,7 +15,7 @@ class GetMetricDataInputCsidFilter(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricDataInputCsidFilter"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GetMetricDataInputCsidFilter"] = Field(
+    type: Literal["GetMetricDataInputCsidFilter"] = _Field(
         default="GetMetricDataInputCsidFilter",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -16,7 +16,7 @@ class GetMetricDataInputPeriodFilter(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricDataInputPeriodFilter"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GetMetricDataInputPeriodFilter"] = Field(
+    type: Literal["GetMetricDataInputPeriodFilter"] = _Field(
         default="GetMetricDataInputPeriodFilter",
         init=False,
         validation_alias="_type",

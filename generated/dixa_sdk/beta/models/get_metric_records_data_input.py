@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,9 +13,11 @@ __all__ = ["GetMetricRecordsDataInput"]
 
 
 GetMetricRecordsDataInput: TypeAlias = Annotated[
-    Annotated[GetMetricRecordsDataInputCsidFilter, Tag("GetMetricRecordsDataInputCsidFilter")]
-    | Annotated[GetMetricRecordsDataInputPeriodFilter, Tag("GetMetricRecordsDataInputPeriodFilter")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[GetMetricRecordsDataInputCsidFilter, _Tag("GetMetricRecordsDataInputCsidFilter")]
+    | Annotated[
+        GetMetricRecordsDataInputPeriodFilter, _Tag("GetMetricRecordsDataInputPeriodFilter")
+    ]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

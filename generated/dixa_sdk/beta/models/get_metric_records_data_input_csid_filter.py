@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -15,7 +15,7 @@ class GetMetricRecordsDataInputCsidFilter(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricRecordsDataInputCsidFilter"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GetMetricRecordsDataInputCsidFilter"] = Field(
+    type: Literal["GetMetricRecordsDataInputCsidFilter"] = _Field(
         default="GetMetricRecordsDataInputCsidFilter",
         init=False,
         validation_alias="_type",

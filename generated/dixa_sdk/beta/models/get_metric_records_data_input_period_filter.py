@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -16,7 +16,7 @@ class GetMetricRecordsDataInputPeriodFilter(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricRecordsDataInputPeriodFilter"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GetMetricRecordsDataInputPeriodFilter"] = Field(
+    type: Literal["GetMetricRecordsDataInputPeriodFilter"] = _Field(
         default="GetMetricRecordsDataInputPeriodFilter",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,8 +13,8 @@ __all__ = ["ImportMessageInput"]
 
 
 ImportMessageInput: TypeAlias = Annotated[
-    Annotated[InboundImport, Tag("InboundImport")]
-    | Annotated[OutboundImport, Tag("OutboundImport")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[InboundImport, _Tag("InboundImport")]
+    | Annotated[OutboundImport, _Tag("OutboundImport")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"InboundImport": InboundImport, "OutboundImport": OutboundImport}),
 ]

@@ -2,7 +2,7 @@
 
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -16,7 +16,7 @@ class InboundImport(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "InboundImport"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["InboundImport"] = Field(
+    type: Literal["InboundImport"] = _Field(
         default="InboundImport", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content

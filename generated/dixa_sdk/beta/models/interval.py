@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import DateTime, TaggedModel
 
@@ -13,7 +13,7 @@ class Interval(TaggedModel):
     __wire_tag__: ClassVar[str] = "Interval"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Interval"] = Field(
+    type: Literal["Interval"] = _Field(
         default="Interval", init=False, validation_alias="_type", serialization_alias="_type"
     )
     start: DateTime

@@ -2,11 +2,11 @@
 
 from dixa_sdk._runtime.models import APIModel
 
-from .queue1 import Queue1
+from .queue_details import QueueDetails
 
 __all__ = ["ListQueuesOutput"]
 
 
 class ListQueuesOutput(APIModel):
-    data: list[Queue1] | None = None
+    data: list[QueueDetails] | None = None
     """The answer's payload (Dixa wraps every successful answer in `data`)."""

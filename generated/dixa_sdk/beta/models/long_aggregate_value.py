@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class LongAggregateValue(TaggedModel):
     __wire_tag__: ClassVar[str] = "LongAggregateValue"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LongAggregateValue"] = Field(
+    type: Literal["LongAggregateValue"] = _Field(
         default="LongAggregateValue",
         init=False,
         validation_alias="_type",

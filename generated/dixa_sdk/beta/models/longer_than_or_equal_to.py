@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,7 +13,7 @@ class LongerThanOrEqualTo(TaggedModel):
     __wire_tag__: ClassVar[str] = "LongerThanOrEqualTo"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["LongerThanOrEqualTo"] = Field(
+    type: Literal["LongerThanOrEqualTo"] = _Field(
         default="LongerThanOrEqualTo",
         init=False,
         validation_alias="_type",

@@ -2,9 +2,9 @@
 
 from typing import TypeAlias
 
-from .filters1 import Filters1
+from .filters_details import FiltersDetails
 
 __all__ = ["MapWebhookEventTypeFilters"]
 
 
-MapWebhookEventTypeFilters: TypeAlias = dict[str, Filters1]
+MapWebhookEventTypeFilters: TypeAlias = dict[str, FiltersDetails]

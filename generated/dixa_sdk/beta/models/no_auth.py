@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,6 +13,6 @@ class NoAuth(TaggedModel):
     __wire_tag__: ClassVar[str] = "NoAuth"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["NoAuth"] = Field(
+    type: Literal["NoAuth"] = _Field(
         default="NoAuth", init=False, validation_alias="_type", serialization_alias="_type"
     )

@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -17,7 +17,7 @@ class Outbound(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Outbound"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Outbound"] = Field(
+    type: Literal["Outbound"] = _Field(
         default="Outbound", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content | None = None

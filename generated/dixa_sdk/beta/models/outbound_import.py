@@ -3,7 +3,7 @@
 from typing import Any, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -17,7 +17,7 @@ class OutboundImport(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "OutboundImport"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["OutboundImport"] = Field(
+    type: Literal["OutboundImport"] = _Field(
         default="OutboundImport", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content

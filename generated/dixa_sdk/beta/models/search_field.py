@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,35 +13,35 @@ from .closed_date import ClosedDate
 from .contact_id import ContactId
 from .conversation_id import ConversationId
 from .creation_date import CreationDate
-from .custom_attribute1 import CustomAttribute1
 from .direction import Direction
 from .duration import Duration
 from .last_activity import LastActivity
 from .last_message import LastMessage
 from .queue_id import QueueId
-from .status1 import Status1
+from .search_field_custom_attribute import SearchFieldCustomAttribute
+from .search_field_status import SearchFieldStatus
 from .tag_id import TagId
 
 __all__ = ["SearchField"]
 
 
 SearchField: TypeAlias = Annotated[
-    Annotated[AgentId, Tag("AgentId")]
-    | Annotated[AssignedDate, Tag("AssignedDate")]
-    | Annotated[Channel, Tag("Channel")]
-    | Annotated[ClosedDate, Tag("ClosedDate")]
-    | Annotated[ContactId, Tag("ContactId")]
-    | Annotated[ConversationId, Tag("ConversationId")]
-    | Annotated[CreationDate, Tag("CreationDate")]
-    | Annotated[CustomAttribute1, Tag("CustomAttribute")]
-    | Annotated[Direction, Tag("Direction")]
-    | Annotated[Duration, Tag("Duration")]
-    | Annotated[LastActivity, Tag("LastActivity")]
-    | Annotated[LastMessage, Tag("LastMessage")]
-    | Annotated[QueueId, Tag("QueueId")]
-    | Annotated[Status1, Tag("Status")]
-    | Annotated[TagId, Tag("TagId")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[AgentId, _Tag("AgentId")]
+    | Annotated[AssignedDate, _Tag("AssignedDate")]
+    | Annotated[Channel, _Tag("Channel")]
+    | Annotated[ClosedDate, _Tag("ClosedDate")]
+    | Annotated[ContactId, _Tag("ContactId")]
+    | Annotated[ConversationId, _Tag("ConversationId")]
+    | Annotated[CreationDate, _Tag("CreationDate")]
+    | Annotated[SearchFieldCustomAttribute, _Tag("CustomAttribute")]
+    | Annotated[Direction, _Tag("Direction")]
+    | Annotated[Duration, _Tag("Duration")]
+    | Annotated[LastActivity, _Tag("LastActivity")]
+    | Annotated[LastMessage, _Tag("LastMessage")]
+    | Annotated[QueueId, _Tag("QueueId")]
+    | Annotated[SearchFieldStatus, _Tag("Status")]
+    | Annotated[TagId, _Tag("TagId")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {
@@ -52,13 +52,13 @@ SearchField: TypeAlias = Annotated[
             "ContactId": ContactId,
             "ConversationId": ConversationId,
             "CreationDate": CreationDate,
-            "CustomAttribute": CustomAttribute1,
+            "CustomAttribute": SearchFieldCustomAttribute,
             "Direction": Direction,
             "Duration": Duration,
             "LastActivity": LastActivity,
             "LastMessage": LastMessage,
             "QueueId": QueueId,
-            "Status": Status1,
+            "Status": SearchFieldStatus,
             "TagId": TagId,
         },
     ),

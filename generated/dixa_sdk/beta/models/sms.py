@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -16,7 +16,7 @@ class Sms(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Sms"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Sms"] = Field(
+    type: Literal["Sms"] = _Field(
         default="Sms", init=False, validation_alias="_type", serialization_alias="_type"
     )
     requester_id: UUID

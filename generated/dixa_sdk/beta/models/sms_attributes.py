@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -17,7 +17,7 @@ class SmsAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "SmsAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["SmsAttributes"] = Field(
+    type: Literal["SmsAttributes"] = _Field(
         default="SmsAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content | None = None

@@ -2,19 +2,21 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .is_not_one_of4 import IsNotOneOf4
-from .is_one_of4 import IsOneOf4
+from .status_operator_is_not_one_of import StatusOperatorIsNotOneOf
+from .status_operator_is_one_of import StatusOperatorIsOneOf
 
 __all__ = ["StatusOperator"]
 
 
 StatusOperator: TypeAlias = Annotated[
-    Annotated[IsNotOneOf4, Tag("IsNotOneOf")]
-    | Annotated[IsOneOf4, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
-    tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf4, "IsOneOf": IsOneOf4}),
+    Annotated[StatusOperatorIsNotOneOf, _Tag("IsNotOneOf")]
+    | Annotated[StatusOperatorIsOneOf, _Tag("IsOneOf")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    tag_discriminator(
+        "_type", {"IsNotOneOf": StatusOperatorIsNotOneOf, "IsOneOf": StatusOperatorIsOneOf}
+    ),
 ]

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import BARE_TAG, UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -14,11 +14,11 @@ __all__ = ["SubmittedRatingResult"]
 
 
 SubmittedRatingResult: TypeAlias = Annotated[
-    Annotated[Csat, Tag("Csat")]
-    | Annotated[Nps, Tag("Nps")]
-    | Annotated[ThumbsUpOrDown, Tag("ThumbsUpOrDown")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)]
-    | Annotated[int, Tag(BARE_TAG)],
+    Annotated[Csat, _Tag("Csat")]
+    | Annotated[Nps, _Tag("Nps")]
+    | Annotated[ThumbsUpOrDown, _Tag("ThumbsUpOrDown")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)]
+    | Annotated[int, _Tag(BARE_TAG)],
     tag_discriminator(
         "_type", {"Csat": Csat, "Nps": Nps, "ThumbsUpOrDown": ThumbsUpOrDown}, bare=True
     ),

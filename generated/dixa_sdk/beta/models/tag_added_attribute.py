@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,7 +13,7 @@ class TagAddedAttribute(TaggedModel):
     __wire_tag__: ClassVar[str] = "TagAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TagAddedAttribute"] = Field(
+    type: Literal["TagAddedAttribute"] = _Field(
         default="TagAddedAttribute",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -17,7 +17,7 @@ class TagId(TaggedModel):
     __wire_tag__: ClassVar[str] = "TagId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TagId"] = Field(
+    type: Literal["TagId"] = _Field(
         default="TagId", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: FieldCanHaveMultipleValuesOrBeEmptyOperator

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,7 +13,7 @@ class TelephonyEndpoint(TaggedModel):
     __wire_tag__: ClassVar[str] = "TelephonyEndpoint"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TelephonyEndpoint"] = Field(
+    type: Literal["TelephonyEndpoint"] = _Field(
         default="TelephonyEndpoint",
         init=False,
         validation_alias="_type",

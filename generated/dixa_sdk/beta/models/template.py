@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,8 +13,8 @@ __all__ = ["Template"]
 
 
 Template: TypeAlias = Annotated[
-    Annotated[EmailAutoReply, Tag("EmailAutoReply")]
-    | Annotated[QuickResponse, Tag("QuickResponse")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[EmailAutoReply, _Tag("EmailAutoReply")]
+    | Annotated[QuickResponse, _Tag("QuickResponse")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"EmailAutoReply": EmailAutoReply, "QuickResponse": QuickResponse}),
 ]

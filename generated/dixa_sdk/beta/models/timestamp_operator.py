@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -14,9 +14,9 @@ __all__ = ["TimestampOperator"]
 
 
 TimestampOperator: TypeAlias = Annotated[
-    Annotated[Between, Tag("Between")]
-    | Annotated[Since, Tag("Since")]
-    | Annotated[Until, Tag("Until")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[Between, _Tag("Between")]
+    | Annotated[Since, _Tag("Since")]
+    | Annotated[Until, _Tag("Until")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Between": Between, "Since": Since, "Until": Until}),
 ]

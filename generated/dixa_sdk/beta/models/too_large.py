@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class TooLarge(TaggedModel):
     __wire_tag__: ClassVar[str] = "TooLarge"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TooLarge"] = Field(
+    type: Literal["TooLarge"] = _Field(
         default="TooLarge", init=False, validation_alias="_type", serialization_alias="_type"
     )
     file: File

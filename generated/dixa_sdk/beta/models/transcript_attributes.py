@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -16,7 +16,7 @@ class TranscriptAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "TranscriptAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TranscriptAttributes"] = Field(
+    type: Literal["TranscriptAttributes"] = _Field(
         default="TranscriptAttributes",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -17,7 +17,7 @@ class TwitterAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "TwitterAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TwitterAttributes"] = Field(
+    type: Literal["TwitterAttributes"] = _Field(
         default="TwitterAttributes",
         init=False,
         validation_alias="_type",

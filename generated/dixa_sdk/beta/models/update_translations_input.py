@@ -2,11 +2,11 @@
 
 from dixa_sdk._runtime.models import APIModel
 
-from .translation_input1 import TranslationInput1
+from .update_translation_input import UpdateTranslationInput
 
 __all__ = ["UpdateTranslationsInput"]
 
 
 class UpdateTranslationsInput(APIModel):
-    translations: list[TranslationInput1] | None = None
+    translations: list[UpdateTranslationInput] | None = None
     """Translations to add or replace, one per language."""

@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -14,7 +14,7 @@ class UUIDField(TaggedModel):
     __wire_tag__: ClassVar[str] = "UUIDField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["UUIDField"] = Field(
+    type: Literal["UUIDField"] = _Field(
         default="UUIDField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: UUID

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -14,9 +14,9 @@ __all__ = ["WebhookAuthorization"]
 
 
 WebhookAuthorization: TypeAlias = Annotated[
-    Annotated[BasicAuth, Tag("BasicAuth")]
-    | Annotated[NoAuth, Tag("NoAuth")]
-    | Annotated[TokenAuth, Tag("TokenAuth")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[BasicAuth, _Tag("BasicAuth")]
+    | Annotated[NoAuth, _Tag("NoAuth")]
+    | Annotated[TokenAuth, _Tag("TokenAuth")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"BasicAuth": BasicAuth, "NoAuth": NoAuth, "TokenAuth": TokenAuth}),
 ]

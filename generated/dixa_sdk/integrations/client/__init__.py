@@ -103,7 +103,7 @@ class Client(SyncBaseClient):
         *,
         api_key: str | None = None,
         bearer_token: str | None = None,
-        base_url: str = "https://integrations.dixa.io",
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -114,7 +114,8 @@ class Client(SyncBaseClient):
         """Args:
         api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
         bearer_token: the credential for the spec's `BearerAuth` scheme, sent in the `Authorization` header after `Bearer`.
-        base_url: where the API is; the paths of the spec are appended to it.
+        base_url: where the API is; the paths of the spec are appended to it. Defaults
+            to the `DIXA_BASE_URL` environment variable, else `https://integrations.dixa.io`.
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
@@ -136,6 +137,8 @@ class Client(SyncBaseClient):
                 "bearer_token": bearer_token,
             },
             base_url=base_url,
+            default_base_url="https://integrations.dixa.io",
+            base_url_env="DIXA_BASE_URL",
             timeout=timeout,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
@@ -209,7 +212,7 @@ class AsyncClient(AsyncBaseClient):
         *,
         api_key: str | None = None,
         bearer_token: str | None = None,
-        base_url: str = "https://integrations.dixa.io",
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -220,7 +223,8 @@ class AsyncClient(AsyncBaseClient):
         """Args:
         api_key: the credential for the spec's `ApiKeyAuth` scheme, sent in the `Authorization` header; defaults to the `DIXA_API_KEY` environment variable when no credential is passed.
         bearer_token: the credential for the spec's `BearerAuth` scheme, sent in the `Authorization` header after `Bearer`.
-        base_url: where the API is; the paths of the spec are appended to it.
+        base_url: where the API is; the paths of the spec are appended to it. Defaults
+            to the `DIXA_BASE_URL` environment variable, else `https://integrations.dixa.io`.
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
@@ -242,6 +246,8 @@ class AsyncClient(AsyncBaseClient):
                 "bearer_token": bearer_token,
             },
             base_url=base_url,
+            default_base_url="https://integrations.dixa.io",
+            base_url_env="DIXA_BASE_URL",
             timeout=timeout,
             deadline=deadline,
             max_response_bytes=max_response_bytes,

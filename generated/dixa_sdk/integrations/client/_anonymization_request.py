@@ -58,7 +58,7 @@ class AnonymizationRequest(SyncResource):
 
         Args:
             body: Entity info to schedule anonymization
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -85,7 +85,7 @@ class AnonymizationRequest(SyncResource):
 
         Args:
             request_id: Id of the anonymization request, as returned when it was made.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -115,7 +115,7 @@ class AsyncAnonymizationRequest(AsyncResource):
 
         Args:
             body: Entity info to schedule anonymization
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -142,7 +142,7 @@ class AsyncAnonymizationRequest(AsyncResource):
 
         Args:
             request_id: Id of the anonymization request, as returned when it was made.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -98,7 +98,7 @@ class Conversations(SyncResource):
 
         Args:
             body: The conversation to create. Only callback and contact form conversations are currently supported.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -127,7 +127,7 @@ class Conversations(SyncResource):
         Args:
             csids: Conversation numbers whose events to list.
             page_url: the URL of a page to start at, as `next_page_params()` of a page gave it (the other arguments as they were then).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -155,7 +155,7 @@ class Conversations(SyncResource):
 
         Args:
             csid: Conversation number (csid).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -182,7 +182,7 @@ class Conversations(SyncResource):
 
         Args:
             csid: Conversation number (csid).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -209,7 +209,7 @@ class Conversations(SyncResource):
 
         Args:
             csid: Conversation number (csid).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -238,7 +238,7 @@ class Conversations(SyncResource):
         Args:
             body: The message to insert.
             csid: Conversation number (csid).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -266,7 +266,7 @@ class Conversations(SyncResource):
 
         Args:
             csid: Conversation number (csid).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -296,7 +296,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: The conversation to create. Only callback and contact form conversations are currently supported.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -325,7 +325,7 @@ class AsyncConversations(AsyncResource):
         Args:
             csids: Conversation numbers whose events to list.
             page_url: the URL of a page to start at, as `next_page_params()` of a page gave it (the other arguments as they were then).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -353,7 +353,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csid: Conversation number (csid).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -380,7 +380,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csid: Conversation number (csid).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -407,7 +407,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csid: Conversation number (csid).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -436,7 +436,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The message to insert.
             csid: Conversation number (csid).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -464,7 +464,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             csid: Conversation number (csid).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

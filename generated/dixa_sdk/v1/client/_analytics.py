@@ -101,7 +101,7 @@ class Analytics(SyncResource):
             filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -129,7 +129,7 @@ class Analytics(SyncResource):
         Args:
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -153,7 +153,7 @@ class Analytics(SyncResource):
 
         Args:
             body: The available request filters and aggregations for fetching the metric data
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -178,7 +178,7 @@ class Analytics(SyncResource):
 
         Args:
             metric_id: Id of the metric, as listed by the metrics catalogue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -205,7 +205,7 @@ class Analytics(SyncResource):
         Args:
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -234,7 +234,7 @@ class Analytics(SyncResource):
             body: The available request filters for fetching the metric records data
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -260,7 +260,7 @@ class Analytics(SyncResource):
 
         Args:
             record_id: Id of the record, as listed by the records catalogue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -293,7 +293,7 @@ class AsyncAnalytics(AsyncResource):
             filter_attribute: Filter attribute whose values to list. One attribute serves several metrics and records; where it does not apply to one, it is ignored there.
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -321,7 +321,7 @@ class AsyncAnalytics(AsyncResource):
         Args:
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -345,7 +345,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             body: The available request filters and aggregations for fetching the metric data
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -370,7 +370,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             metric_id: Id of the metric, as listed by the metrics catalogue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -397,7 +397,7 @@ class AsyncAnalytics(AsyncResource):
         Args:
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -426,7 +426,7 @@ class AsyncAnalytics(AsyncResource):
             body: The available request filters for fetching the metric records data
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -452,7 +452,7 @@ class AsyncAnalytics(AsyncResource):
 
         Args:
             record_id: Id of the record, as listed by the records catalogue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -50,7 +50,7 @@ class Anonymization(SyncResource):
 
         Args:
             request_id: Id of the anonymization request, as returned when it was made.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -79,7 +79,7 @@ class AsyncAnonymization(AsyncResource):
 
         Args:
             request_id: Id of the anonymization request, as returned when it was made.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

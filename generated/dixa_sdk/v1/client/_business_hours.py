@@ -56,7 +56,7 @@ class BusinessHours(SyncResource):
         `GET /v1/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -82,7 +82,7 @@ class BusinessHours(SyncResource):
         Args:
             schedule_id: Id of the business-hours schedule.
             timestamp: Instant to ask about, in UTC (`yyyy-MM-ddTHH:mm:ssZ`); now when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -109,7 +109,7 @@ class AsyncBusinessHours(AsyncResource):
         `GET /v1/business-hours/schedules` (getBusiness-hoursSchedules).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -135,7 +135,7 @@ class AsyncBusinessHours(AsyncResource):
         Args:
             schedule_id: Id of the business-hours schedule.
             timestamp: Instant to ask about, in UTC (`yyyy-MM-ddTHH:mm:ssZ`); now when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -59,7 +59,7 @@ class ContactEndpoints(SyncResource):
 
         Args:
             type: Only endpoints of this kind; every kind when left out. values: [EmailEndpoint, TelephonyEndpoint]
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -84,7 +84,7 @@ class ContactEndpoints(SyncResource):
 
         Args:
             contact_endpoint_id: Id of the contact endpoint: the email address or the phone number itself.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -113,7 +113,7 @@ class AsyncContactEndpoints(AsyncResource):
 
         Args:
             type: Only endpoints of this kind; every kind when left out. values: [EmailEndpoint, TelephonyEndpoint]
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -138,7 +138,7 @@ class AsyncContactEndpoints(AsyncResource):
 
         Args:
             contact_endpoint_id: Id of the contact endpoint: the email address or the phone number itself.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -160,11 +160,11 @@ _LIST_RATING: Endpoint[builtins.list[models.ConversationRating]] = Endpoint(
 _REOPEN: Endpoint[None] = Endpoint(
     "PUT", "/v1/conversations/{conversationId}/reopen", "putConversationsConversationidReopen"
 )
-_LIST_TAGS: Endpoint[builtins.list[models.TagModel]] = Endpoint(
+_LIST_TAGS: Endpoint[builtins.list[models.Tag]] = Endpoint(
     "GET",
     "/v1/conversations/{conversationId}/tags",
     "getConversationsConversationidTags",
-    response=lambda: builtins.list[models.TagModel],
+    response=lambda: builtins.list[models.Tag],
     envelope="data",
 )
 _CREATE_TAGS_BULK: Endpoint[None] = Endpoint(
@@ -172,12 +172,12 @@ _CREATE_TAGS_BULK: Endpoint[None] = Endpoint(
     "/v1/conversations/{conversationId}/tags/bulk",
     "postConversationsConversationidTagsBulk",
 )
-_UPDATE_TAG: Endpoint[None] = Endpoint(
+_ATTACH_TAG: Endpoint[None] = Endpoint(
     "PUT",
     "/v1/conversations/{conversationId}/tags/{tagId}",
     "putConversationsConversationidTagsTagid",
 )
-_DELETE_TAG: Endpoint[None] = Endpoint(
+_DETACH_TAG: Endpoint[None] = Endpoint(
     "DELETE",
     "/v1/conversations/{conversationId}/tags/{tagId}",
     "deleteConversationsConversationidTagsTagid",
@@ -205,7 +205,7 @@ class Conversations(SyncResource):
 
         Args:
             body: The conversation to create
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -236,7 +236,7 @@ class Conversations(SyncResource):
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -266,7 +266,7 @@ class Conversations(SyncResource):
 
         Args:
             channel: Only flows of this channel; PstnPhone when left out. values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -290,7 +290,7 @@ class Conversations(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -315,7 +315,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -340,7 +340,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -367,7 +367,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             force: Close the conversation first if it is still open; without it an open conversation cannot be anonymized.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -395,7 +395,7 @@ class Conversations(SyncResource):
         Args:
             body: required application/json schema ClaimConversationInput Property Type Required force boolean optional agentId string required
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -423,7 +423,7 @@ class Conversations(SyncResource):
         Args:
             body: An optional agent/admin to close the conversation
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -451,7 +451,7 @@ class Conversations(SyncResource):
         Args:
             body: The custom attributes of an conversation to be patched. This should map the custom attribute id to the desired attribute value. Format: Map[UUID, Option[AttributeValue].
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -479,7 +479,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -507,7 +507,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -533,7 +533,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -558,7 +558,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -585,7 +585,7 @@ class Conversations(SyncResource):
         Args:
             body: The message to be added to a conversation
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -613,7 +613,7 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             message_id: Id of the message.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -638,7 +638,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -665,7 +665,7 @@ class Conversations(SyncResource):
         Args:
             body: The internal note to create for a conversation
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -693,7 +693,7 @@ class Conversations(SyncResource):
         Args:
             body: The list of internal notes to create for a conversation
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -721,7 +721,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -748,7 +748,7 @@ class Conversations(SyncResource):
         Args:
             body: An optional agent/admin to reopen the conversation
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -765,7 +765,7 @@ class Conversations(SyncResource):
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """Tags of a conversation
 
         Lists the tags on a conversation.
@@ -774,7 +774,7 @@ class Conversations(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -801,7 +801,7 @@ class Conversations(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -813,7 +813,7 @@ class Conversations(SyncResource):
             body=body,
         )
 
-    def update_tag(
+    def attach_tag(
         self,
         *,
         conversation_id: int,
@@ -829,18 +829,18 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
         """
         return self._client._call(
-            _UPDATE_TAG,
+            _ATTACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
-    def delete_tag(
+    def detach_tag(
         self,
         *,
         conversation_id: int,
@@ -856,13 +856,13 @@ class Conversations(SyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
         """
         return self._client._call(
-            _DELETE_TAG,
+            _DETACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
@@ -883,7 +883,7 @@ class Conversations(SyncResource):
         Args:
             body: Transfer conversation request
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -912,7 +912,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: The conversation to create
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -943,7 +943,7 @@ class AsyncConversations(AsyncResource):
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             from_datetime: Only activity at or after this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
             to_datetime: Only activity before this instant, in UTC (`yyyy-MM-ddTHH:mm:ssZ`).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the page asked for (the first unless a cursor is given): `.items` are its items; iterating it yields every item of every page, fetching each page when it is reached; `.next_page_params()` is the keyword argument that fetches the next page from this method, to store and resume with.
@@ -973,7 +973,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             channel: Only flows of this channel; PstnPhone when left out. values: [WhatsApp, Voicemail, WidgetChat, FacebookMessenger, Email, ContactForm, Callback, PstnPhone, Messenger]
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -997,7 +997,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1022,7 +1022,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1047,7 +1047,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1074,7 +1074,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             force: Close the conversation first if it is still open; without it an open conversation cannot be anonymized.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1102,7 +1102,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: required application/json schema ClaimConversationInput Property Type Required force boolean optional agentId string required
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1130,7 +1130,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: An optional agent/admin to close the conversation
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1158,7 +1158,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The custom attributes of an conversation to be patched. This should map the custom attribute id to the desired attribute value. Format: Map[UUID, Option[AttributeValue].
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1186,7 +1186,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1214,7 +1214,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1240,7 +1240,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1265,7 +1265,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1292,7 +1292,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The message to be added to a conversation
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1320,7 +1320,7 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             message_id: Id of the message.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1345,7 +1345,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1372,7 +1372,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The internal note to create for a conversation
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1400,7 +1400,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: The list of internal notes to create for a conversation
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1428,7 +1428,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1455,7 +1455,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: An optional agent/admin to reopen the conversation
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1472,7 +1472,7 @@ class AsyncConversations(AsyncResource):
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """Tags of a conversation
 
         Lists the tags on a conversation.
@@ -1481,7 +1481,7 @@ class AsyncConversations(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -1508,7 +1508,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1520,7 +1520,7 @@ class AsyncConversations(AsyncResource):
             body=body,
         )
 
-    async def update_tag(
+    async def attach_tag(
         self,
         *,
         conversation_id: int,
@@ -1536,18 +1536,18 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
         """
         return await self._client._call(
-            _UPDATE_TAG,
+            _ATTACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
-    async def delete_tag(
+    async def detach_tag(
         self,
         *,
         conversation_id: int,
@@ -1563,13 +1563,13 @@ class AsyncConversations(AsyncResource):
         Args:
             conversation_id: Conversation number (csid) of the conversation.
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
         """
         return await self._client._call(
-            _DELETE_TAG,
+            _DETACH_TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
@@ -1590,7 +1590,7 @@ class AsyncConversations(AsyncResource):
         Args:
             body: Transfer conversation request
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -1632,8 +1632,8 @@ class ConversationsWithRawResponse:
         self.reopen = to_raw_response(resource.reopen)
         self.list_tags = to_raw_response(resource.list_tags)
         self.create_tags_bulk = to_raw_response(resource.create_tags_bulk)
-        self.update_tag = to_raw_response(resource.update_tag)
-        self.delete_tag = to_raw_response(resource.delete_tag)
+        self.attach_tag = to_raw_response(resource.attach_tag)
+        self.detach_tag = to_raw_response(resource.detach_tag)
         self.transfer_queue = to_raw_response(resource.transfer_queue)
 
 
@@ -1666,6 +1666,6 @@ class AsyncConversationsWithRawResponse:
         self.reopen = to_async_raw_response(resource.reopen)
         self.list_tags = to_async_raw_response(resource.list_tags)
         self.create_tags_bulk = to_async_raw_response(resource.create_tags_bulk)
-        self.update_tag = to_async_raw_response(resource.update_tag)
-        self.delete_tag = to_async_raw_response(resource.delete_tag)
+        self.attach_tag = to_async_raw_response(resource.attach_tag)
+        self.detach_tag = to_async_raw_response(resource.detach_tag)
         self.transfer_queue = to_async_raw_response(resource.transfer_queue)

@@ -26,17 +26,21 @@ __all__ = [
     "AsyncQueuesWithRawResponse",
 ]
 
-_LIST: Endpoint[builtins.list[models.Queue1]] = Endpoint(
-    "GET", "/v1/queues", "getQueues", response=lambda: builtins.list[models.Queue1], envelope="data"
+_LIST: Endpoint[builtins.list[models.QueueDetails]] = Endpoint(
+    "GET",
+    "/v1/queues",
+    "getQueues",
+    response=lambda: builtins.list[models.QueueDetails],
+    envelope="data",
 )
-_CREATE: Endpoint[models.Queue1] = Endpoint(
-    "POST", "/v1/queues", "postQueues", response=lambda: models.Queue1, envelope="data"
+_CREATE: Endpoint[models.QueueDetails] = Endpoint(
+    "POST", "/v1/queues", "postQueues", response=lambda: models.QueueDetails, envelope="data"
 )
-_GET: Endpoint[models.Queue1] = Endpoint(
+_GET: Endpoint[models.QueueDetails] = Endpoint(
     "GET",
     "/v1/queues/{queueId}",
     "getQueuesQueueid",
-    response=lambda: models.Queue1,
+    response=lambda: models.QueueDetails,
     envelope="data",
 )
 _LIST_AVAILABILITY: Endpoint[builtins.list[models.ChannelAvailabilityOutcome]] = Endpoint(
@@ -71,7 +75,7 @@ class Queues(SyncResource):
     def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Queue1]:
+    ) -> builtins.list[models.QueueDetails]:
         """List queues
 
         Lists the organization's queues.
@@ -79,7 +83,7 @@ class Queues(SyncResource):
         `GET /v1/queues` (getQueues).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -93,7 +97,7 @@ class Queues(SyncResource):
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Create a queue
 
         Creates a queue.
@@ -102,7 +106,7 @@ class Queues(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -118,7 +122,7 @@ class Queues(SyncResource):
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Fetch one queue
 
         Reads one queue.
@@ -127,7 +131,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -152,7 +156,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -177,7 +181,7 @@ class Queues(SyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -204,7 +208,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -232,7 +236,7 @@ class Queues(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -251,7 +255,7 @@ class AsyncQueues(AsyncResource):
     async def list(
         self,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.Queue1]:
+    ) -> builtins.list[models.QueueDetails]:
         """List queues
 
         Lists the organization's queues.
@@ -259,7 +263,7 @@ class AsyncQueues(AsyncResource):
         `GET /v1/queues` (getQueues).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -273,7 +277,7 @@ class AsyncQueues(AsyncResource):
         self,
         body: models.CreateQueueInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Create a queue
 
         Creates a queue.
@@ -282,7 +286,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -298,7 +302,7 @@ class AsyncQueues(AsyncResource):
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.Queue1:
+    ) -> models.QueueDetails:
         """Fetch one queue
 
         Reads one queue.
@@ -307,7 +311,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -332,7 +336,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -357,7 +361,7 @@ class AsyncQueues(AsyncResource):
 
         Args:
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -384,7 +388,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -412,7 +416,7 @@ class AsyncQueues(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             queue_id: Id of the queue.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

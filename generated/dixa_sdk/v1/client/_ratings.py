@@ -65,7 +65,7 @@ class Ratings(SyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -92,7 +92,7 @@ class Ratings(SyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -122,7 +122,7 @@ class Ratings(SyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
             rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -152,7 +152,7 @@ class AsyncRatings(AsyncResource):
 
         Args:
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -179,7 +179,7 @@ class AsyncRatings(AsyncResource):
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -209,7 +209,7 @@ class AsyncRatings(AsyncResource):
             body: the request body: a model or a dict of the same shape (wire names).
             conversation_id: Conversation number (csid) of the conversation.
             rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

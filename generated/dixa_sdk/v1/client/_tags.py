@@ -28,14 +28,14 @@ __all__ = [
     "AsyncTagsWithRawResponse",
 ]
 
-_LIST: Endpoint[builtins.list[models.TagModel]] = Endpoint(
-    "GET", "/v1/tags", "getTags", response=lambda: builtins.list[models.TagModel], envelope="data"
+_LIST: Endpoint[builtins.list[models.Tag]] = Endpoint(
+    "GET", "/v1/tags", "getTags", response=lambda: builtins.list[models.Tag], envelope="data"
 )
-_CREATE: Endpoint[models.TagModel] = Endpoint(
-    "POST", "/v1/tags", "postTags", response=lambda: models.TagModel, envelope="data"
+_CREATE: Endpoint[models.Tag] = Endpoint(
+    "POST", "/v1/tags", "postTags", response=lambda: models.Tag, envelope="data"
 )
-_GET: Endpoint[models.TagModel] = Endpoint(
-    "GET", "/v1/tags/{tagId}", "getTagsTagid", response=lambda: models.TagModel, envelope="data"
+_GET: Endpoint[models.Tag] = Endpoint(
+    "GET", "/v1/tags/{tagId}", "getTagsTagid", response=lambda: models.Tag, envelope="data"
 )
 _DELETE: Endpoint[None] = Endpoint("DELETE", "/v1/tags/{tagId}", "deleteTagsTagid")
 _ACTIVATE: Endpoint[None] = Endpoint("PATCH", "/v1/tags/{tagId}/activate", "patchTagsTagidActivate")
@@ -52,7 +52,7 @@ class Tags(SyncResource):
         *,
         include_deactivated: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """List tags
 
         Lists the organization's tags: active ones only, unless `includeDeactivated` is true.
@@ -61,7 +61,7 @@ class Tags(SyncResource):
 
         Args:
             include_deactivated: Also list deactivated tags; only active ones when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -76,7 +76,7 @@ class Tags(SyncResource):
         self,
         body: models.CreateTagInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Create a tag
 
         Creates a tag.
@@ -85,7 +85,7 @@ class Tags(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -101,7 +101,7 @@ class Tags(SyncResource):
         *,
         tag_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Fetch one tag
 
         Reads one tag.
@@ -110,7 +110,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -135,7 +135,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -160,7 +160,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -185,7 +185,7 @@ class Tags(SyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -205,7 +205,7 @@ class AsyncTags(AsyncResource):
         *,
         include_deactivated: bool | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
-    ) -> builtins.list[models.TagModel]:
+    ) -> builtins.list[models.Tag]:
         """List tags
 
         Lists the organization's tags: active ones only, unless `includeDeactivated` is true.
@@ -214,7 +214,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             include_deactivated: Also list deactivated tags; only active ones when left out.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -229,7 +229,7 @@ class AsyncTags(AsyncResource):
         self,
         body: models.CreateTagInput | Mapping[str, Any],
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Create a tag
 
         Creates a tag.
@@ -238,7 +238,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -254,7 +254,7 @@ class AsyncTags(AsyncResource):
         *,
         tag_id: UUID | str,
         **options: Unpack[RequestOptions],
-    ) -> models.TagModel:
+    ) -> models.Tag:
         """Fetch one tag
 
         Reads one tag.
@@ -263,7 +263,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -288,7 +288,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -313,7 +313,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -338,7 +338,7 @@ class AsyncTags(AsyncResource):
 
         Args:
             tag_id: Id of the tag.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None

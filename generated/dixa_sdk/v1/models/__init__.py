@@ -14,10 +14,12 @@ models it touches. Type checkers and editors read the imports below instead.
 from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any as _Any
 
 from dixa_sdk._runtime.models import LazySchemas as _LazySchemas
-from dixa_sdk._runtime.models import SchemaRegistry, to_wire
+from dixa_sdk._runtime.models import SchemaRegistry as _SchemaRegistry
+from dixa_sdk._runtime.models import to_wire
 from dixa_sdk._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
@@ -59,7 +61,6 @@ if TYPE_CHECKING:
     from .bad_request import BadRequest as BadRequest
     from .basic_auth import BasicAuth as BasicAuth
     from .between import Between as Between
-    from .between1 import Between1 as Between1
     from .boolean_field import BooleanField as BooleanField
     from .browser_info import BrowserInfo as BrowserInfo
     from .bulk_action_failure_bulk_error_agent import (
@@ -103,6 +104,7 @@ if TYPE_CHECKING:
     )
     from .bulk_create_note_output import BulkCreateNoteOutput as BulkCreateNoteOutput
     from .bulk_error import BulkError as BulkError
+    from .bulk_error_not_found import BulkErrorNotFound as BulkErrorNotFound
     from .bulk_patch_agent_input import BulkPatchAgentInput as BulkPatchAgentInput
     from .bulk_patch_end_user_input import BulkPatchEndUserInput as BulkPatchEndUserInput
     from .bulk_patch_end_users_input import BulkPatchEndUsersInput as BulkPatchEndUsersInput
@@ -127,6 +129,10 @@ if TYPE_CHECKING:
     )
     from .channel_enum import ChannelEnum as ChannelEnum
     from .channel_operator import ChannelOperator as ChannelOperator
+    from .channel_operator_is_not_one_of import (
+        ChannelOperatorIsNotOneOf as ChannelOperatorIsNotOneOf,
+    )
+    from .channel_operator_is_one_of import ChannelOperatorIsOneOf as ChannelOperatorIsOneOf
     from .chat import Chat as Chat
     from .chat_attributes import ChatAttributes as ChatAttributes
     from .chat_conversation import ChatConversation as ChatConversation
@@ -353,12 +359,23 @@ if TYPE_CHECKING:
     from .creation_date import CreationDate as CreationDate
     from .csat import Csat as Csat
     from .custom_attribute import CustomAttribute as CustomAttribute
-    from .custom_attribute1 import CustomAttribute1 as CustomAttribute1
     from .custom_attribute_definition import CustomAttributeDefinition as CustomAttributeDefinition
     from .custom_attribute_input_definition import (
         CustomAttributeInputDefinition as CustomAttributeInputDefinition,
     )
+    from .custom_attribute_input_definition_select import (
+        CustomAttributeInputDefinitionSelect as CustomAttributeInputDefinitionSelect,
+    )
+    from .custom_attribute_input_definition_text import (
+        CustomAttributeInputDefinitionText as CustomAttributeInputDefinitionText,
+    )
     from .custom_attribute_operator import CustomAttributeOperator as CustomAttributeOperator
+    from .custom_attribute_operator_is_not_one_of import (
+        CustomAttributeOperatorIsNotOneOf as CustomAttributeOperatorIsNotOneOf,
+    )
+    from .custom_attribute_operator_is_one_of import (
+        CustomAttributeOperatorIsOneOf as CustomAttributeOperatorIsOneOf,
+    )
     from .custom_attribute_value import CustomAttributeValue as CustomAttributeValue
     from .delete_agents_from_team_input import (
         DeleteAgentsFromTeamInput as DeleteAgentsFromTeamInput,
@@ -370,6 +387,10 @@ if TYPE_CHECKING:
     from .direction import Direction as Direction
     from .direction_enum import DirectionEnum as DirectionEnum
     from .direction_operator import DirectionOperator as DirectionOperator
+    from .direction_operator_is_not_one_of import (
+        DirectionOperatorIsNotOneOf as DirectionOperatorIsNotOneOf,
+    )
+    from .direction_operator_is_one_of import DirectionOperatorIsOneOf as DirectionOperatorIsOneOf
     from .double_aggregate_value import DoubleAggregateValue as DoubleAggregateValue
     from .double_aggregate_value_measure import (
         DoubleAggregateValueMeasure as DoubleAggregateValueMeasure,
@@ -377,6 +398,7 @@ if TYPE_CHECKING:
     from .double_field import DoubleField as DoubleField
     from .duration import Duration as Duration
     from .duration_operator import DurationOperator as DurationOperator
+    from .duration_operator_between import DurationOperatorBetween as DurationOperatorBetween
     from .email import Email as Email
     from .email_attributes import EmailAttributes as EmailAttributes
     from .email_contact import EmailContact as EmailContact
@@ -397,6 +419,7 @@ if TYPE_CHECKING:
         FacebookMessengerConversation as FacebookMessengerConversation,
     )
     from .failure import Failure as Failure
+    from .field import Field as Field
     from .field_can_have_multiple_values_or_be_empty_operator import (
         FieldCanHaveMultipleValuesOrBeEmptyOperator as FieldCanHaveMultipleValuesOrBeEmptyOperator,
     )
@@ -407,7 +430,6 @@ if TYPE_CHECKING:
         FieldHasSingleValueOperator as FieldHasSingleValueOperator,
     )
     from .field_metadata import FieldMetadata as FieldMetadata
-    from .field_model import FieldModel as FieldModel
     from .field_type import FieldType as FieldType
     from .file import File as File
     from .file_meta import FileMeta as FileMeta
@@ -425,6 +447,7 @@ if TYPE_CHECKING:
         FollowupRemovedActivityType as FollowupRemovedActivityType,
     )
     from .form_attribute_value import FormAttributeValue as FormAttributeValue
+    from .form_attribute_value_text import FormAttributeValueText as FormAttributeValueText
     from .form_submission import FormSubmission as FormSubmission
     from .generic_attributes import GenericAttributes as GenericAttributes
     from .generic_channel import GenericChannel as GenericChannel
@@ -490,20 +513,12 @@ if TYPE_CHECKING:
     from .is_empty import IsEmpty as IsEmpty
     from .is_not_empty import IsNotEmpty as IsNotEmpty
     from .is_not_one_of import IsNotOneOf as IsNotOneOf
-    from .is_not_one_of1 import IsNotOneOf1 as IsNotOneOf1
     from .is_not_one_of1_values_item import IsNotOneOf1ValuesItem as IsNotOneOf1ValuesItem
-    from .is_not_one_of2 import IsNotOneOf2 as IsNotOneOf2
-    from .is_not_one_of3 import IsNotOneOf3 as IsNotOneOf3
     from .is_not_one_of3_values_item import IsNotOneOf3ValuesItem as IsNotOneOf3ValuesItem
-    from .is_not_one_of4 import IsNotOneOf4 as IsNotOneOf4
     from .is_not_one_of4_values_item import IsNotOneOf4ValuesItem as IsNotOneOf4ValuesItem
     from .is_one_of import IsOneOf as IsOneOf
-    from .is_one_of1 import IsOneOf1 as IsOneOf1
     from .is_one_of1_values_item import IsOneOf1ValuesItem as IsOneOf1ValuesItem
-    from .is_one_of2 import IsOneOf2 as IsOneOf2
-    from .is_one_of3 import IsOneOf3 as IsOneOf3
     from .is_one_of3_values_item import IsOneOf3ValuesItem as IsOneOf3ValuesItem
-    from .is_one_of4 import IsOneOf4 as IsOneOf4
     from .is_one_of4_values_item import IsOneOf4ValuesItem as IsOneOf4ValuesItem
     from .last_activity import LastActivity as LastActivity
     from .last_message import LastMessage as LastMessage
@@ -577,7 +592,6 @@ if TYPE_CHECKING:
     from .mime_type import MimeType as MimeType
     from .mime_type_impl import MimeTypeImpl as MimeTypeImpl
     from .not_found import NotFound as NotFound
-    from .not_found1 import NotFound1 as NotFound1
     from .note_added_activity_type import NoteAddedActivityType as NoteAddedActivityType
     from .note_added_attribute import NoteAddedAttribute as NoteAddedAttribute
     from .nps import Nps as Nps
@@ -608,8 +622,8 @@ if TYPE_CHECKING:
     from .pstn_phone_conversation import PstnPhoneConversation as PstnPhoneConversation
     from .query import Query as Query
     from .queue import Queue as Queue
-    from .queue1 import Queue1 as Queue1
     from .queue_availability_output import QueueAvailabilityOutput as QueueAvailabilityOutput
+    from .queue_details import QueueDetails as QueueDetails
     from .queue_id import QueueId as QueueId
     from .queue_member import QueueMember as QueueMember
     from .queue_members_output import QueueMembersOutput as QueueMembersOutput
@@ -625,9 +639,12 @@ if TYPE_CHECKING:
         SearchConversationsWithFiltersOutput as SearchConversationsWithFiltersOutput,
     )
     from .search_field import SearchField as SearchField
+    from .search_field_custom_attribute import (
+        SearchFieldCustomAttribute as SearchFieldCustomAttribute,
+    )
+    from .search_field_status import SearchFieldStatus as SearchFieldStatus
     from .search_parameters_input import SearchParametersInput as SearchParametersInput
     from .select import Select as Select
-    from .select1 import Select1 as Select1
     from .select_option import SelectOption as SelectOption
     from .server_error import ServerError as ServerError
     from .shorter_than_or_equal_to import ShorterThanOrEqualTo as ShorterThanOrEqualTo
@@ -647,28 +664,27 @@ if TYPE_CHECKING:
     from .sms_conversation import SmsConversation as SmsConversation
     from .state import State as State
     from .status import Status as Status
-    from .status1 import Status1 as Status1
     from .status_operator import StatusOperator as StatusOperator
+    from .status_operator_is_not_one_of import StatusOperatorIsNotOneOf as StatusOperatorIsNotOneOf
+    from .status_operator_is_one_of import StatusOperatorIsOneOf as StatusOperatorIsOneOf
     from .strategy import Strategy as Strategy
     from .string_field import StringField as StringField
     from .submitted_rating_result import SubmittedRatingResult as SubmittedRatingResult
     from .success import Success as Success
+    from .tag import Tag as Tag
     from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
     from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
     from .tag_conversation_input import TagConversationInput as TagConversationInput
     from .tag_id import TagId as TagId
-    from .tag_model import TagModel as TagModel
     from .tag_removed_activity_type import TagRemovedActivityType as TagRemovedActivityType
     from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
     from .tag_state import TagState as TagState
     from .tags_update_input import TagsUpdateInput as TagsUpdateInput
     from .team import Team as Team
-    from .team1 import Team1 as Team1
+    from .team_details import TeamDetails as TeamDetails
     from .team_member import TeamMember as TeamMember
     from .telephony_endpoint import TelephonyEndpoint as TelephonyEndpoint
     from .text import Text as Text
-    from .text1 import Text1 as Text1
-    from .text2 import Text2 as Text2
     from .thumbs_up_or_down import ThumbsUpOrDown as ThumbsUpOrDown
     from .timestamp_field import TimestampField as TimestampField
     from .timestamp_operator import TimestampOperator as TimestampOperator
@@ -683,7 +699,7 @@ if TYPE_CHECKING:
     from .transfer_successful_activity_type import (
         TransferSuccessfulActivityType as TransferSuccessfulActivityType,
     )
-    from .translation1 import Translation1 as Translation1
+    from .translation import Translation as Translation
     from .translation_input import TranslationInput as TranslationInput
     from .twitter_attributes import TwitterAttributes as TwitterAttributes
     from .twitter_conversation import TwitterConversation as TwitterConversation
@@ -778,7 +794,6 @@ __all__ = [
     "BadRequest",
     "BasicAuth",
     "Between",
-    "Between1",
     "BooleanField",
     "BrowserInfo",
     "BulkActionFailureBulkErrorAgent",
@@ -796,6 +811,7 @@ __all__ = [
     "BulkCreateInternalNoteInput",
     "BulkCreateNoteOutput",
     "BulkError",
+    "BulkErrorNotFound",
     "BulkPatchAgentInput",
     "BulkPatchEndUserInput",
     "BulkPatchEndUsersInput",
@@ -818,6 +834,8 @@ __all__ = [
     "ChannelAvailabilityOutcome",
     "ChannelEnum",
     "ChannelOperator",
+    "ChannelOperatorIsNotOneOf",
+    "ChannelOperatorIsOneOf",
     "Chat",
     "ChatAttributes",
     "ChatConversation",
@@ -934,10 +952,13 @@ __all__ = [
     "CreationDate",
     "Csat",
     "CustomAttribute",
-    "CustomAttribute1",
     "CustomAttributeDefinition",
     "CustomAttributeInputDefinition",
+    "CustomAttributeInputDefinitionSelect",
+    "CustomAttributeInputDefinitionText",
     "CustomAttributeOperator",
+    "CustomAttributeOperatorIsNotOneOf",
+    "CustomAttributeOperatorIsOneOf",
     "CustomAttributeValue",
     "DeleteAgentsFromTeamInput",
     "DeprecatedActivityLogType",
@@ -945,11 +966,14 @@ __all__ = [
     "Direction",
     "DirectionEnum",
     "DirectionOperator",
+    "DirectionOperatorIsNotOneOf",
+    "DirectionOperatorIsOneOf",
     "DoubleAggregateValue",
     "DoubleAggregateValueMeasure",
     "DoubleField",
     "Duration",
     "DurationOperator",
+    "DurationOperatorBetween",
     "Email",
     "EmailAttributes",
     "EmailContact",
@@ -966,11 +990,11 @@ __all__ = [
     "FacebookMessengerAttributes",
     "FacebookMessengerConversation",
     "Failure",
+    "Field",
     "FieldCanHaveMultipleValuesOrBeEmptyOperator",
     "FieldCanHaveSingleValueOrBeEmptyOperator",
     "FieldHasSingleValueOperator",
     "FieldMetadata",
-    "FieldModel",
     "FieldType",
     "File",
     "FileMeta",
@@ -984,6 +1008,7 @@ __all__ = [
     "FollowupExpiredActivityType",
     "FollowupRemovedActivityType",
     "FormAttributeValue",
+    "FormAttributeValueText",
     "FormSubmission",
     "GenericAttributes",
     "GenericChannel",
@@ -1031,20 +1056,12 @@ __all__ = [
     "IsEmpty",
     "IsNotEmpty",
     "IsNotOneOf",
-    "IsNotOneOf1",
     "IsNotOneOf1ValuesItem",
-    "IsNotOneOf2",
-    "IsNotOneOf3",
     "IsNotOneOf3ValuesItem",
-    "IsNotOneOf4",
     "IsNotOneOf4ValuesItem",
     "IsOneOf",
-    "IsOneOf1",
     "IsOneOf1ValuesItem",
-    "IsOneOf2",
-    "IsOneOf3",
     "IsOneOf3ValuesItem",
-    "IsOneOf4",
     "IsOneOf4ValuesItem",
     "LastActivity",
     "LastMessage",
@@ -1096,7 +1113,6 @@ __all__ = [
     "MimeType",
     "MimeTypeImpl",
     "NotFound",
-    "NotFound1",
     "NoteAddedActivityType",
     "NoteAddedAttribute",
     "Nps",
@@ -1123,8 +1139,8 @@ __all__ = [
     "PstnPhoneConversation",
     "Query",
     "Queue",
-    "Queue1",
     "QueueAvailabilityOutput",
+    "QueueDetails",
     "QueueId",
     "QueueMember",
     "QueueMembersOutput",
@@ -1142,9 +1158,10 @@ __all__ = [
     "SLAEvaluationVoidedEvent",
     "SearchConversationsWithFiltersOutput",
     "SearchField",
+    "SearchFieldCustomAttribute",
+    "SearchFieldStatus",
     "SearchParametersInput",
     "Select",
-    "Select1",
     "SelectOption",
     "ServerError",
     "ShorterThanOrEqualTo",
@@ -1156,28 +1173,27 @@ __all__ = [
     "SmsConversation",
     "State",
     "Status",
-    "Status1",
     "StatusOperator",
+    "StatusOperatorIsNotOneOf",
+    "StatusOperatorIsOneOf",
     "Strategy",
     "StringField",
     "SubmittedRatingResult",
     "Success",
+    "Tag",
     "TagAddedActivityType",
     "TagAddedAttribute",
     "TagConversationInput",
     "TagId",
-    "TagModel",
     "TagRemovedActivityType",
     "TagRemovedAttribute",
     "TagState",
     "TagsUpdateInput",
     "Team",
-    "Team1",
+    "TeamDetails",
     "TeamMember",
     "TelephonyEndpoint",
     "Text",
-    "Text1",
-    "Text2",
     "ThumbsUpOrDown",
     "TimestampField",
     "TimestampOperator",
@@ -1186,7 +1202,7 @@ __all__ = [
     "TransferFailedActivityType",
     "TransferInitiatedActivityType",
     "TransferSuccessfulActivityType",
-    "Translation1",
+    "Translation",
     "TranslationInput",
     "TwitterAttributes",
     "TwitterConversation",
@@ -1266,7 +1282,6 @@ _MODULES: dict[str, str] = {
     "BadRequest": "bad_request",
     "BasicAuth": "basic_auth",
     "Between": "between",
-    "Between1": "between1",
     "BooleanField": "boolean_field",
     "BrowserInfo": "browser_info",
     "BulkActionFailureBulkErrorAgent": "bulk_action_failure_bulk_error_agent",
@@ -1284,6 +1299,7 @@ _MODULES: dict[str, str] = {
     "BulkCreateInternalNoteInput": "bulk_create_internal_note_input",
     "BulkCreateNoteOutput": "bulk_create_note_output",
     "BulkError": "bulk_error",
+    "BulkErrorNotFound": "bulk_error_not_found",
     "BulkPatchAgentInput": "bulk_patch_agent_input",
     "BulkPatchEndUserInput": "bulk_patch_end_user_input",
     "BulkPatchEndUsersInput": "bulk_patch_end_users_input",
@@ -1306,6 +1322,8 @@ _MODULES: dict[str, str] = {
     "ChannelAvailabilityOutcome": "channel_availability_outcome",
     "ChannelEnum": "channel_enum",
     "ChannelOperator": "channel_operator",
+    "ChannelOperatorIsNotOneOf": "channel_operator_is_not_one_of",
+    "ChannelOperatorIsOneOf": "channel_operator_is_one_of",
     "Chat": "chat",
     "ChatAttributes": "chat_attributes",
     "ChatConversation": "chat_conversation",
@@ -1422,10 +1440,13 @@ _MODULES: dict[str, str] = {
     "CreationDate": "creation_date",
     "Csat": "csat",
     "CustomAttribute": "custom_attribute",
-    "CustomAttribute1": "custom_attribute1",
     "CustomAttributeDefinition": "custom_attribute_definition",
     "CustomAttributeInputDefinition": "custom_attribute_input_definition",
+    "CustomAttributeInputDefinitionSelect": "custom_attribute_input_definition_select",
+    "CustomAttributeInputDefinitionText": "custom_attribute_input_definition_text",
     "CustomAttributeOperator": "custom_attribute_operator",
+    "CustomAttributeOperatorIsNotOneOf": "custom_attribute_operator_is_not_one_of",
+    "CustomAttributeOperatorIsOneOf": "custom_attribute_operator_is_one_of",
     "CustomAttributeValue": "custom_attribute_value",
     "DeleteAgentsFromTeamInput": "delete_agents_from_team_input",
     "DeprecatedActivityLogType": "deprecated_activity_log_type",
@@ -1433,11 +1454,14 @@ _MODULES: dict[str, str] = {
     "Direction": "direction",
     "DirectionEnum": "direction_enum",
     "DirectionOperator": "direction_operator",
+    "DirectionOperatorIsNotOneOf": "direction_operator_is_not_one_of",
+    "DirectionOperatorIsOneOf": "direction_operator_is_one_of",
     "DoubleAggregateValue": "double_aggregate_value",
     "DoubleAggregateValueMeasure": "double_aggregate_value_measure",
     "DoubleField": "double_field",
     "Duration": "duration",
     "DurationOperator": "duration_operator",
+    "DurationOperatorBetween": "duration_operator_between",
     "Email": "email",
     "EmailAttributes": "email_attributes",
     "EmailContact": "email_contact",
@@ -1454,11 +1478,11 @@ _MODULES: dict[str, str] = {
     "FacebookMessengerAttributes": "facebook_messenger_attributes",
     "FacebookMessengerConversation": "facebook_messenger_conversation",
     "Failure": "failure",
+    "Field": "field",
     "FieldCanHaveMultipleValuesOrBeEmptyOperator": "field_can_have_multiple_values_or_be_empty_operator",
     "FieldCanHaveSingleValueOrBeEmptyOperator": "field_can_have_single_value_or_be_empty_operator",
     "FieldHasSingleValueOperator": "field_has_single_value_operator",
     "FieldMetadata": "field_metadata",
-    "FieldModel": "field_model",
     "FieldType": "field_type",
     "File": "file",
     "FileMeta": "file_meta",
@@ -1472,6 +1496,7 @@ _MODULES: dict[str, str] = {
     "FollowupExpiredActivityType": "followup_expired_activity_type",
     "FollowupRemovedActivityType": "followup_removed_activity_type",
     "FormAttributeValue": "form_attribute_value",
+    "FormAttributeValueText": "form_attribute_value_text",
     "FormSubmission": "form_submission",
     "GenericAttributes": "generic_attributes",
     "GenericChannel": "generic_channel",
@@ -1519,20 +1544,12 @@ _MODULES: dict[str, str] = {
     "IsEmpty": "is_empty",
     "IsNotEmpty": "is_not_empty",
     "IsNotOneOf": "is_not_one_of",
-    "IsNotOneOf1": "is_not_one_of1",
     "IsNotOneOf1ValuesItem": "is_not_one_of1_values_item",
-    "IsNotOneOf2": "is_not_one_of2",
-    "IsNotOneOf3": "is_not_one_of3",
     "IsNotOneOf3ValuesItem": "is_not_one_of3_values_item",
-    "IsNotOneOf4": "is_not_one_of4",
     "IsNotOneOf4ValuesItem": "is_not_one_of4_values_item",
     "IsOneOf": "is_one_of",
-    "IsOneOf1": "is_one_of1",
     "IsOneOf1ValuesItem": "is_one_of1_values_item",
-    "IsOneOf2": "is_one_of2",
-    "IsOneOf3": "is_one_of3",
     "IsOneOf3ValuesItem": "is_one_of3_values_item",
-    "IsOneOf4": "is_one_of4",
     "IsOneOf4ValuesItem": "is_one_of4_values_item",
     "LastActivity": "last_activity",
     "LastMessage": "last_message",
@@ -1584,7 +1601,6 @@ _MODULES: dict[str, str] = {
     "MimeType": "mime_type",
     "MimeTypeImpl": "mime_type_impl",
     "NotFound": "not_found",
-    "NotFound1": "not_found1",
     "NoteAddedActivityType": "note_added_activity_type",
     "NoteAddedAttribute": "note_added_attribute",
     "Nps": "nps",
@@ -1611,8 +1627,8 @@ _MODULES: dict[str, str] = {
     "PstnPhoneConversation": "pstn_phone_conversation",
     "Query": "query",
     "Queue": "queue",
-    "Queue1": "queue1",
     "QueueAvailabilityOutput": "queue_availability_output",
+    "QueueDetails": "queue_details",
     "QueueId": "queue_id",
     "QueueMember": "queue_member",
     "QueueMembersOutput": "queue_members_output",
@@ -1630,9 +1646,10 @@ _MODULES: dict[str, str] = {
     "SLAEvaluationVoidedEvent": "sla_evaluation_voided_event",
     "SearchConversationsWithFiltersOutput": "search_conversations_with_filters_output",
     "SearchField": "search_field",
+    "SearchFieldCustomAttribute": "search_field_custom_attribute",
+    "SearchFieldStatus": "search_field_status",
     "SearchParametersInput": "search_parameters_input",
     "Select": "select",
-    "Select1": "select1",
     "SelectOption": "select_option",
     "ServerError": "server_error",
     "ShorterThanOrEqualTo": "shorter_than_or_equal_to",
@@ -1644,28 +1661,27 @@ _MODULES: dict[str, str] = {
     "SmsConversation": "sms_conversation",
     "State": "state",
     "Status": "status",
-    "Status1": "status1",
     "StatusOperator": "status_operator",
+    "StatusOperatorIsNotOneOf": "status_operator_is_not_one_of",
+    "StatusOperatorIsOneOf": "status_operator_is_one_of",
     "Strategy": "strategy",
     "StringField": "string_field",
     "SubmittedRatingResult": "submitted_rating_result",
     "Success": "success",
+    "Tag": "tag",
     "TagAddedActivityType": "tag_added_activity_type",
     "TagAddedAttribute": "tag_added_attribute",
     "TagConversationInput": "tag_conversation_input",
     "TagId": "tag_id",
-    "TagModel": "tag_model",
     "TagRemovedActivityType": "tag_removed_activity_type",
     "TagRemovedAttribute": "tag_removed_attribute",
     "TagState": "tag_state",
     "TagsUpdateInput": "tags_update_input",
     "Team": "team",
-    "Team1": "team1",
+    "TeamDetails": "team_details",
     "TeamMember": "team_member",
     "TelephonyEndpoint": "telephony_endpoint",
     "Text": "text",
-    "Text1": "text1",
-    "Text2": "text2",
     "ThumbsUpOrDown": "thumbs_up_or_down",
     "TimestampField": "timestamp_field",
     "TimestampOperator": "timestamp_operator",
@@ -1674,7 +1690,7 @@ _MODULES: dict[str, str] = {
     "TransferFailedActivityType": "transfer_failed_activity_type",
     "TransferInitiatedActivityType": "transfer_initiated_activity_type",
     "TransferSuccessfulActivityType": "transfer_successful_activity_type",
-    "Translation1": "translation1",
+    "Translation": "translation",
     "TranslationInput": "translation_input",
     "TwitterAttributes": "twitter_attributes",
     "TwitterConversation": "twitter_conversation",
@@ -1718,7 +1734,7 @@ _MODULES: dict[str, str] = {
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
     __getattr__, __dir__ = _lazy_names(__name__, _MODULES, globals())
 
-SCHEMAS: _Mapping[str, Any] = _LazySchemas(
+SCHEMAS: _Mapping[str, _Any] = _LazySchemas(
     __name__,
     {
         "ActivityLogAttribute": "ActivityLogAttribute",
@@ -1753,7 +1769,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "BadRequest": "BadRequest",
         "BasicAuth": "BasicAuth",
         "Between": "Between",
-        "Between1": "Between1",
+        "Between1": "DurationOperatorBetween",
         "BooleanField": "BooleanField",
         "BrowserInfo": "BrowserInfo",
         "BulkActionFailure_BulkError_Agent": "BulkActionFailureBulkErrorAgent",
@@ -1905,7 +1921,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "CreationDate": "CreationDate",
         "Csat": "Csat",
         "CustomAttribute": "CustomAttribute",
-        "CustomAttribute1": "CustomAttribute1",
+        "CustomAttribute1": "SearchFieldCustomAttribute",
         "CustomAttributeDefinition": "CustomAttributeDefinition",
         "CustomAttributeInputDefinition": "CustomAttributeInputDefinition",
         "CustomAttributeOperator": "CustomAttributeOperator",
@@ -1933,7 +1949,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "FacebookMessengerAttributes": "FacebookMessengerAttributes",
         "FacebookMessengerConversation": "FacebookMessengerConversation",
         "Failure": "Failure",
-        "Field": "FieldModel",
+        "Field": "Field",
         "FieldCanHaveMultipleValuesOrBeEmptyOperator": "FieldCanHaveMultipleValuesOrBeEmptyOperator",
         "FieldCanHaveSingleValueOrBeEmptyOperator": "FieldCanHaveSingleValueOrBeEmptyOperator",
         "FieldHasSingleValueOperator": "FieldHasSingleValueOperator",
@@ -1995,15 +2011,15 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "IsEmpty": "IsEmpty",
         "IsNotEmpty": "IsNotEmpty",
         "IsNotOneOf": "IsNotOneOf",
-        "IsNotOneOf1": "IsNotOneOf1",
-        "IsNotOneOf2": "IsNotOneOf2",
-        "IsNotOneOf3": "IsNotOneOf3",
-        "IsNotOneOf4": "IsNotOneOf4",
+        "IsNotOneOf1": "ChannelOperatorIsNotOneOf",
+        "IsNotOneOf2": "CustomAttributeOperatorIsNotOneOf",
+        "IsNotOneOf3": "DirectionOperatorIsNotOneOf",
+        "IsNotOneOf4": "StatusOperatorIsNotOneOf",
         "IsOneOf": "IsOneOf",
-        "IsOneOf1": "IsOneOf1",
-        "IsOneOf2": "IsOneOf2",
-        "IsOneOf3": "IsOneOf3",
-        "IsOneOf4": "IsOneOf4",
+        "IsOneOf1": "ChannelOperatorIsOneOf",
+        "IsOneOf2": "CustomAttributeOperatorIsOneOf",
+        "IsOneOf3": "DirectionOperatorIsOneOf",
+        "IsOneOf4": "StatusOperatorIsOneOf",
         "LastActivity": "LastActivity",
         "LastMessage": "LastMessage",
         "LinkConversationInput": "LinkConversationInput",
@@ -2050,7 +2066,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "MimeType": "MimeType",
         "MimeTypeImpl": "MimeTypeImpl",
         "NotFound": "NotFound",
-        "NotFound1": "NotFound1",
+        "NotFound1": "BulkErrorNotFound",
         "NoteAddedActivityType": "NoteAddedActivityType",
         "NoteAddedAttribute": "NoteAddedAttribute",
         "Nps": "Nps",
@@ -2071,7 +2087,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "PstnPhoneConversation": "PstnPhoneConversation",
         "Query": "Query",
         "Queue": "Queue",
-        "Queue1": "Queue1",
+        "Queue1": "QueueDetails",
         "QueueAvailabilityOutput": "QueueAvailabilityOutput",
         "QueueId": "QueueId",
         "QueueMember": "QueueMember",
@@ -2090,7 +2106,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "SearchField": "SearchField",
         "SearchParametersInput": "SearchParametersInput",
         "Select": "Select",
-        "Select1": "Select1",
+        "Select1": "CustomAttributeInputDefinitionSelect",
         "SelectOption": "SelectOption",
         "ServerError": "ServerError",
         "ShorterThanOrEqualTo": "ShorterThanOrEqualTo",
@@ -2099,12 +2115,12 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "Sms": "Sms",
         "SmsAttributes": "SmsAttributes",
         "SmsConversation": "SmsConversation",
-        "Status1": "Status1",
+        "Status1": "SearchFieldStatus",
         "StatusOperator": "StatusOperator",
         "StringField": "StringField",
         "SubmittedRatingResult": "SubmittedRatingResult",
         "Success": "Success",
-        "Tag": "TagModel",
+        "Tag": "Tag",
         "TagAddedActivityType": "TagAddedActivityType",
         "TagAddedAttribute": "TagAddedAttribute",
         "TagConversationInput": "TagConversationInput",
@@ -2113,12 +2129,12 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "TagRemovedAttribute": "TagRemovedAttribute",
         "TagsUpdateInput": "TagsUpdateInput",
         "Team": "Team",
-        "Team1": "Team1",
+        "Team1": "TeamDetails",
         "TeamMember": "TeamMember",
         "TelephonyEndpoint": "TelephonyEndpoint",
         "Text": "Text",
-        "Text1": "Text1",
-        "Text2": "Text2",
+        "Text1": "FormAttributeValueText",
+        "Text2": "CustomAttributeInputDefinitionText",
         "ThumbsUpOrDown": "ThumbsUpOrDown",
         "TimestampField": "TimestampField",
         "TimestampOperator": "TimestampOperator",
@@ -2127,7 +2143,7 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "TransferFailedActivityType": "TransferFailedActivityType",
         "TransferInitiatedActivityType": "TransferInitiatedActivityType",
         "TransferSuccessfulActivityType": "TransferSuccessfulActivityType",
-        "Translation1": "Translation1",
+        "Translation1": "Translation",
         "TranslationInput": "TranslationInput",
         "TwitterAttributes": "TwitterAttributes",
         "TwitterConversation": "TwitterConversation",
@@ -2168,9 +2184,9 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
 )
 """Every component schema by its name in the spec."""
 
-_registry = SchemaRegistry(SCHEMAS)
+_registry = _SchemaRegistry(SCHEMAS)
 
 
-def validate(schema: str, data: Any) -> Any:
+def validate(schema: str, data: _Any) -> _Any:
     """Parse wire data (decoded JSON) as the component schema called `schema`."""
     return _registry.validate(schema, data)

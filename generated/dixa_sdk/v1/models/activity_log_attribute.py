@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -28,24 +28,24 @@ __all__ = ["ActivityLogAttribute"]
 
 
 ActivityLogAttribute: TypeAlias = Annotated[
-    Annotated[ConversationAssignedAttribute, Tag("ConversationAssignedAttribute")]
-    | Annotated[ConversationAutoReplySentAttribute, Tag("ConversationAutoReplySentAttribute")]
-    | Annotated[ConversationClaimedAttribute, Tag("ConversationClaimedAttribute")]
-    | Annotated[ConversationCreatedAttribute, Tag("ConversationCreatedAttribute")]
-    | Annotated[ConversationEndUserReplacedAttribute, Tag("ConversationEndUserReplacedAttribute")]
-    | Annotated[ConversationLanguageUpdatedAttribute, Tag("ConversationLanguageUpdatedAttribute")]
-    | Annotated[ConversationOfferedAttribute, Tag("ConversationOfferedAttribute")]
-    | Annotated[ConversationRatedAttribute, Tag("ConversationRatedAttribute")]
-    | Annotated[ConversationRatingOfferedAttribute, Tag("ConversationRatingOfferedAttribute")]
-    | Annotated[ConversationRatingScheduledAttribute, Tag("ConversationRatingScheduledAttribute")]
-    | Annotated[ConversationReservedAttribute, Tag("ConversationReservedAttribute")]
-    | Annotated[ConversationTransferredAttribute, Tag("ConversationTransferredAttribute")]
-    | Annotated[ConversationUnassignedAttribute, Tag("ConversationUnassignedAttribute")]
-    | Annotated[MessageAddedAttribute, Tag("MessageAddedAttribute")]
-    | Annotated[NoteAddedAttribute, Tag("NoteAddedAttribute")]
-    | Annotated[TagAddedAttribute, Tag("TagAddedAttribute")]
-    | Annotated[TagRemovedAttribute, Tag("TagRemovedAttribute")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[ConversationAssignedAttribute, _Tag("ConversationAssignedAttribute")]
+    | Annotated[ConversationAutoReplySentAttribute, _Tag("ConversationAutoReplySentAttribute")]
+    | Annotated[ConversationClaimedAttribute, _Tag("ConversationClaimedAttribute")]
+    | Annotated[ConversationCreatedAttribute, _Tag("ConversationCreatedAttribute")]
+    | Annotated[ConversationEndUserReplacedAttribute, _Tag("ConversationEndUserReplacedAttribute")]
+    | Annotated[ConversationLanguageUpdatedAttribute, _Tag("ConversationLanguageUpdatedAttribute")]
+    | Annotated[ConversationOfferedAttribute, _Tag("ConversationOfferedAttribute")]
+    | Annotated[ConversationRatedAttribute, _Tag("ConversationRatedAttribute")]
+    | Annotated[ConversationRatingOfferedAttribute, _Tag("ConversationRatingOfferedAttribute")]
+    | Annotated[ConversationRatingScheduledAttribute, _Tag("ConversationRatingScheduledAttribute")]
+    | Annotated[ConversationReservedAttribute, _Tag("ConversationReservedAttribute")]
+    | Annotated[ConversationTransferredAttribute, _Tag("ConversationTransferredAttribute")]
+    | Annotated[ConversationUnassignedAttribute, _Tag("ConversationUnassignedAttribute")]
+    | Annotated[MessageAddedAttribute, _Tag("MessageAddedAttribute")]
+    | Annotated[NoteAddedAttribute, _Tag("NoteAddedAttribute")]
+    | Annotated[TagAddedAttribute, _Tag("TagAddedAttribute")]
+    | Annotated[TagRemovedAttribute, _Tag("TagRemovedAttribute")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelModel, DateTime
 
@@ -17,7 +17,7 @@ __all__ = ["ActivityLogEntry"]
 class ActivityLogEntry(CamelModel):
     id: UUID
     """Id of this activity-log entry."""
-    type: ActivityLogEntryType = Field(validation_alias="_type", serialization_alias="_type")
+    type: ActivityLogEntryType = _Field(validation_alias="_type", serialization_alias="_type")
     """Kind of activity this entry records"""
     author: ActivityLogUser | None = None
     """Who performed the activity, where a user did."""

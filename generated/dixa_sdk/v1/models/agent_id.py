@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -17,7 +17,7 @@ class AgentId(TaggedModel):
     __wire_tag__: ClassVar[str] = "AgentId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["AgentId"] = Field(
+    type: Literal["AgentId"] = _Field(
         default="AgentId", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: FieldCanHaveSingleValueOrBeEmptyOperator

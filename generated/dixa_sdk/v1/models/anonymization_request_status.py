@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelModel, DateTime
 
@@ -15,7 +15,7 @@ __all__ = ["AnonymizationRequestStatus"]
 class AnonymizationRequestStatus(CamelModel):
     id: UUID
     """Id of this anonymization request."""
-    type: Type = Field(validation_alias="_type", serialization_alias="_type")
+    type: Type = _Field(validation_alias="_type", serialization_alias="_type")
     """Kind of entity the request is for"""
     entity_type: DeprecatedAnonymizationType
     """Kind of entity to anonymize (a user or a conversation)"""

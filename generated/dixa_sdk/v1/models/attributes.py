@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -22,18 +22,18 @@ __all__ = ["Attributes"]
 
 
 Attributes: TypeAlias = Annotated[
-    Annotated[CallRecordingAttributes, Tag("CallRecordingAttributes")]
-    | Annotated[ChatAttributes, Tag("ChatAttributes")]
-    | Annotated[ContactFormAttributes, Tag("ContactFormAttributes")]
-    | Annotated[EmailAttributes, Tag("EmailAttributes")]
-    | Annotated[FacebookMessengerAttributes, Tag("FacebookMessengerAttributes")]
-    | Annotated[GenericAttributes, Tag("GenericAttributes")]
-    | Annotated[MessengerFormAttributes, Tag("MessengerFormAttributes")]
-    | Annotated[PhoneAttributes, Tag("PhoneAttributes")]
-    | Annotated[SmsAttributes, Tag("SmsAttributes")]
-    | Annotated[TwitterAttributes, Tag("TwitterAttributes")]
-    | Annotated[WhatsAppAttributes, Tag("WhatsAppAttributes")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[CallRecordingAttributes, _Tag("CallRecordingAttributes")]
+    | Annotated[ChatAttributes, _Tag("ChatAttributes")]
+    | Annotated[ContactFormAttributes, _Tag("ContactFormAttributes")]
+    | Annotated[EmailAttributes, _Tag("EmailAttributes")]
+    | Annotated[FacebookMessengerAttributes, _Tag("FacebookMessengerAttributes")]
+    | Annotated[GenericAttributes, _Tag("GenericAttributes")]
+    | Annotated[MessengerFormAttributes, _Tag("MessengerFormAttributes")]
+    | Annotated[PhoneAttributes, _Tag("PhoneAttributes")]
+    | Annotated[SmsAttributes, _Tag("SmsAttributes")]
+    | Annotated[TwitterAttributes, _Tag("TwitterAttributes")]
+    | Annotated[WhatsAppAttributes, _Tag("WhatsAppAttributes")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

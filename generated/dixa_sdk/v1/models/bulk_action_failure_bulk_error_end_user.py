@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class BulkActionFailureBulkErrorEndUser(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionFailure"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionFailure"] = Field(
+    type: Literal["BulkActionFailure"] = _Field(
         default="BulkActionFailure",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,9 +13,9 @@ __all__ = ["BulkActionOutcomeBulkErrorAgent"]
 
 
 BulkActionOutcomeBulkErrorAgent: TypeAlias = Annotated[
-    Annotated[BulkActionFailureBulkErrorAgent, Tag("BulkActionFailure")]
-    | Annotated[BulkActionSuccessBulkErrorAgent, Tag("BulkActionSuccess")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[BulkActionFailureBulkErrorAgent, _Tag("BulkActionFailure")]
+    | Annotated[BulkActionSuccessBulkErrorAgent, _Tag("BulkActionSuccess")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

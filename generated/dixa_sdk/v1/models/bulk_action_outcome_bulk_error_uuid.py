@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,9 +13,9 @@ __all__ = ["BulkActionOutcomeBulkErrorUUID"]
 
 
 BulkActionOutcomeBulkErrorUUID: TypeAlias = Annotated[
-    Annotated[BulkActionFailureBulkErrorUUID, Tag("BulkActionFailure")]
-    | Annotated[BulkActionSuccessBulkErrorUUID, Tag("BulkActionSuccess")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[BulkActionFailureBulkErrorUUID, _Tag("BulkActionFailure")]
+    | Annotated[BulkActionSuccessBulkErrorUUID, _Tag("BulkActionSuccess")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -14,7 +14,7 @@ class BulkActionSuccessBulkErrorUUID(TaggedModel):
     __wire_tag__: ClassVar[str] = "BulkActionSuccess"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["BulkActionSuccess"] = Field(
+    type: Literal["BulkActionSuccess"] = _Field(
         default="BulkActionSuccess",
         init=False,
         validation_alias="_type",

@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -16,7 +16,7 @@ class Callback(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Callback"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Callback"] = Field(
+    type: Literal["Callback"] = _Field(
         default="Callback", init=False, validation_alias="_type", serialization_alias="_type"
     )
     queue_id: UUID

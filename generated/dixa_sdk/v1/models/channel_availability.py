@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -12,6 +12,7 @@ __all__ = ["ChannelAvailability"]
 
 
 ChannelAvailability: TypeAlias = Annotated[
-    Annotated[GenericChannel, Tag("GenericChannel")] | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[GenericChannel, _Tag("GenericChannel")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"GenericChannel": GenericChannel}),
 ]

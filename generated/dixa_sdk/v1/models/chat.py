@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -17,7 +17,7 @@ class Chat(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Chat"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Chat"] = Field(
+    type: Literal["Chat"] = _Field(
         default="Chat", init=False, validation_alias="_type", serialization_alias="_type"
     )
     requester_id: UUID

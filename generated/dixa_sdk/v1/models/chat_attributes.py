@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -17,7 +17,7 @@ class ChatAttributes(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ChatAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ChatAttributes"] = Field(
+    type: Literal["ChatAttributes"] = _Field(
         default="ChatAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content | None = None

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import BARE_TAG, UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -14,10 +14,10 @@ __all__ = ["Content"]
 
 
 Content: TypeAlias = Annotated[
-    Annotated[Html, Tag("Html")]
-    | Annotated[Markdown, Tag("Markdown")]
-    | Annotated[Text, Tag("Text")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)]
-    | Annotated[str, Tag(BARE_TAG)],
+    Annotated[Html, _Tag("Html")]
+    | Annotated[Markdown, _Tag("Markdown")]
+    | Annotated[Text, _Tag("Text")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)]
+    | Annotated[str, _Tag(BARE_TAG)],
     tag_discriminator("_type", {"Html": Html, "Markdown": Markdown, "Text": Text}, bare=True),
 ]

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -13,7 +13,7 @@ class ConversationAutoReplySentAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationAutoReplySentAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ConversationAutoReplySentAttribute"] = Field(
+    type: Literal["ConversationAutoReplySentAttribute"] = _Field(
         default="ConversationAutoReplySentAttribute",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class ConversationId(TaggedModel):
     __wire_tag__: ClassVar[str] = "ConversationId"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ConversationId"] = Field(
+    type: Literal["ConversationId"] = _Field(
         default="ConversationId", init=False, validation_alias="_type", serialization_alias="_type"
     )
     operator: FieldHasSingleValueOperator

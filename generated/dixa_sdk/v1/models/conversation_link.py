@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -14,10 +14,10 @@ __all__ = ["ConversationLink"]
 
 
 ConversationLink: TypeAlias = Annotated[
-    Annotated[EmailForward, Tag("EmailForward")]
-    | Annotated[FollowUp, Tag("FollowUp")]
-    | Annotated[SideConversation, Tag("SideConversation")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[EmailForward, _Tag("EmailForward")]
+    | Annotated[FollowUp, _Tag("FollowUp")]
+    | Annotated[SideConversation, _Tag("SideConversation")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {"EmailForward": EmailForward, "FollowUp": FollowUp, "SideConversation": SideConversation},

@@ -2,19 +2,25 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .select1 import Select1
-from .text2 import Text2
+from .custom_attribute_input_definition_select import CustomAttributeInputDefinitionSelect
+from .custom_attribute_input_definition_text import CustomAttributeInputDefinitionText
 
 __all__ = ["CustomAttributeInputDefinition"]
 
 
 CustomAttributeInputDefinition: TypeAlias = Annotated[
-    Annotated[Select1, Tag("Select")]
-    | Annotated[Text2, Tag("Text")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
-    tag_discriminator("_type", {"Select": Select1, "Text": Text2}),
+    Annotated[CustomAttributeInputDefinitionSelect, _Tag("Select")]
+    | Annotated[CustomAttributeInputDefinitionText, _Tag("Text")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    tag_discriminator(
+        "_type",
+        {
+            "Select": CustomAttributeInputDefinitionSelect,
+            "Text": CustomAttributeInputDefinitionText,
+        },
+    ),
 ]

@@ -2,31 +2,31 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .custom_attribute_operator_is_not_one_of import CustomAttributeOperatorIsNotOneOf
+from .custom_attribute_operator_is_one_of import CustomAttributeOperatorIsOneOf
 from .is_empty import IsEmpty
 from .is_not_empty import IsNotEmpty
-from .is_not_one_of2 import IsNotOneOf2
-from .is_one_of2 import IsOneOf2
 
 __all__ = ["CustomAttributeOperator"]
 
 
 CustomAttributeOperator: TypeAlias = Annotated[
-    Annotated[IsEmpty, Tag("IsEmpty")]
-    | Annotated[IsNotEmpty, Tag("IsNotEmpty")]
-    | Annotated[IsNotOneOf2, Tag("IsNotOneOf")]
-    | Annotated[IsOneOf2, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[IsEmpty, _Tag("IsEmpty")]
+    | Annotated[IsNotEmpty, _Tag("IsNotEmpty")]
+    | Annotated[CustomAttributeOperatorIsNotOneOf, _Tag("IsNotOneOf")]
+    | Annotated[CustomAttributeOperatorIsOneOf, _Tag("IsOneOf")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {
             "IsEmpty": IsEmpty,
             "IsNotEmpty": IsNotEmpty,
-            "IsNotOneOf": IsNotOneOf2,
-            "IsOneOf": IsOneOf2,
+            "IsNotOneOf": CustomAttributeOperatorIsNotOneOf,
+            "IsOneOf": CustomAttributeOperatorIsOneOf,
         },
     ),
 ]

@@ -2,19 +2,21 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .is_not_one_of3 import IsNotOneOf3
-from .is_one_of3 import IsOneOf3
+from .direction_operator_is_not_one_of import DirectionOperatorIsNotOneOf
+from .direction_operator_is_one_of import DirectionOperatorIsOneOf
 
 __all__ = ["DirectionOperator"]
 
 
 DirectionOperator: TypeAlias = Annotated[
-    Annotated[IsNotOneOf3, Tag("IsNotOneOf")]
-    | Annotated[IsOneOf3, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
-    tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf3, "IsOneOf": IsOneOf3}),
+    Annotated[DirectionOperatorIsNotOneOf, _Tag("IsNotOneOf")]
+    | Annotated[DirectionOperatorIsOneOf, _Tag("IsOneOf")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    tag_discriminator(
+        "_type", {"IsNotOneOf": DirectionOperatorIsNotOneOf, "IsOneOf": DirectionOperatorIsOneOf}
+    ),
 ]

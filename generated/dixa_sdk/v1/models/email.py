@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -16,7 +16,7 @@ class Email(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Email"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Email"] = Field(
+    type: Literal["Email"] = _Field(
         default="Email", init=False, validation_alias="_type", serialization_alias="_type"
     )
     requester_id: UUID

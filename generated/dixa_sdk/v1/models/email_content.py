@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,8 +13,8 @@ __all__ = ["EmailContent"]
 
 
 EmailContent: TypeAlias = Annotated[
-    Annotated[Regular, Tag("Regular")]
-    | Annotated[TooLarge, Tag("TooLarge")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[Regular, _Tag("Regular")]
+    | Annotated[TooLarge, _Tag("TooLarge")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Regular": Regular, "TooLarge": TooLarge}),
 ]

@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -22,7 +22,7 @@ class EmailConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmailConversation"] = Field(
+    type: Literal["EmailConversation"] = _Field(
         default="EmailConversation",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -13,7 +13,7 @@ class EmailForward(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailForward"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmailForward"] = Field(
+    type: Literal["EmailForward"] = _Field(
         default="EmailForward", init=False, validation_alias="_type", serialization_alias="_type"
     )
     parent_id: int

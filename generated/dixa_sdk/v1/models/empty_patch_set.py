@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,7 +13,7 @@ class EmptyPatchSet(TaggedModel):
     __wire_tag__: ClassVar[str] = "EmptyPatchSet"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["EmptyPatchSet"] = Field(
+    type: Literal["EmptyPatchSet"] = _Field(
         default="EmptyPatchSet", init=False, validation_alias="_type", serialization_alias="_type"
     )
     id: str

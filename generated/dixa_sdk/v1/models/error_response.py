@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,7 +13,7 @@ class ErrorResponse(TaggedModel):
     __wire_tag__: ClassVar[str] = "ErrorResponse"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["ErrorResponse"] = Field(
+    type: Literal["ErrorResponse"] = _Field(
         default="ErrorResponse", init=False, validation_alias="_type", serialization_alias="_type"
     )
     message: str

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -17,7 +17,7 @@ class FacebookMessengerAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "FacebookMessengerAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["FacebookMessengerAttributes"] = Field(
+    type: Literal["FacebookMessengerAttributes"] = _Field(
         default="FacebookMessengerAttributes",
         init=False,
         validation_alias="_type",

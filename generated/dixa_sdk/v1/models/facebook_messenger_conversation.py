@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -22,7 +22,7 @@ class FacebookMessengerConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "FacebookMessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["FacebookMessengerConversation"] = Field(
+    type: Literal["FacebookMessengerConversation"] = _Field(
         default="FacebookMessengerConversation",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -17,13 +17,13 @@ __all__ = ["FieldCanHaveMultipleValuesOrBeEmptyOperator"]
 
 
 FieldCanHaveMultipleValuesOrBeEmptyOperator: TypeAlias = Annotated[
-    Annotated[ExcludesAll, Tag("ExcludesAll")]
-    | Annotated[ExcludesOne, Tag("ExcludesOne")]
-    | Annotated[IncludesAll, Tag("IncludesAll")]
-    | Annotated[IncludesOne, Tag("IncludesOne")]
-    | Annotated[IsEmpty, Tag("IsEmpty")]
-    | Annotated[IsNotEmpty, Tag("IsNotEmpty")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[ExcludesAll, _Tag("ExcludesAll")]
+    | Annotated[ExcludesOne, _Tag("ExcludesOne")]
+    | Annotated[IncludesAll, _Tag("IncludesAll")]
+    | Annotated[IncludesOne, _Tag("IncludesOne")]
+    | Annotated[IsEmpty, _Tag("IsEmpty")]
+    | Annotated[IsNotEmpty, _Tag("IsNotEmpty")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

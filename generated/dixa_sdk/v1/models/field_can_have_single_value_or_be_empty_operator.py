@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -15,11 +15,11 @@ __all__ = ["FieldCanHaveSingleValueOrBeEmptyOperator"]
 
 
 FieldCanHaveSingleValueOrBeEmptyOperator: TypeAlias = Annotated[
-    Annotated[IsEmpty, Tag("IsEmpty")]
-    | Annotated[IsNotEmpty, Tag("IsNotEmpty")]
-    | Annotated[IsNotOneOf, Tag("IsNotOneOf")]
-    | Annotated[IsOneOf, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[IsEmpty, _Tag("IsEmpty")]
+    | Annotated[IsNotEmpty, _Tag("IsNotEmpty")]
+    | Annotated[IsNotOneOf, _Tag("IsNotOneOf")]
+    | Annotated[IsOneOf, _Tag("IsOneOf")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,8 +13,8 @@ __all__ = ["FieldHasSingleValueOperator"]
 
 
 FieldHasSingleValueOperator: TypeAlias = Annotated[
-    Annotated[IsNotOneOf, Tag("IsNotOneOf")]
-    | Annotated[IsOneOf, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[IsNotOneOf, _Tag("IsNotOneOf")]
+    | Annotated[IsOneOf, _Tag("IsOneOf")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf, "IsOneOf": IsOneOf}),
 ]

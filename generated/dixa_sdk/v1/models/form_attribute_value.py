@@ -2,25 +2,27 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import BARE_TAG, UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
 from .attachments import Attachments
 from .file_meta import FileMeta
+from .form_attribute_value_text import FormAttributeValueText
 from .select import Select
-from .text1 import Text1
 
 __all__ = ["FormAttributeValue"]
 
 
 FormAttributeValue: TypeAlias = Annotated[
-    Annotated[Attachments, Tag("Attachments")]
-    | Annotated[Select, Tag("Select")]
-    | Annotated[Text1, Tag("Text")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)]
-    | Annotated[list[FileMeta] | list[str] | str, Tag(BARE_TAG)],
+    Annotated[Attachments, _Tag("Attachments")]
+    | Annotated[Select, _Tag("Select")]
+    | Annotated[FormAttributeValueText, _Tag("Text")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)]
+    | Annotated[list[FileMeta] | list[str] | str, _Tag(BARE_TAG)],
     tag_discriminator(
-        "_type", {"Attachments": Attachments, "Select": Select, "Text": Text1}, bare=True
+        "_type",
+        {"Attachments": Attachments, "Select": Select, "Text": FormAttributeValueText},
+        bare=True,
     ),
 ]

@@ -3,7 +3,7 @@
 from typing import Any, ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -20,7 +20,7 @@ class GenericConversationImport(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GenericConversationImport"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["GenericConversationImport"] = Field(
+    type: Literal["GenericConversationImport"] = _Field(
         default="GenericConversationImport",
         init=False,
         validation_alias="_type",

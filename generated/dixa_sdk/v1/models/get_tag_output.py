@@ -2,11 +2,11 @@
 
 from dixa_sdk._runtime.models import APIModel
 
-from .tag_model import TagModel
+from .tag import Tag
 
 __all__ = ["GetTagOutput"]
 
 
 class GetTagOutput(APIModel):
-    data: TagModel
+    data: Tag
     """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,7 +13,7 @@ class Html(TaggedModel):
     __wire_tag__: ClassVar[str] = "Html"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Html"] = Field(
+    type: Literal["Html"] = _Field(
         default="Html", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: str

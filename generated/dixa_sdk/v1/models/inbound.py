@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -16,7 +16,7 @@ class Inbound(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Inbound"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Inbound"] = Field(
+    type: Literal["Inbound"] = _Field(
         default="Inbound", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content

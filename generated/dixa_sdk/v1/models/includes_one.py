@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,7 +13,7 @@ class IncludesOne(TaggedModel):
     __wire_tag__: ClassVar[str] = "IncludesOne"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IncludesOne"] = Field(
+    type: Literal["IncludesOne"] = _Field(
         default="IncludesOne", init=False, validation_alias="_type", serialization_alias="_type"
     )
     values: list[str] | None = None

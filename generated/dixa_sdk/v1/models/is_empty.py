@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,6 +13,6 @@ class IsEmpty(TaggedModel):
     __wire_tag__: ClassVar[str] = "IsEmpty"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["IsEmpty"] = Field(
+    type: Literal["IsEmpty"] = _Field(
         default="IsEmpty", init=False, validation_alias="_type", serialization_alias="_type"
     )

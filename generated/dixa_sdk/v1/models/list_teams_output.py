@@ -2,11 +2,11 @@
 
 from dixa_sdk._runtime.models import APIModel
 
-from .team1 import Team1
+from .team_details import TeamDetails
 
 __all__ = ["ListTeamsOutput"]
 
 
 class ListTeamsOutput(APIModel):
-    data: list[Team1] | None = None
+    data: list[TeamDetails] | None = None
     """The answer's payload (Dixa wraps every successful answer in `data`)."""

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -13,7 +13,7 @@ class MessageAddedAttribute(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "MessageAddedAttribute"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["MessageAddedAttribute"] = Field(
+    type: Literal["MessageAddedAttribute"] = _Field(
         default="MessageAddedAttribute",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -17,7 +17,7 @@ class MessengerFormAttributes(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "MessengerFormAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["MessengerFormAttributes"] = Field(
+    type: Literal["MessengerFormAttributes"] = _Field(
         default="MessengerFormAttributes",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -12,6 +12,6 @@ __all__ = ["MimeType"]
 
 
 MimeType: TypeAlias = Annotated[
-    Annotated[MimeTypeImpl, Tag("MimeTypeImpl")] | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[MimeTypeImpl, _Tag("MimeTypeImpl")] | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"MimeTypeImpl": MimeTypeImpl}),
 ]

@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -13,8 +13,8 @@ __all__ = ["PeriodFilter"]
 
 
 PeriodFilter: TypeAlias = Annotated[
-    Annotated[Interval, Tag("Interval")]
-    | Annotated[Preset, Tag("Preset")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[Interval, _Tag("Interval")]
+    | Annotated[Preset, _Tag("Preset")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Interval": Interval, "Preset": Preset}),
 ]

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -16,10 +16,10 @@ class PhoneAttributes(TaggedModel):
     __wire_tag__: ClassVar[str] = "PhoneAttributes"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["PhoneAttributes"] = Field(
+    type: Literal["PhoneAttributes"] = _Field(
         default="PhoneAttributes", init=False, validation_alias="_type", serialization_alias="_type"
     )
-    from_: str = Field(validation_alias="from", serialization_alias="from")
+    from_: str = _Field(validation_alias="from", serialization_alias="from")
     """Number that placed the call."""
     to: PhoneAttributesTo
     """Number that was called: a string, or a JSON number as in Dixa's example."""

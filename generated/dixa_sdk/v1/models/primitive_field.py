@@ -2,7 +2,7 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
@@ -18,14 +18,14 @@ __all__ = ["PrimitiveField"]
 
 
 PrimitiveField: TypeAlias = Annotated[
-    Annotated[BooleanField, Tag("BooleanField")]
-    | Annotated[DoubleField, Tag("DoubleField")]
-    | Annotated[InstantField, Tag("InstantField")]
-    | Annotated[IntField, Tag("IntField")]
-    | Annotated[LongField, Tag("LongField")]
-    | Annotated[StringField, Tag("StringField")]
-    | Annotated[UUIDField, Tag("UUIDField")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    Annotated[BooleanField, _Tag("BooleanField")]
+    | Annotated[DoubleField, _Tag("DoubleField")]
+    | Annotated[InstantField, _Tag("InstantField")]
+    | Annotated[IntField, _Tag("IntField")]
+    | Annotated[LongField, _Tag("LongField")]
+    | Annotated[StringField, _Tag("StringField")]
+    | Annotated[UUIDField, _Tag("UUIDField")]
+    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -22,7 +22,7 @@ class PstnPhoneConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "PstnPhoneConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["PstnPhoneConversation"] = Field(
+    type: Literal["PstnPhoneConversation"] = _Field(
         default="PstnPhoneConversation",
         init=False,
         validation_alias="_type",

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -15,7 +15,7 @@ class Regular(TaggedModel):
     __wire_tag__: ClassVar[str] = "Regular"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Regular"] = Field(
+    type: Literal["Regular"] = _Field(
         default="Regular", init=False, validation_alias="_type", serialization_alias="_type"
     )
     content: Content

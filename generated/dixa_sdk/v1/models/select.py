@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
@@ -13,7 +13,7 @@ class Select(TaggedModel):
     __wire_tag__: ClassVar[str] = "Select"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Select"] = Field(
+    type: Literal["Select"] = _Field(
         default="Select", init=False, validation_alias="_type", serialization_alias="_type"
     )
     value: list[str] | None = None

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import DateTime, TaggedModel
 
@@ -13,7 +13,7 @@ class Since(TaggedModel):
     __wire_tag__: ClassVar[str] = "Since"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Since"] = Field(
+    type: Literal["Since"] = _Field(
         default="Since", init=False, validation_alias="_type", serialization_alias="_type"
     )
     timestamp: DateTime

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
@@ -15,7 +15,7 @@ class Success(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Success"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["Success"] = Field(
+    type: Literal["Success"] = _Field(
         default="Success", init=False, validation_alias="_type", serialization_alias="_type"
     )
     channel_availability: ChannelAvailability

@@ -2,7 +2,7 @@
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import DateTime, TaggedModel
 
@@ -13,7 +13,7 @@ class TimestampField(TaggedModel):
     __wire_tag__: ClassVar[str] = "TimestampField"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TimestampField"] = Field(
+    type: Literal["TimestampField"] = _Field(
         default="TimestampField", init=False, validation_alias="_type", serialization_alias="_type"
     )
     name: str

@@ -3,7 +3,7 @@
 from typing import ClassVar, Literal
 from uuid import UUID
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
@@ -23,7 +23,7 @@ class TwitterConversation(CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "TwitterConversation"
     __tag_field__: ClassVar[str] = "type"
 
-    type: Literal["TwitterConversation"] = Field(
+    type: Literal["TwitterConversation"] = _Field(
         default="TwitterConversation",
         init=False,
         validation_alias="_type",

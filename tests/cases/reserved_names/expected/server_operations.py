@@ -21,6 +21,7 @@ __all__ = ["OPERATIONS", "TYPES"]
 TYPES: Mapping[str, Any] = LazyTypes(
     {
         "models.NoneModel": lambda: models.NoneModel,
+        "models.Shape": lambda: models.Shape,
         "models.TrueModel": lambda: models.TrueModel,
         "models.Vars": lambda: models.Vars,
         "str": lambda: str,

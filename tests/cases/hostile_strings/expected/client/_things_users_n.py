@@ -52,7 +52,7 @@ class ThingsUsersN(SyncResource):
         Args:
             id: the `id` path parameter.
             x_y: the `x"y` query parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -87,7 +87,7 @@ class AsyncThingsUsersN(AsyncResource):
         Args:
             id: the `id` path parameter.
             x_y: the `x"y` query parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

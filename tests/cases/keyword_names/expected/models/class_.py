@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from pydantic import Field
+from pydantic import Field as _Field
 
 from pkg._runtime.models import APIModel
 
@@ -10,19 +10,19 @@ __all__ = ["Class"]
 
 
 class Class(APIModel):
-    from_: str | None = Field(default=None, validation_alias="from", serialization_alias="from")
-    import_: int | None = Field(
+    from_: str | None = _Field(default=None, validation_alias="from", serialization_alias="from")
+    import_: int | None = _Field(
         default=None, validation_alias="import", serialization_alias="import"
     )
-    type_2: str | None = Field(default=None, validation_alias="_type", serialization_alias="_type")
+    type_2: str | None = _Field(default=None, validation_alias="_type", serialization_alias="_type")
     type: str | None = None
-    model_config_: str | None = Field(
+    model_config_: str | None = _Field(
         default=None, validation_alias="model_config", serialization_alias="model_config"
     )
-    json_: bool | None = Field(default=None, validation_alias="json", serialization_alias="json")
-    date_: date | None = Field(default=None, validation_alias="date", serialization_alias="date")
-    field_2fa: bool | None = Field(default=None, validation_alias="2fa", serialization_alias="2fa")
-    foo_bar_2: str | None = Field(
+    json_: bool | None = _Field(default=None, validation_alias="json", serialization_alias="json")
+    date_: date | None = _Field(default=None, validation_alias="date", serialization_alias="date")
+    field_2fa: bool | None = _Field(default=None, validation_alias="2fa", serialization_alias="2fa")
+    foo_bar_2: str | None = _Field(
         default=None, validation_alias="fooBar", serialization_alias="fooBar"
     )
     foo_bar: str | None = None

@@ -37,7 +37,7 @@ class Chat(SyncResource):
         """`POST /chat.postMessage` (chat_postMessage).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -54,7 +54,7 @@ class Chat(SyncResource):
         """`POST /chat.delete` (chat_delete).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -75,7 +75,7 @@ class AsyncChat(AsyncResource):
         """`POST /chat.postMessage` (chat_postMessage).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -92,7 +92,7 @@ class AsyncChat(AsyncResource):
         """`POST /chat.delete` (chat_delete).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None

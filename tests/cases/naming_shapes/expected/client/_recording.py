@@ -43,7 +43,7 @@ class Recording(SyncResource):
         Args:
             sid: the `Sid` path parameter.
             call_sid: the `CallSid` path parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -70,7 +70,7 @@ class AsyncRecording(AsyncResource):
         Args:
             sid: the `Sid` path parameter.
             call_sid: the `CallSid` path parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None

@@ -14,10 +14,12 @@ models it touches. Type checkers and editors read the imports below instead.
 from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any as _Any
 
 from pkg._runtime.models import LazySchemas as _LazySchemas
-from pkg._runtime.models import SchemaRegistry, to_wire
+from pkg._runtime.models import SchemaRegistry as _SchemaRegistry
+from pkg._runtime.models import to_wire
 from pkg._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
@@ -31,8 +33,8 @@ if TYPE_CHECKING:
         BulkActionSuccessBulkErrorUUID as BulkActionSuccessBulkErrorUUID,
     )
     from .bulk_error import BulkError as BulkError
+    from .bulk_error_not_found import BulkErrorNotFound as BulkErrorNotFound
     from .not_found import NotFound as NotFound
-    from .not_found1 import NotFound1 as NotFound1
     from .validation import Validation as Validation
 
 __all__ = [
@@ -40,8 +42,8 @@ __all__ = [
     "BulkActionOutcomeBulkErrorUUID",
     "BulkActionSuccessBulkErrorUUID",
     "BulkError",
+    "BulkErrorNotFound",
     "NotFound",
-    "NotFound1",
     "Validation",
     "SCHEMAS",
     "to_wire",
@@ -54,15 +56,15 @@ _MODULES: dict[str, str] = {
     "BulkActionOutcomeBulkErrorUUID": "bulk_action_outcome_bulk_error_uuid",
     "BulkActionSuccessBulkErrorUUID": "bulk_action_success_bulk_error_uuid",
     "BulkError": "bulk_error",
+    "BulkErrorNotFound": "bulk_error_not_found",
     "NotFound": "not_found",
-    "NotFound1": "not_found1",
     "Validation": "validation",
 }
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
     __getattr__, __dir__ = _lazy_names(__name__, _MODULES, globals())
 
-SCHEMAS: _Mapping[str, Any] = _LazySchemas(
+SCHEMAS: _Mapping[str, _Any] = _LazySchemas(
     __name__,
     {
         "BulkActionFailure_BulkError_UUID": "BulkActionFailureBulkErrorUUID",
@@ -70,15 +72,15 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
         "BulkActionSuccess_BulkError_UUID": "BulkActionSuccessBulkErrorUUID",
         "BulkError": "BulkError",
         "NotFound": "NotFound",
-        "NotFound1": "NotFound1",
+        "NotFound1": "BulkErrorNotFound",
         "Validation": "Validation",
     },
 )
 """Every component schema by its name in the spec."""
 
-_registry = SchemaRegistry(SCHEMAS)
+_registry = _SchemaRegistry(SCHEMAS)
 
 
-def validate(schema: str, data: Any) -> Any:
+def validate(schema: str, data: _Any) -> _Any:
     """Parse wire data (decoded JSON) as the component schema called `schema`."""
     return _registry.validate(schema, data)

@@ -6,15 +6,15 @@ from pydantic import Tag
 
 from pkg._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .not_found1 import NotFound1
+from .bulk_error_not_found import BulkErrorNotFound
 from .validation import Validation
 
 __all__ = ["BulkError"]
 
 
 BulkError: TypeAlias = Annotated[
-    Annotated[NotFound1, Tag("NotFound")]
+    Annotated[BulkErrorNotFound, Tag("NotFound")]
     | Annotated[Validation, Tag("Validation")]
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
-    tag_discriminator("_type", {"NotFound": NotFound1, "Validation": Validation}),
+    tag_discriminator("_type", {"NotFound": BulkErrorNotFound, "Validation": Validation}),
 ]

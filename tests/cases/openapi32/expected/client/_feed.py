@@ -71,7 +71,7 @@ class Feed(SyncResource):
         """`GET /ticks` (streamTicks).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; `.events()` yields each event as sent, its item as `.item`.
@@ -88,7 +88,7 @@ class Feed(SyncResource):
         """`GET /ticks/lines` (tickLines).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; `.events()` yields each event as sent, its item as `.item`.
@@ -105,7 +105,7 @@ class Feed(SyncResource):
         """`GET /ticks/records` (tickRecords).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; `.events()` yields each event as sent, its item as `.item`.
@@ -124,7 +124,7 @@ class Feed(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -145,7 +145,7 @@ class Feed(SyncResource):
 
         Args:
             filter: the `filter` querystring parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -167,7 +167,7 @@ class AsyncFeed(AsyncResource):
         """`GET /ticks` (streamTicks).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; `.events()` yields each event as sent, its item as `.item`.
@@ -184,7 +184,7 @@ class AsyncFeed(AsyncResource):
         """`GET /ticks/lines` (tickLines).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; `.events()` yields each event as sent, its item as `.item`.
@@ -201,7 +201,7 @@ class AsyncFeed(AsyncResource):
         """`GET /ticks/records` (tickRecords).
 
         Args:
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; `.events()` yields each event as sent, its item as `.item`.
@@ -220,7 +220,7 @@ class AsyncFeed(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -241,7 +241,7 @@ class AsyncFeed(AsyncResource):
 
         Args:
             filter: the `filter` querystring parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -65,7 +65,7 @@ class Client(SyncBaseClient):
         username: str | None = None,
         password: str | None = None,
         bearer_token: str | None = None,
-        base_url: str = "https://eu.example.com/v2",
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -80,7 +80,8 @@ class Client(SyncBaseClient):
         username: the user name for the spec's `basic` scheme (HTTP Basic, in the `Authorization` header).
         password: the password that goes with `username`.
         bearer_token: the credential for the spec's `bearer` and `oauth` and `oidc` schemes, sent in the `Authorization` header after `Bearer` (an OAuth 2 or OpenID Connect access token: obtaining one is up to the caller).
-        base_url: where the API is; the paths of the spec are appended to it.
+        base_url: where the API is; the paths of the spec are appended to it. Defaults
+            to the `PKG_BASE_URL` environment variable, else `https://eu.example.com/v2`.
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
@@ -106,6 +107,8 @@ class Client(SyncBaseClient):
                 "bearer_token": bearer_token,
             },
             base_url=base_url,
+            default_base_url="https://eu.example.com/v2",
+            base_url_env="PKG_BASE_URL",
             timeout=timeout,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
@@ -146,7 +149,7 @@ class AsyncClient(AsyncBaseClient):
         username: str | None = None,
         password: str | None = None,
         bearer_token: str | None = None,
-        base_url: str = "https://eu.example.com/v2",
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -161,7 +164,8 @@ class AsyncClient(AsyncBaseClient):
         username: the user name for the spec's `basic` scheme (HTTP Basic, in the `Authorization` header).
         password: the password that goes with `username`.
         bearer_token: the credential for the spec's `bearer` and `oauth` and `oidc` schemes, sent in the `Authorization` header after `Bearer` (an OAuth 2 or OpenID Connect access token: obtaining one is up to the caller).
-        base_url: where the API is; the paths of the spec are appended to it.
+        base_url: where the API is; the paths of the spec are appended to it. Defaults
+            to the `PKG_BASE_URL` environment variable, else `https://eu.example.com/v2`.
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
@@ -187,6 +191,8 @@ class AsyncClient(AsyncBaseClient):
                 "bearer_token": bearer_token,
             },
             base_url=base_url,
+            default_base_url="https://eu.example.com/v2",
+            base_url_env="PKG_BASE_URL",
             timeout=timeout,
             deadline=deadline,
             max_response_bytes=max_response_bytes,

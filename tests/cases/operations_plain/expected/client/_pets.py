@@ -86,7 +86,7 @@ class Pets(SyncResource):
             filter: the `filter` query parameter.
             x_request_id: the `X-Request-Id` header parameter.
             session: the `session` cookie parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -108,7 +108,7 @@ class Pets(SyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -129,7 +129,7 @@ class Pets(SyncResource):
 
         Args:
             pet_id: the `petId` path parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the answer's body, as bytes.
@@ -154,7 +154,7 @@ class Pets(SyncResource):
             pet_id: the `petId` path parameter.
             file: the `file` part of the form.
             caption: the `caption` part of the form.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -180,7 +180,7 @@ class Pets(SyncResource):
             body: the request body, sent as `application/octet-stream`.
             pet_id: the `petId` path parameter.
             matrix: the `matrix` path parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -212,7 +212,7 @@ class AsyncPets(AsyncResource):
             filter: the `filter` query parameter.
             x_request_id: the `X-Request-Id` header parameter.
             session: the `session` cookie parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -234,7 +234,7 @@ class AsyncPets(AsyncResource):
 
         Args:
             body: the request body: a model or a dict of the same shape (wire names).
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -255,7 +255,7 @@ class AsyncPets(AsyncResource):
 
         Args:
             pet_id: the `petId` path parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the answer's body, as bytes.
@@ -280,7 +280,7 @@ class AsyncPets(AsyncResource):
             pet_id: the `petId` path parameter.
             file: the `file` part of the form.
             caption: the `caption` part of the form.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -306,7 +306,7 @@ class AsyncPets(AsyncResource):
             body: the request body, sent as `application/octet-stream`.
             pet_id: the `petId` path parameter.
             matrix: the `matrix` path parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

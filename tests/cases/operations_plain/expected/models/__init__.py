@@ -14,10 +14,12 @@ models it touches. Type checkers and editors read the imports below instead.
 from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any as _Any
 
 from pkg._runtime.models import LazySchemas as _LazySchemas
-from pkg._runtime.models import SchemaRegistry, to_wire
+from pkg._runtime.models import SchemaRegistry as _SchemaRegistry
+from pkg._runtime.models import to_wire
 from pkg._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
@@ -71,7 +73,7 @@ _MODULES: dict[str, str] = {
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
     __getattr__, __dir__ = _lazy_names(__name__, _MODULES, globals())
 
-SCHEMAS: _Mapping[str, Any] = _LazySchemas(
+SCHEMAS: _Mapping[str, _Any] = _LazySchemas(
     __name__,
     {
         "Error": "Error",
@@ -80,9 +82,9 @@ SCHEMAS: _Mapping[str, Any] = _LazySchemas(
 )
 """Every component schema by its name in the spec."""
 
-_registry = SchemaRegistry(SCHEMAS)
+_registry = _SchemaRegistry(SCHEMAS)
 
 
-def validate(schema: str, data: Any) -> Any:
+def validate(schema: str, data: _Any) -> _Any:
     """Parse wire data (decoded JSON) as the component schema called `schema`."""
     return _registry.validate(schema, data)

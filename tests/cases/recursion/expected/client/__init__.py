@@ -38,7 +38,7 @@ class Client(SyncBaseClient):
     def __init__(
         self,
         *,
-        base_url: str = "",
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -47,7 +47,8 @@ class Client(SyncBaseClient):
         retry_non_idempotent: bool = False,
     ) -> None:
         """Args:
-        base_url: where the API is; the paths of the spec are appended to it.
+        base_url: where the API is; the paths of the spec are appended to it. Defaults
+            to the `PKG_BASE_URL` environment variable, else none (the spec names no server).
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
@@ -66,6 +67,8 @@ class Client(SyncBaseClient):
             security=_SECURITY,
             credentials={},
             base_url=base_url,
+            default_base_url="",
+            base_url_env="PKG_BASE_URL",
             timeout=timeout,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
@@ -94,7 +97,7 @@ class AsyncClient(AsyncBaseClient):
     def __init__(
         self,
         *,
-        base_url: str = "",
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -103,7 +106,8 @@ class AsyncClient(AsyncBaseClient):
         retry_non_idempotent: bool = False,
     ) -> None:
         """Args:
-        base_url: where the API is; the paths of the spec are appended to it.
+        base_url: where the API is; the paths of the spec are appended to it. Defaults
+            to the `PKG_BASE_URL` environment variable, else none (the spec names no server).
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
@@ -122,6 +126,8 @@ class AsyncClient(AsyncBaseClient):
             security=_SECURITY,
             credentials={},
             base_url=base_url,
+            default_base_url="",
+            base_url_env="PKG_BASE_URL",
             timeout=timeout,
             deadline=deadline,
             max_response_bytes=max_response_bytes,

@@ -53,6 +53,12 @@ from ._resource import (
     ResourceResource2,
     ResourceResource2WithRawResponse,
 )
+from ._shapes import (
+    AsyncShapes,
+    AsyncShapesWithRawResponse,
+    Shapes,
+    ShapesWithRawResponse,
+)
 from ._type import (
     AsyncType,
     AsyncTypeWithRawResponse,
@@ -66,6 +72,7 @@ OPERATIONS: dict[str, str] = {
     "getNone": "none.get",
     "getRes2": "resource.get",
     "getResource": "async_resource.get",
+    "getShapes": "shapes.get",
     "getTrue": "true.get",
     "getTypes": "type.get",
     "postVars": "vars.create",
@@ -82,7 +89,7 @@ class Client(SyncBaseClient):
     def __init__(
         self,
         *,
-        base_url: str = "",
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -91,7 +98,8 @@ class Client(SyncBaseClient):
         retry_non_idempotent: bool = False,
     ) -> None:
         """Args:
-        base_url: where the API is; the paths of the spec are appended to it.
+        base_url: where the API is; the paths of the spec are appended to it. Defaults
+            to the `PKG_BASE_URL` environment variable, else none (the spec names no server).
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
@@ -110,6 +118,8 @@ class Client(SyncBaseClient):
             security=_SECURITY,
             credentials={},
             base_url=base_url,
+            default_base_url="",
+            base_url_env="PKG_BASE_URL",
             timeout=timeout,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
@@ -144,6 +154,11 @@ class Client(SyncBaseClient):
         return ResourceResource2(self)
 
     @cached_property
+    def shapes(self) -> Shapes:
+        """The shapes operations."""
+        return Shapes(self)
+
+    @cached_property
     def type(self) -> Type:
         """The type operations."""
         return Type(self)
@@ -165,6 +180,7 @@ class ClientWithRawResponse:
         self.vars = VarsWithRawResponse(client.vars)
         self.async_resource = AsyncResourceResourceWithRawResponse(client.async_resource)
         self.resource = ResourceResource2WithRawResponse(client.resource)
+        self.shapes = ShapesWithRawResponse(client.shapes)
         self.type = TypeWithRawResponse(client.type)
 
 
@@ -174,7 +190,7 @@ class AsyncClient(AsyncBaseClient):
     def __init__(
         self,
         *,
-        base_url: str = "",
+        base_url: str | None = None,
         timeout: TimeoutTypes = DEFAULT_TIMEOUT,
         deadline: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -183,7 +199,8 @@ class AsyncClient(AsyncBaseClient):
         retry_non_idempotent: bool = False,
     ) -> None:
         """Args:
-        base_url: where the API is; the paths of the spec are appended to it.
+        base_url: where the API is; the paths of the spec are appended to it. Defaults
+            to the `PKG_BASE_URL` environment variable, else none (the spec names no server).
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
             one attempt; a body trickling in never waits this long for a read, so
             bound the whole call with `deadline`.
@@ -202,6 +219,8 @@ class AsyncClient(AsyncBaseClient):
             security=_SECURITY,
             credentials={},
             base_url=base_url,
+            default_base_url="",
+            base_url_env="PKG_BASE_URL",
             timeout=timeout,
             deadline=deadline,
             max_response_bytes=max_response_bytes,
@@ -236,6 +255,11 @@ class AsyncClient(AsyncBaseClient):
         return AsyncResourceResource2(self)
 
     @cached_property
+    def shapes(self) -> AsyncShapes:
+        """The shapes operations."""
+        return AsyncShapes(self)
+
+    @cached_property
     def type(self) -> AsyncType:
         """The type operations."""
         return AsyncType(self)
@@ -257,4 +281,5 @@ class AsyncClientWithRawResponse:
         self.vars = AsyncVarsWithRawResponse(client.vars)
         self.async_resource = AsyncAsyncResourceResourceWithRawResponse(client.async_resource)
         self.resource = AsyncResourceResource2WithRawResponse(client.resource)
+        self.shapes = AsyncShapesWithRawResponse(client.shapes)
         self.type = AsyncTypeWithRawResponse(client.type)

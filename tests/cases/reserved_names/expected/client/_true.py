@@ -47,7 +47,7 @@ class TrueResource(SyncResource):
             none: the `None` query parameter.
             class_: the `class` query parameter.
             self_query: the `self` query parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.
@@ -76,7 +76,7 @@ class AsyncTrueResource(AsyncResource):
             none: the `None` query parameter.
             class_: the `class` query parameter.
             self_query: the `self` query parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             the payload, parsed into models.

@@ -14,28 +14,56 @@ models it touches. Type checkers and editors read the imports below instead.
 from __future__ import annotations
 
 from collections.abc import Mapping as _Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+from typing import Any as _Any
 
 from pkg._runtime.models import LazySchemas as _LazySchemas
-from pkg._runtime.models import SchemaRegistry, to_wire
+from pkg._runtime.models import SchemaRegistry as _SchemaRegistry
+from pkg._runtime.models import to_wire
 from pkg._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
-    from .api_model_model import APIModelModel as APIModelModel
+    from .annotated import Annotated as Annotated
+    from .any_ import Any as Any
+    from .api_model import APIModel as APIModel
+    from .class_var import ClassVar as ClassVar
+    from .date_time import DateTime as DateTime
+    from .field import Field as Field
+    from .label import Label as Label
+    from .literal import Literal as Literal
     from .none_model import NoneModel as NoneModel
-    from .open_enum_model import OpenEnumModel as OpenEnumModel
-    from .schema_registry_model import SchemaRegistryModel as SchemaRegistryModel
+    from .open_enum import OpenEnum as OpenEnum
+    from .schema_registry import SchemaRegistry as SchemaRegistry
+    from .shape import Shape as Shape
     from .state import State as State
+    from .tag import Tag as Tag
+    from .tagged_model import TaggedModel as TaggedModel
     from .true_model import TrueModel as TrueModel
+    from .unknown_variant import UnknownVariant as UnknownVariant
+    from .uuid import UUID as UUID
+    from .value import Value as Value
     from .vars_ import Vars as Vars
 
 __all__ = [
-    "APIModelModel",
+    "APIModel",
+    "Annotated",
+    "Any",
+    "ClassVar",
+    "DateTime",
+    "Field",
+    "Label",
+    "Literal",
     "NoneModel",
-    "OpenEnumModel",
-    "SchemaRegistryModel",
+    "OpenEnum",
+    "SchemaRegistry",
+    "Shape",
     "State",
+    "Tag",
+    "TaggedModel",
     "TrueModel",
+    "UUID",
+    "UnknownVariant",
+    "Value",
     "Vars",
     "SCHEMAS",
     "to_wire",
@@ -44,34 +72,58 @@ __all__ = [
 
 # The module that defines each name.
 _MODULES: dict[str, str] = {
-    "APIModelModel": "api_model_model",
+    "APIModel": "api_model",
+    "Annotated": "annotated",
+    "Any": "any_",
+    "ClassVar": "class_var",
+    "DateTime": "date_time",
+    "Field": "field",
+    "Label": "label",
+    "Literal": "literal",
     "NoneModel": "none_model",
-    "OpenEnumModel": "open_enum_model",
-    "SchemaRegistryModel": "schema_registry_model",
+    "OpenEnum": "open_enum",
+    "SchemaRegistry": "schema_registry",
+    "Shape": "shape",
     "State": "state",
+    "Tag": "tag",
+    "TaggedModel": "tagged_model",
     "TrueModel": "true_model",
+    "UUID": "uuid",
+    "UnknownVariant": "unknown_variant",
+    "Value": "value",
     "Vars": "vars_",
 }
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all
     __getattr__, __dir__ = _lazy_names(__name__, _MODULES, globals())
 
-SCHEMAS: _Mapping[str, Any] = _LazySchemas(
+SCHEMAS: _Mapping[str, _Any] = _LazySchemas(
     __name__,
     {
-        "APIModel": "APIModelModel",
+        "APIModel": "APIModel",
+        "Annotated": "Annotated",
+        "Any": "Any",
+        "ClassVar": "ClassVar",
+        "DateTime": "DateTime",
+        "Field": "Field",
+        "Literal": "Literal",
         "None": "NoneModel",
-        "OpenEnum": "OpenEnumModel",
-        "SchemaRegistry": "SchemaRegistryModel",
+        "OpenEnum": "OpenEnum",
+        "SchemaRegistry": "SchemaRegistry",
+        "Shape": "Shape",
+        "Tag": "Tag",
+        "TaggedModel": "TaggedModel",
         "True": "TrueModel",
+        "UUID": "UUID",
+        "UnknownVariant": "UnknownVariant",
         "vars": "Vars",
     },
 )
 """Every component schema by its name in the spec."""
 
-_registry = SchemaRegistry(SCHEMAS)
+_registry = _SchemaRegistry(SCHEMAS)
 
 
-def validate(schema: str, data: Any) -> Any:
+def validate(schema: str, data: _Any) -> _Any:
     """Parse wire data (decoded JSON) as the component schema called `schema`."""
     return _registry.validate(schema, data)

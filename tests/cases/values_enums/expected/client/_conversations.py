@@ -43,7 +43,7 @@ class Conversations(SyncResource):
         Args:
             state: Possible values: [Open, Closed]
             kind: the `kind` query parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
@@ -70,7 +70,7 @@ class AsyncConversations(AsyncResource):
         Args:
             state: Possible values: [Open, Closed]
             kind: the `kind` query parameter.
-            **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
             None
