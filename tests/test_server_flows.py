@@ -185,11 +185,11 @@ def test_a_whole_conversation(api: str) -> None:
         # Tags: added, removed, in bulk by name (a new name makes an active tag); an inactive one is refused.
         vip = await client.tags.create(body={"name": "vip"})
         urgent = await client.tags.create(body={"name": "urgent"})
-        await client.conversations.attach_tag(conversation_id=csid, tag_id=vip.id)
-        await client.conversations.attach_tag(conversation_id=csid, tag_id=urgent.id)
-        await client.conversations.attach_tag(conversation_id=csid, tag_id=urgent.id)
+        await client.conversations.tag(conversation_id=csid, tag_id=vip.id)
+        await client.conversations.tag(conversation_id=csid, tag_id=urgent.id)
+        await client.conversations.tag(conversation_id=csid, tag_id=urgent.id)
         assert [t.name for t in await client.conversations.list_tags(conversation_id=csid)] == ["vip", "urgent"]
-        await client.conversations.detach_tag(conversation_id=csid, tag_id=vip.id)
+        await client.conversations.untag(conversation_id=csid, tag_id=vip.id)
         assert [t.name for t in await client.conversations.list_tags(conversation_id=csid)] == ["urgent"]
         await client.conversations.create_tags_bulk(body={"data": [{"name": "vip"}, {"name": "refund"}]}, conversation_id=csid)
         tags = await client.conversations.list_tags(conversation_id=csid)
@@ -200,9 +200,9 @@ def test_a_whole_conversation(api: str) -> None:
         old = await client.tags.create(body={"name": "old"})
         await client.tags.deactivate(tag_id=old.id)
         with pytest.raises(BadRequestError):
-            await client.conversations.attach_tag(conversation_id=csid, tag_id=old.id)
+            await client.conversations.tag(conversation_id=csid, tag_id=old.id)
         with pytest.raises(NotFoundError):
-            await client.conversations.attach_tag(conversation_id=csid, tag_id=UUID(int=7))
+            await client.conversations.tag(conversation_id=csid, tag_id=UUID(int=7))
 
         # Life cycle: assign, transfer, follow up, close, reopen.
         async def read() -> Any:

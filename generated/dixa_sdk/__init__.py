@@ -55,7 +55,7 @@ __all__ = [
     "WebhookVerificationError",
 ]
 
-__version__ = "0.8.0"
+__version__ = "0.7.0"
 
 
 def __getattr__(name: str) -> Any:

@@ -149,6 +149,11 @@ def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bu
     return max(bump(changes), Bump.PATCH), changes
 
 
+def _listed(parts: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return ", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts)
+
+
 def release_version(
     floor: str,
     previous: Previous | None,
@@ -194,5 +199,5 @@ def release_version(
     if lost:
         why.append(f"the generated Python API lost {len(lost)} name{'s' * (len(lost) != 1)}")
     return Release(
-        str(derived), f"was {was}; {' and '.join(why)}", was, changes, added, removed, lost, renamed, moved
+        str(derived), f"was {was}; {_listed(why)}", was, changes, added, removed, lost, renamed, moved
     )

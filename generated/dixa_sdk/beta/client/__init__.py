@@ -124,7 +124,7 @@ __all__ = ["OPERATIONS", "AsyncClient", "Client"]
 
 OPERATIONS: dict[str, str] = {
     "deleteAgentsAgentid": "agents.delete",
-    "deleteConversationsConversationidTagsTagid": "conversations.detach_tag",
+    "deleteConversationsConversationidTagsTagid": "conversations.untag",
     "deleteKnowledgeArticlesArticleid": "knowledge.delete_article",
     "deleteKnowledgeArticlesArticleidParent": "knowledge.delete_article_parent",
     "deleteKnowledgeArticlesArticleidTranslationsLanguageid": "knowledge.delete_article_translation",
@@ -242,7 +242,7 @@ OPERATIONS: dict[str, str] = {
     "putConversationsConversationidFollowup": "conversations.followup",
     "putConversationsConversationidLink": "conversations.link",
     "putConversationsConversationidReopen": "conversations.reopen",
-    "putConversationsConversationidTagsTagid": "conversations.attach_tag",
+    "putConversationsConversationidTagsTagid": "conversations.tag",
     "putConversationsConversationidTransferQueue": "conversations.transfer_queue",
     "putEndusers": "end_users.update_bulk",
     "putEndusersUserid": "end_users.update",

@@ -172,12 +172,12 @@ _CREATE_TAGS_BULK: Endpoint[None] = Endpoint(
     "/v1/conversations/{conversationId}/tags/bulk",
     "postConversationsConversationidTagsBulk",
 )
-_ATTACH_TAG: Endpoint[None] = Endpoint(
+_TAG: Endpoint[None] = Endpoint(
     "PUT",
     "/v1/conversations/{conversationId}/tags/{tagId}",
     "putConversationsConversationidTagsTagid",
 )
-_DETACH_TAG: Endpoint[None] = Endpoint(
+_UNTAG: Endpoint[None] = Endpoint(
     "DELETE",
     "/v1/conversations/{conversationId}/tags/{tagId}",
     "deleteConversationsConversationidTagsTagid",
@@ -813,14 +813,14 @@ class Conversations(SyncResource):
             body=body,
         )
 
-    def attach_tag(
+    def tag(
         self,
         *,
         conversation_id: int,
         tag_id: UUID | str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Attach an active tag to a conversation
+        """Tag a conversation with one of the active tags
 
         Puts a tag on a conversation. Only active tags can be used.
 
@@ -835,19 +835,19 @@ class Conversations(SyncResource):
             None
         """
         return self._client._call(
-            _ATTACH_TAG,
+            _TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
-    def detach_tag(
+    def untag(
         self,
         *,
         conversation_id: int,
         tag_id: UUID | str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Detach a tag from a conversation
+        """Untag a conversation, taking one tag off it
 
         Takes a tag off a conversation, whether the tag is active or not.
 
@@ -862,7 +862,7 @@ class Conversations(SyncResource):
             None
         """
         return self._client._call(
-            _DETACH_TAG,
+            _UNTAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
@@ -1520,14 +1520,14 @@ class AsyncConversations(AsyncResource):
             body=body,
         )
 
-    async def attach_tag(
+    async def tag(
         self,
         *,
         conversation_id: int,
         tag_id: UUID | str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Attach an active tag to a conversation
+        """Tag a conversation with one of the active tags
 
         Puts a tag on a conversation. Only active tags can be used.
 
@@ -1542,19 +1542,19 @@ class AsyncConversations(AsyncResource):
             None
         """
         return await self._client._call(
-            _ATTACH_TAG,
+            _TAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
 
-    async def detach_tag(
+    async def untag(
         self,
         *,
         conversation_id: int,
         tag_id: UUID | str,
         **options: Unpack[RequestOptions],
     ) -> None:
-        """Detach a tag from a conversation
+        """Untag a conversation, taking one tag off it
 
         Takes a tag off a conversation, whether the tag is active or not.
 
@@ -1569,7 +1569,7 @@ class AsyncConversations(AsyncResource):
             None
         """
         return await self._client._call(
-            _DETACH_TAG,
+            _UNTAG,
             options,
             path={"conversationId": conversation_id, "tagId": tag_id},
         )
@@ -1632,8 +1632,8 @@ class ConversationsWithRawResponse:
         self.reopen = to_raw_response(resource.reopen)
         self.list_tags = to_raw_response(resource.list_tags)
         self.create_tags_bulk = to_raw_response(resource.create_tags_bulk)
-        self.attach_tag = to_raw_response(resource.attach_tag)
-        self.detach_tag = to_raw_response(resource.detach_tag)
+        self.tag = to_raw_response(resource.tag)
+        self.untag = to_raw_response(resource.untag)
         self.transfer_queue = to_raw_response(resource.transfer_queue)
 
 
@@ -1666,6 +1666,6 @@ class AsyncConversationsWithRawResponse:
         self.reopen = to_async_raw_response(resource.reopen)
         self.list_tags = to_async_raw_response(resource.list_tags)
         self.create_tags_bulk = to_async_raw_response(resource.create_tags_bulk)
-        self.attach_tag = to_async_raw_response(resource.attach_tag)
-        self.detach_tag = to_async_raw_response(resource.detach_tag)
+        self.tag = to_async_raw_response(resource.tag)
+        self.untag = to_async_raw_response(resource.untag)
         self.transfer_queue = to_async_raw_response(resource.transfer_queue)
