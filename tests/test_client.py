@@ -15,6 +15,8 @@ from typing import Any
 import httpx2
 import pytest
 
+from .transport import mock_async_http, mock_http
+
 USER = "93b885ad-fe0d-3089-8df6-34904fd59f71"
 KEY = "sk-very-secret-key"
 END_USER = {"id": USER, "createdAt": "2020-12-16T09:41:43Z", "displayName": "Enduser 0"}
@@ -44,7 +46,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch, dixa: Any) -> list[float]:
 def v1(dixa: Any, handler: Handler, **options: Any) -> Any:
     from dixa_sdk.v1 import Client
 
-    return Client(api_key=KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)), **options)
+    return Client(api_key=KEY, http_client=mock_http(handler)[0], **options)
 
 
 def answers(*responses: httpx2.Response | Exception) -> tuple[Handler, list[httpx2.Request]]:
@@ -74,7 +76,7 @@ def test_raw_key_in_authorization_and_env_fallback(dixa: Any, monkeypatch: pytes
 
     handler, seen = answers(ok_user())
     monkeypatch.setenv("DIXA_API_KEY", "from-env")
-    client = Client(http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    client = Client(http_client=mock_http(handler)[0])
     client.end_users.get(user_id=USER)
     assert seen[0].headers["authorization"] == "from-env"  # raw key, no "Bearer"
     assert str(seen[0].url) == f"https://dev.dixa.io/v1/endusers/{USER}"
@@ -132,7 +134,7 @@ def test_base_url_and_options(dixa: Any) -> None:
     from dixa_sdk.v1 import Client
 
     handler, seen = answers(ok_user())
-    client = Client(api_key=KEY, base_url="http://127.0.0.1:9/", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    client = Client(api_key=KEY, base_url="http://127.0.0.1:9/", http_client=mock_http(handler)[0])
     client.with_options(timeout=3.0).end_users.get(user_id=USER)
     assert str(seen[0].url).startswith("http://127.0.0.1:9/v1/endusers/")
     assert seen[0].extensions["timeout"]["read"] == 3.0
@@ -181,7 +183,7 @@ def test_a_closed_client_raises_the_sdks_own_error(dixa: Any) -> None:
         client.end_users.get(user_id=USER)
     with pytest.raises(dixa_sdk.ClientClosedError):
         client.end_users.list()
-    given = httpx2.Client(transport=httpx2.MockTransport(answers(ok_user())[0]))
+    given = mock_http(answers(ok_user())[0])[0]
     shared = Client(api_key=KEY, http_client=given)
     given.close()  # closed by its owner
     with pytest.raises(dixa_sdk.ClientClosedError):
@@ -472,7 +474,7 @@ def test_pages_and_async_paging(dixa: Any) -> None:
     assert pages[0].response.status_code == 200
 
     async def run() -> tuple[list[str], Any]:
-        client = AsyncClient(api_key=KEY, http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)))
+        client = AsyncClient(api_key=KEY, http_client=mock_async_http(handler)[0])
         page = await client.end_users.list()
         second = await page.get_next_page()
         return [u.display_name async for u in page], second.next_page_params()
@@ -517,7 +519,7 @@ def test_integrations_paging_follows_next_page_urls(dixa: Any) -> None:
         paging = {"next_page": f"https://integrations.dixa.io/v1/users?page={page + 1}&limit=1"} if page < 2 else {}
         return httpx2.Response(200, json={"data": [{"id": f"u{page}"}], "paging": paging})
 
-    client = Client(api_key=KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    client = Client(api_key=KEY, http_client=mock_http(handler)[0])
     page = client.users.list(limit=1)
     assert [u.id for u in page] == ["u0", "u1", "u2"]
     assert page.next_page_params() == {"page_url": "https://integrations.dixa.io/v1/users?page=1&limit=1"}
@@ -537,7 +539,7 @@ def test_paging_never_sends_the_key_to_another_host(dixa: Any) -> None:
     def foreign(request: httpx2.Request) -> httpx2.Response:
         return httpx2.Response(200, json={"data": [], "paging": {"next_page": "https://evil.example.org/v1/users"}})
 
-    client = Client(api_key=KEY, http_client=httpx2.Client(transport=httpx2.MockTransport(foreign)))
+    client = Client(api_key=KEY, http_client=mock_http(foreign)[0])
     with pytest.raises(DixaError, match="another host"):
         list(client.users.list())
 
@@ -549,7 +551,7 @@ def test_async_errors_and_retries(dixa: Any, sleeps: list[float]) -> None:
     handler, seen = answers(httpx2.Response(429, headers={"Retry-After": "1"}), httpx2.Response(404, json={"message": "gone"}))
 
     async def run() -> None:
-        client = AsyncClient(api_key=KEY, http_client=httpx2.AsyncClient(transport=httpx2.MockTransport(handler)))
+        client = AsyncClient(api_key=KEY, http_client=mock_async_http(handler)[0])
         with pytest.raises(NotFoundError, match="gone"):
             await client.end_users.get(user_id=USER)
 

@@ -18,6 +18,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from .transport import mock_async_http, mock_http
 from .generated_packages import generated_packages
 
 AUTH = """
@@ -182,7 +183,7 @@ def client_of(auth: Any, handler: Handler | None = None, **credentials: str) -> 
         seen.append(request)
         return handler(request) if handler else httpx2.Response(204)
 
-    http = httpx2.Client(transport=httpx2.MockTransport(record))
+    http = mock_http(record)[0]
     return auth.Client(http_client=http, max_retries=0, **credentials), seen
 
 
@@ -314,7 +315,7 @@ def test_cookie_parameters_reach_every_page_and_the_async_client(auth: Any) -> N
         return httpx2.Response(204)
 
     async def run() -> None:
-        async with httpx2.AsyncClient(transport=httpx2.MockTransport(handler)) as http:
+        async with mock_async_http(handler)[0] as http:
             client = auth.AsyncClient(api_key_2="q", api_key_3="c", username="u", password="p", http_client=http)
             resource, name = auth.OPERATIONS["byCookie"].split(".")
             await getattr(getattr(client, resource), name)(session="x")
@@ -358,7 +359,7 @@ def test_oauth_alone_takes_an_access_token(generate: Any, monkeypatch: pytest.Mo
     with pytest.raises(error, match="no credentials: pass access_token"):
         oauth.Client()  # every operation needs it: refused at once
     seen: list[httpx2.Request] = []
-    http = httpx2.Client(transport=httpx2.MockTransport(lambda r: seen.append(r) or httpx2.Response(204)))
+    http = mock_http(lambda r: seen.append(r) or httpx2.Response(204))[0]
     oauth.Client(access_token="at", http_client=http).me.get()
     assert seen[0].headers["authorization"] == "Bearer at"
 

@@ -19,6 +19,7 @@ from typing import Any
 import httpx2
 import pytest
 
+from .transport import mock_async_http, mock_http
 from .generated_packages import generated_packages
 
 EDGES = """
@@ -129,7 +130,7 @@ def client_of(edges: Any, **credentials: str) -> tuple[Any, list[httpx2.Request]
         seen.append(request)
         return httpx2.Response(204)
 
-    transport = httpx2.Client(transport=httpx2.MockTransport(handler))
+    transport = mock_http(handler)[0]
     return edges.Client(http_client=transport, **credentials), seen
 
 
@@ -259,7 +260,7 @@ def test_per_call_options_reach_the_pages_and_the_async_client(edges: Any) -> No
         return httpx2.Response(200, json=answers[(len(seen) - 1) % 2])
 
     assert edges.OPERATIONS["listItems"] == "items.list"
-    client = edges.Client(bearer_token="t", http_client=httpx2.Client(transport=httpx2.MockTransport(handler)))
+    client = edges.Client(bearer_token="t", http_client=mock_http(handler)[0])
     assert list(client.items.list(x_tenant="t1", extra_headers={"X-Extra": "e"}, timeout=2)) == ["a", "b"]
     assert [r.url.params.get("pageKey") for r in seen] == [None, "k2"]
     for request in seen:
@@ -267,7 +268,7 @@ def test_per_call_options_reach_the_pages_and_the_async_client(edges: Any) -> No
         assert request.extensions["timeout"] == httpx2.Timeout(2).as_dict()
 
     async def call() -> Any:
-        http = httpx2.AsyncClient(transport=httpx2.MockTransport(handler))
+        http = mock_async_http(handler)[0]
         async with edges.AsyncClient(bearer_token="t", http_client=http) as client:
             return (await client.items.list(x_tenant="t2", extra_headers={"x-tenant": "t3"})).items
 

@@ -15,6 +15,7 @@ import pytest
 
 from generator.ir.model import Api
 
+from .transport import mock_async_http, mock_http
 from .client_cases import Case, Recorder, cases, load
 from .wire import differences
 
@@ -76,7 +77,7 @@ def test_every_operation_sync(api_case: tuple[str, Api, Any]) -> None:
     name, api, package = api_case
     todo = cases(api)
     recorder = Recorder(api, todo)
-    with package.Client(api_key="secret-key", http_client=httpx2.Client(transport=httpx2.MockTransport(recorder))) as client:
+    with package.Client(api_key="secret-key", http_client=mock_http(recorder)[0]) as client:
         for case in todo:
             resource, method = package.OPERATIONS[case.operation.operation_id].split(".")
             result = getattr(getattr(client, resource), method)(**case.kwargs)
@@ -91,7 +92,7 @@ def test_every_operation_async(api_case: tuple[str, Api, Any]) -> None:
     recorder = Recorder(api, todo)
 
     async def run() -> None:
-        http = httpx2.AsyncClient(transport=httpx2.MockTransport(recorder))
+        http = mock_async_http(recorder)[0]
         async with package.AsyncClient(api_key="secret-key", http_client=http) as client:
             for case in todo:
                 resource, method = package.OPERATIONS[case.operation.operation_id].split(".")
@@ -109,7 +110,7 @@ def test_every_operation_raw(api_case: tuple[str, Api, Any]) -> None:
     name, api, package = api_case
     todo = cases(api)
     recorder = Recorder(api, todo)
-    client = package.Client(api_key="secret-key", http_client=httpx2.Client(transport=httpx2.MockTransport(recorder)))
+    client = package.Client(api_key="secret-key", http_client=mock_http(recorder)[0])
     for case in todo:
         resource, method = package.OPERATIONS[case.operation.operation_id].split(".")
         raw = getattr(getattr(client.with_raw_response, resource), method)(**case.kwargs)
