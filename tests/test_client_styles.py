@@ -1,7 +1,7 @@
 """Parameters written as the spec's `style` and `explode` say: arrays and
 objects in the query (`form` exploded or not, `spaceDelimited`,
 `pipeDelimited`, `deepObject`), in the path (`simple`, `label`, `matrix`) and in
-headers. The spec is generated into a temporary folder, imported, and driven
+headers and cookies (`form`, or JSON for a parameter described by `content`). The spec is generated into a temporary folder, imported, and driven
 over `httpx2.MockTransport`; what is checked is the request on the wire."""
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ paths:
       - {name: box, in: query, explode: false, schema: {$ref: '#/components/schemas/Point'}}
       - {name: X-Ids, in: header, schema: {type: array, items: {type: integer}}}
       - {name: X-Point, in: header, explode: true, schema: {$ref: '#/components/schemas/Point'}}
+      - {name: langs, in: cookie, schema: {type: array, items: {type: string}}}
+      - {name: prefs, in: cookie, content: {application/json: {schema: {$ref: '#/components/schemas/Point'}}}}
       responses: {'204': {description: ok}}
   /simple/{ids}/label/{tags}/matrix/{point}/{codes}:
     get:
@@ -102,6 +104,13 @@ def test_header_arrays_and_objects_are_comma_separated(styles: Any) -> None:
     assert request.headers["x-point"] == "x=1,y=2"
 
 
+def test_cookies_follow_their_style(styles: Any) -> None:
+    request = sent(styles, "search", langs=["en", "da"], prefs={"x": 5, "y": 6})
+    cookies = dict(part.split("=", 1) for part in request.headers["cookie"].split("; "))
+    assert unquote(cookies["langs"]) == "en,da"
+    assert unquote(cookies["prefs"]) == '{"x":5,"y":6}'
+
+
 def test_path_parameters_follow_their_style(styles: Any) -> None:
     request = sent(styles, "paths", ids=[1, 2], tags=["a", "b/c"], point={"x": 1, "y": 2}, codes=["p", "q"])
     assert request.url.raw_path.decode() == "/simple/1,2/label/.a.b%2Fc/matrix/;point=x,1,y,2/;codes=p;codes=q"
@@ -130,13 +139,14 @@ def test_the_stub_reads_every_style_back(styles: Any) -> None:
             await search(
                 ids=[1, 2], tags=["a", "b c"], words=["x", "y"], codes=["p", "q"],
                 filter=models.Filter(color="red", size=3), box=models.Point(x=3, y=4),
-                x_ids=[1, 2], x_point={"x": 1, "y": 2},
+                x_ids=[1, 2], x_point={"x": 1, "y": 2}, langs=["en", "da"], prefs=models.Point(x=5, y=6),
             )
             assert parsed["query"] == {
                 "ids": [1, 2], "tags": ["a", "b c"], "words": ["x", "y"], "codes": ["p", "q"],
                 "filter": models.Filter(color="red", size=3), "point": None, "box": models.Point(x=3, y=4),
             }
-            assert parsed["headers"] == {"X-Ids": [1, 2], "X-Point": models.Point(x=1, y=2)}
+            assert parsed["headers"] == {"X-Ids": [1, 2], "X-Point": models.Point(x=1, y=2), "langs": ["en", "da"],
+                                         "prefs": models.Point(x=5, y=6)}
             await paths(ids=[1, 2], tags=["a", "b"], point={"x": 1, "y": 2}, codes=["p", "q"])
             assert parsed["path"] == {
                 "ids": [1, 2], "tags": ["a", "b"], "point": models.Point(x=1, y=2), "codes": ["p", "q"],

@@ -41,17 +41,10 @@ STYLES = {
 # Shapes a style does not apply to (OpenAPI: n/a in its table).
 NOT_APPLICABLE = {("spaceDelimited", "scalar"), ("pipeDelimited", "scalar")}
 
-# Cookie parameters are written `simple`, not exploded, whatever their style: the
-# generator gives the client no cookie styles (`Endpoint.styles` holds those of path,
-# query and header parameters), so these are read otherwise than they were written.
-_COOKIE_STYLE = "the client is given no style for a cookie parameter and writes it `simple`"
+# An exploded `form` object in a cookie is one cookie per field (`R=100; G=200`), whose
+# names are the fields', not the parameter's: the client writes it as one cookie, comma-separated.
 KNOWN_GAPS = {
-    ("cookie", "form", True, "object"): _COOKIE_STYLE,
-    **{
-        ("cookie", "json", explode, shape): _COOKIE_STYLE
-        for explode in (False, True)
-        for shape in VALUES
-    },
+    ("cookie", "form", True, "object"): "an exploded form object is written as one cookie, not one per field",
 }
 
 
@@ -90,7 +83,7 @@ def through_the_wire(location: str, style: str, explode: bool, value: Any, shape
     if location == "header":
         text = styles.header_text(value, (style, explode))
         return styles.decode_text(text, (style, explode), name=NAME, **kind)
-    header = auth.cookie_header({}, {NAME: value})
+    header = auth.cookie_header({}, {NAME: value}, {("cookie", NAME): (style, explode)})
     assert header is not None
     raw = styles.cookie_value(cookie_parser(header["Cookie"])[NAME])
     return styles.decode_text(raw, (style, explode), name=NAME, **kind)

@@ -250,7 +250,7 @@ def _endpoint(
     styles = [
         f"({literal(p.location)}, {literal(p.name)}): ({literal(p.wire_style)}, {p.wire_explode})"
         for p in op.parameters
-        if p.location in ("path", "query", "header") and not p.default_style
+        if p.location in ("path", "query", "header", "cookie") and not p.default_style
     ]
     if styles:
         args.append(display("{", styles, head="styles="))

@@ -22,7 +22,7 @@ from urllib.parse import quote
 import httpx2
 
 from ..errors import APIError
-from ..styles import cookie_text, simple_text
+from ..styles import Style, cookie_text, json_text, simple_text
 from .options import NotGiven, merge_headers
 
 __all__ = [
@@ -182,15 +182,22 @@ def spell(security: Security, schemes: Mapping[str, AuthScheme], anonymous: bool
 
 
 def cookie_header(
-    credentials: Mapping[str, str], params: Mapping[str, Any] | None
+    credentials: Mapping[str, str],
+    params: Mapping[str, Any] | None,
+    styles: Mapping[tuple[str, str], Style] | None = None,
 ) -> dict[str, str] | None:
     """The `Cookie` header of a request: the cookie credentials and the operation's
-    cookie parameters (theirs win on the same name; `NOT_GIVEN` and None are not sent)."""
+    cookie parameters (theirs win on the same name; `NOT_GIVEN` and None are not sent),
+    each in its style (`styles`, by `("cookie", name)`): JSON for a parameter the
+    spec describes by `content`, else `form`, arrays and objects comma-separated."""
     cookies = dict(credentials)
     if params:
         for name, value in params.items():
             if not isinstance(value, NotGiven) and value is not None:
-                cookies[name] = simple_text(value, False)
+                style = (styles or {}).get(("cookie", name), ("form", False))
+                cookies[name] = (
+                    json_text(value) if style[0] == "json" else simple_text(value, False)
+                )
     if not cookies:
         return None
     pairs = (f"{cookie_text(k, name=True)}={cookie_text(v)}" for k, v in cookies.items())

@@ -324,7 +324,7 @@ class Base:
             headers = merge_headers(headers, {"Accept": endpoint.accept})
         for more in (
             header_params,
-            cookie_header(credentials.cookies, cookie_params),
+            cookie_header(credentials.cookies, cookie_params, endpoint.styles),
             options.get("extra_headers"),
         ):
             if more:
