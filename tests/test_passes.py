@@ -271,3 +271,31 @@ def test_each_type_has_a_module_of_its_own_and_a_cycle_shares_one(tmp_path: Path
     modules = {name: named.module for name, named in api.types.items()}
     # The cycle And ↔ Expression lives in the module of its first name; a builtin's name gets `_`.
     assert modules == {"Leaf": "leaf", "Expression": "and_", "And": "and_", "Filter": "filter_", "Tree": "tree"}
+
+
+def test_shared_fields_are_those_every_variant_declares_alike(tmp_path: Path) -> None:
+    """`name` is on every variant with one type; `size` differs in type, `when`
+    in requiredness, `only` is on one variant: only `name` and `note` are shared,
+    and a schema already called `PetBase` makes the base `PetBase2`."""
+    api = api_of(tmp_path, {
+        "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind"}},
+        "Cat": {"type": "object", "required": ["kind", "name", "when"], "properties": {
+            "kind": {"type": "string"}, "name": {"type": "string"}, "size": {"type": "integer"},
+            "when": {"type": "string"}, "only": {"type": "string"}, "note": {"type": "string"}}},
+        "Dog": {"type": "object", "required": ["kind", "name"], "properties": {
+            "kind": {"type": "string"}, "note": {"type": "string"}, "name": {"type": "string"},
+            "size": {"type": "number"}, "when": {"type": "string"}}},
+        "PetBase": {"type": "object", "properties": {"x": {"type": "string"}}},
+        "Mixed": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"type": "string"}]},
+    })
+    pet = api.types["Pet"].type
+    assert isinstance(pet, UnionType) and pet.shared is not None
+    assert [p.wire_name for p in pet.shared.properties] == ["name", "note"]
+    assert pet.shared.py_name == "PetBase2" and pet.shared.fallback_py_name == "UnknownPet"
+    assert pet.shared.module == "pet_base2"
+    for variant in ("Cat", "Dog"):
+        obj = api.types[variant].type
+        assert isinstance(obj, ObjectType) and obj.shares == ["Pet"]
+    mixed = api.types["Mixed"].type
+    assert isinstance(mixed, UnionType) and mixed.shared is None  # a string is no class to derive from

@@ -53,7 +53,7 @@ __all__ = [
     "WebhookVerificationError",
 ]
 
-__version__ = "0.7.0"
+__version__ = "0.7.1"
 
 
 def __getattr__(name: str) -> Any:

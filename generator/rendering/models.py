@@ -33,6 +33,7 @@ from ..ir.model import (
     Primitive,
     Property,
     Ref,
+    SharedFields,
     Type,
     UnionType,
     named_refs,
@@ -54,6 +55,9 @@ class _Class:
     doc: str | None
     tag: list[Assign] = field(default_factory=list)  # the class variables naming its tag
     fields: list[_Field] = field(default_factory=list)
+    # The fields are declared for type checkers only (a union's base: its
+    # variants declare them for pydantic, each in its own order).
+    guarded: bool = False
 
 
 @dataclass
@@ -95,6 +99,13 @@ class _Defined:
         self._added.add(name)
 
 
+class _Everything(_Defined):
+    """Every name, for annotations that are never evaluated (type checkers only)."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
 @dataclass
 class _Module:
     name: str
@@ -104,6 +115,8 @@ class _Module:
     aliases: list[_Alias] = field(default_factory=list)
     defined: _Defined = field(default_factory=lambda: _Defined(set(), set()))  # names usable unquoted
     bases: set[str] = field(default_factory=set)  # parent classes
+    guarded: bool = False  # its imports of other modules are for type checkers only (a union's base)
+    helpers: set[str] = field(default_factory=set)  # classes it holds for a union of its (unknown variants' fallback)
 
     @property
     def names(self) -> list[str]:
@@ -151,6 +164,8 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             target.classes.append(_class(target, named, type_))
             target.defined.add(named.py_name)
         else:
+            if isinstance(type_, UnionType) and type_.shared is not None:
+                _shared_classes(api, module(type_.shared.module), target, named, type_.shared)
             target.aliases.append(_alias(target.annotator, named, type_))
     home = {name: m.name for m in modules.values() for name in m.names}
     files: dict[str, str] = {}
@@ -185,6 +200,7 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
         doc=_module_doc(module),
         imports=_imports(annotator.needs, f"{runtime}.models", module),
         siblings=[import_from(f".{source}", names) for source, names in sorted(used.items())],
+        guarded=module.guarded,
         exports=Assign("__all__", display("[", [string(name) for name in sorted(own)])),
         aliases=aliases,
     )
@@ -192,7 +208,7 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
 
 def _module_doc(module: _Module) -> str | None:
     """Only a module of several types says why: they refer to one another."""
-    names = sorted(module.names)
+    names = sorted(set(module.names) - module.helpers)
     if len(names) < 2:
         return None
     listed = ", ".join(f"`{n}`" for n in names[:-1]) + f" and `{names[-1]}`"
@@ -242,6 +258,11 @@ def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
         module.bases.add(parent)
         # A tagged variant of an untagged parent is both: the parent's fields, the tag's behaviour.
         bases = [parent, runtime_base] if obj.tag is not None else [parent]
+    for union in obj.shares:
+        shared = annotator.api.types[union].type
+        assert isinstance(shared, UnionType) and shared.shared is not None
+        module.bases.add(shared.shared.py_name)
+        bases.append(shared.shared.py_name)
     result = _Class(py_name=named.py_name, base=", ".join(bases), doc=_doc_of(named))
     annotator.needs.update(b for b in bases if b in _RUNTIME)
     if obj.tag is not None:
@@ -261,7 +282,39 @@ def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
     return result
 
 
-def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool) -> _Field:
+def _shared_classes(api: Api, home: _Module, union_module: _Module, named: NamedType, shared: SharedFields) -> None:
+    """A union's base class in its own module, its fields declared for type
+    checkers only, and, for a tagged union, the class its unknown variants
+    parse to, in the union's module, with the same fields for real (their wire
+    names spelled out: it has no camelCase of its own)."""
+    home.guarded = True
+    everything = _Everything(set(), set())
+    doc = (
+        f"What every variant of `{named.py_name}` has: a value of the union is an instance of this class, "
+        "whichever variant it is, so its fields are read without first telling the variants apart."
+    )
+    base = _Class(py_name=shared.py_name, base="APIModel", doc=doc, guarded=True)
+    base.fields = [_field(home.annotator, prop, everything, False, aliases=False) for prop in shared.properties]
+    home.annotator.needs.add("APIModel")
+    home.classes.append(base)
+    if shared.fallback_py_name:
+        doc = (
+            f"A variant of `{named.py_name}` added to the API after this SDK was generated: keeps every field, "
+            f"and types those every variant has."
+        )
+        fallback = _Class(py_name=shared.fallback_py_name, base=f"{shared.py_name}, UnknownVariant", doc=doc)
+        annotator, defined = union_module.annotator, union_module.defined
+        fallback.fields = [_field(annotator, prop, defined, False) for prop in shared.properties]
+        union_module.bases.add(shared.py_name)
+        annotator.needs.add("UnknownVariant")
+        union_module.classes.append(fallback)
+        union_module.helpers.add(shared.fallback_py_name)
+        defined.add(shared.fallback_py_name)
+
+
+def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool, *, aliases: bool = True) -> _Field:
+    """A field's declaration and its docstring; without `aliases`, its wire
+    name is left out (a declaration only type checkers read)."""
     own = Annotator(annotator.api)
     annotation = own.annotation(prop.type)
     annotator.needs |= own.needs
@@ -280,7 +333,7 @@ def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool)
         arguments.append(default)
     elif optional:
         arguments.append("default=None")
-    arguments += _wire_name(prop.py_name, prop.wire_name, camel)
+    arguments += _wire_name(prop.py_name, prop.wire_name, camel) if aliases else []
     value: Node | None = None
     if arguments == ["default=None"]:
         value = "None"
@@ -398,7 +451,8 @@ def _alias(annotator: Annotator, named: NamedType, type_: Type) -> _Alias:
         parts: list[Node] = []
         for tag, target in type_.tags.items():
             parts.append(subscript("Annotated", annotator.annotation(Ref(target=target)), call("Tag", literal(tag))))
-        parts.append(subscript("Annotated", "UnknownVariant", call("Tag", "UNKNOWN_TAG")))
+        fallback = type_.shared.fallback_py_name if type_.shared is not None else "UnknownVariant"
+        parts.append(subscript("Annotated", fallback or "UnknownVariant", call("Tag", "UNKNOWN_TAG")))
         bare: list[Node] = []
         if type_.bare:
             plain = " | ".join(annotator.annotation(v) for v in type_.bare)
@@ -473,6 +527,8 @@ def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[Node
     if "date" in needs:
         lines.append("from datetime import date")
     typing_names: set[str] = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
+    if module.guarded:
+        typing_names.add("TYPE_CHECKING")
     if any(not a.recursive for a in module.aliases):
         typing_names.add("TypeAlias")
     if typing_names:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Mapping
 
-__all__ = ["lost_names"]
+__all__ = ["gained_names", "lost_names"]
 
 
 def lost_names(old: Mapping[str, str], new: Mapping[str, str], package: str) -> list[str]:
@@ -33,6 +33,12 @@ def lost_names(old: Mapping[str, str], new: Mapping[str, str], package: str) -> 
     if gone:  # a name may have moved into a file that did not change: look at all of them
         gone -= _names(new, package)
     return sorted(gone)
+
+
+def gained_names(old: Mapping[str, str], new: Mapping[str, str], package: str) -> list[str]:
+    """The names of the Python API of `new` that `old` has not: the generator's
+    additions (a union's base class), which raise the minor version."""
+    return lost_names(new, old, package)
 
 
 def _names(files: Mapping[str, str], package: str) -> set[str]:

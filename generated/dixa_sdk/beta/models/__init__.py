@@ -105,7 +105,8 @@ if TYPE_CHECKING:
         BulkCreateInternalNoteInput as BulkCreateInternalNoteInput,
     )
     from .bulk_create_note_output import BulkCreateNoteOutput as BulkCreateNoteOutput
-    from .bulk_error import BulkError as BulkError
+    from .bulk_error import BulkError as BulkError, UnknownBulkError as UnknownBulkError
+    from .bulk_error_base import BulkErrorBase as BulkErrorBase
     from .bulk_patch_agent_input import BulkPatchAgentInput as BulkPatchAgentInput
     from .bulk_patch_end_user_input import BulkPatchEndUserInput as BulkPatchEndUserInput
     from .bulk_patch_end_users_input import BulkPatchEndUsersInput as BulkPatchEndUsersInput
@@ -140,8 +141,18 @@ if TYPE_CHECKING:
     from .category_catalog_item import CategoryCatalogItem as CategoryCatalogItem
     from .category_translations import CategoryTranslations as CategoryTranslations
     from .channel import Channel as Channel
-    from .channel_availability import ChannelAvailability as ChannelAvailability
-    from .channel_availability_error import ChannelAvailabilityError as ChannelAvailabilityError
+    from .channel_availability import (
+        ChannelAvailability as ChannelAvailability,
+        UnknownChannelAvailability as UnknownChannelAvailability,
+    )
+    from .channel_availability_base import ChannelAvailabilityBase as ChannelAvailabilityBase
+    from .channel_availability_error import (
+        ChannelAvailabilityError as ChannelAvailabilityError,
+        UnknownChannelAvailabilityError as UnknownChannelAvailabilityError,
+    )
+    from .channel_availability_error_base import (
+        ChannelAvailabilityErrorBase as ChannelAvailabilityErrorBase,
+    )
     from .channel_availability_outcome import (
         ChannelAvailabilityOutcome as ChannelAvailabilityOutcome,
     )
@@ -161,16 +172,25 @@ if TYPE_CHECKING:
     from .collection_catalog_item import CollectionCatalogItem as CollectionCatalogItem
     from .combined_filters import CombinedFilters as CombinedFilters
     from .condition import Condition as Condition
-    from .condition1 import Condition1 as Condition1
+    from .condition1 import Condition1 as Condition1, UnknownCondition1 as UnknownCondition1
+    from .condition1_base import Condition1Base as Condition1Base
     from .conflict import Conflict as Conflict
     from .connection_status import ConnectionStatus as ConnectionStatus
-    from .contact_endpoint import ContactEndpoint as ContactEndpoint
+    from .contact_endpoint import (
+        ContactEndpoint as ContactEndpoint,
+        UnknownContactEndpoint as UnknownContactEndpoint,
+    )
+    from .contact_endpoint_base import ContactEndpointBase as ContactEndpointBase
     from .contact_form import ContactForm as ContactForm
     from .contact_form_attributes import ContactFormAttributes as ContactFormAttributes
     from .contact_form_conversation import ContactFormConversation as ContactFormConversation
     from .contact_id import ContactId as ContactId
-    from .content import Content as Content
-    from .conversation import Conversation as Conversation
+    from .content import Content as Content, UnknownContent as UnknownContent
+    from .content_base import ContentBase as ContentBase
+    from .conversation import (
+        Conversation as Conversation,
+        UnknownConversation as UnknownConversation,
+    )
     from .conversation_abandoned_event import (
         ConversationAbandonedEvent as ConversationAbandonedEvent,
     )
@@ -190,6 +210,7 @@ if TYPE_CHECKING:
     from .conversation_autoreply_sent_activity_type import (
         ConversationAutoreplySentActivityType as ConversationAutoreplySentActivityType,
     )
+    from .conversation_base import ConversationBase as ConversationBase
     from .conversation_channel import ConversationChannel as ConversationChannel
     from .conversation_channel_changed_attribute import (
         ConversationChannelChangedAttribute as ConversationChannelChangedAttribute,
@@ -238,7 +259,11 @@ if TYPE_CHECKING:
     from .conversation_language_updated_attribute import (
         ConversationLanguageUpdatedAttribute as ConversationLanguageUpdatedAttribute,
     )
-    from .conversation_link import ConversationLink as ConversationLink
+    from .conversation_link import (
+        ConversationLink as ConversationLink,
+        UnknownConversationLink as UnknownConversationLink,
+    )
+    from .conversation_link_base import ConversationLinkBase as ConversationLinkBase
     from .conversation_linked_attribute import (
         ConversationLinkedAttribute as ConversationLinkedAttribute,
     )
@@ -372,7 +397,13 @@ if TYPE_CHECKING:
     from .create_agent_input import CreateAgentInput as CreateAgentInput
     from .create_agents_input import CreateAgentsInput as CreateAgentsInput
     from .create_agents_output import CreateAgentsOutput as CreateAgentsOutput
-    from .create_conversation_input import CreateConversationInput as CreateConversationInput
+    from .create_conversation_input import (
+        CreateConversationInput as CreateConversationInput,
+        UnknownCreateConversationInput as UnknownCreateConversationInput,
+    )
+    from .create_conversation_input_base import (
+        CreateConversationInputBase as CreateConversationInputBase,
+    )
     from .create_conversation_output import CreateConversationOutput as CreateConversationOutput
     from .create_end_user_input import CreateEndUserInput as CreateEndUserInput
     from .create_end_user_output import CreateEndUserOutput as CreateEndUserOutput
@@ -385,7 +416,11 @@ if TYPE_CHECKING:
     from .create_knowledge_article_output import (
         CreateKnowledgeArticleOutput as CreateKnowledgeArticleOutput,
     )
-    from .create_message_input import CreateMessageInput as CreateMessageInput
+    from .create_message_input import (
+        CreateMessageInput as CreateMessageInput,
+        UnknownCreateMessageInput as UnknownCreateMessageInput,
+    )
+    from .create_message_input_base import CreateMessageInputBase as CreateMessageInputBase
     from .create_message_output import CreateMessageOutput as CreateMessageOutput
     from .create_message_output_data import CreateMessageOutputData as CreateMessageOutputData
     from .create_note_output import CreateNoteOutput as CreateNoteOutput
@@ -473,6 +508,10 @@ if TYPE_CHECKING:
     from .field_enum import FieldEnum as FieldEnum
     from .field_has_single_value_operator import (
         FieldHasSingleValueOperator as FieldHasSingleValueOperator,
+        UnknownFieldHasSingleValueOperator as UnknownFieldHasSingleValueOperator,
+    )
+    from .field_has_single_value_operator_base import (
+        FieldHasSingleValueOperatorBase as FieldHasSingleValueOperatorBase,
     )
     from .field_metadata import FieldMetadata as FieldMetadata
     from .field_model import FieldModel as FieldModel
@@ -483,7 +522,8 @@ if TYPE_CHECKING:
     from .filter_metadata import FilterMetadata as FilterMetadata
     from .filter_value import FilterValue as FilterValue
     from .filters import Filters as Filters
-    from .filters1 import Filters1 as Filters1
+    from .filters1 import Filters1 as Filters1, UnknownFilters1 as UnknownFilters1
+    from .filters1_base import Filters1Base as Filters1Base
     from .follow_up import FollowUp as FollowUp
     from .followup_added_activity_type import FollowupAddedActivityType as FollowupAddedActivityType
     from .followup_conversation_input import FollowupConversationInput as FollowupConversationInput
@@ -544,7 +584,11 @@ if TYPE_CHECKING:
     from .get_knowledge_collection_output import (
         GetKnowledgeCollectionOutput as GetKnowledgeCollectionOutput,
     )
-    from .get_metric_data_input import GetMetricDataInput as GetMetricDataInput
+    from .get_metric_data_input import (
+        GetMetricDataInput as GetMetricDataInput,
+        UnknownGetMetricDataInput as UnknownGetMetricDataInput,
+    )
+    from .get_metric_data_input_base import GetMetricDataInputBase as GetMetricDataInputBase
     from .get_metric_data_input_csid_filter import (
         GetMetricDataInputCsidFilter as GetMetricDataInputCsidFilter,
     )
@@ -556,6 +600,10 @@ if TYPE_CHECKING:
     from .get_metric_record_output import GetMetricRecordOutput as GetMetricRecordOutput
     from .get_metric_records_data_input import (
         GetMetricRecordsDataInput as GetMetricRecordsDataInput,
+        UnknownGetMetricRecordsDataInput as UnknownGetMetricRecordsDataInput,
+    )
+    from .get_metric_records_data_input_base import (
+        GetMetricRecordsDataInputBase as GetMetricRecordsDataInputBase,
     )
     from .get_metric_records_data_input_csid_filter import (
         GetMetricRecordsDataInputCsidFilter as GetMetricRecordsDataInputCsidFilter,
@@ -598,7 +646,11 @@ if TYPE_CHECKING:
     from .import_conversation_response import (
         ImportConversationResponse as ImportConversationResponse,
     )
-    from .import_message_input import ImportMessageInput as ImportMessageInput
+    from .import_message_input import (
+        ImportMessageInput as ImportMessageInput,
+        UnknownImportMessageInput as UnknownImportMessageInput,
+    )
+    from .import_message_input_base import ImportMessageInputBase as ImportMessageInputBase
     from .inbound import Inbound as Inbound
     from .inbound_import import InboundImport as InboundImport
     from .includes_all import IncludesAll as IncludesAll
@@ -714,7 +766,8 @@ if TYPE_CHECKING:
     from .metric_metadata import MetricMetadata as MetricMetadata
     from .metric_record import MetricRecord as MetricRecord
     from .metric_record_metadata import MetricRecordMetadata as MetricRecordMetadata
-    from .mime_type import MimeType as MimeType
+    from .mime_type import MimeType as MimeType, UnknownMimeType as UnknownMimeType
+    from .mime_type_base import MimeTypeBase as MimeTypeBase
     from .mime_type_impl import MimeTypeImpl as MimeTypeImpl
     from .no_auth import NoAuth as NoAuth
     from .no_recent_delivery import NoRecentDelivery as NoRecentDelivery
@@ -811,7 +864,11 @@ if TYPE_CHECKING:
     from .status_operator import StatusOperator as StatusOperator
     from .strategy import Strategy as Strategy
     from .string_field import StringField as StringField
-    from .submitted_rating_result import SubmittedRatingResult as SubmittedRatingResult
+    from .submitted_rating_result import (
+        SubmittedRatingResult as SubmittedRatingResult,
+        UnknownSubmittedRatingResult as UnknownSubmittedRatingResult,
+    )
+    from .submitted_rating_result_base import SubmittedRatingResultBase as SubmittedRatingResultBase
     from .success import Success as Success
     from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
     from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
@@ -826,7 +883,8 @@ if TYPE_CHECKING:
     from .team1 import Team1 as Team1
     from .team_member import TeamMember as TeamMember
     from .telephony_endpoint import TelephonyEndpoint as TelephonyEndpoint
-    from .template import Template as Template
+    from .template import Template as Template, UnknownTemplate as UnknownTemplate
+    from .template_base import TemplateBase as TemplateBase
     from .text import Text as Text
     from .text1 import Text1 as Text1
     from .text2 import Text2 as Text2
@@ -978,6 +1036,7 @@ __all__ = [
     "BulkCreateInternalNoteInput",
     "BulkCreateNoteOutput",
     "BulkError",
+    "BulkErrorBase",
     "BulkPatchAgentInput",
     "BulkPatchEndUserInput",
     "BulkPatchEndUsersInput",
@@ -1009,7 +1068,9 @@ __all__ = [
     "CategoryTranslations",
     "Channel",
     "ChannelAvailability",
+    "ChannelAvailabilityBase",
     "ChannelAvailabilityError",
+    "ChannelAvailabilityErrorBase",
     "ChannelAvailabilityOutcome",
     "ChannelEnum",
     "ChannelOperator",
@@ -1028,14 +1089,17 @@ __all__ = [
     "CombinedFilters",
     "Condition",
     "Condition1",
+    "Condition1Base",
     "Conflict",
     "ConnectionStatus",
     "ContactEndpoint",
+    "ContactEndpointBase",
     "ContactForm",
     "ContactFormAttributes",
     "ContactFormConversation",
     "ContactId",
     "Content",
+    "ContentBase",
     "Conversation",
     "ConversationAbandonedEvent",
     "ConversationAnonymizationType",
@@ -1044,6 +1108,7 @@ __all__ = [
     "ConversationAssignedEvent",
     "ConversationAutoReplySentAttribute",
     "ConversationAutoreplySentActivityType",
+    "ConversationBase",
     "ConversationChannel",
     "ConversationChannelChangedAttribute",
     "ConversationClaimedActivityType",
@@ -1065,6 +1130,7 @@ __all__ = [
     "ConversationLanguageUpdatedActivityType",
     "ConversationLanguageUpdatedAttribute",
     "ConversationLink",
+    "ConversationLinkBase",
     "ConversationLinkedAttribute",
     "ConversationMessageAddedEvent",
     "ConversationMessageDeliveryDeliveredEvent",
@@ -1119,6 +1185,7 @@ __all__ = [
     "CreateAgentsInput",
     "CreateAgentsOutput",
     "CreateConversationInput",
+    "CreateConversationInputBase",
     "CreateConversationOutput",
     "CreateEndUserInput",
     "CreateEndUserOutput",
@@ -1128,6 +1195,7 @@ __all__ = [
     "CreateKnowledgeArticleInput",
     "CreateKnowledgeArticleOutput",
     "CreateMessageInput",
+    "CreateMessageInputBase",
     "CreateMessageOutput",
     "CreateMessageOutputData",
     "CreateNoteOutput",
@@ -1192,6 +1260,7 @@ __all__ = [
     "FieldCanHaveSingleValueOrBeEmptyOperator",
     "FieldEnum",
     "FieldHasSingleValueOperator",
+    "FieldHasSingleValueOperatorBase",
     "FieldMetadata",
     "FieldModel",
     "FieldType",
@@ -1202,6 +1271,7 @@ __all__ = [
     "FilterValue",
     "Filters",
     "Filters1",
+    "Filters1Base",
     "FollowUp",
     "FollowupAddedActivityType",
     "FollowupConversationInput",
@@ -1233,12 +1303,14 @@ __all__ = [
     "GetKnowledgeCollectionCatalogOutput",
     "GetKnowledgeCollectionOutput",
     "GetMetricDataInput",
+    "GetMetricDataInputBase",
     "GetMetricDataInputCsidFilter",
     "GetMetricDataInputPeriodFilter",
     "GetMetricDataOutput",
     "GetMetricOutput",
     "GetMetricRecordOutput",
     "GetMetricRecordsDataInput",
+    "GetMetricRecordsDataInputBase",
     "GetMetricRecordsDataInputCsidFilter",
     "GetMetricRecordsDataInputPeriodFilter",
     "GetMetricRecordsDataOutput",
@@ -1261,6 +1333,7 @@ __all__ = [
     "ImportConversationOutput",
     "ImportConversationResponse",
     "ImportMessageInput",
+    "ImportMessageInputBase",
     "Inbound",
     "InboundImport",
     "IncludesAll",
@@ -1349,6 +1422,7 @@ __all__ = [
     "MetricRecord",
     "MetricRecordMetadata",
     "MimeType",
+    "MimeTypeBase",
     "MimeTypeImpl",
     "NoAuth",
     "NoRecentDelivery",
@@ -1432,6 +1506,7 @@ __all__ = [
     "Strategy",
     "StringField",
     "SubmittedRatingResult",
+    "SubmittedRatingResultBase",
     "Success",
     "TagAddedActivityType",
     "TagAddedAttribute",
@@ -1447,6 +1522,7 @@ __all__ = [
     "TeamMember",
     "TelephonyEndpoint",
     "Template",
+    "TemplateBase",
     "Text",
     "Text1",
     "Text2",
@@ -1478,6 +1554,24 @@ __all__ = [
     "UnexpectedError",
     "UnknownActivityType",
     "UnknownAnonymizationType",
+    "UnknownBulkError",
+    "UnknownChannelAvailability",
+    "UnknownChannelAvailabilityError",
+    "UnknownCondition1",
+    "UnknownContactEndpoint",
+    "UnknownContent",
+    "UnknownConversation",
+    "UnknownConversationLink",
+    "UnknownCreateConversationInput",
+    "UnknownCreateMessageInput",
+    "UnknownFieldHasSingleValueOperator",
+    "UnknownFilters1",
+    "UnknownGetMetricDataInput",
+    "UnknownGetMetricRecordsDataInput",
+    "UnknownImportMessageInput",
+    "UnknownMimeType",
+    "UnknownSubmittedRatingResult",
+    "UnknownTemplate",
     "Until",
     "UpdateAgentInput",
     "UpdateAgentPresenceChannelInput",
@@ -1575,6 +1669,7 @@ _MODULES: dict[str, str] = {
     "BulkCreateInternalNoteInput": "bulk_create_internal_note_input",
     "BulkCreateNoteOutput": "bulk_create_note_output",
     "BulkError": "bulk_error",
+    "BulkErrorBase": "bulk_error_base",
     "BulkPatchAgentInput": "bulk_patch_agent_input",
     "BulkPatchEndUserInput": "bulk_patch_end_user_input",
     "BulkPatchEndUsersInput": "bulk_patch_end_users_input",
@@ -1606,7 +1701,9 @@ _MODULES: dict[str, str] = {
     "CategoryTranslations": "category_translations",
     "Channel": "channel",
     "ChannelAvailability": "channel_availability",
+    "ChannelAvailabilityBase": "channel_availability_base",
     "ChannelAvailabilityError": "channel_availability_error",
+    "ChannelAvailabilityErrorBase": "channel_availability_error_base",
     "ChannelAvailabilityOutcome": "channel_availability_outcome",
     "ChannelEnum": "channel_enum",
     "ChannelOperator": "channel_operator",
@@ -1625,14 +1722,17 @@ _MODULES: dict[str, str] = {
     "CombinedFilters": "combined_filters",
     "Condition": "condition",
     "Condition1": "condition1",
+    "Condition1Base": "condition1_base",
     "Conflict": "conflict",
     "ConnectionStatus": "connection_status",
     "ContactEndpoint": "contact_endpoint",
+    "ContactEndpointBase": "contact_endpoint_base",
     "ContactForm": "contact_form",
     "ContactFormAttributes": "contact_form_attributes",
     "ContactFormConversation": "contact_form_conversation",
     "ContactId": "contact_id",
     "Content": "content",
+    "ContentBase": "content_base",
     "Conversation": "conversation",
     "ConversationAbandonedEvent": "conversation_abandoned_event",
     "ConversationAnonymizationType": "conversation_anonymization_type",
@@ -1641,6 +1741,7 @@ _MODULES: dict[str, str] = {
     "ConversationAssignedEvent": "conversation_assigned_event",
     "ConversationAutoReplySentAttribute": "conversation_auto_reply_sent_attribute",
     "ConversationAutoreplySentActivityType": "conversation_autoreply_sent_activity_type",
+    "ConversationBase": "conversation_base",
     "ConversationChannel": "conversation_channel",
     "ConversationChannelChangedAttribute": "conversation_channel_changed_attribute",
     "ConversationClaimedActivityType": "conversation_claimed_activity_type",
@@ -1662,6 +1763,7 @@ _MODULES: dict[str, str] = {
     "ConversationLanguageUpdatedActivityType": "conversation_language_updated_activity_type",
     "ConversationLanguageUpdatedAttribute": "conversation_language_updated_attribute",
     "ConversationLink": "conversation_link",
+    "ConversationLinkBase": "conversation_link_base",
     "ConversationLinkedAttribute": "conversation_linked_attribute",
     "ConversationMessageAddedEvent": "conversation_message_added_event",
     "ConversationMessageDeliveryDeliveredEvent": "conversation_message_delivery_delivered_event",
@@ -1716,6 +1818,7 @@ _MODULES: dict[str, str] = {
     "CreateAgentsInput": "create_agents_input",
     "CreateAgentsOutput": "create_agents_output",
     "CreateConversationInput": "create_conversation_input",
+    "CreateConversationInputBase": "create_conversation_input_base",
     "CreateConversationOutput": "create_conversation_output",
     "CreateEndUserInput": "create_end_user_input",
     "CreateEndUserOutput": "create_end_user_output",
@@ -1725,6 +1828,7 @@ _MODULES: dict[str, str] = {
     "CreateKnowledgeArticleInput": "create_knowledge_article_input",
     "CreateKnowledgeArticleOutput": "create_knowledge_article_output",
     "CreateMessageInput": "create_message_input",
+    "CreateMessageInputBase": "create_message_input_base",
     "CreateMessageOutput": "create_message_output",
     "CreateMessageOutputData": "create_message_output_data",
     "CreateNoteOutput": "create_note_output",
@@ -1789,6 +1893,7 @@ _MODULES: dict[str, str] = {
     "FieldCanHaveSingleValueOrBeEmptyOperator": "field_can_have_single_value_or_be_empty_operator",
     "FieldEnum": "field_enum",
     "FieldHasSingleValueOperator": "field_has_single_value_operator",
+    "FieldHasSingleValueOperatorBase": "field_has_single_value_operator_base",
     "FieldMetadata": "field_metadata",
     "FieldModel": "field_model",
     "FieldType": "field_type",
@@ -1799,6 +1904,7 @@ _MODULES: dict[str, str] = {
     "FilterValue": "filter_value",
     "Filters": "filters",
     "Filters1": "filters1",
+    "Filters1Base": "filters1_base",
     "FollowUp": "follow_up",
     "FollowupAddedActivityType": "followup_added_activity_type",
     "FollowupConversationInput": "followup_conversation_input",
@@ -1830,12 +1936,14 @@ _MODULES: dict[str, str] = {
     "GetKnowledgeCollectionCatalogOutput": "get_knowledge_collection_catalog_output",
     "GetKnowledgeCollectionOutput": "get_knowledge_collection_output",
     "GetMetricDataInput": "get_metric_data_input",
+    "GetMetricDataInputBase": "get_metric_data_input_base",
     "GetMetricDataInputCsidFilter": "get_metric_data_input_csid_filter",
     "GetMetricDataInputPeriodFilter": "get_metric_data_input_period_filter",
     "GetMetricDataOutput": "get_metric_data_output",
     "GetMetricOutput": "get_metric_output",
     "GetMetricRecordOutput": "get_metric_record_output",
     "GetMetricRecordsDataInput": "get_metric_records_data_input",
+    "GetMetricRecordsDataInputBase": "get_metric_records_data_input_base",
     "GetMetricRecordsDataInputCsidFilter": "get_metric_records_data_input_csid_filter",
     "GetMetricRecordsDataInputPeriodFilter": "get_metric_records_data_input_period_filter",
     "GetMetricRecordsDataOutput": "get_metric_records_data_output",
@@ -1858,6 +1966,7 @@ _MODULES: dict[str, str] = {
     "ImportConversationOutput": "import_conversation_output",
     "ImportConversationResponse": "import_conversation_response",
     "ImportMessageInput": "import_message_input",
+    "ImportMessageInputBase": "import_message_input_base",
     "Inbound": "inbound",
     "InboundImport": "inbound_import",
     "IncludesAll": "includes_all",
@@ -1946,6 +2055,7 @@ _MODULES: dict[str, str] = {
     "MetricRecord": "metric_record",
     "MetricRecordMetadata": "metric_record_metadata",
     "MimeType": "mime_type",
+    "MimeTypeBase": "mime_type_base",
     "MimeTypeImpl": "mime_type_impl",
     "NoAuth": "no_auth",
     "NoRecentDelivery": "no_recent_delivery",
@@ -2029,6 +2139,7 @@ _MODULES: dict[str, str] = {
     "Strategy": "strategy",
     "StringField": "string_field",
     "SubmittedRatingResult": "submitted_rating_result",
+    "SubmittedRatingResultBase": "submitted_rating_result_base",
     "Success": "success",
     "TagAddedActivityType": "tag_added_activity_type",
     "TagAddedAttribute": "tag_added_attribute",
@@ -2044,6 +2155,7 @@ _MODULES: dict[str, str] = {
     "TeamMember": "team_member",
     "TelephonyEndpoint": "telephony_endpoint",
     "Template": "template",
+    "TemplateBase": "template_base",
     "Text": "text",
     "Text1": "text1",
     "Text2": "text2",
@@ -2075,6 +2187,24 @@ _MODULES: dict[str, str] = {
     "UnexpectedError": "unexpected_error",
     "UnknownActivityType": "unknown_activity_type",
     "UnknownAnonymizationType": "unknown_anonymization_type",
+    "UnknownBulkError": "bulk_error",
+    "UnknownChannelAvailability": "channel_availability",
+    "UnknownChannelAvailabilityError": "channel_availability_error",
+    "UnknownCondition1": "condition1",
+    "UnknownContactEndpoint": "contact_endpoint",
+    "UnknownContent": "content",
+    "UnknownConversation": "conversation",
+    "UnknownConversationLink": "conversation_link",
+    "UnknownCreateConversationInput": "create_conversation_input",
+    "UnknownCreateMessageInput": "create_message_input",
+    "UnknownFieldHasSingleValueOperator": "field_has_single_value_operator",
+    "UnknownFilters1": "filters1",
+    "UnknownGetMetricDataInput": "get_metric_data_input",
+    "UnknownGetMetricRecordsDataInput": "get_metric_records_data_input",
+    "UnknownImportMessageInput": "import_message_input",
+    "UnknownMimeType": "mime_type",
+    "UnknownSubmittedRatingResult": "submitted_rating_result",
+    "UnknownTemplate": "template",
     "Until": "until",
     "UpdateAgentInput": "update_agent_input",
     "UpdateAgentPresenceChannelInput": "update_agent_presence_channel_input",

@@ -6,6 +6,7 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .bulk_error_base import BulkErrorBase
 from .empty_patch_set import EmptyPatchSet
 from .error_response import ErrorResponse
 from .infrastructure import Infrastructure
@@ -14,7 +15,13 @@ from .invalid_argument import InvalidArgument
 from .not_found1 import NotFound1
 from .validation import Validation
 
-__all__ = ["BulkError"]
+__all__ = ["BulkError", "UnknownBulkError"]
+
+
+class UnknownBulkError(BulkErrorBase, UnknownVariant):
+    """A variant of `BulkError` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    message: str
 
 
 BulkError: TypeAlias = Annotated[
@@ -25,7 +32,7 @@ BulkError: TypeAlias = Annotated[
     | Annotated[InvalidArgument, Tag("InvalidArgument")]
     | Annotated[NotFound1, Tag("NotFound")]
     | Annotated[Validation, Tag("Validation")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownBulkError, Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -8,11 +8,12 @@ from pydantic import Field
 from dixa_sdk._runtime.models import CamelTaggedModel
 
 from .callback_direction import CallbackDirection
+from .create_conversation_input_base import CreateConversationInputBase
 
 __all__ = ["Callback"]
 
 
-class Callback(CamelTaggedModel):
+class Callback(CamelTaggedModel, CreateConversationInputBase):
     __wire_tag__: ClassVar[str] = "Callback"
     __tag_field__: ClassVar[str] = "type"
 

@@ -8,12 +8,13 @@ from pydantic import Field
 from dixa_sdk._runtime.models import CamelTaggedModel
 
 from .browser_info import BrowserInfo
+from .create_conversation_input_base import CreateConversationInputBase
 from .create_message_input import CreateMessageInput
 
 __all__ = ["Chat"]
 
 
-class Chat(CamelTaggedModel):
+class Chat(CamelTaggedModel, CreateConversationInputBase):
     __wire_tag__: ClassVar[str] = "Chat"
     __tag_field__: ClassVar[str] = "type"
 

@@ -7,12 +7,13 @@ from pydantic import Field
 from dixa_sdk._runtime.models import TaggedModel
 
 from .condition1 import Condition1
+from .filters1_base import Filters1Base
 from .strategy import Strategy
 
 __all__ = ["CombinedFilters"]
 
 
-class CombinedFilters(TaggedModel):
+class CombinedFilters(TaggedModel, Filters1Base):
     __wire_tag__: ClassVar[str] = "CombinedFilters"
     __tag_field__: ClassVar[str] = "type"
 

@@ -6,16 +6,27 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .condition1_base import Condition1Base
+from .field_enum import FieldEnum
 from .is_not_one_of5 import IsNotOneOf5
 from .is_one_of5 import IsOneOf5
 
-__all__ = ["Condition1"]
+__all__ = ["Condition1", "UnknownCondition1"]
+
+
+class UnknownCondition1(Condition1Base, UnknownVariant):
+    """A variant of `Condition1` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    field: FieldEnum
+    """Which field the condition is about"""
+    values: list[str]
+    """Values compared with."""
 
 
 Condition1: TypeAlias = Annotated[
     Annotated[IsNotOneOf5, Tag("IsNotOneOf")]
     | Annotated[IsOneOf5, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownCondition1, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf5, "IsOneOf": IsOneOf5}),
 ]
 """Condition."""

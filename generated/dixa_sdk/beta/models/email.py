@@ -7,12 +7,13 @@ from pydantic import Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
+from .create_conversation_input_base import CreateConversationInputBase
 from .create_message_input import CreateMessageInput
 
 __all__ = ["Email"]
 
 
-class Email(CamelTaggedModel):
+class Email(CamelTaggedModel, CreateConversationInputBase):
     __wire_tag__: ClassVar[str] = "Email"
     __tag_field__: ClassVar[str] = "type"
 

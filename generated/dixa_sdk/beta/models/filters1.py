@@ -7,13 +7,25 @@ from pydantic import Tag
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
 from .combined_filters import CombinedFilters
+from .condition1 import Condition1
+from .filters1_base import Filters1Base
+from .strategy import Strategy
 
-__all__ = ["Filters1"]
+__all__ = ["Filters1", "UnknownFilters1"]
+
+
+class UnknownFilters1(Filters1Base, UnknownVariant):
+    """A variant of `Filters1` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    strategy: Strategy
+    """How the conditions combine: every one must hold (All) or one is enough (Any)"""
+    conditions: list[Condition1]
+    """The conditions to combine."""
 
 
 Filters1: TypeAlias = Annotated[
     Annotated[CombinedFilters, Tag("CombinedFilters")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownFilters1, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"CombinedFilters": CombinedFilters}),
 ]
 """Filters."""

@@ -6,16 +6,31 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .filter_ import Filter
+from .get_metric_data_input_base import GetMetricDataInputBase
 from .get_metric_data_input_csid_filter import GetMetricDataInputCsidFilter
 from .get_metric_data_input_period_filter import GetMetricDataInputPeriodFilter
 
-__all__ = ["GetMetricDataInput"]
+__all__ = ["GetMetricDataInput", "UnknownGetMetricDataInput"]
+
+
+class UnknownGetMetricDataInput(GetMetricDataInputBase, UnknownVariant):
+    """A variant of `GetMetricDataInput` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    id: str
+    """Id of the metric to fetch, as listed by the metrics catalogue."""
+    filters: list[Filter] | None = None
+    """Filters narrowing the data: each names an attribute and the values kept (list them with the filter-values operation)."""
+    aggregations: list[str] | None = None
+    """Aggregations to compute over the metric; each must be one the metric offers (see its description)."""
+    timezone: str
+    """Time zone in which periods and dates are read, as an IANA name (for example `Europe/Copenhagen`)."""
 
 
 GetMetricDataInput: TypeAlias = Annotated[
     Annotated[GetMetricDataInputCsidFilter, Tag("GetMetricDataInputCsidFilter")]
     | Annotated[GetMetricDataInputPeriodFilter, Tag("GetMetricDataInputPeriodFilter")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownGetMetricDataInput, Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -7,11 +7,12 @@ from pydantic import Field
 from dixa_sdk._runtime.models import CamelTaggedModel
 
 from .filter_ import Filter
+from .get_metric_data_input_base import GetMetricDataInputBase
 
 __all__ = ["GetMetricDataInputCsidFilter"]
 
 
-class GetMetricDataInputCsidFilter(CamelTaggedModel):
+class GetMetricDataInputCsidFilter(CamelTaggedModel, GetMetricDataInputBase):
     __wire_tag__: ClassVar[str] = "GetMetricDataInputCsidFilter"
     __tag_field__: ClassVar[str] = "type"
 

@@ -7,12 +7,13 @@ from pydantic import Field
 from dixa_sdk._runtime.models import CamelTaggedModel
 
 from .filter_ import Filter
+from .get_metric_data_input_base import GetMetricDataInputBase
 from .period_filter import PeriodFilter
 
 __all__ = ["GetMetricDataInputPeriodFilter"]
 
 
-class GetMetricDataInputPeriodFilter(CamelTaggedModel):
+class GetMetricDataInputPeriodFilter(CamelTaggedModel, GetMetricDataInputBase):
     __wire_tag__: ClassVar[str] = "GetMetricDataInputPeriodFilter"
     __tag_field__: ClassVar[str] = "type"
 

@@ -6,16 +6,29 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .filter_ import Filter
+from .get_metric_records_data_input_base import GetMetricRecordsDataInputBase
 from .get_metric_records_data_input_csid_filter import GetMetricRecordsDataInputCsidFilter
 from .get_metric_records_data_input_period_filter import GetMetricRecordsDataInputPeriodFilter
 
-__all__ = ["GetMetricRecordsDataInput"]
+__all__ = ["GetMetricRecordsDataInput", "UnknownGetMetricRecordsDataInput"]
+
+
+class UnknownGetMetricRecordsDataInput(GetMetricRecordsDataInputBase, UnknownVariant):
+    """A variant of `GetMetricRecordsDataInput` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    id: str
+    """Id of the record to fetch, as listed by the records catalogue."""
+    filters: list[Filter] | None = None
+    """Filters narrowing the data: each names an attribute and the values kept (list them with the filter-values operation)."""
+    timezone: str
+    """Time zone in which periods and dates are read, as an IANA name (for example `Europe/Copenhagen`)."""
 
 
 GetMetricRecordsDataInput: TypeAlias = Annotated[
     Annotated[GetMetricRecordsDataInputCsidFilter, Tag("GetMetricRecordsDataInputCsidFilter")]
     | Annotated[GetMetricRecordsDataInputPeriodFilter, Tag("GetMetricRecordsDataInputPeriodFilter")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownGetMetricRecordsDataInput, Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

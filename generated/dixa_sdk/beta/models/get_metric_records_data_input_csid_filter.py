@@ -7,11 +7,12 @@ from pydantic import Field
 from dixa_sdk._runtime.models import CamelTaggedModel
 
 from .filter_ import Filter
+from .get_metric_records_data_input_base import GetMetricRecordsDataInputBase
 
 __all__ = ["GetMetricRecordsDataInputCsidFilter"]
 
 
-class GetMetricRecordsDataInputCsidFilter(CamelTaggedModel):
+class GetMetricRecordsDataInputCsidFilter(CamelTaggedModel, GetMetricRecordsDataInputBase):
     __wire_tag__: ClassVar[str] = "GetMetricRecordsDataInputCsidFilter"
     __tag_field__: ClassVar[str] = "type"
 

@@ -7,12 +7,13 @@ from pydantic import Field
 from dixa_sdk._runtime.models import CamelTaggedModel
 
 from .filter_ import Filter
+from .get_metric_records_data_input_base import GetMetricRecordsDataInputBase
 from .period_filter import PeriodFilter
 
 __all__ = ["GetMetricRecordsDataInputPeriodFilter"]
 
 
-class GetMetricRecordsDataInputPeriodFilter(CamelTaggedModel):
+class GetMetricRecordsDataInputPeriodFilter(CamelTaggedModel, GetMetricRecordsDataInputBase):
     __wire_tag__: ClassVar[str] = "GetMetricRecordsDataInputPeriodFilter"
     __tag_field__: ClassVar[str] = "type"
 

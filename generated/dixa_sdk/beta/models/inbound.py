@@ -7,12 +7,13 @@ from pydantic import Field
 from dixa_sdk._runtime.models import CamelTaggedModel
 
 from .content import Content
+from .create_message_input_base import CreateMessageInputBase
 from .file import File
 
 __all__ = ["Inbound"]
 
 
-class Inbound(CamelTaggedModel):
+class Inbound(CamelTaggedModel, CreateMessageInputBase):
     __wire_tag__: ClassVar[str] = "Inbound"
     __tag_field__: ClassVar[str] = "type"
 

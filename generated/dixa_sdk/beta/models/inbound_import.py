@@ -8,11 +8,12 @@ from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
 from .content import Content
 from .file import File
+from .import_message_input_base import ImportMessageInputBase
 
 __all__ = ["InboundImport"]
 
 
-class InboundImport(CamelTaggedModel):
+class InboundImport(CamelTaggedModel, ImportMessageInputBase):
     __wire_tag__: ClassVar[str] = "InboundImport"
     __tag_field__: ClassVar[str] = "type"
 

@@ -6,10 +6,12 @@ from pydantic import Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
+from .field_has_single_value_operator_base import FieldHasSingleValueOperatorBase
+
 __all__ = ["IsNotOneOf"]
 
 
-class IsNotOneOf(TaggedModel):
+class IsNotOneOf(TaggedModel, FieldHasSingleValueOperatorBase):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 

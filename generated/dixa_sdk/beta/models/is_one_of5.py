@@ -6,12 +6,13 @@ from pydantic import Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
+from .condition1_base import Condition1Base
 from .field_enum import FieldEnum
 
 __all__ = ["IsOneOf5"]
 
 
-class IsOneOf5(TaggedModel):
+class IsOneOf5(TaggedModel, Condition1Base):
     """IsOneOf."""
 
     __wire_tag__: ClassVar[str] = "IsOneOf"

@@ -8,12 +8,13 @@ from pydantic import Field
 from dixa_sdk._runtime.models import CamelTaggedModel
 
 from .content import Content
+from .create_message_input_base import CreateMessageInputBase
 from .file import File
 
 __all__ = ["Outbound"]
 
 
-class Outbound(CamelTaggedModel):
+class Outbound(CamelTaggedModel, CreateMessageInputBase):
     __wire_tag__: ClassVar[str] = "Outbound"
     __tag_field__: ClassVar[str] = "type"
 

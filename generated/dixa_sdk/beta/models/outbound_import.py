@@ -9,11 +9,12 @@ from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
 from .content import Content
 from .file import File
+from .import_message_input_base import ImportMessageInputBase
 
 __all__ = ["OutboundImport"]
 
 
-class OutboundImport(CamelTaggedModel):
+class OutboundImport(CamelTaggedModel, ImportMessageInputBase):
     __wire_tag__: ClassVar[str] = "OutboundImport"
     __tag_field__: ClassVar[str] = "type"
 

@@ -8,16 +8,23 @@ from dixa_sdk._runtime.models import BARE_TAG, UNKNOWN_TAG, UnknownVariant, tag_
 
 from .csat import Csat
 from .nps import Nps
+from .submitted_rating_result_base import SubmittedRatingResultBase
 from .thumbs_up_or_down import ThumbsUpOrDown
 
-__all__ = ["SubmittedRatingResult"]
+__all__ = ["SubmittedRatingResult", "UnknownSubmittedRatingResult"]
+
+
+class UnknownSubmittedRatingResult(SubmittedRatingResultBase, UnknownVariant):
+    """A variant of `SubmittedRatingResult` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    value: int
 
 
 SubmittedRatingResult: TypeAlias = Annotated[
     Annotated[Csat, Tag("Csat")]
     | Annotated[Nps, Tag("Nps")]
     | Annotated[ThumbsUpOrDown, Tag("ThumbsUpOrDown")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)]
+    | Annotated[UnknownSubmittedRatingResult, Tag(UNKNOWN_TAG)]
     | Annotated[int, Tag(BARE_TAG)],
     tag_discriminator(
         "_type", {"Csat": Csat, "Nps": Nps, "ThumbsUpOrDown": ThumbsUpOrDown}, bare=True

@@ -120,8 +120,18 @@ if TYPE_CHECKING:
     from .callback import Callback as Callback
     from .callback_direction import CallbackDirection as CallbackDirection
     from .channel import Channel as Channel
-    from .channel_availability import ChannelAvailability as ChannelAvailability
-    from .channel_availability_error import ChannelAvailabilityError as ChannelAvailabilityError
+    from .channel_availability import (
+        ChannelAvailability as ChannelAvailability,
+        UnknownChannelAvailability as UnknownChannelAvailability,
+    )
+    from .channel_availability_base import ChannelAvailabilityBase as ChannelAvailabilityBase
+    from .channel_availability_error import (
+        ChannelAvailabilityError as ChannelAvailabilityError,
+        UnknownChannelAvailabilityError as UnknownChannelAvailabilityError,
+    )
+    from .channel_availability_error_base import (
+        ChannelAvailabilityErrorBase as ChannelAvailabilityErrorBase,
+    )
     from .channel_availability_outcome import (
         ChannelAvailabilityOutcome as ChannelAvailabilityOutcome,
     )
@@ -138,13 +148,21 @@ if TYPE_CHECKING:
     from .condition import Condition as Condition
     from .conflict import Conflict as Conflict
     from .connection_status import ConnectionStatus as ConnectionStatus
-    from .contact_endpoint import ContactEndpoint as ContactEndpoint
+    from .contact_endpoint import (
+        ContactEndpoint as ContactEndpoint,
+        UnknownContactEndpoint as UnknownContactEndpoint,
+    )
+    from .contact_endpoint_base import ContactEndpointBase as ContactEndpointBase
     from .contact_form import ContactForm as ContactForm
     from .contact_form_attributes import ContactFormAttributes as ContactFormAttributes
     from .contact_form_conversation import ContactFormConversation as ContactFormConversation
     from .contact_id import ContactId as ContactId
-    from .content import Content as Content
-    from .conversation import Conversation as Conversation
+    from .content import Content as Content, UnknownContent as UnknownContent
+    from .content_base import ContentBase as ContentBase
+    from .conversation import (
+        Conversation as Conversation,
+        UnknownConversation as UnknownConversation,
+    )
     from .conversation_abandoned_event import (
         ConversationAbandonedEvent as ConversationAbandonedEvent,
     )
@@ -164,6 +182,7 @@ if TYPE_CHECKING:
     from .conversation_autoreply_sent_activity_type import (
         ConversationAutoreplySentActivityType as ConversationAutoreplySentActivityType,
     )
+    from .conversation_base import ConversationBase as ConversationBase
     from .conversation_claimed_activity_type import (
         ConversationClaimedActivityType as ConversationClaimedActivityType,
     )
@@ -205,7 +224,11 @@ if TYPE_CHECKING:
     from .conversation_language_updated_attribute import (
         ConversationLanguageUpdatedAttribute as ConversationLanguageUpdatedAttribute,
     )
-    from .conversation_link import ConversationLink as ConversationLink
+    from .conversation_link import (
+        ConversationLink as ConversationLink,
+        UnknownConversationLink as UnknownConversationLink,
+    )
+    from .conversation_link_base import ConversationLinkBase as ConversationLinkBase
     from .conversation_message_added_event import (
         ConversationMessageAddedEvent as ConversationMessageAddedEvent,
     )
@@ -320,7 +343,13 @@ if TYPE_CHECKING:
     from .create_agent_input import CreateAgentInput as CreateAgentInput
     from .create_agents_input import CreateAgentsInput as CreateAgentsInput
     from .create_agents_output import CreateAgentsOutput as CreateAgentsOutput
-    from .create_conversation_input import CreateConversationInput as CreateConversationInput
+    from .create_conversation_input import (
+        CreateConversationInput as CreateConversationInput,
+        UnknownCreateConversationInput as UnknownCreateConversationInput,
+    )
+    from .create_conversation_input_base import (
+        CreateConversationInputBase as CreateConversationInputBase,
+    )
     from .create_conversation_output import CreateConversationOutput as CreateConversationOutput
     from .create_end_user_input import CreateEndUserInput as CreateEndUserInput
     from .create_end_user_output import CreateEndUserOutput as CreateEndUserOutput
@@ -333,7 +362,11 @@ if TYPE_CHECKING:
     from .create_knowledge_article_output import (
         CreateKnowledgeArticleOutput as CreateKnowledgeArticleOutput,
     )
-    from .create_message_input import CreateMessageInput as CreateMessageInput
+    from .create_message_input import (
+        CreateMessageInput as CreateMessageInput,
+        UnknownCreateMessageInput as UnknownCreateMessageInput,
+    )
+    from .create_message_input_base import CreateMessageInputBase as CreateMessageInputBase
     from .create_message_output import CreateMessageOutput as CreateMessageOutput
     from .create_message_output_data import CreateMessageOutputData as CreateMessageOutputData
     from .create_note_output import CreateNoteOutput as CreateNoteOutput
@@ -405,6 +438,10 @@ if TYPE_CHECKING:
     )
     from .field_has_single_value_operator import (
         FieldHasSingleValueOperator as FieldHasSingleValueOperator,
+        UnknownFieldHasSingleValueOperator as UnknownFieldHasSingleValueOperator,
+    )
+    from .field_has_single_value_operator_base import (
+        FieldHasSingleValueOperatorBase as FieldHasSingleValueOperatorBase,
     )
     from .field_metadata import FieldMetadata as FieldMetadata
     from .field_model import FieldModel as FieldModel
@@ -475,7 +512,11 @@ if TYPE_CHECKING:
     from .import_conversation_response import (
         ImportConversationResponse as ImportConversationResponse,
     )
-    from .import_message_input import ImportMessageInput as ImportMessageInput
+    from .import_message_input import (
+        ImportMessageInput as ImportMessageInput,
+        UnknownImportMessageInput as UnknownImportMessageInput,
+    )
+    from .import_message_input_base import ImportMessageInputBase as ImportMessageInputBase
     from .inbound import Inbound as Inbound
     from .inbound_import import InboundImport as InboundImport
     from .includes_all import IncludesAll as IncludesAll
@@ -574,7 +615,8 @@ if TYPE_CHECKING:
     from .metric_metadata import MetricMetadata as MetricMetadata
     from .metric_record import MetricRecord as MetricRecord
     from .metric_record_metadata import MetricRecordMetadata as MetricRecordMetadata
-    from .mime_type import MimeType as MimeType
+    from .mime_type import MimeType as MimeType, UnknownMimeType as UnknownMimeType
+    from .mime_type_base import MimeTypeBase as MimeTypeBase
     from .mime_type_impl import MimeTypeImpl as MimeTypeImpl
     from .not_found import NotFound as NotFound
     from .not_found1 import NotFound1 as NotFound1
@@ -651,7 +693,11 @@ if TYPE_CHECKING:
     from .status_operator import StatusOperator as StatusOperator
     from .strategy import Strategy as Strategy
     from .string_field import StringField as StringField
-    from .submitted_rating_result import SubmittedRatingResult as SubmittedRatingResult
+    from .submitted_rating_result import (
+        SubmittedRatingResult as SubmittedRatingResult,
+        UnknownSubmittedRatingResult as UnknownSubmittedRatingResult,
+    )
+    from .submitted_rating_result_base import SubmittedRatingResultBase as SubmittedRatingResultBase
     from .success import Success as Success
     from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
     from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
@@ -814,7 +860,9 @@ __all__ = [
     "CallbackDirection",
     "Channel",
     "ChannelAvailability",
+    "ChannelAvailabilityBase",
     "ChannelAvailabilityError",
+    "ChannelAvailabilityErrorBase",
     "ChannelAvailabilityOutcome",
     "ChannelEnum",
     "ChannelOperator",
@@ -830,11 +878,13 @@ __all__ = [
     "Conflict",
     "ConnectionStatus",
     "ContactEndpoint",
+    "ContactEndpointBase",
     "ContactForm",
     "ContactFormAttributes",
     "ContactFormConversation",
     "ContactId",
     "Content",
+    "ContentBase",
     "Conversation",
     "ConversationAbandonedEvent",
     "ConversationAnonymizationType",
@@ -843,6 +893,7 @@ __all__ = [
     "ConversationAssignedEvent",
     "ConversationAutoReplySentAttribute",
     "ConversationAutoreplySentActivityType",
+    "ConversationBase",
     "ConversationClaimedActivityType",
     "ConversationClaimedAttribute",
     "ConversationClosedActivityType",
@@ -861,6 +912,7 @@ __all__ = [
     "ConversationLanguageUpdatedActivityType",
     "ConversationLanguageUpdatedAttribute",
     "ConversationLink",
+    "ConversationLinkBase",
     "ConversationMessageAddedEvent",
     "ConversationMessageDeliveryDeliveredEvent",
     "ConversationMessageDeliveryFailedEvent",
@@ -908,6 +960,7 @@ __all__ = [
     "CreateAgentsInput",
     "CreateAgentsOutput",
     "CreateConversationInput",
+    "CreateConversationInputBase",
     "CreateConversationOutput",
     "CreateEndUserInput",
     "CreateEndUserOutput",
@@ -917,6 +970,7 @@ __all__ = [
     "CreateKnowledgeArticleInput",
     "CreateKnowledgeArticleOutput",
     "CreateMessageInput",
+    "CreateMessageInputBase",
     "CreateMessageOutput",
     "CreateMessageOutputData",
     "CreateNoteOutput",
@@ -969,6 +1023,7 @@ __all__ = [
     "FieldCanHaveMultipleValuesOrBeEmptyOperator",
     "FieldCanHaveSingleValueOrBeEmptyOperator",
     "FieldHasSingleValueOperator",
+    "FieldHasSingleValueOperatorBase",
     "FieldMetadata",
     "FieldModel",
     "FieldType",
@@ -1017,6 +1072,7 @@ __all__ = [
     "ImportConversationOutput",
     "ImportConversationResponse",
     "ImportMessageInput",
+    "ImportMessageInputBase",
     "Inbound",
     "InboundImport",
     "IncludesAll",
@@ -1094,6 +1150,7 @@ __all__ = [
     "MetricRecord",
     "MetricRecordMetadata",
     "MimeType",
+    "MimeTypeBase",
     "MimeTypeImpl",
     "NotFound",
     "NotFound1",
@@ -1161,6 +1218,7 @@ __all__ = [
     "Strategy",
     "StringField",
     "SubmittedRatingResult",
+    "SubmittedRatingResultBase",
     "Success",
     "TagAddedActivityType",
     "TagAddedAttribute",
@@ -1197,6 +1255,18 @@ __all__ = [
     "UnexpectedError",
     "UnknownActivityType",
     "UnknownAnonymizationType",
+    "UnknownChannelAvailability",
+    "UnknownChannelAvailabilityError",
+    "UnknownContactEndpoint",
+    "UnknownContent",
+    "UnknownConversation",
+    "UnknownConversationLink",
+    "UnknownCreateConversationInput",
+    "UnknownCreateMessageInput",
+    "UnknownFieldHasSingleValueOperator",
+    "UnknownImportMessageInput",
+    "UnknownMimeType",
+    "UnknownSubmittedRatingResult",
     "Until",
     "UpdateAgentInput",
     "UpdateAgentPresenceChannelInput",
@@ -1302,7 +1372,9 @@ _MODULES: dict[str, str] = {
     "CallbackDirection": "callback_direction",
     "Channel": "channel",
     "ChannelAvailability": "channel_availability",
+    "ChannelAvailabilityBase": "channel_availability_base",
     "ChannelAvailabilityError": "channel_availability_error",
+    "ChannelAvailabilityErrorBase": "channel_availability_error_base",
     "ChannelAvailabilityOutcome": "channel_availability_outcome",
     "ChannelEnum": "channel_enum",
     "ChannelOperator": "channel_operator",
@@ -1318,11 +1390,13 @@ _MODULES: dict[str, str] = {
     "Conflict": "conflict",
     "ConnectionStatus": "connection_status",
     "ContactEndpoint": "contact_endpoint",
+    "ContactEndpointBase": "contact_endpoint_base",
     "ContactForm": "contact_form",
     "ContactFormAttributes": "contact_form_attributes",
     "ContactFormConversation": "contact_form_conversation",
     "ContactId": "contact_id",
     "Content": "content",
+    "ContentBase": "content_base",
     "Conversation": "conversation",
     "ConversationAbandonedEvent": "conversation_abandoned_event",
     "ConversationAnonymizationType": "conversation_anonymization_type",
@@ -1331,6 +1405,7 @@ _MODULES: dict[str, str] = {
     "ConversationAssignedEvent": "conversation_assigned_event",
     "ConversationAutoReplySentAttribute": "conversation_auto_reply_sent_attribute",
     "ConversationAutoreplySentActivityType": "conversation_autoreply_sent_activity_type",
+    "ConversationBase": "conversation_base",
     "ConversationClaimedActivityType": "conversation_claimed_activity_type",
     "ConversationClaimedAttribute": "conversation_claimed_attribute",
     "ConversationClosedActivityType": "conversation_closed_activity_type",
@@ -1349,6 +1424,7 @@ _MODULES: dict[str, str] = {
     "ConversationLanguageUpdatedActivityType": "conversation_language_updated_activity_type",
     "ConversationLanguageUpdatedAttribute": "conversation_language_updated_attribute",
     "ConversationLink": "conversation_link",
+    "ConversationLinkBase": "conversation_link_base",
     "ConversationMessageAddedEvent": "conversation_message_added_event",
     "ConversationMessageDeliveryDeliveredEvent": "conversation_message_delivery_delivered_event",
     "ConversationMessageDeliveryFailedEvent": "conversation_message_delivery_failed_event",
@@ -1396,6 +1472,7 @@ _MODULES: dict[str, str] = {
     "CreateAgentsInput": "create_agents_input",
     "CreateAgentsOutput": "create_agents_output",
     "CreateConversationInput": "create_conversation_input",
+    "CreateConversationInputBase": "create_conversation_input_base",
     "CreateConversationOutput": "create_conversation_output",
     "CreateEndUserInput": "create_end_user_input",
     "CreateEndUserOutput": "create_end_user_output",
@@ -1405,6 +1482,7 @@ _MODULES: dict[str, str] = {
     "CreateKnowledgeArticleInput": "create_knowledge_article_input",
     "CreateKnowledgeArticleOutput": "create_knowledge_article_output",
     "CreateMessageInput": "create_message_input",
+    "CreateMessageInputBase": "create_message_input_base",
     "CreateMessageOutput": "create_message_output",
     "CreateMessageOutputData": "create_message_output_data",
     "CreateNoteOutput": "create_note_output",
@@ -1457,6 +1535,7 @@ _MODULES: dict[str, str] = {
     "FieldCanHaveMultipleValuesOrBeEmptyOperator": "field_can_have_multiple_values_or_be_empty_operator",
     "FieldCanHaveSingleValueOrBeEmptyOperator": "field_can_have_single_value_or_be_empty_operator",
     "FieldHasSingleValueOperator": "field_has_single_value_operator",
+    "FieldHasSingleValueOperatorBase": "field_has_single_value_operator_base",
     "FieldMetadata": "field_metadata",
     "FieldModel": "field_model",
     "FieldType": "field_type",
@@ -1505,6 +1584,7 @@ _MODULES: dict[str, str] = {
     "ImportConversationOutput": "import_conversation_output",
     "ImportConversationResponse": "import_conversation_response",
     "ImportMessageInput": "import_message_input",
+    "ImportMessageInputBase": "import_message_input_base",
     "Inbound": "inbound",
     "InboundImport": "inbound_import",
     "IncludesAll": "includes_all",
@@ -1582,6 +1662,7 @@ _MODULES: dict[str, str] = {
     "MetricRecord": "metric_record",
     "MetricRecordMetadata": "metric_record_metadata",
     "MimeType": "mime_type",
+    "MimeTypeBase": "mime_type_base",
     "MimeTypeImpl": "mime_type_impl",
     "NotFound": "not_found",
     "NotFound1": "not_found1",
@@ -1649,6 +1730,7 @@ _MODULES: dict[str, str] = {
     "Strategy": "strategy",
     "StringField": "string_field",
     "SubmittedRatingResult": "submitted_rating_result",
+    "SubmittedRatingResultBase": "submitted_rating_result_base",
     "Success": "success",
     "TagAddedActivityType": "tag_added_activity_type",
     "TagAddedAttribute": "tag_added_attribute",
@@ -1685,6 +1767,18 @@ _MODULES: dict[str, str] = {
     "UnexpectedError": "unexpected_error",
     "UnknownActivityType": "unknown_activity_type",
     "UnknownAnonymizationType": "unknown_anonymization_type",
+    "UnknownChannelAvailability": "channel_availability",
+    "UnknownChannelAvailabilityError": "channel_availability_error",
+    "UnknownContactEndpoint": "contact_endpoint",
+    "UnknownContent": "content",
+    "UnknownConversation": "conversation",
+    "UnknownConversationLink": "conversation_link",
+    "UnknownCreateConversationInput": "create_conversation_input",
+    "UnknownCreateMessageInput": "create_message_input",
+    "UnknownFieldHasSingleValueOperator": "field_has_single_value_operator",
+    "UnknownImportMessageInput": "import_message_input",
+    "UnknownMimeType": "mime_type",
+    "UnknownSubmittedRatingResult": "submitted_rating_result",
     "Until": "until",
     "UpdateAgentInput": "update_agent_input",
     "UpdateAgentPresenceChannelInput": "update_agent_presence_channel_input",

@@ -2,19 +2,31 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag
+from pydantic import Field, Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .create_message_input_base import CreateMessageInputBase
 from .inbound import Inbound
 from .outbound import Outbound
 
-__all__ = ["CreateMessageInput"]
+__all__ = ["CreateMessageInput", "UnknownCreateMessageInput"]
+
+
+class UnknownCreateMessageInput(CreateMessageInputBase, UnknownVariant):
+    """A variant of `CreateMessageInput` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    integration_email: str | None = Field(
+        default=None, validation_alias="integrationEmail", serialization_alias="integrationEmail"
+    )
+    external_id: str | None = Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
 
 
 CreateMessageInput: TypeAlias = Annotated[
     Annotated[Inbound, Tag("Inbound")]
     | Annotated[Outbound, Tag("Outbound")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownCreateMessageInput, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Inbound": Inbound, "Outbound": Outbound}),
 ]

@@ -6,10 +6,12 @@ from pydantic import Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
+from .submitted_rating_result_base import SubmittedRatingResultBase
+
 __all__ = ["Csat"]
 
 
-class Csat(TaggedModel):
+class Csat(TaggedModel, SubmittedRatingResultBase):
     __wire_tag__: ClassVar[str] = "Csat"
     __tag_field__: ClassVar[str] = "type"
 

@@ -6,15 +6,23 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .field_has_single_value_operator_base import FieldHasSingleValueOperatorBase
 from .is_not_one_of import IsNotOneOf
 from .is_one_of import IsOneOf
 
-__all__ = ["FieldHasSingleValueOperator"]
+__all__ = ["FieldHasSingleValueOperator", "UnknownFieldHasSingleValueOperator"]
+
+
+class UnknownFieldHasSingleValueOperator(FieldHasSingleValueOperatorBase, UnknownVariant):
+    """A variant of `FieldHasSingleValueOperator` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    values: list[str] | None = None
+    """Values compared with."""
 
 
 FieldHasSingleValueOperator: TypeAlias = Annotated[
     Annotated[IsNotOneOf, Tag("IsNotOneOf")]
     | Annotated[IsOneOf, Tag("IsOneOf")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownFieldHasSingleValueOperator, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf, "IsOneOf": IsOneOf}),
 ]

@@ -6,10 +6,12 @@ from pydantic import Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
+from .content_base import ContentBase
+
 __all__ = ["Markdown"]
 
 
-class Markdown(TaggedModel):
+class Markdown(TaggedModel, ContentBase):
     __wire_tag__: ClassVar[str] = "Markdown"
     __tag_field__: ClassVar[str] = "type"
 

@@ -6,10 +6,12 @@ from pydantic import Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
+from .submitted_rating_result_base import SubmittedRatingResultBase
+
 __all__ = ["ThumbsUpOrDown"]
 
 
-class ThumbsUpOrDown(TaggedModel):
+class ThumbsUpOrDown(TaggedModel, SubmittedRatingResultBase):
     __wire_tag__: ClassVar[str] = "ThumbsUpOrDown"
     __tag_field__: ClassVar[str] = "type"
 

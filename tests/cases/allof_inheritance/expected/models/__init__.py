@@ -22,7 +22,8 @@ from pkg._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from .animal import Animal as Animal
-    from .any_animal import AnyAnimal as AnyAnimal
+    from .any_animal import AnyAnimal as AnyAnimal, UnknownAnyAnimal as UnknownAnyAnimal
+    from .any_animal_base import AnyAnimalBase as AnyAnimalBase
     from .beagle import Beagle as Beagle
     from .bird import Bird as Bird
     from .dog import Dog as Dog
@@ -43,6 +44,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Animal",
     "AnyAnimal",
+    "AnyAnimalBase",
     "Beagle",
     "Bird",
     "Dog",
@@ -59,6 +61,7 @@ __all__ = [
     "Renamed",
     "Retyped",
     "Timestamps",
+    "UnknownAnyAnimal",
     "SCHEMAS",
     "to_wire",
     "validate",
@@ -68,6 +71,7 @@ __all__ = [
 _MODULES: dict[str, str] = {
     "Animal": "animal",
     "AnyAnimal": "any_animal",
+    "AnyAnimalBase": "any_animal_base",
     "Beagle": "beagle",
     "Bird": "bird",
     "Dog": "dog",
@@ -84,6 +88,7 @@ _MODULES: dict[str, str] = {
     "Renamed": "renamed",
     "Retyped": "retyped",
     "Timestamps": "timestamps",
+    "UnknownAnyAnimal": "any_animal",
 }
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from .bulk_action_success_bulk_error_uuid import (
         BulkActionSuccessBulkErrorUUID as BulkActionSuccessBulkErrorUUID,
     )
-    from .bulk_error import BulkError as BulkError
+    from .bulk_error import BulkError as BulkError, UnknownBulkError as UnknownBulkError
+    from .bulk_error_base import BulkErrorBase as BulkErrorBase
     from .not_found import NotFound as NotFound
     from .not_found1 import NotFound1 as NotFound1
     from .validation import Validation as Validation
@@ -40,8 +41,10 @@ __all__ = [
     "BulkActionOutcomeBulkErrorUUID",
     "BulkActionSuccessBulkErrorUUID",
     "BulkError",
+    "BulkErrorBase",
     "NotFound",
     "NotFound1",
+    "UnknownBulkError",
     "Validation",
     "SCHEMAS",
     "to_wire",
@@ -54,8 +57,10 @@ _MODULES: dict[str, str] = {
     "BulkActionOutcomeBulkErrorUUID": "bulk_action_outcome_bulk_error_uuid",
     "BulkActionSuccessBulkErrorUUID": "bulk_action_success_bulk_error_uuid",
     "BulkError": "bulk_error",
+    "BulkErrorBase": "bulk_error_base",
     "NotFound": "not_found",
     "NotFound1": "not_found1",
+    "UnknownBulkError": "bulk_error",
     "Validation": "validation",
 }
 

@@ -6,15 +6,22 @@ from pydantic import Tag
 
 from pkg._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .bulk_error_base import BulkErrorBase
 from .not_found1 import NotFound1
 from .validation import Validation
 
-__all__ = ["BulkError"]
+__all__ = ["BulkError", "UnknownBulkError"]
+
+
+class UnknownBulkError(BulkErrorBase, UnknownVariant):
+    """A variant of `BulkError` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    message: str
 
 
 BulkError: TypeAlias = Annotated[
     Annotated[NotFound1, Tag("NotFound")]
     | Annotated[Validation, Tag("Validation")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownBulkError, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"NotFound": NotFound1, "Validation": Validation}),
 ]

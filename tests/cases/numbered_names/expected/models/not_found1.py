@@ -6,10 +6,12 @@ from pydantic import Field
 
 from pkg._runtime.models import TaggedModel
 
+from .bulk_error_base import BulkErrorBase
+
 __all__ = ["NotFound1"]
 
 
-class NotFound1(TaggedModel):
+class NotFound1(TaggedModel, BulkErrorBase):
     """NotFound."""
 
     __wire_tag__: ClassVar[str] = "NotFound"
