@@ -299,3 +299,21 @@ def test_shared_fields_are_those_every_variant_declares_alike(tmp_path: Path) ->
         assert isinstance(obj, ObjectType) and obj.shares == ["Pet"]
     mixed = api.types["Mixed"].type
     assert isinstance(mixed, UnionType) and mixed.shared is None  # a string is no class to derive from
+
+
+def test_dicts_go_to_what_requests_reach_and_keys_decide_their_syntax(tmp_path: Path) -> None:
+    """A body's object and what it holds get a TypedDict; an answer's do not. Keys
+    that are no attribute names (`from`, `a-b`, a name the annotations use) make
+    the dict a `TypedDict(...)` call."""
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Send"}}}}
+    answer = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Sent"}}}}
+    api = api_of(tmp_path, {
+        "Send": {"type": "object", "required": ["to"], "properties": {
+            "to": {"type": "string"}, "part": {"$ref": "#/components/schemas/Part"}}},
+        "Part": {"type": "object", "properties": {"from": {"type": "string"}, "a-b": {"type": "integer"}}},
+        "Typed": {"type": "object", "properties": {"str": {"type": "string"}}},
+        "Sent": {"type": "object", "properties": {"typed": {"$ref": "#/components/schemas/Typed"}}},
+    }, paths={"/send": {"post": {"operationId": "send", "requestBody": body, "responses": {"200": answer}}}})
+    assert api.types["Send"].dict_py_name == "SendDict" and not api.types["Send"].dict_functional
+    assert api.types["Part"].dict_py_name == "PartDict" and api.types["Part"].dict_functional
+    assert api.types["Sent"].dict_py_name == "" and api.types["Typed"].dict_py_name == ""

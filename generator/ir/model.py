@@ -188,6 +188,12 @@ class NamedType:
     wire_name: str = ""
     py_name: str = ""
     module: str = ""  # its module in the models package (set by the modules pass)
+    # The TypedDict of its wire form that request bodies also accept ("" where
+    # no body reaches it; set by the dicts pass).
+    dict_py_name: str = ""
+    # Its keys cannot be a TypedDict class's attribute names (`from`, `a-b`, a
+    # name its annotations use): the dict is written as a `TypedDict(...)` call.
+    dict_functional: bool = False
     component: bool = True
     deprecated: bool = False
     examples: list[JsonValue] = field(default_factory=list)

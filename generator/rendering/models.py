@@ -15,6 +15,7 @@ bare value), and rendering the IR directly is an order of magnitude faster.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import defaultdict
@@ -117,10 +118,17 @@ class _Module:
     bases: set[str] = field(default_factory=set)  # parent classes
     guarded: bool = False  # its imports of other modules are for type checkers only (a union's base)
     helpers: set[str] = field(default_factory=set)  # classes it holds for a union of its (unknown variants' fallback)
+    # TypedDicts whose keys are no class's attribute names, written as calls: (name, statement).
+    functional: list[tuple[str, Node]] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
-        return [e.py_name for e in self.enums] + [c.py_name for c in self.classes] + [a.py_name for a in self.aliases]
+        return (
+            [e.py_name for e in self.enums]
+            + [c.py_name for c in self.classes]
+            + [a.py_name for a in self.aliases]
+            + [name for name, _ in self.functional]
+        )
 
 
 def _is_enum_class(type_: Type) -> TypeGuard[EnumType]:
@@ -167,6 +175,9 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             if isinstance(type_, UnionType) and type_.shared is not None:
                 _shared_classes(api, module(type_.shared.module), target, named, type_.shared)
             target.aliases.append(_alias(target.annotator, named, type_))
+    for named in ordered:
+        if named.dict_py_name:
+            _typed_dict(api, module(placement[named.name]), named)
     home = {name: m.name for m in modules.values() for name in m.names}
     files: dict[str, str] = {}
     for name in sorted(modules):
@@ -310,6 +321,113 @@ def _shared_classes(api: Api, home: _Module, union_module: _Module, named: Named
         union_module.classes.append(fallback)
         union_module.helpers.add(shared.fallback_py_name)
         defined.add(shared.fallback_py_name)
+
+
+def _typed_dict(api: Api, module: _Module, named: NamedType) -> None:
+    """The TypedDict of `named`'s wire form: wire keys, optional ones
+    `NotRequired`, a tagged variant's tag a `Literal`; a union's is the union of
+    its variants' dicts. An annotation that names a generated type is a string
+    (it may be defined later, or be the dict itself), which type checkers read
+    and Python never evaluates."""
+    type_ = named.type
+    module.helpers.add(named.dict_py_name)
+    if isinstance(type_, UnionType):
+        own = Annotator(api)
+        value = _dict_union(api, own, type_)
+        _merge(module.annotator, own)
+        # A real expression, as the model's alias is: `typing.get_type_hints` of
+        # a method that takes it evaluates it. Its members are classes (defined
+        # above it or imported) whose own annotations are strings.
+        depends = set(own.refs)
+        module.aliases.append(_Alias(py_name=named.dict_py_name, value=union(value), doc=_dict_doc(named), depends=depends))
+        return
+    assert isinstance(type_, ObjectType)
+    keys: list[tuple[str, str]] = []
+    if type_.tag is not None:
+        keys.append((type_.tag.property, f"Literal[{literal(type_.tag.value)}]"))
+        module.annotator.needs.add("Literal")
+    for prop in type_.properties:
+        own = Annotator(api)
+        text = _dict_value(api, own, prop.type)
+        text = string(text) if own.refs else text
+        keys.append((prop.wire_name, f"NotRequired[{text}]" if prop.optional else text))
+        if prop.optional:
+            own.needs.add("NotRequired")
+        _merge(module.annotator, own)
+    module.annotator.needs.add("TypedDict")
+    if not named.dict_functional:
+        cls = _Class(py_name=named.dict_py_name, base="TypedDict", doc=_dict_doc(named))
+        cls.fields = [_Field(statement=Annotated(k, union(v)), doc=None) for k, v in keys]
+        module.classes.append(cls)
+        return
+    table = display("{", [f"{literal(k)}: {v}" for k, v in keys])
+    statement = Assign(named.dict_py_name, call("TypedDict", literal(named.dict_py_name), table))
+    module.functional.append((named.dict_py_name, statement))
+
+
+def _merge(into: Annotator, own: Annotator) -> None:
+    into.needs |= own.needs
+    into.refs |= own.refs
+
+
+def _dict_doc(named: NamedType) -> str:
+    return (
+        f"`{named.py_name}` as a dict of its wire form (the keys as the API spells them), "
+        "which request bodies accept as they accept the model, and send as it is."
+    )
+
+
+def _dict_union(api: Api, annotator: Annotator, union_: UnionType) -> str:
+    parts = [_dict_value(api, annotator, v, models=False) for v in union_.variants]
+    parts += [_dict_value(api, annotator, v) for v in union_.bare]
+    text = " | ".join(dict.fromkeys(parts))
+    return f"{text} | None" if union_.nullable and text != "Any" else text
+
+
+def _dict_value(api: Api, annotator: Annotator, type_: Type, *, models: bool = True, within: frozenset[str] = frozenset()) -> str:
+    """What a dict holds for a value of `type_`: nested objects as their dicts
+    (or, with `models`, their models), enum members or their values, date-times
+    and UUIDs or their strings."""
+    text = _dict_bare(api, annotator, type_, models, within)
+    return f"{text} | None" if type_.nullable and text != "Any" else text
+
+
+def _dict_bare(api: Api, annotator: Annotator, type_: Type, models: bool, within: frozenset[str]) -> str:
+    if isinstance(type_, Primitive):
+        if type_.name == "string":
+            found = {"date-time": "datetime | str", "date": "date | str", "uuid": "UUID | str"}.get(type_.format or "", "str")
+            annotator.needs.update(n for n in ("datetime", "date", "UUID") if n in found.split(" | "))
+            return found
+        if type_.name == "any":
+            annotator.needs.add("Any")
+            return "Any"
+        return {"integer": "int", "number": "float", "boolean": "bool"}[type_.name]
+    if isinstance(type_, Ref):
+        named = api.types[type_.target]
+        target = named.type
+        if named.dict_py_name:
+            annotator.refs.add(named.dict_py_name)
+            if not models:
+                return named.dict_py_name
+            annotator.refs.add(named.py_name)
+            return f"{named.py_name} | {named.dict_py_name}"
+        if _is_enum_class(target):
+            annotator.refs.add(named.py_name)
+            return f"{named.py_name} | {annotator.annotation(target)}"
+        if type_.target in within:
+            annotator.needs.add("Any")
+            return "Any"
+        return _dict_value(api, annotator, target, models=models, within=within | {type_.target})
+    if isinstance(type_, ArrayType):
+        return f"list[{_dict_value(api, annotator, type_.items, within=within)}]"
+    if isinstance(type_, MapType):
+        return f"dict[str, {_dict_value(api, annotator, type_.values, within=within)}]"
+    if isinstance(type_, EnumType):
+        return annotator.annotation(dataclasses.replace(type_, nullable=False))
+    if isinstance(type_, UnionType):
+        return " | ".join(dict.fromkeys(_dict_value(api, annotator, v, within=within) for v in type_.variants))
+    annotator.needs.add("Any")
+    return "dict[str, Any]"
 
 
 def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool, *, aliases: bool = True) -> _Field:
@@ -524,13 +642,17 @@ def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[Node
     """The module's imports of the standard library, pydantic and the runtime
     (a blank line between groups)."""
     lines: list[Node] = []
-    if "date" in needs:
-        lines.append("from datetime import date")
-    typing_names: set[str] = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
+    dates: list[str] = [n for n in ("date", "datetime") if n in needs]
+    if dates:
+        lines.append(import_from("datetime", dates))
+    typing_names: set[str] = {
+        n for n in ("Annotated", "Any", "ClassVar", "Literal", "NotRequired", "TypeAlias", "TypedDict") if n in needs
+    }
     if module.guarded:
         typing_names.add("TYPE_CHECKING")
     if any(not a.recursive for a in module.aliases):
         typing_names.add("TypeAlias")
+    typing_names.discard("")
     if typing_names:
         lines.append(import_from("typing", sorted(typing_names)))
     if "UUID" in needs:

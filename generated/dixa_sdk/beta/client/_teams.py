@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -88,7 +87,7 @@ class Teams(SyncResource):
 
     def create(
         self,
-        body: models.CreateTeamInput | Mapping[str, Any],
+        body: models.CreateTeamInput | models.CreateTeamInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Team1:
         """Create a team
@@ -98,7 +97,7 @@ class Teams(SyncResource):
         `POST /beta/teams` (postTeams).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -187,7 +186,7 @@ class Teams(SyncResource):
 
     def delete_agents(
         self,
-        body: models.DeleteAgentsFromTeamInput | Mapping[str, Any],
+        body: models.DeleteAgentsFromTeamInput | models.DeleteAgentsFromTeamInputDict,
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -199,7 +198,7 @@ class Teams(SyncResource):
         `DELETE /beta/teams/{teamId}/agents` (deleteTeamsTeamidAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -215,7 +214,7 @@ class Teams(SyncResource):
 
     def patch_agents(
         self,
-        body: models.AgentsToTeamInput | Mapping[str, Any],
+        body: models.AgentsToTeamInput | models.AgentsToTeamInputDict,
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -227,7 +226,7 @@ class Teams(SyncResource):
         `PATCH /beta/teams/{teamId}/agents` (patchTeamsTeamidAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -298,7 +297,7 @@ class AsyncTeams(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateTeamInput | Mapping[str, Any],
+        body: models.CreateTeamInput | models.CreateTeamInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Team1:
         """Create a team
@@ -308,7 +307,7 @@ class AsyncTeams(AsyncResource):
         `POST /beta/teams` (postTeams).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -397,7 +396,7 @@ class AsyncTeams(AsyncResource):
 
     async def delete_agents(
         self,
-        body: models.DeleteAgentsFromTeamInput | Mapping[str, Any],
+        body: models.DeleteAgentsFromTeamInput | models.DeleteAgentsFromTeamInputDict,
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -409,7 +408,7 @@ class AsyncTeams(AsyncResource):
         `DELETE /beta/teams/{teamId}/agents` (deleteTeamsTeamidAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -425,7 +424,7 @@ class AsyncTeams(AsyncResource):
 
     async def patch_agents(
         self,
-        body: models.AgentsToTeamInput | Mapping[str, Any],
+        body: models.AgentsToTeamInput | models.AgentsToTeamInputDict,
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -437,7 +436,7 @@ class AsyncTeams(AsyncResource):
         `PATCH /beta/teams/{teamId}/agents` (patchTeamsTeamidAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             team_id: Id of the team.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from .agent import Agent as Agent
     from .agent_banned_enduser_event import AgentBannedEnduserEvent as AgentBannedEnduserEvent
     from .agent_banned_ip_event import AgentBannedIpEvent as AgentBannedIpEvent
-    from .agent_id import AgentId as AgentId
+    from .agent_id import AgentId as AgentId, AgentIdDict as AgentIdDict
     from .agent_output import AgentOutput as AgentOutput
     from .agent_presence_duration_value import (
         AgentPresenceDurationValue as AgentPresenceDurationValue,
@@ -36,14 +36,20 @@ if TYPE_CHECKING:
     from .agent_teams_output import AgentTeamsOutput as AgentTeamsOutput
     from .agent_unbanned_enduser_event import AgentUnbannedEnduserEvent as AgentUnbannedEnduserEvent
     from .agent_unbanned_ip_event import AgentUnbannedIpEvent as AgentUnbannedIpEvent
-    from .agents_to_team_input import AgentsToTeamInput as AgentsToTeamInput
+    from .agents_to_team_input import (
+        AgentsToTeamInput as AgentsToTeamInput,
+        AgentsToTeamInputDict as AgentsToTeamInputDict,
+    )
     from .aggregate_metadata import AggregateMetadata as AggregateMetadata
     from .aggregate_metadata_measure import AggregateMetadataMeasure as AggregateMetadataMeasure
     from .aggregate_value import AggregateValue as AggregateValue
     from .anonymization_request_status import (
         AnonymizationRequestStatus as AnonymizationRequestStatus,
     )
-    from .anonymize_entity_input import AnonymizeEntityInput as AnonymizeEntityInput
+    from .anonymize_entity_input import (
+        AnonymizeEntityInput as AnonymizeEntityInput,
+        AnonymizeEntityInputDict as AnonymizeEntityInputDict,
+    )
     from .anonymize_entity_output import AnonymizeEntityOutput as AnonymizeEntityOutput
     from .anonymized_conversation import AnonymizedConversation as AnonymizedConversation
     from .article import Article as Article
@@ -51,8 +57,8 @@ if TYPE_CHECKING:
     from .article_content import ArticleContent as ArticleContent
     from .article_translation import ArticleTranslation as ArticleTranslation
     from .article_translations import ArticleTranslations as ArticleTranslations
-    from .assigned_date import AssignedDate as AssignedDate
-    from .assignment import Assignment as Assignment
+    from .assigned_date import AssignedDate as AssignedDate, AssignedDateDict as AssignedDateDict
+    from .assignment import Assignment as Assignment, AssignmentDict as AssignmentDict
     from .attachment_error import AttachmentError as AttachmentError
     from .attachment_result import AttachmentResult as AttachmentResult
     from .attachments import Attachments as Attachments
@@ -60,11 +66,11 @@ if TYPE_CHECKING:
     from .availability import Availability as Availability
     from .available_at import AvailableAt as AvailableAt
     from .bad_request import BadRequest as BadRequest
-    from .basic_auth import BasicAuth as BasicAuth
-    from .between import Between as Between
-    from .between1 import Between1 as Between1
+    from .basic_auth import BasicAuth as BasicAuth, BasicAuthDict as BasicAuthDict
+    from .between import Between as Between, BetweenDict as BetweenDict
+    from .between1 import Between1 as Between1, Between1Dict as Between1Dict
     from .boolean_field import BooleanField as BooleanField
-    from .browser_info import BrowserInfo as BrowserInfo
+    from .browser_info import BrowserInfo as BrowserInfo, BrowserInfoDict as BrowserInfoDict
     from .bulk_action_failure_bulk_error_agent import (
         BulkActionFailureBulkErrorAgent as BulkActionFailureBulkErrorAgent,
     )
@@ -103,21 +109,46 @@ if TYPE_CHECKING:
     )
     from .bulk_create_internal_note_input import (
         BulkCreateInternalNoteInput as BulkCreateInternalNoteInput,
+        BulkCreateInternalNoteInputDict as BulkCreateInternalNoteInputDict,
     )
     from .bulk_create_note_output import BulkCreateNoteOutput as BulkCreateNoteOutput
     from .bulk_error import BulkError as BulkError, UnknownBulkError as UnknownBulkError
     from .bulk_error_base import BulkErrorBase as BulkErrorBase
-    from .bulk_patch_agent_input import BulkPatchAgentInput as BulkPatchAgentInput
-    from .bulk_patch_end_user_input import BulkPatchEndUserInput as BulkPatchEndUserInput
-    from .bulk_patch_end_users_input import BulkPatchEndUsersInput as BulkPatchEndUsersInput
+    from .bulk_patch_agent_input import (
+        BulkPatchAgentInput as BulkPatchAgentInput,
+        BulkPatchAgentInputDict as BulkPatchAgentInputDict,
+    )
+    from .bulk_patch_end_user_input import (
+        BulkPatchEndUserInput as BulkPatchEndUserInput,
+        BulkPatchEndUserInputDict as BulkPatchEndUserInputDict,
+    )
+    from .bulk_patch_end_users_input import (
+        BulkPatchEndUsersInput as BulkPatchEndUsersInput,
+        BulkPatchEndUsersInputDict as BulkPatchEndUsersInputDict,
+    )
     from .bulk_patch_end_users_output import BulkPatchEndUsersOutput as BulkPatchEndUsersOutput
-    from .bulk_queue_endpoint_input import BulkQueueEndpointInput as BulkQueueEndpointInput
+    from .bulk_queue_endpoint_input import (
+        BulkQueueEndpointInput as BulkQueueEndpointInput,
+        BulkQueueEndpointInputDict as BulkQueueEndpointInputDict,
+    )
     from .bulk_queue_endpoint_output import BulkQueueEndpointOutput as BulkQueueEndpointOutput
-    from .bulk_tag_conversation_input import BulkTagConversationInput as BulkTagConversationInput
-    from .bulk_update_agent_input import BulkUpdateAgentInput as BulkUpdateAgentInput
+    from .bulk_tag_conversation_input import (
+        BulkTagConversationInput as BulkTagConversationInput,
+        BulkTagConversationInputDict as BulkTagConversationInputDict,
+    )
+    from .bulk_update_agent_input import (
+        BulkUpdateAgentInput as BulkUpdateAgentInput,
+        BulkUpdateAgentInputDict as BulkUpdateAgentInputDict,
+    )
     from .bulk_update_agent_output import BulkUpdateAgentOutput as BulkUpdateAgentOutput
-    from .bulk_update_end_user_input import BulkUpdateEndUserInput as BulkUpdateEndUserInput
-    from .bulk_update_end_users_input import BulkUpdateEndUsersInput as BulkUpdateEndUsersInput
+    from .bulk_update_end_user_input import (
+        BulkUpdateEndUserInput as BulkUpdateEndUserInput,
+        BulkUpdateEndUserInputDict as BulkUpdateEndUserInputDict,
+    )
+    from .bulk_update_end_users_input import (
+        BulkUpdateEndUsersInput as BulkUpdateEndUsersInput,
+        BulkUpdateEndUsersInputDict as BulkUpdateEndUsersInputDict,
+    )
     from .bulk_update_end_users_output import BulkUpdateEndUsersOutput as BulkUpdateEndUsersOutput
     from .business_hour import BusinessHour as BusinessHour
     from .business_hour_exception import BusinessHourException as BusinessHourException
@@ -135,12 +166,12 @@ if TYPE_CHECKING:
         BusinessHoursUpcomingSchedule as BusinessHoursUpcomingSchedule,
     )
     from .call_recording_attributes import CallRecordingAttributes as CallRecordingAttributes
-    from .callback import Callback as Callback
+    from .callback import Callback as Callback, CallbackDict as CallbackDict
     from .callback_direction import CallbackDirection as CallbackDirection
     from .category import Category as Category
     from .category_catalog_item import CategoryCatalogItem as CategoryCatalogItem
     from .category_translations import CategoryTranslations as CategoryTranslations
-    from .channel import Channel as Channel
+    from .channel import Channel as Channel, ChannelDict as ChannelDict
     from .channel_availability import (
         ChannelAvailability as ChannelAvailability,
         UnknownChannelAvailability as UnknownChannelAvailability,
@@ -157,22 +188,38 @@ if TYPE_CHECKING:
         ChannelAvailabilityOutcome as ChannelAvailabilityOutcome,
     )
     from .channel_enum import ChannelEnum as ChannelEnum
-    from .channel_operator import ChannelOperator as ChannelOperator
-    from .chat import Chat as Chat
+    from .channel_operator import (
+        ChannelOperator as ChannelOperator,
+        ChannelOperatorDict as ChannelOperatorDict,
+    )
+    from .chat import Chat as Chat, ChatDict as ChatDict
     from .chat_attributes import ChatAttributes as ChatAttributes
     from .chat_conversation import ChatConversation as ChatConversation
     from .checksum import Checksum as Checksum
-    from .claim_conversation_input import ClaimConversationInput as ClaimConversationInput
-    from .close_conversation_input import CloseConversationInput as CloseConversationInput
+    from .claim_conversation_input import (
+        ClaimConversationInput as ClaimConversationInput,
+        ClaimConversationInputDict as ClaimConversationInputDict,
+    )
+    from .close_conversation_input import (
+        CloseConversationInput as CloseConversationInput,
+        CloseConversationInputDict as CloseConversationInputDict,
+    )
     from .closed import Closed as Closed
     from .closed1 import Closed1 as Closed1
-    from .closed_date import ClosedDate as ClosedDate
-    from .closing import Closing as Closing
+    from .closed_date import ClosedDate as ClosedDate, ClosedDateDict as ClosedDateDict
+    from .closing import Closing as Closing, ClosingDict as ClosingDict
     from .collection import Collection as Collection
     from .collection_catalog_item import CollectionCatalogItem as CollectionCatalogItem
-    from .combined_filters import CombinedFilters as CombinedFilters
-    from .condition import Condition as Condition
-    from .condition1 import Condition1 as Condition1, UnknownCondition1 as UnknownCondition1
+    from .combined_filters import (
+        CombinedFilters as CombinedFilters,
+        CombinedFiltersDict as CombinedFiltersDict,
+    )
+    from .condition import Condition as Condition, ConditionDict as ConditionDict
+    from .condition1 import (
+        Condition1 as Condition1,
+        Condition1Dict as Condition1Dict,
+        UnknownCondition1 as UnknownCondition1,
+    )
     from .condition1_base import Condition1Base as Condition1Base
     from .conflict import Conflict as Conflict
     from .connection_status import ConnectionStatus as ConnectionStatus
@@ -181,11 +228,15 @@ if TYPE_CHECKING:
         UnknownContactEndpoint as UnknownContactEndpoint,
     )
     from .contact_endpoint_base import ContactEndpointBase as ContactEndpointBase
-    from .contact_form import ContactForm as ContactForm
+    from .contact_form import ContactForm as ContactForm, ContactFormDict as ContactFormDict
     from .contact_form_attributes import ContactFormAttributes as ContactFormAttributes
     from .contact_form_conversation import ContactFormConversation as ContactFormConversation
-    from .contact_id import ContactId as ContactId
-    from .content import Content as Content, UnknownContent as UnknownContent
+    from .contact_id import ContactId as ContactId, ContactIdDict as ContactIdDict
+    from .content import (
+        Content as Content,
+        ContentDict as ContentDict,
+        UnknownContent as UnknownContent,
+    )
     from .content_base import ContentBase as ContentBase
     from .conversation import (
         Conversation as Conversation,
@@ -252,7 +303,10 @@ if TYPE_CHECKING:
     )
     from .conversation_enqueued_event import ConversationEnqueuedEvent as ConversationEnqueuedEvent
     from .conversation_flow import ConversationFlow as ConversationFlow
-    from .conversation_id import ConversationId as ConversationId
+    from .conversation_id import (
+        ConversationId as ConversationId,
+        ConversationIdDict as ConversationIdDict,
+    )
     from .conversation_language_updated_activity_type import (
         ConversationLanguageUpdatedActivityType as ConversationLanguageUpdatedActivityType,
     )
@@ -394,30 +448,48 @@ if TYPE_CHECKING:
     from .conversation_unassigned_event import (
         ConversationUnassignedEvent as ConversationUnassignedEvent,
     )
-    from .create_agent_input import CreateAgentInput as CreateAgentInput
-    from .create_agents_input import CreateAgentsInput as CreateAgentsInput
+    from .create_agent_input import (
+        CreateAgentInput as CreateAgentInput,
+        CreateAgentInputDict as CreateAgentInputDict,
+    )
+    from .create_agents_input import (
+        CreateAgentsInput as CreateAgentsInput,
+        CreateAgentsInputDict as CreateAgentsInputDict,
+    )
     from .create_agents_output import CreateAgentsOutput as CreateAgentsOutput
     from .create_conversation_input import (
         CreateConversationInput as CreateConversationInput,
+        CreateConversationInputDict as CreateConversationInputDict,
         UnknownCreateConversationInput as UnknownCreateConversationInput,
     )
     from .create_conversation_input_base import (
         CreateConversationInputBase as CreateConversationInputBase,
     )
     from .create_conversation_output import CreateConversationOutput as CreateConversationOutput
-    from .create_end_user_input import CreateEndUserInput as CreateEndUserInput
+    from .create_end_user_input import (
+        CreateEndUserInput as CreateEndUserInput,
+        CreateEndUserInputDict as CreateEndUserInputDict,
+    )
     from .create_end_user_output import CreateEndUserOutput as CreateEndUserOutput
-    from .create_end_users_input import CreateEndUsersInput as CreateEndUsersInput
+    from .create_end_users_input import (
+        CreateEndUsersInput as CreateEndUsersInput,
+        CreateEndUsersInputDict as CreateEndUsersInputDict,
+    )
     from .create_end_users_output import CreateEndUsersOutput as CreateEndUsersOutput
-    from .create_internal_note_input import CreateInternalNoteInput as CreateInternalNoteInput
+    from .create_internal_note_input import (
+        CreateInternalNoteInput as CreateInternalNoteInput,
+        CreateInternalNoteInputDict as CreateInternalNoteInputDict,
+    )
     from .create_knowledge_article_input import (
         CreateKnowledgeArticleInput as CreateKnowledgeArticleInput,
+        CreateKnowledgeArticleInputDict as CreateKnowledgeArticleInputDict,
     )
     from .create_knowledge_article_output import (
         CreateKnowledgeArticleOutput as CreateKnowledgeArticleOutput,
     )
     from .create_message_input import (
         CreateMessageInput as CreateMessageInput,
+        CreateMessageInputDict as CreateMessageInputDict,
         UnknownCreateMessageInput as UnknownCreateMessageInput,
     )
     from .create_message_input_base import CreateMessageInputBase as CreateMessageInputBase
@@ -426,35 +498,59 @@ if TYPE_CHECKING:
     from .create_note_output import CreateNoteOutput as CreateNoteOutput
     from .create_or_update_queue_request import (
         CreateOrUpdateQueueRequest as CreateOrUpdateQueueRequest,
+        CreateOrUpdateQueueRequestDict as CreateOrUpdateQueueRequestDict,
     )
-    from .create_queue_input import CreateQueueInput as CreateQueueInput
+    from .create_queue_input import (
+        CreateQueueInput as CreateQueueInput,
+        CreateQueueInputDict as CreateQueueInputDict,
+    )
     from .create_queue_output import CreateQueueOutput as CreateQueueOutput
-    from .create_rating_offer_input import CreateRatingOfferInput as CreateRatingOfferInput
+    from .create_rating_offer_input import (
+        CreateRatingOfferInput as CreateRatingOfferInput,
+        CreateRatingOfferInputDict as CreateRatingOfferInputDict,
+    )
     from .create_rating_offer_output import CreateRatingOfferOutput as CreateRatingOfferOutput
-    from .create_rating_result_input import CreateRatingResultInput as CreateRatingResultInput
+    from .create_rating_result_input import (
+        CreateRatingResultInput as CreateRatingResultInput,
+        CreateRatingResultInputDict as CreateRatingResultInputDict,
+    )
     from .create_rating_result_output import CreateRatingResultOutput as CreateRatingResultOutput
-    from .create_tag_input import CreateTagInput as CreateTagInput
+    from .create_tag_input import (
+        CreateTagInput as CreateTagInput,
+        CreateTagInputDict as CreateTagInputDict,
+    )
     from .create_tag_output import CreateTagOutput as CreateTagOutput
-    from .create_team_input import CreateTeamInput as CreateTeamInput
+    from .create_team_input import (
+        CreateTeamInput as CreateTeamInput,
+        CreateTeamInputDict as CreateTeamInputDict,
+    )
     from .create_team_output import CreateTeamOutput as CreateTeamOutput
     from .create_webhook_subscription_input import (
         CreateWebhookSubscriptionInput as CreateWebhookSubscriptionInput,
+        CreateWebhookSubscriptionInputDict as CreateWebhookSubscriptionInputDict,
     )
     from .create_webhook_subscription_output import (
         CreateWebhookSubscriptionOutput as CreateWebhookSubscriptionOutput,
     )
-    from .creation_date import CreationDate as CreationDate
-    from .csat import Csat as Csat
+    from .creation_date import CreationDate as CreationDate, CreationDateDict as CreationDateDict
+    from .csat import Csat as Csat, CsatDict as CsatDict
     from .custom_attribute import CustomAttribute as CustomAttribute
-    from .custom_attribute1 import CustomAttribute1 as CustomAttribute1
+    from .custom_attribute1 import (
+        CustomAttribute1 as CustomAttribute1,
+        CustomAttribute1Dict as CustomAttribute1Dict,
+    )
     from .custom_attribute_definition import CustomAttributeDefinition as CustomAttributeDefinition
     from .custom_attribute_input_definition import (
         CustomAttributeInputDefinition as CustomAttributeInputDefinition,
     )
-    from .custom_attribute_operator import CustomAttributeOperator as CustomAttributeOperator
+    from .custom_attribute_operator import (
+        CustomAttributeOperator as CustomAttributeOperator,
+        CustomAttributeOperatorDict as CustomAttributeOperatorDict,
+    )
     from .custom_attribute_value import CustomAttributeValue as CustomAttributeValue
     from .delete_agents_from_team_input import (
         DeleteAgentsFromTeamInput as DeleteAgentsFromTeamInput,
+        DeleteAgentsFromTeamInputDict as DeleteAgentsFromTeamInputDict,
     )
     from .delivery_detail import DeliveryDetail as DeliveryDetail
     from .delivery_status import DeliveryStatus as DeliveryStatus
@@ -462,17 +558,23 @@ if TYPE_CHECKING:
     from .deprecated_anonymization_type import (
         DeprecatedAnonymizationType as DeprecatedAnonymizationType,
     )
-    from .direction import Direction as Direction
+    from .direction import Direction as Direction, DirectionDict as DirectionDict
     from .direction_enum import DirectionEnum as DirectionEnum
-    from .direction_operator import DirectionOperator as DirectionOperator
+    from .direction_operator import (
+        DirectionOperator as DirectionOperator,
+        DirectionOperatorDict as DirectionOperatorDict,
+    )
     from .double_aggregate_value import DoubleAggregateValue as DoubleAggregateValue
     from .double_aggregate_value_measure import (
         DoubleAggregateValueMeasure as DoubleAggregateValueMeasure,
     )
     from .double_field import DoubleField as DoubleField
-    from .duration import Duration as Duration
-    from .duration_operator import DurationOperator as DurationOperator
-    from .email import Email as Email
+    from .duration import Duration as Duration, DurationDict as DurationDict
+    from .duration_operator import (
+        DurationOperator as DurationOperator,
+        DurationOperatorDict as DurationOperatorDict,
+    )
+    from .email import Email as Email, EmailDict as EmailDict
     from .email_attributes import EmailAttributes as EmailAttributes
     from .email_auto_reply import EmailAutoReply as EmailAutoReply
     from .email_contact import EmailContact as EmailContact
@@ -490,8 +592,8 @@ if TYPE_CHECKING:
     from .events import Events as Events
     from .exception import Exception as Exception
     from .exception1 import Exception1 as Exception1
-    from .excludes_all import ExcludesAll as ExcludesAll
-    from .excludes_one import ExcludesOne as ExcludesOne
+    from .excludes_all import ExcludesAll as ExcludesAll, ExcludesAllDict as ExcludesAllDict
+    from .excludes_one import ExcludesOne as ExcludesOne, ExcludesOneDict as ExcludesOneDict
     from .facebook_messenger_attributes import (
         FacebookMessengerAttributes as FacebookMessengerAttributes,
     )
@@ -501,13 +603,16 @@ if TYPE_CHECKING:
     from .failure import Failure as Failure
     from .field_can_have_multiple_values_or_be_empty_operator import (
         FieldCanHaveMultipleValuesOrBeEmptyOperator as FieldCanHaveMultipleValuesOrBeEmptyOperator,
+        FieldCanHaveMultipleValuesOrBeEmptyOperatorDict as FieldCanHaveMultipleValuesOrBeEmptyOperatorDict,
     )
     from .field_can_have_single_value_or_be_empty_operator import (
         FieldCanHaveSingleValueOrBeEmptyOperator as FieldCanHaveSingleValueOrBeEmptyOperator,
+        FieldCanHaveSingleValueOrBeEmptyOperatorDict as FieldCanHaveSingleValueOrBeEmptyOperatorDict,
     )
     from .field_enum import FieldEnum as FieldEnum
     from .field_has_single_value_operator import (
         FieldHasSingleValueOperator as FieldHasSingleValueOperator,
+        FieldHasSingleValueOperatorDict as FieldHasSingleValueOperatorDict,
         UnknownFieldHasSingleValueOperator as UnknownFieldHasSingleValueOperator,
     )
     from .field_has_single_value_operator_base import (
@@ -516,17 +621,24 @@ if TYPE_CHECKING:
     from .field_metadata import FieldMetadata as FieldMetadata
     from .field_model import FieldModel as FieldModel
     from .field_type import FieldType as FieldType
-    from .file import File as File
+    from .file import File as File, FileDict as FileDict
     from .file_meta import FileMeta as FileMeta
-    from .filter_ import Filter as Filter
+    from .filter_ import Filter as Filter, FilterDict as FilterDict
     from .filter_metadata import FilterMetadata as FilterMetadata
     from .filter_value import FilterValue as FilterValue
-    from .filters import Filters as Filters
-    from .filters1 import Filters1 as Filters1, UnknownFilters1 as UnknownFilters1
+    from .filters import Filters as Filters, FiltersDict as FiltersDict
+    from .filters1 import (
+        Filters1 as Filters1,
+        Filters1Dict as Filters1Dict,
+        UnknownFilters1 as UnknownFilters1,
+    )
     from .filters1_base import Filters1Base as Filters1Base
     from .follow_up import FollowUp as FollowUp
     from .followup_added_activity_type import FollowupAddedActivityType as FollowupAddedActivityType
-    from .followup_conversation_input import FollowupConversationInput as FollowupConversationInput
+    from .followup_conversation_input import (
+        FollowupConversationInput as FollowupConversationInput,
+        FollowupConversationInputDict as FollowupConversationInputDict,
+    )
     from .followup_expired_activity_type import (
         FollowupExpiredActivityType as FollowupExpiredActivityType,
     )
@@ -538,7 +650,10 @@ if TYPE_CHECKING:
     from .generic_attributes import GenericAttributes as GenericAttributes
     from .generic_channel import GenericChannel as GenericChannel
     from .generic_conversation import GenericConversation as GenericConversation
-    from .generic_conversation_import import GenericConversationImport as GenericConversationImport
+    from .generic_conversation_import import (
+        GenericConversationImport as GenericConversationImport,
+        GenericConversationImportDict as GenericConversationImportDict,
+    )
     from .generic_conversation_import_direction import (
         GenericConversationImportDirection as GenericConversationImportDirection,
     )
@@ -586,20 +701,24 @@ if TYPE_CHECKING:
     )
     from .get_metric_data_input import (
         GetMetricDataInput as GetMetricDataInput,
+        GetMetricDataInputDict as GetMetricDataInputDict,
         UnknownGetMetricDataInput as UnknownGetMetricDataInput,
     )
     from .get_metric_data_input_base import GetMetricDataInputBase as GetMetricDataInputBase
     from .get_metric_data_input_csid_filter import (
         GetMetricDataInputCsidFilter as GetMetricDataInputCsidFilter,
+        GetMetricDataInputCsidFilterDict as GetMetricDataInputCsidFilterDict,
     )
     from .get_metric_data_input_period_filter import (
         GetMetricDataInputPeriodFilter as GetMetricDataInputPeriodFilter,
+        GetMetricDataInputPeriodFilterDict as GetMetricDataInputPeriodFilterDict,
     )
     from .get_metric_data_output import GetMetricDataOutput as GetMetricDataOutput
     from .get_metric_output import GetMetricOutput as GetMetricOutput
     from .get_metric_record_output import GetMetricRecordOutput as GetMetricRecordOutput
     from .get_metric_records_data_input import (
         GetMetricRecordsDataInput as GetMetricRecordsDataInput,
+        GetMetricRecordsDataInputDict as GetMetricRecordsDataInputDict,
         UnknownGetMetricRecordsDataInput as UnknownGetMetricRecordsDataInput,
     )
     from .get_metric_records_data_input_base import (
@@ -607,9 +726,11 @@ if TYPE_CHECKING:
     )
     from .get_metric_records_data_input_csid_filter import (
         GetMetricRecordsDataInputCsidFilter as GetMetricRecordsDataInputCsidFilter,
+        GetMetricRecordsDataInputCsidFilterDict as GetMetricRecordsDataInputCsidFilterDict,
     )
     from .get_metric_records_data_input_period_filter import (
         GetMetricRecordsDataInputPeriodFilter as GetMetricRecordsDataInputPeriodFilter,
+        GetMetricRecordsDataInputPeriodFilterDict as GetMetricRecordsDataInputPeriodFilterDict,
     )
     from .get_metric_records_data_output import (
         GetMetricRecordsDataOutput as GetMetricRecordsDataOutput,
@@ -641,51 +762,58 @@ if TYPE_CHECKING:
     from .help_center_link import HelpCenterLink as HelpCenterLink
     from .holiday import Holiday as Holiday
     from .holiday1 import Holiday1 as Holiday1
-    from .html import Html as Html
+    from .html import Html as Html, HtmlDict as HtmlDict
     from .import_conversation_output import ImportConversationOutput as ImportConversationOutput
     from .import_conversation_response import (
         ImportConversationResponse as ImportConversationResponse,
     )
     from .import_message_input import (
         ImportMessageInput as ImportMessageInput,
+        ImportMessageInputDict as ImportMessageInputDict,
         UnknownImportMessageInput as UnknownImportMessageInput,
     )
     from .import_message_input_base import ImportMessageInputBase as ImportMessageInputBase
-    from .inbound import Inbound as Inbound
-    from .inbound_import import InboundImport as InboundImport
-    from .includes_all import IncludesAll as IncludesAll
-    from .includes_one import IncludesOne as IncludesOne
+    from .inbound import Inbound as Inbound, InboundDict as InboundDict
+    from .inbound_import import (
+        InboundImport as InboundImport,
+        InboundImportDict as InboundImportDict,
+    )
+    from .includes_all import IncludesAll as IncludesAll, IncludesAllDict as IncludesAllDict
+    from .includes_one import IncludesOne as IncludesOne, IncludesOneDict as IncludesOneDict
     from .infrastructure import Infrastructure as Infrastructure
     from .inherited_restriction import InheritedRestriction as InheritedRestriction
     from .instant_field import InstantField as InstantField
     from .int_field import IntField as IntField
     from .integrity import Integrity as Integrity
     from .internal_note_data import InternalNoteData as InternalNoteData
-    from .interval import Interval as Interval
+    from .interval import Interval as Interval, IntervalDict as IntervalDict
     from .invalid_argument import InvalidArgument as InvalidArgument
-    from .is_empty import IsEmpty as IsEmpty
-    from .is_not_empty import IsNotEmpty as IsNotEmpty
-    from .is_not_one_of import IsNotOneOf as IsNotOneOf
-    from .is_not_one_of1 import IsNotOneOf1 as IsNotOneOf1
+    from .is_empty import IsEmpty as IsEmpty, IsEmptyDict as IsEmptyDict
+    from .is_not_empty import IsNotEmpty as IsNotEmpty, IsNotEmptyDict as IsNotEmptyDict
+    from .is_not_one_of import IsNotOneOf as IsNotOneOf, IsNotOneOfDict as IsNotOneOfDict
+    from .is_not_one_of1 import IsNotOneOf1 as IsNotOneOf1, IsNotOneOf1Dict as IsNotOneOf1Dict
     from .is_not_one_of1_values_item import IsNotOneOf1ValuesItem as IsNotOneOf1ValuesItem
-    from .is_not_one_of2 import IsNotOneOf2 as IsNotOneOf2
-    from .is_not_one_of3 import IsNotOneOf3 as IsNotOneOf3
+    from .is_not_one_of2 import IsNotOneOf2 as IsNotOneOf2, IsNotOneOf2Dict as IsNotOneOf2Dict
+    from .is_not_one_of3 import IsNotOneOf3 as IsNotOneOf3, IsNotOneOf3Dict as IsNotOneOf3Dict
     from .is_not_one_of3_values_item import IsNotOneOf3ValuesItem as IsNotOneOf3ValuesItem
-    from .is_not_one_of4 import IsNotOneOf4 as IsNotOneOf4
+    from .is_not_one_of4 import IsNotOneOf4 as IsNotOneOf4, IsNotOneOf4Dict as IsNotOneOf4Dict
     from .is_not_one_of4_values_item import IsNotOneOf4ValuesItem as IsNotOneOf4ValuesItem
-    from .is_not_one_of5 import IsNotOneOf5 as IsNotOneOf5
-    from .is_one_of import IsOneOf as IsOneOf
-    from .is_one_of1 import IsOneOf1 as IsOneOf1
+    from .is_not_one_of5 import IsNotOneOf5 as IsNotOneOf5, IsNotOneOf5Dict as IsNotOneOf5Dict
+    from .is_one_of import IsOneOf as IsOneOf, IsOneOfDict as IsOneOfDict
+    from .is_one_of1 import IsOneOf1 as IsOneOf1, IsOneOf1Dict as IsOneOf1Dict
     from .is_one_of1_values_item import IsOneOf1ValuesItem as IsOneOf1ValuesItem
-    from .is_one_of2 import IsOneOf2 as IsOneOf2
-    from .is_one_of3 import IsOneOf3 as IsOneOf3
+    from .is_one_of2 import IsOneOf2 as IsOneOf2, IsOneOf2Dict as IsOneOf2Dict
+    from .is_one_of3 import IsOneOf3 as IsOneOf3, IsOneOf3Dict as IsOneOf3Dict
     from .is_one_of3_values_item import IsOneOf3ValuesItem as IsOneOf3ValuesItem
-    from .is_one_of4 import IsOneOf4 as IsOneOf4
+    from .is_one_of4 import IsOneOf4 as IsOneOf4, IsOneOf4Dict as IsOneOf4Dict
     from .is_one_of4_values_item import IsOneOf4ValuesItem as IsOneOf4ValuesItem
-    from .is_one_of5 import IsOneOf5 as IsOneOf5
-    from .last_activity import LastActivity as LastActivity
-    from .last_message import LastMessage as LastMessage
-    from .link_conversation_input import LinkConversationInput as LinkConversationInput
+    from .is_one_of5 import IsOneOf5 as IsOneOf5, IsOneOf5Dict as IsOneOf5Dict
+    from .last_activity import LastActivity as LastActivity, LastActivityDict as LastActivityDict
+    from .last_message import LastMessage as LastMessage, LastMessageDict as LastMessageDict
+    from .link_conversation_input import (
+        LinkConversationInput as LinkConversationInput,
+        LinkConversationInputDict as LinkConversationInputDict,
+    )
     from .link_type import LinkType as LinkType
     from .list_activity_log_output import ListActivityLogOutput as ListActivityLogOutput
     from .list_agents_output import ListAgentsOutput as ListAgentsOutput
@@ -728,7 +856,10 @@ if TYPE_CHECKING:
     from .long_aggregate_value import LongAggregateValue as LongAggregateValue
     from .long_aggregate_value_measure import LongAggregateValueMeasure as LongAggregateValueMeasure
     from .long_field import LongField as LongField
-    from .longer_than_or_equal_to import LongerThanOrEqualTo as LongerThanOrEqualTo
+    from .longer_than_or_equal_to import (
+        LongerThanOrEqualTo as LongerThanOrEqualTo,
+        LongerThanOrEqualToDict as LongerThanOrEqualToDict,
+    )
     from .map_attribute_value import MapAttributeValue as MapAttributeValue
     from .map_attribute_value_value import MapAttributeValueValue as MapAttributeValueValue
     from .map_conversation_channel_int import MapConversationChannelInt as MapConversationChannelInt
@@ -743,12 +874,13 @@ if TYPE_CHECKING:
     )
     from .map_uuid_option_attribute_value_value import (
         MapUUIDOptionAttributeValueValue as MapUUIDOptionAttributeValueValue,
+        MapUUIDOptionAttributeValueValueDict as MapUUIDOptionAttributeValueValueDict,
     )
     from .map_vector_string import MapVectorString as MapVectorString
     from .map_webhook_event_type_filters import (
         MapWebhookEventTypeFilters as MapWebhookEventTypeFilters,
     )
-    from .markdown import Markdown as Markdown
+    from .markdown import Markdown as Markdown, MarkdownDict as MarkdownDict
     from .member_list_type import MemberListType as MemberListType
     from .message import Message as Message
     from .message_added_attribute import MessageAddedAttribute as MessageAddedAttribute
@@ -769,53 +901,63 @@ if TYPE_CHECKING:
     from .mime_type import MimeType as MimeType, UnknownMimeType as UnknownMimeType
     from .mime_type_base import MimeTypeBase as MimeTypeBase
     from .mime_type_impl import MimeTypeImpl as MimeTypeImpl
-    from .no_auth import NoAuth as NoAuth
+    from .no_auth import NoAuth as NoAuth, NoAuthDict as NoAuthDict
     from .no_recent_delivery import NoRecentDelivery as NoRecentDelivery
     from .not_found import NotFound as NotFound
     from .not_found1 import NotFound1 as NotFound1
     from .note_added_activity_type import NoteAddedActivityType as NoteAddedActivityType
     from .note_added_attribute import NoteAddedAttribute as NoteAddedAttribute
-    from .nps import Nps as Nps
+    from .nps import Nps as Nps, NpsDict as NpsDict
     from .offer_algorithm import OfferAlgorithm as OfferAlgorithm
     from .offering_algorithm import OfferingAlgorithm as OfferingAlgorithm
     from .open1 import Open1 as Open1
     from .open_ import Open as Open
     from .organization_details import OrganizationDetails as OrganizationDetails
     from .organization_details_status import OrganizationDetailsStatus as OrganizationDetailsStatus
-    from .outbound import Outbound as Outbound
-    from .outbound_import import OutboundImport as OutboundImport
+    from .outbound import Outbound as Outbound, OutboundDict as OutboundDict
+    from .outbound_import import (
+        OutboundImport as OutboundImport,
+        OutboundImportDict as OutboundImportDict,
+    )
     from .pagination_links import PaginationLinks as PaginationLinks
     from .partial_error import PartialError as PartialError
-    from .patch_agent_input import PatchAgentInput as PatchAgentInput
+    from .patch_agent_input import (
+        PatchAgentInput as PatchAgentInput,
+        PatchAgentInputDict as PatchAgentInputDict,
+    )
     from .patch_conversation_custom_attributes_output import (
         PatchConversationCustomAttributesOutput as PatchConversationCustomAttributesOutput,
     )
     from .patch_end_user_custom_attributes_output import (
         PatchEndUserCustomAttributesOutput as PatchEndUserCustomAttributesOutput,
     )
-    from .patch_end_user_input import PatchEndUserInput as PatchEndUserInput
+    from .patch_end_user_input import (
+        PatchEndUserInput as PatchEndUserInput,
+        PatchEndUserInputDict as PatchEndUserInputDict,
+    )
     from .patch_end_user_output import PatchEndUserOutput as PatchEndUserOutput
     from .patch_webhook_subscription_input import (
         PatchWebhookSubscriptionInput as PatchWebhookSubscriptionInput,
+        PatchWebhookSubscriptionInputDict as PatchWebhookSubscriptionInputDict,
     )
     from .patch_webhook_subscription_output import (
         PatchWebhookSubscriptionOutput as PatchWebhookSubscriptionOutput,
     )
-    from .period_filter import PeriodFilter as PeriodFilter
+    from .period_filter import PeriodFilter as PeriodFilter, PeriodFilterDict as PeriodFilterDict
     from .phone_attributes import PhoneAttributes as PhoneAttributes
     from .phone_attributes_to import PhoneAttributesTo as PhoneAttributesTo
     from .presence_duration import PresenceDuration as PresenceDuration
     from .presence_status import PresenceStatus as PresenceStatus
-    from .preset import Preset as Preset
-    from .preset_value import PresetValue as PresetValue
+    from .preset import Preset as Preset, PresetDict as PresetDict
+    from .preset_value import PresetValue as PresetValue, PresetValueDict as PresetValueDict
     from .preset_value_type import PresetValueType as PresetValueType
     from .primitive_field import PrimitiveField as PrimitiveField
     from .pstn_phone_conversation import PstnPhoneConversation as PstnPhoneConversation
-    from .query import Query as Query
+    from .query import Query as Query, QueryDict as QueryDict
     from .queue import Queue as Queue
     from .queue1 import Queue1 as Queue1
     from .queue_availability_output import QueueAvailabilityOutput as QueueAvailabilityOutput
-    from .queue_id import QueueId as QueueId
+    from .queue_id import QueueId as QueueId, QueueIdDict as QueueIdDict
     from .queue_member import QueueMember as QueueMember
     from .queue_members_output import QueueMembersOutput as QueueMembersOutput
     from .queue_usages import QueueUsages as QueueUsages
@@ -830,22 +972,31 @@ if TYPE_CHECKING:
     from .regular import Regular as Regular
     from .regular1 import Regular1 as Regular1
     from .regular2 import Regular2 as Regular2
-    from .reopen_conversation_input import ReopenConversationInput as ReopenConversationInput
+    from .reopen_conversation_input import (
+        ReopenConversationInput as ReopenConversationInput,
+        ReopenConversationInputDict as ReopenConversationInputDict,
+    )
     from .requester_connection_status import RequesterConnectionStatus as RequesterConnectionStatus
     from .restrictions import Restrictions as Restrictions
     from .search_conversations_with_filters_output import (
         SearchConversationsWithFiltersOutput as SearchConversationsWithFiltersOutput,
     )
-    from .search_field import SearchField as SearchField
+    from .search_field import SearchField as SearchField, SearchFieldDict as SearchFieldDict
     from .search_output import SearchOutput as SearchOutput
-    from .search_parameters_input import SearchParametersInput as SearchParametersInput
+    from .search_parameters_input import (
+        SearchParametersInput as SearchParametersInput,
+        SearchParametersInputDict as SearchParametersInputDict,
+    )
     from .select import Select as Select
     from .select1 import Select1 as Select1
     from .select_option import SelectOption as SelectOption
     from .server_error import ServerError as ServerError
-    from .shorter_than_or_equal_to import ShorterThanOrEqualTo as ShorterThanOrEqualTo
+    from .shorter_than_or_equal_to import (
+        ShorterThanOrEqualTo as ShorterThanOrEqualTo,
+        ShorterThanOrEqualToDict as ShorterThanOrEqualToDict,
+    )
     from .side_conversation import SideConversation as SideConversation
-    from .since import Since as Since
+    from .since import Since as Since, SinceDict as SinceDict
     from .sla_calculation_method import SlaCalculationMethod as SlaCalculationMethod
     from .sla_evaluation_achieved_event import (
         SLAEvaluationAchievedEvent as SLAEvaluationAchievedEvent,
@@ -855,48 +1006,67 @@ if TYPE_CHECKING:
     )
     from .sla_evaluation_pending_event import SLAEvaluationPendingEvent as SLAEvaluationPendingEvent
     from .sla_evaluation_voided_event import SLAEvaluationVoidedEvent as SLAEvaluationVoidedEvent
-    from .sms import Sms as Sms
+    from .sms import Sms as Sms, SmsDict as SmsDict
     from .sms_attributes import SmsAttributes as SmsAttributes
     from .sms_conversation import SmsConversation as SmsConversation
     from .state import State as State
     from .status import Status as Status
-    from .status1 import Status1 as Status1
-    from .status_operator import StatusOperator as StatusOperator
+    from .status1 import Status1 as Status1, Status1Dict as Status1Dict
+    from .status_operator import (
+        StatusOperator as StatusOperator,
+        StatusOperatorDict as StatusOperatorDict,
+    )
     from .strategy import Strategy as Strategy
     from .string_field import StringField as StringField
     from .submitted_rating_result import (
         SubmittedRatingResult as SubmittedRatingResult,
+        SubmittedRatingResultDict as SubmittedRatingResultDict,
         UnknownSubmittedRatingResult as UnknownSubmittedRatingResult,
     )
     from .submitted_rating_result_base import SubmittedRatingResultBase as SubmittedRatingResultBase
     from .success import Success as Success
     from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
     from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
-    from .tag_conversation_input import TagConversationInput as TagConversationInput
-    from .tag_id import TagId as TagId
+    from .tag_conversation_input import (
+        TagConversationInput as TagConversationInput,
+        TagConversationInputDict as TagConversationInputDict,
+    )
+    from .tag_id import TagId as TagId, TagIdDict as TagIdDict
     from .tag_model import TagModel as TagModel
     from .tag_removed_activity_type import TagRemovedActivityType as TagRemovedActivityType
     from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
     from .tag_state import TagState as TagState
-    from .tags_update_input import TagsUpdateInput as TagsUpdateInput
+    from .tags_update_input import (
+        TagsUpdateInput as TagsUpdateInput,
+        TagsUpdateInputDict as TagsUpdateInputDict,
+    )
     from .team import Team as Team
     from .team1 import Team1 as Team1
     from .team_member import TeamMember as TeamMember
     from .telephony_endpoint import TelephonyEndpoint as TelephonyEndpoint
     from .template import Template as Template, UnknownTemplate as UnknownTemplate
     from .template_base import TemplateBase as TemplateBase
-    from .text import Text as Text
+    from .text import Text as Text, TextDict as TextDict
     from .text1 import Text1 as Text1
     from .text2 import Text2 as Text2
-    from .thumbs_up_or_down import ThumbsUpOrDown as ThumbsUpOrDown
+    from .thumbs_up_or_down import (
+        ThumbsUpOrDown as ThumbsUpOrDown,
+        ThumbsUpOrDownDict as ThumbsUpOrDownDict,
+    )
     from .time_interval import TimeInterval as TimeInterval
     from .time_interval1 import TimeInterval1 as TimeInterval1
     from .timestamp_field import TimestampField as TimestampField
-    from .timestamp_operator import TimestampOperator as TimestampOperator
-    from .token_auth import TokenAuth as TokenAuth
+    from .timestamp_operator import (
+        TimestampOperator as TimestampOperator,
+        TimestampOperatorDict as TimestampOperatorDict,
+    )
+    from .token_auth import TokenAuth as TokenAuth, TokenAuthDict as TokenAuthDict
     from .too_large import TooLarge as TooLarge
     from .transcript_attributes import TranscriptAttributes as TranscriptAttributes
-    from .transfer_conversation_input import TransferConversationInput as TransferConversationInput
+    from .transfer_conversation_input import (
+        TransferConversationInput as TransferConversationInput,
+        TransferConversationInputDict as TransferConversationInputDict,
+    )
     from .transfer_failed_activity_type import (
         TransferFailedActivityType as TransferFailedActivityType,
     )
@@ -909,8 +1079,14 @@ if TYPE_CHECKING:
     from .translation import Translation as Translation
     from .translation1 import Translation1 as Translation1
     from .translation_error import TranslationError as TranslationError
-    from .translation_input import TranslationInput as TranslationInput
-    from .translation_input1 import TranslationInput1 as TranslationInput1
+    from .translation_input import (
+        TranslationInput as TranslationInput,
+        TranslationInputDict as TranslationInputDict,
+    )
+    from .translation_input1 import (
+        TranslationInput1 as TranslationInput1,
+        TranslationInput1Dict as TranslationInput1Dict,
+    )
     from .translation_list import TranslationList as TranslationList
     from .translation_title import TranslationTitle as TranslationTitle
     from .twitter_attributes import TwitterAttributes as TwitterAttributes
@@ -921,32 +1097,49 @@ if TYPE_CHECKING:
     from .unexpected_error import UnexpectedError as UnexpectedError
     from .unknown_activity_type import UnknownActivityType as UnknownActivityType
     from .unknown_anonymization_type import UnknownAnonymizationType as UnknownAnonymizationType
-    from .until import Until as Until
-    from .update_agent_input import UpdateAgentInput as UpdateAgentInput
+    from .until import Until as Until, UntilDict as UntilDict
+    from .update_agent_input import (
+        UpdateAgentInput as UpdateAgentInput,
+        UpdateAgentInputDict as UpdateAgentInputDict,
+    )
     from .update_agent_presence_channel_input import (
         UpdateAgentPresenceChannelInput as UpdateAgentPresenceChannelInput,
+        UpdateAgentPresenceChannelInputDict as UpdateAgentPresenceChannelInputDict,
     )
     from .update_agent_presence_channel_input_channel import (
         UpdateAgentPresenceChannelInputChannel as UpdateAgentPresenceChannelInputChannel,
     )
-    from .update_end_user_input import UpdateEndUserInput as UpdateEndUserInput
+    from .update_end_user_input import (
+        UpdateEndUserInput as UpdateEndUserInput,
+        UpdateEndUserInputDict as UpdateEndUserInputDict,
+    )
     from .update_end_user_output import UpdateEndUserOutput as UpdateEndUserOutput
     from .update_knowledge_article_input import (
         UpdateKnowledgeArticleInput as UpdateKnowledgeArticleInput,
+        UpdateKnowledgeArticleInputDict as UpdateKnowledgeArticleInputDict,
     )
     from .update_knowledge_article_output import (
         UpdateKnowledgeArticleOutput as UpdateKnowledgeArticleOutput,
     )
-    from .update_translations_input import UpdateTranslationsInput as UpdateTranslationsInput
+    from .update_translations_input import (
+        UpdateTranslationsInput as UpdateTranslationsInput,
+        UpdateTranslationsInputDict as UpdateTranslationsInputDict,
+    )
     from .update_translations_output import UpdateTranslationsOutput as UpdateTranslationsOutput
-    from .upload_attachments_input import UploadAttachmentsInput as UploadAttachmentsInput
+    from .upload_attachments_input import (
+        UploadAttachmentsInput as UploadAttachmentsInput,
+        UploadAttachmentsInputDict as UploadAttachmentsInputDict,
+    )
     from .upload_attachments_output import UploadAttachmentsOutput as UploadAttachmentsOutput
     from .user_anonymization_type import UserAnonymizationType as UserAnonymizationType
     from .user_presence import UserPresence as UserPresence
     from .user_presence_output import UserPresenceOutput as UserPresenceOutput
     from .uuid_field import UUIDField as UUIDField
     from .validation import Validation as Validation
-    from .webhook_authorization import WebhookAuthorization as WebhookAuthorization
+    from .webhook_authorization import (
+        WebhookAuthorization as WebhookAuthorization,
+        WebhookAuthorizationDict as WebhookAuthorizationDict,
+    )
     from .webhook_conversation import WebhookConversation as WebhookConversation
     from .webhook_conversation_abandoned_data import (
         WebhookConversationAbandonedData as WebhookConversationAbandonedData,
@@ -989,17 +1182,20 @@ __all__ = [
     "AgentBannedEnduserEvent",
     "AgentBannedIpEvent",
     "AgentId",
+    "AgentIdDict",
     "AgentOutput",
     "AgentPresenceDurationValue",
     "AgentTeamsOutput",
     "AgentUnbannedEnduserEvent",
     "AgentUnbannedIpEvent",
     "AgentsToTeamInput",
+    "AgentsToTeamInputDict",
     "AggregateMetadata",
     "AggregateMetadataMeasure",
     "AggregateValue",
     "AnonymizationRequestStatus",
     "AnonymizeEntityInput",
+    "AnonymizeEntityInputDict",
     "AnonymizeEntityOutput",
     "AnonymizedConversation",
     "Article",
@@ -1008,7 +1204,9 @@ __all__ = [
     "ArticleTranslation",
     "ArticleTranslations",
     "AssignedDate",
+    "AssignedDateDict",
     "Assignment",
+    "AssignmentDict",
     "AttachmentError",
     "AttachmentResult",
     "Attachments",
@@ -1017,10 +1215,14 @@ __all__ = [
     "AvailableAt",
     "BadRequest",
     "BasicAuth",
+    "BasicAuthDict",
     "Between",
     "Between1",
+    "Between1Dict",
+    "BetweenDict",
     "BooleanField",
     "BrowserInfo",
+    "BrowserInfoDict",
     "BulkActionFailureBulkErrorAgent",
     "BulkActionFailureBulkErrorEndUser",
     "BulkActionFailureBulkErrorUUID",
@@ -1034,20 +1236,29 @@ __all__ = [
     "BulkActionSuccessBulkErrorUUID",
     "BulkActionSuccessErrorResponseInternalNoteData",
     "BulkCreateInternalNoteInput",
+    "BulkCreateInternalNoteInputDict",
     "BulkCreateNoteOutput",
     "BulkError",
     "BulkErrorBase",
     "BulkPatchAgentInput",
+    "BulkPatchAgentInputDict",
     "BulkPatchEndUserInput",
+    "BulkPatchEndUserInputDict",
     "BulkPatchEndUsersInput",
+    "BulkPatchEndUsersInputDict",
     "BulkPatchEndUsersOutput",
     "BulkQueueEndpointInput",
+    "BulkQueueEndpointInputDict",
     "BulkQueueEndpointOutput",
     "BulkTagConversationInput",
+    "BulkTagConversationInputDict",
     "BulkUpdateAgentInput",
+    "BulkUpdateAgentInputDict",
     "BulkUpdateAgentOutput",
     "BulkUpdateEndUserInput",
+    "BulkUpdateEndUserInputDict",
     "BulkUpdateEndUsersInput",
+    "BulkUpdateEndUsersInputDict",
     "BulkUpdateEndUsersOutput",
     "BusinessHour",
     "BusinessHourException",
@@ -1062,6 +1273,7 @@ __all__ = [
     "BusinessHoursUpcomingSchedule",
     "CallRecordingAttributes",
     "Callback",
+    "CallbackDict",
     "CallbackDirection",
     "Category",
     "CategoryCatalogItem",
@@ -1072,24 +1284,34 @@ __all__ = [
     "ChannelAvailabilityError",
     "ChannelAvailabilityErrorBase",
     "ChannelAvailabilityOutcome",
+    "ChannelDict",
     "ChannelEnum",
     "ChannelOperator",
+    "ChannelOperatorDict",
     "Chat",
     "ChatAttributes",
     "ChatConversation",
+    "ChatDict",
     "Checksum",
     "ClaimConversationInput",
+    "ClaimConversationInputDict",
     "CloseConversationInput",
+    "CloseConversationInputDict",
     "Closed",
     "Closed1",
     "ClosedDate",
+    "ClosedDateDict",
     "Closing",
+    "ClosingDict",
     "Collection",
     "CollectionCatalogItem",
     "CombinedFilters",
+    "CombinedFiltersDict",
     "Condition",
     "Condition1",
     "Condition1Base",
+    "Condition1Dict",
+    "ConditionDict",
     "Conflict",
     "ConnectionStatus",
     "ContactEndpoint",
@@ -1097,9 +1319,12 @@ __all__ = [
     "ContactForm",
     "ContactFormAttributes",
     "ContactFormConversation",
+    "ContactFormDict",
     "ContactId",
+    "ContactIdDict",
     "Content",
     "ContentBase",
+    "ContentDict",
     "Conversation",
     "ConversationAbandonedEvent",
     "ConversationAnonymizationType",
@@ -1127,6 +1352,7 @@ __all__ = [
     "ConversationEnqueuedEvent",
     "ConversationFlow",
     "ConversationId",
+    "ConversationIdDict",
     "ConversationLanguageUpdatedActivityType",
     "ConversationLanguageUpdatedAttribute",
     "ConversationLink",
@@ -1182,63 +1408,88 @@ __all__ = [
     "ConversationUnassignedAttribute",
     "ConversationUnassignedEvent",
     "CreateAgentInput",
+    "CreateAgentInputDict",
     "CreateAgentsInput",
+    "CreateAgentsInputDict",
     "CreateAgentsOutput",
     "CreateConversationInput",
     "CreateConversationInputBase",
+    "CreateConversationInputDict",
     "CreateConversationOutput",
     "CreateEndUserInput",
+    "CreateEndUserInputDict",
     "CreateEndUserOutput",
     "CreateEndUsersInput",
+    "CreateEndUsersInputDict",
     "CreateEndUsersOutput",
     "CreateInternalNoteInput",
+    "CreateInternalNoteInputDict",
     "CreateKnowledgeArticleInput",
+    "CreateKnowledgeArticleInputDict",
     "CreateKnowledgeArticleOutput",
     "CreateMessageInput",
     "CreateMessageInputBase",
+    "CreateMessageInputDict",
     "CreateMessageOutput",
     "CreateMessageOutputData",
     "CreateNoteOutput",
     "CreateOrUpdateQueueRequest",
+    "CreateOrUpdateQueueRequestDict",
     "CreateQueueInput",
+    "CreateQueueInputDict",
     "CreateQueueOutput",
     "CreateRatingOfferInput",
+    "CreateRatingOfferInputDict",
     "CreateRatingOfferOutput",
     "CreateRatingResultInput",
+    "CreateRatingResultInputDict",
     "CreateRatingResultOutput",
     "CreateTagInput",
+    "CreateTagInputDict",
     "CreateTagOutput",
     "CreateTeamInput",
+    "CreateTeamInputDict",
     "CreateTeamOutput",
     "CreateWebhookSubscriptionInput",
+    "CreateWebhookSubscriptionInputDict",
     "CreateWebhookSubscriptionOutput",
     "CreationDate",
+    "CreationDateDict",
     "Csat",
+    "CsatDict",
     "CustomAttribute",
     "CustomAttribute1",
+    "CustomAttribute1Dict",
     "CustomAttributeDefinition",
     "CustomAttributeInputDefinition",
     "CustomAttributeOperator",
+    "CustomAttributeOperatorDict",
     "CustomAttributeValue",
     "DeleteAgentsFromTeamInput",
+    "DeleteAgentsFromTeamInputDict",
     "DeliveryDetail",
     "DeliveryStatus",
     "DeprecatedActivityLogType",
     "DeprecatedAnonymizationType",
     "Direction",
+    "DirectionDict",
     "DirectionEnum",
     "DirectionOperator",
+    "DirectionOperatorDict",
     "DoubleAggregateValue",
     "DoubleAggregateValueMeasure",
     "DoubleField",
     "Duration",
+    "DurationDict",
     "DurationOperator",
+    "DurationOperatorDict",
     "Email",
     "EmailAttributes",
     "EmailAutoReply",
     "EmailContact",
     "EmailContent",
     "EmailConversation",
+    "EmailDict",
     "EmailEndpoint",
     "EmailForward",
     "EmptyPatchSet",
@@ -1252,29 +1503,39 @@ __all__ = [
     "Exception",
     "Exception1",
     "ExcludesAll",
+    "ExcludesAllDict",
     "ExcludesOne",
+    "ExcludesOneDict",
     "FacebookMessengerAttributes",
     "FacebookMessengerConversation",
     "Failure",
     "FieldCanHaveMultipleValuesOrBeEmptyOperator",
+    "FieldCanHaveMultipleValuesOrBeEmptyOperatorDict",
     "FieldCanHaveSingleValueOrBeEmptyOperator",
+    "FieldCanHaveSingleValueOrBeEmptyOperatorDict",
     "FieldEnum",
     "FieldHasSingleValueOperator",
     "FieldHasSingleValueOperatorBase",
+    "FieldHasSingleValueOperatorDict",
     "FieldMetadata",
     "FieldModel",
     "FieldType",
     "File",
+    "FileDict",
     "FileMeta",
     "Filter",
+    "FilterDict",
     "FilterMetadata",
     "FilterValue",
     "Filters",
     "Filters1",
     "Filters1Base",
+    "Filters1Dict",
+    "FiltersDict",
     "FollowUp",
     "FollowupAddedActivityType",
     "FollowupConversationInput",
+    "FollowupConversationInputDict",
     "FollowupExpiredActivityType",
     "FollowupRemovedActivityType",
     "FormAttributeValue",
@@ -1283,6 +1544,7 @@ __all__ = [
     "GenericChannel",
     "GenericConversation",
     "GenericConversationImport",
+    "GenericConversationImportDict",
     "GenericConversationImportDirection",
     "GetActivityLogOutput",
     "GetBusinessHoursScheduleDefinitionOutput",
@@ -1305,14 +1567,20 @@ __all__ = [
     "GetMetricDataInput",
     "GetMetricDataInputBase",
     "GetMetricDataInputCsidFilter",
+    "GetMetricDataInputCsidFilterDict",
+    "GetMetricDataInputDict",
     "GetMetricDataInputPeriodFilter",
+    "GetMetricDataInputPeriodFilterDict",
     "GetMetricDataOutput",
     "GetMetricOutput",
     "GetMetricRecordOutput",
     "GetMetricRecordsDataInput",
     "GetMetricRecordsDataInputBase",
     "GetMetricRecordsDataInputCsidFilter",
+    "GetMetricRecordsDataInputCsidFilterDict",
+    "GetMetricRecordsDataInputDict",
     "GetMetricRecordsDataInputPeriodFilter",
+    "GetMetricRecordsDataInputPeriodFilterDict",
     "GetMetricRecordsDataOutput",
     "GetMetricRecordsOutput",
     "GetMetricsOutput",
@@ -1330,14 +1598,20 @@ __all__ = [
     "Holiday",
     "Holiday1",
     "Html",
+    "HtmlDict",
     "ImportConversationOutput",
     "ImportConversationResponse",
     "ImportMessageInput",
     "ImportMessageInputBase",
+    "ImportMessageInputDict",
     "Inbound",
+    "InboundDict",
     "InboundImport",
+    "InboundImportDict",
     "IncludesAll",
+    "IncludesAllDict",
     "IncludesOne",
+    "IncludesOneDict",
     "Infrastructure",
     "InheritedRestriction",
     "InstantField",
@@ -1345,30 +1619,48 @@ __all__ = [
     "Integrity",
     "InternalNoteData",
     "Interval",
+    "IntervalDict",
     "InvalidArgument",
     "IsEmpty",
+    "IsEmptyDict",
     "IsNotEmpty",
+    "IsNotEmptyDict",
     "IsNotOneOf",
     "IsNotOneOf1",
+    "IsNotOneOf1Dict",
     "IsNotOneOf1ValuesItem",
     "IsNotOneOf2",
+    "IsNotOneOf2Dict",
     "IsNotOneOf3",
+    "IsNotOneOf3Dict",
     "IsNotOneOf3ValuesItem",
     "IsNotOneOf4",
+    "IsNotOneOf4Dict",
     "IsNotOneOf4ValuesItem",
     "IsNotOneOf5",
+    "IsNotOneOf5Dict",
+    "IsNotOneOfDict",
     "IsOneOf",
     "IsOneOf1",
+    "IsOneOf1Dict",
     "IsOneOf1ValuesItem",
     "IsOneOf2",
+    "IsOneOf2Dict",
     "IsOneOf3",
+    "IsOneOf3Dict",
     "IsOneOf3ValuesItem",
     "IsOneOf4",
+    "IsOneOf4Dict",
     "IsOneOf4ValuesItem",
     "IsOneOf5",
+    "IsOneOf5Dict",
+    "IsOneOfDict",
     "LastActivity",
+    "LastActivityDict",
     "LastMessage",
+    "LastMessageDict",
     "LinkConversationInput",
+    "LinkConversationInputDict",
     "LinkType",
     "ListActivityLogOutput",
     "ListAgentsOutput",
@@ -1396,6 +1688,7 @@ __all__ = [
     "LongAggregateValueMeasure",
     "LongField",
     "LongerThanOrEqualTo",
+    "LongerThanOrEqualToDict",
     "MapAttributeValue",
     "MapAttributeValueValue",
     "MapConversationChannelInt",
@@ -1405,9 +1698,11 @@ __all__ = [
     "MapString",
     "MapUUIDOptionAttributeValue",
     "MapUUIDOptionAttributeValueValue",
+    "MapUUIDOptionAttributeValueValueDict",
     "MapVectorString",
     "MapWebhookEventTypeFilters",
     "Markdown",
+    "MarkdownDict",
     "MemberListType",
     "Message",
     "MessageAddedAttribute",
@@ -1425,12 +1720,14 @@ __all__ = [
     "MimeTypeBase",
     "MimeTypeImpl",
     "NoAuth",
+    "NoAuthDict",
     "NoRecentDelivery",
     "NotFound",
     "NotFound1",
     "NoteAddedActivityType",
     "NoteAddedAttribute",
     "Nps",
+    "NpsDict",
     "OfferAlgorithm",
     "OfferingAlgorithm",
     "Open",
@@ -1438,31 +1735,41 @@ __all__ = [
     "OrganizationDetails",
     "OrganizationDetailsStatus",
     "Outbound",
+    "OutboundDict",
     "OutboundImport",
+    "OutboundImportDict",
     "PaginationLinks",
     "PartialError",
     "PatchAgentInput",
+    "PatchAgentInputDict",
     "PatchConversationCustomAttributesOutput",
     "PatchEndUserCustomAttributesOutput",
     "PatchEndUserInput",
+    "PatchEndUserInputDict",
     "PatchEndUserOutput",
     "PatchWebhookSubscriptionInput",
+    "PatchWebhookSubscriptionInputDict",
     "PatchWebhookSubscriptionOutput",
     "PeriodFilter",
+    "PeriodFilterDict",
     "PhoneAttributes",
     "PhoneAttributesTo",
     "PresenceDuration",
     "PresenceStatus",
     "Preset",
+    "PresetDict",
     "PresetValue",
+    "PresetValueDict",
     "PresetValueType",
     "PrimitiveField",
     "PstnPhoneConversation",
     "Query",
+    "QueryDict",
     "Queue",
     "Queue1",
     "QueueAvailabilityOutput",
     "QueueId",
+    "QueueIdDict",
     "QueueMember",
     "QueueMembersOutput",
     "QueueUsages",
@@ -1478,6 +1785,7 @@ __all__ = [
     "Regular1",
     "Regular2",
     "ReopenConversationInput",
+    "ReopenConversationInputDict",
     "RequesterConnectionStatus",
     "Restrictions",
     "SLAEvaluationAchievedEvent",
@@ -1486,37 +1794,48 @@ __all__ = [
     "SLAEvaluationVoidedEvent",
     "SearchConversationsWithFiltersOutput",
     "SearchField",
+    "SearchFieldDict",
     "SearchOutput",
     "SearchParametersInput",
+    "SearchParametersInputDict",
     "Select",
     "Select1",
     "SelectOption",
     "ServerError",
     "ShorterThanOrEqualTo",
+    "ShorterThanOrEqualToDict",
     "SideConversation",
     "Since",
+    "SinceDict",
     "SlaCalculationMethod",
     "Sms",
     "SmsAttributes",
     "SmsConversation",
+    "SmsDict",
     "State",
     "Status",
     "Status1",
+    "Status1Dict",
     "StatusOperator",
+    "StatusOperatorDict",
     "Strategy",
     "StringField",
     "SubmittedRatingResult",
     "SubmittedRatingResultBase",
+    "SubmittedRatingResultDict",
     "Success",
     "TagAddedActivityType",
     "TagAddedAttribute",
     "TagConversationInput",
+    "TagConversationInputDict",
     "TagId",
+    "TagIdDict",
     "TagModel",
     "TagRemovedActivityType",
     "TagRemovedAttribute",
     "TagState",
     "TagsUpdateInput",
+    "TagsUpdateInputDict",
     "Team",
     "Team1",
     "TeamMember",
@@ -1526,15 +1845,20 @@ __all__ = [
     "Text",
     "Text1",
     "Text2",
+    "TextDict",
     "ThumbsUpOrDown",
+    "ThumbsUpOrDownDict",
     "TimeInterval",
     "TimeInterval1",
     "TimestampField",
     "TimestampOperator",
+    "TimestampOperatorDict",
     "TokenAuth",
+    "TokenAuthDict",
     "TooLarge",
     "TranscriptAttributes",
     "TransferConversationInput",
+    "TransferConversationInputDict",
     "TransferFailedActivityType",
     "TransferInitiatedActivityType",
     "TransferSuccessfulActivityType",
@@ -1543,6 +1867,8 @@ __all__ = [
     "TranslationError",
     "TranslationInput",
     "TranslationInput1",
+    "TranslationInput1Dict",
+    "TranslationInputDict",
     "TranslationList",
     "TranslationTitle",
     "TwitterAttributes",
@@ -1573,22 +1899,30 @@ __all__ = [
     "UnknownSubmittedRatingResult",
     "UnknownTemplate",
     "Until",
+    "UntilDict",
     "UpdateAgentInput",
+    "UpdateAgentInputDict",
     "UpdateAgentPresenceChannelInput",
     "UpdateAgentPresenceChannelInputChannel",
+    "UpdateAgentPresenceChannelInputDict",
     "UpdateEndUserInput",
+    "UpdateEndUserInputDict",
     "UpdateEndUserOutput",
     "UpdateKnowledgeArticleInput",
+    "UpdateKnowledgeArticleInputDict",
     "UpdateKnowledgeArticleOutput",
     "UpdateTranslationsInput",
+    "UpdateTranslationsInputDict",
     "UpdateTranslationsOutput",
     "UploadAttachmentsInput",
+    "UploadAttachmentsInputDict",
     "UploadAttachmentsOutput",
     "UserAnonymizationType",
     "UserPresence",
     "UserPresenceOutput",
     "Validation",
     "WebhookAuthorization",
+    "WebhookAuthorizationDict",
     "WebhookConversation",
     "WebhookConversationAbandonedData",
     "WebhookConversationData",
@@ -1622,17 +1956,20 @@ _MODULES: dict[str, str] = {
     "AgentBannedEnduserEvent": "agent_banned_enduser_event",
     "AgentBannedIpEvent": "agent_banned_ip_event",
     "AgentId": "agent_id",
+    "AgentIdDict": "agent_id",
     "AgentOutput": "agent_output",
     "AgentPresenceDurationValue": "agent_presence_duration_value",
     "AgentTeamsOutput": "agent_teams_output",
     "AgentUnbannedEnduserEvent": "agent_unbanned_enduser_event",
     "AgentUnbannedIpEvent": "agent_unbanned_ip_event",
     "AgentsToTeamInput": "agents_to_team_input",
+    "AgentsToTeamInputDict": "agents_to_team_input",
     "AggregateMetadata": "aggregate_metadata",
     "AggregateMetadataMeasure": "aggregate_metadata_measure",
     "AggregateValue": "aggregate_value",
     "AnonymizationRequestStatus": "anonymization_request_status",
     "AnonymizeEntityInput": "anonymize_entity_input",
+    "AnonymizeEntityInputDict": "anonymize_entity_input",
     "AnonymizeEntityOutput": "anonymize_entity_output",
     "AnonymizedConversation": "anonymized_conversation",
     "Article": "article",
@@ -1641,7 +1978,9 @@ _MODULES: dict[str, str] = {
     "ArticleTranslation": "article_translation",
     "ArticleTranslations": "article_translations",
     "AssignedDate": "assigned_date",
+    "AssignedDateDict": "assigned_date",
     "Assignment": "assignment",
+    "AssignmentDict": "assignment",
     "AttachmentError": "attachment_error",
     "AttachmentResult": "attachment_result",
     "Attachments": "attachments",
@@ -1650,10 +1989,14 @@ _MODULES: dict[str, str] = {
     "AvailableAt": "available_at",
     "BadRequest": "bad_request",
     "BasicAuth": "basic_auth",
+    "BasicAuthDict": "basic_auth",
     "Between": "between",
     "Between1": "between1",
+    "Between1Dict": "between1",
+    "BetweenDict": "between",
     "BooleanField": "boolean_field",
     "BrowserInfo": "browser_info",
+    "BrowserInfoDict": "browser_info",
     "BulkActionFailureBulkErrorAgent": "bulk_action_failure_bulk_error_agent",
     "BulkActionFailureBulkErrorEndUser": "bulk_action_failure_bulk_error_end_user",
     "BulkActionFailureBulkErrorUUID": "bulk_action_failure_bulk_error_uuid",
@@ -1667,20 +2010,29 @@ _MODULES: dict[str, str] = {
     "BulkActionSuccessBulkErrorUUID": "bulk_action_success_bulk_error_uuid",
     "BulkActionSuccessErrorResponseInternalNoteData": "bulk_action_success_error_response_internal_note_data",
     "BulkCreateInternalNoteInput": "bulk_create_internal_note_input",
+    "BulkCreateInternalNoteInputDict": "bulk_create_internal_note_input",
     "BulkCreateNoteOutput": "bulk_create_note_output",
     "BulkError": "bulk_error",
     "BulkErrorBase": "bulk_error_base",
     "BulkPatchAgentInput": "bulk_patch_agent_input",
+    "BulkPatchAgentInputDict": "bulk_patch_agent_input",
     "BulkPatchEndUserInput": "bulk_patch_end_user_input",
+    "BulkPatchEndUserInputDict": "bulk_patch_end_user_input",
     "BulkPatchEndUsersInput": "bulk_patch_end_users_input",
+    "BulkPatchEndUsersInputDict": "bulk_patch_end_users_input",
     "BulkPatchEndUsersOutput": "bulk_patch_end_users_output",
     "BulkQueueEndpointInput": "bulk_queue_endpoint_input",
+    "BulkQueueEndpointInputDict": "bulk_queue_endpoint_input",
     "BulkQueueEndpointOutput": "bulk_queue_endpoint_output",
     "BulkTagConversationInput": "bulk_tag_conversation_input",
+    "BulkTagConversationInputDict": "bulk_tag_conversation_input",
     "BulkUpdateAgentInput": "bulk_update_agent_input",
+    "BulkUpdateAgentInputDict": "bulk_update_agent_input",
     "BulkUpdateAgentOutput": "bulk_update_agent_output",
     "BulkUpdateEndUserInput": "bulk_update_end_user_input",
+    "BulkUpdateEndUserInputDict": "bulk_update_end_user_input",
     "BulkUpdateEndUsersInput": "bulk_update_end_users_input",
+    "BulkUpdateEndUsersInputDict": "bulk_update_end_users_input",
     "BulkUpdateEndUsersOutput": "bulk_update_end_users_output",
     "BusinessHour": "business_hour",
     "BusinessHourException": "business_hour_exception",
@@ -1695,6 +2047,7 @@ _MODULES: dict[str, str] = {
     "BusinessHoursUpcomingSchedule": "business_hours_upcoming_schedule",
     "CallRecordingAttributes": "call_recording_attributes",
     "Callback": "callback",
+    "CallbackDict": "callback",
     "CallbackDirection": "callback_direction",
     "Category": "category",
     "CategoryCatalogItem": "category_catalog_item",
@@ -1705,24 +2058,34 @@ _MODULES: dict[str, str] = {
     "ChannelAvailabilityError": "channel_availability_error",
     "ChannelAvailabilityErrorBase": "channel_availability_error_base",
     "ChannelAvailabilityOutcome": "channel_availability_outcome",
+    "ChannelDict": "channel",
     "ChannelEnum": "channel_enum",
     "ChannelOperator": "channel_operator",
+    "ChannelOperatorDict": "channel_operator",
     "Chat": "chat",
     "ChatAttributes": "chat_attributes",
     "ChatConversation": "chat_conversation",
+    "ChatDict": "chat",
     "Checksum": "checksum",
     "ClaimConversationInput": "claim_conversation_input",
+    "ClaimConversationInputDict": "claim_conversation_input",
     "CloseConversationInput": "close_conversation_input",
+    "CloseConversationInputDict": "close_conversation_input",
     "Closed": "closed",
     "Closed1": "closed1",
     "ClosedDate": "closed_date",
+    "ClosedDateDict": "closed_date",
     "Closing": "closing",
+    "ClosingDict": "closing",
     "Collection": "collection",
     "CollectionCatalogItem": "collection_catalog_item",
     "CombinedFilters": "combined_filters",
+    "CombinedFiltersDict": "combined_filters",
     "Condition": "condition",
     "Condition1": "condition1",
     "Condition1Base": "condition1_base",
+    "Condition1Dict": "condition1",
+    "ConditionDict": "condition",
     "Conflict": "conflict",
     "ConnectionStatus": "connection_status",
     "ContactEndpoint": "contact_endpoint",
@@ -1730,9 +2093,12 @@ _MODULES: dict[str, str] = {
     "ContactForm": "contact_form",
     "ContactFormAttributes": "contact_form_attributes",
     "ContactFormConversation": "contact_form_conversation",
+    "ContactFormDict": "contact_form",
     "ContactId": "contact_id",
+    "ContactIdDict": "contact_id",
     "Content": "content",
     "ContentBase": "content_base",
+    "ContentDict": "content",
     "Conversation": "conversation",
     "ConversationAbandonedEvent": "conversation_abandoned_event",
     "ConversationAnonymizationType": "conversation_anonymization_type",
@@ -1760,6 +2126,7 @@ _MODULES: dict[str, str] = {
     "ConversationEnqueuedEvent": "conversation_enqueued_event",
     "ConversationFlow": "conversation_flow",
     "ConversationId": "conversation_id",
+    "ConversationIdDict": "conversation_id",
     "ConversationLanguageUpdatedActivityType": "conversation_language_updated_activity_type",
     "ConversationLanguageUpdatedAttribute": "conversation_language_updated_attribute",
     "ConversationLink": "conversation_link",
@@ -1815,63 +2182,88 @@ _MODULES: dict[str, str] = {
     "ConversationUnassignedAttribute": "conversation_unassigned_attribute",
     "ConversationUnassignedEvent": "conversation_unassigned_event",
     "CreateAgentInput": "create_agent_input",
+    "CreateAgentInputDict": "create_agent_input",
     "CreateAgentsInput": "create_agents_input",
+    "CreateAgentsInputDict": "create_agents_input",
     "CreateAgentsOutput": "create_agents_output",
     "CreateConversationInput": "create_conversation_input",
     "CreateConversationInputBase": "create_conversation_input_base",
+    "CreateConversationInputDict": "create_conversation_input",
     "CreateConversationOutput": "create_conversation_output",
     "CreateEndUserInput": "create_end_user_input",
+    "CreateEndUserInputDict": "create_end_user_input",
     "CreateEndUserOutput": "create_end_user_output",
     "CreateEndUsersInput": "create_end_users_input",
+    "CreateEndUsersInputDict": "create_end_users_input",
     "CreateEndUsersOutput": "create_end_users_output",
     "CreateInternalNoteInput": "create_internal_note_input",
+    "CreateInternalNoteInputDict": "create_internal_note_input",
     "CreateKnowledgeArticleInput": "create_knowledge_article_input",
+    "CreateKnowledgeArticleInputDict": "create_knowledge_article_input",
     "CreateKnowledgeArticleOutput": "create_knowledge_article_output",
     "CreateMessageInput": "create_message_input",
     "CreateMessageInputBase": "create_message_input_base",
+    "CreateMessageInputDict": "create_message_input",
     "CreateMessageOutput": "create_message_output",
     "CreateMessageOutputData": "create_message_output_data",
     "CreateNoteOutput": "create_note_output",
     "CreateOrUpdateQueueRequest": "create_or_update_queue_request",
+    "CreateOrUpdateQueueRequestDict": "create_or_update_queue_request",
     "CreateQueueInput": "create_queue_input",
+    "CreateQueueInputDict": "create_queue_input",
     "CreateQueueOutput": "create_queue_output",
     "CreateRatingOfferInput": "create_rating_offer_input",
+    "CreateRatingOfferInputDict": "create_rating_offer_input",
     "CreateRatingOfferOutput": "create_rating_offer_output",
     "CreateRatingResultInput": "create_rating_result_input",
+    "CreateRatingResultInputDict": "create_rating_result_input",
     "CreateRatingResultOutput": "create_rating_result_output",
     "CreateTagInput": "create_tag_input",
+    "CreateTagInputDict": "create_tag_input",
     "CreateTagOutput": "create_tag_output",
     "CreateTeamInput": "create_team_input",
+    "CreateTeamInputDict": "create_team_input",
     "CreateTeamOutput": "create_team_output",
     "CreateWebhookSubscriptionInput": "create_webhook_subscription_input",
+    "CreateWebhookSubscriptionInputDict": "create_webhook_subscription_input",
     "CreateWebhookSubscriptionOutput": "create_webhook_subscription_output",
     "CreationDate": "creation_date",
+    "CreationDateDict": "creation_date",
     "Csat": "csat",
+    "CsatDict": "csat",
     "CustomAttribute": "custom_attribute",
     "CustomAttribute1": "custom_attribute1",
+    "CustomAttribute1Dict": "custom_attribute1",
     "CustomAttributeDefinition": "custom_attribute_definition",
     "CustomAttributeInputDefinition": "custom_attribute_input_definition",
     "CustomAttributeOperator": "custom_attribute_operator",
+    "CustomAttributeOperatorDict": "custom_attribute_operator",
     "CustomAttributeValue": "custom_attribute_value",
     "DeleteAgentsFromTeamInput": "delete_agents_from_team_input",
+    "DeleteAgentsFromTeamInputDict": "delete_agents_from_team_input",
     "DeliveryDetail": "delivery_detail",
     "DeliveryStatus": "delivery_status",
     "DeprecatedActivityLogType": "deprecated_activity_log_type",
     "DeprecatedAnonymizationType": "deprecated_anonymization_type",
     "Direction": "direction",
+    "DirectionDict": "direction",
     "DirectionEnum": "direction_enum",
     "DirectionOperator": "direction_operator",
+    "DirectionOperatorDict": "direction_operator",
     "DoubleAggregateValue": "double_aggregate_value",
     "DoubleAggregateValueMeasure": "double_aggregate_value_measure",
     "DoubleField": "double_field",
     "Duration": "duration",
+    "DurationDict": "duration",
     "DurationOperator": "duration_operator",
+    "DurationOperatorDict": "duration_operator",
     "Email": "email",
     "EmailAttributes": "email_attributes",
     "EmailAutoReply": "email_auto_reply",
     "EmailContact": "email_contact",
     "EmailContent": "email_content",
     "EmailConversation": "email_conversation",
+    "EmailDict": "email",
     "EmailEndpoint": "email_endpoint",
     "EmailForward": "email_forward",
     "EmptyPatchSet": "empty_patch_set",
@@ -1885,29 +2277,39 @@ _MODULES: dict[str, str] = {
     "Exception": "exception",
     "Exception1": "exception1",
     "ExcludesAll": "excludes_all",
+    "ExcludesAllDict": "excludes_all",
     "ExcludesOne": "excludes_one",
+    "ExcludesOneDict": "excludes_one",
     "FacebookMessengerAttributes": "facebook_messenger_attributes",
     "FacebookMessengerConversation": "facebook_messenger_conversation",
     "Failure": "failure",
     "FieldCanHaveMultipleValuesOrBeEmptyOperator": "field_can_have_multiple_values_or_be_empty_operator",
+    "FieldCanHaveMultipleValuesOrBeEmptyOperatorDict": "field_can_have_multiple_values_or_be_empty_operator",
     "FieldCanHaveSingleValueOrBeEmptyOperator": "field_can_have_single_value_or_be_empty_operator",
+    "FieldCanHaveSingleValueOrBeEmptyOperatorDict": "field_can_have_single_value_or_be_empty_operator",
     "FieldEnum": "field_enum",
     "FieldHasSingleValueOperator": "field_has_single_value_operator",
     "FieldHasSingleValueOperatorBase": "field_has_single_value_operator_base",
+    "FieldHasSingleValueOperatorDict": "field_has_single_value_operator",
     "FieldMetadata": "field_metadata",
     "FieldModel": "field_model",
     "FieldType": "field_type",
     "File": "file",
+    "FileDict": "file",
     "FileMeta": "file_meta",
     "Filter": "filter_",
+    "FilterDict": "filter_",
     "FilterMetadata": "filter_metadata",
     "FilterValue": "filter_value",
     "Filters": "filters",
     "Filters1": "filters1",
     "Filters1Base": "filters1_base",
+    "Filters1Dict": "filters1",
+    "FiltersDict": "filters",
     "FollowUp": "follow_up",
     "FollowupAddedActivityType": "followup_added_activity_type",
     "FollowupConversationInput": "followup_conversation_input",
+    "FollowupConversationInputDict": "followup_conversation_input",
     "FollowupExpiredActivityType": "followup_expired_activity_type",
     "FollowupRemovedActivityType": "followup_removed_activity_type",
     "FormAttributeValue": "form_attribute_value",
@@ -1916,6 +2318,7 @@ _MODULES: dict[str, str] = {
     "GenericChannel": "generic_channel",
     "GenericConversation": "generic_conversation",
     "GenericConversationImport": "generic_conversation_import",
+    "GenericConversationImportDict": "generic_conversation_import",
     "GenericConversationImportDirection": "generic_conversation_import_direction",
     "GetActivityLogOutput": "get_activity_log_output",
     "GetBusinessHoursScheduleDefinitionOutput": "get_business_hours_schedule_definition_output",
@@ -1938,14 +2341,20 @@ _MODULES: dict[str, str] = {
     "GetMetricDataInput": "get_metric_data_input",
     "GetMetricDataInputBase": "get_metric_data_input_base",
     "GetMetricDataInputCsidFilter": "get_metric_data_input_csid_filter",
+    "GetMetricDataInputCsidFilterDict": "get_metric_data_input_csid_filter",
+    "GetMetricDataInputDict": "get_metric_data_input",
     "GetMetricDataInputPeriodFilter": "get_metric_data_input_period_filter",
+    "GetMetricDataInputPeriodFilterDict": "get_metric_data_input_period_filter",
     "GetMetricDataOutput": "get_metric_data_output",
     "GetMetricOutput": "get_metric_output",
     "GetMetricRecordOutput": "get_metric_record_output",
     "GetMetricRecordsDataInput": "get_metric_records_data_input",
     "GetMetricRecordsDataInputBase": "get_metric_records_data_input_base",
     "GetMetricRecordsDataInputCsidFilter": "get_metric_records_data_input_csid_filter",
+    "GetMetricRecordsDataInputCsidFilterDict": "get_metric_records_data_input_csid_filter",
+    "GetMetricRecordsDataInputDict": "get_metric_records_data_input",
     "GetMetricRecordsDataInputPeriodFilter": "get_metric_records_data_input_period_filter",
+    "GetMetricRecordsDataInputPeriodFilterDict": "get_metric_records_data_input_period_filter",
     "GetMetricRecordsDataOutput": "get_metric_records_data_output",
     "GetMetricRecordsOutput": "get_metric_records_output",
     "GetMetricsOutput": "get_metrics_output",
@@ -1963,14 +2372,20 @@ _MODULES: dict[str, str] = {
     "Holiday": "holiday",
     "Holiday1": "holiday1",
     "Html": "html",
+    "HtmlDict": "html",
     "ImportConversationOutput": "import_conversation_output",
     "ImportConversationResponse": "import_conversation_response",
     "ImportMessageInput": "import_message_input",
     "ImportMessageInputBase": "import_message_input_base",
+    "ImportMessageInputDict": "import_message_input",
     "Inbound": "inbound",
+    "InboundDict": "inbound",
     "InboundImport": "inbound_import",
+    "InboundImportDict": "inbound_import",
     "IncludesAll": "includes_all",
+    "IncludesAllDict": "includes_all",
     "IncludesOne": "includes_one",
+    "IncludesOneDict": "includes_one",
     "Infrastructure": "infrastructure",
     "InheritedRestriction": "inherited_restriction",
     "InstantField": "instant_field",
@@ -1978,30 +2393,48 @@ _MODULES: dict[str, str] = {
     "Integrity": "integrity",
     "InternalNoteData": "internal_note_data",
     "Interval": "interval",
+    "IntervalDict": "interval",
     "InvalidArgument": "invalid_argument",
     "IsEmpty": "is_empty",
+    "IsEmptyDict": "is_empty",
     "IsNotEmpty": "is_not_empty",
+    "IsNotEmptyDict": "is_not_empty",
     "IsNotOneOf": "is_not_one_of",
     "IsNotOneOf1": "is_not_one_of1",
+    "IsNotOneOf1Dict": "is_not_one_of1",
     "IsNotOneOf1ValuesItem": "is_not_one_of1_values_item",
     "IsNotOneOf2": "is_not_one_of2",
+    "IsNotOneOf2Dict": "is_not_one_of2",
     "IsNotOneOf3": "is_not_one_of3",
+    "IsNotOneOf3Dict": "is_not_one_of3",
     "IsNotOneOf3ValuesItem": "is_not_one_of3_values_item",
     "IsNotOneOf4": "is_not_one_of4",
+    "IsNotOneOf4Dict": "is_not_one_of4",
     "IsNotOneOf4ValuesItem": "is_not_one_of4_values_item",
     "IsNotOneOf5": "is_not_one_of5",
+    "IsNotOneOf5Dict": "is_not_one_of5",
+    "IsNotOneOfDict": "is_not_one_of",
     "IsOneOf": "is_one_of",
     "IsOneOf1": "is_one_of1",
+    "IsOneOf1Dict": "is_one_of1",
     "IsOneOf1ValuesItem": "is_one_of1_values_item",
     "IsOneOf2": "is_one_of2",
+    "IsOneOf2Dict": "is_one_of2",
     "IsOneOf3": "is_one_of3",
+    "IsOneOf3Dict": "is_one_of3",
     "IsOneOf3ValuesItem": "is_one_of3_values_item",
     "IsOneOf4": "is_one_of4",
+    "IsOneOf4Dict": "is_one_of4",
     "IsOneOf4ValuesItem": "is_one_of4_values_item",
     "IsOneOf5": "is_one_of5",
+    "IsOneOf5Dict": "is_one_of5",
+    "IsOneOfDict": "is_one_of",
     "LastActivity": "last_activity",
+    "LastActivityDict": "last_activity",
     "LastMessage": "last_message",
+    "LastMessageDict": "last_message",
     "LinkConversationInput": "link_conversation_input",
+    "LinkConversationInputDict": "link_conversation_input",
     "LinkType": "link_type",
     "ListActivityLogOutput": "list_activity_log_output",
     "ListAgentsOutput": "list_agents_output",
@@ -2029,6 +2462,7 @@ _MODULES: dict[str, str] = {
     "LongAggregateValueMeasure": "long_aggregate_value_measure",
     "LongField": "long_field",
     "LongerThanOrEqualTo": "longer_than_or_equal_to",
+    "LongerThanOrEqualToDict": "longer_than_or_equal_to",
     "MapAttributeValue": "map_attribute_value",
     "MapAttributeValueValue": "map_attribute_value_value",
     "MapConversationChannelInt": "map_conversation_channel_int",
@@ -2038,9 +2472,11 @@ _MODULES: dict[str, str] = {
     "MapString": "map_string",
     "MapUUIDOptionAttributeValue": "map_uuid_option_attribute_value",
     "MapUUIDOptionAttributeValueValue": "map_uuid_option_attribute_value_value",
+    "MapUUIDOptionAttributeValueValueDict": "map_uuid_option_attribute_value_value",
     "MapVectorString": "map_vector_string",
     "MapWebhookEventTypeFilters": "map_webhook_event_type_filters",
     "Markdown": "markdown",
+    "MarkdownDict": "markdown",
     "MemberListType": "member_list_type",
     "Message": "message",
     "MessageAddedAttribute": "message_added_attribute",
@@ -2058,12 +2494,14 @@ _MODULES: dict[str, str] = {
     "MimeTypeBase": "mime_type_base",
     "MimeTypeImpl": "mime_type_impl",
     "NoAuth": "no_auth",
+    "NoAuthDict": "no_auth",
     "NoRecentDelivery": "no_recent_delivery",
     "NotFound": "not_found",
     "NotFound1": "not_found1",
     "NoteAddedActivityType": "note_added_activity_type",
     "NoteAddedAttribute": "note_added_attribute",
     "Nps": "nps",
+    "NpsDict": "nps",
     "OfferAlgorithm": "offer_algorithm",
     "OfferingAlgorithm": "offering_algorithm",
     "Open": "open_",
@@ -2071,31 +2509,41 @@ _MODULES: dict[str, str] = {
     "OrganizationDetails": "organization_details",
     "OrganizationDetailsStatus": "organization_details_status",
     "Outbound": "outbound",
+    "OutboundDict": "outbound",
     "OutboundImport": "outbound_import",
+    "OutboundImportDict": "outbound_import",
     "PaginationLinks": "pagination_links",
     "PartialError": "partial_error",
     "PatchAgentInput": "patch_agent_input",
+    "PatchAgentInputDict": "patch_agent_input",
     "PatchConversationCustomAttributesOutput": "patch_conversation_custom_attributes_output",
     "PatchEndUserCustomAttributesOutput": "patch_end_user_custom_attributes_output",
     "PatchEndUserInput": "patch_end_user_input",
+    "PatchEndUserInputDict": "patch_end_user_input",
     "PatchEndUserOutput": "patch_end_user_output",
     "PatchWebhookSubscriptionInput": "patch_webhook_subscription_input",
+    "PatchWebhookSubscriptionInputDict": "patch_webhook_subscription_input",
     "PatchWebhookSubscriptionOutput": "patch_webhook_subscription_output",
     "PeriodFilter": "period_filter",
+    "PeriodFilterDict": "period_filter",
     "PhoneAttributes": "phone_attributes",
     "PhoneAttributesTo": "phone_attributes_to",
     "PresenceDuration": "presence_duration",
     "PresenceStatus": "presence_status",
     "Preset": "preset",
+    "PresetDict": "preset",
     "PresetValue": "preset_value",
+    "PresetValueDict": "preset_value",
     "PresetValueType": "preset_value_type",
     "PrimitiveField": "primitive_field",
     "PstnPhoneConversation": "pstn_phone_conversation",
     "Query": "query",
+    "QueryDict": "query",
     "Queue": "queue",
     "Queue1": "queue1",
     "QueueAvailabilityOutput": "queue_availability_output",
     "QueueId": "queue_id",
+    "QueueIdDict": "queue_id",
     "QueueMember": "queue_member",
     "QueueMembersOutput": "queue_members_output",
     "QueueUsages": "queue_usages",
@@ -2111,6 +2559,7 @@ _MODULES: dict[str, str] = {
     "Regular1": "regular1",
     "Regular2": "regular2",
     "ReopenConversationInput": "reopen_conversation_input",
+    "ReopenConversationInputDict": "reopen_conversation_input",
     "RequesterConnectionStatus": "requester_connection_status",
     "Restrictions": "restrictions",
     "SLAEvaluationAchievedEvent": "sla_evaluation_achieved_event",
@@ -2119,37 +2568,48 @@ _MODULES: dict[str, str] = {
     "SLAEvaluationVoidedEvent": "sla_evaluation_voided_event",
     "SearchConversationsWithFiltersOutput": "search_conversations_with_filters_output",
     "SearchField": "search_field",
+    "SearchFieldDict": "search_field",
     "SearchOutput": "search_output",
     "SearchParametersInput": "search_parameters_input",
+    "SearchParametersInputDict": "search_parameters_input",
     "Select": "select",
     "Select1": "select1",
     "SelectOption": "select_option",
     "ServerError": "server_error",
     "ShorterThanOrEqualTo": "shorter_than_or_equal_to",
+    "ShorterThanOrEqualToDict": "shorter_than_or_equal_to",
     "SideConversation": "side_conversation",
     "Since": "since",
+    "SinceDict": "since",
     "SlaCalculationMethod": "sla_calculation_method",
     "Sms": "sms",
     "SmsAttributes": "sms_attributes",
     "SmsConversation": "sms_conversation",
+    "SmsDict": "sms",
     "State": "state",
     "Status": "status",
     "Status1": "status1",
+    "Status1Dict": "status1",
     "StatusOperator": "status_operator",
+    "StatusOperatorDict": "status_operator",
     "Strategy": "strategy",
     "StringField": "string_field",
     "SubmittedRatingResult": "submitted_rating_result",
     "SubmittedRatingResultBase": "submitted_rating_result_base",
+    "SubmittedRatingResultDict": "submitted_rating_result",
     "Success": "success",
     "TagAddedActivityType": "tag_added_activity_type",
     "TagAddedAttribute": "tag_added_attribute",
     "TagConversationInput": "tag_conversation_input",
+    "TagConversationInputDict": "tag_conversation_input",
     "TagId": "tag_id",
+    "TagIdDict": "tag_id",
     "TagModel": "tag_model",
     "TagRemovedActivityType": "tag_removed_activity_type",
     "TagRemovedAttribute": "tag_removed_attribute",
     "TagState": "tag_state",
     "TagsUpdateInput": "tags_update_input",
+    "TagsUpdateInputDict": "tags_update_input",
     "Team": "team",
     "Team1": "team1",
     "TeamMember": "team_member",
@@ -2159,15 +2619,20 @@ _MODULES: dict[str, str] = {
     "Text": "text",
     "Text1": "text1",
     "Text2": "text2",
+    "TextDict": "text",
     "ThumbsUpOrDown": "thumbs_up_or_down",
+    "ThumbsUpOrDownDict": "thumbs_up_or_down",
     "TimeInterval": "time_interval",
     "TimeInterval1": "time_interval1",
     "TimestampField": "timestamp_field",
     "TimestampOperator": "timestamp_operator",
+    "TimestampOperatorDict": "timestamp_operator",
     "TokenAuth": "token_auth",
+    "TokenAuthDict": "token_auth",
     "TooLarge": "too_large",
     "TranscriptAttributes": "transcript_attributes",
     "TransferConversationInput": "transfer_conversation_input",
+    "TransferConversationInputDict": "transfer_conversation_input",
     "TransferFailedActivityType": "transfer_failed_activity_type",
     "TransferInitiatedActivityType": "transfer_initiated_activity_type",
     "TransferSuccessfulActivityType": "transfer_successful_activity_type",
@@ -2176,6 +2641,8 @@ _MODULES: dict[str, str] = {
     "TranslationError": "translation_error",
     "TranslationInput": "translation_input",
     "TranslationInput1": "translation_input1",
+    "TranslationInput1Dict": "translation_input1",
+    "TranslationInputDict": "translation_input",
     "TranslationList": "translation_list",
     "TranslationTitle": "translation_title",
     "TwitterAttributes": "twitter_attributes",
@@ -2206,22 +2673,30 @@ _MODULES: dict[str, str] = {
     "UnknownSubmittedRatingResult": "submitted_rating_result",
     "UnknownTemplate": "template",
     "Until": "until",
+    "UntilDict": "until",
     "UpdateAgentInput": "update_agent_input",
+    "UpdateAgentInputDict": "update_agent_input",
     "UpdateAgentPresenceChannelInput": "update_agent_presence_channel_input",
     "UpdateAgentPresenceChannelInputChannel": "update_agent_presence_channel_input_channel",
+    "UpdateAgentPresenceChannelInputDict": "update_agent_presence_channel_input",
     "UpdateEndUserInput": "update_end_user_input",
+    "UpdateEndUserInputDict": "update_end_user_input",
     "UpdateEndUserOutput": "update_end_user_output",
     "UpdateKnowledgeArticleInput": "update_knowledge_article_input",
+    "UpdateKnowledgeArticleInputDict": "update_knowledge_article_input",
     "UpdateKnowledgeArticleOutput": "update_knowledge_article_output",
     "UpdateTranslationsInput": "update_translations_input",
+    "UpdateTranslationsInputDict": "update_translations_input",
     "UpdateTranslationsOutput": "update_translations_output",
     "UploadAttachmentsInput": "upload_attachments_input",
+    "UploadAttachmentsInputDict": "upload_attachments_input",
     "UploadAttachmentsOutput": "upload_attachments_output",
     "UserAnonymizationType": "user_anonymization_type",
     "UserPresence": "user_presence",
     "UserPresenceOutput": "user_presence_output",
     "Validation": "validation",
     "WebhookAuthorization": "webhook_authorization",
+    "WebhookAuthorizationDict": "webhook_authorization",
     "WebhookConversation": "webhook_conversation",
     "WebhookConversationAbandonedData": "webhook_conversation_abandoned_data",
     "WebhookConversationData": "webhook_conversation_data",

@@ -8,10 +8,10 @@ from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discrimina
 
 from .condition1_base import Condition1Base
 from .field_enum import FieldEnum
-from .is_not_one_of5 import IsNotOneOf5
-from .is_one_of5 import IsOneOf5
+from .is_not_one_of5 import IsNotOneOf5, IsNotOneOf5Dict
+from .is_one_of5 import IsOneOf5, IsOneOf5Dict
 
-__all__ = ["Condition1", "UnknownCondition1"]
+__all__ = ["Condition1", "Condition1Dict", "UnknownCondition1"]
 
 
 class UnknownCondition1(Condition1Base, UnknownVariant):
@@ -30,3 +30,7 @@ Condition1: TypeAlias = Annotated[
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf5, "IsOneOf": IsOneOf5}),
 ]
 """Condition."""
+
+
+Condition1Dict: TypeAlias = IsNotOneOf5Dict | IsOneOf5Dict
+"""`Condition1` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

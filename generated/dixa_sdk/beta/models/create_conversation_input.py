@@ -7,14 +7,18 @@ from pydantic import Field, Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .callback import Callback
-from .chat import Chat
-from .contact_form import ContactForm
+from .callback import Callback, CallbackDict
+from .chat import Chat, ChatDict
+from .contact_form import ContactForm, ContactFormDict
 from .create_conversation_input_base import CreateConversationInputBase
-from .email import Email
-from .sms import Sms
+from .email import Email, EmailDict
+from .sms import Sms, SmsDict
 
-__all__ = ["CreateConversationInput", "UnknownCreateConversationInput"]
+__all__ = [
+    "CreateConversationInput",
+    "CreateConversationInputDict",
+    "UnknownCreateConversationInput",
+]
 
 
 class UnknownCreateConversationInput(CreateConversationInputBase, UnknownVariant):
@@ -41,3 +45,9 @@ CreateConversationInput: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+CreateConversationInputDict: TypeAlias = (
+    CallbackDict | ChatDict | ContactFormDict | EmailDict | SmsDict
+)
+"""`CreateConversationInput` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

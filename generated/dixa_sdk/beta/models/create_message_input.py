@@ -8,10 +8,10 @@ from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discrimina
 
 from .create_message_input_base import CreateMessageInputBase
 from .file import File
-from .inbound import Inbound
-from .outbound import Outbound
+from .inbound import Inbound, InboundDict
+from .outbound import Outbound, OutboundDict
 
-__all__ = ["CreateMessageInput", "UnknownCreateMessageInput"]
+__all__ = ["CreateMessageInput", "CreateMessageInputDict", "UnknownCreateMessageInput"]
 
 
 class UnknownCreateMessageInput(CreateMessageInputBase, UnknownVariant):
@@ -33,3 +33,7 @@ CreateMessageInput: TypeAlias = Annotated[
     | Annotated[UnknownCreateMessageInput, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Inbound": Inbound, "Outbound": Outbound}),
 ]
+
+
+CreateMessageInputDict: TypeAlias = InboundDict | OutboundDict
+"""`CreateMessageInput` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

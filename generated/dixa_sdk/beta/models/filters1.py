@@ -6,12 +6,12 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .combined_filters import CombinedFilters
+from .combined_filters import CombinedFilters, CombinedFiltersDict
 from .condition1 import Condition1
 from .filters1_base import Filters1Base
 from .strategy import Strategy
 
-__all__ = ["Filters1", "UnknownFilters1"]
+__all__ = ["Filters1", "Filters1Dict", "UnknownFilters1"]
 
 
 class UnknownFilters1(Filters1Base, UnknownVariant):
@@ -29,3 +29,7 @@ Filters1: TypeAlias = Annotated[
     tag_discriminator("_type", {"CombinedFilters": CombinedFilters}),
 ]
 """Filters."""
+
+
+Filters1Dict: TypeAlias = CombinedFiltersDict
+"""`Filters1` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

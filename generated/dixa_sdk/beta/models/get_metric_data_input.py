@@ -8,10 +8,16 @@ from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discrimina
 
 from .filter_ import Filter
 from .get_metric_data_input_base import GetMetricDataInputBase
-from .get_metric_data_input_csid_filter import GetMetricDataInputCsidFilter
-from .get_metric_data_input_period_filter import GetMetricDataInputPeriodFilter
+from .get_metric_data_input_csid_filter import (
+    GetMetricDataInputCsidFilter,
+    GetMetricDataInputCsidFilterDict,
+)
+from .get_metric_data_input_period_filter import (
+    GetMetricDataInputPeriodFilter,
+    GetMetricDataInputPeriodFilterDict,
+)
 
-__all__ = ["GetMetricDataInput", "UnknownGetMetricDataInput"]
+__all__ = ["GetMetricDataInput", "GetMetricDataInputDict", "UnknownGetMetricDataInput"]
 
 
 class UnknownGetMetricDataInput(GetMetricDataInputBase, UnknownVariant):
@@ -39,3 +45,9 @@ GetMetricDataInput: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+GetMetricDataInputDict: TypeAlias = (
+    GetMetricDataInputCsidFilterDict | GetMetricDataInputPeriodFilterDict
+)
+"""`GetMetricDataInput` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

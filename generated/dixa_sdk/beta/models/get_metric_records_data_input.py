@@ -8,10 +8,20 @@ from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discrimina
 
 from .filter_ import Filter
 from .get_metric_records_data_input_base import GetMetricRecordsDataInputBase
-from .get_metric_records_data_input_csid_filter import GetMetricRecordsDataInputCsidFilter
-from .get_metric_records_data_input_period_filter import GetMetricRecordsDataInputPeriodFilter
+from .get_metric_records_data_input_csid_filter import (
+    GetMetricRecordsDataInputCsidFilter,
+    GetMetricRecordsDataInputCsidFilterDict,
+)
+from .get_metric_records_data_input_period_filter import (
+    GetMetricRecordsDataInputPeriodFilter,
+    GetMetricRecordsDataInputPeriodFilterDict,
+)
 
-__all__ = ["GetMetricRecordsDataInput", "UnknownGetMetricRecordsDataInput"]
+__all__ = [
+    "GetMetricRecordsDataInput",
+    "GetMetricRecordsDataInputDict",
+    "UnknownGetMetricRecordsDataInput",
+]
 
 
 class UnknownGetMetricRecordsDataInput(GetMetricRecordsDataInputBase, UnknownVariant):
@@ -37,3 +47,9 @@ GetMetricRecordsDataInput: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+GetMetricRecordsDataInputDict: TypeAlias = (
+    GetMetricRecordsDataInputCsidFilterDict | GetMetricRecordsDataInputPeriodFilterDict
+)
+"""`GetMetricRecordsDataInput` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -9,10 +9,10 @@ from dixa_sdk._runtime.models import DateTime, UNKNOWN_TAG, UnknownVariant, tag_
 from .content import Content
 from .file import File
 from .import_message_input_base import ImportMessageInputBase
-from .inbound_import import InboundImport
-from .outbound_import import OutboundImport
+from .inbound_import import InboundImport, InboundImportDict
+from .outbound_import import OutboundImport, OutboundImportDict
 
-__all__ = ["ImportMessageInput", "UnknownImportMessageInput"]
+__all__ = ["ImportMessageInput", "ImportMessageInputDict", "UnknownImportMessageInput"]
 
 
 class UnknownImportMessageInput(ImportMessageInputBase, UnknownVariant):
@@ -38,3 +38,7 @@ ImportMessageInput: TypeAlias = Annotated[
     | Annotated[UnknownImportMessageInput, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"InboundImport": InboundImport, "OutboundImport": OutboundImport}),
 ]
+
+
+ImportMessageInputDict: TypeAlias = InboundImportDict | OutboundImportDict
+"""`ImportMessageInput` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

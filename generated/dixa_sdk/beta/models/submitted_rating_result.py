@@ -6,12 +6,12 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import BARE_TAG, UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .csat import Csat
-from .nps import Nps
+from .csat import Csat, CsatDict
+from .nps import Nps, NpsDict
 from .submitted_rating_result_base import SubmittedRatingResultBase
-from .thumbs_up_or_down import ThumbsUpOrDown
+from .thumbs_up_or_down import ThumbsUpOrDown, ThumbsUpOrDownDict
 
-__all__ = ["SubmittedRatingResult", "UnknownSubmittedRatingResult"]
+__all__ = ["SubmittedRatingResult", "SubmittedRatingResultDict", "UnknownSubmittedRatingResult"]
 
 
 class UnknownSubmittedRatingResult(SubmittedRatingResultBase, UnknownVariant):
@@ -30,3 +30,7 @@ SubmittedRatingResult: TypeAlias = Annotated[
         "_type", {"Csat": Csat, "Nps": Nps, "ThumbsUpOrDown": ThumbsUpOrDown}, bare=True
     ),
 ]
+
+
+SubmittedRatingResultDict: TypeAlias = CsatDict | NpsDict | ThumbsUpOrDownDict | int
+"""`SubmittedRatingResult` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -91,7 +90,7 @@ class Queues(SyncResource):
 
     def create(
         self,
-        body: models.CreateQueueInput | Mapping[str, Any],
+        body: models.CreateQueueInput | models.CreateQueueInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Create a queue
@@ -101,7 +100,7 @@ class Queues(SyncResource):
         `POST /v1/queues` (postQueues).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -190,7 +189,7 @@ class Queues(SyncResource):
 
     def delete_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -202,7 +201,7 @@ class Queues(SyncResource):
         `DELETE /v1/queues/{queueId}/members` (deleteQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -218,7 +217,7 @@ class Queues(SyncResource):
 
     def patch_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -230,7 +229,7 @@ class Queues(SyncResource):
         `PATCH /v1/queues/{queueId}/members` (patchQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -271,7 +270,7 @@ class AsyncQueues(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateQueueInput | Mapping[str, Any],
+        body: models.CreateQueueInput | models.CreateQueueInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Queue1:
         """Create a queue
@@ -281,7 +280,7 @@ class AsyncQueues(AsyncResource):
         `POST /v1/queues` (postQueues).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -370,7 +369,7 @@ class AsyncQueues(AsyncResource):
 
     async def delete_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -382,7 +381,7 @@ class AsyncQueues(AsyncResource):
         `DELETE /v1/queues/{queueId}/members` (deleteQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -398,7 +397,7 @@ class AsyncQueues(AsyncResource):
 
     async def patch_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -410,7 +409,7 @@ class AsyncQueues(AsyncResource):
         `PATCH /v1/queues/{queueId}/members` (patchQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

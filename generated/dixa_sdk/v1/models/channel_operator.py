@@ -6,10 +6,10 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .is_not_one_of1 import IsNotOneOf1
-from .is_one_of1 import IsOneOf1
+from .is_not_one_of1 import IsNotOneOf1, IsNotOneOf1Dict
+from .is_one_of1 import IsOneOf1, IsOneOf1Dict
 
-__all__ = ["ChannelOperator"]
+__all__ = ["ChannelOperator", "ChannelOperatorDict"]
 
 
 ChannelOperator: TypeAlias = Annotated[
@@ -18,3 +18,7 @@ ChannelOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf1, "IsOneOf": IsOneOf1}),
 ]
+
+
+ChannelOperatorDict: TypeAlias = IsNotOneOf1Dict | IsOneOf1Dict
+"""`ChannelOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

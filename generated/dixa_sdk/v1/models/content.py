@@ -7,11 +7,11 @@ from pydantic import Tag
 from dixa_sdk._runtime.models import BARE_TAG, UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
 from .content_base import ContentBase
-from .html import Html
-from .markdown import Markdown
-from .text import Text
+from .html import Html, HtmlDict
+from .markdown import Markdown, MarkdownDict
+from .text import Text, TextDict
 
-__all__ = ["Content", "UnknownContent"]
+__all__ = ["Content", "ContentDict", "UnknownContent"]
 
 
 class UnknownContent(ContentBase, UnknownVariant):
@@ -28,3 +28,7 @@ Content: TypeAlias = Annotated[
     | Annotated[str, Tag(BARE_TAG)],
     tag_discriminator("_type", {"Html": Html, "Markdown": Markdown, "Text": Text}, bare=True),
 ]
+
+
+ContentDict: TypeAlias = HtmlDict | MarkdownDict | TextDict | str
+"""`Content` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

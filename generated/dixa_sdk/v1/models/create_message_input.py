@@ -7,10 +7,10 @@ from pydantic import Field, Tag
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
 from .create_message_input_base import CreateMessageInputBase
-from .inbound import Inbound
-from .outbound import Outbound
+from .inbound import Inbound, InboundDict
+from .outbound import Outbound, OutboundDict
 
-__all__ = ["CreateMessageInput", "UnknownCreateMessageInput"]
+__all__ = ["CreateMessageInput", "CreateMessageInputDict", "UnknownCreateMessageInput"]
 
 
 class UnknownCreateMessageInput(CreateMessageInputBase, UnknownVariant):
@@ -30,3 +30,7 @@ CreateMessageInput: TypeAlias = Annotated[
     | Annotated[UnknownCreateMessageInput, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Inbound": Inbound, "Outbound": Outbound}),
 ]
+
+
+CreateMessageInputDict: TypeAlias = InboundDict | OutboundDict
+"""`CreateMessageInput` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

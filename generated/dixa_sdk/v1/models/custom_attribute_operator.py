@@ -6,12 +6,12 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .is_empty import IsEmpty
-from .is_not_empty import IsNotEmpty
-from .is_not_one_of2 import IsNotOneOf2
-from .is_one_of2 import IsOneOf2
+from .is_empty import IsEmpty, IsEmptyDict
+from .is_not_empty import IsNotEmpty, IsNotEmptyDict
+from .is_not_one_of2 import IsNotOneOf2, IsNotOneOf2Dict
+from .is_one_of2 import IsOneOf2, IsOneOf2Dict
 
-__all__ = ["CustomAttributeOperator"]
+__all__ = ["CustomAttributeOperator", "CustomAttributeOperatorDict"]
 
 
 CustomAttributeOperator: TypeAlias = Annotated[
@@ -30,3 +30,9 @@ CustomAttributeOperator: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+CustomAttributeOperatorDict: TypeAlias = (
+    IsEmptyDict | IsNotEmptyDict | IsNotOneOf2Dict | IsOneOf2Dict
+)
+"""`CustomAttributeOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

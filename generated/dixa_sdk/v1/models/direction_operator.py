@@ -6,10 +6,10 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .is_not_one_of3 import IsNotOneOf3
-from .is_one_of3 import IsOneOf3
+from .is_not_one_of3 import IsNotOneOf3, IsNotOneOf3Dict
+from .is_one_of3 import IsOneOf3, IsOneOf3Dict
 
-__all__ = ["DirectionOperator"]
+__all__ = ["DirectionOperator", "DirectionOperatorDict"]
 
 
 DirectionOperator: TypeAlias = Annotated[
@@ -18,3 +18,7 @@ DirectionOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf3, "IsOneOf": IsOneOf3}),
 ]
+
+
+DirectionOperatorDict: TypeAlias = IsNotOneOf3Dict | IsOneOf3Dict
+"""`DirectionOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

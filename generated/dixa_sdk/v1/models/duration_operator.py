@@ -6,11 +6,11 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .between1 import Between1
-from .longer_than_or_equal_to import LongerThanOrEqualTo
-from .shorter_than_or_equal_to import ShorterThanOrEqualTo
+from .between1 import Between1, Between1Dict
+from .longer_than_or_equal_to import LongerThanOrEqualTo, LongerThanOrEqualToDict
+from .shorter_than_or_equal_to import ShorterThanOrEqualTo, ShorterThanOrEqualToDict
 
-__all__ = ["DurationOperator"]
+__all__ = ["DurationOperator", "DurationOperatorDict"]
 
 
 DurationOperator: TypeAlias = Annotated[
@@ -27,3 +27,7 @@ DurationOperator: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+DurationOperatorDict: TypeAlias = Between1Dict | LongerThanOrEqualToDict | ShorterThanOrEqualToDict
+"""`DurationOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -7,10 +7,14 @@ from pydantic import Tag
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
 from .field_has_single_value_operator_base import FieldHasSingleValueOperatorBase
-from .is_not_one_of import IsNotOneOf
-from .is_one_of import IsOneOf
+from .is_not_one_of import IsNotOneOf, IsNotOneOfDict
+from .is_one_of import IsOneOf, IsOneOfDict
 
-__all__ = ["FieldHasSingleValueOperator", "UnknownFieldHasSingleValueOperator"]
+__all__ = [
+    "FieldHasSingleValueOperator",
+    "FieldHasSingleValueOperatorDict",
+    "UnknownFieldHasSingleValueOperator",
+]
 
 
 class UnknownFieldHasSingleValueOperator(FieldHasSingleValueOperatorBase, UnknownVariant):
@@ -26,3 +30,7 @@ FieldHasSingleValueOperator: TypeAlias = Annotated[
     | Annotated[UnknownFieldHasSingleValueOperator, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf, "IsOneOf": IsOneOf}),
 ]
+
+
+FieldHasSingleValueOperatorDict: TypeAlias = IsNotOneOfDict | IsOneOfDict
+"""`FieldHasSingleValueOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

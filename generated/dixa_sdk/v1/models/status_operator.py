@@ -6,10 +6,10 @@ from pydantic import Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .is_not_one_of4 import IsNotOneOf4
-from .is_one_of4 import IsOneOf4
+from .is_not_one_of4 import IsNotOneOf4, IsNotOneOf4Dict
+from .is_one_of4 import IsOneOf4, IsOneOf4Dict
 
-__all__ = ["StatusOperator"]
+__all__ = ["StatusOperator", "StatusOperatorDict"]
 
 
 StatusOperator: TypeAlias = Annotated[
@@ -18,3 +18,7 @@ StatusOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf4, "IsOneOf": IsOneOf4}),
 ]
+
+
+StatusOperatorDict: TypeAlias = IsNotOneOf4Dict | IsOneOf4Dict
+"""`StatusOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

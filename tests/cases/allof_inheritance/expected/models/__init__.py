@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .any_animal_base import AnyAnimalBase as AnyAnimalBase
     from .beagle import Beagle as Beagle
     from .bird import Bird as Bird
-    from .dog import Dog as Dog
+    from .dog import Dog as Dog, DogDict as DogDict
     from .fish import Fish as Fish
     from .from_alias import FromAlias as FromAlias
     from .from_union import FromUnion as FromUnion
@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     from .loop_part import LoopPart as LoopPart
     from .owner import Owner as Owner
     from .parrot import Parrot as Parrot
-    from .pet import Pet as Pet
-    from .puppy import Puppy as Puppy
+    from .pet import Pet as Pet, PetDict as PetDict
+    from .puppy import Puppy as Puppy, PuppyDict as PuppyDict
     from .renamed import Renamed as Renamed
     from .retyped import Retyped as Retyped
     from .timestamps import Timestamps as Timestamps
@@ -48,6 +48,7 @@ __all__ = [
     "Beagle",
     "Bird",
     "Dog",
+    "DogDict",
     "Fish",
     "FromAlias",
     "FromUnion",
@@ -57,7 +58,9 @@ __all__ = [
     "Owner",
     "Parrot",
     "Pet",
+    "PetDict",
     "Puppy",
+    "PuppyDict",
     "Renamed",
     "Retyped",
     "Timestamps",
@@ -75,6 +78,7 @@ _MODULES: dict[str, str] = {
     "Beagle": "beagle",
     "Bird": "bird",
     "Dog": "dog",
+    "DogDict": "dog",
     "Fish": "fish",
     "FromAlias": "from_alias",
     "FromUnion": "from_union",
@@ -84,7 +88,9 @@ _MODULES: dict[str, str] = {
     "Owner": "owner",
     "Parrot": "parrot",
     "Pet": "pet",
+    "PetDict": "pet",
     "Puppy": "puppy",
+    "PuppyDict": "puppy",
     "Renamed": "renamed",
     "Retyped": "retyped",
     "Timestamps": "timestamps",

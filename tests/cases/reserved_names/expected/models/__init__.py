@@ -22,7 +22,7 @@ from pkg._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from .api_model_model import APIModelModel as APIModelModel
-    from .none_model import NoneModel as NoneModel
+    from .none_model import NoneModel as NoneModel, NoneModelDict as NoneModelDict
     from .open_enum_model import OpenEnumModel as OpenEnumModel
     from .schema_registry_model import SchemaRegistryModel as SchemaRegistryModel
     from .state import State as State
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = [
     "APIModelModel",
     "NoneModel",
+    "NoneModelDict",
     "OpenEnumModel",
     "SchemaRegistryModel",
     "State",
@@ -46,6 +47,7 @@ __all__ = [
 _MODULES: dict[str, str] = {
     "APIModelModel": "api_model_model",
     "NoneModel": "none_model",
+    "NoneModelDict": "none_model",
     "OpenEnumModel": "open_enum_model",
     "SchemaRegistryModel": "schema_registry_model",
     "State": "state",
