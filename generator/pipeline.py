@@ -92,7 +92,11 @@ def project_files(
                 old = {_moved(path, previous.package, config.package): text for path, text in old.items()}
             new = {**files, **version_files}
             lost = tuple(lost_names(old, new, config.package))
-            gained = tuple(gained_names(old, new, config.package))
+            # A folder missing on disk (deleted by hand) is no sign that the previous
+            # release lacked its names: names count as gained only in folders it has.
+            folders = {path.rpartition("/")[0] for path in old}
+            kept = {path: text for path, text in new.items() if path.rpartition("/")[0] in folders}
+            gained = tuple(gained_names(old, kept, config.package))
             if lost or gained:
                 release = release_version(config.version, previous, apis, config.package, lost, gained)
                 version_files = stamped(release.version)
