@@ -25,7 +25,7 @@ from .output.write import read_tree
 from .reading.read import Reading
 from .release.changelog import FILE as CHANGELOG
 from .release.changelog import changelog, release_date
-from .rendering.surface import lost_names, renamed_names
+from .rendering.surface import gained_names, lost_names, renamed_names
 from .release.version import read_previous, release_version
 from .rendering.effects import EFFECTS_FILE, EffectsError, effects_file
 from .rendering.package import ApiPackage, distribution, single_package, single_pyproject, stamp, static_paths
@@ -90,10 +90,18 @@ def project_files(
             old = read_tree(config.out)
             if previous.package:  # compare names as if the package had kept its name; the rename is said apart
                 old = {_moved(path, previous.package, config.package): text for path, text in old.items()}
-            lost = tuple(lost_names(old, {**files, **version_files}, config.package))
-            if lost:
-                moved = tuple(renamed_names(old, files, config.package))
-                release = release_version(config.version, previous, apis, config.package, lost, moved)
+            new = {**files, **version_files}
+            lost = tuple(lost_names(old, new, config.package))
+            # A folder missing on disk (deleted by hand) is no sign that the previous
+            # release lacked its names: names count as gained only in folders it has.
+            folders = {path.rpartition("/")[0] for path in old}
+            kept = {path: text for path, text in new.items() if path.rpartition("/")[0] in folders}
+            gained = tuple(gained_names(old, kept, config.package))
+            if lost or gained:
+                moved = tuple(renamed_names(old, files, config.package)) if lost else ()
+                release = release_version(
+                    config.version, previous, apis, config.package, lost, moved=moved, gained=gained
+                )
                 version_files = stamped(release.version)
         files.update(version_files)
         files[CHANGELOG] = changelog(read_if_present(config.out / CHANGELOG), release, config.distribution, release_date())

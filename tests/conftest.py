@@ -101,7 +101,7 @@ INTEGRATION_MODULES = {
     "test_stub_webhooks.py",
     "test_testing_wheel.py",
 }
-# Single tests of otherwise fast modules that read the real-world directory, or build wheels.
+# Single tests of otherwise fast modules that read the real-world directory, build wheels or run pyright.
 INTEGRATION_TESTS = (
     "test_diff.py::test_markdown_of_a_real_release_fits",
     "test_paging_styles.py::test_real_specs_get_their_paging_style",
@@ -117,6 +117,12 @@ INTEGRATION_TESTS = (
     # published beta document into a package of its own.
     "test_package.py::test_wheel_builds_with_every_api",
     "test_package.py::test_upstream_beta_generates_and_imports",
+    # pyright runs on Node (the pip package fetches it on first use).
+    "test_dict_bodies.py::test_type_checkers_read_dict_bodies_by_their_keys",
+    "test_dict_bodies.py::test_a_spec_body_with_keys_that_are_no_names_is_typed_and_sent_as_given",
+    "test_union_bases.py::test_user_code_reads_the_shared_fields_of_any_conversation",
+    "test_union_bases.py::test_a_spec_union_gets_a_base_with_the_fields_its_variants_share",
+    "test_union_bases.py::test_mypy_and_pyright_refuse_a_field_not_every_variant_has",
 )
 
 

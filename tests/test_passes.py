@@ -294,3 +294,49 @@ def test_the_seam_runs_the_passes_in_order_up_to_the_one_asked_for() -> None:
     assert ir_of(data, before="dialect").dialect == "auto"
     with pytest.raises(ValueError):
         ir_of(data, before="enums", through="naming")
+
+
+def test_shared_fields_are_those_every_variant_declares_alike(tmp_path: Path) -> None:
+    """`name` is on every variant with one type; `size` differs in type, `when`
+    in requiredness, `only` is on one variant: only `name` and `note` are shared,
+    and a schema already called `PetBase` makes the base `PetBase2`."""
+    api = api_of(tmp_path, {
+        "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                "discriminator": {"propertyName": "kind"}},
+        "Cat": {"type": "object", "required": ["kind", "name", "when"], "properties": {
+            "kind": {"type": "string"}, "name": {"type": "string"}, "size": {"type": "integer"},
+            "when": {"type": "string"}, "only": {"type": "string"}, "note": {"type": "string"}}},
+        "Dog": {"type": "object", "required": ["kind", "name"], "properties": {
+            "kind": {"type": "string"}, "note": {"type": "string"}, "name": {"type": "string"},
+            "size": {"type": "number"}, "when": {"type": "string"}}},
+        "PetBase": {"type": "object", "properties": {"x": {"type": "string"}}},
+        "Mixed": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"type": "string"}]},
+    })
+    pet = api.types["Pet"].type
+    assert isinstance(pet, UnionType) and pet.shared is not None
+    assert [p.wire_name for p in pet.shared.properties] == ["name", "note"]
+    assert pet.shared.py_name == "PetBase2" and pet.shared.fallback_py_name == "UnknownPet"
+    assert pet.shared.module == "pet_base2"
+    for variant in ("Cat", "Dog"):
+        obj = api.types[variant].type
+        assert isinstance(obj, ObjectType) and obj.shares == ["Pet"]
+    mixed = api.types["Mixed"].type
+    assert isinstance(mixed, UnionType) and mixed.shared is None  # a string is no class to derive from
+
+
+def test_dicts_go_to_what_requests_reach_and_keys_decide_their_syntax(tmp_path: Path) -> None:
+    """A body's object and what it holds get a TypedDict; an answer's do not. Keys
+    that are no attribute names (`from`, `a-b`, a name the annotations use) make
+    the dict a `TypedDict(...)` call."""
+    body = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Send"}}}}
+    answer = {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Sent"}}}}
+    api = api_of(tmp_path, {
+        "Send": {"type": "object", "required": ["to"], "properties": {
+            "to": {"type": "string"}, "part": {"$ref": "#/components/schemas/Part"}}},
+        "Part": {"type": "object", "properties": {"from": {"type": "string"}, "a-b": {"type": "integer"}}},
+        "Typed": {"type": "object", "properties": {"str": {"type": "string"}}},
+        "Sent": {"type": "object", "properties": {"typed": {"$ref": "#/components/schemas/Typed"}}},
+    }, paths={"/send": {"post": {"operationId": "send", "requestBody": body, "responses": {"200": answer}}}})
+    assert api.types["Send"].dict_py_name == "SendDict" and not api.types["Send"].dict_functional
+    assert api.types["Part"].dict_py_name == "PartDict" and api.types["Part"].dict_functional
+    assert api.types["Sent"].dict_py_name == "" and api.types["Typed"].dict_py_name == ""

@@ -27,7 +27,7 @@ from generator.diff.loading import read_for_diff
 from generator.ir.model import Api
 from generator.release.version import Previous, Version, release_version
 from generator.rendering.package import ApiPackage, distribution
-from generator.rendering.surface import lost_names
+from generator.rendering.surface import gained_names, lost_names
 
 from .conftest import SPECS
 
@@ -542,3 +542,22 @@ def test_dixagen_diff_fails_on_a_renamed_method(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["diff", str(old), str(new), "--fail-on", "ERR"])
     assert result.exit_code == 1, result.output
     assert "ERR  python-method-renamed" in result.output and "show_by_id → get" in result.output
+
+
+def test_names_the_generator_adds_raise_the_minor_version_and_are_listed(tmp_path: Path) -> None:
+    """Same specs, a newer generator whose output has more names (a union's base
+    class): code that worked still works, so a minor release that lists them."""
+    from generator.release.changelog import changelog
+
+    old_path, old, old_files = _unedited("shapes")
+    new_files = {**old_files, "pkg/api/models/extra.py": '__all__ = ["Extra"]\n\n\nclass Extra:\n    size: int\n'}
+    gained = gained_names(old_files, new_files, "pkg")
+    assert gained == ["api.models.Extra", "api.models.Extra.size", "api.models.extra.Extra"]
+    assert lost_names(old_files, new_files, "pkg") == []
+    previous = Previous(Version(1, 0, 0), {"api": old.spec_sha256}, {"api": old_path})
+    release = release_version("0.0.1", previous, {"api": old}, "pkg", gained=tuple(gained))
+    assert release.version == "1.1.0" and "gained 3 names" in release.reason
+    text = changelog(None, release, "pkg", "2026-01-01")
+    assert "### New in the Python API" in text and "- `api.models.Extra.size`" in text
+    # Without them, nothing changed.
+    assert release_version("0.0.1", previous, {"api": old}, "pkg").version == "1.0.0"

@@ -97,5 +97,10 @@ def _forms(name: str) -> list[str]:
         at = parts.index("models")
         if at + 1 < len(parts) and parts[at + 1][:1].islower():  # `models.agent.Agent`: the module form
             parts = parts[: at + 1] + parts[at + 2 :]
-        return [".".join(parts[: i + 1]) for i in range(at + 1, len(parts))]
+        forms = [".".join(parts[: i + 1]) for i in range(at + 1, len(parts))]
+        if at + 1 < len(parts) and re.fullmatch(r"\w+Dict\d*", parts[at + 1]):
+            # A body's TypedDict (`SmsDict`) goes with its model (`Sms`).
+            model = re.sub(r"Dict\d*$", "", parts[at + 1])
+            forms.append(".".join([*parts[: at + 1], model]))
+        return forms
     return [".".join(parts)]

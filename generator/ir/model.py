@@ -129,6 +129,25 @@ class ObjectType:
     base: str | None = None
     nullable: bool = False
     camel: bool = False
+    # The unions whose common base class this class also derives from (their
+    # names in `Api.types`; set by the shared pass).
+    shares: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class SharedFields:
+    """What every object variant of a union has in common (set by the shared
+    pass): the fields declared alike on all of them (same wire name, Python name
+    and type, required or not alike), in the first variant's order. They are
+    declared for type checkers on the base class `py_name`, which every variant
+    derives from; a tagged union's unknown variants parse to `fallback_py_name`,
+    which derives from it too and declares them for real. `module` is the
+    base's module (set by the modules pass)."""
+
+    py_name: str
+    properties: list[Property]
+    fallback_py_name: str = ""
+    module: str = ""
 
 
 UnionStyle = Literal["unclassified", "tagged", "plain"]
@@ -149,6 +168,7 @@ class UnionType:
     explicit_discriminator: bool = False
     bare: list[Type] = field(default_factory=list)  # wrapped values also accepted unwrapped
     nullable: bool = False
+    shared: SharedFields | None = None  # the fields every variant has (set by the shared pass)
 
 
 Type = Union[Primitive, Ref, ArrayType, MapType, EnumType, ObjectType, UnionType]
@@ -168,6 +188,12 @@ class NamedType:
     wire_name: str = ""
     py_name: str = ""
     module: str = ""  # its module in the models package (set by the modules pass)
+    # The TypedDict of its wire form that request bodies also accept ("" where
+    # no body reaches it; set by the dicts pass).
+    dict_py_name: str = ""
+    # Its keys cannot be a TypedDict class's attribute names (`from`, `a-b`, a
+    # name its annotations use): the dict is written as a `TypedDict(...)` call.
+    dict_functional: bool = False
     component: bool = True
     deprecated: bool = False
     examples: list[JsonValue] = field(default_factory=list)

@@ -63,7 +63,8 @@ def _sections(text: str | None) -> list[str]:
 
 _RENAMED = "Renamed import package: every import must change"
 _LOST = "Gone from the Python API: calling code that uses these must change"
-# The names a section lists of those the generator's output lost; the rest are counted.
+_GAINED = "New in the Python API: code that worked still works"
+# The names a section lists of those the generator's output lost or gained; the rest are counted.
 LOST_LISTED = 30
 
 
@@ -92,6 +93,12 @@ def _section(release: Release, date: str) -> str:
             out.append(f"- and {len(release.lost) - LOST_LISTED} more.")
         out.append("")
         out += _migrations(release.lost, release.moved)
+    if release.gained:
+        out += [f"### {_GAINED}", ""]
+        out += [f"- `{name}`" for name in release.gained[:LOST_LISTED]]
+        if len(release.gained) > LOST_LISTED:
+            out.append(f"- and {len(release.gained) - LOST_LISTED} more.")
+        out.append("")
     changes = [(api, change) for api, found in sorted(release.changes.items()) for change in found]
     for level, title in _LEVELS:
         listed = [(api, c) for api, c in changes if c.level == level and not c.is_description]

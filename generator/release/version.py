@@ -120,6 +120,8 @@ class Release:
     removed: tuple[str, ...] = ()
     # Names of the generated Python API the generator's output no longer has.
     lost: tuple[str, ...] = ()
+    # Names of the generated Python API the output has and the previous one had not.
+    gained: tuple[str, ...] = ()
     # The import package the previous version had and today's, where it was renamed.
     renamed: tuple[str, str] | None = None
     # Names of the Python API the generator renamed (old, new), for the migration notes.
@@ -161,10 +163,12 @@ def release_version(
     package: str = "api",
     lost: tuple[str, ...] = (),
     moved: tuple[tuple[str, str], ...] = (),
+    gained: tuple[str, ...] = (),
 ) -> Release:
-    """The version to generate as: the previous one raised by the specs' changes
-    and by the names of the Python API the output `lost`, and never below
-    `floor`. `package` names the generated modules in the changes."""
+    """The version to generate as: the previous one raised by the specs' changes,
+    by the names of the Python API the output `lost` (major) and by those it
+    `gained` (minor: code that worked still works), and never below `floor`.
+    `package` names the generated modules in the changes."""
     least = Version.parse(floor, "[tool.dixagen] version")
     if previous is None:
         return Release(str(least), "the first generation: [tool.dixagen] version")
@@ -182,13 +186,19 @@ def release_version(
     gone = lost_name_changes((f"{package}.{name}" for name in lost), said)
     lost = tuple(change.python.removesuffix(" removed").removeprefix(f"{package}.") for change in gone if change.python)
     # A renamed import package breaks every import of the previous one.
-    raised = max([*bumps.values(), bump(gone), Bump.MAJOR if previous.package else Bump.NONE])
+    # Names gained where the specs' changes raise the minor version already are
+    # theirs to report; else they are the generator's additions.
+    if max(bumps.values(), default=Bump.NONE) >= Bump.MINOR:
+        gained = ()
+    raised = max(
+        [*bumps.values(), bump(gone), Bump.MAJOR if previous.package else Bump.NONE, Bump.MINOR if gained else Bump.NONE]
+    )
     derived = previous.version.raised(raised)
     was = str(previous.version)
     renamed = (previous.package, package) if previous.package else None
     if least > derived:
         return Release(
-            str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed, lost, renamed, moved
+            str(least), "raised by hand: [tool.dixagen] version", was, changes, added, removed, lost, gained, renamed, moved
         )
     if raised is Bump.NONE:
         return Release(str(derived), "the specs did not change", was)
@@ -198,6 +208,8 @@ def release_version(
         why.append(f"the import package was renamed from `{previous.package}` to `{package}`")
     if lost:
         why.append(f"the generated Python API lost {len(lost)} name{'s' * (len(lost) != 1)}")
+    if gained:
+        why.append(f"the generated Python API gained {len(gained)} name{'s' * (len(gained) != 1)}")
     return Release(
-        str(derived), f"was {was}; {_listed(why)}", was, changes, added, removed, lost, renamed, moved
+        str(derived), f"was {was}; {_listed(why)}", was, changes, added, removed, lost, gained, renamed, moved
     )

@@ -15,6 +15,7 @@ bare value), and rendering the IR directly is an order of magnitude faster.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import defaultdict
@@ -34,6 +35,7 @@ from ..ir.model import (
     Primitive,
     Property,
     Ref,
+    SharedFields,
     Type,
     UnionType,
     named_refs,
@@ -55,6 +57,9 @@ class _Class:
     doc: str | None
     tag: list[Assign] = field(default_factory=list)  # the class variables naming its tag
     fields: list[_Field] = field(default_factory=list)
+    # The fields are declared for type checkers only (a union's base: its
+    # variants declare them for pydantic, each in its own order).
+    guarded: bool = False
 
 
 @dataclass
@@ -97,6 +102,13 @@ class _Defined:
         self._added.add(name)
 
 
+class _Everything(_Defined):
+    """Every name, for annotations that are never evaluated (type checkers only)."""
+
+    def __contains__(self, name: object) -> bool:
+        return True
+
+
 @dataclass
 class _Module:
     name: str
@@ -106,10 +118,19 @@ class _Module:
     aliases: list[_Alias] = field(default_factory=list)
     defined: _Defined = field(default_factory=lambda: _Defined(set(), set()))  # names usable unquoted
     bases: set[str] = field(default_factory=set)  # parent classes
+    guarded: bool = False  # its imports of other modules are for type checkers only (a union's base)
+    helpers: set[str] = field(default_factory=set)  # classes it holds for a union of its (unknown variants' fallback)
+    # TypedDicts whose keys are no class's attribute names, written as calls: (name, statement).
+    functional: list[tuple[str, Node]] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
-        return [e.py_name for e in self.enums] + [c.py_name for c in self.classes] + [a.py_name for a in self.aliases]
+        return (
+            [e.py_name for e in self.enums]
+            + [c.py_name for c in self.classes]
+            + [a.py_name for a in self.aliases]
+            + [name for name, _ in self.functional]
+        )
 
 
 def _is_enum_class(type_: Type) -> TypeGuard[EnumType]:
@@ -155,7 +176,12 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
             target.classes.append(_class(target, named, type_))
             target.defined.add(named.py_name)
         else:
+            if isinstance(type_, UnionType) and type_.shared is not None:
+                _shared_classes(api, module(type_.shared.module), target, named, type_.shared)
             target.aliases.append(_alias(target.annotator, named, type_))
+    for named in ordered:
+        if named.dict_py_name:
+            _typed_dict(api, module(placement[named.name]), named)
     home = {name: m.name for m in modules.values() for name in m.names}
     files: dict[str, str] = {}
     for name in sorted(modules):
@@ -189,6 +215,7 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
         doc=_module_doc(module),
         imports=_imports(annotator.needs, f"{runtime}.models", module),
         siblings=[import_from(f".{source}", names) for source, names in sorted(used.items())],
+        guarded=module.guarded,
         exports=Assign("__all__", display("[", [string(name) for name in sorted(own)])),
         aliases=aliases,
     )
@@ -196,7 +223,7 @@ def _render_module(api: Api, module: _Module, home: dict[str, str], runtime: str
 
 def _module_doc(module: _Module) -> str | None:
     """Only a module of several types says why: they refer to one another."""
-    names = sorted(module.names)
+    names = sorted(set(module.names) - module.helpers)
     if len(names) < 2:
         return None
     listed = ", ".join(f"`{n}`" for n in names[:-1]) + f" and `{names[-1]}`"
@@ -246,6 +273,11 @@ def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
         module.bases.add(parent)
         # A tagged variant of an untagged parent is both: the parent's fields, the tag's behaviour.
         bases = [parent, runtime_base] if obj.tag is not None else [parent]
+    for union in obj.shares:
+        shared = annotator.api.types[union].type
+        assert isinstance(shared, UnionType) and shared.shared is not None
+        module.bases.add(shared.shared.py_name)
+        bases.append(shared.shared.py_name)
     result = _Class(py_name=named.py_name, base=", ".join(annotator.spell(b) for b in bases), doc=_doc_of(named))
     annotator.needs.update(b for b in bases if b in _RUNTIME)
     if obj.tag is not None:
@@ -268,7 +300,146 @@ def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
     return result
 
 
-def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool) -> _Field:
+def _shared_classes(api: Api, home: _Module, union_module: _Module, named: NamedType, shared: SharedFields) -> None:
+    """A union's base class in its own module, its fields declared for type
+    checkers only, and, for a tagged union, the class its unknown variants
+    parse to, in the union's module, with the same fields for real (their wire
+    names spelled out: it has no camelCase of its own)."""
+    home.guarded = True
+    everything = _Everything(set(), set())
+    doc = (
+        f"What every variant of `{named.py_name}` has: a value of the union is an instance of this class, "
+        "whichever variant it is, so its fields are read without first telling the variants apart."
+    )
+    base = _Class(py_name=shared.py_name, base="APIModel", doc=doc, guarded=True)
+    base.fields = [_field(home.annotator, prop, everything, False, aliases=False) for prop in shared.properties]
+    home.annotator.needs.add("APIModel")
+    home.classes.append(base)
+    if shared.fallback_py_name:
+        doc = (
+            f"A variant of `{named.py_name}` added to the API after this SDK was generated: keeps every field, "
+            f"and types those every variant has."
+        )
+        fallback = _Class(py_name=shared.fallback_py_name, base=f"{shared.py_name}, UnknownVariant", doc=doc)
+        annotator, defined = union_module.annotator, union_module.defined
+        fallback.fields = [_field(annotator, prop, defined, False) for prop in shared.properties]
+        union_module.bases.add(shared.py_name)
+        annotator.needs.add("UnknownVariant")
+        union_module.classes.append(fallback)
+        union_module.helpers.add(shared.fallback_py_name)
+        defined.add(shared.fallback_py_name)
+
+
+def _typed_dict(api: Api, module: _Module, named: NamedType) -> None:
+    """The TypedDict of `named`'s wire form: wire keys, optional ones
+    `NotRequired`, a tagged variant's tag a `Literal`; a union's is the union of
+    its variants' dicts. An annotation that names a generated type is a string
+    (it may be defined later, or be the dict itself), which type checkers read
+    and Python never evaluates."""
+    type_ = named.type
+    module.helpers.add(named.dict_py_name)
+    if isinstance(type_, UnionType):
+        own = Annotator(api)
+        value = _dict_union(api, own, type_)
+        _merge(module.annotator, own)
+        # A real expression, as the model's alias is: `typing.get_type_hints` of
+        # a method that takes it evaluates it. Its members are classes (defined
+        # above it or imported) whose own annotations are strings.
+        depends = set(own.refs)
+        module.aliases.append(_Alias(py_name=named.dict_py_name, value=union(value), doc=_dict_doc(named), depends=depends))
+        return
+    assert isinstance(type_, ObjectType)
+    keys: list[tuple[str, str]] = []
+    if type_.tag is not None:
+        keys.append((type_.tag.property, f"Literal[{literal(type_.tag.value)}]"))
+        module.annotator.needs.add("Literal")
+    for prop in type_.properties:
+        own = Annotator(api)
+        text = _dict_value(api, own, prop.type)
+        text = string(text) if own.refs else text
+        keys.append((prop.wire_name, f"NotRequired[{text}]" if prop.optional else text))
+        if prop.optional:
+            own.needs.add("NotRequired")
+        _merge(module.annotator, own)
+    module.annotator.needs.add("TypedDict")
+    if not named.dict_functional:
+        cls = _Class(py_name=named.dict_py_name, base="TypedDict", doc=_dict_doc(named))
+        cls.fields = [_Field(statement=Annotated(k, union(v)), doc=None) for k, v in keys]
+        module.classes.append(cls)
+        return
+    table = display("{", [f"{literal(k)}: {v}" for k, v in keys])
+    statement = Assign(named.dict_py_name, call("TypedDict", literal(named.dict_py_name), table))
+    module.functional.append((named.dict_py_name, statement))
+
+
+def _merge(into: Annotator, own: Annotator) -> None:
+    into.needs |= own.needs
+    into.refs |= own.refs
+
+
+def _dict_doc(named: NamedType) -> str:
+    return (
+        f"`{named.py_name}` as a dict of its wire form (the keys as the API spells them), "
+        "which request bodies accept as they accept the model, and send as it is."
+    )
+
+
+def _dict_union(api: Api, annotator: Annotator, union_: UnionType) -> str:
+    parts = [_dict_value(api, annotator, v, models=False) for v in union_.variants]
+    parts += [_dict_value(api, annotator, v) for v in union_.bare]
+    text = " | ".join(dict.fromkeys(parts))
+    return f"{text} | None" if union_.nullable and text != "Any" else text
+
+
+def _dict_value(api: Api, annotator: Annotator, type_: Type, *, models: bool = True, within: frozenset[str] = frozenset()) -> str:
+    """What a dict holds for a value of `type_`: nested objects as their dicts
+    (or, with `models`, their models), enum members or their values, date-times
+    and UUIDs or their strings."""
+    text = _dict_bare(api, annotator, type_, models, within)
+    return f"{text} | None" if type_.nullable and text != "Any" else text
+
+
+def _dict_bare(api: Api, annotator: Annotator, type_: Type, models: bool, within: frozenset[str]) -> str:
+    if isinstance(type_, Primitive):
+        if type_.name == "string":
+            found = {"date-time": "datetime | str", "date": "date | str", "uuid": "UUID | str"}.get(type_.format or "", "str")
+            annotator.needs.update(n for n in ("datetime", "date", "UUID") if n in found.split(" | "))
+            return found
+        if type_.name == "any":
+            annotator.needs.add("Any")
+            return "Any"
+        return {"integer": "int", "number": "float", "boolean": "bool"}[type_.name]
+    if isinstance(type_, Ref):
+        named = api.types[type_.target]
+        target = named.type
+        if named.dict_py_name:
+            annotator.refs.add(named.dict_py_name)
+            if not models:
+                return named.dict_py_name
+            annotator.refs.add(named.py_name)
+            return f"{named.py_name} | {named.dict_py_name}"
+        if _is_enum_class(target):
+            annotator.refs.add(named.py_name)
+            return f"{named.py_name} | {annotator.annotation(target)}"
+        if type_.target in within:
+            annotator.needs.add("Any")
+            return "Any"
+        return _dict_value(api, annotator, target, models=models, within=within | {type_.target})
+    if isinstance(type_, ArrayType):
+        return f"list[{_dict_value(api, annotator, type_.items, within=within)}]"
+    if isinstance(type_, MapType):
+        return f"dict[str, {_dict_value(api, annotator, type_.values, within=within)}]"
+    if isinstance(type_, EnumType):
+        return annotator.annotation(dataclasses.replace(type_, nullable=False))
+    if isinstance(type_, UnionType):
+        return " | ".join(dict.fromkeys(_dict_value(api, annotator, v, within=within) for v in type_.variants))
+    annotator.needs.add("Any")
+    return "dict[str, Any]"
+
+
+def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool, *, aliases: bool = True) -> _Field:
+    """A field's declaration and its docstring; without `aliases`, its wire
+    name is left out (a declaration only type checkers read)."""
     own = Annotator(annotator.api, private=annotator.private)
     annotation = own.annotation(prop.type)
     annotator.needs |= own.needs
@@ -287,7 +458,7 @@ def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool)
         arguments.append(default)
     elif optional:
         arguments.append("default=None")
-    arguments += _wire_name(prop.py_name, prop.wire_name, camel)
+    arguments += _wire_name(prop.py_name, prop.wire_name, camel) if aliases else []
     value: Node | None = None
     if arguments == ["default=None"]:
         value = "None"
@@ -406,9 +577,10 @@ def _alias(annotator: Annotator, named: NamedType, type_: Type) -> _Alias:
         annotated, tag_of = annotator.spell("Annotated"), annotator.spell("Tag")
         for tag, target in type_.tags.items():
             parts.append(subscript(annotated, annotator.annotation(Ref(target=target)), call(tag_of, literal(tag))))
-        parts.append(
-            subscript(annotated, annotator.spell("UnknownVariant"), call(tag_of, annotator.spell("UNKNOWN_TAG")))
+        fallback = (type_.shared.fallback_py_name if type_.shared is not None else None) or annotator.spell(
+            "UnknownVariant"
         )
+        parts.append(subscript(annotated, fallback, call(tag_of, annotator.spell("UNKNOWN_TAG"))))
         bare: list[Node] = []
         if type_.bare:
             plain = " | ".join(annotator.annotation(v) for v in type_.bare)
@@ -491,11 +663,17 @@ def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[Node
         return [n if spell(n) == n else f"{n} as {spell(n)}" for n in found]
 
     lines: list[Node] = []
-    if "date" in needs:
-        lines.append("from datetime import date")
-    typing_names: set[str] = {n for n in ("Annotated", "Any", "ClassVar", "Literal") if n in needs}
+    dates: list[str] = [n for n in ("date", "datetime") if n in needs]
+    if dates:
+        lines.append(import_from("datetime", dates))
+    typing_names: set[str] = {
+        n for n in ("Annotated", "Any", "ClassVar", "Literal", "NotRequired", "TypeAlias", "TypedDict") if n in needs
+    }
+    if module.guarded:
+        typing_names.add("TYPE_CHECKING")
     if any(not a.recursive for a in module.aliases):
         typing_names.add("TypeAlias")
+    typing_names.discard("")
     if typing_names:
         lines.append(import_from("typing", names(sorted(typing_names))))
     if "UUID" in needs:

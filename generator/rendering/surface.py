@@ -22,7 +22,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator, Mapping
 
-__all__ = ["lost_names", "renamed_names"]
+__all__ = ["gained_names", "lost_names", "renamed_names"]
 
 
 def lost_names(old: Mapping[str, str], new: Mapping[str, str], package: str) -> list[str]:
@@ -85,6 +85,12 @@ def _table(text: str, name: str) -> dict[str, str]:
     return {}
 
 
+def gained_names(old: Mapping[str, str], new: Mapping[str, str], package: str) -> list[str]:
+    """The names of the Python API of `new` that `old` has not: the generator's
+    additions (a union's base class), which raise the minor version."""
+    return lost_names(new, old, package)
+
+
 def _names(files: Mapping[str, str], package: str) -> set[str]:
     found: set[str] = set()
     bases: dict[str, list[str]] = {}  # `v1.models.Agent` -> the classes it derives from, in the same API
@@ -144,7 +150,12 @@ def _model_names(api: str, module: str, tree: ast.Module) -> Iterator[str]:
         yield f"{api}.models.{name}"
         yield f"{api}.models.{module}.{name}"
     for node in tree.body:
-        if isinstance(node, ast.ClassDef) and node.name in exported:
+        # A TypedDict's keys are wire names: the spec's diff judges them, as it
+        # judges the model's fields they mirror.
+        typed_dict = isinstance(node, ast.ClassDef) and any(
+            isinstance(base, ast.Name) and base.id == "TypedDict" for base in node.bases
+        )
+        if isinstance(node, ast.ClassDef) and node.name in exported and not typed_dict:
             for statement in node.body:
                 target = None
                 if isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name):

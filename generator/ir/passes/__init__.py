@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Callable
 
 from ..model import Api
-from . import answers, descriptions, dialect, enums, hoist, inheritance, modules, naming, operations, pages, stateful, styles, unions, webhooks
+from . import answers, descriptions, dialect, dicts, enums, hoist, inheritance, modules, naming, operations, pages, shared, stateful, styles, unions, webhooks
 
 PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("dialect", dialect.run),
@@ -25,6 +25,8 @@ PASSES: list[tuple[str, Callable[[Api], None]]] = [
     ("payloads", operations.payloads),
     ("naming", naming.run),
     ("inheritance", inheritance.run),
+    ("shared", shared.run),
+    ("dicts", dicts.run),
     ("modules", modules.run),
     ("styles", styles.run),
     ("answers", answers.run),

@@ -6,7 +6,7 @@ a list of it), since the members say it. What is left is the spec's own words.
 
 from __future__ import annotations
 
-from ..model import Api, ArrayType, EnumType, ObjectType, Type
+from ..model import Api, ArrayType, EnumType, ObjectType, Type, UnionType
 from .enums import VALUES_PATTERN
 from .walk import Context, transform
 
@@ -16,9 +16,11 @@ def run(api: Api) -> None:
         named.plain_description = _plain(named.description, isinstance(named.type, EnumType))
 
     def visit(type_: Type, _: Context) -> Type:
-        if isinstance(type_, ObjectType):
-            for prop in type_.properties:
-                prop.plain_description = _plain(prop.description, _is_enum(api, prop.type))
+        properties = type_.properties if isinstance(type_, ObjectType) else []
+        if isinstance(type_, UnionType) and type_.shared is not None:
+            properties = type_.shared.properties
+        for prop in properties:
+            prop.plain_description = _plain(prop.description, _is_enum(api, prop.type))
         return type_
 
     transform(api, visit)

@@ -18,7 +18,7 @@ import hashlib
 import keyword
 
 from ...limits import MAX_FILE_NAME_BYTES
-from ..model import Api, named_refs
+from ..model import Api, UnionType, named_refs
 from .naming import snake
 
 # Bytes of a module's name: its file (`.py`) and a `_2`... for a name taken must fit the file system.
@@ -41,6 +41,18 @@ def run(api: Api) -> None:
         taken.add(name)
         for member in group:
             api.types[member].module = name
+    # A union's base class has a module of its own, which its variants import
+    # (the union's module imports them); named after all the types, so that no
+    # type's module changes for it.
+    for named in api.types.values():
+        shared = named.type.shared if isinstance(named.type, UnionType) else None
+        if shared is not None:
+            wanted = _module_name(snake(shared.py_name))
+            name, number = wanted, 2
+            while name in taken:
+                name, number = f"{wanted}_{number}", number + 1
+            taken.add(name)
+            shared.module = name
 
 
 def _module_name(name: str) -> str:

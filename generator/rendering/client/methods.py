@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from .auth import Auth, security_node
 from ...ir.model import Api, ArrayType, EnumType, MapType, ObjectType, Operation, Paging, Parameter, Primitive, Ref, Type, UnionType
-from ..code import Annotated, Assign, Node, call, display, union
+from ..code import Annotated, Assign, Group, Node, call, display, union
 from ...ir.media import is_form, is_json_media, is_multipart, raw_kind
 from ..pytypes import Annotator, literal
 
@@ -288,8 +288,16 @@ def _parameter(api: Api, parameter: Parameter) -> Annotated:
 def _argument(name: str, annotation: str, *, optional: bool) -> Annotated:
     """A keyword argument of a method; one the caller may leave out defaults to `NOT_GIVEN`."""
     if optional:
-        return Annotated(name, union(f"{annotation} | NotGiven"), "NOT_GIVEN", parameter=True)
+        laid_out: Node = union(f"{annotation} | NotGiven")
+        if len(f"        {name}: {annotation} | NotGiven = NOT_GIVEN,") > _LINE:
+            # Too long for its line: black wraps the annotation in parentheses
+            # before splitting it, and ruff keeps parentheses it is given.
+            laid_out = Group("", "(", (laid_out,))
+        return Annotated(name, laid_out, "NOT_GIVEN", parameter=True)
     return Annotated(name, union(annotation), parameter=True)
+
+
+_LINE = 100  # the formatter's line length
 
 
 def _input(api: Api, type_: Type, within: frozenset[str] = frozenset()) -> str:
@@ -314,6 +322,8 @@ def _input_bare(api: Api, type_: Type, within: frozenset[str]) -> str:
         target = api.resolve(type_)
         if isinstance(target, EnumType):
             return f"models.{named.py_name} | {_enum_base(target)}"
+        if isinstance(target, (ObjectType, UnionType)) and named.dict_py_name:
+            return f"models.{named.py_name} | models.{named.dict_py_name}"
         if isinstance(target, (ObjectType, UnionType)):
             return f"models.{named.py_name} | Mapping[str, Any]"
         if isinstance(target, (ArrayType, MapType, Primitive)) and type_.target not in within:
@@ -375,7 +385,7 @@ def _body_arguments(api: Api, op: Operation) -> _BodyArguments:
         form = "" if is_json_media(media) else ", sent as a form"
         return _BodyArguments(
             leading=[_argument("body", _input(api, op.body.type), optional=optional)],
-            doc=op.body.description or f"the request body: a model or a dict of the same shape (wire names){form}.",
+            doc=op.body.description or f"the request body: a model or a dict of the same shape (wire names, sent as given){form}.",
             call="body=body",
         )
     if not is_multipart(media):

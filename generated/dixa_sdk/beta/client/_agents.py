@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from collections.abc import Sequence
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -146,7 +146,9 @@ class Agents(SyncResource):
 
     def update_bulk(
         self,
-        body: Sequence[models.BulkUpdateAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        body: (
+            Sequence[models.BulkUpdateAgentInput | models.BulkUpdateAgentInputDict] | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
@@ -156,7 +158,7 @@ class Agents(SyncResource):
         `PUT /beta/agents` (putAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -170,7 +172,7 @@ class Agents(SyncResource):
 
     def create(
         self,
-        body: models.CreateAgentInput | Mapping[str, Any],
+        body: models.CreateAgentInput | models.CreateAgentInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Create one agent
@@ -180,7 +182,7 @@ class Agents(SyncResource):
         `POST /beta/agents` (postAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -194,7 +196,9 @@ class Agents(SyncResource):
 
     def patch_bulk(
         self,
-        body: Sequence[models.BulkPatchAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        body: (
+            Sequence[models.BulkPatchAgentInput | models.BulkPatchAgentInputDict] | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
@@ -204,7 +208,7 @@ class Agents(SyncResource):
         `PATCH /beta/agents` (patchAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -218,7 +222,7 @@ class Agents(SyncResource):
 
     def create_bulk(
         self,
-        body: models.CreateAgentsInput | Mapping[str, Any],
+        body: models.CreateAgentsInput | models.CreateAgentsInputDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
@@ -228,7 +232,7 @@ class Agents(SyncResource):
         `POST /beta/agents/bulk` (postAgentsBulk).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -288,7 +292,7 @@ class Agents(SyncResource):
 
     def update(
         self,
-        body: models.UpdateAgentInput | Mapping[str, Any],
+        body: models.UpdateAgentInput | models.UpdateAgentInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -300,7 +304,7 @@ class Agents(SyncResource):
         `PUT /beta/agents/{agentId}` (putAgentsAgentid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             agent_id: Id of the agent or admin.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -341,7 +345,7 @@ class Agents(SyncResource):
 
     def patch(
         self,
-        body: models.PatchAgentInput | Mapping[str, Any],
+        body: models.PatchAgentInput | models.PatchAgentInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -353,7 +357,7 @@ class Agents(SyncResource):
         `PATCH /beta/agents/{agentId}` (patchAgentsAgentid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             agent_id: Id of the agent or admin.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -394,7 +398,7 @@ class Agents(SyncResource):
 
     def update_presence_working_channel(
         self,
-        body: models.UpdateAgentPresenceChannelInput | Mapping[str, Any],
+        body: models.UpdateAgentPresenceChannelInput | models.UpdateAgentPresenceChannelInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -406,7 +410,7 @@ class Agents(SyncResource):
         `PUT /beta/agents/{agentId}/presence/working-channel` (putAgentsAgentidPresenceWorking-channel).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             agent_id: Id of the agent or admin.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -482,7 +486,9 @@ class AsyncAgents(AsyncResource):
 
     async def update_bulk(
         self,
-        body: Sequence[models.BulkUpdateAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        body: (
+            Sequence[models.BulkUpdateAgentInput | models.BulkUpdateAgentInputDict] | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
@@ -492,7 +498,7 @@ class AsyncAgents(AsyncResource):
         `PUT /beta/agents` (putAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -506,7 +512,7 @@ class AsyncAgents(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateAgentInput | Mapping[str, Any],
+        body: models.CreateAgentInput | models.CreateAgentInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Create one agent
@@ -516,7 +522,7 @@ class AsyncAgents(AsyncResource):
         `POST /beta/agents` (postAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -530,7 +536,9 @@ class AsyncAgents(AsyncResource):
 
     async def patch_bulk(
         self,
-        body: Sequence[models.BulkPatchAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        body: (
+            Sequence[models.BulkPatchAgentInput | models.BulkPatchAgentInputDict] | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
@@ -540,7 +548,7 @@ class AsyncAgents(AsyncResource):
         `PATCH /beta/agents` (patchAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -554,7 +562,7 @@ class AsyncAgents(AsyncResource):
 
     async def create_bulk(
         self,
-        body: models.CreateAgentsInput | Mapping[str, Any],
+        body: models.CreateAgentsInput | models.CreateAgentsInputDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
@@ -564,7 +572,7 @@ class AsyncAgents(AsyncResource):
         `POST /beta/agents/bulk` (postAgentsBulk).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -624,7 +632,7 @@ class AsyncAgents(AsyncResource):
 
     async def update(
         self,
-        body: models.UpdateAgentInput | Mapping[str, Any],
+        body: models.UpdateAgentInput | models.UpdateAgentInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -636,7 +644,7 @@ class AsyncAgents(AsyncResource):
         `PUT /beta/agents/{agentId}` (putAgentsAgentid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             agent_id: Id of the agent or admin.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -677,7 +685,7 @@ class AsyncAgents(AsyncResource):
 
     async def patch(
         self,
-        body: models.PatchAgentInput | Mapping[str, Any],
+        body: models.PatchAgentInput | models.PatchAgentInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -689,7 +697,7 @@ class AsyncAgents(AsyncResource):
         `PATCH /beta/agents/{agentId}` (patchAgentsAgentid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             agent_id: Id of the agent or admin.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -730,7 +738,7 @@ class AsyncAgents(AsyncResource):
 
     async def update_presence_working_channel(
         self,
-        body: models.UpdateAgentPresenceChannelInput | Mapping[str, Any],
+        body: models.UpdateAgentPresenceChannelInput | models.UpdateAgentPresenceChannelInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -742,7 +750,7 @@ class AsyncAgents(AsyncResource):
         `PUT /beta/agents/{agentId}/presence/working-channel` (putAgentsAgentidPresenceWorking-channel).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             agent_id: Id of the agent or admin.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

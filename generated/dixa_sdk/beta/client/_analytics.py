@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 
 from dixa_sdk._runtime.client import (
     NOT_GIVEN,
@@ -142,7 +141,7 @@ class Analytics(SyncResource):
 
     def query_metrics(
         self,
-        body: models.GetMetricDataInput | Mapping[str, Any],
+        body: models.GetMetricDataInput | models.GetMetricDataInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.MetricData:
         """Query aggregated data for one metric
@@ -152,7 +151,7 @@ class Analytics(SyncResource):
         `POST /beta/analytics/metrics` (postAnalyticsMetrics).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -218,7 +217,7 @@ class Analytics(SyncResource):
 
     def query_records(
         self,
-        body: models.GetMetricRecordsDataInput | Mapping[str, Any],
+        body: models.GetMetricRecordsDataInput | models.GetMetricRecordsDataInputDict,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
@@ -231,7 +230,7 @@ class Analytics(SyncResource):
         `POST /beta/analytics/records` (postAnalyticsRecords).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
@@ -334,7 +333,7 @@ class AsyncAnalytics(AsyncResource):
 
     async def query_metrics(
         self,
-        body: models.GetMetricDataInput | Mapping[str, Any],
+        body: models.GetMetricDataInput | models.GetMetricDataInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.MetricData:
         """Query aggregated data for one metric
@@ -344,7 +343,7 @@ class AsyncAnalytics(AsyncResource):
         `POST /beta/analytics/metrics` (postAnalyticsMetrics).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -410,7 +409,7 @@ class AsyncAnalytics(AsyncResource):
 
     async def query_records(
         self,
-        body: models.GetMetricRecordsDataInput | Mapping[str, Any],
+        body: models.GetMetricRecordsDataInput | models.GetMetricRecordsDataInputDict,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
@@ -423,7 +422,7 @@ class AsyncAnalytics(AsyncResource):
         `POST /beta/analytics/records` (postAnalyticsRecords).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).

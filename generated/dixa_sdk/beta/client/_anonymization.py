@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -46,7 +45,7 @@ class Anonymization(SyncResource):
 
     def create(
         self,
-        body: models.AnonymizeEntityInput | Mapping[str, Any],
+        body: models.AnonymizeEntityInput | models.AnonymizeEntityInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Deprecated.
@@ -58,7 +57,7 @@ class Anonymization(SyncResource):
         `POST /beta/anonymization` (postAnonymization).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -101,7 +100,7 @@ class AsyncAnonymization(AsyncResource):
 
     async def create(
         self,
-        body: models.AnonymizeEntityInput | Mapping[str, Any],
+        body: models.AnonymizeEntityInput | models.AnonymizeEntityInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.AnonymizationRequestStatus:
         """Deprecated.
@@ -113,7 +112,7 @@ class AsyncAnonymization(AsyncResource):
         `POST /beta/anonymization` (postAnonymization).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

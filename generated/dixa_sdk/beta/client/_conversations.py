@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -215,7 +215,7 @@ class Conversations(SyncResource):
 
     def create(
         self,
-        body: models.CreateConversationInput | Mapping[str, Any],
+        body: models.CreateConversationInput | models.CreateConversationInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.ConversationResponse:
         """Start a new conversation
@@ -225,7 +225,7 @@ class Conversations(SyncResource):
         `POST /beta/conversations` (postConversations).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -300,7 +300,7 @@ class Conversations(SyncResource):
 
     def import_(
         self,
-        body: models.GenericConversationImport | Mapping[str, Any],
+        body: models.GenericConversationImport | models.GenericConversationImportDict,
         **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
@@ -310,7 +310,7 @@ class Conversations(SyncResource):
         `POST /beta/conversations/import` (postConversationsImport).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -402,7 +402,7 @@ class Conversations(SyncResource):
 
     def claim(
         self,
-        body: models.ClaimConversationInput | Mapping[str, Any],
+        body: models.ClaimConversationInput | models.ClaimConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -414,7 +414,7 @@ class Conversations(SyncResource):
         `PUT /beta/conversations/{conversationId}/claim` (putConversationsConversationidClaim).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -430,7 +430,9 @@ class Conversations(SyncResource):
 
     def close(
         self,
-        body: models.CloseConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: (
+            models.CloseConversationInput | models.CloseConversationInputDict | NotGiven
+        ) = NOT_GIVEN,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -442,7 +444,7 @@ class Conversations(SyncResource):
         `PUT /beta/conversations/{conversationId}/close` (putConversationsConversationidClose).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -458,7 +460,10 @@ class Conversations(SyncResource):
 
     def patch_custom_attributes(
         self,
-        body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
+        body: Mapping[
+            str,
+            models.MapUUIDOptionAttributeValueValue | models.MapUUIDOptionAttributeValueValueDict,
+        ],
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -470,7 +475,7 @@ class Conversations(SyncResource):
         `PATCH /beta/conversations/{conversationId}/custom-attributes` (patchConversationsConversationidCustom-attributes).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -486,7 +491,7 @@ class Conversations(SyncResource):
 
     def followup(
         self,
-        body: models.FollowupConversationInput | Mapping[str, Any],
+        body: models.FollowupConversationInput | models.FollowupConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -498,7 +503,7 @@ class Conversations(SyncResource):
         `PUT /beta/conversations/{conversationId}/followup` (putConversationsConversationidFollowup).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -514,7 +519,7 @@ class Conversations(SyncResource):
 
     def link(
         self,
-        body: models.LinkConversationInput | Mapping[str, Any],
+        body: models.LinkConversationInput | models.LinkConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -526,7 +531,7 @@ class Conversations(SyncResource):
         `PUT /beta/conversations/{conversationId}/link` (putConversationsConversationidLink).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -592,7 +597,7 @@ class Conversations(SyncResource):
 
     def create_message(
         self,
-        body: models.CreateMessageInput | Mapping[str, Any],
+        body: models.CreateMessageInput | models.CreateMessageInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -604,7 +609,7 @@ class Conversations(SyncResource):
         `POST /beta/conversations/{conversationId}/messages` (postConversationsConversationidMessages).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -672,7 +677,7 @@ class Conversations(SyncResource):
 
     def create_note(
         self,
-        body: models.CreateInternalNoteInput | Mapping[str, Any],
+        body: models.CreateInternalNoteInput | models.CreateInternalNoteInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -684,7 +689,7 @@ class Conversations(SyncResource):
         `POST /beta/conversations/{conversationId}/notes` (postConversationsConversationidNotes).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -700,7 +705,7 @@ class Conversations(SyncResource):
 
     def create_notes_bulk(
         self,
-        body: models.BulkCreateInternalNoteInput | Mapping[str, Any],
+        body: models.BulkCreateInternalNoteInput | models.BulkCreateInternalNoteInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -712,7 +717,7 @@ class Conversations(SyncResource):
         `POST /beta/conversations/{conversationId}/notes/bulk` (postConversationsConversationidNotesBulk).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -780,7 +785,7 @@ class Conversations(SyncResource):
 
     def offer_rating(
         self,
-        body: models.CreateRatingOfferInput | Mapping[str, Any],
+        body: models.CreateRatingOfferInput | models.CreateRatingOfferInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -792,7 +797,7 @@ class Conversations(SyncResource):
         `POST /beta/conversations/{conversationId}/ratings/offer` (postConversationsConversationidRatingsOffer).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -808,7 +813,7 @@ class Conversations(SyncResource):
 
     def submit_rating(
         self,
-        body: models.CreateRatingResultInput | Mapping[str, Any],
+        body: models.CreateRatingResultInput | models.CreateRatingResultInputDict,
         *,
         conversation_id: int,
         rating_id: str,
@@ -821,7 +826,7 @@ class Conversations(SyncResource):
         `POST /beta/conversations/{conversationId}/ratings/{ratingId}/submit` (postConversationsConversationidRatingsRatingidSubmit).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
@@ -838,7 +843,9 @@ class Conversations(SyncResource):
 
     def reopen(
         self,
-        body: models.ReopenConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: (
+            models.ReopenConversationInput | models.ReopenConversationInputDict | NotGiven
+        ) = NOT_GIVEN,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -850,7 +857,7 @@ class Conversations(SyncResource):
         `PUT /beta/conversations/{conversationId}/reopen` (putConversationsConversationidReopen).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -891,7 +898,7 @@ class Conversations(SyncResource):
 
     def create_tags_bulk(
         self,
-        body: models.BulkTagConversationInput | Mapping[str, Any],
+        body: models.BulkTagConversationInput | models.BulkTagConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -903,7 +910,7 @@ class Conversations(SyncResource):
         `POST /beta/conversations/{conversationId}/tags/bulk` (postConversationsConversationidTagsBulk).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -973,7 +980,7 @@ class Conversations(SyncResource):
 
     def transfer_queue(
         self,
-        body: models.TransferConversationInput | Mapping[str, Any],
+        body: models.TransferConversationInput | models.TransferConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -985,7 +992,7 @@ class Conversations(SyncResource):
         `PUT /beta/conversations/{conversationId}/transfer/queue` (putConversationsConversationidTransferQueue).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1005,7 +1012,7 @@ class AsyncConversations(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateConversationInput | Mapping[str, Any],
+        body: models.CreateConversationInput | models.CreateConversationInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.ConversationResponse:
         """Start a new conversation
@@ -1015,7 +1022,7 @@ class AsyncConversations(AsyncResource):
         `POST /beta/conversations` (postConversations).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1090,7 +1097,7 @@ class AsyncConversations(AsyncResource):
 
     async def import_(
         self,
-        body: models.GenericConversationImport | Mapping[str, Any],
+        body: models.GenericConversationImport | models.GenericConversationImportDict,
         **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
@@ -1100,7 +1107,7 @@ class AsyncConversations(AsyncResource):
         `POST /beta/conversations/import` (postConversationsImport).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1192,7 +1199,7 @@ class AsyncConversations(AsyncResource):
 
     async def claim(
         self,
-        body: models.ClaimConversationInput | Mapping[str, Any],
+        body: models.ClaimConversationInput | models.ClaimConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1204,7 +1211,7 @@ class AsyncConversations(AsyncResource):
         `PUT /beta/conversations/{conversationId}/claim` (putConversationsConversationidClaim).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1220,7 +1227,9 @@ class AsyncConversations(AsyncResource):
 
     async def close(
         self,
-        body: models.CloseConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: (
+            models.CloseConversationInput | models.CloseConversationInputDict | NotGiven
+        ) = NOT_GIVEN,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1232,7 +1241,7 @@ class AsyncConversations(AsyncResource):
         `PUT /beta/conversations/{conversationId}/close` (putConversationsConversationidClose).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1248,7 +1257,10 @@ class AsyncConversations(AsyncResource):
 
     async def patch_custom_attributes(
         self,
-        body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
+        body: Mapping[
+            str,
+            models.MapUUIDOptionAttributeValueValue | models.MapUUIDOptionAttributeValueValueDict,
+        ],
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1260,7 +1272,7 @@ class AsyncConversations(AsyncResource):
         `PATCH /beta/conversations/{conversationId}/custom-attributes` (patchConversationsConversationidCustom-attributes).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1276,7 +1288,7 @@ class AsyncConversations(AsyncResource):
 
     async def followup(
         self,
-        body: models.FollowupConversationInput | Mapping[str, Any],
+        body: models.FollowupConversationInput | models.FollowupConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1288,7 +1300,7 @@ class AsyncConversations(AsyncResource):
         `PUT /beta/conversations/{conversationId}/followup` (putConversationsConversationidFollowup).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1304,7 +1316,7 @@ class AsyncConversations(AsyncResource):
 
     async def link(
         self,
-        body: models.LinkConversationInput | Mapping[str, Any],
+        body: models.LinkConversationInput | models.LinkConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1316,7 +1328,7 @@ class AsyncConversations(AsyncResource):
         `PUT /beta/conversations/{conversationId}/link` (putConversationsConversationidLink).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1382,7 +1394,7 @@ class AsyncConversations(AsyncResource):
 
     async def create_message(
         self,
-        body: models.CreateMessageInput | Mapping[str, Any],
+        body: models.CreateMessageInput | models.CreateMessageInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1394,7 +1406,7 @@ class AsyncConversations(AsyncResource):
         `POST /beta/conversations/{conversationId}/messages` (postConversationsConversationidMessages).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1462,7 +1474,7 @@ class AsyncConversations(AsyncResource):
 
     async def create_note(
         self,
-        body: models.CreateInternalNoteInput | Mapping[str, Any],
+        body: models.CreateInternalNoteInput | models.CreateInternalNoteInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1474,7 +1486,7 @@ class AsyncConversations(AsyncResource):
         `POST /beta/conversations/{conversationId}/notes` (postConversationsConversationidNotes).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1490,7 +1502,7 @@ class AsyncConversations(AsyncResource):
 
     async def create_notes_bulk(
         self,
-        body: models.BulkCreateInternalNoteInput | Mapping[str, Any],
+        body: models.BulkCreateInternalNoteInput | models.BulkCreateInternalNoteInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1502,7 +1514,7 @@ class AsyncConversations(AsyncResource):
         `POST /beta/conversations/{conversationId}/notes/bulk` (postConversationsConversationidNotesBulk).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1570,7 +1582,7 @@ class AsyncConversations(AsyncResource):
 
     async def offer_rating(
         self,
-        body: models.CreateRatingOfferInput | Mapping[str, Any],
+        body: models.CreateRatingOfferInput | models.CreateRatingOfferInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1582,7 +1594,7 @@ class AsyncConversations(AsyncResource):
         `POST /beta/conversations/{conversationId}/ratings/offer` (postConversationsConversationidRatingsOffer).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1598,7 +1610,7 @@ class AsyncConversations(AsyncResource):
 
     async def submit_rating(
         self,
-        body: models.CreateRatingResultInput | Mapping[str, Any],
+        body: models.CreateRatingResultInput | models.CreateRatingResultInputDict,
         *,
         conversation_id: int,
         rating_id: str,
@@ -1611,7 +1623,7 @@ class AsyncConversations(AsyncResource):
         `POST /beta/conversations/{conversationId}/ratings/{ratingId}/submit` (postConversationsConversationidRatingsRatingidSubmit).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
@@ -1628,7 +1640,9 @@ class AsyncConversations(AsyncResource):
 
     async def reopen(
         self,
-        body: models.ReopenConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: (
+            models.ReopenConversationInput | models.ReopenConversationInputDict | NotGiven
+        ) = NOT_GIVEN,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1640,7 +1654,7 @@ class AsyncConversations(AsyncResource):
         `PUT /beta/conversations/{conversationId}/reopen` (putConversationsConversationidReopen).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1681,7 +1695,7 @@ class AsyncConversations(AsyncResource):
 
     async def create_tags_bulk(
         self,
-        body: models.BulkTagConversationInput | Mapping[str, Any],
+        body: models.BulkTagConversationInput | models.BulkTagConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1693,7 +1707,7 @@ class AsyncConversations(AsyncResource):
         `POST /beta/conversations/{conversationId}/tags/bulk` (postConversationsConversationidTagsBulk).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1763,7 +1777,7 @@ class AsyncConversations(AsyncResource):
 
     async def transfer_queue(
         self,
-        body: models.TransferConversationInput | Mapping[str, Any],
+        body: models.TransferConversationInput | models.TransferConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1775,7 +1789,7 @@ class AsyncConversations(AsyncResource):
         `PUT /beta/conversations/{conversationId}/transfer/queue` (putConversationsConversationidTransferQueue).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -149,7 +149,7 @@ class EndUsers(SyncResource):
 
     def update_bulk(
         self,
-        body: models.BulkUpdateEndUsersInput | Mapping[str, Any],
+        body: models.BulkUpdateEndUsersInput | models.BulkUpdateEndUsersInputDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk full update of end users
@@ -159,7 +159,7 @@ class EndUsers(SyncResource):
         `PUT /beta/endusers` (putEndusers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -173,7 +173,7 @@ class EndUsers(SyncResource):
 
     def create(
         self,
-        body: models.CreateEndUserInput | Mapping[str, Any],
+        body: models.CreateEndUserInput | models.CreateEndUserInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Create one end user
@@ -183,7 +183,7 @@ class EndUsers(SyncResource):
         `POST /beta/endusers` (postEndusers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -197,7 +197,7 @@ class EndUsers(SyncResource):
 
     def patch_bulk(
         self,
-        body: models.BulkPatchEndUsersInput | Mapping[str, Any],
+        body: models.BulkPatchEndUsersInput | models.BulkPatchEndUsersInputDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk partial update of end users
@@ -207,7 +207,7 @@ class EndUsers(SyncResource):
         `PATCH /beta/endusers` (patchEndusers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -221,7 +221,7 @@ class EndUsers(SyncResource):
 
     def create_bulk(
         self,
-        body: models.CreateEndUsersInput | Mapping[str, Any],
+        body: models.CreateEndUsersInput | models.CreateEndUsersInputDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Create several end users at once
@@ -231,7 +231,7 @@ class EndUsers(SyncResource):
         `POST /beta/endusers/bulk` (postEndusersBulk).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -270,7 +270,7 @@ class EndUsers(SyncResource):
 
     def update(
         self,
-        body: models.UpdateEndUserInput | Mapping[str, Any],
+        body: models.UpdateEndUserInput | models.UpdateEndUserInputDict,
         *,
         user_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -282,7 +282,7 @@ class EndUsers(SyncResource):
         `PUT /beta/endusers/{userId}` (putEndusersUserid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             user_id: Id of the contact (end user).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -298,7 +298,7 @@ class EndUsers(SyncResource):
 
     def patch(
         self,
-        body: models.PatchEndUserInput | Mapping[str, Any],
+        body: models.PatchEndUserInput | models.PatchEndUserInputDict,
         *,
         user_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -310,7 +310,7 @@ class EndUsers(SyncResource):
         `PATCH /beta/endusers/{userId}` (patchEndusersUserid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             user_id: Id of the contact (end user).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -384,7 +384,10 @@ class EndUsers(SyncResource):
 
     def patch_custom_attributes(
         self,
-        body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
+        body: Mapping[
+            str,
+            models.MapUUIDOptionAttributeValueValue | models.MapUUIDOptionAttributeValueValueDict,
+        ],
         *,
         user_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -396,7 +399,7 @@ class EndUsers(SyncResource):
         `PATCH /beta/endusers/{userId}/custom-attributes` (patchEndusersUseridCustom-attributes).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             user_id: Id of the contact (end user).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -455,7 +458,7 @@ class AsyncEndUsers(AsyncResource):
 
     async def update_bulk(
         self,
-        body: models.BulkUpdateEndUsersInput | Mapping[str, Any],
+        body: models.BulkUpdateEndUsersInput | models.BulkUpdateEndUsersInputDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk full update of end users
@@ -465,7 +468,7 @@ class AsyncEndUsers(AsyncResource):
         `PUT /beta/endusers` (putEndusers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -479,7 +482,7 @@ class AsyncEndUsers(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateEndUserInput | Mapping[str, Any],
+        body: models.CreateEndUserInput | models.CreateEndUserInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.EndUser:
         """Create one end user
@@ -489,7 +492,7 @@ class AsyncEndUsers(AsyncResource):
         `POST /beta/endusers` (postEndusers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -503,7 +506,7 @@ class AsyncEndUsers(AsyncResource):
 
     async def patch_bulk(
         self,
-        body: models.BulkPatchEndUsersInput | Mapping[str, Any],
+        body: models.BulkPatchEndUsersInput | models.BulkPatchEndUsersInputDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Bulk partial update of end users
@@ -513,7 +516,7 @@ class AsyncEndUsers(AsyncResource):
         `PATCH /beta/endusers` (patchEndusers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -527,7 +530,7 @@ class AsyncEndUsers(AsyncResource):
 
     async def create_bulk(
         self,
-        body: models.CreateEndUsersInput | Mapping[str, Any],
+        body: models.CreateEndUsersInput | models.CreateEndUsersInputDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorEndUser]:
         """Create several end users at once
@@ -537,7 +540,7 @@ class AsyncEndUsers(AsyncResource):
         `POST /beta/endusers/bulk` (postEndusersBulk).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -576,7 +579,7 @@ class AsyncEndUsers(AsyncResource):
 
     async def update(
         self,
-        body: models.UpdateEndUserInput | Mapping[str, Any],
+        body: models.UpdateEndUserInput | models.UpdateEndUserInputDict,
         *,
         user_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -588,7 +591,7 @@ class AsyncEndUsers(AsyncResource):
         `PUT /beta/endusers/{userId}` (putEndusersUserid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             user_id: Id of the contact (end user).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -604,7 +607,7 @@ class AsyncEndUsers(AsyncResource):
 
     async def patch(
         self,
-        body: models.PatchEndUserInput | Mapping[str, Any],
+        body: models.PatchEndUserInput | models.PatchEndUserInputDict,
         *,
         user_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -616,7 +619,7 @@ class AsyncEndUsers(AsyncResource):
         `PATCH /beta/endusers/{userId}` (patchEndusersUserid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             user_id: Id of the contact (end user).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -690,7 +693,10 @@ class AsyncEndUsers(AsyncResource):
 
     async def patch_custom_attributes(
         self,
-        body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
+        body: Mapping[
+            str,
+            models.MapUUIDOptionAttributeValueValue | models.MapUUIDOptionAttributeValueValueDict,
+        ],
         *,
         user_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -702,7 +708,7 @@ class AsyncEndUsers(AsyncResource):
         `PATCH /beta/endusers/{userId}/custom-attributes` (patchEndusersUseridCustom-attributes).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             user_id: Id of the contact (end user).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

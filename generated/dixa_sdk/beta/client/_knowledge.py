@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from collections.abc import Sequence
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -147,7 +147,7 @@ class Knowledge(SyncResource):
 
     def create_article(
         self,
-        body: models.CreateKnowledgeArticleInput | Mapping[str, Any],
+        body: models.CreateKnowledgeArticleInput | models.CreateKnowledgeArticleInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Create a knowledge article
@@ -157,7 +157,7 @@ class Knowledge(SyncResource):
         `POST /beta/knowledge/articles` (postKnowledgeArticles).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -249,7 +249,7 @@ class Knowledge(SyncResource):
 
     def patch_article(
         self,
-        body: models.UpdateKnowledgeArticleInput | Mapping[str, Any],
+        body: models.UpdateKnowledgeArticleInput | models.UpdateKnowledgeArticleInputDict,
         *,
         article_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -261,7 +261,7 @@ class Knowledge(SyncResource):
         `PATCH /beta/knowledge/articles/{articleId}` (patchKnowledgeArticlesArticleid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             article_id: Id of the knowledge article.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -379,7 +379,7 @@ class Knowledge(SyncResource):
 
     def patch_article_translations(
         self,
-        body: models.UpdateTranslationsInput | Mapping[str, Any],
+        body: models.UpdateTranslationsInput | models.UpdateTranslationsInputDict,
         *,
         article_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -391,7 +391,7 @@ class Knowledge(SyncResource):
         `PATCH /beta/knowledge/articles/{articleId}/translations` (patchKnowledgeArticlesArticleidTranslations).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             article_id: Id of the knowledge article.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -650,7 +650,7 @@ class AsyncKnowledge(AsyncResource):
 
     async def create_article(
         self,
-        body: models.CreateKnowledgeArticleInput | Mapping[str, Any],
+        body: models.CreateKnowledgeArticleInput | models.CreateKnowledgeArticleInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Create a knowledge article
@@ -660,7 +660,7 @@ class AsyncKnowledge(AsyncResource):
         `POST /beta/knowledge/articles` (postKnowledgeArticles).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -752,7 +752,7 @@ class AsyncKnowledge(AsyncResource):
 
     async def patch_article(
         self,
-        body: models.UpdateKnowledgeArticleInput | Mapping[str, Any],
+        body: models.UpdateKnowledgeArticleInput | models.UpdateKnowledgeArticleInputDict,
         *,
         article_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -764,7 +764,7 @@ class AsyncKnowledge(AsyncResource):
         `PATCH /beta/knowledge/articles/{articleId}` (patchKnowledgeArticlesArticleid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             article_id: Id of the knowledge article.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -882,7 +882,7 @@ class AsyncKnowledge(AsyncResource):
 
     async def patch_article_translations(
         self,
-        body: models.UpdateTranslationsInput | Mapping[str, Any],
+        body: models.UpdateTranslationsInput | models.UpdateTranslationsInputDict,
         *,
         article_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -894,7 +894,7 @@ class AsyncKnowledge(AsyncResource):
         `PATCH /beta/knowledge/articles/{articleId}/translations` (patchKnowledgeArticlesArticleidTranslations).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             article_id: Id of the knowledge article.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

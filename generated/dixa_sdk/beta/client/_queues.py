@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -102,7 +101,7 @@ class Queues(SyncResource):
 
     def create(
         self,
-        body: models.CreateQueueInput | Mapping[str, Any],
+        body: models.CreateQueueInput | models.CreateQueueInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.QueueDetails:
         """Create a queue
@@ -112,7 +111,7 @@ class Queues(SyncResource):
         `POST /beta/queues` (postQueues).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -226,7 +225,7 @@ class Queues(SyncResource):
 
     def delete_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -238,7 +237,7 @@ class Queues(SyncResource):
         `DELETE /beta/queues/{queueId}/members` (deleteQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -254,7 +253,7 @@ class Queues(SyncResource):
 
     def patch_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -266,7 +265,7 @@ class Queues(SyncResource):
         `PATCH /beta/queues/{queueId}/members` (patchQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -307,7 +306,7 @@ class AsyncQueues(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateQueueInput | Mapping[str, Any],
+        body: models.CreateQueueInput | models.CreateQueueInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.QueueDetails:
         """Create a queue
@@ -317,7 +316,7 @@ class AsyncQueues(AsyncResource):
         `POST /beta/queues` (postQueues).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -431,7 +430,7 @@ class AsyncQueues(AsyncResource):
 
     async def delete_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -443,7 +442,7 @@ class AsyncQueues(AsyncResource):
         `DELETE /beta/queues/{queueId}/members` (deleteQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -459,7 +458,7 @@ class AsyncQueues(AsyncResource):
 
     async def patch_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -471,7 +470,7 @@ class AsyncQueues(AsyncResource):
         `PATCH /beta/queues/{queueId}/members` (patchQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

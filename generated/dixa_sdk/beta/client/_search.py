@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 
 from dixa_sdk._runtime.client import (
     NOT_GIVEN,
@@ -88,7 +87,9 @@ class Search(SyncResource):
 
     def query_conversations(
         self,
-        body: models.SearchParametersInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: (
+            models.SearchParametersInput | models.SearchParametersInputDict | NotGiven
+        ) = NOT_GIVEN,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
@@ -101,7 +102,7 @@ class Search(SyncResource):
         `POST /beta/search/conversations` (postSearchConversations).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
@@ -160,7 +161,9 @@ class AsyncSearch(AsyncResource):
 
     async def query_conversations(
         self,
-        body: models.SearchParametersInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: (
+            models.SearchParametersInput | models.SearchParametersInputDict | NotGiven
+        ) = NOT_GIVEN,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
@@ -173,7 +176,7 @@ class AsyncSearch(AsyncResource):
         `POST /beta/search/conversations` (postSearchConversations).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             page_limit: How many items one page holds at most; can be changed from one page request to the next alongside pageKey.
             page_key: Opaque cursor (base64) naming the page to fetch, taken from the `meta.next` or `meta.previous` link of the previous answer. Pass it back unchanged: its content is Dixa's internal and may change.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -99,7 +98,7 @@ class Webhooks(SyncResource):
 
     def create(
         self,
-        body: models.CreateWebhookSubscriptionInput | Mapping[str, Any],
+        body: models.CreateWebhookSubscriptionInput | models.CreateWebhookSubscriptionInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.WebhookSubscription:
         """Create a webhook subscription
@@ -109,7 +108,7 @@ class Webhooks(SyncResource):
         `POST /beta/webhooks` (postWebhooks).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -173,7 +172,7 @@ class Webhooks(SyncResource):
 
     def patch(
         self,
-        body: models.PatchWebhookSubscriptionInput | Mapping[str, Any],
+        body: models.PatchWebhookSubscriptionInput | models.PatchWebhookSubscriptionInputDict,
         *,
         webhook_subscription_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -185,7 +184,7 @@ class Webhooks(SyncResource):
         `PATCH /beta/webhooks/{webhookSubscriptionId}` (patchWebhooksWebhooksubscriptionid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             webhook_subscription_id: Id of the webhook subscription.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -278,7 +277,7 @@ class AsyncWebhooks(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateWebhookSubscriptionInput | Mapping[str, Any],
+        body: models.CreateWebhookSubscriptionInput | models.CreateWebhookSubscriptionInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.WebhookSubscription:
         """Create a webhook subscription
@@ -288,7 +287,7 @@ class AsyncWebhooks(AsyncResource):
         `POST /beta/webhooks` (postWebhooks).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -352,7 +351,7 @@ class AsyncWebhooks(AsyncResource):
 
     async def patch(
         self,
-        body: models.PatchWebhookSubscriptionInput | Mapping[str, Any],
+        body: models.PatchWebhookSubscriptionInput | models.PatchWebhookSubscriptionInputDict,
         *,
         webhook_subscription_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -364,7 +363,7 @@ class AsyncWebhooks(AsyncResource):
         `PATCH /beta/webhooks/{webhookSubscriptionId}` (patchWebhooksWebhooksubscriptionid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             webhook_subscription_id: Id of the webhook subscription.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

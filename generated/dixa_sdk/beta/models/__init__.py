@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .agent import Agent as Agent
     from .agent_banned_enduser_event import AgentBannedEnduserEvent as AgentBannedEnduserEvent
     from .agent_banned_ip_event import AgentBannedIpEvent as AgentBannedIpEvent
-    from .agent_id import AgentId as AgentId
+    from .agent_id import AgentId as AgentId, AgentIdDict as AgentIdDict
     from .agent_output import AgentOutput as AgentOutput
     from .agent_presence_duration_value import (
         AgentPresenceDurationValue as AgentPresenceDurationValue,
@@ -38,14 +38,20 @@ if TYPE_CHECKING:
     from .agent_teams_output import AgentTeamsOutput as AgentTeamsOutput
     from .agent_unbanned_enduser_event import AgentUnbannedEnduserEvent as AgentUnbannedEnduserEvent
     from .agent_unbanned_ip_event import AgentUnbannedIpEvent as AgentUnbannedIpEvent
-    from .agents_to_team_input import AgentsToTeamInput as AgentsToTeamInput
+    from .agents_to_team_input import (
+        AgentsToTeamInput as AgentsToTeamInput,
+        AgentsToTeamInputDict as AgentsToTeamInputDict,
+    )
     from .aggregate_metadata import AggregateMetadata as AggregateMetadata
     from .aggregate_metadata_measure import AggregateMetadataMeasure as AggregateMetadataMeasure
     from .aggregate_value import AggregateValue as AggregateValue
     from .anonymization_request_status import (
         AnonymizationRequestStatus as AnonymizationRequestStatus,
     )
-    from .anonymize_entity_input import AnonymizeEntityInput as AnonymizeEntityInput
+    from .anonymize_entity_input import (
+        AnonymizeEntityInput as AnonymizeEntityInput,
+        AnonymizeEntityInputDict as AnonymizeEntityInputDict,
+    )
     from .anonymize_entity_output import AnonymizeEntityOutput as AnonymizeEntityOutput
     from .anonymized_conversation import AnonymizedConversation as AnonymizedConversation
     from .article import Article as Article
@@ -53,8 +59,8 @@ if TYPE_CHECKING:
     from .article_content import ArticleContent as ArticleContent
     from .article_translation import ArticleTranslation as ArticleTranslation
     from .article_translations import ArticleTranslations as ArticleTranslations
-    from .assigned_date import AssignedDate as AssignedDate
-    from .assignment import Assignment as Assignment
+    from .assigned_date import AssignedDate as AssignedDate, AssignedDateDict as AssignedDateDict
+    from .assignment import Assignment as Assignment, AssignmentDict as AssignmentDict
     from .attachment_error import AttachmentError as AttachmentError
     from .attachment_result import AttachmentResult as AttachmentResult
     from .attachments import Attachments as Attachments
@@ -62,10 +68,10 @@ if TYPE_CHECKING:
     from .availability import Availability as Availability
     from .available_at import AvailableAt as AvailableAt
     from .bad_request import BadRequest as BadRequest
-    from .basic_auth import BasicAuth as BasicAuth
-    from .between import Between as Between
+    from .basic_auth import BasicAuth as BasicAuth, BasicAuthDict as BasicAuthDict
+    from .between import Between as Between, BetweenDict as BetweenDict
     from .boolean_field import BooleanField as BooleanField
-    from .browser_info import BrowserInfo as BrowserInfo
+    from .browser_info import BrowserInfo as BrowserInfo, BrowserInfoDict as BrowserInfoDict
     from .bulk_action_failure_bulk_error_agent import (
         BulkActionFailureBulkErrorAgent as BulkActionFailureBulkErrorAgent,
     )
@@ -104,21 +110,47 @@ if TYPE_CHECKING:
     )
     from .bulk_create_internal_note_input import (
         BulkCreateInternalNoteInput as BulkCreateInternalNoteInput,
+        BulkCreateInternalNoteInputDict as BulkCreateInternalNoteInputDict,
     )
     from .bulk_create_note_output import BulkCreateNoteOutput as BulkCreateNoteOutput
-    from .bulk_error import BulkError as BulkError
+    from .bulk_error import BulkError as BulkError, UnknownBulkError as UnknownBulkError
+    from .bulk_error_base import BulkErrorBase as BulkErrorBase
     from .bulk_error_not_found import BulkErrorNotFound as BulkErrorNotFound
-    from .bulk_patch_agent_input import BulkPatchAgentInput as BulkPatchAgentInput
-    from .bulk_patch_end_user_input import BulkPatchEndUserInput as BulkPatchEndUserInput
-    from .bulk_patch_end_users_input import BulkPatchEndUsersInput as BulkPatchEndUsersInput
+    from .bulk_patch_agent_input import (
+        BulkPatchAgentInput as BulkPatchAgentInput,
+        BulkPatchAgentInputDict as BulkPatchAgentInputDict,
+    )
+    from .bulk_patch_end_user_input import (
+        BulkPatchEndUserInput as BulkPatchEndUserInput,
+        BulkPatchEndUserInputDict as BulkPatchEndUserInputDict,
+    )
+    from .bulk_patch_end_users_input import (
+        BulkPatchEndUsersInput as BulkPatchEndUsersInput,
+        BulkPatchEndUsersInputDict as BulkPatchEndUsersInputDict,
+    )
     from .bulk_patch_end_users_output import BulkPatchEndUsersOutput as BulkPatchEndUsersOutput
-    from .bulk_queue_endpoint_input import BulkQueueEndpointInput as BulkQueueEndpointInput
+    from .bulk_queue_endpoint_input import (
+        BulkQueueEndpointInput as BulkQueueEndpointInput,
+        BulkQueueEndpointInputDict as BulkQueueEndpointInputDict,
+    )
     from .bulk_queue_endpoint_output import BulkQueueEndpointOutput as BulkQueueEndpointOutput
-    from .bulk_tag_conversation_input import BulkTagConversationInput as BulkTagConversationInput
-    from .bulk_update_agent_input import BulkUpdateAgentInput as BulkUpdateAgentInput
+    from .bulk_tag_conversation_input import (
+        BulkTagConversationInput as BulkTagConversationInput,
+        BulkTagConversationInputDict as BulkTagConversationInputDict,
+    )
+    from .bulk_update_agent_input import (
+        BulkUpdateAgentInput as BulkUpdateAgentInput,
+        BulkUpdateAgentInputDict as BulkUpdateAgentInputDict,
+    )
     from .bulk_update_agent_output import BulkUpdateAgentOutput as BulkUpdateAgentOutput
-    from .bulk_update_end_user_input import BulkUpdateEndUserInput as BulkUpdateEndUserInput
-    from .bulk_update_end_users_input import BulkUpdateEndUsersInput as BulkUpdateEndUsersInput
+    from .bulk_update_end_user_input import (
+        BulkUpdateEndUserInput as BulkUpdateEndUserInput,
+        BulkUpdateEndUserInputDict as BulkUpdateEndUserInputDict,
+    )
+    from .bulk_update_end_users_input import (
+        BulkUpdateEndUsersInput as BulkUpdateEndUsersInput,
+        BulkUpdateEndUsersInputDict as BulkUpdateEndUsersInputDict,
+    )
     from .bulk_update_end_users_output import BulkUpdateEndUsersOutput as BulkUpdateEndUsersOutput
     from .business_hour import BusinessHour as BusinessHour
     from .business_hour_exception import BusinessHourException as BusinessHourException
@@ -138,53 +170,100 @@ if TYPE_CHECKING:
         BusinessHoursUpcomingSchedule as BusinessHoursUpcomingSchedule,
     )
     from .call_recording_attributes import CallRecordingAttributes as CallRecordingAttributes
-    from .callback import Callback as Callback
+    from .callback import Callback as Callback, CallbackDict as CallbackDict
     from .callback_direction import CallbackDirection as CallbackDirection
     from .category import Category as Category
     from .category_catalog_item import CategoryCatalogItem as CategoryCatalogItem
     from .category_translations import CategoryTranslations as CategoryTranslations
-    from .channel import Channel as Channel
-    from .channel_availability import ChannelAvailability as ChannelAvailability
-    from .channel_availability_error import ChannelAvailabilityError as ChannelAvailabilityError
+    from .channel import Channel as Channel, ChannelDict as ChannelDict
+    from .channel_availability import (
+        ChannelAvailability as ChannelAvailability,
+        UnknownChannelAvailability as UnknownChannelAvailability,
+    )
+    from .channel_availability_base import ChannelAvailabilityBase as ChannelAvailabilityBase
+    from .channel_availability_error import (
+        ChannelAvailabilityError as ChannelAvailabilityError,
+        UnknownChannelAvailabilityError as UnknownChannelAvailabilityError,
+    )
+    from .channel_availability_error_base import (
+        ChannelAvailabilityErrorBase as ChannelAvailabilityErrorBase,
+    )
     from .channel_availability_outcome import (
         ChannelAvailabilityOutcome as ChannelAvailabilityOutcome,
     )
     from .channel_enum import ChannelEnum as ChannelEnum
-    from .channel_operator import ChannelOperator as ChannelOperator
+    from .channel_operator import (
+        ChannelOperator as ChannelOperator,
+        ChannelOperatorDict as ChannelOperatorDict,
+    )
     from .channel_operator_is_not_one_of import (
         ChannelOperatorIsNotOneOf as ChannelOperatorIsNotOneOf,
+        ChannelOperatorIsNotOneOfDict as ChannelOperatorIsNotOneOfDict,
     )
-    from .channel_operator_is_one_of import ChannelOperatorIsOneOf as ChannelOperatorIsOneOf
-    from .chat import Chat as Chat
+    from .channel_operator_is_one_of import (
+        ChannelOperatorIsOneOf as ChannelOperatorIsOneOf,
+        ChannelOperatorIsOneOfDict as ChannelOperatorIsOneOfDict,
+    )
+    from .chat import Chat as Chat, ChatDict as ChatDict
     from .chat_attributes import ChatAttributes as ChatAttributes
     from .chat_conversation import ChatConversation as ChatConversation
     from .checksum import Checksum as Checksum
-    from .claim_conversation_input import ClaimConversationInput as ClaimConversationInput
-    from .close_conversation_input import CloseConversationInput as CloseConversationInput
+    from .claim_conversation_input import (
+        ClaimConversationInput as ClaimConversationInput,
+        ClaimConversationInputDict as ClaimConversationInputDict,
+    )
+    from .close_conversation_input import (
+        CloseConversationInput as CloseConversationInput,
+        CloseConversationInputDict as CloseConversationInputDict,
+    )
     from .closed import Closed as Closed
-    from .closed_date import ClosedDate as ClosedDate
+    from .closed_date import ClosedDate as ClosedDate, ClosedDateDict as ClosedDateDict
     from .closed_details import ClosedDetails as ClosedDetails
-    from .closing import Closing as Closing
+    from .closing import Closing as Closing, ClosingDict as ClosingDict
     from .collection import Collection as Collection
     from .collection_catalog_item import CollectionCatalogItem as CollectionCatalogItem
-    from .combined_filters import CombinedFilters as CombinedFilters
-    from .combined_filters_condition import CombinedFiltersCondition as CombinedFiltersCondition
+    from .combined_filters import (
+        CombinedFilters as CombinedFilters,
+        CombinedFiltersDict as CombinedFiltersDict,
+    )
+    from .combined_filters_condition import (
+        CombinedFiltersCondition as CombinedFiltersCondition,
+        CombinedFiltersConditionDict as CombinedFiltersConditionDict,
+        UnknownCombinedFiltersCondition as UnknownCombinedFiltersCondition,
+    )
+    from .combined_filters_condition_base import (
+        CombinedFiltersConditionBase as CombinedFiltersConditionBase,
+    )
     from .combined_filters_condition_is_not_one_of import (
         CombinedFiltersConditionIsNotOneOf as CombinedFiltersConditionIsNotOneOf,
+        CombinedFiltersConditionIsNotOneOfDict as CombinedFiltersConditionIsNotOneOfDict,
     )
     from .combined_filters_condition_is_one_of import (
         CombinedFiltersConditionIsOneOf as CombinedFiltersConditionIsOneOf,
+        CombinedFiltersConditionIsOneOfDict as CombinedFiltersConditionIsOneOfDict,
     )
-    from .condition import Condition as Condition
+    from .condition import Condition as Condition, ConditionDict as ConditionDict
     from .conflict import Conflict as Conflict
     from .connection_status import ConnectionStatus as ConnectionStatus
-    from .contact_endpoint import ContactEndpoint as ContactEndpoint
-    from .contact_form import ContactForm as ContactForm
+    from .contact_endpoint import (
+        ContactEndpoint as ContactEndpoint,
+        UnknownContactEndpoint as UnknownContactEndpoint,
+    )
+    from .contact_endpoint_base import ContactEndpointBase as ContactEndpointBase
+    from .contact_form import ContactForm as ContactForm, ContactFormDict as ContactFormDict
     from .contact_form_attributes import ContactFormAttributes as ContactFormAttributes
     from .contact_form_conversation import ContactFormConversation as ContactFormConversation
-    from .contact_id import ContactId as ContactId
-    from .content import Content as Content
-    from .conversation import Conversation as Conversation
+    from .contact_id import ContactId as ContactId, ContactIdDict as ContactIdDict
+    from .content import (
+        Content as Content,
+        ContentDict as ContentDict,
+        UnknownContent as UnknownContent,
+    )
+    from .content_base import ContentBase as ContentBase
+    from .conversation import (
+        Conversation as Conversation,
+        UnknownConversation as UnknownConversation,
+    )
     from .conversation_abandoned_event import (
         ConversationAbandonedEvent as ConversationAbandonedEvent,
     )
@@ -204,6 +283,7 @@ if TYPE_CHECKING:
     from .conversation_autoreply_sent_activity_type import (
         ConversationAutoreplySentActivityType as ConversationAutoreplySentActivityType,
     )
+    from .conversation_base import ConversationBase as ConversationBase
     from .conversation_channel import ConversationChannel as ConversationChannel
     from .conversation_channel_changed_attribute import (
         ConversationChannelChangedAttribute as ConversationChannelChangedAttribute,
@@ -245,14 +325,21 @@ if TYPE_CHECKING:
     )
     from .conversation_enqueued_event import ConversationEnqueuedEvent as ConversationEnqueuedEvent
     from .conversation_flow import ConversationFlow as ConversationFlow
-    from .conversation_id import ConversationId as ConversationId
+    from .conversation_id import (
+        ConversationId as ConversationId,
+        ConversationIdDict as ConversationIdDict,
+    )
     from .conversation_language_updated_activity_type import (
         ConversationLanguageUpdatedActivityType as ConversationLanguageUpdatedActivityType,
     )
     from .conversation_language_updated_attribute import (
         ConversationLanguageUpdatedAttribute as ConversationLanguageUpdatedAttribute,
     )
-    from .conversation_link import ConversationLink as ConversationLink
+    from .conversation_link import (
+        ConversationLink as ConversationLink,
+        UnknownConversationLink as UnknownConversationLink,
+    )
+    from .conversation_link_base import ConversationLinkBase as ConversationLinkBase
     from .conversation_linked_attribute import (
         ConversationLinkedAttribute as ConversationLinkedAttribute,
     )
@@ -383,47 +470,92 @@ if TYPE_CHECKING:
     from .conversation_unassigned_event import (
         ConversationUnassignedEvent as ConversationUnassignedEvent,
     )
-    from .create_agent_input import CreateAgentInput as CreateAgentInput
-    from .create_agents_input import CreateAgentsInput as CreateAgentsInput
+    from .create_agent_input import (
+        CreateAgentInput as CreateAgentInput,
+        CreateAgentInputDict as CreateAgentInputDict,
+    )
+    from .create_agents_input import (
+        CreateAgentsInput as CreateAgentsInput,
+        CreateAgentsInputDict as CreateAgentsInputDict,
+    )
     from .create_agents_output import CreateAgentsOutput as CreateAgentsOutput
-    from .create_conversation_input import CreateConversationInput as CreateConversationInput
+    from .create_conversation_input import (
+        CreateConversationInput as CreateConversationInput,
+        CreateConversationInputDict as CreateConversationInputDict,
+        UnknownCreateConversationInput as UnknownCreateConversationInput,
+    )
+    from .create_conversation_input_base import (
+        CreateConversationInputBase as CreateConversationInputBase,
+    )
     from .create_conversation_output import CreateConversationOutput as CreateConversationOutput
-    from .create_end_user_input import CreateEndUserInput as CreateEndUserInput
+    from .create_end_user_input import (
+        CreateEndUserInput as CreateEndUserInput,
+        CreateEndUserInputDict as CreateEndUserInputDict,
+    )
     from .create_end_user_output import CreateEndUserOutput as CreateEndUserOutput
-    from .create_end_users_input import CreateEndUsersInput as CreateEndUsersInput
+    from .create_end_users_input import (
+        CreateEndUsersInput as CreateEndUsersInput,
+        CreateEndUsersInputDict as CreateEndUsersInputDict,
+    )
     from .create_end_users_output import CreateEndUsersOutput as CreateEndUsersOutput
-    from .create_internal_note_input import CreateInternalNoteInput as CreateInternalNoteInput
+    from .create_internal_note_input import (
+        CreateInternalNoteInput as CreateInternalNoteInput,
+        CreateInternalNoteInputDict as CreateInternalNoteInputDict,
+    )
     from .create_knowledge_article_input import (
         CreateKnowledgeArticleInput as CreateKnowledgeArticleInput,
+        CreateKnowledgeArticleInputDict as CreateKnowledgeArticleInputDict,
     )
     from .create_knowledge_article_output import (
         CreateKnowledgeArticleOutput as CreateKnowledgeArticleOutput,
     )
-    from .create_message_input import CreateMessageInput as CreateMessageInput
+    from .create_message_input import (
+        CreateMessageInput as CreateMessageInput,
+        CreateMessageInputDict as CreateMessageInputDict,
+        UnknownCreateMessageInput as UnknownCreateMessageInput,
+    )
+    from .create_message_input_base import CreateMessageInputBase as CreateMessageInputBase
     from .create_message_output import CreateMessageOutput as CreateMessageOutput
     from .create_message_output_data import CreateMessageOutputData as CreateMessageOutputData
     from .create_note_output import CreateNoteOutput as CreateNoteOutput
     from .create_or_update_queue_request import (
         CreateOrUpdateQueueRequest as CreateOrUpdateQueueRequest,
+        CreateOrUpdateQueueRequestDict as CreateOrUpdateQueueRequestDict,
     )
-    from .create_queue_input import CreateQueueInput as CreateQueueInput
+    from .create_queue_input import (
+        CreateQueueInput as CreateQueueInput,
+        CreateQueueInputDict as CreateQueueInputDict,
+    )
     from .create_queue_output import CreateQueueOutput as CreateQueueOutput
-    from .create_rating_offer_input import CreateRatingOfferInput as CreateRatingOfferInput
+    from .create_rating_offer_input import (
+        CreateRatingOfferInput as CreateRatingOfferInput,
+        CreateRatingOfferInputDict as CreateRatingOfferInputDict,
+    )
     from .create_rating_offer_output import CreateRatingOfferOutput as CreateRatingOfferOutput
-    from .create_rating_result_input import CreateRatingResultInput as CreateRatingResultInput
+    from .create_rating_result_input import (
+        CreateRatingResultInput as CreateRatingResultInput,
+        CreateRatingResultInputDict as CreateRatingResultInputDict,
+    )
     from .create_rating_result_output import CreateRatingResultOutput as CreateRatingResultOutput
-    from .create_tag_input import CreateTagInput as CreateTagInput
+    from .create_tag_input import (
+        CreateTagInput as CreateTagInput,
+        CreateTagInputDict as CreateTagInputDict,
+    )
     from .create_tag_output import CreateTagOutput as CreateTagOutput
-    from .create_team_input import CreateTeamInput as CreateTeamInput
+    from .create_team_input import (
+        CreateTeamInput as CreateTeamInput,
+        CreateTeamInputDict as CreateTeamInputDict,
+    )
     from .create_team_output import CreateTeamOutput as CreateTeamOutput
     from .create_webhook_subscription_input import (
         CreateWebhookSubscriptionInput as CreateWebhookSubscriptionInput,
+        CreateWebhookSubscriptionInputDict as CreateWebhookSubscriptionInputDict,
     )
     from .create_webhook_subscription_output import (
         CreateWebhookSubscriptionOutput as CreateWebhookSubscriptionOutput,
     )
-    from .creation_date import CreationDate as CreationDate
-    from .csat import Csat as Csat
+    from .creation_date import CreationDate as CreationDate, CreationDateDict as CreationDateDict
+    from .csat import Csat as Csat, CsatDict as CsatDict
     from .custom_attribute import CustomAttribute as CustomAttribute
     from .custom_attribute_definition import CustomAttributeDefinition as CustomAttributeDefinition
     from .custom_attribute_input_definition import (
@@ -435,16 +567,22 @@ if TYPE_CHECKING:
     from .custom_attribute_input_definition_text import (
         CustomAttributeInputDefinitionText as CustomAttributeInputDefinitionText,
     )
-    from .custom_attribute_operator import CustomAttributeOperator as CustomAttributeOperator
+    from .custom_attribute_operator import (
+        CustomAttributeOperator as CustomAttributeOperator,
+        CustomAttributeOperatorDict as CustomAttributeOperatorDict,
+    )
     from .custom_attribute_operator_is_not_one_of import (
         CustomAttributeOperatorIsNotOneOf as CustomAttributeOperatorIsNotOneOf,
+        CustomAttributeOperatorIsNotOneOfDict as CustomAttributeOperatorIsNotOneOfDict,
     )
     from .custom_attribute_operator_is_one_of import (
         CustomAttributeOperatorIsOneOf as CustomAttributeOperatorIsOneOf,
+        CustomAttributeOperatorIsOneOfDict as CustomAttributeOperatorIsOneOfDict,
     )
     from .custom_attribute_value import CustomAttributeValue as CustomAttributeValue
     from .delete_agents_from_team_input import (
         DeleteAgentsFromTeamInput as DeleteAgentsFromTeamInput,
+        DeleteAgentsFromTeamInputDict as DeleteAgentsFromTeamInputDict,
     )
     from .delivery_detail import DeliveryDetail as DeliveryDetail
     from .delivery_status import DeliveryStatus as DeliveryStatus
@@ -452,22 +590,35 @@ if TYPE_CHECKING:
     from .deprecated_anonymization_type import (
         DeprecatedAnonymizationType as DeprecatedAnonymizationType,
     )
-    from .direction import Direction as Direction
+    from .direction import Direction as Direction, DirectionDict as DirectionDict
     from .direction_enum import DirectionEnum as DirectionEnum
-    from .direction_operator import DirectionOperator as DirectionOperator
+    from .direction_operator import (
+        DirectionOperator as DirectionOperator,
+        DirectionOperatorDict as DirectionOperatorDict,
+    )
     from .direction_operator_is_not_one_of import (
         DirectionOperatorIsNotOneOf as DirectionOperatorIsNotOneOf,
+        DirectionOperatorIsNotOneOfDict as DirectionOperatorIsNotOneOfDict,
     )
-    from .direction_operator_is_one_of import DirectionOperatorIsOneOf as DirectionOperatorIsOneOf
+    from .direction_operator_is_one_of import (
+        DirectionOperatorIsOneOf as DirectionOperatorIsOneOf,
+        DirectionOperatorIsOneOfDict as DirectionOperatorIsOneOfDict,
+    )
     from .double_aggregate_value import DoubleAggregateValue as DoubleAggregateValue
     from .double_aggregate_value_measure import (
         DoubleAggregateValueMeasure as DoubleAggregateValueMeasure,
     )
     from .double_field import DoubleField as DoubleField
-    from .duration import Duration as Duration
-    from .duration_operator import DurationOperator as DurationOperator
-    from .duration_operator_between import DurationOperatorBetween as DurationOperatorBetween
-    from .email import Email as Email
+    from .duration import Duration as Duration, DurationDict as DurationDict
+    from .duration_operator import (
+        DurationOperator as DurationOperator,
+        DurationOperatorDict as DurationOperatorDict,
+    )
+    from .duration_operator_between import (
+        DurationOperatorBetween as DurationOperatorBetween,
+        DurationOperatorBetweenDict as DurationOperatorBetweenDict,
+    )
+    from .email import Email as Email, EmailDict as EmailDict
     from .email_attributes import EmailAttributes as EmailAttributes
     from .email_auto_reply import EmailAutoReply as EmailAutoReply
     from .email_contact import EmailContact as EmailContact
@@ -485,8 +636,8 @@ if TYPE_CHECKING:
     from .events import Events as Events
     from .exception import Exception as Exception
     from .exception_details import ExceptionDetails as ExceptionDetails
-    from .excludes_all import ExcludesAll as ExcludesAll
-    from .excludes_one import ExcludesOne as ExcludesOne
+    from .excludes_all import ExcludesAll as ExcludesAll, ExcludesAllDict as ExcludesAllDict
+    from .excludes_one import ExcludesOne as ExcludesOne, ExcludesOneDict as ExcludesOneDict
     from .facebook_messenger_attributes import (
         FacebookMessengerAttributes as FacebookMessengerAttributes,
     )
@@ -497,26 +648,41 @@ if TYPE_CHECKING:
     from .field import Field as Field
     from .field_can_have_multiple_values_or_be_empty_operator import (
         FieldCanHaveMultipleValuesOrBeEmptyOperator as FieldCanHaveMultipleValuesOrBeEmptyOperator,
+        FieldCanHaveMultipleValuesOrBeEmptyOperatorDict as FieldCanHaveMultipleValuesOrBeEmptyOperatorDict,
     )
     from .field_can_have_single_value_or_be_empty_operator import (
         FieldCanHaveSingleValueOrBeEmptyOperator as FieldCanHaveSingleValueOrBeEmptyOperator,
+        FieldCanHaveSingleValueOrBeEmptyOperatorDict as FieldCanHaveSingleValueOrBeEmptyOperatorDict,
     )
     from .field_enum import FieldEnum as FieldEnum
     from .field_has_single_value_operator import (
         FieldHasSingleValueOperator as FieldHasSingleValueOperator,
+        FieldHasSingleValueOperatorDict as FieldHasSingleValueOperatorDict,
+        UnknownFieldHasSingleValueOperator as UnknownFieldHasSingleValueOperator,
+    )
+    from .field_has_single_value_operator_base import (
+        FieldHasSingleValueOperatorBase as FieldHasSingleValueOperatorBase,
     )
     from .field_metadata import FieldMetadata as FieldMetadata
     from .field_type import FieldType as FieldType
-    from .file import File as File
+    from .file import File as File, FileDict as FileDict
     from .file_meta import FileMeta as FileMeta
-    from .filter_ import Filter as Filter
+    from .filter_ import Filter as Filter, FilterDict as FilterDict
     from .filter_metadata import FilterMetadata as FilterMetadata
     from .filter_value import FilterValue as FilterValue
-    from .filters import Filters as Filters
-    from .filters_details import FiltersDetails as FiltersDetails
+    from .filters import Filters as Filters, FiltersDict as FiltersDict
+    from .filters_details import (
+        FiltersDetails as FiltersDetails,
+        FiltersDetailsDict as FiltersDetailsDict,
+        UnknownFiltersDetails as UnknownFiltersDetails,
+    )
+    from .filters_details_base import FiltersDetailsBase as FiltersDetailsBase
     from .follow_up import FollowUp as FollowUp
     from .followup_added_activity_type import FollowupAddedActivityType as FollowupAddedActivityType
-    from .followup_conversation_input import FollowupConversationInput as FollowupConversationInput
+    from .followup_conversation_input import (
+        FollowupConversationInput as FollowupConversationInput,
+        FollowupConversationInputDict as FollowupConversationInputDict,
+    )
     from .followup_expired_activity_type import (
         FollowupExpiredActivityType as FollowupExpiredActivityType,
     )
@@ -529,7 +695,10 @@ if TYPE_CHECKING:
     from .generic_attributes import GenericAttributes as GenericAttributes
     from .generic_channel import GenericChannel as GenericChannel
     from .generic_conversation import GenericConversation as GenericConversation
-    from .generic_conversation_import import GenericConversationImport as GenericConversationImport
+    from .generic_conversation_import import (
+        GenericConversationImport as GenericConversationImport,
+        GenericConversationImportDict as GenericConversationImportDict,
+    )
     from .generic_conversation_import_direction import (
         GenericConversationImportDirection as GenericConversationImportDirection,
     )
@@ -575,24 +744,38 @@ if TYPE_CHECKING:
     from .get_knowledge_collection_output import (
         GetKnowledgeCollectionOutput as GetKnowledgeCollectionOutput,
     )
-    from .get_metric_data_input import GetMetricDataInput as GetMetricDataInput
+    from .get_metric_data_input import (
+        GetMetricDataInput as GetMetricDataInput,
+        GetMetricDataInputDict as GetMetricDataInputDict,
+        UnknownGetMetricDataInput as UnknownGetMetricDataInput,
+    )
+    from .get_metric_data_input_base import GetMetricDataInputBase as GetMetricDataInputBase
     from .get_metric_data_input_csid_filter import (
         GetMetricDataInputCsidFilter as GetMetricDataInputCsidFilter,
+        GetMetricDataInputCsidFilterDict as GetMetricDataInputCsidFilterDict,
     )
     from .get_metric_data_input_period_filter import (
         GetMetricDataInputPeriodFilter as GetMetricDataInputPeriodFilter,
+        GetMetricDataInputPeriodFilterDict as GetMetricDataInputPeriodFilterDict,
     )
     from .get_metric_data_output import GetMetricDataOutput as GetMetricDataOutput
     from .get_metric_output import GetMetricOutput as GetMetricOutput
     from .get_metric_record_output import GetMetricRecordOutput as GetMetricRecordOutput
     from .get_metric_records_data_input import (
         GetMetricRecordsDataInput as GetMetricRecordsDataInput,
+        GetMetricRecordsDataInputDict as GetMetricRecordsDataInputDict,
+        UnknownGetMetricRecordsDataInput as UnknownGetMetricRecordsDataInput,
+    )
+    from .get_metric_records_data_input_base import (
+        GetMetricRecordsDataInputBase as GetMetricRecordsDataInputBase,
     )
     from .get_metric_records_data_input_csid_filter import (
         GetMetricRecordsDataInputCsidFilter as GetMetricRecordsDataInputCsidFilter,
+        GetMetricRecordsDataInputCsidFilterDict as GetMetricRecordsDataInputCsidFilterDict,
     )
     from .get_metric_records_data_input_period_filter import (
         GetMetricRecordsDataInputPeriodFilter as GetMetricRecordsDataInputPeriodFilter,
+        GetMetricRecordsDataInputPeriodFilterDict as GetMetricRecordsDataInputPeriodFilterDict,
     )
     from .get_metric_records_data_output import (
         GetMetricRecordsDataOutput as GetMetricRecordsDataOutput,
@@ -624,37 +807,48 @@ if TYPE_CHECKING:
     from .help_center_link import HelpCenterLink as HelpCenterLink
     from .holiday import Holiday as Holiday
     from .holiday_details import HolidayDetails as HolidayDetails
-    from .html import Html as Html
+    from .html import Html as Html, HtmlDict as HtmlDict
     from .import_conversation_output import ImportConversationOutput as ImportConversationOutput
     from .import_conversation_response import (
         ImportConversationResponse as ImportConversationResponse,
     )
-    from .import_message_input import ImportMessageInput as ImportMessageInput
-    from .inbound import Inbound as Inbound
-    from .inbound_import import InboundImport as InboundImport
-    from .includes_all import IncludesAll as IncludesAll
-    from .includes_one import IncludesOne as IncludesOne
+    from .import_message_input import (
+        ImportMessageInput as ImportMessageInput,
+        ImportMessageInputDict as ImportMessageInputDict,
+        UnknownImportMessageInput as UnknownImportMessageInput,
+    )
+    from .import_message_input_base import ImportMessageInputBase as ImportMessageInputBase
+    from .inbound import Inbound as Inbound, InboundDict as InboundDict
+    from .inbound_import import (
+        InboundImport as InboundImport,
+        InboundImportDict as InboundImportDict,
+    )
+    from .includes_all import IncludesAll as IncludesAll, IncludesAllDict as IncludesAllDict
+    from .includes_one import IncludesOne as IncludesOne, IncludesOneDict as IncludesOneDict
     from .infrastructure import Infrastructure as Infrastructure
     from .inherited_restriction import InheritedRestriction as InheritedRestriction
     from .instant_field import InstantField as InstantField
     from .int_field import IntField as IntField
     from .integrity import Integrity as Integrity
     from .internal_note_data import InternalNoteData as InternalNoteData
-    from .interval import Interval as Interval
+    from .interval import Interval as Interval, IntervalDict as IntervalDict
     from .invalid_argument import InvalidArgument as InvalidArgument
-    from .is_empty import IsEmpty as IsEmpty
-    from .is_not_empty import IsNotEmpty as IsNotEmpty
-    from .is_not_one_of import IsNotOneOf as IsNotOneOf
+    from .is_empty import IsEmpty as IsEmpty, IsEmptyDict as IsEmptyDict
+    from .is_not_empty import IsNotEmpty as IsNotEmpty, IsNotEmptyDict as IsNotEmptyDict
+    from .is_not_one_of import IsNotOneOf as IsNotOneOf, IsNotOneOfDict as IsNotOneOfDict
     from .is_not_one_of1_values_item import IsNotOneOf1ValuesItem as IsNotOneOf1ValuesItem
     from .is_not_one_of3_values_item import IsNotOneOf3ValuesItem as IsNotOneOf3ValuesItem
     from .is_not_one_of4_values_item import IsNotOneOf4ValuesItem as IsNotOneOf4ValuesItem
-    from .is_one_of import IsOneOf as IsOneOf
+    from .is_one_of import IsOneOf as IsOneOf, IsOneOfDict as IsOneOfDict
     from .is_one_of1_values_item import IsOneOf1ValuesItem as IsOneOf1ValuesItem
     from .is_one_of3_values_item import IsOneOf3ValuesItem as IsOneOf3ValuesItem
     from .is_one_of4_values_item import IsOneOf4ValuesItem as IsOneOf4ValuesItem
-    from .last_activity import LastActivity as LastActivity
-    from .last_message import LastMessage as LastMessage
-    from .link_conversation_input import LinkConversationInput as LinkConversationInput
+    from .last_activity import LastActivity as LastActivity, LastActivityDict as LastActivityDict
+    from .last_message import LastMessage as LastMessage, LastMessageDict as LastMessageDict
+    from .link_conversation_input import (
+        LinkConversationInput as LinkConversationInput,
+        LinkConversationInputDict as LinkConversationInputDict,
+    )
     from .link_type import LinkType as LinkType
     from .list_activity_log_output import ListActivityLogOutput as ListActivityLogOutput
     from .list_agents_output import ListAgentsOutput as ListAgentsOutput
@@ -697,7 +891,10 @@ if TYPE_CHECKING:
     from .long_aggregate_value import LongAggregateValue as LongAggregateValue
     from .long_aggregate_value_measure import LongAggregateValueMeasure as LongAggregateValueMeasure
     from .long_field import LongField as LongField
-    from .longer_than_or_equal_to import LongerThanOrEqualTo as LongerThanOrEqualTo
+    from .longer_than_or_equal_to import (
+        LongerThanOrEqualTo as LongerThanOrEqualTo,
+        LongerThanOrEqualToDict as LongerThanOrEqualToDict,
+    )
     from .map_attribute_value import MapAttributeValue as MapAttributeValue
     from .map_attribute_value_value import MapAttributeValueValue as MapAttributeValueValue
     from .map_conversation_channel_int import MapConversationChannelInt as MapConversationChannelInt
@@ -712,12 +909,13 @@ if TYPE_CHECKING:
     )
     from .map_uuid_option_attribute_value_value import (
         MapUUIDOptionAttributeValueValue as MapUUIDOptionAttributeValueValue,
+        MapUUIDOptionAttributeValueValueDict as MapUUIDOptionAttributeValueValueDict,
     )
     from .map_vector_string import MapVectorString as MapVectorString
     from .map_webhook_event_type_filters import (
         MapWebhookEventTypeFilters as MapWebhookEventTypeFilters,
     )
-    from .markdown import Markdown as Markdown
+    from .markdown import Markdown as Markdown, MarkdownDict as MarkdownDict
     from .member_list_type import MemberListType as MemberListType
     from .message import Message as Message
     from .message_added_attribute import MessageAddedAttribute as MessageAddedAttribute
@@ -735,54 +933,65 @@ if TYPE_CHECKING:
     from .metric_metadata import MetricMetadata as MetricMetadata
     from .metric_record import MetricRecord as MetricRecord
     from .metric_record_metadata import MetricRecordMetadata as MetricRecordMetadata
-    from .mime_type import MimeType as MimeType
+    from .mime_type import MimeType as MimeType, UnknownMimeType as UnknownMimeType
+    from .mime_type_base import MimeTypeBase as MimeTypeBase
     from .mime_type_impl import MimeTypeImpl as MimeTypeImpl
-    from .no_auth import NoAuth as NoAuth
+    from .no_auth import NoAuth as NoAuth, NoAuthDict as NoAuthDict
     from .no_recent_delivery import NoRecentDelivery as NoRecentDelivery
     from .not_found import NotFound as NotFound
     from .note_added_activity_type import NoteAddedActivityType as NoteAddedActivityType
     from .note_added_attribute import NoteAddedAttribute as NoteAddedAttribute
-    from .nps import Nps as Nps
+    from .nps import Nps as Nps, NpsDict as NpsDict
     from .offer_algorithm import OfferAlgorithm as OfferAlgorithm
     from .offering_algorithm import OfferingAlgorithm as OfferingAlgorithm
     from .open_ import Open as Open
     from .open_details import OpenDetails as OpenDetails
     from .organization_details import OrganizationDetails as OrganizationDetails
     from .organization_details_status import OrganizationDetailsStatus as OrganizationDetailsStatus
-    from .outbound import Outbound as Outbound
-    from .outbound_import import OutboundImport as OutboundImport
+    from .outbound import Outbound as Outbound, OutboundDict as OutboundDict
+    from .outbound_import import (
+        OutboundImport as OutboundImport,
+        OutboundImportDict as OutboundImportDict,
+    )
     from .pagination_links import PaginationLinks as PaginationLinks
     from .partial_error import PartialError as PartialError
-    from .patch_agent_input import PatchAgentInput as PatchAgentInput
+    from .patch_agent_input import (
+        PatchAgentInput as PatchAgentInput,
+        PatchAgentInputDict as PatchAgentInputDict,
+    )
     from .patch_conversation_custom_attributes_output import (
         PatchConversationCustomAttributesOutput as PatchConversationCustomAttributesOutput,
     )
     from .patch_end_user_custom_attributes_output import (
         PatchEndUserCustomAttributesOutput as PatchEndUserCustomAttributesOutput,
     )
-    from .patch_end_user_input import PatchEndUserInput as PatchEndUserInput
+    from .patch_end_user_input import (
+        PatchEndUserInput as PatchEndUserInput,
+        PatchEndUserInputDict as PatchEndUserInputDict,
+    )
     from .patch_end_user_output import PatchEndUserOutput as PatchEndUserOutput
     from .patch_webhook_subscription_input import (
         PatchWebhookSubscriptionInput as PatchWebhookSubscriptionInput,
+        PatchWebhookSubscriptionInputDict as PatchWebhookSubscriptionInputDict,
     )
     from .patch_webhook_subscription_output import (
         PatchWebhookSubscriptionOutput as PatchWebhookSubscriptionOutput,
     )
-    from .period_filter import PeriodFilter as PeriodFilter
+    from .period_filter import PeriodFilter as PeriodFilter, PeriodFilterDict as PeriodFilterDict
     from .phone_attributes import PhoneAttributes as PhoneAttributes
     from .phone_attributes_to import PhoneAttributesTo as PhoneAttributesTo
     from .presence_duration import PresenceDuration as PresenceDuration
     from .presence_status import PresenceStatus as PresenceStatus
-    from .preset import Preset as Preset
-    from .preset_value import PresetValue as PresetValue
+    from .preset import Preset as Preset, PresetDict as PresetDict
+    from .preset_value import PresetValue as PresetValue, PresetValueDict as PresetValueDict
     from .preset_value_type import PresetValueType as PresetValueType
     from .primitive_field import PrimitiveField as PrimitiveField
     from .pstn_phone_conversation import PstnPhoneConversation as PstnPhoneConversation
-    from .query import Query as Query
+    from .query import Query as Query, QueryDict as QueryDict
     from .queue import Queue as Queue
     from .queue_availability_output import QueueAvailabilityOutput as QueueAvailabilityOutput
     from .queue_details import QueueDetails as QueueDetails
-    from .queue_id import QueueId as QueueId
+    from .queue_id import QueueId as QueueId, QueueIdDict as QueueIdDict
     from .queue_member import QueueMember as QueueMember
     from .queue_members_output import QueueMembersOutput as QueueMembersOutput
     from .queue_usages import QueueUsages as QueueUsages
@@ -796,25 +1005,38 @@ if TYPE_CHECKING:
     from .regular import Regular as Regular
     from .regular_details import RegularDetails as RegularDetails
     from .regular_details2 import RegularDetails2 as RegularDetails2
-    from .reopen_conversation_input import ReopenConversationInput as ReopenConversationInput
+    from .reopen_conversation_input import (
+        ReopenConversationInput as ReopenConversationInput,
+        ReopenConversationInputDict as ReopenConversationInputDict,
+    )
     from .requester_connection_status import RequesterConnectionStatus as RequesterConnectionStatus
     from .restrictions import Restrictions as Restrictions
     from .search_conversations_with_filters_output import (
         SearchConversationsWithFiltersOutput as SearchConversationsWithFiltersOutput,
     )
-    from .search_field import SearchField as SearchField
+    from .search_field import SearchField as SearchField, SearchFieldDict as SearchFieldDict
     from .search_field_custom_attribute import (
         SearchFieldCustomAttribute as SearchFieldCustomAttribute,
+        SearchFieldCustomAttributeDict as SearchFieldCustomAttributeDict,
     )
-    from .search_field_status import SearchFieldStatus as SearchFieldStatus
+    from .search_field_status import (
+        SearchFieldStatus as SearchFieldStatus,
+        SearchFieldStatusDict as SearchFieldStatusDict,
+    )
     from .search_output import SearchOutput as SearchOutput
-    from .search_parameters_input import SearchParametersInput as SearchParametersInput
+    from .search_parameters_input import (
+        SearchParametersInput as SearchParametersInput,
+        SearchParametersInputDict as SearchParametersInputDict,
+    )
     from .select import Select as Select
     from .select_option import SelectOption as SelectOption
     from .server_error import ServerError as ServerError
-    from .shorter_than_or_equal_to import ShorterThanOrEqualTo as ShorterThanOrEqualTo
+    from .shorter_than_or_equal_to import (
+        ShorterThanOrEqualTo as ShorterThanOrEqualTo,
+        ShorterThanOrEqualToDict as ShorterThanOrEqualToDict,
+    )
     from .side_conversation import SideConversation as SideConversation
-    from .since import Since as Since
+    from .since import Since as Since, SinceDict as SinceDict
     from .sla_calculation_method import SlaCalculationMethod as SlaCalculationMethod
     from .sla_evaluation_achieved_event import (
         SLAEvaluationAchievedEvent as SLAEvaluationAchievedEvent,
@@ -824,41 +1046,71 @@ if TYPE_CHECKING:
     )
     from .sla_evaluation_pending_event import SLAEvaluationPendingEvent as SLAEvaluationPendingEvent
     from .sla_evaluation_voided_event import SLAEvaluationVoidedEvent as SLAEvaluationVoidedEvent
-    from .sms import Sms as Sms
+    from .sms import Sms as Sms, SmsDict as SmsDict
     from .sms_attributes import SmsAttributes as SmsAttributes
     from .sms_conversation import SmsConversation as SmsConversation
     from .state import State as State
     from .status import Status as Status
-    from .status_operator import StatusOperator as StatusOperator
-    from .status_operator_is_not_one_of import StatusOperatorIsNotOneOf as StatusOperatorIsNotOneOf
-    from .status_operator_is_one_of import StatusOperatorIsOneOf as StatusOperatorIsOneOf
+    from .status_operator import (
+        StatusOperator as StatusOperator,
+        StatusOperatorDict as StatusOperatorDict,
+    )
+    from .status_operator_is_not_one_of import (
+        StatusOperatorIsNotOneOf as StatusOperatorIsNotOneOf,
+        StatusOperatorIsNotOneOfDict as StatusOperatorIsNotOneOfDict,
+    )
+    from .status_operator_is_one_of import (
+        StatusOperatorIsOneOf as StatusOperatorIsOneOf,
+        StatusOperatorIsOneOfDict as StatusOperatorIsOneOfDict,
+    )
     from .strategy import Strategy as Strategy
     from .string_field import StringField as StringField
-    from .submitted_rating_result import SubmittedRatingResult as SubmittedRatingResult
+    from .submitted_rating_result import (
+        SubmittedRatingResult as SubmittedRatingResult,
+        SubmittedRatingResultDict as SubmittedRatingResultDict,
+        UnknownSubmittedRatingResult as UnknownSubmittedRatingResult,
+    )
+    from .submitted_rating_result_base import SubmittedRatingResultBase as SubmittedRatingResultBase
     from .success import Success as Success
     from .tag import Tag as Tag
     from .tag_added_activity_type import TagAddedActivityType as TagAddedActivityType
     from .tag_added_attribute import TagAddedAttribute as TagAddedAttribute
-    from .tag_conversation_input import TagConversationInput as TagConversationInput
-    from .tag_id import TagId as TagId
+    from .tag_conversation_input import (
+        TagConversationInput as TagConversationInput,
+        TagConversationInputDict as TagConversationInputDict,
+    )
+    from .tag_id import TagId as TagId, TagIdDict as TagIdDict
     from .tag_removed_activity_type import TagRemovedActivityType as TagRemovedActivityType
     from .tag_removed_attribute import TagRemovedAttribute as TagRemovedAttribute
     from .tag_state import TagState as TagState
-    from .tags_update_input import TagsUpdateInput as TagsUpdateInput
+    from .tags_update_input import (
+        TagsUpdateInput as TagsUpdateInput,
+        TagsUpdateInputDict as TagsUpdateInputDict,
+    )
     from .team import Team as Team
     from .team_details import TeamDetails as TeamDetails
     from .team_member import TeamMember as TeamMember
     from .telephony_endpoint import TelephonyEndpoint as TelephonyEndpoint
-    from .template import Template as Template
-    from .text import Text as Text
-    from .thumbs_up_or_down import ThumbsUpOrDown as ThumbsUpOrDown
+    from .template import Template as Template, UnknownTemplate as UnknownTemplate
+    from .template_base import TemplateBase as TemplateBase
+    from .text import Text as Text, TextDict as TextDict
+    from .thumbs_up_or_down import (
+        ThumbsUpOrDown as ThumbsUpOrDown,
+        ThumbsUpOrDownDict as ThumbsUpOrDownDict,
+    )
     from .time_interval import TimeInterval as TimeInterval
     from .timestamp_field import TimestampField as TimestampField
-    from .timestamp_operator import TimestampOperator as TimestampOperator
-    from .token_auth import TokenAuth as TokenAuth
+    from .timestamp_operator import (
+        TimestampOperator as TimestampOperator,
+        TimestampOperatorDict as TimestampOperatorDict,
+    )
+    from .token_auth import TokenAuth as TokenAuth, TokenAuthDict as TokenAuthDict
     from .too_large import TooLarge as TooLarge
     from .transcript_attributes import TranscriptAttributes as TranscriptAttributes
-    from .transfer_conversation_input import TransferConversationInput as TransferConversationInput
+    from .transfer_conversation_input import (
+        TransferConversationInput as TransferConversationInput,
+        TransferConversationInputDict as TransferConversationInputDict,
+    )
     from .transfer_failed_activity_type import (
         TransferFailedActivityType as TransferFailedActivityType,
     )
@@ -871,7 +1123,10 @@ if TYPE_CHECKING:
     from .translation import Translation as Translation
     from .translation_details import TranslationDetails as TranslationDetails
     from .translation_error import TranslationError as TranslationError
-    from .translation_input import TranslationInput as TranslationInput
+    from .translation_input import (
+        TranslationInput as TranslationInput,
+        TranslationInputDict as TranslationInputDict,
+    )
     from .translation_list import TranslationList as TranslationList
     from .translation_title import TranslationTitle as TranslationTitle
     from .twitter_attributes import TwitterAttributes as TwitterAttributes
@@ -882,33 +1137,53 @@ if TYPE_CHECKING:
     from .unexpected_error import UnexpectedError as UnexpectedError
     from .unknown_activity_type import UnknownActivityType as UnknownActivityType
     from .unknown_anonymization_type import UnknownAnonymizationType as UnknownAnonymizationType
-    from .until import Until as Until
-    from .update_agent_input import UpdateAgentInput as UpdateAgentInput
+    from .until import Until as Until, UntilDict as UntilDict
+    from .update_agent_input import (
+        UpdateAgentInput as UpdateAgentInput,
+        UpdateAgentInputDict as UpdateAgentInputDict,
+    )
     from .update_agent_presence_channel_input import (
         UpdateAgentPresenceChannelInput as UpdateAgentPresenceChannelInput,
+        UpdateAgentPresenceChannelInputDict as UpdateAgentPresenceChannelInputDict,
     )
     from .update_agent_presence_channel_input_channel import (
         UpdateAgentPresenceChannelInputChannel as UpdateAgentPresenceChannelInputChannel,
     )
-    from .update_end_user_input import UpdateEndUserInput as UpdateEndUserInput
+    from .update_end_user_input import (
+        UpdateEndUserInput as UpdateEndUserInput,
+        UpdateEndUserInputDict as UpdateEndUserInputDict,
+    )
     from .update_end_user_output import UpdateEndUserOutput as UpdateEndUserOutput
     from .update_knowledge_article_input import (
         UpdateKnowledgeArticleInput as UpdateKnowledgeArticleInput,
+        UpdateKnowledgeArticleInputDict as UpdateKnowledgeArticleInputDict,
     )
     from .update_knowledge_article_output import (
         UpdateKnowledgeArticleOutput as UpdateKnowledgeArticleOutput,
     )
-    from .update_translation_input import UpdateTranslationInput as UpdateTranslationInput
-    from .update_translations_input import UpdateTranslationsInput as UpdateTranslationsInput
+    from .update_translation_input import (
+        UpdateTranslationInput as UpdateTranslationInput,
+        UpdateTranslationInputDict as UpdateTranslationInputDict,
+    )
+    from .update_translations_input import (
+        UpdateTranslationsInput as UpdateTranslationsInput,
+        UpdateTranslationsInputDict as UpdateTranslationsInputDict,
+    )
     from .update_translations_output import UpdateTranslationsOutput as UpdateTranslationsOutput
-    from .upload_attachments_input import UploadAttachmentsInput as UploadAttachmentsInput
+    from .upload_attachments_input import (
+        UploadAttachmentsInput as UploadAttachmentsInput,
+        UploadAttachmentsInputDict as UploadAttachmentsInputDict,
+    )
     from .upload_attachments_output import UploadAttachmentsOutput as UploadAttachmentsOutput
     from .user_anonymization_type import UserAnonymizationType as UserAnonymizationType
     from .user_presence import UserPresence as UserPresence
     from .user_presence_output import UserPresenceOutput as UserPresenceOutput
     from .uuid_field import UUIDField as UUIDField
     from .validation import Validation as Validation
-    from .webhook_authorization import WebhookAuthorization as WebhookAuthorization
+    from .webhook_authorization import (
+        WebhookAuthorization as WebhookAuthorization,
+        WebhookAuthorizationDict as WebhookAuthorizationDict,
+    )
     from .webhook_conversation import WebhookConversation as WebhookConversation
     from .webhook_conversation_abandoned_data import (
         WebhookConversationAbandonedData as WebhookConversationAbandonedData,
@@ -951,17 +1226,20 @@ __all__ = [
     "AgentBannedEnduserEvent",
     "AgentBannedIpEvent",
     "AgentId",
+    "AgentIdDict",
     "AgentOutput",
     "AgentPresenceDurationValue",
     "AgentTeamsOutput",
     "AgentUnbannedEnduserEvent",
     "AgentUnbannedIpEvent",
     "AgentsToTeamInput",
+    "AgentsToTeamInputDict",
     "AggregateMetadata",
     "AggregateMetadataMeasure",
     "AggregateValue",
     "AnonymizationRequestStatus",
     "AnonymizeEntityInput",
+    "AnonymizeEntityInputDict",
     "AnonymizeEntityOutput",
     "AnonymizedConversation",
     "Article",
@@ -970,7 +1248,9 @@ __all__ = [
     "ArticleTranslation",
     "ArticleTranslations",
     "AssignedDate",
+    "AssignedDateDict",
     "Assignment",
+    "AssignmentDict",
     "AttachmentError",
     "AttachmentResult",
     "Attachments",
@@ -979,9 +1259,12 @@ __all__ = [
     "AvailableAt",
     "BadRequest",
     "BasicAuth",
+    "BasicAuthDict",
     "Between",
+    "BetweenDict",
     "BooleanField",
     "BrowserInfo",
+    "BrowserInfoDict",
     "BulkActionFailureBulkErrorAgent",
     "BulkActionFailureBulkErrorEndUser",
     "BulkActionFailureBulkErrorUUID",
@@ -995,20 +1278,30 @@ __all__ = [
     "BulkActionSuccessBulkErrorUUID",
     "BulkActionSuccessErrorResponseInternalNoteData",
     "BulkCreateInternalNoteInput",
+    "BulkCreateInternalNoteInputDict",
     "BulkCreateNoteOutput",
     "BulkError",
+    "BulkErrorBase",
     "BulkErrorNotFound",
     "BulkPatchAgentInput",
+    "BulkPatchAgentInputDict",
     "BulkPatchEndUserInput",
+    "BulkPatchEndUserInputDict",
     "BulkPatchEndUsersInput",
+    "BulkPatchEndUsersInputDict",
     "BulkPatchEndUsersOutput",
     "BulkQueueEndpointInput",
+    "BulkQueueEndpointInputDict",
     "BulkQueueEndpointOutput",
     "BulkTagConversationInput",
+    "BulkTagConversationInputDict",
     "BulkUpdateAgentInput",
+    "BulkUpdateAgentInputDict",
     "BulkUpdateAgentOutput",
     "BulkUpdateEndUserInput",
+    "BulkUpdateEndUserInputDict",
     "BulkUpdateEndUsersInput",
+    "BulkUpdateEndUsersInputDict",
     "BulkUpdateEndUsersOutput",
     "BusinessHour",
     "BusinessHourException",
@@ -1025,43 +1318,66 @@ __all__ = [
     "BusinessHoursUpcomingSchedule",
     "CallRecordingAttributes",
     "Callback",
+    "CallbackDict",
     "CallbackDirection",
     "Category",
     "CategoryCatalogItem",
     "CategoryTranslations",
     "Channel",
     "ChannelAvailability",
+    "ChannelAvailabilityBase",
     "ChannelAvailabilityError",
+    "ChannelAvailabilityErrorBase",
     "ChannelAvailabilityOutcome",
+    "ChannelDict",
     "ChannelEnum",
     "ChannelOperator",
+    "ChannelOperatorDict",
     "ChannelOperatorIsNotOneOf",
+    "ChannelOperatorIsNotOneOfDict",
     "ChannelOperatorIsOneOf",
+    "ChannelOperatorIsOneOfDict",
     "Chat",
     "ChatAttributes",
     "ChatConversation",
+    "ChatDict",
     "Checksum",
     "ClaimConversationInput",
+    "ClaimConversationInputDict",
     "CloseConversationInput",
+    "CloseConversationInputDict",
     "Closed",
     "ClosedDate",
+    "ClosedDateDict",
     "ClosedDetails",
     "Closing",
+    "ClosingDict",
     "Collection",
     "CollectionCatalogItem",
     "CombinedFilters",
     "CombinedFiltersCondition",
+    "CombinedFiltersConditionBase",
+    "CombinedFiltersConditionDict",
     "CombinedFiltersConditionIsNotOneOf",
+    "CombinedFiltersConditionIsNotOneOfDict",
     "CombinedFiltersConditionIsOneOf",
+    "CombinedFiltersConditionIsOneOfDict",
+    "CombinedFiltersDict",
     "Condition",
+    "ConditionDict",
     "Conflict",
     "ConnectionStatus",
     "ContactEndpoint",
+    "ContactEndpointBase",
     "ContactForm",
     "ContactFormAttributes",
     "ContactFormConversation",
+    "ContactFormDict",
     "ContactId",
+    "ContactIdDict",
     "Content",
+    "ContentBase",
+    "ContentDict",
     "Conversation",
     "ConversationAbandonedEvent",
     "ConversationAnonymizationType",
@@ -1070,6 +1386,7 @@ __all__ = [
     "ConversationAssignedEvent",
     "ConversationAutoReplySentAttribute",
     "ConversationAutoreplySentActivityType",
+    "ConversationBase",
     "ConversationChannel",
     "ConversationChannelChangedAttribute",
     "ConversationClaimedActivityType",
@@ -1088,9 +1405,11 @@ __all__ = [
     "ConversationEnqueuedEvent",
     "ConversationFlow",
     "ConversationId",
+    "ConversationIdDict",
     "ConversationLanguageUpdatedActivityType",
     "ConversationLanguageUpdatedAttribute",
     "ConversationLink",
+    "ConversationLinkBase",
     "ConversationLinkedAttribute",
     "ConversationMessageAddedEvent",
     "ConversationMessageDeliveryDeliveredEvent",
@@ -1142,67 +1461,98 @@ __all__ = [
     "ConversationUnassignedAttribute",
     "ConversationUnassignedEvent",
     "CreateAgentInput",
+    "CreateAgentInputDict",
     "CreateAgentsInput",
+    "CreateAgentsInputDict",
     "CreateAgentsOutput",
     "CreateConversationInput",
+    "CreateConversationInputBase",
+    "CreateConversationInputDict",
     "CreateConversationOutput",
     "CreateEndUserInput",
+    "CreateEndUserInputDict",
     "CreateEndUserOutput",
     "CreateEndUsersInput",
+    "CreateEndUsersInputDict",
     "CreateEndUsersOutput",
     "CreateInternalNoteInput",
+    "CreateInternalNoteInputDict",
     "CreateKnowledgeArticleInput",
+    "CreateKnowledgeArticleInputDict",
     "CreateKnowledgeArticleOutput",
     "CreateMessageInput",
+    "CreateMessageInputBase",
+    "CreateMessageInputDict",
     "CreateMessageOutput",
     "CreateMessageOutputData",
     "CreateNoteOutput",
     "CreateOrUpdateQueueRequest",
+    "CreateOrUpdateQueueRequestDict",
     "CreateQueueInput",
+    "CreateQueueInputDict",
     "CreateQueueOutput",
     "CreateRatingOfferInput",
+    "CreateRatingOfferInputDict",
     "CreateRatingOfferOutput",
     "CreateRatingResultInput",
+    "CreateRatingResultInputDict",
     "CreateRatingResultOutput",
     "CreateTagInput",
+    "CreateTagInputDict",
     "CreateTagOutput",
     "CreateTeamInput",
+    "CreateTeamInputDict",
     "CreateTeamOutput",
     "CreateWebhookSubscriptionInput",
+    "CreateWebhookSubscriptionInputDict",
     "CreateWebhookSubscriptionOutput",
     "CreationDate",
+    "CreationDateDict",
     "Csat",
+    "CsatDict",
     "CustomAttribute",
     "CustomAttributeDefinition",
     "CustomAttributeInputDefinition",
     "CustomAttributeInputDefinitionSelect",
     "CustomAttributeInputDefinitionText",
     "CustomAttributeOperator",
+    "CustomAttributeOperatorDict",
     "CustomAttributeOperatorIsNotOneOf",
+    "CustomAttributeOperatorIsNotOneOfDict",
     "CustomAttributeOperatorIsOneOf",
+    "CustomAttributeOperatorIsOneOfDict",
     "CustomAttributeValue",
     "DeleteAgentsFromTeamInput",
+    "DeleteAgentsFromTeamInputDict",
     "DeliveryDetail",
     "DeliveryStatus",
     "DeprecatedActivityLogType",
     "DeprecatedAnonymizationType",
     "Direction",
+    "DirectionDict",
     "DirectionEnum",
     "DirectionOperator",
+    "DirectionOperatorDict",
     "DirectionOperatorIsNotOneOf",
+    "DirectionOperatorIsNotOneOfDict",
     "DirectionOperatorIsOneOf",
+    "DirectionOperatorIsOneOfDict",
     "DoubleAggregateValue",
     "DoubleAggregateValueMeasure",
     "DoubleField",
     "Duration",
+    "DurationDict",
     "DurationOperator",
     "DurationOperatorBetween",
+    "DurationOperatorBetweenDict",
+    "DurationOperatorDict",
     "Email",
     "EmailAttributes",
     "EmailAutoReply",
     "EmailContact",
     "EmailContent",
     "EmailConversation",
+    "EmailDict",
     "EmailEndpoint",
     "EmailForward",
     "EmptyPatchSet",
@@ -1216,27 +1566,39 @@ __all__ = [
     "Exception",
     "ExceptionDetails",
     "ExcludesAll",
+    "ExcludesAllDict",
     "ExcludesOne",
+    "ExcludesOneDict",
     "FacebookMessengerAttributes",
     "FacebookMessengerConversation",
     "Failure",
     "Field",
     "FieldCanHaveMultipleValuesOrBeEmptyOperator",
+    "FieldCanHaveMultipleValuesOrBeEmptyOperatorDict",
     "FieldCanHaveSingleValueOrBeEmptyOperator",
+    "FieldCanHaveSingleValueOrBeEmptyOperatorDict",
     "FieldEnum",
     "FieldHasSingleValueOperator",
+    "FieldHasSingleValueOperatorBase",
+    "FieldHasSingleValueOperatorDict",
     "FieldMetadata",
     "FieldType",
     "File",
+    "FileDict",
     "FileMeta",
     "Filter",
+    "FilterDict",
     "FilterMetadata",
     "FilterValue",
     "Filters",
     "FiltersDetails",
+    "FiltersDetailsBase",
+    "FiltersDetailsDict",
+    "FiltersDict",
     "FollowUp",
     "FollowupAddedActivityType",
     "FollowupConversationInput",
+    "FollowupConversationInputDict",
     "FollowupExpiredActivityType",
     "FollowupRemovedActivityType",
     "FormAttributeValue",
@@ -1246,6 +1608,7 @@ __all__ = [
     "GenericChannel",
     "GenericConversation",
     "GenericConversationImport",
+    "GenericConversationImportDict",
     "GenericConversationImportDirection",
     "GetActivityLogOutput",
     "GetBusinessHoursScheduleDefinitionOutput",
@@ -1266,14 +1629,22 @@ __all__ = [
     "GetKnowledgeCollectionCatalogOutput",
     "GetKnowledgeCollectionOutput",
     "GetMetricDataInput",
+    "GetMetricDataInputBase",
     "GetMetricDataInputCsidFilter",
+    "GetMetricDataInputCsidFilterDict",
+    "GetMetricDataInputDict",
     "GetMetricDataInputPeriodFilter",
+    "GetMetricDataInputPeriodFilterDict",
     "GetMetricDataOutput",
     "GetMetricOutput",
     "GetMetricRecordOutput",
     "GetMetricRecordsDataInput",
+    "GetMetricRecordsDataInputBase",
     "GetMetricRecordsDataInputCsidFilter",
+    "GetMetricRecordsDataInputCsidFilterDict",
+    "GetMetricRecordsDataInputDict",
     "GetMetricRecordsDataInputPeriodFilter",
+    "GetMetricRecordsDataInputPeriodFilterDict",
     "GetMetricRecordsDataOutput",
     "GetMetricRecordsOutput",
     "GetMetricsOutput",
@@ -1291,13 +1662,20 @@ __all__ = [
     "Holiday",
     "HolidayDetails",
     "Html",
+    "HtmlDict",
     "ImportConversationOutput",
     "ImportConversationResponse",
     "ImportMessageInput",
+    "ImportMessageInputBase",
+    "ImportMessageInputDict",
     "Inbound",
+    "InboundDict",
     "InboundImport",
+    "InboundImportDict",
     "IncludesAll",
+    "IncludesAllDict",
     "IncludesOne",
+    "IncludesOneDict",
     "Infrastructure",
     "InheritedRestriction",
     "InstantField",
@@ -1305,20 +1683,28 @@ __all__ = [
     "Integrity",
     "InternalNoteData",
     "Interval",
+    "IntervalDict",
     "InvalidArgument",
     "IsEmpty",
+    "IsEmptyDict",
     "IsNotEmpty",
+    "IsNotEmptyDict",
     "IsNotOneOf",
     "IsNotOneOf1ValuesItem",
     "IsNotOneOf3ValuesItem",
     "IsNotOneOf4ValuesItem",
+    "IsNotOneOfDict",
     "IsOneOf",
     "IsOneOf1ValuesItem",
     "IsOneOf3ValuesItem",
     "IsOneOf4ValuesItem",
+    "IsOneOfDict",
     "LastActivity",
+    "LastActivityDict",
     "LastMessage",
+    "LastMessageDict",
     "LinkConversationInput",
+    "LinkConversationInputDict",
     "LinkType",
     "ListActivityLogOutput",
     "ListAgentsOutput",
@@ -1346,6 +1732,7 @@ __all__ = [
     "LongAggregateValueMeasure",
     "LongField",
     "LongerThanOrEqualTo",
+    "LongerThanOrEqualToDict",
     "MapAttributeValue",
     "MapAttributeValueValue",
     "MapConversationChannelInt",
@@ -1355,9 +1742,11 @@ __all__ = [
     "MapString",
     "MapUUIDOptionAttributeValue",
     "MapUUIDOptionAttributeValueValue",
+    "MapUUIDOptionAttributeValueValueDict",
     "MapVectorString",
     "MapWebhookEventTypeFilters",
     "Markdown",
+    "MarkdownDict",
     "MemberListType",
     "Message",
     "MessageAddedAttribute",
@@ -1372,13 +1761,16 @@ __all__ = [
     "MetricRecord",
     "MetricRecordMetadata",
     "MimeType",
+    "MimeTypeBase",
     "MimeTypeImpl",
     "NoAuth",
+    "NoAuthDict",
     "NoRecentDelivery",
     "NotFound",
     "NoteAddedActivityType",
     "NoteAddedAttribute",
     "Nps",
+    "NpsDict",
     "OfferAlgorithm",
     "OfferingAlgorithm",
     "Open",
@@ -1386,31 +1778,41 @@ __all__ = [
     "OrganizationDetails",
     "OrganizationDetailsStatus",
     "Outbound",
+    "OutboundDict",
     "OutboundImport",
+    "OutboundImportDict",
     "PaginationLinks",
     "PartialError",
     "PatchAgentInput",
+    "PatchAgentInputDict",
     "PatchConversationCustomAttributesOutput",
     "PatchEndUserCustomAttributesOutput",
     "PatchEndUserInput",
+    "PatchEndUserInputDict",
     "PatchEndUserOutput",
     "PatchWebhookSubscriptionInput",
+    "PatchWebhookSubscriptionInputDict",
     "PatchWebhookSubscriptionOutput",
     "PeriodFilter",
+    "PeriodFilterDict",
     "PhoneAttributes",
     "PhoneAttributesTo",
     "PresenceDuration",
     "PresenceStatus",
     "Preset",
+    "PresetDict",
     "PresetValue",
+    "PresetValueDict",
     "PresetValueType",
     "PrimitiveField",
     "PstnPhoneConversation",
     "Query",
+    "QueryDict",
     "Queue",
     "QueueAvailabilityOutput",
     "QueueDetails",
     "QueueId",
+    "QueueIdDict",
     "QueueMember",
     "QueueMembersOutput",
     "QueueUsages",
@@ -1425,6 +1827,7 @@ __all__ = [
     "RegularDetails",
     "RegularDetails2",
     "ReopenConversationInput",
+    "ReopenConversationInputDict",
     "RequesterConnectionStatus",
     "Restrictions",
     "SLAEvaluationAchievedEvent",
@@ -1434,51 +1837,72 @@ __all__ = [
     "SearchConversationsWithFiltersOutput",
     "SearchField",
     "SearchFieldCustomAttribute",
+    "SearchFieldCustomAttributeDict",
+    "SearchFieldDict",
     "SearchFieldStatus",
+    "SearchFieldStatusDict",
     "SearchOutput",
     "SearchParametersInput",
+    "SearchParametersInputDict",
     "Select",
     "SelectOption",
     "ServerError",
     "ShorterThanOrEqualTo",
+    "ShorterThanOrEqualToDict",
     "SideConversation",
     "Since",
+    "SinceDict",
     "SlaCalculationMethod",
     "Sms",
     "SmsAttributes",
     "SmsConversation",
+    "SmsDict",
     "State",
     "Status",
     "StatusOperator",
+    "StatusOperatorDict",
     "StatusOperatorIsNotOneOf",
+    "StatusOperatorIsNotOneOfDict",
     "StatusOperatorIsOneOf",
+    "StatusOperatorIsOneOfDict",
     "Strategy",
     "StringField",
     "SubmittedRatingResult",
+    "SubmittedRatingResultBase",
+    "SubmittedRatingResultDict",
     "Success",
     "Tag",
     "TagAddedActivityType",
     "TagAddedAttribute",
     "TagConversationInput",
+    "TagConversationInputDict",
     "TagId",
+    "TagIdDict",
     "TagRemovedActivityType",
     "TagRemovedAttribute",
     "TagState",
     "TagsUpdateInput",
+    "TagsUpdateInputDict",
     "Team",
     "TeamDetails",
     "TeamMember",
     "TelephonyEndpoint",
     "Template",
+    "TemplateBase",
     "Text",
+    "TextDict",
     "ThumbsUpOrDown",
+    "ThumbsUpOrDownDict",
     "TimeInterval",
     "TimestampField",
     "TimestampOperator",
+    "TimestampOperatorDict",
     "TokenAuth",
+    "TokenAuthDict",
     "TooLarge",
     "TranscriptAttributes",
     "TransferConversationInput",
+    "TransferConversationInputDict",
     "TransferFailedActivityType",
     "TransferInitiatedActivityType",
     "TransferSuccessfulActivityType",
@@ -1486,6 +1910,7 @@ __all__ = [
     "TranslationDetails",
     "TranslationError",
     "TranslationInput",
+    "TranslationInputDict",
     "TranslationList",
     "TranslationTitle",
     "TwitterAttributes",
@@ -1497,24 +1922,51 @@ __all__ = [
     "UnexpectedError",
     "UnknownActivityType",
     "UnknownAnonymizationType",
+    "UnknownBulkError",
+    "UnknownChannelAvailability",
+    "UnknownChannelAvailabilityError",
+    "UnknownCombinedFiltersCondition",
+    "UnknownContactEndpoint",
+    "UnknownContent",
+    "UnknownConversation",
+    "UnknownConversationLink",
+    "UnknownCreateConversationInput",
+    "UnknownCreateMessageInput",
+    "UnknownFieldHasSingleValueOperator",
+    "UnknownFiltersDetails",
+    "UnknownGetMetricDataInput",
+    "UnknownGetMetricRecordsDataInput",
+    "UnknownImportMessageInput",
+    "UnknownMimeType",
+    "UnknownSubmittedRatingResult",
+    "UnknownTemplate",
     "Until",
+    "UntilDict",
     "UpdateAgentInput",
+    "UpdateAgentInputDict",
     "UpdateAgentPresenceChannelInput",
     "UpdateAgentPresenceChannelInputChannel",
+    "UpdateAgentPresenceChannelInputDict",
     "UpdateEndUserInput",
+    "UpdateEndUserInputDict",
     "UpdateEndUserOutput",
     "UpdateKnowledgeArticleInput",
+    "UpdateKnowledgeArticleInputDict",
     "UpdateKnowledgeArticleOutput",
     "UpdateTranslationInput",
+    "UpdateTranslationInputDict",
     "UpdateTranslationsInput",
+    "UpdateTranslationsInputDict",
     "UpdateTranslationsOutput",
     "UploadAttachmentsInput",
+    "UploadAttachmentsInputDict",
     "UploadAttachmentsOutput",
     "UserAnonymizationType",
     "UserPresence",
     "UserPresenceOutput",
     "Validation",
     "WebhookAuthorization",
+    "WebhookAuthorizationDict",
     "WebhookConversation",
     "WebhookConversationAbandonedData",
     "WebhookConversationData",
@@ -1548,17 +2000,20 @@ _MODULES: dict[str, str] = {
     "AgentBannedEnduserEvent": "agent_banned_enduser_event",
     "AgentBannedIpEvent": "agent_banned_ip_event",
     "AgentId": "agent_id",
+    "AgentIdDict": "agent_id",
     "AgentOutput": "agent_output",
     "AgentPresenceDurationValue": "agent_presence_duration_value",
     "AgentTeamsOutput": "agent_teams_output",
     "AgentUnbannedEnduserEvent": "agent_unbanned_enduser_event",
     "AgentUnbannedIpEvent": "agent_unbanned_ip_event",
     "AgentsToTeamInput": "agents_to_team_input",
+    "AgentsToTeamInputDict": "agents_to_team_input",
     "AggregateMetadata": "aggregate_metadata",
     "AggregateMetadataMeasure": "aggregate_metadata_measure",
     "AggregateValue": "aggregate_value",
     "AnonymizationRequestStatus": "anonymization_request_status",
     "AnonymizeEntityInput": "anonymize_entity_input",
+    "AnonymizeEntityInputDict": "anonymize_entity_input",
     "AnonymizeEntityOutput": "anonymize_entity_output",
     "AnonymizedConversation": "anonymized_conversation",
     "Article": "article",
@@ -1567,7 +2022,9 @@ _MODULES: dict[str, str] = {
     "ArticleTranslation": "article_translation",
     "ArticleTranslations": "article_translations",
     "AssignedDate": "assigned_date",
+    "AssignedDateDict": "assigned_date",
     "Assignment": "assignment",
+    "AssignmentDict": "assignment",
     "AttachmentError": "attachment_error",
     "AttachmentResult": "attachment_result",
     "Attachments": "attachments",
@@ -1576,9 +2033,12 @@ _MODULES: dict[str, str] = {
     "AvailableAt": "available_at",
     "BadRequest": "bad_request",
     "BasicAuth": "basic_auth",
+    "BasicAuthDict": "basic_auth",
     "Between": "between",
+    "BetweenDict": "between",
     "BooleanField": "boolean_field",
     "BrowserInfo": "browser_info",
+    "BrowserInfoDict": "browser_info",
     "BulkActionFailureBulkErrorAgent": "bulk_action_failure_bulk_error_agent",
     "BulkActionFailureBulkErrorEndUser": "bulk_action_failure_bulk_error_end_user",
     "BulkActionFailureBulkErrorUUID": "bulk_action_failure_bulk_error_uuid",
@@ -1592,20 +2052,30 @@ _MODULES: dict[str, str] = {
     "BulkActionSuccessBulkErrorUUID": "bulk_action_success_bulk_error_uuid",
     "BulkActionSuccessErrorResponseInternalNoteData": "bulk_action_success_error_response_internal_note_data",
     "BulkCreateInternalNoteInput": "bulk_create_internal_note_input",
+    "BulkCreateInternalNoteInputDict": "bulk_create_internal_note_input",
     "BulkCreateNoteOutput": "bulk_create_note_output",
     "BulkError": "bulk_error",
+    "BulkErrorBase": "bulk_error_base",
     "BulkErrorNotFound": "bulk_error_not_found",
     "BulkPatchAgentInput": "bulk_patch_agent_input",
+    "BulkPatchAgentInputDict": "bulk_patch_agent_input",
     "BulkPatchEndUserInput": "bulk_patch_end_user_input",
+    "BulkPatchEndUserInputDict": "bulk_patch_end_user_input",
     "BulkPatchEndUsersInput": "bulk_patch_end_users_input",
+    "BulkPatchEndUsersInputDict": "bulk_patch_end_users_input",
     "BulkPatchEndUsersOutput": "bulk_patch_end_users_output",
     "BulkQueueEndpointInput": "bulk_queue_endpoint_input",
+    "BulkQueueEndpointInputDict": "bulk_queue_endpoint_input",
     "BulkQueueEndpointOutput": "bulk_queue_endpoint_output",
     "BulkTagConversationInput": "bulk_tag_conversation_input",
+    "BulkTagConversationInputDict": "bulk_tag_conversation_input",
     "BulkUpdateAgentInput": "bulk_update_agent_input",
+    "BulkUpdateAgentInputDict": "bulk_update_agent_input",
     "BulkUpdateAgentOutput": "bulk_update_agent_output",
     "BulkUpdateEndUserInput": "bulk_update_end_user_input",
+    "BulkUpdateEndUserInputDict": "bulk_update_end_user_input",
     "BulkUpdateEndUsersInput": "bulk_update_end_users_input",
+    "BulkUpdateEndUsersInputDict": "bulk_update_end_users_input",
     "BulkUpdateEndUsersOutput": "bulk_update_end_users_output",
     "BusinessHour": "business_hour",
     "BusinessHourException": "business_hour_exception",
@@ -1622,43 +2092,66 @@ _MODULES: dict[str, str] = {
     "BusinessHoursUpcomingSchedule": "business_hours_upcoming_schedule",
     "CallRecordingAttributes": "call_recording_attributes",
     "Callback": "callback",
+    "CallbackDict": "callback",
     "CallbackDirection": "callback_direction",
     "Category": "category",
     "CategoryCatalogItem": "category_catalog_item",
     "CategoryTranslations": "category_translations",
     "Channel": "channel",
     "ChannelAvailability": "channel_availability",
+    "ChannelAvailabilityBase": "channel_availability_base",
     "ChannelAvailabilityError": "channel_availability_error",
+    "ChannelAvailabilityErrorBase": "channel_availability_error_base",
     "ChannelAvailabilityOutcome": "channel_availability_outcome",
+    "ChannelDict": "channel",
     "ChannelEnum": "channel_enum",
     "ChannelOperator": "channel_operator",
+    "ChannelOperatorDict": "channel_operator",
     "ChannelOperatorIsNotOneOf": "channel_operator_is_not_one_of",
+    "ChannelOperatorIsNotOneOfDict": "channel_operator_is_not_one_of",
     "ChannelOperatorIsOneOf": "channel_operator_is_one_of",
+    "ChannelOperatorIsOneOfDict": "channel_operator_is_one_of",
     "Chat": "chat",
     "ChatAttributes": "chat_attributes",
     "ChatConversation": "chat_conversation",
+    "ChatDict": "chat",
     "Checksum": "checksum",
     "ClaimConversationInput": "claim_conversation_input",
+    "ClaimConversationInputDict": "claim_conversation_input",
     "CloseConversationInput": "close_conversation_input",
+    "CloseConversationInputDict": "close_conversation_input",
     "Closed": "closed",
     "ClosedDate": "closed_date",
+    "ClosedDateDict": "closed_date",
     "ClosedDetails": "closed_details",
     "Closing": "closing",
+    "ClosingDict": "closing",
     "Collection": "collection",
     "CollectionCatalogItem": "collection_catalog_item",
     "CombinedFilters": "combined_filters",
     "CombinedFiltersCondition": "combined_filters_condition",
+    "CombinedFiltersConditionBase": "combined_filters_condition_base",
+    "CombinedFiltersConditionDict": "combined_filters_condition",
     "CombinedFiltersConditionIsNotOneOf": "combined_filters_condition_is_not_one_of",
+    "CombinedFiltersConditionIsNotOneOfDict": "combined_filters_condition_is_not_one_of",
     "CombinedFiltersConditionIsOneOf": "combined_filters_condition_is_one_of",
+    "CombinedFiltersConditionIsOneOfDict": "combined_filters_condition_is_one_of",
+    "CombinedFiltersDict": "combined_filters",
     "Condition": "condition",
+    "ConditionDict": "condition",
     "Conflict": "conflict",
     "ConnectionStatus": "connection_status",
     "ContactEndpoint": "contact_endpoint",
+    "ContactEndpointBase": "contact_endpoint_base",
     "ContactForm": "contact_form",
     "ContactFormAttributes": "contact_form_attributes",
     "ContactFormConversation": "contact_form_conversation",
+    "ContactFormDict": "contact_form",
     "ContactId": "contact_id",
+    "ContactIdDict": "contact_id",
     "Content": "content",
+    "ContentBase": "content_base",
+    "ContentDict": "content",
     "Conversation": "conversation",
     "ConversationAbandonedEvent": "conversation_abandoned_event",
     "ConversationAnonymizationType": "conversation_anonymization_type",
@@ -1667,6 +2160,7 @@ _MODULES: dict[str, str] = {
     "ConversationAssignedEvent": "conversation_assigned_event",
     "ConversationAutoReplySentAttribute": "conversation_auto_reply_sent_attribute",
     "ConversationAutoreplySentActivityType": "conversation_autoreply_sent_activity_type",
+    "ConversationBase": "conversation_base",
     "ConversationChannel": "conversation_channel",
     "ConversationChannelChangedAttribute": "conversation_channel_changed_attribute",
     "ConversationClaimedActivityType": "conversation_claimed_activity_type",
@@ -1685,9 +2179,11 @@ _MODULES: dict[str, str] = {
     "ConversationEnqueuedEvent": "conversation_enqueued_event",
     "ConversationFlow": "conversation_flow",
     "ConversationId": "conversation_id",
+    "ConversationIdDict": "conversation_id",
     "ConversationLanguageUpdatedActivityType": "conversation_language_updated_activity_type",
     "ConversationLanguageUpdatedAttribute": "conversation_language_updated_attribute",
     "ConversationLink": "conversation_link",
+    "ConversationLinkBase": "conversation_link_base",
     "ConversationLinkedAttribute": "conversation_linked_attribute",
     "ConversationMessageAddedEvent": "conversation_message_added_event",
     "ConversationMessageDeliveryDeliveredEvent": "conversation_message_delivery_delivered_event",
@@ -1739,67 +2235,98 @@ _MODULES: dict[str, str] = {
     "ConversationUnassignedAttribute": "conversation_unassigned_attribute",
     "ConversationUnassignedEvent": "conversation_unassigned_event",
     "CreateAgentInput": "create_agent_input",
+    "CreateAgentInputDict": "create_agent_input",
     "CreateAgentsInput": "create_agents_input",
+    "CreateAgentsInputDict": "create_agents_input",
     "CreateAgentsOutput": "create_agents_output",
     "CreateConversationInput": "create_conversation_input",
+    "CreateConversationInputBase": "create_conversation_input_base",
+    "CreateConversationInputDict": "create_conversation_input",
     "CreateConversationOutput": "create_conversation_output",
     "CreateEndUserInput": "create_end_user_input",
+    "CreateEndUserInputDict": "create_end_user_input",
     "CreateEndUserOutput": "create_end_user_output",
     "CreateEndUsersInput": "create_end_users_input",
+    "CreateEndUsersInputDict": "create_end_users_input",
     "CreateEndUsersOutput": "create_end_users_output",
     "CreateInternalNoteInput": "create_internal_note_input",
+    "CreateInternalNoteInputDict": "create_internal_note_input",
     "CreateKnowledgeArticleInput": "create_knowledge_article_input",
+    "CreateKnowledgeArticleInputDict": "create_knowledge_article_input",
     "CreateKnowledgeArticleOutput": "create_knowledge_article_output",
     "CreateMessageInput": "create_message_input",
+    "CreateMessageInputBase": "create_message_input_base",
+    "CreateMessageInputDict": "create_message_input",
     "CreateMessageOutput": "create_message_output",
     "CreateMessageOutputData": "create_message_output_data",
     "CreateNoteOutput": "create_note_output",
     "CreateOrUpdateQueueRequest": "create_or_update_queue_request",
+    "CreateOrUpdateQueueRequestDict": "create_or_update_queue_request",
     "CreateQueueInput": "create_queue_input",
+    "CreateQueueInputDict": "create_queue_input",
     "CreateQueueOutput": "create_queue_output",
     "CreateRatingOfferInput": "create_rating_offer_input",
+    "CreateRatingOfferInputDict": "create_rating_offer_input",
     "CreateRatingOfferOutput": "create_rating_offer_output",
     "CreateRatingResultInput": "create_rating_result_input",
+    "CreateRatingResultInputDict": "create_rating_result_input",
     "CreateRatingResultOutput": "create_rating_result_output",
     "CreateTagInput": "create_tag_input",
+    "CreateTagInputDict": "create_tag_input",
     "CreateTagOutput": "create_tag_output",
     "CreateTeamInput": "create_team_input",
+    "CreateTeamInputDict": "create_team_input",
     "CreateTeamOutput": "create_team_output",
     "CreateWebhookSubscriptionInput": "create_webhook_subscription_input",
+    "CreateWebhookSubscriptionInputDict": "create_webhook_subscription_input",
     "CreateWebhookSubscriptionOutput": "create_webhook_subscription_output",
     "CreationDate": "creation_date",
+    "CreationDateDict": "creation_date",
     "Csat": "csat",
+    "CsatDict": "csat",
     "CustomAttribute": "custom_attribute",
     "CustomAttributeDefinition": "custom_attribute_definition",
     "CustomAttributeInputDefinition": "custom_attribute_input_definition",
     "CustomAttributeInputDefinitionSelect": "custom_attribute_input_definition_select",
     "CustomAttributeInputDefinitionText": "custom_attribute_input_definition_text",
     "CustomAttributeOperator": "custom_attribute_operator",
+    "CustomAttributeOperatorDict": "custom_attribute_operator",
     "CustomAttributeOperatorIsNotOneOf": "custom_attribute_operator_is_not_one_of",
+    "CustomAttributeOperatorIsNotOneOfDict": "custom_attribute_operator_is_not_one_of",
     "CustomAttributeOperatorIsOneOf": "custom_attribute_operator_is_one_of",
+    "CustomAttributeOperatorIsOneOfDict": "custom_attribute_operator_is_one_of",
     "CustomAttributeValue": "custom_attribute_value",
     "DeleteAgentsFromTeamInput": "delete_agents_from_team_input",
+    "DeleteAgentsFromTeamInputDict": "delete_agents_from_team_input",
     "DeliveryDetail": "delivery_detail",
     "DeliveryStatus": "delivery_status",
     "DeprecatedActivityLogType": "deprecated_activity_log_type",
     "DeprecatedAnonymizationType": "deprecated_anonymization_type",
     "Direction": "direction",
+    "DirectionDict": "direction",
     "DirectionEnum": "direction_enum",
     "DirectionOperator": "direction_operator",
+    "DirectionOperatorDict": "direction_operator",
     "DirectionOperatorIsNotOneOf": "direction_operator_is_not_one_of",
+    "DirectionOperatorIsNotOneOfDict": "direction_operator_is_not_one_of",
     "DirectionOperatorIsOneOf": "direction_operator_is_one_of",
+    "DirectionOperatorIsOneOfDict": "direction_operator_is_one_of",
     "DoubleAggregateValue": "double_aggregate_value",
     "DoubleAggregateValueMeasure": "double_aggregate_value_measure",
     "DoubleField": "double_field",
     "Duration": "duration",
+    "DurationDict": "duration",
     "DurationOperator": "duration_operator",
     "DurationOperatorBetween": "duration_operator_between",
+    "DurationOperatorBetweenDict": "duration_operator_between",
+    "DurationOperatorDict": "duration_operator",
     "Email": "email",
     "EmailAttributes": "email_attributes",
     "EmailAutoReply": "email_auto_reply",
     "EmailContact": "email_contact",
     "EmailContent": "email_content",
     "EmailConversation": "email_conversation",
+    "EmailDict": "email",
     "EmailEndpoint": "email_endpoint",
     "EmailForward": "email_forward",
     "EmptyPatchSet": "empty_patch_set",
@@ -1813,27 +2340,39 @@ _MODULES: dict[str, str] = {
     "Exception": "exception",
     "ExceptionDetails": "exception_details",
     "ExcludesAll": "excludes_all",
+    "ExcludesAllDict": "excludes_all",
     "ExcludesOne": "excludes_one",
+    "ExcludesOneDict": "excludes_one",
     "FacebookMessengerAttributes": "facebook_messenger_attributes",
     "FacebookMessengerConversation": "facebook_messenger_conversation",
     "Failure": "failure",
     "Field": "field",
     "FieldCanHaveMultipleValuesOrBeEmptyOperator": "field_can_have_multiple_values_or_be_empty_operator",
+    "FieldCanHaveMultipleValuesOrBeEmptyOperatorDict": "field_can_have_multiple_values_or_be_empty_operator",
     "FieldCanHaveSingleValueOrBeEmptyOperator": "field_can_have_single_value_or_be_empty_operator",
+    "FieldCanHaveSingleValueOrBeEmptyOperatorDict": "field_can_have_single_value_or_be_empty_operator",
     "FieldEnum": "field_enum",
     "FieldHasSingleValueOperator": "field_has_single_value_operator",
+    "FieldHasSingleValueOperatorBase": "field_has_single_value_operator_base",
+    "FieldHasSingleValueOperatorDict": "field_has_single_value_operator",
     "FieldMetadata": "field_metadata",
     "FieldType": "field_type",
     "File": "file",
+    "FileDict": "file",
     "FileMeta": "file_meta",
     "Filter": "filter_",
+    "FilterDict": "filter_",
     "FilterMetadata": "filter_metadata",
     "FilterValue": "filter_value",
     "Filters": "filters",
     "FiltersDetails": "filters_details",
+    "FiltersDetailsBase": "filters_details_base",
+    "FiltersDetailsDict": "filters_details",
+    "FiltersDict": "filters",
     "FollowUp": "follow_up",
     "FollowupAddedActivityType": "followup_added_activity_type",
     "FollowupConversationInput": "followup_conversation_input",
+    "FollowupConversationInputDict": "followup_conversation_input",
     "FollowupExpiredActivityType": "followup_expired_activity_type",
     "FollowupRemovedActivityType": "followup_removed_activity_type",
     "FormAttributeValue": "form_attribute_value",
@@ -1843,6 +2382,7 @@ _MODULES: dict[str, str] = {
     "GenericChannel": "generic_channel",
     "GenericConversation": "generic_conversation",
     "GenericConversationImport": "generic_conversation_import",
+    "GenericConversationImportDict": "generic_conversation_import",
     "GenericConversationImportDirection": "generic_conversation_import_direction",
     "GetActivityLogOutput": "get_activity_log_output",
     "GetBusinessHoursScheduleDefinitionOutput": "get_business_hours_schedule_definition_output",
@@ -1863,14 +2403,22 @@ _MODULES: dict[str, str] = {
     "GetKnowledgeCollectionCatalogOutput": "get_knowledge_collection_catalog_output",
     "GetKnowledgeCollectionOutput": "get_knowledge_collection_output",
     "GetMetricDataInput": "get_metric_data_input",
+    "GetMetricDataInputBase": "get_metric_data_input_base",
     "GetMetricDataInputCsidFilter": "get_metric_data_input_csid_filter",
+    "GetMetricDataInputCsidFilterDict": "get_metric_data_input_csid_filter",
+    "GetMetricDataInputDict": "get_metric_data_input",
     "GetMetricDataInputPeriodFilter": "get_metric_data_input_period_filter",
+    "GetMetricDataInputPeriodFilterDict": "get_metric_data_input_period_filter",
     "GetMetricDataOutput": "get_metric_data_output",
     "GetMetricOutput": "get_metric_output",
     "GetMetricRecordOutput": "get_metric_record_output",
     "GetMetricRecordsDataInput": "get_metric_records_data_input",
+    "GetMetricRecordsDataInputBase": "get_metric_records_data_input_base",
     "GetMetricRecordsDataInputCsidFilter": "get_metric_records_data_input_csid_filter",
+    "GetMetricRecordsDataInputCsidFilterDict": "get_metric_records_data_input_csid_filter",
+    "GetMetricRecordsDataInputDict": "get_metric_records_data_input",
     "GetMetricRecordsDataInputPeriodFilter": "get_metric_records_data_input_period_filter",
+    "GetMetricRecordsDataInputPeriodFilterDict": "get_metric_records_data_input_period_filter",
     "GetMetricRecordsDataOutput": "get_metric_records_data_output",
     "GetMetricRecordsOutput": "get_metric_records_output",
     "GetMetricsOutput": "get_metrics_output",
@@ -1888,13 +2436,20 @@ _MODULES: dict[str, str] = {
     "Holiday": "holiday",
     "HolidayDetails": "holiday_details",
     "Html": "html",
+    "HtmlDict": "html",
     "ImportConversationOutput": "import_conversation_output",
     "ImportConversationResponse": "import_conversation_response",
     "ImportMessageInput": "import_message_input",
+    "ImportMessageInputBase": "import_message_input_base",
+    "ImportMessageInputDict": "import_message_input",
     "Inbound": "inbound",
+    "InboundDict": "inbound",
     "InboundImport": "inbound_import",
+    "InboundImportDict": "inbound_import",
     "IncludesAll": "includes_all",
+    "IncludesAllDict": "includes_all",
     "IncludesOne": "includes_one",
+    "IncludesOneDict": "includes_one",
     "Infrastructure": "infrastructure",
     "InheritedRestriction": "inherited_restriction",
     "InstantField": "instant_field",
@@ -1902,20 +2457,28 @@ _MODULES: dict[str, str] = {
     "Integrity": "integrity",
     "InternalNoteData": "internal_note_data",
     "Interval": "interval",
+    "IntervalDict": "interval",
     "InvalidArgument": "invalid_argument",
     "IsEmpty": "is_empty",
+    "IsEmptyDict": "is_empty",
     "IsNotEmpty": "is_not_empty",
+    "IsNotEmptyDict": "is_not_empty",
     "IsNotOneOf": "is_not_one_of",
     "IsNotOneOf1ValuesItem": "is_not_one_of1_values_item",
     "IsNotOneOf3ValuesItem": "is_not_one_of3_values_item",
     "IsNotOneOf4ValuesItem": "is_not_one_of4_values_item",
+    "IsNotOneOfDict": "is_not_one_of",
     "IsOneOf": "is_one_of",
     "IsOneOf1ValuesItem": "is_one_of1_values_item",
     "IsOneOf3ValuesItem": "is_one_of3_values_item",
     "IsOneOf4ValuesItem": "is_one_of4_values_item",
+    "IsOneOfDict": "is_one_of",
     "LastActivity": "last_activity",
+    "LastActivityDict": "last_activity",
     "LastMessage": "last_message",
+    "LastMessageDict": "last_message",
     "LinkConversationInput": "link_conversation_input",
+    "LinkConversationInputDict": "link_conversation_input",
     "LinkType": "link_type",
     "ListActivityLogOutput": "list_activity_log_output",
     "ListAgentsOutput": "list_agents_output",
@@ -1943,6 +2506,7 @@ _MODULES: dict[str, str] = {
     "LongAggregateValueMeasure": "long_aggregate_value_measure",
     "LongField": "long_field",
     "LongerThanOrEqualTo": "longer_than_or_equal_to",
+    "LongerThanOrEqualToDict": "longer_than_or_equal_to",
     "MapAttributeValue": "map_attribute_value",
     "MapAttributeValueValue": "map_attribute_value_value",
     "MapConversationChannelInt": "map_conversation_channel_int",
@@ -1952,9 +2516,11 @@ _MODULES: dict[str, str] = {
     "MapString": "map_string",
     "MapUUIDOptionAttributeValue": "map_uuid_option_attribute_value",
     "MapUUIDOptionAttributeValueValue": "map_uuid_option_attribute_value_value",
+    "MapUUIDOptionAttributeValueValueDict": "map_uuid_option_attribute_value_value",
     "MapVectorString": "map_vector_string",
     "MapWebhookEventTypeFilters": "map_webhook_event_type_filters",
     "Markdown": "markdown",
+    "MarkdownDict": "markdown",
     "MemberListType": "member_list_type",
     "Message": "message",
     "MessageAddedAttribute": "message_added_attribute",
@@ -1969,13 +2535,16 @@ _MODULES: dict[str, str] = {
     "MetricRecord": "metric_record",
     "MetricRecordMetadata": "metric_record_metadata",
     "MimeType": "mime_type",
+    "MimeTypeBase": "mime_type_base",
     "MimeTypeImpl": "mime_type_impl",
     "NoAuth": "no_auth",
+    "NoAuthDict": "no_auth",
     "NoRecentDelivery": "no_recent_delivery",
     "NotFound": "not_found",
     "NoteAddedActivityType": "note_added_activity_type",
     "NoteAddedAttribute": "note_added_attribute",
     "Nps": "nps",
+    "NpsDict": "nps",
     "OfferAlgorithm": "offer_algorithm",
     "OfferingAlgorithm": "offering_algorithm",
     "Open": "open_",
@@ -1983,31 +2552,41 @@ _MODULES: dict[str, str] = {
     "OrganizationDetails": "organization_details",
     "OrganizationDetailsStatus": "organization_details_status",
     "Outbound": "outbound",
+    "OutboundDict": "outbound",
     "OutboundImport": "outbound_import",
+    "OutboundImportDict": "outbound_import",
     "PaginationLinks": "pagination_links",
     "PartialError": "partial_error",
     "PatchAgentInput": "patch_agent_input",
+    "PatchAgentInputDict": "patch_agent_input",
     "PatchConversationCustomAttributesOutput": "patch_conversation_custom_attributes_output",
     "PatchEndUserCustomAttributesOutput": "patch_end_user_custom_attributes_output",
     "PatchEndUserInput": "patch_end_user_input",
+    "PatchEndUserInputDict": "patch_end_user_input",
     "PatchEndUserOutput": "patch_end_user_output",
     "PatchWebhookSubscriptionInput": "patch_webhook_subscription_input",
+    "PatchWebhookSubscriptionInputDict": "patch_webhook_subscription_input",
     "PatchWebhookSubscriptionOutput": "patch_webhook_subscription_output",
     "PeriodFilter": "period_filter",
+    "PeriodFilterDict": "period_filter",
     "PhoneAttributes": "phone_attributes",
     "PhoneAttributesTo": "phone_attributes_to",
     "PresenceDuration": "presence_duration",
     "PresenceStatus": "presence_status",
     "Preset": "preset",
+    "PresetDict": "preset",
     "PresetValue": "preset_value",
+    "PresetValueDict": "preset_value",
     "PresetValueType": "preset_value_type",
     "PrimitiveField": "primitive_field",
     "PstnPhoneConversation": "pstn_phone_conversation",
     "Query": "query",
+    "QueryDict": "query",
     "Queue": "queue",
     "QueueAvailabilityOutput": "queue_availability_output",
     "QueueDetails": "queue_details",
     "QueueId": "queue_id",
+    "QueueIdDict": "queue_id",
     "QueueMember": "queue_member",
     "QueueMembersOutput": "queue_members_output",
     "QueueUsages": "queue_usages",
@@ -2022,6 +2601,7 @@ _MODULES: dict[str, str] = {
     "RegularDetails": "regular_details",
     "RegularDetails2": "regular_details2",
     "ReopenConversationInput": "reopen_conversation_input",
+    "ReopenConversationInputDict": "reopen_conversation_input",
     "RequesterConnectionStatus": "requester_connection_status",
     "Restrictions": "restrictions",
     "SLAEvaluationAchievedEvent": "sla_evaluation_achieved_event",
@@ -2031,51 +2611,72 @@ _MODULES: dict[str, str] = {
     "SearchConversationsWithFiltersOutput": "search_conversations_with_filters_output",
     "SearchField": "search_field",
     "SearchFieldCustomAttribute": "search_field_custom_attribute",
+    "SearchFieldCustomAttributeDict": "search_field_custom_attribute",
+    "SearchFieldDict": "search_field",
     "SearchFieldStatus": "search_field_status",
+    "SearchFieldStatusDict": "search_field_status",
     "SearchOutput": "search_output",
     "SearchParametersInput": "search_parameters_input",
+    "SearchParametersInputDict": "search_parameters_input",
     "Select": "select",
     "SelectOption": "select_option",
     "ServerError": "server_error",
     "ShorterThanOrEqualTo": "shorter_than_or_equal_to",
+    "ShorterThanOrEqualToDict": "shorter_than_or_equal_to",
     "SideConversation": "side_conversation",
     "Since": "since",
+    "SinceDict": "since",
     "SlaCalculationMethod": "sla_calculation_method",
     "Sms": "sms",
     "SmsAttributes": "sms_attributes",
     "SmsConversation": "sms_conversation",
+    "SmsDict": "sms",
     "State": "state",
     "Status": "status",
     "StatusOperator": "status_operator",
+    "StatusOperatorDict": "status_operator",
     "StatusOperatorIsNotOneOf": "status_operator_is_not_one_of",
+    "StatusOperatorIsNotOneOfDict": "status_operator_is_not_one_of",
     "StatusOperatorIsOneOf": "status_operator_is_one_of",
+    "StatusOperatorIsOneOfDict": "status_operator_is_one_of",
     "Strategy": "strategy",
     "StringField": "string_field",
     "SubmittedRatingResult": "submitted_rating_result",
+    "SubmittedRatingResultBase": "submitted_rating_result_base",
+    "SubmittedRatingResultDict": "submitted_rating_result",
     "Success": "success",
     "Tag": "tag",
     "TagAddedActivityType": "tag_added_activity_type",
     "TagAddedAttribute": "tag_added_attribute",
     "TagConversationInput": "tag_conversation_input",
+    "TagConversationInputDict": "tag_conversation_input",
     "TagId": "tag_id",
+    "TagIdDict": "tag_id",
     "TagRemovedActivityType": "tag_removed_activity_type",
     "TagRemovedAttribute": "tag_removed_attribute",
     "TagState": "tag_state",
     "TagsUpdateInput": "tags_update_input",
+    "TagsUpdateInputDict": "tags_update_input",
     "Team": "team",
     "TeamDetails": "team_details",
     "TeamMember": "team_member",
     "TelephonyEndpoint": "telephony_endpoint",
     "Template": "template",
+    "TemplateBase": "template_base",
     "Text": "text",
+    "TextDict": "text",
     "ThumbsUpOrDown": "thumbs_up_or_down",
+    "ThumbsUpOrDownDict": "thumbs_up_or_down",
     "TimeInterval": "time_interval",
     "TimestampField": "timestamp_field",
     "TimestampOperator": "timestamp_operator",
+    "TimestampOperatorDict": "timestamp_operator",
     "TokenAuth": "token_auth",
+    "TokenAuthDict": "token_auth",
     "TooLarge": "too_large",
     "TranscriptAttributes": "transcript_attributes",
     "TransferConversationInput": "transfer_conversation_input",
+    "TransferConversationInputDict": "transfer_conversation_input",
     "TransferFailedActivityType": "transfer_failed_activity_type",
     "TransferInitiatedActivityType": "transfer_initiated_activity_type",
     "TransferSuccessfulActivityType": "transfer_successful_activity_type",
@@ -2083,6 +2684,7 @@ _MODULES: dict[str, str] = {
     "TranslationDetails": "translation_details",
     "TranslationError": "translation_error",
     "TranslationInput": "translation_input",
+    "TranslationInputDict": "translation_input",
     "TranslationList": "translation_list",
     "TranslationTitle": "translation_title",
     "TwitterAttributes": "twitter_attributes",
@@ -2094,24 +2696,51 @@ _MODULES: dict[str, str] = {
     "UnexpectedError": "unexpected_error",
     "UnknownActivityType": "unknown_activity_type",
     "UnknownAnonymizationType": "unknown_anonymization_type",
+    "UnknownBulkError": "bulk_error",
+    "UnknownChannelAvailability": "channel_availability",
+    "UnknownChannelAvailabilityError": "channel_availability_error",
+    "UnknownCombinedFiltersCondition": "combined_filters_condition",
+    "UnknownContactEndpoint": "contact_endpoint",
+    "UnknownContent": "content",
+    "UnknownConversation": "conversation",
+    "UnknownConversationLink": "conversation_link",
+    "UnknownCreateConversationInput": "create_conversation_input",
+    "UnknownCreateMessageInput": "create_message_input",
+    "UnknownFieldHasSingleValueOperator": "field_has_single_value_operator",
+    "UnknownFiltersDetails": "filters_details",
+    "UnknownGetMetricDataInput": "get_metric_data_input",
+    "UnknownGetMetricRecordsDataInput": "get_metric_records_data_input",
+    "UnknownImportMessageInput": "import_message_input",
+    "UnknownMimeType": "mime_type",
+    "UnknownSubmittedRatingResult": "submitted_rating_result",
+    "UnknownTemplate": "template",
     "Until": "until",
+    "UntilDict": "until",
     "UpdateAgentInput": "update_agent_input",
+    "UpdateAgentInputDict": "update_agent_input",
     "UpdateAgentPresenceChannelInput": "update_agent_presence_channel_input",
     "UpdateAgentPresenceChannelInputChannel": "update_agent_presence_channel_input_channel",
+    "UpdateAgentPresenceChannelInputDict": "update_agent_presence_channel_input",
     "UpdateEndUserInput": "update_end_user_input",
+    "UpdateEndUserInputDict": "update_end_user_input",
     "UpdateEndUserOutput": "update_end_user_output",
     "UpdateKnowledgeArticleInput": "update_knowledge_article_input",
+    "UpdateKnowledgeArticleInputDict": "update_knowledge_article_input",
     "UpdateKnowledgeArticleOutput": "update_knowledge_article_output",
     "UpdateTranslationInput": "update_translation_input",
+    "UpdateTranslationInputDict": "update_translation_input",
     "UpdateTranslationsInput": "update_translations_input",
+    "UpdateTranslationsInputDict": "update_translations_input",
     "UpdateTranslationsOutput": "update_translations_output",
     "UploadAttachmentsInput": "upload_attachments_input",
+    "UploadAttachmentsInputDict": "upload_attachments_input",
     "UploadAttachmentsOutput": "upload_attachments_output",
     "UserAnonymizationType": "user_anonymization_type",
     "UserPresence": "user_presence",
     "UserPresenceOutput": "user_presence_output",
     "Validation": "validation",
     "WebhookAuthorization": "webhook_authorization",
+    "WebhookAuthorizationDict": "webhook_authorization",
     "WebhookConversation": "webhook_conversation",
     "WebhookConversationAbandonedData": "webhook_conversation_abandoned_data",
     "WebhookConversationData": "webhook_conversation_data",

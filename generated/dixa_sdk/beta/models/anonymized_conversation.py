@@ -8,6 +8,7 @@ from pydantic import Field as _Field
 from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
 from .channel_enum import ChannelEnum
+from .conversation_base import ConversationBase
 from .conversation_link import ConversationLink
 from .custom_attribute import CustomAttribute
 from .direction_enum import DirectionEnum
@@ -16,7 +17,7 @@ from .state import State
 __all__ = ["AnonymizedConversation"]
 
 
-class AnonymizedConversation(CamelTaggedModel):
+class AnonymizedConversation(CamelTaggedModel, ConversationBase):
     __wire_tag__: ClassVar[str] = "AnonymizedConversation"
     __tag_field__: ClassVar[str] = "type"
 

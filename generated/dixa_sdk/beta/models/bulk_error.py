@@ -6,6 +6,7 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .bulk_error_base import BulkErrorBase
 from .bulk_error_not_found import BulkErrorNotFound
 from .empty_patch_set import EmptyPatchSet
 from .error_response import ErrorResponse
@@ -14,7 +15,13 @@ from .integrity import Integrity
 from .invalid_argument import InvalidArgument
 from .validation import Validation
 
-__all__ = ["BulkError"]
+__all__ = ["BulkError", "UnknownBulkError"]
+
+
+class UnknownBulkError(BulkErrorBase, UnknownVariant):
+    """A variant of `BulkError` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    message: str
 
 
 BulkError: TypeAlias = Annotated[
@@ -25,7 +32,7 @@ BulkError: TypeAlias = Annotated[
     | Annotated[InvalidArgument, _Tag("InvalidArgument")]
     | Annotated[BulkErrorNotFound, _Tag("NotFound")]
     | Annotated[Validation, _Tag("Validation")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownBulkError, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {

@@ -6,13 +6,23 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .channel_availability_error_base import ChannelAvailabilityErrorBase
 from .unexpected_error import UnexpectedError
 
-__all__ = ["ChannelAvailabilityError"]
+__all__ = ["ChannelAvailabilityError", "UnknownChannelAvailabilityError"]
+
+
+class UnknownChannelAvailabilityError(ChannelAvailabilityErrorBase, UnknownVariant):
+    """A variant of `ChannelAvailabilityError` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    channel: str
+    """Channel whose availability could not be read."""
+    message: str
+    """What went wrong, in words meant for people (not a stable code)."""
 
 
 ChannelAvailabilityError: TypeAlias = Annotated[
     Annotated[UnexpectedError, _Tag("UnexpectedError")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownChannelAvailabilityError, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"UnexpectedError": UnexpectedError}),
 ]

@@ -6,16 +6,37 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .combined_filters_condition_is_not_one_of import CombinedFiltersConditionIsNotOneOf
-from .combined_filters_condition_is_one_of import CombinedFiltersConditionIsOneOf
+from .combined_filters_condition_base import CombinedFiltersConditionBase
+from .combined_filters_condition_is_not_one_of import (
+    CombinedFiltersConditionIsNotOneOf,
+    CombinedFiltersConditionIsNotOneOfDict,
+)
+from .combined_filters_condition_is_one_of import (
+    CombinedFiltersConditionIsOneOf,
+    CombinedFiltersConditionIsOneOfDict,
+)
+from .field_enum import FieldEnum
 
-__all__ = ["CombinedFiltersCondition"]
+__all__ = [
+    "CombinedFiltersCondition",
+    "CombinedFiltersConditionDict",
+    "UnknownCombinedFiltersCondition",
+]
+
+
+class UnknownCombinedFiltersCondition(CombinedFiltersConditionBase, UnknownVariant):
+    """A variant of `CombinedFiltersCondition` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    field: FieldEnum
+    """Which field the condition is about"""
+    values: list[str]
+    """Values compared with."""
 
 
 CombinedFiltersCondition: TypeAlias = Annotated[
     Annotated[CombinedFiltersConditionIsNotOneOf, _Tag("IsNotOneOf")]
     | Annotated[CombinedFiltersConditionIsOneOf, _Tag("IsOneOf")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownCombinedFiltersCondition, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {
@@ -25,3 +46,9 @@ CombinedFiltersCondition: TypeAlias = Annotated[
     ),
 ]
 """Condition."""
+
+
+CombinedFiltersConditionDict: TypeAlias = (
+    CombinedFiltersConditionIsNotOneOfDict | CombinedFiltersConditionIsOneOfDict
+)
+"""`CombinedFiltersCondition` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -2,22 +2,30 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag as _Tag
+from pydantic import Field as _Field, Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .conversation_link_base import ConversationLinkBase
 from .email_forward import EmailForward
 from .follow_up import FollowUp
 from .side_conversation import SideConversation
 
-__all__ = ["ConversationLink"]
+__all__ = ["ConversationLink", "UnknownConversationLink"]
+
+
+class UnknownConversationLink(ConversationLinkBase, UnknownVariant):
+    """A variant of `ConversationLink` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    parent_id: int = _Field(validation_alias="parentId", serialization_alias="parentId")
+    """Conversation number (csid) of the parent conversation."""
 
 
 ConversationLink: TypeAlias = Annotated[
     Annotated[EmailForward, _Tag("EmailForward")]
     | Annotated[FollowUp, _Tag("FollowUp")]
     | Annotated[SideConversation, _Tag("SideConversation")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownConversationLink, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {"EmailForward": EmailForward, "FollowUp": FollowUp, "SideConversation": SideConversation},

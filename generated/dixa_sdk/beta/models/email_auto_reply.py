@@ -6,12 +6,13 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
+from .template_base import TemplateBase
 from .translation import Translation
 
 __all__ = ["EmailAutoReply"]
 
 
-class EmailAutoReply(CamelTaggedModel):
+class EmailAutoReply(CamelTaggedModel, TemplateBase):
     __wire_tag__: ClassVar[str] = "EmailAutoReply"
     __tag_field__: ClassVar[str] = "type"
 

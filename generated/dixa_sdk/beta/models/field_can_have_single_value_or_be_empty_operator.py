@@ -6,12 +6,15 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .is_empty import IsEmpty
-from .is_not_empty import IsNotEmpty
-from .is_not_one_of import IsNotOneOf
-from .is_one_of import IsOneOf
+from .is_empty import IsEmpty, IsEmptyDict
+from .is_not_empty import IsNotEmpty, IsNotEmptyDict
+from .is_not_one_of import IsNotOneOf, IsNotOneOfDict
+from .is_one_of import IsOneOf, IsOneOfDict
 
-__all__ = ["FieldCanHaveSingleValueOrBeEmptyOperator"]
+__all__ = [
+    "FieldCanHaveSingleValueOrBeEmptyOperator",
+    "FieldCanHaveSingleValueOrBeEmptyOperatorDict",
+]
 
 
 FieldCanHaveSingleValueOrBeEmptyOperator: TypeAlias = Annotated[
@@ -30,3 +33,9 @@ FieldCanHaveSingleValueOrBeEmptyOperator: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+FieldCanHaveSingleValueOrBeEmptyOperatorDict: TypeAlias = (
+    IsEmptyDict | IsNotEmptyDict | IsNotOneOfDict | IsOneOfDict
+)
+"""`FieldCanHaveSingleValueOrBeEmptyOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -6,15 +6,31 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .is_not_one_of import IsNotOneOf
-from .is_one_of import IsOneOf
+from .field_has_single_value_operator_base import FieldHasSingleValueOperatorBase
+from .is_not_one_of import IsNotOneOf, IsNotOneOfDict
+from .is_one_of import IsOneOf, IsOneOfDict
 
-__all__ = ["FieldHasSingleValueOperator"]
+__all__ = [
+    "FieldHasSingleValueOperator",
+    "FieldHasSingleValueOperatorDict",
+    "UnknownFieldHasSingleValueOperator",
+]
+
+
+class UnknownFieldHasSingleValueOperator(FieldHasSingleValueOperatorBase, UnknownVariant):
+    """A variant of `FieldHasSingleValueOperator` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    values: list[str] | None = None
+    """Values compared with."""
 
 
 FieldHasSingleValueOperator: TypeAlias = Annotated[
     Annotated[IsNotOneOf, _Tag("IsNotOneOf")]
     | Annotated[IsOneOf, _Tag("IsOneOf")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownFieldHasSingleValueOperator, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"IsNotOneOf": IsNotOneOf, "IsOneOf": IsOneOf}),
 ]
+
+
+FieldHasSingleValueOperatorDict: TypeAlias = IsNotOneOfDict | IsOneOfDict
+"""`FieldHasSingleValueOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

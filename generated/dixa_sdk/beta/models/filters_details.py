@@ -6,14 +6,30 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .combined_filters import CombinedFilters
+from .combined_filters import CombinedFilters, CombinedFiltersDict
+from .combined_filters_condition import CombinedFiltersCondition
+from .filters_details_base import FiltersDetailsBase
+from .strategy import Strategy
 
-__all__ = ["FiltersDetails"]
+__all__ = ["FiltersDetails", "FiltersDetailsDict", "UnknownFiltersDetails"]
+
+
+class UnknownFiltersDetails(FiltersDetailsBase, UnknownVariant):
+    """A variant of `FiltersDetails` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    strategy: Strategy
+    """How the conditions combine: every one must hold (All) or one is enough (Any)"""
+    conditions: list[CombinedFiltersCondition]
+    """The conditions to combine."""
 
 
 FiltersDetails: TypeAlias = Annotated[
     Annotated[CombinedFilters, _Tag("CombinedFilters")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownFiltersDetails, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"CombinedFilters": CombinedFilters}),
 ]
 """Filters."""
+
+
+FiltersDetailsDict: TypeAlias = CombinedFiltersDict
+"""`FiltersDetails` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -6,10 +6,12 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
+from .conversation_link_base import ConversationLinkBase
+
 __all__ = ["FollowUp"]
 
 
-class FollowUp(CamelTaggedModel):
+class FollowUp(CamelTaggedModel, ConversationLinkBase):
     __wire_tag__: ClassVar[str] = "FollowUp"
     __tag_field__: ClassVar[str] = "type"
 

@@ -6,16 +6,37 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .get_metric_data_input_csid_filter import GetMetricDataInputCsidFilter
-from .get_metric_data_input_period_filter import GetMetricDataInputPeriodFilter
+from .filter_ import Filter
+from .get_metric_data_input_base import GetMetricDataInputBase
+from .get_metric_data_input_csid_filter import (
+    GetMetricDataInputCsidFilter,
+    GetMetricDataInputCsidFilterDict,
+)
+from .get_metric_data_input_period_filter import (
+    GetMetricDataInputPeriodFilter,
+    GetMetricDataInputPeriodFilterDict,
+)
 
-__all__ = ["GetMetricDataInput"]
+__all__ = ["GetMetricDataInput", "GetMetricDataInputDict", "UnknownGetMetricDataInput"]
+
+
+class UnknownGetMetricDataInput(GetMetricDataInputBase, UnknownVariant):
+    """A variant of `GetMetricDataInput` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    id: str
+    """Id of the metric to fetch, as listed by the metrics catalogue."""
+    filters: list[Filter] | None = None
+    """Filters narrowing the data: each names an attribute and the values kept (list them with the filter-values operation)."""
+    aggregations: list[str] | None = None
+    """Aggregations to compute over the metric; each must be one the metric offers (see its description)."""
+    timezone: str
+    """Time zone in which periods and dates are read, as an IANA name (for example `Europe/Copenhagen`)."""
 
 
 GetMetricDataInput: TypeAlias = Annotated[
     Annotated[GetMetricDataInputCsidFilter, _Tag("GetMetricDataInputCsidFilter")]
     | Annotated[GetMetricDataInputPeriodFilter, _Tag("GetMetricDataInputPeriodFilter")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownGetMetricDataInput, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {
@@ -24,3 +45,9 @@ GetMetricDataInput: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+GetMetricDataInputDict: TypeAlias = (
+    GetMetricDataInputCsidFilterDict | GetMetricDataInputPeriodFilterDict
+)
+"""`GetMetricDataInput` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -6,10 +6,33 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .get_metric_records_data_input_csid_filter import GetMetricRecordsDataInputCsidFilter
-from .get_metric_records_data_input_period_filter import GetMetricRecordsDataInputPeriodFilter
+from .filter_ import Filter
+from .get_metric_records_data_input_base import GetMetricRecordsDataInputBase
+from .get_metric_records_data_input_csid_filter import (
+    GetMetricRecordsDataInputCsidFilter,
+    GetMetricRecordsDataInputCsidFilterDict,
+)
+from .get_metric_records_data_input_period_filter import (
+    GetMetricRecordsDataInputPeriodFilter,
+    GetMetricRecordsDataInputPeriodFilterDict,
+)
 
-__all__ = ["GetMetricRecordsDataInput"]
+__all__ = [
+    "GetMetricRecordsDataInput",
+    "GetMetricRecordsDataInputDict",
+    "UnknownGetMetricRecordsDataInput",
+]
+
+
+class UnknownGetMetricRecordsDataInput(GetMetricRecordsDataInputBase, UnknownVariant):
+    """A variant of `GetMetricRecordsDataInput` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    id: str
+    """Id of the record to fetch, as listed by the records catalogue."""
+    filters: list[Filter] | None = None
+    """Filters narrowing the data: each names an attribute and the values kept (list them with the filter-values operation)."""
+    timezone: str
+    """Time zone in which periods and dates are read, as an IANA name (for example `Europe/Copenhagen`)."""
 
 
 GetMetricRecordsDataInput: TypeAlias = Annotated[
@@ -17,7 +40,7 @@ GetMetricRecordsDataInput: TypeAlias = Annotated[
     | Annotated[
         GetMetricRecordsDataInputPeriodFilter, _Tag("GetMetricRecordsDataInputPeriodFilter")
     ]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownGetMetricRecordsDataInput, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type",
         {
@@ -26,3 +49,9 @@ GetMetricRecordsDataInput: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+GetMetricRecordsDataInputDict: TypeAlias = (
+    GetMetricRecordsDataInputCsidFilterDict | GetMetricRecordsDataInputPeriodFilterDict
+)
+"""`GetMetricRecordsDataInput` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

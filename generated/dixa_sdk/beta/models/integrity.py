@@ -6,10 +6,12 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
+from .bulk_error_base import BulkErrorBase
+
 __all__ = ["Integrity"]
 
 
-class Integrity(TaggedModel):
+class Integrity(TaggedModel, BulkErrorBase):
     __wire_tag__: ClassVar[str] = "Integrity"
     __tag_field__: ClassVar[str] = "type"
 

@@ -2,7 +2,11 @@
 
 from typing import TypeAlias
 
-__all__ = ["MapUUIDOptionAttributeValueValue"]
+__all__ = ["MapUUIDOptionAttributeValueValue", "MapUUIDOptionAttributeValueValueDict"]
 
 
 MapUUIDOptionAttributeValueValue: TypeAlias = list[str] | str
+
+
+MapUUIDOptionAttributeValueValueDict: TypeAlias = list[str] | str
+"""`MapUUIDOptionAttributeValueValue` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -6,12 +6,22 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .mime_type_base import MimeTypeBase
 from .mime_type_impl import MimeTypeImpl
 
-__all__ = ["MimeType"]
+__all__ = ["MimeType", "UnknownMimeType"]
+
+
+class UnknownMimeType(MimeTypeBase, UnknownVariant):
+    """A variant of `MimeType` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    primary: str
+    """Main part of the media type (for instance `image`)."""
+    sub: str
+    """Subtype of the media type (for instance `png`)."""
 
 
 MimeType: TypeAlias = Annotated[
-    Annotated[MimeTypeImpl, _Tag("MimeTypeImpl")] | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    Annotated[MimeTypeImpl, _Tag("MimeTypeImpl")] | Annotated[UnknownMimeType, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"MimeTypeImpl": MimeTypeImpl}),
 ]

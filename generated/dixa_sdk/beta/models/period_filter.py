@@ -6,10 +6,10 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .interval import Interval
-from .preset import Preset
+from .interval import Interval, IntervalDict
+from .preset import Preset, PresetDict
 
-__all__ = ["PeriodFilter"]
+__all__ = ["PeriodFilter", "PeriodFilterDict"]
 
 
 PeriodFilter: TypeAlias = Annotated[
@@ -18,3 +18,7 @@ PeriodFilter: TypeAlias = Annotated[
     | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Interval": Interval, "Preset": Preset}),
 ]
+
+
+PeriodFilterDict: TypeAlias = IntervalDict | PresetDict
+"""`PeriodFilter` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

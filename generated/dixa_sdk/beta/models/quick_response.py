@@ -6,12 +6,13 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
+from .template_base import TemplateBase
 from .translation import Translation
 
 __all__ = ["QuickResponse"]
 
 
-class QuickResponse(CamelTaggedModel):
+class QuickResponse(CamelTaggedModel, TemplateBase):
     __wire_tag__: ClassVar[str] = "QuickResponse"
     __tag_field__: ClassVar[str] = "type"
 

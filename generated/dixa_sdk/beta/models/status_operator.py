@@ -6,10 +6,10 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .status_operator_is_not_one_of import StatusOperatorIsNotOneOf
-from .status_operator_is_one_of import StatusOperatorIsOneOf
+from .status_operator_is_not_one_of import StatusOperatorIsNotOneOf, StatusOperatorIsNotOneOfDict
+from .status_operator_is_one_of import StatusOperatorIsOneOf, StatusOperatorIsOneOfDict
 
-__all__ = ["StatusOperator"]
+__all__ = ["StatusOperator", "StatusOperatorDict"]
 
 
 StatusOperator: TypeAlias = Annotated[
@@ -20,3 +20,7 @@ StatusOperator: TypeAlias = Annotated[
         "_type", {"IsNotOneOf": StatusOperatorIsNotOneOf, "IsOneOf": StatusOperatorIsOneOf}
     ),
 ]
+
+
+StatusOperatorDict: TypeAlias = StatusOperatorIsNotOneOfDict | StatusOperatorIsOneOfDict
+"""`StatusOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

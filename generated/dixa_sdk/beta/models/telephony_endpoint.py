@@ -6,10 +6,12 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
+from .contact_endpoint_base import ContactEndpointBase
+
 __all__ = ["TelephonyEndpoint"]
 
 
-class TelephonyEndpoint(TaggedModel):
+class TelephonyEndpoint(TaggedModel, ContactEndpointBase):
     __wire_tag__: ClassVar[str] = "TelephonyEndpoint"
     __tag_field__: ClassVar[str] = "type"
 

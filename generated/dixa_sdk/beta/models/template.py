@@ -2,19 +2,48 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag as _Tag
+from pydantic import Field as _Field, Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
 from .email_auto_reply import EmailAutoReply
 from .quick_response import QuickResponse
+from .template_base import TemplateBase
+from .translation import Translation
 
-__all__ = ["Template"]
+__all__ = ["Template", "UnknownTemplate"]
+
+
+class UnknownTemplate(TemplateBase, UnknownVariant):
+    """A variant of `Template` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    id: str
+    """Id of this template."""
+    name: str
+    """Name of the template."""
+    content: str
+    """Body of the template."""
+    created_by: str = _Field(validation_alias="createdBy", serialization_alias="createdBy")
+    """Id of the user who created the template."""
+    created_at: str = _Field(validation_alias="createdAt", serialization_alias="createdAt")
+    """When the template was created."""
+    last_edited_by: str | None = _Field(
+        default=None, validation_alias="lastEditedBy", serialization_alias="lastEditedBy"
+    )
+    """Id of the user who last edited the template."""
+    last_edited_at: str | None = _Field(
+        default=None, validation_alias="lastEditedAt", serialization_alias="lastEditedAt"
+    )
+    """When the template was last edited."""
+    translations: list[Translation] | None = None
+    """Translations of the template, one per locale."""
+    subject: str | None = None
+    """Subject line used when the template is sent by email."""
 
 
 Template: TypeAlias = Annotated[
     Annotated[EmailAutoReply, _Tag("EmailAutoReply")]
     | Annotated[QuickResponse, _Tag("QuickResponse")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownTemplate, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"EmailAutoReply": EmailAutoReply, "QuickResponse": QuickResponse}),
 ]

@@ -6,11 +6,11 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .between import Between
-from .since import Since
-from .until import Until
+from .between import Between, BetweenDict
+from .since import Since, SinceDict
+from .until import Until, UntilDict
 
-__all__ = ["TimestampOperator"]
+__all__ = ["TimestampOperator", "TimestampOperatorDict"]
 
 
 TimestampOperator: TypeAlias = Annotated[
@@ -20,3 +20,7 @@ TimestampOperator: TypeAlias = Annotated[
     | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Between": Between, "Since": Since, "Until": Until}),
 ]
+
+
+TimestampOperatorDict: TypeAlias = BetweenDict | SinceDict | UntilDict
+"""`TimestampOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

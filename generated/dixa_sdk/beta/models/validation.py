@@ -6,10 +6,12 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
+from .bulk_error_base import BulkErrorBase
+
 __all__ = ["Validation"]
 
 
-class Validation(TaggedModel):
+class Validation(TaggedModel, BulkErrorBase):
     __wire_tag__: ClassVar[str] = "Validation"
     __tag_field__: ClassVar[str] = "type"
 

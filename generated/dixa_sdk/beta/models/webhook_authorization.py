@@ -6,11 +6,11 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .basic_auth import BasicAuth
-from .no_auth import NoAuth
-from .token_auth import TokenAuth
+from .basic_auth import BasicAuth, BasicAuthDict
+from .no_auth import NoAuth, NoAuthDict
+from .token_auth import TokenAuth, TokenAuthDict
 
-__all__ = ["WebhookAuthorization"]
+__all__ = ["WebhookAuthorization", "WebhookAuthorizationDict"]
 
 
 WebhookAuthorization: TypeAlias = Annotated[
@@ -20,3 +20,7 @@ WebhookAuthorization: TypeAlias = Annotated[
     | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"BasicAuth": BasicAuth, "NoAuth": NoAuth, "TokenAuth": TokenAuth}),
 ]
+
+
+WebhookAuthorizationDict: TypeAlias = BasicAuthDict | NoAuthDict | TokenAuthDict
+"""`WebhookAuthorization` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 
 from dixa_sdk._runtime.client import (
     AsyncResource,
@@ -45,7 +44,7 @@ class AnonymizationRequest(SyncResource):
 
     def schedule(
         self,
-        body: models.ScheduleAnonymizationBody | Mapping[str, Any],
+        body: models.ScheduleAnonymizationBody | models.ScheduleAnonymizationBodyDict,
         **options: Unpack[RequestOptions],
     ) -> models.ScheduleAnonymizationResponse:
         """Deprecated.
@@ -102,7 +101,7 @@ class AsyncAnonymizationRequest(AsyncResource):
 
     async def schedule(
         self,
-        body: models.ScheduleAnonymizationBody | Mapping[str, Any],
+        body: models.ScheduleAnonymizationBody | models.ScheduleAnonymizationBodyDict,
         **options: Unpack[RequestOptions],
     ) -> models.ScheduleAnonymizationResponse:
         """Deprecated.

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from collections.abc import Sequence
+from typing import Unpack
 
 from dixa_sdk._runtime.client import (
     NOT_GIVEN,
@@ -85,7 +85,7 @@ class Conversations(SyncResource):
 
     def create(
         self,
-        body: models.CreateConversationInput | Mapping[str, Any],
+        body: models.CreateConversationInput | models.CreateConversationInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Conversation:
         """Deprecated.
@@ -222,7 +222,7 @@ class Conversations(SyncResource):
 
     def add_historical_message(
         self,
-        body: models.AddHistoricalMessageBody | Mapping[str, Any],
+        body: models.AddHistoricalMessageBody | models.AddHistoricalMessageBodyDict,
         *,
         csid: int,
         **options: Unpack[RequestOptions],
@@ -283,7 +283,7 @@ class AsyncConversations(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateConversationInput | Mapping[str, Any],
+        body: models.CreateConversationInput | models.CreateConversationInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Conversation:
         """Deprecated.
@@ -420,7 +420,7 @@ class AsyncConversations(AsyncResource):
 
     async def add_historical_message(
         self,
-        body: models.AddHistoricalMessageBody | Mapping[str, Any],
+        body: models.AddHistoricalMessageBody | models.AddHistoricalMessageBodyDict,
         *,
         csid: int,
         **options: Unpack[RequestOptions],

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 
 from dixa_sdk._runtime.client import (
     NOT_GIVEN,
@@ -87,7 +86,7 @@ class Users(SyncResource):
 
     def create(
         self,
-        body: models.CreateUserBody | Mapping[str, Any],
+        body: models.CreateUserBody | models.CreateUserBodyDict,
         **options: Unpack[RequestOptions],
     ) -> models.User:
         """Deprecated.
@@ -99,7 +98,7 @@ class Users(SyncResource):
         `POST /v1/users` (createUser).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -179,7 +178,7 @@ class AsyncUsers(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateUserBody | Mapping[str, Any],
+        body: models.CreateUserBody | models.CreateUserBodyDict,
         **options: Unpack[RequestOptions],
     ) -> models.User:
         """Deprecated.
@@ -191,7 +190,7 @@ class AsyncUsers(AsyncResource):
         `POST /v1/users` (createUser).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

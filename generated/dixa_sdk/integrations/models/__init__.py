@@ -27,12 +27,18 @@ if TYPE_CHECKING:
     from .activity_log_attributes import ActivityLogAttributes as ActivityLogAttributes
     from .activity_log_user import ActivityLogUser as ActivityLogUser
     from .activity_type import ActivityType as ActivityType
-    from .add_historical_message_body import AddHistoricalMessageBody as AddHistoricalMessageBody
+    from .add_historical_message_body import (
+        AddHistoricalMessageBody as AddHistoricalMessageBody,
+        AddHistoricalMessageBodyDict as AddHistoricalMessageBodyDict,
+    )
     from .add_historical_message_response201 import (
         AddHistoricalMessageResponse201 as AddHistoricalMessageResponse201,
     )
     from .anonymization_type import AnonymizationType as AnonymizationType
-    from .attachment_input import AttachmentInput as AttachmentInput
+    from .attachment_input import (
+        AttachmentInput as AttachmentInput,
+        AttachmentInputDict as AttachmentInputDict,
+    )
     from .channel import Channel as Channel
     from .conversation import Conversation as Conversation
     from .conversation_assigned_attribute import (
@@ -71,18 +77,26 @@ if TYPE_CHECKING:
     )
     from .create_callback_conversation_input import (
         CreateCallbackConversationInput as CreateCallbackConversationInput,
+        CreateCallbackConversationInputDict as CreateCallbackConversationInputDict,
     )
     from .create_callback_conversation_input_channel import (
         CreateCallbackConversationInputChannel as CreateCallbackConversationInputChannel,
     )
     from .create_contact_form_conversation_input import (
         CreateContactFormConversationInput as CreateContactFormConversationInput,
+        CreateContactFormConversationInputDict as CreateContactFormConversationInputDict,
     )
-    from .create_conversation_input import CreateConversationInput as CreateConversationInput
+    from .create_conversation_input import (
+        CreateConversationInput as CreateConversationInput,
+        CreateConversationInputDict as CreateConversationInputDict,
+    )
     from .create_conversation_response201 import (
         CreateConversationResponse201 as CreateConversationResponse201,
     )
-    from .create_user_body import CreateUserBody as CreateUserBody
+    from .create_user_body import (
+        CreateUserBody as CreateUserBody,
+        CreateUserBodyDict as CreateUserBodyDict,
+    )
     from .create_user_response201 import CreateUserResponse201 as CreateUserResponse201
     from .direction import Direction as Direction
     from .email_string import EmailString as EmailString
@@ -135,7 +149,10 @@ if TYPE_CHECKING:
     from .paging import Paging as Paging
     from .paging_cursors import PagingCursors as PagingCursors
     from .phone_number_string import PhoneNumberString as PhoneNumberString
-    from .schedule_anonymization_body import ScheduleAnonymizationBody as ScheduleAnonymizationBody
+    from .schedule_anonymization_body import (
+        ScheduleAnonymizationBody as ScheduleAnonymizationBody,
+        ScheduleAnonymizationBodyDict as ScheduleAnonymizationBodyDict,
+    )
     from .schedule_anonymization_request import (
         ScheduleAnonymizationRequest as ScheduleAnonymizationRequest,
     )
@@ -158,9 +175,11 @@ __all__ = [
     "ActivityLogUser",
     "ActivityType",
     "AddHistoricalMessageBody",
+    "AddHistoricalMessageBodyDict",
     "AddHistoricalMessageResponse201",
     "AnonymizationType",
     "AttachmentInput",
+    "AttachmentInputDict",
     "Channel",
     "Conversation",
     "ConversationAssignedAttribute",
@@ -177,10 +196,14 @@ __all__ = [
     "ConversationUnassignedAttribute",
     "CreateCallbackConversationInput",
     "CreateCallbackConversationInputChannel",
+    "CreateCallbackConversationInputDict",
     "CreateContactFormConversationInput",
+    "CreateContactFormConversationInputDict",
     "CreateConversationInput",
+    "CreateConversationInputDict",
     "CreateConversationResponse201",
     "CreateUserBody",
+    "CreateUserBodyDict",
     "CreateUserResponse201",
     "Direction",
     "EmailString",
@@ -212,6 +235,7 @@ __all__ = [
     "PagingCursors",
     "PhoneNumberString",
     "ScheduleAnonymizationBody",
+    "ScheduleAnonymizationBodyDict",
     "ScheduleAnonymizationRequest",
     "ScheduleAnonymizationResponse",
     "ScheduleAnonymizationResponse201",
@@ -233,9 +257,11 @@ _MODULES: dict[str, str] = {
     "ActivityLogUser": "activity_log_user",
     "ActivityType": "activity_type",
     "AddHistoricalMessageBody": "add_historical_message_body",
+    "AddHistoricalMessageBodyDict": "add_historical_message_body",
     "AddHistoricalMessageResponse201": "add_historical_message_response201",
     "AnonymizationType": "anonymization_type",
     "AttachmentInput": "attachment_input",
+    "AttachmentInputDict": "attachment_input",
     "Channel": "channel",
     "Conversation": "conversation",
     "ConversationAssignedAttribute": "conversation_assigned_attribute",
@@ -252,10 +278,14 @@ _MODULES: dict[str, str] = {
     "ConversationUnassignedAttribute": "conversation_unassigned_attribute",
     "CreateCallbackConversationInput": "create_callback_conversation_input",
     "CreateCallbackConversationInputChannel": "create_callback_conversation_input_channel",
+    "CreateCallbackConversationInputDict": "create_callback_conversation_input",
     "CreateContactFormConversationInput": "create_contact_form_conversation_input",
+    "CreateContactFormConversationInputDict": "create_contact_form_conversation_input",
     "CreateConversationInput": "create_conversation_input",
+    "CreateConversationInputDict": "create_conversation_input",
     "CreateConversationResponse201": "create_conversation_response201",
     "CreateUserBody": "create_user_body",
+    "CreateUserBodyDict": "create_user_body",
     "CreateUserResponse201": "create_user_response201",
     "Direction": "direction",
     "EmailString": "email_string",
@@ -287,6 +317,7 @@ _MODULES: dict[str, str] = {
     "PagingCursors": "paging_cursors",
     "PhoneNumberString": "phone_number_string",
     "ScheduleAnonymizationBody": "schedule_anonymization_body",
+    "ScheduleAnonymizationBodyDict": "schedule_anonymization_body",
     "ScheduleAnonymizationRequest": "schedule_anonymization_request",
     "ScheduleAnonymizationResponse": "schedule_anonymization_response",
     "ScheduleAnonymizationResponse201": "schedule_anonymization_response201",

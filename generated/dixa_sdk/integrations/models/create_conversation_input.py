@@ -2,12 +2,24 @@
 
 from typing import TypeAlias
 
-from .create_callback_conversation_input import CreateCallbackConversationInput
-from .create_contact_form_conversation_input import CreateContactFormConversationInput
+from .create_callback_conversation_input import (
+    CreateCallbackConversationInput,
+    CreateCallbackConversationInputDict,
+)
+from .create_contact_form_conversation_input import (
+    CreateContactFormConversationInput,
+    CreateContactFormConversationInputDict,
+)
 
-__all__ = ["CreateConversationInput"]
+__all__ = ["CreateConversationInput", "CreateConversationInputDict"]
 
 
 CreateConversationInput: TypeAlias = (
     CreateCallbackConversationInput | CreateContactFormConversationInput
 )
+
+
+CreateConversationInputDict: TypeAlias = (
+    CreateCallbackConversationInputDict | CreateContactFormConversationInputDict
+)
+"""`CreateConversationInput` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from collections.abc import Sequence
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -146,7 +146,9 @@ class Agents(SyncResource):
 
     def update_bulk(
         self,
-        body: Sequence[models.BulkUpdateAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        body: (
+            Sequence[models.BulkUpdateAgentInput | models.BulkUpdateAgentInputDict] | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
@@ -170,7 +172,7 @@ class Agents(SyncResource):
 
     def create(
         self,
-        body: models.CreateAgentInput | Mapping[str, Any],
+        body: models.CreateAgentInput | models.CreateAgentInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Create one agent
@@ -194,7 +196,9 @@ class Agents(SyncResource):
 
     def patch_bulk(
         self,
-        body: Sequence[models.BulkPatchAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        body: (
+            Sequence[models.BulkPatchAgentInput | models.BulkPatchAgentInputDict] | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
@@ -218,7 +222,7 @@ class Agents(SyncResource):
 
     def create_bulk(
         self,
-        body: models.CreateAgentsInput | Mapping[str, Any],
+        body: models.CreateAgentsInput | models.CreateAgentsInputDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
@@ -288,7 +292,7 @@ class Agents(SyncResource):
 
     def update(
         self,
-        body: models.UpdateAgentInput | Mapping[str, Any],
+        body: models.UpdateAgentInput | models.UpdateAgentInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -341,7 +345,7 @@ class Agents(SyncResource):
 
     def patch(
         self,
-        body: models.PatchAgentInput | Mapping[str, Any],
+        body: models.PatchAgentInput | models.PatchAgentInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -394,7 +398,7 @@ class Agents(SyncResource):
 
     def update_presence_working_channel(
         self,
-        body: models.UpdateAgentPresenceChannelInput | Mapping[str, Any],
+        body: models.UpdateAgentPresenceChannelInput | models.UpdateAgentPresenceChannelInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -406,7 +410,7 @@ class Agents(SyncResource):
         `PUT /v1/agents/{agentId}/presence/working-channel` (putAgentsAgentidPresenceWorking-channel).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             agent_id: Id of the agent or admin.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -482,7 +486,9 @@ class AsyncAgents(AsyncResource):
 
     async def update_bulk(
         self,
-        body: Sequence[models.BulkUpdateAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        body: (
+            Sequence[models.BulkUpdateAgentInput | models.BulkUpdateAgentInputDict] | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk full update of agents/admins
@@ -506,7 +512,7 @@ class AsyncAgents(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateAgentInput | Mapping[str, Any],
+        body: models.CreateAgentInput | models.CreateAgentInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Agent:
         """Create one agent
@@ -530,7 +536,9 @@ class AsyncAgents(AsyncResource):
 
     async def patch_bulk(
         self,
-        body: Sequence[models.BulkPatchAgentInput | Mapping[str, Any]] | NotGiven = NOT_GIVEN,
+        body: (
+            Sequence[models.BulkPatchAgentInput | models.BulkPatchAgentInputDict] | NotGiven
+        ) = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Bulk partial update of agents/admins
@@ -554,7 +562,7 @@ class AsyncAgents(AsyncResource):
 
     async def create_bulk(
         self,
-        body: models.CreateAgentsInput | Mapping[str, Any],
+        body: models.CreateAgentsInput | models.CreateAgentsInputDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.BulkActionOutcomeBulkErrorAgent]:
         """Create several agents at once
@@ -624,7 +632,7 @@ class AsyncAgents(AsyncResource):
 
     async def update(
         self,
-        body: models.UpdateAgentInput | Mapping[str, Any],
+        body: models.UpdateAgentInput | models.UpdateAgentInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -677,7 +685,7 @@ class AsyncAgents(AsyncResource):
 
     async def patch(
         self,
-        body: models.PatchAgentInput | Mapping[str, Any],
+        body: models.PatchAgentInput | models.PatchAgentInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -730,7 +738,7 @@ class AsyncAgents(AsyncResource):
 
     async def update_presence_working_channel(
         self,
-        body: models.UpdateAgentPresenceChannelInput | Mapping[str, Any],
+        body: models.UpdateAgentPresenceChannelInput | models.UpdateAgentPresenceChannelInputDict,
         *,
         agent_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -742,7 +750,7 @@ class AsyncAgents(AsyncResource):
         `PUT /v1/agents/{agentId}/presence/working-channel` (putAgentsAgentidPresenceWorking-channel).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             agent_id: Id of the agent or admin.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

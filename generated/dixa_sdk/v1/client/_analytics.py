@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 
 from dixa_sdk._runtime.client import (
     NOT_GIVEN,
@@ -142,7 +141,7 @@ class Analytics(SyncResource):
 
     def query_metrics(
         self,
-        body: models.GetMetricDataInput | Mapping[str, Any],
+        body: models.GetMetricDataInput | models.GetMetricDataInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.MetricData:
         """Query aggregated data for one metric
@@ -218,7 +217,7 @@ class Analytics(SyncResource):
 
     def query_records(
         self,
-        body: models.GetMetricRecordsDataInput | Mapping[str, Any],
+        body: models.GetMetricRecordsDataInput | models.GetMetricRecordsDataInputDict,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,
@@ -334,7 +333,7 @@ class AsyncAnalytics(AsyncResource):
 
     async def query_metrics(
         self,
-        body: models.GetMetricDataInput | Mapping[str, Any],
+        body: models.GetMetricDataInput | models.GetMetricDataInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.MetricData:
         """Query aggregated data for one metric
@@ -410,7 +409,7 @@ class AsyncAnalytics(AsyncResource):
 
     async def query_records(
         self,
-        body: models.GetMetricRecordsDataInput | Mapping[str, Any],
+        body: models.GetMetricRecordsDataInput | models.GetMetricRecordsDataInputDict,
         *,
         page_limit: int | NotGiven = NOT_GIVEN,
         page_key: str | NotGiven = NOT_GIVEN,

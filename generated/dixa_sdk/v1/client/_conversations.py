@@ -6,7 +6,7 @@ from __future__ import annotations
 import builtins
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -194,7 +194,7 @@ class Conversations(SyncResource):
 
     def create(
         self,
-        body: models.CreateConversationInput | Mapping[str, Any],
+        body: models.CreateConversationInput | models.CreateConversationInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.ConversationResponse:
         """Start a new conversation
@@ -279,7 +279,7 @@ class Conversations(SyncResource):
 
     def import_(
         self,
-        body: models.GenericConversationImport | Mapping[str, Any],
+        body: models.GenericConversationImport | models.GenericConversationImportDict,
         **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
@@ -289,7 +289,7 @@ class Conversations(SyncResource):
         `POST /v1/conversations/import` (postConversationsImport).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -381,7 +381,7 @@ class Conversations(SyncResource):
 
     def claim(
         self,
-        body: models.ClaimConversationInput | Mapping[str, Any],
+        body: models.ClaimConversationInput | models.ClaimConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -409,7 +409,9 @@ class Conversations(SyncResource):
 
     def close(
         self,
-        body: models.CloseConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: (
+            models.CloseConversationInput | models.CloseConversationInputDict | NotGiven
+        ) = NOT_GIVEN,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -437,7 +439,10 @@ class Conversations(SyncResource):
 
     def patch_custom_attributes(
         self,
-        body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
+        body: Mapping[
+            str,
+            models.MapUUIDOptionAttributeValueValue | models.MapUUIDOptionAttributeValueValueDict,
+        ],
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -465,7 +470,7 @@ class Conversations(SyncResource):
 
     def followup(
         self,
-        body: models.FollowupConversationInput | Mapping[str, Any],
+        body: models.FollowupConversationInput | models.FollowupConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -477,7 +482,7 @@ class Conversations(SyncResource):
         `PUT /v1/conversations/{conversationId}/followup` (putConversationsConversationidFollowup).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -493,7 +498,7 @@ class Conversations(SyncResource):
 
     def link(
         self,
-        body: models.LinkConversationInput | Mapping[str, Any],
+        body: models.LinkConversationInput | models.LinkConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -505,7 +510,7 @@ class Conversations(SyncResource):
         `PUT /v1/conversations/{conversationId}/link` (putConversationsConversationidLink).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -571,7 +576,7 @@ class Conversations(SyncResource):
 
     def create_message(
         self,
-        body: models.CreateMessageInput | Mapping[str, Any],
+        body: models.CreateMessageInput | models.CreateMessageInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -651,7 +656,7 @@ class Conversations(SyncResource):
 
     def create_note(
         self,
-        body: models.CreateInternalNoteInput | Mapping[str, Any],
+        body: models.CreateInternalNoteInput | models.CreateInternalNoteInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -679,7 +684,7 @@ class Conversations(SyncResource):
 
     def create_notes_bulk(
         self,
-        body: models.BulkCreateInternalNoteInput | Mapping[str, Any],
+        body: models.BulkCreateInternalNoteInput | models.BulkCreateInternalNoteInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -734,7 +739,9 @@ class Conversations(SyncResource):
 
     def reopen(
         self,
-        body: models.ReopenConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: (
+            models.ReopenConversationInput | models.ReopenConversationInputDict | NotGiven
+        ) = NOT_GIVEN,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -787,7 +794,7 @@ class Conversations(SyncResource):
 
     def create_tags_bulk(
         self,
-        body: models.BulkTagConversationInput | Mapping[str, Any],
+        body: models.BulkTagConversationInput | models.BulkTagConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -799,7 +806,7 @@ class Conversations(SyncResource):
         `POST /v1/conversations/{conversationId}/tags/bulk` (postConversationsConversationidTagsBulk).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -869,7 +876,7 @@ class Conversations(SyncResource):
 
     def transfer_queue(
         self,
-        body: models.TransferConversationInput | Mapping[str, Any],
+        body: models.TransferConversationInput | models.TransferConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -901,7 +908,7 @@ class AsyncConversations(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateConversationInput | Mapping[str, Any],
+        body: models.CreateConversationInput | models.CreateConversationInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.ConversationResponse:
         """Start a new conversation
@@ -986,7 +993,7 @@ class AsyncConversations(AsyncResource):
 
     async def import_(
         self,
-        body: models.GenericConversationImport | Mapping[str, Any],
+        body: models.GenericConversationImport | models.GenericConversationImportDict,
         **options: Unpack[RequestOptions],
     ) -> models.ImportConversationResponse:
         """Import an existing conversation with its messages
@@ -996,7 +1003,7 @@ class AsyncConversations(AsyncResource):
         `POST /v1/conversations/import` (postConversationsImport).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -1088,7 +1095,7 @@ class AsyncConversations(AsyncResource):
 
     async def claim(
         self,
-        body: models.ClaimConversationInput | Mapping[str, Any],
+        body: models.ClaimConversationInput | models.ClaimConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1116,7 +1123,9 @@ class AsyncConversations(AsyncResource):
 
     async def close(
         self,
-        body: models.CloseConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: (
+            models.CloseConversationInput | models.CloseConversationInputDict | NotGiven
+        ) = NOT_GIVEN,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1144,7 +1153,10 @@ class AsyncConversations(AsyncResource):
 
     async def patch_custom_attributes(
         self,
-        body: Mapping[str, models.MapUUIDOptionAttributeValueValue | Mapping[str, Any]],
+        body: Mapping[
+            str,
+            models.MapUUIDOptionAttributeValueValue | models.MapUUIDOptionAttributeValueValueDict,
+        ],
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1172,7 +1184,7 @@ class AsyncConversations(AsyncResource):
 
     async def followup(
         self,
-        body: models.FollowupConversationInput | Mapping[str, Any],
+        body: models.FollowupConversationInput | models.FollowupConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1184,7 +1196,7 @@ class AsyncConversations(AsyncResource):
         `PUT /v1/conversations/{conversationId}/followup` (putConversationsConversationidFollowup).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1200,7 +1212,7 @@ class AsyncConversations(AsyncResource):
 
     async def link(
         self,
-        body: models.LinkConversationInput | Mapping[str, Any],
+        body: models.LinkConversationInput | models.LinkConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1212,7 +1224,7 @@ class AsyncConversations(AsyncResource):
         `PUT /v1/conversations/{conversationId}/link` (putConversationsConversationidLink).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1278,7 +1290,7 @@ class AsyncConversations(AsyncResource):
 
     async def create_message(
         self,
-        body: models.CreateMessageInput | Mapping[str, Any],
+        body: models.CreateMessageInput | models.CreateMessageInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1358,7 +1370,7 @@ class AsyncConversations(AsyncResource):
 
     async def create_note(
         self,
-        body: models.CreateInternalNoteInput | Mapping[str, Any],
+        body: models.CreateInternalNoteInput | models.CreateInternalNoteInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1386,7 +1398,7 @@ class AsyncConversations(AsyncResource):
 
     async def create_notes_bulk(
         self,
-        body: models.BulkCreateInternalNoteInput | Mapping[str, Any],
+        body: models.BulkCreateInternalNoteInput | models.BulkCreateInternalNoteInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1441,7 +1453,9 @@ class AsyncConversations(AsyncResource):
 
     async def reopen(
         self,
-        body: models.ReopenConversationInput | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: (
+            models.ReopenConversationInput | models.ReopenConversationInputDict | NotGiven
+        ) = NOT_GIVEN,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1494,7 +1508,7 @@ class AsyncConversations(AsyncResource):
 
     async def create_tags_bulk(
         self,
-        body: models.BulkTagConversationInput | Mapping[str, Any],
+        body: models.BulkTagConversationInput | models.BulkTagConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -1506,7 +1520,7 @@ class AsyncConversations(AsyncResource):
         `POST /v1/conversations/{conversationId}/tags/bulk` (postConversationsConversationidTagsBulk).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -1576,7 +1590,7 @@ class AsyncConversations(AsyncResource):
 
     async def transfer_queue(
         self,
-        body: models.TransferConversationInput | Mapping[str, Any],
+        body: models.TransferConversationInput | models.TransferConversationInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -58,7 +57,7 @@ class Knowledge(SyncResource):
 
     def create_article(
         self,
-        body: models.CreateKnowledgeArticleInput | Mapping[str, Any],
+        body: models.CreateKnowledgeArticleInput | models.CreateKnowledgeArticleInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Create a knowledge article
@@ -68,7 +67,7 @@ class Knowledge(SyncResource):
         `POST /v1/knowledge/articles` (postKnowledgeArticles).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -135,7 +134,7 @@ class Knowledge(SyncResource):
 
     def patch_article(
         self,
-        body: models.UpdateKnowledgeArticleInput | Mapping[str, Any],
+        body: models.UpdateKnowledgeArticleInput | models.UpdateKnowledgeArticleInputDict,
         *,
         article_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -147,7 +146,7 @@ class Knowledge(SyncResource):
         `PATCH /v1/knowledge/articles/{articleId}` (patchKnowledgeArticlesArticleid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             article_id: Id of the knowledge article.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -167,7 +166,7 @@ class AsyncKnowledge(AsyncResource):
 
     async def create_article(
         self,
-        body: models.CreateKnowledgeArticleInput | Mapping[str, Any],
+        body: models.CreateKnowledgeArticleInput | models.CreateKnowledgeArticleInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Article:
         """Create a knowledge article
@@ -177,7 +176,7 @@ class AsyncKnowledge(AsyncResource):
         `POST /v1/knowledge/articles` (postKnowledgeArticles).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -244,7 +243,7 @@ class AsyncKnowledge(AsyncResource):
 
     async def patch_article(
         self,
-        body: models.UpdateKnowledgeArticleInput | Mapping[str, Any],
+        body: models.UpdateKnowledgeArticleInput | models.UpdateKnowledgeArticleInputDict,
         *,
         article_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -256,7 +255,7 @@ class AsyncKnowledge(AsyncResource):
         `PATCH /v1/knowledge/articles/{articleId}` (patchKnowledgeArticlesArticleid).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             article_id: Id of the knowledge article.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -95,7 +94,7 @@ class Queues(SyncResource):
 
     def create(
         self,
-        body: models.CreateQueueInput | Mapping[str, Any],
+        body: models.CreateQueueInput | models.CreateQueueInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.QueueDetails:
         """Create a queue
@@ -105,7 +104,7 @@ class Queues(SyncResource):
         `POST /v1/queues` (postQueues).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -194,7 +193,7 @@ class Queues(SyncResource):
 
     def delete_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -206,7 +205,7 @@ class Queues(SyncResource):
         `DELETE /v1/queues/{queueId}/members` (deleteQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -222,7 +221,7 @@ class Queues(SyncResource):
 
     def patch_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -234,7 +233,7 @@ class Queues(SyncResource):
         `PATCH /v1/queues/{queueId}/members` (patchQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -275,7 +274,7 @@ class AsyncQueues(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateQueueInput | Mapping[str, Any],
+        body: models.CreateQueueInput | models.CreateQueueInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.QueueDetails:
         """Create a queue
@@ -285,7 +284,7 @@ class AsyncQueues(AsyncResource):
         `POST /v1/queues` (postQueues).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -374,7 +373,7 @@ class AsyncQueues(AsyncResource):
 
     async def delete_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -386,7 +385,7 @@ class AsyncQueues(AsyncResource):
         `DELETE /v1/queues/{queueId}/members` (deleteQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -402,7 +401,7 @@ class AsyncQueues(AsyncResource):
 
     async def patch_members(
         self,
-        body: models.BulkQueueEndpointInput | Mapping[str, Any],
+        body: models.BulkQueueEndpointInput | models.BulkQueueEndpointInputDict,
         *,
         queue_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -414,7 +413,7 @@ class AsyncQueues(AsyncResource):
         `PATCH /v1/queues/{queueId}/members` (patchQueuesQueueidMembers).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             queue_id: Id of the queue.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

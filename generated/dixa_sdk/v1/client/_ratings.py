@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 
 from dixa_sdk._runtime.client import (
     AsyncResource,
@@ -78,7 +77,7 @@ class Ratings(SyncResource):
 
     def offer(
         self,
-        body: models.CreateRatingOfferInput | Mapping[str, Any],
+        body: models.CreateRatingOfferInput | models.CreateRatingOfferInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -90,7 +89,7 @@ class Ratings(SyncResource):
         `POST /v1/conversations/{conversationId}/ratings/offer` (postConversationsConversationidRatingsOffer).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -106,7 +105,7 @@ class Ratings(SyncResource):
 
     def submit(
         self,
-        body: models.CreateRatingResultInput | Mapping[str, Any],
+        body: models.CreateRatingResultInput | models.CreateRatingResultInputDict,
         *,
         conversation_id: int,
         rating_id: str,
@@ -119,7 +118,7 @@ class Ratings(SyncResource):
         `POST /v1/conversations/{conversationId}/ratings/{ratingId}/submit` (postConversationsConversationidRatingsRatingidSubmit).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
@@ -165,7 +164,7 @@ class AsyncRatings(AsyncResource):
 
     async def offer(
         self,
-        body: models.CreateRatingOfferInput | Mapping[str, Any],
+        body: models.CreateRatingOfferInput | models.CreateRatingOfferInputDict,
         *,
         conversation_id: int,
         **options: Unpack[RequestOptions],
@@ -177,7 +176,7 @@ class AsyncRatings(AsyncResource):
         `POST /v1/conversations/{conversationId}/ratings/offer` (postConversationsConversationidRatingsOffer).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -193,7 +192,7 @@ class AsyncRatings(AsyncResource):
 
     async def submit(
         self,
-        body: models.CreateRatingResultInput | Mapping[str, Any],
+        body: models.CreateRatingResultInput | models.CreateRatingResultInputDict,
         *,
         conversation_id: int,
         rating_id: str,
@@ -206,7 +205,7 @@ class AsyncRatings(AsyncResource):
         `POST /v1/conversations/{conversationId}/ratings/{ratingId}/submit` (postConversationsConversationidRatingsRatingidSubmit).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             conversation_id: Conversation number (csid) of the conversation.
             rating_id: Id of the rating offer this result answers, as returned by the rating-offer operation.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -74,7 +73,7 @@ class Tags(SyncResource):
 
     def create(
         self,
-        body: models.CreateTagInput | Mapping[str, Any],
+        body: models.CreateTagInput | models.CreateTagInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Tag:
         """Create a tag
@@ -84,7 +83,7 @@ class Tags(SyncResource):
         `POST /v1/tags` (postTags).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -227,7 +226,7 @@ class AsyncTags(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateTagInput | Mapping[str, Any],
+        body: models.CreateTagInput | models.CreateTagInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.Tag:
         """Create a tag
@@ -237,7 +236,7 @@ class AsyncTags(AsyncResource):
         `POST /v1/tags` (postTags).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

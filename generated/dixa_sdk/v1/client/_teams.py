@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 from uuid import UUID
 
 from dixa_sdk._runtime.client import (
@@ -96,7 +95,7 @@ class Teams(SyncResource):
 
     def create(
         self,
-        body: models.CreateTeamInput | Mapping[str, Any],
+        body: models.CreateTeamInput | models.CreateTeamInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.TeamDetails:
         """Create a team
@@ -106,7 +105,7 @@ class Teams(SyncResource):
         `POST /v1/teams` (postTeams).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -195,7 +194,7 @@ class Teams(SyncResource):
 
     def delete_agents(
         self,
-        body: models.DeleteAgentsFromTeamInput | Mapping[str, Any],
+        body: models.DeleteAgentsFromTeamInput | models.DeleteAgentsFromTeamInputDict,
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -207,7 +206,7 @@ class Teams(SyncResource):
         `DELETE /v1/teams/{teamId}/agents` (deleteTeamsTeamidAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             team_id: Id of the team.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -223,7 +222,7 @@ class Teams(SyncResource):
 
     def patch_agents(
         self,
-        body: models.AgentsToTeamInput | Mapping[str, Any],
+        body: models.AgentsToTeamInput | models.AgentsToTeamInputDict,
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -235,7 +234,7 @@ class Teams(SyncResource):
         `PATCH /v1/teams/{teamId}/agents` (patchTeamsTeamidAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             team_id: Id of the team.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -306,7 +305,7 @@ class AsyncTeams(AsyncResource):
 
     async def create(
         self,
-        body: models.CreateTeamInput | Mapping[str, Any],
+        body: models.CreateTeamInput | models.CreateTeamInputDict,
         **options: Unpack[RequestOptions],
     ) -> models.TeamDetails:
         """Create a team
@@ -316,7 +315,7 @@ class AsyncTeams(AsyncResource):
         `POST /v1/teams` (postTeams).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -405,7 +404,7 @@ class AsyncTeams(AsyncResource):
 
     async def delete_agents(
         self,
-        body: models.DeleteAgentsFromTeamInput | Mapping[str, Any],
+        body: models.DeleteAgentsFromTeamInput | models.DeleteAgentsFromTeamInputDict,
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -417,7 +416,7 @@ class AsyncTeams(AsyncResource):
         `DELETE /v1/teams/{teamId}/agents` (deleteTeamsTeamidAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             team_id: Id of the team.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
@@ -433,7 +432,7 @@ class AsyncTeams(AsyncResource):
 
     async def patch_agents(
         self,
-        body: models.AgentsToTeamInput | Mapping[str, Any],
+        body: models.AgentsToTeamInput | models.AgentsToTeamInputDict,
         *,
         team_id: UUID | str,
         **options: Unpack[RequestOptions],
@@ -445,7 +444,7 @@ class AsyncTeams(AsyncResource):
         `PATCH /v1/teams/{teamId}/agents` (patchTeamsTeamidAgents).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             team_id: Id of the team.
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 

@@ -2,17 +2,34 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag as _Tag
+from pydantic import Field as _Field, Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .availability import Availability
+from .channel_availability_base import ChannelAvailabilityBase
 from .generic_channel import GenericChannel
 
-__all__ = ["ChannelAvailability"]
+__all__ = ["ChannelAvailability", "UnknownChannelAvailability"]
+
+
+class UnknownChannelAvailability(ChannelAvailabilityBase, UnknownVariant):
+    """A variant of `ChannelAvailability` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    generic_channel_name: str = _Field(
+        validation_alias="genericChannelName", serialization_alias="genericChannelName"
+    )
+    """Name of the generic channel."""
+    availability: Availability
+    """Whether the channel can take conversations now"""
+    queue_size: int | None = _Field(
+        default=None, validation_alias="queueSize", serialization_alias="queueSize"
+    )
+    """How many conversations wait in the queue now; given only when the channel is NotAvailable."""
 
 
 ChannelAvailability: TypeAlias = Annotated[
     Annotated[GenericChannel, _Tag("GenericChannel")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownChannelAvailability, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"GenericChannel": GenericChannel}),
 ]

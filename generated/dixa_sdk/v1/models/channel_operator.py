@@ -6,10 +6,10 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .channel_operator_is_not_one_of import ChannelOperatorIsNotOneOf
-from .channel_operator_is_one_of import ChannelOperatorIsOneOf
+from .channel_operator_is_not_one_of import ChannelOperatorIsNotOneOf, ChannelOperatorIsNotOneOfDict
+from .channel_operator_is_one_of import ChannelOperatorIsOneOf, ChannelOperatorIsOneOfDict
 
-__all__ = ["ChannelOperator"]
+__all__ = ["ChannelOperator", "ChannelOperatorDict"]
 
 
 ChannelOperator: TypeAlias = Annotated[
@@ -20,3 +20,7 @@ ChannelOperator: TypeAlias = Annotated[
         "_type", {"IsNotOneOf": ChannelOperatorIsNotOneOf, "IsOneOf": ChannelOperatorIsOneOf}
     ),
 ]
+
+
+ChannelOperatorDict: TypeAlias = ChannelOperatorIsNotOneOfDict | ChannelOperatorIsOneOfDict
+"""`ChannelOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

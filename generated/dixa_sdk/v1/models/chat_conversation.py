@@ -10,6 +10,7 @@ from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 from .assignment import Assignment
 from .browser_info import BrowserInfo
 from .channel_enum import ChannelEnum
+from .conversation_base import ConversationBase
 from .conversation_link import ConversationLink
 from .custom_attribute import CustomAttribute
 from .direction_enum import DirectionEnum
@@ -19,7 +20,7 @@ from .state import State
 __all__ = ["ChatConversation"]
 
 
-class ChatConversation(CamelTaggedModel):
+class ChatConversation(CamelTaggedModel, ConversationBase):
     __wire_tag__: ClassVar[str] = "ChatConversation"
     __tag_field__: ClassVar[str] = "type"
 

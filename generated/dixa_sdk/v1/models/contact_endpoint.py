@@ -6,16 +6,23 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .contact_endpoint_base import ContactEndpointBase
 from .email_endpoint import EmailEndpoint
 from .telephony_endpoint import TelephonyEndpoint
 
-__all__ = ["ContactEndpoint"]
+__all__ = ["ContactEndpoint", "UnknownContactEndpoint"]
+
+
+class UnknownContactEndpoint(ContactEndpointBase, UnknownVariant):
+    """A variant of `ContactEndpoint` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    name: str | None = None
 
 
 ContactEndpoint: TypeAlias = Annotated[
     Annotated[EmailEndpoint, _Tag("EmailEndpoint")]
     | Annotated[TelephonyEndpoint, _Tag("TelephonyEndpoint")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownContactEndpoint, _Tag(UNKNOWN_TAG)],
     tag_discriminator(
         "_type", {"EmailEndpoint": EmailEndpoint, "TelephonyEndpoint": TelephonyEndpoint}
     ),

@@ -6,18 +6,29 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import BARE_TAG, UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .html import Html
-from .markdown import Markdown
-from .text import Text
+from .content_base import ContentBase
+from .html import Html, HtmlDict
+from .markdown import Markdown, MarkdownDict
+from .text import Text, TextDict
 
-__all__ = ["Content"]
+__all__ = ["Content", "ContentDict", "UnknownContent"]
+
+
+class UnknownContent(ContentBase, UnknownVariant):
+    """A variant of `Content` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    value: str
 
 
 Content: TypeAlias = Annotated[
     Annotated[Html, _Tag("Html")]
     | Annotated[Markdown, _Tag("Markdown")]
     | Annotated[Text, _Tag("Text")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)]
+    | Annotated[UnknownContent, _Tag(UNKNOWN_TAG)]
     | Annotated[str, _Tag(BARE_TAG)],
     tag_discriminator("_type", {"Html": Html, "Markdown": Markdown, "Text": Text}, bare=True),
 ]
+
+
+ContentDict: TypeAlias = HtmlDict | MarkdownDict | TextDict | str
+"""`Content` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

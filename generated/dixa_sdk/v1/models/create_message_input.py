@@ -2,19 +2,35 @@
 
 from typing import Annotated, TypeAlias
 
-from pydantic import Tag as _Tag
+from pydantic import Field as _Field, Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .inbound import Inbound
-from .outbound import Outbound
+from .create_message_input_base import CreateMessageInputBase
+from .inbound import Inbound, InboundDict
+from .outbound import Outbound, OutboundDict
 
-__all__ = ["CreateMessageInput"]
+__all__ = ["CreateMessageInput", "CreateMessageInputDict", "UnknownCreateMessageInput"]
+
+
+class UnknownCreateMessageInput(CreateMessageInputBase, UnknownVariant):
+    """A variant of `CreateMessageInput` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    integration_email: str | None = _Field(
+        default=None, validation_alias="integrationEmail", serialization_alias="integrationEmail"
+    )
+    external_id: str | None = _Field(
+        default=None, validation_alias="externalId", serialization_alias="externalId"
+    )
 
 
 CreateMessageInput: TypeAlias = Annotated[
     Annotated[Inbound, _Tag("Inbound")]
     | Annotated[Outbound, _Tag("Outbound")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownCreateMessageInput, _Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"Inbound": Inbound, "Outbound": Outbound}),
 ]
+
+
+CreateMessageInputDict: TypeAlias = InboundDict | OutboundDict
+"""`CreateMessageInput` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -6,12 +6,18 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .custom_attribute_operator_is_not_one_of import CustomAttributeOperatorIsNotOneOf
-from .custom_attribute_operator_is_one_of import CustomAttributeOperatorIsOneOf
-from .is_empty import IsEmpty
-from .is_not_empty import IsNotEmpty
+from .custom_attribute_operator_is_not_one_of import (
+    CustomAttributeOperatorIsNotOneOf,
+    CustomAttributeOperatorIsNotOneOfDict,
+)
+from .custom_attribute_operator_is_one_of import (
+    CustomAttributeOperatorIsOneOf,
+    CustomAttributeOperatorIsOneOfDict,
+)
+from .is_empty import IsEmpty, IsEmptyDict
+from .is_not_empty import IsNotEmpty, IsNotEmptyDict
 
-__all__ = ["CustomAttributeOperator"]
+__all__ = ["CustomAttributeOperator", "CustomAttributeOperatorDict"]
 
 
 CustomAttributeOperator: TypeAlias = Annotated[
@@ -30,3 +36,12 @@ CustomAttributeOperator: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+CustomAttributeOperatorDict: TypeAlias = (
+    IsEmptyDict
+    | IsNotEmptyDict
+    | CustomAttributeOperatorIsNotOneOfDict
+    | CustomAttributeOperatorIsOneOfDict
+)
+"""`CustomAttributeOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

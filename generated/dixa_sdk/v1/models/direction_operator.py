@@ -6,10 +6,13 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .direction_operator_is_not_one_of import DirectionOperatorIsNotOneOf
-from .direction_operator_is_one_of import DirectionOperatorIsOneOf
+from .direction_operator_is_not_one_of import (
+    DirectionOperatorIsNotOneOf,
+    DirectionOperatorIsNotOneOfDict,
+)
+from .direction_operator_is_one_of import DirectionOperatorIsOneOf, DirectionOperatorIsOneOfDict
 
-__all__ = ["DirectionOperator"]
+__all__ = ["DirectionOperator", "DirectionOperatorDict"]
 
 
 DirectionOperator: TypeAlias = Annotated[
@@ -20,3 +23,7 @@ DirectionOperator: TypeAlias = Annotated[
         "_type", {"IsNotOneOf": DirectionOperatorIsNotOneOf, "IsOneOf": DirectionOperatorIsOneOf}
     ),
 ]
+
+
+DirectionOperatorDict: TypeAlias = DirectionOperatorIsNotOneOfDict | DirectionOperatorIsOneOfDict
+"""`DirectionOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

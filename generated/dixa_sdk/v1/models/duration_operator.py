@@ -6,11 +6,11 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .duration_operator_between import DurationOperatorBetween
-from .longer_than_or_equal_to import LongerThanOrEqualTo
-from .shorter_than_or_equal_to import ShorterThanOrEqualTo
+from .duration_operator_between import DurationOperatorBetween, DurationOperatorBetweenDict
+from .longer_than_or_equal_to import LongerThanOrEqualTo, LongerThanOrEqualToDict
+from .shorter_than_or_equal_to import ShorterThanOrEqualTo, ShorterThanOrEqualToDict
 
-__all__ = ["DurationOperator"]
+__all__ = ["DurationOperator", "DurationOperatorDict"]
 
 
 DurationOperator: TypeAlias = Annotated[
@@ -27,3 +27,9 @@ DurationOperator: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+DurationOperatorDict: TypeAlias = (
+    DurationOperatorBetweenDict | LongerThanOrEqualToDict | ShorterThanOrEqualToDict
+)
+"""`DurationOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

@@ -6,10 +6,12 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
+from .contact_endpoint_base import ContactEndpointBase
+
 __all__ = ["EmailEndpoint"]
 
 
-class EmailEndpoint(CamelTaggedModel):
+class EmailEndpoint(CamelTaggedModel, ContactEndpointBase):
     __wire_tag__: ClassVar[str] = "EmailEndpoint"
     __tag_field__: ClassVar[str] = "type"
 

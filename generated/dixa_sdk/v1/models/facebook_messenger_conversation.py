@@ -9,6 +9,7 @@ from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
 from .assignment import Assignment
 from .channel_enum import ChannelEnum
+from .conversation_base import ConversationBase
 from .conversation_link import ConversationLink
 from .custom_attribute import CustomAttribute
 from .direction_enum import DirectionEnum
@@ -18,7 +19,7 @@ from .state import State
 __all__ = ["FacebookMessengerConversation"]
 
 
-class FacebookMessengerConversation(CamelTaggedModel):
+class FacebookMessengerConversation(CamelTaggedModel, ConversationBase):
     __wire_tag__: ClassVar[str] = "FacebookMessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 

@@ -6,14 +6,17 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .excludes_all import ExcludesAll
-from .excludes_one import ExcludesOne
-from .includes_all import IncludesAll
-from .includes_one import IncludesOne
-from .is_empty import IsEmpty
-from .is_not_empty import IsNotEmpty
+from .excludes_all import ExcludesAll, ExcludesAllDict
+from .excludes_one import ExcludesOne, ExcludesOneDict
+from .includes_all import IncludesAll, IncludesAllDict
+from .includes_one import IncludesOne, IncludesOneDict
+from .is_empty import IsEmpty, IsEmptyDict
+from .is_not_empty import IsNotEmpty, IsNotEmptyDict
 
-__all__ = ["FieldCanHaveMultipleValuesOrBeEmptyOperator"]
+__all__ = [
+    "FieldCanHaveMultipleValuesOrBeEmptyOperator",
+    "FieldCanHaveMultipleValuesOrBeEmptyOperatorDict",
+]
 
 
 FieldCanHaveMultipleValuesOrBeEmptyOperator: TypeAlias = Annotated[
@@ -36,3 +39,14 @@ FieldCanHaveMultipleValuesOrBeEmptyOperator: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+FieldCanHaveMultipleValuesOrBeEmptyOperatorDict: TypeAlias = (
+    ExcludesAllDict
+    | ExcludesOneDict
+    | IncludesAllDict
+    | IncludesOneDict
+    | IsEmptyDict
+    | IsNotEmptyDict
+)
+"""`FieldCanHaveMultipleValuesOrBeEmptyOperator` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

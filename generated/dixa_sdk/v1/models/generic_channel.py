@@ -7,11 +7,12 @@ from pydantic import Field as _Field
 from dixa_sdk._runtime.models import CamelTaggedModel
 
 from .availability import Availability
+from .channel_availability_base import ChannelAvailabilityBase
 
 __all__ = ["GenericChannel"]
 
 
-class GenericChannel(CamelTaggedModel):
+class GenericChannel(CamelTaggedModel, ChannelAvailabilityBase):
     __wire_tag__: ClassVar[str] = "GenericChannel"
     __tag_field__: ClassVar[str] = "type"
 

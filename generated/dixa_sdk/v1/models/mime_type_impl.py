@@ -6,10 +6,12 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
+from .mime_type_base import MimeTypeBase
+
 __all__ = ["MimeTypeImpl"]
 
 
-class MimeTypeImpl(TaggedModel):
+class MimeTypeImpl(TaggedModel, MimeTypeBase):
     __wire_tag__: ClassVar[str] = "MimeTypeImpl"
     __tag_field__: ClassVar[str] = "type"
 

@@ -6,23 +6,26 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .agent_id import AgentId
-from .assigned_date import AssignedDate
-from .channel import Channel
-from .closed_date import ClosedDate
-from .contact_id import ContactId
-from .conversation_id import ConversationId
-from .creation_date import CreationDate
-from .direction import Direction
-from .duration import Duration
-from .last_activity import LastActivity
-from .last_message import LastMessage
-from .queue_id import QueueId
-from .search_field_custom_attribute import SearchFieldCustomAttribute
-from .search_field_status import SearchFieldStatus
-from .tag_id import TagId
+from .agent_id import AgentId, AgentIdDict
+from .assigned_date import AssignedDate, AssignedDateDict
+from .channel import Channel, ChannelDict
+from .closed_date import ClosedDate, ClosedDateDict
+from .contact_id import ContactId, ContactIdDict
+from .conversation_id import ConversationId, ConversationIdDict
+from .creation_date import CreationDate, CreationDateDict
+from .direction import Direction, DirectionDict
+from .duration import Duration, DurationDict
+from .last_activity import LastActivity, LastActivityDict
+from .last_message import LastMessage, LastMessageDict
+from .queue_id import QueueId, QueueIdDict
+from .search_field_custom_attribute import (
+    SearchFieldCustomAttribute,
+    SearchFieldCustomAttributeDict,
+)
+from .search_field_status import SearchFieldStatus, SearchFieldStatusDict
+from .tag_id import TagId, TagIdDict
 
-__all__ = ["SearchField"]
+__all__ = ["SearchField", "SearchFieldDict"]
 
 
 SearchField: TypeAlias = Annotated[
@@ -63,3 +66,23 @@ SearchField: TypeAlias = Annotated[
         },
     ),
 ]
+
+
+SearchFieldDict: TypeAlias = (
+    AgentIdDict
+    | AssignedDateDict
+    | ChannelDict
+    | ClosedDateDict
+    | ContactIdDict
+    | ConversationIdDict
+    | CreationDateDict
+    | SearchFieldCustomAttributeDict
+    | DirectionDict
+    | DurationDict
+    | LastActivityDict
+    | LastMessageDict
+    | QueueIdDict
+    | SearchFieldStatusDict
+    | TagIdDict
+)
+"""`SearchField` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

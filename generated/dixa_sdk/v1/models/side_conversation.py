@@ -6,10 +6,12 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import CamelTaggedModel
 
+from .conversation_link_base import ConversationLinkBase
+
 __all__ = ["SideConversation"]
 
 
-class SideConversation(CamelTaggedModel):
+class SideConversation(CamelTaggedModel, ConversationLinkBase):
     __wire_tag__: ClassVar[str] = "SideConversation"
     __tag_field__: ClassVar[str] = "type"
 

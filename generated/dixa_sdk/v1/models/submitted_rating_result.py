@@ -6,20 +6,31 @@ from pydantic import Tag as _Tag
 
 from dixa_sdk._runtime.models import BARE_TAG, UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
-from .csat import Csat
-from .nps import Nps
-from .thumbs_up_or_down import ThumbsUpOrDown
+from .csat import Csat, CsatDict
+from .nps import Nps, NpsDict
+from .submitted_rating_result_base import SubmittedRatingResultBase
+from .thumbs_up_or_down import ThumbsUpOrDown, ThumbsUpOrDownDict
 
-__all__ = ["SubmittedRatingResult"]
+__all__ = ["SubmittedRatingResult", "SubmittedRatingResultDict", "UnknownSubmittedRatingResult"]
+
+
+class UnknownSubmittedRatingResult(SubmittedRatingResultBase, UnknownVariant):
+    """A variant of `SubmittedRatingResult` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    value: int
 
 
 SubmittedRatingResult: TypeAlias = Annotated[
     Annotated[Csat, _Tag("Csat")]
     | Annotated[Nps, _Tag("Nps")]
     | Annotated[ThumbsUpOrDown, _Tag("ThumbsUpOrDown")]
-    | Annotated[UnknownVariant, _Tag(UNKNOWN_TAG)]
+    | Annotated[UnknownSubmittedRatingResult, _Tag(UNKNOWN_TAG)]
     | Annotated[int, _Tag(BARE_TAG)],
     tag_discriminator(
         "_type", {"Csat": Csat, "Nps": Nps, "ThumbsUpOrDown": ThumbsUpOrDown}, bare=True
     ),
 ]
+
+
+SubmittedRatingResultDict: TypeAlias = CsatDict | NpsDict | ThumbsUpOrDownDict | int
+"""`SubmittedRatingResult` as a dict of its wire form (the keys as the API spells them), which request bodies accept as they accept the model, and send as it is."""

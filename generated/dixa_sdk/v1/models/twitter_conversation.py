@@ -9,6 +9,7 @@ from dixa_sdk._runtime.models import CamelTaggedModel, DateTime
 
 from .assignment import Assignment
 from .channel_enum import ChannelEnum
+from .conversation_base import ConversationBase
 from .conversation_link import ConversationLink
 from .conversation_type import ConversationType
 from .custom_attribute import CustomAttribute
@@ -19,7 +20,7 @@ from .state import State
 __all__ = ["TwitterConversation"]
 
 
-class TwitterConversation(CamelTaggedModel):
+class TwitterConversation(CamelTaggedModel, ConversationBase):
     __wire_tag__: ClassVar[str] = "TwitterConversation"
     __tag_field__: ClassVar[str] = "type"
 

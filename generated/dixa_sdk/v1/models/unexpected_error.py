@@ -6,10 +6,12 @@ from pydantic import Field as _Field
 
 from dixa_sdk._runtime.models import TaggedModel
 
+from .channel_availability_error_base import ChannelAvailabilityErrorBase
+
 __all__ = ["UnexpectedError"]
 
 
-class UnexpectedError(TaggedModel):
+class UnexpectedError(TaggedModel, ChannelAvailabilityErrorBase):
     __wire_tag__: ClassVar[str] = "UnexpectedError"
     __tag_field__: ClassVar[str] = "type"
 

@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 
 from pkg._runtime.client import (
     NOT_GIVEN,
@@ -54,13 +53,13 @@ class Dogs(SyncResource):
 
     def post_puppy(
         self,
-        body: models.Puppy | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: models.Puppy | models.PuppyDict | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> models.Beagle:
         """`POST /dogs` (postPuppy).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -95,13 +94,13 @@ class AsyncDogs(AsyncResource):
 
     async def post_puppy(
         self,
-        body: models.Puppy | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: models.Puppy | models.PuppyDict | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> models.Beagle:
         """`POST /dogs` (postPuppy).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

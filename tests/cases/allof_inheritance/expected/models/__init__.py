@@ -24,10 +24,11 @@ from pkg._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from .animal import Animal as Animal
-    from .any_animal import AnyAnimal as AnyAnimal
+    from .any_animal import AnyAnimal as AnyAnimal, UnknownAnyAnimal as UnknownAnyAnimal
+    from .any_animal_base import AnyAnimalBase as AnyAnimalBase
     from .beagle import Beagle as Beagle
     from .bird import Bird as Bird
-    from .dog import Dog as Dog
+    from .dog import Dog as Dog, DogDict as DogDict
     from .fish import Fish as Fish
     from .from_alias import FromAlias as FromAlias
     from .from_union import FromUnion as FromUnion
@@ -36,8 +37,8 @@ if TYPE_CHECKING:
     from .loop_part import LoopPart as LoopPart
     from .owner import Owner as Owner
     from .parrot import Parrot as Parrot
-    from .pet import Pet as Pet
-    from .puppy import Puppy as Puppy
+    from .pet import Pet as Pet, PetDict as PetDict
+    from .puppy import Puppy as Puppy, PuppyDict as PuppyDict
     from .renamed import Renamed as Renamed
     from .retyped import Retyped as Retyped
     from .timestamps import Timestamps as Timestamps
@@ -45,9 +46,11 @@ if TYPE_CHECKING:
 __all__ = [
     "Animal",
     "AnyAnimal",
+    "AnyAnimalBase",
     "Beagle",
     "Bird",
     "Dog",
+    "DogDict",
     "Fish",
     "FromAlias",
     "FromUnion",
@@ -57,10 +60,13 @@ __all__ = [
     "Owner",
     "Parrot",
     "Pet",
+    "PetDict",
     "Puppy",
+    "PuppyDict",
     "Renamed",
     "Retyped",
     "Timestamps",
+    "UnknownAnyAnimal",
     "SCHEMAS",
     "to_wire",
     "validate",
@@ -70,9 +76,11 @@ __all__ = [
 _MODULES: dict[str, str] = {
     "Animal": "animal",
     "AnyAnimal": "any_animal",
+    "AnyAnimalBase": "any_animal_base",
     "Beagle": "beagle",
     "Bird": "bird",
     "Dog": "dog",
+    "DogDict": "dog",
     "Fish": "fish",
     "FromAlias": "from_alias",
     "FromUnion": "from_union",
@@ -82,10 +90,13 @@ _MODULES: dict[str, str] = {
     "Owner": "owner",
     "Parrot": "parrot",
     "Pet": "pet",
+    "PetDict": "pet",
     "Puppy": "puppy",
+    "PuppyDict": "puppy",
     "Renamed": "renamed",
     "Retyped": "retyped",
     "Timestamps": "timestamps",
+    "UnknownAnyAnimal": "any_animal",
 }
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all

@@ -6,15 +6,22 @@ from pydantic import Tag
 
 from pkg._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .any_animal_base import AnyAnimalBase
 from .bird import Bird
 from .fish import Fish
 
-__all__ = ["AnyAnimal"]
+__all__ = ["AnyAnimal", "UnknownAnyAnimal"]
+
+
+class UnknownAnyAnimal(AnyAnimalBase, UnknownVariant):
+    """A variant of `AnyAnimal` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    legs: int | None = None
 
 
 AnyAnimal: TypeAlias = Annotated[
     Annotated[Bird, Tag("bird")]
     | Annotated[Fish, Tag("fish")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownAnyAnimal, Tag(UNKNOWN_TAG)],
     tag_discriminator("kind", {"bird": Bird, "fish": Fish}),
 ]

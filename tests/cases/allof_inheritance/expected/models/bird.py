@@ -7,11 +7,12 @@ from pydantic import Field
 from pkg._runtime.models import TaggedModel
 
 from .animal import Animal
+from .any_animal_base import AnyAnimalBase
 
 __all__ = ["Bird"]
 
 
-class Bird(Animal, TaggedModel):
+class Bird(Animal, TaggedModel, AnyAnimalBase):
     """A discriminated variant of an untagged parent (a subclass that carries its tag)."""
 
     __wire_tag__: ClassVar[str] = "bird"

@@ -7,11 +7,12 @@ from pydantic import Field
 from pkg._runtime.models import TaggedModel
 
 from .animal import Animal
+from .any_animal_base import AnyAnimalBase
 
 __all__ = ["Fish"]
 
 
-class Fish(Animal, TaggedModel):
+class Fish(Animal, TaggedModel, AnyAnimalBase):
     __wire_tag__: ClassVar[str] = "fish"
     __tag_field__: ClassVar[str] = "kind"
 

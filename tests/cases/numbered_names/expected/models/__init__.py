@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from .bulk_action_success_bulk_error_uuid import (
         BulkActionSuccessBulkErrorUUID as BulkActionSuccessBulkErrorUUID,
     )
-    from .bulk_error import BulkError as BulkError
+    from .bulk_error import BulkError as BulkError, UnknownBulkError as UnknownBulkError
+    from .bulk_error_base import BulkErrorBase as BulkErrorBase
     from .bulk_error_not_found import BulkErrorNotFound as BulkErrorNotFound
     from .not_found import NotFound as NotFound
     from .validation import Validation as Validation
@@ -42,8 +43,10 @@ __all__ = [
     "BulkActionOutcomeBulkErrorUUID",
     "BulkActionSuccessBulkErrorUUID",
     "BulkError",
+    "BulkErrorBase",
     "BulkErrorNotFound",
     "NotFound",
+    "UnknownBulkError",
     "Validation",
     "SCHEMAS",
     "to_wire",
@@ -56,8 +59,10 @@ _MODULES: dict[str, str] = {
     "BulkActionOutcomeBulkErrorUUID": "bulk_action_outcome_bulk_error_uuid",
     "BulkActionSuccessBulkErrorUUID": "bulk_action_success_bulk_error_uuid",
     "BulkError": "bulk_error",
+    "BulkErrorBase": "bulk_error_base",
     "BulkErrorNotFound": "bulk_error_not_found",
     "NotFound": "not_found",
+    "UnknownBulkError": "bulk_error",
     "Validation": "validation",
 }
 

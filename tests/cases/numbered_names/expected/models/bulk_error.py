@@ -6,15 +6,22 @@ from pydantic import Tag
 
 from pkg._runtime.models import UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .bulk_error_base import BulkErrorBase
 from .bulk_error_not_found import BulkErrorNotFound
 from .validation import Validation
 
-__all__ = ["BulkError"]
+__all__ = ["BulkError", "UnknownBulkError"]
+
+
+class UnknownBulkError(BulkErrorBase, UnknownVariant):
+    """A variant of `BulkError` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    message: str
 
 
 BulkError: TypeAlias = Annotated[
     Annotated[BulkErrorNotFound, Tag("NotFound")]
     | Annotated[Validation, Tag("Validation")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)],
+    | Annotated[UnknownBulkError, Tag(UNKNOWN_TAG)],
     tag_discriminator("_type", {"NotFound": BulkErrorNotFound, "Validation": Validation}),
 ]

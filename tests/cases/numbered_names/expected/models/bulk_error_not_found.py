@@ -6,10 +6,12 @@ from pydantic import Field
 
 from pkg._runtime.models import TaggedModel
 
+from .bulk_error_base import BulkErrorBase
+
 __all__ = ["BulkErrorNotFound"]
 
 
-class BulkErrorNotFound(TaggedModel):
+class BulkErrorNotFound(TaggedModel, BulkErrorBase):
     """NotFound."""
 
     __wire_tag__: ClassVar[str] = "NotFound"

@@ -4,8 +4,7 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 
 from pkg._runtime.client import (
     NOT_GIVEN,
@@ -117,13 +116,13 @@ class Feed(SyncResource):
 
     def search_ticks(
         self,
-        body: models.Filter | Mapping[str, Any],
+        body: models.Filter | models.FilterDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Tick]:
         """`QUERY /search` (searchTicks).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -138,7 +137,7 @@ class Feed(SyncResource):
     def find_ticks(
         self,
         *,
-        filter: models.Filter | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: models.Filter | models.FilterDict | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Tick]:
         """`GET /find` (findTicks).
@@ -213,13 +212,13 @@ class AsyncFeed(AsyncResource):
 
     async def search_ticks(
         self,
-        body: models.Filter | Mapping[str, Any],
+        body: models.Filter | models.FilterDict,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Tick]:
         """`QUERY /search` (searchTicks).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -234,7 +233,7 @@ class AsyncFeed(AsyncResource):
     async def find_ticks(
         self,
         *,
-        filter: models.Filter | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: models.Filter | models.FilterDict | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> builtins.list[models.Tick]:
         """`GET /find` (findTicks).

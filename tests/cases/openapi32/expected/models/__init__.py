@@ -23,15 +23,16 @@ from pkg._runtime.models import to_wire
 from pkg._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
-    from .filter_ import Filter as Filter
+    from .filter_ import Filter as Filter, FilterDict as FilterDict
     from .stream_ticks_item import StreamTicksItem as StreamTicksItem
     from .tick import Tick as Tick
 
-__all__ = ["Filter", "StreamTicksItem", "Tick", "SCHEMAS", "to_wire", "validate"]
+__all__ = ["Filter", "FilterDict", "StreamTicksItem", "Tick", "SCHEMAS", "to_wire", "validate"]
 
 # The module that defines each name.
 _MODULES: dict[str, str] = {
     "Filter": "filter_",
+    "FilterDict": "filter_",
     "StreamTicksItem": "stream_ticks_item",
     "Tick": "tick",
 }

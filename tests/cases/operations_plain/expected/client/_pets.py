@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Mapping, Sequence
-from typing import Any, Unpack
+from collections.abc import Sequence
+from typing import Unpack
 from uuid import UUID
 
 from pkg._runtime.client import (
@@ -74,7 +74,7 @@ class Pets(SyncResource):
         self,
         *,
         tags: Sequence[str] | NotGiven = NOT_GIVEN,
-        filter: models.GetPetsFilter | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: models.GetPetsFilter | models.GetPetsFilterDict | NotGiven = NOT_GIVEN,
         x_request_id: UUID | str | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
@@ -101,13 +101,13 @@ class Pets(SyncResource):
 
     def create(
         self,
-        body: models.Pet | Mapping[str, Any],
+        body: models.Pet | models.PetDict,
         **options: Unpack[RequestOptions],
     ) -> models.Pet:
         """`POST /pets` (postPets).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -200,7 +200,7 @@ class AsyncPets(AsyncResource):
         self,
         *,
         tags: Sequence[str] | NotGiven = NOT_GIVEN,
-        filter: models.GetPetsFilter | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        filter: models.GetPetsFilter | models.GetPetsFilterDict | NotGiven = NOT_GIVEN,
         x_request_id: UUID | str | NotGiven = NOT_GIVEN,
         session: str | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
@@ -227,13 +227,13 @@ class AsyncPets(AsyncResource):
 
     async def create(
         self,
-        body: models.Pet | Mapping[str, Any],
+        body: models.Pet | models.PetDict,
         **options: Unpack[RequestOptions],
     ) -> models.Pet:
         """`POST /pets` (postPets).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

@@ -24,11 +24,14 @@ from pkg._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from .error import Error as Error
-    from .get_pets_filter import GetPetsFilter as GetPetsFilter
+    from .get_pets_filter import (
+        GetPetsFilter as GetPetsFilter,
+        GetPetsFilterDict as GetPetsFilterDict,
+    )
     from .get_pets_response206 import GetPetsResponse206 as GetPetsResponse206
     from .leaf import Leaf as Leaf
-    from .pet import Pet as Pet
-    from .post_pets_body import PostPetsBody as PostPetsBody
+    from .pet import Pet as Pet, PetDict as PetDict
+    from .post_pets_body import PostPetsBody as PostPetsBody, PostPetsBodyDict as PostPetsBodyDict
     from .post_pets_pet_id_raw_response200 import (
         PostPetsPetIdRawResponse200 as PostPetsPetIdRawResponse200,
     )
@@ -38,19 +41,26 @@ if TYPE_CHECKING:
     from .post_pets_pet_id_raw_response200_deep_deeper_item import (
         PostPetsPetIdRawResponse200DeepDeeperItem as PostPetsPetIdRawResponse200DeepDeeperItem,
     )
-    from .put_pets_pet_id_photo_body import PutPetsPetIdPhotoBody as PutPetsPetIdPhotoBody
+    from .put_pets_pet_id_photo_body import (
+        PutPetsPetIdPhotoBody as PutPetsPetIdPhotoBody,
+        PutPetsPetIdPhotoBodyDict as PutPetsPetIdPhotoBodyDict,
+    )
 
 __all__ = [
     "Error",
     "GetPetsFilter",
+    "GetPetsFilterDict",
     "GetPetsResponse206",
     "Leaf",
     "Pet",
+    "PetDict",
     "PostPetsBody",
+    "PostPetsBodyDict",
     "PostPetsPetIdRawResponse200",
     "PostPetsPetIdRawResponse200Deep",
     "PostPetsPetIdRawResponse200DeepDeeperItem",
     "PutPetsPetIdPhotoBody",
+    "PutPetsPetIdPhotoBodyDict",
     "SCHEMAS",
     "to_wire",
     "validate",
@@ -60,14 +70,18 @@ __all__ = [
 _MODULES: dict[str, str] = {
     "Error": "error",
     "GetPetsFilter": "get_pets_filter",
+    "GetPetsFilterDict": "get_pets_filter",
     "GetPetsResponse206": "get_pets_response206",
     "Leaf": "leaf",
     "Pet": "pet",
+    "PetDict": "pet",
     "PostPetsBody": "post_pets_body",
+    "PostPetsBodyDict": "post_pets_body",
     "PostPetsPetIdRawResponse200": "post_pets_pet_id_raw_response200",
     "PostPetsPetIdRawResponse200Deep": "post_pets_pet_id_raw_response200_deep",
     "PostPetsPetIdRawResponse200DeepDeeperItem": "post_pets_pet_id_raw_response200_deep_deeper_item",
     "PutPetsPetIdPhotoBody": "put_pets_pet_id_photo_body",
+    "PutPetsPetIdPhotoBodyDict": "put_pets_pet_id_photo_body",
 }
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all

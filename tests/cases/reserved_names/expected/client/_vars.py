@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, Unpack
+from typing import Unpack
 
 from pkg._runtime.client import (
     NOT_GIVEN,
@@ -34,13 +33,13 @@ class Vars(SyncResource):
 
     def create(
         self,
-        body: models.NoneModel | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: models.NoneModel | models.NoneModelDict | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """`POST /vars` (postVars).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:
@@ -58,13 +57,13 @@ class AsyncVars(AsyncResource):
 
     async def create(
         self,
-        body: models.NoneModel | Mapping[str, Any] | NotGiven = NOT_GIVEN,
+        body: models.NoneModel | models.NoneModelDict | NotGiven = NOT_GIVEN,
         **options: Unpack[RequestOptions],
     ) -> None:
         """`POST /vars` (postVars).
 
         Args:
-            body: the request body: a model or a dict of the same shape (wire names).
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
             **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
 
         Returns:

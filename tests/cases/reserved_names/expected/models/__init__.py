@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from .field import Field as Field
     from .label import Label as Label
     from .literal import Literal as Literal
-    from .none_model import NoneModel as NoneModel
+    from .none_model import NoneModel as NoneModel, NoneModelDict as NoneModelDict
     from .open_enum import OpenEnum as OpenEnum
     from .schema_registry import SchemaRegistry as SchemaRegistry
     from .shape import Shape as Shape
@@ -54,6 +54,7 @@ __all__ = [
     "Label",
     "Literal",
     "NoneModel",
+    "NoneModelDict",
     "OpenEnum",
     "SchemaRegistry",
     "Shape",
@@ -81,6 +82,7 @@ _MODULES: dict[str, str] = {
     "Label": "label",
     "Literal": "literal",
     "NoneModel": "none_model",
+    "NoneModelDict": "none_model",
     "OpenEnum": "open_enum",
     "SchemaRegistry": "schema_registry",
     "Shape": "shape",

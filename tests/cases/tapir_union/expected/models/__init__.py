@@ -24,7 +24,8 @@ from pkg._runtime.models import lazy_names as _lazy_names
 
 if TYPE_CHECKING:
     from .closed import Closed as Closed
-    from .content import Content as Content
+    from .content import Content as Content, UnknownContent as UnknownContent
+    from .content_base import ContentBase as ContentBase
     from .direction import Direction as Direction
     from .html import Html as Html
     from .message import Message as Message
@@ -35,12 +36,14 @@ if TYPE_CHECKING:
 __all__ = [
     "Closed",
     "Content",
+    "ContentBase",
     "Direction",
     "Html",
     "Message",
     "Open",
     "Status",
     "Text",
+    "UnknownContent",
     "SCHEMAS",
     "to_wire",
     "validate",
@@ -50,12 +53,14 @@ __all__ = [
 _MODULES: dict[str, str] = {
     "Closed": "closed",
     "Content": "content",
+    "ContentBase": "content_base",
     "Direction": "direction",
     "Html": "html",
     "Message": "message",
     "Open": "open_",
     "Status": "status",
     "Text": "text",
+    "UnknownContent": "content",
 }
 
 if not TYPE_CHECKING:  # type checkers see the imports above, and no catch-all

@@ -6,16 +6,23 @@ from pydantic import Tag
 
 from pkg._runtime.models import BARE_TAG, UNKNOWN_TAG, UnknownVariant, tag_discriminator
 
+from .content_base import ContentBase
 from .html import Html
 from .text import Text
 
-__all__ = ["Content"]
+__all__ = ["Content", "UnknownContent"]
+
+
+class UnknownContent(ContentBase, UnknownVariant):
+    """A variant of `Content` added to the API after this SDK was generated: keeps every field, and types those every variant has."""
+
+    value: str
 
 
 Content: TypeAlias = Annotated[
     Annotated[Html, Tag("Html")]
     | Annotated[Text, Tag("Text")]
-    | Annotated[UnknownVariant, Tag(UNKNOWN_TAG)]
+    | Annotated[UnknownContent, Tag(UNKNOWN_TAG)]
     | Annotated[str, Tag(BARE_TAG)],
     tag_discriminator("_type", {"Html": Html, "Text": Text}, bare=True),
 ]

@@ -6,10 +6,12 @@ from pydantic import Field
 
 from pkg._runtime.models import TaggedModel
 
+from .content_base import ContentBase
+
 __all__ = ["Html"]
 
 
-class Html(TaggedModel):
+class Html(TaggedModel, ContentBase):
     __wire_tag__: ClassVar[str] = "Html"
     __tag_field__: ClassVar[str] = "type"
 

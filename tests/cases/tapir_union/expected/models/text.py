@@ -6,10 +6,12 @@ from pydantic import Field
 
 from pkg._runtime.models import TaggedModel
 
+from .content_base import ContentBase
+
 __all__ = ["Text"]
 
 
-class Text(TaggedModel):
+class Text(TaggedModel, ContentBase):
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .person import Person as Person
     from .row import Row as Row
     from .shape import Shape as Shape
+    from .shape_base import ShapeBase as ShapeBase
     from .square import Square as Square
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Person",
     "Row",
     "Shape",
+    "ShapeBase",
     "Square",
     "SCHEMAS",
     "to_wire",
@@ -49,6 +51,7 @@ _MODULES: dict[str, str] = {
     "Person": "person",
     "Row": "row",
     "Shape": "shape",
+    "ShapeBase": "shape_base",
     "Square": "square",
 }
 

@@ -2,9 +2,11 @@
 
 from pkg._runtime.models import CamelModel
 
+from .shape_base import ShapeBase
+
 __all__ = ["Circle"]
 
 
-class Circle(CamelModel):
+class Circle(CamelModel, ShapeBase):
     radius_mm: float
     line_width: float | None = None

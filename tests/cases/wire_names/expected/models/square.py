@@ -2,9 +2,11 @@
 
 from pkg._runtime.models import CamelModel
 
+from .shape_base import ShapeBase
+
 __all__ = ["Square"]
 
 
-class Square(CamelModel):
+class Square(CamelModel, ShapeBase):
     side_mm: float
     line_width: float | None = None
