@@ -267,17 +267,20 @@ def _class(module: _Module, named: NamedType, obj: ObjectType) -> _Class:
     runtime_base = ("CamelTaggedModel" if obj.camel else "TaggedModel") if obj.tag is not None else (
         "CamelModel" if obj.camel else "APIModel"
     )
-    bases = [runtime_base]
-    if obj.base is not None:
-        parent = annotator.api.types[obj.base].py_name
-        module.bases.add(parent)
-        # A tagged variant of an untagged parent is both: the parent's fields, the tag's behaviour.
-        bases = [parent, runtime_base] if obj.tag is not None else [parent]
+    # The base classes of the unions it is a variant of come before the runtime's
+    # base, which they derive from: `APIModel` first would leave no consistent MRO.
+    shared_bases: list[str] = []
     for union in obj.shares:
         shared = annotator.api.types[union].type
         assert isinstance(shared, UnionType) and shared.shared is not None
         module.bases.add(shared.shared.py_name)
-        bases.append(shared.shared.py_name)
+        shared_bases.append(shared.shared.py_name)
+    bases = [*shared_bases, runtime_base]
+    if obj.base is not None:
+        parent = annotator.api.types[obj.base].py_name
+        module.bases.add(parent)
+        # A tagged variant of an untagged parent is both: the parent's fields, the tag's behaviour.
+        bases = [parent, *shared_bases, runtime_base] if obj.tag is not None else [parent, *shared_bases]
     result = _Class(py_name=named.py_name, base=", ".join(annotator.spell(b) for b in bases), doc=_doc_of(named))
     annotator.needs.update(b for b in bases if b in _RUNTIME)
     if obj.tag is not None:

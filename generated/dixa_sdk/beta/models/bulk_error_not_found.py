@@ -11,7 +11,7 @@ from .bulk_error_base import BulkErrorBase
 __all__ = ["BulkErrorNotFound"]
 
 
-class BulkErrorNotFound(TaggedModel, BulkErrorBase):
+class BulkErrorNotFound(BulkErrorBase, TaggedModel):
     """NotFound."""
 
     __wire_tag__: ClassVar[str] = "NotFound"

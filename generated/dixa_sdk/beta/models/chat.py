@@ -14,7 +14,7 @@ from .create_message_input import CreateMessageInput, CreateMessageInputDict
 __all__ = ["Chat", "ChatDict"]
 
 
-class Chat(CamelTaggedModel, CreateConversationInputBase):
+class Chat(CreateConversationInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Chat"
     __tag_field__: ClassVar[str] = "type"
 

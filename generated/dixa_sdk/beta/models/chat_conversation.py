@@ -20,7 +20,7 @@ from .state import State
 __all__ = ["ChatConversation"]
 
 
-class ChatConversation(CamelTaggedModel, ConversationBase):
+class ChatConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ChatConversation"
     __tag_field__: ClassVar[str] = "type"
 

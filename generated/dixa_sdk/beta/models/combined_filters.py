@@ -13,7 +13,7 @@ from .strategy import Strategy
 __all__ = ["CombinedFilters", "CombinedFiltersDict"]
 
 
-class CombinedFilters(TaggedModel, FiltersDetailsBase):
+class CombinedFilters(FiltersDetailsBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "CombinedFilters"
     __tag_field__: ClassVar[str] = "type"
 

@@ -12,7 +12,7 @@ from .field_enum import FieldEnum
 __all__ = ["CombinedFiltersConditionIsNotOneOf", "CombinedFiltersConditionIsNotOneOfDict"]
 
 
-class CombinedFiltersConditionIsNotOneOf(TaggedModel, CombinedFiltersConditionBase):
+class CombinedFiltersConditionIsNotOneOf(CombinedFiltersConditionBase, TaggedModel):
     """IsNotOneOf."""
 
     __wire_tag__: ClassVar[str] = "IsNotOneOf"

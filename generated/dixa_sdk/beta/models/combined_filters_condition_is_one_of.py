@@ -12,7 +12,7 @@ from .field_enum import FieldEnum
 __all__ = ["CombinedFiltersConditionIsOneOf", "CombinedFiltersConditionIsOneOfDict"]
 
 
-class CombinedFiltersConditionIsOneOf(TaggedModel, CombinedFiltersConditionBase):
+class CombinedFiltersConditionIsOneOf(CombinedFiltersConditionBase, TaggedModel):
     """IsOneOf."""
 
     __wire_tag__: ClassVar[str] = "IsOneOf"

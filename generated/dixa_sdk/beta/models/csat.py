@@ -11,7 +11,7 @@ from .submitted_rating_result_base import SubmittedRatingResultBase
 __all__ = ["Csat", "CsatDict"]
 
 
-class Csat(TaggedModel, SubmittedRatingResultBase):
+class Csat(SubmittedRatingResultBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "Csat"
     __tag_field__: ClassVar[str] = "type"
 

@@ -13,7 +13,7 @@ from .create_message_input import CreateMessageInput, CreateMessageInputDict
 __all__ = ["Email", "EmailDict"]
 
 
-class Email(CamelTaggedModel, CreateConversationInputBase):
+class Email(CreateConversationInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Email"
     __tag_field__: ClassVar[str] = "type"
 

@@ -12,7 +12,7 @@ from .translation import Translation
 __all__ = ["EmailAutoReply"]
 
 
-class EmailAutoReply(CamelTaggedModel, TemplateBase):
+class EmailAutoReply(TemplateBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailAutoReply"
     __tag_field__: ClassVar[str] = "type"
 

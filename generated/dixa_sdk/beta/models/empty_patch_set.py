@@ -11,7 +11,7 @@ from .bulk_error_base import BulkErrorBase
 __all__ = ["EmptyPatchSet"]
 
 
-class EmptyPatchSet(TaggedModel, BulkErrorBase):
+class EmptyPatchSet(BulkErrorBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "EmptyPatchSet"
     __tag_field__: ClassVar[str] = "type"
 

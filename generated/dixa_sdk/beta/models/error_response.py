@@ -11,7 +11,7 @@ from .bulk_error_base import BulkErrorBase
 __all__ = ["ErrorResponse"]
 
 
-class ErrorResponse(TaggedModel, BulkErrorBase):
+class ErrorResponse(BulkErrorBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "ErrorResponse"
     __tag_field__: ClassVar[str] = "type"
 

@@ -19,7 +19,7 @@ from .state import State
 __all__ = ["FacebookMessengerConversation"]
 
 
-class FacebookMessengerConversation(CamelTaggedModel, ConversationBase):
+class FacebookMessengerConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "FacebookMessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 

@@ -19,7 +19,7 @@ from .state import State
 __all__ = ["GenericConversation"]
 
 
-class GenericConversation(CamelTaggedModel, ConversationBase):
+class GenericConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GenericConversation"
     __tag_field__: ClassVar[str] = "type"
 

@@ -12,7 +12,7 @@ from .get_metric_data_input_base import GetMetricDataInputBase
 __all__ = ["GetMetricDataInputCsidFilter", "GetMetricDataInputCsidFilterDict"]
 
 
-class GetMetricDataInputCsidFilter(CamelTaggedModel, GetMetricDataInputBase):
+class GetMetricDataInputCsidFilter(GetMetricDataInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricDataInputCsidFilter"
     __tag_field__: ClassVar[str] = "type"
 

@@ -13,7 +13,7 @@ from .period_filter import PeriodFilter, PeriodFilterDict
 __all__ = ["GetMetricDataInputPeriodFilter", "GetMetricDataInputPeriodFilterDict"]
 
 
-class GetMetricDataInputPeriodFilter(CamelTaggedModel, GetMetricDataInputBase):
+class GetMetricDataInputPeriodFilter(GetMetricDataInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricDataInputPeriodFilter"
     __tag_field__: ClassVar[str] = "type"
 

@@ -12,7 +12,7 @@ from .get_metric_records_data_input_base import GetMetricRecordsDataInputBase
 __all__ = ["GetMetricRecordsDataInputCsidFilter", "GetMetricRecordsDataInputCsidFilterDict"]
 
 
-class GetMetricRecordsDataInputCsidFilter(CamelTaggedModel, GetMetricRecordsDataInputBase):
+class GetMetricRecordsDataInputCsidFilter(GetMetricRecordsDataInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricRecordsDataInputCsidFilter"
     __tag_field__: ClassVar[str] = "type"
 

@@ -13,7 +13,7 @@ from .period_filter import PeriodFilter, PeriodFilterDict
 __all__ = ["GetMetricRecordsDataInputPeriodFilter", "GetMetricRecordsDataInputPeriodFilterDict"]
 
 
-class GetMetricRecordsDataInputPeriodFilter(CamelTaggedModel, GetMetricRecordsDataInputBase):
+class GetMetricRecordsDataInputPeriodFilter(GetMetricRecordsDataInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GetMetricRecordsDataInputPeriodFilter"
     __tag_field__: ClassVar[str] = "type"
 

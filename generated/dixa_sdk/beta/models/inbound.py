@@ -13,7 +13,7 @@ from .file import File, FileDict
 __all__ = ["Inbound", "InboundDict"]
 
 
-class Inbound(CamelTaggedModel, CreateMessageInputBase):
+class Inbound(CreateMessageInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Inbound"
     __tag_field__: ClassVar[str] = "type"
 

@@ -14,7 +14,7 @@ from .import_message_input_base import ImportMessageInputBase
 __all__ = ["InboundImport", "InboundImportDict"]
 
 
-class InboundImport(CamelTaggedModel, ImportMessageInputBase):
+class InboundImport(ImportMessageInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "InboundImport"
     __tag_field__: ClassVar[str] = "type"
 

@@ -11,7 +11,7 @@ from .bulk_error_base import BulkErrorBase
 __all__ = ["Infrastructure"]
 
 
-class Infrastructure(TaggedModel, BulkErrorBase):
+class Infrastructure(BulkErrorBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "Infrastructure"
     __tag_field__: ClassVar[str] = "type"
 

@@ -11,7 +11,7 @@ from .bulk_error_base import BulkErrorBase
 __all__ = ["Integrity"]
 
 
-class Integrity(TaggedModel, BulkErrorBase):
+class Integrity(BulkErrorBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "Integrity"
     __tag_field__: ClassVar[str] = "type"
 

@@ -11,7 +11,7 @@ from .bulk_error_base import BulkErrorBase
 __all__ = ["InvalidArgument"]
 
 
-class InvalidArgument(TaggedModel, BulkErrorBase):
+class InvalidArgument(BulkErrorBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "InvalidArgument"
     __tag_field__: ClassVar[str] = "type"
 

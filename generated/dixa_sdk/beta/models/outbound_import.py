@@ -15,7 +15,7 @@ from .import_message_input_base import ImportMessageInputBase
 __all__ = ["OutboundImport", "OutboundImportDict"]
 
 
-class OutboundImport(CamelTaggedModel, ImportMessageInputBase):
+class OutboundImport(ImportMessageInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "OutboundImport"
     __tag_field__: ClassVar[str] = "type"
 

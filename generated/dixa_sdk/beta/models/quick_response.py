@@ -12,7 +12,7 @@ from .translation import Translation
 __all__ = ["QuickResponse"]
 
 
-class QuickResponse(CamelTaggedModel, TemplateBase):
+class QuickResponse(TemplateBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "QuickResponse"
     __tag_field__: ClassVar[str] = "type"
 

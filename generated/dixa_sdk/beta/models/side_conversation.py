@@ -11,7 +11,7 @@ from .conversation_link_base import ConversationLinkBase
 __all__ = ["SideConversation"]
 
 
-class SideConversation(CamelTaggedModel, ConversationLinkBase):
+class SideConversation(ConversationLinkBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "SideConversation"
     __tag_field__: ClassVar[str] = "type"
 

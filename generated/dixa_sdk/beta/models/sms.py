@@ -13,7 +13,7 @@ from .create_message_input import CreateMessageInput, CreateMessageInputDict
 __all__ = ["Sms", "SmsDict"]
 
 
-class Sms(CamelTaggedModel, CreateConversationInputBase):
+class Sms(CreateConversationInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Sms"
     __tag_field__: ClassVar[str] = "type"
 

@@ -19,7 +19,7 @@ from .state import State
 __all__ = ["SmsConversation"]
 
 
-class SmsConversation(CamelTaggedModel, ConversationBase):
+class SmsConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "SmsConversation"
     __tag_field__: ClassVar[str] = "type"
 

@@ -11,7 +11,7 @@ from .contact_endpoint_base import ContactEndpointBase
 __all__ = ["TelephonyEndpoint"]
 
 
-class TelephonyEndpoint(TaggedModel, ContactEndpointBase):
+class TelephonyEndpoint(ContactEndpointBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "TelephonyEndpoint"
     __tag_field__: ClassVar[str] = "type"
 

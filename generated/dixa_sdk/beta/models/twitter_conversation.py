@@ -20,7 +20,7 @@ from .state import State
 __all__ = ["TwitterConversation"]
 
 
-class TwitterConversation(CamelTaggedModel, ConversationBase):
+class TwitterConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "TwitterConversation"
     __tag_field__: ClassVar[str] = "type"
 

@@ -19,7 +19,7 @@ from .state import State
 __all__ = ["WhatsAppConversation"]
 
 
-class WhatsAppConversation(CamelTaggedModel, ConversationBase):
+class WhatsAppConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "WhatsAppConversation"
     __tag_field__: ClassVar[str] = "type"
 

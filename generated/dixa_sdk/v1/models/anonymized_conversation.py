@@ -17,7 +17,7 @@ from .state import State
 __all__ = ["AnonymizedConversation"]
 
 
-class AnonymizedConversation(CamelTaggedModel, ConversationBase):
+class AnonymizedConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "AnonymizedConversation"
     __tag_field__: ClassVar[str] = "type"
 

@@ -13,7 +13,7 @@ from .create_conversation_input_base import CreateConversationInputBase
 __all__ = ["Callback", "CallbackDict"]
 
 
-class Callback(CamelTaggedModel, CreateConversationInputBase):
+class Callback(CreateConversationInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Callback"
     __tag_field__: ClassVar[str] = "type"
 

@@ -13,7 +13,7 @@ from .create_message_input import CreateMessageInput, CreateMessageInputDict
 __all__ = ["ContactForm", "ContactFormDict"]
 
 
-class ContactForm(CamelTaggedModel, CreateConversationInputBase):
+class ContactForm(CreateConversationInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ContactForm"
     __tag_field__: ClassVar[str] = "type"
 

@@ -19,7 +19,7 @@ from .state import State
 __all__ = ["ContactFormConversation"]
 
 
-class ContactFormConversation(CamelTaggedModel, ConversationBase):
+class ContactFormConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "ContactFormConversation"
     __tag_field__: ClassVar[str] = "type"
 

@@ -19,7 +19,7 @@ from .state import State
 __all__ = ["EmailConversation"]
 
 
-class EmailConversation(CamelTaggedModel, ConversationBase):
+class EmailConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailConversation"
     __tag_field__: ClassVar[str] = "type"
 

@@ -11,7 +11,7 @@ from .contact_endpoint_base import ContactEndpointBase
 __all__ = ["EmailEndpoint"]
 
 
-class EmailEndpoint(CamelTaggedModel, ContactEndpointBase):
+class EmailEndpoint(ContactEndpointBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailEndpoint"
     __tag_field__: ClassVar[str] = "type"
 

@@ -11,7 +11,7 @@ from .conversation_link_base import ConversationLinkBase
 __all__ = ["EmailForward"]
 
 
-class EmailForward(CamelTaggedModel, ConversationLinkBase):
+class EmailForward(ConversationLinkBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "EmailForward"
     __tag_field__: ClassVar[str] = "type"
 

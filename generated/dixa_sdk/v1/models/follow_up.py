@@ -11,7 +11,7 @@ from .conversation_link_base import ConversationLinkBase
 __all__ = ["FollowUp"]
 
 
-class FollowUp(CamelTaggedModel, ConversationLinkBase):
+class FollowUp(ConversationLinkBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "FollowUp"
     __tag_field__: ClassVar[str] = "type"
 

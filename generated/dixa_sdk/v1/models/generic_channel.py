@@ -12,7 +12,7 @@ from .channel_availability_base import ChannelAvailabilityBase
 __all__ = ["GenericChannel"]
 
 
-class GenericChannel(CamelTaggedModel, ChannelAvailabilityBase):
+class GenericChannel(ChannelAvailabilityBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "GenericChannel"
     __tag_field__: ClassVar[str] = "type"
 

@@ -11,7 +11,7 @@ from .content_base import ContentBase
 __all__ = ["Html", "HtmlDict"]
 
 
-class Html(TaggedModel, ContentBase):
+class Html(ContentBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "Html"
     __tag_field__: ClassVar[str] = "type"
 

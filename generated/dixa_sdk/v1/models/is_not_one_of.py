@@ -11,7 +11,7 @@ from .field_has_single_value_operator_base import FieldHasSingleValueOperatorBas
 __all__ = ["IsNotOneOf", "IsNotOneOfDict"]
 
 
-class IsNotOneOf(TaggedModel, FieldHasSingleValueOperatorBase):
+class IsNotOneOf(FieldHasSingleValueOperatorBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "IsNotOneOf"
     __tag_field__: ClassVar[str] = "type"
 

@@ -11,7 +11,7 @@ from .field_has_single_value_operator_base import FieldHasSingleValueOperatorBas
 __all__ = ["IsOneOf", "IsOneOfDict"]
 
 
-class IsOneOf(TaggedModel, FieldHasSingleValueOperatorBase):
+class IsOneOf(FieldHasSingleValueOperatorBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "IsOneOf"
     __tag_field__: ClassVar[str] = "type"
 

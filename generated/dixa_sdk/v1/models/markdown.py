@@ -11,7 +11,7 @@ from .content_base import ContentBase
 __all__ = ["Markdown", "MarkdownDict"]
 
 
-class Markdown(TaggedModel, ContentBase):
+class Markdown(ContentBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "Markdown"
     __tag_field__: ClassVar[str] = "type"
 

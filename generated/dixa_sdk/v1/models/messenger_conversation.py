@@ -20,7 +20,7 @@ from .state import State
 __all__ = ["MessengerConversation"]
 
 
-class MessengerConversation(CamelTaggedModel, ConversationBase):
+class MessengerConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "MessengerConversation"
     __tag_field__: ClassVar[str] = "type"
 

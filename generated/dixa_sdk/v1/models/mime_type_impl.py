@@ -11,7 +11,7 @@ from .mime_type_base import MimeTypeBase
 __all__ = ["MimeTypeImpl"]
 
 
-class MimeTypeImpl(TaggedModel, MimeTypeBase):
+class MimeTypeImpl(MimeTypeBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "MimeTypeImpl"
     __tag_field__: ClassVar[str] = "type"
 

@@ -11,7 +11,7 @@ from .submitted_rating_result_base import SubmittedRatingResultBase
 __all__ = ["Nps", "NpsDict"]
 
 
-class Nps(TaggedModel, SubmittedRatingResultBase):
+class Nps(SubmittedRatingResultBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "Nps"
     __tag_field__: ClassVar[str] = "type"
 

@@ -14,7 +14,7 @@ from .file import File, FileDict
 __all__ = ["Outbound", "OutboundDict"]
 
 
-class Outbound(CamelTaggedModel, CreateMessageInputBase):
+class Outbound(CreateMessageInputBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "Outbound"
     __tag_field__: ClassVar[str] = "type"
 

@@ -19,7 +19,7 @@ from .state import State
 __all__ = ["PstnPhoneConversation"]
 
 
-class PstnPhoneConversation(CamelTaggedModel, ConversationBase):
+class PstnPhoneConversation(ConversationBase, CamelTaggedModel):
     __wire_tag__: ClassVar[str] = "PstnPhoneConversation"
     __tag_field__: ClassVar[str] = "type"
 

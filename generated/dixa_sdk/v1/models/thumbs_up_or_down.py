@@ -11,7 +11,7 @@ from .submitted_rating_result_base import SubmittedRatingResultBase
 __all__ = ["ThumbsUpOrDown", "ThumbsUpOrDownDict"]
 
 
-class ThumbsUpOrDown(TaggedModel, SubmittedRatingResultBase):
+class ThumbsUpOrDown(SubmittedRatingResultBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "ThumbsUpOrDown"
     __tag_field__: ClassVar[str] = "type"
 

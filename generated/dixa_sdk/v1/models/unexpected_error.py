@@ -11,7 +11,7 @@ from .channel_availability_error_base import ChannelAvailabilityErrorBase
 __all__ = ["UnexpectedError"]
 
 
-class UnexpectedError(TaggedModel, ChannelAvailabilityErrorBase):
+class UnexpectedError(ChannelAvailabilityErrorBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "UnexpectedError"
     __tag_field__: ClassVar[str] = "type"
 

@@ -12,7 +12,7 @@ from .any_animal_base import AnyAnimalBase
 __all__ = ["Bird"]
 
 
-class Bird(Animal, TaggedModel, AnyAnimalBase):
+class Bird(Animal, AnyAnimalBase, TaggedModel):
     """A discriminated variant of an untagged parent (a subclass that carries its tag)."""
 
     __wire_tag__: ClassVar[str] = "bird"

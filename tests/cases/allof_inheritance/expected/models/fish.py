@@ -12,7 +12,7 @@ from .any_animal_base import AnyAnimalBase
 __all__ = ["Fish"]
 
 
-class Fish(Animal, TaggedModel, AnyAnimalBase):
+class Fish(Animal, AnyAnimalBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "fish"
     __tag_field__: ClassVar[str] = "kind"
 

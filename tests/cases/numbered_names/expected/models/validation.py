@@ -11,7 +11,7 @@ from .bulk_error_base import BulkErrorBase
 __all__ = ["Validation"]
 
 
-class Validation(TaggedModel, BulkErrorBase):
+class Validation(BulkErrorBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "Validation"
     __tag_field__: ClassVar[str] = "type"
 

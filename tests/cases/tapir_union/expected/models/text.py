@@ -11,7 +11,7 @@ from .content_base import ContentBase
 __all__ = ["Text"]
 
 
-class Text(TaggedModel, ContentBase):
+class Text(ContentBase, TaggedModel):
     __wire_tag__: ClassVar[str] = "Text"
     __tag_field__: ClassVar[str] = "type"
 

@@ -7,6 +7,6 @@ from .shape_base import ShapeBase
 __all__ = ["Circle"]
 
 
-class Circle(CamelModel, ShapeBase):
+class Circle(ShapeBase, CamelModel):
     radius_mm: float
     line_width: float | None = None

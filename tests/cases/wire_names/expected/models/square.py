@@ -7,6 +7,6 @@ from .shape_base import ShapeBase
 __all__ = ["Square"]
 
 
-class Square(CamelModel, ShapeBase):
+class Square(ShapeBase, CamelModel):
     side_mm: float
     line_width: float | None = None
