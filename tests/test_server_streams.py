@@ -117,6 +117,27 @@ def test_the_client_reads_the_stubs_example_items_typed(packages: dict[str, Any]
         assert len(records) == 3 and all(type(t).__name__ == "Tick" for t in records)
 
 
+def test_the_client_reads_the_stubs_multipart_parts_typed(packages: dict[str, Any]) -> None:
+    testing = packages["stream32"]
+    with testing.client(testing.create_stub(stream_delay=0, stream_items=2)) as client:
+        with client.feed.tick_parts() as stream:
+            events = list(stream.events())
+        assert [(t.item.seq, t.item.price) for t in events] == [(5, 5.5), (6, 6.5)]
+        assert type(events[0].item).__name__ == "Tick" and events[0].data == '{"seq":5,"price":5.5}'
+        made = list(client.feed.tick_parts(extra_headers={"Prefer": "dynamic=true"}))
+        assert len(made) == 2 and all(type(t).__name__ == "Tick" for t in made)
+    with _raw(testing, testing.create_stub(stream_delay=0)) as http:
+        answer = http.get("/ticks/parts")
+        media, _, parameter = answer.headers["content-type"].partition(";")
+        assert media == "multipart/mixed" and parameter.strip().startswith("boundary=")
+        delimiter = "--" + parameter.strip().removeprefix("boundary=")
+        assert answer.text == (
+            f'{delimiter}\r\nContent-Type: application/json\r\n\r\n{{"seq":5,"price":5.5}}\r\n'
+            f'{delimiter}\r\nContent-Type: application/json\r\n\r\n{{"seq":6,"price":6.5}}\r\n'
+            f"{delimiter}--\r\n"
+        )
+
+
 def test_the_async_client_reads_a_stream(packages: dict[str, Any]) -> None:
     testing = packages["stream32"]
 
