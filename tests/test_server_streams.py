@@ -80,6 +80,17 @@ paths:
           content:
             application/x-ndjson:
               schema: {type: array, items: {$ref: "#/components/schemas/Price"}}
+  /notes:
+    get:
+      operationId: notes
+      tags: [prices]
+      responses:
+        "200":
+          description: One note per part.
+          content:
+            multipart/mixed:
+              schema: {type: array, items: {type: string}}
+              example: ["opening", "two\\r\\nlines"]
 components:
   schemas:
     Price:
@@ -187,6 +198,7 @@ def test_a_31_event_stream_is_a_typed_stream(packages: dict[str, Any], tmp_path:
         "streamEvents": ("sse", "Price", False),
         "streamLog": ("sse", "string", True),
         "priceLines": ("lines", "Price", False),
+        "notes": ("multipart", "string", True),
     }
     testing = packages["stream31"]
     with testing.client(testing.create_stub(stream_delay=0)) as client:
@@ -195,6 +207,10 @@ def test_a_31_event_stream_is_a_typed_stream(packages: dict[str, Any], tmp_path:
         assert len(events) == 3 and all(type(e.item).__name__ == "Price" and e.event == "price" for e in events)
         assert list(client.prices.stream_log()) == ["started", "line one\nline two"]
         assert len([p.symbol for p in client.prices.lines()]) == 3
+        # Text items are sent as text/plain parts, and read back as their text, line ends and all.
+        assert list(client.prices.notes()) == ["opening", "two\r\nlines"]
+    with _raw(testing, testing.create_stub(stream_delay=0)) as http:
+        assert http.get("/notes").text.count("Content-Type: text/plain; charset=utf-8\r\n\r\n") == 2
 
 
 def _serve(app: Any) -> Iterator[str]:
