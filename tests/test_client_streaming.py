@@ -12,6 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Iterator
 
+import httpx2
 import pytest
 
 SPEC = Path(__file__).resolve().parent / "cases" / "openapi32" / "spec.yaml"
@@ -68,6 +69,12 @@ class _Server:
                         b": a comment\r\nevent: tick\r\nid: 1\r\ndata: {\"seq\": 1,\r\ndata:  \"price\": 1.5}\r\n\r\n",
                         b"retry: 1000\ndata: {\"seq\": 2, \"price\": 2.5}\n\n",
                     ])
+                elif self.path == "/ticks/parts":
+                    # The first part ends with the delimiter after it: it is whole before the second is sent.
+                    self._send("multipart/mixed; boundary=\"tick b\"", [
+                        b"preamble\r\n--tick b\r\nContent-Type: application/json\r\n\r\n{\"seq\": 1, \"price\": 1.5}\r\n--tick b",
+                        b"\r\n\r\n{\"seq\": 2, \"price\": 2.5}\r\n--tick b--\r\nepilogue",
+                    ])
                 elif self.path == "/ticks/lines":
                     self._send("application/jsonl", [b'{"seq": 1, "price": 1.5}\n', b'{"seq": 2, "price": 2.5}\n'])
                 else:
@@ -111,7 +118,7 @@ def server() -> Iterator[_Server]:
     running.close()
 
 
-@pytest.mark.parametrize("method", ["stream_ticks", "tick_lines"])
+@pytest.mark.parametrize("method", ["stream_ticks", "tick_lines", "tick_parts"])
 def test_sync_stream_yields_each_item_before_the_next_is_sent(streams: Any, server: _Server, method: str) -> None:
     client = streams.Client(base_url=server.url)
     seen = []
@@ -166,3 +173,84 @@ def test_a_failed_query_is_sent_again(streams: Any, server: _Server, monkeypatch
     client = streams.Client(base_url=server.url, max_retries=2)
     assert client.feed.search_ticks({"symbol": "X"})[0].seq == 7
     assert server.requests == [("QUERY", '{"symbol":"X"}')] * 3
+
+
+# The parts of a multipart/mixed body (RFC 2046), as the stream's parser cuts them.
+MIXED = (
+    b"This preamble is ignored.\r\n"
+    b"--b0\r\nContent-Type: application/json\r\n\r\n{\"seq\": 1, \"price\": 1.5}\r\n"
+    b"--b0   \r\ncontent-type: text/plain; charset=utf-8\r\nX-Other: y\r\n\r\nline one\r\nline two\r\n"
+    b"--b0\r\n\r\n{\"seq\": 3, \"price\": 3.5}\r\n"
+    b"--b0--\r\nThe epilogue is ignored, --b0 included.\r\n"
+)
+MIXED_PARTS = [
+    ("application/json", b'{"seq": 1, "price": 1.5}'),
+    ("text/plain; charset=utf-8", b"line one\r\nline two"),
+    (None, b'{"seq": 3, "price": 3.5}'),
+]
+
+
+def _parts(streams: Any, chunks: list[bytes], limit: int = 1000) -> list[tuple[str | None, bytes]]:
+    parser = streams._runtime.client.streaming._Multipart(b"b0", limit)
+    found = [part for chunk in chunks for part in parser.feed(chunk)]
+    return found + list(parser.feed(b"", final=True))
+
+
+def test_multipart_parts_split_anywhere_across_chunks(streams: Any) -> None:
+    assert _parts(streams, [MIXED]) == MIXED_PARTS
+    assert _parts(streams, [MIXED[i : i + 1] for i in range(len(MIXED))]) == MIXED_PARTS
+    for cut in range(1, len(MIXED)):
+        assert _parts(streams, [MIXED[:cut], MIXED[cut:]]) == MIXED_PARTS, cut
+
+
+def test_multipart_lf_line_ends_and_a_body_that_starts_with_the_delimiter(streams: Any) -> None:
+    body = b"--b0\nContent-Type: application/json\n\n[1]\n--b0\n\nplain\n--b0--"
+    assert _parts(streams, [body]) == [("application/json", b"[1]"), (None, b"plain")]
+
+
+def test_a_part_is_given_out_once_the_delimiter_after_it_arrives(streams: Any) -> None:
+    parser = streams._runtime.client.streaming._Multipart(b"b0", 1000)
+    end = MIXED.index(b"--b0   ")
+    assert list(parser.feed(MIXED[: end - 3])) == []  # the line end before the delimiter is not in yet
+    assert list(parser.feed(MIXED[end - 3 : end + 4])) == MIXED_PARTS[:1]
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "message"),
+    [
+        ("multipart/mixed", MIXED, "no boundary parameter"),
+        ("multipart/mixed; boundary=b0", b"--b0\r\nContent-Type: application/json\r\n{}\r\n--b0--", "no blank line"),
+        ("multipart/mixed; boundary=b0", MIXED[: MIXED.index(b"--b0--")], "ends before its closing delimiter"),
+        ("multipart/mixed; boundary=b0", b"--b0 junk\r\n\r\n{}\r\n--b0--", "more than white space"),
+    ],
+)
+def test_a_malformed_multipart_body_raises_the_typed_error(streams: Any, content_type: str, body: bytes, message: str) -> None:
+    response = httpx2.Response(200, headers={"Content-Type": content_type}, content=body)
+    stream = streams._runtime.client.streaming.Stream(response, "multipart", lambda record, as_json: record)
+    with pytest.raises(streams._runtime.errors.APIResponseValidationError, match=message):
+        list(stream)
+
+
+def test_a_part_larger_than_the_bound_raises_too_large(streams: Any) -> None:
+    body = b"--b0\r\n\r\n" + b"x" * 100 + b"\r\n--b0--\r\n"
+    response = httpx2.Response(200, headers={"Content-Type": "multipart/mixed; boundary=b0"}, content=body)
+    stream = streams._runtime.client.streaming.Stream(response, "multipart", lambda record, as_json: record, max_item_bytes=50)
+    with pytest.raises(streams._runtime.errors.ResponseTooLargeError) as caught:
+        list(stream)
+    assert caught.value.limit == 50
+    # The bound holds before the part ends, too: a part that never ends is not held whole.
+    parser = streams._runtime.client.streaming._Multipart(b"b0", 50)
+    with pytest.raises(ValueError, match="larger than 50 bytes"):
+        list(parser.feed(b"--b0\r\n\r\n" + b"x" * 100))
+
+
+def test_each_part_is_json_or_text_as_its_content_type_says(streams: Any) -> None:
+    response = httpx2.Response(200, headers={"Content-Type": 'multipart/mixed; boundary="b0"'}, content=MIXED)
+    stream = streams._runtime.client.streaming.Stream(response, "multipart", lambda record, as_json: (record, as_json))
+    events = list(stream.events())
+    assert [event.item for event in events] == [
+        (b'{"seq": 1, "price": 1.5}', True),
+        ("line one\r\nline two", False),
+        (b'{"seq": 3, "price": 3.5}', None),
+    ]
+    assert events[1].data == "line one\r\nline two"

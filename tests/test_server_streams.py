@@ -80,6 +80,17 @@ paths:
           content:
             application/x-ndjson:
               schema: {type: array, items: {$ref: "#/components/schemas/Price"}}
+  /notes:
+    get:
+      operationId: notes
+      tags: [prices]
+      responses:
+        "200":
+          description: One note per part.
+          content:
+            multipart/mixed:
+              schema: {type: array, items: {type: string}}
+              example: ["opening", "two\\r\\nlines"]
 components:
   schemas:
     Price:
@@ -115,6 +126,27 @@ def test_the_client_reads_the_stubs_example_items_typed(packages: dict[str, Any]
         # No example: items made up from the model, as many as the stub is told.
         records = list(client.feed.tick_records())
         assert len(records) == 3 and all(type(t).__name__ == "Tick" for t in records)
+
+
+def test_the_client_reads_the_stubs_multipart_parts_typed(packages: dict[str, Any]) -> None:
+    testing = packages["stream32"]
+    with testing.client(testing.create_stub(stream_delay=0, stream_items=2)) as client:
+        with client.feed.tick_parts() as stream:
+            events = list(stream.events())
+        assert [(t.item.seq, t.item.price) for t in events] == [(5, 5.5), (6, 6.5)]
+        assert type(events[0].item).__name__ == "Tick" and events[0].data == '{"seq":5,"price":5.5}'
+        made = list(client.feed.tick_parts(extra_headers={"Prefer": "dynamic=true"}))
+        assert len(made) == 2 and all(type(t).__name__ == "Tick" for t in made)
+    with _raw(testing, testing.create_stub(stream_delay=0)) as http:
+        answer = http.get("/ticks/parts")
+        media, _, parameter = answer.headers["content-type"].partition(";")
+        assert media == "multipart/mixed" and parameter.strip().startswith("boundary=")
+        delimiter = "--" + parameter.strip().removeprefix("boundary=")
+        assert answer.text == (
+            f'{delimiter}\r\nContent-Type: application/json\r\n\r\n{{"seq":5,"price":5.5}}\r\n'
+            f'{delimiter}\r\nContent-Type: application/json\r\n\r\n{{"seq":6,"price":6.5}}\r\n'
+            f"{delimiter}--\r\n"
+        )
 
 
 def test_the_async_client_reads_a_stream(packages: dict[str, Any]) -> None:
@@ -166,6 +198,7 @@ def test_a_31_event_stream_is_a_typed_stream(packages: dict[str, Any], tmp_path:
         "streamEvents": ("sse", "Price", False),
         "streamLog": ("sse", "string", True),
         "priceLines": ("lines", "Price", False),
+        "notes": ("multipart", "string", True),
     }
     testing = packages["stream31"]
     with testing.client(testing.create_stub(stream_delay=0)) as client:
@@ -174,6 +207,10 @@ def test_a_31_event_stream_is_a_typed_stream(packages: dict[str, Any], tmp_path:
         assert len(events) == 3 and all(type(e.item).__name__ == "Price" and e.event == "price" for e in events)
         assert list(client.prices.stream_log()) == ["started", "line one\nline two"]
         assert len([p.symbol for p in client.prices.lines()]) == 3
+        # Text items are sent as text/plain parts, and read back as their text, line ends and all.
+        assert list(client.prices.notes()) == ["opening", "two\r\nlines"]
+    with _raw(testing, testing.create_stub(stream_delay=0)) as http:
+        assert http.get("/notes").text.count("Content-Type: text/plain; charset=utf-8\r\n\r\n") == 2
 
 
 def _serve(app: Any) -> Iterator[str]:

@@ -20,12 +20,13 @@ PATH_VARIABLE = re.compile(r"{([^{}/]*)}")
 HTTP_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 # Media types whose body is a sequence of items (OpenAPI 3.2 `itemSchema`): how each is framed.
-SEQUENTIAL_MEDIA: dict[str, Literal["sse", "lines", "json-seq"]] = {
+SEQUENTIAL_MEDIA: dict[str, Literal["sse", "lines", "json-seq", "multipart"]] = {
     "text/event-stream": "sse",
     "application/jsonl": "lines",
     "application/x-ndjson": "lines",
     "application/x-jsonlines": "lines",
     "application/json-seq": "json-seq",
+    "multipart/mixed": "multipart",
 }
 
 _JSON_MEDIA = re.compile(r"^application/(.+\+)?json(;.*)?$|^\*/\*$")
@@ -47,7 +48,7 @@ def path_item_operations(item: dict[str, object], version: str) -> Iterator[tupl
             yield str(method), "additionalOperations/" + str(method).replace("~", "~0").replace("/", "~1"), value
 
 
-def sequence_framing(media_type: str | None) -> Literal["sse", "lines", "json-seq"] | None:
+def sequence_framing(media_type: str | None) -> Literal["sse", "lines", "json-seq", "multipart"] | None:
     """How a sequential media type frames its items; None for any other."""
     return SEQUENTIAL_MEDIA.get(essence(media_type)) if media_type else None
 

@@ -337,10 +337,11 @@ class ParentItem:
 class Stream:
     """An answer read item by item as it arrives (set by the answers pass):
     `framing` is how the items are cut (`sse`: Server-Sent Events, whose `data`
-    is the item; `lines`: JSON Lines; `json-seq`: RFC 7464), `item` each one's
+    is the item; `lines`: JSON Lines; `json-seq`: RFC 7464; `multipart`: the parts of a
+    `multipart/mixed` body), `item` each one's
     type, `text`: the item is the text itself (a string), not JSON."""
 
-    framing: Literal["sse", "lines", "json-seq"]
+    framing: Literal["sse", "lines", "json-seq", "multipart"]
     item: Type
     text: bool = False
 

@@ -7,7 +7,7 @@ the client (its return type and `Endpoint`) and whoever else reads the IR.
   download with `format: binary`): only an answer described as a structure is
   read as JSON.
 - a success answer in a sequential media type (`text/event-stream`, JSON
-  Lines, `application/json-seq`) whose items have a type is a `stream`: read
+  Lines, `application/json-seq`, `multipart/mixed`) whose items have a type is a `stream`: read
   item by item as it arrives (`Operation.stream`). The item type is OpenAPI
   3.2's `itemSchema` (for an event stream whose item schema is the event, the
   type of its `data`); in a document without one (3.0, 3.1), the `schema`

@@ -1,5 +1,5 @@
-"""An answer read item by item as it arrives: Server-Sent Events, JSON Lines
-and JSON text sequences (RFC 7464).
+"""An answer read item by item as it arrives: Server-Sent Events, JSON Lines,
+JSON text sequences (RFC 7464) and the parts of a `multipart/mixed` body.
 
 A streaming call returns once the answer's status and headers are in (the
 retries and the deadline apply to getting there, not to the stream's length);
@@ -14,22 +14,40 @@ space after the colon; `data` lines are joined with newlines; an empty line
 dispatches the event, unless it has no data; `id` with a NUL is ignored and
 `retry` must be digits. The item is the event's `data`; `.events()` yields
 the events themselves (`ServerSentEvent`), with the parsed item as `.item`.
+
+A `multipart/mixed` body is cut as RFC 2046 says, at its Content-Type's
+`boundary`: the preamble before the first delimiter and the epilogue after
+the closing one are ignored; each part is its headers, a blank line, then its
+body up to the next delimiter (the line end before it belongs to the
+delimiter). A part is given out as soon as the delimiter after it has
+arrived, parsed as JSON when its Content-Type is JSON (or, without one, when
+the item is not a text), else given as its text. A part larger than the
+client's `max_response_bytes` raises `ResponseTooLargeError` (a stream has no
+end to bound, its items do); a body without a boundary, a part without the
+blank line after its headers, or one that ends before its closing delimiter
+raises `APIResponseValidationError`.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
 import httpx2
 
+from ..errors import APIResponseValidationError, ResponseTooLargeError
+from .deadline import DEFAULT_MAX_RESPONSE_BYTES
+
 __all__ = ["AsyncStream", "ServerSentEvent", "Stream"]
 
 T = TypeVar("T")
-Framing = Literal["sse", "lines", "json-seq"]
+Framing = Literal["sse", "lines", "json-seq", "multipart"]
+# An item's record, and whether it is JSON (True), a text (False) or as the item's type says (None).
+Parse = Callable[[bytes | str, bool | None], T]
 
 
 @dataclass
@@ -146,35 +164,173 @@ def _complete(record: bytes) -> bool:
     return True
 
 
+class _Malformed(ValueError):
+    """A `multipart/mixed` body that does not follow RFC 2046."""
+
+
+class _PartTooLarge(ValueError):
+    """A part larger than the stream's bound on one item."""
+
+
+# The `boundary` parameter of a Content-Type, quoted or not (RFC 2046: 1 to 70 characters).
+_BOUNDARY = re.compile(r';\s*boundary\s*=\s*(?:"([^"]{1,70})"|([^;\s"]{1,70}))', re.IGNORECASE)
+
+
+def multipart_boundary(content_type: str | None) -> bytes:
+    """The boundary a `multipart/mixed` answer's Content-Type names."""
+    found = _BOUNDARY.search(content_type or "")
+    if found is None:
+        raise _Malformed("its Content-Type has no boundary parameter")
+    return (found.group(1) or found.group(2)).encode("latin-1", "replace")
+
+
+class _Multipart:
+    """Bytes in, parts out (`(content type or None, body)`), each as soon as the
+    delimiter after it has arrived: the boundary cannot occur inside a part,
+    so the part has ended there whatever follows the delimiter."""
+
+    def __init__(self, boundary: bytes, limit: int) -> None:
+        self._delimiter = b"\n--" + boundary
+        self._limit = limit
+        self._pending = b"\n"  # the first delimiter may start the body, with no line end before it
+        self._state: Literal["preamble", "part", "after", "done"] = "preamble"
+
+    def feed(self, chunk: bytes, final: bool = False) -> Iterator[tuple[str | None, bytes]]:
+        if self.done:
+            return  # the epilogue
+        self._pending += chunk
+        while not self.done:
+            if self._state == "after":
+                if not self._after_delimiter():
+                    break
+                continue
+            found = self._pending.find(self._delimiter)
+            if found < 0:
+                if self._state == "preamble":
+                    self._pending = self._pending[-len(self._delimiter) :]
+                elif len(self._pending) > self._limit + len(self._delimiter):
+                    raise _PartTooLarge(f"a part is larger than {self._limit} bytes")
+                break
+            part = self._pending[:found]
+            self._pending = self._pending[found + len(self._delimiter) :]
+            if self._state == "part":
+                yield self._split(part.removesuffix(b"\r"))
+            self._state = "after"
+        if final and not self.done:
+            raise _Malformed("it ends before its closing delimiter")
+
+    @property
+    def done(self) -> bool:
+        """The closing delimiter has arrived: what follows is the epilogue."""
+        return self._state == "done"
+
+    def _after_delimiter(self) -> bool:
+        """Read what follows a delimiter: `--` closes the body, else the rest of
+        the line (transport padding) precedes the next part; False: not in yet."""
+        if self._pending.startswith(b"--"):
+            self._state, self._pending = "done", b""
+            return True
+        if len(self._pending) < 2 and self._pending in (b"", b"-"):
+            return False
+        line_end = self._pending.find(b"\n")
+        if line_end < 0:
+            if self._pending.strip(b" \t\r"):
+                raise _Malformed("a delimiter is followed by more than white space")
+            return False
+        if self._pending[:line_end].strip(b" \t\r"):
+            raise _Malformed("a delimiter is followed by more than white space")
+        self._pending = self._pending[line_end + 1 :]
+        self._state = "part"
+        return True
+
+    def _split(self, part: bytes) -> tuple[str | None, bytes]:
+        if len(part) > self._limit:
+            raise _PartTooLarge(f"a part is larger than {self._limit} bytes")
+        if part.startswith(b"\r\n"):
+            return None, part[2:]
+        if part.startswith(b"\n"):
+            return None, part[1:]
+        ends = [(at, len(mark)) for mark in (b"\r\n\r\n", b"\n\n") if (at := part.find(mark)) >= 0]
+        if not ends:
+            raise _Malformed("a part has no blank line between its headers and its body")
+        at, width = min(ends)
+        content_type = None
+        for line in re.split(rb"\r?\n", part[:at]):
+            name, colon, value = line.partition(b":")
+            if colon and name.strip().lower() == b"content-type":
+                content_type = value.strip().decode("latin-1")
+        return content_type, part[at + width :]
+
+
+_JSON_MEDIA = re.compile(r"^application/([^;]+\+)?json\s*(;.*)?$", re.IGNORECASE)
+
+
 class _Reader(Generic[T]):
     """What the sync and the async stream share: how chunks become items."""
 
-    def __init__(self, framing: Framing, parse: Callable[[bytes | str], T]) -> None:
+    def __init__(
+        self, framing: Framing, parse: Parse[T], response: httpx2.Response, limit: int
+    ) -> None:
         self.framing = framing
         self.parse = parse
+        self.response = response
+        self.limit = limit
         self.events = _EventParser() if framing == "sse" else None
         self.records = _Splitter(_RS if framing == "json-seq" else b"\n")
+        self.parts: _Multipart | None = None
 
     def feed(self, chunk: bytes, final: bool = False) -> Iterator[ServerSentEvent[T]]:
         if self.events is not None:
             for data, event, id_, retry in self.events.feed(chunk, final):
                 yield ServerSentEvent(
-                    data=data, event=event, id=id_, retry=retry, item=self.parse(data)
+                    data=data, event=event, id=id_, retry=retry, item=self.parse(data, None)
                 )
+        elif self.framing == "multipart":
+            yield from self._parts(chunk, final)
         else:
             for record in self.records.feed(chunk, final):
-                item = self.parse(record)
+                item = self.parse(record, None)
                 yield ServerSentEvent(data=record.decode("utf-8", "replace"), item=item)
+
+    def _parts(self, chunk: bytes, final: bool) -> Iterator[ServerSentEvent[T]]:
+        try:
+            if self.parts is None:
+                boundary = multipart_boundary(self.response.headers.get("content-type"))
+                self.parts = _Multipart(boundary, self.limit)
+            for content_type, body in self.parts.feed(chunk, final):
+                text = body.decode("utf-8", "replace")
+                if content_type is None:
+                    item = self.parse(body, None)
+                elif _JSON_MEDIA.match(content_type):
+                    item = self.parse(body, True)
+                else:
+                    item = self.parse(text, False)
+                yield ServerSentEvent(data=text, item=item)
+        except _PartTooLarge as exc:
+            raise ResponseTooLargeError(
+                f"the multipart answer is too large to read: {exc}",
+                response=self.response,
+                limit=self.limit,
+            ) from None
+        except _Malformed as exc:
+            raise APIResponseValidationError(
+                f"the multipart answer is malformed: {exc}", response=self.response, body=None
+            ) from None
 
 
 class Stream(Generic[T]):
     """The items of an answer, as they arrive; iterate it once, in a `with` block or then `close()` it."""
 
     def __init__(
-        self, response: httpx2.Response, framing: Framing, parse: Callable[[bytes | str], T]
+        self,
+        response: httpx2.Response,
+        framing: Framing,
+        parse: Parse[T],
+        *,
+        max_item_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.response = response
-        self._reader = _Reader(framing, parse)
+        self._reader = _Reader(framing, parse, response, max_item_bytes)
 
     def events(self) -> Iterator[ServerSentEvent[T]]:
         """Each event as sent (for JSON Lines and sequences: each record), its item parsed as `.item`."""
@@ -208,10 +364,15 @@ class AsyncStream(Generic[T]):
     """The async twin of `Stream`: `async for`, `async with`, `await close()`."""
 
     def __init__(
-        self, response: httpx2.Response, framing: Framing, parse: Callable[[bytes | str], T]
+        self,
+        response: httpx2.Response,
+        framing: Framing,
+        parse: Parse[T],
+        *,
+        max_item_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         self.response = response
-        self._reader = _Reader(framing, parse)
+        self._reader = _Reader(framing, parse, response, max_item_bytes)
 
     async def events(self) -> AsyncIterator[ServerSentEvent[T]]:
         """Each event as sent (see `Stream.events`)."""

@@ -12,7 +12,12 @@ are framed as the media type says:
   example or the schema gives them (a synthesized event's `id` is its number),
   its data on `data:` lines, a blank line after it;
 - JSON Lines: each item's JSON (or text) and a line feed;
-- `application/json-seq` (RFC 7464): a record separator, the JSON, a line feed.
+- `application/json-seq` (RFC 7464): a record separator, the JSON, a line feed;
+- `multipart/mixed` (RFC 2046): one part per item, `Content-Type:
+  application/json` (`text/plain` for a text item), between delimiters of the
+  fixed `MULTIPART_BOUNDARY` that the answer's Content-Type names. Each chunk
+  ends with the delimiter after its part, so that a client knows the part has
+  ended without waiting for the next one; the last adds the closing `--`.
 """
 
 from __future__ import annotations
@@ -32,7 +37,11 @@ from .table import Reply, Streamed
 if TYPE_CHECKING:
     from .app import StubApp
 
-__all__ = ["framed", "streamed"]
+__all__ = ["MULTIPART_BOUNDARY", "framed", "streamed"]
+
+# The boundary of a multipart answer: fixed, so that answers are the same from
+# run to run; only a text item with a line `--` and this token could break it.
+MULTIPART_BOUNDARY = "stub-item-boundary-9f1c2e"
 
 # The line ends of the event stream format (CRLF, LF, CR): a data line cannot hold one.
 _LINE_ENDS = re.compile(r"\r\n|\r|\n")
@@ -61,9 +70,10 @@ def streamed(
 
     # No cache, and no buffering by a proxy in between: the items are wanted as they come.
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return StreamingResponse(
-        body(), status_code=status, media_type=reply.content_type, headers=headers
-    )
+    media_type = reply.content_type
+    if reply.stream is not None and reply.stream.framing == "multipart":
+        media_type = f"{(media_type or '').split(';')[0].strip()}; boundary={MULTIPART_BOUNDARY}"
+    return StreamingResponse(body(), status_code=status, media_type=media_type, headers=headers)
 
 
 def _chunks(
@@ -86,12 +96,19 @@ def _chunks(
             value = Synthesizer(seed).value(stream.item)
             text = value if stream.text and isinstance(value, str) else dumps(value).decode()
             records.append({"data": text, "id": str(number)} if stream.framing == "sse" else text)
-    return tuple(framed(stream, record) for record in records)
+    chunks = [framed(stream, record) for record in records]
+    if stream.framing == "multipart":
+        # The first delimiter opens the body; the last one is the closing delimiter.
+        opening = f"--{MULTIPART_BOUNDARY}".encode()
+        chunks = [opening + chunk for chunk in chunks[:1]] + chunks[1:] or [opening]
+        chunks[-1] += b"--\r\n"
+    return tuple(chunks)
 
 
 def framed(stream: Streamed, record: Any) -> bytes:
     """One record as the media type frames it: an event (a dict of its fields)
-    for an event stream, else the item's text."""
+    for an event stream, else the item's text (for multipart: the part, then
+    the delimiter after it)."""
     if stream.framing == "sse":
         fields = record if isinstance(record, dict) else {"data": record}
         lines = []
@@ -105,6 +122,10 @@ def framed(stream: Streamed, record: Any) -> bytes:
         lines += [f"data: {line}" for line in _LINE_ENDS.split(str(fields.get("data", "")))]
         return ("\n".join(lines) + "\n\n").encode()
     text = str(record)
+    if stream.framing == "multipart":
+        media = "text/plain; charset=utf-8" if stream.text else "application/json"
+        head = f"\r\nContent-Type: {media}\r\n\r\n"
+        return head.encode() + text.encode() + f"\r\n--{MULTIPART_BOUNDARY}".encode()
     if stream.framing == "json-seq":
         return b"\x1e" + text.encode() + b"\n"
     return _LINE_ENDS.sub(" ", text).encode() + b"\n"

@@ -82,7 +82,7 @@ class Endpoint(Generic[T]):
         form_styles: Mapping[str, Style] | None = None,
         accept: str | None = None,
         security: Security | None = None,
-        stream: Literal["sse", "lines", "json-seq"] | None = None,
+        stream: Literal["sse", "lines", "json-seq", "multipart"] | None = None,
         stream_text: bool = False,
     ) -> None:
         self.method = method
@@ -163,10 +163,19 @@ class Endpoint(Generic[T]):
         return cast(T, value)
 
     def parse_item(
-        self, record: bytes | str, response: httpx2.Response, secrets: Sequence[str] = ()
+        self,
+        record: bytes | str,
+        response: httpx2.Response,
+        secrets: Sequence[str] = (),
+        as_json: bool | None = None,
     ) -> T:
-        """One item of a streamed answer, as its model."""
-        if self.stream_text:
+        """One item of a streamed answer, as its model. `as_json`: the record
+        says it is JSON (True) or a text (False; a multipart part's own
+        Content-Type); None: as the item's type says (a text item is its text)."""
+        if as_json is False:
+            text = record if isinstance(record, str) else record.decode("utf-8", "replace")
+            return cast(T, self._validate_value(text, text.encode(), response, secrets))
+        if self.stream_text and as_json is None:
             return cast(T, record if isinstance(record, str) else record.decode("utf-8", "replace"))
         return cast(
             T,
@@ -188,7 +197,15 @@ class Endpoint(Generic[T]):
     def _validate_bytes(
         self, content: bytes, response: httpx2.Response, secrets: Sequence[str]
     ) -> Any:
+        return self._validate_value(None, content, response, secrets)
+
+    def _validate_value(
+        self, text: str | None, content: bytes, response: httpx2.Response, secrets: Sequence[str]
+    ) -> Any:
+        """`content` parsed as JSON, or `text` (when given) validated as it is."""
         try:
+            if text is not None:
+                return self.adapter.validate_python(text)
             return _validate_json(self.adapter, content)
         except ValidationError as exc:
             # Said from the error's location and message only: pydantic's own text

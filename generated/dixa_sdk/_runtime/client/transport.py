@@ -222,7 +222,8 @@ class SyncBaseClient(Base):
         return Stream(
             response,
             _framing(endpoint),
-            lambda record: endpoint.parse_item(record, response, self._secrets),
+            lambda record, as_json: endpoint.parse_item(record, response, self._secrets, as_json),
+            max_item_bytes=self._max_response_bytes,
         )
 
     def _list(
@@ -443,7 +444,8 @@ class AsyncBaseClient(Base):
         return AsyncStream(
             response,
             _framing(endpoint),
-            lambda record: endpoint.parse_item(record, response, self._secrets),
+            lambda record, as_json: endpoint.parse_item(record, response, self._secrets, as_json),
+            max_item_bytes=self._max_response_bytes,
         )
 
     async def _list(

@@ -138,11 +138,11 @@ class Body:
 @dataclass(frozen=True)
 class Streamed:
     """A response that is a sequence of items (`stub/streams.py`): how they are
-    framed (`sse`, `lines`, `json-seq`), each one's type, whether an item is
+    framed (`sse`, `lines`, `json-seq`, `multipart`), each one's type, whether an item is
     its text (`text`) rather than JSON, and the `event` name an event stream's
     schema gives its events (None: none, or several)."""
 
-    framing: Literal["sse", "lines", "json-seq"]
+    framing: Literal["sse", "lines", "json-seq", "multipart"]
     item: Any
     text: bool = False
     event: str | None = None

@@ -44,6 +44,7 @@ OPERATIONS: dict[str, str] = {
     "searchTicks": "feed.search_ticks",
     "streamTicks": "feed.stream_ticks",
     "tickLines": "feed.tick_lines",
+    "tickParts": "feed.tick_parts",
     "tickRecords": "feed.tick_records",
 }
 

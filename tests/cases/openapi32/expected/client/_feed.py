@@ -52,6 +52,14 @@ _TICK_RECORDS: Endpoint[models.Tick] = Endpoint(
     stream="json-seq",
     accept="application/json-seq",
 )
+_TICK_PARTS: Endpoint[models.Tick] = Endpoint(
+    "GET",
+    "/ticks/parts",
+    "tickParts",
+    response=lambda: models.Tick,
+    stream="multipart",
+    accept="multipart/mixed",
+)
 _SEARCH_TICKS: Endpoint[builtins.list[models.Tick]] = Endpoint(
     "QUERY", "/search", "searchTicks", response=lambda: builtins.list[models.Tick]
 )
@@ -111,6 +119,23 @@ class Feed(SyncResource):
         """
         return self._client._stream(
             _TICK_RECORDS,
+            options,
+        )
+
+    def tick_parts(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> Stream[models.Tick]:
+        """`GET /ticks/parts` (tickParts).
+
+        Args:
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+
+        Returns:
+            the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; `.events()` yields each event as sent, its item as `.item`.
+        """
+        return self._client._stream(
+            _TICK_PARTS,
             options,
         )
 
@@ -210,6 +235,23 @@ class AsyncFeed(AsyncResource):
             options,
         )
 
+    async def tick_parts(
+        self,
+        **options: Unpack[RequestOptions],
+    ) -> AsyncStream[models.Tick]:
+        """`GET /ticks/parts` (tickParts).
+
+        Args:
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+
+        Returns:
+            the items as they arrive: iterate it (`for`, `async for`) in a `with` block, or `close()` it; `.events()` yields each event as sent, its item as `.item`.
+        """
+        return await self._client._stream(
+            _TICK_PARTS,
+            options,
+        )
+
     async def search_ticks(
         self,
         body: models.Filter | models.FilterDict,
@@ -259,6 +301,7 @@ class FeedWithRawResponse:
         self.stream_ticks = resource.stream_ticks
         self.tick_lines = resource.tick_lines
         self.tick_records = resource.tick_records
+        self.tick_parts = resource.tick_parts
         self.search_ticks = to_raw_response(resource.search_ticks)
         self.find_ticks = to_raw_response(resource.find_ticks)
 
@@ -270,5 +313,6 @@ class AsyncFeedWithRawResponse:
         self.stream_ticks = resource.stream_ticks
         self.tick_lines = resource.tick_lines
         self.tick_records = resource.tick_records
+        self.tick_parts = resource.tick_parts
         self.search_ticks = to_async_raw_response(resource.search_ticks)
         self.find_ticks = to_async_raw_response(resource.find_ticks)
