@@ -12,10 +12,12 @@ The same holds for a union in any spec (`dixagen generate --spec`).
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -198,3 +200,39 @@ def test_mypy_and_pyright_refuse_a_field_not_every_variant_has(shapes: Path) -> 
     mypy, pyright = _check(shapes, ["wrong_code.py"], shapes / "out")
     assert 'wrong_code.py:5: error: Item "Square" of' in mypy, mypy
     assert 'Cannot access attribute "radius" for class "Square"' in pyright, pyright
+
+
+PLAIN_UNION = """
+openapi: 3.0.3
+info: {title: Plain, version: '1'}
+paths:
+  /pets:
+    post:
+      operationId: createPet
+      requestBody: {content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}
+      responses: {'201': {description: made, content: {application/json: {schema: {$ref: '#/components/schemas/Pet'}}}}}
+components:
+  schemas:
+    Pet:
+      oneOf: [{$ref: '#/components/schemas/Cat'}, {$ref: '#/components/schemas/Dog'}]
+    Cat:
+      type: object
+      required: [name]
+      properties: {name: {type: string}, lives: {type: integer}}
+    Dog:
+      type: object
+      required: [name]
+      properties: {name: {type: string}, good: {type: boolean}}
+"""
+
+
+def test_variants_of_a_plain_union_derive_from_its_base_in_a_consistent_order(spec_package: Any) -> None:
+    """No discriminator, plain `APIModel` variants: the union's base must come
+    before the runtime's base it derives from, or no class can be created."""
+    spec_package("plain_union", PLAIN_UNION)
+    pets = importlib.import_module("plain_union.models")
+    for name in ("Cat", "Dog"):
+        variant = getattr(pets, name)
+        assert issubclass(variant, pets.PetBase), variant.__mro__
+    cat = pets.validate("Pet", {"name": "Tom", "lives": 9})
+    assert isinstance(cat, pets.PetBase) and cat.name == "Tom"
