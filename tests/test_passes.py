@@ -340,3 +340,30 @@ def test_dicts_go_to_what_requests_reach_and_keys_decide_their_syntax(tmp_path: 
     assert api.types["Send"].dict_py_name == "SendDict" and not api.types["Send"].dict_functional
     assert api.types["Part"].dict_py_name == "PartDict" and api.types["Part"].dict_functional
     assert api.types["Sent"].dict_py_name == "" and api.types["Typed"].dict_py_name == ""
+
+
+def test_hierarchical_tags_nest_resources() -> None:
+    """OpenAPI 3.2 tags with a `parent`: the child's resource is reached through
+    its parent's, by its own name without the parent's words; a parent without
+    operations is a resource too; a cycle, an undeclared parent and an attribute
+    the parent's methods take leave the child on the client."""
+    def op(operation_id: str, tag: str) -> dict[str, Any]:
+        return {"operationId": operation_id, "tags": [tag], "responses": {"204": {"description": "ok"}}}
+
+    data = document(paths={
+        "/feed": {"get": op("getFeed", "feed")},
+        "/feed/admin": {"delete": op("purgeFeed", "feed-admin")},
+        "/shop/items": {"get": op("listItems", "shop-items")},
+        "/a": {"get": op("getA", "a")}, "/b": {"get": op("getB", "b")},
+        "/orphan": {"get": op("getOrphan", "orphan")},
+    }, version="3.2.0", tags=[
+        {"name": "feed"}, {"name": "feed-admin", "parent": "feed"},
+        {"name": "shop", "kind": "nav"}, {"name": "shop-items", "parent": "shop"},
+        {"name": "a", "parent": "b"}, {"name": "b", "parent": "a"},
+        {"name": "orphan", "parent": "nowhere"},
+    ])
+    api = ir_of(data)
+    assert api.resource_parents == {"feed_admin": ("feed", "admin"), "shop_items": ("shop", "items"),
+                                    "a": ("b", "a")}
+    assert api.resource_classes["shop"] == "Shop"  # no operation of its own, still a class
+    assert "orphan" not in api.resource_parents and "b" not in api.resource_parents

@@ -44,7 +44,7 @@ def test_query_and_custom_methods_through_the_client(streams: Any, stub: Any) ->
     with testing.client(stub) as client:
         found = client.feed.search_ticks({"symbol": "X"})
         assert [(t.seq, t.price) for t in found] == [(3, 1.0)]
-        assert client.feed_admin.purge_ticks() is None
+        assert client.feed.admin.purge_ticks() is None
     assert seen == [("QUERY", "X")]
 
 

@@ -99,6 +99,7 @@ class _Builder:
         _break_empty_cycles(self.types)
         api.types = dict(sorted(self.types.items()))
         api.security_schemes = self._security_schemes(components.get("securitySchemes"))
+        api.tag_parents = self._tag_parents(data.get("tags"))
         api.security = [s for s in data.get("security") or [] if isinstance(s, dict)]
         api.webhook_signature = self._webhook_signature(data.get("x-webhook-signature"))
         return api
@@ -601,6 +602,25 @@ class _Builder:
         )
 
     # -- security ----------------------------------------------------------------
+
+    @staticmethod
+    def _tag_parents(raw: Any) -> dict[str, str]:
+        """Each declared tag's `parent` (OpenAPI 3.2), where the parent is a declared
+        tag too; a link that would close a cycle is left out."""
+        tags = [t for t in raw if isinstance(t, dict) and isinstance(t.get("name"), str)] if isinstance(raw, list) else []
+        names = {t["name"] for t in tags}
+        parents: dict[str, str] = {}
+        for tag in tags:
+            parent = tag.get("parent")
+            if not isinstance(parent, str) or parent not in names or parent == tag["name"]:
+                continue
+            seen, up = {tag["name"]}, parent
+            while up in parents and up not in seen:
+                seen.add(up)
+                up = parents[up]
+            if up not in seen:
+                parents[tag["name"]] = parent
+        return parents
 
     @staticmethod
     def _security_schemes(raw: Any) -> list[SecurityScheme]:

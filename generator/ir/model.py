@@ -455,6 +455,11 @@ class Api:
     operations: list[Operation] = field(default_factory=list)
     # The class of each client resource, by its attribute (set by the naming pass).
     resource_classes: dict[str, str] = field(default_factory=dict)
+    # OpenAPI 3.2's hierarchical tags: each tag's `parent` tag, where it names a declared one.
+    tag_parents: dict[str, str] = field(default_factory=dict)
+    # Nested resources (set by the naming pass, from `tag_parents`): each child resource's
+    # parent resource and the attribute it is reached by there (`feed_admin` → (`feed`, `admin`)).
+    resource_parents: dict[str, tuple[str, str]] = field(default_factory=dict)
     security_schemes: list[SecurityScheme] = field(default_factory=list)
     security: list[dict[str, list[str]]] = field(default_factory=list)
     webhooks: list[Webhook] = field(default_factory=list)

@@ -117,6 +117,7 @@ def run(api: Api) -> None:
     for name in api.types:
         _camel(api, name, decided)
     _name_operations(api)
+    _nest_resources(api)
     _name_resource_classes(api)
     _name_credentials(api)
 
@@ -315,6 +316,42 @@ def _name_operations(api: Api) -> None:
             taken.add(name)
 
 
+def _tag_resource(tag: str, prefix: list[str]) -> str:
+    """The resource a tag's operations make (`end-users` → `end_users`)."""
+    words = _words(tag)
+    text = "_".join(words[len(prefix) :]) if prefix and words[: len(prefix)] == prefix else tag
+    name = identifier(text, fallback="api")
+    return name + "_" if name in _CLIENT_ATTRIBUTES else name
+
+
+def _nest_resources(api: Api) -> None:
+    """`Api.resource_parents` from OpenAPI 3.2's hierarchical tags: a tag's
+    resource is reached through its parent's (`client.feed.admin`), by its name
+    without the parent's words where it starts with them (`feed-admin` under
+    `feed` → `admin`). A parent without operations of its own is a resource
+    too, holding its children. A child whose attribute its parent's methods
+    (or another child) already take stays on the client."""
+    if not api.tag_parents:
+        return
+    prefix = _versioned_tag_prefix(api)
+    resource_of = {tag: _tag_resource(tag, prefix) for tag in {*api.tag_parents, *api.tag_parents.values()}}
+    methods: dict[str, set[str]] = defaultdict(set)
+    for operation in api.operations:
+        methods[operation.resource].add(operation.py_name)
+    used = {op.resource for op in api.operations}
+    for tag, parent_tag in api.tag_parents.items():
+        child, parent = resource_of[tag], resource_of[parent_tag]
+        if child not in used or child == parent:
+            continue  # a tag no operation uses makes no resource
+        words, parent_words = child.split("_"), parent.split("_")
+        short = "_".join(words[len(parent_words) :]) if words[: len(parent_words)] == parent_words else child
+        attribute = short if short and short.isidentifier() and not keyword.iskeyword(short) else child
+        if attribute in methods[parent] or attribute.startswith("_"):
+            continue
+        methods[parent].add(attribute)
+        api.resource_parents[child] = (parent, attribute)
+
+
 def _versioned_tag_prefix(api: Api) -> list[str]:
     """The leading words every tag shares when they end in a version word
     (Twilio's `Api20100401Account`, `Api20100401Call`; `ChatV1Channel`): the
@@ -335,9 +372,7 @@ def _versioned_tag_prefix(api: Api) -> list[str]:
 
 def _resource_name(operation: Operation, prefix: list[str]) -> str:
     if operation.tags:
-        words = _words(operation.tags[0])
-        tag = "_".join(words[len(prefix) :]) if prefix and words[: len(prefix)] == prefix else operation.tags[0]
-        name = identifier(tag, fallback="api")
+        return _tag_resource(operation.tags[0], prefix)
     else:
         statics = [s for s in _segments(operation.path) if not s.startswith("{")]
         name = identifier(statics[0], fallback="api") if statics else "api"
@@ -637,7 +672,8 @@ def _name_resource_classes(api: Api) -> None:
     def clashes(cls: str) -> bool:
         return keyword.iskeyword(cls) or cls in dir(builtins) or bool(resource_class_names(cls) & (reserved | taken))
 
-    for attribute in dict.fromkeys(op.resource for op in api.operations):
+    resources = [op.resource for op in api.operations] + [parent for parent, _ in api.resource_parents.values()]
+    for attribute in dict.fromkeys(resources):
         wanted = pascal(attribute) or "Api"
         cls, number = wanted, 2
         if wanted[0].isdigit() or clashes(wanted):

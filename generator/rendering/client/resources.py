@@ -11,7 +11,7 @@ class with its credentials (`client_auth`); each method comes from
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .auth import Auth, auth_of, base_url_variable, credential_arguments, key_variable, security_node
 from .methods import Method, ModelsAnnotator, method_of
@@ -31,12 +31,17 @@ class _Resource:
     cls: str
     doc: str
     methods: list[Method]
+    # Resources reached through this one (OpenAPI 3.2's hierarchical tags): (attribute, resource).
+    children: list[tuple[str, _Resource]] = field(default_factory=list)
+    path: str = ""  # how it is reached from the client: `feed.admin`
 
 
 def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     """The `client` subpackage of one API package."""
     auth = auth_of(api, key_variable(prefix))
     resources = _resources(api, runtime, auth)
+    top = [r for r, _ in resources if r.attribute not in api.resource_parents]
+    paths = {r.attribute: r.path for r, _ in resources}
     files = {}
     for resource, imports in resources:
         files[f"{prefix}/client/{resource.module}.py"] = ENV.get_template("client/resource.py.jinja").render(
@@ -52,6 +57,10 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
                            else call(f"to_{function}", f"resource.{m.name}"))
                     for m in resource.methods
                 ]
+                + [
+                    Assign(f"self.{name}", call(f"{flavour}{child.cls}WithRawResponse", f"resource.{name}"))
+                    for name, child in resource.children
+                ]
                 for flavour, function in (("", "raw_response"), ("Async", "async_raw_response"))
             },
         )
@@ -59,8 +68,8 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         header=header(api.source),
         runtime=runtime,
         api=api,
-        resources=[r for r, _ in resources],
-        operations={op.operation_id: f"{op.resource}.{op.py_name}" for op in api.operations},
+        resources=top,
+        operations={op.operation_id: f"{paths[op.resource]}.{op.py_name}" for op in api.operations},
         arguments=auth.arguments,
         schemes=Assign("_AUTH", display("(", auth.schemes, exploded=True)),
         security=Assign("_SECURITY", security_node(auth.default)),
@@ -72,11 +81,11 @@ def client_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         raw_resources={
             flavour: [
                 Assign(f"self.{r.attribute}", call(f"{flavour}{r.cls}WithRawResponse", f"client.{r.attribute}"))
-                for r, _ in resources
+                for r in top
             ]
             for flavour in ("", "Async")
         },
-        usage=_usage(auth, [r for r, _ in resources]),
+        usage=_usage(auth, [r for r in top if r.methods]),
         base_url=api.servers[0] if api.servers else "",
         base_url_variable=base_url_variable(prefix),
         doc=_client_doc(api),
@@ -114,16 +123,33 @@ def _resources(api: Api, runtime: str, auth: Auth) -> list[tuple[_Resource, list
     grouped: dict[str, list[Operation]] = {}
     for operation in api.operations:
         grouped.setdefault(operation.resource, []).append(operation)
-    out = []
+    for parent, _ in api.resource_parents.values():
+        grouped.setdefault(parent, [])  # a parent tag without operations of its own holds its children
+    built: dict[str, _Resource] = {}
     for attribute, operations in grouped.items():
         cls = api.resource_classes[attribute]
         annotator = ModelsAnnotator(api)
         methods = [method_of(api, annotator, op, auth) for op in operations]
         tags = sorted({op.tags[0] for op in operations if op.tags})
         doc = f"The {', '.join(tags)} operations." if tags else "Operations without a tag."
-        resource = _Resource(attribute=attribute, module="_" + attribute, cls=cls, doc=doc, methods=methods)
-        out.append((resource, _imports(resource, runtime)))
-    return out
+        if not operations:
+            doc = "Groups the resources below it."
+        built[attribute] = _Resource(attribute=attribute, module="_" + attribute, cls=cls, doc=doc, methods=methods)
+    for child, (parent, name) in api.resource_parents.items():
+        built[parent].children.append((name, built[child]))
+    for attribute in built:
+        built[attribute].path = _path(api, attribute)
+    return [(resource, _imports(resource, runtime)) for resource in built.values()]
+
+
+def _path(api: Api, attribute: str) -> str:
+    """How the resource is reached from the client: `feed.admin` for a child."""
+    parts = []
+    while attribute in api.resource_parents:
+        parent, name = api.resource_parents[attribute]
+        parts.append(name)
+        attribute = parent
+    return ".".join([attribute, *reversed(parts)])
 
 
 def _imports(resource: _Resource, runtime: str) -> list[str]:

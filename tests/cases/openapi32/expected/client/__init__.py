@@ -29,18 +29,12 @@ from ._feed import (
     Feed,
     FeedWithRawResponse,
 )
-from ._feed_admin import (
-    AsyncFeedAdmin,
-    AsyncFeedAdminWithRawResponse,
-    FeedAdmin,
-    FeedAdminWithRawResponse,
-)
 
 __all__ = ["OPERATIONS", "AsyncClient", "Client"]
 
 OPERATIONS: dict[str, str] = {
     "findTicks": "feed.find_ticks",
-    "purgeTicks": "feed_admin.purge_ticks",
+    "purgeTicks": "feed.admin.purge_ticks",
     "searchTicks": "feed.search_ticks",
     "streamTicks": "feed.stream_ticks",
     "tickLines": "feed.tick_lines",
@@ -104,11 +98,6 @@ class Client(SyncBaseClient):
         return Feed(self)
 
     @cached_property
-    def feed_admin(self) -> FeedAdmin:
-        """The feed-admin operations."""
-        return FeedAdmin(self)
-
-    @cached_property
     def with_raw_response(self) -> ClientWithRawResponse:
         """The same resources and methods, returning an `APIResponse` (the `httpx2.Response`
         as `.http_response`, the parsed payload from `.parse()`)."""
@@ -121,7 +110,6 @@ class ClientWithRawResponse:
     def __init__(self, client: Client) -> None:
         """Each resource of `client`, its methods returning raw responses."""
         self.feed = FeedWithRawResponse(client.feed)
-        self.feed_admin = FeedAdminWithRawResponse(client.feed_admin)
 
 
 class AsyncClient(AsyncBaseClient):
@@ -175,11 +163,6 @@ class AsyncClient(AsyncBaseClient):
         return AsyncFeed(self)
 
     @cached_property
-    def feed_admin(self) -> AsyncFeedAdmin:
-        """The feed-admin operations."""
-        return AsyncFeedAdmin(self)
-
-    @cached_property
     def with_raw_response(self) -> AsyncClientWithRawResponse:
         """The same resources and methods, returning an `APIResponse` (the `httpx2.Response`
         as `.http_response`, the parsed payload from `.parse()`)."""
@@ -192,4 +175,3 @@ class AsyncClientWithRawResponse:
     def __init__(self, client: AsyncClient) -> None:
         """Each resource of `client`, its methods returning raw responses."""
         self.feed = AsyncFeedWithRawResponse(client.feed)
-        self.feed_admin = AsyncFeedAdminWithRawResponse(client.feed_admin)

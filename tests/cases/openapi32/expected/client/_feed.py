@@ -20,6 +20,12 @@ from pkg._runtime.client import (
 )
 
 from .. import models
+from ._feed_admin import (
+    AsyncFeedAdmin,
+    AsyncFeedAdminWithRawResponse,
+    FeedAdmin,
+    FeedAdminWithRawResponse,
+)
 
 __all__ = [
     "Feed",
@@ -70,6 +76,11 @@ _FIND_TICKS: Endpoint[builtins.list[models.Tick]] = Endpoint(
 
 class Feed(SyncResource):
     """The feed operations."""
+
+    @property
+    def admin(self) -> FeedAdmin:
+        """`client.feed.admin`: The feed-admin operations."""
+        return FeedAdmin(self._client)
 
     def stream_ticks(
         self,
@@ -183,6 +194,11 @@ class Feed(SyncResource):
 
 class AsyncFeed(AsyncResource):
     """The feed operations."""
+
+    @property
+    def admin(self) -> AsyncFeedAdmin:
+        """`client.feed.admin`: The feed-admin operations."""
+        return AsyncFeedAdmin(self._client)
 
     async def stream_ticks(
         self,
@@ -304,6 +320,7 @@ class FeedWithRawResponse:
         self.tick_parts = resource.tick_parts
         self.search_ticks = to_raw_response(resource.search_ticks)
         self.find_ticks = to_raw_response(resource.find_ticks)
+        self.admin = FeedAdminWithRawResponse(resource.admin)
 
 
 class AsyncFeedWithRawResponse:
@@ -316,3 +333,4 @@ class AsyncFeedWithRawResponse:
         self.tick_parts = resource.tick_parts
         self.search_ticks = to_async_raw_response(resource.search_ticks)
         self.find_ticks = to_async_raw_response(resource.find_ticks)
+        self.admin = AsyncFeedAdminWithRawResponse(resource.admin)
