@@ -156,6 +156,35 @@ components:
       flows: {implicit: {authorizationUrl: 'https://example.com/auth', scopes: {}}}
 """
 
+DEPRECATED = """
+openapi: 3.2.0
+info: {title: Deprecated, version: '1'}
+servers: [{url: 'https://old.example.com'}]
+security: [{legacyKey: []}, {bearer: []}]
+paths:
+  /ticks:
+    get:
+      operationId: listTicks
+      responses: {'204': {description: ok}}
+  /either:
+    get:
+      operationId: byEither
+      security: [{legacyKey: []}, {device: [read]}]
+      responses: {'204': {description: ok}}
+components:
+  securitySchemes:
+    legacyKey: {type: apiKey, in: header, name: X-Legacy-Key, deprecated: true}
+    bearer: {type: http, scheme: bearer}
+    device:
+      type: oauth2
+      oauth2MetadataUrl: 'https://old.example.com/.well-known/oauth-authorization-server'
+      flows:
+        deviceAuthorization:
+          deviceAuthorizationUrl: 'https://old.example.com/device'
+          tokenUrl: 'https://old.example.com/token'
+          scopes: {read: read}
+"""
+
 ALL = dict(api_key="k3y", api_key_2="q key", api_key_3="c00kie", username="ann", password="pa ss", bearer_token="tok")
 BASIC = "Basic " + base64.b64encode(b"ann:pa ss").decode()
 
@@ -397,3 +426,28 @@ def test_the_stub_checks_each_scheme_where_it_is_sent(auth: Any) -> None:
         assert (await http.get("/query", params={"api_key": "q"})).status_code == 204
 
     asyncio.run(drive())
+
+
+def test_a_deprecated_scheme_gives_way_to_one_that_is_not(generate: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OpenAPI 3.2's `deprecated` scheme: listed first in the spec's alternatives,
+    it is still sent only when the caller gave no credential for the other."""
+    monkeypatch.delenv("DEPPKG_API_KEY", raising=False)
+    dep = generate("deppkg", DEPRECATED)
+    doc = dep.Client.__init__.__doc__
+    assert "Deprecated: the spec deprecates this scheme" in doc
+    assert doc.count("Deprecated:") == 1  # on api_key only, not on bearer_token
+    assert "describes itself at https://old.example.com/.well-known/oauth-authorization-server" in doc
+    assert "at https://old.example.com/device (token endpoint https://old.example.com/token)" in doc
+    client, seen = client_of(dep, api_key="old", bearer_token="new")
+    call(client, dep, "listTicks")
+    call(client, dep, "byEither")  # the OAuth 2 token stays a bearer token
+    assert [r.headers.get("authorization") for r in seen] == ["Bearer new"] * 2
+    assert all("x-legacy-key" not in r.headers for r in seen)
+    client, seen = client_of(dep, api_key="old")
+    call(client, dep, "listTicks")
+    call(client, dep, "byEither")
+    assert [r.headers.get("x-legacy-key") for r in seen] == ["old"] * 2
+    assert all("authorization" not in r.headers for r in seen)
+    error = importlib.import_module("deppkg._runtime.errors").APIError
+    with pytest.raises(error, match=r"^no credentials: pass bearer_token, or api_key \(or set DEPPKG"):
+        client_of(dep)  # the error names the one not deprecated first

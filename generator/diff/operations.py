@@ -12,7 +12,7 @@ import re
 from dataclasses import replace
 
 from ..diagnostics import escape_pointer_token
-from ..ir.model import Api, Body, Operation, Parameter, Response
+from ..ir.model import Api, Body, Operation, Parameter, Response, SecurityScheme
 from ..ir.media import is_success
 from .compare import Differ
 from .model import Side
@@ -151,11 +151,15 @@ def _security(d: Differ, old: Operation, new: Operation, spot: Spot, scope: Scop
 
 
 def _security_schemes(d: Differ) -> None:
-    """A scheme sends its credential differently; a new description is not a change."""
+    """A scheme sends its credential differently; what only its docs say (its
+    description, deprecation, metadata and flow URLs) is not a change of that."""
     old = {s.name: s for s in d.old.security_schemes}
+    def sent(scheme: SecurityScheme) -> SecurityScheme:
+        return replace(scheme, description=None, deprecated=False, metadata_url=None, flows={})
+
     for scheme in d.new.security_schemes:
         before = old.get(scheme.name)
-        if before is not None and replace(before, description=None) != replace(scheme, description=None):
+        if before is not None and sent(before) != sent(scheme):
             pointer = "/components/securitySchemes/" + escape_pointer_token(scheme.name)
             d.add("security-scheme-changed", f"security scheme {scheme.name} changed", None,
                   Scope(schema=scheme.name), pointer=pointer)

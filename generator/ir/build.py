@@ -636,6 +636,16 @@ class _Builder:
                     parameter_name=scheme.get("name") if isinstance(scheme.get("name"), str) else None,
                     scheme=str(scheme["scheme"]).lower() if isinstance(scheme.get("scheme"), str) else None,
                     description=scheme["description"] if isinstance(scheme.get("description"), str) else None,
+                    deprecated=scheme.get("deprecated") is True,
+                    metadata_url=next(
+                        (u for k in ("oauth2MetadataUrl", "openIdConnectUrl") if isinstance(u := scheme.get(k), str)),
+                        None,
+                    ),
+                    flows={
+                        str(flow): {k: v for k, v in urls.items() if k.endswith("Url") and isinstance(v, str)}
+                        for flow, urls in _dict(scheme, "flows").items()
+                        if isinstance(urls, dict)
+                    },
                 )
             )
         return schemes

@@ -400,6 +400,15 @@ class SecurityScheme:
     parameter_name: str | None = None
     scheme: str | None = None  # http: basic/bearer/digest/..., lowercased
     description: str | None = None
+    # OpenAPI 3.2 `deprecated`: the client prefers another scheme where an
+    # operation accepts one, and its docs say so.
+    deprecated: bool = False
+    # Where the authorization server describes itself, for the docs: OAuth 2's
+    # `oauth2MetadataUrl` (3.2) or OpenID Connect's `openIdConnectUrl`.
+    metadata_url: str | None = None
+    # OAuth 2 flows by name (`clientCredentials`, 3.2's `deviceAuthorization`, ...),
+    # each with its URLs by field (`tokenUrl`, `deviceAuthorizationUrl`, ...).
+    flows: dict[str, dict[str, str]] = field(default_factory=dict)
     # The client's constructor arguments that carry this scheme's credential
     # (set by the naming pass; schemes that send the same thing share them);
     # empty: the client cannot send it, the caller's own `http_client` may.

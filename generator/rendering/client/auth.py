@@ -30,7 +30,7 @@ class _Credential:
             kinds = " or ".join(dict.fromkeys(f"HTTP {(s.scheme or '').title()}" for s in self.schemes))
             user = f"the user name for {whose} ({kinds}, in the `Authorization` header)."
             password = f"the password that goes with `{self.params[0]}`."
-            return [(self.params[0], " ".join([user, *notes])), (self.params[1], password)]
+            return [(self.params[0], " ".join([user, *notes, *self._deprecated()])), (self.params[1], password)]
         first = self.schemes[0]
         if first.type == "apiKey":
             where = {"header": f"in the `{first.parameter_name}` header", "query": f"as the `{first.parameter_name}` "
@@ -42,7 +42,31 @@ class _Credential:
                 text += " (an OAuth 2 or OpenID Connect access token: obtaining one is up to the caller)"
         if self.env:
             text += f"; defaults to the `{self.env}` environment variable when no credential is passed"
-        return [(self.params[0], " ".join([text + ".", *notes]))]
+        return [(self.params[0], " ".join([text + ".", *self._oauth(), *notes, *self._deprecated()]))]
+
+    def _oauth(self) -> list[str]:
+        """Where an OAuth 2 or OpenID Connect scheme's tokens come from, as far as
+        the spec says: its authorization server's metadata and 3.2's device flow."""
+        lines = []
+        for scheme in self.schemes:
+            if scheme.metadata_url:
+                server = f"The `{scheme.name}` scheme's authorization server"
+                lines.append(f"{server} describes itself at {scheme.metadata_url}.")
+            device = scheme.flows.get("deviceAuthorization", {})
+            if device.get("deviceAuthorizationUrl") and device.get("tokenUrl"):
+                lines.append(f"A device can obtain one for `{scheme.name}` at {device['deviceAuthorizationUrl']} "
+                             f"(token endpoint {device['tokenUrl']}).")
+        return lines
+
+    def _deprecated(self) -> list[str]:
+        """The deprecation of the spec's schemes this credential goes to: where an
+        operation also accepts another credential that was given, that one is sent."""
+        names = [f"`{s.name}`" for s in self.schemes if s.deprecated]
+        if not names:
+            return []
+        which = "this scheme" if len(names) == len(self.schemes) == 1 else " and ".join(names)
+        return [f"Deprecated: the spec deprecates {which}; an operation that also accepts a credential given "
+                "for a scheme not deprecated sends that one."]
 
 
 @dataclass
@@ -58,13 +82,18 @@ class Auth:
     default: tuple[tuple[str, ...], ...]
     check: bool
     key_variable: str = ""  # the environment variable `api_key` falls back to
+    deprecated: frozenset[str] = frozenset()  # the names of the schemes the spec deprecates
 
     def requirement(self, security: list[dict[str, list[str]]]) -> tuple[tuple[str, ...], ...]:
         """A spec's security requirement as the runtime reads it: its alternatives,
         each with only the schemes the client can send. A scheme it cannot send (an
         unknown name, mutual TLS, an HTTP scheme other than Basic, Bearer and
-        Digest) is left to the caller's own `http_client`, so it is not checked."""
-        return tuple(dict.fromkeys(tuple(name for name in alt if name in self.names) for alt in security))
+        Digest) is left to the caller's own `http_client`, so it is not checked.
+        The runtime sends the first alternative whose credentials were given, so
+        those with a deprecated scheme come last (in the spec's order otherwise):
+        a caller who gave credentials for both sends the one not deprecated."""
+        alternatives = dict.fromkeys(tuple(name for name in alt if name in self.names) for alt in security)
+        return tuple(sorted(alternatives, key=lambda alt: any(name in self.deprecated for name in alt)))
 
 
 def credential_arguments(prefix: str, api: Api) -> list[str]:
@@ -132,6 +161,7 @@ def auth_of(api: Api, key_variable: str) -> Auth:
         default=(),
         check=False,
         key_variable=key_variable,
+        deprecated=frozenset(scheme.name for scheme, *_ in sent if scheme.deprecated),
     )
     auth.default = auth.requirement(api.security)
     effective = [auth.requirement(op.security if op.security is not None else api.security) for op in api.operations]

@@ -30,7 +30,10 @@ from .server import StubApp, create_app
 __all__ = ["BASE_URL", "CREDENTIALS", "SyncASGITransport", "async_client", "client", "create_stub"]
 
 # The clients' credential arguments, each given a placeholder unless passed.
-CREDENTIALS: tuple[str, ...] = ()
+CREDENTIALS: tuple[str, ...] = (
+    "api_key",
+    "bearer_token",
+)
 
 
 @cache

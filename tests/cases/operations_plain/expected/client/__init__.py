@@ -79,7 +79,7 @@ class Client(SyncBaseClient):
         api_key_3: the credential for the spec's `apiKeyCookie` scheme, sent as the `token` cookie.
         username: the user name for the spec's `basic` scheme (HTTP Basic, in the `Authorization` header).
         password: the password that goes with `username`.
-        bearer_token: the credential for the spec's `bearer` and `oauth` and `oidc` schemes, sent in the `Authorization` header after `Bearer` (an OAuth 2 or OpenID Connect access token: obtaining one is up to the caller).
+        bearer_token: the credential for the spec's `bearer` and `oauth` and `oidc` schemes, sent in the `Authorization` header after `Bearer` (an OAuth 2 or OpenID Connect access token: obtaining one is up to the caller). The `oidc` scheme's authorization server describes itself at https://example.com/.well-known/openid-configuration.
         base_url: where the API is; the paths of the spec are appended to it. Defaults
             to the `PKG_BASE_URL` environment variable, else `https://eu.example.com/v2`.
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
@@ -163,7 +163,7 @@ class AsyncClient(AsyncBaseClient):
         api_key_3: the credential for the spec's `apiKeyCookie` scheme, sent as the `token` cookie.
         username: the user name for the spec's `basic` scheme (HTTP Basic, in the `Authorization` header).
         password: the password that goes with `username`.
-        bearer_token: the credential for the spec's `bearer` and `oauth` and `oidc` schemes, sent in the `Authorization` header after `Bearer` (an OAuth 2 or OpenID Connect access token: obtaining one is up to the caller).
+        bearer_token: the credential for the spec's `bearer` and `oauth` and `oidc` schemes, sent in the `Authorization` header after `Bearer` (an OAuth 2 or OpenID Connect access token: obtaining one is up to the caller). The `oidc` scheme's authorization server describes itself at https://example.com/.well-known/openid-configuration.
         base_url: where the API is; the paths of the spec are appended to it. Defaults
             to the `PKG_BASE_URL` environment variable, else `https://eu.example.com/v2`.
         timeout: seconds (or an `httpx2.Timeout`) for each connect, read and write of
