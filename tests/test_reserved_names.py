@@ -37,7 +37,7 @@ assert m.to_wire(value) == {"class": "a", "None": "n", "self": 1, "type": "t", "
 assert m.validate("None", {"print": "p", "isinstance": True}).isinstance is True
 # Classes called like the names a model module imports keep their names.
 for name in ("Field", "Tag", "Any", "UUID", "DateTime", "Literal", "Annotated", "ClassVar",
-             "UnknownVariant", "TaggedModel", "APIModel", "OpenEnum", "SchemaRegistry"):
+             "UnknownVariant", "TaggedModel", "APIModel", "OpenEnum", "SchemaRegistry", "TypedDict", "NotRequired"):
     assert getattr(m, name).__name__ == name, name
 shape = m.validate("Shape", {"kind": "field", "fieldName": "f", "id": "5f0c8a3e-3f1c-4b55-9d8e-0d7f6b1f7a10",
                              "at": "2024-01-02T03:04:05Z", "tags": [{"kind": "tag", "label": "a"}]})

@@ -87,18 +87,10 @@ def _section(release: Release, date: str) -> str:
             "",
         ]
     if release.lost:
-        out += [f"### {_LOST}", ""]
-        out += [f"- `{name}`" for name in release.lost[:LOST_LISTED]]
-        if len(release.lost) > LOST_LISTED:
-            out.append(f"- and {len(release.lost) - LOST_LISTED} more.")
-        out.append("")
+        out += _names(_LOST, release.lost)
         out += _migrations(release.lost, release.moved)
     if release.gained:
-        out += [f"### {_GAINED}", ""]
-        out += [f"- `{name}`" for name in release.gained[:LOST_LISTED]]
-        if len(release.gained) > LOST_LISTED:
-            out.append(f"- and {len(release.gained) - LOST_LISTED} more.")
-        out.append("")
+        out += _names(_GAINED, release.gained)
     changes = [(api, change) for api, found in sorted(release.changes.items()) for change in found]
     for level, title in _LEVELS:
         listed = [(api, c) for api, c in changes if c.level == level and not c.is_description]
@@ -114,6 +106,14 @@ def _section(release: Release, date: str) -> str:
 
 
 _ITER = re.compile(r"^(?P<owner>.+)\.(?P<method>\w+)_iter$")
+
+
+def _names(title: str, names: tuple[str, ...]) -> list[str]:
+    """A section listing names of the Python API, the first `LOST_LISTED` of them."""
+    out = [f"### {title}", "", *(f"- `{name}`" for name in names[:LOST_LISTED])]
+    if len(names) > LOST_LISTED:
+        out.append(f"- and {len(names) - LOST_LISTED} more.")
+    return [*out, ""]
 
 
 def _migrations(lost: tuple[str, ...], moved: tuple[tuple[str, str], ...] = ()) -> list[str]:

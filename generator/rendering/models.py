@@ -314,7 +314,7 @@ def _shared_classes(api: Api, home: _Module, union_module: _Module, named: Named
         f"What every variant of `{named.py_name}` has: a value of the union is an instance of this class, "
         "whichever variant it is, so its fields are read without first telling the variants apart."
     )
-    base = _Class(py_name=shared.py_name, base="APIModel", doc=doc, guarded=True)
+    base = _Class(py_name=shared.py_name, base=home.annotator.spell("APIModel"), doc=doc, guarded=True)
     base.fields = [_field(home.annotator, prop, everything, False, aliases=False) for prop in shared.properties]
     home.annotator.needs.add("APIModel")
     home.classes.append(base)
@@ -323,8 +323,10 @@ def _shared_classes(api: Api, home: _Module, union_module: _Module, named: Named
             f"A variant of `{named.py_name}` added to the API after this SDK was generated: keeps every field, "
             f"and types those every variant has."
         )
-        fallback = _Class(py_name=shared.fallback_py_name, base=f"{shared.py_name}, UnknownVariant", doc=doc)
         annotator, defined = union_module.annotator, union_module.defined
+        fallback = _Class(
+            py_name=shared.fallback_py_name, base=f"{shared.py_name}, {annotator.spell('UnknownVariant')}", doc=doc
+        )
         fallback.fields = [_field(annotator, prop, defined, False) for prop in shared.properties]
         union_module.bases.add(shared.py_name)
         annotator.needs.add("UnknownVariant")
@@ -341,8 +343,9 @@ def _typed_dict(api: Api, module: _Module, named: NamedType) -> None:
     and Python never evaluates."""
     type_ = named.type
     module.helpers.add(named.dict_py_name)
+    spell = module.annotator.spell
     if isinstance(type_, UnionType):
-        own = Annotator(api)
+        own = Annotator(api, private=module.annotator.private)
         value = _dict_union(api, own, type_)
         _merge(module.annotator, own)
         # A real expression, as the model's alias is: `typing.get_type_hints` of
@@ -354,24 +357,24 @@ def _typed_dict(api: Api, module: _Module, named: NamedType) -> None:
     assert isinstance(type_, ObjectType)
     keys: list[tuple[str, str]] = []
     if type_.tag is not None:
-        keys.append((type_.tag.property, f"Literal[{literal(type_.tag.value)}]"))
+        keys.append((type_.tag.property, f"{spell('Literal')}[{literal(type_.tag.value)}]"))
         module.annotator.needs.add("Literal")
     for prop in type_.properties:
-        own = Annotator(api)
+        own = Annotator(api, private=module.annotator.private)
         text = _dict_value(api, own, prop.type)
         text = string(text) if own.refs else text
-        keys.append((prop.wire_name, f"NotRequired[{text}]" if prop.optional else text))
+        keys.append((prop.wire_name, f"{spell('NotRequired')}[{text}]" if prop.optional else text))
         if prop.optional:
             own.needs.add("NotRequired")
         _merge(module.annotator, own)
     module.annotator.needs.add("TypedDict")
     if not named.dict_functional:
-        cls = _Class(py_name=named.dict_py_name, base="TypedDict", doc=_dict_doc(named))
+        cls = _Class(py_name=named.dict_py_name, base=spell("TypedDict"), doc=_dict_doc(named))
         cls.fields = [_Field(statement=Annotated(k, union(v)), doc=None) for k, v in keys]
         module.classes.append(cls)
         return
     table = display("{", [f"{literal(k)}: {v}" for k, v in keys])
-    statement = Assign(named.dict_py_name, call("TypedDict", literal(named.dict_py_name), table))
+    statement = Assign(named.dict_py_name, call(spell("TypedDict"), literal(named.dict_py_name), table))
     module.functional.append((named.dict_py_name, statement))
 
 
@@ -391,7 +394,7 @@ def _dict_union(api: Api, annotator: Annotator, union_: UnionType) -> str:
     parts = [_dict_value(api, annotator, v, models=False) for v in union_.variants]
     parts += [_dict_value(api, annotator, v) for v in union_.bare]
     text = " | ".join(dict.fromkeys(parts))
-    return f"{text} | None" if union_.nullable and text != "Any" else text
+    return f"{text} | None" if union_.nullable and text != annotator.spell("Any") else text
 
 
 def _dict_value(api: Api, annotator: Annotator, type_: Type, *, models: bool = True, within: frozenset[str] = frozenset()) -> str:
@@ -399,18 +402,20 @@ def _dict_value(api: Api, annotator: Annotator, type_: Type, *, models: bool = T
     (or, with `models`, their models), enum members or their values, date-times
     and UUIDs or their strings."""
     text = _dict_bare(api, annotator, type_, models, within)
-    return f"{text} | None" if type_.nullable and text != "Any" else text
+    return f"{text} | None" if type_.nullable and text != annotator.spell("Any") else text
 
 
 def _dict_bare(api: Api, annotator: Annotator, type_: Type, models: bool, within: frozenset[str]) -> str:
     if isinstance(type_, Primitive):
         if type_.name == "string":
-            found = {"date-time": "datetime | str", "date": "date | str", "uuid": "UUID | str"}.get(type_.format or "", "str")
-            annotator.needs.update(n for n in ("datetime", "date", "UUID") if n in found.split(" | "))
-            return found
+            known = {"date-time": "datetime", "date": "date", "uuid": "UUID"}.get(type_.format or "")
+            if known is None:
+                return "str"
+            annotator.needs.add(known)
+            return f"{annotator.spell(known)} | str"
         if type_.name == "any":
             annotator.needs.add("Any")
-            return "Any"
+            return annotator.spell("Any")
         return {"integer": "int", "number": "float", "boolean": "bool"}[type_.name]
     if isinstance(type_, Ref):
         named = api.types[type_.target]
@@ -426,7 +431,7 @@ def _dict_bare(api: Api, annotator: Annotator, type_: Type, models: bool, within
             return f"{named.py_name} | {annotator.annotation(target)}"
         if type_.target in within:
             annotator.needs.add("Any")
-            return "Any"
+            return annotator.spell("Any")
         return _dict_value(api, annotator, target, models=models, within=within | {type_.target})
     if isinstance(type_, ArrayType):
         return f"list[{_dict_value(api, annotator, type_.items, within=within)}]"
@@ -437,7 +442,7 @@ def _dict_bare(api: Api, annotator: Annotator, type_: Type, models: bool, within
     if isinstance(type_, UnionType):
         return " | ".join(dict.fromkeys(_dict_value(api, annotator, v, within=within) for v in type_.variants))
     annotator.needs.add("Any")
-    return "dict[str, Any]"
+    return f"dict[str, {annotator.spell('Any')}]"
 
 
 def _field(annotator: Annotator, prop: Property, defined: _Defined, camel: bool, *, aliases: bool = True) -> _Field:
@@ -651,10 +656,10 @@ _RUNTIME = (
 )
 
 
-_TYPING = ("Annotated", "Any", "ClassVar", "Literal", "TypeAlias")
+_TYPING = ("Annotated", "Any", "ClassVar", "Literal", "NotRequired", "TypeAlias", "TypedDict")
 # Every name a model module may import: a class of the API called so keeps its
 # name, and the modules import the name privately (`Field as _Field`).
-MODULE_IMPORTS = frozenset({*_TYPING, "UUID", "Field", "Tag", "TypeAliasType", *_RUNTIME})
+MODULE_IMPORTS = frozenset({*_TYPING, "date", "datetime", "UUID", "Field", "Tag", "TypeAliasType", *_RUNTIME})
 
 
 def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[Node]:
@@ -668,10 +673,8 @@ def _imports(needs: set[str], runtime_models: str, module: _Module) -> list[Node
     lines: list[Node] = []
     dates: list[str] = [n for n in ("date", "datetime") if n in needs]
     if dates:
-        lines.append(import_from("datetime", dates))
-    typing_names: set[str] = {
-        n for n in ("Annotated", "Any", "ClassVar", "Literal", "NotRequired", "TypeAlias", "TypedDict") if n in needs
-    }
+        lines.append(import_from("datetime", names(dates)))
+    typing_names: set[str] = {n for n in _TYPING if n in needs}
     if module.guarded:
         typing_names.add("TYPE_CHECKING")
     if any(not a.recursive for a in module.aliases):

@@ -23,6 +23,7 @@ TYPES: Mapping[str, Any] = LazyTypes(
         "models.NoneModel": lambda: models.NoneModel,
         "models.Shape": lambda: models.Shape,
         "models.TrueModel": lambda: models.TrueModel,
+        "models.TypedDict": lambda: models.TypedDict,
         "models.Vars": lambda: models.Vars,
         "str": lambda: str,
     }

@@ -75,6 +75,7 @@ OPERATIONS: dict[str, str] = {
     "getShapes": "shapes.get",
     "getTrue": "true.get",
     "getTypes": "type.get",
+    "postTyped": "vars.create_by_post",
     "postVars": "vars.create",
 }
 

@@ -26,6 +26,7 @@ __all__ = [
 ]
 
 _CREATE: Endpoint[None] = Endpoint("POST", "/vars", "postVars")
+_CREATE_BY_POST: Endpoint[None] = Endpoint("POST", "/typed", "postTyped")
 
 
 class Vars(SyncResource):
@@ -47,6 +48,26 @@ class Vars(SyncResource):
         """
         return self._client._call(
             _CREATE,
+            options,
+            body=body,
+        )
+
+    def create_by_post(
+        self,
+        body: models.TypedDict | models.TypedDictDict | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """`POST /typed` (postTyped).
+
+        Args:
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+
+        Returns:
+            None
+        """
+        return self._client._call(
+            _CREATE_BY_POST,
             options,
             body=body,
         )
@@ -75,12 +96,33 @@ class AsyncVars(AsyncResource):
             body=body,
         )
 
+    async def create_by_post(
+        self,
+        body: models.TypedDict | models.TypedDictDict | NotGiven = NOT_GIVEN,
+        **options: Unpack[RequestOptions],
+    ) -> None:
+        """`POST /typed` (postTyped).
+
+        Args:
+            body: the request body: a model or a dict of the same shape (wire names, sent as given).
+            **options: `extra_headers`, `extra_query`, `extra_body`, `timeout`, `deadline` and `max_retries` for this call only (see `RequestOptions`).
+
+        Returns:
+            None
+        """
+        return await self._client._call(
+            _CREATE_BY_POST,
+            options,
+            body=body,
+        )
+
 
 class VarsWithRawResponse:
     """`client.with_raw_response.vars`: the same methods, returning `APIResponse`."""
 
     def __init__(self, resource: Vars) -> None:
         self.create = to_raw_response(resource.create)
+        self.create_by_post = to_raw_response(resource.create_by_post)
 
 
 class AsyncVarsWithRawResponse:
@@ -88,3 +130,4 @@ class AsyncVarsWithRawResponse:
 
     def __init__(self, resource: AsyncVars) -> None:
         self.create = to_async_raw_response(resource.create)
+        self.create_by_post = to_async_raw_response(resource.create_by_post)

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .label import Label as Label
     from .literal import Literal as Literal
     from .none_model import NoneModel as NoneModel, NoneModelDict as NoneModelDict
+    from .not_required import NotRequired as NotRequired, NotRequiredDict as NotRequiredDict
     from .open_enum import OpenEnum as OpenEnum
     from .schema_registry import SchemaRegistry as SchemaRegistry
     from .shape import Shape as Shape
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from .tag import Tag as Tag
     from .tagged_model import TaggedModel as TaggedModel
     from .true_model import TrueModel as TrueModel
+    from .typed_dict import TypedDict as TypedDict, TypedDictDict as TypedDictDict
     from .unknown_variant import UnknownVariant as UnknownVariant
     from .uuid import UUID as UUID
     from .value import Value as Value
@@ -55,6 +57,8 @@ __all__ = [
     "Literal",
     "NoneModel",
     "NoneModelDict",
+    "NotRequired",
+    "NotRequiredDict",
     "OpenEnum",
     "SchemaRegistry",
     "Shape",
@@ -62,6 +66,8 @@ __all__ = [
     "Tag",
     "TaggedModel",
     "TrueModel",
+    "TypedDict",
+    "TypedDictDict",
     "UUID",
     "UnknownVariant",
     "Value",
@@ -83,6 +89,8 @@ _MODULES: dict[str, str] = {
     "Literal": "literal",
     "NoneModel": "none_model",
     "NoneModelDict": "none_model",
+    "NotRequired": "not_required",
+    "NotRequiredDict": "not_required",
     "OpenEnum": "open_enum",
     "SchemaRegistry": "schema_registry",
     "Shape": "shape",
@@ -90,6 +98,8 @@ _MODULES: dict[str, str] = {
     "Tag": "tag",
     "TaggedModel": "tagged_model",
     "TrueModel": "true_model",
+    "TypedDict": "typed_dict",
+    "TypedDictDict": "typed_dict",
     "UUID": "uuid",
     "UnknownVariant": "unknown_variant",
     "Value": "value",
@@ -110,12 +120,14 @@ SCHEMAS: _Mapping[str, _Any] = _LazySchemas(
         "Field": "Field",
         "Literal": "Literal",
         "None": "NoneModel",
+        "NotRequired": "NotRequired",
         "OpenEnum": "OpenEnum",
         "SchemaRegistry": "SchemaRegistry",
         "Shape": "Shape",
         "Tag": "Tag",
         "TaggedModel": "TaggedModel",
         "True": "TrueModel",
+        "TypedDict": "TypedDict",
         "UUID": "UUID",
         "UnknownVariant": "UnknownVariant",
         "vars": "Vars",
