@@ -1,11 +1,15 @@
 """Servers the tests start in processes of their own (the stubs under uvicorn,
-Prism): a free port, waiting until one listens, stopping it."""
+Prism): a free port, waiting until one listens, stopping it; and an ASGI app
+served by uvicorn in a thread of the test's own process (`served`)."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -39,3 +43,28 @@ def stop(process: subprocess.Popen[Any], timeout: float = 30) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextmanager
+def served(app: Any) -> Iterator[str]:
+    """`app` under uvicorn on a free port of 127.0.0.1, in a thread; its base URL.
+    Stopping it runs its lifespan's end (the stub's webhook sender stops there)."""
+    import uvicorn
+
+    port = free_port()
+    config = uvicorn.Config(
+        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        assert not thread.is_alive(), "the server did not stop"

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import importlib
-import socket
-import threading
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -22,6 +20,7 @@ import pytest
 
 from generator.reading.read import read_api
 from .generated_packages import generated_packages
+from .processes import served
 
 SPEC32 = Path(__file__).resolve().parent / "cases" / "openapi32" / "spec.yaml"
 
@@ -213,33 +212,13 @@ def test_a_31_event_stream_is_a_typed_stream(packages: dict[str, Any], tmp_path:
         assert http.get("/notes").text.count("Content-Type: text/plain; charset=utf-8\r\n\r\n") == 2
 
 
-def _serve(app: Any) -> Iterator[str]:
-    import uvicorn
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "the stub did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-
-
 def test_the_first_item_arrives_before_the_last_is_sent(packages: dict[str, Any]) -> None:
     """Served on a socket with 0.4 s between items: had the stub built the whole answer
     first, the items would all arrive together; they arrive the delay apart."""
     delay = 0.4
     testing = packages["stream32"]
     client_module = importlib.import_module("stream32.client")
-    for url in _serve(testing.create_stub(stream_delay=delay, stream_items=3)):
+    with served(testing.create_stub(stream_delay=delay, stream_items=3)) as url:
         client = client_module.Client(base_url=url)
         arrived = []
         with client.feed.tick_records() as stream:

@@ -13,16 +13,14 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from contextlib import contextmanager
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
-import uvicorn
 
 from dixa_sdk.beta import server as beta_server
 from dixa_sdk.beta.client import Client
 from dixa_sdk.v1 import webhooks
 from dixa_sdk.v1.models import ConversationClosedEvent, ConversationCreatedEvent
-from tests.processes import free_port
+from tests.processes import free_port, served
 
 Answer = Callable[[int], Any]  # the number of the delivery (from 1) -> a status, or "hang"
 
@@ -60,29 +58,6 @@ class Receiver:
             self.arrived.wait_for(lambda: len(self.received) >= count, timeout)
             assert len(self.received) >= count, f"{len(self.received)} deliveries, not {count}"
             return list(self.received)
-
-
-@contextmanager
-def served(app: Any) -> Iterator[str]:
-    """`app` under uvicorn on a free port of 127.0.0.1, in a thread; its base URL.
-    Stopping it runs its lifespan's end (the stub's sender stops there)."""
-    port = free_port()
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_level="warning", lifespan="on", timeout_graceful_shutdown=1
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
-        assert not thread.is_alive(), "the server did not stop"
 
 
 def stub(**sender: Any) -> Any:
