@@ -20,6 +20,7 @@ from typing import Callable
 from .config import ConfigError, ProjectConfig
 from .diagnostics import Diagnostic
 from .ir.model import Api
+from .ir.wire import shared as shared_wire
 from .output.format import Formatting
 from .output.write import read_tree
 from .reading.read import Reading
@@ -46,7 +47,7 @@ def project_files(
     `progress` is told each stage as it starts."""
     progress("reading the specs")
     roots = (config.root, *ref_roots)  # a project's specs may share files anywhere in the project
-    with Reading(
+    with shared_wire(), Reading(
         config.apis,
         strict=True if strict is None else strict,
         dialect=dialect,  # type: ignore[arg-type]
@@ -149,7 +150,7 @@ def spec_files(
     paths relative to the package's folder, and the pyproject.toml that goes
     beside that folder: `generate --spec`."""
     progress(f"reading {spec.name}")
-    with Reading({package: spec}, strict=strict, dialect=dialect, ref_roots=ref_roots) as reading:  # type: ignore[arg-type]
+    with shared_wire(), Reading({package: spec}, strict=strict, dialect=dialect, ref_roots=ref_roots) as reading:  # type: ignore[arg-type]
         files = single_package(package, reading.apis[package].api, progress)
         progress(f"formatting {len(files)} files and validating {spec.name}")
         with Formatting(files, static_paths(files, package)) as formatting:

@@ -35,12 +35,19 @@ The document is built when it is needed: by the stub's renderer, which writes
 it beside the operation table, and by validation's lints (`reading.lints`),
 which check the spec's examples against it. Reading a spec (for the diff, the
 release version, `dixagen ir`) does not build it, and the IR does not hold it.
+Generation builds it once per API (`shared`): the lints and the renderer read
+the same one.
+
+It is no copy of the whole document: it shares every node it leaves as
+written with the document (`CopyOnWrite`), and copies only those on the way
+to what it changes, so Microsoft Graph's 300 MB document costs megabytes more,
+not another 300. Nothing may change it once built.
 """
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,11 +62,10 @@ from openapi_schema_validator import (
 from referencing import Registry
 from referencing.jsonschema import DRAFT4, DRAFT202012
 
-from ..diagnostics import escape_pointer_token, value_at
+from ..diagnostics import escape_pointer_token, pointer_tokens, value_at
 from .model import Api, EnumType, Operation, UnionType
 
 STUB_URI = "urn:dixagen:wire"
-MESSAGE = {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}
 STUB_STATUSES = {
     "400": "Added by the stub: the request does not validate against this document.",
     "401": "Added by the stub: the operation is secured and the request carries no credentials.",
@@ -79,27 +85,97 @@ class Wire:
     any_of: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
+class CopyOnWrite:
+    """A copy of a JSON document that shares with it every node it does not
+    change: `writable(pointer)` copies (shallowly) the node at `pointer` and
+    those on the way to it the first time, and returns the copy, which may be
+    changed. Nodes reached otherwise are the document's own: read them only."""
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.root: dict[str, Any] = dict(data)
+        # The copies made, by id: each is copied once, and kept so that its id stays its own.
+        self._copies: dict[int, Any] = {id(self.root): self.root}
+
+    def writable(self, pointer: str) -> Any:
+        """The node at `pointer`, a copy of its own; None where the pointer
+        leads to no object or array."""
+        node: Any = self.root
+        for token in pointer_tokens(pointer):
+            key: str | int
+            if isinstance(node, dict):
+                key = token
+            elif isinstance(node, list) and token.isdigit() and int(token) < len(node):
+                key = int(token)
+            else:
+                return None
+            child = node.get(key) if isinstance(node, dict) else node[key]  # type: ignore[arg-type]
+            if not isinstance(child, (dict, list)):
+                return None
+            if self._copies.get(id(child)) is not child:
+                child = child.copy()
+                self._copies[id(child)] = child
+                node[key] = child
+            node = child
+        return node
+
+    @property
+    def copies(self) -> int:
+        """How many nodes were copied (the root too)."""
+        return len(self._copies)
+
+
+# The wire documents built while `shared` is in force, by the id of their Api.
+_shared: dict[int, tuple[Api, Any, Wire | None]] | None = None
+
+
+@contextmanager
+def shared() -> Iterator[None]:
+    """While in force, `build` builds each API's wire document once, and gives
+    the same one to whoever asks again (the lints, then the stub's renderer).
+    The IR must not change meanwhile in what the document reads of it; the
+    pipeline, which renders what it has read, is where this holds."""
+    global _shared
+    outer, _shared = _shared, {} if _shared is None else _shared
+    try:
+        yield
+    finally:
+        _shared = outer
+
+
 def build(api: Api) -> Wire | None:
     """The spec of `api` as the wire speaks it; None where the document is
     not at hand or refers to other files."""
+    if _shared is not None:
+        known = _shared.get(id(api))
+        if known is not None and known[0] is api and known[1] is api.document:
+            return known[2]
+    built = _build(api)
+    if _shared is not None:
+        _shared[id(api)] = (api, api.document, built)
+    return built
+
+
+def _build(api: Api) -> Wire | None:
     data = api.document
     if not isinstance(data, dict) or any(not ref.startswith("#") for ref in _refs(data)):
         return None
-    wire = copy.deepcopy(data)
+    wire = CopyOnWrite(data)
     for named in api.types.values():
         if not named.component or not named.pointer:
             continue
-        node = value_at(wire, named.pointer)
-        if not isinstance(node, dict):
+        tagged = isinstance(named.type, UnionType) and named.type.style == "tagged" and not named.type.explicit_discriminator
+        bare = isinstance(named.type, EnumType) and named.type.source == "union"
+        if not (tagged or bare) or not isinstance(value_at(wire.root, named.pointer), dict):
             continue
-        if isinstance(named.type, UnionType) and named.type.style == "tagged" and not named.type.explicit_discriminator:
+        node = wire.writable(named.pointer)
+        if isinstance(named.type, UnionType):
             _tag_variants(api, node, named.type, named.pointer)
-        elif isinstance(named.type, EnumType) and named.type.source == "union":
+        elif isinstance(named.type, EnumType):
             _bare_names(node, named.type)
     any_of = _unsatisfiable_one_ofs(wire)
     for op in api.operations:
         _stub_statuses(wire, op, secured=_secured(api, op))
-    return Wire(wire, any_of)
+    return Wire(wire.root, any_of)
 
 
 def wire_document(api: Api) -> dict[str, Any] | None:
@@ -144,9 +220,10 @@ def format_checker_of(wire: dict[str, Any]) -> FormatChecker:
 _OPEN_KEYWORDS = frozenset({"type", "title", "description", "deprecated", "nullable", "readOnly", "writeOnly"})
 
 
-def _unsatisfiable_one_ofs(wire: dict[str, Any]) -> list[tuple[str, list[str]]]:
+def _unsatisfiable_one_ofs(document: CopyOnWrite) -> list[tuple[str, list[str]]]:
     """The `oneOf`s of the document with a variant that accepts any object
     (beside others), rewritten as `anyOf`; returns where each was and those variants."""
+    wire = document.root
     found: list[tuple[str, list[str]]] = []
     stack: list[tuple[Any, str]] = [(wire, "")]
     while stack:
@@ -156,6 +233,7 @@ def _unsatisfiable_one_ofs(wire: dict[str, Any]) -> list[tuple[str, list[str]]]:
             if isinstance(entries, list):
                 open_variants = [_label(entry) for entry in entries if _accepts_any_object(wire, entry)]
                 if open_variants and len(entries) >= 2:
+                    node = document.writable(pointer)
                     node["anyOf"] = node.pop("oneOf")
                     found.append((pointer, open_variants))
             for key, value in node.items():
@@ -233,12 +311,9 @@ def _bare_names(node: dict[str, Any], enum: EnumType) -> None:
     node["anyOf"] = [{"type": "string", "enum": names}, *tagged]
 
 
-def _stub_statuses(wire: dict[str, Any], op: Operation, *, secured: bool) -> None:
-    raw = value_at(wire, op.pointer) if op.pointer else None
-    if not isinstance(raw, dict):
-        return
-    responses = raw.setdefault("responses", {})
-    if not isinstance(responses, dict):
+def _stub_statuses(wire: CopyOnWrite, op: Operation, *, secured: bool) -> None:
+    raw = value_at(wire.root, op.pointer) if op.pointer else None
+    if not isinstance(raw, dict) or not isinstance(raw.get("responses", {}), dict):
         return
     wanted = ["400"]
     if secured:
@@ -250,13 +325,27 @@ def _stub_statuses(wire: dict[str, Any], op: Operation, *, secured: bool) -> Non
     wanted.append("431")
     if op.method.upper() in ("POST", "PUT", "PATCH"):
         wanted.append("507")
-    for status in wanted:
-        if status in responses or f"{status[0]}XX" in responses or f"{status[0]}xx" in responses:
-            continue
+    present = raw.get("responses", {})
+    missing = [
+        status
+        for status in wanted
+        if not (status in present or f"{status[0]}XX" in present or f"{status[0]}xx" in present)
+    ]
+    if not missing:
+        return
+    if "responses" not in raw:
+        wire.writable(op.pointer)["responses"] = {}
+    responses = wire.writable(f"{op.pointer}/responses")
+    for status in missing:
         responses[status] = {
             "description": STUB_STATUSES[status],
-            "content": {"application/json": {"schema": copy.deepcopy(MESSAGE)}},
+            "content": {"application/json": {"schema": _message()}},
         }
+
+
+def _message() -> dict[str, Any]:
+    """The schema of the stub's own answers: `{"message": "..."}`."""
+    return {"type": "object", "required": ["message"], "properties": {"message": {"type": "string"}}}
 
 
 def _secured(api: Api, op: Operation) -> bool:

@@ -20,7 +20,6 @@ known to use) is still listed, as information, which `generate` does not print.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -32,7 +31,7 @@ from jsonschema.exceptions import best_match  # type: ignore[import-untyped]  # 
 
 from ..diagnostics import Diagnostic, Severity, escape_pointer_token, value_at
 from ..ir.model import Api, Body, Operation, Response, UnionType
-from ..ir.wire import build, format_checker_of, validator_factory
+from ..ir.wire import CopyOnWrite, build, format_checker_of, validator_factory
 from .load import Document
 
 
@@ -63,7 +62,7 @@ def lint(api: Api, document: Document, accepted: Mapping[str, str] | None = None
         )
         for pointer, open_variants in built.any_of
     ]
-    typed = validator_factory(_typed(wire))
+    typed = _Typed(wire)
     spelling = _Spellings(wire, accepted or {})
     found = Lints()
     examples = _off_schema_examples(api, document, wire, typed, spelling, found)
@@ -123,21 +122,81 @@ _UNTYPED_NOTE = (
 )
 
 
-def _typed(wire: dict[str, Any]) -> dict[str, Any]:
-    """A copy of the wire document in which each schema without `type` has the
-    type its keywords imply, as the generated models read it."""
-    typed = copy.deepcopy(wire)
-    for _, schema in _schemas(typed):
+def _typed(wire: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The wire document in which each schema without `type` has the type its
+    keywords imply, as the generated models read it, and where those schemas
+    are. It shares all else with `wire`, and is `wire` itself where every
+    schema has its type."""
+    implied: list[tuple[str, str]] = []
+    for pointer, schema in _schemas(wire):
         if "type" in schema or "$ref" in schema or any(k in schema for k in ("allOf", "anyOf", "oneOf", "enum")):
             continue
-        for keyword, kind in _IMPLIED_TYPES:
-            if keyword in schema:
-                schema["type"] = kind
-                break
-    return typed
+        kind = next((kind for keyword, kind in _IMPLIED_TYPES if keyword in schema), None)
+        if kind is not None:
+            implied.append((pointer, kind))
+    if not implied:
+        return wire, []
+    typed = CopyOnWrite(wire)
+    for pointer, kind in implied:
+        typed.writable(pointer)["type"] = kind
+    return typed.root, [pointer for pointer, _ in implied]
 
 
-def _contradiction(validator: Any, typed: Any, pointer: str, value: Any) -> tuple[str, bool, str] | None:
+class _Typed:
+    """Validators of the wire document as the models read it (`_typed`), for
+    the schemas that differ there: those that reach, in themselves or through
+    `$ref`s, a schema without `type`. Any other validates a value as the wire
+    document does, so it is not validated twice."""
+
+    def __init__(self, wire: dict[str, Any]) -> None:
+        document, self.untyped = _typed(wire)
+        self.wire = wire
+        self.factory = validator_factory(document) if self.untyped else None
+        self._clean: set[str] = set()  # pointers known to reach none
+        self._refs: dict[str, list[str]] = {}
+
+    def validator(self, pointer: str) -> Any | None:
+        """A validator of the schema at `pointer` as the models read it; None
+        where that is the wire document's own schema."""
+        if self.factory is None or not self._reaches(pointer):
+            return None
+        return self.factory(pointer)
+
+    def _reaches(self, start: str) -> bool:
+        seen = {start}
+        stack = [start]
+        while stack:
+            pointer = stack.pop()
+            if pointer in self._clean:
+                continue
+            if any(untyped == pointer or untyped.startswith(pointer + "/") for untyped in self.untyped):
+                return True
+            for target in self._refs_under(pointer):
+                if target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        self._clean |= seen  # all they reach was seen, and reaches none
+        return False
+
+    def _refs_under(self, pointer: str) -> list[str]:
+        """The pointers the `$ref`s in the subtree at `pointer` lead to."""
+        if pointer not in self._refs:
+            found: list[str] = []
+            stack = [value_at(self.wire, pointer)]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    ref = node.get("$ref")
+                    if isinstance(ref, str) and ref.startswith("#"):
+                        found.append(ref[1:])
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+            self._refs[pointer] = found
+        return self._refs[pointer]
+
+
+def _contradiction(validator: Any, typed: _Typed, pointer: str, value: Any) -> tuple[str, bool, str] | None:
     """Why `value` does not fit the schema at `pointer`, whether only as the
     models read it (a schema without `type`), and its warning's group; None
     when it fits."""
@@ -145,14 +204,17 @@ def _contradiction(validator: Any, typed: Any, pointer: str, value: Any) -> tupl
     if error is not None:
         return _reason(error), False, _group(error)
     try:
-        error = best_match(typed(pointer).iter_errors(value))
+        models = typed.validator(pointer)
+        if models is None:
+            return None
+        error = best_match(models.iter_errors(value))
     except Exception:  # noqa: BLE001 - a schema the validator cannot read is validate's to report
         return None
     return (_reason(error), True, _group(error)) if error is not None else None
 
 
 def _off_schema_examples(
-    api: Api, document: Document, wire: dict[str, Any], typed: Any, spelling: _Spellings, found: Lints
+    api: Api, document: Document, wire: dict[str, Any], typed: _Typed, spelling: _Spellings, found: Lints
 ) -> list[Diagnostic]:
     """The examples of answers and request bodies that their schema refuses,
     each also put on `found.off_schema`."""
@@ -226,7 +288,7 @@ _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMA_MAPS = ("properties", "patternProperties")
 
 
-def _off_schema_schema_examples(wire: dict[str, Any], document: Document, typed: Any, spelling: _Spellings) -> list[Diagnostic]:
+def _off_schema_schema_examples(wire: dict[str, Any], document: Document, typed: _Typed, spelling: _Spellings) -> list[Diagnostic]:
     """The `example`s (and 3.1 `examples`) written on schemas themselves that the
     schema they annotate refuses: a mock server answers them (Prism does), and a
     client that parses by the schema cannot take them."""
