@@ -259,6 +259,31 @@ def test_reading_for_the_diff_and_the_ir_builds_no_wire_document(monkeypatch: py
     assert len(built) == 1
 
 
+def test_generation_builds_the_wire_document_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the pipeline reads and renders (`wire.shared`), the lints and the
+    stub's renderer share one wire document; elsewhere each asks for a new one,
+    so nothing read before an IR changed is kept."""
+    from generator.ir import wire
+    from generator.reading.read import read_api
+    from generator.rendering.server import server_files
+
+    built: list[object] = []
+    real = wire._build
+
+    def spy(api: object) -> object:
+        built.append(api)
+        return real(api)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(wire, "_build", spy)
+    spec = ROOT / "specs" / "integrations-v1.yaml"
+    with wire.shared():
+        api = read_api(spec, strict=False).api
+        shared = server_files("integrations", api, "integrations._runtime")
+    assert len(built) == 1
+    assert server_files("integrations", api, "integrations._runtime") == shared
+    assert len(built) == 2
+
+
 def test_the_passes_fill_the_wire_fields() -> None:
     """The fields the renderers read are set on the real specs."""
     from generator.reading.read import read_api

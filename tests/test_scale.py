@@ -7,6 +7,8 @@ Speed itself is judged by `bench/bench_scale.py`; these tests count work
 instead of timing it: the calls of every function while a spec is read,
 validated, normalized and rendered, and the peak of memory allocated meanwhile.
 Four times the spec may cost about four times the work, never sixteen.
+Some work is counted outright: the wire document is built once per
+generation and copies only the document's nodes it changes.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.diagnostics import escape_pointer_token, value_at
+from generator.ir import wire
 from generator.ir.passes import modules
 from generator.limits import MAX_FILE_NAME_BYTES
 from generator.reading.read import read_api
@@ -40,8 +44,9 @@ def _calls(spec: Path) -> dict[tuple[str, int, str], int]:
     profile = cProfile.Profile()
     profile.enable()
     try:
-        loaded = read_api(spec, strict=True)
-        files = single_package("widgets", loaded.api)
+        with wire.shared():  # as the pipeline reads and renders
+            loaded = read_api(spec, strict=True)
+            files = single_package("widgets", loaded.api)
     finally:
         profile.disable()
     assert len(files) > 50 and not [w for w in loaded.warnings if w.severity == "error"]
@@ -77,8 +82,9 @@ def test_no_function_is_called_more_than_in_proportion_to_the_spec(specs: tuple[
 def _peak(spec: Path) -> int:
     tracemalloc.start()
     try:
-        loaded = read_api(spec, strict=True)
-        files = single_package("widgets", loaded.api)
+        with wire.shared():
+            loaded = read_api(spec, strict=True)
+            files = single_package("widgets", loaded.api)
         assert files
         return tracemalloc.get_traced_memory()[1]
     finally:
@@ -89,6 +95,45 @@ def test_memory_grows_in_proportion_to_the_spec(specs: tuple[Path, Path, Path]) 
     _peak(specs[0])
     small, large = _peak(specs[1]), _peak(specs[2])
     assert large < LIMIT * small, f"peak {large:,} bytes on a {GROWTH:.0f}x spec, {small:,} on the small one"
+
+
+def _count(calls: dict[tuple[str, int, str], int], file: str, name: str) -> int:
+    return sum(n for (path, _, function), n in calls.items() if path.endswith(file) and function == name)
+
+
+def test_generation_builds_the_wire_document_once_and_copies_no_document(specs: tuple[Path, Path, Path]) -> None:
+    """The lints and the stub's renderer share one wire document, nothing
+    deep-copies the document (Graph's is 300 MB), and an example is validated
+    once where every schema has its type."""
+    calls = _calls(specs[2])
+    assert _count(calls, "ir/wire.py", "build") == 2  # asked by the lints and the renderer
+    assert _count(calls, "ir/wire.py", "_build") == 1  # built once
+    assert _count(calls, "copy.py", "deepcopy") == 0
+    assert _count(calls, "reading/lints.py", "_contradiction") > 0
+    assert _count(calls, "reading/lints.py", "_reaches") == 0  # no schema lacks its type: nothing to validate again
+
+
+def test_the_wire_document_copies_only_what_it_changes(specs: tuple[Path, Path, Path]) -> None:
+    """Of the document's objects and arrays, the wire document copies those on
+    the way to what it changes (each operation's answers, the tagged unions):
+    a few per operation, not the whole document."""
+    api = read_api(specs[2], strict=True).api
+    built = wire.build(api)
+    assert built is not None and isinstance(api.document, dict)
+    nodes = copied = 0
+    stack: list[tuple[object, str]] = [(api.document, "")]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((value, f"{pointer}/{escape_pointer_token(key)}") for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node))
+        else:
+            continue
+        nodes += 1
+        copied += value_at(built.document, pointer) is not node
+    assert 0 < copied <= 3 * len(api.operations) + 10, (copied, nodes, len(api.operations))
+    assert "Added by the stub" not in json.dumps(api.document)  # the document itself is left as written
 
 
 def test_a_module_name_too_long_for_a_file_is_shortened_apart() -> None:
