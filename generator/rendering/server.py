@@ -13,6 +13,7 @@ stateful mode. What these are was decided by the passes (`Parameter.wire_style`,
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -62,8 +63,20 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
         ),
     }
     if wire is not None:
-        files[f"{prefix}/{WIRE_DOCUMENT}"] = _escaped(json.dumps(wire, ensure_ascii=False, indent=1, default=str)) + "\n"
+        files[f"{prefix}/{WIRE_DOCUMENT}"] = _escaped(_indented(wire)) + "\n"
     return files
+
+
+def _indented(document: Any) -> str:
+    """`document` as `json.dumps(..., indent=1)` writes it, joined a batch of
+    pieces at a time: the encoder yields a piece per key, value and comma,
+    and a list of all of Microsoft Graph's (tens of millions) would take five
+    times the memory of the text."""
+    pieces = json.JSONEncoder(ensure_ascii=False, indent=1, default=str).iterencode(document)
+    batches: list[str] = []
+    while batch := "".join(itertools.islice(pieces, 65536)):
+        batches.append(batch)
+    return "".join(batches)
 
 
 def _operation(api: Api, annotator: Annotator, op: Operation, items: dict[str, str], wire: Any) -> dict[str, Any]:
@@ -233,7 +246,13 @@ class _Compact:
 
     @classmethod
     def of(cls, value: Any) -> _Compact:
-        return cls(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        return cls(_compact(value))
+
+
+# `json.dumps(value, ensure_ascii=False)` and its compact form, without making an encoder each call
+# (the table of Microsoft Graph's stub writes millions of keys and values).
+_encode = json.JSONEncoder(ensure_ascii=False).encode
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def _table_json(operations: list[dict[str, Any]]) -> str:
@@ -254,7 +273,7 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
             parts: list[str] = []
             used = 2
             for key, item in pairs:
-                head = "" if key is None else json.dumps(key, ensure_ascii=False) + ": "
+                head = "" if key is None else _encode(key) + ": "
                 inner = one_line(item, budget - used - len(head))
                 if inner is None:
                     return None
@@ -264,27 +283,42 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
                     return None
             text = ("{%s}" if isinstance(value, dict) else "[%s]") % ", ".join(parts)
         else:
-            text = json.dumps(value, ensure_ascii=False)
+            text = _encode(value)
         return text if len(text) <= budget else None
 
-    def dump(value: Any, indent: str, lead: str) -> str:
+    # The text's pieces, joined a batch at a time into `blocks`: a piece is a
+    # key or a line, and a list of Microsoft Graph's millions would take
+    # several times the memory of the text.
+    out: list[str] = []
+    blocks: list[str] = []
+
+    def dump(value: Any, indent: str, lead: str) -> None:
+        if len(out) >= 65536:
+            blocks.append("".join(out))
+            out.clear()
         if isinstance(value, _Compact):
-            return value.text
+            out.append(value.text)
+            return
         if not isinstance(value, (dict, list)) or not value:
-            return json.dumps(value, ensure_ascii=False)
+            out.append(_encode(value))
+            return
         flat = one_line(value, 100 - len(indent) - len(lead))
         if flat is not None:
-            return flat
+            out.append(flat)
+            return
         inner = indent + "  "
-        if isinstance(value, dict):
-            items = []
-            for key, item in value.items():
-                head = f"{json.dumps(key, ensure_ascii=False)}: "
-                items.append(inner + head + dump(item, inner, head))
-            return "{\n" + ",\n".join(items) + "\n" + indent + "}"
-        return "[\n" + ",\n".join(inner + dump(item, inner, "") for item in value) + "\n" + indent + "]"
+        out.append("{\n" if isinstance(value, dict) else "[\n")
+        pairs = value.items() if isinstance(value, dict) else ((None, item) for item in value)
+        for index, (key, item) in enumerate(pairs):
+            head = "" if key is None else f"{_encode(key)}: "
+            out.append(("" if index == 0 else ",\n") + inner + head)
+            dump(item, inner, head)
+        out.append("\n" + indent + ("}" if isinstance(value, dict) else "]"))
 
-    return _escaped(dump({"operations": operations}, "", "") + "\n")
+    dump({"operations": operations}, "", "")
+    out.append("\n")
+    blocks.append("".join(out))
+    return _escaped("".join(blocks))
 
 
 def _escaped(text: str) -> str:
