@@ -21,7 +21,7 @@ from .config import ConfigError, ProjectConfig, load_config, package_name_for, p
 from .ir.dump import ir_to_json
 from .limits import MAX_FILE_NAME_BYTES
 from .output.write import diff_tree, recover, write_tree
-from .pipeline import project_files, read_if_present, spec_files
+from .pipeline import project_files, read_if_present, spec_files, write_spec
 from .progress import Progress
 from .reading.read import read_api
 
@@ -161,11 +161,23 @@ def generate(
                 if problem is not None:
                     raise click.UsageError(f"--package {terminal_safe(repr(name))} {problem}")
                 recover(out / name)
-                files, pyproject = spec_files(
-                    spec, name, strict=bool(strict), dialect=dialect, warn=warn, inform=inform,
-                    ref_roots=ref_roots, progress=progress.stage,
-                )
-                target, project_file = out / name, (out / "pyproject.toml", pyproject)
+                target = out / name
+                if check:
+                    files, pyproject = spec_files(
+                        spec, name, strict=bool(strict), dialect=dialect, warn=warn, inform=inform,
+                        ref_roots=ref_roots, progress=progress.stage,
+                    )
+                else:  # written as it is rendered: Microsoft Graph's package is never all in memory
+                    try:
+                        written, pyproject = write_spec(
+                            spec, name, target, strict=bool(strict), dialect=dialect, warn=warn, inform=inform,
+                            ref_roots=ref_roots, progress=progress.stage,
+                            check_path=lambda relative: _check_file_name(relative, str(spec)),
+                        )
+                    except OSError as exc:
+                        with progress.above():
+                            _fail([Diagnostic(f"cannot write the output: {exc.strerror}", str(exc.filename or target))])
+                project_file = (out / "pyproject.toml", pyproject)
             else:
                 config = _config(project)
                 recover(config.out)  # a swap a killed run left half done, before the previous release is read
@@ -178,8 +190,9 @@ def generate(
                 _fail(exc.diagnostics)
         except ConfigError as exc:  # the project's own files (a table of effects): a usage error
             raise click.UsageError(str(exc)) from None
-        _check_file_names(files, str(spec or project))
-        if not check:
+        if spec is None or check:
+            _check_file_names(files, str(spec or project))
+        if not check and spec is None:
             progress.stage(f"writing {len(files)} files")
             try:
                 write_tree(target, files)
@@ -201,21 +214,25 @@ def generate(
             _write_pyproject(*project_file)
     except OSError as exc:
         _fail([Diagnostic(f"cannot write the output: {exc.strerror}", str(exc.filename or target))])
-    click.echo(f"wrote {len(files)} files to {target}")
+    click.echo(f"wrote {written if spec is not None else len(files)} files to {target}")
 
 
 def _check_file_names(files: dict[str, str], source: str) -> None:
     """Refuse, before writing anything, a file or folder name too long for the
     file system (a module named after a very long schema name)."""
     for relative in files:
-        for part in relative.split("/"):
-            size = len(part.encode("utf-8", "surrogateescape"))
-            if size > MAX_FILE_NAME_BYTES:
-                _fail([Diagnostic(
-                    f"a generated file would be named {part[:40]}... ({size} bytes, more than {MAX_FILE_NAME_BYTES}; "
-                    "limit MAX_FILE_NAME_BYTES): shorten the name in the spec it comes from",
-                    source,
-                )])
+        _check_file_name(relative, source)
+
+
+def _check_file_name(relative: str, source: str) -> None:
+    for part in relative.split("/"):
+        size = len(part.encode("utf-8", "surrogateescape"))
+        if size > MAX_FILE_NAME_BYTES:
+            _fail([Diagnostic(
+                f"a generated file would be named {part[:40]}... ({size} bytes, more than {MAX_FILE_NAME_BYTES}; "
+                "limit MAX_FILE_NAME_BYTES): shorten the name in the spec it comes from",
+                source,
+            )])
 
 
 def _config(project: Path) -> ProjectConfig:

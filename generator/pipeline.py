@@ -21,15 +21,23 @@ from .config import ConfigError, ProjectConfig
 from .diagnostics import Diagnostic
 from .ir.model import Api
 from .ir.wire import shared as shared_wire
-from .output.format import Formatting
-from .output.write import read_tree
+from .output.format import Formatting, InPlace
+from .output.write import Staging, read_tree
 from .reading.read import Reading
 from .release.changelog import FILE as CHANGELOG
 from .release.changelog import changelog, release_date
 from .rendering.surface import gained_names, lost_names, renamed_names
 from .release.version import read_previous, release_version
 from .rendering.effects import EFFECTS_FILE, EffectsError, effects_file
-from .rendering.package import ApiPackage, distribution, single_package, single_pyproject, stamp, static_paths
+from .rendering.package import (
+    ApiPackage,
+    distribution,
+    single_package,
+    single_package_parts,
+    single_pyproject,
+    stamp,
+    static_paths,
+)
 
 
 def project_files(
@@ -159,3 +167,75 @@ def spec_files(
     inform(_dialect_line(package, reading.apis[package].api))
     pyproject = single_pyproject(package, reading.apis[package].api, reading.apis[package].api.source)
     return {path.split("/", 1)[1]: text for path, text in formatted.items()}, pyproject
+
+
+def write_spec(
+    spec: Path,
+    package: str,
+    target: Path,
+    *,
+    strict: bool = False,
+    dialect: str = "auto",
+    warn: Callable[[list[Diagnostic]], None] = lambda _: None,
+    inform: Callable[[str], None] = lambda _: None,
+    ref_roots: tuple[Path, ...] = (),
+    progress: Callable[[str], None] = lambda _: None,
+    check_path: Callable[[str], None] = lambda _: None,
+) -> tuple[int, str]:
+    """`spec_files`, written to `target` as it is rendered: each renderer's
+    files go to a folder beside `target` as soon as it is done (the Python
+    ones to ruff's folder in it), so neither the package's texts nor their
+    formatted copies are ever all held; the folder is swapped in for `target`
+    once the spec is validated and the files formatted, and removed where
+    either fails. `check_path` sees each path (relative to `target`) before
+    it is written. Returns how many files were written, and the
+    pyproject.toml that goes beside `target`."""
+    progress(f"reading {spec.name}")
+    with Staging(target) as staging, InPlace(staging) as formatting:
+        pyproject, dialect_line, count = _render_into(
+            spec, package, staging, formatting, strict=strict, dialect=dialect, warn=warn, ref_roots=ref_roots,
+            progress=progress, check_path=check_path,
+        )
+        # The IR and the document are gone by now: only ruff's work is left.
+        formatting.finish()
+        progress(f"writing {count} files")
+        staging.commit()
+    inform(dialect_line)
+    return count, pyproject
+
+
+def _render_into(
+    spec: Path,
+    package: str,
+    staging: Staging,
+    formatting: InPlace,
+    *,
+    strict: bool,
+    dialect: str,
+    warn: Callable[[list[Diagnostic]], None],
+    ref_roots: tuple[Path, ...],
+    progress: Callable[[str], None],
+    check_path: Callable[[str], None],
+) -> tuple[str, str, int]:
+    """Read, render into `staging` and `formatting`, start ruff and wait for
+    validation; the pyproject.toml, the dialect's line and the number of files."""
+    with shared_wire(), Reading({package: spec}, strict=strict, dialect=dialect, ref_roots=ref_roots) as reading:  # type: ignore[arg-type]
+        api = reading.apis[package].api
+        pyproject = single_pyproject(package, api, api.source)
+        dialect_line = _dialect_line(package, api)
+        runtime = f"{package}/_runtime/"  # the static runtime, formatted already (`static_paths`)
+        count = 0
+        for part in single_package_parts(package, api, progress):
+            for path, text in part.items():
+                relative = path.split("/", 1)[1]
+                check_path(relative)
+                if path.endswith(".py") and not path.startswith(runtime):
+                    formatting.add(relative, text)
+                else:
+                    staging.write(relative, text)
+            count += len(part)
+        del api, part
+        formatting.start()
+        progress(f"formatting {count} files and validating {spec.name}")
+        warn(reading.finish()[package].warnings)
+    return pyproject, dialect_line, count

@@ -108,7 +108,7 @@ class CopyOnWrite:
                 key = int(token)
             else:
                 return None
-            child = node.get(key) if isinstance(node, dict) else node[key]  # type: ignore[arg-type]
+            child = node.get(key) if isinstance(node, dict) else node[key]
             if not isinstance(child, (dict, list)):
                 return None
             if self._copies.get(id(child)) is not child:

@@ -45,24 +45,76 @@ def _umask() -> int:
 def write_tree(target: Path, files: dict[str, str]) -> None:
     """Replace directory `target` by exactly `files` (relative paths → text).
     Folders get the permissions the user's umask gives, as `mkdir` would."""
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    recover(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.new-", dir=target.parent))
-    try:
-        os.chmod(staging, 0o777 & ~_umask())  # mkdtemp makes it 0700 whatever the umask
+    with Staging(target) as staging:
         for relative, text in sorted(files.items()):
-            path = staging / relative
+            staging.write(relative, text)
+        staging.commit()
+
+
+class Staging:
+    """A new tree for `target`, written file by file into a folder beside it
+    (`write`, or `move` of a file already written elsewhere on the same file
+    system), then swapped in (`commit`). Left without `commit` (an error, a
+    refused spec), what it made is removed, its folder and the missing
+    parents it created alike: `target` is as it was. Nothing is made on disk
+    before the first file is written."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target.resolve()
+        self.written = 0
+        self._folder: Path | None = None
+        self._folders: set[Path] = set()
+        self._parents: list[Path] = []  # the target's parents this made, outermost first
+
+    @property
+    def folder(self) -> Path:
+        if self._folder is None:
+            missing = [parent for parent in self.target.parents if not parent.exists()]
+            self.target.parent.mkdir(parents=True, exist_ok=True)
+            self._parents = missing[::-1]
+            recover(self.target)
+            self._folder = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.new-", dir=self.target.parent))
+            os.chmod(self._folder, 0o777 & ~_umask())  # mkdtemp makes it 0700 whatever the umask
+            self._folders.add(self._folder)
+        return self._folder
+
+    def _path(self, relative: str) -> Path:
+        path = self.folder / relative
+        if path.parent not in self._folders:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8", newline="\n")
-        backup = _backup(target)
-        if target.exists():
-            target.rename(backup)
-        staging.rename(target)
+            self._folders.add(path.parent)
+        self.written += 1
+        return path
+
+    def write(self, relative: str, text: str) -> None:
+        self._path(relative).write_text(text, encoding="utf-8", newline="\n")
+
+    def move(self, source: Path, relative: str) -> None:
+        os.replace(source, self._path(relative))
+
+    def commit(self) -> None:
+        folder = self.folder
+        backup = _backup(self.target)
+        if self.target.exists():
+            self.target.rename(backup)
+        folder.rename(self.target)
+        self._parents = []
         shutil.rmtree(backup, ignore_errors=True)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+
+    def discard(self) -> None:
+        if self._folder is not None and self._folder.exists():
+            shutil.rmtree(self._folder, ignore_errors=True)
+        for parent in reversed(self._parents):
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.discard()
 
 
 def _is_cache(part: str) -> bool:

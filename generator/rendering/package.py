@@ -14,7 +14,7 @@ import ast
 import json
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterator
 
 from .. import __version__
 from ..ir.model import Api
@@ -97,15 +97,24 @@ _RENDERING: dict[Callable[[str, Api, str], dict[str, str]], str] = {models_files
 def api_files(
     prefix: str, api: Api, runtime: str, progress: Callable[[str], None] = lambda _: None
 ) -> dict[str, str]:
-    files = {
+    files: dict[str, str] = {}
+    for part in api_parts(prefix, api, runtime, progress):
+        files.update(part)
+    return files
+
+
+def api_parts(
+    prefix: str, api: Api, runtime: str, progress: Callable[[str], None] = lambda _: None
+) -> Iterator[dict[str, str]]:
+    """The files of `api_files`, a renderer's at a time."""
+    yield {
         f"{prefix}/__init__.py": ENV.get_template("package/api_init.py.jinja").render(
             header=header(api.source), api=api, package=prefix.replace("/", ".")
         ),
     }
     for renderer in API_RENDERERS:
         progress(f"rendering the {_RENDERING.get(renderer, 'package')} of {prefix.replace('/', '.')}")
-        files.update(renderer(prefix, api, runtime))
-    return files
+        yield renderer(prefix, api, runtime)
 
 
 def pytest_plugin(package: str, apis: list[tuple[str, str]], source: str) -> str:
@@ -127,11 +136,24 @@ def pytest_plugin(package: str, apis: list[tuple[str, str]], source: str) -> str
 
 
 def single_package(package: str, api: Api, progress: Callable[[str], None] = lambda _: None) -> dict[str, str]:
-    files = runtime_files(package)
-    files.update(api_files(package, api, f"{package}._runtime", progress))
-    files[f"{package}/pytest_plugin.py"] = pytest_plugin(package, [("", fixture_prefix(package))], api.source)
-    files[f"{package}/py.typed"] = ""
+    files: dict[str, str] = {}
+    for part in single_package_parts(package, api, progress):
+        files.update(part)
     return files
+
+
+def single_package_parts(
+    package: str, api: Api, progress: Callable[[str], None] = lambda _: None
+) -> Iterator[dict[str, str]]:
+    """The files of `single_package`, a renderer's at a time: written out as
+    they come, only one renderer's texts are held at once (Microsoft Graph's
+    package is a quarter of a gigabyte of text)."""
+    yield runtime_files(package)
+    yield from api_parts(package, api, f"{package}._runtime", progress)
+    yield {
+        f"{package}/pytest_plugin.py": pytest_plugin(package, [("", fixture_prefix(package))], api.source),
+        f"{package}/py.typed": "",
+    }
 
 
 def single_pyproject(package: str, api: Api, source: str) -> str:
