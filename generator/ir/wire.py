@@ -237,11 +237,13 @@ def _unsatisfiable_one_ofs(document: CopyOnWrite) -> list[tuple[str, list[str]]]
                     node["anyOf"] = node.pop("oneOf")
                     found.append((pointer, open_variants))
             for key, value in node.items():
-                if isinstance(key, str) and (key.startswith("x-") or key in ("example", "examples")):
+                if not isinstance(value, (dict, list)) or (
+                    isinstance(key, str) and (key.startswith("x-") or key in ("example", "examples"))
+                ):
                     continue
                 stack.append((value, f"{pointer}/{escape_pointer_token(key)}"))
         elif isinstance(node, list):
-            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node))
+            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node) if isinstance(value, (dict, list)))
     return sorted(found)
 
 

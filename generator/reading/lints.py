@@ -62,15 +62,16 @@ def lint(api: Api, document: Document, accepted: Mapping[str, str] | None = None
         )
         for pointer, open_variants in built.any_of
     ]
-    typed = _Typed(wire)
+    schemas = list(_schemas(wire))  # walked once, read by three lints
+    typed = _Typed(wire, schemas)
     spelling = _Spellings(wire, accepted or {})
     found = Lints()
     examples = _off_schema_examples(api, document, wire, typed, spelling, found)
     found.warnings = (
         warnings
         + examples
-        + _off_schema_schema_examples(wire, document, typed, spelling)
-        + _self_contradictions(wire, document)
+        + _off_schema_schema_examples(wire, schemas, document, typed, spelling)
+        + _self_contradictions(wire, schemas, document)
         + _loose_variants(api, wire, document)
     )
     return found
@@ -122,13 +123,13 @@ _UNTYPED_NOTE = (
 )
 
 
-def _typed(wire: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+def _typed(wire: dict[str, Any], schemas: list[tuple[str, dict[str, Any]]]) -> tuple[dict[str, Any], list[str]]:
     """The wire document in which each schema without `type` has the type its
     keywords imply, as the generated models read it, and where those schemas
     are. It shares all else with `wire`, and is `wire` itself where every
     schema has its type."""
     implied: list[tuple[str, str]] = []
-    for pointer, schema in _schemas(wire):
+    for pointer, schema in schemas:
         if "type" in schema or "$ref" in schema or any(k in schema for k in ("allOf", "anyOf", "oneOf", "enum")):
             continue
         kind = next((kind for keyword, kind in _IMPLIED_TYPES if keyword in schema), None)
@@ -148,8 +149,8 @@ class _Typed:
     `$ref`s, a schema without `type`. Any other validates a value as the wire
     document does, so it is not validated twice."""
 
-    def __init__(self, wire: dict[str, Any]) -> None:
-        document, self.untyped = _typed(wire)
+    def __init__(self, wire: dict[str, Any], schemas: list[tuple[str, dict[str, Any]]]) -> None:
+        document, self.untyped = _typed(wire, schemas)
         self.wire = wire
         self.factory = validator_factory(document) if self.untyped else None
         self._clean: set[str] = set()  # pointers known to reach none
@@ -288,14 +289,16 @@ _SUBSCHEMA_LISTS = ("allOf", "anyOf", "oneOf", "prefixItems")
 _SUBSCHEMA_MAPS = ("properties", "patternProperties")
 
 
-def _off_schema_schema_examples(wire: dict[str, Any], document: Document, typed: _Typed, spelling: _Spellings) -> list[Diagnostic]:
+def _off_schema_schema_examples(
+    wire: dict[str, Any], schemas: list[tuple[str, dict[str, Any]]], document: Document, typed: _Typed, spelling: _Spellings
+) -> list[Diagnostic]:
     """The `example`s (and 3.1 `examples`) written on schemas themselves that the
     schema they annotate refuses: a mock server answers them (Prism does), and a
     client that parses by the schema cannot take them."""
     validator_of = validator_factory(wire)
     warnings: list[Diagnostic] = []
     seen: set[str] = set()
-    for pointer, schema in _schemas(wire):
+    for pointer, schema in schemas:
         if pointer in seen:
             continue
         seen.add(pointer)
@@ -349,7 +352,7 @@ def _kind_of(value: Any, kind: str) -> bool:
     return isinstance(value, _KINDS.get(kind, (object,)))
 
 
-def _self_contradictions(wire: dict[str, Any], document: Document) -> list[Diagnostic]:
+def _self_contradictions(wire: dict[str, Any], schemas: list[tuple[str, dict[str, Any]]], document: Document) -> list[Diagnostic]:
     """Schemas at odds with themselves, where a mock and the models part ways:
     an `enum` member that is not of the schema's `type` (no value can be it),
     (OpenAPI 3.0) a `type` beside a `$ref` to a schema of another type,
@@ -359,7 +362,7 @@ def _self_contradictions(wire: dict[str, Any], document: Document) -> list[Diagn
     warnings: list[Diagnostic] = []
     oas30 = str(wire.get("openapi", "3.0")).startswith("3.0")
     seen: set[str] = set()
-    for pointer, schema in _schemas(wire):
+    for pointer, schema in schemas:
         if pointer in seen:
             continue
         seen.add(pointer)
@@ -436,6 +439,13 @@ def _loose_variants(api: Api, wire: dict[str, Any], document: Document) -> list[
     schema lets the tag property be another value than the mapping's: the models
     pin it to the mapping's value, so an answer with another one (a mock's first
     enum member) does not parse there."""
+    discriminated = [
+        (named, named.type)
+        for named in api.types.values()
+        if isinstance(named.type, UnionType) and named.type.explicit_discriminator and named.type.tag_property
+    ]
+    if not discriminated:
+        return []
     where_used: dict[str, list[str]] = {}
     stack: list[tuple[Any, str]] = [(wire, "")]
     while stack:
@@ -445,21 +455,20 @@ def _loose_variants(api: Api, wire: dict[str, Any], document: Document) -> list[
             if isinstance(ref, str) and ref.startswith("#/"):
                 where_used.setdefault(ref[1:], []).append(pointer)
             for key, value in node.items():
-                if not (isinstance(key, str) and (key.startswith("x-") or key in ("example", "examples"))):
+                if isinstance(value, (dict, list)) and not (
+                    isinstance(key, str) and (key.startswith("x-") or key in ("example", "examples"))
+                ):
                     stack.append((value, f"{pointer}/{escape_pointer_token(key)}"))
         elif isinstance(node, list):
-            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node))
+            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node) if isinstance(value, (dict, list)))
     warnings: list[Diagnostic] = []
-    for named in api.types.values():
-        union = named.type
-        if not isinstance(union, UnionType) or not union.explicit_discriminator or not union.tag_property:
-            continue
+    for named, union in discriminated:
         for tag, target in sorted(union.tags.items()):
             variant = api.types.get(target)
             if variant is None or not variant.pointer:
                 continue
             uses = [p for p in where_used.get(variant.pointer, []) if not p.startswith(named.pointer + "/")]
-            allowed = _tag_values(wire, value_at(wire, variant.pointer), union.tag_property, set())
+            allowed = _tag_values(wire, value_at(wire, variant.pointer), union.tag_property or "", set())
             if not uses or allowed == [tag]:
                 continue
             what = f"any of {allowed}" if allowed else "any value"
@@ -514,13 +523,15 @@ def _schemas(wire: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
             for key, value in node.items():
                 if not isinstance(key, str) or key.startswith("x-") or key in ("example", "examples"):
                     continue  # extension data and examples are data: a `schema` key there is no schema
+                if not isinstance(value, (dict, list)):
+                    continue
                 child = f"{pointer}/{escape_pointer_token(key)}"
                 if key == "schema" and isinstance(value, dict):
                     roots.append((child, value))
                 elif child != "/components/schemas":
                     stack.append((child, value))
         elif isinstance(node, list):
-            stack.extend((f"{pointer}/{i}", value) for i, value in enumerate(node))
+            stack.extend((f"{pointer}/{i}", value) for i, value in enumerate(node) if isinstance(value, (dict, list)))
     stack = roots[::-1]
     while stack:
         pointer, schema = stack.pop()
