@@ -230,10 +230,11 @@ def _render_into(
                 relative = path.split("/", 1)[1]
                 check_path(relative)
                 if path.endswith(".py") and not path.startswith(runtime):
-                    formatting.add(relative, text)
+                    formatting.add(relative, str(text))
                 else:
                     staging.write(relative, text)
             count += len(part)
+            reading.settle()
         del api, part
         formatting.start()
         progress(f"formatting {count} files and validating {spec.name}")

@@ -14,6 +14,7 @@ import difflib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -86,8 +87,13 @@ class Staging:
         self.written += 1
         return path
 
-    def write(self, relative: str, text: str) -> None:
-        self._path(relative).write_text(text, encoding="utf-8", newline="\n")
+    def write(self, relative: str, text: str | Iterable[str]) -> None:
+        """Write a file's text, whole or a piece at a time."""
+        with self._path(relative).open("w", encoding="utf-8", newline="\n") as file:
+            if isinstance(text, str):
+                file.write(text)
+            else:
+                file.writelines(text)
 
     def move(self, source: Path, relative: str) -> None:
         os.replace(source, self._path(relative))

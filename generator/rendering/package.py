@@ -14,18 +14,18 @@ import ast
 import json
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterator, Mapping
 
 from .. import __version__
 from ..ir.model import Api
 from .code import Assign, display, import_from
 from ..ir.passes.hoist import pascal
 from .pytypes import string
-from .common import ENV, TEMPLATES, header
+from .common import ENV, TEMPLATES, Pieces, header, texts
 from .models import render_models
 from .client.auth import base_url_variable, brand
 from .client.resources import client_files, credential_arguments, key_variable
-from .server import fixture_prefix, server_files
+from .server import fixture_prefix, server_parts
 from .webhooks import webhook_files
 
 
@@ -87,11 +87,13 @@ def models_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
 
 
 # Each renderer writes its part of one API's subpackage: (prefix, api, runtime
-# package) -> {path: text}. `runtime` is the import path of `_runtime`.
-API_RENDERERS: list[Callable[[str, Api, str], dict[str, str]]] = [models_files, client_files, server_files, webhook_files]
+# package) -> {path: text}. `runtime` is the import path of `_runtime`. A text
+# may come in `Pieces` (the stub's JSON documents), joined where texts are held.
+Renderer = Callable[[str, Api, str], Mapping[str, "str | Pieces"]]
+API_RENDERERS: list[Renderer] = [models_files, client_files, server_parts, webhook_files]
 
 
-_RENDERING: dict[Callable[[str, Api, str], dict[str, str]], str] = {models_files: "models", client_files: "client", server_files: "stub server"}
+_RENDERING: dict[Renderer, str] = {models_files: "models", client_files: "client", server_parts: "stub server"}
 
 
 def api_files(
@@ -99,13 +101,13 @@ def api_files(
 ) -> dict[str, str]:
     files: dict[str, str] = {}
     for part in api_parts(prefix, api, runtime, progress):
-        files.update(part)
+        files.update(texts(part))
     return files
 
 
 def api_parts(
     prefix: str, api: Api, runtime: str, progress: Callable[[str], None] = lambda _: None
-) -> Iterator[dict[str, str]]:
+) -> Iterator[dict[str, str | Pieces]]:
     """The files of `api_files`, a renderer's at a time."""
     yield {
         f"{prefix}/__init__.py": ENV.get_template("package/api_init.py.jinja").render(
@@ -114,7 +116,7 @@ def api_parts(
     }
     for renderer in API_RENDERERS:
         progress(f"rendering the {_RENDERING.get(renderer, 'package')} of {prefix.replace('/', '.')}")
-        yield renderer(prefix, api, runtime)
+        yield dict(renderer(prefix, api, runtime))
 
 
 def pytest_plugin(package: str, apis: list[tuple[str, str]], source: str) -> str:
@@ -138,17 +140,17 @@ def pytest_plugin(package: str, apis: list[tuple[str, str]], source: str) -> str
 def single_package(package: str, api: Api, progress: Callable[[str], None] = lambda _: None) -> dict[str, str]:
     files: dict[str, str] = {}
     for part in single_package_parts(package, api, progress):
-        files.update(part)
+        files.update(texts(part))
     return files
 
 
 def single_package_parts(
     package: str, api: Api, progress: Callable[[str], None] = lambda _: None
-) -> Iterator[dict[str, str]]:
+) -> Iterator[dict[str, str | Pieces]]:
     """The files of `single_package`, a renderer's at a time: written out as
     they come, only one renderer's texts are held at once (Microsoft Graph's
     package is a quarter of a gigabyte of text)."""
-    yield runtime_files(package)
+    yield dict(runtime_files(package))
     yield from api_parts(package, api, f"{package}._runtime", progress)
     yield {
         f"{package}/pytest_plugin.py": pytest_plugin(package, [("", fixture_prefix(package))], api.source),

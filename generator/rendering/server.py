@@ -17,6 +17,7 @@ import itertools
 import json
 import re
 from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 from ..ir.media import is_json_media
@@ -24,7 +25,7 @@ from ..ir.model import Api, ArrayType, MapType, ObjectType, Operation, Response,
 from ..ir.wire import wire_document
 from .code import Assign, call, display
 from .pytypes import Annotator, literal
-from .common import ENV, header
+from .common import ENV, Pieces, header, texts
 from .client.auth import brand, credential_arguments
 
 # The spec as the wire speaks it (`ir.wire`), beside the table: what the stub validates with.
@@ -38,6 +39,11 @@ def fixture_prefix(prefix: str) -> str:
 
 
 def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
+    return texts(server_parts(prefix, api, runtime))
+
+
+def server_parts(prefix: str, api: Api, runtime: str) -> dict[str, str | Pieces]:
+    """The stub's files, its two JSON documents as `Pieces`."""
     # Models are named through the module, so none can clash with the table's own names.
     annotator = Annotator(api, prefix="models.")
     wire = wire_document(api)
@@ -46,7 +52,7 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
     operations = [_operation(api, annotator, op, items, wire) for op in api.operations]
     types = sorted(_named_types(operations))
     context = dict(header=header(api.source), api=api, runtime=runtime, package=prefix.replace("/", "."))
-    files = {
+    files: dict[str, str | Pieces] = {
         f"{prefix}/server_operations.py": ENV.get_template("server/server_operations.py.jinja").render(
             # Each type is made when first looked up: loading the table imports no model.
             types=Assign(
@@ -56,27 +62,26 @@ def server_files(prefix: str, api: Api, runtime: str) -> dict[str, str]:
             imports=_imports(annotator.needs, runtime),
             **context,
         ),
-        f"{prefix}/server_operations.json": _table_json(operations),
+        f"{prefix}/server_operations.json": Pieces(lambda: _table_pieces(operations)),
         f"{prefix}/server.py": ENV.get_template("server/server.py.jinja").render(**context),
         f"{prefix}/testing.py": ENV.get_template("server/testing.py.jinja").render(
             credentials=credential_arguments(prefix, api), fixture=fixture_prefix(prefix), **context
         ),
     }
     if wire is not None:
-        files[f"{prefix}/{WIRE_DOCUMENT}"] = _escaped(_indented(wire)) + "\n"
+        document = wire
+        files[f"{prefix}/{WIRE_DOCUMENT}"] = Pieces(lambda: _indented(document))
     return files
 
 
-def _indented(document: Any) -> str:
-    """`document` as `json.dumps(..., indent=1)` writes it, joined a batch of
-    pieces at a time: the encoder yields a piece per key, value and comma,
-    and a list of all of Microsoft Graph's (tens of millions) would take five
-    times the memory of the text."""
+def _indented(document: Any) -> Iterator[str]:
+    """`document` as `json.dumps(..., indent=1)` writes it, and a line's end,
+    a batch of the encoder's pieces at a time (it makes one per key, value
+    and comma: tens of millions for Microsoft Graph)."""
     pieces = json.JSONEncoder(ensure_ascii=False, indent=1, default=str).iterencode(document)
-    batches: list[str] = []
     while batch := "".join(itertools.islice(pieces, 65536)):
-        batches.append(batch)
-    return "".join(batches)
+        yield _escaped(batch)
+    yield "\n"
 
 
 def _operation(api: Api, annotator: Annotator, op: Operation, items: dict[str, str], wire: Any) -> dict[str, Any]:
@@ -255,10 +260,10 @@ _encode = json.JSONEncoder(ensure_ascii=False).encode
 _compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
-def _table_json(operations: list[dict[str, Any]]) -> str:
+def _table_pieces(operations: list[dict[str, Any]]) -> Iterator[str]:
     """The table as JSON laid out for reading: what fits on a line of 100
     characters is written on one, the rest one item per line; an example is
-    always one line."""
+    always one line. Made an operation at a time."""
 
     def one_line(value: Any, budget: int) -> str | None:
         """`value` on one line, or None when that is longer than `budget` (known
@@ -286,16 +291,9 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
             text = _encode(value)
         return text if len(text) <= budget else None
 
-    # The text's pieces, joined a batch at a time into `blocks`: a piece is a
-    # key or a line, and a list of Microsoft Graph's millions would take
-    # several times the memory of the text.
-    out: list[str] = []
-    blocks: list[str] = []
+    out: list[str] = []  # the pieces of the text under way
 
     def dump(value: Any, indent: str, lead: str) -> None:
-        if len(out) >= 65536:
-            blocks.append("".join(out))
-            out.clear()
         if isinstance(value, _Compact):
             out.append(value.text)
             return
@@ -315,10 +313,20 @@ def _table_json(operations: list[dict[str, Any]]) -> str:
             dump(item, inner, head)
         out.append("\n" + indent + ("}" if isinstance(value, dict) else "]"))
 
-    dump({"operations": operations}, "", "")
-    out.append("\n")
-    blocks.append("".join(out))
-    return _escaped("".join(blocks))
+    table = {"operations": operations}
+    flat = one_line(table, 100)
+    if flat is not None:
+        yield _escaped(flat + "\n")
+        return
+    # What `dump(table, "", "")` writes, an operation at a time: neither the
+    # table nor its list fits on a line (the two are as long, less their key).
+    yield '{\n  "operations": [\n'
+    for index, operation in enumerate(operations):
+        out.clear()
+        out.append(",\n    " if index else "    ")
+        dump(operation, "    ", "")
+        yield _escaped("".join(out))
+    yield "\n  ]\n}\n"
 
 
 def _escaped(text: str) -> str:
