@@ -225,14 +225,17 @@ def _unsatisfiable_one_ofs(document: CopyOnWrite) -> list[tuple[str, list[str]]]
     (beside others), rewritten as `anyOf`; returns where each was and those variants."""
     wire = document.root
     found: list[tuple[str, list[str]]] = []
-    stack: list[tuple[Any, str]] = [(wire, "")]
+    # Each node with the way to it, (the way to its parent, its key): its
+    # pointer is spelled only where a `oneOf` is rewritten.
+    stack: list[tuple[Any, Any]] = [(wire, None)]
     while stack:
-        node, pointer = stack.pop()
+        node, way = stack.pop()
         if isinstance(node, dict):
             entries = node.get("oneOf")
             if isinstance(entries, list):
                 open_variants = [_label(entry) for entry in entries if _accepts_any_object(wire, entry)]
                 if open_variants and len(entries) >= 2:
+                    pointer = _spelled(way)
                     node = document.writable(pointer)
                     node["anyOf"] = node.pop("oneOf")
                     found.append((pointer, open_variants))
@@ -241,10 +244,19 @@ def _unsatisfiable_one_ofs(document: CopyOnWrite) -> list[tuple[str, list[str]]]
                     isinstance(key, str) and (key.startswith("x-") or key in ("example", "examples"))
                 ):
                     continue
-                stack.append((value, f"{pointer}/{escape_pointer_token(key)}"))
+                stack.append((value, (way, key)))
         elif isinstance(node, list):
-            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node) if isinstance(value, (dict, list)))
+            stack.extend((value, (way, index)) for index, value in enumerate(node) if isinstance(value, (dict, list)))
     return sorted(found)
+
+
+def _spelled(way: Any) -> str:
+    """The JSON pointer of a way `(the way to the parent, key)` from the root (None)."""
+    tokens: list[str] = []
+    while way is not None:
+        way, key = way
+        tokens.append(escape_pointer_token(key))
+    return "".join("/" + token for token in reversed(tokens))
 
 
 def _accepts_any_object(wire: dict[str, Any], entry: Any) -> bool:
@@ -379,7 +391,9 @@ def _refs(node: Any) -> Iterator[str]:
             stack.extend(
                 value
                 for key, value in item.items()
-                if not (isinstance(key, str) and key.startswith("x-")) and key not in ("example", "examples")
+                if isinstance(value, (dict, list))
+                and not (isinstance(key, str) and key.startswith("x-"))
+                and key not in ("example", "examples")
             )
         elif isinstance(item, list):
-            stack.extend(item)
+            stack.extend(value for value in item if isinstance(value, (dict, list)))

@@ -525,7 +525,7 @@ def _schemas(wire: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
                     continue  # extension data and examples are data: a `schema` key there is no schema
                 if not isinstance(value, (dict, list)):
                     continue
-                child = f"{pointer}/{escape_pointer_token(key)}"
+                child = f"{pointer}/{key if '~' not in key and '/' not in key else escape_pointer_token(key)}"
                 if key == "schema" and isinstance(value, dict):
                     roots.append((child, value))
                 elif child != "/components/schemas":
@@ -546,7 +546,10 @@ def _schemas(wire: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
                 stack.extend((f"{pointer}/{key}/{i}", sub) for i, sub in enumerate(schema[key]))
         for key in _SUBSCHEMA_MAPS:
             if isinstance(schema.get(key), dict):
-                stack.extend((f"{pointer}/{key}/{escape_pointer_token(k)}", sub) for k, sub in schema[key].items())
+                stack.extend(
+                    (f"{pointer}/{key}/{k if isinstance(k, str) and '~' not in k and '/' not in k else escape_pointer_token(k)}", sub)
+                    for k, sub in schema[key].items()
+                )
         if isinstance(schema.get("items"), list):
             stack.extend((f"{pointer}/items/{i}", sub) for i, sub in enumerate(schema["items"]))
 
