@@ -1,11 +1,13 @@
-"""The one orchestrator: specs in, formatted files out, in memory.
+"""The one orchestrator: specs in, formatted files out, in memory (the
+project's distribution, `--check`), or written out as they are rendered
+(`generate --spec`: `write_spec`).
 
 Data flows one way through the stages, each a folder:
 
     reading/   load → validate (in a worker) → build the IR (ir/build) → passes (ir/passes)
     rendering/ the package's files, read off the IR; each renderer only reads it
     release/   the version and changelog, stamped onto the rendered files
-    output/    format with ruff, then `cli` writes the tree atomically
+    output/    format with ruff, then the tree is swapped in atomically
 
 Every file is rendered once; the version (which depends on what the rendered
 files take away from the previous release) is stamped afterwards into the few
@@ -234,9 +236,9 @@ def _render_into(
                 else:
                     staging.write(relative, text)
             count += len(part)
+            formatting.start()  # ruff formats these while the next part is rendered
             reading.settle()
         del api, part
-        formatting.start()
         progress(f"formatting {count} files and validating {spec.name}")
         warn(reading.finish()[package].warnings)
     return pyproject, dialect_line, count

@@ -71,3 +71,46 @@ def test_a_file_that_does_not_parse_is_named() -> None:
 
 def test_no_python_file_runs_no_formatter() -> None:
     assert formatting.format_files({"README.md": "# x\n"}) == {"README.md": "# x\n"}
+
+
+def test_a_tree_formatted_where_it_is_written_is_blacks_and_swapped_in_whole(tmp_path: Path) -> None:
+    """`InPlace` formats each batch while the next is written, moves the files
+    to their paths, and the staged tree replaces the target only on commit."""
+    from generator.output.write import Staging
+
+    target = tmp_path / "out" / "pkg"
+    target.mkdir(parents=True)
+    (target / "stale.py").write_text("old = 1\n")
+    source = module(3)
+    with Staging(target) as staging, formatting.InPlace(staging) as in_place:
+        in_place.add("a.py", source)
+        in_place.start()  # formatted while the next one is added
+        in_place.add("models/b.py", "x=1\n")
+        staging.write("notes.txt", iter(["left ", "alone\n"]))
+        in_place.finish()
+        assert not (target / "a.py").exists()  # nothing reaches the target before the swap
+        staging.commit()
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file()) == [
+        "a.py", "models/b.py", "notes.txt"
+    ]
+    assert (target / "a.py").read_text() == black.format_str(source, mode=MODE)
+    assert (target / "models" / "b.py").read_text() == "x = 1\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["pkg"]  # no staging folder left
+
+
+def test_a_tree_that_does_not_format_leaves_nothing(tmp_path: Path) -> None:
+    """A file that does not parse is named by its own path, whichever batch it
+    was in; the staging folder and the parents it made are removed."""
+    from generator.output.write import Staging
+
+    target = tmp_path / "new" / "deeper" / "pkg"
+    with pytest.raises(SpecError) as caught:
+        with Staging(target) as staging, formatting.InPlace(staging) as in_place:
+            in_place.add("fine.py", "x = 1\n")
+            in_place.start()
+            in_place.add("models/broken.py", "x = 1\ndef f(:\n    pass\n")
+            in_place.finish()
+            staging.commit()
+    (problem,) = caught.value.diagnostics
+    assert problem.file == "models/broken.py" and problem.line == 2
+    assert list(tmp_path.iterdir()) == []

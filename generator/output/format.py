@@ -79,16 +79,18 @@ class Formatting:
 class InPlace:
     """Formatting of a tree as it is written (`output.write.Staging`): each
     Python file is written as it comes (`add`) under a neutral name into a
-    folder inside the new tree, ruff formats them there in one process
-    (`start`), and `finish` moves each to its own path. No text is held, nor
-    read back: Microsoft Graph's package is 150 MB of Python in 34,000 files."""
+    folder inside the new tree, ruff formats those added so far in one
+    process (`start`, as often as there are new files: while the next ones
+    are rendered), and `finish` moves each to its own path. No text is held,
+    nor read back: Microsoft Graph's package is 150 MB of Python in 34,000 files."""
 
     FOLDER = ".format"
 
     def __init__(self, staging: Staging) -> None:
         self._staging = staging
         self._paths: list[str] = []
-        self._process: subprocess.Popen[str] | None = None
+        self._started = 0  # files before this one are being formatted
+        self._processes: list[subprocess.Popen[str]] = []
 
     @property
     def _root(self) -> Path:
@@ -101,12 +103,17 @@ class InPlace:
         self._paths.append(path)
 
     def start(self) -> None:
-        if self._paths:
-            self._process = _ruff(self._root, [f"{index}.py" for index in range(len(self._paths))])
+        """Format the files added since the last start, in a process of their own."""
+        process = _ruff(self._root, [f"{index}.py" for index in range(self._started, len(self._paths))])
+        self._started = len(self._paths)
+        if process is not None:
+            self._processes.append(process)
 
     def finish(self) -> None:
         """Wait for ruff and move the formatted files to their paths."""
-        _wait(self._process, self._paths)
+        self.start()
+        for process in self._processes:
+            _wait(process, self._paths)
         if self._paths:
             root = self._root
             for index, path in enumerate(self._paths):
@@ -114,7 +121,8 @@ class InPlace:
             root.rmdir()
 
     def close(self) -> None:
-        _stop(self._process)
+        for process in self._processes:
+            _stop(process)
 
     def __enter__(self) -> InPlace:
         return self
