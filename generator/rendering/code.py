@@ -96,6 +96,8 @@ def import_from(module: str, names: list[str]) -> Group:
 
 def union(annotation: str) -> Node:
     """An annotation as a `Chain` of its top-level `|` parts (itself if it has one)."""
+    if " | " not in annotation:
+        return annotation
     parts: list[str] = []
     depth = start = 0
     masked = _STRING.sub(lambda m: "S" * len(m.group()), annotation)

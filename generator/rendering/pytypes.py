@@ -107,6 +107,8 @@ def literal(value: Any) -> str:
 def string(text: str) -> str:
     """`repr(text)`, in double quotes when black would write them: when they
     need no more backslashes than single quotes."""
+    if text.isprintable() and '"' not in text and "'" not in text and "\\" not in text:
+        return f'"{text}"'  # what repr writes, in double quotes: nothing to escape
     single = repr(text)
     if single[0] == '"':  # repr picks double quotes only when there are single ones and no double
         return single

@@ -6,17 +6,17 @@ applies it to every slot, children before parents, and stores what it returns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 from ..model import Api, ArrayType, MapType, ObjectType, Type, UnionType
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(NamedTuple):
     """Where a type sits: `hint` names its position (used to name hoisted types),
     `description` is the text of whatever holds it, `top` marks the type of a
-    named type itself."""
+    named type itself. A named tuple: one is made for every slot of every
+    type at each walk (millions on Microsoft Graph), cheaper than a frozen
+    dataclass."""
 
     hint: tuple[str, ...]
     description: str | None = None
