@@ -309,8 +309,10 @@ def _parents(op: Operation, collections: dict[str, Collection]) -> list[ParentIt
     the operation itself reads, updates or deletes)."""
     segments = op.path.split("/")
     out = []
-    for end in range(2, len(segments)):
-        prefix, last = "/".join(segments[:end]), segments[end]
-        if last.startswith("{") and prefix in collections and end + 1 < len(segments):
+    prefix = "/".join(segments[:2])  # the path up to segment `end`, grown one segment at a time
+    for end in range(2, len(segments) - 1):
+        last = segments[end]
+        if last.startswith("{") and prefix in collections:
             out.append(ParentItem(collection=prefix, param=last[1:-1]))
+        prefix += "/" + last
     return out
