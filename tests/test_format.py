@@ -84,7 +84,7 @@ def test_a_tree_formatted_where_it_is_written_is_blacks_and_swapped_in_whole(tmp
     source = module(3)
     with Staging(target) as staging, formatting.InPlace(staging) as in_place:
         in_place.add("a.py", source)
-        in_place.start()  # formatted while the next one is added
+        in_place.start(batch=1)  # formatted while the next one is added
         in_place.add("models/b.py", "x=1\n")
         staging.write("notes.txt", iter(["left ", "alone\n"]))
         in_place.finish()
@@ -107,7 +107,7 @@ def test_a_tree_that_does_not_format_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(SpecError) as caught:
         with Staging(target) as staging, formatting.InPlace(staging) as in_place:
             in_place.add("fine.py", "x = 1\n")
-            in_place.start()
+            in_place.start(batch=1)
             in_place.add("models/broken.py", "x = 1\ndef f(:\n    pass\n")
             in_place.finish()
             staging.commit()

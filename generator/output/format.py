@@ -102,8 +102,15 @@ class InPlace:
         (self._root / f"{len(self._paths)}.py").write_text(text, encoding="utf-8")
         self._paths.append(path)
 
-    def start(self) -> None:
-        """Format the files added since the last start, in a process of their own."""
+    # Fewer files wait for the next start: each start forks this process, whose
+    # child counts the parent's memory as its own until it runs ruff.
+    BATCH = 200
+
+    def start(self, *, batch: int = BATCH) -> None:
+        """Format the files added since the last start, in a process of their
+        own, if there are `batch` of them."""
+        if len(self._paths) - self._started < max(batch, 1):
+            return
         process = _ruff(self._root, [f"{index}.py" for index in range(self._started, len(self._paths))])
         self._started = len(self._paths)
         if process is not None:
@@ -111,7 +118,7 @@ class InPlace:
 
     def finish(self) -> None:
         """Wait for ruff and move the formatted files to their paths."""
-        self.start()
+        self.start(batch=1)
         for process in self._processes:
             _wait(process, self._paths)
         if self._paths:
