@@ -183,15 +183,14 @@ def render_models(api: Api, prefix: str, runtime: str) -> dict[str, str]:
         if named.dict_py_name:
             _typed_dict(api, module(placement[named.name]), named)
     home = {name: m.name for m in modules.values() for name in m.names}
+    names = {name: sorted(modules[name].names) for name in sorted(modules)}
     files: dict[str, str] = {}
-    for name in sorted(modules):
-        files[f"{prefix}/models/{name}.py"] = _render_module(api, modules[name], home, runtime)
+    for name in names:  # each module's plan is dropped once written: Graph has 33,000
+        files[f"{prefix}/models/{name}.py"] = _render_module(api, modules.pop(name), home, runtime)
     files[f"{prefix}/models/__init__.py"] = ENV.get_template("models/__init__.py.jinja").render(
         header=header(api.source),
         api=api,
-        imports=[
-            import_from(f".{name}", [f"{n} as {n}" for n in sorted(modules[name].names)]) for name in sorted(modules)
-        ],
+        imports=[import_from(f".{name}", [f"{n} as {n}" for n in names[name]]) for name in names],
         exports=Assign("__all__", display("[", [string(n) for n in [*sorted(home), "SCHEMAS", "to_wire", "validate"]])),
         modules=sorted(home.items()),
         schemas=[(n.name, n.py_name) for n in api.types.values() if n.component or n.pointer],
