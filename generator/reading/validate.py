@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import chain
 from typing import Any, Iterator
 
 
@@ -140,21 +141,20 @@ def _is_data(key: str, pointer: str) -> bool:
 
 
 def validate_document(document: Document, resolver: RefResolver) -> list[Diagnostic]:
-    """All problems of a document that passed `check_fatal`, in document order."""
+    """All problems of a document that passed `check_fatal`, in document order:
+    the document against OpenAPI's JSON Schema (openapi-spec-validator's own
+    check, in jsonschema-rs), then openapi-spec-validator's further checks
+    (`spec_checks`, over plain dicts), then ours."""
     # Imported here: the validator is slow to import and reading a spec without
     # validating it (`dixagen diff`) does not need it.
-    from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
-
-    from .validator_messages import describe, validator_for_version
+    from .spec_checks import SpecChecks
+    from .validator_messages import describe, schema_validator_for_version
 
     problems: list[Diagnostic] = []
     seen: set[Diagnostic] = set()
-    validator_class = validator_for_version(str(document.data.get("openapi", "")))
     try:
-        validator = validator_class(document.data, base_uri=document.uri)
-        for error in validator.iter_errors():
-            if isinstance(error, (DuplicateOperationIDError, UnresolvableParameterError)):
-                continue  # reported below, with a location
+        whole = schema_validator_for_version(str(document.data.get("openapi", "")))
+        for error in chain(whole.iter_errors(document.data), SpecChecks(document, resolver).iter_errors()):
             problem = describe(error, document, resolver)
             if problem not in seen:  # the whole-document check and a schema's own may find the same
                 seen.add(problem)
