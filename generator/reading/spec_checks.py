@@ -159,6 +159,7 @@ class SpecChecks:
         self._visited: set[int] = set()
         self._kept: list[Any] = []  # the values whose ids are in the sets above stay alive
         self._default_dialect: str | None = None
+        self._declared: dict[int, frozenset[Any]] = {}  # id of a schema: the property names it reaches
 
     # -- $refs ---------------------------------------------------------------------------
 
@@ -335,14 +336,11 @@ class SpecChecks:
         self.work.schemas_walked += 1
         if not isinstance(value, Mapping):
             return
-        nested: set[Any] = set()
         for keyword in ("allOf", "anyOf", "oneOf"):
             if keyword in value:
                 inner_list, inner_uri = self._resolve(value[keyword], uri)
                 for index, inner in enumerate(inner_list if isinstance(inner_list, list) else ()):
                     yield (inner, inner_uri, (*base, keyword, index), False, True)
-                    if keyword == "allOf":
-                        nested |= self._properties(inner, inner_uri)
         for keyword in ("not", "items"):
             if keyword in value:
                 yield (value[keyword], uri, (*base, keyword), False, True)
@@ -352,46 +350,67 @@ class SpecChecks:
                 for name, inner in properties.items():
                     yield (inner, properties_uri, (*base, "properties", name), False, True)
         if "allOf" in value and require_properties:
-            required = self._resolve(value["required"], uri)[0] if "required" in value else None
-            properties = self._resolve(value["properties"], uri)[0] if "properties" in value else None
-            try:
-                extra = set(required or []) - set(properties or []) - nested
-            except TypeError:  # `required` is not a list of names: the meta-schema check said so
-                extra = set()
-            if extra:
-                shown = sorted(extra, key=repr)
-                yield _located(ExtraParametersError(f"Required list has not defined properties: {shown}"), base)
+            yield from self._required_undeclared(value, uri, base)
         if "default" in value:
             default = self._resolve(value["default"], uri)[0] if isinstance(value["default"], dict) else value["default"]
             nullable = value.get("nullable", False)
             if default is not None or nullable is not True:
                 yield from self._default_errors(value, uri, default, base)
 
-    def _properties(self, schema: Any, uri: str) -> set[Any]:
+    def _required_undeclared(self, value: Mapping[str, Any], uri: str, base: tuple[Any, ...]) -> Iterator[ValidationError]:
+        """`required` names that neither the schema nor its `allOf` parts declare."""
+        required = self._resolve(value["required"], uri)[0] if "required" in value else None
+        properties = self._resolve(value["properties"], uri)[0] if "properties" in value else None
+        try:
+            extra = set(required or []) - set(properties or [])
+        except TypeError:  # `required` is not a list of names: the meta-schema check said so
+            return
+        if extra:  # only then are the allOf parts' names needed
+            inner_list, inner_uri = self._resolve(value["allOf"], uri)
+            for inner in inner_list if isinstance(inner_list, list) else ():
+                extra -= self._properties(inner, inner_uri)
+        if extra:
+            shown = sorted(extra, key=repr)
+            yield _located(ExtraParametersError(f"Required list has not defined properties: {shown}"), base)
+
+    def _properties(self, schema: Any, uri: str) -> frozenset[Any]:
         """The property names a schema declares, itself or through allOf, anyOf,
-        oneOf, items and not (each schema counted once: a schema that holds
-        itself is no endless loop)."""
+        oneOf, items and not. Each schema is counted once (one that holds itself
+        is no endless loop) and each answer is kept: a chain of a thousand
+        `allOf` parents is read once, not once per child."""
+        schema, uri = self._resolve(schema, uri)
+        if not isinstance(schema, Mapping):
+            return frozenset()
+        known = self._declared.get(id(schema))
+        if known is not None:
+            return known
         names: set[Any] = set()
-        pending, seen = [(schema, uri)], set()
+        pending, seen = [(schema, uri)], {id(schema)}
         while pending:
             node, node_uri = pending.pop()
-            node, node_uri = self._resolve(node, node_uri)
-            if not isinstance(node, Mapping) or id(node) in seen:
-                continue
-            seen.add(id(node))
             if "properties" in node:
                 properties = self._resolve(node["properties"], node_uri)[0]
                 if isinstance(properties, Mapping):
                     names.update(properties)
+            inner: list[tuple[Any, str]] = []
             for keyword in ("allOf", "anyOf", "oneOf"):
                 if keyword in node:
-                    inner, inner_uri = self._resolve(node[keyword], node_uri)
-                    if isinstance(inner, list):
-                        pending.extend((each, inner_uri) for each in inner)
-            for keyword in ("items", "not"):
-                if keyword in node:
-                    pending.append((node[keyword], node_uri))
-        return names
+                    parts, parts_uri = self._resolve(node[keyword], node_uri)
+                    if isinstance(parts, list):
+                        inner.extend((part, parts_uri) for part in parts)
+            inner.extend((node[keyword], node_uri) for keyword in ("items", "not") if keyword in node)
+            for each, each_uri in inner:
+                each, each_uri = self._resolve(each, each_uri)
+                if not isinstance(each, Mapping) or id(each) in seen:
+                    continue
+                seen.add(id(each))
+                if id(each) in self._declared:  # all it reaches, known already
+                    names |= self._declared[id(each)]
+                else:
+                    pending.append((each, each_uri))
+        answer = self._declared[id(schema)] = frozenset(names)
+        self._kept.append(schema)
+        return answer
 
     def _meta_error(self, value: Any) -> OpenAPIValidationError | None:
         if self.version == "3.0":
