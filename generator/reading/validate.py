@@ -51,9 +51,12 @@ def check_fatal(document: Document, resolver: RefResolver) -> None:
 def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagnostic]:
     seen: set[tuple[str, str]] = set()
     visited_documents = {document.uri}
-    pending: list[tuple[Document, Any, str]] = [(document, document.data, "")]
+    # (document, node, the entry of its parent, its key there): a pointer is
+    # spelled only for a finding (see `_node_problems`)
+    pending: list[tuple[Document, Any, Any, Any]] = [(document, document.data, None, None)]
     while pending:
-        doc, node, pointer = pending.pop()
+        entry = pending.pop()
+        doc, node = entry[0], entry[1]
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and (ref, doc.uri) not in seen:
@@ -61,30 +64,44 @@ def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagno
                 try:
                     _, uri, _ = resolver.lookup(ref, doc.uri)
                 except LookupError as exc:  # its message says why (a limit of generator.limits, or nowhere)
-                    yield doc.diagnostic(pointer + "/$ref", exc.args[0] if exc.args else f"$ref {ref!r} does not resolve")
+                    yield doc.diagnostic(_entry_pointer(entry) + "/$ref", exc.args[0] if exc.args else f"$ref {ref!r} does not resolve")
                 except SpecError as exc:
-                    yield doc.diagnostic(pointer + "/$ref", f"$ref {ref!r}: the referenced file cannot be read")
+                    yield doc.diagnostic(_entry_pointer(entry) + "/$ref", f"$ref {ref!r}: the referenced file cannot be read")
                     yield from exc.diagnostics
                 else:
                     chain = _chain_length(resolver, ref, doc.uri)
                     if chain > MAX_REF_CHAIN:
                         yield doc.diagnostic(
-                            pointer + "/$ref",
+                            _entry_pointer(entry) + "/$ref",
                             f"$ref {ref!r} starts a chain of more than {MAX_REF_CHAIN} $refs (limit MAX_REF_CHAIN)",
                         )
                         continue
                     if uri not in visited_documents:
                         visited_documents.add(uri)
                         other = resolver.document(uri)
-                        pending.append((other, other.data, ""))
-            yield from _oversized_names(doc, node, pointer)
+                        pending.append((other, other.data, None, None))
+            if (  # what `_oversized_names` reads, looked at first: it is called for a few nodes only
+                "name" in node or "operationId" in node or entry[-1] in ("paths", "properties")
+                or (entry[-2] is not None and entry[-2][-1] == "components")
+            ):
+                yield from _oversized_names(doc, node, entry)
             for key, value in node.items():
-                if isinstance(value, (dict, list)) and not _is_data(key, pointer):
-                    pending.append((doc, value, pointer + "/" + escape_pointer_token(key)))
+                if isinstance(value, (dict, list)) and not (
+                    key in _DATA_KEYS or key.startswith("x-") or (key == "value" and _is_data(key, _entry_pointer(entry)))
+                ):
+                    pending.append((doc, value, entry, key))
         elif isinstance(node, list):
-            for index, value in enumerate(node):
-                if isinstance(value, (dict, list)):
-                    pending.append((doc, value, f"{pointer}/{index}"))
+            pending.extend((doc, value, entry, index) for index, value in enumerate(node) if isinstance(value, (dict, list)))
+
+
+def _entry_pointer(entry: tuple[Any, ...]) -> str:
+    """The JSON pointer of a walk's entry (…, the entry of its parent, its key there)."""
+    tokens: list[str] = []
+    while entry[-2] is not None:
+        key = entry[-1]
+        tokens.append(str(key) if isinstance(key, int) else escape_pointer_token(key))
+        entry = entry[-2]
+    return "".join("/" + token for token in reversed(tokens))
 
 
 def _chain_length(resolver: RefResolver, ref: str, uri: str) -> int:
@@ -105,7 +122,7 @@ def _chain_length(resolver: RefResolver, ref: str, uri: str) -> int:
     return hops
 
 
-def _oversized_names(doc: Document, node: dict[Any, Any], pointer: str) -> Iterator[Diagnostic]:
+def _oversized_names(doc: Document, node: dict[Any, Any], entry: tuple[Any, ...]) -> Iterator[Diagnostic]:
     """Names longer than MAX_NAME_LENGTH (paths longer than MAX_PATH_LENGTH):
     each becomes an identifier or a file name, and name splitting is linear in
     their length only up to a point a reader would care about."""
@@ -114,18 +131,20 @@ def _oversized_names(doc: Document, node: dict[Any, Any], pointer: str) -> Itera
         value = node.get(key)
         if isinstance(value, str) and len(value) > MAX_NAME_LENGTH and (key == "operationId" or "in" in node):
             yield doc.diagnostic(
-                pointer + "/" + key,
+                _entry_pointer(entry) + "/" + key,
                 f"{key} is {len(value):,} characters long, more than {MAX_NAME_LENGTH:,} (limit MAX_NAME_LENGTH)",
             )
-    limit, what = (MAX_PATH_LENGTH, "MAX_PATH_LENGTH") if pointer == "/paths" else (MAX_NAME_LENGTH, "MAX_NAME_LENGTH")
-    if pointer == "/paths" or pointer.endswith("/properties") or (
-        pointer.startswith("/components/") and pointer.count("/") == 2
-    ):
-        for key in node:
-            if isinstance(key, str) and len(key) > limit:
+    parent, key = entry[-2], entry[-1]
+    at_root = parent is not None and parent[-2] is None
+    in_components = parent is not None and parent[-2] is not None and parent[-2][-2] is None and parent[-1] == "components"
+    is_paths = at_root and key == "paths"
+    if is_paths or key == "properties" or in_components:
+        limit, what = (MAX_PATH_LENGTH, "MAX_PATH_LENGTH") if is_paths else (MAX_NAME_LENGTH, "MAX_NAME_LENGTH")
+        for name in node:
+            if isinstance(name, str) and len(name) > limit:
                 yield doc.diagnostic(
-                    pointer + "/" + escape_pointer_token(key[:40]) + "...",
-                    f"the name is {len(key):,} characters long, more than {limit:,} (limit {what})",
+                    _entry_pointer(entry) + "/" + escape_pointer_token(name[:40]) + "...",
+                    f"the name is {len(name):,} characters long, more than {limit:,} (limit {what})",
                 )
 
 
@@ -202,32 +221,23 @@ def _node_problems(document: Document) -> tuple[list[Diagnostic], list[Diagnosti
                 repeated = _repeated_value(enum)
                 if repeated is not None:
                     enums.append(document.diagnostic(
-                        _pointer(entry) + "/enum", f"enum lists {repeated} more than once", severity="warning"
+                        _entry_pointer(entry) + "/enum", f"enum lists {repeated} more than once", severity="warning"
                     ))
             name = node.get("name")
             if node.get("in") in ("header", "cookie") and isinstance(name, str) and not HTTP_TOKEN.fullmatch(name):
                 parameters.append(document.diagnostic(
-                    _pointer(entry) + "/name",
+                    _entry_pointer(entry) + "/name",
                     f"{node['in']} name {name!r} is not an HTTP token (ASCII letters, digits, -, _ ...): "
                     "the parameter is left out",
                 ))
             for key, value in node.items():
                 if isinstance(value, (dict, list)) and not (
-                    key in _DATA_KEYS or key.startswith("x-") or (key == "value" and _is_data(key, _pointer(entry)))
+                    key in _DATA_KEYS or key.startswith("x-") or (key == "value" and _is_data(key, _entry_pointer(entry)))
                 ):
                     pending.append((value, entry, key))
         elif isinstance(node, list):
             pending.extend((value, entry, index) for index, value in enumerate(node) if isinstance(value, (dict, list)))
     return enums, parameters
-
-
-def _pointer(entry: tuple[Any, Any, Any]) -> str:
-    tokens: list[str] = []
-    while entry[1] is not None:
-        key = entry[2]
-        tokens.append(str(key) if isinstance(key, int) else escape_pointer_token(key))
-        entry = entry[1]
-    return "".join("/" + token for token in reversed(tokens))
 
 
 def _repeated_value(enum: list[Any]) -> str | None:
