@@ -352,7 +352,12 @@ class SpecChecks:
         if "allOf" in value and require_properties:
             yield from self._required_undeclared(value, uri, base)
         if "default" in value:
-            default = self._resolve(value["default"], uri)[0] if isinstance(value["default"], dict) else value["default"]
+            default = value["default"]
+            if isinstance(default, dict) and isinstance(default.get("$ref"), str):
+                # openapi-spec-validator reads a `$ref` even in a default; one that
+                # points nowhere is data (check_fatal does not look inside defaults)
+                found, _ = self._resolve(default, uri)
+                default = default if found is None else found
             nullable = value.get("nullable", False)
             if default is not None or nullable is not True:
                 yield from self._default_errors(value, uri, default, base)
