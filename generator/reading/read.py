@@ -40,6 +40,7 @@ def read_api(
     lint: bool | None = None,
     accepted: Mapping[str, str] | None = None,
     ref_roots: tuple[Path, ...] = (),
+    kept_names: Mapping[str, str] | None = None,
 ) -> Loaded:
     """Load, validate, build and normalize one spec.
 
@@ -47,7 +48,9 @@ def read_api(
     problems that do not stop generation come back as warnings. The lints run
     with `lint` (by default, when validating), `accepted` spellings (format →
     pattern) making theirs information rather than warnings. A `$ref` reads
-    files under the spec's folder and the `ref_roots`.
+    files under the spec's folder and the `ref_roots`. `kept_names` are the
+    class names the previous release shipped (`Api.kept_names`), which the
+    naming pass keeps.
     """
     document = load_document(path)
     resolver = RefResolver(document, ref_roots)
@@ -58,6 +61,7 @@ def read_api(
     api = build_api(document, resolver)
     api.dialect = dialect
     api.document = document.data
+    api.kept_names = dict(kept_names or {})
     normalize(api)
     findings: list[Diagnostic] = []
     if validate if lint is None else lint:
@@ -88,7 +92,8 @@ def _problems(path: Path, ref_roots: tuple[Path, ...] = ()) -> list[Diagnostic]:
 
 class Reading:
     """Several specs read together: built here while a worker process validates
-    them, so that rendering can start before validation ends.
+    them, so that rendering can start before validation ends. `kept_names`
+    holds, per API, the class names its previous release shipped.
 
     Schema validation is the slowest step of reading (openapi-spec-validator
     walks every schema) and needs nothing the build makes, so the two run side
@@ -109,16 +114,21 @@ class Reading:
         dialect: Literal["auto", "tapir", "plain"] = "auto",
         accepted: Mapping[str, str] | None = None,
         ref_roots: tuple[Path, ...] = (),
+        kept_names: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         self.strict = strict
         self.accepted = accepted
         self.ref_roots = ref_roots
+        self.kept_names = kept_names or {}
         self.apis: dict[str, Loaded] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[str, Future[list[Diagnostic]]] = {}
         if "fork" not in multiprocessing.get_all_start_methods():
             self.apis = {
-                name: read_api(path, strict=strict, dialect=dialect, accepted=accepted, ref_roots=ref_roots)
+                name: read_api(
+                    path, strict=strict, dialect=dialect, accepted=accepted, ref_roots=ref_roots,
+                    kept_names=self.kept_names.get(name),
+                )
                 for name, path in paths.items()
             }
             return
@@ -135,7 +145,7 @@ class Reading:
         try:
             return read_api(
                 path, strict=False, validate=False, dialect=dialect, lint=True, accepted=self.accepted,
-                ref_roots=self.ref_roots,
+                ref_roots=self.ref_roots, kept_names=self.kept_names.get(name),
             )
         except SpecError:
             raise

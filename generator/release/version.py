@@ -3,8 +3,9 @@
 Dixa's documents carry no release number (`info.version` is `v1` or `beta`),
 and one distribution holds several APIs, so the version cannot be copied from
 them. It follows what they say instead: the output remembers the version it
-was generated as (`MANIFEST.json`) and a copy of each spec it was generated
-from (`<package>/<api>/openapi.yaml`). When a spec's content changes, the new
+was generated as (`MANIFEST.json`, with the class names that a schema's key
+alone does not give, which the next generation keeps) and a copy of each spec
+it was generated from (`<package>/<api>/openapi.yaml`). When a spec's content changes, the new
 version is the previous one raised by what the change does to the package's
 users, as `dixagen diff` judges it (semantic versioning):
 
@@ -83,6 +84,8 @@ class Previous:
     hashes: dict[str, str]  # API name -> sha256 of its spec
     specs: dict[str, Path]  # API name -> the copy of its spec
     package: str = ""  # the import package it was generated as, where it differs from today's
+    # API name -> the class names it shipped that a spec's key alone does not give (`Api.kept_names`).
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def read_previous(out: Path, package: str) -> Previous | None:
@@ -99,9 +102,19 @@ def read_previous(out: Path, package: str) -> Previous | None:
             str(name): out / was / str(name) / spec_copy_name(str(entry.get("spec", "")))
             for name, entry in apis.items()
         }
+        names = {str(name): _names(entry.get("names")) for name, entry in apis.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return Previous(version, hashes, specs, was if was != package else "")
+    return Previous(version, hashes, specs, was if was != package else "", names)
+
+
+def _names(recorded: object) -> dict[str, str]:
+    """The class names an API's manifest entry records, by schema key: a
+    manifest from before they were recorded (or edited into another shape)
+    records none, and the names are decided afresh."""
+    if not isinstance(recorded, dict):
+        return {}
+    return {key: name for key, name in recorded.items() if isinstance(key, str) and isinstance(name, str)}
 
 
 def _package_in(out: Path) -> str | None:
@@ -142,7 +155,7 @@ def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bu
     if previous.hashes[name] == api.spec_sha256:
         return Bump.NONE, None
     try:
-        old = read_api(previous.specs[name], strict=False, validate=False).api
+        old = read_api(previous.specs[name], strict=False, validate=False, kept_names=previous.names.get(name)).api
     except (SpecError, OSError):
         return Bump.MAJOR, []
     module = f"{package}.{name}"
