@@ -55,6 +55,7 @@ def project_files(
         accepted=config.accepted_spellings,
         ref_roots=roots,
         kept_names=previous.names if previous is not None else None,
+        known_types={name: previous.keys(name, path) for name, path in config.apis.items()} if previous else None,
     ) as reading:
         entries = [
             ApiPackage(

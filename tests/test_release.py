@@ -377,3 +377,25 @@ def test_the_manifest_records_the_class_names_a_key_alone_does_not_give(tmp_path
     hostile = read_api(spec, strict=False, kept_names={"Item1": "os.system('x')", "Gone": "Gone"}).api
     assert (hostile.types["Item1"].py_name, hostile.kept_names) == ("ShelfItem", recorded)
     assert read_api(spec, strict=False, kept_names={"Item1": "StockItem"}).api.types["Item1"].py_name == "StockItem"
+
+
+def test_a_newcomer_first_in_the_document_takes_no_name_from_an_older_type(tmp_path: Path) -> None:
+    """`Article`, added where `article` was, wants `Article` too and comes first
+    (types are taken by key): a name two types want goes to the one the
+    previous release had."""
+    old = json.loads(json.dumps(NUMBERED).replace("/Article", "/article"))
+    schemas = old["components"]["schemas"]
+    schemas["article"] = schemas.pop("Article")
+    _generate(tmp_path, old)
+    before = _classes(tmp_path)
+    assert before["article"] == "Article"
+    new = json.loads(json.dumps(old))
+    new["components"]["schemas"]["Article"] = {"title": "Article", "type": "object", "properties": {"by": {"type": "string"}}}
+    version, why = _generate(tmp_path, new)
+    assert version == "1.1.0" and "lost" not in why, why
+    after = _classes(tmp_path)
+    assert {key: after[key] for key in before} == before
+    assert after["Article"] == "Article2"
+    # Generated afresh, the key's order decides: the newcomer would have taken it.
+    fresh = read_api(tmp_path / "specs" / "pets.yaml", strict=False).api
+    assert (fresh.types["Article"].py_name, fresh.types["article"].py_name) == ("Article", "Article2")

@@ -469,6 +469,10 @@ class Api:
     # the previous release shipped (its `MANIFEST.json`), which the naming pass keeps; after
     # them: this release's, which the manifest records for the next.
     kept_names: dict[str, str] = field(default_factory=dict)
+    # The named types (`types` keys) the previous release had, where the spec changed since
+    # (None: it did not, or there is none): where an old and a new type want one class name,
+    # the old one keeps it.
+    known_types: frozenset[str] | None = None
     # OpenAPI 3.2's hierarchical tags: each tag's `parent` tag, where it names a declared one.
     tag_parents: dict[str, str] = field(default_factory=dict)
     # Nested resources (set by the naming pass, from `tag_parents`): each child resource's

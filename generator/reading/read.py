@@ -41,6 +41,7 @@ def read_api(
     accepted: Mapping[str, str] | None = None,
     ref_roots: tuple[Path, ...] = (),
     kept_names: Mapping[str, str] | None = None,
+    known_types: frozenset[str] | None = None,
 ) -> Loaded:
     """Load, validate, build and normalize one spec.
 
@@ -50,7 +51,8 @@ def read_api(
     pattern) making theirs information rather than warnings. A `$ref` reads
     files under the spec's folder and the `ref_roots`. `kept_names` are the
     class names the previous release shipped (`Api.kept_names`), which the
-    naming pass keeps.
+    naming pass keeps, and `known_types` the named types it had where the
+    spec changed since (`Api.known_types`).
     """
     document = load_document(path)
     resolver = RefResolver(document, ref_roots)
@@ -62,6 +64,7 @@ def read_api(
     api.dialect = dialect
     api.document = document.data
     api.kept_names = dict(kept_names or {})
+    api.known_types = known_types
     normalize(api)
     findings: list[Diagnostic] = []
     if validate if lint is None else lint:
@@ -93,7 +96,8 @@ def _problems(path: Path, ref_roots: tuple[Path, ...] = ()) -> list[Diagnostic]:
 class Reading:
     """Several specs read together: built here while a worker process validates
     them, so that rendering can start before validation ends. `kept_names`
-    holds, per API, the class names its previous release shipped.
+    holds, per API, the class names its previous release shipped, and
+    `known_types` the named types it had (see `read_api`).
 
     Schema validation is the slowest step of reading (openapi-spec-validator
     walks every schema) and needs nothing the build makes, so the two run side
@@ -115,11 +119,13 @@ class Reading:
         accepted: Mapping[str, str] | None = None,
         ref_roots: tuple[Path, ...] = (),
         kept_names: Mapping[str, Mapping[str, str]] | None = None,
+        known_types: Mapping[str, frozenset[str] | None] | None = None,
     ) -> None:
         self.strict = strict
         self.accepted = accepted
         self.ref_roots = ref_roots
         self.kept_names = kept_names or {}
+        self.known_types = known_types or {}
         self.apis: dict[str, Loaded] = {}
         self._pool: ProcessPoolExecutor | None = None
         self._pending: dict[str, Future[list[Diagnostic]]] = {}
@@ -127,7 +133,7 @@ class Reading:
             self.apis = {
                 name: read_api(
                     path, strict=strict, dialect=dialect, accepted=accepted, ref_roots=ref_roots,
-                    kept_names=self.kept_names.get(name),
+                    kept_names=self.kept_names.get(name), known_types=self.known_types.get(name),
                 )
                 for name, path in paths.items()
             }
@@ -146,6 +152,7 @@ class Reading:
             return read_api(
                 path, strict=False, validate=False, dialect=dialect, lint=True, accepted=self.accepted,
                 ref_roots=self.ref_roots, kept_names=self.kept_names.get(name),
+                known_types=self.known_types.get(name),
             )
         except SpecError:
             raise

@@ -32,6 +32,7 @@ breaks users' pins.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -86,6 +87,35 @@ class Previous:
     package: str = ""  # the import package it was generated as, where it differs from today's
     # API name -> the class names it shipped that a spec's key alone does not give (`Api.kept_names`).
     names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # The previous specs as read (None: unreadable), each read once, when first asked for.
+    _read: dict[str, Api | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def api(self, name: str) -> Api | None:
+        """The IR of the API `name` as the previous release read it (its copy of
+        the spec, its recorded names); None where it had no such API or its spec
+        can no longer be read (it referred to other files)."""
+        if name not in self._read:
+            try:
+                self._read[name] = read_api(
+                    self.specs[name], strict=False, validate=False, kept_names=self.names.get(name)
+                ).api
+            except (SpecError, OSError, KeyError):
+                self._read[name] = None
+        return self._read[name]
+
+    def keys(self, name: str, spec: Path) -> frozenset[str] | None:
+        """The named types (`Api.types` keys) the previous release had for the API
+        `name`, where `spec` changed since; None where it did not change, or no
+        previous spec is at hand: then no type is new."""
+        if name not in self.hashes or not self.specs.get(name):
+            return None
+        try:
+            if hashlib.sha256(spec.read_bytes()).hexdigest() == self.hashes[name]:
+                return None
+        except OSError:
+            return None
+        old = self.api(name)
+        return frozenset(old.types) if old is not None else None
 
 
 def read_previous(out: Path, package: str) -> Previous | None:
@@ -154,9 +184,8 @@ def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bu
         return Bump.MINOR, []
     if previous.hashes[name] == api.spec_sha256:
         return Bump.NONE, None
-    try:
-        old = read_api(previous.specs[name], strict=False, validate=False, kept_names=previous.names.get(name)).api
-    except (SpecError, OSError):
+    old = previous.api(name)
+    if old is None:
         return Bump.MAJOR, []
     module = f"{package}.{name}"
     changes = diff_apis(old, api, old_package=module, new_package=module)

@@ -105,9 +105,13 @@ def run(api: Api) -> None:
     kept = _kept(api)
     wanted = {name: class_name(name) for name in api.types}
     wanted.update(numbered_names(api, wanted, kept))
-    names = iter(_dedupe([wanted[n] for n in api.types if n not in kept], joiner="", taken=kept.values()))
+    # A name two types want goes to the one the previous release had (`Api.known_types`), then by document order.
+    order = [n for n in api.types if n not in kept]
+    if (known := api.known_types) is not None:
+        order.sort(key=lambda n: n not in known)
+    names = dict(zip(order, _dedupe([wanted[n] for n in order], joiner="", taken=kept.values())))
     for name, named in api.types.items():
-        named.py_name = kept[name] if name in kept else next(names)
+        named.py_name = kept[name] if name in kept else names[name]
     api.kept_names = _to_keep(api)
     for named in api.types.values():
         if isinstance(named.type, ObjectType):
