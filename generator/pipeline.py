@@ -46,12 +46,16 @@ def project_files(
     `progress` is told each stage as it starts."""
     progress("reading the specs")
     roots = (config.root, *ref_roots)  # a project's specs may share files anywhere in the project
+    # The previous release, read first: the class names it shipped are kept (`Api.kept_names`).
+    previous = read_previous(config.out, config.package)
     with Reading(
         config.apis,
         strict=True if strict is None else strict,
         dialect=dialect,  # type: ignore[arg-type]
         accepted=config.accepted_spellings,
         ref_roots=roots,
+        kept_names=previous.names if previous is not None else None,
+        known_types={name: previous.keys(name, path) for name, path in config.apis.items()} if previous else None,
     ) as reading:
         entries = [
             ApiPackage(
@@ -83,7 +87,6 @@ def project_files(
                 urls=config.urls or {},
             )
 
-        previous = read_previous(config.out, config.package)
         release = release_version(config.version, previous, apis, config.package)
         version_files = stamped(release.version)
         if previous is not None:

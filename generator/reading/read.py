@@ -37,6 +37,8 @@ def read_api(
     lint: bool | None = None,
     accepted: Mapping[str, str] | None = None,
     ref_roots: tuple[Path, ...] = (),
+    kept_names: Mapping[str, str] | None = None,
+    known_types: frozenset[str] | None = None,
 ) -> Loaded:
     """Load, validate, build and normalize one spec.
 
@@ -44,7 +46,10 @@ def read_api(
     problems that do not stop generation come back as warnings. The lints run
     with `lint` (by default, when validating), `accepted` spellings (format →
     pattern) making theirs information rather than warnings. A `$ref` reads
-    files under the spec's folder and the `ref_roots`.
+    files under the spec's folder and the `ref_roots`. `kept_names` are the
+    class names the previous release shipped (`Api.kept_names`), which the
+    naming pass keeps, and `known_types` the named types it had where the
+    spec changed since (`Api.known_types`).
     """
     document = load_document(path)
     resolver = RefResolver(document, ref_roots)
@@ -56,6 +61,8 @@ def read_api(
         api = build_api(document, resolver)
         api.dialect = dialect
         api.document = document.data
+        api.kept_names = dict(kept_names or {})
+        api.known_types = known_types
         normalize(api)
         findings: list[Diagnostic] = []
         if validate if lint is None else lint:
@@ -79,7 +86,9 @@ def _as_warnings(problems: list[Diagnostic]) -> list[Diagnostic]:
 
 class Reading:
     """Several specs read together, each loaded, validated, built and
-    normalized in turn (`read_api`); `apis` holds them.
+    normalized in turn (`read_api`); `apis` holds them. `kept_names` holds,
+    per API, the class names its previous release shipped, and `known_types`
+    the named types it had (see `read_api`).
 
     Validation runs here, on the document already loaded, before it is built:
     it costs a few percent of the build (2 s of Microsoft Graph's minute),
@@ -100,11 +109,16 @@ class Reading:
         dialect: Literal["auto", "tapir", "plain"] = "auto",
         accepted: Mapping[str, str] | None = None,
         ref_roots: tuple[Path, ...] = (),
+        kept_names: Mapping[str, Mapping[str, str]] | None = None,
+        known_types: Mapping[str, frozenset[str] | None] | None = None,
     ) -> None:
+        kept_names = kept_names or {}
+        known_types = known_types or {}
         self.apis: dict[str, Loaded] = {}
         for name, path in paths.items():
             self.apis[name] = read_api(
-                path, strict=strict, dialect=dialect, lint=True, accepted=accepted, ref_roots=ref_roots
+                path, strict=strict, dialect=dialect, lint=True, accepted=accepted, ref_roots=ref_roots,
+                kept_names=kept_names.get(name), known_types=known_types.get(name),
             )
 
     def finish(self) -> dict[str, Loaded]:
