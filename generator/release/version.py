@@ -43,6 +43,7 @@ from ..diff import Change, diff_apis
 from ..diff.verdict import Bump, bump, lost_name_changes
 from ..ir.model import Api
 from ..rendering.package import MANIFEST, spec_copy_name
+from ..rendering.surface import shipped_methods
 from ..reading.read import read_api
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -87,6 +88,8 @@ class Previous:
     package: str = ""  # the import package it was generated as, where it differs from today's
     # API name -> the class names it shipped that a spec's key alone does not give (`Api.kept_names`).
     names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # API name -> the client methods it shipped (`resource.method`), from its `OPERATIONS`.
+    methods: dict[str, frozenset[str]] = field(default_factory=dict)
     # The previous specs as read (None: unreadable), each read once, when first asked for.
     _read: dict[str, Api | None] = field(default_factory=dict, repr=False, compare=False)
 
@@ -133,9 +136,10 @@ def read_previous(out: Path, package: str) -> Previous | None:
             for name, entry in apis.items()
         }
         names = {str(name): _names(entry.get("names")) for name, entry in apis.items()}
+        methods = {str(name): shipped_methods(out / was / str(name) / "client" / "__init__.py") for name in apis}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return Previous(version, hashes, specs, was if was != package else "", names)
+    return Previous(version, hashes, specs, was if was != package else "", names, methods)
 
 
 def _names(recorded: object) -> dict[str, str]:
@@ -189,8 +193,23 @@ def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bu
         return Bump.MAJOR, []
     module = f"{package}.{name}"
     changes = diff_apis(old, api, old_package=module, new_package=module)
+    shipped = previous.methods.get(name)
+    if shipped:  # the previous spec read today may name a method otherwise than the release did
+        changes = [change for change in changes if not _never_shipped(change, shipped, module)]
     # A spec whose text changed raises the patch at least, even where the diff sees nothing.
     return max(bump(changes), Bump.PATCH), changes
+
+
+def _never_shipped(change: Change, shipped: frozenset[str], module: str) -> bool:
+    """Whether `change` renames or moves a client method the previous release did
+    not have: a generator that names methods otherwise reads the previous spec
+    with today's names. What users had is renamed in the migration notes (the
+    previous output's names against the new), so this change would only name
+    a method no release shipped."""
+    if change.kind not in ("python-method-renamed", "python-method-moved") or not change.python:
+        return False
+    old = change.python.split(" → ")[0].removeprefix(f"{module}.client.")
+    return old not in shipped
 
 
 def _listed(parts: list[str]) -> str:
