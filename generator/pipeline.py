@@ -57,12 +57,16 @@ def project_files(
     `progress` is told each stage as it starts."""
     progress("reading the specs")
     roots = (config.root, *ref_roots)  # a project's specs may share files anywhere in the project
+    # The previous release, read first: the class names it shipped are kept (`Api.kept_names`).
+    previous = read_previous(config.out, config.package)
     with shared_wire(), Reading(
         config.apis,
         strict=True if strict is None else strict,
         dialect=dialect,  # type: ignore[arg-type]
         accepted=config.accepted_spellings,
         ref_roots=roots,
+        kept_names=previous.names if previous is not None else None,
+        known_types={name: previous.keys(name, path) for name, path in config.apis.items()} if previous else None,
     ) as reading:
         entries = [
             ApiPackage(
@@ -94,7 +98,6 @@ def project_files(
                 urls=config.urls or {},
             )
 
-        previous = read_previous(config.out, config.package)
         release = release_version(config.version, previous, apis, config.package)
         version_files = stamped(release.version)
         if previous is not None:
@@ -219,8 +222,9 @@ def _render_into(
     progress: Callable[[str], None],
     check_path: Callable[[str], None],
 ) -> tuple[str, str, int]:
-    """Read, render into `staging` and `formatting`, start ruff and wait for
-    validation; the pyproject.toml, the dialect's line and the number of files."""
+    """Read (and validate), render into `staging` and `formatting`, and start
+    ruff on what is left; the pyproject.toml, the dialect's line and the
+    number of files. The IR is not held past this call."""
     with shared_wire(), Reading({package: spec}, strict=strict, dialect=dialect, ref_roots=ref_roots) as reading:  # type: ignore[arg-type]
         api = reading.apis[package].api
         pyproject = single_pyproject(package, api, api.source)
@@ -237,7 +241,6 @@ def _render_into(
                     staging.write(relative, text)
             count += len(part)
             formatting.start()  # ruff formats these while the next part is rendered
-            reading.settle()
         del api, part
         progress(f"formatting {count} files and validating {spec.name}")
         warn(reading.finish()[package].warnings)

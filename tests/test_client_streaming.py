@@ -150,6 +150,26 @@ def test_async_stream_and_events(streams: Any, server: _Server) -> None:
     assert events[1].item.seq == 2
 
 
+def test_a_raw_response_of_a_stream_gives_the_headers_then_the_open_stream(streams: Any, server: _Server) -> None:
+    """`with_raw_response` on a streaming method answers once the answer has begun:
+    the status and headers, and `parse()` the stream, its items still to come."""
+    client = streams.Client(base_url=server.url)
+    raw = client.with_raw_response.feed.tick_lines()
+    assert raw.status_code == 200 and raw.headers["content-type"] == "application/jsonl"
+    server.got_first.set()
+    with raw.parse() as stream:
+        assert [tick.seq for tick in stream] == [1, 2]
+
+    async def run() -> list[int]:
+        async with streams.AsyncClient(base_url=server.url) as client:
+            raw = await client.with_raw_response.feed.stream_ticks()
+            assert raw.headers["content-type"] == "text/event-stream"
+            async with raw.parse() as stream:
+                return [tick.seq async for tick in stream]
+
+    assert asyncio.run(run()) == [1, 2]
+
+
 def test_abandoned_stream_closes_its_connection(streams: Any, server: _Server) -> None:
     client = streams.Client(base_url=server.url)
     stream = client.feed.tick_lines()

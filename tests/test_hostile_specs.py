@@ -300,12 +300,12 @@ def _alive(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
-def test_the_validation_worker_dies_with_the_command(tmp_path: Path) -> None:
+def test_the_diff_worker_dies_with_the_command(tmp_path: Path) -> None:
+    """`dixagen diff` reads the old spec in a forked worker (`reading.worker`)."""
     from .conftest import SPECS
 
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator", "generate", "--spec", str(SPECS["beta"]), "--out", str(tmp_path / "out"),
-         "--package", "pkg"],
+        [sys.executable, "-m", "generator", "diff", str(SPECS["beta"]), str(SPECS["beta"])],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60

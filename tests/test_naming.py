@@ -8,6 +8,8 @@ import json
 import re
 from pathlib import Path
 
+import yaml
+
 from generator.reading.read import read_api
 
 from .conftest import ROOT
@@ -227,3 +229,23 @@ def test_a_link_between_two_things_is_named_by_the_summarys_verb(tmp_path: Path)
         "deleteTicketsTicketidNotesNoteid": "tickets.delete_note",  # the summary says the method's word
         "deleteTicketsTicketid": "tickets.delete",  # not a link: the summary is not read
     }
+
+
+def test_dixa_classes_keep_their_names_when_a_schema_takes_a_numbered_ones_title(tmp_path: Path) -> None:
+    """With the names the previous release recorded (`Api.kept_names`), a new
+    `Translation` schema leaves `Translation1` its class `Translation`, and
+    every other class its name; the newcomer is named by the numbered rule."""
+    spec = ROOT / "specs" / "dixa-v1.yaml"
+    before = read_api(spec, strict=False, validate=False).api
+    document = yaml.safe_load(spec.read_text(encoding="utf-8"))
+    document["components"]["schemas"]["Translation"] = {
+        "title": "Translation", "type": "object", "properties": {"locale": {"type": "string"}}
+    }
+    changed = tmp_path / "dixa-v1.yaml"
+    changed.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    fresh = read_api(changed, strict=False, validate=False).api
+    assert fresh.types["Translation1"].py_name != "Translation"  # what a first generation would do
+    after = read_api(changed, strict=False, validate=False, kept_names=before.kept_names).api
+    assert {k: after.types[k].py_name for k in before.types} == {k: t.py_name for k, t in before.types.items()}
+    assert after.types["Translation"].py_name == "TranslationDetails"
+    assert after.kept_names == {**before.kept_names, "Translation": "TranslationDetails"}

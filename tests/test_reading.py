@@ -1,4 +1,4 @@
-"""Reading several specs at once: built here while a worker validates them."""
+"""Reading several specs at once: each validated, then built, in this process."""
 
 from __future__ import annotations
 

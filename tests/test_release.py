@@ -4,6 +4,7 @@ raised by what a change does to users (semantic versioning judged by the diff)."
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,8 @@ import yaml
 from click.testing import CliRunner
 
 from generator.cli import main
-from generator.release.version import Bump, Version
+from generator.reading.read import read_api
+from generator.release.version import Bump, Version, read_previous
 
 SPEC = {
     "openapi": "3.0.3",
@@ -250,3 +252,175 @@ def test_a_renamed_import_package_is_a_breaking_release_that_says_how_to_migrate
     assert "Gone from the Python API" not in changelog
     assert not (tmp_path / "out" / "pets").exists() and (tmp_path / "out" / "pets_sdk" / "v1").is_dir()
     assert _generate(tmp_path, SPEC, package="pets_sdk")[0] == "2.0.0"
+
+
+# A tapir document: `Translation1` is titled `Translation` (its class), `Item1` is
+# titled `Item` beside a schema called `Item`; no union lists it, so its class is
+# named after the object that refers to it (`ShelfItem`).
+NUMBERED: dict[str, object] = {
+    "openapi": "3.0.3",
+    "info": {"title": "Shop", "version": "beta"},
+    "paths": {
+        "/shelves": {
+            "get": {
+                "operationId": "getShelves",
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Shelf"}}},
+                    }
+                },
+            }
+        }
+    },
+    "components": {
+        "schemas": {
+            "Shelf": {
+                "title": "Shelf",
+                "type": "object",
+                "properties": {
+                    "item": {"$ref": "#/components/schemas/Item1"},
+                    "article": {"$ref": "#/components/schemas/Article"},
+                },
+            },
+            "Article": {
+                "title": "Article",
+                "type": "object",
+                "properties": {"text": {"$ref": "#/components/schemas/Translation1"}},
+            },
+            "Translation1": {"title": "Translation", "type": "object", "properties": {"text": {"type": "string"}}},
+            "Item": {"title": "Item", "type": "object", "properties": {"sku": {"type": "string"}}},
+            "Item1": {"title": "Item", "type": "object", "properties": {"count": {"type": "integer"}}},
+        }
+    },
+}
+
+
+def _classes(root: Path) -> dict[str, str]:
+    """The generated models package's `SCHEMAS`: schema key -> class name."""
+    init = (root / "out" / "pets" / "v1" / "models" / "__init__.py").read_text()
+    return dict(re.findall(r'^\s*"(\w+)": "(\w+)",?$', init[init.index("SCHEMAS:") :], flags=re.MULTILINE))
+
+
+def _with_schema(name: str, schema: dict[str, object]) -> dict[str, object]:
+    spec = json.loads(json.dumps(NUMBERED))
+    schemas = spec["components"]["schemas"]
+    schemas[name] = schema
+    return spec
+
+
+@pytest.mark.parametrize(
+    ("added", "schema", "newcomer"),
+    [
+        # A schema called exactly the numbered one's title, which an article refers to.
+        ("Translation", {"title": "Translation", "type": "object", "properties": {
+            "lang": {"type": "string"}, "of": {"$ref": "#/components/schemas/Article"}}}, "TranslationDetails"),
+        ("Translation", {"title": "Translation", "type": "object", "properties": {"lang": {"type": "string"}}},
+         "TranslationDetails"),
+        # An object sorting before `Shelf` that refers to `Item1` too: the first owner by name.
+        ("Aisle", {"title": "Aisle", "type": "object", "properties": {"item": {"$ref": "#/components/schemas/Item1"}}},
+         "Aisle"),
+    ],
+    ids=["title-taken-back-by-a-referring-schema", "title-taken-back", "earlier-owner"],
+)
+def test_an_added_schema_renames_no_class_of_the_previous_release(
+    tmp_path: Path, added: str, schema: dict[str, object], newcomer: str
+) -> None:
+    """Without the names the previous release recorded, the newcomer would take
+    `Translation` from `Translation1` or `ShelfItem` from `Item1` (`AisleItem`):
+    a breaking release for an addition."""
+    assert _generate(tmp_path, NUMBERED)[0] == "1.0.0"
+    before = _classes(tmp_path)
+    assert (before["Translation1"], before["Item1"], before["Item"]) == ("Translation", "ShelfItem", "Item")
+    version, why = _generate(tmp_path, _with_schema(added, schema))
+    assert version == "1.1.0" and "lost" not in why, why
+    after = _classes(tmp_path)
+    assert {key: after[key] for key in before} == before
+    assert after[added] == newcomer
+    assert not re.search(r"\d$", after[added])
+    assert "### Gone from the Python API" not in (tmp_path / "out" / "CHANGELOG.md").read_text()
+    # The next release keeps them all again, the newcomer's too.
+    assert _generate(tmp_path, _with_schema(added, schema))[0] == "1.1.0"
+    assert _classes(tmp_path) == after
+
+
+def test_a_newcomer_whose_name_a_kept_class_holds_is_named_after_its_owner(tmp_path: Path) -> None:
+    """`Translation` (new) beside `Translation1`, whose class kept `Translation`:
+    an object refers to the newcomer, which is named after it, not numbered."""
+    _generate(tmp_path, NUMBERED)
+    spec = _with_schema("Translation", {"title": "Translation", "type": "object", "properties": {"lang": {"type": "string"}}})
+    spec["components"]["schemas"]["Shelf"]["properties"]["label"] = {"$ref": "#/components/schemas/Translation"}
+    assert _generate(tmp_path, spec)[0] == "1.1.0"
+    classes = _classes(tmp_path)
+    assert (classes["Translation1"], classes["Translation"]) == ("Translation", "ShelfTranslation")
+
+
+def test_the_manifest_records_the_class_names_a_key_alone_does_not_give(tmp_path: Path) -> None:
+    """Only those: numbered, owner-named and deduped classes. Read back as the
+    previous release's, they are what the naming pass keeps."""
+    _generate(tmp_path, NUMBERED)
+    manifest = json.loads((tmp_path / "out" / "MANIFEST.json").read_text())
+    recorded = {"Item1": "ShelfItem", "Translation1": "Translation"}
+    assert manifest["apis"]["v1"]["names"] == recorded
+    assert list(manifest["apis"]["v1"]["names"]) == sorted(recorded)
+    previous = read_previous(tmp_path / "out", "pets")
+    assert previous is not None and previous.names == {"v1": recorded}
+    # A manifest from before the names were recorded, or one edited into
+    # another shape, records none; a name that is no class name is not kept.
+    del manifest["apis"]["v1"]["names"]
+    (tmp_path / "out" / "MANIFEST.json").write_text(json.dumps(manifest))
+    assert read_previous(tmp_path / "out", "pets").names == {"v1": {}}  # type: ignore[union-attr]
+    manifest["apis"]["v1"]["names"] = ["ShelfItem"]
+    (tmp_path / "out" / "MANIFEST.json").write_text(json.dumps(manifest))
+    assert read_previous(tmp_path / "out", "pets").names == {"v1": {}}  # type: ignore[union-attr]
+    spec = tmp_path / "specs" / "pets.yaml"
+    hostile = read_api(spec, strict=False, kept_names={"Item1": "os.system('x')", "Gone": "Gone"}).api
+    assert (hostile.types["Item1"].py_name, hostile.kept_names) == ("ShelfItem", recorded)
+    assert read_api(spec, strict=False, kept_names={"Item1": "StockItem"}).api.types["Item1"].py_name == "StockItem"
+
+
+def test_a_newcomer_first_in_the_document_takes_no_name_from_an_older_type(tmp_path: Path) -> None:
+    """`Article`, added where `article` was, wants `Article` too and comes first
+    (types are taken by key): a name two types want goes to the one the
+    previous release had."""
+    old = json.loads(json.dumps(NUMBERED).replace("/Article", "/article"))
+    schemas = old["components"]["schemas"]
+    schemas["article"] = schemas.pop("Article")
+    _generate(tmp_path, old)
+    before = _classes(tmp_path)
+    assert before["article"] == "Article"
+    new = json.loads(json.dumps(old))
+    new["components"]["schemas"]["Article"] = {"title": "Article", "type": "object", "properties": {"by": {"type": "string"}}}
+    version, why = _generate(tmp_path, new)
+    assert version == "1.1.0" and "lost" not in why, why
+    after = _classes(tmp_path)
+    assert {key: after[key] for key in before} == before
+    assert after["Article"] == "Article2"
+    # Generated afresh, the key's order decides: the newcomer would have taken it.
+    fresh = read_api(tmp_path / "specs" / "pets.yaml", strict=False).api
+    assert (fresh.types["Article"].py_name, fresh.types["article"].py_name) == ("Article", "Article2")
+
+
+@pytest.mark.parametrize(("shipped", "reported"), [("pets.list", True), ("pets.all", False)])
+def test_a_method_rename_is_reported_only_from_a_method_the_previous_release_had(
+    tmp_path: Path, shipped: str, reported: bool
+) -> None:
+    """The previous spec is read with today's generator, which may name a method
+    otherwise than the release did (`list` where it shipped `all`): a rename
+    from a name no release had says nothing true, and is left out (what users
+    had, `all`, is said gone or renamed from the outputs' own names)."""
+    from generator.release.version import Previous, _api_bump
+
+    spec = tmp_path / "pets.yaml"
+    spec.write_text(yaml.safe_dump(SPEC), encoding="utf-8")
+    old = read_api(spec, strict=False).api
+    new = read_api(spec, strict=False).api
+    new.operations[0].py_name = "every"
+    new.spec_sha256 = "0" * 64
+    previous = Previous(
+        Version.parse("1.0.0", "test"), {"v1": old.spec_sha256}, {"v1": spec}, methods={"v1": frozenset({shipped})}
+    )
+    previous._read["v1"] = old
+    _, changes = _api_bump(previous, "v1", new, "pets")
+    renames = [c.python for c in changes or [] if c.kind == "python-method-renamed"]
+    assert renames == (["pets.v1.client.pets.list → every"] if reported else [])

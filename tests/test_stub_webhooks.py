@@ -176,3 +176,77 @@ def test_dead_and_hanging_receivers_slow_neither_the_api_nor_the_shutdown() -> N
             stopping = time.monotonic()
         # The stub stopped at once though a delivery hung (its sender's thread is gone).
         assert time.monotonic() - stopping < 4 and app.deliveries._thread is None
+
+
+class Kept:
+    """A sender that keeps what it is handed instead of posting it."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[Any] = []
+
+    def submit(self, delivery: Any) -> None:
+        self.deliveries.append(delivery)
+
+    def drain(self) -> list[Any]:
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+def _channel_filter(kind: str, strategy: str = "All", *extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "Conversation": {
+            "_type": "CombinedFilters",
+            "strategy": strategy,
+            "conditions": [{"_type": kind, "field": "InitialChannel", "values": ["email", "pstn_phone"]}, *extra],
+        }
+    }
+
+
+def test_a_subscription_gets_only_the_events_its_filters_pass() -> None:
+    """Dixa's filters (as its examples write them: channels in lower case):
+    IsOneOf and IsNotOneOf, combined by All or Any; a condition on a field the
+    stub cannot read (`OperationOrigin`: it imports nothing) filters nothing."""
+    from dixa_sdk.beta import testing
+
+    sender = Kept()
+    app = testing.create_stub(sender=sender)
+    other_queue = {"_type": "IsOneOf", "field": "QueueId", "values": ["f0475e4c-64ae-4c8e-8644-4ed10dc8d752"]}
+    origin = {"_type": "IsNotOneOf", "field": "OperationOrigin", "values": ["ApiImport"]}
+    wanted = {
+        "email": _channel_filter("IsOneOf", "All", origin),
+        "not email": _channel_filter("IsNotOneOf"),
+        "email and a queue": _channel_filter("IsOneOf", "All", other_queue),
+        "email or a queue": _channel_filter("IsOneOf", "Any", other_queue),
+        "no filters": None,
+    }
+    with testing.client(app) as client:
+        names = {}
+        for name, filters in wanted.items():
+            body: dict[str, Any] = {"name": name, "url": "http://127.0.0.1:9/x", "events": ["ConversationCreated"],
+                                    "authorization": {"_type": "NoAuth"}, "customHeaders": {}}
+            if filters is not None:
+                body["filters"] = filters
+            names[str(client.webhooks.create(body=body).id)] = name
+        conversation(client)
+    got = sorted(names[delivery.subscription] for delivery in sender.deliveries)
+    assert got == ["email", "email or a queue", "no filters"]
+
+
+def test_v1_subscriptions_take_filters_too() -> None:
+    from dixa_sdk.v1 import testing
+
+    sender = Kept()
+    app = testing.create_stub(sender=sender)
+    kept = app.subscribe("http://127.0.0.1:9/a", ["ConversationCreated"], filters=_channel_filter("IsNotOneOf"))
+    app.subscribe("http://127.0.0.1:9/b", ["ConversationCreated"], filters=_channel_filter("IsOneOf"))
+    assert kept["filters"]["Conversation"]["strategy"] == "All"
+    with testing.client(app) as client:
+        user = client.end_users.create({"displayName": "Ada", "email": "ada@example.com"})
+        client.conversations.create(
+            {"_type": "Email", "requesterId": str(user.id), "emailIntegrationId": "support@example.com",
+             "subject": "Hello", "message": {"_type": "Inbound", "content": {"_type": "Text", "value": "hi"},
+                                             "attachments": []}}
+        )
+    assert [delivery.url for delivery in sender.deliveries] == ["http://127.0.0.1:9/b"]

@@ -464,6 +464,15 @@ class Api:
     operations: list[Operation] = field(default_factory=list)
     # The class of each client resource, by its attribute (set by the naming pass).
     resource_classes: dict[str, str] = field(default_factory=dict)
+    # Class names decided otherwise than from the schema's own key (numbered, owner-named,
+    # deduped, or a key whose name another key also wants), by key. Before the passes: what
+    # the previous release shipped (its `MANIFEST.json`), which the naming pass keeps; after
+    # them: this release's, which the manifest records for the next.
+    kept_names: dict[str, str] = field(default_factory=dict)
+    # The named types (`types` keys) the previous release had, where the spec changed since
+    # (None: it did not, or there is none): where an old and a new type want one class name,
+    # the old one keeps it.
+    known_types: frozenset[str] | None = None
     # OpenAPI 3.2's hierarchical tags: each tag's `parent` tag, where it names a declared one.
     tag_parents: dict[str, str] = field(default_factory=dict)
     # Nested resources (set by the naming pass, from `tag_parents`): each child resource's

@@ -412,3 +412,10 @@ class RefResolver:
 
     def document(self, uri: str) -> Document:
         return self.documents[uri]
+
+    def referencing_resolver(self, uri: str) -> Any:
+        """A `referencing` resolver whose base is the file at `uri` (one this
+        resolver has read): jsonschema follows a schema's `$ref`s with it."""
+        if uri == self.root.uri:
+            return self._resolver
+        return self._resolver.lookup(uri).resolver

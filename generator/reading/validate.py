@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import chain
 from typing import Any, Iterator
 
 
@@ -50,9 +51,12 @@ def check_fatal(document: Document, resolver: RefResolver) -> None:
 def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagnostic]:
     seen: set[tuple[str, str]] = set()
     visited_documents = {document.uri}
-    pending: list[tuple[Document, Any, str]] = [(document, document.data, "")]
+    # (document, node, the entry of its parent, its key there): a pointer is
+    # spelled only for a finding (see `_node_problems`)
+    pending: list[tuple[Document, Any, Any, Any]] = [(document, document.data, None, None)]
     while pending:
-        doc, node, pointer = pending.pop()
+        entry = pending.pop()
+        doc, node = entry[0], entry[1]
         if isinstance(node, dict):
             ref = node.get("$ref")
             if isinstance(ref, str) and (ref, doc.uri) not in seen:
@@ -60,30 +64,44 @@ def _dangling_refs(document: Document, resolver: RefResolver) -> Iterator[Diagno
                 try:
                     _, uri, _ = resolver.lookup(ref, doc.uri)
                 except LookupError as exc:  # its message says why (a limit of generator.limits, or nowhere)
-                    yield doc.diagnostic(pointer + "/$ref", exc.args[0] if exc.args else f"$ref {ref!r} does not resolve")
+                    yield doc.diagnostic(_entry_pointer(entry) + "/$ref", exc.args[0] if exc.args else f"$ref {ref!r} does not resolve")
                 except SpecError as exc:
-                    yield doc.diagnostic(pointer + "/$ref", f"$ref {ref!r}: the referenced file cannot be read")
+                    yield doc.diagnostic(_entry_pointer(entry) + "/$ref", f"$ref {ref!r}: the referenced file cannot be read")
                     yield from exc.diagnostics
                 else:
                     chain = _chain_length(resolver, ref, doc.uri)
                     if chain > MAX_REF_CHAIN:
                         yield doc.diagnostic(
-                            pointer + "/$ref",
+                            _entry_pointer(entry) + "/$ref",
                             f"$ref {ref!r} starts a chain of more than {MAX_REF_CHAIN} $refs (limit MAX_REF_CHAIN)",
                         )
                         continue
                     if uri not in visited_documents:
                         visited_documents.add(uri)
                         other = resolver.document(uri)
-                        pending.append((other, other.data, ""))
-            yield from _oversized_names(doc, node, pointer)
+                        pending.append((other, other.data, None, None))
+            if (  # what `_oversized_names` reads, looked at first: it is called for a few nodes only
+                "name" in node or "operationId" in node or entry[-1] in ("paths", "properties")
+                or (entry[-2] is not None and entry[-2][-1] == "components")
+            ):
+                yield from _oversized_names(doc, node, entry)
             for key, value in node.items():
-                if isinstance(value, (dict, list)) and not _is_data(key, pointer):
-                    pending.append((doc, value, pointer + "/" + escape_pointer_token(key)))
+                if isinstance(value, (dict, list)) and not (
+                    key in _DATA_KEYS or key.startswith("x-") or (key == "value" and _is_data(key, _entry_pointer(entry)))
+                ):
+                    pending.append((doc, value, entry, key))
         elif isinstance(node, list):
-            for index, value in enumerate(node):
-                if isinstance(value, (dict, list)):
-                    pending.append((doc, value, f"{pointer}/{index}"))
+            pending.extend((doc, value, entry, index) for index, value in enumerate(node) if isinstance(value, (dict, list)))
+
+
+def _entry_pointer(entry: tuple[Any, ...]) -> str:
+    """The JSON pointer of a walk's entry (…, the entry of its parent, its key there)."""
+    tokens: list[str] = []
+    while entry[-2] is not None:
+        key = entry[-1]
+        tokens.append(str(key) if isinstance(key, int) else escape_pointer_token(key))
+        entry = entry[-2]
+    return "".join("/" + token for token in reversed(tokens))
 
 
 def _chain_length(resolver: RefResolver, ref: str, uri: str) -> int:
@@ -104,7 +122,7 @@ def _chain_length(resolver: RefResolver, ref: str, uri: str) -> int:
     return hops
 
 
-def _oversized_names(doc: Document, node: dict[Any, Any], pointer: str) -> Iterator[Diagnostic]:
+def _oversized_names(doc: Document, node: dict[Any, Any], entry: tuple[Any, ...]) -> Iterator[Diagnostic]:
     """Names longer than MAX_NAME_LENGTH (paths longer than MAX_PATH_LENGTH):
     each becomes an identifier or a file name, and name splitting is linear in
     their length only up to a point a reader would care about."""
@@ -113,18 +131,20 @@ def _oversized_names(doc: Document, node: dict[Any, Any], pointer: str) -> Itera
         value = node.get(key)
         if isinstance(value, str) and len(value) > MAX_NAME_LENGTH and (key == "operationId" or "in" in node):
             yield doc.diagnostic(
-                pointer + "/" + key,
+                _entry_pointer(entry) + "/" + key,
                 f"{key} is {len(value):,} characters long, more than {MAX_NAME_LENGTH:,} (limit MAX_NAME_LENGTH)",
             )
-    limit, what = (MAX_PATH_LENGTH, "MAX_PATH_LENGTH") if pointer == "/paths" else (MAX_NAME_LENGTH, "MAX_NAME_LENGTH")
-    if pointer == "/paths" or pointer.endswith("/properties") or (
-        pointer.startswith("/components/") and pointer.count("/") == 2
-    ):
-        for key in node:
-            if isinstance(key, str) and len(key) > limit:
+    parent, key = entry[-2], entry[-1]
+    at_root = parent is not None and parent[-2] is None
+    in_components = parent is not None and parent[-2] is not None and parent[-2][-2] is None and parent[-1] == "components"
+    is_paths = at_root and key == "paths"
+    if is_paths or key == "properties" or in_components:
+        limit, what = (MAX_PATH_LENGTH, "MAX_PATH_LENGTH") if is_paths else (MAX_NAME_LENGTH, "MAX_NAME_LENGTH")
+        for name in node:
+            if isinstance(name, str) and len(name) > limit:
                 yield doc.diagnostic(
-                    pointer + "/" + escape_pointer_token(key[:40]) + "...",
-                    f"the name is {len(key):,} characters long, more than {limit:,} (limit {what})",
+                    _entry_pointer(entry) + "/" + escape_pointer_token(name[:40]) + "...",
+                    f"the name is {len(name):,} characters long, more than {limit:,} (limit {what})",
                 )
 
 
@@ -140,21 +160,20 @@ def _is_data(key: str, pointer: str) -> bool:
 
 
 def validate_document(document: Document, resolver: RefResolver) -> list[Diagnostic]:
-    """All problems of a document that passed `check_fatal`, in document order."""
+    """All problems of a document that passed `check_fatal`, in document order:
+    the document against OpenAPI's JSON Schema (openapi-spec-validator's own
+    check, in jsonschema-rs), then openapi-spec-validator's further checks
+    (`spec_checks`, over plain dicts), then ours."""
     # Imported here: the validator is slow to import and reading a spec without
     # validating it (`dixagen diff`) does not need it.
-    from openapi_spec_validator.validation.exceptions import DuplicateOperationIDError, UnresolvableParameterError
-
-    from .validator_messages import describe, validator_for_version
+    from .spec_checks import SpecChecks
+    from .validator_messages import describe, schema_validator_for_version
 
     problems: list[Diagnostic] = []
     seen: set[Diagnostic] = set()
-    validator_class = validator_for_version(str(document.data.get("openapi", "")))
     try:
-        validator = validator_class(document.data, base_uri=document.uri)
-        for error in validator.iter_errors():
-            if isinstance(error, (DuplicateOperationIDError, UnresolvableParameterError)):
-                continue  # reported below, with a location
+        whole = schema_validator_for_version(str(document.data.get("openapi", "")))
+        for error in chain(whole.iter_errors(document.data), SpecChecks(document, resolver).iter_errors()):
             problem = describe(error, document, resolver)
             if problem not in seen:  # the whole-document check and a schema's own may find the same
                 seen.add(problem)
@@ -165,14 +184,15 @@ def validate_document(document: Document, resolver: RefResolver) -> list[Diagnos
         problems.append(document.diagnostic("", f"the validator could not finish: {type(exc).__name__}: {exc}"))
     problems.extend(_operation_problems(document, resolver))
     reported = {problem.pointer for problem in problems}
-    problems.extend(p for p in _repeated_enum_values(document) if p.pointer not in reported)
-    problems.extend(_unusable_parameters(document))
+    enums, parameters = _node_problems(document)
+    problems.extend(p for p in enums if p.pointer not in reported)
+    problems.extend(_unusable_paths(document))
+    problems.extend(parameters)
     return problems
 
 
-def _unusable_parameters(document: Document) -> Iterator[Diagnostic]:
-    """Header and cookie parameters whose name no HTTP message can carry, and
-    paths that do not start with `/`: the build leaves them out."""
+def _unusable_paths(document: Document) -> Iterator[Diagnostic]:
+    """Paths that do not start with `/`: the build leaves them out."""
     paths = document.data.get("paths")
     if isinstance(paths, dict):
         for path in paths:
@@ -180,45 +200,55 @@ def _unusable_parameters(document: Document) -> Iterator[Diagnostic]:
                 yield document.diagnostic(
                     join_pointer("paths", path), f"path {path!r} does not start with '/': it is left out"
                 )
-    pending: list[tuple[Any, str]] = [(document.data, "")]
-    while pending:
-        node, pointer = pending.pop()
-        if isinstance(node, dict):
-            name = node.get("name")
-            if node.get("in") in ("header", "cookie") and isinstance(name, str) and not HTTP_TOKEN.fullmatch(name):
-                yield document.diagnostic(
-                    pointer + "/name",
-                    f"{node['in']} name {name!r} is not an HTTP token (ASCII letters, digits, -, _ ...): "
-                    "the parameter is left out",
-                )
-            pending.extend((v, pointer + "/" + escape_pointer_token(k)) for k, v in node.items()
-                           if isinstance(v, (dict, list)) and not _is_data(k, pointer))
-        elif isinstance(node, list):
-            pending.extend((v, f"{pointer}/{i}") for i, v in enumerate(node) if isinstance(v, (dict, list)))
 
 
-def _repeated_enum_values(document: Document) -> Iterator[Diagnostic]:
-    """An `enum` that lists a value twice (the second one can never be told apart)."""
-    pending: list[tuple[Any, str]] = [(document.data, "")]
+def _node_problems(document: Document) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """One walk of every object of the document (data left out) for two checks:
+    an `enum` that lists a value twice (the second one can never be told
+    apart), and header and cookie parameters whose name no HTTP message can
+    carry (the build leaves them out). A node's pointer is spelled only for a
+    finding: spelling each of Graph's 800,000 took longer than the checks."""
+    enums: list[Diagnostic] = []
+    parameters: list[Diagnostic] = []
+    # (node, the entry of its parent, its key there)
+    pending: list[tuple[Any, Any, Any]] = [(document.data, None, None)]
     while pending:
-        node, pointer = pending.pop()
+        entry = pending.pop()
+        node = entry[0]
         if isinstance(node, dict):
             enum = node.get("enum")
-            if isinstance(enum, list):
-                seen: set[str] = set()
-                for value in enum:
-                    key = json.dumps(value, sort_keys=True)  # 1, 1.0 and true kept apart as JSON does
-                    if key in seen:
-                        yield document.diagnostic(
-                            pointer + "/enum", f"enum lists {key} more than once", severity="warning"
-                        )
-                        break
-                    seen.add(key)
+            if isinstance(enum, list) and len(enum) > 1:
+                repeated = _repeated_value(enum)
+                if repeated is not None:
+                    enums.append(document.diagnostic(
+                        _entry_pointer(entry) + "/enum", f"enum lists {repeated} more than once", severity="warning"
+                    ))
+            name = node.get("name")
+            if node.get("in") in ("header", "cookie") and isinstance(name, str) and not HTTP_TOKEN.fullmatch(name):
+                parameters.append(document.diagnostic(
+                    _entry_pointer(entry) + "/name",
+                    f"{node['in']} name {name!r} is not an HTTP token (ASCII letters, digits, -, _ ...): "
+                    "the parameter is left out",
+                ))
             for key, value in node.items():
-                if isinstance(value, (dict, list)) and not _is_data(key, pointer):
-                    pending.append((value, pointer + "/" + escape_pointer_token(key)))
+                if isinstance(value, (dict, list)) and not (
+                    key in _DATA_KEYS or key.startswith("x-") or (key == "value" and _is_data(key, _entry_pointer(entry)))
+                ):
+                    pending.append((value, entry, key))
         elif isinstance(node, list):
-            pending.extend((value, f"{pointer}/{index}") for index, value in enumerate(node) if isinstance(value, (dict, list)))
+            pending.extend((value, entry, index) for index, value in enumerate(node) if isinstance(value, (dict, list)))
+    return enums, parameters
+
+
+def _repeated_value(enum: list[Any]) -> str | None:
+    """The first value `enum` lists twice, as JSON spells it (1, 1.0 and true kept apart as JSON does)."""
+    seen: set[Any] = set()
+    for value in enum:
+        key = ("string", value) if type(value) is str else json.dumps(value, sort_keys=True)
+        if key in seen:
+            return json.dumps(value, sort_keys=True)
+        seen.add(key)
+    return None
 
 
 def _ref_loop(node: Any, document: Document, resolver: RefResolver) -> str | None:

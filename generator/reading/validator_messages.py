@@ -3,10 +3,9 @@
 The validator says where and what in ways that do not fit one line:
 
 - checks of a schema object (its keywords, its `default`) report paths relative
-  to that schema (`#/pattern`), so the spec validators here use keyword
-  validators that record which schema they were checking, and the path is
-  followed from the document root, through `$ref`s, to the file and pointer
-  where the problem really is;
+  to that schema (`#/pattern`), so `spec_checks` records on each finding
+  which schema it was checking, and the path is followed from the document
+  root, through `$ref`s, to the file and pointer where the problem really is;
 - a failed `oneOf` prints the whole failing object and names no reason: the
   reason is found among the alternatives (the one that got furthest, leaving
   out "is a `$ref`", which a real object never meant to be), re-checked with
@@ -24,137 +23,30 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError  # type: ignore[import-untyped]
 from jsonschema.validators import validator_for  # type: ignore[import-untyped]
-from jsonschema_path.paths import SchemaPath
 from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator, OpenAPIV32SpecValidator
 from openapi_spec_validator.schemas import schema_v30, schema_v31, schema_v32
-from openapi_spec_validator.validation import keywords
-from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 from ..diagnostics import Diagnostic, SpecError, escape_pointer_token
 from .load import Document, RefResolver
+from .spec_checks import BASE as _BASE
 
-__all__ = ["Located30Validator", "Located31Validator", "Located32Validator", "describe", "validator_for_version"]
+__all__ = ["describe", "schema_validator_for_version"]
 
-_BASE = "dixagen_base"  # attribute: the path of the schema a keyword check was about
 _LONGEST_VALUE = 60
 _LONGEST_MESSAGE = 240
 
 
-def _locate(errors: Iterator[ValidationError], base: Sequence[Any]) -> Iterator[ValidationError]:
-    for error in errors:
-        if not isinstance(error, OpenAPIValidationError):
-            error = OpenAPIValidationError.create_from(error)
-        if not hasattr(error, _BASE):
-            setattr(error, _BASE, tuple(base))
-        yield error
-
-
-class _SeenIds(list[Any]):
-    """What a keyword validator has seen (the ids of the schemas it checked, the
-    operationIds it met), as the list it keeps them in, with a set's
-    membership test: it asks about every schema or operation it meets, and a
-    list's answer takes time that grows with those already seen, a square in
-    all (minutes for a spec of fifty thousand schemas or twenty thousand
-    operations)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._ids: set[Any] = set()
-
-    def append(self, seen: Any) -> None:
-        super().append(seen)
-        try:
-            self._ids.add(seen)
-        except TypeError:  # unhashable: found by the list's own answer below
-            pass
-
-    def __contains__(self, seen: object) -> bool:
-        try:
-            return seen in self._ids
-        except TypeError:  # an unhashable operationId: the list's own answer
-            return any(seen == known for known in self)
-
-
-def _seen_as_sets(validator: keywords.SchemaValidator) -> None:
-    validator.visited_schema_ids = _SeenIds()
-    validator.meta_checked_schema_ids = _SeenIds()
-
-
-class _Schema30(keywords.OpenAPIV30SchemaValidator):
-    def __init__(self, registry: Any) -> None:
-        super().__init__(registry)
-        _seen_as_sets(self)
-
-    def __call__(self, schema: SchemaPath, require_properties: bool = True, meta_checked: bool = False) -> Iterator[ValidationError]:
-        yield from _locate(super().__call__(schema, require_properties, meta_checked), schema.parts)
-
-
-class _Schema31(keywords.OpenAPIV31SchemaValidator):
-    def __init__(self, registry: Any) -> None:
-        super().__init__(registry)
-        _seen_as_sets(self)
-
-    def __call__(self, schema: SchemaPath, require_properties: bool = True, meta_checked: bool = False) -> Iterator[ValidationError]:
-        yield from _locate(super().__call__(schema, require_properties, meta_checked), schema.parts)
-
-
-class _Schema32(keywords.OpenAPIV32SchemaValidator):
-    def __init__(self, registry: Any) -> None:
-        super().__init__(registry)
-        _seen_as_sets(self)
-
-    def __call__(self, schema: SchemaPath, require_properties: bool = True, meta_checked: bool = False) -> Iterator[ValidationError]:
-        yield from _locate(super().__call__(schema, require_properties, meta_checked), schema.parts)
-
-
-class _Operation(keywords.OperationValidator):
-    def __init__(self, registry: Any) -> None:
-        super().__init__(registry)
-        self.operation_ids_registry = _SeenIds()
-
-
-class _Default30(keywords.OpenAPIV30ValueValidator):
-    def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
-        yield from _locate(super().__call__(schema, value), (*schema.parts, "default"))
-
-
-class _Default31(keywords.OpenAPIV31ValueValidator):
-    def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
-        yield from _locate(super().__call__(schema, value), (*schema.parts, "default"))
-
-
-class _Default32(keywords.OpenAPIV32ValueValidator):
-    def __call__(self, schema: SchemaPath, value: Any) -> Iterator[ValidationError]:
-        yield from _locate(super().__call__(schema, value), (*schema.parts, "default"))
-
-
-class Located30Validator(OpenAPIV30SpecValidator):
-    """The OpenAPI 3.0 validator, whose schema checks remember which schema they checked."""
-
-    keyword_validators = {**OpenAPIV30SpecValidator.keyword_validators, "schema": _Schema30, "default": _Default30, "operation": _Operation}
-
-
-class Located31Validator(OpenAPIV31SpecValidator):
-    """The OpenAPI 3.1 validator, whose schema checks remember which schema they checked."""
-
-    keyword_validators = {**OpenAPIV31SpecValidator.keyword_validators, "schema": _Schema31, "default": _Default31, "operation": _Operation}
-
-
-class Located32Validator(OpenAPIV32SpecValidator):
-    """The OpenAPI 3.2 validator, whose schema checks remember which schema they checked."""
-
-    keyword_validators = {**OpenAPIV32SpecValidator.keyword_validators, "schema": _Schema32, "default": _Default32, "operation": _Operation}
-
-
-def validator_for_version(version: str) -> type[OpenAPIV30SpecValidator | OpenAPIV31SpecValidator | OpenAPIV32SpecValidator]:
-    """The located validator of the document's `openapi` version (3.0 for anything else)."""
+def schema_validator_for_version(version: str) -> Any:
+    """openapi-spec-validator's check of a whole document against OpenAPI's
+    JSON Schema, for the document's `openapi` version (3.0 for anything else):
+    jsonschema-rs where it is installed, as openapi-spec-validator chooses."""
     if version.startswith("3.2"):
-        return Located32Validator
-    return Located31Validator if version.startswith("3.1") else Located30Validator
+        return OpenAPIV32SpecValidator.schema_validator
+    return (OpenAPIV31SpecValidator if version.startswith("3.1") else OpenAPIV30SpecValidator).schema_validator
 
 
 def describe(error: ValidationError, document: Document, resolver: RefResolver) -> Diagnostic:
-    """One located line for one finding of the located validators."""
+    """One located line for one finding of the whole-document check or of `spec_checks`."""
     base = getattr(error, _BASE, None)
     reason = _reason(error, document if base is None else None)
     path = [*(base or ()), *_path_from_root(reason)]

@@ -1,8 +1,8 @@
 """Worker processes that do not outlive the command that started them.
 
-Validation (and the old side of a diff) runs in a forked worker. If the
-command is killed (`kill -9`, a CI timeout), the worker must stop too instead
-of running on as an orphan, holding memory and the CPU.
+The old side of a diff is read in a forked worker. If the command is killed
+(`kill -9`, a CI timeout), the worker must stop too instead of running on as
+an orphan, holding memory and the CPU.
 """
 
 from __future__ import annotations

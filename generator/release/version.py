@@ -3,8 +3,9 @@
 Dixa's documents carry no release number (`info.version` is `v1` or `beta`),
 and one distribution holds several APIs, so the version cannot be copied from
 them. It follows what they say instead: the output remembers the version it
-was generated as (`MANIFEST.json`) and a copy of each spec it was generated
-from (`<package>/<api>/openapi.yaml`). When a spec's content changes, the new
+was generated as (`MANIFEST.json`, with the class names that a schema's key
+alone does not give, which the next generation keeps) and a copy of each spec
+it was generated from (`<package>/<api>/openapi.yaml`). When a spec's content changes, the new
 version is the previous one raised by what the change does to the package's
 users, as `dixagen diff` judges it (semantic versioning):
 
@@ -31,6 +32,7 @@ breaks users' pins.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -41,6 +43,7 @@ from ..diff import Change, diff_apis
 from ..diff.verdict import Bump, bump, lost_name_changes
 from ..ir.model import Api
 from ..rendering.package import MANIFEST, spec_copy_name
+from ..rendering.surface import shipped_methods
 from ..reading.read import read_api
 
 _VERSION = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
@@ -83,6 +86,39 @@ class Previous:
     hashes: dict[str, str]  # API name -> sha256 of its spec
     specs: dict[str, Path]  # API name -> the copy of its spec
     package: str = ""  # the import package it was generated as, where it differs from today's
+    # API name -> the class names it shipped that a spec's key alone does not give (`Api.kept_names`).
+    names: dict[str, dict[str, str]] = field(default_factory=dict)
+    # API name -> the client methods it shipped (`resource.method`), from its `OPERATIONS`.
+    methods: dict[str, frozenset[str]] = field(default_factory=dict)
+    # The previous specs as read (None: unreadable), each read once, when first asked for.
+    _read: dict[str, Api | None] = field(default_factory=dict, repr=False, compare=False)
+
+    def api(self, name: str) -> Api | None:
+        """The IR of the API `name` as the previous release read it (its copy of
+        the spec, its recorded names); None where it had no such API or its spec
+        can no longer be read (it referred to other files)."""
+        if name not in self._read:
+            try:
+                self._read[name] = read_api(
+                    self.specs[name], strict=False, validate=False, kept_names=self.names.get(name)
+                ).api
+            except (SpecError, OSError, KeyError):
+                self._read[name] = None
+        return self._read[name]
+
+    def keys(self, name: str, spec: Path) -> frozenset[str] | None:
+        """The named types (`Api.types` keys) the previous release had for the API
+        `name`, where `spec` changed since; None where it did not change, or no
+        previous spec is at hand: then no type is new."""
+        if name not in self.hashes or not self.specs.get(name):
+            return None
+        try:
+            if hashlib.sha256(spec.read_bytes()).hexdigest() == self.hashes[name]:
+                return None
+        except OSError:
+            return None
+        old = self.api(name)
+        return frozenset(old.types) if old is not None else None
 
 
 def read_previous(out: Path, package: str) -> Previous | None:
@@ -99,9 +135,20 @@ def read_previous(out: Path, package: str) -> Previous | None:
             str(name): out / was / str(name) / spec_copy_name(str(entry.get("spec", "")))
             for name, entry in apis.items()
         }
+        names = {str(name): _names(entry.get("names")) for name, entry in apis.items()}
+        methods = {str(name): shipped_methods(out / was / str(name) / "client" / "__init__.py") for name in apis}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
-    return Previous(version, hashes, specs, was if was != package else "")
+    return Previous(version, hashes, specs, was if was != package else "", names, methods)
+
+
+def _names(recorded: object) -> dict[str, str]:
+    """The class names an API's manifest entry records, by schema key: a
+    manifest from before they were recorded (or edited into another shape)
+    records none, and the names are decided afresh."""
+    if not isinstance(recorded, dict):
+        return {}
+    return {key: name for key, name in recorded.items() if isinstance(key, str) and isinstance(name, str)}
 
 
 def _package_in(out: Path) -> str | None:
@@ -141,14 +188,28 @@ def _api_bump(previous: Previous, name: str, api: Api, package: str) -> tuple[Bu
         return Bump.MINOR, []
     if previous.hashes[name] == api.spec_sha256:
         return Bump.NONE, None
-    try:
-        old = read_api(previous.specs[name], strict=False, validate=False).api
-    except (SpecError, OSError):
+    old = previous.api(name)
+    if old is None:
         return Bump.MAJOR, []
     module = f"{package}.{name}"
     changes = diff_apis(old, api, old_package=module, new_package=module)
+    shipped = previous.methods.get(name)
+    if shipped:  # the previous spec read today may name a method otherwise than the release did
+        changes = [change for change in changes if not _never_shipped(change, shipped, module)]
     # A spec whose text changed raises the patch at least, even where the diff sees nothing.
     return max(bump(changes), Bump.PATCH), changes
+
+
+def _never_shipped(change: Change, shipped: frozenset[str], module: str) -> bool:
+    """Whether `change` renames or moves a client method the previous release did
+    not have: a generator that names methods otherwise reads the previous spec
+    with today's names. What users had is renamed in the migration notes (the
+    previous output's names against the new), so this change would only name
+    a method no release shipped."""
+    if change.kind not in ("python-method-renamed", "python-method-moved") or not change.python:
+        return False
+    old = change.python.split(" → ")[0].removeprefix(f"{module}.client.")
+    return old not in shipped
 
 
 def _listed(parts: list[str]) -> str:

@@ -32,7 +32,7 @@ class EffectsError(ValueError):
 
 EFFECTS_FILE = "server_effects.json"
 STEP_KINDS = ("let", "find", "create", "update", "delete", "each", "refuse", "emit")
-WEBHOOK_KEYS = {"subscriptions", "limit", "fields", "headers", "body", "attempt"}
+WEBHOOK_KEYS = {"subscriptions", "limit", "fields", "headers", "body", "attempt", "filters"}
 
 
 def effects_file(path: Path, api: Api) -> str:
@@ -67,8 +67,23 @@ def effects_file(path: Path, api: Api) -> str:
         if extra:
             raise EffectsError(f"{where}/{extra[0]}: not a key of the webhooks section ({', '.join(sorted(WEBHOOK_KEYS))})")
         _check_steps(webhooks.get("attempt", []), f"{where}/attempt", events, api.source)
+        _check_filters(webhooks.get("filters"), f"{where}/filters")
         shipped["webhooks"] = {**webhooks, "events": events}
     return json.dumps(shipped, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+
+
+def _check_filters(filters: Any, where: str) -> None:
+    """The `filters` section: the subscription's field, and per group a mapping
+    of condition field to the template that reads it from the event."""
+    if filters is None:
+        return
+    if not isinstance(filters, dict) or not set(filters) <= {"field", "groups"}:
+        raise EffectsError(f"{where}: the filters section has a `field` and `groups`")
+    if not isinstance(filters.get("field", "filters"), str):
+        raise EffectsError(f"{where}/field: the name of a subscription's filters field")
+    groups = filters.get("groups", {})
+    if not isinstance(groups, dict) or not all(isinstance(reads, dict) for reads in groups.values()):
+        raise EffectsError(f"{where}/groups: per group, a mapping of condition field to what it reads")
 
 
 def _check_steps(steps: Any, where: str, events: dict[str, str], source: str) -> None:

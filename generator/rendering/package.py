@@ -267,6 +267,8 @@ def stamp(
                 "version": a.api.version,
                 "operations": len(a.api.operations),
                 "schemas": sum(1 for t in a.api.types.values() if t.component),
+                # What the next release reads back to keep every class its name.
+                **({"names": dict(sorted(a.api.kept_names.items()))} if a.api.kept_names else {}),
             }
             for a in apis
         },

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 
-__all__ = ["gained_names", "lost_names", "renamed_names"]
+__all__ = ["gained_names", "lost_names", "renamed_names", "shipped_methods"]
 
 
 def lost_names(old: Mapping[str, str], new: Mapping[str, str], package: str) -> list[str]:
@@ -60,6 +61,16 @@ def renamed_names(old: Mapping[str, str], new: Mapping[str, str], package: str) 
             (prefix + was, prefix + after[key]) for key, was in sorted(before.items()) if after.get(key, was) != was
         ]
     return out
+
+
+def shipped_methods(client_init: Path) -> frozenset[str]:
+    """The client methods (`resource.method`) a generated API's client package
+    names in its `OPERATIONS`; none where it cannot be read."""
+    try:
+        text = client_init.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return frozenset()
+    return frozenset(_table(text, "OPERATIONS").values())
 
 
 def _table(text: str, name: str) -> dict[str, str]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import builtins
 import keyword
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 import inflection
@@ -86,9 +87,10 @@ def member_name(value: object, index: int) -> str:
     return text
 
 
-def _dedupe(names: list[str], joiner: str = "_") -> list[str]:
-    """Number repeated names (compared without case): `Foo`, `Foo2` or `foo`, `foo_2`."""
-    seen: dict[str, int] = {}
+def _dedupe(names: list[str], joiner: str = "_", taken: Iterable[str] = ()) -> list[str]:
+    """Number repeated names (compared without case): `Foo`, `Foo2` or `foo`, `foo_2`;
+    the `taken` names are numbered away from too."""
+    seen: dict[str, int] = {name.lower(): 1 for name in taken}
     out: list[str] = []
     for name in names:
         candidate, index = name, 2
@@ -100,11 +102,17 @@ def _dedupe(names: list[str], joiner: str = "_") -> list[str]:
 
 
 def run(api: Api) -> None:
+    kept = _kept(api)
     wanted = {name: class_name(name) for name in api.types}
-    wanted.update(numbered_names(api, wanted))
-    names = _dedupe(list(wanted.values()), joiner="")
-    for named, py_name in zip(api.types.values(), names):
-        named.py_name = py_name
+    wanted.update(numbered_names(api, wanted, kept))
+    # A name two types want goes to the one the previous release had (`Api.known_types`), then by document order.
+    order = [n for n in api.types if n not in kept]
+    if (known := api.known_types) is not None:
+        order.sort(key=lambda n: n not in known)
+    names = dict(zip(order, _dedupe([wanted[n] for n in order], joiner="", taken=kept.values())))
+    for name, named in api.types.items():
+        named.py_name = kept[name] if name in kept else names[name]
+    api.kept_names = _to_keep(api)
     for named in api.types.values():
         if isinstance(named.type, ObjectType):
             _name_fields(named.type)
@@ -129,7 +137,33 @@ _NUMBERED = re.compile(r"^(?P<base>.*\D)\d+$")
 _WRAPPER = re.compile(r"Output$")
 
 
-def numbered_names(api: Api, wanted: dict[str, str]) -> dict[str, str]:
+def _kept(api: Api) -> dict[str, str]:
+    """The class names the previous release shipped (`Api.kept_names`) that still
+    hold: for keys the spec still has, each a name this pass could have made
+    (never code from a hand-edited manifest), no two alike."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for key, name in sorted(api.kept_names.items()):
+        if key in api.types and class_name(name) == name and name.lower() not in used:
+            out[key] = name
+            used.add(name.lower())
+    return out
+
+
+def _to_keep(api: Api) -> dict[str, str]:
+    """The class names the next release must keep to be read as this one
+    (`Api.kept_names`): those not simply the key's own name, and those of keys
+    whose own name another key wants too (the one that won it stays the winner
+    when a third is added). The other keys name themselves again."""
+    natural = Counter(class_name(key).lower() for key in api.types)
+    return {
+        key: named.py_name
+        for key, named in api.types.items()
+        if named.py_name != class_name(key) or natural[class_name(key).lower()] > 1
+    }
+
+
+def numbered_names(api: Api, wanted: dict[str, str], kept: Mapping[str, str] | None = None) -> dict[str, str]:
     """Class names for component schemas numbered apart from their title, a
     number being no name a user would guess (docs/other-apis.md, "Class names"):
 
@@ -147,28 +181,45 @@ def numbered_names(api: Api, wanted: dict[str, str]) -> dict[str, str]:
 
     A name already taken is passed over for the next. Numbered schemas are
     taken in the document's order; each name is then unique as any class
-    name is (`_dedupe`)."""
-    numbered = [
+    name is (`_dedupe`).
+
+    A key the previous release named otherwise than by itself keeps that
+    name (`kept`, from its manifest), so that an addition renames no class: a
+    newcomer whose own name a kept one holds (a schema called exactly a
+    numbered one's title) is named by the same rule, its own name standing
+    for the title (`Translation` beside `Translation1`, which kept
+    `Translation` → `ArticleTranslation`, or `TranslationDetails`). The
+    result names the kept keys too."""
+    kept = kept or {}
+    numbered = {
         name
         for name, named in api.types.items()
-        if named.component and named.title and (match := _NUMBERED.match(name)) and named.title == match["base"]
-    ]
-    if not numbered:
-        return {}
-    taken = {wanted[name].lower() for name in api.types if name not in numbered}
-    owners = _owners(api, frozenset(numbered))
+        if name not in kept
+        and named.component
+        and named.title
+        and (match := _NUMBERED.match(name))
+        and named.title == match["base"]
+    }
+    holding = {name.lower() for name in kept.values()}
+    displaced = {name for name in api.types if name not in kept and wanted[name].lower() in holding}
+    deciding = [name for name in api.types if name in numbered or name in displaced]
+    if not deciding:
+        return dict(kept)
+    deciding_set = frozenset(deciding)
+    taken = {wanted[name].lower() for name in api.types if name not in deciding_set and name not in kept} | holding
+    owners = _owners(api, deciding_set)
     out: dict[str, str] = {}
 
     def decide(name: str, within: frozenset[str]) -> str:
         if name in out:
             return out[name]
-        title = class_name(api.types[name].title or name)
+        title = class_name(api.types[name].title or name) if name in numbered else wanted[name]
         candidates = [title]
         for owner in owners.get(name, []):
             if _WRAPPER.search(owner) or owner in within:
                 continue
             # An owner numbered too is said by its own name (`Condition1` → `CombinedFiltersCondition`).
-            spoken = decide(owner, within | {name}) if owner in numbered_set else wanted[owner]
+            spoken = decide(owner, within | {name}) if owner in deciding_set else kept.get(owner, wanted[owner])
             candidates.append(_owned(spoken, title))
         candidates.append(title + "Details")
         choice = next((c for c in candidates if c.lower() not in taken), candidates[-1])
@@ -176,10 +227,9 @@ def numbered_names(api: Api, wanted: dict[str, str]) -> dict[str, str]:
         out[name] = choice
         return choice
 
-    numbered_set = frozenset(numbered)
-    for name in numbered:
+    for name in deciding:
         decide(name, frozenset())
-    return out
+    return {**out, **kept}
 
 
 def _owners(api: Api, wanted: frozenset[str]) -> dict[str, list[str]]:

@@ -83,6 +83,9 @@ class Auth:
     check: bool
     key_variable: str = ""  # the environment variable `api_key` falls back to
     deprecated: frozenset[str] = frozenset()  # the names of the schemes the spec deprecates
+    # The argument a caller is shown first: the first credential's, passing over
+    # those whose every scheme is deprecated (None where the client takes none).
+    preferred: str | None = None
 
     def requirement(self, security: list[dict[str, list[str]]]) -> tuple[tuple[str, ...], ...]:
         """A spec's security requirement as the runtime reads it: its alternatives,
@@ -163,6 +166,8 @@ def auth_of(api: Api, key_variable: str) -> Auth:
         key_variable=key_variable,
         deprecated=frozenset(scheme.name for scheme, *_ in sent if scheme.deprecated),
     )
+    current = [c for c in credentials.values() if not all(s.deprecated for s in c.schemes)]
+    auth.preferred = next((c.params[0] for c in [*current, *credentials.values()]), None)
     auth.default = auth.requirement(api.security)
     effective = [auth.requirement(op.security if op.security is not None else api.security) for op in api.operations]
     auth.check = bool(effective) and all(requirement and all(requirement) for requirement in effective)

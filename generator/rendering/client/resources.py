@@ -112,8 +112,12 @@ def _client_doc(api: Api) -> str:
 
 def _usage(auth: Auth, resources: list[_Resource]) -> list[str]:
     """The example at the top of the client module."""
-    first = auth.arguments[0][0] if auth.arguments else None
-    lines = ["client = Client()" + (f"  # api_key from {auth.key_variable}" if first == "api_key" else "")]
+    if auth.preferred == "api_key":
+        lines = [f"client = Client()  # api_key from {auth.key_variable}"]
+    elif auth.preferred:
+        lines = [f'client = Client({auth.preferred}="...")']
+    else:
+        lines = ["client = Client()"]
     if resources:
         lines.append(f"client.{resources[0].attribute}.{resources[0].methods[0].name}(...)")
     return lines

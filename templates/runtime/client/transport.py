@@ -218,12 +218,15 @@ class SyncBaseClient(Base):
         )
         response = self._send(request, endpoint, options, credentials.flow, keep_open=True)
         self._finish_stream(response)
-        return Stream(
+        stream = Stream(
             response,
             _framing(endpoint),
             lambda record, as_json: endpoint.parse_item(record, response, self._secrets, as_json),
             max_item_bytes=self._max_response_bytes,
         )
+        if self._raw:
+            return cast(Stream[T], APIResponse(endpoint, response, self._secrets, parsed=stream))
+        return stream
 
     def _list(
         self,
@@ -267,7 +270,7 @@ class SyncBaseClient(Base):
         seen = frozenset(() if cursor is None else (cursor,))
         page = SyncPage(items, following, response, paging, fetch, seen)
         if self._raw:
-            return cast(SyncPage[T], APIResponse(endpoint, response, self._secrets, page=page))
+            return cast(SyncPage[T], APIResponse(endpoint, response, self._secrets, parsed=page))
         return page
 
 
@@ -440,12 +443,17 @@ class AsyncBaseClient(Base):
         )
         response = await self._send(request, endpoint, options, credentials.flow, keep_open=True)
         self._finish_stream(response)
-        return AsyncStream(
+        stream = AsyncStream(
             response,
             _framing(endpoint),
             lambda record, as_json: endpoint.parse_item(record, response, self._secrets, as_json),
             max_item_bytes=self._max_response_bytes,
         )
+        if self._raw:
+            return cast(
+                AsyncStream[T], APIResponse(endpoint, response, self._secrets, parsed=stream)
+            )
+        return stream
 
     async def _list(
         self,
@@ -489,7 +497,7 @@ class AsyncBaseClient(Base):
         seen = frozenset(() if cursor is None else (cursor,))
         page = AsyncPage(items, following, response, paging, fetch, seen)
         if self._raw:
-            return cast(AsyncPage[T], APIResponse(endpoint, response, self._secrets, page=page))
+            return cast(AsyncPage[T], APIResponse(endpoint, response, self._secrets, parsed=page))
         return page
 
 

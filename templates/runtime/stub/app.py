@@ -221,12 +221,17 @@ class StubApp(FastAPI):
         *,
         secret: str | None = None,
         headers: Mapping[str, str] | None = None,
+        filters: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Subscribe `url` to the webhook `events` (their names in the spec's
         webhooks) as the API's subscription operations would, for an API
         whose stub has none; the stored subscription, with its `secret`
-        (made up unless given). Stateful mode sends them."""
-        return webhook_events.subscribe(self, url, events, secret=secret, headers=headers)
+        (made up unless given) and `filters` (as the API's subscriptions
+        carry them: Dixa's `{"Conversation": {"_type": "CombinedFilters", ...}}`).
+        Stateful mode sends them."""
+        return webhook_events.subscribe(
+            self, url, events, secret=secret, headers=headers, filters=filters
+        )
 
     def close(self) -> None:
         """Stop sending webhooks (what is queued is dropped); the app's

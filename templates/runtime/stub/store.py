@@ -59,8 +59,16 @@ class Store:
         self.size = grown
 
     def delete(self, collection: str, item_id: str) -> bool:
+        """Forget an item, and the collections nested under it (a webhook
+        subscription's delivery logs): they name an item that is gone."""
         self.size -= self._sizes.pop((collection, item_id), 0)
-        return self._collections.get(collection, {}).pop(item_id, None) is not None
+        if self._collections.get(collection, {}).pop(item_id, None) is None:
+            return False
+        nested = f"{collection}/{item_id}/"
+        for name in [name for name in self._collections if name.startswith(nested)]:
+            for kept in self._collections.pop(name):
+                self.size -= self._sizes.pop((name, kept), 0)
+        return True
 
     def items(self, collection: str) -> list[dict[str, Any]]:
         return list(self._collections.get(collection, {}).values())

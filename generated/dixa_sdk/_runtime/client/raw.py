@@ -4,7 +4,9 @@
 A raw-response client (one made by `_copy(raw=True)`) returns an
 `APIResponse` instead of the parsed payload: the `httpx2.Response` (status,
 headers) plus the parsing the method would have done, on demand. Errors are
-raised all the same.
+raised all the same. A streaming method's raw response comes back once the
+answer has begun, its stream open: `parse()` gives the stream to read (close
+it, or read it in a `with` block).
 """
 
 from __future__ import annotations
@@ -31,11 +33,12 @@ class APIResponse(Generic[T]):
         response: httpx2.Response,
         secrets: Sequence[str] = (),
         *,
-        page: Any = None,
+        parsed: Any = None,
     ) -> None:
         self._endpoint = endpoint
-        # A list method's page (`SyncPage`, `AsyncPage`): what `parse` returns for it.
-        self._page = page
+        # What the method made of the answer, where it is more than its parsed body: a list
+        # method's page (`SyncPage`, `AsyncPage`), a streaming method's `Stream` (`AsyncStream`).
+        self._parsed = parsed
         self._secrets = secrets
         self.http_response = response
 
@@ -51,9 +54,10 @@ class APIResponse(Generic[T]):
         return self.http_response.json()
 
     def parse(self) -> T:
-        """What the method itself returns: the payload as models (a list method's page)."""
-        if self._page is not None:
-            return cast(T, self._page)  # the page the list method made
+        """What the method itself returns: the payload as models (a list method's
+        page, a streaming method's stream, which reads the body as it arrives)."""
+        if self._parsed is not None:
+            return cast(T, self._parsed)
         return cast(T, self._endpoint.parse(self.http_response, self._secrets))
 
     def __repr__(self) -> str:

@@ -15,7 +15,14 @@ section besides its `operations`; nothing here knows one API:
 - `attempt`: steps played for each finished attempt (what the API's
   delivery-status operations answer is stored this way);
 - `events`: by event name (a key of the spec's webhooks), the value its body's
-  event type property holds (written by the generator from the spec).
+  event type property holds (written by the generator from the spec);
+- `filters`: where a subscription keeps its filters (`field`), a mapping of
+  group to combined filters (`strategy` All or Any over `conditions`, each an
+  `IsOneOf` or `IsNotOneOf` of a `field`'s `values`), and per group (which
+  applies to the events whose name starts with it) the template each
+  condition field reads from the event (`groups`). Values are compared as
+  text, without case; a condition on a field the table does not read filters
+  nothing.
 
 Context names: `subscription`; `event` (`name`, `type`, `id`, one per emitted
 event, so every subscription and every retry sees the same id, and `data`);
@@ -69,6 +76,8 @@ def emit(app: StubApp, context: Context) -> None:
                 continue
             context.bind("subscription", subscription)
             context.bind("event", event)
+            if not _passes(context, table.get("filters"), subscription, name):
+                continue
             headers = context.evaluate(table.get("headers", {}))
             delivery = Delivery(
                 url=url,
@@ -126,8 +135,10 @@ def subscribe(
     *,
     secret: str | None = None,
     headers: Mapping[str, str] | None = None,
+    filters: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Store a subscription as the webhook operations would; the stored item."""
+    """Store a subscription as the webhook operations would; the stored item.
+    `filters` are kept as the table's `filters` section reads them."""
     from .effects import Context, key
 
     table = app.webhook_table
@@ -157,8 +168,55 @@ def subscribe(
     }
     if headers:
         item[table.get("fields", {}).get("headers", "headers")] = dict(headers)
+    if filters:
+        item[str((table.get("filters") or {}).get("field", "filters"))] = dict(filters)
     app.store.put(collection, key(item["id"]), item)
     return item
+
+
+def _passes(context: Context, spec: Any, subscription: Mapping[str, Any], name: str) -> bool:
+    """Whether the event bound in `context` passes the subscription's filters:
+    every group that applies to it, its conditions combined by its strategy."""
+    if not isinstance(spec, Mapping):
+        return True
+    filters = subscription.get(str(spec.get("field", "filters")))
+    if not isinstance(filters, Mapping):
+        return True
+    groups = spec.get("groups") or {}
+    for group, combined in filters.items():
+        reads = groups.get(group)
+        if (
+            not isinstance(reads, Mapping)
+            or not isinstance(combined, Mapping)
+            or not name.startswith(group)
+        ):
+            continue
+        conditions = combined.get("conditions")
+        found = (
+            [_holds(context, reads, c) for c in conditions if isinstance(c, Mapping)]
+            if isinstance(conditions, list)
+            else []
+        )
+        known = [result for result in found if result is not None]
+        if known and not (any(known) if combined.get("strategy") == "Any" else all(known)):
+            return False
+    return True
+
+
+def _holds(context: Context, reads: Mapping[str, Any], condition: Mapping[str, Any]) -> bool | None:
+    """Whether one condition holds for the event; None where the table does not read its field."""
+    field = condition.get("field")
+    if not isinstance(field, str) or field not in reads:
+        return None
+    value = context.evaluate(reads[field])
+    values = condition.get("values")
+    wanted = {str(v).lower() for v in values} if isinstance(values, list) else set()
+    found = (
+        isinstance(value, (str, int))
+        and not isinstance(value, bool)
+        and str(value).lower() in wanted
+    )
+    return not found if condition.get("_type") == "IsNotOneOf" else found
 
 
 def _fields(table: Mapping[str, Any]) -> dict[str, str]:
