@@ -4,7 +4,7 @@ project's distribution, `--check`), or written out as they are rendered
 
 Data flows one way through the stages, each a folder:
 
-    reading/   load → validate (in a worker) → build the IR (ir/build) → passes (ir/passes)
+    reading/   load → validate → build the IR (ir/build) → passes (ir/passes)
     rendering/ the package's files, read off the IR; each renderer only reads it
     release/   the version and changelog, stamped onto the rendered files
     output/    format with ruff, then the tree is swapped in atomically
@@ -53,7 +53,7 @@ def project_files(
     progress: Callable[[str], None] = lambda _: None,
 ) -> tuple[Path, dict[str, str]]:
     """Render (and format) every file of the project's distribution, in memory.
-    Specs are validated while they are built, rendered and formatted (`Reading`);
+    Specs are validated as they are read, before they are built (`Reading`);
     `progress` is told each stage as it starts."""
     progress("reading the specs")
     roots = (config.root, *ref_roots)  # a project's specs may share files anywhere in the project
@@ -119,7 +119,7 @@ def project_files(
                 version_files = stamped(release.version)
         files.update(version_files)
         files[CHANGELOG] = changelog(read_if_present(config.out / CHANGELOG), release, config.distribution, release_date())
-        progress(f"formatting {len(files)} files and validating the specs")
+        progress(f"formatting {len(files)} files")
         with Formatting(files, static_paths(files, config.package)) as formatting:
             for loaded in reading.finish().values():
                 warn(loaded.warnings)
@@ -165,7 +165,7 @@ def spec_files(
     progress(f"reading {spec.name}")
     with shared_wire(), Reading({package: spec}, strict=strict, dialect=dialect, ref_roots=ref_roots) as reading:  # type: ignore[arg-type]
         files = single_package(package, reading.apis[package].api, progress)
-        progress(f"formatting {len(files)} files and validating {spec.name}")
+        progress(f"formatting {len(files)} files of {spec.name}")
         with Formatting(files, static_paths(files, package)) as formatting:
             warn(reading.finish()[package].warnings)
             formatted = formatting.result()
@@ -242,6 +242,6 @@ def _render_into(
             count += len(part)
             formatting.start()  # ruff formats these while the next part is rendered
         del api, part
-        progress(f"formatting {count} files and validating {spec.name}")
+        progress(f"formatting {count} files of {spec.name}")
         warn(reading.finish()[package].warnings)
     return pyproject, dialect_line, count

@@ -36,7 +36,7 @@ _FAILED = re.compile(r"Failed to parse (\d+)\.py:(\d+):(\d+): (.*)")
 
 class Formatting:
     """Formatting under way: ruff starts when this is created, so the caller can
-    do other work (wait for validation) meanwhile; `result()` waits for it.
+    do other work (write the changelog, say what it found) meanwhile; `result()` waits for it.
     Used as a context manager, leaving it stops ruff and removes its folder."""
 
     def __init__(self, files: dict[str, str], ready: Collection[str] = ()) -> None:
