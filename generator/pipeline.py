@@ -78,7 +78,7 @@ def project_files(
             for api_name, spec_path in config.apis.items()
         ]
         apis = {entry.name: entry.api for entry in entries}
-        files = distribution(package=config.package, apis=entries, progress=progress)
+        files = distribution(package=config.package, apis=entries, progress=progress, settled=reading.settle)
         for api_name, table in (config.stubs or {}).items():
             if api_name not in apis:
                 raise ConfigError(f"{config.root / 'pyproject.toml'}: [tool.dixagen.stubs] names no API {api_name!r}")
@@ -164,7 +164,7 @@ def spec_files(
     beside that folder: `generate --spec`."""
     progress(f"reading {spec.name}")
     with shared_wire(), Reading({package: spec}, strict=strict, dialect=dialect, ref_roots=ref_roots) as reading:  # type: ignore[arg-type]
-        files = single_package(package, reading.apis[package].api, progress)
+        files = single_package(package, reading.apis[package].api, progress, reading.settle)
         progress(f"formatting {len(files)} files of {spec.name}")
         with Formatting(files, static_paths(files, package)) as formatting:
             warn(reading.finish()[package].warnings)
@@ -231,7 +231,7 @@ def _render_into(
         dialect_line = _dialect_line(package, api)
         runtime = f"{package}/_runtime/"  # the static runtime, formatted already (`static_paths`)
         count = 0
-        for part in single_package_parts(package, api, progress):
+        for part in single_package_parts(package, api, progress, reading.settle):
             for path, text in part.items():
                 relative = path.split("/", 1)[1]
                 check_path(relative)

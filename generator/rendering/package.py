@@ -97,24 +97,36 @@ _RENDERING: dict[Renderer, str] = {models_files: "models", client_files: "client
 
 
 def api_files(
-    prefix: str, api: Api, runtime: str, progress: Callable[[str], None] = lambda _: None
+    prefix: str,
+    api: Api,
+    runtime: str,
+    progress: Callable[[str], None] = lambda _: None,
+    settled: Callable[[], None] = lambda: None,
 ) -> dict[str, str]:
     files: dict[str, str] = {}
-    for part in api_parts(prefix, api, runtime, progress):
+    for part in api_parts(prefix, api, runtime, progress, settled):
         files.update(texts(part))
     return files
 
 
 def api_parts(
-    prefix: str, api: Api, runtime: str, progress: Callable[[str], None] = lambda _: None
+    prefix: str,
+    api: Api,
+    runtime: str,
+    progress: Callable[[str], None] = lambda _: None,
+    settled: Callable[[], None] = lambda: None,
 ) -> Iterator[dict[str, str | Pieces]]:
-    """The files of `api_files`, a renderer's at a time."""
+    """The files of `api_files`, a renderer's at a time. `settled` is called
+    before the stub server is rendered: it reads what validation's lints found
+    (`Response.off_schema`), which may still be under way beside the rendering."""
     yield {
         f"{prefix}/__init__.py": ENV.get_template("package/api_init.py.jinja").render(
             header=header(api.source), api=api, package=prefix.replace("/", ".")
         ),
     }
     for renderer in API_RENDERERS:
+        if renderer is server_parts:
+            settled()
         progress(f"rendering the {_RENDERING.get(renderer, 'package')} of {prefix.replace('/', '.')}")
         yield dict(renderer(prefix, api, runtime))
 
@@ -137,21 +149,29 @@ def pytest_plugin(package: str, apis: list[tuple[str, str]], source: str) -> str
     )
 
 
-def single_package(package: str, api: Api, progress: Callable[[str], None] = lambda _: None) -> dict[str, str]:
+def single_package(
+    package: str,
+    api: Api,
+    progress: Callable[[str], None] = lambda _: None,
+    settled: Callable[[], None] = lambda: None,
+) -> dict[str, str]:
     files: dict[str, str] = {}
-    for part in single_package_parts(package, api, progress):
+    for part in single_package_parts(package, api, progress, settled):
         files.update(texts(part))
     return files
 
 
 def single_package_parts(
-    package: str, api: Api, progress: Callable[[str], None] = lambda _: None
+    package: str,
+    api: Api,
+    progress: Callable[[str], None] = lambda _: None,
+    settled: Callable[[], None] = lambda: None,
 ) -> Iterator[dict[str, str | Pieces]]:
     """The files of `single_package`, a renderer's at a time: written out as
     they come, only one renderer's texts are held at once (Microsoft Graph's
     package is a quarter of a gigabyte of text)."""
     yield dict(runtime_files(package))
-    yield from api_parts(package, api, f"{package}._runtime", progress)
+    yield from api_parts(package, api, f"{package}._runtime", progress, settled)
     yield {
         f"{package}/pytest_plugin.py": pytest_plugin(package, [("", fixture_prefix(package))], api.source),
         f"{package}/py.typed": "",
@@ -177,14 +197,18 @@ def single_pyproject(package: str, api: Api, source: str) -> str:
 
 
 def distribution(
-    *, package: str, apis: list[ApiPackage], progress: Callable[[str], None] = lambda _: None
+    *,
+    package: str,
+    apis: list[ApiPackage],
+    progress: Callable[[str], None] = lambda _: None,
+    settled: Callable[[], None] = lambda: None,
 ) -> dict[str, str]:
     """Every file of the project's distribution that does not name its version:
     the runtime, each API's subpackage and its spec's copy. `stamp` adds the rest
     once the version is known (it depends on what these files change)."""
     files = runtime_files(package)
     for entry in apis:
-        files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime", progress))
+        files.update(api_files(f"{package}/{entry.name}", entry.api, f"{package}._runtime", progress, settled))
         files[f"{package}/{entry.name}/{spec_copy_name(entry.spec_path)}"] = entry.spec_text
     files[f"{package}/pytest_plugin.py"] = pytest_plugin(
         package,
