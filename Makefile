@@ -62,7 +62,7 @@ tests/npm/node_modules: tests/npm/package.json tests/npm/package-lock.json
 bench: tests/npm/node_modules
 
 # bench/bench_scale.py alone: Dixa v1, GitHub GHES 3.6 (against openapi-generator) and Microsoft
-# Graph beta, time and peak memory (about 8 minutes on 2 cores).
+# Graph beta, time and peak memory (about 5 minutes on 2 cores).
 .PHONY: bench-scale
 bench-scale: $(DEV_STAMP) tests/npm/node_modules
 	$(BIN)/python bench/run.py scale
